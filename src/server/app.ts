@@ -1,0 +1,92 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from './clock';
+import type { AppConfig } from './config';
+import type { Database } from './db/client';
+import { installAccessControl } from './http/access-control';
+import { installErrorHandler } from './http/error-handler';
+import { installSecurityHeaders } from './http/security-headers';
+import { installWebApp } from './http/web-app';
+import { registerAuditRoutes } from './modules/audit/audit.routes';
+import { registerAuthRoutes } from './modules/auth/auth.routes';
+import { createAuthService } from './modules/auth/auth.service';
+import { registerDepartmentRoutes } from './modules/departments/department.routes';
+import { createDepartmentService } from './modules/departments/department.service';
+import { registerPlanImportRoutes } from './modules/imports/plan-import.routes';
+import { createPlanImportService } from './modules/imports/plan-import.service';
+import { registerOrganizationRoutes } from './modules/organizations/organization.routes';
+import { registerPlanRoutes } from './modules/plans/plan.routes';
+import { createPlanService } from './modules/plans/plan.service';
+import { registerStandardRoutes } from './modules/standards/standard.routes';
+import { createStandardService } from './modules/standards/standard.service';
+import { registerSystemRoutes } from './modules/system/system.routes';
+import { registerUserRoutes } from './modules/users/user.routes';
+import { createUserService } from './modules/users/user.service';
+
+export interface AppDependencies {
+  db: Database;
+  clock: Clock;
+  config: AppConfig;
+}
+
+export function createServices({ db, clock, config }: AppDependencies) {
+  return {
+    auth: createAuthService({ db, clock, config }),
+    users: createUserService({ db, clock }),
+    departments: createDepartmentService({ db, clock }),
+    standards: createStandardService({ db }),
+    plans: createPlanService({ db }),
+    planImports: createPlanImportService({ db, clock, maxFileBytes: config.uploadMaxBytes }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Builds the whole HTTP app from its dependencies; it does not listen (main.ts does). */
+export async function buildApp(dependencies: AppDependencies, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const { db, config } = dependencies;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const services = createServices(dependencies);
+  installErrorHandler(app, { uploadMaxBytes: config.uploadMaxBytes });
+  installSecurityHeaders(app, config);
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, parts: 12 }, throwFileSizeLimit: true });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Luoshi API', version: '1' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'luoshi_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  installAccessControl(app, services.auth);
+
+  registerSystemRoutes(app, db);
+  registerAuthRoutes(app, services.auth, { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes });
+  registerUserRoutes(app, services.users);
+  registerOrganizationRoutes(app, db);
+  registerDepartmentRoutes(app, services.departments);
+  registerStandardRoutes(app, services.standards);
+  registerPlanRoutes(app, services.plans);
+  registerPlanImportRoutes(app, services.planImports);
+  registerAuditRoutes(app, db);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await installWebApp(app, config.webRoot);
+  await app.ready();
+  return app;
+}

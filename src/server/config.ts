@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** An external PostgreSQL 15+; without it the embedded server under DATA_DIR is used. */
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('data'),
+  /** The plan loaded into an empty database on first start; "none" to start empty. */
+  LUOSHI_SEED_FILE: z.string().default('seeds/ciir-2024-teacher-quality-standard-plan.txt'),
+  /** Set when served over HTTPS, so that cookies are sent only over TLS. */
+  LUOSHI_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+  LUOSHI_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  LUOSHI_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  LUOSHI_SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
+  LUOSHI_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  seedFile: string | null;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  uploadMaxBytes: number;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  /** Where the built web app is; the server serves it when present. */
+  webRoot: string;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, projectRoot = process.cwd()): AppConfig {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: path.resolve(projectRoot, env.DATA_DIR),
+    seedFile: env.LUOSHI_SEED_FILE === 'none' ? null : path.resolve(projectRoot, env.LUOSHI_SEED_FILE),
+    secureCookies: env.LUOSHI_SECURE_COOKIES === 'true',
+    trustProxy: env.LUOSHI_TRUST_PROXY === 'true',
+    sessionIdleMinutes: env.LUOSHI_SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.LUOSHI_SESSION_MAX_HOURS,
+    uploadMaxBytes: env.LUOSHI_UPLOAD_MAX_BYTES,
+    logLevel: env.LOG_LEVEL,
+    webRoot: path.resolve(projectRoot, 'dist/web'),
+  };
+}

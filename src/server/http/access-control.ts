@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/errors';
+import { isOperationId, permissions, roleMayCall, type Access } from '../../shared/permissions';
+import type { Actor } from '../modules/auth/actor';
+import type { AuthService, SignedInSession } from '../modules/auth/auth.service';
+
+export const SESSION_COOKIE = 'luoshi_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set for every route that is not public; null before authentication. */
+    signedIn: SignedInSession | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export function hashSessionToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The actor of an authenticated request; routes that are not public always have one. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.signedIn) throw new AppError('auth.required');
+  return request.signedIn.actor;
+}
+
+/**
+ * Every /api route must name an operationId from the permission table; the server refuses
+ * to start otherwise. Each request is then checked against that table before its handler runs.
+ */
+export function installAccessControl(app: FastifyInstance, auth: AuthService): void {
+  app.decorateRequest('signedIn', null);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1')) return;
+    const operationId = (route.schema as { operationId?: unknown } | undefined)?.operationId;
+    if (!isOperationId(operationId)) {
+      throw new Error(`Route ${route.method} ${route.url} has no operationId in the permission table`);
+    }
+    route.config = { ...(route.config ?? {}), access: permissions[operationId] };
+  });
+
+  // onRequest: refuse before the body is read or validated, so a forbidden caller learns nothing from validation errors.
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+
+    const token = request.cookies[SESSION_COOKIE];
+    const signedIn = token ? await auth.resumeSession(hashSessionToken(token), requestOrigin(request)) : null;
+    if (!signedIn) throw new AppError('auth.required');
+    request.signedIn = signedIn;
+
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && request.headers[CSRF_HEADER] !== signedIn.csrfToken) {
+      throw new AppError('auth.csrf');
+    }
+    if (access === 'signed-in') return;
+    if (signedIn.user.mustChangePassword) throw new AppError('auth.password_change_required');
+    if (!roleMayCall(access, signedIn.user.role)) throw new AppError('auth.forbidden');
+  });
+}
+
+export function requestOrigin(request: FastifyRequest): { ip: string | null; userAgent: string | null } {
+  const userAgent = request.headers['user-agent'];
+  return { ip: request.ip ?? null, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : null };
+}

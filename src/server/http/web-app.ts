@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../shared/errors';
+import { sendError } from './error-handler';
+
+/**
+ * Serves the built React app; every non-API GET that is not a file gets index.html so that
+ * the app's own routes work on reload.
+ */
+export async function installWebApp(app: FastifyInstance, webRoot: string): Promise<void> {
+  const index = path.join(webRoot, 'index.html');
+  if (!existsSync(index)) {
+    app.log.warn({ webRoot }, 'web app not built; run "npm run build:web"');
+    return;
+  }
+  await app.register(fastifyStatic, { root: webRoot, index: false, wildcard: false, maxAge: '1h', immutable: false });
+  app.get('/assets/*', { schema: { hide: true } }, async (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(path.join('assets', file));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method !== 'GET' || request.url.startsWith('/api/')) return sendError(request, reply, new AppError('request.not_found'));
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}

@@ -1,0 +1,43 @@
+import { buildApp } from './app';
+import { systemClock } from './clock';
+import { loadConfig } from './config';
+import { openDatabase } from './db/open';
+import { bootstrap } from './modules/system/bootstrap.service';
+
+const startedAt = Date.now();
+const config = loadConfig();
+const database = await openDatabase(config);
+const outcome = await bootstrap(database.db, systemClock, { seedFile: config.seedFile, maxFileBytes: config.uploadMaxBytes });
+const app = await buildApp({ db: database.db, clock: systemClock, config });
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'shutting down');
+  await app.close();
+  await database.shutdown();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+await app.listen({ port: config.port, host: config.host });
+const url = `http://localhost:${config.port}`;
+const lines = [
+  '',
+  `落实 Luoshi is ready at ${url}  (${((Date.now() - startedAt) / 1000).toFixed(1)} s; ${database.description})`,
+];
+if (outcome.kind === 'created') {
+  lines.push(
+    `First start: created「${outcome.organizationName}」${outcome.planTitle ? ` and imported「${outcome.planTitle}」` : ''}.`,
+    `Sign in at ${url} as "${outcome.username}" with the one-time password:  ${outcome.oneTimePassword}`,
+    'You will be asked to choose your own password. This password is shown only once.',
+  );
+} else if (outcome.adminAwaitingFirstSignIn) {
+  lines.push(
+    `The administrator "${outcome.adminAwaitingFirstSignIn}" has not signed in yet. For a new one-time password run:`,
+    `  npx luoshi user reset-password ${outcome.adminAwaitingFirstSignIn}`,
+  );
+}
+process.stdout.write(`${lines.join('\n')}\n\n`);

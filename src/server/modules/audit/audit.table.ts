@@ -1,0 +1,30 @@
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Who did what, when, from where, with the record before and after. Append-only: a trigger
+ * (migration 0001) refuses UPDATE, DELETE and TRUNCATE. No foreign keys, so that the trail
+ * outlives what it describes.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    organizationId: uuid('organization_id'),
+    actorUserId: uuid('actor_user_id'),
+    actorName: text('actor_name'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('audit_log_organization_at_idx').on(table.organizationId, table.at),
+    index('audit_log_entity_idx').on(table.entityType, table.entityId),
+  ],
+);
+
+export type AuditEntry = typeof auditLog.$inferSelect;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { changePasswordBodySchema, sessionResponseSchema, signInBodySchema, userViewSchema } from '../../../shared/api/contracts';
+import { AppError } from '../../../shared/errors';
+import { SESSION_COOKIE, actorOf, hashSessionToken, newSessionToken, requestOrigin } from '../../http/access-control';
+import type { ApiInstance } from '../../http/types';
+import { toUserView } from '../users/user.view';
+import type { AuthService, SignedInSession } from './auth.service';
+
+export function registerAuthRoutes(app: ApiInstance, auth: AuthService, options: { secureCookies: boolean; idleTimeoutMinutes: number }) {
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: options.secureCookies };
+
+  async function sessionReply(signedIn: SignedInSession) {
+    const organization = await auth.organizationOf(signedIn.user);
+    return {
+      user: toUserView(signedIn.user),
+      organization: { id: organization.id, name: organization.name },
+      csrfToken: signedIn.csrfToken,
+      idleTimeoutMinutes: options.idleTimeoutMinutes,
+    };
+  }
+
+  app.post('/api/v1/auth/sign-in', {
+    schema: { operationId: 'auth.signIn', tags: ['auth'], body: signInBodySchema, response: { 200: sessionResponseSchema } },
+  }, async (request, reply) => {
+    const token = newSessionToken();
+    const signedIn = await auth.signIn(request.body.username, request.body.password, hashSessionToken(token), requestOrigin(request));
+    reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+    return sessionReply(signedIn);
+  });
+
+  app.get('/api/v1/auth/session', {
+    schema: { operationId: 'auth.session', tags: ['auth'], response: { 200: sessionResponseSchema } },
+  }, async (request) => {
+    if (!request.signedIn) throw new AppError('auth.required');
+    return sessionReply(request.signedIn);
+  });
+
+  app.post('/api/v1/auth/sign-out', {
+    schema: { operationId: 'auth.signOut', tags: ['auth'], response: { 204: z.null() } },
+  }, async (request, reply) => {
+    actorOf(request);
+    await auth.signOut(request.signedIn!);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    return reply.code(204).send(null);
+  });
+
+  app.post('/api/v1/auth/password', {
+    schema: { operationId: 'auth.changePassword', tags: ['auth'], body: changePasswordBodySchema, response: { 200: userViewSchema } },
+  }, async (request) => {
+    actorOf(request);
+    const user = await auth.changePassword(request.signedIn!, request.body.currentPassword, request.body.newPassword);
+    return toUserView(user);
+  });
+}

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { ParsedPlan } from '../../../shared/plan-import/contract';
+
+function sha256(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+/** Identity of a standard's tree: the same indicators and items, whatever file they came from. */
+export function standardFingerprint(parse: ParsedPlan, title: string): string {
+  return sha256({
+    title,
+    items: parse.items.map((item) => [item.no, item.level1Code, item.level1, item.level2Code, item.level2, item.content, item.focus]),
+  });
+}
+
+/** Identity of a plan: its standard, its text, its phases, deadlines and assignments. */
+export function planFingerprint(parse: ParsedPlan, standard: string): string {
+  return sha256({
+    standard,
+    title: parse.title,
+    issuer: parse.issuer,
+    issuedOn: parse.issuedOn,
+    cycleYear: parse.cycleYear,
+    phases: parse.phases.map((phase) => [phase.kind, phase.name, phase.startsOn, phase.endsOn]),
+    deliverables: parse.deliverables.map((deliverable) => [deliverable.kind, deliverable.dueOn]),
+    assignments: parse.items.map((item) => [item.no, item.departmentRefs.map((ref) => [ref.name, ref.kind, ref.role])]),
+  });
+}

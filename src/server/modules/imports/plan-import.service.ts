@@ -1,0 +1,217 @@
+import type { ImportPlanResult } from '../../../shared/api/contracts';
+import type { ParsedPlan } from '../../../shared/plan-import/contract';
+import type { Clock } from '../../clock';
+import type { Database, Transaction } from '../../db/client';
+import { readPlanDocument } from '../../io/plan-document-reader';
+import { recordAudit } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import {
+  insertDepartmentGroups,
+  insertDepartments,
+  listDepartmentGroups,
+  listDepartments,
+  lockDepartmentsOfOrganization,
+} from '../departments/department.repository';
+import { departmentNameIndex } from '../departments/department.rules';
+import { findPlanByFingerprint, insertAssignments, insertDeliverables, insertPhases, insertPlan } from '../plans/plan.repository';
+import {
+  findStandardByFingerprint,
+  insertIndicator,
+  insertItems,
+  listItemsOfStandard,
+  nextStandardVersion,
+  insertStandard,
+} from '../standards/standard.repository';
+import { planFingerprint, standardFingerprint } from './plan-fingerprint';
+
+export interface PlanUpload {
+  fileName: string;
+  bytes: Buffer;
+}
+
+export interface PlanImportDependencies {
+  db: Database;
+  clock: Clock;
+  maxFileBytes: number;
+}
+
+export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportDependencies) {
+  /** Reads the document knowing the organization's departments, so that its names and aliases are used. */
+  async function parseFor(actor: Actor, upload: PlanUpload): Promise<ParsedPlan> {
+    const existing = await listDepartments(db, actor.organizationId);
+    const aliases: Record<string, string> = {};
+    for (const department of existing) for (const alias of department.aliases) aliases[alias] = department.name;
+    return readPlanDocument(upload, {
+      limits: { maxFileBytes },
+      knownDepartments: existing.map((department) => department.name),
+      aliases,
+    });
+  }
+
+  return {
+    async preview(actor: Actor, upload: PlanUpload): Promise<ImportPlanResult> {
+      const parse = await parseFor(actor, upload);
+      return { dryRun: true, created: false, planId: null, standardId: null, createdDepartments: [], parse };
+    },
+
+    /**
+     * Imports a plan in one transaction: the standard (a new version unless the same tree is
+     * already there), missing departments and groups, the plan with its phases, deadlines and
+     * assignments. The same plan imported again creates nothing.
+     */
+    async import(actor: Actor, upload: PlanUpload): Promise<ImportPlanResult> {
+      const parse = await parseFor(actor, upload);
+      return db.transaction(async (tx) => {
+        await lockDepartmentsOfOrganization(tx, actor.organizationId);
+        const standardTitle = parse.standardTitle ?? parse.title ?? upload.fileName;
+        const standardPrint = standardFingerprint(parse, standardTitle);
+        const planPrint = planFingerprint(parse, standardPrint);
+        const existingPlan = await findPlanByFingerprint(tx, actor.organizationId, planPrint);
+        if (existingPlan) {
+          return { dryRun: false, created: false, planId: existingPlan.id, standardId: existingPlan.standardId, createdDepartments: [], parse };
+        }
+        const standardId = await ensureStandard(tx, actor, parse, standardTitle, standardPrint);
+        const { targets, createdDepartments } = await ensureDepartmentsAndGroups(tx, actor, parse);
+        const plan = await insertPlan(tx, {
+          organizationId: actor.organizationId,
+          standardId,
+          title: parse.title ?? standardTitle,
+          noticeTitle: parse.noticeTitle,
+          issuer: parse.issuer,
+          issuedOn: parse.issuedOn,
+          printedOn: parse.printedOn,
+          cycleYear: parse.cycleYear ?? Number(parse.issuedOn?.slice(0, 4) ?? clock.now().getUTCFullYear()),
+          fingerprint: planPrint,
+          sourceFileName: upload.fileName,
+          sourceFormat: parse.format,
+          importWarnings: parse.warnings,
+        });
+        const insertedPhases = await insertPhases(
+          tx,
+          parse.phases.map((phase) => ({ organizationId: actor.organizationId, planId: plan.id, ...phase })),
+        );
+        const phaseIdByPosition = new Map(insertedPhases.map((phase) => [phase.position, phase.id]));
+        await insertDeliverables(
+          tx,
+          parse.deliverables.map(({ phasePosition, ...deliverable }) => ({
+            organizationId: actor.organizationId,
+            planId: plan.id,
+            phaseId: phasePosition === null ? null : (phaseIdByPosition.get(phasePosition) ?? null),
+            ...deliverable,
+          })),
+        );
+        const itemIdByNo = await itemIdsOf(tx, standardId);
+        await insertAssignments(
+          tx,
+          parse.items.flatMap((item) =>
+            item.departmentRefs.map((ref, position) => {
+              const target = targets.get(ref.name);
+              if (!target) throw new Error(`no target for ${ref.name}`);
+              return {
+                organizationId: actor.organizationId,
+                planId: plan.id,
+                itemId: itemIdByNo.get(item.no)!,
+                departmentId: target.kind === 'department' ? target.id : null,
+                groupId: target.kind === 'group' ? target.id : null,
+                role: ref.role,
+                position,
+              };
+            }),
+          ),
+        );
+        await recordAudit(tx, clock, actor, {
+          action: 'plan.import',
+          entityType: 'plan',
+          entityId: plan.id,
+          after: { fileName: upload.fileName, format: parse.format, standardId, items: parse.items.length, createdDepartments },
+        });
+        return { dryRun: false, created: true, planId: plan.id, standardId, createdDepartments, parse };
+      });
+    },
+  };
+
+  async function ensureStandard(tx: Transaction, actor: Actor, parse: ParsedPlan, title: string, fingerprint: string): Promise<string> {
+    const existing = await findStandardByFingerprint(tx, actor.organizationId, fingerprint);
+    if (existing) return existing.id;
+    const standard = await insertStandard(tx, {
+      organizationId: actor.organizationId,
+      title,
+      version: await nextStandardVersion(tx, actor.organizationId, title),
+      fingerprint,
+    });
+    const level1Ids = new Map<string, string>();
+    const level2Ids = new Map<string, string>();
+    const itemRows = [];
+    for (const item of parse.items) {
+      let level1Id = level1Ids.get(item.level1Code + item.level1);
+      if (!level1Id) {
+        level1Id = (await insertIndicator(tx, {
+          organizationId: actor.organizationId, standardId: standard.id, depth: 1,
+          code: item.level1Code, title: item.level1, position: level1Ids.size + 1,
+        })).id;
+        level1Ids.set(item.level1Code + item.level1, level1Id);
+      }
+      const level2Key = `${level1Id}/${item.level2Code}${item.level2}`;
+      let level2Id = level2Ids.get(level2Key);
+      if (!level2Id) {
+        level2Id = (await insertIndicator(tx, {
+          organizationId: actor.organizationId, standardId: standard.id, depth: 2, parentId: level1Id,
+          code: item.level2Code, title: item.level2, position: level2Ids.size + 1,
+        })).id;
+        level2Ids.set(level2Key, level2Id);
+      }
+      itemRows.push({ organizationId: actor.organizationId, standardId: standard.id, indicatorId: level2Id, no: item.no, content: item.content, focus: item.focus });
+    }
+    await insertItems(tx, itemRows);
+    await recordAudit(tx, clock, actor, {
+      action: 'standard.create', entityType: 'standard', entityId: standard.id,
+      after: { title, version: standard.version, level1: level1Ids.size, level2: level2Ids.size, items: itemRows.length },
+    });
+    return standard.id;
+  }
+
+  async function itemIdsOf(tx: Transaction, standardId: string): Promise<Map<number, string>> {
+    return new Map((await listItemsOfStandard(tx, standardId)).map((item) => [item.no, item.id]));
+  }
+
+  /** Finds or creates every department and group the plan names; returns where each name points. */
+  async function ensureDepartmentsAndGroups(tx: Transaction, actor: Actor, parse: ParsedPlan) {
+    const existing = await listDepartments(tx, actor.organizationId);
+    const byName = departmentNameIndex(existing);
+    const missing = parse.departments.filter((department) => !byName.has(department.name));
+    const created = await insertDepartments(
+      tx,
+      missing.map((department, index) => ({
+        organizationId: actor.organizationId,
+        name: department.name,
+        kind: department.kind,
+        aliases: department.aliases.filter((alias) => !byName.has(alias)),
+        position: existing.length + index,
+      })),
+    );
+    for (const department of created) {
+      await recordAudit(tx, clock, actor, { action: 'department.create', entityType: 'department', entityId: department.id, after: department });
+    }
+    const existingGroups = await listDepartmentGroups(tx, actor.organizationId);
+    const groupByName = new Map(existingGroups.map((group) => [group.name, group]));
+    const createdGroups = await insertDepartmentGroups(
+      tx,
+      parse.groups
+        .filter((group) => !groupByName.has(group.name))
+        .map((group) => ({ organizationId: actor.organizationId, name: group.name, kind: group.kind, selectsKind: group.selectsKind })),
+    );
+    for (const group of createdGroups) {
+      await recordAudit(tx, clock, actor, { action: 'department_group.create', entityType: 'department_group', entityId: group.id, after: group });
+    }
+
+    const targets = new Map<string, { kind: 'department' | 'group'; id: string }>();
+    for (const department of [...existing, ...created]) {
+      targets.set(department.name, { kind: 'department', id: department.id });
+      for (const alias of department.aliases) targets.set(alias, { kind: 'department', id: department.id });
+    }
+    for (const group of [...existingGroups, ...createdGroups]) targets.set(group.name, { kind: 'group', id: group.id });
+    return { targets, createdDepartments: created.map((department) => department.name) };
+  }
+}
+
+export type PlanImportService = ReturnType<typeof createPlanImportService>;

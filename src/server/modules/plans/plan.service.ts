@@ -1,0 +1,108 @@
+import type { AssignmentView, PlanDetail, PlanSummary } from '../../../shared/api/contracts';
+import { AppError } from '../../../shared/errors';
+import type { Database } from '../../db/client';
+import type { Actor } from '../auth/actor';
+import { listDepartmentGroups, listDepartments } from '../departments/department.repository';
+import { toDepartmentView, toGroupView } from '../departments/department.rules';
+import { countTree, listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
+import { assembleIndicatorTree } from '../standards/standard.rules';
+import {
+  countAssignments,
+  findPlanWithStandard,
+  listAssignmentsWithTargets,
+  listDeliverables,
+  listPhases,
+  listPlansWithStandard,
+} from './plan.repository';
+import type { Plan } from './plan.table';
+
+function toPlanSummary(plan: Plan, standardTitle: string): PlanSummary {
+  return {
+    id: plan.id,
+    title: plan.title,
+    cycleYear: plan.cycleYear,
+    standardId: plan.standardId,
+    standardTitle,
+    issuer: plan.issuer,
+    issuedOn: plan.issuedOn,
+    createdAt: plan.createdAt.toISOString(),
+  };
+}
+
+export function createPlanService({ db }: { db: Database }) {
+  async function planOrThrow(actor: Actor, planId: string) {
+    const found = await findPlanWithStandard(db, actor.organizationId, planId);
+    if (!found) throw new AppError('plan.not_found');
+    return found;
+  }
+
+  return {
+    async list(actor: Actor): Promise<PlanSummary[]> {
+      const rows = await listPlansWithStandard(db, actor.organizationId);
+      return rows.map((row) => toPlanSummary(row.plan, row.standardTitle));
+    },
+
+    async get(actor: Actor, planId: string): Promise<PlanDetail> {
+      const { plan, standardTitle } = await planOrThrow(actor, planId);
+      const [planPhases, planDeliverables, treeCounts, assignmentCount] = await Promise.all([
+        listPhases(db, plan.id),
+        listDeliverables(db, plan.id),
+        countTree(db, plan.standardId),
+        countAssignments(db, plan.id),
+      ]);
+      return {
+        ...toPlanSummary(plan, standardTitle),
+        noticeTitle: plan.noticeTitle,
+        printedOn: plan.printedOn,
+        sourceFileName: plan.sourceFileName,
+        sourceFormat: plan.sourceFormat,
+        importWarnings: plan.importWarnings,
+        phases: planPhases.map(({ organizationId: _o, planId: _p, ...phase }) => phase),
+        deliverables: planDeliverables.map(({ organizationId: _o, planId: _p, ...deliverable }) => deliverable),
+        counts: { ...treeCounts, assignments: assignmentCount },
+      };
+    },
+
+    /** The indicator tree of a plan's standard, each item with the departments assigned to it. */
+    async tree(actor: Actor, planId: string) {
+      const { plan } = await planOrThrow(actor, planId);
+      const [allIndicators, allItems, assignmentRows, allDepartments, groups] = await Promise.all([
+        listIndicatorsOfStandard(db, plan.standardId),
+        listItemsOfStandard(db, plan.standardId),
+        listAssignmentsWithTargets(db, plan.id),
+        listDepartments(db, actor.organizationId),
+        listDepartmentGroups(db, actor.organizationId),
+      ]);
+      const assignmentsByItem = new Map<string, AssignmentView[]>();
+      for (const row of assignmentRows) {
+        const { assignment } = row;
+        const list = assignmentsByItem.get(assignment.itemId) ?? [];
+        list.push({
+          id: assignment.id,
+          itemId: assignment.itemId,
+          role: assignment.role,
+          targetKind: assignment.departmentId ? 'department' : (row.groupKind ?? 'group'),
+          departmentId: assignment.departmentId,
+          groupId: assignment.groupId,
+          name: row.departmentName ?? row.groupName ?? '',
+        });
+        assignmentsByItem.set(assignment.itemId, list);
+      }
+      const indicators = assembleIndicatorTree(allIndicators, allItems, (item) => ({
+        id: item.id,
+        no: item.no,
+        content: item.content,
+        focus: item.focus,
+        assignments: assignmentsByItem.get(item.id) ?? [],
+      }));
+      return {
+        planId: plan.id,
+        indicators,
+        departments: allDepartments.map(toDepartmentView),
+        groups: groups.map((group) => toGroupView(group, allDepartments)),
+      };
+    },
+  };
+}
+
+export type PlanService = ReturnType<typeof createPlanService>;

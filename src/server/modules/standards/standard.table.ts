@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { organizations } from '../organizations/organization.table';
+
+/**
+ * One version of a quality standard as an organization holds it. A new import whose tree
+ * differs makes a new version; plans point at the version they were made for.
+ */
+export const standards = pgTable(
+  'standards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    title: text('title').notNull(),
+    version: integer('version').notNull(),
+    /** sha256 of the tree's canonical form: the same tree imported twice is the same version. */
+    fingerprint: text('fingerprint').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('standards_organization_title_version_unique').on(table.organizationId, table.title, table.version),
+    uniqueIndex('standards_organization_fingerprint_unique').on(table.organizationId, table.fingerprint),
+  ],
+);
+
+/** A level-1 (depth 1) or level-2 (depth 2) indicator of a standard. */
+export const indicators = pgTable(
+  'indicators',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    standardId: uuid('standard_id').notNull().references(() => standards.id),
+    parentId: uuid('parent_id').references((): AnyPgColumn => indicators.id),
+    depth: integer('depth').notNull(),
+    /** Numbering as written: 一 for a level-1, 1 for a level-2. */
+    code: text('code').notNull(),
+    title: text('title').notNull(),
+    position: integer('position').notNull(),
+  },
+  (table) => [
+    index('indicators_standard_idx').on(table.standardId, table.depth, table.position),
+    check('indicators_depth', sql`${table.depth} in (1, 2)`),
+    check('indicators_parent_by_depth', sql`(${table.depth} = 1) = (${table.parentId} is null)`),
+  ],
+);
+
+/** One numbered requirement (指标内容) under a level-2 indicator. */
+export const items = pgTable(
+  'items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    standardId: uuid('standard_id').notNull().references(() => standards.id),
+    indicatorId: uuid('indicator_id').notNull().references(() => indicators.id),
+    no: integer('no').notNull(),
+    content: text('content').notNull(),
+    focus: text('focus').notNull(),
+  },
+  (table) => [uniqueIndex('items_standard_no_unique').on(table.standardId, table.no)],
+);
+
+export type Standard = typeof standards.$inferSelect;
+export type Indicator = typeof indicators.$inferSelect;
+export type Item = typeof items.$inferSelect;

@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/client';
+import { readPlanDocument } from '../../io/plan-document-reader';
+import { recordAudit } from '../audit/audit.service';
+import { systemActor } from '../auth/actor';
+import { createPlanImportService } from '../imports/plan-import.service';
+import { insertOrganization, listOrganizations } from '../organizations/organization.repository';
+import { generateOneTimePassword, hashPassword } from '../users/password';
+import { insertUser } from '../users/user.repository';
+import { users } from '../users/user.table';
+import { and, eq, isNull } from 'drizzle-orm';
+
+export type BootstrapOutcome =
+  | { kind: 'created'; organizationName: string; username: string; oneTimePassword: string; planTitle: string | null }
+  | { kind: 'existing'; adminAwaitingFirstSignIn: string | null };
+
+export const INITIAL_ADMIN = 'admin';
+
+/**
+ * On an empty database: one organization, its administrator with a one-time password, and
+ * the bundled plan imported. On a database in use: nothing, but say whether the first
+ * administrator has still never signed in (their password cannot be shown again).
+ */
+export async function bootstrap(db: Database, clock: Clock, options: { seedFile: string | null; maxFileBytes: number }): Promise<BootstrapOutcome> {
+  if ((await listOrganizations(db)).length > 0) {
+    const [waiting] = await db
+      .select({ username: users.username })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), eq(users.mustChangePassword, true), isNull(users.lastSignInAt)))
+      .limit(1);
+    return { kind: 'existing', adminAwaitingFirstSignIn: waiting?.username ?? null };
+  }
+
+  const seed = options.seedFile
+    ? { fileName: path.basename(options.seedFile), bytes: await readFile(options.seedFile) }
+    : null;
+  const parse = seed ? await readPlanDocument(seed, { limits: { maxFileBytes: options.maxFileBytes } }) : null;
+  const organizationName = parse?.organizationName ?? 'Luoshi';
+  const oneTimePassword = generateOneTimePassword();
+
+  const organization = await db.transaction(async (tx) => {
+    const created = await insertOrganization(tx, { name: organizationName });
+    const admin = await insertUser(tx, {
+      organizationId: created.id,
+      username: INITIAL_ADMIN,
+      displayName: '系统管理员',
+      role: 'admin',
+      passwordHash: await hashPassword(oneTimePassword),
+      mustChangePassword: true,
+    });
+    const actor = systemActor(created.id);
+    await recordAudit(tx, clock, actor, { action: 'organization.create', entityType: 'organization', entityId: created.id, after: created });
+    await recordAudit(tx, clock, actor, { action: 'user.create', entityType: 'user', entityId: admin.id, after: { username: admin.username, role: admin.role } });
+    return created;
+  });
+
+  let planTitle: string | null = null;
+  if (seed) {
+    const imports = createPlanImportService({ db, clock, maxFileBytes: options.maxFileBytes });
+    const result = await imports.import(systemActor(organization.id), seed);
+    planTitle = result.parse.title;
+  }
+  return { kind: 'created', organizationName, username: INITIAL_ADMIN, oneTimePassword, planTitle };
+}

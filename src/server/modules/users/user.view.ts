@@ -1,0 +1,18 @@
+import type { UserView } from '../../../shared/api/contracts';
+import type { User } from './user.table';
+
+export function toUserView(user: User): UserView {
+  return {
+    id: user.id,
+    organizationId: user.organizationId,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    departmentId: user.departmentId,
+    email: user.email,
+    phone: user.phone,
+    mustChangePassword: user.mustChangePassword,
+    disabled: user.disabled,
+    lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+  };
+}

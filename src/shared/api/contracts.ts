@@ -1,0 +1,277 @@
+import { z } from 'zod';
+import { departmentRefKinds, isoDateSchema, parsedPlanSchema, phaseKindSchema, deliverableKinds } from '../plan-import/contract';
+import { roles } from '../roles';
+
+/**
+ * Request and response bodies of the HTTP API. The server validates with them, OpenAPI is
+ * generated from them, and the web app takes its types from them.
+ */
+
+export const uuidSchema = z.uuid();
+export const idParamsSchema = z.object({ id: uuidSchema });
+export const roleSchema = z.enum(roles);
+export const departmentKindSchema = z.enum(['functional', 'teaching', 'other']);
+const timestampSchema = z.iso.datetime({ offset: true });
+
+export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    issues: z.array(fieldIssueSchema),
+  }),
+});
+
+// ---- auth and users
+
+export const userViewSchema = z.object({
+  id: uuidSchema,
+  organizationId: uuidSchema,
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  departmentId: uuidSchema.nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  mustChangePassword: z.boolean(),
+  disabled: z.boolean(),
+  lastSignInAt: timestampSchema.nullable(),
+});
+
+export const signInBodySchema = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(256),
+});
+
+export const sessionResponseSchema = z.object({
+  user: userViewSchema,
+  organization: z.object({ id: uuidSchema, name: z.string() }),
+  /** Send back as the x-csrf-token header on every write. */
+  csrfToken: z.string(),
+  idleTimeoutMinutes: z.number().int(),
+});
+
+export const changePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
+
+export const createUserBodySchema = z.object({
+  username: z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/),
+  displayName: z.string().trim().min(1).max(100),
+  role: roleSchema,
+  departmentId: uuidSchema.nullable().default(null),
+  email: z.email().nullable().default(null),
+  phone: z.string().trim().max(40).nullable().default(null),
+});
+
+export const updateUserBodySchema = z.object({
+  displayName: z.string().trim().min(1).max(100).optional(),
+  role: roleSchema.optional(),
+  departmentId: uuidSchema.nullable().optional(),
+  email: z.email().nullable().optional(),
+  phone: z.string().trim().max(40).nullable().optional(),
+  disabled: z.boolean().optional(),
+});
+
+/** A new user or a reset: the one-time password is shown once and must be changed at first sign-in. */
+export const userWithOneTimePasswordSchema = z.object({ user: userViewSchema, oneTimePassword: z.string() });
+
+// ---- organizations and departments
+
+export const organizationViewSchema = z.object({
+  id: uuidSchema,
+  name: z.string(),
+  kind: z.enum(['institution', 'supervisor']),
+});
+
+export const departmentViewSchema = z.object({
+  id: uuidSchema,
+  name: z.string(),
+  kind: departmentKindSchema,
+  aliases: z.array(z.string()),
+  position: z.number().int(),
+  version: z.number().int(),
+});
+
+export const departmentGroupViewSchema = z.object({
+  id: uuidSchema,
+  name: z.string(),
+  kind: z.enum(['group', 'placeholder']),
+  selectsKind: departmentKindSchema.nullable(),
+  /** The departments a group currently expands to (empty for a placeholder). */
+  memberIds: z.array(uuidSchema),
+});
+
+const departmentNameSchema = z.string().trim().min(1).max(100);
+
+export const createDepartmentBodySchema = z.object({
+  name: departmentNameSchema,
+  kind: departmentKindSchema,
+  aliases: z.array(departmentNameSchema).max(20).default([]),
+});
+
+export const updateDepartmentBodySchema = z.object({
+  /** The version the client last saw; a stale one is refused. */
+  version: z.number().int().positive(),
+  name: departmentNameSchema.optional(),
+  kind: departmentKindSchema.optional(),
+  aliases: z.array(departmentNameSchema).max(20).optional(),
+});
+
+// ---- standards and plans
+
+export const itemViewSchema = z.object({
+  id: uuidSchema,
+  no: z.number().int(),
+  content: z.string(),
+  focus: z.string(),
+});
+
+export const assignmentViewSchema = z.object({
+  id: uuidSchema,
+  itemId: uuidSchema,
+  role: z.enum(['lead', 'support']),
+  targetKind: z.enum(departmentRefKinds),
+  departmentId: uuidSchema.nullable(),
+  groupId: uuidSchema.nullable(),
+  name: z.string(),
+});
+
+export const level2ViewSchema = z.object({
+  id: uuidSchema,
+  code: z.string(),
+  title: z.string(),
+  items: z.array(itemViewSchema.extend({ assignments: z.array(assignmentViewSchema) })),
+});
+
+export const level1ViewSchema = z.object({
+  id: uuidSchema,
+  code: z.string(),
+  title: z.string(),
+  children: z.array(level2ViewSchema),
+});
+
+export const standardSummarySchema = z.object({
+  id: uuidSchema,
+  title: z.string(),
+  version: z.number().int(),
+  level1Count: z.number().int(),
+  level2Count: z.number().int(),
+  itemCount: z.number().int(),
+  createdAt: timestampSchema,
+});
+
+export const standardTreeSchema = standardSummarySchema.extend({
+  indicators: z.array(
+    level1ViewSchema.extend({ children: z.array(level2ViewSchema.extend({ items: z.array(itemViewSchema) })) }),
+  ),
+});
+
+export const phaseViewSchema = z.object({
+  id: uuidSchema,
+  position: z.number().int(),
+  kind: phaseKindSchema,
+  name: z.string(),
+  startsOn: isoDateSchema.nullable(),
+  endsOn: isoDateSchema.nullable(),
+  sourceText: z.string(),
+});
+
+export const deliverableViewSchema = z.object({
+  id: uuidSchema,
+  phaseId: uuidSchema.nullable(),
+  kind: z.enum(deliverableKinds),
+  title: z.string(),
+  dueOn: isoDateSchema,
+  recipient: z.string().nullable(),
+  sourceText: z.string(),
+});
+
+export const planSummarySchema = z.object({
+  id: uuidSchema,
+  title: z.string(),
+  cycleYear: z.number().int(),
+  standardId: uuidSchema,
+  standardTitle: z.string(),
+  issuer: z.string().nullable(),
+  issuedOn: isoDateSchema.nullable(),
+  createdAt: timestampSchema,
+});
+
+export const planDetailSchema = planSummarySchema.extend({
+  noticeTitle: z.string().nullable(),
+  printedOn: isoDateSchema.nullable(),
+  sourceFileName: z.string(),
+  sourceFormat: z.enum(['text', 'docx', 'xlsx']),
+  importWarnings: z.array(z.string()),
+  phases: z.array(phaseViewSchema),
+  deliverables: z.array(deliverableViewSchema),
+  counts: z.object({ level1: z.number().int(), level2: z.number().int(), items: z.number().int(), assignments: z.number().int() }),
+});
+
+export const planTreeSchema = z.object({
+  planId: uuidSchema,
+  indicators: z.array(level1ViewSchema),
+  departments: z.array(departmentViewSchema),
+  groups: z.array(departmentGroupViewSchema),
+});
+
+// ---- import
+
+export const importPlanQuerySchema = z.object({
+  /** Parse and report what would be imported, without writing. */
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
+export const importPlanResultSchema = z.object({
+  dryRun: z.boolean(),
+  /** False when the same plan was imported before: nothing new was created. */
+  created: z.boolean(),
+  planId: uuidSchema.nullable(),
+  standardId: uuidSchema.nullable(),
+  createdDepartments: z.array(z.string()),
+  parse: parsedPlanSchema,
+});
+
+// ---- audit
+
+export const auditEntryViewSchema = z.object({
+  id: z.number().int(),
+  actorUserId: uuidSchema.nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  at: timestampSchema,
+});
+
+export const auditQuerySchema = z.object({
+  action: z.string().max(100).optional(),
+  entityType: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Entries with an id below this one: for paging back in time. */
+  before: z.coerce.number().int().positive().optional(),
+});
+
+export type UserView = z.infer<typeof userViewSchema>;
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+export type DepartmentView = z.infer<typeof departmentViewSchema>;
+export type DepartmentGroupView = z.infer<typeof departmentGroupViewSchema>;
+export type PlanSummary = z.infer<typeof planSummarySchema>;
+export type PlanDetail = z.infer<typeof planDetailSchema>;
+export type PlanTree = z.infer<typeof planTreeSchema>;
+export type Level1View = z.infer<typeof level1ViewSchema>;
+export type AssignmentView = z.infer<typeof assignmentViewSchema>;
+export type StandardTree = z.infer<typeof standardTreeSchema>;
+export type ImportPlanResult = z.infer<typeof importPlanResultSchema>;
+export type AuditEntryView = z.infer<typeof auditEntryViewSchema>;
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
