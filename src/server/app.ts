@@ -60,7 +60,7 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   installErrorHandler(app, { uploadMaxBytes: config.uploadMaxBytes });
   installSecurityHeaders(app, config);
   await app.register(fastifyCookie);
-  await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, parts: 12 }, throwFileSizeLimit: true });
+  await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, parts: 12 }, throwFileSizeLimit: true, preservePath: true });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Luoshi API', version: '1' },

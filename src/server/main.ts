@@ -36,7 +36,7 @@ if (outcome.kind === 'created') {
   );
 } else if (outcome.adminAwaitingFirstSignIn) {
   lines.push(
-    `The administrator "${outcome.adminAwaitingFirstSignIn}" has not signed in yet. For a new one-time password run:`,
+    `The administrator "${outcome.adminAwaitingFirstSignIn}" has not chosen a password yet. For a new one-time password run:`,
     `  npx luoshi user reset-password ${outcome.adminAwaitingFirstSignIn}`,
   );
 }

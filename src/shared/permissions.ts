@@ -30,7 +30,6 @@ export const permissions = {
   'plans.list': everyRole,
   'plans.get': everyRole,
   'plans.tree': everyRole,
-  'imports.previewPlan': organizationStaff,
   'imports.importPlan': organizationStaff,
   'users.list': organizationStaff,
   'users.create': ['admin'],

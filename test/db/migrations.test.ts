@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,16 +12,22 @@ const run = promisify(execFile);
 
 describe('migrations', () => {
   it('match the Drizzle schema: generating again produces nothing new', async () => {
-    const copy = await mkdtemp(path.join(os.tmpdir(), 'luoshi-migrations-'));
-    await cp(migrationsFolder, copy, { recursive: true });
-    const before = await readdir(copy);
-    const { stdout } = await run(
-      path.join(projectRoot, 'node_modules/.bin/drizzle-kit'),
-      ['generate', '--dialect', 'postgresql', '--schema', './src/server/db/schema.ts', '--out', copy],
-      { cwd: projectRoot },
-    );
-    expect(await readdir(copy)).toEqual(before);
-    expect(stdout).toContain('No schema changes');
+    // drizzle-kit takes --out relative to the project only.
+    await mkdir(path.join(projectRoot, 'test-results'), { recursive: true });
+    const copy = await mkdtemp(path.join(projectRoot, 'test-results', 'migrations-drift-'));
+    try {
+      await cp(migrationsFolder, copy, { recursive: true });
+      const before = await readdir(copy);
+      const { stdout, stderr } = await run(
+        path.join(projectRoot, 'node_modules/.bin/drizzle-kit'),
+        ['generate', '--dialect', 'postgresql', '--schema', './src/server/db/schema.ts', '--out', path.relative(projectRoot, copy)],
+        { cwd: projectRoot },
+      );
+      expect(await readdir(copy)).toEqual(before);
+      expect(stdout + stderr).toContain('No schema changes');
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   describe('a migration that fails midway', () => {

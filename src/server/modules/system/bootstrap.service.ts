@@ -1,3 +1,4 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../../clock';
@@ -10,7 +11,6 @@ import { insertOrganization, listOrganizations } from '../organizations/organiza
 import { generateOneTimePassword, hashPassword } from '../users/password';
 import { insertUser } from '../users/user.repository';
 import { users } from '../users/user.table';
-import { and, eq, isNull } from 'drizzle-orm';
 
 export type BootstrapOutcome =
   | { kind: 'created'; organizationName: string; username: string; oneTimePassword: string; planTitle: string | null }
@@ -20,15 +20,15 @@ export const INITIAL_ADMIN = 'admin';
 
 /**
  * On an empty database: one organization, its administrator with a one-time password, and
- * the bundled plan imported. On a database in use: nothing, but say whether the first
- * administrator has still never signed in (their password cannot be shown again).
+ * the bundled plan imported. On a database in use: nothing, but say whether no administrator
+ * has chosen a password yet (the one-time password cannot be shown again).
  */
 export async function bootstrap(db: Database, clock: Clock, options: { seedFile: string | null; maxFileBytes: number }): Promise<BootstrapOutcome> {
   if ((await listOrganizations(db)).length > 0) {
     const [waiting] = await db
       .select({ username: users.username })
       .from(users)
-      .where(and(eq(users.role, 'admin'), eq(users.mustChangePassword, true), isNull(users.lastSignInAt)))
+      .where(and(eq(users.role, 'admin'), eq(users.mustChangePassword, true), isNull(users.passwordChangedAt)))
       .limit(1);
     return { kind: 'existing', adminAwaitingFirstSignIn: waiting?.username ?? null };
   }

@@ -1,0 +1,68 @@
+import { AppError, formatBytes } from '../../shared/errors';
+import type { ParsedPlan } from '../../shared/plan-import/contract';
+import type { DocumentBlocks } from '../../shared/plan-import/document-blocks';
+import { parsePlanDocument } from '../../shared/plan-import/parse-plan';
+import { readDocxDocument } from './docx-reader';
+import { checkFileName, detectKind } from './file-sniffing';
+import { decodeText } from './text-decoding';
+import { readTextDocument } from './text-reader';
+import { readXlsxDocument } from './xlsx-reader';
+import { inflateZip } from './zip-guard';
+
+export interface ImportLimits {
+  maxFileBytes: number;
+  maxInflatedBytes: number;
+  maxRows: number;
+  maxColumns: number;
+}
+
+export const defaultImportLimits: ImportLimits = {
+  maxFileBytes: 10 * 1024 * 1024,
+  maxInflatedBytes: 50 * 1024 * 1024,
+  maxRows: 5000,
+  maxColumns: 50,
+};
+
+export interface ReadPlanOptions {
+  limits?: Partial<ImportLimits>;
+  /** The organization's department names, so that the document's names are matched to them. */
+  knownDepartments?: readonly string[];
+  /** alias → department name, from the organization's departments. */
+  aliases?: Readonly<Record<string, string>>;
+}
+
+async function readBlocks(bytes: Buffer, fileName: string, limits: ImportLimits): Promise<DocumentBlocks> {
+  const kind = await detectKind(bytes, fileName);
+  const zipLimits = { maxEntries: 2000, maxInflatedBytes: limits.maxInflatedBytes };
+  switch (kind) {
+    case 'text':
+      return readTextDocument(decodeText(bytes));
+    case 'docx': {
+      const parts = await inflateZip(bytes, (name) => name === 'word/document.xml', zipLimits);
+      return readDocxDocument(parts.get('word/document.xml')!);
+    }
+    case 'xlsx':
+      // exceljs inflates on its own and without limits: the guard inflates (and caps) first.
+      await inflateZip(bytes, () => false, zipLimits);
+      return readXlsxDocument(bytes, limits);
+  }
+}
+
+/**
+ * The one way into Luoshi for a plan document, whatever its format: checks the name and the
+ * size, reads the bytes by what they are, and parses the result. Every refusal is an AppError.
+ */
+export async function readPlanDocument(input: { bytes: Buffer; fileName: string }, options: ReadPlanOptions = {}): Promise<ParsedPlan> {
+  const limits = { ...defaultImportLimits, ...options.limits };
+  checkFileName(input.fileName);
+  if (input.bytes.length === 0) throw new AppError('import.empty_file');
+  if (input.bytes.length > limits.maxFileBytes) {
+    throw new AppError('import.too_large', { size: formatBytes(input.bytes.length), limit: formatBytes(limits.maxFileBytes) });
+  }
+  const blocks = await readBlocks(input.bytes, input.fileName, limits);
+  return parsePlanDocument(blocks, {
+    maxRows: limits.maxRows,
+    ...(options.knownDepartments ? { knownDepartments: options.knownDepartments } : {}),
+    ...(options.aliases ? { aliases: options.aliases } : {}),
+  });
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app';
+import { systemClock } from '../../src/server/clock';
+import { bootstrap } from '../../src/server/modules/system/bootstrap.service';
+import { createTestDatabase, type TestDatabase } from './database';
+import { seedPlanFile, testConfig } from './test-app';
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  database: TestDatabase;
+  /** The first administrator's one-time password, as `npm start` prints it. */
+  username: string;
+  oneTimePassword: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The app as `npm start` makes it — first-start bootstrap with the bundled plan, the built web
+ * app — listening on a free loopback port, on a database of its own.
+ */
+export async function startTestServer(): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = testConfig({ seedFile: seedPlanFile });
+  const outcome = await bootstrap(database.db, systemClock, { seedFile: config.seedFile, maxFileBytes: config.uploadMaxBytes });
+  if (outcome.kind !== 'created') throw new Error('a fresh database must bootstrap');
+  const app = await buildApp({ db: database.db, clock: systemClock, config }, { logger: false });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    app,
+    database,
+    username: outcome.username,
+    oneTimePassword: outcome.oneTimePassword,
+    async close() {
+      await app.close();
+      await database.destroy();
+    },
+  };
+}
