@@ -87,11 +87,16 @@ function tableRows(table: Element): TableRow[] {
 /** Paragraphs and tables of word/document.xml, in document order. */
 export function readDocxDocument(documentXml: Buffer): DocumentBlocks {
   const errors: string[] = [];
-  const document = new DOMParser({ onError: (level, message) => level !== 'warning' && errors.push(message) }).parseFromString(documentXml.toString('utf8'), 'text/xml');
-  const body = document.getElementsByTagNameNS(W, 'body')[0];
+  let body: Element | undefined;
+  try {
+    const document = new DOMParser({ onError: (level, message) => level !== 'warning' && errors.push(message) }).parseFromString(documentXml.toString('utf8'), 'text/xml');
+    body = document.getElementsByTagNameNS(W, 'body')[0] as Element | undefined;
+  } catch {
+    errors.push('fatal');
+  }
   if (errors.length > 0 || !body) throw new AppError('import.corrupt_file', { detail: 'word/document.xml' });
   const blocks: DocumentBlock[] = [];
-  for (const child of children(body as unknown as Element)) {
+  for (const child of children(body)) {
     if (child.localName === 'p') blocks.push({ kind: 'paragraph', text: paragraphText(child) });
     else if (child.localName === 'tbl') blocks.push({ kind: 'table', rows: tableRows(child) });
   }

@@ -3,7 +3,7 @@ import type { ParsedDepartmentRef } from './contract';
 export type DepartmentKind = 'functional' | 'teaching' | 'other';
 
 const SEPARATORS = /[\n\r、，,；;／/\s\u3000]+/;
-const GROUP = /^各.{1,8}(单位|学院|部门|院系|系|处室)$/;
+const GROUP = /^各.{0,8}(单位|学院|部门|院系|系|处室)$/;
 const PLACEHOLDER = /^(相关|涉及相关|有关|其他相关|其它相关|其他|其它)(的)?.{0,6}(部门|单位)$/;
 
 /** The names a department cell lists, in order, as written. */

@@ -25,7 +25,7 @@ const ORDINAL_PHASE_HEADING = new RegExp(`^(第${CHINESE_NUMERAL}阶段)[：:\\s
 const DELIVERABLE_WORDS: { kind: ParsedDeliverable['kind']; pattern: RegExp }[] = [
   { kind: 'task_breakdown', pattern: /任务分解表/ },
   { kind: 'liaison_list', pattern: /联络员(名单|信息)?/ },
-  { kind: 'summary', pattern: /总结报告|工作总结/ },
+  { kind: 'summary', pattern: /(工作)?总结报告|工作总结/ },
   { kind: 'self_assessment', pattern: /自评(报告|自测|表)?/ },
 ];
 
@@ -101,8 +101,8 @@ function findPlanTitle(lines: string[], after: number): string | null {
   return null;
 }
 
-function standardTitleOf(title: string | null, noticeTitle: string | null): string | null {
-  for (const text of [title, noticeTitle]) {
+function standardTitleOf(title: string | null, noticeTitle: string | null, lines: string[]): string | null {
+  for (const text of [title, noticeTitle, ...lines]) {
     if (!text) continue;
     // The innermost quoted title: the notice quotes the plan, which quotes the standard.
     const quoted = [...text.matchAll(/[《<]([^《》<>]+)[》>]/g)].map((match) => match[1]!);
@@ -154,7 +154,9 @@ function findDeliverables(lines: string[], phaseLineIndexes: number[], year: num
       if (!date || dateYear === null) continue;
       const dueOn = isoDate(dateYear, Number(date[2]), Number(date[3]));
       if (!dueOn) continue;
-      const recipient = /(?:报送|提交|上报|报至|交至)(?:至|给|到)?([^，。；;（(]{2,20}?)(?:[。；;，,（(]|$)/.exec(sentence.slice(date.index))?.[1]?.trim() ?? null;
+      const named = /(?:报送|提交|上报|报至|交至)(?:至|给|到)?([^，。；;（(]{2,20}?)(?:[。；;，,（(]|$)/.exec(sentence.slice(date.index))?.[1]?.trim() ?? null;
+      // "提交工作总结报告" names what is sent, not to whom.
+      const recipient = named && !DELIVERABLE_WORDS.some(({ pattern }) => pattern.test(named)) ? named : null;
       const phaseIndex = phaseLineIndexes.filter((phaseLine) => phaseLine <= lineIndex).length;
       for (const { kind, pattern } of DELIVERABLE_WORDS) {
         const found = pattern.exec(sentence);
@@ -191,7 +193,7 @@ export function parsePreamble(paragraphs: string[]): Preamble {
     issuer,
     issuedOn,
     printedOn,
-    standardTitle: standardTitleOf(title, notice?.text ?? null),
+    standardTitle: standardTitleOf(title, notice?.text ?? null, lines),
     cycleYear: year ?? issuedYear,
     phases,
     deliverables: findDeliverables(lines, phaseLineIndexes, year ?? issuedYear),
