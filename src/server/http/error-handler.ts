@@ -43,8 +43,6 @@ export function installErrorHandler(app: FastifyInstance, options: { uploadMaxBy
     request.log.error({ err: error }, 'unhandled error');
     return sendError(request, reply, new AppError('internal'));
   });
-
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('request.not_found')));
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {

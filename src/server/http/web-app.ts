@@ -7,12 +7,13 @@ import { sendError } from './error-handler';
 
 /**
  * Serves the built React app; every non-API GET that is not a file gets index.html so that
- * the app's own routes work on reload.
+ * the app's own routes work on reload. Everything else that matches no route is request.not_found.
  */
 export async function installWebApp(app: FastifyInstance, webRoot: string): Promise<void> {
   const index = path.join(webRoot, 'index.html');
   if (!existsSync(index)) {
     app.log.warn({ webRoot }, 'web app not built; run "npm run build:web"');
+    app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('request.not_found')));
     return;
   }
   await app.register(fastifyStatic, { root: webRoot, index: false, wildcard: false, maxAge: '1h', immutable: false });

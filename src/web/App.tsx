@@ -1,0 +1,54 @@
+import { Spin } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { api, ApiError, onAuthProblem, setCsrfToken } from './api/client';
+import type { SessionResponse } from './api/types';
+import { SignInPage } from './pages/SignInPage';
+
+const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
+const PlanPage = lazy(() => import('./pages/PlanPage'));
+
+type SessionState = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; session: SessionResponse };
+
+function Loading() {
+  return <Spin size="large" style={{ display: 'block', margin: '30vh auto' }} />;
+}
+
+/** Which page a person sees follows from their session: sign in, choose a password, then the plan. */
+export function App() {
+  const [state, setState] = useState<SessionState>({ kind: 'loading' });
+
+  const adopt = useCallback((session: SessionResponse | null) => {
+    setCsrfToken(session?.csrfToken ?? null);
+    setState(session ? { kind: 'signed-in', session } : { kind: 'signed-out' });
+  }, []);
+
+  const reload = useCallback(async () => {
+    try {
+      adopt(await api<SessionResponse>('GET', '/api/v1/auth/session'));
+    } catch (error) {
+      if (error instanceof ApiError) adopt(null);
+      else setState({ kind: 'signed-out' });
+    }
+  }, [adopt]);
+
+  useEffect(() => {
+    void reload();
+    return onAuthProblem((error) => {
+      if (error.code === 'auth.required') adopt(null);
+      else void reload();
+    });
+  }, [reload, adopt]);
+
+  if (state.kind === 'loading') return <Loading />;
+  if (state.kind === 'signed-out') return <SignInPage onSignedIn={adopt} />;
+  const { session } = state;
+  return (
+    <Suspense fallback={<Loading />}>
+      {session.user.mustChangePassword ? (
+        <ChangePasswordPage session={session} onChanged={reload} onSignOut={() => adopt(null)} />
+      ) : (
+        <PlanPage session={session} onSignOut={() => adopt(null)} />
+      )}
+    </Suspense>
+  );
+}
