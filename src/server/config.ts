@@ -35,7 +35,9 @@ export interface AppConfig {
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, projectRoot = process.cwd()): AppConfig {
-  const parsed = environmentSchema.safeParse(environment);
+  // An empty variable (DATABASE_URL= in a unit file or a shell) means "not set".
+  const given = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid environment: ${problems}`);

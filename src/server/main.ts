@@ -1,6 +1,7 @@
 import { buildApp } from './app';
 import { systemClock } from './clock';
 import { loadConfig } from './config';
+import { handleSignalsYourself } from './db/embedded';
 import { openDatabase } from './db/open';
 import { bootstrap } from './modules/system/bootstrap.service';
 
@@ -19,6 +20,7 @@ async function stop(signal: string): Promise<void> {
   await database.shutdown();
   process.exit(0);
 }
+handleSignalsYourself();
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 

