@@ -13,6 +13,8 @@ import { installWebApp } from './http/web-app';
 import { registerAuditRoutes } from './modules/audit/audit.routes';
 import { registerAuthRoutes } from './modules/auth/auth.routes';
 import { createAuthService } from './modules/auth/auth.service';
+import { registerBreakdownRoutes } from './modules/breakdowns/breakdown.routes';
+import { createBreakdownService } from './modules/breakdowns/breakdown.service';
 import { registerDepartmentRoutes } from './modules/departments/department.routes';
 import { createDepartmentService } from './modules/departments/department.service';
 import { registerPlanImportRoutes } from './modules/imports/plan-import.routes';
@@ -40,6 +42,7 @@ export function createServices({ db, clock, config }: AppDependencies) {
     standards: createStandardService({ db }),
     plans: createPlanService({ db }),
     planImports: createPlanImportService({ db, clock, maxFileBytes: config.uploadMaxBytes }),
+    breakdowns: createBreakdownService({ db, clock }),
   };
 }
 
@@ -83,6 +86,7 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   registerStandardRoutes(app, services.standards);
   registerPlanRoutes(app, services.plans);
   registerPlanImportRoutes(app, services.planImports);
+  registerBreakdownRoutes(app, services.breakdowns);
   registerAuditRoutes(app, db);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -32,6 +32,15 @@ export const errorCatalogue = {
   'user.name_taken': { status: 409, 'zh-CN': '用户名“{username}”已被使用。', en: 'The user name “{username}” is taken.' },
   'user.department_required': { status: 400, 'zh-CN': '部门联络员必须属于一个部门。', en: 'A department liaison must belong to a department.' },
 
+  'breakdown.not_assigned': { status: 422, 'zh-CN': '指标 {no} 不由本部门负责，不能为其填写落实措施。', en: 'Item {no} is not one this department answers for.' },
+  'breakdown.locked': { status: 409, 'zh-CN': '任务分解表已{status}，不能再修改；如需修改请联系党委教师工作部退回。', en: 'The task breakdown is {status} and can no longer be changed; ask the coordinating office to return it.' },
+  'breakdown.incomplete': { status: 422, 'zh-CN': '还有 {count} 项指标没有填写落实措施（{items}），请补充后再报送。', en: '{count} items still have no measure ({items}); add them before submitting.' },
+  'breakdown.liaison_missing': { status: 422, 'zh-CN': '请先填写本部门联络员的姓名、电话和邮箱，再报送。', en: 'Name the department liaison (name, phone, e-mail) before submitting.' },
+  'breakdown.not_submitted': { status: 409, 'zh-CN': '该部门的任务分解表尚未报送，不能审核。', en: 'This department has not submitted its task breakdown; there is nothing to review.' },
+  'breakdown.unknown_item': { status: 422, 'zh-CN': '意见中有不属于该部门的指标。', en: 'A comment names an item this department does not answer for.' },
+  'measure.not_found': { status: 404, 'zh-CN': '找不到该落实措施，可能已被删除。', en: 'Measure not found; it may have been deleted.' },
+  'measure.version_conflict': { status: 409, 'zh-CN': '这条落实措施已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。', en: 'Someone else changed this measure (now version {version}); your change was not saved. Review the current text and try again.' },
+
   // import of a plan document
   'import.empty_file': { status: 400, 'zh-CN': '文件是空的。', en: 'The file is empty.' },
   'import.too_large': { status: 413, 'zh-CN': '文件太大（{size}），最多 {limit}。', en: 'The file is too large ({size}); the limit is {limit}.' },
@@ -71,13 +80,16 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly params: ErrorParams;
   readonly issues: FieldIssue[];
+  /** The record as it now is, for a conflict: the client shows it instead of guessing. */
+  readonly current: unknown;
 
-  constructor(code: ErrorCode, params: ErrorParams = {}, issues: FieldIssue[] = []) {
+  constructor(code: ErrorCode, params: ErrorParams = {}, issues: FieldIssue[] = [], current?: unknown) {
     super(formatErrorMessage(code, params, 'en'));
     this.name = 'AppError';
     this.code = code;
     this.params = params;
     this.issues = issues;
+    this.current = current;
   }
 
   get status(): number {

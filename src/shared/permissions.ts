@@ -13,6 +13,8 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
 
 const everyRole: readonly Role[] = roles;
 const organizationStaff: readonly Role[] = ['admin', 'coordinator'];
+/** Who may change a department's task breakdown: its own liaison, or the coordinating office. */
+const departmentEditors: readonly Role[] = ['admin', 'coordinator', 'liaison'];
 
 export const permissions = {
   'system.health': 'public',
@@ -31,6 +33,14 @@ export const permissions = {
   'plans.get': everyRole,
   'plans.tree': everyRole,
   'imports.importPlan': organizationStaff,
+  'breakdowns.board': ['admin', 'coordinator', 'leader'],
+  'breakdowns.get': ['admin', 'coordinator', 'leader', 'liaison'],
+  'breakdowns.setLiaison': departmentEditors,
+  'breakdowns.submit': departmentEditors,
+  'breakdowns.review': organizationStaff,
+  'measures.create': departmentEditors,
+  'measures.update': departmentEditors,
+  'measures.delete': departmentEditors,
   'users.list': organizationStaff,
   'users.create': ['admin'],
   'users.update': ['admin'],

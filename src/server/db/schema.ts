@@ -6,3 +6,4 @@ export * from '../modules/plans/plan.table';
 export * from '../modules/users/user.table';
 export * from '../modules/auth/session.table';
 export * from '../modules/audit/audit.table';
+export * from '../modules/breakdowns/breakdown.table';

@@ -53,6 +53,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
       message: formatErrorMessage(error.code, error.params, locale),
       ...(Object.keys(error.params).length > 0 ? { params: error.params } : {}),
       issues: error.issues,
+      ...(error.current === undefined ? {} : { current: error.current }),
     },
   });
 }

@@ -20,6 +20,7 @@ export const errorResponseSchema = z.object({
     message: z.string(),
     params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     issues: z.array(fieldIssueSchema),
+    current: z.unknown().optional(),
   }),
 });
 

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import {
+  boardSchema,
+  breakdownParamsSchema,
+  breakdownViewSchema,
+  createMeasureBodySchema,
+  deleteMeasureQuerySchema,
+  liaisonBodySchema,
+  measureParamsSchema,
+  measureViewSchema,
+  reviewBodySchema,
+  updateMeasureBodySchema,
+} from '../../../shared/api/breakdowns';
+import { idParamsSchema } from '../../../shared/api/contracts';
+import { actorOf } from '../../http/access-control';
+import type { ApiInstance } from '../../http/types';
+import type { BreakdownService } from './breakdown.service';
+
+const base = '/api/v1/plans/:id/breakdowns/:departmentId';
+
+export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownService) {
+  app.get('/api/v1/plans/:id/breakdowns', {
+    schema: { operationId: 'breakdowns.board', tags: ['breakdowns'], params: idParamsSchema, response: { 200: boardSchema } },
+  }, async (request) => breakdowns.board(actorOf(request), request.params.id));
+
+  app.get(base, {
+    schema: { operationId: 'breakdowns.get', tags: ['breakdowns'], params: breakdownParamsSchema, response: { 200: breakdownViewSchema } },
+  }, async (request) => breakdowns.get(actorOf(request), request.params.id, request.params.departmentId));
+
+  app.put(`${base}/liaison`, {
+    schema: { operationId: 'breakdowns.setLiaison', tags: ['breakdowns'], params: breakdownParamsSchema, body: liaisonBodySchema, response: { 200: breakdownViewSchema } },
+  }, async (request) => breakdowns.setLiaison(actorOf(request), request.params.id, request.params.departmentId, request.body));
+
+  app.post(`${base}/measures`, {
+    schema: { operationId: 'measures.create', tags: ['breakdowns'], params: breakdownParamsSchema, body: createMeasureBodySchema, response: { 201: measureViewSchema } },
+  }, async (request, reply) => reply.code(201).send(await breakdowns.createMeasure(actorOf(request), request.params.id, request.params.departmentId, request.body)));
+
+  app.patch(`${base}/measures/:measureId`, {
+    schema: { operationId: 'measures.update', tags: ['breakdowns'], params: measureParamsSchema, body: updateMeasureBodySchema, response: { 200: measureViewSchema } },
+  }, async (request) => breakdowns.updateMeasure(actorOf(request), request.params.id, request.params.departmentId, request.params.measureId, request.body));
+
+  app.delete(`${base}/measures/:measureId`, {
+    schema: { operationId: 'measures.delete', tags: ['breakdowns'], params: measureParamsSchema, querystring: deleteMeasureQuerySchema, response: { 204: z.null() } },
+  }, async (request, reply) => {
+    await breakdowns.deleteMeasure(actorOf(request), request.params.id, request.params.departmentId, request.params.measureId, request.query.version);
+    return reply.code(204).send(null);
+  });
+
+  app.post(`${base}/submit`, {
+    schema: { operationId: 'breakdowns.submit', tags: ['breakdowns'], params: breakdownParamsSchema, response: { 200: breakdownViewSchema } },
+  }, async (request) => breakdowns.submit(actorOf(request), request.params.id, request.params.departmentId));
+
+  app.post(`${base}/review`, {
+    schema: { operationId: 'breakdowns.review', tags: ['breakdowns'], params: breakdownParamsSchema, body: reviewBodySchema, response: { 200: breakdownViewSchema } },
+  }, async (request) => breakdowns.review(actorOf(request), request.params.id, request.params.departmentId, request.body));
+}

@@ -1,0 +1,273 @@
+import type { z } from 'zod';
+import type {
+  BoardRow,
+  BreakdownView,
+  createMeasureBodySchema,
+  liaisonBodySchema,
+  MeasureView,
+  reviewBodySchema,
+  updateMeasureBodySchema,
+} from '../../../shared/api/breakdowns';
+import { isPastDue } from '../../../shared/dates';
+import { AppError } from '../../../shared/errors';
+import type { Clock } from '../../clock';
+import type { Database, Executor } from '../../db/client';
+import { recordAudit } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { findDepartmentInOrganization, listDepartments } from '../departments/department.repository';
+import type { Department } from '../departments/department.table';
+import { findPlanWithStandard, listDeliverables } from '../plans/plan.repository';
+import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
+import { assembleIndicatorTree } from '../standards/standard.rules';
+import {
+  countMeasuredItems,
+  deleteMeasureAtVersion,
+  findMeasure,
+  findSubmission,
+  insertMeasure,
+  insertSubmissionEvent,
+  listMeasures,
+  listPlanAssignmentTargets,
+  listSubmissionEvents,
+  listSubmissionsOfPlan,
+  lockSubmission,
+  updateMeasureAtVersion,
+  updateSubmission,
+} from './breakdown.repository';
+import { dutiesOf } from './breakdown.rules';
+import type { Measure, Submission } from './breakdown.table';
+
+type CreateMeasureInput = z.output<typeof createMeasureBodySchema>;
+type UpdateMeasureInput = z.output<typeof updateMeasureBodySchema>;
+type LiaisonInput = z.output<typeof liaisonBodySchema>;
+type ReviewInput = z.output<typeof reviewBodySchema>;
+
+const STATUS_WORDS: Record<Submission['status'], string> = { draft: '保存为草稿', submitted: '报送', returned: '退回', approved: '审核通过' };
+
+function toMeasureView(measure: Measure): MeasureView {
+  return {
+    id: measure.id,
+    itemId: measure.itemId,
+    text: measure.text,
+    deadline: { kind: measure.deadlineKind, dueOn: measure.dueOn },
+    version: measure.version,
+    updatedAt: measure.updatedAt.toISOString(),
+  };
+}
+
+export function createBreakdownService({ db, clock }: { db: Database; clock: Clock }) {
+  /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
+  async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
+    const found = await findPlanWithStandard(executor, actor.organizationId, planId);
+    if (!found) throw new AppError('plan.not_found');
+    const department = await findDepartmentInOrganization(executor, actor.organizationId, departmentId);
+    if (!department) throw new AppError('department.not_found');
+    if (actor.role === 'liaison' && actor.departmentId !== department.id) throw new AppError('auth.forbidden');
+    return { plan: found.plan, department };
+  }
+
+  async function taskBreakdownDueOn(executor: Executor, planId: string): Promise<string | null> {
+    return (await listDeliverables(executor, planId)).find((deliverable) => deliverable.kind === 'task_breakdown')?.dueOn ?? null;
+  }
+
+  function isLate(status: Submission['status'] | 'not_started', dueOn: string | null): boolean {
+    return dueOn !== null && (status === 'not_started' || status === 'draft' || status === 'returned') && isPastDue(dueOn, clock.now());
+  }
+
+  async function duties(executor: Executor, planId: string, department: Department) {
+    return dutiesOf(department, await listPlanAssignmentTargets(executor, planId));
+  }
+
+  /** A submission that may still be edited, locked for this transaction. */
+  async function editableSubmission(executor: Executor, actor: Actor, planId: string, department: Department) {
+    const submission = await lockSubmission(executor, { organizationId: actor.organizationId, planId, departmentId: department.id, now: clock.now() });
+    if (submission.status === 'submitted' || submission.status === 'approved') {
+      throw new AppError('breakdown.locked', { status: STATUS_WORDS[submission.status] });
+    }
+    return submission;
+  }
+
+  async function view(executor: Executor, actor: Actor, planId: string, departmentId: string): Promise<BreakdownView> {
+    const { plan, department } = await scope(executor, actor, planId, departmentId);
+    const [targets, allIndicators, allItems, allDepartments, submission, dueOn] = await Promise.all([
+      listPlanAssignmentTargets(executor, plan.id),
+      listIndicatorsOfStandard(executor, plan.standardId),
+      listItemsOfStandard(executor, plan.standardId),
+      listDepartments(executor, actor.organizationId),
+      findSubmission(executor, plan.id, department.id),
+      taskBreakdownDueOn(executor, plan.id),
+    ]);
+    const mine = dutiesOf(department, targets);
+    const [allMeasures, events] = submission
+      ? await Promise.all([listMeasures(executor, submission.id), listSubmissionEvents(executor, submission.id)])
+      : [[], []];
+    const lastReturn = submission?.status === 'returned' ? events.filter((event) => event.action === 'return').at(-1) : undefined;
+    const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
+    const othersByItem = new Map<string, string[]>();
+    for (const target of targets) {
+      const name = target.departmentId ? names.get(target.departmentId) : target.groupName;
+      if (!name || target.departmentId === department.id) continue;
+      othersByItem.set(target.itemId, [...(othersByItem.get(target.itemId) ?? []), name]);
+    }
+    const tree = assembleIndicatorTree(allIndicators, allItems.filter((item) => mine.has(item.id)), (item) => ({
+      id: item.id,
+      no: item.no,
+      content: item.content,
+      focus: item.focus,
+      role: mine.get(item.id)!.role,
+      viaGroup: mine.get(item.id)!.viaGroup,
+      otherDepartments: (othersByItem.get(item.id) ?? []).filter((name) => name !== mine.get(item.id)!.viaGroup),
+      measures: allMeasures.filter((measure) => measure.itemId === item.id).map(toMeasureView),
+      returnComment: lastReturn?.itemComments[item.id] ?? null,
+    }));
+    const status = submission?.status ?? 'not_started';
+    return {
+      planId: plan.id,
+      department: { id: department.id, name: department.name },
+      status,
+      dueOn,
+      late: isLate(status, dueOn),
+      liaison: submission?.liaisonName && submission.liaisonPhone && submission.liaisonEmail
+        ? { name: submission.liaisonName, phone: submission.liaisonPhone, email: submission.liaisonEmail }
+        : null,
+      history: events.map((event) => ({ action: event.action, actorName: event.actorName, comment: event.comment, itemComments: event.itemComments, at: event.at.toISOString() })),
+      indicators: tree
+        .map((level1) => ({ code: level1.code, title: level1.title, children: level1.children.filter((level2) => level2.items.length > 0).map(({ id: _id, ...level2 }) => level2) }))
+        .filter((level1) => level1.children.length > 0),
+    };
+  }
+
+  return {
+    get: (actor: Actor, planId: string, departmentId: string) => view(db, actor, planId, departmentId),
+
+    async createMeasure(actor: Actor, planId: string, departmentId: string, input: CreateMeasureInput): Promise<MeasureView> {
+      return db.transaction(async (tx) => {
+        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const duty = (await duties(tx, plan.id, department)).get(input.itemId);
+        if (!duty) throw new AppError('breakdown.not_assigned', { no: (await listItemsOfStandard(tx, plan.standardId)).find((item) => item.id === input.itemId)?.no ?? '?' });
+        const submission = await editableSubmission(tx, actor, plan.id, department);
+        const now = clock.now();
+        const position = (await listMeasures(tx, submission.id)).filter((measure) => measure.itemId === input.itemId).length;
+        const measure = await insertMeasure(tx, {
+          organizationId: actor.organizationId, submissionId: submission.id, planId: plan.id, departmentId: department.id, itemId: input.itemId,
+          text: input.text, deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn, position, createdAt: now, updatedAt: now,
+        });
+        await recordAudit(tx, clock, actor, { action: 'measure.create', entityType: 'measure', entityId: measure.id, after: measure });
+        return toMeasureView(measure);
+      });
+    },
+
+    async updateMeasure(actor: Actor, planId: string, departmentId: string, measureId: string, input: UpdateMeasureInput): Promise<MeasureView> {
+      return db.transaction(async (tx) => {
+        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const submission = await editableSubmission(tx, actor, plan.id, department);
+        const before = await findMeasure(tx, submission.id, measureId);
+        if (!before) throw new AppError('measure.not_found');
+        const after = await updateMeasureAtVersion(tx, measureId, input.version, {
+          ...(input.text === undefined ? {} : { text: input.text }),
+          ...(input.deadline === undefined ? {} : { deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn }),
+          updatedAt: clock.now(),
+        });
+        if (!after) throw new AppError('measure.version_conflict', { version: before.version }, [], toMeasureView(before));
+        await recordAudit(tx, clock, actor, { action: 'measure.update', entityType: 'measure', entityId: measureId, before, after });
+        return toMeasureView(after);
+      });
+    },
+
+    async deleteMeasure(actor: Actor, planId: string, departmentId: string, measureId: string, version: number): Promise<void> {
+      await db.transaction(async (tx) => {
+        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const submission = await editableSubmission(tx, actor, plan.id, department);
+        const before = await findMeasure(tx, submission.id, measureId);
+        if (!before) throw new AppError('measure.not_found');
+        if (!(await deleteMeasureAtVersion(tx, measureId, version))) {
+          throw new AppError('measure.version_conflict', { version: before.version }, [], toMeasureView(before));
+        }
+        await recordAudit(tx, clock, actor, { action: 'measure.delete', entityType: 'measure', entityId: measureId, before });
+      });
+    },
+
+    async setLiaison(actor: Actor, planId: string, departmentId: string, input: LiaisonInput): Promise<BreakdownView> {
+      return db.transaction(async (tx) => {
+        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const before = await editableSubmission(tx, actor, plan.id, department);
+        const after = await updateSubmission(tx, before.id, { liaisonName: input.name, liaisonPhone: input.phone, liaisonEmail: input.email, updatedAt: clock.now() });
+        await recordAudit(tx, clock, actor, { action: 'submission.set_liaison', entityType: 'submission', entityId: after.id, before, after });
+        return view(tx, actor, planId, departmentId);
+      });
+    },
+
+    /** Sends the whole breakdown for review: every item needs a measure, and the liaison must be named. */
+    async submit(actor: Actor, planId: string, departmentId: string): Promise<BreakdownView> {
+      return db.transaction(async (tx) => {
+        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const before = await editableSubmission(tx, actor, plan.id, department);
+        const mine = await duties(tx, plan.id, department);
+        const measured = new Set((await listMeasures(tx, before.id)).map((measure) => measure.itemId));
+        const items = await listItemsOfStandard(tx, plan.standardId);
+        const missing = items.filter((item) => mine.has(item.id) && !measured.has(item.id)).map((item) => item.no);
+        if (missing.length > 0) throw new AppError('breakdown.incomplete', { count: missing.length, items: missing.join('、') });
+        if (!before.liaisonName || !before.liaisonPhone || !before.liaisonEmail) throw new AppError('breakdown.liaison_missing');
+        const now = clock.now();
+        const after = await updateSubmission(tx, before.id, { status: 'submitted', submittedAt: now, updatedAt: now });
+        await insertSubmissionEvent(tx, { organizationId: actor.organizationId, submissionId: after.id, action: 'submit', actorUserId: actor.userId, actorName: actor.username, at: now });
+        await recordAudit(tx, clock, actor, { action: 'submission.submit', entityType: 'submission', entityId: after.id, before, after });
+        return view(tx, actor, planId, departmentId);
+      });
+    },
+
+    /** The coordinating office approves a submitted breakdown, or returns it with comments per item. */
+    async review(actor: Actor, planId: string, departmentId: string, input: ReviewInput): Promise<BreakdownView> {
+      return db.transaction(async (tx) => {
+        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const before = await lockSubmission(tx, { organizationId: actor.organizationId, planId: plan.id, departmentId: department.id, now: clock.now() });
+        if (before.status !== 'submitted') throw new AppError('breakdown.not_submitted');
+        const mine = await duties(tx, plan.id, department);
+        if (Object.keys(input.itemComments).some((itemId) => !mine.has(itemId))) throw new AppError('breakdown.unknown_item');
+        const now = clock.now();
+        const after = await updateSubmission(tx, before.id, { status: input.decision === 'approve' ? 'approved' : 'returned', decidedAt: now, updatedAt: now });
+        await insertSubmissionEvent(tx, {
+          organizationId: actor.organizationId, submissionId: after.id, action: input.decision, actorUserId: actor.userId, actorName: actor.username,
+          comment: input.comment ?? null, itemComments: input.decision === 'return' ? input.itemComments : {}, at: now,
+        });
+        await recordAudit(tx, clock, actor, { action: `submission.${input.decision}`, entityType: 'submission', entityId: after.id, before, after: { ...after, itemComments: input.itemComments, comment: input.comment } });
+        return view(tx, actor, planId, departmentId);
+      });
+    },
+
+    /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
+    async board(actor: Actor, planId: string): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
+      const found = await findPlanWithStandard(db, actor.organizationId, planId);
+      if (!found) throw new AppError('plan.not_found');
+      const [targets, allDepartments, allSubmissions, measured, dueOn] = await Promise.all([
+        listPlanAssignmentTargets(db, planId),
+        listDepartments(db, actor.organizationId),
+        listSubmissionsOfPlan(db, planId),
+        countMeasuredItems(db, planId),
+        taskBreakdownDueOn(db, planId),
+      ]);
+      const submissionOf = new Map(allSubmissions.map((submission) => [submission.departmentId, submission]));
+      const measuredOf = new Map(measured.map((row) => [row.departmentId, row.items]));
+      const rows = allDepartments
+        .map((department) => ({ department, itemCount: dutiesOf(department, targets).size }))
+        .filter((row) => row.itemCount > 0)
+        .map(({ department, itemCount }): BoardRow => {
+          const submission = submissionOf.get(department.id);
+          const status = submission?.status ?? 'not_started';
+          return {
+            department: { id: department.id, name: department.name, kind: department.kind },
+            status,
+            itemCount,
+            itemsWithMeasures: measuredOf.get(department.id) ?? 0,
+            liaisonNamed: Boolean(submission?.liaisonName),
+            submittedAt: submission?.submittedAt?.toISOString() ?? null,
+            late: isLate(status, dueOn),
+          };
+        })
+        .sort((a, b) => Number(b.late) - Number(a.late) || a.department.name.localeCompare(b.department.name, 'zh-CN'));
+      return { dueOn, rows };
+    },
+  };
+}
+
+export type BreakdownService = ReturnType<typeof createBreakdownService>;

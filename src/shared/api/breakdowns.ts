@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { deadlineSchema } from '../deadlines';
+import { isoDateSchema } from '../plan-import/contract';
+
+const timestampSchema = z.iso.datetime({ offset: true });
+export const submissionStatusSchema = z.enum(['not_started', 'draft', 'submitted', 'returned', 'approved']);
+
+export const breakdownParamsSchema = z.object({ id: z.uuid(), departmentId: z.uuid() });
+export const measureParamsSchema = breakdownParamsSchema.extend({ measureId: z.uuid() });
+
+export const measureViewSchema = z.object({
+  id: z.uuid(),
+  itemId: z.uuid(),
+  text: z.string(),
+  deadline: deadlineSchema,
+  version: z.number().int(),
+  updatedAt: timestampSchema,
+});
+
+const measureTextSchema = z.string().trim().min(1).max(2000);
+export const createMeasureBodySchema = z.object({ itemId: z.uuid(), text: measureTextSchema, deadline: deadlineSchema });
+export const updateMeasureBodySchema = z.object({
+  /** The version the client last saw: a stale one is refused, never overwritten. */
+  version: z.number().int().positive(),
+  text: measureTextSchema.optional(),
+  deadline: deadlineSchema.optional(),
+});
+export const deleteMeasureQuerySchema = z.object({ version: z.coerce.number().int().positive() });
+
+export const liaisonBodySchema = z.object({
+  name: z.string().trim().min(1).max(50),
+  phone: z.string().trim().regex(/^[0-9+\-() ]{5,30}$/),
+  email: z.email().max(200),
+});
+
+export const reviewBodySchema = z
+  .object({
+    decision: z.enum(['approve', 'return']),
+    comment: z.string().trim().max(2000).optional(),
+    /** itemId → what to fix, for a return. */
+    itemComments: z.record(z.uuid(), z.string().trim().min(1).max(2000)).default({}),
+  })
+  .refine((body) => body.decision === 'approve' || Object.keys(body.itemComments).length > 0 || Boolean(body.comment), {
+    message: 'a return needs a comment on at least one item or an overall comment',
+    path: ['itemComments'],
+  });
+
+export const submissionEventViewSchema = z.object({
+  action: z.enum(['submit', 'return', 'approve']),
+  actorName: z.string(),
+  comment: z.string().nullable(),
+  itemComments: z.record(z.string(), z.string()),
+  at: timestampSchema,
+});
+
+export const breakdownItemSchema = z.object({
+  id: z.uuid(),
+  no: z.number().int(),
+  content: z.string(),
+  focus: z.string(),
+  role: z.enum(['lead', 'support']),
+  /** Through a group such as 各教学单位, not by name. */
+  viaGroup: z.string().nullable(),
+  otherDepartments: z.array(z.string()),
+  measures: z.array(measureViewSchema),
+  /** The coordinator's comment from the latest return, if any. */
+  returnComment: z.string().nullable(),
+});
+
+export const breakdownViewSchema = z.object({
+  planId: z.uuid(),
+  department: z.object({ id: z.uuid(), name: z.string() }),
+  status: submissionStatusSchema,
+  dueOn: isoDateSchema.nullable(),
+  late: z.boolean(),
+  liaison: z.object({ name: z.string(), phone: z.string(), email: z.string() }).nullable(),
+  history: z.array(submissionEventViewSchema),
+  indicators: z.array(
+    z.object({
+      code: z.string(),
+      title: z.string(),
+      children: z.array(z.object({ code: z.string(), title: z.string(), items: z.array(breakdownItemSchema) })),
+    }),
+  ),
+});
+
+export const boardRowSchema = z.object({
+  department: z.object({ id: z.uuid(), name: z.string(), kind: z.enum(['functional', 'teaching', 'other']) }),
+  status: submissionStatusSchema,
+  itemCount: z.number().int(),
+  itemsWithMeasures: z.number().int(),
+  liaisonNamed: z.boolean(),
+  submittedAt: timestampSchema.nullable(),
+  late: z.boolean(),
+});
+export const boardSchema = z.object({ dueOn: isoDateSchema.nullable(), rows: z.array(boardRowSchema) });
+
+export type BreakdownView = z.infer<typeof breakdownViewSchema>;
+export type BoardRow = z.infer<typeof boardRowSchema>;
+export type MeasureView = z.infer<typeof measureViewSchema>;

@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BreakdownView } from '../../src/shared/api/breakdowns';
+import { departments as departmentsTable } from '../../src/server/modules/departments/department.table';
+import { auditLog } from '../../src/server/modules/audit/audit.table';
+import { expectedItems } from '../fixtures/seed-expected';
+import { createInstitution, createUser, createTestApp, multipartFile, seedPlanFile, signIn, type SignedInClient, type TestApp } from '../support/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+/** An institution with the seed plan imported, its coordinator, and a way to get a liaison of any department. */
+async function institutionWithPlan() {
+  const { organization } = await createInstitution(t.db);
+  const coordinator = await signIn(t.app, (await createUser(t.db, organization.id, 'coordinator')).username);
+  const { payload, headers } = multipartFile('plan.txt', await readFile(seedPlanFile));
+  const planId: string = (await coordinator.request({ method: 'POST', url: '/api/v1/imports/plan', payload, headers })).json().planId;
+  const departments = await t.db.select().from(departmentsTable).where(eq(departmentsTable.organizationId, organization.id));
+  const idOf = (name: string) => departments.find((department) => department.name === name)!.id;
+  const liaisonOf = async (name: string) => signIn(t.app, (await createUser(t.db, organization.id, 'liaison', { departmentId: idOf(name) })).username);
+  return { organization, coordinator, planId, idOf, liaisonOf };
+}
+
+const itemsOf = (view: BreakdownView) => view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
+const expectedNumbers = (...names: string[]) => expectedItems.filter(([, , departments]) => departments.some((name) => names.includes(name))).map(([no]) => no);
+
+async function fillEverything(client: SignedInClient, base: string, view: BreakdownView) {
+  for (const item of itemsOf(view)) {
+    const response = await client.post(`${base}/measures`, { itemId: item.id, text: `第${item.no}项：制定专项计划并落实`, deadline: { kind: 'semester', dueOn: '2024-07-15' } });
+    expect(response.statusCode).toBe(201);
+  }
+}
+
+describe('a liaison\'s task breakdown', () => {
+  it('lists exactly the items the department answers for, by name or through 各教学单位', async () => {
+    const { planId, idOf, liaisonOf } = await institutionWithPlan();
+    const academic = await liaisonOf('教务处');
+    const view: BreakdownView = (await academic.get(`/api/v1/plans/${planId}/breakdowns/${idOf('教务处')}`)).json();
+    expect(view).toMatchObject({ status: 'not_started', dueOn: '2024-04-30', late: false, liaison: null });
+    expect(itemsOf(view).map((item) => item.no)).toEqual(expectedNumbers('教务处'));
+    const item24 = itemsOf(view).find((item) => item.no === 24)!;
+    expect(item24).toMatchObject({ role: 'support', viaGroup: null, otherDepartments: ['党委教师工作部', '党委宣传部'] });
+    expect(itemsOf(view).find((item) => item.no === 18)!.role).toBe('lead');
+
+    const marxism = await liaisonOf('马克思主义学院');
+    const teaching: BreakdownView = (await marxism.get(`/api/v1/plans/${planId}/breakdowns/${idOf('马克思主义学院')}`)).json();
+    expect(itemsOf(teaching).map((item) => item.no)).toEqual(expectedNumbers('马克思主义学院', '各教学单位'));
+    expect(itemsOf(teaching).find((item) => item.no === 9)!.viaGroup).toBe('各教学单位');
+  });
+
+  it('never shows or changes another department\'s breakdown', async () => {
+    const { planId, idOf, liaisonOf } = await institutionWithPlan();
+    const academic = await liaisonOf('教务处');
+    const response = await academic.get(`/api/v1/plans/${planId}/breakdowns/${idOf('人事处')}`);
+    expect(response.statusCode).toBe(403);
+    const view: BreakdownView = (await academic.get(`/api/v1/plans/${planId}/breakdowns/${idOf('教务处')}`)).json();
+    const write = await academic.post(`/api/v1/plans/${planId}/breakdowns/${idOf('人事处')}/measures`, { itemId: itemsOf(view)[0]!.id, text: 'x', deadline: { kind: 'date', dueOn: '2024-06-01' } });
+    expect(write.statusCode).toBe(403);
+    const notMine = await academic.post(`/api/v1/plans/${planId}/breakdowns/${idOf('教务处')}/measures`, {
+      itemId: itemsOf((await (await liaisonOf('工会')).get(`/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`)).json()).find((item) => item.no === 39)!.id,
+      text: 'x', deadline: { kind: 'date', dueOn: '2024-06-01' },
+    });
+    expect(notMine.statusCode).toBe(422);
+    expect(notMine.json().error).toMatchObject({ code: 'breakdown.not_assigned', params: { no: 39 } });
+  });
+
+  it('goes draft → submitted → returned with comments → resubmitted → approved, with history and audit', async () => {
+    const { planId, idOf, liaisonOf, coordinator, organization } = await institutionWithPlan();
+    const union = await liaisonOf('工会');
+    const base = `/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`;
+    let view: BreakdownView = (await union.get(base)).json();
+    expect(itemsOf(view).map((item) => item.no)).toEqual([8, 39]);
+
+    const first = itemsOf(view)[0]!;
+    await union.post(`${base}/measures`, { itemId: first.id, text: '工会年度工作计划纳入教师思政内容', deadline: { kind: 'yearly', dueOn: '2024-12-31' } });
+    const incomplete = await union.post(`${base}/submit`);
+    expect(incomplete.json().error).toMatchObject({ code: 'breakdown.incomplete', params: { count: 1, items: '39' } });
+
+    await union.post(`${base}/measures`, { itemId: itemsOf(view)[1]!.id, text: '建立民生项目年度清单', deadline: { kind: 'date', dueOn: '2024-06-30' } });
+    expect((await union.post(`${base}/submit`)).json().error.code).toBe('breakdown.liaison_missing');
+    const badLiaison = await union.request({ method: 'PUT', url: `${base}/liaison`, payload: { name: '', phone: 'abc', email: 'nope' } });
+    expect(badLiaison.json().error.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['body.email', 'body.name', 'body.phone']);
+    expect((await union.request({ method: 'PUT', url: `${base}/liaison`, payload: { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' } })).statusCode).toBe(200);
+
+    view = (await union.post(`${base}/submit`)).json();
+    expect(view.status).toBe('submitted');
+    const locked = await union.post(`${base}/measures`, { itemId: first.id, text: '再加一条', deadline: { kind: 'ongoing', dueOn: '2024-05-01' } });
+    expect(locked.statusCode).toBe(409);
+    expect(locked.json().error.code).toBe('breakdown.locked');
+    expect((await union.post(`${base}/review`, { decision: 'approve' })).statusCode).toBe(403);
+
+    const emptyReturn = await coordinator.post(`${base}/review`, { decision: 'return' });
+    expect(emptyReturn.json().error.issues[0].path).toBe('body.itemComments');
+    view = (await coordinator.post(`${base}/review`, { decision: 'return', itemComments: { [first.id]: '请写明具体举措和责任人' } })).json();
+    expect(view.status).toBe('returned');
+
+    view = (await union.get(base)).json();
+    const returned = itemsOf(view).find((item) => item.id === first.id)!;
+    expect(returned.returnComment).toBe('请写明具体举措和责任人');
+    expect(itemsOf(view).find((item) => item.id !== first.id)!.returnComment).toBeNull();
+    const measure = returned.measures[0]!;
+    expect((await union.patch(`${base}/measures/${measure.id}`, { version: measure.version, text: '工会年度工作计划纳入教师思政内容，由工会主席负责，每学期检查' })).statusCode).toBe(200);
+    expect((await union.post(`${base}/submit`)).json().status).toBe('submitted');
+    view = (await coordinator.post(`${base}/review`, { decision: 'approve', comment: '同意' })).json();
+    expect(view.status).toBe('approved');
+    expect(view.history.map((event) => event.action)).toEqual(['submit', 'return', 'submit', 'approve']);
+    expect(view.history[1]!.itemComments).toEqual({ [first.id]: '请写明具体举措和责任人' });
+
+    const actions = (await t.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.organizationId, organization.id)).orderBy(auditLog.id)).map((row) => row.action);
+    expect(actions.filter((action) => action.startsWith('submission.'))).toEqual(['submission.set_liaison', 'submission.submit', 'submission.return', 'submission.submit', 'submission.approve']);
+  });
+
+  it('refuses the later of two saves of the same measure and returns the current version', async () => {
+    const { planId, idOf, liaisonOf } = await institutionWithPlan();
+    const laptop = await liaisonOf('财务处');
+    const base = `/api/v1/plans/${planId}/breakdowns/${idOf('财务处')}`;
+    const view: BreakdownView = (await laptop.get(base)).json();
+    const created = (await laptop.post(`${base}/measures`, { itemId: itemsOf(view)[0]!.id, text: '经费列入预算', deadline: { kind: 'date', dueOn: '2024-05-31' } })).json();
+    const first = await laptop.patch(`${base}/measures/${created.id}`, { version: created.version, text: '经费列入年度预算' });
+    expect(first.statusCode).toBe(200);
+    const second = await laptop.patch(`${base}/measures/${created.id}`, { version: created.version, text: '覆盖别人的修改' });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error).toMatchObject({ code: 'measure.version_conflict', params: { version: 2 }, current: { text: '经费列入年度预算', version: 2 } });
+    const stale = await laptop.request({ method: 'DELETE', url: `${base}/measures/${created.id}?version=1` });
+    expect(stale.statusCode).toBe(409);
+    const saved: BreakdownView = (await laptop.get(base)).json();
+    expect(itemsOf(saved)[0]!.measures.map((measure) => measure.text)).toEqual(['经费列入年度预算']);
+  });
+});
+
+describe('the coordinator\'s submission board', () => {
+  it('shows every department with duties, late ones first once the deadline has passed', async () => {
+    const { planId, idOf, liaisonOf, coordinator, organization } = await institutionWithPlan();
+    const security = await liaisonOf('保卫处');
+    const base = `/api/v1/plans/${planId}/breakdowns/${idOf('保卫处')}`;
+    await fillEverything(security, base, (await security.get(base)).json());
+    await security.request({ method: 'PUT', url: `${base}/liaison`, payload: { name: '李老师', phone: '13800000000', email: 'li@example.edu.cn' } });
+    await security.post(`${base}/submit`);
+
+    const boardResponse = await coordinator.get(`/api/v1/plans/${planId}/breakdowns`);
+    expect(boardResponse.statusCode, boardResponse.body).toBe(200);
+    let board = boardResponse.json();
+    expect(board.dueOn).toBe('2024-04-30');
+    expect(board.rows).toHaveLength(20);
+    expect(board.rows.every((row: { late: boolean }) => !row.late)).toBe(true);
+    expect(board.rows.find((row: { department: { name: string } }) => row.department.name === '保卫处')).toMatchObject({ status: 'submitted', itemCount: 1, itemsWithMeasures: 1, liaisonNamed: true });
+
+    // Moving the clock on ends idle sessions: sign in again after each jump.
+    const freshCoordinator = async () => signIn(t.app, (await createUser(t.db, organization.id, 'coordinator')).username);
+    t.clock.set('2024-04-30T15:59:00Z'); // 23:59 on the due day in Beijing: not late yet
+    board = (await (await freshCoordinator()).get(`/api/v1/plans/${planId}/breakdowns`)).json();
+    expect(board.rows.filter((row: { late: boolean }) => row.late)).toHaveLength(0);
+    t.clock.set('2024-04-30T16:01:00Z'); // 00:01 on 1 May in Beijing
+    board = (await (await freshCoordinator()).get(`/api/v1/plans/${planId}/breakdowns`)).json();
+    expect(board.rows.filter((row: { late: boolean }) => row.late)).toHaveLength(19);
+    expect(board.rows.at(-1)).toMatchObject({ department: { name: '保卫处' }, late: false });
+
+    const leader = await signIn(t.app, (await createUser(t.db, organization.id, 'leader')).username);
+    expect((await leader.get(`/api/v1/plans/${planId}/breakdowns`)).statusCode).toBe(200);
+    expect((await leader.post(`${base}/submit`)).statusCode).toBe(403);
+    t.clock.set('2024-04-22T02:00:00Z');
+  });
+});
