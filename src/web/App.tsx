@@ -5,7 +5,7 @@ import type { SessionResponse } from './api/types';
 import { SignInPage } from './pages/SignInPage';
 
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
-const PlanPage = lazy(() => import('./pages/PlanPage'));
+const Workspace = lazy(() => import('./pages/Workspace'));
 
 type SessionState = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; session: SessionResponse };
 
@@ -47,7 +47,7 @@ export function App() {
       {session.user.mustChangePassword ? (
         <ChangePasswordPage session={session} onChanged={reload} onSignOut={() => adopt(null)} />
       ) : (
-        <PlanPage session={session} onSignOut={() => adopt(null)} />
+        <Workspace session={session} onSignOut={() => adopt(null)} />
       )}
     </Suspense>
   );

@@ -1,10 +1,10 @@
 import { Alert, Card, Col, Collapse, Empty, Row, Select, Space, Spin, Statistic, Steps, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { PlanDetail, PlanSummary, PlanTree, SessionResponse } from '../api/types';
-import { AppShell } from '../components/AppShell';
+import type { PlanDetail, PlanTree } from '../api/types';
 import { IndicatorTree } from '../components/IndicatorTree';
 import { useI18n } from '../i18n';
+import { usePlan } from '../usePlan';
 
 const DAY = 86_400_000;
 
@@ -88,24 +88,15 @@ function PlanOverview({ plan }: { plan: PlanDetail }) {
   );
 }
 
-export default function PlanPage({ session, onSignOut }: { session: SessionResponse; onSignOut(): void }) {
+export default function PlanPage() {
   const { t } = useI18n();
-  const [plans, setPlans] = useState<PlanSummary[] | null>(null);
-  const [planId, setPlanId] = useState<string | null>(() => new URLSearchParams(location.search).get('plan'));
+  const { plans, planId, choose: setPlanId, error: plansError } = usePlan();
   const [plan, setPlan] = useState<PlanDetail | null>(null);
   const [tree, setTree] = useState<PlanTree | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<PlanSummary[]>('GET', '/api/v1/plans').then((list) => {
-      setPlans(list);
-      setPlanId((chosen) => (chosen && list.some((candidate) => candidate.id === chosen) ? chosen : (list[0]?.id ?? null)));
-    }, (caught: Error) => setError(caught.message));
-  }, []);
-
-  useEffect(() => {
     if (!planId) return;
-    history.replaceState(null, '', `?plan=${planId}`);
     setPlan(null);
     setTree(null);
     Promise.all([api<PlanDetail>('GET', `/api/v1/plans/${planId}`), api<PlanTree>('GET', `/api/v1/plans/${planId}/tree`)]).then(
@@ -118,8 +109,8 @@ export default function PlanPage({ session, onSignOut }: { session: SessionRespo
   }, [planId]);
 
   return (
-    <AppShell session={session} onSignOut={onSignOut}>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+    <>
+      {(error ?? plansError) && <Alert type="error" showIcon message={error ?? plansError} style={{ marginBottom: 16 }} />}
       {plans === null ? (
         <Spin style={{ display: 'block', margin: '20vh auto' }} tip={t('loading')} />
       ) : plans.length === 0 ? (
@@ -145,6 +136,6 @@ export default function PlanPage({ session, onSignOut }: { session: SessionRespo
           )}
         </Space>
       )}
-    </AppShell>
+    </>
   );
 }

@@ -1,0 +1,21 @@
+import { useEffect, useState } from 'react';
+
+/** The current path, following back/forward and `navigate`. */
+export function usePath(): string {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const update = () => setPath(location.pathname);
+    window.addEventListener('popstate', update);
+    window.addEventListener('luoshi:navigate', update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener('luoshi:navigate', update);
+    };
+  }, []);
+  return path;
+}
+
+export function navigate(path: string): void {
+  history.pushState(null, '', `${path}${location.search}`);
+  window.dispatchEvent(new Event('luoshi:navigate'));
+}

@@ -1,0 +1,105 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { departments } from '../../src/server/modules/departments/department.table';
+import { createUser, projectRoot, TEST_PASSWORD } from '../support/test-app';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+const screenshots = path.join(projectRoot, 'test-results/screenshots');
+let server: TestServer;
+let browser: Browser;
+let liaisonName: string;
+let coordinatorName: string;
+
+beforeAll(async () => {
+  await mkdir(screenshots, { recursive: true });
+  server = await startTestServer();
+  const [union] = await server.database.db.select().from(departments).where(eq(departments.name, '工会'));
+  liaisonName = (await createUser(server.database.db, union!.organizationId, 'liaison', { departmentId: union!.id, username: 'union-liaison' })).username;
+  coordinatorName = (await createUser(server.database.db, union!.organizationId, 'coordinator', { username: 'teacher-office' })).username;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signedIn(username: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await page.goto(server.url);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(TEST_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.getByText('指标体系与责任部门').waitFor();
+  return page;
+}
+
+async function addMeasure(page: Page, itemNo: number, text: string, kind: string, date: string) {
+  const item = page.locator(`[data-testid=breakdown-item][data-item-no="${itemNo}"]`);
+  await item.getByRole('button', { name: /添加落实措施/ }).click();
+  await item.getByLabel('落实措施').fill(text);
+  if (kind !== '具体日期') {
+    await item.getByLabel('完成时限').click();
+    await page.locator('.ant-select-dropdown:visible').getByText(kind, { exact: true }).click();
+  }
+  await item.locator('input[type=date]').fill(date);
+  await item.getByRole('button', { name: /保\s*存/ }).click();
+  await item.getByTestId('measure').filter({ hasText: text }).waitFor();
+}
+
+describe('phase 1 in the browser', () => {
+  it('a liaison fills and submits; the office returns one item; the liaison fixes it; the office approves', async () => {
+    const liaison = await signedIn(liaisonName);
+    await liaison.getByRole('menuitem', { name: '我的任务分解表' }).click();
+    await liaison.getByText('工会 · 任务分解表').waitFor();
+    expect(await liaison.getByTestId('breakdown-item').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.itemNo))).toEqual(['8', '39']);
+    expect(await liaison.getByTestId('next-step').textContent()).toContain('下一步');
+    await addMeasure(liaison, 8, '把教师思政工作写入工会年度计划', '每年', '2024-12-31');
+    await addMeasure(liaison, 39, '建立民生项目年度清单', '具体日期', '2024-06-30');
+    await liaison.getByLabel('姓名').fill('王老师');
+    await liaison.getByLabel('电话').fill('010-88561234');
+    await liaison.getByLabel('邮箱').fill('wang@example.edu.cn');
+    await liaison.getByRole('button', { name: '保存联络员' }).click();
+    await liaison.getByText('联络员已保存').waitFor();
+    await liaison.screenshot({ path: path.join(screenshots, 'liaison-breakdown.png'), fullPage: true });
+    await liaison.getByTestId('submit-breakdown').click();
+    await liaison.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => liaison.getByTestId('status').first().textContent()).toBe('已报送');
+
+    const office = await signedIn(coordinatorName);
+    await office.getByRole('menuitem', { name: '报送情况' }).click();
+    await office.getByText('各部门任务分解表报送情况').waitFor();
+    await office.screenshot({ path: path.join(screenshots, 'coordinator-board.png'), fullPage: true });
+    await office.getByTestId('board-department').filter({ hasText: /^工会$/ }).click();
+    await office.getByText('工会 · 任务分解表').waitFor();
+    await office.locator('[data-testid=breakdown-item][data-item-no="39"]').getByTestId('review-comment').fill('请写明负责人和完成标准');
+    await office.getByTestId('return').click();
+    await expect.poll(() => office.getByTestId('status').first().textContent()).toBe('已退回');
+
+    await liaison.reload();
+    await liaison.getByText('工会 · 任务分解表').waitFor();
+    expect(await liaison.getByTestId('return-comment').textContent()).toContain('请写明负责人和完成标准');
+    await liaison.screenshot({ path: path.join(screenshots, 'liaison-returned.png'), fullPage: true });
+    const item39 = liaison.locator('[data-testid=breakdown-item][data-item-no="39"]');
+    await item39.getByRole('button', { name: /修\s*改/ }).click();
+    await item39.getByLabel('落实措施').fill('建立民生项目年度清单，工会主席负责，年底逐项验收');
+    await item39.getByRole('button', { name: /保\s*存/ }).click();
+    await item39.getByTestId('measure').filter({ hasText: '年底逐项验收' }).waitFor();
+    await liaison.getByTestId('submit-breakdown').click();
+    await liaison.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => liaison.getByTestId('status').first().textContent()).toBe('已报送');
+
+    await office.reload();
+    await office.getByText('工会 · 任务分解表').waitFor();
+    await office.getByTestId('approve').click();
+    await expect.poll(() => office.getByTestId('status').first().textContent()).toBe('审核通过');
+    await office.screenshot({ path: path.join(screenshots, 'coordinator-approved.png'), fullPage: true });
+    await liaison.close();
+    await office.close();
+  }, 90_000);
+});
