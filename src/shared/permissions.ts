@@ -35,6 +35,7 @@ export const permissions = {
   'imports.importPlan': organizationStaff,
   'breakdowns.board': ['admin', 'coordinator', 'leader'],
   'breakdowns.get': ['admin', 'coordinator', 'leader', 'liaison'],
+  'breakdowns.export': ['admin', 'coordinator', 'leader', 'liaison'],
   'breakdowns.setLiaison': departmentEditors,
   'breakdowns.submit': departmentEditors,
   'breakdowns.review': organizationStaff,

@@ -98,3 +98,9 @@ export const boardSchema = z.object({ dueOn: isoDateSchema.nullable(), rows: z.a
 export type BreakdownView = z.infer<typeof breakdownViewSchema>;
 export type BoardRow = z.infer<typeof boardRowSchema>;
 export type MeasureView = z.infer<typeof measureViewSchema>;
+
+export const exportQuerySchema = z.object({
+  format: z.enum(['xlsx', 'docx']).default('xlsx'),
+  /** One department's sheet; without it, the whole institution's (the coordinating office's). */
+  departmentId: z.uuid().optional(),
+});

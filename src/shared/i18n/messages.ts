@@ -128,6 +128,9 @@ const zhCN = {
   'board.notNamed': '未填写',
   'board.summary': '共 {total} 个部门：已通过 {approved}，待审核 {submitted}，逾期 {late}。',
   'back': '返回',
+  'export.xlsx': '导出 Excel',
+  'export.docx': '导出 Word',
+  'export.mine': '下载本部门任务分解表（Excel）',
   'error.network': '无法连接服务器，请检查网络后重试。',
   'loading': '加载中…',
 } as const;
@@ -261,6 +264,9 @@ const en: Record<MessageKey, string> = {
   'board.notNamed': 'Missing',
   'board.summary': '{total} departments: {approved} approved, {submitted} to review, {late} late.',
   'back': 'Back',
+  'export.xlsx': 'Export Excel',
+  'export.docx': 'Export Word',
+  'export.mine': 'Download this department\'s sheet (Excel)',
   'error.network': 'Cannot reach the server. Check the connection and try again.',
   'loading': 'Loading…',
 };

@@ -1,4 +1,5 @@
-import { Alert, Card, Input, Progress, Spin, Table, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Input, Progress, Space, Spin, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { boardSchema, BoardRow } from '../../shared/api/breakdowns';
@@ -29,7 +30,16 @@ export default function BoardPage() {
   const count = (predicate: (row: BoardRow) => boolean) => board.rows.filter(predicate).length;
 
   return (
-    <Card title={t('board.title')} extra={board.dueOn && <Typography.Text type="secondary">{t('breakdown.due', { date: board.dueOn })}</Typography.Text>}>
+    <Card
+      title={t('board.title')}
+      extra={
+        <Space wrap>
+          {board.dueOn && <Typography.Text type="secondary">{t('breakdown.due', { date: board.dueOn })}</Typography.Text>}
+          <Button icon={<DownloadOutlined />} href={`/api/v1/plans/${planId}/task-breakdown?format=xlsx`}>{t('export.xlsx')}</Button>
+          <Button icon={<DownloadOutlined />} href={`/api/v1/plans/${planId}/task-breakdown?format=docx`}>{t('export.docx')}</Button>
+        </Space>
+      }
+    >
       <Typography.Paragraph type="secondary">
         {t('board.summary', { total: board.rows.length, approved: count((row) => row.status === 'approved'), submitted: count((row) => row.status === 'submitted'), late: count((row) => row.late) })}
         {' '}{t('board.hint')}

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Popconfirm, Progress, Select, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
@@ -168,6 +168,7 @@ export default function BreakdownPage({ departmentId, mode }: { departmentId: st
           <StatusTag status={view.status} late={view.late} />
         </Space>
         {view.dueOn && <div><Typography.Text type={view.late ? 'danger' : 'secondary'}>{t('breakdown.due', { date: view.dueOn })}</Typography.Text></div>}
+        <Button type="link" icon={<DownloadOutlined />} style={{ paddingLeft: 0 }} href={`/api/v1/plans/${view.planId}/task-breakdown?format=xlsx&departmentId=${view.department.id}`}>{t('export.mine')}</Button>
         <Progress percent={items.length ? Math.round((done / items.length) * 100) : 0} format={() => t('breakdown.progress', { done, total: items.length })} style={{ maxWidth: 480 }} />
         {mode === 'edit' && <Alert type={view.status === 'returned' ? 'warning' : 'info'} showIcon message={t(nextStep)} style={{ marginTop: 8 }} data-testid="next-step" />}
         <Typography.Title level={5} style={{ marginTop: 16 }}>{t('breakdown.liaison')}</Typography.Title>

@@ -64,6 +64,10 @@ export async function deleteMeasureAtVersion(executor: Executor, id: string, ver
   return deleted.length > 0;
 }
 
+export async function listMeasuresOfPlan(executor: Executor, planId: string): Promise<Measure[]> {
+  return executor.select().from(measures).where(eq(measures.planId, planId)).orderBy(asc(measures.itemId), asc(measures.departmentId), asc(measures.position));
+}
+
 /** (department, item) pairs that have at least one measure, for the board. */
 export async function countMeasuredItems(executor: Executor, planId: string) {
   return executor

@@ -5,6 +5,7 @@ import {
   breakdownViewSchema,
   createMeasureBodySchema,
   deleteMeasureQuerySchema,
+  exportQuerySchema,
   liaisonBodySchema,
   measureParamsSchema,
   measureViewSchema,
@@ -22,6 +23,26 @@ export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownS
   app.get('/api/v1/plans/:id/breakdowns', {
     schema: { operationId: 'breakdowns.board', tags: ['breakdowns'], params: idParamsSchema, response: { 200: boardSchema } },
   }, async (request) => breakdowns.board(actorOf(request), request.params.id));
+
+  app.get('/api/v1/plans/:id/task-breakdown', {
+    schema: {
+      operationId: 'breakdowns.export',
+      tags: ['breakdowns'],
+      description: 'The 任务分解表 as .xlsx or .docx, with the measures filled in.',
+      params: idParamsSchema,
+      querystring: exportQuerySchema,
+      produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    },
+  }, async (request, reply) => {
+    const { fileName, bytes } = await breakdowns.exportTable(actorOf(request), request.params.id, request.query);
+    const type = request.query.format === 'xlsx'
+      ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    return reply
+      .type(type)
+      .header('content-disposition', `attachment; filename="task-breakdown.${request.query.format}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+      .send(bytes);
+  });
 
   app.get(base, {
     schema: { operationId: 'breakdowns.get', tags: ['breakdowns'], params: breakdownParamsSchema, response: { 200: breakdownViewSchema } },

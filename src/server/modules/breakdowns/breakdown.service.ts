@@ -9,6 +9,9 @@ import type {
   updateMeasureBodySchema,
 } from '../../../shared/api/breakdowns';
 import { isPastDue } from '../../../shared/dates';
+import { describeDeadline } from '../../../shared/deadlines';
+import { writeTaskBreakdownDocx, writeTaskBreakdownXlsx, type TaskBreakdownTable } from '../../io/task-breakdown-writer';
+import { listMeasuresOfPlan } from './breakdown.repository';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
@@ -233,6 +236,51 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
         await recordAudit(tx, clock, actor, { action: `submission.${input.decision}`, entityType: 'submission', entityId: after.id, before, after: { ...after, itemComments: input.itemComments, comment: input.comment } });
         return view(tx, actor, planId, departmentId);
       });
+    },
+
+    /**
+     * The 任务分解表 in the official layout with the measures filled in: a department's own sheet,
+     * or the whole institution's with each measure marked by its department.
+     */
+    async exportTable(actor: Actor, planId: string, query: { format: 'xlsx' | 'docx'; departmentId?: string | undefined }) {
+      const found = await findPlanWithStandard(db, actor.organizationId, planId);
+      if (!found) throw new AppError('plan.not_found');
+      if (actor.role === 'liaison' && query.departmentId !== actor.departmentId) throw new AppError('auth.forbidden');
+      const { plan, standardTitle } = found;
+      const department = query.departmentId ? (await scope(db, actor, planId, query.departmentId)).department : null;
+      const [targets, allIndicators, allItems, allDepartments, allMeasures] = await Promise.all([
+        listPlanAssignmentTargets(db, plan.id),
+        listIndicatorsOfStandard(db, plan.standardId),
+        listItemsOfStandard(db, plan.standardId),
+        listDepartments(db, actor.organizationId),
+        listMeasuresOfPlan(db, plan.id),
+      ]);
+      const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
+      const mine = department ? dutiesOf(department, targets) : null;
+      const measuresOf = (itemId: string) => allMeasures.filter((measure) => measure.itemId === itemId && (!department || measure.departmentId === department.id));
+      const label = (measure: Measure) => (department ? '' : `【${names.get(measure.departmentId) ?? ''}】`);
+      const tree = assembleIndicatorTree(allIndicators, allItems.filter((item) => !mine || mine.has(item.id)), (item) => item);
+      const rows: TaskBreakdownTable['rows'] = tree.flatMap((level1) =>
+        level1.children.flatMap((level2) =>
+          level2.items.map((item) => {
+            const measures = measuresOf(item.id);
+            return {
+              level1: `${level1.code}、${level1.title}`,
+              level2: `${level2.code}.${level2.title}`,
+              content: `${item.no}.${item.content}`,
+              focus: item.focus,
+              departments: targets.filter((target) => target.itemId === item.id).map((target) => (target.departmentId ? names.get(target.departmentId) : target.groupName) ?? '').join('\n'),
+              measures: measures.map((measure) => `${label(measure)}${measure.text}`).join('\n'),
+              deadlines: measures.map((measure) => `${label(measure)}${describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn })}`).join('\n'),
+            };
+          }),
+        ),
+      );
+      const title = `落实《${standardTitle}》任务分解表${department ? `（${department.name}）` : ''}`;
+      const table = { title, rows };
+      const bytes = query.format === 'xlsx' ? await writeTaskBreakdownXlsx(table) : await writeTaskBreakdownDocx(table);
+      await recordAudit(db, clock, actor, { action: 'export.task_breakdown', entityType: 'plan', entityId: plan.id, after: { format: query.format, departmentId: department?.id ?? null, rows: rows.length } });
+      return { fileName: `${title}.${query.format}`, bytes };
     },
 
     /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
