@@ -34,6 +34,7 @@ export const permissions = {
   'plans.tree': everyRole,
   'imports.importPlan': organizationStaff,
   'breakdowns.board': ['admin', 'coordinator', 'leader'],
+  'breakdowns.dashboard': ['admin', 'coordinator', 'leader'],
   'breakdowns.get': ['admin', 'coordinator', 'leader', 'liaison'],
   'breakdowns.export': ['admin', 'coordinator', 'leader', 'liaison'],
   'breakdowns.setLiaison': departmentEditors,

@@ -165,3 +165,31 @@ describe('the coordinator\'s submission board', () => {
     t.clock.set('2024-04-22T02:00:00Z');
   });
 });
+
+describe('the leaders\' dashboard', () => {
+  it('places every duty by item and department and sums completion by level-1 indicator', async () => {
+    const { planId, idOf, liaisonOf, organization } = await institutionWithPlan();
+    const union = await liaisonOf('工会');
+    const base = `/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`;
+    const view: BreakdownView = (await union.get(base)).json();
+    await union.post(`${base}/measures`, { itemId: itemsOf(view).find((item) => item.no === 39)!.id, text: '建立民生项目年度清单', deadline: { kind: 'date', dueOn: '2024-06-30' } });
+
+    const leader = await signIn(t.app, (await createUser(t.db, organization.id, 'leader')).username);
+    const dashboard = (await leader.get(`/api/v1/plans/${planId}/dashboard`)).json();
+    expect(dashboard.items).toHaveLength(60);
+    expect(dashboard.departments).toHaveLength(20);
+    const unionIndex = dashboard.departments.findIndex((department: { name: string }) => department.name === '工会');
+    const unionCells = dashboard.cells.filter((cell: number[]) => cell[1] === unionIndex).map(([item, , state]: [number, number, number]) => [dashboard.items[item].no, state]);
+    expect(unionCells.sort()).toEqual([[39, 1], [8, 0]].sort());
+    const totalDuties = expectedItems.reduce((sum, [, , departments]) => sum + departments.filter((name) => !['相关职能部门', '涉及相关部门'].includes(name)).reduce((count, name) => count + (name === '各教学单位' ? 2 : 1), 0), 0);
+    expect(dashboard.byLevel1.reduce((sum: number, row: { duties: number }) => sum + row.duties, 0)).toBe(totalDuties - duplicatesThroughGroups());
+    expect(dashboard.byLevel1.find((row: { title: string }) => row.title === '精准供给')).toMatchObject({ measured: 1, approved: 0 });
+    const liaison = await liaisonOf('教务处');
+    expect((await liaison.get(`/api/v1/plans/${planId}/dashboard`)).statusCode).toBe(403);
+  });
+});
+
+/** Items naming both 各教学单位 and a teaching unit by name count once for that unit (41: 马克思主义学院). */
+function duplicatesThroughGroups(): number {
+  return expectedItems.filter(([, , departments]) => departments.includes('各教学单位') && departments.some((name) => name === '马克思主义学院' || name === '公共教学部')).length;
+}

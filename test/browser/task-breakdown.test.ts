@@ -12,6 +12,7 @@ let server: TestServer;
 let browser: Browser;
 let liaisonName: string;
 let coordinatorName: string;
+let leaderName: string;
 
 beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
@@ -19,6 +20,7 @@ beforeAll(async () => {
   const [union] = await server.database.db.select().from(departments).where(eq(departments.name, '工会'));
   liaisonName = (await createUser(server.database.db, union!.organizationId, 'liaison', { departmentId: union!.id, username: 'union-liaison' })).username;
   coordinatorName = (await createUser(server.database.db, union!.organizationId, 'coordinator', { username: 'teacher-office' })).username;
+  leaderName = (await createUser(server.database.db, union!.organizationId, 'leader', { username: 'vice-president' })).username;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -29,8 +31,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signedIn(username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+async function signedIn(username: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   await page.goto(server.url);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(TEST_PASSWORD);
@@ -101,5 +103,15 @@ describe('phase 1 in the browser', () => {
     await office.screenshot({ path: path.join(screenshots, 'coordinator-approved.png'), fullPage: true });
     await liaison.close();
     await office.close();
-  }, 90_000);
+
+    const leader = await signedIn(leaderName, { width: 375, height: 812 });
+    await leader.getByRole('menuitem', { name: '总体进展' }).click();
+    await leader.getByTestId('chart-heatmap').locator('canvas').first().waitFor();
+    expect(await leader.getByTestId('chart-level1').locator('canvas').count()).toBeGreaterThan(0);
+    const overflow = await leader.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await leader.waitForTimeout(500);
+    await leader.screenshot({ path: path.join(screenshots, 'leader-dashboard-phone.png'), fullPage: true });
+    await leader.close();
+  }, 120_000);
 });

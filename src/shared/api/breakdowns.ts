@@ -104,3 +104,16 @@ export const exportQuerySchema = z.object({
   /** One department's sheet; without it, the whole institution's (the coordinating office's). */
   departmentId: z.uuid().optional(),
 });
+
+export const dutyStates = ['missing', 'measured', 'submitted', 'approved'] as const;
+
+/** Items × departments by state, and completion by level-1 indicator and by department. */
+export const dashboardSchema = z.object({
+  dueOn: isoDateSchema.nullable(),
+  departments: z.array(z.object({ id: z.uuid(), name: z.string(), late: z.boolean(), status: submissionStatusSchema })),
+  items: z.array(z.object({ id: z.uuid(), no: z.number().int(), level1: z.string() })),
+  /** [item index, department index, state index in dutyStates], only where the department has a duty. */
+  cells: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])),
+  byLevel1: z.array(z.object({ title: z.string(), duties: z.number().int(), measured: z.number().int(), approved: z.number().int() })),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;

@@ -14,7 +14,9 @@ export function AppShell({ session, onSignOut, children }: { session: SessionRes
   const pages = [
     { key: '/', label: t('nav.plan') },
     ...(role === 'liaison' ? [{ key: '/breakdown', label: t('nav.myBreakdown') }] : []),
-    ...(role === 'admin' || role === 'coordinator' || role === 'leader' ? [{ key: '/board', label: t('nav.board') }] : []),
+    ...(role === 'admin' || role === 'coordinator' || role === 'leader'
+      ? [{ key: '/dashboard', label: t('nav.dashboard') }, { key: '/board', label: t('nav.board') }]
+      : []),
   ];
   const selected = pages.filter((page) => page.key !== '/' && path.startsWith(page.key)).at(-1)?.key ?? '/';
   async function signOut() {

@@ -4,6 +4,7 @@ import {
   breakdownParamsSchema,
   breakdownViewSchema,
   createMeasureBodySchema,
+  dashboardSchema,
   deleteMeasureQuerySchema,
   exportQuerySchema,
   liaisonBodySchema,
@@ -23,6 +24,10 @@ export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownS
   app.get('/api/v1/plans/:id/breakdowns', {
     schema: { operationId: 'breakdowns.board', tags: ['breakdowns'], params: idParamsSchema, response: { 200: boardSchema } },
   }, async (request) => breakdowns.board(actorOf(request), request.params.id));
+
+  app.get('/api/v1/plans/:id/dashboard', {
+    schema: { operationId: 'breakdowns.dashboard', tags: ['breakdowns'], params: idParamsSchema, response: { 200: dashboardSchema } },
+  }, async (request) => breakdowns.dashboard(actorOf(request), request.params.id));
 
   app.get('/api/v1/plans/:id/task-breakdown', {
     schema: {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { dutyStates, type Dashboard } from '../../../shared/api/breakdowns';
 import type {
   BoardRow,
   BreakdownView,
@@ -138,6 +139,39 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
         .map((level1) => ({ code: level1.code, title: level1.title, children: level1.children.filter((level2) => level2.items.length > 0).map(({ id: _id, ...level2 }) => level2) }))
         .filter((level1) => level1.children.length > 0),
     };
+  }
+
+  /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
+  async function board(actor: Actor, planId: string): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
+    const found = await findPlanWithStandard(db, actor.organizationId, planId);
+    if (!found) throw new AppError('plan.not_found');
+    const [targets, allDepartments, allSubmissions, measured, dueOn] = await Promise.all([
+      listPlanAssignmentTargets(db, planId),
+      listDepartments(db, actor.organizationId),
+      listSubmissionsOfPlan(db, planId),
+      countMeasuredItems(db, planId),
+      taskBreakdownDueOn(db, planId),
+    ]);
+    const submissionOf = new Map(allSubmissions.map((submission) => [submission.departmentId, submission]));
+    const measuredOf = new Map(measured.map((row) => [row.departmentId, row.items]));
+    const rows = allDepartments
+      .map((department) => ({ department, itemCount: dutiesOf(department, targets).size }))
+      .filter((row) => row.itemCount > 0)
+      .map(({ department, itemCount }): BoardRow => {
+        const submission = submissionOf.get(department.id);
+        const status = submission?.status ?? 'not_started';
+        return {
+          department: { id: department.id, name: department.name, kind: department.kind },
+          status,
+          itemCount,
+          itemsWithMeasures: measuredOf.get(department.id) ?? 0,
+          liaisonNamed: Boolean(submission?.liaisonName),
+          submittedAt: submission?.submittedAt?.toISOString() ?? null,
+          late: isLate(status, dueOn),
+        };
+      })
+      .sort((a, b) => Number(b.late) - Number(a.late) || a.department.name.localeCompare(b.department.name, 'zh-CN'));
+    return { dueOn, rows };
   }
 
   return {
@@ -283,38 +317,51 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
       return { fileName: `${title}.${query.format}`, bytes };
     },
 
-    /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
-    async board(actor: Actor, planId: string): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
-      const found = await findPlanWithStandard(db, actor.organizationId, planId);
-      if (!found) throw new AppError('plan.not_found');
-      const [targets, allDepartments, allSubmissions, measured, dueOn] = await Promise.all([
-        listPlanAssignmentTargets(db, planId),
+    /** For leaders: where every duty stands, by item and department, and completion by indicator. */
+    async dashboard(actor: Actor, planId: string): Promise<Dashboard> {
+      const overview = await board(actor, planId);
+      const { plan } = (await findPlanWithStandard(db, actor.organizationId, planId))!;
+      const [targets, allIndicators, allItems, allDepartments, allMeasures] = await Promise.all([
+        listPlanAssignmentTargets(db, plan.id),
+        listIndicatorsOfStandard(db, plan.standardId),
+        listItemsOfStandard(db, plan.standardId),
         listDepartments(db, actor.organizationId),
-        listSubmissionsOfPlan(db, planId),
-        countMeasuredItems(db, planId),
-        taskBreakdownDueOn(db, planId),
+        listMeasuresOfPlan(db, plan.id),
       ]);
-      const submissionOf = new Map(allSubmissions.map((submission) => [submission.departmentId, submission]));
-      const measuredOf = new Map(measured.map((row) => [row.departmentId, row.items]));
-      const rows = allDepartments
-        .map((department) => ({ department, itemCount: dutiesOf(department, targets).size }))
-        .filter((row) => row.itemCount > 0)
-        .map(({ department, itemCount }): BoardRow => {
-          const submission = submissionOf.get(department.id);
-          const status = submission?.status ?? 'not_started';
-          return {
-            department: { id: department.id, name: department.name, kind: department.kind },
-            status,
-            itemCount,
-            itemsWithMeasures: measuredOf.get(department.id) ?? 0,
-            liaisonNamed: Boolean(submission?.liaisonName),
-            submittedAt: submission?.submittedAt?.toISOString() ?? null,
-            late: isLate(status, dueOn),
-          };
-        })
-        .sort((a, b) => Number(b.late) - Number(a.late) || a.department.name.localeCompare(b.department.name, 'zh-CN'));
-      return { dueOn, rows };
+      const level1Of = new Map<string, string>();
+      for (const level1 of assembleIndicatorTree(allIndicators, allItems, (item) => item)) {
+        for (const level2 of level1.children) for (const item of level2.items) level1Of.set(item.id, level1.title);
+      }
+      const measured = new Set(allMeasures.map((measure) => `${measure.departmentId}/${measure.itemId}`));
+      const departmentsById = new Map(allDepartments.map((department) => [department.id, department]));
+      const itemIndex = new Map(allItems.map((item, index) => [item.id, index]));
+      const byLevel1 = new Map<string, { title: string; duties: number; measured: number; approved: number }>();
+      for (const level1 of allIndicators.filter((indicator) => indicator.depth === 1).sort((a, b) => a.position - b.position)) {
+        byLevel1.set(level1.title, { title: level1.title, duties: 0, measured: 0, approved: 0 });
+      }
+      const cells: Dashboard['cells'] = [];
+      overview.rows.forEach((row, departmentIndex) => {
+        const department = departmentsById.get(row.department.id)!;
+        for (const itemId of dutiesOf(department, targets).keys()) {
+          const hasMeasure = measured.has(`${department.id}/${itemId}`);
+          const state = !hasMeasure ? 'missing' : row.status === 'approved' ? 'approved' : row.status === 'submitted' ? 'submitted' : 'measured';
+          cells.push([itemIndex.get(itemId)!, departmentIndex, dutyStates.indexOf(state)]);
+          const totals = byLevel1.get(level1Of.get(itemId)!)!;
+          totals.duties += 1;
+          if (hasMeasure) totals.measured += 1;
+          if (state === 'approved') totals.approved += 1;
+        }
+      });
+      return {
+        dueOn: overview.dueOn,
+        departments: overview.rows.map((row) => ({ id: row.department.id, name: row.department.name, late: row.late, status: row.status })),
+        items: allItems.map((item) => ({ id: item.id, no: item.no, level1: level1Of.get(item.id) ?? '' })),
+        cells,
+        byLevel1: [...byLevel1.values()],
+      };
     },
+
+    board,
   };
 }
 
