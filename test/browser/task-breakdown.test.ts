@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { departments } from '../../src/server/modules/departments/department.table';
 import { createUser, projectRoot, TEST_PASSWORD } from '../support/test-app';
+import { launchChromium } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const screenshots = path.join(projectRoot, 'test-results/screenshots');
@@ -21,10 +22,7 @@ beforeAll(async () => {
   liaisonName = (await createUser(server.database.db, union!.organizationId, 'liaison', { departmentId: union!.id, username: 'union-liaison' })).username;
   coordinatorName = (await createUser(server.database.db, union!.organizationId, 'coordinator', { username: 'teacher-office' })).username;
   leaderName = (await createUser(server.database.db, union!.organizationId, 'leader', { username: 'vice-president' })).username;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -91,6 +91,15 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
     return submission;
   }
 
+  /** A measure of a breakdown that may still be edited, as it is now. */
+  async function editableMeasure(executor: Executor, actor: Actor, planId: string, departmentId: string, measureId: string): Promise<Measure> {
+    const { plan, department } = await scope(executor, actor, planId, departmentId);
+    const submission = await editableSubmission(executor, actor, plan.id, department);
+    const measure = await findMeasure(executor, submission.id, measureId);
+    if (!measure) throw new AppError('measure.not_found');
+    return measure;
+  }
+
   async function view(executor: Executor, actor: Actor, planId: string, departmentId: string): Promise<BreakdownView> {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
     const [targets, allIndicators, allItems, allDepartments, submission, dueOn] = await Promise.all([
@@ -196,10 +205,7 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
 
     async updateMeasure(actor: Actor, planId: string, departmentId: string, measureId: string, input: UpdateMeasureInput): Promise<MeasureView> {
       return db.transaction(async (tx) => {
-        const { plan, department } = await scope(tx, actor, planId, departmentId);
-        const submission = await editableSubmission(tx, actor, plan.id, department);
-        const before = await findMeasure(tx, submission.id, measureId);
-        if (!before) throw new AppError('measure.not_found');
+        const before = await editableMeasure(tx, actor, planId, departmentId, measureId);
         const after = await updateMeasureAtVersion(tx, measureId, input.version, {
           ...(input.text === undefined ? {} : { text: input.text }),
           ...(input.deadline === undefined ? {} : { deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn }),
@@ -213,10 +219,7 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
 
     async deleteMeasure(actor: Actor, planId: string, departmentId: string, measureId: string, version: number): Promise<void> {
       await db.transaction(async (tx) => {
-        const { plan, department } = await scope(tx, actor, planId, departmentId);
-        const submission = await editableSubmission(tx, actor, plan.id, department);
-        const before = await findMeasure(tx, submission.id, measureId);
-        if (!before) throw new AppError('measure.not_found');
+        const before = await editableMeasure(tx, actor, planId, departmentId, measureId);
         if (!(await deleteMeasureAtVersion(tx, measureId, version))) {
           throw new AppError('measure.version_conflict', { version: before.version }, [], toMeasureView(before));
         }
