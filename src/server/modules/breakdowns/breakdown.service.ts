@@ -91,6 +91,18 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
     return submission;
   }
 
+  /** Everything a whole-plan view is built from: assignments, the tree, departments and measures. */
+  async function planRecords(actor: Actor, plan: { id: string; standardId: string }) {
+    const [targets, allIndicators, allItems, allDepartments, allMeasures] = await Promise.all([
+      listPlanAssignmentTargets(db, plan.id),
+      listIndicatorsOfStandard(db, plan.standardId),
+      listItemsOfStandard(db, plan.standardId),
+      listDepartments(db, actor.organizationId),
+      listMeasuresOfPlan(db, plan.id),
+    ]);
+    return { targets, allIndicators, allItems, allDepartments, allMeasures };
+  }
+
   /** A measure of a breakdown that may still be edited, as it is now. */
   async function editableMeasure(executor: Executor, actor: Actor, planId: string, departmentId: string, measureId: string): Promise<Measure> {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
@@ -285,13 +297,7 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
       if (actor.role === 'liaison' && query.departmentId !== actor.departmentId) throw new AppError('auth.forbidden');
       const { plan, standardTitle } = found;
       const department = query.departmentId ? (await scope(db, actor, planId, query.departmentId)).department : null;
-      const [targets, allIndicators, allItems, allDepartments, allMeasures] = await Promise.all([
-        listPlanAssignmentTargets(db, plan.id),
-        listIndicatorsOfStandard(db, plan.standardId),
-        listItemsOfStandard(db, plan.standardId),
-        listDepartments(db, actor.organizationId),
-        listMeasuresOfPlan(db, plan.id),
-      ]);
+      const { targets, allIndicators, allItems, allDepartments, allMeasures } = await planRecords(actor, plan);
       const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
       const mine = department ? dutiesOf(department, targets) : null;
       const measuresOf = (itemId: string) => allMeasures.filter((measure) => measure.itemId === itemId && (!department || measure.departmentId === department.id));
@@ -324,13 +330,7 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
     async dashboard(actor: Actor, planId: string): Promise<Dashboard> {
       const overview = await board(actor, planId);
       const { plan } = (await findPlanWithStandard(db, actor.organizationId, planId))!;
-      const [targets, allIndicators, allItems, allDepartments, allMeasures] = await Promise.all([
-        listPlanAssignmentTargets(db, plan.id),
-        listIndicatorsOfStandard(db, plan.standardId),
-        listItemsOfStandard(db, plan.standardId),
-        listDepartments(db, actor.organizationId),
-        listMeasuresOfPlan(db, plan.id),
-      ]);
+      const { targets, allIndicators, allItems, allDepartments, allMeasures } = await planRecords(actor, plan);
       const level1Of = new Map<string, string>();
       for (const level1 of assembleIndicatorTree(allIndicators, allItems, (item) => item)) {
         for (const level2 of level1.children) for (const item of level2.items) level1Of.set(item.id, level1.title);
