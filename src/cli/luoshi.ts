@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { AppError, formatErrorMessage, type Locale } from '../shared/errors';
@@ -12,6 +12,11 @@ import { createPlanImportService } from '../server/modules/imports/plan-import.s
 import { listOrganizations } from '../server/modules/organizations/organization.repository';
 import { issueOneTimePassword } from '../server/modules/users/user.service';
 import { findUserByUsername } from '../server/modules/users/user.repository';
+import { createUserService } from '../server/modules/users/user.service';
+import { listDepartments } from '../server/modules/departments/department.repository';
+import { createUserBodySchema } from '../shared/api/contracts';
+import type { UserImportResult } from '../shared/api/users';
+import { roleOfWord, roleWord, roleWords } from '../shared/users/user-sheet';
 
 /** Exit codes: 0 done, 2 the input or request was refused (nothing changed), 1 anything else. */
 const EXIT_REFUSED = 2;
@@ -103,6 +108,94 @@ user
       return db.transaction(async (tx) => (await issueOneTimePassword(tx, systemClock, systemActor(found.organizationId), found)).oneTimePassword);
     });
     process.stdout.write(`One-time password for "${username}": ${oneTimePassword}\n`);
+  });
+
+user
+  .command('create')
+  .description('Create a user with a one-time password, printed once (they choose their own at the first sign-in)')
+  .argument('<username>', 'the sign-in name: letters, digits and . _ @ -')
+  .requiredOption('--name <display-name>', 'the name shown in Luoshi, e.g. 王老师')
+  .requiredOption('--role <role>', `one of: ${roleWords.join(', ')} (or admin, coordinator, liaison, leader, reviewer)`)
+  .option('--department <name>', 'the department (a liaison must have one), by name or alias')
+  .option('--email <address>')
+  .option('--phone <number>')
+  .option('--organization <id-or-name>', 'the organization (when there are several)')
+  .action(async (username: string, options: { name: string; role: string; department?: string; email?: string; phone?: string; organization?: string }) => {
+    const role = roleOfWord(options.role);
+    if (!role) throw new CliRefusal(`Unknown role "${options.role}": use one of ${roleWords.join(', ')}.`);
+    const created = await withDatabase(async (db) => {
+      const organizationId = await pickOrganization(db, options.organization);
+      let departmentId: string | null = null;
+      if (options.department) {
+        const wanted = options.department.trim();
+        const found = (await listDepartments(db, organizationId)).find((department) => department.name === wanted || department.aliases.includes(wanted));
+        if (!found) throw new AppError('department.not_found');
+        departmentId = found.id;
+      }
+      const input = createUserBodySchema.safeParse({ username, displayName: options.name, role, departmentId, email: options.email ?? null, phone: options.phone ?? null });
+      if (!input.success) throw new AppError('request.invalid', {}, input.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+      return createUserService({ db, clock: systemClock }).create(systemActor(organizationId), input.data);
+    });
+    process.stdout.write(`Created "${created.user.username}" (${created.user.displayName}, ${roleWord(created.user.role)}).\nOne-time password: ${created.oneTimePassword}\n首次登录后需修改密码 (it must be changed at the first sign-in; it is not shown again).\n`);
+  });
+
+user
+  .command('list')
+  .description('List the users of the organization')
+  .option('--json', 'print the users as JSON')
+  .option('--organization <id-or-name>', 'the organization (when there are several)')
+  .action(async (options: { json?: boolean; organization?: string }) => {
+    const { listed, departmentNames } = await withDatabase(async (db) => {
+      const organizationId = await pickOrganization(db, options.organization);
+      const departments = await listDepartments(db, organizationId);
+      return {
+        listed: await createUserService({ db, clock: systemClock }).list(systemActor(organizationId)),
+        departmentNames: new Map(departments.map((department) => [department.id, department.name])),
+      };
+    });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(listed.map((entry) => ({ ...entry, departmentName: entry.departmentId ? departmentNames.get(entry.departmentId) ?? null : null })), null, 2)}\n`);
+      return;
+    }
+    for (const entry of listed) {
+      const department = entry.departmentId ? departmentNames.get(entry.departmentId) ?? '' : '';
+      const state = [entry.disabled ? 'disabled' : '', entry.mustChangePassword ? 'must change password' : ''].filter(Boolean).join(', ');
+      process.stdout.write([entry.username, entry.displayName, roleWord(entry.role), department, entry.email ?? '', entry.lastSignInAt ?? 'never signed in', state].join('\t') + '\n');
+    }
+    process.stdout.write(`${listed.length} users\n`);
+  });
+
+user
+  .command('import')
+  .description('Create the users of a filled-in users sheet (.xlsx: 用户名 姓名 角色 所属部门 邮箱 电话), all or nothing; --dry-run only checks it')
+  .argument('<file>', 'the users sheet (.xlsx)')
+  .option('--dry-run', 'check every row and print who would be created; create nobody')
+  .option('--json', 'print the result as JSON')
+  .option('--passwords-out <file>', 'also write the one-time passwords to this .xlsx (用户名 / 姓名 / 一次性密码)')
+  .option('--organization <id-or-name>', 'the organization (when there are several)')
+  .action(async (file: string, options: { dryRun?: boolean; json?: boolean; passwordsOut?: string; organization?: string }) => {
+    const upload = await readInputFile(file);
+    const locale = cliLocale();
+    const result = await withDatabase(async (db): Promise<UserImportResult> => {
+      const organizationId = await pickOrganization(db, options.organization);
+      const service = createUserService({ db, clock: systemClock });
+      const checked = await service.importSheet(systemActor(organizationId), upload, { dryRun: true }, locale);
+      if (options.dryRun || checked.problems.length > 0) return checked;
+      return service.importSheet(systemActor(organizationId), upload, { dryRun: false }, locale);
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify({ ...result, passwordsXlsx: undefined }, null, 2)}\n`);
+    else if (!result.created) {
+      for (const problem of result.problems) process.stdout.write(`row ${problem.row}\t${problem.username}\t${problem.message}\n`);
+      process.stdout.write(`${result.fileName}: ${result.rowsRead} rows, ${result.entries.length} users would be created, ${result.problems.length} problems.\n`);
+    } else {
+      for (const entry of result.passwords) process.stdout.write(`${entry.username}\t${entry.displayName}\t${entry.oneTimePassword}\n`);
+      process.stdout.write(`Created ${result.users.length} users. The one-time passwords above are not shown again; 首次登录后需修改密码.\n`);
+    }
+    if (result.created && options.passwordsOut) await writeFile(options.passwordsOut, Buffer.from(result.passwordsXlsx!, 'base64'), { mode: 0o600 });
+    if (result.problems.length > 0) {
+      process.stderr.write(`luoshi: userSheet.has_problems: ${result.problems.length} problems; nobody was created.\n`);
+      process.exitCode = EXIT_REFUSED;
+    }
   });
 
 try {

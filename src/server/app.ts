@@ -10,13 +10,26 @@ import { installAccessControl } from './http/access-control';
 import { installErrorHandler } from './http/error-handler';
 import { installSecurityHeaders } from './http/security-headers';
 import { installWebApp } from './http/web-app';
+import { registerAssignmentRoutes } from './modules/assignments/assignment.routes';
+import { createAssignmentService } from './modules/assignments/assignment.service';
 import { registerAuditRoutes } from './modules/audit/audit.routes';
 import { registerAuthRoutes } from './modules/auth/auth.routes';
 import { createAuthService } from './modules/auth/auth.service';
 import { registerBreakdownRoutes } from './modules/breakdowns/breakdown.routes';
 import { createBreakdownService } from './modules/breakdowns/breakdown.service';
+import { registerConclusionRoutes } from './modules/conclusion/conclusion.routes';
+import { createConclusionService } from './modules/conclusion/conclusion.service';
+import { registerFindingRoutes } from './modules/findings/finding.routes';
+import { createFindingService } from './modules/findings/finding.service';
+import { registerObligationRoutes } from './modules/obligations/obligation.routes';
+import { createObligationService } from './modules/obligations/obligation.service';
 import { registerDepartmentRoutes } from './modules/departments/department.routes';
 import { createDepartmentService } from './modules/departments/department.service';
+import { createLocalEvidenceStore, type EvidenceStore } from './modules/evidence/evidence.store';
+import { registerEvidenceRoutes } from './modules/evidence/evidence.routes';
+import { createEvidenceService } from './modules/evidence/evidence.service';
+import { registerLedgerRoutes } from './modules/ledger/ledger.routes';
+import { createLedgerService } from './modules/ledger/ledger.service';
 import { registerPlanImportRoutes } from './modules/imports/plan-import.routes';
 import { createPlanImportService } from './modules/imports/plan-import.service';
 import { registerOrganizationRoutes } from './modules/organizations/organization.routes';
@@ -26,15 +39,33 @@ import { registerStandardRoutes } from './modules/standards/standard.routes';
 import { createStandardService } from './modules/standards/standard.service';
 import { registerSystemRoutes } from './modules/system/system.routes';
 import { registerUserRoutes } from './modules/users/user.routes';
+import { createSecretBox } from './modules/auth/secret-box';
+import { createJobRunner, type JobRunner } from './modules/jobs/job.runner';
+import { registerJobRoutes } from './modules/jobs/job.routes';
+import { registerReportRoutes } from './modules/reports/report.routes';
+import { createReportService } from './modules/reports/report.service';
+import { createJobService } from './modules/jobs/job.service';
+import { mailerFromConfig, type Mailer } from './modules/supervision/channels';
+import { registerSupervisionJobs } from './modules/supervision/supervision.jobs';
+import { registerSupervisionRoutes } from './modules/supervision/supervision.routes';
+import { createSupervisionService } from './modules/supervision/supervision.service';
+import { overdueSources } from './modules/supervision/supervision.sources';
 import { createUserService } from './modules/users/user.service';
 
 export interface AppDependencies {
   db: Database;
   clock: Clock;
   config: AppConfig;
+  /** The background job runner (main.ts polls it; tests call runDue). Without one, an idle runner is made. */
+  jobs?: JobRunner;
+  /** How reminders are e-mailed; null sends none. By default SMTP from LUOSHI_SMTP_URL, if set. */
+  mailer?: Mailer | null;
+  /** Where evidence files are kept; by default on local disk under config.evidenceDir. */
+  evidenceStore?: EvidenceStore;
 }
 
-export function createServices({ db, clock, config }: AppDependencies) {
+export function createServices({ db, clock, config, evidenceStore }: AppDependencies) {
+  const store = evidenceStore ?? createLocalEvidenceStore(config.evidenceDir);
   return {
     auth: createAuthService({ db, clock, config }),
     users: createUserService({ db, clock }),
@@ -42,7 +73,13 @@ export function createServices({ db, clock, config }: AppDependencies) {
     standards: createStandardService({ db }),
     plans: createPlanService({ db }),
     planImports: createPlanImportService({ db, clock, maxFileBytes: config.uploadMaxBytes }),
-    breakdowns: createBreakdownService({ db, clock }),
+    breakdowns: createBreakdownService({ db, clock, maxFileBytes: config.uploadMaxBytes }),
+    assignments: createAssignmentService({ db, clock }),
+    obligations: createObligationService({ db, clock }),
+    evidence: createEvidenceService({ db, clock, store, maxFileBytes: config.uploadMaxBytes }),
+    ledger: createLedgerService({ db, clock }),
+    conclusion: createConclusionService({ db, clock }),
+    findings: createFindingService({ db, clock }),
   };
 }
 
@@ -87,7 +124,21 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   registerPlanRoutes(app, services.plans);
   registerPlanImportRoutes(app, services.planImports);
   registerBreakdownRoutes(app, services.breakdowns);
+  registerAssignmentRoutes(app, services.assignments);
+  registerObligationRoutes(app, services.obligations);
+  registerEvidenceRoutes(app, services.evidence);
+  registerLedgerRoutes(app, services.ledger);
+  registerConclusionRoutes(app, services.conclusion);
+  registerFindingRoutes(app, services.findings);
   registerAuditRoutes(app, db);
+  const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });
+  const mailer = dependencies.mailer === undefined ? mailerFromConfig(config) : dependencies.mailer;
+  if (dependencies.mailer === undefined && mailer?.close) app.addHook('onClose', async () => mailer.close?.());
+  const supervision = createSupervisionService({ db, clock: dependencies.clock, config, mailer, secrets: createSecretBox(config), sources: overdueSources({ breakdowns: services.breakdowns }) });
+  registerSupervisionJobs(jobs, supervision);
+  registerJobRoutes(app, createJobService({ db }));
+  registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
+  registerSupervisionRoutes(app, supervision);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await installWebApp(app, config.webRoot);

@@ -4,18 +4,21 @@ import { loadConfig } from './config';
 import { handleSignalsYourself } from './db/embedded';
 import { openDatabase } from './db/open';
 import { bootstrap } from './modules/system/bootstrap.service';
+import { createJobRunner } from './modules/jobs/job.runner';
 
 const startedAt = Date.now();
 const config = loadConfig();
 const database = await openDatabase(config);
 const outcome = await bootstrap(database.db, systemClock, { seedFile: config.seedFile, maxFileBytes: config.uploadMaxBytes });
-const app = await buildApp({ db: database.db, clock: systemClock, config });
+const jobs = createJobRunner({ db: database.db, clock: systemClock });
+const app = await buildApp({ db: database.db, clock: systemClock, config, jobs });
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   app.log.info({ signal }, 'shutting down');
+  await jobs.stop();
   await app.close();
   await database.shutdown();
   process.exit(0);
@@ -25,6 +28,7 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 await app.listen({ port: config.port, host: config.host });
+jobs.start(config.jobPollSeconds * 1000, app.log);
 const url = `http://localhost:${config.port}`;
 const lines = [
   '',

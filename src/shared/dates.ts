@@ -10,3 +10,13 @@ export function calendarDate(instant: Date, timeZone = defaultTimeZone): string 
 export function isPastDue(dueOn: string, instant: Date, timeZone = defaultTimeZone): boolean {
   return calendarDate(instant, timeZone) > dueOn;
 }
+
+/** The wall-clock minute (yyyy-mm-dd hh:mm) at `instant` in `timeZone`, as messages show a time. */
+export function localDateTime(instant: Date, timeZone = defaultTimeZone): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

@@ -15,3 +15,17 @@ export function checkPassword(password: string, username: string): PasswordProbl
   if (name.length >= 3 && password.toLowerCase().includes(name)) problems.push('contains_username');
   return problems;
 }
+
+/** Failed sign-ins in a row that lock an account, and for how long. */
+export const maxFailedSignIns = 5;
+export const lockoutMinutes = 15;
+/** An administrator must choose a new password when theirs is older than this. */
+export const adminPasswordMaxAgeDays = 90;
+
+/**
+ * Whether the password set at `setAt` must be changed at `now`: only administrators' passwords
+ * expire (等保 level 3 asks it of privileged accounts).
+ */
+export function passwordExpired(role: string, setAt: Date, now: Date): boolean {
+  return role === 'admin' && now.getTime() - setAt.getTime() > adminPasswordMaxAgeDays * 86_400_000;
+}

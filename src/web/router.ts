@@ -19,3 +19,8 @@ export function navigate(path: string): void {
   history.pushState(null, '', `${path}${location.search}`);
   window.dispatchEvent(new Event('luoshi:navigate'));
 }
+
+/** A parameter of the address's query (?name=value), or undefined. */
+export function searchParam(name: string): string | undefined {
+  return new URLSearchParams(location.search).get(name) ?? undefined;
+}

@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
-import { departments as departmentsTable } from '../../src/server/modules/departments/department.table';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { expectedItems } from '../fixtures/seed-expected';
-import { createInstitution, createUser, createTestApp, multipartFile, seedPlanFile, signIn, type SignedInClient, type TestApp } from '../support/test-app';
+import { createUser, createTestApp, signIn, type SignedInClient, type TestApp, institutionWithSeedPlan } from '../support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,13 +13,7 @@ afterAll(async () => t.close());
 
 /** An institution with the seed plan imported, its coordinator, and a way to get a liaison of any department. */
 async function institutionWithPlan() {
-  const { organization } = await createInstitution(t.db);
-  const coordinator = await signIn(t.app, (await createUser(t.db, organization.id, 'coordinator')).username);
-  const { payload, headers } = multipartFile('plan.txt', await readFile(seedPlanFile));
-  const planId: string = (await coordinator.request({ method: 'POST', url: '/api/v1/imports/plan', payload, headers })).json().planId;
-  const departments = await t.db.select().from(departmentsTable).where(eq(departmentsTable.organizationId, organization.id));
-  const idOf = (name: string) => departments.find((department) => department.name === name)!.id;
-  const liaisonOf = async (name: string) => signIn(t.app, (await createUser(t.db, organization.id, 'liaison', { departmentId: idOf(name) })).username);
+  const { organization, coordinator, planId, idOf, liaisonOf } = await institutionWithSeedPlan(t);
   return { organization, coordinator, planId, idOf, liaisonOf };
 }
 

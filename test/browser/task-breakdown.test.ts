@@ -4,8 +4,8 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { departments } from '../../src/server/modules/departments/department.table';
-import { createUser, projectRoot, TEST_PASSWORD } from '../support/test-app';
-import { launchChromium } from '../support/browser';
+import { createUser, projectRoot } from '../support/test-app';
+import { launchChromium, openSignedIn } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const screenshots = path.join(projectRoot, 'test-results/screenshots');
@@ -29,14 +29,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signedIn(username: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(server.url);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(TEST_PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.getByText('指标体系与责任部门').waitFor();
-  return page;
+function signedIn(username: string, viewport?: { width: number; height: number }): Promise<Page> {
+  return openSignedIn(browser, server.url, username, viewport);
 }
 
 async function addMeasure(page: Page, itemNo: number, text: string, kind: string, date: string) {
@@ -103,6 +97,7 @@ describe('phase 1 in the browser', () => {
     await office.close();
 
     const leader = await signedIn(leaderName, { width: 375, height: 812 });
+    await leader.getByTestId('open-menu').click();
     await leader.getByRole('menuitem', { name: '总体进展' }).click();
     await leader.getByTestId('chart-heatmap').locator('canvas').first().waitFor();
     expect(await leader.getByTestId('chart-level1').locator('canvas').count()).toBeGreaterThan(0);

@@ -1,11 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app';
+import { createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
 import { ManualClock } from '../../src/server/clock';
 import { loadConfig, type AppConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/client';
-import { insertDepartments } from '../../src/server/modules/departments/department.repository';
+import { insertDepartments, listDepartments } from '../../src/server/modules/departments/department.repository';
 import type { Department } from '../../src/server/modules/departments/department.table';
 import { insertOrganization } from '../../src/server/modules/organizations/organization.repository';
 import type { Organization } from '../../src/server/modules/organizations/organization.table';
@@ -19,6 +23,7 @@ export const projectRoot = path.resolve(import.meta.dirname, '../..');
 export const seedPlanFile = path.join(projectRoot, 'seeds/ciir-2024-teacher-quality-standard-plan.txt');
 
 export interface TestApp {
+  jobs: JobRunner;
   app: FastifyInstance;
   db: Database;
   database: TestDatabase;
@@ -28,7 +33,14 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }, projectRoot), ...overrides };
+  // Evidence files of a test go to a temporary directory of its own, never under data/.
+  const evidenceDir = overrides.evidenceDir ?? mkdtempSync(path.join(tmpdir(), 'luoshi-evidence-'));
+  return { ...loadConfig({ LOG_LEVEL: 'silent' }, projectRoot), evidenceDir, ...overrides };
+}
+
+/** Removes a test's temporary evidence directory (and only such a directory). */
+export function removeTestEvidence(config: AppConfig): void {
+  if (path.basename(config.evidenceDir).startsWith('luoshi-evidence-') && config.evidenceDir.startsWith(tmpdir())) rmSync(config.evidenceDir, { recursive: true, force: true });
 }
 
 /** The real app on a fresh database, with a clock the test controls. */
@@ -36,9 +48,12 @@ export async function createTestApp(options: { clock?: ManualClock; config?: Par
   const database = await createTestDatabase();
   const clock = options.clock ?? new ManualClock('2024-04-22T02:00:00Z');
   const config = testConfig(options.config);
-  const app = await buildApp({ db: database.db, clock, config }, { logger: false });
+  // Jobs run only when a test says so (jobs.runDue()), never on a timer.
+  const jobs = createJobRunner({ db: database.db, clock });
+  const app = await buildApp({ db: database.db, clock, config, jobs, mailer: null }, { logger: false });
   return {
     app,
+    jobs,
     db: database.db,
     database,
     clock,
@@ -46,6 +61,7 @@ export async function createTestApp(options: { clock?: ManualClock; config?: Par
     async close() {
       await app.close();
       await database.destroy();
+      removeTestEvidence(config);
     },
   };
 }
@@ -131,4 +147,19 @@ export function multipartFile(fileName: string, bytes: Buffer, field = 'file'): 
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/**
+ * An institution of its own with the bundled plan imported by its coordinator: the plan's id,
+ * its departments by name, and a signed-in liaison of any of them.
+ */
+export async function institutionWithSeedPlan(t: Pick<TestApp, 'app' | 'db'>) {
+  const { organization } = await createInstitution(t.db);
+  const coordinator = await signIn(t.app, (await createUser(t.db, organization.id, 'coordinator')).username);
+  const { payload, headers } = multipartFile('plan.txt', await readFile(seedPlanFile));
+  const planId: string = (await coordinator.request({ method: 'POST', url: '/api/v1/imports/plan', payload, headers })).json().planId;
+  const departments = await listDepartments(t.db, organization.id);
+  const idOf = (name: string) => departments.find((department) => department.name === name)!.id;
+  const liaisonOf = async (name: string) => signIn(t.app, (await createUser(t.db, organization.id, 'liaison', { departmentId: idOf(name) })).username);
+  return { organization, coordinator, planId, idOf, liaisonOf };
 }

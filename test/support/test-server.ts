@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app';
 import { systemClock } from '../../src/server/clock';
+import { createJobRunner } from '../../src/server/modules/jobs/job.runner';
 import { bootstrap } from '../../src/server/modules/system/bootstrap.service';
 import { createTestDatabase, type TestDatabase } from './database';
-import { seedPlanFile, testConfig } from './test-app';
+import { removeTestEvidence, seedPlanFile, testConfig } from './test-app';
 
 export interface TestServer {
   url: string;
@@ -24,8 +25,11 @@ export async function startTestServer(): Promise<TestServer> {
   const config = testConfig({ seedFile: seedPlanFile });
   const outcome = await bootstrap(database.db, systemClock, { seedFile: config.seedFile, maxFileBytes: config.uploadMaxBytes });
   if (outcome.kind !== 'created') throw new Error('a fresh database must bootstrap');
-  const app = await buildApp({ db: database.db, clock: systemClock, config }, { logger: false });
+  // Jobs run as under `npm start`: a runner polling in the background (quickly, for tests).
+  const jobs = createJobRunner({ db: database.db, clock: systemClock });
+  const app = await buildApp({ db: database.db, clock: systemClock, config, jobs, mailer: null }, { logger: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  jobs.start(200, app.log);
   return {
     url: address,
     app,
@@ -33,8 +37,10 @@ export async function startTestServer(): Promise<TestServer> {
     username: outcome.username,
     oneTimePassword: outcome.oneTimePassword,
     async close() {
+      await jobs.stop();
       await app.close();
       await database.destroy();
+      removeTestEvidence(config);
     },
   };
 }

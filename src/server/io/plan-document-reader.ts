@@ -49,17 +49,26 @@ async function readBlocks(bytes: Buffer, fileName: string, limits: ImportLimits)
 }
 
 /**
- * The one way into Luoshi for a plan document, whatever its format: checks the name and the
- * size, reads the bytes by what they are, and parses the result. Every refusal is an AppError.
+ * An uploaded document as neutral blocks, whatever its format: the name, the size, the content
+ * (sniffed, never trusted from the name) and the inflated size are checked first. Every refusal
+ * is an AppError of the import.* family.
  */
-export async function readPlanDocument(input: { bytes: Buffer; fileName: string }, options: ReadPlanOptions = {}): Promise<ParsedPlan> {
-  const limits = { ...defaultImportLimits, ...options.limits };
+export async function readDocumentBlocks(input: { bytes: Buffer; fileName: string }, limits: ImportLimits = defaultImportLimits): Promise<DocumentBlocks> {
   checkFileName(input.fileName);
   if (input.bytes.length === 0) throw new AppError('import.empty_file');
   if (input.bytes.length > limits.maxFileBytes) {
     throw new AppError('import.too_large', { size: formatBytes(input.bytes.length), limit: formatBytes(limits.maxFileBytes) });
   }
-  const blocks = await readBlocks(input.bytes, input.fileName, limits);
+  return readBlocks(input.bytes, input.fileName, limits);
+}
+
+/**
+ * The one way into Luoshi for a plan document, whatever its format: checks the name and the
+ * size, reads the bytes by what they are, and parses the result. Every refusal is an AppError.
+ */
+export async function readPlanDocument(input: { bytes: Buffer; fileName: string }, options: ReadPlanOptions = {}): Promise<ParsedPlan> {
+  const limits = { ...defaultImportLimits, ...options.limits };
+  const blocks = await readDocumentBlocks(input, limits);
   return parsePlanDocument(blocks, {
     maxRows: limits.maxRows,
     ...(options.knownDepartments ? { knownDepartments: options.knownDepartments } : {}),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deadlineSchema } from '../deadlines';
+import type { ErrorCode } from '../errors';
 import { isoDateSchema } from '../plan-import/contract';
 
 const timestampSchema = z.iso.datetime({ offset: true });
@@ -117,3 +118,76 @@ export const dashboardSchema = z.object({
   byLevel1: z.array(z.object({ title: z.string(), duties: z.number().int(), measured: z.number().int(), approved: z.number().int() })),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
+
+// ---- a department's 任务分解表 filled in offline and uploaded back
+
+/** What can be wrong with one row of an uploaded sheet; each is an error code with its wording. */
+export const sheetProblemCodes = [
+  'sheet.unknown_item',
+  'sheet.not_assigned',
+  'sheet.content_mismatch',
+  'sheet.item_number_missing',
+  'sheet.item_repeated',
+  'sheet.measure_without_item',
+  'sheet.other_department',
+  'sheet.measure_too_long',
+  'sheet.deadline_missing',
+  'sheet.deadline_without_measure',
+  'sheet.deadline_count',
+  'sheet.deadline_unreadable',
+  'sheet.deadline_no_such_date',
+  'sheet.deadline_first_date',
+  'sheet.deadline_unsupported',
+] as const satisfies readonly ErrorCode[];
+
+/** The state a preview was made against: the department's measures, and the file. */
+export const sheetTokenSchema = z.string().regex(/^[0-9a-f]{64}\.[0-9a-f]{64}$/);
+
+export const sheetUploadQuerySchema = z
+  .object({
+    /** Read the file and say what would change, without writing. */
+    dryRun: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    /** To apply: the token of the preview the person confirmed. Refused when the measures or the file differ from it. */
+    basedOn: sheetTokenSchema.optional(),
+  })
+  .refine((query) => query.dryRun || query.basedOn !== undefined, { message: 'applying needs basedOn, the token of the preview', path: ['basedOn'] });
+
+const sheetMeasureSchema = z.object({ text: z.string(), deadline: deadlineSchema });
+
+export const sheetChangeSchema = z.object({
+  kind: z.enum(['add', 'change', 'remove']),
+  itemId: z.uuid(),
+  itemNo: z.number().int(),
+  /** The row of the sheet the item was read from. */
+  row: z.number().int(),
+  /** The measure changed or removed; null for one added. */
+  measureId: z.uuid().nullable(),
+  before: sheetMeasureSchema.nullable(),
+  after: sheetMeasureSchema.nullable(),
+});
+
+export const sheetProblemSchema = z.object({
+  row: z.number().int(),
+  itemNo: z.number().int().nullable(),
+  code: z.enum(sheetProblemCodes),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+export const sheetPreviewSchema = z.object({
+  /** True once the changes are written; a preview and a refused sheet are false. */
+  applied: z.boolean(),
+  /** Echo it as basedOn to apply exactly this preview. */
+  token: sheetTokenSchema,
+  fileName: z.string(),
+  /** Item rows read from the sheet. */
+  itemsRead: z.number().int(),
+  /** Measures the sheet leaves as they are. */
+  unchanged: z.number().int(),
+  changes: z.array(sheetChangeSchema),
+  /** Rows that cannot be applied, in the caller's language; while there is one, nothing is applied. */
+  problems: z.array(sheetProblemSchema.extend({ message: z.string() })),
+});
+
+export type SheetChange = z.infer<typeof sheetChangeSchema>;
+export type SheetProblem = z.infer<typeof sheetProblemSchema>;
+export type SheetPreview = z.infer<typeof sheetPreviewSchema>;

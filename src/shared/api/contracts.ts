@@ -36,14 +36,28 @@ export const userViewSchema = z.object({
   email: z.string().nullable(),
   phone: z.string().nullable(),
   mustChangePassword: z.boolean(),
+  /** Whether signing in takes a code from an authenticator app as well. */
+  totpEnabled: z.boolean(),
   disabled: z.boolean(),
   lastSignInAt: timestampSchema.nullable(),
+  /** Send it back with an edit: a stale one is refused (409). */
+  version: z.number().int(),
 });
+
+/** A code from an authenticator app (TOTP): six digits. */
+export const totpCodeSchema = z.string().regex(/^\d{6}$/);
 
 export const signInBodySchema = z.object({
   username: z.string().trim().min(1).max(100),
   password: z.string().min(1).max(256),
+  /** Needed when the user has turned two-step verification on; without it the answer is auth.totp_required. */
+  totpCode: totpCodeSchema.optional(),
 });
+
+export const totpCodeBodySchema = z.object({ code: totpCodeSchema });
+
+/** Shown once, when enrolling: the secret for typing in, and the URI a QR code carries. */
+export const totpEnrolmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
 
 export const sessionResponseSchema = z.object({
   user: userViewSchema,
@@ -74,6 +88,8 @@ export const updateUserBodySchema = z.object({
   email: z.email().nullable().optional(),
   phone: z.string().trim().max(40).nullable().optional(),
   disabled: z.boolean().optional(),
+  /** The version the editor saw; when given and stale, the edit is refused (409) with the current user. */
+  version: z.number().int().optional(),
 });
 
 /** A new user or a reset: the one-time password is shown once and must be changed at first sign-in. */
@@ -120,6 +136,22 @@ export const updateDepartmentBodySchema = z.object({
   kind: departmentKindSchema.optional(),
   aliases: z.array(departmentNameSchema).max(20).optional(),
 });
+
+/** Several departments at once, e.g. every teaching unit pasted from a list, one name a line. */
+export const createDepartmentsBodySchema = z.object({
+  names: z.array(departmentNameSchema).min(1).max(500),
+  kind: departmentKindSchema,
+});
+
+/** Folds a duplicate into the department that stays: its name becomes an alias, its work moves over. */
+export const mergeDepartmentBodySchema = z.object({
+  intoId: uuidSchema,
+  /** The versions of both departments the client last saw. */
+  version: z.number().int().positive(),
+  intoVersion: z.number().int().positive(),
+});
+
+export const versionQuerySchema = z.object({ version: z.coerce.number().int().positive() });
 
 // ---- standards and plans
 
@@ -264,6 +296,7 @@ export const auditQuerySchema = z.object({
 });
 
 export type UserView = z.infer<typeof userViewSchema>;
+export type TotpEnrolment = z.infer<typeof totpEnrolmentSchema>;
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 export type DepartmentView = z.infer<typeof departmentViewSchema>;
 export type DepartmentGroupView = z.infer<typeof departmentGroupViewSchema>;

@@ -40,6 +40,19 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(url, { method, headers, credentials: 'same-origin', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return answer<T>(response);
+}
+
+/** Posts one file as multipart field "file", as the upload routes expect it. */
+export async function uploadFile<T>(url: string, file: File): Promise<T> {
+  const headers: Record<string, string> = { 'accept-language': language };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return answer<T>(await fetch(url, { method: 'POST', headers, credentials: 'same-origin', body: form }));
+}
+
+async function answer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const payload = await response.json().catch(() => null);
   if (!response.ok) {

@@ -4,6 +4,7 @@ export type {
   PlanSummary,
   PlanTree,
   SessionResponse,
+  TotpEnrolment,
   UserView,
   Level1View,
   AssignmentView,

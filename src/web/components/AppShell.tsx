@@ -1,24 +1,95 @@
-import { LogoutOutlined } from '@ant-design/icons';
-import { Button, Menu, Tag } from 'antd';
-import type { ReactNode } from 'react';
+import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
+import { Button, Drawer, Grid, Menu, Tag, type MenuProps } from 'antd';
+import { useState, type ReactNode } from 'react';
+import type { MessageKey } from '../../shared/i18n/messages';
+import type { Role } from '../../shared/roles';
 import { api } from '../api/client';
 import type { SessionResponse } from '../api/types';
 import { useI18n } from '../i18n';
 import { navigate, usePath } from '../router';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NotificationBell } from './NotificationBell';
+
+interface NavEntry { key: string; label: MessageKey; roles: readonly Role[] }
+
+const office: readonly Role[] = ['admin', 'coordinator'];
+const readers: readonly Role[] = ['admin', 'coordinator', 'leader'];
+const liaison: readonly Role[] = ['liaison'];
+
+/**
+ * The pages, in the order of the plan's three phases (动员部署 → 深化推进 → 成果总结), so that
+ * everyone finds the work of the phase the plan is in. Each role sees only its own pages.
+ */
+const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
+  {
+    group: null,
+    entries: [
+      { key: '/', label: 'nav.plan', roles: ['admin', 'coordinator', 'leader', 'liaison', 'reviewer'] },
+      { key: '/dashboard', label: 'nav.dashboard', roles: readers },
+    ],
+  },
+  {
+    group: 'nav.group.mobilize',
+    entries: [
+      { key: '/breakdown', label: 'nav.myBreakdown', roles: liaison },
+      { key: '/board', label: 'nav.board', roles: readers },
+      { key: '/assignments', label: 'nav.assignments', roles: office },
+      { key: '/departments', label: 'nav.departments', roles: office },
+    ],
+  },
+  {
+    group: 'nav.group.execute',
+    entries: [
+      { key: '/progress', label: 'nav.progress', roles: liaison },
+      { key: '/duties', label: 'nav.duties', roles: liaison },
+      { key: '/ledger', label: 'nav.ledger', roles: readers },
+      { key: '/obligations', label: 'nav.obligations', roles: office },
+      { key: '/supervision', label: 'nav.supervision', roles: office },
+    ],
+  },
+  {
+    group: 'nav.group.conclude',
+    entries: [
+      { key: '/conclusion', label: 'nav.conclusion', roles: liaison },
+      { key: '/rectification', label: 'nav.rectification', roles: liaison },
+      { key: '/moderation', label: 'nav.moderation', roles: readers },
+      { key: '/findings', label: 'nav.findings', roles: readers },
+      { key: '/report', label: 'nav.report', roles: ['admin', 'coordinator', 'leader', 'reviewer'] },
+    ],
+  },
+  {
+    group: 'nav.group.system',
+    entries: [{ key: '/users', label: 'nav.users', roles: ['admin'] }],
+  },
+];
 
 export function AppShell({ session, onSignOut, children }: { session: SessionResponse; onSignOut(): void; children: ReactNode }) {
   const { t } = useI18n();
   const path = usePath();
+  const screens = Grid.useBreakpoint();
+  const [drawerOpen, setDrawerOpen] = useState(false);
   const role = session.user.role;
-  const pages = [
-    { key: '/', label: t('nav.plan') },
-    ...(role === 'liaison' ? [{ key: '/breakdown', label: t('nav.myBreakdown') }] : []),
-    ...(role === 'admin' || role === 'coordinator' || role === 'leader'
-      ? [{ key: '/dashboard', label: t('nav.dashboard') }, { key: '/board', label: t('nav.board') }]
-      : []),
-  ];
-  const selected = pages.filter((page) => page.key !== '/' && path.startsWith(page.key)).at(-1)?.key ?? '/';
+  const items: MenuProps['items'] = navigation.flatMap(({ group, entries }) => {
+    const mine = entries.filter((entry) => entry.roles.includes(role)).map((entry) => ({ key: entry.key, label: t(entry.label) }));
+    if (mine.length === 0) return [];
+    return group ? [{ type: 'group' as const, key: group, label: t(group), children: mine }] : mine;
+  });
+  const keys = navigation.flatMap(({ entries }) => entries.map((entry) => entry.key));
+  const selected = keys.filter((key) => key !== '/' && path.startsWith(key)).at(-1) ?? (path === '/' ? '/' : '');
+  // The sider needs room beside the content; phones open the same menu from the header.
+  const wide = screens.md !== false;
+  const menu = (
+    <Menu
+      mode="inline"
+      className="app-nav"
+      selectedKeys={[selected]}
+      items={items}
+      onClick={({ key }) => {
+        setDrawerOpen(false);
+        navigate(key);
+      }}
+    />
+  );
   async function signOut() {
     await api('POST', '/api/v1/auth/sign-out').catch(() => undefined);
     onSignOut();
@@ -26,17 +97,23 @@ export function AppShell({ session, onSignOut, children }: { session: SessionRes
   return (
     <>
       <header className="app-header">
+        {!wide && <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawerOpen(true)} aria-label={t('nav.menu')} data-testid="open-menu" />}
         <span className="brand">{t('app.name')}</span>
         <span className="organization">{session.organization.name}</span>
-        <Menu mode="horizontal" className="app-nav" selectedKeys={[selected]} items={pages} onClick={({ key }) => navigate(key)} disabledOverflow />
         <span className="spacer" />
         <span className="user">
-          {session.user.displayName} <Tag className="role" color="red" bordered={false}>{t(`role.${session.user.role}`)}</Tag>
+          <a href="/security" title={t('security.open')} data-testid="account-security" onClick={(event) => { event.preventDefault(); navigate('/security'); }}>{session.user.displayName}</a> <Tag className="role" color="red" bordered={false}>{t(`role.${session.user.role}`)}</Tag>
         </span>
+        <NotificationBell />
         <LanguageSwitch />
         <Button type="text" icon={<LogoutOutlined />} onClick={signOut} aria-label={t('signOut')}><span className="label">{t('signOut')}</span></Button>
       </header>
-      <main className="app-main">{children}</main>
+      <div className="app-body">
+        {wide ? <nav className="app-sider" aria-label={t('nav.menu')}>{menu}</nav> : (
+          <Drawer placement="left" open={drawerOpen} onClose={() => setDrawerOpen(false)} width={240} title={t('app.name')} styles={{ body: { padding: 0 } }}>{menu}</Drawer>
+        )}
+        <main className="app-main">{children}</main>
+      </div>
     </>
   );
 }

@@ -1,11 +1,11 @@
-import { ArrowLeftOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, Popconfirm, Progress, Select, Space, Spin, Tag, Timeline, Typography } from 'antd';
+import { ArrowLeftOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Progress, Select, Space, Spin, Table, Tag, Timeline, Typography, Upload } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
-import type { breakdownItemSchema, BreakdownView, MeasureView } from '../../shared/api/breakdowns';
+import type { breakdownItemSchema, BreakdownView, MeasureView, SheetChange, SheetPreview } from '../../shared/api/breakdowns';
 import { deadlineKinds, type Deadline } from '../../shared/deadlines';
 import type { MessageKey } from '../../shared/i18n/messages';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, uploadFile } from '../api/client';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
 import { usePlan } from '../usePlan';
@@ -111,6 +111,116 @@ function ItemCard({ item, editable, mode, base, reload, comment, onComment }: {
   );
 }
 
+type SheetStep =
+  | { step: 'reading'; file: File }
+  | { step: 'preview' | 'applying'; file: File; preview: SheetPreview }
+  | { step: 'failed'; file: File; error: ApiError | null };
+
+const changeColors: Record<SheetChange['kind'], string> = { add: 'green', change: 'blue', remove: 'red' };
+
+/**
+ * The sheet filled in offline, uploaded back: the server's preview of what it would change and
+ * of every row it cannot take, then — only when the person confirms — the same file applied.
+ */
+function SheetUpload({ base, onApplied }: { base: string; onApplied(): Promise<void> }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [state, setState] = useState<SheetStep | null>(null);
+  const failure = (caught: unknown) => (caught instanceof ApiError ? caught : null);
+
+  async function preview(file: File) {
+    setState({ step: 'reading', file });
+    try {
+      setState({ step: 'preview', file, preview: await uploadFile<SheetPreview>(`${base}/sheet?dryRun=true`, file) });
+    } catch (caught) {
+      setState({ step: 'failed', file, error: failure(caught) });
+    }
+  }
+
+  async function apply(file: File, shown: SheetPreview) {
+    setState({ step: 'applying', file, preview: shown });
+    try {
+      const outcome = await uploadFile<SheetPreview>(`${base}/sheet?basedOn=${shown.token}`, file);
+      setState(null);
+      message.success(t('sheet.applied', { count: outcome.changes.length }), 8);
+    } catch (caught) {
+      setState({ step: 'failed', file, error: failure(caught) });
+    } finally {
+      await onApplied();
+    }
+  }
+
+  const measureCell = (measure: SheetChange['before']) => measure && (
+    <div>
+      <div style={{ whiteSpace: 'pre-wrap' }}>{measure.text}</div>
+      <Tag style={{ marginTop: 4 }}>{t('measure.deadline')}：{describe(measure.deadline, t)}</Tag>
+    </div>
+  );
+  const shown = state && (state.step === 'preview' || state.step === 'applying') ? state.preview : null;
+  const count = (kind: SheetChange['kind']) => shown?.changes.filter((change) => change.kind === kind).length ?? 0;
+  const mustPreviewAgain = state?.step === 'failed' && (state.error?.code === 'sheet.stale' || state.error?.code === 'sheet.not_previewed');
+
+  return (
+    <>
+      <Upload accept=".xlsx,.docx" showUploadList={false} beforeUpload={(file) => { void preview(file); return false; }}>
+        <Button icon={<UploadOutlined />} data-testid="upload-sheet">{t('sheet.upload')}</Button>
+      </Upload>
+      <Modal
+        open={state !== null}
+        title={t('sheet.preview.title')}
+        width={1000}
+        onCancel={() => setState(null)}
+        maskClosable={false}
+        footer={[
+          <Button key="cancel" onClick={() => setState(null)}>{t('measure.cancel')}</Button>,
+          mustPreviewAgain
+            ? <Button key="again" type="primary" onClick={() => void preview(state.file)}>{t('sheet.again')}</Button>
+            : <Button key="apply" type="primary" data-testid="apply-sheet" loading={state?.step === 'applying'}
+                disabled={!shown || shown.problems.length > 0 || shown.changes.length === 0}
+                onClick={() => shown && state && void apply(state.file, shown)}>{t('sheet.apply')}</Button>,
+        ]}
+      >
+        {state && <Typography.Paragraph type="secondary">{t('sheet.preview.file', { file: state.file.name })}</Typography.Paragraph>}
+        {state?.step === 'reading' && <Spin tip={t('sheet.preview.reading')}><div style={{ height: 80 }} /></Spin>}
+        {state?.step === 'failed' && (
+          <Alert type="error" showIcon data-testid="sheet-error" message={state.error?.message ?? t('error.network')} description={mustPreviewAgain ? undefined : t('sheet.preview.failed')} />
+        )}
+        {shown && (
+          <Space direction="vertical" size={12} style={{ width: '100%' }}>
+            {shown.problems.length > 0
+              ? <Alert type="error" showIcon data-testid="sheet-verdict" message={t('sheet.preview.problems', { count: shown.problems.length })} />
+              : shown.changes.length === 0
+                ? <Alert type="info" showIcon data-testid="sheet-verdict" message={t('sheet.preview.nothing')} />
+                : <Alert type="info" showIcon data-testid="sheet-verdict" message={t('sheet.preview.ready', { added: count('add'), changed: count('change'), removed: count('remove'), unchanged: shown.unchanged })} />}
+            {shown.problems.length > 0 && (
+              <Table size="small" pagination={false} rowKey={(problem) => `${problem.row}-${problem.code}-${problem.message}`} dataSource={shown.problems}
+                title={() => <Typography.Text strong type="danger">{t('sheet.preview.problemList')}</Typography.Text>}
+                onRow={() => ({ 'data-testid': 'sheet-problem', style: { background: '#fff1f0' } } as React.HTMLAttributes<HTMLElement>)}
+                columns={[
+                  { title: t('sheet.column.row'), dataIndex: 'row', width: 90, render: (row: number) => <Typography.Text type="danger" strong>{t('sheet.row', { row })}</Typography.Text> },
+                  { title: t('sheet.column.item'), dataIndex: 'itemNo', width: 70, render: (no: number | null) => no ?? '—' },
+                  { title: t('sheet.column.problem'), dataIndex: 'message', render: (text: string) => <Typography.Text type="danger">{text}</Typography.Text> },
+                ]} />
+            )}
+            {shown.changes.length > 0 && (
+              <Table size="small" pagination={false} rowKey={(change) => `${change.itemId}-${change.measureId ?? ''}-${change.after?.text ?? ''}`} dataSource={shown.changes}
+                title={() => <Typography.Text strong>{t(shown.problems.length > 0 ? 'sheet.preview.changesAfterFix' : 'sheet.preview.changes')}</Typography.Text>}
+                onRow={() => ({ 'data-testid': 'sheet-change' } as React.HTMLAttributes<HTMLElement>)}
+                columns={[
+                  { title: t('sheet.column.row'), dataIndex: 'row', width: 90, render: (row: number) => t('sheet.row', { row }) },
+                  { title: t('sheet.column.item'), dataIndex: 'itemNo', width: 70 },
+                  { title: t('sheet.column.change'), dataIndex: 'kind', width: 80, render: (kind: SheetChange['kind']) => <Tag color={changeColors[kind]}>{t(`sheet.kind.${kind}`)}</Tag> },
+                  { title: t('sheet.column.before'), dataIndex: 'before', render: measureCell },
+                  { title: t('sheet.column.after'), dataIndex: 'after', render: measureCell },
+                ]} />
+            )}
+          </Space>
+        )}
+      </Modal>
+    </>
+  );
+}
+
 /** One department's task breakdown: filled in by its liaison, reviewed by the coordinating office. */
 export default function BreakdownPage({ departmentId, mode }: { departmentId: string; mode: Mode }) {
   const { t, locale } = useI18n();
@@ -140,7 +250,10 @@ export default function BreakdownPage({ departmentId, mode }: { departmentId: st
 
   const items = view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
   const done = items.filter((item) => item.measures.length > 0).length;
-  const editable = mode === 'edit' && (view.status === 'not_started' || view.status === 'draft' || view.status === 'returned');
+  const open = view.status === 'not_started' || view.status === 'draft' || view.status === 'returned';
+  const editable = mode === 'edit' && open;
+  /** The liaison, or the coordinating office on the department's behalf, may upload a sheet filled in offline. */
+  const sheetUpload = open && (mode === 'edit' || mode === 'review');
   const nextStep: MessageKey = view.status === 'submitted' ? 'breakdown.next.submitted' : view.status === 'approved' ? 'breakdown.next.approved' : view.status === 'returned' ? 'breakdown.next.returned' : 'breakdown.next.fill';
 
   async function act(action: () => Promise<BreakdownView>, success: MessageKey) {
@@ -168,7 +281,11 @@ export default function BreakdownPage({ departmentId, mode }: { departmentId: st
           <StatusTag status={view.status} late={view.late} />
         </Space>
         {view.dueOn && <div><Typography.Text type={view.late ? 'danger' : 'secondary'}>{t('breakdown.due', { date: view.dueOn })}</Typography.Text></div>}
-        <Button type="link" icon={<DownloadOutlined />} style={{ paddingLeft: 0 }} href={`/api/v1/plans/${view.planId}/task-breakdown?format=xlsx&departmentId=${view.department.id}`}>{t('export.mine')}</Button>
+        <Space wrap style={{ margin: '4px 0' }}>
+          <Button icon={<DownloadOutlined />} data-testid="download-sheet" href={`/api/v1/plans/${view.planId}/task-breakdown?format=xlsx&departmentId=${view.department.id}`}>{t('export.mine')}</Button>
+          {sheetUpload && <SheetUpload base={base} onApplied={reload} />}
+        </Space>
+        {sheetUpload && mode === 'edit' && <Typography.Paragraph type="secondary" style={{ fontSize: 13, maxWidth: 820 }} data-testid="sheet-hint">{t('sheet.upload.hint')}</Typography.Paragraph>}
         <Progress percent={items.length ? Math.round((done / items.length) * 100) : 0} format={() => t('breakdown.progress', { done, total: items.length })} style={{ maxWidth: 480 }} />
         {mode === 'edit' && <Alert type={view.status === 'returned' ? 'warning' : 'info'} showIcon message={t(nextStep)} style={{ marginTop: 8 }} data-testid="next-step" />}
         <Typography.Title level={5} style={{ marginTop: 16 }}>{t('breakdown.liaison')}</Typography.Title>

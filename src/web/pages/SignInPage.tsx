@@ -1,4 +1,4 @@
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { LockOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ApiError } from '../api/client';
@@ -10,14 +10,28 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
   const { t } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Set when the password was right and the account takes a code from an authenticator too.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [form] = Form.useForm<{ username: string; password: string; totpCode?: string }>();
 
-  async function submit(values: { username: string; password: string }) {
+  async function submit(values: { username: string; password: string; totpCode?: string }) {
     setBusy(true);
     setError(null);
+    const totpCode = values.totpCode?.replace(/\s/g, '');
     try {
-      onSignedIn(await api<SessionResponse>('POST', '/api/v1/auth/sign-in', values));
+      onSignedIn(await api<SessionResponse>('POST', '/api/v1/auth/sign-in', { username: values.username, password: values.password, ...(needsCode && totpCode ? { totpCode } : {}) }));
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
+      if (caught instanceof ApiError && caught.code === 'auth.totp_required') {
+        setNeedsCode(true);
+      } else {
+        setError(caught instanceof ApiError ? caught.message : t('error.network'));
+        if (caught instanceof ApiError && caught.code !== 'auth.totp_invalid') {
+          setNeedsCode(false);
+          form.setFieldValue('totpCode', undefined);
+        } else {
+          form.resetFields(['totpCode']);
+        }
+      }
     } finally {
       setBusy(false);
     }
@@ -33,14 +47,25 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
         <Typography.Paragraph type="secondary">{t('app.tagline')}</Typography.Paragraph>
         <Typography.Title level={4}>{t('signIn.title')}</Typography.Title>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="sign-in-error" />}
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
-          <Form.Item name="username" label={t('signIn.username')} rules={[{ required: true, message: t('signIn.required', { field: t('signIn.username') }) }]}>
+        <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
+          <Form.Item name="username" label={t('signIn.username')} hidden={needsCode} rules={[{ required: true, message: t('signIn.required', { field: t('signIn.username') }) }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
           </Form.Item>
-          <Form.Item name="password" label={t('signIn.password')} rules={[{ required: true, message: t('signIn.required', { field: t('signIn.password') }) }]}>
+          <Form.Item name="password" label={t('signIn.password')} hidden={needsCode} rules={[{ required: true, message: t('signIn.required', { field: t('signIn.password') }) }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
           </Form.Item>
+          {needsCode && (
+            <>
+              <Alert type="info" showIcon message={t('signIn.totpHint')} style={{ marginBottom: 16 }} data-testid="totp-hint" />
+              <Form.Item name="totpCode" label={t('signIn.totpCode')} rules={[{ required: true, pattern: /^\s*\d{3}\s?\d{3}\s*$/, message: t('signIn.codeFormat') }]}>
+                <Input prefix={<SafetyCertificateOutlined />} inputMode="numeric" autoComplete="one-time-code" maxLength={7} autoFocus data-testid="sign-in-totp" />
+              </Form.Item>
+            </>
+          )}
           <Button type="primary" htmlType="submit" block loading={busy}>{t('signIn.submit')}</Button>
+          {needsCode && (
+            <Button type="link" block style={{ marginTop: 8 }} onClick={() => { setNeedsCode(false); setError(null); form.resetFields(); }}>{t('signIn.back')}</Button>
+          )}
         </Form>
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 13 }}>{t('signIn.hint')}</Typography.Paragraph>
       </Card>

@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Spin } from 'antd';
+import { organizationWideRoles } from '../../shared/roles';
 import type { SessionResponse } from '../api/types';
 import { AppShell } from '../components/AppShell';
 import { usePath } from '../router';
@@ -8,16 +9,45 @@ import PlanPage from './PlanPage';
 const BreakdownPage = lazy(() => import('./BreakdownPage'));
 const BoardPage = lazy(() => import('./BoardPage'));
 const DashboardPage = lazy(() => import('./DashboardPage'));
+const SecurityPage = lazy(() => import('./SecurityPage'));
+const DepartmentsPage = lazy(() => import('./DepartmentsPage'));
+const AssignmentsPage = lazy(() => import('./AssignmentsPage'));
+const ObligationsPage = lazy(() => import('./ObligationsPage'));
+const DutiesPage = lazy(() => import('./DutiesPage'));
+const ProgressPage = lazy(() => import('./ProgressPage'));
+const LedgerPage = lazy(() => import('./LedgerPage'));
+const SupervisionPage = lazy(() => import('./SupervisionPage'));
+const ConclusionPage = lazy(() => import('./ConclusionPage'));
+const RectificationPage = lazy(() => import('./RectificationPage'));
+const ModerationPage = lazy(() => import('./ModerationPage'));
+const FindingsPage = lazy(() => import('./FindingsPage'));
+const QualityReportPage = lazy(() => import('./QualityReportPage'));
+const UsersPage = lazy(() => import('./UsersPage'));
 
 /** The signed-in part of the app: the shell and the page the path names. */
 export default function Workspace({ session, onSignOut }: { session: SessionResponse; onSignOut(): void }) {
   const path = usePath();
+  const organizationStaff = organizationWideRoles.includes(session.user.role);
   const reviewed = /^\/board\/([0-9a-f-]{36})$/.exec(path)?.[1];
   let page = <PlanPage />;
   if (path === '/breakdown' && session.user.departmentId) page = <BreakdownPage departmentId={session.user.departmentId} mode="edit" />;
   else if (reviewed) page = <BreakdownPage departmentId={reviewed} mode={session.user.role === 'leader' ? 'read' : 'review'} />;
   else if (path === '/board') page = <BoardPage />;
   else if (path === '/dashboard') page = <DashboardPage />;
+  else if (path === '/security') page = <SecurityPage session={session} onSignOut={onSignOut} />;
+  else if (path === '/departments' && organizationStaff) page = <DepartmentsPage />;
+  else if (path === '/assignments' && organizationStaff) page = <AssignmentsPage />;
+  else if (path === '/obligations' && organizationStaff) page = <ObligationsPage />;
+  else if (path === '/duties' && session.user.departmentId) page = <DutiesPage departmentId={session.user.departmentId} />;
+  else if (path === '/progress' && session.user.departmentId) page = <ProgressPage departmentId={session.user.departmentId} />;
+  else if (path === '/supervision' && organizationStaff) page = <SupervisionPage />;
+  else if (path === '/ledger' && (organizationStaff || session.user.role === 'leader')) page = <LedgerPage canConfigure={organizationStaff} />;
+  else if (path === '/conclusion' && session.user.departmentId) page = <ConclusionPage departmentId={session.user.departmentId} />;
+  else if (path === '/rectification' && session.user.departmentId) page = <RectificationPage departmentId={session.user.departmentId} />;
+  else if (path === '/moderation' && (organizationStaff || session.user.role === 'leader')) page = <ModerationPage role={session.user.role} />;
+  else if (path === '/findings' && (organizationStaff || session.user.role === 'leader')) page = <FindingsPage role={session.user.role} />;
+  else if (path === '/report' && session.user.role !== 'liaison') page = <QualityReportPage session={session} />;
+  else if (path === '/users' && session.user.role === 'admin') page = <UsersPage />;
   return (
     <AppShell session={session} onSignOut={onSignOut}>
       <Suspense fallback={<Spin style={{ display: 'block', margin: '20vh auto' }} />}>{page}</Suspense>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changePasswordBodySchema, sessionResponseSchema, signInBodySchema, userViewSchema } from '../../../shared/api/contracts';
+import { changePasswordBodySchema, sessionResponseSchema, signInBodySchema, totpCodeBodySchema, totpEnrolmentSchema, userViewSchema } from '../../../shared/api/contracts';
 import { AppError } from '../../../shared/errors';
 import { SESSION_COOKIE, actorOf, hashSessionToken, newSessionToken, requestOrigin } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
@@ -23,7 +23,7 @@ export function registerAuthRoutes(app: ApiInstance, auth: AuthService, options:
     schema: { operationId: 'auth.signIn', tags: ['auth'], body: signInBodySchema, response: { 200: sessionResponseSchema } },
   }, async (request, reply) => {
     const token = newSessionToken();
-    const signedIn = await auth.signIn(request.body.username, request.body.password, hashSessionToken(token), requestOrigin(request));
+    const signedIn = await auth.signIn(request.body, hashSessionToken(token), requestOrigin(request));
     reply.setCookie(SESSION_COOKIE, token, cookieOptions);
     return sessionReply(signedIn);
   });
@@ -50,5 +50,35 @@ export function registerAuthRoutes(app: ApiInstance, auth: AuthService, options:
     actorOf(request);
     const user = await auth.changePassword(request.signedIn!, request.body.currentPassword, request.body.newPassword);
     return toUserView(user);
+  });
+
+  app.post('/api/v1/auth/sign-out-everywhere', {
+    schema: { operationId: 'auth.signOutEverywhere', tags: ['auth'], response: { 204: z.null() } },
+  }, async (request, reply) => {
+    actorOf(request);
+    await auth.signOutEverywhere(request.signedIn!);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    return reply.code(204).send(null);
+  });
+
+  app.post('/api/v1/auth/totp/start', {
+    schema: { operationId: 'auth.totpStart', tags: ['auth'], response: { 200: totpEnrolmentSchema } },
+  }, async (request) => {
+    actorOf(request);
+    return auth.startTotpEnrolment(request.signedIn!);
+  });
+
+  app.post('/api/v1/auth/totp/confirm', {
+    schema: { operationId: 'auth.totpConfirm', tags: ['auth'], body: totpCodeBodySchema, response: { 200: userViewSchema } },
+  }, async (request) => {
+    actorOf(request);
+    return toUserView(await auth.confirmTotp(request.signedIn!, request.body.code));
+  });
+
+  app.post('/api/v1/auth/totp/disable', {
+    schema: { operationId: 'auth.totpDisable', tags: ['auth'], body: totpCodeBodySchema, response: { 200: userViewSchema } },
+  }, async (request) => {
+    actorOf(request);
+    return toUserView(await auth.disableTotp(request.signedIn!, request.body.code));
   });
 }

@@ -1,17 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { signInBodySchema } from '../../../shared/api/contracts';
+import { localDateTime } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
-import { checkPassword } from '../../../shared/password-policy';
+import { checkPassword, lockoutMinutes, maxFailedSignIns, passwordExpired } from '../../../shared/password-policy';
 import type { Clock } from '../../clock';
 import type { AppConfig } from '../../config';
-import type { Database } from '../../db/client';
+import type { Database, Executor } from '../../db/client';
 import { findOrganization } from '../organizations/organization.repository';
 import { insertAuditEntry } from '../audit/audit.repository';
 import { recordAudit } from '../audit/audit.service';
 import { hashPassword, spendVerificationTime, verifyPassword } from '../users/password';
-import { findUserByUsername, updateUser } from '../users/user.repository';
+import { claimTotpStep, countFailedSignIn, findUserByUsername, findUserInOrganization, updateUser } from '../users/user.repository';
 import type { User } from '../users/user.table';
 import type { Actor } from './actor';
+import { createSecretBox } from './secret-box';
 import { deleteSession, deleteSessionsOfUser, findSessionWithUser, insertSession, touchSession } from './session.repository';
+import { deleteSignInFailuresBefore, insertSignInFailure, recentSignInFailures } from './sign-in-failure.repository';
+import { generateTotpSecret, matchTotp, totpUri } from './totp';
+
+type SignInInput = z.output<typeof signInBodySchema>;
 
 export interface RequestOrigin {
   ip: string | null;
@@ -28,11 +36,26 @@ export interface SignedInSession {
 export interface AuthServiceDependencies {
   db: Database;
   clock: Clock;
-  config: Pick<AppConfig, 'sessionIdleMinutes' | 'sessionMaxHours'>;
+  config: Pick<AppConfig, 'sessionIdleMinutes' | 'sessionMaxHours' | 'signInIpLimit' | 'signInIpWindowMinutes' | 'secretKey' | 'dataDir'>;
 }
+
+/** The name authenticator apps show above the code. */
+export const TOTP_ISSUER = 'Luoshi';
 
 // Writing last_seen_at on every request would turn every read into a write.
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** A lock ends within a minute; the message names the minute after which signing in works again. */
+function lockedError(lockedUntil: Date): AppError {
+  const shown = new Date(Math.ceil(lockedUntil.getTime() / 60_000) * 60_000);
+  return new AppError('auth.account_locked', { count: maxFailedSignIns, until: localDateTime(shown) });
+}
+
+/** An administrator whose password is too old is treated as one who must change it. */
+function withPasswordAge(user: User, now: Date): User {
+  if (user.mustChangePassword || !passwordExpired(user.role, user.passwordChangedAt ?? user.createdAt, now)) return user;
+  return { ...user, mustChangePassword: true };
+}
 
 function actorFor(user: User, origin: RequestOrigin): Actor {
   return {
@@ -48,29 +71,94 @@ function actorFor(user: User, origin: RequestOrigin): Actor {
 
 export function createAuthService({ db, clock, config }: AuthServiceDependencies) {
   const idleMs = config.sessionIdleMinutes * 60_000;
+  const ipWindowMs = config.signInIpWindowMinutes * 60_000;
+  const secrets = createSecretBox(config);
+
+  /** One failure from this address, for the per-address limit; what no window counts any more goes. */
+  async function noteAddressFailure(executor: Executor, origin: RequestOrigin, username: string, at: Date) {
+    if (!origin.ip) return;
+    await insertSignInFailure(executor, { ip: origin.ip, username, at });
+    await deleteSignInFailuresBefore(executor, new Date(at.getTime() - ipWindowMs));
+  }
+
+  /** A failed sign-in of a known account, audited; returns when the account is now locked until, if this failure locked it. */
+  async function countFailure(user: User, actor: Actor, typedName: string, reason: string): Promise<Date | null> {
+    return db.transaction(async (tx) => {
+      const now = clock.now();
+      await noteAddressFailure(tx, actor, typedName, now);
+      const counted = await countFailedSignIn(tx, user.id, maxFailedSignIns, new Date(now.getTime() + lockoutMinutes * 60_000));
+      await recordAudit(tx, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason, failuresInARow: counted.failures } });
+      if (counted.lockedUntil) {
+        await recordAudit(tx, clock, actor, { action: 'auth.account_locked', entityType: 'user', entityId: user.id, after: { reason, lockedUntil: counted.lockedUntil.toISOString() } });
+      }
+      return counted.lockedUntil;
+    });
+  }
+
+  /** The user as the database has it now (the session's copy may predate a change in another tab). */
+  async function currentUser(signedIn: SignedInSession): Promise<User> {
+    const user = await findUserInOrganization(db, signedIn.user.organizationId, signedIn.user.id);
+    if (!user) throw new AppError('auth.required');
+    return user;
+  }
 
   return {
-    /** Checks the password and opens a session; the caller sets the cookie from `token`. */
-    async signIn(username: string, password: string, tokenHash: string, origin: RequestOrigin) {
+    /**
+     * Checks the password (and the TOTP code when the user has turned two-step verification on)
+     * and opens a session; the caller sets the cookie to the token whose hash is `tokenHash`. Refused, before
+     * any password is checked, when the address has failed too often or the account is locked.
+     */
+    async signIn(input: SignInInput, tokenHash: string, origin: RequestOrigin) {
+      const { username, password, totpCode } = input;
+      const attemptAt = clock.now();
+      if (origin.ip) {
+        const recent = await recentSignInFailures(db, origin.ip, new Date(attemptAt.getTime() - ipWindowMs));
+        if (recent.total >= config.signInIpLimit) {
+          await insertAuditEntry(db, {
+            action: 'auth.sign_in_rate_limited', entityType: 'user', actorName: username.slice(0, 100),
+            ip: origin.ip, userAgent: origin.userAgent, at: attemptAt, after: { failuresFromAddress: recent.total },
+          });
+          throw new AppError('request.rate_limited');
+        }
+      }
+
       const user = await findUserByUsername(db, username);
       if (!user) {
         await spendVerificationTime(password);
-        await insertAuditEntry(db, {
-          action: 'auth.sign_in_failed', entityType: 'user', actorName: username.slice(0, 100),
-          ip: origin.ip, userAgent: origin.userAgent, at: clock.now(), after: { reason: 'unknown_user' },
+        await db.transaction(async (tx) => {
+          await noteAddressFailure(tx, origin, username, attemptAt);
+          await insertAuditEntry(tx, {
+            action: 'auth.sign_in_failed', entityType: 'user', actorName: username.slice(0, 100),
+            ip: origin.ip, userAgent: origin.userAgent, at: attemptAt, after: { reason: 'unknown_user' },
+          });
         });
         throw new AppError('auth.invalid_credentials');
       }
       const actor = actorFor(user, origin);
+      if (user.lockedUntil && user.lockedUntil > attemptAt) {
+        await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() } });
+        throw lockedError(user.lockedUntil);
+      }
       if (!(await verifyPassword(user.passwordHash, password))) {
-        await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'wrong_password' } });
-        throw new AppError('auth.invalid_credentials');
+        const lockedUntil = await countFailure(user, actor, username, 'wrong_password');
+        throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.invalid_credentials');
       }
       if (user.disabled) {
         await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'disabled' } });
         throw new AppError('auth.account_disabled');
       }
+      if (user.totpEnabledAt && user.totpSecret) {
+        // The password was right: say a code is needed, but count nothing and reset nothing until it comes.
+        if (!totpCode) throw new AppError('auth.totp_required');
+        const step = matchTotp(await secrets.open(user.totpSecret, user.id), totpCode, attemptAt);
+        if (step === null || !(await claimTotpStep(db, user.id, step))) {
+          const lockedUntil = await countFailure(user, actor, username, step === null ? 'wrong_totp' : 'replayed_totp');
+          throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.totp_invalid');
+        }
+      }
+
       const now = clock.now();
+      const expired = withPasswordAge(user, now).mustChangePassword && !user.mustChangePassword;
       const csrfToken = randomBytes(24).toString('base64url');
       const signedInUser = await db.transaction(async (tx) => {
         await insertSession(tx, {
@@ -84,8 +172,11 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
           ip: origin.ip,
           userAgent: origin.userAgent,
         });
-        await recordAudit(tx, clock, actor, { action: 'auth.sign_in', entityType: 'user', entityId: user.id });
-        return updateUser(tx, user.id, { lastSignInAt: now });
+        await recordAudit(tx, clock, actor, { action: 'auth.sign_in', entityType: 'user', entityId: user.id, after: { secondFactor: user.totpEnabledAt ? 'totp' : null } });
+        if (expired) {
+          await recordAudit(tx, clock, actor, { action: 'auth.password_expired', entityType: 'user', entityId: user.id, after: { passwordChangedAt: (user.passwordChangedAt ?? user.createdAt).toISOString() } });
+        }
+        return updateUser(tx, user.id, { lastSignInAt: now, failedSignIns: 0, lockedUntil: null, ...(expired ? { mustChangePassword: true } : {}) });
       });
       return { tokenHash, csrfToken, user: signedInUser, actor } satisfies SignedInSession;
     },
@@ -101,13 +192,79 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
         return null;
       }
       if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(db, tokenHash, now);
-      return { tokenHash, csrfToken: session.csrfToken, user, actor: actorFor(user, origin) };
+      return { tokenHash, csrfToken: session.csrfToken, user: withPasswordAge(user, now), actor: actorFor(user, origin) };
     },
 
     async signOut(signedIn: SignedInSession): Promise<void> {
       await db.transaction(async (tx) => {
         await deleteSession(tx, signedIn.tokenHash);
         await recordAudit(tx, clock, signedIn.actor, { action: 'auth.sign_out', entityType: 'user', entityId: signedIn.user.id });
+      });
+    },
+
+    /** Ends every session of the signed-in user, this one included. */
+    async signOutEverywhere(signedIn: SignedInSession): Promise<void> {
+      await db.transaction(async (tx) => {
+        await deleteSessionsOfUser(tx, signedIn.user.id);
+        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.sign_out_everywhere', entityType: 'user', entityId: signedIn.user.id });
+      });
+    },
+
+    /**
+     * Starts (or restarts) enrolling an authenticator: a new secret, sealed in the database, shown
+     * this once. Two-step verification is on only when a code from it is confirmed.
+     */
+    async startTotpEnrolment(signedIn: SignedInSession) {
+      const user = await currentUser(signedIn);
+      if (user.totpEnabledAt) throw new AppError('auth.totp_already_enabled');
+      const secret = generateTotpSecret();
+      const sealed = await secrets.seal(secret, user.id);
+      await db.transaction(async (tx) => {
+        await updateUser(tx, user.id, { totpSecret: sealed, totpEnabledAt: null, totpLastStep: null, updatedAt: clock.now() });
+        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.totp_enrolment_started', entityType: 'user', entityId: user.id });
+      });
+      return { secret, otpauthUri: totpUri(secret, TOTP_ISSUER, user.username) };
+    },
+
+    /** Turns two-step verification on with a code from the new authenticator; other sessions end. */
+    async confirmTotp(signedIn: SignedInSession, code: string): Promise<User> {
+      const user = await currentUser(signedIn);
+      if (user.totpEnabledAt) throw new AppError('auth.totp_already_enabled');
+      if (!user.totpSecret) throw new AppError('auth.totp_not_started');
+      const step = matchTotp(await secrets.open(user.totpSecret, user.id), code, clock.now());
+      if (step === null) {
+        await recordAudit(db, clock, signedIn.actor, { action: 'auth.totp_confirm_failed', entityType: 'user', entityId: user.id });
+        throw new AppError('auth.totp_invalid');
+      }
+      return db.transaction(async (tx) => {
+        const now = clock.now();
+        const updated = await updateUser(tx, user.id, { totpEnabledAt: now, totpLastStep: step, updatedAt: now });
+        await deleteSessionsOfUser(tx, user.id, signedIn.tokenHash);
+        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.totp_enable', entityType: 'user', entityId: user.id });
+        return updated;
+      });
+    },
+
+    /**
+     * Turns two-step verification off; it takes a current code, so a stolen session alone cannot.
+     * Wrong codes count as failed sign-ins: the fifth locks the account and ends its sessions.
+     */
+    async disableTotp(signedIn: SignedInSession, code: string): Promise<User> {
+      const user = await currentUser(signedIn);
+      if (!user.totpEnabledAt || !user.totpSecret) throw new AppError('auth.totp_not_enabled');
+      const step = matchTotp(await secrets.open(user.totpSecret, user.id), code, clock.now());
+      if (step === null || !(await claimTotpStep(db, user.id, step))) {
+        const lockedUntil = await countFailure(user, signedIn.actor, user.username, 'wrong_totp_to_disable');
+        if (lockedUntil) {
+          await deleteSessionsOfUser(db, user.id);
+          throw lockedError(lockedUntil);
+        }
+        throw new AppError('auth.totp_invalid');
+      }
+      return db.transaction(async (tx) => {
+        const updated = await updateUser(tx, user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: clock.now() });
+        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.totp_disable', entityType: 'user', entityId: user.id });
+        return updated;
       });
     },
 

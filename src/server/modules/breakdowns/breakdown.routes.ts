@@ -11,11 +11,16 @@ import {
   measureParamsSchema,
   measureViewSchema,
   reviewBodySchema,
+  sheetPreviewSchema,
+  sheetUploadQuerySchema,
   updateMeasureBodySchema,
 } from '../../../shared/api/breakdowns';
 import { idParamsSchema } from '../../../shared/api/contracts';
+import { formatErrorMessage } from '../../../shared/errors';
+import { pickLocale } from '../../../shared/locale';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
+import { readUpload } from '../../http/upload';
 import type { BreakdownService } from './breakdown.service';
 
 const base = '/api/v1/plans/:id/breakdowns/:departmentId';
@@ -70,6 +75,22 @@ export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownS
   }, async (request, reply) => {
     await breakdowns.deleteMeasure(actorOf(request), request.params.id, request.params.departmentId, request.params.measureId, request.query.version);
     return reply.code(204).send(null);
+  });
+
+  app.post(`${base}/sheet`, {
+    schema: {
+      operationId: 'breakdowns.uploadSheet',
+      tags: ['breakdowns'],
+      description: 'Upload the department\'s 任务分解表 filled in offline (.xlsx or .docx, multipart field "file"). With dryRun=true, the changes it would make and the rows that cannot be applied; then the same file with basedOn=<token of the preview> applies them, all or nothing.',
+      consumes: ['multipart/form-data'],
+      params: breakdownParamsSchema,
+      querystring: sheetUploadQuerySchema,
+      response: { 200: sheetPreviewSchema },
+    },
+  }, async (request) => {
+    const outcome = await breakdowns.uploadSheet(actorOf(request), request.params.id, request.params.departmentId, await readUpload(request), request.query);
+    const locale = pickLocale(request.headers['accept-language']);
+    return { ...outcome, problems: outcome.problems.map((problem) => ({ ...problem, message: formatErrorMessage(problem.code, problem.params, locale) })) };
   });
 
   app.post(`${base}/submit`, {

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { dutyStates, type Dashboard } from '../../../shared/api/breakdowns';
+import { dutyStates, type Dashboard, type SheetPreview, type SheetProblem } from '../../../shared/api/breakdowns';
 import type {
   BoardRow,
   BreakdownView,
@@ -7,18 +8,22 @@ import type {
   liaisonBodySchema,
   MeasureView,
   reviewBodySchema,
+  sheetUploadQuerySchema,
   updateMeasureBodySchema,
 } from '../../../shared/api/breakdowns';
-import { isPastDue } from '../../../shared/dates';
+import { planSheetChanges, readBreakdownSheet } from '../../../shared/breakdown-sheet';
+import { calendarDate, isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
+import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
 import { writeTaskBreakdownDocx, writeTaskBreakdownXlsx, type TaskBreakdownTable } from '../../io/task-breakdown-writer';
+import type { Upload } from '../../http/upload';
 import { listMeasuresOfPlan } from './breakdown.repository';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { findDepartmentInOrganization, listDepartments } from '../departments/department.repository';
+import { listDepartments } from '../departments/department.repository';
 import type { Department } from '../departments/department.table';
 import { findPlanWithStandard, listDeliverables } from '../plans/plan.repository';
 import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
@@ -40,11 +45,16 @@ import {
 } from './breakdown.repository';
 import { dutiesOf } from './breakdown.rules';
 import type { Measure, Submission } from './breakdown.table';
+import { requirePlan } from '../plans/plan.scope';
+import { requireReachableDepartment } from '../departments/department.scope';
 
 type CreateMeasureInput = z.output<typeof createMeasureBodySchema>;
 type UpdateMeasureInput = z.output<typeof updateMeasureBodySchema>;
 type LiaisonInput = z.output<typeof liaisonBodySchema>;
 type ReviewInput = z.output<typeof reviewBodySchema>;
+type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
+/** A sheet's preview or outcome before its problems are worded in the caller's language. */
+export type SheetOutcome = Omit<SheetPreview, 'problems'> & { problems: SheetProblem[] };
 
 const STATUS_WORDS: Record<Submission['status'], string> = { draft: '保存为草稿', submitted: '报送', returned: '退回', approved: '审核通过' };
 
@@ -59,14 +69,18 @@ function toMeasureView(measure: Measure): MeasureView {
   };
 }
 
-export function createBreakdownService({ db, clock }: { db: Database; clock: Clock }) {
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The department's measures as a preview saw them: any write to one of them changes it. */
+function measuresFingerprint(measures: readonly Measure[]): string {
+  return sha256(JSON.stringify(measures.map((measure) => [measure.id, measure.version]).sort()));
+}
+
+export function createBreakdownService({ db, clock, maxFileBytes = defaultImportLimits.maxFileBytes }: { db: Database; clock: Clock; maxFileBytes?: number }) {
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
   async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
-    const found = await findPlanWithStandard(executor, actor.organizationId, planId);
-    if (!found) throw new AppError('plan.not_found');
-    const department = await findDepartmentInOrganization(executor, actor.organizationId, departmentId);
-    if (!department) throw new AppError('department.not_found');
-    if (actor.role === 'liaison' && actor.departmentId !== department.id) throw new AppError('auth.forbidden');
+    const found = await requirePlan(executor, actor.organizationId, planId);
+    const department = await requireReachableDepartment(executor, actor, departmentId);
     return { plan: found.plan, department };
   }
 
@@ -114,18 +128,16 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
 
   async function view(executor: Executor, actor: Actor, planId: string, departmentId: string): Promise<BreakdownView> {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
-    const [targets, allIndicators, allItems, allDepartments, submission, dueOn] = await Promise.all([
-      listPlanAssignmentTargets(executor, plan.id),
-      listIndicatorsOfStandard(executor, plan.standardId),
-      listItemsOfStandard(executor, plan.standardId),
-      listDepartments(executor, actor.organizationId),
-      findSubmission(executor, plan.id, department.id),
-      taskBreakdownDueOn(executor, plan.id),
-    ]);
+    // One after another: inside a write's transaction all of these share one connection.
+    const targets = await listPlanAssignmentTargets(executor, plan.id);
+    const allIndicators = await listIndicatorsOfStandard(executor, plan.standardId);
+    const allItems = await listItemsOfStandard(executor, plan.standardId);
+    const allDepartments = await listDepartments(executor, actor.organizationId);
+    const submission = await findSubmission(executor, plan.id, department.id);
+    const dueOn = await taskBreakdownDueOn(executor, plan.id);
     const mine = dutiesOf(department, targets);
-    const [allMeasures, events] = submission
-      ? await Promise.all([listMeasures(executor, submission.id), listSubmissionEvents(executor, submission.id)])
-      : [[], []];
+    const allMeasures = submission ? await listMeasures(executor, submission.id) : [];
+    const events = submission ? await listSubmissionEvents(executor, submission.id) : [];
     const lastReturn = submission?.status === 'returned' ? events.filter((event) => event.action === 'return').at(-1) : undefined;
     const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
     const othersByItem = new Map<string, string[]>();
@@ -164,8 +176,7 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
 
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
   async function board(actor: Actor, planId: string): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
-    const found = await findPlanWithStandard(db, actor.organizationId, planId);
-    if (!found) throw new AppError('plan.not_found');
+    const found = await requirePlan(db, actor.organizationId, planId);
     const [targets, allDepartments, allSubmissions, measured, dueOn] = await Promise.all([
       listPlanAssignmentTargets(db, planId),
       listDepartments(db, actor.organizationId),
@@ -288,12 +299,91 @@ export function createBreakdownService({ db, clock }: { db: Database; clock: Clo
     },
 
     /**
+     * A department's 任务分解表 filled in offline and uploaded back. With dryRun, what it would
+     * change and every row that cannot be applied; without, the changes of the preview named by
+     * basedOn, in one transaction, and only when the measures and the file are still those of
+     * the preview and no row has a problem. Unchanged measures are not touched.
+     */
+    async uploadSheet(actor: Actor, planId: string, departmentId: string, upload: Upload, query: SheetQuery): Promise<SheetOutcome> {
+      const blocks = await readDocumentBlocks(upload, { ...defaultImportLimits, maxFileBytes });
+      if (blocks.format === 'text') throw new AppError('sheet.unsupported_type', { detected: '纯文本' });
+      const rows = readBreakdownSheet(blocks, (await scope(db, actor, planId, departmentId)).department.name);
+      const fileHash = sha256(upload.bytes);
+
+      const compare = async (executor: Executor, plan: { id: string; standardId: string; cycleYear: number }, department: Department, measures: Measure[]) => {
+        const targets = await listPlanAssignmentTargets(executor, plan.id);
+        const items = await listItemsOfStandard(executor, plan.standardId);
+        const sheet = planSheetChanges({
+          rows,
+          department,
+          items,
+          duties: new Set(dutiesOf(department, targets).keys()),
+          measures: measures.map(toMeasureView),
+          context: { year: plan.cycleYear, today: calendarDate(clock.now()) },
+        });
+        return { ...sheet, token: `${measuresFingerprint(measures)}.${fileHash}`, fileName: upload.fileName };
+      };
+
+      if (query.dryRun) {
+        const { plan, department } = await scope(db, actor, planId, departmentId);
+        const submission = await findSubmission(db, plan.id, department.id);
+        if (submission?.status === 'submitted' || submission?.status === 'approved') {
+          throw new AppError('breakdown.locked', { status: STATUS_WORDS[submission.status] });
+        }
+        return { applied: false, ...(await compare(db, plan, department, submission ? await listMeasures(db, submission.id) : [])) };
+      }
+
+      return db.transaction(async (tx) => {
+        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const submission = await editableSubmission(tx, actor, plan.id, department);
+        const measures = await listMeasures(tx, submission.id);
+        const [seenMeasures, seenFile] = (query.basedOn ?? '.').split('.');
+        if (seenFile !== fileHash) throw new AppError('sheet.not_previewed');
+        if (seenMeasures !== measuresFingerprint(measures)) throw new AppError('sheet.stale');
+        const sheet = await compare(tx, plan, department, measures);
+        if (sheet.problems.length > 0) {
+          throw new AppError('sheet.has_problems', { count: sheet.problems.length, rows: [...new Set(sheet.problems.map((problem) => problem.row))].join('、') });
+        }
+        const now = clock.now();
+        const byId = new Map(measures.map((measure) => [measure.id, measure]));
+        const nextPosition = new Map<string, number>();
+        for (const measure of measures) nextPosition.set(measure.itemId, Math.max(nextPosition.get(measure.itemId) ?? 0, measure.position + 1));
+        for (const change of sheet.changes) {
+          const before = change.measureId ? byId.get(change.measureId)! : null;
+          if (change.kind === 'add') {
+            const position = nextPosition.get(change.itemId) ?? 0;
+            nextPosition.set(change.itemId, position + 1);
+            const after = await insertMeasure(tx, {
+              organizationId: actor.organizationId, submissionId: submission.id, planId: plan.id, departmentId: department.id, itemId: change.itemId,
+              text: change.after!.text, deadlineKind: change.after!.deadline.kind, dueOn: change.after!.deadline.dueOn, position, createdAt: now, updatedAt: now,
+            });
+            await recordAudit(tx, clock, actor, { action: 'measure.create', entityType: 'measure', entityId: after.id, after: { ...after, via: 'sheet', fileName: upload.fileName } });
+          } else if (change.kind === 'change') {
+            const after = await updateMeasureAtVersion(tx, before!.id, before!.version, {
+              text: change.after!.text, deadlineKind: change.after!.deadline.kind, dueOn: change.after!.deadline.dueOn, updatedAt: now,
+            });
+            if (!after) throw new AppError('sheet.stale');
+            await recordAudit(tx, clock, actor, { action: 'measure.update', entityType: 'measure', entityId: after.id, before, after: { ...after, via: 'sheet', fileName: upload.fileName } });
+          } else {
+            if (!(await deleteMeasureAtVersion(tx, before!.id, before!.version))) throw new AppError('sheet.stale');
+            await recordAudit(tx, clock, actor, { action: 'measure.delete', entityType: 'measure', entityId: before!.id, before, after: { via: 'sheet', fileName: upload.fileName } });
+          }
+        }
+        const counts = (kind: 'add' | 'change' | 'remove') => sheet.changes.filter((change) => change.kind === kind).length;
+        await recordAudit(tx, clock, actor, {
+          action: 'submission.upload_sheet', entityType: 'submission', entityId: submission.id,
+          after: { fileName: upload.fileName, format: blocks.format, added: counts('add'), changed: counts('change'), removed: counts('remove'), unchanged: sheet.unchanged },
+        });
+        return { applied: true, ...sheet, token: `${measuresFingerprint(await listMeasures(tx, submission.id))}.${fileHash}` };
+      });
+    },
+
+    /**
      * The 任务分解表 in the official layout with the measures filled in: a department's own sheet,
      * or the whole institution's with each measure marked by its department.
      */
     async exportTable(actor: Actor, planId: string, query: { format: 'xlsx' | 'docx'; departmentId?: string | undefined }) {
-      const found = await findPlanWithStandard(db, actor.organizationId, planId);
-      if (!found) throw new AppError('plan.not_found');
+      const found = await requirePlan(db, actor.organizationId, planId);
       if (actor.role === 'liaison' && query.departmentId !== actor.departmentId) throw new AppError('auth.forbidden');
       const { plan, standardTitle } = found;
       const department = query.departmentId ? (await scope(db, actor, planId, query.departmentId)).department : null;

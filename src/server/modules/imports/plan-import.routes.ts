@@ -1,17 +1,8 @@
-import type { FastifyRequest } from 'fastify';
 import { importPlanQuerySchema, importPlanResultSchema } from '../../../shared/api/contracts';
-import { AppError } from '../../../shared/errors';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
-import type { PlanImportService, PlanUpload } from './plan-import.service';
-
-/** The uploaded file of a multipart request, read whole (the size cap is @fastify/multipart's). */
-async function readUpload(request: FastifyRequest): Promise<PlanUpload> {
-  const file = request.isMultipart() ? await request.file() : undefined;
-  if (!file) throw new AppError('request.invalid', {}, [{ path: 'file', message: 'a file is required (multipart field "file")' }]);
-  const bytes = await file.toBuffer();
-  return { fileName: file.filename, bytes };
-}
+import { readUpload } from '../../http/upload';
+import type { PlanImportService } from './plan-import.service';
 
 export function registerPlanImportRoutes(app: ApiInstance, imports: PlanImportService) {
   app.post('/api/v1/imports/plan', {

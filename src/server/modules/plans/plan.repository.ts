@@ -61,8 +61,8 @@ export async function countAssignments(executor: Executor, planId: string): Prom
   return row?.total ?? 0;
 }
 
-/** Assignments of a plan with the name of the department or group each points at. */
-export async function listAssignmentsWithTargets(executor: Executor, planId: string) {
+/** Assignments of a plan (or of one of its items) with the name of the department or group each points at. */
+export async function listAssignmentsWithTargets(executor: Executor, planId: string, itemId?: string) {
   return executor
     .select({
       assignment: assignments,
@@ -73,6 +73,8 @@ export async function listAssignmentsWithTargets(executor: Executor, planId: str
     .from(assignments)
     .leftJoin(departments, eq(departments.id, assignments.departmentId))
     .leftJoin(departmentGroups, eq(departmentGroups.id, assignments.groupId))
-    .where(eq(assignments.planId, planId))
+    .where(itemId === undefined ? eq(assignments.planId, planId) : and(eq(assignments.planId, planId), eq(assignments.itemId, itemId)))
     .orderBy(asc(assignments.itemId), asc(assignments.position));
 }
+
+export type AssignmentWithTarget = Awaited<ReturnType<typeof listAssignmentsWithTargets>>[number];

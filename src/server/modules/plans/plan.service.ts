@@ -1,5 +1,4 @@
 import type { AssignmentView, PlanDetail, PlanSummary } from '../../../shared/api/contracts';
-import { AppError } from '../../../shared/errors';
 import type { Database } from '../../db/client';
 import type { Actor } from '../auth/actor';
 import { listDepartmentGroups, listDepartments } from '../departments/department.repository';
@@ -8,13 +7,14 @@ import { countTree, listIndicatorsOfStandard, listItemsOfStandard } from '../sta
 import { assembleIndicatorTree } from '../standards/standard.rules';
 import {
   countAssignments,
-  findPlanWithStandard,
   listAssignmentsWithTargets,
   listDeliverables,
   listPhases,
   listPlansWithStandard,
 } from './plan.repository';
+import { toAssignmentView } from './plan.rules';
 import type { Plan } from './plan.table';
+import { requirePlan } from './plan.scope';
 
 function toPlanSummary(plan: Plan, standardTitle: string): PlanSummary {
   return {
@@ -31,9 +31,7 @@ function toPlanSummary(plan: Plan, standardTitle: string): PlanSummary {
 
 export function createPlanService({ db }: { db: Database }) {
   async function planOrThrow(actor: Actor, planId: string) {
-    const found = await findPlanWithStandard(db, actor.organizationId, planId);
-    if (!found) throw new AppError('plan.not_found');
-    return found;
+    return requirePlan(db, actor.organizationId, planId);
   }
 
   return {
@@ -75,18 +73,9 @@ export function createPlanService({ db }: { db: Database }) {
       ]);
       const assignmentsByItem = new Map<string, AssignmentView[]>();
       for (const row of assignmentRows) {
-        const { assignment } = row;
-        const list = assignmentsByItem.get(assignment.itemId) ?? [];
-        list.push({
-          id: assignment.id,
-          itemId: assignment.itemId,
-          role: assignment.role,
-          targetKind: assignment.departmentId ? 'department' : (row.groupKind ?? 'group'),
-          departmentId: assignment.departmentId,
-          groupId: assignment.groupId,
-          name: row.departmentName ?? row.groupName ?? '',
-        });
-        assignmentsByItem.set(assignment.itemId, list);
+        const list = assignmentsByItem.get(row.assignment.itemId) ?? [];
+        list.push(toAssignmentView(row));
+        assignmentsByItem.set(row.assignment.itemId, list);
       }
       const indicators = assembleIndicatorTree(allIndicators, allItems, (item) => ({
         id: item.id,

@@ -33,3 +33,47 @@ export async function updateUser(executor: Executor, id: string, changes: Partia
   if (!row) throw new Error('update matched no user');
   return row;
 }
+
+/**
+ * Counts one more failed sign-in; the `limit`-th locks the account until `lockUntil` and starts
+ * the count again. Row-locked, so concurrent failures are all counted. Not an edit: no new version.
+ */
+export async function countFailedSignIn(executor: Executor, id: string, limit: number, lockUntil: Date): Promise<{ failures: number; lockedUntil: Date | null }> {
+  const [row] = await executor
+    .update(users)
+    .set({
+      failedSignIns: sql`case when ${users.failedSignIns} + 1 >= ${limit} then 0 else ${users.failedSignIns} + 1 end`,
+      lockedUntil: sql`case when ${users.failedSignIns} + 1 >= ${limit} then ${lockUntil.toISOString()}::timestamptz else ${users.lockedUntil} end`,
+    })
+    .where(eq(users.id, id))
+    .returning({ failedSignIns: users.failedSignIns, lockedUntil: users.lockedUntil });
+  if (!row) throw new Error('update matched no user');
+  const locked = row.failedSignIns === 0;
+  return { failures: locked ? limit : row.failedSignIns, lockedUntil: locked ? row.lockedUntil : null };
+}
+
+/** Accepts TOTP time step `step` once: false when it (or a later one) was accepted before. */
+export async function claimTotpStep(executor: Executor, id: string, step: number): Promise<boolean> {
+  const rows = await executor
+    .update(users)
+    .set({ totpLastStep: step })
+    .where(and(eq(users.id, id), sql`(${users.totpLastStep} is null or ${users.totpLastStep} < ${step})`))
+    .returning({ id: users.id });
+  return rows.length === 1;
+}
+
+/** Which of these user names (any case) are taken anywhere in the deployment, lower-cased. */
+export async function findTakenUsernames(executor: Executor, usernames: readonly string[]): Promise<Set<string>> {
+  if (usernames.length === 0) return new Set();
+  const lowered = [...new Set(usernames.map((name) => name.toLowerCase()))];
+  const rows = await executor
+    .select({ username: sql<string>`lower(${users.username})` })
+    .from(users)
+    .where(sql`lower(${users.username}) in (${sql.join(lowered.map((name) => sql`${name}`), sql`, `)})`);
+  return new Set(rows.map((row) => row.username));
+}
+
+export async function insertUsers(executor: Executor, values: NewUser[]): Promise<User[]> {
+  if (values.length === 0) return [];
+  return executor.insert(users).values(values).returning();
+}

@@ -11,6 +11,7 @@ import { generateOneTimePassword, hashPassword } from './password';
 import { findUserByUsername, findUserInOrganization, insertUser, listUsersOfOrganization, updateUser } from './user.repository';
 import type { User } from './user.table';
 import { toUserView } from './user.view';
+import { createUserSheetService } from './user-sheet.service';
 
 type CreateUserInput = z.output<typeof createUserBodySchema>;
 type UpdateUserInput = z.output<typeof updateUserBodySchema>;
@@ -20,9 +21,9 @@ export interface UserServiceDependencies {
   clock: Clock;
 }
 
-/** What an audit entry keeps of a user: never the password hash. */
-function auditedUser(user: User) {
-  const { passwordHash: _omitted, ...rest } = user;
+/** What an audit entry keeps of a user: never the password hash nor the (sealed) TOTP secret. */
+export function auditedUser(user: User) {
+  const { passwordHash: _password, totpSecret: _totp, ...rest } = user;
   return rest;
 }
 
@@ -35,6 +36,8 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
   }
 
   return {
+    ...createUserSheetService({ db, clock }),
+
     async list(actor: Actor) {
       return (await listUsersOfOrganization(db, actor.organizationId)).map(toUserView);
     },
@@ -65,10 +68,14 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
       return db.transaction(async (tx) => {
         const before = await findUserInOrganization(tx, actor.organizationId, userId);
         if (!before) throw new AppError('user.not_found');
-        const role = input.role ?? before.role;
-        const departmentId = input.departmentId === undefined ? before.departmentId : input.departmentId;
+        const { version, ...changes } = input;
+        if (version !== undefined && version !== before.version) throw new AppError('user.version_conflict', {}, [], toUserView(before));
+        const role = changes.role ?? before.role;
+        const departmentId = changes.departmentId === undefined ? before.departmentId : changes.departmentId;
+        // An administrator cannot lock themselves out: nobody else might be left to let them back in.
+        if (userId === actor.userId && (changes.disabled === true || role !== before.role)) throw new AppError('user.cannot_lock_self');
         await assertDepartment(tx, actor.organizationId, role, departmentId);
-        const after = await updateUser(tx, userId, { ...input, role, departmentId, updatedAt: clock.now() });
+        const after = await updateUser(tx, userId, { ...changes, role, departmentId, updatedAt: clock.now() });
         if (after.disabled || after.role !== before.role) await deleteSessionsOfUser(tx, userId);
         await recordAudit(tx, clock, actor, {
           action: 'user.update',
@@ -78,6 +85,16 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
           after: auditedUser(after),
         });
         return toUserView(after);
+      });
+    },
+
+    /** Signs a user of the organization out of every browser. */
+    async signOutEverywhere(actor: Actor, userId: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        const user = await findUserInOrganization(tx, actor.organizationId, userId);
+        if (!user) throw new AppError('user.not_found');
+        await deleteSessionsOfUser(tx, userId);
+        await recordAudit(tx, clock, actor, { action: 'user.sign_out_everywhere', entityType: 'user', entityId: userId });
       });
     },
 
@@ -97,6 +114,8 @@ export async function issueOneTimePassword(executor: Executor, clock: Clock, act
   const after = await updateUser(executor, user.id, {
     passwordHash: await hashPassword(oneTimePassword),
     mustChangePassword: true,
+    failedSignIns: 0,
+    lockedUntil: null,
     updatedAt: clock.now(),
   });
   await deleteSessionsOfUser(executor, user.id);

@@ -19,7 +19,16 @@ export const users = pgTable(
     departmentId: uuid('department_id').references(() => departments.id),
     passwordHash: text('password_hash').notNull(),
     mustChangePassword: boolean('must_change_password').notNull().default(true),
+    /** When the user last chose their password (null until they replace a one-time password). */
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
+    /** Failed sign-ins since the last success or lockout; the fifth locks the account. */
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** The TOTP secret, sealed with the server's key (AES-256-GCM); pending until totpEnabledAt is set. Never leaves the server after enrolment. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** The last TOTP time step accepted: a code of this step or an earlier one is refused (no replay). */
+    totpLastStep: integer('totp_last_step'),
     disabled: boolean('disabled').notNull().default(false),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),

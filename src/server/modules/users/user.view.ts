@@ -12,7 +12,9 @@ export function toUserView(user: User): UserView {
     email: user.email,
     phone: user.phone,
     mustChangePassword: user.mustChangePassword,
+    totpEnabled: user.totpEnabledAt !== null,
     disabled: user.disabled,
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+    version: user.version,
   };
 }

@@ -1,0 +1,81 @@
+import ExcelJS from 'exceljs';
+import { spreadsheetSafe } from './task-breakdown-writer';
+
+/** The 工作进度督办台账 as a sheet: one row per measure and period, every text already worded. */
+export interface LedgerTable {
+  title: string;
+  /** A line under the title: when it was exported, which filters. */
+  subtitle: string;
+  rows: {
+    department: string;
+    itemNo: number;
+    item: string;
+    measure: string;
+    period: string;
+    dueOn: string;
+    state: string;
+    status: string;
+    text: string;
+    evidence: string;
+    late: string;
+    submittedBy: string;
+    submittedAt: string;
+    version: string;
+  }[];
+}
+
+const COLUMNS = [
+  { field: 'department', header: '责任部门', width: 16 },
+  { field: 'itemNo', header: '指标序号', width: 8 },
+  { field: 'item', header: '指标内容', width: 36 },
+  { field: 'measure', header: '落实措施', width: 36 },
+  { field: 'period', header: '报送周期', width: 14 },
+  { field: 'dueOn', header: '报送截止日期', width: 13 },
+  { field: 'state', header: '报送情况', width: 12 },
+  { field: 'status', header: '进展状态', width: 10 },
+  { field: 'text', header: '完成情况', width: 44 },
+  { field: 'evidence', header: '佐证材料', width: 30 },
+  { field: 'late', header: '是否逾期', width: 8 },
+  { field: 'submittedBy', header: '报送人', width: 12 },
+  { field: 'submittedAt', header: '报送时间', width: 17 },
+  { field: 'version', header: '版本', width: 6 },
+] as const satisfies readonly { field: keyof LedgerTable['rows'][number]; header: string; width: number }[];
+
+/** The ledger as .xlsx: title, a frozen header row with filters, one row per measure × period; formula-safe. */
+export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('工作进度督办台账', {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' },
+    views: [{ state: 'frozen', ySplit: 3 }],
+  });
+  sheet.columns = COLUMNS.map((column) => ({ width: column.width }));
+  const title = sheet.addRow([spreadsheetSafe(table.title)]);
+  sheet.mergeCells(1, 1, 1, COLUMNS.length);
+  title.height = 28;
+  title.getCell(1).font = { name: '方正小标宋简体', size: 16, bold: true };
+  title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
+  const subtitle = sheet.addRow([spreadsheetSafe(table.subtitle)]);
+  sheet.mergeCells(2, 1, 2, COLUMNS.length);
+  subtitle.getCell(1).font = { name: '仿宋_GB2312', size: 10, color: { argb: 'FF595959' } };
+  const header = sheet.addRow(COLUMNS.map((column) => column.header));
+  header.eachCell((cell) => {
+    cell.font = { name: '黑体', size: 11, bold: true };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+  });
+  const border = { style: 'thin' as const };
+  for (const row of table.rows) {
+    const added = sheet.addRow(COLUMNS.map((column) => (column.field === 'itemNo' ? row.itemNo : spreadsheetSafe(row[column.field]))));
+    added.eachCell({ includeEmpty: true }, (cell) => {
+      cell.alignment = { vertical: 'top', wrapText: true };
+      cell.font = { name: '仿宋_GB2312', size: 10.5 };
+    });
+  }
+  for (let rowNumber = 3; rowNumber <= sheet.rowCount; rowNumber++) {
+    sheet.getRow(rowNumber).eachCell({ includeEmpty: true }, (cell) => {
+      cell.border = { top: border, left: border, bottom: border, right: border };
+    });
+  }
+  sheet.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3 + table.rows.length, column: COLUMNS.length } };
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

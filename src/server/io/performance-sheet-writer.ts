@@ -1,0 +1,49 @@
+import ExcelJS from 'exceljs';
+import { spreadsheetSafe } from './task-breakdown-writer';
+
+/** One department's row: its components (percent, or null when nothing counted) and its score. */
+export interface PerformanceSheet {
+  title: string;
+  formula: string;
+  weights: { completion: number; onTime: number; selfAssessment: number; rectification: number };
+  rows: { department: string; completion: number | null; onTime: number | null; selfAssessment: number | null; rectification: number | null; score: number }[];
+}
+
+const HEADERS = ['部门', '措施完成率（%）', '按时报送率（%）', '自评平均得分', '整改核验完成率（%）', '绩效得分'];
+
+/**
+ * The score sheet for the annual performance review. The score column is a live formula over
+ * the component columns (with the computed value cached), so the sheet shows how it is made.
+ */
+export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('绩效考核', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 }, views: [{ state: 'frozen', ySplit: 3 }] });
+  sheet.columns = [{ width: 24 }, { width: 16 }, { width: 16 }, { width: 14 }, { width: 18 }, { width: 12 }];
+  sheet.addRow([sheetData.title]);
+  sheet.mergeCells(1, 1, 1, HEADERS.length);
+  sheet.getCell(1, 1).font = { name: '方正小标宋简体', size: 16, bold: true };
+  sheet.getCell(1, 1).alignment = { horizontal: 'center' };
+  sheet.addRow([sheetData.formula]);
+  sheet.mergeCells(2, 1, 2, HEADERS.length);
+  sheet.getCell(2, 1).alignment = { wrapText: true };
+  sheet.getRow(2).height = 32;
+  const header = sheet.addRow(HEADERS);
+  header.eachCell((cell) => {
+    cell.font = { name: '黑体', bold: true };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+  });
+  const { completion, onTime, selfAssessment, rectification } = sheetData.weights;
+  sheetData.rows.forEach((row, index) => {
+    const rowNumber = index + 4;
+    sheet.addRow([
+      spreadsheetSafe(row.department),
+      row.completion ?? 0,
+      row.onTime ?? 0,
+      row.selfAssessment ?? 0,
+      row.rectification ?? 0,
+      { formula: `ROUND(${completion}*B${rowNumber}+${onTime}*C${rowNumber}+${selfAssessment}*D${rowNumber}+${rectification}*E${rowNumber},1)`, result: row.score },
+    ]);
+  });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,90 @@
+import { createHmac } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import { clipUtf8 } from '../../../shared/supervision/rules';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends e-mail; injected through AppDependencies.mailer so that tests can point it anywhere. */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+  close?(): void;
+}
+
+/** A mailer over SMTP (nodemailer), from a URL such as smtps://user:pass@host:465 or smtp://host:25. */
+export function createSmtpMailer(url: string, from: string, options: { timeoutMs?: number } = {}): Mailer {
+  const timeout = options.timeoutMs ?? 15_000;
+  const parsed = new URL(url);
+  const transport = nodemailer.createTransport({
+    host: parsed.hostname,
+    port: Number(parsed.port || (parsed.protocol === 'smtps:' ? 465 : 25)),
+    secure: parsed.protocol === 'smtps:',
+    ...(parsed.username ? { auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } } : {}),
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
+  return {
+    async send(message) {
+      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+    },
+    close: () => transport.close(),
+  };
+}
+
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** Both robots answer 200 with {"errcode":0}; anything else is a failure worth recording. */
+async function postJson(url: string, body: unknown): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      redirect: 'error',
+    });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${cause}`);
+  }
+  const text = await response.text();
+  if (!response.ok) throw new Error(`HTTP ${response.status} ${text.slice(0, 200)}`.trim());
+  let answer: { errcode?: unknown; errmsg?: unknown } = {};
+  try {
+    answer = JSON.parse(text) as typeof answer;
+  } catch {
+    throw new Error(`not a robot's answer: ${text.slice(0, 200)}`);
+  }
+  if (answer.errcode !== 0) throw new Error(`errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '')}`);
+}
+
+/** 企业微信群机器人: markdown content of at most 4096 bytes. */
+export async function postWecom(url: string, markdown: string): Promise<void> {
+  await postJson(url, { msgtype: 'markdown', markdown: { content: clipUtf8(markdown, 4096) } });
+}
+
+/** DingTalk's signature: base64 HMAC-SHA256 of "timestamp\nsecret" keyed by the secret. */
+export function dingtalkSignature(timestamp: number, secret: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}\n${secret}`, 'utf8').digest('base64');
+}
+
+/** 钉钉群机器人: markdown with a title; signed with timestamp and sign query parameters when a secret is set. */
+export async function postDingtalk(url: string, secret: string | null, title: string, markdown: string, now: Date): Promise<void> {
+  const target = new URL(url);
+  if (secret) {
+    const timestamp = now.getTime();
+    target.searchParams.set('timestamp', String(timestamp));
+    target.searchParams.set('sign', dingtalkSignature(timestamp, secret));
+  }
+  await postJson(target.toString(), { msgtype: 'markdown', markdown: { title, text: clipUtf8(markdown, 18_000) } });
+}
+
+/** The mailer the configuration asks for: SMTP when LUOSHI_SMTP_URL is set, otherwise none (no e-mail is sent). */
+export function mailerFromConfig(config: { smtpUrl: string | undefined; mailFrom: string }): Mailer | null {
+  return config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { findingKinds, findingStates, findingTransitions } from '../findings/finding-states';
+import { isoDateSchema } from '../plan-import/contract';
+import { evidenceIdsSchema } from './conclusion';
+
+const timestampSchema = z.iso.datetime({ offset: true });
+
+export const findingParamsSchema = z.object({ id: z.uuid(), findingId: z.uuid() });
+export const findingStateSchema = z.enum(findingStates);
+export const findingKindSchema = z.enum(findingKinds);
+
+export const findingViewSchema = z.object({
+  id: z.uuid(),
+  planId: z.uuid(),
+  no: z.number().int(),
+  title: z.string(),
+  description: z.string(),
+  kind: findingKindSchema,
+  state: findingStateSchema,
+  ownerDepartment: z.object({ id: z.uuid(), name: z.string() }),
+  departments: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  items: z.array(z.object({ id: z.uuid(), no: z.number().int() })),
+  dueOn: isoDateSchema,
+  /** Open after its due date (by the Beijing calendar day). */
+  overdue: z.boolean(),
+  originFindingId: z.uuid().nullable(),
+  carriedToFindingId: z.uuid().nullable(),
+  actionCount: z.number().int(),
+  verifiedAt: timestampSchema.nullable(),
+  version: z.number().int(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+  /** What the caller may do to it now. */
+  transitions: z.array(z.enum(findingTransitions)),
+});
+
+export const rectificationActionViewSchema = z.object({
+  id: z.uuid(),
+  text: z.string(),
+  evidenceIds: z.array(z.uuid()),
+  departmentName: z.string(),
+  actorName: z.string(),
+  at: timestampSchema,
+});
+
+export const findingEventViewSchema = z.object({
+  action: z.enum(['create', ...findingTransitions]),
+  fromState: findingStateSchema.nullable(),
+  toState: findingStateSchema,
+  comment: z.string().nullable(),
+  actorName: z.string(),
+  at: timestampSchema,
+});
+
+export const findingDetailSchema = findingViewSchema.extend({
+  actions: z.array(rectificationActionViewSchema),
+  events: z.array(findingEventViewSchema),
+  origin: z.object({ id: z.uuid(), planId: z.uuid(), cycleYear: z.number().int(), no: z.number().int() }).nullable(),
+  carriedTo: z.object({ id: z.uuid(), planId: z.uuid(), cycleYear: z.number().int(), no: z.number().int() }).nullable(),
+});
+
+const titleSchema = z.string().trim().min(1).max(200);
+const descriptionSchema = z.string().trim().max(5000);
+export const createFindingBodySchema = z.object({
+  title: titleSchema,
+  description: descriptionSchema.default(''),
+  kind: findingKindSchema,
+  ownerDepartmentId: z.uuid(),
+  /** Other departments concerned; the owner is always among them. */
+  departmentIds: z.array(z.uuid()).max(200).default([]),
+  itemIds: z.array(z.uuid()).min(1).max(60),
+  dueOn: isoDateSchema,
+});
+
+export const updateFindingBodySchema = z.object({
+  version: z.number().int().positive(),
+  title: titleSchema.optional(),
+  description: descriptionSchema.optional(),
+  kind: findingKindSchema.optional(),
+  ownerDepartmentId: z.uuid().optional(),
+  departmentIds: z.array(z.uuid()).max(200).optional(),
+  itemIds: z.array(z.uuid()).min(1).max(60).optional(),
+  dueOn: isoDateSchema.optional(),
+});
+
+export const recordActionBodySchema = z.object({
+  version: z.number().int().positive(),
+  text: z.string().trim().min(1).max(3000),
+  evidenceIds: evidenceIdsSchema,
+});
+export const requestVerificationBodySchema = z.object({ version: z.number().int().positive(), comment: z.string().trim().max(2000).optional() });
+export const verifyBodySchema = z.object({ version: z.number().int().positive(), note: z.string().trim().max(2000).optional() });
+export const reopenBodySchema = z.object({ version: z.number().int().positive(), reason: z.string().trim().min(1).max(2000) });
+
+export const findingListQuerySchema = z.object({
+  state: findingStateSchema.optional(),
+  kind: findingKindSchema.optional(),
+  departmentId: z.uuid().optional(),
+  overdue: z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true')),
+});
+
+export const findingListSchema = z.object({
+  /** The Beijing calendar day lateness is judged by. */
+  today: isoDateSchema,
+  rows: z.array(findingViewSchema),
+});
+
+export const nextYearPreviewSchema = z.object({
+  plan: z.object({ id: z.uuid(), title: z.string(), cycleYear: z.number().int() }),
+  cycleYear: z.number().int(),
+  /** A plan already started from this one, if any. */
+  existingPlanId: z.uuid().nullable(),
+  /** Open carried-over findings: all go into next year's plan. */
+  carried: z.array(findingViewSchema),
+  /** Open immediate findings: each must be verified first, or explicitly carried over. */
+  blocking: z.array(findingViewSchema),
+});
+
+export const startNextYearBodySchema = z.object({
+  /** Open immediate findings the coordinating office chooses to carry over as well. */
+  carryOver: z.array(z.uuid()).max(500).default([]),
+});
+
+export const startNextYearResultSchema = z.object({
+  planId: z.uuid(),
+  cycleYear: z.number().int(),
+  carried: z.array(z.object({ fromFindingId: z.uuid(), toFindingId: z.uuid(), no: z.number().int(), title: z.string() })),
+});
+
+export type FindingView = z.infer<typeof findingViewSchema>;
+export type FindingDetail = z.infer<typeof findingDetailSchema>;
+export type FindingList = z.infer<typeof findingListSchema>;
+export type NextYearPreview = z.infer<typeof nextYearPreviewSchema>;
+export type StartNextYearResult = z.infer<typeof startNextYearResultSchema>;

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { deadlineSchema } from '../deadlines';
+import { cellStates, reportingFrequencies, reportStatuses } from '../ledger/periods';
+import { isoDateSchema } from '../plan-import/contract';
+import { evidenceIdsSchema, evidenceViewSchema } from './evidence';
+
+const timestampSchema = z.iso.datetime({ offset: true });
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as yyyy-mm');
+export const periodKeySchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|spring|autumn)$/);
+export const reportStatusSchema = z.enum(reportStatuses);
+export const cellStateSchema = z.enum(cellStates);
+
+export const ledgerParamsSchema = z.object({ id: z.uuid(), departmentId: z.uuid() });
+
+export const ledgerSettingsBodySchema = z.object({
+  frequency: z.enum(reportingFrequencies).default('monthly'),
+  dueDay: z.number().int().min(1).max(28),
+  firstPeriod: monthSchema,
+  lastPeriod: monthSchema,
+  /** The version the client last saw; absent when setting the periods for the first time. */
+  version: z.number().int().positive().optional(),
+});
+
+export const reportingPeriodSchema = z.object({ key: z.string(), label: z.string(), startsOn: isoDateSchema, endsOn: isoDateSchema, dueOn: isoDateSchema });
+
+export const ledgerSettingsViewSchema = z.object({
+  settings: z.object({
+    frequency: z.enum(reportingFrequencies),
+    dueDay: z.number().int(),
+    firstPeriod: monthSchema,
+    lastPeriod: monthSchema,
+    version: z.number().int(),
+    updatedAt: timestampSchema,
+  }).nullable(),
+  periods: z.array(reportingPeriodSchema),
+  /** The institution's calendar day now, by which periods start and reports are late. */
+  today: isoDateSchema,
+  currentPeriodKey: z.string().nullable(),
+});
+
+export const progressReportViewSchema = z.object({
+  id: z.uuid(),
+  measureId: z.uuid(),
+  periodKey: z.string(),
+  /** 1 for the first report of the period; each correction is a new version, the old ones stay. */
+  version: z.number().int(),
+  status: reportStatusSchema,
+  text: z.string(),
+  evidence: z.array(evidenceViewSchema),
+  late: z.boolean(),
+  submittedBy: z.string(),
+  submittedAt: timestampSchema,
+});
+
+export const reportBodySchema = z.object({
+  measureId: z.uuid(),
+  periodKey: periodKeySchema,
+  /** The latest version the client saw for this measure and period, 0 when there was none: a stale one is refused. */
+  basedOnVersion: z.number().int().min(0),
+  status: reportStatusSchema,
+  text: z.string().trim().min(1).max(5000),
+  evidenceIds: evidenceIdsSchema,
+});
+
+export const ledgerPeriodCellSchema = z.object({
+  periodKey: z.string(),
+  state: cellStateSchema,
+  /** Every version, oldest first; the last is the report as it stands. */
+  versions: z.array(progressReportViewSchema),
+});
+
+export const departmentLedgerSchema = z.object({
+  planId: z.uuid(),
+  department: z.object({ id: z.uuid(), name: z.string() }),
+  /** The department's task breakdown must be approved before it reports progress. */
+  breakdownStatus: z.enum(['not_started', 'draft', 'submitted', 'returned', 'approved']),
+  settings: ledgerSettingsViewSchema,
+  measures: z.array(z.object({
+    id: z.uuid(),
+    item: z.object({ id: z.uuid(), no: z.number().int(), content: z.string() }),
+    text: z.string(),
+    deadline: deadlineSchema,
+    periods: z.array(ledgerPeriodCellSchema),
+  })),
+});
+
+export const ledgerQuerySchema = z.object({
+  departmentId: z.uuid().optional(),
+  itemNo: z.coerce.number().int().positive().optional(),
+  /** Items numbered from … to …, inclusive: a level-1 indicator's items, as the quality report links them. */
+  itemFrom: z.coerce.number().int().positive().optional(),
+  itemTo: z.coerce.number().int().positive().optional(),
+  periodKey: periodKeySchema.optional(),
+  status: reportStatusSchema.optional(),
+  state: cellStateSchema.optional(),
+  /** Words in the measure, the report or the department's name. */
+  search: z.string().trim().max(100).optional(),
+});
+
+export const ledgerRowSchema = z.object({
+  department: z.object({ id: z.uuid(), name: z.string() }),
+  item: z.object({ id: z.uuid(), no: z.number().int(), content: z.string() }),
+  measure: z.object({ id: z.uuid(), text: z.string() }),
+  period: reportingPeriodSchema,
+  state: cellStateSchema,
+  report: progressReportViewSchema.nullable(),
+});
+
+export const ledgerOverviewSchema = z.object({
+  settings: ledgerSettingsViewSchema,
+  departments: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  /** Department × period: the worst state among the department's measures (all measures, whatever the filters). */
+  matrix: z.array(z.object({ departmentId: z.uuid(), periodKey: z.string(), state: cellStateSchema, counts: z.record(z.string(), z.number().int()) })),
+  rows: z.array(ledgerRowSchema),
+  /** Rows before the filters, for "n of m". */
+  totalRows: z.number().int(),
+});
+
+export type LedgerSettingsView = z.infer<typeof ledgerSettingsViewSchema>;
+export type ProgressReportView = z.infer<typeof progressReportViewSchema>;
+export type DepartmentLedger = z.infer<typeof departmentLedgerSchema>;
+export type LedgerOverview = z.infer<typeof ledgerOverviewSchema>;
+export type LedgerRow = z.infer<typeof ledgerRowSchema>;

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { isoDateSchema } from '../plan-import/contract';
+
+const timestampSchema = z.iso.datetime({ offset: true });
+export const reminderLevelSchema = z.enum(['liaison', 'head', 'digest', 'manual', 'test']);
+export const reminderChannelSchema = z.enum(['in_app', 'email', 'wecom', 'dingtalk']);
+export const reminderStatusSchema = z.enum(['sending', 'sent', 'failed']);
+
+/** What is late now, by department, the latest first. */
+export const overdueSubjectViewSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['breakdown', 'measure', 'period_report', 'obligation']),
+  planId: z.uuid(),
+  itemNo: z.number().int().nullable(),
+  itemText: z.string().nullable(),
+  what: z.string(),
+  dueOn: isoDateSchema,
+  daysLate: z.number().int(),
+  link: z.string(),
+  /** The latest reminder sent about it, if any. */
+  lastReminder: z.object({ level: reminderLevelSchema, at: timestampSchema }).nullable(),
+});
+export const overdueViewSchema = z.object({
+  today: isoDateSchema,
+  escalationDays: z.number().int(),
+  departments: z.array(z.object({
+    department: z.object({ id: z.uuid(), name: z.string() }),
+    maxDaysLate: z.number().int(),
+    subjects: z.array(overdueSubjectViewSchema),
+  })),
+});
+export type OverdueView = z.infer<typeof overdueViewSchema>;
+
+export const logQuerySchema = z.object({
+  departmentId: z.uuid().optional(),
+  level: reminderLevelSchema.optional(),
+  channel: reminderChannelSchema.optional(),
+  status: reminderStatusSchema.optional(),
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+  /** Searches the recipient and the summary. */
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export const logEntrySchema = z.object({
+  id: z.uuid(),
+  at: timestampSchema,
+  day: isoDateSchema,
+  actorName: z.string(),
+  subjectKey: z.string(),
+  subjectKind: z.string(),
+  department: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  level: reminderLevelSchema,
+  channel: reminderChannelSchema,
+  recipient: z.string(),
+  status: reminderStatusSchema,
+  error: z.string().nullable(),
+  summary: z.string(),
+});
+export const logViewSchema = z.object({ entries: z.array(logEntrySchema) });
+export type LogEntry = z.infer<typeof logEntrySchema>;
+
+/** A saved secret as it is shown again: whether it is set, and a masked form. */
+export const secretViewSchema = z.object({ set: z.boolean(), masked: z.string().nullable() });
+export const settingsViewSchema = z.object({
+  wecomWebhook: secretViewSchema,
+  dingtalkWebhook: secretViewSchema,
+  dingtalkSecret: secretViewSchema,
+  escalationDays: z.number().int(),
+  /** Whether the server has an SMTP server to send e-mail through (LUOSHI_SMTP_URL). */
+  mailConfigured: z.boolean(),
+  /** 0 until the settings are first saved. */
+  version: z.number().int(),
+  contacts: z.array(z.object({
+    department: z.object({ id: z.uuid(), name: z.string() }),
+    headName: z.string().nullable(),
+    headEmail: z.string().nullable(),
+    /** 0 while none is saved. */
+    version: z.number().int(),
+  })),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+const webhookUrlSchema = z.url({ protocol: /^https?$/ }).max(1000);
+export const updateSettingsBodySchema = z.object({
+  /** The version last seen (0 when never saved); a stale one is refused. */
+  version: z.number().int().min(0),
+  /** Leave out to keep the saved value; null to remove it. */
+  wecomWebhookUrl: webhookUrlSchema.nullable().optional(),
+  dingtalkWebhookUrl: webhookUrlSchema.nullable().optional(),
+  dingtalkSecret: z.string().trim().min(8).max(200).nullable().optional(),
+  escalationDays: z.number().int().min(1).max(60),
+});
+
+export const contactParamsSchema = z.object({ departmentId: z.uuid() });
+export const contactBodySchema = z.object({
+  version: z.number().int().min(0),
+  headName: z.string().trim().min(1).max(50),
+  headEmail: z.email().max(200),
+});
+
+export const testSendBodySchema = z.object({
+  channel: z.enum(['email', 'wecom', 'dingtalk']),
+  /** For e-mail: where to send the test (default: the caller's own address). */
+  to: z.email().max(200).optional(),
+});
+export const testSendResultSchema = z.object({ ok: z.boolean(), recipient: z.string(), error: z.string().nullable() });
+
+export const remindBodySchema = z.object({ departmentId: z.uuid() });
+export const remindResultSchema = z.object({
+  subjects: z.number().int(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  /** Recipients already reminded by hand today about the same work. */
+  skipped: z.number().int(),
+});
+
+export const notificationSchema = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  body: z.string(),
+  link: z.string().nullable(),
+  createdAt: timestampSchema,
+  readAt: timestampSchema.nullable(),
+});
+export const notificationsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const notificationsViewSchema = z.object({ unread: z.number().int(), items: z.array(notificationSchema) });
+export type NotificationView = z.infer<typeof notificationSchema>;
+export type NotificationsView = z.infer<typeof notificationsViewSchema>;

@@ -1,0 +1,72 @@
+import { BellOutlined } from '@ant-design/icons';
+import { Badge, Button, Empty, Popover, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import type { NotificationsView, NotificationView } from '../../shared/api/supervision';
+import { api } from '../api/client';
+import { useI18n } from '../i18n';
+import { navigate } from '../router';
+
+const POLL_MS = 60_000;
+
+/** The bell in the header: unread reminders (催办) and digests, newest first. */
+export function NotificationBell() {
+  const { t, locale } = useI18n();
+  const [view, setView] = useState<NotificationsView>({ unread: 0, items: [] });
+  const [open, setOpen] = useState(false);
+
+  const load = useCallback(() => {
+    api<NotificationsView>('GET', '/api/v1/notifications?limit=20').then(setView, () => undefined);
+  }, []);
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  async function openItem(item: NotificationView) {
+    if (!item.readAt) await api('POST', `/api/v1/notifications/${item.id}/read`).catch(() => undefined);
+    setOpen(false);
+    load();
+    if (item.link) navigate(item.link);
+  }
+
+  async function readAll() {
+    await api('POST', '/api/v1/notifications/read-all').catch(() => undefined);
+    load();
+  }
+
+  const content = (
+    <div className="notification-list" data-testid="notification-list">
+      {view.items.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('notifications.empty')} />}
+      {view.items.map((item) => (
+        <button type="button" key={item.id} className={`notification-item${item.readAt ? '' : ' unread'}`} onClick={() => void openItem(item)}>
+          <span className="notification-title">{item.title}</span>
+          <Typography.Paragraph className="notification-body" ellipsis={{ rows: 3 }}>{item.body}</Typography.Paragraph>
+          <span className="notification-time">{new Date(item.createdAt).toLocaleString(locale)}</span>
+        </button>
+      ))}
+    </div>
+  );
+
+  return (
+    <Popover
+      trigger="click"
+      placement="bottomRight"
+      open={open}
+      onOpenChange={(next) => { setOpen(next); if (next) load(); }}
+      title={
+        <div className="notification-head">
+          <span>{t('notifications.title')}</span>
+          {view.unread > 0 && <Button size="small" type="link" onClick={() => void readAll()}>{t('notifications.readAll')}</Button>}
+        </div>
+      }
+      content={content}
+    >
+      <Button type="text" aria-label={t('notifications.open', { count: view.unread })} data-testid="notification-bell">
+        <Badge count={view.unread} size="small" overflowCount={99}>
+          <BellOutlined style={{ fontSize: 18 }} />
+        </Badge>
+      </Button>
+    </Popover>
+  );
+}

@@ -1,0 +1,126 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app';
+import { ManualClock, systemClock } from '../../src/server/clock';
+import { departments } from '../../src/server/modules/departments/department.table';
+import { createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
+import { supervisionLog } from '../../src/server/modules/supervision/supervision.table';
+import { bootstrap } from '../../src/server/modules/system/bootstrap.service';
+import { launchChromium } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startRobotReceiver } from '../support/supervision-receivers';
+import { createUser, projectRoot, seedPlanFile, TEST_PASSWORD, testConfig } from '../support/test-app';
+
+const screenshots = path.join(projectRoot, 'test-results/screenshots');
+let database: TestDatabase;
+let app: FastifyInstance;
+let runner: JobRunner;
+let url: string;
+let browser: Browser;
+let robots: Awaited<ReturnType<typeof startRobotReceiver>>;
+let liaisonName: string;
+let coordinatorName: string;
+let organizationId: string;
+/** Monday 2024-05-06, 09:00 in Beijing: the seed's task breakdowns were due on 2024-04-30. */
+const clock = new ManualClock('2024-05-06T01:00:00Z');
+
+beforeAll(async () => {
+  await mkdir(screenshots, { recursive: true });
+  [database, robots] = await Promise.all([createTestDatabase(), startRobotReceiver('SEC-browser-secret')]);
+  const config = testConfig({ seedFile: seedPlanFile });
+  const outcome = await bootstrap(database.db, systemClock, { seedFile: config.seedFile, maxFileBytes: config.uploadMaxBytes });
+  if (outcome.kind !== 'created') throw new Error('a fresh database must bootstrap');
+  runner = createJobRunner({ db: database.db, clock });
+  app = await buildApp({ db: database.db, clock, config, jobs: runner, mailer: null }, { logger: false });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const [union] = await database.db.select().from(departments).where(eq(departments.name, '工会'));
+  organizationId = union!.organizationId;
+  liaisonName = (await createUser(database.db, organizationId, 'liaison', { departmentId: union!.id, username: 'union-liaison' })).username;
+  coordinatorName = (await createUser(database.db, organizationId, 'coordinator', { username: 'teacher-office' })).username;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await robots?.close();
+  await database?.destroy();
+});
+
+async function signedIn(username: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(url);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(TEST_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('notification-bell').waitFor();
+  return page;
+}
+
+describe('supervision in the browser', () => {
+  it('the daily sweep reminds the liaison through the bell; the office sees what is late, reminds by hand and sets up a robot', async () => {
+    const started = Date.now();
+    await runner.runDue();
+    const sweepMs = Date.now() - started;
+    expect(sweepMs).toBeLessThan(20_000);
+
+    console.log(`sweep ${sweepMs} ms`);
+    const liaison = await signedIn(liaisonName);
+    const bell = liaison.getByTestId('notification-bell');
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('消息（1 条未读）');
+    await bell.click();
+    const list = liaison.getByTestId('notification-list');
+    await list.getByText('【催办】工会：1 项工作已逾期').waitFor();
+    await list.getByText(/已逾期 6 天（自 2024-05-01 起）/).waitFor();
+    await liaison.waitForTimeout(400); // the popover's opening animation
+    await liaison.screenshot({ path: path.join(screenshots, 'notification-bell.png') });
+    await list.getByText('【催办】工会：1 项工作已逾期').click();
+    await liaison.getByText('工会 · 任务分解表').waitFor();
+    expect(new URL(liaison.url()).pathname).toBe('/breakdown');
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('消息（0 条未读）');
+
+    const office = await signedIn(coordinatorName);
+    await office.getByRole('menuitem', { name: '督办催办' }).click();
+    await office.getByTestId('supervision-summary').getByText(/截至 2024-05-06，\d+ 个部门共 \d+ 项工作逾期。/).waitFor();
+    const unionRow = office.locator('tr', { has: office.getByTestId('late-department').getByText('工会', { exact: true }) });
+    await unionRow.getByText('6 天').waitFor();
+    await unionRow.getByText('提醒联络员').waitFor();
+    await office.screenshot({ path: path.join(screenshots, 'coordinator-supervision.png'), fullPage: false });
+
+    await unionRow.getByTestId('remind').click();
+    await office.locator('.ant-popconfirm').getByRole('button', { name: /催\s*办/ }).click();
+    await office.getByText('已发送 1 条提醒。').waitFor();
+    const manual = await database.db.select().from(supervisionLog).where(and(eq(supervisionLog.organizationId, organizationId), eq(supervisionLog.level, 'manual')));
+    expect(manual.map((row) => `${row.channel}:${row.recipient}:${row.status}:${row.actorName}`)).toEqual([`in_app:${liaisonName}:sent:${coordinatorName}`]);
+
+    await office.getByRole('tab', { name: '督办记录' }).click();
+    const log = office.getByTestId('supervision-log');
+    await log.getByText('人工催办').first().waitFor();
+    await office.getByPlaceholder('搜索接收人或内容').fill('工会：');
+    await log.getByText('人工催办').waitFor();
+    await office.screenshot({ path: path.join(screenshots, 'coordinator-supervision-log.png') });
+
+    await office.getByRole('tab', { name: '提醒设置' }).click();
+    await office.getByText(/服务器尚未配置发信邮箱/).waitFor();
+    const settings = office.getByTestId('supervision-settings');
+    await settings.getByLabel('企业微信群机器人 Webhook').fill(`${robots.baseUrl}/wecom?key=browser-key-4d2e`);
+    await settings.getByRole('button', { name: '保存设置' }).click();
+    await office.getByText('设置已保存').waitFor();
+    await settings.getByText(/已设置：http:\/\/127\.0\.0\.1:\d+\/wecom\?••••4d2e/).waitFor();
+    expect(await settings.getByLabel('企业微信群机器人 Webhook').inputValue()).toBe('');
+    await settings.getByTestId('test-wecom').click();
+    await office.getByText('测试消息已送达（group）。').waitFor();
+    expect(robots.posts.map((post) => post.body.markdown.content?.split('\n')[0])).toEqual(['### 【测试】落实督办消息']);
+    await office.screenshot({ path: path.join(screenshots, 'coordinator-supervision-settings.png'), fullPage: true });
+
+    // Leaders read on phones; the office checks the board on one too.
+    const phone = await signedIn(coordinatorName, { width: 390, height: 844 });
+    await phone.goto(`${url}/supervision`);
+    await phone.getByTestId('supervision-summary').waitFor();
+    await phone.screenshot({ path: path.join(screenshots, 'coordinator-supervision-phone.png') });
+    console.log(`supervision sweep of the seed plan (${sweepMs} ms)`);
+  }, 120_000);
+});
