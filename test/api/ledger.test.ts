@@ -220,6 +220,11 @@ describe('the coordinating office\'s ledger', () => {
     const overview: LedgerOverview = (await leader.get(`/api/v1/plans/${planId}/ledger`)).json();
     expect(overview.totalRows).toBe(9);
     expect(overview.rows).toHaveLength(9);
+    // One page at a time: a year of 80 departments is far too much for one answer.
+    const lastPage: LedgerOverview = (await leader.get(`/api/v1/plans/${planId}/ledger?pageSize=4&page=3`)).json();
+    expect(lastPage).toMatchObject({ matchingRows: 9, totalRows: 9 });
+    expect(lastPage.rows.map((row) => `${row.measure.id}/${row.period.key}`)).toEqual(overview.rows.slice(8).map((row) => `${row.measure.id}/${row.period.key}`));
+    expect((await leader.get(`/api/v1/plans/${planId}/ledger?pageSize=501`)).json().error.issues[0].path).toBe('querystring.pageSize');
     expect(overview.departments.map((department) => department.name)).toEqual(['工会']);
     expect(overview.matrix.map((cell) => [cell.periodKey, cell.state, cell.counts])).toEqual([
       ['2024-05', 'missing', { reported: 1, late: 1, missing: 1 }],

@@ -95,6 +95,9 @@ export const ledgerQuerySchema = z.object({
   state: cellStateSchema.optional(),
   /** Words in the measure, the report or the department's name. */
   search: z.string().trim().max(100).optional(),
+  /** The overview answers one page of the matching rows (a year of 80 departments is ~20,000). */
+  page: z.coerce.number().int().positive().default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 
 export const ledgerRowSchema = z.object({
@@ -111,7 +114,10 @@ export const ledgerOverviewSchema = z.object({
   departments: z.array(z.object({ id: z.uuid(), name: z.string() })),
   /** Department × period: the worst state among the department's measures (all measures, whatever the filters). */
   matrix: z.array(z.object({ departmentId: z.uuid(), periodKey: z.string(), state: cellStateSchema, counts: z.record(z.string(), z.number().int()) })),
+  /** One page of the rows that match the filters. */
   rows: z.array(ledgerRowSchema),
+  /** How many rows match the filters, on all pages. */
+  matchingRows: z.number().int(),
   /** Rows before the filters, for "n of m". */
   totalRows: z.number().int(),
 });

@@ -36,7 +36,10 @@ function filtersFromAddress(): Filters {
   return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
 }
 
-function queryOf(filters: Filters): string {
+/** Rows a page of the ledger shows; the server answers one page at a time. */
+const PAGE_SIZE = 50;
+
+function queryOf(filters: Filters & { page?: number; pageSize?: number }): string {
   const entries = Object.entries(filters).filter(([, value]) => value !== undefined && value !== '' && value !== null);
   return entries.length ? `?${new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString()}` : '';
 }
@@ -127,21 +130,25 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
   // A link from the quality report opens the ledger filtered to the records behind a figure.
   const [filters, setFilters] = useState<Filters>(() => filtersFromAddress());
   const [search, setSearch] = useState('');
+  const [page, setPage] = useState(1);
 
   const reload = useCallback(async () => {
     if (!planId) return;
     try {
-      setOverview(await api<LedgerOverview>('GET', `/api/v1/plans/${planId}/ledger${queryOf(filters)}`));
+      setOverview(await api<LedgerOverview>('GET', `/api/v1/plans/${planId}/ledger${queryOf({ ...filters, page, pageSize: PAGE_SIZE })}`));
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : t('error.network'));
     }
-  }, [planId, filters, t]);
+  }, [planId, filters, page, t]);
   useEffect(() => void reload(), [reload]);
 
   if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
   if (!overview || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
-  const set = (change: Partial<Filters>) => setFilters((previous) => ({ ...previous, ...change }));
+  const set = (change: Partial<Filters>) => {
+    setFilters((previous) => ({ ...previous, ...change }));
+    setPage(1);
+  };
   const configured = overview.settings.settings !== null;
   const counts = (state: CellState) => overview.matrix.reduce((sum, cell) => sum + (cell.counts[state] ?? 0), 0);
   const labels = new Map(overview.settings.periods.map((period) => [period.key, period.label]));
@@ -181,15 +188,15 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
             <Select allowClear placeholder={t('progress.status')} style={{ width: 140 }} value={filters.status} onChange={(status) => set({ status })}
               options={reportStatuses.map((status) => ({ value: status, label: t(`progress.status.${status}` as MessageKey) }))} aria-label={t('progress.status')} />
             <Input.Search allowClear placeholder={t('ledger.search')} style={{ width: 220 }} value={search} onChange={(event) => setSearch(event.target.value)} onSearch={(value) => set({ search: value.trim() || undefined })} />
-            {Object.values(filters).some((value) => value !== undefined) && <Button onClick={() => { setFilters({}); setSearch(''); }}>{t('ledger.clearFilters')}</Button>}
+            {Object.values(filters).some((value) => value !== undefined) && <Button onClick={() => { setFilters({}); setSearch(''); setPage(1); }}>{t('ledger.clearFilters')}</Button>}
           </Space>
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('ledger.count', { shown: overview.rows.length, total: overview.totalRows })}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('ledger.count', { shown: overview.matchingRows, total: overview.totalRows })}</Typography.Paragraph>
           <Table<LedgerRow>
             size="small"
             data-testid="ledger-table"
             rowKey={(row) => `${row.measure.id}/${row.period.key}`}
             dataSource={overview.rows}
-            pagination={{ pageSize: 50, showSizeChanger: false, hideOnSinglePage: true }}
+            pagination={{ current: page, pageSize: PAGE_SIZE, total: overview.matchingRows, onChange: setPage, showSizeChanger: false, hideOnSinglePage: true }}
             scroll={{ x: 1400 }}
             columns={[
               { title: t('ledger.department'), dataIndex: ['department', 'name'], width: 130, fixed: 'left' },

@@ -53,7 +53,11 @@ export const measures = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (table) => [index('measures_submission_item_idx').on(table.submissionId, table.itemId, table.position)],
+  (table) => [
+    index('measures_submission_item_idx').on(table.submissionId, table.itemId, table.position),
+    // Whole-plan views (board, dashboard, ledger, report) read a plan's measures by department.
+    index('measures_plan_department_idx').on(table.planId, table.departmentId),
+  ],
 );
 
 export const submissionActions = ['submit', 'return', 'approve'] as const;

@@ -332,7 +332,16 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
     /** The coordinating office's ledger: by department, item and period, filtered; and the department × period matrix. */
     async overview(actor: Actor, planId: string, query: LedgerQuery): Promise<LedgerOverview> {
       const whole = await wholeLedger(actor, planId);
-      return { settings: whole.settings, departments: whole.departments, matrix: whole.matrix, rows: applyFilters(whole.rows, query), totalRows: whole.rows.length };
+      const matching = applyFilters(whole.rows, query);
+      const start = (query.page - 1) * query.pageSize;
+      return {
+        settings: whole.settings,
+        departments: whole.departments,
+        matrix: whole.matrix,
+        rows: matching.slice(start, start + query.pageSize),
+        matchingRows: matching.length,
+        totalRows: whole.rows.length,
+      };
     },
 
     /** The filtered ledger as .xlsx, one row per measure × period. */

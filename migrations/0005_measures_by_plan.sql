@@ -1,0 +1,1 @@
+CREATE INDEX "measures_plan_department_idx" ON "measures" USING btree ("plan_id","department_id");
