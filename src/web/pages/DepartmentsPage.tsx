@@ -1,11 +1,12 @@
 import { MergeCellsOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Segmented, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Segmented, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import type { ResolveGroupResult } from '../../shared/api/assignments';
 import type { DepartmentGroupView, DepartmentView, PlanTree } from '../../shared/api/contracts';
 import { api } from '../api/client';
 import { useI18n } from '../i18n';
-import { errorText, usePlanTree } from '../usePlanTree';
+import { usePlanTree } from '../usePlanTree';
+import { useServerAction } from '../useServerAction';
 import { usePlan } from '../usePlan';
 
 type Kind = DepartmentView['kind'];
@@ -32,21 +33,15 @@ export function groupItems(tree: PlanTree, groupId: string) {
 
 function DepartmentForm({ department, onDone }: { department: DepartmentView | null; onDone(): void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ name: string; kind: Kind; aliases: string[] }>();
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, run } = useServerAction();
   async function save(values: { name: string; kind: Kind; aliases: string[] }) {
-    setSaving(true);
-    try {
+    const saved = await run(async () => {
       if (department) await api('PATCH', `/api/v1/departments/${department.id}`, { ...values, version: department.version });
       else await api('POST', '/api/v1/departments', values);
-      message.success(t('departments.saved'));
-      onDone();
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 6);
-    } finally {
-      setSaving(false);
-    }
+      return t('departments.saved');
+    });
+    if (saved) onDone();
   }
   return (
     <Form form={form} layout="vertical" initialValues={department ?? { kind: 'teaching', aliases: [] }} onFinish={save}>
@@ -60,22 +55,13 @@ function DepartmentForm({ department, onDone }: { department: DepartmentView | n
 
 function AddManyForm({ onDone }: { onDone(): void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [text, setText] = useState('');
   const [kind, setKind] = useState<Kind>('teaching');
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, run } = useServerAction();
   const names = [...new Set(text.split(/[\r\n\t]+/).map((name) => name.trim()).filter(Boolean))];
   async function save() {
-    setSaving(true);
-    try {
-      const created = await api<DepartmentView[]>('POST', '/api/v1/departments/batch', { names, kind });
-      message.success(t('departments.added', { count: created.length }));
-      onDone();
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 6);
-    } finally {
-      setSaving(false);
-    }
+    const created = await run(async () => t('departments.added', { count: (await api<DepartmentView[]>('POST', '/api/v1/departments/batch', { names, kind })).length }));
+    if (created) onDone();
   }
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -90,22 +76,16 @@ function AddManyForm({ onDone }: { onDone(): void }) {
 
 function MergeForm({ department, departments, onDone }: { department: DepartmentView; departments: DepartmentView[]; onDone(): void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [intoId, setIntoId] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, run } = useServerAction();
   const into = departments.find((candidate) => candidate.id === intoId);
   async function save() {
     if (!into) return;
-    setSaving(true);
-    try {
+    const merged = await run(async () => {
       await api('POST', `/api/v1/departments/${department.id}/merge`, { intoId: into.id, version: department.version, intoVersion: into.version });
-      message.success(t('departments.merged', { name: into.name }));
-      onDone();
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 6);
-    } finally {
-      setSaving(false);
-    }
+      return t('departments.merged', { name: into.name });
+    });
+    if (merged) onDone();
   }
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -128,22 +108,13 @@ function MergeForm({ department, departments, onDone }: { department: Department
 /** Names the departments behind a group or placeholder, on all or some of its items. */
 export function ResolveGroupForm({ planId, tree, group, onlyItemId, onDone }: { planId: string; tree: PlanTree; group: DepartmentGroupView; onlyItemId?: string; onDone(): void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const items = groupItems(tree, group.id);
   const [departmentIds, setDepartmentIds] = useState<string[]>(group.memberIds);
   const [itemIds, setItemIds] = useState<string[]>(onlyItemId ? [onlyItemId] : items.map((item) => item.id));
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, run } = useServerAction();
   async function save() {
-    setSaving(true);
-    try {
-      const result = await api<ResolveGroupResult>('POST', `/api/v1/plans/${planId}/groups/${group.id}/resolve`, { departmentIds, itemIds });
-      message.success(t('groups.resolved', result));
-      onDone();
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 8);
-    } finally {
-      setSaving(false);
-    }
+    const resolved = await run(async () => t('groups.resolved', await api<ResolveGroupResult>('POST', `/api/v1/plans/${planId}/groups/${group.id}/resolve`, { departmentIds, itemIds })));
+    if (resolved) onDone();
   }
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -178,7 +149,7 @@ type Dialog =
 /** The coordinating office's list of departments, its groups and the placeholders still to name. */
 export default function DepartmentsPage() {
   const { t } = useI18n();
-  const { message } = App.useApp();
+  const { run } = useServerAction();
   const { planId, error: planError } = usePlan();
   const { tree, reload, error } = usePlanTree(planId);
   const [query, setQuery] = useState('');
@@ -196,21 +167,17 @@ export default function DepartmentsPage() {
     void reload();
   };
   async function changeKind(department: DepartmentView, next: Kind) {
-    try {
+    await run(async () => {
       await api('PATCH', `/api/v1/departments/${department.id}`, { version: department.version, kind: next });
-      message.success(t('departments.saved'));
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 6);
-    }
+      return t('departments.saved');
+    });
     await reload();
   }
   async function remove(department: DepartmentView) {
-    try {
+    await run(async () => {
       await api('DELETE', `/api/v1/departments/${department.id}?version=${department.version}`);
-      message.success(t('departments.deleted'));
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 8);
-    }
+      return t('departments.deleted');
+    });
     await reload();
   }
 

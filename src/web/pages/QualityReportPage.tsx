@@ -1,5 +1,5 @@
 import { DownloadOutlined, FileWordOutlined, ReloadOutlined, SendOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Empty, Form, Input, Progress, Radio, Rate, Row, Select, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Form, Input, Progress, Radio, Rate, Row, Select, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
 import type { ReportDetail, ReportSummary, reviewBodySchema } from '../../shared/api/reports';
@@ -11,6 +11,7 @@ import { Chart, type ChartOption } from '../components/Chart';
 import { useI18n } from '../i18n';
 import { errorText } from '../usePlanTree';
 import { usePlan } from '../usePlan';
+import { useServerAction } from '../useServerAction';
 
 type ReviewBody = z.input<typeof reviewBodySchema>;
 
@@ -132,20 +133,14 @@ function ReportBody({ report }: { report: QualityReport }) {
 
 function ReviewForm({ report, onSaved }: { report: ReportDetail; onSaved(): void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<ReviewBody>();
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, run } = useServerAction();
   async function save(values: ReviewBody) {
-    setSaving(true);
-    try {
+    const saved = await run(async () => {
       await api('PUT', `/api/v1/reports/${report.id}/review`, { ...values, ...(report.myReview ? { version: report.myReview.version } : {}) });
-      message.success(t('report.review.saved'));
-      onSaved();
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 6);
-    } finally {
-      setSaving(false);
-    }
+      return t('report.review.saved');
+    });
+    if (saved) onSaved();
   }
   return (
     <Card title={t('report.review.title')} data-testid="review-form">
@@ -192,7 +187,7 @@ function ReviewSummary({ report }: { report: ReportDetail }) {
 /** The quality report: generated from the records, reviewed by representatives, exported for the file. */
 export default function QualityReportPage({ session }: { session: SessionResponse }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
+  const { run } = useServerAction();
   const { planId, error: planError } = usePlan();
   const [reports, setReports] = useState<ReportSummary[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -228,23 +223,20 @@ export default function QualityReportPage({ session }: { session: SessionRespons
   }, [detail, loadDetail, loadList]);
 
   async function generate() {
-    try {
+    await run(async () => {
       const created = await api<ReportSummary>('POST', `/api/v1/plans/${planId}/reports`);
       setSelected(created.id);
       setDetail(null);
       await loadList();
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 6);
-    }
+      return null;
+    });
   }
   async function publish() {
-    try {
+    await run(async () => {
       await api('POST', `/api/v1/reports/${selected}/publish`);
-      message.success(t('report.published'));
       await Promise.all([loadDetail(), loadList()]);
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 6);
-    }
+      return t('report.published');
+    });
   }
 
   if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
