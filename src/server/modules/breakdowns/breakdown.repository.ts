@@ -77,6 +77,14 @@ export async function countMeasuredItems(executor: Executor, planId: string) {
     .groupBy(measures.departmentId);
 }
 
+/** The (department, item) pairs of a plan that have at least one measure. */
+export async function listMeasuredDuties(executor: Executor, planId: string) {
+  return executor
+    .selectDistinct({ departmentId: measures.departmentId, itemId: measures.itemId })
+    .from(measures)
+    .where(eq(measures.planId, planId));
+}
+
 export async function insertSubmissionEvent(executor: Executor, values: typeof submissionEvents.$inferInsert): Promise<void> {
   await executor.insert(submissionEvents).values(values);
 }

@@ -25,11 +25,12 @@ import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { listDepartments } from '../departments/department.repository';
 import type { Department } from '../departments/department.table';
-import { findPlanWithStandard, listDeliverables } from '../plans/plan.repository';
+import { listDeliverables } from '../plans/plan.repository';
 import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
 import { assembleIndicatorTree } from '../standards/standard.rules';
 import {
   countMeasuredItems,
+  listMeasuredDuties,
   deleteMeasureAtVersion,
   findMeasure,
   findSubmission,
@@ -175,8 +176,8 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
   }
 
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
-  async function board(actor: Actor, planId: string): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
-    const found = await requirePlan(db, actor.organizationId, planId);
+  async function boardRecords(actor: Actor, planId: string) {
+    const { plan } = await requirePlan(db, actor.organizationId, planId);
     const [targets, allDepartments, allSubmissions, measured, dueOn] = await Promise.all([
       listPlanAssignmentTargets(db, planId),
       listDepartments(db, actor.organizationId),
@@ -184,9 +185,14 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
       countMeasuredItems(db, planId),
       taskBreakdownDueOn(db, planId),
     ]);
+    return { plan, targets, allDepartments, allSubmissions, measured, dueOn };
+  }
+
+  /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
+  function boardRows({ targets, allDepartments, allSubmissions, measured, dueOn }: Awaited<ReturnType<typeof boardRecords>>): BoardRow[] {
     const submissionOf = new Map(allSubmissions.map((submission) => [submission.departmentId, submission]));
     const measuredOf = new Map(measured.map((row) => [row.departmentId, row.items]));
-    const rows = allDepartments
+    return allDepartments
       .map((department) => ({ department, itemCount: dutiesOf(department, targets).size }))
       .filter((row) => row.itemCount > 0)
       .map(({ department, itemCount }): BoardRow => {
@@ -203,7 +209,11 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
         };
       })
       .sort((a, b) => Number(b.late) - Number(a.late) || a.department.name.localeCompare(b.department.name, 'zh-CN'));
-    return { dueOn, rows };
+  }
+
+  async function board(actor: Actor, planId: string): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
+    const records = await boardRecords(actor, planId);
+    return { dueOn: records.dueOn, rows: boardRows(records) };
   }
 
   return {
@@ -418,14 +428,20 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
 
     /** For leaders: where every duty stands, by item and department, and completion by indicator. */
     async dashboard(actor: Actor, planId: string): Promise<Dashboard> {
-      const overview = await board(actor, planId);
-      const { plan } = (await findPlanWithStandard(db, actor.organizationId, planId))!;
-      const { targets, allIndicators, allItems, allDepartments, allMeasures } = await planRecords(actor, plan);
+      // The board's records, the tree, and which duties have a measure: no measure text is read.
+      const records = await boardRecords(actor, planId);
+      const { plan, targets, allDepartments, dueOn } = records;
+      const rows = boardRows(records);
+      const [allIndicators, allItems, measuredPairs] = await Promise.all([
+        listIndicatorsOfStandard(db, plan.standardId),
+        listItemsOfStandard(db, plan.standardId),
+        listMeasuredDuties(db, plan.id),
+      ]);
       const level1Of = new Map<string, string>();
       for (const level1 of assembleIndicatorTree(allIndicators, allItems, (item) => item)) {
         for (const level2 of level1.children) for (const item of level2.items) level1Of.set(item.id, level1.title);
       }
-      const measured = new Set(allMeasures.map((measure) => `${measure.departmentId}/${measure.itemId}`));
+      const measured = new Set(measuredPairs.map((pair) => `${pair.departmentId}/${pair.itemId}`));
       const departmentsById = new Map(allDepartments.map((department) => [department.id, department]));
       const itemIndex = new Map(allItems.map((item, index) => [item.id, index]));
       const byLevel1 = new Map<string, { title: string; duties: number; measured: number; approved: number }>();
@@ -433,7 +449,7 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
         byLevel1.set(level1.title, { title: level1.title, duties: 0, measured: 0, approved: 0 });
       }
       const cells: Dashboard['cells'] = [];
-      overview.rows.forEach((row, departmentIndex) => {
+      rows.forEach((row, departmentIndex) => {
         const department = departmentsById.get(row.department.id)!;
         for (const itemId of dutiesOf(department, targets).keys()) {
           const hasMeasure = measured.has(`${department.id}/${itemId}`);
@@ -446,8 +462,8 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
         }
       });
       return {
-        dueOn: overview.dueOn,
-        departments: overview.rows.map((row) => ({ id: row.department.id, name: row.department.name, late: row.late, status: row.status })),
+        dueOn,
+        departments: rows.map((row) => ({ id: row.department.id, name: row.department.name, late: row.late, status: row.status })),
         items: allItems.map((item) => ({ id: item.id, no: item.no, level1: level1Of.get(item.id) ?? '' })),
         cells,
         byLevel1: [...byLevel1.values()],
