@@ -154,6 +154,9 @@ describe('the coordinator\'s submission board', () => {
     const leader = await signIn(t.app, (await createUser(t.db, organization.id, 'leader')).username);
     expect((await leader.get(`/api/v1/plans/${planId}/breakdowns`)).statusCode).toBe(200);
     expect((await leader.post(`${base}/submit`)).statusCode).toBe(403);
+    // A leader reads the breakdown, not the liaison's contacts; the office that chases them does.
+    expect(((await leader.get(base)).json() as BreakdownView).liaison).toEqual({ name: '李老师', phone: '138****0000', email: 'l***@example.edu.cn' });
+    expect(((await (await freshCoordinator()).get(base)).json() as BreakdownView).liaison).toEqual({ name: '李老师', phone: '13800000000', email: 'li@example.edu.cn' });
     t.clock.set('2024-04-22T02:00:00Z');
   });
 });

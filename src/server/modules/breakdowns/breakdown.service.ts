@@ -14,6 +14,7 @@ import type {
 import { planSheetChanges, readBreakdownSheet } from '../../../shared/breakdown-sheet';
 import { calendarDate, isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
+import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
 import { writeTaskBreakdownDocx, writeTaskBreakdownXlsx, type TaskBreakdownTable } from '../../io/task-breakdown-writer';
 import type { Upload } from '../../http/upload';
@@ -166,7 +167,9 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
       dueOn,
       late: isLate(status, dueOn),
       liaison: submission?.liaisonName && submission.liaisonPhone && submission.liaisonEmail
-        ? { name: submission.liaisonName, phone: submission.liaisonPhone, email: submission.liaisonEmail }
+        ? rolesSeeingContactsInFull.includes(actor.role)
+          ? { name: submission.liaisonName, phone: submission.liaisonPhone, email: submission.liaisonEmail }
+          : { name: submission.liaisonName, phone: maskPhone(submission.liaisonPhone), email: maskEmail(submission.liaisonEmail) }
         : null,
       history: events.map((event) => ({ action: event.action, actorName: event.actorName, comment: event.comment, itemComments: event.itemComments, at: event.at.toISOString() })),
       indicators: tree
