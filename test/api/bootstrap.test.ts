@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/server/clock';
+import { connectDatabase } from '../../src/server/db/client';
+import { listOrganizations } from '../../src/server/modules/organizations/organization.repository';
 import { bootstrap } from '../../src/server/modules/system/bootstrap.service';
+import { createTestDatabase } from '../support/database';
 import { seedPlanFile, signIn, type TestApp, createTestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -28,5 +31,20 @@ describe('first start', () => {
     expect(plans[0]).toMatchObject({ cycleYear: 2024, standardTitle: '普通高等学校教师党建和思想政治工作质量标准（试行）' });
 
     expect(await bootstrap(t.db, systemClock, { seedFile: seedPlanFile, maxFileBytes: 10 * 1024 * 1024 })).toEqual({ kind: 'existing', adminAwaitingFirstSignIn: null });
+  });
+
+  it('sets up an empty database once when several app processes start on it together', async () => {
+    const database = await createTestDatabase();
+    try {
+      // Three connection pools, as three processes would have.
+      const others = [connectDatabase(database.url), connectDatabase(database.url)];
+      const outcomes = await Promise.all([database.db, ...others.map((other) => other.db)].map((db) => bootstrap(db, systemClock, { seedFile: seedPlanFile, maxFileBytes: 10 * 1024 * 1024 })));
+      await Promise.all(others.map((other) => other.close()));
+      expect(outcomes.filter((outcome) => outcome.kind === 'created')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome.kind === 'existing')).toHaveLength(2);
+      expect(await listOrganizations(database.db)).toHaveLength(1);
+    } finally {
+      await database.destroy();
+    }
   });
 });

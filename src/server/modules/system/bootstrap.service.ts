@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../../clock';
@@ -24,14 +24,7 @@ export const INITIAL_ADMIN = 'admin';
  * has chosen a password yet (the one-time password cannot be shown again).
  */
 export async function bootstrap(db: Database, clock: Clock, options: { seedFile: string | null; maxFileBytes: number }): Promise<BootstrapOutcome> {
-  if ((await listOrganizations(db)).length > 0) {
-    const [waiting] = await db
-      .select({ username: users.username })
-      .from(users)
-      .where(and(eq(users.role, 'admin'), eq(users.mustChangePassword, true), isNull(users.passwordChangedAt)))
-      .limit(1);
-    return { kind: 'existing', adminAwaitingFirstSignIn: waiting?.username ?? null };
-  }
+  if ((await listOrganizations(db)).length > 0) return existing(db);
 
   const seed = options.seedFile
     ? { fileName: path.basename(options.seedFile), bytes: await readFile(options.seedFile) }
@@ -41,6 +34,9 @@ export async function bootstrap(db: Database, clock: Clock, options: { seedFile:
   const oneTimePassword = generateOneTimePassword();
 
   const organization = await db.transaction(async (tx) => {
+    // Several app processes may start on one empty database at once: one of them sets it up.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('luoshi:bootstrap'))`);
+    if ((await listOrganizations(tx)).length > 0) return null;
     const created = await insertOrganization(tx, { name: organizationName });
     const admin = await insertUser(tx, {
       organizationId: created.id,
@@ -56,6 +52,8 @@ export async function bootstrap(db: Database, clock: Clock, options: { seedFile:
     return created;
   });
 
+  if (!organization) return existing(db);
+
   let planTitle: string | null = null;
   if (seed) {
     const imports = createPlanImportService({ db, clock, maxFileBytes: options.maxFileBytes });
@@ -63,4 +61,14 @@ export async function bootstrap(db: Database, clock: Clock, options: { seedFile:
     planTitle = result.parse.title;
   }
   return { kind: 'created', organizationName, username: INITIAL_ADMIN, oneTimePassword, planTitle };
+}
+
+/** A database in use: whether an administrator has still to choose a password (the one-time one cannot be shown again). */
+async function existing(db: Database): Promise<BootstrapOutcome> {
+  const [waiting] = await db
+    .select({ username: users.username })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.mustChangePassword, true), isNull(users.passwordChangedAt)))
+    .limit(1);
+  return { kind: 'existing', adminAwaitingFirstSignIn: waiting?.username ?? null };
 }
