@@ -1,24 +1,18 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode, totpStep } from '../../src/server/modules/auth/totp';
-import { launchChromium } from '../support/browser';
-import { projectRoot } from '../support/test-app';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { endJourney, screenshots, startJourney } from '../support/browser';
+import type { TestServer } from '../support/test-server';
 
-const screenshots = path.join(projectRoot, 'test-results/screenshots');
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  await mkdir(screenshots, { recursive: true });
-  server = await startTestServer();
-  browser = await launchChromium();
+  ({ server, browser } = await startJourney());
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await endJourney({ server, browser });
 });
 
 describe('account security in the browser', () => {

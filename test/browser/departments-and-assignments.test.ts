@@ -1,30 +1,24 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { departments } from '../../src/server/modules/departments/department.table';
-import { launchChromium, openSignedIn } from '../support/browser';
-import { createUser, projectRoot } from '../support/test-app';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { endJourney, openSignedIn, screenshots, seededDepartment, startJourney } from '../support/browser';
+import { createUser } from '../support/test-app';
+import type { TestServer } from '../support/test-server';
 
-const screenshots = path.join(projectRoot, 'test-results/screenshots');
 let server: TestServer;
 let browser: Browser;
 let coordinatorName: string;
 let liaisonName: string;
 
 beforeAll(async () => {
-  await mkdir(screenshots, { recursive: true });
-  server = await startTestServer();
-  const [union] = await server.database.db.select().from(departments).where(eq(departments.name, '工会'));
-  coordinatorName = (await createUser(server.database.db, union!.organizationId, 'coordinator', { username: 'office-setup' })).username;
-  liaisonName = (await createUser(server.database.db, union!.organizationId, 'liaison', { departmentId: union!.id, username: 'union-setup' })).username;
-  browser = await launchChromium();
+  ({ server, browser } = await startJourney());
+  const union = await seededDepartment(server, '工会');
+  coordinatorName = (await createUser(server.database.db, union.organizationId, 'coordinator', { username: 'office-setup' })).username;
+  liaisonName = (await createUser(server.database.db, union.organizationId, 'liaison', { departmentId: union.id, username: 'union-setup' })).username;
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await endJourney({ server, browser });
 });
 
 function signedIn(username: string): Promise<Page> {

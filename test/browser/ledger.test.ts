@@ -1,18 +1,15 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { departments } from '../../src/server/modules/departments/department.table';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import { calendarDate } from '../../src/shared/dates';
-import { launchChromium, openSignedIn } from '../support/browser';
+import { endJourney, openSignedIn, screenshots, seededDepartment, startJourney } from '../support/browser';
 import { samplePdf } from '../support/evidence-files';
-import { createUser, projectRoot, signIn } from '../support/test-app';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { createUser, signIn } from '../support/test-app';
+import type { TestServer } from '../support/test-server';
 
-const screenshots = path.join(projectRoot, 'test-results/screenshots');
 let server: TestServer;
 let browser: Browser;
 let liaisonName: string;
@@ -27,16 +24,15 @@ function month(day: string, offset: number): string {
 }
 
 beforeAll(async () => {
-  await mkdir(screenshots, { recursive: true });
-  server = await startTestServer();
-  const [union] = await server.database.db.select().from(departments).where(eq(departments.name, '工会'));
-  liaisonName = (await createUser(server.database.db, union!.organizationId, 'liaison', { departmentId: union!.id, username: 'union-progress' })).username;
-  coordinatorName = (await createUser(server.database.db, union!.organizationId, 'coordinator', { username: 'ledger-office' })).username;
+  ({ server, browser } = await startJourney());
+  const union = await seededDepartment(server, '工会');
+  liaisonName = (await createUser(server.database.db, union.organizationId, 'liaison', { departmentId: union.id, username: 'union-progress' })).username;
+  coordinatorName = (await createUser(server.database.db, union.organizationId, 'coordinator', { username: 'ledger-office' })).username;
   // Phase 1 is done: the union's breakdown is approved (the breakdown journey covers it in the browser).
   const liaison = await signIn(server.app, liaisonName);
   const office = await signIn(server.app, coordinatorName);
   planId = (await office.get('/api/v1/plans')).json()[0].id;
-  const base = `/api/v1/plans/${planId}/breakdowns/${union!.id}`;
+  const base = `/api/v1/plans/${planId}/breakdowns/${union.id}`;
   const view: BreakdownView = (await liaison.get(base)).json();
   const items = view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
   const texts: Record<number, string> = { 8: '把教师思政工作写入工会年度计划，每月推进', 39: '建立教职工民生项目清单，逐月办结' };
@@ -44,11 +40,9 @@ beforeAll(async () => {
   await liaison.request({ method: 'PUT', url: `${base}/liaison`, payload: { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' } });
   expect((await liaison.post(`${base}/submit`)).statusCode).toBe(200);
   expect((await office.post(`${base}/review`, { decision: 'approve' })).statusCode).toBe(200);
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await endJourney({ server, browser });
 });
 
 function signedIn(username: string): Promise<Page> {

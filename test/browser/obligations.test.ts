@@ -1,31 +1,25 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { departments } from '../../src/server/modules/departments/department.table';
-import { launchChromium, openSignedIn } from '../support/browser';
-import { createUser, projectRoot } from '../support/test-app';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { endJourney, openSignedIn, screenshots, seededDepartment, startJourney } from '../support/browser';
+import { createUser } from '../support/test-app';
+import type { TestServer } from '../support/test-server';
 
-const screenshots = path.join(projectRoot, 'test-results/screenshots');
 let server: TestServer;
 let browser: Browser;
 let coordinatorName: string;
 let liaisonName: string;
 
 beforeAll(async () => {
-  await mkdir(screenshots, { recursive: true });
-  server = await startTestServer();
-  const [marxism] = await server.database.db.select().from(departments).where(eq(departments.name, '马克思主义学院'));
-  coordinatorName = (await createUser(server.database.db, marxism!.organizationId, 'coordinator', { username: 'office-obligations' })).username;
-  liaisonName = (await createUser(server.database.db, marxism!.organizationId, 'liaison', { departmentId: marxism!.id, username: 'marxism-liaison' })).username;
-  browser = await launchChromium();
+  ({ server, browser } = await startJourney());
+  const marxism = await seededDepartment(server, '马克思主义学院');
+  coordinatorName = (await createUser(server.database.db, marxism.organizationId, 'coordinator', { username: 'office-obligations' })).username;
+  liaisonName = (await createUser(server.database.db, marxism.organizationId, 'liaison', { departmentId: marxism.id, username: 'marxism-liaison' })).username;
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await endJourney({ server, browser });
 });
 
 function signedIn(username: string): Promise<Page> {

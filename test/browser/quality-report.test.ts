@@ -1,34 +1,28 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDocumentBlocks } from '../../src/server/io/plan-document-reader';
 import { departments } from '../../src/server/modules/departments/department.table';
-import { launchChromium, openSignedIn } from '../support/browser';
+import { endJourney, openSignedIn, screenshots, seededDepartment, startJourney } from '../support/browser';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import type { DepartmentLedger } from '../../src/shared/api/ledger';
 import { createUser, projectRoot, signIn } from '../support/test-app';
-import { startTestServer, type TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 
-const screenshots = path.join(projectRoot, 'test-results/screenshots');
 let server: TestServer;
 let browser: Browser;
 let coordinatorName: string;
 let reviewerName: string;
 
 beforeAll(async () => {
-  await mkdir(screenshots, { recursive: true });
-  server = await startTestServer();
-  const [union] = await server.database.db.select().from(departments).where(eq(departments.name, '工会'));
-  coordinatorName = (await createUser(server.database.db, union!.organizationId, 'coordinator', { username: 'office-report' })).username;
-  reviewerName = (await createUser(server.database.db, union!.organizationId, 'reviewer', { username: 'teacher-rep' })).username;
-  await unionReportsOnce(union!.id, union!.organizationId);
-  browser = await launchChromium();
+  ({ server, browser } = await startJourney());
+  const union = await seededDepartment(server, '工会');
+  coordinatorName = (await createUser(server.database.db, union.organizationId, 'coordinator', { username: 'office-report' })).username;
+  reviewerName = (await createUser(server.database.db, union.organizationId, 'reviewer', { username: 'teacher-rep' })).username;
+  await unionReportsOnce(union.id, union.organizationId);
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await endJourney({ server, browser });
 });
 
 /** Records for the report to count: 工会's approved breakdown and one progress report. */

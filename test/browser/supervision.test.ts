@@ -10,12 +10,11 @@ import { departments } from '../../src/server/modules/departments/department.tab
 import { createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
 import { supervisionLog } from '../../src/server/modules/supervision/supervision.table';
 import { bootstrap } from '../../src/server/modules/system/bootstrap.service';
-import { launchChromium } from '../support/browser';
+import { launchChromium, screenshots } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startRobotReceiver } from '../support/supervision-receivers';
-import { createUser, projectRoot, seedPlanFile, TEST_PASSWORD, testConfig } from '../support/test-app';
+import { createUser, seedPlanFile, TEST_PASSWORD, testConfig } from '../support/test-app';
 
-const screenshots = path.join(projectRoot, 'test-results/screenshots');
 let database: TestDatabase;
 let app: FastifyInstance;
 let runner: JobRunner;

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import { departments } from '../../src/server/modules/departments/department.table';
 import { createUser, projectRoot, signIn } from '../support/test-app';
-import { launchChromium, openSignedIn } from '../support/browser';
+import { endJourney, launchChromium, openSignedIn, screenshots } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-const screenshots = path.join(projectRoot, 'test-results/screenshots');
 const work = path.join(projectRoot, 'test-results/offline-sheets');
 let server: TestServer;
 let browser: Browser;
@@ -39,8 +38,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await endJourney({ server, browser });
 });
 
 function signedIn(username: string, viewport?: { width: number; height: number }): Promise<Page> {

@@ -4,11 +4,10 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, projectRoot, TEST_PASSWORD } from '../support/test-app';
-import { launchChromium } from '../support/browser';
+import { endJourney, launchChromium, screenshots } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { departments } from '../../src/server/modules/departments/department.table';
 
-const screenshots = path.join(projectRoot, 'test-results/screenshots');
 const work = path.join(projectRoot, 'test-results/users-sheets');
 let server: TestServer;
 let browser: Browser;
@@ -23,8 +22,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await endJourney({ server, browser });
 });
 
 async function signIn(page: Page, username: string, password: string) {

@@ -1,5 +1,13 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { TEST_PASSWORD } from './test-app';
+import { departments, type Department } from '../../src/server/modules/departments/department.table';
+import { projectRoot, TEST_PASSWORD } from './test-app';
+import { startTestServer, type TestServer } from './test-server';
+
+/** Where journeys keep their screenshots (a CI artifact; look at them). */
+export const screenshots = path.join(projectRoot, 'test-results/screenshots');
 
 /**
  * Debian's Chromium, headless. The background-networking flags keep it from calling out of
@@ -24,4 +32,24 @@ export async function openSignedIn(browser: Browser, url: string, username: stri
   await page.keyboard.press('Enter');
   await page.getByText('指标体系与责任部门').waitFor();
   return page;
+}
+
+/** A browser journey's world: the app as `npm start` makes it, and Chromium. */
+export async function startJourney(): Promise<{ server: TestServer; browser: Browser }> {
+  await mkdir(screenshots, { recursive: true });
+  const [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  return { server, browser };
+}
+
+/** Closes what `startJourney` opened, even when it failed half way. */
+export async function endJourney(journey: { server?: TestServer | undefined; browser?: Browser | undefined }): Promise<void> {
+  await journey.browser?.close();
+  await journey.server?.close();
+}
+
+/** A department of the bundled plan's institution, by name. */
+export async function seededDepartment(server: TestServer, name: string): Promise<Department> {
+  const [department] = await server.database.db.select().from(departments).where(eq(departments.name, name));
+  if (!department) throw new Error(`the bundled plan has no department named ${name}`);
+  return department;
 }

@@ -142,13 +142,9 @@ export async function listMissingPeriodReports(executor: Executor, organizationI
 export function createLedgerService({ db, clock }: { db: Database; clock: Clock }) {
   const today = () => dayOf(clock.now());
 
-  async function planOf(executor: Executor, actor: Actor, planId: string) {
-    return requirePlan(executor, actor.organizationId, planId);
-  }
-
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
   async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
-    const { plan } = await planOf(executor, actor, planId);
+    const { plan } = await requirePlan(executor, actor.organizationId, planId);
     const department = await requireReachableDepartment(executor, actor, departmentId);
     return { plan, department };
   }
@@ -193,7 +189,7 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
 
   /** Every measure × period of the plan, before filters, and the department × period matrix. */
   async function wholeLedger(actor: Actor, planId: string) {
-    const { plan, standardTitle } = await planOf(db, actor, planId);
+    const { plan, standardTitle } = await requirePlan(db, actor.organizationId, planId);
     const day = today();
     const [settingsRow, allMeasures, reports] = await Promise.all([findLedgerSettings(db, plan.id), listApprovedMeasures(db, plan.id), listProgressReports(db, plan.id)]);
     const periods = periodsOf(settingsRow);
@@ -249,7 +245,7 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
 
   return {
     async getSettings(actor: Actor, planId: string): Promise<LedgerSettingsView> {
-      const { plan } = await planOf(db, actor, planId);
+      const { plan } = await requirePlan(db, actor.organizationId, planId);
       return settingsView(await findLedgerSettings(db, plan.id), today());
     },
 
@@ -264,7 +260,7 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
         throw new AppError('ledger.bad_settings', { detail: `最多 ${maxPeriods} 期` });
       }
       return db.transaction(async (tx) => {
-        const { plan } = await planOf(tx, actor, planId);
+        const { plan } = await requirePlan(tx, actor.organizationId, planId);
         const keys = new Set(periods.map((period) => period.key));
         const dropped = (await listReportedPeriodKeys(tx, plan.id)).filter((key) => !keys.has(key)).sort();
         if (dropped.length > 0) throw new AppError('ledger.settings_in_use', { periods: dropped.join('、') });

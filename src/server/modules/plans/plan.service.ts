@@ -30,10 +30,6 @@ function toPlanSummary(plan: Plan, standardTitle: string): PlanSummary {
 }
 
 export function createPlanService({ db }: { db: Database }) {
-  async function planOrThrow(actor: Actor, planId: string) {
-    return requirePlan(db, actor.organizationId, planId);
-  }
-
   return {
     async list(actor: Actor): Promise<PlanSummary[]> {
       const rows = await listPlansWithStandard(db, actor.organizationId);
@@ -41,7 +37,7 @@ export function createPlanService({ db }: { db: Database }) {
     },
 
     async get(actor: Actor, planId: string): Promise<PlanDetail> {
-      const { plan, standardTitle } = await planOrThrow(actor, planId);
+      const { plan, standardTitle } = await requirePlan(db, actor.organizationId, planId);
       const [planPhases, planDeliverables, treeCounts, assignmentCount] = await Promise.all([
         listPhases(db, plan.id),
         listDeliverables(db, plan.id),
@@ -63,7 +59,7 @@ export function createPlanService({ db }: { db: Database }) {
 
     /** The indicator tree of a plan's standard, each item with the departments assigned to it. */
     async tree(actor: Actor, planId: string) {
-      const { plan } = await planOrThrow(actor, planId);
+      const { plan } = await requirePlan(db, actor.organizationId, planId);
       const [allIndicators, allItems, assignmentRows, allDepartments, groups] = await Promise.all([
         listIndicatorsOfStandard(db, plan.standardId),
         listItemsOfStandard(db, plan.standardId),

@@ -66,10 +66,6 @@ export function createReportService({ db, clock, jobs }: { db: Database; clock: 
     return report;
   }
 
-  async function planOrThrow(actor: Actor, planId: string) {
-    return requirePlan(db, actor.organizationId, planId);
-  }
-
   /** The figures, then the .docx, with progress reported between the steps. */
   async function generate(reportId: string, progress: (percent: number) => Promise<void>): Promise<{ docxBytes: number }> {
     const report = await findReportById(db, reportId);
@@ -100,7 +96,7 @@ export function createReportService({ db, clock, jobs }: { db: Database; clock: 
   return {
     /** Queues a new generation; while one is still queued or running for the plan, that one is returned. */
     async request(actor: Actor, planId: string): Promise<ReportSummary> {
-      const { plan } = await planOrThrow(actor, planId);
+      const { plan } = await requirePlan(db, actor.organizationId, planId);
       return db.transaction(async (tx) => {
         await lockReportsOfPlan(tx, plan.id);
         const pending = (await listReportsOfPlan(tx, actor.organizationId, plan.id)).find((report) => report.status === 'queued' || report.status === 'generating');
@@ -114,7 +110,7 @@ export function createReportService({ db, clock, jobs }: { db: Database; clock: 
     },
 
     async list(actor: Actor, planId: string): Promise<ReportSummary[]> {
-      const { plan } = await planOrThrow(actor, planId);
+      const { plan } = await requirePlan(db, actor.organizationId, planId);
       const reports = await listReportsOfPlan(db, actor.organizationId, plan.id);
       return reports.filter((report) => actor.role !== 'reviewer' || report.publishedAt).map(toSummary);
     },
@@ -187,7 +183,7 @@ export function createReportService({ db, clock, jobs }: { db: Database; clock: 
 
     /** Item 58: each department's score for the annual performance review, from the same records as the report. */
     async performanceSheet(actor: Actor, planId: string): Promise<{ fileName: string; bytes: Buffer }> {
-      const { plan } = await planOrThrow(actor, planId);
+      const { plan } = await requirePlan(db, actor.organizationId, planId);
       const records = await gatherReportRecords(db, actor.organizationId, plan.id, clock.now());
       const report = buildQualityReport(records.reportInput);
       const completionOf = new Map(report.completion.byDepartment.map((row) => [row.departmentId, row]));
