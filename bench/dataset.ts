@@ -79,6 +79,10 @@ export interface BuildOptions {
   reportsTarget: number;
   index: number;
   seedBytes?: Buffer;
+  /** Teaching units whose breakdown is still a draft (the last ones); 1 unless said, the rest approved but a few. */
+  draftDepartments?: number;
+  /** Departments in all, the seed's and teaching units added to them; the seed's and 60 unless said. */
+  departments?: number;
 }
 
 const monthDay = (period: string, day: number) => `${period}-${String(day).padStart(2, '0')}`;
@@ -113,9 +117,10 @@ export async function buildOrganization(options: BuildOptions): Promise<BuiltOrg
   const planId = imported.planId!;
   const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
 
-  // ---- 60 teaching units more
+  // ---- 60 teaching units more (or as many as make options.departments in all)
   const existing = await db.select().from(departments).where(eq(departments.organizationId, organizationId));
-  await db.insert(departments).values(TEACHING_UNITS.map((name, position) => ({ organizationId, name, kind: 'teaching' as const, position: existing.length + position })));
+  const added = Array.from({ length: options.departments === undefined ? TEACHING_UNITS.length : Math.max(1, options.departments - existing.length) }, (_, n) => TEACHING_UNITS[n] ?? `第${n + 1}教学单位`);
+  await db.insert(departments).values(added.map((name, position) => ({ organizationId, name, kind: 'teaching' as const, position: existing.length + position })));
   const allDepartments: Department[] = await db.select().from(departments).where(eq(departments.organizationId, organizationId));
   counts.departments = allDepartments.length;
 
@@ -132,8 +137,9 @@ export async function buildOrganization(options: BuildOptions): Promise<BuiltOrg
   const targets = await listPlanAssignmentTargets(db, planId);
   const allItems = await db.select().from(items).where(eq(items.standardId, plan!.standardId));
   const itemById = new Map(allItems.map((item) => [item.id, item]));
-  const teaching = allDepartments.filter((department) => department.kind === 'teaching' && TEACHING_UNITS.includes(department.name));
+  const teaching = allDepartments.filter((department) => department.kind === 'teaching' && added.includes(department.name));
   const draftDepartment = teaching[teaching.length - 1]!;
+  const drafts = new Set(teaching.slice(-Math.max(1, options.draftDepartments ?? 1)).map((department) => department.id));
   const approvedDepartment = teaching[0]!;
   const submittedAt = new Date('2024-04-28T02:00:00Z');
   const approvedAt = new Date('2024-04-30T02:00:00Z');
@@ -145,8 +151,8 @@ export async function buildOrganization(options: BuildOptions): Promise<BuiltOrg
     const duties = dutiesOf(department, targets);
     if (duties.size === 0) continue;
     dutiesByDepartment.set(department.id, duties);
-    // One draft (saving a measure), two submitted, one returned, the rest approved.
-    const status = department.id === draftDepartment.id ? 'draft' : position % 37 === 3 ? 'submitted' : position % 41 === 5 ? 'returned' : 'approved';
+    // One draft (saving a measure) or as many as asked, two submitted, one returned, the rest approved.
+    const status = drafts.has(department.id) ? 'draft' : position % 37 === 3 ? 'submitted' : position % 41 === 5 ? 'returned' : 'approved';
     const submissionId = randomUUID();
     submissionRows.push({
       id: submissionId, organizationId, planId, departmentId: department.id, status,

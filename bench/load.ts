@@ -14,6 +14,8 @@ export interface LoadSpec {
   durationSeconds: number;
   /** For a versioned PATCH: the body fields besides `version`, alternated request by request. */
   patch?: { version: number; bodies: Record<string, unknown>[] };
+  /** One request after another, each timed (for percentiles autocannon does not report, such as p95). */
+  sequential?: boolean;
 }
 
 export interface LoadResult {
@@ -27,10 +29,39 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Only in sequential mode. */
+  p95?: number;
+}
+
+/** GETs `spec.url` one request at a time for the duration; every latency counted. */
+async function sequential(spec: LoadSpec): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let non2xx = 0;
+  const start = performance.now();
+  const end = start + spec.durationSeconds * 1000;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    const response = await fetch(spec.url, { headers: spec.headers });
+    await response.arrayBuffer();
+    latencies.push(performance.now() - t0);
+    if (response.status < 200 || response.status >= 300) non2xx += 1;
+  }
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN) * 100) / 100;
+  return {
+    requestsPerSecond: (latencies.length / (performance.now() - start)) * 1000,
+    p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: at(1),
+    mean: latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length),
+    requests: latencies.length, non2xx, errors: 0, timeouts: 0,
+  };
 }
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2]!) as LoadSpec;
+  if (spec.sequential) {
+    process.stdout.write(`${JSON.stringify(await sequential(spec))}\n`);
+    return;
+  }
   let version = spec.patch?.version ?? 0;
   let turn = 0;
   const result = await autocannon({

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { AppError, formatErrorMessage, type Locale } from '../shared/errors';
+import { AppError, formatBytes, formatErrorMessage, type Locale } from '../shared/errors';
 import { systemClock } from '../server/clock';
 import { loadConfig } from '../server/config';
 import type { Database } from '../server/db/client';
@@ -10,6 +10,9 @@ import { readPlanDocument } from '../server/io/plan-document-reader';
 import { systemActor } from '../server/modules/auth/actor';
 import { createPlanImportService } from '../server/modules/imports/plan-import.service';
 import { listOrganizations } from '../server/modules/organizations/organization.repository';
+import type { Organization } from '../server/modules/organizations/organization.table';
+import { createOversightAdmin } from '../server/modules/oversight/oversight.service';
+import { roleFitsOrganization } from '../shared/oversight/organization-roles';
 import { issueOneTimePassword } from '../server/modules/users/user.service';
 import { findUserByUsername } from '../server/modules/users/user.repository';
 import { createUserService } from '../server/modules/users/user.service';
@@ -17,6 +20,11 @@ import { listDepartments } from '../server/modules/departments/department.reposi
 import { createUserBodySchema } from '../shared/api/contracts';
 import type { UserImportResult } from '../shared/api/users';
 import { roleOfWord, roleWord, roleWords } from '../shared/users/user-sheet';
+import type pg from 'pg';
+import { createBackup, restoreBackup } from '../server/modules/backup/backup.service';
+import type { EvidenceStore } from '../server/modules/evidence/evidence.store';
+import { evidenceStoreFromConfig } from '../server/modules/evidence/evidence.s3-store';
+import { roles } from '../shared/roles';
 
 /** Exit codes: 0 done, 2 the input or request was refused (nothing changed), 1 anything else. */
 const EXIT_REFUSED = 2;
@@ -38,14 +46,15 @@ async function withDatabase<T>(action: (db: Database) => Promise<T>): Promise<T>
   }
 }
 
-/** The organization to act in: the one given, or the only one there is. */
-async function pickOrganization(db: Database, requested: string | undefined): Promise<string> {
-  const organizations = await listOrganizations(db);
+/** The organization to act in: the one given, or the only one there is of the kind wanted (an institution, unless said). */
+async function pickOrganization(db: Database, requested: string | undefined, kind: Organization['kind'] = 'institution'): Promise<string> {
+  const all = await listOrganizations(db);
   if (requested) {
-    const found = organizations.find((organization) => organization.id === requested || organization.name === requested);
+    const found = all.find((organization) => organization.id === requested || organization.name === requested);
     if (!found) throw new AppError('organization.not_found');
     return found.id;
   }
+  const organizations = all.filter((organization) => organization.kind === kind);
   if (organizations.length === 1) return organizations[0]!.id;
   throw new CliRefusal(
     organizations.length === 0
@@ -64,7 +73,7 @@ async function readInputFile(file: string): Promise<{ fileName: string; bytes: B
 
 const program = new Command()
   .name('luoshi')
-  .description('落实 Luoshi: import plans, manage users (the same services as the web app)')
+  .description('落实 Luoshi: import plans, manage users, back up and restore (the same services as the web app)')
   .exitOverride();
 
 program
@@ -105,7 +114,7 @@ user
     const oneTimePassword = await withDatabase(async (db) => {
       const found = await findUserByUsername(db, username);
       if (!found) throw new AppError('user.not_found');
-      return db.transaction(async (tx) => (await issueOneTimePassword(tx, systemClock, systemActor(found.organizationId), found)).oneTimePassword);
+      return db.transaction(async (tx) => (await issueOneTimePassword(tx, systemClock, systemActor(found.organizationId, 'security_admin'), found)).oneTimePassword);
     });
     process.stdout.write(`One-time password for "${username}": ${oneTimePassword}\n`);
   });
@@ -115,7 +124,7 @@ user
   .description('Create a user with a one-time password, printed once (they choose their own at the first sign-in)')
   .argument('<username>', 'the sign-in name: letters, digits and . _ @ -')
   .requiredOption('--name <display-name>', 'the name shown in Luoshi, e.g. 王老师')
-  .requiredOption('--role <role>', `one of: ${roleWords.join(', ')} (or admin, coordinator, liaison, leader, reviewer)`)
+  .requiredOption('--role <role>', `one of: ${roleWords.join(', ')} (or ${roles.join(', ')})`)
   .option('--department <name>', 'the department (a liaison must have one), by name or alias')
   .option('--email <address>')
   .option('--phone <number>')
@@ -124,7 +133,9 @@ user
     const role = roleOfWord(options.role);
     if (!role) throw new CliRefusal(`Unknown role "${options.role}": use one of ${roleWords.join(', ')}.`);
     const created = await withDatabase(async (db) => {
-      const organizationId = await pickOrganization(db, options.organization);
+      const organizationId = await pickOrganization(db, options.organization, role === 'overseer' ? 'supervisor' : 'institution');
+      const organization = (await listOrganizations(db)).find((candidate) => candidate.id === organizationId)!;
+      if (!roleFitsOrganization(role, organization.kind)) throw new AppError('oversight.role_mismatch');
       let departmentId: string | null = null;
       if (options.department) {
         const wanted = options.department.trim();
@@ -134,7 +145,8 @@ user
       }
       const input = createUserBodySchema.safeParse({ username, displayName: options.name, role, departmentId, email: options.email ?? null, phone: options.phone ?? null });
       if (!input.success) throw new AppError('request.invalid', {}, input.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
-      return createUserService({ db, clock: systemClock }).create(systemActor(organizationId), input.data);
+      // The operator of the server may create every role, the three powers' included.
+      return createUserService({ db, clock: systemClock }).create(systemActor(organizationId, 'security_admin'), input.data);
     });
     process.stdout.write(`Created "${created.user.username}" (${created.user.displayName}, ${roleWord(created.user.role)}).\nOne-time password: ${created.oneTimePassword}\n首次登录后需修改密码 (it must be changed at the first sign-in; it is not shown again).\n`);
   });
@@ -196,6 +208,59 @@ user
       process.stderr.write(`luoshi: userSheet.has_problems: ${result.problems.length} problems; nobody was created.\n`);
       process.exitCode = EXIT_REFUSED;
     }
+  });
+
+/** The database (migrated) and the evidence store the configuration names, for backup and restore. */
+async function withDatabaseAndStore<T>(action: (dependencies: { pool: pg.Pool; store: EvidenceStore }) => Promise<T>): Promise<T> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const database = await openDatabase(config);
+  try {
+    return await action({ pool: database.pool, store: evidenceStoreFromConfig(config, systemClock) });
+  } finally {
+    await database.shutdown();
+  }
+}
+
+program
+  .command('backup')
+  .description('Write the whole database and the evidence files to one archive (.tar) with checksums, from one consistent snapshot; the app may keep running')
+  .argument('<file>', 'the archive to write, e.g. luoshi-2026-11-25.tar (must not exist yet)')
+  .action(async (file: string) => {
+    const started = Date.now();
+    const summary = await withDatabaseAndStore(({ pool, store }) => createBackup({ pool, store, clock: systemClock }, path.resolve(file)));
+    process.stdout.write(
+      `Backed up ${summary.tables} tables (${summary.rows} rows) and ${summary.evidenceFiles} evidence files (${formatBytes(summary.evidenceBytes)}) to ${summary.file}: ${formatBytes(summary.bytes)} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+    );
+  });
+
+program
+  .command('restore')
+  .description('Check every checksum of a backup archive, then replace the database and add the evidence files from it, all or nothing')
+  .argument('<file>', 'the archive written by `luoshi backup`')
+  .option('--force', 'replace a database that already holds data (everything in it is replaced)')
+  .action(async (file: string, options: { force?: boolean }) => {
+    const started = Date.now();
+    const summary = await withDatabaseAndStore(({ pool, store }) => restoreBackup({ pool, store }, path.resolve(file), { force: options.force === true }));
+    process.stdout.write(`Restored ${summary.tables} tables (${summary.rows} rows) and ${summary.evidenceFiles} evidence files in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  });
+
+const org = program.command('org').description('Supervising organizations (上级主管部门) and the institutions they oversee');
+org
+  .command('create-supervisor')
+  .description('Create a supervising organization, e.g. a province\'s education office; its overseers see the institutions linked to it')
+  .requiredOption('--name <name>', 'e.g. 某省教育厅')
+  .action(async (options: { name: string }) => {
+    const created = await withDatabase(async (db) => createOversightAdmin({ db, clock: systemClock }).createSupervisor(options.name));
+    process.stdout.write(`Created supervising organization "${created.name}" (${created.id}).\nNext: luoshi org link --supervisor ${created.id} --institution <id-or-name>, then luoshi user create … --role overseer --organization ${created.id}\n`);
+  });
+org
+  .command('link')
+  .description('Put an institution under a supervising organization (replacing any earlier one)')
+  .requiredOption('--supervisor <id-or-name>', 'the supervising organization')
+  .requiredOption('--institution <id-or-name>', 'the institution it oversees')
+  .action(async (options: { supervisor: string; institution: string }) => {
+    const { supervisor, institution } = await withDatabase(async (db) => createOversightAdmin({ db, clock: systemClock }).link(options.supervisor, options.institution));
+    process.stdout.write(`"${institution.name}" is now overseen by "${supervisor.name}"; its figures appear in the overview after the next refresh.\n`);
   });
 
 try {

@@ -12,9 +12,14 @@ import { installSecurityHeaders } from './http/security-headers';
 import { installWebApp } from './http/web-app';
 import { registerAssignmentRoutes } from './modules/assignments/assignment.routes';
 import { createAssignmentService } from './modules/assignments/assignment.service';
+import { installAuditHooks } from './modules/audit/audit.hooks';
+import { registerAuditJobs } from './modules/audit/audit.jobs';
 import { registerAuditRoutes } from './modules/audit/audit.routes';
+import { createAuditService } from './modules/audit/audit.service';
 import { registerAuthRoutes } from './modules/auth/auth.routes';
 import { createAuthService } from './modules/auth/auth.service';
+import { registerSsoRoutes } from './modules/sso/sso.routes';
+import { createSsoService } from './modules/sso/sso.service';
 import { registerBreakdownRoutes } from './modules/breakdowns/breakdown.routes';
 import { createBreakdownService } from './modules/breakdowns/breakdown.service';
 import { registerConclusionRoutes } from './modules/conclusion/conclusion.routes';
@@ -25,7 +30,8 @@ import { registerObligationRoutes } from './modules/obligations/obligation.route
 import { createObligationService } from './modules/obligations/obligation.service';
 import { registerDepartmentRoutes } from './modules/departments/department.routes';
 import { createDepartmentService } from './modules/departments/department.service';
-import { createLocalEvidenceStore, type EvidenceStore } from './modules/evidence/evidence.store';
+import type { EvidenceStore } from './modules/evidence/evidence.store';
+import { evidenceStoreFromConfig } from './modules/evidence/evidence.s3-store';
 import { registerEvidenceRoutes } from './modules/evidence/evidence.routes';
 import { createEvidenceService } from './modules/evidence/evidence.service';
 import { registerLedgerRoutes } from './modules/ledger/ledger.routes';
@@ -50,6 +56,9 @@ import { registerSupervisionJobs } from './modules/supervision/supervision.jobs'
 import { registerSupervisionRoutes } from './modules/supervision/supervision.routes';
 import { createSupervisionService } from './modules/supervision/supervision.service';
 import { overdueSources } from './modules/supervision/supervision.sources';
+import { registerOversightJobs } from './modules/oversight/oversight.jobs';
+import { registerOversightRoutes } from './modules/oversight/oversight.routes';
+import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
 
 export interface AppDependencies {
@@ -60,12 +69,12 @@ export interface AppDependencies {
   jobs?: JobRunner;
   /** How reminders are e-mailed; null sends none. By default SMTP from LUOSHI_SMTP_URL, if set. */
   mailer?: Mailer | null;
-  /** Where evidence files are kept; by default on local disk under config.evidenceDir. */
+  /** Where evidence files are kept; by default what config.evidenceStore names (local disk or S3). */
   evidenceStore?: EvidenceStore;
 }
 
 export function createServices({ db, clock, config, evidenceStore }: AppDependencies) {
-  const store = evidenceStore ?? createLocalEvidenceStore(config.evidenceDir);
+  const store = evidenceStore ?? evidenceStoreFromConfig(config, clock);
   return {
     auth: createAuthService({ db, clock, config }),
     users: createUserService({ db, clock }),
@@ -114,9 +123,11 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
     transform: jsonSchemaTransform,
   });
   installAccessControl(app, services.auth);
+  installAuditHooks(app, db, dependencies.clock);
 
   registerSystemRoutes(app, db);
   registerAuthRoutes(app, services.auth, { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes });
+  registerSsoRoutes(app, createSsoService({ db, clock: dependencies.clock, config, auth: services.auth }), services.auth, { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes });
   registerUserRoutes(app, services.users);
   registerOrganizationRoutes(app, db);
   registerDepartmentRoutes(app, services.departments);
@@ -130,8 +141,10 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   registerLedgerRoutes(app, services.ledger);
   registerConclusionRoutes(app, services.conclusion);
   registerFindingRoutes(app, services.findings);
-  registerAuditRoutes(app, db);
+  const audit = createAuditService({ db, clock: dependencies.clock });
+  registerAuditRoutes(app, audit);
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });
+  registerAuditJobs(jobs, audit, config.auditRetentionDays);
   const mailer = dependencies.mailer === undefined ? mailerFromConfig(config) : dependencies.mailer;
   if (dependencies.mailer === undefined && mailer?.close) app.addHook('onClose', async () => mailer.close?.());
   const supervision = createSupervisionService({ db, clock: dependencies.clock, config, mailer, secrets: createSecretBox(config), sources: overdueSources({ breakdowns: services.breakdowns }) });
@@ -139,6 +152,12 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   registerJobRoutes(app, createJobService({ db }));
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
   registerSupervisionRoutes(app, supervision);
+  const oversight = createOversightService({
+    db, clock: dependencies.clock, breakdowns: services.breakdowns, conclusion: services.conclusion, plans: services.plans,
+    lateSources: overdueSources({ breakdowns: services.breakdowns }),
+  });
+  registerOversightJobs(jobs, oversight);
+  registerOversightRoutes(app, oversight);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await installWebApp(app, config.webRoot);

@@ -17,6 +17,18 @@ const environmentSchema = z.object({
   LUOSHI_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   /** Where evidence files (佐证材料) are kept, outside the web root; default DATA_DIR/evidence. */
   LUOSHI_EVIDENCE_DIR: z.string().optional(),
+  /** Where evidence files are kept: "local" (LUOSHI_EVIDENCE_DIR) or "s3" (an S3-compatible object store, LUOSHI_S3_*). */
+  LUOSHI_EVIDENCE_STORE: z.enum(['local', 's3']).default('local'),
+  /** e.g. https://s3.oss-cn-hangzhou.aliyuncs.com, https://cos.ap-guangzhou.myqcloud.com, http://minio:9000; default AWS's for the region. */
+  LUOSHI_S3_ENDPOINT: z.string().url().optional(),
+  LUOSHI_S3_REGION: z.string().optional(),
+  LUOSHI_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3–63 lower-case letters, digits, dots and hyphens').optional(),
+  LUOSHI_S3_ACCESS_KEY_ID: z.string().optional(),
+  LUOSHI_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** "true" for https://endpoint/bucket/key (MinIO); default https://bucket.endpoint/key (AWS, OSS, COS). */
+  LUOSHI_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /** Prepended to every object key, e.g. "luoshi/" when the bucket is shared. */
+  LUOSHI_S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\/-]*$/, 'may hold letters, digits, ".", "_", "-" and "/" only').default(''),
   /** Failed sign-ins allowed from one network address per window before it must wait (429). */
   LUOSHI_SIGN_IN_IP_LIMIT: z.coerce.number().int().positive().default(20),
   LUOSHI_SIGN_IN_IP_WINDOW_MINUTES: z.coerce.number().int().positive().default(5),
@@ -29,8 +41,25 @@ const environmentSchema = z.object({
   LUOSHI_PUBLIC_URL: z.string().url().optional(),
   /** How often each process looks for due background jobs. */
   LUOSHI_JOB_POLL_SECONDS: z.coerce.number().positive().default(5),
+  /** How long the audit log is kept, in days; 等保 2.0 asks for at least 180 (the database refuses deleting younger rows anyway). */
+  LUOSHI_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 days (等保 2.0)').default(365),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** An S3-compatible object store for evidence files. */
+export interface S3StoreConfig {
+  /** Without path: https://s3.example.com */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** "" or ending in "/". */
+  prefix: string;
+}
+
+export type EvidenceStoreConfig = { kind: 'local' } | ({ kind: 's3' } & S3StoreConfig);
 
 export interface AppConfig {
   port: number;
@@ -45,6 +74,8 @@ export interface AppConfig {
   uploadMaxBytes: number;
   /** Evidence files: <evidenceDir>/<organization>/<sha[0:2]>/<sha256>. */
   evidenceDir: string;
+  /** Local disk (evidenceDir) or S3; every app process must use the same. */
+  evidenceStore: EvidenceStoreConfig;
   signInIpLimit: number;
   signInIpWindowMinutes: number;
   secretKey: string | undefined;
@@ -52,6 +83,8 @@ export interface AppConfig {
   mailFrom: string;
   publicUrl: string;
   jobPollSeconds: number;
+  /** Audit entries older than this many days are purged daily (at least 180). */
+  auditRetentionDays: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   /** Where the built web app is; the server serves it when present. */
   webRoot: string;
@@ -78,6 +111,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, project
     sessionMaxHours: env.LUOSHI_SESSION_MAX_HOURS,
     uploadMaxBytes: env.LUOSHI_UPLOAD_MAX_BYTES,
     evidenceDir: path.resolve(projectRoot, env.LUOSHI_EVIDENCE_DIR ?? path.join(env.DATA_DIR, 'evidence')),
+    evidenceStore: evidenceStoreConfig(env),
     signInIpLimit: env.LUOSHI_SIGN_IN_IP_LIMIT,
     signInIpWindowMinutes: env.LUOSHI_SIGN_IN_IP_WINDOW_MINUTES,
     secretKey: env.LUOSHI_SECRET_KEY,
@@ -85,7 +119,31 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, project
     mailFrom: env.LUOSHI_MAIL_FROM,
     publicUrl: (env.LUOSHI_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     jobPollSeconds: env.LUOSHI_JOB_POLL_SECONDS,
+    auditRetentionDays: env.LUOSHI_AUDIT_RETENTION_DAYS,
     logLevel: env.LOG_LEVEL,
     webRoot: path.resolve(projectRoot, 'dist/web'),
+  };
+}
+
+/** LUOSHI_EVIDENCE_STORE=s3 and the LUOSHI_S3_* variables it needs, each missing one named. */
+function evidenceStoreConfig(env: z.infer<typeof environmentSchema>): EvidenceStoreConfig {
+  if (env.LUOSHI_EVIDENCE_STORE === 'local') return { kind: 'local' };
+  const missing: string[] = (['LUOSHI_S3_BUCKET', 'LUOSHI_S3_ACCESS_KEY_ID', 'LUOSHI_S3_SECRET_ACCESS_KEY'] as const).filter((name) => !env[name]);
+  if (!env.LUOSHI_S3_ENDPOINT && !env.LUOSHI_S3_REGION) missing.push('LUOSHI_S3_ENDPOINT or LUOSHI_S3_REGION');
+  if (missing.length > 0) throw new Error(`Invalid environment: LUOSHI_EVIDENCE_STORE=s3 needs ${missing.join(', ')}`);
+  const region = env.LUOSHI_S3_REGION ?? 'us-east-1';
+  // AWS's own endpoint for the region; its China regions live under amazonaws.com.cn.
+  const endpoint = new URL(env.LUOSHI_S3_ENDPOINT ?? `https://s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
+  if (endpoint.pathname !== '/' || endpoint.search || endpoint.username) throw new Error('Invalid environment: LUOSHI_S3_ENDPOINT must be a plain address such as https://s3.oss-cn-hangzhou.aliyuncs.com (no path, no credentials; the bucket goes in LUOSHI_S3_BUCKET)');
+  const prefix = env.LUOSHI_S3_PREFIX.replace(/^\/+|\/+$/g, '');
+  return {
+    kind: 's3',
+    endpoint: endpoint.origin,
+    region,
+    bucket: env.LUOSHI_S3_BUCKET!,
+    accessKeyId: env.LUOSHI_S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.LUOSHI_S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: env.LUOSHI_S3_FORCE_PATH_STYLE === 'true',
+    prefix: prefix ? `${prefix}/` : '',
   };
 }

@@ -35,10 +35,12 @@ const lines = [
   `落实 Luoshi is ready at ${url}  (${((Date.now() - startedAt) / 1000).toFixed(1)} s; ${database.description})`,
 ];
 if (outcome.kind === 'created') {
+  const width = Math.max(...outcome.accounts.map((account) => account.username.length));
   lines.push(
     `First start: created「${outcome.organizationName}」${outcome.planTitle ? ` and imported「${outcome.planTitle}」` : ''}.`,
-    `Sign in at ${url} as "${outcome.username}" with the one-time password:  ${outcome.oneTimePassword}`,
-    'You will be asked to choose your own password. This password is shown only once.',
+    `Sign in at ${url} with these one-time passwords (shown only once; each is replaced at the first sign-in):`,
+    ...outcome.accounts.map((account) => `  ${account.username.padEnd(width)}  ${account.oneTimePassword}  ${account.displayName}`),
+    'System admin: set-up and business users. Security admin: roles and accounts (binds an authenticator app first). Auditor: the audit log.',
   );
 } else if (outcome.adminAwaitingFirstSignIn) {
   lines.push(

@@ -26,9 +26,25 @@ export const errorCatalogue = {
   'auth.totp_already_enabled': { status: 409, 'zh-CN': '已开启两步验证；如需更换身份验证器，请先关闭再重新绑定。', en: 'Two-step verification is already on; turn it off before enrolling another authenticator.' },
   'auth.totp_not_started': { status: 409, 'zh-CN': '请先点击“绑定身份验证器”获取密钥，再输入动态码。', en: 'Start the enrolment first to get a secret, then enter a code.' },
   'auth.totp_not_enabled': { status: 409, 'zh-CN': '尚未开启两步验证。', en: 'Two-step verification is not on.' },
+  // campus single sign-on (统一身份认证)
+  'sso.provider_not_found': { status: 404, 'zh-CN': '找不到这种统一身份认证登录方式，或它已停用。请用账号密码登录，或联系管理员。', en: 'This campus sign-on is unknown or turned off. Sign in with your password, or contact the administrator.' },
+  'sso.ticket_invalid': { status: 401, 'zh-CN': '统一身份认证的登录凭据无效或已用过，没有登录。请重新点击“使用统一身份认证登录”。', en: 'The campus sign-on ticket is invalid or was already used; you are not signed in. Start the campus sign-on again.' },
+  'sso.state_invalid': { status: 401, 'zh-CN': '这次登录已过期，或不是从本系统的登录页发起的，没有登录。请回到登录页重新点击统一身份认证登录。', en: 'This sign-in expired or did not start on this site\'s sign-in page; you are not signed in. Start again from the sign-in page.' },
+  'sso.token_invalid': { status: 401, 'zh-CN': '统一身份认证返回的身份凭据未通过校验，没有登录。请重新登录；如仍不行，请联系管理员检查配置。', en: 'The identity token from the campus sign-on did not pass verification; you are not signed in. Try again, or ask the administrator to check the configuration.' },
+  'sso.denied': { status: 401, 'zh-CN': '统一身份认证没有完成（已取消或被拒绝），没有登录。', en: 'The campus sign-on was cancelled or refused; you are not signed in.' },
+  'sso.provider_unreachable': { status: 502, 'zh-CN': '暂时连不上统一身份认证服务，请稍后再试，或用账号密码登录。', en: 'The campus sign-on service cannot be reached right now; try again later or sign in with your password.' },
+  'sso.no_account': { status: 403, 'zh-CN': '您的统一身份认证账号尚未开通本系统，请联系党委教师工作部。', en: 'Your campus account has no access to this system yet; contact the coordinating office (党委教师工作部).' },
+  'sso.settings_incomplete': { status: 422, 'zh-CN': '配置不完整，请填写：{fields}。', en: 'The configuration is incomplete; fill in: {fields}.' },
+  'sso.version_conflict': { status: 409, 'zh-CN': '该登录方式已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新配置后再改。', en: 'Someone else changed this sign-on (now version {version}); your change was not saved. Review it and try again.' },
 
   // domain
   'organization.not_found': { status: 404, 'zh-CN': '找不到该单位。', en: 'Organization not found.' },
+  'oversight.institution_not_found': { status: 404, 'zh-CN': '找不到该院校，或它不在本单位的督导范围内。', en: 'Institution not found, or not one your organization oversees.' },
+  'oversight.supervisor_name_taken': { status: 409, 'zh-CN': '已有名为“{name}”的上级主管部门。', en: 'A supervising organization named “{name}” already exists.' },
+  'oversight.not_a_supervisor': { status: 422, 'zh-CN': '“{name}”不是上级主管部门，不能督导院校。', en: '“{name}” is not a supervising organization.' },
+  'oversight.not_an_institution': { status: 422, 'zh-CN': '“{name}”不是院校，不能被督导。', en: '“{name}” is not an institution.' },
+  'oversight.organization_ambiguous': { status: 409, 'zh-CN': '有多个名为“{name}”的单位，请改用编号指定。', en: 'Several organizations are named “{name}”; name one by its id.' },
+  'oversight.role_mismatch': { status: 422, 'zh-CN': '上级督导账号只能建在上级主管部门中，其他角色只能建在院校中。', en: 'An overseer belongs to a supervising organization, and every other role to an institution.' },
   'department.not_found': { status: 404, 'zh-CN': '找不到该部门。', en: 'Department not found.' },
   'department.name_taken': { status: 409, 'zh-CN': '已有名为“{name}”的部门或别名。', en: 'A department or alias named “{name}” already exists.' },
   'department.version_conflict': { status: 409, 'zh-CN': '该部门已被他人修改，请刷新后再改。', en: 'Someone else changed this department; reload and try again.' },
@@ -51,6 +67,16 @@ export const errorCatalogue = {
   'user.department_required': { status: 400, 'zh-CN': '部门联络员必须属于一个部门。', en: 'A department liaison must belong to a department.' },
   'user.cannot_lock_self': { status: 422, 'zh-CN': '不能停用自己的账号或更改自己的角色，请由另一位系统管理员操作。', en: 'You cannot disable your own account or change your own role; ask another administrator.' },
   'user.version_conflict': { status: 409, 'zh-CN': '该用户已被他人修改，请刷新后再改。', en: 'Someone else changed this user; reload and try again.' },
+  'user.role_forbidden': { status: 403, 'zh-CN': '您不能授予“{role}”角色：系统管理员、安全管理员、安全审计员等特权角色只能由安全管理员授予。', en: 'You cannot give the role “{role}”: privileged roles (administrator, security administrator, auditor…) are given by a security administrator only.' },
+  'user.privileged_account': { status: 403, 'zh-CN': '“{username}”是特权账号（{role}），只能由安全管理员管理。', en: '“{username}” is a privileged account ({role}); only a security administrator manages it.' },
+  'user.last_of_role': { status: 409, 'zh-CN': '“{username}”是最后一位启用的{role}，不能停用或改为其他角色。请先创建另一位{role}。', en: '“{username}” is the last active {role}; they cannot be disabled or given another role. Create another {role} first.' },
+  'user.not_locked': { status: 409, 'zh-CN': '该账号没有被锁定。', en: 'This account is not locked.' },
+  'user.cannot_reset_own_totp': { status: 422, 'zh-CN': '不能重置自己的身份验证器，请由另一位安全管理员操作。', en: 'You cannot reset your own authenticator; ask another security administrator.' },
+  'user.totp_not_enabled': { status: 409, 'zh-CN': '该用户没有绑定身份验证器，无需重置。', en: 'This user has no authenticator to reset.' },
+  'auth.totp_enrolment_required': { status: 403, 'zh-CN': '安全管理员必须开启两步验证：请先在“账号安全”中绑定身份验证器。', en: 'Security administrators must use two-step verification: enrol an authenticator under Account security first.' },
+  'auth.totp_required_for_role': { status: 409, 'zh-CN': '您的角色必须使用两步验证，不能关闭。如需更换身份验证器，请另一位安全管理员为您重置。', en: 'Your role requires two-step verification; it cannot be turned off. To change authenticators, ask another security administrator to reset it.' },
+  'audit.export_too_large': { status: 422, 'zh-CN': '符合条件的审计记录有 {count} 条，超过一次导出的上限 {limit} 条。请缩小时间范围或增加筛选条件后再导出。', en: '{count} audit entries match, more than the {limit} one export holds. Narrow the dates or add a filter and export again.' },
+  'audit.invalid_range': { status: 400, 'zh-CN': '开始日期不能晚于结束日期。', en: 'The start date must not be after the end date.' },
   'userSheet.not_xlsx': { status: 415, 'zh-CN': '请上传 Excel 表格（.xlsx）。可先点击“下载模板”，在模板中填写后再上传。', en: 'Upload an Excel sheet (.xlsx): download the template, fill it in and upload it.' },
   'userSheet.header_not_found': { status: 422, 'zh-CN': '没有找到表头。表格第一行应为：{columns}。请使用“下载模板”得到的表格填写。', en: 'No heading row found. The first row should be: {columns}. Fill in the downloaded template.' },
   'userSheet.no_rows': { status: 422, 'zh-CN': '表格中没有要创建的用户（示例行不会导入）。请在表头下方逐行填写。', en: 'The sheet names nobody to create (the example row is not imported). Fill in one person per row under the heading.' },
@@ -71,6 +97,7 @@ export const errorCatalogue = {
   'userSheet.phone_too_long': { status: 422, 'zh-CN': '电话“{phone}…”太长，最多 40 个字符。', en: 'The phone number “{phone}…” is too long (at most 40 characters).' },
 
   'breakdown.not_assigned': { status: 422, 'zh-CN': '指标 {no} 不由本部门负责，不能为其填写落实措施。', en: 'Item {no} is not one this department answers for.' },
+  'breakdown.liaison_conflict': { status: 409, 'zh-CN': '联络员信息已被他人修改（现为 {name}），您的修改未保存。请查看最新内容后再改。', en: 'Someone else changed the liaison (now {name}); your change was not saved. Review it and try again.' },
   'breakdown.locked': { status: 409, 'zh-CN': '任务分解表已{status}，不能再修改；如需修改请联系党委教师工作部退回。', en: 'The task breakdown is {status} and can no longer be changed; ask the coordinating office to return it.' },
   'breakdown.incomplete': { status: 422, 'zh-CN': '还有 {count} 项指标没有填写落实措施（{items}），请补充后再报送。', en: '{count} items still have no measure ({items}); add them before submitting.' },
   'breakdown.liaison_missing': { status: 422, 'zh-CN': '请先填写本部门联络员的姓名、电话和邮箱，再报送。', en: 'Name the department liaison (name, phone, e-mail) before submitting.' },
@@ -153,6 +180,7 @@ export const errorCatalogue = {
   'evidence.active_content': { status: 415, 'zh-CN': '出于安全考虑，不能上传网页（HTML）或 SVG 图片，它们可能含有脚本。请另存为 PDF 或 PNG/JPG 图片后再上传。', en: 'For safety, web pages (HTML) and SVG images cannot be uploaded: they can carry scripts. Save it as a PDF or a PNG/JPG image and upload that.' },
   'evidence.type_mismatch': { status: 415, 'zh-CN': '文件名是 {extension}，但内容是{detected}。请检查是否选错了文件。', en: 'The name says {extension} but the content is {detected}. Check that you picked the right file.' },
   'evidence.bad_url': { status: 400, 'zh-CN': '链接必须是以 http:// 或 https:// 开头的完整网址。', en: 'A link must be a full address starting with http:// or https://.' },
+  'evidence.store_unavailable': { status: 503, 'zh-CN': '文件存储服务暂时无法访问，这次的文件没有保存（也没有取出）。请稍后再试；如果一直这样，请联系管理员检查文件存储。', en: 'The file store cannot be reached right now, so the file was not saved (or fetched). Try again shortly; if it keeps happening, ask the administrator to check the file store.' },
 
   // the progress ledger (工作进度督办台账)
   'ledger.not_configured': { status: 409, 'zh-CN': '党委教师工作部尚未设置本方案的进度报送周期，暂时无需报送。', en: 'The coordinating office has not set the reporting periods of this plan yet; there is nothing to report.' },
@@ -182,6 +210,15 @@ export const errorCatalogue = {
   'import.level_missing': { status: 422, 'zh-CN': '第 {row} 行：指标 {no} 前面没有{level}。', en: 'Row {row}: item {no} has no {level} above it.' },
   'import.departments_missing': { status: 422, 'zh-CN': '第 {row} 行：指标 {no} 没有责任部门。', en: 'Row {row}: item {no} has no responsible department.' },
   'import.too_many_rows': { status: 413, 'zh-CN': '表格行数过多（{rows} 行，上限 {limit} 行）。', en: 'The table has too many rows ({rows}; the limit is {limit}).' },
+  // backup and restore (luoshi backup / luoshi restore)
+  'backup.file_exists': { status: 409, 'zh-CN': '备份文件“{file}”已存在。请换一个文件名，旧的备份不会被覆盖。', en: 'The backup file “{file}” already exists; choose another name (an old backup is never overwritten).' },
+  'backup.evidence_missing': { status: 409, 'zh-CN': '佐证材料文件缺失或已损坏（单位 {organization}，{sha256}），备份未完成。请检查佐证材料存储。', en: 'An evidence file is missing or damaged (organization {organization}, {sha256}); the backup was not made. Check the evidence store.' },
+  'backup.archive_missing': { status: 404, 'zh-CN': '找不到备份文件“{file}”。未做任何更改。', en: 'The backup file “{file}” was not found. Nothing was changed.' },
+  'backup.archive_truncated': { status: 400, 'zh-CN': '备份文件不完整（{detail}），可能在复制时被截断。未做任何更改。', en: 'The backup file is incomplete ({detail}); it may have been cut short while copied. Nothing was changed.' },
+  'backup.archive_corrupt': { status: 400, 'zh-CN': '备份文件已损坏，校验未通过（{detail}）。未做任何更改。', en: 'The backup file is damaged; its checksums do not match ({detail}). Nothing was changed.' },
+  'backup.unsupported_format': { status: 400, 'zh-CN': '无法识别这个备份文件的格式（{format}）。未做任何更改。', en: 'This backup file\'s format is not recognised ({format}). Nothing was changed.' },
+  'backup.newer_schema': { status: 409, 'zh-CN': '这个备份来自更新版本的落实（数据库结构 {migration} 本系统没有）。请先升级落实再恢复。未做任何更改。', en: 'This backup comes from a newer Luoshi (database migration {migration} is unknown here); upgrade Luoshi before restoring. Nothing was changed.' },
+  'backup.database_not_empty': { status: 409, 'zh-CN': '目标数据库已有数据（{tables}）。恢复会替换其中全部数据：确认无误后加 --force 再运行。未做任何更改。', en: 'The target database already holds data ({tables}). A restore replaces all of it: run again with --force if that is what you want. Nothing was changed.' },
 } as const satisfies Record<string, { status: number; 'zh-CN': string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -22,10 +22,13 @@ export const lockoutMinutes = 15;
 /** An administrator must choose a new password when theirs is older than this. */
 export const adminPasswordMaxAgeDays = 90;
 
+/** The three powers (三权分立): the privileged accounts whose passwords expire. */
+const rolesWithExpiringPasswords: readonly string[] = ['admin', 'security_admin', 'auditor'];
+
 /**
- * Whether the password set at `setAt` must be changed at `now`: only administrators' passwords
- * expire (等保 level 3 asks it of privileged accounts).
+ * Whether the password set at `setAt` must be changed at `now`: only the administrators'
+ * passwords expire (等保 level 3 asks it of privileged accounts).
  */
 export function passwordExpired(role: string, setAt: Date, now: Date): boolean {
-  return role === 'admin' && now.getTime() - setAt.getTime() > adminPasswordMaxAgeDays * 86_400_000;
+  return rolesWithExpiringPasswords.includes(role) && now.getTime() - setAt.getTime() > adminPasswordMaxAgeDays * 86_400_000;
 }

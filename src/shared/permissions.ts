@@ -1,3 +1,4 @@
+import { securityRoles } from './powers';
 import { roles, type Role } from './roles';
 
 /**
@@ -12,9 +13,15 @@ import { roles, type Role } from './roles';
 export type Access = 'public' | 'signed-in' | readonly Role[];
 
 const everyRole: readonly Role[] = roles;
+/**
+ * Everyone but the security admin and the auditor, who read no business data (三权分立,
+ * `shared/powers.ts`): what was open to every role is open to these.
+ */
+const workingRoles: readonly Role[] = roles.filter((role) => !securityRoles.includes(role));
 const organizationStaff: readonly Role[] = ['admin', 'coordinator'];
 /** Who may change a department's task breakdown: its own liaison, or the coordinating office. */
 const departmentEditors: readonly Role[] = ['admin', 'coordinator', 'liaison'];
+const accountManagers: readonly Role[] = ['admin', 'security_admin'];
 
 export const permissions = {
   'system.health': 'public',
@@ -26,19 +33,29 @@ export const permissions = {
   'auth.totpStart': everyRole,
   'auth.totpConfirm': everyRole,
   'auth.totpDisable': everyRole,
-  'organizations.current': everyRole,
-  'departments.list': everyRole,
+  // campus single sign-on: the sign-in page's buttons and the protocol steps are public; the security admin configures it
+  'sso.providers': 'public',
+  'sso.start': 'public',
+  'sso.casCallback': 'public',
+  'sso.oidcCallback': 'public',
+  'sso.secondFactor': 'public',
+  'sso.config': ['security_admin', 'admin'],
+  'sso.createProvider': ['security_admin'],
+  'sso.updateProvider': ['security_admin'],
+  'organizations.current': workingRoles,
+  // the security admin names a liaison's department when managing accounts; department names are not business records
+  'departments.list': [...workingRoles, 'security_admin'],
   'departments.create': organizationStaff,
   'departments.update': organizationStaff,
   'departments.createMany': organizationStaff,
   'departments.merge': organizationStaff,
   'departments.delete': organizationStaff,
-  'departmentGroups.list': everyRole,
-  'standards.list': everyRole,
-  'standards.get': everyRole,
-  'plans.list': everyRole,
-  'plans.get': everyRole,
-  'plans.tree': everyRole,
+  'departmentGroups.list': workingRoles,
+  'standards.list': workingRoles,
+  'standards.get': workingRoles,
+  'plans.list': workingRoles,
+  'plans.get': workingRoles,
+  'plans.tree': workingRoles,
   'imports.importPlan': organizationStaff,
   'assignments.set': organizationStaff,
   'reports.request': organizationStaff,
@@ -69,14 +86,20 @@ export const permissions = {
   'occurrences.list': ['admin', 'coordinator', 'leader', 'liaison'],
   'occurrences.record': departmentEditors,
   'occurrences.delete': departmentEditors,
-  'users.list': organizationStaff,
-  'users.create': ['admin'],
-  'users.update': ['admin'],
-  'users.resetPassword': ['admin'],
-  'users.signOutEverywhere': ['admin'],
+  // accounts: the system admin manages business users, the security admin every account and
+  // every role (the services check which account and which role: shared/powers.ts)
+  'users.list': [...organizationStaff, 'security_admin'],
+  'users.create': accountManagers,
+  'users.update': accountManagers,
+  'users.resetPassword': accountManagers,
+  'users.signOutEverywhere': accountManagers,
+  'users.unlock': ['security_admin'],
+  'users.resetTotp': ['security_admin'],
   'users.template': ['admin'],
   'users.import': ['admin'],
-  'audit.list': ['admin'],
+  // the audit log is the auditor's alone
+  'audit.list': ['auditor'],
+  'audit.export': ['auditor'],
   'jobs.get': organizationStaff,
   'supervision.overdue': organizationStaff,
   'supervision.log': organizationStaff,
@@ -85,9 +108,9 @@ export const permissions = {
   'supervision.saveContact': organizationStaff,
   'supervision.testSend': organizationStaff,
   'supervision.remind': organizationStaff,
-  'notifications.list': everyRole,
-  'notifications.read': everyRole,
-  'notifications.readAll': everyRole,
+  'notifications.list': workingRoles,
+  'notifications.read': workingRoles,
+  'notifications.readAll': workingRoles,
   // conclude phase: summaries, self-assessment, moderation; findings and rectification; next year's plan
   'ratingScale.get': ['admin', 'coordinator', 'leader', 'liaison'],
   'ratingScale.set': organizationStaff,
@@ -119,6 +142,11 @@ export const permissions = {
   'ledger.report': departmentEditors,
   'ledger.overview': ['admin', 'coordinator', 'leader'],
   'ledger.export': ['admin', 'coordinator', 'leader'],
+  // province oversight: an overseer reads the institutions its supervising organization oversees, never writes there
+  'oversight.overview': ['overseer'],
+  'oversight.institution': ['overseer'],
+  'oversight.dashboard': ['overseer'],
+  'oversight.tree': ['overseer'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

@@ -3,9 +3,11 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, ApiError, onAuthProblem, setCsrfToken } from './api/client';
 import type { SessionResponse } from './api/types';
 import { SignInPage } from './pages/SignInPage';
+import { mustEnrolTotp } from '../shared/powers';
 
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
 const Workspace = lazy(() => import('./pages/Workspace'));
+const SecurityPage = lazy(() => import('./pages/SecurityPage'));
 
 type SessionState = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; session: SessionResponse };
 
@@ -13,7 +15,7 @@ function Loading() {
   return <Spin size="large" style={{ display: 'block', margin: '30vh auto' }} />;
 }
 
-/** Which page a person sees follows from their session: sign in, choose a password, then the plan. */
+/** Which page a person sees follows from their session: sign in, choose a password, enrol an authenticator when the role requires it, then the plan. */
 export function App() {
   const [state, setState] = useState<SessionState>({ kind: 'loading' });
 
@@ -46,6 +48,9 @@ export function App() {
     <Suspense fallback={<Loading />}>
       {session.user.mustChangePassword ? (
         <ChangePasswordPage session={session} onChanged={reload} onSignOut={() => adopt(null)} />
+      ) : mustEnrolTotp(session.user) ? (
+        // A security admin enrols an authenticator before anything else (the server refuses the rest).
+        <div className="forced-page"><SecurityPage session={session} onSignOut={() => adopt(null)} onChanged={reload} /></div>
       ) : (
         <Workspace session={session} onSignOut={() => adopt(null)} />
       )}

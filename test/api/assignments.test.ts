@@ -34,8 +34,8 @@ describe('the assignment matrix', () => {
     const removed = await coordinator.request({ method: 'PUT', url, payload: { departmentId: departmentId('教务处'), role: null } });
     expect((removed.json() as ItemAssignments).assignments.map((entry) => entry.name)).toEqual(['工会']);
     expect((await assignmentsOf(39)).map((entry) => entry.name)).toEqual(['工会']);
-    const admin = await signIn(t.app, (await createUser(t.db, organization.id, 'admin')).username);
-    const audit = (await admin.get('/api/v1/audit?entityType=assignment')).json() as { action: string }[];
+    const auditor = await signIn(t.app, (await createUser(t.db, organization.id, 'auditor')).username);
+    const audit = (await auditor.get('/api/v1/audit?entityType=assignment')).json().entries as { action: string }[];
     expect(audit.map((entry) => entry.action)).toEqual(['assignment.delete', 'assignment.update', 'assignment.create']);
   });
 

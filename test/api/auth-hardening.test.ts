@@ -191,6 +191,18 @@ describe('an administrator\'s password expires after 90 days', () => {
     expect((await attempt(admin.username, 'Next-Pass-2027', { ip })).json().user.mustChangePassword).toBe(false);
   });
 
+  it('expires the auditor\'s password after 90 days too, as the third of the three powers', async () => {
+    const { organization } = await createInstitution(t.db);
+    const auditor = await createUser(t.db, organization.id, 'auditor', { password: 'One-Time-Pass-7', mustChangePassword: true });
+    const ip = newAddress();
+    const first = clientOf(await attempt(auditor.username, 'One-Time-Pass-7', { ip }));
+    expect((await first.post('/api/v1/auth/password', { currentPassword: 'One-Time-Pass-7', newPassword: 'Chosen-Pass-42' })).statusCode).toBe(200);
+    t.clock.advance(90 * DAY + MINUTE);
+    const expired = await attempt(auditor.username, 'Chosen-Pass-42', { ip });
+    expect(expired.json().user.mustChangePassword).toBe(true);
+    expect((await clientOf(expired).get('/api/v1/audit')).json().error.code).toBe('auth.password_change_required');
+  });
+
   it('holds a session that outlives the 90 days to it', async () => {
     const { organization } = await createInstitution(t.db);
     const admin = await createUser(t.db, organization.id, 'admin', { password: 'One-Time-Pass-7', mustChangePassword: true });
@@ -314,8 +326,11 @@ describe('TOTP two-step verification', () => {
     expect(restart.statusCode).toBe(409);
     expect(restart.json().error.code).toBe('auth.totp_already_enabled');
     expect(restart.body).not.toContain(secret);
-    for (const url of ['/api/v1/auth/session', '/api/v1/users', '/api/v1/audit?limit=100']) {
-      const body = (await client.get(url)).body;
+    const auditor = clientOf(await attempt((await createUser(t.db, organization.id, 'auditor')).username, TEST_PASSWORD, { ip }));
+    for (const [reader, url] of [[client, '/api/v1/auth/session'], [client, '/api/v1/users'], [auditor, '/api/v1/audit?pageSize=100']] as const) {
+      const answer = await reader.get(url);
+      expect(answer.statusCode).toBe(200);
+      const body = answer.body;
       expect(body).not.toContain(secret);
       expect(body).not.toContain(stored!.totpSecret);
       expect(body).not.toMatch(/totpSecret/);

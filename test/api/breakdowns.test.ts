@@ -76,7 +76,15 @@ describe('a liaison\'s task breakdown', () => {
     expect((await union.post(`${base}/submit`)).json().error.code).toBe('breakdown.liaison_missing');
     const badLiaison = await union.request({ method: 'PUT', url: `${base}/liaison`, payload: { name: '', phone: 'abc', email: 'nope' } });
     expect(badLiaison.json().error.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['body.email', 'body.name', 'body.phone']);
-    expect((await union.request({ method: 'PUT', url: `${base}/liaison`, payload: { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' } })).statusCode).toBe(200);
+    const wang = { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' };
+    expect((await union.request({ method: 'PUT', url: `${base}/liaison`, payload: wang })).statusCode).toBe(200);
+    // The office, still looking at the empty contact, is refused rather than overwriting 王老师.
+    const stale = await coordinator.request({ method: 'PUT', url: `${base}/liaison`, payload: { name: '李老师', phone: '13800000000', email: 'li@example.edu.cn', replaces: null } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({ code: 'breakdown.liaison_conflict', params: { name: '王老师' } });
+    expect((await union.get(base)).json().liaison).toEqual(wang);
+    const renamed = { ...wang, phone: '010-88561235' };
+    expect((await coordinator.request({ method: 'PUT', url: `${base}/liaison`, payload: { ...renamed, replaces: wang } })).json().liaison).toEqual(renamed);
 
     view = (await union.post(`${base}/submit`)).json();
     expect(view.status).toBe('submitted');
@@ -103,7 +111,7 @@ describe('a liaison\'s task breakdown', () => {
     expect(view.history[1]!.itemComments).toEqual({ [first.id]: '请写明具体举措和责任人' });
 
     const actions = (await t.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.organizationId, organization.id)).orderBy(auditLog.id)).map((row) => row.action);
-    expect(actions.filter((action) => action.startsWith('submission.'))).toEqual(['submission.set_liaison', 'submission.submit', 'submission.return', 'submission.submit', 'submission.approve']);
+    expect(actions.filter((action) => action.startsWith('submission.'))).toEqual(['submission.set_liaison', 'submission.set_liaison', 'submission.submit', 'submission.return', 'submission.submit', 'submission.approve']);
   });
 
   it('refuses the later of two saves of the same measure and returns the current version', async () => {

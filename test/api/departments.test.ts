@@ -19,8 +19,8 @@ describe('departments', () => {
     const created = await client.post('/api/v1/departments', { name: '资产管理处', kind: 'functional', aliases: ['资产处'] });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ name: '资产管理处', kind: 'functional', aliases: ['资产处'], version: 1 });
-    const admin = await signIn(t.app, (await createUser(t.db, organization.id, 'admin')).username);
-    const audit = (await admin.get('/api/v1/audit?entityType=department')).json();
+    const auditor = await signIn(t.app, (await createUser(t.db, organization.id, 'auditor')).username);
+    const audit = (await auditor.get('/api/v1/audit?entityType=department')).json().entries;
     expect(audit[0]).toMatchObject({ action: 'department.create', entityId: created.json().id, after: { name: '资产管理处' } });
   });
 

@@ -8,7 +8,7 @@ import { claimDueJobs } from '../../src/server/modules/jobs/job.repository';
 import { backoffMs, createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
 import { jobs } from '../../src/server/modules/jobs/job.table';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { createInstitution, createUser, signIn, testConfig } from '../support/test-app';
+import { createInstitution, createUser, institutionWithSeedPlan, signIn, testConfig } from '../support/test-app';
 
 declare module '../../src/server/modules/jobs/job.runner' {
   interface JobPayloads {
@@ -135,12 +135,17 @@ describe('the schedule and GET /api/v1/jobs/:id', () => {
   });
   afterAll(async () => app.close());
 
-  it('enqueues one supervision sweep per organization per Beijing day and one digest per week; staff follow a job\'s progress', async () => {
-    const { organization } = await createInstitution(database.db);
+  it('enqueues one supervision sweep per organization with a plan per Beijing day and one digest per week; staff follow a job\'s progress', async () => {
+    const { organization } = await institutionWithSeedPlan({ app, db: database.db });
+    const planless = await createInstitution(database.db);
     const sweepKey = (day: string) => `supervision:${organization.id}:${day}`;
+    // Other modules schedule jobs per organization too; this test looks at supervision's.
+    const supervisionJobs = async (organizationId: string) =>
+      (await database.db.select().from(jobs).where(eq(jobs.organizationId, organizationId))).filter((row) => row.kind.startsWith('supervision.'));
     await runner.runDue();
     await runner.runDue();
-    const rows = await database.db.select().from(jobs).where(eq(jobs.organizationId, organization.id));
+    expect(await supervisionJobs(planless.organization.id)).toEqual([]);
+    const rows = await supervisionJobs(organization.id);
     expect(rows.map((row) => row.dedupeKey).sort()).toEqual([`supervision-digest:${organization.id}:2024-05-06`, sweepKey('2024-05-06')]);
     const sweep = rows.find((row) => row.dedupeKey === sweepKey('2024-05-06'))!;
     expect(sweep).toMatchObject({ status: 'done', progress: 100, attempts: 1, runAt: new Date('2024-05-06T00:00:00Z') });
@@ -152,11 +157,11 @@ describe('the schedule and GET /api/v1/jobs/:id', () => {
     await runner.runDue();
     const next = (await database.db.select().from(jobs).where(eq(jobs.dedupeKey, sweepKey('2024-05-07'))))[0]!;
     expect(next).toMatchObject({ status: 'queued', runAt: new Date('2024-05-07T00:00:00Z') });
-    expect((await database.db.select().from(jobs).where(eq(jobs.organizationId, organization.id))).length).toBe(3);
+    expect((await supervisionJobs(organization.id)).length).toBe(3);
 
     const coordinator = await signIn(app, (await createUser(database.db, organization.id, 'coordinator')).username);
     const view = (await coordinator.get(`/api/v1/jobs/${sweep.id}`)).json();
-    expect(view).toMatchObject({ id: sweep.id, kind: 'supervision.sweep', status: 'done', progress: 100, result: { today: '2024-05-06', subjects: 0, sent: 0, failed: 0 } });
+    expect(view).toMatchObject({ id: sweep.id, kind: 'supervision.sweepOrganization', status: 'done', progress: 100, result: { today: '2024-05-06', failed: 0 } });
     expect((await coordinator.get(`/api/v1/jobs/${next.id}`)).json()).toMatchObject({ status: 'queued', progress: 0 });
 
     const leader = await signIn(app, (await createUser(database.db, organization.id, 'leader')).username);

@@ -131,7 +131,7 @@ describe('the supervision sweep, day by day', () => {
     expect(dingtalk.body.markdown.title).toBe('【催办】逾期工作提醒（2024-05-01）');
 
     // The same day again: a new sweep job (no dedupe key) runs and sends nothing.
-    const again = await runner.enqueue(database.db, { kind: 'supervision.sweep', organizationId: organization.id, payload: { organizationId: organization.id, day: '2024-05-01' } });
+    const again = await runner.enqueue(database.db, { kind: 'supervision.sweepOrganization', organizationId: organization.id, payload: { organizationId: organization.id, day: '2024-05-01' } });
     await runner.runDue();
     const [rerun] = await database.db.select().from(jobsTable).where(eq(jobsTable.id, again.job.id));
     expect(rerun).toMatchObject({ status: 'done', result: { today: '2024-05-01', sent: 0, failed: 0 } });

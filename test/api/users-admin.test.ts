@@ -77,10 +77,11 @@ describe('the admin manages people', () => {
     expect(usersSheet!.getRow(1).values).toEqual([undefined, ...heading]);
     expect(usersSheet!.getRow(2).values).toEqual([undefined, 'zhangsan', '张三（示例，导入时跳过）', '部门联络员', '教务处', 'zhangsan@example.edu.cn', '010-12345678']);
     expect(options!.state).toBe('hidden');
-    expect(options!.getColumn(1).values.slice(2)).toEqual(['系统管理员', '党委教师工作部', '部门联络员', '领导', '评价代表']);
+    // A system admin may give business roles only (三权分立: the privileged ones are the security admin's).
+    expect(options!.getColumn(1).values.slice(2)).toEqual(['党委教师工作部', '部门联络员', '领导', '评价代表']);
     expect(options!.getColumn(2).values.slice(2)).toEqual(['教务处', '计算机学院']);
     const validations = (usersSheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations.model;
-    expect(validations['C2']).toMatchObject({ type: 'list', formulae: ["'选项'!$A$2:$A$6"] });
+    expect(validations['C2']).toMatchObject({ type: 'list', formulae: ["'选项'!$A$2:$A$5"] });
     expect(validations['D500']).toMatchObject({ type: 'list', formulae: ["'选项'!$B$2:$B$3"] });
 
     // The template as downloaded, with the example left in, names nobody.
@@ -91,6 +92,7 @@ describe('the admin manages people', () => {
     const { organization, departments } = await createInstitution(t.db, [{ name: '教务处' }, { name: '计算机学院', kind: 'teaching' }]);
     const existing = await createUser(t.db, organization.id, 'leader', { username: `old-${organization.id.slice(0, 6)}` });
     const admin = await signIn(t.app, (await createUser(t.db, organization.id, 'admin')).username);
+    const auditor = await signIn(t.app, (await createUser(t.db, organization.id, 'auditor')).username);
     const before = await usersOf(organization.id);
     const p = organization.id.slice(0, 6);
     const bad = await sheet([
@@ -165,7 +167,7 @@ describe('the admin manages people', () => {
     expect((await liaison.get('/api/v1/departments')).json().error.code).toBe('auth.password_change_required');
 
     // Every creation is audited, without any password.
-    const audit = (await admin.get('/api/v1/audit?action=user.create')).json() as { entityId: string; after: { via?: string } }[];
+    const audit = (await auditor.get('/api/v1/audit?action=user.create')).json().entries as { entityId: string; after: { via?: string } }[];
     expect(audit.filter((entry) => entry.after.via === 'sheet').map((entry) => entry.entityId).sort()).toEqual(done.users.map((user) => user.id).sort());
     expect(JSON.stringify(audit)).not.toMatch(/argon2|passwordHash/);
     for (const { oneTimePassword } of done.passwords) expect(JSON.stringify(audit)).not.toContain(oneTimePassword);

@@ -161,7 +161,7 @@ describe('a whole year of the seed plan', () => {
     expect((await inbox('coordinator')).items.map((entry) => entry.title)).toEqual([expect.stringMatching(/^【督办周报】2024-04-29 起一周：\d+ 个部门 \d+ 项工作逾期$/)]);
     // The same day again: the schedule makes no second job, and a second sweep job sends nothing.
     expect((await t.jobs.runDue()).done).toBe(0);
-    const again = await t.jobs.enqueue(t.db, { kind: 'supervision.sweep', organizationId: organization.id, payload: { organizationId: organization.id, day: '2024-05-01' } });
+    const again = await t.jobs.enqueue(t.db, { kind: 'supervision.sweepOrganization', organizationId: organization.id, payload: { organizationId: organization.id, day: '2024-05-01' } });
     await t.jobs.runDue();
     const rerun = (await (await as('coordinator')).get(`/api/v1/jobs/${again.job.id}`)).json();
     expect(rerun).toMatchObject({ status: 'done', result: { today: '2024-05-01', sent: 0, failed: 0 } });
@@ -231,7 +231,7 @@ describe('a whole year of the seed plan', () => {
     expect(unionLog.map((entry) => [entry.day, entry.subjectKey, entry.channel, entry.status]).sort()).toEqual(
       [m8!.id, m39!.id].map((id) => ['2024-07-06', `period_report:${id}:2024-06`, 'in_app', 'sent']).sort(),
     );
-    const nothingTwice = await t.jobs.enqueue(t.db, { kind: 'supervision.sweep', organizationId: organization.id, payload: { organizationId: organization.id, day: '2024-07-06' } });
+    const nothingTwice = await t.jobs.enqueue(t.db, { kind: 'supervision.sweepOrganization', organizationId: organization.id, payload: { organizationId: organization.id, day: '2024-07-06' } });
     await t.jobs.runDue();
     expect((await (await as('coordinator')).get(`/api/v1/jobs/${nothingTwice.job.id}`)).json()).toMatchObject({ status: 'done', result: { sent: 0, failed: 0 } });
     at('2024-07-07');

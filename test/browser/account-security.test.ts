@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode, totpStep } from '../../src/server/modules/auth/totp';
-import { endJourney, screenshots, startJourney } from '../support/browser';
+import { chooseFirstPassword, endJourney, screenshots, startJourney } from '../support/browser';
 import type { TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -19,15 +19,7 @@ describe('account security in the browser', () => {
   it('enrols an authenticator from the user name in the header, signs out everywhere, and then asks for the code at sign-in', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     page.setDefaultTimeout(8_000);
-    await page.goto(server.url);
-    await page.getByLabel('用户名').fill(server.username);
-    await page.getByLabel('密码').fill(server.oneTimePassword);
-    await page.keyboard.press('Enter');
-    await page.getByText('设置新密码').waitFor();
-    await page.getByLabel('当前密码', { exact: false }).fill(server.oneTimePassword);
-    await page.getByLabel('新密码', { exact: true }).fill('Quality-Plan-2026');
-    await page.getByLabel('再次输入新密码').fill('Quality-Plan-2026');
-    await page.getByRole('button', { name: /保存并继续/ }).click();
+    await chooseFirstPassword(page, server.url, server.username, server.oneTimePassword, 'Quality-Plan-2026');
 
     await page.getByTestId('account-security').click();
     await page.getByRole('heading', { name: '账号安全' }).waitFor();

@@ -1,47 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../support/test-app';
+import { freePort, startServerProcess } from '../support/server-process';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs the server as `npm start` does until it says it is ready; returns what it printed and a way to stop it. */
-async function start(dataDir: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: projectRoot,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${output}`)), 90_000);
-    child.stdout.on('data', () => {
-      if (/is ready at/.test(output) && /\n\n$/.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-  const stop = () => new Promise<number | null>((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-  return { output: () => output, stop };
-}
+/** Runs the server as `npm start` does, on the embedded database under `dataDir`. */
+const start = (dataDir: string, port: number) => startServerProcess({ DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' });
 
 const scratch: string[] = [];
 afterAll(async () => {
@@ -57,8 +21,11 @@ describe('npm start', () => {
     const first = await start(dataDir, port);
     const printed = first.output();
     expect(printed).toContain(`http://localhost:${port}`);
-    const password = printed.match(/one-time password:\s+(\S{16})/)?.[1];
+    // One line per power (三权分立): user name, one-time password, role.
+    const password = printed.match(/^\s+admin\s+(\S{16})\s+系统管理员/m)?.[1];
     expect(password).toBeTruthy();
+    expect(printed).toMatch(/^\s+secadmin\s+\S{16}\s+安全管理员/m);
+    expect(printed).toMatch(/^\s+auditor\s+\S{16}\s+安全审计员/m);
     const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
     const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/auth/sign-in`, {
@@ -68,7 +35,7 @@ describe('npm start', () => {
     expect(await first.stop()).toBe(0);
 
     const second = await start(dataDir, port);
-    expect(second.output()).not.toMatch(/one-time password:/);
+    expect(second.output()).not.toMatch(/one-time passwords \(shown only once/);
     expect(second.output()).toContain('npx luoshi user reset-password admin');
     expect(await second.stop()).toBe(0);
   }, 180_000);

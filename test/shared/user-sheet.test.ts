@@ -16,7 +16,9 @@ function read(table: TableRow[], taken: string[] = []): UserSheetReading {
 
 describe('the users sheet', () => {
   it('reads the roles by their Chinese words, short forms and identifiers', () => {
-    expect(roleWords).toEqual(['系统管理员', '党委教师工作部', '部门联络员', '领导', '评价代表']);
+    expect(roleWords).toEqual(['系统管理员', '党委教师工作部', '部门联络员', '领导', '评价代表', '安全管理员', '安全审计员', '上级督导']);
+    expect(roleOfWord('审计员')).toBe('auditor');
+    expect(roleOfWord('security_admin')).toBe('security_admin');
     expect(roleOfWord(' 部门联络员 ')).toBe('liaison');
     expect(roleOfWord('联络员')).toBe('liaison');
     expect(roleOfWord('Reviewer')).toBe('reviewer');

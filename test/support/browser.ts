@@ -34,6 +34,19 @@ export async function openSignedIn(browser: Browser, url: string, username: stri
   return page;
 }
 
+/** Signs in with a one-time password (as `npm start` printed it) and chooses `newPassword`, as the person would. */
+export async function chooseFirstPassword(page: Page, url: string, username: string, oneTimePassword: string, newPassword: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(oneTimePassword);
+  await page.keyboard.press('Enter');
+  await page.getByText('设置新密码').waitFor();
+  await page.getByLabel('当前密码', { exact: false }).fill(oneTimePassword);
+  await page.getByLabel('新密码', { exact: true }).fill(newPassword);
+  await page.getByLabel('再次输入新密码').fill(newPassword);
+  await page.getByRole('button', { name: /保存并继续/ }).click();
+}
+
 /** A browser journey's world: the app as `npm start` makes it, and Chromium. */
 export async function startJourney(): Promise<{ server: TestServer; browser: Browser }> {
   await mkdir(screenshots, { recursive: true });

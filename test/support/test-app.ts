@@ -7,6 +7,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildApp } from '../../src/server/app';
 import { createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
 import { ManualClock } from '../../src/server/clock';
+import { totpCode } from '../../src/server/modules/auth/totp';
 import { loadConfig, type AppConfig } from '../../src/server/config';
 import type { Database } from '../../src/server/db/client';
 import { insertDepartments, listDepartments } from '../../src/server/modules/departments/department.repository';
@@ -137,6 +138,19 @@ export async function signIn(app: FastifyInstance, username: string, password = 
     post: (url, payload) => request({ method: 'POST', url, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) }),
     patch: (url, payload) => request({ method: 'PATCH', url, payload: payload as InjectOptions['payload'] }),
   };
+}
+
+/**
+ * Turns two-step verification on for a signed-in client, as the 账号安全 page does (a security
+ * admin must, before anything else); the session goes on. Returns the authenticator's secret.
+ */
+export async function enrolTotp(client: SignedInClient, clock: ManualClock): Promise<string> {
+  const started = await client.post('/api/v1/auth/totp/start');
+  if (started.statusCode !== 200) throw new Error(`TOTP enrolment failed: ${started.statusCode} ${started.body}`);
+  const { secret } = started.json() as { secret: string };
+  const confirmed = await client.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, clock.now()) });
+  if (confirmed.statusCode !== 200) throw new Error(`TOTP confirmation failed: ${confirmed.statusCode} ${confirmed.body}`);
+  return secret;
 }
 
 /** A multipart/form-data body with one file, as a browser would send it. */

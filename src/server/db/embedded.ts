@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
@@ -47,6 +47,8 @@ export async function startEmbeddedPostgres(dataDir: string, options: { log?: (l
   const password = firstStart ? randomBytes(18).toString('base64url') : (await readFile(passwordFile, 'utf8')).trim();
   if (firstStart) await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
 
+  if (!firstStart) await stopAbandonedServer(databaseDir, options.log);
+
   const port = await findFreePort();
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -78,6 +80,63 @@ export async function startEmbeddedPostgres(dataDir: string, options: { log?: (l
       await server.stop();
     },
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the process is a PostgreSQL server: by its command line where /proc shows it, else assumed. */
+async function isPostgres(pid: number): Promise<boolean> {
+  try {
+    return /postgres/.test(await readFile(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return !existsSync('/proc/self');
+  }
+}
+
+/**
+ * After the process that started the embedded server was killed (SIGKILL, OOM, a power-less
+ * kill of the service), its PostgreSQL keeps running on the data directory, or left a stale
+ * postmaster.pid behind. A server still running there is ours and orphaned: it is shut down
+ * ("fast": committed work is kept, open transactions rolled back) before a new one starts. A
+ * stale lock file naming a dead process is PostgreSQL's own to clear; one naming a process
+ * that is no PostgreSQL (its PID reused since) is removed here, since PostgreSQL would refuse it.
+ */
+export async function stopAbandonedServer(databaseDir: string, log?: (line: string) => void): Promise<void> {
+  const lockFile = path.join(databaseDir, 'postmaster.pid');
+  let lines: string[];
+  try {
+    lines = (await readFile(lockFile, 'utf8')).split('\n');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!(await isPostgres(pid)) || path.resolve(lines[1] ?? '') !== path.resolve(databaseDir)) {
+    log?.(`removing the stale ${lockFile} (process ${pid} is not its PostgreSQL)`);
+    await rm(lockFile, { force: true });
+    return;
+  }
+  log?.(`stopping the PostgreSQL (process ${pid}) left running on ${databaseDir} by a previous start`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 60_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      // "Immediate" shutdown: the next start recovers from the WAL, as after a power cut.
+      process.kill(pid, 'SIGQUIT');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      if (isAlive(pid)) throw new Error(`PostgreSQL (process ${pid}) on ${databaseDir} does not stop; stop it and start again`);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -16,3 +16,5 @@ export * from '../modules/ledger/ledger.table';
 export * from '../modules/reports/report.table';
 export * from '../modules/jobs/job.table';
 export * from '../modules/supervision/supervision.table';
+export * from '../modules/oversight/oversight.table';
+export * from '../modules/sso/sso.table';

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors';
-import { isOperationId, permissions, roleMayCall, type Access } from '../../shared/permissions';
+import { isOperationId, permissions, roleMayCall, type Access, type OperationId } from '../../shared/permissions';
+import { mustEnrolTotp, totpEnrolmentOperations } from '../../shared/powers';
 import type { Actor } from '../modules/auth/actor';
 import type { AuthService, SignedInSession } from '../modules/auth/auth.service';
 
@@ -15,6 +16,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    operationId?: OperationId;
   }
 }
 
@@ -45,7 +47,7 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
     if (!isOperationId(operationId)) {
       throw new Error(`Route ${route.method} ${route.url} has no operationId in the permission table`);
     }
-    route.config = { ...(route.config ?? {}), access: permissions[operationId] };
+    route.config = { ...(route.config ?? {}), access: permissions[operationId], operationId };
   });
 
   // onRequest: refuse before the body is read or validated, so a forbidden caller learns nothing from validation errors.
@@ -63,6 +65,11 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
     }
     if (access === 'signed-in') return;
     if (signedIn.user.mustChangePassword) throw new AppError('auth.password_change_required');
+    // A security admin without an authenticator may only enrol one (like a one-time password may only be changed).
+    const operationId = request.routeOptions.config.operationId;
+    if (mustEnrolTotp({ role: signedIn.user.role, totpEnabled: signedIn.user.totpEnabledAt !== null }) && !(operationId && totpEnrolmentOperations.includes(operationId))) {
+      throw new AppError('auth.totp_enrolment_required');
+    }
     if (!roleMayCall(access, signedIn.user.role)) throw new AppError('auth.forbidden');
   });
 }

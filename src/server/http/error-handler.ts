@@ -25,7 +25,11 @@ function localizeIssue(issue: { keyword: string; message?: string | undefined; p
  */
 export function installErrorHandler(app: FastifyInstance, options: { uploadMaxBytes: number }): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return sendError(request, reply, error);
+    if (error instanceof AppError) {
+      // A refusal the user can act on; when it stands for a failure of ours (a store down), log why.
+      if (error.status >= 500 && error.cause !== undefined) request.log.error({ err: error.cause }, error.code);
+      return sendError(request, reply, error);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const locale = pickLocale(request.headers['accept-language']);
       const issues: FieldIssue[] = error.validation.map((issue) => ({

@@ -28,10 +28,17 @@ export const updateMeasureBodySchema = z.object({
 });
 export const deleteMeasureQuerySchema = z.object({ version: z.coerce.number().int().positive() });
 
-export const liaisonBodySchema = z.object({
+const liaisonContactSchema = z.object({
   name: z.string().trim().min(1).max(50),
   phone: z.string().trim().regex(/^[0-9+\-() ]{5,30}$/),
   email: z.email().max(200),
+});
+export const liaisonBodySchema = liaisonContactSchema.extend({
+  /**
+   * The contact the editor saw (null or absent: none yet). The write is refused when someone
+   * else changed it meanwhile, never silently overwritten.
+   */
+  replaces: z.object({ name: z.string(), phone: z.string(), email: z.string() }).nullable().optional(),
 });
 
 export const reviewBodySchema = z

@@ -39,6 +39,8 @@ export const userViewSchema = z.object({
   /** Whether signing in takes a code from an authenticator app as well. */
   totpEnabled: z.boolean(),
   disabled: z.boolean(),
+  /** Set while failed sign-ins keep the account locked (a security admin may unlock it sooner). */
+  lockedUntil: timestampSchema.nullable(),
   lastSignInAt: timestampSchema.nullable(),
   /** Send it back with an edit: a stale one is refused (409). */
   version: z.number().int(),
@@ -271,30 +273,6 @@ export const importPlanResultSchema = z.object({
   parse: parsedPlanSchema,
 });
 
-// ---- audit
-
-export const auditEntryViewSchema = z.object({
-  id: z.number().int(),
-  actorUserId: uuidSchema.nullable(),
-  actorName: z.string().nullable(),
-  action: z.string(),
-  entityType: z.string(),
-  entityId: z.string().nullable(),
-  ip: z.string().nullable(),
-  userAgent: z.string().nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
-  at: timestampSchema,
-});
-
-export const auditQuerySchema = z.object({
-  action: z.string().max(100).optional(),
-  entityType: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** Entries with an id below this one: for paging back in time. */
-  before: z.coerce.number().int().positive().optional(),
-});
-
 export type UserView = z.infer<typeof userViewSchema>;
 export type TotpEnrolment = z.infer<typeof totpEnrolmentSchema>;
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
@@ -307,5 +285,4 @@ export type Level1View = z.infer<typeof level1ViewSchema>;
 export type AssignmentView = z.infer<typeof assignmentViewSchema>;
 export type StandardTree = z.infer<typeof standardTreeSchema>;
 export type ImportPlanResult = z.infer<typeof importPlanResultSchema>;
-export type AuditEntryView = z.infer<typeof auditEntryViewSchema>;
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;

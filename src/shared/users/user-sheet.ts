@@ -29,7 +29,7 @@ export function roleWord(role: Role): string {
 }
 export const roleWords: readonly string[] = roles.map(roleWord);
 
-const shortRoleWords: Record<string, Role> = { 管理员: 'admin', 教师工作部: 'coordinator', 联络员: 'liaison', 校领导: 'leader', 评价员: 'reviewer' };
+const shortRoleWords: Record<string, Role> = { 管理员: 'admin', 教师工作部: 'coordinator', 联络员: 'liaison', 校领导: 'leader', 评价员: 'reviewer', 安全员: 'security_admin', 审计员: 'auditor', 督导: 'overseer' };
 
 /** The role a cell names: its word, a short form, or the role's identifier; null when none. */
 export function roleOfWord(text: string): Role | null {

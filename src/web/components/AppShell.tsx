@@ -2,6 +2,7 @@ import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Menu, Tag, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import type { MessageKey } from '../../shared/i18n/messages';
+import { securityRoles } from '../../shared/powers';
 import type { Role } from '../../shared/roles';
 import { api } from '../api/client';
 import type { SessionResponse } from '../api/types';
@@ -26,6 +27,7 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
     entries: [
       { key: '/', label: 'nav.plan', roles: ['admin', 'coordinator', 'leader', 'liaison', 'reviewer'] },
       { key: '/dashboard', label: 'nav.dashboard', roles: readers },
+      { key: '/oversight', label: 'nav.oversight', roles: ['overseer'] },
     ],
   },
   {
@@ -59,7 +61,11 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
   },
   {
     group: 'nav.group.system',
-    entries: [{ key: '/users', label: 'nav.users', roles: ['admin'] }],
+    entries: [
+      { key: '/users', label: 'nav.users', roles: ['admin', 'security_admin'] },
+      { key: '/audit', label: 'nav.audit', roles: ['auditor'] },
+      { key: '/sign-on', label: 'nav.signOn', roles: ['security_admin', 'admin'] },
+    ],
   },
 ];
 
@@ -104,7 +110,7 @@ export function AppShell({ session, onSignOut, children }: { session: SessionRes
         <span className="user">
           <a href="/security" title={t('security.open')} data-testid="account-security" onClick={(event) => { event.preventDefault(); navigate('/security'); }}>{session.user.displayName}</a> <Tag className="role" color="red" bordered={false}>{t(`role.${session.user.role}`)}</Tag>
         </span>
-        <NotificationBell />
+        {!securityRoles.includes(role) && <NotificationBell />}
         <LanguageSwitch />
         <Button type="text" icon={<LogoutOutlined />} onClick={signOut} aria-label={t('signOut')}><span className="label">{t('signOut')}</span></Button>
       </header>

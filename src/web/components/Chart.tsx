@@ -9,12 +9,15 @@ echarts.use([BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComp
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** An ECharts chart that follows its container's width (phones included). */
-export function Chart({ option, height, testId }: { option: ChartOption; height: number; testId?: string }) {
+export function Chart({ option, height, testId, onClick }: { option: ChartOption; height: number; testId?: string; onClick?: (params: { value: unknown }) => void }) {
   const element = useRef<HTMLDivElement>(null);
+  const clicked = useRef(onClick);
+  clicked.current = onClick;
   useEffect(() => {
     if (!element.current) return;
     const chart = echarts.init(element.current);
     chart.setOption(option);
+    chart.on('click', (params) => clicked.current?.(params as { value: unknown }));
     const observer = new ResizeObserver(() => chart.resize());
     observer.observe(element.current);
     return () => {

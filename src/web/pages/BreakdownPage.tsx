@@ -262,6 +262,8 @@ export default function BreakdownPage({ departmentId, mode }: { departmentId: st
       message.success(t(success));
     } catch (caught) {
       message.error(caught instanceof ApiError ? caught.message : t('error.network'), 6);
+      // Someone else changed the breakdown meanwhile: show what it is now before any next change.
+      if (caught instanceof ApiError && caught.status === 409) void reload();
     }
   }
 
@@ -289,7 +291,7 @@ export default function BreakdownPage({ departmentId, mode }: { departmentId: st
         <Progress percent={items.length ? Math.round((done / items.length) * 100) : 0} format={() => t('breakdown.progress', { done, total: items.length })} style={{ maxWidth: 480 }} />
         {mode === 'edit' && <Alert type={view.status === 'returned' ? 'warning' : 'info'} showIcon message={t(nextStep)} style={{ marginTop: 8 }} data-testid="next-step" />}
         <Typography.Title level={5} style={{ marginTop: 16 }}>{t('breakdown.liaison')}</Typography.Title>
-        <Form form={liaisonForm} layout="inline" disabled={!editable} onFinish={(values) => act(() => api<BreakdownView>('PUT', `${base}/liaison`, values), 'breakdown.liaison.saved')} style={{ rowGap: 8 }}>
+        <Form form={liaisonForm} layout="inline" disabled={!editable} onFinish={(values) => act(() => api<BreakdownView>('PUT', `${base}/liaison`, { ...values, replaces: view.liaison }), 'breakdown.liaison.saved')} style={{ rowGap: 8 }}>
           <Form.Item name="name" rules={[{ required: true, message: t('signIn.required', { field: t('breakdown.liaison.name') }) }]}><Input placeholder={t('breakdown.liaison.name')} aria-label={t('breakdown.liaison.name')} /></Form.Item>
           <Form.Item name="phone" rules={[{ required: true, message: t('signIn.required', { field: t('breakdown.liaison.phone') }) }]}><Input placeholder={t('breakdown.liaison.phone')} aria-label={t('breakdown.liaison.phone')} /></Form.Item>
           <Form.Item name="email" rules={[{ required: true, type: 'email', message: t('signIn.required', { field: t('breakdown.liaison.email') }) }]}><Input placeholder={t('breakdown.liaison.email')} aria-label={t('breakdown.liaison.email')} /></Form.Item>

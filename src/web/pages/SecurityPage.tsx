@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { SessionResponse, TotpEnrolment, UserView } from '../api/types';
 import { useI18n } from '../i18n';
+import { mayDisableOwnTotp, mustEnrolTotp } from '../../shared/powers';
 
 /** A base32 secret as people copy it by hand: groups of four. */
 function grouped(secret: string): string {
@@ -39,7 +40,7 @@ function CodeForm({ label, submitLabel, danger, onCode }: { label: string; submi
 }
 
 /** Two-step verification and signing out of every device: what a person can do for their own account. */
-export default function SecurityPage({ session, onSignOut }: { session: SessionResponse; onSignOut(): void }) {
+export default function SecurityPage({ session, onSignOut, onChanged }: { session: SessionResponse; onSignOut(): void; onChanged?(): void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [user, setUser] = useState<UserView>(session.user);
@@ -63,6 +64,7 @@ export default function SecurityPage({ session, onSignOut }: { session: SessionR
     setUser(await api<UserView>('POST', '/api/v1/auth/totp/confirm', { code }));
     setEnrolment(null);
     message.success(t('security.totp.enabled'));
+    onChanged?.();
   }
 
   async function disable(code: string) {
@@ -78,6 +80,7 @@ export default function SecurityPage({ session, onSignOut }: { session: SessionR
   return (
     <div style={{ maxWidth: 760 }}>
       <Typography.Title level={3}>{t('security.title')}</Typography.Title>
+      {mustEnrolTotp(user) && <Alert type="warning" showIcon message={t('security.totp.required')} style={{ marginBottom: 16 }} data-testid="totp-required" />}
       <Card
         title={<Space><SafetyCertificateOutlined />{t('security.totp.title')}{user.totpEnabled && <Tag color="green" data-testid="totp-on">✓</Tag>}</Space>}
         style={{ marginBottom: 16 }}
@@ -86,8 +89,12 @@ export default function SecurityPage({ session, onSignOut }: { session: SessionR
         {user.totpEnabled ? (
           <>
             <Typography.Paragraph>{t('security.totp.on')}</Typography.Paragraph>
-            <Typography.Paragraph type="secondary">{t('security.totp.disableHint')}</Typography.Paragraph>
-            <CodeForm label={t('security.totp.code')} submitLabel={t('security.totp.disable')} danger onCode={disable} />
+            {mayDisableOwnTotp(user.role) && (
+              <>
+                <Typography.Paragraph type="secondary">{t('security.totp.disableHint')}</Typography.Paragraph>
+                <CodeForm label={t('security.totp.code')} submitLabel={t('security.totp.disable')} danger onCode={disable} />
+              </>
+            )}
           </>
         ) : enrolment ? (
           <>

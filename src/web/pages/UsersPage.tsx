@@ -4,6 +4,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DepartmentView, UserView } from '../../shared/api/contracts';
 import type { UserImportResult } from '../../shared/api/users';
 import type { MessageKey } from '../../shared/i18n/messages';
+import { roleFitsOrganization } from '../../shared/oversight/organization-roles';
+import { grantableRoles, mayManageAccount } from '../../shared/powers';
 import { roles, type Role } from '../../shared/roles';
 import { api, ApiError, uploadFile } from '../api/client';
 import { useI18n } from '../i18n';
@@ -13,7 +15,7 @@ type StateFilter = 'all' | 'active' | 'disabled';
 type Issued = { name: string; username: string; oneTimePassword: string };
 interface UserFields { username: string; displayName: string; role: Role; departmentId: string | null; email: string; phone: string; disabled: boolean }
 
-const roleColors: Record<Role, string> = { admin: 'red', coordinator: 'purple', liaison: 'blue', leader: 'gold', reviewer: 'green' };
+const roleColors: Record<Role, string> = { admin: 'red', coordinator: 'purple', liaison: 'blue', leader: 'gold', reviewer: 'green', security_admin: 'volcano', auditor: 'cyan', overseer: 'geekblue' };
 const roleKey = (role: Role) => `role.${role}` as MessageKey;
 const orNull = (text: string | undefined) => (text && text.trim() ? text.trim() : null);
 
@@ -60,7 +62,7 @@ function PasswordDialog({ issued, onClose }: { issued: Issued | null; onClose():
   );
 }
 
-function UserForm({ user, departments, onCreated, onSaved }: { user: UserView | null; departments: DepartmentView[]; onCreated(issued: Issued): void; onSaved(): void }) {
+function UserForm({ user, departments, actorRole, self, onCreated, onSaved }: { user: UserView | null; departments: DepartmentView[]; actorRole: Role; self: boolean; onCreated(issued: Issued): void; onSaved(): void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<UserFields>();
@@ -95,12 +97,14 @@ function UserForm({ user, departments, onCreated, onSaved }: { user: UserView | 
     }
   }
 
+  // 用户管理 is an institution's page: an overseer's account is made in a supervising organization (luoshi CLI).
+  const offered = grantableRoles(actorRole).filter((role) => roleFitsOrganization(role, 'institution'));
   return (
     <Form
       form={form}
       layout="vertical"
       onFinish={save}
-      initialValues={current ? { ...current, email: current.email ?? '', phone: current.phone ?? '' } : { role: 'liaison', departmentId: null, email: '', phone: '', disabled: false }}
+      initialValues={current ? { ...current, email: current.email ?? '', phone: current.phone ?? '' } : { role: offered.includes('liaison') ? 'liaison' : offered[0], departmentId: null, email: '', phone: '', disabled: false }}
     >
       {!current && (
         <Form.Item name="username" label={t('users.form.username')} extra={t('users.form.usernameHint')} rules={[required('users.form.username'), { pattern: /^[A-Za-z0-9._@-]{2,64}$/, message: t('users.form.usernameRule') }]}>
@@ -109,7 +113,11 @@ function UserForm({ user, departments, onCreated, onSaved }: { user: UserView | 
       )}
       <Form.Item name="displayName" label={t('users.form.displayName')} rules={[required('users.form.displayName'), { max: 100 }]}><Input /></Form.Item>
       <Form.Item name="role" label={t('users.form.role')} rules={[{ required: true }]}>
-        <Select options={roles.map((entry) => ({ value: entry, label: t(roleKey(entry)) }))} />
+        <Select
+          disabled={self}
+          options={[...new Set([...offered, ...(current ? [current.role] : [])])].map((entry) => ({ value: entry, label: t(roleKey(entry)), disabled: !offered.includes(entry) }))}
+          data-testid="user-role"
+        />
       </Form.Item>
       <Form.Item name="departmentId" label={t('users.form.department')} rules={role === 'liaison' ? [{ required: true, message: t('users.form.departmentRequired') }] : []}>
         <Select
@@ -270,8 +278,12 @@ function ImportDialog({ onCreated, onClose }: { onCreated(): void; onClose(): vo
 
 type Dialog = { kind: 'edit'; user: UserView | null } | { kind: 'import' };
 
-/** The administrator's list of accounts: create, edit, disable, reset, sign out; import many from Excel. */
-export default function UsersPage() {
+/**
+ * The list of accounts: create, edit, disable, reset, sign out; import many from Excel. The system
+ * admin manages business accounts; the security admin every account and role, and also unlocks
+ * and resets lost authenticators (三权分立, shared/powers.ts).
+ */
+export default function UsersPage({ actorRole, actorId }: { actorRole: Role; actorId: string }) {
   const { t, locale } = useI18n();
   const { message, modal } = App.useApp();
   const [users, setUsers] = useState<UserView[] | null>(null);
@@ -319,6 +331,26 @@ export default function UsersPage() {
     }
     await reload();
   }
+  async function unlock(user: UserView) {
+    try {
+      await api('POST', `/api/v1/users/${user.id}/unlock`);
+      message.success(t('users.unlock.done', { name: user.displayName }));
+    } catch (caught) {
+      message.error(errorText(caught, t('error.network')), 6);
+    }
+    await reload();
+  }
+  async function resetTotp(user: UserView) {
+    try {
+      await api('POST', `/api/v1/users/${user.id}/totp-reset`);
+      message.success(t('users.resetTotp.done', { name: user.displayName }));
+    } catch (caught) {
+      message.error(errorText(caught, t('error.network')), 6);
+    }
+    await reload();
+  }
+  const securityAdmin = actorRole === 'security_admin';
+  const locked = (user: UserView) => user.lockedUntil !== null && new Date(user.lockedUntil).getTime() > Date.now();
   async function signOutEverywhere(user: UserView) {
     try {
       await api('POST', `/api/v1/users/${user.id}/sign-out-everywhere`);
@@ -340,7 +372,7 @@ export default function UsersPage() {
       title={t('users.title')}
       extra={<Typography.Text type="secondary" data-testid="users-shown">{t('users.shown', { shown: shown.length, total: users.length })}</Typography.Text>}
     >
-      <Typography.Paragraph type="secondary">{t('users.hint')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t(securityAdmin ? 'users.hint.security' : 'users.hint')}</Typography.Paragraph>
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
         <Input.Search allowClear placeholder={t('users.search')} onChange={(event) => setQuery(event.target.value)} style={{ width: 220 }} data-testid="users-search" />
         <Select
@@ -362,7 +394,7 @@ export default function UsersPage() {
         />
         <Segmented value={state} onChange={(value) => setState(value as StateFilter)} options={(['all', 'active', 'disabled'] as const).map((entry) => ({ value: entry, label: t(`users.filter.state.${entry}`) }))} />
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'edit', user: null })} data-testid="add-user">{t('users.add')}</Button>
-        <Button icon={<UploadOutlined />} onClick={() => setDialog({ kind: 'import' })} data-testid="import-users">{t('users.import')}</Button>
+        {actorRole === 'admin' && <Button icon={<UploadOutlined />} onClick={() => setDialog({ kind: 'import' })} data-testid="import-users">{t('users.import')}</Button>}
       </Flex>
       <Table<UserView>
         size="small"
@@ -398,6 +430,7 @@ export default function UsersPage() {
                   : user.mustChangePassword ? <Tag color="warning">{t('users.state.mustChange')}</Tag>
                   : <Tag color="success">{t('users.state.active')}</Tag>}
                 {user.totpEnabled && <Tag color="cyan">{t('users.state.totp')}</Tag>}
+                {locked(user) && <Tag color="error" data-testid="user-locked">{t('users.state.locked')}</Tag>}
               </Space>
             ),
           },
@@ -405,26 +438,34 @@ export default function UsersPage() {
             title: t('users.col.actions'),
             width: 125,
             fixed: 'right',
-            render: (_value, user) => (
-              <Space size={0}>
-                <Button type="link" size="small" onClick={() => setDialog({ kind: 'edit', user })} data-testid="edit-user">{t('users.edit')}</Button>
-                <Dropdown
-                  trigger={['click']}
-                  menu={{
-                    items: [
-                      { key: 'reset', label: t('users.resetPassword') },
-                      { key: 'signOut', label: t('users.signOutEverywhere') },
-                    ],
-                    onClick: ({ key }) => modal.confirm({
-                      title: key === 'reset' ? t('users.resetPassword.confirm', { name: user.displayName }) : t('users.signOutEverywhere.confirm', { name: user.displayName }),
-                      onOk: () => (key === 'reset' ? resetPassword(user) : signOutEverywhere(user)),
-                    }),
-                  }}
-                >
-                  <Button type="link" size="small" data-testid="user-more">{t('users.more')} <DownOutlined /></Button>
-                </Dropdown>
-              </Space>
-            ),
+            render: (_value, user) => {
+              const editButton = <Button type="link" size="small" onClick={() => setDialog({ kind: 'edit', user })} data-testid="edit-user">{t('users.edit')}</Button>;
+              // One's own contact details stay one's own to edit, even on a privileged account.
+              if (!mayManageAccount(actorRole, user.role)) return user.id === actorId ? editButton : <Typography.Text type="secondary" style={{ fontSize: 12 }} title={t('users.privileged.hint')}>{t('users.privileged')}</Typography.Text>;
+              const actions = [
+                { key: 'reset', label: t('users.resetPassword'), confirm: t('users.resetPassword.confirm', { name: user.displayName }), run: () => resetPassword(user) },
+                { key: 'signOut', label: t('users.signOutEverywhere'), confirm: t('users.signOutEverywhere.confirm', { name: user.displayName }), run: () => signOutEverywhere(user) },
+                ...(securityAdmin && locked(user) ? [{ key: 'unlock', label: t('users.unlock'), confirm: t('users.unlock.confirm', { name: user.displayName }), run: () => unlock(user) }] : []),
+                ...(securityAdmin && user.totpEnabled && user.id !== actorId ? [{ key: 'resetTotp', label: t('users.resetTotp'), confirm: t('users.resetTotp.confirm', { name: user.displayName }), run: () => resetTotp(user) }] : []),
+              ];
+              return (
+                <Space size={0}>
+                  {editButton}
+                  <Dropdown
+                    trigger={['click']}
+                    menu={{
+                      items: actions.map((action) => ({ key: action.key, label: action.label })),
+                      onClick: ({ key }) => {
+                        const action = actions.find((candidate) => candidate.key === key)!;
+                        modal.confirm({ title: action.confirm, onOk: action.run });
+                      },
+                    }}
+                  >
+                    <Button type="link" size="small" data-testid="user-more">{t('users.more')} <DownOutlined /></Button>
+                  </Dropdown>
+                </Space>
+              );
+            },
           },
         ]}
       />
@@ -441,6 +482,8 @@ export default function UsersPage() {
           <UserForm
             user={dialog.user}
             departments={departments}
+            actorRole={actorRole}
+            self={dialog.user?.id === actorId}
             onCreated={(created) => {
               setDialog(null);
               setIssued(created);

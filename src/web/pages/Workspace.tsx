@@ -23,6 +23,10 @@ const ModerationPage = lazy(() => import('./ModerationPage'));
 const FindingsPage = lazy(() => import('./FindingsPage'));
 const QualityReportPage = lazy(() => import('./QualityReportPage'));
 const UsersPage = lazy(() => import('./UsersPage'));
+const AuditPage = lazy(() => import('./AuditPage'));
+const SignOnPage = lazy(() => import('./SignOnPage'));
+const OversightPage = lazy(() => import('./OversightPage'));
+const OversightInstitutionPage = lazy(() => import('./OversightInstitutionPage'));
 
 /** The signed-in part of the app: the shell and the page the path names. */
 export default function Workspace({ session, onSignOut }: { session: SessionResponse; onSignOut(): void }) {
@@ -30,7 +34,13 @@ export default function Workspace({ session, onSignOut }: { session: SessionResp
   const organizationStaff = organizationWideRoles.includes(session.user.role);
   const reviewed = /^\/board\/([0-9a-f-]{36})$/.exec(path)?.[1];
   let page = <PlanPage />;
-  if (path === '/breakdown' && session.user.departmentId) page = <BreakdownPage departmentId={session.user.departmentId} mode="edit" />;
+  const overseenInstitution = /^\/oversight\/([0-9a-f-]{36})$/.exec(path)?.[1];
+  // An overseer's organization has no plan of its own: their home is the institutions overview.
+  // 三权分立: the auditor's home is the audit log, the security admin's 用户管理; neither reads the plan.
+  if (session.user.role === 'auditor' && path !== '/security') page = <AuditPage />;
+  else if (session.user.role === 'security_admin' && path !== '/security' && path !== '/sign-on') page = <UsersPage actorRole="security_admin" actorId={session.user.id} />;
+  else if (session.user.role === 'overseer' && path !== '/security') page = overseenInstitution ? <OversightInstitutionPage institutionId={overseenInstitution} /> : <OversightPage />;
+  else if (path === '/breakdown' && session.user.departmentId) page = <BreakdownPage departmentId={session.user.departmentId} mode="edit" />;
   else if (reviewed) page = <BreakdownPage departmentId={reviewed} mode={session.user.role === 'leader' ? 'read' : 'review'} />;
   else if (path === '/board') page = <BoardPage />;
   else if (path === '/dashboard') page = <DashboardPage />;
@@ -47,7 +57,8 @@ export default function Workspace({ session, onSignOut }: { session: SessionResp
   else if (path === '/moderation' && (organizationStaff || session.user.role === 'leader')) page = <ModerationPage role={session.user.role} />;
   else if (path === '/findings' && (organizationStaff || session.user.role === 'leader')) page = <FindingsPage role={session.user.role} />;
   else if (path === '/report' && session.user.role !== 'liaison') page = <QualityReportPage session={session} />;
-  else if (path === '/users' && session.user.role === 'admin') page = <UsersPage />;
+  else if (path === '/users' && session.user.role === 'admin') page = <UsersPage actorRole="admin" actorId={session.user.id} />;
+  else if (path === '/sign-on' && (session.user.role === 'security_admin' || session.user.role === 'admin')) page = <SignOnPage canEdit={session.user.role === 'security_admin'} />;
   return (
     <AppShell session={session} onSignOut={onSignOut}>
       <Suspense fallback={<Spin style={{ display: 'block', margin: '20vh auto' }} />}>{page}</Suspense>

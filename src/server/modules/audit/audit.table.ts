@@ -2,8 +2,10 @@ import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle
 
 /**
  * Who did what, when, from where, with the record before and after. Append-only: a trigger
- * (migration 0001) refuses UPDATE, DELETE and TRUNCATE. No foreign keys, so that the trail
- * outlives what it describes.
+ * (migrations 0001, 0006) refuses UPDATE and TRUNCATE, and DELETE of any row the database recorded
+ * less than 180 days ago (column `recorded_at`, default now(), added by the custom migration 0006
+ * and deliberately not named here, so that the application cannot set it). No foreign keys, so
+ * that the trail outlives what it describes.
  */
 export const auditLog = pgTable(
   'audit_log',

@@ -6,18 +6,25 @@ import type { ApiInstance } from '../../http/types';
 import { toUserView } from '../users/user.view';
 import type { AuthService, SignedInSession } from './auth.service';
 
-export function registerAuthRoutes(app: ApiInstance, auth: AuthService, options: { secureCookies: boolean; idleTimeoutMinutes: number }) {
-  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: options.secureCookies };
+/** The session cookie's options; the campus sign-on sets the same cookie. */
+export function sessionCookieOptions(secureCookies: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies };
+}
 
-  async function sessionReply(signedIn: SignedInSession) {
-    const organization = await auth.organizationOf(signedIn.user);
-    return {
-      user: toUserView(signedIn.user),
-      organization: { id: organization.id, name: organization.name },
-      csrfToken: signedIn.csrfToken,
-      idleTimeoutMinutes: options.idleTimeoutMinutes,
-    };
-  }
+/** What a sign-in answers (a password sign-in, or the TOTP step after a campus sign-on). */
+export async function sessionReplyOf(auth: AuthService, signedIn: SignedInSession, idleTimeoutMinutes: number) {
+  const organization = await auth.organizationOf(signedIn.user);
+  return {
+    user: toUserView(signedIn.user),
+    organization: { id: organization.id, name: organization.name },
+    csrfToken: signedIn.csrfToken,
+    idleTimeoutMinutes,
+  };
+}
+
+export function registerAuthRoutes(app: ApiInstance, auth: AuthService, options: { secureCookies: boolean; idleTimeoutMinutes: number }) {
+  const cookieOptions = sessionCookieOptions(options.secureCookies);
+  const sessionReply = (signedIn: SignedInSession) => sessionReplyOf(auth, signedIn, options.idleTimeoutMinutes);
 
   app.post('/api/v1/auth/sign-in', {
     schema: { operationId: 'auth.signIn', tags: ['auth'], body: signInBodySchema, response: { 200: sessionResponseSchema } },

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { signInBodySchema } from '../../../shared/api/contracts';
 import { localDateTime } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
+import { mayDisableOwnTotp } from '../../../shared/powers';
 import { checkPassword, lockoutMinutes, maxFailedSignIns, passwordExpired } from '../../../shared/password-policy';
 import type { Clock } from '../../clock';
 import type { AppConfig } from '../../config';
@@ -24,6 +25,12 @@ type SignInInput = z.output<typeof signInBodySchema>;
 export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
+}
+
+/** How a campus sign-on vouched for the user, recorded with the sign-in in the audit log. */
+export interface SignInVia {
+  method: 'cas' | 'oidc';
+  providerId: string;
 }
 
 export interface SignedInSession {
@@ -102,6 +109,46 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
     return user;
   }
 
+  /** After the first factor: a disabled account is refused, the TOTP code checked when it is on, the session opened. */
+  async function finishSignIn(user: User, actor: Actor, tokenHash: string, origin: RequestOrigin, totpCode: string | undefined, attemptAt: Date, via: SignInVia | Record<string, never>) {
+    if (user.disabled) {
+      await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'disabled', ...via } });
+      throw new AppError('auth.account_disabled');
+    }
+    if (user.totpEnabledAt && user.totpSecret) {
+      // The first factor was right: say a code is needed, but count nothing and reset nothing until it comes.
+      if (!totpCode) throw new AppError('auth.totp_required');
+      const step = matchTotp(await secrets.open(user.totpSecret, user.id), totpCode, attemptAt);
+      if (step === null || !(await claimTotpStep(db, user.id, step))) {
+        const lockedUntil = await countFailure(user, actor, user.username, step === null ? 'wrong_totp' : 'replayed_totp');
+        throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.totp_invalid');
+      }
+    }
+
+    const now = clock.now();
+    const expired = withPasswordAge(user, now).mustChangePassword && !user.mustChangePassword;
+    const csrfToken = randomBytes(24).toString('base64url');
+    const signedInUser = await db.transaction(async (tx) => {
+      await insertSession(tx, {
+        tokenHash,
+        organizationId: user.organizationId,
+        userId: user.id,
+        csrfToken,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + config.sessionMaxHours * 3_600_000),
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+      });
+      await recordAudit(tx, clock, actor, { action: 'auth.sign_in', entityType: 'user', entityId: user.id, after: { secondFactor: user.totpEnabledAt ? 'totp' : null, ...via } });
+      if (expired) {
+        await recordAudit(tx, clock, actor, { action: 'auth.password_expired', entityType: 'user', entityId: user.id, after: { passwordChangedAt: (user.passwordChangedAt ?? user.createdAt).toISOString() } });
+      }
+      return updateUser(tx, user.id, { lastSignInAt: now, failedSignIns: 0, lockedUntil: null, ...(expired ? { mustChangePassword: true } : {}) });
+    });
+    return { tokenHash, csrfToken, user: signedInUser, actor } satisfies SignedInSession;
+  }
+
   return {
     /**
      * Checks the password (and the TOTP code when the user has turned two-step verification on)
@@ -143,42 +190,22 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
         const lockedUntil = await countFailure(user, actor, username, 'wrong_password');
         throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.invalid_credentials');
       }
-      if (user.disabled) {
-        await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'disabled' } });
-        throw new AppError('auth.account_disabled');
-      }
-      if (user.totpEnabledAt && user.totpSecret) {
-        // The password was right: say a code is needed, but count nothing and reset nothing until it comes.
-        if (!totpCode) throw new AppError('auth.totp_required');
-        const step = matchTotp(await secrets.open(user.totpSecret, user.id), totpCode, attemptAt);
-        if (step === null || !(await claimTotpStep(db, user.id, step))) {
-          const lockedUntil = await countFailure(user, actor, username, step === null ? 'wrong_totp' : 'replayed_totp');
-          throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.totp_invalid');
-        }
-      }
+      return finishSignIn(user, actor, tokenHash, origin, totpCode, attemptAt, {});
+    },
 
-      const now = clock.now();
-      const expired = withPasswordAge(user, now).mustChangePassword && !user.mustChangePassword;
-      const csrfToken = randomBytes(24).toString('base64url');
-      const signedInUser = await db.transaction(async (tx) => {
-        await insertSession(tx, {
-          tokenHash,
-          organizationId: user.organizationId,
-          userId: user.id,
-          csrfToken,
-          createdAt: now,
-          lastSeenAt: now,
-          expiresAt: new Date(now.getTime() + config.sessionMaxHours * 3_600_000),
-          ip: origin.ip,
-          userAgent: origin.userAgent,
-        });
-        await recordAudit(tx, clock, actor, { action: 'auth.sign_in', entityType: 'user', entityId: user.id, after: { secondFactor: user.totpEnabledAt ? 'totp' : null } });
-        if (expired) {
-          await recordAudit(tx, clock, actor, { action: 'auth.password_expired', entityType: 'user', entityId: user.id, after: { passwordChangedAt: (user.passwordChangedAt ?? user.createdAt).toISOString() } });
-        }
-        return updateUser(tx, user.id, { lastSignInAt: now, failedSignIns: 0, lockedUntil: null, ...(expired ? { mustChangePassword: true } : {}) });
-      });
-      return { tokenHash, csrfToken, user: signedInUser, actor } satisfies SignedInSession;
+    /**
+     * Signs in a user whom a campus identity provider has vouched for (the first factor): a locked
+     * or disabled account is refused, a TOTP code is still asked for when two-step verification is
+     * on (auth.totp_required), and the session is the same as a password sign-in's.
+     */
+    async signInVerified(user: User, tokenHash: string, origin: RequestOrigin, options: { totpCode?: string | undefined; via: SignInVia }) {
+      const attemptAt = clock.now();
+      const actor = actorFor(user, origin);
+      if (user.lockedUntil && user.lockedUntil > attemptAt) {
+        await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString(), ...options.via } });
+        throw lockedError(user.lockedUntil);
+      }
+      return finishSignIn(user, actor, tokenHash, origin, options.totpCode, attemptAt, options.via);
     },
 
     /** The session behind a cookie, if it is still alive; idle or expired sessions end here. */
@@ -252,6 +279,7 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
     async disableTotp(signedIn: SignedInSession, code: string): Promise<User> {
       const user = await currentUser(signedIn);
       if (!user.totpEnabledAt || !user.totpSecret) throw new AppError('auth.totp_not_enabled');
+      if (!mayDisableOwnTotp(user.role)) throw new AppError('auth.totp_required_for_role');
       const step = matchTotp(await secrets.open(user.totpSecret, user.id), code, clock.now());
       if (step === null || !(await claimTotpStep(db, user.id, step))) {
         const lockedUntil = await countFailure(user, signedIn.actor, user.username, 'wrong_totp_to_disable');

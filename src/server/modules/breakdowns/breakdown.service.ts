@@ -220,7 +220,8 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
   }
 
   return {
-    get: (actor: Actor, planId: string, departmentId: string) => view(db, actor, planId, departmentId),
+    // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
+    get: (actor: Actor, planId: string, departmentId: string) => db.transaction((tx) => view(tx, actor, planId, departmentId)),
 
     async createMeasure(actor: Actor, planId: string, departmentId: string, input: CreateMeasureInput): Promise<MeasureView> {
       return db.transaction(async (tx) => {
@@ -267,6 +268,11 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         const before = await editableSubmission(tx, actor, plan.id, department);
+        const seen = input.replaces ?? null;
+        const current = before.liaisonName === null ? null : { name: before.liaisonName, phone: before.liaisonPhone ?? '', email: before.liaisonEmail ?? '' };
+        if (seen?.name !== current?.name || seen?.phone !== current?.phone || seen?.email !== current?.email) {
+          throw new AppError('breakdown.liaison_conflict', { name: current?.name ?? '—' }, [], await view(tx, actor, planId, departmentId));
+        }
         const after = await updateSubmission(tx, before.id, { liaisonName: input.name, liaisonPhone: input.phone, liaisonEmail: input.email, updatedAt: clock.now() });
         await recordAudit(tx, clock, actor, { action: 'submission.set_liaison', entityType: 'submission', entityId: after.id, before, after });
         return view(tx, actor, planId, departmentId);

@@ -50,6 +50,7 @@ export function registerEvidenceRoutes(app: ApiInstance, evidence: EvidenceServi
       .header('content-disposition', `attachment; filename="${asciiFallback(file.fileName)}"; filename*=${rfc5987(file.fileName)}`)
       .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'private, no-store')
-      .send(file.bytes);
+      .header('content-length', file.sizeBytes)
+      .send(file.body);
   });
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { evidenceContentUrl, type evidenceLinkBodySchema, type EvidenceView } from '../../../shared/api/evidence';
 import { AppError, formatBytes } from '../../../shared/errors';
@@ -12,6 +13,7 @@ import type { Actor } from '../auth/actor';
 import { findDepartmentInOrganization } from '../departments/department.repository';
 import { ensureEvidenceBlob, insertEvidence, listEvidenceRecords, type EvidenceRecord } from './evidence.repository';
 import type { EvidenceStore } from './evidence.store';
+import { EvidenceStoreError } from './evidence.s3-store';
 
 type LinkInput = z.output<typeof evidenceLinkBodySchema>;
 
@@ -63,6 +65,18 @@ export async function evidenceViewsById(executor: Executor, organizationId: stri
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+/** A store that cannot be reached is the user's "try again later", with the reason kept for the log. */
+async function reachStore<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof EvidenceStoreError)) throw error;
+    const unavailable = new AppError('evidence.store_unavailable');
+    unavailable.cause = error;
+    throw unavailable;
+  }
+}
+
 export function createEvidenceService({ db, clock, store, maxFileBytes, zipLimits = defaultZipLimits }: { db: Database; clock: Clock; store: EvidenceStore; maxFileBytes: number; zipLimits?: ZipLimits }) {
   /** The department new evidence belongs to: a liaison's own; for the coordinating office, the one named (or none). */
   async function departmentFor(executor: Executor, actor: Actor, departmentId: string | undefined): Promise<string | null> {
@@ -93,7 +107,7 @@ export function createEvidenceService({ db, clock, store, maxFileBytes, zipLimit
       const title = sanitizeFileName(upload.fileName, type);
       const sha256 = sha256Of(upload.bytes);
       // The bytes first: content-addressed, so a failed transaction leaves at worst an unreferenced file.
-      await store.put(actor.organizationId, sha256, upload.bytes);
+      await reachStore(() => store.put(actor.organizationId, sha256, upload.bytes));
       return db.transaction(async (tx) => {
         const now = clock.now();
         await ensureEvidenceBlob(tx, { organizationId: actor.organizationId, sha256, sizeBytes: upload.bytes.length, mediaType: type.mediaType, createdAt: now });
@@ -127,13 +141,13 @@ export function createEvidenceService({ db, clock, store, maxFileBytes, zipLimit
       return (await assertEvidenceUsable(db, actor, ids)).map(toEvidenceView);
     },
 
-    /** A file's bytes and how to serve them. */
-    async content(actor: Actor, id: string): Promise<{ fileName: string; mediaType: string; bytes: Buffer }> {
+    /** A file's bytes, as a stream straight from the store, and how to serve them. */
+    async content(actor: Actor, id: string): Promise<{ fileName: string; mediaType: string; body: Readable; sizeBytes: number }> {
       const record = await readable(actor, id);
       if (record.kind !== 'file' || !record.sha256 || !record.mediaType) throw new AppError('evidence.not_found');
-      const bytes = await store.get(record.organizationId, record.sha256);
-      if (!bytes) throw new Error(`evidence ${record.id}: blob ${record.sha256} missing from the store`);
-      return { fileName: record.title, mediaType: record.mediaType, bytes };
+      const file = await reachStore(() => store.open(record.organizationId, record.sha256!));
+      if (!file) throw new Error(`evidence ${record.id}: blob ${record.sha256} missing from the store`);
+      return { fileName: record.title, mediaType: record.mediaType, ...file };
     },
   };
 }

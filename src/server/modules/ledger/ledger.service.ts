@@ -286,7 +286,8 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
       });
     },
 
-    department: (actor: Actor, planId: string, departmentId: string) => departmentLedger(db, actor, planId, departmentId),
+    // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
+    department: (actor: Actor, planId: string, departmentId: string) => db.transaction((tx) => departmentLedger(tx, actor, planId, departmentId)),
 
     /**
      * A department reports one period of one approved measure. The first report of a period is

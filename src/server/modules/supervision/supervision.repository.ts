@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { submissions } from '../breakdowns/breakdown.table';
+import { plans } from '../plans/plan.table';
 import { users } from '../users/user.table';
 import {
   departmentContacts,
@@ -155,4 +156,10 @@ export async function markNotificationRead(executor: Executor, userId: string, i
 
 export async function markAllNotificationsRead(executor: Executor, userId: string, at: Date): Promise<void> {
   await executor.update(notifications).set({ readAt: at }).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+}
+
+/** Organizations with at least one plan: the only ones with anything to supervise (a province office or a new tenant has none). */
+export async function listOrganizationIdsWithPlans(executor: Executor): Promise<string[]> {
+  const rows = await executor.selectDistinct({ organizationId: plans.organizationId }).from(plans).orderBy(plans.organizationId);
+  return rows.map((row) => row.organizationId);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { contactsFor } from '../../../shared/personal-data';
 import type { z } from 'zod';
 import type {
   contactBodySchema,
@@ -328,11 +329,13 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
     const contactOf = new Map(contacts.map((contact) => [contact.departmentId, contact]));
     return settingsView(settings, departments.map((department) => {
       const contact = contactOf.get(department.id);
-      return { department: { id: department.id, name: department.name }, headName: contact?.headName ?? null, headEmail: contact?.headEmail ?? null, version: contact?.version ?? 0 };
+      // Personal data: a head's e-mail as the caller's role may see it (shared/personal-data.ts).
+      const { email: headEmail } = contactsFor(actor.role, 'departmentContact', { email: contact?.headEmail ?? null });
+      return { department: { id: department.id, name: department.name }, headName: contact?.headName ?? null, headEmail, version: contact?.version ?? 0 };
     }));
   }
 
-  function toLogEntry(row: SupervisionLogEntry): LogEntry {
+  function toLogEntry(actor: Actor, row: SupervisionLogEntry): LogEntry {
     return {
       id: row.id,
       at: row.createdAt.toISOString(),
@@ -343,7 +346,7 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
       department: row.departmentId && row.departmentName ? { id: row.departmentId, name: row.departmentName } : null,
       level: row.level,
       channel: row.channel,
-      recipient: row.recipient,
+      recipient: row.channel === 'email' ? contactsFor(actor.role, 'departmentContact', { email: row.recipient }).email : row.recipient,
       status: row.status,
       error: row.error,
       summary: row.summary,
@@ -376,7 +379,7 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
     },
 
     async log(actor: Actor, query: LogQuery): Promise<{ entries: LogEntry[] }> {
-      return { entries: (await listLog(db, actor.organizationId, query)).map(toLogEntry) };
+      return { entries: (await listLog(db, actor.organizationId, query)).map((row) => toLogEntry(actor, row)) };
     },
 
     getSettings,

@@ -1,7 +1,7 @@
 import type { UserImportResult } from '../../../shared/api/users';
 import { AppError, formatErrorMessage, type Locale } from '../../../shared/errors';
 import type { TableRow } from '../../../shared/plan-import/document-blocks';
-import { roles } from '../../../shared/roles';
+import { grantableRoles } from '../../../shared/powers';
 import { exampleUser, isUserSheetRefusal, readUserSheet, roleWord, type UserSheetReading, type UserSheetRefusal } from '../../../shared/users/user-sheet';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
@@ -15,7 +15,7 @@ import { listDepartments } from '../departments/department.repository';
 import { generateOneTimePassword, hashPassword } from './password';
 import { findTakenUsernames, insertUsers } from './user.repository';
 import { toUserView } from './user.view';
-import { auditedUser } from './user.service';
+import { assertMayGrantRole, assertRoleFitsOrganization, auditedUser } from './user.service';
 
 export interface UserSheetDependencies {
   db: Database;
@@ -62,6 +62,8 @@ export function createUserSheetService({ db, clock, maxFileBytes = defaultImport
       const named = [...draft.entries.map((entry) => entry.username), ...draft.problems.map((problem) => problem.username)].filter(Boolean);
       const reading = readUserSheet(rows, { departments, takenUsernames: await findTakenUsernames(executor, named) });
       if (isUserSheetRefusal(reading)) throw new AppError(reading.code, reading.params);
+      for (const entry of reading.entries) assertMayGrantRole(actor, entry.role);
+      await assertRoleFitsOrganization(executor, actor, new Set(reading.entries.map((entry) => entry.role)));
       return reading;
     }
     const final = refusal ?? { code: 'userSheet.header_not_found' as const, params: {} };
@@ -74,7 +76,7 @@ export function createUserSheetService({ db, clock, maxFileBytes = defaultImport
       const departments = await listDepartments(db, actor.organizationId);
       const liaisonDepartment = departments[0]?.name ?? '';
       const bytes = await writeUserTemplateXlsx({
-        roles: roles.map(roleWord),
+        roles: grantableRoles(actor.role).map(roleWord),
         departments: departments.map((department) => department.name),
         example: { ...exampleUser, role: roleWord(exampleUser.role), department: liaisonDepartment },
       });

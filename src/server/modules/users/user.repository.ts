@@ -1,4 +1,5 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { Role } from '../../../shared/roles';
 import type { Executor } from '../../db/client';
 import { users, type User } from './user.table';
 
@@ -9,9 +10,27 @@ export async function findUserByUsername(executor: Executor, username: string): 
   return row;
 }
 
-export async function findUserInOrganization(executor: Executor, organizationId: string, id: string): Promise<User | undefined> {
-  const [row] = await executor.select().from(users).where(and(eq(users.organizationId, organizationId), eq(users.id, id)));
+export async function findUserInOrganization(executor: Executor, organizationId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<User | undefined> {
+  const query = executor.select().from(users).where(and(eq(users.organizationId, organizationId), eq(users.id, id)));
+  const [row] = options.forUpdate ? await query.for('update') : await query;
   return row;
+}
+
+/** How many active accounts of the organization other than `exceptId` have `role`. */
+export async function countActiveUsersWithRole(executor: Executor, organizationId: string, role: Role, exceptId: string): Promise<number> {
+  const [row] = await executor
+    .select({ count: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(eq(users.organizationId, organizationId), eq(users.role, role), eq(users.disabled, false), ne(users.id, exceptId)));
+  return row?.count ?? 0;
+}
+
+/**
+ * Serializes changes of accounts' roles and states in one organization until the transaction
+ * ends, so that two concurrent edits cannot each leave the other as the last security admin.
+ */
+export async function lockAccountsOf(executor: Executor, organizationId: string): Promise<void> {
+  await executor.execute(sql`select pg_advisory_xact_lock(hashtext(${`luoshi:accounts:${organizationId}`}))`);
 }
 
 export async function listUsersOfOrganization(executor: Executor, organizationId: string): Promise<User[]> {

@@ -54,6 +54,14 @@ export function registerUserRoutes(app: ApiInstance, users: UserService) {
     schema: { operationId: 'users.resetPassword', tags: ['users'], params: idParamsSchema, response: { 200: userWithOneTimePasswordSchema } },
   }, async (request) => users.resetPassword(actorOf(request), request.params.id));
 
+  app.post('/api/v1/users/:id/unlock', {
+    schema: { operationId: 'users.unlock', tags: ['users'], description: 'Lets a locked account sign in again now (security admin).', params: idParamsSchema, response: { 200: userViewSchema } },
+  }, async (request) => users.unlock(actorOf(request), request.params.id));
+
+  app.post('/api/v1/users/:id/totp-reset', {
+    schema: { operationId: 'users.resetTotp', tags: ['users'], description: 'Removes a user\'s lost authenticator (security admin); their sessions end and they enrol again.', params: idParamsSchema, response: { 200: userViewSchema } },
+  }, async (request) => users.resetTotp(actorOf(request), request.params.id));
+
   app.post('/api/v1/users/:id/sign-out-everywhere', {
     schema: { operationId: 'users.signOutEverywhere', tags: ['users'], params: idParamsSchema, response: { 204: z.null() } },
   }, async (request, reply) => {

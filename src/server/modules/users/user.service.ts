@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import type { createUserBodySchema, updateUserBodySchema } from '../../../shared/api/contracts';
 import { AppError } from '../../../shared/errors';
+import { contactsFor } from '../../../shared/personal-data';
+import { roleFitsOrganization } from '../../../shared/oversight/organization-roles';
+import { indispensableRoles, mayGrantRole, mayManageAccount } from '../../../shared/powers';
+import type { Role } from '../../../shared/roles';
+import { roleWord } from '../../../shared/users/user-sheet';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { deleteSessionsOfUser } from '../auth/session.repository';
 import { findDepartmentInOrganization } from '../departments/department.repository';
+import { findOrganization } from '../organizations/organization.repository';
 import { generateOneTimePassword, hashPassword } from './password';
-import { findUserByUsername, findUserInOrganization, insertUser, listUsersOfOrganization, updateUser } from './user.repository';
+import { countActiveUsersWithRole, findUserByUsername, findUserInOrganization, insertUser, listUsersOfOrganization, lockAccountsOf, updateUser } from './user.repository';
 import type { User } from './user.table';
 import { toUserView } from './user.view';
 import { createUserSheetService } from './user-sheet.service';
@@ -27,6 +33,35 @@ export function auditedUser(user: User) {
   return rest;
 }
 
+/** Refused unless `actor` may give `role` (三权分立: privileged roles only by a security admin). */
+export function assertMayGrantRole(actor: Actor, role: Role): void {
+  if (!mayGrantRole(actor.role, role)) throw new AppError('user.role_forbidden', { role: roleWord(role) });
+}
+
+/** Refused unless `role` belongs in the actor's organization: an overseer in a supervising one, every other role in an institution. */
+export async function assertRoleFitsOrganization(executor: Executor, actor: Actor, roles: Iterable<Role>): Promise<void> {
+  const organization = await findOrganization(executor, actor.organizationId);
+  if (!organization) throw new AppError('organization.not_found');
+  for (const role of roles) if (!roleFitsOrganization(role, organization.kind)) throw new AppError('oversight.role_mismatch');
+}
+
+/** Refused unless `actor` may manage `user`'s account (a system admin: business accounts only). */
+function assertMayManage(actor: Actor, user: User): void {
+  if (!mayManageAccount(actor.role, user.role)) throw new AppError('user.privileged_account', { username: user.username, role: roleWord(user.role) });
+}
+
+/** A user as `actor` sees them in 用户管理: contacts masked for roles that do not need them. */
+function userViewFor(actor: Actor, user: User) {
+  return contactsFor(actor.role, 'userAccount', toUserView(user));
+}
+
+/** The account of the organization, or user.not_found; locked for the transaction. */
+async function accountOf(executor: Executor, actor: Actor, userId: string): Promise<User> {
+  const user = await findUserInOrganization(executor, actor.organizationId, userId, { forUpdate: true });
+  if (!user) throw new AppError('user.not_found');
+  return user;
+}
+
 export function createUserService({ db, clock }: UserServiceDependencies) {
   async function assertDepartment(executor: Executor, organizationId: string, role: string, departmentId: string | null) {
     if (role === 'liaison' && !departmentId) throw new AppError('user.department_required');
@@ -39,13 +74,15 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
     ...createUserSheetService({ db, clock }),
 
     async list(actor: Actor) {
-      return (await listUsersOfOrganization(db, actor.organizationId)).map(toUserView);
+      return (await listUsersOfOrganization(db, actor.organizationId)).map((user) => userViewFor(actor, user));
     },
 
     /** Creates a user with a one-time password that must be changed at first sign-in. */
     async create(actor: Actor, input: CreateUserInput) {
+      assertMayGrantRole(actor, input.role);
       return db.transaction(async (tx) => {
         if (await findUserByUsername(tx, input.username)) throw new AppError('user.name_taken', { username: input.username });
+        await assertRoleFitsOrganization(tx, actor, [input.role]);
         await assertDepartment(tx, actor.organizationId, input.role, input.departmentId);
         const oneTimePassword = generateOneTimePassword();
         const user = await insertUser(tx, {
@@ -66,33 +103,42 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
 
     async update(actor: Actor, userId: string, input: UpdateUserInput) {
       return db.transaction(async (tx) => {
-        const before = await findUserInOrganization(tx, actor.organizationId, userId);
-        if (!before) throw new AppError('user.not_found');
+        await lockAccountsOf(tx, actor.organizationId);
+        const before = await accountOf(tx, actor, userId);
         const { version, ...changes } = input;
-        if (version !== undefined && version !== before.version) throw new AppError('user.version_conflict', {}, [], toUserView(before));
+        if (version !== undefined && version !== before.version) throw new AppError('user.version_conflict', {}, [], userViewFor(actor, before));
         const role = changes.role ?? before.role;
         const departmentId = changes.departmentId === undefined ? before.departmentId : changes.departmentId;
-        // An administrator cannot lock themselves out: nobody else might be left to let them back in.
+        // Nobody changes their own role, nor locks themselves out: nobody else might be left to let them back in.
         if (userId === actor.userId && (changes.disabled === true || role !== before.role)) throw new AppError('user.cannot_lock_self');
+        // Anyone who may edit users keeps their own contact details up to date (their role and state stay as they are).
+        if (userId !== actor.userId) assertMayManage(actor, before);
+        if (role !== before.role) {
+          assertMayGrantRole(actor, role);
+          await assertRoleFitsOrganization(tx, actor, [role]);
+        }
         await assertDepartment(tx, actor.organizationId, role, departmentId);
+        const leaving = !before.disabled && (changes.disabled === true || role !== before.role);
+        if (leaving && indispensableRoles.includes(before.role) && (await countActiveUsersWithRole(tx, actor.organizationId, before.role, userId)) === 0) {
+          throw new AppError('user.last_of_role', { username: before.username, role: roleWord(before.role) });
+        }
         const after = await updateUser(tx, userId, { ...changes, role, departmentId, updatedAt: clock.now() });
         if (after.disabled || after.role !== before.role) await deleteSessionsOfUser(tx, userId);
         await recordAudit(tx, clock, actor, {
-          action: 'user.update',
+          action: role !== before.role ? 'user.role_change' : 'user.update',
           entityType: 'user',
           entityId: userId,
           before: auditedUser(before),
           after: auditedUser(after),
         });
-        return toUserView(after);
+        return userViewFor(actor, after);
       });
     },
 
     /** Signs a user of the organization out of every browser. */
     async signOutEverywhere(actor: Actor, userId: string): Promise<void> {
       await db.transaction(async (tx) => {
-        const user = await findUserInOrganization(tx, actor.organizationId, userId);
-        if (!user) throw new AppError('user.not_found');
+        assertMayManage(actor, await accountOf(tx, actor, userId));
         await deleteSessionsOfUser(tx, userId);
         await recordAudit(tx, clock, actor, { action: 'user.sign_out_everywhere', entityType: 'user', entityId: userId });
       });
@@ -101,9 +147,44 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
     /** A new one-time password; the user's sessions end. */
     async resetPassword(actor: Actor, userId: string) {
       return db.transaction(async (tx) => {
-        const before = await findUserInOrganization(tx, actor.organizationId, userId);
-        if (!before) throw new AppError('user.not_found');
-        return issueOneTimePassword(tx, clock, actor, before);
+        const before = await accountOf(tx, actor, userId);
+        assertMayManage(actor, before);
+        const issued = await issueOneTimePassword(tx, clock, actor, before);
+        return { ...issued, user: contactsFor(actor.role, 'userAccount', issued.user) };
+      });
+    },
+
+    /** Lets a locked account sign in again now (the security admin's, audited); the failure count starts again. */
+    async unlock(actor: Actor, userId: string) {
+      return db.transaction(async (tx) => {
+        const before = await accountOf(tx, actor, userId);
+        assertMayManage(actor, before);
+        if (!before.lockedUntil || before.lockedUntil <= clock.now()) throw new AppError('user.not_locked');
+        const after = await updateUser(tx, userId, { failedSignIns: 0, lockedUntil: null, updatedAt: clock.now() });
+        await recordAudit(tx, clock, actor, { action: 'user.unlock', entityType: 'user', entityId: userId, before: { lockedUntil: before.lockedUntil.toISOString(), failedSignIns: before.failedSignIns } });
+        return userViewFor(actor, after);
+      });
+    },
+
+    /**
+     * Removes another user's authenticator (lost phone): their sessions end and they sign in with
+     * the password alone; a role that requires two-step verification must enrol again before anything else.
+     */
+    async resetTotp(actor: Actor, userId: string) {
+      if (userId === actor.userId) throw new AppError('user.cannot_reset_own_totp');
+      return db.transaction(async (tx) => {
+        const before = await accountOf(tx, actor, userId);
+        assertMayManage(actor, before);
+        if (!before.totpSecret && !before.totpEnabledAt) throw new AppError('user.totp_not_enabled');
+        const after = await updateUser(tx, userId, { totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: clock.now() });
+        await deleteSessionsOfUser(tx, userId);
+        await recordAudit(tx, clock, actor, {
+          action: 'user.reset_totp',
+          entityType: 'user',
+          entityId: userId,
+          before: { totpEnabledAt: before.totpEnabledAt?.toISOString() ?? null },
+        });
+        return userViewFor(actor, after);
       });
     },
   };

@@ -14,6 +14,7 @@ export function toUserView(user: User): UserView {
     mustChangePassword: user.mustChangePassword,
     totpEnabled: user.totpEnabledAt !== null,
     disabled: user.disabled,
+    lockedUntil: user.lockedUntil?.toISOString() ?? null,
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
     version: user.version,
   };

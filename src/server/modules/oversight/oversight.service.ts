@@ -1,0 +1,242 @@
+import type { z } from 'zod';
+import { snapshotFindingSchema, type InstitutionDetail, type InstitutionRow, type LateEntry, type Overview, type overviewQuerySchema } from '../../../shared/api/oversight';
+import { calendarDate } from '../../../shared/dates';
+import { AppError } from '../../../shared/errors';
+import { computeInstitutionFigures, institutionRates, sortInstitutionRows } from '../../../shared/oversight/institution-figures';
+import { buildQualityReport, percent } from '../../../shared/report/build-quality-report';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/client';
+import { recordAudit } from '../audit/audit.service';
+import { systemActor, type Actor } from '../auth/actor';
+import type { BreakdownService } from '../breakdowns/breakdown.service';
+import type { ConclusionService } from '../conclusion/conclusion.service';
+import { listApprovedMeasures } from '../ledger/ledger.repository';
+import { findOrganization, insertOrganization } from '../organizations/organization.repository';
+import type { Organization } from '../organizations/organization.table';
+import type { PlanService } from '../plans/plan.service';
+import { listPlansWithStandard } from '../plans/plan.repository';
+import { gatherReportRecords } from '../reports/report.records';
+import type { OverdueSource } from '../supervision/supervision.sources';
+import {
+  findOrganizationByIdOrName,
+  findSupervisedInstitution,
+  latestAuditAt,
+  listSnapshotsOfInstitution,
+  listSupervisedWithSnapshots,
+  setSupervisor,
+  upsertSnapshots,
+  type NewInstitutionSnapshot,
+  type SnapshotFigures,
+} from './oversight.repository';
+
+type OverviewQuery = z.output<typeof overviewQuerySchema>;
+
+/** The late list kept in a snapshot: the earliest first, at most this many (the count is kept whole). */
+const LATE_LIST_LIMIT = 300;
+
+const SYSTEM_USER_ID = '00000000-0000-0000-0000-000000000000';
+const chinese = new Intl.Collator('zh-CN');
+
+/**
+ * An actor inside one institution that the oversight service hands to the institution's own read
+ * services, and only to them. Its role is 'overseer', which no write operation of the permission
+ * table admits and which no service treats as office staff or as a department's liaison; it is
+ * frozen, never stored in a session, and never returned to a route.
+ */
+function readOnlyActor(institutionId: string, on: { userId: string; username: string; ip: string | null; userAgent: string | null }): Actor {
+  return Object.freeze({ userId: on.userId, organizationId: institutionId, username: on.username, role: 'overseer' as const, departmentId: null, ip: on.ip, userAgent: on.userAgent });
+}
+
+function figuresOf(snapshot: SnapshotFigures) {
+  const { items, itemsWithApprovedMeasure, measures, measuresDone, lateMeasures, missingReports, lateReports, lateBreakdowns, lateTotal,
+    departmentsSubmitted, departmentsTotal, selfAssessmentsRated, selfAssessmentsExpected, ratings, unrated,
+    findingsTotal, findingsOpen, findingsOverdue, findingsVerified, findingsCarriedOver, byLevel1 } = snapshot;
+  return {
+    items, itemsWithApprovedMeasure, measures, measuresDone, lateMeasures, missingReports, lateReports, lateBreakdowns, lateTotal,
+    departmentsSubmitted, departmentsTotal, selfAssessmentsRated, selfAssessmentsExpected, ratings, unrated,
+    findingsTotal, findingsOpen, findingsOverdue, findingsVerified, findingsCarriedOver, byLevel1,
+  };
+}
+
+export interface OversightDependencies {
+  db: Database;
+  clock: Clock;
+  breakdowns: BreakdownService;
+  conclusion: ConclusionService;
+  plans: PlanService;
+  /** Supervision's sources of late work: the snapshot's late list is theirs, not a second set of rules. */
+  lateSources: OverdueSource[];
+}
+
+export function createOversightService({ db, clock, breakdowns, conclusion, plans, lateSources }: OversightDependencies) {
+  /** The institution, if the overseer's organization supervises it; another's is as if it did not exist. */
+  async function supervised(actor: Actor, institutionId: string): Promise<Organization> {
+    const institution = await findSupervisedInstitution(db, actor.organizationId, institutionId);
+    if (!institution) throw new AppError('oversight.institution_not_found');
+    return institution;
+  }
+
+  /** Every figure of every plan of one institution, from the institution's own readers, written in one statement. */
+  async function refreshSnapshot(institutionId: string): Promise<{ plans: number }> {
+    const institution = await findOrganization(db, institutionId);
+    if (!institution || institution.kind !== 'institution') return { plans: 0 };
+    // First the watermark, then the records: a write after this read is seen by the next refresh.
+    const watermark = await latestAuditAt(db, institutionId);
+    const now = clock.now();
+    const today = calendarDate(now);
+    const actor = readOnlyActor(institutionId, { userId: SYSTEM_USER_ID, username: 'system', ip: null, userAgent: 'luoshi-oversight' });
+    const allPlans = await listPlansWithStandard(db, institutionId);
+    const lateOfOrganization = (await Promise.all(lateSources.map((source) => source({ executor: db, organizationId: institutionId, today })))).flat();
+    const rows: NewInstitutionSnapshot[] = [];
+    for (const [index, { plan }] of allPlans.entries()) {
+      const { reportInput } = await gatherReportRecords(db, institutionId, plan.id, now);
+      const report = buildQualityReport(reportInput);
+      const late: LateEntry[] = lateOfOrganization
+        .filter((subject) => subject.planId === plan.id)
+        .map((subject) => ({ kind: subject.kind, departmentName: subject.departmentName, itemNo: subject.itemNo, what: subject.what, dueOn: subject.dueOn }))
+        .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || chinese.compare(a.departmentName, b.departmentName));
+      const board = await breakdowns.board(actor, plan.id);
+      const summaries = await conclusion.listSummaries(actor, plan.id);
+      const figures = computeInstitutionFigures({
+        report,
+        items: reportInput.items,
+        periodReports: reportInput.periodReports,
+        approvedMeasures: await listApprovedMeasures(db, plan.id),
+        board: board.rows,
+        late,
+        selfAssessments: summaries.rows,
+      });
+      rows.push({
+        organizationId: institutionId,
+        supervisorId: institution.supervisorId,
+        planId: plan.id,
+        planTitle: plan.title,
+        cycleYear: plan.cycleYear,
+        current: index === 0,
+        ...figures,
+        late: late.slice(0, LATE_LIST_LIMIT),
+        findings: report.findings.rows.map(({ title, kind, state, owner, dueOn, overdue }) => snapshotFindingSchema.parse({ title, kind, state, owner, dueOn, overdue })),
+        auditWatermark: watermark,
+        computedAt: now,
+      });
+    }
+    await upsertSnapshots(db, rows);
+    return { plans: rows.length };
+  }
+
+  return {
+    refreshSnapshot,
+
+    /** The supervising organization's institutions side by side, each with its current plan's snapshot. */
+    async overview(actor: Actor, query: OverviewQuery): Promise<Overview> {
+      const supervisor = await findOrganization(db, actor.organizationId);
+      const found = await listSupervisedWithSnapshots(db, actor.organizationId);
+      /** In the standard's order, as the snapshots list them. */
+      const indicators = new Map<string, string>();
+      for (const { snapshot } of found) for (const level1 of snapshot?.byLevel1 ?? []) if (!indicators.has(level1.code)) indicators.set(level1.code, level1.title);
+      const codes = [...indicators.keys()];
+      const rows: InstitutionRow[] = found.map(({ institution, snapshot }) => {
+        if (!snapshot) return { id: institution.id, name: institution.name, plan: null, figures: null, rates: null, doneByLevel1: codes.map(() => null), computedAt: null };
+        const figures = figuresOf(snapshot);
+        const doneOf = new Map(figures.byLevel1.map((level1) => [level1.code, percent(level1.measuresDone, level1.measures)]));
+        const { departmentsSubmitted, departmentsTotal, measures, measuresDone, lateTotal, selfAssessmentsRated, selfAssessmentsExpected, findingsOpen, findingsOverdue } = figures;
+        return {
+          id: institution.id,
+          name: institution.name,
+          plan: { id: snapshot.planId, cycleYear: snapshot.cycleYear },
+          figures: { departmentsSubmitted, departmentsTotal, measures, measuresDone, lateTotal, selfAssessmentsRated, selfAssessmentsExpected, findingsOpen, findingsOverdue },
+          rates: institutionRates(figures),
+          doneByLevel1: codes.map((code) => doneOf.get(code) ?? null),
+          computedAt: snapshot.computedAt.toISOString(),
+        };
+      });
+      const wanted = query.q?.toLowerCase();
+      const shown = wanted ? rows.filter((row) => row.name.toLowerCase().includes(wanted)) : rows;
+      const computed = rows.flatMap((row) => (row.computedAt ? [row.computedAt] : [])).sort();
+      return {
+        supervisor: { id: actor.organizationId, name: supervisor?.name ?? '' },
+        indicators: [...indicators.entries()].map(([code, title]) => ({ code, title })),
+        institutions: sortInstitutionRows(shown, query.sort, query.order),
+        computedAt: computed[0] ?? null,
+      };
+    },
+
+    /** One institution: each plan's figures by indicator, its late list with departments, and its findings. */
+    async institution(actor: Actor, institutionId: string): Promise<InstitutionDetail> {
+      const institution = await supervised(actor, institutionId);
+      const snapshots = await listSnapshotsOfInstitution(db, institution.id);
+      return {
+        institution: { id: institution.id, name: institution.name },
+        plans: snapshots.map((snapshot) => {
+          const figures = figuresOf(snapshot);
+          return {
+            id: snapshot.planId,
+            title: snapshot.planTitle,
+            cycleYear: snapshot.cycleYear,
+            current: snapshot.current,
+            figures,
+            rates: institutionRates(figures),
+            late: snapshot.late,
+            findings: snapshot.findings,
+            computedAt: snapshot.computedAt.toISOString(),
+          };
+        }),
+      };
+    },
+
+    /** The institution's own dashboard, read as the institution's read-only actor. */
+    async dashboard(actor: Actor, institutionId: string, planId: string) {
+      const institution = await supervised(actor, institutionId);
+      return breakdowns.dashboard(readOnlyActor(institution.id, actor), planId);
+    },
+
+    /** The institution's plan tree (items and responsible departments), read-only. */
+    async tree(actor: Actor, institutionId: string, planId: string) {
+      const institution = await supervised(actor, institutionId);
+      return plans.tree(readOnlyActor(institution.id, actor), planId);
+    },
+
+  };
+}
+
+/** Setting up oversight, for the operator (the CLI): supervising organizations and which institutions they oversee. */
+export function createOversightAdmin({ db, clock }: { db: Database; clock: Clock }) {
+  return {
+    /** `luoshi org create-supervisor`: a supervising organization (a province's education office). */
+    async createSupervisor(name: string): Promise<Organization> {
+      return db.transaction(async (tx) => {
+        const trimmed = name.trim();
+        if (trimmed === '') throw new AppError('request.invalid');
+        if ((await findOrganizationByIdOrName(tx, trimmed)).some((organization) => organization.kind === 'supervisor')) throw new AppError('oversight.supervisor_name_taken', { name: trimmed });
+        const created = await insertOrganization(tx, { name: trimmed, kind: 'supervisor' });
+        await recordAudit(tx, clock, systemActor(created.id), { action: 'organization.create_supervisor', entityType: 'organization', entityId: created.id, after: { name: created.name, kind: created.kind } });
+        return created;
+      });
+    },
+
+    /** `luoshi org link`: the institution is overseen by the supervising organization from now on. */
+    async link(supervisorWanted: string, institutionWanted: string): Promise<{ supervisor: Organization; institution: Organization }> {
+      return db.transaction(async (tx) => {
+        const supervisor = await pickOne(tx, supervisorWanted);
+        const institution = await pickOne(tx, institutionWanted);
+        if (supervisor.kind !== 'supervisor') throw new AppError('oversight.not_a_supervisor', { name: supervisor.name });
+        if (institution.kind !== 'institution') throw new AppError('oversight.not_an_institution', { name: institution.name });
+        const linked = await setSupervisor(tx, institution.id, supervisor.id, clock.now());
+        // Recorded in both: the institution's trail says who oversees it (and wakes its snapshot), the supervisor's what it oversees.
+        for (const organizationId of [institution.id, supervisor.id]) {
+          await recordAudit(tx, clock, systemActor(organizationId), { action: 'organization.link_supervisor', entityType: 'organization', entityId: institution.id, before: { supervisorId: institution.supervisorId }, after: { supervisorId: supervisor.id } });
+        }
+        return { supervisor, institution: linked };
+      });
+    },
+  };
+}
+
+async function pickOne(executor: Parameters<typeof findOrganizationByIdOrName>[0], wanted: string): Promise<Organization> {
+  const found = await findOrganizationByIdOrName(executor, wanted.trim());
+  if (found.length === 0) throw new AppError('organization.not_found');
+  if (found.length > 1) throw new AppError('oversight.organization_ambiguous', { name: wanted.trim() });
+  return found[0]!;
+}
+
+export type OversightService = ReturnType<typeof createOversightService>;

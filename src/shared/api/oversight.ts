@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { findingKinds, findingStates } from '../findings/finding-states';
+import { isoDateSchema } from '../plan-import/contract';
+
+/**
+ * Province oversight (上级督导): a supervising organization's view of the institutions it
+ * oversees. Every figure comes from a precomputed institution snapshot (`computedAt` says when).
+ */
+const timestampSchema = z.iso.datetime({ offset: true });
+const count = z.number().int().nonnegative();
+
+/** What is counted both plan-wide and for each level-1 indicator. */
+const measureCountsSchema = z.object({
+  items: count,
+  /** Items with at least one measure in an approved task breakdown. */
+  itemsWithApprovedMeasure: count,
+  measures: count,
+  measuresDone: count,
+  /** Dated measures past their deadline without a report saying done (supervision's rule). */
+  lateMeasures: count,
+  /** Period progress reports past their due day and still missing. */
+  missingReports: count,
+  /** Period progress reports made after their due day. */
+  lateReports: count,
+});
+
+/** One level-1 indicator of an institution's plan, as the snapshot counts it. */
+export const indicatorFiguresSchema = measureCountsSchema.extend({
+  code: z.string(),
+  title: z.string(),
+  /** Items the institution has rated (moderated rating). */
+  rated: count,
+});
+export type IndicatorFigures = z.infer<typeof indicatorFiguresSchema>;
+
+export const lateEntrySchema = z.object({
+  kind: z.enum(['breakdown', 'measure', 'period_report', 'obligation']),
+  departmentName: z.string(),
+  itemNo: z.number().int().nullable(),
+  what: z.string(),
+  dueOn: isoDateSchema,
+});
+export type LateEntry = z.infer<typeof lateEntrySchema>;
+
+export const snapshotFindingSchema = z.object({
+  title: z.string(),
+  kind: z.enum(findingKinds),
+  state: z.enum(findingStates),
+  owner: z.string(),
+  dueOn: isoDateSchema.nullable(),
+  overdue: z.boolean(),
+});
+export type SnapshotFinding = z.infer<typeof snapshotFindingSchema>;
+
+/** The plan-wide figures of one institution's plan; `byLevel1` breaks the counts down by indicator. */
+export const institutionFiguresSchema = measureCountsSchema.extend({
+  /** Departments whose task breakdown is late (the board's rule). */
+  lateBreakdowns: count,
+  /** Every entry of the late list, breakdowns and obligations included. */
+  lateTotal: count,
+  departmentsSubmitted: count,
+  departmentsTotal: count,
+  selfAssessmentsRated: count,
+  selfAssessmentsExpected: count,
+  /** The institution's moderated ratings by level of its scale. */
+  ratings: z.array(z.object({ label: z.string(), count })),
+  unrated: count,
+  findingsTotal: count,
+  findingsOpen: count,
+  findingsOverdue: count,
+  findingsVerified: count,
+  findingsCarriedOver: count,
+  byLevel1: z.array(indicatorFiguresSchema),
+});
+export type InstitutionFigures = z.infer<typeof institutionFiguresSchema>;
+
+/** Rates (percent, one decimal) the overview shows; null when there is nothing to divide. */
+export const institutionRatesSchema = z.object({
+  submissionRate: z.number().nullable(),
+  measuresDoneRate: z.number().nullable(),
+  selfAssessmentRate: z.number().nullable(),
+});
+
+/**
+ * One institution in the overview: only what its row and its line of the heat map show, so that
+ * a province of 150 institutions is a small answer on a phone. One institution's page has the rest.
+ */
+export const institutionRowSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** Null while the institution has no plan (or no snapshot yet). */
+  plan: z.object({ id: z.uuid(), cycleYear: z.number().int() }).nullable(),
+  figures: institutionFiguresSchema.pick({
+    departmentsSubmitted: true, departmentsTotal: true, measures: true, measuresDone: true, lateTotal: true,
+    selfAssessmentsRated: true, selfAssessmentsExpected: true, findingsOpen: true, findingsOverdue: true,
+  }).nullable(),
+  rates: institutionRatesSchema.nullable(),
+  /** Percent of measures done under each of the overview's `indicators`, in their order; null where there are none. */
+  doneByLevel1: z.array(z.number().nullable()),
+  computedAt: timestampSchema.nullable(),
+});
+export type InstitutionRow = z.infer<typeof institutionRowSchema>;
+
+export const overviewSortKeys = ['name', 'submissionRate', 'measuresDoneRate', 'lateTotal', 'selfAssessmentRate', 'findingsOpen', 'findingsOverdue', 'computedAt'] as const;
+export const overviewQuerySchema = z.object({
+  q: z.string().trim().max(100).optional(),
+  sort: z.enum(overviewSortKeys).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+
+export const overviewSchema = z.object({
+  supervisor: z.object({ id: z.uuid(), name: z.string() }),
+  /** The level-1 indicators of the institutions' current plans, in order (the heat map's columns). */
+  indicators: z.array(z.object({ code: z.string(), title: z.string() })),
+  institutions: z.array(institutionRowSchema),
+  /** The oldest snapshot shown: every figure is at least this fresh. */
+  computedAt: timestampSchema.nullable(),
+});
+export type Overview = z.infer<typeof overviewSchema>;
+
+export const institutionDetailSchema = z.object({
+  institution: z.object({ id: z.uuid(), name: z.string() }),
+  /** Every plan of the institution with a snapshot, the current one first. */
+  plans: z.array(z.object({
+    id: z.uuid(),
+    title: z.string(),
+    cycleYear: z.number().int(),
+    current: z.boolean(),
+    figures: institutionFiguresSchema,
+    rates: institutionRatesSchema,
+    late: z.array(lateEntrySchema),
+    findings: z.array(snapshotFindingSchema),
+    computedAt: timestampSchema,
+  })),
+});
+export type InstitutionDetail = z.infer<typeof institutionDetailSchema>;
+
+export const institutionParamsSchema = z.object({ id: z.uuid() });
+export const institutionPlanParamsSchema = z.object({ id: z.uuid(), planId: z.uuid() });

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { totpCodeSchema } from './contracts';
+
+// ---- campus single sign-on (统一身份认证): CAS 2.0/3.0 and OpenID Connect
+
+export const providerKinds = ['cas', 'oidc'] as const;
+export const casVersions = ['2.0', '3.0'] as const;
+export const tokenAuthMethods = ['client_secret_post', 'client_secret_basic'] as const;
+/** The roles an account created at first campus sign-in may get: never an administrative one. */
+export const ssoCreatableRoles = ['liaison', 'leader', 'reviewer'] as const;
+
+const timestampSchema = z.iso.datetime({ offset: true });
+const httpUrlSchema = z.url({ protocol: /^https?$/ }).max(500).transform((url) => url.replace(/\/+$/, ''));
+const attributeNameSchema = z.string().trim().max(100).regex(/^[\w:.\-/]*$/);
+
+export const attributeMappingSchema = z.object({
+  /** Which attribute (CAS) or claim (OIDC) is the campus id (工号/学号); empty: the CAS user / the OIDC sub. */
+  campusId: attributeNameSchema.default(''),
+  displayName: attributeNameSchema.default('name'),
+  email: attributeNameSchema.default('email'),
+  department: attributeNameSchema.default('department'),
+});
+
+/** An identity provider as the configuration page sees it; the client secret never leaves the server. */
+export const identityProviderViewSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(providerKinds),
+  displayName: z.string(),
+  enabled: z.boolean(),
+  casBaseUrl: z.string().nullable(),
+  casVersion: z.enum(casVersions).nullable(),
+  oidcIssuer: z.string().nullable(),
+  oidcClientId: z.string().nullable(),
+  /** Whether a client secret is kept (sealed); the secret itself is never answered. */
+  oidcClientSecretSet: z.boolean(),
+  oidcTokenAuth: z.enum(tokenAuthMethods),
+  oidcScopes: z.string(),
+  mapping: attributeMappingSchema,
+  allowAccountCreation: z.boolean(),
+  defaultRole: z.enum(ssoCreatableRoles),
+  /** The address to register at the campus system: CAS service URL or OIDC redirect URI. */
+  callbackUrl: z.string(),
+  version: z.number().int(),
+  updatedAt: timestampSchema,
+});
+
+const providerFields = {
+  displayName: z.string().trim().min(1).max(50),
+  enabled: z.boolean(),
+  casBaseUrl: httpUrlSchema.nullable(),
+  casVersion: z.enum(casVersions).nullable(),
+  oidcIssuer: httpUrlSchema.nullable(),
+  oidcClientId: z.string().trim().min(1).max(200).nullable(),
+  /** Write-only: a new secret replaces the kept one; leave it out to keep it. */
+  oidcClientSecret: z.string().min(1).max(500),
+  oidcTokenAuth: z.enum(tokenAuthMethods),
+  oidcScopes: z.string().trim().min(6).max(200).regex(/^[\w:./ -]+$/).refine((scopes) => scopes.split(/\s+/).includes('openid'), 'must include openid'),
+  mapping: attributeMappingSchema,
+  allowAccountCreation: z.boolean(),
+  defaultRole: z.enum(ssoCreatableRoles),
+};
+
+export const createIdentityProviderBodySchema = z.object({
+  kind: z.enum(providerKinds),
+  displayName: providerFields.displayName,
+  enabled: providerFields.enabled.default(true),
+  casBaseUrl: providerFields.casBaseUrl.default(null),
+  casVersion: providerFields.casVersion.default(null),
+  oidcIssuer: providerFields.oidcIssuer.default(null),
+  oidcClientId: providerFields.oidcClientId.default(null),
+  oidcClientSecret: providerFields.oidcClientSecret.optional(),
+  oidcTokenAuth: providerFields.oidcTokenAuth.default('client_secret_post'),
+  oidcScopes: providerFields.oidcScopes.default('openid profile email'),
+  mapping: providerFields.mapping.default({ campusId: '', displayName: 'name', email: 'email', department: 'department' }),
+  allowAccountCreation: providerFields.allowAccountCreation.default(false),
+  defaultRole: providerFields.defaultRole.default('liaison'),
+});
+
+export const updateIdentityProviderBodySchema = z.object({
+  /** The version the page last saw: a stale one is refused (409), never overwritten. */
+  version: z.number().int().positive(),
+  displayName: providerFields.displayName.optional(),
+  enabled: providerFields.enabled.optional(),
+  casBaseUrl: providerFields.casBaseUrl.optional(),
+  casVersion: providerFields.casVersion.optional(),
+  oidcIssuer: providerFields.oidcIssuer.optional(),
+  oidcClientId: providerFields.oidcClientId.optional(),
+  oidcClientSecret: providerFields.oidcClientSecret.optional(),
+  oidcTokenAuth: providerFields.oidcTokenAuth.optional(),
+  oidcScopes: providerFields.oidcScopes.optional(),
+  mapping: providerFields.mapping.optional(),
+  allowAccountCreation: providerFields.allowAccountCreation.optional(),
+  defaultRole: providerFields.defaultRole.optional(),
+});
+
+/** A button of the sign-in page: enabled providers only, with their organization for a shared deployment. */
+export const signInProviderSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(providerKinds),
+  displayName: z.string(),
+  organizationName: z.string(),
+  startUrl: z.string(),
+});
+
+export const providerParamsSchema = z.object({ providerId: z.uuid() });
+export const casCallbackQuerySchema = z.object({ ticket: z.string().max(2000).optional() });
+export const oidcCallbackQuerySchema = z.object({
+  code: z.string().max(4000).optional(),
+  state: z.string().max(200).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(1000).optional(),
+});
+export const ssoSecondFactorBodySchema = z.object({ totpCode: totpCodeSchema });
+
+export type IdentityProviderView = z.infer<typeof identityProviderViewSchema>;
+export type CreateIdentityProviderBody = z.input<typeof createIdentityProviderBodySchema>;
+export type UpdateIdentityProviderBody = z.infer<typeof updateIdentityProviderBodySchema>;
+export type SignInProvider = z.infer<typeof signInProviderSchema>;
