@@ -17,7 +17,7 @@ import type { AuthService, RequestOrigin, SignedInSession, SignInVia } from '../
 import { createSecretBox } from '../auth/secret-box';
 import { listDepartments } from '../departments/department.repository';
 import { hashPassword } from '../users/password';
-import { findUserByUsername, findUserInOrganization, insertUser } from '../users/user.repository';
+import { findUserByUsername, findUserInOrganization, insertUser, lockAccountsOf } from '../users/user.repository';
 import type { User } from '../users/user.table';
 import { auditedUser } from '../users/user.service';
 import { validateCasTicket } from './cas.protocol';
@@ -141,11 +141,19 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
     const refuse = (reason: string) => Object.assign(new AppError('sso.no_account'), { reason });
     return db.transaction(async (tx) => {
       const now = clock.now();
-      const linked = await findLinkedUser(tx, provider.id, identity.campusId);
-      if (linked && linked.organizationId === provider.organizationId) {
+      const alreadyLinked = async () => {
+        const linked = await findLinkedUser(tx, provider.id, identity.campusId);
+        if (!linked || linked.organizationId !== provider.organizationId) return null;
         await touchIdentity(tx, provider.id, identity.campusId, now);
         return linked;
-      }
+      };
+      const linked = await alreadyLinked();
+      if (linked) return linked;
+      // Linking or creating changes the organization's accounts: one at a time (as 用户管理 does), so a
+      // second first sign-in of the same person waits for the first and then finds its link.
+      await lockAccountsOf(tx, provider.organizationId);
+      const linkedMeanwhile = await alreadyLinked();
+      if (linkedMeanwhile) return linkedMeanwhile;
       const link = { organizationId: provider.organizationId, providerId: provider.id, subject: identity.campusId, createdAt: now, lastSignInAt: now };
       const existing = await findUserOfOrganizationByUsername(tx, provider.organizationId, identity.campusId);
       if (existing) {
