@@ -2,6 +2,7 @@ import { Spin } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, ApiError, onAuthProblem, setCsrfToken } from './api/client';
 import type { SessionResponse } from './api/types';
+import { SignedInCorner } from './components/SignedInCorner';
 import { SignInPage } from './pages/SignInPage';
 import { mustEnrolTotp } from '../shared/powers';
 
@@ -50,7 +51,10 @@ export function App() {
         <ChangePasswordPage session={session} onChanged={reload} onSignOut={() => adopt(null)} />
       ) : mustEnrolTotp(session.user) ? (
         // A security admin enrols an authenticator before anything else (the server refuses the rest).
-        <div className="forced-page"><SecurityPage session={session} onSignOut={() => adopt(null)} onChanged={reload} /></div>
+        <div className="forced-page">
+          <SignedInCorner onSignOut={() => adopt(null)} />
+          <SecurityPage session={session} onSignOut={() => adopt(null)} onChanged={reload} />
+        </div>
       ) : (
         <Workspace session={session} onSignOut={() => adopt(null)} />
       )}

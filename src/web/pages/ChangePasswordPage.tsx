@@ -1,10 +1,10 @@
 import { CheckCircleFilled, CloseCircleOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { checkPassword, type PasswordProblem } from '../../shared/password-policy';
 import { api, ApiError } from '../api/client';
 import type { SessionResponse } from '../api/types';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { SignedInCorner } from '../components/SignedInCorner';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../../shared/i18n/messages';
 
@@ -37,16 +37,9 @@ export default function ChangePasswordPage({ session, onChanged, onSignOut }: { 
     }
   }
 
-  async function signOut() {
-    await api('POST', '/api/v1/auth/sign-out').catch(() => undefined);
-    onSignOut();
-  }
-
   return (
     <div className="centered-page">
-      <div style={{ position: 'absolute', top: 12, right: 12 }}>
-        <Space><LanguageSwitch /><Button type="text" onClick={signOut}>{t('signOut')}</Button></Space>
-      </div>
+      <SignedInCorner onSignOut={onSignOut} />
       <Card style={{ width: 420, maxWidth: '100%' }}>
         <Typography.Title level={3}>{t('password.title')}</Typography.Title>
         <Typography.Paragraph type="secondary">{t('password.why')}</Typography.Paragraph>
