@@ -6,15 +6,15 @@ import { api, ApiError } from '../api/client';
 import { EvidenceField } from '../components/EvidenceField';
 import { useI18n } from '../i18n';
 import { usePlan } from '../usePlan';
+import { useServerAction } from '../useServerAction';
 
 const nextTypes: Record<ConclusionView['next'], 'info' | 'warning' | 'success'> = { write_summary: 'info', rate_items: 'info', submit: 'success', returned: 'warning', submitted: 'success' };
 export const summaryStatusColors: Record<ConclusionView['summary']['status'], string> = { not_started: 'default', draft: 'processing', submitted: 'gold', returned: 'error' };
 
 function SummaryForm({ view, base, locked, onSaved }: { view: ConclusionView; base: string; locked: boolean; onSaved(next: ConclusionView): void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [draft, setDraft] = useState({ highlights: view.summary.highlights, results: view.summary.results, cases: view.summary.cases, evidenceIds: view.summary.evidenceIds });
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useServerAction();
   const field = (key: 'highlights' | 'results' | 'cases') => (
     <div style={{ marginBottom: 12 }}>
       <Typography.Text strong>{t(`summary.${key}`)}</Typography.Text>
@@ -24,18 +24,10 @@ function SummaryForm({ view, base, locked, onSaved }: { view: ConclusionView; ba
       />
     </div>
   );
-  async function save() {
-    setBusy(true);
-    try {
-      const next = await api<ConclusionView>('PUT', `${base}/summary`, { version: view.summary.version, ...draft });
-      message.success(t('summary.saved'));
-      onSaved(next);
-    } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = () => run(async () => {
+    onSaved(await api<ConclusionView>('PUT', `${base}/summary`, { version: view.summary.version, ...draft }));
+    return t('summary.saved');
+  });
   return (
     <Card title={t('summary.title')} size="small" data-testid="summary-form">
       {field('highlights')}
@@ -50,24 +42,15 @@ function SummaryForm({ view, base, locked, onSaved }: { view: ConclusionView; ba
 
 function ItemRating({ item, view, base, locked, onSaved }: { item: ConclusionItem; view: ConclusionView; base: string; locked: boolean; onSaved(next: ConclusionView): void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [rating, setRating] = useState(item.mine?.rating ?? '');
   const [justification, setJustification] = useState(item.mine?.justification ?? '');
   const [evidenceIds, setEvidenceIds] = useState(item.mine?.evidenceIds ?? []);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useServerAction();
   const changed = rating !== (item.mine?.rating ?? '') || justification !== (item.mine?.justification ?? '') || evidenceIds.join() !== (item.mine?.evidenceIds ?? []).join();
-  async function save() {
-    setBusy(true);
-    try {
-      const next = await api<ConclusionView>('PUT', `${base}/items/${item.id}`, { version: item.mine?.version ?? 0, rating, justification, evidenceIds });
-      message.success(t('selfAssessment.saved'));
-      onSaved(next);
-    } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = () => run(async () => {
+    onSaved(await api<ConclusionView>('PUT', `${base}/items/${item.id}`, { version: item.mine?.version ?? 0, rating, justification, evidenceIds }));
+    return t('selfAssessment.saved');
+  });
   return (
     <div className="item-row" data-testid="rating-item" data-item-no={item.no}>
       <div className="item-no">{item.no}</div>

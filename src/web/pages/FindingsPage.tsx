@@ -9,6 +9,7 @@ import { EvidenceField } from '../components/EvidenceField';
 import { useI18n } from '../i18n';
 import { searchParam } from '../router';
 import { usePlan } from '../usePlan';
+import { useServerAction } from '../useServerAction';
 import { usePlanTree } from '../usePlanTree';
 
 const stateColors: Record<FindingState, string> = { open: 'red', in_progress: 'processing', awaiting_verification: 'gold', verified: 'success', carried_over: 'purple' };
@@ -38,10 +39,9 @@ interface CreateForm { title: string; description?: string; kind: FindingView['k
 
 function FindingDrawer({ planId, findingId, staff, onClose, onChanged }: { planId: string; findingId: string | null; staff: boolean; onClose(): void; onChanged(): void }) {
   const { t, locale } = useI18n();
-  const { message } = App.useApp();
   const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useServerAction();
   const url = findingId ? `/api/v1/plans/${planId}/findings/${findingId}` : null;
   useEffect(() => {
     setFinding(null);
@@ -51,18 +51,14 @@ function FindingDrawer({ planId, findingId, staff, onClose, onChanged }: { planI
 
   async function act(path: '/verify' | '/reopen', body: unknown, done: string) {
     if (!url) return;
-    setBusy(true);
-    try {
+    const succeeded = await run(async () => {
       setFinding(await api<FindingDetail>('POST', `${url}${path}`, body));
       setNote('');
-      message.success(done);
       onChanged();
-    } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
-      setFinding(await api<FindingDetail>('GET', url));
-    } finally {
-      setBusy(false);
-    }
+      return done;
+    });
+    // Refused (someone else moved the finding on, say): show it as it now is.
+    if (!succeeded) setFinding(await api<FindingDetail>('GET', url));
   }
 
   return (

@@ -1,5 +1,5 @@
 import { CheckOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Input, List, Space, Spin, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Input, List, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { DepartmentView } from '../../shared/api/contracts';
 import type { FindingDetail, FindingList } from '../../shared/api/findings';
@@ -7,33 +7,29 @@ import { api, ApiError } from '../api/client';
 import { EvidenceField } from '../components/EvidenceField';
 import { useI18n } from '../i18n';
 import { usePlan } from '../usePlan';
+import { useServerAction } from '../useServerAction';
 import { FindingStateTag } from './FindingsPage';
 
 function FindingCard({ planId, findingId, onChanged }: { planId: string; findingId: string; onChanged(): void }) {
   const { t, locale } = useI18n();
-  const { message } = App.useApp();
   const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [text, setText] = useState('');
   const [evidenceIds, setEvidenceIds] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { busy, run: runAction } = useServerAction();
   const url = `/api/v1/plans/${planId}/findings/${findingId}`;
   useEffect(() => { void api<FindingDetail>('GET', url).then(setFinding); }, [url]);
   if (!finding) return <Card loading />;
 
   async function run(path: string, body: unknown, done: string) {
-    setBusy(true);
-    try {
+    const succeeded = await runAction(async () => {
       setFinding(await api<FindingDetail>('POST', `${url}${path}`, body));
       setText('');
       setEvidenceIds([]);
-      message.success(done);
       onChanged();
-    } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
-      setFinding(await api<FindingDetail>('GET', url));
-    } finally {
-      setBusy(false);
-    }
+      return done;
+    });
+    // Refused: show the finding as it now is.
+    if (!succeeded) setFinding(await api<FindingDetail>('GET', url));
   }
 
   const mayRecord = finding.transitions.includes('record_action');
