@@ -12,7 +12,12 @@ import { loadConfig } from '../src/server/config';
 import { openDatabase } from '../src/server/db/open';
 import { runningClockFrom, startLoadServer } from './simulation';
 
-export interface StatementFigures { sql: string; calls: number; totalMs: number; meanMs: number }
+export interface StatementFigures {
+  sql: string;
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+}
 
 export interface ServerMessage {
   kind: 'ready' | 'usage' | 'statements';
@@ -38,42 +43,67 @@ const statements = new Map<string, { calls: number; totalMs: number }>();
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function timed(this: pg.Client, ...args: unknown[]) {
   const config = args[0] as string | { text?: string };
-  const text = (typeof config === 'string' ? config : (config?.text ?? '')).replace(/\s+/g, ' ').slice(0, 200);
+  const text = (typeof config === 'string' ? config : (config?.text ?? ''))
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
   const t0 = performance.now();
   const result = (originalQuery as (...rest: unknown[]) => unknown).apply(this, args);
   if (result instanceof Promise) {
-    void result.then(() => {
-      const entry = statements.get(text) ?? { calls: 0, totalMs: 0 };
-      entry.calls += 1;
-      entry.totalMs += performance.now() - t0;
-      statements.set(text, entry);
-    }, () => undefined);
+    void result.then(
+      () => {
+        const entry = statements.get(text) ?? { calls: 0, totalMs: 0 };
+        entry.calls += 1;
+        entry.totalMs += performance.now() - t0;
+        statements.set(text, entry);
+      },
+      () => undefined,
+    );
   }
   return result;
 } as typeof pg.Client.prototype.query;
 
 function topStatements(count = 15): StatementFigures[] {
   return [...statements.entries()]
-    .map(([sql, entry]) => ({ sql, calls: entry.calls, totalMs: Math.round(entry.totalMs), meanMs: Math.round((entry.totalMs / entry.calls) * 100) / 100 }))
+    .map(([sql, entry]) => ({
+      sql,
+      calls: entry.calls,
+      totalMs: Math.round(entry.totalMs),
+      meanMs: Math.round((entry.totalMs / entry.calls) * 100) / 100,
+    }))
     .sort((a, b) => b.totalMs - a.totalMs)
     .slice(0, count);
 }
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, path.resolve(import.meta.dirname, '..'));
-  if (!config.databaseUrl || !process.env.LOAD_TODAY) throw new Error('DATABASE_URL and LOAD_TODAY are required');
+  if (!config.databaseUrl || !process.env.LOAD_TODAY)
+    throw new Error('DATABASE_URL and LOAD_TODAY are required');
   const database = await openDatabase(config);
-  const server = await startLoadServer({ db: database.db, clock: runningClockFrom(process.env.LOAD_TODAY), config });
+  const server = await startLoadServer({
+    db: database.db,
+    clock: runningClockFrom(process.env.LOAD_TODAY),
+    config,
+  });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let waitingMax = 0;
-  const poolTimer = setInterval(() => { waitingMax = Math.max(waitingMax, database.pool.waitingCount); }, 50);
+  const poolTimer = setInterval(() => {
+    waitingMax = Math.max(waitingMax, database.pool.waitingCount);
+  }, 50);
   const usage = (kind: ServerMessage['kind'], url?: string): ServerMessage => {
     const memory = process.memoryUsage();
     const message: ServerMessage = {
-      kind, url, at: Date.now(), rss: memory.rss, heapUsed: memory.heapUsed, cpuMicros: process.cpuUsage(),
+      kind,
+      url,
+      at: Date.now(),
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      cpuMicros: process.cpuUsage(),
       pool: { total: database.pool.totalCount, waitingMax },
-      eventLoopDelayMs: { p99: Math.round(delay.percentile(99) / 1e4) / 100, max: Math.round(delay.max / 1e4) / 100 },
+      eventLoopDelayMs: {
+        p99: Math.round(delay.percentile(99) / 1e4) / 100,
+        max: Math.round(delay.max / 1e4) / 100,
+      },
     };
     waitingMax = 0;
     delay.reset();
@@ -82,7 +112,8 @@ async function main(): Promise<void> {
   send(usage('ready', server.url));
   const timer = setInterval(() => send(usage('usage')), 1000);
   process.on('message', (message: { kind?: string }) => {
-    if (message.kind === 'statements') send({ ...usage('statements'), statements: topStatements() });
+    if (message.kind === 'statements')
+      send({ ...usage('statements'), statements: topStatements() });
   });
   let stopping = false;
   process.on('SIGTERM', () => {
@@ -91,7 +122,10 @@ async function main(): Promise<void> {
     clearInterval(timer);
     clearInterval(poolTimer);
     delay.disable();
-    void server.close().then(() => database.shutdown()).then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => database.shutdown())
+      .then(() => process.exit(0));
   });
 }
 

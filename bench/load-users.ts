@@ -63,7 +63,8 @@ async function openPostgres(): Promise<{ url: string; describe: string; stop(): 
     const url = new URL(given);
     url.pathname = `/${name}`;
     return {
-      url: url.toString(), describe: `database ${name} on TEST_DATABASE_URL's server`,
+      url: url.toString(),
+      describe: `database ${name} on TEST_DATABASE_URL's server`,
       async stop() {
         const admin = new pg.Client({ connectionString: given });
         await admin.connect();
@@ -76,7 +77,8 @@ async function openPostgres(): Promise<{ url: string; describe: string; stop(): 
   const server = await startEmbeddedPostgres(dataDir);
   await ensureDatabase(server.adminUrl, name);
   return {
-    url: server.urlFor(name), describe: `embedded PostgreSQL 15 in ${dataDir}`,
+    url: server.urlFor(name),
+    describe: `embedded PostgreSQL 15 in ${dataDir}`,
     async stop() {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });
@@ -86,7 +88,10 @@ async function openPostgres(): Promise<{ url: string; describe: string; stop(): 
 
 // ---------------------------------------------------------------- the server process and its resources
 
-interface Sample { at: number; rssKb: number }
+interface Sample {
+  at: number;
+  rssKb: number;
+}
 
 function vmRssKb(pid: number): number | null {
   try {
@@ -102,7 +107,15 @@ async function startServer(databaseUrl: string, evidenceDir: string, logFile: st
     cwd: projectRoot,
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', LUOSHI_EVIDENCE_DIR: evidenceDir, LOAD_TODAY: TODAY, LUOSHI_SEED_FILE: 'none' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      LUOSHI_EVIDENCE_DIR: evidenceDir,
+      LOAD_TODAY: TODAY,
+      LUOSHI_SEED_FILE: 'none',
+    },
   });
   const log: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
@@ -110,7 +123,9 @@ async function startServer(databaseUrl: string, evidenceDir: string, logFile: st
   const usages: ServerMessage[] = [];
   const rss: Sample[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready:\n${log.join('')}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the server exited (${code}) before it was ready:\n${log.join('')}`)),
+    );
     child.on('message', (message: ServerMessage) => {
       usages.push(message);
       if (message.kind === 'ready') resolve(message.url!);
@@ -139,7 +154,9 @@ async function startServer(databaseUrl: string, evidenceDir: string, logFile: st
     },
     async stop(): Promise<number | null> {
       clearInterval(timer);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      );
       child.kill('SIGTERM');
       const code = await exited;
       await writeFile(logFile, log.join(''));
@@ -155,32 +172,70 @@ function resources(server: Awaited<ReturnType<typeof startServer>>, from: number
   const heap = usages.map((sample) => sample.heapUsed / MB);
   const first = usages[0];
   const last = usages.at(-1);
-  const cpuSeconds = first && last ? (last.cpuMicros.user + last.cpuMicros.system - first.cpuMicros.user - first.cpuMicros.system) / 1e6 : 0;
+  const cpuSeconds =
+    first && last
+      ? (last.cpuMicros.user +
+          last.cpuMicros.system -
+          first.cpuMicros.user -
+          first.cpuMicros.system) /
+        1e6
+      : 0;
   const wallSeconds = first && last ? (last.at - first.at) / 1000 : 0;
   const round = (value: number) => Math.round(value * 10) / 10;
-  const mean = (values: number[]) => round(values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length));
+  const mean = (values: number[]) =>
+    round(values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length));
   return {
     samples: rss.length,
     rssMb: { peak: round(Math.max(0, ...rss)), mean: mean(rss) },
     heapUsedMb: { peak: round(Math.max(0, ...heap)), mean: mean(heap) },
-    cpu: { seconds: round(cpuSeconds), percentOfOneCore: wallSeconds > 0 ? round((cpuSeconds / wallSeconds) * 100) : 0 },
-    pool: { connectionsMax: Math.max(0, ...usages.map((sample) => sample.pool.total)), waitingMax: Math.max(0, ...usages.map((sample) => sample.pool.waitingMax)) },
-    eventLoopDelayMs: { p99Max: round(Math.max(0, ...usages.map((sample) => sample.eventLoopDelayMs.p99))), max: round(Math.max(0, ...usages.map((sample) => sample.eventLoopDelayMs.max))) },
+    cpu: {
+      seconds: round(cpuSeconds),
+      percentOfOneCore: wallSeconds > 0 ? round((cpuSeconds / wallSeconds) * 100) : 0,
+    },
+    pool: {
+      connectionsMax: Math.max(0, ...usages.map((sample) => sample.pool.total)),
+      waitingMax: Math.max(0, ...usages.map((sample) => sample.pool.waitingMax)),
+    },
+    eventLoopDelayMs: {
+      p99Max: round(Math.max(0, ...usages.map((sample) => sample.eventLoopDelayMs.p99))),
+      max: round(Math.max(0, ...usages.map((sample) => sample.eventLoopDelayMs.max))),
+    },
   };
 }
 
 // ---------------------------------------------------------------- report
 
 function printTable(result: SimulationResult): void {
-  const columns = ['operation'.padEnd(26), 'count'.padStart(7), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8), '409s'.padStart(6), 'errors'.padStart(7)];
+  const columns = [
+    'operation'.padEnd(26),
+    'count'.padStart(7),
+    'req/s'.padStart(8),
+    'p50 ms'.padStart(8),
+    'p95 ms'.padStart(8),
+    'p99 ms'.padStart(8),
+    'max ms'.padStart(8),
+    '409s'.padStart(6),
+    'errors'.padStart(7),
+  ];
   console.log(columns.join(' '));
   for (const entry of result.operations) {
-    console.log([
-      entry.operation.padEnd(26), String(entry.count).padStart(7), String(entry.requestsPerSecond).padStart(8), String(entry.p50).padStart(8), String(entry.p95).padStart(8),
-      String(entry.p99).padStart(8), String(entry.max).padStart(8), String(entry.conflicts).padStart(6), String(entry.errors).padStart(7),
-    ].join(' '));
+    console.log(
+      [
+        entry.operation.padEnd(26),
+        String(entry.count).padStart(7),
+        String(entry.requestsPerSecond).padStart(8),
+        String(entry.p50).padStart(8),
+        String(entry.p95).padStart(8),
+        String(entry.p99).padStart(8),
+        String(entry.max).padStart(8),
+        String(entry.conflicts).padStart(6),
+        String(entry.errors).padStart(7),
+      ].join(' '),
+    );
   }
-  console.log(`${'all'.padEnd(26)} ${String(result.totals.requests).padStart(7)} ${String(result.totals.requestsPerSecond).padStart(8)}${' '.repeat(36)} ${String(result.totals.conflicts).padStart(6)} ${String(result.totals.errors).padStart(7)}`);
+  console.log(
+    `${'all'.padEnd(26)} ${String(result.totals.requests).padStart(7)} ${String(result.totals.requestsPerSecond).padStart(8)}${' '.repeat(36)} ${String(result.totals.conflicts).padStart(6)} ${String(result.totals.errors).padStart(7)}`,
+  );
 }
 
 // ---------------------------------------------------------------- main
@@ -190,7 +245,9 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const uptimeAtStart = execFileSync('uptime', { encoding: 'utf8' }).trim();
-  console.log(`${USERS} users of ${DEPARTMENTS} departments for ${DURATION} s; ${os.cpus().length} CPUs; ${uptimeAtStart}`);
+  console.log(
+    `${USERS} users of ${DEPARTMENTS} departments for ${DURATION} s; ${os.cpus().length} CPUs; ${uptimeAtStart}`,
+  );
   const postgres = await openPostgres();
   const evidenceDir = await mkdtemp(path.join(os.tmpdir(), 'luoshi-load-evidence-'));
   try {
@@ -199,22 +256,43 @@ async function main(): Promise<number> {
     await runMigrations(handle.pool);
     const t0 = Date.now();
     const built = await buildOrganization({
-      db: handle.db, clock: new ManualClock(TODAY), passwordHash: await hashPassword(BENCH_PASSWORD), reportsTarget: REPORTS, index: 0,
-      departments: DEPARTMENTS, draftDepartments: Math.max(1, Math.round(DEPARTMENTS / 4)),
+      db: handle.db,
+      clock: new ManualClock(TODAY),
+      passwordHash: await hashPassword(BENCH_PASSWORD),
+      reportsTarget: REPORTS,
+      index: 0,
+      departments: DEPARTMENTS,
+      draftDepartments: Math.max(1, Math.round(DEPARTMENTS / 4)),
     });
     const users = await createLoadUsers(handle.db, built, USERS);
     await handle.pool.query('analyze');
     await handle.close();
-    const roles = Object.fromEntries(['coordinator', 'leader', 'liaison'].map((role) => [role, users.filter((user) => user.role === role).length]));
-    console.log(`built data set S in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${postgres.describe}: ${JSON.stringify(built.counts)}; users ${JSON.stringify(roles)}, ${users.filter((user) => user.drafting).length} liaisons still drafting`);
+    const roles = Object.fromEntries(
+      ['coordinator', 'leader', 'liaison'].map((role) => [
+        role,
+        users.filter((user) => user.role === role).length,
+      ]),
+    );
+    console.log(
+      `built data set S in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${postgres.describe}: ${JSON.stringify(built.counts)}; users ${JSON.stringify(roles)}, ${users.filter((user) => user.drafting).length} liaisons still drafting`,
+    );
 
     // ---- the server, and the people on it
-    const server = await startServer(postgres.url, evidenceDir, path.join(resultsDir, `${stamp}-load-server.log`));
+    const server = await startServer(
+      postgres.url,
+      evidenceDir,
+      path.join(resultsDir, `${stamp}-load-server.log`),
+    );
     console.log(`server pid ${server.pid} at ${server.url}`);
     let simulatedFrom = Date.now();
     let generatorCpu = process.cpuUsage();
     const result = await simulate({
-      baseUrl: server.url, users, password: BENCH_PASSWORD, durationSeconds: DURATION, thinkSeconds: THINK, seed: SEED,
+      baseUrl: server.url,
+      users,
+      password: BENCH_PASSWORD,
+      durationSeconds: DURATION,
+      thinkSeconds: THINK,
+      seed: SEED,
       log: (line) => console.log(line),
       onStart: () => {
         simulatedFrom = Date.now();
@@ -222,7 +300,9 @@ async function main(): Promise<number> {
       },
     });
     const generatorCpuUsed = process.cpuUsage(generatorCpu);
-    const generator = { cpuSeconds: Math.round((generatorCpuUsed.user + generatorCpuUsed.system) / 1e5) / 10 };
+    const generator = {
+      cpuSeconds: Math.round((generatorCpuUsed.user + generatorCpuUsed.system) / 1e5) / 10,
+    };
     const statements = await server.statements();
     const whole = resources(server, 0);
     const simulated = resources(server, simulatedFrom);
@@ -231,30 +311,69 @@ async function main(): Promise<number> {
 
     console.log('');
     printTable(result);
-    console.log(`\nserver while simulating: RSS peak ${simulated.rssMb.peak} MB, mean ${simulated.rssMb.mean} MB; heap used peak ${simulated.heapUsedMb.peak} MB, mean ${simulated.heapUsedMb.mean} MB; CPU ${simulated.cpu.seconds} s (${simulated.cpu.percentOfOneCore} % of one core)`);
-    console.log(`  database pool: ${simulated.pool.connectionsMax} connections at most, ${simulated.pool.waitingMax} requests waiting for one at most; event loop delay p99 up to ${simulated.eventLoopDelayMs.p99Max} ms (max ${simulated.eventLoopDelayMs.max} ms)`);
-    console.log(`the load generator (this process) used ${generator.cpuSeconds} s of CPU while simulating`);
-    console.log(`server over the whole run (sign-ins included): RSS peak ${whole.rssMb.peak} MB; heap peak ${whole.heapUsedMb.peak} MB; CPU ${whole.cpu.seconds} s`);
+    console.log(
+      `\nserver while simulating: RSS peak ${simulated.rssMb.peak} MB, mean ${simulated.rssMb.mean} MB; heap used peak ${simulated.heapUsedMb.peak} MB, mean ${simulated.heapUsedMb.mean} MB; CPU ${simulated.cpu.seconds} s (${simulated.cpu.percentOfOneCore} % of one core)`,
+    );
+    console.log(
+      `  database pool: ${simulated.pool.connectionsMax} connections at most, ${simulated.pool.waitingMax} requests waiting for one at most; event loop delay p99 up to ${simulated.eventLoopDelayMs.p99Max} ms (max ${simulated.eventLoopDelayMs.max} ms)`,
+    );
+    console.log(
+      `the load generator (this process) used ${generator.cpuSeconds} s of CPU while simulating`,
+    );
+    console.log(
+      `server over the whole run (sign-ins included): RSS peak ${whole.rssMb.peak} MB; heap peak ${whole.heapUsedMb.peak} MB; CPU ${whole.cpu.seconds} s`,
+    );
     console.log(`machine: at start ${uptimeAtStart}\n         at end   ${uptimeAtEnd}`);
     console.log('\nwhere the database time went (sent → answered, summed by statement):');
-    for (const entry of statements.slice(0, 8)) console.log(`  ${String(entry.totalMs).padStart(7)} ms ${String(entry.calls).padStart(6)}× ${String(entry.meanMs).padStart(7)} ms  ${entry.sql.slice(0, 110)}`);
-    if (result.errorSamples.length > 0) console.log(`\nfirst errors:\n  ${result.errorSamples.join('\n  ')}`);
+    for (const entry of statements.slice(0, 8))
+      console.log(
+        `  ${String(entry.totalMs).padStart(7)} ms ${String(entry.calls).padStart(6)}× ${String(entry.meanMs).padStart(7)} ms  ${entry.sql.slice(0, 110)}`,
+      );
+    if (result.errorSamples.length > 0)
+      console.log(`\nfirst errors:\n  ${result.errorSamples.join('\n  ')}`);
 
     const file = path.join(resultsDir, `${stamp}-load.json`);
-    await writeFile(file, `${JSON.stringify({
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, uptimeAtStart, uptimeAtEnd },
-      options: { durationSeconds: DURATION, users: USERS, departments: DEPARTMENTS, thinkSeconds: THINK, reports: REPORTS, seed: SEED, today: TODAY },
-      dataSet: built.counts,
-      roles,
-      result,
-      server: { whileSimulating: simulated, wholeRun: whole, exitCode, statements },
-      generator,
-    }, null, 2)}\n`);
-    console.log(`\nwritten ${path.relative(projectRoot, file)} (server log ${path.relative(projectRoot, path.join(resultsDir, `${stamp}-load-server.log`))})`);
+    await writeFile(
+      file,
+      `${JSON.stringify(
+        {
+          startedAt: startedAt.toISOString(),
+          finishedAt: new Date().toISOString(),
+          machine: {
+            cpus: os.cpus().length,
+            model: os.cpus()[0]?.model,
+            memoryGb: Math.round(os.totalmem() / 2 ** 30),
+            node: process.version,
+            uptimeAtStart,
+            uptimeAtEnd,
+          },
+          options: {
+            durationSeconds: DURATION,
+            users: USERS,
+            departments: DEPARTMENTS,
+            thinkSeconds: THINK,
+            reports: REPORTS,
+            seed: SEED,
+            today: TODAY,
+          },
+          dataSet: built.counts,
+          roles,
+          result,
+          server: { whileSimulating: simulated, wholeRun: whole, exitCode, statements },
+          generator,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(
+      `\nwritten ${path.relative(projectRoot, file)} (server log ${path.relative(projectRoot, path.join(resultsDir, `${stamp}-load-server.log`))})`,
+    );
     const failed = result.totals.errors > 0 || result.signedIn < result.users;
-    if (failed) console.log(`\nFAILED: ${result.totals.errors} errors, ${result.signedIn} of ${result.users} signed in`);
+    if (failed)
+      console.log(
+        `\nFAILED: ${result.totals.errors} errors, ${result.signedIn} of ${result.users} signed in`,
+      );
     return failed ? 1 : 0;
   } finally {
     await postgres.stop();

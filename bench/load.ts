@@ -47,12 +47,23 @@ async function sequential(spec: LoadSpec): Promise<LoadResult> {
     if (response.status < 200 || response.status >= 300) non2xx += 1;
   }
   const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN) * 100) / 100;
+  const at = (q: number) =>
+    Math.round(
+      (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN) *
+        100,
+    ) / 100;
   return {
     requestsPerSecond: (latencies.length / (performance.now() - start)) * 1000,
-    p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: at(1),
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: at(1),
     mean: latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length),
-    requests: latencies.length, non2xx, errors: 0, timeouts: 0,
+    requests: latencies.length,
+    non2xx,
+    errors: 0,
+    timeouts: 0,
   };
 }
 
@@ -71,16 +82,22 @@ async function main(): Promise<void> {
     headers: spec.headers,
     method: spec.method,
     requests: spec.patch
-      ? [{
-        method: 'PATCH',
-        setupRequest: (request) => {
-          const body = { ...spec.patch!.bodies[turn++ % spec.patch!.bodies.length], version };
-          return { ...request, headers: { ...request.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
-        },
-        onResponse: (status, body) => {
-          if (status === 200) version = (JSON.parse(body) as { version: number }).version;
-        },
-      }]
+      ? [
+          {
+            method: 'PATCH',
+            setupRequest: (request) => {
+              const body = { ...spec.patch!.bodies[turn++ % spec.patch!.bodies.length], version };
+              return {
+                ...request,
+                headers: { ...request.headers, 'content-type': 'application/json' },
+                body: JSON.stringify(body),
+              };
+            },
+            onResponse: (status, body) => {
+              if (status === 200) version = (JSON.parse(body) as { version: number }).version;
+            },
+          },
+        ]
       : undefined,
   });
   const output: LoadResult = {

@@ -20,18 +20,40 @@ export interface BuiltOversight {
  * Data set M's province: one supervising organization over every university built, an overseer,
  * and every institution's snapshot computed by the same service function the refresh job runs.
  */
-export async function buildOversight(db: Database, clock: Clock, config: AppConfig, passwordHash: string): Promise<BuiltOversight> {
-  const [province] = await db.insert(organizations).values({ name: '基准省教育厅', kind: 'supervisor' }).returning();
+export async function buildOversight(
+  db: Database,
+  clock: Clock,
+  config: AppConfig,
+  passwordHash: string,
+): Promise<BuiltOversight> {
+  const [province] = await db
+    .insert(organizations)
+    .values({ name: '基准省教育厅', kind: 'supervisor' })
+    .returning();
   const supervisorId = province!.id;
-  const [overseer] = await db.insert(users).values({
-    organizationId: supervisorId, username: 'bench-overseer', displayName: '省厅督导', role: 'overseer', passwordHash, mustChangePassword: false,
-  }).returning();
-  const institutions = await db.update(organizations).set({ supervisorId })
+  const [overseer] = await db
+    .insert(users)
+    .values({
+      organizationId: supervisorId,
+      username: 'bench-overseer',
+      displayName: '省厅督导',
+      role: 'overseer',
+      passwordHash,
+      mustChangePassword: false,
+    })
+    .returning();
+  const institutions = await db
+    .update(organizations)
+    .set({ supervisorId })
     .where(and(eq(organizations.kind, 'institution'), ne(organizations.id, supervisorId)))
     .returning({ id: organizations.id });
   const services = createServices({ db, clock, config });
   const oversight = createOversightService({
-    db, clock, breakdowns: services.breakdowns, conclusion: services.conclusion, plans: services.plans,
+    db,
+    clock,
+    breakdowns: services.breakdowns,
+    conclusion: services.conclusion,
+    plans: services.plans,
     lateSources: overdueSources({ breakdowns: services.breakdowns }),
   });
   const runs: number[] = [];

@@ -35,7 +35,14 @@ import { gatherReportRecords } from '../src/server/modules/reports/report.record
 import { writeQualityReportDocx } from '../src/server/io/quality-report-writer';
 import { hashPassword } from '../src/server/modules/users/password';
 import { buildQualityReport } from '../src/shared/report/build-quality-report';
-import { BENCH_PASSWORD, buildOrganization, createEmptyOrganization, projectRoot, seedPlanFile, type BuiltOrganization } from './dataset';
+import {
+  BENCH_PASSWORD,
+  buildOrganization,
+  createEmptyOrganization,
+  projectRoot,
+  seedPlanFile,
+  type BuiltOrganization,
+} from './dataset';
 import type { LoadResult, LoadSpec } from './load';
 import { buildOversight, type BuiltOversight } from './oversight';
 
@@ -60,23 +67,39 @@ const resultsDir = path.join(projectRoot, 'bench/results');
 
 // ---------------------------------------------------------------- figures
 
-interface Stats { requestsPerSecond: number; p50: number; p90: number; p95: number; p99: number; max: number; mean: number; samples: number }
+interface Stats {
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+  samples: number;
+}
 
 function statsOf(latencies: number[], elapsedMs: number, concurrency = 1): Stats {
   const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
   const round = (value: number) => Math.round(value * 100) / 100;
   void concurrency;
   return {
     requestsPerSecond: round((latencies.length / elapsedMs) * 1000),
-    p50: round(at(0.5)), p90: round(at(0.9)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted.at(-1) ?? NaN),
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    max: round(sorted.at(-1) ?? NaN),
     mean: round(latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length)),
     samples: latencies.length,
   };
 }
 
 /** The peak memory of this process (the app, its pool, the floor's clients) while `run` runs. */
-async function withMemory<T>(run: () => Promise<T>): Promise<{ value: T; memory: { rssMb: number; heapUsedMb: number } }> {
+async function withMemory<T>(
+  run: () => Promise<T>,
+): Promise<{ value: T; memory: { rssMb: number; heapUsedMb: number } }> {
   let rss = 0;
   let heap = 0;
   const sample = () => {
@@ -89,7 +112,10 @@ async function withMemory<T>(run: () => Promise<T>): Promise<{ value: T; memory:
   try {
     const value = await run();
     sample();
-    return { value, memory: { rssMb: Math.round(rss / 1048576), heapUsedMb: Math.round(heap / 1048576) } };
+    return {
+      value,
+      memory: { rssMb: Math.round(rss / 1048576), heapUsedMb: Math.round(heap / 1048576) },
+    };
   } finally {
     clearInterval(timer);
   }
@@ -97,7 +123,10 @@ async function withMemory<T>(run: () => Promise<T>): Promise<{ value: T; memory:
 
 // ---------------------------------------------------------------- the raw SQL of a request
 
-interface CapturedQuery { text: string; values: unknown[] | undefined }
+interface CapturedQuery {
+  text: string;
+  values: unknown[] | undefined;
+}
 let capturing: CapturedQuery[] | null = null;
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function capture(this: pg.Client, ...args: unknown[]) {
@@ -126,32 +155,47 @@ const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback)\b/i;
  * Replays a request's queries one after another on `connections` clients of their own for
  * `seconds`; a write's inside a transaction that is rolled back, so the data stays as it was.
  */
-async function sqlFloor(url: string, queries: CapturedQuery[], seconds: number, connections: number, write: boolean): Promise<Stats> {
+async function sqlFloor(
+  url: string,
+  queries: CapturedQuery[],
+  seconds: number,
+  connections: number,
+  write: boolean,
+): Promise<Stats> {
   const statements = queries.filter((query) => !TRANSACTION_CONTROL.test(query.text));
-  const clients = await Promise.all(Array.from({ length: connections }, async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    return client;
-  }));
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      return client;
+    }),
+  );
   const latencies: number[] = [];
   const start = performance.now();
   const end = start + seconds * 1000;
-  await Promise.all(clients.map(async (client) => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      if (write) await client.query('begin');
-      for (const query of statements) await client.query(query.text, query.values);
-      if (write) await client.query('rollback');
-      latencies.push(performance.now() - t0);
-    }
-  }));
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        if (write) await client.query('begin');
+        for (const query of statements) await client.query(query.text, query.values);
+        if (write) await client.query('rollback');
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
   const elapsed = performance.now() - start;
   await Promise.all(clients.map((client) => client.end()));
   return statsOf(latencies, elapsed);
 }
 
 /** Each statement of a request timed on its own (best of three): where its SQL time goes. */
-async function slowestQueries(url: string, queries: CapturedQuery[], write: boolean, top = 3): Promise<{ ms: number; rows: number; sql: string }[]> {
+async function slowestQueries(
+  url: string,
+  queries: CapturedQuery[],
+  write: boolean,
+  top = 3,
+): Promise<{ ms: number; rows: number; sql: string }[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -166,7 +210,11 @@ async function slowestQueries(url: string, queries: CapturedQuery[], write: bool
         best = Math.min(best, performance.now() - t0);
         rows = result.rowCount ?? 0;
       }
-      timed.push({ ms: Math.round(best * 100) / 100, rows, sql: query.text.replace(/\s+/g, ' ').slice(0, 240) });
+      timed.push({
+        ms: Math.round(best * 100) / 100,
+        rows,
+        sql: query.text.replace(/\s+/g, ' ').slice(0, 240),
+      });
     }
     if (write) await client.query('rollback');
     return timed.sort((a, b) => b.ms - a.ms).slice(0, top);
@@ -178,33 +226,69 @@ async function slowestQueries(url: string, queries: CapturedQuery[], write: bool
 // ---------------------------------------------------------------- load through HTTP
 
 async function load(spec: LoadSpec): Promise<LoadResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/load.ts'), JSON.stringify(spec)], {
-    cwd: projectRoot, maxBuffer: 10 * 1024 * 1024, timeout: (spec.durationSeconds + 60) * 1000,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.join(projectRoot, 'bench/load.ts'), JSON.stringify(spec)],
+    {
+      cwd: projectRoot,
+      maxBuffer: 10 * 1024 * 1024,
+      timeout: (spec.durationSeconds + 60) * 1000,
+    },
+  );
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
   const round = (value: number) => Math.round(value * 100) / 100;
-  return { ...result, requestsPerSecond: round(result.requestsPerSecond), mean: round(result.mean) };
+  return {
+    ...result,
+    requestsPerSecond: round(result.requestsPerSecond),
+    mean: round(result.mean),
+  };
 }
 
-interface Client { username: string; cookie: string; csrfToken: string }
+interface Client {
+  username: string;
+  cookie: string;
+  csrfToken: string;
+}
 
 async function signIn(base: string, username: string): Promise<Client> {
-  const response = await fetch(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: BENCH_PASSWORD }) });
-  if (response.status !== 200) throw new Error(`sign-in of ${username}: ${response.status} ${await response.text()}`);
-  const cookie = response.headers.getSetCookie().map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('luoshi_session='));
+  const response = await fetch(`${base}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+  });
+  if (response.status !== 200)
+    throw new Error(`sign-in of ${username}: ${response.status} ${await response.text()}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0]!)
+    .find((pair) => pair.startsWith('luoshi_session='));
   if (!cookie) throw new Error('no session cookie');
-  return { username, cookie, csrfToken: ((await response.json()) as { csrfToken: string }).csrfToken };
+  return {
+    username,
+    cookie,
+    csrfToken: ((await response.json()) as { csrfToken: string }).csrfToken,
+  };
 }
 
 const headersOf = (client: Client) => ({ cookie: client.cookie, 'x-csrf-token': client.csrfToken });
 
-async function call(base: string, client: Client, method: string, url: string, body?: unknown): Promise<Response> {
+async function call(
+  base: string,
+  client: Client,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<Response> {
   const response = await fetch(`${base}${url}`, {
     method,
-    headers: { ...headersOf(client), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...headersOf(client),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  if (response.status >= 400) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  if (response.status >= 400)
+    throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
   return response;
 }
 
@@ -216,12 +300,22 @@ interface EndpointFigures {
   queries: number;
   slowest?: { ms: number; rows: number; sql: string }[];
   rounds: {
-    floorSql1: Stats; app1: LoadResult & { memory: { rssMb: number; heapUsedMb: number } };
-    floorSql10?: Stats; app10?: LoadResult & { memory: { rssMb: number; heapUsedMb: number } };
+    floorSql1: Stats;
+    app1: LoadResult & { memory: { rssMb: number; heapUsedMb: number } };
+    floorSql10?: Stats;
+    app10?: LoadResult & { memory: { rssMb: number; heapUsedMb: number } };
   }[];
 }
 
-interface TimedFigures { name: string; slowest?: { ms: number; rows: number; sql: string }[]; runs: number[]; p50: number; max: number; bytes?: number; parts?: Record<string, number> }
+interface TimedFigures {
+  name: string;
+  slowest?: { ms: number; rows: number; sql: string }[];
+  runs: number[];
+  p50: number;
+  max: number;
+  bytes?: number;
+  parts?: Record<string, number>;
+}
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -229,7 +323,14 @@ const median = (values: number[]) => {
 };
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-async function measure(label: string, handle: DatabaseHandle, url: string, built: BuiltOrganization, profileName: string | null, oversight: BuiltOversight | null = null) {
+async function measure(
+  label: string,
+  handle: DatabaseHandle,
+  url: string,
+  built: BuiltOrganization,
+  profileName: string | null,
+  oversight: BuiltOversight | null = null,
+) {
   const clock = new ManualClock(TODAY);
   // Without the recurring schedules (the supervision sweeps): a report is timed on its own, not
   // behind the first tick's sweep of every organization (which at M takes minutes: a hot spot of its own).
@@ -237,7 +338,10 @@ async function measure(label: string, handle: DatabaseHandle, url: string, built
   const jobs: typeof runner = { ...runner, schedule: () => undefined };
   const evidenceDir = await mkdtemp(path.join(os.tmpdir(), 'luoshi-bench-evidence-'));
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }, projectRoot), evidenceDir };
-  const app = await buildApp({ db: handle.db, clock, config, jobs, mailer: null }, { logger: false });
+  const app = await buildApp(
+    { db: handle.db, clock, config, jobs, mailer: null },
+    { logger: false },
+  );
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const hello = Fastify({ logger: false });
@@ -251,15 +355,40 @@ async function measure(label: string, handle: DatabaseHandle, url: string, built
   const planId = built.planId;
   const measurePath = `/api/v1/plans/${planId}/breakdowns/${built.draftLiaison.departmentId}/measures/${built.draftLiaison.measureId}`;
   const reads = [
-    { name: 'coordinator dashboard', path: `/api/v1/plans/${planId}/dashboard`, client: coordinator },
+    {
+      name: 'coordinator dashboard',
+      path: `/api/v1/plans/${planId}/dashboard`,
+      client: coordinator,
+    },
     { name: 'submission board', path: `/api/v1/plans/${planId}/breakdowns`, client: coordinator },
-    { name: "liaison's items", path: `/api/v1/plans/${planId}/breakdowns/${built.approvedLiaison.departmentId}`, client: liaison },
+    {
+      name: "liaison's items",
+      path: `/api/v1/plans/${planId}/breakdowns/${built.approvedLiaison.departmentId}`,
+      client: liaison,
+    },
     { name: 'ledger', path: `/api/v1/plans/${planId}/ledger`, client: coordinator },
     // The province's overview of every institution (data set M): one row per institution from the precomputed snapshots.
-    ...(oversight ? [{ name: 'oversight overview', path: '/api/v1/oversight/institutions', client: await signIn(base, oversight.overseer.username) }] : []),
+    ...(oversight
+      ? [
+          {
+            name: 'oversight overview',
+            path: '/api/v1/oversight/institutions',
+            client: await signIn(base, oversight.overseer.username),
+          },
+        ]
+      : []),
   ];
-  const out: { hello: { c1: LoadResult[]; c10: LoadResult[] }; endpoints: EndpointFigures[]; timed: TimedFigures[]; responseBytes: Record<string, number>; oversightP95?: { app: LoadResult; sql: Stats }[] } = {
-    hello: { c1: [], c10: [] }, endpoints: [], timed: [], responseBytes: {},
+  const out: {
+    hello: { c1: LoadResult[]; c10: LoadResult[] };
+    endpoints: EndpointFigures[];
+    timed: TimedFigures[];
+    responseBytes: Record<string, number>;
+    oversightP95?: { app: LoadResult; sql: Stats }[];
+  } = {
+    hello: { c1: [], c10: [] },
+    endpoints: [],
+    timed: [],
+    responseBytes: {},
   };
 
   // What each endpoint runs, captured from one request (after a warm-up one).
@@ -267,20 +396,62 @@ async function measure(label: string, handle: DatabaseHandle, url: string, built
   for (const endpoint of reads) {
     const body = await (await call(base, endpoint.client, 'GET', endpoint.path)).arrayBuffer();
     out.responseBytes[endpoint.name] = body.byteLength;
-    captured.set(endpoint.name, await captureQueries(async () => call(base, endpoint.client, 'GET', endpoint.path).then((response) => response.arrayBuffer())));
-    out.endpoints.push({ name: endpoint.name, path: endpoint.path, queries: captured.get(endpoint.name)!.length, slowest: await slowestQueries(url, captured.get(endpoint.name)!, false), rounds: [] });
+    captured.set(
+      endpoint.name,
+      await captureQueries(async () =>
+        call(base, endpoint.client, 'GET', endpoint.path).then((response) =>
+          response.arrayBuffer(),
+        ),
+      ),
+    );
+    out.endpoints.push({
+      name: endpoint.name,
+      path: endpoint.path,
+      queries: captured.get(endpoint.name)!.length,
+      slowest: await slowestQueries(url, captured.get(endpoint.name)!, false),
+      rounds: [],
+    });
   }
-  let measureVersion = ((await (await call(base, draftLiaison, 'PATCH', measurePath, { version: await currentVersion(), text: '落实措施：制定年度工作计划（一）' })).json()) as { version: number }).version;
+  let measureVersion = (
+    (await (
+      await call(base, draftLiaison, 'PATCH', measurePath, {
+        version: await currentVersion(),
+        text: '落实措施：制定年度工作计划（一）',
+      })
+    ).json()) as { version: number }
+  ).version;
   async function currentVersion(): Promise<number> {
-    const view = (await (await call(base, draftLiaison, 'GET', `/api/v1/plans/${planId}/breakdowns/${built.draftLiaison.departmentId}`)).json()) as { indicators: { children: { items: { measures: { id: string; version: number }[] }[] }[] }[] };
-    const found = view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items.flatMap((item) => item.measures))).find((entry) => entry.id === built.draftLiaison.measureId);
+    const view = (await (
+      await call(
+        base,
+        draftLiaison,
+        'GET',
+        `/api/v1/plans/${planId}/breakdowns/${built.draftLiaison.departmentId}`,
+      )
+    ).json()) as {
+      indicators: { children: { items: { measures: { id: string; version: number }[] }[] }[] }[];
+    };
+    const found = view.indicators
+      .flatMap((level1) =>
+        level1.children.flatMap((level2) => level2.items.flatMap((item) => item.measures)),
+      )
+      .find((entry) => entry.id === built.draftLiaison.measureId);
     return found!.version;
   }
   const patchQueries = await captureQueries(async () => {
-    const response = await call(base, draftLiaison, 'PATCH', measurePath, { version: measureVersion, text: '落实措施：制定年度工作计划（二）' });
+    const response = await call(base, draftLiaison, 'PATCH', measurePath, {
+      version: measureVersion,
+      text: '落实措施：制定年度工作计划（二）',
+    });
     measureVersion = ((await response.json()) as { version: number }).version;
   });
-  const save: EndpointFigures = { name: 'saving a measure (PATCH)', path: measurePath, queries: patchQueries.length, slowest: await slowestQueries(url, patchQueries, true), rounds: [] };
+  const save: EndpointFigures = {
+    name: 'saving a measure (PATCH)',
+    path: measurePath,
+    queries: patchQueries.length,
+    slowest: await slowestQueries(url, patchQueries, true),
+    rounds: [],
+  };
   out.endpoints.push(save);
 
   const profiler = profileName ? new Session() : null;
@@ -291,26 +462,79 @@ async function measure(label: string, handle: DatabaseHandle, url: string, built
   }
   for (let round = 0; round < ROUNDS; round += 1) {
     console.log(`  [${label}] round ${round + 1}/${ROUNDS}`);
-    out.hello.c1.push(await load({ url: helloUrl, method: 'GET', headers: {}, connections: 1, durationSeconds: DURATION }));
-    out.hello.c10.push(await load({ url: helloUrl, method: 'GET', headers: {}, connections: 10, durationSeconds: DURATION }));
+    out.hello.c1.push(
+      await load({
+        url: helloUrl,
+        method: 'GET',
+        headers: {},
+        connections: 1,
+        durationSeconds: DURATION,
+      }),
+    );
+    out.hello.c10.push(
+      await load({
+        url: helloUrl,
+        method: 'GET',
+        headers: {},
+        connections: 10,
+        durationSeconds: DURATION,
+      }),
+    );
     for (const endpoint of reads) {
       const figures = out.endpoints.find((entry) => entry.name === endpoint.name)!;
       const queries = captured.get(endpoint.name)!;
       const floorSql1 = await sqlFloor(url, queries, DURATION, 1, false);
-      const app1 = await withMemory(() => load({ url: `${base}${endpoint.path}`, method: 'GET', headers: headersOf(endpoint.client), connections: 1, durationSeconds: DURATION }));
+      const app1 = await withMemory(() =>
+        load({
+          url: `${base}${endpoint.path}`,
+          method: 'GET',
+          headers: headersOf(endpoint.client),
+          connections: 1,
+          durationSeconds: DURATION,
+        }),
+      );
       const floorSql10 = await sqlFloor(url, queries, DURATION, 10, false);
-      const app10 = await withMemory(() => load({ url: `${base}${endpoint.path}`, method: 'GET', headers: headersOf(endpoint.client), connections: 10, durationSeconds: DURATION }));
-      figures.rounds.push({ floorSql1, app1: { ...app1.value, memory: app1.memory }, floorSql10, app10: { ...app10.value, memory: app10.memory } });
-      console.log(`    ${endpoint.name}: c1 p50 ${app1.value.p50} ms (sql ${floorSql1.p50}), p99 ${app1.value.p99} ms (sql ${floorSql1.p99}); c10 ${app10.value.requestsPerSecond} req/s p99 ${app10.value.p99} ms`);
+      const app10 = await withMemory(() =>
+        load({
+          url: `${base}${endpoint.path}`,
+          method: 'GET',
+          headers: headersOf(endpoint.client),
+          connections: 10,
+          durationSeconds: DURATION,
+        }),
+      );
+      figures.rounds.push({
+        floorSql1,
+        app1: { ...app1.value, memory: app1.memory },
+        floorSql10,
+        app10: { ...app10.value, memory: app10.memory },
+      });
+      console.log(
+        `    ${endpoint.name}: c1 p50 ${app1.value.p50} ms (sql ${floorSql1.p50}), p99 ${app1.value.p99} ms (sql ${floorSql1.p99}); c10 ${app10.value.requestsPerSecond} req/s p99 ${app10.value.p99} ms`,
+      );
     }
     const floorSql1 = await sqlFloor(url, patchQueries, DURATION, 1, true);
     measureVersion = await currentVersion();
-    const app1 = await withMemory(() => load({
-      url: `${base}${measurePath}`, method: 'PATCH', headers: headersOf(draftLiaison), connections: 1, durationSeconds: DURATION,
-      patch: { version: measureVersion, bodies: [{ text: '落实措施：制定年度工作计划（一）' }, { text: '落实措施：制定年度工作计划（二）' }] },
-    }));
+    const app1 = await withMemory(() =>
+      load({
+        url: `${base}${measurePath}`,
+        method: 'PATCH',
+        headers: headersOf(draftLiaison),
+        connections: 1,
+        durationSeconds: DURATION,
+        patch: {
+          version: measureVersion,
+          bodies: [
+            { text: '落实措施：制定年度工作计划（一）' },
+            { text: '落实措施：制定年度工作计划（二）' },
+          ],
+        },
+      }),
+    );
     save.rounds.push({ floorSql1, app1: { ...app1.value, memory: app1.memory } });
-    console.log(`    saving a measure: c1 p50 ${app1.value.p50} ms (sql ${floorSql1.p50}), p99 ${app1.value.p99} ms, non-2xx ${app1.value.non2xx}`);
+    console.log(
+      `    saving a measure: c1 p50 ${app1.value.p50} ms (sql ${floorSql1.p50}), p99 ${app1.value.p99} ms, non-2xx ${app1.value.non2xx}`,
+    );
   }
   // ---- the overview's p95 (autocannon reports p90 and p99 only): one request at a time, every latency counted, against its SQL
   const overview = reads.find((endpoint) => endpoint.name === 'oversight overview');
@@ -318,9 +542,18 @@ async function measure(label: string, handle: DatabaseHandle, url: string, built
     out.oversightP95 = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const sql = await sqlFloor(url, captured.get(overview.name)!, DURATION, 1, false);
-      const app = await load({ url: `${base}${overview.path}`, method: 'GET', headers: headersOf(overview.client), connections: 1, durationSeconds: DURATION, sequential: true });
+      const app = await load({
+        url: `${base}${overview.path}`,
+        method: 'GET',
+        headers: headersOf(overview.client),
+        connections: 1,
+        durationSeconds: DURATION,
+        sequential: true,
+      });
       out.oversightP95.push({ app, sql });
-      console.log(`    oversight overview (sequential): p50 ${app.p50} ms, p95 ${app.p95} ms, p99 ${app.p99} ms (sql p50 ${sql.p50}, p95 ${sql.p95}, p99 ${sql.p99} ms)`);
+      console.log(
+        `    oversight overview (sequential): p50 ${app.p50} ms, p95 ${app.p95} ms, p99 ${app.p99} ms (sql p50 ${sql.p50}, p95 ${sql.p95}, p99 ${sql.p99} ms)`,
+      );
     }
   }
   if (profiler && profileName) {
@@ -339,38 +572,76 @@ async function measure(label: string, handle: DatabaseHandle, url: string, built
       bytes = (await (await call(base, coordinator, 'GET', exportPath)).arrayBuffer()).byteLength;
       if (n > 0) runs.push(performance.now() - t0); // the first warms up
     }
-    const queries = await captureQueries(async () => (await call(base, coordinator, 'GET', exportPath)).arrayBuffer());
+    const queries = await captureQueries(async () =>
+      (await call(base, coordinator, 'GET', exportPath)).arrayBuffer(),
+    );
     const sql = await sqlFloor(url, queries, 2, 1, true);
-    out.timed.push({ name: `task-breakdown export (${format})`, slowest: await slowestQueries(url, queries, true), runs: runs.map(round1), p50: round1(median(runs)), max: round1(Math.max(...runs)), bytes, parts: { sqlP50Ms: sql.p50, queries: queries.length } });
-    console.log(`    task-breakdown export ${format}: p50 ${round1(median(runs))} ms, ${bytes} bytes (its SQL ${sql.p50} ms)`);
+    out.timed.push({
+      name: `task-breakdown export (${format})`,
+      slowest: await slowestQueries(url, queries, true),
+      runs: runs.map(round1),
+      p50: round1(median(runs)),
+      max: round1(Math.max(...runs)),
+      bytes,
+      parts: { sqlP50Ms: sql.p50, queries: queries.length },
+    });
+    console.log(
+      `    task-breakdown export ${format}: p50 ${round1(median(runs))} ms, ${bytes} bytes (its SQL ${sql.p50} ms)`,
+    );
   }
 
   // ---- the seed import on a fresh organization, timed (parse alone, then the whole service)
   const seedBytes = await readFile(seedPlanFile);
-  const importer = createPlanImportService({ db: handle.db, clock, maxFileBytes: 10 * 1024 * 1024 });
+  const importer = createPlanImportService({
+    db: handle.db,
+    clock,
+    maxFileBytes: 10 * 1024 * 1024,
+  });
   const importRuns: number[] = [];
   const parseRuns: number[] = [];
   for (let n = 0; n < REPEAT; n += 1) {
-    const actor = await createEmptyOrganization(handle.db, built.passwordHash, `导入计时${label}-${n}-${Date.now()}`);
+    const actor = await createEmptyOrganization(
+      handle.db,
+      built.passwordHash,
+      `导入计时${label}-${n}-${Date.now()}`,
+    );
     let t0 = performance.now();
-    await readPlanDocument({ fileName: 'seed.txt', bytes: seedBytes }, { limits: { maxFileBytes: 10 * 1024 * 1024 }, knownDepartments: [], aliases: {} });
+    await readPlanDocument(
+      { fileName: 'seed.txt', bytes: seedBytes },
+      { limits: { maxFileBytes: 10 * 1024 * 1024 }, knownDepartments: [], aliases: {} },
+    );
     parseRuns.push(performance.now() - t0);
     t0 = performance.now();
-    await importer.import(actor, { fileName: '2024年教师党建和思想政治工作质量标准落实方案.txt', bytes: seedBytes });
+    await importer.import(actor, {
+      fileName: '2024年教师党建和思想政治工作质量标准落实方案.txt',
+      bytes: seedBytes,
+    });
     importRuns.push(performance.now() - t0);
   }
-  out.timed.push({ name: 'seed import', runs: importRuns.map(round1), p50: round1(median(importRuns)), max: round1(Math.max(...importRuns)), parts: { parseP50Ms: round1(median(parseRuns)) } });
-  console.log(`    seed import: p50 ${round1(median(importRuns))} ms (parse alone ${round1(median(parseRuns))} ms)`);
+  out.timed.push({
+    name: 'seed import',
+    runs: importRuns.map(round1),
+    p50: round1(median(importRuns)),
+    max: round1(Math.max(...importRuns)),
+    parts: { parseP50Ms: round1(median(parseRuns)) },
+  });
+  console.log(
+    `    seed import: p50 ${round1(median(importRuns))} ms (parse alone ${round1(median(parseRuns))} ms)`,
+  );
 
   // ---- the quality report: request → job → ready
   const reportRuns: number[] = [];
   let docxBytes = 0;
   for (let n = 0; n < Math.min(REPEAT, 3); n += 1) {
     const t0 = performance.now();
-    const requested = (await (await call(base, coordinator, 'POST', `/api/v1/plans/${planId}/reports`)).json()) as { id: string };
+    const requested = (await (
+      await call(base, coordinator, 'POST', `/api/v1/plans/${planId}/reports`)
+    ).json()) as { id: string };
     for (;;) {
       await jobs.runDue();
-      const report = (await (await call(base, coordinator, 'GET', `/api/v1/reports/${requested.id}`)).json()) as { status: string; docxBytes: number | null; error: string | null };
+      const report = (await (
+        await call(base, coordinator, 'GET', `/api/v1/reports/${requested.id}`)
+      ).json()) as { status: string; docxBytes: number | null; error: string | null };
       if (report.status === 'failed') throw new Error(`report failed: ${report.error}`);
       if (report.status === 'ready') {
         docxBytes = report.docxBytes ?? 0;
@@ -387,13 +658,26 @@ async function measure(label: string, handle: DatabaseHandle, url: string, built
   const content = buildQualityReport(records.reportInput);
   const computeMs = performance.now() - t0;
   t0 = performance.now();
-  await writeQualityReportDocx(content, { findingState: (state) => state, findingKind: (kind) => kind });
+  await writeQualityReportDocx(content, {
+    findingState: (state) => state,
+    findingKind: (kind) => kind,
+  });
   const writeMs = performance.now() - t0;
   out.timed.push({
-    name: 'quality report (request → ready)', runs: reportRuns.map(round1), p50: round1(median(reportRuns)), max: round1(Math.max(...reportRuns)), bytes: docxBytes,
-    parts: { gatherRecordsMs: round1(gatherMs), computeMs: round1(computeMs), writeDocxMs: round1(writeMs) },
+    name: 'quality report (request → ready)',
+    runs: reportRuns.map(round1),
+    p50: round1(median(reportRuns)),
+    max: round1(Math.max(...reportRuns)),
+    bytes: docxBytes,
+    parts: {
+      gatherRecordsMs: round1(gatherMs),
+      computeMs: round1(computeMs),
+      writeDocxMs: round1(writeMs),
+    },
   });
-  console.log(`    quality report: p50 ${round1(median(reportRuns))} ms, ${docxBytes} bytes (gather ${round1(gatherMs)}, compute ${round1(computeMs)}, docx ${round1(writeMs)} ms)`);
+  console.log(
+    `    quality report: p50 ${round1(median(reportRuns))} ms, ${docxBytes} bytes (gather ${round1(gatherMs)}, compute ${round1(computeMs)}, docx ${round1(writeMs)} ms)`,
+  );
 
   await hello.close();
   await app.close();
@@ -406,9 +690,12 @@ async function measure(label: string, handle: DatabaseHandle, url: string, built
 type Measured = Awaited<ReturnType<typeof measure>>;
 
 function summarize(label: string, measured: Measured) {
-  const best = <T extends { p50: number }>(list: T[]) => [...list].sort((a, b) => a.p50 - b.p50)[0]!;
+  const best = <T extends { p50: number }>(list: T[]) =>
+    [...list].sort((a, b) => a.p50 - b.p50)[0]!;
   const helloC1 = best(measured.hello.c1);
-  const helloC10 = [...measured.hello.c10].sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0]!;
+  const helloC10 = [...measured.hello.c10].sort(
+    (a, b) => b.requestsPerSecond - a.requestsPerSecond,
+  )[0]!;
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const rows = measured.endpoints.map((endpoint) => {
     // The round with the lowest app p50 at one connection, and the floor measured right before it.
@@ -417,39 +704,86 @@ function summarize(label: string, measured: Measured) {
       endpoint: endpoint.name,
       queries: endpoint.queries,
       c1: {
-        p50: round.app1.p50, p99: round.app1.p99, reqPerSec: round.app1.requestsPerSecond,
-        sqlP50: round.floorSql1.p50, sqlP99: round.floorSql1.p99,
-        ratioP50ToSql: ratio(round.app1.p50, round.floorSql1.p50), ratioP99ToSql: ratio(round.app1.p99, round.floorSql1.p99),
+        p50: round.app1.p50,
+        p99: round.app1.p99,
+        reqPerSec: round.app1.requestsPerSecond,
+        sqlP50: round.floorSql1.p50,
+        sqlP99: round.floorSql1.p99,
+        ratioP50ToSql: ratio(round.app1.p50, round.floorSql1.p50),
+        ratioP99ToSql: ratio(round.app1.p99, round.floorSql1.p99),
         ratioMeanToHelloMean: ratio(round.app1.mean, helloC1.mean),
       },
-      c10: round.app10 && round.floorSql10
-        ? {
-          reqPerSec: round.app10.requestsPerSecond, p50: round.app10.p50, p99: round.app10.p99,
-          sqlReqPerSec: round.floorSql10.requestsPerSecond, sqlP99: round.floorSql10.p99,
-          ratioThroughputToSql: ratio(round.floorSql10.requestsPerSecond, round.app10.requestsPerSecond),
-          ratioThroughputToHello: ratio(helloC10.requestsPerSecond, round.app10.requestsPerSecond),
-        }
-        : null,
+      c10:
+        round.app10 && round.floorSql10
+          ? {
+              reqPerSec: round.app10.requestsPerSecond,
+              p50: round.app10.p50,
+              p99: round.app10.p99,
+              sqlReqPerSec: round.floorSql10.requestsPerSecond,
+              sqlP99: round.floorSql10.p99,
+              ratioThroughputToSql: ratio(
+                round.floorSql10.requestsPerSecond,
+                round.app10.requestsPerSecond,
+              ),
+              ratioThroughputToHello: ratio(
+                helloC10.requestsPerSecond,
+                round.app10.requestsPerSecond,
+              ),
+            }
+          : null,
       memory: round.app10?.memory ?? round.app1.memory,
       slowestQueries: endpoint.slowest ?? [],
-      allRounds: endpoint.rounds.map((entry) => ({ appP50: entry.app1.p50, appP99: entry.app1.p99, sqlP50: entry.floorSql1.p50, appC10ReqPerSec: entry.app10?.requestsPerSecond ?? null })),
+      allRounds: endpoint.rounds.map((entry) => ({
+        appP50: entry.app1.p50,
+        appP99: entry.app1.p99,
+        sqlP50: entry.floorSql1.p50,
+        appC10ReqPerSec: entry.app10?.requestsPerSecond ?? null,
+      })),
     };
   });
-  console.log(`\n== ${label}: hello-world floor c1 mean ${helloC1.mean} ms p50 ${helloC1.p50} ms p99 ${helloC1.p99} ms; c10 ${helloC10.requestsPerSecond} req/s`);
-  console.log('endpoint'.padEnd(28), 'q', 'c1 p50/p99 ms'.padStart(16), 'sql p50/p99'.padStart(14), '×sql p50/p99'.padStart(14), 'c10 req/s'.padStart(10), 'c10 p99'.padStart(8), 'sql c10 req/s'.padStart(14), 'rss/heap MB'.padStart(12));
+  console.log(
+    `\n== ${label}: hello-world floor c1 mean ${helloC1.mean} ms p50 ${helloC1.p50} ms p99 ${helloC1.p99} ms; c10 ${helloC10.requestsPerSecond} req/s`,
+  );
+  console.log(
+    'endpoint'.padEnd(28),
+    'q',
+    'c1 p50/p99 ms'.padStart(16),
+    'sql p50/p99'.padStart(14),
+    '×sql p50/p99'.padStart(14),
+    'c10 req/s'.padStart(10),
+    'c10 p99'.padStart(8),
+    'sql c10 req/s'.padStart(14),
+    'rss/heap MB'.padStart(12),
+  );
   for (const row of rows) {
     console.log(
-      row.endpoint.padEnd(28), String(row.queries).padStart(2),
-      `${row.c1.p50}/${row.c1.p99}`.padStart(15), `${row.c1.sqlP50}/${row.c1.sqlP99}`.padStart(14), `${row.c1.ratioP50ToSql}/${row.c1.ratioP99ToSql}`.padStart(14),
-      String(row.c10?.reqPerSec ?? '-').padStart(10), String(row.c10?.p99 ?? '-').padStart(8), String(row.c10?.sqlReqPerSec ?? '-').padStart(14),
+      row.endpoint.padEnd(28),
+      String(row.queries).padStart(2),
+      `${row.c1.p50}/${row.c1.p99}`.padStart(15),
+      `${row.c1.sqlP50}/${row.c1.sqlP99}`.padStart(14),
+      `${row.c1.ratioP50ToSql}/${row.c1.ratioP99ToSql}`.padStart(14),
+      String(row.c10?.reqPerSec ?? '-').padStart(10),
+      String(row.c10?.p99 ?? '-').padStart(8),
+      String(row.c10?.sqlReqPerSec ?? '-').padStart(14),
       `${row.memory.rssMb}/${row.memory.heapUsedMb}`.padStart(12),
     );
   }
-  for (const row of rows) for (const query of row.slowestQueries) console.log(`  ${row.endpoint}: ${query.ms} ms, ${query.rows} rows: ${query.sql.slice(0, 140)}`);
+  for (const row of rows)
+    for (const query of row.slowestQueries)
+      console.log(
+        `  ${row.endpoint}: ${query.ms} ms, ${query.rows} rows: ${query.sql.slice(0, 140)}`,
+      );
   for (const timed of measured.timed) {
-    console.log(`${timed.name.padEnd(36)} p50 ${timed.p50} ms, max ${timed.max} ms${timed.bytes ? `, ${timed.bytes} bytes` : ''} ${JSON.stringify(timed.parts ?? {})}`);
+    console.log(
+      `${timed.name.padEnd(36)} p50 ${timed.p50} ms, max ${timed.max} ms${timed.bytes ? `, ${timed.bytes} bytes` : ''} ${JSON.stringify(timed.parts ?? {})}`,
+    );
   }
-  return { hello: { c1: helloC1, c10: helloC10 }, rows, timed: measured.timed, responseBytes: measured.responseBytes };
+  return {
+    hello: { c1: helloC1, c10: helloC10 },
+    rows,
+    timed: measured.timed,
+    responseBytes: measured.responseBytes,
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -458,17 +792,37 @@ async function main(): Promise<void> {
   await mkdir(resultsDir, { recursive: true });
   const startedAt = new Date();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'luoshi-bench-'));
-  console.log(`PostgreSQL in ${dataDir}; ${os.cpus().length} CPUs, load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+  console.log(
+    `PostgreSQL in ${dataDir}; ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
+  );
   const server = await startEmbeddedPostgres(dataDir);
   const results: Record<string, unknown> = {
     startedAt: startedAt.toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverageAtStart: os.loadavg(), node: process.version },
-    options: { mOrgs: M_ORGS, durationSeconds: DURATION, rounds: ROUNDS, reportsPerOrganization: REPORTS, repeat: REPEAT, today: TODAY },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      loadAverageAtStart: os.loadavg(),
+      node: process.version,
+    },
+    options: {
+      mOrgs: M_ORGS,
+      durationSeconds: DURATION,
+      rounds: ROUNDS,
+      reportsPerOrganization: REPORTS,
+      repeat: REPEAT,
+      today: TODAY,
+    },
   };
   try {
     const passwordHash = await hashPassword(BENCH_PASSWORD);
     const seedBytes = await readFile(seedPlanFile);
-    const dataSets: { label: string; database: string; organizations: number }[] = [{ label: 'S', database: 'bench_s', organizations: 1 }];
+    const dataSets: { label: string; database: string; organizations: number }[] = [
+      { label: 'S', database: 'bench_s', organizations: 1 },
+    ];
     if (M_ORGS > 0) dataSets.push({ label: 'M', database: 'bench_m', organizations: M_ORGS });
     for (const dataSet of dataSets) {
       await ensureDatabase(server.adminUrl, dataSet.database);
@@ -476,28 +830,70 @@ async function main(): Promise<void> {
       const handle = connectDatabase(url, { maxConnections: 10 });
       await runMigrations(handle.pool);
       const clock = new ManualClock(TODAY);
-      console.log(`building ${dataSet.label}: ${dataSet.organizations} universit${dataSet.organizations === 1 ? 'y' : 'ies'}…`);
+      console.log(
+        `building ${dataSet.label}: ${dataSet.organizations} universit${dataSet.organizations === 1 ? 'y' : 'ies'}…`,
+      );
       const t0 = performance.now();
       let built: BuiltOrganization | undefined;
       const perOrganization: number[] = [];
       for (let index = 0; index < dataSet.organizations; index += 1) {
         const t1 = performance.now();
-        built = await buildOrganization({ db: handle.db, clock, passwordHash, reportsTarget: REPORTS, index, seedBytes });
+        built = await buildOrganization({
+          db: handle.db,
+          clock,
+          passwordHash,
+          reportsTarget: REPORTS,
+          index,
+          seedBytes,
+        });
         perOrganization.push(performance.now() - t1);
-        if ((index + 1) % 10 === 0) console.log(`  ${index + 1} built, ${Math.round((performance.now() - t0) / 1000)} s`);
+        if ((index + 1) % 10 === 0)
+          console.log(`  ${index + 1} built, ${Math.round((performance.now() - t0) / 1000)} s`);
       }
       // Data set M is a province: one supervising organization over every university, with their snapshots computed.
-      const oversight = dataSet.organizations > 1 ? await buildOversight(handle.db, clock, loadConfig({ LOG_LEVEL: 'silent' }, projectRoot), passwordHash) : null;
-      if (oversight) console.log(`  oversight: ${oversight.refresh.institutions} snapshots in ${Math.round(oversight.refresh.totalMs / 100) / 10} s (p50 ${oversight.refresh.p50Ms} ms, max ${oversight.refresh.maxMs} ms each)`);
+      const oversight =
+        dataSet.organizations > 1
+          ? await buildOversight(
+              handle.db,
+              clock,
+              loadConfig({ LOG_LEVEL: 'silent' }, projectRoot),
+              passwordHash,
+            )
+          : null;
+      if (oversight)
+        console.log(
+          `  oversight: ${oversight.refresh.institutions} snapshots in ${Math.round(oversight.refresh.totalMs / 100) / 10} s (p50 ${oversight.refresh.p50Ms} ms, max ${oversight.refresh.maxMs} ms each)`,
+        );
       await handle.pool.query('analyze');
       const buildSeconds = Math.round((performance.now() - t0) / 100) / 10;
-      const size = await handle.pool.query<{ size: string }>('select pg_size_pretty(pg_database_size(current_database())) as size');
-      console.log(`built ${dataSet.label} in ${buildSeconds} s (${round1(median(perOrganization))} ms per university, database ${size.rows[0]!.size}); one university: ${JSON.stringify(built!.counts)}`);
-      const measured = await measure(dataSet.label, handle, url, built!, options['cpu-prof'] ? `${startedAt.toISOString().replace(/[:.]/g, '-')}-${dataSet.label}.cpuprofile` : null, oversight);
+      const size = await handle.pool.query<{ size: string }>(
+        'select pg_size_pretty(pg_database_size(current_database())) as size',
+      );
+      console.log(
+        `built ${dataSet.label} in ${buildSeconds} s (${round1(median(perOrganization))} ms per university, database ${size.rows[0]!.size}); one university: ${JSON.stringify(built!.counts)}`,
+      );
+      const measured = await measure(
+        dataSet.label,
+        handle,
+        url,
+        built!,
+        options['cpu-prof']
+          ? `${startedAt.toISOString().replace(/[:.]/g, '-')}-${dataSet.label}.cpuprofile`
+          : null,
+        oversight,
+      );
       results[dataSet.label] = {
-        build: { seconds: buildSeconds, perOrganizationMsP50: round1(median(perOrganization)), databaseSize: size.rows[0]!.size, organizations: dataSet.organizations, oneOrganization: built!.counts },
+        build: {
+          seconds: buildSeconds,
+          perOrganizationMsP50: round1(median(perOrganization)),
+          databaseSize: size.rows[0]!.size,
+          organizations: dataSet.organizations,
+          oneOrganization: built!.counts,
+        },
         ...summarize(dataSet.label, measured),
-        ...(oversight ? { oversight: { refresh: oversight.refresh, overviewP95: measured.oversightP95 } } : {}),
+        ...(oversight
+          ? { oversight: { refresh: oversight.refresh, overviewP95: measured.oversightP95 } }
+          : {}),
         raw: measured,
       };
       await handle.close();

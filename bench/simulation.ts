@@ -41,9 +41,16 @@ export function runningClockFrom(start: string): Clock {
 }
 
 /** The app as `npm start` runs it (background jobs polling) on a database that already holds the data set. */
-export async function startLoadServer(options: { db: Database; clock: Clock; config: AppConfig }): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
+export async function startLoadServer(options: {
+  db: Database;
+  clock: Clock;
+  config: AppConfig;
+}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
   const jobs = createJobRunner({ db: options.db, clock: options.clock });
-  const app = await buildApp({ db: options.db, clock: options.clock, config: options.config, jobs, mailer: null }, { logger: options.config.logLevel !== 'silent' });
+  const app = await buildApp(
+    { db: options.db, clock: options.clock, config: options.config, jobs, mailer: null },
+    { logger: options.config.logLevel !== 'silent' },
+  );
   const url = await app.listen({ host: '127.0.0.1', port: options.config.port });
   jobs.start(options.config.jobPollSeconds * 1000, app.log);
   return {
@@ -72,14 +79,29 @@ export interface LoadUser {
  * coordinating office (2 %), leaders (4 %), and liaisons spread evenly over the departments, the
  * departments still drafting their breakdown taking turns with the approved ones.
  */
-export async function createLoadUsers(db: Database, built: BuiltOrganization, count: number): Promise<LoadUser[]> {
+export async function createLoadUsers(
+  db: Database,
+  built: BuiltOrganization,
+  count: number,
+): Promise<LoadUser[]> {
   const coordinators = Math.max(1, Math.round(count * 0.02));
   const leaders = Math.max(1, Math.round(count * 0.04));
   const liaisons = Math.max(0, count - coordinators - leaders);
-  const all = await db.select({ id: departments.id, position: departments.position }).from(departments).where(eq(departments.organizationId, built.organizationId)).orderBy(departments.position);
-  const statuses = new Map((await db.select({ departmentId: submissions.departmentId, status: submissions.status }).from(submissions).where(eq(submissions.planId, built.planId)))
-    .map((row) => [row.departmentId, row.status]));
-  const editable = (departmentId: string | null) => departmentId !== null && ['draft', 'returned'].includes(statuses.get(departmentId) ?? '');
+  const all = await db
+    .select({ id: departments.id, position: departments.position })
+    .from(departments)
+    .where(eq(departments.organizationId, built.organizationId))
+    .orderBy(departments.position);
+  const statuses = new Map(
+    (
+      await db
+        .select({ departmentId: submissions.departmentId, status: submissions.status })
+        .from(submissions)
+        .where(eq(submissions.planId, built.planId))
+    ).map((row) => [row.departmentId, row.status]),
+  );
+  const editable = (departmentId: string | null) =>
+    departmentId !== null && ['draft', 'returned'].includes(statuses.get(departmentId) ?? '');
   const drafting = all.filter((department) => editable(department.id));
   const others = all.filter((department) => !editable(department.id));
   const ordered: typeof all = [];
@@ -92,13 +114,22 @@ export async function createLoadUsers(db: Database, built: BuiltOrganization, co
   const people: LoadUser[] = [];
   const add = (role: LoadRole, index: number, departmentId: string | null) => {
     const username = `load-${role}-${tag}-${index}`;
-    rows.push({ organizationId: built.organizationId, username, displayName: `${role === 'liaison' ? '联络员' : role === 'leader' ? '校领导' : '教师工作部'}${index + 1}`, role, departmentId, passwordHash: built.passwordHash, mustChangePassword: false });
+    rows.push({
+      organizationId: built.organizationId,
+      username,
+      displayName: `${role === 'liaison' ? '联络员' : role === 'leader' ? '校领导' : '教师工作部'}${index + 1}`,
+      role,
+      departmentId,
+      passwordHash: built.passwordHash,
+      mustChangePassword: false,
+    });
     people.push({ username, role, departmentId, drafting: editable(departmentId) });
   };
   for (let n = 0; n < coordinators; n += 1) add('coordinator', n, null);
   for (let n = 0; n < leaders; n += 1) add('leader', n, null);
   for (let n = 0; n < liaisons; n += 1) add('liaison', n, ordered[n % ordered.length]!.id);
-  for (let start = 0; start < rows.length; start += 500) await db.insert(users).values(rows.slice(start, start + 500));
+  for (let start = 0; start < rows.length; start += 500)
+    await db.insert(users).values(rows.slice(start, start + 500));
   return people;
 }
 
@@ -125,10 +156,16 @@ class Recorder {
   /** The first errors, as they came, to find their cause. */
   readonly samples: string[] = [];
 
-  record(operation: string, ms: number, outcome: 'ok' | 'conflict' | 'error', detail?: string): void {
+  record(
+    operation: string,
+    ms: number,
+    outcome: 'ok' | 'conflict' | 'error',
+    detail?: string,
+  ): void {
     if (!this.#latencies.has(operation)) this.#latencies.set(operation, []);
     this.#latencies.get(operation)!.push(ms);
-    if (outcome === 'conflict') this.#conflicts.set(operation, (this.#conflicts.get(operation) ?? 0) + 1);
+    if (outcome === 'conflict')
+      this.#conflicts.set(operation, (this.#conflicts.get(operation) ?? 0) + 1);
     if (outcome === 'error') {
       this.#errors.set(operation, (this.#errors.get(operation) ?? 0) + 1);
       if (this.samples.length < 30) this.samples.push(`${operation}: ${detail ?? ''}`);
@@ -137,19 +174,25 @@ class Recorder {
 
   figures(elapsedSeconds: number): OperationFigures[] {
     const round = (value: number) => Math.round(value * 10) / 10;
-    return [...this.#latencies.entries()].map(([operation, latencies]) => {
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-      return {
-        operation,
-        count: sorted.length,
-        conflicts: this.#conflicts.get(operation) ?? 0,
-        errors: this.#errors.get(operation) ?? 0,
-        requestsPerSecond: Math.round((sorted.length / elapsedSeconds) * 100) / 100,
-        p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted.at(-1) ?? 0),
-        mean: round(sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length)),
-      };
-    }).sort((a, b) => a.operation.localeCompare(b.operation));
+    return [...this.#latencies.entries()]
+      .map(([operation, latencies]) => {
+        const sorted = [...latencies].sort((a, b) => a - b);
+        const at = (q: number) =>
+          sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+        return {
+          operation,
+          count: sorted.length,
+          conflicts: this.#conflicts.get(operation) ?? 0,
+          errors: this.#errors.get(operation) ?? 0,
+          requestsPerSecond: Math.round((sorted.length / elapsedSeconds) * 100) / 100,
+          p50: round(at(0.5)),
+          p95: round(at(0.95)),
+          p99: round(at(0.99)),
+          max: round(sorted.at(-1) ?? 0),
+          mean: round(sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length)),
+        };
+      })
+      .sort((a, b) => a.operation.localeCompare(b.operation));
   }
 }
 
@@ -157,19 +200,31 @@ class Recorder {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-interface Answer<T> { status: number; body: T }
+interface Answer<T> {
+  status: number;
+  body: T;
+}
 
 class Session {
   #cookie = '';
   #csrfToken = '';
 
-  constructor(private readonly base: string, public recorder: Recorder, readonly user: LoadUser) {}
+  constructor(
+    private readonly base: string,
+    public recorder: Recorder,
+    readonly user: LoadUser,
+  ) {}
 
   /**
    * One request, timed and counted under `operation`. Resolves to the answer when it is a success,
    * or a 409 that `conflictExpected` allows; to null when it is an error (already counted).
    */
-  async send<T>(operation: string, method: string, url: string, options: { json?: unknown; form?: FormData; conflictExpected?: boolean } = {}): Promise<Answer<T> | null> {
+  async send<T>(
+    operation: string,
+    method: string,
+    url: string,
+    options: { json?: unknown; form?: FormData; conflictExpected?: boolean } = {},
+  ): Promise<Answer<T> | null> {
     const headers: Record<string, string> = { 'accept-language': 'zh-CN' };
     if (this.#cookie) headers.cookie = this.#cookie;
     if (method !== 'GET' && this.#csrfToken) headers['x-csrf-token'] = this.#csrfToken;
@@ -184,10 +239,20 @@ class Session {
     let response: Response;
     let bytes: ArrayBuffer;
     try {
-      response = await fetch(`${this.base}${url}`, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      response = await fetch(`${this.base}${url}`, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       bytes = await response.arrayBuffer();
     } catch (error) {
-      this.recorder.record(operation, performance.now() - t0, 'error', `${method} ${url}: ${(error as Error).name}: ${(error as Error).message}`);
+      this.recorder.record(
+        operation,
+        performance.now() - t0,
+        'error',
+        `${method} ${url}: ${(error as Error).name}: ${(error as Error).message}`,
+      );
       return null;
     }
     const ms = performance.now() - t0;
@@ -197,20 +262,36 @@ class Session {
       return { status: 409, body: JSON.parse(text()) as T };
     }
     if (response.status >= 400) {
-      this.recorder.record(operation, ms, 'error', `${method} ${url} as ${this.user.username}: ${response.status} ${text().slice(0, 300)}`);
+      this.recorder.record(
+        operation,
+        ms,
+        'error',
+        `${method} ${url} as ${this.user.username}: ${response.status} ${text().slice(0, 300)}`,
+      );
       return null;
     }
     this.recorder.record(operation, ms, 'ok');
     const type = response.headers.get('content-type') ?? '';
     if (response.status === 200 && method === 'POST' && url === '/api/v1/auth/sign-in') {
-      const cookie = response.headers.getSetCookie().map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('luoshi_session='));
+      const cookie = response.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0]!)
+        .find((pair) => pair.startsWith('luoshi_session='));
       if (cookie) this.#cookie = cookie;
     }
-    return { status: response.status, body: (type.includes('application/json') ? JSON.parse(text()) : null) as T };
+    return {
+      status: response.status,
+      body: (type.includes('application/json') ? JSON.parse(text()) : null) as T,
+    };
   }
 
   async signIn(password: string): Promise<boolean> {
-    const answer = await this.send<{ csrfToken: string }>('sign in', 'POST', '/api/v1/auth/sign-in', { json: { username: this.user.username, password } });
+    const answer = await this.send<{ csrfToken: string }>(
+      'sign in',
+      'POST',
+      '/api/v1/auth/sign-in',
+      { json: { username: this.user.username, password } },
+    );
     if (!answer) return false;
     this.#csrfToken = answer.body.csrfToken;
     return this.#cookie !== '';
@@ -222,13 +303,27 @@ class Session {
 /** Evidence as people upload it: small files of the kinds the app accepts, built in memory. */
 function evidenceFile(turn: number): { name: string; bytes: Buffer; type: string } {
   switch (turn % 3) {
-    case 0: return { name: `会议记录-${turn}.pdf`, bytes: samplePdf(`meeting minutes ${turn}`), type: 'application/pdf' };
-    case 1: return { name: `现场照片-${turn}.png`, bytes: samplePng(), type: 'image/png' };
-    default: return { name: `工作方案-${turn}.docx`, bytes: sampleOffice('docx'), type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' };
+    case 0:
+      return {
+        name: `会议记录-${turn}.pdf`,
+        bytes: samplePdf(`meeting minutes ${turn}`),
+        type: 'application/pdf',
+      };
+    case 1:
+      return { name: `现场照片-${turn}.png`, bytes: samplePng(), type: 'image/png' };
+    default:
+      return {
+        name: `工作方案-${turn}.docx`,
+        bytes: sampleOffice('docx'),
+        type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      };
   }
 }
 
-const measuresOf = (view: BreakdownView): MeasureView[] => view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items.flatMap((item) => item.measures)));
+const measuresOf = (view: BreakdownView): MeasureView[] =>
+  view.indicators.flatMap((level1) =>
+    level1.children.flatMap((level2) => level2.items.flatMap((item) => item.measures)),
+  );
 
 /** How many records of a department its liaisons work on: few, so that they sometimes meet. */
 const HOT_RECORDS = 4;
@@ -249,37 +344,76 @@ interface Person {
 type Action = [weight: number, run: (person: Person) => Promise<void>];
 
 const plan = (person: Person) => `/api/v1/plans/${person.planId}`;
-const pick = <T>(person: Person, list: readonly T[]): T => list[Math.floor(person.random() * list.length)]!;
+const pick = <T>(person: Person, list: readonly T[]): T =>
+  list[Math.floor(person.random() * list.length)]!;
 
-async function readDashboard(person: Person) { await person.session.send('dashboard', 'GET', `${plan(person)}/dashboard`); }
-async function readBoard(person: Person) { await person.session.send('submission board', 'GET', `${plan(person)}/breakdowns`); }
-async function readNotifications(person: Person) { await person.session.send('notifications', 'GET', '/api/v1/notifications?limit=20'); }
+async function readDashboard(person: Person) {
+  await person.session.send('dashboard', 'GET', `${plan(person)}/dashboard`);
+}
+async function readBoard(person: Person) {
+  await person.session.send('submission board', 'GET', `${plan(person)}/breakdowns`);
+}
+async function readNotifications(person: Person) {
+  await person.session.send('notifications', 'GET', '/api/v1/notifications?limit=20');
+}
 
 async function readLedger(person: Person) {
   const filters = [
-    '', '', `&departmentId=${pick(person, person.departmentIds)}`, '&periodKey=2024-12', '&state=late', '&state=missing', `&search=${encodeURIComponent('专题')}`,
+    '',
+    '',
+    `&departmentId=${pick(person, person.departmentIds)}`,
+    '&periodKey=2024-12',
+    '&state=late',
+    '&state=missing',
+    `&search=${encodeURIComponent('专题')}`,
   ];
   const page = person.random() < 0.2 ? 2 : 1;
-  await person.session.send('ledger', 'GET', `${plan(person)}/ledger?page=${page}&pageSize=50${pick(person, filters)}`);
+  await person.session.send(
+    'ledger',
+    'GET',
+    `${plan(person)}/ledger?page=${page}&pageSize=50${pick(person, filters)}`,
+  );
 }
 
 async function readDepartmentBreakdown(person: Person) {
-  await person.session.send("a department's breakdown", 'GET', `${plan(person)}/breakdowns/${pick(person, person.departmentIds)}`);
+  await person.session.send(
+    "a department's breakdown",
+    'GET',
+    `${plan(person)}/breakdowns/${pick(person, person.departmentIds)}`,
+  );
 }
 
 async function readDepartmentLedger(person: Person) {
-  await person.session.send("a department's ledger", 'GET', `${plan(person)}/ledger/departments/${pick(person, person.departmentIds)}`);
+  await person.session.send(
+    "a department's ledger",
+    'GET',
+    `${plan(person)}/ledger/departments/${pick(person, person.departmentIds)}`,
+  );
 }
 
-async function exportLedger(person: Person) { await person.session.send('ledger export (.xlsx)', 'GET', `${plan(person)}/ledger/export?periodKey=2024-12`); }
+async function exportLedger(person: Person) {
+  await person.session.send(
+    'ledger export (.xlsx)',
+    'GET',
+    `${plan(person)}/ledger/export?periodKey=2024-12`,
+  );
+}
 
 async function readMyItems(person: Person) {
-  const answer = await person.session.send<BreakdownView>("liaison's items", 'GET', `${plan(person)}/breakdowns/${person.session.user.departmentId}`);
+  const answer = await person.session.send<BreakdownView>(
+    "liaison's items",
+    'GET',
+    `${plan(person)}/breakdowns/${person.session.user.departmentId}`,
+  );
   if (answer) person.breakdown = answer.body;
 }
 
 async function readMyLedger(person: Person) {
-  const answer = await person.session.send<DepartmentLedger>("liaison's ledger", 'GET', `${plan(person)}/ledger/departments/${person.session.user.departmentId}`);
+  const answer = await person.session.send<DepartmentLedger>(
+    "liaison's ledger",
+    'GET',
+    `${plan(person)}/ledger/departments/${person.session.user.departmentId}`,
+  );
   if (answer) person.ledger = answer.body;
 }
 
@@ -294,8 +428,12 @@ async function saveMeasure(person: Person) {
   for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
     person.turn += 1;
     const text = `${chosen.text.replace(/（修改\d+）$/, '')}（修改${person.turn}）`.slice(0, 2000);
-    const answer = await person.session.send<MeasureView | { error: { current?: MeasureView } }>('save a measure (PATCH)', 'PATCH',
-      `${plan(person)}/breakdowns/${person.session.user.departmentId}/measures/${chosen.id}`, { json: { version, text }, conflictExpected: true });
+    const answer = await person.session.send<MeasureView | { error: { current?: MeasureView } }>(
+      'save a measure (PATCH)',
+      'PATCH',
+      `${plan(person)}/breakdowns/${person.session.user.departmentId}/measures/${chosen.id}`,
+      { json: { version, text }, conflictExpected: true },
+    );
     if (!answer) return;
     if (answer.status === 200) {
       chosen.version = (answer.body as MeasureView).version;
@@ -303,7 +441,9 @@ async function saveMeasure(person: Person) {
     }
     // Someone else saved first: read the page again, as the user would, and save on the newer version.
     await readMyItems(person);
-    const fresh = person.breakdown ? measuresOf(person.breakdown).find((measure) => measure.id === chosen.id) : undefined;
+    const fresh = person.breakdown
+      ? measuresOf(person.breakdown).find((measure) => measure.id === chosen.id)
+      : undefined;
     if (!fresh) return;
     version = fresh.version;
   }
@@ -314,7 +454,12 @@ async function uploadEvidence(person: Person): Promise<EvidenceView | null> {
   const file = evidenceFile(person.turn);
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  const answer = await person.session.send<EvidenceView>('upload evidence', 'POST', '/api/v1/evidence', { form });
+  const answer = await person.session.send<EvidenceView>(
+    'upload evidence',
+    'POST',
+    '/api/v1/evidence',
+    { form },
+  );
   return answer?.body ?? null;
 }
 
@@ -327,33 +472,73 @@ async function reportProgress(person: Person) {
   const measure = pick(person, ledger.measures.slice(0, HOT_RECORDS));
   if (!measure) return;
   const evidence = person.random() < 0.6 ? await uploadEvidence(person) : null;
-  let basedOnVersion = measure.periods.find((cell) => cell.periodKey === periodKey)?.versions.at(-1)?.version ?? 0;
+  let basedOnVersion =
+    measure.periods.find((cell) => cell.periodKey === periodKey)?.versions.at(-1)?.version ?? 0;
   for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
     person.turn += 1;
-    const answer = await person.session.send('report progress', 'POST', `${plan(person)}/ledger/departments/${person.session.user.departmentId}/reports`, {
-      json: { measureId: measure.id, periodKey, basedOnVersion, status: pick(person, ['on_track', 'on_track', 'done', 'at_risk'] as const), text: `本月推进情况（第${person.turn}次报送）：召开专题会议，形成记录`, evidenceIds: evidence ? [evidence.id] : [] },
-      conflictExpected: true,
-    });
+    const answer = await person.session.send(
+      'report progress',
+      'POST',
+      `${plan(person)}/ledger/departments/${person.session.user.departmentId}/reports`,
+      {
+        json: {
+          measureId: measure.id,
+          periodKey,
+          basedOnVersion,
+          status: pick(person, ['on_track', 'on_track', 'done', 'at_risk'] as const),
+          text: `本月推进情况（第${person.turn}次报送）：召开专题会议，形成记录`,
+          evidenceIds: evidence ? [evidence.id] : [],
+        },
+        conflictExpected: true,
+      },
+    );
     if (!answer) return;
     if (answer.status === 201) {
       person.ledger = null; // the page reloads after a report
       return;
     }
     await readMyLedger(person);
-    basedOnVersion = person.ledger?.measures.find((entry) => entry.id === measure.id)?.periods.find((cell) => cell.periodKey === periodKey)?.versions.at(-1)?.version ?? basedOnVersion;
+    basedOnVersion =
+      person.ledger?.measures
+        .find((entry) => entry.id === measure.id)
+        ?.periods.find((cell) => cell.periodKey === periodKey)
+        ?.versions.at(-1)?.version ?? basedOnVersion;
   }
 }
 
 function actionsOf(user: LoadUser): Action[] {
   switch (user.role) {
     case 'coordinator':
-      return [[4, readDashboard], [3, readBoard], [4, readLedger], [2, readDepartmentBreakdown], [2, readDepartmentLedger], [2, readNotifications], [0.5, exportLedger]];
+      return [
+        [4, readDashboard],
+        [3, readBoard],
+        [4, readLedger],
+        [2, readDepartmentBreakdown],
+        [2, readDepartmentLedger],
+        [2, readNotifications],
+        [0.5, exportLedger],
+      ];
     case 'leader':
-      return [[6, readDashboard], [2, readBoard], [2, readLedger], [1, readNotifications]];
+      return [
+        [6, readDashboard],
+        [2, readBoard],
+        [2, readLedger],
+        [1, readNotifications],
+      ];
     case 'liaison':
       return user.drafting
-        ? [[3, readMyItems], [1, readMyLedger], [1, readNotifications], [5, saveMeasure]]
-        : [[3, readMyItems], [2, readMyLedger], [1, readNotifications], [4, reportProgress]];
+        ? [
+            [3, readMyItems],
+            [1, readMyLedger],
+            [1, readNotifications],
+            [5, saveMeasure],
+          ]
+        : [
+            [3, readMyItems],
+            [2, readMyLedger],
+            [1, readNotifications],
+            [4, reportProgress],
+          ];
   }
 }
 
@@ -404,27 +589,39 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const recorder = new Recorder();
   const random = randomStream(options.seed ?? 42);
   const people: Person[] = options.users.map((user, index) => ({
-    session: new Session(options.baseUrl, arrivals, user), random: randomStream((options.seed ?? 42) * 1000 + index), planId: '', departmentIds: [], breakdown: null, ledger: null, turn: 0,
+    session: new Session(options.baseUrl, arrivals, user),
+    random: randomStream((options.seed ?? 42) * 1000 + index),
+    planId: '',
+    departmentIds: [],
+    breakdown: null,
+    ledger: null,
+    turn: 0,
   }));
 
   // Everyone signs in (a few at a time, as people arrive) and opens the app: their session, the plans.
   const signInStart = performance.now();
   const arriving = [...people];
   const signedIn: Person[] = [];
-  await Promise.all(Array.from({ length: options.signInConcurrency ?? 4 }, async () => {
-    for (let person = arriving.shift(); person; person = arriving.shift()) {
-      if (!(await person.session.signIn(options.password))) continue;
-      await person.session.send('session', 'GET', '/api/v1/auth/session');
-      const plans = await person.session.send<{ id: string }[]>('plans', 'GET', '/api/v1/plans');
-      const planId = plans?.body[0]?.id;
-      if (!planId) continue;
-      person.planId = planId;
-      signedIn.push(person);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: options.signInConcurrency ?? 4 }, async () => {
+      for (let person = arriving.shift(); person; person = arriving.shift()) {
+        if (!(await person.session.signIn(options.password))) continue;
+        await person.session.send('session', 'GET', '/api/v1/auth/session');
+        const plans = await person.session.send<{ id: string }[]>('plans', 'GET', '/api/v1/plans');
+        const planId = plans?.body[0]?.id;
+        if (!planId) continue;
+        person.planId = planId;
+        signedIn.push(person);
+      }
+    }),
+  );
   const signInSeconds = (performance.now() - signInStart) / 1000;
   log(`${signedIn.length} of ${people.length} signed in in ${signInSeconds.toFixed(1)} s`);
-  const departmentIds = [...new Set(options.users.map((user) => user.departmentId).filter((id): id is string => id !== null))];
+  const departmentIds = [
+    ...new Set(
+      options.users.map((user) => user.departmentId).filter((id): id is string => id !== null),
+    ),
+  ];
   for (const person of signedIn) {
     person.departmentIds = departmentIds;
     person.session.recorder = recorder;
@@ -435,23 +632,30 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   options.onStart?.();
   const start = performance.now();
   const end = start + options.durationSeconds * 1000;
-  const progress = setInterval(() => {
-    const figures = recorder.figures((performance.now() - start) / 1000);
-    const requests = figures.reduce((sum, entry) => sum + entry.count, 0);
-    log(`  ${Math.round((performance.now() - start) / 1000)} s: ${requests} requests, ${figures.reduce((sum, entry) => sum + entry.errors, 0)} errors`);
-  }, Math.max(5_000, Math.min(30_000, options.durationSeconds * 100)));
+  const progress = setInterval(
+    () => {
+      const figures = recorder.figures((performance.now() - start) / 1000);
+      const requests = figures.reduce((sum, entry) => sum + entry.count, 0);
+      log(
+        `  ${Math.round((performance.now() - start) / 1000)} s: ${requests} requests, ${figures.reduce((sum, entry) => sum + entry.errors, 0)} errors`,
+      );
+    },
+    Math.max(5_000, Math.min(30_000, options.durationSeconds * 100)),
+  );
   try {
-    await Promise.all(signedIn.map(async (person) => {
-      // Not all at once: each person's first action comes after a think of its own.
-      await sleep(random() * think(person));
-      const actions = actionsOf(person.session.user);
-      while (performance.now() < end) {
-        await choose(person, actions)(person);
-        const pause = think(person);
-        if (performance.now() + pause >= end) break;
-        await sleep(pause);
-      }
-    }));
+    await Promise.all(
+      signedIn.map(async (person) => {
+        // Not all at once: each person's first action comes after a think of its own.
+        await sleep(random() * think(person));
+        const actions = actionsOf(person.session.user);
+        while (performance.now() < end) {
+          await choose(person, actions)(person);
+          const pause = think(person);
+          if (performance.now() + pause >= end) break;
+          await sleep(pause);
+        }
+      }),
+    );
   } finally {
     clearInterval(progress);
   }

@@ -8,13 +8,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const builtIndex = path.join(root, 'dist/web/index.html');
-const sources = ['src/web', 'src/shared', 'vite.config.ts', 'package-lock.json'].map((entry) => path.join(root, entry));
+const sources = ['src/web', 'src/shared', 'vite.config.ts', 'package-lock.json'].map((entry) =>
+  path.join(root, entry),
+);
 
 function newestModification(entry) {
   if (!existsSync(entry)) return 0;
   const stats = statSync(entry);
   if (!stats.isDirectory()) return stats.mtimeMs;
-  return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestModification(path.join(entry, name))), stats.mtimeMs);
+  return readdirSync(entry).reduce(
+    (newest, name) => Math.max(newest, newestModification(path.join(entry, name))),
+    stats.mtimeMs,
+  );
 }
 
 if (process.argv.includes('--if-stale') && existsSync(builtIndex)) {
@@ -22,5 +27,9 @@ if (process.argv.includes('--if-stale') && existsSync(builtIndex)) {
   if (sources.every((entry) => newestModification(entry) <= builtAt)) process.exit(0);
 }
 console.log('Building the web app…');
-const result = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+  { cwd: root, stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

@@ -2,7 +2,12 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Clock } from './clock';
 import type { AppConfig } from './config';
 import type { Database } from './db/client';
@@ -95,10 +100,16 @@ export function createServices({ db, clock, config, evidenceStore }: AppDependen
 export type Services = ReturnType<typeof createServices>;
 
 /** Builds the whole HTTP app from its dependencies; it does not listen (main.ts does). */
-export async function buildApp(dependencies: AppDependencies, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  dependencies: AppDependencies,
+  options: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
   const { db, config } = dependencies;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    logger:
+      options.logger === false
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
@@ -109,7 +120,11 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   installErrorHandler(app, { uploadMaxBytes: config.uploadMaxBytes });
   installSecurityHeaders(app, config);
   await app.register(fastifyCookie);
-  await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, parts: 12 }, throwFileSizeLimit: true, preservePath: true });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, parts: 12 },
+    throwFileSizeLimit: true,
+    preservePath: true,
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Luoshi API', version: '1' },
@@ -126,8 +141,16 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   installAuditHooks(app, db, dependencies.clock);
 
   registerSystemRoutes(app, db);
-  registerAuthRoutes(app, services.auth, { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes });
-  registerSsoRoutes(app, createSsoService({ db, clock: dependencies.clock, config, auth: services.auth }), services.auth, { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes });
+  registerAuthRoutes(app, services.auth, {
+    secureCookies: config.secureCookies,
+    idleTimeoutMinutes: config.sessionIdleMinutes,
+  });
+  registerSsoRoutes(
+    app,
+    createSsoService({ db, clock: dependencies.clock, config, auth: services.auth }),
+    services.auth,
+    { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes },
+  );
   registerUserRoutes(app, services.users);
   registerOrganizationRoutes(app, db);
   registerDepartmentRoutes(app, services.departments);
@@ -146,14 +169,26 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });
   registerAuditJobs(jobs, audit, config.auditRetentionDays);
   const mailer = dependencies.mailer === undefined ? mailerFromConfig(config) : dependencies.mailer;
-  if (dependencies.mailer === undefined && mailer?.close) app.addHook('onClose', async () => mailer.close?.());
-  const supervision = createSupervisionService({ db, clock: dependencies.clock, config, mailer, secrets: createSecretBox(config), sources: overdueSources({ breakdowns: services.breakdowns }) });
+  if (dependencies.mailer === undefined && mailer?.close)
+    app.addHook('onClose', async () => mailer.close?.());
+  const supervision = createSupervisionService({
+    db,
+    clock: dependencies.clock,
+    config,
+    mailer,
+    secrets: createSecretBox(config),
+    sources: overdueSources({ breakdowns: services.breakdowns }),
+  });
   registerSupervisionJobs(jobs, supervision);
   registerJobRoutes(app, createJobService({ db }));
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
   registerSupervisionRoutes(app, supervision);
   const oversight = createOversightService({
-    db, clock: dependencies.clock, breakdowns: services.breakdowns, conclusion: services.conclusion, plans: services.plans,
+    db,
+    clock: dependencies.clock,
+    breakdowns: services.breakdowns,
+    conclusion: services.conclusion,
+    plans: services.plans,
     lateSources: overdueSources({ breakdowns: services.breakdowns }),
   });
   registerOversightJobs(jobs, oversight);

@@ -14,7 +14,11 @@ const environmentSchema = z.object({
   LUOSHI_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   LUOSHI_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   LUOSHI_SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
-  LUOSHI_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  LUOSHI_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   /** Where evidence files (佐证材料) are kept, outside the web root; default DATA_DIR/evidence. */
   LUOSHI_EVIDENCE_DIR: z.string().optional(),
   /** Where evidence files are kept: "local" (LUOSHI_EVIDENCE_DIR) or "s3" (an S3-compatible object store, LUOSHI_S3_*). */
@@ -22,18 +26,30 @@ const environmentSchema = z.object({
   /** e.g. https://s3.oss-cn-hangzhou.aliyuncs.com, https://cos.ap-guangzhou.myqcloud.com, http://minio:9000; default AWS's for the region. */
   LUOSHI_S3_ENDPOINT: z.string().url().optional(),
   LUOSHI_S3_REGION: z.string().optional(),
-  LUOSHI_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3–63 lower-case letters, digits, dots and hyphens').optional(),
+  LUOSHI_S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be a bucket name: 3–63 lower-case letters, digits, dots and hyphens',
+    )
+    .optional(),
   LUOSHI_S3_ACCESS_KEY_ID: z.string().optional(),
   LUOSHI_S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** "true" for https://endpoint/bucket/key (MinIO); default https://bucket.endpoint/key (AWS, OSS, COS). */
   LUOSHI_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   /** Prepended to every object key, e.g. "luoshi/" when the bucket is shared. */
-  LUOSHI_S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\/-]*$/, 'may hold letters, digits, ".", "_", "-" and "/" only').default(''),
+  LUOSHI_S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]*$/, 'may hold letters, digits, ".", "_", "-" and "/" only')
+    .default(''),
   /** Failed sign-ins allowed from one network address per window before it must wait (429). */
   LUOSHI_SIGN_IN_IP_LIMIT: z.coerce.number().int().positive().default(20),
   LUOSHI_SIGN_IN_IP_WINDOW_MINUTES: z.coerce.number().int().positive().default(5),
   /** 256-bit key (64 hex digits) sealing TOTP secrets; without it, DATA_DIR/secret.key is made and used. */
-  LUOSHI_SECRET_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits').optional(),
+  LUOSHI_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
+    .optional(),
   /** SMTP server for reminders (催办), e.g. smtps://user:pass@smtp.example.edu.cn:465; without it no e-mail is sent. */
   LUOSHI_SMTP_URL: z.string().url().optional(),
   LUOSHI_MAIL_FROM: z.string().default('落实 Luoshi <no-reply@localhost>'),
@@ -42,7 +58,11 @@ const environmentSchema = z.object({
   /** How often each process looks for due background jobs. */
   LUOSHI_JOB_POLL_SECONDS: z.coerce.number().positive().default(5),
   /** How long the audit log is kept, in days; 等保 2.0 asks for at least 180 (the database refuses deleting younger rows anyway). */
-  LUOSHI_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, 'must be at least 180 days (等保 2.0)').default(365),
+  LUOSHI_AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(180, 'must be at least 180 days (等保 2.0)')
+    .default(365),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -90,12 +110,19 @@ export interface AppConfig {
   webRoot: string;
 }
 
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env, projectRoot = process.cwd()): AppConfig {
+export function loadConfig(
+  environment: NodeJS.ProcessEnv = process.env,
+  projectRoot = process.cwd(),
+): AppConfig {
   // An empty variable (DATABASE_URL= in a unit file or a shell) means "not set".
-  const given = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const given = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = environmentSchema.safeParse(given);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new Error(`Invalid environment: ${problems}`);
   }
   const env = parsed.data;
@@ -104,13 +131,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, project
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(projectRoot, env.DATA_DIR),
-    seedFile: env.LUOSHI_SEED_FILE === 'none' ? null : path.resolve(projectRoot, env.LUOSHI_SEED_FILE),
+    seedFile:
+      env.LUOSHI_SEED_FILE === 'none' ? null : path.resolve(projectRoot, env.LUOSHI_SEED_FILE),
     secureCookies: env.LUOSHI_SECURE_COOKIES === 'true',
     trustProxy: env.LUOSHI_TRUST_PROXY === 'true',
     sessionIdleMinutes: env.LUOSHI_SESSION_IDLE_MINUTES,
     sessionMaxHours: env.LUOSHI_SESSION_MAX_HOURS,
     uploadMaxBytes: env.LUOSHI_UPLOAD_MAX_BYTES,
-    evidenceDir: path.resolve(projectRoot, env.LUOSHI_EVIDENCE_DIR ?? path.join(env.DATA_DIR, 'evidence')),
+    evidenceDir: path.resolve(
+      projectRoot,
+      env.LUOSHI_EVIDENCE_DIR ?? path.join(env.DATA_DIR, 'evidence'),
+    ),
     evidenceStore: evidenceStoreConfig(env),
     signInIpLimit: env.LUOSHI_SIGN_IN_IP_LIMIT,
     signInIpWindowMinutes: env.LUOSHI_SIGN_IN_IP_WINDOW_MINUTES,
@@ -128,13 +159,23 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, project
 /** LUOSHI_EVIDENCE_STORE=s3 and the LUOSHI_S3_* variables it needs, each missing one named. */
 function evidenceStoreConfig(env: z.infer<typeof environmentSchema>): EvidenceStoreConfig {
   if (env.LUOSHI_EVIDENCE_STORE === 'local') return { kind: 'local' };
-  const missing: string[] = (['LUOSHI_S3_BUCKET', 'LUOSHI_S3_ACCESS_KEY_ID', 'LUOSHI_S3_SECRET_ACCESS_KEY'] as const).filter((name) => !env[name]);
-  if (!env.LUOSHI_S3_ENDPOINT && !env.LUOSHI_S3_REGION) missing.push('LUOSHI_S3_ENDPOINT or LUOSHI_S3_REGION');
-  if (missing.length > 0) throw new Error(`Invalid environment: LUOSHI_EVIDENCE_STORE=s3 needs ${missing.join(', ')}`);
+  const missing: string[] = (
+    ['LUOSHI_S3_BUCKET', 'LUOSHI_S3_ACCESS_KEY_ID', 'LUOSHI_S3_SECRET_ACCESS_KEY'] as const
+  ).filter((name) => !env[name]);
+  if (!env.LUOSHI_S3_ENDPOINT && !env.LUOSHI_S3_REGION)
+    missing.push('LUOSHI_S3_ENDPOINT or LUOSHI_S3_REGION');
+  if (missing.length > 0)
+    throw new Error(`Invalid environment: LUOSHI_EVIDENCE_STORE=s3 needs ${missing.join(', ')}`);
   const region = env.LUOSHI_S3_REGION ?? 'us-east-1';
   // AWS's own endpoint for the region; its China regions live under amazonaws.com.cn.
-  const endpoint = new URL(env.LUOSHI_S3_ENDPOINT ?? `https://s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
-  if (endpoint.pathname !== '/' || endpoint.search || endpoint.username) throw new Error('Invalid environment: LUOSHI_S3_ENDPOINT must be a plain address such as https://s3.oss-cn-hangzhou.aliyuncs.com (no path, no credentials; the bucket goes in LUOSHI_S3_BUCKET)');
+  const endpoint = new URL(
+    env.LUOSHI_S3_ENDPOINT ??
+      `https://s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`,
+  );
+  if (endpoint.pathname !== '/' || endpoint.search || endpoint.username)
+    throw new Error(
+      'Invalid environment: LUOSHI_S3_ENDPOINT must be a plain address such as https://s3.oss-cn-hangzhou.aliyuncs.com (no path, no credentials; the bucket goes in LUOSHI_S3_BUCKET)',
+    );
   const prefix = env.LUOSHI_S3_PREFIX.replace(/^\/+|\/+$/g, '');
   return {
     kind: 's3',

@@ -9,7 +9,10 @@ import { createJobRunner } from './modules/jobs/job.runner';
 const startedAt = Date.now();
 const config = loadConfig();
 const database = await openDatabase(config);
-const outcome = await bootstrap(database.db, systemClock, { seedFile: config.seedFile, maxFileBytes: config.uploadMaxBytes });
+const outcome = await bootstrap(database.db, systemClock, {
+  seedFile: config.seedFile,
+  maxFileBytes: config.uploadMaxBytes,
+});
 const jobs = createJobRunner({ db: database.db, clock: systemClock });
 const app = await buildApp({ db: database.db, clock: systemClock, config, jobs });
 
@@ -39,7 +42,10 @@ if (outcome.kind === 'created') {
   lines.push(
     `First start: created「${outcome.organizationName}」${outcome.planTitle ? ` and imported「${outcome.planTitle}」` : ''}.`,
     `Sign in at ${url} with these one-time passwords (shown only once; each is replaced at the first sign-in):`,
-    ...outcome.accounts.map((account) => `  ${account.username.padEnd(width)}  ${account.oneTimePassword}  ${account.displayName}`),
+    ...outcome.accounts.map(
+      (account) =>
+        `  ${account.username.padEnd(width)}  ${account.oneTimePassword}  ${account.displayName}`,
+    ),
     'System admin: set-up and business users. Security admin: roles and accounts (binds an authenticator app first). Auditor: the audit log.',
   );
 } else if (outcome.adminAwaitingFirstSignIn) {

@@ -30,10 +30,16 @@ export interface GroupResolution {
  * department comes in with the group's role, and a department already on the item keeps its
  * own role (named before grouped, as in `dutiesOf`). Null when the group is not on the item.
  */
-export function resolveGroupOnItem(slots: readonly ItemAssignmentSlot[], groupId: string, departmentIds: readonly string[]): GroupResolution | null {
+export function resolveGroupOnItem(
+  slots: readonly ItemAssignmentSlot[],
+  groupId: string,
+  departmentIds: readonly string[],
+): GroupResolution | null {
   const group = slots.find((slot) => slot.groupId === groupId);
   if (!group) return null;
-  const present = new Set(slots.map((slot) => slot.departmentId).filter((id): id is string => id !== null));
+  const present = new Set(
+    slots.map((slot) => slot.departmentId).filter((id): id is string => id !== null),
+  );
   const add: GroupResolution['add'] = [];
   for (const departmentId of departmentIds) {
     if (present.has(departmentId)) continue;

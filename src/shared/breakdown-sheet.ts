@@ -1,5 +1,9 @@
 import type { SheetChange, SheetProblem } from './api/breakdowns';
-import { readDeadlineText, type DeadlineTextContext, type DeadlineTextProblem } from './deadline-text';
+import {
+  readDeadlineText,
+  type DeadlineTextContext,
+  type DeadlineTextProblem,
+} from './deadline-text';
 import type { Deadline } from './deadlines';
 import { AppError } from './errors';
 import type { DocumentBlocks } from './plan-import/document-blocks';
@@ -26,7 +30,10 @@ const ITEM_NUMBERING = /^\s*(?:(\d+)\s*[.．、]|[（(](\d+)[)）])\s*/;
 const TITLE_DEPARTMENT = /任务分解表\s*[（(]([^）)]+)[）)]/;
 
 function lines(cell: string | undefined): string[] {
-  return (cell ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  return (cell ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -37,20 +44,35 @@ export function readBreakdownSheet(document: DocumentBlocks, departmentName: str
   const header = findHeader(document.blocks);
   if (!header) throw new AppError('import.header_not_found');
   const { columns } = header;
-  if (columns.measures === undefined || columns.deadline === undefined) throw new AppError('sheet.columns_missing');
-  const named = header.textBefore.map((text) => TITLE_DEPARTMENT.exec(text)?.[1]?.trim()).find(Boolean);
-  if (named && named !== departmentName) throw new AppError('sheet.wrong_department', { found: named, department: departmentName });
+  if (columns.measures === undefined || columns.deadline === undefined)
+    throw new AppError('sheet.columns_missing');
+  const named = header.textBefore
+    .map((text) => TITLE_DEPARTMENT.exec(text)?.[1]?.trim())
+    .find(Boolean);
+  if (named && named !== departmentName)
+    throw new AppError('sheet.wrong_department', { found: named, department: departmentName });
   const rows: SheetRow[] = [];
   for (const tableRow of header.rows.slice(header.headerIndex + 1)) {
-    const cell = (column: number | undefined) => (column === undefined ? '' : (tableRow.cells[column] ?? '').trim());
+    const cell = (column: number | undefined) =>
+      column === undefined ? '' : (tableRow.cells[column] ?? '').trim();
     const contentCell = cell(columns.content);
     const measures = lines(cell(columns.measures));
     const deadlines = lines(cell(columns.deadline));
     if (!contentCell && measures.length === 0 && deadlines.length === 0) continue;
     const numbered = ITEM_NUMBERING.exec(contentCell);
     const numberCell = cell(columns.number);
-    const no = /^\d+$/.test(numberCell) ? Number(numberCell) : numbered ? Number(numbered[1] ?? numbered[2]) : null;
-    rows.push({ row: tableRow.sourceRow, no, content: numbered ? contentCell.slice(numbered[0].length).trim() : contentCell, measures, deadlines });
+    const no = /^\d+$/.test(numberCell)
+      ? Number(numberCell)
+      : numbered
+        ? Number(numbered[1] ?? numbered[2])
+        : null;
+    rows.push({
+      row: tableRow.sourceRow,
+      no,
+      content: numbered ? contentCell.slice(numbered[0].length).trim() : contentCell,
+      measures,
+      deadlines,
+    });
   }
   if (rows.length === 0) throw new AppError('import.no_items');
   return rows;
@@ -127,7 +149,10 @@ export function planSheetChanges(input: SheetPlanInput): SheetPlan {
       continue;
     }
     if (comparable(row.content) !== comparable(item.content)) {
-      problem('sheet.content_mismatch', { no: row.no, found: row.content.length > 40 ? `${row.content.slice(0, 40)}…` : row.content });
+      problem('sheet.content_mismatch', {
+        no: row.no,
+        found: row.content.length > 40 ? `${row.content.slice(0, 40)}…` : row.content,
+      });
       continue;
     }
     if (firstRowOf.has(row.no) && !continues) {
@@ -142,19 +167,33 @@ export function planSheetChanges(input: SheetPlanInput): SheetPlan {
     for (const line of row.measures) {
       const text = cleanLine(line, input.department.name);
       if (text.other) problem('sheet.other_department', { name: text.other });
-      else if (text.value.length > MAX_MEASURE_LENGTH) problem('sheet.measure_too_long', { no: row.no, index: texts.length + 1 });
+      else if (text.value.length > MAX_MEASURE_LENGTH)
+        problem('sheet.measure_too_long', { no: row.no, index: texts.length + 1 });
       texts.push(text.value);
     }
-    const deadlineTexts = row.deadlines.map((line) => cleanLine(line, input.department.name)).map((line) => {
-      if (line.other) problem('sheet.other_department', { name: line.other });
-      return line.value;
-    });
-    if (texts.length > 0 && deadlineTexts.length === 0) problem('sheet.deadline_missing', { no: row.no });
-    else if (texts.length === 0 && deadlineTexts.length > 0) problem('sheet.deadline_without_measure', { no: row.no });
-    else if (deadlineTexts.length > 1 && deadlineTexts.length !== texts.length) problem('sheet.deadline_count', { no: row.no, measures: texts.length, deadlines: deadlineTexts.length });
-    const readings = deadlineTexts.map((text) => ({ text, reading: readDeadlineText(text, input.context) }));
+    const deadlineTexts = row.deadlines
+      .map((line) => cleanLine(line, input.department.name))
+      .map((line) => {
+        if (line.other) problem('sheet.other_department', { name: line.other });
+        return line.value;
+      });
+    if (texts.length > 0 && deadlineTexts.length === 0)
+      problem('sheet.deadline_missing', { no: row.no });
+    else if (texts.length === 0 && deadlineTexts.length > 0)
+      problem('sheet.deadline_without_measure', { no: row.no });
+    else if (deadlineTexts.length > 1 && deadlineTexts.length !== texts.length)
+      problem('sheet.deadline_count', {
+        no: row.no,
+        measures: texts.length,
+        deadlines: deadlineTexts.length,
+      });
+    const readings = deadlineTexts.map((text) => ({
+      text,
+      reading: readDeadlineText(text, input.context),
+    }));
     for (const { text, reading } of readings) {
-      if (!reading.ok && reading.problem !== 'empty') problem(DEADLINE_PROBLEMS[reading.problem], { text });
+      if (!reading.ok && reading.problem !== 'empty')
+        problem(DEADLINE_PROBLEMS[reading.problem], { text });
     }
     const problemsOfRow = problems.filter((entryProblem) => entryProblem.row === row.row).length;
     if (problemsOfRow > 0) {
@@ -163,7 +202,8 @@ export function planSheetChanges(input: SheetPlanInput): SheetPlan {
     }
     texts.forEach((text, index) => {
       const { reading } = readings[readings.length === 1 ? 0 : index]!;
-      if (reading.ok) entry.lines.push({ text, deadline: reading.deadline, dateGiven: reading.dateGiven });
+      if (reading.ok)
+        entry.lines.push({ text, deadline: reading.deadline, dateGiven: reading.dateGiven });
     });
   }
 
@@ -173,31 +213,66 @@ export function planSheetChanges(input: SheetPlanInput): SheetPlan {
     const pairs = pairLines(entry.lines, current);
     for (const [line, measure] of pairs) {
       if (!line && measure) {
-        changes.push({ kind: 'remove', itemId: entry.itemId, itemNo: no, row: entry.row, measureId: measure.id, before: { text: measure.text, deadline: measure.deadline }, after: null });
+        changes.push({
+          kind: 'remove',
+          itemId: entry.itemId,
+          itemNo: no,
+          row: entry.row,
+          measureId: measure.id,
+          before: { text: measure.text, deadline: measure.deadline },
+          after: null,
+        });
         continue;
       }
       if (!line) continue;
       // A recurrence written without a date (每年) keeps the date the measure already has.
-      const deadline = !line.dateGiven && measure && measure.deadline.kind === line.deadline.kind ? measure.deadline : line.deadline;
+      const deadline =
+        !line.dateGiven && measure && measure.deadline.kind === line.deadline.kind
+          ? measure.deadline
+          : line.deadline;
       if (!measure) {
-        changes.push({ kind: 'add', itemId: entry.itemId, itemNo: no, row: entry.row, measureId: null, before: null, after: { text: line.text, deadline } });
+        changes.push({
+          kind: 'add',
+          itemId: entry.itemId,
+          itemNo: no,
+          row: entry.row,
+          measureId: null,
+          before: null,
+          after: { text: line.text, deadline },
+        });
       } else if (measure.text === line.text && sameDeadline(measure.deadline, deadline)) {
         unchanged += 1;
       } else {
-        changes.push({ kind: 'change', itemId: entry.itemId, itemNo: no, row: entry.row, measureId: measure.id, before: { text: measure.text, deadline: measure.deadline }, after: { text: line.text, deadline } });
+        changes.push({
+          kind: 'change',
+          itemId: entry.itemId,
+          itemNo: no,
+          row: entry.row,
+          measureId: measure.id,
+          before: { text: measure.text, deadline: measure.deadline },
+          after: { text: line.text, deadline },
+        });
       }
     }
   }
   changes.sort((a, b) => a.row - b.row);
   problems.sort((a, b) => a.row - b.row);
-  return { changes, problems, unchanged, itemsRead: [...read.values()].filter((entry) => !entry.broken).length };
+  return {
+    changes,
+    problems,
+    unchanged,
+    itemsRead: [...read.values()].filter((entry) => !entry.broken).length,
+  };
 }
 
 /**
  * Each line of the sheet with the measure it replaces: the same text first (kept, or its deadline
  * changed), then the rest in order (changed); lines left over are added, measures left over removed.
  */
-function pairLines<M extends { text: string }>(lines: readonly Line[], measures: readonly M[]): [Line | null, M | null][] {
+function pairLines<M extends { text: string }>(
+  lines: readonly Line[],
+  measures: readonly M[],
+): [Line | null, M | null][] {
   const taken = new Set<M>();
   const paired: (M | null)[] = lines.map((line) => {
     const same = measures.find((measure) => !taken.has(measure) && measure.text === line.text);
@@ -221,5 +296,8 @@ function cleanLine(line: string, departmentName: string): { value: string; other
   const unquoted = /^'[=+\-@]/.test(line) ? line.slice(1) : line;
   const label = /^【([^】]+)】\s*/.exec(unquoted);
   if (!label) return { value: unquoted, other: null };
-  return { value: unquoted.slice(label[0].length).trim(), other: label[1] === departmentName ? null : label[1]! };
+  return {
+    value: unquoted.slice(label[0].length).trim(),
+    other: label[1] === departmentName ? null : label[1]!,
+  };
 }

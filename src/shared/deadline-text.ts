@@ -35,12 +35,27 @@ export type DeadlineTextReading =
     }
   | { ok: false; problem: DeadlineTextProblem };
 
-const DIGITS: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const DIGITS: Record<string, number> = {
+  〇: 0,
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 
 /** 二〇二四 → 2024 (digit by digit); 十二 → 12, 三十一 → 31, 十 → 10 (as a number). */
 function chineseNumber(text: string, digitByDigit: boolean): string {
   if (digitByDigit && !text.includes('十')) return [...text].map((char) => DIGITS[char]).join('');
-  const [tensText, unitsText] = text.includes('十') ? text.split('十') as [string, string] : ['', text];
+  const [tensText, unitsText] = text.includes('十')
+    ? (text.split('十') as [string, string])
+    : ['', text];
   const tens = text.includes('十') ? (tensText === '' ? 1 : (DIGITS[tensText] ?? Number.NaN)) : 0;
   const units = unitsText === '' ? 0 : (DIGITS[unitsText] ?? Number.NaN);
   return String(tens * 10 + units);
@@ -48,12 +63,19 @@ function chineseNumber(text: string, digitByDigit: boolean): string {
 
 /** Full-width forms folded (２０２４, （）), white space and a closing full stop removed. */
 function normalise(text: string): string {
-  return text.normalize('NFKC').replace(/\s+/g, '').replace(/[。.]$/, '');
+  return text
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/[。.]$/, '');
 }
 
 /** Chinese numerals of a date turned into digits: 二〇二四年六月三十日 → 2024年6月30日. */
 function digits(text: string): string {
-  return text.replace(/[〇零一二两三四五六七八九十]+(?=[年月日号])/g, (numeral, offset: number, whole: string) => chineseNumber(numeral, whole[offset + numeral.length] === '年'));
+  return text.replace(
+    /[〇零一二两三四五六七八九十]+(?=[年月日号])/g,
+    (numeral, offset: number, whole: string) =>
+      chineseNumber(numeral, whole[offset + numeral.length] === '年'),
+  );
 }
 
 const pad = (value: number) => String(value).padStart(2, '0');
@@ -62,10 +84,13 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-type DateReading = { ok: true; dueOn: string } | { ok: false; problem: 'unreadable' | 'no_such_date' };
+type DateReading =
+  | { ok: true; dueOn: string }
+  | { ok: false; problem: 'unreadable' | 'no_such_date' };
 
 function calendarDay(year: number, month: number, day: number | 'last'): DateReading {
-  if (year < 2000 || year > 2099 || month < 1 || month > 12) return { ok: false, problem: 'no_such_date' };
+  if (year < 2000 || year > 2099 || month < 1 || month > 12)
+    return { ok: false, problem: 'no_such_date' };
   const last = daysInMonth(year, month);
   const resolved = day === 'last' ? last : day;
   if (resolved < 1 || resolved > last) return { ok: false, problem: 'no_such_date' };
@@ -77,7 +102,7 @@ const TRAILING = /(之前|以前|前|完成|为止|止|以内|内|结束)$/;
 
 function stripFillers(text: string): string {
   let current = text;
-  for (let previous = ''; previous !== current;) {
+  for (let previous = ''; previous !== current; ) {
     previous = current;
     current = current.replace(LEADING, '').replace(TRAILING, '');
   }
@@ -88,11 +113,16 @@ function stripFillers(text: string): string {
 function readDate(raw: string, year: number): DateReading {
   const text = stripFillers(digits(raw));
   let match: RegExpExecArray | null;
-  if ((match = /^(\d{4})(?:年|[-/.])(\d{1,2})(?:月|[-/.])(\d{1,2})[日号]?$/.exec(text))) return calendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
-  if ((match = /^(\d{4})(\d{2})(\d{2})$/.exec(text))) return calendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
-  if ((match = /^(\d{4})(?:年(\d{1,2})月(?:底|末|份)?|[-/.](\d{1,2}))$/.exec(text))) return calendarDay(Number(match[1]), Number(match[2] ?? match[3]), 'last');
-  if ((match = /^(\d{1,2})月(\d{1,2})[日号]$/.exec(text))) return calendarDay(year, Number(match[1]), Number(match[2]));
-  if ((match = /^(\d{1,2})月(?:底|末|份)?$/.exec(text))) return calendarDay(year, Number(match[1]), 'last');
+  if ((match = /^(\d{4})(?:年|[-/.])(\d{1,2})(?:月|[-/.])(\d{1,2})[日号]?$/.exec(text)))
+    return calendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
+  if ((match = /^(\d{4})(\d{2})(\d{2})$/.exec(text)))
+    return calendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
+  if ((match = /^(\d{4})(?:年(\d{1,2})月(?:底|末|份)?|[-/.](\d{1,2}))$/.exec(text)))
+    return calendarDay(Number(match[1]), Number(match[2] ?? match[3]), 'last');
+  if ((match = /^(\d{1,2})月(\d{1,2})[日号]$/.exec(text)))
+    return calendarDay(year, Number(match[1]), Number(match[2]));
+  if ((match = /^(\d{1,2})月(?:底|末|份)?$/.exec(text)))
+    return calendarDay(year, Number(match[1]), 'last');
   if ((match = /^(?:(\d{4})年)?(年底|年末|年终|底|末|下半年|上半年)$/.exec(text))) {
     return calendarDay(match[1] ? Number(match[1]) : year, match[2] === '上半年' ? 6 : 12, 'last');
   }
@@ -112,7 +142,10 @@ const RECURRENCES: { pattern: RegExp; kind: Exclude<Deadline['kind'], 'date'> | 
   { pattern: /^(每个?月|按月)/, kind: 'monthly' },
   { pattern: /^(每个?学期|每半年|按学期)/, kind: 'semester' },
   { pattern: /^(每个?学年|每年度?|每一年|按年度?)/, kind: 'yearly' },
-  { pattern: /^(长期坚持|长期有效|长期|持续推进|持续开展|持续|常态化推进|常态化)/, kind: 'ongoing' },
+  {
+    pattern: /^(长期坚持|长期有效|长期|持续推进|持续开展|持续|常态化推进|常态化)/,
+    kind: 'ongoing',
+  },
 ];
 
 /** Punctuation around the first date of a recurrence: 每学期（自2024年9月1日起）, 每年，12月底前. */
@@ -130,7 +163,7 @@ export function readDeadlineText(raw: string, context: DeadlineTextContext): Dea
     if (!match) continue;
     if (kind === null) return { ok: false, problem: 'unsupported_recurrence' };
     let rest = digits(text.slice(match[0].length).replace(PUNCTUATION, ''));
-    for (let previous = ''; previous !== rest;) {
+    for (let previous = ''; previous !== rest; ) {
       previous = rest;
       rest = stripFillers(rest.replace(FIRST_DATE_WORDS, ''));
     }
@@ -140,17 +173,26 @@ export function readDeadlineText(raw: string, context: DeadlineTextContext): Dea
     return date.ok ? { ok: true, deadline: { kind, dueOn: date.dueOn }, dateGiven: true } : date;
   }
   const date = readDate(text, context.year);
-  return date.ok ? { ok: true, deadline: { kind: 'date', dueOn: date.dueOn }, dateGiven: true } : date;
+  return date.ok
+    ? { ok: true, deadline: { kind: 'date', dueOn: date.dueOn }, dateGiven: true }
+    : date;
 }
 
 /** A recurrence written without a date: the first due date a person would mean, or a refusal. */
-function bareRecurrence(kind: Exclude<Deadline['kind'], 'date'>, context: DeadlineTextContext): DeadlineTextReading {
+function bareRecurrence(
+  kind: Exclude<Deadline['kind'], 'date'>,
+  context: DeadlineTextContext,
+): DeadlineTextReading {
   const [year, month] = context.today.split('-').map(Number) as [number, number];
   switch (kind) {
     case 'ongoing':
       return { ok: true, deadline: { kind, dueOn: context.today }, dateGiven: false };
     case 'monthly':
-      return { ok: true, deadline: { kind, dueOn: `${year}-${pad(month)}-${pad(daysInMonth(year, month))}` }, dateGiven: false };
+      return {
+        ok: true,
+        deadline: { kind, dueOn: `${year}-${pad(month)}-${pad(daysInMonth(year, month))}` },
+        dateGiven: false,
+      };
     case 'yearly':
       return { ok: true, deadline: { kind, dueOn: `${context.year}-12-31` }, dateGiven: false };
     case 'semester':

@@ -18,10 +18,15 @@ export function describeDeadline(deadline: Deadline): string {
   const [year, month, day] = deadline.dueOn.split('-').map(Number);
   const date = `${year}年${month}月${day}日`;
   switch (deadline.kind) {
-    case 'date': return date;
-    case 'monthly': return `每月（自${date}起）`;
-    case 'semester': return `每学期（自${date}起）`;
-    case 'yearly': return `每年（自${date}起）`;
-    case 'ongoing': return `长期坚持（自${date}起）`;
+    case 'date':
+      return date;
+    case 'monthly':
+      return `每月（自${date}起）`;
+    case 'semester':
+      return `每学期（自${date}起）`;
+    case 'yearly':
+      return `每年（自${date}起）`;
+    case 'ongoing':
+      return `长期坚持（自${date}起）`;
   }
 }

@@ -5,220 +5,988 @@
  */
 export const errorCatalogue = {
   // request and framework
-  'request.invalid': { status: 400, 'zh-CN': '请求内容有误，请检查标出的字段。', en: 'The request is not valid; see the fields listed.' },
-  'request.not_found': { status: 404, 'zh-CN': '没有这个地址。', en: 'There is nothing at this address.' },
-  'request.too_large': { status: 413, 'zh-CN': '内容太大，最多 {limit}。', en: 'Too large: at most {limit}.' },
-  'request.rate_limited': { status: 429, 'zh-CN': '请求太频繁，请稍后再试。', en: 'Too many requests; try again shortly.' },
-  'internal': { status: 500, 'zh-CN': '系统出错了，已记录，请稍后再试或联系管理员。', en: 'Something went wrong on our side; it has been logged. Try again later or contact the administrator.' },
+  'request.invalid': {
+    status: 400,
+    'zh-CN': '请求内容有误，请检查标出的字段。',
+    en: 'The request is not valid; see the fields listed.',
+  },
+  'request.not_found': {
+    status: 404,
+    'zh-CN': '没有这个地址。',
+    en: 'There is nothing at this address.',
+  },
+  'request.too_large': {
+    status: 413,
+    'zh-CN': '内容太大，最多 {limit}。',
+    en: 'Too large: at most {limit}.',
+  },
+  'request.rate_limited': {
+    status: 429,
+    'zh-CN': '请求太频繁，请稍后再试。',
+    en: 'Too many requests; try again shortly.',
+  },
+  internal: {
+    status: 500,
+    'zh-CN': '系统出错了，已记录，请稍后再试或联系管理员。',
+    en: 'Something went wrong on our side; it has been logged. Try again later or contact the administrator.',
+  },
 
   // authentication and authorization
   'auth.required': { status: 401, 'zh-CN': '请先登录。', en: 'Please sign in first.' },
-  'auth.invalid_credentials': { status: 401, 'zh-CN': '用户名或密码不正确。', en: 'Wrong user name or password.' },
-  'auth.account_disabled': { status: 403, 'zh-CN': '该账号已停用，请联系管理员。', en: 'This account is disabled; contact the administrator.' },
-  'auth.password_change_required': { status: 403, 'zh-CN': '首次登录或密码已过期，请先修改密码。', en: 'You must change your password before going on.' },
-  'auth.password_too_weak': { status: 400, 'zh-CN': '新密码至少 8 位，并包含大写字母、小写字母、数字、符号中的至少三类，且不能包含用户名。', en: 'The new password needs at least 8 characters of three kinds (upper case, lower case, digits, symbols) and must not contain the user name.' },
-  'auth.password_reused': { status: 400, 'zh-CN': '新密码不能与当前密码相同。', en: 'The new password must differ from the current one.' },
-  'auth.csrf': { status: 403, 'zh-CN': '页面已过期，请刷新后重试。', en: 'This page has expired; reload it and try again.' },
-  'auth.forbidden': { status: 403, 'zh-CN': '您没有权限进行此操作。', en: 'You are not allowed to do this.' },
-  'auth.account_locked': { status: 423, 'zh-CN': '连续 {count} 次登录失败，账号已锁定，请于 {until}（北京时间）之后再试。', en: 'After {count} failed sign-ins this account is locked until {until} (China Standard Time); try again after that.' },
-  'auth.totp_required': { status: 401, 'zh-CN': '请输入身份验证器 App 上显示的 6 位动态码。', en: 'Enter the 6-digit code shown in your authenticator app.' },
-  'auth.totp_invalid': { status: 401, 'zh-CN': '动态码不正确或已使用过，请输入身份验证器上最新的 6 位动态码。', en: 'The code is wrong or was already used; enter the latest 6-digit code from your authenticator.' },
-  'auth.totp_already_enabled': { status: 409, 'zh-CN': '已开启两步验证；如需更换身份验证器，请先关闭再重新绑定。', en: 'Two-step verification is already on; turn it off before enrolling another authenticator.' },
-  'auth.totp_not_started': { status: 409, 'zh-CN': '请先点击“绑定身份验证器”获取密钥，再输入动态码。', en: 'Start the enrolment first to get a secret, then enter a code.' },
-  'auth.totp_not_enabled': { status: 409, 'zh-CN': '尚未开启两步验证。', en: 'Two-step verification is not on.' },
+  'auth.invalid_credentials': {
+    status: 401,
+    'zh-CN': '用户名或密码不正确。',
+    en: 'Wrong user name or password.',
+  },
+  'auth.account_disabled': {
+    status: 403,
+    'zh-CN': '该账号已停用，请联系管理员。',
+    en: 'This account is disabled; contact the administrator.',
+  },
+  'auth.password_change_required': {
+    status: 403,
+    'zh-CN': '首次登录或密码已过期，请先修改密码。',
+    en: 'You must change your password before going on.',
+  },
+  'auth.password_too_weak': {
+    status: 400,
+    'zh-CN':
+      '新密码至少 8 位，并包含大写字母、小写字母、数字、符号中的至少三类，且不能包含用户名。',
+    en: 'The new password needs at least 8 characters of three kinds (upper case, lower case, digits, symbols) and must not contain the user name.',
+  },
+  'auth.password_reused': {
+    status: 400,
+    'zh-CN': '新密码不能与当前密码相同。',
+    en: 'The new password must differ from the current one.',
+  },
+  'auth.csrf': {
+    status: 403,
+    'zh-CN': '页面已过期，请刷新后重试。',
+    en: 'This page has expired; reload it and try again.',
+  },
+  'auth.forbidden': {
+    status: 403,
+    'zh-CN': '您没有权限进行此操作。',
+    en: 'You are not allowed to do this.',
+  },
+  'auth.account_locked': {
+    status: 423,
+    'zh-CN': '连续 {count} 次登录失败，账号已锁定，请于 {until}（北京时间）之后再试。',
+    en: 'After {count} failed sign-ins this account is locked until {until} (China Standard Time); try again after that.',
+  },
+  'auth.totp_required': {
+    status: 401,
+    'zh-CN': '请输入身份验证器 App 上显示的 6 位动态码。',
+    en: 'Enter the 6-digit code shown in your authenticator app.',
+  },
+  'auth.totp_invalid': {
+    status: 401,
+    'zh-CN': '动态码不正确或已使用过，请输入身份验证器上最新的 6 位动态码。',
+    en: 'The code is wrong or was already used; enter the latest 6-digit code from your authenticator.',
+  },
+  'auth.totp_already_enabled': {
+    status: 409,
+    'zh-CN': '已开启两步验证；如需更换身份验证器，请先关闭再重新绑定。',
+    en: 'Two-step verification is already on; turn it off before enrolling another authenticator.',
+  },
+  'auth.totp_not_started': {
+    status: 409,
+    'zh-CN': '请先点击“绑定身份验证器”获取密钥，再输入动态码。',
+    en: 'Start the enrolment first to get a secret, then enter a code.',
+  },
+  'auth.totp_not_enabled': {
+    status: 409,
+    'zh-CN': '尚未开启两步验证。',
+    en: 'Two-step verification is not on.',
+  },
   // campus single sign-on (统一身份认证)
-  'sso.provider_not_found': { status: 404, 'zh-CN': '找不到这种统一身份认证登录方式，或它已停用。请用账号密码登录，或联系管理员。', en: 'This campus sign-on is unknown or turned off. Sign in with your password, or contact the administrator.' },
-  'sso.ticket_invalid': { status: 401, 'zh-CN': '统一身份认证的登录凭据无效或已用过，没有登录。请重新点击“使用统一身份认证登录”。', en: 'The campus sign-on ticket is invalid or was already used; you are not signed in. Start the campus sign-on again.' },
-  'sso.state_invalid': { status: 401, 'zh-CN': '这次登录已过期，或不是从本系统的登录页发起的，没有登录。请回到登录页重新点击统一身份认证登录。', en: 'This sign-in expired or did not start on this site\'s sign-in page; you are not signed in. Start again from the sign-in page.' },
-  'sso.token_invalid': { status: 401, 'zh-CN': '统一身份认证返回的身份凭据未通过校验，没有登录。请重新登录；如仍不行，请联系管理员检查配置。', en: 'The identity token from the campus sign-on did not pass verification; you are not signed in. Try again, or ask the administrator to check the configuration.' },
-  'sso.denied': { status: 401, 'zh-CN': '统一身份认证没有完成（已取消或被拒绝），没有登录。', en: 'The campus sign-on was cancelled or refused; you are not signed in.' },
-  'sso.provider_unreachable': { status: 502, 'zh-CN': '暂时连不上统一身份认证服务，请稍后再试，或用账号密码登录。', en: 'The campus sign-on service cannot be reached right now; try again later or sign in with your password.' },
-  'sso.no_account': { status: 403, 'zh-CN': '您的统一身份认证账号尚未开通本系统，请联系党委教师工作部。', en: 'Your campus account has no access to this system yet; contact the coordinating office (党委教师工作部).' },
-  'sso.settings_incomplete': { status: 422, 'zh-CN': '配置不完整，请填写：{fields}。', en: 'The configuration is incomplete; fill in: {fields}.' },
-  'sso.version_conflict': { status: 409, 'zh-CN': '该登录方式已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新配置后再改。', en: 'Someone else changed this sign-on (now version {version}); your change was not saved. Review it and try again.' },
+  'sso.provider_not_found': {
+    status: 404,
+    'zh-CN': '找不到这种统一身份认证登录方式，或它已停用。请用账号密码登录，或联系管理员。',
+    en: 'This campus sign-on is unknown or turned off. Sign in with your password, or contact the administrator.',
+  },
+  'sso.ticket_invalid': {
+    status: 401,
+    'zh-CN': '统一身份认证的登录凭据无效或已用过，没有登录。请重新点击“使用统一身份认证登录”。',
+    en: 'The campus sign-on ticket is invalid or was already used; you are not signed in. Start the campus sign-on again.',
+  },
+  'sso.state_invalid': {
+    status: 401,
+    'zh-CN':
+      '这次登录已过期，或不是从本系统的登录页发起的，没有登录。请回到登录页重新点击统一身份认证登录。',
+    en: "This sign-in expired or did not start on this site's sign-in page; you are not signed in. Start again from the sign-in page.",
+  },
+  'sso.token_invalid': {
+    status: 401,
+    'zh-CN':
+      '统一身份认证返回的身份凭据未通过校验，没有登录。请重新登录；如仍不行，请联系管理员检查配置。',
+    en: 'The identity token from the campus sign-on did not pass verification; you are not signed in. Try again, or ask the administrator to check the configuration.',
+  },
+  'sso.denied': {
+    status: 401,
+    'zh-CN': '统一身份认证没有完成（已取消或被拒绝），没有登录。',
+    en: 'The campus sign-on was cancelled or refused; you are not signed in.',
+  },
+  'sso.provider_unreachable': {
+    status: 502,
+    'zh-CN': '暂时连不上统一身份认证服务，请稍后再试，或用账号密码登录。',
+    en: 'The campus sign-on service cannot be reached right now; try again later or sign in with your password.',
+  },
+  'sso.no_account': {
+    status: 403,
+    'zh-CN': '您的统一身份认证账号尚未开通本系统，请联系党委教师工作部。',
+    en: 'Your campus account has no access to this system yet; contact the coordinating office (党委教师工作部).',
+  },
+  'sso.settings_incomplete': {
+    status: 422,
+    'zh-CN': '配置不完整，请填写：{fields}。',
+    en: 'The configuration is incomplete; fill in: {fields}.',
+  },
+  'sso.version_conflict': {
+    status: 409,
+    'zh-CN':
+      '该登录方式已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新配置后再改。',
+    en: 'Someone else changed this sign-on (now version {version}); your change was not saved. Review it and try again.',
+  },
 
   // domain
-  'organization.not_found': { status: 404, 'zh-CN': '找不到该单位。', en: 'Organization not found.' },
-  'oversight.institution_not_found': { status: 404, 'zh-CN': '找不到该院校，或它不在本单位的督导范围内。', en: 'Institution not found, or not one your organization oversees.' },
-  'oversight.supervisor_name_taken': { status: 409, 'zh-CN': '已有名为“{name}”的上级主管部门。', en: 'A supervising organization named “{name}” already exists.' },
-  'oversight.not_a_supervisor': { status: 422, 'zh-CN': '“{name}”不是上级主管部门，不能督导院校。', en: '“{name}” is not a supervising organization.' },
-  'oversight.not_an_institution': { status: 422, 'zh-CN': '“{name}”不是院校，不能被督导。', en: '“{name}” is not an institution.' },
-  'oversight.organization_ambiguous': { status: 409, 'zh-CN': '有多个名为“{name}”的单位，请改用编号指定。', en: 'Several organizations are named “{name}”; name one by its id.' },
-  'oversight.role_mismatch': { status: 422, 'zh-CN': '上级督导账号只能建在上级主管部门中，其他角色只能建在院校中。', en: 'An overseer belongs to a supervising organization, and every other role to an institution.' },
+  'organization.not_found': {
+    status: 404,
+    'zh-CN': '找不到该单位。',
+    en: 'Organization not found.',
+  },
+  'oversight.institution_not_found': {
+    status: 404,
+    'zh-CN': '找不到该院校，或它不在本单位的督导范围内。',
+    en: 'Institution not found, or not one your organization oversees.',
+  },
+  'oversight.supervisor_name_taken': {
+    status: 409,
+    'zh-CN': '已有名为“{name}”的上级主管部门。',
+    en: 'A supervising organization named “{name}” already exists.',
+  },
+  'oversight.not_a_supervisor': {
+    status: 422,
+    'zh-CN': '“{name}”不是上级主管部门，不能督导院校。',
+    en: '“{name}” is not a supervising organization.',
+  },
+  'oversight.not_an_institution': {
+    status: 422,
+    'zh-CN': '“{name}”不是院校，不能被督导。',
+    en: '“{name}” is not an institution.',
+  },
+  'oversight.organization_ambiguous': {
+    status: 409,
+    'zh-CN': '有多个名为“{name}”的单位，请改用编号指定。',
+    en: 'Several organizations are named “{name}”; name one by its id.',
+  },
+  'oversight.role_mismatch': {
+    status: 422,
+    'zh-CN': '上级督导账号只能建在上级主管部门中，其他角色只能建在院校中。',
+    en: 'An overseer belongs to a supervising organization, and every other role to an institution.',
+  },
   'department.not_found': { status: 404, 'zh-CN': '找不到该部门。', en: 'Department not found.' },
-  'department.name_taken': { status: 409, 'zh-CN': '已有名为“{name}”的部门或别名。', en: 'A department or alias named “{name}” already exists.' },
-  'department.version_conflict': { status: 409, 'zh-CN': '该部门已被他人修改，请刷新后再改。', en: 'Someone else changed this department; reload and try again.' },
-  'department.merge_same': { status: 422, 'zh-CN': '不能把部门合并到它自己。', en: 'A department cannot be merged into itself.' },
-  'department.merge_conflict': { status: 409, 'zh-CN': '“{source}”和“{target}”在工作方案“{plan}”中都已有任务分解表，不能直接合并。请先删除其中一份的落实措施。', en: '“{source}” and “{target}” both have a task breakdown in the plan “{plan}”; clear one of them before merging.' },
-  'department.merge_overlap': { status: 409, 'zh-CN': '“{source}”和“{target}”已各自填写了同一项工作（例如同一方案的总结或同一指标的自评），不能直接合并。请先删除其中一份。', en: '“{source}” and “{target}” each already have the same piece of work (such as a plan\'s summary or an item\'s self-assessment); delete one of them before merging.' },
-  'department.in_use': { status: 409, 'zh-CN': '部门“{name}”仍负责 {assignments} 项指标，有 {users} 个用户、{submissions} 份任务分解表，不能删除。可以把它合并到另一个部门。', en: 'The department “{name}” still answers for {assignments} items and has {users} users and {submissions} task breakdowns, so it cannot be deleted. Merge it into another department instead.' },
-  'group.not_found': { status: 404, 'zh-CN': '找不到该部门组。', en: 'Department group not found.' },
+  'department.name_taken': {
+    status: 409,
+    'zh-CN': '已有名为“{name}”的部门或别名。',
+    en: 'A department or alias named “{name}” already exists.',
+  },
+  'department.version_conflict': {
+    status: 409,
+    'zh-CN': '该部门已被他人修改，请刷新后再改。',
+    en: 'Someone else changed this department; reload and try again.',
+  },
+  'department.merge_same': {
+    status: 422,
+    'zh-CN': '不能把部门合并到它自己。',
+    en: 'A department cannot be merged into itself.',
+  },
+  'department.merge_conflict': {
+    status: 409,
+    'zh-CN':
+      '“{source}”和“{target}”在工作方案“{plan}”中都已有任务分解表，不能直接合并。请先删除其中一份的落实措施。',
+    en: '“{source}” and “{target}” both have a task breakdown in the plan “{plan}”; clear one of them before merging.',
+  },
+  'department.merge_overlap': {
+    status: 409,
+    'zh-CN':
+      '“{source}”和“{target}”已各自填写了同一项工作（例如同一方案的总结或同一指标的自评），不能直接合并。请先删除其中一份。',
+    en: "“{source}” and “{target}” each already have the same piece of work (such as a plan's summary or an item's self-assessment); delete one of them before merging.",
+  },
+  'department.in_use': {
+    status: 409,
+    'zh-CN':
+      '部门“{name}”仍负责 {assignments} 项指标，有 {users} 个用户、{submissions} 份任务分解表，不能删除。可以把它合并到另一个部门。',
+    en: 'The department “{name}” still answers for {assignments} items and has {users} users and {submissions} task breakdowns, so it cannot be deleted. Merge it into another department instead.',
+  },
+  'group.not_found': {
+    status: 404,
+    'zh-CN': '找不到该部门组。',
+    en: 'Department group not found.',
+  },
   'item.not_found': { status: 404, 'zh-CN': '找不到该指标。', en: 'Item not found.' },
-  'assignment.orphans_measures': { status: 409, 'zh-CN': '“{department}”已为指标 {no} 填写了 {count} 条落实措施，不能取消它对该指标的责任。请先删除这些措施。', en: '“{department}” has written {count} measures for item {no}; it cannot be taken off that item until they are deleted.' },
-  'report.not_found': { status: 404, 'zh-CN': '找不到该质量报告。', en: 'Quality report not found.' },
-  'report.not_ready': { status: 409, 'zh-CN': '质量报告还没有生成完成（当前进度 {progress}%），请稍后再试。', en: 'The quality report is not ready yet ({progress}% done); try again shortly.' },
-  'report.already_published': { status: 409, 'zh-CN': '该报告已发布评价。如数据有更新，请重新生成一版再发布。', en: 'This report is already open for review; generate a new version to publish updated figures.' },
-  'review.version_conflict': { status: 409, 'zh-CN': '您的评价已在其他页面修改过，请刷新后再改。', en: 'Your review was changed elsewhere; reload and try again.' },
-  'assignment.group_not_assigned': { status: 422, 'zh-CN': '“{group}”不是指标 {no} 的责任部门，无法指定。', en: '“{group}” is not responsible for item {no}; there is nothing to resolve.' },
+  'assignment.orphans_measures': {
+    status: 409,
+    'zh-CN':
+      '“{department}”已为指标 {no} 填写了 {count} 条落实措施，不能取消它对该指标的责任。请先删除这些措施。',
+    en: '“{department}” has written {count} measures for item {no}; it cannot be taken off that item until they are deleted.',
+  },
+  'report.not_found': {
+    status: 404,
+    'zh-CN': '找不到该质量报告。',
+    en: 'Quality report not found.',
+  },
+  'report.not_ready': {
+    status: 409,
+    'zh-CN': '质量报告还没有生成完成（当前进度 {progress}%），请稍后再试。',
+    en: 'The quality report is not ready yet ({progress}% done); try again shortly.',
+  },
+  'report.already_published': {
+    status: 409,
+    'zh-CN': '该报告已发布评价。如数据有更新，请重新生成一版再发布。',
+    en: 'This report is already open for review; generate a new version to publish updated figures.',
+  },
+  'review.version_conflict': {
+    status: 409,
+    'zh-CN': '您的评价已在其他页面修改过，请刷新后再改。',
+    en: 'Your review was changed elsewhere; reload and try again.',
+  },
+  'assignment.group_not_assigned': {
+    status: 422,
+    'zh-CN': '“{group}”不是指标 {no} 的责任部门，无法指定。',
+    en: '“{group}” is not responsible for item {no}; there is nothing to resolve.',
+  },
   'standard.not_found': { status: 404, 'zh-CN': '找不到该质量标准。', en: 'Standard not found.' },
   'plan.not_found': { status: 404, 'zh-CN': '找不到该工作方案。', en: 'Plan not found.' },
   'user.not_found': { status: 404, 'zh-CN': '找不到该用户。', en: 'User not found.' },
-  'user.name_taken': { status: 409, 'zh-CN': '用户名“{username}”已被使用。', en: 'The user name “{username}” is taken.' },
-  'user.department_required': { status: 400, 'zh-CN': '部门联络员必须属于一个部门。', en: 'A department liaison must belong to a department.' },
-  'user.cannot_lock_self': { status: 422, 'zh-CN': '不能停用自己的账号或更改自己的角色，请由另一位系统管理员操作。', en: 'You cannot disable your own account or change your own role; ask another administrator.' },
-  'user.version_conflict': { status: 409, 'zh-CN': '该用户已被他人修改，请刷新后再改。', en: 'Someone else changed this user; reload and try again.' },
-  'user.role_forbidden': { status: 403, 'zh-CN': '您不能授予“{role}”角色：系统管理员、安全管理员、安全审计员等特权角色只能由安全管理员授予。', en: 'You cannot give the role “{role}”: privileged roles (administrator, security administrator, auditor…) are given by a security administrator only.' },
-  'user.privileged_account': { status: 403, 'zh-CN': '“{username}”是特权账号（{role}），只能由安全管理员管理。', en: '“{username}” is a privileged account ({role}); only a security administrator manages it.' },
-  'user.last_of_role': { status: 409, 'zh-CN': '“{username}”是最后一位启用的{role}，不能停用或改为其他角色。请先创建另一位{role}。', en: '“{username}” is the last active {role}; they cannot be disabled or given another role. Create another {role} first.' },
-  'user.not_locked': { status: 409, 'zh-CN': '该账号没有被锁定。', en: 'This account is not locked.' },
-  'user.cannot_reset_own_totp': { status: 422, 'zh-CN': '不能重置自己的身份验证器，请由另一位安全管理员操作。', en: 'You cannot reset your own authenticator; ask another security administrator.' },
-  'user.totp_not_enabled': { status: 409, 'zh-CN': '该用户没有绑定身份验证器，无需重置。', en: 'This user has no authenticator to reset.' },
-  'auth.totp_enrolment_required': { status: 403, 'zh-CN': '安全管理员必须开启两步验证：请先在“账号安全”中绑定身份验证器。', en: 'Security administrators must use two-step verification: enrol an authenticator under Account security first.' },
-  'auth.totp_required_for_role': { status: 409, 'zh-CN': '您的角色必须使用两步验证，不能关闭。如需更换身份验证器，请另一位安全管理员为您重置。', en: 'Your role requires two-step verification; it cannot be turned off. To change authenticators, ask another security administrator to reset it.' },
-  'audit.export_too_large': { status: 422, 'zh-CN': '符合条件的审计记录有 {count} 条，超过一次导出的上限 {limit} 条。请缩小时间范围或增加筛选条件后再导出。', en: '{count} audit entries match, more than the {limit} one export holds. Narrow the dates or add a filter and export again.' },
-  'audit.invalid_range': { status: 400, 'zh-CN': '开始日期不能晚于结束日期。', en: 'The start date must not be after the end date.' },
-  'userSheet.not_xlsx': { status: 415, 'zh-CN': '请上传 Excel 表格（.xlsx）。可先点击“下载模板”，在模板中填写后再上传。', en: 'Upload an Excel sheet (.xlsx): download the template, fill it in and upload it.' },
-  'userSheet.header_not_found': { status: 422, 'zh-CN': '没有找到表头。表格第一行应为：{columns}。请使用“下载模板”得到的表格填写。', en: 'No heading row found. The first row should be: {columns}. Fill in the downloaded template.' },
-  'userSheet.no_rows': { status: 422, 'zh-CN': '表格中没有要创建的用户（示例行不会导入）。请在表头下方逐行填写。', en: 'The sheet names nobody to create (the example row is not imported). Fill in one person per row under the heading.' },
-  'userSheet.too_many_rows': { status: 413, 'zh-CN': '一次最多导入 {limit} 个用户，表格中有 {rows} 个。请分成几个表格导入。', en: 'At most {limit} users per sheet; this one has {rows}. Split it.' },
-  'userSheet.has_problems': { status: 422, 'zh-CN': '表格中有 {count} 处问题（第 {rows} 行），没有创建任何用户。请改正后重新上传。', en: 'The sheet has {count} problems (rows {rows}); nobody was created. Fix them and upload again.' },
-  'userSheet.name_taken_meanwhile': { status: 409, 'zh-CN': '表格中的某个用户名刚刚被他人使用，没有创建任何用户。请重新上传，系统会指出是哪一行。', en: 'A user name of the sheet was taken by someone else just now; nobody was created. Upload it again to see which row.' },
+  'user.name_taken': {
+    status: 409,
+    'zh-CN': '用户名“{username}”已被使用。',
+    en: 'The user name “{username}” is taken.',
+  },
+  'user.department_required': {
+    status: 400,
+    'zh-CN': '部门联络员必须属于一个部门。',
+    en: 'A department liaison must belong to a department.',
+  },
+  'user.cannot_lock_self': {
+    status: 422,
+    'zh-CN': '不能停用自己的账号或更改自己的角色，请由另一位系统管理员操作。',
+    en: 'You cannot disable your own account or change your own role; ask another administrator.',
+  },
+  'user.version_conflict': {
+    status: 409,
+    'zh-CN': '该用户已被他人修改，请刷新后再改。',
+    en: 'Someone else changed this user; reload and try again.',
+  },
+  'user.role_forbidden': {
+    status: 403,
+    'zh-CN':
+      '您不能授予“{role}”角色：系统管理员、安全管理员、安全审计员等特权角色只能由安全管理员授予。',
+    en: 'You cannot give the role “{role}”: privileged roles (administrator, security administrator, auditor…) are given by a security administrator only.',
+  },
+  'user.privileged_account': {
+    status: 403,
+    'zh-CN': '“{username}”是特权账号（{role}），只能由安全管理员管理。',
+    en: '“{username}” is a privileged account ({role}); only a security administrator manages it.',
+  },
+  'user.last_of_role': {
+    status: 409,
+    'zh-CN': '“{username}”是最后一位启用的{role}，不能停用或改为其他角色。请先创建另一位{role}。',
+    en: '“{username}” is the last active {role}; they cannot be disabled or given another role. Create another {role} first.',
+  },
+  'user.not_locked': {
+    status: 409,
+    'zh-CN': '该账号没有被锁定。',
+    en: 'This account is not locked.',
+  },
+  'user.cannot_reset_own_totp': {
+    status: 422,
+    'zh-CN': '不能重置自己的身份验证器，请由另一位安全管理员操作。',
+    en: 'You cannot reset your own authenticator; ask another security administrator.',
+  },
+  'user.totp_not_enabled': {
+    status: 409,
+    'zh-CN': '该用户没有绑定身份验证器，无需重置。',
+    en: 'This user has no authenticator to reset.',
+  },
+  'auth.totp_enrolment_required': {
+    status: 403,
+    'zh-CN': '安全管理员必须开启两步验证：请先在“账号安全”中绑定身份验证器。',
+    en: 'Security administrators must use two-step verification: enrol an authenticator under Account security first.',
+  },
+  'auth.totp_required_for_role': {
+    status: 409,
+    'zh-CN': '您的角色必须使用两步验证，不能关闭。如需更换身份验证器，请另一位安全管理员为您重置。',
+    en: 'Your role requires two-step verification; it cannot be turned off. To change authenticators, ask another security administrator to reset it.',
+  },
+  'audit.export_too_large': {
+    status: 422,
+    'zh-CN':
+      '符合条件的审计记录有 {count} 条，超过一次导出的上限 {limit} 条。请缩小时间范围或增加筛选条件后再导出。',
+    en: '{count} audit entries match, more than the {limit} one export holds. Narrow the dates or add a filter and export again.',
+  },
+  'audit.invalid_range': {
+    status: 400,
+    'zh-CN': '开始日期不能晚于结束日期。',
+    en: 'The start date must not be after the end date.',
+  },
+  'userSheet.not_xlsx': {
+    status: 415,
+    'zh-CN': '请上传 Excel 表格（.xlsx）。可先点击“下载模板”，在模板中填写后再上传。',
+    en: 'Upload an Excel sheet (.xlsx): download the template, fill it in and upload it.',
+  },
+  'userSheet.header_not_found': {
+    status: 422,
+    'zh-CN': '没有找到表头。表格第一行应为：{columns}。请使用“下载模板”得到的表格填写。',
+    en: 'No heading row found. The first row should be: {columns}. Fill in the downloaded template.',
+  },
+  'userSheet.no_rows': {
+    status: 422,
+    'zh-CN': '表格中没有要创建的用户（示例行不会导入）。请在表头下方逐行填写。',
+    en: 'The sheet names nobody to create (the example row is not imported). Fill in one person per row under the heading.',
+  },
+  'userSheet.too_many_rows': {
+    status: 413,
+    'zh-CN': '一次最多导入 {limit} 个用户，表格中有 {rows} 个。请分成几个表格导入。',
+    en: 'At most {limit} users per sheet; this one has {rows}. Split it.',
+  },
+  'userSheet.has_problems': {
+    status: 422,
+    'zh-CN': '表格中有 {count} 处问题（第 {rows} 行），没有创建任何用户。请改正后重新上传。',
+    en: 'The sheet has {count} problems (rows {rows}); nobody was created. Fix them and upload again.',
+  },
+  'userSheet.name_taken_meanwhile': {
+    status: 409,
+    'zh-CN': '表格中的某个用户名刚刚被他人使用，没有创建任何用户。请重新上传，系统会指出是哪一行。',
+    en: 'A user name of the sheet was taken by someone else just now; nobody was created. Upload it again to see which row.',
+  },
   'userSheet.username_missing': { status: 422, 'zh-CN': '没有填写用户名。', en: 'No user name.' },
-  'userSheet.username_invalid': { status: 422, 'zh-CN': '用户名“{username}”不可用：只能用 2–64 位英文字母、数字和 . _ @ -（不能有汉字和空格）。', en: 'The user name “{username}” is not allowed: 2–64 letters, digits and . _ @ - only.' },
-  'userSheet.duplicate_in_file': { status: 422, 'zh-CN': '用户名“{username}”与表格第 {first} 行重复。', en: 'The user name “{username}” repeats row {first} of the sheet.' },
-  'userSheet.name_taken': { status: 422, 'zh-CN': '用户名“{username}”已被使用，请换一个。', en: 'The user name “{username}” is already taken; choose another.' },
+  'userSheet.username_invalid': {
+    status: 422,
+    'zh-CN':
+      '用户名“{username}”不可用：只能用 2–64 位英文字母、数字和 . _ @ -（不能有汉字和空格）。',
+    en: 'The user name “{username}” is not allowed: 2–64 letters, digits and . _ @ - only.',
+  },
+  'userSheet.duplicate_in_file': {
+    status: 422,
+    'zh-CN': '用户名“{username}”与表格第 {first} 行重复。',
+    en: 'The user name “{username}” repeats row {first} of the sheet.',
+  },
+  'userSheet.name_taken': {
+    status: 422,
+    'zh-CN': '用户名“{username}”已被使用，请换一个。',
+    en: 'The user name “{username}” is already taken; choose another.',
+  },
   'userSheet.name_missing': { status: 422, 'zh-CN': '没有填写姓名。', en: 'No name.' },
-  'userSheet.name_too_long': { status: 422, 'zh-CN': '姓名太长（{length} 个字），最多 100 个字。', en: 'The name is too long ({length} characters; at most 100).' },
-  'userSheet.role_missing': { status: 422, 'zh-CN': '没有填写角色，应为：{roles}。', en: 'No role; write one of: {roles}.' },
-  'userSheet.unknown_role': { status: 422, 'zh-CN': '没有“{role}”这个角色，应为：{roles}。', en: 'There is no role “{role}”; write one of: {roles}.' },
-  'userSheet.unknown_department': { status: 422, 'zh-CN': '没有名为“{department}”的部门。请从下拉列表中选择，或先在“部门管理”中添加。', en: 'There is no department named “{department}”. Pick one from the list, or add it under Departments first.' },
-  'userSheet.department_required': { status: 422, 'zh-CN': '部门联络员必须填写所属部门。', en: 'A department liaison needs a department.' },
-  'userSheet.bad_email': { status: 422, 'zh-CN': '邮箱“{email}”格式不正确。', en: 'The e-mail address “{email}” is not valid.' },
-  'userSheet.phone_too_long': { status: 422, 'zh-CN': '电话“{phone}…”太长，最多 40 个字符。', en: 'The phone number “{phone}…” is too long (at most 40 characters).' },
+  'userSheet.name_too_long': {
+    status: 422,
+    'zh-CN': '姓名太长（{length} 个字），最多 100 个字。',
+    en: 'The name is too long ({length} characters; at most 100).',
+  },
+  'userSheet.role_missing': {
+    status: 422,
+    'zh-CN': '没有填写角色，应为：{roles}。',
+    en: 'No role; write one of: {roles}.',
+  },
+  'userSheet.unknown_role': {
+    status: 422,
+    'zh-CN': '没有“{role}”这个角色，应为：{roles}。',
+    en: 'There is no role “{role}”; write one of: {roles}.',
+  },
+  'userSheet.unknown_department': {
+    status: 422,
+    'zh-CN': '没有名为“{department}”的部门。请从下拉列表中选择，或先在“部门管理”中添加。',
+    en: 'There is no department named “{department}”. Pick one from the list, or add it under Departments first.',
+  },
+  'userSheet.department_required': {
+    status: 422,
+    'zh-CN': '部门联络员必须填写所属部门。',
+    en: 'A department liaison needs a department.',
+  },
+  'userSheet.bad_email': {
+    status: 422,
+    'zh-CN': '邮箱“{email}”格式不正确。',
+    en: 'The e-mail address “{email}” is not valid.',
+  },
+  'userSheet.phone_too_long': {
+    status: 422,
+    'zh-CN': '电话“{phone}…”太长，最多 40 个字符。',
+    en: 'The phone number “{phone}…” is too long (at most 40 characters).',
+  },
 
-  'breakdown.not_assigned': { status: 422, 'zh-CN': '指标 {no} 不由本部门负责，不能为其填写落实措施。', en: 'Item {no} is not one this department answers for.' },
-  'breakdown.liaison_conflict': { status: 409, 'zh-CN': '联络员信息已被他人修改（现为 {name}），您的修改未保存。请查看最新内容后再改。', en: 'Someone else changed the liaison (now {name}); your change was not saved. Review it and try again.' },
-  'breakdown.locked': { status: 409, 'zh-CN': '任务分解表已{status}，不能再修改；如需修改请联系党委教师工作部退回。', en: 'The task breakdown is {status} and can no longer be changed; ask the coordinating office to return it.' },
-  'breakdown.incomplete': { status: 422, 'zh-CN': '还有 {count} 项指标没有填写落实措施（{items}），请补充后再报送。', en: '{count} items still have no measure ({items}); add them before submitting.' },
-  'breakdown.liaison_missing': { status: 422, 'zh-CN': '请先填写本部门联络员的姓名、电话和邮箱，再报送。', en: 'Name the department liaison (name, phone, e-mail) before submitting.' },
-  'breakdown.not_submitted': { status: 409, 'zh-CN': '该部门的任务分解表尚未报送，不能审核。', en: 'This department has not submitted its task breakdown; there is nothing to review.' },
-  'breakdown.unknown_item': { status: 422, 'zh-CN': '意见中有不属于该部门的指标。', en: 'A comment names an item this department does not answer for.' },
-  'measure.not_found': { status: 404, 'zh-CN': '找不到该落实措施，可能已被删除。', en: 'Measure not found; it may have been deleted.' },
-  'measure.version_conflict': { status: 409, 'zh-CN': '这条落实措施已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。', en: 'Someone else changed this measure (now version {version}); your change was not saved. Review the current text and try again.' },
-  'obligation.not_found': { status: 404, 'zh-CN': '找不到这条量化要求，可能已被删除。', en: 'Obligation not found.' },
-  'obligation.version_conflict': { status: 409, 'zh-CN': '这条量化要求已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。', en: 'Someone else changed this obligation (now version {version}); your change was not saved. Review it and try again.' },
-  'obligation.incomplete': { status: 422, 'zh-CN': '请先填写周期和最少次数（比例类要求填写目标比例），再确认这条量化要求。', en: 'Fill in the period and the minimum count (or the target share) before confirming this obligation.' },
-  'obligation.not_confirmed': { status: 409, 'zh-CN': '这条量化要求尚未确认或已撤销，不能登记履职记录。', en: 'This obligation is not confirmed (or was dismissed); occurrences cannot be recorded for it.' },
-  'obligation.not_assigned': { status: 422, 'zh-CN': '指标 {no} 不由“{department}”负责，不能为其登记履职记录。', en: 'Item {no} is not one “{department}” answers for; nothing can be recorded for it.' },
-  'occurrence.not_found': { status: 404, 'zh-CN': '找不到这条履职记录，可能已被删除。', en: 'Occurrence not found; it may have been deleted.' },
-  'occurrence.future': { status: 422, 'zh-CN': '日期 {date} 晚于今天（{today}），只能登记已经发生的事项。', en: 'The date {date} is after today ({today}); record only what has happened.' },
-  'occurrence.share_required': { status: 422, 'zh-CN': '这条要求按人数比例考核，请填写“达到人数”和“总人数”。', en: 'This obligation is counted person by person: give how many reached it and out of how many.' },
-  'occurrence.share_not_applicable': { status: 422, 'zh-CN': '这条要求按次数考核，不需要填写人数，请删去人数后再保存。', en: 'This obligation counts occurrences; leave the head counts empty.' },
+  'breakdown.not_assigned': {
+    status: 422,
+    'zh-CN': '指标 {no} 不由本部门负责，不能为其填写落实措施。',
+    en: 'Item {no} is not one this department answers for.',
+  },
+  'breakdown.liaison_conflict': {
+    status: 409,
+    'zh-CN': '联络员信息已被他人修改（现为 {name}），您的修改未保存。请查看最新内容后再改。',
+    en: 'Someone else changed the liaison (now {name}); your change was not saved. Review it and try again.',
+  },
+  'breakdown.locked': {
+    status: 409,
+    'zh-CN': '任务分解表已{status}，不能再修改；如需修改请联系党委教师工作部退回。',
+    en: 'The task breakdown is {status} and can no longer be changed; ask the coordinating office to return it.',
+  },
+  'breakdown.incomplete': {
+    status: 422,
+    'zh-CN': '还有 {count} 项指标没有填写落实措施（{items}），请补充后再报送。',
+    en: '{count} items still have no measure ({items}); add them before submitting.',
+  },
+  'breakdown.liaison_missing': {
+    status: 422,
+    'zh-CN': '请先填写本部门联络员的姓名、电话和邮箱，再报送。',
+    en: 'Name the department liaison (name, phone, e-mail) before submitting.',
+  },
+  'breakdown.not_submitted': {
+    status: 409,
+    'zh-CN': '该部门的任务分解表尚未报送，不能审核。',
+    en: 'This department has not submitted its task breakdown; there is nothing to review.',
+  },
+  'breakdown.unknown_item': {
+    status: 422,
+    'zh-CN': '意见中有不属于该部门的指标。',
+    en: 'A comment names an item this department does not answer for.',
+  },
+  'measure.not_found': {
+    status: 404,
+    'zh-CN': '找不到该落实措施，可能已被删除。',
+    en: 'Measure not found; it may have been deleted.',
+  },
+  'measure.version_conflict': {
+    status: 409,
+    'zh-CN':
+      '这条落实措施已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。',
+    en: 'Someone else changed this measure (now version {version}); your change was not saved. Review the current text and try again.',
+  },
+  'obligation.not_found': {
+    status: 404,
+    'zh-CN': '找不到这条量化要求，可能已被删除。',
+    en: 'Obligation not found.',
+  },
+  'obligation.version_conflict': {
+    status: 409,
+    'zh-CN':
+      '这条量化要求已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。',
+    en: 'Someone else changed this obligation (now version {version}); your change was not saved. Review it and try again.',
+  },
+  'obligation.incomplete': {
+    status: 422,
+    'zh-CN': '请先填写周期和最少次数（比例类要求填写目标比例），再确认这条量化要求。',
+    en: 'Fill in the period and the minimum count (or the target share) before confirming this obligation.',
+  },
+  'obligation.not_confirmed': {
+    status: 409,
+    'zh-CN': '这条量化要求尚未确认或已撤销，不能登记履职记录。',
+    en: 'This obligation is not confirmed (or was dismissed); occurrences cannot be recorded for it.',
+  },
+  'obligation.not_assigned': {
+    status: 422,
+    'zh-CN': '指标 {no} 不由“{department}”负责，不能为其登记履职记录。',
+    en: 'Item {no} is not one “{department}” answers for; nothing can be recorded for it.',
+  },
+  'occurrence.not_found': {
+    status: 404,
+    'zh-CN': '找不到这条履职记录，可能已被删除。',
+    en: 'Occurrence not found; it may have been deleted.',
+  },
+  'occurrence.future': {
+    status: 422,
+    'zh-CN': '日期 {date} 晚于今天（{today}），只能登记已经发生的事项。',
+    en: 'The date {date} is after today ({today}); record only what has happened.',
+  },
+  'occurrence.share_required': {
+    status: 422,
+    'zh-CN': '这条要求按人数比例考核，请填写“达到人数”和“总人数”。',
+    en: 'This obligation is counted person by person: give how many reached it and out of how many.',
+  },
+  'occurrence.share_not_applicable': {
+    status: 422,
+    'zh-CN': '这条要求按次数考核，不需要填写人数，请删去人数后再保存。',
+    en: 'This obligation counts occurrences; leave the head counts empty.',
+  },
 
   // conclude phase: summaries (总结报告), self-assessment (自评自测), moderation
-  'summary.locked': { status: 409, 'zh-CN': '本部门的总结报告和自评已报送，不能再修改；如需修改请联系党委教师工作部退回。', en: 'This department\'s summary and self-assessment are submitted and can no longer be changed; ask the coordinating office to return them.' },
-  'summary.version_conflict': { status: 409, 'zh-CN': '总结报告已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。', en: 'Someone else changed this summary (now version {version}); your change was not saved. Review the current text and try again.' },
-  'summary.incomplete': { status: 422, 'zh-CN': '还不能报送：{missing}。', en: 'Not ready to submit: {missing}.' },
-  'summary.not_submitted': { status: 409, 'zh-CN': '该部门的总结报告尚未报送，不能退回。', en: 'This department has not submitted its summary; there is nothing to return.' },
-  'selfAssessment.not_assigned': { status: 422, 'zh-CN': '指标 {no} 不由本部门负责，不能自评。', en: 'Item {no} is not one this department answers for; it cannot rate it.' },
-  'selfAssessment.unknown_rating': { status: 422, 'zh-CN': '“{rating}”不是本方案的评价等级，请从 {levels} 中选择。', en: '“{rating}” is not a level of this plan\'s scale; choose one of {levels}.' },
-  'selfAssessment.version_conflict': { status: 409, 'zh-CN': '这项自评已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。', en: 'Someone else changed this rating (now version {version}); your change was not saved. Review it and try again.' },
-  'ratingScale.in_use': { status: 409, 'zh-CN': '已有部门开始自评，评价等级不能再修改。', en: 'Departments have started rating; the scale can no longer change.' },
-  'ratingScale.version_conflict': { status: 409, 'zh-CN': '评价等级已被他人修改，您的修改未保存。请刷新后再改。', en: 'Someone else changed the scale; your change was not saved. Reload and try again.' },
-  'moderation.version_conflict': { status: 409, 'zh-CN': '这项指标的学校评价已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。', en: 'Someone else changed the institution\'s rating of this item (now version {version}); your change was not saved.' },
+  'summary.locked': {
+    status: 409,
+    'zh-CN': '本部门的总结报告和自评已报送，不能再修改；如需修改请联系党委教师工作部退回。',
+    en: "This department's summary and self-assessment are submitted and can no longer be changed; ask the coordinating office to return them.",
+  },
+  'summary.version_conflict': {
+    status: 409,
+    'zh-CN':
+      '总结报告已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。',
+    en: 'Someone else changed this summary (now version {version}); your change was not saved. Review the current text and try again.',
+  },
+  'summary.incomplete': {
+    status: 422,
+    'zh-CN': '还不能报送：{missing}。',
+    en: 'Not ready to submit: {missing}.',
+  },
+  'summary.not_submitted': {
+    status: 409,
+    'zh-CN': '该部门的总结报告尚未报送，不能退回。',
+    en: 'This department has not submitted its summary; there is nothing to return.',
+  },
+  'selfAssessment.not_assigned': {
+    status: 422,
+    'zh-CN': '指标 {no} 不由本部门负责，不能自评。',
+    en: 'Item {no} is not one this department answers for; it cannot rate it.',
+  },
+  'selfAssessment.unknown_rating': {
+    status: 422,
+    'zh-CN': '“{rating}”不是本方案的评价等级，请从 {levels} 中选择。',
+    en: "“{rating}” is not a level of this plan's scale; choose one of {levels}.",
+  },
+  'selfAssessment.version_conflict': {
+    status: 409,
+    'zh-CN':
+      '这项自评已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。',
+    en: 'Someone else changed this rating (now version {version}); your change was not saved. Review it and try again.',
+  },
+  'ratingScale.in_use': {
+    status: 409,
+    'zh-CN': '已有部门开始自评，评价等级不能再修改。',
+    en: 'Departments have started rating; the scale can no longer change.',
+  },
+  'ratingScale.version_conflict': {
+    status: 409,
+    'zh-CN': '评价等级已被他人修改，您的修改未保存。请刷新后再改。',
+    en: 'Someone else changed the scale; your change was not saved. Reload and try again.',
+  },
+  'moderation.version_conflict': {
+    status: 409,
+    'zh-CN':
+      '这项指标的学校评价已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新内容后再改。',
+    en: "Someone else changed the institution's rating of this item (now version {version}); your change was not saved.",
+  },
   // findings (查摆问题) and rectification (整改)
   'finding.not_found': { status: 404, 'zh-CN': '找不到该问题。', en: 'Finding not found.' },
-  'finding.version_conflict': { status: 409, 'zh-CN': '该问题已被他人处理（当前为第 {version} 版），您的操作未生效。请查看最新情况后再操作。', en: 'Someone else acted on this finding (now version {version}); your change was not made. Review it and try again.' },
-  'finding.transition_refused': { status: 409, 'zh-CN': '问题当前为“{state}”，不能{action}。', en: 'The finding is {state}; it cannot be {action} now.' },
-  'finding.not_owner': { status: 403, 'zh-CN': '只有整改责任部门（{department}）可以{action}。', en: 'Only the owner department ({department}) may {action}.' },
-  'finding.no_actions': { status: 422, 'zh-CN': '还没有登记任何整改措施，不能{action}。', en: 'No rectification action has been recorded yet; the finding cannot be {action}.' },
-  'finding.unknown_item': { status: 422, 'zh-CN': '所选指标不属于本方案。', en: 'An item chosen is not part of this plan.' },
-  'nextYear.open_immediate': { status: 409, 'zh-CN': '还有 {count} 个立行立改的问题没有整改核验：{findings}。没有开启下一年度。请先核验这些问题，或逐个确认“转入下年度”后再开启。', en: '{count} immediate findings are still open: {findings}. Next year\'s plan was not started. Verify them first, or explicitly carry each one over.' },
-  'nextYear.unknown_finding': { status: 422, 'zh-CN': '要转入下年度的问题中有不属于本方案或已关闭的问题。', en: 'A finding to carry over is not an open finding of this plan.' },
-  'nextYear.exists': { status: 409, 'zh-CN': '{year} 年度的工作方案已经由本方案开启过了。', en: 'The {year} plan has already been started from this plan.' },
+  'finding.version_conflict': {
+    status: 409,
+    'zh-CN':
+      '该问题已被他人处理（当前为第 {version} 版），您的操作未生效。请查看最新情况后再操作。',
+    en: 'Someone else acted on this finding (now version {version}); your change was not made. Review it and try again.',
+  },
+  'finding.transition_refused': {
+    status: 409,
+    'zh-CN': '问题当前为“{state}”，不能{action}。',
+    en: 'The finding is {state}; it cannot be {action} now.',
+  },
+  'finding.not_owner': {
+    status: 403,
+    'zh-CN': '只有整改责任部门（{department}）可以{action}。',
+    en: 'Only the owner department ({department}) may {action}.',
+  },
+  'finding.no_actions': {
+    status: 422,
+    'zh-CN': '还没有登记任何整改措施，不能{action}。',
+    en: 'No rectification action has been recorded yet; the finding cannot be {action}.',
+  },
+  'finding.unknown_item': {
+    status: 422,
+    'zh-CN': '所选指标不属于本方案。',
+    en: 'An item chosen is not part of this plan.',
+  },
+  'nextYear.open_immediate': {
+    status: 409,
+    'zh-CN':
+      '还有 {count} 个立行立改的问题没有整改核验：{findings}。没有开启下一年度。请先核验这些问题，或逐个确认“转入下年度”后再开启。',
+    en: "{count} immediate findings are still open: {findings}. Next year's plan was not started. Verify them first, or explicitly carry each one over.",
+  },
+  'nextYear.unknown_finding': {
+    status: 422,
+    'zh-CN': '要转入下年度的问题中有不属于本方案或已关闭的问题。',
+    en: 'A finding to carry over is not an open finding of this plan.',
+  },
+  'nextYear.exists': {
+    status: 409,
+    'zh-CN': '{year} 年度的工作方案已经由本方案开启过了。',
+    en: 'The {year} plan has already been started from this plan.',
+  },
 
   // jobs and supervision (督办 / 催办)
   'job.not_found': { status: 404, 'zh-CN': '找不到该后台任务。', en: 'Background job not found.' },
-  'notification.not_found': { status: 404, 'zh-CN': '找不到该消息。', en: 'Notification not found.' },
-  'supervision.settings_conflict': { status: 409, 'zh-CN': '督办设置已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。', en: 'Someone else changed the supervision settings (now version {version}); your change was not saved. Review them and try again.' },
-  'supervision.contact_conflict': { status: 409, 'zh-CN': '“{department}”的负责人信息已被他人修改，您的修改未保存。请刷新后再改。', en: 'Someone else changed the head of “{department}”; your change was not saved. Reload and try again.' },
-  'supervision.nothing_late': { status: 409, 'zh-CN': '“{department}”目前没有逾期的工作，无需催办。', en: '“{department}” has no late work; there is nothing to remind it of.' },
-  'supervision.no_recipients': { status: 422, 'zh-CN': '“{department}”还没有联络员账号或邮箱，也没有配置企业微信、钉钉群机器人，催办无法送达。请先为该部门创建联络员账号，或在下方配置群机器人。', en: '“{department}” has no liaison account or e-mail and no group robot is configured, so a reminder cannot reach anyone. Create a liaison account for it or configure a group robot first.' },
-  'supervision.mail_not_configured': { status: 422, 'zh-CN': '服务器尚未配置发信邮箱（LUOSHI_SMTP_URL），无法发送邮件。请联系系统管理员。', en: 'The server has no SMTP server configured (LUOSHI_SMTP_URL), so no e-mail can be sent. Contact the administrator.' },
-  'supervision.test_address_missing': { status: 422, 'zh-CN': '您的账号没有邮箱，请填写接收测试邮件的地址。', en: 'Your account has no e-mail address; enter one to send the test to.' },
-  'supervision.channel_not_configured': { status: 422, 'zh-CN': '尚未配置{channel}群机器人，请先填写并保存 Webhook 地址。', en: 'No {channel} group robot is configured; enter and save its webhook address first.' },
+  'notification.not_found': {
+    status: 404,
+    'zh-CN': '找不到该消息。',
+    en: 'Notification not found.',
+  },
+  'supervision.settings_conflict': {
+    status: 409,
+    'zh-CN':
+      '督办设置已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。',
+    en: 'Someone else changed the supervision settings (now version {version}); your change was not saved. Review them and try again.',
+  },
+  'supervision.contact_conflict': {
+    status: 409,
+    'zh-CN': '“{department}”的负责人信息已被他人修改，您的修改未保存。请刷新后再改。',
+    en: 'Someone else changed the head of “{department}”; your change was not saved. Reload and try again.',
+  },
+  'supervision.nothing_late': {
+    status: 409,
+    'zh-CN': '“{department}”目前没有逾期的工作，无需催办。',
+    en: '“{department}” has no late work; there is nothing to remind it of.',
+  },
+  'supervision.no_recipients': {
+    status: 422,
+    'zh-CN':
+      '“{department}”还没有联络员账号或邮箱，也没有配置企业微信、钉钉群机器人，催办无法送达。请先为该部门创建联络员账号，或在下方配置群机器人。',
+    en: '“{department}” has no liaison account or e-mail and no group robot is configured, so a reminder cannot reach anyone. Create a liaison account for it or configure a group robot first.',
+  },
+  'supervision.mail_not_configured': {
+    status: 422,
+    'zh-CN': '服务器尚未配置发信邮箱（LUOSHI_SMTP_URL），无法发送邮件。请联系系统管理员。',
+    en: 'The server has no SMTP server configured (LUOSHI_SMTP_URL), so no e-mail can be sent. Contact the administrator.',
+  },
+  'supervision.test_address_missing': {
+    status: 422,
+    'zh-CN': '您的账号没有邮箱，请填写接收测试邮件的地址。',
+    en: 'Your account has no e-mail address; enter one to send the test to.',
+  },
+  'supervision.channel_not_configured': {
+    status: 422,
+    'zh-CN': '尚未配置{channel}群机器人，请先填写并保存 Webhook 地址。',
+    en: 'No {channel} group robot is configured; enter and save its webhook address first.',
+  },
 
   // a department's 任务分解表 uploaded back: the file as a whole
-  'sheet.unsupported_type': { status: 415, 'zh-CN': '这里只能上传任务分解表（.xlsx 或 .docx），收到的是{detected}。请在本页下载本部门的表格，填好后再上传。', en: 'Only a task-breakdown sheet (.xlsx or .docx) can be uploaded here; this is {detected}. Download your department\'s sheet on this page, fill it in and upload it.' },
-  'sheet.columns_missing': { status: 422, 'zh-CN': '表格中没有“落实措施”和“完成时限”两列。请在本页下载本部门的表格，在这两列中填写后再上传。', en: 'The sheet has no 落实措施 (measures) and 完成时限 (deadline) columns. Download your department\'s sheet on this page and fill in those two columns.' },
-  'sheet.wrong_department': { status: 422, 'zh-CN': '这是“{found}”的任务分解表，不是“{department}”的。请上传本部门的表格。', en: 'This is the task breakdown of “{found}”, not of “{department}”. Upload this department\'s sheet.' },
-  'sheet.has_problems': { status: 422, 'zh-CN': '表格中有 {count} 处问题（第 {rows} 行），没有做任何修改。请先预览，按提示改好表格后再上传。', en: 'The sheet has {count} problems (rows {rows}); nothing was changed. Preview it, fix the rows shown, and upload again.' },
-  'sheet.stale': { status: 409, 'zh-CN': '预览之后，本部门的落实措施已被修改（可能是他人在网页上改的），没有应用您的表格。请重新上传，核对新的预览后再确认。', en: 'This department\'s measures changed after your preview (perhaps someone edited them online); your sheet was not applied. Upload it again and check the new preview before confirming.' },
-  'sheet.not_previewed': { status: 409, 'zh-CN': '上传的文件与预览时的不是同一个，没有应用。请重新预览后再确认。', en: 'This is not the file that was previewed; nothing was applied. Preview it again before confirming.' },
+  'sheet.unsupported_type': {
+    status: 415,
+    'zh-CN':
+      '这里只能上传任务分解表（.xlsx 或 .docx），收到的是{detected}。请在本页下载本部门的表格，填好后再上传。',
+    en: "Only a task-breakdown sheet (.xlsx or .docx) can be uploaded here; this is {detected}. Download your department's sheet on this page, fill it in and upload it.",
+  },
+  'sheet.columns_missing': {
+    status: 422,
+    'zh-CN':
+      '表格中没有“落实措施”和“完成时限”两列。请在本页下载本部门的表格，在这两列中填写后再上传。',
+    en: "The sheet has no 落实措施 (measures) and 完成时限 (deadline) columns. Download your department's sheet on this page and fill in those two columns.",
+  },
+  'sheet.wrong_department': {
+    status: 422,
+    'zh-CN': '这是“{found}”的任务分解表，不是“{department}”的。请上传本部门的表格。',
+    en: "This is the task breakdown of “{found}”, not of “{department}”. Upload this department's sheet.",
+  },
+  'sheet.has_problems': {
+    status: 422,
+    'zh-CN':
+      '表格中有 {count} 处问题（第 {rows} 行），没有做任何修改。请先预览，按提示改好表格后再上传。',
+    en: 'The sheet has {count} problems (rows {rows}); nothing was changed. Preview it, fix the rows shown, and upload again.',
+  },
+  'sheet.stale': {
+    status: 409,
+    'zh-CN':
+      '预览之后，本部门的落实措施已被修改（可能是他人在网页上改的），没有应用您的表格。请重新上传，核对新的预览后再确认。',
+    en: "This department's measures changed after your preview (perhaps someone edited them online); your sheet was not applied. Upload it again and check the new preview before confirming.",
+  },
+  'sheet.not_previewed': {
+    status: 409,
+    'zh-CN': '上传的文件与预览时的不是同一个，没有应用。请重新预览后再确认。',
+    en: 'This is not the file that was previewed; nothing was applied. Preview it again before confirming.',
+  },
   // … and one row of it (shown in the preview with the row number beside it)
-  'sheet.unknown_item': { status: 422, 'zh-CN': '方案中没有编号为 {no} 的指标。', en: 'The plan has no item numbered {no}.' },
-  'sheet.not_assigned': { status: 422, 'zh-CN': '指标 {no} 不由{department}负责，此行不会导入。请只在本部门负责的指标行填写。', en: 'Item {no} is not one {department} answers for; this row will not be imported. Fill in only your department\'s items.' },
-  'sheet.content_mismatch': { status: 422, 'zh-CN': '编号 {no} 的指标内容与方案不一致（表中为“{found}”）。请不要修改“指标内容”列，或重新下载本部门的表格后再填。', en: 'The text of item {no} differs from the plan (the sheet says “{found}”). Do not edit the 指标内容 column, or download the sheet again.' },
-  'sheet.item_number_missing': { status: 422, 'zh-CN': '“指标内容”前没有编号（应以“8.”这样的编号开头），无法确定是哪项指标。', en: 'The item text has no number in front (such as “8.”), so the item cannot be told.' },
-  'sheet.item_repeated': { status: 422, 'zh-CN': '指标 {no} 已在第 {first} 行出现过。每项指标只填一行，多条措施在同一单元格中换行填写。', en: 'Item {no} already appears on row {first}. Use one row per item, with one measure per line in the cell.' },
-  'sheet.measure_without_item': { status: 422, 'zh-CN': '这一行填了落实措施或完成时限，但没有指标内容。请把措施填在对应指标所在行。', en: 'This row has measures or deadlines but no item. Write them on the row of their item.' },
-  'sheet.other_department': { status: 422, 'zh-CN': '这条措施标有“【{name}】”，是其他部门的。请删除它，或只上传本部门的表格。', en: 'This measure is marked “【{name}】”, another department\'s. Remove it, or upload only this department\'s sheet.' },
-  'sheet.measure_too_long': { status: 422, 'zh-CN': '指标 {no} 的第 {index} 条落实措施超过 2000 字，请精简。', en: 'Measure {index} of item {no} is longer than 2000 characters; shorten it.' },
-  'sheet.deadline_missing': { status: 422, 'zh-CN': '指标 {no} 填了落实措施，但没有填写完成时限。', en: 'Item {no} has measures but no deadline.' },
-  'sheet.deadline_without_measure': { status: 422, 'zh-CN': '指标 {no} 填了完成时限，但没有落实措施。', en: 'Item {no} has a deadline but no measure.' },
-  'sheet.deadline_count': { status: 422, 'zh-CN': '指标 {no} 有 {measures} 条落实措施，却有 {deadlines} 条完成时限。请每条措施一行，完成时限按同样顺序每行一条（或只写一条，适用于全部措施）。', en: 'Item {no} has {measures} measures but {deadlines} deadlines. Write one measure per line and the deadlines in the same order, one per line (or a single deadline for all).' },
-  'sheet.deadline_unreadable': { status: 422, 'zh-CN': '看不懂完成时限“{text}”。请写成“2024年6月30日”“每学期（自2024年9月1日起）”“每年”或“长期坚持”这样的形式。', en: 'Cannot read the deadline “{text}”. Write it like 2024年6月30日, 每学期（自2024年9月1日起）, 每年 or 长期坚持.' },
-  'sheet.deadline_no_such_date': { status: 422, 'zh-CN': '完成时限“{text}”不是真实的日期，请检查年、月、日。', en: 'The deadline “{text}” is not a real date; check the year, month and day.' },
-  'sheet.deadline_first_date': { status: 422, 'zh-CN': '完成时限“{text}”需要写明第一次的完成日期，例如“每学期（自2024年9月1日起）”。', en: 'The deadline “{text}” needs its first due date, e.g. 每学期（自2024年9月1日起）.' },
-  'sheet.deadline_unsupported': { status: 422, 'zh-CN': '完成时限“{text}”无法登记：只能是具体日期、每月、每学期、每年或长期坚持，请改写为其中一种。', en: 'The deadline “{text}” cannot be kept: it must be a date, monthly, every semester, yearly or ongoing.' },
+  'sheet.unknown_item': {
+    status: 422,
+    'zh-CN': '方案中没有编号为 {no} 的指标。',
+    en: 'The plan has no item numbered {no}.',
+  },
+  'sheet.not_assigned': {
+    status: 422,
+    'zh-CN': '指标 {no} 不由{department}负责，此行不会导入。请只在本部门负责的指标行填写。',
+    en: "Item {no} is not one {department} answers for; this row will not be imported. Fill in only your department's items.",
+  },
+  'sheet.content_mismatch': {
+    status: 422,
+    'zh-CN':
+      '编号 {no} 的指标内容与方案不一致（表中为“{found}”）。请不要修改“指标内容”列，或重新下载本部门的表格后再填。',
+    en: 'The text of item {no} differs from the plan (the sheet says “{found}”). Do not edit the 指标内容 column, or download the sheet again.',
+  },
+  'sheet.item_number_missing': {
+    status: 422,
+    'zh-CN': '“指标内容”前没有编号（应以“8.”这样的编号开头），无法确定是哪项指标。',
+    en: 'The item text has no number in front (such as “8.”), so the item cannot be told.',
+  },
+  'sheet.item_repeated': {
+    status: 422,
+    'zh-CN':
+      '指标 {no} 已在第 {first} 行出现过。每项指标只填一行，多条措施在同一单元格中换行填写。',
+    en: 'Item {no} already appears on row {first}. Use one row per item, with one measure per line in the cell.',
+  },
+  'sheet.measure_without_item': {
+    status: 422,
+    'zh-CN': '这一行填了落实措施或完成时限，但没有指标内容。请把措施填在对应指标所在行。',
+    en: 'This row has measures or deadlines but no item. Write them on the row of their item.',
+  },
+  'sheet.other_department': {
+    status: 422,
+    'zh-CN': '这条措施标有“【{name}】”，是其他部门的。请删除它，或只上传本部门的表格。',
+    en: "This measure is marked “【{name}】”, another department's. Remove it, or upload only this department's sheet.",
+  },
+  'sheet.measure_too_long': {
+    status: 422,
+    'zh-CN': '指标 {no} 的第 {index} 条落实措施超过 2000 字，请精简。',
+    en: 'Measure {index} of item {no} is longer than 2000 characters; shorten it.',
+  },
+  'sheet.deadline_missing': {
+    status: 422,
+    'zh-CN': '指标 {no} 填了落实措施，但没有填写完成时限。',
+    en: 'Item {no} has measures but no deadline.',
+  },
+  'sheet.deadline_without_measure': {
+    status: 422,
+    'zh-CN': '指标 {no} 填了完成时限，但没有落实措施。',
+    en: 'Item {no} has a deadline but no measure.',
+  },
+  'sheet.deadline_count': {
+    status: 422,
+    'zh-CN':
+      '指标 {no} 有 {measures} 条落实措施，却有 {deadlines} 条完成时限。请每条措施一行，完成时限按同样顺序每行一条（或只写一条，适用于全部措施）。',
+    en: 'Item {no} has {measures} measures but {deadlines} deadlines. Write one measure per line and the deadlines in the same order, one per line (or a single deadline for all).',
+  },
+  'sheet.deadline_unreadable': {
+    status: 422,
+    'zh-CN':
+      '看不懂完成时限“{text}”。请写成“2024年6月30日”“每学期（自2024年9月1日起）”“每年”或“长期坚持”这样的形式。',
+    en: 'Cannot read the deadline “{text}”. Write it like 2024年6月30日, 每学期（自2024年9月1日起）, 每年 or 长期坚持.',
+  },
+  'sheet.deadline_no_such_date': {
+    status: 422,
+    'zh-CN': '完成时限“{text}”不是真实的日期，请检查年、月、日。',
+    en: 'The deadline “{text}” is not a real date; check the year, month and day.',
+  },
+  'sheet.deadline_first_date': {
+    status: 422,
+    'zh-CN': '完成时限“{text}”需要写明第一次的完成日期，例如“每学期（自2024年9月1日起）”。',
+    en: 'The deadline “{text}” needs its first due date, e.g. 每学期（自2024年9月1日起）.',
+  },
+  'sheet.deadline_unsupported': {
+    status: 422,
+    'zh-CN':
+      '完成时限“{text}”无法登记：只能是具体日期、每月、每学期、每年或长期坚持，请改写为其中一种。',
+    en: 'The deadline “{text}” cannot be kept: it must be a date, monthly, every semester, yearly or ongoing.',
+  },
 
   // evidence (佐证材料)
-  'evidence.not_found': { status: 404, 'zh-CN': '找不到该佐证材料，或您无权查看。', en: 'Evidence not found, or you may not see it.' },
-  'evidence.empty_file': { status: 400, 'zh-CN': '文件是空的，请选择有内容的文件。', en: 'The file is empty; pick a file with content.' },
-  'evidence.unsupported_type': { status: 415, 'zh-CN': '不支持这种文件（{detected}）。佐证材料请上传 PDF、Word (.docx)、Excel (.xlsx)、PowerPoint (.pptx)、图片（JPG、PNG、GIF、WebP）或纯文本文件。', en: 'This kind of file is not supported ({detected}). Evidence can be PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), an image (JPG, PNG, GIF, WebP) or plain text.' },
-  'evidence.executable': { status: 415, 'zh-CN': '出于安全考虑，不能上传可执行程序或脚本（{detected}）。请上传 PDF、Office 文档、图片或纯文本。', en: 'For safety, programs and scripts cannot be uploaded ({detected}). Upload a PDF, an Office document, an image or plain text.' },
-  'evidence.active_content': { status: 415, 'zh-CN': '出于安全考虑，不能上传网页（HTML）或 SVG 图片，它们可能含有脚本。请另存为 PDF 或 PNG/JPG 图片后再上传。', en: 'For safety, web pages (HTML) and SVG images cannot be uploaded: they can carry scripts. Save it as a PDF or a PNG/JPG image and upload that.' },
-  'evidence.type_mismatch': { status: 415, 'zh-CN': '文件名是 {extension}，但内容是{detected}。请检查是否选错了文件。', en: 'The name says {extension} but the content is {detected}. Check that you picked the right file.' },
-  'evidence.bad_url': { status: 400, 'zh-CN': '链接必须是以 http:// 或 https:// 开头的完整网址。', en: 'A link must be a full address starting with http:// or https://.' },
-  'evidence.store_unavailable': { status: 503, 'zh-CN': '文件存储服务暂时无法访问，这次的文件没有保存（也没有取出）。请稍后再试；如果一直这样，请联系管理员检查文件存储。', en: 'The file store cannot be reached right now, so the file was not saved (or fetched). Try again shortly; if it keeps happening, ask the administrator to check the file store.' },
+  'evidence.not_found': {
+    status: 404,
+    'zh-CN': '找不到该佐证材料，或您无权查看。',
+    en: 'Evidence not found, or you may not see it.',
+  },
+  'evidence.empty_file': {
+    status: 400,
+    'zh-CN': '文件是空的，请选择有内容的文件。',
+    en: 'The file is empty; pick a file with content.',
+  },
+  'evidence.unsupported_type': {
+    status: 415,
+    'zh-CN':
+      '不支持这种文件（{detected}）。佐证材料请上传 PDF、Word (.docx)、Excel (.xlsx)、PowerPoint (.pptx)、图片（JPG、PNG、GIF、WebP）或纯文本文件。',
+    en: 'This kind of file is not supported ({detected}). Evidence can be PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), an image (JPG, PNG, GIF, WebP) or plain text.',
+  },
+  'evidence.executable': {
+    status: 415,
+    'zh-CN':
+      '出于安全考虑，不能上传可执行程序或脚本（{detected}）。请上传 PDF、Office 文档、图片或纯文本。',
+    en: 'For safety, programs and scripts cannot be uploaded ({detected}). Upload a PDF, an Office document, an image or plain text.',
+  },
+  'evidence.active_content': {
+    status: 415,
+    'zh-CN':
+      '出于安全考虑，不能上传网页（HTML）或 SVG 图片，它们可能含有脚本。请另存为 PDF 或 PNG/JPG 图片后再上传。',
+    en: 'For safety, web pages (HTML) and SVG images cannot be uploaded: they can carry scripts. Save it as a PDF or a PNG/JPG image and upload that.',
+  },
+  'evidence.type_mismatch': {
+    status: 415,
+    'zh-CN': '文件名是 {extension}，但内容是{detected}。请检查是否选错了文件。',
+    en: 'The name says {extension} but the content is {detected}. Check that you picked the right file.',
+  },
+  'evidence.bad_url': {
+    status: 400,
+    'zh-CN': '链接必须是以 http:// 或 https:// 开头的完整网址。',
+    en: 'A link must be a full address starting with http:// or https://.',
+  },
+  'evidence.store_unavailable': {
+    status: 503,
+    'zh-CN':
+      '文件存储服务暂时无法访问，这次的文件没有保存（也没有取出）。请稍后再试；如果一直这样，请联系管理员检查文件存储。',
+    en: 'The file store cannot be reached right now, so the file was not saved (or fetched). Try again shortly; if it keeps happening, ask the administrator to check the file store.',
+  },
 
   // the progress ledger (工作进度督办台账)
-  'ledger.not_configured': { status: 409, 'zh-CN': '党委教师工作部尚未设置本方案的进度报送周期，暂时无需报送。', en: 'The coordinating office has not set the reporting periods of this plan yet; there is nothing to report.' },
-  'ledger.bad_settings': { status: 422, 'zh-CN': '报送周期设置有误：{detail}。', en: 'The reporting periods are not valid: {detail}.' },
-  'ledger.settings_in_use': { status: 409, 'zh-CN': '已有部门报送了 {periods} 的进度，新的设置不包含这些周期，没有保存。请调整设置，使其仍包含这些周期。', en: 'Departments have reported for {periods}, which the new settings leave out; nothing was saved. Keep those periods in the settings.' },
-  'ledger.settings_version_conflict': { status: 409, 'zh-CN': '报送周期设置已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。', en: 'Someone else changed the reporting periods (now version {version}); your change was not saved. Review the current settings and try again.' },
-  'ledger.not_approved': { status: 409, 'zh-CN': '本部门的任务分解表尚未审核通过。审核通过后，才能按落实措施报送工作进度。', en: 'This department\'s task breakdown is not approved yet; progress is reported on approved measures only.' },
-  'ledger.unknown_period': { status: 422, 'zh-CN': '本方案没有“{period}”这个报送周期。', en: 'The plan has no reporting period “{period}”.' },
-  'ledger.period_not_started': { status: 422, 'zh-CN': '{period}尚未开始（{startsOn} 开始），现在还不能报送这一期的进度。', en: '{period} has not started yet (it starts on {startsOn}); it cannot be reported yet.' },
-  'ledger.report_version_conflict': { status: 409, 'zh-CN': '这一期的进度已被他人更新（当前为第 {version} 版），您的报送未保存。请查看最新内容后再报送。', en: 'Someone else updated this period\'s report (now version {version}); yours was not saved. Review the current report and submit again.' },
+  'ledger.not_configured': {
+    status: 409,
+    'zh-CN': '党委教师工作部尚未设置本方案的进度报送周期，暂时无需报送。',
+    en: 'The coordinating office has not set the reporting periods of this plan yet; there is nothing to report.',
+  },
+  'ledger.bad_settings': {
+    status: 422,
+    'zh-CN': '报送周期设置有误：{detail}。',
+    en: 'The reporting periods are not valid: {detail}.',
+  },
+  'ledger.settings_in_use': {
+    status: 409,
+    'zh-CN':
+      '已有部门报送了 {periods} 的进度，新的设置不包含这些周期，没有保存。请调整设置，使其仍包含这些周期。',
+    en: 'Departments have reported for {periods}, which the new settings leave out; nothing was saved. Keep those periods in the settings.',
+  },
+  'ledger.settings_version_conflict': {
+    status: 409,
+    'zh-CN':
+      '报送周期设置已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。',
+    en: 'Someone else changed the reporting periods (now version {version}); your change was not saved. Review the current settings and try again.',
+  },
+  'ledger.not_approved': {
+    status: 409,
+    'zh-CN': '本部门的任务分解表尚未审核通过。审核通过后，才能按落实措施报送工作进度。',
+    en: "This department's task breakdown is not approved yet; progress is reported on approved measures only.",
+  },
+  'ledger.unknown_period': {
+    status: 422,
+    'zh-CN': '本方案没有“{period}”这个报送周期。',
+    en: 'The plan has no reporting period “{period}”.',
+  },
+  'ledger.period_not_started': {
+    status: 422,
+    'zh-CN': '{period}尚未开始（{startsOn} 开始），现在还不能报送这一期的进度。',
+    en: '{period} has not started yet (it starts on {startsOn}); it cannot be reported yet.',
+  },
+  'ledger.report_version_conflict': {
+    status: 409,
+    'zh-CN':
+      '这一期的进度已被他人更新（当前为第 {version} 版），您的报送未保存。请查看最新内容后再报送。',
+    en: "Someone else updated this period's report (now version {version}); yours was not saved. Review the current report and submit again.",
+  },
 
   // import of a plan document
   'import.empty_file': { status: 400, 'zh-CN': '文件是空的。', en: 'The file is empty.' },
-  'import.too_large': { status: 413, 'zh-CN': '文件太大（{size}），最多 {limit}。', en: 'The file is too large ({size}); the limit is {limit}.' },
-  'import.bad_file_name': { status: 400, 'zh-CN': '文件名“{name}”不合法：不能包含路径或特殊字符。', en: 'The file name “{name}” is not allowed: no paths or control characters.' },
-  'import.unsupported_type': { status: 415, 'zh-CN': '不支持这种文件（{detected}）。请上传 .docx、.xlsx 或 .txt 文件。', en: 'This kind of file is not supported ({detected}). Upload a .docx, .xlsx or .txt file.' },
-  'import.legacy_office': { status: 415, 'zh-CN': '这是旧版 Office 文件（.doc/.xls），请在 Word/Excel/WPS 中另存为 .docx 或 .xlsx 后再上传。', en: 'This is an old Office file (.doc/.xls); save it as .docx or .xlsx and upload again.' },
-  'import.type_mismatch': { status: 415, 'zh-CN': '文件名是 {extension}，但内容是 {detected}。请检查是否选错了文件。', en: 'The name says {extension} but the content is {detected}. Check that you picked the right file.' },
-  'import.corrupt_file': { status: 400, 'zh-CN': '文件已损坏或不完整，无法读取（{detail}）。', en: 'The file is damaged or incomplete and cannot be read ({detail}).' },
-  'import.zip_bomb': { status: 413, 'zh-CN': '文件解压后过大（{size}，上限 {limit}），已拒绝。', en: 'The file inflates to too much ({size}; the limit is {limit}); refused.' },
-  'import.not_text': { status: 415, 'zh-CN': '文件不是可读的文本（无法识别编码或含有二进制内容）。', en: 'The file is not readable text (unknown encoding or binary content).' },
-  'import.header_not_found': { status: 422, 'zh-CN': '没有找到任务分解表的表头（需要“一级指标”“二级指标”“指标内容”“责任部门”等列）。', en: 'No task-breakdown table header found (columns such as 一级指标, 二级指标, 指标内容, 责任部门 are needed).' },
-  'import.no_items': { status: 422, 'zh-CN': '表头下没有任何指标内容。', en: 'The table has a header but no items under it.' },
-  'import.item_number_missing': { status: 422, 'zh-CN': '第 {row} 行：指标内容没有编号。', en: 'Row {row}: the item has no number.' },
-  'import.item_number_gap': { status: 422, 'zh-CN': '第 {row} 行：指标编号从 {previous} 跳到了 {found}（应为 {expected}）。', en: 'Row {row}: item numbers jump from {previous} to {found} (expected {expected}).' },
-  'import.item_number_repeated': { status: 422, 'zh-CN': '第 {row} 行：指标编号 {found} 重复。', en: 'Row {row}: item number {found} appears twice.' },
-  'import.level_missing': { status: 422, 'zh-CN': '第 {row} 行：指标 {no} 前面没有{level}。', en: 'Row {row}: item {no} has no {level} above it.' },
-  'import.departments_missing': { status: 422, 'zh-CN': '第 {row} 行：指标 {no} 没有责任部门。', en: 'Row {row}: item {no} has no responsible department.' },
-  'import.too_many_rows': { status: 413, 'zh-CN': '表格行数过多（{rows} 行，上限 {limit} 行）。', en: 'The table has too many rows ({rows}; the limit is {limit}).' },
+  'import.too_large': {
+    status: 413,
+    'zh-CN': '文件太大（{size}），最多 {limit}。',
+    en: 'The file is too large ({size}); the limit is {limit}.',
+  },
+  'import.bad_file_name': {
+    status: 400,
+    'zh-CN': '文件名“{name}”不合法：不能包含路径或特殊字符。',
+    en: 'The file name “{name}” is not allowed: no paths or control characters.',
+  },
+  'import.unsupported_type': {
+    status: 415,
+    'zh-CN': '不支持这种文件（{detected}）。请上传 .docx、.xlsx 或 .txt 文件。',
+    en: 'This kind of file is not supported ({detected}). Upload a .docx, .xlsx or .txt file.',
+  },
+  'import.legacy_office': {
+    status: 415,
+    'zh-CN':
+      '这是旧版 Office 文件（.doc/.xls），请在 Word/Excel/WPS 中另存为 .docx 或 .xlsx 后再上传。',
+    en: 'This is an old Office file (.doc/.xls); save it as .docx or .xlsx and upload again.',
+  },
+  'import.type_mismatch': {
+    status: 415,
+    'zh-CN': '文件名是 {extension}，但内容是 {detected}。请检查是否选错了文件。',
+    en: 'The name says {extension} but the content is {detected}. Check that you picked the right file.',
+  },
+  'import.corrupt_file': {
+    status: 400,
+    'zh-CN': '文件已损坏或不完整，无法读取（{detail}）。',
+    en: 'The file is damaged or incomplete and cannot be read ({detail}).',
+  },
+  'import.zip_bomb': {
+    status: 413,
+    'zh-CN': '文件解压后过大（{size}，上限 {limit}），已拒绝。',
+    en: 'The file inflates to too much ({size}; the limit is {limit}); refused.',
+  },
+  'import.not_text': {
+    status: 415,
+    'zh-CN': '文件不是可读的文本（无法识别编码或含有二进制内容）。',
+    en: 'The file is not readable text (unknown encoding or binary content).',
+  },
+  'import.header_not_found': {
+    status: 422,
+    'zh-CN': '没有找到任务分解表的表头（需要“一级指标”“二级指标”“指标内容”“责任部门”等列）。',
+    en: 'No task-breakdown table header found (columns such as 一级指标, 二级指标, 指标内容, 责任部门 are needed).',
+  },
+  'import.no_items': {
+    status: 422,
+    'zh-CN': '表头下没有任何指标内容。',
+    en: 'The table has a header but no items under it.',
+  },
+  'import.item_number_missing': {
+    status: 422,
+    'zh-CN': '第 {row} 行：指标内容没有编号。',
+    en: 'Row {row}: the item has no number.',
+  },
+  'import.item_number_gap': {
+    status: 422,
+    'zh-CN': '第 {row} 行：指标编号从 {previous} 跳到了 {found}（应为 {expected}）。',
+    en: 'Row {row}: item numbers jump from {previous} to {found} (expected {expected}).',
+  },
+  'import.item_number_repeated': {
+    status: 422,
+    'zh-CN': '第 {row} 行：指标编号 {found} 重复。',
+    en: 'Row {row}: item number {found} appears twice.',
+  },
+  'import.level_missing': {
+    status: 422,
+    'zh-CN': '第 {row} 行：指标 {no} 前面没有{level}。',
+    en: 'Row {row}: item {no} has no {level} above it.',
+  },
+  'import.departments_missing': {
+    status: 422,
+    'zh-CN': '第 {row} 行：指标 {no} 没有责任部门。',
+    en: 'Row {row}: item {no} has no responsible department.',
+  },
+  'import.too_many_rows': {
+    status: 413,
+    'zh-CN': '表格行数过多（{rows} 行，上限 {limit} 行）。',
+    en: 'The table has too many rows ({rows}; the limit is {limit}).',
+  },
   // backup and restore (luoshi backup / luoshi restore)
-  'backup.file_exists': { status: 409, 'zh-CN': '备份文件“{file}”已存在。请换一个文件名，旧的备份不会被覆盖。', en: 'The backup file “{file}” already exists; choose another name (an old backup is never overwritten).' },
-  'backup.evidence_missing': { status: 409, 'zh-CN': '佐证材料文件缺失或已损坏（单位 {organization}，{sha256}），备份未完成。请检查佐证材料存储。', en: 'An evidence file is missing or damaged (organization {organization}, {sha256}); the backup was not made. Check the evidence store.' },
-  'backup.archive_missing': { status: 404, 'zh-CN': '找不到备份文件“{file}”。未做任何更改。', en: 'The backup file “{file}” was not found. Nothing was changed.' },
-  'backup.archive_truncated': { status: 400, 'zh-CN': '备份文件不完整（{detail}），可能在复制时被截断。未做任何更改。', en: 'The backup file is incomplete ({detail}); it may have been cut short while copied. Nothing was changed.' },
-  'backup.archive_corrupt': { status: 400, 'zh-CN': '备份文件已损坏，校验未通过（{detail}）。未做任何更改。', en: 'The backup file is damaged; its checksums do not match ({detail}). Nothing was changed.' },
-  'backup.unsupported_format': { status: 400, 'zh-CN': '无法识别这个备份文件的格式（{format}）。未做任何更改。', en: 'This backup file\'s format is not recognised ({format}). Nothing was changed.' },
-  'backup.newer_schema': { status: 409, 'zh-CN': '这个备份来自更新版本的落实（数据库结构 {migration} 本系统没有）。请先升级落实再恢复。未做任何更改。', en: 'This backup comes from a newer Luoshi (database migration {migration} is unknown here); upgrade Luoshi before restoring. Nothing was changed.' },
-  'backup.database_not_empty': { status: 409, 'zh-CN': '目标数据库已有数据（{tables}）。恢复会替换其中全部数据：确认无误后加 --force 再运行。未做任何更改。', en: 'The target database already holds data ({tables}). A restore replaces all of it: run again with --force if that is what you want. Nothing was changed.' },
+  'backup.file_exists': {
+    status: 409,
+    'zh-CN': '备份文件“{file}”已存在。请换一个文件名，旧的备份不会被覆盖。',
+    en: 'The backup file “{file}” already exists; choose another name (an old backup is never overwritten).',
+  },
+  'backup.evidence_missing': {
+    status: 409,
+    'zh-CN':
+      '佐证材料文件缺失或已损坏（单位 {organization}，{sha256}），备份未完成。请检查佐证材料存储。',
+    en: 'An evidence file is missing or damaged (organization {organization}, {sha256}); the backup was not made. Check the evidence store.',
+  },
+  'backup.archive_missing': {
+    status: 404,
+    'zh-CN': '找不到备份文件“{file}”。未做任何更改。',
+    en: 'The backup file “{file}” was not found. Nothing was changed.',
+  },
+  'backup.archive_truncated': {
+    status: 400,
+    'zh-CN': '备份文件不完整（{detail}），可能在复制时被截断。未做任何更改。',
+    en: 'The backup file is incomplete ({detail}); it may have been cut short while copied. Nothing was changed.',
+  },
+  'backup.archive_corrupt': {
+    status: 400,
+    'zh-CN': '备份文件已损坏，校验未通过（{detail}）。未做任何更改。',
+    en: 'The backup file is damaged; its checksums do not match ({detail}). Nothing was changed.',
+  },
+  'backup.unsupported_format': {
+    status: 400,
+    'zh-CN': '无法识别这个备份文件的格式（{format}）。未做任何更改。',
+    en: "This backup file's format is not recognised ({format}). Nothing was changed.",
+  },
+  'backup.newer_schema': {
+    status: 409,
+    'zh-CN':
+      '这个备份来自更新版本的落实（数据库结构 {migration} 本系统没有）。请先升级落实再恢复。未做任何更改。',
+    en: 'This backup comes from a newer Luoshi (database migration {migration} is unknown here); upgrade Luoshi before restoring. Nothing was changed.',
+  },
+  'backup.database_not_empty': {
+    status: 409,
+    'zh-CN':
+      '目标数据库已有数据（{tables}）。恢复会替换其中全部数据：确认无误后加 --force 再运行。未做任何更改。',
+    en: 'The target database already holds data ({tables}). A restore replaces all of it: run again with --force if that is what you want. Nothing was changed.',
+  },
 } as const satisfies Record<string, { status: number; 'zh-CN': string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -243,7 +1011,12 @@ export class AppError extends Error {
   /** The record as it now is, for a conflict: the client shows it instead of guessing. */
   readonly current: unknown;
 
-  constructor(code: ErrorCode, params: ErrorParams = {}, issues: FieldIssue[] = [], current?: unknown) {
+  constructor(
+    code: ErrorCode,
+    params: ErrorParams = {},
+    issues: FieldIssue[] = [],
+    current?: unknown,
+  ) {
     super(formatErrorMessage(code, params, 'en'));
     this.name = 'AppError';
     this.code = code;

@@ -9,7 +9,9 @@ export type PasswordProblem = 'too_short' | 'too_few_kinds' | 'contains_username
 export function checkPassword(password: string, username: string): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
   if ([...password].length < passwordMinLength) problems.push('too_short');
-  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((pattern) => pattern.test(password)).length;
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((pattern) =>
+    pattern.test(password),
+  ).length;
   if (kinds < 3) problems.push('too_few_kinds');
   const name = username.trim().toLowerCase();
   if (name.length >= 3 && password.toLowerCase().includes(name)) problems.push('contains_username');
@@ -30,5 +32,8 @@ const rolesWithExpiringPasswords: readonly string[] = ['admin', 'security_admin'
  * passwords expire (等保 level 3 asks it of privileged accounts).
  */
 export function passwordExpired(role: string, setAt: Date, now: Date): boolean {
-  return rolesWithExpiringPasswords.includes(role) && now.getTime() - setAt.getTime() > adminPasswordMaxAgeDays * 86_400_000;
+  return (
+    rolesWithExpiringPasswords.includes(role) &&
+    now.getTime() - setAt.getTime() > adminPasswordMaxAgeDays * 86_400_000
+  );
 }

@@ -15,23 +15,60 @@ import { roles, type Role } from './roles';
 export type ContactAccess = 'full' | 'masked';
 
 export const contactAccess = {
-  departmentContact: { admin: 'full', coordinator: 'full', liaison: 'full', leader: 'masked', reviewer: 'masked', security_admin: 'masked', auditor: 'masked', overseer: 'masked' },
-  userAccount: { admin: 'full', coordinator: 'full', security_admin: 'full', liaison: 'masked', leader: 'masked', reviewer: 'masked', auditor: 'masked', overseer: 'masked' },
-  auditEntry: { admin: 'masked', coordinator: 'masked', security_admin: 'masked', liaison: 'masked', leader: 'masked', reviewer: 'masked', auditor: 'masked', overseer: 'masked' },
+  departmentContact: {
+    admin: 'full',
+    coordinator: 'full',
+    liaison: 'full',
+    leader: 'masked',
+    reviewer: 'masked',
+    security_admin: 'masked',
+    auditor: 'masked',
+    overseer: 'masked',
+  },
+  userAccount: {
+    admin: 'full',
+    coordinator: 'full',
+    security_admin: 'full',
+    liaison: 'masked',
+    leader: 'masked',
+    reviewer: 'masked',
+    auditor: 'masked',
+    overseer: 'masked',
+  },
+  auditEntry: {
+    admin: 'masked',
+    coordinator: 'masked',
+    security_admin: 'masked',
+    liaison: 'masked',
+    leader: 'masked',
+    reviewer: 'masked',
+    auditor: 'masked',
+    overseer: 'masked',
+  },
 } as const satisfies Record<string, Record<Role, ContactAccess>>;
 
 export type ContactPlace = keyof typeof contactAccess;
 
 /** Who sees a department's contacts in full. */
-export const rolesSeeingContactsInFull: readonly Role[] = roles.filter((role) => contactAccess.departmentContact[role] === 'full');
+export const rolesSeeingContactsInFull: readonly Role[] = roles.filter(
+  (role) => contactAccess.departmentContact[role] === 'full',
+);
 
 /** A phone and an e-mail as `role` may see them where they appear. */
-export function contactsFor<T extends { phone?: string | null; email?: string | null }>(role: Role, place: ContactPlace, contacts: T): T {
+export function contactsFor<T extends { phone?: string | null; email?: string | null }>(
+  role: Role,
+  place: ContactPlace,
+  contacts: T,
+): T {
   if (contactAccess[place][role] === 'full') return contacts;
   return {
     ...contacts,
-    ...(contacts.phone === undefined ? {} : { phone: contacts.phone === null ? null : maskPhone(contacts.phone) }),
-    ...(contacts.email === undefined ? {} : { email: contacts.email === null ? null : maskEmail(contacts.email) }),
+    ...(contacts.phone === undefined
+      ? {}
+      : { phone: contacts.phone === null ? null : maskPhone(contacts.phone) }),
+    ...(contacts.email === undefined
+      ? {}
+      : { email: contacts.email === null ? null : maskEmail(contacts.email) }),
   };
 }
 
@@ -44,11 +81,13 @@ export function maskContactsDeep(role: Role, place: ContactPlace, value: unknown
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
     if (node === null || typeof node !== 'object') return node;
-    return Object.fromEntries(Object.entries(node).map(([key, inner]) => {
-      if (typeof inner === 'string' && phoneKey.test(key)) return [key, maskPhone(inner)];
-      if (typeof inner === 'string' && emailKey.test(key)) return [key, maskEmail(inner)];
-      return [key, walk(inner)];
-    }));
+    return Object.fromEntries(
+      Object.entries(node).map(([key, inner]) => {
+        if (typeof inner === 'string' && phoneKey.test(key)) return [key, maskPhone(inner)];
+        if (typeof inner === 'string' && emailKey.test(key)) return [key, maskEmail(inner)];
+        return [key, walk(inner)];
+      }),
+    );
   };
   return walk(value);
 }

@@ -16,7 +16,9 @@ import { roles, type Role } from './roles';
 export const privilegedRoles: readonly Role[] = ['admin', 'security_admin', 'auditor', 'overseer'];
 
 /** The roles of the people who do the plan's work: a system admin manages these accounts. */
-export const businessRoles: readonly Role[] = roles.filter((role) => !privilegedRoles.includes(role));
+export const businessRoles: readonly Role[] = roles.filter(
+  (role) => !privilegedRoles.includes(role),
+);
 
 /** Roles that hold a power over the others' accounts or their trail: they read no business data. */
 export const securityRoles: readonly Role[] = ['security_admin', 'auditor'];
@@ -62,4 +64,7 @@ export function mayDisableOwnTotp(role: Role): boolean {
 }
 
 /** What a user who must enrol an authenticator may call besides the signed-in basics (session, sign-out, password). */
-export const totpEnrolmentOperations: readonly OperationId[] = ['auth.totpStart', 'auth.totpConfirm'];
+export const totpEnrolmentOperations: readonly OperationId[] = [
+  'auth.totpStart',
+  'auth.totpConfirm',
+];

@@ -5,7 +5,16 @@
  * accounts' roles and security, the auditor only reads the audit log. An overseer belongs to a
  * supervising organization (a province) and reads the institutions it oversees.
  */
-export const roles = ['admin', 'coordinator', 'liaison', 'leader', 'reviewer', 'security_admin', 'auditor', 'overseer'] as const;
+export const roles = [
+  'admin',
+  'coordinator',
+  'liaison',
+  'leader',
+  'reviewer',
+  'security_admin',
+  'auditor',
+  'overseer',
+] as const;
 export type Role = (typeof roles)[number];
 
 /** Roles that may see and change every department's work in their organization. */

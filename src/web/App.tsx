@@ -3,14 +3,17 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, ApiError, onAuthProblem, setCsrfToken } from './api/client';
 import type { SessionResponse } from './api/types';
 import { SignedInCorner } from './components/SignedInCorner';
-import { SignInPage } from './pages/SignInPage';
+import { SignInPage } from './features/auth/SignInPage';
 import { mustEnrolTotp } from '../shared/powers';
 
-const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
-const Workspace = lazy(() => import('./pages/Workspace'));
-const SecurityPage = lazy(() => import('./pages/SecurityPage'));
+const ChangePasswordPage = lazy(() => import('./features/auth/ChangePasswordPage'));
+const Workspace = lazy(() => import('./Workspace'));
+const SecurityPage = lazy(() => import('./features/auth/SecurityPage'));
 
-type SessionState = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; session: SessionResponse };
+type SessionState =
+  | { kind: 'loading' }
+  | { kind: 'signed-out' }
+  | { kind: 'signed-in'; session: SessionResponse };
 
 function Loading() {
   return <Spin size="large" style={{ display: 'block', margin: '30vh auto' }} />;

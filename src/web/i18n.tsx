@@ -30,7 +30,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = next;
     setLocaleState(next);
   }, []);
-  const value = useMemo<I18n>(() => ({ locale, setLocale, t: (key, params) => translate(locale, key, params) }), [locale, setLocale]);
+  const value = useMemo<I18n>(
+    () => ({ locale, setLocale, t: (key, params) => translate(locale, key, params) }),
+    [locale, setLocale],
+  );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

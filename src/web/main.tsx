@@ -12,7 +12,13 @@ function Themed() {
   return (
     <ConfigProvider
       locale={locale === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#b4232a', borderRadius: 6, fontFamily: '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, sans-serif' } }}
+      theme={{
+        token: {
+          colorPrimary: '#b4232a',
+          borderRadius: 6,
+          fontFamily: '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, sans-serif',
+        },
+      }}
     >
       <AntApp>
         <App />

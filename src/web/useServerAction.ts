@@ -11,18 +11,21 @@ export function useServerAction() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
-  const run = useCallback(async (action: () => Promise<string | null>): Promise<boolean> => {
-    setBusy(true);
-    try {
-      const success = await action();
-      if (success) message.success(success);
-      return true;
-    } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 8);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, [message, t]);
+  const run = useCallback(
+    async (action: () => Promise<string | null>): Promise<boolean> => {
+      setBusy(true);
+      try {
+        const success = await action();
+        if (success) message.success(success);
+        return true;
+      } catch (caught) {
+        message.error(errorText(caught, t('error.network')), 8);
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [message, t],
+  );
   return { busy, run };
 }

@@ -7,7 +7,13 @@ import { createSecretBox } from '../../src/server/modules/auth/secret-box';
 import { signInFailures } from '../../src/server/modules/auth/sign-in-failure.table';
 import { base32Decode, hotp, totpCode, totpStep } from '../../src/server/modules/auth/totp';
 import { users } from '../../src/server/modules/users/user.table';
-import { createInstitution, createTestApp, createUser, TEST_PASSWORD, type TestApp } from '../support/test-app';
+import {
+  createInstitution,
+  createTestApp,
+  createUser,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,13 +31,21 @@ const DAY = 24 * 60 * MINUTE;
 let lastAddress = 0;
 const newAddress = () => `10.20.0.${++lastAddress}`;
 
-function attempt(username: string, password: string, options: { ip: string; totpCode?: string; language?: string; app?: FastifyInstance }) {
+function attempt(
+  username: string,
+  password: string,
+  options: { ip: string; totpCode?: string; language?: string; app?: FastifyInstance },
+) {
   return (options.app ?? t.app).inject({
     method: 'POST',
     url: '/api/v1/auth/sign-in',
     remoteAddress: options.ip,
     headers: { 'accept-language': options.language ?? 'zh-CN' },
-    payload: { username, password, ...(options.totpCode === undefined ? {} : { totpCode: options.totpCode }) },
+    payload: {
+      username,
+      password,
+      ...(options.totpCode === undefined ? {} : { totpCode: options.totpCode }),
+    },
   });
 }
 
@@ -41,12 +55,25 @@ function clientOf(response: Awaited<ReturnType<typeof attempt>>) {
   const cookie = `luoshi_session=${response.cookies.find((candidate) => candidate.name === 'luoshi_session')!.value}`;
   const csrfToken = (response.json() as { csrfToken: string }).csrfToken;
   const request = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
-    t.app.inject({ method, url, headers: { cookie, 'x-csrf-token': csrfToken }, ...(payload === undefined ? {} : { payload }) });
-  return { cookie, get: (url: string) => request('GET', url), post: (url: string, payload?: object) => request('POST', url, payload), patch: (url: string, payload: object) => request('PATCH', url, payload) };
+    t.app.inject({
+      method,
+      url,
+      headers: { cookie, 'x-csrf-token': csrfToken },
+      ...(payload === undefined ? {} : { payload }),
+    });
+  return {
+    cookie,
+    get: (url: string) => request('GET', url),
+    post: (url: string, payload?: object) => request('POST', url, payload),
+    patch: (url: string, payload: object) => request('PATCH', url, payload),
+  };
 }
 
 async function auditOf(userId: string, action: string) {
-  return t.db.select().from(auditLog).where(and(eq(auditLog.entityId, userId), eq(auditLog.action, action)));
+  return t.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.entityId, userId), eq(auditLog.action, action)));
 }
 
 describe('five failed sign-ins lock the account for 15 minutes', () => {
@@ -64,13 +91,20 @@ describe('five failed sign-ins lock the account for 15 minutes', () => {
     t.clock.advance(30_000);
     const fifth = await attempt(user.username, 'Wrong-Pass-5', { ip });
     expect(fifth.statusCode).toBe(423);
-    expect(fifth.json().error).toMatchObject({ code: 'auth.account_locked', params: { count: 5, until: '2025-04-01 10:16' } });
-    expect(fifth.json().error.message).toBe('连续 5 次登录失败，账号已锁定，请于 2025-04-01 10:16（北京时间）之后再试。');
+    expect(fifth.json().error).toMatchObject({
+      code: 'auth.account_locked',
+      params: { count: 5, until: '2025-04-01 10:16' },
+    });
+    expect(fifth.json().error.message).toBe(
+      '连续 5 次登录失败，账号已锁定，请于 2025-04-01 10:16（北京时间）之后再试。',
+    );
 
     t.clock.advance(5 * MINUTE);
     const rightButLocked = await attempt(user.username, TEST_PASSWORD, { ip, language: 'en' });
     expect(rightButLocked.statusCode).toBe(423);
-    expect(rightButLocked.json().error.message).toBe('After 5 failed sign-ins this account is locked until 2025-04-01 10:16 (China Standard Time); try again after that.');
+    expect(rightButLocked.json().error.message).toBe(
+      'After 5 failed sign-ins this account is locked until 2025-04-01 10:16 (China Standard Time); try again after that.',
+    );
     expect(rightButLocked.cookies).toHaveLength(0);
 
     t.clock.advance(10 * MINUTE - 1_000); // 14:59 after the lock
@@ -80,7 +114,15 @@ describe('five failed sign-ins lock the account for 15 minutes', () => {
     expect(unlocked.statusCode).toBe(200);
 
     const failures = await auditOf(user.id, 'auth.sign_in_failed');
-    expect(failures.map((entry) => (entry.after as { reason: string }).reason)).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 'wrong_password', 'wrong_password', 'locked', 'locked']);
+    expect(failures.map((entry) => (entry.after as { reason: string }).reason)).toEqual([
+      'wrong_password',
+      'wrong_password',
+      'wrong_password',
+      'wrong_password',
+      'wrong_password',
+      'locked',
+      'locked',
+    ]);
     expect(failures.every((entry) => entry.ip === ip)).toBe(true);
     const locks = await auditOf(user.id, 'auth.account_locked');
     expect(locks).toHaveLength(1);
@@ -92,7 +134,8 @@ describe('five failed sign-ins lock the account for 15 minutes', () => {
     const user = await createUser(t.db, organization.id, 'leader');
     const ip = newAddress();
     for (let round = 0; round < 2; round++) {
-      for (let failure = 0; failure < 4; failure++) expect((await attempt(user.username, 'Wrong-Pass-1', { ip })).statusCode).toBe(401);
+      for (let failure = 0; failure < 4; failure++)
+        expect((await attempt(user.username, 'Wrong-Pass-1', { ip })).statusCode).toBe(401);
       expect((await attempt(user.username, TEST_PASSWORD, { ip })).statusCode).toBe(200);
     }
     const [row] = await t.db.select().from(users).where(eq(users.id, user.id));
@@ -103,7 +146,11 @@ describe('five failed sign-ins lock the account for 15 minutes', () => {
     const { organization } = await createInstitution(t.db);
     const user = await createUser(t.db, organization.id, 'leader');
     const ip = newAddress();
-    const answers = await Promise.all(Array.from({ length: 5 }, (_, index) => attempt(user.username, `Wrong-Pass-${index}`, { ip })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, index) =>
+        attempt(user.username, `Wrong-Pass-${index}`, { ip }),
+      ),
+    );
     expect(answers.map((answer) => answer.statusCode).sort()).toEqual([401, 401, 401, 401, 423]);
     expect((await attempt(user.username, TEST_PASSWORD, { ip })).statusCode).toBe(423);
   });
@@ -113,11 +160,16 @@ describe('five failed sign-ins lock the account for 15 minutes', () => {
     const admin = await createUser(t.db, organization.id, 'admin');
     const user = await createUser(t.db, organization.id, 'leader');
     const ip = newAddress();
-    for (let failure = 0; failure < 5; failure++) await attempt(user.username, 'Wrong-Pass-1', { ip });
-    const adminClient = clientOf(await attempt(admin.username, TEST_PASSWORD, { ip: newAddress() }));
+    for (let failure = 0; failure < 5; failure++)
+      await attempt(user.username, 'Wrong-Pass-1', { ip });
+    const adminClient = clientOf(
+      await attempt(admin.username, TEST_PASSWORD, { ip: newAddress() }),
+    );
     const reset = await adminClient.post(`/api/v1/users/${user.id}/password-reset`);
     expect(reset.statusCode).toBe(200);
-    expect((await attempt(user.username, reset.json().oneTimePassword, { ip })).statusCode).toBe(200);
+    expect((await attempt(user.username, reset.json().oneTimePassword, { ip })).statusCode).toBe(
+      200,
+    );
   });
 });
 
@@ -128,45 +180,81 @@ describe('failed sign-ins are limited per network address', () => {
     const ip = newAddress();
     const otherIp = newAddress();
     // A second app process on the same database: it shares the count.
-    const second = await buildApp({ db: t.db, clock: t.clock, config: t.config }, { logger: false });
+    const second = await buildApp(
+      { db: t.db, clock: t.clock, config: t.config },
+      { logger: false },
+    );
     try {
       for (let failure = 0; failure < 20; failure++) {
-        const wrong = await attempt(`nobody-${failure}`, 'Wrong-Pass-1', { ip, app: failure % 2 === 0 ? t.app : second });
+        const wrong = await attempt(`nobody-${failure}`, 'Wrong-Pass-1', {
+          ip,
+          app: failure % 2 === 0 ? t.app : second,
+        });
         expect(wrong.statusCode).toBe(401);
       }
-      expect(await t.db.select().from(signInFailures).where(eq(signInFailures.ip, ip))).toHaveLength(20);
+      expect(
+        await t.db.select().from(signInFailures).where(eq(signInFailures.ip, ip)),
+      ).toHaveLength(20);
 
-      const limited = await attempt(user.username, TEST_PASSWORD, { ip, app: second, language: 'en' });
+      const limited = await attempt(user.username, TEST_PASSWORD, {
+        ip,
+        app: second,
+        language: 'en',
+      });
       expect(limited.statusCode).toBe(429);
-      expect(limited.json().error).toMatchObject({ code: 'request.rate_limited', message: 'Too many requests; try again shortly.' });
+      expect(limited.json().error).toMatchObject({
+        code: 'request.rate_limited',
+        message: 'Too many requests; try again shortly.',
+      });
       expect((await attempt(user.username, TEST_PASSWORD, { ip })).statusCode).toBe(429);
       expect((await attempt(user.username, TEST_PASSWORD, { ip: otherIp })).statusCode).toBe(200);
       // The account itself is not locked: those failures were not its own.
-      expect((await t.db.select().from(users).where(eq(users.id, user.id)))[0]!.lockedUntil).toBeNull();
+      expect(
+        (await t.db.select().from(users).where(eq(users.id, user.id)))[0]!.lockedUntil,
+      ).toBeNull();
 
-      const refusals = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'auth.sign_in_rate_limited'), eq(auditLog.ip, ip)));
+      const refusals = await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'auth.sign_in_rate_limited'), eq(auditLog.ip, ip)));
       expect(refusals).toHaveLength(2);
 
       t.clock.advance(5 * MINUTE + 1_000);
       expect((await attempt(user.username, TEST_PASSWORD, { ip })).statusCode).toBe(200);
       // Failures that no window counts any more are deleted.
       await attempt('nobody-again', 'Wrong-Pass-1', { ip });
-      expect(await t.db.select().from(signInFailures).where(eq(signInFailures.ip, ip))).toHaveLength(1);
+      expect(
+        await t.db.select().from(signInFailures).where(eq(signInFailures.ip, ip)),
+      ).toHaveLength(1);
     } finally {
       await second.close();
     }
   });
 });
 
-describe('an administrator\'s password expires after 90 days', () => {
+describe("an administrator's password expires after 90 days", () => {
   it('forces an admin to change a password older than 90 days at sign-in, but not a liaison', async () => {
     const { organization, departments } = await createInstitution(t.db, [{ name: '教务处' }]);
-    const admin = await createUser(t.db, organization.id, 'admin', { password: 'One-Time-Pass-7', mustChangePassword: true });
-    const liaison = await createUser(t.db, organization.id, 'liaison', { password: 'One-Time-Pass-7', mustChangePassword: true, departmentId: departments['教务处']!.id });
+    const admin = await createUser(t.db, organization.id, 'admin', {
+      password: 'One-Time-Pass-7',
+      mustChangePassword: true,
+    });
+    const liaison = await createUser(t.db, organization.id, 'liaison', {
+      password: 'One-Time-Pass-7',
+      mustChangePassword: true,
+      departmentId: departments['教务处']!.id,
+    });
     const ip = newAddress();
     for (const user of [admin, liaison]) {
       const first = clientOf(await attempt(user.username, 'One-Time-Pass-7', { ip }));
-      expect((await first.post('/api/v1/auth/password', { currentPassword: 'One-Time-Pass-7', newPassword: 'Chosen-Pass-42' })).statusCode).toBe(200);
+      expect(
+        (
+          await first.post('/api/v1/auth/password', {
+            currentPassword: 'One-Time-Pass-7',
+            newPassword: 'Chosen-Pass-42',
+          })
+        ).statusCode,
+      ).toBe(200);
     }
 
     t.clock.advance(90 * DAY - MINUTE);
@@ -186,29 +274,60 @@ describe('an administrator\'s password expires after 90 days', () => {
     expect(liaisonSignIn.json().user.mustChangePassword).toBe(false);
     expect((await clientOf(liaisonSignIn).get('/api/v1/plans')).statusCode).toBe(200);
 
-    expect((await adminClient.post('/api/v1/auth/password', { currentPassword: 'Chosen-Pass-42', newPassword: 'Next-Pass-2027' })).statusCode).toBe(200);
+    expect(
+      (
+        await adminClient.post('/api/v1/auth/password', {
+          currentPassword: 'Chosen-Pass-42',
+          newPassword: 'Next-Pass-2027',
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await adminClient.get('/api/v1/plans')).statusCode).toBe(200);
-    expect((await attempt(admin.username, 'Next-Pass-2027', { ip })).json().user.mustChangePassword).toBe(false);
+    expect(
+      (await attempt(admin.username, 'Next-Pass-2027', { ip })).json().user.mustChangePassword,
+    ).toBe(false);
   });
 
-  it('expires the auditor\'s password after 90 days too, as the third of the three powers', async () => {
+  it("expires the auditor's password after 90 days too, as the third of the three powers", async () => {
     const { organization } = await createInstitution(t.db);
-    const auditor = await createUser(t.db, organization.id, 'auditor', { password: 'One-Time-Pass-7', mustChangePassword: true });
+    const auditor = await createUser(t.db, organization.id, 'auditor', {
+      password: 'One-Time-Pass-7',
+      mustChangePassword: true,
+    });
     const ip = newAddress();
     const first = clientOf(await attempt(auditor.username, 'One-Time-Pass-7', { ip }));
-    expect((await first.post('/api/v1/auth/password', { currentPassword: 'One-Time-Pass-7', newPassword: 'Chosen-Pass-42' })).statusCode).toBe(200);
+    expect(
+      (
+        await first.post('/api/v1/auth/password', {
+          currentPassword: 'One-Time-Pass-7',
+          newPassword: 'Chosen-Pass-42',
+        })
+      ).statusCode,
+    ).toBe(200);
     t.clock.advance(90 * DAY + MINUTE);
     const expired = await attempt(auditor.username, 'Chosen-Pass-42', { ip });
     expect(expired.json().user.mustChangePassword).toBe(true);
-    expect((await clientOf(expired).get('/api/v1/audit')).json().error.code).toBe('auth.password_change_required');
+    expect((await clientOf(expired).get('/api/v1/audit')).json().error.code).toBe(
+      'auth.password_change_required',
+    );
   });
 
   it('holds a session that outlives the 90 days to it', async () => {
     const { organization } = await createInstitution(t.db);
-    const admin = await createUser(t.db, organization.id, 'admin', { password: 'One-Time-Pass-7', mustChangePassword: true });
+    const admin = await createUser(t.db, organization.id, 'admin', {
+      password: 'One-Time-Pass-7',
+      mustChangePassword: true,
+    });
     const ip = newAddress();
     const first = clientOf(await attempt(admin.username, 'One-Time-Pass-7', { ip }));
-    expect((await first.post('/api/v1/auth/password', { currentPassword: 'One-Time-Pass-7', newPassword: 'Chosen-Pass-42' })).statusCode).toBe(200);
+    expect(
+      (
+        await first.post('/api/v1/auth/password', {
+          currentPassword: 'One-Time-Pass-7',
+          newPassword: 'Chosen-Pass-42',
+        })
+      ).statusCode,
+    ).toBe(200);
     t.clock.advance(90 * DAY - 10 * MINUTE);
     const session = clientOf(await attempt(admin.username, 'Chosen-Pass-42', { ip }));
     expect((await session.get('/api/v1/plans')).statusCode).toBe(200);
@@ -255,14 +374,18 @@ describe('signing out everywhere', () => {
     expect(foreign.json().error.code).toBe('user.not_found');
     expect((await userClient.get('/api/v1/plans')).statusCode).toBe(200);
 
-    expect((await adminClient.post(`/api/v1/users/${user.id}/sign-out-everywhere`)).statusCode).toBe(204);
+    expect(
+      (await adminClient.post(`/api/v1/users/${user.id}/sign-out-everywhere`)).statusCode,
+    ).toBe(204);
     expect((await userClient.get('/api/v1/plans')).statusCode).toBe(401);
     expect((await adminClient.get('/api/v1/plans')).statusCode).toBe(200);
     const [entry] = await auditOf(user.id, 'user.sign_out_everywhere');
     expect(entry).toMatchObject({ actorUserId: admin.id, organizationId: organization.id });
 
     const again = clientOf(await attempt(user.username, TEST_PASSWORD, { ip }));
-    expect((await adminClient.patch(`/api/v1/users/${user.id}`, { disabled: true })).statusCode).toBe(200);
+    expect(
+      (await adminClient.patch(`/api/v1/users/${user.id}`, { disabled: true })).statusCode,
+    ).toBe(200);
     expect((await again.get('/api/v1/plans')).statusCode).toBe(401);
   });
 });
@@ -282,7 +405,12 @@ describe('TOTP two-step verification', () => {
     expect(sealed).not.toContain('JBSWY3DPEHPK3PXP');
     expect(await box.open(sealed, 'user-a')).toBe('JBSWY3DPEHPK3PXP');
     await expect(box.open(sealed, 'user-b')).rejects.toThrow();
-    await expect(createSecretBox({ secretKey: 'cd'.repeat(32), dataDir: '/nonexistent' }).open(sealed, 'user-a')).rejects.toThrow();
+    await expect(
+      createSecretBox({ secretKey: 'cd'.repeat(32), dataDir: '/nonexistent' }).open(
+        sealed,
+        'user-a',
+      ),
+    ).rejects.toThrow();
   });
 
   it('enrols with a confirmed code, then needs a fresh code at every sign-in, refuses replays, and turns off only with a code', async () => {
@@ -301,7 +429,13 @@ describe('TOTP two-step verification', () => {
     expect(uri.protocol).toBe('otpauth:');
     expect(uri.host).toBe('totp');
     expect(decodeURIComponent(uri.pathname)).toBe(`/Luoshi:${admin.username}`);
-    expect(Object.fromEntries(uri.searchParams)).toEqual({ secret, issuer: 'Luoshi', algorithm: 'SHA1', digits: '6', period: '30' });
+    expect(Object.fromEntries(uri.searchParams)).toEqual({
+      secret,
+      issuer: 'Luoshi',
+      algorithm: 'SHA1',
+      digits: '6',
+      period: '30',
+    });
 
     // Stored sealed, not as given.
     const [stored] = await t.db.select().from(users).where(eq(users.id, admin.id));
@@ -310,10 +444,14 @@ describe('TOTP two-step verification', () => {
     // Not on until confirmed.
     expect((await attempt(admin.username, TEST_PASSWORD, { ip })).statusCode).toBe(200);
 
-    const wrong = await client.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, new Date(t.clock.now().getTime() + 5 * MINUTE)) });
+    const wrong = await client.post('/api/v1/auth/totp/confirm', {
+      code: totpCode(secret, new Date(t.clock.now().getTime() + 5 * MINUTE)),
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('auth.totp_invalid');
-    expect((await client.post('/api/v1/auth/totp/confirm', { code: 'abcdef' })).json().error.code).toBe('request.invalid');
+    expect(
+      (await client.post('/api/v1/auth/totp/confirm', { code: 'abcdef' })).json().error.code,
+    ).toBe('request.invalid');
 
     const confirmCode = totpCode(secret, t.clock.now());
     const confirmed = await client.post('/api/v1/auth/totp/confirm', { code: confirmCode });
@@ -326,8 +464,16 @@ describe('TOTP two-step verification', () => {
     expect(restart.statusCode).toBe(409);
     expect(restart.json().error.code).toBe('auth.totp_already_enabled');
     expect(restart.body).not.toContain(secret);
-    const auditor = clientOf(await attempt((await createUser(t.db, organization.id, 'auditor')).username, TEST_PASSWORD, { ip }));
-    for (const [reader, url] of [[client, '/api/v1/auth/session'], [client, '/api/v1/users'], [auditor, '/api/v1/audit?pageSize=100']] as const) {
+    const auditor = clientOf(
+      await attempt((await createUser(t.db, organization.id, 'auditor')).username, TEST_PASSWORD, {
+        ip,
+      }),
+    );
+    for (const [reader, url] of [
+      [client, '/api/v1/auth/session'],
+      [client, '/api/v1/users'],
+      [auditor, '/api/v1/audit?pageSize=100'],
+    ] as const) {
       const answer = await reader.get(url);
       expect(answer.statusCode).toBe(200);
       const body = answer.body;
@@ -339,9 +485,15 @@ describe('TOTP two-step verification', () => {
     // A password alone no longer opens a session.
     const passwordOnly = await attempt(admin.username, TEST_PASSWORD, { ip });
     expect(passwordOnly.statusCode).toBe(401);
-    expect(passwordOnly.json().error).toMatchObject({ code: 'auth.totp_required', message: '请输入身份验证器 App 上显示的 6 位动态码。' });
+    expect(passwordOnly.json().error).toMatchObject({
+      code: 'auth.totp_required',
+      message: '请输入身份验证器 App 上显示的 6 位动态码。',
+    });
     expect(passwordOnly.cookies).toHaveLength(0);
-    const wrongPasswordRightCode = await attempt(admin.username, 'Wrong-Pass-1', { ip, totpCode: totpCode(secret, t.clock.now()) });
+    const wrongPasswordRightCode = await attempt(admin.username, 'Wrong-Pass-1', {
+      ip,
+      totpCode: totpCode(secret, t.clock.now()),
+    });
     expect(wrongPasswordRightCode.json().error.code).toBe('auth.invalid_credentials');
 
     // The code that confirmed the enrolment is spent.
@@ -360,50 +512,84 @@ describe('TOTP two-step verification', () => {
     const replayedAgain = await attempt(admin.username, TEST_PASSWORD, { ip, totpCode: code });
     expect(replayedAgain.json().error.code).toBe('auth.totp_invalid');
     // A code of the next step, typed a little early, is accepted (±1 step).
-    const early = await attempt(admin.username, TEST_PASSWORD, { ip, totpCode: totpCode(secret, new Date(t.clock.now().getTime() + 30_000)) });
+    const early = await attempt(admin.username, TEST_PASSWORD, {
+      ip,
+      totpCode: totpCode(secret, new Date(t.clock.now().getTime() + 30_000)),
+    });
     expect(early.statusCode).toBe(200);
     // Two steps away is too far.
     t.clock.advance(5 * MINUTE);
-    const stale = await attempt(admin.username, TEST_PASSWORD, { ip, totpCode: totpCode(secret, new Date(t.clock.now().getTime() - 2 * 30_000)) });
+    const stale = await attempt(admin.username, TEST_PASSWORD, {
+      ip,
+      totpCode: totpCode(secret, new Date(t.clock.now().getTime() - 2 * 30_000)),
+    });
     expect(stale.json().error.code).toBe('auth.totp_invalid');
 
     const failures = await auditOf(admin.id, 'auth.sign_in_failed');
-    expect(failures.map((entry) => (entry.after as { reason: string }).reason)).toEqual(['wrong_password', 'replayed_totp', 'replayed_totp', 'wrong_totp']);
+    expect(failures.map((entry) => (entry.after as { reason: string }).reason)).toEqual([
+      'wrong_password',
+      'replayed_totp',
+      'replayed_totp',
+      'wrong_totp',
+    ]);
     const entries = await t.db.select().from(auditLog).where(eq(auditLog.entityId, admin.id));
     expect(JSON.stringify(entries)).not.toContain(secret);
     expect(JSON.stringify(entries)).not.toContain(stored!.totpSecret!);
-    expect(entries.map((entry) => entry.action)).toEqual(expect.arrayContaining(['auth.totp_enrolment_started', 'auth.totp_enable']));
+    expect(entries.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['auth.totp_enrolment_started', 'auth.totp_enable']),
+    );
 
     // Turning it off takes a valid, unused code.
     const session = clientOf(early);
-    const offWrong = await session.post('/api/v1/auth/totp/disable', { code: totpCode(secret, new Date(t.clock.now().getTime() + 10 * MINUTE)) });
+    const offWrong = await session.post('/api/v1/auth/totp/disable', {
+      code: totpCode(secret, new Date(t.clock.now().getTime() + 10 * MINUTE)),
+    });
     expect(offWrong.json().error.code).toBe('auth.totp_invalid');
-    const off = await session.post('/api/v1/auth/totp/disable', { code: totpCode(secret, t.clock.now()) });
+    const off = await session.post('/api/v1/auth/totp/disable', {
+      code: totpCode(secret, t.clock.now()),
+    });
     expect(off.statusCode).toBe(200);
     expect(off.json().totpEnabled).toBe(false);
-    expect((await t.db.select().from(users).where(eq(users.id, admin.id)))[0]).toMatchObject({ totpSecret: null, totpEnabledAt: null });
+    expect((await t.db.select().from(users).where(eq(users.id, admin.id)))[0]).toMatchObject({
+      totpSecret: null,
+      totpEnabledAt: null,
+    });
     expect(await auditOf(admin.id, 'auth.totp_disable')).toHaveLength(1);
     expect((await attempt(admin.username, TEST_PASSWORD, { ip })).statusCode).toBe(200);
-    expect((await session.post('/api/v1/auth/totp/disable', { code: '123456' })).json().error.code).toBe('auth.totp_not_enabled');
+    expect(
+      (await session.post('/api/v1/auth/totp/disable', { code: '123456' })).json().error.code,
+    ).toBe('auth.totp_not_enabled');
   });
 
-  it('keeps the sealed secret out of the audit entries of an admin\'s edit of the user', async () => {
+  it("keeps the sealed secret out of the audit entries of an admin's edit of the user", async () => {
     const { organization } = await createInstitution(t.db);
     const admin = await createUser(t.db, organization.id, 'admin');
     const user = await createUser(t.db, organization.id, 'leader');
     const ip = newAddress();
     const userClient = clientOf(await attempt(user.username, TEST_PASSWORD, { ip }));
-    const { secret } = (await userClient.post('/api/v1/auth/totp/start')).json() as { secret: string };
-    expect((await userClient.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, t.clock.now()) })).statusCode).toBe(200);
+    const { secret } = (await userClient.post('/api/v1/auth/totp/start')).json() as {
+      secret: string;
+    };
+    expect(
+      (
+        await userClient.post('/api/v1/auth/totp/confirm', {
+          code: totpCode(secret, t.clock.now()),
+        })
+      ).statusCode,
+    ).toBe(200);
     const [stored] = await t.db.select().from(users).where(eq(users.id, user.id));
 
     const adminClient = clientOf(await attempt(admin.username, TEST_PASSWORD, { ip }));
-    const edited = await adminClient.patch(`/api/v1/users/${user.id}`, { displayName: '改名的领导' });
+    const edited = await adminClient.patch(`/api/v1/users/${user.id}`, {
+      displayName: '改名的领导',
+    });
     expect(edited.statusCode).toBe(200);
     expect(edited.json().totpEnabled).toBe(true);
     const [entry] = await auditOf(user.id, 'user.update');
     expect(entry!.after).toMatchObject({ displayName: '改名的领导' });
-    const trail = JSON.stringify(await t.db.select().from(auditLog).where(eq(auditLog.entityId, user.id)));
+    const trail = JSON.stringify(
+      await t.db.select().from(auditLog).where(eq(auditLog.entityId, user.id)),
+    );
     expect(trail).not.toContain(stored!.totpSecret!);
     expect(trail).not.toContain(secret);
     expect(trail).not.toContain('totpSecret');
@@ -415,18 +601,28 @@ describe('TOTP two-step verification', () => {
     const ip = newAddress();
     const client = clientOf(await attempt(user.username, TEST_PASSWORD, { ip }));
     const { secret } = (await client.post('/api/v1/auth/totp/start')).json() as { secret: string };
-    expect((await client.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, t.clock.now()) })).statusCode).toBe(200);
+    expect(
+      (await client.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, t.clock.now()) }))
+        .statusCode,
+    ).toBe(200);
     t.clock.advance(60_000);
 
     const wrongCode = totpCode(secret, new Date(t.clock.now().getTime() + 10 * MINUTE));
     for (let failure = 0; failure < 4; failure++) {
-      expect((await attempt(user.username, TEST_PASSWORD, { ip, totpCode: wrongCode })).json().error.code).toBe('auth.totp_invalid');
-      expect((await attempt(user.username, TEST_PASSWORD, { ip })).json().error.code).toBe('auth.totp_required');
+      expect(
+        (await attempt(user.username, TEST_PASSWORD, { ip, totpCode: wrongCode })).json().error
+          .code,
+      ).toBe('auth.totp_invalid');
+      expect((await attempt(user.username, TEST_PASSWORD, { ip })).json().error.code).toBe(
+        'auth.totp_required',
+      );
     }
     const fifth = await attempt(user.username, TEST_PASSWORD, { ip, totpCode: wrongCode });
     expect(fifth.statusCode).toBe(423);
-    const locked = await attempt(user.username, TEST_PASSWORD, { ip, totpCode: totpCode(secret, t.clock.now()) });
+    const locked = await attempt(user.username, TEST_PASSWORD, {
+      ip,
+      totpCode: totpCode(secret, t.clock.now()),
+    });
     expect(locked.json().error.code).toBe('auth.account_locked');
   });
-
 });

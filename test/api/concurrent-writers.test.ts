@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakdownView, MeasureView } from '../../src/shared/api/breakdowns';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { summaries } from '../../src/server/modules/conclusion/conclusion.table';
-import { createInstitution, createTestApp, createUser, institutionWithSeedPlan, signIn, type SignedInClient, type TestApp } from '../support/test-app';
+import {
+  createInstitution,
+  createTestApp,
+  createUser,
+  institutionWithSeedPlan,
+  signIn,
+  type SignedInClient,
+  type TestApp,
+} from '../support/test-app';
 
 /**
  * Nothing lost (issue 5, point 6): twenty people saving the same record at the same moment.
@@ -20,12 +28,25 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-interface Answer { status: number; body: any }
+interface Answer {
+  status: number;
+  body: any;
+}
 
-async function send(client: SignedInClient, method: string, path: string, body?: unknown): Promise<Answer> {
+async function send(
+  client: SignedInClient,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Answer> {
   const response = await fetch(`${origin}${path}`, {
     method,
-    headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken, 'accept-language': 'zh-CN', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      cookie: client.cookie,
+      'x-csrf-token': client.csrfToken,
+      'accept-language': 'zh-CN',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -35,13 +56,21 @@ async function send(client: SignedInClient, method: string, path: string, body?:
 /** Text and version of a row as the database holds it now. */
 function storedRow(table: string, textColumn: string, id: string) {
   return async () => {
-    const { rows } = await t.database.pool.query(`select ${textColumn} as text, version from ${table} where id = $1`, [id]);
+    const { rows } = await t.database.pool.query(
+      `select ${textColumn} as text, version from ${table} where id = $1`,
+      [id],
+    );
     return { text: rows[0].text as string, version: rows[0].version as number };
   };
 }
 
 async function auditCount(action: string, entityId: string): Promise<number> {
-  return (await t.db.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.entityId, entityId)))).length;
+  return (
+    await t.db
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, action), eq(auditLog.entityId, entityId)))
+  ).length;
 }
 
 /** A kind of record people edit concurrently, seen through its API. */
@@ -85,23 +114,29 @@ async function sameVersionRace(record: Record) {
 async function readModifyWrite(record: Record) {
   const start = await record.stored();
   const auditBefore = await auditCount(record.auditAction, record.entityId);
-  const lines = Array.from({ length: WRITERS }, (_, index) => `writer-${String(index + 1).padStart(2, '0')} 补充一行`);
-  const attempts = await Promise.all(lines.map(async (line) => {
-    let seen = start;
-    for (let attempt = 1; attempt <= WRITERS + 1; attempt += 1) {
-      const answer = await record.write(seen.version, `${seen.text}\n${line}`);
-      if (answer.status === 200) return attempt;
-      expect(answer.status).toBe(409);
-      expect(answer.body.error.code).toBe(record.conflictCode);
-      seen = record.read(answer.body.error.current);
-    }
-    throw new Error(`${line} never got through`);
-  }));
+  const lines = Array.from(
+    { length: WRITERS },
+    (_, index) => `writer-${String(index + 1).padStart(2, '0')} 补充一行`,
+  );
+  const attempts = await Promise.all(
+    lines.map(async (line) => {
+      let seen = start;
+      for (let attempt = 1; attempt <= WRITERS + 1; attempt += 1) {
+        const answer = await record.write(seen.version, `${seen.text}\n${line}`);
+        if (answer.status === 200) return attempt;
+        expect(answer.status).toBe(409);
+        expect(answer.body.error.code).toBe(record.conflictCode);
+        seen = record.read(answer.body.error.current);
+      }
+      throw new Error(`${line} never got through`);
+    }),
+  );
 
   const final = await record.stored();
   expect(final.version).toBe(start.version + WRITERS);
   const finalLines = final.text.split('\n');
-  for (const line of lines) expect(finalLines.filter((candidate) => candidate === line)).toHaveLength(1);
+  for (const line of lines)
+    expect(finalLines.filter((candidate) => candidate === line)).toHaveLength(1);
   expect(finalLines).toHaveLength(start.text.split('\n').length + WRITERS);
   expect(await auditCount(record.auditAction, record.entityId)).toBe(auditBefore + WRITERS);
   // Someone had to retry: the writers really did overlap.
@@ -117,11 +152,16 @@ describe('twenty concurrent writers lose no update', () => {
     const base = `/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`;
     const view: BreakdownView = (await send(union, 'GET', base)).body;
     const item = view.indicators[0]!.children[0]!.items[0]!;
-    const created = await send(union, 'POST', `${base}/measures`, { itemId: item.id, text: '初稿', deadline: { kind: 'date', dueOn: '2024-06-30' } });
+    const created = await send(union, 'POST', `${base}/measures`, {
+      itemId: item.id,
+      text: '初稿',
+      deadline: { kind: 'date', dueOn: '2024-06-30' },
+    });
     expect(created.status).toBe(201);
     const measureId: string = created.body.id;
     const record: Record = {
-      write: (version, text) => send(union, 'PATCH', `${base}/measures/${measureId}`, { version, text }),
+      write: (version, text) =>
+        send(union, 'PATCH', `${base}/measures/${measureId}`, { version, text }),
       read: (body: MeasureView) => ({ text: body.text, version: body.version }),
       stored: storedRow('measures', 'text', measureId),
       conflictCode: 'measure.version_conflict',
@@ -132,18 +172,27 @@ describe('twenty concurrent writers lose no update', () => {
     await readModifyWrite(record);
   }, 120_000);
 
-  it('on a department\'s summary (总结报告), including twenty first saves at once', async () => {
+  it("on a department's summary (总结报告), including twenty first saves at once", async () => {
     const { planId, idOf, liaisonOf } = await plan();
     const union = await liaisonOf('工会');
     const url = `/api/v1/plans/${planId}/conclusion/${idOf('工会')}/summary`;
-    const write = (version: number, text: string) => send(union, 'PUT', url, { version, highlights: text, results: '成效', cases: '案例', evidenceIds: [] });
+    const write = (version: number, text: string) =>
+      send(union, 'PUT', url, {
+        version,
+        highlights: text,
+        results: '成效',
+        cases: '案例',
+        evidenceIds: [],
+      });
     const read = (body: any) => {
       const summary = body.summary ?? body;
       return { text: summary.highlights as string, version: summary.version as number };
     };
 
     // Nobody has saved yet: twenty first saves (version 0) race to create it.
-    const firsts = await Promise.all(Array.from({ length: WRITERS }, (_, index) => write(0, `首次保存${index + 1}`)));
+    const firsts = await Promise.all(
+      Array.from({ length: WRITERS }, (_, index) => write(0, `首次保存${index + 1}`)),
+    );
     expect(firsts.filter((answer) => answer.status === 200)).toHaveLength(1);
     expect(firsts.filter((answer) => answer.status === 409)).toHaveLength(WRITERS - 1);
     const created = read(firsts.find((answer) => answer.status === 200)!.body);
@@ -151,7 +200,10 @@ describe('twenty concurrent writers lose no update', () => {
       expect(answer.body.error.code).toBe('summary.version_conflict');
       expect(read(answer.body.error.current)).toEqual(created);
     }
-    const [summary] = await t.db.select().from(summaries).where(and(eq(summaries.planId, planId), eq(summaries.departmentId, idOf('工会'))));
+    const [summary] = await t.db
+      .select()
+      .from(summaries)
+      .where(and(eq(summaries.planId, planId), eq(summaries.departmentId, idOf('工会'))));
     const summaryId = summary!.id;
     expect(await auditCount('summary.create', summaryId)).toBe(1);
 
@@ -169,15 +221,25 @@ describe('twenty concurrent writers lose no update', () => {
 
   it('on a finding (查摆问题)', async () => {
     const { planId, idOf, coordinator } = await plan();
-    const tree = (await send(coordinator, 'GET', `/api/v1/plans/${planId}/tree`)).body as { indicators: { children: { items: { id: string }[] }[] }[] };
+    const tree = (await send(coordinator, 'GET', `/api/v1/plans/${planId}/tree`)).body as {
+      indicators: { children: { items: { id: string }[] }[] }[];
+    };
     const created = await send(coordinator, 'POST', `/api/v1/plans/${planId}/findings`, {
-      title: '民生项目清单未按期验收', description: '初稿', kind: 'immediate', ownerDepartmentId: idOf('工会'),
-      itemIds: [tree.indicators[0]!.children[0]!.items[0]!.id], dueOn: '2024-12-31',
+      title: '民生项目清单未按期验收',
+      description: '初稿',
+      kind: 'immediate',
+      ownerDepartmentId: idOf('工会'),
+      itemIds: [tree.indicators[0]!.children[0]!.items[0]!.id],
+      dueOn: '2024-12-31',
     });
     expect(created.status).toBe(201);
     const findingId: string = created.body.id;
     const record: Record = {
-      write: (version, text) => send(coordinator, 'PATCH', `/api/v1/plans/${planId}/findings/${findingId}`, { version, description: text }),
+      write: (version, text) =>
+        send(coordinator, 'PATCH', `/api/v1/plans/${planId}/findings/${findingId}`, {
+          version,
+          description: text,
+        }),
       read: (body: any) => ({ text: body.description, version: body.version }),
       stored: storedRow('findings', 'description', findingId),
       conflictCode: 'finding.version_conflict',
@@ -193,7 +255,8 @@ describe('twenty concurrent writers lose no update', () => {
     const admin = await signIn(t.app, (await createUser(t.db, organization.id, 'admin')).username);
     const edited = await createUser(t.db, organization.id, 'coordinator');
     const record: Record = {
-      write: (version, text) => send(admin, 'PATCH', `/api/v1/users/${edited.id}`, { version, displayName: text }),
+      write: (version, text) =>
+        send(admin, 'PATCH', `/api/v1/users/${edited.id}`, { version, displayName: text }),
       read: (body: any) => ({ text: body.displayName, version: body.version }),
       stored: storedRow('users', 'display_name', edited.id),
       conflictCode: 'user.version_conflict',

@@ -7,14 +7,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/clock';
 import type { S3StoreConfig } from '../../src/server/config';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
-import { createS3EvidenceStore, EvidenceStoreError } from '../../src/server/modules/evidence/evidence.s3-store';
+import {
+  createS3EvidenceStore,
+  EvidenceStoreError,
+} from '../../src/server/modules/evidence/evidence.s3-store';
 import { evidence as evidenceTable } from '../../src/server/modules/evidence/evidence.table';
 import type { EvidenceView } from '../../src/shared/api/evidence';
 import { samplePdf } from '../support/evidence-files';
 import { startS3Server } from '../support/s3-server';
-import { createInstitution, createTestApp, createUser, multipartFile, signIn, type TestApp } from '../support/test-app';
+import {
+  createInstitution,
+  createTestApp,
+  createUser,
+  multipartFile,
+  signIn,
+  type TestApp,
+} from '../support/test-app';
 
-const credentials = { accessKeyId: 'LUOSHITESTKEY', secretAccessKey: 'test/secret+key=1', region: 'cn-east-1', bucket: 'luoshi-evidence' };
+const credentials = {
+  accessKeyId: 'LUOSHITESTKEY',
+  secretAccessKey: 'test/secret+key=1',
+  region: 'cn-east-1',
+  bucket: 'luoshi-evidence',
+};
 let s3: Awaited<ReturnType<typeof startS3Server>>;
 beforeAll(async () => {
   s3 = await startS3Server(credentials);
@@ -24,8 +39,14 @@ afterAll(async () => s3.close());
 const clock = new ManualClock('2026-11-25T02:00:00Z');
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const storeConfig = (overrides: Partial<S3StoreConfig> = {}): S3StoreConfig => ({
-  endpoint: s3.endpoint, region: credentials.region, bucket: credentials.bucket, accessKeyId: credentials.accessKeyId,
-  secretAccessKey: credentials.secretAccessKey, forcePathStyle: true, prefix: 'luoshi/', ...overrides,
+  endpoint: s3.endpoint,
+  region: credentials.region,
+  bucket: credentials.bucket,
+  accessKeyId: credentials.accessKeyId,
+  secretAccessKey: credentials.secretAccessKey,
+  forcePathStyle: true,
+  prefix: 'luoshi/',
+  ...overrides,
 });
 const onDisk = (key: string) => path.join(s3.root, credentials.bucket, ...key.split('/'));
 
@@ -37,15 +58,29 @@ const viaLoopback: typeof fetch = async (input, init) => {
   const url = new URL(String(input));
   const body = init?.body as Uint8Array | undefined;
   return new Promise<Response>((resolve, reject) => {
-    const outgoing = httpRequest({ host: '127.0.0.1', port: url.port, method: init?.method, path: `${url.pathname}${url.search}`, headers: { ...(init?.headers as Record<string, string>), host: url.host } }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () => {
-        const status = incoming.statusCode ?? 500;
-        const empty = init?.method === 'HEAD' || status === 204;
-        resolve(new Response(empty ? null : Buffer.concat(chunks), { status, headers: incoming.headers as Record<string, string> }));
-      });
-    });
+    const outgoing = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        method: init?.method,
+        path: `${url.pathname}${url.search}`,
+        headers: { ...(init?.headers as Record<string, string>), host: url.host },
+      },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => {
+          const status = incoming.statusCode ?? 500;
+          const empty = init?.method === 'HEAD' || status === 204;
+          resolve(
+            new Response(empty ? null : Buffer.concat(chunks), {
+              status,
+              headers: incoming.headers as Record<string, string>,
+            }),
+          );
+        });
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -66,32 +101,48 @@ describe('the S3 evidence store against an S3-compatible server', () => {
     expect(await store.exists(organizationId, sha)).toBe(true);
     expect((await store.get(organizationId, sha))!.equals(bytes)).toBe(true);
     // The same content again: a HEAD finds it, no second PUT.
-    const puts = () => s3.requests.filter((request) => request.method === 'PUT' && request.key === key).length;
+    const puts = () =>
+      s3.requests.filter((request) => request.method === 'PUT' && request.key === key).length;
     await store.put(organizationId, sha, bytes);
     expect(puts()).toBe(1);
     await store.delete(organizationId, sha);
     expect(existsSync(onDisk(key))).toBe(false);
     expect(await store.get(organizationId, sha)).toBeNull();
-    expect(s3.requests.filter((request) => request.key === key || request.key.includes(sha)).every((request) => request.code === null || request.code === 'NoSuchKey')).toBe(true);
+    expect(
+      s3.requests
+        .filter((request) => request.key === key || request.key.includes(sha))
+        .every((request) => request.code === null || request.code === 'NoSuchKey'),
+    ).toBe(true);
   });
 
   it('speaks virtual-host style (bucket in the host name), as AWS, OSS and COS expect', async () => {
     const port = new URL(s3.endpoint).port;
-    const store = createS3EvidenceStore(storeConfig({ endpoint: `http://s3.test:${port}`, forcePathStyle: false, prefix: '' }), { clock, fetch: viaLoopback });
+    const store = createS3EvidenceStore(
+      storeConfig({ endpoint: `http://s3.test:${port}`, forcePathStyle: false, prefix: '' }),
+      { clock, fetch: viaLoopback },
+    );
     const bytes = Buffer.from('virtual host');
     const sha = sha256Of(bytes);
     await store.put(organizationId, sha, bytes);
-    expect(readFileSync(onDisk(`${organizationId}/${sha.slice(0, 2)}/${sha}`)).equals(bytes)).toBe(true);
+    expect(readFileSync(onDisk(`${organizationId}/${sha.slice(0, 2)}/${sha}`)).equals(bytes)).toBe(
+      true,
+    );
     expect((await store.get(organizationId, sha))!.toString()).toBe('virtual host');
   });
 
   it('is refused with SignatureDoesNotMatch when the secret is wrong, and says so', async () => {
-    const store = createS3EvidenceStore(storeConfig({ secretAccessKey: 'not the secret' }), { clock });
+    const store = createS3EvidenceStore(storeConfig({ secretAccessKey: 'not the secret' }), {
+      clock,
+    });
     const bytes = Buffer.from('never stored');
     const sha = sha256Of(bytes);
     await expect(store.put(organizationId, sha, bytes)).rejects.toThrow(EvidenceStoreError);
     await expect(store.get(organizationId, sha)).rejects.toThrow(/HTTP 403 SignatureDoesNotMatch/);
-    expect(s3.requests.at(-1)).toMatchObject({ method: 'GET', status: 403, code: 'SignatureDoesNotMatch' });
+    expect(s3.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
     expect(existsSync(onDisk(`luoshi/${organizationId}/${sha.slice(0, 2)}/${sha}`))).toBe(false);
   });
 
@@ -124,7 +175,9 @@ describe('the S3 evidence store against an S3-compatible server', () => {
 
   it('refuses bytes that do not match their address before sending them', async () => {
     const store = createS3EvidenceStore(storeConfig(), { clock });
-    await expect(store.put(organizationId, sha256Of(Buffer.from('a')), Buffer.from('b'))).rejects.toThrow('do not match');
+    await expect(
+      store.put(organizationId, sha256Of(Buffer.from('a')), Buffer.from('b')),
+    ).rejects.toThrow('do not match');
   });
 });
 
@@ -134,7 +187,9 @@ describe('evidence through the app with the S3 store', () => {
   beforeAll(async () => {
     t = await createTestApp({ config: { evidenceStore: { kind: 's3', ...storeConfig() } } });
     // A store nobody answers at: port 9 (discard) on loopback refuses the connection.
-    down = await createTestApp({ config: { evidenceStore: { kind: 's3', ...storeConfig({ endpoint: 'http://127.0.0.1:9' }) } } });
+    down = await createTestApp({
+      config: { evidenceStore: { kind: 's3', ...storeConfig({ endpoint: 'http://127.0.0.1:9' }) } },
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -143,7 +198,9 @@ describe('evidence through the app with the S3 store', () => {
 
   async function liaisonOf(app: TestApp) {
     const { organization, departments } = await createInstitution(app.db, [{ name: '教务处' }]);
-    const user = await createUser(app.db, organization.id, 'liaison', { departmentId: departments['教务处']!.id });
+    const user = await createUser(app.db, organization.id, 'liaison', {
+      departmentId: departments['教务处']!.id,
+    });
     return { organization, liaison: await signIn(app.app, user.username) };
   }
 
@@ -151,11 +208,18 @@ describe('evidence through the app with the S3 store', () => {
     const { organization, liaison } = await liaisonOf(t);
     const bytes = samplePdf('uploaded through the app');
     const { payload, headers } = multipartFile('会议纪要.pdf', bytes);
-    const uploaded = await liaison.request({ method: 'POST', url: '/api/v1/evidence', payload, headers });
+    const uploaded = await liaison.request({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload,
+      headers,
+    });
     expect(uploaded.statusCode, uploaded.body).toBe(201);
     const view: EvidenceView = uploaded.json();
     const sha = sha256Of(bytes);
-    expect(readFileSync(onDisk(`luoshi/${organization.id}/${sha.slice(0, 2)}/${sha}`)).equals(bytes)).toBe(true);
+    expect(
+      readFileSync(onDisk(`luoshi/${organization.id}/${sha.slice(0, 2)}/${sha}`)).equals(bytes),
+    ).toBe(true);
     expect(existsSync(path.join(t.config.evidenceDir, organization.id))).toBe(false);
     const downloaded = await liaison.get(view.contentUrl!);
     expect(downloaded.statusCode).toBe(200);
@@ -163,16 +227,38 @@ describe('evidence through the app with the S3 store', () => {
     expect(downloaded.headers['content-type']).toBe('application/pdf');
   });
 
-  it('with the store down: a clear error in the user\'s language, and no evidence row or audit entry', async () => {
+  it("with the store down: a clear error in the user's language, and no evidence row or audit entry", async () => {
     const { organization, liaison } = await liaisonOf(down);
     const { payload, headers } = multipartFile('纪要.pdf', samplePdf('nowhere to go'));
-    const refused = await liaison.request({ method: 'POST', url: '/api/v1/evidence', payload, headers });
+    const refused = await liaison.request({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload,
+      headers,
+    });
     expect(refused.statusCode).toBe(503);
     expect(refused.json().error).toMatchObject({ code: 'evidence.store_unavailable' });
     expect(refused.json().error.message).toContain('文件存储服务暂时无法访问');
-    const english = await liaison.request({ method: 'POST', url: '/api/v1/evidence', payload, headers: { ...headers, 'accept-language': 'en' } });
+    const english = await liaison.request({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload,
+      headers: { ...headers, 'accept-language': 'en' },
+    });
     expect(english.json().error.message).toContain('The file store cannot be reached');
-    expect(await down.db.select().from(evidenceTable).where(eq(evidenceTable.organizationId, organization.id))).toEqual([]);
-    expect(await down.db.select().from(auditLog).where(and(eq(auditLog.organizationId, organization.id), eq(auditLog.action, 'evidence.upload')))).toEqual([]);
+    expect(
+      await down.db
+        .select()
+        .from(evidenceTable)
+        .where(eq(evidenceTable.organizationId, organization.id)),
+    ).toEqual([]);
+    expect(
+      await down.db
+        .select()
+        .from(auditLog)
+        .where(
+          and(eq(auditLog.organizationId, organization.id), eq(auditLog.action, 'evidence.upload')),
+        ),
+    ).toEqual([]);
   });
 });

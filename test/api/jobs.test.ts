@@ -5,10 +5,20 @@ import { buildApp } from '../../src/server/app';
 import { ManualClock } from '../../src/server/clock';
 import { connectDatabase } from '../../src/server/db/client';
 import { claimDueJobs } from '../../src/server/modules/jobs/job.repository';
-import { backoffMs, createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
+import {
+  backoffMs,
+  createJobRunner,
+  type JobRunner,
+} from '../../src/server/modules/jobs/job.runner';
 import { jobs } from '../../src/server/modules/jobs/job.table';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { createInstitution, createUser, institutionWithSeedPlan, signIn, testConfig } from '../support/test-app';
+import {
+  createInstitution,
+  createUser,
+  institutionWithSeedPlan,
+  signIn,
+  testConfig,
+} from '../support/test-app';
 
 declare module '../../src/server/modules/jobs/job.runner' {
   interface JobPayloads {
@@ -23,15 +33,28 @@ beforeAll(async () => {
 afterAll(async () => database.destroy());
 
 /** A runner on its own clock whose handler records every run, and can fail the first n times. */
-function recordingRunner(clock: ManualClock, options: { db?: TestDatabase['db']; maxJobsPerTick?: number; leaseMs?: number } = {}) {
+function recordingRunner(
+  clock: ManualClock,
+  options: { db?: TestDatabase['db']; maxJobsPerTick?: number; leaseMs?: number } = {},
+) {
   const runs: string[] = [];
-  const runner = createJobRunner({ db: options.db ?? database.db, clock, maxJobsPerTick: options.maxJobsPerTick ?? 100, leaseMs: options.leaseMs ?? 60_000 });
+  const runner = createJobRunner({
+    db: options.db ?? database.db,
+    clock,
+    maxJobsPerTick: options.maxJobsPerTick ?? 100,
+    leaseMs: options.leaseMs ?? 60_000,
+  });
   runner.register('test.record', {
-    payload: z.object({ label: z.string(), failTimes: z.number().optional(), delayMs: z.number().optional() }),
+    payload: z.object({
+      label: z.string(),
+      failTimes: z.number().optional(),
+      delayMs: z.number().optional(),
+    }),
     async handle(payload, context) {
       runs.push(payload.label);
       if (payload.delayMs) await new Promise((resolve) => setTimeout(resolve, payload.delayMs));
-      if (context.job.attempts <= (payload.failTimes ?? 0)) throw new Error(`planned failure ${context.job.attempts}`);
+      if (context.job.attempts <= (payload.failTimes ?? 0))
+        throw new Error(`planned failure ${context.job.attempts}`);
       await context.progress(50);
       return { label: payload.label, attempt: context.job.attempts };
     },
@@ -49,31 +72,66 @@ describe('the job runner', () => {
     const { organization } = await createInstitution(database.db);
     const clock = new ManualClock('2024-05-01T01:00:00Z');
     const { runner, runs } = recordingRunner(clock);
-    const first = await runner.enqueue(database.db, { kind: 'test.record', organizationId: organization.id, payload: { label: 'once' }, dedupeKey: `once:${organization.id}` });
-    const again = await runner.enqueue(database.db, { kind: 'test.record', organizationId: organization.id, payload: { label: 'twice' }, dedupeKey: `once:${organization.id}` });
+    const first = await runner.enqueue(database.db, {
+      kind: 'test.record',
+      organizationId: organization.id,
+      payload: { label: 'once' },
+      dedupeKey: `once:${organization.id}`,
+    });
+    const again = await runner.enqueue(database.db, {
+      kind: 'test.record',
+      organizationId: organization.id,
+      payload: { label: 'twice' },
+      dedupeKey: `once:${organization.id}`,
+    });
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ created: false, job: { id: first.job.id } });
     expect(await runner.runDue()).toMatchObject({ claimed: 1, done: 1 });
     expect(await runner.runDue()).toMatchObject({ claimed: 0 });
     expect(runs).toEqual(['once']);
-    expect(await jobRow(first.job.id)).toMatchObject({ status: 'done', progress: 100, attempts: 1, result: { label: 'once', attempt: 1 }, lockedUntil: null });
+    expect(await jobRow(first.job.id)).toMatchObject({
+      status: 'done',
+      progress: 100,
+      attempts: 1,
+      result: { label: 'once', attempt: 1 },
+      lockedUntil: null,
+    });
   });
 
   it('waits for run_at, retries a failing job with growing backoff, then gives up', async () => {
     const { organization } = await createInstitution(database.db);
     const clock = new ManualClock('2024-05-01T01:00:00Z');
     const { runner, runs } = recordingRunner(clock);
-    const later = await runner.enqueue(database.db, { kind: 'test.record', organizationId: organization.id, payload: { label: 'later' }, runAt: new Date('2024-05-01T02:00:00Z') });
-    const { job } = await runner.enqueue(database.db, { kind: 'test.record', organizationId: organization.id, payload: { label: 'flaky', failTimes: 9 }, maxAttempts: 3 });
+    const later = await runner.enqueue(database.db, {
+      kind: 'test.record',
+      organizationId: organization.id,
+      payload: { label: 'later' },
+      runAt: new Date('2024-05-01T02:00:00Z'),
+    });
+    const { job } = await runner.enqueue(database.db, {
+      kind: 'test.record',
+      organizationId: organization.id,
+      payload: { label: 'flaky', failTimes: 9 },
+      maxAttempts: 3,
+    });
     expect(await runner.runDue()).toMatchObject({ claimed: 1, retried: 1 });
-    expect(await jobRow(job.id)).toMatchObject({ status: 'queued', attempts: 1, lastError: 'planned failure 1', runAt: new Date(clock.now().getTime() + backoffMs(1)) });
+    expect(await jobRow(job.id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'planned failure 1',
+      runAt: new Date(clock.now().getTime() + backoffMs(1)),
+    });
     expect(await runner.runDue()).toMatchObject({ claimed: 0 });
     clock.advance(backoffMs(1));
     expect(await runner.runDue()).toMatchObject({ claimed: 1, retried: 1 });
     expect(backoffMs(2)).toBe(2 * backoffMs(1));
     clock.advance(backoffMs(2));
     expect(await runner.runDue()).toMatchObject({ claimed: 1, failed: 1 });
-    expect(await jobRow(job.id)).toMatchObject({ status: 'failed', attempts: 3, lastError: 'planned failure 3' });
+    expect(await jobRow(job.id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      lastError: 'planned failure 3',
+    });
     expect(runs).toEqual(['flaky', 'flaky', 'flaky']);
     expect((await jobRow(later.job.id)).status).toBe('queued');
     clock.set('2024-05-01T02:00:00Z');
@@ -85,9 +143,20 @@ describe('the job runner', () => {
     const { organization } = await createInstitution(database.db);
     const clock = new ManualClock('2024-05-01T01:00:00Z');
     const { runner, runs } = recordingRunner(clock, { leaseMs: 60_000 });
-    const { job } = await runner.enqueue(database.db, { kind: 'test.record', organizationId: organization.id, payload: { label: 'orphan' } });
+    const { job } = await runner.enqueue(database.db, {
+      kind: 'test.record',
+      organizationId: organization.id,
+      payload: { label: 'orphan' },
+    });
     // Another process claims it and dies without finishing.
-    const claimed = await database.db.transaction((tx) => claimDueJobs(tx, { now: clock.now(), limit: 100, workerId: 'dead-worker', lockedUntil: new Date(clock.now().getTime() + 60_000) }));
+    const claimed = await database.db.transaction((tx) =>
+      claimDueJobs(tx, {
+        now: clock.now(),
+        limit: 100,
+        workerId: 'dead-worker',
+        lockedUntil: new Date(clock.now().getTime() + 60_000),
+      }),
+    );
     expect(claimed.map((row) => row.id)).toContain(job.id);
     expect(await runner.runDue()).toMatchObject({ claimed: 0 });
     clock.advance(61_000);
@@ -100,7 +169,12 @@ describe('the job runner', () => {
     const { organization } = await createInstitution(database.db);
     const clock = new ManualClock('2024-05-01T01:00:00Z');
     const { runner, runs } = recordingRunner(clock, { maxJobsPerTick: 4 });
-    for (let index = 0; index < 7; index += 1) await runner.enqueue(database.db, { kind: 'test.record', organizationId: organization.id, payload: { label: `bounded-${index}` } });
+    for (let index = 0; index < 7; index += 1)
+      await runner.enqueue(database.db, {
+        kind: 'test.record',
+        organizationId: organization.id,
+        payload: { label: `bounded-${index}` },
+      });
     expect(await runner.runDue()).toMatchObject({ claimed: 4 });
     expect(await runner.runDue()).toMatchObject({ claimed: 3 });
     expect(runs).toHaveLength(7);
@@ -114,7 +188,12 @@ describe('the job runner', () => {
       const a = recordingRunner(clock, { maxJobsPerTick: 1000 });
       const b = recordingRunner(clock, { db: other.db, maxJobsPerTick: 1000 });
       const labels = Array.from({ length: 40 }, (_, index) => `parallel-${index}`);
-      for (const label of labels) await a.runner.enqueue(database.db, { kind: 'test.record', organizationId: organization.id, payload: { label, delayMs: 5 } });
+      for (const label of labels)
+        await a.runner.enqueue(database.db, {
+          kind: 'test.record',
+          organizationId: organization.id,
+          payload: { label, delayMs: 5 },
+        });
       const [first, second] = await Promise.all([a.runner.runDue(), b.runner.runDue()]);
       expect(first.claimed + second.claimed).toBe(40);
       expect([...a.runs, ...b.runs].sort()).toEqual([...labels].sort());
@@ -131,43 +210,79 @@ describe('the schedule and GET /api/v1/jobs/:id', () => {
   const clock = new ManualClock('2024-05-06T01:00:00Z');
   beforeAll(async () => {
     runner = createJobRunner({ db: database.db, clock });
-    app = await buildApp({ db: database.db, clock, config: testConfig(), jobs: runner, mailer: null }, { logger: false });
+    app = await buildApp(
+      { db: database.db, clock, config: testConfig(), jobs: runner, mailer: null },
+      { logger: false },
+    );
   });
   afterAll(async () => app.close());
 
-  it('enqueues one supervision sweep per organization with a plan per Beijing day and one digest per week; staff follow a job\'s progress', async () => {
+  it("enqueues one supervision sweep per organization with a plan per Beijing day and one digest per week; staff follow a job's progress", async () => {
     const { organization } = await institutionWithSeedPlan({ app, db: database.db });
     const planless = await createInstitution(database.db);
     const sweepKey = (day: string) => `supervision:${organization.id}:${day}`;
     // Other modules schedule jobs per organization too; this test looks at supervision's.
     const supervisionJobs = async (organizationId: string) =>
-      (await database.db.select().from(jobs).where(eq(jobs.organizationId, organizationId))).filter((row) => row.kind.startsWith('supervision.'));
+      (await database.db.select().from(jobs).where(eq(jobs.organizationId, organizationId))).filter(
+        (row) => row.kind.startsWith('supervision.'),
+      );
     await runner.runDue();
     await runner.runDue();
     expect(await supervisionJobs(planless.organization.id)).toEqual([]);
     const rows = await supervisionJobs(organization.id);
-    expect(rows.map((row) => row.dedupeKey).sort()).toEqual([`supervision-digest:${organization.id}:2024-05-06`, sweepKey('2024-05-06')]);
+    expect(rows.map((row) => row.dedupeKey).sort()).toEqual([
+      `supervision-digest:${organization.id}:2024-05-06`,
+      sweepKey('2024-05-06'),
+    ]);
     const sweep = rows.find((row) => row.dedupeKey === sweepKey('2024-05-06'))!;
-    expect(sweep).toMatchObject({ status: 'done', progress: 100, attempts: 1, runAt: new Date('2024-05-06T00:00:00Z') });
+    expect(sweep).toMatchObject({
+      status: 'done',
+      progress: 100,
+      attempts: 1,
+      runAt: new Date('2024-05-06T00:00:00Z'),
+    });
 
     // 23:30 Beijing is still the same day; 00:30 the next day is a new one, due at 08:00.
     clock.set('2024-05-06T15:30:00Z');
     await runner.runDue();
     clock.set('2024-05-06T16:30:00Z');
     await runner.runDue();
-    const next = (await database.db.select().from(jobs).where(eq(jobs.dedupeKey, sweepKey('2024-05-07'))))[0]!;
+    const next = (
+      await database.db
+        .select()
+        .from(jobs)
+        .where(eq(jobs.dedupeKey, sweepKey('2024-05-07')))
+    )[0]!;
     expect(next).toMatchObject({ status: 'queued', runAt: new Date('2024-05-07T00:00:00Z') });
     expect((await supervisionJobs(organization.id)).length).toBe(3);
 
-    const coordinator = await signIn(app, (await createUser(database.db, organization.id, 'coordinator')).username);
+    const coordinator = await signIn(
+      app,
+      (await createUser(database.db, organization.id, 'coordinator')).username,
+    );
     const view = (await coordinator.get(`/api/v1/jobs/${sweep.id}`)).json();
-    expect(view).toMatchObject({ id: sweep.id, kind: 'supervision.sweepOrganization', status: 'done', progress: 100, result: { today: '2024-05-06', failed: 0 } });
-    expect((await coordinator.get(`/api/v1/jobs/${next.id}`)).json()).toMatchObject({ status: 'queued', progress: 0 });
+    expect(view).toMatchObject({
+      id: sweep.id,
+      kind: 'supervision.sweepOrganization',
+      status: 'done',
+      progress: 100,
+      result: { today: '2024-05-06', failed: 0 },
+    });
+    expect((await coordinator.get(`/api/v1/jobs/${next.id}`)).json()).toMatchObject({
+      status: 'queued',
+      progress: 0,
+    });
 
-    const leader = await signIn(app, (await createUser(database.db, organization.id, 'leader')).username);
+    const leader = await signIn(
+      app,
+      (await createUser(database.db, organization.id, 'leader')).username,
+    );
     expect((await leader.get(`/api/v1/jobs/${sweep.id}`)).statusCode).toBe(403);
     const stranger = await createInstitution(database.db);
-    const strangerCoordinator = await signIn(app, (await createUser(database.db, stranger.organization.id, 'coordinator')).username);
+    const strangerCoordinator = await signIn(
+      app,
+      (await createUser(database.db, stranger.organization.id, 'coordinator')).username,
+    );
     const hidden = await strangerCoordinator.get(`/api/v1/jobs/${sweep.id}`);
     expect(hidden.statusCode).toBe(404);
     expect(hidden.json().error.code).toBe('job.not_found');

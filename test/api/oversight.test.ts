@@ -9,28 +9,46 @@ import { insertOrganization } from '../../src/server/modules/organizations/organ
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import type { DepartmentLedger } from '../../src/shared/api/ledger';
 import type { InstitutionDetail, Overview } from '../../src/shared/api/oversight';
-import { createTestApp, createUser, institutionWithSeedPlan, signIn, type SignedInClient, type TestApp } from '../support/test-app';
+import {
+  createTestApp,
+  createUser,
+  institutionWithSeedPlan,
+  signIn,
+  type SignedInClient,
+  type TestApp,
+} from '../support/test-app';
 
 const clock = new ManualClock('2024-04-22T02:00:00Z');
 let t: TestApp;
 beforeAll(async () => {
   // Months pass in these tests: sessions must outlive them.
-  t = await createTestApp({ clock, config: { sessionIdleMinutes: 10 * 365 * 24 * 60, sessionMaxHours: 10 * 365 * 24 } });
+  t = await createTestApp({
+    clock,
+    config: { sessionIdleMinutes: 10 * 365 * 24 * 60, sessionMaxHours: 10 * 365 * 24 },
+  });
 });
 afterAll(async () => t.close());
 
-const itemsOf = (view: BreakdownView) => view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
-const put = (client: SignedInClient, url: string, payload: unknown) => client.request({ method: 'PUT', url, payload: payload as never });
+const itemsOf = (view: BreakdownView) =>
+  view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
+const put = (client: SignedInClient, url: string, payload: unknown) =>
+  client.request({ method: 'PUT', url, payload: payload as never });
 
 async function supervisor(name: string) {
   const organization = await insertOrganization(t.db, { name, kind: 'supervisor' });
-  const overseer = await signIn(t.app, (await createUser(t.db, organization.id, 'overseer')).username);
+  const overseer = await signIn(
+    t.app,
+    (await createUser(t.db, organization.id, 'overseer')).username,
+  );
   return { organization, overseer };
 }
 
 async function overseen(supervisorId: string) {
   const seeded = await institutionWithSeedPlan(t);
-  await t.db.update(organizations).set({ supervisorId }).where(eq(organizations.id, seeded.organization.id));
+  await t.db
+    .update(organizations)
+    .set({ supervisorId })
+    .where(eq(organizations.id, seeded.organization.id));
   return seeded;
 }
 
@@ -47,42 +65,113 @@ async function busyInstitution(supervisorId: string) {
   const union = await seeded.liaisonOf('工会');
   const base = `/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`;
   const [item8, item39] = itemsOf((await union.get(base)).json());
-  expect((await union.post(`${base}/measures`, { itemId: item8!.id, text: '工会年度计划纳入教师思政内容', deadline: { kind: 'monthly', dueOn: '2024-06-05' } })).statusCode).toBe(201);
-  expect((await union.post(`${base}/measures`, { itemId: item39!.id, text: '建立民生项目年度清单', deadline: { kind: 'date', dueOn: '2024-06-30' } })).statusCode).toBe(201);
-  await put(union, `${base}/liaison`, { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' });
+  expect(
+    (
+      await union.post(`${base}/measures`, {
+        itemId: item8!.id,
+        text: '工会年度计划纳入教师思政内容',
+        deadline: { kind: 'monthly', dueOn: '2024-06-05' },
+      })
+    ).statusCode,
+  ).toBe(201);
+  expect(
+    (
+      await union.post(`${base}/measures`, {
+        itemId: item39!.id,
+        text: '建立民生项目年度清单',
+        deadline: { kind: 'date', dueOn: '2024-06-30' },
+      })
+    ).statusCode,
+  ).toBe(201);
+  await put(union, `${base}/liaison`, {
+    name: '王老师',
+    phone: '010-88561234',
+    email: 'wang@example.edu.cn',
+  });
   expect((await union.post(`${base}/submit`)).statusCode).toBe(200);
-  expect((await coordinator.post(`${base}/review`, { decision: 'approve', itemComments: {} })).statusCode).toBe(200);
-  expect((await put(coordinator, `/api/v1/plans/${planId}/ledger/settings`, { frequency: 'monthly', dueDay: 5, firstPeriod: '2024-05', lastPeriod: '2024-12' })).statusCode).toBe(200);
+  expect(
+    (await coordinator.post(`${base}/review`, { decision: 'approve', itemComments: {} }))
+      .statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await put(coordinator, `/api/v1/plans/${planId}/ledger/settings`, {
+        frequency: 'monthly',
+        dueDay: 5,
+        firstPeriod: '2024-05',
+        lastPeriod: '2024-12',
+      })
+    ).statusCode,
+  ).toBe(200);
   const ledgerBase = `/api/v1/plans/${planId}/ledger/departments/${idOf('工会')}`;
   const measures = ((await union.get(ledgerBase)).json() as DepartmentLedger).measures;
   const measureOf = (itemId: string) => measures.find((measure) => measure.item.id === itemId)!;
   const report = (itemId: string, periodKey: string, status: string) =>
-    union.post(`${ledgerBase}/reports`, { measureId: measureOf(itemId).id, periodKey, basedOnVersion: 0, status, text: `${periodKey} 按计划推进`, evidenceIds: [] });
+    union.post(`${ledgerBase}/reports`, {
+      measureId: measureOf(itemId).id,
+      periodKey,
+      basedOnVersion: 0,
+      status,
+      text: `${periodKey} 按计划推进`,
+      evidenceIds: [],
+    });
   clock.set('2024-06-03T02:00:00Z');
-  for (const item of [item8!, item39!]) expect((await report(item.id, '2024-05', 'on_track')).statusCode).toBe(201);
+  for (const item of [item8!, item39!])
+    expect((await report(item.id, '2024-05', 'on_track')).statusCode).toBe(201);
   clock.set('2024-07-08T02:00:00Z');
   expect((await report(item8!.id, '2024-06', 'on_track')).statusCode).toBe(201);
-  expect((await put(union, `/api/v1/plans/${planId}/conclusion/${idOf('工会')}/items/${item8!.id}`, { version: 0, rating: '达标', justification: '已写入年度计划' })).statusCode).toBe(200);
-  expect((await put(coordinator, `/api/v1/plans/${planId}/moderation/${item8!.id}`, { version: 0, rating: '基本达标' })).statusCode).toBe(200);
-  expect((await coordinator.post(`/api/v1/plans/${planId}/findings`, {
-    title: '民生项目清单未按期验收', kind: 'immediate', ownerDepartmentId: idOf('工会'), itemIds: [item39!.id], dueOn: '2024-07-31',
-  })).statusCode).toBe(201);
+  expect(
+    (
+      await put(union, `/api/v1/plans/${planId}/conclusion/${idOf('工会')}/items/${item8!.id}`, {
+        version: 0,
+        rating: '达标',
+        justification: '已写入年度计划',
+      })
+    ).statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await put(coordinator, `/api/v1/plans/${planId}/moderation/${item8!.id}`, {
+        version: 0,
+        rating: '基本达标',
+      })
+    ).statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await coordinator.post(`/api/v1/plans/${planId}/findings`, {
+        title: '民生项目清单未按期验收',
+        kind: 'immediate',
+        ownerDepartmentId: idOf('工会'),
+        itemIds: [item39!.id],
+        dueOn: '2024-07-31',
+      })
+    ).statusCode,
+  ).toBe(201);
   clock.set('2024-08-10T02:00:00Z');
   return { ...seeded, union, item8: item8!, item39: item39!, report };
 }
 
-const rowOf = (overview: Overview, id: string) => overview.institutions.find((row) => row.id === id)!;
+const rowOf = (overview: Overview, id: string) =>
+  overview.institutions.find((row) => row.id === id)!;
 
 describe('province oversight', () => {
-  it('shows each overseen institution\'s current plan side by side, with figures that agree with its own pages', async () => {
+  it("shows each overseen institution's current plan side by side, with figures that agree with its own pages", async () => {
     const province = await supervisor(`某省教育厅-${Date.now()}`);
     const busy = await busyInstitution(province.organization.id);
     const quiet = await overseen(province.organization.id);
     const before: Overview = (await province.overseer.get('/api/v1/oversight/institutions')).json();
-    expect(before.institutions.map((row) => [row.id, row.figures])).toEqual(expect.arrayContaining([[busy.organization.id, null], [quiet.organization.id, null]]));
+    expect(before.institutions.map((row) => [row.id, row.figures])).toEqual(
+      expect.arrayContaining([
+        [busy.organization.id, null],
+        [quiet.organization.id, null],
+      ]),
+    );
 
     await t.jobs.runDue(); // the nightly sweep of today computes both
-    const overview: Overview = (await province.overseer.get('/api/v1/oversight/institutions')).json();
+    const overview: Overview = (
+      await province.overseer.get('/api/v1/oversight/institutions')
+    ).json();
     expect(overview.supervisor.id).toBe(province.organization.id);
     expect(overview.institutions).toHaveLength(2);
     expect(overview.computedAt).toBe('2024-08-10T02:00:00.000Z');
@@ -90,9 +179,15 @@ describe('province oversight', () => {
     expect(row.plan).toMatchObject({ id: busy.planId, cycleYear: 2024 });
 
     // What the institution's own pages say, read by its coordinator.
-    const board = (await busy.coordinator.get(`/api/v1/plans/${busy.planId}/breakdowns`)).json() as { rows: { late: boolean; status: string }[] };
-    const summaries = (await busy.coordinator.get(`/api/v1/plans/${busy.planId}/summaries`)).json() as { rows: { itemCount: number }[] };
-    const detail: InstitutionDetail = (await province.overseer.get(`/api/v1/oversight/institutions/${busy.organization.id}`)).json();
+    const board = (
+      await busy.coordinator.get(`/api/v1/plans/${busy.planId}/breakdowns`)
+    ).json() as { rows: { late: boolean; status: string }[] };
+    const summaries = (
+      await busy.coordinator.get(`/api/v1/plans/${busy.planId}/summaries`)
+    ).json() as { rows: { itemCount: number }[] };
+    const detail: InstitutionDetail = (
+      await province.overseer.get(`/api/v1/oversight/institutions/${busy.organization.id}`)
+    ).json();
     const plan = detail.plans[0]!;
     expect(plan.figures).toMatchObject({
       items: 60,
@@ -110,7 +205,11 @@ describe('province oversight', () => {
       lateBreakdowns: board.rows.filter((entry) => entry.late).length,
       selfAssessmentsRated: 1,
       selfAssessmentsExpected: summaries.rows.reduce((sum, entry) => sum + entry.itemCount, 0),
-      ratings: [{ label: '达标', count: 0 }, { label: '基本达标', count: 1 }, { label: '未达标', count: 0 }],
+      ratings: [
+        { label: '达标', count: 0 },
+        { label: '基本达标', count: 1 },
+        { label: '未达标', count: 0 },
+      ],
       unrated: 59,
       findingsTotal: 1,
       findingsOpen: 1,
@@ -121,49 +220,115 @@ describe('province oversight', () => {
     expect(plan.figures.lateTotal).toBe(plan.figures.lateBreakdowns + 1 + 3 + 0);
     // The overview's row is the same snapshot, cut to what the table and the heat map show.
     expect(row.figures).toEqual({
-      departmentsSubmitted: 1, departmentsTotal: board.rows.length, measures: 2, measuresDone: 0, lateTotal: plan.figures.lateTotal,
-      selfAssessmentsRated: 1, selfAssessmentsExpected: plan.figures.selfAssessmentsExpected, findingsOpen: 1, findingsOverdue: 1,
+      departmentsSubmitted: 1,
+      departmentsTotal: board.rows.length,
+      measures: 2,
+      measuresDone: 0,
+      lateTotal: plan.figures.lateTotal,
+      selfAssessmentsRated: 1,
+      selfAssessmentsExpected: plan.figures.selfAssessmentsExpected,
+      findingsOpen: 1,
+      findingsOverdue: 1,
     });
-    expect(row.rates).toMatchObject({ submissionRate: Math.round((1 / board.rows.length) * 1000) / 10, measuresDoneRate: 0 });
+    expect(row.rates).toMatchObject({
+      submissionRate: Math.round((1 / board.rows.length) * 1000) / 10,
+      measuresDoneRate: 0,
+    });
     // By indicator: the two measures sit under the level-1 indicators of items 8 and 39, and the counts add up.
     const byLevel1 = plan.figures.byLevel1;
-    expect(byLevel1.map((level1) => level1.code)).toEqual(overview.indicators.map((indicator) => indicator.code));
+    expect(byLevel1.map((level1) => level1.code)).toEqual(
+      overview.indicators.map((indicator) => indicator.code),
+    );
     expect(row.doneByLevel1).toEqual(byLevel1.map((level1) => (level1.measures > 0 ? 0 : null)));
     expect(byLevel1.reduce((sum, level1) => sum + level1.items, 0)).toBe(60);
     expect(byLevel1.reduce((sum, level1) => sum + level1.measures, 0)).toBe(2);
     expect(byLevel1.reduce((sum, level1) => sum + level1.missingReports, 0)).toBe(3);
     expect(byLevel1.reduce((sum, level1) => sum + level1.rated, 0)).toBe(1);
     // The dashboard's own completion by indicator counts the same measured duties.
-    const dashboard = (await busy.coordinator.get(`/api/v1/plans/${busy.planId}/dashboard`)).json() as { byLevel1: { title: string; approved: number }[] };
-    for (const level1 of byLevel1) expect(level1.itemsWithApprovedMeasure).toBe(dashboard.byLevel1.find((entry) => entry.title === level1.title)!.approved);
+    const dashboard = (
+      await busy.coordinator.get(`/api/v1/plans/${busy.planId}/dashboard`)
+    ).json() as { byLevel1: { title: string; approved: number }[] };
+    for (const level1 of byLevel1)
+      expect(level1.itemsWithApprovedMeasure).toBe(
+        dashboard.byLevel1.find((entry) => entry.title === level1.title)!.approved,
+      );
 
     const quietRow = rowOf(overview, quiet.organization.id);
-    expect(quietRow.figures).toMatchObject({ measures: 0, departmentsSubmitted: 0, lateTotal: quietRow.figures!.departmentsTotal, findingsOpen: 0 });
+    expect(quietRow.figures).toMatchObject({
+      measures: 0,
+      departmentsSubmitted: 0,
+      lateTotal: quietRow.figures!.departmentsTotal,
+      findingsOpen: 0,
+    });
     expect(quietRow.doneByLevel1.every((value) => value === null)).toBe(true);
 
     // Sorted and searched by the server.
-    const byLate: Overview = (await province.overseer.get('/api/v1/oversight/institutions?sort=lateTotal&order=desc')).json();
+    const byLate: Overview = (
+      await province.overseer.get('/api/v1/oversight/institutions?sort=lateTotal&order=desc')
+    ).json();
     const lates = byLate.institutions.map((entry) => entry.figures!.lateTotal);
     expect(lates).toEqual([...lates].sort((a, b) => b - a));
-    const searched: Overview = (await province.overseer.get(`/api/v1/oversight/institutions?q=${encodeURIComponent(busy.organization.name)}`)).json();
+    const searched: Overview = (
+      await province.overseer.get(
+        `/api/v1/oversight/institutions?q=${encodeURIComponent(busy.organization.name)}`,
+      )
+    ).json();
     expect(searched.institutions.map((entry) => entry.id)).toEqual([busy.organization.id]);
-    expect((await province.overseer.get('/api/v1/oversight/institutions?sort=nonsense')).statusCode).toBe(400);
+    expect(
+      (await province.overseer.get('/api/v1/oversight/institutions?sort=nonsense')).statusCode,
+    ).toBe(400);
 
     // One institution: figures, the late list with departments, findings.
     expect(detail.institution).toEqual({ id: busy.organization.id, name: busy.organization.name });
-    expect(plan).toMatchObject({ id: busy.planId, current: true, computedAt: '2024-08-10T02:00:00.000Z' });
-    expect(plan.late.filter((entry) => entry.kind === 'measure')).toEqual([expect.objectContaining({ departmentName: '工会', itemNo: 39, dueOn: '2024-06-30' })]);
-    expect(plan.late.filter((entry) => entry.kind === 'period_report').map((entry) => [entry.itemNo, entry.dueOn]).sort()).toEqual([[39, '2024-07-05'], [39, '2024-08-05'], [8, '2024-08-05']].sort());
-    expect(plan.findings).toEqual([expect.objectContaining({ title: '民生项目清单未按期验收', owner: '工会', overdue: true, state: 'open' })]);
+    expect(plan).toMatchObject({
+      id: busy.planId,
+      current: true,
+      computedAt: '2024-08-10T02:00:00.000Z',
+    });
+    expect(plan.late.filter((entry) => entry.kind === 'measure')).toEqual([
+      expect.objectContaining({ departmentName: '工会', itemNo: 39, dueOn: '2024-06-30' }),
+    ]);
+    expect(
+      plan.late
+        .filter((entry) => entry.kind === 'period_report')
+        .map((entry) => [entry.itemNo, entry.dueOn])
+        .sort(),
+    ).toEqual(
+      [
+        [39, '2024-07-05'],
+        [39, '2024-08-05'],
+        [8, '2024-08-05'],
+      ].sort(),
+    );
+    expect(plan.findings).toEqual([
+      expect.objectContaining({
+        title: '民生项目清单未按期验收',
+        owner: '工会',
+        overdue: true,
+        state: 'open',
+      }),
+    ]);
 
     // Drill-down: the institution's own dashboard and plan tree, exactly as its coordinator sees them.
-    const drilled = await province.overseer.get(`/api/v1/oversight/institutions/${busy.organization.id}/plans/${busy.planId}/dashboard`);
+    const drilled = await province.overseer.get(
+      `/api/v1/oversight/institutions/${busy.organization.id}/plans/${busy.planId}/dashboard`,
+    );
     expect(drilled.statusCode).toBe(200);
     expect(drilled.json()).toEqual(dashboard);
-    const tree = await province.overseer.get(`/api/v1/oversight/institutions/${busy.organization.id}/plans/${busy.planId}/tree`);
-    expect(tree.json()).toEqual((await busy.coordinator.get(`/api/v1/plans/${busy.planId}/tree`)).json());
+    const tree = await province.overseer.get(
+      `/api/v1/oversight/institutions/${busy.organization.id}/plans/${busy.planId}/tree`,
+    );
+    expect(tree.json()).toEqual(
+      (await busy.coordinator.get(`/api/v1/plans/${busy.planId}/tree`)).json(),
+    );
     // A plan of another institution is not found through this one.
-    expect((await province.overseer.get(`/api/v1/oversight/institutions/${busy.organization.id}/plans/${quiet.planId}/tree`)).json().error.code).toBe('plan.not_found');
+    expect(
+      (
+        await province.overseer.get(
+          `/api/v1/oversight/institutions/${busy.organization.id}/plans/${quiet.planId}/tree`,
+        )
+      ).json().error.code,
+    ).toBe('plan.not_found');
   });
 
   it('refreshes an institution once after a burst of writes, and shows when its figures were computed', async () => {
@@ -172,36 +337,74 @@ describe('province oversight', () => {
     await t.jobs.runDue();
     clock.advance(REFRESH_DELAY_MS);
     await t.jobs.runDue(); // the refresh the set-up's writes asked for
-    const figuresNow = async () => ((await province.overseer.get(`/api/v1/oversight/institutions/${busy.organization.id}`)).json() as InstitutionDetail).plans[0]!.figures;
+    const figuresNow = async () =>
+      (
+        (
+          await province.overseer.get(`/api/v1/oversight/institutions/${busy.organization.id}`)
+        ).json() as InstitutionDetail
+      ).plans[0]!.figures;
     expect(await figuresNow()).toMatchObject({ measuresDone: 0, lateMeasures: 1 });
 
     clock.advance(60_000);
     // Item 39 reported done for July, late (due 08-05): done, no longer a late measure, one more late report.
     expect((await busy.report(busy.item39.id, '2024-07', 'done')).statusCode).toBe(201);
     await t.jobs.runDue(); // notices the write, waits a little for more
-    expect(rowOf((await province.overseer.get('/api/v1/oversight/institutions')).json(), busy.organization.id).figures).toMatchObject({ measuresDone: 0 });
+    expect(
+      rowOf(
+        (await province.overseer.get('/api/v1/oversight/institutions')).json(),
+        busy.organization.id,
+      ).figures,
+    ).toMatchObject({ measuresDone: 0 });
     clock.advance(2_000);
     expect((await busy.report(busy.item8.id, '2024-07', 'on_track')).statusCode).toBe(201);
     await t.jobs.runDue();
     clock.advance(REFRESH_DELAY_MS);
     await t.jobs.runDue();
 
-    const after = rowOf((await province.overseer.get('/api/v1/oversight/institutions')).json(), busy.organization.id);
+    const after = rowOf(
+      (await province.overseer.get('/api/v1/oversight/institutions')).json(),
+      busy.organization.id,
+    );
     expect(after.computedAt).toBe(new Date(clock.now().getTime()).toISOString());
-    expect(await figuresNow()).toMatchObject({ measuresDone: 1, lateMeasures: 0, lateReports: 3, missingReports: 1 });
-    const refreshes = await t.db.select({ key: jobs.dedupeKey, status: jobs.status }).from(jobs)
-      .where(and(eq(jobs.kind, 'oversight.refreshSnapshot'), like(jobs.dedupeKey, `oversight:${busy.organization.id}:%`)));
+    expect(await figuresNow()).toMatchObject({
+      measuresDone: 1,
+      lateMeasures: 0,
+      lateReports: 3,
+      missingReports: 1,
+    });
+    const refreshes = await t.db
+      .select({ key: jobs.dedupeKey, status: jobs.status })
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.kind, 'oversight.refreshSnapshot'),
+          like(jobs.dedupeKey, `oversight:${busy.organization.id}:%`),
+        ),
+      );
     // One for the set-up before the first refresh, one for the burst: never one per write.
     expect(refreshes).toHaveLength(2);
     expect(refreshes.every((job) => job.status === 'done')).toBe(true);
     // Signing in, downloading a file: nothing the figures count, so no refresh.
     clock.advance(60_000);
     await signIn(t.app, (await createUser(t.db, busy.organization.id, 'leader')).username);
-    expect((await busy.coordinator.get(`/api/v1/plans/${busy.planId}/task-breakdown?format=xlsx`)).statusCode).toBe(200);
+    expect(
+      (await busy.coordinator.get(`/api/v1/plans/${busy.planId}/task-breakdown?format=xlsx`))
+        .statusCode,
+    ).toBe(200);
     await t.jobs.runDue();
     clock.advance(REFRESH_DELAY_MS);
     await t.jobs.runDue();
-    expect(await t.db.select().from(jobs).where(and(eq(jobs.kind, 'oversight.refreshSnapshot'), like(jobs.dedupeKey, `oversight:${busy.organization.id}:%`)))).toHaveLength(2);
+    expect(
+      await t.db
+        .select()
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.kind, 'oversight.refreshSnapshot'),
+            like(jobs.dedupeKey, `oversight:${busy.organization.id}:%`),
+          ),
+        ),
+    ).toHaveLength(2);
   });
 
   it('reaches only the institutions its organization oversees', async () => {
@@ -213,41 +416,86 @@ describe('province oversight', () => {
     const overview: Overview = (await north.overseer.get('/api/v1/oversight/institutions')).json();
     expect(overview.institutions.map((row) => row.id)).toEqual([ours.organization.id]);
     for (const path of ['', `/plans/${theirs.planId}/dashboard`, `/plans/${theirs.planId}/tree`]) {
-      const response = await north.overseer.get(`/api/v1/oversight/institutions/${theirs.organization.id}${path}`);
+      const response = await north.overseer.get(
+        `/api/v1/oversight/institutions/${theirs.organization.id}${path}`,
+      );
       expect(response.statusCode).toBe(404);
       expect(response.json().error.code).toBe('oversight.institution_not_found');
       expect(response.body).not.toContain(theirs.organization.name);
     }
     // An institution's own staff cannot use the overseers' pages, and an overseer not the institution's.
     expect((await ours.coordinator.get('/api/v1/oversight/institutions')).statusCode).toBe(403);
-    expect((await north.overseer.get(`/api/v1/plans/${ours.planId}/dashboard`)).statusCode).toBe(403);
+    expect((await north.overseer.get(`/api/v1/plans/${ours.planId}/dashboard`)).statusCode).toBe(
+      403,
+    );
     expect((await north.overseer.get(`/api/v1/plans/${ours.planId}`)).statusCode).toBe(404);
   });
 
   it('never writes in an institution it oversees', async () => {
     const province = await supervisor(`督导省教育厅-${Date.now()}`);
     const { organization, planId, idOf, coordinator } = await overseen(province.organization.id);
-    const view: BreakdownView = (await coordinator.get(`/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`)).json();
+    const view: BreakdownView = (
+      await coordinator.get(`/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`)
+    ).json();
     const itemId = itemsOf(view)[0]!.id;
     const base = `/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`;
-    const auditCount = async () => (await t.db.select().from(auditLog).where(eq(auditLog.organizationId, organization.id))).length;
+    const auditCount = async () =>
+      (await t.db.select().from(auditLog).where(eq(auditLog.organizationId, organization.id)))
+        .length;
     const before = await auditCount();
     const writes: [string, string, unknown][] = [
-      ['POST', `${base}/measures`, { itemId, text: '上级代填', deadline: { kind: 'date', dueOn: '2024-06-01' } }],
-      ['PUT', `${base}/liaison`, { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' }],
+      [
+        'POST',
+        `${base}/measures`,
+        { itemId, text: '上级代填', deadline: { kind: 'date', dueOn: '2024-06-01' } },
+      ],
+      [
+        'PUT',
+        `${base}/liaison`,
+        { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' },
+      ],
       ['POST', `${base}/submit`, {}],
       ['POST', `${base}/review`, { decision: 'approve', itemComments: {} }],
-      ['PUT', `/api/v1/plans/${planId}/items/${itemId}/assignments`, { departmentId: idOf('工会'), role: 'lead' }],
-      ['PUT', `/api/v1/plans/${planId}/ledger/settings`, { frequency: 'monthly', dueDay: 5, firstPeriod: '2024-05', lastPeriod: '2024-12' }],
+      [
+        'PUT',
+        `/api/v1/plans/${planId}/items/${itemId}/assignments`,
+        { departmentId: idOf('工会'), role: 'lead' },
+      ],
+      [
+        'PUT',
+        `/api/v1/plans/${planId}/ledger/settings`,
+        { frequency: 'monthly', dueDay: 5, firstPeriod: '2024-05', lastPeriod: '2024-12' },
+      ],
       ['PUT', `/api/v1/plans/${planId}/moderation/${itemId}`, { version: 0, rating: '达标' }],
-      ['PUT', `/api/v1/plans/${planId}/conclusion/${idOf('工会')}/items/${itemId}`, { version: 0, rating: '达标', justification: 'x' }],
-      ['POST', `/api/v1/plans/${planId}/findings`, { title: 'x', kind: 'immediate', ownerDepartmentId: idOf('工会'), itemIds: [itemId], dueOn: '2024-12-31' }],
+      [
+        'PUT',
+        `/api/v1/plans/${planId}/conclusion/${idOf('工会')}/items/${itemId}`,
+        { version: 0, rating: '达标', justification: 'x' },
+      ],
+      [
+        'POST',
+        `/api/v1/plans/${planId}/findings`,
+        {
+          title: 'x',
+          kind: 'immediate',
+          ownerDepartmentId: idOf('工会'),
+          itemIds: [itemId],
+          dueOn: '2024-12-31',
+        },
+      ],
       ['POST', `/api/v1/plans/${planId}/reports`, {}],
       ['POST', '/api/v1/departments', { name: '上级新设部门', kind: 'functional' }],
     ];
     for (const [method, url, payload] of writes) {
-      const response = await province.overseer.request({ method: method as 'POST', url, payload: payload as never });
-      expect([response.statusCode, response.json().error?.code], `${method} ${url}`).toEqual([403, 'auth.forbidden']);
+      const response = await province.overseer.request({
+        method: method as 'POST',
+        url,
+        payload: payload as never,
+      });
+      expect([response.statusCode, response.json().error?.code], `${method} ${url}`).toEqual([
+        403,
+        'auth.forbidden',
+      ]);
     }
     expect(await auditCount()).toBe(before);
   });

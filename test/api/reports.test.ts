@@ -5,7 +5,15 @@ import { readDocumentBlocks } from '../../src/server/io/plan-document-reader';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import type { DepartmentLedger } from '../../src/shared/api/ledger';
 import type { ReportDetail, ReportSummary } from '../../src/shared/api/reports';
-import { createInstitution, createTestApp, createUser, institutionWithSeedPlan, signIn, type SignedInClient, type TestApp } from '../support/test-app';
+import {
+  createInstitution,
+  createTestApp,
+  createUser,
+  institutionWithSeedPlan,
+  signIn,
+  type SignedInClient,
+  type TestApp,
+} from '../support/test-app';
 
 let t: TestApp;
 const clock = new ManualClock('2024-04-22T02:00:00Z');
@@ -14,7 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const itemsOf = (view: BreakdownView) => view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
+const itemsOf = (view: BreakdownView) =>
+  view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
 
 /**
  * The seed plan with 工会 (items 8 and 39) approved and reporting monthly from May: on time in
@@ -27,7 +36,8 @@ async function institutionWithAYear() {
   const unionId = seeded.idOf('工会');
   let coordinator = seeded.coordinator;
   const coordinatorName = (await createUser(t.db, organization.id, 'coordinator')).username;
-  const unionName = (await createUser(t.db, organization.id, 'liaison', { departmentId: unionId })).username;
+  const unionName = (await createUser(t.db, organization.id, 'liaison', { departmentId: unionId }))
+    .username;
   let union = await signIn(t.app, unionName);
   /** Weeks pass: sessions end after 30 idle minutes, so everyone signs in again. */
   const later = async (instant: string) => {
@@ -37,18 +47,49 @@ async function institutionWithAYear() {
   };
   const base = `/api/v1/plans/${planId}/breakdowns/${unionId}`;
   for (const item of itemsOf((await union.get(base)).json())) {
-    expect((await union.post(`${base}/measures`, { itemId: item.id, text: `第${item.no}项：工会专项落实`, deadline: { kind: 'monthly', dueOn: '2024-06-05' } })).statusCode).toBe(201);
+    expect(
+      (
+        await union.post(`${base}/measures`, {
+          itemId: item.id,
+          text: `第${item.no}项：工会专项落实`,
+          deadline: { kind: 'monthly', dueOn: '2024-06-05' },
+        })
+      ).statusCode,
+    ).toBe(201);
   }
-  await union.request({ method: 'PUT', url: `${base}/liaison`, payload: { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' } });
+  await union.request({
+    method: 'PUT',
+    url: `${base}/liaison`,
+    payload: { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' },
+  });
   expect((await union.post(`${base}/submit`)).statusCode).toBe(200);
-  expect((await coordinator.post(`${base}/review`, { decision: 'approve', itemComments: {} })).statusCode).toBe(200);
-  expect((await coordinator.request({ method: 'PUT', url: `/api/v1/plans/${planId}/ledger/settings`, payload: { frequency: 'monthly', dueDay: 5, firstPeriod: '2024-05', lastPeriod: '2024-12' } })).statusCode).toBe(200);
+  expect(
+    (await coordinator.post(`${base}/review`, { decision: 'approve', itemComments: {} }))
+      .statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await coordinator.request({
+        method: 'PUT',
+        url: `/api/v1/plans/${planId}/ledger/settings`,
+        payload: { frequency: 'monthly', dueDay: 5, firstPeriod: '2024-05', lastPeriod: '2024-12' },
+      })
+    ).statusCode,
+  ).toBe(200);
   const ledgerBase = `/api/v1/plans/${planId}/ledger/departments/${unionId}`;
   const measures = ((await union.get(ledgerBase)).json() as DepartmentLedger).measures;
   const report = (client: SignedInClient, measureId: string, periodKey: string, status: string) =>
-    client.post(`${ledgerBase}/reports`, { measureId, periodKey, basedOnVersion: 0, status, text: `${periodKey} 按计划推进`, evidenceIds: [] });
+    client.post(`${ledgerBase}/reports`, {
+      measureId,
+      periodKey,
+      basedOnVersion: 0,
+      status,
+      text: `${periodKey} 按计划推进`,
+      evidenceIds: [],
+    });
   await later('2024-06-03T02:00:00Z');
-  for (const measure of measures) expect((await report(union, measure.id, '2024-05', 'on_track')).statusCode).toBe(201);
+  for (const measure of measures)
+    expect((await report(union, measure.id, '2024-05', 'on_track')).statusCode).toBe(201);
   await later('2024-07-08T02:00:00Z');
   expect((await report(union, measures[0]!.id, '2024-06', 'done')).statusCode).toBe(201);
   await later('2024-08-10T02:00:00Z');
@@ -73,24 +114,46 @@ describe('the quality report', () => {
     expect(content.asOf).toBe('2024-08-10');
     expect(content.totals).toMatchObject({ items: 60, measures: 2, periodReports: 3 });
     // Due by 08-10: May and June for both measures, July for both, except the measure done in June.
-    expect(content.completion.overall.completion).toMatchObject({ numerator: 1, denominator: 2, value: 50 });
+    expect(content.completion.overall.completion).toMatchObject({
+      numerator: 1,
+      denominator: 2,
+      value: 50,
+    });
     expect(content.completion.overall.onTime).toMatchObject({ numerator: 2, denominator: 5 });
     const union = content.completion.byDepartment.find((row) => row.departmentId === unionId)!;
-    expect(union.completion.ref).toEqual({ page: 'ledger', filters: { plan: planId, departmentId: unionId, status: 'done' } });
-    expect(content.completion.byDepartment.find((row) => row.name === '党政办公室')!.completion).toMatchObject({ numerator: 0, denominator: 0, value: null });
+    expect(union.completion.ref).toEqual({
+      page: 'ledger',
+      filters: { plan: planId, departmentId: unionId, status: 'done' },
+    });
+    expect(
+      content.completion.byDepartment.find((row) => row.name === '党政办公室')!.completion,
+    ).toMatchObject({ numerator: 0, denominator: 0, value: null });
     expect(content.selfAssessment.unrated).toBe(60);
   });
 
   it('runs once however often it is asked while it is pending, and keeps every version', async () => {
     const { coordinator, planId } = await institutionWithAYear();
-    const first = (await coordinator.post(`/api/v1/plans/${planId}/reports`)).json() as ReportSummary;
-    const again = (await coordinator.post(`/api/v1/plans/${planId}/reports`)).json() as ReportSummary;
+    const first = (
+      await coordinator.post(`/api/v1/plans/${planId}/reports`)
+    ).json() as ReportSummary;
+    const again = (
+      await coordinator.post(`/api/v1/plans/${planId}/reports`)
+    ).json() as ReportSummary;
     expect(again.id).toBe(first.id);
     await t.jobs.runDue();
-    const second = (await coordinator.post(`/api/v1/plans/${planId}/reports`)).json() as ReportSummary;
+    const second = (
+      await coordinator.post(`/api/v1/plans/${planId}/reports`)
+    ).json() as ReportSummary;
     expect(second.version).toBe(2);
     await t.jobs.runDue();
-    expect(((await coordinator.get(`/api/v1/plans/${planId}/reports`)).json() as ReportSummary[]).map((report) => [report.version, report.status])).toEqual([[2, 'ready'], [1, 'ready']]);
+    expect(
+      ((await coordinator.get(`/api/v1/plans/${planId}/reports`)).json() as ReportSummary[]).map(
+        (report) => [report.version, report.status],
+      ),
+    ).toEqual([
+      [2, 'ready'],
+      [1, 'ready'],
+    ]);
   });
 
   it('downloads as a .docx with the title, the sections and the figures', async () => {
@@ -100,8 +163,15 @@ describe('the quality report', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('wordprocessingml');
     expect(response.headers['content-disposition']).toContain("filename*=UTF-8''");
-    const { blocks } = await readDocumentBlocks({ bytes: response.rawPayload, fileName: 'report.docx' });
-    const text = blocks.flatMap((block) => (block.kind === 'paragraph' ? [block.text] : block.rows.map((row) => row.cells.join('|')))).join('\n');
+    const { blocks } = await readDocumentBlocks({
+      bytes: response.rawPayload,
+      fileName: 'report.docx',
+    });
+    const text = blocks
+      .flatMap((block) =>
+        block.kind === 'paragraph' ? [block.text] : block.rows.map((row) => row.cells.join('|')),
+      )
+      .join('\n');
     expect(text).toContain(report.content!.title);
     expect(text).toContain('一、总体情况');
     expect(text).toContain('落实措施完成率50%（1/2）');
@@ -112,33 +182,82 @@ describe('the quality report', () => {
   it('is reviewed by representatives once published, and the office sees the aggregate without names', async () => {
     const { coordinator, planId, organization } = await institutionWithAYear();
     const report = await generated(coordinator, planId);
-    const teacher = await signIn(t.app, (await createUser(t.db, organization.id, 'reviewer')).username);
-    const student = await signIn(t.app, (await createUser(t.db, organization.id, 'reviewer')).username);
+    const teacher = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'reviewer')).username,
+    );
+    const student = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'reviewer')).username,
+    );
     expect((await teacher.get(`/api/v1/reports/${report.id}`)).statusCode).toBe(404);
     expect((await teacher.get(`/api/v1/plans/${planId}/reports`)).json()).toEqual([]);
     expect((await coordinator.post(`/api/v1/reports/${report.id}/publish`)).statusCode).toBe(200);
-    expect((await coordinator.post(`/api/v1/reports/${report.id}/publish`)).json().error.code).toBe('report.already_published');
+    expect((await coordinator.post(`/api/v1/reports/${report.id}/publish`)).json().error.code).toBe(
+      'report.already_published',
+    );
 
     const scores = { overall: 4, accuracy: 5, problems: 3, rectification: 4 };
-    const first = await teacher.request({ method: 'PUT', url: `/api/v1/reports/${report.id}/review`, payload: { representing: 'teacher', scores, comment: '数据翔实' } });
+    const first = await teacher.request({
+      method: 'PUT',
+      url: `/api/v1/reports/${report.id}/review`,
+      payload: { representing: 'teacher', scores, comment: '数据翔实' },
+    });
     expect(first.statusCode).toBe(200);
-    expect((first.json() as ReportDetail).myReview).toMatchObject({ representing: 'teacher', version: 1 });
+    expect((first.json() as ReportDetail).myReview).toMatchObject({
+      representing: 'teacher',
+      version: 1,
+    });
     expect((first.json() as ReportDetail).reviews).toBeNull();
-    const stale = await teacher.request({ method: 'PUT', url: `/api/v1/reports/${report.id}/review`, payload: { representing: 'teacher', scores, comment: '改', version: 2 } });
+    const stale = await teacher.request({
+      method: 'PUT',
+      url: `/api/v1/reports/${report.id}/review`,
+      payload: { representing: 'teacher', scores, comment: '改', version: 2 },
+    });
     expect(stale.json().error.code).toBe('review.version_conflict');
-    await student.request({ method: 'PUT', url: `/api/v1/reports/${report.id}/review`, payload: { representing: 'student', scores: { overall: 2, accuracy: 3, problems: 3, rectification: 2 }, comment: '' } });
-    const bad = await student.request({ method: 'PUT', url: `/api/v1/reports/${report.id}/review`, payload: { representing: 'student', scores: { overall: 6, accuracy: 3, problems: 3, rectification: 2 } } });
+    await student.request({
+      method: 'PUT',
+      url: `/api/v1/reports/${report.id}/review`,
+      payload: {
+        representing: 'student',
+        scores: { overall: 2, accuracy: 3, problems: 3, rectification: 2 },
+        comment: '',
+      },
+    });
+    const bad = await student.request({
+      method: 'PUT',
+      url: `/api/v1/reports/${report.id}/review`,
+      payload: {
+        representing: 'student',
+        scores: { overall: 6, accuracy: 3, problems: 3, rectification: 2 },
+      },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.issues[0].path).toBe('body.scores.overall');
 
     const office = (await coordinator.get(`/api/v1/reports/${report.id}`)).json() as ReportDetail;
-    expect(office.reviews).toMatchObject({ reviewers: 2, means: { overall: 3, accuracy: 4, problems: 3, rectification: 3 }, comments: [{ group: 'teacher', comment: '数据翔实' }] });
-    expect(office.reviews!.byGroup.find((group) => group.group === 'student')).toMatchObject({ reviewers: 1, means: { overall: 2 } });
+    expect(office.reviews).toMatchObject({
+      reviewers: 2,
+      means: { overall: 3, accuracy: 4, problems: 3, rectification: 3 },
+      comments: [{ group: 'teacher', comment: '数据翔实' }],
+    });
+    expect(office.reviews!.byGroup.find((group) => group.group === 'student')).toMatchObject({
+      reviewers: 1,
+      means: { overall: 2 },
+    });
     expect(JSON.stringify(office.reviews)).not.toContain('reviewer-');
-    expect((await coordinator.request({ method: 'PUT', url: `/api/v1/reports/${report.id}/review`, payload: { representing: 'teacher', scores } })).statusCode).toBe(403);
+    expect(
+      (
+        await coordinator.request({
+          method: 'PUT',
+          url: `/api/v1/reports/${report.id}/review`,
+          payload: { representing: 'teacher', scores },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 
-  it('exports each department\'s performance score with the formula in the sheet', async () => {
+  it("exports each department's performance score with the formula in the sheet", async () => {
     const { coordinator, planId } = await institutionWithAYear();
     const response = await coordinator.get(`/api/v1/plans/${planId}/performance-sheet`);
     expect(response.statusCode).toBe(200);
@@ -146,23 +265,32 @@ describe('the quality report', () => {
     await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0]!;
     expect(String(sheet.getCell('A2').value)).toContain('得分 = 0.4×措施完成率');
-    const unionRow = [...Array(sheet.rowCount).keys()].map((index) => sheet.getRow(index + 1)).find((row) => row.getCell(1).value === '工会')!;
+    const unionRow = [...Array(sheet.rowCount).keys()]
+      .map((index) => sheet.getRow(index + 1))
+      .find((row) => row.getCell(1).value === '工会')!;
     expect(unionRow.getCell(2).value).toBe(50);
     expect(unionRow.getCell(3).value).toBe(40);
     const score = unionRow.getCell(6).value as { formula: string; result: number };
-    expect(score.formula).toBe(`ROUND(0.4*B${unionRow.number}+0.3*C${unionRow.number}+0.2*D${unionRow.number}+0.1*E${unionRow.number},1)`);
+    expect(score.formula).toBe(
+      `ROUND(0.4*B${unionRow.number}+0.3*C${unionRow.number}+0.2*D${unionRow.number}+0.1*E${unionRow.number},1)`,
+    );
     // 0.4×50 + 0.3×40 + 0.2×0 (no self-assessment yet) + 0.1×100 (owns no finding)
     expect(score.result).toBe(42);
   });
 
-  it('is not for liaisons, and another organization\'s report is not found', async () => {
+  it("is not for liaisons, and another organization's report is not found", async () => {
     const { coordinator, union, planId } = await institutionWithAYear();
     const report = await generated(coordinator, planId);
     expect((await union.get(`/api/v1/reports/${report.id}`)).statusCode).toBe(403);
     expect((await union.get(`/api/v1/plans/${planId}/performance-sheet`)).statusCode).toBe(403);
     const other = await createInstitution(t.db);
-    const stranger = await signIn(t.app, (await createUser(t.db, other.organization.id, 'coordinator')).username);
-    expect((await stranger.get(`/api/v1/reports/${report.id}`)).json().error.code).toBe('report.not_found');
+    const stranger = await signIn(
+      t.app,
+      (await createUser(t.db, other.organization.id, 'coordinator')).username,
+    );
+    expect((await stranger.get(`/api/v1/reports/${report.id}`)).json().error.code).toBe(
+      'report.not_found',
+    );
     expect((await stranger.get(`/api/v1/reports/${report.id}/docx`)).statusCode).toBe(404);
   });
 });

@@ -5,7 +5,12 @@ import { jobs } from '../../src/server/modules/jobs/job.table';
 import { backoffMs } from '../../src/server/modules/jobs/job.runner';
 import { sweepKey } from '../../src/server/modules/supervision/supervision.jobs';
 import { supervisionSettings } from '../../src/server/modules/supervision/supervision.table';
-import { createInstitution, createTestApp, institutionWithSeedPlan, type TestApp } from '../support/test-app';
+import {
+  createInstitution,
+  createTestApp,
+  institutionWithSeedPlan,
+  type TestApp,
+} from '../support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,23 +20,50 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe('the daily supervision sweep, one job per organization', () => {
-  it('makes one sweep job for each of three organizations with a plan, runs each once, and one organization\'s failure stops none of the others', async () => {
-    const institutions = [await institutionWithSeedPlan(t), await institutionWithSeedPlan(t), await institutionWithSeedPlan(t)];
+  it("makes one sweep job for each of three organizations with a plan, runs each once, and one organization's failure stops none of the others", async () => {
+    const institutions = [
+      await institutionWithSeedPlan(t),
+      await institutionWithSeedPlan(t),
+      await institutionWithSeedPlan(t),
+    ];
     const ids = institutions.map((institution) => institution.organization.id);
     const planless = await createInstitution(t.db);
     // The third organization's saved robot address cannot be opened (a secret sealed elsewhere): its sweep fails.
     const [healthyA, healthyB, broken] = ids as [string, string, string];
-    await t.db.insert(supervisionSettings).values({ organizationId: broken, wecomWebhookUrl: 'garbage', escalationDays: 3, version: 1, updatedAt: t.clock.now() });
+    await t.db.insert(supervisionSettings).values({
+      organizationId: broken,
+      wecomWebhookUrl: 'garbage',
+      escalationDays: 3,
+      version: 1,
+      updatedAt: t.clock.now(),
+    });
 
-    const sweeps = () => t.db.select().from(jobs).where(and(eq(jobs.kind, 'supervision.sweepOrganization'), inArray(jobs.organizationId, [...ids, planless.organization.id])));
+    const sweeps = () =>
+      t.db
+        .select()
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.kind, 'supervision.sweepOrganization'),
+            inArray(jobs.organizationId, [...ids, planless.organization.id]),
+          ),
+        );
     await t.jobs.runDue();
     // A second tick the same day (another process, or a restart) enqueues nothing new.
     await t.jobs.runDue();
     const first = await sweeps();
-    expect(first.map((job) => job.dedupeKey).sort()).toEqual(ids.map((id) => sweepKey(id, '2024-05-06')).sort());
-    const byOrganization = (rows: typeof first, id: string) => rows.find((job) => job.organizationId === id)!;
+    expect(first.map((job) => job.dedupeKey).sort()).toEqual(
+      ids.map((id) => sweepKey(id, '2024-05-06')).sort(),
+    );
+    const byOrganization = (rows: typeof first, id: string) =>
+      rows.find((job) => job.organizationId === id)!;
     for (const id of [healthyA, healthyB]) {
-      expect(byOrganization(first, id)).toMatchObject({ status: 'done', attempts: 1, progress: 100, lastError: null });
+      expect(byOrganization(first, id)).toMatchObject({
+        status: 'done',
+        attempts: 1,
+        progress: 100,
+        lastError: null,
+      });
       expect(byOrganization(first, id).result).toMatchObject({ today: '2024-05-06', failed: 0 });
     }
     expect(byOrganization(first, broken)).toMatchObject({ status: 'queued', attempts: 1 });
@@ -42,16 +74,33 @@ describe('the daily supervision sweep, one job per organization', () => {
     await t.jobs.runDue();
     const second = await sweeps();
     expect(byOrganization(second, broken)).toMatchObject({ status: 'queued', attempts: 2 });
-    for (const id of [healthyA, healthyB]) expect(byOrganization(second, id)).toMatchObject({ status: 'done', attempts: 1, finishedAt: byOrganization(first, id).finishedAt });
+    for (const id of [healthyA, healthyB])
+      expect(byOrganization(second, id)).toMatchObject({
+        status: 'done',
+        attempts: 1,
+        finishedAt: byOrganization(first, id).finishedAt,
+      });
 
     // Once the office saves its settings again, the retry goes through.
     await t.db.delete(supervisionSettings).where(eq(supervisionSettings.organizationId, broken));
     t.clock.advance(backoffMs(2) + 1000);
     await t.jobs.runDue();
-    expect(byOrganization(await sweeps(), broken)).toMatchObject({ status: 'done', attempts: 3, lastError: null });
+    expect(byOrganization(await sweeps(), broken)).toMatchObject({
+      status: 'done',
+      attempts: 3,
+      lastError: null,
+    });
 
     // The weekly digest is per organization too, and none for an organization without a plan.
-    const digests = await t.db.select().from(jobs).where(and(eq(jobs.kind, 'supervision.digestOrganization'), like(jobs.dedupeKey, 'supervision-digest:%:2024-05-06')));
+    const digests = await t.db
+      .select()
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.kind, 'supervision.digestOrganization'),
+          like(jobs.dedupeKey, 'supervision-digest:%:2024-05-06'),
+        ),
+      );
     expect(digests.map((job) => job.organizationId).sort()).toEqual([...ids].sort());
   }, 120_000);
 });

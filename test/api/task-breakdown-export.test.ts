@@ -6,7 +6,15 @@ import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import { readPlanDocument } from '../../src/server/io/plan-document-reader';
 import { departments as departmentsTable } from '../../src/server/modules/departments/department.table';
 import { expectedItems } from '../fixtures/seed-expected';
-import { createInstitution, createTestApp, createUser, multipartFile, seedPlanFile, signIn, type TestApp } from '../support/test-app';
+import {
+  createInstitution,
+  createTestApp,
+  createUser,
+  multipartFile,
+  seedPlanFile,
+  signIn,
+  type TestApp,
+} from '../support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -16,17 +24,44 @@ afterAll(async () => t.close());
 
 async function planWithUnionMeasures() {
   const { organization } = await createInstitution(t.db);
-  const coordinator = await signIn(t.app, (await createUser(t.db, organization.id, 'coordinator')).username);
+  const coordinator = await signIn(
+    t.app,
+    (await createUser(t.db, organization.id, 'coordinator')).username,
+  );
   const { payload, headers } = multipartFile('plan.txt', await readFile(seedPlanFile));
-  const planId: string = (await coordinator.request({ method: 'POST', url: '/api/v1/imports/plan', payload, headers })).json().planId;
-  const unionId = (await t.db.select().from(departmentsTable).where(eq(departmentsTable.organizationId, organization.id))).find((department) => department.name === '工会')!.id;
-  const liaison = await signIn(t.app, (await createUser(t.db, organization.id, 'liaison', { departmentId: unionId })).username);
+  const planId: string = (
+    await coordinator.request({ method: 'POST', url: '/api/v1/imports/plan', payload, headers })
+  ).json().planId;
+  const unionId = (
+    await t.db
+      .select()
+      .from(departmentsTable)
+      .where(eq(departmentsTable.organizationId, organization.id))
+  ).find((department) => department.name === '工会')!.id;
+  const liaison = await signIn(
+    t.app,
+    (await createUser(t.db, organization.id, 'liaison', { departmentId: unionId })).username,
+  );
   const base = `/api/v1/plans/${planId}/breakdowns/${unionId}`;
   const view: BreakdownView = (await liaison.get(base)).json();
-  const items = view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
-  await liaison.post(`${base}/measures`, { itemId: items.find((item) => item.no === 39)!.id, text: '建立民生项目年度清单', deadline: { kind: 'date', dueOn: '2024-06-30' } });
-  await liaison.post(`${base}/measures`, { itemId: items.find((item) => item.no === 39)!.id, text: '=HYPERLINK("http://evil.example","点我")', deadline: { kind: 'semester', dueOn: '2024-07-01' } });
-  await liaison.post(`${base}/measures`, { itemId: items.find((item) => item.no === 8)!.id, text: '=1+1 工会年度计划写入教师思政内容', deadline: { kind: 'yearly', dueOn: '2024-12-31' } });
+  const items = view.indicators.flatMap((level1) =>
+    level1.children.flatMap((level2) => level2.items),
+  );
+  await liaison.post(`${base}/measures`, {
+    itemId: items.find((item) => item.no === 39)!.id,
+    text: '建立民生项目年度清单',
+    deadline: { kind: 'date', dueOn: '2024-06-30' },
+  });
+  await liaison.post(`${base}/measures`, {
+    itemId: items.find((item) => item.no === 39)!.id,
+    text: '=HYPERLINK("http://evil.example","点我")',
+    deadline: { kind: 'semester', dueOn: '2024-07-01' },
+  });
+  await liaison.post(`${base}/measures`, {
+    itemId: items.find((item) => item.no === 8)!.id,
+    text: '=1+1 工会年度计划写入教师思政内容',
+    deadline: { kind: 'yearly', dueOn: '2024-12-31' },
+  });
   return { organization, coordinator, liaison, planId, unionId };
 }
 
@@ -37,16 +72,27 @@ async function sheetOf(bytes: Buffer) {
 }
 
 describe('exporting the 任务分解表', () => {
-  it('as .xlsx in the official layout, with each department\'s measures in the right cells', async () => {
+  it("as .xlsx in the official layout, with each department's measures in the right cells", async () => {
     const { coordinator, planId } = await planWithUnionMeasures();
     const response = await coordinator.get(`/api/v1/plans/${planId}/task-breakdown?format=xlsx`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('spreadsheetml');
     expect(response.headers['content-disposition']).toContain(encodeURIComponent('任务分解表'));
     const sheet = await sheetOf(response.rawPayload);
-    expect(sheet.getCell('A1').value).toBe('落实《普通高等学校教师党建和思想政治工作质量标准（试行）》任务分解表');
+    expect(sheet.getCell('A1').value).toBe(
+      '落实《普通高等学校教师党建和思想政治工作质量标准（试行）》任务分解表',
+    );
     expect(sheet.getCell('G1').isMerged).toBe(true);
-    expect(sheet.getRow(2).values).toEqual([undefined, '一级指标', '二级指标', '指标内容', '观测重点', '责任部门', '落实措施', '完成时限']);
+    expect(sheet.getRow(2).values).toEqual([
+      undefined,
+      '一级指标',
+      '二级指标',
+      '指标内容',
+      '观测重点',
+      '责任部门',
+      '落实措施',
+      '完成时限',
+    ]);
     expect(sheet.rowCount).toBe(62);
     expect(sheet.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape' });
     expect(sheet.getCell('A3').value).toBe('一、党的领导');
@@ -55,33 +101,64 @@ describe('exporting the 任务分解表', () => {
     const row39 = sheet.getRow(2 + 39);
     expect(row39.getCell(3).value).toMatch(/^39\.建立民生项目年度工作清单/);
     expect(row39.getCell(5).value).toBe('工会');
-    expect(String(row39.getCell(6).value).split('\n')).toEqual(['【工会】建立民生项目年度清单', '【工会】=HYPERLINK("http://evil.example","点我")']);
-    expect(String(row39.getCell(7).value).split('\n')).toEqual(['【工会】2024年6月30日', '【工会】每学期（自2024年7月1日起）']);
+    expect(String(row39.getCell(6).value).split('\n')).toEqual([
+      '【工会】建立民生项目年度清单',
+      '【工会】=HYPERLINK("http://evil.example","点我")',
+    ]);
+    expect(String(row39.getCell(7).value).split('\n')).toEqual([
+      '【工会】2024年6月30日',
+      '【工会】每学期（自2024年7月1日起）',
+    ]);
     expect(sheet.getRow(2 + 1).getCell(6).value ?? '').toBe('');
   });
 
   it('is read back by the importer as the same 60 items, in .xlsx and in .docx', async () => {
     const { coordinator, planId } = await planWithUnionMeasures();
     for (const format of ['xlsx', 'docx'] as const) {
-      const response = await coordinator.get(`/api/v1/plans/${planId}/task-breakdown?format=${format}`);
+      const response = await coordinator.get(
+        `/api/v1/plans/${planId}/task-breakdown?format=${format}`,
+      );
       expect(response.statusCode).toBe(200);
-      const parsed = await readPlanDocument({ bytes: response.rawPayload, fileName: `export.${format}` });
-      expect(parsed.items.map((item) => [item.no, item.level2, item.departments])).toEqual(expectedItems);
+      const parsed = await readPlanDocument({
+        bytes: response.rawPayload,
+        fileName: `export.${format}`,
+      });
+      expect(parsed.items.map((item) => [item.no, item.level2, item.departments])).toEqual(
+        expectedItems,
+      );
       expect(parsed.items[38]!.measuresRaw).toContain('建立民生项目年度清单');
     }
   });
 
-  it('gives a liaison their own department\'s sheet only, and writes formulas as text', async () => {
+  it("gives a liaison their own department's sheet only, and writes formulas as text", async () => {
     const { liaison, planId, unionId, organization } = await planWithUnionMeasures();
-    const own = await liaison.get(`/api/v1/plans/${planId}/task-breakdown?format=xlsx&departmentId=${unionId}`);
+    const own = await liaison.get(
+      `/api/v1/plans/${planId}/task-breakdown?format=xlsx&departmentId=${unionId}`,
+    );
     const sheet = await sheetOf(own.rawPayload);
     expect(sheet.getCell('A1').value).toContain('（工会）');
     expect(sheet.rowCount).toBe(4);
     // Only a cell that starts with = + - @ runs as a formula: that one is written as text.
     expect(sheet.getRow(3).getCell(6).value).toBe("'=1+1 工会年度计划写入教师思政内容");
-    expect(String(sheet.getRow(4).getCell(6).value).split('\n')).toEqual(['建立民生项目年度清单', '=HYPERLINK("http://evil.example","点我")']);
-    expect((await liaison.get(`/api/v1/plans/${planId}/task-breakdown?format=xlsx`)).statusCode).toBe(403);
-    const other = (await t.db.select().from(departmentsTable).where(eq(departmentsTable.organizationId, organization.id))).find((department) => department.name === '教务处')!;
-    expect((await liaison.get(`/api/v1/plans/${planId}/task-breakdown?format=xlsx&departmentId=${other.id}`)).statusCode).toBe(403);
+    expect(String(sheet.getRow(4).getCell(6).value).split('\n')).toEqual([
+      '建立民生项目年度清单',
+      '=HYPERLINK("http://evil.example","点我")',
+    ]);
+    expect(
+      (await liaison.get(`/api/v1/plans/${planId}/task-breakdown?format=xlsx`)).statusCode,
+    ).toBe(403);
+    const other = (
+      await t.db
+        .select()
+        .from(departmentsTable)
+        .where(eq(departmentsTable.organizationId, organization.id))
+    ).find((department) => department.name === '教务处')!;
+    expect(
+      (
+        await liaison.get(
+          `/api/v1/plans/${planId}/task-breakdown?format=xlsx&departmentId=${other.id}`,
+        )
+      ).statusCode,
+    ).toBe(403);
   });
 });

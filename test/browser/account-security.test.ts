@@ -19,7 +19,13 @@ describe('account security in the browser', () => {
   it('enrols an authenticator from the user name in the header, signs out everywhere, and then asks for the code at sign-in', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     page.setDefaultTimeout(8_000);
-    await chooseFirstPassword(page, server.url, server.username, server.oneTimePassword, 'Quality-Plan-2026');
+    await chooseFirstPassword(
+      page,
+      server.url,
+      server.username,
+      server.oneTimePassword,
+      'Quality-Plan-2026',
+    );
 
     await page.getByTestId('account-security').click();
     await page.getByRole('heading', { name: '账号安全' }).waitFor();
@@ -28,17 +34,28 @@ describe('account security in the browser', () => {
     const shown = (await page.getByTestId('totp-secret').textContent())!;
     expect(shown).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
     const secret = shown.replace(/\s/g, '');
-    expect(await page.getByRole('link', { name: /^otpauth:\/\/totp\/Luoshi:admin\?/ }).count()).toBe(1);
-    await page.screenshot({ path: path.join(screenshots, 'account-security-enrol.png'), fullPage: true });
+    expect(
+      await page.getByRole('link', { name: /^otpauth:\/\/totp\/Luoshi:admin\?/ }).count(),
+    ).toBe(1);
+    await page.screenshot({
+      path: path.join(screenshots, 'account-security-enrol.png'),
+      fullPage: true,
+    });
 
     const confirmedAt = new Date();
     await page.getByLabel('身份验证器上的动态码').fill(totpCode(secret, confirmedAt));
     await page.getByRole('button', { name: '确认开启' }).click();
     await page.getByTestId('totp-on').waitFor();
-    await page.screenshot({ path: path.join(screenshots, 'account-security-on.png'), fullPage: true });
+    await page.screenshot({
+      path: path.join(screenshots, 'account-security-on.png'),
+      fullPage: true,
+    });
 
     await page.getByRole('button', { name: /退出所有设备/ }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
     await page.getByLabel('用户名').waitFor();
 
     await page.getByLabel('用户名').fill(server.username);
@@ -48,7 +65,9 @@ describe('account security in the browser', () => {
     // The code that turned it on is spent; a wrong one is refused in the user's language.
     await page.getByLabel('动态码', { exact: true }).fill(totpCode(secret, confirmedAt));
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('动态码不正确或已使用过，请输入身份验证器上最新的 6 位动态码。');
+    await expect
+      .poll(() => page.getByTestId('sign-in-error').textContent())
+      .toBe('动态码不正确或已使用过，请输入身份验证器上最新的 6 位动态码。');
     await page.screenshot({ path: path.join(screenshots, 'sign-in-totp.png') });
 
     const now = new Date();

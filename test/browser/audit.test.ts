@@ -20,17 +20,32 @@ afterAll(async () => {
 /** The first sign-in of one of the three powers' accounts `npm start` created. */
 async function firstSignIn(page: Page, username: string): Promise<void> {
   const account = server.accounts.find((candidate) => candidate.username === username)!;
-  await chooseFirstPassword(page, server.url, account.username, account.oneTimePassword, 'Audit-Trail-2026');
+  await chooseFirstPassword(
+    page,
+    server.url,
+    account.username,
+    account.oneTimePassword,
+    'Audit-Trail-2026',
+  );
 }
 
 describe('the three powers in the browser', () => {
   it('the auditor signs in, searches the audit log, reads a change, exports it, and sees nothing else', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const page = await browser.newPage({
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+    });
     page.setDefaultTimeout(10_000);
     await firstSignIn(page, 'auditor');
-    await page.getByRole('heading', { name: '审计日志' }).or(page.locator('.ant-card-head-title', { hasText: '审计日志' })).first().waitFor();
+    await page
+      .getByRole('heading', { name: '审计日志' })
+      .or(page.locator('.ant-card-head-title', { hasText: '审计日志' }))
+      .first()
+      .waitFor();
     // The menu holds the audit log only; 账号安全 is under the name in the header.
-    const menu = (await page.locator('.app-nav .ant-menu-item').allTextContents()).map((text) => text.trim());
+    const menu = (await page.locator('.app-nav .ant-menu-item').allTextContents()).map((text) =>
+      text.trim(),
+    );
     expect(menu).toEqual(['审计日志']);
     await page.getByTestId('audit-row').first().waitFor();
     expect(await page.getByTestId('audit-total').textContent()).toMatch(/^共 \d+ 条$/);
@@ -40,8 +55,16 @@ describe('the three powers in the browser', () => {
     await page.keyboard.type('登录与账号安全');
     await page.keyboard.press('Enter');
     await page.getByTestId('audit-search').click();
-    await expect.poll(async () => (await page.getByTestId('audit-row').allTextContents()).every((text) => text.includes('auth.'))).toBe(true);
-    expect(await page.getByTestId('audit-row').filter({ hasText: '登录' }).count()).toBeGreaterThan(0);
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('audit-row').allTextContents()).every((text) =>
+          text.includes('auth.'),
+        ),
+      )
+      .toBe(true);
+    expect(await page.getByTestId('audit-row').filter({ hasText: '登录' }).count()).toBeGreaterThan(
+      0,
+    );
     await page.getByRole('button', { name: '清空条件' }).click();
 
     // A user's creation at the first start, before and after shown readably.
@@ -53,10 +76,15 @@ describe('the three powers in the browser', () => {
     expect(await page.getByTestId('audit-detail').textContent()).toContain('"role": "auditor"');
     await page.screenshot({ path: path.join(screenshots, 'audit-log.png'), fullPage: true });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('audit-export').click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^审计日志-\d{4}-\d{2}-\d{2}\.xlsx$/);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await readFile((await download.path())!) as unknown as ExcelJS.Buffer);
+    await workbook.xlsx.load(
+      (await readFile((await download.path())!)) as unknown as ExcelJS.Buffer,
+    );
     const sheet = workbook.getWorksheet('审计日志')!;
     expect(sheet.rowCount).toBe(5);
     expect(sheet.getRow(3).getCell(4).value).toBe('创建用户');
@@ -80,22 +108,31 @@ describe('the three powers in the browser', () => {
     page.setDefaultTimeout(10_000);
     await firstSignIn(page, 'secadmin');
     await page.getByTestId('totp-required').waitFor();
-    await page.screenshot({ path: path.join(screenshots, 'security-admin-enrol-first.png'), fullPage: true });
+    await page.screenshot({
+      path: path.join(screenshots, 'security-admin-enrol-first.png'),
+      fullPage: true,
+    });
     await page.getByRole('button', { name: '绑定身份验证器' }).click();
     const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
     await page.getByLabel('身份验证器上的动态码').fill(totpCode(secret, new Date()));
     await page.getByRole('button', { name: '确认开启' }).click();
     // Enrolled: 用户管理 opens, with every role to give and the lost-authenticator reset.
     await page.getByTestId('user-row').first().waitFor();
-    const menu = (await page.locator('.app-nav .ant-menu-item').allTextContents()).map((text) => text.trim());
+    const menu = (await page.locator('.app-nav .ant-menu-item').allTextContents()).map((text) =>
+      text.trim(),
+    );
     expect(menu).toContain('用户管理');
     expect(menu).not.toContain('工作方案');
     expect(await page.getByTestId('import-users').count()).toBe(0);
     await page.getByTestId('add-user').click();
     await page.getByTestId('user-role').click();
-    for (const role of ['系统管理员', '安全管理员', '安全审计员']) await page.locator('.ant-select-item-option', { hasText: role }).first().waitFor();
+    for (const role of ['系统管理员', '安全管理员', '安全审计员'])
+      await page.locator('.ant-select-item-option', { hasText: role }).first().waitFor();
     await page.keyboard.press('Escape');
-    await page.screenshot({ path: path.join(screenshots, 'security-admin-users.png'), fullPage: true });
+    await page.screenshot({
+      path: path.join(screenshots, 'security-admin-users.png'),
+      fullPage: true,
+    });
     await page.close();
   });
 });

@@ -1,7 +1,13 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endJourney, openSignedIn, screenshots, seededDepartment, startJourney } from '../support/browser';
+import {
+  endJourney,
+  openSignedIn,
+  screenshots,
+  seededDepartment,
+  startJourney,
+} from '../support/browser';
 import { createUser } from '../support/test-app';
 import type { TestServer } from '../support/test-server';
 
@@ -13,8 +19,17 @@ let coordinatorName: string;
 beforeAll(async () => {
   ({ server, browser } = await startJourney());
   const union = await seededDepartment(server, '工会');
-  liaisonName = (await createUser(server.database.db, union.organizationId, 'liaison', { departmentId: union.id, username: 'union-liaison' })).username;
-  coordinatorName = (await createUser(server.database.db, union.organizationId, 'coordinator', { username: 'teacher-office' })).username;
+  liaisonName = (
+    await createUser(server.database.db, union.organizationId, 'liaison', {
+      departmentId: union.id,
+      username: 'union-liaison',
+    })
+  ).username;
+  coordinatorName = (
+    await createUser(server.database.db, union.organizationId, 'coordinator', {
+      username: 'teacher-office',
+    })
+  ).username;
 });
 afterAll(async () => {
   await endJourney({ server, browser });
@@ -24,10 +39,19 @@ function signedIn(username: string): Promise<Page> {
   return openSignedIn(browser, server.url, username);
 }
 
-async function choose(page: Page, select: ReturnType<Page['locator']>, typed: string, option: string | RegExp) {
+async function choose(
+  page: Page,
+  select: ReturnType<Page['locator']>,
+  typed: string,
+  option: string | RegExp,
+) {
   await select.click();
   await page.keyboard.type(typed);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option')
+    .filter({ hasText: option })
+    .first()
+    .click();
 }
 
 describe('the conclude phase in the browser', () => {
@@ -35,7 +59,11 @@ describe('the conclude phase in the browser', () => {
     const liaison = await signedIn(liaisonName);
     await liaison.getByRole('menuitem', { name: '总结与自评' }).click();
     await liaison.getByText('工会 · 总结与自评').waitFor();
-    expect(await liaison.getByTestId('rating-item').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.itemNo))).toEqual(['8', '39']);
+    expect(
+      await liaison
+        .getByTestId('rating-item')
+        .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.itemNo)),
+    ).toEqual(['8', '39']);
     expect(await liaison.getByTestId('next-step').textContent()).toContain('下一步');
     const item39 = liaison.locator('[data-testid=rating-item][data-item-no="39"]');
     expect(await item39.getByTestId('item-focus').textContent()).toContain('观测重点');
@@ -45,7 +73,10 @@ describe('the conclude phase in the browser', () => {
     await liaison.getByText('自评已保存').waitFor();
     await expect.poll(() => item39.locator('.ant-tag').allTextContents()).toContain('达标');
     await liaison.getByLabel('措施亮点').fill('“工会+思政”双融合机制');
-    await liaison.screenshot({ path: path.join(screenshots, 'liaison-self-assessment.png'), fullPage: true });
+    await liaison.screenshot({
+      path: path.join(screenshots, 'liaison-self-assessment.png'),
+      fullPage: true,
+    });
 
     const office = await signedIn(coordinatorName);
     await office.getByRole('menuitem', { name: '自评审核' }).click();
@@ -60,11 +91,17 @@ describe('the conclude phase in the browser', () => {
     await row39.getByTestId('save-moderation').click();
     await office.getByText('已保存学校评价').waitFor();
     await row39.getByText('teacher-office 审核').waitFor();
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-moderation.png'), fullPage: true });
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-moderation.png'),
+      fullPage: true,
+    });
     await office.getByRole('tab', { name: '按指标汇总' }).click();
     await office.getByTestId('chart-rollup-level2').locator('canvas').first().waitFor();
     await office.waitForTimeout(500);
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-rollup.png'), fullPage: true });
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-rollup.png'),
+      fullPage: true,
+    });
 
     await office.getByRole('menuitem', { name: '问题清单' }).click();
     await office.getByTestId('create-finding').click();
@@ -80,7 +117,9 @@ describe('the conclude phase in the browser', () => {
     await office.getByTestId('finding-row').filter({ hasText: '教职工满意度调查未开展' }).waitFor();
 
     await liaison.getByRole('menuitem', { name: '问题整改' }).click();
-    const card = liaison.getByTestId('rectification-finding').filter({ hasText: '教职工满意度调查未开展' });
+    const card = liaison
+      .getByTestId('rectification-finding')
+      .filter({ hasText: '教职工满意度调查未开展' });
     await card.waitFor();
     await card.getByLabel('整改措施').fill('12 月组织全体教职工满意度调查，回收问卷并形成分析报告');
     await card.getByTestId('record-action').click();
@@ -88,7 +127,10 @@ describe('the conclude phase in the browser', () => {
     await card.getByTestId('rectification-action').waitFor();
     await card.getByTestId('request-verification').click();
     await card.getByText('已报请核验，等待党委教师工作部核验。').waitFor();
-    await liaison.screenshot({ path: path.join(screenshots, 'liaison-rectification.png'), fullPage: true });
+    await liaison.screenshot({
+      path: path.join(screenshots, 'liaison-rectification.png'),
+      fullPage: true,
+    });
 
     await office.reload();
     await office.getByTestId('finding-row').filter({ hasText: '教职工满意度调查未开展' }).click();
@@ -100,9 +142,14 @@ describe('the conclude phase in the browser', () => {
     await expect.poll(() => drawer.getByTestId('finding-state').textContent()).toBe('已核验销号');
     await office.screenshot({ path: path.join(screenshots, 'coordinator-finding-verified.png') });
     await office.keyboard.press('Escape');
-    await expect.poll(() => office.getByTestId('finding-row').getByTestId('finding-state').textContent()).toBe('已核验销号');
+    await expect
+      .poll(() => office.getByTestId('finding-row').getByTestId('finding-state').textContent())
+      .toBe('已核验销号');
     await office.waitForTimeout(400);
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-findings.png'), fullPage: true });
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-findings.png'),
+      fullPage: true,
+    });
     await office.getByTestId('start-next-year').click();
     const nextYear = office.locator('.ant-modal').filter({ hasText: '开启 2025 年度工作方案' });
     await nextYear.getByText('没有需要转入的“纳入下年度重点工作”问题。').waitFor();

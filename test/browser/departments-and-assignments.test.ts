@@ -2,7 +2,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { departments } from '../../src/server/modules/departments/department.table';
-import { endJourney, openSignedIn, screenshots, seededDepartment, startJourney } from '../support/browser';
+import {
+  endJourney,
+  openSignedIn,
+  screenshots,
+  seededDepartment,
+  startJourney,
+} from '../support/browser';
 import { createUser } from '../support/test-app';
 import type { TestServer } from '../support/test-server';
 
@@ -14,8 +20,17 @@ let liaisonName: string;
 beforeAll(async () => {
   ({ server, browser } = await startJourney());
   const union = await seededDepartment(server, '工会');
-  coordinatorName = (await createUser(server.database.db, union.organizationId, 'coordinator', { username: 'office-setup' })).username;
-  liaisonName = (await createUser(server.database.db, union.organizationId, 'liaison', { departmentId: union.id, username: 'union-setup' })).username;
+  coordinatorName = (
+    await createUser(server.database.db, union.organizationId, 'coordinator', {
+      username: 'office-setup',
+    })
+  ).username;
+  liaisonName = (
+    await createUser(server.database.db, union.organizationId, 'liaison', {
+      departmentId: union.id,
+      username: 'union-setup',
+    })
+  ).username;
 });
 afterAll(async () => {
   await endJourney({ server, browser });
@@ -25,7 +40,8 @@ function signedIn(username: string): Promise<Page> {
   return openSignedIn(browser, server.url, username);
 }
 
-const cell = (page: Page, itemNo: number, column: string) => page.locator(`[data-testid=matrix-cell][data-item-no="${itemNo}"][data-column="${column}"]`);
+const cell = (page: Page, itemNo: number, column: string) =>
+  page.locator(`[data-testid=matrix-cell][data-item-no="${itemNo}"][data-column="${column}"]`);
 
 describe('the coordinating office sets up departments and responsibilities', () => {
   it('adds teaching units, merges a duplicate, names the departments behind a placeholder, and edits the matrix', async () => {
@@ -35,7 +51,9 @@ describe('the coordinating office sets up departments and responsibilities', () 
     await expect.poll(() => teachingUnits.textContent()).toContain('当前包含 2 个部门');
 
     await office.getByTestId('add-many').click();
-    await office.getByLabel('部门名称（每行一个，可从 Excel 复制一列粘贴）').fill('文学院\n理学院\n\n组织部');
+    await office
+      .getByLabel('部门名称（每行一个，可从 Excel 复制一列粘贴）')
+      .fill('文学院\n理学院\n\n组织部');
     await office.getByText('将添加 3 个部门').waitFor();
     await office.locator('.ant-modal').getByRole('button', { name: '批量添加' }).click();
     await office.getByText('已添加 3 个部门').waitFor();
@@ -49,12 +67,19 @@ describe('the coordinating office sets up departments and responsibilities', () 
     await office.keyboard.press('Enter');
     await office.getByTestId('merge-confirm').click();
     await office.getByText('已合并到“党委组织部”').waitFor();
-    await expect.poll(() => office.locator('[data-testid=department-row][data-name="组织部"]').count()).toBe(0);
-    expect(await office.locator('[data-testid=department-row][data-name="党委组织部"]').textContent()).toContain('组织部');
+    await expect
+      .poll(() => office.locator('[data-testid=department-row][data-name="组织部"]').count())
+      .toBe(0);
+    expect(
+      await office.locator('[data-testid=department-row][data-name="党委组织部"]').textContent(),
+    ).toContain('组织部');
     await expect.poll(() => teachingUnits.textContent()).toContain('当前包含 4 个部门');
     await office.evaluate(() => window.scrollTo(0, 0));
     await office.waitForTimeout(600);
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-departments.png'), fullPage: true });
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-departments.png'),
+      fullPage: true,
+    });
 
     await office.getByRole('menuitem', { name: '责任分工' }).click();
     await cell(office, 1, '工会').waitFor();
@@ -72,7 +97,9 @@ describe('the coordinating office sets up departments and responsibilities', () 
     await office.getByText(/已指定：替换 1 处，新增 1 项责任/).waitFor();
     // Resolved everywhere, the placeholder no longer answers for anything, so its column goes.
     await expect.poll(() => cell(office, 38, '相关职能部门').count()).toBe(0);
-    await expect.poll(async () => ['牵', '配'].includes((await cell(office, 38, '工会').textContent()) ?? '')).toBe(true);
+    await expect
+      .poll(async () => ['牵', '配'].includes((await cell(office, 38, '工会').textContent()) ?? ''))
+      .toBe(true);
     await office.getByTestId('matrix-search').locator('input').fill('关心关爱');
     await office.waitForTimeout(300);
     await office.screenshot({ path: path.join(screenshots, 'coordinator-assignment-matrix.png') });
@@ -81,7 +108,11 @@ describe('the coordinating office sets up departments and responsibilities', () 
     const liaison = await signedIn(liaisonName);
     await liaison.getByRole('menuitem', { name: '我的任务分解表' }).click();
     await liaison.getByText('工会 · 任务分解表').waitFor();
-    expect(await liaison.getByTestId('breakdown-item').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.itemNo))).toEqual(['1', '8', '38', '39']);
+    expect(
+      await liaison
+        .getByTestId('breakdown-item')
+        .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.itemNo)),
+    ).toEqual(['1', '8', '38', '39']);
     expect(await liaison.getByRole('menuitem', { name: '责任分工' }).count()).toBe(0);
     await liaison.close();
   }, 120_000);

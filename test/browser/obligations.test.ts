@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endJourney, openSignedIn, screenshots, seededDepartment, startJourney } from '../support/browser';
+import {
+  endJourney,
+  openSignedIn,
+  screenshots,
+  seededDepartment,
+  startJourney,
+} from '../support/browser';
 import { createUser } from '../support/test-app';
 import type { TestServer } from '../support/test-server';
 
@@ -15,8 +21,17 @@ let liaisonName: string;
 beforeAll(async () => {
   ({ server, browser } = await startJourney());
   const marxism = await seededDepartment(server, '马克思主义学院');
-  coordinatorName = (await createUser(server.database.db, marxism.organizationId, 'coordinator', { username: 'office-obligations' })).username;
-  liaisonName = (await createUser(server.database.db, marxism.organizationId, 'liaison', { departmentId: marxism.id, username: 'marxism-liaison' })).username;
+  coordinatorName = (
+    await createUser(server.database.db, marxism.organizationId, 'coordinator', {
+      username: 'office-obligations',
+    })
+  ).username;
+  liaisonName = (
+    await createUser(server.database.db, marxism.organizationId, 'liaison', {
+      departmentId: marxism.id,
+      username: 'marxism-liaison',
+    })
+  ).username;
 });
 afterAll(async () => {
   await endJourney({ server, browser });
@@ -27,7 +42,9 @@ function signedIn(username: string): Promise<Page> {
 }
 
 const complianceOf = (page: Page, itemNo: number, department: string, period: string) =>
-  page.locator(`[data-testid=compliance-row][data-item-no="${itemNo}"][data-department="${department}"] [data-testid=period-status][data-period="${period}"]`);
+  page.locator(
+    `[data-testid=compliance-row][data-item-no="${itemNo}"][data-department="${department}"] [data-testid=period-status][data-period="${period}"]`,
+  );
 
 describe('quantified obligations in the browser', () => {
   it('the office confirms item 49’s 每月1次; a teaching unit records an occurrence with evidence; compliance shows it', async () => {
@@ -42,10 +59,14 @@ describe('quantified obligations in the browser', () => {
     expect(await item49.getByTestId('requirement').textContent()).toBe('每月至少 1 次');
     expect(await office.getByTestId('next-step').textContent()).toContain('条待确认');
     await item49.getByTestId('confirm').click();
-    await office.locator('[data-testid=obligation][data-item-no="49"][data-status="confirmed"]').waitFor();
+    await office
+      .locator('[data-testid=obligation][data-item-no="49"][data-status="confirmed"]')
+      .waitFor();
     // Every teaching unit must meet it on its own; months of the 2024 plan have all ended by now.
     await complianceOf(office, 49, '马克思主义学院', '2024-05').waitFor();
-    expect(await complianceOf(office, 49, '马克思主义学院', '2024-05').getAttribute('data-status')).toBe('late');
+    expect(
+      await complianceOf(office, 49, '马克思主义学院', '2024-05').getAttribute('data-status'),
+    ).toBe('late');
 
     const liaison = await signedIn(liaisonName);
     await liaison.getByRole('menuitem', { name: '履职记录' }).click();
@@ -56,19 +77,36 @@ describe('quantified obligations in the browser', () => {
     await duty.getByLabel('开展日期').fill('2024-05-06');
     await duty.getByLabel('做了什么').fill('组织全体教师党员集中学习党的创新理论，32人参加');
     const minutes = path.join(tmpdir(), '5月理论学习纪要.txt');
-    await writeFile(minutes, '2024年5月6日 马克思主义学院教师理论学习纪要：学习党的创新理论，32人参加。\n');
+    await writeFile(
+      minutes,
+      '2024年5月6日 马克思主义学院教师理论学习纪要：学习党的创新理论，32人参加。\n',
+    );
     await duty.locator('input[type=file]').setInputFiles(minutes);
     await duty.getByTestId('evidence-item').filter({ hasText: '5月理论学习纪要' }).waitFor();
     await duty.getByTestId('save-occurrence').click();
     await duty.getByTestId('occurrence').filter({ hasText: '32人参加' }).waitFor();
-    expect(await duty.locator('[data-testid=period-status][data-period="2024-05"]').getAttribute('data-status')).toBe('met');
-    await liaison.screenshot({ path: path.join(screenshots, 'liaison-occurrences.png'), fullPage: true });
+    expect(
+      await duty
+        .locator('[data-testid=period-status][data-period="2024-05"]')
+        .getAttribute('data-status'),
+    ).toBe('met');
+    await liaison.screenshot({
+      path: path.join(screenshots, 'liaison-occurrences.png'),
+      fullPage: true,
+    });
 
     await office.reload();
     await complianceOf(office, 49, '马克思主义学院', '2024-05').waitFor();
-    expect(await complianceOf(office, 49, '马克思主义学院', '2024-05').getAttribute('data-status')).toBe('met');
-    expect(await complianceOf(office, 49, '马克思主义学院', '2024-06').getAttribute('data-status')).toBe('late');
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-obligations.png'), fullPage: true });
+    expect(
+      await complianceOf(office, 49, '马克思主义学院', '2024-05').getAttribute('data-status'),
+    ).toBe('met');
+    expect(
+      await complianceOf(office, 49, '马克思主义学院', '2024-06').getAttribute('data-status'),
+    ).toBe('late');
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-obligations.png'),
+      fullPage: true,
+    });
     await liaison.close();
     await office.close();
   }, 120_000);

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/server/clock';
 import { totpCode } from '../../src/server/modules/auth/totp';
 import { users } from '../../src/server/modules/users/user.table';
-import { endJourney, launchChromium, openSignedIn, screenshots, seededDepartment } from '../support/browser';
+import {
+  endJourney,
+  launchChromium,
+  openSignedIn,
+  screenshots,
+  seededDepartment,
+} from '../support/browser';
 import { startCasServer, type CasServer } from '../support/sso-providers';
 import { createUser, signIn } from '../support/test-app';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -38,15 +44,36 @@ beforeAll(async () => {
     startCasServer({ user: 'nobody', attributes: {} }),
   ]);
   const union = await seededDepartment(server, '工会');
-  await createUser(server.database.db, union.organizationId, 'liaison', { departmentId: union.id, username: 'T2019033' });
+  await createUser(server.database.db, union.organizationId, 'liaison', {
+    departmentId: union.id,
+    username: 'T2019033',
+  });
   await createUser(server.database.db, union.organizationId, 'admin', { username: 'system-admin' });
   // The security admin connects the campus CAS (with two-step verification on, as the role must).
-  const securityAdmin = await signIn(server.app, (await createUser(server.database.db, union.organizationId, 'security_admin', { username: 'security-admin' })).username);
+  const securityAdmin = await signIn(
+    server.app,
+    (
+      await createUser(server.database.db, union.organizationId, 'security_admin', {
+        username: 'security-admin',
+      })
+    ).username,
+  );
   const { secret } = (await securityAdmin.post('/api/v1/auth/totp/start')).json();
-  expect((await securityAdmin.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, systemClock.now()) })).statusCode).toBe(200);
+  expect(
+    (
+      await securityAdmin.post('/api/v1/auth/totp/confirm', {
+        code: totpCode(secret, systemClock.now()),
+      })
+    ).statusCode,
+  ).toBe(200);
   securityAdminCookie = securityAdmin.cookie.replace(/^luoshi_session=/, '');
   securityAdminSecret = secret;
-  const created = await securityAdmin.post('/api/v1/sso/config', { kind: 'cas', displayName: '统一身份认证', casBaseUrl: cas.baseUrl, casVersion: '3.0' });
+  const created = await securityAdmin.post('/api/v1/sso/config', {
+    kind: 'cas',
+    displayName: '统一身份认证',
+    casBaseUrl: cas.baseUrl,
+    casVersion: '3.0',
+  });
   expect(created.statusCode, created.body).toBe(201);
 });
 afterAll(async () => {
@@ -65,7 +92,9 @@ describe('campus sign-on in the browser', () => {
     await button.click();
     await page.getByText('指标体系与责任部门').waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
-    await expect.poll(() => page.locator('[data-testid=account-security]').textContent()).toBe('liaison user');
+    await expect
+      .poll(() => page.locator('[data-testid=account-security]').textContent())
+      .toBe('liaison user');
     await page.screenshot({ path: path.join(screenshots, 'sso-signed-in.png') });
     await page.close();
   });
@@ -75,9 +104,14 @@ describe('campus sign-on in the browser', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(server.url);
     await page.getByRole('link', { name: /使用 统一身份认证 登录/ }).click();
-    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('您的统一身份认证账号尚未开通本系统，请联系党委教师工作部。');
+    await expect
+      .poll(() => page.getByTestId('sign-in-error').textContent())
+      .toBe('您的统一身份认证账号尚未开通本系统，请联系党委教师工作部。');
     expect(new URL(page.url()).search).toBe('');
-    await page.screenshot({ path: path.join(screenshots, 'sso-no-account-phone.png'), fullPage: true });
+    await page.screenshot({
+      path: path.join(screenshots, 'sso-no-account-phone.png'),
+      fullPage: true,
+    });
     await page.close();
   });
 
@@ -85,41 +119,60 @@ describe('campus sign-on in the browser', () => {
     const page = await openSignedIn(browser, server.url, 'system-admin');
     await page.getByRole('menuitem', { name: '统一身份认证' }).click();
     await page.getByTestId('sign-on-provider').waitFor();
-    expect(await page.getByTestId('callback-url').first().textContent()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/sso\/[0-9a-f-]{36}\/cas\/callback$/);
+    expect(await page.getByTestId('callback-url').first().textContent()).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/sso\/[0-9a-f-]{36}\/cas\/callback$/,
+    );
     expect(await page.getByTestId('sign-on-add').count()).toBe(0);
-    await page.screenshot({ path: path.join(screenshots, 'sso-configuration.png'), fullPage: true });
+    await page.screenshot({
+      path: path.join(screenshots, 'sso-configuration.png'),
+      fullPage: true,
+    });
     await page.close();
   });
 
   it('the security admin turns on account creation for liaisons on the configuration page', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    await context.addCookies([{ name: 'luoshi_session', value: securityAdminCookie, url: server.url }]);
+    await context.addCookies([
+      { name: 'luoshi_session', value: securityAdminCookie, url: server.url },
+    ]);
     const page = await context.newPage();
     await page.goto(`${server.url}/sign-on`);
-    await page.getByTestId('sign-on-provider').getByRole('button', { name: /修\s*改/ }).click();
+    await page
+      .getByTestId('sign-on-provider')
+      .getByRole('button', { name: /修\s*改/ })
+      .click();
     const form = page.getByTestId('sign-on-form');
     await form.getByLabel('部门属性').fill('deptName');
     await form.getByLabel('首次登录时自动开通账号').click();
     await page.screenshot({ path: path.join(screenshots, 'sso-configuration-edit.png') });
     await page.getByTestId('sign-on-save').click();
     await page.getByText('已保存“统一身份认证”').waitFor();
-    await expect.poll(() => page.getByTestId('sign-on-provider').textContent()).toContain('部门联络员');
+    await expect
+      .poll(() => page.getByTestId('sign-on-provider').textContent())
+      .toContain('部门联络员');
     await context.close();
   });
 
   it('someone with two-step verification on signs on through CAS and then gives the code', async () => {
     // The code confirmed at enrolment (moments ago) would count as replayed within its 30 seconds; forget it instead of waiting.
-    await server.database.db.update(users).set({ totpLastStep: null }).where(eq(users.username, 'security-admin'));
+    await server.database.db
+      .update(users)
+      .set({ totpLastStep: null })
+      .where(eq(users.username, 'security-admin'));
     cas.person = { user: 'security-admin', attributes: {} };
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(server.url);
     await page.getByRole('link', { name: /使用 统一身份认证 登录/ }).click();
-    await expect.poll(() => page.getByTestId('totp-hint').textContent()).toContain('学校统一身份认证已通过');
+    await expect
+      .poll(() => page.getByTestId('totp-hint').textContent())
+      .toContain('学校统一身份认证已通过');
     expect(await page.getByLabel('用户名').isVisible()).toBe(false);
     await page.screenshot({ path: path.join(screenshots, 'sso-totp-step.png') });
     await page.getByTestId('sign-in-totp').fill(totpCode(securityAdminSecret, systemClock.now()));
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-testid=account-security]').textContent()).toBe('security_admin user');
+    await expect
+      .poll(() => page.locator('[data-testid=account-security]').textContent())
+      .toBe('security_admin user');
     await page.close();
   });
 });

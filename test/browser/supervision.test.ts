@@ -29,17 +29,33 @@ const clock = new ManualClock('2024-05-06T01:00:00Z');
 
 beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
-  [database, robots] = await Promise.all([createTestDatabase(), startRobotReceiver('SEC-browser-secret')]);
+  [database, robots] = await Promise.all([
+    createTestDatabase(),
+    startRobotReceiver('SEC-browser-secret'),
+  ]);
   const config = testConfig({ seedFile: seedPlanFile });
-  const outcome = await bootstrap(database.db, systemClock, { seedFile: config.seedFile, maxFileBytes: config.uploadMaxBytes });
+  const outcome = await bootstrap(database.db, systemClock, {
+    seedFile: config.seedFile,
+    maxFileBytes: config.uploadMaxBytes,
+  });
   if (outcome.kind !== 'created') throw new Error('a fresh database must bootstrap');
   runner = createJobRunner({ db: database.db, clock });
-  app = await buildApp({ db: database.db, clock, config, jobs: runner, mailer: null }, { logger: false });
+  app = await buildApp(
+    { db: database.db, clock, config, jobs: runner, mailer: null },
+    { logger: false },
+  );
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   const [union] = await database.db.select().from(departments).where(eq(departments.name, '工会'));
   organizationId = union!.organizationId;
-  liaisonName = (await createUser(database.db, organizationId, 'liaison', { departmentId: union!.id, username: 'union-liaison' })).username;
-  coordinatorName = (await createUser(database.db, organizationId, 'coordinator', { username: 'teacher-office' })).username;
+  liaisonName = (
+    await createUser(database.db, organizationId, 'liaison', {
+      departmentId: union!.id,
+      username: 'union-liaison',
+    })
+  ).username;
+  coordinatorName = (
+    await createUser(database.db, organizationId, 'coordinator', { username: 'teacher-office' })
+  ).username;
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -83,17 +99,35 @@ describe('supervision in the browser', () => {
 
     const office = await signedIn(coordinatorName);
     await office.getByRole('menuitem', { name: '督办催办' }).click();
-    await office.getByTestId('supervision-summary').getByText(/截至 2024-05-06，\d+ 个部门共 \d+ 项工作逾期。/).waitFor();
-    const unionRow = office.locator('tr', { has: office.getByTestId('late-department').getByText('工会', { exact: true }) });
+    await office
+      .getByTestId('supervision-summary')
+      .getByText(/截至 2024-05-06，\d+ 个部门共 \d+ 项工作逾期。/)
+      .waitFor();
+    const unionRow = office.locator('tr', {
+      has: office.getByTestId('late-department').getByText('工会', { exact: true }),
+    });
     await unionRow.getByText('6 天').waitFor();
     await unionRow.getByText('提醒联络员').waitFor();
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-supervision.png'), fullPage: false });
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-supervision.png'),
+      fullPage: false,
+    });
 
     await unionRow.getByTestId('remind').click();
-    await office.locator('.ant-popconfirm').getByRole('button', { name: /催\s*办/ }).click();
+    await office
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /催\s*办/ })
+      .click();
     await office.getByText('已发送 1 条提醒。').waitFor();
-    const manual = await database.db.select().from(supervisionLog).where(and(eq(supervisionLog.organizationId, organizationId), eq(supervisionLog.level, 'manual')));
-    expect(manual.map((row) => `${row.channel}:${row.recipient}:${row.status}:${row.actorName}`)).toEqual([`in_app:${liaisonName}:sent:${coordinatorName}`]);
+    const manual = await database.db
+      .select()
+      .from(supervisionLog)
+      .where(
+        and(eq(supervisionLog.organizationId, organizationId), eq(supervisionLog.level, 'manual')),
+      );
+    expect(
+      manual.map((row) => `${row.channel}:${row.recipient}:${row.status}:${row.actorName}`),
+    ).toEqual([`in_app:${liaisonName}:sent:${coordinatorName}`]);
 
     await office.getByRole('tab', { name: '督办记录' }).click();
     const log = office.getByTestId('supervision-log');
@@ -105,15 +139,22 @@ describe('supervision in the browser', () => {
     await office.getByRole('tab', { name: '提醒设置' }).click();
     await office.getByText(/服务器尚未配置发信邮箱/).waitFor();
     const settings = office.getByTestId('supervision-settings');
-    await settings.getByLabel('企业微信群机器人 Webhook').fill(`${robots.baseUrl}/wecom?key=browser-key-4d2e`);
+    await settings
+      .getByLabel('企业微信群机器人 Webhook')
+      .fill(`${robots.baseUrl}/wecom?key=browser-key-4d2e`);
     await settings.getByRole('button', { name: '保存设置' }).click();
     await office.getByText('设置已保存').waitFor();
     await settings.getByText(/已设置：http:\/\/127\.0\.0\.1:\d+\/wecom\?••••4d2e/).waitFor();
     expect(await settings.getByLabel('企业微信群机器人 Webhook').inputValue()).toBe('');
     await settings.getByTestId('test-wecom').click();
     await office.getByText('测试消息已送达（group）。').waitFor();
-    expect(robots.posts.map((post) => post.body.markdown.content?.split('\n')[0])).toEqual(['### 【测试】落实督办消息']);
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-supervision-settings.png'), fullPage: true });
+    expect(robots.posts.map((post) => post.body.markdown.content?.split('\n')[0])).toEqual([
+      '### 【测试】落实督办消息',
+    ]);
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-supervision-settings.png'),
+      fullPage: true,
+    });
 
     // Leaders read on phones; the office checks the board on one too.
     const phone = await signedIn(coordinatorName, { width: 390, height: 844 });

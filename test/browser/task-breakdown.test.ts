@@ -2,7 +2,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../support/test-app';
-import { endJourney, openSignedIn, screenshots, seededDepartment, startJourney } from '../support/browser';
+import {
+  endJourney,
+  openSignedIn,
+  screenshots,
+  seededDepartment,
+  startJourney,
+} from '../support/browser';
 import type { TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -14,9 +20,22 @@ let leaderName: string;
 beforeAll(async () => {
   ({ server, browser } = await startJourney());
   const union = await seededDepartment(server, '工会');
-  liaisonName = (await createUser(server.database.db, union.organizationId, 'liaison', { departmentId: union.id, username: 'union-liaison' })).username;
-  coordinatorName = (await createUser(server.database.db, union.organizationId, 'coordinator', { username: 'teacher-office' })).username;
-  leaderName = (await createUser(server.database.db, union.organizationId, 'leader', { username: 'vice-president' })).username;
+  liaisonName = (
+    await createUser(server.database.db, union.organizationId, 'liaison', {
+      departmentId: union.id,
+      username: 'union-liaison',
+    })
+  ).username;
+  coordinatorName = (
+    await createUser(server.database.db, union.organizationId, 'coordinator', {
+      username: 'teacher-office',
+    })
+  ).username;
+  leaderName = (
+    await createUser(server.database.db, union.organizationId, 'leader', {
+      username: 'vice-president',
+    })
+  ).username;
 });
 afterAll(async () => {
   await endJourney({ server, browser });
@@ -44,7 +63,11 @@ describe('phase 1 in the browser', () => {
     const liaison = await signedIn(liaisonName);
     await liaison.getByRole('menuitem', { name: '我的任务分解表' }).click();
     await liaison.getByText('工会 · 任务分解表').waitFor();
-    expect(await liaison.getByTestId('breakdown-item').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.itemNo))).toEqual(['8', '39']);
+    expect(
+      await liaison
+        .getByTestId('breakdown-item')
+        .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.itemNo)),
+    ).toEqual(['8', '39']);
     expect(await liaison.getByTestId('next-step').textContent()).toContain('下一步');
     await addMeasure(liaison, 8, '把教师思政工作写入工会年度计划', '每年', '2024-12-31');
     await addMeasure(liaison, 39, '建立民生项目年度清单', '具体日期', '2024-06-30');
@@ -53,39 +76,65 @@ describe('phase 1 in the browser', () => {
     await liaison.getByLabel('邮箱').fill('wang@example.edu.cn');
     await liaison.getByRole('button', { name: '保存联络员' }).click();
     await liaison.getByText('联络员已保存').waitFor();
-    await liaison.screenshot({ path: path.join(screenshots, 'liaison-breakdown.png'), fullPage: true });
+    await liaison.screenshot({
+      path: path.join(screenshots, 'liaison-breakdown.png'),
+      fullPage: true,
+    });
     await liaison.getByTestId('submit-breakdown').click();
-    await liaison.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await liaison
+      .locator('.ant-modal-confirm')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
     await expect.poll(() => liaison.getByTestId('status').first().textContent()).toBe('已报送');
 
     const office = await signedIn(coordinatorName);
     await office.getByRole('menuitem', { name: '报送情况' }).click();
     await office.getByText('各部门任务分解表报送情况').waitFor();
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-board.png'), fullPage: true });
-    await office.getByTestId('board-department').filter({ hasText: /^工会$/ }).click();
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-board.png'),
+      fullPage: true,
+    });
+    await office
+      .getByTestId('board-department')
+      .filter({ hasText: /^工会$/ })
+      .click();
     await office.getByText('工会 · 任务分解表').waitFor();
-    await office.locator('[data-testid=breakdown-item][data-item-no="39"]').getByTestId('review-comment').fill('请写明负责人和完成标准');
+    await office
+      .locator('[data-testid=breakdown-item][data-item-no="39"]')
+      .getByTestId('review-comment')
+      .fill('请写明负责人和完成标准');
     await office.getByTestId('return').click();
     await expect.poll(() => office.getByTestId('status').first().textContent()).toBe('已退回');
 
     await liaison.reload();
     await liaison.getByText('工会 · 任务分解表').waitFor();
-    expect(await liaison.getByTestId('return-comment').textContent()).toContain('请写明负责人和完成标准');
-    await liaison.screenshot({ path: path.join(screenshots, 'liaison-returned.png'), fullPage: true });
+    expect(await liaison.getByTestId('return-comment').textContent()).toContain(
+      '请写明负责人和完成标准',
+    );
+    await liaison.screenshot({
+      path: path.join(screenshots, 'liaison-returned.png'),
+      fullPage: true,
+    });
     const item39 = liaison.locator('[data-testid=breakdown-item][data-item-no="39"]');
     await item39.getByRole('button', { name: /修\s*改/ }).click();
     await item39.getByLabel('落实措施').fill('建立民生项目年度清单，工会主席负责，年底逐项验收');
     await item39.getByRole('button', { name: /保\s*存/ }).click();
     await item39.getByTestId('measure').filter({ hasText: '年底逐项验收' }).waitFor();
     await liaison.getByTestId('submit-breakdown').click();
-    await liaison.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await liaison
+      .locator('.ant-modal-confirm')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
     await expect.poll(() => liaison.getByTestId('status').first().textContent()).toBe('已报送');
 
     await office.reload();
     await office.getByText('工会 · 任务分解表').waitFor();
     await office.getByTestId('approve').click();
     await expect.poll(() => office.getByTestId('status').first().textContent()).toBe('审核通过');
-    await office.screenshot({ path: path.join(screenshots, 'coordinator-approved.png'), fullPage: true });
+    await office.screenshot({
+      path: path.join(screenshots, 'coordinator-approved.png'),
+      fullPage: true,
+    });
     await liaison.close();
     await office.close();
 
@@ -94,10 +143,15 @@ describe('phase 1 in the browser', () => {
     await leader.getByRole('menuitem', { name: '总体进展' }).click();
     await leader.getByTestId('chart-heatmap').locator('canvas').first().waitFor();
     expect(await leader.getByTestId('chart-level1').locator('canvas').count()).toBeGreaterThan(0);
-    const overflow = await leader.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await leader.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await leader.waitForTimeout(500);
-    await leader.screenshot({ path: path.join(screenshots, 'leader-dashboard-phone.png'), fullPage: true });
+    await leader.screenshot({
+      path: path.join(screenshots, 'leader-dashboard-phone.png'),
+      fullPage: true,
+    });
     await leader.close();
   }, 120_000);
 });

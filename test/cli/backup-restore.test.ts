@@ -10,15 +10,34 @@ import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import type { EvidenceView } from '../../src/shared/api/evidence';
 import { ManualClock } from '../../src/server/clock';
 import { sampleOffice, samplePdf, samplePng } from '../support/evidence-files';
-import { createTestApp, createUser, institutionWithSeedPlan, multipartFile, projectRoot, signIn, type SignedInClient, type TestApp } from '../support/test-app';
+import {
+  createTestApp,
+  createUser,
+  institutionWithSeedPlan,
+  multipartFile,
+  projectRoot,
+  signIn,
+  type SignedInClient,
+  type TestApp,
+} from '../support/test-app';
 
 const run = promisify(execFile);
 const cli = path.join(projectRoot, 'bin/luoshi.mjs');
 
 async function luoshi(args: string[], target: { url: string; evidenceDir: string }) {
-  const env = { ...process.env, LUOSHI_LANG: 'zh-CN', DATABASE_URL: target.url, LUOSHI_EVIDENCE_DIR: target.evidenceDir, LUOSHI_EVIDENCE_STORE: 'local' };
+  const env = {
+    ...process.env,
+    LUOSHI_LANG: 'zh-CN',
+    DATABASE_URL: target.url,
+    LUOSHI_EVIDENCE_DIR: target.evidenceDir,
+    LUOSHI_EVIDENCE_STORE: 'local',
+  };
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: projectRoot, env, maxBuffer: 20 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      cwd: projectRoot,
+      env,
+      maxBuffer: 20 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -45,15 +64,25 @@ const targets: { name: string; pool: pg.Pool; evidenceDir: string }[] = [];
 
 /** Every table's rows in a fixed order, as PostgreSQL's own JSON of them: equal text, equal data. */
 async function contents(pool: pg.Pool) {
-  const tables = (await pool.query<{ schema: string; name: string }>(
-    "select table_schema as schema, table_name as name from information_schema.tables where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE' order by 1, 2",
-  )).rows;
+  const tables = (
+    await pool.query<{ schema: string; name: string }>(
+      "select table_schema as schema, table_name as name from information_schema.tables where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE' order by 1, 2",
+    )
+  ).rows;
   const rows: Record<string, string[]> = {};
   for (const table of tables) {
     const qualified = `${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.name)}`;
-    rows[`${table.schema}.${table.name}`] = (await pool.query<{ row: string }>(`select row_to_json(t)::text as row from ${qualified} t order by 1`)).rows.map((row) => row.row);
+    rows[`${table.schema}.${table.name}`] = (
+      await pool.query<{ row: string }>(
+        `select row_to_json(t)::text as row from ${qualified} t order by 1`,
+      )
+    ).rows.map((row) => row.row);
   }
-  const sequences = (await pool.query("select schemaname, sequencename, last_value::text from pg_sequences where schemaname in ('public', 'drizzle') order by 1, 2")).rows;
+  const sequences = (
+    await pool.query(
+      "select schemaname, sequencename, last_value::text from pg_sequences where schemaname in ('public', 'drizzle') order by 1, 2",
+    )
+  ).rows;
   return { rows, sequences };
 }
 
@@ -63,12 +92,15 @@ async function fileHashes(root: string): Promise<Record<string, string>> {
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const full = path.join(entry.parentPath, entry.name);
-    hashes[path.relative(root, full)] = createHash('sha256').update(await readFile(full)).digest('hex');
+    hashes[path.relative(root, full)] = createHash('sha256')
+      .update(await readFile(full))
+      .digest('hex');
   }
   return hashes;
 }
 
-const itemsOf = (view: BreakdownView) => view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
+const itemsOf = (view: BreakdownView) =>
+  view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
 
 let t: TestApp;
 let scratch: string;
@@ -79,43 +111,110 @@ const clock = new ManualClock('2024-04-22T02:00:00Z');
 /** An institution with the seed plan, an approved breakdown, progress reports citing evidence files, a finding, and a quality report (.docx in a bytea column). */
 async function institutionWithAYear() {
   clock.set('2024-04-22T02:00:00Z');
-  const { organization, coordinator: firstCoordinator, planId, idOf, liaisonOf } = await institutionWithSeedPlan(t);
+  const {
+    organization,
+    coordinator: firstCoordinator,
+    planId,
+    idOf,
+    liaisonOf,
+  } = await institutionWithSeedPlan(t);
   let coordinator = firstCoordinator;
   let union = await liaisonOf('工会');
   // Sessions end after 30 idle minutes of the test's clock: sign in again after each jump.
   const later = async (at: string) => {
     clock.set(at);
-    coordinator = await signIn(t.app, (await createUser(t.db, organization.id, 'coordinator')).username);
+    coordinator = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'coordinator')).username,
+    );
     union = await liaisonOf('工会');
   };
   const breakdown = `/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`;
   const items = itemsOf((await union.get(breakdown)).json());
-  for (const [index, text] of ['把教师思政工作写入工会年度计划', '=HYPERLINK("http://evil.example","点我")', '建立民生项目年度清单\n第二行 "引号" \\ 反斜杠 \u{1F600}'].entries()) {
-    expect((await union.post(`${breakdown}/measures`, { itemId: items[Math.min(index, items.length - 1)]!.id, text, deadline: { kind: 'monthly', dueOn: '2024-05-31' } })).statusCode).toBe(201);
+  for (const [index, text] of [
+    '把教师思政工作写入工会年度计划',
+    '=HYPERLINK("http://evil.example","点我")',
+    '建立民生项目年度清单\n第二行 "引号" \\ 反斜杠 \u{1F600}',
+  ].entries()) {
+    expect(
+      (
+        await union.post(`${breakdown}/measures`, {
+          itemId: items[Math.min(index, items.length - 1)]!.id,
+          text,
+          deadline: { kind: 'monthly', dueOn: '2024-05-31' },
+        })
+      ).statusCode,
+    ).toBe(201);
   }
-  await union.request({ method: 'PUT', url: `${breakdown}/liaison`, payload: { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' } });
-  await coordinator.request({ method: 'PUT', url: `/api/v1/plans/${planId}/ledger/settings`, payload: { frequency: 'monthly', dueDay: 5, firstPeriod: '2024-05', lastPeriod: '2024-12' } });
+  await union.request({
+    method: 'PUT',
+    url: `${breakdown}/liaison`,
+    payload: { name: '王老师', phone: '010-88561234', email: 'wang@example.edu.cn' },
+  });
+  await coordinator.request({
+    method: 'PUT',
+    url: `/api/v1/plans/${planId}/ledger/settings`,
+    payload: { frequency: 'monthly', dueDay: 5, firstPeriod: '2024-05', lastPeriod: '2024-12' },
+  });
   expect((await union.post(`${breakdown}/submit`)).statusCode).toBe(200);
-  expect((await coordinator.post(`${breakdown}/review`, { decision: 'approve' })).statusCode).toBe(200);
+  expect((await coordinator.post(`${breakdown}/review`, { decision: 'approve' })).statusCode).toBe(
+    200,
+  );
   await later('2024-05-20T02:00:00Z');
   const upload = async (client: SignedInClient, name: string, bytes: Buffer) => {
     const { payload, headers } = multipartFile(name, bytes);
-    const response = await client.request({ method: 'POST', url: '/api/v1/evidence', payload, headers });
+    const response = await client.request({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload,
+      headers,
+    });
     expect(response.statusCode).toBe(201);
     return response.json() as EvidenceView;
   };
-  const files = [await upload(union, '会议纪要.pdf', samplePdf('may')), await upload(union, '现场照片.png', samplePng()), await upload(union, '名单.xlsx', sampleOffice('xlsx'))];
+  const files = [
+    await upload(union, '会议纪要.pdf', samplePdf('may')),
+    await upload(union, '现场照片.png', samplePng()),
+    await upload(union, '名单.xlsx', sampleOffice('xlsx')),
+  ];
   const ledgerBase = `/api/v1/plans/${planId}/ledger/departments/${idOf('工会')}`;
   const measures = (await union.get(ledgerBase)).json().measures as { id: string }[];
   for (const [index, measure] of measures.entries()) {
-    const saved = await union.post(`${ledgerBase}/reports`, { measureId: measure.id, periodKey: '2024-05', status: 'on_track', text: `召开专题会议 ${index}`, basedOnVersion: 0, evidenceIds: [files[index % files.length]!.id] });
+    const saved = await union.post(`${ledgerBase}/reports`, {
+      measureId: measure.id,
+      periodKey: '2024-05',
+      status: 'on_track',
+      text: `召开专题会议 ${index}`,
+      basedOnVersion: 0,
+      evidenceIds: [files[index % files.length]!.id],
+    });
     expect(saved.statusCode).toBe(201);
   }
   await later('2024-06-10T02:00:00Z');
-  expect((await union.post(`${ledgerBase}/reports`, { measureId: measures[0]!.id, periodKey: '2024-05', status: 'done', text: '已完成', basedOnVersion: 1, evidenceIds: files.map((file) => file.id) })).statusCode).toBe(201);
-  expect((await coordinator.post(`/api/v1/plans/${planId}/findings`, {
-    title: '民生项目清单未按期验收', description: '年底验收滞后', kind: 'carried_over', ownerDepartmentId: idOf('工会'), itemIds: [items[0]!.id], dueOn: '2024-12-31',
-  })).statusCode).toBe(201);
+  expect(
+    (
+      await union.post(`${ledgerBase}/reports`, {
+        measureId: measures[0]!.id,
+        periodKey: '2024-05',
+        status: 'done',
+        text: '已完成',
+        basedOnVersion: 1,
+        evidenceIds: files.map((file) => file.id),
+      })
+    ).statusCode,
+  ).toBe(201);
+  expect(
+    (
+      await coordinator.post(`/api/v1/plans/${planId}/findings`, {
+        title: '民生项目清单未按期验收',
+        description: '年底验收滞后',
+        kind: 'carried_over',
+        ownerDepartmentId: idOf('工会'),
+        itemIds: [items[0]!.id],
+        dueOn: '2024-12-31',
+      })
+    ).statusCode,
+  ).toBe(201);
   await later('2024-08-10T02:00:00Z');
   expect((await coordinator.post(`/api/v1/plans/${planId}/reports`)).statusCode).toBe(202);
   await t.jobs.runDue();
@@ -154,7 +253,11 @@ describe('luoshi backup and luoshi restore', () => {
     expect(original.rows['public.progress_reports']!.length).toBe(8);
     expect(original.rows['public.evidence_blobs']!.length).toBe(6);
     expect(original.rows['public.audit_log']!.length).toBeGreaterThan(20);
-    expect(original.rows['public.quality_reports']!.filter((row) => JSON.parse(row).docx?.startsWith('\\x504b0304'))).toHaveLength(2);
+    expect(
+      original.rows['public.quality_reports']!.filter((row) =>
+        JSON.parse(row).docx?.startsWith('\\x504b0304'),
+      ),
+    ).toHaveLength(2);
     expect(original.rows['drizzle.__drizzle_migrations']!.length).toBeGreaterThan(0);
 
     const target = await emptyTarget();
@@ -172,7 +275,9 @@ describe('luoshi backup and luoshi restore', () => {
 
     // The append-only guards are back on after the load.
     await expect(target.pool.query('delete from audit_log')).rejects.toThrow(/append-only/);
-    await expect(target.pool.query('update progress_reports set text = $1', ['改写'])).rejects.toThrow(/append-only/);
+    await expect(
+      target.pool.query('update progress_reports set text = $1', ['改写']),
+    ).rejects.toThrow(/append-only/);
 
     // A database with data is not replaced unless asked; with --force it is, exactly.
     const refused = await luoshi(['restore', archive], target);
@@ -191,13 +296,22 @@ describe('luoshi backup and luoshi restore', () => {
   }, 300_000);
 
   it('refuses a corrupted or truncated archive before changing anything', async () => {
-    if (!(await stat(archive).catch(() => null))) expect((await luoshi(['backup', archive], source)).code).toBe(0);
+    if (!(await stat(archive).catch(() => null)))
+      expect((await luoshi(['backup', archive], source)).code).toBe(0);
     const bytes = await readFile(archive);
     const target = await emptyTarget();
     const untouched = async () => {
-      const tables = await target.pool.query("select count(*)::int as total from information_schema.tables where table_schema = 'public'");
-      const organizations = (await target.pool.query('select count(*)::int as total from organizations')).rows[0].total;
-      return { tables: tables.rows[0].total, organizations, files: await fileHashes(target.evidenceDir) };
+      const tables = await target.pool.query(
+        "select count(*)::int as total from information_schema.tables where table_schema = 'public'",
+      );
+      const organizations = (
+        await target.pool.query('select count(*)::int as total from organizations')
+      ).rows[0].total;
+      return {
+        tables: tables.rows[0].total,
+        organizations,
+        files: await fileHashes(target.evidenceDir),
+      };
     };
 
     // One byte changed inside a progress report's text.
@@ -212,8 +326,14 @@ describe('luoshi backup and luoshi restore', () => {
     damagedFile[pdf + 20] = damagedFile[pdf + 20]! ^ 0x01;
     await writeFile(path.join(scratch, 'damaged-file.tar'), damagedFile);
     // Cut short, as by a full disk or an interrupted copy.
-    await writeFile(path.join(scratch, 'truncated.tar'), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    await writeFile(path.join(scratch, 'no-manifest.tar'), bytes.subarray(0, bytes.lastIndexOf(Buffer.from('manifest.json')) - 0));
+    await writeFile(
+      path.join(scratch, 'truncated.tar'),
+      bytes.subarray(0, Math.floor(bytes.length * 0.6)),
+    );
+    await writeFile(
+      path.join(scratch, 'no-manifest.tar'),
+      bytes.subarray(0, bytes.lastIndexOf(Buffer.from('manifest.json')) - 0),
+    );
 
     const first = await luoshi(['restore', path.join(scratch, 'corrupted.tar')], target);
     const before = await untouched();
@@ -225,7 +345,10 @@ describe('luoshi backup and luoshi restore', () => {
       ['no-manifest.tar', 'backup.archive_truncated'],
       ['missing.tar', 'backup.archive_missing'],
     ] as const) {
-      const result = file === 'corrupted.tar' ? first : await luoshi(['restore', path.join(scratch, file), '--force'], target);
+      const result =
+        file === 'corrupted.tar'
+          ? first
+          : await luoshi(['restore', path.join(scratch, file), '--force'], target);
       expect(result.code, file).toBe(2);
       expect(result.stderr.trim().split('\n'), file).toHaveLength(1);
       expect(result.stderr, file).toContain(code);

@@ -13,7 +13,11 @@ const cli = path.join(projectRoot, 'bin/luoshi.mjs');
 
 async function luoshi(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: projectRoot, env: { ...process.env, LUOSHI_LANG: 'zh-CN', ...env }, maxBuffer: 20 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, LUOSHI_LANG: 'zh-CN', ...env },
+      maxBuffer: 20 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -35,7 +39,9 @@ describe('luoshi import --dry-run --json', () => {
     expect(result.code).toBe(0);
     const parse = JSON.parse(result.stdout);
     expect(parse.items).toHaveLength(60);
-    expect(parse.items.map((item: { no: number }) => item.no)).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
+    expect(parse.items.map((item: { no: number }) => item.no)).toEqual(
+      Array.from({ length: 60 }, (_, index) => index + 1),
+    );
     expect(parse.items[0]).toMatchObject({
       no: 1,
       level1: '党的领导',
@@ -45,7 +51,11 @@ describe('luoshi import --dry-run --json', () => {
       departmentsRaw: '党政办公室\n党委组织部\n党委教师工作部\n各教学单位',
     });
     expect(parse.items[23].departments).toEqual(['党委教师工作部', '党委宣传部', '教务处']);
-    expect(parse.phases.map((phase: { name: string }) => phase.name)).toEqual(['动员部署阶段', '深化推进阶段', '成果总结阶段']);
+    expect(parse.phases.map((phase: { name: string }) => phase.name)).toEqual([
+      '动员部署阶段',
+      '深化推进阶段',
+      '成果总结阶段',
+    ]);
   });
 
   it('refuses bad input with one line on stderr and exit code 2', async () => {
@@ -53,7 +63,10 @@ describe('luoshi import --dry-run --json', () => {
     await writeFile(empty, '');
     const png = path.join(scratch, 'picture.xlsx');
     await writeFile(png, Buffer.from('89504e470d0a1a0a0000000d4948445200', 'hex'));
-    for (const [file, code] of [[empty, 'import.empty_file'], [png, 'import.type_mismatch']] as const) {
+    for (const [file, code] of [
+      [empty, 'import.empty_file'],
+      [png, 'import.type_mismatch'],
+    ] as const) {
       const result = await luoshi(['import', file, '--dry-run', '--json']);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
@@ -72,7 +85,12 @@ describe('luoshi import into the database', () => {
     const first = await luoshi(['import', seedPlanFile, '--json'], env);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ created: true });
-    const counted = async () => (await database.db.execute(sql`select (select count(*) from plans)::int as plans, (select count(*) from items)::int as items, (select count(*) from assignments)::int as assignments where ${organization.id}::uuid is not null`)).rows[0];
+    const counted = async () =>
+      (
+        await database.db.execute(
+          sql`select (select count(*) from plans)::int as plans, (select count(*) from items)::int as items, (select count(*) from assignments)::int as assignments where ${organization.id}::uuid is not null`,
+        )
+      ).rows[0];
     const afterFirst = await counted();
     expect(afterFirst).toMatchObject({ plans: 1, items: 60 });
 
@@ -82,7 +100,10 @@ describe('luoshi import into the database', () => {
     expect(await counted()).toEqual(afterFirst);
 
     const broken = path.join(scratch, 'broken.txt');
-    await writeFile(broken, (await readFile(seedPlanFile, 'utf8')).replace('\t7.党委组织部把', '\t6.党委组织部把'));
+    await writeFile(
+      broken,
+      (await readFile(seedPlanFile, 'utf8')).replace('\t7.党委组织部把', '\t6.党委组织部把'),
+    );
     const refused = await luoshi(['import', broken], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('import.item_number_repeated');

@@ -22,7 +22,10 @@ afterAll(async () => database.destroy());
 
 async function luoshi(args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: projectRoot, env: { ...process.env, LUOSHI_LANG: 'zh-CN', DATABASE_URL: database.url } });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, LUOSHI_LANG: 'zh-CN', DATABASE_URL: database.url },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -30,7 +33,8 @@ async function luoshi(args: string[]) {
   }
 }
 
-const named = async (name: string) => (await database.db.select().from(organizations).where(eq(organizations.name, name)))[0]!;
+const named = async (name: string) =>
+  (await database.db.select().from(organizations).where(eq(organizations.name, name)))[0]!;
 
 describe('luoshi org', () => {
   it('creates a supervising organization, links institutions to it, and gives it an overseer, all audited', async () => {
@@ -38,25 +42,102 @@ describe('luoshi org', () => {
     expect(created.code, created.stderr).toBe(0);
     const province = await named('某省教育厅');
     expect(province.kind).toBe('supervisor');
-    expect((await luoshi(['org', 'create-supervisor', '--name', '某省教育厅'])).stderr).toContain('oversight.supervisor_name_taken');
+    expect((await luoshi(['org', 'create-supervisor', '--name', '某省教育厅'])).stderr).toContain(
+      'oversight.supervisor_name_taken',
+    );
 
-    expect((await luoshi(['org', 'link', '--supervisor', '某省教育厅', '--institution', '甲大学'])).code).toBe(0);
-    expect((await luoshi(['org', 'link', '--supervisor', province.id, '--institution', '乙大学'])).code).toBe(0);
+    expect(
+      (await luoshi(['org', 'link', '--supervisor', '某省教育厅', '--institution', '甲大学'])).code,
+    ).toBe(0);
+    expect(
+      (await luoshi(['org', 'link', '--supervisor', province.id, '--institution', '乙大学'])).code,
+    ).toBe(0);
     expect((await named('甲大学')).supervisorId).toBe(province.id);
     expect((await named('乙大学')).supervisorId).toBe(province.id);
-    const refused = await luoshi(['org', 'link', '--supervisor', '甲大学', '--institution', '乙大学']);
-    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('oversight.not_a_supervisor')]);
-    expect((await luoshi(['org', 'link', '--supervisor', '某省教育厅', '--institution', '丙大学'])).stderr).toContain('organization.not_found');
+    const refused = await luoshi([
+      'org',
+      'link',
+      '--supervisor',
+      '甲大学',
+      '--institution',
+      '乙大学',
+    ]);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      expect.stringContaining('oversight.not_a_supervisor'),
+    ]);
+    expect(
+      (await luoshi(['org', 'link', '--supervisor', '某省教育厅', '--institution', '丙大学']))
+        .stderr,
+    ).toContain('organization.not_found');
 
-    const trail = await database.db.select({ action: auditLog.action }).from(auditLog).where(and(eq(auditLog.organizationId, (await named('甲大学')).id), eq(auditLog.action, 'organization.link_supervisor')));
+    const trail = await database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.organizationId, (await named('甲大学')).id),
+          eq(auditLog.action, 'organization.link_supervisor'),
+        ),
+      );
     expect(trail).toHaveLength(1);
-    expect(await database.db.select().from(auditLog).where(and(eq(auditLog.organizationId, province.id), eq(auditLog.action, 'organization.create_supervisor')))).toHaveLength(1);
+    expect(
+      await database.db
+        .select()
+        .from(auditLog)
+        .where(
+          and(
+            eq(auditLog.organizationId, province.id),
+            eq(auditLog.action, 'organization.create_supervisor'),
+          ),
+        ),
+    ).toHaveLength(1);
 
     // An overseer goes into the supervising organization, and only there.
-    const overseer = await luoshi(['user', 'create', 'inspector', '--name', '督导员', '--role', 'overseer', '--organization', '某省教育厅']);
+    const overseer = await luoshi([
+      'user',
+      'create',
+      'inspector',
+      '--name',
+      '督导员',
+      '--role',
+      'overseer',
+      '--organization',
+      '某省教育厅',
+    ]);
     expect(overseer.code, overseer.stderr).toBe(0);
-    expect((await database.db.select().from(users).where(eq(users.username, 'inspector')))[0]).toMatchObject({ role: 'overseer', organizationId: province.id });
-    expect((await luoshi(['user', 'create', 'wrong', '--name', '误建', '--role', 'overseer', '--organization', '甲大学'])).stderr).toContain('oversight.role_mismatch');
-    expect((await luoshi(['user', 'create', 'wrong2', '--name', '误建', '--role', 'coordinator', '--organization', '某省教育厅'])).stderr).toContain('oversight.role_mismatch');
+    expect(
+      (await database.db.select().from(users).where(eq(users.username, 'inspector')))[0],
+    ).toMatchObject({ role: 'overseer', organizationId: province.id });
+    expect(
+      (
+        await luoshi([
+          'user',
+          'create',
+          'wrong',
+          '--name',
+          '误建',
+          '--role',
+          'overseer',
+          '--organization',
+          '甲大学',
+        ])
+      ).stderr,
+    ).toContain('oversight.role_mismatch');
+    expect(
+      (
+        await luoshi([
+          'user',
+          'create',
+          'wrong2',
+          '--name',
+          '误建',
+          '--role',
+          'coordinator',
+          '--organization',
+          '某省教育厅',
+        ])
+      ).stderr,
+    ).toContain('oversight.role_mismatch');
   }, 180_000);
 });

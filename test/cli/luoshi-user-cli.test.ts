@@ -20,14 +20,20 @@ let env: Record<string, string>;
 beforeAll(async () => {
   database = await createTestDatabase();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'luoshi-user-cli-'));
-  await createInstitution(database.db, [{ name: '教务处', aliases: ['教务部'] }, { name: '计算机学院', kind: 'teaching' }]);
+  await createInstitution(database.db, [
+    { name: '教务处', aliases: ['教务部'] },
+    { name: '计算机学院', kind: 'teaching' },
+  ]);
   env = { DATABASE_URL: database.url };
 });
 afterAll(async () => database.destroy());
 
 async function luoshi(args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: projectRoot, env: { ...process.env, LUOSHI_LANG: 'zh-CN', ...env } });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, LUOSHI_LANG: 'zh-CN', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -35,8 +41,11 @@ async function luoshi(args: string[]) {
   }
 }
 
-const userNamed = async (username: string) => (await database.db.select().from(users).where(eq(users.username, username)))[0];
-const count = async () => (await database.db.execute(sql`select count(*)::int as count from users`)).rows[0]!.count as number;
+const userNamed = async (username: string) =>
+  (await database.db.select().from(users).where(eq(users.username, username)))[0];
+const count = async () =>
+  (await database.db.execute(sql`select count(*)::int as count from users`)).rows[0]!
+    .count as number;
 
 async function sheetFile(name: string, rows: string[][]): Promise<string> {
   const workbook = new ExcelJS.Workbook();
@@ -50,17 +59,42 @@ async function sheetFile(name: string, rows: string[][]): Promise<string> {
 
 describe('luoshi user', () => {
   it('create prints a one-time password that must be changed; a liaison without a department is refused', async () => {
-    const created = await luoshi(['user', 'create', 'jwc-wang', '--name', '王老师', '--role', '部门联络员', '--department', '教务部', '--email', 'wang@example.edu.cn']);
+    const created = await luoshi([
+      'user',
+      'create',
+      'jwc-wang',
+      '--name',
+      '王老师',
+      '--role',
+      '部门联络员',
+      '--department',
+      '教务部',
+      '--email',
+      'wang@example.edu.cn',
+    ]);
     expect(created.code).toBe(0);
     const password = /One-time password: (\S+)/.exec(created.stdout)?.[1];
     expect(password).toHaveLength(16);
     expect(created.stdout).toContain('首次登录后需修改密码');
     const stored = (await userNamed('jwc-wang'))!;
-    expect(stored).toMatchObject({ role: 'liaison', displayName: '王老师', email: 'wang@example.edu.cn', mustChangePassword: true });
+    expect(stored).toMatchObject({
+      role: 'liaison',
+      displayName: '王老师',
+      email: 'wang@example.edu.cn',
+      mustChangePassword: true,
+    });
     expect(await verifyPassword(stored.passwordHash, password!)).toBe(true);
 
     const before = await count();
-    const refused = await luoshi(['user', 'create', 'no-department', '--name', '某人', '--role', 'liaison']);
+    const refused = await luoshi([
+      'user',
+      'create',
+      'no-department',
+      '--name',
+      '某人',
+      '--role',
+      'liaison',
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('user.department_required');
     const badRole = await luoshi(['user', 'create', 'x-1', '--name', '某人', '--role', '校长']);
@@ -69,13 +103,22 @@ describe('luoshi user', () => {
     expect(await count()).toBe(before);
   });
 
-  it('list prints the organization\'s users, with --json their departments', async () => {
+  it("list prints the organization's users, with --json their departments", async () => {
     const listed = await luoshi(['user', 'list', '--json']);
     expect(listed.code).toBe(0);
-    const entries = JSON.parse(listed.stdout) as { username: string; departmentName: string | null; role: string }[];
-    expect(entries.find((entry) => entry.username === 'jwc-wang')).toMatchObject({ role: 'liaison', departmentName: '教务处' });
+    const entries = JSON.parse(listed.stdout) as {
+      username: string;
+      departmentName: string | null;
+      role: string;
+    }[];
+    expect(entries.find((entry) => entry.username === 'jwc-wang')).toMatchObject({
+      role: 'liaison',
+      departmentName: '教务处',
+    });
     const text = await luoshi(['user', 'list']);
-    expect(text.stdout).toMatch(/^jwc-wang\t王老师\t部门联络员\t教务处\twang@example\.edu\.cn\tnever signed in\tmust change password$/m);
+    expect(text.stdout).toMatch(
+      /^jwc-wang\t王老师\t部门联络员\t教务处\twang@example\.edu\.cn\tnever signed in\tmust change password$/m,
+    );
   });
 
   it('import --dry-run names the bad rows and creates nobody; then a good sheet creates everyone, passwords printed and saved', async () => {
@@ -101,13 +144,27 @@ describe('luoshi user', () => {
     const passwordsFile = path.join(scratch, 'passwords.xlsx');
     const imported = await luoshi(['user', 'import', good, '--passwords-out', passwordsFile]);
     expect(imported.code).toBe(0);
-    const printed = imported.stdout.trim().split('\n').slice(0, 2).map((line) => line.split('\t'));
-    expect(printed.map(([username, name]) => [username, name])).toEqual([['cs-li', '李老师'], ['leader-1', '分管校领导']]);
+    const printed = imported.stdout
+      .trim()
+      .split('\n')
+      .slice(0, 2)
+      .map((line) => line.split('\t'));
+    expect(printed.map(([username, name]) => [username, name])).toEqual([
+      ['cs-li', '李老师'],
+      ['leader-1', '分管校领导'],
+    ]);
     expect(await count()).toBe(before + 2);
-    expect(await verifyPassword((await userNamed('cs-li'))!.passwordHash, printed[0]![2]!)).toBe(true);
+    expect(await verifyPassword((await userNamed('cs-li'))!.passwordHash, printed[0]![2]!)).toBe(
+      true,
+    );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await readFile(passwordsFile)) as unknown as ExcelJS.Buffer);
-    expect(workbook.worksheets[0]!.getRow(3).values).toEqual([undefined, 'leader-1', '分管校领导', printed[1]![2]]);
+    expect(workbook.worksheets[0]!.getRow(3).values).toEqual([
+      undefined,
+      'leader-1',
+      '分管校领导',
+      printed[1]![2],
+    ]);
   }, 60_000);
 
   it('reset-password still gives a new one-time password', async () => {

@@ -20,7 +20,15 @@ describe('migrations', () => {
       const before = await readdir(copy);
       const { stdout, stderr } = await run(
         path.join(projectRoot, 'node_modules/.bin/drizzle-kit'),
-        ['generate', '--dialect', 'postgresql', '--schema', './src/server/db/schema.ts', '--out', path.relative(projectRoot, copy)],
+        [
+          'generate',
+          '--dialect',
+          'postgresql',
+          '--schema',
+          './src/server/db/schema.ts',
+          '--out',
+          path.relative(projectRoot, copy),
+        ],
         { cwd: projectRoot },
       );
       expect(await readdir(copy)).toEqual(before);
@@ -49,14 +57,24 @@ describe('migrations', () => {
         path.join(folder, '9999_broken.sql'),
         'CREATE TABLE half_done (id int);\n--> statement-breakpoint\nALTER TABLE departments ADD COLUMN half_column int;\n--> statement-breakpoint\nSELECT no_such_function();\n',
       );
-      const applied = async () => (await database.pool.query('select count(*)::int as total from drizzle.__drizzle_migrations')).rows[0].total as number;
+      const applied = async () =>
+        (
+          await database.pool.query(
+            'select count(*)::int as total from drizzle.__drizzle_migrations',
+          )
+        ).rows[0].total as number;
       const before = await applied();
 
       await expect(runMigrations(database.pool, folder)).rejects.toThrow();
 
       expect(await applied()).toBe(before);
-      expect((await database.pool.query("select to_regclass('public.half_done') as found")).rows[0].found).toBeNull();
-      const columns = await database.pool.query("select column_name from information_schema.columns where table_name = 'departments' and column_name = 'half_column'");
+      expect(
+        (await database.pool.query("select to_regclass('public.half_done') as found")).rows[0]
+          .found,
+      ).toBeNull();
+      const columns = await database.pool.query(
+        "select column_name from information_schema.columns where table_name = 'departments' and column_name = 'half_column'",
+      );
       expect(columns.rowCount).toBe(0);
     });
   });

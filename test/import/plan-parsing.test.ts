@@ -1,42 +1,87 @@
 import { describe, expect, it } from 'vitest';
-import { inferAliases, isGroupName, isPlaceholderName, splitDepartmentCell, splitRunTogether } from '../../src/shared/plan-import/departments';
+import {
+  inferAliases,
+  isGroupName,
+  isPlaceholderName,
+  splitDepartmentCell,
+  splitRunTogether,
+} from '../../src/shared/plan-import/departments';
 import { parsePlanDocument } from '../../src/shared/plan-import/parse-plan';
 import { parseDateRange, parsePreamble } from '../../src/shared/plan-import/preamble-parser';
 import { readTextDocument } from '../../src/server/io/text-reader';
 
 describe('department names', () => {
   it('splits cells by line, 、 and other separators', () => {
-    expect(splitDepartmentCell('党政办公室\n党委组织部、 人事处，工会；团委')).toEqual(['党政办公室', '党委组织部', '人事处', '工会', '团委']);
+    expect(splitDepartmentCell('党政办公室\n党委组织部、 人事处，工会；团委')).toEqual([
+      '党政办公室',
+      '党委组织部',
+      '人事处',
+      '工会',
+      '团委',
+    ]);
   });
 
   it('splits run-together names only when known names cover them whole', () => {
     const known = new Set(['党委教师工作部', '党委宣传部', '教务处']);
-    expect(splitRunTogether('党委教师工作部党委宣传部', known)).toEqual(['党委教师工作部', '党委宣传部']);
+    expect(splitRunTogether('党委教师工作部党委宣传部', known)).toEqual([
+      '党委教师工作部',
+      '党委宣传部',
+    ]);
     expect(splitRunTogether('党委教师工作部宣传科', known)).toEqual(['党委教师工作部宣传科']);
     expect(splitRunTogether('教务处', known)).toEqual(['教务处']);
   });
 
   it('takes an abbreviation for its full name, but not two different offices', () => {
-    const names = ['资产处', '资产管理处', '党委组织部', '党委教师工作部', '党委宣传部', '科研处', '教务处', '学生处', '研究生处'];
+    const names = [
+      '资产处',
+      '资产管理处',
+      '党委组织部',
+      '党委教师工作部',
+      '党委宣传部',
+      '科研处',
+      '教务处',
+      '学生处',
+      '研究生处',
+    ];
     expect([...inferAliases(names, () => false)]).toEqual([['资产处', '资产管理处']]);
     expect([...inferAliases(['科研处', '科研管理处'], () => true)]).toEqual([]);
   });
 
   it('tells groups and placeholders from departments', () => {
     expect(['各教学单位', '各学院', '各二级单位'].every(isGroupName)).toBe(true);
-    expect(['相关职能部门', '涉及相关部门', '有关部门', '其他相关单位'].every(isPlaceholderName)).toBe(true);
+    expect(
+      ['相关职能部门', '涉及相关部门', '有关部门', '其他相关单位'].every(isPlaceholderName),
+    ).toBe(true);
     expect(['教务处', '各教学单位'].some(isPlaceholderName)).toBe(false);
   });
 });
 
 describe('the text before the table', () => {
   it('reads date ranges the way plans write them', () => {
-    expect(parseDateRange('2024年4月', null)).toMatchObject({ startsOn: '2024-04-01', endsOn: '2024-04-30' });
-    expect(parseDateRange('2024年5月-9月', null)).toMatchObject({ startsOn: '2024-05-01', endsOn: '2024-09-30' });
-    expect(parseDateRange('5月至9月', 2025)).toMatchObject({ startsOn: '2025-05-01', endsOn: '2025-09-30' });
-    expect(parseDateRange('2024年5月6日—9月15日', null)).toMatchObject({ startsOn: '2024-05-06', endsOn: '2024-09-15' });
-    expect(parseDateRange('2024年11月-2025年1月', null)).toMatchObject({ startsOn: '2024-11-01', endsOn: '2025-01-31' });
-    expect(parseDateRange('2024年12月-1月', null)).toMatchObject({ startsOn: '2024-12-01', endsOn: '2025-01-31' });
+    expect(parseDateRange('2024年4月', null)).toMatchObject({
+      startsOn: '2024-04-01',
+      endsOn: '2024-04-30',
+    });
+    expect(parseDateRange('2024年5月-9月', null)).toMatchObject({
+      startsOn: '2024-05-01',
+      endsOn: '2024-09-30',
+    });
+    expect(parseDateRange('5月至9月', 2025)).toMatchObject({
+      startsOn: '2025-05-01',
+      endsOn: '2025-09-30',
+    });
+    expect(parseDateRange('2024年5月6日—9月15日', null)).toMatchObject({
+      startsOn: '2024-05-06',
+      endsOn: '2024-09-15',
+    });
+    expect(parseDateRange('2024年11月-2025年1月', null)).toMatchObject({
+      startsOn: '2024-11-01',
+      endsOn: '2025-01-31',
+    });
+    expect(parseDateRange('2024年12月-1月', null)).toMatchObject({
+      startsOn: '2024-12-01',
+      endsOn: '2025-01-31',
+    });
     expect(parseDateRange('2024年2月', null).endsOn).toBe('2024-02-29');
   });
 
@@ -67,7 +112,14 @@ describe('the text before the table', () => {
       ['execute', '2025-04-01', '2025-10-31'],
       ['conclude', '2025-11-01', '2025-12-31'],
     ]);
-    expect(preamble.deliverables.map(({ kind, dueOn, phasePosition, recipient }) => [kind, dueOn, phasePosition, recipient])).toEqual([
+    expect(
+      preamble.deliverables.map(({ kind, dueOn, phasePosition, recipient }) => [
+        kind,
+        dueOn,
+        phasePosition,
+        recipient,
+      ]),
+    ).toEqual([
       ['task_breakdown', '2025-03-20', 1, '党委宣传部'],
       ['summary', '2025-12-10', 3, null],
     ]);
@@ -85,12 +137,25 @@ describe('a small plan of another standard', () => {
       '\t2\n\t\n\t\n\t定期研究。\n\t研究次数\n\t各学院',
       '',
     ].join('\n');
-    const parsed = parsePlanDocument(readTextDocument(text), { knownDepartments: ['学校办公室'], aliases: { 校办: '学校办公室' } });
-    expect(parsed.items.map((item) => [item.no, item.level1, item.level2, item.content, item.departments])).toEqual([
+    const parsed = parsePlanDocument(readTextDocument(text), {
+      knownDepartments: ['学校办公室'],
+      aliases: { 校办: '学校办公室' },
+    });
+    expect(
+      parsed.items.map((item) => [
+        item.no,
+        item.level1,
+        item.level2,
+        item.content,
+        item.departments,
+      ]),
+    ).toEqual([
       [1, '组织保障', '领导体制', '建立工作专班。', ['学校办公室', '教务处']],
       [2, '组织保障', '领导体制', '定期研究。', ['各学院']],
     ]);
     expect(parsed.groups).toEqual([{ name: '各学院', kind: 'group', selectsKind: 'teaching' }]);
-    expect(parsed.departments.find((department) => department.name === '学校办公室')?.aliases).toEqual([]);
+    expect(
+      parsed.departments.find((department) => department.name === '学校办公室')?.aliases,
+    ).toEqual([]);
   });
 });

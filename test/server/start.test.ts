@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startServerProcess } from '../support/server-process';
 
 /** Runs the server as `npm start` does, on the embedded database under `dataDir`. */
-const start = (dataDir: string, port: number) => startServerProcess({ DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' });
+const start = (dataDir: string, port: number) =>
+  startServerProcess({ DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' });
 
 const scratch: string[] = [];
 afterAll(async () => {
@@ -29,7 +30,9 @@ describe('npm start', () => {
     const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
     const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/auth/sign-in`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
     });
     expect(signIn.status).toBe(200);
     expect(await first.stop()).toBe(0);

@@ -4,22 +4,50 @@ import { deadlineKinds, describeDeadline, type Deadline } from '../../src/shared
 
 const context = { year: 2024, today: '2024-04-22' };
 const read = (text: string) => readDeadlineText(text, context);
-const reads = (text: string, deadline: Deadline, dateGiven = true) => expect(read(text), text).toEqual({ ok: true, deadline, dateGiven });
-const refuses = (text: string, problem: string) => expect(read(text), text).toEqual({ ok: false, problem });
+const reads = (text: string, deadline: Deadline, dateGiven = true) =>
+  expect(read(text), text).toEqual({ ok: true, deadline, dateGiven });
+const refuses = (text: string, problem: string) =>
+  expect(read(text), text).toEqual({ ok: false, problem });
 
 describe('reading a 完成时限 back', () => {
   it('is the inverse of describeDeadline for every kind, on ordinary and edge days', () => {
     for (const kind of deadlineKinds) {
       for (const dueOn of ['2024-06-30', '2024-02-29', '2025-01-01', '2024-12-31', '2030-09-01']) {
-        expect(read(describeDeadline({ kind, dueOn }))).toEqual({ ok: true, deadline: { kind, dueOn }, dateGiven: true });
+        expect(read(describeDeadline({ kind, dueOn }))).toEqual({
+          ok: true,
+          deadline: { kind, dueOn },
+          dateGiven: true,
+        });
       }
     }
   });
 
   it('reads a date as offices write it', () => {
-    for (const text of ['2024年6月30日', '2024-06-30', '2024-6-30', '2024/6/30', '2024.6.30', '20240630', '2024年6月30号', ' 2024 年 6 月 30 日 ',
-      '２０２４年６月３０日', '二〇二四年六月三十日', '2024年6月30日前', '2024年6月30日之前完成', '截至2024年6月30日', '于2024年6月30日前完成。',
-      '2024年6月底', '2024年6月', '2024.6', '6月底', '6月底前', '六月底', '6月30日', '2024年5月至6月底', '5月-6月']) {
+    for (const text of [
+      '2024年6月30日',
+      '2024-06-30',
+      '2024-6-30',
+      '2024/6/30',
+      '2024.6.30',
+      '20240630',
+      '2024年6月30号',
+      ' 2024 年 6 月 30 日 ',
+      '２０２４年６月３０日',
+      '二〇二四年六月三十日',
+      '2024年6月30日前',
+      '2024年6月30日之前完成',
+      '截至2024年6月30日',
+      '于2024年6月30日前完成。',
+      '2024年6月底',
+      '2024年6月',
+      '2024.6',
+      '6月底',
+      '6月底前',
+      '六月底',
+      '6月30日',
+      '2024年5月至6月底',
+      '5月-6月',
+    ]) {
       reads(text, { kind: 'date', dueOn: '2024-06-30' });
     }
     reads('年底', { kind: 'date', dueOn: '2024-12-31' });

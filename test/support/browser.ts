@@ -2,7 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { departments, type Department } from '../../src/server/modules/departments/department.table';
+import {
+  departments,
+  type Department,
+} from '../../src/server/modules/departments/department.table';
 import { projectRoot, TEST_PASSWORD } from './test-app';
 import { startTestServer, type TestServer } from './test-server';
 
@@ -16,7 +19,15 @@ export const screenshots = path.join(projectRoot, 'test-results/screenshots');
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -24,7 +35,12 @@ export function launchChromium(): Promise<Browser> {
  * A new page signed in as `username` (with the test password), on the plan page every role
  * lands on. Downloads are accepted, so a journey can read what it exports.
  */
-export async function openSignedIn(browser: Browser, url: string, username: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
+export async function openSignedIn(
+  browser: Browser,
+  url: string,
+  username: string,
+  viewport = { width: 1366, height: 768 },
+): Promise<Page> {
   const page = await browser.newPage({ viewport, acceptDownloads: true });
   await page.goto(url);
   await page.getByLabel('用户名').fill(username);
@@ -35,7 +51,13 @@ export async function openSignedIn(browser: Browser, url: string, username: stri
 }
 
 /** Signs in with a one-time password (as `npm start` printed it) and chooses `newPassword`, as the person would. */
-export async function chooseFirstPassword(page: Page, url: string, username: string, oneTimePassword: string, newPassword: string): Promise<void> {
+export async function chooseFirstPassword(
+  page: Page,
+  url: string,
+  username: string,
+  oneTimePassword: string,
+  newPassword: string,
+): Promise<void> {
   await page.goto(url);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(oneTimePassword);
@@ -55,14 +77,20 @@ export async function startJourney(): Promise<{ server: TestServer; browser: Bro
 }
 
 /** Closes what `startJourney` opened, even when it failed half way. */
-export async function endJourney(journey: { server?: TestServer | undefined; browser?: Browser | undefined }): Promise<void> {
+export async function endJourney(journey: {
+  server?: TestServer | undefined;
+  browser?: Browser | undefined;
+}): Promise<void> {
   await journey.browser?.close();
   await journey.server?.close();
 }
 
 /** A department of the bundled plan's institution, by name. */
 export async function seededDepartment(server: TestServer, name: string): Promise<Department> {
-  const [department] = await server.database.db.select().from(departments).where(eq(departments.name, name));
+  const [department] = await server.database.db
+    .select()
+    .from(departments)
+    .where(eq(departments.name, name));
   if (!department) throw new Error(`the bundled plan has no department named ${name}`);
   return department;
 }

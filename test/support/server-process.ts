@@ -39,11 +39,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     });
     child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
   });
-  const stop = () => new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.removeAllListeners('exit');
+      child.on('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
   return { pid: child.pid!, output: () => output, stop };
 }

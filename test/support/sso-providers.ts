@@ -26,7 +26,13 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}) {
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+) {
   response.writeHead(status, { 'content-type': type, ...headers });
   response.end(body);
 }
@@ -36,7 +42,11 @@ function redirect(response: ServerResponse, location: string) {
   response.end();
 }
 
-const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+const escapeXml = (text: string) =>
+  text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+  );
 
 // ---- CAS
 
@@ -65,7 +75,11 @@ export async function startCasServer(person: CasPerson): Promise<CasServer> {
 
   function success(who: CasPerson, withAttributes: boolean) {
     const attributes = withAttributes
-      ? `\n    <cas:attributes>\n${Object.entries(who.attributes).flatMap(([name, values]) => values.map((value) => `      <cas:${name}>${escapeXml(value)}</cas:${name}>`)).join('\n')}\n    </cas:attributes>`
+      ? `\n    <cas:attributes>\n${Object.entries(who.attributes)
+          .flatMap(([name, values]) =>
+            values.map((value) => `      <cas:${name}>${escapeXml(value)}</cas:${name}>`),
+          )
+          .join('\n')}\n    </cas:attributes>`
       : '';
     return `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n  <cas:authenticationSuccess>\n    <cas:user>${escapeXml(who.user)}</cas:user>${attributes}\n  </cas:authenticationSuccess>\n</cas:serviceResponse>\n`;
   }
@@ -84,12 +98,16 @@ export async function startCasServer(person: CasPerson): Promise<CasServer> {
       const ticket = url.searchParams.get('ticket');
       state.validations.push({ path: url.pathname, service, ticket });
       const xml = (body: string) => send(response, 200, 'application/xml; charset=utf-8', body);
-      if (!service || !ticket) return xml(failure('INVALID_REQUEST', "'service' and 'ticket' parameters are both required"));
+      if (!service || !ticket)
+        return xml(
+          failure('INVALID_REQUEST', "'service' and 'ticket' parameters are both required"),
+        );
       const issued = tickets.get(ticket);
       // A ticket is good once, whatever the outcome.
       tickets.delete(ticket);
       if (!issued) return xml(failure('INVALID_TICKET', `Ticket ${ticket} not recognized`));
-      if (issued.service !== service) return xml(failure('INVALID_SERVICE', `Ticket ${ticket} does not match supplied service`));
+      if (issued.service !== service)
+        return xml(failure('INVALID_SERVICE', `Ticket ${ticket} does not match supplied service`));
       return xml(success(issued.person, url.pathname === '/cas/p3/serviceValidate'));
     }
     send(response, 404, 'text/plain', 'not found');
@@ -132,17 +150,33 @@ function rsaKey(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('rsa', { modulusLength: 2048 });
 }
 
-export async function startOidcProvider(options: { clientId: string; clientSecret: string; person: OidcPerson; now(): Date }): Promise<OidcProvider> {
+export async function startOidcProvider(options: {
+  clientId: string;
+  clientSecret: string;
+  person: OidcPerson;
+  now(): Date;
+}): Promise<OidcProvider> {
   const key = rsaKey();
   const foreign = rsaKey();
   const kid = `key-${randomBytes(4).toString('hex')}`;
-  const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; nonce: string; person: OidcPerson }>();
+  const codes = new Map<
+    string,
+    { clientId: string; redirectUri: string; challenge: string; nonce: string; person: OidcPerson }
+  >();
   const accessTokens = new Map<string, OidcPerson>();
   const state: OidcProvider = {
-    issuer: '', clientId: options.clientId, clientSecret: options.clientSecret, person: options.person, tampering: {}, tokenRequests: [],
+    issuer: '',
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    person: options.person,
+    tampering: {},
+    tokenRequests: [],
     close: async () => undefined,
   };
-  const json = (response: ServerResponse, status: number, body: unknown) => send(response, status, 'application/json', JSON.stringify(body), { 'cache-control': 'no-store' });
+  const json = (response: ServerResponse, status: number, body: unknown) =>
+    send(response, status, 'application/json', JSON.stringify(body), {
+      'cache-control': 'no-store',
+    });
 
   function idToken(person: OidcPerson, nonce: string): string {
     const now = Math.floor(options.now().getTime() / 1000);
@@ -157,7 +191,11 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
       nonce: state.tampering.nonce ?? nonce,
     };
     const signingInput = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    const signature = sign('RSA-SHA256', Buffer.from(signingInput), state.tampering.foreignKey ? foreign.privateKey : key.privateKey);
+    const signature = sign(
+      'RSA-SHA256',
+      Buffer.from(signingInput),
+      state.tampering.foreignKey ? foreign.privateKey : key.privateKey,
+    );
     return `${signingInput}.${signature.toString('base64url')}`;
   }
 
@@ -165,27 +203,51 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
     const form = new URLSearchParams(await bodyOf(request));
     let clientId = form.get('client_id');
     let secret = form.get('client_secret');
-    let clientAuth: OidcProvider['tokenRequests'][number]['clientAuth'] = secret ? 'client_secret_post' : 'none';
+    let clientAuth: OidcProvider['tokenRequests'][number]['clientAuth'] = secret
+      ? 'client_secret_post'
+      : 'none';
     const basic = /^Basic (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (basic) {
-      const [id, pass] = Buffer.from(basic, 'base64').toString('utf8').split(':').map((part) => decodeURIComponent(part ?? ''));
+      const [id, pass] = Buffer.from(basic, 'base64')
+        .toString('utf8')
+        .split(':')
+        .map((part) => decodeURIComponent(part ?? ''));
       clientId = id ?? null;
       secret = pass ?? null;
       clientAuth = 'client_secret_basic';
     }
     state.tokenRequests.push({ clientAuth });
-    if (clientId !== options.clientId || secret !== options.clientSecret) return json(response, 401, { error: 'invalid_client' });
-    if (form.get('grant_type') !== 'authorization_code') return json(response, 400, { error: 'unsupported_grant_type' });
+    if (clientId !== options.clientId || secret !== options.clientSecret)
+      return json(response, 401, { error: 'invalid_client' });
+    if (form.get('grant_type') !== 'authorization_code')
+      return json(response, 400, { error: 'unsupported_grant_type' });
     const code = form.get('code') ?? '';
     const issued = codes.get(code);
     codes.delete(code);
-    if (!issued || issued.clientId !== clientId) return json(response, 400, { error: 'invalid_grant', error_description: 'unknown or used code' });
-    if (issued.redirectUri !== form.get('redirect_uri')) return json(response, 400, { error: 'invalid_grant', error_description: 'redirect_uri mismatch' });
+    if (!issued || issued.clientId !== clientId)
+      return json(response, 400, {
+        error: 'invalid_grant',
+        error_description: 'unknown or used code',
+      });
+    if (issued.redirectUri !== form.get('redirect_uri'))
+      return json(response, 400, {
+        error: 'invalid_grant',
+        error_description: 'redirect_uri mismatch',
+      });
     const verifier = form.get('code_verifier') ?? '';
-    if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge) return json(response, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+    if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge)
+      return json(response, 400, {
+        error: 'invalid_grant',
+        error_description: 'PKCE verification failed',
+      });
     const accessToken = randomBytes(24).toString('base64url');
     accessTokens.set(accessToken, issued.person);
-    return json(response, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 300, id_token: idToken(issued.person, issued.nonce) });
+    return json(response, 200, {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: 300,
+      id_token: idToken(issued.person, issued.nonce),
+    });
   }
 
   const server = createServer((request, response) => {
@@ -207,24 +269,41 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
     if (url.pathname === '/authorize') {
       const query = url.searchParams;
       const redirectUri = query.get('redirect_uri');
-      if (query.get('client_id') !== options.clientId || !redirectUri) return send(response, 400, 'text/plain', 'unknown client or no redirect_uri');
+      if (query.get('client_id') !== options.clientId || !redirectUri)
+        return send(response, 400, 'text/plain', 'unknown client or no redirect_uri');
       const back = new URL(redirectUri);
       if (query.get('state')) back.searchParams.set('state', query.get('state')!);
-      if (query.get('response_type') !== 'code' || query.get('code_challenge_method') !== 'S256' || !query.get('code_challenge') || !query.get('scope')?.split(' ').includes('openid')) {
+      if (
+        query.get('response_type') !== 'code' ||
+        query.get('code_challenge_method') !== 'S256' ||
+        !query.get('code_challenge') ||
+        !query.get('scope')?.split(' ').includes('openid')
+      ) {
         back.searchParams.set('error', 'invalid_request');
         return redirect(response, back.toString());
       }
       const code = randomBytes(16).toString('base64url');
-      codes.set(code, { clientId: options.clientId, redirectUri, challenge: query.get('code_challenge')!, nonce: query.get('nonce') ?? '', person: state.person });
+      codes.set(code, {
+        clientId: options.clientId,
+        redirectUri,
+        challenge: query.get('code_challenge')!,
+        nonce: query.get('nonce') ?? '',
+        person: state.person,
+      });
       back.searchParams.set('code', code);
       return redirect(response, back.toString());
     }
-    if (url.pathname === '/token' && request.method === 'POST') return void token(request, response);
+    if (url.pathname === '/token' && request.method === 'POST')
+      return void token(request, response);
     if (url.pathname === '/jwks') {
-      return json(response, 200, { keys: [{ ...key.publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] });
+      return json(response, 200, {
+        keys: [{ ...key.publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }],
+      });
     }
     if (url.pathname === '/userinfo') {
-      const person = accessTokens.get(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
+      const person = accessTokens.get(
+        /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '',
+      );
       if (!person) return json(response, 401, { error: 'invalid_token' });
       return json(response, 200, { ...person.claims, sub: person.sub });
     }
@@ -250,7 +329,12 @@ export interface SignOnResult {
  * the app (through app.inject; `publicUrl` is how the providers address it) and plain requests
  * to the providers, until the app sends the browser to one of its pages.
  */
-export async function followSignOn(app: FastifyInstance, publicUrl: string, start: string, cookies = new Map<string, string>()): Promise<SignOnResult> {
+export async function followSignOn(
+  app: FastifyInstance,
+  publicUrl: string,
+  start: string,
+  cookies = new Map<string, string>(),
+): Promise<SignOnResult> {
   const visited: string[] = [];
   let url = start;
   for (let hop = 0; hop < 10; hop += 1) {
@@ -261,9 +345,14 @@ export async function followSignOn(app: FastifyInstance, publicUrl: string, star
     if (ours) {
       const path = url.startsWith(publicUrl) ? url.slice(publicUrl.length) : url;
       if (!path.startsWith('/api/')) return { landing: path, cookies, visited };
-      const response = await app.inject({ method: 'GET', url: path, headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') } });
+      const response = await app.inject({
+        method: 'GET',
+        url: path,
+        headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+      });
       for (const cookie of response.cookies) {
-        if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() < Date.now())) cookies.delete(cookie.name);
+        if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() < Date.now()))
+          cookies.delete(cookie.name);
         else cookies.set(cookie.name, cookie.value);
       }
       status = response.statusCode;

@@ -23,14 +23,22 @@ export interface TestServer {
  * The app as `npm start` makes it — first-start bootstrap with the bundled plan, the built web
  * app — listening on a free loopback port, on a database of its own.
  */
-export async function startTestServer(options: { port?: number; config?: Partial<AppConfig> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { port?: number; config?: Partial<AppConfig> } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = testConfig({ seedFile: seedPlanFile, ...options.config });
-  const outcome = await bootstrap(database.db, systemClock, { seedFile: config.seedFile, maxFileBytes: config.uploadMaxBytes });
+  const outcome = await bootstrap(database.db, systemClock, {
+    seedFile: config.seedFile,
+    maxFileBytes: config.uploadMaxBytes,
+  });
   if (outcome.kind !== 'created') throw new Error('a fresh database must bootstrap');
   // Jobs run as under `npm start`: a runner polling in the background (quickly, for tests).
   const jobs = createJobRunner({ db: database.db, clock: systemClock });
-  const app = await buildApp({ db: database.db, clock: systemClock, config, jobs, mailer: null }, { logger: false });
+  const app = await buildApp(
+    { db: database.db, clock: systemClock, config, jobs, mailer: null },
+    { logger: false },
+  );
   const address = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   jobs.start(200, app.log);
   return {

@@ -35,19 +35,40 @@ describe('the closed loop of a finding', () => {
     for (const state of findingStates) {
       for (const transition of findingTransitions) {
         for (const actor of actors) {
-          const rule = allowed.find(([from, step, by]) => from === state && step === transition && by === actor);
+          const rule = allowed.find(
+            ([from, step, by]) => from === state && step === transition && by === actor,
+          );
           const outcome = findingTransition(state, transition, actor);
-          expect({ state, transition, actor, outcome }).toEqual({ state, transition, actor, outcome: rule ? { allowed: true, to: rule[3] } : expect.objectContaining({ allowed: false }) });
+          expect({ state, transition, actor, outcome }).toEqual({
+            state,
+            transition,
+            actor,
+            outcome: rule
+              ? { allowed: true, to: rule[3] }
+              : expect.objectContaining({ allowed: false }),
+          });
         }
       }
     }
   });
 
   it('lets only the office close a finding, and only the owner record actions', () => {
-    expect(findingTransition('awaiting_verification', 'verify', 'owner')).toEqual({ allowed: false, reason: 'actor' });
-    expect(findingTransition('awaiting_verification', 'verify', 'other')).toEqual({ allowed: false, reason: 'actor' });
-    expect(findingTransition('open', 'record_action', 'office')).toEqual({ allowed: false, reason: 'actor' });
-    expect(findingTransition('verified', 'record_action', 'owner')).toEqual({ allowed: false, reason: 'state' });
+    expect(findingTransition('awaiting_verification', 'verify', 'owner')).toEqual({
+      allowed: false,
+      reason: 'actor',
+    });
+    expect(findingTransition('awaiting_verification', 'verify', 'other')).toEqual({
+      allowed: false,
+      reason: 'actor',
+    });
+    expect(findingTransition('open', 'record_action', 'office')).toEqual({
+      allowed: false,
+      reason: 'actor',
+    });
+    expect(findingTransition('verified', 'record_action', 'owner')).toEqual({
+      allowed: false,
+      reason: 'state',
+    });
   });
 
   it('makes a carried-over finding read-only', () => {
@@ -56,8 +77,16 @@ describe('the closed loop of a finding', () => {
 
   it('shows each actor the buttons it may press', () => {
     expect(availableTransitions('open', 'owner')).toEqual(['record_action']);
-    expect(availableTransitions('in_progress', 'owner')).toEqual(['record_action', 'request_verification']);
-    expect(availableTransitions('awaiting_verification', 'office')).toEqual(['update', 'verify', 'reopen', 'carry_over']);
+    expect(availableTransitions('in_progress', 'owner')).toEqual([
+      'record_action',
+      'request_verification',
+    ]);
+    expect(availableTransitions('awaiting_verification', 'office')).toEqual([
+      'update',
+      'verify',
+      'reopen',
+      'carry_over',
+    ]);
     expect(availableTransitions('verified', 'office')).toEqual(['reopen']);
     expect(availableTransitions('in_progress', 'other')).toEqual([]);
   });
@@ -65,13 +94,17 @@ describe('the closed loop of a finding', () => {
   it('is overdue from the day after the due date, and only while open', () => {
     expect(isFindingOverdue({ state: 'open', dueOn: '2024-12-31' }, '2024-12-31')).toBe(false);
     expect(isFindingOverdue({ state: 'open', dueOn: '2024-12-31' }, '2025-01-01')).toBe(true);
-    expect(isFindingOverdue({ state: 'awaiting_verification', dueOn: '2024-12-31' }, '2025-01-01')).toBe(true);
+    expect(
+      isFindingOverdue({ state: 'awaiting_verification', dueOn: '2024-12-31' }, '2025-01-01'),
+    ).toBe(true);
     expect(isFindingOverdue({ state: 'verified', dueOn: '2024-12-31' }, '2025-01-01')).toBe(false);
-    expect(isFindingOverdue({ state: 'carried_over', dueOn: '2024-12-31' }, '2025-01-01')).toBe(false);
+    expect(isFindingOverdue({ state: 'carried_over', dueOn: '2024-12-31' }, '2025-01-01')).toBe(
+      false,
+    );
   });
 });
 
-describe('next year\'s plan and the findings', () => {
+describe("next year's plan and the findings", () => {
   const findings = [
     { id: 'a', kind: 'carried_over', state: 'open' },
     { id: 'b', kind: 'carried_over', state: 'awaiting_verification' },
@@ -83,18 +116,34 @@ describe('next year\'s plan and the findings', () => {
   ] as const;
 
   it('carries every open carried-over finding and blocks on open immediate ones', () => {
-    expect(planCarryOver(findings, [])).toEqual({ carried: ['a', 'b'], blocking: ['d', 'f'], unknown: [] });
+    expect(planCarryOver(findings, [])).toEqual({
+      carried: ['a', 'b'],
+      blocking: ['d', 'f'],
+      unknown: [],
+    });
   });
 
   it('carries an immediate finding only when named, and names what it cannot carry', () => {
-    expect(planCarryOver(findings, ['d', 'f'])).toEqual({ carried: ['a', 'b', 'd', 'f'], blocking: [], unknown: [] });
-    expect(planCarryOver(findings, ['d', 'e', 'zzz'])).toEqual({ carried: ['a', 'b', 'd'], blocking: ['f'], unknown: ['e', 'zzz'] });
+    expect(planCarryOver(findings, ['d', 'f'])).toEqual({
+      carried: ['a', 'b', 'd', 'f'],
+      blocking: [],
+      unknown: [],
+    });
+    expect(planCarryOver(findings, ['d', 'e', 'zzz'])).toEqual({
+      carried: ['a', 'b', 'd'],
+      blocking: ['f'],
+      unknown: ['e', 'zzz'],
+    });
   });
 
   it('never leaves an open finding out of both lists', () => {
     for (const named of [[], ['d'], ['f'], ['d', 'f'], ['a']]) {
       const { carried, blocking } = planCarryOver(findings, named);
-      const open = findings.filter((finding) => ['open', 'in_progress', 'awaiting_verification'].includes(finding.state)).map((finding) => finding.id);
+      const open = findings
+        .filter((finding) =>
+          ['open', 'in_progress', 'awaiting_verification'].includes(finding.state),
+        )
+        .map((finding) => finding.id);
       expect([...carried, ...blocking].sort()).toEqual(open.sort());
     }
   });

@@ -22,14 +22,24 @@ import { proposeObligations, readCount } from '../../src/shared/obligations/prop
 import type { ParsedItem } from '../../src/shared/plan-import/contract';
 import { parsePlanDocument } from '../../src/shared/plan-import/parse-plan';
 
-const seedPlanFile = path.resolve(import.meta.dirname, '../../seeds/ciir-2024-teacher-quality-standard-plan.txt');
+const seedPlanFile = path.resolve(
+  import.meta.dirname,
+  '../../seeds/ciir-2024-teacher-quality-standard-plan.txt',
+);
 
 /**
  * One proposal, in the order of the table below:
  * frequency: ['frequency', period, minimumCount, eachOf, field, phrase]
  * coverage:  ['coverage', period, targetPercent, population, field, phrase]
  */
-type Row = [Obligation['kind'], Obligation['period'], number | null, string | null, 'content' | 'focus', string];
+type Row = [
+  Obligation['kind'],
+  Obligation['period'],
+  number | null,
+  string | null,
+  'content' | 'focus',
+  string,
+];
 
 function row(proposal: Obligation): Row {
   const { kind, period, source } = proposal;
@@ -70,10 +80,28 @@ const expectedProposals: Record<number, Row[]> = {
   18: [],
   19: [],
   20: [],
-  21: [['coverage', null, 100, null, 'focus', '校领导联系教师及院（系）班子成员与教师全覆盖开展务实管用的交心谈心情况']],
+  21: [
+    [
+      'coverage',
+      null,
+      100,
+      null,
+      'focus',
+      '校领导联系教师及院（系）班子成员与教师全覆盖开展务实管用的交心谈心情况',
+    ],
+  ],
   22: [],
   23: [],
-  24: [['frequency', null, null, null, 'content', '定期开展教书育人楷模、师德标兵等各类师德典型评选活动']],
+  24: [
+    [
+      'frequency',
+      null,
+      null,
+      null,
+      'content',
+      '定期开展教书育人楷模、师德标兵等各类师德典型评选活动',
+    ],
+  ],
   25: [],
   26: [],
   27: [],
@@ -106,8 +134,26 @@ const expectedProposals: Record<number, Row[]> = {
   49: [['frequency', 'month', 1, null, 'content', '每月开展1次']],
   50: [],
   51: [],
-  52: [['frequency', null, null, null, 'content', '定期开展覆盖广泛、代表性强、科学合理的教师思想政治状况调查研究']],
-  53: [['frequency', 'year', 1, null, 'focus', '每年开展教师群体的敏感性因素和苗头性倾向性问题筛查情况及问题处置情况']],
+  52: [
+    [
+      'frequency',
+      null,
+      null,
+      null,
+      'content',
+      '定期开展覆盖广泛、代表性强、科学合理的教师思想政治状况调查研究',
+    ],
+  ],
+  53: [
+    [
+      'frequency',
+      'year',
+      1,
+      null,
+      'focus',
+      '每年开展教师群体的敏感性因素和苗头性倾向性问题筛查情况及问题处置情况',
+    ],
+  ],
   54: [['frequency', null, null, null, 'content', '定期编制科学、客观的教师思想政治状况调研报告']],
   55: [],
   56: [],
@@ -117,7 +163,11 @@ const expectedProposals: Record<number, Row[]> = {
   60: [],
 };
 
-const item = (content: string, focus = ''): { no: number; content: string; focus: string } => ({ no: 1, content, focus });
+const item = (content: string, focus = ''): { no: number; content: string; focus: string } => ({
+  no: 1,
+  content,
+  focus,
+});
 const rows = (content: string, focus = '') => proposeObligations(item(content, focus)).map(row);
 
 describe('obligations proposed for the seed plan', () => {
@@ -131,7 +181,9 @@ describe('obligations proposed for the seed plan', () => {
   });
 
   it('proposes exactly the table, item by item', () => {
-    const actual = Object.fromEntries(items.map((parsed) => [parsed.no, proposeObligations(parsed).map(row)]));
+    const actual = Object.fromEntries(
+      items.map((parsed) => [parsed.no, proposeObligations(parsed).map(row)]),
+    );
     expect(actual).toEqual(expectedProposals);
   });
 
@@ -146,25 +198,41 @@ describe('obligations proposed for the seed plan', () => {
   });
 
   it('flags exactly the proposals that lack a period or a count', () => {
-    const flagged = items.flatMap((parsed) => proposeObligations(parsed).filter((proposal) => proposal.needsConfirmation).map(() => parsed.no));
+    const flagged = items.flatMap((parsed) =>
+      proposeObligations(parsed)
+        .filter((proposal) => proposal.needsConfirmation)
+        .map(() => parsed.no),
+    );
     expect(flagged).toEqual([3, 10, 16, 21, 24, 36, 46, 52, 54]);
   });
 });
 
 describe('reading counts and periods', () => {
   it('reads Arabic and Chinese numerals', () => {
-    expect(['1', '12', '一', '两', '二', '九', '十', '十一', '十二', '二十', '二十五', '九十九'].map(readCount)).toEqual([
-      1, 12, 1, 2, 2, 9, 10, 11, 12, 20, 25, 99,
-    ]);
+    expect(
+      ['1', '12', '一', '两', '二', '九', '十', '十一', '十二', '二十', '二十五', '九十九'].map(
+        readCount,
+      ),
+    ).toEqual([1, 12, 1, 2, 2, 9, 10, 11, 12, 20, 25, 99]);
     expect(['一一', '百', '十十', ''].map(readCount)).toEqual([null, null, null, null]);
   });
 
   it('reads counts written in Chinese numerals and full-width digits', () => {
-    expect(rows('党委常委会每学期至少一次专题研究师德师风建设工作')).toEqual([['frequency', 'semester', 1, null, 'content', '每学期至少一次']]);
-    expect(rows('每年召开全体会议不少于两次')).toEqual([['frequency', 'year', 2, null, 'content', '每年召开全体会议不少于两次']]);
-    expect(rows('每学期组织十一次听课')).toEqual([['frequency', 'semester', 11, null, 'content', '每学期组织十一次']]);
-    expect(rows('每学期至少１次')).toEqual([['frequency', 'semester', 1, null, 'content', '每学期至少１次']]);
-    expect(rows('每学期开展3次以上')).toEqual([['frequency', 'semester', 3, null, 'content', '每学期开展3次以上']]);
+    expect(rows('党委常委会每学期至少一次专题研究师德师风建设工作')).toEqual([
+      ['frequency', 'semester', 1, null, 'content', '每学期至少一次'],
+    ]);
+    expect(rows('每年召开全体会议不少于两次')).toEqual([
+      ['frequency', 'year', 2, null, 'content', '每年召开全体会议不少于两次'],
+    ]);
+    expect(rows('每学期组织十一次听课')).toEqual([
+      ['frequency', 'semester', 11, null, 'content', '每学期组织十一次'],
+    ]);
+    expect(rows('每学期至少１次')).toEqual([
+      ['frequency', 'semester', 1, null, 'content', '每学期至少１次'],
+    ]);
+    expect(rows('每学期开展3次以上')).toEqual([
+      ['frequency', 'semester', 3, null, 'content', '每学期开展3次以上'],
+    ]);
   });
 
   it('knows each period word, and does not take 每学年 or 每年级 for a year', () => {
@@ -173,31 +241,55 @@ describe('reading counts and periods', () => {
     expect(rows('每季度至少通报1次').map((r) => r[1])).toEqual(['quarter']);
     expect(rows('每学期至少1次').map((r) => r[1])).toEqual(['semester']);
     expect(rows('每年度至少1次').map((r) => r[1])).toEqual(['year']);
-    expect(rows('每学年至少开展1次')).toEqual([['frequency', null, 1, null, 'content', '至少开展1次']]);
+    expect(rows('每学年至少开展1次')).toEqual([
+      ['frequency', null, 1, null, 'content', '至少开展1次'],
+    ]);
     expect(rows('每年级至少配备1名辅导员')).toEqual([]);
   });
 
   it('reads a count without a period as needing one', () => {
     const [proposal] = proposeObligations(item('聘期内至少参加1次国情研修'));
-    expect(proposal).toMatchObject({ kind: 'frequency', period: null, minimumCount: 1, needsConfirmation: true });
-    expect(rows('每名新入职教师至少参加2次岗前培训')).toEqual([['frequency', null, 2, '新入职教师', 'content', '每名新入职教师至少参加2次']]);
+    expect(proposal).toMatchObject({
+      kind: 'frequency',
+      period: null,
+      minimumCount: 1,
+      needsConfirmation: true,
+    });
+    expect(rows('每名新入职教师至少参加2次岗前培训')).toEqual([
+      ['frequency', null, 2, '新入职教师', 'content', '每名新入职教师至少参加2次'],
+    ]);
   });
 
   it('binds each person of a population when the text says 每名', () => {
-    expect(rows('每位教师每学期听课不少于4次')).toEqual([['frequency', 'semester', 4, '教师', 'content', '每位教师每学期听课不少于4次']]);
-    expect(rows('每名青年教师每年参加社会实践')).toEqual([['frequency', 'year', 1, '青年教师', 'content', '每名青年教师每年参加社会实践']]);
+    expect(rows('每位教师每学期听课不少于4次')).toEqual([
+      ['frequency', 'semester', 4, '教师', 'content', '每位教师每学期听课不少于4次'],
+    ]);
+    expect(rows('每名青年教师每年参加社会实践')).toEqual([
+      ['frequency', 'year', 1, '青年教师', 'content', '每名青年教师每年参加社会实践'],
+    ]);
   });
 
   it('does not invent a count for 定期', () => {
     const [proposal] = proposeObligations(item('定期召开座谈会'));
-    expect(proposal).toMatchObject({ kind: 'frequency', period: null, minimumCount: null, needsConfirmation: true });
+    expect(proposal).toMatchObject({
+      kind: 'frequency',
+      period: null,
+      minimumCount: null,
+      needsConfirmation: true,
+    });
   });
 
   it('reads target shares: percentages, 百分之, 全覆盖, and the period and population around them', () => {
-    expect(rows('新进教师岗前培训参训率达到９５％')).toEqual([['coverage', null, 95, null, 'content', '新进教师岗前培训参训率达到９５％']]);
-    expect(rows('满意度不低于百分之九十')).toEqual([['coverage', null, 90, null, 'content', '满意度不低于百分之九十']]);
+    expect(rows('新进教师岗前培训参训率达到９５％')).toEqual([
+      ['coverage', null, 95, null, 'content', '新进教师岗前培训参训率达到９５％'],
+    ]);
+    expect(rows('满意度不低于百分之九十')).toEqual([
+      ['coverage', null, 90, null, 'content', '满意度不低于百分之九十'],
+    ]);
     // The period governs the share: not also an activity of its own.
-    expect(rows('每学期实现全体辅导员培训全覆盖')).toEqual([['coverage', 'semester', 100, '辅导员', 'content', '每学期实现全体辅导员培训全覆盖']]);
+    expect(rows('每学期实现全体辅导员培训全覆盖')).toEqual([
+      ['coverage', 'semester', 100, '辅导员', 'content', '每学期实现全体辅导员培训全覆盖'],
+    ]);
     // A list part of its own before the share is one.
     expect(rows('每年组织专题培训、推进所有教师党员轮训全覆盖')).toEqual([
       ['frequency', 'year', 1, null, 'content', '每年组织专题培训'],
@@ -230,15 +322,21 @@ describe('no obligation where the text states none', () => {
 
 describe('the same promise in content and focus', () => {
   it('is proposed once, from the content, when both say the same', () => {
-    expect(rows('每学期至少召开1次会议', '每学期至少召开1次会议情况')).toEqual([['frequency', 'semester', 1, null, 'content', '每学期至少召开1次']]);
+    expect(rows('每学期至少召开1次会议', '每学期至少召开1次会议情况')).toEqual([
+      ['frequency', 'semester', 1, null, 'content', '每学期至少召开1次'],
+    ]);
   });
 
   it('keeps the more specific wording when the focus is more specific', () => {
-    expect(rows('定期召开工作例会', '每学期至少召开2次工作例会情况')).toEqual([['frequency', 'semester', 2, null, 'focus', '每学期至少召开2次']]);
+    expect(rows('定期召开工作例会', '每学期至少召开2次工作例会情况')).toEqual([
+      ['frequency', 'semester', 2, null, 'focus', '每学期至少召开2次'],
+    ]);
   });
 
   it('keeps a promise that only the focus states', () => {
-    expect(rows('教师对工作满意度高', '每年开展满意度测评结果')).toEqual([['frequency', 'year', 1, null, 'focus', '每年开展满意度测评结果']]);
+    expect(rows('教师对工作满意度高', '每年开展满意度测评结果')).toEqual([
+      ['frequency', 'year', 1, null, 'focus', '每年开展满意度测评结果'],
+    ]);
   });
 
   it('keeps both when they contradict each other', () => {
@@ -265,28 +363,72 @@ describe('the obligation contract', () => {
 
   it('refuses a flag that disagrees with the missing numbers', () => {
     expect(obligationSchema.safeParse(proposal).success).toBe(true);
-    expect(obligationSchema.safeParse({ ...proposal, needsConfirmation: true }).success).toBe(false);
+    expect(obligationSchema.safeParse({ ...proposal, needsConfirmation: true }).success).toBe(
+      false,
+    );
     expect(obligationSchema.safeParse({ ...proposal, minimumCount: null }).success).toBe(false);
-    expect(obligationSchema.safeParse({ ...proposal, minimumCount: null, needsConfirmation: true }).success).toBe(true);
+    expect(
+      obligationSchema.safeParse({ ...proposal, minimumCount: null, needsConfirmation: true })
+        .success,
+    ).toBe(true);
   });
 
   it('refuses offsets that do not span the phrase, and shares above 100%', () => {
-    expect(obligationSchema.safeParse({ ...proposal, source: { ...proposal.source, end: 9 } }).success).toBe(false);
     expect(
-      obligationSchema.safeParse({ kind: 'coverage', period: 'year', targetPercent: 120, population: null, source: proposal.source, needsConfirmation: false }).success,
+      obligationSchema.safeParse({ ...proposal, source: { ...proposal.source, end: 9 } }).success,
+    ).toBe(false);
+    expect(
+      obligationSchema.safeParse({
+        kind: 'coverage',
+        period: 'year',
+        targetPercent: 120,
+        population: null,
+        source: proposal.source,
+        needsConfirmation: false,
+      }).success,
     ).toBe(false);
   });
 
   it('confirms only complete obligations', () => {
-    expect(confirmedObligationSchema.safeParse({ kind: 'frequency', period: 'semester', minimumCount: 1, eachOf: null, source: null }).success).toBe(true);
-    expect(confirmedObligationSchema.safeParse({ kind: 'frequency', period: null, minimumCount: 1, eachOf: null, source: null }).success).toBe(false);
-    expect(confirmedObligationSchema.safeParse({ kind: 'frequency', period: 'year', minimumCount: null, eachOf: null, source: null }).success).toBe(false);
+    expect(
+      confirmedObligationSchema.safeParse({
+        kind: 'frequency',
+        period: 'semester',
+        minimumCount: 1,
+        eachOf: null,
+        source: null,
+      }).success,
+    ).toBe(true);
+    expect(
+      confirmedObligationSchema.safeParse({
+        kind: 'frequency',
+        period: null,
+        minimumCount: 1,
+        eachOf: null,
+        source: null,
+      }).success,
+    ).toBe(false);
+    expect(
+      confirmedObligationSchema.safeParse({
+        kind: 'frequency',
+        period: 'year',
+        minimumCount: null,
+        eachOf: null,
+        source: null,
+      }).success,
+    ).toBe(false);
   });
 });
 
 const seedCycle = { startsOn: '2024-04-01', endsOn: '2024-11-30' };
-const seedCalendar: PlanCalendar = { cycle: seedCycle, semesters: defaultSemestersCovering(seedCycle) };
-const oncePer = (period: ConfirmedFrequencyObligation['period'], minimumCount = 1): ConfirmedFrequencyObligation => ({
+const seedCalendar: PlanCalendar = {
+  cycle: seedCycle,
+  semesters: defaultSemestersCovering(seedCycle),
+};
+const oncePer = (
+  period: ConfirmedFrequencyObligation['period'],
+  minimumCount = 1,
+): ConfirmedFrequencyObligation => ({
   kind: 'frequency',
   period,
   minimumCount,
@@ -302,18 +444,36 @@ describe('periods', () => {
       { label: '2023-2024学年第二学期', startsOn: '2024-02-15', endsOn: '2024-07-15' },
       { label: '2024-2025学年第一学期', startsOn: '2024-09-01', endsOn: '2025-01-15' },
     ]);
-    expect(defaultSemestersCovering({ startsOn: '2024-01-10', endsOn: '2024-03-01' }).map((semester) => semester.label)).toEqual([
-      '2023-2024学年第一学期',
-      '2023-2024学年第二学期',
-    ]);
+    expect(
+      defaultSemestersCovering({ startsOn: '2024-01-10', endsOn: '2024-03-01' }).map(
+        (semester) => semester.label,
+      ),
+    ).toEqual(['2023-2024学年第一学期', '2023-2024学年第二学期']);
   });
 
   it('cuts months, quarters and years along the calendar, whole, even past the cycle', () => {
-    const calendar: PlanCalendar = { cycle: { startsOn: '2024-04-18', endsOn: '2025-02-10' }, semesters: [] };
+    const calendar: PlanCalendar = {
+      cycle: { startsOn: '2024-04-18', endsOn: '2025-02-10' },
+      semesters: [],
+    };
     expect(periodsOf('month', calendar).map((period) => period.label)).toEqual([
-      '2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02',
+      '2024-04',
+      '2024-05',
+      '2024-06',
+      '2024-07',
+      '2024-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+      '2024-12',
+      '2025-01',
+      '2025-02',
     ]);
-    expect(periodsOf('month', calendar).at(-1)).toEqual({ label: '2025-02', startsOn: '2025-02-01', endsOn: '2025-02-28' });
+    expect(periodsOf('month', calendar).at(-1)).toEqual({
+      label: '2025-02',
+      startsOn: '2025-02-01',
+      endsOn: '2025-02-28',
+    });
     expect(periodsOf('quarter', calendar)).toEqual([
       { label: '2024-Q2', startsOn: '2024-04-01', endsOn: '2024-06-30' },
       { label: '2024-Q3', startsOn: '2024-07-01', endsOn: '2024-09-30' },
@@ -321,7 +481,9 @@ describe('periods', () => {
       { label: '2025-Q1', startsOn: '2025-01-01', endsOn: '2025-03-31' },
     ]);
     expect(periodsOf('year', calendar).map((period) => period.label)).toEqual(['2024', '2025']);
-    expect(periodsOf('cycle', calendar)).toEqual([{ label: '2024-04-18/2025-02-10', startsOn: '2024-04-18', endsOn: '2025-02-10' }]);
+    expect(periodsOf('cycle', calendar)).toEqual([
+      { label: '2024-04-18/2025-02-10', startsOn: '2024-04-18', endsOn: '2025-02-10' },
+    ]);
   });
 
   it('refuses overlapping semesters, a backwards cycle and dates that do not exist', () => {
@@ -333,17 +495,44 @@ describe('periods', () => {
       ],
     };
     expect(() => periodsOf('semester', overlapping)).toThrow(/overlap/);
-    expect(() => periodsOf('year', { cycle: { startsOn: '2024-12-01', endsOn: '2024-01-01' }, semesters: [] })).toThrow(RangeError);
-    expect(() => assessFrequency(oncePer('year'), seedCalendar, ['2024-02-30'], morningOf('2024-11-25'))).toThrow(/calendar date/);
+    expect(() =>
+      periodsOf('year', { cycle: { startsOn: '2024-12-01', endsOn: '2024-01-01' }, semesters: [] }),
+    ).toThrow(RangeError);
+    expect(() =>
+      assessFrequency(oncePer('year'), seedCalendar, ['2024-02-30'], morningOf('2024-11-25')),
+    ).toThrow(/calendar date/);
   });
 });
 
 describe('compliance of a frequency', () => {
   it('counts each semester whole, lists what counts for none, and tells met from in progress', () => {
-    const report = assessFrequency(oncePer('semester'), seedCalendar, ['2024-03-10', '2024-08-10', '2024-12-01'], morningOf('2024-11-25'));
+    const report = assessFrequency(
+      oncePer('semester'),
+      seedCalendar,
+      ['2024-03-10', '2024-08-10', '2024-12-01'],
+      morningOf('2024-11-25'),
+    );
     expect(report.periods).toEqual([
-      { label: '2023-2024学年第二学期', startsOn: '2024-02-15', endsOn: '2024-07-15', extendsBeyondCycle: true, required: 1, recorded: 1, shortfall: 0, status: 'met' },
-      { label: '2024-2025学年第一学期', startsOn: '2024-09-01', endsOn: '2025-01-15', extendsBeyondCycle: true, required: 1, recorded: 0, shortfall: 1, status: 'in-progress' },
+      {
+        label: '2023-2024学年第二学期',
+        startsOn: '2024-02-15',
+        endsOn: '2024-07-15',
+        extendsBeyondCycle: true,
+        required: 1,
+        recorded: 1,
+        shortfall: 0,
+        status: 'met',
+      },
+      {
+        label: '2024-2025学年第一学期',
+        startsOn: '2024-09-01',
+        endsOn: '2025-01-15',
+        extendsBeyondCycle: true,
+        required: 1,
+        recorded: 0,
+        shortfall: 1,
+        status: 'in-progress',
+      },
     ]);
     expect(report.notCounted).toEqual([
       { on: '2024-08-10', reason: 'outside-periods' },
@@ -352,21 +541,36 @@ describe('compliance of a frequency', () => {
   });
 
   it('counts a period’s first and last days in it, and the next day out of it', () => {
-    const counts = (dates: string[]) => assessFrequency(oncePer('semester', 2), seedCalendar, dates, morningOf('2024-11-25')).periods.map((p) => p.recorded);
+    const counts = (dates: string[]) =>
+      assessFrequency(
+        oncePer('semester', 2),
+        seedCalendar,
+        dates,
+        morningOf('2024-11-25'),
+      ).periods.map((p) => p.recorded);
     expect(counts(['2024-02-15', '2024-07-15', '2024-09-01', '2025-01-15'])).toEqual([2, 1]);
     expect(counts(['2024-02-14', '2024-07-16', '2024-08-31'])).toEqual([0, 0]);
   });
 
   it('is late only once the period’s last day has ended in Shanghai, not in UTC', () => {
-    const status = (now: Date) => assessFrequency(oncePer('semester'), seedCalendar, [], now).periods[0]!.status;
+    const status = (now: Date) =>
+      assessFrequency(oncePer('semester'), seedCalendar, [], now).periods[0]!.status;
     expect(status(new Date('2024-07-15T15:59:59Z'))).toBe('in-progress'); // 23:59:59 on 15 July in Shanghai
     expect(status(new Date('2024-07-15T16:00:00Z'))).toBe('late'); // 00:00 on 16 July in Shanghai, still 15 July in UTC
     const inUtc: PlanCalendar = { ...seedCalendar, timeZone: 'UTC' };
-    expect(assessFrequency(oncePer('semester'), inUtc, [], new Date('2024-07-15T16:00:00Z')).periods[0]!.status).toBe('in-progress');
+    expect(
+      assessFrequency(oncePer('semester'), inUtc, [], new Date('2024-07-15T16:00:00Z')).periods[0]!
+        .status,
+    ).toBe('in-progress');
   });
 
   it('counts an occurrence dated today in Shanghai even while UTC is still on the day before', () => {
-    const report = assessFrequency(oncePer('month'), seedCalendar, ['2024-05-01'], new Date('2024-04-30T16:30:00Z'));
+    const report = assessFrequency(
+      oncePer('month'),
+      seedCalendar,
+      ['2024-05-01'],
+      new Date('2024-04-30T16:30:00Z'),
+    );
     expect(report.notCounted).toEqual([]);
     expect(report.periods.slice(0, 2).map((p) => [p.label, p.recorded, p.status])).toEqual([
       ['2024-04', 0, 'late'],
@@ -375,7 +579,12 @@ describe('compliance of a frequency', () => {
   });
 
   it('keeps periods not yet begun upcoming, not late, and a short period with time left in progress', () => {
-    const report = assessFrequency(oncePer('month', 2), seedCalendar, ['2024-05-06', '2024-05-20', '2024-06-03'], morningOf('2024-06-10'));
+    const report = assessFrequency(
+      oncePer('month', 2),
+      seedCalendar,
+      ['2024-05-06', '2024-05-20', '2024-06-03'],
+      morningOf('2024-06-10'),
+    );
     expect(report.periods.map((p) => [p.label, p.recorded, p.shortfall, p.status])).toEqual([
       ['2024-04', 0, 2, 'late'],
       ['2024-05', 2, 0, 'met'],
@@ -390,12 +599,22 @@ describe('compliance of a frequency', () => {
   });
 
   it('refuses an obligation that binds each person', () => {
-    expect(() => assessFrequency({ ...oncePer('year'), eachOf: '青年教师' }, seedCalendar, [], morningOf('2024-11-25'))).toThrow(/assessPopulation/);
+    expect(() =>
+      assessFrequency(
+        { ...oncePer('year'), eachOf: '青年教师' },
+        seedCalendar,
+        [],
+        morningOf('2024-11-25'),
+      ),
+    ).toThrow(/assessPopulation/);
   });
 });
 
 describe('compliance person by person', () => {
-  const eachYoungTeacherOnceAYear: ConfirmedFrequencyObligation = { ...oncePer('year'), eachOf: '青年教师' };
+  const eachYoungTeacherOnceAYear: ConfirmedFrequencyObligation = {
+    ...oncePer('year'),
+    eachOf: '青年教师',
+  };
   const youngTeachers = ['张', '王', '李'];
   const visits = [
     { on: '2024-05-10', subject: '张' },
@@ -405,29 +624,94 @@ describe('compliance person by person', () => {
   ];
 
   it('needs every member to reach the minimum on their own', () => {
-    const report = assessPopulation(eachYoungTeacherOnceAYear, seedCalendar, youngTeachers, visits, morningOf('2024-11-25'));
+    const report = assessPopulation(
+      eachYoungTeacherOnceAYear,
+      seedCalendar,
+      youngTeachers,
+      visits,
+      morningOf('2024-11-25'),
+    );
     expect(report.periods).toEqual([
-      { label: '2024', startsOn: '2024-01-01', endsOn: '2024-12-31', extendsBeyondCycle: true, required: 3, recorded: 2, shortfall: 1, status: 'in-progress', notReached: ['李'] },
+      {
+        label: '2024',
+        startsOn: '2024-01-01',
+        endsOn: '2024-12-31',
+        extendsBeyondCycle: true,
+        required: 3,
+        recorded: 2,
+        shortfall: 1,
+        status: 'in-progress',
+        notReached: ['李'],
+      },
     ]);
-    expect(report.notCounted).toEqual([{ on: '2024-06-03', subject: '赵', reason: 'not-in-population' }]);
-    expect(assessPopulation(eachYoungTeacherOnceAYear, seedCalendar, youngTeachers, visits, morningOf('2025-01-01')).periods[0]!.status).toBe('late');
+    expect(report.notCounted).toEqual([
+      { on: '2024-06-03', subject: '赵', reason: 'not-in-population' },
+    ]);
+    expect(
+      assessPopulation(
+        eachYoungTeacherOnceAYear,
+        seedCalendar,
+        youngTeachers,
+        visits,
+        morningOf('2025-01-01'),
+      ).periods[0]!.status,
+    ).toBe('late');
   });
 
   it('needs the target share of the population for a coverage, counting a person once', () => {
-    const ninetyPercent: ConfirmedCoverageObligation = { kind: 'coverage', period: 'cycle', targetPercent: 90, population: '教师', source: null };
+    const ninetyPercent: ConfirmedCoverageObligation = {
+      kind: 'coverage',
+      period: 'cycle',
+      targetPercent: 90,
+      population: '教师',
+      source: null,
+    };
     const teachers = Array.from({ length: 15 }, (_, index) => `t${index}`);
-    const visitsOf = (count: number) => teachers.slice(0, count).flatMap((subject) => [{ on: '2024-05-01', subject }, { on: '2024-06-01', subject }]);
-    const period = (count: number) => assessPopulation(ninetyPercent, seedCalendar, teachers, visitsOf(count), morningOf('2024-12-01')).periods[0]!;
-    expect(period(13)).toMatchObject({ required: 14, recorded: 13, shortfall: 1, status: 'late', notReached: ['t13', 't14'] });
+    const visitsOf = (count: number) =>
+      teachers.slice(0, count).flatMap((subject) => [
+        { on: '2024-05-01', subject },
+        { on: '2024-06-01', subject },
+      ]);
+    const period = (count: number) =>
+      assessPopulation(
+        ninetyPercent,
+        seedCalendar,
+        teachers,
+        visitsOf(count),
+        morningOf('2024-12-01'),
+      ).periods[0]!;
+    expect(period(13)).toMatchObject({
+      required: 14,
+      recorded: 13,
+      shortfall: 1,
+      status: 'late',
+      notReached: ['t13', 't14'],
+    });
     expect(period(14)).toMatchObject({ required: 14, recorded: 14, shortfall: 0, status: 'met' });
   });
 
   it('rounds a share up and never past the population', () => {
-    expect([shareOf(15, 90), shareOf(3, 100), shareOf(10, 90), shareOf(3, 33.3), shareOf(0, 100)]).toEqual([14, 3, 9, 1, 0]);
+    expect([
+      shareOf(15, 90),
+      shareOf(3, 100),
+      shareOf(10, 90),
+      shareOf(3, 33.3),
+      shareOf(0, 100),
+    ]).toEqual([14, 3, 9, 1, 0]);
   });
 
   it('refuses a department-wide frequency and a population that names someone twice', () => {
-    expect(() => assessPopulation(oncePer('year'), seedCalendar, youngTeachers, [], morningOf('2024-11-25'))).toThrow(/assessFrequency/);
-    expect(() => assessPopulation(eachYoungTeacherOnceAYear, seedCalendar, ['张', '张'], [], morningOf('2024-11-25'))).toThrow(/twice/);
+    expect(() =>
+      assessPopulation(oncePer('year'), seedCalendar, youngTeachers, [], morningOf('2024-11-25')),
+    ).toThrow(/assessFrequency/);
+    expect(() =>
+      assessPopulation(
+        eachYoungTeacherOnceAYear,
+        seedCalendar,
+        ['张', '张'],
+        [],
+        morningOf('2024-11-25'),
+      ),
+    ).toThrow(/twice/);
   });
 });

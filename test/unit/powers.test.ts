@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { permissions, roleMayCall, type OperationId } from '../../src/shared/permissions';
-import { businessRoles, grantableRoles, mayDisableOwnTotp, mayGrantRole, mayManageAccount, mustEnrolTotp, privilegedRoles, securityRoles, totpEnrolmentOperations } from '../../src/shared/powers';
+import {
+  businessRoles,
+  grantableRoles,
+  mayDisableOwnTotp,
+  mayGrantRole,
+  mayManageAccount,
+  mustEnrolTotp,
+  privilegedRoles,
+  securityRoles,
+  totpEnrolmentOperations,
+} from '../../src/shared/powers';
 import { roles } from '../../src/shared/roles';
 
 describe('separation of powers (三权分立)', () => {
@@ -12,7 +22,10 @@ describe('separation of powers (三权分立)', () => {
   it('lets the security admin give every role, the system admin business roles only, and nobody else any', () => {
     expect(grantableRoles('security_admin')).toEqual([...roles]);
     expect(grantableRoles('admin')).toEqual(['coordinator', 'liaison', 'leader', 'reviewer']);
-    for (const role of roles.filter((candidate) => candidate !== 'admin' && candidate !== 'security_admin')) expect(grantableRoles(role)).toEqual([]);
+    for (const role of roles.filter(
+      (candidate) => candidate !== 'admin' && candidate !== 'security_admin',
+    ))
+      expect(grantableRoles(role)).toEqual([]);
     expect(mayGrantRole('admin', 'auditor')).toBe(false);
     expect(mayManageAccount('admin', 'security_admin')).toBe(false);
     expect(mayManageAccount('admin', 'leader')).toBe(true);
@@ -34,10 +47,24 @@ describe('separation of powers (三权分立)', () => {
         const access = permissions[operation];
         return access !== 'public' && access !== 'signed-in' && roleMayCall(access, role);
       });
-    expect(callable('auditor').sort()).toEqual(['audit.export', 'audit.list', 'auth.totpConfirm', 'auth.totpDisable', 'auth.totpStart']);
+    expect(callable('auditor').sort()).toEqual([
+      'audit.export',
+      'audit.list',
+      'auth.totpConfirm',
+      'auth.totpDisable',
+      'auth.totpStart',
+    ]);
     const security = callable('security_admin');
-    expect(security.filter((operation) => !operation.startsWith('auth.') && !operation.startsWith('users.') && !operation.startsWith('sso.'))).toEqual(['departments.list']);
-    for (const role of securityRoles) expect(roleMayCall(permissions['plans.list'], role)).toBe(false);
+    expect(
+      security.filter(
+        (operation) =>
+          !operation.startsWith('auth.') &&
+          !operation.startsWith('users.') &&
+          !operation.startsWith('sso.'),
+      ),
+    ).toEqual(['departments.list']);
+    for (const role of securityRoles)
+      expect(roleMayCall(permissions['plans.list'], role)).toBe(false);
     expect(roleMayCall(permissions['audit.list'], 'admin')).toBe(false);
   });
 });

@@ -60,10 +60,24 @@ describe('who is reminded when', () => {
 
   it('plans one message per department and recipient, one group post per level, and skips what was sent', () => {
     const union = subject();
-    const unionMeasure = subject({ key: 'measure:m1', kind: 'measure', itemNo: 12, itemText: '建立教师思政工作联席会议制度', what: '落实措施“召开联席会议”应于 2024-04-28 完成', dueOn: '2024-04-28' });
-    const office = subject({ key: 'breakdown:plan:office', departmentId: 'office', departmentName: '党委办公室' });
+    const unionMeasure = subject({
+      key: 'measure:m1',
+      kind: 'measure',
+      itemNo: 12,
+      itemText: '建立教师思政工作联席会议制度',
+      what: '落实措施“召开联席会议”应于 2024-04-28 完成',
+      dueOn: '2024-04-28',
+    });
+    const office = subject({
+      key: 'breakdown:plan:office',
+      departmentId: 'office',
+      departmentName: '党委办公室',
+    });
     const liaisonOf: Record<string, Recipient[]> = {
-      union: [{ channel: 'in_app', address: 'union-liaison', userId: 'u1' }, { channel: 'email', address: 'Wang@Test.edu.cn' }],
+      union: [
+        { channel: 'in_app', address: 'union-liaison', userId: 'u1' },
+        { channel: 'email', address: 'Wang@Test.edu.cn' },
+      ],
       office: [{ channel: 'email', address: 'office@test.edu.cn' }],
     };
     const group: Recipient = { channel: 'wecom', address: 'group' };
@@ -71,11 +85,21 @@ describe('who is reminded when', () => {
       subjects: [union, unionMeasure, office],
       today: '2024-05-02',
       escalationDays: 3,
-      recipientsOf: (departmentId, level) => (level === 'liaison' ? liaisonOf[departmentId] ?? [] : [{ channel: 'email', address: `${departmentId}-head@test.edu.cn` }]),
+      recipientsOf: (departmentId, level) =>
+        level === 'liaison'
+          ? (liaisonOf[departmentId] ?? [])
+          : [{ channel: 'email', address: `${departmentId}-head@test.edu.cn` }],
       groupRecipients: [group],
-      alreadySent: new Set([attemptKey(union.key, 'liaison', { channel: 'email', address: 'wang@test.edu.cn' })]),
+      alreadySent: new Set([
+        attemptKey(union.key, 'liaison', { channel: 'email', address: 'wang@test.edu.cn' }),
+      ]),
     });
-    const summary = deliveries.map((delivery) => `${delivery.level}|${delivery.recipient.channel}|${delivery.recipient.address}|${delivery.subjects.map((entry) => entry.key).join(',')}`).sort();
+    const summary = deliveries
+      .map(
+        (delivery) =>
+          `${delivery.level}|${delivery.recipient.channel}|${delivery.recipient.address}|${delivery.subjects.map((entry) => entry.key).join(',')}`,
+      )
+      .sort();
     expect(summary).toEqual([
       'head|email|union-head@test.edu.cn|measure:m1',
       'head|wecom|group|measure:m1',
@@ -87,33 +111,75 @@ describe('who is reminded when', () => {
   });
 
   it('keeps one recipient per address, ignoring case and blanks', () => {
-    expect(uniqueRecipients([
+    expect(
+      uniqueRecipients([
+        { channel: 'email', address: 'A@x.cn' },
+        { channel: 'email', address: 'a@x.cn ' },
+        { channel: 'in_app', address: 'a@x.cn' },
+        { channel: 'email', address: ' ' },
+      ]),
+    ).toEqual([
       { channel: 'email', address: 'A@x.cn' },
-      { channel: 'email', address: 'a@x.cn ' },
       { channel: 'in_app', address: 'a@x.cn' },
-      { channel: 'email', address: ' ' },
-    ])).toEqual([{ channel: 'email', address: 'A@x.cn' }, { channel: 'in_app', address: 'a@x.cn' }]);
+    ]);
   });
 });
 
 describe('what reminders say', () => {
   it('names the department, the item, what is late and since when, and links to the page', () => {
-    const measure = subject({ itemNo: 12, itemText: '建立教师思政工作联席会议制度，每学期至少召开1次会议，研究部署教师思想政治工作', what: '落实措施“召开联席会议”应于 2024-04-28 完成', dueOn: '2024-04-28' });
-    expect(describeSubject(measure, '2024-05-02')).toBe('指标 12「建立教师思政工作联席会议制度，每学期至少召开1次会议，研究部署教师思想政治工作」：落实措施“召开联席会议”应于 2024-04-28 完成，已逾期 4 天（自 2024-04-29 起）');
-    const message = composeDepartmentReminder({ level: 'liaison', departmentName: '工会', subjects: [measure], today: '2024-05-02', baseUrl: 'https://luoshi.example.edu.cn', escalationDays: 3 });
+    const measure = subject({
+      itemNo: 12,
+      itemText: '建立教师思政工作联席会议制度，每学期至少召开1次会议，研究部署教师思想政治工作',
+      what: '落实措施“召开联席会议”应于 2024-04-28 完成',
+      dueOn: '2024-04-28',
+    });
+    expect(describeSubject(measure, '2024-05-02')).toBe(
+      '指标 12「建立教师思政工作联席会议制度，每学期至少召开1次会议，研究部署教师思想政治工作」：落实措施“召开联席会议”应于 2024-04-28 完成，已逾期 4 天（自 2024-04-29 起）',
+    );
+    const message = composeDepartmentReminder({
+      level: 'liaison',
+      departmentName: '工会',
+      subjects: [measure],
+      today: '2024-05-02',
+      baseUrl: 'https://luoshi.example.edu.cn',
+      escalationDays: 3,
+    });
     expect(message.title).toBe('【催办】工会：1 项工作已逾期');
     expect(message.text).toContain('工会联络员：您好！');
     expect(message.text).toContain('办理地址：https://luoshi.example.edu.cn/breakdown');
     expect(message.markdown).toContain('[去办理](https://luoshi.example.edu.cn/breakdown)');
-    const head = composeDepartmentReminder({ level: 'head', departmentName: '工会', headName: '李主席', subjects: [measure], today: '2024-05-02', baseUrl: '', escalationDays: 3 });
+    const head = composeDepartmentReminder({
+      level: 'head',
+      departmentName: '工会',
+      headName: '李主席',
+      subjects: [measure],
+      today: '2024-05-02',
+      baseUrl: '',
+      escalationDays: 3,
+    });
     expect(head.title).toBe('【督办】工会：1 项工作逾期超过 3 天');
     expect(head.text).toContain('工会负责人 李主席：您好！');
   });
 
   it('puts the worst department first in the digest', () => {
-    const digest = composeDigest({ subjects: [subject(), subject({ key: 'b2', departmentId: 'office', departmentName: '党委办公室', dueOn: '2024-04-20' })], today: '2024-05-06', week: '2024-05-06', baseUrl: 'https://x' });
+    const digest = composeDigest({
+      subjects: [
+        subject(),
+        subject({
+          key: 'b2',
+          departmentId: 'office',
+          departmentName: '党委办公室',
+          dueOn: '2024-04-20',
+        }),
+      ],
+      today: '2024-05-06',
+      week: '2024-05-06',
+      baseUrl: 'https://x',
+    });
     expect(digest.title).toBe('【督办周报】2024-05-06 起一周：2 个部门 2 项工作逾期');
-    expect(digest.text.indexOf('党委办公室：1 项，最长逾期 16 天')).toBeLessThan(digest.text.indexOf('工会：1 项，最长逾期 6 天'));
+    expect(digest.text.indexOf('党委办公室：1 项，最长逾期 16 天')).toBeLessThan(
+      digest.text.indexOf('工会：1 项，最长逾期 6 天'),
+    );
   });
 
   it('clips robot messages to their byte limit without splitting a character', () => {
@@ -127,6 +193,10 @@ describe('what reminders say', () => {
   it('masks secrets and webhook tokens', () => {
     expect(maskSecret('SECabcdef123456')).toBe('••••3456');
     expect(maskSecret('abc')).toBe('••••');
-    expect(maskSecret('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa')).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?••••5aaa');
+    expect(
+      maskSecret(
+        'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa',
+      ),
+    ).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?••••5aaa');
   });
 });

@@ -16,7 +16,10 @@ export interface DatabaseHandle {
 // DATE columns stay ISO strings ('2024-04-30'): a calendar date has no time zone to shift.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
-export function connectDatabase(url: string, options: { maxConnections?: number } = {}): DatabaseHandle {
+export function connectDatabase(
+  url: string,
+  options: { maxConnections?: number } = {},
+): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);

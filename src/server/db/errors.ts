@@ -1,6 +1,10 @@
 /** PostgreSQL's SQLSTATE of an error the driver raised (drizzle wraps it as `cause`), if any. */
 function sqlState(error: unknown): string | undefined {
-  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current: unknown = error;
+    current && typeof current === 'object';
+    current = (current as { cause?: unknown }).cause
+  ) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
   }

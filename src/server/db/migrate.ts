@@ -5,7 +5,10 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+export const migrationsFolder = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../migrations',
+);
 
 // Any constant shared by every Luoshi process: only one of them migrates at a time.
 export const MIGRATION_LOCK_KEY = 7_414_500_001;
@@ -17,10 +20,16 @@ export class MigrationError extends Error {
 
 /** The migrations of the folder's journal not yet recorded as applied in the database. */
 async function pendingMigrations(client: pg.PoolClient, folder: string): Promise<string[]> {
-  const journal = JSON.parse(await readFile(path.join(folder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] };
-  const exists = await client.query<{ found: string | null }>("select to_regclass('drizzle.__drizzle_migrations')::text as found");
+  const journal = JSON.parse(await readFile(path.join(folder, 'meta/_journal.json'), 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  const exists = await client.query<{ found: string | null }>(
+    "select to_regclass('drizzle.__drizzle_migrations')::text as found",
+  );
   const applied = exists.rows[0]?.found
-    ? await client.query<{ last: string | null }>('select max(created_at)::text as last from drizzle.__drizzle_migrations')
+    ? await client.query<{ last: string | null }>(
+        'select max(created_at)::text as last from drizzle.__drizzle_migrations',
+      )
     : { rows: [{ last: null }] };
   const last = Number(applied.rows[0]?.last ?? -1);
   return journal.entries.filter((entry) => entry.when > last).map((entry) => entry.tag);

@@ -11,12 +11,19 @@ export interface OpenedDatabase extends DatabaseHandle {
 }
 
 /** The external PostgreSQL of DATABASE_URL, or the embedded one under DATA_DIR; migrated. */
-export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>, options: { log?: (line: string) => void } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  options: { log?: (line: string) => void } = {},
+): Promise<OpenedDatabase> {
   if (config.databaseUrl) {
     const handle = connectDatabase(config.databaseUrl);
     await runMigrations(handle.pool);
     const url = new URL(config.databaseUrl);
-    return { ...handle, description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`, shutdown: handle.close };
+    return {
+      ...handle,
+      description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+      shutdown: handle.close,
+    };
   }
   const server = await startEmbeddedPostgres(config.dataDir, options);
   try {

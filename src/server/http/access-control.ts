@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors';
-import { isOperationId, permissions, roleMayCall, type Access, type OperationId } from '../../shared/permissions';
+import {
+  isOperationId,
+  permissions,
+  roleMayCall,
+  type Access,
+  type OperationId,
+} from '../../shared/permissions';
 import { mustEnrolTotp, totpEnrolmentOperations } from '../../shared/powers';
 import type { Actor } from '../modules/auth/actor';
 import type { AuthService, SignedInSession } from '../modules/auth/auth.service';
@@ -45,7 +51,9 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
     if (!route.url.startsWith('/api/v1')) return;
     const operationId = (route.schema as { operationId?: unknown } | undefined)?.operationId;
     if (!isOperationId(operationId)) {
-      throw new Error(`Route ${route.method} ${route.url} has no operationId in the permission table`);
+      throw new Error(
+        `Route ${route.method} ${route.url} has no operationId in the permission table`,
+      );
     }
     route.config = { ...(route.config ?? {}), access: permissions[operationId], operationId };
   });
@@ -56,25 +64,42 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
     if (access === undefined || access === 'public') return;
 
     const token = request.cookies[SESSION_COOKIE];
-    const signedIn = token ? await auth.resumeSession(hashSessionToken(token), requestOrigin(request)) : null;
+    const signedIn = token
+      ? await auth.resumeSession(hashSessionToken(token), requestOrigin(request))
+      : null;
     if (!signedIn) throw new AppError('auth.required');
     request.signedIn = signedIn;
 
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && request.headers[CSRF_HEADER] !== signedIn.csrfToken) {
+    if (
+      !['GET', 'HEAD', 'OPTIONS'].includes(request.method) &&
+      request.headers[CSRF_HEADER] !== signedIn.csrfToken
+    ) {
       throw new AppError('auth.csrf');
     }
     if (access === 'signed-in') return;
     if (signedIn.user.mustChangePassword) throw new AppError('auth.password_change_required');
     // A security admin without an authenticator may only enrol one (like a one-time password may only be changed).
     const operationId = request.routeOptions.config.operationId;
-    if (mustEnrolTotp({ role: signedIn.user.role, totpEnabled: signedIn.user.totpEnabledAt !== null }) && !(operationId && totpEnrolmentOperations.includes(operationId))) {
+    if (
+      mustEnrolTotp({
+        role: signedIn.user.role,
+        totpEnabled: signedIn.user.totpEnabledAt !== null,
+      }) &&
+      !(operationId && totpEnrolmentOperations.includes(operationId))
+    ) {
       throw new AppError('auth.totp_enrolment_required');
     }
     if (!roleMayCall(access, signedIn.user.role)) throw new AppError('auth.forbidden');
   });
 }
 
-export function requestOrigin(request: FastifyRequest): { ip: string | null; userAgent: string | null } {
+export function requestOrigin(request: FastifyRequest): {
+  ip: string | null;
+  userAgent: string | null;
+} {
   const userAgent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : null };
+  return {
+    ip: request.ip ?? null,
+    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : null,
+  };
 }

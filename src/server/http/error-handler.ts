@@ -1,16 +1,35 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, errorCatalogue, formatBytes, formatErrorMessage, type ErrorCode, type FieldIssue } from '../../shared/errors';
+import {
+  AppError,
+  errorCatalogue,
+  formatBytes,
+  formatErrorMessage,
+  type ErrorCode,
+  type FieldIssue,
+} from '../../shared/errors';
 import { pickLocale } from '../../shared/locale';
 import type { Locale } from '../../shared/errors';
 
-const zodLocales: Record<Locale, ReturnType<typeof z.locales.en>> = { 'zh-CN': z.locales.zhCN(), en: z.locales.en() };
+const zodLocales: Record<Locale, ReturnType<typeof z.locales.en>> = {
+  'zh-CN': z.locales.zhCN(),
+  en: z.locales.en(),
+};
 
 /** zod's own wording of a validation issue, in the caller's language. */
-function localizeIssue(issue: { keyword: string; message?: string | undefined; params: Record<string, unknown> }, locale: Locale): string {
+function localizeIssue(
+  issue: { keyword: string; message?: string | undefined; params: Record<string, unknown> },
+  locale: Locale,
+): string {
   try {
-    const localized = zodLocales[locale].localeError({ ...issue.params, code: issue.keyword } as never);
+    const localized = zodLocales[locale].localeError({
+      ...issue.params,
+      code: issue.keyword,
+    } as never);
     const message = typeof localized === 'string' ? localized : localized?.message;
     return message ?? issue.message ?? issue.keyword;
   } catch {
@@ -23,11 +42,15 @@ function localizeIssue(issue: { keyword: string; message?: string | undefined; p
  * in the caller's language. Anything unexpected is logged and answered as `internal`,
  * so stack traces, SQL and paths never reach a client.
  */
-export function installErrorHandler(app: FastifyInstance, options: { uploadMaxBytes: number }): void {
+export function installErrorHandler(
+  app: FastifyInstance,
+  options: { uploadMaxBytes: number },
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       // A refusal the user can act on; when it stands for a failure of ours (a store down), log why.
-      if (error.status >= 500 && error.cause !== undefined) request.log.error({ err: error.cause }, error.code);
+      if (error.status >= 500 && error.cause !== undefined)
+        request.log.error({ err: error.cause }, error.code);
       return sendError(request, reply, error);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -39,7 +62,10 @@ export function installErrorHandler(app: FastifyInstance, options: { uploadMaxBy
       return sendError(request, reply, new AppError('request.invalid', {}, issues));
     }
     if (isResponseSerializationError(error)) {
-      request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');
+      request.log.error(
+        { err: error, issues: error.cause.issues },
+        'response does not match its schema',
+      );
       return sendError(request, reply, new AppError('internal'));
     }
     const mapped = mapFrameworkError(error, options.uploadMaxBytes);
@@ -49,7 +75,11 @@ export function installErrorHandler(app: FastifyInstance, options: { uploadMaxBy
   });
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+): FastifyReply {
   const locale = pickLocale(request.headers['accept-language']);
   return reply.code(error.status).send({
     error: {
@@ -70,14 +100,19 @@ function mapFrameworkError(error: FastifyError, uploadMaxBytes: number): AppErro
       return new AppError('request.too_large', { limit: formatBytes(uploadMaxBytes) });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return new AppError('request.invalid', {}, [{ path: 'content-type', message: 'unsupported content type' }]);
+      return new AppError('request.invalid', {}, [
+        { path: 'content-type', message: 'unsupported content type' },
+      ]);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('request.invalid', {}, [{ path: 'body', message: 'body is not valid JSON' }]);
+      return new AppError('request.invalid', {}, [
+        { path: 'body', message: 'body is not valid JSON' },
+      ]);
   }
   const status = error.statusCode ?? 500;
   if (status === 429) return new AppError('request.rate_limited');
-  if (status >= 400 && status < 500) return new AppError('request.invalid', {}, [{ path: '', message: error.message }]);
+  if (status >= 400 && status < 500)
+    return new AppError('request.invalid', {}, [{ path: '', message: error.message }]);
   return null;
 }
 

@@ -14,7 +14,10 @@ const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function installSecurityHeaders(app: FastifyInstance, options: { secureCookies: boolean }): void {
+export function installSecurityHeaders(
+  app: FastifyInstance,
+  options: { secureCookies: boolean },
+): void {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');

@@ -13,16 +13,27 @@ export async function installWebApp(app: FastifyInstance, webRoot: string): Prom
   const index = path.join(webRoot, 'index.html');
   if (!existsSync(index)) {
     app.log.warn({ webRoot }, 'web app not built; run "npm run build:web"');
-    app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('request.not_found')));
+    app.setNotFoundHandler((request, reply) =>
+      sendError(request, reply, new AppError('request.not_found')),
+    );
     return;
   }
-  await app.register(fastifyStatic, { root: webRoot, index: false, wildcard: false, maxAge: '1h', immutable: false });
+  await app.register(fastifyStatic, {
+    root: webRoot,
+    index: false,
+    wildcard: false,
+    maxAge: '1h',
+    immutable: false,
+  });
   app.get('/assets/*', { schema: { hide: true } }, async (request, reply) => {
     const file = (request.params as { '*': string })['*'];
-    return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(path.join('assets', file));
+    return reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .sendFile(path.join('assets', file));
   });
   app.setNotFoundHandler((request, reply) => {
-    if (request.method !== 'GET' || request.url.startsWith('/api/')) return sendError(request, reply, new AppError('request.not_found'));
+    if (request.method !== 'GET' || request.url.startsWith('/api/'))
+      return sendError(request, reply, new AppError('request.not_found'));
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
 }

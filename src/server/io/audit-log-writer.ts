@@ -44,7 +44,10 @@ function cell(text: string): string {
  * that a 100,000-row export holds one batch of rows in memory, not the whole sheet. Formula-safe.
  * `batches` yields the rows in order; the title row says what was exported.
  */
-export async function writeAuditLogXlsx(title: string, batches: AsyncIterable<AuditSheetRow[]>): Promise<Buffer> {
+export async function writeAuditLogXlsx(
+  title: string,
+  batches: AsyncIterable<AuditSheetRow[]>,
+): Promise<Buffer> {
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -52,7 +55,11 @@ export async function writeAuditLogXlsx(title: string, batches: AsyncIterable<Au
     output.on('end', resolve);
     output.on('error', reject);
   });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: output,
+    useSharedStrings: false,
+    useStyles: true,
+  });
   const sheet = workbook.addWorksheet('审计日志', { views: [{ state: 'frozen', ySplit: 2 }] });
   sheet.columns = COLUMNS.map((column) => ({ width: column.width }));
   const titleRow = sheet.addRow([cell(title)]);
@@ -64,7 +71,9 @@ export async function writeAuditLogXlsx(title: string, batches: AsyncIterable<Au
   let rows = 0;
   for await (const batch of batches) {
     for (const row of batch) {
-      sheet.addRow(COLUMNS.map((column) => (column.field === 'id' ? row.id : cell(row[column.field])))).commit();
+      sheet
+        .addRow(COLUMNS.map((column) => (column.field === 'id' ? row.id : cell(row[column.field]))))
+        .commit();
       rows++;
     }
   }

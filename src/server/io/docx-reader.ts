@@ -1,13 +1,18 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { AppError } from '../../shared/errors';
-import type { DocumentBlock, DocumentBlocks, TableRow } from '../../shared/plan-import/document-blocks';
+import type {
+  DocumentBlock,
+  DocumentBlocks,
+  TableRow,
+} from '../../shared/plan-import/document-blocks';
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 
 function children(element: Element, localName?: string): Element[] {
   const found: Element[] = [];
   for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === 1 && (!localName || (node as Element).localName === localName)) found.push(node as Element);
+    if (node.nodeType === 1 && (!localName || (node as Element).localName === localName))
+      found.push(node as Element);
   }
   return found;
 }
@@ -49,8 +54,14 @@ function cellText(cell: Element): string {
   const lines: string[] = [];
   for (const child of children(cell)) {
     if (child.localName === 'p') lines.push(paragraphText(child));
-    else if (child.localName === 'tbl') lines.push(...tableRows(child).map((row) => row.cells.filter(Boolean).join(' ')));
-    else if (child.localName === 'sdt') lines.push(...children(child, 'sdtContent').flatMap((content) => children(content, 'p').map(paragraphText)));
+    else if (child.localName === 'tbl')
+      lines.push(...tableRows(child).map((row) => row.cells.filter(Boolean).join(' ')));
+    else if (child.localName === 'sdt')
+      lines.push(
+        ...children(child, 'sdtContent').flatMap((content) =>
+          children(content, 'p').map(paragraphText),
+        ),
+      );
   }
   return lines.join('\n').replace(/\n+$/, '');
 }
@@ -66,7 +77,10 @@ function tableRows(table: Element): TableRow[] {
     const cells: string[] = [];
     for (const cell of children(rowElement, 'tc')) {
       const properties = children(cell, 'tcPr')[0];
-      const span = Math.max(1, Number(attribute(properties && children(properties, 'gridSpan')[0], 'val') ?? 1) || 1);
+      const span = Math.max(
+        1,
+        Number(attribute(properties && children(properties, 'gridSpan')[0], 'val') ?? 1) || 1,
+      );
       const vMerge = properties ? children(properties, 'vMerge')[0] : undefined;
       const column = cells.length;
       let text: string;
@@ -89,12 +103,15 @@ export function readDocxDocument(documentXml: Buffer): DocumentBlocks {
   const errors: string[] = [];
   let body: Element | undefined;
   try {
-    const document = new DOMParser({ onError: (level, message) => level !== 'warning' && errors.push(message) }).parseFromString(documentXml.toString('utf8'), 'text/xml');
+    const document = new DOMParser({
+      onError: (level, message) => level !== 'warning' && errors.push(message),
+    }).parseFromString(documentXml.toString('utf8'), 'text/xml');
     body = document.getElementsByTagNameNS(W, 'body')[0] as Element | undefined;
   } catch {
     errors.push('fatal');
   }
-  if (errors.length > 0 || !body) throw new AppError('import.corrupt_file', { detail: 'word/document.xml' });
+  if (errors.length > 0 || !body)
+    throw new AppError('import.corrupt_file', { detail: 'word/document.xml' });
   const blocks: DocumentBlock[] = [];
   for (const child of children(body)) {
     if (child.localName === 'p') blocks.push({ kind: 'paragraph', text: paragraphText(child) });

@@ -17,10 +17,20 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const EMPTY_ZIP = [0x50, 0x4b, 0x05, 0x06];
 const OLE2 = [0xd0, 0xcf, 0x11, 0xe0];
 
-const startsWith = (bytes: Buffer, signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
+const startsWith = (bytes: Buffer, signature: number[]) =>
+  signature.every((byte, index) => bytes[index] === byte);
 
-const EXTENSIONS: Record<string, DetectedKind> = { '.docx': 'docx', '.xlsx': 'xlsx', '.txt': 'text', '.text': 'text' };
-const DESCRIPTIONS: Record<DetectedKind, string> = { docx: 'Word 文档 (.docx)', xlsx: 'Excel 表格 (.xlsx)', text: '纯文本' };
+const EXTENSIONS: Record<string, DetectedKind> = {
+  '.docx': 'docx',
+  '.xlsx': 'xlsx',
+  '.txt': 'text',
+  '.text': 'text',
+};
+const DESCRIPTIONS: Record<DetectedKind, string> = {
+  docx: 'Word 文档 (.docx)',
+  xlsx: 'Excel 表格 (.xlsx)',
+  text: '纯文本',
+};
 
 /** A bare file name: no directories, no parent references, no control characters. */
 export function checkFileName(fileName: string): void {
@@ -32,7 +42,10 @@ export function checkFileName(fileName: string): void {
     fileName === '..' ||
     /[\u0000-\u001f\u007f]/.test(fileName) ||
     path.basename(fileName) !== fileName;
-  if (bad) throw new AppError('import.bad_file_name', { name: fileName.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 80) });
+  if (bad)
+    throw new AppError('import.bad_file_name', {
+      name: fileName.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 80),
+    });
 }
 
 /** What the bytes are, checked against what the name says. */
@@ -50,15 +63,18 @@ async function detectByContent(bytes: Buffer, extension: string): Promise<Detect
   if (startsWith(bytes, OLE2)) throw new AppError('import.legacy_office');
   const known = SIGNATURES.find((signature) => startsWith(bytes, signature.bytes));
   if (known) {
-    if (EXTENSIONS[extension]) throw new AppError('import.type_mismatch', { extension, detected: known.name });
+    if (EXTENSIONS[extension])
+      throw new AppError('import.type_mismatch', { extension, detected: known.name });
     throw new AppError('import.unsupported_type', { detected: known.name });
   }
-  if (startsWith(bytes, EMPTY_ZIP)) throw new AppError('import.corrupt_file', { detail: 'empty zip' });
+  if (startsWith(bytes, EMPTY_ZIP))
+    throw new AppError('import.corrupt_file', { detail: 'empty zip' });
   if (startsWith(bytes, ZIP)) {
     const names = await listZipEntries(bytes);
     if (names.includes('word/document.xml')) return 'docx';
     if (names.includes('xl/workbook.xml')) return 'xlsx';
-    if (EXTENSIONS[extension] && EXTENSIONS[extension] !== 'text') throw new AppError('import.corrupt_file', { detail: 'not an Office Open XML package' });
+    if (EXTENSIONS[extension] && EXTENSIONS[extension] !== 'text')
+      throw new AppError('import.corrupt_file', { detail: 'not an Office Open XML package' });
     throw new AppError('import.unsupported_type', { detected: 'zip 压缩包' });
   }
   return 'text';

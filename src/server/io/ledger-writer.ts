@@ -39,13 +39,24 @@ const COLUMNS = [
   { field: 'submittedBy', header: '报送人', width: 12 },
   { field: 'submittedAt', header: '报送时间', width: 17 },
   { field: 'version', header: '版本', width: 6 },
-] as const satisfies readonly { field: keyof LedgerTable['rows'][number]; header: string; width: number }[];
+] as const satisfies readonly {
+  field: keyof LedgerTable['rows'][number];
+  header: string;
+  width: number;
+}[];
 
 /** The ledger as .xlsx: title, a frozen header row with filters, one row per measure × period; formula-safe. */
 export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('工作进度督办台账', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '3:3',
+    },
     views: [{ state: 'frozen', ySplit: 3 }],
   });
   sheet.columns = COLUMNS.map((column) => ({ width: column.width }));
@@ -65,7 +76,11 @@ export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
   });
   const border = { style: 'thin' as const };
   for (const row of table.rows) {
-    const added = sheet.addRow(COLUMNS.map((column) => (column.field === 'itemNo' ? row.itemNo : spreadsheetSafe(row[column.field]))));
+    const added = sheet.addRow(
+      COLUMNS.map((column) =>
+        column.field === 'itemNo' ? row.itemNo : spreadsheetSafe(row[column.field]),
+      ),
+    );
     added.eachCell({ includeEmpty: true }, (cell) => {
       cell.alignment = { vertical: 'top', wrapText: true };
       cell.font = { name: '仿宋_GB2312', size: 10.5 };
@@ -76,6 +91,9 @@ export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
       cell.border = { top: border, left: border, bottom: border, right: border };
     });
   }
-  sheet.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3 + table.rows.length, column: COLUMNS.length } };
+  sheet.autoFilter = {
+    from: { row: 3, column: 1 },
+    to: { row: 3 + table.rows.length, column: COLUMNS.length },
+  };
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

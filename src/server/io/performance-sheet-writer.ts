@@ -6,10 +6,24 @@ export interface PerformanceSheet {
   title: string;
   formula: string;
   weights: { completion: number; onTime: number; selfAssessment: number; rectification: number };
-  rows: { department: string; completion: number | null; onTime: number | null; selfAssessment: number | null; rectification: number | null; score: number }[];
+  rows: {
+    department: string;
+    completion: number | null;
+    onTime: number | null;
+    selfAssessment: number | null;
+    rectification: number | null;
+    score: number;
+  }[];
 }
 
-const HEADERS = ['部门', '措施完成率（%）', '按时报送率（%）', '自评平均得分', '整改核验完成率（%）', '绩效得分'];
+const HEADERS = [
+  '部门',
+  '措施完成率（%）',
+  '按时报送率（%）',
+  '自评平均得分',
+  '整改核验完成率（%）',
+  '绩效得分',
+];
 
 /**
  * The score sheet for the annual performance review. The score column is a live formula over
@@ -17,8 +31,24 @@ const HEADERS = ['部门', '措施完成率（%）', '按时报送率（%）', '
  */
 export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('绩效考核', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 }, views: [{ state: 'frozen', ySplit: 3 }] });
-  sheet.columns = [{ width: 24 }, { width: 16 }, { width: 16 }, { width: 14 }, { width: 18 }, { width: 12 }];
+  const sheet = workbook.addWorksheet('绩效考核', {
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'portrait',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+    },
+    views: [{ state: 'frozen', ySplit: 3 }],
+  });
+  sheet.columns = [
+    { width: 24 },
+    { width: 16 },
+    { width: 16 },
+    { width: 14 },
+    { width: 18 },
+    { width: 12 },
+  ];
   sheet.addRow([sheetData.title]);
   sheet.mergeCells(1, 1, 1, HEADERS.length);
   sheet.getCell(1, 1).font = { name: '方正小标宋简体', size: 16, bold: true };
@@ -42,7 +72,10 @@ export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Pr
       row.onTime ?? 0,
       row.selfAssessment ?? 0,
       row.rectification ?? 0,
-      { formula: `ROUND(${completion}*B${rowNumber}+${onTime}*C${rowNumber}+${selfAssessment}*D${rowNumber}+${rectification}*E${rowNumber},1)`, result: row.score },
+      {
+        formula: `ROUND(${completion}*B${rowNumber}+${onTime}*C${rowNumber}+${selfAssessment}*D${rowNumber}+${rectification}*E${rowNumber},1)`,
+        result: row.score,
+      },
     ]);
   });
   return Buffer.from(await workbook.xlsx.writeBuffer());

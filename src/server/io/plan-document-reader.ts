@@ -31,7 +31,11 @@ export interface ReadPlanOptions {
   aliases?: Readonly<Record<string, string>>;
 }
 
-async function readBlocks(bytes: Buffer, fileName: string, limits: ImportLimits): Promise<DocumentBlocks> {
+async function readBlocks(
+  bytes: Buffer,
+  fileName: string,
+  limits: ImportLimits,
+): Promise<DocumentBlocks> {
   const kind = await detectKind(bytes, fileName);
   const zipLimits = { maxEntries: 2000, maxInflatedBytes: limits.maxInflatedBytes };
   switch (kind) {
@@ -53,11 +57,17 @@ async function readBlocks(bytes: Buffer, fileName: string, limits: ImportLimits)
  * (sniffed, never trusted from the name) and the inflated size are checked first. Every refusal
  * is an AppError of the import.* family.
  */
-export async function readDocumentBlocks(input: { bytes: Buffer; fileName: string }, limits: ImportLimits = defaultImportLimits): Promise<DocumentBlocks> {
+export async function readDocumentBlocks(
+  input: { bytes: Buffer; fileName: string },
+  limits: ImportLimits = defaultImportLimits,
+): Promise<DocumentBlocks> {
   checkFileName(input.fileName);
   if (input.bytes.length === 0) throw new AppError('import.empty_file');
   if (input.bytes.length > limits.maxFileBytes) {
-    throw new AppError('import.too_large', { size: formatBytes(input.bytes.length), limit: formatBytes(limits.maxFileBytes) });
+    throw new AppError('import.too_large', {
+      size: formatBytes(input.bytes.length),
+      limit: formatBytes(limits.maxFileBytes),
+    });
   }
   return readBlocks(input.bytes, input.fileName, limits);
 }
@@ -66,7 +76,10 @@ export async function readDocumentBlocks(input: { bytes: Buffer; fileName: strin
  * The one way into Luoshi for a plan document, whatever its format: checks the name and the
  * size, reads the bytes by what they are, and parses the result. Every refusal is an AppError.
  */
-export async function readPlanDocument(input: { bytes: Buffer; fileName: string }, options: ReadPlanOptions = {}): Promise<ParsedPlan> {
+export async function readPlanDocument(
+  input: { bytes: Buffer; fileName: string },
+  options: ReadPlanOptions = {},
+): Promise<ParsedPlan> {
   const limits = { ...defaultImportLimits, ...options.limits };
   const blocks = await readDocumentBlocks(input, limits);
   return parsePlanDocument(blocks, {

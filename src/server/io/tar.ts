@@ -71,7 +71,10 @@ export async function createTarWriter(file: string, mtime: Date): Promise<TarWri
 
 /** Why an archive cannot be read: cut short, or not what was written. */
 export class TarError extends Error {
-  constructor(readonly kind: 'truncated' | 'corrupt', detail: string) {
+  constructor(
+    readonly kind: 'truncated' | 'corrupt',
+    detail: string,
+  ) {
     super(detail);
     this.name = 'TarError';
   }
@@ -82,7 +85,11 @@ async function readExactly(handle: FileHandle, position: number, length: number)
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) throw new TarError('truncated', `the archive ends inside an entry (at byte ${position + filled})`);
+    if (bytesRead === 0)
+      throw new TarError(
+        'truncated',
+        `the archive ends inside an entry (at byte ${position + filled})`,
+      );
     filled += bytesRead;
   }
   return buffer;
@@ -95,7 +102,10 @@ function field(block: Buffer, start: number, length: number): string {
 }
 
 /** The archive's entries in order, one in memory at a time; refuses entries larger than `maxEntryBytes`. */
-export async function* readTar(file: string, { maxEntryBytes }: { maxEntryBytes: number }): AsyncGenerator<{ name: string; data: Buffer }> {
+export async function* readTar(
+  file: string,
+  { maxEntryBytes }: { maxEntryBytes: number },
+): AsyncGenerator<{ name: string; data: Buffer }> {
   const handle = await open(file, 'r');
   try {
     let position = 0;
@@ -104,14 +114,20 @@ export async function* readTar(file: string, { maxEntryBytes }: { maxEntryBytes:
       if (block.every((byte) => byte === 0)) return;
       const stored = Number.parseInt(field(block, 148, 8).trim(), 8);
       let sum = 0;
-      for (let index = 0; index < BLOCK; index += 1) sum += index >= 148 && index < 156 ? 32 : block[index]!;
+      for (let index = 0; index < BLOCK; index += 1)
+        sum += index >= 148 && index < 156 ? 32 : block[index]!;
       if (stored !== sum) throw new TarError('corrupt', `bad header checksum at byte ${position}`);
       const base = field(block, 0, 100);
       const prefix = field(block, 345, 155);
       const name = prefix ? `${prefix}/${base}` : base;
       const size = Number.parseInt(field(block, 124, 12).trim(), 8);
-      if (!Number.isSafeInteger(size) || size < 0) throw new TarError('corrupt', `bad size of ${name}`);
-      if (size > maxEntryBytes) throw new TarError('corrupt', `${name} is larger (${size} bytes) than any entry a backup writes`);
+      if (!Number.isSafeInteger(size) || size < 0)
+        throw new TarError('corrupt', `bad size of ${name}`);
+      if (size > maxEntryBytes)
+        throw new TarError(
+          'corrupt',
+          `${name} is larger (${size} bytes) than any entry a backup writes`,
+        );
       const data = await readExactly(handle, position + BLOCK, size);
       position += BLOCK + size + ((BLOCK - (size % BLOCK)) % BLOCK);
       yield { name, data };

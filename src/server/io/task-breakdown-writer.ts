@@ -28,8 +28,24 @@ export interface TaskBreakdownTable {
   }[];
 }
 
-const HEADERS = ['一级指标', '二级指标', '指标内容', '观测重点', '责任部门', '落实措施', '完成时限'] as const;
-const FIELDS = ['level1', 'level2', 'content', 'focus', 'departments', 'measures', 'deadlines'] as const;
+const HEADERS = [
+  '一级指标',
+  '二级指标',
+  '指标内容',
+  '观测重点',
+  '责任部门',
+  '落实措施',
+  '完成时限',
+] as const;
+const FIELDS = [
+  'level1',
+  'level2',
+  'content',
+  'focus',
+  'departments',
+  'measures',
+  'deadlines',
+] as const;
 /** Column widths in characters, for A4 landscape. */
 const WIDTHS = [10, 12, 42, 26, 14, 40, 14];
 
@@ -46,7 +62,12 @@ function runs(rows: TaskBreakdownTable['rows'], field: 'level1' | 'level2'): [nu
   const spans: [number, number][] = [];
   rows.forEach((row, index) => {
     const key = field === 'level1' ? row.level1 : `${row.level1}/${row.level2}`;
-    const previous = index > 0 ? (field === 'level1' ? rows[index - 1]!.level1 : `${rows[index - 1]!.level1}/${rows[index - 1]!.level2}`) : null;
+    const previous =
+      index > 0
+        ? field === 'level1'
+          ? rows[index - 1]!.level1
+          : `${rows[index - 1]!.level1}/${rows[index - 1]!.level2}`
+        : null;
     if (key === previous) spans.at(-1)![1] = index + 1;
     else spans.push([index, index + 1]);
   });
@@ -56,7 +77,14 @@ function runs(rows: TaskBreakdownTable['rows'], field: 'level1' | 'level2'): [nu
 export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('任务分解表', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '2:2' },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '2:2',
+    },
     views: [{ state: 'frozen', ySplit: 2 }],
   });
   sheet.columns = WIDTHS.map((width) => ({ width }));
@@ -76,7 +104,8 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
   for (const field of ['level1', 'level2'] as const) {
     const column = FIELDS.indexOf(field) + 1;
     for (const [start, end] of runs(table.rows, field)) {
-      if (end - start > 1) sheet.mergeCells(firstDataRow + start, column, firstDataRow + end - 1, column);
+      if (end - start > 1)
+        sheet.mergeCells(firstDataRow + start, column, firstDataRow + end - 1, column);
     }
   }
   const border = { style: 'thin' as const };
@@ -91,7 +120,12 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
 }
 
 function paragraphs(text: string, bold = false): Paragraph[] {
-  return (text || '').split('\n').map((line) => new Paragraph({ children: [new TextRun({ text: line, bold, font: '仿宋_GB2312', size: 21 })] }));
+  return (text || '').split('\n').map(
+    (line) =>
+      new Paragraph({
+        children: [new TextRun({ text: line, bold, font: '仿宋_GB2312', size: 21 })],
+      }),
+  );
 }
 
 export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise<Buffer> {
@@ -99,31 +133,63 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
   const level2Starts = new Set(runs(table.rows, 'level2').map(([start]) => start));
   const header = new TableRow({
     tableHeader: true,
-    children: HEADERS.map((text) => new TableCell({ verticalAlign: VerticalAlign.CENTER, children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text, bold: true, font: '黑体', size: 21 })] })] })),
-  });
-  const rows = table.rows.map((row, index) => new TableRow({
-    cantSplit: true,
-    children: FIELDS.map((field) => {
-      if (field === 'level1' || field === 'level2') {
-        const starts = field === 'level1' ? level1Starts : level2Starts;
-        const master = starts.has(index);
-        return new TableCell({
+    children: HEADERS.map(
+      (text) =>
+        new TableCell({
           verticalAlign: VerticalAlign.CENTER,
-          verticalMerge: master ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE,
-          children: master ? paragraphs(row[field]) : [new Paragraph('')],
-        });
-      }
-      return new TableCell({ verticalAlign: VerticalAlign.CENTER, children: paragraphs(row[field]) });
-    }),
-  }));
+          children: [
+            new Paragraph({
+              alignment: AlignmentType.CENTER,
+              children: [new TextRun({ text, bold: true, font: '黑体', size: 21 })],
+            }),
+          ],
+        }),
+    ),
+  });
+  const rows = table.rows.map(
+    (row, index) =>
+      new TableRow({
+        cantSplit: true,
+        children: FIELDS.map((field) => {
+          if (field === 'level1' || field === 'level2') {
+            const starts = field === 'level1' ? level1Starts : level2Starts;
+            const master = starts.has(index);
+            return new TableCell({
+              verticalAlign: VerticalAlign.CENTER,
+              verticalMerge: master ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE,
+              children: master ? paragraphs(row[field]) : [new Paragraph('')],
+            });
+          }
+          return new TableCell({
+            verticalAlign: VerticalAlign.CENTER,
+            children: paragraphs(row[field]),
+          });
+        }),
+      }),
+  );
   const document = new Document({
-    sections: [{
-      properties: { page: { size: { orientation: PageOrientation.LANDSCAPE, width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } } },
-      children: [
-        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [new TextRun({ text: table.title, font: '方正小标宋简体', size: 32 })] }),
-        new Table({ rows: [header, ...rows], width: { size: 100, type: WidthType.PERCENTAGE }, columnWidths: WIDTHS.map((width) => width * 190) }),
-      ],
-    }],
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { orientation: PageOrientation.LANDSCAPE, width: 11906, height: 16838 },
+            margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 },
+          },
+        },
+        children: [
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            spacing: { after: 240 },
+            children: [new TextRun({ text: table.title, font: '方正小标宋简体', size: 32 })],
+          }),
+          new Table({
+            rows: [header, ...rows],
+            width: { size: 100, type: WidthType.PERCENTAGE },
+            columnWidths: WIDTHS.map((width) => width * 190),
+          }),
+        ],
+      },
+    ],
   });
   return Packer.toBuffer(document);
 }

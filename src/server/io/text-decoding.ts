@@ -7,9 +7,12 @@ import { AppError } from '../../shared/errors';
  */
 export function decodeText(bytes: Buffer): string {
   let text: string;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) text = bytes.subarray(3).toString('utf8');
-  else if (bytes[0] === 0xff && bytes[1] === 0xfe) text = iconv.decode(bytes.subarray(2), 'utf-16le');
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = iconv.decode(bytes.subarray(2), 'utf-16be');
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    text = bytes.subarray(3).toString('utf8');
+  else if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    text = iconv.decode(bytes.subarray(2), 'utf-16le');
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    text = iconv.decode(bytes.subarray(2), 'utf-16be');
   else {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,4 +1,8 @@
-import type { DocumentBlock, DocumentBlocks, TableRow } from '../../shared/plan-import/document-blocks';
+import type {
+  DocumentBlock,
+  DocumentBlocks,
+  TableRow,
+} from '../../shared/plan-import/document-blocks';
 
 /**
  * A Word document pasted as text: each table cell starts a line with a TAB, lines without one

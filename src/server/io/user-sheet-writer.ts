@@ -15,11 +15,27 @@ export interface UserTemplate {
   /** The role words, in the order the list offers them. */
   roles: readonly string[];
   departments: readonly string[];
-  example: { username: string; displayName: string; role: string; department: string; email: string; phone: string };
+  example: {
+    username: string;
+    displayName: string;
+    role: string;
+    department: string;
+    email: string;
+    phone: string;
+  };
 }
 
-const headerFill: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } };
-const thin: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
+const headerFill: ExcelJS.Fill = {
+  type: 'pattern',
+  pattern: 'solid',
+  fgColor: { argb: 'FFDCE6F1' },
+};
+const thin: Partial<ExcelJS.Borders> = {
+  top: { style: 'thin' },
+  left: { style: 'thin' },
+  bottom: { style: 'thin' },
+  right: { style: 'thin' },
+};
 
 /**
  * The users sheet to fill in: the heading (用户名 姓名 角色 所属部门 邮箱 电话), an example row,
@@ -31,7 +47,10 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('用户', { views: [{ state: 'frozen', ySplit: 1 }] });
   const widths = [18, 14, 16, 24, 28, 16];
-  sheet.columns = userSheetColumns.map((_column, index) => ({ width: widths[index]!, style: { numFmt: '@' } }));
+  sheet.columns = userSheetColumns.map((_column, index) => ({
+    width: widths[index]!,
+    style: { numFmt: '@' },
+  }));
   const header = sheet.addRow([...userSheetColumns]);
   header.eachCell((cell) => {
     cell.font = { bold: true };
@@ -39,7 +58,16 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
     cell.border = thin;
   });
   const { example } = template;
-  const exampleRow = sheet.addRow([example.username, example.displayName, example.role, example.department, example.email, example.phone].map(spreadsheetSafe));
+  const exampleRow = sheet.addRow(
+    [
+      example.username,
+      example.displayName,
+      example.role,
+      example.department,
+      example.email,
+      example.phone,
+    ].map(spreadsheetSafe),
+  );
   exampleRow.eachCell((cell) => {
     cell.font = { italic: true, color: { argb: 'FF808080' } };
   });
@@ -48,7 +76,9 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
   options.getCell(1, 1).value = '角色';
   options.getCell(1, 2).value = '所属部门';
   template.roles.forEach((role, index) => (options.getCell(index + 2, 1).value = role));
-  template.departments.forEach((department, index) => (options.getCell(index + 2, 2).value = department));
+  template.departments.forEach(
+    (department, index) => (options.getCell(index + 2, 2).value = department),
+  );
   const validations = (sheet as unknown as { dataValidations: RangeValidations }).dataValidations;
   validations.add(`C2:C${LISTED_ROWS}`, {
     type: 'list',
@@ -79,7 +109,8 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
     '4. 所属部门：从下拉列表中选择；部门联络员必须填写。',
     '5. 邮箱、电话可不填。',
     '6. 上传后系统先检查并列出每一行的问题；全部无误后确认，才会创建用户，并一次性给出每个人的初始密码。',
-  ]) help.addRow([line]);
+  ])
+    help.addRow([line]);
   help.getCell(1, 1).font = { bold: true, size: 14 };
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -88,10 +119,15 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
  * The one-time passwords of the users just created, for the person to hand out. Kept as text
  * cells (never formulas) exactly as issued: an apostrophe would change the password.
  */
-export async function writeOneTimePasswordsXlsx(rows: readonly { username: string; displayName: string; oneTimePassword: string }[]): Promise<Buffer> {
+export async function writeOneTimePasswordsXlsx(
+  rows: readonly { username: string; displayName: string; oneTimePassword: string }[],
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('一次性密码');
-  sheet.columns = [{ width: 20 }, { width: 16 }, { width: 22 }].map((column) => ({ ...column, style: { numFmt: '@' } }));
+  sheet.columns = [{ width: 20 }, { width: 16 }, { width: 22 }].map((column) => ({
+    ...column,
+    style: { numFmt: '@' },
+  }));
   const header = sheet.addRow(['用户名', '姓名', '一次性密码']);
   header.eachCell((cell) => {
     cell.font = { bold: true };
@@ -99,10 +135,16 @@ export async function writeOneTimePasswordsXlsx(rows: readonly { username: strin
     cell.border = thin;
   });
   for (const row of rows) {
-    const added = sheet.addRow([row.username, spreadsheetSafe(row.displayName), row.oneTimePassword]);
+    const added = sheet.addRow([
+      row.username,
+      spreadsheetSafe(row.displayName),
+      row.oneTimePassword,
+    ]);
     added.getCell(3).font = { name: 'Consolas' };
   }
   sheet.addRow([]);
-  sheet.addRow(['请把用户名和一次性密码分别告知本人；首次登录后需修改密码。本表请妥善保管，发放后删除。']);
+  sheet.addRow([
+    '请把用户名和一次性密码分别告知本人；首次登录后需修改密码。本表请妥善保管，发放后删除。',
+  ]);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -10,10 +10,15 @@ export const defaultZipLimits: ZipLimits = { maxEntries: 2000, maxInflatedBytes:
 
 function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, zip) => {
-      if (error || !zip) reject(new AppError('import.corrupt_file', { detail: error?.message ?? 'zip' }));
-      else resolve(zip);
-    });
+    yauzl.fromBuffer(
+      bytes,
+      { lazyEntries: true, validateEntrySizes: true, strictFileNames: false },
+      (error, zip) => {
+        if (error || !zip)
+          reject(new AppError('import.corrupt_file', { detail: error?.message ?? 'zip' }));
+        else resolve(zip);
+      },
+    );
   });
 }
 
@@ -22,13 +27,21 @@ function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
  * first by their declared sizes, then by the bytes actually inflated (a declared size can lie).
  * Only what `keep` selects is returned.
  */
-export async function inflateZip(bytes: Buffer, keep: (name: string) => boolean, limits: ZipLimits = defaultZipLimits): Promise<Map<string, Buffer>> {
+export async function inflateZip(
+  bytes: Buffer,
+  keep: (name: string) => boolean,
+  limits: ZipLimits = defaultZipLimits,
+): Promise<Map<string, Buffer>> {
   const zip = await openZip(bytes);
   const kept = new Map<string, Buffer>();
   let declared = 0;
   let inflated = 0;
   let entries = 0;
-  const tooMuch = (size: number) => new AppError('import.zip_bomb', { size: formatBytes(size), limit: formatBytes(limits.maxInflatedBytes) });
+  const tooMuch = (size: number) =>
+    new AppError('import.zip_bomb', {
+      size: formatBytes(size),
+      limit: formatBytes(limits.maxInflatedBytes),
+    });
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -37,7 +50,12 @@ export async function inflateZip(bytes: Buffer, keep: (name: string) => boolean,
       zip.on('entry', (entry: yauzl.Entry) => {
         entries += 1;
         declared += entry.uncompressedSize;
-        if (entries > limits.maxEntries) return reject(new AppError('import.corrupt_file', { detail: `more than ${limits.maxEntries} entries` }));
+        if (entries > limits.maxEntries)
+          return reject(
+            new AppError('import.corrupt_file', {
+              detail: `more than ${limits.maxEntries} entries`,
+            }),
+          );
         if (declared > limits.maxInflatedBytes) return reject(tooMuch(declared));
         if (entry.fileName.endsWith('/')) return zip.readEntry();
         zip.openReadStream(entry, (error, stream) => {
@@ -82,14 +100,17 @@ export async function listZipEntries(bytes: Buffer): Promise<string[]> {
       zip.on('end', () => resolve());
       zip.on('entry', (entry: yauzl.Entry) => {
         names.push(entry.fileName);
-        if (names.length > defaultZipLimits.maxEntries) return reject(new AppError('import.corrupt_file', { detail: 'too many entries' }));
+        if (names.length > defaultZipLimits.maxEntries)
+          return reject(new AppError('import.corrupt_file', { detail: 'too many entries' }));
         zip.readEntry();
       });
       zip.readEntry();
     });
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('import.corrupt_file', { detail: ((error as Error).message ?? 'zip').slice(0, 120) });
+    throw new AppError('import.corrupt_file', {
+      detail: ((error as Error).message ?? 'zip').slice(0, 120),
+    });
   } finally {
     zip.close();
   }

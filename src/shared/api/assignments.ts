@@ -22,7 +22,10 @@ export const setAssignmentBodySchema = z
   });
 
 /** The item's assignments after the change, in their order. */
-export const itemAssignmentsSchema = z.object({ itemId: uuidSchema, assignments: z.array(assignmentViewSchema) });
+export const itemAssignmentsSchema = z.object({
+  itemId: uuidSchema,
+  assignments: z.array(assignmentViewSchema),
+});
 
 /**
  * Replaces a group or placeholder (各教学单位, 相关职能部门) by the departments it stands for, on

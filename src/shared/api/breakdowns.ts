@@ -4,7 +4,13 @@ import type { ErrorCode } from '../errors';
 import { isoDateSchema } from '../plan-import/contract';
 
 const timestampSchema = z.iso.datetime({ offset: true });
-export const submissionStatusSchema = z.enum(['not_started', 'draft', 'submitted', 'returned', 'approved']);
+export const submissionStatusSchema = z.enum([
+  'not_started',
+  'draft',
+  'submitted',
+  'returned',
+  'approved',
+]);
 
 export const breakdownParamsSchema = z.object({ id: z.uuid(), departmentId: z.uuid() });
 export const measureParamsSchema = breakdownParamsSchema.extend({ measureId: z.uuid() });
@@ -19,7 +25,11 @@ export const measureViewSchema = z.object({
 });
 
 const measureTextSchema = z.string().trim().min(1).max(2000);
-export const createMeasureBodySchema = z.object({ itemId: z.uuid(), text: measureTextSchema, deadline: deadlineSchema });
+export const createMeasureBodySchema = z.object({
+  itemId: z.uuid(),
+  text: measureTextSchema,
+  deadline: deadlineSchema,
+});
 export const updateMeasureBodySchema = z.object({
   /** The version the client last saw: a stale one is refused, never overwritten. */
   version: z.number().int().positive(),
@@ -30,7 +40,10 @@ export const deleteMeasureQuerySchema = z.object({ version: z.coerce.number().in
 
 const liaisonContactSchema = z.object({
   name: z.string().trim().min(1).max(50),
-  phone: z.string().trim().regex(/^[0-9+\-() ]{5,30}$/),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[0-9+\-() ]{5,30}$/),
   email: z.email().max(200),
 });
 export const liaisonBodySchema = liaisonContactSchema.extend({
@@ -38,7 +51,10 @@ export const liaisonBodySchema = liaisonContactSchema.extend({
    * The contact the editor saw (null or absent: none yet). The write is refused when someone
    * else changed it meanwhile, never silently overwritten.
    */
-  replaces: z.object({ name: z.string(), phone: z.string(), email: z.string() }).nullable().optional(),
+  replaces: z
+    .object({ name: z.string(), phone: z.string(), email: z.string() })
+    .nullable()
+    .optional(),
 });
 
 export const reviewBodySchema = z
@@ -48,10 +64,16 @@ export const reviewBodySchema = z
     /** itemId → what to fix, for a return. */
     itemComments: z.record(z.uuid(), z.string().trim().min(1).max(2000)).default({}),
   })
-  .refine((body) => body.decision === 'approve' || Object.keys(body.itemComments).length > 0 || Boolean(body.comment), {
-    message: 'a return needs a comment on at least one item or an overall comment',
-    path: ['itemComments'],
-  });
+  .refine(
+    (body) =>
+      body.decision === 'approve' ||
+      Object.keys(body.itemComments).length > 0 ||
+      Boolean(body.comment),
+    {
+      message: 'a return needs a comment on at least one item or an overall comment',
+      path: ['itemComments'],
+    },
+  );
 
 export const submissionEventViewSchema = z.object({
   action: z.enum(['submit', 'return', 'approve']),
@@ -87,13 +109,19 @@ export const breakdownViewSchema = z.object({
     z.object({
       code: z.string(),
       title: z.string(),
-      children: z.array(z.object({ code: z.string(), title: z.string(), items: z.array(breakdownItemSchema) })),
+      children: z.array(
+        z.object({ code: z.string(), title: z.string(), items: z.array(breakdownItemSchema) }),
+      ),
     }),
   ),
 });
 
 export const boardRowSchema = z.object({
-  department: z.object({ id: z.uuid(), name: z.string(), kind: z.enum(['functional', 'teaching', 'other']) }),
+  department: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.enum(['functional', 'teaching', 'other']),
+  }),
   status: submissionStatusSchema,
   itemCount: z.number().int(),
   itemsWithMeasures: z.number().int(),
@@ -101,7 +129,10 @@ export const boardRowSchema = z.object({
   submittedAt: timestampSchema.nullable(),
   late: z.boolean(),
 });
-export const boardSchema = z.object({ dueOn: isoDateSchema.nullable(), rows: z.array(boardRowSchema) });
+export const boardSchema = z.object({
+  dueOn: isoDateSchema.nullable(),
+  rows: z.array(boardRowSchema),
+});
 
 export type BreakdownView = z.infer<typeof breakdownViewSchema>;
 export type BoardRow = z.infer<typeof boardRowSchema>;
@@ -118,11 +149,20 @@ export const dutyStates = ['missing', 'measured', 'submitted', 'approved'] as co
 /** Items × departments by state, and completion by level-1 indicator and by department. */
 export const dashboardSchema = z.object({
   dueOn: isoDateSchema.nullable(),
-  departments: z.array(z.object({ id: z.uuid(), name: z.string(), late: z.boolean(), status: submissionStatusSchema })),
+  departments: z.array(
+    z.object({ id: z.uuid(), name: z.string(), late: z.boolean(), status: submissionStatusSchema }),
+  ),
   items: z.array(z.object({ id: z.uuid(), no: z.number().int(), level1: z.string() })),
   /** [item index, department index, state index in dutyStates], only where the department has a duty. */
   cells: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])),
-  byLevel1: z.array(z.object({ title: z.string(), duties: z.number().int(), measured: z.number().int(), approved: z.number().int() })),
+  byLevel1: z.array(
+    z.object({
+      title: z.string(),
+      duties: z.number().int(),
+      measured: z.number().int(),
+      approved: z.number().int(),
+    }),
+  ),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
@@ -153,11 +193,17 @@ export const sheetTokenSchema = z.string().regex(/^[0-9a-f]{64}\.[0-9a-f]{64}$/)
 export const sheetUploadQuerySchema = z
   .object({
     /** Read the file and say what would change, without writing. */
-    dryRun: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    dryRun: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     /** To apply: the token of the preview the person confirmed. Refused when the measures or the file differ from it. */
     basedOn: sheetTokenSchema.optional(),
   })
-  .refine((query) => query.dryRun || query.basedOn !== undefined, { message: 'applying needs basedOn, the token of the preview', path: ['basedOn'] });
+  .refine((query) => query.dryRun || query.basedOn !== undefined, {
+    message: 'applying needs basedOn, the token of the preview',
+    path: ['basedOn'],
+  });
 
 const sheetMeasureSchema = z.object({ text: z.string(), deadline: deadlineSchema });
 

@@ -6,7 +6,10 @@ const timestampSchema = z.iso.datetime({ offset: true });
 /** Files or links (佐证材料) a record points at, by evidence id. */
 export const evidenceIdsSchema = z.array(z.uuid()).max(50).default([]);
 
-export const ratingLevelSchema = z.object({ label: z.string().trim().min(1).max(20), score: z.number().min(0).max(100) });
+export const ratingLevelSchema = z.object({
+  label: z.string().trim().min(1).max(20),
+  score: z.number().min(0).max(100),
+});
 
 export const ratingScaleViewSchema = z.object({
   planId: z.uuid(),
@@ -21,7 +24,10 @@ export const ratingScaleViewSchema = z.object({
 
 export const setRatingScaleBodySchema = z
   .object({ version: z.number().int().min(0), levels: z.array(ratingLevelSchema).min(2).max(7) })
-  .refine((body) => new Set(body.levels.map((level) => level.label)).size === body.levels.length, { message: 'each level needs its own label', path: ['levels'] });
+  .refine((body) => new Set(body.levels.map((level) => level.label)).size === body.levels.length, {
+    message: 'each level needs its own label',
+    path: ['levels'],
+  });
 
 export const conclusionParamsSchema = z.object({ id: z.uuid(), departmentId: z.uuid() });
 export const selfAssessmentParamsSchema = conclusionParamsSchema.extend({ itemId: z.uuid() });
@@ -86,7 +92,13 @@ export const conclusionItemSchema = z.object({
   institution: z.object({ rating: z.string(), note: z.string() }).nullable(),
 });
 
-export const conclusionNextSteps = ['write_summary', 'rate_items', 'submit', 'returned', 'submitted'] as const;
+export const conclusionNextSteps = [
+  'write_summary',
+  'rate_items',
+  'submit',
+  'returned',
+  'submitted',
+] as const;
 
 /** A department's conclude phase: its summary and its rating of each item it answers for. */
 export const conclusionViewSchema = z.object({
@@ -103,7 +115,13 @@ export const conclusionViewSchema = z.object({
 
 export const summaryListSchema = z.object({
   summaryDueOn: isoDateSchema.nullable(),
-  rows: z.array(summaryViewSchema.extend({ itemCount: z.number().int(), rated: z.number().int(), late: z.boolean() })),
+  rows: z.array(
+    summaryViewSchema.extend({
+      itemCount: z.number().int(),
+      rated: z.number().int(),
+      late: z.boolean(),
+    }),
+  ),
 });
 
 export const rollupSchema = z.object({
@@ -134,13 +152,15 @@ export const moderationRowSchema = z.object({
   level1: indicatorRefSchema,
   level2: indicatorRefSchema,
   /** Every responsible department, rated or not, side by side. */
-  departments: z.array(z.object({
-    id: z.uuid(),
-    name: z.string(),
-    role: z.enum(['lead', 'support']),
-    summaryStatus: summaryStatusSchema,
-    rating: departmentRatingSchema.nullable(),
-  })),
+  departments: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      role: z.enum(['lead', 'support']),
+      summaryStatus: summaryStatusSchema,
+      rating: departmentRatingSchema.nullable(),
+    }),
+  ),
   institution: institutionRatingSchema.nullable(),
 });
 

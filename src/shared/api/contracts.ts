@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { departmentRefKinds, isoDateSchema, parsedPlanSchema, phaseKindSchema, deliverableKinds } from '../plan-import/contract';
+import {
+  departmentRefKinds,
+  isoDateSchema,
+  parsedPlanSchema,
+  phaseKindSchema,
+  deliverableKinds,
+} from '../plan-import/contract';
 import { roles } from '../roles';
 
 /**
@@ -75,7 +81,12 @@ export const changePasswordBodySchema = z.object({
 });
 
 export const createUserBodySchema = z.object({
-  username: z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/),
+  username: z
+    .string()
+    .trim()
+    .min(2)
+    .max(64)
+    .regex(/^[A-Za-z0-9._@-]+$/),
   displayName: z.string().trim().min(1).max(100),
   role: roleSchema,
   departmentId: uuidSchema.nullable().default(null),
@@ -95,7 +106,10 @@ export const updateUserBodySchema = z.object({
 });
 
 /** A new user or a reset: the one-time password is shown once and must be changed at first sign-in. */
-export const userWithOneTimePasswordSchema = z.object({ user: userViewSchema, oneTimePassword: z.string() });
+export const userWithOneTimePasswordSchema = z.object({
+  user: userViewSchema,
+  oneTimePassword: z.string(),
+});
 
 // ---- organizations and departments
 
@@ -200,7 +214,9 @@ export const standardSummarySchema = z.object({
 
 export const standardTreeSchema = standardSummarySchema.extend({
   indicators: z.array(
-    level1ViewSchema.extend({ children: z.array(level2ViewSchema.extend({ items: z.array(itemViewSchema) })) }),
+    level1ViewSchema.extend({
+      children: z.array(level2ViewSchema.extend({ items: z.array(itemViewSchema) })),
+    }),
   ),
 });
 
@@ -243,7 +259,12 @@ export const planDetailSchema = planSummarySchema.extend({
   importWarnings: z.array(z.string()),
   phases: z.array(phaseViewSchema),
   deliverables: z.array(deliverableViewSchema),
-  counts: z.object({ level1: z.number().int(), level2: z.number().int(), items: z.number().int(), assignments: z.number().int() }),
+  counts: z.object({
+    level1: z.number().int(),
+    level2: z.number().int(),
+    items: z.number().int(),
+    assignments: z.number().int(),
+  }),
 });
 
 export const planTreeSchema = z.object({

@@ -44,7 +44,14 @@ export const evidenceListQuerySchema = z.object({
   ids: z
     .string()
     .max(50 * 37)
-    .transform((value) => [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))])
+    .transform((value) => [
+      ...new Set(
+        value
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(z.uuid()).min(1).max(50)),
 });
 

@@ -55,8 +55,12 @@ export const findingEventViewSchema = z.object({
 export const findingDetailSchema = findingViewSchema.extend({
   actions: z.array(rectificationActionViewSchema),
   events: z.array(findingEventViewSchema),
-  origin: z.object({ id: z.uuid(), planId: z.uuid(), cycleYear: z.number().int(), no: z.number().int() }).nullable(),
-  carriedTo: z.object({ id: z.uuid(), planId: z.uuid(), cycleYear: z.number().int(), no: z.number().int() }).nullable(),
+  origin: z
+    .object({ id: z.uuid(), planId: z.uuid(), cycleYear: z.number().int(), no: z.number().int() })
+    .nullable(),
+  carriedTo: z
+    .object({ id: z.uuid(), planId: z.uuid(), cycleYear: z.number().int(), no: z.number().int() })
+    .nullable(),
 });
 
 const titleSchema = z.string().trim().min(1).max(200);
@@ -88,15 +92,27 @@ export const recordActionBodySchema = z.object({
   text: z.string().trim().min(1).max(3000),
   evidenceIds: evidenceIdsSchema,
 });
-export const requestVerificationBodySchema = z.object({ version: z.number().int().positive(), comment: z.string().trim().max(2000).optional() });
-export const verifyBodySchema = z.object({ version: z.number().int().positive(), note: z.string().trim().max(2000).optional() });
-export const reopenBodySchema = z.object({ version: z.number().int().positive(), reason: z.string().trim().min(1).max(2000) });
+export const requestVerificationBodySchema = z.object({
+  version: z.number().int().positive(),
+  comment: z.string().trim().max(2000).optional(),
+});
+export const verifyBodySchema = z.object({
+  version: z.number().int().positive(),
+  note: z.string().trim().max(2000).optional(),
+});
+export const reopenBodySchema = z.object({
+  version: z.number().int().positive(),
+  reason: z.string().trim().min(1).max(2000),
+});
 
 export const findingListQuerySchema = z.object({
   state: findingStateSchema.optional(),
   kind: findingKindSchema.optional(),
   departmentId: z.uuid().optional(),
-  overdue: z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true')),
+  overdue: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
 });
 
 export const findingListSchema = z.object({
@@ -124,7 +140,14 @@ export const startNextYearBodySchema = z.object({
 export const startNextYearResultSchema = z.object({
   planId: z.uuid(),
   cycleYear: z.number().int(),
-  carried: z.array(z.object({ fromFindingId: z.uuid(), toFindingId: z.uuid(), no: z.number().int(), title: z.string() })),
+  carried: z.array(
+    z.object({
+      fromFindingId: z.uuid(),
+      toFindingId: z.uuid(),
+      no: z.number().int(),
+      title: z.string(),
+    }),
+  ),
 });
 
 export type FindingView = z.infer<typeof findingViewSchema>;

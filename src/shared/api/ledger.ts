@@ -21,17 +21,25 @@ export const ledgerSettingsBodySchema = z.object({
   version: z.number().int().positive().optional(),
 });
 
-export const reportingPeriodSchema = z.object({ key: z.string(), label: z.string(), startsOn: isoDateSchema, endsOn: isoDateSchema, dueOn: isoDateSchema });
+export const reportingPeriodSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  startsOn: isoDateSchema,
+  endsOn: isoDateSchema,
+  dueOn: isoDateSchema,
+});
 
 export const ledgerSettingsViewSchema = z.object({
-  settings: z.object({
-    frequency: z.enum(reportingFrequencies),
-    dueDay: z.number().int(),
-    firstPeriod: monthSchema,
-    lastPeriod: monthSchema,
-    version: z.number().int(),
-    updatedAt: timestampSchema,
-  }).nullable(),
+  settings: z
+    .object({
+      frequency: z.enum(reportingFrequencies),
+      dueDay: z.number().int(),
+      firstPeriod: monthSchema,
+      lastPeriod: monthSchema,
+      version: z.number().int(),
+      updatedAt: timestampSchema,
+    })
+    .nullable(),
   periods: z.array(reportingPeriodSchema),
   /** The institution's calendar day now, by which periods start and reports are late. */
   today: isoDateSchema,
@@ -75,13 +83,15 @@ export const departmentLedgerSchema = z.object({
   /** The department's task breakdown must be approved before it reports progress. */
   breakdownStatus: z.enum(['not_started', 'draft', 'submitted', 'returned', 'approved']),
   settings: ledgerSettingsViewSchema,
-  measures: z.array(z.object({
-    id: z.uuid(),
-    item: z.object({ id: z.uuid(), no: z.number().int(), content: z.string() }),
-    text: z.string(),
-    deadline: deadlineSchema,
-    periods: z.array(ledgerPeriodCellSchema),
-  })),
+  measures: z.array(
+    z.object({
+      id: z.uuid(),
+      item: z.object({ id: z.uuid(), no: z.number().int(), content: z.string() }),
+      text: z.string(),
+      deadline: deadlineSchema,
+      periods: z.array(ledgerPeriodCellSchema),
+    }),
+  ),
 });
 
 export const ledgerQuerySchema = z.object({
@@ -113,7 +123,14 @@ export const ledgerOverviewSchema = z.object({
   settings: ledgerSettingsViewSchema,
   departments: z.array(z.object({ id: z.uuid(), name: z.string() })),
   /** Department × period: the worst state among the department's measures (all measures, whatever the filters). */
-  matrix: z.array(z.object({ departmentId: z.uuid(), periodKey: z.string(), state: cellStateSchema, counts: z.record(z.string(), z.number().int()) })),
+  matrix: z.array(
+    z.object({
+      departmentId: z.uuid(),
+      periodKey: z.string(),
+      state: cellStateSchema,
+      counts: z.record(z.string(), z.number().int()),
+    }),
+  ),
   /** One page of the rows that match the filters. */
   rows: z.array(ledgerRowSchema),
   /** How many rows match the filters, on all pages. */

@@ -40,7 +40,9 @@ export const obligationViewSchema = z.object({
   countedByReadings: z.boolean(),
   note: z.string().nullable(),
   /** The departments answerable for the item, lead first. */
-  departments: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(['lead', 'support']) })),
+  departments: z.array(
+    z.object({ id: z.uuid(), name: z.string(), role: z.enum(['lead', 'support']) }),
+  ),
   version: z.number().int(),
   updatedAt: timestampSchema,
 });
@@ -73,8 +75,14 @@ export const createObligationBodySchema = z
     scope: obligationScopeSchema,
     note: noteSchema.nullable().default(null),
   })
-  .refine((body) => body.kind === 'coverage' || body.minimumCount !== null, { message: 'a frequency needs minimumCount', path: ['minimumCount'] })
-  .refine((body) => body.kind === 'frequency' || body.targetPercent !== null, { message: 'a coverage needs targetPercent', path: ['targetPercent'] });
+  .refine((body) => body.kind === 'coverage' || body.minimumCount !== null, {
+    message: 'a frequency needs minimumCount',
+    path: ['minimumCount'],
+  })
+  .refine((body) => body.kind === 'frequency' || body.targetPercent !== null, {
+    message: 'a coverage needs targetPercent',
+    path: ['targetPercent'],
+  });
 
 /**
  * Edit, confirm or dismiss, in one write: the fields given change, `status` moves it. Confirming
@@ -121,10 +129,19 @@ export const recordOccurrenceBodySchema = z
     achieved: z.number().int().nonnegative().nullable().default(null),
     outOf: z.number().int().positive().max(1_000_000).nullable().default(null),
   })
-  .refine((body) => (body.achieved === null) === (body.outOf === null), { message: 'give both achieved and outOf, or neither', path: ['outOf'] })
-  .refine((body) => body.achieved === null || body.outOf === null || body.achieved <= body.outOf, { message: 'achieved cannot exceed outOf', path: ['achieved'] });
+  .refine((body) => (body.achieved === null) === (body.outOf === null), {
+    message: 'give both achieved and outOf, or neither',
+    path: ['outOf'],
+  })
+  .refine((body) => body.achieved === null || body.outOf === null || body.achieved <= body.outOf, {
+    message: 'achieved cannot exceed outOf',
+    path: ['achieved'],
+  });
 
-export const occurrenceListQuerySchema = z.object({ departmentId: z.uuid().optional(), obligationId: z.uuid().optional() });
+export const occurrenceListQuerySchema = z.object({
+  departmentId: z.uuid().optional(),
+  obligationId: z.uuid().optional(),
+});
 export const occurrenceListSchema = z.object({ occurrences: z.array(occurrenceViewSchema) });
 
 export const periodStatusSchema = z.enum(['met', 'in-progress', 'upcoming', 'late']);
@@ -142,7 +159,10 @@ export const periodComplianceSchema = z.object({
 });
 export type PeriodComplianceView = z.infer<typeof periodComplianceSchema>;
 
-export const notCountedSchema = z.object({ on: isoDateSchema, reason: z.enum(['after-today', 'outside-periods', 'not-in-population']) });
+export const notCountedSchema = z.object({
+  on: isoDateSchema,
+  reason: z.enum(['after-today', 'outside-periods', 'not-in-population']),
+});
 
 /** One confirmed obligation as one department must meet it (each_department), or as the institution must (department null). */
 export const complianceRowSchema = z.object({

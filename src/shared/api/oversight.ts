@@ -90,10 +90,19 @@ export const institutionRowSchema = z.object({
   name: z.string(),
   /** Null while the institution has no plan (or no snapshot yet). */
   plan: z.object({ id: z.uuid(), cycleYear: z.number().int() }).nullable(),
-  figures: institutionFiguresSchema.pick({
-    departmentsSubmitted: true, departmentsTotal: true, measures: true, measuresDone: true, lateTotal: true,
-    selfAssessmentsRated: true, selfAssessmentsExpected: true, findingsOpen: true, findingsOverdue: true,
-  }).nullable(),
+  figures: institutionFiguresSchema
+    .pick({
+      departmentsSubmitted: true,
+      departmentsTotal: true,
+      measures: true,
+      measuresDone: true,
+      lateTotal: true,
+      selfAssessmentsRated: true,
+      selfAssessmentsExpected: true,
+      findingsOpen: true,
+      findingsOverdue: true,
+    })
+    .nullable(),
   rates: institutionRatesSchema.nullable(),
   /** Percent of measures done under each of the overview's `indicators`, in their order; null where there are none. */
   doneByLevel1: z.array(z.number().nullable()),
@@ -101,7 +110,16 @@ export const institutionRowSchema = z.object({
 });
 export type InstitutionRow = z.infer<typeof institutionRowSchema>;
 
-export const overviewSortKeys = ['name', 'submissionRate', 'measuresDoneRate', 'lateTotal', 'selfAssessmentRate', 'findingsOpen', 'findingsOverdue', 'computedAt'] as const;
+export const overviewSortKeys = [
+  'name',
+  'submissionRate',
+  'measuresDoneRate',
+  'lateTotal',
+  'selfAssessmentRate',
+  'findingsOpen',
+  'findingsOverdue',
+  'computedAt',
+] as const;
 export const overviewQuerySchema = z.object({
   q: z.string().trim().max(100).optional(),
   sort: z.enum(overviewSortKeys).default('name'),
@@ -121,17 +139,19 @@ export type Overview = z.infer<typeof overviewSchema>;
 export const institutionDetailSchema = z.object({
   institution: z.object({ id: z.uuid(), name: z.string() }),
   /** Every plan of the institution with a snapshot, the current one first. */
-  plans: z.array(z.object({
-    id: z.uuid(),
-    title: z.string(),
-    cycleYear: z.number().int(),
-    current: z.boolean(),
-    figures: institutionFiguresSchema,
-    rates: institutionRatesSchema,
-    late: z.array(lateEntrySchema),
-    findings: z.array(snapshotFindingSchema),
-    computedAt: timestampSchema,
-  })),
+  plans: z.array(
+    z.object({
+      id: z.uuid(),
+      title: z.string(),
+      cycleYear: z.number().int(),
+      current: z.boolean(),
+      figures: institutionFiguresSchema,
+      rates: institutionRatesSchema,
+      late: z.array(lateEntrySchema),
+      findings: z.array(snapshotFindingSchema),
+      computedAt: timestampSchema,
+    }),
+  ),
 });
 export type InstitutionDetail = z.infer<typeof institutionDetailSchema>;
 

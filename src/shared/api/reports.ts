@@ -19,19 +19,29 @@ export const reportSummarySchema = z.object({
   docxBytes: z.number().int().nullable(),
 });
 
-const meansSchema = z.object(Object.fromEntries(reviewCriteria.map((criterion) => [criterion, z.number().nullable()])) as Record<(typeof reviewCriteria)[number], z.ZodNullable<z.ZodNumber>>);
+const meansSchema = z.object(
+  Object.fromEntries(
+    reviewCriteria.map((criterion) => [criterion, z.number().nullable()]),
+  ) as Record<(typeof reviewCriteria)[number], z.ZodNullable<z.ZodNumber>>,
+);
 
 export const reviewAggregateSchema = z.object({
   reviewers: z.number().int(),
   means: meansSchema,
-  byGroup: z.array(z.object({ group: reviewerGroupSchema, reviewers: z.number().int(), means: meansSchema })),
+  byGroup: z.array(
+    z.object({ group: reviewerGroupSchema, reviewers: z.number().int(), means: meansSchema }),
+  ),
   /** Comments without names: representatives speak for their group. */
   comments: z.array(z.object({ group: reviewerGroupSchema, comment: z.string() })),
 });
 
 export const reviewBodySchema = z.object({
   representing: reviewerGroupSchema,
-  scores: z.object(Object.fromEntries(reviewCriteria.map((criterion) => [criterion, z.number().int().min(1).max(5)])) as Record<(typeof reviewCriteria)[number], z.ZodNumber>),
+  scores: z.object(
+    Object.fromEntries(
+      reviewCriteria.map((criterion) => [criterion, z.number().int().min(1).max(5)]),
+    ) as Record<(typeof reviewCriteria)[number], z.ZodNumber>,
+  ),
   comment: z.string().trim().max(4000).default(''),
   /** The version of one's own review last seen; absent for a first review. */
   version: z.number().int().positive().optional(),

@@ -10,8 +10,15 @@ export const tokenAuthMethods = ['client_secret_post', 'client_secret_basic'] as
 export const ssoCreatableRoles = ['liaison', 'leader', 'reviewer'] as const;
 
 const timestampSchema = z.iso.datetime({ offset: true });
-const httpUrlSchema = z.url({ protocol: /^https?$/ }).max(500).transform((url) => url.replace(/\/+$/, ''));
-const attributeNameSchema = z.string().trim().max(100).regex(/^[\w:.\-/]*$/);
+const httpUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .transform((url) => url.replace(/\/+$/, ''));
+const attributeNameSchema = z
+  .string()
+  .trim()
+  .max(100)
+  .regex(/^[\w:.\-/]*$/);
 
 export const attributeMappingSchema = z.object({
   /** Which attribute (CAS) or claim (OIDC) is the campus id (工号/学号); empty: the CAS user / the OIDC sub. */
@@ -54,7 +61,13 @@ const providerFields = {
   /** Write-only: a new secret replaces the kept one; leave it out to keep it. */
   oidcClientSecret: z.string().min(1).max(500),
   oidcTokenAuth: z.enum(tokenAuthMethods),
-  oidcScopes: z.string().trim().min(6).max(200).regex(/^[\w:./ -]+$/).refine((scopes) => scopes.split(/\s+/).includes('openid'), 'must include openid'),
+  oidcScopes: z
+    .string()
+    .trim()
+    .min(6)
+    .max(200)
+    .regex(/^[\w:./ -]+$/)
+    .refine((scopes) => scopes.split(/\s+/).includes('openid'), 'must include openid'),
   mapping: attributeMappingSchema,
   allowAccountCreation: z.boolean(),
   defaultRole: z.enum(ssoCreatableRoles),
@@ -71,7 +84,12 @@ export const createIdentityProviderBodySchema = z.object({
   oidcClientSecret: providerFields.oidcClientSecret.optional(),
   oidcTokenAuth: providerFields.oidcTokenAuth.default('client_secret_post'),
   oidcScopes: providerFields.oidcScopes.default('openid profile email'),
-  mapping: providerFields.mapping.default({ campusId: '', displayName: 'name', email: 'email', department: 'department' }),
+  mapping: providerFields.mapping.default({
+    campusId: '',
+    displayName: 'name',
+    email: 'email',
+    department: 'department',
+  }),
   allowAccountCreation: providerFields.allowAccountCreation.default(false),
   defaultRole: providerFields.defaultRole.default('liaison'),
 });

@@ -23,11 +23,13 @@ export const overdueSubjectViewSchema = z.object({
 export const overdueViewSchema = z.object({
   today: isoDateSchema,
   escalationDays: z.number().int(),
-  departments: z.array(z.object({
-    department: z.object({ id: z.uuid(), name: z.string() }),
-    maxDaysLate: z.number().int(),
-    subjects: z.array(overdueSubjectViewSchema),
-  })),
+  departments: z.array(
+    z.object({
+      department: z.object({ id: z.uuid(), name: z.string() }),
+      maxDaysLate: z.number().int(),
+      subjects: z.array(overdueSubjectViewSchema),
+    }),
+  ),
 });
 export type OverdueView = z.infer<typeof overdueViewSchema>;
 
@@ -71,13 +73,15 @@ export const settingsViewSchema = z.object({
   mailConfigured: z.boolean(),
   /** 0 until the settings are first saved. */
   version: z.number().int(),
-  contacts: z.array(z.object({
-    department: z.object({ id: z.uuid(), name: z.string() }),
-    headName: z.string().nullable(),
-    headEmail: z.string().nullable(),
-    /** 0 while none is saved. */
-    version: z.number().int(),
-  })),
+  contacts: z.array(
+    z.object({
+      department: z.object({ id: z.uuid(), name: z.string() }),
+      headName: z.string().nullable(),
+      headEmail: z.string().nullable(),
+      /** 0 while none is saved. */
+      version: z.number().int(),
+    }),
+  ),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
@@ -104,7 +108,11 @@ export const testSendBodySchema = z.object({
   /** For e-mail: where to send the test (default: the caller's own address). */
   to: z.email().max(200).optional(),
 });
-export const testSendResultSchema = z.object({ ok: z.boolean(), recipient: z.string(), error: z.string().nullable() });
+export const testSendResultSchema = z.object({
+  ok: z.boolean(),
+  recipient: z.string(),
+  error: z.string().nullable(),
+});
 
 export const remindBodySchema = z.object({ departmentId: z.uuid() });
 export const remindResultSchema = z.object({
@@ -123,7 +131,12 @@ export const notificationSchema = z.object({
   createdAt: timestampSchema,
   readAt: timestampSchema.nullable(),
 });
-export const notificationsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
-export const notificationsViewSchema = z.object({ unread: z.number().int(), items: z.array(notificationSchema) });
+export const notificationsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const notificationsViewSchema = z.object({
+  unread: z.number().int(),
+  items: z.array(notificationSchema),
+});
 export type NotificationView = z.infer<typeof notificationSchema>;
 export type NotificationsView = z.infer<typeof notificationsViewSchema>;

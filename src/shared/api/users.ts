@@ -6,7 +6,10 @@ import { userSheetProblemCodes } from '../users/user-sheet';
 
 export const userImportQuerySchema = z.object({
   /** Read the sheet and say who would be created and which rows are wrong, without writing. */
-  dryRun: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 /** One person of the sheet, as they would be (or were) created. */
@@ -32,7 +35,11 @@ export const userImportProblemSchema = z.object({
 });
 
 /** A created user's one-time password: in this answer only, never stored in the clear, never shown again. */
-export const userImportPasswordSchema = z.object({ username: z.string(), displayName: z.string(), oneTimePassword: z.string() });
+export const userImportPasswordSchema = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  oneTimePassword: z.string(),
+});
 
 export const userImportResultSchema = z.object({
   /** True once the users exist; a dry run (and a refused sheet) is false. */

@@ -19,7 +19,9 @@ export function scoreOf(scale: readonly RatingLevel[], label: string): number | 
 }
 
 /** Why a proposed scale cannot be used, or null when it can: labels must be distinct. */
-export function ratingScaleProblem(levels: readonly RatingLevel[]): 'too_few' | 'duplicate_label' | null {
+export function ratingScaleProblem(
+  levels: readonly RatingLevel[],
+): 'too_few' | 'duplicate_label' | null {
   if (levels.length < 2) return 'too_few';
   const labels = new Set(levels.map((level) => level.label.trim()));
   return labels.size === levels.length ? null : 'duplicate_label';

@@ -22,7 +22,14 @@ export interface Rollup {
   distribution: { label: string; count: number }[];
 }
 
-function summarize(code: string, title: string, parentCode: string | null, itemIds: readonly string[], ratingOf: ReadonlyMap<string, string>, scale: readonly RatingLevel[]): Rollup {
+function summarize(
+  code: string,
+  title: string,
+  parentCode: string | null,
+  itemIds: readonly string[],
+  ratingOf: ReadonlyMap<string, string>,
+  scale: readonly RatingLevel[],
+): Rollup {
   const scores: number[] = [];
   const counts = new Map(scale.map((level) => [level.label, 0]));
   for (const itemId of itemIds) {
@@ -33,7 +40,10 @@ function summarize(code: string, title: string, parentCode: string | null, itemI
     scores.push(level.score);
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  const mean = scores.length === 0 ? null : Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 10) / 10;
+  const mean =
+    scores.length === 0
+      ? null
+      : Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 10) / 10;
   return {
     code,
     title,
@@ -42,7 +52,10 @@ function summarize(code: string, title: string, parentCode: string | null, itemI
     rated: scores.length,
     unrated: itemIds.length - scores.length,
     meanScore: mean,
-    distribution: scale.map((level) => ({ label: level.label, count: counts.get(level.label) ?? 0 })),
+    distribution: scale.map((level) => ({
+      label: level.label,
+      count: counts.get(level.label) ?? 0,
+    })),
   };
 }
 
@@ -50,7 +63,11 @@ function summarize(code: string, title: string, parentCode: string | null, itemI
  * Ratings rolled up by level-2 and by level-1 indicator: mean score, distribution over the scale
  * and the items not yet rated. A rating whose label is not on the scale counts as not rated.
  */
-export function rollUpRatings(tree: readonly RollupTree[], ratingOf: ReadonlyMap<string, string>, scale: readonly RatingLevel[]): { level1: Rollup[]; level2: Rollup[] } {
+export function rollUpRatings(
+  tree: readonly RollupTree[],
+  ratingOf: ReadonlyMap<string, string>,
+  scale: readonly RatingLevel[],
+): { level1: Rollup[]; level2: Rollup[] } {
   const level1: Rollup[] = [];
   const level2: Rollup[] = [];
   for (const top of tree) {

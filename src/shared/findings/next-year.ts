@@ -11,8 +11,12 @@ export function planCarryOver(
 ): { carried: string[]; blocking: string[]; unknown: string[] } {
   const open = findings.filter((finding) => isFindingOpen(finding.state));
   const named = new Set(explicitlyCarried);
-  const carried = open.filter((finding) => finding.kind === 'carried_over' || named.has(finding.id)).map((finding) => finding.id);
-  const blocking = open.filter((finding) => finding.kind === 'immediate' && !named.has(finding.id)).map((finding) => finding.id);
+  const carried = open
+    .filter((finding) => finding.kind === 'carried_over' || named.has(finding.id))
+    .map((finding) => finding.id);
+  const blocking = open
+    .filter((finding) => finding.kind === 'immediate' && !named.has(finding.id))
+    .map((finding) => finding.id);
   const openIds = new Set(open.map((finding) => finding.id));
   const unknown = [...named].filter((id) => !openIds.has(id));
   return { carried, blocking, unknown };

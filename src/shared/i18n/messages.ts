@@ -19,7 +19,7 @@ const zhCN = {
   'signIn.submit': '登录',
   'signIn.hint': '首次使用请用管理员提供的一次性密码登录，登录后需设置自己的密码。',
   'signIn.required': '请输入{field}',
-  'signOut': '退出登录',
+  signOut: '退出登录',
   'signIn.totpCode': '动态码',
   'signIn.totpHint': '您已开启两步验证，请输入身份验证器 App 上显示的 6 位动态码。',
   'signIn.codeFormat': '请输入 6 位数字',
@@ -27,11 +27,13 @@ const zhCN = {
   'signIn.ssoDivider': '或使用学校统一身份认证',
   'signIn.ssoButton': '使用 {name} 登录',
   'signIn.ssoButtonOf': '使用 {name} 登录（{organization}）',
-  'signIn.ssoTotpHint': '学校统一身份认证已通过。您开启了两步验证，请再输入身份验证器 App 上显示的 6 位动态码。',
+  'signIn.ssoTotpHint':
+    '学校统一身份认证已通过。您开启了两步验证，请再输入身份验证器 App 上显示的 6 位动态码。',
   'signIn.ssoStartOver': '重新登录',
   'nav.signOn': '统一身份认证',
   'signOn.title': '统一身份认证（单点登录）',
-  'signOn.hint': '在这里接入学校的统一身份认证（CAS）或 OpenID Connect 登录。添加后，登录页会出现“使用 … 登录”按钮；账号密码登录仍然可用。请把每种方式下面的“回调地址”交给学校信息中心登记，再启用。',
+  'signOn.hint':
+    '在这里接入学校的统一身份认证（CAS）或 OpenID Connect 登录。添加后，登录页会出现“使用 … 登录”按钮；账号密码登录仍然可用。请把每种方式下面的“回调地址”交给学校信息中心登记，再启用。',
   'signOn.readOnly': '只有安全管理员可以修改这里的配置，您可以查看。',
   'signOn.empty': '还没有接入统一身份认证。点击“添加登录方式”开始。',
   'signOn.add': '添加登录方式',
@@ -60,14 +62,17 @@ const zhCN = {
   'signOn.oidcScopes': 'Scope',
   'signOn.mapping': '属性对应',
   'signOn.mapping.campusId': '工号/学号属性',
-  'signOn.mapping.campusIdHint': '留空表示 CAS 返回的用户名（OIDC 为 sub）。本系统中用户名与工号相同的账号会自动关联。',
+  'signOn.mapping.campusIdHint':
+    '留空表示 CAS 返回的用户名（OIDC 为 sub）。本系统中用户名与工号相同的账号会自动关联。',
   'signOn.mapping.displayName': '姓名属性',
   'signOn.mapping.email': '邮箱属性',
   'signOn.mapping.department': '部门属性',
   'signOn.allowAccountCreation': '首次登录时自动开通账号',
-  'signOn.allowAccountCreationHint': '关闭时，只有已在“用户管理”中开通、用户名与工号相同的人才能登录；其他人会看到“请联系党委教师工作部”。',
+  'signOn.allowAccountCreationHint':
+    '关闭时，只有已在“用户管理”中开通、用户名与工号相同的人才能登录；其他人会看到“请联系党委教师工作部”。',
   'signOn.defaultRole': '自动开通的账号角色',
-  'signOn.defaultRoleHint': '部门联络员按“部门属性”对应到本系统的部门（名称或别名）；对应不上时不开通。',
+  'signOn.defaultRoleHint':
+    '部门联络员按“部门属性”对应到本系统的部门（名称或别名）；对应不上时不开通。',
   'signOn.callbackUrl': '回调地址（交给信息中心登记）',
   'signOn.copy': '复制',
   'signOn.copied': '已复制',
@@ -75,9 +80,11 @@ const zhCN = {
   'security.open': '账号安全（两步验证、退出所有设备）',
   'security.totp.title': '两步验证（动态码）',
   'security.totp.on': '已开启：登录时除密码外，还需输入身份验证器 App 上的 6 位动态码。',
-  'security.totp.off': '未开启。开启后，登录时除密码外还需输入身份验证器 App（如 Microsoft Authenticator、Google Authenticator、腾讯身份验证器）上的 6 位动态码。',
+  'security.totp.off':
+    '未开启。开启后，登录时除密码外还需输入身份验证器 App（如 Microsoft Authenticator、Google Authenticator、腾讯身份验证器）上的 6 位动态码。',
   'security.totp.start': '绑定身份验证器',
-  'security.totp.add': '在身份验证器 App 中添加账号：打开下面的配置链接，或选择“手动输入密钥”，类型选“基于时间”。',
+  'security.totp.add':
+    '在身份验证器 App 中添加账号：打开下面的配置链接，或选择“手动输入密钥”，类型选“基于时间”。',
   'security.totp.uri': '配置链接（otpauth）',
   'security.totp.secret': '密钥',
   'security.totp.once': '密钥只显示这一次，请勿截图或转发给他人。',
@@ -88,7 +95,8 @@ const zhCN = {
   'security.totp.disableHint': '输入身份验证器上当前的动态码以关闭两步验证。',
   'security.totp.disabled': '两步验证已关闭',
   'security.everywhere.title': '登录设备',
-  'security.everywhere.hint': '在所有浏览器和设备上退出登录（包括当前这台）。怀疑账号被他人使用时请先修改密码，再退出所有设备。',
+  'security.everywhere.hint':
+    '在所有浏览器和设备上退出登录（包括当前这台）。怀疑账号被他人使用时请先修改密码，再退出所有设备。',
   'security.everywhere': '退出所有设备',
   'security.everywhere.confirm': '确定在所有设备上退出登录吗？',
   'password.title': '设置新密码',
@@ -103,7 +111,8 @@ const zhCN = {
   'password.submit': '保存并继续',
   'password.done': '密码已更新',
   'plan.none.title': '还没有工作方案',
-  'plan.none.hint': '请党委教师工作部导入工作方案（.docx、.xlsx 或 .txt），导入后这里会显示阶段、时限和指标体系。',
+  'plan.none.hint':
+    '请党委教师工作部导入工作方案（.docx、.xlsx 或 .txt），导入后这里会显示阶段、时限和指标体系。',
   'plan.select': '工作方案',
   'plan.issued': '{issuer} · {date} 印发',
   'plan.cycle': '{year} 年度',
@@ -146,7 +155,8 @@ const zhCN = {
   'breakdown.title': '{department} · 任务分解表',
   'breakdown.due': '报送截止：{date}',
   'breakdown.progress': '已填写 {done} / {total} 项',
-  'breakdown.next.fill': '下一步：为每项指标填写落实措施和完成时限，再填写联络员信息，然后点击“报送”。草稿会自动保存在系统中。',
+  'breakdown.next.fill':
+    '下一步：为每项指标填写落实措施和完成时限，再填写联络员信息，然后点击“报送”。草稿会自动保存在系统中。',
   'breakdown.next.returned': '党委教师工作部退回了任务分解表，请按标出的意见修改后重新报送。',
   'breakdown.next.submitted': '已报送，等待党委教师工作部审核。审核期间不能修改。',
   'breakdown.next.approved': '任务分解表已审核通过。',
@@ -167,7 +177,8 @@ const zhCN = {
   'breakdown.noMeasure': '尚未填写落实措施',
   'measure.add': '添加落实措施',
   'measure.text': '落实措施',
-  'measure.text.placeholder': '写明做什么、谁负责、怎样检查，例如：每学期召开一次专题会议，由分管领导主持……',
+  'measure.text.placeholder':
+    '写明做什么、谁负责、怎样检查，例如：每学期召开一次专题会议，由分管领导主持……',
   'measure.deadline': '完成时限',
   'measure.deadline.date': '具体日期',
   'measure.deadline.monthly': '每月',
@@ -201,11 +212,12 @@ const zhCN = {
   'board.named': '已填写',
   'board.notNamed': '未填写',
   'board.summary': '共 {total} 个部门：已通过 {approved}，待审核 {submitted}，逾期 {late}。',
-  'back': '返回',
+  back: '返回',
   'nav.departments': '部门管理',
   'nav.assignments': '责任分工',
   'departments.title': '部门管理',
-  'departments.hint': '导入工作方案时，系统按“责任部门”一列建立了部门。请核对：把同一部门的不同写法合并；补充全部教学单位（“各教学单位”会包含所有教学单位）；为“相关职能部门”等占位指定具体部门。',
+  'departments.hint':
+    '导入工作方案时，系统按“责任部门”一列建立了部门。请核对：把同一部门的不同写法合并；补充全部教学单位（“各教学单位”会包含所有教学单位）；为“相关职能部门”等占位指定具体部门。',
   'departments.search': '搜索部门名称或别名',
   'departments.kind.all': '全部',
   'departments.kind.functional': '职能部门',
@@ -227,16 +239,19 @@ const zhCN = {
   'departments.saved': '已保存',
   'departments.merge': '合并到…',
   'departments.merge.title': '把“{name}”合并到另一个部门',
-  'departments.merge.hint': '合并后，“{name}”成为所选部门的别名，它负责的指标、任务分解表和用户都转到所选部门，“{name}”本身将被删除。此操作无法撤销。',
+  'departments.merge.hint':
+    '合并后，“{name}”成为所选部门的别名，它负责的指标、任务分解表和用户都转到所选部门，“{name}”本身将被删除。此操作无法撤销。',
   'departments.merge.into': '合并到',
   'departments.merge.ok': '确认合并',
   'departments.merged': '已合并到“{name}”',
   'departments.delete': '删除',
-  'departments.delete.confirm': '确定删除“{name}”吗？只有没有任何责任、用户和任务分解表的部门才能删除。',
+  'departments.delete.confirm':
+    '确定删除“{name}”吗？只有没有任何责任、用户和任务分解表的部门才能删除。',
   'departments.deleted': '已删除',
   'departments.shown': '显示 {shown} / {total} 个',
   'groups.title': '部门组与待指定的责任部门',
-  'groups.hint': '“部门组”代表一类部门，例如“各教学单位”自动包含所有类型为“教学单位”的部门；“待指定”是方案里没有写明具体部门的地方，需要您指定。',
+  'groups.hint':
+    '“部门组”代表一类部门，例如“各教学单位”自动包含所有类型为“教学单位”的部门；“待指定”是方案里没有写明具体部门的地方，需要您指定。',
   'groups.kind.group': '部门组',
   'groups.kind.placeholder': '待指定',
   'groups.members': '当前包含 {count} 个部门：{names}',
@@ -245,13 +260,15 @@ const zhCN = {
   'groups.items.none': '本方案中已全部指定。',
   'groups.resolve': '指定具体部门',
   'groups.resolve.title': '为“{name}”指定具体部门',
-  'groups.resolve.hint': '所选部门将替代“{name}”，并沿用它在每项指标中的牵头或配合角色；已在该指标中的部门保持原有角色。',
+  'groups.resolve.hint':
+    '所选部门将替代“{name}”，并沿用它在每项指标中的牵头或配合角色；已在该指标中的部门保持原有角色。',
   'groups.resolve.departments': '具体部门',
   'groups.resolve.items': '应用到这些指标',
   'groups.resolve.ok': '确认指定',
   'groups.resolved': '已指定：替换 {replaced} 处，新增 {created} 项责任',
   'matrix.title': '责任分工（指标 × 部门）',
-  'matrix.hint': '点击格子切换：空 → 牵头 → 配合 → 空。改动立即保存，并马上出现在相关部门的任务分解表中。已填写落实措施的部门不能从该指标中取消。',
+  'matrix.hint':
+    '点击格子切换：空 → 牵头 → 配合 → 空。改动立即保存，并马上出现在相关部门的任务分解表中。已填写落实措施的部门不能从该指标中取消。',
   'matrix.search': '搜索指标编号或内容',
   'matrix.columns': '显示哪些部门',
   'matrix.columns.assigned': '有责任的部门',
@@ -288,10 +305,13 @@ const zhCN = {
   'report.status.ready': '已生成',
   'report.status.failed': '失败',
   'report.status.published': '已发布评价',
-  'report.next.generate': '下一步：点击“生成新版报告”。报告中的每个数字都由系统根据各部门报送的记录计算，点击数字可查看背后的记录。',
+  'report.next.generate':
+    '下一步：点击“生成新版报告”。报告中的每个数字都由系统根据各部门报送的记录计算，点击数字可查看背后的记录。',
   'report.next.generating': '报告生成中，完成后会自动显示。',
-  'report.next.publish': '下一步：核对报告内容，确认无误后点击“发布评价”，请教师代表、学生代表和领导评价本报告。',
-  'report.next.published': '报告已发布，评价代表的评价结果汇总在页面底部。数据有更新时可生成新版报告。',
+  'report.next.publish':
+    '下一步：核对报告内容，确认无误后点击“发布评价”，请教师代表、学生代表和领导评价本报告。',
+  'report.next.published':
+    '报告已发布，评价代表的评价结果汇总在页面底部。数据有更新时可生成新版报告。',
   'report.next.reviewer': '请阅读下面的质量报告，然后在页面底部为报告打分并填写意见。',
   'report.next.reviewerDone': '您已评价本报告，谢谢！如需修改，可在页面底部改后重新提交。',
   'report.next.reviewerWait': '质量报告尚未发布评价，发布后这里会显示报告和评价表。',
@@ -300,7 +320,8 @@ const zhCN = {
   'report.onTime': '按时报送率',
   'report.obligations': '量化要求达成率',
   'report.rectified': '整改核验完成率',
-  'report.totals': '共 {items} 项指标、{departments} 个部门、{measures} 条落实措施、{periodReports} 次进度报送、{evidence} 份佐证材料。',
+  'report.totals':
+    '共 {items} 项指标、{departments} 个部门、{measures} 条落实措施、{periodReports} 次进度报送、{evidence} 份佐证材料。',
   'report.traceHint': '点击任一数字可查看计算它的记录。',
   'report.byLevel1': '按一级指标',
   'report.byDepartment': '按部门',
@@ -361,14 +382,18 @@ const zhCN = {
   'export.docx': '导出 Word',
   'export.mine': '下载本部门任务分解表（Excel）',
   'sheet.upload': '上传填好的表格',
-  'sheet.upload.hint': '也可以离线填写：下载本部门的表格，在 Excel 或 WPS 中填写“落实措施”和“完成时限”两列（每条措施占一行，时限按同样顺序每行一条），保存后点“上传填好的表格”。上传后会先让您核对，确认后才会修改。',
+  'sheet.upload.hint':
+    '也可以离线填写：下载本部门的表格，在 Excel 或 WPS 中填写“落实措施”和“完成时限”两列（每条措施占一行，时限按同样顺序每行一条），保存后点“上传填好的表格”。上传后会先让您核对，确认后才会修改。',
   'sheet.preview.title': '核对上传的表格',
   'sheet.preview.file': '文件：{file}',
   'sheet.preview.reading': '正在读取表格…',
-  'sheet.preview.problems': '表格中有 {count} 处问题，系统没有做任何修改。请在 Excel 或 WPS 中按下面的提示改好、保存，再点“上传填好的表格”重新上传。',
-  'sheet.preview.ready': '将新增 {added} 条、修改 {changed} 条、删除 {removed} 条落实措施，另有 {unchanged} 条不变。请逐条核对，无误后点“确认应用”；表格中没有列出的指标保持原样。',
+  'sheet.preview.problems':
+    '表格中有 {count} 处问题，系统没有做任何修改。请在 Excel 或 WPS 中按下面的提示改好、保存，再点“上传填好的表格”重新上传。',
+  'sheet.preview.ready':
+    '将新增 {added} 条、修改 {changed} 条、删除 {removed} 条落实措施，另有 {unchanged} 条不变。请逐条核对，无误后点“确认应用”；表格中没有列出的指标保持原样。',
   'sheet.preview.nothing': '表格与系统中的内容一致，没有需要修改的地方。',
-  'sheet.preview.failed': '没能读取这个文件。请确认上传的是在本页下载、填好后保存的 .xlsx 或 .docx 文件。',
+  'sheet.preview.failed':
+    '没能读取这个文件。请确认上传的是在本页下载、填好后保存的 .xlsx 或 .docx 文件。',
   'sheet.preview.changes': '将要做的修改',
   'sheet.preview.changesAfterFix': '改好上面的问题并重新上传后，将做以下修改',
   'sheet.preview.problemList': '需要改正的问题',
@@ -388,10 +413,14 @@ const zhCN = {
   'nav.obligations': '量化要求',
   'nav.duties': '履职记录',
   'obligations.title': '量化要求（频次与比例）',
-  'obligations.intro': '系统从指标内容和观测重点中找出“每学期至少1次”“100%”这类可以核对的要求。确认后，各部门按周期登记履职记录，系统按学期、月份或年度自动判断是否达成。',
-  'obligations.next.propose': '下一步：点击“从指标内容提取”，系统会列出各项指标中的频次和比例要求，供您逐条确认。',
-  'obligations.next.review': '下一步：还有 {count} 条待确认。请对照高亮的原文核对周期和次数，无误点“确认”；缺少周期或次数的先点“修改”补全；不需要考核的点“不采用”。',
-  'obligations.next.done': '所有提取出的要求都已处理。各部门登记履职记录后，可在下方“达成情况”中查看；逾期未达成的会进入督办提醒。',
+  'obligations.intro':
+    '系统从指标内容和观测重点中找出“每学期至少1次”“100%”这类可以核对的要求。确认后，各部门按周期登记履职记录，系统按学期、月份或年度自动判断是否达成。',
+  'obligations.next.propose':
+    '下一步：点击“从指标内容提取”，系统会列出各项指标中的频次和比例要求，供您逐条确认。',
+  'obligations.next.review':
+    '下一步：还有 {count} 条待确认。请对照高亮的原文核对周期和次数，无误点“确认”；缺少周期或次数的先点“修改”补全；不需要考核的点“不采用”。',
+  'obligations.next.done':
+    '所有提取出的要求都已处理。各部门登记履职记录后，可在下方“达成情况”中查看；逾期未达成的会进入督办提醒。',
   'obligations.propose': '从指标内容提取',
   'obligations.proposed': '新提取 {created} 条，已有 {existing} 条保持不变。',
   'obligations.add': '手工添加',
@@ -416,7 +445,8 @@ const zhCN = {
   'obligations.status.dismissed': '不采用',
   'obligations.scope.institution': '全校合计',
   'obligations.scope.each_department': '每个责任部门',
-  'obligations.scope.hint': '“全校合计”：任一责任部门登记都计入学校的次数（如党委常委会）；“每个责任部门”：每个部门都要各自达到（如各教学单位每月学习）。',
+  'obligations.scope.hint':
+    '“全校合计”：任一责任部门登记都计入学校的次数（如党委常委会）；“每个责任部门”：每个部门都要各自达到（如各教学单位每月学习）。',
   'obligations.kind': '类型',
   'obligations.kind.frequency': '频次（至少几次）',
   'obligations.kind.coverage': '比例（达到百分之几）',
@@ -443,7 +473,8 @@ const zhCN = {
   'obligations.addTitle': '手工添加量化要求',
   'obligations.filter.all': '全部',
   'compliance.title': '达成情况（按指标 × 周期）',
-  'compliance.hint': '今天是 {today}（北京时间）。方案周期 {from} 至 {to}。把鼠标移到状态标签上，可看该周期的起止日期和登记次数。',
+  'compliance.hint':
+    '今天是 {today}（北京时间）。方案周期 {from} 至 {to}。把鼠标移到状态标签上，可看该周期的起止日期和登记次数。',
   'compliance.department': '部门',
   'compliance.institution': '全校',
   'compliance.periods': '各周期',
@@ -455,21 +486,27 @@ const zhCN = {
   'compliance.status.late': '逾期',
   'compliance.count': '{recorded}/{required}',
   'compliance.noReading': '未填报',
-  'compliance.summary': '共 {rows} 行：逾期周期 {late} 个，进行中 {inProgress} 个，已达成 {met} 个。',
+  'compliance.summary':
+    '共 {rows} 行：逾期周期 {late} 个，进行中 {inProgress} 个，已达成 {met} 个。',
   'duties.title': '{department} · 履职记录',
-  'duties.intro': '这里列出本部门需要按周期完成的量化要求（如“每月开展1次理论学习”）。每做完一次，就登记一条履职记录并上传佐证材料（会议纪要、照片、签到表等）。',
-  'duties.next.none': '本部门目前没有需要登记的量化要求，无需操作。党委教师工作部确认新的要求后会显示在这里。',
+  'duties.intro':
+    '这里列出本部门需要按周期完成的量化要求（如“每月开展1次理论学习”）。每做完一次，就登记一条履职记录并上传佐证材料（会议纪要、照片、签到表等）。',
+  'duties.next.none':
+    '本部门目前没有需要登记的量化要求，无需操作。党委教师工作部确认新的要求后会显示在这里。',
   'duties.next.due': '下一步：本周期还有 {count} 项要求未完成，请在对应卡片中点“登记履职记录”。',
-  'duties.next.late': '有 {count} 个周期已逾期未完成。如实际已开展，请补登记（日期填实际开展的日期）；未开展的请尽快安排。',
+  'duties.next.late':
+    '有 {count} 个周期已逾期未完成。如实际已开展，请补登记（日期填实际开展的日期）；未开展的请尽快安排。',
   'duties.next.ok': '本周期的要求都已完成。下次开展后请及时登记。',
   'duties.current': '本周期（{label}，截至 {endsOn}）',
   'duties.noCurrent': '今天不在任何考核周期内（如寒暑假），下个周期开始后再登记。',
-  'duties.cycleEnded': '方案周期已于 {endsOn} 结束。如周期内开展过但漏登记，仍可补登记（日期填实际开展的日期）。',
+  'duties.cycleEnded':
+    '方案周期已于 {endsOn} 结束。如周期内开展过但漏登记，仍可补登记（日期填实际开展的日期）。',
   'duties.shared': '全校合计：各责任部门的登记都计入',
   'duties.record': '登记履职记录',
   'duties.occurredOn': '开展日期',
   'duties.description': '做了什么',
-  'duties.description.placeholder': '例如：5月6日组织全体教师党员学习习近平新时代中国特色社会主义思想，32人参加',
+  'duties.description.placeholder':
+    '例如：5月6日组织全体教师党员学习习近平新时代中国特色社会主义思想，32人参加',
   'duties.achieved': '达到人数',
   'duties.outOf': '总人数',
   'duties.evidence': '佐证材料',
@@ -490,21 +527,28 @@ const zhCN = {
   'evidence.linkUrl': '链接地址',
   'evidence.addLinkConfirm': '添加',
   'evidence.remove': '移除',
-  'evidence.hint': '可上传 PDF、Word（.docx）、Excel（.xlsx）、PPT（.pptx）、图片（JPG/PNG/GIF/WebP）或纯文本；网页上的材料可添加链接。',
+  'evidence.hint':
+    '可上传 PDF、Word（.docx）、Excel（.xlsx）、PPT（.pptx）、图片（JPG/PNG/GIF/WebP）或纯文本；网页上的材料可添加链接。',
   'progress.title': '{department} · 工作进度报送',
-  'progress.rule': '按{frequency}报送，每期进度在下个月 {dueDay} 日前报送；逾期仍可补报，但会标为“逾期报送”。',
+  'progress.rule':
+    '按{frequency}报送，每期进度在下个月 {dueDay} 日前报送；逾期仍可补报，但会标为“逾期报送”。',
   'progress.period': '报送周期',
   'progress.due': '截止 {date}',
   'progress.measures': '{period}的落实措施（截止 {dueOn}）',
   'progress.empty': '没有需要报送的落实措施。',
-  'progress.next.notApproved': '下一步：本部门的任务分解表审核通过后，才能在这里报送工作进度。请先在“我的任务分解表”中填写并报送。',
-  'progress.next.notConfigured': '下一步：等待党委教师工作部设置报送周期。设置后，这里会列出每期需要报送的落实措施。',
+  'progress.next.notApproved':
+    '下一步：本部门的任务分解表审核通过后，才能在这里报送工作进度。请先在“我的任务分解表”中填写并报送。',
+  'progress.next.notConfigured':
+    '下一步：等待党委教师工作部设置报送周期。设置后，这里会列出每期需要报送的落实措施。',
   'progress.next.noMeasures': '本部门没有审核通过的落实措施，无需报送进度。',
-  'progress.next.report': '下一步：为下面 {count} 条落实措施报送“{period}”的进度（截止 {dueOn}）：点“报送进度”，选择进展状态，写明做了什么，附上佐证材料。',
+  'progress.next.report':
+    '下一步：为下面 {count} 条落实措施报送“{period}”的进度（截止 {dueOn}）：点“报送进度”，选择进展状态，写明做了什么，附上佐证材料。',
   'progress.next.overdue': '本期已过截止日期，现在报送会标为“逾期报送”。',
   'progress.next.missing': '其他周期还有 {count} 条逾期未报，请在“报送周期”中选择相应周期补报。',
-  'progress.next.missingOnly': '本期已报送。其他周期还有 {count} 条逾期未报，请在“报送周期”中选择相应周期补报。',
-  'progress.next.doneUntil': '本期进度已全部报送，暂时无需操作。下一期“{period}”从 {startsOn} 开始。',
+  'progress.next.missingOnly':
+    '本期已报送。其他周期还有 {count} 条逾期未报，请在“报送周期”中选择相应周期补报。',
+  'progress.next.doneUntil':
+    '本期进度已全部报送，暂时无需操作。下一期“{period}”从 {startsOn} 开始。',
   'progress.next.allDone': '所有周期的进度都已报送，无需操作。',
   'progress.status': '进展状态',
   'progress.status.not_started': '未启动',
@@ -513,7 +557,8 @@ const zhCN = {
   'progress.status.at_risk': '有风险',
   'progress.status.blocked': '受阻',
   'progress.text': '完成情况',
-  'progress.text.placeholder': '本期做了什么：开展的工作、时间、参加人数、取得的成效；有困难请写明。',
+  'progress.text.placeholder':
+    '本期做了什么：开展的工作、时间、参加人数、取得的成效；有困难请写明。',
   'progress.text.required': '请填写本期完成情况',
   'progress.evidence': '佐证材料',
   'progress.report': '报送进度',
@@ -540,9 +585,11 @@ const zhCN = {
   'ledger.frequency.monthly': '每月',
   'ledger.frequency.quarterly': '每季度',
   'ledger.frequency.semester': '每学期',
-  'ledger.next.configure': '下一步：设置报送周期（频次、次月截止日、第一期和最后一期）。设置后，任务分解表已审核通过的部门即可按期报送进度。',
+  'ledger.next.configure':
+    '下一步：设置报送周期（频次、次月截止日、第一期和最后一期）。设置后，任务分解表已审核通过的部门即可按期报送进度。',
   'ledger.next.notConfigured': '党委教师工作部尚未设置报送周期。',
-  'ledger.next.missing': '共有 {missing} 条进度逾期未报、{late} 条逾期报送。点击下方红色格子可查看对应部门和周期，导出台账后可据此督办。',
+  'ledger.next.missing':
+    '共有 {missing} 条进度逾期未报、{late} 条逾期报送。点击下方红色格子可查看对应部门和周期，导出台账后可据此督办。',
   'ledger.next.fine': '目前没有逾期未报的进度（已报送 {reported} 条）。',
   'ledger.noApproved': '还没有任务分解表审核通过的部门。',
   'ledger.department': '部门',
@@ -568,11 +615,14 @@ const zhCN = {
   'conclusion.title': '{department} · 总结与自评',
   'conclusion.due': '总结报告报送截止：{date}',
   'conclusion.progress': '已自评 {rated} / {total} 项',
-  'conclusion.next.write_summary': '下一步：在“总结报告”中写明本部门落实工作的亮点、成效和典型案例，可附佐证材料，写好后点“保存总结”。',
-  'conclusion.next.rate_items': '下一步：对照每项指标的“观测重点”逐项自评——选择等级，写明依据，附上佐证材料，每项点“保存自评”。',
+  'conclusion.next.write_summary':
+    '下一步：在“总结报告”中写明本部门落实工作的亮点、成效和典型案例，可附佐证材料，写好后点“保存总结”。',
+  'conclusion.next.rate_items':
+    '下一步：对照每项指标的“观测重点”逐项自评——选择等级，写明依据，附上佐证材料，每项点“保存自评”。',
   'conclusion.next.submit': '总结和自评都已填写完毕。请检查无误后，点页面底部的“报送总结和自评”。',
   'conclusion.next.returned': '党委教师工作部退回了总结和自评，请按意见修改后重新报送。',
-  'conclusion.next.submitted': '已报送，等待党委教师工作部审核。报送后不能修改；如需修改请联系党委教师工作部退回。',
+  'conclusion.next.submitted':
+    '已报送，等待党委教师工作部审核。报送后不能修改；如需修改请联系党委教师工作部退回。',
   'conclusion.returnComment': '退回意见：{comment}',
   'summary.title': '总结报告',
   'summary.highlights': '措施亮点',
@@ -593,7 +643,8 @@ const zhCN = {
   'selfAssessment.hint': '对照每项指标的观测重点自评。等级：{levels}。',
   'selfAssessment.rating': '自评等级',
   'selfAssessment.justification': '自评依据',
-  'selfAssessment.justification.placeholder': '对照左侧的观测重点，写明本部门做了什么、做到了什么程度……',
+  'selfAssessment.justification.placeholder':
+    '对照左侧的观测重点，写明本部门做了什么、做到了什么程度……',
   'selfAssessment.save': '保存自评',
   'selfAssessment.saved': '自评已保存',
   'selfAssessment.notRated': '未自评',
@@ -675,13 +726,15 @@ const zhCN = {
   'finding.event.reopen': '重新打开',
   'finding.event.carry_over': '转入下年度',
   'findings.title': '问题清单',
-  'findings.hint': '每个问题最终都要“核验销号”或“转入下年度”，不能遗漏。逾期未整改的问题标红。点击一行查看整改情况并核验。',
+  'findings.hint':
+    '每个问题最终都要“核验销号”或“转入下年度”，不能遗漏。逾期未整改的问题标红。点击一行查看整改情况并核验。',
   'findings.filter.state': '按状态',
   'findings.filter.kind': '按类型',
   'findings.filter.department': '按部门',
   'findings.filter.overdue': '只看逾期',
   'findings.search': '搜索问题',
-  'findings.summary': '共 {total} 个问题：待整改 {open}，整改中 {progress}，待核验 {awaiting}，已销号 {verified}，逾期 {overdue}。',
+  'findings.summary':
+    '共 {total} 个问题：待整改 {open}，整改中 {progress}，待核验 {awaiting}，已销号 {verified}，逾期 {overdue}。',
   'findings.create': '登记问题',
   'findings.created': '问题已登记',
   'findings.export': '导出 Excel（CSV）',
@@ -694,10 +747,12 @@ const zhCN = {
   'findings.empty': '没有符合条件的问题。',
   'nextYear.start': '开启下一年度',
   'nextYear.title': '开启 {year} 年度工作方案',
-  'nextYear.hint': '将复制本方案（质量标准版本、工作阶段和报送时限顺延一年、责任分工），并把未销号的问题带入新方案。',
+  'nextYear.hint':
+    '将复制本方案（质量标准版本、工作阶段和报送时限顺延一年、责任分工），并把未销号的问题带入新方案。',
   'nextYear.carried': '以下 {count} 个“纳入下年度重点工作”的问题将转入新方案：',
   'nextYear.carried.none': '没有需要转入的“纳入下年度重点工作”问题。',
-  'nextYear.blocking': '以下 {count} 个“立行立改”问题尚未核验销号。请先核验，或逐个勾选“转入下年度”：',
+  'nextYear.blocking':
+    '以下 {count} 个“立行立改”问题尚未核验销号。请先核验，或逐个勾选“转入下年度”：',
   'nextYear.carryThis': '转入下年度',
   'nextYear.confirm': '确认开启',
   'nextYear.blocked': '还有 {count} 个立行立改问题未处理，不能开启。',
@@ -705,7 +760,8 @@ const zhCN = {
   'nextYear.exists': '本方案的下一年度方案已经开启。',
   'nextYear.open': '查看新方案',
   'rectification.title': '{department} · 问题整改',
-  'rectification.next': '下一步：对本部门负责整改的问题逐个登记整改措施并附佐证材料；整改完成后点“整改完成，报请核验”，由党委教师工作部核验销号。',
+  'rectification.next':
+    '下一步：对本部门负责整改的问题逐个登记整改措施并附佐证材料；整改完成后点“整改完成，报请核验”，由党委教师工作部核验销号。',
   'rectification.none': '目前没有需要本部门整改的问题。',
   'rectification.action': '整改措施',
   'rectification.action.placeholder': '写明采取了什么措施、谁负责、何时完成',
@@ -718,7 +774,8 @@ const zhCN = {
   'rectification.done': '已核验销号。',
   'nav.supervision': '督办催办',
   'supervision.title': '督办催办',
-  'supervision.hint': '系统每天 8:00 自动检查逾期工作：先提醒部门联络员（站内消息、邮件、工作群），逾期超过 {days} 天仍未办理的再提醒部门负责人；每周一向党委教师工作部发送督办周报。需要立即提醒某个部门时，点该部门右侧的“催办”。',
+  'supervision.hint':
+    '系统每天 8:00 自动检查逾期工作：先提醒部门联络员（站内消息、邮件、工作群），逾期超过 {days} 天仍未办理的再提醒部门负责人；每周一向党委教师工作部发送督办周报。需要立即提醒某个部门时，点该部门右侧的“催办”。',
   'supervision.tab.late': '逾期工作',
   'supervision.tab.log': '督办记录',
   'supervision.tab.settings': '提醒设置',
@@ -731,7 +788,8 @@ const zhCN = {
   'supervision.lastReminder': '最近提醒',
   'supervision.never': '尚未提醒',
   'supervision.remind': '催办',
-  'supervision.remindConfirm': '立即提醒“{department}”的联络员（站内消息、邮件和工作群）？同一天重复催办不会重复发送。',
+  'supervision.remindConfirm':
+    '立即提醒“{department}”的联络员（站内消息、邮件和工作群）？同一天重复催办不会重复发送。',
   'supervision.reminded': '已发送 {sent} 条提醒{failedPart}。',
   'supervision.remindedFailed': '，{failed} 条发送失败（见督办记录）',
   'supervision.remindedNone': '今天已经催办过该部门，没有重复发送。',
@@ -761,7 +819,8 @@ const zhCN = {
   'supervision.log.system': '系统',
   'supervision.log.dates': '日期范围',
   'supervision.settings.robots': '工作群机器人',
-  'supervision.settings.robotsHint': '在企业微信或钉钉群中添加“群机器人”，复制它的 Webhook 地址粘贴到这里。钉钉机器人请选择“加签”安全设置，并填写密钥。保存后地址和密钥只显示末尾几位；不修改就留空。',
+  'supervision.settings.robotsHint':
+    '在企业微信或钉钉群中添加“群机器人”，复制它的 Webhook 地址粘贴到这里。钉钉机器人请选择“加签”安全设置，并填写密钥。保存后地址和密钥只显示末尾几位；不修改就留空。',
   'supervision.settings.wecom': '企业微信群机器人 Webhook',
   'supervision.settings.dingtalk': '钉钉群机器人 Webhook',
   'supervision.settings.secret': '钉钉加签密钥（SEC 开头）',
@@ -773,13 +832,15 @@ const zhCN = {
   'supervision.settings.save': '保存设置',
   'supervision.settings.done': '设置已保存',
   'supervision.settings.mailOn': '邮件提醒已开启（服务器已配置发信邮箱）。',
-  'supervision.settings.mailOff': '服务器尚未配置发信邮箱（LUOSHI_SMTP_URL），暂不发送邮件提醒；站内消息和工作群不受影响。请联系系统管理员配置。',
+  'supervision.settings.mailOff':
+    '服务器尚未配置发信邮箱（LUOSHI_SMTP_URL），暂不发送邮件提醒；站内消息和工作群不受影响。请联系系统管理员配置。',
   'supervision.settings.test': '发送测试',
   'supervision.settings.testEmail': '测试邮件发往',
   'supervision.settings.testOk': '测试消息已送达（{recipient}）。',
   'supervision.settings.testFailed': '测试消息发送失败：{error}',
   'supervision.settings.heads': '部门负责人',
-  'supervision.settings.headsHint': '逾期超过上面设置的天数仍未办理时，系统会发邮件提醒部门负责人。没有填写负责人的部门不会升级提醒。',
+  'supervision.settings.headsHint':
+    '逾期超过上面设置的天数仍未办理时，系统会发邮件提醒部门负责人。没有填写负责人的部门不会升级提醒。',
   'supervision.settings.headName': '负责人姓名',
   'supervision.settings.headEmail': '负责人邮箱',
   'supervision.settings.saveHead': '保存',
@@ -790,7 +851,8 @@ const zhCN = {
   'notifications.readAll': '全部标为已读',
   'nav.users': '用户管理',
   'users.title': '用户管理',
-  'users.hint': '在这里为各部门联络员、党委教师工作部、领导和评价代表开通账号。新账号会得到一个一次性密码，请把用户名和密码告诉本人；首次登录后需修改密码。人数多时，请用“批量导入”：下载模板，在 Excel 中填写后上传。',
+  'users.hint':
+    '在这里为各部门联络员、党委教师工作部、领导和评价代表开通账号。新账号会得到一个一次性密码，请把用户名和密码告诉本人；首次登录后需修改密码。人数多时，请用“批量导入”：下载模板，在 Excel 中填写后上传。',
   'users.shown': '显示 {shown} / 共 {total} 人',
   'users.search': '搜索姓名、用户名、邮箱或电话',
   'users.filter.role': '角色',
@@ -821,7 +883,8 @@ const zhCN = {
   'users.edit': '编辑',
   'users.more': '更多',
   // separation of powers (三权分立): accounts by the security admin, the auditor's 审计日志
-  'users.hint.security': '您是安全管理员：在这里授予和变更角色（包括系统管理员、安全管理员、安全审计员），解锁被锁定的账号，为丢失手机的用户重置身份验证器，重置密码，强制退出登录。所有操作都会记入审计日志。',
+  'users.hint.security':
+    '您是安全管理员：在这里授予和变更角色（包括系统管理员、安全管理员、安全审计员），解锁被锁定的账号，为丢失手机的用户重置身份验证器，重置密码，强制退出登录。所有操作都会记入审计日志。',
   'users.privileged': '由安全管理员管理',
   'users.privileged.hint': '系统管理员、安全管理员、安全审计员等特权账号只能由安全管理员修改。',
   'users.state.locked': '已锁定',
@@ -829,12 +892,15 @@ const zhCN = {
   'users.unlock.confirm': '解锁“{name}”的账号？解锁后可以立即登录。',
   'users.unlock.done': '已解锁“{name}”的账号。',
   'users.resetTotp': '重置身份验证器',
-  'users.resetTotp.confirm': '重置“{name}”的身份验证器？用于手机丢失或更换：对方会被退出登录，之后仅凭密码登录，并需重新绑定。',
+  'users.resetTotp.confirm':
+    '重置“{name}”的身份验证器？用于手机丢失或更换：对方会被退出登录，之后仅凭密码登录，并需重新绑定。',
   'users.resetTotp.done': '已重置“{name}”的身份验证器，请通知本人重新绑定。',
-  'security.totp.required': '您是安全管理员，必须开启两步验证。请先按下面的步骤绑定身份验证器，完成后才能使用其他功能。',
+  'security.totp.required':
+    '您是安全管理员，必须开启两步验证。请先按下面的步骤绑定身份验证器，完成后才能使用其他功能。',
   'nav.audit': '审计日志',
   'audit.title': '审计日志',
-  'audit.hint': '这里记录了本单位每个人的登录、登录失败、退出、权限变更、导出下载和每一次修改，记录不能被修改或删除（至少保存 180 天）。可按日期（北京时间）、操作人、操作、对象或关键词筛选；点击一行查看修改前后的内容；需要留存时点击“导出 Excel”。',
+  'audit.hint':
+    '这里记录了本单位每个人的登录、登录失败、退出、权限变更、导出下载和每一次修改，记录不能被修改或删除（至少保存 180 天）。可按日期（北京时间）、操作人、操作、对象或关键词筛选；点击一行查看修改前后的内容；需要留存时点击“导出 Excel”。',
   'audit.total': '共 {total} 条',
   'audit.filter.from': '开始日期',
   'audit.filter.to': '结束日期',
@@ -864,7 +930,8 @@ const zhCN = {
   'audit.col.ip': 'IP 地址',
   'users.edit.title': '编辑用户 · {name}',
   'users.resetPassword': '重置密码',
-  'users.resetPassword.confirm': '为“{name}”生成新的一次性密码？原密码立即失效，其已登录的设备会退出。',
+  'users.resetPassword.confirm':
+    '为“{name}”生成新的一次性密码？原密码立即失效，其已登录的设备会退出。',
   'users.signOutEverywhere': '退出所有设备',
   'users.signOutEverywhere.confirm': '让“{name}”在所有浏览器和设备上退出登录？',
   'users.signOutEverywhere.done': '“{name}”已在所有设备上退出登录',
@@ -892,19 +959,22 @@ const zhCN = {
   'users.password.copied': '已复制',
   'users.password.close': '我已记下，关闭',
   'users.import.title': '批量导入用户',
-  'users.import.step1': '第一步：下载模板，在 Excel 中每行填写一个人（角色和所属部门可从下拉列表中选择）。',
+  'users.import.step1':
+    '第一步：下载模板，在 Excel 中每行填写一个人（角色和所属部门可从下拉列表中选择）。',
   'users.import.step2': '第二步：上传填好的表格。系统会先逐行检查，不会立即创建。',
   'users.import.pick': '选择填好的表格（.xlsx）',
   'users.import.checking': '正在检查表格…',
   'users.import.ok': '检查通过：将创建 {count} 个用户。请核对下表，无误后点击“确认创建”。',
-  'users.import.problems': '表格中有 {count} 处问题，系统不会创建任何用户。请在 Excel 中改正下列各行后重新上传。',
+  'users.import.problems':
+    '表格中有 {count} 处问题，系统不会创建任何用户。请在 Excel 中改正下列各行后重新上传。',
   'users.import.example': '第 {row} 行是模板自带的示例，已跳过。',
   'users.import.row': '行',
   'users.import.problem': '问题',
   'users.import.toCreate': '将创建的用户（{count}）',
   'users.import.confirm': '确认创建 {count} 个用户',
   'users.import.again': '重新选择表格',
-  'users.import.done': '已创建 {count} 个用户。下面是每个人的一次性密码，只显示这一次：请立即下载密码表或抄下，再分别告诉本人；首次登录后需修改密码。',
+  'users.import.done':
+    '已创建 {count} 个用户。下面是每个人的一次性密码，只显示这一次：请立即下载密码表或抄下，再分别告诉本人；首次登录后需修改密码。',
   'users.import.download': '下载密码表（.xlsx）',
   'users.import.downloaded': '已下载密码表',
   'users.import.close': '我已保存密码，关闭',
@@ -913,10 +983,12 @@ const zhCN = {
   // province oversight (上级督导)
   'nav.oversight': '院校总览',
   'oversight.title': '院校总览',
-  'oversight.intro': '下表是{supervisor}督导的各院校当前工作方案的落实情况。点击院校名称或热力图中的格子，查看该校详情（只读）。',
+  'oversight.intro':
+    '下表是{supervisor}督导的各院校当前工作方案的落实情况。点击院校名称或热力图中的格子，查看该校详情（只读）。',
   'oversight.updatedAt': '数据更新于 {time}',
   'oversight.notYet': '尚未计算',
-  'oversight.empty': '还没有院校归属本单位。请让系统运维人员运行 luoshi org link 把院校关联到本单位。',
+  'oversight.empty':
+    '还没有院校归属本单位。请让系统运维人员运行 luoshi org link 把院校关联到本单位。',
   'oversight.search': '搜索院校名称',
   'oversight.institution': '院校',
   'oversight.plan': '工作方案',
@@ -931,7 +1003,8 @@ const zhCN = {
   'oversight.selfAssessment': '自评进度',
   'oversight.findings': '问题 未整改/逾期',
   'oversight.heatmap': '各院校一级指标措施完成率',
-  'oversight.heatmapHint': '每格是该校该一级指标下已审核措施的完成率：红色低于 60%，黄色 60%–90%，绿色 90% 以上；灰色表示还没有已审核的措施。',
+  'oversight.heatmapHint':
+    '每格是该校该一级指标下已审核措施的完成率：红色低于 60%，黄色 60%–90%，绿色 90% 以上；灰色表示还没有已审核的措施。',
   'oversight.heat.none': '无措施',
   'oversight.back': '返回院校总览',
   'oversight.readOnly': '本页只读：数据来自该校，上级督导不能在此修改。',
@@ -940,7 +1013,8 @@ const zhCN = {
   'oversight.figures.late': '逾期事项',
   'oversight.figures.selfAssessment': '部门自评',
   'oversight.figures.findings': '问题整改',
-  'oversight.figures.findingsValue': '未整改 {open}，逾期 {overdue}，已核验 {verified}，纳入下年度 {carried}',
+  'oversight.figures.findingsValue':
+    '未整改 {open}，逾期 {overdue}，已核验 {verified}，纳入下年度 {carried}',
   'oversight.byLevel1': '按一级指标',
   'oversight.level1': '一级指标',
   'oversight.items': '指标数',
@@ -970,14 +1044,15 @@ const zhCN = {
   'oversight.departments': '各部门任务分解表',
   'oversight.ratings': '学校自评结论',
   'error.network': '无法连接服务器，请检查网络后重试。',
-  'loading': '加载中…',
+  loading: '加载中…',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
 
 const en: Record<MessageKey, string> = {
   'app.name': 'Luoshi',
-  'app.tagline': 'Putting a quality standard into practice: task breakdown, supervision, self-assessment, quality report',
+  'app.tagline':
+    'Putting a quality standard into practice: task breakdown, supervision, self-assessment, quality report',
   'language.switch': '中文',
   'role.admin': 'Administrator',
   'role.coordinator': 'Coordinating office',
@@ -991,21 +1066,25 @@ const en: Record<MessageKey, string> = {
   'signIn.username': 'User name',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
-  'signIn.hint': 'First time here? Sign in with the one-time password from your administrator; you will then choose your own.',
+  'signIn.hint':
+    'First time here? Sign in with the one-time password from your administrator; you will then choose your own.',
   'signIn.required': 'Please enter your {field}',
-  'signOut': 'Sign out',
+  signOut: 'Sign out',
   'signIn.totpCode': 'Code',
-  'signIn.totpHint': 'Two-step verification is on: enter the 6-digit code shown in your authenticator app.',
+  'signIn.totpHint':
+    'Two-step verification is on: enter the 6-digit code shown in your authenticator app.',
   'signIn.codeFormat': 'Enter 6 digits',
   'signIn.back': 'Use another account',
   'signIn.ssoDivider': 'or use the campus sign-on',
   'signIn.ssoButton': 'Sign in with {name}',
   'signIn.ssoButtonOf': 'Sign in with {name} ({organization})',
-  'signIn.ssoTotpHint': 'The campus sign-on succeeded. Two-step verification is on: enter the 6-digit code shown in your authenticator app.',
+  'signIn.ssoTotpHint':
+    'The campus sign-on succeeded. Two-step verification is on: enter the 6-digit code shown in your authenticator app.',
   'signIn.ssoStartOver': 'Start over',
   'nav.signOn': 'Campus sign-on',
   'signOn.title': 'Campus single sign-on',
-  'signOn.hint': 'Connect the campus sign-on (CAS) or an OpenID Connect provider here. Once added, the sign-in page shows a “Sign in with …” button; passwords keep working. Give each provider\'s callback URL below to the campus IT centre to register, then enable it.',
+  'signOn.hint':
+    "Connect the campus sign-on (CAS) or an OpenID Connect provider here. Once added, the sign-in page shows a “Sign in with …” button; passwords keep working. Give each provider's callback URL below to the campus IT centre to register, then enable it.",
   'signOn.readOnly': 'Only the security administrator can change this; you can read it.',
   'signOn.empty': 'No campus sign-on is connected yet. Click “Add a sign-on” to start.',
   'signOn.add': 'Add a sign-on',
@@ -1024,7 +1103,8 @@ const en: Record<MessageKey, string> = {
   'signOn.casBaseUrl': 'CAS server URL',
   'signOn.casBaseUrlHint': 'e.g. https://cas.example.edu.cn/cas (without /login)',
   'signOn.casVersion': 'CAS protocol version',
-  'signOn.casVersionHint': '3.0 releases attributes such as name and department; 2.0 only the user id.',
+  'signOn.casVersionHint':
+    '3.0 releases attributes such as name and department; 2.0 only the user id.',
   'signOn.oidcIssuer': 'Issuer URL',
   'signOn.oidcIssuerHint': 'Read from {issuer}/.well-known/openid-configuration',
   'signOn.oidcClientId': 'Client ID',
@@ -1034,24 +1114,30 @@ const en: Record<MessageKey, string> = {
   'signOn.oidcScopes': 'Scopes',
   'signOn.mapping': 'Attributes',
   'signOn.mapping.campusId': 'Campus id attribute',
-  'signOn.mapping.campusIdHint': 'Empty means the CAS user (OIDC: sub). An account whose user name equals the campus id is linked automatically.',
+  'signOn.mapping.campusIdHint':
+    'Empty means the CAS user (OIDC: sub). An account whose user name equals the campus id is linked automatically.',
   'signOn.mapping.displayName': 'Name attribute',
   'signOn.mapping.email': 'E-mail attribute',
   'signOn.mapping.department': 'Department attribute',
   'signOn.allowAccountCreation': 'Open an account at the first sign-in',
-  'signOn.allowAccountCreationHint': 'When off, only people with an account (user name = campus id) can sign in; others are told to contact the coordinating office.',
+  'signOn.allowAccountCreationHint':
+    'When off, only people with an account (user name = campus id) can sign in; others are told to contact the coordinating office.',
   'signOn.defaultRole': 'Role of accounts opened this way',
-  'signOn.defaultRoleHint': 'A liaison is placed in the department named by the department attribute (name or alias); without a match no account is opened.',
+  'signOn.defaultRoleHint':
+    'A liaison is placed in the department named by the department attribute (name or alias); without a match no account is opened.',
   'signOn.callbackUrl': 'Callback URL (for the IT centre to register)',
   'signOn.copy': 'Copy',
   'signOn.copied': 'Copied',
   'security.title': 'Account security',
   'security.open': 'Account security (two-step verification, sign out everywhere)',
   'security.totp.title': 'Two-step verification (codes)',
-  'security.totp.on': 'On: signing in takes the 6-digit code from your authenticator app as well as your password.',
-  'security.totp.off': 'Off. When on, signing in also takes the 6-digit code from an authenticator app (Microsoft Authenticator, Google Authenticator, Tencent Authenticator…).',
+  'security.totp.on':
+    'On: signing in takes the 6-digit code from your authenticator app as well as your password.',
+  'security.totp.off':
+    'Off. When on, signing in also takes the 6-digit code from an authenticator app (Microsoft Authenticator, Google Authenticator, Tencent Authenticator…).',
   'security.totp.start': 'Set up an authenticator',
-  'security.totp.add': 'Add an account in your authenticator app: open the setup link below, or choose “enter a setup key” and pick “time based”.',
+  'security.totp.add':
+    'Add an account in your authenticator app: open the setup link below, or choose “enter a setup key” and pick “time based”.',
   'security.totp.uri': 'Setup link (otpauth)',
   'security.totp.secret': 'Key',
   'security.totp.once': 'The key is shown only this once; do not share it or keep a screenshot.',
@@ -1059,14 +1145,17 @@ const en: Record<MessageKey, string> = {
   'security.totp.confirm': 'Turn on',
   'security.totp.enabled': 'Two-step verification is on; your other devices were signed out.',
   'security.totp.disable': 'Turn off two-step verification',
-  'security.totp.disableHint': 'Enter the current code from your authenticator to turn two-step verification off.',
+  'security.totp.disableHint':
+    'Enter the current code from your authenticator to turn two-step verification off.',
   'security.totp.disabled': 'Two-step verification is off',
   'security.everywhere.title': 'Signed-in devices',
-  'security.everywhere.hint': 'Sign out of every browser and device, this one included. If you think someone else used your account, change your password first, then sign out everywhere.',
+  'security.everywhere.hint':
+    'Sign out of every browser and device, this one included. If you think someone else used your account, change your password first, then sign out everywhere.',
   'security.everywhere': 'Sign out everywhere',
   'security.everywhere.confirm': 'Sign out on every device?',
   'password.title': 'Choose a new password',
-  'password.why': 'This is your first sign-in, your password was reset, or your administrator password is over 90 days old: pick another one to go on.',
+  'password.why':
+    'This is your first sign-in, your password was reset, or your administrator password is over 90 days old: pick another one to go on.',
   'password.current': 'Current (one-time) password',
   'password.new': 'New password',
   'password.repeat': 'New password again',
@@ -1077,7 +1166,8 @@ const en: Record<MessageKey, string> = {
   'password.submit': 'Save and continue',
   'password.done': 'Password changed',
   'plan.none.title': 'No plan yet',
-  'plan.none.hint': 'The coordinating office imports the work plan (.docx, .xlsx or .txt); its phases, deadlines and indicators then appear here.',
+  'plan.none.hint':
+    'The coordinating office imports the work plan (.docx, .xlsx or .txt); its phases, deadlines and indicators then appear here.',
   'plan.select': 'Plan',
   'plan.issued': 'Issued by {issuer} on {date}',
   'plan.cycle': 'Cycle {year}',
@@ -1106,7 +1196,8 @@ const en: Record<MessageKey, string> = {
   'item.focus': 'Focus',
   'item.departments': 'Responsible departments',
   'item.lead': 'lead',
-  'item.group.tip': 'Stands for a kind of department (e.g. every teaching unit); the coordinating office confirms which',
+  'item.group.tip':
+    'Stands for a kind of department (e.g. every teaching unit); the coordinating office confirms which',
   'item.placeholder.tip': 'No department named yet; the coordinating office must assign one',
   'nav.plan': 'Plan',
   'nav.myBreakdown': 'My task breakdown',
@@ -1120,9 +1211,12 @@ const en: Record<MessageKey, string> = {
   'breakdown.title': '{department} · task breakdown',
   'breakdown.due': 'Due {date}',
   'breakdown.progress': '{done} of {total} items filled in',
-  'breakdown.next.fill': 'Next: give every item a measure and a deadline, name your liaison, then press Submit. Drafts are saved as you go.',
-  'breakdown.next.returned': 'The coordinating office returned your task breakdown: fix what is marked and submit again.',
-  'breakdown.next.submitted': 'Submitted; waiting for the coordinating office. It cannot be changed meanwhile.',
+  'breakdown.next.fill':
+    'Next: give every item a measure and a deadline, name your liaison, then press Submit. Drafts are saved as you go.',
+  'breakdown.next.returned':
+    'The coordinating office returned your task breakdown: fix what is marked and submit again.',
+  'breakdown.next.submitted':
+    'Submitted; waiting for the coordinating office. It cannot be changed meanwhile.',
   'breakdown.next.approved': 'Your task breakdown is approved.',
   'breakdown.liaison': 'Department liaison',
   'breakdown.liaison.name': 'Name',
@@ -1131,7 +1225,8 @@ const en: Record<MessageKey, string> = {
   'breakdown.liaison.save': 'Save liaison',
   'breakdown.liaison.saved': 'Liaison saved',
   'breakdown.submit': 'Submit',
-  'breakdown.submit.confirm': 'The coordinating office will review it and it cannot be changed meanwhile. Submit now?',
+  'breakdown.submit.confirm':
+    'The coordinating office will review it and it cannot be changed meanwhile. Submit now?',
   'breakdown.submitted': 'Submitted',
   'breakdown.role.lead': 'Lead',
   'breakdown.role.support': 'Support',
@@ -1175,11 +1270,12 @@ const en: Record<MessageKey, string> = {
   'board.named': 'Named',
   'board.notNamed': 'Missing',
   'board.summary': '{total} departments: {approved} approved, {submitted} to review, {late} late.',
-  'back': 'Back',
+  back: 'Back',
   'nav.departments': 'Departments',
   'nav.assignments': 'Responsibilities',
   'departments.title': 'Departments',
-  'departments.hint': 'Importing the plan created a department for each name in its 责任部门 column. Check them: merge different spellings of one department, add every teaching unit (各教学单位 includes them all), and name the departments behind placeholders such as 相关职能部门.',
+  'departments.hint':
+    'Importing the plan created a department for each name in its 责任部门 column. Check them: merge different spellings of one department, add every teaching unit (各教学单位 includes them all), and name the departments behind placeholders such as 相关职能部门.',
   'departments.search': 'Search names and aliases',
   'departments.kind.all': 'All',
   'departments.kind.functional': 'Functional office',
@@ -1201,31 +1297,37 @@ const en: Record<MessageKey, string> = {
   'departments.saved': 'Saved',
   'departments.merge': 'Merge into…',
   'departments.merge.title': 'Merge “{name}” into another department',
-  'departments.merge.hint': '“{name}” becomes an alias of the department chosen; its items, task breakdowns and users move there, and “{name}” itself is deleted. This cannot be undone.',
+  'departments.merge.hint':
+    '“{name}” becomes an alias of the department chosen; its items, task breakdowns and users move there, and “{name}” itself is deleted. This cannot be undone.',
   'departments.merge.into': 'Merge into',
   'departments.merge.ok': 'Merge',
   'departments.merged': 'Merged into “{name}”',
   'departments.delete': 'Delete',
-  'departments.delete.confirm': 'Delete “{name}”? Only a department with no items, users or task breakdown can be deleted.',
+  'departments.delete.confirm':
+    'Delete “{name}”? Only a department with no items, users or task breakdown can be deleted.',
   'departments.deleted': 'Deleted',
   'departments.shown': '{shown} of {total}',
   'groups.title': 'Groups and placeholders',
-  'groups.hint': 'A group stands for a kind of department: 各教学单位 includes every department of kind “teaching unit”. A placeholder is where the plan names no department; choose the departments it means.',
+  'groups.hint':
+    'A group stands for a kind of department: 各教学单位 includes every department of kind “teaching unit”. A placeholder is where the plan names no department; choose the departments it means.',
   'groups.kind.group': 'Group',
   'groups.kind.placeholder': 'To be named',
   'groups.members': 'Now includes {count}: {names}',
-  'groups.members.none': 'Includes no department yet. Add the teaching units, or set existing departments to kind “teaching unit”.',
+  'groups.members.none':
+    'Includes no department yet. Add the teaching units, or set existing departments to kind “teaching unit”.',
   'groups.items': 'On {count} items: {numbers}',
   'groups.items.none': 'All resolved in this plan.',
   'groups.resolve': 'Name departments',
   'groups.resolve.title': 'Name the departments behind “{name}”',
-  'groups.resolve.hint': 'The departments chosen replace “{name}” and take its role (lead or support) on each item; a department already on an item keeps its own role.',
+  'groups.resolve.hint':
+    'The departments chosen replace “{name}” and take its role (lead or support) on each item; a department already on an item keeps its own role.',
   'groups.resolve.departments': 'Departments',
   'groups.resolve.items': 'On these items',
   'groups.resolve.ok': 'Apply',
   'groups.resolved': 'Done: {replaced} replaced, {created} responsibilities added',
   'matrix.title': 'Responsibilities (items × departments)',
-  'matrix.hint': 'Click a cell to cycle: none → lead → support → none. Changes are saved at once and show in the departments’ task breakdowns. A department that has written measures for an item cannot be taken off it.',
+  'matrix.hint':
+    'Click a cell to cycle: none → lead → support → none. Changes are saved at once and show in the departments’ task breakdowns. A department that has written measures for an item cannot be taken off it.',
   'matrix.search': 'Search item number or text',
   'matrix.columns': 'Columns',
   'matrix.columns.assigned': 'Departments with duties',
@@ -1250,7 +1352,8 @@ const en: Record<MessageKey, string> = {
   'report.title': 'Quality report',
   'report.generate': 'Generate a new version',
   'report.generating': 'Generating the report from the departments’ records…',
-  'report.failed': 'The report could not be generated. Try again; if it fails again, contact the administrator.',
+  'report.failed':
+    'The report could not be generated. Try again; if it fails again, contact the administrator.',
   'report.publish': 'Open for review',
   'report.published': 'Published: representatives can now read and review this report',
   'report.docx': 'Download Word ({size} KB)',
@@ -1262,19 +1365,26 @@ const en: Record<MessageKey, string> = {
   'report.status.ready': 'ready',
   'report.status.failed': 'failed',
   'report.status.published': 'open for review',
-  'report.next.generate': 'Next: click “Generate a new version”. Every figure is computed from the departments’ records; click a figure to see them.',
+  'report.next.generate':
+    'Next: click “Generate a new version”. Every figure is computed from the departments’ records; click a figure to see them.',
   'report.next.generating': 'The report is being generated and will show here when done.',
-  'report.next.publish': 'Next: check the report, then click “Open for review” so that teachers’, students’ and leaders’ representatives can review it.',
-  'report.next.published': 'The report is open for review; the representatives’ results are at the bottom. Generate a new version when the records change.',
-  'report.next.reviewer': 'Read the quality report below, then score it and write your comments at the bottom of the page.',
-  'report.next.reviewerDone': 'Thank you for your review. You can change it at the bottom of the page and submit again.',
-  'report.next.reviewerWait': 'The quality report is not open for review yet; it will show here when it is.',
+  'report.next.publish':
+    'Next: check the report, then click “Open for review” so that teachers’, students’ and leaders’ representatives can review it.',
+  'report.next.published':
+    'The report is open for review; the representatives’ results are at the bottom. Generate a new version when the records change.',
+  'report.next.reviewer':
+    'Read the quality report below, then score it and write your comments at the bottom of the page.',
+  'report.next.reviewerDone':
+    'Thank you for your review. You can change it at the bottom of the page and submit again.',
+  'report.next.reviewerWait':
+    'The quality report is not open for review yet; it will show here when it is.',
   'report.asOf': 'Figures as of {date}',
   'report.completion': 'Measures done',
   'report.onTime': 'Reports on time',
   'report.obligations': 'Quantified requirements met',
   'report.rectified': 'Findings verified',
-  'report.totals': '{items} items, {departments} departments, {measures} measures, {periodReports} progress reports, {evidence} pieces of evidence.',
+  'report.totals':
+    '{items} items, {departments} departments, {measures} measures, {periodReports} progress reports, {evidence} pieces of evidence.',
   'report.traceHint': 'Click any figure to see the records behind it.',
   'report.byLevel1': 'By level-1 indicator',
   'report.byDepartment': 'By department',
@@ -1302,8 +1412,10 @@ const en: Record<MessageKey, string> = {
   'report.highlights': 'Highlights',
   'report.none': 'None',
   'report.review.title': 'Review this report',
-  'report.review.hint': 'Score each criterion from 1 to 5 stars (5 is best) and write your comments.',
-  'report.review.again': 'You have reviewed this report; you can change your review and submit again.',
+  'report.review.hint':
+    'Score each criterion from 1 to 5 stars (5 is best) and write your comments.',
+  'report.review.again':
+    'You have reviewed this report; you can change your review and submit again.',
   'report.review.representing': 'You represent',
   'report.review.comment': 'Comments and suggestions',
   'report.review.submit': 'Submit review',
@@ -1324,7 +1436,7 @@ const en: Record<MessageKey, string> = {
   'dashboard.byLevel1': 'By level-1 indicator: measures filled in / approved',
   'dashboard.byDepartment': 'By department: filled in (late first)',
   'dashboard.heatmap': 'Items × departments',
-  'dashboard.heatmap.hint': 'Each cell is one department\'s duty for one item; grey means no duty.',
+  'dashboard.heatmap.hint': "Each cell is one department's duty for one item; grey means no duty.",
   'dashboard.measured': 'Filled in',
   'dashboard.approved': 'Approved',
   'duty.missing': 'Missing',
@@ -1333,18 +1445,23 @@ const en: Record<MessageKey, string> = {
   'duty.approved': 'Approved',
   'export.xlsx': 'Export Excel',
   'export.docx': 'Export Word',
-  'export.mine': 'Download this department\'s sheet (Excel)',
+  'export.mine': "Download this department's sheet (Excel)",
   'sheet.upload': 'Upload the filled-in sheet',
-  'sheet.upload.hint': 'You can also work offline: download your department\'s sheet, fill in the 落实措施 (measures) and 完成时限 (deadline) columns in Excel or WPS (one measure per line, the deadlines in the same order), save, and press “Upload the filled-in sheet”. You will check the changes before anything is saved.',
+  'sheet.upload.hint':
+    "You can also work offline: download your department's sheet, fill in the 落实措施 (measures) and 完成时限 (deadline) columns in Excel or WPS (one measure per line, the deadlines in the same order), save, and press “Upload the filled-in sheet”. You will check the changes before anything is saved.",
   'sheet.preview.title': 'Check the uploaded sheet',
   'sheet.preview.file': 'File: {file}',
   'sheet.preview.reading': 'Reading the sheet…',
-  'sheet.preview.problems': 'The sheet has {count} problems and nothing was changed. Fix them in Excel or WPS as shown below, save, and upload it again.',
-  'sheet.preview.ready': '{added} measures will be added, {changed} changed and {removed} removed; {unchanged} stay as they are. Check each one, then press “Apply”. Items the sheet does not list are left alone.',
+  'sheet.preview.problems':
+    'The sheet has {count} problems and nothing was changed. Fix them in Excel or WPS as shown below, save, and upload it again.',
+  'sheet.preview.ready':
+    '{added} measures will be added, {changed} changed and {removed} removed; {unchanged} stay as they are. Check each one, then press “Apply”. Items the sheet does not list are left alone.',
   'sheet.preview.nothing': 'The sheet says what Luoshi already has: there is nothing to change.',
-  'sheet.preview.failed': 'This file could not be read. Upload the .xlsx or .docx sheet downloaded on this page, filled in and saved.',
+  'sheet.preview.failed':
+    'This file could not be read. Upload the .xlsx or .docx sheet downloaded on this page, filled in and saved.',
   'sheet.preview.changes': 'Changes to make',
-  'sheet.preview.changesAfterFix': 'Once the problems above are fixed and the sheet uploaded again, these changes will be made',
+  'sheet.preview.changesAfterFix':
+    'Once the problems above are fixed and the sheet uploaded again, these changes will be made',
   'sheet.preview.problemList': 'Problems to fix',
   'sheet.column.row': 'Row',
   'sheet.column.item': 'Item',
@@ -1358,16 +1475,22 @@ const en: Record<MessageKey, string> = {
   'sheet.row': 'Row {row}',
   'sheet.apply': 'Apply',
   'sheet.again': 'Check again',
-  'sheet.applied': '{count} changes made from the sheet. Next: check the measures on this page, name your liaison and press Submit.',
+  'sheet.applied':
+    '{count} changes made from the sheet. Next: check the measures on this page, name your liaison and press Submit.',
   'nav.obligations': 'Obligations',
   'nav.duties': 'Occurrences',
   'obligations.title': 'Obligations (frequencies and targets)',
-  'obligations.intro': 'Luoshi finds checkable requirements such as "at least once a semester" or "100%" in the items\' text and focus. Once confirmed, departments record occurrences and compliance is judged per semester, month or year.',
-  'obligations.next.propose': 'Next: press "Read from the items" to list the frequencies and targets the items state, then confirm them one by one.',
-  'obligations.next.review': 'Next: {count} proposals wait for you. Check each against the highlighted words; confirm it, complete it with Edit when the period or count is missing, or dismiss it.',
-  'obligations.next.done': 'Every proposal is handled. As departments record occurrences, compliance shows below; late periods go to supervision.',
+  'obligations.intro':
+    'Luoshi finds checkable requirements such as "at least once a semester" or "100%" in the items\' text and focus. Once confirmed, departments record occurrences and compliance is judged per semester, month or year.',
+  'obligations.next.propose':
+    'Next: press "Read from the items" to list the frequencies and targets the items state, then confirm them one by one.',
+  'obligations.next.review':
+    'Next: {count} proposals wait for you. Check each against the highlighted words; confirm it, complete it with Edit when the period or count is missing, or dismiss it.',
+  'obligations.next.done':
+    'Every proposal is handled. As departments record occurrences, compliance shows below; late periods go to supervision.',
   'obligations.propose': 'Read from the items',
-  'obligations.proposed': '{created} new proposals; {existing} already recorded were left as they are.',
+  'obligations.proposed':
+    '{created} new proposals; {existing} already recorded were left as they are.',
   'obligations.add': 'Add by hand',
   'obligations.item': 'Item',
   'obligations.source': 'Text (the requirement highlighted)',
@@ -1384,13 +1507,15 @@ const en: Record<MessageKey, string> = {
   'obligations.dismiss': 'Dismiss',
   'obligations.reopen': 'Back to proposed',
   'obligations.saved': 'Saved.',
-  'obligations.conflict': 'Someone else changed this obligation; the current version is shown. Check it and try again.',
+  'obligations.conflict':
+    'Someone else changed this obligation; the current version is shown. Check it and try again.',
   'obligations.status.proposed': 'Proposed',
   'obligations.status.confirmed': 'Confirmed',
   'obligations.status.dismissed': 'Dismissed',
   'obligations.scope.institution': 'Whole institution',
   'obligations.scope.each_department': 'Each department',
-  'obligations.scope.hint': 'Whole institution: a record by any responsible department counts once for the school (e.g. the Party committee). Each department: every responsible department must meet it on its own (e.g. monthly study in every teaching unit).',
+  'obligations.scope.hint':
+    'Whole institution: a record by any responsible department counts once for the school (e.g. the Party committee). Each department: every responsible department must meet it on its own (e.g. monthly study in every teaching unit).',
   'obligations.kind': 'Kind',
   'obligations.kind.frequency': 'Frequency (at least N times)',
   'obligations.kind.coverage': 'Target share (percent)',
@@ -1417,12 +1542,14 @@ const en: Record<MessageKey, string> = {
   'obligations.addTitle': 'Add an obligation by hand',
   'obligations.filter.all': 'All',
   'compliance.title': 'Compliance (items × periods)',
-  'compliance.hint': 'Today is {today} (China Standard Time). The plan runs from {from} to {to}. Hover a status to see its dates and counts.',
+  'compliance.hint':
+    'Today is {today} (China Standard Time). The plan runs from {from} to {to}. Hover a status to see its dates and counts.',
   'compliance.department': 'Department',
   'compliance.institution': 'Institution',
   'compliance.periods': 'Periods',
   'compliance.onlyLate': 'Only rows with late periods',
-  'compliance.empty': 'No confirmed obligations yet. Confirm the proposals above and each period\'s compliance shows here.',
+  'compliance.empty':
+    "No confirmed obligations yet. Confirm the proposals above and each period's compliance shows here.",
   'compliance.status.met': 'Met',
   'compliance.status.in-progress': 'In progress',
   'compliance.status.upcoming': 'Not started',
@@ -1431,15 +1558,20 @@ const en: Record<MessageKey, string> = {
   'compliance.noReading': 'No reading',
   'compliance.summary': '{rows} rows: {late} periods late, {inProgress} in progress, {met} met.',
   'duties.title': '{department} · Occurrences',
-  'duties.intro': 'The obligations your department must meet period by period (such as monthly study). Each time you do one, record it here with evidence (minutes, photos, sign-in sheets).',
-  'duties.next.none': 'Your department has no obligations to record; nothing to do. Confirmed ones will appear here.',
-  'duties.next.due': 'Next: {count} obligations are not yet met this period; press "Record" on their cards.',
-  'duties.next.late': '{count} periods ended short. If the work was done, record it with the day it happened; if not, arrange it soon.',
+  'duties.intro':
+    'The obligations your department must meet period by period (such as monthly study). Each time you do one, record it here with evidence (minutes, photos, sign-in sheets).',
+  'duties.next.none':
+    'Your department has no obligations to record; nothing to do. Confirmed ones will appear here.',
+  'duties.next.due':
+    'Next: {count} obligations are not yet met this period; press "Record" on their cards.',
+  'duties.next.late':
+    '{count} periods ended short. If the work was done, record it with the day it happened; if not, arrange it soon.',
   'duties.next.ok': 'Everything due this period is met. Record the next one when it happens.',
   'duties.current': 'This period ({label}, until {endsOn})',
   'duties.noCurrent': 'Today is in no period (a break); record again once the next one starts.',
-  'duties.cycleEnded': 'The plan ended on {endsOn}. Work done in it but not yet recorded can still be recorded with the day it happened.',
-  'duties.shared': 'Whole institution: every responsible department\'s records count',
+  'duties.cycleEnded':
+    'The plan ended on {endsOn}. Work done in it but not yet recorded can still be recorded with the day it happened.',
+  'duties.shared': "Whole institution: every responsible department's records count",
   'duties.record': 'Record',
   'duties.occurredOn': 'Date',
   'duties.description': 'What was done',
@@ -1464,21 +1596,30 @@ const en: Record<MessageKey, string> = {
   'evidence.linkUrl': 'Link address',
   'evidence.addLinkConfirm': 'Add',
   'evidence.remove': 'Remove',
-  'evidence.hint': 'PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), images (JPG/PNG/GIF/WebP) or plain text; for material on the web, add a link.',
+  'evidence.hint':
+    'PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), images (JPG/PNG/GIF/WebP) or plain text; for material on the web, add a link.',
   'progress.title': '{department} · progress reports',
-  'progress.rule': 'Reported {frequency}; each period is due by day {dueDay} of the following month. A late report is still accepted but marked late.',
+  'progress.rule':
+    'Reported {frequency}; each period is due by day {dueDay} of the following month. A late report is still accepted but marked late.',
   'progress.period': 'Period',
   'progress.due': 'due {date}',
   'progress.measures': 'Measures for {period} (due {dueOn})',
   'progress.empty': 'There are no measures to report on.',
-  'progress.next.notApproved': 'Next: progress is reported here once the department\'s task breakdown is approved. Fill in and submit it under “My task breakdown” first.',
-  'progress.next.notConfigured': 'Next: wait for the coordinating office to set the reporting periods; then each period\'s measures are listed here.',
-  'progress.next.noMeasures': 'The department has no approved measures; there is nothing to report.',
-  'progress.next.report': 'Next: report {period} for the {count} measures below (due {dueOn}): click “Report progress”, choose a status, say what was done and attach evidence.',
+  'progress.next.notApproved':
+    "Next: progress is reported here once the department's task breakdown is approved. Fill in and submit it under “My task breakdown” first.",
+  'progress.next.notConfigured':
+    "Next: wait for the coordinating office to set the reporting periods; then each period's measures are listed here.",
+  'progress.next.noMeasures':
+    'The department has no approved measures; there is nothing to report.',
+  'progress.next.report':
+    'Next: report {period} for the {count} measures below (due {dueOn}): click “Report progress”, choose a status, say what was done and attach evidence.',
   'progress.next.overdue': ' This period is past its due day: a report now is marked late.',
-  'progress.next.missing': ' {count} earlier reports are missing; choose their periods above to catch up.',
-  'progress.next.missingOnly': 'This period is reported. {count} earlier reports are missing; choose their periods above to catch up.',
-  'progress.next.doneUntil': 'Everything is reported for now. The next period, {period}, starts on {startsOn}.',
+  'progress.next.missing':
+    ' {count} earlier reports are missing; choose their periods above to catch up.',
+  'progress.next.missingOnly':
+    'This period is reported. {count} earlier reports are missing; choose their periods above to catch up.',
+  'progress.next.doneUntil':
+    'Everything is reported for now. The next period, {period}, starts on {startsOn}.',
   'progress.next.allDone': 'Every period is reported; nothing to do.',
   'progress.status': 'Status',
   'progress.status.not_started': 'Not started',
@@ -1487,7 +1628,8 @@ const en: Record<MessageKey, string> = {
   'progress.status.at_risk': 'At risk',
   'progress.status.blocked': 'Blocked',
   'progress.text': 'What was done',
-  'progress.text.placeholder': 'What was done this period: activities, dates, participants, results; any difficulties.',
+  'progress.text.placeholder':
+    'What was done this period: activities, dates, participants, results; any difficulties.',
   'progress.text.required': 'Say what was done this period',
   'progress.evidence': 'Evidence',
   'progress.report': 'Report progress',
@@ -1500,7 +1642,7 @@ const en: Record<MessageKey, string> = {
   'progress.version': 'version {version}',
   'progress.history': 'Earlier versions ({count} in all)',
   'progress.more': 'more',
-  'progress.strip': 'Each period\'s state',
+  'progress.strip': "Each period's state",
   'ledger.title': 'Progress ledger',
   'ledger.export': 'Export the ledger (Excel)',
   'ledger.settings': 'Reporting periods',
@@ -1514,9 +1656,11 @@ const en: Record<MessageKey, string> = {
   'ledger.frequency.monthly': 'monthly',
   'ledger.frequency.quarterly': 'quarterly',
   'ledger.frequency.semester': 'each semester',
-  'ledger.next.configure': 'Next: set the reporting periods (frequency, due day of the next month, first and last period). Departments with an approved task breakdown can then report each period.',
+  'ledger.next.configure':
+    'Next: set the reporting periods (frequency, due day of the next month, first and last period). Departments with an approved task breakdown can then report each period.',
   'ledger.next.notConfigured': 'The coordinating office has not set the reporting periods yet.',
-  'ledger.next.missing': '{missing} reports are missing and {late} came late. Click a red cell below to see the department and period; export the ledger to follow up.',
+  'ledger.next.missing':
+    '{missing} reports are missing and {late} came late. Click a red cell below to see the department and period; export the ledger to follow up.',
   'ledger.next.fine': 'No report is missing ({reported} reported).',
   'ledger.noApproved': 'No department has an approved task breakdown yet.',
   'ledger.department': 'Department',
@@ -1542,19 +1686,26 @@ const en: Record<MessageKey, string> = {
   'conclusion.title': '{department} · Summary and self-assessment',
   'conclusion.due': 'Summary due: {date}',
   'conclusion.progress': '{rated} / {total} items rated',
-  'conclusion.next.write_summary': 'Next: write your department\'s highlights, results and typical cases in the summary, attach evidence, then click “Save summary”.',
-  'conclusion.next.rate_items': 'Next: rate every item against its focus — choose a level, write the justification, attach evidence, and click “Save rating” for each.',
-  'conclusion.next.submit': 'The summary and all ratings are filled in. Check them, then click “Submit summary and self-assessment” at the bottom.',
-  'conclusion.next.returned': 'The coordinating office returned your summary and self-assessment; revise them as asked and submit again.',
-  'conclusion.next.submitted': 'Submitted; waiting for the coordinating office. It can no longer be changed unless the office returns it.',
+  'conclusion.next.write_summary':
+    "Next: write your department's highlights, results and typical cases in the summary, attach evidence, then click “Save summary”.",
+  'conclusion.next.rate_items':
+    'Next: rate every item against its focus — choose a level, write the justification, attach evidence, and click “Save rating” for each.',
+  'conclusion.next.submit':
+    'The summary and all ratings are filled in. Check them, then click “Submit summary and self-assessment” at the bottom.',
+  'conclusion.next.returned':
+    'The coordinating office returned your summary and self-assessment; revise them as asked and submit again.',
+  'conclusion.next.submitted':
+    'Submitted; waiting for the coordinating office. It can no longer be changed unless the office returns it.',
   'conclusion.returnComment': 'Returned: {comment}',
   'summary.title': 'Summary',
   'summary.highlights': 'Highlights',
   'summary.highlights.placeholder': 'What did your department do that was distinctive or new?',
   'summary.results': 'Results',
-  'summary.results.placeholder': 'What came of it? Use figures where you can: events held, people reached.',
+  'summary.results.placeholder':
+    'What came of it? Use figures where you can: events held, people reached.',
   'summary.cases': 'Typical cases',
-  'summary.cases.placeholder': 'One or two representative cases: background, what was done, the effect.',
+  'summary.cases.placeholder':
+    'One or two representative cases: background, what was done, the effect.',
   'summary.evidence': 'Evidence',
   'summary.save': 'Save summary',
   'summary.saved': 'Summary saved',
@@ -1567,16 +1718,19 @@ const en: Record<MessageKey, string> = {
   'selfAssessment.hint': 'Rate each item against its focus. Levels: {levels}.',
   'selfAssessment.rating': 'Rating',
   'selfAssessment.justification': 'Justification',
-  'selfAssessment.justification.placeholder': 'Against the focus on the left: what your department did and how far it got…',
+  'selfAssessment.justification.placeholder':
+    'Against the focus on the left: what your department did and how far it got…',
   'selfAssessment.save': 'Save rating',
   'selfAssessment.saved': 'Rating saved',
   'selfAssessment.notRated': 'Not rated',
-  'selfAssessment.institution': 'Institution\'s rating: {rating}',
+  'selfAssessment.institution': "Institution's rating: {rating}",
   'selfAssessment.submit': 'Submit summary and self-assessment',
-  'selfAssessment.submit.confirm': 'The coordinating office will review it and it cannot be changed meanwhile. Submit now?',
+  'selfAssessment.submit.confirm':
+    'The coordinating office will review it and it cannot be changed meanwhile. Submit now?',
   'selfAssessment.submitted': 'Submitted',
   'moderation.title': 'Assessment review',
-  'moderation.hint': 'For each item, read the responsible departments\' ratings and justifications, then set the institution\'s rating with a note.',
+  'moderation.hint':
+    "For each item, read the responsible departments' ratings and justifications, then set the institution's rating with a note.",
   'moderation.tab.items': 'By item',
   'moderation.tab.rollup': 'By indicator',
   'moderation.tab.summaries': 'Department summaries',
@@ -1587,13 +1741,13 @@ const en: Record<MessageKey, string> = {
   'moderation.counts': '{total} items; {moderated} reviewed; {complete} rated by every department.',
   'moderation.department': 'Department',
   'moderation.role': 'Role',
-  'moderation.deptRating': 'Department\'s rating',
+  'moderation.deptRating': "Department's rating",
   'moderation.justification': 'Justification',
   'moderation.evidence': 'Evidence',
-  'moderation.institution': 'Institution\'s rating',
+  'moderation.institution': "Institution's rating",
   'moderation.note': 'Note (optional)',
   'moderation.save': 'Set rating',
-  'moderation.saved': 'Institution\'s rating saved',
+  'moderation.saved': "Institution's rating saved",
   'moderation.moderatedBy': 'by {name}',
   'moderation.none': 'No item matches.',
   'rollup.level1': 'By level-1 indicator: mean score',
@@ -1611,7 +1765,8 @@ const en: Record<MessageKey, string> = {
   'summaries.return.placeholder': 'What to add or change',
   'summaries.returned': 'Returned',
   'summaries.empty': '(empty)',
-  'scale.hint': 'The scale is used by departments and by the institution\'s review. It is fixed once a department rates an item.',
+  'scale.hint':
+    "The scale is used by departments and by the institution's review. It is fixed once a department rates an item.",
   'scale.locked': 'Departments have started rating; the scale is fixed.',
   'scale.label': 'Level',
   'scale.score': 'Score',
@@ -1625,7 +1780,7 @@ const en: Record<MessageKey, string> = {
   'finding.state.verified': 'Verified',
   'finding.state.carried_over': 'Carried over',
   'finding.kind.immediate': 'Fix now',
-  'finding.kind.carried_over': 'Next year\'s priority',
+  'finding.kind.carried_over': "Next year's priority",
   'finding.overdue': 'Overdue',
   'finding.no': 'No.',
   'finding.title': 'Finding',
@@ -1649,13 +1804,15 @@ const en: Record<MessageKey, string> = {
   'finding.event.reopen': 'Reopened',
   'finding.event.carry_over': 'Carried over',
   'findings.title': 'Findings',
-  'findings.hint': 'Every finding ends verified or carried over into next year; none is dropped. Overdue ones are in red. Click a row to see its rectification and verify it.',
+  'findings.hint':
+    'Every finding ends verified or carried over into next year; none is dropped. Overdue ones are in red. Click a row to see its rectification and verify it.',
   'findings.filter.state': 'State',
   'findings.filter.kind': 'Kind',
   'findings.filter.department': 'Department',
   'findings.filter.overdue': 'Overdue only',
   'findings.search': 'Search findings',
-  'findings.summary': '{total} findings: {open} open, {progress} in progress, {awaiting} awaiting verification, {verified} verified, {overdue} overdue.',
+  'findings.summary':
+    '{total} findings: {open} open, {progress} in progress, {awaiting} awaiting verification, {verified} verified, {overdue} overdue.',
   'findings.create': 'Record a finding',
   'findings.created': 'Finding recorded',
   'findings.export': 'Export (CSV for Excel)',
@@ -1668,18 +1825,21 @@ const en: Record<MessageKey, string> = {
   'findings.empty': 'No finding matches.',
   'nextYear.start': 'Start next year',
   'nextYear.title': 'Start the {year} plan',
-  'nextYear.hint': 'Copies this plan (same standard version, phases and deadlines a year later, the same responsibilities) and brings the findings not yet closed into it.',
+  'nextYear.hint':
+    'Copies this plan (same standard version, phases and deadlines a year later, the same responsibilities) and brings the findings not yet closed into it.',
   'nextYear.carried': 'These {count} findings marked for next year go into the new plan:',
   'nextYear.carried.none': 'No finding is marked for next year.',
-  'nextYear.blocking': 'These {count} fix-now findings are not verified yet. Verify them first, or tick “Carry over” for each:',
+  'nextYear.blocking':
+    'These {count} fix-now findings are not verified yet. Verify them first, or tick “Carry over” for each:',
   'nextYear.carryThis': 'Carry over',
   'nextYear.confirm': 'Start',
   'nextYear.blocked': '{count} fix-now findings still need a decision.',
   'nextYear.started': 'The {year} plan is started, with {count} findings carried over.',
-  'nextYear.exists': 'Next year\'s plan has already been started from this plan.',
+  'nextYear.exists': "Next year's plan has already been started from this plan.",
   'nextYear.open': 'Open the new plan',
   'rectification.title': '{department} · Rectification',
-  'rectification.next': 'Next: for each finding your department owns, record what you did with evidence; when it is fixed, click “Fixed — ask for verification” and the coordinating office will verify it.',
+  'rectification.next':
+    'Next: for each finding your department owns, record what you did with evidence; when it is fixed, click “Fixed — ask for verification” and the coordinating office will verify it.',
   'rectification.none': 'Your department has no finding to rectify.',
   'rectification.action': 'Action',
   'rectification.action.placeholder': 'What was done, who is responsible, by when',
@@ -1692,11 +1852,13 @@ const en: Record<MessageKey, string> = {
   'rectification.done': 'Verified.',
   'nav.supervision': 'Reminders',
   'supervision.title': 'Supervision and reminders',
-  'supervision.hint': 'Every day at 08:00 Luoshi checks for late work: it reminds the department liaisons first (in the app, by e-mail and in the work groups), then the department head once the work is more than {days} days late; every Monday it sends a digest to the coordinating office. To remind a department right now, press "Remind" on its row.',
+  'supervision.hint':
+    'Every day at 08:00 Luoshi checks for late work: it reminds the department liaisons first (in the app, by e-mail and in the work groups), then the department head once the work is more than {days} days late; every Monday it sends a digest to the coordinating office. To remind a department right now, press "Remind" on its row.',
   'supervision.tab.late': 'Late work',
   'supervision.tab.log': 'Reminder log',
   'supervision.tab.settings': 'Settings',
-  'supervision.summary': 'As of {today}, {departments} departments have {subjects} late pieces of work.',
+  'supervision.summary':
+    'As of {today}, {departments} departments have {subjects} late pieces of work.',
   'supervision.none': 'Nothing is late.',
   'supervision.department': 'Department',
   'supervision.items': 'Late work',
@@ -1705,7 +1867,8 @@ const en: Record<MessageKey, string> = {
   'supervision.lastReminder': 'Last reminder',
   'supervision.never': 'Not yet reminded',
   'supervision.remind': 'Remind',
-  'supervision.remindConfirm': 'Remind the liaisons of “{department}” now (in the app, by e-mail and in the work groups)? Reminding twice on one day sends nothing more.',
+  'supervision.remindConfirm':
+    'Remind the liaisons of “{department}” now (in the app, by e-mail and in the work groups)? Reminding twice on one day sends nothing more.',
   'supervision.reminded': '{sent} reminders sent{failedPart}.',
   'supervision.remindedFailed': ', {failed} failed (see the log)',
   'supervision.remindedNone': 'This department was already reminded today; nothing was sent again.',
@@ -1735,7 +1898,8 @@ const en: Record<MessageKey, string> = {
   'supervision.log.system': 'System',
   'supervision.log.dates': 'Dates',
   'supervision.settings.robots': 'Work-group robots',
-  'supervision.settings.robotsHint': 'Add a group robot in your WeCom or DingTalk group and paste its webhook address here. For DingTalk choose the "signature" security setting and enter its secret. After saving only the last characters are shown; leave a field empty to keep it.',
+  'supervision.settings.robotsHint':
+    'Add a group robot in your WeCom or DingTalk group and paste its webhook address here. For DingTalk choose the "signature" security setting and enter its secret. After saving only the last characters are shown; leave a field empty to keep it.',
   'supervision.settings.wecom': 'WeCom group robot webhook',
   'supervision.settings.dingtalk': 'DingTalk group robot webhook',
   'supervision.settings.secret': 'DingTalk signing secret (starts with SEC)',
@@ -1747,15 +1911,17 @@ const en: Record<MessageKey, string> = {
   'supervision.settings.save': 'Save settings',
   'supervision.settings.done': 'Settings saved',
   'supervision.settings.mailOn': 'E-mail reminders are on (the server has an SMTP server).',
-  'supervision.settings.mailOff': 'The server has no SMTP server (LUOSHI_SMTP_URL), so no e-mail reminders are sent; in-app and work-group reminders still go out. Ask the administrator to configure it.',
+  'supervision.settings.mailOff':
+    'The server has no SMTP server (LUOSHI_SMTP_URL), so no e-mail reminders are sent; in-app and work-group reminders still go out. Ask the administrator to configure it.',
   'supervision.settings.test': 'Send a test',
   'supervision.settings.testEmail': 'Send the test e-mail to',
   'supervision.settings.testOk': 'The test message arrived ({recipient}).',
   'supervision.settings.testFailed': 'The test message failed: {error}',
   'supervision.settings.heads': 'Department heads',
-  'supervision.settings.headsHint': 'When work is still late after the days set above, the department head is e-mailed. Departments without a head here are not escalated.',
-  'supervision.settings.headName': 'Head\'s name',
-  'supervision.settings.headEmail': 'Head\'s e-mail',
+  'supervision.settings.headsHint':
+    'When work is still late after the days set above, the department head is e-mailed. Departments without a head here are not escalated.',
+  'supervision.settings.headName': "Head's name",
+  'supervision.settings.headEmail': "Head's e-mail",
   'supervision.settings.saveHead': 'Save',
   'supervision.settings.headSaved': 'Saved the head of “{department}”',
   'notifications.title': 'Messages',
@@ -1764,7 +1930,8 @@ const en: Record<MessageKey, string> = {
   'notifications.readAll': 'Mark all read',
   'nav.users': 'Users',
   'users.title': 'Users',
-  'users.hint': 'Open accounts here for department liaisons, the coordinating office, leaders and reviewers. Each new account gets a one-time password: tell the person their user name and password; they must change it at the first sign-in. For many people, use Import: download the template, fill it in Excel and upload it.',
+  'users.hint':
+    'Open accounts here for department liaisons, the coordinating office, leaders and reviewers. Each new account gets a one-time password: tell the person their user name and password; they must change it at the first sign-in. For many people, use Import: download the template, fill it in Excel and upload it.',
   'users.shown': '{shown} of {total} shown',
   'users.search': 'Search name, user name, e-mail or phone',
   'users.filter.role': 'Role',
@@ -1795,20 +1962,25 @@ const en: Record<MessageKey, string> = {
   'users.edit': 'Edit',
   'users.more': 'More',
   // separation of powers (三权分立): accounts by the security admin, the auditor's 审计日志
-  'users.hint.security': 'You are the security administrator: give and change roles here (system administrator, security administrator and auditor included), unlock locked accounts, reset the authenticator of someone who lost their phone, reset passwords, sign people out. Everything is recorded in the audit log.',
+  'users.hint.security':
+    'You are the security administrator: give and change roles here (system administrator, security administrator and auditor included), unlock locked accounts, reset the authenticator of someone who lost their phone, reset passwords, sign people out. Everything is recorded in the audit log.',
   'users.privileged': 'Managed by the security administrator',
-  'users.privileged.hint': 'Privileged accounts (administrator, security administrator, auditor…) are changed by a security administrator only.',
+  'users.privileged.hint':
+    'Privileged accounts (administrator, security administrator, auditor…) are changed by a security administrator only.',
   'users.state.locked': 'Locked',
   'users.unlock': 'Unlock account',
   'users.unlock.confirm': 'Unlock the account of “{name}”? They can sign in at once.',
   'users.unlock.done': 'The account of “{name}” is unlocked.',
   'users.resetTotp': 'Reset authenticator',
-  'users.resetTotp.confirm': 'Reset the authenticator of “{name}”? For a lost or new phone: they are signed out, then sign in with the password alone and enrol again.',
+  'users.resetTotp.confirm':
+    'Reset the authenticator of “{name}”? For a lost or new phone: they are signed out, then sign in with the password alone and enrol again.',
   'users.resetTotp.done': 'The authenticator of “{name}” is reset; ask them to enrol again.',
-  'security.totp.required': 'As a security administrator you must use two-step verification. Enrol an authenticator below first; then everything else opens.',
+  'security.totp.required':
+    'As a security administrator you must use two-step verification. Enrol an authenticator below first; then everything else opens.',
   'nav.audit': 'Audit log',
   'audit.title': 'Audit log',
-  'audit.hint': 'Every sign-in, failed sign-in, sign-out, permission change, export and change made in this institution, kept unalterable for at least 180 days. Filter by date (Beijing time), person, action, record or words; click a row for the before and after; use Export to Excel to keep a copy.',
+  'audit.hint':
+    'Every sign-in, failed sign-in, sign-out, permission change, export and change made in this institution, kept unalterable for at least 180 days. Filter by date (Beijing time), person, action, record or words; click a row for the before and after; use Export to Excel to keep a copy.',
   'audit.total': '{total} entries',
   'audit.filter.from': 'From',
   'audit.filter.to': 'To',
@@ -1827,7 +1999,8 @@ const en: Record<MessageKey, string> = {
   'audit.search': 'Search',
   'audit.reset': 'Clear',
   'audit.export': 'Export to Excel',
-  'audit.tooMany': 'More than {limit} entries match: too many for one export. Narrow the dates or add a filter.',
+  'audit.tooMany':
+    'More than {limit} entries match: too many for one export. Narrow the dates or add a filter.',
   'audit.before': 'Before',
   'audit.after': 'After',
   'audit.userAgent': 'Client',
@@ -1838,12 +2011,14 @@ const en: Record<MessageKey, string> = {
   'audit.col.ip': 'Address',
   'users.edit.title': 'Edit user · {name}',
   'users.resetPassword': 'Reset password',
-  'users.resetPassword.confirm': 'Give “{name}” a new one-time password? The old one stops working at once and their browsers are signed out.',
+  'users.resetPassword.confirm':
+    'Give “{name}” a new one-time password? The old one stops working at once and their browsers are signed out.',
   'users.signOutEverywhere': 'Sign out everywhere',
   'users.signOutEverywhere.confirm': 'Sign “{name}” out of every browser and device?',
   'users.signOutEverywhere.done': '“{name}” is signed out everywhere',
   'users.form.username': 'User name (to sign in)',
-  'users.form.usernameHint': 'Letters, digits and . _ @ - only, e.g. jwc-wang; it cannot be changed later.',
+  'users.form.usernameHint':
+    'Letters, digits and . _ @ - only, e.g. jwc-wang; it cannot be changed later.',
   'users.form.usernameRule': '2–64 letters, digits or . _ @ -',
   'users.form.displayName': 'Name',
   'users.form.role': 'Role',
@@ -1852,45 +2027,57 @@ const en: Record<MessageKey, string> = {
   'users.form.email': 'E-mail (optional)',
   'users.form.phone': 'Phone (optional)',
   'users.form.emailInvalid': 'This is not a valid e-mail address',
-  'users.form.disabled': 'Disable this account (it cannot sign in; its browsers are signed out at once)',
+  'users.form.disabled':
+    'Disable this account (it cannot sign in; its browsers are signed out at once)',
   'users.form.create': 'Create with a one-time password',
   'users.form.save': 'Save',
   'users.form.required': 'Enter the {field}',
   'users.saved': 'Saved',
-  'users.conflict': 'Someone else just changed this user; the latest is shown, make your change again.',
+  'users.conflict':
+    'Someone else just changed this user; the latest is shown, make your change again.',
   'users.password.title': 'One-time password',
   'users.password.for': 'The one-time password of {name} (user name {username}):',
-  'users.password.tell': 'Tell the person their user name and one-time password; they must change it at the first sign-in (首次登录后需修改密码).',
-  'users.password.once': 'This password is shown only this once; if it is lost, reset the password again.',
+  'users.password.tell':
+    'Tell the person their user name and one-time password; they must change it at the first sign-in (首次登录后需修改密码).',
+  'users.password.once':
+    'This password is shown only this once; if it is lost, reset the password again.',
   'users.password.copy': 'Copy user name and password',
   'users.password.copied': 'Copied',
   'users.password.close': 'I have noted it; close',
   'users.import.title': 'Import users',
-  'users.import.step1': 'Step 1: download the template and fill in one person per row in Excel (pick the role and department from the lists).',
-  'users.import.step2': 'Step 2: upload the filled-in sheet. Every row is checked first; nobody is created yet.',
+  'users.import.step1':
+    'Step 1: download the template and fill in one person per row in Excel (pick the role and department from the lists).',
+  'users.import.step2':
+    'Step 2: upload the filled-in sheet. Every row is checked first; nobody is created yet.',
   'users.import.pick': 'Choose the filled-in sheet (.xlsx)',
   'users.import.checking': 'Checking the sheet…',
-  'users.import.ok': 'All rows are fine: {count} users will be created. Check the list, then press Create.',
-  'users.import.problems': 'The sheet has {count} problems; nobody will be created. Fix these rows in Excel and upload again.',
+  'users.import.ok':
+    'All rows are fine: {count} users will be created. Check the list, then press Create.',
+  'users.import.problems':
+    'The sheet has {count} problems; nobody will be created. Fix these rows in Excel and upload again.',
   'users.import.example': 'Row {row} is the template’s example and was skipped.',
   'users.import.row': 'Row',
   'users.import.problem': 'Problem',
   'users.import.toCreate': 'Users to create ({count})',
   'users.import.confirm': 'Create {count} users',
   'users.import.again': 'Choose another sheet',
-  'users.import.done': '{count} users created. Their one-time passwords are below and shown only this once: download the password sheet or note them now, then tell each person; they must change it at the first sign-in.',
+  'users.import.done':
+    '{count} users created. Their one-time passwords are below and shown only this once: download the password sheet or note them now, then tell each person; they must change it at the first sign-in.',
   'users.import.download': 'Download the passwords (.xlsx)',
   'users.import.downloaded': 'Password sheet downloaded',
   'users.import.close': 'I have saved the passwords; close',
-  'users.import.closeWarning': 'The passwords are shown only this once. Make sure you downloaded the sheet before closing.',
+  'users.import.closeWarning':
+    'The passwords are shown only this once. Make sure you downloaded the sheet before closing.',
   'users.import.passwordsFile': 'one-time passwords',
   // province oversight
   'nav.oversight': 'Institutions',
   'oversight.title': 'Institutions overview',
-  'oversight.intro': 'How each institution overseen by {supervisor} stands on its current plan. Click an institution, or a cell of the heat map, to see it in detail (read-only).',
+  'oversight.intro':
+    'How each institution overseen by {supervisor} stands on its current plan. Click an institution, or a cell of the heat map, to see it in detail (read-only).',
   'oversight.updatedAt': 'Figures as of {time}',
   'oversight.notYet': 'Not computed yet',
-  'oversight.empty': 'No institution belongs to your organization yet. Ask the operator to run luoshi org link.',
+  'oversight.empty':
+    'No institution belongs to your organization yet. Ask the operator to run luoshi org link.',
   'oversight.search': 'Search institutions',
   'oversight.institution': 'Institution',
   'oversight.plan': 'Plan',
@@ -1905,16 +2092,19 @@ const en: Record<MessageKey, string> = {
   'oversight.selfAssessment': 'Self-assessment',
   'oversight.findings': 'Findings open/overdue',
   'oversight.heatmap': 'Measures done by level-1 indicator',
-  'oversight.heatmapHint': 'Each cell is the share of approved measures done under that level-1 indicator: red below 60%, yellow 60–90%, green 90% and over; grey means no approved measure yet.',
+  'oversight.heatmapHint':
+    'Each cell is the share of approved measures done under that level-1 indicator: red below 60%, yellow 60–90%, green 90% and over; grey means no approved measure yet.',
   'oversight.heat.none': 'No measures',
   'oversight.back': 'Back to the overview',
-  'oversight.readOnly': 'Read-only: these are the institution\'s own records; overseers cannot change them.',
+  'oversight.readOnly':
+    "Read-only: these are the institution's own records; overseers cannot change them.",
   'oversight.figures.breakdowns': 'Task breakdowns submitted',
   'oversight.figures.measures': 'Measures done',
   'oversight.figures.late': 'Late',
-  'oversight.figures.selfAssessment': 'Departments\' self-assessment',
+  'oversight.figures.selfAssessment': "Departments' self-assessment",
   'oversight.figures.findings': 'Rectification',
-  'oversight.figures.findingsValue': '{open} open, {overdue} overdue, {verified} verified, {carried} carried over',
+  'oversight.figures.findingsValue':
+    '{open} open, {overdue} overdue, {verified} verified, {carried} carried over',
   'oversight.byLevel1': 'By level-1 indicator',
   'oversight.level1': 'Level-1 indicator',
   'oversight.items': 'Items',
@@ -1942,13 +2132,19 @@ const en: Record<MessageKey, string> = {
   'oversight.finding.state': 'State',
   'oversight.finding.overdue': 'Overdue',
   'oversight.departments': 'Task breakdowns by department',
-  'oversight.ratings': 'The institution\'s ratings',
+  'oversight.ratings': "The institution's ratings",
   'error.network': 'Cannot reach the server. Check the connection and try again.',
-  'loading': 'Loading…',
+  loading: 'Loading…',
 };
 
 const catalogues: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
 
-export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return catalogues[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+export function translate(
+  locale: Locale,
+  key: MessageKey,
+  params: Record<string, string | number> = {},
+): string {
+  return catalogues[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }

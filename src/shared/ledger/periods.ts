@@ -47,20 +47,44 @@ const lastDay = (index: number) => {
 const QUARTERS = ['一', '二', '三', '四'];
 
 /** The period of `frequency` that contains month `index` (year*12 + month-1): its first month, length, key and label. */
-function periodContaining(frequency: ReportingFrequency, index: number): { start: number; months: number; key: string; label: string } {
+function periodContaining(
+  frequency: ReportingFrequency,
+  index: number,
+): { start: number; months: number; key: string; label: string } {
   const { year, month } = monthOf(index);
   switch (frequency) {
     case 'monthly':
-      return { start: index, months: 1, key: `${year}-${pad(month)}`, label: `${year}年${month}月` };
+      return {
+        start: index,
+        months: 1,
+        key: `${year}-${pad(month)}`,
+        label: `${year}年${month}月`,
+      };
     case 'quarterly': {
       const quarter = Math.floor((month - 1) / 3);
-      return { start: year * 12 + quarter * 3, months: 3, key: `${year}-Q${quarter + 1}`, label: `${year}年第${QUARTERS[quarter]}季度` };
+      return {
+        start: year * 12 + quarter * 3,
+        months: 3,
+        key: `${year}-Q${quarter + 1}`,
+        label: `${year}年第${QUARTERS[quarter]}季度`,
+      };
     }
     case 'semester': {
       // Spring semester (第二学期): February to July; autumn (第一学期): August to the next January.
-      if (month >= 2 && month <= 7) return { start: year * 12 + 1, months: 6, key: `${year}-spring`, label: `${year - 1}-${year}学年第二学期（春季）` };
+      if (month >= 2 && month <= 7)
+        return {
+          start: year * 12 + 1,
+          months: 6,
+          key: `${year}-spring`,
+          label: `${year - 1}-${year}学年第二学期（春季）`,
+        };
       const autumnYear = month === 1 ? year - 1 : year;
-      return { start: autumnYear * 12 + 7, months: 6, key: `${autumnYear}-autumn`, label: `${autumnYear}-${autumnYear + 1}学年第一学期（秋季）` };
+      return {
+        start: autumnYear * 12 + 7,
+        months: 6,
+        key: `${autumnYear}-autumn`,
+        label: `${autumnYear}-${autumnYear + 1}学年第一学期（秋季）`,
+      };
     }
   }
 }
@@ -73,14 +97,21 @@ function periodContaining(frequency: ReportingFrequency, index: number): { start
 export function derivePeriods(settings: LedgerSettings): ReportingPeriod[] {
   const first = monthIndex(settings.firstPeriod);
   const last = monthIndex(settings.lastPeriod);
-  if (!Number.isInteger(settings.dueDay) || settings.dueDay < 1 || settings.dueDay > 28) throw new RangeError('dueDay must be 1..28');
+  if (!Number.isInteger(settings.dueDay) || settings.dueDay < 1 || settings.dueDay > 28)
+    throw new RangeError('dueDay must be 1..28');
   if (last < first) throw new RangeError('lastPeriod is before firstPeriod');
   const periods: ReportingPeriod[] = [];
   for (let index = first; index <= last; ) {
     const period = periodContaining(settings.frequency, index);
     const end = period.start + period.months - 1;
     const due = monthOf(end + 1);
-    periods.push({ key: period.key, label: period.label, startsOn: firstDay(period.start), endsOn: lastDay(end), dueOn: `${due.year}-${pad(due.month)}-${pad(settings.dueDay)}` });
+    periods.push({
+      key: period.key,
+      label: period.label,
+      startsOn: firstDay(period.start),
+      endsOn: lastDay(end),
+      dueOn: `${due.year}-${pad(due.month)}-${pad(settings.dueDay)}`,
+    });
     if (periods.length > maxPeriods) throw new RangeError(`more than ${maxPeriods} periods`);
     index = end + 1;
   }
@@ -97,9 +128,15 @@ export const hasStarted = (period: ReportingPeriod, today: string) => today >= p
 export const isPastDue = (period: ReportingPeriod, today: string) => today > period.dueOn;
 
 /** The period `today` falls in; before the first, the first; after the last, the last. */
-export function currentPeriod(periods: readonly ReportingPeriod[], today: string): ReportingPeriod | null {
+export function currentPeriod(
+  periods: readonly ReportingPeriod[],
+  today: string,
+): ReportingPeriod | null {
   if (periods.length === 0) return null;
-  return periods.find((period) => period.startsOn <= today && today <= period.endsOn) ?? (today < periods[0]!.startsOn ? periods[0]! : periods.at(-1)!);
+  return (
+    periods.find((period) => period.startsOn <= today && today <= period.endsOn) ??
+    (today < periods[0]!.startsOn ? periods[0]! : periods.at(-1)!)
+  );
 }
 
 export const reportStatuses = ['not_started', 'on_track', 'done', 'at_risk', 'blocked'] as const;
@@ -125,7 +162,11 @@ export interface ReportFacts {
 }
 
 /** The state of each period for one measure, in period order, from its reports (latest versions). */
-export function measureStates(periods: readonly ReportingPeriod[], reports: readonly ReportFacts[], today: string): CellState[] {
+export function measureStates(
+  periods: readonly ReportingPeriod[],
+  reports: readonly ReportFacts[],
+  today: string,
+): CellState[] {
   const byPeriod = new Map(reports.map((report) => [report.periodKey, report]));
   let done = false;
   return periods.map((period) => {

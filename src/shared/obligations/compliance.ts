@@ -1,5 +1,9 @@
 import { calendarDate, defaultTimeZone, isPastDue } from '../dates';
-import type { ConfirmedCoverageObligation, ConfirmedFrequencyObligation, ObligationPeriod } from './obligation.contract';
+import type {
+  ConfirmedCoverageObligation,
+  ConfirmedFrequencyObligation,
+  ObligationPeriod,
+} from './obligation.contract';
 
 /** Inclusive calendar dates (yyyy-mm-dd) where the institution is. */
 export interface DateRange {
@@ -33,8 +37,16 @@ export interface PlanCalendar {
  */
 export function defaultSemestersOfYear(year: number): Semester[] {
   return [
-    { label: `${year - 1}-${year}学年第二学期`, startsOn: `${year}-02-15`, endsOn: `${year}-07-15` },
-    { label: `${year}-${year + 1}学年第一学期`, startsOn: `${year}-09-01`, endsOn: `${year + 1}-01-15` },
+    {
+      label: `${year - 1}-${year}学年第二学期`,
+      startsOn: `${year}-02-15`,
+      endsOn: `${year}-07-15`,
+    },
+    {
+      label: `${year}-${year + 1}学年第一学期`,
+      startsOn: `${year}-09-01`,
+      endsOn: `${year + 1}-01-15`,
+    },
   ];
 }
 
@@ -42,7 +54,9 @@ export function defaultSemestersOfYear(year: number): Semester[] {
 export function defaultSemestersCovering(range: DateRange): Semester[] {
   const semesters: Semester[] = [];
   for (let year = yearOf(range.startsOn) - 1; year <= yearOf(range.endsOn); year += 1) {
-    semesters.push(...defaultSemestersOfYear(year).filter((semester) => rangesOverlap(semester, range)));
+    semesters.push(
+      ...defaultSemestersOfYear(year).filter((semester) => rangesOverlap(semester, range)),
+    );
   }
   return semesters;
 }
@@ -109,7 +123,9 @@ export function assessFrequency(
   now: Date,
 ): ComplianceReport {
   if (obligation.eachOf !== null) {
-    throw new RangeError(`the obligation binds each of ${obligation.eachOf}: assess it with assessPopulation`);
+    throw new RangeError(
+      `the obligation binds each of ${obligation.eachOf}: assess it with assessPopulation`,
+    );
   }
   const timeZone = calendar.timeZone ?? defaultTimeZone;
   const today = calendarDate(now, timeZone);
@@ -119,12 +135,20 @@ export function assessFrequency(
   const counted: string[] = [];
   for (const on of occurrenceDates) {
     if (on > today) notCounted.push({ on, reason: 'after-today' });
-    else if (!periods.some((period) => contains(period, on))) notCounted.push({ on, reason: 'outside-periods' });
+    else if (!periods.some((period) => contains(period, on)))
+      notCounted.push({ on, reason: 'outside-periods' });
     else counted.push(on);
   }
   return {
     periods: periods.map((period) =>
-      judge(period, calendar.cycle, obligation.minimumCount, counted.filter((on) => contains(period, on)).length, now, timeZone),
+      judge(
+        period,
+        calendar.cycle,
+        obligation.minimumCount,
+        counted.filter((on) => contains(period, on)).length,
+        now,
+        timeZone,
+      ),
     ),
     notCounted,
   };
@@ -144,15 +168,21 @@ export function assessPopulation(
   now: Date,
 ): PopulationComplianceReport {
   if (obligation.kind === 'frequency' && obligation.eachOf === null) {
-    throw new RangeError('the obligation is counted for the department as a whole: assess it with assessFrequency');
+    throw new RangeError(
+      'the obligation is counted for the department as a whole: assess it with assessFrequency',
+    );
   }
-  if (new Set(population).size !== population.length) throw new RangeError('population names a member twice');
+  if (new Set(population).size !== population.length)
+    throw new RangeError('population names a member twice');
   const timeZone = calendar.timeZone ?? defaultTimeZone;
   const today = calendarDate(now, timeZone);
   const periods = periodsOf(obligation.period, calendar);
   const members = new Set(population);
   const perMember = obligation.kind === 'frequency' ? obligation.minimumCount : 1;
-  const required = obligation.kind === 'frequency' ? population.length : shareOf(population.length, obligation.targetPercent);
+  const required =
+    obligation.kind === 'frequency'
+      ? population.length
+      : shareOf(population.length, obligation.targetPercent);
 
   const notCounted: NotCounted[] = [];
   const counted: { on: string; subject: string }[] = [];
@@ -161,7 +191,8 @@ export function assessPopulation(
     const { on, subject } = occurrence;
     if (!members.has(subject)) notCounted.push({ on, subject, reason: 'not-in-population' });
     else if (on > today) notCounted.push({ on, subject, reason: 'after-today' });
-    else if (!periods.some((period) => contains(period, on))) notCounted.push({ on, subject, reason: 'outside-periods' });
+    else if (!periods.some((period) => contains(period, on)))
+      notCounted.push({ on, subject, reason: 'outside-periods' });
     else counted.push(occurrence);
   }
 
@@ -169,9 +200,12 @@ export function assessPopulation(
     periods: periods.map((period) => {
       const countBySubject = new Map<string, number>();
       for (const { on, subject } of counted) {
-        if (contains(period, on)) countBySubject.set(subject, (countBySubject.get(subject) ?? 0) + 1);
+        if (contains(period, on))
+          countBySubject.set(subject, (countBySubject.get(subject) ?? 0) + 1);
       }
-      const notReached = population.filter((member) => (countBySubject.get(member) ?? 0) < perMember);
+      const notReached = population.filter(
+        (member) => (countBySubject.get(member) ?? 0) < perMember,
+      );
       const reached = population.length - notReached.length;
       return { ...judge(period, calendar.cycle, required, reached, now, timeZone), notReached };
     }),
@@ -191,11 +225,24 @@ interface Period extends DateRange {
   label: string;
 }
 
-function judge(period: Period, cycle: DateRange, required: number, recorded: number, now: Date, timeZone: string): PeriodCompliance {
+function judge(
+  period: Period,
+  cycle: DateRange,
+  required: number,
+  recorded: number,
+  now: Date,
+  timeZone: string,
+): PeriodCompliance {
   const shortfall = Math.max(0, required - recorded);
   const today = calendarDate(now, timeZone);
   const status: PeriodStatus =
-    shortfall === 0 ? 'met' : isPastDue(period.endsOn, now, timeZone) ? 'late' : today < period.startsOn ? 'upcoming' : 'in-progress';
+    shortfall === 0
+      ? 'met'
+      : isPastDue(period.endsOn, now, timeZone)
+        ? 'late'
+        : today < period.startsOn
+          ? 'upcoming'
+          : 'in-progress';
   return {
     label: period.label,
     startsOn: period.startsOn,
@@ -216,12 +263,21 @@ export function periodsOf(period: ObligationPeriod, calendar: PlanCalendar): Per
   const { cycle } = calendar;
   assertIsoDate(cycle.startsOn);
   assertIsoDate(cycle.endsOn);
-  if (cycle.startsOn > cycle.endsOn) throw new RangeError(`the cycle ends (${cycle.endsOn}) before it starts (${cycle.startsOn})`);
+  if (cycle.startsOn > cycle.endsOn)
+    throw new RangeError(`the cycle ends (${cycle.endsOn}) before it starts (${cycle.startsOn})`);
   switch (period) {
     case 'cycle':
-      return [{ label: `${cycle.startsOn}/${cycle.endsOn}`, startsOn: cycle.startsOn, endsOn: cycle.endsOn }];
+      return [
+        {
+          label: `${cycle.startsOn}/${cycle.endsOn}`,
+          startsOn: cycle.startsOn,
+          endsOn: cycle.endsOn,
+        },
+      ];
     case 'semester':
-      return checkedSemesters(calendar.semesters).filter((semester) => rangesOverlap(semester, cycle));
+      return checkedSemesters(calendar.semesters).filter((semester) =>
+        rangesOverlap(semester, cycle),
+      );
     case 'month':
       return monthRanges(cycle, 1, (year, month) => `${year}-${pad(month)}`);
     case 'quarter':
@@ -232,7 +288,11 @@ export function periodsOf(period: ObligationPeriod, calendar: PlanCalendar): Per
 }
 
 /** Calendar-aligned blocks of `months` months (1, 3 or 12) that overlap the cycle. */
-function monthRanges(cycle: DateRange, months: number, label: (year: number, firstMonth: number) => string): Period[] {
+function monthRanges(
+  cycle: DateRange,
+  months: number,
+  label: (year: number, firstMonth: number) => string,
+): Period[] {
   const ranges: Period[] = [];
   let year = yearOf(cycle.startsOn);
   let month = Math.floor((monthOf(cycle.startsOn) - 1) / months) * months + 1;
@@ -240,7 +300,11 @@ function monthRanges(cycle: DateRange, months: number, label: (year: number, fir
     const startsOn = `${year}-${pad(month)}-01`;
     if (startsOn > cycle.endsOn) return ranges;
     const lastMonth = month + months - 1;
-    ranges.push({ label: label(year, month), startsOn, endsOn: `${year}-${pad(lastMonth)}-${pad(daysInMonth(year, lastMonth))}` });
+    ranges.push({
+      label: label(year, month),
+      startsOn,
+      endsOn: `${year}-${pad(lastMonth)}-${pad(daysInMonth(year, lastMonth))}`,
+    });
     month += months;
     if (month > 12) {
       month -= 12;
@@ -250,14 +314,18 @@ function monthRanges(cycle: DateRange, months: number, label: (year: number, fir
 }
 
 function checkedSemesters(semesters: readonly Semester[]): Semester[] {
-  const sorted = [...semesters].sort((a, b) => (a.startsOn < b.startsOn ? -1 : a.startsOn > b.startsOn ? 1 : 0));
+  const sorted = [...semesters].sort((a, b) =>
+    a.startsOn < b.startsOn ? -1 : a.startsOn > b.startsOn ? 1 : 0,
+  );
   sorted.forEach((semester, index) => {
     assertIsoDate(semester.startsOn);
     assertIsoDate(semester.endsOn);
-    if (semester.startsOn > semester.endsOn) throw new RangeError(`${semester.label} ends before it starts`);
+    if (semester.startsOn > semester.endsOn)
+      throw new RangeError(`${semester.label} ends before it starts`);
     const previous = sorted[index - 1];
     // An occurrence in two semesters would count twice.
-    if (previous && previous.endsOn >= semester.startsOn) throw new RangeError(`${previous.label} and ${semester.label} overlap`);
+    if (previous && previous.endsOn >= semester.startsOn)
+      throw new RangeError(`${previous.label} and ${semester.label} overlap`);
   });
   return sorted;
 }
@@ -266,14 +334,21 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function assertIsoDate(value: string): void {
   const match = ISO_DATE.exec(value);
-  const valid = match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 12 && Number(match[3]) >= 1 && Number(match[3]) <= daysInMonth(Number(match[1]), Number(match[2]));
+  const valid =
+    match !== null &&
+    Number(match[2]) >= 1 &&
+    Number(match[2]) <= 12 &&
+    Number(match[3]) >= 1 &&
+    Number(match[3]) <= daysInMonth(Number(match[1]), Number(match[2]));
   if (!valid) throw new RangeError(`not a calendar date (yyyy-mm-dd): ${value}`);
 }
 
 const contains = (range: DateRange, on: string) => range.startsOn <= on && on <= range.endsOn;
-const rangesOverlap = (a: DateRange, b: DateRange) => a.startsOn <= b.endsOn && b.startsOn <= a.endsOn;
+const rangesOverlap = (a: DateRange, b: DateRange) =>
+  a.startsOn <= b.endsOn && b.startsOn <= a.endsOn;
 const yearOf = (date: string) => Number(date.slice(0, 4));
 const monthOf = (date: string) => Number(date.slice(5, 7));
 const pad = (value: number) => String(value).padStart(2, '0');
 /** Day 0 of the next month is the last day of this one; UTC so no local clock can shift it. */
-const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const daysInMonth = (year: number, month: number) =>
+  new Date(Date.UTC(year, month, 0)).getUTCDate();

@@ -99,8 +99,14 @@ export type FrequencyObligation = Extract<Obligation, { kind: 'frequency' }>;
 export type CoverageObligation = Extract<Obligation, { kind: 'coverage' }>;
 
 /** True when compliance cannot be computed until someone supplies the missing numbers. */
-export function isIncomplete(proposal: { kind: 'frequency' | 'coverage'; period: ObligationPeriod | null; minimumCount?: number | null }): boolean {
-  return proposal.period === null || (proposal.kind === 'frequency' && proposal.minimumCount === null);
+export function isIncomplete(proposal: {
+  kind: 'frequency' | 'coverage';
+  period: ObligationPeriod | null;
+  minimumCount?: number | null;
+}): boolean {
+  return (
+    proposal.period === null || (proposal.kind === 'frequency' && proposal.minimumCount === null)
+  );
 }
 
 /**

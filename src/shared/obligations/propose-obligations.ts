@@ -32,11 +32,16 @@ import {
  *   (每学年至少1次) is proposed without a period for the coordinator to choose, and without a
  *   count nothing is proposed.
  */
-export function proposeObligations(item: { no: number; content: string; focus: string }): Obligation[] {
+export function proposeObligations(item: {
+  no: number;
+  content: string;
+  focus: string;
+}): Obligation[] {
   const fromContent = readField('content', item.content);
   const fromFocus = readField('focus', item.focus);
   return mergeRepeatedInFocus(fromContent, fromFocus).sort(
-    (a, b) => fieldOrder(a.source.field) - fieldOrder(b.source.field) || a.source.start - b.source.start,
+    (a, b) =>
+      fieldOrder(a.source.field) - fieldOrder(b.source.field) || a.source.start - b.source.start,
   );
 }
 
@@ -48,10 +53,17 @@ const fieldOrder = (field: Field) => (field === 'content' ? 0 : 1);
 const CLAUSE_END = /[，,；;。：:！!？?\n]/;
 
 const PERIOD_PATTERN = /每(?:个|一)?(月|季度|学期|年度|年)(?![级龄])/g;
-const PERIOD_BY_WORD: Record<string, ObligationPeriod> = { 月: 'month', 季度: 'quarter', 学期: 'semester', 年度: 'year', 年: 'year' };
+const PERIOD_BY_WORD: Record<string, ObligationPeriod> = {
+  月: 'month',
+  季度: 'quarter',
+  学期: 'semester',
+  年度: 'year',
+  年: 'year',
+};
 
 /** A count of occurrences. Not preceded by another numeral (so 十一次 is read whole), not 一次性 (one-off). */
-const COUNT_PATTERN = /(?<![\d一二两三四五六七八九十百千])(\d+|[一二两三四五六七八九十]+)次(?![性数])/g;
+const COUNT_PATTERN =
+  /(?<![\d一二两三四五六七八九十百千])(\d+|[一二两三四五六七八九十]+)次(?![性数])/g;
 const FLOOR_WORDS = /至少|不少于|不低于|最少/g;
 
 /** 每名青年教师 / 每位教师 / 每个教学单位, ending right where the period begins. */
@@ -63,7 +75,18 @@ const POPULATION_PATTERN =
   /(?:全体|所有|每名|每位)([^，,；;。、]{0,8}?(?:教师|老师|党员|学生|研究生|干部|职工|员工|人员|书记|辅导员|班主任|导师|成员|人才|单位|学院|支部)+)/;
 const PERIOD_BEFORE_TARGET = /每(?:个|一)?(月|季度|学期|年度|年)(?![级龄])|年度/g;
 
-const CHINESE_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const CHINESE_DIGITS: Record<string, number> = {
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 
 /** 1, 12, 一, 两, 十, 十二, 二十, 二十五 → numbers; anything else (一一, 百) → null. */
 export function readCount(numeral: string): number | null {
@@ -72,7 +95,10 @@ export function readCount(numeral: string): number | null {
   if (!match || numeral === '') return null;
   const [, first, ten, unit] = match;
   if (!ten) return unit === undefined && first !== undefined ? CHINESE_DIGITS[first]! : null;
-  return (first === undefined ? 1 : CHINESE_DIGITS[first]!) * 10 + (unit === undefined ? 0 : CHINESE_DIGITS[unit]!);
+  return (
+    (first === undefined ? 1 : CHINESE_DIGITS[first]!) * 10 +
+    (unit === undefined ? 0 : CHINESE_DIGITS[unit]!)
+  );
 }
 
 /**
@@ -80,7 +106,9 @@ export function readCount(numeral: string): number | null {
  * both sides, so offsets found in the normalised text are offsets in the original.
  */
 function normalise(text: string): string {
-  return text.replace(/[０-９％]/g, (char) => (char === '％' ? '%' : String.fromCharCode(char.charCodeAt(0) - 0xfee0)));
+  return text.replace(/[０-９％]/g, (char) =>
+    char === '％' ? '%' : String.fromCharCode(char.charCodeAt(0) - 0xfee0),
+  );
 }
 
 interface Clause {
@@ -100,7 +128,9 @@ function clausesOf(text: string): Clause[] {
   return clauses;
 }
 
-type Draft = Omit<FrequencyObligation, 'needsConfirmation'> | Omit<CoverageObligation, 'needsConfirmation'>;
+type Draft =
+  | Omit<FrequencyObligation, 'needsConfirmation'>
+  | Omit<CoverageObligation, 'needsConfirmation'>;
 
 interface Span {
   start: number;
@@ -126,7 +156,12 @@ function readField(field: Field, original: string): Obligation[] {
   };
   /** Where a phrase that runs to its clause's end must stop: before a phrase already taken. */
   const clauseEndFrom = (clause: Clause, from: number) =>
-    Math.min(clause.end, ...taken.filter((span) => span.start >= from && span.start < clause.end).map((span) => span.start));
+    Math.min(
+      clause.end,
+      ...taken
+        .filter((span) => span.start >= from && span.start < clause.end)
+        .map((span) => span.start),
+    );
 
   for (const clause of clausesOf(text)) {
     const words = text.slice(clause.start, clause.end);
@@ -189,7 +224,13 @@ function readField(field: Field, original: string): Obligation[] {
       if (taken.some((span) => start >= span.start && start < span.end)) continue;
       const end = clauseEndFrom(clause, start);
       if (/(?:制度|机制)$/.test(text.slice(start, end))) continue;
-      propose({ kind: 'frequency', period: null, minimumCount: null, eachOf: null, source: source(start, end) });
+      propose({
+        kind: 'frequency',
+        period: null,
+        minimumCount: null,
+        eachOf: null,
+        source: source(start, end),
+      });
     }
 
     // 4. Target shares. The phrase starts where the share's subject does: the clause's start, or
@@ -197,13 +238,22 @@ function readField(field: Field, original: string): Obligation[] {
     const targets = [...words.matchAll(PERCENT_PATTERN)];
     let targetFrom = 0;
     targets.forEach((target, index) => {
-      const targetPercent = target[1] !== undefined ? Number(target[1]) : target[2] !== undefined ? (target[2] === '百' ? 100 : readCount(target[2])) : 100;
+      const targetPercent =
+        target[1] !== undefined
+          ? Number(target[1])
+          : target[2] !== undefined
+            ? target[2] === '百'
+              ? 100
+              : readCount(target[2])
+            : 100;
       const targetEnd = target.index + target[0].length;
       const phraseEnd = index === targets.length - 1 ? words.length : targetEnd;
       // After any frequency phrase of the clause that precedes it, and the 、 that ends that phrase.
       let phraseFrom = Math.max(
         targetFrom,
-        ...taken.filter((span) => span.end <= at(target.index) && span.start >= clause.start).map((span) => span.end - clause.start),
+        ...taken
+          .filter((span) => span.end <= at(target.index) && span.start >= clause.start)
+          .map((span) => span.end - clause.start),
       );
       while (phraseFrom < target.index && /[、\s]/.test(words[phraseFrom]!)) phraseFrom += 1;
       targetFrom = targetEnd;
@@ -238,7 +288,11 @@ const agree = <T>(a: T | null, b: T | null) => a === null || b === null || a ===
 /** Whether two proposals could be the same promise written twice: nothing stated contradicts. */
 function couldBeTheSame(a: Obligation, b: Obligation): boolean {
   if (a.kind === 'frequency' && b.kind === 'frequency') {
-    return agree(a.period, b.period) && agree(a.minimumCount, b.minimumCount) && agree(a.eachOf, b.eachOf);
+    return (
+      agree(a.period, b.period) &&
+      agree(a.minimumCount, b.minimumCount) &&
+      agree(a.eachOf, b.eachOf)
+    );
   }
   if (a.kind === 'coverage' && b.kind === 'coverage') {
     return a.targetPercent === b.targetPercent && agree(a.population, b.population);
@@ -258,7 +312,10 @@ function mergeRepeatedInFocus(fromContent: Obligation[], fromFocus: Obligation[]
   const paired = new Set<number>();
   const unpaired: Obligation[] = [];
   for (const focusProposal of fromFocus) {
-    const index = kept.findIndex((contentProposal, position) => !paired.has(position) && couldBeTheSame(contentProposal, focusProposal));
+    const index = kept.findIndex(
+      (contentProposal, position) =>
+        !paired.has(position) && couldBeTheSame(contentProposal, focusProposal),
+    );
     if (index === -1) {
       unpaired.push(focusProposal);
       continue;

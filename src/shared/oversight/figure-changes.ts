@@ -8,4 +8,3 @@
 export const quietActionPrefixes = ['auth.', 'user.', 'sso.', 'export', 'audit.'] as const;
 /** Writes the audit hook records generically (`action` 'write', the operation as entity type) that change no figure. */
 export const quietWritePrefixes = ['auth.', 'users.', 'notifications.', 'sso.'] as const;
-

@@ -1,4 +1,9 @@
-import type { InstitutionFigures, InstitutionRow, LateEntry, overviewSortKeys } from '../api/oversight';
+import type {
+  InstitutionFigures,
+  InstitutionRow,
+  LateEntry,
+  overviewSortKeys,
+} from '../api/oversight';
 import { percent } from '../report/build-quality-report';
 import type { QualityReport } from '../report/quality-report.contract';
 
@@ -36,13 +41,17 @@ export function computeInstitutionFigures(input: InstitutionFiguresInput): Insti
   const lateOfKind = (kind: LateEntry['kind']) => input.late.filter((entry) => entry.kind === kind);
   const lateMeasures = lateOfKind('measure');
   const missingReports = lateOfKind('period_report');
-  const lateReports = input.periodReports.filter((entry) => entry.submittedOn !== null && entry.submittedOn > entry.dueOn);
+  const lateReports = input.periodReports.filter(
+    (entry) => entry.submittedOn !== null && entry.submittedOn > entry.dueOn,
+  );
   const approvedItems = new Set(input.approvedMeasures.map((measure) => measure.itemId));
   const ratedOf = new Map(report.selfAssessment.byLevel1.map((row) => [row.code, row.rated]));
 
   const byLevel1 = report.completion.byLevel1.map((row) => {
     const inLevel1 = (itemId: string) => level1Of.get(itemId) === row.code;
-    const lateIn = (entries: LateEntry[]) => entries.filter((entry) => entry.itemNo !== null && level1OfNo.get(entry.itemNo) === row.code).length;
+    const lateIn = (entries: LateEntry[]) =>
+      entries.filter((entry) => entry.itemNo !== null && level1OfNo.get(entry.itemNo) === row.code)
+        .length;
     return {
       code: row.code,
       title: row.title,
@@ -68,11 +77,16 @@ export function computeInstitutionFigures(input: InstitutionFiguresInput): Insti
     lateReports: lateReports.length,
     lateBreakdowns: input.board.filter((row) => row.late).length,
     lateTotal: input.late.length,
-    departmentsSubmitted: input.board.filter((row) => row.status === 'submitted' || row.status === 'approved').length,
+    departmentsSubmitted: input.board.filter(
+      (row) => row.status === 'submitted' || row.status === 'approved',
+    ).length,
     departmentsTotal: input.board.length,
     selfAssessmentsRated: sum(input.selfAssessments.map((row) => row.rated)),
     selfAssessmentsExpected: sum(input.selfAssessments.map((row) => row.itemCount)),
-    ratings: report.selfAssessment.distribution.map((level) => ({ label: level.label, count: level.count })),
+    ratings: report.selfAssessment.distribution.map((level) => ({
+      label: level.label,
+      count: level.count,
+    })),
     unrated: report.selfAssessment.unrated,
     findingsTotal: report.findings.total,
     findingsOpen: findings.filter((finding) => OPEN_FINDING_STATES.has(finding.state)).length,
@@ -84,7 +98,17 @@ export function computeInstitutionFigures(input: InstitutionFiguresInput): Insti
 }
 
 /** The rates the overview shows next to the counts. */
-export function institutionRates(figures: Pick<InstitutionFigures, 'departmentsSubmitted' | 'departmentsTotal' | 'measuresDone' | 'measures' | 'selfAssessmentsRated' | 'selfAssessmentsExpected'>) {
+export function institutionRates(
+  figures: Pick<
+    InstitutionFigures,
+    | 'departmentsSubmitted'
+    | 'departmentsTotal'
+    | 'measuresDone'
+    | 'measures'
+    | 'selfAssessmentsRated'
+    | 'selfAssessmentsExpected'
+  >,
+) {
   return {
     submissionRate: percent(figures.departmentsSubmitted, figures.departmentsTotal),
     measuresDoneRate: percent(figures.measuresDone, figures.measures),
@@ -99,24 +123,38 @@ const chinese = new Intl.Collator('zh-CN');
 
 function sortValue(row: InstitutionRow, key: SortKey): string | number | null {
   switch (key) {
-    case 'name': return row.name;
-    case 'computedAt': return row.computedAt;
-    case 'lateTotal': return row.figures?.lateTotal ?? null;
-    case 'findingsOpen': return row.figures?.findingsOpen ?? null;
-    case 'findingsOverdue': return row.figures?.findingsOverdue ?? null;
-    default: return row.rates?.[key] ?? null;
+    case 'name':
+      return row.name;
+    case 'computedAt':
+      return row.computedAt;
+    case 'lateTotal':
+      return row.figures?.lateTotal ?? null;
+    case 'findingsOpen':
+      return row.figures?.findingsOpen ?? null;
+    case 'findingsOverdue':
+      return row.figures?.findingsOverdue ?? null;
+    default:
+      return row.rates?.[key] ?? null;
   }
 }
 
 /** Sorts institutions by one column; institutions without figures always come last, ties by name. */
-export function sortInstitutionRows(rows: readonly InstitutionRow[], key: SortKey, order: 'asc' | 'desc'): InstitutionRow[] {
+export function sortInstitutionRows(
+  rows: readonly InstitutionRow[],
+  key: SortKey,
+  order: 'asc' | 'desc',
+): InstitutionRow[] {
   const direction = order === 'asc' ? 1 : -1;
   const byName = (a: InstitutionRow, b: InstitutionRow) => chinese.compare(a.name, b.name);
   return [...rows].sort((a, b) => {
     const left = sortValue(a, key);
     const right = sortValue(b, key);
-    if (left === null || right === null) return left === right ? byName(a, b) : left === null ? 1 : -1;
-    const compared = typeof left === 'string' && typeof right === 'string' ? chinese.compare(left, right) : Number(left) - Number(right);
+    if (left === null || right === null)
+      return left === right ? byName(a, b) : left === null ? 1 : -1;
+    const compared =
+      typeof left === 'string' && typeof right === 'string'
+        ? chinese.compare(left, right)
+        : Number(left) - Number(right);
     return compared !== 0 ? compared * direction : byName(a, b);
   });
 }

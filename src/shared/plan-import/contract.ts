@@ -24,7 +24,13 @@ export const parsedPhaseSchema = z.object({
   sourceText: z.string(),
 });
 
-export const deliverableKinds = ['task_breakdown', 'liaison_list', 'summary', 'self_assessment', 'other'] as const;
+export const deliverableKinds = [
+  'task_breakdown',
+  'liaison_list',
+  'summary',
+  'self_assessment',
+  'other',
+] as const;
 
 export const parsedDeliverableSchema = z.object({
   kind: z.enum(deliverableKinds),

@@ -8,7 +8,10 @@ const PLACEHOLDER = /^(相关|涉及相关|有关|其他相关|其它相关|其�
 
 /** The names a department cell lists, in order, as written. */
 export function splitDepartmentCell(cell: string): string[] {
-  return cell.split(SEPARATORS).map((name) => name.trim()).filter(Boolean);
+  return cell
+    .split(SEPARATORS)
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 export function isGroupName(name: string): boolean {
@@ -38,7 +41,9 @@ export function guessDepartmentKind(name: string): DepartmentKind {
  * whole of it is covered by known names other than itself; otherwise keeps it whole.
  */
 export function splitRunTogether(name: string, known: ReadonlySet<string>): string[] {
-  const candidates = [...known].filter((candidate) => candidate !== name && candidate.length > 1 && name.includes(candidate));
+  const candidates = [...known].filter(
+    (candidate) => candidate !== name && candidate.length > 1 && name.includes(candidate),
+  );
   if (candidates.length < 2) return [name];
   const best: (string[] | null)[] = new Array(name.length + 1).fill(null);
   best[0] = [];
@@ -46,7 +51,11 @@ export function splitRunTogether(name: string, known: ReadonlySet<string>): stri
     for (const candidate of candidates) {
       const start = end - candidate.length;
       const prefix = start >= 0 ? best[start] : null;
-      if (prefix && name.slice(start, end) === candidate && (!best[end] || best[end]!.length > prefix.length + 1)) {
+      if (
+        prefix &&
+        name.slice(start, end) === candidate &&
+        (!best[end] || best[end]!.length > prefix.length + 1)
+      ) {
         best[end] = [...prefix, candidate];
       }
     }
@@ -66,7 +75,10 @@ function isSubsequence(short: string, long: string): boolean {
  * start with the same two characters, end with the same one, and the short one's characters
  * appear in order in the long one. Names listed together for one item are never aliases.
  */
-export function inferAliases(names: readonly string[], listedTogether: (a: string, b: string) => boolean): Map<string, string> {
+export function inferAliases(
+  names: readonly string[],
+  listedTogether: (a: string, b: string) => boolean,
+): Map<string, string> {
   const aliases = new Map<string, string>();
   for (const short of names) {
     const matches = names.filter(
@@ -96,7 +108,11 @@ export function resolveDepartmentRefs(
   for (const { name, role } of names) {
     const resolved = canonical(name);
     if (refs.some((ref) => ref.name === resolved)) continue;
-    const kind = isPlaceholderName(resolved) ? 'placeholder' : isGroupName(resolved) ? 'group' : 'department';
+    const kind = isPlaceholderName(resolved)
+      ? 'placeholder'
+      : isGroupName(resolved)
+        ? 'group'
+        : 'department';
     refs.push({ name: resolved, kind, role });
   }
   return refs;

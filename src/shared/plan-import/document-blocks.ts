@@ -9,7 +9,9 @@ export interface TableRow {
   sourceRow: number;
 }
 
-export type DocumentBlock = { kind: 'paragraph'; text: string } | { kind: 'table'; rows: TableRow[] };
+export type DocumentBlock =
+  | { kind: 'paragraph'; text: string }
+  | { kind: 'table'; rows: TableRow[] };
 
 export interface DocumentBlocks {
   format: 'text' | 'docx' | 'xlsx';

@@ -32,7 +32,9 @@ function squeeze(text: string): string {
 
 function levelTitle(cell: string, numbering: RegExp): { code: string; title: string } {
   const match = numbering.exec(cell);
-  return match ? { code: match[1]!, title: squeeze(cell.slice(match[0].length)) } : { code: '', title: squeeze(cell) };
+  return match
+    ? { code: match[1]!, title: squeeze(cell.slice(match[0].length)) }
+    : { code: '', title: squeeze(cell) };
 }
 
 interface RawItem {
@@ -52,7 +54,10 @@ function cellAt(row: TableRow, column: number | undefined): string {
   return column === undefined ? '' : (row.cells[column] ?? '').trim();
 }
 
-function readItems(rows: TableRow[], columns: ColumnMap): { items: RawItem[]; inferredLead: boolean } {
+function readItems(
+  rows: TableRow[],
+  columns: ColumnMap,
+): { items: RawItem[]; inferredLead: boolean } {
   const items: RawItem[] = [];
   let level1: RawItem['level1'] | null = null;
   let level2: RawItem['level2'] | null = null;
@@ -68,19 +73,36 @@ function readItems(rows: TableRow[], columns: ColumnMap): { items: RawItem[]; in
 
     const numbered = ITEM_NUMBERING.exec(contentCell);
     const numberCell = cellAt(row, columns.number);
-    const no = numberCell && /^\d+$/.test(numberCell) ? Number(numberCell) : numbered ? Number(numbered[1] ?? numbered[2]) : null;
+    const no =
+      numberCell && /^\d+$/.test(numberCell)
+        ? Number(numberCell)
+        : numbered
+          ? Number(numbered[1] ?? numbered[2])
+          : null;
     if (no === null) throw new AppError('import.item_number_missing', { row: row.sourceRow });
     const previous = items.at(-1)?.no ?? 0;
-    if (items.some((item) => item.no === no)) throw new AppError('import.item_number_repeated', { row: row.sourceRow, found: no });
-    if (no !== previous + 1) throw new AppError('import.item_number_gap', { row: row.sourceRow, previous, found: no, expected: previous + 1 });
-    if (!level1) throw new AppError('import.level_missing', { row: row.sourceRow, no, level: '一级指标' });
-    if (!level2) throw new AppError('import.level_missing', { row: row.sourceRow, no, level: '二级指标' });
+    if (items.some((item) => item.no === no))
+      throw new AppError('import.item_number_repeated', { row: row.sourceRow, found: no });
+    if (no !== previous + 1)
+      throw new AppError('import.item_number_gap', {
+        row: row.sourceRow,
+        previous,
+        found: no,
+        expected: previous + 1,
+      });
+    if (!level1)
+      throw new AppError('import.level_missing', { row: row.sourceRow, no, level: '一级指标' });
+    if (!level2)
+      throw new AppError('import.level_missing', { row: row.sourceRow, no, level: '二级指标' });
 
     let names: RawItem['names'];
     let departmentsRaw: string;
     if (columns.departments !== undefined) {
       departmentsRaw = cellAt(row, columns.departments);
-      names = splitDepartmentCell(departmentsRaw).map((name, index) => ({ name, role: index === 0 ? 'lead' : 'support' }));
+      names = splitDepartmentCell(departmentsRaw).map((name, index) => ({
+        name,
+        role: index === 0 ? 'lead' : 'support',
+      }));
       inferredLead ||= names.length > 1;
     } else {
       const lead = cellAt(row, columns.lead);
@@ -91,13 +113,17 @@ function readItems(rows: TableRow[], columns: ColumnMap): { items: RawItem[]; in
         ...splitDepartmentCell(support).map((name) => ({ name, role: 'support' as const })),
       ];
     }
-    if (names.length === 0) throw new AppError('import.departments_missing', { row: row.sourceRow, no });
+    if (names.length === 0)
+      throw new AppError('import.departments_missing', { row: row.sourceRow, no });
 
     items.push({
       no,
       level1,
       level2,
-      content: numbered && !numberCell ? contentCell.slice(numbered[0].length).trim() : contentCell.replace(ITEM_NUMBERING, '').trim(),
+      content:
+        numbered && !numberCell
+          ? contentCell.slice(numbered[0].length).trim()
+          : contentCell.replace(ITEM_NUMBERING, '').trim(),
       focus: cellAt(row, columns.focus),
       departmentsRaw,
       names,
@@ -116,33 +142,59 @@ function readItems(rows: TableRow[], columns: ColumnMap): { items: RawItem[]; in
  */
 function normaliseDepartments(items: RawItem[], options: ParseOptions) {
   const givenAliases = new Map(Object.entries(options.aliases ?? {}));
-  const standalone = new Set([...items.flatMap((item) => item.names.map((entry) => entry.name)), ...(options.knownDepartments ?? []), ...givenAliases.keys()]);
+  const standalone = new Set([
+    ...items.flatMap((item) => item.names.map((entry) => entry.name)),
+    ...(options.knownDepartments ?? []),
+    ...givenAliases.keys(),
+  ]);
   for (const item of items) {
     item.names = item.names.flatMap(({ name, role }) =>
-      splitRunTogether(name, standalone).map((part, index) => ({ name: part, role: index === 0 ? role : 'support' as const })),
+      splitRunTogether(name, standalone).map((part, index) => ({
+        name: part,
+        role: index === 0 ? role : ('support' as const),
+      })),
     );
   }
-  const together = new Set(items.flatMap((item) => item.names.flatMap((a) => item.names.map((b) => `${a.name}|${b.name}`))));
-  const realNames = [...new Set(items.flatMap((item) => item.names.map((entry) => entry.name)))].filter(
-    (name) => !isGroupName(name) && !isPlaceholderName(name) && !givenAliases.has(name),
+  const together = new Set(
+    items.flatMap((item) =>
+      item.names.flatMap((a) => item.names.map((b) => `${a.name}|${b.name}`)),
+    ),
   );
-  const inferred = inferAliases([...realNames, ...(options.knownDepartments ?? [])], (a, b) => together.has(`${a}|${b}`));
+  const realNames = [
+    ...new Set(items.flatMap((item) => item.names.map((entry) => entry.name))),
+  ].filter((name) => !isGroupName(name) && !isPlaceholderName(name) && !givenAliases.has(name));
+  const inferred = inferAliases([...realNames, ...(options.knownDepartments ?? [])], (a, b) =>
+    together.has(`${a}|${b}`),
+  );
   const canonical = (name: string) => givenAliases.get(name) ?? inferred.get(name) ?? name;
   return { canonical, inferred };
 }
 
-function departmentList(items: ParsedItem[], inferred: Map<string, string>, known: ReadonlySet<string>): ParsedPlan['departments'] {
-  const names = [...new Set(items.flatMap((item) => item.departmentRefs.filter((ref) => ref.kind === 'department').map((ref) => ref.name)))];
+function departmentList(
+  items: ParsedItem[],
+  inferred: Map<string, string>,
+  known: ReadonlySet<string>,
+): ParsedPlan['departments'] {
+  const names = [
+    ...new Set(
+      items.flatMap((item) =>
+        item.departmentRefs.filter((ref) => ref.kind === 'department').map((ref) => ref.name),
+      ),
+    ),
+  ];
   return names.map((name) => ({
     name,
     kind: guessDepartmentKind(name),
-    aliases: [...inferred].filter(([alias, target]) => target === name && !known.has(alias)).map(([alias]) => alias),
+    aliases: [...inferred]
+      .filter(([alias, target]) => target === name && !known.has(alias))
+      .map(([alias]) => alias),
   }));
 }
 
 function groupList(items: ParsedItem[]): ParsedPlan['groups'] {
   const refs = new Map<string, ParsedDepartmentRef>();
-  for (const ref of items.flatMap((item) => item.departmentRefs)) if (ref.kind !== 'department' && !refs.has(ref.name)) refs.set(ref.name, ref);
+  for (const ref of items.flatMap((item) => item.departmentRefs))
+    if (ref.kind !== 'department' && !refs.has(ref.name)) refs.set(ref.name, ref);
   return [...refs.values()].map((ref) =>
     ref.kind === 'group'
       ? { name: ref.name, kind: 'group' as const, selectsKind: groupSelectsKind(ref.name) }
@@ -151,12 +203,16 @@ function groupList(items: ParsedItem[]): ParsedPlan['groups'] {
 }
 
 /** Everything a plan document says, from its neutral blocks. Throws AppError on what it cannot accept. */
-export function parsePlanDocument(document: DocumentBlocks, options: ParseOptions = {}): ParsedPlan {
+export function parsePlanDocument(
+  document: DocumentBlocks,
+  options: ParseOptions = {},
+): ParsedPlan {
   const header = findHeader(document.blocks);
   if (!header) throw new AppError('import.header_not_found');
   const rows = header.rows.slice(header.headerIndex + 1);
   const maxRows = options.maxRows ?? 5000;
-  if (rows.length > maxRows) throw new AppError('import.too_many_rows', { rows: rows.length, limit: maxRows });
+  if (rows.length > maxRows)
+    throw new AppError('import.too_many_rows', { rows: rows.length, limit: maxRows });
 
   const { items: rawItems, inferredLead } = readItems(rows, header.columns);
   if (rawItems.length === 0) throw new AppError('import.no_items');
@@ -185,8 +241,10 @@ export function parsePlanDocument(document: DocumentBlocks, options: ParseOption
   const known = new Set(options.knownDepartments ?? []);
   const groups = groupList(items);
   const warnings: string[] = [];
-  if (inferredLead) warnings.push('责任部门只有一列：已将每项所列第一个部门视为牵头部门，其余为配合部门，请核对。');
-  for (const [alias, target] of inferred) if (!known.has(alias)) warnings.push(`已将“${alias}”视为“${target}”的简称，请核对。`);
+  if (inferredLead)
+    warnings.push('责任部门只有一列：已将每项所列第一个部门视为牵头部门，其余为配合部门，请核对。');
+  for (const [alias, target] of inferred)
+    if (!known.has(alias)) warnings.push(`已将“${alias}”视为“${target}”的简称，请核对。`);
   for (const group of groups) {
     warnings.push(
       group.kind === 'group'

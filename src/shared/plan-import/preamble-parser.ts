@@ -20,7 +20,9 @@ const PRINTED_DATE = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发
 const PHASE_HEADING = new RegExp(
   `^[（(]?(${CHINESE_NUMERAL}|\\d+)[)）、.．]?\\s*([^（(，。：:]{2,20}?阶段)\\s*[：:]?\\s*[（(]([^）)]+)[)）]`,
 );
-const ORDINAL_PHASE_HEADING = new RegExp(`^(第${CHINESE_NUMERAL}阶段)[：:\\s]*([^（(，。]{0,20})[（(]([^）)]+)[)）]`);
+const ORDINAL_PHASE_HEADING = new RegExp(
+  `^(第${CHINESE_NUMERAL}阶段)[：:\\s]*([^（(，。]{0,20})[（(]([^）)]+)[)）]`,
+);
 
 const DELIVERABLE_WORDS: { kind: ParsedDeliverable['kind']; pattern: RegExp }[] = [
   { kind: 'task_breakdown', pattern: /任务分解表/ },
@@ -56,7 +58,10 @@ const DATE_PART = /(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?/;
  * A date range as plans write it: 2024年4月, 2024年5月-9月, 5月至9月, 2024年5月6日—9月30日.
  * A missing year comes from the start of the range, else from `contextYear`.
  */
-export function parseDateRange(text: string, contextYear: number | null): { startsOn: string | null; endsOn: string | null; year: number | null } {
+export function parseDateRange(
+  text: string,
+  contextYear: number | null,
+): { startsOn: string | null; endsOn: string | null; year: number | null } {
   const [first, second] = text.split(/[-—–~～至到]/).map((part) => part.trim());
   const start = first ? DATE_PART.exec(first) : null;
   if (!start) return { startsOn: null, endsOn: null, year: null };
@@ -66,18 +71,31 @@ export function parseDateRange(text: string, contextYear: number | null): { star
   const startsOn = isoDate(startYear, startMonth, start[3] ? Number(start[3]) : 1);
   const end = second ? DATE_PART.exec(second) : null;
   if (!end) {
-    const endsOn = isoDate(startYear, startMonth, start[3] ? Number(start[3]) : daysInMonth(startYear, startMonth));
+    const endsOn = isoDate(
+      startYear,
+      startMonth,
+      start[3] ? Number(start[3]) : daysInMonth(startYear, startMonth),
+    );
     return { startsOn, endsOn, year: startYear };
   }
   let endYear = end[1] ? Number(end[1]) : startYear;
   const endMonth = Number(end[2]);
   if (!end[1] && endMonth < startMonth) endYear += 1;
-  const endsOn = isoDate(endYear, endMonth, end[3] ? Number(end[3]) : daysInMonth(endYear, endMonth));
+  const endsOn = isoDate(
+    endYear,
+    endMonth,
+    end[3] ? Number(end[3]) : daysInMonth(endYear, endMonth),
+  );
   return { startsOn, endsOn, year: startYear };
 }
 
 /** Joins up to `maxLines` consecutive lines starting at `start` until `done` holds. */
-function gatherLines(lines: string[], start: number, done: (text: string) => boolean, maxLines = 3): { text: string; end: number } | null {
+function gatherLines(
+  lines: string[],
+  start: number,
+  done: (text: string) => boolean,
+  maxLines = 3,
+): { text: string; end: number } | null {
   let text = '';
   for (let index = start; index < Math.min(lines.length, start + maxLines); index++) {
     text += lines[index]!.trim();
@@ -101,12 +119,17 @@ function findPlanTitle(lines: string[], after: number): string | null {
   return null;
 }
 
-function standardTitleOf(title: string | null, noticeTitle: string | null, lines: string[]): string | null {
+function standardTitleOf(
+  title: string | null,
+  noticeTitle: string | null,
+  lines: string[],
+): string | null {
   for (const text of [title, noticeTitle, ...lines]) {
     if (!text) continue;
     // The innermost quoted title: the notice quotes the plan, which quotes the standard.
     const quoted = [...text.matchAll(/[《<]([^《》<>]+)[》>]/g)].map((match) => match[1]!);
-    const standard = quoted.find((candidate) => /标准|规定|指标|办法|纲要/.test(candidate)) ?? quoted.at(-1);
+    const standard =
+      quoted.find((candidate) => /标准|规定|指标|办法|纲要/.test(candidate)) ?? quoted.at(-1);
     if (standard) return standard.trim();
   }
   return null;
@@ -117,14 +140,23 @@ function findIssuer(lines: string[]): { issuer: string | null; issuedOn: string 
     const match = STANDALONE_DATE.exec(lines[index]!.trim());
     if (!match) continue;
     const issuedOn = isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
-    const previous = lines.slice(0, index).map((line) => line.trim()).filter(Boolean).at(-1) ?? null;
-    const issuer = previous && previous.length <= 40 && !/[。：:，,；]/.test(previous) ? previous : null;
+    const previous =
+      lines
+        .slice(0, index)
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .at(-1) ?? null;
+    const issuer =
+      previous && previous.length <= 40 && !/[。：:，,；]/.test(previous) ? previous : null;
     return { issuer, issuedOn };
   }
   return { issuer: null, issuedOn: null };
 }
 
-function findPhases(lines: string[], contextYear: number | null): { phases: ParsedPhase[]; phaseLineIndexes: number[]; year: number | null } {
+function findPhases(
+  lines: string[],
+  contextYear: number | null,
+): { phases: ParsedPhase[]; phaseLineIndexes: number[]; year: number | null } {
   const phases: ParsedPhase[] = [];
   const phaseLineIndexes: number[] = [];
   let year = contextYear;
@@ -132,19 +164,35 @@ function findPhases(lines: string[], contextYear: number | null): { phases: Pars
     const line = rawLine.trim();
     const heading = PHASE_HEADING.exec(line) ?? ORDINAL_PHASE_HEADING.exec(line);
     if (!heading) return;
-    const name = squeeze(heading[2] && heading[1]!.startsWith('第') ? `${heading[1]}${heading[2]}` : heading[2]!);
+    const name = squeeze(
+      heading[2] && heading[1]!.startsWith('第') ? `${heading[1]}${heading[2]}` : heading[2]!,
+    );
     const range = parseDateRange(heading[3]!, year);
     if (range.year !== null && phases.length === 0) year = range.year;
-    phases.push({ position: phases.length + 1, kind: phaseKindOf(name) ?? 'other', name, startsOn: range.startsOn, endsOn: range.endsOn, sourceText: line });
+    phases.push({
+      position: phases.length + 1,
+      kind: phaseKindOf(name) ?? 'other',
+      name,
+      startsOn: range.startsOn,
+      endsOn: range.endsOn,
+      sourceText: line,
+    });
     phaseLineIndexes.push(index);
   });
   // Three unnamed-kind phases in the usual order still mean mobilize, execute, conclude.
   const byOrder: PhaseKind[] = ['mobilize', 'execute', 'conclude'];
-  if (phases.length === 3) phases.forEach((phase, index) => (phase.kind = phase.kind === 'other' ? byOrder[index]! : phase.kind));
+  if (phases.length === 3)
+    phases.forEach(
+      (phase, index) => (phase.kind = phase.kind === 'other' ? byOrder[index]! : phase.kind),
+    );
   return { phases, phaseLineIndexes, year };
 }
 
-function findDeliverables(lines: string[], phaseLineIndexes: number[], year: number | null): ParsedDeliverable[] {
+function findDeliverables(
+  lines: string[],
+  phaseLineIndexes: number[],
+  year: number | null,
+): ParsedDeliverable[] {
   const deliverables: ParsedDeliverable[] = [];
   lines.forEach((line, lineIndex) => {
     for (const sentence of line.split(/(?<=[。；;])/)) {
@@ -154,9 +202,13 @@ function findDeliverables(lines: string[], phaseLineIndexes: number[], year: num
       if (!date || dateYear === null) continue;
       const dueOn = isoDate(dateYear, Number(date[2]), Number(date[3]));
       if (!dueOn) continue;
-      const named = /(?:报送|提交|上报|报至|交至)(?:至|给|到)?([^，。；;（(]{2,20}?)(?:[。；;，,（(]|$)/.exec(sentence.slice(date.index))?.[1]?.trim() ?? null;
+      const named =
+        /(?:报送|提交|上报|报至|交至)(?:至|给|到)?([^，。；;（(]{2,20}?)(?:[。；;，,（(]|$)/
+          .exec(sentence.slice(date.index))?.[1]
+          ?.trim() ?? null;
       // "提交工作总结报告" names what is sent, not to whom.
-      const recipient = named && !DELIVERABLE_WORDS.some(({ pattern }) => pattern.test(named)) ? named : null;
+      const recipient =
+        named && !DELIVERABLE_WORDS.some(({ pattern }) => pattern.test(named)) ? named : null;
       const phaseIndex = phaseLineIndexes.filter((phaseLine) => phaseLine <= lineIndex).length;
       for (const { kind, pattern } of DELIVERABLE_WORDS) {
         const found = pattern.exec(sentence);
@@ -179,13 +231,20 @@ function findDeliverables(lines: string[], phaseLineIndexes: number[], year: num
 export function parsePreamble(paragraphs: string[]): Preamble {
   const lines = paragraphs.flatMap((paragraph) => paragraph.split('\n'));
   const notice = findNoticeTitle(lines);
-  const title = findPlanTitle(lines, notice ? notice.end + 1 : 0) ?? (notice ? planTitleFromNotice(notice.text) : null);
+  const title =
+    findPlanTitle(lines, notice ? notice.end + 1 : 0) ??
+    (notice ? planTitleFromNotice(notice.text) : null);
   const { issuer, issuedOn } = findIssuer(lines);
   const printed = lines.map((line) => PRINTED_DATE.exec(line)).find(Boolean);
-  const printedOn = printed ? isoDate(Number(printed[1]), Number(printed[2]), Number(printed[3])) : null;
+  const printedOn = printed
+    ? isoDate(Number(printed[1]), Number(printed[2]), Number(printed[3]))
+    : null;
   const issuedYear = issuedOn ? Number(issuedOn.slice(0, 4)) : null;
   const { phases, phaseLineIndexes, year } = findPhases(lines, issuedYear);
-  const organizationName = title?.split('关于')[0]?.trim() || issuer?.replace(/^中共/, '').replace(/(委员会|党委)$/, '') || null;
+  const organizationName =
+    title?.split('关于')[0]?.trim() ||
+    issuer?.replace(/^中共/, '').replace(/(委员会|党委)$/, '') ||
+    null;
   return {
     noticeTitle: notice?.text ?? null,
     title,

@@ -1,6 +1,16 @@
 import type { DocumentBlock, TableRow } from './document-blocks';
 
-export type Column = 'number' | 'level1' | 'level2' | 'content' | 'focus' | 'departments' | 'lead' | 'support' | 'measures' | 'deadline';
+export type Column =
+  | 'number'
+  | 'level1'
+  | 'level2'
+  | 'content'
+  | 'focus'
+  | 'departments'
+  | 'lead'
+  | 'support'
+  | 'measures'
+  | 'deadline';
 export type ColumnMap = Partial<Record<Column, number>>;
 
 /** Header words by column, compared after removing all white space. */
@@ -35,7 +45,10 @@ export function mapHeaderRow(cells: readonly string[]): ColumnMap | null {
       if (columns[column] === undefined && pattern.test(word)) columns[column] = index;
     }
   });
-  const complete = columns.level1 !== undefined && columns.level2 !== undefined && columns.content !== undefined &&
+  const complete =
+    columns.level1 !== undefined &&
+    columns.level2 !== undefined &&
+    columns.content !== undefined &&
     (columns.departments !== undefined || columns.lead !== undefined);
   return complete ? columns : null;
 }
@@ -51,11 +64,20 @@ export function findHeader(blocks: readonly DocumentBlock[]): FoundHeader | null
     for (let index = 0; index < Math.min(block.rows.length, HEADER_SEARCH_DEPTH); index++) {
       const columns = mapHeaderRow(block.rows[index]!.cells);
       if (columns) {
-        const above = block.rows.slice(0, index).flatMap((row) => row.cells.map((cell) => cell.trim()).filter(Boolean));
-        return { rows: block.rows, headerIndex: index, columns, textBefore: [...textBefore, ...new Set(above)] };
+        const above = block.rows
+          .slice(0, index)
+          .flatMap((row) => row.cells.map((cell) => cell.trim()).filter(Boolean));
+        return {
+          rows: block.rows,
+          headerIndex: index,
+          columns,
+          textBefore: [...textBefore, ...new Set(above)],
+        };
       }
     }
-    textBefore.push(...block.rows.flatMap((row) => row.cells.map((cell) => cell.trim()).filter(Boolean)));
+    textBefore.push(
+      ...block.rows.flatMap((row) => row.cells.map((cell) => cell.trim()).filter(Boolean)),
+    );
   }
   return null;
 }

@@ -16,13 +16,32 @@ export interface QualityReportInput {
   /** Every measure of the plan with the status of its latest progress report (null: none yet). */
   measures: { id: string; itemId: string; departmentId: string; latestStatus: string | null }[];
   /** Period reports due on or before `asOf`; `submittedOn` null when still missing. */
-  periodReports: { measureId: string; departmentId: string; itemId: string; dueOn: string; submittedOn: string | null }[];
+  periodReports: {
+    measureId: string;
+    departmentId: string;
+    itemId: string;
+    dueOn: string;
+    submittedOn: string | null;
+  }[];
   evidenceCount: number;
-  obligations: { id: string; itemNo: number; description: string; periods: { status: 'met' | 'in-progress' | 'late' | 'upcoming' }[] }[];
+  obligations: {
+    id: string;
+    itemNo: number;
+    description: string;
+    periods: { status: 'met' | 'in-progress' | 'late' | 'upcoming' }[];
+  }[];
   scale: { key: string; label: string; score: number }[];
   /** The institution's moderated rating of each rated item. */
   ratings: { itemId: string; rating: string }[];
-  findings: { id: string; title: string; kind: string; state: string; ownerDepartmentId: string; dueOn: string | null; open: boolean }[];
+  findings: {
+    id: string;
+    title: string;
+    kind: string;
+    state: string;
+    ownerDepartmentId: string;
+    dueOn: string | null;
+    open: boolean;
+  }[];
   summaries: { departmentId: string; highlights: string }[];
 }
 
@@ -36,17 +55,31 @@ function rate(numerator: number, denominator: number, ref: RecordRef): Rate {
 }
 
 /** The ledger's filters for the items of one indicator: their numbers run from … to …. */
-function itemRange(items: QualityReportInput['items'], filters: Record<string, string>): Record<string, string> {
+function itemRange(
+  items: QualityReportInput['items'],
+  filters: Record<string, string>,
+): Record<string, string> {
   const numbers = items.map((item) => item.no);
-  return numbers.length === 0 ? filters : { ...filters, itemFrom: String(Math.min(...numbers)), itemTo: String(Math.max(...numbers)) };
+  return numbers.length === 0
+    ? filters
+    : { ...filters, itemFrom: String(Math.min(...numbers)), itemTo: String(Math.max(...numbers)) };
 }
 
 /** Completion and on-time rates of some measures; their records are the ledger's rows under `filters`. */
-function rates(measures: QualityReportInput['measures'], reports: QualityReportInput['periodReports'], filters: Record<string, string>) {
+function rates(
+  measures: QualityReportInput['measures'],
+  reports: QualityReportInput['periodReports'],
+  filters: Record<string, string>,
+) {
   const done = measures.filter((measure) => measure.latestStatus === 'done').length;
-  const onTime = reports.filter((report) => report.submittedOn !== null && report.submittedOn <= report.dueOn).length;
+  const onTime = reports.filter(
+    (report) => report.submittedOn !== null && report.submittedOn <= report.dueOn,
+  ).length;
   return {
-    completion: rate(done, measures.length, { page: 'ledger', filters: { ...filters, status: 'done' } }),
+    completion: rate(done, measures.length, {
+      page: 'ledger',
+      filters: { ...filters, status: 'done' },
+    }),
     onTime: rate(onTime, reports.length, { page: 'ledger', filters }),
   };
 }
@@ -54,8 +87,12 @@ function rates(measures: QualityReportInput['measures'], reports: QualityReportI
 /** Computes every figure of the quality report from the plan's records. Pure: same records, same report. */
 export function buildQualityReport(input: QualityReportInput): QualityReport {
   const level1Of = new Map(input.items.map((item) => [item.id, item.level1Code]));
-  const level1s = [...new Map(input.items.map((item) => [item.level1Code, item.level1Title])).entries()];
-  const departmentName = new Map(input.departments.map((department) => [department.id, department.name]));
+  const level1s = [
+    ...new Map(input.items.map((item) => [item.level1Code, item.level1Title])).entries(),
+  ];
+  const departmentName = new Map(
+    input.departments.map((department) => [department.id, department.name]),
+  );
   const planFilter = { plan: input.plan.id };
 
   const byLevel1 = level1s.map(([code, title]) => ({
@@ -64,28 +101,35 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
     ...rates(
       input.measures.filter((measure) => level1Of.get(measure.itemId) === code),
       input.periodReports.filter((report) => level1Of.get(report.itemId) === code),
-      itemRange(input.items.filter((item) => item.level1Code === code), planFilter),
+      itemRange(
+        input.items.filter((item) => item.level1Code === code),
+        planFilter,
+      ),
     ),
   }));
-  const byDepartment = input.departments
-    .map((department) => ({
-      departmentId: department.id,
-      name: department.name,
-      ...rates(
-        input.measures.filter((measure) => measure.departmentId === department.id),
-        input.periodReports.filter((report) => report.departmentId === department.id),
-        { ...planFilter, departmentId: department.id },
-      ),
-    }));
+  const byDepartment = input.departments.map((department) => ({
+    departmentId: department.id,
+    name: department.name,
+    ...rates(
+      input.measures.filter((measure) => measure.departmentId === department.id),
+      input.periodReports.filter((report) => report.departmentId === department.id),
+      { ...planFilter, departmentId: department.id },
+    ),
+  }));
 
   const obligationRows = input.obligations.map((obligation) => {
-    const counted = obligation.periods.filter((period) => period.status === 'met' || period.status === 'late');
+    const counted = obligation.periods.filter(
+      (period) => period.status === 'met' || period.status === 'late',
+    );
     const met = counted.filter((period) => period.status === 'met').length;
     return {
       obligationId: obligation.id,
       itemNo: obligation.itemNo,
       description: obligation.description,
-      met: rate(met, counted.length, { page: 'obligations' as const, filters: { ...planFilter, item: String(obligation.itemNo) } }),
+      met: rate(met, counted.length, {
+        page: 'obligations' as const,
+        filters: { ...planFilter, item: String(obligation.itemNo) },
+      }),
       late: counted.length - met,
     };
   });
@@ -102,11 +146,16 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
   }));
   const assessmentByLevel1 = level1s.map(([code, title]) => {
     const items = input.items.filter((item) => item.level1Code === code);
-    const scores = items.map((item) => scoreOf.get(ratingOf.get(item.id) ?? '')).filter((score): score is number => score !== undefined);
+    const scores = items
+      .map((item) => scoreOf.get(ratingOf.get(item.id) ?? ''))
+      .filter((score): score is number => score !== undefined);
     return {
       code,
       title,
-      meanScore: scores.length === 0 ? null : Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 10) / 10,
+      meanScore:
+        scores.length === 0
+          ? null
+          : Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 10) / 10,
       rated: scores.length,
       items: items.length,
       ref: { page: 'assessments' as const, filters: { ...planFilter, level1: code } },
@@ -114,7 +163,8 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
   });
 
   const states = [...new Set(input.findings.map((finding) => finding.state))].sort();
-  const overdue = (finding: QualityReportInput['findings'][number]) => finding.open && finding.dueOn !== null && finding.dueOn < input.asOf;
+  const overdue = (finding: QualityReportInput['findings'][number]) =>
+    finding.open && finding.dueOn !== null && finding.dueOn < input.asOf;
   const closed = input.findings.filter((finding) => finding.state === 'verified').length;
 
   return {
@@ -130,8 +180,18 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
       periodReports: input.periodReports.filter((report) => report.submittedOn !== null).length,
       evidence: input.evidenceCount,
     },
-    completion: { overall: rates(input.measures, input.periodReports, planFilter), byLevel1, byDepartment },
-    obligations: { overall: rate(obligationsMet, obligationsCounted, { page: 'obligations', filters: planFilter }), rows: obligationRows },
+    completion: {
+      overall: rates(input.measures, input.periodReports, planFilter),
+      byLevel1,
+      byDepartment,
+    },
+    obligations: {
+      overall: rate(obligationsMet, obligationsCounted, {
+        page: 'obligations',
+        filters: planFilter,
+      }),
+      rows: obligationRows,
+    },
     selfAssessment: {
       scale: input.scale,
       distribution,
@@ -140,10 +200,17 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
     },
     findings: {
       total: input.findings.length,
-      byState: states.map((state) => ({ state, count: input.findings.filter((finding) => finding.state === state).length, ref: { page: 'findings' as const, filters: { ...planFilter, state } } })),
+      byState: states.map((state) => ({
+        state,
+        count: input.findings.filter((finding) => finding.state === state).length,
+        ref: { page: 'findings' as const, filters: { ...planFilter, state } },
+      })),
       overdue: input.findings.filter(overdue).length,
       carriedOver: input.findings.filter((finding) => finding.kind === 'carried_over').length,
-      closedRate: rate(closed, input.findings.length, { page: 'findings', filters: { ...planFilter, state: 'verified' } }),
+      closedRate: rate(closed, input.findings.length, {
+        page: 'findings',
+        filters: { ...planFilter, state: 'verified' },
+      }),
       rows: input.findings.map((finding) => ({
         id: finding.id,
         title: finding.title,
@@ -160,7 +227,10 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
         departmentId: summary.departmentId,
         department: departmentName.get(summary.departmentId) ?? '',
         text: summary.highlights.trim(),
-        ref: { page: 'summaries' as const, filters: { ...planFilter, departmentId: summary.departmentId } },
+        ref: {
+          page: 'summaries' as const,
+          filters: { ...planFilter, departmentId: summary.departmentId },
+        },
       })),
   };
 }

@@ -48,24 +48,67 @@ export const qualityReportSchema = z.object({
   }),
   obligations: z.object({
     overall: rateSchema,
-    rows: z.array(z.object({ obligationId: z.uuid(), itemNo: z.number().int(), description: z.string(), met: rateSchema, late: z.number().int() })),
+    rows: z.array(
+      z.object({
+        obligationId: z.uuid(),
+        itemNo: z.number().int(),
+        description: z.string(),
+        met: rateSchema,
+        late: z.number().int(),
+      }),
+    ),
   }),
   selfAssessment: z.object({
     scale: z.array(z.object({ key: z.string(), label: z.string(), score: z.number() })),
     /** Items by the institution's (moderated) rating; `unrated` counts those without one. */
-    distribution: z.array(z.object({ key: z.string(), label: z.string(), count: z.number().int(), ref: recordRefSchema })),
+    distribution: z.array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        count: z.number().int(),
+        ref: recordRefSchema,
+      }),
+    ),
     unrated: z.number().int(),
-    byLevel1: z.array(z.object({ code: z.string(), title: z.string(), meanScore: z.number().nullable(), rated: z.number().int(), items: z.number().int(), ref: recordRefSchema })),
+    byLevel1: z.array(
+      z.object({
+        code: z.string(),
+        title: z.string(),
+        meanScore: z.number().nullable(),
+        rated: z.number().int(),
+        items: z.number().int(),
+        ref: recordRefSchema,
+      }),
+    ),
   }),
   findings: z.object({
     total: z.number().int(),
-    byState: z.array(z.object({ state: z.string(), count: z.number().int(), ref: recordRefSchema })),
+    byState: z.array(
+      z.object({ state: z.string(), count: z.number().int(), ref: recordRefSchema }),
+    ),
     overdue: z.number().int(),
     carriedOver: z.number().int(),
     closedRate: rateSchema,
-    rows: z.array(z.object({ id: z.uuid(), title: z.string(), kind: z.string(), state: z.string(), owner: z.string(), dueOn: z.string().nullable(), overdue: z.boolean() })),
+    rows: z.array(
+      z.object({
+        id: z.uuid(),
+        title: z.string(),
+        kind: z.string(),
+        state: z.string(),
+        owner: z.string(),
+        dueOn: z.string().nullable(),
+        overdue: z.boolean(),
+      }),
+    ),
   }),
-  highlights: z.array(z.object({ departmentId: z.uuid(), department: z.string(), text: z.string(), ref: recordRefSchema })),
+  highlights: z.array(
+    z.object({
+      departmentId: z.uuid(),
+      department: z.string(),
+      text: z.string(),
+      ref: recordRefSchema,
+    }),
+  ),
 });
 
 export type RecordRef = z.infer<typeof recordRefSchema>;

@@ -19,13 +19,21 @@ export interface ReviewAggregate {
 function means(reviews: readonly ReviewScores[]): Record<ReviewCriterion, number | null> {
   const result = {} as Record<ReviewCriterion, number | null>;
   for (const criterion of reviewCriteria) {
-    const scores = reviews.map((review) => review.scores[criterion]).filter((score): score is number => typeof score === 'number');
-    result[criterion] = scores.length === 0 ? null : Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 100) / 100;
+    const scores = reviews
+      .map((review) => review.scores[criterion])
+      .filter((score): score is number => typeof score === 'number');
+    result[criterion] =
+      scores.length === 0
+        ? null
+        : Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 100) / 100;
   }
   return result;
 }
 
-export function aggregateReviews(reviews: readonly ReviewScores[], groups: readonly string[]): ReviewAggregate {
+export function aggregateReviews(
+  reviews: readonly ReviewScores[],
+  groups: readonly string[],
+): ReviewAggregate {
   return {
     reviewers: reviews.length,
     means: means(reviews),

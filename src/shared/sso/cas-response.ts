@@ -35,19 +35,34 @@ function text(element: Element): string {
 export function parseCasValidation(xml: string): CasValidation {
   let root: Element | null;
   try {
-    root = new DOMParser({ onError: () => { throw new Error('malformed'); } }).parseFromString(xml, 'text/xml').documentElement;
+    root = new DOMParser({
+      onError: () => {
+        throw new Error('malformed');
+      },
+    }).parseFromString(xml, 'text/xml').documentElement;
   } catch {
-    return { ok: false, code: 'MALFORMED_RESPONSE', message: 'the CAS answer is not well-formed XML' };
+    return {
+      ok: false,
+      code: 'MALFORMED_RESPONSE',
+      message: 'the CAS answer is not well-formed XML',
+    };
   }
-  if (!root || casName(root) !== 'serviceResponse') return { ok: false, code: 'MALFORMED_RESPONSE', message: 'the CAS answer is not a serviceResponse' };
+  if (!root || casName(root) !== 'serviceResponse')
+    return {
+      ok: false,
+      code: 'MALFORMED_RESPONSE',
+      message: 'the CAS answer is not a serviceResponse',
+    };
   const [outcome] = childElements(root).filter((element) => casName(element) !== null);
   if (outcome && casName(outcome) === 'authenticationFailure') {
     return { ok: false, code: outcome.getAttribute('code') || 'UNKNOWN', message: text(outcome) };
   }
-  if (!outcome || casName(outcome) !== 'authenticationSuccess') return { ok: false, code: 'MALFORMED_RESPONSE', message: 'neither success nor failure' };
+  if (!outcome || casName(outcome) !== 'authenticationSuccess')
+    return { ok: false, code: 'MALFORMED_RESPONSE', message: 'neither success nor failure' };
   const parts = childElements(outcome);
   const user = parts.find((element) => casName(element) === 'user');
-  if (!user || !text(user)) return { ok: false, code: 'MALFORMED_RESPONSE', message: 'no user in the success' };
+  if (!user || !text(user))
+    return { ok: false, code: 'MALFORMED_RESPONSE', message: 'no user in the success' };
   const attributes: Record<string, string[]> = {};
   for (const block of parts.filter((element) => casName(element) === 'attributes')) {
     for (const attribute of childElements(block)) {
@@ -64,7 +79,12 @@ export function casLoginUrl(casBaseUrl: string, service: string): string {
 }
 
 /** serviceValidate (CAS 2.0) or p3/serviceValidate (CAS 3.0, with attributes). */
-export function casValidateUrl(casBaseUrl: string, version: '2.0' | '3.0', service: string, ticket: string): string {
+export function casValidateUrl(
+  casBaseUrl: string,
+  version: '2.0' | '3.0',
+  service: string,
+  ticket: string,
+): string {
   const path = version === '3.0' ? 'p3/serviceValidate' : 'serviceValidate';
   return `${casBaseUrl.replace(/\/+$/, '')}/${path}?service=${encodeURIComponent(service)}&ticket=${encodeURIComponent(ticket)}`;
 }

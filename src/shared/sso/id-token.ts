@@ -11,13 +11,23 @@ export interface IdTokenExpectation {
   skewSeconds?: number;
 }
 
-export type IdTokenProblem = 'issuer' | 'audience' | 'expired' | 'not_yet_valid' | 'nonce' | 'subject';
+export type IdTokenProblem =
+  | 'issuer'
+  | 'audience'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'nonce'
+  | 'subject';
 
-export function idTokenProblem(claims: Record<string, unknown>, expected: IdTokenExpectation): IdTokenProblem | null {
+export function idTokenProblem(
+  claims: Record<string, unknown>,
+  expected: IdTokenExpectation,
+): IdTokenProblem | null {
   const skew = expected.skewSeconds ?? 60;
   const now = expected.now.getTime() / 1000;
   if (claims.iss !== expected.issuer) return 'issuer';
-  const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+  const audiences =
+    typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
   if (!audiences.includes(expected.clientId)) return 'audience';
   // With several audiences, the authorized party must be us.
   if (audiences.length > 1 && claims.azp !== expected.clientId) return 'audience';

@@ -32,13 +32,19 @@ function firstText(value: unknown): string | null {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The campus identity, or null when the configured campus-id attribute is missing. */
-export function mapIdentity(subject: string, attributes: IdentityAttributes, mapping: AttributeMapping): CampusIdentity | null {
+export function mapIdentity(
+  subject: string,
+  attributes: IdentityAttributes,
+  mapping: AttributeMapping,
+): CampusIdentity | null {
   const campusId = mapping.campusId ? firstText(attributes[mapping.campusId]) : firstText(subject);
   if (!campusId) return null;
   const email = mapping.email ? firstText(attributes[mapping.email]) : null;
   return {
     campusId,
-    displayName: mapping.displayName ? firstText(attributes[mapping.displayName])?.slice(0, 100) ?? null : null,
+    displayName: mapping.displayName
+      ? (firstText(attributes[mapping.displayName])?.slice(0, 100) ?? null)
+      : null,
     email: email && EMAIL.test(email) && email.length <= 200 ? email : null,
     departmentName: mapping.department ? firstText(attributes[mapping.department]) : null,
   };
@@ -56,10 +62,15 @@ const compact = (text: string) => text.replace(/\s+/g, '');
  * (as the users sheet matches them). Campus directories often give a path (学校/党委教师工作部):
  * then its last segment is tried too.
  */
-export function findDepartmentByName<T extends { name: string; aliases: readonly string[] }>(departments: readonly T[], name: string): T | null {
+export function findDepartmentByName<T extends { name: string; aliases: readonly string[] }>(
+  departments: readonly T[],
+  name: string,
+): T | null {
   const wanted = [compact(name), compact(name.split(/[/／>＞]/).at(-1) ?? '')].filter(Boolean);
   for (const candidate of wanted) {
-    const found = departments.find((department) => [department.name, ...department.aliases].some((known) => compact(known) === candidate));
+    const found = departments.find((department) =>
+      [department.name, ...department.aliases].some((known) => compact(known) === candidate),
+    );
     if (found) return found;
   }
   return null;

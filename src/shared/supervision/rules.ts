@@ -79,16 +79,24 @@ export function daysLate(dueOn: string, today: string): number {
  * Who is reminded of a subject: the liaison from its first late day, the department head once it
  * has been late more than `escalationDays` days (that many days after the liaison's reminder).
  */
-export function levelsDue(dueOn: string, today: string, escalationDays: number): ('liaison' | 'head')[] {
+export function levelsDue(
+  dueOn: string,
+  today: string,
+  escalationDays: number,
+): ('liaison' | 'head')[] {
   const late = daysLate(dueOn, today);
   if (late === 0) return [];
   return late > escalationDays ? ['liaison', 'head'] : ['liaison'];
 }
 
-export const attemptKey = (subjectKey: string, level: ReminderLevel, recipient: Pick<Recipient, 'channel' | 'address'>) =>
-  `${subjectKey}|${level}|${recipient.channel}|${recipient.address.toLowerCase()}`;
+export const attemptKey = (
+  subjectKey: string,
+  level: ReminderLevel,
+  recipient: Pick<Recipient, 'channel' | 'address'>,
+) => `${subjectKey}|${level}|${recipient.channel}|${recipient.address.toLowerCase()}`;
 
-export const isGroupChannel = (channel: ReminderChannel) => channel === 'wecom' || channel === 'dingtalk';
+export const isGroupChannel = (channel: ReminderChannel) =>
+  channel === 'wecom' || channel === 'dingtalk';
 
 /**
  * The messages a sweep sends on `today`: for each late subject and each level due, to each
@@ -105,7 +113,12 @@ export function planDeliveries(input: {
   alreadySent: ReadonlySet<string>;
 }): Delivery[] {
   const deliveries = new Map<string, Delivery>();
-  const add = (level: ReminderLevel, recipient: Recipient, departmentId: string | null, subject: OverdueSubject) => {
+  const add = (
+    level: ReminderLevel,
+    recipient: Recipient,
+    departmentId: string | null,
+    subject: OverdueSubject,
+  ) => {
     if (input.alreadySent.has(attemptKey(subject.key, level, recipient))) return;
     const key = `${level}|${recipient.channel}|${recipient.address.toLowerCase()}|${departmentId ?? ''}`;
     const delivery = deliveries.get(key) ?? { level, recipient, departmentId, subjects: [] };
@@ -114,7 +127,8 @@ export function planDeliveries(input: {
   };
   for (const subject of input.subjects) {
     for (const level of levelsDue(subject.dueOn, input.today, input.escalationDays)) {
-      for (const recipient of input.recipientsOf(subject.departmentId, level)) add(level, recipient, subject.departmentId, subject);
+      for (const recipient of input.recipientsOf(subject.departmentId, level))
+        add(level, recipient, subject.departmentId, subject);
       for (const recipient of input.groupRecipients) add(level, recipient, null, subject);
     }
   }
@@ -149,7 +163,10 @@ function clip(text: string, length: number): string {
 
 /** One line about one late subject: item, what, since when. */
 export function describeSubject(subject: OverdueSubject, today: string): string {
-  const item = subject.itemNo === null ? '' : `指标 ${subject.itemNo}「${clip(subject.itemText ?? '', 40)}」：`;
+  const item =
+    subject.itemNo === null
+      ? ''
+      : `指标 ${subject.itemNo}「${clip(subject.itemText ?? '', 40)}」：`;
   return `${item}${subject.what}，已逾期 ${daysLate(subject.dueOn, today)} 天（自 ${addDays(subject.dueOn, 1)} 起）`;
 }
 
@@ -174,68 +191,135 @@ export function composeDepartmentReminder(input: {
   escalationDays: number;
 }): Message {
   const { level, departmentName, subjects, today, baseUrl } = input;
-  const title = level === 'head'
-    ? `【督办】${departmentName}：${subjects.length} 项工作逾期超过 ${input.escalationDays} 天`
-    : `【催办】${departmentName}：${subjects.length} 项工作已逾期`;
-  const greeting = level === 'head' ? `${departmentName}负责人${input.headName ? ` ${input.headName}` : ''}：您好！` : `${departmentName}联络员：您好！`;
-  const lead = level === 'head'
-    ? `本部门以下工作已逾期超过 ${input.escalationDays} 天，已提醒联络员但尚未办理，请您督促落实：`
-    : level === 'manual'
-      ? '党委教师工作部提醒：以下工作已超过完成时限，请尽快办理：'
-      : '以下工作已超过完成时限，请尽快办理：';
-  const lines = subjects.map((subject, index) => `${index + 1}. ${describeSubject(subject, today)}\n   办理地址：${baseUrl}${subject.link}`);
-  const text = [greeting, lead, ...lines, '已经办理的，请在系统中报送；有困难请与党委教师工作部联系。', SIGNATURE].join('\n');
+  const title =
+    level === 'head'
+      ? `【督办】${departmentName}：${subjects.length} 项工作逾期超过 ${input.escalationDays} 天`
+      : `【催办】${departmentName}：${subjects.length} 项工作已逾期`;
+  const greeting =
+    level === 'head'
+      ? `${departmentName}负责人${input.headName ? ` ${input.headName}` : ''}：您好！`
+      : `${departmentName}联络员：您好！`;
+  const lead =
+    level === 'head'
+      ? `本部门以下工作已逾期超过 ${input.escalationDays} 天，已提醒联络员但尚未办理，请您督促落实：`
+      : level === 'manual'
+        ? '党委教师工作部提醒：以下工作已超过完成时限，请尽快办理：'
+        : '以下工作已超过完成时限，请尽快办理：';
+  const lines = subjects.map(
+    (subject, index) =>
+      `${index + 1}. ${describeSubject(subject, today)}\n   办理地址：${baseUrl}${subject.link}`,
+  );
+  const text = [
+    greeting,
+    lead,
+    ...lines,
+    '已经办理的，请在系统中报送；有困难请与党委教师工作部联系。',
+    SIGNATURE,
+  ].join('\n');
   const markdown = [
     `### ${title}`,
-    ...subjects.map((subject) => `- ${describeSubject(subject, today)} [去办理](${baseUrl}${subject.link})`),
-    level === 'head' ? `> 请${departmentName}负责人${input.headName ? ` ${input.headName}` : ''}督促落实。` : `> 请${departmentName}联络员尽快办理。`,
+    ...subjects.map(
+      (subject) => `- ${describeSubject(subject, today)} [去办理](${baseUrl}${subject.link})`,
+    ),
+    level === 'head'
+      ? `> 请${departmentName}负责人${input.headName ? ` ${input.headName}` : ''}督促落实。`
+      : `> 请${departmentName}联络员尽快办理。`,
   ].join('\n');
   return { title, text, markdown };
 }
 
 /** A group robot's post for one level: every department with new late work. */
-export function composeGroupReminder(input: { level: 'liaison' | 'head' | 'manual'; subjects: readonly OverdueSubject[]; today: string; baseUrl: string; escalationDays: number; heads: ReadonlyMap<string, string> }): Message {
+export function composeGroupReminder(input: {
+  level: 'liaison' | 'head' | 'manual';
+  subjects: readonly OverdueSubject[];
+  today: string;
+  baseUrl: string;
+  escalationDays: number;
+  heads: ReadonlyMap<string, string>;
+}): Message {
   const { level, subjects, today, baseUrl } = input;
-  const title = level === 'head' ? `【督办】逾期超过 ${input.escalationDays} 天的工作（${today}）` : `【催办】逾期工作提醒（${today}）`;
+  const title =
+    level === 'head'
+      ? `【督办】逾期超过 ${input.escalationDays} 天的工作（${today}）`
+      : `【催办】逾期工作提醒（${today}）`;
   const byDepartment = groupByDepartment(subjects);
   const markdown = [
     `### ${title}`,
-    ...byDepartment.map(({ departmentName, departmentId, subjects: own }) => [
-      `**${departmentName}**${level === 'head' && input.heads.get(departmentId) ? `（负责人：${input.heads.get(departmentId)}）` : ''}`,
-      ...own.map((subject) => `- ${describeSubject(subject, today)} [去办理](${baseUrl}${subject.link})`),
-    ].join('\n')),
-    level === 'head' ? '> 以上工作已提醒联络员但仍未办理，请部门负责人督促落实。' : '> 请各部门联络员尽快办理；已办理的请在系统中报送。',
+    ...byDepartment.map(({ departmentName, departmentId, subjects: own }) =>
+      [
+        `**${departmentName}**${level === 'head' && input.heads.get(departmentId) ? `（负责人：${input.heads.get(departmentId)}）` : ''}`,
+        ...own.map(
+          (subject) => `- ${describeSubject(subject, today)} [去办理](${baseUrl}${subject.link})`,
+        ),
+      ].join('\n'),
+    ),
+    level === 'head'
+      ? '> 以上工作已提醒联络员但仍未办理，请部门负责人督促落实。'
+      : '> 请各部门联络员尽快办理；已办理的请在系统中报送。',
   ].join('\n\n');
-  const text = markdown.replace(/^#+ /gm, '').replace(/\*\*/g, '').replace(/\[去办理\]\(([^)]+)\)/g, '$1');
+  const text = markdown
+    .replace(/^#+ /gm, '')
+    .replace(/\*\*/g, '')
+    .replace(/\[去办理\]\(([^)]+)\)/g, '$1');
   return { title, text, markdown };
 }
 
 /** The weekly digest for the coordinating office: everything late now, by department, worst first. */
-export function composeDigest(input: { subjects: readonly OverdueSubject[]; today: string; week: string; baseUrl: string }): Message {
+export function composeDigest(input: {
+  subjects: readonly OverdueSubject[];
+  today: string;
+  week: string;
+  baseUrl: string;
+}): Message {
   const { subjects, today, baseUrl } = input;
   const byDepartment = groupByDepartment(subjects)
-    .map((group) => ({ ...group, worst: Math.max(...group.subjects.map((subject) => daysLate(subject.dueOn, today))) }))
+    .map((group) => ({
+      ...group,
+      worst: Math.max(...group.subjects.map((subject) => daysLate(subject.dueOn, today))),
+    }))
     .sort((a, b) => b.worst - a.worst || a.departmentName.localeCompare(b.departmentName, 'zh-CN'));
   const title = `【督办周报】${input.week} 起一周：${byDepartment.length} 个部门 ${subjects.length} 项工作逾期`;
-  const headline = subjects.length === 0 ? `截至 ${today}，没有逾期工作。` : `截至 ${today}，${byDepartment.length} 个部门共 ${subjects.length} 项工作逾期：`;
-  const lines = byDepartment.map(({ departmentName, subjects: own, worst }) => `${departmentName}：${own.length} 项，最长逾期 ${worst} 天`);
+  const headline =
+    subjects.length === 0
+      ? `截至 ${today}，没有逾期工作。`
+      : `截至 ${today}，${byDepartment.length} 个部门共 ${subjects.length} 项工作逾期：`;
+  const lines = byDepartment.map(
+    ({ departmentName, subjects: own, worst }) =>
+      `${departmentName}：${own.length} 项，最长逾期 ${worst} 天`,
+  );
   const text = [
     '党委教师工作部：',
     headline,
     ...lines.map((line, index) => `${index + 1}. ${line}`),
-    ...byDepartment.flatMap(({ departmentName, subjects: own }) => ['', `【${departmentName}】`, ...own.map((subject) => `- ${describeSubject(subject, today)}`)]),
+    ...byDepartment.flatMap(({ departmentName, subjects: own }) => [
+      '',
+      `【${departmentName}】`,
+      ...own.map((subject) => `- ${describeSubject(subject, today)}`),
+    ]),
     '',
     `督办台账：${baseUrl}/supervision`,
     SIGNATURE,
   ].join('\n');
-  const markdown = [`### ${title}`, headline, ...lines.map((line) => `- ${line}`), `[查看督办台账](${baseUrl}/supervision)`].join('\n');
+  const markdown = [
+    `### ${title}`,
+    headline,
+    ...lines.map((line) => `- ${line}`),
+    `[查看督办台账](${baseUrl}/supervision)`,
+  ].join('\n');
   return { title, text, markdown };
 }
 
 function groupByDepartment(subjects: readonly OverdueSubject[]) {
-  const groups = new Map<string, { departmentId: string; departmentName: string; subjects: OverdueSubject[] }>();
+  const groups = new Map<
+    string,
+    { departmentId: string; departmentName: string; subjects: OverdueSubject[] }
+  >();
   for (const subject of subjects) {
-    const group = groups.get(subject.departmentId) ?? { departmentId: subject.departmentId, departmentName: subject.departmentName, subjects: [] };
+    const group = groups.get(subject.departmentId) ?? {
+      departmentId: subject.departmentId,
+      departmentName: subject.departmentName,
+      subjects: [],
+    };
     group.subjects.push(subject);
     groups.set(subject.departmentId, group);
   }
@@ -243,7 +327,11 @@ function groupByDepartment(subjects: readonly OverdueSubject[]) {
 }
 
 /** Cuts text to at most `maxBytes` of UTF-8 (WeCom takes 4096 bytes of markdown, DingTalk about 20000). */
-export function clipUtf8(text: string, maxBytes: number, marker = '\n…（内容过长，请到系统中查看全部）'): string {
+export function clipUtf8(
+  text: string,
+  maxBytes: number,
+  marker = '\n…（内容过长，请到系统中查看全部）',
+): string {
   const encoder = new TextEncoder();
   if (encoder.encode(text).length <= maxBytes) return text;
   const budget = maxBytes - encoder.encode(marker).length;

@@ -29,7 +29,16 @@ export function roleWord(role: Role): string {
 }
 export const roleWords: readonly string[] = roles.map(roleWord);
 
-const shortRoleWords: Record<string, Role> = { 管理员: 'admin', 教师工作部: 'coordinator', 联络员: 'liaison', 校领导: 'leader', 评价员: 'reviewer', 安全员: 'security_admin', 审计员: 'auditor', 督导: 'overseer' };
+const shortRoleWords: Record<string, Role> = {
+  管理员: 'admin',
+  教师工作部: 'coordinator',
+  联络员: 'liaison',
+  校领导: 'leader',
+  评价员: 'reviewer',
+  安全员: 'security_admin',
+  审计员: 'auditor',
+  督导: 'overseer',
+};
 
 /** The role a cell names: its word, a short form, or the role's identifier; null when none. */
 export function roleOfWord(text: string): Role | null {
@@ -39,7 +48,13 @@ export function roleOfWord(text: string): Role | null {
 }
 
 /** The example row of the template; a sheet that still carries it unchanged has it skipped. */
-export const exampleUser = { username: 'zhangsan', displayName: '张三（示例，导入时跳过）', role: 'liaison' as Role, email: 'zhangsan@example.edu.cn', phone: '010-12345678' };
+export const exampleUser = {
+  username: 'zhangsan',
+  displayName: '张三（示例，导入时跳过）',
+  role: 'liaison' as Role,
+  email: 'zhangsan@example.edu.cn',
+  phone: '010-12345678',
+};
 
 /** The most users one sheet creates. */
 export const maxUsersPerSheet = 1000;
@@ -100,13 +115,23 @@ export interface UserSheetContext {
   takenUsernames: ReadonlySet<string>;
 }
 
-const usernameSchema = z.string().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/);
+const usernameSchema = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[A-Za-z0-9._@-]+$/);
 const emailSchema = z.email();
 const compact = (text: string) => text.replace(/\s+/g, '');
-const heading = (text: string) => compact(text).replace(/[*＊:：()（）]/g, '').replace(/必填|选填/g, '').toLowerCase();
+const heading = (text: string) =>
+  compact(text)
+    .replace(/[*＊:：()（）]/g, '')
+    .replace(/必填|选填/g, '')
+    .toLowerCase();
 
 /** The heading row (within the first ten) and the column of each heading it has. */
-function findHeading(rows: readonly TableRow[]): { index: number; columns: Partial<Record<UserSheetColumn, number>> } | null {
+function findHeading(
+  rows: readonly TableRow[],
+): { index: number; columns: Partial<Record<UserSheetColumn, number>> } | null {
   for (let index = 0; index < Math.min(rows.length, 10); index++) {
     const columns: Partial<Record<UserSheetColumn, number>> = {};
     rows[index]!.cells.forEach((cell, column) => {
@@ -124,12 +149,17 @@ function findHeading(rows: readonly TableRow[]): { index: number; columns: Parti
  * and the user names already taken: who it would create and what is wrong with which row. A
  * sheet that cannot be read as a users sheet at all is a refusal.
  */
-export function readUserSheet(rows: readonly TableRow[], context: UserSheetContext): UserSheetReading | UserSheetRefusal {
+export function readUserSheet(
+  rows: readonly TableRow[],
+  context: UserSheetContext,
+): UserSheetReading | UserSheetRefusal {
   const found = findHeading(rows);
-  if (!found) return { code: 'userSheet.header_not_found', params: { columns: userSheetColumns.join('、') } };
+  if (!found)
+    return { code: 'userSheet.header_not_found', params: { columns: userSheetColumns.join('、') } };
   const departmentOf = new Map<string, { id: string; name: string }>();
   for (const department of context.departments) {
-    for (const name of [department.name, ...department.aliases]) if (!departmentOf.has(compact(name))) departmentOf.set(compact(name), department);
+    for (const name of [department.name, ...department.aliases])
+      if (!departmentOf.has(compact(name))) departmentOf.set(compact(name), department);
   }
   const cell = (row: TableRow, column: UserSheetColumn) => {
     const at = found.columns[column];
@@ -145,16 +175,22 @@ export function readUserSheet(rows: readonly TableRow[], context: UserSheetConte
     if (userSheetColumns.every((column) => cell(row, column) === '')) continue;
     const username = cell(row, '用户名');
     const displayName = cell(row, '姓名').replace(/\s+/g, ' ');
-    if (exampleRow === null && username === exampleUser.username && displayName === exampleUser.displayName) {
+    if (
+      exampleRow === null &&
+      username === exampleUser.username &&
+      displayName === exampleUser.displayName
+    ) {
       exampleRow = row.sourceRow;
       continue;
     }
     rowsRead++;
     const before = problems.length;
-    const problem = (code: UserSheetProblemCode, params: ErrorParams = {}) => problems.push({ row: row.sourceRow, username, code, params });
+    const problem = (code: UserSheetProblemCode, params: ErrorParams = {}) =>
+      problems.push({ row: row.sourceRow, username, code, params });
 
     if (!username) problem('userSheet.username_missing');
-    else if (!usernameSchema.safeParse(username).success) problem('userSheet.username_invalid', { username });
+    else if (!usernameSchema.safeParse(username).success)
+      problem('userSheet.username_invalid', { username });
     else {
       const key = username.toLowerCase();
       const first = firstRowOf.get(key);
@@ -165,16 +201,19 @@ export function readUserSheet(rows: readonly TableRow[], context: UserSheetConte
       }
     }
     if (!displayName) problem('userSheet.name_missing');
-    else if (displayName.length > 100) problem('userSheet.name_too_long', { length: displayName.length });
+    else if (displayName.length > 100)
+      problem('userSheet.name_too_long', { length: displayName.length });
 
     const roleText = cell(row, '角色');
     const role = roleText ? roleOfWord(roleText) : null;
     if (!roleText) problem('userSheet.role_missing', { roles: roleWords.join('、') });
-    else if (!role) problem('userSheet.unknown_role', { role: roleText, roles: roleWords.join('、') });
+    else if (!role)
+      problem('userSheet.unknown_role', { role: roleText, roles: roleWords.join('、') });
 
     const departmentText = cell(row, '所属部门');
     const department = departmentText ? departmentOf.get(compact(departmentText)) : undefined;
-    if (departmentText && !department) problem('userSheet.unknown_department', { department: departmentText });
+    if (departmentText && !department)
+      problem('userSheet.unknown_department', { department: departmentText });
     else if (!departmentText && role === 'liaison') problem('userSheet.department_required');
 
     const email = cell(row, '邮箱');
@@ -196,10 +235,13 @@ export function readUserSheet(rows: readonly TableRow[], context: UserSheetConte
     }
   }
   if (rowsRead === 0) return { code: 'userSheet.no_rows', params: {} };
-  if (rowsRead > maxUsersPerSheet) return { code: 'userSheet.too_many_rows', params: { rows: rowsRead, limit: maxUsersPerSheet } };
+  if (rowsRead > maxUsersPerSheet)
+    return { code: 'userSheet.too_many_rows', params: { rows: rowsRead, limit: maxUsersPerSheet } };
   return { entries, problems, rowsRead, exampleRow };
 }
 
-export function isUserSheetRefusal(reading: UserSheetReading | UserSheetRefusal): reading is UserSheetRefusal {
+export function isUserSheetRefusal(
+  reading: UserSheetReading | UserSheetRefusal,
+): reading is UserSheetRefusal {
   return 'code' in reading;
 }

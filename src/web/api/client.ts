@@ -35,11 +35,20 @@ export function onAuthProblem(listener: (error: ApiError) => void): () => void {
   return () => listeners.delete(listener);
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { 'accept-language': language };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(url, { method, headers, credentials: 'same-origin', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(url, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return answer<T>(response);
 }
 
@@ -49,15 +58,21 @@ export async function uploadFile<T>(url: string, file: File): Promise<T> {
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const form = new FormData();
   form.append('file', file, file.name);
-  return answer<T>(await fetch(url, { method: 'POST', headers, credentials: 'same-origin', body: form }));
+  return answer<T>(
+    await fetch(url, { method: 'POST', headers, credentials: 'same-origin', body: form }),
+  );
 }
 
 async function answer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new ApiError(response.status, payload?.error ?? { code: 'internal', message: response.statusText, issues: [] });
-    if (error.code === 'auth.required' || error.code === 'auth.password_change_required') listeners.forEach((listener) => listener(error));
+    const error = new ApiError(
+      response.status,
+      payload?.error ?? { code: 'internal', message: response.statusText, issues: [] },
+    );
+    if (error.code === 'auth.required' || error.code === 'auth.password_change_required')
+      listeners.forEach((listener) => listener(error));
     throw error;
   }
   return payload as T;

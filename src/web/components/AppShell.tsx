@@ -11,7 +11,11 @@ import { navigate, usePath } from '../router';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NotificationBell } from './NotificationBell';
 
-interface NavEntry { key: string; label: MessageKey; roles: readonly Role[] }
+interface NavEntry {
+  key: string;
+  label: MessageKey;
+  roles: readonly Role[];
+}
 
 const office: readonly Role[] = ['admin', 'coordinator'];
 const readers: readonly Role[] = ['admin', 'coordinator', 'leader'];
@@ -25,7 +29,11 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
   {
     group: null,
     entries: [
-      { key: '/', label: 'nav.plan', roles: ['admin', 'coordinator', 'leader', 'liaison', 'reviewer'] },
+      {
+        key: '/',
+        label: 'nav.plan',
+        roles: ['admin', 'coordinator', 'leader', 'liaison', 'reviewer'],
+      },
       { key: '/dashboard', label: 'nav.dashboard', roles: readers },
       { key: '/oversight', label: 'nav.oversight', roles: ['overseer'] },
     ],
@@ -56,7 +64,11 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
       { key: '/rectification', label: 'nav.rectification', roles: liaison },
       { key: '/moderation', label: 'nav.moderation', roles: readers },
       { key: '/findings', label: 'nav.findings', roles: readers },
-      { key: '/report', label: 'nav.report', roles: ['admin', 'coordinator', 'leader', 'reviewer'] },
+      {
+        key: '/report',
+        label: 'nav.report',
+        roles: ['admin', 'coordinator', 'leader', 'reviewer'],
+      },
     ],
   },
   {
@@ -69,19 +81,30 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
   },
 ];
 
-export function AppShell({ session, onSignOut, children }: { session: SessionResponse; onSignOut(): void; children: ReactNode }) {
+export function AppShell({
+  session,
+  onSignOut,
+  children,
+}: {
+  session: SessionResponse;
+  onSignOut(): void;
+  children: ReactNode;
+}) {
   const { t } = useI18n();
   const path = usePath();
   const screens = Grid.useBreakpoint();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const role = session.user.role;
   const items: MenuProps['items'] = navigation.flatMap(({ group, entries }) => {
-    const mine = entries.filter((entry) => entry.roles.includes(role)).map((entry) => ({ key: entry.key, label: t(entry.label) }));
+    const mine = entries
+      .filter((entry) => entry.roles.includes(role))
+      .map((entry) => ({ key: entry.key, label: t(entry.label) }));
     if (mine.length === 0) return [];
     return group ? [{ type: 'group' as const, key: group, label: t(group), children: mine }] : mine;
   });
   const keys = navigation.flatMap(({ entries }) => entries.map((entry) => entry.key));
-  const selected = keys.filter((key) => key !== '/' && path.startsWith(key)).at(-1) ?? (path === '/' ? '/' : '');
+  const selected =
+    keys.filter((key) => key !== '/' && path.startsWith(key)).at(-1) ?? (path === '/' ? '/' : '');
   // The sider needs room beside the content; phones open the same menu from the header.
   const wide = screens.md !== false;
   const menu = (
@@ -103,20 +126,56 @@ export function AppShell({ session, onSignOut, children }: { session: SessionRes
   return (
     <>
       <header className="app-header">
-        {!wide && <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawerOpen(true)} aria-label={t('nav.menu')} data-testid="open-menu" />}
+        {!wide && (
+          <Button
+            type="text"
+            icon={<MenuOutlined />}
+            onClick={() => setDrawerOpen(true)}
+            aria-label={t('nav.menu')}
+            data-testid="open-menu"
+          />
+        )}
         <span className="brand">{t('app.name')}</span>
         <span className="organization">{session.organization.name}</span>
         <span className="spacer" />
         <span className="user">
-          <a href="/security" title={t('security.open')} data-testid="account-security" onClick={(event) => { event.preventDefault(); navigate('/security'); }}>{session.user.displayName}</a> <Tag className="role" color="red" bordered={false}>{t(`role.${session.user.role}`)}</Tag>
+          <a
+            href="/security"
+            title={t('security.open')}
+            data-testid="account-security"
+            onClick={(event) => {
+              event.preventDefault();
+              navigate('/security');
+            }}
+          >
+            {session.user.displayName}
+          </a>{' '}
+          <Tag className="role" color="red" bordered={false}>
+            {t(`role.${session.user.role}`)}
+          </Tag>
         </span>
         {!securityRoles.includes(role) && <NotificationBell />}
         <LanguageSwitch />
-        <Button type="text" icon={<LogoutOutlined />} onClick={signOut} aria-label={t('signOut')}><span className="label">{t('signOut')}</span></Button>
+        <Button type="text" icon={<LogoutOutlined />} onClick={signOut} aria-label={t('signOut')}>
+          <span className="label">{t('signOut')}</span>
+        </Button>
       </header>
       <div className="app-body">
-        {wide ? <nav className="app-sider" aria-label={t('nav.menu')}>{menu}</nav> : (
-          <Drawer placement="left" open={drawerOpen} onClose={() => setDrawerOpen(false)} width={240} title={t('app.name')} styles={{ body: { padding: 0 } }}>{menu}</Drawer>
+        {wide ? (
+          <nav className="app-sider" aria-label={t('nav.menu')}>
+            {menu}
+          </nav>
+        ) : (
+          <Drawer
+            placement="left"
+            open={drawerOpen}
+            onClose={() => setDrawerOpen(false)}
+            width={240}
+            title={t('app.name')}
+            styles={{ body: { padding: 0 } }}
+          >
+            {menu}
+          </Drawer>
         )}
         <main className="app-main">{children}</main>
       </div>

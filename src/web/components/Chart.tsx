@@ -1,15 +1,38 @@
 import { BarChart, HeatmapChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import {
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  HeatmapChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** An ECharts chart that follows its container's width (phones included). */
-export function Chart({ option, height, testId, onClick }: { option: ChartOption; height: number; testId?: string; onClick?: (params: { value: unknown }) => void }) {
+export function Chart({
+  option,
+  height,
+  testId,
+  onClick,
+}: {
+  option: ChartOption;
+  height: number;
+  testId?: string;
+  onClick?: (params: { value: unknown }) => void;
+}) {
   const element = useRef<HTMLDivElement>(null);
   const clicked = useRef(onClick);
   clicked.current = onClick;

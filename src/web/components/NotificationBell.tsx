@@ -24,7 +24,8 @@ export function NotificationBell() {
   }, [load]);
 
   async function openItem(item: NotificationView) {
-    if (!item.readAt) await api('POST', `/api/v1/notifications/${item.id}/read`).catch(() => undefined);
+    if (!item.readAt)
+      await api('POST', `/api/v1/notifications/${item.id}/read`).catch(() => undefined);
     setOpen(false);
     load();
     if (item.link) navigate(item.link);
@@ -37,12 +38,23 @@ export function NotificationBell() {
 
   const content = (
     <div className="notification-list" data-testid="notification-list">
-      {view.items.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('notifications.empty')} />}
+      {view.items.length === 0 && (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('notifications.empty')} />
+      )}
       {view.items.map((item) => (
-        <button type="button" key={item.id} className={`notification-item${item.readAt ? '' : ' unread'}`} onClick={() => void openItem(item)}>
+        <button
+          type="button"
+          key={item.id}
+          className={`notification-item${item.readAt ? '' : ' unread'}`}
+          onClick={() => void openItem(item)}
+        >
           <span className="notification-title">{item.title}</span>
-          <Typography.Paragraph className="notification-body" ellipsis={{ rows: 3 }}>{item.body}</Typography.Paragraph>
-          <span className="notification-time">{new Date(item.createdAt).toLocaleString(locale)}</span>
+          <Typography.Paragraph className="notification-body" ellipsis={{ rows: 3 }}>
+            {item.body}
+          </Typography.Paragraph>
+          <span className="notification-time">
+            {new Date(item.createdAt).toLocaleString(locale)}
+          </span>
         </button>
       ))}
     </div>
@@ -53,16 +65,27 @@ export function NotificationBell() {
       trigger="click"
       placement="bottomRight"
       open={open}
-      onOpenChange={(next) => { setOpen(next); if (next) load(); }}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (next) load();
+      }}
       title={
         <div className="notification-head">
           <span>{t('notifications.title')}</span>
-          {view.unread > 0 && <Button size="small" type="link" onClick={() => void readAll()}>{t('notifications.readAll')}</Button>}
+          {view.unread > 0 && (
+            <Button size="small" type="link" onClick={() => void readAll()}>
+              {t('notifications.readAll')}
+            </Button>
+          )}
         </div>
       }
       content={content}
     >
-      <Button type="text" aria-label={t('notifications.open', { count: view.unread })} data-testid="notification-bell">
+      <Button
+        type="text"
+        aria-label={t('notifications.open', { count: view.unread })}
+        data-testid="notification-bell"
+      >
         <Badge count={view.unread} size="small" overflowCount={99}>
           <BellOutlined style={{ fontSize: 18 }} />
         </Badge>

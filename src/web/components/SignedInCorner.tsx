@@ -12,7 +12,12 @@ export function SignedInCorner({ onSignOut }: { onSignOut(): void }) {
   }
   return (
     <div style={{ position: 'absolute', top: 12, right: 12 }}>
-      <Space><LanguageSwitch /><Button type="text" onClick={signOut}>{t('signOut')}</Button></Space>
+      <Space>
+        <LanguageSwitch />
+        <Button type="text" onClick={signOut}>
+          {t('signOut')}
+        </Button>
+      </Space>
     </div>
   );
 }

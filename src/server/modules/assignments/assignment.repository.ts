@@ -10,7 +10,11 @@ export async function lockAssignmentsOfPlan(executor: Executor, planId: string):
 }
 
 /** The assignments of some items of a plan with the group each goes through, as `dutiesOf` reads them. */
-export async function listItemTargets(executor: Executor, planId: string, itemIds: readonly string[]) {
+export async function listItemTargets(
+  executor: Executor,
+  planId: string,
+  itemIds: readonly string[],
+) {
   if (itemIds.length === 0) return [];
   return executor
     .select({
@@ -32,7 +36,11 @@ export async function listItemTargets(executor: Executor, planId: string, itemId
 
 export type ItemTarget = Awaited<ReturnType<typeof listItemTargets>>[number];
 
-export async function listItemIdsOfGroup(executor: Executor, planId: string, groupId: string): Promise<string[]> {
+export async function listItemIdsOfGroup(
+  executor: Executor,
+  planId: string,
+  groupId: string,
+): Promise<string[]> {
   const rows = await executor
     .select({ itemId: assignments.itemId })
     .from(assignments)
@@ -40,7 +48,11 @@ export async function listItemIdsOfGroup(executor: Executor, planId: string, gro
   return rows.map((row) => row.itemId);
 }
 
-export async function nextAssignmentPosition(executor: Executor, planId: string, itemId: string): Promise<number> {
+export async function nextAssignmentPosition(
+  executor: Executor,
+  planId: string,
+  itemId: string,
+): Promise<number> {
   const [row] = await executor
     .select({ last: max(assignments.position) })
     .from(assignments)
@@ -48,14 +60,25 @@ export async function nextAssignmentPosition(executor: Executor, planId: string,
   return (row?.last ?? -1) + 1;
 }
 
-export async function insertAssignment(executor: Executor, values: typeof assignments.$inferInsert): Promise<Assignment> {
+export async function insertAssignment(
+  executor: Executor,
+  values: typeof assignments.$inferInsert,
+): Promise<Assignment> {
   const [row] = await executor.insert(assignments).values(values).returning();
   if (!row) throw new Error('insert returned no assignment');
   return row;
 }
 
-export async function updateAssignmentRole(executor: Executor, id: string, role: Assignment['role']): Promise<Assignment> {
-  const [row] = await executor.update(assignments).set({ role }).where(eq(assignments.id, id)).returning();
+export async function updateAssignmentRole(
+  executor: Executor,
+  id: string,
+  role: Assignment['role'],
+): Promise<Assignment> {
+  const [row] = await executor
+    .update(assignments)
+    .set({ role })
+    .where(eq(assignments.id, id))
+    .returning();
   if (!row) throw new Error('update matched no assignment');
   return row;
 }
@@ -65,10 +88,18 @@ export async function deleteAssignment(executor: Executor, id: string): Promise<
 }
 
 /** How many measures each department has written for each of these items. */
-export async function countMeasuresByDepartmentAndItem(executor: Executor, planId: string, itemIds: readonly string[]) {
+export async function countMeasuresByDepartmentAndItem(
+  executor: Executor,
+  planId: string,
+  itemIds: readonly string[],
+) {
   if (itemIds.length === 0) return [];
   return executor
-    .select({ departmentId: measures.departmentId, itemId: measures.itemId, count: sql<number>`count(*)::int` })
+    .select({
+      departmentId: measures.departmentId,
+      itemId: measures.itemId,
+      count: sql<number>`count(*)::int`,
+    })
     .from(measures)
     .where(and(eq(measures.planId, planId), inArray(measures.itemId, [...itemIds])))
     .groupBy(measures.departmentId, measures.itemId);

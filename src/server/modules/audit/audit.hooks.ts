@@ -32,7 +32,17 @@ export function installAuditHooks(app: FastifyInstance, db: Database, clock: Clo
     const actor = request.signedIn.actor;
     if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
       if (!auditedActors.has(actor)) {
-        await recordAudit(db, clock, actor, { action: 'write', entityType: operationId ?? 'request', entityId: idOf(request.params), after: { operation: operationId ?? null, method: request.method, url: request.url.slice(0, 1000), status: reply.statusCode } });
+        await recordAudit(db, clock, actor, {
+          action: 'write',
+          entityType: operationId ?? 'request',
+          entityId: idOf(request.params),
+          after: {
+            operation: operationId ?? null,
+            method: request.method,
+            url: request.url.slice(0, 1000),
+            status: reply.statusCode,
+          },
+        });
       }
       return payload;
     }
@@ -41,7 +51,13 @@ export function installAuditHooks(app: FastifyInstance, db: Database, clock: Clo
     const listed = operationId !== undefined && exportOperations.includes(operationId);
     if (!listed && !disposition.startsWith('attachment')) return payload;
     const fileName = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
-    const length = reply.getHeader('content-length') ?? (Buffer.isBuffer(payload) ? payload.length : typeof payload === 'string' ? Buffer.byteLength(payload) : null);
+    const length =
+      reply.getHeader('content-length') ??
+      (Buffer.isBuffer(payload)
+        ? payload.length
+        : typeof payload === 'string'
+          ? Buffer.byteLength(payload)
+          : null);
     await recordAudit(db, clock, actor, {
       action: 'export',
       entityType: operationId ?? 'file',

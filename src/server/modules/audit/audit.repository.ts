@@ -34,30 +34,65 @@ function whereOf(filter: AuditConditions): SQL | undefined {
   if (filter.actor) conditions.push(ilike(auditLog.actorName, `%${literal(filter.actor)}%`));
   if (filter.actorUserId) conditions.push(eq(auditLog.actorUserId, filter.actorUserId));
   // An action, or the family it names: "auth" finds auth.sign_in, auth.sign_out …
-  if (filter.action) conditions.push(or(eq(auditLog.action, filter.action), sql`${auditLog.action} like ${`${literal(filter.action)}.%`}`));
+  if (filter.action)
+    conditions.push(
+      or(
+        eq(auditLog.action, filter.action),
+        sql`${auditLog.action} like ${`${literal(filter.action)}.%`}`,
+      ),
+    );
   if (filter.entityType) conditions.push(eq(auditLog.entityType, filter.entityType));
   if (filter.entityId) conditions.push(eq(auditLog.entityId, filter.entityId));
   if (filter.ip) conditions.push(sql`${auditLog.ip} like ${`${literal(filter.ip)}%`}`);
   if (filter.q) {
     const pattern = `%${literal(filter.q)}%`;
-    conditions.push(or(ilike(auditLog.action, pattern), ilike(auditLog.entityType, pattern), ilike(auditLog.entityId, pattern), ilike(auditLog.actorName, pattern)));
+    conditions.push(
+      or(
+        ilike(auditLog.action, pattern),
+        ilike(auditLog.entityType, pattern),
+        ilike(auditLog.entityId, pattern),
+        ilike(auditLog.actorName, pattern),
+      ),
+    );
   }
   return and(...conditions);
 }
 
-export async function countAuditEntries(executor: Executor, filter: AuditConditions): Promise<number> {
-  const [row] = await executor.select({ count: sql<number>`count(*)::int` }).from(auditLog).where(whereOf(filter));
+export async function countAuditEntries(
+  executor: Executor,
+  filter: AuditConditions,
+): Promise<number> {
+  const [row] = await executor
+    .select({ count: sql<number>`count(*)::int` })
+    .from(auditLog)
+    .where(whereOf(filter));
   return row?.count ?? 0;
 }
 
 /** The newest entries first, one page. */
-export async function listAuditEntries(executor: Executor, filter: AuditConditions, page: { offset: number; limit: number }) {
-  return executor.select().from(auditLog).where(whereOf(filter)).orderBy(desc(auditLog.id)).offset(page.offset).limit(page.limit);
+export async function listAuditEntries(
+  executor: Executor,
+  filter: AuditConditions,
+  page: { offset: number; limit: number },
+) {
+  return executor
+    .select()
+    .from(auditLog)
+    .where(whereOf(filter))
+    .orderBy(desc(auditLog.id))
+    .offset(page.offset)
+    .limit(page.limit);
 }
 
 /** Entries older than `beforeId` (newest first): for reading a long export in bounded batches. */
-export async function listAuditEntriesBefore(executor: Executor, filter: AuditConditions, beforeId: number | null, limit: number) {
-  const where = beforeId === null ? whereOf(filter) : and(whereOf(filter), lt(auditLog.id, beforeId));
+export async function listAuditEntriesBefore(
+  executor: Executor,
+  filter: AuditConditions,
+  beforeId: number | null,
+  limit: number,
+) {
+  const where =
+    beforeId === null ? whereOf(filter) : and(whereOf(filter), lt(auditLog.id, beforeId));
   return executor.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit);
 }
 
@@ -66,7 +101,12 @@ export async function listAuditEntriesBefore(executor: Executor, filter: AuditCo
  * of unknown names) whose time is before `cutoff`. Only rows the database recorded more than 180
  * days ago are candidates, so the trigger that guards the retention never refuses the batch.
  */
-export async function deleteAuditEntriesBefore(executor: Executor, organizationId: string, cutoff: Date, limit: number): Promise<number> {
+export async function deleteAuditEntriesBefore(
+  executor: Executor,
+  organizationId: string,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
   const result = await executor.execute(sql`
     delete from audit_log where id in (
       select id from audit_log

@@ -33,7 +33,12 @@ export interface AuditEvent {
 export const auditedActors = new WeakSet<Actor>();
 
 /** Records one write. Call it inside the write's transaction, so that both happen or neither. */
-export async function recordAudit(executor: Executor, clock: Clock, actor: Actor, event: AuditEvent): Promise<void> {
+export async function recordAudit(
+  executor: Executor,
+  clock: Clock,
+  actor: Actor,
+  event: AuditEvent,
+): Promise<void> {
   auditedActors.add(actor);
   await insertAuditEntry(executor, {
     organizationId: actor.organizationId,
@@ -62,7 +67,8 @@ const DAY_MS = 86_400_000;
 const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
 function conditionsOf(actor: Actor, filter: AuditFilter): AuditConditions {
-  if (filter.from && filter.to && filter.from > filter.to) throw new AppError('audit.invalid_range');
+  if (filter.from && filter.to && filter.from > filter.to)
+    throw new AppError('audit.invalid_range');
   return {
     organizationId: actor.organizationId,
     ...(filter.from ? { fromInclusive: beijingDayStart(filter.from) } : {}),
@@ -94,7 +100,8 @@ function viewOf(actor: Actor, row: AuditEntry) {
   };
 }
 
-const json = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value));
+const json = (value: unknown) =>
+  value === null || value === undefined ? '' : JSON.stringify(value);
 
 /** What the export's title says of the filters. */
 function describeFilter(filter: AuditFilter): string {
@@ -118,21 +125,38 @@ export function createAuditService({ db, clock }: { db: Database; clock: Clock }
       const conditions = conditionsOf(actor, query);
       const [total, rows] = await Promise.all([
         countAuditEntries(db, conditions),
-        listAuditEntries(db, conditions, { offset: (query.page - 1) * query.pageSize, limit: query.pageSize }),
+        listAuditEntries(db, conditions, {
+          offset: (query.page - 1) * query.pageSize,
+          limit: query.pageSize,
+        }),
       ]);
-      return { entries: rows.map((row) => viewOf(actor, row)), total, page: query.page, pageSize: query.pageSize };
+      return {
+        entries: rows.map((row) => viewOf(actor, row)),
+        total,
+        page: query.page,
+        pageSize: query.pageSize,
+      };
     },
 
     /** The entries the filters find as .xlsx (newest first), refused above AUDIT_EXPORT_LIMIT. */
-    async exportXlsx(actor: Actor, filter: AuditFilter): Promise<{ fileName: string; bytes: Buffer; rows: number }> {
+    async exportXlsx(
+      actor: Actor,
+      filter: AuditFilter,
+    ): Promise<{ fileName: string; bytes: Buffer; rows: number }> {
       const conditions = conditionsOf(actor, filter);
       const total = await countAuditEntries(db, conditions);
-      if (total > AUDIT_EXPORT_LIMIT) throw new AppError('audit.export_too_large', { count: total, limit: AUDIT_EXPORT_LIMIT });
+      if (total > AUDIT_EXPORT_LIMIT)
+        throw new AppError('audit.export_too_large', { count: total, limit: AUDIT_EXPORT_LIMIT });
       async function* batches(): AsyncGenerator<AuditSheetRow[]> {
         let beforeId: number | null = null;
         let left = total;
         while (left > 0) {
-          const rows = await listAuditEntriesBefore(db, conditions, beforeId, Math.min(EXPORT_BATCH, left));
+          const rows = await listAuditEntriesBefore(
+            db,
+            conditions,
+            beforeId,
+            Math.min(EXPORT_BATCH, left),
+          );
           if (rows.length === 0) return;
           left -= rows.length;
           beforeId = rows.at(-1)!.id;
@@ -155,7 +179,10 @@ export function createAuditService({ db, clock }: { db: Database; clock: Clock }
         }
       }
       const exportedAt = localDateTime(clock.now());
-      const bytes = await writeAuditLogXlsx(`审计日志（${describeFilter(filter)}；共 ${total} 条；导出于 ${exportedAt}，北京时间）`, batches());
+      const bytes = await writeAuditLogXlsx(
+        `审计日志（${describeFilter(filter)}；共 ${total} 条；导出于 ${exportedAt}，北京时间）`,
+        batches(),
+      );
       return { fileName: `审计日志-${exportedAt.slice(0, 10)}.xlsx`, bytes, rows: total };
     },
 
@@ -163,7 +190,10 @@ export function createAuditService({ db, clock }: { db: Database; clock: Clock }
      * Deletes the organization's entries older than `retentionDays` by the clock, in bounded
      * batches; the database itself refuses any row it recorded less than 180 days ago.
      */
-    async purge(organizationId: string, retentionDays: number): Promise<{ deleted: number; more: boolean }> {
+    async purge(
+      organizationId: string,
+      retentionDays: number,
+    ): Promise<{ deleted: number; more: boolean }> {
       const cutoff = new Date(clock.now().getTime() - retentionDays * DAY_MS);
       let deleted = 0;
       for (let batch = 0; batch < PURGE_BATCHES_PER_RUN; batch++) {
@@ -173,7 +203,11 @@ export function createAuditService({ db, clock }: { db: Database; clock: Clock }
       }
       const more = deleted === PURGE_BATCH * PURGE_BATCHES_PER_RUN;
       if (deleted > 0) {
-        await recordAudit(db, clock, systemActor(organizationId), { action: 'audit.purge', entityType: 'audit_log', after: { deleted, before: cutoff.toISOString(), retentionDays, more } });
+        await recordAudit(db, clock, systemActor(organizationId), {
+          action: 'audit.purge',
+          entityType: 'audit_log',
+          after: { deleted, before: cutoff.toISOString(), retentionDays, more },
+        });
       }
       return { deleted, more };
     },

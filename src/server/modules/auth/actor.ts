@@ -16,6 +16,17 @@ export interface Actor {
  * as its security admin where accounts and roles are concerned (`luoshi user create --role …`,
  * run by whoever operates the server, may create every role).
  */
-export function systemActor(organizationId: string, role: Extract<Role, 'admin' | 'security_admin'> = 'admin'): Actor {
-  return { userId: '00000000-0000-0000-0000-000000000000', organizationId, username: 'system', role, departmentId: null, ip: null, userAgent: 'luoshi-cli' };
+export function systemActor(
+  organizationId: string,
+  role: Extract<Role, 'admin' | 'security_admin'> = 'admin',
+): Actor {
+  return {
+    userId: '00000000-0000-0000-0000-000000000000',
+    organizationId,
+    username: 'system',
+    role,
+    departmentId: null,
+    ip: null,
+    userAgent: 'luoshi-cli',
+  };
 }

@@ -4,7 +4,12 @@ import type { signInBodySchema } from '../../../shared/api/contracts';
 import { localDateTime } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import { mayDisableOwnTotp } from '../../../shared/powers';
-import { checkPassword, lockoutMinutes, maxFailedSignIns, passwordExpired } from '../../../shared/password-policy';
+import {
+  checkPassword,
+  lockoutMinutes,
+  maxFailedSignIns,
+  passwordExpired,
+} from '../../../shared/password-policy';
 import type { Clock } from '../../clock';
 import type { AppConfig } from '../../config';
 import type { Database, Executor } from '../../db/client';
@@ -12,12 +17,28 @@ import { findOrganization } from '../organizations/organization.repository';
 import { insertAuditEntry } from '../audit/audit.repository';
 import { recordAudit } from '../audit/audit.service';
 import { hashPassword, spendVerificationTime, verifyPassword } from '../users/password';
-import { claimTotpStep, countFailedSignIn, findUserByUsername, findUserInOrganization, updateUser } from '../users/user.repository';
+import {
+  claimTotpStep,
+  countFailedSignIn,
+  findUserByUsername,
+  findUserInOrganization,
+  updateUser,
+} from '../users/user.repository';
 import type { User } from '../users/user.table';
 import type { Actor } from './actor';
 import { createSecretBox } from './secret-box';
-import { deleteSession, deleteSessionsOfUser, findSessionWithUser, insertSession, touchSession } from './session.repository';
-import { deleteSignInFailuresBefore, insertSignInFailure, recentSignInFailures } from './sign-in-failure.repository';
+import {
+  deleteSession,
+  deleteSessionsOfUser,
+  findSessionWithUser,
+  insertSession,
+  touchSession,
+} from './session.repository';
+import {
+  deleteSignInFailuresBefore,
+  insertSignInFailure,
+  recentSignInFailures,
+} from './sign-in-failure.repository';
 import { generateTotpSecret, matchTotp, totpUri } from './totp';
 
 type SignInInput = z.output<typeof signInBodySchema>;
@@ -43,7 +64,15 @@ export interface SignedInSession {
 export interface AuthServiceDependencies {
   db: Database;
   clock: Clock;
-  config: Pick<AppConfig, 'sessionIdleMinutes' | 'sessionMaxHours' | 'signInIpLimit' | 'signInIpWindowMinutes' | 'secretKey' | 'dataDir'>;
+  config: Pick<
+    AppConfig,
+    | 'sessionIdleMinutes'
+    | 'sessionMaxHours'
+    | 'signInIpLimit'
+    | 'signInIpWindowMinutes'
+    | 'secretKey'
+    | 'dataDir'
+  >;
 }
 
 /** The name authenticator apps show above the code. */
@@ -55,12 +84,19 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** A lock ends within a minute; the message names the minute after which signing in works again. */
 function lockedError(lockedUntil: Date): AppError {
   const shown = new Date(Math.ceil(lockedUntil.getTime() / 60_000) * 60_000);
-  return new AppError('auth.account_locked', { count: maxFailedSignIns, until: localDateTime(shown) });
+  return new AppError('auth.account_locked', {
+    count: maxFailedSignIns,
+    until: localDateTime(shown),
+  });
 }
 
 /** An administrator whose password is too old is treated as one who must change it. */
 function withPasswordAge(user: User, now: Date): User {
-  if (user.mustChangePassword || !passwordExpired(user.role, user.passwordChangedAt ?? user.createdAt, now)) return user;
+  if (
+    user.mustChangePassword ||
+    !passwordExpired(user.role, user.passwordChangedAt ?? user.createdAt, now)
+  )
+    return user;
   return { ...user, mustChangePassword: true };
 }
 
@@ -82,21 +118,46 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
   const secrets = createSecretBox(config);
 
   /** One failure from this address, for the per-address limit; what no window counts any more goes. */
-  async function noteAddressFailure(executor: Executor, origin: RequestOrigin, username: string, at: Date) {
+  async function noteAddressFailure(
+    executor: Executor,
+    origin: RequestOrigin,
+    username: string,
+    at: Date,
+  ) {
     if (!origin.ip) return;
     await insertSignInFailure(executor, { ip: origin.ip, username, at });
     await deleteSignInFailuresBefore(executor, new Date(at.getTime() - ipWindowMs));
   }
 
   /** A failed sign-in of a known account, audited; returns when the account is now locked until, if this failure locked it. */
-  async function countFailure(user: User, actor: Actor, typedName: string, reason: string): Promise<Date | null> {
+  async function countFailure(
+    user: User,
+    actor: Actor,
+    typedName: string,
+    reason: string,
+  ): Promise<Date | null> {
     return db.transaction(async (tx) => {
       const now = clock.now();
       await noteAddressFailure(tx, actor, typedName, now);
-      const counted = await countFailedSignIn(tx, user.id, maxFailedSignIns, new Date(now.getTime() + lockoutMinutes * 60_000));
-      await recordAudit(tx, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason, failuresInARow: counted.failures } });
+      const counted = await countFailedSignIn(
+        tx,
+        user.id,
+        maxFailedSignIns,
+        new Date(now.getTime() + lockoutMinutes * 60_000),
+      );
+      await recordAudit(tx, clock, actor, {
+        action: 'auth.sign_in_failed',
+        entityType: 'user',
+        entityId: user.id,
+        after: { reason, failuresInARow: counted.failures },
+      });
       if (counted.lockedUntil) {
-        await recordAudit(tx, clock, actor, { action: 'auth.account_locked', entityType: 'user', entityId: user.id, after: { reason, lockedUntil: counted.lockedUntil.toISOString() } });
+        await recordAudit(tx, clock, actor, {
+          action: 'auth.account_locked',
+          entityType: 'user',
+          entityId: user.id,
+          after: { reason, lockedUntil: counted.lockedUntil.toISOString() },
+        });
       }
       return counted.lockedUntil;
     });
@@ -110,9 +171,22 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
   }
 
   /** After the first factor: a disabled account is refused, the TOTP code checked when it is on, the session opened. */
-  async function finishSignIn(user: User, actor: Actor, tokenHash: string, origin: RequestOrigin, totpCode: string | undefined, attemptAt: Date, via: SignInVia | Record<string, never>) {
+  async function finishSignIn(
+    user: User,
+    actor: Actor,
+    tokenHash: string,
+    origin: RequestOrigin,
+    totpCode: string | undefined,
+    attemptAt: Date,
+    via: SignInVia | Record<string, never>,
+  ) {
     if (user.disabled) {
-      await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'disabled', ...via } });
+      await recordAudit(db, clock, actor, {
+        action: 'auth.sign_in_failed',
+        entityType: 'user',
+        entityId: user.id,
+        after: { reason: 'disabled', ...via },
+      });
       throw new AppError('auth.account_disabled');
     }
     if (user.totpEnabledAt && user.totpSecret) {
@@ -120,7 +194,12 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       if (!totpCode) throw new AppError('auth.totp_required');
       const step = matchTotp(await secrets.open(user.totpSecret, user.id), totpCode, attemptAt);
       if (step === null || !(await claimTotpStep(db, user.id, step))) {
-        const lockedUntil = await countFailure(user, actor, user.username, step === null ? 'wrong_totp' : 'replayed_totp');
+        const lockedUntil = await countFailure(
+          user,
+          actor,
+          user.username,
+          step === null ? 'wrong_totp' : 'replayed_totp',
+        );
         throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.totp_invalid');
       }
     }
@@ -140,11 +219,26 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
         ip: origin.ip,
         userAgent: origin.userAgent,
       });
-      await recordAudit(tx, clock, actor, { action: 'auth.sign_in', entityType: 'user', entityId: user.id, after: { secondFactor: user.totpEnabledAt ? 'totp' : null, ...via } });
+      await recordAudit(tx, clock, actor, {
+        action: 'auth.sign_in',
+        entityType: 'user',
+        entityId: user.id,
+        after: { secondFactor: user.totpEnabledAt ? 'totp' : null, ...via },
+      });
       if (expired) {
-        await recordAudit(tx, clock, actor, { action: 'auth.password_expired', entityType: 'user', entityId: user.id, after: { passwordChangedAt: (user.passwordChangedAt ?? user.createdAt).toISOString() } });
+        await recordAudit(tx, clock, actor, {
+          action: 'auth.password_expired',
+          entityType: 'user',
+          entityId: user.id,
+          after: { passwordChangedAt: (user.passwordChangedAt ?? user.createdAt).toISOString() },
+        });
       }
-      return updateUser(tx, user.id, { lastSignInAt: now, failedSignIns: 0, lockedUntil: null, ...(expired ? { mustChangePassword: true } : {}) });
+      return updateUser(tx, user.id, {
+        lastSignInAt: now,
+        failedSignIns: 0,
+        lockedUntil: null,
+        ...(expired ? { mustChangePassword: true } : {}),
+      });
     });
     return { tokenHash, csrfToken, user: signedInUser, actor } satisfies SignedInSession;
   }
@@ -159,11 +253,20 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       const { username, password, totpCode } = input;
       const attemptAt = clock.now();
       if (origin.ip) {
-        const recent = await recentSignInFailures(db, origin.ip, new Date(attemptAt.getTime() - ipWindowMs));
+        const recent = await recentSignInFailures(
+          db,
+          origin.ip,
+          new Date(attemptAt.getTime() - ipWindowMs),
+        );
         if (recent.total >= config.signInIpLimit) {
           await insertAuditEntry(db, {
-            action: 'auth.sign_in_rate_limited', entityType: 'user', actorName: username.slice(0, 100),
-            ip: origin.ip, userAgent: origin.userAgent, at: attemptAt, after: { failuresFromAddress: recent.total },
+            action: 'auth.sign_in_rate_limited',
+            entityType: 'user',
+            actorName: username.slice(0, 100),
+            ip: origin.ip,
+            userAgent: origin.userAgent,
+            at: attemptAt,
+            after: { failuresFromAddress: recent.total },
           });
           throw new AppError('request.rate_limited');
         }
@@ -175,15 +278,25 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
         await db.transaction(async (tx) => {
           await noteAddressFailure(tx, origin, username, attemptAt);
           await insertAuditEntry(tx, {
-            action: 'auth.sign_in_failed', entityType: 'user', actorName: username.slice(0, 100),
-            ip: origin.ip, userAgent: origin.userAgent, at: attemptAt, after: { reason: 'unknown_user' },
+            action: 'auth.sign_in_failed',
+            entityType: 'user',
+            actorName: username.slice(0, 100),
+            ip: origin.ip,
+            userAgent: origin.userAgent,
+            at: attemptAt,
+            after: { reason: 'unknown_user' },
           });
         });
         throw new AppError('auth.invalid_credentials');
       }
       const actor = actorFor(user, origin);
       if (user.lockedUntil && user.lockedUntil > attemptAt) {
-        await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() } });
+        await recordAudit(db, clock, actor, {
+          action: 'auth.sign_in_failed',
+          entityType: 'user',
+          entityId: user.id,
+          after: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() },
+        });
         throw lockedError(user.lockedUntil);
       }
       if (!(await verifyPassword(user.passwordHash, password))) {
@@ -198,11 +311,21 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
      * or disabled account is refused, a TOTP code is still asked for when two-step verification is
      * on (auth.totp_required), and the session is the same as a password sign-in's.
      */
-    async signInVerified(user: User, tokenHash: string, origin: RequestOrigin, options: { totpCode?: string | undefined; via: SignInVia }) {
+    async signInVerified(
+      user: User,
+      tokenHash: string,
+      origin: RequestOrigin,
+      options: { totpCode?: string | undefined; via: SignInVia },
+    ) {
       const attemptAt = clock.now();
       const actor = actorFor(user, origin);
       if (user.lockedUntil && user.lockedUntil > attemptAt) {
-        await recordAudit(db, clock, actor, { action: 'auth.sign_in_failed', entityType: 'user', entityId: user.id, after: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString(), ...options.via } });
+        await recordAudit(db, clock, actor, {
+          action: 'auth.sign_in_failed',
+          entityType: 'user',
+          entityId: user.id,
+          after: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString(), ...options.via },
+        });
         throw lockedError(user.lockedUntil);
       }
       return finishSignIn(user, actor, tokenHash, origin, options.totpCode, attemptAt, options.via);
@@ -214,18 +337,32 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       if (!found) return null;
       const now = clock.now();
       const { session, user } = found;
-      if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > idleMs || user.disabled) {
+      if (
+        session.expiresAt <= now ||
+        now.getTime() - session.lastSeenAt.getTime() > idleMs ||
+        user.disabled
+      ) {
         await deleteSession(db, tokenHash);
         return null;
       }
-      if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(db, tokenHash, now);
-      return { tokenHash, csrfToken: session.csrfToken, user: withPasswordAge(user, now), actor: actorFor(user, origin) };
+      if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS)
+        await touchSession(db, tokenHash, now);
+      return {
+        tokenHash,
+        csrfToken: session.csrfToken,
+        user: withPasswordAge(user, now),
+        actor: actorFor(user, origin),
+      };
     },
 
     async signOut(signedIn: SignedInSession): Promise<void> {
       await db.transaction(async (tx) => {
         await deleteSession(tx, signedIn.tokenHash);
-        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.sign_out', entityType: 'user', entityId: signedIn.user.id });
+        await recordAudit(tx, clock, signedIn.actor, {
+          action: 'auth.sign_out',
+          entityType: 'user',
+          entityId: signedIn.user.id,
+        });
       });
     },
 
@@ -233,7 +370,11 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
     async signOutEverywhere(signedIn: SignedInSession): Promise<void> {
       await db.transaction(async (tx) => {
         await deleteSessionsOfUser(tx, signedIn.user.id);
-        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.sign_out_everywhere', entityType: 'user', entityId: signedIn.user.id });
+        await recordAudit(tx, clock, signedIn.actor, {
+          action: 'auth.sign_out_everywhere',
+          entityType: 'user',
+          entityId: signedIn.user.id,
+        });
       });
     },
 
@@ -247,8 +388,17 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       const secret = generateTotpSecret();
       const sealed = await secrets.seal(secret, user.id);
       await db.transaction(async (tx) => {
-        await updateUser(tx, user.id, { totpSecret: sealed, totpEnabledAt: null, totpLastStep: null, updatedAt: clock.now() });
-        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.totp_enrolment_started', entityType: 'user', entityId: user.id });
+        await updateUser(tx, user.id, {
+          totpSecret: sealed,
+          totpEnabledAt: null,
+          totpLastStep: null,
+          updatedAt: clock.now(),
+        });
+        await recordAudit(tx, clock, signedIn.actor, {
+          action: 'auth.totp_enrolment_started',
+          entityType: 'user',
+          entityId: user.id,
+        });
       });
       return { secret, otpauthUri: totpUri(secret, TOTP_ISSUER, user.username) };
     },
@@ -260,14 +410,26 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       if (!user.totpSecret) throw new AppError('auth.totp_not_started');
       const step = matchTotp(await secrets.open(user.totpSecret, user.id), code, clock.now());
       if (step === null) {
-        await recordAudit(db, clock, signedIn.actor, { action: 'auth.totp_confirm_failed', entityType: 'user', entityId: user.id });
+        await recordAudit(db, clock, signedIn.actor, {
+          action: 'auth.totp_confirm_failed',
+          entityType: 'user',
+          entityId: user.id,
+        });
         throw new AppError('auth.totp_invalid');
       }
       return db.transaction(async (tx) => {
         const now = clock.now();
-        const updated = await updateUser(tx, user.id, { totpEnabledAt: now, totpLastStep: step, updatedAt: now });
+        const updated = await updateUser(tx, user.id, {
+          totpEnabledAt: now,
+          totpLastStep: step,
+          updatedAt: now,
+        });
         await deleteSessionsOfUser(tx, user.id, signedIn.tokenHash);
-        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.totp_enable', entityType: 'user', entityId: user.id });
+        await recordAudit(tx, clock, signedIn.actor, {
+          action: 'auth.totp_enable',
+          entityType: 'user',
+          entityId: user.id,
+        });
         return updated;
       });
     },
@@ -282,7 +444,12 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       if (!mayDisableOwnTotp(user.role)) throw new AppError('auth.totp_required_for_role');
       const step = matchTotp(await secrets.open(user.totpSecret, user.id), code, clock.now());
       if (step === null || !(await claimTotpStep(db, user.id, step))) {
-        const lockedUntil = await countFailure(user, signedIn.actor, user.username, 'wrong_totp_to_disable');
+        const lockedUntil = await countFailure(
+          user,
+          signedIn.actor,
+          user.username,
+          'wrong_totp_to_disable',
+        );
         if (lockedUntil) {
           await deleteSessionsOfUser(db, user.id);
           throw lockedError(lockedUntil);
@@ -290,27 +457,54 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
         throw new AppError('auth.totp_invalid');
       }
       return db.transaction(async (tx) => {
-        const updated = await updateUser(tx, user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: clock.now() });
-        await recordAudit(tx, clock, signedIn.actor, { action: 'auth.totp_disable', entityType: 'user', entityId: user.id });
+        const updated = await updateUser(tx, user.id, {
+          totpSecret: null,
+          totpEnabledAt: null,
+          totpLastStep: null,
+          updatedAt: clock.now(),
+        });
+        await recordAudit(tx, clock, signedIn.actor, {
+          action: 'auth.totp_disable',
+          entityType: 'user',
+          entityId: user.id,
+        });
         return updated;
       });
     },
 
     /** Sets a new password; every other session of the user ends. */
-    async changePassword(signedIn: SignedInSession, currentPassword: string, newPassword: string): Promise<User> {
+    async changePassword(
+      signedIn: SignedInSession,
+      currentPassword: string,
+      newPassword: string,
+    ): Promise<User> {
       const { user, actor } = signedIn;
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-        await recordAudit(db, clock, actor, { action: 'auth.change_password_failed', entityType: 'user', entityId: user.id });
+        await recordAudit(db, clock, actor, {
+          action: 'auth.change_password_failed',
+          entityType: 'user',
+          entityId: user.id,
+        });
         throw new AppError('auth.invalid_credentials');
       }
-      if (checkPassword(newPassword, user.username).length > 0) throw new AppError('auth.password_too_weak');
+      if (checkPassword(newPassword, user.username).length > 0)
+        throw new AppError('auth.password_too_weak');
       if (currentPassword === newPassword) throw new AppError('auth.password_reused');
       const passwordHash = await hashPassword(newPassword);
       return db.transaction(async (tx) => {
         const now = clock.now();
-        const updated = await updateUser(tx, user.id, { passwordHash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
+        const updated = await updateUser(tx, user.id, {
+          passwordHash,
+          mustChangePassword: false,
+          passwordChangedAt: now,
+          updatedAt: now,
+        });
         await deleteSessionsOfUser(tx, user.id, signedIn.tokenHash);
-        await recordAudit(tx, clock, actor, { action: 'auth.change_password', entityType: 'user', entityId: user.id });
+        await recordAudit(tx, clock, actor, {
+          action: 'auth.change_password',
+          entityType: 'user',
+          entityId: user.id,
+        });
         return updated;
       });
     },

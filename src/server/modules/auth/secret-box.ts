@@ -44,7 +44,10 @@ async function loadOrCreateKeyFile(dataDir: string): Promise<Buffer> {
 
 export function createSecretBox(config: Pick<AppConfig, 'secretKey' | 'dataDir'>): SecretBox {
   let key: Promise<Buffer> | undefined;
-  const theKey = () => (key ??= config.secretKey ? Promise.resolve(Buffer.from(config.secretKey, 'hex')) : loadOrCreateKeyFile(config.dataDir));
+  const theKey = () =>
+    (key ??= config.secretKey
+      ? Promise.resolve(Buffer.from(config.secretKey, 'hex'))
+      : loadOrCreateKeyFile(config.dataDir));
 
   return {
     async seal(plain, boundTo) {
@@ -52,15 +55,28 @@ export function createSecretBox(config: Pick<AppConfig, 'secretKey' | 'dataDir'>
       const cipher = createCipheriv('aes-256-gcm', await theKey(), iv);
       cipher.setAAD(Buffer.from(boundTo));
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [FORMAT, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+      return [
+        FORMAT,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        body.toString('base64url'),
+      ].join('.');
     },
     async open(sealed, boundTo) {
       const [format, iv, tag, body] = sealed.split('.');
-      if (format !== FORMAT || !iv || !tag || body === undefined) throw new Error('not a sealed secret');
-      const decipher = createDecipheriv('aes-256-gcm', await theKey(), Buffer.from(iv, 'base64url'));
+      if (format !== FORMAT || !iv || !tag || body === undefined)
+        throw new Error('not a sealed secret');
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        await theKey(),
+        Buffer.from(iv, 'base64url'),
+      );
       decipher.setAAD(Buffer.from(boundTo));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(Buffer.from(body, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
     },
   };
 }

@@ -26,7 +26,11 @@ export async function deleteSession(executor: Executor, tokenHash: string): Prom
   await executor.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
-export async function deleteSessionsOfUser(executor: Executor, userId: string, exceptTokenHash?: string): Promise<void> {
+export async function deleteSessionsOfUser(
+  executor: Executor,
+  userId: string,
+  exceptTokenHash?: string,
+): Promise<void> {
   const condition = exceptTokenHash
     ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, exceptTokenHash))
     : eq(sessions.userId, userId);
@@ -34,6 +38,12 @@ export async function deleteSessionsOfUser(executor: Executor, userId: string, e
 }
 
 /** Removes sessions that can no longer be resumed. */
-export async function deleteStaleSessions(executor: Executor, now: Date, idleSince: Date): Promise<void> {
-  await executor.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, idleSince)));
+export async function deleteStaleSessions(
+  executor: Executor,
+  now: Date,
+  idleSince: Date,
+): Promise<void> {
+  await executor
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, idleSince)));
 }

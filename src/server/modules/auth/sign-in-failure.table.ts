@@ -13,5 +13,8 @@ export const signInFailures = pgTable(
     username: text('username').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
-  (table) => [index('sign_in_failures_ip_at_idx').on(table.ip, table.at), index('sign_in_failures_at_idx').on(table.at)],
+  (table) => [
+    index('sign_in_failures_ip_at_idx').on(table.ip, table.at),
+    index('sign_in_failures_at_idx').on(table.at),
+  ],
 );

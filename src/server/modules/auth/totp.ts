@@ -81,7 +81,8 @@ export function matchTotp(base32Secret: string, code: string, at: Date): number 
   let matched: number | null = null;
   // Every candidate is computed and compared in constant time, so timing tells nothing.
   for (let step = current - totpWindowSteps; step <= current + totpWindowSteps; step++) {
-    if (timingSafeEqual(Buffer.from(hotp(secret, step)), Buffer.from(code)) && matched === null) matched = step;
+    if (timingSafeEqual(Buffer.from(hotp(secret, step)), Buffer.from(code)) && matched === null)
+      matched = step;
   }
   return matched;
 }
@@ -89,6 +90,12 @@ export function matchTotp(base32Secret: string, code: string, at: Date): number 
 /** The otpauth:// URI authenticator apps read (from a QR code or typed in). */
 export function totpUri(base32Secret: string, issuer: string, account: string): string {
   const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
-  const query = new URLSearchParams({ secret: base32Secret, issuer, algorithm: 'SHA1', digits: String(totpDigits), period: String(totpStepSeconds) });
+  const query = new URLSearchParams({
+    secret: base32Secret,
+    issuer,
+    algorithm: 'SHA1',
+    digits: String(totpDigits),
+    period: String(totpStepSeconds),
+  });
   return `otpauth://totp/${label}?${query.toString()}`;
 }

@@ -41,29 +41,46 @@ export interface BackupDependencies {
   clock: Clock;
 }
 
-const qualified = (schema: string, name: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
-const chunkName = (schema: string, name: string, index: number) => `tables/${schema}.${name}/${String(index).padStart(6, '0')}.jsonl`;
+const qualified = (schema: string, name: string) =>
+  `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
+const chunkName = (schema: string, name: string, index: number) =>
+  `tables/${schema}.${name}/${String(index).padStart(6, '0')}.jsonl`;
 const evidenceName = (organizationId: string, hash: string) => `evidence/${organizationId}/${hash}`;
 
-interface TableInfo { schema: string; name: string; oid: number }
+interface TableInfo {
+  schema: string;
+  name: string;
+  oid: number;
+}
 
 /** The tables of our schemas, parents before children (foreign keys), then by name. */
 async function listTables(client: pg.PoolClient): Promise<TableInfo[]> {
-  const tables = (await client.query<{ schema: string; name: string; oid: number }>(
-    `select n.nspname as schema, c.relname as name, c.oid::int as oid
+  const tables = (
+    await client.query<{ schema: string; name: string; oid: number }>(
+      `select n.nspname as schema, c.relname as name, c.oid::int as oid
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.relkind in ('r', 'p') and n.nspname = any($1) and not c.relispartition
       order by n.nspname, c.relname`,
-    [SCHEMAS],
-  )).rows;
-  const edges = (await client.query<{ child: number; parent: number }>(
-    `select conrelid::int as child, confrelid::int as parent from pg_constraint where contype = 'f' and conrelid <> confrelid`,
-  )).rows;
+      [SCHEMAS],
+    )
+  ).rows;
+  const edges = (
+    await client.query<{ child: number; parent: number }>(
+      `select conrelid::int as child, confrelid::int as parent from pg_constraint where contype = 'f' and conrelid <> confrelid`,
+    )
+  ).rows;
   const ordered: TableInfo[] = [];
   const placed = new Set<number>();
   let remaining = tables;
   while (remaining.length > 0) {
-    const ready = remaining.filter((table) => edges.every((edge) => edge.child !== table.oid || placed.has(edge.parent) || !remaining.some((other) => other.oid === edge.parent)));
+    const ready = remaining.filter((table) =>
+      edges.every(
+        (edge) =>
+          edge.child !== table.oid ||
+          placed.has(edge.parent) ||
+          !remaining.some((other) => other.oid === edge.parent),
+      ),
+    );
     // A cycle of foreign keys (none today) is broken by name: restore drops the keys while loading anyway.
     const next = ready.length > 0 ? ready : [remaining[0]!];
     for (const table of next) {
@@ -77,35 +94,65 @@ async function listTables(client: pg.PoolClient): Promise<TableInfo[]> {
 
 /** ORDER BY of a table: its primary key, else the whole row as JSON text. */
 async function orderOf(client: pg.PoolClient, table: TableInfo): Promise<string> {
-  const key = (await client.query<{ column: string }>(
-    `select a.attname as column from pg_index i
+  const key = (
+    await client.query<{ column: string }>(
+      `select a.attname as column from pg_index i
        join lateral unnest(i.indkey) with ordinality as k(attnum, position) on true
        join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
       where i.indrelid = $1 and i.indisprimary order by k.position`,
-    [table.oid],
-  )).rows.map((row) => `t.${pg.escapeIdentifier(row.column)}`);
+      [table.oid],
+    )
+  ).rows.map((row) => `t.${pg.escapeIdentifier(row.column)}`);
   return key.length > 0 ? key.join(', ') : 't::text';
 }
 
-export interface BackupSummary { file: string; bytes: number; tables: number; rows: number; evidenceFiles: number; evidenceBytes: number }
+export interface BackupSummary {
+  file: string;
+  bytes: number;
+  tables: number;
+  rows: number;
+  evidenceFiles: number;
+  evidenceBytes: number;
+}
 
 /** Writes the archive to `file` (which must not exist yet); a half-written archive never takes its name. */
-export async function createBackup({ pool, store, clock }: BackupDependencies, file: string): Promise<BackupSummary> {
-  if (await access(file).then(() => true, () => false)) throw new AppError('backup.file_exists', { file });
+export async function createBackup(
+  { pool, store, clock }: BackupDependencies,
+  file: string,
+): Promise<BackupSummary> {
+  if (
+    await access(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new AppError('backup.file_exists', { file });
   const partial = `${file}.partial`;
   const createdAt = clock.now();
   const writer = await createTarWriter(partial, createdAt);
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
-    const manifest: BackupManifest = { format: BACKUP_FORMAT, formatVersion: BACKUP_FORMAT_VERSION, createdAt: createdAt.toISOString(), migration: null, tables: [], sequences: [], evidence: [] };
+    const manifest: BackupManifest = {
+      format: BACKUP_FORMAT,
+      formatVersion: BACKUP_FORMAT_VERSION,
+      createdAt: createdAt.toISOString(),
+      migration: null,
+      tables: [],
+      sequences: [],
+      evidence: [],
+    };
     for (const table of await listTables(client)) {
       const hash = createHash('sha256');
       let rows = 0;
       let chunks = 0;
-      await client.query(`declare backup_rows no scroll cursor for select row_to_json(t)::text as row from ${qualified(table.schema, table.name)} t order by ${await orderOf(client, table)}`);
+      await client.query(
+        `declare backup_rows no scroll cursor for select row_to_json(t)::text as row from ${qualified(table.schema, table.name)} t order by ${await orderOf(client, table)}`,
+      );
       for (;;) {
-        const batch = await client.query<{ row: string }>(`fetch ${ROWS_PER_CHUNK} from backup_rows`);
+        const batch = await client.query<{ row: string }>(
+          `fetch ${ROWS_PER_CHUNK} from backup_rows`,
+        );
         if (batch.rows.length === 0) break;
         const data = Buffer.from(batch.rows.map((entry) => `${entry.row}\n`).join(''), 'utf8');
         hash.update(data);
@@ -114,26 +161,50 @@ export async function createBackup({ pool, store, clock }: BackupDependencies, f
         await writer.add(chunkName(table.schema, table.name, chunks), data);
       }
       await client.query('close backup_rows');
-      manifest.tables.push({ schema: table.schema, name: table.name, rows, chunks, sha256: hash.digest('hex') });
+      manifest.tables.push({
+        schema: table.schema,
+        name: table.name,
+        rows,
+        chunks,
+        sha256: hash.digest('hex'),
+      });
     }
-    const journal = await client.query<{ hash: string; created_at: string }>(
-      `select hash, created_at::text from drizzle.__drizzle_migrations order by created_at desc limit 1`,
-    ).catch(() => ({ rows: [] as { hash: string; created_at: string }[] }));
-    manifest.migration = journal.rows[0] ? { createdAt: Number(journal.rows[0].created_at), hash: journal.rows[0].hash } : null;
-    manifest.sequences = (await client.query<{ schema: string; name: string; lastValue: string | null }>(
-      `select schemaname as schema, sequencename as name, last_value::text as "lastValue" from pg_sequences where schemaname = any($1) order by 1, 2`,
-      [SCHEMAS],
-    )).rows;
+    const journal = await client
+      .query<{ hash: string; created_at: string }>(
+        `select hash, created_at::text from drizzle.__drizzle_migrations order by created_at desc limit 1`,
+      )
+      .catch(() => ({ rows: [] as { hash: string; created_at: string }[] }));
+    manifest.migration = journal.rows[0]
+      ? { createdAt: Number(journal.rows[0].created_at), hash: journal.rows[0].hash }
+      : null;
+    manifest.sequences = (
+      await client.query<{ schema: string; name: string; lastValue: string | null }>(
+        `select schemaname as schema, sequencename as name, last_value::text as "lastValue" from pg_sequences where schemaname = any($1) order by 1, 2`,
+        [SCHEMAS],
+      )
+    ).rows;
     // The evidence files the snapshot knows of, read through the store (local disk or S3).
     const blobs = await client.query<{ organization_id: string; sha256: string }>(
       `select organization_id::text, sha256 from evidence_blobs order by organization_id, sha256`,
     );
     for (const blob of blobs.rows) {
       const bytes = await store.get(blob.organization_id, blob.sha256);
-      if (!bytes) throw new AppError('backup.evidence_missing', { organization: blob.organization_id, sha256: blob.sha256 });
-      if (sha256(bytes) !== blob.sha256) throw new AppError('backup.evidence_missing', { organization: blob.organization_id, sha256: blob.sha256 });
+      if (!bytes)
+        throw new AppError('backup.evidence_missing', {
+          organization: blob.organization_id,
+          sha256: blob.sha256,
+        });
+      if (sha256(bytes) !== blob.sha256)
+        throw new AppError('backup.evidence_missing', {
+          organization: blob.organization_id,
+          sha256: blob.sha256,
+        });
       await writer.add(evidenceName(blob.organization_id, blob.sha256), bytes);
-      manifest.evidence.push({ organizationId: blob.organization_id, sha256: blob.sha256, bytes: bytes.length });
+      manifest.evidence.push({
+        organizationId: blob.organization_id,
+        sha256: blob.sha256,
+        bytes: bytes.length,
+      });
     }
     await client.query('commit');
     await writer.add('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
@@ -158,7 +229,10 @@ export async function createBackup({ pool, store, clock }: BackupDependencies, f
   }
 }
 
-interface VerifiedArchive { manifest: BackupManifest; journal: { hash: string; created_at: number }[] }
+interface VerifiedArchive {
+  manifest: BackupManifest;
+  journal: { hash: string; created_at: number }[];
+}
 
 function corrupt(detail: string): AppError {
   return new AppError('backup.archive_corrupt', { detail });
@@ -166,8 +240,17 @@ function corrupt(detail: string): AppError {
 
 /** Reads the whole archive once and checks every checksum against the manifest; changes nothing. */
 async function verifyArchive(file: string): Promise<VerifiedArchive> {
-  if (!(await access(file).then(() => true, () => false))) throw new AppError('backup.archive_missing', { file });
-  const tables = new Map<string, { hash: ReturnType<typeof createHash>; rows: number; chunks: number }>();
+  if (
+    !(await access(file).then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw new AppError('backup.archive_missing', { file });
+  const tables = new Map<
+    string,
+    { hash: ReturnType<typeof createHash>; rows: number; chunks: number }
+  >();
   const evidence = new Map<string, number>();
   const journal: { hash: string; created_at: number }[] = [];
   let manifest: BackupManifest | undefined;
@@ -191,7 +274,8 @@ async function verifyArchive(file: string): Promise<VerifiedArchive> {
           }
         }
       } else if (blob) {
-        if (sha256(entry.data) !== blob[2]) throw corrupt(`the evidence file ${blob[2]} does not match its checksum`);
+        if (sha256(entry.data) !== blob[2])
+          throw corrupt(`the evidence file ${blob[2]} does not match its checksum`);
         evidence.set(`${blob[1]}/${blob[2]}`, entry.data.length);
       } else if (entry.name === 'manifest.json') {
         manifest = JSON.parse(entry.data.toString('utf8')) as BackupManifest;
@@ -200,30 +284,49 @@ async function verifyArchive(file: string): Promise<VerifiedArchive> {
       }
     }
   } catch (error) {
-    if (error instanceof TarError) throw new AppError(error.kind === 'truncated' ? 'backup.archive_truncated' : 'backup.archive_corrupt', { detail: error.message });
+    if (error instanceof TarError)
+      throw new AppError(
+        error.kind === 'truncated' ? 'backup.archive_truncated' : 'backup.archive_corrupt',
+        { detail: error.message },
+      );
     if (error instanceof SyntaxError) throw corrupt(error.message);
     throw error;
   }
-  if (!manifest) throw new AppError('backup.archive_truncated', { detail: 'no manifest.json at its end' });
+  if (!manifest)
+    throw new AppError('backup.archive_truncated', { detail: 'no manifest.json at its end' });
   if (manifest.format !== BACKUP_FORMAT || manifest.formatVersion !== BACKUP_FORMAT_VERSION) {
-    throw new AppError('backup.unsupported_format', { format: `${String(manifest.format)} ${String(manifest.formatVersion)}` });
+    throw new AppError('backup.unsupported_format', {
+      format: `${String(manifest.format)} ${String(manifest.formatVersion)}`,
+    });
   }
   for (const table of manifest.tables) {
     const key = `${table.schema}.${table.name}`;
     const seen = tables.get(key);
     const digest = seen ? seen.hash.digest('hex') : sha256('');
-    if ((seen?.rows ?? 0) !== table.rows || (seen?.chunks ?? 0) !== table.chunks || digest !== table.sha256) throw corrupt(`the rows of ${key} do not match the manifest`);
+    if (
+      (seen?.rows ?? 0) !== table.rows ||
+      (seen?.chunks ?? 0) !== table.chunks ||
+      digest !== table.sha256
+    )
+      throw corrupt(`the rows of ${key} do not match the manifest`);
     tables.delete(key);
   }
-  if (tables.size > 0) throw corrupt(`rows of tables the manifest does not list: ${[...tables.keys()].join(', ')}`);
+  if (tables.size > 0)
+    throw corrupt(`rows of tables the manifest does not list: ${[...tables.keys()].join(', ')}`);
   for (const file of manifest.evidence) {
-    if (evidence.get(`${file.organizationId}/${file.sha256}`) !== file.bytes) throw corrupt(`the evidence file ${file.sha256} is missing or of another size`);
+    if (evidence.get(`${file.organizationId}/${file.sha256}`) !== file.bytes)
+      throw corrupt(`the evidence file ${file.sha256} is missing or of another size`);
   }
-  if (evidence.size !== manifest.evidence.length) throw corrupt('evidence files the manifest does not list');
+  if (evidence.size !== manifest.evidence.length)
+    throw corrupt('evidence files the manifest does not list');
   return { manifest, journal: journal.sort((a, b) => a.created_at - b.created_at) };
 }
 
-export interface RestoreSummary { tables: number; rows: number; evidenceFiles: number }
+export interface RestoreSummary {
+  tables: number;
+  rows: number;
+  evidenceFiles: number;
+}
 
 /**
  * Replaces the database's contents by the archive's, all or nothing, after checking every
@@ -234,12 +337,17 @@ export interface RestoreSummary { tables: number; rows: number; evidenceFiles: n
  * freshly built tables while they are loaded. Evidence files are written to the store before
  * the commit: a restored database never cites a file the store lacks.
  */
-export async function restoreBackup({ pool, store }: Omit<BackupDependencies, 'clock'>, file: string, { force = false }: { force?: boolean } = {}): Promise<RestoreSummary> {
+export async function restoreBackup(
+  { pool, store }: Omit<BackupDependencies, 'clock'>,
+  file: string,
+  { force = false }: { force?: boolean } = {},
+): Promise<RestoreSummary> {
   const { manifest, journal } = await verifyArchive(file);
   const known = readMigrationFiles({ migrationsFolder });
   const migrations = journal.map((applied) => {
     const local = known.find((candidate) => candidate.folderMillis === applied.created_at);
-    if (!local || local.hash !== applied.hash) throw new AppError('backup.newer_schema', { migration: String(applied.created_at) });
+    if (!local || local.hash !== applied.hash)
+      throw new AppError('backup.newer_schema', { migration: String(applied.created_at) });
     return local;
   });
 
@@ -252,36 +360,61 @@ export async function restoreBackup({ pool, store }: Omit<BackupDependencies, 'c
       const filled: string[] = [];
       for (const table of await listTables(client)) {
         if (table.schema !== 'public') continue;
-        const { rowCount } = await client.query(`select 1 from ${qualified(table.schema, table.name)} limit 1`);
+        const { rowCount } = await client.query(
+          `select 1 from ${qualified(table.schema, table.name)} limit 1`,
+        );
         if (rowCount) filled.push(table.name);
       }
-      if (filled.length > 0) throw new AppError('backup.database_not_empty', { tables: filled.slice(0, 5).join(', ') + (filled.length > 5 ? ' …' : '') });
+      if (filled.length > 0)
+        throw new AppError('backup.database_not_empty', {
+          tables: filled.slice(0, 5).join(', ') + (filled.length > 5 ? ' …' : ''),
+        });
     }
     await client.query('drop schema if exists drizzle cascade');
     await client.query('drop schema if exists public cascade');
     await client.query('create schema public');
-    for (const migration of migrations) for (const statement of migration.sql) await client.query(statement);
+    for (const migration of migrations)
+      for (const statement of migration.sql) await client.query(statement);
     await client.query('create schema drizzle');
-    await client.query('create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)');
+    await client.query(
+      'create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)',
+    );
 
-    const foreignKeys = (await client.query<{ table: string; name: string; definition: string }>(
-      `select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as definition
+    const foreignKeys = (
+      await client.query<{ table: string; name: string; definition: string }>(
+        `select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as definition
          from pg_constraint where contype = 'f' and connamespace in (select oid from pg_namespace where nspname = any($1))`,
-      [SCHEMAS],
-    )).rows;
-    for (const key of foreignKeys) await client.query(`alter table ${key.table} drop constraint ${pg.escapeIdentifier(key.name)}`);
-    const present = new Map((await listTables(client)).map((table) => [`${table.schema}.${table.name}`, table]));
+        [SCHEMAS],
+      )
+    ).rows;
+    for (const key of foreignKeys)
+      await client.query(
+        `alter table ${key.table} drop constraint ${pg.escapeIdentifier(key.name)}`,
+      );
+    const present = new Map(
+      (await listTables(client)).map((table) => [`${table.schema}.${table.name}`, table]),
+    );
     const insertOf = new Map<string, string>();
     for (const table of manifest.tables) {
       const found = present.get(`${table.schema}.${table.name}`);
-      if (!found) throw corrupt(`the table ${table.schema}.${table.name} is not part of the schema it was made at`);
-      const columns = (await client.query<{ name: string }>(
-        `select attname as name from pg_attribute where attrelid = $1 and attnum > 0 and not attisdropped and attgenerated = '' order by attnum`,
-        [found.oid],
-      )).rows.map((column) => pg.escapeIdentifier(column.name)).join(', ');
+      if (!found)
+        throw corrupt(
+          `the table ${table.schema}.${table.name} is not part of the schema it was made at`,
+        );
+      const columns = (
+        await client.query<{ name: string }>(
+          `select attname as name from pg_attribute where attrelid = $1 and attnum > 0 and not attisdropped and attgenerated = '' order by attnum`,
+          [found.oid],
+        )
+      ).rows
+        .map((column) => pg.escapeIdentifier(column.name))
+        .join(', ');
       const target = qualified(table.schema, table.name);
       await client.query(`alter table ${target} disable trigger user`);
-      insertOf.set(`${table.schema}.${table.name}`, `insert into ${target} (${columns}) overriding system value select ${columns} from json_populate_recordset(null::${target}, $1::json)`);
+      insertOf.set(
+        `${table.schema}.${table.name}`,
+        `insert into ${target} (${columns}) overriding system value select ${columns} from json_populate_recordset(null::${target}, $1::json)`,
+      );
     }
 
     let rows = 0;
@@ -298,20 +431,34 @@ export async function restoreBackup({ pool, store }: Omit<BackupDependencies, 'c
         await client.query(insert, [`[${lines.join(',')}]`]);
         rows += lines.length;
       } else if (blob) {
-        if (sha256(entry.data) !== blob[2]) throw corrupt(`the evidence file ${blob[2]} changed while restoring`);
+        if (sha256(entry.data) !== blob[2])
+          throw corrupt(`the evidence file ${blob[2]} changed while restoring`);
         await store.put(blob[1]!, blob[2]!, entry.data);
       }
     }
     for (const table of manifest.tables) {
       const key = `${table.schema}.${table.name}`;
-      if ((loaded.get(key)?.digest('hex') ?? sha256('')) !== table.sha256) throw corrupt(`the rows of ${key} changed while restoring`);
+      if ((loaded.get(key)?.digest('hex') ?? sha256('')) !== table.sha256)
+        throw corrupt(`the rows of ${key} changed while restoring`);
     }
-    for (const table of manifest.tables) await client.query(`alter table ${qualified(table.schema, table.name)} enable trigger user`);
-    for (const key of foreignKeys) await client.query(`alter table ${key.table} add constraint ${pg.escapeIdentifier(key.name)} ${key.definition}`);
+    for (const table of manifest.tables)
+      await client.query(`alter table ${qualified(table.schema, table.name)} enable trigger user`);
+    for (const key of foreignKeys)
+      await client.query(
+        `alter table ${key.table} add constraint ${pg.escapeIdentifier(key.name)} ${key.definition}`,
+      );
     for (const sequence of manifest.sequences) {
       const name = qualified(sequence.schema, sequence.name);
-      if (sequence.lastValue === null) await client.query(`select setval($1::regclass, (select seqstart from pg_sequence where seqrelid = $1::regclass), false)`, [name]);
-      else await client.query('select setval($1::regclass, $2::bigint, true)', [name, sequence.lastValue]);
+      if (sequence.lastValue === null)
+        await client.query(
+          `select setval($1::regclass, (select seqstart from pg_sequence where seqrelid = $1::regclass), false)`,
+          [name],
+        );
+      else
+        await client.query('select setval($1::regclass, $2::bigint, true)', [
+          name,
+          sequence.lastValue,
+        ]);
     }
     await client.query('commit');
     // Bring an archive of an older Luoshi up to this one's schema.

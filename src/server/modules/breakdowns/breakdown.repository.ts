@@ -2,55 +2,109 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { departmentGroups } from '../departments/department.table';
 import { assignments } from '../plans/plan.table';
-import { measures, submissionEvents, submissions, type Measure, type Submission } from './breakdown.table';
+import {
+  measures,
+  submissionEvents,
+  submissions,
+  type Measure,
+  type Submission,
+} from './breakdown.table';
 
-export async function findSubmission(executor: Executor, planId: string, departmentId: string): Promise<Submission | undefined> {
-  const [row] = await executor.select().from(submissions).where(and(eq(submissions.planId, planId), eq(submissions.departmentId, departmentId)));
+export async function findSubmission(
+  executor: Executor,
+  planId: string,
+  departmentId: string,
+): Promise<Submission | undefined> {
+  const [row] = await executor
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.planId, planId), eq(submissions.departmentId, departmentId)));
   return row;
 }
 
 /** The department's submission, created as a draft on first use, locked for the rest of the transaction. */
-export async function lockSubmission(executor: Executor, values: { organizationId: string; planId: string; departmentId: string; now: Date }): Promise<Submission> {
+export async function lockSubmission(
+  executor: Executor,
+  values: { organizationId: string; planId: string; departmentId: string; now: Date },
+): Promise<Submission> {
   await executor
     .insert(submissions)
-    .values({ organizationId: values.organizationId, planId: values.planId, departmentId: values.departmentId, createdAt: values.now, updatedAt: values.now })
+    .values({
+      organizationId: values.organizationId,
+      planId: values.planId,
+      departmentId: values.departmentId,
+      createdAt: values.now,
+      updatedAt: values.now,
+    })
     .onConflictDoNothing({ target: [submissions.planId, submissions.departmentId] });
   const [row] = await executor
     .select()
     .from(submissions)
-    .where(and(eq(submissions.planId, values.planId), eq(submissions.departmentId, values.departmentId)))
+    .where(
+      and(eq(submissions.planId, values.planId), eq(submissions.departmentId, values.departmentId)),
+    )
     .for('update');
   if (!row) throw new Error('submission vanished');
   return row;
 }
 
-export async function updateSubmission(executor: Executor, id: string, changes: Partial<typeof submissions.$inferInsert>): Promise<Submission> {
-  const [row] = await executor.update(submissions).set({ ...changes, version: sql`${submissions.version} + 1` }).where(eq(submissions.id, id)).returning();
+export async function updateSubmission(
+  executor: Executor,
+  id: string,
+  changes: Partial<typeof submissions.$inferInsert>,
+): Promise<Submission> {
+  const [row] = await executor
+    .update(submissions)
+    .set({ ...changes, version: sql`${submissions.version} + 1` })
+    .where(eq(submissions.id, id))
+    .returning();
   if (!row) throw new Error('update matched no submission');
   return row;
 }
 
-export async function listSubmissionsOfPlan(executor: Executor, planId: string): Promise<Submission[]> {
+export async function listSubmissionsOfPlan(
+  executor: Executor,
+  planId: string,
+): Promise<Submission[]> {
   return executor.select().from(submissions).where(eq(submissions.planId, planId));
 }
 
 export async function listMeasures(executor: Executor, submissionId: string): Promise<Measure[]> {
-  return executor.select().from(measures).where(eq(measures.submissionId, submissionId)).orderBy(asc(measures.itemId), asc(measures.position), asc(measures.createdAt));
+  return executor
+    .select()
+    .from(measures)
+    .where(eq(measures.submissionId, submissionId))
+    .orderBy(asc(measures.itemId), asc(measures.position), asc(measures.createdAt));
 }
 
-export async function findMeasure(executor: Executor, submissionId: string, measureId: string): Promise<Measure | undefined> {
-  const [row] = await executor.select().from(measures).where(and(eq(measures.submissionId, submissionId), eq(measures.id, measureId)));
+export async function findMeasure(
+  executor: Executor,
+  submissionId: string,
+  measureId: string,
+): Promise<Measure | undefined> {
+  const [row] = await executor
+    .select()
+    .from(measures)
+    .where(and(eq(measures.submissionId, submissionId), eq(measures.id, measureId)));
   return row;
 }
 
-export async function insertMeasure(executor: Executor, values: typeof measures.$inferInsert): Promise<Measure> {
+export async function insertMeasure(
+  executor: Executor,
+  values: typeof measures.$inferInsert,
+): Promise<Measure> {
   const [row] = await executor.insert(measures).values(values).returning();
   if (!row) throw new Error('insert returned no measure');
   return row;
 }
 
 /** Applies the change only at `version`; undefined when someone else changed it first. */
-export async function updateMeasureAtVersion(executor: Executor, id: string, version: number, changes: Partial<typeof measures.$inferInsert>): Promise<Measure | undefined> {
+export async function updateMeasureAtVersion(
+  executor: Executor,
+  id: string,
+  version: number,
+  changes: Partial<typeof measures.$inferInsert>,
+): Promise<Measure | undefined> {
   const [row] = await executor
     .update(measures)
     .set({ ...changes, version: sql`${measures.version} + 1` })
@@ -59,19 +113,33 @@ export async function updateMeasureAtVersion(executor: Executor, id: string, ver
   return row;
 }
 
-export async function deleteMeasureAtVersion(executor: Executor, id: string, version: number): Promise<boolean> {
-  const deleted = await executor.delete(measures).where(and(eq(measures.id, id), eq(measures.version, version))).returning({ id: measures.id });
+export async function deleteMeasureAtVersion(
+  executor: Executor,
+  id: string,
+  version: number,
+): Promise<boolean> {
+  const deleted = await executor
+    .delete(measures)
+    .where(and(eq(measures.id, id), eq(measures.version, version)))
+    .returning({ id: measures.id });
   return deleted.length > 0;
 }
 
 export async function listMeasuresOfPlan(executor: Executor, planId: string): Promise<Measure[]> {
-  return executor.select().from(measures).where(eq(measures.planId, planId)).orderBy(asc(measures.itemId), asc(measures.departmentId), asc(measures.position));
+  return executor
+    .select()
+    .from(measures)
+    .where(eq(measures.planId, planId))
+    .orderBy(asc(measures.itemId), asc(measures.departmentId), asc(measures.position));
 }
 
 /** (department, item) pairs that have at least one measure, for the board. */
 export async function countMeasuredItems(executor: Executor, planId: string) {
   return executor
-    .select({ departmentId: measures.departmentId, items: sql<number>`count(distinct ${measures.itemId})::int` })
+    .select({
+      departmentId: measures.departmentId,
+      items: sql<number>`count(distinct ${measures.itemId})::int`,
+    })
     .from(measures)
     .where(eq(measures.planId, planId))
     .groupBy(measures.departmentId);
@@ -85,12 +153,19 @@ export async function listMeasuredDuties(executor: Executor, planId: string) {
     .where(eq(measures.planId, planId));
 }
 
-export async function insertSubmissionEvent(executor: Executor, values: typeof submissionEvents.$inferInsert): Promise<void> {
+export async function insertSubmissionEvent(
+  executor: Executor,
+  values: typeof submissionEvents.$inferInsert,
+): Promise<void> {
   await executor.insert(submissionEvents).values(values);
 }
 
 export async function listSubmissionEvents(executor: Executor, submissionId: string) {
-  return executor.select().from(submissionEvents).where(eq(submissionEvents.submissionId, submissionId)).orderBy(asc(submissionEvents.at));
+  return executor
+    .select()
+    .from(submissionEvents)
+    .where(eq(submissionEvents.submissionId, submissionId))
+    .orderBy(asc(submissionEvents.at));
 }
 
 /** Every assignment of a plan with the group it goes through, if any. */

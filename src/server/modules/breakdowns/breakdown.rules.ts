@@ -20,12 +20,19 @@ export interface DepartmentDuty {
  * (各教学单位 for a teaching unit). Placeholders name nobody until the coordinator resolves them.
  * A named assignment wins over one through a group.
  */
-export function dutiesOf(department: Pick<Department, 'id' | 'kind'>, targets: readonly AssignmentTarget[]): Map<string, DepartmentDuty> {
+export function dutiesOf(
+  department: Pick<Department, 'id' | 'kind'>,
+  targets: readonly AssignmentTarget[],
+): Map<string, DepartmentDuty> {
   const duties = new Map<string, DepartmentDuty>();
   for (const target of targets) {
     if (target.departmentId === department.id) {
       duties.set(target.itemId, { role: target.role, viaGroup: null });
-    } else if (target.groupKind === 'group' && target.selectsKind === department.kind && !duties.has(target.itemId)) {
+    } else if (
+      target.groupKind === 'group' &&
+      target.selectsKind === department.kind &&
+      !duties.has(target.itemId)
+    ) {
       duties.set(target.itemId, { role: target.role, viaGroup: target.groupName });
     }
   }

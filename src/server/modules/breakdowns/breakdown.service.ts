@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { dutyStates, type Dashboard, type SheetPreview, type SheetProblem } from '../../../shared/api/breakdowns';
+import {
+  dutyStates,
+  type Dashboard,
+  type SheetPreview,
+  type SheetProblem,
+} from '../../../shared/api/breakdowns';
 import type {
   BoardRow,
   BreakdownView,
@@ -16,7 +21,11 @@ import { calendarDate, isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
 import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
-import { writeTaskBreakdownDocx, writeTaskBreakdownXlsx, type TaskBreakdownTable } from '../../io/task-breakdown-writer';
+import {
+  writeTaskBreakdownDocx,
+  writeTaskBreakdownXlsx,
+  type TaskBreakdownTable,
+} from '../../io/task-breakdown-writer';
 import type { Upload } from '../../http/upload';
 import { listMeasuresOfPlan } from './breakdown.repository';
 import { AppError } from '../../../shared/errors';
@@ -58,7 +67,12 @@ type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
 /** A sheet's preview or outcome before its problems are worded in the caller's language. */
 export type SheetOutcome = Omit<SheetPreview, 'problems'> & { problems: SheetProblem[] };
 
-const STATUS_WORDS: Record<Submission['status'], string> = { draft: '保存为草稿', submitted: '报送', returned: '退回', approved: '审核通过' };
+const STATUS_WORDS: Record<Submission['status'], string> = {
+  draft: '保存为草稿',
+  submitted: '报送',
+  returned: '退回',
+  approved: '审核通过',
+};
 
 function toMeasureView(measure: Measure): MeasureView {
   return {
@@ -78,7 +92,15 @@ function measuresFingerprint(measures: readonly Measure[]): string {
   return sha256(JSON.stringify(measures.map((measure) => [measure.id, measure.version]).sort()));
 }
 
-export function createBreakdownService({ db, clock, maxFileBytes = defaultImportLimits.maxFileBytes }: { db: Database; clock: Clock; maxFileBytes?: number }) {
+export function createBreakdownService({
+  db,
+  clock,
+  maxFileBytes = defaultImportLimits.maxFileBytes,
+}: {
+  db: Database;
+  clock: Clock;
+  maxFileBytes?: number;
+}) {
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
   async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
     const found = await requirePlan(executor, actor.organizationId, planId);
@@ -87,11 +109,19 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
   }
 
   async function taskBreakdownDueOn(executor: Executor, planId: string): Promise<string | null> {
-    return (await listDeliverables(executor, planId)).find((deliverable) => deliverable.kind === 'task_breakdown')?.dueOn ?? null;
+    return (
+      (await listDeliverables(executor, planId)).find(
+        (deliverable) => deliverable.kind === 'task_breakdown',
+      )?.dueOn ?? null
+    );
   }
 
   function isLate(status: Submission['status'] | 'not_started', dueOn: string | null): boolean {
-    return dueOn !== null && (status === 'not_started' || status === 'draft' || status === 'returned') && isPastDue(dueOn, clock.now());
+    return (
+      dueOn !== null &&
+      (status === 'not_started' || status === 'draft' || status === 'returned') &&
+      isPastDue(dueOn, clock.now())
+    );
   }
 
   async function duties(executor: Executor, planId: string, department: Department) {
@@ -99,8 +129,18 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
   }
 
   /** A submission that may still be edited, locked for this transaction. */
-  async function editableSubmission(executor: Executor, actor: Actor, planId: string, department: Department) {
-    const submission = await lockSubmission(executor, { organizationId: actor.organizationId, planId, departmentId: department.id, now: clock.now() });
+  async function editableSubmission(
+    executor: Executor,
+    actor: Actor,
+    planId: string,
+    department: Department,
+  ) {
+    const submission = await lockSubmission(executor, {
+      organizationId: actor.organizationId,
+      planId,
+      departmentId: department.id,
+      now: clock.now(),
+    });
     if (submission.status === 'submitted' || submission.status === 'approved') {
       throw new AppError('breakdown.locked', { status: STATUS_WORDS[submission.status] });
     }
@@ -120,7 +160,13 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
   }
 
   /** A measure of a breakdown that may still be edited, as it is now. */
-  async function editableMeasure(executor: Executor, actor: Actor, planId: string, departmentId: string, measureId: string): Promise<Measure> {
+  async function editableMeasure(
+    executor: Executor,
+    actor: Actor,
+    planId: string,
+    departmentId: string,
+    measureId: string,
+  ): Promise<Measure> {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
     const submission = await editableSubmission(executor, actor, plan.id, department);
     const measure = await findMeasure(executor, submission.id, measureId);
@@ -128,7 +174,12 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
     return measure;
   }
 
-  async function view(executor: Executor, actor: Actor, planId: string, departmentId: string): Promise<BreakdownView> {
+  async function view(
+    executor: Executor,
+    actor: Actor,
+    planId: string,
+    departmentId: string,
+  ): Promise<BreakdownView> {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
     // One after another: inside a write's transaction all of these share one connection.
     const targets = await listPlanAssignmentTargets(executor, plan.id);
@@ -140,7 +191,10 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
     const mine = dutiesOf(department, targets);
     const allMeasures = submission ? await listMeasures(executor, submission.id) : [];
     const events = submission ? await listSubmissionEvents(executor, submission.id) : [];
-    const lastReturn = submission?.status === 'returned' ? events.filter((event) => event.action === 'return').at(-1) : undefined;
+    const lastReturn =
+      submission?.status === 'returned'
+        ? events.filter((event) => event.action === 'return').at(-1)
+        : undefined;
     const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
     const othersByItem = new Map<string, string[]>();
     for (const target of targets) {
@@ -148,17 +202,23 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
       if (!name || target.departmentId === department.id) continue;
       othersByItem.set(target.itemId, [...(othersByItem.get(target.itemId) ?? []), name]);
     }
-    const tree = assembleIndicatorTree(allIndicators, allItems.filter((item) => mine.has(item.id)), (item) => ({
-      id: item.id,
-      no: item.no,
-      content: item.content,
-      focus: item.focus,
-      role: mine.get(item.id)!.role,
-      viaGroup: mine.get(item.id)!.viaGroup,
-      otherDepartments: (othersByItem.get(item.id) ?? []).filter((name) => name !== mine.get(item.id)!.viaGroup),
-      measures: allMeasures.filter((measure) => measure.itemId === item.id).map(toMeasureView),
-      returnComment: lastReturn?.itemComments[item.id] ?? null,
-    }));
+    const tree = assembleIndicatorTree(
+      allIndicators,
+      allItems.filter((item) => mine.has(item.id)),
+      (item) => ({
+        id: item.id,
+        no: item.no,
+        content: item.content,
+        focus: item.focus,
+        role: mine.get(item.id)!.role,
+        viaGroup: mine.get(item.id)!.viaGroup,
+        otherDepartments: (othersByItem.get(item.id) ?? []).filter(
+          (name) => name !== mine.get(item.id)!.viaGroup,
+        ),
+        measures: allMeasures.filter((measure) => measure.itemId === item.id).map(toMeasureView),
+        returnComment: lastReturn?.itemComments[item.id] ?? null,
+      }),
+    );
     const status = submission?.status ?? 'not_started';
     return {
       planId: plan.id,
@@ -166,14 +226,35 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
       status,
       dueOn,
       late: isLate(status, dueOn),
-      liaison: submission?.liaisonName && submission.liaisonPhone && submission.liaisonEmail
-        ? rolesSeeingContactsInFull.includes(actor.role)
-          ? { name: submission.liaisonName, phone: submission.liaisonPhone, email: submission.liaisonEmail }
-          : { name: submission.liaisonName, phone: maskPhone(submission.liaisonPhone), email: maskEmail(submission.liaisonEmail) }
-        : null,
-      history: events.map((event) => ({ action: event.action, actorName: event.actorName, comment: event.comment, itemComments: event.itemComments, at: event.at.toISOString() })),
+      liaison:
+        submission?.liaisonName && submission.liaisonPhone && submission.liaisonEmail
+          ? rolesSeeingContactsInFull.includes(actor.role)
+            ? {
+                name: submission.liaisonName,
+                phone: submission.liaisonPhone,
+                email: submission.liaisonEmail,
+              }
+            : {
+                name: submission.liaisonName,
+                phone: maskPhone(submission.liaisonPhone),
+                email: maskEmail(submission.liaisonEmail),
+              }
+          : null,
+      history: events.map((event) => ({
+        action: event.action,
+        actorName: event.actorName,
+        comment: event.comment,
+        itemComments: event.itemComments,
+        at: event.at.toISOString(),
+      })),
       indicators: tree
-        .map((level1) => ({ code: level1.code, title: level1.title, children: level1.children.filter((level2) => level2.items.length > 0).map(({ id: _id, ...level2 }) => level2) }))
+        .map((level1) => ({
+          code: level1.code,
+          title: level1.title,
+          children: level1.children
+            .filter((level2) => level2.items.length > 0)
+            .map(({ id: _id, ...level2 }) => level2),
+        }))
         .filter((level1) => level1.children.length > 0),
     };
   }
@@ -192,8 +273,16 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
   }
 
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
-  function boardRows({ targets, allDepartments, allSubmissions, measured, dueOn }: Awaited<ReturnType<typeof boardRecords>>): BoardRow[] {
-    const submissionOf = new Map(allSubmissions.map((submission) => [submission.departmentId, submission]));
+  function boardRows({
+    targets,
+    allDepartments,
+    allSubmissions,
+    measured,
+    dueOn,
+  }: Awaited<ReturnType<typeof boardRecords>>): BoardRow[] {
+    const submissionOf = new Map(
+      allSubmissions.map((submission) => [submission.departmentId, submission]),
+    );
     const measuredOf = new Map(measured.map((row) => [row.departmentId, row.items]));
     return allDepartments
       .map((department) => ({ department, itemCount: dutiesOf(department, targets).size }))
@@ -211,70 +300,173 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
           late: isLate(status, dueOn),
         };
       })
-      .sort((a, b) => Number(b.late) - Number(a.late) || a.department.name.localeCompare(b.department.name, 'zh-CN'));
+      .sort(
+        (a, b) =>
+          Number(b.late) - Number(a.late) ||
+          a.department.name.localeCompare(b.department.name, 'zh-CN'),
+      );
   }
 
-  async function board(actor: Actor, planId: string): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
+  async function board(
+    actor: Actor,
+    planId: string,
+  ): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
     const records = await boardRecords(actor, planId);
     return { dueOn: records.dueOn, rows: boardRows(records) };
   }
 
   return {
     // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
-    get: (actor: Actor, planId: string, departmentId: string) => db.transaction((tx) => view(tx, actor, planId, departmentId)),
+    get: (actor: Actor, planId: string, departmentId: string) =>
+      db.transaction((tx) => view(tx, actor, planId, departmentId)),
 
-    async createMeasure(actor: Actor, planId: string, departmentId: string, input: CreateMeasureInput): Promise<MeasureView> {
+    async createMeasure(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      input: CreateMeasureInput,
+    ): Promise<MeasureView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         const duty = (await duties(tx, plan.id, department)).get(input.itemId);
-        if (!duty) throw new AppError('breakdown.not_assigned', { no: (await listItemsOfStandard(tx, plan.standardId)).find((item) => item.id === input.itemId)?.no ?? '?' });
+        if (!duty)
+          throw new AppError('breakdown.not_assigned', {
+            no:
+              (await listItemsOfStandard(tx, plan.standardId)).find(
+                (item) => item.id === input.itemId,
+              )?.no ?? '?',
+          });
         const submission = await editableSubmission(tx, actor, plan.id, department);
         const now = clock.now();
-        const position = (await listMeasures(tx, submission.id)).filter((measure) => measure.itemId === input.itemId).length;
+        const position = (await listMeasures(tx, submission.id)).filter(
+          (measure) => measure.itemId === input.itemId,
+        ).length;
         const measure = await insertMeasure(tx, {
-          organizationId: actor.organizationId, submissionId: submission.id, planId: plan.id, departmentId: department.id, itemId: input.itemId,
-          text: input.text, deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn, position, createdAt: now, updatedAt: now,
+          organizationId: actor.organizationId,
+          submissionId: submission.id,
+          planId: plan.id,
+          departmentId: department.id,
+          itemId: input.itemId,
+          text: input.text,
+          deadlineKind: input.deadline.kind,
+          dueOn: input.deadline.dueOn,
+          position,
+          createdAt: now,
+          updatedAt: now,
         });
-        await recordAudit(tx, clock, actor, { action: 'measure.create', entityType: 'measure', entityId: measure.id, after: measure });
+        await recordAudit(tx, clock, actor, {
+          action: 'measure.create',
+          entityType: 'measure',
+          entityId: measure.id,
+          after: measure,
+        });
         return toMeasureView(measure);
       });
     },
 
-    async updateMeasure(actor: Actor, planId: string, departmentId: string, measureId: string, input: UpdateMeasureInput): Promise<MeasureView> {
+    async updateMeasure(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      measureId: string,
+      input: UpdateMeasureInput,
+    ): Promise<MeasureView> {
       return db.transaction(async (tx) => {
         const before = await editableMeasure(tx, actor, planId, departmentId, measureId);
         const after = await updateMeasureAtVersion(tx, measureId, input.version, {
           ...(input.text === undefined ? {} : { text: input.text }),
-          ...(input.deadline === undefined ? {} : { deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn }),
+          ...(input.deadline === undefined
+            ? {}
+            : { deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn }),
           updatedAt: clock.now(),
         });
-        if (!after) throw new AppError('measure.version_conflict', { version: before.version }, [], toMeasureView(before));
-        await recordAudit(tx, clock, actor, { action: 'measure.update', entityType: 'measure', entityId: measureId, before, after });
+        if (!after)
+          throw new AppError(
+            'measure.version_conflict',
+            { version: before.version },
+            [],
+            toMeasureView(before),
+          );
+        await recordAudit(tx, clock, actor, {
+          action: 'measure.update',
+          entityType: 'measure',
+          entityId: measureId,
+          before,
+          after,
+        });
         return toMeasureView(after);
       });
     },
 
-    async deleteMeasure(actor: Actor, planId: string, departmentId: string, measureId: string, version: number): Promise<void> {
+    async deleteMeasure(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      measureId: string,
+      version: number,
+    ): Promise<void> {
       await db.transaction(async (tx) => {
         const before = await editableMeasure(tx, actor, planId, departmentId, measureId);
         if (!(await deleteMeasureAtVersion(tx, measureId, version))) {
-          throw new AppError('measure.version_conflict', { version: before.version }, [], toMeasureView(before));
+          throw new AppError(
+            'measure.version_conflict',
+            { version: before.version },
+            [],
+            toMeasureView(before),
+          );
         }
-        await recordAudit(tx, clock, actor, { action: 'measure.delete', entityType: 'measure', entityId: measureId, before });
+        await recordAudit(tx, clock, actor, {
+          action: 'measure.delete',
+          entityType: 'measure',
+          entityId: measureId,
+          before,
+        });
       });
     },
 
-    async setLiaison(actor: Actor, planId: string, departmentId: string, input: LiaisonInput): Promise<BreakdownView> {
+    async setLiaison(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      input: LiaisonInput,
+    ): Promise<BreakdownView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         const before = await editableSubmission(tx, actor, plan.id, department);
         const seen = input.replaces ?? null;
-        const current = before.liaisonName === null ? null : { name: before.liaisonName, phone: before.liaisonPhone ?? '', email: before.liaisonEmail ?? '' };
-        if (seen?.name !== current?.name || seen?.phone !== current?.phone || seen?.email !== current?.email) {
-          throw new AppError('breakdown.liaison_conflict', { name: current?.name ?? '—' }, [], await view(tx, actor, planId, departmentId));
+        const current =
+          before.liaisonName === null
+            ? null
+            : {
+                name: before.liaisonName,
+                phone: before.liaisonPhone ?? '',
+                email: before.liaisonEmail ?? '',
+              };
+        if (
+          seen?.name !== current?.name ||
+          seen?.phone !== current?.phone ||
+          seen?.email !== current?.email
+        ) {
+          throw new AppError(
+            'breakdown.liaison_conflict',
+            { name: current?.name ?? '—' },
+            [],
+            await view(tx, actor, planId, departmentId),
+          );
         }
-        const after = await updateSubmission(tx, before.id, { liaisonName: input.name, liaisonPhone: input.phone, liaisonEmail: input.email, updatedAt: clock.now() });
-        await recordAudit(tx, clock, actor, { action: 'submission.set_liaison', entityType: 'submission', entityId: after.id, before, after });
+        const after = await updateSubmission(tx, before.id, {
+          liaisonName: input.name,
+          liaisonPhone: input.phone,
+          liaisonEmail: input.email,
+          updatedAt: clock.now(),
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'submission.set_liaison',
+          entityType: 'submission',
+          entityId: after.id,
+          before,
+          after,
+        });
         return view(tx, actor, planId, departmentId);
       });
     },
@@ -285,34 +477,87 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         const before = await editableSubmission(tx, actor, plan.id, department);
         const mine = await duties(tx, plan.id, department);
-        const measured = new Set((await listMeasures(tx, before.id)).map((measure) => measure.itemId));
+        const measured = new Set(
+          (await listMeasures(tx, before.id)).map((measure) => measure.itemId),
+        );
         const items = await listItemsOfStandard(tx, plan.standardId);
-        const missing = items.filter((item) => mine.has(item.id) && !measured.has(item.id)).map((item) => item.no);
-        if (missing.length > 0) throw new AppError('breakdown.incomplete', { count: missing.length, items: missing.join('、') });
-        if (!before.liaisonName || !before.liaisonPhone || !before.liaisonEmail) throw new AppError('breakdown.liaison_missing');
+        const missing = items
+          .filter((item) => mine.has(item.id) && !measured.has(item.id))
+          .map((item) => item.no);
+        if (missing.length > 0)
+          throw new AppError('breakdown.incomplete', {
+            count: missing.length,
+            items: missing.join('、'),
+          });
+        if (!before.liaisonName || !before.liaisonPhone || !before.liaisonEmail)
+          throw new AppError('breakdown.liaison_missing');
         const now = clock.now();
-        const after = await updateSubmission(tx, before.id, { status: 'submitted', submittedAt: now, updatedAt: now });
-        await insertSubmissionEvent(tx, { organizationId: actor.organizationId, submissionId: after.id, action: 'submit', actorUserId: actor.userId, actorName: actor.username, at: now });
-        await recordAudit(tx, clock, actor, { action: 'submission.submit', entityType: 'submission', entityId: after.id, before, after });
+        const after = await updateSubmission(tx, before.id, {
+          status: 'submitted',
+          submittedAt: now,
+          updatedAt: now,
+        });
+        await insertSubmissionEvent(tx, {
+          organizationId: actor.organizationId,
+          submissionId: after.id,
+          action: 'submit',
+          actorUserId: actor.userId,
+          actorName: actor.username,
+          at: now,
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'submission.submit',
+          entityType: 'submission',
+          entityId: after.id,
+          before,
+          after,
+        });
         return view(tx, actor, planId, departmentId);
       });
     },
 
     /** The coordinating office approves a submitted breakdown, or returns it with comments per item. */
-    async review(actor: Actor, planId: string, departmentId: string, input: ReviewInput): Promise<BreakdownView> {
+    async review(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      input: ReviewInput,
+    ): Promise<BreakdownView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
-        const before = await lockSubmission(tx, { organizationId: actor.organizationId, planId: plan.id, departmentId: department.id, now: clock.now() });
+        const before = await lockSubmission(tx, {
+          organizationId: actor.organizationId,
+          planId: plan.id,
+          departmentId: department.id,
+          now: clock.now(),
+        });
         if (before.status !== 'submitted') throw new AppError('breakdown.not_submitted');
         const mine = await duties(tx, plan.id, department);
-        if (Object.keys(input.itemComments).some((itemId) => !mine.has(itemId))) throw new AppError('breakdown.unknown_item');
+        if (Object.keys(input.itemComments).some((itemId) => !mine.has(itemId)))
+          throw new AppError('breakdown.unknown_item');
         const now = clock.now();
-        const after = await updateSubmission(tx, before.id, { status: input.decision === 'approve' ? 'approved' : 'returned', decidedAt: now, updatedAt: now });
-        await insertSubmissionEvent(tx, {
-          organizationId: actor.organizationId, submissionId: after.id, action: input.decision, actorUserId: actor.userId, actorName: actor.username,
-          comment: input.comment ?? null, itemComments: input.decision === 'return' ? input.itemComments : {}, at: now,
+        const after = await updateSubmission(tx, before.id, {
+          status: input.decision === 'approve' ? 'approved' : 'returned',
+          decidedAt: now,
+          updatedAt: now,
         });
-        await recordAudit(tx, clock, actor, { action: `submission.${input.decision}`, entityType: 'submission', entityId: after.id, before, after: { ...after, itemComments: input.itemComments, comment: input.comment } });
+        await insertSubmissionEvent(tx, {
+          organizationId: actor.organizationId,
+          submissionId: after.id,
+          action: input.decision,
+          actorUserId: actor.userId,
+          actorName: actor.username,
+          comment: input.comment ?? null,
+          itemComments: input.decision === 'return' ? input.itemComments : {},
+          at: now,
+        });
+        await recordAudit(tx, clock, actor, {
+          action: `submission.${input.decision}`,
+          entityType: 'submission',
+          entityId: after.id,
+          before,
+          after: { ...after, itemComments: input.itemComments, comment: input.comment },
+        });
         return view(tx, actor, planId, departmentId);
       });
     },
@@ -323,13 +568,28 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
      * basedOn, in one transaction, and only when the measures and the file are still those of
      * the preview and no row has a problem. Unchanged measures are not touched.
      */
-    async uploadSheet(actor: Actor, planId: string, departmentId: string, upload: Upload, query: SheetQuery): Promise<SheetOutcome> {
+    async uploadSheet(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      upload: Upload,
+      query: SheetQuery,
+    ): Promise<SheetOutcome> {
       const blocks = await readDocumentBlocks(upload, { ...defaultImportLimits, maxFileBytes });
-      if (blocks.format === 'text') throw new AppError('sheet.unsupported_type', { detected: '纯文本' });
-      const rows = readBreakdownSheet(blocks, (await scope(db, actor, planId, departmentId)).department.name);
+      if (blocks.format === 'text')
+        throw new AppError('sheet.unsupported_type', { detected: '纯文本' });
+      const rows = readBreakdownSheet(
+        blocks,
+        (await scope(db, actor, planId, departmentId)).department.name,
+      );
       const fileHash = sha256(upload.bytes);
 
-      const compare = async (executor: Executor, plan: { id: string; standardId: string; cycleYear: number }, department: Department, measures: Measure[]) => {
+      const compare = async (
+        executor: Executor,
+        plan: { id: string; standardId: string; cycleYear: number },
+        department: Department,
+        measures: Measure[],
+      ) => {
         const targets = await listPlanAssignmentTargets(executor, plan.id);
         const items = await listItemsOfStandard(executor, plan.standardId);
         const sheet = planSheetChanges({
@@ -340,7 +600,11 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
           measures: measures.map(toMeasureView),
           context: { year: plan.cycleYear, today: calendarDate(clock.now()) },
         });
-        return { ...sheet, token: `${measuresFingerprint(measures)}.${fileHash}`, fileName: upload.fileName };
+        return {
+          ...sheet,
+          token: `${measuresFingerprint(measures)}.${fileHash}`,
+          fileName: upload.fileName,
+        };
       };
 
       if (query.dryRun) {
@@ -349,7 +613,15 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
         if (submission?.status === 'submitted' || submission?.status === 'approved') {
           throw new AppError('breakdown.locked', { status: STATUS_WORDS[submission.status] });
         }
-        return { applied: false, ...(await compare(db, plan, department, submission ? await listMeasures(db, submission.id) : [])) };
+        return {
+          applied: false,
+          ...(await compare(
+            db,
+            plan,
+            department,
+            submission ? await listMeasures(db, submission.id) : [],
+          )),
+        };
       }
 
       return db.transaction(async (tx) => {
@@ -361,39 +633,90 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
         if (seenMeasures !== measuresFingerprint(measures)) throw new AppError('sheet.stale');
         const sheet = await compare(tx, plan, department, measures);
         if (sheet.problems.length > 0) {
-          throw new AppError('sheet.has_problems', { count: sheet.problems.length, rows: [...new Set(sheet.problems.map((problem) => problem.row))].join('、') });
+          throw new AppError('sheet.has_problems', {
+            count: sheet.problems.length,
+            rows: [...new Set(sheet.problems.map((problem) => problem.row))].join('、'),
+          });
         }
         const now = clock.now();
         const byId = new Map(measures.map((measure) => [measure.id, measure]));
         const nextPosition = new Map<string, number>();
-        for (const measure of measures) nextPosition.set(measure.itemId, Math.max(nextPosition.get(measure.itemId) ?? 0, measure.position + 1));
+        for (const measure of measures)
+          nextPosition.set(
+            measure.itemId,
+            Math.max(nextPosition.get(measure.itemId) ?? 0, measure.position + 1),
+          );
         for (const change of sheet.changes) {
           const before = change.measureId ? byId.get(change.measureId)! : null;
           if (change.kind === 'add') {
             const position = nextPosition.get(change.itemId) ?? 0;
             nextPosition.set(change.itemId, position + 1);
             const after = await insertMeasure(tx, {
-              organizationId: actor.organizationId, submissionId: submission.id, planId: plan.id, departmentId: department.id, itemId: change.itemId,
-              text: change.after!.text, deadlineKind: change.after!.deadline.kind, dueOn: change.after!.deadline.dueOn, position, createdAt: now, updatedAt: now,
+              organizationId: actor.organizationId,
+              submissionId: submission.id,
+              planId: plan.id,
+              departmentId: department.id,
+              itemId: change.itemId,
+              text: change.after!.text,
+              deadlineKind: change.after!.deadline.kind,
+              dueOn: change.after!.deadline.dueOn,
+              position,
+              createdAt: now,
+              updatedAt: now,
             });
-            await recordAudit(tx, clock, actor, { action: 'measure.create', entityType: 'measure', entityId: after.id, after: { ...after, via: 'sheet', fileName: upload.fileName } });
+            await recordAudit(tx, clock, actor, {
+              action: 'measure.create',
+              entityType: 'measure',
+              entityId: after.id,
+              after: { ...after, via: 'sheet', fileName: upload.fileName },
+            });
           } else if (change.kind === 'change') {
             const after = await updateMeasureAtVersion(tx, before!.id, before!.version, {
-              text: change.after!.text, deadlineKind: change.after!.deadline.kind, dueOn: change.after!.deadline.dueOn, updatedAt: now,
+              text: change.after!.text,
+              deadlineKind: change.after!.deadline.kind,
+              dueOn: change.after!.deadline.dueOn,
+              updatedAt: now,
             });
             if (!after) throw new AppError('sheet.stale');
-            await recordAudit(tx, clock, actor, { action: 'measure.update', entityType: 'measure', entityId: after.id, before, after: { ...after, via: 'sheet', fileName: upload.fileName } });
+            await recordAudit(tx, clock, actor, {
+              action: 'measure.update',
+              entityType: 'measure',
+              entityId: after.id,
+              before,
+              after: { ...after, via: 'sheet', fileName: upload.fileName },
+            });
           } else {
-            if (!(await deleteMeasureAtVersion(tx, before!.id, before!.version))) throw new AppError('sheet.stale');
-            await recordAudit(tx, clock, actor, { action: 'measure.delete', entityType: 'measure', entityId: before!.id, before, after: { via: 'sheet', fileName: upload.fileName } });
+            if (!(await deleteMeasureAtVersion(tx, before!.id, before!.version)))
+              throw new AppError('sheet.stale');
+            await recordAudit(tx, clock, actor, {
+              action: 'measure.delete',
+              entityType: 'measure',
+              entityId: before!.id,
+              before,
+              after: { via: 'sheet', fileName: upload.fileName },
+            });
           }
         }
-        const counts = (kind: 'add' | 'change' | 'remove') => sheet.changes.filter((change) => change.kind === kind).length;
+        const counts = (kind: 'add' | 'change' | 'remove') =>
+          sheet.changes.filter((change) => change.kind === kind).length;
         await recordAudit(tx, clock, actor, {
-          action: 'submission.upload_sheet', entityType: 'submission', entityId: submission.id,
-          after: { fileName: upload.fileName, format: blocks.format, added: counts('add'), changed: counts('change'), removed: counts('remove'), unchanged: sheet.unchanged },
+          action: 'submission.upload_sheet',
+          entityType: 'submission',
+          entityId: submission.id,
+          after: {
+            fileName: upload.fileName,
+            format: blocks.format,
+            added: counts('add'),
+            changed: counts('change'),
+            removed: counts('remove'),
+            unchanged: sheet.unchanged,
+          },
         });
-        return { applied: true, ...sheet, token: `${measuresFingerprint(await listMeasures(tx, submission.id))}.${fileHash}` };
+        return {
+          applied: true,
+          ...sheet,
+          token: `${measuresFingerprint(await listMeasures(tx, submission.id))}.${fileHash}`,
+        };
       });
     },
 
@@ -401,17 +724,36 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
      * The 任务分解表 in the official layout with the measures filled in: a department's own sheet,
      * or the whole institution's with each measure marked by its department.
      */
-    async exportTable(actor: Actor, planId: string, query: { format: 'xlsx' | 'docx'; departmentId?: string | undefined }) {
+    async exportTable(
+      actor: Actor,
+      planId: string,
+      query: { format: 'xlsx' | 'docx'; departmentId?: string | undefined },
+    ) {
       const found = await requirePlan(db, actor.organizationId, planId);
-      if (actor.role === 'liaison' && query.departmentId !== actor.departmentId) throw new AppError('auth.forbidden');
+      if (actor.role === 'liaison' && query.departmentId !== actor.departmentId)
+        throw new AppError('auth.forbidden');
       const { plan, standardTitle } = found;
-      const department = query.departmentId ? (await scope(db, actor, planId, query.departmentId)).department : null;
-      const { targets, allIndicators, allItems, allDepartments, allMeasures } = await planRecords(actor, plan);
+      const department = query.departmentId
+        ? (await scope(db, actor, planId, query.departmentId)).department
+        : null;
+      const { targets, allIndicators, allItems, allDepartments, allMeasures } = await planRecords(
+        actor,
+        plan,
+      );
       const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
       const mine = department ? dutiesOf(department, targets) : null;
-      const measuresOf = (itemId: string) => allMeasures.filter((measure) => measure.itemId === itemId && (!department || measure.departmentId === department.id));
-      const label = (measure: Measure) => (department ? '' : `【${names.get(measure.departmentId) ?? ''}】`);
-      const tree = assembleIndicatorTree(allIndicators, allItems.filter((item) => !mine || mine.has(item.id)), (item) => item);
+      const measuresOf = (itemId: string) =>
+        allMeasures.filter(
+          (measure) =>
+            measure.itemId === itemId && (!department || measure.departmentId === department.id),
+        );
+      const label = (measure: Measure) =>
+        department ? '' : `【${names.get(measure.departmentId) ?? ''}】`;
+      const tree = assembleIndicatorTree(
+        allIndicators,
+        allItems.filter((item) => !mine || mine.has(item.id)),
+        (item) => item,
+      );
       const rows: TaskBreakdownTable['rows'] = tree.flatMap((level1) =>
         level1.children.flatMap((level2) =>
           level2.items.map((item) => {
@@ -421,17 +763,36 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
               level2: `${level2.code}.${level2.title}`,
               content: `${item.no}.${item.content}`,
               focus: item.focus,
-              departments: targets.filter((target) => target.itemId === item.id).map((target) => (target.departmentId ? names.get(target.departmentId) : target.groupName) ?? '').join('\n'),
+              departments: targets
+                .filter((target) => target.itemId === item.id)
+                .map(
+                  (target) =>
+                    (target.departmentId ? names.get(target.departmentId) : target.groupName) ?? '',
+                )
+                .join('\n'),
               measures: measures.map((measure) => `${label(measure)}${measure.text}`).join('\n'),
-              deadlines: measures.map((measure) => `${label(measure)}${describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn })}`).join('\n'),
+              deadlines: measures
+                .map(
+                  (measure) =>
+                    `${label(measure)}${describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn })}`,
+                )
+                .join('\n'),
             };
           }),
         ),
       );
       const title = `落实《${standardTitle}》任务分解表${department ? `（${department.name}）` : ''}`;
       const table = { title, rows };
-      const bytes = query.format === 'xlsx' ? await writeTaskBreakdownXlsx(table) : await writeTaskBreakdownDocx(table);
-      await recordAudit(db, clock, actor, { action: 'export.task_breakdown', entityType: 'plan', entityId: plan.id, after: { format: query.format, departmentId: department?.id ?? null, rows: rows.length } });
+      const bytes =
+        query.format === 'xlsx'
+          ? await writeTaskBreakdownXlsx(table)
+          : await writeTaskBreakdownDocx(table);
+      await recordAudit(db, clock, actor, {
+        action: 'export.task_breakdown',
+        entityType: 'plan',
+        entityId: plan.id,
+        after: { format: query.format, departmentId: department?.id ?? null, rows: rows.length },
+      });
       return { fileName: `${title}.${query.format}`, bytes };
     },
 
@@ -448,13 +809,21 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
       ]);
       const level1Of = new Map<string, string>();
       for (const level1 of assembleIndicatorTree(allIndicators, allItems, (item) => item)) {
-        for (const level2 of level1.children) for (const item of level2.items) level1Of.set(item.id, level1.title);
+        for (const level2 of level1.children)
+          for (const item of level2.items) level1Of.set(item.id, level1.title);
       }
       const measured = new Set(measuredPairs.map((pair) => `${pair.departmentId}/${pair.itemId}`));
-      const departmentsById = new Map(allDepartments.map((department) => [department.id, department]));
+      const departmentsById = new Map(
+        allDepartments.map((department) => [department.id, department]),
+      );
       const itemIndex = new Map(allItems.map((item, index) => [item.id, index]));
-      const byLevel1 = new Map<string, { title: string; duties: number; measured: number; approved: number }>();
-      for (const level1 of allIndicators.filter((indicator) => indicator.depth === 1).sort((a, b) => a.position - b.position)) {
+      const byLevel1 = new Map<
+        string,
+        { title: string; duties: number; measured: number; approved: number }
+      >();
+      for (const level1 of allIndicators
+        .filter((indicator) => indicator.depth === 1)
+        .sort((a, b) => a.position - b.position)) {
         byLevel1.set(level1.title, { title: level1.title, duties: 0, measured: 0, approved: 0 });
       }
       const cells: Dashboard['cells'] = [];
@@ -462,7 +831,13 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
         const department = departmentsById.get(row.department.id)!;
         for (const itemId of dutiesOf(department, targets).keys()) {
           const hasMeasure = measured.has(`${department.id}/${itemId}`);
-          const state = !hasMeasure ? 'missing' : row.status === 'approved' ? 'approved' : row.status === 'submitted' ? 'submitted' : 'measured';
+          const state = !hasMeasure
+            ? 'missing'
+            : row.status === 'approved'
+              ? 'approved'
+              : row.status === 'submitted'
+                ? 'submitted'
+                : 'measured';
           cells.push([itemIndex.get(itemId)!, departmentIndex, dutyStates.indexOf(state)]);
           const totals = byLevel1.get(level1Of.get(itemId)!)!;
           totals.duties += 1;
@@ -472,8 +847,17 @@ export function createBreakdownService({ db, clock, maxFileBytes = defaultImport
       });
       return {
         dueOn,
-        departments: rows.map((row) => ({ id: row.department.id, name: row.department.name, late: row.late, status: row.status })),
-        items: allItems.map((item) => ({ id: item.id, no: item.no, level1: level1Of.get(item.id) ?? '' })),
+        departments: rows.map((row) => ({
+          id: row.department.id,
+          name: row.department.name,
+          late: row.late,
+          status: row.status,
+        })),
+        items: allItems.map((item) => ({
+          id: item.id,
+          no: item.no,
+          level1: level1Of.get(item.id) ?? '',
+        })),
         cells,
         byLevel1: [...byLevel1.values()],
       };

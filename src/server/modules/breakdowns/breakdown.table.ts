@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { deadlineKinds } from '../../../shared/deadlines';
 import { departments } from '../departments/department.table';
 import { organizations } from '../organizations/organization.table';
@@ -16,9 +26,15 @@ export const submissions = pgTable(
   'submissions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    departmentId: uuid('department_id').notNull().references(() => departments.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
     status: text('status', { enum: submissionStatuses }).notNull().default('draft'),
     liaisonName: text('liaison_name'),
     liaisonPhone: text('liaison_phone'),
@@ -40,11 +56,21 @@ export const measures = pgTable(
   'measures',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    submissionId: uuid('submission_id').notNull().references(() => submissions.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    departmentId: uuid('department_id').notNull().references(() => departments.id),
-    itemId: uuid('item_id').notNull().references(() => items.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    submissionId: uuid('submission_id')
+      .notNull()
+      .references(() => submissions.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => items.id),
     text: text('text').notNull(),
     deadlineKind: text('deadline_kind', { enum: deadlineKinds }).notNull(),
     dueOn: date('due_on', { mode: 'string' }).notNull(),
@@ -67,14 +93,21 @@ export const submissionEvents = pgTable(
   'submission_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    submissionId: uuid('submission_id').notNull().references(() => submissions.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    submissionId: uuid('submission_id')
+      .notNull()
+      .references(() => submissions.id),
     action: text('action', { enum: submissionActions }).notNull(),
     actorUserId: uuid('actor_user_id').notNull(),
     actorName: text('actor_name').notNull(),
     comment: text('comment'),
     /** itemId → the coordinator's comment on that item, for a return. */
-    itemComments: jsonb('item_comments').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    itemComments: jsonb('item_comments')
+      .$type<Record<string, string>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (table) => [index('submission_events_submission_idx').on(table.submissionId, table.at)],

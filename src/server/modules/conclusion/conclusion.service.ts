@@ -14,7 +14,11 @@ import type {
   SummaryList,
   SummaryView,
 } from '../../../shared/api/conclusion';
-import { defaultRatingScale, scoreOf, type RatingLevel } from '../../../shared/conclusion/rating-scale';
+import {
+  defaultRatingScale,
+  scoreOf,
+  type RatingLevel,
+} from '../../../shared/conclusion/rating-scale';
 import { rollUpRatings } from '../../../shared/conclusion/rollup';
 import { isPastDue } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
@@ -60,7 +64,10 @@ type ModerateInput = z.output<typeof moderateBodySchema>;
 type ScaleInput = z.output<typeof setRatingScaleBodySchema>;
 type ReturnInput = z.output<typeof returnSummaryBodySchema>;
 
-function toSummaryView(department: Pick<Department, 'id' | 'name'>, summary: Summary | undefined): SummaryView {
+function toSummaryView(
+  department: Pick<Department, 'id' | 'name'>,
+  summary: Summary | undefined,
+): SummaryView {
   return {
     department: { id: department.id, name: department.name },
     status: summary?.status ?? 'not_started',
@@ -86,8 +93,18 @@ function toDepartmentRating(row: SelfAssessment, scale: readonly RatingLevel[]):
   };
 }
 
-function toInstitutionRating(row: InstitutionRating, scale: readonly RatingLevel[]): InstitutionRatingView {
-  return { rating: row.rating, score: scoreOf(scale, row.rating) ?? null, note: row.note, moderatedBy: row.moderatedBy, version: row.version, updatedAt: row.updatedAt.toISOString() };
+function toInstitutionRating(
+  row: InstitutionRating,
+  scale: readonly RatingLevel[],
+): InstitutionRatingView {
+  return {
+    rating: row.rating,
+    score: scoreOf(scale, row.rating) ?? null,
+    note: row.note,
+    moderatedBy: row.moderatedBy,
+    version: row.version,
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 const filled = (text: string) => text.trim().length > 0;
@@ -105,17 +122,28 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
     return { plan, department };
   }
 
-  async function scaleOf(executor: Executor, planId: string): Promise<{ levels: RatingLevel[]; custom: boolean; version: number }> {
+  async function scaleOf(
+    executor: Executor,
+    planId: string,
+  ): Promise<{ levels: RatingLevel[]; custom: boolean; version: number }> {
     const row = await findRatingScale(executor, planId);
-    return row ? { levels: row.levels, custom: true, version: row.version } : { levels: defaultRatingScale.map((level) => ({ ...level })), custom: false, version: 0 };
+    return row
+      ? { levels: row.levels, custom: true, version: row.version }
+      : { levels: defaultRatingScale.map((level) => ({ ...level })), custom: false, version: 0 };
   }
 
   async function summaryDueOn(executor: Executor, planId: string): Promise<string | null> {
     const deliverables = await listDeliverables(executor, planId);
-    return (deliverables.find((deliverable) => deliverable.kind === 'summary') ?? deliverables.find((deliverable) => deliverable.kind === 'self_assessment'))?.dueOn ?? null;
+    return (
+      (
+        deliverables.find((deliverable) => deliverable.kind === 'summary') ??
+        deliverables.find((deliverable) => deliverable.kind === 'self_assessment')
+      )?.dueOn ?? null
+    );
   }
 
-  const isLate = (status: SummaryView['status'], dueOn: string | null) => dueOn !== null && status !== 'submitted' && isPastDue(dueOn, clock.now());
+  const isLate = (status: SummaryView['status'], dueOn: string | null) =>
+    dueOn !== null && status !== 'submitted' && isPastDue(dueOn, clock.now());
 
   /** The item's level-1 and level-2 indicators, for every item of the standard. */
   async function itemsWithIndicators(executor: Executor, standardId: string) {
@@ -123,23 +151,41 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
     const allIndicators = await listIndicatorsOfStandard(executor, standardId);
     const allItems = await listItemsOfStandard(executor, standardId);
     const tree = assembleIndicatorTree(allIndicators, allItems, (item) => item);
-    const placed: { item: Item; level1: { code: string; title: string }; level2: { code: string; title: string } }[] = [];
+    const placed: {
+      item: Item;
+      level1: { code: string; title: string };
+      level2: { code: string; title: string };
+    }[] = [];
     for (const level1 of tree) {
       for (const level2 of level1.children) {
-        for (const item of level2.items) placed.push({ item, level1: { code: level1.code, title: level1.title }, level2: { code: level2.code, title: level2.title } });
+        for (const item of level2.items)
+          placed.push({
+            item,
+            level1: { code: level1.code, title: level1.title },
+            level2: { code: level2.code, title: level2.title },
+          });
       }
     }
     return { tree, placed };
   }
 
   /** A summary that may still be changed: not submitted. Locked for this transaction when it exists. */
-  async function assertEditable(executor: Executor, planId: string, departmentId: string): Promise<Summary | undefined> {
+  async function assertEditable(
+    executor: Executor,
+    planId: string,
+    departmentId: string,
+  ): Promise<Summary | undefined> {
     const summary = await findSummary(executor, planId, departmentId, { lock: true });
     if (summary?.status === 'submitted') throw new AppError('summary.locked');
     return summary;
   }
 
-  async function view(executor: Executor, actor: Actor, planId: string, departmentId: string): Promise<ConclusionView> {
+  async function view(
+    executor: Executor,
+    actor: Actor,
+    planId: string,
+    departmentId: string,
+  ): Promise<ConclusionView> {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
     const targets = await listPlanAssignmentTargets(executor, plan.id);
     const { placed } = await itemsWithIndicators(executor, plan.standardId);
@@ -157,18 +203,31 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
         const mine = ratingOf.get(item.id);
         const institution = moderatedOf.get(item.id);
         return {
-          id: item.id, no: item.no, content: item.content, focus: item.focus, role: duties.get(item.id)!.role, level1, level2,
+          id: item.id,
+          no: item.no,
+          content: item.content,
+          focus: item.focus,
+          role: duties.get(item.id)!.role,
+          level1,
+          level2,
           mine: mine ? toDepartmentRating(mine, scale.levels) : null,
           institution: institution ? { rating: institution.rating, note: institution.note } : null,
         };
       });
     const summaryView = toSummaryView(department, summary);
     const rated = items.filter((item) => item.mine !== null).length;
-    const written = filled(summaryView.highlights) && filled(summaryView.results) && filled(summaryView.cases);
-    const next: ConclusionView['next'] = summaryView.status === 'submitted' ? 'submitted'
-      : summaryView.status === 'returned' ? 'returned'
-        : !written ? 'write_summary'
-          : rated < items.length ? 'rate_items' : 'submit';
+    const written =
+      filled(summaryView.highlights) && filled(summaryView.results) && filled(summaryView.cases);
+    const next: ConclusionView['next'] =
+      summaryView.status === 'submitted'
+        ? 'submitted'
+        : summaryView.status === 'returned'
+          ? 'returned'
+          : !written
+            ? 'write_summary'
+            : rated < items.length
+              ? 'rate_items'
+              : 'submit';
     return {
       planId: plan.id,
       department: { id: department.id, name: department.name },
@@ -184,19 +243,29 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
 
   async function scaleView(executor: Executor, planId: string): Promise<RatingScaleView> {
     const scale = await scaleOf(executor, planId);
-    return { planId, levels: scale.levels, custom: scale.custom, version: scale.version, locked: await planHasRatings(executor, planId) };
+    return {
+      planId,
+      levels: scale.levels,
+      custom: scale.custom,
+      version: scale.version,
+      locked: await planHasRatings(executor, planId),
+    };
   }
 
   /** Every department with duties in the plan, with its duties. */
   async function dutiesByDepartment(executor: Executor, actor: Actor, planId: string) {
-    const [targets, allDepartments] = await Promise.all([listPlanAssignmentTargets(executor, planId), listDepartments(executor, actor.organizationId)]);
+    const [targets, allDepartments] = await Promise.all([
+      listPlanAssignmentTargets(executor, planId),
+      listDepartments(executor, actor.organizationId),
+    ]);
     return allDepartments
       .map((department) => ({ department, duties: dutiesOf(department, targets) }))
       .filter((entry) => entry.duties.size > 0);
   }
 
   return {
-    get: (actor: Actor, planId: string, departmentId: string) => view(db, actor, planId, departmentId),
+    get: (actor: Actor, planId: string, departmentId: string) =>
+      view(db, actor, planId, departmentId),
 
     async getScale(actor: Actor, planId: string): Promise<RatingScaleView> {
       const plan = await planOf(db, actor, planId);
@@ -214,43 +283,93 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
         const now = clock.now();
         const after = before
           ? await updateRatingScaleAtVersion(tx, plan.id, input.version, { levels, updatedAt: now })
-          : input.version === 0 ? await insertRatingScale(tx, { planId: plan.id, organizationId: actor.organizationId, levels, updatedAt: now }) : undefined;
-        if (!after) throw new AppError('ratingScale.version_conflict', {}, [], await scaleView(tx, plan.id));
-        await recordAudit(tx, clock, actor, { action: 'rating_scale.set', entityType: 'plan', entityId: plan.id, before: before?.levels ?? defaultRatingScale, after: after.levels });
+          : input.version === 0
+            ? await insertRatingScale(tx, {
+                planId: plan.id,
+                organizationId: actor.organizationId,
+                levels,
+                updatedAt: now,
+              })
+            : undefined;
+        if (!after)
+          throw new AppError('ratingScale.version_conflict', {}, [], await scaleView(tx, plan.id));
+        await recordAudit(tx, clock, actor, {
+          action: 'rating_scale.set',
+          entityType: 'plan',
+          entityId: plan.id,
+          before: before?.levels ?? defaultRatingScale,
+          after: after.levels,
+        });
         return scaleView(tx, plan.id);
       });
     },
 
-    async saveSummary(actor: Actor, planId: string, departmentId: string, input: SaveSummaryInput): Promise<ConclusionView> {
+    async saveSummary(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      input: SaveSummaryInput,
+    ): Promise<ConclusionView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         const before = await assertEditable(tx, plan.id, department.id);
         await assertEvidenceUsable(tx, actor, input.evidenceIds);
         const now = clock.now();
-        const changes = { highlights: input.highlights, results: input.results, cases: input.cases, evidenceIds: [...new Set(input.evidenceIds)], updatedAt: now };
+        const changes = {
+          highlights: input.highlights,
+          results: input.results,
+          cases: input.cases,
+          evidenceIds: [...new Set(input.evidenceIds)],
+          updatedAt: now,
+        };
         const after = before
           ? await updateSummaryAtVersion(tx, before.id, input.version, changes)
           : input.version === 0
-            ? await insertSummary(tx, { organizationId: actor.organizationId, planId: plan.id, departmentId: department.id, ...changes, createdAt: now })
+            ? await insertSummary(tx, {
+                organizationId: actor.organizationId,
+                planId: plan.id,
+                departmentId: department.id,
+                ...changes,
+                createdAt: now,
+              })
             : undefined;
         if (!after) {
           const current = await findSummary(tx, plan.id, department.id);
-          throw new AppError('summary.version_conflict', { version: current?.version ?? 0 }, [], toSummaryView(department, current));
+          throw new AppError(
+            'summary.version_conflict',
+            { version: current?.version ?? 0 },
+            [],
+            toSummaryView(department, current),
+          );
         }
-        await recordAudit(tx, clock, actor, { action: before ? 'summary.update' : 'summary.create', entityType: 'summary', entityId: after.id, ...(before ? { before } : {}), after });
+        await recordAudit(tx, clock, actor, {
+          action: before ? 'summary.update' : 'summary.create',
+          entityType: 'summary',
+          entityId: after.id,
+          ...(before ? { before } : {}),
+          after,
+        });
         return view(tx, actor, plan.id, department.id);
       });
     },
 
     /** Sends the summary and the self-assessment together: all three sections written, every item rated. */
-    async submitSummary(actor: Actor, planId: string, departmentId: string): Promise<ConclusionView> {
+    async submitSummary(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+    ): Promise<ConclusionView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         const before = await assertEditable(tx, plan.id, department.id);
         const duties = dutiesOf(department, await listPlanAssignmentTargets(tx, plan.id));
-        const rated = new Set((await listSelfAssessments(tx, plan.id, department.id)).map((row) => row.itemId));
+        const rated = new Set(
+          (await listSelfAssessments(tx, plan.id, department.id)).map((row) => row.itemId),
+        );
         const items = await listItemsOfStandard(tx, plan.standardId);
-        const unrated = items.filter((item) => duties.has(item.id) && !rated.has(item.id)).map((item) => item.no);
+        const unrated = items
+          .filter((item) => duties.has(item.id) && !rated.has(item.id))
+          .map((item) => item.no);
         const missing = [
           ...(!before || !filled(before.highlights) ? ['亮点'] : []),
           ...(!before || !filled(before.results) ? ['成效'] : []),
@@ -258,26 +377,54 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
         ];
         const problems = [
           ...(missing.length > 0 ? [`总结报告还没有填写${missing.join('、')}`] : []),
-          ...(unrated.length > 0 ? [`还有 ${unrated.length} 项指标没有自评（${unrated.join('、')}）`] : []),
+          ...(unrated.length > 0
+            ? [`还有 ${unrated.length} 项指标没有自评（${unrated.join('、')}）`]
+            : []),
         ];
-        if (problems.length > 0 || !before) throw new AppError('summary.incomplete', { missing: problems.join('；') });
+        if (problems.length > 0 || !before)
+          throw new AppError('summary.incomplete', { missing: problems.join('；') });
         const now = clock.now();
-        const after = await updateSummaryAtVersion(tx, before.id, before.version, { status: 'submitted', submittedAt: now, updatedAt: now });
+        const after = await updateSummaryAtVersion(tx, before.id, before.version, {
+          status: 'submitted',
+          submittedAt: now,
+          updatedAt: now,
+        });
         if (!after) throw new Error('locked summary changed');
-        await recordAudit(tx, clock, actor, { action: 'summary.submit', entityType: 'summary', entityId: after.id, before, after });
+        await recordAudit(tx, clock, actor, {
+          action: 'summary.submit',
+          entityType: 'summary',
+          entityId: after.id,
+          before,
+          after,
+        });
         return view(tx, actor, plan.id, department.id);
       });
     },
 
     /** The coordinating office sends a submitted summary (and self-assessment) back with a comment. */
-    async returnSummary(actor: Actor, planId: string, departmentId: string, input: ReturnInput): Promise<ConclusionView> {
+    async returnSummary(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      input: ReturnInput,
+    ): Promise<ConclusionView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         const before = await findSummary(tx, plan.id, department.id, { lock: true });
         if (!before || before.status !== 'submitted') throw new AppError('summary.not_submitted');
-        const after = await updateSummaryAtVersion(tx, before.id, before.version, { status: 'returned', returnComment: input.comment, updatedAt: clock.now() });
+        const after = await updateSummaryAtVersion(tx, before.id, before.version, {
+          status: 'returned',
+          returnComment: input.comment,
+          updatedAt: clock.now(),
+        });
         if (!after) throw new Error('locked summary changed');
-        await recordAudit(tx, clock, actor, { action: 'summary.return', entityType: 'summary', entityId: after.id, before, after });
+        await recordAudit(tx, clock, actor, {
+          action: 'summary.return',
+          entityType: 'summary',
+          entityId: after.id,
+          before,
+          after,
+        });
         return view(tx, actor, plan.id, department.id);
       });
     },
@@ -293,41 +440,85 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
       const summaryOf = new Map(allSummaries.map((summary) => [summary.departmentId, summary]));
       const rows = entries.map(({ department, duties }) => {
         const summaryView = toSummaryView(department, summaryOf.get(department.id));
-        const rated = ratings.filter((row) => row.departmentId === department.id && duties.has(row.itemId)).length;
-        return { ...summaryView, itemCount: duties.size, rated, late: isLate(summaryView.status, dueOn) };
+        const rated = ratings.filter(
+          (row) => row.departmentId === department.id && duties.has(row.itemId),
+        ).length;
+        return {
+          ...summaryView,
+          itemCount: duties.size,
+          rated,
+          late: isLate(summaryView.status, dueOn),
+        };
       });
-      rows.sort((a, b) => Number(b.late) - Number(a.late) || a.department.name.localeCompare(b.department.name, 'zh-CN'));
+      rows.sort(
+        (a, b) =>
+          Number(b.late) - Number(a.late) ||
+          a.department.name.localeCompare(b.department.name, 'zh-CN'),
+      );
       return { summaryDueOn: dueOn, rows };
     },
 
     /** A responsible department rates one item it answers for, against the item's focus. */
-    async rateItem(actor: Actor, planId: string, departmentId: string, itemId: string, input: RateInput): Promise<ConclusionView> {
+    async rateItem(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      itemId: string,
+      input: RateInput,
+    ): Promise<ConclusionView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         await lockScaleOfPlan(tx, plan.id, 'shared');
         const items = await listItemsOfStandard(tx, plan.standardId);
         const item = items.find((candidate) => candidate.id === itemId);
         if (!item) throw new AppError('item.not_found');
-        if (!dutiesOf(department, await listPlanAssignmentTargets(tx, plan.id)).has(item.id)) throw new AppError('selfAssessment.not_assigned', { no: item.no });
+        if (!dutiesOf(department, await listPlanAssignmentTargets(tx, plan.id)).has(item.id))
+          throw new AppError('selfAssessment.not_assigned', { no: item.no });
         await assertEditable(tx, plan.id, department.id);
         const scale = await scaleOf(tx, plan.id);
         if (scoreOf(scale.levels, input.rating) === undefined) {
-          throw new AppError('selfAssessment.unknown_rating', { rating: input.rating, levels: scale.levels.map((level) => level.label).join('、') });
+          throw new AppError('selfAssessment.unknown_rating', {
+            rating: input.rating,
+            levels: scale.levels.map((level) => level.label).join('、'),
+          });
         }
         await assertEvidenceUsable(tx, actor, input.evidenceIds);
         const before = await findSelfAssessment(tx, plan.id, item.id, department.id);
         const now = clock.now();
-        const changes = { rating: input.rating, justification: input.justification, evidenceIds: [...new Set(input.evidenceIds)], updatedAt: now };
+        const changes = {
+          rating: input.rating,
+          justification: input.justification,
+          evidenceIds: [...new Set(input.evidenceIds)],
+          updatedAt: now,
+        };
         const after = before
           ? await updateSelfAssessmentAtVersion(tx, before.id, input.version, changes)
           : input.version === 0
-            ? await insertSelfAssessment(tx, { organizationId: actor.organizationId, planId: plan.id, itemId: item.id, departmentId: department.id, ...changes, createdAt: now })
+            ? await insertSelfAssessment(tx, {
+                organizationId: actor.organizationId,
+                planId: plan.id,
+                itemId: item.id,
+                departmentId: department.id,
+                ...changes,
+                createdAt: now,
+              })
             : undefined;
         if (!after) {
           const current = await findSelfAssessment(tx, plan.id, item.id, department.id);
-          throw new AppError('selfAssessment.version_conflict', { version: current?.version ?? 0 }, [], current ? toDepartmentRating(current, scale.levels) : null);
+          throw new AppError(
+            'selfAssessment.version_conflict',
+            { version: current?.version ?? 0 },
+            [],
+            current ? toDepartmentRating(current, scale.levels) : null,
+          );
         }
-        await recordAudit(tx, clock, actor, { action: before ? 'self_assessment.update' : 'self_assessment.create', entityType: 'self_assessment', entityId: after.id, ...(before ? { before } : {}), after });
+        await recordAudit(tx, clock, actor, {
+          action: before ? 'self_assessment.update' : 'self_assessment.create',
+          entityType: 'self_assessment',
+          entityId: after.id,
+          ...(before ? { before } : {}),
+          after,
+        });
         return view(tx, actor, plan.id, department.id);
       });
     },
@@ -335,17 +526,20 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
     /** Items × responsible departments' ratings, the institution's rating of each, and the roll-ups. */
     async moderation(actor: Actor, planId: string): Promise<ModerationView> {
       const plan = await planOf(db, actor, planId);
-      const [entries, { tree, placed }, ratings, moderated, allSummaries, scale] = await Promise.all([
-        dutiesByDepartment(db, actor, plan.id),
-        itemsWithIndicators(db, plan.standardId),
-        listSelfAssessments(db, plan.id),
-        listInstitutionRatings(db, plan.id),
-        listSummariesOfPlan(db, plan.id),
-        scaleOf(db, plan.id),
-      ]);
+      const [entries, { tree, placed }, ratings, moderated, allSummaries, scale] =
+        await Promise.all([
+          dutiesByDepartment(db, actor, plan.id),
+          itemsWithIndicators(db, plan.standardId),
+          listSelfAssessments(db, plan.id),
+          listInstitutionRatings(db, plan.id),
+          listSummariesOfPlan(db, plan.id),
+          scaleOf(db, plan.id),
+        ]);
       const ratingOf = new Map(ratings.map((row) => [`${row.departmentId}/${row.itemId}`, row]));
       const moderatedOf = new Map(moderated.map((row) => [row.itemId, row]));
-      const statusOf = new Map<string, SummaryView['status']>(allSummaries.map((summary) => [summary.departmentId, summary.status]));
+      const statusOf = new Map<string, SummaryView['status']>(
+        allSummaries.map((summary) => [summary.departmentId, summary.status]),
+      );
       const rows = placed.map(({ item, level1, level2 }) => {
         const responsible: { department: Department; duty: DepartmentDuty }[] = [];
         for (const { department, duties } of entries) {
@@ -355,42 +549,89 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
         responsible.sort((a, b) => Number(a.duty.role !== 'lead') - Number(b.duty.role !== 'lead'));
         const institution = moderatedOf.get(item.id);
         return {
-          itemId: item.id, no: item.no, content: item.content, focus: item.focus, level1, level2,
+          itemId: item.id,
+          no: item.no,
+          content: item.content,
+          focus: item.focus,
+          level1,
+          level2,
           departments: responsible.map(({ department, duty }) => {
             const rating = ratingOf.get(`${department.id}/${item.id}`);
-            return { id: department.id, name: department.name, role: duty.role, summaryStatus: statusOf.get(department.id) ?? 'not_started', rating: rating ? toDepartmentRating(rating, scale.levels) : null };
+            return {
+              id: department.id,
+              name: department.name,
+              role: duty.role,
+              summaryStatus: statusOf.get(department.id) ?? 'not_started',
+              rating: rating ? toDepartmentRating(rating, scale.levels) : null,
+            };
           }),
           institution: institution ? toInstitutionRating(institution, scale.levels) : null,
         };
       });
-      const rollups = rollUpRatings(tree, new Map(moderated.map((row) => [row.itemId, row.rating])), scale.levels);
+      const rollups = rollUpRatings(
+        tree,
+        new Map(moderated.map((row) => [row.itemId, row.rating])),
+        scale.levels,
+      );
       return { planId: plan.id, scale: scale.levels, rows, rollups };
     },
 
     /** The coordinating office moderates an item into the institution's rating, with a note. */
-    async moderate(actor: Actor, planId: string, itemId: string, input: ModerateInput): Promise<InstitutionRatingView> {
+    async moderate(
+      actor: Actor,
+      planId: string,
+      itemId: string,
+      input: ModerateInput,
+    ): Promise<InstitutionRatingView> {
       return db.transaction(async (tx) => {
         const plan = await planOf(tx, actor, planId);
         await lockScaleOfPlan(tx, plan.id, 'shared');
-        const item = (await listItemsOfStandard(tx, plan.standardId)).find((candidate) => candidate.id === itemId);
+        const item = (await listItemsOfStandard(tx, plan.standardId)).find(
+          (candidate) => candidate.id === itemId,
+        );
         if (!item) throw new AppError('item.not_found');
         const scale = await scaleOf(tx, plan.id);
         if (scoreOf(scale.levels, input.rating) === undefined) {
-          throw new AppError('selfAssessment.unknown_rating', { rating: input.rating, levels: scale.levels.map((level) => level.label).join('、') });
+          throw new AppError('selfAssessment.unknown_rating', {
+            rating: input.rating,
+            levels: scale.levels.map((level) => level.label).join('、'),
+          });
         }
         const before = await findInstitutionRating(tx, plan.id, item.id);
         const now = clock.now();
-        const changes = { rating: input.rating, note: input.note, moderatedBy: actor.username, updatedAt: now };
+        const changes = {
+          rating: input.rating,
+          note: input.note,
+          moderatedBy: actor.username,
+          updatedAt: now,
+        };
         const after = before
           ? await updateInstitutionRatingAtVersion(tx, before.id, input.version, changes)
           : input.version === 0
-            ? await insertInstitutionRating(tx, { organizationId: actor.organizationId, planId: plan.id, itemId: item.id, ...changes, createdAt: now })
+            ? await insertInstitutionRating(tx, {
+                organizationId: actor.organizationId,
+                planId: plan.id,
+                itemId: item.id,
+                ...changes,
+                createdAt: now,
+              })
             : undefined;
         if (!after) {
           const current = await findInstitutionRating(tx, plan.id, item.id);
-          throw new AppError('moderation.version_conflict', { version: current?.version ?? 0 }, [], current ? toInstitutionRating(current, scale.levels) : null);
+          throw new AppError(
+            'moderation.version_conflict',
+            { version: current?.version ?? 0 },
+            [],
+            current ? toInstitutionRating(current, scale.levels) : null,
+          );
         }
-        await recordAudit(tx, clock, actor, { action: before ? 'institution_rating.update' : 'institution_rating.create', entityType: 'institution_rating', entityId: after.id, ...(before ? { before } : {}), after: { ...after, itemNo: item.no } });
+        await recordAudit(tx, clock, actor, {
+          action: before ? 'institution_rating.update' : 'institution_rating.create',
+          entityType: 'institution_rating',
+          entityId: after.id,
+          ...(before ? { before } : {}),
+          after: { ...after, itemNo: item.no },
+        });
         return toInstitutionRating(after, scale.levels);
       });
     },

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { RatingLevel } from '../../../shared/conclusion/rating-scale';
 import { departments } from '../departments/department.table';
 import { organizations } from '../organizations/organization.table';
@@ -16,9 +25,15 @@ export const summaries = pgTable(
   'summaries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    departmentId: uuid('department_id').notNull().references(() => departments.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
     status: text('status', { enum: summaryStatuses }).notNull().default('draft'),
     highlights: text('highlights').notNull().default(''),
     results: text('results').notNull().default(''),
@@ -38,8 +53,12 @@ export const summaries = pgTable(
 
 /** The scale a plan's self-assessment is rated on, when the coordinator changed the default. */
 export const ratingScales = pgTable('rating_scales', {
-  planId: uuid('plan_id').primaryKey().references(() => plans.id),
-  organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+  planId: uuid('plan_id')
+    .primaryKey()
+    .references(() => plans.id),
+  organizationId: uuid('organization_id')
+    .notNull()
+    .references(() => organizations.id),
   levels: jsonb('levels').$type<RatingLevel[]>().notNull(),
   version: integer('version').notNull().default(1),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -50,10 +69,18 @@ export const selfAssessments = pgTable(
   'self_assessments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    itemId: uuid('item_id').notNull().references(() => items.id),
-    departmentId: uuid('department_id').notNull().references(() => departments.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => items.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
     rating: text('rating').notNull(),
     justification: text('justification').notNull(),
     evidenceIds: uuid('evidence_ids').array().notNull().default(sql`'{}'::uuid[]`),
@@ -62,7 +89,11 @@ export const selfAssessments = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (table) => [
-    uniqueIndex('self_assessments_plan_item_department_unique').on(table.planId, table.itemId, table.departmentId),
+    uniqueIndex('self_assessments_plan_item_department_unique').on(
+      table.planId,
+      table.itemId,
+      table.departmentId,
+    ),
     index('self_assessments_plan_department_idx').on(table.planId, table.departmentId),
   ],
 );
@@ -72,9 +103,15 @@ export const institutionRatings = pgTable(
   'institution_ratings',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    itemId: uuid('item_id').notNull().references(() => items.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => items.id),
     rating: text('rating').notNull(),
     note: text('note').notNull().default(''),
     moderatedBy: text('moderated_by').notNull(),

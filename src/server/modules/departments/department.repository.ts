@@ -4,12 +4,20 @@ import { submissions } from '../breakdowns/breakdown.table';
 import { findings } from '../findings/finding.table';
 import { assignments, plans } from '../plans/plan.table';
 import { users } from '../users/user.table';
-import { departmentGroups, departments, type Department, type DepartmentGroup } from './department.table';
+import {
+  departmentGroups,
+  departments,
+  type Department,
+  type DepartmentGroup,
+} from './department.table';
 
 export type NewDepartment = typeof departments.$inferInsert;
 export type NewDepartmentGroup = typeof departmentGroups.$inferInsert;
 
-export async function listDepartments(executor: Executor, organizationId: string): Promise<Department[]> {
+export async function listDepartments(
+  executor: Executor,
+  organizationId: string,
+): Promise<Department[]> {
   return executor
     .select()
     .from(departments)
@@ -17,7 +25,11 @@ export async function listDepartments(executor: Executor, organizationId: string
     .orderBy(asc(departments.position), asc(departments.name));
 }
 
-export async function findDepartmentInOrganization(executor: Executor, organizationId: string, id: string): Promise<Department | undefined> {
+export async function findDepartmentInOrganization(
+  executor: Executor,
+  organizationId: string,
+  id: string,
+): Promise<Department | undefined> {
   const [row] = await executor
     .select()
     .from(departments)
@@ -25,7 +37,10 @@ export async function findDepartmentInOrganization(executor: Executor, organizat
   return row;
 }
 
-export async function insertDepartments(executor: Executor, values: NewDepartment[]): Promise<Department[]> {
+export async function insertDepartments(
+  executor: Executor,
+  values: NewDepartment[],
+): Promise<Department[]> {
   if (values.length === 0) return [];
   return executor.insert(departments).values(values).returning();
 }
@@ -45,12 +60,20 @@ export async function updateDepartmentAtVersion(
   return row;
 }
 
-export async function lockDepartmentsOfOrganization(executor: Executor, organizationId: string): Promise<void> {
+export async function lockDepartmentsOfOrganization(
+  executor: Executor,
+  organizationId: string,
+): Promise<void> {
   // Names and aliases must stay unique across rows, which no index can express: serialize writers.
-  await executor.execute(sql`select pg_advisory_xact_lock(hashtext('departments:' || ${organizationId}))`);
+  await executor.execute(
+    sql`select pg_advisory_xact_lock(hashtext('departments:' || ${organizationId}))`,
+  );
 }
 
-export async function listDepartmentGroups(executor: Executor, organizationId: string): Promise<DepartmentGroup[]> {
+export async function listDepartmentGroups(
+  executor: Executor,
+  organizationId: string,
+): Promise<DepartmentGroup[]> {
   return executor
     .select()
     .from(departmentGroups)
@@ -58,7 +81,10 @@ export async function listDepartmentGroups(executor: Executor, organizationId: s
     .orderBy(asc(departmentGroups.kind), asc(departmentGroups.name));
 }
 
-export async function insertDepartmentGroups(executor: Executor, values: NewDepartmentGroup[]): Promise<DepartmentGroup[]> {
+export async function insertDepartmentGroups(
+  executor: Executor,
+  values: NewDepartmentGroup[],
+): Promise<DepartmentGroup[]> {
   if (values.length === 0) return [];
   return executor.insert(departmentGroups).values(values).returning();
 }
@@ -80,12 +106,21 @@ export async function deleteDepartment(executor: Executor, id: string): Promise<
 }
 
 /** Plans in which both departments have a task breakdown: a merge would have to mix them. */
-export async function listPlansWithBothSubmissions(executor: Executor, departmentId: string, otherId: string): Promise<string[]> {
+export async function listPlansWithBothSubmissions(
+  executor: Executor,
+  departmentId: string,
+  otherId: string,
+): Promise<string[]> {
   const rows = await executor
     .select({ title: plans.title })
     .from(submissions)
     .innerJoin(plans, eq(plans.id, submissions.planId))
-    .where(and(eq(submissions.departmentId, departmentId), sql`exists (select 1 from ${submissions} other where other.plan_id = ${submissions.planId} and other.department_id = ${otherId})`));
+    .where(
+      and(
+        eq(submissions.departmentId, departmentId),
+        sql`exists (select 1 from ${submissions} other where other.plan_id = ${submissions.planId} and other.department_id = ${otherId})`,
+      ),
+    );
   return rows.map((row) => row.title);
 }
 
@@ -95,7 +130,11 @@ export async function listPlansWithBothSubmissions(executor: Executor, departmen
  * finding concerns. A record both already have once each (a plan's summary) violates its unique
  * index, and the caller refuses the merge.
  */
-export async function moveDepartmentRecords(executor: Executor, fromId: string, intoId: string): Promise<void> {
+export async function moveDepartmentRecords(
+  executor: Executor,
+  fromId: string,
+  intoId: string,
+): Promise<void> {
   await executor.execute(sql`
     update ${assignments} kept set role = 'lead'
     from ${assignments} moved
@@ -106,7 +145,10 @@ export async function moveDepartmentRecords(executor: Executor, fromId: string, 
     using ${assignments} kept
     where moved.department_id = ${fromId} and kept.department_id = ${intoId}
       and kept.plan_id = moved.plan_id and kept.item_id = moved.item_id`);
-  await executor.update(assignments).set({ departmentId: intoId }).where(eq(assignments.departmentId, fromId));
+  await executor
+    .update(assignments)
+    .set({ departmentId: intoId })
+    .where(eq(assignments.departmentId, fromId));
   // Every other record that names a department, found from the foreign keys themselves, so that
   // a feature added later is merged too instead of blocking the merge.
   const references = await executor.execute<{ table_name: string; column_name: string }>(sql`
@@ -115,7 +157,14 @@ export async function moveDepartmentRecords(executor: Executor, fromId: string, 
     join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any (c.conkey)
     where c.contype = 'f' and c.confrelid = 'departments'::regclass and c.conrelid <> 'assignments'::regclass`);
   for (const { table_name: table, column_name: column } of references.rows) {
-    await executor.execute(sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = ${intoId} where ${sql.identifier(column)} = ${fromId}`);
+    await executor.execute(
+      sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = ${intoId} where ${sql.identifier(column)} = ${fromId}`,
+    );
   }
-  await executor.update(findings).set({ departmentIds: sql`array_replace(${findings.departmentIds}, ${fromId}::uuid, ${intoId}::uuid)` }).where(sql`${fromId}::uuid = any(${findings.departmentIds})`);
+  await executor
+    .update(findings)
+    .set({
+      departmentIds: sql`array_replace(${findings.departmentIds}, ${fromId}::uuid, ${intoId}::uuid)`,
+    })
+    .where(sql`${fromId}::uuid = any(${findings.departmentIds})`);
 }

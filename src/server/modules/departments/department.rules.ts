@@ -13,11 +13,23 @@ export function toDepartmentView(department: Department): DepartmentView {
 }
 
 /** A group expands to every department of the kind it selects; a placeholder to none yet. */
-export function toGroupView(group: DepartmentGroup, allDepartments: Department[]): DepartmentGroupView {
-  const memberIds = group.kind === 'group' && group.selectsKind
-    ? allDepartments.filter((department) => department.kind === group.selectsKind).map((department) => department.id)
-    : [];
-  return { id: group.id, name: group.name, kind: group.kind, selectsKind: group.selectsKind, memberIds };
+export function toGroupView(
+  group: DepartmentGroup,
+  allDepartments: Department[],
+): DepartmentGroupView {
+  const memberIds =
+    group.kind === 'group' && group.selectsKind
+      ? allDepartments
+          .filter((department) => department.kind === group.selectsKind)
+          .map((department) => department.id)
+      : [];
+  return {
+    id: group.id,
+    name: group.name,
+    kind: group.kind,
+    selectsKind: group.selectsKind,
+    memberIds,
+  };
 }
 
 /** Every name (and alias) in use, mapped to the department that holds it. */

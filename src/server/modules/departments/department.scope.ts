@@ -5,9 +5,18 @@ import { findDepartmentInOrganization } from './department.repository';
 import type { Department } from './department.table';
 
 /** A department of the actor's organization that the actor may act for: a liaison only their own. */
-export async function requireReachableDepartment(executor: Executor, actor: Actor, departmentId: string): Promise<Department> {
-  const department = await findDepartmentInOrganization(executor, actor.organizationId, departmentId);
+export async function requireReachableDepartment(
+  executor: Executor,
+  actor: Actor,
+  departmentId: string,
+): Promise<Department> {
+  const department = await findDepartmentInOrganization(
+    executor,
+    actor.organizationId,
+    departmentId,
+  );
   if (!department) throw new AppError('department.not_found');
-  if (actor.role === 'liaison' && actor.departmentId !== department.id) throw new AppError('auth.forbidden');
+  if (actor.role === 'liaison' && actor.departmentId !== department.id)
+    throw new AppError('auth.forbidden');
   return department;
 }

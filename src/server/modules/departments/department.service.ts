@@ -30,11 +30,16 @@ type UpdateDepartmentInput = z.output<typeof updateDepartmentBodySchema>;
 type CreateDepartmentsInput = z.output<typeof createDepartmentsBodySchema>;
 type MergeDepartmentInput = z.output<typeof mergeDepartmentBodySchema>;
 
-function assertNamesFree(names: string[], taken: Map<string, { id: string }>, exceptId?: string): void {
+function assertNamesFree(
+  names: string[],
+  taken: Map<string, { id: string }>,
+  exceptId?: string,
+): void {
   const seen = new Set<string>();
   for (const name of names) {
     const holder = taken.get(name);
-    if ((holder && holder.id !== exceptId) || seen.has(name)) throw new AppError('department.name_taken', { name });
+    if ((holder && holder.id !== exceptId) || seen.has(name))
+      throw new AppError('department.name_taken', { name });
     seen.add(name);
   }
 }
@@ -58,15 +63,22 @@ export function createDepartmentService({ db, clock }: { db: Database; clock: Cl
         await lockDepartmentsOfOrganization(tx, actor.organizationId);
         const existing = await listDepartments(tx, actor.organizationId);
         assertNamesFree([input.name, ...input.aliases], departmentNameIndex(existing));
-        const [created] = await insertDepartments(tx, [{
-          organizationId: actor.organizationId,
-          name: input.name,
-          kind: input.kind,
-          aliases: input.aliases,
-          position: existing.length,
-        }]);
+        const [created] = await insertDepartments(tx, [
+          {
+            organizationId: actor.organizationId,
+            name: input.name,
+            kind: input.kind,
+            aliases: input.aliases,
+            position: existing.length,
+          },
+        ]);
         if (!created) throw new Error('insert returned no department');
-        await recordAudit(tx, clock, actor, { action: 'department.create', entityType: 'department', entityId: created.id, after: created });
+        await recordAudit(tx, clock, actor, {
+          action: 'department.create',
+          entityType: 'department',
+          entityId: created.id,
+          after: created,
+        });
         return toDepartmentView(created);
       });
     },
@@ -77,14 +89,22 @@ export function createDepartmentService({ db, clock }: { db: Database; clock: Cl
         await lockDepartmentsOfOrganization(tx, actor.organizationId);
         const existing = await listDepartments(tx, actor.organizationId);
         assertNamesFree(input.names, departmentNameIndex(existing));
-        const created = await insertDepartments(tx, input.names.map((name, index) => ({
-          organizationId: actor.organizationId,
-          name,
-          kind: input.kind,
-          position: existing.length + index,
-        })));
+        const created = await insertDepartments(
+          tx,
+          input.names.map((name, index) => ({
+            organizationId: actor.organizationId,
+            name,
+            kind: input.kind,
+            position: existing.length + index,
+          })),
+        );
         for (const department of created) {
-          await recordAudit(tx, clock, actor, { action: 'department.create', entityType: 'department', entityId: department.id, after: department });
+          await recordAudit(tx, clock, actor, {
+            action: 'department.create',
+            entityType: 'department',
+            entityId: department.id,
+            after: department,
+          });
         }
         return created.map(toDepartmentView);
       });
@@ -102,19 +122,41 @@ export function createDepartmentService({ db, clock }: { db: Database; clock: Cl
         const target = await findDepartmentInOrganization(tx, actor.organizationId, input.intoId);
         if (!source || !target) throw new AppError('department.not_found');
         if (source.version !== input.version || target.version !== input.intoVersion) {
-          throw new AppError('department.version_conflict', { version: source.version !== input.version ? source.version : target.version });
+          throw new AppError('department.version_conflict', {
+            version: source.version !== input.version ? source.version : target.version,
+          });
         }
         const [clash] = await listPlansWithBothSubmissions(tx, source.id, target.id);
-        if (clash) throw new AppError('department.merge_conflict', { source: source.name, target: target.name, plan: clash });
+        if (clash)
+          throw new AppError('department.merge_conflict', {
+            source: source.name,
+            target: target.name,
+            plan: clash,
+          });
         await moveDepartmentRecords(tx, source.id, target.id).catch((error: unknown) => {
-          if (isUniqueViolation(error)) throw new AppError('department.merge_overlap', { source: source.name, target: target.name });
+          if (isUniqueViolation(error))
+            throw new AppError('department.merge_overlap', {
+              source: source.name,
+              target: target.name,
+            });
           throw error;
         });
         await deleteDepartment(tx, source.id);
-        const aliases = [...new Set([...target.aliases, source.name, ...source.aliases])].filter((name) => name !== target.name);
-        const after = await updateDepartmentAtVersion(tx, target.id, target.version, { aliases, updatedAt: clock.now() });
+        const aliases = [...new Set([...target.aliases, source.name, ...source.aliases])].filter(
+          (name) => name !== target.name,
+        );
+        const after = await updateDepartmentAtVersion(tx, target.id, target.version, {
+          aliases,
+          updatedAt: clock.now(),
+        });
         if (!after) throw new AppError('department.version_conflict', { version: target.version });
-        await recordAudit(tx, clock, actor, { action: 'department.merge', entityType: 'department', entityId: target.id, before: { merged: source, into: target }, after });
+        await recordAudit(tx, clock, actor, {
+          action: 'department.merge',
+          entityType: 'department',
+          entityId: target.id,
+          before: { merged: source, into: target },
+          after,
+        });
         return toDepartmentView(after);
       });
     },
@@ -125,17 +167,24 @@ export function createDepartmentService({ db, clock }: { db: Database; clock: Cl
         await lockDepartmentsOfOrganization(tx, actor.organizationId);
         const before = await findDepartmentInOrganization(tx, actor.organizationId, departmentId);
         if (!before) throw new AppError('department.not_found');
-        if (before.version !== version) throw new AppError('department.version_conflict', { version: before.version });
+        if (before.version !== version)
+          throw new AppError('department.version_conflict', { version: before.version });
         const references = await countDepartmentReferences(tx, departmentId);
         if (references.assignments + references.users + references.submissions > 0) {
           throw new AppError('department.in_use', { name: before.name, ...references });
         }
         await deleteDepartment(tx, departmentId).catch((error: unknown) => {
           // Some record of a later feature still names it.
-          if (isForeignKeyViolation(error)) throw new AppError('department.in_use', { name: before.name, ...references });
+          if (isForeignKeyViolation(error))
+            throw new AppError('department.in_use', { name: before.name, ...references });
           throw error;
         });
-        await recordAudit(tx, clock, actor, { action: 'department.delete', entityType: 'department', entityId: departmentId, before });
+        await recordAudit(tx, clock, actor, {
+          action: 'department.delete',
+          entityType: 'department',
+          entityId: departmentId,
+          before,
+        });
       });
     },
 
@@ -146,7 +195,11 @@ export function createDepartmentService({ db, clock }: { db: Database; clock: Cl
         if (!before) throw new AppError('department.not_found');
         const name = input.name ?? before.name;
         const aliases = input.aliases ?? before.aliases;
-        assertNamesFree([name, ...aliases], departmentNameIndex(await listDepartments(tx, actor.organizationId)), departmentId);
+        assertNamesFree(
+          [name, ...aliases],
+          departmentNameIndex(await listDepartments(tx, actor.organizationId)),
+          departmentId,
+        );
         const after = await updateDepartmentAtVersion(tx, departmentId, input.version, {
           name,
           aliases,
@@ -154,7 +207,13 @@ export function createDepartmentService({ db, clock }: { db: Database; clock: Cl
           updatedAt: clock.now(),
         });
         if (!after) throw new AppError('department.version_conflict', { version: before.version });
-        await recordAudit(tx, clock, actor, { action: 'department.update', entityType: 'department', entityId: departmentId, before, after });
+        await recordAudit(tx, clock, actor, {
+          action: 'department.update',
+          entityType: 'department',
+          entityId: departmentId,
+          before,
+          after,
+        });
         return toDepartmentView(after);
       });
     },

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organizations } from '../organizations/organization.table';
 
 export const departmentKinds = ['functional', 'teaching', 'other'] as const;
@@ -10,7 +19,9 @@ export const departments = pgTable(
   'departments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     name: text('name').notNull(),
     kind: text('kind', { enum: departmentKinds }).notNull(),
     /** Other names the same unit goes by in documents, e.g. 资产处 for 资产管理处. */
@@ -34,7 +45,9 @@ export const departmentGroups = pgTable(
   'department_groups',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     name: text('name').notNull(),
     kind: text('kind', { enum: departmentGroupKinds }).notNull(),
     /** For a group: it expands to every department of this kind. */
@@ -43,7 +56,10 @@ export const departmentGroups = pgTable(
   },
   (table) => [
     uniqueIndex('department_groups_organization_name_unique').on(table.organizationId, table.name),
-    check('department_groups_selects_only_groups', sql`${table.kind} = 'group' or ${table.selectsKind} is null`),
+    check(
+      'department_groups_selects_only_groups',
+      sql`${table.kind} = 'group' or ${table.selectsKind} is null`,
+    ),
   ],
 );
 

@@ -26,28 +26,52 @@ const recordColumns = {
 };
 
 /** The evidence of the organization among `ids` (unknown ids and other organizations' are left out). */
-export async function listEvidenceRecords(executor: Executor, organizationId: string, ids: readonly string[]): Promise<EvidenceRecord[]> {
+export async function listEvidenceRecords(
+  executor: Executor,
+  organizationId: string,
+  ids: readonly string[],
+): Promise<EvidenceRecord[]> {
   if (ids.length === 0) return [];
   return executor
     .select(recordColumns)
     .from(evidence)
     .innerJoin(users, eq(users.id, evidence.uploadedBy))
-    .leftJoin(evidenceBlobs, and(eq(evidenceBlobs.organizationId, evidence.organizationId), eq(evidenceBlobs.sha256, evidence.sha256)))
+    .leftJoin(
+      evidenceBlobs,
+      and(
+        eq(evidenceBlobs.organizationId, evidence.organizationId),
+        eq(evidenceBlobs.sha256, evidence.sha256),
+      ),
+    )
     .where(and(eq(evidence.organizationId, organizationId), inArray(evidence.id, [...ids])));
 }
 
 /** Records the blob once per organization; a second upload of the same bytes finds it there. */
-export async function ensureEvidenceBlob(executor: Executor, values: typeof evidenceBlobs.$inferInsert): Promise<EvidenceBlob> {
-  await executor.insert(evidenceBlobs).values(values).onConflictDoNothing({ target: [evidenceBlobs.organizationId, evidenceBlobs.sha256] });
+export async function ensureEvidenceBlob(
+  executor: Executor,
+  values: typeof evidenceBlobs.$inferInsert,
+): Promise<EvidenceBlob> {
+  await executor
+    .insert(evidenceBlobs)
+    .values(values)
+    .onConflictDoNothing({ target: [evidenceBlobs.organizationId, evidenceBlobs.sha256] });
   const [row] = await executor
     .select()
     .from(evidenceBlobs)
-    .where(and(eq(evidenceBlobs.organizationId, values.organizationId), eq(evidenceBlobs.sha256, values.sha256)));
+    .where(
+      and(
+        eq(evidenceBlobs.organizationId, values.organizationId),
+        eq(evidenceBlobs.sha256, values.sha256),
+      ),
+    );
   if (!row) throw new Error('evidence blob vanished');
   return row;
 }
 
-export async function insertEvidence(executor: Executor, values: typeof evidence.$inferInsert): Promise<Evidence> {
+export async function insertEvidence(
+  executor: Executor,
+  values: typeof evidence.$inferInsert,
+): Promise<Evidence> {
   const [row] = await executor.insert(evidence).values(values).returning();
   if (!row) throw new Error('insert returned no evidence');
   return row;

@@ -41,34 +41,76 @@ function s3ErrorOf(xml: string): { code: string; message: string } {
  * virtual-host style (`bucket.endpoint/key`, the default of AWS, OSS and COS). Uploads are at most
  * the upload cap and already hashed, so a PUT sends them signed by that hash in one request.
  */
-export function createS3EvidenceStore(config: S3StoreConfig, { clock, fetch: fetchImpl = fetch, timeoutMs = 30_000 }: { clock: Clock; fetch?: typeof fetch; timeoutMs?: number }): S3EvidenceStore {
+export function createS3EvidenceStore(
+  config: S3StoreConfig,
+  {
+    clock,
+    fetch: fetchImpl = fetch,
+    timeoutMs = 30_000,
+  }: { clock: Clock; fetch?: typeof fetch; timeoutMs?: number },
+): S3EvidenceStore {
   const endpoint = new URL(config.endpoint);
   const base = config.forcePathStyle
     ? { origin: endpoint.origin, path: `/${uriEncode(config.bucket)}/` }
     : { origin: `${endpoint.protocol}//${config.bucket}.${endpoint.host}`, path: '/' };
 
-  const keyOf = (organizationId: string, sha256: string) => `${config.prefix}${evidenceAddress(organizationId, sha256).join('/')}`;
+  const keyOf = (organizationId: string, sha256: string) =>
+    `${config.prefix}${evidenceAddress(organizationId, sha256).join('/')}`;
 
   /** One signed request; `timeoutMs` bounds the wait for the answer's headers, not the reading of its body. */
   async function attempt(request: S3Request): Promise<Response> {
     const path = `${base.path}${uriEncode(request.key, true)}`;
     const url = new URL(`${base.origin}${path}`);
     const payloadHash = request.payloadHash ?? EMPTY_SHA256;
-    const headers: Record<string, string> = { host: url.host, 'x-amz-date': amzDateOf(clock.now()), 'x-amz-content-sha256': payloadHash };
-    const { authorization } = signV4({ method: request.method, path, headers, payloadHash, region: config.region, service: 's3', accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, amzDate: headers['x-amz-date']! });
+    const headers: Record<string, string> = {
+      host: url.host,
+      'x-amz-date': amzDateOf(clock.now()),
+      'x-amz-content-sha256': payloadHash,
+    };
+    const { authorization } = signV4({
+      method: request.method,
+      path,
+      headers,
+      payloadHash,
+      region: config.region,
+      service: 's3',
+      accessKeyId: config.accessKeyId,
+      secretAccessKey: config.secretAccessKey,
+      amzDate: headers['x-amz-date']!,
+    });
     const { host: _host, ...sent } = headers; // fetch sets Host itself, from the same URL
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => abort.abort(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     try {
       return await fetchImpl(url, {
         method: request.method,
-        headers: { ...sent, authorization, ...(request.body ? { 'content-type': 'application/octet-stream' } : {}) },
-        ...(request.body ? { body: new Uint8Array(request.body.buffer as ArrayBuffer, request.body.byteOffset, request.body.length) } : {}),
+        headers: {
+          ...sent,
+          authorization,
+          ...(request.body ? { 'content-type': 'application/octet-stream' } : {}),
+        },
+        ...(request.body
+          ? {
+              body: new Uint8Array(
+                request.body.buffer as ArrayBuffer,
+                request.body.byteOffset,
+                request.body.length,
+              ),
+            }
+          : {}),
         signal: abort.signal,
       });
     } catch (error) {
-      const reason = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
-      throw new EvidenceStoreError(`S3 ${request.method} ${url.origin}: ${reason}`, { cause: error });
+      const reason =
+        (error as Error).cause instanceof Error
+          ? ((error as Error).cause as Error).message
+          : (error as Error).message;
+      throw new EvidenceStoreError(`S3 ${request.method} ${url.origin}: ${reason}`, {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -92,12 +134,20 @@ export function createS3EvidenceStore(config: S3StoreConfig, { clock, fetch: fet
   }
 
   async function refused(request: S3Request, response: Response): Promise<EvidenceStoreError> {
-    const { code, message } = request.method === 'HEAD' ? { code: '', message: '' } : s3ErrorOf(await response.text().catch(() => ''));
-    return new EvidenceStoreError(`S3 ${request.method} ${config.bucket}/${request.key}: HTTP ${response.status}${code ? ` ${code}` : ''}${message ? ` (${message})` : ''}`);
+    const { code, message } =
+      request.method === 'HEAD'
+        ? { code: '', message: '' }
+        : s3ErrorOf(await response.text().catch(() => ''));
+    return new EvidenceStoreError(
+      `S3 ${request.method} ${config.bucket}/${request.key}: HTTP ${response.status}${code ? ` ${code}` : ''}${message ? ` (${message})` : ''}`,
+    );
   }
 
   /** GET of an object: its answer, or null when the bucket has no such key (a missing bucket is an error). */
-  async function getObject(organizationId: string, sha256: string): Promise<{ request: S3Request; response: Response } | null> {
+  async function getObject(
+    organizationId: string,
+    sha256: string,
+  ): Promise<{ request: S3Request; response: Response } | null> {
     const request: S3Request = { method: 'GET', key: keyOf(organizationId, sha256) };
     const response = await send(request);
     if (response.status === 404) {
@@ -124,7 +174,12 @@ export function createS3EvidenceStore(config: S3StoreConfig, { clock, fetch: fet
       // The content address is the body's sha256: it signs the payload and S3 checks it on arrival.
       const payloadHash = sha256Hex(bytes);
       if (payloadHash !== sha256) throw new Error('evidence bytes do not match their address');
-      const request: S3Request = { method: 'PUT', key: keyOf(organizationId, sha256), body: bytes, payloadHash };
+      const request: S3Request = {
+        method: 'PUT',
+        key: keyOf(organizationId, sha256),
+        body: bytes,
+        payloadHash,
+      };
       const response = await send(request);
       if (!response.ok) throw await refused(request, response);
       await response.body?.cancel();
@@ -143,7 +198,10 @@ export function createS3EvidenceStore(config: S3StoreConfig, { clock, fetch: fet
         await response.body?.cancel();
         throw new EvidenceStoreError(`S3 GET ${config.bucket}/${request.key}: no content-length`);
       }
-      return { body: Readable.fromWeb(response.body! as NodeReadableStream<Uint8Array>), sizeBytes };
+      return {
+        body: Readable.fromWeb(response.body! as NodeReadableStream<Uint8Array>),
+        sizeBytes,
+      };
     },
     async delete(organizationId, sha256) {
       const request: S3Request = { method: 'DELETE', key: keyOf(organizationId, sha256) };
@@ -155,7 +213,12 @@ export function createS3EvidenceStore(config: S3StoreConfig, { clock, fetch: fet
 }
 
 /** The store the configuration names (LUOSHI_EVIDENCE_STORE): local disk or S3. */
-export function evidenceStoreFromConfig(config: Pick<AppConfig, 'evidenceStore' | 'evidenceDir'>, clock: Clock): EvidenceStore {
+export function evidenceStoreFromConfig(
+  config: Pick<AppConfig, 'evidenceStore' | 'evidenceDir'>,
+  clock: Clock,
+): EvidenceStore {
   const chosen = config.evidenceStore;
-  return chosen.kind === 's3' ? createS3EvidenceStore(chosen, { clock }) : createLocalEvidenceStore(config.evidenceDir);
+  return chosen.kind === 's3'
+    ? createS3EvidenceStore(chosen, { clock })
+    : createLocalEvidenceStore(config.evidenceDir);
 }

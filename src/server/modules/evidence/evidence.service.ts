@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
-import { evidenceContentUrl, type evidenceLinkBodySchema, type EvidenceView } from '../../../shared/api/evidence';
+import {
+  evidenceContentUrl,
+  type evidenceLinkBodySchema,
+  type EvidenceView,
+} from '../../../shared/api/evidence';
 import { AppError, formatBytes } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
@@ -11,7 +15,12 @@ import { defaultZipLimits, type ZipLimits } from '../../io/zip-guard';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { findDepartmentInOrganization } from '../departments/department.repository';
-import { ensureEvidenceBlob, insertEvidence, listEvidenceRecords, type EvidenceRecord } from './evidence.repository';
+import {
+  ensureEvidenceBlob,
+  insertEvidence,
+  listEvidenceRecords,
+  type EvidenceRecord,
+} from './evidence.repository';
 import type { EvidenceStore } from './evidence.store';
 import { EvidenceStoreError } from './evidence.s3-store';
 
@@ -20,8 +29,13 @@ type LinkInput = z.output<typeof evidenceLinkBodySchema>;
 /** Who may see a piece of evidence: the organization's coordinator, admin and leaders; a liaison only their department's (and their own uploads). */
 function mayRead(actor: Actor, record: EvidenceRecord): boolean {
   if (record.organizationId !== actor.organizationId) return false;
-  if (actor.role === 'admin' || actor.role === 'coordinator' || actor.role === 'leader') return true;
-  if (actor.role === 'liaison') return (record.departmentId !== null && record.departmentId === actor.departmentId) || record.uploadedBy === actor.userId;
+  if (actor.role === 'admin' || actor.role === 'coordinator' || actor.role === 'leader')
+    return true;
+  if (actor.role === 'liaison')
+    return (
+      (record.departmentId !== null && record.departmentId === actor.departmentId) ||
+      record.uploadedBy === actor.userId
+    );
   return false;
 }
 
@@ -46,19 +60,33 @@ export function toEvidenceView(record: EvidenceRecord): EvidenceView {
  * `evidence.not_found`, whether the id is unknown or someone else's. Other modules call it inside
  * the transaction that stores the ids.
  */
-export async function assertEvidenceUsable(executor: Executor, actor: Actor, evidenceIds: readonly string[]): Promise<EvidenceRecord[]> {
+export async function assertEvidenceUsable(
+  executor: Executor,
+  actor: Actor,
+  evidenceIds: readonly string[],
+): Promise<EvidenceRecord[]> {
   const ids = [...new Set(evidenceIds)];
   if (ids.length === 0) return [];
-  const found = new Map((await listEvidenceRecords(executor, actor.organizationId, ids)).map((record) => [record.id, record]));
+  const found = new Map(
+    (await listEvidenceRecords(executor, actor.organizationId, ids)).map((record) => [
+      record.id,
+      record,
+    ]),
+  );
   for (const id of ids) {
     const record = found.get(id);
-    if (!record || !mayRead(actor, record)) throw new AppError('evidence.not_found', {}, [{ path: 'evidenceIds', message: id }]);
+    if (!record || !mayRead(actor, record))
+      throw new AppError('evidence.not_found', {}, [{ path: 'evidenceIds', message: id }]);
   }
   return ids.map((id) => found.get(id)!);
 }
 
 /** Evidence views of the organization by id, for modules that show what a record cites (no access check: the record's own scope decides). */
-export async function evidenceViewsById(executor: Executor, organizationId: string, ids: readonly string[]): Promise<Map<string, EvidenceView>> {
+export async function evidenceViewsById(
+  executor: Executor,
+  organizationId: string,
+  ids: readonly string[],
+): Promise<Map<string, EvidenceView>> {
   const records = await listEvidenceRecords(executor, organizationId, [...new Set(ids)]);
   return new Map(records.map((record) => [record.id, toEvidenceView(record)]));
 }
@@ -77,16 +105,37 @@ async function reachStore<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createEvidenceService({ db, clock, store, maxFileBytes, zipLimits = defaultZipLimits }: { db: Database; clock: Clock; store: EvidenceStore; maxFileBytes: number; zipLimits?: ZipLimits }) {
+export function createEvidenceService({
+  db,
+  clock,
+  store,
+  maxFileBytes,
+  zipLimits = defaultZipLimits,
+}: {
+  db: Database;
+  clock: Clock;
+  store: EvidenceStore;
+  maxFileBytes: number;
+  zipLimits?: ZipLimits;
+}) {
   /** The department new evidence belongs to: a liaison's own; for the coordinating office, the one named (or none). */
-  async function departmentFor(executor: Executor, actor: Actor, departmentId: string | undefined): Promise<string | null> {
+  async function departmentFor(
+    executor: Executor,
+    actor: Actor,
+    departmentId: string | undefined,
+  ): Promise<string | null> {
     if (actor.role === 'liaison') {
-      if (departmentId !== undefined && departmentId !== actor.departmentId) throw new AppError('auth.forbidden');
+      if (departmentId !== undefined && departmentId !== actor.departmentId)
+        throw new AppError('auth.forbidden');
       if (!actor.departmentId) throw new AppError('auth.forbidden');
       return actor.departmentId;
     }
     if (departmentId === undefined) return null;
-    const department = await findDepartmentInOrganization(executor, actor.organizationId, departmentId);
+    const department = await findDepartmentInOrganization(
+      executor,
+      actor.organizationId,
+      departmentId,
+    );
     if (!department) throw new AppError('department.not_found');
     return department.id;
   }
@@ -99,9 +148,14 @@ export function createEvidenceService({ db, clock, store, maxFileBytes, zipLimit
 
   return {
     /** An uploaded file, typed by its content and stored once per organization by its sha256. */
-    async upload(actor: Actor, upload: Upload, query: { departmentId?: string | undefined }): Promise<EvidenceView> {
+    async upload(
+      actor: Actor,
+      upload: Upload,
+      query: { departmentId?: string | undefined },
+    ): Promise<EvidenceView> {
       if (upload.bytes.length === 0) throw new AppError('evidence.empty_file');
-      if (upload.bytes.length > maxFileBytes) throw new AppError('request.too_large', { limit: formatBytes(maxFileBytes) });
+      if (upload.bytes.length > maxFileBytes)
+        throw new AppError('request.too_large', { limit: formatBytes(maxFileBytes) });
       const departmentId = await departmentFor(db, actor, query.departmentId);
       const type = await detectEvidenceType(upload.bytes, upload.fileName, zipLimits);
       const title = sanitizeFileName(upload.fileName, type);
@@ -110,9 +164,33 @@ export function createEvidenceService({ db, clock, store, maxFileBytes, zipLimit
       await reachStore(() => store.put(actor.organizationId, sha256, upload.bytes));
       return db.transaction(async (tx) => {
         const now = clock.now();
-        await ensureEvidenceBlob(tx, { organizationId: actor.organizationId, sha256, sizeBytes: upload.bytes.length, mediaType: type.mediaType, createdAt: now });
-        const row = await insertEvidence(tx, { organizationId: actor.organizationId, departmentId, kind: 'file', title, sha256, uploadedBy: actor.userId, createdAt: now });
-        await recordAudit(tx, clock, actor, { action: 'evidence.upload', entityType: 'evidence', entityId: row.id, after: { ...row, mediaType: type.mediaType, sizeBytes: upload.bytes.length, originalName: upload.fileName.slice(0, 255) } });
+        await ensureEvidenceBlob(tx, {
+          organizationId: actor.organizationId,
+          sha256,
+          sizeBytes: upload.bytes.length,
+          mediaType: type.mediaType,
+          createdAt: now,
+        });
+        const row = await insertEvidence(tx, {
+          organizationId: actor.organizationId,
+          departmentId,
+          kind: 'file',
+          title,
+          sha256,
+          uploadedBy: actor.userId,
+          createdAt: now,
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'evidence.upload',
+          entityType: 'evidence',
+          entityId: row.id,
+          after: {
+            ...row,
+            mediaType: type.mediaType,
+            sizeBytes: upload.bytes.length,
+            originalName: upload.fileName.slice(0, 255),
+          },
+        });
         const [record] = await listEvidenceRecords(tx, actor.organizationId, [row.id]);
         return toEvidenceView(record!);
       });
@@ -126,11 +204,30 @@ export function createEvidenceService({ db, clock, store, maxFileBytes, zipLimit
       } catch {
         throw new AppError('evidence.bad_url');
       }
-      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname || url.username || url.password) throw new AppError('evidence.bad_url');
+      if (
+        (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+        !url.hostname ||
+        url.username ||
+        url.password
+      )
+        throw new AppError('evidence.bad_url');
       return db.transaction(async (tx) => {
         const departmentId = await departmentFor(tx, actor, input.departmentId);
-        const row = await insertEvidence(tx, { organizationId: actor.organizationId, departmentId, kind: 'link', title: input.title, url: url.href, uploadedBy: actor.userId, createdAt: clock.now() });
-        await recordAudit(tx, clock, actor, { action: 'evidence.link', entityType: 'evidence', entityId: row.id, after: row });
+        const row = await insertEvidence(tx, {
+          organizationId: actor.organizationId,
+          departmentId,
+          kind: 'link',
+          title: input.title,
+          url: url.href,
+          uploadedBy: actor.userId,
+          createdAt: clock.now(),
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'evidence.link',
+          entityType: 'evidence',
+          entityId: row.id,
+          after: row,
+        });
         const [record] = await listEvidenceRecords(tx, actor.organizationId, [row.id]);
         return toEvidenceView(record!);
       });
@@ -142,11 +239,16 @@ export function createEvidenceService({ db, clock, store, maxFileBytes, zipLimit
     },
 
     /** A file's bytes, as a stream straight from the store, and how to serve them. */
-    async content(actor: Actor, id: string): Promise<{ fileName: string; mediaType: string; body: Readable; sizeBytes: number }> {
+    async content(
+      actor: Actor,
+      id: string,
+    ): Promise<{ fileName: string; mediaType: string; body: Readable; sizeBytes: number }> {
       const record = await readable(actor, id);
-      if (record.kind !== 'file' || !record.sha256 || !record.mediaType) throw new AppError('evidence.not_found');
+      if (record.kind !== 'file' || !record.sha256 || !record.mediaType)
+        throw new AppError('evidence.not_found');
       const file = await reachStore(() => store.open(record.organizationId, record.sha256!));
-      if (!file) throw new Error(`evidence ${record.id}: blob ${record.sha256} missing from the store`);
+      if (!file)
+        throw new Error(`evidence ${record.id}: blob ${record.sha256} missing from the store`);
       return { fileName: record.title, mediaType: record.mediaType, ...file };
     },
   };

@@ -14,7 +14,10 @@ export interface EvidenceStore {
   /** The bytes, or null when the store has none under that address. */
   get(organizationId: string, sha256: string): Promise<Buffer | null>;
   /** The bytes as a stream and their size, for sending a download on without holding it; null when none. */
-  open(organizationId: string, sha256: string): Promise<{ body: Readable; sizeBytes: number } | null>;
+  open(
+    organizationId: string,
+    sha256: string,
+  ): Promise<{ body: Readable; sizeBytes: number } | null>;
   exists(organizationId: string, sha256: string): Promise<boolean>;
 }
 
@@ -24,7 +27,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** `<organization>/<sha[0:2]>/<sha256>`: where a blob lives in every store (a path on disk, an object key in S3). */
 export function evidenceAddress(organizationId: string, sha256: string): [string, string, string] {
   // Both parts come from the database, but a path or key is built from them: keep them to their shapes.
-  if (!UUID.test(organizationId) || !SHA256.test(sha256)) throw new Error('invalid evidence address');
+  if (!UUID.test(organizationId) || !SHA256.test(sha256))
+    throw new Error('invalid evidence address');
   return [organizationId.toLowerCase(), sha256.slice(0, 2), sha256];
 }
 
@@ -33,7 +37,8 @@ export function evidenceAddress(organizationId: string, sha256: string): [string
  * temporary file and renamed into place, so that a reader never sees half a file.
  */
 export function createLocalEvidenceStore(root: string): EvidenceStore {
-  const pathOf = (organizationId: string, sha256: string) => path.join(root, ...evidenceAddress(organizationId, sha256));
+  const pathOf = (organizationId: string, sha256: string) =>
+    path.join(root, ...evidenceAddress(organizationId, sha256));
 
   async function exists(organizationId: string, sha256: string): Promise<boolean> {
     try {

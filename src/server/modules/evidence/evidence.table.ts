@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, foreignKey, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  foreignKey,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { departments } from '../departments/department.table';
 import { organizations } from '../organizations/organization.table';
 import { users } from '../users/user.table';
@@ -13,7 +23,9 @@ export const evidenceKinds = ['file', 'link'] as const;
 export const evidenceBlobs = pgTable(
   'evidence_blobs',
   {
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     sha256: text('sha256').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     /** Detected from the content: application/pdf, image/png, text/plain; charset=utf-8, … */
@@ -35,19 +47,30 @@ export const evidence = pgTable(
   'evidence',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     departmentId: uuid('department_id').references(() => departments.id),
     kind: text('kind', { enum: evidenceKinds }).notNull(),
     /** The file name as uploaded (sanitized), or the link's title. */
     title: text('title').notNull(),
     sha256: text('sha256'),
     url: text('url'),
-    uploadedBy: uuid('uploaded_by').notNull().references(() => users.id),
+    uploadedBy: uuid('uploaded_by')
+      .notNull()
+      .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (table) => [
-    foreignKey({ name: 'evidence_blob_fk', columns: [table.organizationId, table.sha256], foreignColumns: [evidenceBlobs.organizationId, evidenceBlobs.sha256] }),
-    check('evidence_kind_target', sql`(${table.kind} = 'file' and ${table.sha256} is not null and ${table.url} is null) or (${table.kind} = 'link' and ${table.url} is not null and ${table.sha256} is null)`),
+    foreignKey({
+      name: 'evidence_blob_fk',
+      columns: [table.organizationId, table.sha256],
+      foreignColumns: [evidenceBlobs.organizationId, evidenceBlobs.sha256],
+    }),
+    check(
+      'evidence_kind_target',
+      sql`(${table.kind} = 'file' and ${table.sha256} is not null and ${table.url} is null) or (${table.kind} = 'link' and ${table.url} is not null and ${table.sha256} is null)`,
+    ),
     index('evidence_organization_idx').on(table.organizationId, table.departmentId),
   ],
 );

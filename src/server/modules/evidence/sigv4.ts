@@ -26,17 +26,24 @@ export interface SigV4Input {
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+const hmac = (key: string | Buffer, data: string) =>
+  createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** RFC 3986 encoding as SigV4 wants it: everything but A–Z a–z 0–9 - . _ ~ (and "/" when keeping slashes). */
 export function uriEncode(value: string, keepSlashes = false): string {
-  const encoded = encodeURIComponent(value).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return keepSlashes ? encoded.replace(/%2F/g, '/') : encoded;
 }
 
 /** x-amz-date of a moment: 20150830T123600Z. */
 export function amzDateOf(moment: Date): string {
-  return moment.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return moment
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export function canonicalQuery(query: ReadonlyArray<readonly [string, string]>): string {
@@ -48,7 +55,9 @@ export function canonicalQuery(query: ReadonlyArray<readonly [string, string]>):
 }
 
 /** The canonical request and the names it signs (lower case, sorted, joined by ";"). */
-export function canonicalRequest(input: Pick<SigV4Input, 'method' | 'path' | 'query' | 'headers' | 'payloadHash'>): { text: string; signedHeaders: string } {
+export function canonicalRequest(
+  input: Pick<SigV4Input, 'method' | 'path' | 'query' | 'headers' | 'payloadHash'>,
+): { text: string; signedHeaders: string } {
   const headers = Object.entries(input.headers)
     .map(([name, value]) => [name.toLowerCase(), value.trim().replace(/\s+/g, ' ')] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -65,7 +74,12 @@ export function canonicalRequest(input: Pick<SigV4Input, 'method' | 'path' | 'qu
 }
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
-export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+export function signingKey(
+  secretAccessKey: string,
+  date: string,
+  region: string,
+  service: string,
+): Buffer {
   return hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), 'aws4_request');
 }
 
@@ -78,12 +92,20 @@ export function stringToSign(amzDate: string, scope: string, canonicalRequestTex
   return ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequestText)].join('\n');
 }
 
-export function signV4(input: SigV4Input): { authorization: string; signature: string; canonicalRequest: string; stringToSign: string } {
+export function signV4(input: SigV4Input): {
+  authorization: string;
+  signature: string;
+  canonicalRequest: string;
+  stringToSign: string;
+} {
   const date = input.amzDate.slice(0, 8);
   const scope = `${date}/${input.region}/${input.service}/aws4_request`;
   const canonical = canonicalRequest(input);
   const toSign = stringToSign(input.amzDate, scope, canonical.text);
-  const signature = signatureOf(signingKey(input.secretAccessKey, date, input.region, input.service), toSign);
+  const signature = signatureOf(
+    signingKey(input.secretAccessKey, date, input.region, input.service),
+    toSign,
+  );
   return {
     authorization: `AWS4-HMAC-SHA256 Credential=${input.accessKeyId}/${scope}, SignedHeaders=${canonical.signedHeaders}, Signature=${signature}`,
     signature,

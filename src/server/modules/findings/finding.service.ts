@@ -72,9 +72,20 @@ type VerifyInput = z.output<typeof verifyBodySchema>;
 type ReopenInput = z.output<typeof reopenBodySchema>;
 type StartNextYearInput = z.output<typeof startNextYearBodySchema>;
 
-export const STATE_WORDS: Record<FindingState, string> = { open: '待整改', in_progress: '整改中', awaiting_verification: '待核验', verified: '已核验销号', carried_over: '已转入下年度' };
+export const STATE_WORDS: Record<FindingState, string> = {
+  open: '待整改',
+  in_progress: '整改中',
+  awaiting_verification: '待核验',
+  verified: '已核验销号',
+  carried_over: '已转入下年度',
+};
 const TRANSITION_WORDS: Record<FindingTransition, string> = {
-  update: '修改', record_action: '登记整改措施', request_verification: '报请核验', verify: '核验销号', reopen: '重新打开', carry_over: '转入下年度',
+  update: '修改',
+  record_action: '登记整改措施',
+  request_verification: '报请核验',
+  verify: '核验销号',
+  reopen: '重新打开',
+  carry_over: '转入下年度',
 };
 
 /** The fingerprint of the plan started from `plan` for its next year: one per source plan. */
@@ -89,9 +100,16 @@ function actorKind(actor: Actor, finding: Pick<Finding, 'ownerDepartmentId'>): F
 }
 
 /** A liaison sees the findings their department owns or is named in; the office and leaders see all. */
-function mayRead(actor: Actor, finding: Pick<Finding, 'ownerDepartmentId' | 'departmentIds'>): boolean {
+function mayRead(
+  actor: Actor,
+  finding: Pick<Finding, 'ownerDepartmentId' | 'departmentIds'>,
+): boolean {
   if (actor.role !== 'liaison') return true;
-  return actor.departmentId !== null && (finding.ownerDepartmentId === actor.departmentId || finding.departmentIds.includes(actor.departmentId));
+  return (
+    actor.departmentId !== null &&
+    (finding.ownerDepartmentId === actor.departmentId ||
+      finding.departmentIds.includes(actor.departmentId))
+  );
 }
 
 export function createFindingService({ db, clock }: { db: Database; clock: Clock }) {
@@ -107,10 +125,18 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
     // One after the other: the executor may be a transaction, which runs one query at a time.
     const allDepartments = await listDepartments(executor, actor.organizationId);
     const allItems = await listItemsOfStandard(executor, plan.standardId);
-    return { departmentName: new Map(allDepartments.map((department) => [department.id, department.name])), itemNo: new Map(allItems.map((item) => [item.id, item.no])) };
+    return {
+      departmentName: new Map(allDepartments.map((department) => [department.id, department.name])),
+      itemNo: new Map(allItems.map((item) => [item.id, item.no])),
+    };
   }
 
-  function toView(actor: Actor, finding: Finding, context: Awaited<ReturnType<typeof lookups>>, actionCount: number): FindingView {
+  function toView(
+    actor: Actor,
+    finding: Finding,
+    context: Awaited<ReturnType<typeof lookups>>,
+    actionCount: number,
+  ): FindingView {
     const name = (id: string) => context.departmentName.get(id) ?? '';
     return {
       id: finding.id,
@@ -122,7 +148,9 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
       state: finding.state,
       ownerDepartment: { id: finding.ownerDepartmentId, name: name(finding.ownerDepartmentId) },
       departments: finding.departmentIds.map((id) => ({ id, name: name(id) })),
-      items: finding.itemIds.map((id) => ({ id, no: context.itemNo.get(id) ?? 0 })).sort((a, b) => a.no - b.no),
+      items: finding.itemIds
+        .map((id) => ({ id, no: context.itemNo.get(id) ?? 0 }))
+        .sort((a, b) => a.no - b.no),
       dueOn: finding.dueOn,
       overdue: isFindingOverdue(finding, today()),
       originFindingId: finding.originFindingId,
@@ -132,48 +160,106 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
       version: finding.version,
       createdAt: finding.createdAt.toISOString(),
       updatedAt: finding.updatedAt.toISOString(),
-      transitions: availableTransitions(finding.state, actorKind(actor, finding)).filter((transition) => transition !== 'carry_over'),
+      transitions: availableTransitions(finding.state, actorKind(actor, finding)).filter(
+        (transition) => transition !== 'carry_over',
+      ),
     };
   }
 
-  async function views(executor: Executor, actor: Actor, plan: Plan, rows: Finding[]): Promise<FindingView[]> {
+  async function views(
+    executor: Executor,
+    actor: Actor,
+    plan: Plan,
+    rows: Finding[],
+  ): Promise<FindingView[]> {
     const context = await lookups(executor, actor, plan);
-    const actions = await listRectificationActions(executor, rows.map((row) => row.id));
+    const actions = await listRectificationActions(
+      executor,
+      rows.map((row) => row.id),
+    );
     const counts = new Map<string, number>();
-    for (const { action } of actions) counts.set(action.findingId, (counts.get(action.findingId) ?? 0) + 1);
+    for (const { action } of actions)
+      counts.set(action.findingId, (counts.get(action.findingId) ?? 0) + 1);
     return rows.map((row) => toView(actor, row, context, counts.get(row.id) ?? 0));
   }
 
-  async function detail(executor: Executor, actor: Actor, planId: string, findingId: string): Promise<FindingDetail> {
+  async function detail(
+    executor: Executor,
+    actor: Actor,
+    planId: string,
+    findingId: string,
+  ): Promise<FindingDetail> {
     const plan = await planOf(executor, actor, planId);
     const finding = await findFinding(executor, actor.organizationId, plan.id, findingId);
     if (!finding || !mayRead(actor, finding)) throw new AppError('finding.not_found');
     const context = await lookups(executor, actor, plan);
     const actions = await listRectificationActions(executor, [finding.id]);
     const events = await listFindingEvents(executor, finding.id);
-    const linked = await findFindingsByIds(executor, actor.organizationId, [finding.originFindingId, finding.carriedToFindingId].filter((id): id is string => id !== null));
+    const linked = await findFindingsByIds(
+      executor,
+      actor.organizationId,
+      [finding.originFindingId, finding.carriedToFindingId].filter(
+        (id): id is string => id !== null,
+      ),
+    );
     const reference = async (id: string | null) => {
       const other = linked.find((candidate) => candidate.id === id);
       if (!other) return null;
       const otherPlan = await findPlanWithStandard(executor, actor.organizationId, other.planId);
-      return { id: other.id, planId: other.planId, cycleYear: otherPlan?.plan.cycleYear ?? 0, no: other.no };
+      return {
+        id: other.id,
+        planId: other.planId,
+        cycleYear: otherPlan?.plan.cycleYear ?? 0,
+        no: other.no,
+      };
     };
     return {
       ...toView(actor, finding, context, actions.length),
-      actions: actions.map(({ action, departmentName }) => ({ id: action.id, text: action.text, evidenceIds: action.evidenceIds, departmentName, actorName: action.actorName, at: action.at.toISOString() })),
-      events: events.map((event) => ({ action: event.action, fromState: event.fromState, toState: event.toState, comment: event.comment, actorName: event.actorName, at: event.at.toISOString() })),
+      actions: actions.map(({ action, departmentName }) => ({
+        id: action.id,
+        text: action.text,
+        evidenceIds: action.evidenceIds,
+        departmentName,
+        actorName: action.actorName,
+        at: action.at.toISOString(),
+      })),
+      events: events.map((event) => ({
+        action: event.action,
+        fromState: event.fromState,
+        toState: event.toState,
+        comment: event.comment,
+        actorName: event.actorName,
+        at: event.at.toISOString(),
+      })),
       origin: await reference(finding.originFindingId),
       carriedTo: await reference(finding.carriedToFindingId),
     };
   }
 
   /** Departments of the organization and items of the plan, or the request is refused. */
-  async function checkTargets(executor: Executor, actor: Actor, plan: Plan, input: { ownerDepartmentId: string; departmentIds: readonly string[]; itemIds: readonly string[] }) {
-    const known = new Set((await listDepartments(executor, actor.organizationId)).map((department) => department.id));
-    if (![input.ownerDepartmentId, ...input.departmentIds].every((id) => known.has(id))) throw new AppError('department.not_found');
-    const items = new Set((await listItemsOfStandard(executor, plan.standardId)).map((item) => item.id));
+  async function checkTargets(
+    executor: Executor,
+    actor: Actor,
+    plan: Plan,
+    input: {
+      ownerDepartmentId: string;
+      departmentIds: readonly string[];
+      itemIds: readonly string[];
+    },
+  ) {
+    const known = new Set(
+      (await listDepartments(executor, actor.organizationId)).map((department) => department.id),
+    );
+    if (![input.ownerDepartmentId, ...input.departmentIds].every((id) => known.has(id)))
+      throw new AppError('department.not_found');
+    const items = new Set(
+      (await listItemsOfStandard(executor, plan.standardId)).map((item) => item.id),
+    );
     if (!input.itemIds.every((id) => items.has(id))) throw new AppError('finding.unknown_item');
-    return { departmentIds: [...new Set([input.ownerDepartmentId, ...input.departmentIds])], itemIds: [...new Set(input.itemIds)] };
+    return {
+      departmentIds: [...new Set([input.ownerDepartmentId, ...input.departmentIds])],
+      itemIds: [...new Set(input.itemIds)],
+    };
   }
 
   /**
@@ -186,34 +272,77 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
     findingId: string,
     step: FindingTransition,
     version: number,
-    apply: (tx: Executor, finding: Finding) => Promise<{ changes?: Partial<Finding>; comment?: string | null; audit?: Record<string, unknown> }>,
+    apply: (
+      tx: Executor,
+      finding: Finding,
+    ) => Promise<{
+      changes?: Partial<Finding>;
+      comment?: string | null;
+      audit?: Record<string, unknown>;
+    }>,
   ): Promise<FindingDetail> {
     return db.transaction(async (tx) => {
       const plan = await planOf(tx, actor, planId);
-      const before = await findFinding(tx, actor.organizationId, plan.id, findingId, { lock: true });
+      const before = await findFinding(tx, actor.organizationId, plan.id, findingId, {
+        lock: true,
+      });
       if (!before || !mayRead(actor, before)) throw new AppError('finding.not_found');
-      if (before.version !== version) throw new AppError('finding.version_conflict', { version: before.version }, [], await detail(tx, actor, plan.id, before.id));
+      if (before.version !== version)
+        throw new AppError(
+          'finding.version_conflict',
+          { version: before.version },
+          [],
+          await detail(tx, actor, plan.id, before.id),
+        );
       const outcome = findingTransition(before.state, step, actorKind(actor, before));
       if (!outcome.allowed) {
-        if (outcome.reason === 'state') throw new AppError('finding.transition_refused', { state: STATE_WORDS[before.state], action: TRANSITION_WORDS[step] });
+        if (outcome.reason === 'state')
+          throw new AppError('finding.transition_refused', {
+            state: STATE_WORDS[before.state],
+            action: TRANSITION_WORDS[step],
+          });
         if (step === 'record_action' || step === 'request_verification') {
           const names = (await lookups(tx, actor, plan)).departmentName;
-          throw new AppError('finding.not_owner', { department: names.get(before.ownerDepartmentId) ?? '', action: TRANSITION_WORDS[step] });
+          throw new AppError('finding.not_owner', {
+            department: names.get(before.ownerDepartmentId) ?? '',
+            action: TRANSITION_WORDS[step],
+          });
         }
         throw new AppError('auth.forbidden');
       }
       const { changes = {}, comment = null, audit = {} } = await apply(tx, before);
       const now = clock.now();
-      const after = await updateFindingAtVersion(tx, before.id, before.version, { ...changes, state: outcome.to, updatedAt: now });
+      const after = await updateFindingAtVersion(tx, before.id, before.version, {
+        ...changes,
+        state: outcome.to,
+        updatedAt: now,
+      });
       if (!after) throw new Error('locked finding changed');
-      await insertFindingEvent(tx, { organizationId: actor.organizationId, findingId: after.id, action: step, fromState: before.state, toState: after.state, comment, actorUserId: actor.userId, actorName: actor.username, at: now });
-      await recordAudit(tx, clock, actor, { action: `finding.${step}`, entityType: 'finding', entityId: after.id, before, after: { ...after, ...audit } });
+      await insertFindingEvent(tx, {
+        organizationId: actor.organizationId,
+        findingId: after.id,
+        action: step,
+        fromState: before.state,
+        toState: after.state,
+        comment,
+        actorUserId: actor.userId,
+        actorName: actor.username,
+        at: now,
+      });
+      await recordAudit(tx, clock, actor, {
+        action: `finding.${step}`,
+        entityType: 'finding',
+        entityId: after.id,
+        before,
+        after: { ...after, ...audit },
+      });
       return detail(tx, actor, plan.id, after.id);
     });
   }
 
   async function requireActions(tx: Executor, finding: Finding, step: FindingTransition) {
-    if ((await listRectificationActions(tx, [finding.id])).length === 0) throw new AppError('finding.no_actions', { action: TRANSITION_WORDS[step] });
+    if ((await listRectificationActions(tx, [finding.id])).length === 0)
+      throw new AppError('finding.no_actions', { action: TRANSITION_WORDS[step] });
   }
 
   /** What starting next year's plan would bring along, and what blocks it. */
@@ -221,7 +350,11 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
     const rows = await listFindingsOfPlan(executor, actor.organizationId, plan.id);
     const { carried, blocking } = planCarryOver(rows, []);
     const all = await views(executor, actor, plan, rows);
-    const existing = await findPlanByFingerprint(executor, actor.organizationId, nextYearFingerprint(plan));
+    const existing = await findPlanByFingerprint(
+      executor,
+      actor.organizationId,
+      nextYearFingerprint(plan),
+    );
     return {
       plan: { id: plan.id, title: plan.title, cycleYear: plan.cycleYear },
       cycleYear: plan.cycleYear + 1,
@@ -238,8 +371,15 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
         .filter((row) => mayRead(actor, row))
         .filter((row) => query.state === undefined || row.state === query.state)
         .filter((row) => query.kind === undefined || row.kind === query.kind)
-        .filter((row) => query.departmentId === undefined || row.ownerDepartmentId === query.departmentId || row.departmentIds.includes(query.departmentId))
-        .filter((row) => query.overdue === undefined || isFindingOverdue(row, today()) === query.overdue);
+        .filter(
+          (row) =>
+            query.departmentId === undefined ||
+            row.ownerDepartmentId === query.departmentId ||
+            row.departmentIds.includes(query.departmentId),
+        )
+        .filter(
+          (row) => query.overdue === undefined || isFindingOverdue(row, today()) === query.overdue,
+        );
       return { today: today(), rows: await views(db, actor, plan, rows) };
     },
 
@@ -252,11 +392,34 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
         await lockFindingsOfPlan(tx, plan.id);
         const now = clock.now();
         const finding = await insertFinding(tx, {
-          organizationId: actor.organizationId, planId: plan.id, no: await nextFindingNo(tx, plan.id), title: input.title, description: input.description,
-          kind: input.kind, ownerDepartmentId: input.ownerDepartmentId, ...targets, dueOn: input.dueOn, createdAt: now, updatedAt: now,
+          organizationId: actor.organizationId,
+          planId: plan.id,
+          no: await nextFindingNo(tx, plan.id),
+          title: input.title,
+          description: input.description,
+          kind: input.kind,
+          ownerDepartmentId: input.ownerDepartmentId,
+          ...targets,
+          dueOn: input.dueOn,
+          createdAt: now,
+          updatedAt: now,
         });
-        await insertFindingEvent(tx, { organizationId: actor.organizationId, findingId: finding.id, action: 'create', fromState: null, toState: finding.state, actorUserId: actor.userId, actorName: actor.username, at: now });
-        await recordAudit(tx, clock, actor, { action: 'finding.create', entityType: 'finding', entityId: finding.id, after: finding });
+        await insertFindingEvent(tx, {
+          organizationId: actor.organizationId,
+          findingId: finding.id,
+          action: 'create',
+          fromState: null,
+          toState: finding.state,
+          actorUserId: actor.userId,
+          actorName: actor.username,
+          at: now,
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'finding.create',
+          entityType: 'finding',
+          entityId: finding.id,
+          after: finding,
+        });
         return detail(tx, actor, plan.id, finding.id);
       });
     },
@@ -265,8 +428,14 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
       transition(actor, planId, findingId, 'update', input.version, async (tx, finding) => {
         const plan = await planOf(tx, actor, planId);
         const owner = input.ownerDepartmentId ?? finding.ownerDepartmentId;
-        const others = input.departmentIds ?? finding.departmentIds.filter((id) => id !== finding.ownerDepartmentId);
-        const targets = await checkTargets(tx, actor, plan, { ownerDepartmentId: owner, departmentIds: others, itemIds: input.itemIds ?? finding.itemIds });
+        const others =
+          input.departmentIds ??
+          finding.departmentIds.filter((id) => id !== finding.ownerDepartmentId);
+        const targets = await checkTargets(tx, actor, plan, {
+          ownerDepartmentId: owner,
+          departmentIds: others,
+          itemIds: input.itemIds ?? finding.itemIds,
+        });
         return {
           changes: {
             ...(input.title === undefined ? {} : { title: input.title }),
@@ -283,17 +452,35 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
       transition(actor, planId, findingId, 'record_action', input.version, async (tx, finding) => {
         await assertEvidenceUsable(tx, actor, input.evidenceIds);
         const action = await insertRectificationAction(tx, {
-          organizationId: actor.organizationId, findingId: finding.id, departmentId: finding.ownerDepartmentId, text: input.text,
-          evidenceIds: [...new Set(input.evidenceIds)], actorUserId: actor.userId, actorName: actor.username, at: clock.now(),
+          organizationId: actor.organizationId,
+          findingId: finding.id,
+          departmentId: finding.ownerDepartmentId,
+          text: input.text,
+          evidenceIds: [...new Set(input.evidenceIds)],
+          actorUserId: actor.userId,
+          actorName: actor.username,
+          at: clock.now(),
         });
         return { comment: input.text, audit: { action } };
       }),
 
-    requestVerification: (actor: Actor, planId: string, findingId: string, input: RequestVerificationInput) =>
-      transition(actor, planId, findingId, 'request_verification', input.version, async (tx, finding) => {
-        await requireActions(tx, finding, 'request_verification');
-        return { comment: input.comment ?? null };
-      }),
+    requestVerification: (
+      actor: Actor,
+      planId: string,
+      findingId: string,
+      input: RequestVerificationInput,
+    ) =>
+      transition(
+        actor,
+        planId,
+        findingId,
+        'request_verification',
+        input.version,
+        async (tx, finding) => {
+          await requireActions(tx, finding, 'request_verification');
+          return { comment: input.comment ?? null };
+        },
+      ),
 
     verify: (actor: Actor, planId: string, findingId: string, input: VerifyInput) =>
       transition(actor, planId, findingId, 'verify', input.version, async (tx, finding) => {
@@ -302,7 +489,10 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
       }),
 
     reopen: (actor: Actor, planId: string, findingId: string, input: ReopenInput) =>
-      transition(actor, planId, findingId, 'reopen', input.version, async () => ({ changes: { verifiedAt: null }, comment: input.reason })),
+      transition(actor, planId, findingId, 'reopen', input.version, async () => ({
+        changes: { verifiedAt: null },
+        comment: input.reason,
+      })),
 
     async previewNextYear(actor: Actor, planId: string): Promise<NextYearPreview> {
       return preview(db, actor, await planOf(db, actor, planId));
@@ -314,69 +504,192 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
      * finding, and the open immediate ones the office names, brought into it. Any other open
      * immediate finding refuses the whole start: nothing is dropped silently.
      */
-    async startNextYear(actor: Actor, planId: string, input: StartNextYearInput): Promise<StartNextYearResult> {
+    async startNextYear(
+      actor: Actor,
+      planId: string,
+      input: StartNextYearInput,
+    ): Promise<StartNextYearResult> {
       return db.transaction(async (tx) => {
         const plan = await planOf(tx, actor, planId);
         await lockFindingsOfPlan(tx, plan.id);
         const fingerprint = nextYearFingerprint(plan);
-        if (await findPlanByFingerprint(tx, actor.organizationId, fingerprint)) throw new AppError('nextYear.exists', { year: plan.cycleYear + 1 });
+        if (await findPlanByFingerprint(tx, actor.organizationId, fingerprint))
+          throw new AppError('nextYear.exists', { year: plan.cycleYear + 1 });
         const rows = await listFindingsOfPlan(tx, actor.organizationId, plan.id, { lock: true });
         const decision = planCarryOver(rows, input.carryOver);
-        if (decision.unknown.length > 0) throw new AppError('nextYear.unknown_finding', {}, decision.unknown.map((id) => ({ path: 'carryOver', message: id })));
+        if (decision.unknown.length > 0)
+          throw new AppError(
+            'nextYear.unknown_finding',
+            {},
+            decision.unknown.map((id) => ({ path: 'carryOver', message: id })),
+          );
         if (decision.blocking.length > 0) {
           const blocking = rows.filter((row) => decision.blocking.includes(row.id));
-          throw new AppError('nextYear.open_immediate', { count: blocking.length, findings: blocking.map((row) => `${row.no}.${row.title}`).join('；') }, [], await preview(tx, actor, plan));
+          throw new AppError(
+            'nextYear.open_immediate',
+            {
+              count: blocking.length,
+              findings: blocking.map((row) => `${row.no}.${row.title}`).join('；'),
+            },
+            [],
+            await preview(tx, actor, plan),
+          );
         }
 
         const now = clock.now();
         const year = plan.cycleYear + 1;
         const next = await insertPlan(tx, {
-          organizationId: actor.organizationId, standardId: plan.standardId, title: plan.title, noticeTitle: plan.noticeTitle, issuer: plan.issuer,
-          issuedOn: null, printedOn: null, cycleYear: year, fingerprint, sourceFileName: plan.sourceFileName, sourceFormat: plan.sourceFormat,
-          importWarnings: [`本方案由 ${plan.cycleYear} 年度工作方案开启：阶段和报送时限已顺延一年，责任分工沿用上一年度，转入问题 ${decision.carried.length} 个。请核对后再下发。`],
+          organizationId: actor.organizationId,
+          standardId: plan.standardId,
+          title: plan.title,
+          noticeTitle: plan.noticeTitle,
+          issuer: plan.issuer,
+          issuedOn: null,
+          printedOn: null,
+          cycleYear: year,
+          fingerprint,
+          sourceFileName: plan.sourceFileName,
+          sourceFormat: plan.sourceFormat,
+          importWarnings: [
+            `本方案由 ${plan.cycleYear} 年度工作方案开启：阶段和报送时限已顺延一年，责任分工沿用上一年度，转入问题 ${decision.carried.length} 个。请核对后再下发。`,
+          ],
           createdAt: now,
         });
         const phases = await listPhases(tx, plan.id);
-        const copiedPhases = await insertPhases(tx, phases.map((phase) => ({
-          organizationId: actor.organizationId, planId: next.id, position: phase.position, kind: phase.kind, name: phase.name,
-          startsOn: phase.startsOn && shiftIsoDate(phase.startsOn, 1), endsOn: phase.endsOn && shiftIsoDate(phase.endsOn, 1), sourceText: phase.sourceText,
-        })));
-        const phaseId = new Map(phases.map((phase) => [phase.id, copiedPhases.find((copy) => copy.position === phase.position)!.id]));
-        await insertDeliverables(tx, (await listDeliverables(tx, plan.id)).map((deliverable) => ({
-          organizationId: actor.organizationId, planId: next.id, phaseId: deliverable.phaseId && (phaseId.get(deliverable.phaseId) ?? null), kind: deliverable.kind,
-          title: deliverable.title, dueOn: shiftIsoDate(deliverable.dueOn, 1), recipient: deliverable.recipient, sourceText: deliverable.sourceText,
-        })));
+        const copiedPhases = await insertPhases(
+          tx,
+          phases.map((phase) => ({
+            organizationId: actor.organizationId,
+            planId: next.id,
+            position: phase.position,
+            kind: phase.kind,
+            name: phase.name,
+            startsOn: phase.startsOn && shiftIsoDate(phase.startsOn, 1),
+            endsOn: phase.endsOn && shiftIsoDate(phase.endsOn, 1),
+            sourceText: phase.sourceText,
+          })),
+        );
+        const phaseId = new Map(
+          phases.map((phase) => [
+            phase.id,
+            copiedPhases.find((copy) => copy.position === phase.position)!.id,
+          ]),
+        );
+        await insertDeliverables(
+          tx,
+          (await listDeliverables(tx, plan.id)).map((deliverable) => ({
+            organizationId: actor.organizationId,
+            planId: next.id,
+            phaseId: deliverable.phaseId && (phaseId.get(deliverable.phaseId) ?? null),
+            kind: deliverable.kind,
+            title: deliverable.title,
+            dueOn: shiftIsoDate(deliverable.dueOn, 1),
+            recipient: deliverable.recipient,
+            sourceText: deliverable.sourceText,
+          })),
+        );
         const assignmentRows = await listAssignmentsWithTargets(tx, plan.id);
-        await insertAssignments(tx, assignmentRows.map(({ assignment }) => ({
-          organizationId: actor.organizationId, planId: next.id, itemId: assignment.itemId, departmentId: assignment.departmentId, groupId: assignment.groupId, role: assignment.role, position: assignment.position,
-        })));
+        await insertAssignments(
+          tx,
+          assignmentRows.map(({ assignment }) => ({
+            organizationId: actor.organizationId,
+            planId: next.id,
+            itemId: assignment.itemId,
+            departmentId: assignment.departmentId,
+            groupId: assignment.groupId,
+            role: assignment.role,
+            position: assignment.position,
+          })),
+        );
         const scale = await findRatingScale(tx, plan.id);
-        if (scale) await insertRatingScale(tx, { planId: next.id, organizationId: actor.organizationId, levels: scale.levels, updatedAt: now });
+        if (scale)
+          await insertRatingScale(tx, {
+            planId: next.id,
+            organizationId: actor.organizationId,
+            levels: scale.levels,
+            updatedAt: now,
+          });
 
         const carried: StartNextYearResult['carried'] = [];
         let no = 0;
         for (const origin of rows.filter((row) => decision.carried.includes(row.id))) {
           no += 1;
           const copy = await insertFinding(tx, {
-            organizationId: actor.organizationId, planId: next.id, no, title: origin.title, description: origin.description, kind: 'carried_over',
-            ownerDepartmentId: origin.ownerDepartmentId, departmentIds: origin.departmentIds, itemIds: origin.itemIds, dueOn: shiftIsoDate(origin.dueOn, 1),
-            originFindingId: origin.id, createdAt: now, updatedAt: now,
+            organizationId: actor.organizationId,
+            planId: next.id,
+            no,
+            title: origin.title,
+            description: origin.description,
+            kind: 'carried_over',
+            ownerDepartmentId: origin.ownerDepartmentId,
+            departmentIds: origin.departmentIds,
+            itemIds: origin.itemIds,
+            dueOn: shiftIsoDate(origin.dueOn, 1),
+            originFindingId: origin.id,
+            createdAt: now,
+            updatedAt: now,
           });
           const comment = `由 ${plan.cycleYear} 年度问题 ${origin.no} 转入`;
-          await insertFindingEvent(tx, { organizationId: actor.organizationId, findingId: copy.id, action: 'create', fromState: null, toState: copy.state, comment, actorUserId: actor.userId, actorName: actor.username, at: now });
-          const closed = await updateFindingAtVersion(tx, origin.id, origin.version, { state: 'carried_over', carriedToFindingId: copy.id, updatedAt: now });
+          await insertFindingEvent(tx, {
+            organizationId: actor.organizationId,
+            findingId: copy.id,
+            action: 'create',
+            fromState: null,
+            toState: copy.state,
+            comment,
+            actorUserId: actor.userId,
+            actorName: actor.username,
+            at: now,
+          });
+          const closed = await updateFindingAtVersion(tx, origin.id, origin.version, {
+            state: 'carried_over',
+            carriedToFindingId: copy.id,
+            updatedAt: now,
+          });
           if (!closed) throw new Error('locked finding changed');
           await insertFindingEvent(tx, {
-            organizationId: actor.organizationId, findingId: origin.id, action: 'carry_over', fromState: origin.state, toState: 'carried_over',
-            comment: `转入 ${year} 年度问题 ${copy.no}${origin.kind === 'immediate' ? '（立行立改问题，经确认转入）' : ''}`, actorUserId: actor.userId, actorName: actor.username, at: now,
+            organizationId: actor.organizationId,
+            findingId: origin.id,
+            action: 'carry_over',
+            fromState: origin.state,
+            toState: 'carried_over',
+            comment: `转入 ${year} 年度问题 ${copy.no}${origin.kind === 'immediate' ? '（立行立改问题，经确认转入）' : ''}`,
+            actorUserId: actor.userId,
+            actorName: actor.username,
+            at: now,
           });
-          await recordAudit(tx, clock, actor, { action: 'finding.carry_over', entityType: 'finding', entityId: origin.id, before: origin, after: { ...closed, explicit: origin.kind === 'immediate' } });
-          await recordAudit(tx, clock, actor, { action: 'finding.create', entityType: 'finding', entityId: copy.id, after: copy });
-          carried.push({ fromFindingId: origin.id, toFindingId: copy.id, no: copy.no, title: copy.title });
+          await recordAudit(tx, clock, actor, {
+            action: 'finding.carry_over',
+            entityType: 'finding',
+            entityId: origin.id,
+            before: origin,
+            after: { ...closed, explicit: origin.kind === 'immediate' },
+          });
+          await recordAudit(tx, clock, actor, {
+            action: 'finding.create',
+            entityType: 'finding',
+            entityId: copy.id,
+            after: copy,
+          });
+          carried.push({
+            fromFindingId: origin.id,
+            toFindingId: copy.id,
+            no: copy.no,
+            title: copy.title,
+          });
         }
         await recordAudit(tx, clock, actor, {
-          action: 'plan.start_next_year', entityType: 'plan', entityId: next.id,
-          after: { fromPlanId: plan.id, cycleYear: year, phases: copiedPhases.length, assignments: assignmentRows.length, carried: carried.length, leftClosed: rows.filter((row) => !isFindingOpen(row.state)).length },
+          action: 'plan.start_next_year',
+          entityType: 'plan',
+          entityId: next.id,
+          after: {
+            fromPlanId: plan.id,
+            cycleYear: year,
+            phases: copiedPhases.length,
+            assignments: assignmentRows.length,
+            carried: carried.length,
+            leftClosed: rows.filter((row) => !isFindingOpen(row.state)).length,
+          },
         });
         return { planId: next.id, cycleYear: year, carried };
       });

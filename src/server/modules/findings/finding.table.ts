@@ -1,6 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { findingKinds, findingStates, findingTransitions } from '../../../shared/findings/finding-states';
+import {
+  bigserial,
+  date,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+import {
+  findingKinds,
+  findingStates,
+  findingTransitions,
+} from '../../../shared/findings/finding-states';
 import { departments } from '../departments/department.table';
 import { organizations } from '../organizations/organization.table';
 import { plans } from '../plans/plan.table';
@@ -14,15 +29,21 @@ export const findings = pgTable(
   'findings',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
     /** 1, 2, 3… within the plan, as the office numbers its list. */
     no: integer('no').notNull(),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     kind: text('kind', { enum: findingKinds }).notNull(),
     state: text('state', { enum: findingStates }).notNull().default('open'),
-    ownerDepartmentId: uuid('owner_department_id').notNull().references(() => departments.id),
+    ownerDepartmentId: uuid('owner_department_id')
+      .notNull()
+      .references(() => departments.id),
     departmentIds: uuid('department_ids').array().notNull().default(sql`'{}'::uuid[]`),
     itemIds: uuid('item_ids').array().notNull().default(sql`'{}'::uuid[]`),
     dueOn: date('due_on', { mode: 'string' }).notNull(),
@@ -47,9 +68,15 @@ export const rectificationActions = pgTable(
   'rectification_actions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    findingId: uuid('finding_id').notNull().references(() => findings.id),
-    departmentId: uuid('department_id').notNull().references(() => departments.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    findingId: uuid('finding_id')
+      .notNull()
+      .references(() => findings.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
     text: text('text').notNull(),
     evidenceIds: uuid('evidence_ids').array().notNull().default(sql`'{}'::uuid[]`),
     actorUserId: uuid('actor_user_id').notNull(),
@@ -68,8 +95,12 @@ export const findingEvents = pgTable(
   'finding_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    findingId: uuid('finding_id').notNull().references(() => findings.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    findingId: uuid('finding_id')
+      .notNull()
+      .references(() => findings.id),
     action: text('action', { enum: findingEventActions }).notNull(),
     fromState: text('from_state', { enum: findingStates }),
     toState: text('to_state', { enum: findingStates }).notNull(),

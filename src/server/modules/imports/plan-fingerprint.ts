@@ -9,7 +9,15 @@ function sha256(value: unknown): string {
 export function standardFingerprint(parse: ParsedPlan, title: string): string {
   return sha256({
     title,
-    items: parse.items.map((item) => [item.no, item.level1Code, item.level1, item.level2Code, item.level2, item.content, item.focus]),
+    items: parse.items.map((item) => [
+      item.no,
+      item.level1Code,
+      item.level1,
+      item.level2Code,
+      item.level2,
+      item.content,
+      item.focus,
+    ]),
   });
 }
 
@@ -23,6 +31,9 @@ export function planFingerprint(parse: ParsedPlan, standard: string): string {
     cycleYear: parse.cycleYear,
     phases: parse.phases.map((phase) => [phase.kind, phase.name, phase.startsOn, phase.endsOn]),
     deliverables: parse.deliverables.map((deliverable) => [deliverable.kind, deliverable.dueOn]),
-    assignments: parse.items.map((item) => [item.no, item.departmentRefs.map((ref) => [ref.name, ref.kind, ref.role])]),
+    assignments: parse.items.map((item) => [
+      item.no,
+      item.departmentRefs.map((ref) => [ref.name, ref.kind, ref.role]),
+    ]),
   });
 }

@@ -5,20 +5,25 @@ import { readUpload } from '../../http/upload';
 import type { PlanImportService } from './plan-import.service';
 
 export function registerPlanImportRoutes(app: ApiInstance, imports: PlanImportService) {
-  app.post('/api/v1/imports/plan', {
-    schema: {
-      operationId: 'imports.importPlan',
-      tags: ['imports'],
-      description: 'Upload a work plan (.docx, .xlsx or .txt) as multipart field "file". With dryRun=true nothing is written.',
-      consumes: ['multipart/form-data'],
-      querystring: importPlanQuerySchema,
-      response: { 200: importPlanResultSchema, 201: importPlanResultSchema },
+  app.post(
+    '/api/v1/imports/plan',
+    {
+      schema: {
+        operationId: 'imports.importPlan',
+        tags: ['imports'],
+        description:
+          'Upload a work plan (.docx, .xlsx or .txt) as multipart field "file". With dryRun=true nothing is written.',
+        consumes: ['multipart/form-data'],
+        querystring: importPlanQuerySchema,
+        response: { 200: importPlanResultSchema, 201: importPlanResultSchema },
+      },
     },
-  }, async (request, reply) => {
-    const actor = actorOf(request);
-    const upload = await readUpload(request);
-    if (request.query.dryRun) return imports.preview(actor, upload);
-    const result = await imports.import(actor, upload);
-    return reply.code(result.created ? 201 : 200).send(result);
-  });
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const upload = await readUpload(request);
+      if (request.query.dryRun) return imports.preview(actor, upload);
+      const result = await imports.import(actor, upload);
+      return reply.code(result.created ? 201 : 200).send(result);
+    },
+  );
 }

@@ -13,7 +13,13 @@ import {
   lockDepartmentsOfOrganization,
 } from '../departments/department.repository';
 import { departmentNameIndex } from '../departments/department.rules';
-import { findPlanByFingerprint, insertAssignments, insertDeliverables, insertPhases, insertPlan } from '../plans/plan.repository';
+import {
+  findPlanByFingerprint,
+  insertAssignments,
+  insertDeliverables,
+  insertPhases,
+  insertPlan,
+} from '../plans/plan.repository';
 import {
   findStandardByFingerprint,
   insertIndicator,
@@ -40,7 +46,8 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
   async function parseFor(actor: Actor, upload: PlanUpload): Promise<ParsedPlan> {
     const existing = await listDepartments(db, actor.organizationId);
     const aliases: Record<string, string> = {};
-    for (const department of existing) for (const alias of department.aliases) aliases[alias] = department.name;
+    for (const department of existing)
+      for (const alias of department.aliases) aliases[alias] = department.name;
     return readPlanDocument(upload, {
       limits: { maxFileBytes },
       knownDepartments: existing.map((department) => department.name),
@@ -51,7 +58,14 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
   return {
     async preview(actor: Actor, upload: PlanUpload): Promise<ImportPlanResult> {
       const parse = await parseFor(actor, upload);
-      return { dryRun: true, created: false, planId: null, standardId: null, createdDepartments: [], parse };
+      return {
+        dryRun: true,
+        created: false,
+        planId: null,
+        standardId: null,
+        createdDepartments: [],
+        parse,
+      };
     },
 
     /**
@@ -68,7 +82,14 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
         const planPrint = planFingerprint(parse, standardPrint);
         const existingPlan = await findPlanByFingerprint(tx, actor.organizationId, planPrint);
         if (existingPlan) {
-          return { dryRun: false, created: false, planId: existingPlan.id, standardId: existingPlan.standardId, createdDepartments: [], parse };
+          return {
+            dryRun: false,
+            created: false,
+            planId: existingPlan.id,
+            standardId: existingPlan.standardId,
+            createdDepartments: [],
+            parse,
+          };
         }
         const standardId = await ensureStandard(tx, actor, parse, standardTitle, standardPrint);
         const { targets, createdDepartments } = await ensureDepartmentsAndGroups(tx, actor, parse);
@@ -80,7 +101,8 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
           issuer: parse.issuer,
           issuedOn: parse.issuedOn,
           printedOn: parse.printedOn,
-          cycleYear: parse.cycleYear ?? Number(parse.issuedOn?.slice(0, 4) ?? clock.now().getUTCFullYear()),
+          cycleYear:
+            parse.cycleYear ?? Number(parse.issuedOn?.slice(0, 4) ?? clock.now().getUTCFullYear()),
           fingerprint: planPrint,
           sourceFileName: upload.fileName,
           sourceFormat: parse.format,
@@ -88,9 +110,15 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
         });
         const insertedPhases = await insertPhases(
           tx,
-          parse.phases.map((phase) => ({ organizationId: actor.organizationId, planId: plan.id, ...phase })),
+          parse.phases.map((phase) => ({
+            organizationId: actor.organizationId,
+            planId: plan.id,
+            ...phase,
+          })),
         );
-        const phaseIdByPosition = new Map(insertedPhases.map((phase) => [phase.position, phase.id]));
+        const phaseIdByPosition = new Map(
+          insertedPhases.map((phase) => [phase.position, phase.id]),
+        );
         await insertDeliverables(
           tx,
           parse.deliverables.map(({ phasePosition, ...deliverable }) => ({
@@ -123,14 +151,33 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
           action: 'plan.import',
           entityType: 'plan',
           entityId: plan.id,
-          after: { fileName: upload.fileName, format: parse.format, standardId, items: parse.items.length, createdDepartments },
+          after: {
+            fileName: upload.fileName,
+            format: parse.format,
+            standardId,
+            items: parse.items.length,
+            createdDepartments,
+          },
         });
-        return { dryRun: false, created: true, planId: plan.id, standardId, createdDepartments, parse };
+        return {
+          dryRun: false,
+          created: true,
+          planId: plan.id,
+          standardId,
+          createdDepartments,
+          parse,
+        };
       });
     },
   };
 
-  async function ensureStandard(tx: Transaction, actor: Actor, parse: ParsedPlan, title: string, fingerprint: string): Promise<string> {
+  async function ensureStandard(
+    tx: Transaction,
+    actor: Actor,
+    parse: ParsedPlan,
+    title: string,
+    fingerprint: string,
+  ): Promise<string> {
     const existing = await findStandardByFingerprint(tx, actor.organizationId, fingerprint);
     if (existing) return existing.id;
     const standard = await insertStandard(tx, {
@@ -145,27 +192,55 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
     for (const item of parse.items) {
       let level1Id = level1Ids.get(item.level1Code + item.level1);
       if (!level1Id) {
-        level1Id = (await insertIndicator(tx, {
-          organizationId: actor.organizationId, standardId: standard.id, depth: 1,
-          code: item.level1Code, title: item.level1, position: level1Ids.size + 1,
-        })).id;
+        level1Id = (
+          await insertIndicator(tx, {
+            organizationId: actor.organizationId,
+            standardId: standard.id,
+            depth: 1,
+            code: item.level1Code,
+            title: item.level1,
+            position: level1Ids.size + 1,
+          })
+        ).id;
         level1Ids.set(item.level1Code + item.level1, level1Id);
       }
       const level2Key = `${level1Id}/${item.level2Code}${item.level2}`;
       let level2Id = level2Ids.get(level2Key);
       if (!level2Id) {
-        level2Id = (await insertIndicator(tx, {
-          organizationId: actor.organizationId, standardId: standard.id, depth: 2, parentId: level1Id,
-          code: item.level2Code, title: item.level2, position: level2Ids.size + 1,
-        })).id;
+        level2Id = (
+          await insertIndicator(tx, {
+            organizationId: actor.organizationId,
+            standardId: standard.id,
+            depth: 2,
+            parentId: level1Id,
+            code: item.level2Code,
+            title: item.level2,
+            position: level2Ids.size + 1,
+          })
+        ).id;
         level2Ids.set(level2Key, level2Id);
       }
-      itemRows.push({ organizationId: actor.organizationId, standardId: standard.id, indicatorId: level2Id, no: item.no, content: item.content, focus: item.focus });
+      itemRows.push({
+        organizationId: actor.organizationId,
+        standardId: standard.id,
+        indicatorId: level2Id,
+        no: item.no,
+        content: item.content,
+        focus: item.focus,
+      });
     }
     await insertItems(tx, itemRows);
     await recordAudit(tx, clock, actor, {
-      action: 'standard.create', entityType: 'standard', entityId: standard.id,
-      after: { title, version: standard.version, level1: level1Ids.size, level2: level2Ids.size, items: itemRows.length },
+      action: 'standard.create',
+      entityType: 'standard',
+      entityId: standard.id,
+      after: {
+        title,
+        version: standard.version,
+        level1: level1Ids.size,
+        level2: level2Ids.size,
+        items: itemRows.length,
+      },
     });
     return standard.id;
   }
@@ -190,7 +265,12 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
       })),
     );
     for (const department of created) {
-      await recordAudit(tx, clock, actor, { action: 'department.create', entityType: 'department', entityId: department.id, after: department });
+      await recordAudit(tx, clock, actor, {
+        action: 'department.create',
+        entityType: 'department',
+        entityId: department.id,
+        after: department,
+      });
     }
     const existingGroups = await listDepartmentGroups(tx, actor.organizationId);
     const groupByName = new Map(existingGroups.map((group) => [group.name, group]));
@@ -198,18 +278,30 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
       tx,
       parse.groups
         .filter((group) => !groupByName.has(group.name))
-        .map((group) => ({ organizationId: actor.organizationId, name: group.name, kind: group.kind, selectsKind: group.selectsKind })),
+        .map((group) => ({
+          organizationId: actor.organizationId,
+          name: group.name,
+          kind: group.kind,
+          selectsKind: group.selectsKind,
+        })),
     );
     for (const group of createdGroups) {
-      await recordAudit(tx, clock, actor, { action: 'department_group.create', entityType: 'department_group', entityId: group.id, after: group });
+      await recordAudit(tx, clock, actor, {
+        action: 'department_group.create',
+        entityType: 'department_group',
+        entityId: group.id,
+        after: group,
+      });
     }
 
     const targets = new Map<string, { kind: 'department' | 'group'; id: string }>();
     for (const department of [...existing, ...created]) {
       targets.set(department.name, { kind: 'department', id: department.id });
-      for (const alias of department.aliases) targets.set(alias, { kind: 'department', id: department.id });
+      for (const alias of department.aliases)
+        targets.set(alias, { kind: 'department', id: department.id });
     }
-    for (const group of [...existingGroups, ...createdGroups]) targets.set(group.name, { kind: 'group', id: group.id });
+    for (const group of [...existingGroups, ...createdGroups])
+      targets.set(group.name, { kind: 'group', id: group.id });
     return { targets, createdDepartments: created.map((department) => department.name) };
   }
 }

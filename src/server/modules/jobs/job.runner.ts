@@ -13,7 +13,7 @@ import type { Job } from './job.table';
  *
  * and registers a handler with `runner.register('report.generate', { payload, handle })`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: modules add their job kinds by declaration merging
 export interface JobPayloads {}
 export type JobKind = keyof JobPayloads & string;
 
@@ -78,7 +78,14 @@ function describeError(error: unknown): string {
   return text.slice(0, 2000);
 }
 
-export function createJobRunner({ db, clock, batchSize = 10, maxJobsPerTick = 100, leaseMs = 5 * 60_000, workerId }: JobRunnerOptions) {
+export function createJobRunner({
+  db,
+  clock,
+  batchSize = 10,
+  maxJobsPerTick = 100,
+  leaseMs = 5 * 60_000,
+  workerId,
+}: JobRunnerOptions) {
   const worker = workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const definitions = new Map<string, JobDefinition<JobKind>>();
   const schedules: Schedule[] = [];
@@ -88,8 +95,12 @@ export function createJobRunner({ db, clock, batchSize = 10, maxJobsPerTick = 10
   let ticking: Promise<unknown> | null = null;
   let running = false;
 
-  async function enqueue<K extends JobKind>(executor: Executor, request: EnqueueRequest<K>): Promise<{ job: Job; created: boolean }> {
-    if (!definitions.has(request.kind)) throw new Error(`no handler registered for job kind ${request.kind}`);
+  async function enqueue<K extends JobKind>(
+    executor: Executor,
+    request: EnqueueRequest<K>,
+  ): Promise<{ job: Job; created: boolean }> {
+    if (!definitions.has(request.kind))
+      throw new Error(`no handler registered for job kind ${request.kind}`);
     const now = clock.now();
     return insertJobOnce(executor, {
       organizationId: request.organizationId,
@@ -108,16 +119,42 @@ export function createJobRunner({ db, clock, batchSize = 10, maxJobsPerTick = 10
     const fail = async (error: unknown) => {
       const now = clock.now();
       const retry = definition !== undefined && job.attempts < job.maxAttempts;
-      await updateHeldJob(db, job.id, worker, retry
-        ? { status: 'queued', runAt: new Date(now.getTime() + backoffMs(job.attempts)), lockedUntil: null, lockedBy: null, lastError: describeError(error), updatedAt: now }
-        : { status: 'failed', lockedUntil: null, lockedBy: null, lastError: describeError(error), finishedAt: now, updatedAt: now });
-      return retry ? 'retried' as const : 'failed' as const;
+      await updateHeldJob(
+        db,
+        job.id,
+        worker,
+        retry
+          ? {
+              status: 'queued',
+              runAt: new Date(now.getTime() + backoffMs(job.attempts)),
+              lockedUntil: null,
+              lockedBy: null,
+              lastError: describeError(error),
+              updatedAt: now,
+            }
+          : {
+              status: 'failed',
+              lockedUntil: null,
+              lockedBy: null,
+              lastError: describeError(error),
+              finishedAt: now,
+              updatedAt: now,
+            },
+      );
+      return retry ? ('retried' as const) : ('failed' as const);
     };
     if (!definition) return fail(new Error(`no handler registered for job kind ${job.kind}`));
     const parsed = definition.payload.safeParse(job.payload);
     if (!parsed.success) {
       const now = clock.now();
-      await updateHeldJob(db, job.id, worker, { status: 'failed', lockedUntil: null, lockedBy: null, lastError: `invalid payload: ${parsed.error.message}`.slice(0, 2000), finishedAt: now, updatedAt: now });
+      await updateHeldJob(db, job.id, worker, {
+        status: 'failed',
+        lockedUntil: null,
+        lockedBy: null,
+        lastError: `invalid payload: ${parsed.error.message}`.slice(0, 2000),
+        finishedAt: now,
+        updatedAt: now,
+      });
       return 'failed';
     }
     const context: JobContext = {
@@ -125,7 +162,11 @@ export function createJobRunner({ db, clock, batchSize = 10, maxJobsPerTick = 10
       now: () => clock.now(),
       async progress(percent) {
         const now = clock.now();
-        await updateHeldJob(db, job.id, worker, { progress: Math.max(0, Math.min(100, Math.round(percent))), lockedUntil: new Date(now.getTime() + leaseMs), updatedAt: now });
+        await updateHeldJob(db, job.id, worker, {
+          progress: Math.max(0, Math.min(100, Math.round(percent))),
+          lockedUntil: new Date(now.getTime() + leaseMs),
+          updatedAt: now,
+        });
       },
     };
     let result: unknown;
@@ -135,7 +176,16 @@ export function createJobRunner({ db, clock, batchSize = 10, maxJobsPerTick = 10
       return fail(error);
     }
     const now = clock.now();
-    await updateHeldJob(db, job.id, worker, { status: 'done', progress: 100, result: result ?? null, lastError: null, lockedUntil: null, lockedBy: null, finishedAt: now, updatedAt: now });
+    await updateHeldJob(db, job.id, worker, {
+      status: 'done',
+      progress: 100,
+      result: result ?? null,
+      lastError: null,
+      lockedUntil: null,
+      lockedBy: null,
+      finishedAt: now,
+      updatedAt: now,
+    });
     return 'done';
   }
 
@@ -159,7 +209,13 @@ export function createJobRunner({ db, clock, batchSize = 10, maxJobsPerTick = 10
     while (summary.claimed < maxJobsPerTick) {
       const now = clock.now();
       const claimed = await db.transaction((tx) =>
-        claimDueJobs(tx, { now, limit: Math.min(batchSize, maxJobsPerTick - summary.claimed), workerId: worker, lockedUntil: new Date(now.getTime() + leaseMs) }));
+        claimDueJobs(tx, {
+          now,
+          limit: Math.min(batchSize, maxJobsPerTick - summary.claimed),
+          workerId: worker,
+          lockedUntil: new Date(now.getTime() + leaseMs),
+        }),
+      );
       if (claimed.length === 0) break;
       summary.claimed += claimed.length;
       for (const job of claimed) summary[await runOne(job)] += 1;

@@ -13,36 +13,68 @@ export interface LedgerRecordsForReport {
    * periods after the measure was reported done; `submittedOn` is the calendar day of the first
    * version, null while the report is missing.
    */
-  periodReports: { measureId: string; departmentId: string; itemId: string; periodKey: string; dueOn: string; submittedOn: string | null }[];
+  periodReports: {
+    measureId: string;
+    departmentId: string;
+    itemId: string;
+    periodKey: string;
+    dueOn: string;
+    submittedOn: string | null;
+  }[];
 }
 
 /** The ledger as the quality report reads it: read-only, for one plan of one organization. */
-export async function listLedgerRecordsForReport(executor: Executor, organizationId: string, planId: string, asOf: string): Promise<LedgerRecordsForReport> {
+export async function listLedgerRecordsForReport(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  asOf: string,
+): Promise<LedgerRecordsForReport> {
   const settings = await findLedgerSettings(executor, planId);
-  const [approved, reports] = await Promise.all([listApprovedMeasures(executor, planId), listProgressReports(executor, planId)]);
+  const [approved, reports] = await Promise.all([
+    listApprovedMeasures(executor, planId),
+    listProgressReports(executor, planId),
+  ]);
   const ownReports = reports.filter((report) => report.organizationId === organizationId);
   const evidenceIds = [...new Set(ownReports.flatMap((report) => report.evidenceIds))];
-  const periods = settings && settings.organizationId === organizationId ? derivePeriods(settings) : [];
+  const periods =
+    settings && settings.organizationId === organizationId ? derivePeriods(settings) : [];
   const order = new Map(periods.map((period, index) => [period.key, index]));
   const byMeasure = new Map<string, typeof ownReports>();
-  for (const report of ownReports) byMeasure.set(report.measureId, [...(byMeasure.get(report.measureId) ?? []), report]);
+  for (const report of ownReports)
+    byMeasure.set(report.measureId, [...(byMeasure.get(report.measureId) ?? []), report]);
 
   const latestStatus = new Map<string, ReportStatus>();
   const periodReports: LedgerRecordsForReport['periodReports'] = [];
   for (const measure of approved) {
     const mine = byMeasure.get(measure.id) ?? [];
-    const latest = [...mine].sort((a, b) => (order.get(a.periodKey) ?? -1) - (order.get(b.periodKey) ?? -1) || a.version - b.version).at(-1);
+    const latest = [...mine]
+      .sort(
+        (a, b) =>
+          (order.get(a.periodKey) ?? -1) - (order.get(b.periodKey) ?? -1) || a.version - b.version,
+      )
+      .at(-1);
     if (latest) latestStatus.set(measure.id, latest.status);
-    const versionsOf = (key: string) => mine.filter((report) => report.periodKey === key).sort((a, b) => a.version - b.version);
+    const versionsOf = (key: string) =>
+      mine.filter((report) => report.periodKey === key).sort((a, b) => a.version - b.version);
     const facts = periods.flatMap((period) => {
       const versions = versionsOf(period.key);
-      return versions.length > 0 ? [{ periodKey: period.key, late: versions[0]!.late, status: versions.at(-1)!.status }] : [];
+      return versions.length > 0
+        ? [{ periodKey: period.key, late: versions[0]!.late, status: versions.at(-1)!.status }]
+        : [];
     });
     const states = measureStates(periods, facts, asOf);
     periods.forEach((period, index) => {
       if (period.dueOn > asOf || states[index] === 'closed') return;
       const first = versionsOf(period.key)[0];
-      periodReports.push({ measureId: measure.id, departmentId: measure.departmentId, itemId: measure.itemId, periodKey: period.key, dueOn: period.dueOn, submittedOn: first ? calendarDate(first.submittedAt) : null });
+      periodReports.push({
+        measureId: measure.id,
+        departmentId: measure.departmentId,
+        itemId: measure.itemId,
+        periodKey: period.key,
+        dueOn: period.dueOn,
+        submittedOn: first ? calendarDate(first.submittedAt) : null,
+      });
     });
   }
   return { evidenceIds, latestStatus, periodReports };

@@ -3,20 +3,43 @@ import type { Executor } from '../../db/client';
 import { measures, submissions } from '../breakdowns/breakdown.table';
 import { departments } from '../departments/department.table';
 import { items } from '../standards/standard.table';
-import { ledgerSettings, progressReports, type LedgerSettingsRow, type ProgressReport } from './ledger.table';
+import {
+  ledgerSettings,
+  progressReports,
+  type LedgerSettingsRow,
+  type ProgressReport,
+} from './ledger.table';
 
-export async function findLedgerSettings(executor: Executor, planId: string): Promise<LedgerSettingsRow | undefined> {
-  const [row] = await executor.select().from(ledgerSettings).where(eq(ledgerSettings.planId, planId));
+export async function findLedgerSettings(
+  executor: Executor,
+  planId: string,
+): Promise<LedgerSettingsRow | undefined> {
+  const [row] = await executor
+    .select()
+    .from(ledgerSettings)
+    .where(eq(ledgerSettings.planId, planId));
   return row;
 }
 
-export async function insertLedgerSettings(executor: Executor, values: typeof ledgerSettings.$inferInsert): Promise<LedgerSettingsRow | undefined> {
-  const [row] = await executor.insert(ledgerSettings).values(values).onConflictDoNothing({ target: ledgerSettings.planId }).returning();
+export async function insertLedgerSettings(
+  executor: Executor,
+  values: typeof ledgerSettings.$inferInsert,
+): Promise<LedgerSettingsRow | undefined> {
+  const [row] = await executor
+    .insert(ledgerSettings)
+    .values(values)
+    .onConflictDoNothing({ target: ledgerSettings.planId })
+    .returning();
   return row;
 }
 
 /** Applies the change only at `version`; undefined when someone else changed the settings first. */
-export async function updateLedgerSettingsAtVersion(executor: Executor, id: string, version: number, changes: Partial<typeof ledgerSettings.$inferInsert>): Promise<LedgerSettingsRow | undefined> {
+export async function updateLedgerSettingsAtVersion(
+  executor: Executor,
+  id: string,
+  version: number,
+  changes: Partial<typeof ledgerSettings.$inferInsert>,
+): Promise<LedgerSettingsRow | undefined> {
   const [row] = await executor
     .update(ledgerSettings)
     .set({ ...changes, version: sql`${ledgerSettings.version} + 1` })
@@ -41,7 +64,11 @@ export interface LedgerMeasure {
 }
 
 /** The measures of the plan's approved breakdowns (of one department, when given), by department, item and position. */
-export async function listApprovedMeasures(executor: Executor, planId: string, departmentId?: string): Promise<LedgerMeasure[]> {
+export async function listApprovedMeasures(
+  executor: Executor,
+  planId: string,
+  departmentId?: string,
+): Promise<LedgerMeasure[]> {
   return executor
     .select({
       id: measures.id,
@@ -60,31 +87,69 @@ export async function listApprovedMeasures(executor: Executor, planId: string, d
     .innerJoin(submissions, eq(submissions.id, measures.submissionId))
     .innerJoin(items, eq(items.id, measures.itemId))
     .innerJoin(departments, eq(departments.id, measures.departmentId))
-    .where(and(eq(measures.planId, planId), eq(submissions.status, 'approved'), departmentId ? eq(measures.departmentId, departmentId) : undefined))
-    .orderBy(asc(departments.position), asc(departments.name), asc(items.no), asc(measures.position));
+    .where(
+      and(
+        eq(measures.planId, planId),
+        eq(submissions.status, 'approved'),
+        departmentId ? eq(measures.departmentId, departmentId) : undefined,
+      ),
+    )
+    .orderBy(
+      asc(departments.position),
+      asc(departments.name),
+      asc(items.no),
+      asc(measures.position),
+    );
 }
 
 /** Every version of every report of the plan (of one department, when given), oldest first. */
-export async function listProgressReports(executor: Executor, planId: string, departmentId?: string): Promise<ProgressReport[]> {
+export async function listProgressReports(
+  executor: Executor,
+  planId: string,
+  departmentId?: string,
+): Promise<ProgressReport[]> {
   return executor
     .select()
     .from(progressReports)
-    .where(and(eq(progressReports.planId, planId), departmentId ? eq(progressReports.departmentId, departmentId) : undefined))
-    .orderBy(asc(progressReports.measureId), asc(progressReports.periodKey), asc(progressReports.version));
+    .where(
+      and(
+        eq(progressReports.planId, planId),
+        departmentId ? eq(progressReports.departmentId, departmentId) : undefined,
+      ),
+    )
+    .orderBy(
+      asc(progressReports.measureId),
+      asc(progressReports.periodKey),
+      asc(progressReports.version),
+    );
 }
 
 /** The distinct periods that have reports in a plan, to keep settings from dropping them. */
-export async function listReportedPeriodKeys(executor: Executor, planId: string): Promise<string[]> {
-  const rows = await executor.selectDistinct({ periodKey: progressReports.periodKey }).from(progressReports).where(eq(progressReports.planId, planId));
+export async function listReportedPeriodKeys(
+  executor: Executor,
+  planId: string,
+): Promise<string[]> {
+  const rows = await executor
+    .selectDistinct({ periodKey: progressReports.periodKey })
+    .from(progressReports)
+    .where(eq(progressReports.planId, planId));
   return rows.map((row) => row.periodKey);
 }
 
 /** Locks the measure for the rest of the transaction, so that two reports on it are numbered one after the other. */
 export async function lockMeasure(executor: Executor, measureId: string): Promise<void> {
-  await executor.select({ id: measures.id }).from(measures).where(eq(measures.id, measureId)).for('update');
+  await executor
+    .select({ id: measures.id })
+    .from(measures)
+    .where(eq(measures.id, measureId))
+    .for('update');
 }
 
-export async function listVersions(executor: Executor, measureId: string, periodKey: string): Promise<ProgressReport[]> {
+export async function listVersions(
+  executor: Executor,
+  measureId: string,
+  periodKey: string,
+): Promise<ProgressReport[]> {
   return executor
     .select()
     .from(progressReports)
@@ -92,7 +157,10 @@ export async function listVersions(executor: Executor, measureId: string, period
     .orderBy(asc(progressReports.version));
 }
 
-export async function insertProgressReport(executor: Executor, values: typeof progressReports.$inferInsert): Promise<ProgressReport> {
+export async function insertProgressReport(
+  executor: Executor,
+  values: typeof progressReports.$inferInsert,
+): Promise<ProgressReport> {
   const [row] = await executor.insert(progressReports).values(values).returning();
   if (!row) throw new Error('insert returned no report');
   return row;

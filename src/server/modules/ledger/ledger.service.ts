@@ -53,23 +53,47 @@ type SettingsInput = z.output<typeof ledgerSettingsBodySchema>;
 type ReportInput = z.output<typeof reportBodySchema>;
 type LedgerQuery = z.output<typeof ledgerQuerySchema>;
 
-export const reportStatusWords: Record<ReportStatus, string> = { not_started: '未启动', on_track: '按计划推进', done: '已完成', at_risk: '有风险', blocked: '受阻' };
-export const cellStateWords: Record<CellState, string> = { upcoming: '未开始', open: '待报送', missing: '逾期未报', reported: '已报送', late: '逾期报送', closed: '已完成' };
+export const reportStatusWords: Record<ReportStatus, string> = {
+  not_started: '未启动',
+  on_track: '按计划推进',
+  done: '已完成',
+  at_risk: '有风险',
+  blocked: '受阻',
+};
+export const cellStateWords: Record<CellState, string> = {
+  upcoming: '未开始',
+  open: '待报送',
+  missing: '逾期未报',
+  reported: '已报送',
+  late: '逾期报送',
+  closed: '已完成',
+};
 
-const settingsOf = (row: LedgerSettingsRow): LedgerSettings => ({ frequency: row.frequency, dueDay: row.dueDay, firstPeriod: row.firstPeriod, lastPeriod: row.lastPeriod });
-const periodsOf = (row: LedgerSettingsRow | undefined): ReportingPeriod[] => (row ? derivePeriods(settingsOf(row)) : []);
+const settingsOf = (row: LedgerSettingsRow): LedgerSettings => ({
+  frequency: row.frequency,
+  dueDay: row.dueDay,
+  firstPeriod: row.firstPeriod,
+  lastPeriod: row.lastPeriod,
+});
+const periodsOf = (row: LedgerSettingsRow | undefined): ReportingPeriod[] =>
+  row ? derivePeriods(settingsOf(row)) : [];
 
 function settingsView(row: LedgerSettingsRow | undefined, today: string): LedgerSettingsView {
   const periods = periodsOf(row);
   return {
-    settings: row ? { ...settingsOf(row), version: row.version, updatedAt: row.updatedAt.toISOString() } : null,
+    settings: row
+      ? { ...settingsOf(row), version: row.version, updatedAt: row.updatedAt.toISOString() }
+      : null,
     periods,
     today,
     currentPeriodKey: currentPeriod(periods, today)?.key ?? null,
   };
 }
 
-function reportView(report: ProgressReport, evidence: Map<string, EvidenceView>): ProgressReportView {
+function reportView(
+  report: ProgressReport,
+  evidence: Map<string, EvidenceView>,
+): ProgressReportView {
   return {
     id: report.id,
     measureId: report.measureId,
@@ -77,7 +101,9 @@ function reportView(report: ProgressReport, evidence: Map<string, EvidenceView>)
     version: report.version,
     status: report.status,
     text: report.text,
-    evidence: report.evidenceIds.map((id) => evidence.get(id)).filter((view): view is EvidenceView => view !== undefined),
+    evidence: report.evidenceIds
+      .map((id) => evidence.get(id))
+      .filter((view): view is EvidenceView => view !== undefined),
     late: report.late,
     submittedBy: report.submittedByName,
     submittedAt: report.submittedAt.toISOString(),
@@ -95,10 +121,17 @@ function groupReports(reports: readonly ProgressReport[]): Map<string, ProgressR
 }
 
 /** Each measure's state in each period, from its reports: late by the first version, status by the latest. */
-function statesOf(measure: LedgerMeasure, periods: readonly ReportingPeriod[], grouped: Map<string, ProgressReport[]>, today: string): CellState[] {
+function statesOf(
+  measure: LedgerMeasure,
+  periods: readonly ReportingPeriod[],
+  grouped: Map<string, ProgressReport[]>,
+  today: string,
+): CellState[] {
   const facts = periods.flatMap((period) => {
     const versions = grouped.get(`${measure.id}/${period.key}`);
-    return versions ? [{ periodKey: period.key, late: versions[0]!.late, status: versions.at(-1)!.status }] : [];
+    return versions
+      ? [{ periodKey: period.key, late: versions[0]!.late, status: versions.at(-1)!.status }]
+      : [];
   });
   return measureStates(periods, facts, today);
 }
@@ -120,21 +153,38 @@ export interface MissingPeriodReport {
  * `today` (a calendar date of the institution, or an instant read in Asia/Shanghai). A measure
  * reported done needs no reports for the periods after. For the ledger and the reminder job.
  */
-export async function listMissingPeriodReports(executor: Executor, organizationId: string, planId: string, today: Date | string): Promise<MissingPeriodReport[]> {
+export async function listMissingPeriodReports(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  today: Date | string,
+): Promise<MissingPeriodReport[]> {
   const found = await requirePlan(executor, organizationId, planId);
   const periods = periodsOf(await findLedgerSettings(executor, planId));
   if (periods.length === 0) return [];
   const day = dayOf(today);
-  const [allMeasures, reports] = await Promise.all([listApprovedMeasures(executor, planId), listProgressReports(executor, planId)]);
+  const [allMeasures, reports] = await Promise.all([
+    listApprovedMeasures(executor, planId),
+    listProgressReports(executor, planId),
+  ]);
   const grouped = groupReports(reports);
   return allMeasures.flatMap((measure) =>
     statesOf(measure, periods, grouped, day).flatMap((state, index) => {
       if (state !== 'missing') return [];
       const period = periods[index]!;
-      return [{
-        departmentId: measure.departmentId, departmentName: measure.departmentName, measureId: measure.id, measureText: measure.text,
-        itemId: measure.itemId, itemNo: measure.itemNo, periodKey: period.key, periodLabel: period.label, dueOn: period.dueOn,
-      }];
+      return [
+        {
+          departmentId: measure.departmentId,
+          departmentName: measure.departmentName,
+          measureId: measure.id,
+          measureText: measure.text,
+          itemId: measure.itemId,
+          itemNo: measure.itemNo,
+          periodKey: period.key,
+          periodLabel: period.label,
+          dueOn: period.dueOn,
+        },
+      ];
     }),
   );
 }
@@ -150,10 +200,19 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
   }
 
   async function evidenceOf(executor: Executor, actor: Actor, reports: readonly ProgressReport[]) {
-    return evidenceViewsById(executor, actor.organizationId, reports.flatMap((report) => report.evidenceIds));
+    return evidenceViewsById(
+      executor,
+      actor.organizationId,
+      reports.flatMap((report) => report.evidenceIds),
+    );
   }
 
-  async function departmentLedger(executor: Executor, actor: Actor, planId: string, departmentId: string): Promise<DepartmentLedger> {
+  async function departmentLedger(
+    executor: Executor,
+    actor: Actor,
+    planId: string,
+    departmentId: string,
+  ): Promise<DepartmentLedger> {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
     const day = today();
     const [settingsRow, submission, mine, reports] = await Promise.all([
@@ -180,7 +239,9 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
           periods: periods.map((period, index) => ({
             periodKey: period.key,
             state: states[index]!,
-            versions: (grouped.get(`${measure.id}/${period.key}`) ?? []).map((report) => reportView(report, evidence)),
+            versions: (grouped.get(`${measure.id}/${period.key}`) ?? []).map((report) =>
+              reportView(report, evidence),
+            ),
           })),
         };
       }),
@@ -191,7 +252,11 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
   async function wholeLedger(actor: Actor, planId: string) {
     const { plan, standardTitle } = await requirePlan(db, actor.organizationId, planId);
     const day = today();
-    const [settingsRow, allMeasures, reports] = await Promise.all([findLedgerSettings(db, plan.id), listApprovedMeasures(db, plan.id), listProgressReports(db, plan.id)]);
+    const [settingsRow, allMeasures, reports] = await Promise.all([
+      findLedgerSettings(db, plan.id),
+      listApprovedMeasures(db, plan.id),
+      listProgressReports(db, plan.id),
+    ]);
     const periods = periodsOf(settingsRow);
     const grouped = groupReports(reports);
     const latest = [...grouped.values()].map((versions) => versions.at(-1)!);
@@ -215,7 +280,14 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
         matrixStates.set(key, [...(matrixStates.get(key) ?? []), state]);
       });
     }
-    const departments = [...new Map(allMeasures.map((measure) => [measure.departmentId, { id: measure.departmentId, name: measure.departmentName }])).values()];
+    const departments = [
+      ...new Map(
+        allMeasures.map((measure) => [
+          measure.departmentId,
+          { id: measure.departmentId, name: measure.departmentName },
+        ]),
+      ).values(),
+    ];
     const matrix: LedgerOverview['matrix'] = [];
     for (const department of departments) {
       for (const period of periods) {
@@ -227,20 +299,33 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
         matrix.push({ departmentId: department.id, periodKey: period.key, state, counts });
       }
     }
-    return { plan, standardTitle, settings: settingsView(settingsRow, day), departments, matrix, rows, periods };
+    return {
+      plan,
+      standardTitle,
+      settings: settingsView(settingsRow, day),
+      departments,
+      matrix,
+      rows,
+      periods,
+    };
   }
 
   function applyFilters(rows: readonly LedgerRow[], query: LedgerQuery): LedgerRow[] {
     const words = query.search?.toLowerCase();
-    return rows.filter((row) =>
-      (!query.departmentId || row.department.id === query.departmentId)
-      && (!query.itemNo || row.item.no === query.itemNo)
-      && (!query.itemFrom || row.item.no >= query.itemFrom)
-      && (!query.itemTo || row.item.no <= query.itemTo)
-      && (!query.periodKey || row.period.key === query.periodKey)
-      && (!query.state || row.state === query.state)
-      && (!query.status || row.report?.status === query.status)
-      && (!words || [row.department.name, row.measure.text, row.item.content, row.report?.text ?? ''].some((text) => text.toLowerCase().includes(words))));
+    return rows.filter(
+      (row) =>
+        (!query.departmentId || row.department.id === query.departmentId) &&
+        (!query.itemNo || row.item.no === query.itemNo) &&
+        (!query.itemFrom || row.item.no >= query.itemFrom) &&
+        (!query.itemTo || row.item.no <= query.itemTo) &&
+        (!query.periodKey || row.period.key === query.periodKey) &&
+        (!query.state || row.state === query.state) &&
+        (!query.status || row.report?.status === query.status) &&
+        (!words ||
+          [row.department.name, row.measure.text, row.item.content, row.report?.text ?? ''].some(
+            (text) => text.toLowerCase().includes(words),
+          )),
+    );
   }
 
   return {
@@ -250,9 +335,19 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
     },
 
     /** The coordinating office sets (or changes) the reporting periods; periods that already have reports must stay. */
-    async setSettings(actor: Actor, planId: string, input: SettingsInput): Promise<LedgerSettingsView> {
-      const settings: LedgerSettings = { frequency: input.frequency, dueDay: input.dueDay, firstPeriod: input.firstPeriod, lastPeriod: input.lastPeriod };
-      if (settings.lastPeriod < settings.firstPeriod) throw new AppError('ledger.bad_settings', { detail: '最后一期不能早于第一期' });
+    async setSettings(
+      actor: Actor,
+      planId: string,
+      input: SettingsInput,
+    ): Promise<LedgerSettingsView> {
+      const settings: LedgerSettings = {
+        frequency: input.frequency,
+        dueDay: input.dueDay,
+        firstPeriod: input.firstPeriod,
+        lastPeriod: input.lastPeriod,
+      };
+      if (settings.lastPeriod < settings.firstPeriod)
+        throw new AppError('ledger.bad_settings', { detail: '最后一期不能早于第一期' });
       let periods: ReportingPeriod[];
       try {
         periods = derivePeriods(settings);
@@ -262,66 +357,141 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
       return db.transaction(async (tx) => {
         const { plan } = await requirePlan(tx, actor.organizationId, planId);
         const keys = new Set(periods.map((period) => period.key));
-        const dropped = (await listReportedPeriodKeys(tx, plan.id)).filter((key) => !keys.has(key)).sort();
-        if (dropped.length > 0) throw new AppError('ledger.settings_in_use', { periods: dropped.join('、') });
+        const dropped = (await listReportedPeriodKeys(tx, plan.id))
+          .filter((key) => !keys.has(key))
+          .sort();
+        if (dropped.length > 0)
+          throw new AppError('ledger.settings_in_use', { periods: dropped.join('、') });
         const before = await findLedgerSettings(tx, plan.id);
         const now = clock.now();
         let after: LedgerSettingsRow | undefined;
         if (!before) {
-          if (input.version !== undefined) throw new AppError('ledger.settings_version_conflict', { version: 0 }, [], settingsView(undefined, today()));
-          after = await insertLedgerSettings(tx, { organizationId: actor.organizationId, planId: plan.id, ...settings, createdAt: now, updatedAt: now });
+          if (input.version !== undefined)
+            throw new AppError(
+              'ledger.settings_version_conflict',
+              { version: 0 },
+              [],
+              settingsView(undefined, today()),
+            );
+          after = await insertLedgerSettings(tx, {
+            organizationId: actor.organizationId,
+            planId: plan.id,
+            ...settings,
+            createdAt: now,
+            updatedAt: now,
+          });
           if (!after) {
             const current = await findLedgerSettings(tx, plan.id);
-            throw new AppError('ledger.settings_version_conflict', { version: current?.version ?? 0 }, [], settingsView(current, today()));
+            throw new AppError(
+              'ledger.settings_version_conflict',
+              { version: current?.version ?? 0 },
+              [],
+              settingsView(current, today()),
+            );
           }
         } else {
           if (input.version === undefined || input.version !== before.version) {
-            throw new AppError('ledger.settings_version_conflict', { version: before.version }, [], settingsView(before, today()));
+            throw new AppError(
+              'ledger.settings_version_conflict',
+              { version: before.version },
+              [],
+              settingsView(before, today()),
+            );
           }
-          after = await updateLedgerSettingsAtVersion(tx, before.id, input.version, { ...settings, updatedAt: now });
-          if (!after) throw new AppError('ledger.settings_version_conflict', { version: before.version }, [], settingsView(before, today()));
+          after = await updateLedgerSettingsAtVersion(tx, before.id, input.version, {
+            ...settings,
+            updatedAt: now,
+          });
+          if (!after)
+            throw new AppError(
+              'ledger.settings_version_conflict',
+              { version: before.version },
+              [],
+              settingsView(before, today()),
+            );
         }
-        await recordAudit(tx, clock, actor, { action: 'ledger.set_settings', entityType: 'ledger_settings', entityId: after.id, before: before ?? null, after });
+        await recordAudit(tx, clock, actor, {
+          action: 'ledger.set_settings',
+          entityType: 'ledger_settings',
+          entityId: after.id,
+          before: before ?? null,
+          after,
+        });
         return settingsView(after, today());
       });
     },
 
     // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
-    department: (actor: Actor, planId: string, departmentId: string) => db.transaction((tx) => departmentLedger(tx, actor, planId, departmentId)),
+    department: (actor: Actor, planId: string, departmentId: string) =>
+      db.transaction((tx) => departmentLedger(tx, actor, planId, departmentId)),
 
     /**
      * A department reports one period of one approved measure. The first report of a period is
      * version 1; a correction is the next version, naming the version it corrects. A period that
      * has not started is refused; after the due day the report is kept and marked late.
      */
-    async report(actor: Actor, planId: string, departmentId: string, input: ReportInput): Promise<ProgressReportView> {
+    async report(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      input: ReportInput,
+    ): Promise<ProgressReportView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
         const settingsRow = await findLedgerSettings(tx, plan.id);
         if (!settingsRow) throw new AppError('ledger.not_configured');
         const submission = await findSubmission(tx, plan.id, department.id);
         if (submission?.status !== 'approved') throw new AppError('ledger.not_approved');
-        const measure = (await listApprovedMeasures(tx, plan.id, department.id)).find((candidate) => candidate.id === input.measureId);
+        const measure = (await listApprovedMeasures(tx, plan.id, department.id)).find(
+          (candidate) => candidate.id === input.measureId,
+        );
         if (!measure) throw new AppError('measure.not_found');
-        const period = periodsOf(settingsRow).find((candidate) => candidate.key === input.periodKey);
+        const period = periodsOf(settingsRow).find(
+          (candidate) => candidate.key === input.periodKey,
+        );
         if (!period) throw new AppError('ledger.unknown_period', { period: input.periodKey });
         const now = clock.now();
         const day = dayOf(now);
-        if (!hasStarted(period, day)) throw new AppError('ledger.period_not_started', { period: period.label, startsOn: period.startsOn });
+        if (!hasStarted(period, day))
+          throw new AppError('ledger.period_not_started', {
+            period: period.label,
+            startsOn: period.startsOn,
+          });
         await lockMeasure(tx, measure.id);
         const versions = await listVersions(tx, measure.id, period.key);
         const latest = versions.at(-1);
         if ((latest?.version ?? 0) !== input.basedOnVersion) {
           const evidence = await evidenceOf(tx, actor, versions);
-          throw new AppError('ledger.report_version_conflict', { version: latest?.version ?? 0 }, [], latest ? reportView(latest, evidence) : null);
+          throw new AppError(
+            'ledger.report_version_conflict',
+            { version: latest?.version ?? 0 },
+            [],
+            latest ? reportView(latest, evidence) : null,
+          );
         }
         const cited = await assertEvidenceUsable(tx, actor, input.evidenceIds);
         const report = await insertProgressReport(tx, {
-          organizationId: actor.organizationId, planId: plan.id, departmentId: department.id, measureId: measure.id, periodKey: period.key,
-          version: (latest?.version ?? 0) + 1, status: input.status, text: input.text, evidenceIds: cited.map((record) => record.id),
-          late: isPastDue(period, day), submittedBy: actor.userId, submittedByName: actor.username, submittedAt: now,
+          organizationId: actor.organizationId,
+          planId: plan.id,
+          departmentId: department.id,
+          measureId: measure.id,
+          periodKey: period.key,
+          version: (latest?.version ?? 0) + 1,
+          status: input.status,
+          text: input.text,
+          evidenceIds: cited.map((record) => record.id),
+          late: isPastDue(period, day),
+          submittedBy: actor.userId,
+          submittedByName: actor.username,
+          submittedAt: now,
         });
-        await recordAudit(tx, clock, actor, { action: 'ledger.report', entityType: 'progress_report', entityId: report.id, before: latest ?? null, after: report });
+        await recordAudit(tx, clock, actor, {
+          action: 'ledger.report',
+          entityType: 'progress_report',
+          entityId: report.id,
+          before: latest ?? null,
+          after: report,
+        });
         return reportView(report, await evidenceOf(tx, actor, [report]));
       });
     },
@@ -342,14 +512,24 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
     },
 
     /** The filtered ledger as .xlsx, one row per measure × period. */
-    async exportXlsx(actor: Actor, planId: string, query: LedgerQuery): Promise<{ fileName: string; bytes: Buffer }> {
+    async exportXlsx(
+      actor: Actor,
+      planId: string,
+      query: LedgerQuery,
+    ): Promise<{ fileName: string; bytes: Buffer }> {
       const whole = await wholeLedger(actor, planId);
       const rows = applyFilters(whole.rows, query);
       const filters = [
-        query.departmentId ? `部门：${whole.departments.find((department) => department.id === query.departmentId)?.name ?? ''}` : null,
+        query.departmentId
+          ? `部门：${whole.departments.find((department) => department.id === query.departmentId)?.name ?? ''}`
+          : null,
         query.itemNo ? `指标：${query.itemNo}` : null,
-        query.itemFrom || query.itemTo ? `指标：${query.itemFrom ?? 1}–${query.itemTo ?? ''}` : null,
-        query.periodKey ? `周期：${whole.periods.find((period) => period.key === query.periodKey)?.label ?? query.periodKey}` : null,
+        query.itemFrom || query.itemTo
+          ? `指标：${query.itemFrom ?? 1}–${query.itemTo ?? ''}`
+          : null,
+        query.periodKey
+          ? `周期：${whole.periods.find((period) => period.key === query.periodKey)?.label ?? query.periodKey}`
+          : null,
         query.state ? `报送情况：${cellStateWords[query.state]}` : null,
         query.status ? `进展状态：${reportStatusWords[query.status]}` : null,
         query.search ? `关键词：${query.search}` : null,
@@ -368,14 +548,21 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
           state: cellStateWords[row.state],
           status: row.report ? reportStatusWords[row.report.status] : '',
           text: row.report?.text ?? '',
-          evidence: (row.report?.evidence ?? []).map((item) => (item.kind === 'link' ? `${item.title}（${item.url}）` : item.title)).join('\n'),
+          evidence: (row.report?.evidence ?? [])
+            .map((item) => (item.kind === 'link' ? `${item.title}（${item.url}）` : item.title))
+            .join('\n'),
           late: row.state === 'late' || row.state === 'missing' ? '是' : '否',
           submittedBy: row.report?.submittedBy ?? '',
           submittedAt: row.report ? localDateTime(new Date(row.report.submittedAt)) : '',
           version: row.report ? String(row.report.version) : '',
         })),
       });
-      await recordAudit(db, clock, actor, { action: 'export.ledger', entityType: 'plan', entityId: whole.plan.id, after: { rows: rows.length, query } });
+      await recordAudit(db, clock, actor, {
+        action: 'export.ledger',
+        entityType: 'plan',
+        entityId: whole.plan.id,
+        after: { rows: rows.length, query },
+      });
       return { fileName: `${title}.xlsx`, bytes };
     },
   };

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { reportingFrequencies, reportStatuses } from '../../../shared/ledger/periods';
 import { measures } from '../breakdowns/breakdown.table';
 import { departments } from '../departments/department.table';
@@ -12,8 +22,12 @@ export const ledgerSettings = pgTable(
   'ledger_settings',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
     frequency: text('frequency', { enum: reportingFrequencies }).notNull().default('monthly'),
     dueDay: integer('due_day').notNull(),
     /** yyyy-mm: a month in the first period, and in the last. */
@@ -37,10 +51,18 @@ export const progressReports = pgTable(
   'progress_reports',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    departmentId: uuid('department_id').notNull().references(() => departments.id),
-    measureId: uuid('measure_id').notNull().references(() => measures.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    measureId: uuid('measure_id')
+      .notNull()
+      .references(() => measures.id),
     periodKey: text('period_key').notNull(),
     version: integer('version').notNull(),
     status: text('status', { enum: reportStatuses }).notNull(),
@@ -48,12 +70,18 @@ export const progressReports = pgTable(
     evidenceIds: uuid('evidence_ids').array().notNull().default(sql`'{}'::uuid[]`),
     /** Submitted after the period's due day was over (Asia/Shanghai calendar). */
     late: boolean('late').notNull(),
-    submittedBy: uuid('submitted_by').notNull().references(() => users.id),
+    submittedBy: uuid('submitted_by')
+      .notNull()
+      .references(() => users.id),
     submittedByName: text('submitted_by_name').notNull(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
   },
   (table) => [
-    uniqueIndex('progress_reports_measure_period_version_unique').on(table.measureId, table.periodKey, table.version),
+    uniqueIndex('progress_reports_measure_period_version_unique').on(
+      table.measureId,
+      table.periodKey,
+      table.version,
+    ),
     index('progress_reports_plan_idx').on(table.planId, table.departmentId, table.periodKey),
     check('progress_reports_version_positive', sql`${table.version} >= 1`),
   ],

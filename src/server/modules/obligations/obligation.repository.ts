@@ -1,8 +1,17 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
-import { obligations, occurrences, type ObligationRow, type OccurrenceRow } from './obligation.table';
+import {
+  obligations,
+  occurrences,
+  type ObligationRow,
+  type OccurrenceRow,
+} from './obligation.table';
 
-export async function listObligationsOfPlan(executor: Executor, organizationId: string, planId: string): Promise<ObligationRow[]> {
+export async function listObligationsOfPlan(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+): Promise<ObligationRow[]> {
   return executor
     .select()
     .from(obligations)
@@ -10,28 +19,54 @@ export async function listObligationsOfPlan(executor: Executor, organizationId: 
     .orderBy(asc(obligations.createdAt), asc(obligations.id));
 }
 
-export async function findObligation(executor: Executor, organizationId: string, planId: string, id: string): Promise<ObligationRow | undefined> {
+export async function findObligation(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  id: string,
+): Promise<ObligationRow | undefined> {
   const [row] = await executor
     .select()
     .from(obligations)
-    .where(and(eq(obligations.organizationId, organizationId), eq(obligations.planId, planId), eq(obligations.id, id)));
+    .where(
+      and(
+        eq(obligations.organizationId, organizationId),
+        eq(obligations.planId, planId),
+        eq(obligations.id, id),
+      ),
+    );
   return row;
 }
 
 /** Inserts the proposals whose key is not taken yet; returns only those inserted. */
-export async function insertProposals(executor: Executor, values: (typeof obligations.$inferInsert)[]): Promise<ObligationRow[]> {
+export async function insertProposals(
+  executor: Executor,
+  values: (typeof obligations.$inferInsert)[],
+): Promise<ObligationRow[]> {
   if (values.length === 0) return [];
-  return executor.insert(obligations).values(values).onConflictDoNothing({ target: [obligations.planId, obligations.proposalKey] }).returning();
+  return executor
+    .insert(obligations)
+    .values(values)
+    .onConflictDoNothing({ target: [obligations.planId, obligations.proposalKey] })
+    .returning();
 }
 
-export async function insertObligation(executor: Executor, values: typeof obligations.$inferInsert): Promise<ObligationRow> {
+export async function insertObligation(
+  executor: Executor,
+  values: typeof obligations.$inferInsert,
+): Promise<ObligationRow> {
   const [row] = await executor.insert(obligations).values(values).returning();
   if (!row) throw new Error('insert returned no obligation');
   return row;
 }
 
 /** Applies the change only at `version`; undefined when someone else changed it first. */
-export async function updateObligationAtVersion(executor: Executor, id: string, version: number, changes: Partial<typeof obligations.$inferInsert>): Promise<ObligationRow | undefined> {
+export async function updateObligationAtVersion(
+  executor: Executor,
+  id: string,
+  version: number,
+  changes: Partial<typeof obligations.$inferInsert>,
+): Promise<ObligationRow | undefined> {
   const [row] = await executor
     .update(obligations)
     .set({ ...changes, version: sql`${obligations.version} + 1` })
@@ -40,7 +75,12 @@ export async function updateObligationAtVersion(executor: Executor, id: string, 
   return row;
 }
 
-export async function listOccurrencesOfPlan(executor: Executor, organizationId: string, planId: string, filter: { departmentId?: string | undefined; obligationIds?: readonly string[] } = {}): Promise<OccurrenceRow[]> {
+export async function listOccurrencesOfPlan(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  filter: { departmentId?: string | undefined; obligationIds?: readonly string[] } = {},
+): Promise<OccurrenceRow[]> {
   if (filter.obligationIds && filter.obligationIds.length === 0) return [];
   return executor
     .select()
@@ -50,23 +90,39 @@ export async function listOccurrencesOfPlan(executor: Executor, organizationId: 
         eq(occurrences.organizationId, organizationId),
         eq(occurrences.planId, planId),
         filter.departmentId ? eq(occurrences.departmentId, filter.departmentId) : undefined,
-        filter.obligationIds ? inArray(occurrences.obligationId, [...filter.obligationIds]) : undefined,
+        filter.obligationIds
+          ? inArray(occurrences.obligationId, [...filter.obligationIds])
+          : undefined,
       ),
     )
     .orderBy(asc(occurrences.occurredOn), asc(occurrences.recordedAt));
 }
 
-export async function insertOccurrence(executor: Executor, values: typeof occurrences.$inferInsert): Promise<OccurrenceRow> {
+export async function insertOccurrence(
+  executor: Executor,
+  values: typeof occurrences.$inferInsert,
+): Promise<OccurrenceRow> {
   const [row] = await executor.insert(occurrences).values(values).returning();
   if (!row) throw new Error('insert returned no occurrence');
   return row;
 }
 
-export async function findOccurrence(executor: Executor, organizationId: string, planId: string, id: string): Promise<OccurrenceRow | undefined> {
+export async function findOccurrence(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  id: string,
+): Promise<OccurrenceRow | undefined> {
   const [row] = await executor
     .select()
     .from(occurrences)
-    .where(and(eq(occurrences.organizationId, organizationId), eq(occurrences.planId, planId), eq(occurrences.id, id)))
+    .where(
+      and(
+        eq(occurrences.organizationId, organizationId),
+        eq(occurrences.planId, planId),
+        eq(occurrences.id, id),
+      ),
+    )
     .for('update');
   return row;
 }

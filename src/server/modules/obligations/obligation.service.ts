@@ -15,7 +15,11 @@ import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import { assessFrequency, type PlanCalendar } from '../../../shared/obligations/compliance';
 import { proposeObligations } from '../../../shared/obligations/propose-obligations';
-import { assessReadings, isCountedByReadings, planCalendar } from '../../../shared/obligations/readings';
+import {
+  assessReadings,
+  isCountedByReadings,
+  planCalendar,
+} from '../../../shared/obligations/readings';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
 import { recordAudit } from '../audit/audit.service';
@@ -67,10 +71,14 @@ async function loadPlanContext(executor: Executor, organizationId: string, planI
   const responsible = new Map<string, Responsible[]>();
   for (const department of allDepartments) {
     for (const [itemId, duty] of dutiesOf(department, targets)) {
-      responsible.set(itemId, [...(responsible.get(itemId) ?? []), { department, role: duty.role }]);
+      responsible.set(itemId, [
+        ...(responsible.get(itemId) ?? []),
+        { department, role: duty.role },
+      ]);
     }
   }
-  for (const list of responsible.values()) list.sort((a, b) => (a.role === b.role ? 0 : a.role === 'lead' ? -1 : 1));
+  for (const list of responsible.values())
+    list.sort((a, b) => (a.role === b.role ? 0 : a.role === 'lead' ? -1 : 1));
   const calendar: PlanCalendar = planCalendar(phases, plan.cycleYear);
   return {
     plan,
@@ -101,17 +109,28 @@ function toObligationView(row: ObligationRow, context: PlanContext): ObligationV
     needsConfirmation: needsConfirmation(row),
     countedByReadings: isCountedByReadings({ kind: row.kind, eachOf: row.population }),
     note: row.note,
-    departments: (context.responsible.get(row.itemId) ?? []).map(({ department, role }) => ({ id: department.id, name: department.name, role })),
+    departments: (context.responsible.get(row.itemId) ?? []).map(({ department, role }) => ({
+      id: department.id,
+      name: department.name,
+      role,
+    })),
     version: row.version,
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-function toOccurrenceView(row: OccurrenceRow, context: PlanContext, evidence: ReadonlyMap<string, EvidenceView>): OccurrenceView {
+function toOccurrenceView(
+  row: OccurrenceRow,
+  context: PlanContext,
+  evidence: ReadonlyMap<string, EvidenceView>,
+): OccurrenceView {
   return {
     id: row.id,
     obligationId: row.obligationId,
-    department: { id: row.departmentId, name: context.departments.get(row.departmentId)?.name ?? '' },
+    department: {
+      id: row.departmentId,
+      name: context.departments.get(row.departmentId)?.name ?? '',
+    },
     occurredOn: row.occurredOn,
     description: row.description,
     evidenceIds: row.evidenceIds,
@@ -125,27 +144,61 @@ function toOccurrenceView(row: OccurrenceRow, context: PlanContext, evidence: Re
 
 const byItemNo = (context: PlanContext) => (a: ObligationRow, b: ObligationRow) =>
   context.items.get(a.itemId)!.no - context.items.get(b.itemId)!.no ||
-  (a.source?.field === b.source?.field ? (a.source?.start ?? Infinity) - (b.source?.start ?? Infinity) : a.source?.field === 'content' ? -1 : 1);
+  (a.source?.field === b.source?.field
+    ? (a.source?.start ?? Infinity) - (b.source?.start ?? Infinity)
+    : a.source?.field === 'content'
+      ? -1
+      : 1);
 
 /**
  * Compliance of each confirmed obligation, for each department that must meet it (each_department)
  * or once for the institution (department null), judged at `now` on the plan's calendar.
  */
-function assess(context: PlanContext, rows: readonly ObligationRow[], allOccurrences: readonly OccurrenceRow[], now: Date, onlyDepartmentId?: string): ComplianceRow[] {
+function assess(
+  context: PlanContext,
+  rows: readonly ObligationRow[],
+  allOccurrences: readonly OccurrenceRow[],
+  now: Date,
+  onlyDepartmentId?: string,
+): ComplianceRow[] {
   const result: ComplianceRow[] = [];
   for (const row of rows) {
     const terms = row.status === 'confirmed' ? confirmedTerms(row) : null;
     if (!terms) continue;
     const responsible = context.responsible.get(row.itemId) ?? [];
-    if (onlyDepartmentId && !responsible.some((entry) => entry.department.id === onlyDepartmentId)) continue;
+    if (onlyDepartmentId && !responsible.some((entry) => entry.department.id === onlyDepartmentId))
+      continue;
     const subjects: (Department | null)[] =
-      row.scope === 'institution' ? [null] : responsible.map((entry) => entry.department).filter((department) => !onlyDepartmentId || department.id === onlyDepartmentId);
+      row.scope === 'institution'
+        ? [null]
+        : responsible
+            .map((entry) => entry.department)
+            .filter((department) => !onlyDepartmentId || department.id === onlyDepartmentId);
     const ofObligation = allOccurrences.filter((occurrence) => occurrence.obligationId === row.id);
     for (const department of subjects) {
-      const mine = department ? ofObligation.filter((occurrence) => occurrence.departmentId === department.id) : ofObligation;
-      const report = terms.kind === 'frequency' && !isCountedByReadings(terms)
-        ? assessFrequency(terms, context.calendar, mine.map((occurrence) => occurrence.occurredOn), now)
-        : assessReadings(terms, context.calendar, mine.filter((occurrence) => occurrence.achieved !== null && occurrence.outOf !== null).map((occurrence) => ({ on: occurrence.occurredOn, achieved: occurrence.achieved!, outOf: occurrence.outOf! })), now);
+      const mine = department
+        ? ofObligation.filter((occurrence) => occurrence.departmentId === department.id)
+        : ofObligation;
+      const report =
+        terms.kind === 'frequency' && !isCountedByReadings(terms)
+          ? assessFrequency(
+              terms,
+              context.calendar,
+              mine.map((occurrence) => occurrence.occurredOn),
+              now,
+            )
+          : assessReadings(
+              terms,
+              context.calendar,
+              mine
+                .filter((occurrence) => occurrence.achieved !== null && occurrence.outOf !== null)
+                .map((occurrence) => ({
+                  on: occurrence.occurredOn,
+                  achieved: occurrence.achieved!,
+                  outOf: occurrence.outOf!,
+                })),
+              now,
+            );
       result.push({
         obligationId: row.id,
         item: { id: row.itemId, no: context.items.get(row.itemId)!.no },
@@ -153,16 +206,18 @@ function assess(context: PlanContext, rows: readonly ObligationRow[], allOccurre
         period: terms.period,
         scope: row.scope,
         department: department ? { id: department.id, name: department.name } : null,
-        periods: report.periods.map((period): PeriodComplianceView => ({
-          label: period.label,
-          startsOn: period.startsOn,
-          endsOn: period.endsOn,
-          extendsBeyondCycle: period.extendsBeyondCycle,
-          required: period.required,
-          recorded: period.recorded,
-          shortfall: period.shortfall,
-          status: period.status,
-        })),
+        periods: report.periods.map(
+          (period): PeriodComplianceView => ({
+            label: period.label,
+            startsOn: period.startsOn,
+            endsOn: period.endsOn,
+            extendsBeyondCycle: period.extendsBeyondCycle,
+            required: period.required,
+            recorded: period.recorded,
+            shortfall: period.shortfall,
+            status: period.status,
+          }),
+        ),
         notCounted: report.notCounted.map(({ on, reason }) => ({ on, reason })),
       });
     }
@@ -193,15 +248,29 @@ export interface MissingOccurrence {
  * responsible one when none leads) for an institution-wide one. `today` is a calendar day
  * (yyyy-mm-dd, China Standard Time) or an instant. For the supervision job's reminders.
  */
-export async function listMissingOccurrences(executor: Executor, organizationId: string, planId: string, today: Date | string): Promise<MissingOccurrence[]> {
+export async function listMissingOccurrences(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  today: Date | string,
+): Promise<MissingOccurrence[]> {
   const context = await loadPlanContext(executor, organizationId, planId);
-  const rows = (await listObligationsOfPlan(executor, organizationId, planId)).filter((row) => row.status === 'confirmed').sort(byItemNo(context));
-  const allOccurrences = await listOccurrencesOfPlan(executor, organizationId, planId, { obligationIds: rows.map((row) => row.id) });
+  const rows = (await listObligationsOfPlan(executor, organizationId, planId))
+    .filter((row) => row.status === 'confirmed')
+    .sort(byItemNo(context));
+  const allOccurrences = await listOccurrencesOfPlan(executor, organizationId, planId, {
+    obligationIds: rows.map((row) => row.id),
+  });
   const missing: MissingOccurrence[] = [];
   for (const row of assess(context, rows, allOccurrences, instantOf(today))) {
     const responsible = context.responsible.get(row.item.id) ?? [];
     const leads = responsible.filter((entry) => entry.role === 'lead');
-    const reminded = row.department ? [row.department] : (leads.length > 0 ? leads : responsible).map((entry) => ({ id: entry.department.id, name: entry.department.name }));
+    const reminded = row.department
+      ? [row.department]
+      : (leads.length > 0 ? leads : responsible).map((entry) => ({
+          id: entry.department.id,
+          name: entry.department.name,
+        }));
     for (const period of row.periods.filter((candidate) => candidate.status === 'late')) {
       for (const department of reminded) {
         missing.push({
@@ -221,14 +290,26 @@ export async function listMissingOccurrences(executor: Executor, organizationId:
   return missing;
 }
 
-const PERIOD_WORDS: Record<NonNullable<ObligationRow['period']>, string> = { month: '每月', quarter: '每季度', semester: '每学期', year: '每年', cycle: '方案周期内' };
+const PERIOD_WORDS: Record<NonNullable<ObligationRow['period']>, string> = {
+  month: '每月',
+  quarter: '每季度',
+  semester: '每学期',
+  year: '每年',
+  cycle: '方案周期内',
+};
 
 /** The obligation in the words a Chinese report prints: 每学期至少1次（全校合计）. */
-export function describeObligationInChinese(row: Pick<ObligationRow, 'kind' | 'period' | 'minimumCount' | 'targetPercent' | 'population' | 'scope'>): string {
+export function describeObligationInChinese(
+  row: Pick<
+    ObligationRow,
+    'kind' | 'period' | 'minimumCount' | 'targetPercent' | 'population' | 'scope'
+  >,
+): string {
   const period = row.period ? PERIOD_WORDS[row.period] : '周期待定';
-  const terms = row.kind === 'coverage'
-    ? `${row.population ?? '覆盖对象'}达到${row.targetPercent ?? '?'}%（${period}核对）`
-    : `${row.population ? `每名${row.population}` : ''}${period}至少${row.minimumCount ?? '?'}次`;
+  const terms =
+    row.kind === 'coverage'
+      ? `${row.population ?? '覆盖对象'}达到${row.targetPercent ?? '?'}%（${period}核对）`
+      : `${row.population ? `每名${row.population}` : ''}${period}至少${row.minimumCount ?? '?'}次`;
   return `${terms}（${row.scope === 'institution' ? '全校合计' : '每个责任部门'}）`;
 }
 
@@ -236,23 +317,47 @@ export function describeObligationInChinese(row: Pick<ObligationRow, 'kind' | 'p
  * Each confirmed obligation of a plan with the state of every period it is judged in at `now`
  * (for an each_department obligation, every department's periods), for the quality report.
  */
-export async function assessPlanObligations(executor: Executor, organizationId: string, planId: string, now: Date) {
+export async function assessPlanObligations(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  now: Date,
+) {
   const context = await loadPlanContext(executor, organizationId, planId);
-  const rows = (await listObligationsOfPlan(executor, organizationId, planId)).filter((row) => row.status === 'confirmed').sort(byItemNo(context));
-  const assessed = assess(context, rows, await listOccurrencesOfPlan(executor, organizationId, planId, { obligationIds: rows.map((row) => row.id) }), now);
+  const rows = (await listObligationsOfPlan(executor, organizationId, planId))
+    .filter((row) => row.status === 'confirmed')
+    .sort(byItemNo(context));
+  const assessed = assess(
+    context,
+    rows,
+    await listOccurrencesOfPlan(executor, organizationId, planId, {
+      obligationIds: rows.map((row) => row.id),
+    }),
+    now,
+  );
   return rows.map((row) => ({
     id: row.id,
     itemNo: context.items.get(row.itemId)!.no,
     description: describeObligationInChinese(row),
     periods: assessed
       .filter((entry) => entry.obligationId === row.id)
-      .flatMap((entry) => entry.periods.map((period) => ({ label: period.label, department: entry.department?.name ?? null, status: period.status }))),
+      .flatMap((entry) =>
+        entry.periods.map((period) => ({
+          label: period.label,
+          department: entry.department?.name ?? null,
+          status: period.status,
+        })),
+      ),
   }));
 }
 
 export function createObligationService({ db, clock }: { db: Database; clock: Clock }) {
   /** A department of the actor's organization that the actor may act for: a liaison only their own. */
-  async function reachableDepartment(executor: Executor, actor: Actor, departmentId: string): Promise<Department> {
+  async function reachableDepartment(
+    executor: Executor,
+    actor: Actor,
+    departmentId: string,
+  ): Promise<Department> {
     return requireReachableDepartment(executor, actor, departmentId);
   }
 
@@ -263,16 +368,28 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
     return reachableDepartment(db, actor, wanted);
   }
 
-  async function obligationOrThrow(executor: Executor, actor: Actor, planId: string, obligationId: string) {
+  async function obligationOrThrow(
+    executor: Executor,
+    actor: Actor,
+    planId: string,
+    obligationId: string,
+  ) {
     const row = await findObligation(executor, actor.organizationId, planId, obligationId);
     if (!row) throw new AppError('obligation.not_found');
     return row;
   }
 
-  async function list(actor: Actor, planId: string, status?: ObligationRow['status']): Promise<ObligationView[]> {
+  async function list(
+    actor: Actor,
+    planId: string,
+    status?: ObligationRow['status'],
+  ): Promise<ObligationView[]> {
     const context = await loadPlanContext(db, actor.organizationId, planId);
     const rows = await listObligationsOfPlan(db, actor.organizationId, context.plan.id);
-    return rows.filter((row) => !status || row.status === status).sort(byItemNo(context)).map((row) => toObligationView(row, context));
+    return rows
+      .filter((row) => !status || row.status === status)
+      .sort(byItemNo(context))
+      .map((row) => toObligationView(row, context));
   }
 
   return {
@@ -306,11 +423,23 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
         );
         const created = await insertProposals(tx, proposals);
         await recordAudit(tx, clock, actor, {
-          action: 'obligation.propose', entityType: 'plan', entityId: context.plan.id,
-          after: { proposed: proposals.length, created: created.length, createdIds: created.map((row) => row.id) },
+          action: 'obligation.propose',
+          entityType: 'plan',
+          entityId: context.plan.id,
+          after: {
+            proposed: proposals.length,
+            created: created.length,
+            createdIds: created.map((row) => row.id),
+          },
         });
-        const rows = (await listObligationsOfPlan(tx, actor.organizationId, context.plan.id)).sort(byItemNo(context));
-        return { created: created.length, existing: proposals.length - created.length, obligations: rows.map((row) => toObligationView(row, context)) };
+        const rows = (await listObligationsOfPlan(tx, actor.organizationId, context.plan.id)).sort(
+          byItemNo(context),
+        );
+        return {
+          created: created.length,
+          existing: proposals.length - created.length,
+          obligations: rows.map((row) => toObligationView(row, context)),
+        };
       });
     },
 
@@ -328,48 +457,119 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
         if (!confirmedTerms(terms)) throw new AppError('obligation.incomplete');
         const now = clock.now();
         const row = await insertObligation(tx, {
-          organizationId: actor.organizationId, planId: context.plan.id, itemId: input.itemId, status: 'confirmed', ...terms,
-          scope: input.scope, source: null, proposalKey: null, note: input.note, createdAt: now, updatedAt: now,
+          organizationId: actor.organizationId,
+          planId: context.plan.id,
+          itemId: input.itemId,
+          status: 'confirmed',
+          ...terms,
+          scope: input.scope,
+          source: null,
+          proposalKey: null,
+          note: input.note,
+          createdAt: now,
+          updatedAt: now,
         });
-        await recordAudit(tx, clock, actor, { action: 'obligation.create', entityType: 'obligation', entityId: row.id, after: row });
+        await recordAudit(tx, clock, actor, {
+          action: 'obligation.create',
+          entityType: 'obligation',
+          entityId: row.id,
+          after: row,
+        });
         return toObligationView(row, context);
       });
     },
 
     /** Edit, confirm or dismiss at the version the coordinator saw; confirming needs complete terms. */
-    async update(actor: Actor, planId: string, obligationId: string, input: UpdateInput): Promise<ObligationView> {
+    async update(
+      actor: Actor,
+      planId: string,
+      obligationId: string,
+      input: UpdateInput,
+    ): Promise<ObligationView> {
       return db.transaction(async (tx) => {
         const context = await loadPlanContext(tx, actor.organizationId, planId);
         const before = await obligationOrThrow(tx, actor, context.plan.id, obligationId);
-        if (before.version !== input.version) throw new AppError('obligation.version_conflict', { version: before.version }, [], toObligationView(before, context));
+        if (before.version !== input.version)
+          throw new AppError(
+            'obligation.version_conflict',
+            { version: before.version },
+            [],
+            toObligationView(before, context),
+          );
         const kind = input.kind ?? before.kind;
         const merged = {
           kind,
           period: input.period === undefined ? before.period : input.period,
-          minimumCount: kind === 'coverage' ? null : input.minimumCount === undefined ? before.minimumCount : input.minimumCount,
-          targetPercent: kind === 'frequency' ? null : input.targetPercent === undefined ? before.targetPercent : input.targetPercent,
+          minimumCount:
+            kind === 'coverage'
+              ? null
+              : input.minimumCount === undefined
+                ? before.minimumCount
+                : input.minimumCount,
+          targetPercent:
+            kind === 'frequency'
+              ? null
+              : input.targetPercent === undefined
+                ? before.targetPercent
+                : input.targetPercent,
           population: input.population === undefined ? before.population : input.population,
           scope: input.scope ?? before.scope,
           note: input.note === undefined ? before.note : input.note,
           status: input.status ?? before.status,
         };
-        if (merged.status === 'confirmed' && !confirmedTerms({ ...merged, source: before.source })) throw new AppError('obligation.incomplete');
-        const after = await updateObligationAtVersion(tx, before.id, input.version, { ...merged, updatedAt: clock.now() });
+        if (merged.status === 'confirmed' && !confirmedTerms({ ...merged, source: before.source }))
+          throw new AppError('obligation.incomplete');
+        const after = await updateObligationAtVersion(tx, before.id, input.version, {
+          ...merged,
+          updatedAt: clock.now(),
+        });
         if (!after) {
           const current = await obligationOrThrow(tx, actor, context.plan.id, obligationId);
-          throw new AppError('obligation.version_conflict', { version: current.version }, [], toObligationView(current, context));
+          throw new AppError(
+            'obligation.version_conflict',
+            { version: current.version },
+            [],
+            toObligationView(current, context),
+          );
         }
-        const action = input.status && input.status !== before.status ? { confirmed: 'obligation.confirm', dismissed: 'obligation.dismiss', proposed: 'obligation.reopen' }[input.status] : 'obligation.update';
-        await recordAudit(tx, clock, actor, { action, entityType: 'obligation', entityId: after.id, before, after });
+        const action =
+          input.status && input.status !== before.status
+            ? {
+                confirmed: 'obligation.confirm',
+                dismissed: 'obligation.dismiss',
+                proposed: 'obligation.reopen',
+              }[input.status]
+            : 'obligation.update';
+        await recordAudit(tx, clock, actor, {
+          action,
+          entityType: 'obligation',
+          entityId: after.id,
+          before,
+          after,
+        });
         return toObligationView(after, context);
       });
     },
 
-    async listOccurrences(actor: Actor, planId: string, query: { departmentId?: string | undefined; obligationId?: string | undefined }): Promise<OccurrenceView[]> {
+    async listOccurrences(
+      actor: Actor,
+      planId: string,
+      query: { departmentId?: string | undefined; obligationId?: string | undefined },
+    ): Promise<OccurrenceView[]> {
       const context = await loadPlanContext(db, actor.organizationId, planId);
-      const departmentId = actor.role === 'liaison' ? (await ownDepartment(actor, query.departmentId)).id : query.departmentId;
-      const rows = await listOccurrencesOfPlan(db, actor.organizationId, context.plan.id, { departmentId, ...(query.obligationId ? { obligationIds: [query.obligationId] } : {}) });
-      const evidence = await evidenceViewsById(db, actor.organizationId, rows.flatMap((row) => row.evidenceIds));
+      const departmentId =
+        actor.role === 'liaison'
+          ? (await ownDepartment(actor, query.departmentId)).id
+          : query.departmentId;
+      const rows = await listOccurrencesOfPlan(db, actor.organizationId, context.plan.id, {
+        departmentId,
+        ...(query.obligationId ? { obligationIds: [query.obligationId] } : {}),
+      });
+      const evidence = await evidenceViewsById(
+        db,
+        actor.organizationId,
+        rows.flatMap((row) => row.evidenceIds),
+      );
       return rows.map((row) => toOccurrenceView(row, context, evidence));
     },
 
@@ -377,30 +577,69 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
      * A department records that it did what a confirmed obligation asks, on a day not after today:
      * its liaison for the items it answers for, the coordinating office for any department.
      */
-    async recordOccurrence(actor: Actor, planId: string, obligationId: string, input: OccurrenceInput): Promise<OccurrenceView> {
+    async recordOccurrence(
+      actor: Actor,
+      planId: string,
+      obligationId: string,
+      input: OccurrenceInput,
+    ): Promise<OccurrenceView> {
       return db.transaction(async (tx) => {
         const context = await loadPlanContext(tx, actor.organizationId, planId);
         const obligation = await obligationOrThrow(tx, actor, context.plan.id, obligationId);
         const department = await reachableDepartment(tx, actor, input.departmentId);
         const item = context.items.get(obligation.itemId)!;
-        if (!(context.responsible.get(obligation.itemId) ?? []).some((entry) => entry.department.id === department.id)) {
-          throw new AppError('obligation.not_assigned', { no: item.no, department: department.name });
+        if (
+          !(context.responsible.get(obligation.itemId) ?? []).some(
+            (entry) => entry.department.id === department.id,
+          )
+        ) {
+          throw new AppError('obligation.not_assigned', {
+            no: item.no,
+            department: department.name,
+          });
         }
         if (obligation.status !== 'confirmed') throw new AppError('obligation.not_confirmed');
         const now = clock.now();
         const today = calendarDate(now);
-        if (input.occurredOn > today) throw new AppError('occurrence.future', { date: input.occurredOn, today });
-        const byReadings = isCountedByReadings({ kind: obligation.kind, eachOf: obligation.population });
+        if (input.occurredOn > today)
+          throw new AppError('occurrence.future', { date: input.occurredOn, today });
+        const byReadings = isCountedByReadings({
+          kind: obligation.kind,
+          eachOf: obligation.population,
+        });
         if (byReadings && input.achieved === null) throw new AppError('occurrence.share_required');
-        if (!byReadings && input.achieved !== null) throw new AppError('occurrence.share_not_applicable');
+        if (!byReadings && input.achieved !== null)
+          throw new AppError('occurrence.share_not_applicable');
         const evidence = await assertEvidenceUsable(tx, actor, input.evidenceIds);
         const row = await insertOccurrence(tx, {
-          organizationId: actor.organizationId, planId: context.plan.id, obligationId: obligation.id, departmentId: department.id,
-          occurredOn: input.occurredOn, description: input.description, evidenceIds: input.evidenceIds, achieved: input.achieved, outOf: input.outOf,
-          recordedBy: actor.userId, recordedByName: actor.username, recordedAt: now,
+          organizationId: actor.organizationId,
+          planId: context.plan.id,
+          obligationId: obligation.id,
+          departmentId: department.id,
+          occurredOn: input.occurredOn,
+          description: input.description,
+          evidenceIds: input.evidenceIds,
+          achieved: input.achieved,
+          outOf: input.outOf,
+          recordedBy: actor.userId,
+          recordedByName: actor.username,
+          recordedAt: now,
         });
-        await recordAudit(tx, clock, actor, { action: 'occurrence.record', entityType: 'occurrence', entityId: row.id, after: row });
-        return toOccurrenceView(row, context, await evidenceViewsById(tx, actor.organizationId, evidence.map((record) => record.id)));
+        await recordAudit(tx, clock, actor, {
+          action: 'occurrence.record',
+          entityType: 'occurrence',
+          entityId: row.id,
+          after: row,
+        });
+        return toOccurrenceView(
+          row,
+          context,
+          await evidenceViewsById(
+            tx,
+            actor.organizationId,
+            evidence.map((record) => record.id),
+          ),
+        );
       });
     },
 
@@ -411,25 +650,54 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
         if (!before) throw new AppError('occurrence.not_found');
         await reachableDepartment(tx, actor, before.departmentId);
         await deleteOccurrence(tx, before.id);
-        await recordAudit(tx, clock, actor, { action: 'occurrence.delete', entityType: 'occurrence', entityId: before.id, before });
+        await recordAudit(tx, clock, actor, {
+          action: 'occurrence.delete',
+          entityType: 'occurrence',
+          entityId: before.id,
+          before,
+        });
       });
     },
 
     /** Compliance by obligation × department × period by the clock; a liaison sees their own department's. */
-    async compliance(actor: Actor, planId: string, query: ComplianceQuery): Promise<ComplianceView> {
+    async compliance(
+      actor: Actor,
+      planId: string,
+      query: ComplianceQuery,
+    ): Promise<ComplianceView> {
       const context = await loadPlanContext(db, actor.organizationId, planId);
-      const departmentId = actor.role === 'liaison' ? (await ownDepartment(actor, query.departmentId)).id : query.departmentId;
-      if (departmentId && !context.departments.has(departmentId)) throw new AppError('department.not_found');
+      const departmentId =
+        actor.role === 'liaison'
+          ? (await ownDepartment(actor, query.departmentId)).id
+          : query.departmentId;
+      if (departmentId && !context.departments.has(departmentId))
+        throw new AppError('department.not_found');
       const now = clock.now();
       const rows = (await listObligationsOfPlan(db, actor.organizationId, context.plan.id))
-        .filter((row) => row.status === 'confirmed' && (!query.obligationId || row.id === query.obligationId) && (!query.period || row.period === query.period))
+        .filter(
+          (row) =>
+            row.status === 'confirmed' &&
+            (!query.obligationId || row.id === query.obligationId) &&
+            (!query.period || row.period === query.period),
+        )
         .sort(byItemNo(context));
-      const allOccurrences = await listOccurrencesOfPlan(db, actor.organizationId, context.plan.id, { obligationIds: rows.map((row) => row.id) });
+      const allOccurrences = await listOccurrencesOfPlan(
+        db,
+        actor.organizationId,
+        context.plan.id,
+        { obligationIds: rows.map((row) => row.id) },
+      );
       const assessed = assess(context, rows, allOccurrences, now, departmentId);
       const tally = new Map<string, ComplianceView['byDepartment'][number]>();
       for (const row of assessed) {
         const key = row.department?.id ?? '';
-        const entry = tally.get(key) ?? { department: row.department, met: 0, inProgress: 0, upcoming: 0, late: 0 };
+        const entry = tally.get(key) ?? {
+          department: row.department,
+          met: 0,
+          inProgress: 0,
+          upcoming: 0,
+          late: 0,
+        };
         for (const period of row.periods) {
           if (period.status === 'met') entry.met += 1;
           else if (period.status === 'in-progress') entry.inProgress += 1;
@@ -442,22 +710,45 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
         today: calendarDate(now),
         cycle: context.calendar.cycle,
         rows: assessed,
-        byDepartment: [...tally.values()].sort((a, b) => b.late - a.late || (a.department?.name ?? '').localeCompare(b.department?.name ?? '', 'zh-CN')),
+        byDepartment: [...tally.values()].sort(
+          (a, b) =>
+            b.late - a.late ||
+            (a.department?.name ?? '').localeCompare(b.department?.name ?? '', 'zh-CN'),
+        ),
       };
     },
 
     /** A department's 履职记录: its confirmed obligations, where each period stands, and what it recorded. */
-    async ofDepartment(actor: Actor, planId: string, departmentId: string): Promise<DepartmentObligations> {
+    async ofDepartment(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+    ): Promise<DepartmentObligations> {
       const context = await loadPlanContext(db, actor.organizationId, planId);
       const department = await reachableDepartment(db, actor, departmentId);
       const now = clock.now();
       const today = calendarDate(now);
       const rows = (await listObligationsOfPlan(db, actor.organizationId, context.plan.id))
-        .filter((row) => row.status === 'confirmed' && (context.responsible.get(row.itemId) ?? []).some((entry) => entry.department.id === department.id))
+        .filter(
+          (row) =>
+            row.status === 'confirmed' &&
+            (context.responsible.get(row.itemId) ?? []).some(
+              (entry) => entry.department.id === department.id,
+            ),
+        )
         .sort(byItemNo(context));
-      const allOccurrences = await listOccurrencesOfPlan(db, actor.organizationId, context.plan.id, { obligationIds: rows.map((row) => row.id) });
+      const allOccurrences = await listOccurrencesOfPlan(
+        db,
+        actor.organizationId,
+        context.plan.id,
+        { obligationIds: rows.map((row) => row.id) },
+      );
       const assessed = assess(context, rows, allOccurrences, now, department.id);
-      const evidence = await evidenceViewsById(db, actor.organizationId, allOccurrences.flatMap((occurrence) => occurrence.evidenceIds));
+      const evidence = await evidenceViewsById(
+        db,
+        actor.organizationId,
+        allOccurrences.flatMap((occurrence) => occurrence.evidenceIds),
+      );
       return {
         today,
         cycle: context.calendar.cycle,
@@ -468,10 +759,15 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
           return {
             obligation: toObligationView(row, context),
             periods,
-            current: periods.find((period) => period.startsOn <= today && today <= period.endsOn) ?? null,
+            current:
+              periods.find((period) => period.startsOn <= today && today <= period.endsOn) ?? null,
             shared,
             occurrences: allOccurrences
-              .filter((occurrence) => occurrence.obligationId === row.id && (shared || occurrence.departmentId === department.id))
+              .filter(
+                (occurrence) =>
+                  occurrence.obligationId === row.id &&
+                  (shared || occurrence.departmentId === department.id),
+              )
               .map((occurrence) => toOccurrenceView(occurrence, context, evidence)),
           };
         }),

@@ -1,6 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { obligationPeriods, type ObligationSource } from '../../../shared/obligations/obligation.contract';
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import {
+  obligationPeriods,
+  type ObligationSource,
+} from '../../../shared/obligations/obligation.contract';
 import { departments } from '../departments/department.table';
 import { organizations } from '../organizations/organization.table';
 import { plans } from '../plans/plan.table';
@@ -23,9 +38,15 @@ export const obligations = pgTable(
   'obligations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    itemId: uuid('item_id').notNull().references(() => items.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => items.id),
     status: text('status', { enum: obligationStatuses }).notNull(),
     kind: text('kind', { enum: obligationKinds }).notNull(),
     period: text('period', { enum: obligationPeriods }),
@@ -46,7 +67,10 @@ export const obligations = pgTable(
   (table) => [
     uniqueIndex('obligations_plan_proposal_unique').on(table.planId, table.proposalKey),
     index('obligations_organization_plan_idx').on(table.organizationId, table.planId, table.itemId),
-    check('obligations_confirmed_complete', sql`${table.status} <> 'confirmed' or (${table.period} is not null and (${table.kind} = 'coverage' or ${table.minimumCount} is not null) and (${table.kind} = 'frequency' or ${table.targetPercent} is not null))`),
+    check(
+      'obligations_confirmed_complete',
+      sql`${table.status} <> 'confirmed' or (${table.period} is not null and (${table.kind} = 'coverage' or ${table.minimumCount} is not null) and (${table.kind} = 'frequency' or ${table.targetPercent} is not null))`,
+    ),
   ],
 );
 
@@ -58,10 +82,18 @@ export const occurrences = pgTable(
   'obligation_occurrences',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    obligationId: uuid('obligation_id').notNull().references(() => obligations.id),
-    departmentId: uuid('department_id').notNull().references(() => departments.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    obligationId: uuid('obligation_id')
+      .notNull()
+      .references(() => obligations.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
     occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
     description: text('description').notNull(),
     evidenceIds: uuid('evidence_ids').array().notNull().default(sql`'{}'::uuid[]`),
@@ -72,9 +104,16 @@ export const occurrences = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
   },
   (table) => [
-    index('obligation_occurrences_obligation_idx').on(table.obligationId, table.departmentId, table.occurredOn),
+    index('obligation_occurrences_obligation_idx').on(
+      table.obligationId,
+      table.departmentId,
+      table.occurredOn,
+    ),
     index('obligation_occurrences_plan_idx').on(table.organizationId, table.planId),
-    check('obligation_occurrences_share', sql`(${table.achieved} is null) = (${table.outOf} is null) and (${table.outOf} is null or (${table.outOf} > 0 and ${table.achieved} >= 0 and ${table.achieved} <= ${table.outOf}))`),
+    check(
+      'obligation_occurrences_share',
+      sql`(${table.achieved} is null) = (${table.outOf} is null) and (${table.outOf} is null or (${table.outOf} > 0 and ${table.achieved} >= 0 and ${table.achieved} <= ${table.outOf}))`,
+    ),
   ],
 );
 

@@ -2,7 +2,10 @@ import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { organizations, type Organization } from './organization.table';
 
-export async function findOrganization(executor: Executor, id: string): Promise<Organization | undefined> {
+export async function findOrganization(
+  executor: Executor,
+  id: string,
+): Promise<Organization | undefined> {
   const [row] = await executor.select().from(organizations).where(eq(organizations.id, id));
   return row;
 }
@@ -11,7 +14,10 @@ export async function listOrganizations(executor: Executor): Promise<Organizatio
   return executor.select().from(organizations).orderBy(asc(organizations.createdAt));
 }
 
-export async function insertOrganization(executor: Executor, values: typeof organizations.$inferInsert): Promise<Organization> {
+export async function insertOrganization(
+  executor: Executor,
+  values: typeof organizations.$inferInsert,
+): Promise<Organization> {
   const [row] = await executor.insert(organizations).values(values).returning();
   if (!row) throw new Error('insert returned no organization');
   return row;

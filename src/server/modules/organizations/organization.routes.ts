@@ -5,7 +5,15 @@ import type { ApiInstance } from '../../http/types';
 import { currentOrganization } from './organization.service';
 
 export function registerOrganizationRoutes(app: ApiInstance, db: Database) {
-  app.get('/api/v1/organization', {
-    schema: { operationId: 'organizations.current', tags: ['organizations'], response: { 200: organizationViewSchema } },
-  }, async (request) => currentOrganization(db, actorOf(request)));
+  app.get(
+    '/api/v1/organization',
+    {
+      schema: {
+        operationId: 'organizations.current',
+        tags: ['organizations'],
+        response: { 200: organizationViewSchema },
+      },
+    },
+    async (request) => currentOrganization(db, actorOf(request)),
+  );
 }

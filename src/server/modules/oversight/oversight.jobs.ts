@@ -33,12 +33,27 @@ export function registerOversightJobs(runner: JobRunner, oversight: OversightSer
   });
   runner.schedule(async (executor, now) => {
     const day = calendarDate(now);
-    const refresh = (organizationId: string, dedupeKey: string, runAt: Date): EnqueueRequest<'oversight.refreshSnapshot'> =>
-      ({ kind: 'oversight.refreshSnapshot', organizationId, payload: { organizationId }, dedupeKey, runAt });
+    const refresh = (
+      organizationId: string,
+      dedupeKey: string,
+      runAt: Date,
+    ): EnqueueRequest<'oversight.refreshSnapshot'> => ({
+      kind: 'oversight.refreshSnapshot',
+      organizationId,
+      payload: { organizationId },
+      dedupeKey,
+      runAt,
+    });
     const afterWrites = (await listStaleInstitutions(executor)).map((stale) =>
-      refresh(stale.organizationId, `oversight:${stale.organizationId}:${stale.watermark ?? `new:${stale.latest}`}`, new Date(now.getTime() + REFRESH_DELAY_MS)));
+      refresh(
+        stale.organizationId,
+        `oversight:${stale.organizationId}:${stale.watermark ?? `new:${stale.latest}`}`,
+        new Date(now.getTime() + REFRESH_DELAY_MS),
+      ),
+    );
     const sweep = (await listSupervisedInstitutions(executor)).map((institution) =>
-      refresh(institution.id, `oversight-nightly:${institution.id}:${day}`, nightly(day)));
+      refresh(institution.id, `oversight-nightly:${institution.id}:${day}`, nightly(day)),
+    );
     return [...afterWrites, ...sweep];
   });
 }

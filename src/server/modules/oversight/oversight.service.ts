@@ -1,8 +1,19 @@
 import type { z } from 'zod';
-import { snapshotFindingSchema, type InstitutionDetail, type InstitutionRow, type LateEntry, type Overview, type overviewQuerySchema } from '../../../shared/api/oversight';
+import {
+  snapshotFindingSchema,
+  type InstitutionDetail,
+  type InstitutionRow,
+  type LateEntry,
+  type Overview,
+  type overviewQuerySchema,
+} from '../../../shared/api/oversight';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
-import { computeInstitutionFigures, institutionRates, sortInstitutionRows } from '../../../shared/oversight/institution-figures';
+import {
+  computeInstitutionFigures,
+  institutionRates,
+  sortInstitutionRows,
+} from '../../../shared/oversight/institution-figures';
 import { buildQualityReport, percent } from '../../../shared/report/build-quality-report';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
@@ -43,18 +54,67 @@ const chinese = new Intl.Collator('zh-CN');
  * table admits and which no service treats as office staff or as a department's liaison; it is
  * frozen, never stored in a session, and never returned to a route.
  */
-function readOnlyActor(institutionId: string, on: { userId: string; username: string; ip: string | null; userAgent: string | null }): Actor {
-  return Object.freeze({ userId: on.userId, organizationId: institutionId, username: on.username, role: 'overseer' as const, departmentId: null, ip: on.ip, userAgent: on.userAgent });
+function readOnlyActor(
+  institutionId: string,
+  on: { userId: string; username: string; ip: string | null; userAgent: string | null },
+): Actor {
+  return Object.freeze({
+    userId: on.userId,
+    organizationId: institutionId,
+    username: on.username,
+    role: 'overseer' as const,
+    departmentId: null,
+    ip: on.ip,
+    userAgent: on.userAgent,
+  });
 }
 
 function figuresOf(snapshot: SnapshotFigures) {
-  const { items, itemsWithApprovedMeasure, measures, measuresDone, lateMeasures, missingReports, lateReports, lateBreakdowns, lateTotal,
-    departmentsSubmitted, departmentsTotal, selfAssessmentsRated, selfAssessmentsExpected, ratings, unrated,
-    findingsTotal, findingsOpen, findingsOverdue, findingsVerified, findingsCarriedOver, byLevel1 } = snapshot;
+  const {
+    items,
+    itemsWithApprovedMeasure,
+    measures,
+    measuresDone,
+    lateMeasures,
+    missingReports,
+    lateReports,
+    lateBreakdowns,
+    lateTotal,
+    departmentsSubmitted,
+    departmentsTotal,
+    selfAssessmentsRated,
+    selfAssessmentsExpected,
+    ratings,
+    unrated,
+    findingsTotal,
+    findingsOpen,
+    findingsOverdue,
+    findingsVerified,
+    findingsCarriedOver,
+    byLevel1,
+  } = snapshot;
   return {
-    items, itemsWithApprovedMeasure, measures, measuresDone, lateMeasures, missingReports, lateReports, lateBreakdowns, lateTotal,
-    departmentsSubmitted, departmentsTotal, selfAssessmentsRated, selfAssessmentsExpected, ratings, unrated,
-    findingsTotal, findingsOpen, findingsOverdue, findingsVerified, findingsCarriedOver, byLevel1,
+    items,
+    itemsWithApprovedMeasure,
+    measures,
+    measuresDone,
+    lateMeasures,
+    missingReports,
+    lateReports,
+    lateBreakdowns,
+    lateTotal,
+    departmentsSubmitted,
+    departmentsTotal,
+    selfAssessmentsRated,
+    selfAssessmentsExpected,
+    ratings,
+    unrated,
+    findingsTotal,
+    findingsOpen,
+    findingsOverdue,
+    findingsVerified,
+    findingsCarriedOver,
+    byLevel1,
   };
 }
 
@@ -68,7 +128,14 @@ export interface OversightDependencies {
   lateSources: OverdueSource[];
 }
 
-export function createOversightService({ db, clock, breakdowns, conclusion, plans, lateSources }: OversightDependencies) {
+export function createOversightService({
+  db,
+  clock,
+  breakdowns,
+  conclusion,
+  plans,
+  lateSources,
+}: OversightDependencies) {
   /** The institution, if the overseer's organization supervises it; another's is as if it did not exist. */
   async function supervised(actor: Actor, institutionId: string): Promise<Organization> {
     const institution = await findSupervisedInstitution(db, actor.organizationId, institutionId);
@@ -84,17 +151,35 @@ export function createOversightService({ db, clock, breakdowns, conclusion, plan
     const watermark = await latestAuditAt(db, institutionId);
     const now = clock.now();
     const today = calendarDate(now);
-    const actor = readOnlyActor(institutionId, { userId: SYSTEM_USER_ID, username: 'system', ip: null, userAgent: 'luoshi-oversight' });
+    const actor = readOnlyActor(institutionId, {
+      userId: SYSTEM_USER_ID,
+      username: 'system',
+      ip: null,
+      userAgent: 'luoshi-oversight',
+    });
     const allPlans = await listPlansWithStandard(db, institutionId);
-    const lateOfOrganization = (await Promise.all(lateSources.map((source) => source({ executor: db, organizationId: institutionId, today })))).flat();
+    const lateOfOrganization = (
+      await Promise.all(
+        lateSources.map((source) => source({ executor: db, organizationId: institutionId, today })),
+      )
+    ).flat();
     const rows: NewInstitutionSnapshot[] = [];
     for (const [index, { plan }] of allPlans.entries()) {
       const { reportInput } = await gatherReportRecords(db, institutionId, plan.id, now);
       const report = buildQualityReport(reportInput);
       const late: LateEntry[] = lateOfOrganization
         .filter((subject) => subject.planId === plan.id)
-        .map((subject) => ({ kind: subject.kind, departmentName: subject.departmentName, itemNo: subject.itemNo, what: subject.what, dueOn: subject.dueOn }))
-        .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || chinese.compare(a.departmentName, b.departmentName));
+        .map((subject) => ({
+          kind: subject.kind,
+          departmentName: subject.departmentName,
+          itemNo: subject.itemNo,
+          what: subject.what,
+          dueOn: subject.dueOn,
+        }))
+        .sort(
+          (a, b) =>
+            a.dueOn.localeCompare(b.dueOn) || chinese.compare(a.departmentName, b.departmentName),
+        );
       const board = await breakdowns.board(actor, plan.id);
       const summaries = await conclusion.listSummaries(actor, plan.id);
       const figures = computeInstitutionFigures({
@@ -115,7 +200,9 @@ export function createOversightService({ db, clock, breakdowns, conclusion, plan
         current: index === 0,
         ...figures,
         late: late.slice(0, LATE_LIST_LIMIT),
-        findings: report.findings.rows.map(({ title, kind, state, owner, dueOn, overdue }) => snapshotFindingSchema.parse({ title, kind, state, owner, dueOn, overdue })),
+        findings: report.findings.rows.map(({ title, kind, state, owner, dueOn, overdue }) =>
+          snapshotFindingSchema.parse({ title, kind, state, owner, dueOn, overdue }),
+        ),
         auditWatermark: watermark,
         computedAt: now,
       });
@@ -133,18 +220,54 @@ export function createOversightService({ db, clock, breakdowns, conclusion, plan
       const found = await listSupervisedWithSnapshots(db, actor.organizationId);
       /** In the standard's order, as the snapshots list them. */
       const indicators = new Map<string, string>();
-      for (const { snapshot } of found) for (const level1 of snapshot?.byLevel1 ?? []) if (!indicators.has(level1.code)) indicators.set(level1.code, level1.title);
+      for (const { snapshot } of found)
+        for (const level1 of snapshot?.byLevel1 ?? [])
+          if (!indicators.has(level1.code)) indicators.set(level1.code, level1.title);
       const codes = [...indicators.keys()];
       const rows: InstitutionRow[] = found.map(({ institution, snapshot }) => {
-        if (!snapshot) return { id: institution.id, name: institution.name, plan: null, figures: null, rates: null, doneByLevel1: codes.map(() => null), computedAt: null };
+        if (!snapshot)
+          return {
+            id: institution.id,
+            name: institution.name,
+            plan: null,
+            figures: null,
+            rates: null,
+            doneByLevel1: codes.map(() => null),
+            computedAt: null,
+          };
         const figures = figuresOf(snapshot);
-        const doneOf = new Map(figures.byLevel1.map((level1) => [level1.code, percent(level1.measuresDone, level1.measures)]));
-        const { departmentsSubmitted, departmentsTotal, measures, measuresDone, lateTotal, selfAssessmentsRated, selfAssessmentsExpected, findingsOpen, findingsOverdue } = figures;
+        const doneOf = new Map(
+          figures.byLevel1.map((level1) => [
+            level1.code,
+            percent(level1.measuresDone, level1.measures),
+          ]),
+        );
+        const {
+          departmentsSubmitted,
+          departmentsTotal,
+          measures,
+          measuresDone,
+          lateTotal,
+          selfAssessmentsRated,
+          selfAssessmentsExpected,
+          findingsOpen,
+          findingsOverdue,
+        } = figures;
         return {
           id: institution.id,
           name: institution.name,
           plan: { id: snapshot.planId, cycleYear: snapshot.cycleYear },
-          figures: { departmentsSubmitted, departmentsTotal, measures, measuresDone, lateTotal, selfAssessmentsRated, selfAssessmentsExpected, findingsOpen, findingsOverdue },
+          figures: {
+            departmentsSubmitted,
+            departmentsTotal,
+            measures,
+            measuresDone,
+            lateTotal,
+            selfAssessmentsRated,
+            selfAssessmentsExpected,
+            findingsOpen,
+            findingsOverdue,
+          },
           rates: institutionRates(figures),
           doneByLevel1: codes.map((code) => doneOf.get(code) ?? null),
           computedAt: snapshot.computedAt.toISOString(),
@@ -195,7 +318,6 @@ export function createOversightService({ db, clock, breakdowns, conclusion, plan
       const institution = await supervised(actor, institutionId);
       return plans.tree(readOnlyActor(institution.id, actor), planId);
     },
-
   };
 }
 
@@ -207,24 +329,45 @@ export function createOversightAdmin({ db, clock }: { db: Database; clock: Clock
       return db.transaction(async (tx) => {
         const trimmed = name.trim();
         if (trimmed === '') throw new AppError('request.invalid');
-        if ((await findOrganizationByIdOrName(tx, trimmed)).some((organization) => organization.kind === 'supervisor')) throw new AppError('oversight.supervisor_name_taken', { name: trimmed });
+        if (
+          (await findOrganizationByIdOrName(tx, trimmed)).some(
+            (organization) => organization.kind === 'supervisor',
+          )
+        )
+          throw new AppError('oversight.supervisor_name_taken', { name: trimmed });
         const created = await insertOrganization(tx, { name: trimmed, kind: 'supervisor' });
-        await recordAudit(tx, clock, systemActor(created.id), { action: 'organization.create_supervisor', entityType: 'organization', entityId: created.id, after: { name: created.name, kind: created.kind } });
+        await recordAudit(tx, clock, systemActor(created.id), {
+          action: 'organization.create_supervisor',
+          entityType: 'organization',
+          entityId: created.id,
+          after: { name: created.name, kind: created.kind },
+        });
         return created;
       });
     },
 
     /** `luoshi org link`: the institution is overseen by the supervising organization from now on. */
-    async link(supervisorWanted: string, institutionWanted: string): Promise<{ supervisor: Organization; institution: Organization }> {
+    async link(
+      supervisorWanted: string,
+      institutionWanted: string,
+    ): Promise<{ supervisor: Organization; institution: Organization }> {
       return db.transaction(async (tx) => {
         const supervisor = await pickOne(tx, supervisorWanted);
         const institution = await pickOne(tx, institutionWanted);
-        if (supervisor.kind !== 'supervisor') throw new AppError('oversight.not_a_supervisor', { name: supervisor.name });
-        if (institution.kind !== 'institution') throw new AppError('oversight.not_an_institution', { name: institution.name });
+        if (supervisor.kind !== 'supervisor')
+          throw new AppError('oversight.not_a_supervisor', { name: supervisor.name });
+        if (institution.kind !== 'institution')
+          throw new AppError('oversight.not_an_institution', { name: institution.name });
         const linked = await setSupervisor(tx, institution.id, supervisor.id, clock.now());
         // Recorded in both: the institution's trail says who oversees it (and wakes its snapshot), the supervisor's what it oversees.
         for (const organizationId of [institution.id, supervisor.id]) {
-          await recordAudit(tx, clock, systemActor(organizationId), { action: 'organization.link_supervisor', entityType: 'organization', entityId: institution.id, before: { supervisorId: institution.supervisorId }, after: { supervisorId: supervisor.id } });
+          await recordAudit(tx, clock, systemActor(organizationId), {
+            action: 'organization.link_supervisor',
+            entityType: 'organization',
+            entityId: institution.id,
+            before: { supervisorId: institution.supervisorId },
+            after: { supervisorId: supervisor.id },
+          });
         }
         return { supervisor, institution: linked };
       });
@@ -232,10 +375,14 @@ export function createOversightAdmin({ db, clock }: { db: Database; clock: Clock
   };
 }
 
-async function pickOne(executor: Parameters<typeof findOrganizationByIdOrName>[0], wanted: string): Promise<Organization> {
+async function pickOne(
+  executor: Parameters<typeof findOrganizationByIdOrName>[0],
+  wanted: string,
+): Promise<Organization> {
   const found = await findOrganizationByIdOrName(executor, wanted.trim());
   if (found.length === 0) throw new AppError('organization.not_found');
-  if (found.length > 1) throw new AppError('oversight.organization_ambiguous', { name: wanted.trim() });
+  if (found.length > 1)
+    throw new AppError('oversight.organization_ambiguous', { name: wanted.trim() });
   return found[0]!;
 }
 

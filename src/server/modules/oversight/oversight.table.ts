@@ -1,5 +1,20 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { IndicatorFigures, InstitutionFigures, LateEntry, SnapshotFinding } from '../../../shared/api/oversight';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type {
+  IndicatorFigures,
+  InstitutionFigures,
+  LateEntry,
+  SnapshotFinding,
+} from '../../../shared/api/oversight';
 import { organizations } from '../organizations/organization.table';
 import { plans } from '../plans/plan.table';
 
@@ -15,9 +30,13 @@ export const institutionSnapshots = pgTable(
   'institution_snapshots',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     supervisorId: uuid('supervisor_id').references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
     planTitle: text('plan_title').notNull(),
     cycleYear: integer('cycle_year').notNull(),
     /** The institution's current plan (its latest cycle): the one the overview shows. */
@@ -49,7 +68,10 @@ export const institutionSnapshots = pgTable(
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
   },
   (table) => [
-    uniqueIndex('institution_snapshots_organization_plan_unique').on(table.organizationId, table.planId),
+    uniqueIndex('institution_snapshots_organization_plan_unique').on(
+      table.organizationId,
+      table.planId,
+    ),
     index('institution_snapshots_supervisor_idx').on(table.supervisorId, table.current),
   ],
 );

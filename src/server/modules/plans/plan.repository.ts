@@ -13,7 +13,11 @@ export async function listPlansWithStandard(executor: Executor, organizationId: 
     .orderBy(desc(plans.cycleYear), desc(plans.createdAt));
 }
 
-export async function findPlanWithStandard(executor: Executor, organizationId: string, planId: string) {
+export async function findPlanWithStandard(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+) {
   const [row] = await executor
     .select({ plan: plans, standardTitle: standards.title })
     .from(plans)
@@ -22,12 +26,22 @@ export async function findPlanWithStandard(executor: Executor, organizationId: s
   return row;
 }
 
-export async function findPlanByFingerprint(executor: Executor, organizationId: string, fingerprint: string): Promise<Plan | undefined> {
-  const [row] = await executor.select().from(plans).where(and(eq(plans.organizationId, organizationId), eq(plans.fingerprint, fingerprint)));
+export async function findPlanByFingerprint(
+  executor: Executor,
+  organizationId: string,
+  fingerprint: string,
+): Promise<Plan | undefined> {
+  const [row] = await executor
+    .select()
+    .from(plans)
+    .where(and(eq(plans.organizationId, organizationId), eq(plans.fingerprint, fingerprint)));
   return row;
 }
 
-export async function insertPlan(executor: Executor, values: typeof plans.$inferInsert): Promise<Plan> {
+export async function insertPlan(
+  executor: Executor,
+  values: typeof plans.$inferInsert,
+): Promise<Plan> {
   const [row] = await executor.insert(plans).values(values).returning();
   if (!row) throw new Error('insert returned no plan');
   return row;
@@ -38,31 +52,52 @@ export async function insertPhases(executor: Executor, values: (typeof phases.$i
   return executor.insert(phases).values(values).returning();
 }
 
-export async function insertDeliverables(executor: Executor, values: (typeof deliverables.$inferInsert)[]) {
+export async function insertDeliverables(
+  executor: Executor,
+  values: (typeof deliverables.$inferInsert)[],
+) {
   if (values.length === 0) return [];
   return executor.insert(deliverables).values(values).returning();
 }
 
-export async function insertAssignments(executor: Executor, values: (typeof assignments.$inferInsert)[]) {
+export async function insertAssignments(
+  executor: Executor,
+  values: (typeof assignments.$inferInsert)[],
+) {
   if (values.length === 0) return [];
   return executor.insert(assignments).values(values).returning();
 }
 
 export async function listPhases(executor: Executor, planId: string) {
-  return executor.select().from(phases).where(eq(phases.planId, planId)).orderBy(asc(phases.position));
+  return executor
+    .select()
+    .from(phases)
+    .where(eq(phases.planId, planId))
+    .orderBy(asc(phases.position));
 }
 
 export async function listDeliverables(executor: Executor, planId: string) {
-  return executor.select().from(deliverables).where(eq(deliverables.planId, planId)).orderBy(asc(deliverables.dueOn), asc(deliverables.title));
+  return executor
+    .select()
+    .from(deliverables)
+    .where(eq(deliverables.planId, planId))
+    .orderBy(asc(deliverables.dueOn), asc(deliverables.title));
 }
 
 export async function countAssignments(executor: Executor, planId: string): Promise<number> {
-  const [row] = await executor.select({ total: count() }).from(assignments).where(eq(assignments.planId, planId));
+  const [row] = await executor
+    .select({ total: count() })
+    .from(assignments)
+    .where(eq(assignments.planId, planId));
   return row?.total ?? 0;
 }
 
 /** Assignments of a plan (or of one of its items) with the name of the department or group each points at. */
-export async function listAssignmentsWithTargets(executor: Executor, planId: string, itemId?: string) {
+export async function listAssignmentsWithTargets(
+  executor: Executor,
+  planId: string,
+  itemId?: string,
+) {
   return executor
     .select({
       assignment: assignments,
@@ -73,7 +108,11 @@ export async function listAssignmentsWithTargets(executor: Executor, planId: str
     .from(assignments)
     .leftJoin(departments, eq(departments.id, assignments.departmentId))
     .leftJoin(departmentGroups, eq(departmentGroups.id, assignments.groupId))
-    .where(itemId === undefined ? eq(assignments.planId, planId) : and(eq(assignments.planId, planId), eq(assignments.itemId, itemId)))
+    .where(
+      itemId === undefined
+        ? eq(assignments.planId, planId)
+        : and(eq(assignments.planId, planId), eq(assignments.itemId, itemId)),
+    )
     .orderBy(asc(assignments.itemId), asc(assignments.position));
 }
 

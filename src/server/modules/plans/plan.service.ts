@@ -3,7 +3,11 @@ import type { Database } from '../../db/client';
 import type { Actor } from '../auth/actor';
 import { listDepartmentGroups, listDepartments } from '../departments/department.repository';
 import { toDepartmentView, toGroupView } from '../departments/department.rules';
-import { countTree, listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
+import {
+  countTree,
+  listIndicatorsOfStandard,
+  listItemsOfStandard,
+} from '../standards/standard.repository';
 import { assembleIndicatorTree } from '../standards/standard.rules';
 import {
   countAssignments,
@@ -52,7 +56,9 @@ export function createPlanService({ db }: { db: Database }) {
         sourceFormat: plan.sourceFormat,
         importWarnings: plan.importWarnings,
         phases: planPhases.map(({ organizationId: _o, planId: _p, ...phase }) => phase),
-        deliverables: planDeliverables.map(({ organizationId: _o, planId: _p, ...deliverable }) => deliverable),
+        deliverables: planDeliverables.map(
+          ({ organizationId: _o, planId: _p, ...deliverable }) => deliverable,
+        ),
         counts: { ...treeCounts, assignments: assignmentCount },
       };
     },

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { phaseKinds, deliverableKinds } from '../../../shared/plan-import/contract';
 import { departmentGroups, departments } from '../departments/department.table';
 import { organizations } from '../organizations/organization.table';
@@ -10,8 +21,12 @@ export const plans = pgTable(
   'plans',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    standardId: uuid('standard_id').notNull().references(() => standards.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    standardId: uuid('standard_id')
+      .notNull()
+      .references(() => standards.id),
     title: text('title').notNull(),
     noticeTitle: text('notice_title'),
     issuer: text('issuer'),
@@ -27,7 +42,10 @@ export const plans = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    uniqueIndex('plans_organization_fingerprint_unique').on(table.organizationId, table.fingerprint),
+    uniqueIndex('plans_organization_fingerprint_unique').on(
+      table.organizationId,
+      table.fingerprint,
+    ),
     index('plans_organization_idx').on(table.organizationId, table.cycleYear),
   ],
 );
@@ -37,8 +55,12 @@ export const phases = pgTable(
   'phases',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
     position: integer('position').notNull(),
     kind: text('kind', { enum: phaseKinds }).notNull(),
     name: text('name').notNull(),
@@ -54,8 +76,12 @@ export const deliverables = pgTable(
   'deliverables',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
     phaseId: uuid('phase_id').references(() => phases.id),
     kind: text('kind', { enum: deliverableKinds }).notNull(),
     title: text('title').notNull(),
@@ -75,17 +101,30 @@ export const assignments = pgTable(
   'assignments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
-    itemId: uuid('item_id').notNull().references(() => items.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => items.id),
     departmentId: uuid('department_id').references(() => departments.id),
     groupId: uuid('group_id').references(() => departmentGroups.id),
     role: text('role', { enum: assignmentRoles }).notNull(),
     position: integer('position').notNull(),
   },
   (table) => [
-    check('assignments_one_target', sql`(${table.departmentId} is null) <> (${table.groupId} is null)`),
-    uniqueIndex('assignments_plan_item_department_unique').on(table.planId, table.itemId, table.departmentId),
+    check(
+      'assignments_one_target',
+      sql`(${table.departmentId} is null) <> (${table.groupId} is null)`,
+    ),
+    uniqueIndex('assignments_plan_item_department_unique').on(
+      table.planId,
+      table.itemId,
+      table.departmentId,
+    ),
     uniqueIndex('assignments_plan_item_group_unique').on(table.planId, table.itemId, table.groupId),
     index('assignments_department_idx').on(table.organizationId, table.departmentId),
     index('assignments_plan_item_idx').on(table.planId, table.itemId),

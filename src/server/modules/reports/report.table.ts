@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { QualityReport } from '../../../shared/report/quality-report.contract';
 import { organizations } from '../organizations/organization.table';
 import { plans } from '../plans/plan.table';
@@ -16,8 +27,12 @@ export const qualityReports = pgTable(
   'quality_reports',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    planId: uuid('plan_id').notNull().references(() => plans.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
     /** 1, 2, … per plan: each generation is kept. */
     version: integer('version').notNull(),
     status: text('status', { enum: reportStatuses }).notNull().default('queued'),
@@ -45,8 +60,12 @@ export const reportReviews = pgTable(
   'report_reviews',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    reportId: uuid('report_id').notNull().references(() => qualityReports.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => qualityReports.id),
     reviewerUserId: uuid('reviewer_user_id').notNull(),
     representing: text('representing', { enum: reviewerGroups }).notNull(),
     /** criterion key → score 1..5 */
@@ -56,7 +75,9 @@ export const reportReviews = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (table) => [uniqueIndex('report_reviews_report_reviewer_unique').on(table.reportId, table.reviewerUserId)],
+  (table) => [
+    uniqueIndex('report_reviews_report_reviewer_unique').on(table.reportId, table.reviewerUserId),
+  ],
 );
 
 export type QualityReportRow = typeof qualityReports.$inferSelect;

@@ -11,28 +11,45 @@ const MAX_BYTES = 256 * 1024;
 export async function fetchFromProvider(url: string, init: RequestInit = {}): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (cause) {
     throw Object.assign(new AppError('sso.provider_unreachable'), { cause });
   }
   if (!response.ok) {
     const body = await response.text().catch(() => '');
-    throw Object.assign(new AppError('sso.provider_unreachable'), { cause: new Error(`${url.replace(/\?.*$/, '')} answered ${response.status}: ${body.slice(0, 300)}`) });
+    throw Object.assign(new AppError('sso.provider_unreachable'), {
+      cause: new Error(
+        `${url.replace(/\?.*$/, '')} answered ${response.status}: ${body.slice(0, 300)}`,
+      ),
+    });
   }
   const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > MAX_BYTES) throw Object.assign(new AppError('sso.provider_unreachable'), { cause: new Error(`${url} answered ${length} bytes`) });
+  if (length > MAX_BYTES)
+    throw Object.assign(new AppError('sso.provider_unreachable'), {
+      cause: new Error(`${url} answered ${length} bytes`),
+    });
   return response;
 }
 
 /** A JSON object from a provider; anything else is as good as no answer. */
-export async function jsonFromProvider(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+export async function jsonFromProvider(
+  url: string,
+  init: RequestInit = {},
+): Promise<Record<string, unknown>> {
   const response = await fetchFromProvider(url, init);
   const text = await response.text();
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // fall through
   }
-  throw Object.assign(new AppError('sso.provider_unreachable'), { cause: new Error(`${url.replace(/\?.*$/, '')} did not answer a JSON object`) });
+  throw Object.assign(new AppError('sso.provider_unreachable'), {
+    cause: new Error(`${url.replace(/\?.*$/, '')} did not answer a JSON object`),
+  });
 }

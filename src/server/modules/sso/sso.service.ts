@@ -1,9 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { createIdentityProviderBodySchema, IdentityProviderView, SignInProvider, UpdateIdentityProviderBody } from '../../../shared/api/sso';
+import type {
+  createIdentityProviderBodySchema,
+  IdentityProviderView,
+  SignInProvider,
+  UpdateIdentityProviderBody,
+} from '../../../shared/api/sso';
 import { AppError } from '../../../shared/errors';
 import { casLoginUrl } from '../../../shared/sso/cas-response';
-import { findDepartmentByName, mapIdentity, usableAsUsername, type AttributeMapping, type CampusIdentity, type IdentityAttributes } from '../../../shared/sso/identity-mapping';
+import {
+  findDepartmentByName,
+  mapIdentity,
+  usableAsUsername,
+  type AttributeMapping,
+  type CampusIdentity,
+  type IdentityAttributes,
+} from '../../../shared/sso/identity-mapping';
 import { missingProviderSettings } from '../../../shared/sso/provider-settings';
 import type { Clock } from '../../clock';
 import type { AppConfig } from '../../config';
@@ -17,14 +29,37 @@ import type { AuthService, RequestOrigin, SignedInSession, SignInVia } from '../
 import { createSecretBox } from '../auth/secret-box';
 import { listDepartments } from '../departments/department.repository';
 import { hashPassword } from '../users/password';
-import { findUserByUsername, findUserInOrganization, insertUser, lockAccountsOf } from '../users/user.repository';
+import {
+  findUserByUsername,
+  findUserInOrganization,
+  insertUser,
+  lockAccountsOf,
+} from '../users/user.repository';
 import type { User } from '../users/user.table';
 import { auditedUser } from '../users/user.service';
 import { validateCasTicket } from './cas.protocol';
-import { authorizationUrl, discover, exchangeCode, fetchUserinfo, verifyIdToken } from './oidc.protocol';
 import {
-  deleteAttempt, findAttempt, findEnabledProvider, findLinkedUser, findProviderInOrganization, findUserOfOrganizationByUsername,
-  insertAttempt, insertProvider, linkIdentity, listEnabledProviders, listProvidersOfOrganization, takeAttempt, touchIdentity, updateProviderAtVersion,
+  authorizationUrl,
+  discover,
+  exchangeCode,
+  fetchUserinfo,
+  verifyIdToken,
+} from './oidc.protocol';
+import {
+  deleteAttempt,
+  findAttempt,
+  findEnabledProvider,
+  findLinkedUser,
+  findProviderInOrganization,
+  findUserOfOrganizationByUsername,
+  insertAttempt,
+  insertProvider,
+  linkIdentity,
+  listEnabledProviders,
+  listProvidersOfOrganization,
+  takeAttempt,
+  touchIdentity,
+  updateProviderAtVersion,
 } from './sso.repository';
 import type { IdentityProvider } from './sso.table';
 
@@ -38,7 +73,9 @@ export interface SsoServiceDependencies {
 }
 
 /** Where a sign-in goes next: signed in, or a TOTP code still owed (the attempt's cookie token). */
-export type SsoOutcome = { kind: 'signed-in'; session: SignedInSession } | { kind: 'totp-required'; attemptToken: string };
+export type SsoOutcome =
+  | { kind: 'signed-in'; session: SignedInSession }
+  | { kind: 'totp-required'; attemptToken: string };
 
 /** How long a browser may take at the campus login page, and to type a TOTP code after it. */
 const SIGN_IN_MINUTES = 10;
@@ -52,7 +89,12 @@ function newToken(): string {
 }
 
 function mappingOf(provider: IdentityProvider): AttributeMapping {
-  return { campusId: provider.campusIdAttribute, displayName: provider.displayNameAttribute, email: provider.emailAttribute, department: provider.departmentAttribute };
+  return {
+    campusId: provider.campusIdAttribute,
+    displayName: provider.displayNameAttribute,
+    email: provider.emailAttribute,
+    department: provider.departmentAttribute,
+  };
 }
 
 /** What the audit log keeps of a provider: every setting, never the sealed secret. */
@@ -63,7 +105,8 @@ function auditedProvider(provider: IdentityProvider) {
 
 export function createSsoService({ db, clock, config, auth }: SsoServiceDependencies) {
   const secrets = createSecretBox(config);
-  const callbackUrl = (provider: Pick<IdentityProvider, 'id' | 'kind'>) => `${config.publicUrl}/api/v1/sso/${provider.id}/${provider.kind}/callback`;
+  const callbackUrl = (provider: Pick<IdentityProvider, 'id' | 'kind'>) =>
+    `${config.publicUrl}/api/v1/sso/${provider.id}/${provider.kind}/callback`;
 
   function toView(provider: IdentityProvider): IdentityProviderView {
     return {
@@ -90,12 +133,23 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
   function assertComplete(settings: Parameters<typeof missingProviderSettings>[0]) {
     const missing = missingProviderSettings(settings);
     if (missing.length > 0) {
-      throw new AppError('sso.settings_incomplete', { fields: missing.join(', ') }, missing.map((path) => ({ path, message: 'required' })));
+      throw new AppError(
+        'sso.settings_incomplete',
+        { fields: missing.join(', ') },
+        missing.map((path) => ({ path, message: 'required' })),
+      );
     }
   }
 
   /** An audit entry of the sign-in steps, before anyone is signed in: the provider's organization, the campus id if known. */
-  async function auditStep(executor: Executor, provider: IdentityProvider | null, origin: RequestOrigin, action: string, after: Record<string, unknown>, campusId?: string) {
+  async function auditStep(
+    executor: Executor,
+    provider: IdentityProvider | null,
+    origin: RequestOrigin,
+    action: string,
+    after: Record<string, unknown>,
+    campusId?: string,
+  ) {
     await insertAuditEntry(executor, {
       organizationId: provider?.organizationId ?? null,
       actorName: campusId ? campusId.slice(0, 100) : null,
@@ -109,7 +163,10 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
     });
   }
 
-  async function enabledProvider(providerId: string, kind?: IdentityProvider['kind']): Promise<IdentityProvider> {
+  async function enabledProvider(
+    providerId: string,
+    kind?: IdentityProvider['kind'],
+  ): Promise<IdentityProvider> {
     const provider = await findEnabledProvider(db, providerId);
     if (!provider || (kind && provider.kind !== kind)) throw new AppError('sso.provider_not_found');
     return provider;
@@ -117,8 +174,13 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
 
   /** The browser's attempt for this provider, used up; a missing, expired, foreign or replayed one is sso.state_invalid. */
   async function takeSignInAttempt(provider: IdentityProvider, attemptToken: string | undefined) {
-    const attempt = attemptToken ? await takeAttempt(db, hashSessionToken(attemptToken), 'sign_in', clock.now()) : undefined;
-    if (!attempt || attempt.providerId !== provider.id) throw Object.assign(new AppError('sso.state_invalid'), { reason: attemptToken ? 'unknown_or_used_attempt' : 'no_attempt_cookie' });
+    const attempt = attemptToken
+      ? await takeAttempt(db, hashSessionToken(attemptToken), 'sign_in', clock.now())
+      : undefined;
+    if (!attempt || attempt.providerId !== provider.id)
+      throw Object.assign(new AppError('sso.state_invalid'), {
+        reason: attemptToken ? 'unknown_or_used_attempt' : 'no_attempt_cookie',
+      });
     return attempt;
   }
 
@@ -127,7 +189,11 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
    * of that name (then linked), else one created when the provider allows it. Otherwise
    * sso.no_account, and nothing is created.
    */
-  async function accountFor(provider: IdentityProvider, identity: CampusIdentity, origin: RequestOrigin): Promise<User> {
+  async function accountFor(
+    provider: IdentityProvider,
+    identity: CampusIdentity,
+    origin: RequestOrigin,
+  ): Promise<User> {
     try {
       return await findOrMakeAccount(provider, identity, origin);
     } catch (error) {
@@ -137,7 +203,11 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
     }
   }
 
-  async function findOrMakeAccount(provider: IdentityProvider, identity: CampusIdentity, origin: RequestOrigin): Promise<User> {
+  async function findOrMakeAccount(
+    provider: IdentityProvider,
+    identity: CampusIdentity,
+    origin: RequestOrigin,
+  ): Promise<User> {
     const refuse = (reason: string) => Object.assign(new AppError('sso.no_account'), { reason });
     return db.transaction(async (tx) => {
       const now = clock.now();
@@ -154,18 +224,41 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       await lockAccountsOf(tx, provider.organizationId);
       const linkedMeanwhile = await alreadyLinked();
       if (linkedMeanwhile) return linkedMeanwhile;
-      const link = { organizationId: provider.organizationId, providerId: provider.id, subject: identity.campusId, createdAt: now, lastSignInAt: now };
-      const existing = await findUserOfOrganizationByUsername(tx, provider.organizationId, identity.campusId);
+      const link = {
+        organizationId: provider.organizationId,
+        providerId: provider.id,
+        subject: identity.campusId,
+        createdAt: now,
+        lastSignInAt: now,
+      };
+      const existing = await findUserOfOrganizationByUsername(
+        tx,
+        provider.organizationId,
+        identity.campusId,
+      );
       if (existing) {
         await linkIdentity(tx, { ...link, userId: existing.id });
-        await auditStep(tx, provider, origin, 'sso.identity_linked', { userId: existing.id, campusId: identity.campusId, how: 'username' }, identity.campusId);
+        await auditStep(
+          tx,
+          provider,
+          origin,
+          'sso.identity_linked',
+          { userId: existing.id, campusId: identity.campusId, how: 'username' },
+          identity.campusId,
+        );
         return existing;
       }
       if (!provider.allowAccountCreation) throw refuse('no_matching_user');
       if (!usableAsUsername(identity.campusId)) throw refuse('campus_id_not_a_username');
       if (await findUserByUsername(tx, identity.campusId)) throw refuse('username_taken_elsewhere');
-      const department = identity.departmentName ? findDepartmentByName(await listDepartments(tx, provider.organizationId), identity.departmentName) : null;
-      if (provider.defaultRole === 'liaison' && !department) throw refuse(identity.departmentName ? 'department_unknown' : 'department_missing');
+      const department = identity.departmentName
+        ? findDepartmentByName(
+            await listDepartments(tx, provider.organizationId),
+            identity.departmentName,
+          )
+        : null;
+      if (provider.defaultRole === 'liaison' && !department)
+        throw refuse(identity.departmentName ? 'department_unknown' : 'department_missing');
       // The password is random and never told: this account signs in through the campus system.
       const user = await insertUser(tx, {
         organizationId: provider.organizationId,
@@ -181,34 +274,74 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
         updatedAt: now,
       });
       await linkIdentity(tx, { ...link, userId: user.id });
-      await auditStep(tx, provider, origin, 'user.create', { ...auditedUser(user), via: provider.kind, departmentName: identity.departmentName }, identity.campusId);
-      await auditStep(tx, provider, origin, 'sso.identity_linked', { userId: user.id, campusId: identity.campusId, how: 'created' }, identity.campusId);
+      await auditStep(
+        tx,
+        provider,
+        origin,
+        'user.create',
+        { ...auditedUser(user), via: provider.kind, departmentName: identity.departmentName },
+        identity.campusId,
+      );
+      await auditStep(
+        tx,
+        provider,
+        origin,
+        'sso.identity_linked',
+        { userId: user.id, campusId: identity.campusId, how: 'created' },
+        identity.campusId,
+      );
       return user;
     });
   }
 
   /** From a vouched-for campus identity to a session (or to the TOTP step). */
-  async function signInAs(provider: IdentityProvider, subject: string, attributes: IdentityAttributes, sessionTokenHash: string, origin: RequestOrigin): Promise<SsoOutcome> {
+  async function signInAs(
+    provider: IdentityProvider,
+    subject: string,
+    attributes: IdentityAttributes,
+    sessionTokenHash: string,
+    origin: RequestOrigin,
+  ): Promise<SsoOutcome> {
     const identity = mapIdentity(subject, attributes, mappingOf(provider));
-    if (!identity) throw Object.assign(new AppError('sso.no_account'), { reason: `attribute_missing:${provider.campusIdAttribute}` });
+    if (!identity)
+      throw Object.assign(new AppError('sso.no_account'), {
+        reason: `attribute_missing:${provider.campusIdAttribute}`,
+      });
     const user = await accountFor(provider, identity, origin);
     const via: SignInVia = { method: provider.kind, providerId: provider.id };
     try {
-      return { kind: 'signed-in', session: await auth.signInVerified(user, sessionTokenHash, origin, { via }) };
+      return {
+        kind: 'signed-in',
+        session: await auth.signInVerified(user, sessionTokenHash, origin, { via }),
+      };
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'auth.totp_required') throw error;
       const attemptToken = newToken();
       const now = clock.now();
-      await insertAttempt(db, {
-        tokenHash: hashSessionToken(attemptToken), organizationId: provider.organizationId, providerId: provider.id, purpose: 'second_factor',
-        userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + SECOND_FACTOR_MINUTES * 60_000),
-      }, now);
+      await insertAttempt(
+        db,
+        {
+          tokenHash: hashSessionToken(attemptToken),
+          organizationId: provider.organizationId,
+          providerId: provider.id,
+          purpose: 'second_factor',
+          userId: user.id,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + SECOND_FACTOR_MINUTES * 60_000),
+        },
+        now,
+      );
       return { kind: 'totp-required', attemptToken };
     }
   }
 
   /** Runs one callback; a refusal is audited (unless auth did) and passed on for the route to show. */
-  async function auditedCallback(providerId: string, kind: IdentityProvider['kind'], origin: RequestOrigin, run: (provider: IdentityProvider) => Promise<SsoOutcome>): Promise<SsoOutcome> {
+  async function auditedCallback(
+    providerId: string,
+    kind: IdentityProvider['kind'],
+    origin: RequestOrigin,
+    run: (provider: IdentityProvider) => Promise<SsoOutcome>,
+  ): Promise<SsoOutcome> {
     let provider: IdentityProvider | null = null;
     try {
       provider = await enabledProvider(providerId, kind);
@@ -217,7 +350,12 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       const code = error instanceof AppError ? error.code : 'internal';
       if (!auditedByAuth(code)) {
         const reason = (error as { reason?: unknown }).reason;
-        await auditStep(db, provider, origin, 'sso.sign_in_failed', { code, ...(typeof reason === 'string' ? { reason } : {}), method: kind, providerId });
+        await auditStep(db, provider, origin, 'sso.sign_in_failed', {
+          code,
+          ...(typeof reason === 'string' ? { reason } : {}),
+          method: kind,
+          providerId,
+        });
       }
       throw error;
     }
@@ -240,36 +378,70 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       return db.transaction(async (tx) => {
         const now = clock.now();
         const provider = await insertProvider(tx, {
-          ...settings, id, organizationId: actor.organizationId, oidcClientSecret: sealed,
-          campusIdAttribute: mapping.campusId, displayNameAttribute: mapping.displayName, emailAttribute: mapping.email, departmentAttribute: mapping.department,
-          createdAt: now, updatedAt: now,
+          ...settings,
+          id,
+          organizationId: actor.organizationId,
+          oidcClientSecret: sealed,
+          campusIdAttribute: mapping.campusId,
+          displayNameAttribute: mapping.displayName,
+          emailAttribute: mapping.email,
+          departmentAttribute: mapping.department,
+          createdAt: now,
+          updatedAt: now,
         });
-        await recordAudit(tx, clock, actor, { action: 'sso.provider_create', entityType: 'identity_provider', entityId: provider.id, after: auditedProvider(provider) });
+        await recordAudit(tx, clock, actor, {
+          action: 'sso.provider_create',
+          entityType: 'identity_provider',
+          entityId: provider.id,
+          after: auditedProvider(provider),
+        });
         return toView(provider);
       });
     },
 
-    async updateProvider(actor: Actor, id: string, input: UpdateIdentityProviderBody): Promise<IdentityProviderView> {
+    async updateProvider(
+      actor: Actor,
+      id: string,
+      input: UpdateIdentityProviderBody,
+    ): Promise<IdentityProviderView> {
       const before = await findProviderInOrganization(db, actor.organizationId, id);
       if (!before) throw new AppError('sso.provider_not_found');
       const { version, oidcClientSecret, mapping, ...changes } = input;
       const merged = { ...before, ...changes };
-      assertComplete({ ...merged, oidcClientSecretSet: Boolean(oidcClientSecret) || before.oidcClientSecret !== null });
+      assertComplete({
+        ...merged,
+        oidcClientSecretSet: Boolean(oidcClientSecret) || before.oidcClientSecret !== null,
+      });
       const sealed = oidcClientSecret ? await secrets.seal(oidcClientSecret, id) : undefined;
       return db.transaction(async (tx) => {
         const updated = await updateProviderAtVersion(tx, id, version, {
           ...changes,
           ...(sealed ? { oidcClientSecret: sealed } : {}),
-          ...(mapping ? { campusIdAttribute: mapping.campusId, displayNameAttribute: mapping.displayName, emailAttribute: mapping.email, departmentAttribute: mapping.department } : {}),
+          ...(mapping
+            ? {
+                campusIdAttribute: mapping.campusId,
+                displayNameAttribute: mapping.displayName,
+                emailAttribute: mapping.email,
+                departmentAttribute: mapping.department,
+              }
+            : {}),
           updatedAt: clock.now(),
         });
         if (!updated) {
           const current = await findProviderInOrganization(tx, actor.organizationId, id);
-          throw new AppError('sso.version_conflict', { version: current?.version ?? 0 }, [], current ? toView(current) : undefined);
+          throw new AppError(
+            'sso.version_conflict',
+            { version: current?.version ?? 0 },
+            [],
+            current ? toView(current) : undefined,
+          );
         }
         await recordAudit(tx, clock, actor, {
-          action: 'sso.provider_update', entityType: 'identity_provider', entityId: id,
-          before: auditedProvider(before), after: { ...auditedProvider(updated), clientSecretReplaced: Boolean(sealed) },
+          action: 'sso.provider_update',
+          entityType: 'identity_provider',
+          entityId: id,
+          before: auditedProvider(before),
+          after: { ...auditedProvider(updated), clientSecretReplaced: Boolean(sealed) },
         });
         return toView(updated);
       });
@@ -278,43 +450,79 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
     // ---- signing in
 
     async signInProviders(): Promise<SignInProvider[]> {
-      return (await listEnabledProviders(db)).map((provider) => ({ ...provider, startUrl: `/api/v1/sso/${provider.id}/start` }));
+      return (await listEnabledProviders(db)).map((provider) => ({
+        ...provider,
+        startUrl: `/api/v1/sso/${provider.id}/start`,
+      }));
     },
 
     /** Opens an attempt bound to the browser (the cookie token) and says where to send it. */
-    async start(providerId: string, origin: RequestOrigin): Promise<{ location: string; attemptToken: string }> {
+    async start(
+      providerId: string,
+      origin: RequestOrigin,
+    ): Promise<{ location: string; attemptToken: string }> {
       let provider: IdentityProvider | null = null;
       try {
         provider = await enabledProvider(providerId);
         const attemptToken = newToken();
         const now = clock.now();
         const attempt = {
-          tokenHash: hashSessionToken(attemptToken), organizationId: provider.organizationId, providerId: provider.id, purpose: 'sign_in' as const,
-          createdAt: now, expiresAt: new Date(now.getTime() + SIGN_IN_MINUTES * 60_000),
+          tokenHash: hashSessionToken(attemptToken),
+          organizationId: provider.organizationId,
+          providerId: provider.id,
+          purpose: 'sign_in' as const,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + SIGN_IN_MINUTES * 60_000),
         };
         if (provider.kind === 'cas') {
           await insertAttempt(db, attempt, now);
-          return { location: casLoginUrl(provider.casBaseUrl!, callbackUrl(provider)), attemptToken };
+          return {
+            location: casLoginUrl(provider.casBaseUrl!, callbackUrl(provider)),
+            attemptToken,
+          };
         }
         const endpoints = await discover(provider.oidcIssuer!);
         const nonce = newToken();
         const codeVerifier = newToken();
         await insertAttempt(db, { ...attempt, nonce, codeVerifier }, now);
         // The state is the attempt's token: the callback must bring back the one this browser's cookie holds.
-        const location = authorizationUrl(endpoints, { clientId: provider.oidcClientId!, redirectUri: callbackUrl(provider) }, { scopes: provider.oidcScopes, state: attemptToken, nonce, codeVerifier });
+        const location = authorizationUrl(
+          endpoints,
+          { clientId: provider.oidcClientId!, redirectUri: callbackUrl(provider) },
+          { scopes: provider.oidcScopes, state: attemptToken, nonce, codeVerifier },
+        );
         return { location, attemptToken };
       } catch (error) {
-        await auditStep(db, provider, origin, 'sso.sign_in_failed', { code: error instanceof AppError ? error.code : 'internal', step: 'start', providerId });
+        await auditStep(db, provider, origin, 'sso.sign_in_failed', {
+          code: error instanceof AppError ? error.code : 'internal',
+          step: 'start',
+          providerId,
+        });
         throw error;
       }
     },
 
-    async casCallback(providerId: string, attemptToken: string | undefined, ticket: string | undefined, sessionTokenHash: string, origin: RequestOrigin): Promise<SsoOutcome> {
+    async casCallback(
+      providerId: string,
+      attemptToken: string | undefined,
+      ticket: string | undefined,
+      sessionTokenHash: string,
+      origin: RequestOrigin,
+    ): Promise<SsoOutcome> {
       return auditedCallback(providerId, 'cas', origin, async (provider) => {
         await takeSignInAttempt(provider, attemptToken);
-        if (!ticket) throw Object.assign(new AppError('sso.ticket_invalid'), { reason: 'no_ticket' });
-        const validation = await validateCasTicket(provider.casBaseUrl!, provider.casVersion ?? '2.0', callbackUrl(provider), ticket);
-        if (!validation.ok) throw Object.assign(new AppError('sso.ticket_invalid'), { reason: `${validation.code}: ${validation.message}`.slice(0, 300) });
+        if (!ticket)
+          throw Object.assign(new AppError('sso.ticket_invalid'), { reason: 'no_ticket' });
+        const validation = await validateCasTicket(
+          provider.casBaseUrl!,
+          provider.casVersion ?? '2.0',
+          callbackUrl(provider),
+          ticket,
+        );
+        if (!validation.ok)
+          throw Object.assign(new AppError('sso.ticket_invalid'), {
+            reason: `${validation.code}: ${validation.message}`.slice(0, 300),
+          });
         return signInAs(provider, validation.user, validation.attributes, sessionTokenHash, origin);
       });
     },
@@ -328,17 +536,28 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
     ): Promise<SsoOutcome> {
       return auditedCallback(providerId, 'oidc', origin, async (provider) => {
         if (!query.state || query.state !== attemptToken) {
-          throw Object.assign(new AppError('sso.state_invalid'), { reason: query.state ? 'state_mismatch' : 'no_state' });
+          throw Object.assign(new AppError('sso.state_invalid'), {
+            reason: query.state ? 'state_mismatch' : 'no_state',
+          });
         }
         const attempt = await takeSignInAttempt(provider, attemptToken);
-        if (query.error || !query.code) throw Object.assign(new AppError('sso.denied'), { reason: query.error ?? 'no_code' });
+        if (query.error || !query.code)
+          throw Object.assign(new AppError('sso.denied'), { reason: query.error ?? 'no_code' });
         const endpoints = await discover(provider.oidcIssuer!);
         const client = {
-          issuer: provider.oidcIssuer!, clientId: provider.oidcClientId!, clientSecret: await secrets.open(provider.oidcClientSecret!, provider.id),
-          tokenAuth: provider.oidcTokenAuth, redirectUri: callbackUrl(provider),
+          issuer: provider.oidcIssuer!,
+          clientId: provider.oidcClientId!,
+          clientSecret: await secrets.open(provider.oidcClientSecret!, provider.id),
+          tokenAuth: provider.oidcTokenAuth,
+          redirectUri: callbackUrl(provider),
         };
         const tokens = await exchangeCode(endpoints, client, query.code, attempt.codeVerifier!);
-        const claims = await verifyIdToken(tokens.idToken, endpoints.jwksUri, { issuer: endpoints.issuer, clientId: client.clientId, nonce: attempt.nonce!, now: clock.now() });
+        const claims = await verifyIdToken(tokens.idToken, endpoints.jwksUri, {
+          issuer: endpoints.issuer,
+          clientId: client.clientId,
+          nonce: attempt.nonce!,
+          now: clock.now(),
+        });
         const subject = claims.sub as string;
         const userinfo = await fetchUserinfo(endpoints, tokens.accessToken, subject);
         return signInAs(provider, subject, { ...claims, ...userinfo }, sessionTokenHash, origin);
@@ -346,19 +565,32 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
     },
 
     /** The TOTP code after a campus sign-in, for a user with two-step verification on. */
-    async secondFactor(attemptToken: string | undefined, totpCode: string, sessionTokenHash: string, origin: RequestOrigin): Promise<SignedInSession> {
+    async secondFactor(
+      attemptToken: string | undefined,
+      totpCode: string,
+      sessionTokenHash: string,
+      origin: RequestOrigin,
+    ): Promise<SignedInSession> {
       const now = clock.now();
-      const attempt = attemptToken ? await findAttempt(db, hashSessionToken(attemptToken), 'second_factor', now) : undefined;
-      const user = attempt?.userId ? await findUserInOrganization(db, attempt.organizationId, attempt.userId) : undefined;
+      const attempt = attemptToken
+        ? await findAttempt(db, hashSessionToken(attemptToken), 'second_factor', now)
+        : undefined;
+      const user = attempt?.userId
+        ? await findUserInOrganization(db, attempt.organizationId, attempt.userId)
+        : undefined;
       if (!attempt || !user) throw new AppError('sso.state_invalid');
       const provider = await enabledProvider(attempt.providerId);
       try {
-        const session = await auth.signInVerified(user, sessionTokenHash, origin, { totpCode, via: { method: provider.kind, providerId: provider.id } });
+        const session = await auth.signInVerified(user, sessionTokenHash, origin, {
+          totpCode,
+          via: { method: provider.kind, providerId: provider.id },
+        });
         await deleteAttempt(db, attempt.tokenHash);
         return session;
       } catch (error) {
         // A wrong code may be tried again (failures count towards the lock); a lock ends the attempt.
-        if (error instanceof AppError && error.code === 'auth.account_locked') await deleteAttempt(db, attempt.tokenHash);
+        if (error instanceof AppError && error.code === 'auth.account_locked')
+          await deleteAttempt(db, attempt.tokenHash);
         throw error;
       }
     },

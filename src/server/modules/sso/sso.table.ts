@@ -1,5 +1,19 @@
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { casVersions, providerKinds, ssoCreatableRoles, tokenAuthMethods } from '../../../shared/api/sso';
+import {
+  boolean,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import {
+  casVersions,
+  providerKinds,
+  ssoCreatableRoles,
+  tokenAuthMethods,
+} from '../../../shared/api/sso';
 import { organizations } from '../organizations/organization.table';
 import { users } from '../users/user.table';
 
@@ -12,7 +26,9 @@ export const identityProviders = pgTable(
   'identity_providers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     kind: text('kind', { enum: providerKinds }).notNull(),
     /** Shown on the sign-in button: 使用 {displayName} 登录. */
     displayName: text('display_name').notNull(),
@@ -23,7 +39,9 @@ export const identityProviders = pgTable(
     oidcClientId: text('oidc_client_id'),
     /** Sealed with the server's key (auth/secret-box.ts), bound to the provider's id; never answered. */
     oidcClientSecret: text('oidc_client_secret'),
-    oidcTokenAuth: text('oidc_token_auth', { enum: tokenAuthMethods }).notNull().default('client_secret_post'),
+    oidcTokenAuth: text('oidc_token_auth', { enum: tokenAuthMethods })
+      .notNull()
+      .default('client_secret_post'),
     oidcScopes: text('oidc_scopes').notNull().default('openid profile email'),
     campusIdAttribute: text('campus_id_attribute').notNull().default(''),
     displayNameAttribute: text('display_name_attribute').notNull().default('name'),
@@ -43,10 +61,16 @@ export const externalIdentities = pgTable(
   'external_identities',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    providerId: uuid('provider_id').notNull().references(() => identityProviders.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => identityProviders.id),
     subject: text('subject').notNull(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
   },
@@ -67,8 +91,12 @@ export const ssoAttempts = pgTable(
   'sso_attempts',
   {
     tokenHash: text('token_hash').primaryKey(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    providerId: uuid('provider_id').notNull().references(() => identityProviders.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => identityProviders.id),
     purpose: text('purpose', { enum: ssoAttemptPurposes }).notNull(),
     nonce: text('nonce'),
     codeVerifier: text('code_verifier'),

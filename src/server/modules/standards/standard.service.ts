@@ -1,7 +1,13 @@
 import { AppError } from '../../../shared/errors';
 import type { Database } from '../../db/client';
 import type { Actor } from '../auth/actor';
-import { countTree, findStandardInOrganization, listIndicatorsOfStandard, listItemsOfStandard, listStandards } from './standard.repository';
+import {
+  countTree,
+  findStandardInOrganization,
+  listIndicatorsOfStandard,
+  listItemsOfStandard,
+  listStandards,
+} from './standard.repository';
 import { assembleIndicatorTree } from './standard.rules';
 import type { Standard } from './standard.table';
 

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { organizations } from '../organizations/organization.table';
 
 /**
@@ -10,7 +20,9 @@ export const standards = pgTable(
   'standards',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     title: text('title').notNull(),
     version: integer('version').notNull(),
     /** sha256 of the tree's canonical form: the same tree imported twice is the same version. */
@@ -18,8 +30,15 @@ export const standards = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    uniqueIndex('standards_organization_title_version_unique').on(table.organizationId, table.title, table.version),
-    uniqueIndex('standards_organization_fingerprint_unique').on(table.organizationId, table.fingerprint),
+    uniqueIndex('standards_organization_title_version_unique').on(
+      table.organizationId,
+      table.title,
+      table.version,
+    ),
+    uniqueIndex('standards_organization_fingerprint_unique').on(
+      table.organizationId,
+      table.fingerprint,
+    ),
   ],
 );
 
@@ -28,8 +47,12 @@ export const indicators = pgTable(
   'indicators',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    standardId: uuid('standard_id').notNull().references(() => standards.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    standardId: uuid('standard_id')
+      .notNull()
+      .references(() => standards.id),
     parentId: uuid('parent_id').references((): AnyPgColumn => indicators.id),
     depth: integer('depth').notNull(),
     /** Numbering as written: 一 for a level-1, 1 for a level-2. */
@@ -49,9 +72,15 @@ export const items = pgTable(
   'items',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    standardId: uuid('standard_id').notNull().references(() => standards.id),
-    indicatorId: uuid('indicator_id').notNull().references(() => indicators.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    standardId: uuid('standard_id')
+      .notNull()
+      .references(() => standards.id),
+    indicatorId: uuid('indicator_id')
+      .notNull()
+      .references(() => indicators.id),
     no: integer('no').notNull(),
     content: text('content').notNull(),
     focus: text('focus').notNull(),

@@ -15,21 +15,37 @@ export interface Mailer {
 }
 
 /** A mailer over SMTP (nodemailer), from a URL such as smtps://user:pass@host:465 or smtp://host:25. */
-export function createSmtpMailer(url: string, from: string, options: { timeoutMs?: number } = {}): Mailer {
+export function createSmtpMailer(
+  url: string,
+  from: string,
+  options: { timeoutMs?: number } = {},
+): Mailer {
   const timeout = options.timeoutMs ?? 15_000;
   const parsed = new URL(url);
   const transport = nodemailer.createTransport({
     host: parsed.hostname,
     port: Number(parsed.port || (parsed.protocol === 'smtps:' ? 465 : 25)),
     secure: parsed.protocol === 'smtps:',
-    ...(parsed.username ? { auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } } : {}),
+    ...(parsed.username
+      ? {
+          auth: {
+            user: decodeURIComponent(parsed.username),
+            pass: decodeURIComponent(parsed.password),
+          },
+        }
+      : {}),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
   });
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+      });
     },
     close: () => transport.close(),
   };
@@ -49,7 +65,8 @@ async function postJson(url: string, body: unknown): Promise<void> {
       redirect: 'error',
     });
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     throw new Error(`${error instanceof Error ? error.message : String(error)}${cause}`);
   }
   const text = await response.text();
@@ -60,7 +77,8 @@ async function postJson(url: string, body: unknown): Promise<void> {
   } catch {
     throw new Error(`not a robot's answer: ${text.slice(0, 200)}`);
   }
-  if (answer.errcode !== 0) throw new Error(`errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '')}`);
+  if (answer.errcode !== 0)
+    throw new Error(`errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '')}`);
 }
 
 /** 企业微信群机器人: markdown content of at most 4096 bytes. */
@@ -74,17 +92,29 @@ export function dingtalkSignature(timestamp: number, secret: string): string {
 }
 
 /** 钉钉群机器人: markdown with a title; signed with timestamp and sign query parameters when a secret is set. */
-export async function postDingtalk(url: string, secret: string | null, title: string, markdown: string, now: Date): Promise<void> {
+export async function postDingtalk(
+  url: string,
+  secret: string | null,
+  title: string,
+  markdown: string,
+  now: Date,
+): Promise<void> {
   const target = new URL(url);
   if (secret) {
     const timestamp = now.getTime();
     target.searchParams.set('timestamp', String(timestamp));
     target.searchParams.set('sign', dingtalkSignature(timestamp, secret));
   }
-  await postJson(target.toString(), { msgtype: 'markdown', markdown: { title, text: clipUtf8(markdown, 18_000) } });
+  await postJson(target.toString(), {
+    msgtype: 'markdown',
+    markdown: { title, text: clipUtf8(markdown, 18_000) },
+  });
 }
 
 /** The mailer the configuration asks for: SMTP when LUOSHI_SMTP_URL is set, otherwise none (no e-mail is sent). */
-export function mailerFromConfig(config: { smtpUrl: string | undefined; mailFrom: string }): Mailer | null {
+export function mailerFromConfig(config: {
+  smtpUrl: string | undefined;
+  mailFrom: string;
+}): Mailer | null {
   return config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null;
 }

@@ -17,8 +17,10 @@ declare module '../jobs/job.runner' {
 const sendingHour = (day: string) => new Date(`${day}T08:00:00+08:00`);
 
 /** Dedupe keys: one sweep per organization and Beijing day, one digest per organization and week. */
-export const sweepKey = (organizationId: string, day: string) => `supervision:${organizationId}:${day}`;
-const digestKey = (organizationId: string, week: string) => `supervision-digest:${organizationId}:${week}`;
+export const sweepKey = (organizationId: string, day: string) =>
+  `supervision:${organizationId}:${day}`;
+const digestKey = (organizationId: string, week: string) =>
+  `supervision-digest:${organizationId}:${week}`;
 
 /**
  * The daily sweep and the weekly digest, as one job per organization with a plan: each job is
@@ -30,7 +32,8 @@ const digestKey = (organizationId: string, week: string) => `supervision-digest:
 export function registerSupervisionJobs(runner: JobRunner, supervision: SupervisionService) {
   runner.register('supervision.sweepOrganization', {
     payload: z.object({ organizationId: z.uuid(), day: isoDateSchema }),
-    handle: (job, context) => supervision.sweep(job.organizationId, (percent) => context.progress(percent)),
+    handle: (job, context) =>
+      supervision.sweep(job.organizationId, (percent) => context.progress(percent)),
   });
   runner.register('supervision.digestOrganization', {
     payload: z.object({ organizationId: z.uuid(), week: isoDateSchema }),
@@ -40,8 +43,20 @@ export function registerSupervisionJobs(runner: JobRunner, supervision: Supervis
     const day = calendarDate(now);
     const week = weekStart(day);
     return (await listOrganizationIdsWithPlans(executor)).flatMap((organizationId) => [
-      { kind: 'supervision.sweepOrganization' as const, organizationId, payload: { organizationId, day }, dedupeKey: sweepKey(organizationId, day), runAt: sendingHour(day) },
-      { kind: 'supervision.digestOrganization' as const, organizationId, payload: { organizationId, week }, dedupeKey: digestKey(organizationId, week), runAt: sendingHour(week) },
+      {
+        kind: 'supervision.sweepOrganization' as const,
+        organizationId,
+        payload: { organizationId, day },
+        dedupeKey: sweepKey(organizationId, day),
+        runAt: sendingHour(day),
+      },
+      {
+        kind: 'supervision.digestOrganization' as const,
+        organizationId,
+        payload: { organizationId, week },
+        dedupeKey: digestKey(organizationId, week),
+        runAt: sendingHour(week),
+      },
     ]);
   });
 }

@@ -37,7 +37,10 @@ import type { Database } from '../../db/client';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import type { SecretBox } from '../auth/secret-box';
-import { findDepartmentInOrganization, listDepartments } from '../departments/department.repository';
+import {
+  findDepartmentInOrganization,
+  listDepartments,
+} from '../departments/department.repository';
 import { findUserInOrganization } from '../users/user.repository';
 import { postDingtalk, postWecom, type Mailer } from './channels';
 import {
@@ -101,7 +104,14 @@ export interface SweepSummary {
   failed: number;
 }
 
-export function createSupervisionService({ db, clock, config, mailer, secrets, sources }: {
+export function createSupervisionService({
+  db,
+  clock,
+  config,
+  mailer,
+  secrets,
+  sources,
+}: {
   db: Database;
   clock: Clock;
   config: Pick<AppConfig, 'publicUrl'>;
@@ -109,12 +119,21 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
   secrets: SecretBox;
   sources: OverdueSource[];
 }) {
-  const sealedFor = (organizationId: string, field: string) => `supervision:${organizationId}:${field}`;
+  const sealedFor = (organizationId: string, field: string) =>
+    `supervision:${organizationId}:${field}`;
 
   async function loadSettings(organizationId: string): Promise<Settings> {
     const row = await findSettings(db, organizationId);
-    if (!row) return { wecomWebhookUrl: null, dingtalkWebhookUrl: null, dingtalkSecret: null, escalationDays: DEFAULT_ESCALATION_DAYS, version: 0 };
-    const open = async (value: string | null, field: string) => (value === null ? null : secrets.open(value, sealedFor(organizationId, field)));
+    if (!row)
+      return {
+        wecomWebhookUrl: null,
+        dingtalkWebhookUrl: null,
+        dingtalkSecret: null,
+        escalationDays: DEFAULT_ESCALATION_DAYS,
+        version: 0,
+      };
+    const open = async (value: string | null, field: string) =>
+      value === null ? null : secrets.open(value, sealedFor(organizationId, field));
     return {
       wecomWebhookUrl: await open(row.wecomWebhookUrl, 'wecom'),
       dingtalkWebhookUrl: await open(row.dingtalkWebhookUrl, 'dingtalk'),
@@ -125,7 +144,9 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
   }
 
   async function collect(organizationId: string, today: string): Promise<OverdueSubject[]> {
-    const found = await Promise.all(sources.map((source) => source({ executor: db, organizationId, today })));
+    const found = await Promise.all(
+      sources.map((source) => source({ executor: db, organizationId, today })),
+    );
     return found.flat();
   }
 
@@ -138,20 +159,48 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
     ]);
     const contactOf = new Map(contacts.map((contact) => [contact.departmentId, contact]));
     const liaisons = (departmentId: string): Recipient[] => {
-      const users = people.filter((person) => person.role === 'liaison' && person.departmentId === departmentId);
+      const users = people.filter(
+        (person) => person.role === 'liaison' && person.departmentId === departmentId,
+      );
       return uniqueRecipients([
-        ...users.map((user): Recipient => ({ channel: 'in_app', address: user.username, userId: user.id, name: user.displayName })),
+        ...users.map(
+          (user): Recipient => ({
+            channel: 'in_app',
+            address: user.username,
+            userId: user.id,
+            name: user.displayName,
+          }),
+        ),
         ...(mailer
           ? [
-            ...users.filter((user) => user.email).map((user): Recipient => ({ channel: 'email', address: user.email!, userId: user.id, name: user.displayName })),
-            ...named.filter((row) => row.departmentId === departmentId && row.email).map((row): Recipient => ({ channel: 'email', address: row.email!, name: row.name ?? '' })),
-          ]
+              ...users
+                .filter((user) => user.email)
+                .map(
+                  (user): Recipient => ({
+                    channel: 'email',
+                    address: user.email!,
+                    userId: user.id,
+                    name: user.displayName,
+                  }),
+                ),
+              ...named
+                .filter((row) => row.departmentId === departmentId && row.email)
+                .map(
+                  (row): Recipient => ({
+                    channel: 'email',
+                    address: row.email!,
+                    name: row.name ?? '',
+                  }),
+                ),
+            ]
           : []),
       ]);
     };
     const heads = (departmentId: string): Recipient[] => {
       const contact = contactOf.get(departmentId);
-      return mailer && contact ? [{ channel: 'email', address: contact.headEmail, name: contact.headName }] : [];
+      return mailer && contact
+        ? [{ channel: 'email', address: contact.headEmail, name: contact.headName }]
+        : [];
     };
     const coordinators = people.filter((person) => person.role === 'coordinator');
     const groups: Recipient[] = [
@@ -159,10 +208,29 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
       ...(settings.dingtalkWebhookUrl ? [{ channel: 'dingtalk' as const, address: 'group' }] : []),
     ];
     return {
-      recipientsOf: (departmentId: string, level: 'liaison' | 'head') => (level === 'liaison' ? liaisons(departmentId) : heads(departmentId)),
+      recipientsOf: (departmentId: string, level: 'liaison' | 'head') =>
+        level === 'liaison' ? liaisons(departmentId) : heads(departmentId),
       coordinators: uniqueRecipients([
-        ...coordinators.map((user): Recipient => ({ channel: 'in_app', address: user.username, userId: user.id, name: user.displayName })),
-        ...(mailer ? coordinators.filter((user) => user.email).map((user): Recipient => ({ channel: 'email', address: user.email!, userId: user.id, name: user.displayName })) : []),
+        ...coordinators.map(
+          (user): Recipient => ({
+            channel: 'in_app',
+            address: user.username,
+            userId: user.id,
+            name: user.displayName,
+          }),
+        ),
+        ...(mailer
+          ? coordinators
+              .filter((user) => user.email)
+              .map(
+                (user): Recipient => ({
+                  channel: 'email',
+                  address: user.email!,
+                  userId: user.id,
+                  name: user.displayName,
+                }),
+              )
+          : []),
       ]),
       groups,
       headName: (departmentId: string) => contactOf.get(departmentId)?.headName ?? null,
@@ -171,10 +239,25 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
   }
 
   /** Sends one message on its channel; throws what went wrong. */
-  async function transmit(organizationId: string, settings: Settings, recipient: Recipient, message: Message, link: string): Promise<void> {
+  async function transmit(
+    organizationId: string,
+    settings: Settings,
+    recipient: Recipient,
+    message: Message,
+    link: string,
+  ): Promise<void> {
     switch (recipient.channel) {
       case 'in_app':
-        await insertNotifications(db, [{ organizationId, userId: recipient.userId!, title: message.title, body: message.text, link, createdAt: clock.now() }]);
+        await insertNotifications(db, [
+          {
+            organizationId,
+            userId: recipient.userId!,
+            title: message.title,
+            body: message.text,
+            link,
+            createdAt: clock.now(),
+          },
+        ]);
         return;
       case 'email':
         if (!mailer) throw new Error('e-mail is not configured (LUOSHI_SMTP_URL)');
@@ -186,7 +269,13 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
         return;
       case 'dingtalk':
         if (!settings.dingtalkWebhookUrl) throw new Error('no DingTalk robot is configured');
-        await postDingtalk(settings.dingtalkWebhookUrl, settings.dingtalkSecret, message.title, message.markdown, clock.now());
+        await postDingtalk(
+          settings.dingtalkWebhookUrl,
+          settings.dingtalkSecret,
+          message.title,
+          message.markdown,
+          clock.now(),
+        );
     }
   }
 
@@ -206,23 +295,32 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
   }): Promise<{ sent: number; failed: number; skipped: number; error: string | null }> {
     const now = clock.now();
     const day = calendarDate(now);
-    const taken = await claimAttempts(db, input.claims.map((claim) => ({
-      organizationId: input.organizationId,
-      ...claim,
-      level: input.level,
-      channel: input.recipient.channel,
-      recipient: input.recipient.address.toLowerCase(),
-      status: 'sending' as const,
-      day,
-      actorUserId: input.sender.userId,
-      actorName: input.sender.name,
-      createdAt: now,
-    })));
+    const taken = await claimAttempts(
+      db,
+      input.claims.map((claim) => ({
+        organizationId: input.organizationId,
+        ...claim,
+        level: input.level,
+        channel: input.recipient.channel,
+        recipient: input.recipient.address.toLowerCase(),
+        status: 'sending' as const,
+        day,
+        actorUserId: input.sender.userId,
+        actorName: input.sender.name,
+        createdAt: now,
+      })),
+    );
     const skipped = input.claims.length - taken.length;
     if (taken.length === 0) return { sent: 0, failed: 0, skipped, error: null };
     const ids = taken.map((row) => row.id);
     try {
-      await transmit(input.organizationId, input.settings, input.recipient, input.compose(new Set(taken.map((row) => row.subjectKey))), input.link);
+      await transmit(
+        input.organizationId,
+        input.settings,
+        input.recipient,
+        input.compose(new Set(taken.map((row) => row.subjectKey))),
+        input.link,
+      );
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
       await finishAttempts(db, ids, { status: 'failed', error: reason, at: clock.now() });
@@ -241,7 +339,15 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
     summary: `${subject.departmentName}：${describeSubject(subject, today)}`,
   });
 
-  async function sendDeliveries(organizationId: string, settings: Settings, sender: Sender, deliveries: Delivery[], today: string, book: Awaited<ReturnType<typeof directory>>, progress?: (done: number) => Promise<void>) {
+  async function sendDeliveries(
+    organizationId: string,
+    settings: Settings,
+    sender: Sender,
+    deliveries: Delivery[],
+    today: string,
+    book: Awaited<ReturnType<typeof directory>>,
+    progress?: (done: number) => Promise<void>,
+  ) {
     const totals = { sent: 0, failed: 0, skipped: 0 };
     let done = 0;
     for (const delivery of deliveries) {
@@ -249,11 +355,30 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
       const compose = (claimed: Set<string>) => {
         const subjects = delivery.subjects.filter((subject) => claimed.has(subject.key));
         return isGroupChannel(delivery.recipient.channel)
-          ? composeGroupReminder({ level, subjects, today, baseUrl: config.publicUrl, escalationDays: settings.escalationDays, heads: book.heads })
-          : composeDepartmentReminder({ level, departmentName: subjects[0]!.departmentName, headName: delivery.departmentId ? book.headName(delivery.departmentId) : null, subjects, today, baseUrl: config.publicUrl, escalationDays: settings.escalationDays });
+          ? composeGroupReminder({
+              level,
+              subjects,
+              today,
+              baseUrl: config.publicUrl,
+              escalationDays: settings.escalationDays,
+              heads: book.heads,
+            })
+          : composeDepartmentReminder({
+              level,
+              departmentName: subjects[0]!.departmentName,
+              headName: delivery.departmentId ? book.headName(delivery.departmentId) : null,
+              subjects,
+              today,
+              baseUrl: config.publicUrl,
+              escalationDays: settings.escalationDays,
+            });
       };
       const outcome = await deliver({
-        organizationId, settings, sender, level: delivery.level, recipient: delivery.recipient,
+        organizationId,
+        settings,
+        sender,
+        level: delivery.level,
+        recipient: delivery.recipient,
         claims: delivery.subjects.map((subject) => claimOf(subject, today)),
         compose,
         link: delivery.subjects[0]?.link ?? '/',
@@ -272,16 +397,36 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
     const today = calendarDate(clock.now());
     const week = weekStart(today);
     const settings = await loadSettings(organizationId);
-    const [subjects, book] = await Promise.all([collect(organizationId, today), directory(organizationId, settings)]);
+    const [subjects, book] = await Promise.all([
+      collect(organizationId, today),
+      directory(organizationId, settings),
+    ]);
     const subjectKey = `digest:${week}`;
-    const sent = new Set((await listSentAttempts(db, organizationId, [subjectKey])).map((row) => attemptKey(row.subjectKey, row.level, { channel: row.channel, address: row.recipient })));
+    const sent = new Set(
+      (await listSentAttempts(db, organizationId, [subjectKey])).map((row) =>
+        attemptKey(row.subjectKey, row.level, { channel: row.channel, address: row.recipient }),
+      ),
+    );
     const message = composeDigest({ subjects, today, week, baseUrl: config.publicUrl });
     const totals = { sent: 0, failed: 0 };
     for (const recipient of [...book.coordinators, ...book.groups]) {
       if (sent.has(attemptKey(subjectKey, 'digest', recipient))) continue;
       const outcome = await deliver({
-        organizationId, settings, sender: SYSTEM, level: 'digest', recipient,
-        claims: [{ subjectKey, subjectKind: 'digest', departmentId: null, departmentName: null, planId: null, summary: message.title }],
+        organizationId,
+        settings,
+        sender: SYSTEM,
+        level: 'digest',
+        recipient,
+        claims: [
+          {
+            subjectKey,
+            subjectKind: 'digest',
+            departmentId: null,
+            departmentName: null,
+            planId: null,
+            summary: message.title,
+          },
+        ],
         compose: () => message,
         link: '/supervision',
       });
@@ -296,23 +441,62 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
    * reached. Idempotent: a second run the same day (or on another process) sends nothing, and a
    * failed attempt is tried again on the next day's sweep.
    */
-  async function sweep(organizationId: string, progress?: (percent: number) => Promise<void>): Promise<SweepSummary> {
+  async function sweep(
+    organizationId: string,
+    progress?: (percent: number) => Promise<void>,
+  ): Promise<SweepSummary> {
     const today = calendarDate(clock.now());
     const settings = await loadSettings(organizationId);
-    const [subjects, book] = await Promise.all([collect(organizationId, today), directory(organizationId, settings)]);
+    const [subjects, book] = await Promise.all([
+      collect(organizationId, today),
+      directory(organizationId, settings),
+    ]);
     await progress?.(20);
-    const alreadySent = new Set((await listSentAttempts(db, organizationId, subjects.map((subject) => subject.key)))
-      .map((row) => attemptKey(row.subjectKey, row.level, { channel: row.channel, address: row.recipient })));
-    const deliveries = planDeliveries({ subjects, today, escalationDays: settings.escalationDays, recipientsOf: book.recipientsOf, groupRecipients: book.groups, alreadySent });
-    const totals = await sendDeliveries(organizationId, settings, SYSTEM, deliveries, today, book, async (share) => progress?.(20 + share * 70));
+    const alreadySent = new Set(
+      (
+        await listSentAttempts(
+          db,
+          organizationId,
+          subjects.map((subject) => subject.key),
+        )
+      ).map((row) =>
+        attemptKey(row.subjectKey, row.level, { channel: row.channel, address: row.recipient }),
+      ),
+    );
+    const deliveries = planDeliveries({
+      subjects,
+      today,
+      escalationDays: settings.escalationDays,
+      recipientsOf: book.recipientsOf,
+      groupRecipients: book.groups,
+      alreadySent,
+    });
+    const totals = await sendDeliveries(
+      organizationId,
+      settings,
+      SYSTEM,
+      deliveries,
+      today,
+      book,
+      async (share) => progress?.(20 + share * 70),
+    );
     // This week's digest, if it went out, is retried here for whoever it did not reach.
     let digestTotals = { sent: 0, failed: 0 };
-    if (await hasAttempts(db, organizationId, `digest:${weekStart(today)}`)) digestTotals = await digest(organizationId);
-    return { today, subjects: subjects.length, sent: totals.sent + digestTotals.sent, failed: totals.failed + digestTotals.failed };
+    if (await hasAttempts(db, organizationId, `digest:${weekStart(today)}`))
+      digestTotals = await digest(organizationId);
+    return {
+      today,
+      subjects: subjects.length,
+      sent: totals.sent + digestTotals.sent,
+      failed: totals.failed + digestTotals.failed,
+    };
   }
 
   function settingsView(settings: Settings, contacts: SettingsView['contacts']): SettingsView {
-    const secret = (value: string | null) => ({ set: value !== null, masked: value === null ? null : maskSecret(value) });
+    const secret = (value: string | null) => ({
+      set: value !== null,
+      masked: value === null ? null : maskSecret(value),
+    });
     return {
       wecomWebhook: secret(settings.wecomWebhookUrl),
       dingtalkWebhook: secret(settings.dingtalkWebhookUrl),
@@ -325,14 +509,28 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
   }
 
   async function getSettings(actor: Actor): Promise<SettingsView> {
-    const [settings, departments, contacts] = await Promise.all([loadSettings(actor.organizationId), listDepartments(db, actor.organizationId), listContacts(db, actor.organizationId)]);
+    const [settings, departments, contacts] = await Promise.all([
+      loadSettings(actor.organizationId),
+      listDepartments(db, actor.organizationId),
+      listContacts(db, actor.organizationId),
+    ]);
     const contactOf = new Map(contacts.map((contact) => [contact.departmentId, contact]));
-    return settingsView(settings, departments.map((department) => {
-      const contact = contactOf.get(department.id);
-      // Personal data: a head's e-mail as the caller's role may see it (shared/personal-data.ts).
-      const { email: headEmail } = contactsFor(actor.role, 'departmentContact', { email: contact?.headEmail ?? null });
-      return { department: { id: department.id, name: department.name }, headName: contact?.headName ?? null, headEmail, version: contact?.version ?? 0 };
-    }));
+    return settingsView(
+      settings,
+      departments.map((department) => {
+        const contact = contactOf.get(department.id);
+        // Personal data: a head's e-mail as the caller's role may see it (shared/personal-data.ts).
+        const { email: headEmail } = contactsFor(actor.role, 'departmentContact', {
+          email: contact?.headEmail ?? null,
+        });
+        return {
+          department: { id: department.id, name: department.name },
+          headName: contact?.headName ?? null,
+          headEmail,
+          version: contact?.version ?? 0,
+        };
+      }),
+    );
   }
 
   function toLogEntry(actor: Actor, row: SupervisionLogEntry): LogEntry {
@@ -343,10 +541,16 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
       actorName: row.actorName,
       subjectKey: row.subjectKey,
       subjectKind: row.subjectKind,
-      department: row.departmentId && row.departmentName ? { id: row.departmentId, name: row.departmentName } : null,
+      department:
+        row.departmentId && row.departmentName
+          ? { id: row.departmentId, name: row.departmentName }
+          : null,
       level: row.level,
       channel: row.channel,
-      recipient: row.channel === 'email' ? contactsFor(actor.role, 'departmentContact', { email: row.recipient }).email : row.recipient,
+      recipient:
+        row.channel === 'email'
+          ? contactsFor(actor.role, 'departmentContact', { email: row.recipient }).email
+          : row.recipient,
       status: row.status,
       error: row.error,
       summary: row.summary,
@@ -359,51 +563,107 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
 
     async overdue(actor: Actor): Promise<OverdueView> {
       const today = calendarDate(clock.now());
-      const [subjects, settings] = await Promise.all([collect(actor.organizationId, today), loadSettings(actor.organizationId)]);
+      const [subjects, settings] = await Promise.all([
+        collect(actor.organizationId, today),
+        loadSettings(actor.organizationId),
+      ]);
       const latest = new Map<string, { level: ReminderLevel; at: string }>();
-      for (const row of await listSentAttempts(db, actor.organizationId, subjects.map((subject) => subject.key))) {
-        if (!latest.has(row.subjectKey)) latest.set(row.subjectKey, { level: row.level, at: row.at.toISOString() });
+      for (const row of await listSentAttempts(
+        db,
+        actor.organizationId,
+        subjects.map((subject) => subject.key),
+      )) {
+        if (!latest.has(row.subjectKey))
+          latest.set(row.subjectKey, { level: row.level, at: row.at.toISOString() });
       }
       const byDepartment = new Map<string, OverdueView['departments'][number]>();
       for (const subject of subjects) {
-        const entry = byDepartment.get(subject.departmentId) ?? { department: { id: subject.departmentId, name: subject.departmentName }, maxDaysLate: 0, subjects: [] };
+        const entry = byDepartment.get(subject.departmentId) ?? {
+          department: { id: subject.departmentId, name: subject.departmentName },
+          maxDaysLate: 0,
+          subjects: [],
+        };
         const late = daysLate(subject.dueOn, today);
-        entry.subjects.push({ key: subject.key, kind: subject.kind, planId: subject.planId, itemNo: subject.itemNo, itemText: subject.itemText, what: subject.what, dueOn: subject.dueOn, daysLate: late, link: subject.link, lastReminder: latest.get(subject.key) ?? null });
+        entry.subjects.push({
+          key: subject.key,
+          kind: subject.kind,
+          planId: subject.planId,
+          itemNo: subject.itemNo,
+          itemText: subject.itemText,
+          what: subject.what,
+          dueOn: subject.dueOn,
+          daysLate: late,
+          link: subject.link,
+          lastReminder: latest.get(subject.key) ?? null,
+        });
         entry.maxDaysLate = Math.max(entry.maxDaysLate, late);
         byDepartment.set(subject.departmentId, entry);
       }
       const departments = [...byDepartment.values()]
-        .map((entry) => ({ ...entry, subjects: entry.subjects.sort((a, b) => b.daysLate - a.daysLate) }))
-        .sort((a, b) => b.maxDaysLate - a.maxDaysLate || a.department.name.localeCompare(b.department.name, 'zh-CN'));
+        .map((entry) => ({
+          ...entry,
+          subjects: entry.subjects.sort((a, b) => b.daysLate - a.daysLate),
+        }))
+        .sort(
+          (a, b) =>
+            b.maxDaysLate - a.maxDaysLate ||
+            a.department.name.localeCompare(b.department.name, 'zh-CN'),
+        );
       return { today, escalationDays: settings.escalationDays, departments };
     },
 
     async log(actor: Actor, query: LogQuery): Promise<{ entries: LogEntry[] }> {
-      return { entries: (await listLog(db, actor.organizationId, query)).map((row) => toLogEntry(actor, row)) };
+      return {
+        entries: (await listLog(db, actor.organizationId, query)).map((row) =>
+          toLogEntry(actor, row),
+        ),
+      };
     },
 
     getSettings,
 
     async updateSettings(actor: Actor, input: UpdateSettingsInput): Promise<SettingsView> {
       const before = await loadSettings(actor.organizationId);
-      const seal = async (value: string | null | undefined, current: string | null, field: string) => {
-        if (value === undefined) return current === null ? null : secrets.seal(current, sealedFor(actor.organizationId, field));
+      const seal = async (
+        value: string | null | undefined,
+        current: string | null,
+        field: string,
+      ) => {
+        if (value === undefined)
+          return current === null
+            ? null
+            : secrets.seal(current, sealedFor(actor.organizationId, field));
         return value === null ? null : secrets.seal(value, sealedFor(actor.organizationId, field));
       };
       const values = {
         wecomWebhookUrl: await seal(input.wecomWebhookUrl, before.wecomWebhookUrl, 'wecom'),
-        dingtalkWebhookUrl: await seal(input.dingtalkWebhookUrl, before.dingtalkWebhookUrl, 'dingtalk'),
+        dingtalkWebhookUrl: await seal(
+          input.dingtalkWebhookUrl,
+          before.dingtalkWebhookUrl,
+          'dingtalk',
+        ),
         dingtalkSecret: await seal(input.dingtalkSecret, before.dingtalkSecret, 'dingtalk-secret'),
         escalationDays: input.escalationDays,
         updatedAt: clock.now(),
       };
       await db.transaction(async (tx) => {
         const saved = await saveSettingsAtVersion(tx, actor.organizationId, input.version, values);
-        if (!saved) throw new AppError('supervision.settings_conflict', { version: before.version }, [], await getSettings(actor));
+        if (!saved)
+          throw new AppError(
+            'supervision.settings_conflict',
+            { version: before.version },
+            [],
+            await getSettings(actor),
+          );
         const next: Settings = {
-          wecomWebhookUrl: input.wecomWebhookUrl === undefined ? before.wecomWebhookUrl : input.wecomWebhookUrl,
-          dingtalkWebhookUrl: input.dingtalkWebhookUrl === undefined ? before.dingtalkWebhookUrl : input.dingtalkWebhookUrl,
-          dingtalkSecret: input.dingtalkSecret === undefined ? before.dingtalkSecret : input.dingtalkSecret,
+          wecomWebhookUrl:
+            input.wecomWebhookUrl === undefined ? before.wecomWebhookUrl : input.wecomWebhookUrl,
+          dingtalkWebhookUrl:
+            input.dingtalkWebhookUrl === undefined
+              ? before.dingtalkWebhookUrl
+              : input.dingtalkWebhookUrl,
+          dingtalkSecret:
+            input.dingtalkSecret === undefined ? before.dingtalkSecret : input.dingtalkSecret,
           escalationDays: saved.escalationDays,
           version: saved.version,
         };
@@ -419,32 +679,69 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
       return getSettings(actor);
     },
 
-    async saveContact(actor: Actor, departmentId: string, input: ContactInput): Promise<SettingsView> {
+    async saveContact(
+      actor: Actor,
+      departmentId: string,
+      input: ContactInput,
+    ): Promise<SettingsView> {
       await db.transaction(async (tx) => {
-        const department = await findDepartmentInOrganization(tx, actor.organizationId, departmentId);
+        const department = await findDepartmentInOrganization(
+          tx,
+          actor.organizationId,
+          departmentId,
+        );
         if (!department) throw new AppError('department.not_found');
-        const saved = await saveContactAtVersion(tx, { organizationId: actor.organizationId, departmentId, version: input.version, headName: input.headName, headEmail: input.headEmail, now: clock.now() });
+        const saved = await saveContactAtVersion(tx, {
+          organizationId: actor.organizationId,
+          departmentId,
+          version: input.version,
+          headName: input.headName,
+          headEmail: input.headEmail,
+          now: clock.now(),
+        });
         if (!saved) {
-          const current = (await listContacts(tx, actor.organizationId)).find((contact) => contact.departmentId === departmentId);
-          throw new AppError('supervision.contact_conflict', { department: department.name }, [], current ?? null);
+          const current = (await listContacts(tx, actor.organizationId)).find(
+            (contact) => contact.departmentId === departmentId,
+          );
+          throw new AppError(
+            'supervision.contact_conflict',
+            { department: department.name },
+            [],
+            current ?? null,
+          );
         }
-        await recordAudit(tx, clock, actor, { action: 'supervision.contact.save', entityType: 'department_contact', entityId: saved.id, after: saved });
+        await recordAudit(tx, clock, actor, {
+          action: 'supervision.contact.save',
+          entityType: 'department_contact',
+          entityId: saved.id,
+          after: saved,
+        });
       });
       return getSettings(actor);
     },
 
     /** A test message on one channel, recorded in the log like any reminder. */
-    async testSend(actor: Actor, input: TestSendInput): Promise<{ ok: boolean; recipient: string; error: string | null }> {
+    async testSend(
+      actor: Actor,
+      input: TestSendInput,
+    ): Promise<{ ok: boolean; recipient: string; error: string | null }> {
       const settings = await loadSettings(actor.organizationId);
       let recipient: Recipient;
       if (input.channel === 'email') {
         if (!mailer) throw new AppError('supervision.mail_not_configured');
-        const address = input.to ?? (await findUserInOrganization(db, actor.organizationId, actor.userId))?.email ?? null;
+        const address =
+          input.to ??
+          (await findUserInOrganization(db, actor.organizationId, actor.userId))?.email ??
+          null;
         if (!address) throw new AppError('supervision.test_address_missing');
         recipient = { channel: 'email', address };
       } else {
-        const configured = input.channel === 'wecom' ? settings.wecomWebhookUrl : settings.dingtalkWebhookUrl;
-        if (!configured) throw new AppError('supervision.channel_not_configured', { channel: input.channel === 'wecom' ? '企业微信' : '钉钉' });
+        const configured =
+          input.channel === 'wecom' ? settings.wecomWebhookUrl : settings.dingtalkWebhookUrl;
+        if (!configured)
+          throw new AppError('supervision.channel_not_configured', {
+            channel: input.channel === 'wecom' ? '企业微信' : '钉钉',
+          });
         recipient = { channel: input.channel, address: 'group' };
       }
       const now = clock.now();
@@ -452,8 +749,21 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
       const text = `这是一条测试消息，由 ${actor.username} 于 ${calendarDate(now)} 从“督办”页面发送。收到即表示催办消息可以送达。`;
       const message: Message = { title, text, markdown: `### ${title}\n${text}` };
       const outcome = await deliver({
-        organizationId: actor.organizationId, settings, sender: { userId: actor.userId, name: actor.username }, level: 'test', recipient,
-        claims: [{ subjectKey: `test:${randomUUID()}`, subjectKind: 'test', departmentId: null, departmentName: null, planId: null, summary: title }],
+        organizationId: actor.organizationId,
+        settings,
+        sender: { userId: actor.userId, name: actor.username },
+        level: 'test',
+        recipient,
+        claims: [
+          {
+            subjectKey: `test:${randomUUID()}`,
+            subjectKind: 'test',
+            departmentId: null,
+            departmentName: null,
+            planId: null,
+            summary: title,
+          },
+        ],
         compose: () => message,
         link: '/supervision',
       });
@@ -461,35 +771,78 @@ export function createSupervisionService({ db, clock, config, mailer, secrets, s
     },
 
     /** 催办 by hand: the department's liaisons (and the group robots) about all its late work, once a day. */
-    async remind(actor: Actor, departmentId: string): Promise<{ subjects: number; sent: number; failed: number; skipped: number }> {
+    async remind(
+      actor: Actor,
+      departmentId: string,
+    ): Promise<{ subjects: number; sent: number; failed: number; skipped: number }> {
       const department = await findDepartmentInOrganization(db, actor.organizationId, departmentId);
       if (!department) throw new AppError('department.not_found');
       const today = calendarDate(clock.now());
       const settings = await loadSettings(actor.organizationId);
-      const [all, book] = await Promise.all([collect(actor.organizationId, today), directory(actor.organizationId, settings)]);
+      const [all, book] = await Promise.all([
+        collect(actor.organizationId, today),
+        directory(actor.organizationId, settings),
+      ]);
       const subjects = all.filter((subject) => subject.departmentId === department.id);
-      if (subjects.length === 0) throw new AppError('supervision.nothing_late', { department: department.name });
+      if (subjects.length === 0)
+        throw new AppError('supervision.nothing_late', { department: department.name });
       const recipients = book.recipientsOf(department.id, 'liaison');
-      if (recipients.length === 0 && book.groups.length === 0) throw new AppError('supervision.no_recipients', { department: department.name });
+      if (recipients.length === 0 && book.groups.length === 0)
+        throw new AppError('supervision.no_recipients', { department: department.name });
       const deliveries: Delivery[] = [
-        ...recipients.map((recipient) => ({ level: 'manual' as const, recipient, departmentId: department.id, subjects })),
-        ...book.groups.map((recipient) => ({ level: 'manual' as const, recipient, departmentId: null, subjects })),
+        ...recipients.map((recipient) => ({
+          level: 'manual' as const,
+          recipient,
+          departmentId: department.id,
+          subjects,
+        })),
+        ...book.groups.map((recipient) => ({
+          level: 'manual' as const,
+          recipient,
+          departmentId: null,
+          subjects,
+        })),
       ];
-      const totals = await sendDeliveries(actor.organizationId, settings, { userId: actor.userId, name: actor.username }, deliveries, today, book);
-      await db.transaction((tx) => recordAudit(tx, clock, actor, { action: 'supervision.remind', entityType: 'department', entityId: department.id, after: { subjects: subjects.map((subject) => subject.key), ...totals } }));
+      const totals = await sendDeliveries(
+        actor.organizationId,
+        settings,
+        { userId: actor.userId, name: actor.username },
+        deliveries,
+        today,
+        book,
+      );
+      await db.transaction((tx) =>
+        recordAudit(tx, clock, actor, {
+          action: 'supervision.remind',
+          entityType: 'department',
+          entityId: department.id,
+          after: { subjects: subjects.map((subject) => subject.key), ...totals },
+        }),
+      );
       return { subjects: subjects.length, ...totals };
     },
 
     async notifications(actor: Actor, limit: number): Promise<NotificationsView> {
-      const [items, unread] = await Promise.all([listNotifications(db, actor.userId, limit), countUnread(db, actor.userId)]);
+      const [items, unread] = await Promise.all([
+        listNotifications(db, actor.userId, limit),
+        countUnread(db, actor.userId),
+      ]);
       return {
         unread,
-        items: items.map((item) => ({ id: item.id, title: item.title, body: item.body, link: item.link, createdAt: item.createdAt.toISOString(), readAt: item.readAt?.toISOString() ?? null })),
+        items: items.map((item) => ({
+          id: item.id,
+          title: item.title,
+          body: item.body,
+          link: item.link,
+          createdAt: item.createdAt.toISOString(),
+          readAt: item.readAt?.toISOString() ?? null,
+        })),
       };
     },
 
     async markRead(actor: Actor, id: string): Promise<void> {
-      if (!(await markNotificationRead(db, actor.userId, id, clock.now()))) throw new AppError('notification.not_found');
+      if (!(await markNotificationRead(db, actor.userId, id, clock.now())))
+        throw new AppError('notification.not_found');
     },
 
     async markAllRead(actor: Actor): Promise<void> {

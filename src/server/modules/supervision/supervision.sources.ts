@@ -19,7 +19,13 @@ export interface SourceContext {
 /** One kind of late work. The sweep asks every source and treats what they return alike. */
 export type OverdueSource = (context: SourceContext) => Promise<OverdueSubject[]>;
 
-const STATUS_WORDS = { not_started: '尚未填写', draft: '已填写但未报送', returned: '被退回后尚未重新报送', submitted: '已报送', approved: '已审核通过' } as const;
+const STATUS_WORDS = {
+  not_started: '尚未填写',
+  draft: '已填写但未报送',
+  returned: '被退回后尚未重新报送',
+  submitted: '已报送',
+  approved: '已审核通过',
+} as const;
 
 /** Task breakdowns not submitted (or returned and not resubmitted) after their deadline: the board's `late`. */
 export function lateBreakdowns(breakdowns: BreakdownService): OverdueSource {
@@ -53,12 +59,23 @@ const clip = (text: string, length = 40) => {
 };
 
 /** A source that looks at each plan of the organization in turn, with the plan's item texts at hand. */
-function perPlan(late: (context: SourceContext & { plan: Plan; itemText(itemId: string): string | null }) => Promise<OverdueSubject[]>): OverdueSource {
+function perPlan(
+  late: (
+    context: SourceContext & { plan: Plan; itemText(itemId: string): string | null },
+  ) => Promise<OverdueSubject[]>,
+): OverdueSource {
   return async (context) => {
     const subjects: OverdueSubject[] = [];
     for (const { plan } of await listPlansWithStandard(context.executor, context.organizationId)) {
-      const texts = new Map((await listItemsOfStandard(context.executor, plan.standardId)).map((item) => [item.id, item.content]));
-      subjects.push(...(await late({ ...context, plan, itemText: (itemId) => texts.get(itemId) ?? null })));
+      const texts = new Map(
+        (await listItemsOfStandard(context.executor, plan.standardId)).map((item) => [
+          item.id,
+          item.content,
+        ]),
+      );
+      subjects.push(
+        ...(await late({ ...context, plan, itemText: (itemId) => texts.get(itemId) ?? null })),
+      );
     }
     return subjects;
   };
@@ -66,61 +83,80 @@ function perPlan(late: (context: SourceContext & { plan: Plan; itemText(itemId: 
 
 /** Measures with a dated deadline (kind date) that has passed, with no progress report saying done. */
 export const lateMeasures: OverdueSource = perPlan(async ({ executor, plan, today }) => {
-  const dated = (await listApprovedMeasures(executor, plan.id)).filter((measure) => measure.deadlineKind === 'date' && measure.dueOn < today);
+  const dated = (await listApprovedMeasures(executor, plan.id)).filter(
+    (measure) => measure.deadlineKind === 'date' && measure.dueOn < today,
+  );
   if (dated.length === 0) return [];
   const latest = new Map<string, { version: number; status: string }>();
   for (const report of await listProgressReports(executor, plan.id)) {
     const key = `${report.measureId}/${report.periodKey}`;
-    if ((latest.get(key)?.version ?? 0) < report.version) latest.set(key, { version: report.version, status: report.status });
+    if ((latest.get(key)?.version ?? 0) < report.version)
+      latest.set(key, { version: report.version, status: report.status });
   }
-  const done = new Set([...latest.entries()].filter(([, report]) => report.status === 'done').map(([key]) => key.split('/')[0]!));
-  return dated.filter((measure) => !done.has(measure.id)).map((measure) => ({
-    key: `measure:${measure.id}`,
-    kind: 'measure' as const,
-    departmentId: measure.departmentId,
-    departmentName: measure.departmentName,
-    planId: plan.id,
-    itemNo: measure.itemNo,
-    itemText: measure.itemContent,
-    what: `落实措施“${clip(measure.text)}”应于 ${measure.dueOn} 完成，尚未报送“已完成”`,
-    dueOn: measure.dueOn,
-    link: '/progress',
-  }));
+  const done = new Set(
+    [...latest.entries()]
+      .filter(([, report]) => report.status === 'done')
+      .map(([key]) => key.split('/')[0]!),
+  );
+  return dated
+    .filter((measure) => !done.has(measure.id))
+    .map((measure) => ({
+      key: `measure:${measure.id}`,
+      kind: 'measure' as const,
+      departmentId: measure.departmentId,
+      departmentName: measure.departmentName,
+      planId: plan.id,
+      itemNo: measure.itemNo,
+      itemText: measure.itemContent,
+      what: `落实措施“${clip(measure.text)}”应于 ${measure.dueOn} 完成，尚未报送“已完成”`,
+      dueOn: measure.dueOn,
+      link: '/progress',
+    }));
 });
 
 /** Progress reports (进度报送) not made for a period whose due day has passed. */
-export const missingPeriodReports: OverdueSource = perPlan(async ({ executor, organizationId, plan, today, itemText }) =>
-  (await listMissingPeriodReports(executor, organizationId, plan.id, today)).map((missing) => ({
-    key: `period_report:${missing.measureId}:${missing.periodKey}`,
-    kind: 'period_report' as const,
-    departmentId: missing.departmentId,
-    departmentName: missing.departmentName,
-    planId: plan.id,
-    itemNo: missing.itemNo,
-    itemText: itemText(missing.itemId),
-    what: `落实措施“${clip(missing.measureText)}”${missing.periodLabel}的进度应于 ${missing.dueOn} 前报送，尚未报送`,
-    dueOn: missing.dueOn,
-    link: '/progress',
-  })));
+export const missingPeriodReports: OverdueSource = perPlan(
+  async ({ executor, organizationId, plan, today, itemText }) =>
+    (await listMissingPeriodReports(executor, organizationId, plan.id, today)).map((missing) => ({
+      key: `period_report:${missing.measureId}:${missing.periodKey}`,
+      kind: 'period_report' as const,
+      departmentId: missing.departmentId,
+      departmentName: missing.departmentName,
+      planId: plan.id,
+      itemNo: missing.itemNo,
+      itemText: itemText(missing.itemId),
+      what: `落实措施“${clip(missing.measureText)}”${missing.periodLabel}的进度应于 ${missing.dueOn} 前报送，尚未报送`,
+      dueOn: missing.dueOn,
+      link: '/progress',
+    })),
+);
 
 /** Obligations (量化要求, e.g. 每学期至少1次) that ended a period short of their occurrences. */
-export const missingOccurrences: OverdueSource = perPlan(async ({ executor, organizationId, plan, today, itemText }) =>
-  (await listMissingOccurrences(executor, organizationId, plan.id, today)).map((missing) => ({
-    key: `obligation:${missing.obligationId}:${missing.departmentId}:${missing.periodEndsOn}`,
-    kind: 'obligation' as const,
-    departmentId: missing.departmentId,
-    departmentName: missing.departmentName,
-    planId: plan.id,
-    itemNo: missing.itemNo,
-    itemText: itemText(missing.itemId),
-    what: missing.required === null
-      ? `${missing.periodLabel}（截至 ${missing.periodEndsOn}）未达到量化要求`
-      : `${missing.periodLabel}（截至 ${missing.periodEndsOn}）应至少完成 ${missing.required} 次，已登记 ${missing.recorded ?? 0} 次`,
-    dueOn: missing.periodEndsOn,
-    link: '/duties',
-  })));
+export const missingOccurrences: OverdueSource = perPlan(
+  async ({ executor, organizationId, plan, today, itemText }) =>
+    (await listMissingOccurrences(executor, organizationId, plan.id, today)).map((missing) => ({
+      key: `obligation:${missing.obligationId}:${missing.departmentId}:${missing.periodEndsOn}`,
+      kind: 'obligation' as const,
+      departmentId: missing.departmentId,
+      departmentName: missing.departmentName,
+      planId: plan.id,
+      itemNo: missing.itemNo,
+      itemText: itemText(missing.itemId),
+      what:
+        missing.required === null
+          ? `${missing.periodLabel}（截至 ${missing.periodEndsOn}）未达到量化要求`
+          : `${missing.periodLabel}（截至 ${missing.periodEndsOn}）应至少完成 ${missing.required} 次，已登记 ${missing.recorded ?? 0} 次`,
+      dueOn: missing.periodEndsOn,
+      link: '/duties',
+    })),
+);
 
 /** Every source of late work: adding a kind of late work is one line here. */
 export function overdueSources(dependencies: { breakdowns: BreakdownService }): OverdueSource[] {
-  return [lateBreakdowns(dependencies.breakdowns), lateMeasures, missingPeriodReports, missingOccurrences];
+  return [
+    lateBreakdowns(dependencies.breakdowns),
+    lateMeasures,
+    missingPeriodReports,
+    missingOccurrences,
+  ];
 }

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { departments } from '../departments/department.table';
 import { organizations } from '../organizations/organization.table';
 import { users } from '../users/user.table';
@@ -16,7 +26,9 @@ export const reminderStatuses = ['sending', 'sent', 'failed'] as const;
 export const supervisionSettings = pgTable(
   'supervision_settings',
   {
-    organizationId: uuid('organization_id').primaryKey().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .primaryKey()
+      .references(() => organizations.id),
     wecomWebhookUrl: text('wecom_webhook_url'),
     dingtalkWebhookUrl: text('dingtalk_webhook_url'),
     dingtalkSecret: text('dingtalk_secret'),
@@ -24,7 +36,9 @@ export const supervisionSettings = pgTable(
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (table) => [check('supervision_settings_escalation_days', sql`${table.escalationDays} between 1 and 60`)],
+  (table) => [
+    check('supervision_settings_escalation_days', sql`${table.escalationDays} between 1 and 60`),
+  ],
 );
 
 /** Who heads a department, for escalated reminders (督办升级). */
@@ -32,14 +46,21 @@ export const departmentContacts = pgTable(
   'department_contacts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    departmentId: uuid('department_id').notNull().references(() => departments.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
     headName: text('head_name').notNull(),
     headEmail: text('head_email').notNull(),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (table) => [uniqueIndex('department_contacts_department_unique').on(table.departmentId), index('department_contacts_organization_idx').on(table.organizationId)],
+  (table) => [
+    uniqueIndex('department_contacts_department_unique').on(table.departmentId),
+    index('department_contacts_organization_idx').on(table.organizationId),
+  ],
 );
 
 /**
@@ -51,7 +72,9 @@ export const supervisionLog = pgTable(
   'supervision_log',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     subjectKey: text('subject_key').notNull(),
     subjectKind: text('subject_kind').notNull(),
     /** A snapshot: the log outlives merged or deleted departments. */
@@ -72,7 +95,14 @@ export const supervisionLog = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (table) => [
-    uniqueIndex('supervision_log_attempt_unique').on(table.organizationId, table.subjectKey, table.level, table.channel, table.recipient, table.day),
+    uniqueIndex('supervision_log_attempt_unique').on(
+      table.organizationId,
+      table.subjectKey,
+      table.level,
+      table.channel,
+      table.recipient,
+      table.day,
+    ),
     index('supervision_log_organization_idx').on(table.organizationId, table.createdAt),
     index('supervision_log_subject_idx').on(table.organizationId, table.subjectKey, table.status),
   ],
@@ -83,8 +113,12 @@ export const notifications = pgTable(
   'notifications',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     body: text('body').notNull(),
     /** A path inside the web app (/breakdown, /board/…). */

@@ -47,16 +47,27 @@ export const INITIAL_ACCOUNTS: readonly { username: string; displayName: string;
  * admin, auditor) with one-time passwords, and the bundled plan imported. On a database in use: nothing, but say whether no administrator
  * has chosen a password yet (the one-time password cannot be shown again).
  */
-export async function bootstrap(db: Database, clock: Clock, options: { seedFile: string | null; maxFileBytes: number }): Promise<BootstrapOutcome> {
+export async function bootstrap(
+  db: Database,
+  clock: Clock,
+  options: { seedFile: string | null; maxFileBytes: number },
+): Promise<BootstrapOutcome> {
   if ((await listOrganizations(db)).length > 0) return existing(db);
 
   const seed = options.seedFile
     ? { fileName: path.basename(options.seedFile), bytes: await readFile(options.seedFile) }
     : null;
-  const parse = seed ? await readPlanDocument(seed, { limits: { maxFileBytes: options.maxFileBytes } }) : null;
+  const parse = seed
+    ? await readPlanDocument(seed, { limits: { maxFileBytes: options.maxFileBytes } })
+    : null;
   const organizationName = parse?.organizationName ?? 'Luoshi';
-  const accounts: InitialAccount[] = INITIAL_ACCOUNTS.map((account) => ({ ...account, oneTimePassword: generateOneTimePassword() }));
-  const hashes = await Promise.all(accounts.map((account) => hashPassword(account.oneTimePassword)));
+  const accounts: InitialAccount[] = INITIAL_ACCOUNTS.map((account) => ({
+    ...account,
+    oneTimePassword: generateOneTimePassword(),
+  }));
+  const hashes = await Promise.all(
+    accounts.map((account) => hashPassword(account.oneTimePassword)),
+  );
 
   const organization = await db.transaction(async (tx) => {
     // Several app processes may start on one empty database at once: one of them sets it up.
@@ -64,7 +75,12 @@ export async function bootstrap(db: Database, clock: Clock, options: { seedFile:
     if ((await listOrganizations(tx)).length > 0) return null;
     const created = await insertOrganization(tx, { name: organizationName });
     const actor = systemActor(created.id);
-    await recordAudit(tx, clock, actor, { action: 'organization.create', entityType: 'organization', entityId: created.id, after: created });
+    await recordAudit(tx, clock, actor, {
+      action: 'organization.create',
+      entityType: 'organization',
+      entityId: created.id,
+      after: created,
+    });
     for (const [index, account] of accounts.entries()) {
       const user = await insertUser(tx, {
         organizationId: created.id,
@@ -74,7 +90,12 @@ export async function bootstrap(db: Database, clock: Clock, options: { seedFile:
         passwordHash: hashes[index]!,
         mustChangePassword: true,
       });
-      await recordAudit(tx, clock, actor, { action: 'user.create', entityType: 'user', entityId: user.id, after: { username: user.username, role: user.role } });
+      await recordAudit(tx, clock, actor, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: user.id,
+        after: { username: user.username, role: user.role },
+      });
     }
     return created;
   });
@@ -87,7 +108,14 @@ export async function bootstrap(db: Database, clock: Clock, options: { seedFile:
     const result = await imports.import(systemActor(organization.id), seed);
     planTitle = result.parse.title;
   }
-  return { kind: 'created', organizationName, username: INITIAL_ADMIN, oneTimePassword: accounts[0]!.oneTimePassword, accounts, planTitle };
+  return {
+    kind: 'created',
+    organizationName,
+    username: INITIAL_ADMIN,
+    oneTimePassword: accounts[0]!.oneTimePassword,
+    accounts,
+    planTitle,
+  };
 }
 
 /** A database in use: whether an administrator has still to choose a password (the one-time one cannot be shown again). */
@@ -95,7 +123,13 @@ async function existing(db: Database): Promise<BootstrapOutcome> {
   const [waiting] = await db
     .select({ username: users.username })
     .from(users)
-    .where(and(eq(users.role, 'admin'), eq(users.mustChangePassword, true), isNull(users.passwordChangedAt)))
+    .where(
+      and(
+        eq(users.role, 'admin'),
+        eq(users.mustChangePassword, true),
+        isNull(users.passwordChangedAt),
+      ),
+    )
     .limit(1);
   return { kind: 'existing', adminAwaitingFirstSignIn: waiting?.username ?? null };
 }

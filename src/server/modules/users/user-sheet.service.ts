@@ -2,7 +2,14 @@ import type { UserImportResult } from '../../../shared/api/users';
 import { AppError, formatErrorMessage, type Locale } from '../../../shared/errors';
 import type { TableRow } from '../../../shared/plan-import/document-blocks';
 import { grantableRoles } from '../../../shared/powers';
-import { exampleUser, isUserSheetRefusal, readUserSheet, roleWord, type UserSheetReading, type UserSheetRefusal } from '../../../shared/users/user-sheet';
+import {
+  exampleUser,
+  isUserSheetRefusal,
+  readUserSheet,
+  roleWord,
+  type UserSheetReading,
+  type UserSheetRefusal,
+} from '../../../shared/users/user-sheet';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
@@ -35,12 +42,18 @@ async function hashAll(passwords: readonly string[]): Promise<string[]> {
       hashes[index] = await hashPassword(passwords[index]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(HASHING_CONCURRENCY, passwords.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(HASHING_CONCURRENCY, passwords.length) }, worker),
+  );
   return hashes;
 }
 
 /** The users sheet: its template, and creating everyone it names (checked first, then all or nothing). */
-export function createUserSheetService({ db, clock, maxFileBytes = defaultImportLimits.maxFileBytes }: UserSheetDependencies) {
+export function createUserSheetService({
+  db,
+  clock,
+  maxFileBytes = defaultImportLimits.maxFileBytes,
+}: UserSheetDependencies) {
   /** The tables of the uploaded file; only an .xlsx is a users sheet. */
   async function tablesOf(upload: Upload): Promise<TableRow[][]> {
     const blocks = await readDocumentBlocks(upload, { ...defaultImportLimits, maxFileBytes });
@@ -49,7 +62,11 @@ export function createUserSheetService({ db, clock, maxFileBytes = defaultImport
   }
 
   /** The sheet read against the organization's departments and the names taken at this moment. */
-  async function read(executor: Executor, actor: Actor, tables: TableRow[][]): Promise<UserSheetReading> {
+  async function read(
+    executor: Executor,
+    actor: Actor,
+    tables: TableRow[][],
+  ): Promise<UserSheetReading> {
     const departments = await listDepartments(executor, actor.organizationId);
     let refusal: UserSheetRefusal | null = null;
     for (const rows of tables) {
@@ -59,11 +76,21 @@ export function createUserSheetService({ db, clock, maxFileBytes = defaultImport
         if (draft.code !== 'userSheet.header_not_found' || !refusal) refusal = draft;
         continue;
       }
-      const named = [...draft.entries.map((entry) => entry.username), ...draft.problems.map((problem) => problem.username)].filter(Boolean);
-      const reading = readUserSheet(rows, { departments, takenUsernames: await findTakenUsernames(executor, named) });
+      const named = [
+        ...draft.entries.map((entry) => entry.username),
+        ...draft.problems.map((problem) => problem.username),
+      ].filter(Boolean);
+      const reading = readUserSheet(rows, {
+        departments,
+        takenUsernames: await findTakenUsernames(executor, named),
+      });
       if (isUserSheetRefusal(reading)) throw new AppError(reading.code, reading.params);
       for (const entry of reading.entries) assertMayGrantRole(actor, entry.role);
-      await assertRoleFitsOrganization(executor, actor, new Set(reading.entries.map((entry) => entry.role)));
+      await assertRoleFitsOrganization(
+        executor,
+        actor,
+        new Set(reading.entries.map((entry) => entry.role)),
+      );
       return reading;
     }
     const final = refusal ?? { code: 'userSheet.header_not_found' as const, params: {} };
@@ -78,7 +105,11 @@ export function createUserSheetService({ db, clock, maxFileBytes = defaultImport
       const bytes = await writeUserTemplateXlsx({
         roles: grantableRoles(actor.role).map(roleWord),
         departments: departments.map((department) => department.name),
-        example: { ...exampleUser, role: roleWord(exampleUser.role), department: liaisonDepartment },
+        example: {
+          ...exampleUser,
+          role: roleWord(exampleUser.role),
+          department: liaisonDepartment,
+        },
       });
       return { fileName: '用户导入模板.xlsx', bytes };
     },
@@ -89,10 +120,18 @@ export function createUserSheetService({ db, clock, maxFileBytes = defaultImport
      * when none has, everyone is created in one transaction with a one-time password each,
      * returned once (also as an .xlsx) and never stored in the clear.
      */
-    async importSheet(actor: Actor, upload: Upload, options: { dryRun: boolean }, locale: Locale = 'zh-CN'): Promise<UserImportResult> {
+    async importSheet(
+      actor: Actor,
+      upload: Upload,
+      options: { dryRun: boolean },
+      locale: Locale = 'zh-CN',
+    ): Promise<UserImportResult> {
       const tables = await tablesOf(upload);
       const worded = (reading: UserSheetReading) =>
-        reading.problems.map((problem) => ({ ...problem, message: formatErrorMessage(problem.code, problem.params, locale) }));
+        reading.problems.map((problem) => ({
+          ...problem,
+          message: formatErrorMessage(problem.code, problem.params, locale),
+        }));
       const outcome = (reading: UserSheetReading): UserImportResult => ({
         created: false,
         fileName: upload.fileName,
@@ -114,7 +153,10 @@ export function createUserSheetService({ db, clock, maxFileBytes = defaultImport
       const created = await db.transaction(async (tx) => {
         const reading = await read(tx, actor, tables);
         if (reading.problems.length > 0) {
-          throw new AppError('userSheet.has_problems', { count: reading.problems.length, rows: [...new Set(reading.problems.map((problem) => problem.row))].join('、') });
+          throw new AppError('userSheet.has_problems', {
+            count: reading.problems.length,
+            rows: [...new Set(reading.problems.map((problem) => problem.row))].join('、'),
+          });
         }
         // Someone changed departments or users between the two readings: issue for this one.
         if (JSON.stringify(reading.entries) !== JSON.stringify(first.entries)) {
@@ -147,19 +189,30 @@ export function createUserSheetService({ db, clock, maxFileBytes = defaultImport
           }
         })();
         for (const user of users) {
-          await recordAudit(tx, clock, actor, { action: 'user.create', entityType: 'user', entityId: user.id, after: { ...auditedUser(user), via: 'sheet', fileName: upload.fileName } });
+          await recordAudit(tx, clock, actor, {
+            action: 'user.create',
+            entityType: 'user',
+            entityId: user.id,
+            after: { ...auditedUser(user), via: 'sheet', fileName: upload.fileName },
+          });
         }
         return { reading, users };
       });
 
       const byName = new Map(created.users.map((user) => [user.username.toLowerCase(), user]));
-      const issued = created.reading.entries.map((entry, index) => ({ username: entry.username, displayName: entry.displayName, oneTimePassword: passwords[index]! }));
+      const issued = created.reading.entries.map((entry, index) => ({
+        username: entry.username,
+        displayName: entry.displayName,
+        oneTimePassword: passwords[index]!,
+      }));
       return {
         ...outcome(created.reading),
         created: true,
         passwords: issued,
         passwordsXlsx: (await writeOneTimePasswordsXlsx(issued)).toString('base64'),
-        users: created.reading.entries.map((entry) => toUserView(byName.get(entry.username.toLowerCase())!)),
+        users: created.reading.entries.map((entry) =>
+          toUserView(byName.get(entry.username.toLowerCase())!),
+        ),
       };
     },
   };

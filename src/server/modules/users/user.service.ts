@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { createUserBodySchema, updateUserBodySchema } from '../../../shared/api/contracts';
 import { AppError } from '../../../shared/errors';
 import { contactsFor } from '../../../shared/personal-data';
@@ -14,7 +14,15 @@ import { deleteSessionsOfUser } from '../auth/session.repository';
 import { findDepartmentInOrganization } from '../departments/department.repository';
 import { findOrganization } from '../organizations/organization.repository';
 import { generateOneTimePassword, hashPassword } from './password';
-import { countActiveUsersWithRole, findUserByUsername, findUserInOrganization, insertUser, listUsersOfOrganization, lockAccountsOf, updateUser } from './user.repository';
+import {
+  countActiveUsersWithRole,
+  findUserByUsername,
+  findUserInOrganization,
+  insertUser,
+  listUsersOfOrganization,
+  lockAccountsOf,
+  updateUser,
+} from './user.repository';
 import type { User } from './user.table';
 import { toUserView } from './user.view';
 import { createUserSheetService } from './user-sheet.service';
@@ -35,19 +43,30 @@ export function auditedUser(user: User) {
 
 /** Refused unless `actor` may give `role` (三权分立: privileged roles only by a security admin). */
 export function assertMayGrantRole(actor: Actor, role: Role): void {
-  if (!mayGrantRole(actor.role, role)) throw new AppError('user.role_forbidden', { role: roleWord(role) });
+  if (!mayGrantRole(actor.role, role))
+    throw new AppError('user.role_forbidden', { role: roleWord(role) });
 }
 
 /** Refused unless `role` belongs in the actor's organization: an overseer in a supervising one, every other role in an institution. */
-export async function assertRoleFitsOrganization(executor: Executor, actor: Actor, roles: Iterable<Role>): Promise<void> {
+export async function assertRoleFitsOrganization(
+  executor: Executor,
+  actor: Actor,
+  roles: Iterable<Role>,
+): Promise<void> {
   const organization = await findOrganization(executor, actor.organizationId);
   if (!organization) throw new AppError('organization.not_found');
-  for (const role of roles) if (!roleFitsOrganization(role, organization.kind)) throw new AppError('oversight.role_mismatch');
+  for (const role of roles)
+    if (!roleFitsOrganization(role, organization.kind))
+      throw new AppError('oversight.role_mismatch');
 }
 
 /** Refused unless `actor` may manage `user`'s account (a system admin: business accounts only). */
 function assertMayManage(actor: Actor, user: User): void {
-  if (!mayManageAccount(actor.role, user.role)) throw new AppError('user.privileged_account', { username: user.username, role: roleWord(user.role) });
+  if (!mayManageAccount(actor.role, user.role))
+    throw new AppError('user.privileged_account', {
+      username: user.username,
+      role: roleWord(user.role),
+    });
 }
 
 /** A user as `actor` sees them in 用户管理: contacts masked for roles that do not need them. */
@@ -57,15 +76,25 @@ function userViewFor(actor: Actor, user: User) {
 
 /** The account of the organization, or user.not_found; locked for the transaction. */
 async function accountOf(executor: Executor, actor: Actor, userId: string): Promise<User> {
-  const user = await findUserInOrganization(executor, actor.organizationId, userId, { forUpdate: true });
+  const user = await findUserInOrganization(executor, actor.organizationId, userId, {
+    forUpdate: true,
+  });
   if (!user) throw new AppError('user.not_found');
   return user;
 }
 
 export function createUserService({ db, clock }: UserServiceDependencies) {
-  async function assertDepartment(executor: Executor, organizationId: string, role: string, departmentId: string | null) {
+  async function assertDepartment(
+    executor: Executor,
+    organizationId: string,
+    role: string,
+    departmentId: string | null,
+  ) {
     if (role === 'liaison' && !departmentId) throw new AppError('user.department_required');
-    if (departmentId && !(await findDepartmentInOrganization(executor, organizationId, departmentId))) {
+    if (
+      departmentId &&
+      !(await findDepartmentInOrganization(executor, organizationId, departmentId))
+    ) {
       throw new AppError('department.not_found');
     }
   }
@@ -74,14 +103,17 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
     ...createUserSheetService({ db, clock }),
 
     async list(actor: Actor) {
-      return (await listUsersOfOrganization(db, actor.organizationId)).map((user) => userViewFor(actor, user));
+      return (await listUsersOfOrganization(db, actor.organizationId)).map((user) =>
+        userViewFor(actor, user),
+      );
     },
 
     /** Creates a user with a one-time password that must be changed at first sign-in. */
     async create(actor: Actor, input: CreateUserInput) {
       assertMayGrantRole(actor, input.role);
       return db.transaction(async (tx) => {
-        if (await findUserByUsername(tx, input.username)) throw new AppError('user.name_taken', { username: input.username });
+        if (await findUserByUsername(tx, input.username))
+          throw new AppError('user.name_taken', { username: input.username });
         await assertRoleFitsOrganization(tx, actor, [input.role]);
         await assertDepartment(tx, actor.organizationId, input.role, input.departmentId);
         const oneTimePassword = generateOneTimePassword();
@@ -96,7 +128,12 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
           passwordHash: await hashPassword(oneTimePassword),
           mustChangePassword: true,
         });
-        await recordAudit(tx, clock, actor, { action: 'user.create', entityType: 'user', entityId: user.id, after: auditedUser(user) });
+        await recordAudit(tx, clock, actor, {
+          action: 'user.create',
+          entityType: 'user',
+          entityId: user.id,
+          after: auditedUser(user),
+        });
         return { user: toUserView(user), oneTimePassword };
       });
     },
@@ -106,11 +143,14 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
         await lockAccountsOf(tx, actor.organizationId);
         const before = await accountOf(tx, actor, userId);
         const { version, ...changes } = input;
-        if (version !== undefined && version !== before.version) throw new AppError('user.version_conflict', {}, [], userViewFor(actor, before));
+        if (version !== undefined && version !== before.version)
+          throw new AppError('user.version_conflict', {}, [], userViewFor(actor, before));
         const role = changes.role ?? before.role;
-        const departmentId = changes.departmentId === undefined ? before.departmentId : changes.departmentId;
+        const departmentId =
+          changes.departmentId === undefined ? before.departmentId : changes.departmentId;
         // Nobody changes their own role, nor locks themselves out: nobody else might be left to let them back in.
-        if (userId === actor.userId && (changes.disabled === true || role !== before.role)) throw new AppError('user.cannot_lock_self');
+        if (userId === actor.userId && (changes.disabled === true || role !== before.role))
+          throw new AppError('user.cannot_lock_self');
         // Anyone who may edit users keeps their own contact details up to date (their role and state stay as they are).
         if (userId !== actor.userId) assertMayManage(actor, before);
         if (role !== before.role) {
@@ -119,10 +159,22 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
         }
         await assertDepartment(tx, actor.organizationId, role, departmentId);
         const leaving = !before.disabled && (changes.disabled === true || role !== before.role);
-        if (leaving && indispensableRoles.includes(before.role) && (await countActiveUsersWithRole(tx, actor.organizationId, before.role, userId)) === 0) {
-          throw new AppError('user.last_of_role', { username: before.username, role: roleWord(before.role) });
+        if (
+          leaving &&
+          indispensableRoles.includes(before.role) &&
+          (await countActiveUsersWithRole(tx, actor.organizationId, before.role, userId)) === 0
+        ) {
+          throw new AppError('user.last_of_role', {
+            username: before.username,
+            role: roleWord(before.role),
+          });
         }
-        const after = await updateUser(tx, userId, { ...changes, role, departmentId, updatedAt: clock.now() });
+        const after = await updateUser(tx, userId, {
+          ...changes,
+          role,
+          departmentId,
+          updatedAt: clock.now(),
+        });
         if (after.disabled || after.role !== before.role) await deleteSessionsOfUser(tx, userId);
         await recordAudit(tx, clock, actor, {
           action: role !== before.role ? 'user.role_change' : 'user.update',
@@ -140,7 +192,11 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
       await db.transaction(async (tx) => {
         assertMayManage(actor, await accountOf(tx, actor, userId));
         await deleteSessionsOfUser(tx, userId);
-        await recordAudit(tx, clock, actor, { action: 'user.sign_out_everywhere', entityType: 'user', entityId: userId });
+        await recordAudit(tx, clock, actor, {
+          action: 'user.sign_out_everywhere',
+          entityType: 'user',
+          entityId: userId,
+        });
       });
     },
 
@@ -159,9 +215,22 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
       return db.transaction(async (tx) => {
         const before = await accountOf(tx, actor, userId);
         assertMayManage(actor, before);
-        if (!before.lockedUntil || before.lockedUntil <= clock.now()) throw new AppError('user.not_locked');
-        const after = await updateUser(tx, userId, { failedSignIns: 0, lockedUntil: null, updatedAt: clock.now() });
-        await recordAudit(tx, clock, actor, { action: 'user.unlock', entityType: 'user', entityId: userId, before: { lockedUntil: before.lockedUntil.toISOString(), failedSignIns: before.failedSignIns } });
+        if (!before.lockedUntil || before.lockedUntil <= clock.now())
+          throw new AppError('user.not_locked');
+        const after = await updateUser(tx, userId, {
+          failedSignIns: 0,
+          lockedUntil: null,
+          updatedAt: clock.now(),
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'user.unlock',
+          entityType: 'user',
+          entityId: userId,
+          before: {
+            lockedUntil: before.lockedUntil.toISOString(),
+            failedSignIns: before.failedSignIns,
+          },
+        });
         return userViewFor(actor, after);
       });
     },
@@ -175,8 +244,14 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
       return db.transaction(async (tx) => {
         const before = await accountOf(tx, actor, userId);
         assertMayManage(actor, before);
-        if (!before.totpSecret && !before.totpEnabledAt) throw new AppError('user.totp_not_enabled');
-        const after = await updateUser(tx, userId, { totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: clock.now() });
+        if (!before.totpSecret && !before.totpEnabledAt)
+          throw new AppError('user.totp_not_enabled');
+        const after = await updateUser(tx, userId, {
+          totpSecret: null,
+          totpEnabledAt: null,
+          totpLastStep: null,
+          updatedAt: clock.now(),
+        });
         await deleteSessionsOfUser(tx, userId);
         await recordAudit(tx, clock, actor, {
           action: 'user.reset_totp',
@@ -190,7 +265,12 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
   };
 }
 
-export async function issueOneTimePassword(executor: Executor, clock: Clock, actor: Actor, user: User) {
+export async function issueOneTimePassword(
+  executor: Executor,
+  clock: Clock,
+  actor: Actor,
+  user: User,
+) {
   const oneTimePassword = generateOneTimePassword();
   const after = await updateUser(executor, user.id, {
     passwordHash: await hashPassword(oneTimePassword),
@@ -200,7 +280,11 @@ export async function issueOneTimePassword(executor: Executor, clock: Clock, act
     updatedAt: clock.now(),
   });
   await deleteSessionsOfUser(executor, user.id);
-  await recordAudit(executor, clock, actor, { action: 'user.reset_password', entityType: 'user', entityId: user.id });
+  await recordAudit(executor, clock, actor, {
+    action: 'user.reset_password',
+    entityType: 'user',
+    entityId: user.id,
+  });
   return { user: toUserView(after), oneTimePassword };
 }
 

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { roles } from '../../../shared/roles';
 import { departments } from '../departments/department.table';
 import { organizations } from '../organizations/organization.table';
@@ -8,7 +18,9 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id').notNull().references(() => organizations.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     /** Sign-in name, unique across the deployment (compared case-insensitively). */
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
@@ -38,7 +50,10 @@ export const users = pgTable(
   (table) => [
     uniqueIndex('users_username_unique').on(sql`lower(${table.username})`),
     index('users_organization_idx').on(table.organizationId),
-    check('users_liaison_has_department', sql`${table.role} <> 'liaison' or ${table.departmentId} is not null`),
+    check(
+      'users_liaison_has_department',
+      sql`${table.role} <> 'liaison' or ${table.departmentId} is not null`,
+    ),
   ],
 );
 

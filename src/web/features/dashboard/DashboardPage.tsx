@@ -1,0 +1,148 @@
+import { Alert, Card, Col, Row, Spin, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { dutyStates, type Dashboard } from '../../../shared/api/breakdowns';
+import { api, ApiError } from '../../api/client';
+import { Chart, type ChartOption } from '../../components/Chart';
+import { useI18n } from '../../i18n';
+import { usePlan } from '../../usePlan';
+
+const STATE_COLORS = ['#ff4d4f', '#faad14', '#1677ff', '#52c41a'];
+
+/** For leaders, often on a phone: where the task breakdowns stand, late departments first. */
+export default function DashboardPage() {
+  const { t } = useI18n();
+  const { planId, error: planError } = usePlan();
+  const [data, setData] = useState<Dashboard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!planId) return;
+    api<Dashboard>('GET', `/api/v1/plans/${planId}/dashboard`).then(setData, (caught) =>
+      setError(caught instanceof ApiError ? caught.message : t('error.network')),
+    );
+  }, [planId, t]);
+
+  const charts = useMemo(() => {
+    if (!data) return null;
+    const percent = (part: number, whole: number) => (whole ? Math.round((part / whole) * 100) : 0);
+    const level1: ChartOption = {
+      tooltip: { trigger: 'axis', valueFormatter: (value: unknown) => `${value}%` },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
+      xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      yAxis: { type: 'category', inverse: true, data: data.byLevel1.map((row) => row.title) },
+      series: [
+        {
+          name: t('dashboard.measured'),
+          type: 'bar',
+          data: data.byLevel1.map((row) => percent(row.measured, row.duties)),
+          itemStyle: { color: '#1677ff' },
+        },
+        {
+          name: t('dashboard.approved'),
+          type: 'bar',
+          data: data.byLevel1.map((row) => percent(row.approved, row.duties)),
+          itemStyle: { color: '#52c41a' },
+        },
+      ],
+    };
+    const totals = data.departments.map((_department, index) => {
+      const mine = data.cells.filter((cell) => cell[1] === index);
+      return percent(mine.filter((cell) => cell[2] > 0).length, mine.length);
+    });
+    const byDepartment: ChartOption = {
+      tooltip: { trigger: 'axis', valueFormatter: (value: unknown) => `${value}%` },
+      grid: { left: 8, right: 16, bottom: 8, top: 8, containLabel: true },
+      xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: data.departments.map((department) =>
+          department.late ? `⚠ ${department.name}` : department.name,
+        ),
+      },
+      series: [
+        {
+          type: 'bar',
+          data: totals.map((value, index) => ({
+            value,
+            itemStyle: { color: data.departments[index]!.late ? '#ff4d4f' : '#1677ff' },
+          })),
+        },
+      ],
+    };
+    const heatmap: ChartOption = {
+      tooltip: {
+        formatter: (params: { value: [number, number, number] }) =>
+          `${data.departments[params.value[1]]!.name} · ${data.items[params.value[0]]!.no}<br/>${t(`duty.${dutyStates[params.value[2]]!}`)}`,
+      },
+      grid: { left: 8, right: 8, bottom: 56, top: 8, containLabel: true },
+      xAxis: {
+        type: 'category',
+        data: data.items.map((item) => String(item.no)),
+        splitArea: { show: true },
+        axisLabel: { interval: 4 },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: data.departments.map((department) => department.name),
+        splitArea: { show: true },
+      },
+      visualMap: {
+        type: 'piecewise',
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        pieces: dutyStates.map((state, index) => ({
+          value: index,
+          label: t(`duty.${state}`),
+          color: STATE_COLORS[index],
+        })),
+      },
+      series: [
+        { type: 'heatmap', data: data.cells, itemStyle: { borderColor: '#fff', borderWidth: 1 } },
+      ],
+    };
+    return { level1, byDepartment, heatmap };
+  }, [data, t]);
+
+  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
+  if (!data || !charts) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  const rowHeight = 22;
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('dashboard.title')}
+        </Typography.Title>
+      </Col>
+      <Col xs={24} lg={10}>
+        <Card title={t('dashboard.byLevel1')} size="small">
+          <Chart option={charts.level1} height={260} testId="chart-level1" />
+        </Card>
+      </Col>
+      <Col xs={24} lg={14}>
+        <Card title={t('dashboard.byDepartment')} size="small">
+          <Chart
+            option={charts.byDepartment}
+            height={Math.max(260, data.departments.length * rowHeight)}
+            testId="chart-departments"
+          />
+        </Card>
+      </Col>
+      <Col xs={24}>
+        <Card title={t('dashboard.heatmap')} size="small">
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+            {t('dashboard.heatmap.hint')}
+          </Typography.Paragraph>
+          <Chart
+            option={charts.heatmap}
+            height={Math.max(300, data.departments.length * rowHeight + 80)}
+            testId="chart-heatmap"
+          />
+        </Card>
+      </Col>
+    </Row>
+  );
+}

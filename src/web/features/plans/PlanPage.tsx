@@ -1,0 +1,224 @@
+import {
+  Alert,
+  Card,
+  Col,
+  Collapse,
+  Empty,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Statistic,
+  Steps,
+  Tag,
+  Typography,
+} from 'antd';
+import { useEffect, useState } from 'react';
+import { api } from '../../api/client';
+import type { PlanDetail, PlanTree } from '../../api/types';
+import { IndicatorTree } from '../../components/IndicatorTree';
+import { useI18n } from '../../i18n';
+import { usePlan } from '../../usePlan';
+
+const DAY = 86_400_000;
+
+function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / DAY);
+}
+
+function PlanOverview({ plan }: { plan: PlanDetail }) {
+  const { t, locale } = useI18n();
+  const now = today();
+  const formatDate = (iso: string | null) =>
+    iso
+      ? new Date(`${iso}T00:00:00`).toLocaleDateString(locale, {
+          year: 'numeric',
+          month: 'long',
+          day: 'numeric',
+        })
+      : '';
+  const currentIndex = plan.phases.findIndex(
+    (phase) => phase.startsOn && phase.endsOn && phase.startsOn <= now && now <= phase.endsOn,
+  );
+  const allDone =
+    plan.phases.length > 0 && plan.phases.every((phase) => phase.endsOn && phase.endsOn < now);
+  return (
+    <Card>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        {plan.title}
+      </Typography.Title>
+      <Space wrap size={[8, 4]} style={{ marginBottom: 16 }}>
+        {plan.issuer && plan.issuedOn && (
+          <Typography.Text type="secondary">
+            {t('plan.issued', { issuer: plan.issuer, date: formatDate(plan.issuedOn) })}
+          </Typography.Text>
+        )}
+        <Tag>{t('plan.cycle', { year: plan.cycleYear })}</Tag>
+      </Space>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={14}>
+          <Typography.Title level={5}>{t('plan.phases')}</Typography.Title>
+          <Steps
+            direction="vertical"
+            size="small"
+            current={allDone ? plan.phases.length : Math.max(currentIndex, 0)}
+            items={plan.phases.map((phase, index) => {
+              const done = phase.endsOn !== null && phase.endsOn < now;
+              const state = done
+                ? t('plan.phase.done')
+                : index === currentIndex
+                  ? t('plan.phase.current')
+                  : t('plan.phase.upcoming');
+              return {
+                title: `${phase.name}`,
+                status: done ? 'finish' : index === currentIndex ? 'process' : 'wait',
+                description: `${formatDate(phase.startsOn)} – ${formatDate(phase.endsOn)} · ${state}`,
+              };
+            })}
+          />
+        </Col>
+        <Col xs={24} lg={10}>
+          <Typography.Title level={5}>{t('plan.deliverables')}</Typography.Title>
+          <Space direction="vertical" style={{ width: '100%' }}>
+            {plan.deliverables.map((deliverable) => {
+              const days = daysBetween(now, deliverable.dueOn);
+              const status =
+                days < 0 ? (
+                  <Tag color="error">{t('plan.deliverable.overdue', { days: -days })}</Tag>
+                ) : days === 0 ? (
+                  <Tag color="warning">{t('plan.deliverable.today')}</Tag>
+                ) : (
+                  <Tag color={days <= 7 ? 'warning' : 'processing'}>
+                    {t('plan.deliverable.daysLeft', { days })}
+                  </Tag>
+                );
+              return (
+                <div key={deliverable.id} data-testid="deliverable">
+                  <Typography.Text strong>{deliverable.title}</Typography.Text> {status}
+                  <br />
+                  <Typography.Text type="secondary">
+                    {t('plan.deliverable.due', {
+                      date: formatDate(deliverable.dueOn),
+                      recipient: deliverable.recipient ?? '',
+                    })}
+                  </Typography.Text>
+                </div>
+              );
+            })}
+          </Space>
+          <Row gutter={8} style={{ marginTop: 16 }}>
+            <Col span={6}>
+              <Statistic title={t('plan.counts.level1')} value={plan.counts.level1} />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('plan.counts.level2')} value={plan.counts.level2} />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('plan.counts.items')} value={plan.counts.items} />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('plan.counts.assignments')} value={plan.counts.assignments} />
+            </Col>
+          </Row>
+        </Col>
+      </Row>
+      {plan.importWarnings.length > 0 && (
+        <Collapse
+          size="small"
+          style={{ marginTop: 16 }}
+          items={[
+            {
+              key: 'warnings',
+              label: (
+                <Typography.Text type="warning">
+                  {t('plan.warnings', { count: plan.importWarnings.length })}
+                </Typography.Text>
+              ),
+              children: (
+                <ul style={{ margin: 0, paddingLeft: 20 }}>
+                  {plan.importWarnings.map((warning) => (
+                    <li key={warning}>{warning}</li>
+                  ))}
+                </ul>
+              ),
+            },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
+
+export default function PlanPage() {
+  const { t } = useI18n();
+  const { plans, planId, choose: setPlanId, error: plansError } = usePlan();
+  const [plan, setPlan] = useState<PlanDetail | null>(null);
+  const [tree, setTree] = useState<PlanTree | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!planId) return;
+    setPlan(null);
+    setTree(null);
+    Promise.all([
+      api<PlanDetail>('GET', `/api/v1/plans/${planId}`),
+      api<PlanTree>('GET', `/api/v1/plans/${planId}/tree`),
+    ]).then(
+      ([detail, indicatorTree]) => {
+        setPlan(detail);
+        setTree(indicatorTree);
+      },
+      (caught: Error) => setError(caught.message),
+    );
+  }, [planId]);
+
+  return (
+    <>
+      {(error ?? plansError) && (
+        <Alert type="error" showIcon message={error ?? plansError} style={{ marginBottom: 16 }} />
+      )}
+      {plans === null ? (
+        <Spin style={{ display: 'block', margin: '20vh auto' }} tip={t('loading')} />
+      ) : plans.length === 0 ? (
+        <Card>
+          <Empty
+            description={
+              <>
+                <Typography.Title level={4}>{t('plan.none.title')}</Typography.Title>
+                <Typography.Paragraph type="secondary">{t('plan.none.hint')}</Typography.Paragraph>
+              </>
+            }
+          />
+        </Card>
+      ) : (
+        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+          {plans.length > 1 && (
+            <Select
+              style={{ minWidth: 320, maxWidth: '100%' }}
+              value={planId}
+              onChange={setPlanId}
+              options={plans.map((candidate) => ({
+                value: candidate.id,
+                label: `${candidate.cycleYear} · ${candidate.title}`,
+              }))}
+              aria-label={t('plan.select')}
+            />
+          )}
+          {plan && tree ? (
+            <>
+              <PlanOverview plan={plan} />
+              <IndicatorTree tree={tree} />
+            </>
+          ) : (
+            <Spin style={{ display: 'block', margin: '10vh auto' }} />
+          )}
+        </Space>
+      )}
+    </>
+  );
+}

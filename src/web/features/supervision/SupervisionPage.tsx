@@ -1,0 +1,788 @@
+import { DownloadOutlined, SendOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Grid,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Select,
+  Space,
+  Spin,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { z } from 'zod';
+import type {
+  LogEntry,
+  OverdueView,
+  remindResultSchema,
+  SettingsView,
+  testSendResultSchema,
+} from '../../../shared/api/supervision';
+import type { MessageKey } from '../../../shared/i18n/messages';
+import { api, ApiError } from '../../api/client';
+import { useI18n } from '../../i18n';
+import { navigate } from '../../router';
+
+type RemindResult = z.infer<typeof remindResultSchema>;
+type TestResult = z.infer<typeof testSendResultSchema>;
+type LateRow = OverdueView['departments'][number];
+
+const levels = ['liaison', 'head', 'digest', 'manual', 'test'] as const;
+const channels = ['in_app', 'email', 'wecom', 'dingtalk'] as const;
+const statuses = ['sent', 'failed', 'sending'] as const;
+const statusColor = { sent: 'green', failed: 'red', sending: 'blue' } as const;
+
+function useErrorText() {
+  const { t } = useI18n();
+  return useCallback(
+    (caught: unknown) => (caught instanceof ApiError ? caught.message : t('error.network')),
+    [t],
+  );
+}
+
+/** The coordinating office's 督办 page: what is late now, the reminder log, and the settings. */
+export default function SupervisionPage() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState('late');
+  const [escalationDays, setEscalationDays] = useState(3);
+  return (
+    <Card title={t('supervision.title')}>
+      <Typography.Paragraph type="secondary">
+        {t('supervision.hint', { days: escalationDays })}
+      </Typography.Paragraph>
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        destroyOnHidden
+        items={[
+          {
+            key: 'late',
+            label: t('supervision.tab.late'),
+            children: <LateTab onDays={setEscalationDays} />,
+          },
+          { key: 'log', label: t('supervision.tab.log'), children: <LogTab /> },
+          {
+            key: 'settings',
+            label: t('supervision.tab.settings'),
+            children: <SettingsTab onDays={setEscalationDays} />,
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function LateTab({ onDays }: { onDays(days: number): void }) {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const [view, setView] = useState<OverdueView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [busy, setBusy] = useState<string | null>(null);
+  const wide = Grid.useBreakpoint().md !== false;
+
+  const load = useCallback(() => {
+    api<OverdueView>('GET', '/api/v1/supervision/overdue').then(
+      (loaded) => {
+        setView(loaded);
+        onDays(loaded.escalationDays);
+      },
+      (caught) => setError(errorText(caught)),
+    );
+  }, [errorText, onDays]);
+  useEffect(load, [load]);
+
+  async function remind(row: LateRow) {
+    setBusy(row.department.id);
+    try {
+      const result = await api<RemindResult>('POST', '/api/v1/supervision/remind', {
+        departmentId: row.department.id,
+      });
+      if (result.sent === 0 && result.failed === 0) message.info(t('supervision.remindedNone'));
+      else
+        (result.failed > 0 ? message.warning : message.success)(
+          t('supervision.reminded', {
+            sent: result.sent,
+            failedPart:
+              result.failed > 0 ? t('supervision.remindedFailed', { failed: result.failed }) : '',
+          }),
+          6,
+        );
+      load();
+    } catch (caught) {
+      message.error(errorText(caught), 8);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  if (error) return <Alert type="error" showIcon message={error} />;
+  if (!view) return <Spin style={{ display: 'block', margin: '10vh auto' }} />;
+  const rows = view.departments.filter((row) => row.department.name.includes(query.trim()));
+  const total = view.departments.reduce((sum, row) => sum + row.subjects.length, 0);
+  const remindButton = (row: LateRow) => (
+    <Popconfirm
+      title={t('supervision.remindConfirm', { department: row.department.name })}
+      onConfirm={() => remind(row)}
+      okText={t('supervision.remind')}
+    >
+      <Button
+        size="small"
+        type="primary"
+        danger
+        icon={<SendOutlined />}
+        loading={busy === row.department.id}
+        data-testid="remind"
+      >
+        {t('supervision.remind')}
+      </Button>
+    </Popconfirm>
+  );
+  if (!wide) {
+    // On a phone: one card per department, the latest first.
+    return (
+      <>
+        <Typography.Paragraph strong data-testid="supervision-summary">
+          {total === 0
+            ? t('supervision.none')
+            : t('supervision.summary', {
+                today: view.today,
+                departments: view.departments.length,
+                subjects: total,
+              })}
+        </Typography.Paragraph>
+        <Input.Search
+          allowClear
+          placeholder={t('supervision.search')}
+          onChange={(event) => setQuery(event.target.value)}
+          style={{ marginBottom: 12 }}
+        />
+        {rows.map((row) => (
+          <Card
+            key={row.department.id}
+            size="small"
+            style={{ marginBottom: 8 }}
+            title={row.department.name}
+            extra={
+              <Space>
+                <Typography.Text type="danger" strong>
+                  {t('supervision.days', { days: row.maxDaysLate })}
+                </Typography.Text>
+                {remindButton(row)}
+              </Space>
+            }
+          >
+            <ul className="supervision-subject">
+              {row.subjects.map((subject) => (
+                <li key={subject.key}>
+                  {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
+                  {subject.what}
+                </li>
+              ))}
+            </ul>
+          </Card>
+        ))}
+      </>
+    );
+  }
+  return (
+    <>
+      <Typography.Paragraph strong data-testid="supervision-summary">
+        {total === 0
+          ? t('supervision.none')
+          : t('supervision.summary', {
+              today: view.today,
+              departments: view.departments.length,
+              subjects: total,
+            })}
+      </Typography.Paragraph>
+      <Input.Search
+        allowClear
+        placeholder={t('supervision.search')}
+        onChange={(event) => setQuery(event.target.value)}
+        style={{ maxWidth: 320, marginBottom: 12 }}
+      />
+      <Table<LateRow>
+        size="small"
+        rowKey={(row) => row.department.id}
+        dataSource={rows}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        scroll={{ x: 760 }}
+        columns={[
+          {
+            title: t('supervision.department'),
+            dataIndex: ['department', 'name'],
+            width: 160,
+            render: (name: string, row) => (
+              <a
+                data-testid="late-department"
+                onClick={() => navigate(`/board/${row.department.id}`)}
+              >
+                {name}
+              </a>
+            ),
+            sorter: (a, b) => a.department.name.localeCompare(b.department.name, 'zh-CN'),
+          },
+          {
+            title: t('supervision.items'),
+            render: (_value, row) => (
+              <ul className="supervision-subject">
+                {row.subjects.map((subject) => (
+                  <li key={subject.key}>
+                    {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
+                    {subject.what}
+                  </li>
+                ))}
+              </ul>
+            ),
+          },
+          {
+            title: t('supervision.daysLate'),
+            dataIndex: 'maxDaysLate',
+            width: 110,
+            defaultSortOrder: 'descend',
+            sorter: (a, b) => a.maxDaysLate - b.maxDaysLate,
+            render: (days: number) => (
+              <Typography.Text type="danger" strong>
+                {t('supervision.days', { days })}
+              </Typography.Text>
+            ),
+          },
+          {
+            title: t('supervision.lastReminder'),
+            width: 180,
+            render: (_value, row) => {
+              const last = row.subjects
+                .map((subject) => subject.lastReminder)
+                .filter((entry) => entry !== null)
+                .sort((a, b) => b.at.localeCompare(a.at))[0];
+              return last ? (
+                <span>
+                  {t(`supervision.level.${last.level}` as MessageKey)}
+                  <br />
+                  <Typography.Text type="secondary">
+                    {new Date(last.at).toLocaleString(locale)}
+                  </Typography.Text>
+                </span>
+              ) : (
+                <Typography.Text type="secondary">{t('supervision.never')}</Typography.Text>
+              );
+            },
+          },
+          {
+            title: '',
+            width: 100,
+            fixed: 'right',
+            render: (_value, row) => remindButton(row),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+function csvCell(value: string): string {
+  // A leading =, +, - or @ would run as a formula in Excel.
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function LogTab() {
+  const { t, locale } = useI18n();
+  const errorText = useErrorText();
+  const [filters, setFilters] = useState<Record<string, string | undefined>>({});
+  const [entries, setEntries] = useState<LogEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [departments, setDepartments] = useState<{ id: string; name: string }[]>([]);
+
+  useEffect(() => {
+    api<SettingsView>('GET', '/api/v1/supervision/settings').then(
+      (settings) => setDepartments(settings.contacts.map((contact) => contact.department)),
+      () => undefined,
+    );
+  }, []);
+  useEffect(() => {
+    const query = new URLSearchParams(
+      Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])),
+    );
+    query.set('limit', '1000');
+    const timer = setTimeout(() => {
+      api<{ entries: LogEntry[] }>('GET', `/api/v1/supervision/log?${query.toString()}`).then(
+        (loaded) => {
+          setEntries(loaded.entries);
+          setError(null);
+        },
+        (caught) => setError(errorText(caught)),
+      );
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [filters, errorText]);
+
+  const set = (key: string) => (value: string | undefined) =>
+    setFilters((current) => ({ ...current, [key]: value || undefined }));
+  const label = useMemo(
+    () => ({
+      level: (value: LogEntry['level']) => t(`supervision.level.${value}`),
+      channel: (value: LogEntry['channel']) => t(`supervision.channel.${value}`),
+      status: (value: LogEntry['status']) => t(`supervision.status.${value}`),
+    }),
+    [t],
+  );
+
+  function exportCsv() {
+    if (!entries) return;
+    const header = [
+      t('supervision.log.at'),
+      t('supervision.department'),
+      t('supervision.log.level'),
+      t('supervision.log.channel'),
+      t('supervision.log.recipient'),
+      t('supervision.log.status'),
+      t('supervision.log.summary'),
+      t('supervision.log.actor'),
+    ];
+    const lines = entries.map((entry) => [
+      new Date(entry.at).toLocaleString(locale),
+      entry.department?.name ?? '',
+      label.level(entry.level),
+      label.channel(entry.channel),
+      entry.recipient,
+      `${label.status(entry.status)}${entry.error ? `：${entry.error}` : ''}`,
+      entry.summary,
+      entry.actorName === 'system' ? t('supervision.log.system') : entry.actorName,
+    ]);
+    const csv = `\uFEFF${[header, ...lines].map((line) => line.map(csvCell).join(',')).join('\r\n')}`;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    link.download = `督办记录-${new Date().toISOString().slice(0, 10)}.csv`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  return (
+    <>
+      <div className="supervision-filters">
+        <Select
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          placeholder={t('supervision.department')}
+          style={{ minWidth: 180 }}
+          onChange={set('departmentId')}
+          options={departments.map((department) => ({
+            value: department.id,
+            label: department.name,
+          }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('supervision.log.level')}
+          onChange={set('level')}
+          options={levels.map((value) => ({ value, label: label.level(value) }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('supervision.log.channel')}
+          onChange={set('channel')}
+          options={channels.map((value) => ({ value, label: label.channel(value) }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('supervision.log.status')}
+          onChange={set('status')}
+          options={statuses.map((value) => ({ value, label: label.status(value) }))}
+        />
+        <Space.Compact>
+          <Input
+            type="date"
+            aria-label={`${t('supervision.log.dates')} 1`}
+            onChange={(event) => set('from')(event.target.value)}
+            style={{ width: 150 }}
+          />
+          <Input
+            type="date"
+            aria-label={`${t('supervision.log.dates')} 2`}
+            onChange={(event) => set('to')(event.target.value)}
+            style={{ width: 150 }}
+          />
+        </Space.Compact>
+        <Input.Search
+          allowClear
+          placeholder={t('supervision.log.search')}
+          onChange={(event) => set('q')(event.target.value.trim())}
+          style={{ width: 220 }}
+        />
+        <Button icon={<DownloadOutlined />} onClick={exportCsv} disabled={!entries?.length}>
+          {t('supervision.log.export')}
+        </Button>
+      </div>
+      <Typography.Paragraph type="secondary">{t('supervision.log.retryHint')}</Typography.Paragraph>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      <Table<LogEntry>
+        size="small"
+        rowKey="id"
+        loading={entries === null}
+        dataSource={entries ?? []}
+        pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
+        scroll={{ x: 980 }}
+        data-testid="supervision-log"
+        columns={[
+          {
+            title: t('supervision.log.at'),
+            dataIndex: 'at',
+            width: 160,
+            render: (at: string) => new Date(at).toLocaleString(locale),
+          },
+          {
+            title: t('supervision.department'),
+            width: 130,
+            render: (_value, entry) => entry.department?.name ?? '—',
+          },
+          {
+            title: t('supervision.log.level'),
+            dataIndex: 'level',
+            width: 110,
+            render: label.level,
+          },
+          {
+            title: t('supervision.log.channel'),
+            dataIndex: 'channel',
+            width: 90,
+            render: label.channel,
+          },
+          {
+            title: t('supervision.log.recipient'),
+            dataIndex: 'recipient',
+            width: 180,
+            ellipsis: true,
+          },
+          {
+            title: t('supervision.log.status'),
+            width: 90,
+            render: (_value, entry) => (
+              <Tag color={statusColor[entry.status]} title={entry.error ?? undefined}>
+                {label.status(entry.status)}
+              </Tag>
+            ),
+          },
+          {
+            title: t('supervision.log.summary'),
+            render: (_value, entry) => (
+              <>
+                {entry.summary}
+                {entry.error && (
+                  <Typography.Text type="danger" style={{ display: 'block', fontSize: 12 }}>
+                    {entry.error}
+                  </Typography.Text>
+                )}
+              </>
+            ),
+          },
+          {
+            title: t('supervision.log.actor'),
+            dataIndex: 'actorName',
+            width: 100,
+            render: (name: string) => (name === 'system' ? t('supervision.log.system') : name),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+interface SettingsForm {
+  wecomWebhookUrl?: string;
+  dingtalkWebhookUrl?: string;
+  dingtalkSecret?: string;
+  escalationDays: number;
+}
+
+function SettingsTab({ onDays }: { onDays(days: number): void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [cleared, setCleared] = useState<Set<string>>(new Set());
+  const [saving, setSaving] = useState(false);
+  const [testTo, setTestTo] = useState('');
+  const [heads, setHeads] = useState<Record<string, { headName: string; headEmail: string }>>({});
+  const [form] = Form.useForm<SettingsForm>();
+
+  const accept = useCallback(
+    (loaded: SettingsView) => {
+      setSettings(loaded);
+      setCleared(new Set());
+      onDays(loaded.escalationDays);
+      form.setFieldsValue({
+        wecomWebhookUrl: '',
+        dingtalkWebhookUrl: '',
+        dingtalkSecret: '',
+        escalationDays: loaded.escalationDays,
+      });
+      setHeads(
+        Object.fromEntries(
+          loaded.contacts.map((contact) => [
+            contact.department.id,
+            { headName: contact.headName ?? '', headEmail: contact.headEmail ?? '' },
+          ]),
+        ),
+      );
+    },
+    [form, onDays],
+  );
+  useEffect(() => {
+    api<SettingsView>('GET', '/api/v1/supervision/settings').then(accept, (caught) =>
+      message.error(errorText(caught)),
+    );
+  }, [accept, errorText, message]);
+
+  async function save(values: SettingsForm) {
+    if (!settings) return;
+    setSaving(true);
+    const field = (name: 'wecomWebhookUrl' | 'dingtalkWebhookUrl' | 'dingtalkSecret') =>
+      cleared.has(name)
+        ? { [name]: null }
+        : values[name]?.trim()
+          ? { [name]: values[name]!.trim() }
+          : {};
+    try {
+      accept(
+        await api<SettingsView>('PUT', '/api/v1/supervision/settings', {
+          version: settings.version,
+          escalationDays: values.escalationDays,
+          ...field('wecomWebhookUrl'),
+          ...field('dingtalkWebhookUrl'),
+          ...field('dingtalkSecret'),
+        }),
+      );
+      message.success(t('supervision.settings.done'));
+    } catch (caught) {
+      message.error(errorText(caught), 8);
+      if (caught instanceof ApiError && caught.status === 409)
+        api<SettingsView>('GET', '/api/v1/supervision/settings').then(accept, () => undefined);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function test(channel: 'email' | 'wecom' | 'dingtalk') {
+    try {
+      const result = await api<TestResult>(
+        'POST',
+        '/api/v1/supervision/test',
+        channel === 'email' && testTo.trim() ? { channel, to: testTo.trim() } : { channel },
+      );
+      if (result.ok)
+        message.success(t('supervision.settings.testOk', { recipient: result.recipient }), 6);
+      else message.error(t('supervision.settings.testFailed', { error: result.error ?? '' }), 10);
+    } catch (caught) {
+      message.error(errorText(caught), 8);
+    }
+  }
+
+  async function saveHead(contact: SettingsView['contacts'][number]) {
+    const values = heads[contact.department.id];
+    if (!values) return;
+    try {
+      accept(
+        await api<SettingsView>('PUT', `/api/v1/supervision/contacts/${contact.department.id}`, {
+          version: contact.version,
+          headName: values.headName,
+          headEmail: values.headEmail,
+        }),
+      );
+      message.success(t('supervision.settings.headSaved', { department: contact.department.name }));
+    } catch (caught) {
+      message.error(errorText(caught), 8);
+    }
+  }
+
+  if (!settings) return <Spin style={{ display: 'block', margin: '10vh auto' }} />;
+  const secretField = (
+    name: 'wecomWebhookUrl' | 'dingtalkWebhookUrl' | 'dingtalkSecret',
+    labelKey: MessageKey,
+    saved: SettingsView['wecomWebhook'],
+    testChannel?: 'wecom' | 'dingtalk',
+  ) => (
+    <Form.Item
+      label={t(labelKey)}
+      htmlFor={name}
+      extra={
+        cleared.has(name)
+          ? t('supervision.settings.cleared')
+          : saved.set
+            ? t('supervision.settings.saved', { masked: saved.masked ?? '' })
+            : undefined
+      }
+    >
+      <Space.Compact style={{ width: '100%' }}>
+        <Form.Item name={name} noStyle>
+          <Input.Password
+            autoComplete="off"
+            placeholder={
+              saved.set
+                ? t('supervision.settings.keep')
+                : name === 'dingtalkSecret'
+                  ? 'SEC…'
+                  : 'https://…'
+            }
+            disabled={cleared.has(name)}
+            visibilityToggle={name !== 'dingtalkSecret'}
+          />
+        </Form.Item>
+        {saved.set && (
+          <Button
+            onClick={() => setCleared((current) => new Set(current).add(name))}
+            disabled={cleared.has(name)}
+          >
+            {t('supervision.settings.clear')}
+          </Button>
+        )}
+        {testChannel && saved.set && (
+          <Button
+            icon={<SendOutlined />}
+            onClick={() => test(testChannel)}
+            data-testid={`test-${testChannel}`}
+          >
+            {t('supervision.settings.test')}
+          </Button>
+        )}
+      </Space.Compact>
+    </Form.Item>
+  );
+
+  return (
+    <div style={{ maxWidth: 860 }}>
+      <Alert
+        type={settings.mailConfigured ? 'success' : 'warning'}
+        showIcon
+        message={
+          settings.mailConfigured
+            ? t('supervision.settings.mailOn')
+            : t('supervision.settings.mailOff')
+        }
+        style={{ marginBottom: 16 }}
+      />
+      {settings.mailConfigured && (
+        <Space.Compact style={{ marginBottom: 24, maxWidth: 480, width: '100%' }}>
+          <Input
+            placeholder={t('supervision.settings.testEmail')}
+            value={testTo}
+            onChange={(event) => setTestTo(event.target.value)}
+            type="email"
+          />
+          <Button icon={<SendOutlined />} onClick={() => test('email')}>
+            {t('supervision.settings.test')}
+          </Button>
+        </Space.Compact>
+      )}
+      <Typography.Title level={5}>{t('supervision.settings.robots')}</Typography.Title>
+      <Typography.Paragraph type="secondary">
+        {t('supervision.settings.robotsHint')}
+      </Typography.Paragraph>
+      <Form form={form} layout="vertical" onFinish={save} data-testid="supervision-settings">
+        {secretField(
+          'wecomWebhookUrl',
+          'supervision.settings.wecom',
+          settings.wecomWebhook,
+          'wecom',
+        )}
+        {secretField(
+          'dingtalkWebhookUrl',
+          'supervision.settings.dingtalk',
+          settings.dingtalkWebhook,
+          'dingtalk',
+        )}
+        {secretField('dingtalkSecret', 'supervision.settings.secret', settings.dingtalkSecret)}
+        <Form.Item
+          name="escalationDays"
+          label={t('supervision.settings.escalation')}
+          rules={[{ required: true }]}
+        >
+          <InputNumber min={1} max={60} addonAfter={t('supervision.days', { days: '' }).trim()} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={saving}>
+          {t('supervision.settings.save')}
+        </Button>
+      </Form>
+      <Typography.Title level={5} style={{ marginTop: 32 }}>
+        {t('supervision.settings.heads')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">
+        {t('supervision.settings.headsHint')}
+      </Typography.Paragraph>
+      <Table
+        size="small"
+        rowKey={(row) => row.department.id}
+        dataSource={settings.contacts}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        scroll={{ x: 640 }}
+        columns={[
+          { title: t('supervision.department'), dataIndex: ['department', 'name'], width: 180 },
+          {
+            title: t('supervision.settings.headName'),
+            width: 160,
+            render: (_value, row) => (
+              <Input
+                value={heads[row.department.id]?.headName ?? ''}
+                maxLength={50}
+                onChange={(event) =>
+                  setHeads((current) => ({
+                    ...current,
+                    [row.department.id]: {
+                      headName: event.target.value,
+                      headEmail: current[row.department.id]?.headEmail ?? '',
+                    },
+                  }))
+                }
+              />
+            ),
+          },
+          {
+            title: t('supervision.settings.headEmail'),
+            render: (_value, row) => (
+              <Input
+                type="email"
+                value={heads[row.department.id]?.headEmail ?? ''}
+                onChange={(event) =>
+                  setHeads((current) => ({
+                    ...current,
+                    [row.department.id]: {
+                      headName: current[row.department.id]?.headName ?? '',
+                      headEmail: event.target.value,
+                    },
+                  }))
+                }
+              />
+            ),
+          },
+          {
+            title: '',
+            width: 90,
+            render: (_value, row) => (
+              <Button
+                size="small"
+                onClick={() => saveHead(row)}
+                disabled={
+                  !heads[row.department.id]?.headName.trim() ||
+                  !heads[row.department.id]?.headEmail.trim()
+                }
+              >
+                {t('supervision.settings.saveHead')}
+              </Button>
+            ),
+          },
+        ]}
+      />
+    </div>
+  );
+}
