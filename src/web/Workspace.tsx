@@ -26,7 +26,9 @@ const UsersPage = lazy(() => import('./features/users/UsersPage'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage'));
 const SignOnPage = lazy(() => import('./features/sso/SignOnPage'));
 const OversightPage = lazy(() => import('./features/oversight/OversightPage'));
-const OversightInstitutionPage = lazy(() => import('./features/oversight/OversightInstitutionPage'));
+const OversightInstitutionPage = lazy(
+  () => import('./features/oversight/OversightInstitutionPage'),
+);
 
 /** The signed-in part of the app: the shell and the page the path names. */
 export default function Workspace({
