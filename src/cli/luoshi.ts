@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { readColumnMapping } from '../shared/plan-import/column-mapping';
 import { AppError, formatBytes, formatErrorMessage, type Locale } from '../shared/errors';
 import { systemClock } from '../server/clock';
 import { loadConfig } from '../server/config';
@@ -95,11 +96,28 @@ program
   .option('--dry-run', 'parse and print what would be imported; write nothing')
   .option('--json', 'print the result as JSON')
   .option('--organization <id-or-name>', 'the organization to import into (when there are several)')
+  .option(
+    '--columns <meanings>',
+    "each column's meaning from the left where detection guesses wrong: number, level1..level4, content, focus, departments, lead, support, leader, measures, deadline, or - to keep it as it is (e.g. number,content,lead,support,deadline,-)",
+  )
+  .option('--header-row <n>', "the header's row in the plan's first table (1-based)", Number)
   .action(
-    async (file: string, options: { dryRun?: boolean; json?: boolean; organization?: string }) => {
-      const upload = await readInputFile(file);
+    async (
+      file: string,
+      options: {
+        dryRun?: boolean;
+        json?: boolean;
+        organization?: string;
+        columns?: string;
+        headerRow?: number;
+      },
+    ) => {
+      const upload = {
+        ...(await readInputFile(file)),
+        mapping: readColumnMapping(options.columns, options.headerRow),
+      };
       if (options.dryRun) {
-        const parse = await readPlanDocument(upload);
+        const parse = await readPlanDocument(upload, { mapping: upload.mapping });
         if (options.json) process.stdout.write(`${JSON.stringify(parse, null, 2)}\n`);
         else
           process.stdout.write(

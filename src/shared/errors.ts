@@ -903,10 +903,17 @@ export const errorCatalogue = {
     'zh-CN': '文件不是可读的文本（无法识别编码或含有二进制内容）。',
     en: 'The file is not readable text (unknown encoding or binary content).',
   },
+  'import.bad_column_mapping': {
+    status: 400,
+    'zh-CN':
+      '列的含义“{found}”无法识别或重复。可用：number, level1–level4, content, focus, departments, lead, support, leader, measures, deadline，或 - 表示保留原样。',
+    en: 'The column meaning “{found}” is unknown or given twice. Use number, level1–level4, content, focus, departments, lead, support, leader, measures, deadline, or - to keep a column as it is.',
+  },
   'import.header_not_found': {
     status: 422,
-    'zh-CN': '没有找到任务分解表的表头（需要“一级指标”“二级指标”“指标内容”“责任部门”等列）。',
-    en: 'No task-breakdown table header found (columns such as 一级指标, 二级指标, 指标内容, 责任部门 are needed).',
+    'zh-CN':
+      '没有找到任务表的表头：需要一列写任务（如“指标内容”“重点任务”“具体任务”），一列写责任单位（如“责任部门”“牵头单位”）。可以在导入页面逐列指定各列的含义。',
+    en: 'No task table header found: one column must hold the tasks (such as 指标内容, 重点任务, 具体任务) and one the responsible units (such as 责任部门, 牵头单位). The columns can be named one by one on the import page.',
   },
   'import.no_items': {
     status: 422,

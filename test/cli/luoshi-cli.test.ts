@@ -110,3 +110,66 @@ describe('luoshi import into the database', () => {
     expect(await counted()).toEqual(afterFirst);
   });
 });
+
+describe('luoshi import of plans of other shapes', () => {
+  async function sheet(name: string, rows: string[][]): Promise<string> {
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    const worksheet = workbook.addWorksheet('计划');
+    for (const row of rows) worksheet.addRow(row);
+    const file = path.join(scratch, name);
+    await writeFile(file, Buffer.from(await workbook.xlsx.writeBuffer()));
+    return file;
+  }
+
+  it('prints path, level1/level2 (empty where absent), lead first, and the leader', async () => {
+    const file = await sheet('整改任务清单.xlsx', [
+      ['序号', '问题表现', '整改措施', '责任校领导', '配合单位', '牵头单位', '完成时限'],
+      ['1', '师德考核流于形式', '修订细则', '张三', '教务处', '人事处', '2027年6月30日'],
+    ]);
+    const result = await luoshi(['import', file, '--dry-run', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const [item] = JSON.parse(result.stdout).items;
+    expect(item).toMatchObject({
+      no: 1,
+      path: [],
+      level1: '',
+      level2: '',
+      departments: ['人事处', '教务处'],
+      leader: '张三',
+      measuresRaw: '修订细则',
+    });
+  });
+
+  it('takes --columns where the header says nothing, and refuses a meaning it does not know', async () => {
+    const file = await sheet('无表头.xlsx', [
+      ['甲', '乙', '丙'],
+      ['1', '建立教师发展中心', '人事处'],
+    ]);
+    const refused = await luoshi(['import', file, '--dry-run', '--json']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('没有找到任务表的表头');
+    const mapped = await luoshi([
+      'import',
+      file,
+      '--dry-run',
+      '--json',
+      '--columns',
+      'number,content,departments',
+    ]);
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(JSON.parse(mapped.stdout).items[0]).toMatchObject({
+      content: '建立教师发展中心',
+      departments: ['人事处'],
+    });
+    const wrong = await luoshi([
+      'import',
+      file,
+      '--dry-run',
+      '--columns',
+      'number,task,departments',
+    ]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('“task”');
+  });
+});

@@ -1,3 +1,4 @@
+import type { HeaderMapping } from '../../shared/plan-import/table-header';
 import { AppError, formatBytes } from '../../shared/errors';
 import type { ParsedPlan } from '../../shared/plan-import/contract';
 import type { DocumentBlocks } from '../../shared/plan-import/document-blocks';
@@ -29,6 +30,8 @@ export interface ReadPlanOptions {
   knownDepartments?: readonly string[];
   /** alias → department name, from the organization's departments. */
   aliases?: Readonly<Record<string, string>>;
+  /** The header row and column meanings the office chose (`--columns`, the API's `columns`). */
+  mapping?: HeaderMapping;
 }
 
 async function readBlocks(
@@ -86,5 +89,6 @@ export async function readPlanDocument(
     maxRows: limits.maxRows,
     ...(options.knownDepartments ? { knownDepartments: options.knownDepartments } : {}),
     ...(options.aliases ? { aliases: options.aliases } : {}),
+    ...(options.mapping ? { mapping: options.mapping } : {}),
   });
 }

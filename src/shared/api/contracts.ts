@@ -176,6 +176,10 @@ export const itemViewSchema = z.object({
   no: z.number().int(),
   content: z.string(),
   focus: z.string(),
+  /** The responsible leader the plan names (责任校领导), '' when none. */
+  leader: z.string(),
+  /** The plan's other columns for this item (备注 …), by header. */
+  extra: z.record(z.string(), z.string()),
 });
 
 export const assignmentViewSchema = z.object({
@@ -282,6 +286,13 @@ export const importPlanQuerySchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * Each column's meaning from the left where detection guessed wrong, e.g.
+   * `number,content,lead,support,deadline,-` (`-`: keep as it is); the same as `luoshi import --columns`.
+   */
+  columns: z.string().max(500).optional(),
+  /** The header's row (1-based) in the plan's first table, where detection chose another. */
+  headerRow: z.coerce.number().int().min(1).max(50).optional(),
 });
 
 export const importPlanResultSchema = z.object({

@@ -139,6 +139,8 @@ const zhCN = {
   'tree.empty': '没有符合条件的指标。换个关键词或清除部门筛选试试。',
   'tree.items': '{count} 项',
   'item.focus': '观测重点',
+  'item.leader': '责任领导',
+  'tree.flat': '全部任务',
   'item.departments': '责任部门',
   'item.lead': '牵头',
   'item.group.tip': '代表一类部门（如全部教学单位），由党委教师工作部确认具体单位',
@@ -1194,6 +1196,8 @@ const en: Record<MessageKey, string> = {
   'tree.empty': 'No item matches. Try another word or clear the department filter.',
   'tree.items': '{count} items',
   'item.focus': 'Focus',
+  'item.leader': 'Responsible leader',
+  'tree.flat': 'All tasks',
   'item.departments': 'Responsible departments',
   'item.lead': 'lead',
   'item.group.tip':

@@ -55,9 +55,34 @@ export const parsedDepartmentRefSchema = z.object({
   role: z.enum(['lead', 'support']),
 });
 
+/** What a column of the plan's table was taken as; what `--columns` and the API's mapping name. */
+export const columnMeanings = [
+  'number',
+  'level1',
+  'level2',
+  'level3',
+  'level4',
+  'content',
+  'focus',
+  'departments',
+  'lead',
+  'support',
+  'leader',
+  'measures',
+  'deadline',
+] as const;
+export const columnMeaningSchema = z.enum(columnMeanings);
+export type ColumnMeaning = z.infer<typeof columnMeaningSchema>;
+
 export const parsedItemSchema = z.object({
   no: z.number().int().positive(),
-  /** Level-1 indicator title without its numbering, e.g. 党的领导 */
+  /** The item's own number as written (序号, or 1. / （1） before its content); '' when none. */
+  code: z.string(),
+  /** Its ancestors' titles from the top, numbering stripped: [] for a flat list. */
+  path: z.array(z.string()),
+  /** Their numbering as written (一, （一） → 一, 1), '' where a level has none. */
+  pathCodes: z.array(z.string()),
+  /** Level-1 title without its numbering, e.g. 党的领导; '' where the plan has no levels. */
   level1: z.string(),
   /** Its numbering as written, e.g. 一 */
   level1Code: z.string(),
@@ -67,6 +92,10 @@ export const parsedItemSchema = z.object({
   /** The requirement, verbatim (typos included), without its leading number. */
   content: z.string(),
   focus: z.string(),
+  /** The responsible leader (责任校领导 / 分管校领导) as written: a person, never a department. */
+  leader: z.string(),
+  /** Columns Luoshi gives no meaning (备注, 工作目标), by header, where the row fills them. */
+  extra: z.record(z.string(), z.string()),
   /** Canonical names of the responsible departments, in document order. */
   departments: z.array(z.string()),
   /** The department cell(s) as written. */
@@ -109,6 +138,18 @@ export const parsedPlanSchema = z.object({
   standardTitle: z.string().nullable(),
   cycleYear: z.number().int().nullable(),
   phases: z.array(parsedPhaseSchema),
+  /** How many levels stand above the items: 0 for a flat task list, 2 for the seed's. */
+  depth: z.number().int().min(0).max(6),
+  /** 1-based row of the table that was taken as its header. */
+  headerRow: z.number().int().positive(),
+  /** Every header cell and what it was taken as (null: kept with the items as they are). */
+  columns: z.array(
+    z.object({
+      index: z.number().int().nonnegative(),
+      header: z.string(),
+      meaning: columnMeaningSchema.nullable(),
+    }),
+  ),
   deliverables: z.array(parsedDeliverableSchema),
   items: z.array(parsedItemSchema),
   departments: z.array(parsedDepartmentSchema),

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import type { ParsedDepartmentRef, ParsedItem, ParsedPlan } from './contract';
+import type { ColumnMeaning, ParsedDepartmentRef, ParsedItem, ParsedPlan } from './contract';
 import {
   groupSelectsKind,
   guessDepartmentKind,
@@ -12,7 +12,7 @@ import {
 } from './departments';
 import type { DocumentBlocks, TableRow } from './document-blocks';
 import { parsePreamble } from './preamble-parser';
-import { findHeader, type ColumnMap } from './table-header';
+import { findHeader, levelColumns, type ColumnMap, type HeaderMapping } from './table-header';
 
 export interface ParseOptions {
   /** Names of the organization's departments (and their aliases) already known. */
@@ -20,29 +20,61 @@ export interface ParseOptions {
   /** alias → canonical name, from the organization's departments. */
   aliases?: Readonly<Record<string, string>>;
   maxRows?: number;
+  /** The header row and column meanings the office chose, where detection guessed wrong. */
+  mapping?: HeaderMapping;
 }
 
-const LEVEL1_NUMBERING = /^\s*([一二三四五六七八九十百]+)\s*[、.．]\s*/;
-const LEVEL2_NUMBERING = /^\s*(\d+)\s*[.．、]\s*/;
-const ITEM_NUMBERING = /^\s*(?:(\d+)\s*[.．、]|[（(](\d+)[)）])\s*/;
+/**
+ * The numbering styles of Chinese official documents, from the top level down: 一、 （一） 1. （1） ①.
+ * A title's numbering is stripped and kept as its code.
+ */
+const NUMBERING_STYLES = [
+  /^\s*([一二三四五六七八九十百]+)\s*[、.．]\s*/,
+  /^\s*[（(]\s*([一二三四五六七八九十百]+)\s*[)）]\s*[、.．]?\s*/,
+  /^\s*(\d+)\s*[.．、](?!\d)\s*/,
+  /^\s*[（(]\s*(\d+)\s*[)）]\s*/,
+  /^\s*([①-⑳])\s*/,
+] as const;
+/** The styles an item's own number is written in: 1. or （1）. */
+const ITEM_STYLES = [2, 3] as const;
 
 function squeeze(text: string): string {
   return text.replace(/\s+/g, '').trim();
 }
 
-function levelTitle(cell: string, numbering: RegExp): { code: string; title: string } {
-  const match = numbering.exec(cell);
-  return match
-    ? { code: match[1]!, title: squeeze(cell.slice(match[0].length)) }
+function numberingOf(text: string): { style: number; code: string; rest: string } | null {
+  for (const [style, pattern] of NUMBERING_STYLES.entries()) {
+    const match = pattern.exec(text);
+    if (match) return { style, code: match[1]!, rest: text.slice(match[0].length) };
+  }
+  return null;
+}
+
+function levelTitle(cell: string): { code: string; title: string } {
+  const numbering = numberingOf(cell);
+  return numbering
+    ? { code: numbering.code, title: squeeze(numbering.rest) }
     : { code: '', title: squeeze(cell) };
 }
 
+interface Level {
+  code: string;
+  title: string;
+}
+
 interface RawItem {
+  /** The number written in 序号 or before the content; null when the plan numbers none. */
+  writtenNo: number | null;
+  writtenFrom: 'column' | 'content' | null;
   no: number;
-  level1: { code: string; title: string };
-  level2: { code: string; title: string };
+  code: string;
+  path: Level[];
+  /** How many headings inside the content column stand above the item (for restarts). */
+  section: number;
   content: string;
   focus: string;
+  leader: string;
+  extra: Record<string, string>;
   departmentsRaw: string;
   names: { name: string; role: 'lead' | 'support' }[];
   measuresRaw: string;
@@ -54,50 +86,97 @@ function cellAt(row: TableRow, column: number | undefined): string {
   return column === undefined ? '' : (row.cells[column] ?? '').trim();
 }
 
+const levelColumnsOf = (columns: ColumnMap) =>
+  levelColumns.map((level) => columns[level]).filter((index) => index !== undefined);
+
+/**
+ * A row of the content column that is a heading, not an item: it names nobody and no deadline,
+ * and is numbered in a heading's style (一、 （一）) or is the row's only text (a merged title).
+ */
+function headingOf(row: TableRow, columns: ColumnMap): { style: number; level: Level } | null {
+  const content = cellAt(row, columns.content);
+  const doers = [
+    columns.departments,
+    columns.lead,
+    columns.support,
+    columns.measures,
+    columns.deadline,
+    columns.leader,
+  ];
+  if (doers.some((column) => cellAt(row, column) && cellAt(row, column) !== content)) return null;
+  const numbering = numberingOf(content);
+  const filled = new Set(row.cells.map((cell) => cell.trim()).filter(Boolean));
+  if (numbering && !ITEM_STYLES.includes(numbering.style as 2 | 3))
+    return {
+      style: numbering.style,
+      level: { code: numbering.code, title: squeeze(numbering.rest) },
+    };
+  if (filled.size === 1 && !cellAt(row, columns.number))
+    return numbering
+      ? { style: numbering.style, level: { code: numbering.code, title: squeeze(numbering.rest) } }
+      : { style: -1, level: { code: '', title: squeeze(content) } };
+  return null;
+}
+
 function readItems(
   rows: TableRow[],
   columns: ColumnMap,
-): { items: RawItem[]; inferredLead: boolean } {
+  otherColumns: { index: number; header: string }[],
+): { items: RawItem[]; inferredLead: boolean; depth: number } {
   const items: RawItem[] = [];
-  let level1: RawItem['level1'] | null = null;
-  let level2: RawItem['level2'] | null = null;
+  const byColumn: (Level | null)[] = levelColumnsOf(columns).map(() => null);
+  /** Headings inside the content column, by style, the deepest last. */
+  let headings: { style: number; level: Level }[] = [];
+  let sections = 0;
   let inferredLead = false;
+  let depth = 0;
   for (const row of rows) {
     if (row.cells.every((cell) => cell.trim() === '')) continue;
-    const level1Cell = cellAt(row, columns.level1);
-    const level2Cell = cellAt(row, columns.level2);
-    if (level1Cell) level1 = levelTitle(level1Cell, LEVEL1_NUMBERING);
-    if (level2Cell) level2 = levelTitle(level2Cell, LEVEL2_NUMBERING);
+    levelColumnsOf(columns).forEach((column, position) => {
+      const cell = cellAt(row, column);
+      if (cell) {
+        byColumn[position] = levelTitle(cell);
+        // a new level-1 cell starts anew everything below it
+        for (let below = position + 1; below < byColumn.length; below++)
+          if (!cellAt(row, levelColumnsOf(columns)[below])) byColumn[below] = null;
+        if (position === 0 || headings.length) headings = [];
+      }
+    });
+    const heading = headingOf(row, columns);
+    if (heading) {
+      headings = headings.filter((open) => open.style !== -1 && open.style < heading.style);
+      headings.push(heading);
+      sections++;
+      continue;
+    }
     const contentCell = cellAt(row, columns.content);
     if (!contentCell) continue;
 
-    const numbered = ITEM_NUMBERING.exec(contentCell);
+    const numbering = numberingOf(contentCell);
+    const ownNumber =
+      numbering && ITEM_STYLES.includes(numbering.style as 2 | 3) ? numbering : null;
     const numberCell = cellAt(row, columns.number);
-    const no =
+    const writtenNo =
       numberCell && /^\d+$/.test(numberCell)
         ? Number(numberCell)
-        : numbered
-          ? Number(numbered[1] ?? numbered[2])
+        : ownNumber
+          ? Number(ownNumber.code)
           : null;
-    if (no === null) throw new AppError('import.item_number_missing', { row: row.sourceRow });
-    const previous = items.at(-1)?.no ?? 0;
-    if (items.some((item) => item.no === no))
-      throw new AppError('import.item_number_repeated', { row: row.sourceRow, found: no });
-    if (no !== previous + 1)
-      throw new AppError('import.item_number_gap', {
+    const missingLevel = byColumn.findIndex((level) => level === null);
+    if (missingLevel >= 0)
+      throw new AppError('import.level_missing', {
         row: row.sourceRow,
-        previous,
-        found: no,
-        expected: previous + 1,
+        no: writtenNo ?? items.length + 1,
+        level: `${'一二三四'[missingLevel]}级`,
       });
-    if (!level1)
-      throw new AppError('import.level_missing', { row: row.sourceRow, no, level: '一级指标' });
-    if (!level2)
-      throw new AppError('import.level_missing', { row: row.sourceRow, no, level: '二级指标' });
+    const path = [...(byColumn as Level[]), ...headings.map((open) => open.level)].filter(
+      (level) => level.title || level.code,
+    );
+    depth = Math.max(depth, path.length);
 
     let names: RawItem['names'];
     let departmentsRaw: string;
-    if (columns.departments !== undefined) {
+    if (columns.departments !== undefined && columns.lead === undefined) {
       departmentsRaw = cellAt(row, columns.departments);
       names = splitDepartmentCell(departmentsRaw).map((name, index) => ({
         name,
@@ -106,7 +185,9 @@ function readItems(
       inferredLead ||= names.length > 1;
     } else {
       const lead = cellAt(row, columns.lead);
-      const support = cellAt(row, columns.support);
+      const support = [cellAt(row, columns.support), cellAt(row, columns.departments)]
+        .filter(Boolean)
+        .join('\n');
       departmentsRaw = [lead, support].filter(Boolean).join('\n');
       names = [
         ...splitDepartmentCell(lead).map((name) => ({ name, role: 'lead' as const })),
@@ -114,17 +195,27 @@ function readItems(
       ];
     }
     if (names.length === 0)
-      throw new AppError('import.departments_missing', { row: row.sourceRow, no });
+      throw new AppError('import.departments_missing', {
+        row: row.sourceRow,
+        no: writtenNo ?? items.length + 1,
+      });
 
+    const extra: Record<string, string> = {};
+    for (const { index, header } of otherColumns) {
+      const value = (row.cells[index] ?? '').trim();
+      if (value) extra[header] = value;
+    }
     items.push({
-      no,
-      level1,
-      level2,
-      content:
-        numbered && !numberCell
-          ? contentCell.slice(numbered[0].length).trim()
-          : contentCell.replace(ITEM_NUMBERING, '').trim(),
+      writtenNo,
+      writtenFrom: numberCell && /^\d+$/.test(numberCell) ? 'column' : ownNumber ? 'content' : null,
+      no: 0,
+      code: numberCell || ownNumber?.code || '',
+      path,
+      section: sections,
+      content: (ownNumber ? ownNumber.rest : contentCell).trim(),
       focus: cellAt(row, columns.focus),
+      leader: cellAt(row, columns.leader),
+      extra,
       departmentsRaw,
       names,
       measuresRaw: cellAt(row, columns.measures),
@@ -132,7 +223,52 @@ function readItems(
       sourceRow: row.sourceRow,
     });
   }
-  return { items, inferredLead };
+  numberItems(items);
+  return { items, inferredLead, depth };
+}
+
+/**
+ * Item numbers: as written when the plan numbers its items 1, 2, 3… throughout; by position when
+ * it numbers none, or numbers them anew under each heading (一、 1. 2. 二、 1. 2.). Repeated or
+ * jumping numbers in a 序号 column, or throughout, are refused with the row.
+ */
+function numberItems(items: RawItem[]): void {
+  const unnumbered = items.find((item) => item.writtenNo === null);
+  if (unnumbered && items.some((item) => item.writtenNo !== null))
+    throw new AppError('import.item_number_missing', { row: unnumbered.sourceRow });
+  const byPosition =
+    !!unnumbered ||
+    (items.every((item) => item.writtenFrom === 'content') && restartsPerSection(items));
+  items.forEach((item, index) => {
+    if (byPosition) {
+      item.no = index + 1;
+      return;
+    }
+    const previous = items[index - 1]?.no ?? 0;
+    const no = item.writtenNo!;
+    if (items.slice(0, index).some((earlier) => earlier.no === no))
+      throw new AppError('import.item_number_repeated', { row: item.sourceRow, found: no });
+    if (no !== previous + 1)
+      throw new AppError('import.item_number_gap', {
+        row: item.sourceRow,
+        previous,
+        found: no,
+        expected: previous + 1,
+      });
+    item.no = no;
+  });
+}
+
+function restartsPerSection(items: RawItem[]): boolean {
+  let restarted = false;
+  for (const [index, item] of items.entries()) {
+    const previous = items[index - 1];
+    const sameSection = previous && previous.section === item.section;
+    const expected = sameSection ? previous.writtenNo! + 1 : 1;
+    if (item.writtenNo !== expected) return false;
+    if (!sameSection && previous) restarted = true;
+  }
+  return restarted;
 }
 
 /**
@@ -207,14 +343,23 @@ export function parsePlanDocument(
   document: DocumentBlocks,
   options: ParseOptions = {},
 ): ParsedPlan {
-  const header = findHeader(document.blocks);
+  const header = findHeader(document.blocks, options.mapping);
   if (!header) throw new AppError('import.header_not_found');
+  if (
+    header.columns.content === undefined ||
+    (header.columns.departments === undefined && header.columns.lead === undefined)
+  )
+    throw new AppError('import.header_not_found');
   const rows = header.rows.slice(header.headerIndex + 1);
   const maxRows = options.maxRows ?? 5000;
   if (rows.length > maxRows)
     throw new AppError('import.too_many_rows', { rows: rows.length, limit: maxRows });
 
-  const { items: rawItems, inferredLead } = readItems(rows, header.columns);
+  const {
+    items: rawItems,
+    inferredLead,
+    depth,
+  } = readItems(rows, header.columns, header.otherColumns);
   if (rawItems.length === 0) throw new AppError('import.no_items');
   const { canonical, inferred } = normaliseDepartments(rawItems, options);
 
@@ -222,11 +367,16 @@ export function parsePlanDocument(
     const departmentRefs = resolveDepartmentRefs(item.names, canonical);
     return {
       no: item.no,
-      level1: item.level1.title,
-      level1Code: item.level1.code,
-      level2: item.level2.title,
-      level2Code: item.level2.code,
+      code: item.code,
+      path: item.path.map((level) => level.title),
+      pathCodes: item.path.map((level) => level.code),
+      level1: item.path[0]?.title ?? '',
+      level1Code: item.path[0]?.code ?? '',
+      level2: item.path[1]?.title ?? '',
+      level2Code: item.path[1]?.code ?? '',
       content: item.content,
+      leader: item.leader,
+      extra: item.extra,
       focus: item.focus,
       departments: departmentRefs.map((ref) => ref.name),
       departmentsRaw: item.departmentsRaw,
@@ -257,6 +407,16 @@ export function parsePlanDocument(
   return {
     format: document.format,
     ...preamble,
+    depth,
+    headerRow: header.headerIndex + 1,
+    columns: header.headers.map((text, index) => ({
+      index,
+      header: text,
+      meaning:
+        (Object.entries(header.columns) as [ColumnMeaning, number][]).find(
+          ([, column]) => column === index,
+        )?.[0] ?? null,
+    })),
     items,
     departments: departmentList(items, inferred, known),
     groups,

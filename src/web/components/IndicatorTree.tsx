@@ -134,7 +134,9 @@ export function IndicatorTree({ tree }: { tree: PlanTree }) {
             label: (
               <span data-testid="level1">
                 <strong>
-                  {level1.code}、{level1.title}
+                  {level1.title
+                    ? `${level1.code ? `${level1.code}、` : ''}${level1.title}`
+                    : t('tree.flat')}
                 </strong>
               </span>
             ),
@@ -147,9 +149,12 @@ export function IndicatorTree({ tree }: { tree: PlanTree }) {
             ),
             children: level1.children.map((level2) => (
               <section key={level2.id}>
-                <div className="level2-title">
-                  {level2.code}. {level2.title}
-                </div>
+                {level2.title && (
+                  <div className="level2-title">
+                    {level2.code ? `${level2.code}. ` : ''}
+                    {level2.title}
+                  </div>
+                )}
                 {level2.items.map((item) => (
                   <div className="item-row" key={item.id} data-testid="item" data-item-no={item.no}>
                     <div className="item-no">{item.no}</div>
@@ -157,10 +162,24 @@ export function IndicatorTree({ tree }: { tree: PlanTree }) {
                       <Typography.Paragraph style={{ marginBottom: 4 }}>
                         {item.content}
                       </Typography.Paragraph>
-                      <div className="item-focus">
-                        <strong>{t('item.focus')}：</strong>
-                        {item.focus}
-                      </div>
+                      {item.focus && (
+                        <div className="item-focus">
+                          <strong>{t('item.focus')}：</strong>
+                          {item.focus}
+                        </div>
+                      )}
+                      {item.leader && (
+                        <div className="item-focus" data-testid="item-leader">
+                          <strong>{t('item.leader')}：</strong>
+                          {item.leader}
+                        </div>
+                      )}
+                      {Object.entries(item.extra).map(([header, value]) => (
+                        <div className="item-focus" key={header}>
+                          <strong>{header}：</strong>
+                          {value}
+                        </div>
+                      ))}
                       <div
                         className="item-departments"
                         style={{ marginTop: 6 }}

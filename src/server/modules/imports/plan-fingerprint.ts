@@ -17,6 +17,10 @@ export function standardFingerprint(parse: ParsedPlan, title: string): string {
       item.level2,
       item.content,
       item.focus,
+      // only where a plan has them, so the seed's standard keeps the identity it always had
+      ...(item.path.length > 2 ? [item.path.slice(2)] : []),
+      ...(item.leader || item.code !== String(item.no) ? [item.code, item.leader] : []),
+      ...(Object.keys(item.extra).length ? [item.extra] : []),
     ]),
   });
 }

@@ -1,4 +1,5 @@
 import { importPlanQuerySchema, importPlanResultSchema } from '../../../shared/api/contracts';
+import { readColumnMapping } from '../../../shared/plan-import/column-mapping';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import { readUpload } from '../../http/upload';
@@ -20,7 +21,10 @@ export function registerPlanImportRoutes(app: ApiInstance, imports: PlanImportSe
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const upload = await readUpload(request);
+      const upload = {
+        ...(await readUpload(request)),
+        mapping: readColumnMapping(request.query.columns, request.query.headerRow),
+      };
       if (request.query.dryRun) return imports.preview(actor, upload);
       const result = await imports.import(actor, upload);
       return reply.code(result.created ? 201 : 200).send(result);

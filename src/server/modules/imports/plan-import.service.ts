@@ -1,4 +1,5 @@
 import type { ImportPlanResult } from '../../../shared/api/contracts';
+import type { HeaderMapping } from '../../../shared/plan-import/table-header';
 import type { ParsedPlan } from '../../../shared/plan-import/contract';
 import type { Clock } from '../../clock';
 import type { Database, Transaction } from '../../db/client';
@@ -33,6 +34,8 @@ import { planFingerprint, standardFingerprint } from './plan-fingerprint';
 export interface PlanUpload {
   fileName: string;
   bytes: Buffer;
+  /** The office's choice of header row and column meanings, where detection guessed wrong. */
+  mapping?: HeaderMapping;
 }
 
 export interface PlanImportDependencies {
@@ -52,6 +55,7 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
       limits: { maxFileBytes },
       knownDepartments: existing.map((department) => department.name),
       aliases,
+      ...(upload.mapping ? { mapping: upload.mapping } : {}),
     });
   }
 
@@ -204,7 +208,11 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
         ).id;
         level1Ids.set(item.level1Code + item.level1, level1Id);
       }
-      const level2Key = `${level1Id}/${item.level2Code}${item.level2}`;
+      // Luoshi's tree holds two levels above the items: a deeper plan's lower levels are kept
+      // together in the second (理论武装 / 学习制度), a shallower plan's missing ones untitled.
+      const level2Title = item.path.slice(1).join(' / ');
+      const level2Code = item.pathCodes.slice(1).filter(Boolean).join('.');
+      const level2Key = `${level1Id}/${level2Code}${level2Title}`;
       let level2Id = level2Ids.get(level2Key);
       if (!level2Id) {
         level2Id = (
@@ -213,8 +221,8 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
             standardId: standard.id,
             depth: 2,
             parentId: level1Id,
-            code: item.level2Code,
-            title: item.level2,
+            code: level2Code,
+            title: level2Title,
             position: level2Ids.size + 1,
           })
         ).id;
@@ -227,6 +235,9 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
         no: item.no,
         content: item.content,
         focus: item.focus,
+        code: item.code,
+        leader: item.leader,
+        extra: item.extra,
       });
     }
     await insertItems(tx, itemRows);

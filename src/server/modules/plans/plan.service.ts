@@ -84,6 +84,8 @@ export function createPlanService({ db }: { db: Database }) {
         no: item.no,
         content: item.content,
         focus: item.focus,
+        leader: item.leader,
+        extra: item.extra,
         assignments: assignmentsByItem.get(item.id) ?? [],
       }));
       return {

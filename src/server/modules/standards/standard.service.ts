@@ -44,6 +44,8 @@ export function createStandardService({ db }: { db: Database }) {
         no: item.no,
         content: item.content,
         focus: item.focus,
+        leader: item.leader,
+        extra: item.extra,
       }));
       return { ...summary, indicators };
     },

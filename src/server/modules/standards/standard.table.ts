@@ -3,6 +3,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -84,6 +85,12 @@ export const items = pgTable(
     no: integer('no').notNull(),
     content: text('content').notNull(),
     focus: text('focus').notNull(),
+    /** The item's own number as written (序号, 1., （1）), '' when the plan numbered none. */
+    code: text('code').notNull().default(''),
+    /** The responsible leader (责任校领导) the plan names: a person, never a department. */
+    leader: text('leader').notNull().default(''),
+    /** Columns of the plan Luoshi gives no meaning (备注, 工作目标), by header. */
+    extra: jsonb('extra').$type<Record<string, string>>().notNull().default({}),
   },
   (table) => [uniqueIndex('items_standard_no_unique').on(table.standardId, table.no)],
 );
