@@ -57,6 +57,7 @@ export const permissions = {
   'plans.get': workingRoles,
   'plans.tree': workingRoles,
   'imports.importPlan': organizationStaff,
+  'imports.inspectPlan': organizationStaff,
   'assignments.set': organizationStaff,
   'reports.request': organizationStaff,
   'reports.list': ['admin', 'coordinator', 'leader', 'reviewer'],

@@ -9,6 +9,7 @@ import PlanPage from './features/plans/PlanPage';
 const BreakdownPage = lazy(() => import('./features/breakdowns/BreakdownPage'));
 const BoardPage = lazy(() => import('./features/breakdowns/BoardPage'));
 const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage'));
+const ImportWizardPage = lazy(() => import('./features/imports/ImportWizardPage'));
 const SecurityPage = lazy(() => import('./features/auth/SecurityPage'));
 const DepartmentsPage = lazy(() => import('./features/departments/DepartmentsPage'));
 const AssignmentsPage = lazy(() => import('./features/assignments/AssignmentsPage'));
@@ -41,7 +42,7 @@ export default function Workspace({
   const path = usePath();
   const organizationStaff = organizationWideRoles.includes(session.user.role);
   const reviewed = /^\/board\/([0-9a-f-]{36})$/.exec(path)?.[1];
-  let page = <PlanPage />;
+  let page = <PlanPage canImport={organizationStaff} />;
   const overseenInstitution = /^\/oversight\/([0-9a-f-]{36})$/.exec(path)?.[1];
   // An overseer's organization has no plan of its own: their home is the institutions overview.
   // 三权分立: the auditor's home is the audit log, the security admin's 用户管理; neither reads the plan.
@@ -66,6 +67,7 @@ export default function Workspace({
   else if (path === '/board') page = <BoardPage />;
   else if (path === '/dashboard') page = <DashboardPage />;
   else if (path === '/security') page = <SecurityPage session={session} onSignOut={onSignOut} />;
+  else if (path === '/import' && organizationStaff) page = <ImportWizardPage />;
   else if (path === '/departments' && organizationStaff) page = <DepartmentsPage />;
   else if (path === '/assignments' && organizationStaff) page = <AssignmentsPage />;
   else if (path === '/obligations' && organizationStaff) page = <ObligationsPage />;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnMeaningSchema,
   departmentRefKinds,
   isoDateSchema,
   parsedPlanSchema,
@@ -295,6 +296,19 @@ export const importPlanQuerySchema = z.object({
   headerRow: z.coerce.number().int().min(1).max(50).optional(),
 });
 
+/** The tables of an uploaded plan as the office sees them in the import wizard's mapping step. */
+export const inspectPlanResultSchema = z.object({
+  /** The first table's first rows (at most 12), cells as written. */
+  rows: z.array(z.array(z.string())),
+  /** What detection chose, or null when no header was recognised. */
+  detected: z
+    .object({
+      headerRow: z.number().int().positive(),
+      columns: z.array(columnMeaningSchema.nullable()),
+    })
+    .nullable(),
+});
+
 export const importPlanResultSchema = z.object({
   dryRun: z.boolean(),
   /** False when the same plan was imported before: nothing new was created. */
@@ -316,5 +330,6 @@ export type PlanTree = z.infer<typeof planTreeSchema>;
 export type Level1View = z.infer<typeof level1ViewSchema>;
 export type AssignmentView = z.infer<typeof assignmentViewSchema>;
 export type StandardTree = z.infer<typeof standardTreeSchema>;
+export type InspectPlanResult = z.infer<typeof inspectPlanResultSchema>;
 export type ImportPlanResult = z.infer<typeof importPlanResultSchema>;
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;

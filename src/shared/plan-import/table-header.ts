@@ -249,3 +249,39 @@ export function findHeader(
     textBefore: [...textBefore, ...new Set(above)],
   };
 }
+
+const INSPECTED_ROWS = 12;
+
+/**
+ * The first table's first rows and what detection makes of them: what the import wizard shows
+ * when the office maps the columns by hand.
+ */
+export function inspectTables(blocks: readonly DocumentBlock[]): {
+  rows: string[][];
+  detected: { headerRow: number; columns: (Column | null)[] } | null;
+} {
+  const found = findHeader(blocks);
+  const table = found
+    ? { rows: found.rows }
+    : blocks.find(
+        (block): block is Extract<DocumentBlock, { kind: 'table' }> => block.kind === 'table',
+      );
+  if (!table) return { rows: [], detected: null };
+  const start = found ? Math.max(0, found.headerIndex - 2) : 0;
+  const rows = table.rows
+    .slice(start, start + INSPECTED_ROWS)
+    .map((row) => row.cells.map((cell) => cell.trim()));
+  if (!found) return { rows, detected: null };
+  const width = Math.max(...rows.map((row) => row.length));
+  const meaningAt = (index: number) =>
+    (Object.entries(found.columns) as [Column, number][]).find(
+      ([, column]) => column === index,
+    )?.[0] ?? null;
+  return {
+    rows,
+    detected: {
+      headerRow: found.headerIndex - start + 1,
+      columns: Array.from({ length: width }, (_, index) => meaningAt(index)),
+    },
+  };
+}

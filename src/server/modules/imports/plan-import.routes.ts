@@ -1,4 +1,8 @@
-import { importPlanQuerySchema, importPlanResultSchema } from '../../../shared/api/contracts';
+import {
+  importPlanQuerySchema,
+  importPlanResultSchema,
+  inspectPlanResultSchema,
+} from '../../../shared/api/contracts';
 import { readColumnMapping } from '../../../shared/plan-import/column-mapping';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
@@ -6,6 +10,21 @@ import { readUpload } from '../../http/upload';
 import type { PlanImportService } from './plan-import.service';
 
 export function registerPlanImportRoutes(app: ApiInstance, imports: PlanImportService) {
+  app.post(
+    '/api/v1/imports/plan/inspect',
+    {
+      schema: {
+        operationId: 'imports.inspectPlan',
+        tags: ['imports'],
+        description:
+          "The first rows of an uploaded plan's table and the columns detection recognised, for the import wizard's mapping step. Writes nothing.",
+        consumes: ['multipart/form-data'],
+        response: { 200: inspectPlanResultSchema },
+      },
+    },
+    async (request) => imports.inspect(actorOf(request), await readUpload(request)),
+  );
+
   app.post(
     '/api/v1/imports/plan',
     {

@@ -1,9 +1,14 @@
-import type { ImportPlanResult } from '../../../shared/api/contracts';
+import type { ImportPlanResult, InspectPlanResult } from '../../../shared/api/contracts';
+import { inspectTables } from '../../../shared/plan-import/table-header';
 import type { HeaderMapping } from '../../../shared/plan-import/table-header';
 import type { ParsedPlan } from '../../../shared/plan-import/contract';
 import type { Clock } from '../../clock';
 import type { Database, Transaction } from '../../db/client';
-import { readPlanDocument } from '../../io/plan-document-reader';
+import {
+  defaultImportLimits,
+  readDocumentBlocks,
+  readPlanDocument,
+} from '../../io/plan-document-reader';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import {
@@ -60,6 +65,13 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
   }
 
   return {
+    /** The first rows of the plan's table and what detection made of them, for mapping by hand. */
+    async inspect(_actor: Actor, upload: PlanUpload): Promise<InspectPlanResult> {
+      return inspectTables(
+        (await readDocumentBlocks(upload, { ...defaultImportLimits, maxFileBytes })).blocks,
+      );
+    },
+
     async preview(actor: Actor, upload: PlanUpload): Promise<ImportPlanResult> {
       const parse = await parseFor(actor, upload);
       return {

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Button,
   Card,
   Col,
   Collapse,
@@ -18,6 +19,7 @@ import { api } from '../../api/client';
 import type { PlanDetail, PlanTree } from '../../api/types';
 import { IndicatorTree } from '../../components/IndicatorTree';
 import { useI18n } from '../../i18n';
+import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
 
 const DAY = 86_400_000;
@@ -154,7 +156,8 @@ function PlanOverview({ plan }: { plan: PlanDetail }) {
   );
 }
 
-export default function PlanPage() {
+/** `canImport`: the office may import another plan (the import wizard). */
+export default function PlanPage({ canImport = false }: { canImport?: boolean }) {
   const { t } = useI18n();
   const { plans, planId, choose: setPlanId, error: plansError } = usePlan();
   const [plan, setPlan] = useState<PlanDetail | null>(null);
@@ -193,10 +196,23 @@ export default function PlanPage() {
                 <Typography.Paragraph type="secondary">{t('plan.none.hint')}</Typography.Paragraph>
               </>
             }
-          />
+          >
+            {canImport && (
+              <Button type="primary" onClick={() => navigate('/import')}>
+                {t('plan.import')}
+              </Button>
+            )}
+          </Empty>
         </Card>
       ) : (
         <Space direction="vertical" size={16} style={{ width: '100%' }}>
+          {canImport && (
+            <div style={{ textAlign: 'right' }}>
+              <Button onClick={() => navigate('/import')} data-testid="plan-import">
+                {t('plan.import')}
+              </Button>
+            </div>
+          )}
           {plans.length > 1 && (
             <Select
               style={{ minWidth: 320, maxWidth: '100%' }}
