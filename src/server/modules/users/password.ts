@@ -23,9 +23,16 @@ export async function spendVerificationTime(password: string): Promise<void> {
   await verifyPassword(await decoyHash, password);
 }
 
-const alphabets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '#%+=@'];
+/**
+ * Letters and digits people read out on the phone without spelling them: no symbols, and none of
+ * 0 O o 1 I l that look alike. Three classes satisfy the password policy (three of four).
+ */
+const alphabets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnpqrstuvwxyz', '23456789'];
 
-/** A one-time password that satisfies the policy: 16 characters with every class, no look-alikes. */
+/**
+ * A one-time password that satisfies the policy: 16 letters and digits with every class, in four
+ * groups of four joined by hyphens (Kp7m-Xw3q-…), so it can be dictated and typed back.
+ */
 export function generateOneTimePassword(): string {
   const all = alphabets.join('');
   const characters = alphabets.map((alphabet) => alphabet[randomInt(alphabet.length)]!);
@@ -34,5 +41,5 @@ export function generateOneTimePassword(): string {
     const other = randomInt(index + 1);
     [characters[index], characters[other]] = [characters[other]!, characters[index]!];
   }
-  return characters.join('');
+  return characters.join('').replace(/(.{4})(?!$)/g, '$1-');
 }
