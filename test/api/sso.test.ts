@@ -18,6 +18,7 @@ import {
   createTestApp,
   createUser,
   signIn,
+  TEST_PASSWORD,
   type SignedInClient,
   type TestApp,
 } from '../support/test-app';
@@ -53,7 +54,9 @@ async function institution() {
     (await createUser(t.db, organization.id, 'security_admin')).username,
   );
   // A security admin must use two-step verification before anything else.
-  const { secret } = (await securityAdmin.post('/api/v1/auth/totp/start')).json();
+  const { secret } = (
+    await securityAdmin.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+  ).json();
   expect(
     (
       await securityAdmin.post('/api/v1/auth/totp/confirm', {
@@ -358,7 +361,9 @@ describe('CAS', () => {
     const { organization, securityAdmin } = await institution();
     const local = await createUser(t.db, organization.id, 'coordinator');
     const client = await signIn(t.app, local.username);
-    const { secret } = (await client.post('/api/v1/auth/totp/start')).json();
+    const { secret } = (
+      await client.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+    ).json();
     expect(
       (await client.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, t.clock.now()) }))
         .statusCode,

@@ -185,8 +185,12 @@ export async function signIn(
  * Turns two-step verification on for a signed-in client, as the 账号安全 page does (a security
  * admin must, before anything else); the session goes on. Returns the authenticator's secret.
  */
-export async function enrolTotp(client: SignedInClient, clock: ManualClock): Promise<string> {
-  const started = await client.post('/api/v1/auth/totp/start');
+export async function enrolTotp(
+  client: SignedInClient,
+  clock: ManualClock,
+  currentPassword = TEST_PASSWORD,
+): Promise<string> {
+  const started = await client.post('/api/v1/auth/totp/start', { currentPassword });
   if (started.statusCode !== 200)
     throw new Error(`TOTP enrolment failed: ${started.statusCode} ${started.body}`);
   const { secret } = started.json() as { secret: string };

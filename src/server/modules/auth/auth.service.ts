@@ -163,6 +163,34 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
     });
   }
 
+  /**
+   * The password of a signed-in user, checked again before a change to the account's security (a
+   * new password, an authenticator): a wrong one counts towards the lockout as a failed sign-in
+   * does, and the lock ends the user's sessions, so a stolen session cannot guess it.
+   */
+  async function confirmCurrentPassword(
+    signedIn: SignedInSession,
+    user: User,
+    password: string,
+    reason: string,
+  ): Promise<void> {
+    if (!(await verifyPassword(user.passwordHash, password)))
+      await refuseWrongPassword(signedIn, user, reason);
+  }
+
+  async function refuseWrongPassword(
+    signedIn: SignedInSession,
+    user: User,
+    reason: string,
+  ): Promise<never> {
+    const lockedUntil = await countFailure(user, signedIn.actor, user.username, reason);
+    if (lockedUntil) {
+      await deleteSessionsOfUser(db, user.id);
+      throw lockedError(lockedUntil);
+    }
+    throw new AppError('auth.invalid_credentials');
+  }
+
   /** The user as the database has it now (the session's copy may predate a change in another tab). */
   async function currentUser(signedIn: SignedInSession): Promise<User> {
     const user = await findUserInOrganization(db, signedIn.user.organizationId, signedIn.user.id);
@@ -382,9 +410,10 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
      * Starts (or restarts) enrolling an authenticator: a new secret, sealed in the database, shown
      * this once. Two-step verification is on only when a code from it is confirmed.
      */
-    async startTotpEnrolment(signedIn: SignedInSession) {
+    async startTotpEnrolment(signedIn: SignedInSession, currentPassword: string) {
       const user = await currentUser(signedIn);
       if (user.totpEnabledAt) throw new AppError('auth.totp_already_enabled');
+      await confirmCurrentPassword(signedIn, user, currentPassword, 'wrong_password_to_enrol_totp');
       const secret = generateTotpSecret();
       const sealed = await secrets.seal(secret, user.id);
       await db.transaction(async (tx) => {
@@ -478,14 +507,15 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       currentPassword: string,
       newPassword: string,
     ): Promise<User> {
-      const { user, actor } = signedIn;
+      const { actor } = signedIn;
+      const user = await currentUser(signedIn);
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
         await recordAudit(db, clock, actor, {
           action: 'auth.change_password_failed',
           entityType: 'user',
           entityId: user.id,
         });
-        throw new AppError('auth.invalid_credentials');
+        await refuseWrongPassword(signedIn, user, 'wrong_current_password');
       }
       if (checkPassword(newPassword, user.username).length > 0)
         throw new AppError('auth.password_too_weak');
