@@ -65,6 +65,7 @@ import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
+import { logSerializers } from './http/log-redaction';
 
 export interface AppDependencies {
   db: Database;
@@ -102,14 +103,20 @@ export type Services = ReturnType<typeof createServices>;
 /** Builds the whole HTTP app from its dependencies; it does not listen (main.ts does). */
 export async function buildApp(
   dependencies: AppDependencies,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean; logStream?: { write(line: string): void } } = {},
 ): Promise<FastifyInstance> {
   const { db, config } = dependencies;
   const app = Fastify({
     logger:
       options.logger === false
         ? false
-        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            // URLs and errors without the callbacks' codes, states, tickets and other secrets.
+            serializers: logSerializers,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
