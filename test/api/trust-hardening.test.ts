@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
+import { signInFailures } from '../../src/server/modules/auth/sign-in-failure.table';
 import { users } from '../../src/server/modules/users/user.table';
 import {
   createInstitution,
@@ -71,5 +73,61 @@ describe('a stolen session is not an account (point 14)', () => {
     const right = await client.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD });
     expect(right.statusCode, right.body).toBe(200);
     expect(right.json().secret).toMatch(/^[A-Z2-7]{32}$/);
+  });
+});
+
+describe('the per-address sign-in limit under concurrency (point 15)', () => {
+  it('lets exactly 20 of 60 parallel wrong sign-ins from one address be checked, across two app processes', async () => {
+    const { organization } = await createInstitution(t.db);
+    const user = await createUser(t.db, organization.id, 'leader');
+    const ip = '10.19.15.1';
+    const second = await buildApp(
+      { db: t.db, clock: t.clock, config: t.config, mailer: null },
+      { logger: false },
+    );
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          (index % 2 === 0 ? t.app : second).inject({
+            method: 'POST',
+            url: '/api/v1/auth/sign-in',
+            remoteAddress: ip,
+            payload: {
+              username: index % 3 === 0 ? user.username : `nobody-${index}`,
+              password: `Wrong-Pass-${index}`,
+            },
+          }),
+        ),
+      );
+      const statuses = answers.map((answer) => answer.statusCode);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(40);
+      expect(statuses.filter((status) => status === 401 || status === 423)).toHaveLength(20);
+      expect(
+        await t.db.select().from(signInFailures).where(eq(signInFailures.ip, ip)),
+      ).toHaveLength(20);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('gives a successful sign-in its reservation back: successes never count', async () => {
+    const { organization } = await createInstitution(t.db);
+    const user = await createUser(t.db, organization.id, 'leader');
+    const ip = '10.19.15.2';
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/sign-in',
+          remoteAddress: ip,
+          payload: { username: user.username, password: TEST_PASSWORD },
+        }),
+      ),
+    );
+    // Parallel successes may be refused while 20 are being checked, never counted.
+    expect(answers.filter((answer) => answer.statusCode === 200).length).toBeGreaterThanOrEqual(20);
+    expect(await t.db.select().from(signInFailures).where(eq(signInFailures.ip, ip))).toHaveLength(
+      0,
+    );
   });
 });
