@@ -66,6 +66,7 @@ import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
 import { logSerializers } from './http/log-redaction';
+import { installAnonymousRateLimit } from './http/anonymous-rate-limit';
 
 export interface AppDependencies {
   db: Database;
@@ -144,6 +145,7 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
+  await installAnonymousRateLimit(app, { max: config.anonymousRateLimit });
   installAccessControl(app, services.auth);
   installAuditHooks(app, db, dependencies.clock);
 

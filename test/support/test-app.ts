@@ -42,7 +42,13 @@ export interface TestApp {
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   // Evidence files of a test go to a temporary directory of its own, never under data/.
   const evidenceDir = overrides.evidenceDir ?? mkdtempSync(path.join(tmpdir(), 'luoshi-evidence-'));
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }, projectRoot), evidenceDir, ...overrides };
+  // Tests sign on many times a minute from one address: the anonymous limit has its own test.
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent' }, projectRoot),
+    evidenceDir,
+    anonymousRateLimit: 100_000,
+    ...overrides,
+  };
 }
 
 /** Removes a test's temporary evidence directory (and only such a directory). */
