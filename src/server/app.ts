@@ -5,7 +5,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Clock } from './clock';
@@ -66,6 +65,7 @@ import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
 import { logSerializers } from './http/log-redaction';
+import { guardedValidatorCompiler } from './http/input-guard';
 import { installAnonymousRateLimit } from './http/anonymous-rate-limit';
 
 export interface AppDependencies {
@@ -121,7 +121,8 @@ export async function buildApp(
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // zod, then no NUL bytes, impossible dates or integers beyond the columns' range (http/input-guard.ts).
+  app.setValidatorCompiler(guardedValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   const services = createServices(dependencies);
