@@ -148,6 +148,17 @@ export const errorCatalogue = {
       '该登录方式已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新配置后再改。',
     en: 'Someone else changed this sign-on (now version {version}); your change was not saved. Review it and try again.',
   },
+  'sso.link_required': {
+    status: 403,
+    'zh-CN':
+      '该账号是管理员、审计员或已开启两步验证的账号，须由安全管理员将统一身份认证账号与其关联后才能这样登录。请先用本系统的密码登录。',
+    en: 'This is an administrative, auditing or two-step-verified account: the security admin must link your campus account to it first. Sign in with your password meanwhile.',
+  },
+  'sso.link_taken': {
+    status: 409,
+    'zh-CN': '该统一身份认证账号已关联到另一个本系统账号。',
+    en: 'This campus account is already linked to another account.',
+  },
 
   // domain
   'organization.not_found': {

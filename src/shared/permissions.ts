@@ -42,6 +42,7 @@ export const permissions = {
   'sso.config': ['security_admin', 'admin'],
   'sso.createProvider': ['security_admin'],
   'sso.updateProvider': ['security_admin'],
+  'sso.linkIdentity': ['security_admin'],
   'organizations.current': workingRoles,
   // the security admin names a liaison's department when managing accounts; department names are not business records
   'departments.list': [...workingRoles, 'security_admin'],

@@ -83,6 +83,7 @@ const zhCN = {
   'security.totp.off':
     '未开启。开启后，登录时除密码外还需输入身份验证器 App（如 Microsoft Authenticator、Google Authenticator、腾讯身份验证器）上的 6 位动态码。',
   'security.totp.start': '绑定身份验证器',
+  'security.totp.currentPassword': '当前密码（绑定前须再次确认）',
   'security.totp.add':
     '在身份验证器 App 中添加账号：打开下面的配置链接，或选择“手动输入密钥”，类型选“基于时间”。',
   'security.totp.uri': '配置链接（otpauth）',
@@ -1181,6 +1182,7 @@ const en: Record<MessageKey, string> = {
   'security.totp.off':
     'Off. When on, signing in also takes the 6-digit code from an authenticator app (Microsoft Authenticator, Google Authenticator, Tencent Authenticator…).',
   'security.totp.start': 'Set up an authenticator',
+  'security.totp.currentPassword': 'Current password (confirm it first)',
   'security.totp.add':
     'Add an account in your authenticator app: open the setup link below, or choose “enter a setup key” and pick “time based”.',
   'security.totp.uri': 'Setup link (otpauth)',
