@@ -455,6 +455,17 @@ export const errorCatalogue = {
     'zh-CN': '找不到该落实措施，可能已被删除。',
     en: 'Measure not found; it may have been deleted.',
   },
+  'measure.deadline_date_required': {
+    status: 422,
+    'zh-CN':
+      '“{kind}”需要填写日期：具体日期填完成日期，每学期填第一学期的完成日期（各校学期结束的日子不同）。长期坚持无需日期。',
+    en: '“{kind}” needs a date: the due date for a date, the first due date for every semester (semesters end on different days at every institution). Ongoing needs none.',
+  },
+  'measure.deadline_no_such_date': {
+    status: 422,
+    'zh-CN': '日历上没有 {date} 这一天，请检查完成时限的日期。',
+    en: 'The calendar has no day {date}; check the deadline.',
+  },
   'measure.version_conflict': {
     status: 409,
     'zh-CN':
