@@ -144,6 +144,9 @@ export const permissions = {
   'ledger.report': departmentEditors,
   'ledger.overview': ['admin', 'coordinator', 'leader'],
   'ledger.export': ['admin', 'coordinator', 'leader'],
+  'ledger.reportPeriod': departmentEditors,
+  'ledger.exportPeriodSheet': departmentEditors,
+  'ledger.uploadPeriodSheet': departmentEditors,
   // province oversight: an overseer reads the institutions its supervising organization oversees, never writes there
   'oversight.overview': ['overseer'],
   'oversight.institution': ['overseer'],

@@ -134,7 +134,8 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
         row: 3,
         measureId: null,
         before: null,
-        after: { text: '设立教师心理关爱热线', deadline: { kind: 'ongoing', dueOn: '2024-04-22' } },
+        // 长期坚持 without a date runs from the plan's start (its first phase, April 2024), not from the upload's day.
+        after: { text: '设立教师心理关爱热线', deadline: { kind: 'ongoing', dueOn: '2024-04-01' } },
       },
       {
         kind: 'remove',
@@ -161,7 +162,7 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
     expect(after.map((m) => [m.no, m.text, m.deadline.kind, m.deadline.dueOn])).toEqual([
       [8, '工会年度工作计划纳入教师思政内容', 'yearly', '2024-12-31'],
       [8, '每学期召开一次教职工座谈会，听取教师意见', 'date', '2024-06-30'],
-      [8, '设立教师心理关爱热线', 'ongoing', '2024-04-22'],
+      [8, '设立教师心理关爱热线', 'ongoing', '2024-04-01'],
     ]);
     expect(after[0]).toEqual(kept);
     expect(after[1]).toMatchObject({ id: changed.id, version: changed.version + 1 });

@@ -35,7 +35,12 @@ import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { listDepartments } from '../departments/department.repository';
 import type { Department } from '../departments/department.table';
-import { listDeliverables } from '../plans/plan.repository';
+import { listDeliverables, listPhases } from '../plans/plan.repository';
+import {
+  measureDeadlineContext,
+  resolveMeasureDeadline,
+  type MeasureDeadlineInput,
+} from '../../../shared/measure-deadline';
 import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
 import { assembleIndicatorTree } from '../standards/standard.rules';
 import {
@@ -66,6 +71,14 @@ type ReviewInput = z.output<typeof reviewBodySchema>;
 type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
 /** A sheet's preview or outcome before its problems are worded in the caller's language. */
 export type SheetOutcome = Omit<SheetPreview, 'problems'> & { problems: SheetProblem[] };
+
+const DEADLINE_WORDS: Record<MeasureDeadlineInput['kind'], string> = {
+  date: '具体日期',
+  monthly: '每月',
+  semester: '每学期',
+  yearly: '每年',
+  ongoing: '长期坚持',
+};
 
 const STATUS_WORDS: Record<Submission['status'], string> = {
   draft: '保存为草稿',
@@ -122,6 +135,27 @@ export function createBreakdownService({
       (status === 'not_started' || status === 'draft' || status === 'returned') &&
       isPastDue(dueOn, clock.now())
     );
+  }
+
+  /** What the plan gives a deadline written without a date: its year and first day. */
+  async function deadlineContext(executor: Executor, plan: { id: string; cycleYear: number }) {
+    return measureDeadlineContext(
+      plan.cycleYear,
+      (await listPhases(executor, plan.id)).map((phase) => phase.startsOn),
+    );
+  }
+
+  /** A deadline as the client gave it → the measure's, by the one rule the sheet follows too. */
+  async function resolveDeadline(
+    executor: Executor,
+    plan: { id: string; cycleYear: number },
+    input: MeasureDeadlineInput,
+  ) {
+    const reading = resolveMeasureDeadline(input, await deadlineContext(executor, plan));
+    if (reading.ok) return reading.deadline;
+    if (reading.problem === 'no_such_date')
+      throw new AppError('measure.deadline_no_such_date', { date: input.dueOn ?? '' });
+    throw new AppError('measure.deadline_date_required', { kind: DEADLINE_WORDS[input.kind] });
   }
 
   async function duties(executor: Executor, planId: string, department: Department) {
@@ -336,6 +370,7 @@ export function createBreakdownService({
                 (item) => item.id === input.itemId,
               )?.no ?? '?',
           });
+        const deadline = await resolveDeadline(tx, plan, input.deadline);
         const submission = await editableSubmission(tx, actor, plan.id, department);
         const now = clock.now();
         const position = (await listMeasures(tx, submission.id)).filter(
@@ -348,8 +383,8 @@ export function createBreakdownService({
           departmentId: department.id,
           itemId: input.itemId,
           text: input.text,
-          deadlineKind: input.deadline.kind,
-          dueOn: input.deadline.dueOn,
+          deadlineKind: deadline.kind,
+          dueOn: deadline.dueOn,
           position,
           createdAt: now,
           updatedAt: now,
@@ -373,11 +408,17 @@ export function createBreakdownService({
     ): Promise<MeasureView> {
       return db.transaction(async (tx) => {
         const before = await editableMeasure(tx, actor, planId, departmentId, measureId);
+        const deadline =
+          input.deadline === undefined
+            ? undefined
+            : await resolveDeadline(
+                tx,
+                (await requirePlan(tx, actor.organizationId, planId)).plan,
+                input.deadline,
+              );
         const after = await updateMeasureAtVersion(tx, measureId, input.version, {
           ...(input.text === undefined ? {} : { text: input.text }),
-          ...(input.deadline === undefined
-            ? {}
-            : { deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn }),
+          ...(deadline === undefined ? {} : { deadlineKind: deadline.kind, dueOn: deadline.dueOn }),
           updatedAt: clock.now(),
         });
         if (!after)
@@ -598,7 +639,7 @@ export function createBreakdownService({
           items,
           duties: new Set(dutiesOf(department, targets).keys()),
           measures: measures.map(toMeasureView),
-          context: { year: plan.cycleYear, today: calendarDate(clock.now()) },
+          context: await deadlineContext(executor, plan),
         });
         return {
           ...sheet,
