@@ -17,6 +17,7 @@ import {
 } from 'docx';
 import ExcelJS from 'exceljs';
 import { CONTINUED_MARK as CONTINUED } from '../../shared/breakdown-sheet';
+import { fontTableOverride } from './docx-fonts';
 import { heightFor, MAX_ROW_HEIGHT, printOptions, splitForRows } from './sheet-layout';
 
 /**
@@ -376,5 +377,5 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
       },
     ],
   });
-  return Packer.toBuffer(document);
+  return Packer.toBuffer(document, false, [fontTableOverride([FONT, '黑体', '方正小标宋简体'])]);
 }
