@@ -66,7 +66,7 @@ const FONTS: Record<string, DeclaredFont> = {
   },
 };
 
-const escape = (text: string) =>
+const xmlEscape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The override for Packer.toBuffer: word/fontTable.xml declaring `names` (known fonts in full). */
@@ -74,8 +74,8 @@ export function fontTableOverride(names: readonly string[]): { path: string; dat
   const entries = [...new Set(names)].map((name) => {
     const font = FONTS[name] ?? { name, charset: '00', family: 'auto', pitch: 'variable' };
     return [
-      `<w:font w:name="${escape(font.name)}">`,
-      font.altName ? `<w:altName w:val="${escape(font.altName)}"/>` : '',
+      `<w:font w:name="${xmlEscape(font.name)}">`,
+      font.altName ? `<w:altName w:val="${xmlEscape(font.altName)}"/>` : '',
       font.panose ? `<w:panose1 w:val="${font.panose}"/>` : '',
       `<w:charset w:val="${font.charset}"/>`,
       `<w:family w:val="${font.family}"/>`,
