@@ -88,10 +88,13 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
   it('previews then applies what was added, changed and removed; unchanged measures keep their id and version', async () => {
     const { liaison, base, download, measures, organization } = await unionWithMeasures();
     const before = await measures();
-    const edited = await editXlsx(await download(liaison), (_sheet, rowOf) => {
+    const edited = await editXlsx(await download(liaison), (sheet, rowOf) => {
+      // Item 8's two measures are rows 3 and 4: all three written in the first, the second emptied.
       rowOf(8).getCell(6).value =
         '工会年度工作计划纳入教师思政内容\n每学期召开一次教职工座谈会，听取教师意见\n设立教师心理关爱热线';
       rowOf(8).getCell(7).value = '每年（自2024年12月31日起）\n6月底\n长期坚持';
+      sheet.getRow(rowOf(8).number + 1).getCell(6).value = null;
+      sheet.getRow(rowOf(8).number + 1).getCell(7).value = null;
       rowOf(39).getCell(6).value = null;
       rowOf(39).getCell(7).value = null;
     });
@@ -141,7 +144,7 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
         kind: 'remove',
         itemId: removed.itemId,
         itemNo: 39,
-        row: 4,
+        row: 5,
         measureId: removed.id,
         before: { text: '建立民生项目年度清单', deadline: { kind: 'date', dueOn: '2024-06-30' } },
         after: null,
@@ -224,8 +227,8 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
       preview.problems.map(({ row, itemNo, code, params }) => ({ row, itemNo, code, params })),
     ).toEqual([
       { row: 3, itemNo: 8, code: 'sheet.deadline_unsupported', params: { text: '每季度' } },
-      { row: 4, itemNo: 39, code: 'sheet.deadline_unreadable', params: { text: '尽快' } },
-      { row: 5, itemNo: 18, code: 'sheet.not_assigned', params: { no: 18, department: '工会' } },
+      { row: 5, itemNo: 39, code: 'sheet.deadline_unreadable', params: { text: '尽快' } },
+      { row: 6, itemNo: 18, code: 'sheet.not_assigned', params: { no: 18, department: '工会' } },
     ]);
     expect(preview.problems[2]!.message).toBe(
       '指标 18 不由工会负责，此行不会导入。请只在本部门负责的指标行填写。',
@@ -256,7 +259,7 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error).toMatchObject({
       code: 'sheet.has_problems',
-      params: { count: 3, rows: '3、4、5' },
+      params: { count: 3, rows: '3、5、6' },
     });
     expect(await measures()).toEqual(before);
   });

@@ -788,42 +788,38 @@ export function createBreakdownService({
           (measure) =>
             measure.itemId === itemId && (!department || measure.departmentId === department.id),
         );
-      const label = (measure: Measure) =>
-        department ? '' : `【${names.get(measure.departmentId) ?? ''}】`;
       const tree = assembleIndicatorTree(
         allIndicators,
         allItems.filter((item) => !mine || mine.has(item.id)),
         (item) => item,
       );
-      const rows: TaskBreakdownTable['rows'] = tree.flatMap((level1) =>
+      const items: TaskBreakdownTable['items'] = tree.flatMap((level1) =>
         level1.children.flatMap((level2) =>
-          level2.items.map((item) => {
-            const measures = measuresOf(item.id);
-            return {
-              level1: `${level1.code}、${level1.title}`,
-              level2: `${level2.code}.${level2.title}`,
-              content: `${item.no}.${item.content}`,
-              focus: item.focus,
-              departments: targets
-                .filter((target) => target.itemId === item.id)
-                .map(
-                  (target) =>
-                    (target.departmentId ? names.get(target.departmentId) : target.groupName) ?? '',
-                )
-                .join('\n'),
-              measures: measures.map((measure) => `${label(measure)}${measure.text}`).join('\n'),
-              deadlines: measures
-                .map(
-                  (measure) =>
-                    `${label(measure)}${describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn })}`,
-                )
-                .join('\n'),
-            };
-          }),
+          level2.items.map((item) => ({
+            level1: `${level1.code}、${level1.title}`,
+            level2: `${level2.code}.${level2.title}`,
+            content: `${item.no}.${item.content}`,
+            focus: item.focus,
+            departments: department
+              ? department.name
+              : targets
+                  .filter((target) => target.itemId === item.id)
+                  .map(
+                    (target) =>
+                      (target.departmentId ? names.get(target.departmentId) : target.groupName) ??
+                      '',
+                  )
+                  .join('\n'),
+            measures: measuresOf(item.id).map((measure) => ({
+              department: names.get(measure.departmentId) ?? '',
+              text: measure.text,
+              deadline: describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn }),
+            })),
+          })),
         ),
       );
       const title = `落实《${standardTitle}》任务分解表${department ? `（${department.name}）` : ''}`;
-      const table = { title, rows };
+      const table = { title, items, measureDepartments: !department };
       const bytes =
         query.format === 'xlsx'
           ? await writeTaskBreakdownXlsx(table)
@@ -832,7 +828,7 @@ export function createBreakdownService({
         action: 'export.task_breakdown',
         entityType: 'plan',
         entityId: plan.id,
-        after: { format: query.format, departmentId: department?.id ?? null, rows: rows.length },
+        after: { format: query.format, departmentId: department?.id ?? null, rows: items.length },
       });
       return { fileName: `${title}.${query.format}`, bytes };
     },
