@@ -128,6 +128,8 @@ export const boardRowSchema = z.object({
   liaisonNamed: z.boolean(),
   submittedAt: timestampSchema.nullable(),
   late: z.boolean(),
+  /** The department's own deadline: the plan's, or the one an approved extension request gave it. */
+  dueOn: isoDateSchema.nullable().optional(),
 });
 export const boardSchema = z.object({
   dueOn: isoDateSchema.nullable(),

@@ -28,6 +28,7 @@ import {
 } from '../../io/task-breakdown-writer';
 import type { Upload } from '../../http/upload';
 import { listMeasuresOfPlan } from './breakdown.repository';
+import { approvedDeliverableExtensions } from '../extensions/extension.repository';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
@@ -108,11 +109,27 @@ export function createBreakdownService({
     return { plan: found.plan, department };
   }
 
-  async function taskBreakdownDueOn(executor: Executor, planId: string): Promise<string | null> {
+  async function taskBreakdownDueOn(
+    executor: Executor,
+    planId: string,
+    departmentId?: string,
+  ): Promise<string | null> {
+    const deliverable = (await listDeliverables(executor, planId)).find(
+      (candidate) => candidate.kind === 'task_breakdown',
+    );
+    if (!deliverable || !departmentId) return deliverable?.dueOn ?? null;
+    return (await taskBreakdownExtensions(executor, planId)).get(departmentId) ?? deliverable.dueOn;
+  }
+
+  /** departmentId → the task breakdown's deadline an approved extension request gave it. */
+  async function taskBreakdownExtensions(executor: Executor, planId: string) {
+    const deliverable = (await listDeliverables(executor, planId)).find(
+      (candidate) => candidate.kind === 'task_breakdown',
+    );
+    if (!deliverable) return new Map<string, string>();
     return (
-      (await listDeliverables(executor, planId)).find(
-        (deliverable) => deliverable.kind === 'task_breakdown',
-      )?.dueOn ?? null
+      (await approvedDeliverableExtensions(executor, planId)).get(deliverable.id) ??
+      new Map<string, string>()
     );
   }
 
@@ -187,7 +204,7 @@ export function createBreakdownService({
     const allItems = await listItemsOfStandard(executor, plan.standardId);
     const allDepartments = await listDepartments(executor, actor.organizationId);
     const submission = await findSubmission(executor, plan.id, department.id);
-    const dueOn = await taskBreakdownDueOn(executor, plan.id);
+    const dueOn = await taskBreakdownDueOn(executor, plan.id, department.id);
     const mine = dutiesOf(department, targets);
     const allMeasures = submission ? await listMeasures(executor, submission.id) : [];
     const events = submission ? await listSubmissionEvents(executor, submission.id) : [];
@@ -262,14 +279,15 @@ export function createBreakdownService({
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
   async function boardRecords(actor: Actor, planId: string) {
     const { plan } = await requirePlan(db, actor.organizationId, planId);
-    const [targets, allDepartments, allSubmissions, measured, dueOn] = await Promise.all([
+    const [targets, allDepartments, allSubmissions, measured, dueOn, extended] = await Promise.all([
       listPlanAssignmentTargets(db, planId),
       listDepartments(db, actor.organizationId),
       listSubmissionsOfPlan(db, planId),
       countMeasuredItems(db, planId),
       taskBreakdownDueOn(db, planId),
+      taskBreakdownExtensions(db, planId),
     ]);
-    return { plan, targets, allDepartments, allSubmissions, measured, dueOn };
+    return { plan, targets, allDepartments, allSubmissions, measured, dueOn, extended };
   }
 
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
@@ -279,6 +297,7 @@ export function createBreakdownService({
     allSubmissions,
     measured,
     dueOn,
+    extended,
   }: Awaited<ReturnType<typeof boardRecords>>): BoardRow[] {
     const submissionOf = new Map(
       allSubmissions.map((submission) => [submission.departmentId, submission]),
@@ -290,6 +309,7 @@ export function createBreakdownService({
       .map(({ department, itemCount }): BoardRow => {
         const submission = submissionOf.get(department.id);
         const status = submission?.status ?? 'not_started';
+        const due = extended.get(department.id) ?? dueOn;
         return {
           department: { id: department.id, name: department.name, kind: department.kind },
           status,
@@ -297,11 +317,14 @@ export function createBreakdownService({
           itemsWithMeasures: measuredOf.get(department.id) ?? 0,
           liaisonNamed: Boolean(submission?.liaisonName),
           submittedAt: submission?.submittedAt?.toISOString() ?? null,
-          late: isLate(status, dueOn),
+          late: isLate(status, due),
+          dueOn: due,
         };
       })
       .sort(
         (a, b) =>
+          // 待审核 first (the office's next work), then the late ones.
+          Number(b.status === 'submitted') - Number(a.status === 'submitted') ||
           Number(b.late) - Number(a.late) ||
           a.department.name.localeCompare(b.department.name, 'zh-CN'),
       );
