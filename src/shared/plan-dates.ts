@@ -76,3 +76,17 @@ export function newProblems(
   const seen = new Set(before.map((problem) => JSON.stringify(problem)));
   return after.filter((problem) => !seen.has(JSON.stringify(problem)));
 }
+
+/**
+ * The reporting periods a ledger starts with: the months of the execute phase (深化推进), when
+ * departments carry out their measures; without a dated execute phase, today's month to December.
+ */
+export function defaultReportingMonths(
+  phases: readonly { kind: string; startsOn: string | null; endsOn: string | null }[],
+  today: string,
+): { firstPeriod: string; lastPeriod: string } {
+  const execute = phases.find((phase) => phase.kind === 'execute');
+  if (execute?.startsOn && execute.endsOn)
+    return { firstPeriod: execute.startsOn.slice(0, 7), lastPeriod: execute.endsOn.slice(0, 7) };
+  return { firstPeriod: today.slice(0, 7), lastPeriod: `${today.slice(0, 4)}-12` };
+}

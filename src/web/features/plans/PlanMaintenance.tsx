@@ -302,12 +302,22 @@ function ItemsEditor({
   const { t } = useI18n();
   const [editing, setEditing] = useState<TreeItem | 'new' | null>(null);
   const [retiring, setRetiring] = useState<TreeItem | null>(null);
+  const [search, setSearch] = useState('');
   const retired = new Map((tree.retiredItems ?? []).map((entry) => [entry.itemId, entry]));
-  const rows = tree.indicators.flatMap((level1) =>
-    level1.children.flatMap((level2) =>
-      level2.items.map((item) => ({ ...item, level2: level2.title })),
-    ),
-  );
+  const words = search.trim();
+  const rows = tree.indicators
+    .flatMap((level1) =>
+      level1.children.flatMap((level2) =>
+        level2.items.map((item) => ({ ...item, level2: level2.title })),
+      ),
+    )
+    .filter(
+      (item) =>
+        !words ||
+        String(item.no) === words ||
+        item.content.includes(words) ||
+        item.assignments.some((entry) => entry.name.includes(words)),
+    );
   const close = (changed: boolean) => {
     setEditing(null);
     setRetiring(null);
@@ -315,14 +325,20 @@ function ItemsEditor({
   };
   return (
     <>
-      <Button
-        type="primary"
-        onClick={() => setEditing('new')}
-        style={{ marginBottom: 12 }}
-        data-testid="item-add"
-      >
-        {t('planEdit.item.add')}
-      </Button>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Button type="primary" onClick={() => setEditing('new')} data-testid="item-add">
+          {t('planEdit.item.add')}
+        </Button>
+        <Input.Search
+          allowClear
+          placeholder={t('planEdit.item.search')}
+          aria-label={t('planEdit.item.search')}
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          style={{ width: 260, maxWidth: '100%' }}
+          data-testid="item-search"
+        />
+      </Space>
       <Table
         size="small"
         rowKey="id"
