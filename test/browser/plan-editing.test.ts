@@ -63,8 +63,7 @@ afterAll(async () => {
   await endJourney({ server, browser });
 });
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(screenshots, name) });
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, name) });
 
 describe('the office edits the plan in the browser', () => {
   it('moves a phase, retires an item after seeing what depends on it, and reads the change log', async () => {
