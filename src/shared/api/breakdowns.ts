@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { itemDiffSchema } from '../breakdown-diff';
 import { deadlineSchema } from '../deadlines';
 import type { ErrorCode } from '../errors';
 import { isoDateSchema } from '../plan-import/contract';
@@ -95,6 +96,10 @@ export const breakdownItemSchema = z.object({
   measures: z.array(measureViewSchema),
   /** The coordinator's comment from the latest return, if any. */
   returnComment: z.string().nullable(),
+  /** After a resubmission: the office's comment on this item when it returned the breakdown. */
+  previousComment: z.string().nullable().optional(),
+  /** After a resubmission: what the department changed in this item's measures since then. */
+  changes: itemDiffSchema.nullable().optional(),
 });
 
 export const breakdownViewSchema = z.object({
@@ -105,6 +110,8 @@ export const breakdownViewSchema = z.object({
   late: z.boolean(),
   liaison: z.object({ name: z.string(), phone: z.string(), email: z.string() }).nullable(),
   history: z.array(submissionEventViewSchema),
+  /** Submitted again after a return: items carry the earlier comment and the changes. */
+  resubmitted: z.boolean().optional(),
   indicators: z.array(
     z.object({
       code: z.string(),

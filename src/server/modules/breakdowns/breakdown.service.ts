@@ -56,7 +56,8 @@ import {
   updateSubmission,
 } from './breakdown.repository';
 import { dutiesOf } from './breakdown.rules';
-import type { Measure, Submission } from './breakdown.table';
+import type { Measure, Submission, SubmissionEvent, SubmittedMeasure } from './breakdown.table';
+import { diffMeasures } from '../../../shared/breakdown-diff';
 import { requirePlan } from '../plans/plan.scope';
 import { requireReachableDepartment } from '../departments/department.scope';
 
@@ -83,6 +84,44 @@ function toMeasureView(measure: Measure): MeasureView {
     deadline: { kind: measure.deadlineKind, dueOn: measure.dueOn },
     version: measure.version,
     updatedAt: measure.updatedAt.toISOString(),
+  };
+}
+
+function toSubmittedMeasure(measure: Measure): SubmittedMeasure {
+  return {
+    id: measure.id,
+    itemId: measure.itemId,
+    text: measure.text,
+    deadlineKind: measure.deadlineKind,
+    dueOn: measure.dueOn,
+  };
+}
+
+/**
+ * A breakdown submitted again after a return: the office's comments of that return, and what
+ * changed since the submission it returned (null when that submission kept no measures).
+ */
+function resubmission(
+  status: Submission['status'] | undefined,
+  events: readonly SubmissionEvent[],
+  current: readonly Measure[],
+) {
+  if (status !== 'submitted') return null;
+  const returnAt = events.findLastIndex((event) => event.action === 'return');
+  if (returnAt < 0) return null;
+  const returned = events[returnAt]!;
+  const earlier = events.slice(0, returnAt).findLast((event) => event.action === 'submit');
+  const asDiff = (measure: SubmittedMeasure | Measure) => ({
+    id: measure.id,
+    itemId: measure.itemId,
+    text: measure.text,
+    deadline: { kind: measure.deadlineKind, dueOn: measure.dueOn },
+  });
+  return {
+    comments: returned.itemComments,
+    diff: earlier?.measures
+      ? diffMeasures(earlier.measures.map(asDiff), current.map(asDiff))
+      : null,
   };
 }
 
@@ -212,6 +251,7 @@ export function createBreakdownService({
       submission?.status === 'returned'
         ? events.filter((event) => event.action === 'return').at(-1)
         : undefined;
+    const review = resubmission(submission?.status, events, allMeasures);
     const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
     const othersByItem = new Map<string, string[]>();
     for (const target of targets) {
@@ -234,6 +274,13 @@ export function createBreakdownService({
         ),
         measures: allMeasures.filter((measure) => measure.itemId === item.id).map(toMeasureView),
         returnComment: lastReturn?.itemComments[item.id] ?? null,
+        ...(review
+          ? {
+              previousComment: review.comments[item.id] ?? null,
+              changes:
+                review.diff?.get(item.id) ?? (review.diff ? { changes: [], unchanged: 0 } : null),
+            }
+          : {}),
       }),
     );
     const status = submission?.status ?? 'not_started';
@@ -257,6 +304,7 @@ export function createBreakdownService({
                 email: maskEmail(submission.liaisonEmail),
               }
           : null,
+      ...(review ? { resubmitted: true } : {}),
       history: events.map((event) => ({
         action: event.action,
         actorName: event.actorName,
@@ -526,6 +574,8 @@ export function createBreakdownService({
           action: 'submit',
           actorUserId: actor.userId,
           actorName: actor.username,
+          // What was submitted, so a resubmission can show the office what changed.
+          measures: (await listMeasures(tx, before.id)).map(toSubmittedMeasure),
           at: now,
         });
         await recordAudit(tx, clock, actor, {
