@@ -1162,6 +1162,14 @@ const zhCN = {
   'nextYear.dates': '下一年度的阶段和报送时限（已按顺延一年填好，可修改）',
   'nextYear.fromDocument': '改为导入新文件',
   'nextYear.fromDocument.hint': '下一年度有新的工作方案文件？',
+  'review.previousComment': '退回时的意见：{comment}',
+  'review.unchanged': '措施未修改',
+  'review.change.added': '新增',
+  'review.change.removed': '删除',
+  'review.change.changed': '修改',
+  'breakdown.returnedItems': '被退回的 {count} 项（点击跳到该项）：',
+  'review.resubmitted':
+    '重新报送：与退回时相比，{count} 项的措施有修改（点击跳到该项），每项下方列出退回时的意见和修改内容。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -2370,6 +2378,14 @@ const en: Record<MessageKey, string> = {
     "Next year's phases and deadlines (proposed one year on; change them as needed)",
   'nextYear.fromDocument': 'Import a new document instead',
   'nextYear.fromDocument.hint': 'A new plan document for next year?',
+  'review.previousComment': 'Comment when returned: {comment}',
+  'review.unchanged': 'Measures unchanged',
+  'review.change.added': 'Added',
+  'review.change.removed': 'Removed',
+  'review.change.changed': 'Changed',
+  'breakdown.returnedItems': '{count} items returned (click to go to one):',
+  'review.resubmitted':
+    'Submitted again: {count} items have changed measures since the return (click to go to one); each item shows the comment it was returned with and what changed.',
 };
 
 const catalogues: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
