@@ -629,6 +629,79 @@ export const errorCatalogue = {
     en: 'The {year} plan has already been started from this plan.',
   },
 
+  // editing a plan on the web (方案维护) and extension requests (延期申请)
+  'plan.phase_not_found': { status: 404, 'zh-CN': '找不到该阶段。', en: 'Phase not found.' },
+  'plan.deliverable_not_found': {
+    status: 404,
+    'zh-CN': '找不到该报送时限。',
+    en: 'Deadline not found.',
+  },
+  'plan.item_not_found': {
+    status: 404,
+    'zh-CN': '该指标内容不属于本方案。',
+    en: 'This item is not part of the plan.',
+  },
+  'plan.indicator_not_found': {
+    status: 422,
+    'zh-CN': '所选二级指标不属于本方案。',
+    en: 'The level-2 indicator chosen is not part of this plan.',
+  },
+  'plan.item_retired': {
+    status: 409,
+    'zh-CN': '指标内容 {no} 已经停用，没有再次停用或修改。',
+    en: 'Item {no} is already retired; nothing was changed.',
+  },
+  'plan.phase_ends_before_start': {
+    status: 422,
+    'zh-CN': '阶段“{phase}”的结束日期早于开始日期，没有保存。',
+    en: 'Phase “{phase}” would end before it starts; nothing was saved.',
+  },
+  'plan.phase_before_previous': {
+    status: 422,
+    'zh-CN': '阶段“{phase}”不能早于前一阶段“{previous}”开始或结束，没有保存。',
+    en: 'Phase “{phase}” cannot start or end before the phase before it (“{previous}”); nothing was saved.',
+  },
+  'plan.deliverable_outside_phase': {
+    status: 422,
+    'zh-CN': '“{deliverable}”的时限不在阶段“{phase}”的起止日期之内，没有保存。',
+    en: 'The deadline of “{deliverable}” falls outside phase “{phase}”; nothing was saved.',
+  },
+  'extension.not_found': {
+    status: 404,
+    'zh-CN': '找不到该延期申请。',
+    en: 'Extension request not found.',
+  },
+  'extension.not_own': {
+    status: 403,
+    'zh-CN': '只能为本部门的落实措施或报送时限申请延期。',
+    en: "You may only ask to extend your own department's measures and deadlines.",
+  },
+  'extension.not_later': {
+    status: 422,
+    'zh-CN': '申请的新时限（{requested}）必须晚于现在的时限（{current}）。',
+    en: 'The new deadline ({requested}) must be later than the current one ({current}).',
+  },
+  'extension.measure_editable': {
+    status: 409,
+    'zh-CN': '任务分解表尚未报送，可以直接修改该措施的完成时限，无需申请延期。',
+    en: "The task breakdown has not been submitted yet: change the measure's deadline directly, no extension is needed.",
+  },
+  'extension.pending_exists': {
+    status: 409,
+    'zh-CN': '该时限已有一份待审批的延期申请，请等待党委教师工作部处理。',
+    en: 'This deadline already has an extension request waiting for a decision.',
+  },
+  'extension.decided': {
+    status: 409,
+    'zh-CN': '该延期申请已经处理过了（{status}），没有再次处理。',
+    en: 'This extension request has already been decided ({status}); nothing was changed.',
+  },
+  'extension.conflict': {
+    status: 409,
+    'zh-CN': '该延期申请已被他人处理或修改，请刷新后再看。',
+    en: 'Someone else changed this extension request; reload it.',
+  },
+
   // jobs and supervision (督办 / 催办)
   'job.not_found': { status: 404, 'zh-CN': '找不到该后台任务。', en: 'Background job not found.' },
   'notification.not_found': {

@@ -43,7 +43,12 @@ export default function Workspace({
   const path = usePath();
   const organizationStaff = organizationWideRoles.includes(session.user.role);
   const reviewed = /^\/board\/([0-9a-f-]{36})$/.exec(path)?.[1];
-  let page = <PlanPage canImport={organizationStaff} />;
+  let page = (
+    <PlanPage
+      canImport={organizationStaff}
+      departmentId={session.user.role === 'liaison' ? session.user.departmentId : null}
+    />
+  );
   const overseenInstitution = /^\/oversight\/([0-9a-f-]{36})$/.exec(path)?.[1];
   // An overseer's organization has no plan of its own: their home is the institutions overview.
   // 三权分立: the auditor's home is the audit log, the security admin's 用户管理; neither reads the plan.

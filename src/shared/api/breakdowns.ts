@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { itemDiffSchema } from '../breakdown-diff';
 import { deadlineSchema } from '../deadlines';
 import type { ErrorCode } from '../errors';
 import { measureDeadlineInputSchema } from '../measure-deadline';
@@ -97,6 +98,10 @@ export const breakdownItemSchema = z.object({
   measures: z.array(measureViewSchema),
   /** The coordinator's comment from the latest return, if any. */
   returnComment: z.string().nullable(),
+  /** After a resubmission: the office's comment on this item when it returned the breakdown. */
+  previousComment: z.string().nullable().optional(),
+  /** After a resubmission: what the department changed in this item's measures since then. */
+  changes: itemDiffSchema.nullable().optional(),
 });
 
 export const breakdownViewSchema = z.object({
@@ -107,6 +112,8 @@ export const breakdownViewSchema = z.object({
   late: z.boolean(),
   liaison: z.object({ name: z.string(), phone: z.string(), email: z.string() }).nullable(),
   history: z.array(submissionEventViewSchema),
+  /** Submitted again after a return: items carry the earlier comment and the changes. */
+  resubmitted: z.boolean().optional(),
   indicators: z.array(
     z.object({
       code: z.string(),
@@ -130,6 +137,8 @@ export const boardRowSchema = z.object({
   liaisonNamed: z.boolean(),
   submittedAt: timestampSchema.nullable(),
   late: z.boolean(),
+  /** The department's own deadline: the plan's, or the one an approved extension request gave it. */
+  dueOn: isoDateSchema.nullable().optional(),
 });
 export const boardSchema = z.object({
   dueOn: isoDateSchema.nullable(),

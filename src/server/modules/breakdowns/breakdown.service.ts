@@ -28,6 +28,7 @@ import {
 } from '../../io/task-breakdown-writer';
 import type { Upload } from '../../http/upload';
 import { listMeasuresOfPlan } from './breakdown.repository';
+import { approvedDeliverableExtensions } from '../extensions/extension.repository';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
@@ -60,7 +61,8 @@ import {
   updateSubmission,
 } from './breakdown.repository';
 import { dutiesOf } from './breakdown.rules';
-import type { Measure, Submission } from './breakdown.table';
+import type { Measure, Submission, SubmissionEvent, SubmittedMeasure } from './breakdown.table';
+import { diffMeasures } from '../../../shared/breakdown-diff';
 import { requirePlan } from '../plans/plan.scope';
 import { requireReachableDepartment } from '../departments/department.scope';
 
@@ -98,6 +100,44 @@ function toMeasureView(measure: Measure): MeasureView {
   };
 }
 
+function toSubmittedMeasure(measure: Measure): SubmittedMeasure {
+  return {
+    id: measure.id,
+    itemId: measure.itemId,
+    text: measure.text,
+    deadlineKind: measure.deadlineKind,
+    dueOn: measure.dueOn,
+  };
+}
+
+/**
+ * A breakdown submitted again after a return: the office's comments of that return, and what
+ * changed since the submission it returned (null when that submission kept no measures).
+ */
+function resubmission(
+  status: Submission['status'] | undefined,
+  events: readonly SubmissionEvent[],
+  current: readonly Measure[],
+) {
+  if (status !== 'submitted') return null;
+  const returnAt = events.findLastIndex((event) => event.action === 'return');
+  if (returnAt < 0) return null;
+  const returned = events[returnAt]!;
+  const earlier = events.slice(0, returnAt).findLast((event) => event.action === 'submit');
+  const asDiff = (measure: SubmittedMeasure | Measure) => ({
+    id: measure.id,
+    itemId: measure.itemId,
+    text: measure.text,
+    deadline: { kind: measure.deadlineKind, dueOn: measure.dueOn },
+  });
+  return {
+    comments: returned.itemComments,
+    diff: earlier?.measures
+      ? diffMeasures(earlier.measures.map(asDiff), current.map(asDiff))
+      : null,
+  };
+}
+
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** The department's measures as a preview saw them: any write to one of them changes it. */
@@ -121,11 +161,27 @@ export function createBreakdownService({
     return { plan: found.plan, department };
   }
 
-  async function taskBreakdownDueOn(executor: Executor, planId: string): Promise<string | null> {
+  async function taskBreakdownDueOn(
+    executor: Executor,
+    planId: string,
+    departmentId?: string,
+  ): Promise<string | null> {
+    const deliverable = (await listDeliverables(executor, planId)).find(
+      (candidate) => candidate.kind === 'task_breakdown',
+    );
+    if (!deliverable || !departmentId) return deliverable?.dueOn ?? null;
+    return (await taskBreakdownExtensions(executor, planId)).get(departmentId) ?? deliverable.dueOn;
+  }
+
+  /** departmentId → the task breakdown's deadline an approved extension request gave it. */
+  async function taskBreakdownExtensions(executor: Executor, planId: string) {
+    const deliverable = (await listDeliverables(executor, planId)).find(
+      (candidate) => candidate.kind === 'task_breakdown',
+    );
+    if (!deliverable) return new Map<string, string>();
     return (
-      (await listDeliverables(executor, planId)).find(
-        (deliverable) => deliverable.kind === 'task_breakdown',
-      )?.dueOn ?? null
+      (await approvedDeliverableExtensions(executor, planId)).get(deliverable.id) ??
+      new Map<string, string>()
     );
   }
 
@@ -221,7 +277,7 @@ export function createBreakdownService({
     const allItems = await listItemsOfStandard(executor, plan.standardId);
     const allDepartments = await listDepartments(executor, actor.organizationId);
     const submission = await findSubmission(executor, plan.id, department.id);
-    const dueOn = await taskBreakdownDueOn(executor, plan.id);
+    const dueOn = await taskBreakdownDueOn(executor, plan.id, department.id);
     const mine = dutiesOf(department, targets);
     const allMeasures = submission ? await listMeasures(executor, submission.id) : [];
     const events = submission ? await listSubmissionEvents(executor, submission.id) : [];
@@ -229,6 +285,7 @@ export function createBreakdownService({
       submission?.status === 'returned'
         ? events.filter((event) => event.action === 'return').at(-1)
         : undefined;
+    const review = resubmission(submission?.status, events, allMeasures);
     const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
     const othersByItem = new Map<string, string[]>();
     for (const target of targets) {
@@ -251,6 +308,13 @@ export function createBreakdownService({
         ),
         measures: allMeasures.filter((measure) => measure.itemId === item.id).map(toMeasureView),
         returnComment: lastReturn?.itemComments[item.id] ?? null,
+        ...(review
+          ? {
+              previousComment: review.comments[item.id] ?? null,
+              changes:
+                review.diff?.get(item.id) ?? (review.diff ? { changes: [], unchanged: 0 } : null),
+            }
+          : {}),
       }),
     );
     const status = submission?.status ?? 'not_started';
@@ -274,6 +338,7 @@ export function createBreakdownService({
                 email: maskEmail(submission.liaisonEmail),
               }
           : null,
+      ...(review ? { resubmitted: true } : {}),
       history: events.map((event) => ({
         action: event.action,
         actorName: event.actorName,
@@ -296,14 +361,15 @@ export function createBreakdownService({
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
   async function boardRecords(actor: Actor, planId: string) {
     const { plan } = await requirePlan(db, actor.organizationId, planId);
-    const [targets, allDepartments, allSubmissions, measured, dueOn] = await Promise.all([
+    const [targets, allDepartments, allSubmissions, measured, dueOn, extended] = await Promise.all([
       listPlanAssignmentTargets(db, planId),
       listDepartments(db, actor.organizationId),
       listSubmissionsOfPlan(db, planId),
       countMeasuredItems(db, planId),
       taskBreakdownDueOn(db, planId),
+      taskBreakdownExtensions(db, planId),
     ]);
-    return { plan, targets, allDepartments, allSubmissions, measured, dueOn };
+    return { plan, targets, allDepartments, allSubmissions, measured, dueOn, extended };
   }
 
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
@@ -313,6 +379,7 @@ export function createBreakdownService({
     allSubmissions,
     measured,
     dueOn,
+    extended,
   }: Awaited<ReturnType<typeof boardRecords>>): BoardRow[] {
     const submissionOf = new Map(
       allSubmissions.map((submission) => [submission.departmentId, submission]),
@@ -324,6 +391,7 @@ export function createBreakdownService({
       .map(({ department, itemCount }): BoardRow => {
         const submission = submissionOf.get(department.id);
         const status = submission?.status ?? 'not_started';
+        const due = extended.get(department.id) ?? dueOn;
         return {
           department: { id: department.id, name: department.name, kind: department.kind },
           status,
@@ -331,11 +399,14 @@ export function createBreakdownService({
           itemsWithMeasures: measuredOf.get(department.id) ?? 0,
           liaisonNamed: Boolean(submission?.liaisonName),
           submittedAt: submission?.submittedAt?.toISOString() ?? null,
-          late: isLate(status, dueOn),
+          late: isLate(status, due),
+          dueOn: due,
         };
       })
       .sort(
         (a, b) =>
+          // 待审核 first (the office's next work), then the late ones.
+          Number(b.status === 'submitted') - Number(a.status === 'submitted') ||
           Number(b.late) - Number(a.late) ||
           a.department.name.localeCompare(b.department.name, 'zh-CN'),
       );
@@ -544,6 +615,8 @@ export function createBreakdownService({
           action: 'submit',
           actorUserId: actor.userId,
           actorName: actor.username,
+          // What was submitted, so a resubmission can show the office what changed.
+          measures: (await listMeasures(tx, before.id)).map(toSubmittedMeasure),
           at: now,
         });
         await recordAudit(tx, clock, actor, {

@@ -42,6 +42,7 @@ import {
 } from '../../../shared/measure-deadline';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { api, ApiError, uploadFile } from '../../api/client';
+import type { ItemDiff } from '../../../shared/breakdown-diff';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
@@ -215,7 +216,12 @@ function ItemCard({
   }
 
   return (
-    <div className="item-row" data-testid="breakdown-item" data-item-no={item.no}>
+    <div
+      className="item-row"
+      id={`item-${item.no}`}
+      data-testid="breakdown-item"
+      data-item-no={item.no}
+    >
       <div className="item-no">{item.no}</div>
       <div>
         <Typography.Paragraph style={{ marginBottom: 4 }}>{item.content}</Typography.Paragraph>
@@ -243,6 +249,16 @@ function ItemCard({
             data-testid="return-comment"
           />
         )}
+        {item.previousComment && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginTop: 8 }}
+            message={t('review.previousComment', { comment: item.previousComment })}
+            data-testid="previous-comment"
+          />
+        )}
+        {item.changes && <MeasureChanges diff={item.changes} />}
         {item.measures.length === 0 && editing !== 'new' && (
           <div style={{ marginTop: 6 }}>
             <Typography.Text type="danger">{t('breakdown.noMeasure')}</Typography.Text>
@@ -329,6 +345,75 @@ function ItemCard({
         )}
       </div>
     </div>
+  );
+}
+
+/** What the department changed in an item's measures since the office returned the breakdown. */
+function MeasureChanges({ diff }: { diff: ItemDiff }) {
+  const { t } = useI18n();
+  if (diff.changes.length === 0)
+    return (
+      <div style={{ marginTop: 6 }} data-testid="measure-changes">
+        <Tag>{t('review.unchanged')}</Tag>
+      </div>
+    );
+  return (
+    <div className="measure-changes" data-testid="measure-changes">
+      {diff.changes.map((change, index) => (
+        <div
+          key={`${change.kind}:${index}`}
+          className={`measure-change measure-change-${change.kind}`}
+        >
+          <Tag
+            color={change.kind === 'added' ? 'green' : change.kind === 'removed' ? 'red' : 'gold'}
+          >
+            {t(`review.change.${change.kind}`)}
+          </Tag>
+          {change.kind === 'changed' ? (
+            <>
+              <del>
+                {change.before.text} · {change.before.deadline}
+              </del>
+              <span aria-hidden> → </span>
+              <ins>
+                {change.text} · {change.deadline}
+              </ins>
+            </>
+          ) : change.kind === 'removed' ? (
+            <del>
+              {change.text} · {change.deadline}
+            </del>
+          ) : (
+            <ins>
+              {change.text} · {change.deadline}
+            </ins>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Links to items, e.g. the returned ones at the top of a returned breakdown. */
+function ItemLinks({ items }: { items: BreakdownItem[] }) {
+  return (
+    <Space size={[4, 4]} wrap>
+      {items.map((item) => (
+        <a
+          key={item.id}
+          href={`#item-${item.no}`}
+          onClick={(event) => {
+            event.preventDefault();
+            document.getElementById(`item-${item.no}`)?.scrollIntoView({ block: 'start' });
+          }}
+          data-testid="item-link"
+        >
+          <Tag color="warning" style={{ cursor: 'pointer' }}>
+            {item.no}. {item.content.length > 24 ? `${item.content.slice(0, 24)}…` : item.content}
+          </Tag>
+        </a>
+      ))}
+    </Space>
   );
 }
 
@@ -615,6 +700,8 @@ export default function BreakdownPage({
     level1.children.flatMap((level2) => level2.items),
   );
   const done = items.filter((item) => item.measures.length > 0).length;
+  const returnedItems = items.filter((item) => item.returnComment);
+  const changedItems = items.filter((item) => (item.changes?.changes.length ?? 0) > 0);
   const open =
     view.status === 'not_started' || view.status === 'draft' || view.status === 'returned';
   const editable = mode === 'edit' && open;
@@ -708,8 +795,28 @@ export default function BreakdownPage({
             type={view.status === 'returned' ? 'warning' : 'info'}
             showIcon
             message={t(nextStep)}
+            description={
+              returnedItems.length > 0 ? (
+                <div data-testid="returned-items">
+                  <div style={{ marginBottom: 4 }}>
+                    {t('breakdown.returnedItems', { count: returnedItems.length })}
+                  </div>
+                  <ItemLinks items={returnedItems} />
+                </div>
+              ) : undefined
+            }
             style={{ marginTop: 8 }}
             data-testid="next-step"
+          />
+        )}
+        {mode !== 'edit' && view.resubmitted && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginTop: 8 }}
+            message={t('review.resubmitted', { count: changedItems.length })}
+            description={changedItems.length > 0 ? <ItemLinks items={changedItems} /> : undefined}
+            data-testid="resubmitted"
           />
         )}
         <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -791,24 +898,6 @@ export default function BreakdownPage({
             {t('breakdown.submit')}
           </Button>
         )}
-        {mode === 'review' && view.status === 'submitted' && (
-          <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
-            <Input.TextArea
-              autoSize
-              value={overall}
-              onChange={(event) => setOverall(event.target.value)}
-              placeholder={t('review.overall')}
-            />
-            <Space>
-              <Button type="primary" onClick={() => review('approve')} data-testid="approve">
-                {t('review.approve')}
-              </Button>
-              <Button danger onClick={() => review('return')} data-testid="return">
-                {t('review.return')}
-              </Button>
-            </Space>
-          </Space>
-        )}
         {view.history.length > 0 && (
           <>
             <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -853,6 +942,26 @@ export default function BreakdownPage({
           ))}
         </Card>
       ))}
+      {mode === 'review' && view.status === 'submitted' && (
+        // Sticky: approve / return stay in reach while the office scrolls through the items.
+        <div className="review-bar" data-testid="review-bar">
+          <Input.TextArea
+            autoSize={{ minRows: 1, maxRows: 3 }}
+            value={overall}
+            onChange={(event) => setOverall(event.target.value)}
+            placeholder={t('review.overall')}
+            aria-label={t('review.overall')}
+          />
+          <Space>
+            <Button type="primary" onClick={() => review('approve')} data-testid="approve">
+              {t('review.approve')}
+            </Button>
+            <Button danger onClick={() => review('return')} data-testid="return">
+              {t('review.return')}
+            </Button>
+          </Space>
+        </div>
+      )}
     </Space>
   );
 }
