@@ -55,6 +55,8 @@ const shapes = [
     ],
     level1: ['党的领导', '队伍建设'],
     level2: [['组织领导', '院系责任'], ['引育并举']],
+    // numbered by position, as the plan wrote no numbers
+    labels: ['一、党的领导', '2.院系责任', '二、队伍建设'],
   },
   {
     shape: 'four levels above the items',
@@ -87,10 +89,11 @@ const shapes = [
       ['课程建设 / 一流课程 / 国家级', '课程建设 / 一流课程 / 省级', '教材建设 / 规划教材 / 编写'],
       ['平台 / 重点实验室 / 培育'],
     ],
+    labels: ['一、人才培养', '一.1.2.课程建设 / 一流课程 / 省级', '二、科学研究'],
   },
 ];
 
-describe.each(shapes)('$shape', ({ rows, depth, level1, level2 }) => {
+describe.each(shapes)('$shape', ({ rows, depth, level1, level2, labels }) => {
   it('keeps every level title through tree, matrix, dashboard, roll-ups, report, exports and oversight', async () => {
     const { organization } = await createInstitution(t.db);
     const client = await signIn(
@@ -161,6 +164,7 @@ describe.each(shapes)('$shape', ({ rows, depth, level1, level2 }) => {
     const sheet = text.join('\n');
     for (const title of [...level1, ...level2.flat().flatMap((path) => path.split(' / '))])
       expect(sheet, title).toContain(title);
+    for (const label of labels) expect(sheet.split('\n'), label).toContain(label);
     const word = await client.get(`/api/v1/plans/${planId}/task-breakdown?format=docx`);
     expect(word.statusCode, word.body).toBe(200);
 

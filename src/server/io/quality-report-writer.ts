@@ -14,6 +14,7 @@ import {
   WidthType,
 } from 'docx';
 import type { QualityReport, Rate } from '../../shared/report/quality-report.contract';
+import { indicatorLabel } from '../../shared/plan-import/indicator-tree';
 
 /**
  * The quality report as a Chinese office sends it: A4, 方正小标宋 title, 黑体 headings, 仿宋 body
@@ -123,7 +124,7 @@ export async function writeQualityReportDocx(
     table(
       ['一级指标', '措施完成率', '按时报送率'],
       completion.byLevel1.map((row) => [
-        `${row.code}、${row.title}`,
+        indicatorLabel(row.code, row.title, '、'),
         formatRate(row.completion),
         formatRate(row.onTime),
       ]),
@@ -157,7 +158,7 @@ export async function writeQualityReportDocx(
     table(
       ['一级指标', '平均得分', '已评定/指标数'],
       selfAssessment.byLevel1.map((row) => [
-        `${row.code}、${row.title}`,
+        indicatorLabel(row.code, row.title, '、'),
         row.meanScore === null ? '—' : String(row.meanScore),
         `${row.rated}/${row.items}`,
       ]),

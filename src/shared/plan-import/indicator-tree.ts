@@ -90,3 +90,8 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
     placeOf,
   };
 }
+
+/** An indicator as a sheet shows it: 一、党的领导; only the title (or only the code) where it has no other. */
+export function indicatorLabel(code: string, title: string, separator: '、' | '.'): string {
+  return code && title ? `${code}${separator}${title}` : title || code;
+}

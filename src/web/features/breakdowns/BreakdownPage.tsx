@@ -36,6 +36,7 @@ import type {
 } from '../../../shared/api/breakdowns';
 import { deadlineKinds, type Deadline } from '../../../shared/deadlines';
 import type { MessageKey } from '../../../shared/i18n/messages';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import { api, ApiError, uploadFile } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
@@ -781,7 +782,7 @@ export default function BreakdownPage({
       {view.indicators.map((level1) => (
         <Card
           key={level1.code + level1.title}
-          title={`${level1.code}、${level1.title}`}
+          title={indicatorLabel(level1.code, level1.title, '、')}
           size="small"
         >
           {level1.children.map((level2) => (
