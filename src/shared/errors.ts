@@ -1044,8 +1044,8 @@ export const errorCatalogue = {
   },
   'import.unsupported_type': {
     status: 415,
-    'zh-CN': '不支持这种文件（{detected}）。请上传 .docx、.xlsx 或 .txt 文件。',
-    en: 'This kind of file is not supported ({detected}). Upload a .docx, .xlsx or .txt file.',
+    'zh-CN': '不支持这种文件（{detected}）。请上传 .docx、.xlsx、.doc、.xls 或 .txt 文件。',
+    en: 'This kind of file is not supported ({detected}). Upload a .docx, .xlsx, .doc, .xls or .txt file.',
   },
   'import.legacy_office': {
     status: 415,
@@ -1119,6 +1119,23 @@ export const errorCatalogue = {
     status: 413,
     'zh-CN': '表格行数过多（{rows} 行，上限 {limit} 行）。',
     en: 'The table has too many rows ({rows}; the limit is {limit}).',
+  },
+  'import.encrypted_file': {
+    status: 415,
+    'zh-CN': '文件设有打开密码，无法读取。请在 Word/Excel/WPS 中取消密码后再上传。',
+    en: 'The file is protected by a password and cannot be read. Remove the password in Word, Excel or WPS and upload again.',
+  },
+  'import.office_too_old': {
+    status: 415,
+    'zh-CN':
+      '这是 Word 6.0/95 或更早版本的文件，无法读取。请在 Word/WPS 中另存为 .docx 或 .doc 后再上传。',
+    en: 'This is a Word 6.0/95 (or older) file, which cannot be read. Save it as .docx or .doc and upload again.',
+  },
+  'import.open_document': {
+    status: 415,
+    'zh-CN':
+      '这是 OpenDocument 文件（.odt/.ods）。请在 WPS 或 LibreOffice 中另存为 .docx、.xlsx、.doc 或 .xls 后再上传。',
+    en: 'This is an OpenDocument file (.odt/.ods). Save it as .docx, .xlsx, .doc or .xls in WPS or LibreOffice and upload again.',
   },
   // backup and restore (luoshi backup / luoshi restore)
   'backup.file_exists': {

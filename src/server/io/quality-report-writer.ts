@@ -15,6 +15,7 @@ import {
 } from 'docx';
 import type { QualityReport, Rate } from '../../shared/report/quality-report.contract';
 import { fontTableOverride } from './docx-fonts';
+import { indicatorLabel } from '../../shared/plan-import/indicator-tree';
 
 /**
  * The quality report as a Chinese office sends it (GB/T 9704 where it applies to a report): A4,
@@ -154,7 +155,7 @@ export async function writeQualityReportDocx(
     table(
       ['一级指标', '措施完成率', '按时报送率'],
       completion.byLevel1.map((row) => [
-        `${row.code}、${row.title}`,
+        indicatorLabel(row.code, row.title, '、'),
         formatRate(row.completion),
         formatRate(row.onTime),
       ]),
@@ -193,7 +194,7 @@ export async function writeQualityReportDocx(
     table(
       ['一级指标', '平均得分', '已评定/指标数'],
       selfAssessment.byLevel1.map((row) => [
-        `${row.code}、${row.title}`,
+        indicatorLabel(row.code, row.title, '、'),
         row.meanScore === null ? '—' : String(row.meanScore),
         `${row.rated}/${row.items}`,
       ]),

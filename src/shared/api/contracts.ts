@@ -262,7 +262,7 @@ export const planDetailSchema = planSummarySchema.extend({
   noticeTitle: z.string().nullable(),
   printedOn: isoDateSchema.nullable(),
   sourceFileName: z.string(),
-  sourceFormat: z.enum(['text', 'docx', 'xlsx']),
+  sourceFormat: z.enum(['text', 'docx', 'xlsx', 'doc', 'xls']),
   importWarnings: z.array(z.string()),
   phases: z.array(phaseViewSchema),
   deliverables: z.array(deliverableViewSchema),

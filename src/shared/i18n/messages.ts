@@ -113,7 +113,7 @@ const zhCN = {
   'password.done': '密码已更新',
   'plan.none.title': '还没有工作方案',
   'plan.none.hint':
-    '请党委教师工作部导入工作方案（.docx、.xlsx 或 .txt），导入后这里会显示阶段、时限和指标体系。',
+    '请党委教师工作部导入工作方案（.docx、.xlsx、.doc、.xls 或 .txt），导入后这里会显示阶段、时限和指标体系。',
   'plan.select': '工作方案',
   'plan.issued': '{issuer} · {date} 印发',
   'plan.cycle': '{year} 年度',
@@ -1097,7 +1097,7 @@ const zhCN = {
   'import.step.done': '完成',
   'import.upload.hint': '点击或拖入工作方案文件',
   'import.upload.formats':
-    '支持 .docx、.xlsx、.txt；任务表可以是任意层级（无层级的任务清单、两级、三级、四级）',
+    '支持 .docx、.xlsx、.doc、.xls、.txt（WPS 与 LibreOffice 另存的也可以）；任务表可以是任意层级（无层级的任务清单、两级、三级、四级）',
   'import.notDetected':
     '没有自动认出表头。请在下面指定表头所在的行和每一列的含义，至少指定“任务内容”和“责任单位”两列。',
   'import.map.title': '各列的含义',
@@ -1335,7 +1335,7 @@ const en: Record<MessageKey, string> = {
   'password.done': 'Password changed',
   'plan.none.title': 'No plan yet',
   'plan.none.hint':
-    'The coordinating office imports the work plan (.docx, .xlsx or .txt); its phases, deadlines and indicators then appear here.',
+    'The coordinating office imports the work plan (.docx, .xlsx, .doc, .xls or .txt); its phases, deadlines and indicators then appear here.',
   'plan.select': 'Plan',
   'plan.issued': 'Issued by {issuer} on {date}',
   'plan.cycle': 'Cycle {year}',
@@ -2358,7 +2358,7 @@ const en: Record<MessageKey, string> = {
   'import.step.done': 'Done',
   'import.upload.hint': 'Click or drop a work plan file here',
   'import.upload.formats':
-    '.docx, .xlsx or .txt; the task table may have any depth (a flat task list, two, three or four levels)',
+    '.docx, .xlsx, .doc, .xls or .txt (also as saved by WPS or LibreOffice); the task table may have any depth (a flat task list, two, three or four levels)',
   'import.notDetected':
     'No header was recognised. Choose the header row and what each column means below; at least the task and the responsible unit.',
   'import.map.title': 'What each column means',

@@ -21,6 +21,7 @@ import { calendarDate, isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
 import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import {
   writeTaskBreakdownDocx,
   writeTaskBreakdownXlsx,
@@ -869,8 +870,8 @@ export function createBreakdownService({
       const items: TaskBreakdownTable['items'] = tree.flatMap((level1) =>
         level1.children.flatMap((level2) =>
           level2.items.map((item) => ({
-            level1: `${level1.code}、${level1.title}`,
-            level2: `${level2.code}.${level2.title}`,
+            level1: indicatorLabel(level1.code, level1.title, '、'),
+            level2: indicatorLabel(level2.code, level2.title, '.'),
             content: `${item.no}.${item.content}`,
             focus: item.focus,
             departments: department

@@ -41,6 +41,7 @@ import {
   isCalendarDate,
 } from '../../../shared/measure-deadline';
 import type { MessageKey } from '../../../shared/i18n/messages';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import { api, ApiError, uploadFile } from '../../api/client';
 import type { ItemDiff } from '../../../shared/breakdown-diff';
 import { useI18n } from '../../i18n';
@@ -916,7 +917,7 @@ export default function BreakdownPage({
       {view.indicators.map((level1) => (
         <Card
           key={level1.code + level1.title}
-          title={`${level1.code}、${level1.title}`}
+          title={indicatorLabel(level1.code, level1.title, '、')}
           size="small"
         >
           {level1.children.map((level2) => (
