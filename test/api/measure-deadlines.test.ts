@@ -68,7 +68,8 @@ const cases: {
     form: { kind: 'date', dueOn: '2024-02-30' },
     sheet: '2024年2月30日',
     expected: null,
-    apiCode: 'measure.deadline_no_such_date',
+    // The request schema refuses an impossible date before the rule sees it, naming the field.
+    apiCode: 'request.invalid',
     sheetCode: 'sheet.deadline_no_such_date',
   },
   {
@@ -102,7 +103,7 @@ describe("a measure's deadline, on the web and in the sheet", () => {
         url: `${base}/measures/${created.json().id}?version=${created.json().version}`,
       });
     } else {
-      expect(created.statusCode, created.body).toBe(422);
+      expect(created.statusCode, created.body).toBe(apiCode === 'request.invalid' ? 400 : 422);
       expect(created.json().error.code).toBe(apiCode);
     }
 
