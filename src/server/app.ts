@@ -65,6 +65,8 @@ import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
+import { registerTeacherRoutes } from './modules/teachers/teacher.routes';
+import { createTeacherService } from './modules/teachers/teacher.service';
 
 export interface AppDependencies {
   db: Database;
@@ -94,6 +96,7 @@ export function createServices({ db, clock, config, evidenceStore }: AppDependen
     ledger: createLedgerService({ db, clock }),
     conclusion: createConclusionService({ db, clock }),
     findings: createFindingService({ db, clock }),
+    teachers: createTeacherService({ db, clock }),
   };
 }
 
@@ -164,6 +167,7 @@ export async function buildApp(
   registerLedgerRoutes(app, services.ledger);
   registerConclusionRoutes(app, services.conclusion);
   registerFindingRoutes(app, services.findings);
+  registerTeacherRoutes(app, services.teachers);
   const audit = createAuditService({ db, clock: dependencies.clock });
   registerAuditRoutes(app, audit);
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });

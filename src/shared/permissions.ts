@@ -148,6 +148,12 @@ export const permissions = {
   'oversight.institution': ['overseer'],
   'oversight.dashboard': ['overseer'],
   'oversight.tree': ['overseer'],
+  // 教师名册: kept by the office (or the admin for 人事处); departments read their own teachers, masked
+  'teachers.list': ['admin', 'coordinator', 'leader', 'liaison'],
+  'teachers.get': ['admin', 'coordinator', 'leader', 'liaison'],
+  'teachers.import': organizationStaff,
+  'roster.settings': ['admin', 'coordinator', 'leader', 'liaison'],
+  'roster.updateSettings': organizationStaff,
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

@@ -27,6 +27,7 @@ const UsersPage = lazy(() => import('./features/users/UsersPage'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage'));
 const SignOnPage = lazy(() => import('./features/sso/SignOnPage'));
 const OversightPage = lazy(() => import('./features/oversight/OversightPage'));
+const RosterPage = lazy(() => import('./features/teachers/RosterPage'));
 const OversightInstitutionPage = lazy(
   () => import('./features/oversight/OversightInstitutionPage'),
 );
@@ -95,6 +96,8 @@ export default function Workspace({
     (session.user.role === 'security_admin' || session.user.role === 'admin')
   )
     page = <SignOnPage canEdit={session.user.role === 'security_admin'} />;
+  else if (path === '/teachers' && session.user.role !== 'reviewer')
+    page = <RosterPage canImport={organizationStaff} />;
   return (
     <AppShell session={session} onSignOut={onSignOut}>
       <Suspense fallback={<Spin style={{ display: 'block', margin: '20vh auto' }} />}>

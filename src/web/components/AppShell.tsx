@@ -72,6 +72,10 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
     ],
   },
   {
+    group: 'nav.group.teachers',
+    entries: [{ key: '/teachers', label: 'nav.teachers', roles: [...readers, 'liaison'] }],
+  },
+  {
     group: 'nav.group.system',
     entries: [
       { key: '/users', label: 'nav.users', roles: ['admin', 'security_admin'] },
