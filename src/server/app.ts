@@ -65,6 +65,8 @@ import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
+import { registerSurveyRoutes } from './modules/surveys/survey.routes';
+import { createSurveyService } from './modules/surveys/survey.service';
 import { registerTeacherRoutes } from './modules/teachers/teacher.routes';
 import { createTeacherService } from './modules/teachers/teacher.service';
 
@@ -184,6 +186,16 @@ export async function buildApp(
     sources: overdueSources({ breakdowns: services.breakdowns }),
   });
   registerSupervisionJobs(jobs, supervision);
+  registerSurveyRoutes(
+    app,
+    createSurveyService({
+      db,
+      clock: dependencies.clock,
+      config,
+      mailer,
+      secrets: createSecretBox(config),
+    }),
+  );
   registerJobRoutes(app, createJobService({ db }));
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
   registerSupervisionRoutes(app, supervision);

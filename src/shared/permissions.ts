@@ -154,6 +154,23 @@ export const permissions = {
   'teachers.import': organizationStaff,
   'roster.settings': ['admin', 'coordinator', 'leader', 'liaison'],
   'roster.updateSettings': organizationStaff,
+  // anonymous surveys: built and sent by the office; answered by link without signing in
+  'surveys.list': ['admin', 'coordinator', 'leader'],
+  'surveys.templates': organizationStaff,
+  'surveys.create': organizationStaff,
+  'surveys.get': ['admin', 'coordinator', 'leader'],
+  'surveys.update': organizationStaff,
+  'surveys.open': organizationStaff,
+  'surveys.remind': organizationStaff,
+  'surveys.close': organizationStaff,
+  'surveys.progress': ['admin', 'coordinator', 'leader'],
+  'surveys.results': ['admin', 'coordinator', 'leader'],
+  'surveys.exportResults': ['admin', 'coordinator', 'leader'],
+  'surveys.reportDocx': organizationStaff,
+  'surveys.links': organizationStaff,
+  'surveys.poster': organizationStaff,
+  'surveys.form': 'public',
+  'surveys.answer': 'public',
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

@@ -19,3 +19,4 @@ export * from '../modules/supervision/supervision.table';
 export * from '../modules/oversight/oversight.table';
 export * from '../modules/sso/sso.table';
 export * from '../modules/teachers/teacher.table';
+export * from '../modules/surveys/survey.table';

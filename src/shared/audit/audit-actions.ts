@@ -118,4 +118,7 @@ export const exportOperations: readonly OperationId[] = [
   'reports.docx',
   'reports.performanceSheet',
   'audit.export',
+  'surveys.exportResults',
+  'surveys.reportDocx',
+  'surveys.links',
 ];
