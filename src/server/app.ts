@@ -65,6 +65,8 @@ import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
+import { registerActivityRoutes } from './modules/activities/activity.routes';
+import { createActivityService } from './modules/activities/activity.service';
 import { registerSurveyRoutes } from './modules/surveys/survey.routes';
 import { createSurveyService } from './modules/surveys/survey.service';
 import { registerTeacherRoutes } from './modules/teachers/teacher.routes';
@@ -170,6 +172,10 @@ export async function buildApp(
   registerConclusionRoutes(app, services.conclusion);
   registerFindingRoutes(app, services.findings);
   registerTeacherRoutes(app, services.teachers);
+  registerActivityRoutes(
+    app,
+    createActivityService({ db, clock: dependencies.clock, maxFileBytes: config.uploadMaxBytes }),
+  );
   const audit = createAuditService({ db, clock: dependencies.clock });
   registerAuditRoutes(app, audit);
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });

@@ -171,6 +171,16 @@ export const permissions = {
   'surveys.poster': organizationStaff,
   'surveys.form': 'public',
   'surveys.answer': 'public',
+  // activities with attendance (国情研修, 谈心谈话, 理论学习 …) and coverage rules
+  'activities.kinds': ['admin', 'coordinator', 'leader', 'liaison'],
+  'activities.createKind': organizationStaff,
+  'activities.list': ['admin', 'coordinator', 'leader', 'liaison'],
+  'activities.record': departmentEditors,
+  'activities.delete': departmentEditors,
+  'activities.readSignInSheet': departmentEditors,
+  'coverage.rules': ['admin', 'coordinator', 'leader', 'liaison'],
+  'coverage.createRule': organizationStaff,
+  'coverage.get': ['admin', 'coordinator', 'leader', 'liaison'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

@@ -20,3 +20,4 @@ export * from '../modules/oversight/oversight.table';
 export * from '../modules/sso/sso.table';
 export * from '../modules/teachers/teacher.table';
 export * from '../modules/surveys/survey.table';
+export * from '../modules/activities/activity.table';
