@@ -27,6 +27,7 @@ const UsersPage = lazy(() => import('./features/users/UsersPage'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage'));
 const SignOnPage = lazy(() => import('./features/sso/SignOnPage'));
 const OversightPage = lazy(() => import('./features/oversight/OversightPage'));
+const ActivitiesPage = lazy(() => import('./features/activities/ActivitiesPage'));
 const SurveysPage = lazy(() => import('./features/surveys/SurveysPage'));
 const RosterPage = lazy(() => import('./features/teachers/RosterPage'));
 const OversightInstitutionPage = lazy(
@@ -99,6 +100,8 @@ export default function Workspace({
     page = <SignOnPage canEdit={session.user.role === 'security_admin'} />;
   else if (path === '/teachers' && session.user.role !== 'reviewer')
     page = <RosterPage canImport={organizationStaff} />;
+  else if (path === '/activities' && session.user.role !== 'reviewer')
+    page = <ActivitiesPage office={organizationStaff} departmentId={session.user.departmentId} />;
   else if (path === '/surveys' && (organizationStaff || session.user.role === 'leader'))
     page = <SurveysPage canEdit={organizationStaff} />;
   return (
