@@ -67,6 +67,8 @@ import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
 import { registerActivityRoutes } from './modules/activities/activity.routes';
 import { createActivityService } from './modules/activities/activity.service';
+import { registerSatisfactionRoutes } from './modules/satisfaction/satisfaction.routes';
+import { createSatisfactionService } from './modules/satisfaction/satisfaction.service';
 import { registerSurveyRoutes } from './modules/surveys/survey.routes';
 import { createSurveyService } from './modules/surveys/survey.service';
 import { registerTeacherRoutes } from './modules/teachers/teacher.routes';
@@ -172,6 +174,7 @@ export async function buildApp(
   registerConclusionRoutes(app, services.conclusion);
   registerFindingRoutes(app, services.findings);
   registerTeacherRoutes(app, services.teachers);
+  registerSatisfactionRoutes(app, createSatisfactionService({ db, clock: dependencies.clock }));
   registerActivityRoutes(
     app,
     createActivityService({ db, clock: dependencies.clock, maxFileBytes: config.uploadMaxBytes }),

@@ -181,6 +181,10 @@ export const permissions = {
   'coverage.rules': ['admin', 'coordinator', 'leader', 'liaison'],
   'coverage.createRule': organizationStaff,
   'coverage.get': ['admin', 'coordinator', 'leader', 'liaison'],
+  // third-party satisfaction results (items 27, 28)
+  'satisfaction.list': ['admin', 'coordinator', 'leader'],
+  'satisfaction.record': organizationStaff,
+  'satisfaction.delete': organizationStaff,
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

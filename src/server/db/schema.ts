@@ -21,3 +21,4 @@ export * from '../modules/sso/sso.table';
 export * from '../modules/teachers/teacher.table';
 export * from '../modules/surveys/survey.table';
 export * from '../modules/activities/activity.table';
+export * from '../modules/satisfaction/satisfaction.table';
