@@ -1232,6 +1232,9 @@ const zhCN = {
   'activities.uploadSheet': '上传签到表（.xlsx）',
   'activities.sheetRead': '签到表：匹配 {matched} 人，未匹配 {unmatched} 人',
   'activities.unmatched': '名册中找不到：{names}',
+  'report.teacherFigures': '教师覆盖与测评（问卷、活动覆盖、第三方测评）',
+  'report.value': '数值',
+  'report.detail': '说明',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -2512,6 +2515,9 @@ const en: Record<MessageKey, string> = {
   'activities.uploadSheet': 'Upload a sign-in sheet (.xlsx)',
   'activities.sheetRead': 'Sign-in sheet: {matched} matched, {unmatched} not found',
   'activities.unmatched': 'Not in the roster: {names}',
+  'report.teacherFigures': 'Teachers: surveys, coverage, third-party results',
+  'report.value': 'Value',
+  'report.detail': 'Detail',
 };
 
 const catalogues: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
