@@ -74,6 +74,11 @@ export default function SurveysPage({ canEdit }: { canEdit: boolean }) {
   const [templates, setTemplates] = useState<Template[]>([]);
   const { busy, run } = useServerAction();
 
+  // the chosen survey is in the address, so a reload (or a report's link) opens it again
+  useEffect(() => {
+    history.replaceState(null, '', selected ? `/surveys?survey=${selected}` : '/surveys');
+  }, [selected]);
+
   const load = useCallback(async () => {
     setSurveys((await api<{ surveys: SurveyView[] }>('GET', '/api/v1/surveys')).surveys);
   }, []);
