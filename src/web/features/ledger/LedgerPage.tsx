@@ -33,6 +33,7 @@ import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
 import { StateTag, statusColors } from './ProgressPage';
+import { formatTime } from '../../time';
 
 interface Filters {
   departmentId?: string;
@@ -530,7 +531,7 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
                 render: (_value, row) =>
                   row.report ? (
                     <span>
-                      {new Date(row.report.submittedAt).toLocaleString(locale)}
+                      {formatTime(row.report.submittedAt)}
                       <br />
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {row.report.submittedBy} ·{' '}
