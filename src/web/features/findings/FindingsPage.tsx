@@ -107,7 +107,7 @@ function FindingDrawer({
   onClose(): void;
   onChanged(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [note, setNote] = useState('');
   const { busy, run } = useServerAction();

@@ -32,7 +32,7 @@ function FindingCard({
   findingId: string;
   onChanged(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [text, setText] = useState('');
   const [evidenceIds, setEvidenceIds] = useState<string[]>([]);

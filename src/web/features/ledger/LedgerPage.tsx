@@ -234,7 +234,7 @@ function Matrix({
 
 /** The coordinating office's 督办台账: settings, the matrix, the filtered table and the export. */
 export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { planId, error: planError } = usePlan();
   const [overview, setOverview] = useState<LedgerOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
