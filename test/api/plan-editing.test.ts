@@ -5,7 +5,13 @@ import type { PlanDetail, PlanTree } from '../../src/shared/api/contracts';
 import type { ExtensionView, ItemDependents, PlanRevisionView } from '../../src/shared/api/plans';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { ManualClock } from '../../src/server/clock';
-import { createTestApp, institutionWithSeedPlan, type TestApp } from '../support/test-app';
+import {
+  createTestApp,
+  createUser,
+  institutionWithSeedPlan,
+  signIn,
+  type TestApp,
+} from '../support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
