@@ -5,7 +5,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Clock } from './clock';
@@ -72,6 +71,9 @@ import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
+import { logSerializers } from './http/log-redaction';
+import { guardedValidatorCompiler } from './http/input-guard';
+import { installAnonymousRateLimit } from './http/anonymous-rate-limit';
 
 export interface AppDependencies {
   db: Database;
@@ -125,18 +127,25 @@ export type Services = ReturnType<typeof createServices>;
 /** Builds the whole HTTP app from its dependencies; it does not listen (main.ts does). */
 export async function buildApp(
   dependencies: AppDependencies,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean; logStream?: { write(line: string): void } } = {},
 ): Promise<FastifyInstance> {
   const { db, config } = dependencies;
   const app = Fastify({
     logger:
       options.logger === false
         ? false
-        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            // URLs and errors without the callbacks' codes, states, tickets and other secrets.
+            serializers: logSerializers,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // zod, then no NUL bytes, impossible dates or integers beyond the columns' range (http/input-guard.ts).
+  app.setValidatorCompiler(guardedValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   const services = createServices(dependencies);
@@ -160,6 +169,7 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
+  await installAnonymousRateLimit(app, { max: config.anonymousRateLimit });
   installAccessControl(app, services.auth);
   installAuditHooks(app, db, dependencies.clock);
 

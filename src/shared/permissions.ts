@@ -42,6 +42,7 @@ export const permissions = {
   'sso.config': ['security_admin', 'admin'],
   'sso.createProvider': ['security_admin'],
   'sso.updateProvider': ['security_admin'],
+  'sso.linkIdentity': ['security_admin'],
   'organizations.current': workingRoles,
   // the security admin names a liaison's department when managing accounts; department names are not business records
   'departments.list': [...workingRoles, 'security_admin'],
@@ -143,6 +144,9 @@ export const permissions = {
   'ledger.report': departmentEditors,
   'ledger.overview': ['admin', 'coordinator', 'leader'],
   'ledger.export': ['admin', 'coordinator', 'leader'],
+  'ledger.reportPeriod': departmentEditors,
+  'ledger.exportPeriodSheet': departmentEditors,
+  'ledger.uploadPeriodSheet': departmentEditors,
   // province oversight: an overseer reads the institutions its supervising organization oversees, never writes there
   'oversight.overview': ['overseer'],
   'oversight.institution': ['overseer'],

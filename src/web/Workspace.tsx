@@ -16,6 +16,7 @@ const AssignmentsPage = lazy(() => import('./features/assignments/AssignmentsPag
 const ObligationsPage = lazy(() => import('./features/obligations/ObligationsPage'));
 const DutiesPage = lazy(() => import('./features/obligations/DutiesPage'));
 const ProgressPage = lazy(() => import('./features/ledger/ProgressPage'));
+const BulkProgressPage = lazy(() => import('./features/ledger/BulkProgressPage'));
 const LedgerPage = lazy(() => import('./features/ledger/LedgerPage'));
 const SupervisionPage = lazy(() => import('./features/supervision/SupervisionPage'));
 const ConclusionPage = lazy(() => import('./features/conclusion/ConclusionPage'));
@@ -80,6 +81,8 @@ export default function Workspace({
     page = <DutiesPage departmentId={session.user.departmentId} />;
   else if (path === '/progress' && session.user.departmentId)
     page = <ProgressPage departmentId={session.user.departmentId} />;
+  else if (path === '/progress/bulk' && session.user.departmentId)
+    page = <BulkProgressPage departmentId={session.user.departmentId} />;
   else if (path === '/supervision' && organizationStaff) page = <SupervisionPage />;
   else if (path === '/ledger' && (organizationStaff || session.user.role === 'leader'))
     page = <LedgerPage canConfigure={organizationStaff} />;

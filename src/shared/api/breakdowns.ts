@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { itemDiffSchema } from '../breakdown-diff';
 import { deadlineSchema } from '../deadlines';
 import type { ErrorCode } from '../errors';
+import { measureDeadlineInputSchema } from '../measure-deadline';
 import { isoDateSchema } from '../plan-import/contract';
 
 const timestampSchema = z.iso.datetime({ offset: true });
@@ -26,16 +27,17 @@ export const measureViewSchema = z.object({
 });
 
 const measureTextSchema = z.string().trim().min(1).max(2000);
+/** The deadline's date may be left out where the one rule gives it (shared/measure-deadline.ts). */
 export const createMeasureBodySchema = z.object({
   itemId: z.uuid(),
   text: measureTextSchema,
-  deadline: deadlineSchema,
+  deadline: measureDeadlineInputSchema,
 });
 export const updateMeasureBodySchema = z.object({
   /** The version the client last saw: a stale one is refused, never overwritten. */
   version: z.number().int().positive(),
   text: measureTextSchema.optional(),
-  deadline: deadlineSchema.optional(),
+  deadline: measureDeadlineInputSchema.optional(),
 });
 export const deleteMeasureQuerySchema = z.object({ version: z.coerce.number().int().positive() });
 

@@ -64,6 +64,8 @@ export const signInBodySchema = z.object({
 });
 
 export const totpCodeBodySchema = z.object({ code: totpCodeSchema });
+/** Turning two-step verification on asks for the password: a stolen session alone cannot bind the thief's authenticator. */
+export const totpStartBodySchema = z.object({ currentPassword: z.string().min(1).max(256) });
 
 /** Shown once, when enrolling: the secret for typing in, and the URI a QR code carries. */
 export const totpEnrolmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
@@ -270,7 +272,7 @@ export const planDetailSchema = planSummarySchema.extend({
   noticeTitle: z.string().nullable(),
   printedOn: isoDateSchema.nullable(),
   sourceFileName: z.string(),
-  sourceFormat: z.enum(['text', 'docx', 'xlsx']),
+  sourceFormat: z.enum(['text', 'docx', 'xlsx', 'doc', 'xls']),
   importWarnings: z.array(z.string()),
   phases: z.array(phaseViewSchema),
   deliverables: z.array(deliverableViewSchema),

@@ -21,6 +21,7 @@ import { calendarDate, isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
 import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import {
   writeTaskBreakdownDocx,
   writeTaskBreakdownXlsx,
@@ -36,7 +37,12 @@ import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { listDepartments } from '../departments/department.repository';
 import type { Department } from '../departments/department.table';
-import { listDeliverables } from '../plans/plan.repository';
+import { listDeliverables, listPhases } from '../plans/plan.repository';
+import {
+  measureDeadlineContext,
+  resolveMeasureDeadline,
+  type MeasureDeadlineInput,
+} from '../../../shared/measure-deadline';
 import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
 import { assembleIndicatorTree } from '../standards/standard.rules';
 import {
@@ -68,6 +74,14 @@ type ReviewInput = z.output<typeof reviewBodySchema>;
 type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
 /** A sheet's preview or outcome before its problems are worded in the caller's language. */
 export type SheetOutcome = Omit<SheetPreview, 'problems'> & { problems: SheetProblem[] };
+
+const DEADLINE_WORDS: Record<MeasureDeadlineInput['kind'], string> = {
+  date: '具体日期',
+  monthly: '每月',
+  semester: '每学期',
+  yearly: '每年',
+  ongoing: '长期坚持',
+};
 
 const STATUS_WORDS: Record<Submission['status'], string> = {
   draft: '保存为草稿',
@@ -178,6 +192,27 @@ export function createBreakdownService({
       (status === 'not_started' || status === 'draft' || status === 'returned') &&
       isPastDue(dueOn, clock.now())
     );
+  }
+
+  /** What the plan gives a deadline written without a date: its year and first day. */
+  async function deadlineContext(executor: Executor, plan: { id: string; cycleYear: number }) {
+    return measureDeadlineContext(
+      plan.cycleYear,
+      (await listPhases(executor, plan.id)).map((phase) => phase.startsOn),
+    );
+  }
+
+  /** A deadline as the client gave it → the measure's, by the one rule the sheet follows too. */
+  async function resolveDeadline(
+    executor: Executor,
+    plan: { id: string; cycleYear: number },
+    input: MeasureDeadlineInput,
+  ) {
+    const reading = resolveMeasureDeadline(input, await deadlineContext(executor, plan));
+    if (reading.ok) return reading.deadline;
+    if (reading.problem === 'no_such_date')
+      throw new AppError('measure.deadline_no_such_date', { date: input.dueOn ?? '' });
+    throw new AppError('measure.deadline_date_required', { kind: DEADLINE_WORDS[input.kind] });
   }
 
   async function duties(executor: Executor, planId: string, department: Department) {
@@ -407,6 +442,7 @@ export function createBreakdownService({
                 (item) => item.id === input.itemId,
               )?.no ?? '?',
           });
+        const deadline = await resolveDeadline(tx, plan, input.deadline);
         const submission = await editableSubmission(tx, actor, plan.id, department);
         const now = clock.now();
         const position = (await listMeasures(tx, submission.id)).filter(
@@ -419,8 +455,8 @@ export function createBreakdownService({
           departmentId: department.id,
           itemId: input.itemId,
           text: input.text,
-          deadlineKind: input.deadline.kind,
-          dueOn: input.deadline.dueOn,
+          deadlineKind: deadline.kind,
+          dueOn: deadline.dueOn,
           position,
           createdAt: now,
           updatedAt: now,
@@ -444,11 +480,17 @@ export function createBreakdownService({
     ): Promise<MeasureView> {
       return db.transaction(async (tx) => {
         const before = await editableMeasure(tx, actor, planId, departmentId, measureId);
+        const deadline =
+          input.deadline === undefined
+            ? undefined
+            : await resolveDeadline(
+                tx,
+                (await requirePlan(tx, actor.organizationId, planId)).plan,
+                input.deadline,
+              );
         const after = await updateMeasureAtVersion(tx, measureId, input.version, {
           ...(input.text === undefined ? {} : { text: input.text }),
-          ...(input.deadline === undefined
-            ? {}
-            : { deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn }),
+          ...(deadline === undefined ? {} : { deadlineKind: deadline.kind, dueOn: deadline.dueOn }),
           updatedAt: clock.now(),
         });
         if (!after)
@@ -671,7 +713,7 @@ export function createBreakdownService({
           items,
           duties: new Set(dutiesOf(department, targets).keys()),
           measures: measures.map(toMeasureView),
-          context: { year: plan.cycleYear, today: calendarDate(clock.now()) },
+          context: await deadlineContext(executor, plan),
         });
         return {
           ...sheet,
@@ -820,42 +862,38 @@ export function createBreakdownService({
           (measure) =>
             measure.itemId === itemId && (!department || measure.departmentId === department.id),
         );
-      const label = (measure: Measure) =>
-        department ? '' : `【${names.get(measure.departmentId) ?? ''}】`;
       const tree = assembleIndicatorTree(
         allIndicators,
         allItems.filter((item) => !mine || mine.has(item.id)),
         (item) => item,
       );
-      const rows: TaskBreakdownTable['rows'] = tree.flatMap((level1) =>
+      const items: TaskBreakdownTable['items'] = tree.flatMap((level1) =>
         level1.children.flatMap((level2) =>
-          level2.items.map((item) => {
-            const measures = measuresOf(item.id);
-            return {
-              level1: `${level1.code}、${level1.title}`,
-              level2: `${level2.code}.${level2.title}`,
-              content: `${item.no}.${item.content}`,
-              focus: item.focus,
-              departments: targets
-                .filter((target) => target.itemId === item.id)
-                .map(
-                  (target) =>
-                    (target.departmentId ? names.get(target.departmentId) : target.groupName) ?? '',
-                )
-                .join('\n'),
-              measures: measures.map((measure) => `${label(measure)}${measure.text}`).join('\n'),
-              deadlines: measures
-                .map(
-                  (measure) =>
-                    `${label(measure)}${describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn })}`,
-                )
-                .join('\n'),
-            };
-          }),
+          level2.items.map((item) => ({
+            level1: indicatorLabel(level1.code, level1.title, '、'),
+            level2: indicatorLabel(level2.code, level2.title, '.'),
+            content: `${item.no}.${item.content}`,
+            focus: item.focus,
+            departments: department
+              ? department.name
+              : targets
+                  .filter((target) => target.itemId === item.id)
+                  .map(
+                    (target) =>
+                      (target.departmentId ? names.get(target.departmentId) : target.groupName) ??
+                      '',
+                  )
+                  .join('\n'),
+            measures: measuresOf(item.id).map((measure) => ({
+              department: names.get(measure.departmentId) ?? '',
+              text: measure.text,
+              deadline: describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn }),
+            })),
+          })),
         ),
       );
       const title = `落实《${standardTitle}》任务分解表${department ? `（${department.name}）` : ''}`;
-      const table = { title, rows };
+      const table = { title, items, measureDepartments: !department };
       const bytes =
         query.format === 'xlsx'
           ? await writeTaskBreakdownXlsx(table)
@@ -864,7 +902,7 @@ export function createBreakdownService({
         action: 'export.task_breakdown',
         entityType: 'plan',
         entityId: plan.id,
-        after: { format: query.format, departmentId: department?.id ?? null, rows: rows.length },
+        after: { format: query.format, departmentId: department?.id ?? null, rows: items.length },
       });
       return { fileName: `${title}.${query.format}`, bytes };
     },

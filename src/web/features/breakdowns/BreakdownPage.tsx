@@ -35,7 +35,13 @@ import type {
   SheetPreview,
 } from '../../../shared/api/breakdowns';
 import { deadlineKinds, type Deadline } from '../../../shared/deadlines';
+import {
+  deadlineDateLabel,
+  deadlineDateNeed,
+  isCalendarDate,
+} from '../../../shared/measure-deadline';
 import type { MessageKey } from '../../../shared/i18n/messages';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import { api, ApiError, uploadFile } from '../../api/client';
 import type { ItemDiff } from '../../../shared/breakdown-diff';
 import { useI18n } from '../../i18n';
@@ -81,7 +87,27 @@ function MeasureEditor({
     initial?.deadline ?? { kind: 'date', dueOn: '' },
   );
   const [busy, setBusy] = useState(false);
-  const ready = text.trim().length > 0 && /^\d{4}-\d{2}-\d{2}$/.test(deadline.dueOn);
+  // One rule with the sheet and the API (shared/measure-deadline.ts): which kinds need their date.
+  const need = deadlineDateNeed[deadline.kind];
+  const dateLabel = deadlineDateLabel(deadline.kind);
+  const dueOn = need === 'none' ? '' : deadline.dueOn.trim();
+  const why =
+    text.trim().length === 0
+      ? t('measure.why.text')
+      : need === 'required' && dueOn === ''
+        ? t('measure.why.date', { label: t(`measure.${dateLabel ?? 'dueOn'}` as MessageKey) })
+        : dueOn !== '' && !isCalendarDate(dueOn)
+          ? t('measure.why.noSuchDate')
+          : null;
+  // An ongoing measure keeps the start it already has; a new one runs from the plan's start.
+  const sent =
+    need === 'none'
+      ? initial?.deadline.kind === 'ongoing'
+        ? initial.deadline
+        : { kind: deadline.kind }
+      : dueOn === ''
+        ? { kind: deadline.kind }
+        : { kind: deadline.kind, dueOn };
   return (
     <div className="measure-editor">
       <Input.TextArea
@@ -93,31 +119,42 @@ function MeasureEditor({
         maxLength={2000}
       />
       <div className="measure-deadline">
-        <Select
-          style={{ width: 140 }}
-          value={deadline.kind}
-          onChange={(kind) => setDeadline({ ...deadline, kind })}
-          options={deadlineKinds.map((kind) => ({
-            value: kind,
-            label: t(`measure.deadline.${kind}` as MessageKey),
-          }))}
-          aria-label={t('measure.deadline')}
-        />
-        <Input
-          type="date"
-          style={{ width: 170 }}
-          value={deadline.dueOn}
-          onChange={(event) => setDeadline({ ...deadline, dueOn: event.target.value })}
-          aria-label={deadline.kind === 'date' ? t('measure.dueOn') : t('measure.firstDue')}
-        />
+        <div className="measure-deadline-field">
+          <span className="measure-deadline-label">{t('measure.deadline')}</span>
+          <Select
+            style={{ width: 140 }}
+            value={deadline.kind}
+            onChange={(kind) => setDeadline({ ...deadline, kind })}
+            options={deadlineKinds.map((kind) => ({
+              value: kind,
+              label: t(`measure.deadline.${kind}` as MessageKey),
+            }))}
+            aria-label={t('measure.deadline')}
+          />
+        </div>
+        {dateLabel && (
+          <div className="measure-deadline-field">
+            <span className="measure-deadline-label">
+              {t(`measure.${dateLabel}` as MessageKey)}
+              {need === 'optional' ? t('measure.optional') : ''}
+            </span>
+            <Input
+              type="date"
+              style={{ width: 170 }}
+              value={deadline.dueOn}
+              onChange={(event) => setDeadline({ ...deadline, dueOn: event.target.value })}
+              aria-label={t(`measure.${dateLabel}` as MessageKey)}
+            />
+          </div>
+        )}
         <Button
           type="primary"
-          disabled={!ready}
+          disabled={why !== null}
           loading={busy}
           onClick={async () => {
             setBusy(true);
             try {
-              await onSave(text.trim(), deadline);
+              await onSave(text.trim(), sent as Deadline);
             } finally {
               setBusy(false);
             }
@@ -127,14 +164,24 @@ function MeasureEditor({
         </Button>
         <Button onClick={onCancel}>{t('measure.cancel')}</Button>
       </div>
+      <div className="measure-deadline-hint" data-testid="measure-deadline-hint">
+        {why ? (
+          <Typography.Text type="warning">{why}</Typography.Text>
+        ) : (
+          <Typography.Text type="secondary">
+            {t(`measure.hint.${deadline.kind}` as MessageKey)}
+          </Typography.Text>
+        )}
+      </div>
     </div>
   );
 }
 
 function describe(deadline: Deadline, t: ReturnType<typeof useI18n>['t']): string {
-  return deadline.kind === 'date'
-    ? deadline.dueOn
-    : `${t(`measure.deadline.${deadline.kind}` as MessageKey)} · ${t('measure.firstDue')} ${deadline.dueOn}`;
+  if (deadline.kind === 'date') return deadline.dueOn;
+  if (deadline.kind === 'ongoing')
+    return `${t('measure.deadline.ongoing')} · ${t('measure.since', { date: deadline.dueOn })}`;
+  return `${t(`measure.deadline.${deadline.kind}` as MessageKey)} · ${t('measure.firstDue')} ${deadline.dueOn}`;
 }
 
 function ItemCard({
@@ -871,7 +918,7 @@ export default function BreakdownPage({
       {view.indicators.map((level1) => (
         <Card
           key={level1.code + level1.title}
-          title={`${level1.code}、${level1.title}`}
+          title={indicatorLabel(level1.code, level1.title, '、')}
           size="small"
         >
           {level1.children.map((level2) => (
