@@ -194,7 +194,7 @@ export async function buildApp(
     { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes },
   );
   registerUserRoutes(app, services.users);
-  registerOrganizationRoutes(app, db);
+  registerOrganizationRoutes(app, db, dependencies.clock);
   registerDepartmentRoutes(app, services.departments);
   registerStandardRoutes(app, services.standards);
   registerPlanRoutes(app, services.plans);

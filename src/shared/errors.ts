@@ -696,6 +696,11 @@ export const errorCatalogue = {
     'zh-CN': '该延期申请已经处理过了（{status}），没有再次处理。',
     en: 'This extension request has already been decided ({status}); nothing was changed.',
   },
+  'organization.invalid_time_zone': {
+    status: 422,
+    'zh-CN': '“{timeZone}”不是有效的时区名称（例如 Asia/Shanghai）。',
+    en: '“{timeZone}” is not a time zone name (for example Asia/Shanghai).',
+  },
   'extension.conflict': {
     status: 409,
     'zh-CN': '该延期申请已被他人处理或修改，请刷新后再看。',

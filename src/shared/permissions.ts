@@ -202,6 +202,8 @@ export const permissions = {
   'extensions.targets': departmentEditors,
   'extensions.create': departmentEditors,
   'extensions.decide': organizationStaff,
+  // the institution's settings (its time zone)
+  'organizations.update': ['admin'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

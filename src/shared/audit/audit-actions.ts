@@ -54,6 +54,7 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'extension.request': '提交延期申请',
   'extension.approve': '同意延期申请',
   'extension.refuse': '不同意延期申请',
+  'organization.time_zone': '修改单位时区',
   'assignment.create': '指定责任部门',
   'assignment.update': '调整责任部门',
   'assignment.delete': '取消责任部门',
