@@ -894,6 +894,12 @@ export const errorCatalogue = {
       '这是旧版 Office 文件（.doc/.xls），请在 Word/Excel/WPS 中另存为 .docx 或 .xlsx 后再上传。',
     en: 'This is an old Office file (.doc/.xls); save it as .docx or .xlsx and upload again.',
   },
+  'import.open_document': {
+    status: 415,
+    'zh-CN':
+      '这是开放文档格式（OpenDocument：.ods/.odt/.odp，WPS 或 LibreOffice 可保存为此格式），请在 WPS/LibreOffice/Office 中“另存为” .xlsx、.docx 或 .pptx 后再上传。',
+    en: 'This is an OpenDocument file (.ods/.odt/.odp); save it as .xlsx, .docx or .pptx (Save As in WPS, LibreOffice or Office) and upload again.',
+  },
   'import.type_mismatch': {
     status: 415,
     'zh-CN': '文件名是 {extension}，但内容是 {detected}。请检查是否选错了文件。',

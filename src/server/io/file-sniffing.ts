@@ -71,6 +71,7 @@ async function detectByContent(bytes: Buffer, extension: string): Promise<Detect
     throw new AppError('import.corrupt_file', { detail: 'empty zip' });
   if (startsWith(bytes, ZIP)) {
     const names = await listZipEntries(bytes);
+    if (isOpenDocument(names)) throw new AppError('import.open_document');
     if (names.includes('word/document.xml')) return 'docx';
     if (names.includes('xl/workbook.xml')) return 'xlsx';
     if (EXTENSIONS[extension] && EXTENSIONS[extension] !== 'text')
@@ -78,4 +79,9 @@ async function detectByContent(bytes: Buffer, extension: string): Promise<Detect
     throw new AppError('import.unsupported_type', { detected: 'zip 压缩包' });
   }
   return 'text';
+}
+
+/** An OpenDocument package (.ods/.odt/.odp): a `mimetype` entry and `content.xml`, no Office Open XML parts. */
+export function isOpenDocument(names: readonly string[]): boolean {
+  return names.includes('mimetype') && names.includes('content.xml');
 }
