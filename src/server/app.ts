@@ -45,6 +45,13 @@ import { createPlanImportService } from './modules/imports/plan-import.service';
 import { registerOrganizationRoutes } from './modules/organizations/organization.routes';
 import { registerPlanRoutes } from './modules/plans/plan.routes';
 import { createPlanService } from './modules/plans/plan.service';
+import { registerPlanEditRoutes } from './modules/plans/plan-edit.routes';
+import { createPlanEditService } from './modules/plans/plan-edit.service';
+import { registerExtensionRoutes } from './modules/extensions/extension.routes';
+import {
+  createExtensionService,
+  type ExtensionListener,
+} from './modules/extensions/extension.service';
 import { registerStandardRoutes } from './modules/standards/standard.routes';
 import { createStandardService } from './modules/standards/standard.service';
 import { registerSystemRoutes } from './modules/system/system.routes';
@@ -78,11 +85,27 @@ export interface AppDependencies {
   mailer?: Mailer | null;
   /** Where evidence files are kept; by default what config.evidenceStore names (local disk or S3). */
   evidenceStore?: EvidenceStore;
+  /** Told of extension requests made and decided (messages to the office and the department). */
+  extensionListener?: ExtensionListener;
 }
 
-export function createServices({ db, clock, config, evidenceStore }: AppDependencies) {
+export function createServices({
+  db,
+  clock,
+  config,
+  evidenceStore,
+  extensionListener,
+}: AppDependencies) {
   const store = evidenceStore ?? evidenceStoreFromConfig(config, clock);
+  const planEdits = createPlanEditService({ db, clock });
   return {
+    planEdits,
+    extensions: createExtensionService({
+      db,
+      clock,
+      planEdits,
+      ...(extensionListener ? { listener: extensionListener } : {}),
+    }),
     auth: createAuthService({ db, clock, config }),
     users: createUserService({ db, clock }),
     departments: createDepartmentService({ db, clock }),
@@ -166,6 +189,8 @@ export async function buildApp(
   registerDepartmentRoutes(app, services.departments);
   registerStandardRoutes(app, services.standards);
   registerPlanRoutes(app, services.plans);
+  registerPlanEditRoutes(app, services.planEdits);
+  registerExtensionRoutes(app, services.extensions);
   registerPlanImportRoutes(app, services.planImports);
   registerBreakdownRoutes(app, services.breakdowns);
   registerAssignmentRoutes(app, services.assignments);

@@ -144,11 +144,27 @@ export const permissions = {
   'ledger.report': departmentEditors,
   'ledger.overview': ['admin', 'coordinator', 'leader'],
   'ledger.export': ['admin', 'coordinator', 'leader'],
+  'ledger.reportPeriod': departmentEditors,
+  'ledger.exportPeriodSheet': departmentEditors,
+  'ledger.uploadPeriodSheet': departmentEditors,
   // province oversight: an overseer reads the institutions its supervising organization oversees, never writes there
   'oversight.overview': ['overseer'],
   'oversight.institution': ['overseer'],
   'oversight.dashboard': ['overseer'],
   'oversight.tree': ['overseer'],
+  // 方案维护: the office edits the plan; every change is a revision
+  'plans.updatePhase': organizationStaff,
+  'plans.updateDeliverable': organizationStaff,
+  'plans.createItem': organizationStaff,
+  'plans.updateItem': organizationStaff,
+  'plans.itemDependents': organizationStaff,
+  'plans.retireItem': organizationStaff,
+  'plans.revisions': [...organizationStaff, 'leader'],
+  // 延期申请: a department asks (its liaison, or the office for it), the office decides
+  'extensions.list': [...departmentEditors, 'leader'],
+  'extensions.targets': departmentEditors,
+  'extensions.create': departmentEditors,
+  'extensions.decide': organizationStaff,
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;
