@@ -22,6 +22,7 @@ import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { formatTime } from '../../time';
+import { institutionCellTooltip } from '../../components/chart-text';
 
 /** A percentage as a bar, or a dash when there is nothing to count yet. */
 export function RateBar({ value, testId }: { value: number | null | undefined; testId?: string }) {
@@ -69,7 +70,11 @@ export default function OversightPage() {
     return {
       tooltip: {
         formatter: (params: { value: [number, number, number] }) =>
-          `${rows[params.value[1]]!.name}<br/>${data.indicators[params.value[0]]!.title}：${params.value[2] < 0 ? '—' : `${params.value[2]}%`}`,
+          institutionCellTooltip(
+            rows[params.value[1]]!.name,
+            data.indicators[params.value[0]]!.title,
+            params.value[2],
+          ),
       },
       grid: { left: 8, right: 8, bottom: 48, top: 8, containLabel: true },
       xAxis: {
