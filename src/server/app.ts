@@ -65,6 +65,10 @@ import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
+import { registerNotificationJobs } from './modules/notifications/notification.jobs';
+import { registerNotificationRoutes } from './modules/notifications/notification.routes';
+import { createNotificationService } from './modules/notifications/notification.service';
+import { lateMeasures, missingPeriodReports } from './modules/supervision/supervision.sources';
 
 export interface AppDependencies {
   db: Database;
@@ -183,6 +187,16 @@ export async function buildApp(
   registerJobRoutes(app, createJobService({ db }));
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
   registerSupervisionRoutes(app, supervision);
+  const notifications = createNotificationService({
+    db,
+    clock: dependencies.clock,
+    config,
+    mailer,
+    secrets: createSecretBox(config),
+    sources: { measures: lateMeasures, periodReports: missingPeriodReports },
+  });
+  registerNotificationJobs(jobs, notifications);
+  registerNotificationRoutes(app, notifications);
   const oversight = createOversightService({
     db,
     clock: dependencies.clock,

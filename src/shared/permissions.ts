@@ -148,6 +148,12 @@ export const permissions = {
   'oversight.institution': ['overseer'],
   'oversight.dashboard': ['overseer'],
   'oversight.tree': ['overseer'],
+  // handover messages (交接提醒): everyone's own; the office's channels
+  'messages.list': workingRoles,
+  'messages.preferences': workingRoles,
+  'messages.updatePreferences': workingRoles,
+  'messages.settings': organizationStaff,
+  'messages.updateSettings': organizationStaff,
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

@@ -18,3 +18,4 @@ export * from '../modules/jobs/job.table';
 export * from '../modules/supervision/supervision.table';
 export * from '../modules/oversight/oversight.table';
 export * from '../modules/sso/sso.table';
+export * from '../modules/notifications/notification.table';
