@@ -68,7 +68,13 @@ import { createUserService } from './modules/users/user.service';
 import { registerNotificationJobs } from './modules/notifications/notification.jobs';
 import { registerNotificationRoutes } from './modules/notifications/notification.routes';
 import { createNotificationService } from './modules/notifications/notification.service';
-import { lateMeasures, missingPeriodReports } from './modules/supervision/supervision.sources';
+import {
+  lateMeasures,
+  missingOccurrences,
+  missingPeriodReports,
+} from './modules/supervision/supervision.sources';
+import { registerTodoRoutes } from './modules/todo/todo.routes';
+import { createTodoService } from './modules/todo/todo.service';
 
 export interface AppDependencies {
   db: Database;
@@ -197,6 +203,15 @@ export async function buildApp(
   });
   registerNotificationJobs(jobs, notifications);
   registerNotificationRoutes(app, notifications);
+  registerTodoRoutes(
+    app,
+    createTodoService({
+      db,
+      clock: dependencies.clock,
+      breakdowns: services.breakdowns,
+      sources: { measures: lateMeasures, obligations: missingOccurrences },
+    }),
+  );
   const oversight = createOversightService({
     db,
     clock: dependencies.clock,

@@ -154,6 +154,7 @@ export const permissions = {
   'messages.updatePreferences': workingRoles,
   'messages.settings': organizationStaff,
   'messages.updateSettings': organizationStaff,
+  'todo.mine': workingRoles,
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

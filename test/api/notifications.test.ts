@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TodoView } from '../../src/shared/api/todo';
 import type { MessageList } from '../../src/shared/api/notifications';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import type { NotificationsView } from '../../src/shared/api/supervision';
@@ -201,6 +202,11 @@ describe('handover messages', () => {
         (mail) => mail.to.includes('office@test.edu.cn') && mail.subject === '工会已报送任务分解表',
       ),
     ).toHaveLength(1);
+    // And it is on the office's to-do, one click from the review.
+    const officeTodo: TodoView = (await office.get('/api/v1/todo')).json();
+    expect(officeTodo.items).toEqual([
+      expect.objectContaining({ kind: 'breakdown_review', link: `/board/${union.id}` }),
+    ]);
     // The office's bell has it, unread.
     const bell: NotificationsView = (await office.get('/api/v1/notifications')).json();
     expect(bell.items.find((item) => item.title === '工会已报送任务分解表')).toMatchObject({
@@ -219,6 +225,14 @@ describe('handover messages', () => {
       itemComments: {},
     });
     expect(returned.statusCode, returned.body).toBe(200);
+    // The office's review left its to-do by itself; the liaison's to-do says what to fix.
+    expect((await officeAgain.get('/api/v1/todo')).json().total).toBe(0);
+    const liaisonTodo: TodoView = (await (await signIn(app, username)).get('/api/v1/todo')).json();
+    expect(liaisonTodo.items[0]).toMatchObject({
+      kind: 'breakdown',
+      title: '按审核意见修改任务分解表并重新报送',
+      link: '/breakdown',
+    });
     const firstRound = await runner.runDue();
     expect(firstRound.retried).toBe(1);
     let mine: MessageList = (await (await signIn(app, username)).get('/api/v1/messages')).json();
@@ -303,6 +317,16 @@ describe('handover messages', () => {
     expect(dueSoon.body).toContain(`共 ${itemsOf(view).length} 项`);
     expect(dueSoon.link).toBe('/progress');
 
+    // Now the to-do holds the measures, late, with the day they were due.
+    const late: TodoView = (await (await signIn(app, username)).get('/api/v1/todo')).json();
+    expect(late.groups.find((group) => group.kind === 'measure')).toMatchObject({
+      count: itemsOf(view).length,
+      overdue: itemsOf(view).length,
+      nextDueOn: '2024-05-10',
+      link: '/progress',
+    });
+    expect(late.items.some((item) => item.kind === 'breakdown')).toBe(false);
+
     // 6. A finding assigned to 工会 is its turn.
     const finding = await (await signIn(app, coordinatorUser.username)).post(
       `/api/v1/plans/${planId}/findings`,
@@ -317,8 +341,9 @@ describe('handover messages', () => {
     expect(finding.statusCode, finding.body).toBe(201);
     await runner.runDue();
     mine = (await (await signIn(app, username)).get('/api/v1/messages')).json();
-    expect(mine.items[0]).toMatchObject({ kind: 'finding.assigned', link: '/rectification' });
-    expect(mine.items[0]!.body).toContain('问题 1：民生项目验收记录不全');
+    const assigned = mine.items.find((message) => message.kind === 'finding.assigned')!;
+    expect(assigned.link).toBe('/rectification');
+    expect(assigned.body).toContain('问题 1：民生项目验收记录不全');
 
     // Logged once per message and channel; the same step never made a second message.
     const rows = await database.db
