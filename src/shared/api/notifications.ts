@@ -66,6 +66,8 @@ export const messageViewSchema = z.object({
   notificationId: z.uuid().nullable(),
   title: z.string(),
   body: z.string(),
+  /** What to do, in a few words (the button). */
+  action: z.string(),
   link: z.string(),
   planName: z.string().nullable(),
   departmentName: z.string().nullable(),

@@ -463,6 +463,7 @@ export function createNotificationService({
           notificationId: message.notificationId,
           title: message.title,
           body: message.body,
+          action: message.action,
           link: message.link,
           planName: message.planName,
           departmentName: message.departmentName,
