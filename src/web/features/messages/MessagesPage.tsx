@@ -91,7 +91,9 @@ export default function MessagesPage({ office }: { office: boolean }) {
                       </Typography.Paragraph>
                       <Space wrap size={4}>
                         <Typography.Text type="secondary">
-                          {new Date(message.createdAt).toLocaleString(locale)}
+                          {new Date(message.createdAt).toLocaleString(locale, {
+                            timeZone: 'Asia/Shanghai',
+                          })}
                         </Typography.Text>
                         {message.deliveries.map((delivery) => (
                           <Tag
