@@ -327,6 +327,25 @@ describe('handover messages', () => {
     });
     expect(late.items.some((item) => item.kind === 'breakdown')).toBe(false);
 
+    // 催办 by hand: one message per recipient, counted and logged once, however many items are late.
+    const remindOffice = await signIn(app, coordinatorUser.username);
+    const reminded = await remindOffice.post('/api/v1/supervision/remind', {
+      departmentId: union.id,
+    });
+    expect(reminded.statusCode, reminded.body).toBe(200);
+    // 工会's liaison in-app and by e-mail (the account's address and the breakdown's, the same here).
+    expect(reminded.json()).toMatchObject({ subjects: itemsOf(view).length, sent: 2, failed: 0 });
+    const log = (await remindOffice.get('/api/v1/supervision/log')).json() as {
+      entries: { level: string; subjectKey: string; summary: string }[];
+    };
+    const manual = log.entries.filter((entry) => entry.level === 'manual');
+    expect(manual).toHaveLength(2);
+    expect(manual.every((entry) => entry.subjectKey === `manual:${union.id}`)).toBe(true);
+    expect(manual[0]!.summary).toMatch(new RegExp(`^工会：${itemsOf(view).length} 项工作已逾期`));
+    expect(
+      (await remindOffice.post('/api/v1/supervision/remind', { departmentId: union.id })).json(),
+    ).toMatchObject({ sent: 0, skipped: 2 });
+
     // 6. A finding assigned to 工会 is its turn.
     const finding = await (await signIn(app, coordinatorUser.username)).post(
       `/api/v1/plans/${planId}/findings`,

@@ -1133,6 +1133,8 @@ const zhCN = {
   'messages.mailMissing': '服务器未配置邮件（LUOSHI_SMTP_URL），电子邮件不会发出。',
   'messages.dueSoonDays': '截止前几天提醒',
   'messages.secretSet': '已设置（{masked}）；留空则不修改',
+  'supervision.more': '……另有 {count} 项（共 {total} 项），展开全部',
+  'supervision.fewer': '收起',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -2312,6 +2314,8 @@ const en: Record<MessageKey, string> = {
     'The server has no mail set up (LUOSHI_SMTP_URL); no e-mail will be sent.',
   'messages.dueSoonDays': 'Days before a deadline to remind',
   'messages.secretSet': 'Set ({masked}); leave empty to keep it',
+  'supervision.more': '…and {count} more ({total} in all): show all',
+  'supervision.fewer': 'Show fewer',
 };
 
 const catalogues: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
