@@ -5,7 +5,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Clock } from './clock';
@@ -46,6 +45,13 @@ import { createPlanImportService } from './modules/imports/plan-import.service';
 import { registerOrganizationRoutes } from './modules/organizations/organization.routes';
 import { registerPlanRoutes } from './modules/plans/plan.routes';
 import { createPlanService } from './modules/plans/plan.service';
+import { registerPlanEditRoutes } from './modules/plans/plan-edit.routes';
+import { createPlanEditService } from './modules/plans/plan-edit.service';
+import { registerExtensionRoutes } from './modules/extensions/extension.routes';
+import {
+  createExtensionService,
+  type ExtensionListener,
+} from './modules/extensions/extension.service';
 import { registerStandardRoutes } from './modules/standards/standard.routes';
 import { createStandardService } from './modules/standards/standard.service';
 import { registerSystemRoutes } from './modules/system/system.routes';
@@ -75,6 +81,9 @@ import {
 } from './modules/supervision/supervision.sources';
 import { registerTodoRoutes } from './modules/todo/todo.routes';
 import { createTodoService } from './modules/todo/todo.service';
+import { logSerializers } from './http/log-redaction';
+import { guardedValidatorCompiler } from './http/input-guard';
+import { installAnonymousRateLimit } from './http/anonymous-rate-limit';
 
 export interface AppDependencies {
   db: Database;
@@ -86,11 +95,27 @@ export interface AppDependencies {
   mailer?: Mailer | null;
   /** Where evidence files are kept; by default what config.evidenceStore names (local disk or S3). */
   evidenceStore?: EvidenceStore;
+  /** Told of extension requests made and decided (messages to the office and the department). */
+  extensionListener?: ExtensionListener;
 }
 
-export function createServices({ db, clock, config, evidenceStore }: AppDependencies) {
+export function createServices({
+  db,
+  clock,
+  config,
+  evidenceStore,
+  extensionListener,
+}: AppDependencies) {
   const store = evidenceStore ?? evidenceStoreFromConfig(config, clock);
+  const planEdits = createPlanEditService({ db, clock });
   return {
+    planEdits,
+    extensions: createExtensionService({
+      db,
+      clock,
+      planEdits,
+      ...(extensionListener ? { listener: extensionListener } : {}),
+    }),
     auth: createAuthService({ db, clock, config }),
     users: createUserService({ db, clock }),
     departments: createDepartmentService({ db, clock }),
@@ -112,18 +137,25 @@ export type Services = ReturnType<typeof createServices>;
 /** Builds the whole HTTP app from its dependencies; it does not listen (main.ts does). */
 export async function buildApp(
   dependencies: AppDependencies,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean; logStream?: { write(line: string): void } } = {},
 ): Promise<FastifyInstance> {
   const { db, config } = dependencies;
   const app = Fastify({
     logger:
       options.logger === false
         ? false
-        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            // URLs and errors without the callbacks' codes, states, tickets and other secrets.
+            serializers: logSerializers,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // zod, then no NUL bytes, impossible dates or integers beyond the columns' range (http/input-guard.ts).
+  app.setValidatorCompiler(guardedValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   const services = createServices(dependencies);
@@ -147,6 +179,7 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
+  await installAnonymousRateLimit(app, { max: config.anonymousRateLimit });
   installAccessControl(app, services.auth);
   installAuditHooks(app, db, dependencies.clock);
 
@@ -166,6 +199,8 @@ export async function buildApp(
   registerDepartmentRoutes(app, services.departments);
   registerStandardRoutes(app, services.standards);
   registerPlanRoutes(app, services.plans);
+  registerPlanEditRoutes(app, services.planEdits);
+  registerExtensionRoutes(app, services.extensions);
   registerPlanImportRoutes(app, services.planImports);
   registerBreakdownRoutes(app, services.breakdowns);
   registerAssignmentRoutes(app, services.assignments);

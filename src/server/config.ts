@@ -45,6 +45,8 @@ const environmentSchema = z.object({
   /** Failed sign-ins allowed from one network address per window before it must wait (429). */
   LUOSHI_SIGN_IN_IP_LIMIT: z.coerce.number().int().positive().default(20),
   LUOSHI_SIGN_IN_IP_WINDOW_MINUTES: z.coerce.number().int().positive().default(5),
+  /** Requests a minute one address may make to the public endpoints (campus sign-on steps, health, provider list). */
+  LUOSHI_ANONYMOUS_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   /** 256-bit key (64 hex digits) sealing TOTP secrets; without it, DATA_DIR/secret.key is made and used. */
   LUOSHI_SECRET_KEY: z
     .string()
@@ -101,6 +103,7 @@ export interface AppConfig {
   evidenceStore: EvidenceStoreConfig;
   signInIpLimit: number;
   signInIpWindowMinutes: number;
+  anonymousRateLimit: number;
   secretKey: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -150,6 +153,7 @@ export function loadConfig(
     evidenceStore: evidenceStoreConfig(env),
     signInIpLimit: env.LUOSHI_SIGN_IN_IP_LIMIT,
     signInIpWindowMinutes: env.LUOSHI_SIGN_IN_IP_WINDOW_MINUTES,
+    anonymousRateLimit: env.LUOSHI_ANONYMOUS_RATE_LIMIT,
     secretKey: env.LUOSHI_SECRET_KEY,
     smtpUrl: env.LUOSHI_SMTP_URL,
     mailFrom: env.LUOSHI_MAIL_FROM,

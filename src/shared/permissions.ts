@@ -42,6 +42,7 @@ export const permissions = {
   'sso.config': ['security_admin', 'admin'],
   'sso.createProvider': ['security_admin'],
   'sso.updateProvider': ['security_admin'],
+  'sso.linkIdentity': ['security_admin'],
   'organizations.current': workingRoles,
   // the security admin names a liaison's department when managing accounts; department names are not business records
   'departments.list': [...workingRoles, 'security_admin'],
@@ -143,6 +144,9 @@ export const permissions = {
   'ledger.report': departmentEditors,
   'ledger.overview': ['admin', 'coordinator', 'leader'],
   'ledger.export': ['admin', 'coordinator', 'leader'],
+  'ledger.reportPeriod': departmentEditors,
+  'ledger.exportPeriodSheet': departmentEditors,
+  'ledger.uploadPeriodSheet': departmentEditors,
   // province oversight: an overseer reads the institutions its supervising organization oversees, never writes there
   'oversight.overview': ['overseer'],
   'oversight.institution': ['overseer'],
@@ -155,6 +159,19 @@ export const permissions = {
   'messages.settings': organizationStaff,
   'messages.updateSettings': organizationStaff,
   'todo.mine': workingRoles,
+  // 方案维护: the office edits the plan; every change is a revision
+  'plans.updatePhase': organizationStaff,
+  'plans.updateDeliverable': organizationStaff,
+  'plans.createItem': organizationStaff,
+  'plans.updateItem': organizationStaff,
+  'plans.itemDependents': organizationStaff,
+  'plans.retireItem': organizationStaff,
+  'plans.revisions': [...organizationStaff, 'leader'],
+  // 延期申请: a department asks (its liaison, or the office for it), the office decides
+  'extensions.list': [...departmentEditors, 'leader'],
+  'extensions.targets': departmentEditors,
+  'extensions.create': departmentEditors,
+  'extensions.decide': organizationStaff,
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

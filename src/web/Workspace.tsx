@@ -16,6 +16,7 @@ const AssignmentsPage = lazy(() => import('./features/assignments/AssignmentsPag
 const ObligationsPage = lazy(() => import('./features/obligations/ObligationsPage'));
 const DutiesPage = lazy(() => import('./features/obligations/DutiesPage'));
 const ProgressPage = lazy(() => import('./features/ledger/ProgressPage'));
+const BulkProgressPage = lazy(() => import('./features/ledger/BulkProgressPage'));
 const LedgerPage = lazy(() => import('./features/ledger/LedgerPage'));
 const SupervisionPage = lazy(() => import('./features/supervision/SupervisionPage'));
 const ConclusionPage = lazy(() => import('./features/conclusion/ConclusionPage'));
@@ -44,7 +45,12 @@ export default function Workspace({
   const path = usePath();
   const organizationStaff = organizationWideRoles.includes(session.user.role);
   const reviewed = /^\/board\/([0-9a-f-]{36})$/.exec(path)?.[1];
-  let page = <PlanPage canImport={organizationStaff} />;
+  let page = (
+    <PlanPage
+      canImport={organizationStaff}
+      departmentId={session.user.role === 'liaison' ? session.user.departmentId : null}
+    />
+  );
   const overseenInstitution = /^\/oversight\/([0-9a-f-]{36})$/.exec(path)?.[1];
   // An overseer's organization has no plan of its own: their home is the institutions overview.
   // 三权分立: the auditor's home is the audit log, the security admin's 用户管理; neither reads the plan.
@@ -90,6 +96,8 @@ export default function Workspace({
     page = <DutiesPage departmentId={session.user.departmentId} />;
   else if (path === '/progress' && session.user.departmentId)
     page = <ProgressPage departmentId={session.user.departmentId} />;
+  else if (path === '/progress/bulk' && session.user.departmentId)
+    page = <BulkProgressPage departmentId={session.user.departmentId} />;
   else if (path === '/supervision' && organizationStaff) page = <SupervisionPage />;
   else if (path === '/ledger' && (organizationStaff || session.user.role === 'leader'))
     page = <LedgerPage canConfigure={organizationStaff} />;

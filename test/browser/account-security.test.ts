@@ -30,6 +30,7 @@ describe('account security in the browser', () => {
     await page.getByTestId('account-security').click();
     await page.getByRole('heading', { name: '账号安全' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/security');
+    await page.getByTestId('totp-current-password').fill('Quality-Plan-2026');
     await page.getByRole('button', { name: '绑定身份验证器' }).click();
     const shown = (await page.getByTestId('totp-secret').textContent())!;
     expect(shown).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);

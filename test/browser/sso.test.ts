@@ -14,7 +14,7 @@ import {
   seededDepartment,
 } from '../support/browser';
 import { startCasServer, type CasServer } from '../support/sso-providers';
-import { createUser, signIn } from '../support/test-app';
+import { createUser, signIn, TEST_PASSWORD } from '../support/test-app';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -58,7 +58,9 @@ beforeAll(async () => {
       })
     ).username,
   );
-  const { secret } = (await securityAdmin.post('/api/v1/auth/totp/start')).json();
+  const { secret } = (
+    await securityAdmin.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+  ).json();
   expect(
     (
       await securityAdmin.post('/api/v1/auth/totp/confirm', {

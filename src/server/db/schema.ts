@@ -19,3 +19,5 @@ export * from '../modules/supervision/supervision.table';
 export * from '../modules/oversight/oversight.table';
 export * from '../modules/sso/sso.table';
 export * from '../modules/notifications/notification.table';
+export * from '../modules/plans/plan-revision.table';
+export * from '../modules/extensions/extension.table';

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** One department's row: its components (percent, or null when nothing counted) and its score. */
@@ -32,13 +33,7 @@ const HEADERS = [
 export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('绩效考核', {
-    pageSetup: {
-      paperSize: 9,
-      orientation: 'portrait',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-    },
+    ...printOptions({ orientation: 'portrait', titleRows: [3, 3] }),
     views: [{ state: 'frozen', ySplit: 3 }],
   });
   sheet.columns = [

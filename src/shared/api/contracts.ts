@@ -64,6 +64,8 @@ export const signInBodySchema = z.object({
 });
 
 export const totpCodeBodySchema = z.object({ code: totpCodeSchema });
+/** Turning two-step verification on asks for the password: a stolen session alone cannot bind the thief's authenticator. */
+export const totpStartBodySchema = z.object({ currentPassword: z.string().min(1).max(256) });
 
 /** Shown once, when enrolling: the secret for typing in, and the URI a QR code carries. */
 export const totpEnrolmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
@@ -260,7 +262,7 @@ export const planDetailSchema = planSummarySchema.extend({
   noticeTitle: z.string().nullable(),
   printedOn: isoDateSchema.nullable(),
   sourceFileName: z.string(),
-  sourceFormat: z.enum(['text', 'docx', 'xlsx']),
+  sourceFormat: z.enum(['text', 'docx', 'xlsx', 'doc', 'xls']),
   importWarnings: z.array(z.string()),
   phases: z.array(phaseViewSchema),
   deliverables: z.array(deliverableViewSchema),
@@ -275,6 +277,10 @@ export const planDetailSchema = planSummarySchema.extend({
 export const planTreeSchema = z.object({
   planId: uuidSchema,
   indicators: z.array(level1ViewSchema),
+  /** Items the plan no longer pursues (停用), with why. */
+  retiredItems: z
+    .array(z.object({ itemId: uuidSchema, reason: z.string(), retiredAt: timestampSchema }))
+    .optional(),
   departments: z.array(departmentViewSchema),
   groups: z.array(departmentGroupViewSchema),
 });

@@ -135,6 +135,22 @@ export const nextYearPreviewSchema = z.object({
 export const startNextYearBodySchema = z.object({
   /** Open immediate findings the coordinating office chooses to carry over as well. */
   carryOver: z.array(z.uuid()).max(500).default([]),
+  /** The new plan's phase dates, by position; a phase left out is this year's a year later. */
+  phases: z
+    .array(
+      z.object({
+        position: z.number().int(),
+        startsOn: isoDateSchema.nullable(),
+        endsOn: isoDateSchema.nullable(),
+      }),
+    )
+    .max(20)
+    .default([]),
+  /** The new plan's deadlines, by this plan's deliverable; one left out is a year later. */
+  deliverables: z
+    .array(z.object({ fromId: z.uuid(), dueOn: isoDateSchema }))
+    .max(100)
+    .default([]),
 });
 
 export const startNextYearResultSchema = z.object({

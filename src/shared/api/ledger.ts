@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { deadlineSchema } from '../deadlines';
 import { cellStates, reportingFrequencies, reportStatuses } from '../ledger/periods';
 import { isoDateSchema } from '../plan-import/contract';
+import type { ErrorCode } from '../errors';
+import { sheetTokenSchema } from './breakdowns';
 import { evidenceIdsSchema, evidenceViewSchema } from './evidence';
 
 const timestampSchema = z.iso.datetime({ offset: true });
@@ -144,3 +146,90 @@ export type ProgressReportView = z.infer<typeof progressReportViewSchema>;
 export type DepartmentLedger = z.infer<typeof departmentLedgerSchema>;
 export type LedgerOverview = z.infer<typeof ledgerOverviewSchema>;
 export type LedgerRow = z.infer<typeof ledgerRowSchema>;
+
+// ---- a whole period at once (整期报送): on one page, or in the department's period sheet
+
+export const periodParamsSchema = z.object({
+  id: z.uuid(),
+  departmentId: z.uuid(),
+  periodKey: periodKeySchema,
+});
+
+/** The same activity counted for a confirmed obligation of the measure's item (履职记录) too. */
+export const alsoOccurrenceSchema = z.object({
+  obligationId: z.uuid(),
+  /** The day it happened, where the institution is; not after today. */
+  occurredOn: isoDateSchema,
+  /** For an obligation counted person by person: how many reached it, out of how many. */
+  achieved: z.number().int().nonnegative().nullable().default(null),
+  outOf: z.number().int().positive().max(1_000_000).nullable().default(null),
+});
+
+export const bulkReportEntrySchema = reportBodySchema.omit({ periodKey: true }).extend({
+  occurrence: alsoOccurrenceSchema.optional(),
+});
+
+export const bulkReportBodySchema = z.object({
+  /** Every measure reported in this period, each naming the latest version it saw; all or nothing. */
+  reports: z.array(bulkReportEntrySchema).min(1).max(500),
+});
+
+export const bulkReportResultSchema = z.object({
+  reports: z.array(progressReportViewSchema),
+  /** Obligation occurrences recorded with the reports. */
+  occurrences: z.number().int(),
+});
+
+/** What can be wrong with one row of an uploaded period sheet; each is an error code with its wording. */
+export const periodSheetProblemCodes = [
+  'progress_sheet.unknown_measure',
+  'progress_sheet.measure_repeated',
+  'progress_sheet.status_unreadable',
+  'progress_sheet.status_missing',
+  'progress_sheet.text_missing',
+  'progress_sheet.text_too_long',
+  'progress_sheet.no_previous',
+] as const satisfies readonly ErrorCode[];
+
+export const periodSheetProblemSchema = z.object({
+  row: z.number().int(),
+  code: z.enum(periodSheetProblemCodes),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+export const periodSheetChangeSchema = z.object({
+  row: z.number().int(),
+  measureId: z.uuid(),
+  itemNo: z.number().int(),
+  measureText: z.string(),
+  /** The report of this period as it stands; null when there is none yet. */
+  before: z
+    .object({ status: reportStatusSchema, text: z.string(), version: z.number().int() })
+    .nullable(),
+  after: z.object({ status: reportStatusSchema, text: z.string() }),
+  /** Written as 与上期相同: the previous period's status, text and evidence. */
+  sameAsPrevious: z.boolean(),
+});
+
+export const periodSheetPreviewSchema = z.object({
+  /** True once the reports are written; a preview and a refused sheet are false. */
+  applied: z.boolean(),
+  /** Echo it as basedOn to apply exactly this preview. */
+  token: sheetTokenSchema,
+  fileName: z.string(),
+  period: reportingPeriodSchema,
+  /** Measure rows read from the sheet. */
+  rowsRead: z.number().int(),
+  /** Rows left blank: nothing reported for them. */
+  blank: z.number().int(),
+  /** Rows that say what the period's report already says. */
+  unchanged: z.number().int(),
+  changes: z.array(periodSheetChangeSchema),
+  /** Rows that cannot be applied, in the caller's language; while there is one, nothing is applied. */
+  problems: z.array(periodSheetProblemSchema.extend({ message: z.string() })),
+});
+
+export type BulkReportResult = z.infer<typeof bulkReportResultSchema>;
+export type PeriodSheetProblem = z.infer<typeof periodSheetProblemSchema>;
+export type PeriodSheetChange = z.infer<typeof periodSheetChangeSchema>;
+export type PeriodSheetPreview = z.infer<typeof periodSheetPreviewSchema>;

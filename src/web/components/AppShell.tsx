@@ -52,6 +52,7 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
     group: 'nav.group.execute',
     entries: [
       { key: '/progress', label: 'nav.progress', roles: liaison },
+      { key: '/progress/bulk', label: 'nav.bulkProgress', roles: liaison },
       { key: '/duties', label: 'nav.duties', roles: liaison },
       { key: '/ledger', label: 'nav.ledger', roles: readers },
       { key: '/obligations', label: 'nav.obligations', roles: office },

@@ -5,6 +5,7 @@ import {
   signInBodySchema,
   totpCodeBodySchema,
   totpEnrolmentSchema,
+  totpStartBodySchema,
   userViewSchema,
 } from '../../../shared/api/contracts';
 import { AppError } from '../../../shared/errors';
@@ -142,12 +143,13 @@ export function registerAuthRoutes(
       schema: {
         operationId: 'auth.totpStart',
         tags: ['auth'],
+        body: totpStartBodySchema,
         response: { 200: totpEnrolmentSchema },
       },
     },
     async (request) => {
       actorOf(request);
-      return auth.startTotpEnrolment(request.signedIn!);
+      return auth.startTotpEnrolment(request.signedIn!, request.body.currentPassword);
     },
   );
 

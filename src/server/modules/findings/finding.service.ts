@@ -19,6 +19,8 @@ import type {
 } from '../../../shared/api/findings';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
+import { newProblems, planDateProblems } from '../../../shared/plan-dates';
+import { refusePlanDates } from '../plans/plan-edit.service';
 import {
   availableTransitions,
   findingTransition,
@@ -579,6 +581,39 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
 
         const now = clock.now();
         const year = plan.cycleYear + 1;
+        const sourcePhases = await listPhases(tx, plan.id);
+        const sourceDeliverables = await listDeliverables(tx, plan.id);
+        const chosenPhase = new Map(input.phases.map((phase) => [phase.position, phase]));
+        const chosenDue = new Map(input.deliverables.map((entry) => [entry.fromId, entry.dueOn]));
+        const shift = (date: string | null) => date && shiftIsoDate(date, 1);
+        const newPhases = sourcePhases.map((phase) => {
+          const chosen = chosenPhase.get(phase.position);
+          return {
+            ...phase,
+            startsOn: chosen ? chosen.startsOn : shift(phase.startsOn),
+            endsOn: chosen ? chosen.endsOn : shift(phase.endsOn),
+          };
+        });
+        const newDeliverables = sourceDeliverables.map((deliverable) => ({
+          ...deliverable,
+          dueOn: chosenDue.get(deliverable.id) ?? shiftIsoDate(deliverable.dueOn, 1),
+        }));
+        refusePlanDates(
+          newProblems(
+            planDateProblems(
+              sourcePhases.map((phase) => ({
+                ...phase,
+                startsOn: shift(phase.startsOn),
+                endsOn: shift(phase.endsOn),
+              })),
+              sourceDeliverables.map((deliverable) => ({
+                ...deliverable,
+                dueOn: shiftIsoDate(deliverable.dueOn, 1),
+              })),
+            ),
+            planDateProblems(newPhases, newDeliverables),
+          ),
+        );
         const next = await insertPlan(tx, {
           organizationId: actor.organizationId,
           standardId: plan.standardId,
@@ -592,21 +627,21 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
           sourceFileName: plan.sourceFileName,
           sourceFormat: plan.sourceFormat,
           importWarnings: [
-            `本方案由 ${plan.cycleYear} 年度工作方案开启：阶段和报送时限已顺延一年，责任分工沿用上一年度，转入问题 ${decision.carried.length} 个。请核对后再下发。`,
+            `本方案由 ${plan.cycleYear} 年度工作方案开启：阶段和报送时限${input.phases.length + input.deliverables.length > 0 ? '已按开启时设定的日期填写（未设定的顺延一年）' : '已顺延一年'}，责任分工沿用上一年度，转入问题 ${decision.carried.length} 个。请核对后再下发。`,
           ],
           createdAt: now,
         });
-        const phases = await listPhases(tx, plan.id);
+        const phases = sourcePhases;
         const copiedPhases = await insertPhases(
           tx,
-          phases.map((phase) => ({
+          newPhases.map((phase) => ({
             organizationId: actor.organizationId,
             planId: next.id,
             position: phase.position,
             kind: phase.kind,
             name: phase.name,
-            startsOn: phase.startsOn && shiftIsoDate(phase.startsOn, 1),
-            endsOn: phase.endsOn && shiftIsoDate(phase.endsOn, 1),
+            startsOn: phase.startsOn,
+            endsOn: phase.endsOn,
             sourceText: phase.sourceText,
           })),
         );
@@ -618,13 +653,13 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
         );
         await insertDeliverables(
           tx,
-          (await listDeliverables(tx, plan.id)).map((deliverable) => ({
+          newDeliverables.map((deliverable) => ({
             organizationId: actor.organizationId,
             planId: next.id,
             phaseId: deliverable.phaseId && (phaseId.get(deliverable.phaseId) ?? null),
             kind: deliverable.kind,
             title: deliverable.title,
-            dueOn: shiftIsoDate(deliverable.dueOn, 1),
+            dueOn: deliverable.dueOn,
             recipient: deliverable.recipient,
             sourceText: deliverable.sourceText,
           })),

@@ -1,5 +1,13 @@
+import { sheetUploadQuerySchema } from '../../../shared/api/breakdowns';
 import { idParamsSchema } from '../../../shared/api/contracts';
+import { formatErrorMessage } from '../../../shared/errors';
+import { pickLocale } from '../../../shared/locale';
+import { readUpload } from '../../http/upload';
 import {
+  bulkReportBodySchema,
+  bulkReportResultSchema,
+  periodParamsSchema,
+  periodSheetPreviewSchema,
   departmentLedgerSchema,
   ledgerOverviewSchema,
   ledgerParamsSchema,
@@ -124,6 +132,97 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
           `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
         )
         .send(bytes);
+    },
+  );
+  const period = '/api/v1/plans/:id/ledger/departments/:departmentId/periods/:periodKey';
+
+  app.post(
+    `${period}/reports`,
+    {
+      schema: {
+        operationId: 'ledger.reportPeriod',
+        tags: ['ledger'],
+        description:
+          'Report a whole period at once (整期报送): every measure given, each naming the latest version it saw (basedOnVersion), all or nothing; a report may also record an occurrence of a confirmed obligation of its item.',
+        params: periodParamsSchema,
+        body: bulkReportBodySchema,
+        response: { 201: bulkReportResultSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await ledger.reportPeriod(
+            actorOf(request),
+            request.params.id,
+            request.params.departmentId,
+            request.params.periodKey,
+            request.body,
+          ),
+        ),
+  );
+
+  app.get(
+    `${period}/sheet`,
+    {
+      schema: {
+        operationId: 'ledger.exportPeriodSheet',
+        tags: ['ledger'],
+        description:
+          "The department's 工作进度报送表 of one period (.xlsx): every approved measure a row, this period's report filled in, to fill in offline and upload back.",
+        params: periodParamsSchema,
+        produces: [XLSX],
+      },
+    },
+    async (request, reply) => {
+      const { fileName, bytes } = await ledger.exportPeriodSheet(
+        actorOf(request),
+        request.params.id,
+        request.params.departmentId,
+        request.params.periodKey,
+      );
+      return reply
+        .type(XLSX)
+        .header(
+          'content-disposition',
+          `attachment; filename="progress-sheet.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+        )
+        .send(bytes);
+    },
+  );
+
+  app.post(
+    `${period}/sheet`,
+    {
+      schema: {
+        operationId: 'ledger.uploadPeriodSheet',
+        tags: ['ledger'],
+        description:
+          'Upload the period sheet filled in offline (.xlsx, multipart field "file"). With dryRun=true, the reports it would make and the rows that cannot be applied; then the same file with basedOn=<token of the preview> applies them, all or nothing.',
+        consumes: ['multipart/form-data'],
+        params: periodParamsSchema,
+        querystring: sheetUploadQuerySchema,
+        response: { 200: periodSheetPreviewSchema },
+      },
+    },
+    async (request) => {
+      const outcome = await ledger.uploadPeriodSheet(
+        actorOf(request),
+        request.params.id,
+        request.params.departmentId,
+        request.params.periodKey,
+        await readUpload(request),
+        request.query,
+      );
+      const locale = pickLocale(request.headers['accept-language']);
+      return {
+        ...outcome,
+        problems: outcome.problems.map((problem) => ({
+          ...problem,
+          message: formatErrorMessage(problem.code, problem.params, locale),
+        })),
+      };
     },
   );
 }

@@ -4,6 +4,8 @@ import { sessionResponseSchema } from '../../../shared/api/contracts';
 import {
   casCallbackQuerySchema,
   createIdentityProviderBodySchema,
+  identityLinkViewSchema,
+  linkIdentityBodySchema,
   identityProviderViewSchema,
   oidcCallbackQuerySchema,
   providerParamsSchema,
@@ -131,7 +133,7 @@ export function registerSsoRoutes(
         sso.casCallback(
           request.params.providerId,
           request.cookies[SSO_COOKIE],
-          request.query.ticket,
+          request.query,
           sessionTokenHash,
           requestOrigin(request),
         ),
@@ -226,5 +228,24 @@ export function registerSsoRoutes(
     },
     async (request) =>
       sso.updateProvider(actorOf(request), request.params.providerId, request.body),
+  );
+
+  app.post(
+    '/api/v1/sso/config/:providerId/links',
+    {
+      schema: {
+        operationId: 'sso.linkIdentity',
+        tags: ['sso'],
+        description:
+          'The security admin links a campus id to an account (the only way to an administrative or two-step-verified one).',
+        params: providerParamsSchema,
+        body: linkIdentityBodySchema,
+        response: { 201: identityLinkViewSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await sso.linkIdentity(actorOf(request), request.params.providerId, request.body)),
   );
 }

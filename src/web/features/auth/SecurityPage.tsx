@@ -91,13 +91,17 @@ export default function SecurityPage({
   const [user, setUser] = useState<UserView>(session.user);
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [starting, setStarting] = useState(false);
+  const [currentPassword, setCurrentPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
 
   async function start() {
     setStarting(true);
     setError(null);
     try {
-      setEnrolment(await api<TotpEnrolment>('POST', '/api/v1/auth/totp/start'));
+      setEnrolment(
+        await api<TotpEnrolment>('POST', '/api/v1/auth/totp/start', { currentPassword }),
+      );
+      setCurrentPassword('');
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : t('error.network'));
     } finally {
@@ -205,9 +209,26 @@ export default function SecurityPage({
         ) : (
           <>
             <Typography.Paragraph>{t('security.totp.off')}</Typography.Paragraph>
-            <Button type="primary" onClick={start} loading={starting}>
-              {t('security.totp.start')}
-            </Button>
+            <Space wrap>
+              <Input.Password
+                aria-label={t('security.totp.currentPassword')}
+                placeholder={t('security.totp.currentPassword')}
+                autoComplete="current-password"
+                value={currentPassword}
+                onChange={(event) => setCurrentPassword(event.target.value)}
+                onPressEnter={start}
+                style={{ width: 260 }}
+                data-testid="totp-current-password"
+              />
+              <Button
+                type="primary"
+                onClick={start}
+                loading={starting}
+                disabled={currentPassword === ''}
+              >
+                {t('security.totp.start')}
+              </Button>
+            </Space>
           </>
         )}
       </Card>

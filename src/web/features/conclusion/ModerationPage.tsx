@@ -30,6 +30,7 @@ import type {
 } from '../../../shared/api/conclusion';
 import { ratingScaleProblem, type RatingLevel } from '../../../shared/conclusion/rating-scale';
 import { organizationWideRoles, type Role } from '../../../shared/roles';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import { api, ApiError } from '../../api/client';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { EvidenceField } from '../../components/EvidenceField';
@@ -200,7 +201,7 @@ function Rollups({ view }: { view: ModerationView }) {
       yAxis: {
         type: 'category',
         inverse: true,
-        data: view.rollups.level1.map((row) => `${row.code}、${row.title}`),
+        data: view.rollups.level1.map((row) => indicatorLabel(row.code, row.title, '、')),
       },
       series: [
         {
@@ -627,7 +628,7 @@ export default function ModerationPage({ role }: { role: Role }) {
                     }}
                     options={view.rollups.level1.map((row) => ({
                       value: row.code,
-                      label: `${row.code}、${row.title}`,
+                      label: indicatorLabel(row.code, row.title, '、'),
                     }))}
                   />
                   <Select

@@ -42,6 +42,7 @@ import {
 import { organizationWideRoles, type Role } from '../../../shared/roles';
 import { api, ApiError } from '../../api/client';
 import { EvidenceField } from '../../components/EvidenceField';
+import { NextYearDates, type NextYearDateChoice } from '../plans/NextYearDates';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
@@ -302,6 +303,7 @@ function NextYearModal({
   const { message } = App.useApp();
   const [preview, setPreview] = useState<NextYearPreview | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
+  const [dates, setDates] = useState<NextYearDateChoice | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -321,6 +323,7 @@ function NextYearModal({
     try {
       const result = await api<StartNextYearResult>('POST', `/api/v1/plans/${planId}/next-year`, {
         carryOver: chosen,
+        ...(dates ?? {}),
       });
       message.success(
         t('nextYear.started', { year: result.cycleYear, count: result.carried.length }),
@@ -364,6 +367,7 @@ function NextYearModal({
       {preview && (
         <Space direction="vertical" size={12} style={{ width: '100%' }}>
           <Typography.Paragraph>{t('nextYear.hint')}</Typography.Paragraph>
+          {!preview.existingPlanId && <NextYearDates planId={planId} onChange={setDates} />}
           {preview.existingPlanId && (
             <Alert
               type="warning"

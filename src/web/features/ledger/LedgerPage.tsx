@@ -25,7 +25,9 @@ import {
   type ReportStatus,
 } from '../../../shared/ledger/periods';
 import type { MessageKey } from '../../../shared/i18n/messages';
+import { defaultReportingMonths } from '../../../shared/plan-dates';
 import { api, ApiError } from '../../api/client';
+import type { PlanDetail } from '../../api/types';
 import { EvidenceList } from '../../components/EvidenceField';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
@@ -82,6 +84,14 @@ function SettingsForm({
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const current = view.settings;
+  // Without settings yet, the periods proposed are the execute phase's months.
+  useEffect(() => {
+    if (current) return;
+    api<PlanDetail>('GET', `/api/v1/plans/${planId}`).then(
+      (plan) => form.setFieldsValue(defaultReportingMonths(plan.phases, view.today)),
+      () => undefined,
+    );
+  }, [current, planId, view.today, form]);
   return (
     <Form
       form={form}
@@ -92,8 +102,7 @@ function SettingsForm({
         current ?? {
           frequency: 'monthly',
           dueDay: 5,
-          firstPeriod: view.today.slice(0, 7),
-          lastPeriod: `${view.today.slice(0, 4)}-12`,
+          ...defaultReportingMonths([], view.today),
         }
       }
       onFinish={async (values) => {

@@ -18,6 +18,7 @@ import {
 import { useEffect, useState } from 'react';
 import type { Dashboard } from '../../../shared/api/breakdowns';
 import type { IndicatorFigures, InstitutionDetail, LateEntry } from '../../../shared/api/oversight';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import { api, ApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
@@ -182,7 +183,7 @@ function PlanSection({ plan, dashboard }: { plan: PlanFigures; dashboard: Dashbo
             columns={[
               {
                 title: t('oversight.level1'),
-                render: (_value, row) => `${row.code}、${row.title}`,
+                render: (_value, row) => indicatorLabel(row.code, row.title, '、'),
                 fixed: 'left',
                 width: 150,
               },
