@@ -79,6 +79,16 @@ import { registerSurveyRoutes } from './modules/surveys/survey.routes';
 import { createSurveyService } from './modules/surveys/survey.service';
 import { registerTeacherRoutes } from './modules/teachers/teacher.routes';
 import { createTeacherService } from './modules/teachers/teacher.service';
+import { registerNotificationJobs } from './modules/notifications/notification.jobs';
+import { registerNotificationRoutes } from './modules/notifications/notification.routes';
+import { createNotificationService } from './modules/notifications/notification.service';
+import {
+  lateMeasures,
+  missingOccurrences,
+  missingPeriodReports,
+} from './modules/supervision/supervision.sources';
+import { registerTodoRoutes } from './modules/todo/todo.routes';
+import { createTodoService } from './modules/todo/todo.service';
 import { logSerializers } from './http/log-redaction';
 import { guardedValidatorCompiler } from './http/input-guard';
 import { installAnonymousRateLimit } from './http/anonymous-rate-limit';
@@ -243,6 +253,25 @@ export async function buildApp(
   registerJobRoutes(app, createJobService({ db }));
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
   registerSupervisionRoutes(app, supervision);
+  const notifications = createNotificationService({
+    db,
+    clock: dependencies.clock,
+    config,
+    mailer,
+    secrets: createSecretBox(config),
+    sources: { measures: lateMeasures, periodReports: missingPeriodReports },
+  });
+  registerNotificationJobs(jobs, notifications);
+  registerNotificationRoutes(app, notifications);
+  registerTodoRoutes(
+    app,
+    createTodoService({
+      db,
+      clock: dependencies.clock,
+      breakdowns: services.breakdowns,
+      sources: { measures: lateMeasures, obligations: missingOccurrences },
+    }),
+  );
   const oversight = createOversightService({
     db,
     clock: dependencies.clock,

@@ -65,6 +65,9 @@ const environmentSchema = z.object({
     .int()
     .min(180, 'must be at least 180 days (等保 2.0)')
     .default(365),
+  /** Where the 企业微信 and 钉钉 application-message APIs are (their public addresses unless a private deployment). */
+  LUOSHI_WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
+  LUOSHI_DINGTALK_API_BASE: z.string().url().default('https://oapi.dingtalk.com'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -109,6 +112,8 @@ export interface AppConfig {
   /** Audit entries older than this many days are purged daily (at least 180). */
   auditRetentionDays: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  wecomApiBase: string;
+  dingtalkApiBase: string;
   /** Where the built web app is; the server serves it when present. */
   webRoot: string;
 }
@@ -156,6 +161,8 @@ export function loadConfig(
     jobPollSeconds: env.LUOSHI_JOB_POLL_SECONDS,
     auditRetentionDays: env.LUOSHI_AUDIT_RETENTION_DAYS,
     logLevel: env.LOG_LEVEL,
+    wecomApiBase: env.LUOSHI_WECOM_API_BASE,
+    dingtalkApiBase: env.LUOSHI_DINGTALK_API_BASE,
     webRoot: path.resolve(projectRoot, 'dist/web'),
   };
 }

@@ -714,6 +714,17 @@ export const errorCatalogue = {
     'zh-CN': '找不到该消息。',
     en: 'Notification not found.',
   },
+  'notification.settings_conflict': {
+    status: 409,
+    'zh-CN':
+      '消息设置已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。',
+    en: 'Someone else changed the message settings (now version {version}); your change was not saved. Review them and try again.',
+  },
+  'notification.preferences_conflict': {
+    status: 409,
+    'zh-CN': '您的消息偏好已在别处修改，您的修改未保存。请刷新后再改。',
+    en: 'Your message preferences were changed elsewhere; your change was not saved. Reload and try again.',
+  },
   'supervision.settings_conflict': {
     status: 409,
     'zh-CN':

@@ -189,6 +189,13 @@ export const permissions = {
   'satisfaction.list': ['admin', 'coordinator', 'leader'],
   'satisfaction.record': organizationStaff,
   'satisfaction.delete': organizationStaff,
+  // handover messages (交接提醒): everyone's own; the office's channels
+  'messages.list': workingRoles,
+  'messages.preferences': workingRoles,
+  'messages.updatePreferences': workingRoles,
+  'messages.settings': organizationStaff,
+  'messages.updateSettings': organizationStaff,
+  'todo.mine': workingRoles,
   // 方案维护: the office edits the plan; every change is a revision
   'plans.updatePhase': organizationStaff,
   'plans.updateDeliverable': organizationStaff,

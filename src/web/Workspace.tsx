@@ -27,6 +27,8 @@ const QualityReportPage = lazy(() => import('./features/reports/QualityReportPag
 const UsersPage = lazy(() => import('./features/users/UsersPage'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage'));
 const SignOnPage = lazy(() => import('./features/sso/SignOnPage'));
+const TodoPage = lazy(() => import('./features/todo/TodoPage'));
+const MessagesPage = lazy(() => import('./features/messages/MessagesPage'));
 const OversightPage = lazy(() => import('./features/oversight/OversightPage'));
 const ActivitiesPage = lazy(() => import('./features/activities/ActivitiesPage'));
 const SurveysPage = lazy(() => import('./features/surveys/SurveysPage'));
@@ -64,6 +66,19 @@ export default function Workspace({
     ) : (
       <OversightPage />
     );
+  // Everyone lands on their own page: liaisons and the office on 我的待办, leaders on the year's
+  // dashboard, reviewers on the quality report they are asked to judge.
+  else if (path === '/' || path === '/todo')
+    page =
+      session.user.role === 'leader' ? (
+        <DashboardPage />
+      ) : session.user.role === 'reviewer' ? (
+        <QualityReportPage session={session} />
+      ) : (
+        <TodoPage role={session.user.role} />
+      );
+  else if (path === '/plan') page = <PlanPage canImport={organizationStaff} />;
+  else if (path === '/messages') page = <MessagesPage office={organizationStaff} />;
   else if (path === '/breakdown' && session.user.departmentId)
     page = <BreakdownPage departmentId={session.user.departmentId} mode="edit" />;
   else if (reviewed)

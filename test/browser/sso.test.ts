@@ -92,7 +92,7 @@ describe('campus sign-on in the browser', () => {
     await button.waitFor();
     await page.screenshot({ path: path.join(screenshots, 'sso-sign-in-page.png'), fullPage: true });
     await button.click();
-    await page.getByText('指标体系与责任部门').waitFor();
+    await page.getByTestId('todo-page').waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     await expect
       .poll(() => page.locator('[data-testid=account-security]').textContent())

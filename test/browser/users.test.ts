@@ -51,7 +51,7 @@ describe('用户管理 in the browser', () => {
       acceptDownloads: true,
     });
     await signIn(admin, adminName, TEST_PASSWORD);
-    await admin.getByText('指标体系与责任部门').waitFor();
+    await admin.getByTestId('todo-page').waitFor();
     await admin.goto(`${server.url}/users`);
     await admin.locator('[data-testid=user-row][data-username=it-admin]').waitFor();
 
@@ -191,7 +191,7 @@ describe('用户管理 in the browser', () => {
     await liaison.getByLabel('新密码', { exact: true }).fill('Jiaowu-Office-2026');
     await liaison.getByLabel('再次输入新密码').fill('Jiaowu-Office-2026');
     await liaison.getByRole('button', { name: /保存并继续/ }).click();
-    await liaison.getByText('指标体系与责任部门').waitFor();
+    await liaison.getByTestId('todo-page').waitFor();
     await liaison.close();
   }, 120_000);
 });

@@ -22,5 +22,6 @@ export * from '../modules/teachers/teacher.table';
 export * from '../modules/surveys/survey.table';
 export * from '../modules/activities/activity.table';
 export * from '../modules/satisfaction/satisfaction.table';
+export * from '../modules/notifications/notification.table';
 export * from '../modules/plans/plan-revision.table';
 export * from '../modules/extensions/extension.table';

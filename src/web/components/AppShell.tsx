@@ -29,8 +29,9 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
   {
     group: null,
     entries: [
+      { key: '/', label: 'nav.todo', roles: ['admin', 'coordinator', 'liaison'] },
       {
-        key: '/',
+        key: '/plan',
         label: 'nav.plan',
         roles: ['admin', 'coordinator', 'leader', 'liaison', 'reviewer'],
       },

@@ -71,6 +71,17 @@ export function NotificationBell() {
       title={
         <div className="notification-head">
           <span>{t('notifications.title')}</span>
+          <Button
+            size="small"
+            type="link"
+            data-testid="all-messages"
+            onClick={() => {
+              setOpen(false);
+              navigate('/messages');
+            }}
+          >
+            {t('messages.all')}
+          </Button>
           {view.unread > 0 && (
             <Button size="small" type="link" onClick={() => void readAll()}>
               {t('notifications.readAll')}

@@ -1,3 +1,4 @@
+import { queueMessages } from '../notifications/notification.outbox';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import {
@@ -620,6 +621,15 @@ export function createBreakdownService({
           measures: (await listMeasures(tx, before.id)).map(toSubmittedMeasure),
           at: now,
         });
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: before.status === 'returned' ? 'breakdown.resubmitted' : 'breakdown.submitted',
+          eventKey: `${after.id}:${now.toISOString()}`,
+          to: { office: true },
+          planId: plan.id,
+          departmentId: department.id,
+          facts: { dueOn: null },
+        });
         await recordAudit(tx, clock, actor, {
           action: 'submission.submit',
           entityType: 'submission',
@@ -665,6 +675,25 @@ export function createBreakdownService({
           comment: input.comment ?? null,
           itemComments: input.decision === 'return' ? input.itemComments : {},
           at: now,
+        });
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: input.decision === 'approve' ? 'breakdown.approved' : 'breakdown.returned',
+          eventKey: `${after.id}:${now.toISOString()}`,
+          to: { liaisonsOf: department.id },
+          planId: plan.id,
+          departmentId: department.id,
+          facts: {
+            comment:
+              [
+                input.comment,
+                Object.keys(input.itemComments).length > 0 && input.decision === 'return'
+                  ? `共 ${Object.keys(input.itemComments).length} 项指标有逐项意见`
+                  : null,
+              ]
+                .filter(Boolean)
+                .join('；') || null,
+          },
         });
         await recordAudit(tx, clock, actor, {
           action: `submission.${input.decision}`,

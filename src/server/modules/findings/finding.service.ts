@@ -1,3 +1,5 @@
+import type { MessageKind } from '../../../shared/notifications/messages';
+import { queueMessages, type Audience } from '../notifications/notification.outbox';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type {
@@ -331,6 +333,32 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
         actorName: actor.username,
         at: now,
       });
+      const owner: Audience = { liaisonsOf: after.ownerDepartmentId };
+      const handover: { kind: MessageKind; to: Audience } | null =
+        step === 'request_verification'
+          ? { kind: 'rectification.submitted', to: { office: true } }
+          : step === 'verify'
+            ? { kind: 'finding.verified', to: owner }
+            : step === 'reopen'
+              ? { kind: 'finding.reopened', to: owner }
+              : step === 'update' && after.ownerDepartmentId !== before.ownerDepartmentId
+                ? { kind: 'finding.assigned', to: owner }
+                : null;
+      if (handover)
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: handover.kind,
+          eventKey: `${after.id}:v${after.version}`,
+          to: handover.to,
+          planId: plan.id,
+          departmentId: after.ownerDepartmentId,
+          facts: {
+            subject: `问题 ${after.no}：${after.title}`,
+            dueOn: after.dueOn,
+            comment,
+            recordId: after.id,
+          },
+        });
       await recordAudit(tx, clock, actor, {
         action: `finding.${step}`,
         entityType: 'finding',
@@ -415,6 +443,19 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
           actorUserId: actor.userId,
           actorName: actor.username,
           at: now,
+        });
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: 'finding.assigned',
+          eventKey: `${finding.id}:v${finding.version}`,
+          to: { liaisonsOf: finding.ownerDepartmentId },
+          planId: plan.id,
+          departmentId: finding.ownerDepartmentId,
+          facts: {
+            subject: `问题 ${finding.no}：${finding.title}`,
+            dueOn: finding.dueOn,
+            recordId: finding.id,
+          },
         });
         await recordAudit(tx, clock, actor, {
           action: 'finding.create',

@@ -49,6 +49,39 @@ function useErrorText() {
   );
 }
 
+const LISTED = 5;
+
+/** A department's late work: the first few, then a count that opens the rest (no wall of 100 lines). */
+function LateList({ subjects }: { subjects: LateRow['subjects'] }) {
+  const { t } = useI18n();
+  const [all, setAll] = useState(false);
+  const shown = all ? subjects : subjects.slice(0, LISTED);
+  return (
+    <>
+      <ul className="supervision-subject">
+        {shown.map((subject) => (
+          <li key={subject.key}>
+            {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
+            {subject.what}
+          </li>
+        ))}
+      </ul>
+      {subjects.length > LISTED && (
+        <Button
+          type="link"
+          size="small"
+          data-testid="late-more"
+          onClick={() => setAll((open) => !open)}
+        >
+          {all
+            ? t('supervision.fewer')
+            : t('supervision.more', { count: subjects.length - LISTED, total: subjects.length })}
+        </Button>
+      )}
+    </>
+  );
+}
+
 /** The coordinating office's 督办 page: what is late now, the reminder log, and the settings. */
 export default function SupervisionPage() {
   const { t } = useI18n();
@@ -182,14 +215,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
               </Space>
             }
           >
-            <ul className="supervision-subject">
-              {row.subjects.map((subject) => (
-                <li key={subject.key}>
-                  {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
-                  {subject.what}
-                </li>
-              ))}
-            </ul>
+            <LateList subjects={row.subjects} />
           </Card>
         ))}
       </>
@@ -235,16 +261,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
           },
           {
             title: t('supervision.items'),
-            render: (_value, row) => (
-              <ul className="supervision-subject">
-                {row.subjects.map((subject) => (
-                  <li key={subject.key}>
-                    {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
-                    {subject.what}
-                  </li>
-                ))}
-              </ul>
-            ),
+            render: (_value, row) => <LateList subjects={row.subjects} />,
           },
           {
             title: t('supervision.daysLate'),
