@@ -114,7 +114,12 @@ describe('the roster (教师名册)', () => {
   it('re-import shows the changes first, updates by work number, and makes leavers inactive', async () => {
     const { coordinator, organization } = await setUp();
     const once = await uploadRoster(coordinator, await rosterSheet(first), '?dryRun=true');
-    await uploadRoster(coordinator, await rosterSheet(first), `?basedOn=${once.json().token}`);
+    const applied = await uploadRoster(
+      coordinator,
+      await rosterSheet(first),
+      `?basedOn=${encodeURIComponent(once.json().token)}`,
+    );
+    expect(applied.statusCode, applied.body).toBe(200);
     const second = await rosterSheet([
       [
         'T001',
@@ -203,7 +208,12 @@ describe('the roster (教师名册)', () => {
   it('masks personal data for departments and leaders, and audits every full read', async () => {
     const { coordinator, liaison, leader, organization } = await setUp();
     const once = await uploadRoster(coordinator, await rosterSheet(first), '?dryRun=true');
-    await uploadRoster(coordinator, await rosterSheet(first), `?basedOn=${once.json().token}`);
+    const applied = await uploadRoster(
+      coordinator,
+      await rosterSheet(first),
+      `?basedOn=${encodeURIComponent(once.json().token)}`,
+    );
+    expect(applied.statusCode, applied.body).toBe(200);
     const mine = (await liaison.get('/api/v1/teachers')).json().teachers as TeacherSummary[];
     expect(mine.map((teacher) => teacher.workNo)).toEqual(['T002', 'T003']);
     const [zhang] = (await coordinator.get('/api/v1/teachers?q=张三')).json()
