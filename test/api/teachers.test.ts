@@ -113,10 +113,13 @@ describe('the roster (教师名册)', () => {
 
   it('re-import shows the changes first, updates by work number, and makes leavers inactive', async () => {
     const { coordinator, organization } = await setUp();
-    const once = await uploadRoster(coordinator, await rosterSheet(first), '?dryRun=true');
+    // One file for preview and apply: the token names the file's bytes, and exceljs stamps the
+    // time it writes a workbook into it.
+    const firstSheet = await rosterSheet(first);
+    const once = await uploadRoster(coordinator, firstSheet, '?dryRun=true');
     const applied = await uploadRoster(
       coordinator,
-      await rosterSheet(first),
+      firstSheet,
       `?basedOn=${encodeURIComponent(once.json().token)}`,
     );
     expect(applied.statusCode, applied.body).toBe(200);
@@ -207,10 +210,13 @@ describe('the roster (教师名册)', () => {
 
   it('masks personal data for departments and leaders, and audits every full read', async () => {
     const { coordinator, liaison, leader, organization } = await setUp();
-    const once = await uploadRoster(coordinator, await rosterSheet(first), '?dryRun=true');
+    // One file for preview and apply: the token names the file's bytes, and exceljs stamps the
+    // time it writes a workbook into it.
+    const firstSheet = await rosterSheet(first);
+    const once = await uploadRoster(coordinator, firstSheet, '?dryRun=true');
     const applied = await uploadRoster(
       coordinator,
-      await rosterSheet(first),
+      firstSheet,
       `?basedOn=${encodeURIComponent(once.json().token)}`,
     );
     expect(applied.statusCode, applied.body).toBe(200);
