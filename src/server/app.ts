@@ -71,6 +71,14 @@ import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
+import { registerActivityRoutes } from './modules/activities/activity.routes';
+import { createActivityService } from './modules/activities/activity.service';
+import { registerSatisfactionRoutes } from './modules/satisfaction/satisfaction.routes';
+import { createSatisfactionService } from './modules/satisfaction/satisfaction.service';
+import { registerSurveyRoutes } from './modules/surveys/survey.routes';
+import { createSurveyService } from './modules/surveys/survey.service';
+import { registerTeacherRoutes } from './modules/teachers/teacher.routes';
+import { createTeacherService } from './modules/teachers/teacher.service';
 import { registerNotificationJobs } from './modules/notifications/notification.jobs';
 import { registerNotificationRoutes } from './modules/notifications/notification.routes';
 import { createNotificationService } from './modules/notifications/notification.service';
@@ -129,6 +137,7 @@ export function createServices({
     ledger: createLedgerService({ db, clock }),
     conclusion: createConclusionService({ db, clock }),
     findings: createFindingService({ db, clock }),
+    teachers: createTeacherService({ db, clock }),
   };
 }
 
@@ -195,7 +204,7 @@ export async function buildApp(
     { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes },
   );
   registerUserRoutes(app, services.users);
-  registerOrganizationRoutes(app, db);
+  registerOrganizationRoutes(app, db, dependencies.clock);
   registerDepartmentRoutes(app, services.departments);
   registerStandardRoutes(app, services.standards);
   registerPlanRoutes(app, services.plans);
@@ -209,6 +218,12 @@ export async function buildApp(
   registerLedgerRoutes(app, services.ledger);
   registerConclusionRoutes(app, services.conclusion);
   registerFindingRoutes(app, services.findings);
+  registerTeacherRoutes(app, services.teachers);
+  registerSatisfactionRoutes(app, createSatisfactionService({ db, clock: dependencies.clock }));
+  registerActivityRoutes(
+    app,
+    createActivityService({ db, clock: dependencies.clock, maxFileBytes: config.uploadMaxBytes }),
+  );
   const audit = createAuditService({ db, clock: dependencies.clock });
   registerAuditRoutes(app, audit);
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });
@@ -225,6 +240,16 @@ export async function buildApp(
     sources: overdueSources({ breakdowns: services.breakdowns }),
   });
   registerSupervisionJobs(jobs, supervision);
+  registerSurveyRoutes(
+    app,
+    createSurveyService({
+      db,
+      clock: dependencies.clock,
+      config,
+      mailer,
+      secrets: createSecretBox(config),
+    }),
+  );
   registerJobRoutes(app, createJobService({ db }));
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
   registerSupervisionRoutes(app, supervision);

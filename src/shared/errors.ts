@@ -696,6 +696,11 @@ export const errorCatalogue = {
     'zh-CN': '该延期申请已经处理过了（{status}），没有再次处理。',
     en: 'This extension request has already been decided ({status}); nothing was changed.',
   },
+  'organization.invalid_time_zone': {
+    status: 422,
+    'zh-CN': '“{timeZone}”不是有效的时区名称（例如 Asia/Shanghai）。',
+    en: '“{timeZone}” is not a time zone name (for example Asia/Shanghai).',
+  },
   'extension.conflict': {
     status: 409,
     'zh-CN': '该延期申请已被他人处理或修改，请刷新后再看。',
@@ -1191,6 +1196,124 @@ export const errorCatalogue = {
     'zh-CN':
       '目标数据库已有数据（{tables}）。恢复会替换其中全部数据：确认无误后加 --force 再运行。未做任何更改。',
     en: 'The target database already holds data ({tables}). A restore replaces all of it: run again with --force if that is what you want. Nothing was changed.',
+  },
+  // teachers (教师名册), anonymous surveys, activities and coverage, third-party satisfaction
+  'teachers.not_found': {
+    status: 404,
+    'zh-CN': '名册中没有这位教师。',
+    en: 'There is no such teacher in the roster.',
+  },
+  'teachers.sheet_no_header': {
+    status: 400,
+    'zh-CN':
+      '没有找到表头：名册需要一行包含“工号”和“姓名”（也可写作“职工号”“教师姓名”等）。未做任何更改。',
+    en: 'No header found: the roster needs a row naming 工号 (work number) and 姓名 (name). Nothing was changed.',
+  },
+  'teachers.sheet_has_errors': {
+    status: 400,
+    'zh-CN': '名册有 {count} 行错误，请改正后重新上传。未做任何更改。',
+    en: 'The roster has {count} rows with errors; fix them and upload again. Nothing was changed.',
+  },
+  'teachers.preview_stale': {
+    status: 409,
+    'zh-CN': '预览之后名册或文件已有变化，请重新预览再导入。未做任何更改。',
+    en: 'The roster or the file changed since the preview; preview again before importing. Nothing was changed.',
+  },
+  'teachers.row_no_work_no': {
+    status: 400,
+    'zh-CN': '第 {row} 行没有工号。',
+    en: 'Row {row} has no work number.',
+  },
+  'teachers.row_no_name': {
+    status: 400,
+    'zh-CN': '第 {row} 行（工号 {workNo}）没有姓名。',
+    en: 'Row {row} (work number {workNo}) has no name.',
+  },
+  'teachers.row_duplicate_work_no': {
+    status: 400,
+    'zh-CN': '第 {row} 行的工号 {workNo} 与第 {earlier} 行重复。',
+    en: 'Row {row} repeats work number {workNo} of row {earlier}.',
+  },
+  'teachers.row_bad_birth_date': {
+    status: 400,
+    'zh-CN': '第 {row} 行的出生日期“{value}”无法识别，已留空。',
+    en: 'Row {row}: the birth date "{value}" cannot be read; it is left empty.',
+  },
+  'teachers.row_unknown_department': {
+    status: 400,
+    'zh-CN': '第 {row} 行的部门“{department}”在部门管理中不存在，先按原名保存。',
+    en: 'Row {row}: the department "{department}" is not in 部门管理; its name is kept as written.',
+  },
+  'survey.not_found': { status: 404, 'zh-CN': '没有这份问卷。', en: 'There is no such survey.' },
+  'survey.invalid_questions': {
+    status: 400,
+    'zh-CN': '问卷内容有误：{detail}',
+    en: 'The questionnaire is not valid: {detail}',
+  },
+  'survey.not_draft': {
+    status: 409,
+    'zh-CN': '问卷已发放，题目不能再修改。',
+    en: 'The survey has been sent; its questions can no longer change.',
+  },
+  'survey.not_open': {
+    status: 409,
+    'zh-CN': '问卷未在发放中。',
+    en: 'The survey is not open.',
+  },
+  'survey.version_conflict': {
+    status: 409,
+    'zh-CN': '问卷已被他人修改，请刷新后再改。',
+    en: 'Someone else changed the survey; reload and try again.',
+  },
+  'survey.empty_population': {
+    status: 400,
+    'zh-CN': '所选范围内没有在册教师，无法发放。',
+    en: 'No active teacher is in the chosen population; nothing was sent.',
+  },
+  'survey.link_invalid': {
+    status: 404,
+    'zh-CN': '链接无效、已作答或问卷已结束。',
+    en: 'This link is not valid, has been used, or the survey has ended.',
+  },
+  'survey.answer_invalid': {
+    status: 400,
+    'zh-CN': '第 {question} 题：{detail}',
+    en: 'Question {question}: {detail}',
+  },
+  'survey.below_threshold': {
+    status: 403,
+    'zh-CN': '作答人数少于 {threshold} 人，为保护匿名不显示结果。',
+    en: 'Fewer than {threshold} answers: results are not shown, to keep them anonymous.',
+  },
+  'activity.kind_not_found': {
+    status: 404,
+    'zh-CN': '没有这个活动类型。',
+    en: 'There is no such activity kind.',
+  },
+  'activity.not_found': {
+    status: 404,
+    'zh-CN': '没有这条活动记录。',
+    en: 'There is no such activity.',
+  },
+  'activity.rule_not_found': {
+    status: 404,
+    'zh-CN': '没有这条覆盖要求。',
+    en: 'There is no such coverage rule.',
+  },
+  'activity.unknown_participants': {
+    status: 400,
+    'zh-CN': '参加人员中有 {count} 人不在名册中。',
+    en: '{count} participants are not in the roster.',
+  },
+  'activity.sheet_no_header': {
+    status: 400,
+    'zh-CN': '签到表需要一行包含“工号”或“姓名”的表头。',
+    en: 'The sign-in sheet needs a header row naming 工号 or 姓名.',
+  },
+  'satisfaction.not_found': {
+    status: 404,
+    'zh-CN': '没有这条第三方测评结果。',
+    en: 'There is no such third-party result.',
   },
 } as const satisfies Record<string, { status: number; 'zh-CN': string; en: string }>;
 

@@ -152,6 +152,43 @@ export const permissions = {
   'oversight.institution': ['overseer'],
   'oversight.dashboard': ['overseer'],
   'oversight.tree': ['overseer'],
+  // 教师名册: kept by the office (or the admin for 人事处); departments read their own teachers, masked
+  'teachers.list': ['admin', 'coordinator', 'leader', 'liaison'],
+  'teachers.get': ['admin', 'coordinator', 'leader', 'liaison'],
+  'teachers.import': organizationStaff,
+  'roster.settings': ['admin', 'coordinator', 'leader', 'liaison'],
+  'roster.updateSettings': organizationStaff,
+  // anonymous surveys: built and sent by the office; answered by link without signing in
+  'surveys.list': ['admin', 'coordinator', 'leader'],
+  'surveys.templates': organizationStaff,
+  'surveys.create': organizationStaff,
+  'surveys.get': ['admin', 'coordinator', 'leader'],
+  'surveys.update': organizationStaff,
+  'surveys.open': organizationStaff,
+  'surveys.remind': organizationStaff,
+  'surveys.close': organizationStaff,
+  'surveys.progress': ['admin', 'coordinator', 'leader'],
+  'surveys.results': ['admin', 'coordinator', 'leader'],
+  'surveys.exportResults': ['admin', 'coordinator', 'leader'],
+  'surveys.reportDocx': organizationStaff,
+  'surveys.links': organizationStaff,
+  'surveys.poster': organizationStaff,
+  'surveys.form': 'public',
+  'surveys.answer': 'public',
+  // activities with attendance (国情研修, 谈心谈话, 理论学习 …) and coverage rules
+  'activities.kinds': ['admin', 'coordinator', 'leader', 'liaison'],
+  'activities.createKind': organizationStaff,
+  'activities.list': ['admin', 'coordinator', 'leader', 'liaison'],
+  'activities.record': departmentEditors,
+  'activities.delete': departmentEditors,
+  'activities.readSignInSheet': departmentEditors,
+  'coverage.rules': ['admin', 'coordinator', 'leader', 'liaison'],
+  'coverage.createRule': organizationStaff,
+  'coverage.get': ['admin', 'coordinator', 'leader', 'liaison'],
+  // third-party satisfaction results (items 27, 28)
+  'satisfaction.list': ['admin', 'coordinator', 'leader'],
+  'satisfaction.record': organizationStaff,
+  'satisfaction.delete': organizationStaff,
   // handover messages (交接提醒): everyone's own; the office's channels
   'messages.list': workingRoles,
   'messages.preferences': workingRoles,
@@ -172,6 +209,8 @@ export const permissions = {
   'extensions.targets': departmentEditors,
   'extensions.create': departmentEditors,
   'extensions.decide': organizationStaff,
+  // the institution's settings (its time zone)
+  'organizations.update': ['admin'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

@@ -35,6 +35,18 @@ export const contactAccess = {
     auditor: 'masked',
     overseer: 'masked',
   },
+  // a teacher of the roster (教师名册): in full to who keeps it (the office, the admin importing
+  // the HR export), each full read audited; masked for departments, leaders and everyone else
+  teacherRecord: {
+    admin: 'full',
+    coordinator: 'full',
+    liaison: 'masked',
+    leader: 'masked',
+    reviewer: 'masked',
+    security_admin: 'masked',
+    auditor: 'masked',
+    overseer: 'masked',
+  },
   auditEntry: {
     admin: 'masked',
     coordinator: 'masked',

@@ -30,6 +30,9 @@ const SignOnPage = lazy(() => import('./features/sso/SignOnPage'));
 const TodoPage = lazy(() => import('./features/todo/TodoPage'));
 const MessagesPage = lazy(() => import('./features/messages/MessagesPage'));
 const OversightPage = lazy(() => import('./features/oversight/OversightPage'));
+const ActivitiesPage = lazy(() => import('./features/activities/ActivitiesPage'));
+const SurveysPage = lazy(() => import('./features/surveys/SurveysPage'));
+const RosterPage = lazy(() => import('./features/teachers/RosterPage'));
 const OversightInstitutionPage = lazy(
   () => import('./features/oversight/OversightInstitutionPage'),
 );
@@ -118,6 +121,12 @@ export default function Workspace({
     (session.user.role === 'security_admin' || session.user.role === 'admin')
   )
     page = <SignOnPage canEdit={session.user.role === 'security_admin'} />;
+  else if (path === '/teachers' && session.user.role !== 'reviewer')
+    page = <RosterPage canImport={organizationStaff} />;
+  else if (path === '/activities' && session.user.role !== 'reviewer')
+    page = <ActivitiesPage office={organizationStaff} departmentId={session.user.departmentId} />;
+  else if (path === '/surveys' && (organizationStaff || session.user.role === 'leader'))
+    page = <SurveysPage canEdit={organizationStaff} />;
   return (
     <AppShell session={session} onSignOut={onSignOut}>
       <Suspense fallback={<Spin style={{ display: 'block', margin: '20vh auto' }} />}>

@@ -5,7 +5,13 @@ import type { PlanDetail, PlanTree } from '../../src/shared/api/contracts';
 import type { ExtensionView, ItemDependents, PlanRevisionView } from '../../src/shared/api/plans';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { ManualClock } from '../../src/server/clock';
-import { createTestApp, institutionWithSeedPlan, type TestApp } from '../support/test-app';
+import {
+  createTestApp,
+  createUser,
+  institutionWithSeedPlan,
+  signIn,
+  type TestApp,
+} from '../support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -390,6 +396,26 @@ describe('starting next year with dates set by the office', () => {
     ]);
     expect(next.deliverables.find((entry) => entry.kind === 'task_breakdown')!.dueOn).toBe(
       '2025-04-15',
+    );
+  });
+});
+
+describe("the institution's time zone (an organization setting)", () => {
+  it('is Asia/Shanghai by default, set by the admin only, and refuses a name that is no zone', async () => {
+    const { organization, coordinator } = await setUp();
+    expect((await coordinator.get('/api/v1/organization')).json().timeZone).toBe('Asia/Shanghai');
+    const admin = await signIn(t.app, (await createUser(t.db, organization.id, 'admin')).username);
+    expect((await coordinator.patch('/api/v1/organization', { timeZone: 'UTC' })).statusCode).toBe(
+      403,
+    );
+    const wrong = await admin.patch('/api/v1/organization', { timeZone: 'Mars/Olympus' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().error.code).toBe('organization.invalid_time_zone');
+    expect((await admin.get('/api/v1/organization')).json().timeZone).toBe('Asia/Shanghai');
+    const set = await admin.patch('/api/v1/organization', { timeZone: 'Asia/Urumqi' });
+    expect(set.json().timeZone).toBe('Asia/Urumqi');
+    expect((await admin.get('/api/v1/auth/session')).json().organization.timeZone).toBe(
+      'Asia/Urumqi',
     );
   });
 });

@@ -32,7 +32,7 @@ export async function convertWithLibreOffice(
         outDir,
         ...files,
       ],
-      { timeout: 600_000, maxBuffer: 16 * 1024 * 1024 },
+      { timeout: 1_500_000, maxBuffer: 16 * 1024 * 1024 },
     );
   } finally {
     await rm(profile, { recursive: true, force: true });
@@ -67,6 +67,16 @@ export async function pdfPages(pdf: string): Promise<PdfPage[]> {
 /** The text of each page, laid out as printed (pdftotext -layout; pages split on form feeds). */
 export async function pdfLayoutText(pdf: string): Promise<string[]> {
   const { stdout } = await run('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-'], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const pages = stdout.split('\f');
+  if (pages.at(-1)?.trim() === '') pages.pop();
+  return pages;
+}
+
+/** The text of each page in the order it is drawn (pdftotext -raw): a table cell's lines come together. */
+export async function pdfRawText(pdf: string): Promise<string[]> {
+  const { stdout } = await run('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-'], {
     maxBuffer: 256 * 1024 * 1024,
   });
   const pages = stdout.split('\f');

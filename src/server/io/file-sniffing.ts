@@ -107,14 +107,17 @@ async function detectByContent(bytes: Buffer, extension: string): Promise<Detect
     throw new AppError('import.corrupt_file', { detail: 'empty zip' });
   if (startsWith(bytes, ZIP)) {
     const names = await listZipEntries(bytes);
+    if (isOpenDocument(names)) throw new AppError('import.open_document');
     if (names.includes('word/document.xml')) return { kind: 'docx' };
     if (names.includes('xl/workbook.xml')) return { kind: 'xlsx' };
-    // OpenDocument (.odt/.ods, LibreOffice's and WPS's own formats)
-    if (names.includes('mimetype') && names.includes('content.xml'))
-      throw new AppError('import.open_document');
     if (EXTENSIONS[extension] && EXTENSIONS[extension] !== 'text')
       throw new AppError('import.corrupt_file', { detail: 'not an Office Open XML package' });
     throw new AppError('import.unsupported_type', { detected: 'zip 压缩包' });
   }
   return { kind: 'text' };
+}
+
+/** An OpenDocument package (.ods/.odt/.odp): a `mimetype` entry and `content.xml`, no Office Open XML parts. */
+export function isOpenDocument(names: readonly string[]): boolean {
+  return names.includes('mimetype') && names.includes('content.xml');
 }

@@ -218,6 +218,22 @@ export async function writeQualityReportDocx(
           ),
         ]
       : []),
+    ...(report.teachers && report.teachers.figures.length > 0
+      ? [
+          caption('表　教师覆盖与测评情况'),
+          table(
+            ['指标', '内容', '数值', '说明'],
+            report.teachers.figures.map((figure) => [
+              figure.itemNo === null ? '—' : `第${figure.itemNo}项`,
+              figure.label,
+              figure.value === null
+                ? '—'
+                : `${figure.value}%${figure.numerator !== null ? `（${figure.numerator}/${figure.denominator}）` : ''}`,
+              figure.detail,
+            ]),
+          ),
+        ]
+      : []),
     heading(5, '工作亮点'),
     ...(report.highlights.length === 0
       ? [body('各部门尚未提交总结。')]

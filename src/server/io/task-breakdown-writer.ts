@@ -193,8 +193,16 @@ function rowHeights(rows: readonly LaidRow[], columns: ReturnType<typeof columns
   return heights;
 }
 
-/** Text at the top of its cell where it is long (指标内容, 落实措施), centred otherwise. */
-const TOP_ALIGNED: ReadonlySet<ColumnKey> = new Set(['content', 'measure']);
+/**
+ * Text at the top of its cell where it is long (指标内容) or read across (落实部门, 落实措施,
+ * 完成时限: one line region), centred otherwise.
+ */
+const TOP_ALIGNED: ReadonlySet<ColumnKey> = new Set([
+  'content',
+  'department',
+  'measure',
+  'deadline',
+]);
 
 export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise<Buffer> {
   const columns = columnsOf(table);

@@ -72,7 +72,12 @@ export const totpEnrolmentSchema = z.object({ secret: z.string(), otpauthUri: z.
 
 export const sessionResponseSchema = z.object({
   user: userViewSchema,
-  organization: z.object({ id: uuidSchema, name: z.string() }),
+  organization: z.object({
+    id: uuidSchema,
+    name: z.string(),
+    /** The institution's time zone: every time the web shows is shown in it. */
+    timeZone: z.string().default('Asia/Shanghai'),
+  }),
   /** Send back as the x-csrf-token header on every write. */
   csrfToken: z.string(),
   idleTimeoutMinutes: z.number().int(),
@@ -120,6 +125,11 @@ export const organizationViewSchema = z.object({
   id: uuidSchema,
   name: z.string(),
   kind: z.enum(['institution', 'supervisor']),
+  /** IANA time zone every time is shown in (Asia/Shanghai by default). */
+  timeZone: z.string().optional(),
+});
+export const updateOrganizationBodySchema = z.object({
+  timeZone: z.string().trim().min(1).max(64),
 });
 
 export const departmentViewSchema = z.object({

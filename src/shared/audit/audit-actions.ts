@@ -54,6 +54,7 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'extension.request': '提交延期申请',
   'extension.approve': '同意延期申请',
   'extension.refuse': '不同意延期申请',
+  'organization.time_zone': '修改单位时区',
   'assignment.create': '指定责任部门',
   'assignment.update': '调整责任部门',
   'assignment.delete': '取消责任部门',
@@ -93,6 +94,21 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'supervision.remind': '催办',
   'supervision.contact.save': '保存部门负责人联系方式',
   'supervision.settings.update': '修改督办设置',
+  'teachers.read': '查看教师完整信息（个人信息）',
+  'roster.import': '导入教师名册',
+  'roster.settings': '修改名册设置',
+  'survey.create': '新建问卷',
+  'survey.update': '修改问卷',
+  'survey.open': '发放问卷',
+  'survey.close': '结束问卷',
+  'survey.remind': '提醒未作答教师',
+  'survey.links': '导出问卷个人链接',
+  'activity.kind.save': '保存活动类型',
+  'activity.record': '记录活动及参加人员',
+  'activity.delete': '删除活动记录',
+  'coverage.rule.save': '保存覆盖要求',
+  'satisfaction.record': '录入第三方测评结果',
+  'satisfaction.delete': '删除第三方测评结果',
 };
 
 /** The action's name for people: its Chinese label, or the action itself when it has none. */
@@ -115,4 +131,7 @@ export const exportOperations: readonly OperationId[] = [
   'reports.docx',
   'reports.performanceSheet',
   'audit.export',
+  'surveys.exportResults',
+  'surveys.reportDocx',
+  'surveys.links',
 ];

@@ -74,6 +74,14 @@ const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
     ],
   },
   {
+    group: 'nav.group.teachers',
+    entries: [
+      { key: '/teachers', label: 'nav.teachers', roles: [...readers, 'liaison'] },
+      { key: '/activities', label: 'nav.activities', roles: [...readers, 'liaison'] },
+      { key: '/surveys', label: 'nav.surveys', roles: readers },
+    ],
+  },
+  {
     group: 'nav.group.system',
     entries: [
       { key: '/users', label: 'nav.users', roles: ['admin', 'security_admin'] },

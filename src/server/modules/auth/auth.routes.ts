@@ -34,7 +34,7 @@ export async function sessionReplyOf(
   const organization = await auth.organizationOf(signedIn.user);
   return {
     user: toUserView(signedIn.user),
-    organization: { id: organization.id, name: organization.name },
+    organization: { id: organization.id, name: organization.name, timeZone: organization.timeZone },
     csrfToken: signedIn.csrfToken,
     idleTimeoutMinutes,
   };

@@ -1,10 +1,14 @@
-import { organizationViewSchema } from '../../../shared/api/contracts';
+import {
+  organizationViewSchema,
+  updateOrganizationBodySchema,
+} from '../../../shared/api/contracts';
+import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
-import { currentOrganization } from './organization.service';
+import { currentOrganization, setOrganizationTimeZone } from './organization.service';
 
-export function registerOrganizationRoutes(app: ApiInstance, db: Database) {
+export function registerOrganizationRoutes(app: ApiInstance, db: Database, clock?: Clock) {
   app.get(
     '/api/v1/organization',
     {
@@ -16,4 +20,21 @@ export function registerOrganizationRoutes(app: ApiInstance, db: Database) {
     },
     async (request) => currentOrganization(db, actorOf(request)),
   );
+
+  if (clock)
+    app.patch(
+      '/api/v1/organization',
+      {
+        schema: {
+          operationId: 'organizations.update',
+          tags: ['organizations'],
+          description:
+            "The institution's settings: its time zone (IANA, Asia/Shanghai by default).",
+          body: updateOrganizationBodySchema,
+          response: { 200: organizationViewSchema },
+        },
+      },
+      async (request) =>
+        setOrganizationTimeZone(db, clock, actorOf(request), request.body.timeZone),
+    );
 }

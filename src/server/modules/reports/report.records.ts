@@ -20,6 +20,7 @@ import { organizations } from '../organizations/organization.table';
 import { findPlanWithStandard } from '../plans/plan.repository';
 import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
 import { assembleIndicatorTree } from '../standards/standard.rules';
+import { gatherTeacherFigures } from './teacher-figures';
 
 const OPEN_FINDING_STATES = new Set(['open', 'in_progress', 'awaiting_verification']);
 
@@ -177,6 +178,7 @@ export async function gatherReportRecords(
     summaries: planSummaries
       .filter((summary) => summary.status === 'submitted')
       .map((summary) => ({ departmentId: summary.departmentId, highlights: summary.highlights })),
+    teacherFigures: await gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
   };
   return { reportInput, departmentScores, rectificationRates };
 }

@@ -20,6 +20,7 @@ import { auditActionLabels, describeAuditAction } from '../../../shared/audit/au
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../usePlanTree';
+import { formatTime } from '../../time';
 
 /** The filters as they stand in the form (empty text: no filter). */
 interface Filters {
@@ -110,8 +111,7 @@ export default function AuditPage() {
       label: `${label(action)}（${action}）`,
     })),
   ];
-  const at = (value: string) =>
-    new Date(value).toLocaleString(locale, { timeZone: 'Asia/Shanghai', hour12: false });
+  const at = (value: string) => formatTime(value);
   const actionTag = (action: string) => (
     <Tag
       color={

@@ -47,6 +47,7 @@ import type { ItemDiff } from '../../../shared/breakdown-diff';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
+import { formatTime } from '../../time';
 
 type BreakdownItem = z.infer<typeof breakdownItemSchema>;
 type Mode = 'edit' | 'review' | 'read';
@@ -672,7 +673,7 @@ export default function BreakdownPage({
   departmentId: string;
   mode: Mode;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message, modal } = App.useApp();
   const { planId, error: planError } = usePlan();
   const [view, setView] = useState<BreakdownView | null>(null);
@@ -908,7 +909,7 @@ export default function BreakdownPage({
               items={view.history.map((event) => ({
                 color:
                   event.action === 'return' ? 'red' : event.action === 'approve' ? 'green' : 'blue',
-                children: `${new Date(event.at).toLocaleString(locale)} · ${event.actorName} · ${t(`history.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+                children: `${formatTime(event.at)} · ${event.actorName} · ${t(`history.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
               }))}
             />
           </>

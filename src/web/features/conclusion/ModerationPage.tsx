@@ -38,6 +38,7 @@ import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
 import { summaryStatusColors } from './ConclusionPage';
+import { formatTime } from '../../time';
 
 const LEVEL_COLORS = ['#52c41a', '#faad14', '#ff4d4f', '#1677ff', '#722ed1', '#13c2c2', '#8c8c8c'];
 
@@ -309,7 +310,7 @@ function Rollups({ view }: { view: ModerationView }) {
 }
 
 function Summaries({ planId, staff }: { planId: string; staff: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const [list, setList] = useState<SummaryList | null>(null);
   const [returning, setReturning] = useState<{ id: string; name: string } | null>(null);
@@ -393,8 +394,7 @@ function Summaries({ planId, staff }: { planId: string; staff: boolean }) {
           {
             title: t('summaries.submittedAt'),
             width: 170,
-            render: (_value, row) =>
-              row.submittedAt ? new Date(row.submittedAt).toLocaleString(locale) : '—',
+            render: (_value, row) => (row.submittedAt ? formatTime(row.submittedAt) : '—'),
           },
           ...(staff
             ? [

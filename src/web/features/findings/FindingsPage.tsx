@@ -48,6 +48,7 @@ import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
 import { useServerAction } from '../../useServerAction';
 import { usePlanTree } from '../../usePlanTree';
+import { formatTime } from '../../time';
 
 const stateColors: Record<FindingState, string> = {
   open: 'red',
@@ -106,7 +107,7 @@ function FindingDrawer({
   onClose(): void;
   onChanged(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [note, setNote] = useState('');
   const { busy, run } = useServerAction();
@@ -212,8 +213,7 @@ function FindingDrawer({
                 <div style={{ width: '100%' }}>
                   <div style={{ whiteSpace: 'pre-wrap' }}>{action.text}</div>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {action.departmentName} · {action.actorName} ·{' '}
-                    {new Date(action.at).toLocaleString(locale)}
+                    {action.departmentName} · {action.actorName} · {formatTime(action.at)}
                   </Typography.Text>
                   {action.evidenceIds.length > 0 && (
                     <EvidenceField value={action.evidenceIds} disabled />
@@ -281,7 +281,7 @@ function FindingDrawer({
           <Typography.Text strong>{t('finding.history')}</Typography.Text>
           <Timeline
             items={finding.events.map((event) => ({
-              children: `${new Date(event.at).toLocaleString(locale)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
             }))}
           />
         </Space>

@@ -21,6 +21,7 @@ import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
 import { useServerAction } from '../../useServerAction';
 import { FindingStateTag } from './FindingsPage';
+import { formatTime } from '../../time';
 
 function FindingCard({
   planId,
@@ -31,7 +32,7 @@ function FindingCard({
   findingId: string;
   onChanged(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [text, setText] = useState('');
   const [evidenceIds, setEvidenceIds] = useState<string[]>([]);
@@ -102,7 +103,7 @@ function FindingCard({
               <div style={{ width: '100%' }}>
                 <div style={{ whiteSpace: 'pre-wrap' }}>{action.text}</div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {action.actorName} · {new Date(action.at).toLocaleString(locale)}
+                  {action.actorName} · {formatTime(action.at)}
                 </Typography.Text>
                 {action.evidenceIds.length > 0 && (
                   <EvidenceField value={action.evidenceIds} disabled />
@@ -188,7 +189,7 @@ function FindingCard({
           <Timeline
             style={{ marginTop: 12 }}
             items={finding.events.map((event) => ({
-              children: `${new Date(event.at).toLocaleString(locale)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
             }))}
           />
         </details>

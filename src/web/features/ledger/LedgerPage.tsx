@@ -33,6 +33,7 @@ import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
 import { StateTag, statusColors } from './ProgressPage';
+import { formatTime } from '../../time';
 
 interface Filters {
   departmentId?: string;
@@ -233,7 +234,7 @@ function Matrix({
 
 /** The coordinating office's 督办台账: settings, the matrix, the filtered table and the export. */
 export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { planId, error: planError } = usePlan();
   const [overview, setOverview] = useState<LedgerOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -530,7 +531,7 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
                 render: (_value, row) =>
                   row.report ? (
                     <span>
-                      {new Date(row.report.submittedAt).toLocaleString(locale)}
+                      {formatTime(row.report.submittedAt)}
                       <br />
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {row.report.submittedBy} ·{' '}

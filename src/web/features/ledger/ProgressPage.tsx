@@ -23,6 +23,7 @@ import { api, ApiError } from '../../api/client';
 import { EvidenceField, EvidenceList } from '../../components/EvidenceField';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
+import { formatTime } from '../../time';
 
 type LedgerMeasure = DepartmentLedger['measures'][number];
 
@@ -123,7 +124,7 @@ function ReportForm({
 }
 
 function History({ versions }: { versions: ProgressReportView[] }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   if (versions.length < 2) return null;
   return (
     <details className="report-history" data-testid="report-history">
@@ -138,7 +139,7 @@ function History({ versions }: { versions: ProgressReportView[] }) {
                 {t('progress.version', { version: version.version })}
               </Typography.Text>
               {' · '}
-              {new Date(version.submittedAt).toLocaleString(locale)} · {version.submittedBy} ·{' '}
+              {formatTime(version.submittedAt)} · {version.submittedBy} ·{' '}
               <Tag color={statusColors[version.status]}>
                 {t(`progress.status.${version.status}` as MessageKey)}
               </Tag>
@@ -166,7 +167,7 @@ function MeasureCard({
   onSaved(): Promise<void>;
   periodLabels: Map<string, string>;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const [editing, setEditing] = useState(false);
   const cell = measure.periods.find((period) => period.periodKey === periodKey);
@@ -225,7 +226,7 @@ function MeasureCard({
                 {t('progress.lastBy', {
                   version: last.version,
                   by: last.submittedBy,
-                  at: new Date(last.submittedAt).toLocaleString(locale),
+                  at: formatTime(last.submittedAt),
                 })}
               </Typography.Text>
             </>

@@ -25,6 +25,7 @@ import { navigate } from '../../router';
 import { StatusTag } from '../breakdowns/BreakdownPage';
 import { FindingStateTag } from '../findings/FindingsPage';
 import { RateBar } from './OversightPage';
+import { formatTime } from '../../time';
 
 type PlanFigures = InstitutionDetail['plans'][number];
 const kindColors: Record<LateEntry['kind'], string> = {
@@ -36,7 +37,7 @@ const kindColors: Record<LateEntry['kind'], string> = {
 
 /** One institution as its supervising organization sees it: figures by indicator, late work, findings. Read-only. */
 export default function OversightInstitutionPage({ institutionId }: { institutionId: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [detail, setDetail] = useState<InstitutionDetail | null>(null);
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -90,7 +91,7 @@ export default function OversightInstitutionPage({ institutionId }: { institutio
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
           {plan
-            ? `${plan.title} · ${t('oversight.updatedAt', { time: new Date(plan.computedAt).toLocaleString(locale, { timeZone: 'Asia/Shanghai' }) })}`
+            ? `${plan.title} · ${t('oversight.updatedAt', { time: formatTime(plan.computedAt) })}`
             : t('oversight.noPlan')}
         </Typography.Paragraph>
         <Alert type="info" showIcon message={t('oversight.readOnly')} style={{ marginTop: 8 }} />

@@ -30,6 +30,7 @@ import type { MessageKey } from '../../../shared/i18n/messages';
 import { api, ApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
+import { formatTime } from '../../time';
 
 type RemindResult = z.infer<typeof remindResultSchema>;
 type TestResult = z.infer<typeof testSendResultSchema>;
@@ -114,7 +115,7 @@ export default function SupervisionPage() {
 }
 
 function LateTab({ onDays }: { onDays(days: number): void }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const errorText = useErrorText();
   const [view, setView] = useState<OverdueView | null>(null);
@@ -286,9 +287,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
                 <span>
                   {t(`supervision.level.${last.level}` as MessageKey)}
                   <br />
-                  <Typography.Text type="secondary">
-                    {new Date(last.at).toLocaleString(locale)}
-                  </Typography.Text>
+                  <Typography.Text type="secondary">{formatTime(last.at)}</Typography.Text>
                 </span>
               ) : (
                 <Typography.Text type="secondary">{t('supervision.never')}</Typography.Text>
@@ -314,7 +313,7 @@ function csvCell(value: string): string {
 }
 
 function LogTab() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const errorText = useErrorText();
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
   const [entries, setEntries] = useState<LogEntry[] | null>(null);
@@ -368,7 +367,7 @@ function LogTab() {
       t('supervision.log.actor'),
     ];
     const lines = entries.map((entry) => [
-      new Date(entry.at).toLocaleString(locale),
+      formatTime(entry.at),
       entry.department?.name ?? '',
       label.level(entry.level),
       label.channel(entry.channel),
@@ -457,7 +456,7 @@ function LogTab() {
             title: t('supervision.log.at'),
             dataIndex: 'at',
             width: 160,
-            render: (at: string) => new Date(at).toLocaleString(locale),
+            render: (at: string) => formatTime(at),
           },
           {
             title: t('supervision.department'),
