@@ -110,6 +110,20 @@ describe('handovers in the browser', () => {
     const officePhone = await signedIn(officeUser.username, { width: 375, height: 812 });
     await officePhone.getByText('审核工会的任务分解表').waitFor();
     await shot(officePhone, 'handover-office-todo-375');
+    // At 375 px no card title disappears beside its header buttons (报送情况, 督办).
+    for (const page of ['/ledger', '/supervision']) {
+      await officePhone.goto(`${url}${page}`);
+      await officePhone.locator('.ant-card-head-title').first().waitFor();
+      await officePhone.waitForTimeout(300);
+      const widths = await officePhone
+        .locator('.ant-card-head-title')
+        .evaluateAll((titles) => titles.map((title) => title.getBoundingClientRect().width));
+      expect(
+        widths.every((width) => width > 40),
+        `${page}: ${widths.join(', ')}`,
+      ).toBe(true);
+      await shot(officePhone, `handover-375${page.replace('/', '-')}`);
+    }
 
     // The office returns it with a comment (the giver's side again).
     const officeApi = await signIn(app, officeUser.username);
