@@ -85,8 +85,9 @@ const zhCN = {
   'security.totp.start': '绑定身份验证器',
   'security.totp.currentPassword': '当前密码（绑定前须再次确认）',
   'security.totp.add':
-    '在身份验证器 App 中添加账号：打开下面的配置链接，或选择“手动输入密钥”，类型选“基于时间”。',
+    '在身份验证器 App 中添加账号：扫描下面的二维码，或打开配置链接，或选择“手动输入密钥”，类型选“基于时间”。',
   'security.totp.uri': '配置链接（otpauth）',
+  'security.totp.qr': '用身份验证器扫描此二维码',
   'security.totp.secret': '密钥',
   'security.totp.once': '密钥只显示这一次，请勿截图或转发给他人。',
   'security.totp.code': '身份验证器上的动态码',
@@ -1307,6 +1308,7 @@ const en: Record<MessageKey, string> = {
   'security.totp.add':
     'Add an account in your authenticator app: open the setup link below, or choose “enter a setup key” and pick “time based”.',
   'security.totp.uri': 'Setup link (otpauth)',
+  'security.totp.qr': 'Scan this QR code with the authenticator app',
   'security.totp.secret': 'Key',
   'security.totp.once': 'The key is shown only this once; do not share it or keep a screenshot.',
   'security.totp.code': 'Code from the authenticator',
