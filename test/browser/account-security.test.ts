@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,16 @@ describe('account security in the browser', () => {
     expect(
       await page.getByRole('link', { name: /^otpauth:\/\/totp\/Luoshi:admin\?/ }).count(),
     ).toBe(1);
+    // The QR code for the authenticator, drawn in the page from the same URI (no image service).
+    const uri = (await page
+      .getByRole('link', { name: /^otpauth:\/\/totp\/Luoshi:admin\?/ })
+      .getAttribute('href'))!;
+    const qr = page.getByTestId('totp-qr');
+    await qr.waitFor();
+    const src = (await qr.getAttribute('src'))!;
+    expect(decodeURIComponent(src.replace(/^data:image\/svg\+xml;charset=utf-8,/, ''))).toBe(
+      await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 200 }),
+    );
     await page.screenshot({
       path: path.join(screenshots, 'account-security-enrol.png'),
       fullPage: true,

@@ -170,6 +170,8 @@ export const updateDepartmentBodySchema = z.object({
 export const createDepartmentsBodySchema = z.object({
   names: z.array(departmentNameSchema).min(1).max(500),
   kind: departmentKindSchema,
+  /** Leave out the names a department already has (or repeats in the list) instead of refusing them all; the answer lists only those created. */
+  skipExisting: z.boolean().default(false),
 });
 
 /** Folds a duplicate into the department that stays: its name becomes an alias, its work moves over. */

@@ -329,7 +329,7 @@ export function createReportService({
             completion: completionOf.get(department.id)?.completion.value ?? null,
             onTime: completionOf.get(department.id)?.onTime.value ?? null,
             selfAssessment: records.departmentScores.get(department.id) ?? null,
-            rectification: records.rectificationRates.get(department.id) ?? 100,
+            rectification: records.rectificationRates.get(department.id) ?? 'not_applicable',
           };
           return {
             department: department.name,
