@@ -293,6 +293,12 @@ describe('anonymous surveys', () => {
 
   it('refuses a questionnaire that cannot be answered, and changes to a sent survey', async () => {
     const { coordinator } = await setUp();
+    const templates = await coordinator.get('/api/v1/surveys/templates');
+    expect(templates.statusCode, templates.body).toBe(200);
+    expect(templates.json().templates.map((entry: { key: string }) => entry.key)).toEqual([
+      'item43',
+      'item52',
+    ]);
     const bad = await coordinator.post('/api/v1/surveys', {
       title: '空问卷',
       year: 2024,

@@ -93,7 +93,12 @@ describe('teachers in the browser', () => {
     await writeFile(signInFile, Buffer.from(await workbook.xlsx.writeBuffer()));
     await office.getByTestId('record-activity').click();
     await pick(office, 'activity-kind', '国情研修');
-    await pick(office, 'activity-department', '马克思主义学院');
+    await office.getByTestId('activity-department').click();
+    await office.keyboard.type('马克思主义学院');
+    await office
+      .locator('.ant-select-dropdown:visible')
+      .getByTitle('马克思主义学院', { exact: true })
+      .click();
     await office.getByTestId('activity-title').fill('延安精神国情研修班');
     const year = new Date().getFullYear();
     await office.getByTestId('activity-date').click();
@@ -102,7 +107,7 @@ describe('teachers in the browser', () => {
     await office.getByTestId('sign-in-file').setInputFiles(signInFile);
     await office.getByText('签到表：匹配 2 人').waitFor();
     await office.screenshot({ path: path.join(screenshots, 'teachers-3-record-activity.png') });
-    await office.getByRole('button', { name: '保存' }).click();
+    await office.getByRole('button', { name: /^保\s*存$/ }).click();
     await office.getByText('活动已记录').waitFor();
     await office.locator('td', { hasText: '延安精神国情研修班' }).waitFor();
     // young: M001 M003 M005 M007 (马院), R001 R003 (人事处): 2 of 6 covered
@@ -116,8 +121,15 @@ describe('teachers in the browser', () => {
 
     // a survey from the item 43 template, sent to everyone
     await office.getByRole('menuitem', { name: '问卷调查' }).click();
+    await office.getByTestId('surveys-page').waitFor();
     await office.getByTestId('new-survey').click();
-    await office.getByTestId('use-template-item43').click();
+    await office
+      .getByTestId('use-template-item43')
+      .click({ timeout: 10_000 })
+      .catch(async (error) => {
+        await office.screenshot({ path: path.join(screenshots, 'teachers-debug.png') });
+        throw error;
+      });
     await office.getByTestId('survey-builder').waitFor();
     await office.screenshot({
       path: path.join(screenshots, 'teachers-5-survey-builder.png'),
@@ -165,8 +177,9 @@ describe('teachers in the browser', () => {
     // the page is small: no workspace, no Ant Design
     expect(assets.reduce((sum, bytes) => sum + bytes, 0)).toBeLessThan(300_000);
     // the link works once
-    await phone.goto(`${server.url}/s#${codes[0]}`);
-    await phone.getByText('链接无效、已作答或问卷已结束。').waitFor();
+    const again = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    await again.goto(`${server.url}/s#${codes[0]}`);
+    await again.getByText('链接无效、已作答或问卷已结束。').waitFor();
 
     // four more colleagues answer, then the results show
     for (const code of codes.slice(1, 5)) {

@@ -90,10 +90,13 @@ const normaliseHeader = (text: string) =>
   text.replace(/[\s()（）【】[\]*＊:：]/g, '').toLowerCase();
 
 export function fieldOfHeader(text: string): RosterField | null {
-  const key = normaliseHeader(text);
-  if (key === '') return null;
-  for (const field of rosterFields)
-    if (synonyms[field].some((word) => normaliseHeader(word) === key)) return field;
+  // 所在单位（部门）: the words before a bracket count too
+  for (const candidate of [text, text.replace(/[（(【[].*$/, '')]) {
+    const key = normaliseHeader(candidate);
+    if (key === '') continue;
+    for (const field of rosterFields)
+      if (synonyms[field].some((word) => normaliseHeader(word) === key)) return field;
+  }
   return null;
 }
 
@@ -189,9 +192,10 @@ export function isYoungTeacher(
   if (teacher.birthDate) return ageOn(teacher.birthDate, day) <= ageLimit;
   if (teacher.ageBand) {
     const upper = ageBandUpperBound(teacher.ageBand);
-    if (upper !== null) return upper <= ageLimit;
-    const lower = [...teacher.ageBand.matchAll(/\d+/g)].map((m) => Number(m[0]));
-    return lower.length > 0 && Math.min(...lower) > ageLimit ? false : null;
+    if (upper !== null && upper <= ageLimit) return true;
+    const numbers = [...teacher.ageBand.matchAll(/\d+/g)].map((m) => Number(m[0]));
+    // a band reaching past the limit says "not young" only when it starts above it
+    return numbers.length > 0 && Math.min(...numbers) > ageLimit ? false : null;
   }
   return null;
 }

@@ -359,7 +359,7 @@ export default function ActivitiesPage({
                 ref={input}
                 type="file"
                 accept=".xlsx"
-                hidden
+                style={{ display: 'none' }}
                 data-testid="sign-in-file"
                 onChange={(event) => {
                   const file = event.target.files?.[0];

@@ -190,8 +190,9 @@ export default function SurveysPage({ canEdit }: { canEdit: boolean }) {
         title={t('surveys.new')}
       >
         <List
-          dataSource={[...templates, null]}
-          renderItem={(template) => (
+          rowKey={(entry) => entry.template?.key ?? 'blank'}
+          dataSource={[...templates.map((template) => ({ template })), { template: null }]}
+          renderItem={({ template }) => (
             <List.Item
               actions={[
                 <Button
