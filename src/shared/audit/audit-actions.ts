@@ -116,4 +116,5 @@ export const exportOperations: readonly OperationId[] = [
   'reports.docx',
   'reports.performanceSheet',
   'audit.export',
+  'findings.export',
 ];
