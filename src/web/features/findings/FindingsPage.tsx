@@ -267,7 +267,7 @@ function FindingDrawer({
           <Typography.Text strong>{t('finding.history')}</Typography.Text>
           <Timeline
             items={finding.events.map((event) => ({
-              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `${t('punct.colon')}${event.comment}` : ''}`,
             }))}
           />
         </Space>
@@ -324,7 +324,7 @@ function NextYearModal({
     }
   }
   const line = (finding: FindingView) =>
-    `${finding.no}. ${finding.title}（${finding.ownerDepartment.name}，${t(`finding.state.${finding.state}`)}）`;
+    `${finding.no}. ${finding.title}${t('punct.open')}${finding.ownerDepartment.name}${t('punct.comma')}${t(`finding.state.${finding.state}`)}${t('punct.close')}`;
   return (
     <Modal
       open={open}

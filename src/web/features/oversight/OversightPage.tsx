@@ -69,7 +69,7 @@ export default function OversightPage() {
     return {
       tooltip: {
         formatter: (params: { value: [number, number, number] }) =>
-          `${rows[params.value[1]]!.name}<br/>${data.indicators[params.value[0]]!.title}：${params.value[2] < 0 ? '—' : `${params.value[2]}%`}`,
+          `${rows[params.value[1]]!.name}<br/>${data.indicators[params.value[0]]!.title}${t('punct.colon')}${params.value[2] < 0 ? '—' : `${params.value[2]}%`}`,
       },
       grid: { left: 8, right: 8, bottom: 48, top: 8, containLabel: true },
       xAxis: {
