@@ -241,7 +241,7 @@ function ItemCard({
           </Tag>
           {item.otherDepartments.length > 0 && (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('breakdown.others', { names: item.otherDepartments.join('、') })}
+              {t('breakdown.others', { names: item.otherDepartments.join(t('punct.enum')) })}
             </Typography.Text>
           )}
         </Space>

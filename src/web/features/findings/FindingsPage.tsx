@@ -147,12 +147,14 @@ function FindingDrawer({
               {
                 key: 'departments',
                 label: t('finding.departments'),
-                children: finding.departments.map((department) => department.name).join('、'),
+                children: finding.departments
+                  .map((department) => department.name)
+                  .join(t('punct.enum')),
               },
               {
                 key: 'items',
                 label: t('finding.items'),
-                children: finding.items.map((item) => item.no).join('、'),
+                children: finding.items.map((item) => item.no).join(t('punct.enum')),
               },
               { key: 'due', label: t('finding.dueOn'), children: finding.dueOn },
               ...(finding.description
@@ -646,7 +648,7 @@ export default function FindingsPage({ role }: { role: Role }) {
           {
             title: t('finding.items'),
             width: 100,
-            render: (_value, row) => row.items.map((item) => item.no).join('、'),
+            render: (_value, row) => row.items.map((item) => item.no).join(t('punct.enum')),
           },
           {
             title: t('finding.dueOn'),

@@ -86,7 +86,7 @@ function FindingCard({
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
         {t('finding.items')}
         {t('punct.colon')}
-        {finding.items.map((item) => item.no).join('、')} · {t('finding.owner')}
+        {finding.items.map((item) => item.no).join(t('punct.enum'))} · {t('finding.owner')}
         {t('punct.colon')}
         {finding.ownerDepartment.name}
       </Typography.Paragraph>
