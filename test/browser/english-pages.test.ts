@@ -41,7 +41,7 @@ beforeAll(async () => {
         }[];
       }[];
     }[];
-    departments: { name: string }[];
+    departments: { name: string; aliases?: string[] }[];
     groups: { name: string }[];
   };
   const organization = (await office.get('/api/v1/organization')).json() as { name: string };
@@ -57,6 +57,8 @@ beforeAll(async () => {
     ]),
     ...detail.importWarnings,
     ...tree.indicators.flatMap((level1) => [
+      // Numbered as the plan writes it: 一、党的领导.
+      `${level1.code}、${level1.title}`,
       level1.title,
       level1.code,
       ...level1.children.flatMap((level2) => [
@@ -70,7 +72,7 @@ beforeAll(async () => {
         ]),
       ]),
     ]),
-    ...tree.departments.map((entry) => entry.name),
+    ...tree.departments.flatMap((entry) => [entry.name, ...(entry.aliases ?? [])]),
     ...tree.groups.map((entry) => entry.name),
   ]
     .filter((text) => /\p{Script=Han}/u.test(text))

@@ -1463,7 +1463,7 @@ const en: Record<MessageKey, string> = {
   'nav.assignments': 'Responsibilities',
   'departments.title': 'Departments',
   'departments.hint':
-    'Importing the plan created a department for each name in its 责任部门 column. Check them: merge different spellings of one department, add every teaching unit (各教学单位 includes them all), and name the departments behind placeholders such as 相关职能部门.',
+    'Importing the plan created a department for each name in its responsible departments column. Check them: merge different spellings of one department, add every teaching unit (各教学单位 includes them all), and name the departments behind placeholders such as 相关职能部门.',
   'departments.search': 'Search names and aliases',
   'departments.kind.all': 'All',
   'departments.kind.functional': 'Functional office',
