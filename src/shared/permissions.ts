@@ -211,6 +211,7 @@ export const permissions = {
   'extensions.decide': organizationStaff,
   // the institution's settings (its time zone)
   'organizations.update': ['admin'],
+  'findings.export': ['admin', 'coordinator', 'leader', 'liaison'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof permissions;

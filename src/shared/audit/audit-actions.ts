@@ -134,4 +134,5 @@ export const exportOperations: readonly OperationId[] = [
   'surveys.exportResults',
   'surveys.reportDocx',
   'surveys.links',
+  'findings.export',
 ];

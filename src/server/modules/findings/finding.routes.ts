@@ -19,6 +19,7 @@ import type { ApiInstance } from '../../http/types';
 import type { FindingService } from './finding.service';
 
 const tags = ['findings'];
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const base = '/api/v1/plans/:id/findings/:findingId';
 
 export function registerFindingRoutes(app: ApiInstance, findings: FindingService) {
@@ -51,6 +52,34 @@ export function registerFindingRoutes(app: ApiInstance, findings: FindingService
       reply
         .code(201)
         .send(await findings.create(actorOf(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/v1/plans/:id/findings/export',
+    {
+      schema: {
+        operationId: 'findings.export',
+        tags,
+        description: '问题清单 as .xlsx, with the same filters as the list.',
+        params: idParamsSchema,
+        querystring: findingListQuerySchema,
+        produces: [XLSX],
+      },
+    },
+    async (request, reply) => {
+      const { fileName, bytes } = await findings.exportXlsx(
+        actorOf(request),
+        request.params.id,
+        request.query,
+      );
+      return reply
+        .type(XLSX)
+        .header(
+          'content-disposition',
+          `attachment; filename="findings.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+        )
+        .send(bytes);
+    },
   );
 
   app.get(

@@ -19,6 +19,8 @@ import type {
 } from '../../../shared/api/findings';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
+import { zonedDate } from '../../../shared/time-format';
+import { writeFindingsXlsx } from '../../io/findings-writer';
 import { newProblems, planDateProblems } from '../../../shared/plan-dates';
 import { refusePlanDates } from '../plans/plan-edit.service';
 import {
@@ -414,6 +416,50 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
     },
 
     get: (actor: Actor, planId: string, findingId: string) => detail(db, actor, planId, findingId),
+
+    /** 问题清单 as .xlsx, with the list's filters: each finding with its items and its rectification actions' texts. */
+    async exportXlsx(
+      actor: Actor,
+      planId: string,
+      query: ListQuery,
+    ): Promise<{ fileName: string; bytes: Buffer }> {
+      const plan = await planOf(db, actor, planId);
+      const { today: day, rows } = await this.list(actor, planId, query);
+      const items = new Map(
+        (await listItemsOfStandard(db, plan.standardId)).map((item) => [item.id, item]),
+      );
+      const actions = await listRectificationActions(
+        db,
+        rows.map((row) => row.id),
+      );
+      const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+      const bytes = await writeFindingsXlsx({
+        title: `${plan.cycleYear} 年度问题清单`,
+        subtitle: `${plan.title} · 导出日期 ${day} · 共 ${rows.length} 个问题`,
+        rows: rows.map((row) => ({
+          no: row.no,
+          title: row.title,
+          description: row.description,
+          kind: row.kind === 'immediate' ? '立行立改' : '纳入下年度重点工作',
+          state: STATE_WORDS[row.state],
+          owner: row.ownerDepartment.name,
+          departments: row.departments.map((department) => department.name).join('、'),
+          items: row.items
+            .map((item) => `${item.no}. ${clip(items.get(item.id)?.content ?? '')}`)
+            .join('\n'),
+          dueOn: row.dueOn,
+          overdue: row.overdue ? '是' : '否',
+          actions: actions
+            .filter(({ action }) => action.findingId === row.id)
+            .map(
+              ({ action, departmentName }, index) =>
+                `${index + 1}. ${action.text}（${departmentName}，${zonedDate(action.at)}）`,
+            )
+            .join('\n'),
+        })),
+      });
+      return { fileName: `问题清单-${day}.xlsx`, bytes };
+    },
 
     async create(actor: Actor, planId: string, input: CreateInput): Promise<FindingDetail> {
       return db.transaction(async (tx) => {

@@ -108,7 +108,7 @@ export default function AuditPage() {
     ...actionFamilies.map((family) => ({ value: family, label: t(`audit.family.${family}`) })),
     ...Object.keys(auditActionLabels).map((action) => ({
       value: action,
-      label: `${label(action)}（${action}）`,
+      label: `${label(action)}${t('punct.open')}${action}${t('punct.close')}`,
     })),
   ];
   const at = (value: string) => formatTime(value);

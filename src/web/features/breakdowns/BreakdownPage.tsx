@@ -228,7 +228,10 @@ function ItemCard({
       <div>
         <Typography.Paragraph style={{ marginBottom: 4 }}>{item.content}</Typography.Paragraph>
         <div className="item-focus">
-          <strong>{t('item.focus')}：</strong>
+          <strong>
+            {t('item.focus')}
+            {t('punct.colon')}
+          </strong>
           {item.focus}
         </div>
         <Space size={4} wrap style={{ marginTop: 4 }}>
@@ -238,7 +241,7 @@ function ItemCard({
           </Tag>
           {item.otherDepartments.length > 0 && (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('breakdown.others', { names: item.otherDepartments.join('、') })}
+              {t('breakdown.others', { names: item.otherDepartments.join(t('punct.enum')) })}
             </Typography.Text>
           )}
         </Space>
@@ -287,7 +290,9 @@ function ItemCard({
               <div style={{ whiteSpace: 'pre-wrap' }}>{measure.text}</div>
               <Space style={{ marginTop: 4 }} wrap>
                 <Tag>
-                  {t('measure.deadline')}：{describe(measure.deadline, t)}
+                  {t('measure.deadline')}
+                  {t('punct.colon')}
+                  {describe(measure.deadline, t)}
                 </Tag>
                 {editable && (
                   <Button
@@ -471,7 +476,9 @@ function SheetUpload({ base, onApplied }: { base: string; onApplied(): Promise<v
       <div>
         <div style={{ whiteSpace: 'pre-wrap' }}>{measure.text}</div>
         <Tag style={{ marginTop: 4 }}>
-          {t('measure.deadline')}：{describe(measure.deadline, t)}
+          {t('measure.deadline')}
+          {t('punct.colon')}
+          {describe(measure.deadline, t)}
         </Tag>
       </div>
     );
@@ -909,7 +916,7 @@ export default function BreakdownPage({
               items={view.history.map((event) => ({
                 color:
                   event.action === 'return' ? 'red' : event.action === 'approve' ? 'green' : 'blue',
-                children: `${formatTime(event.at)} · ${event.actorName} · ${t(`history.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+                children: `${formatTime(event.at)} · ${event.actorName} · ${t(`history.${event.action}`)}${event.comment ? `${t('punct.colon')}${event.comment}` : ''}`,
               }))}
             />
           </>

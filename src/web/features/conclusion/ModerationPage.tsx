@@ -86,7 +86,10 @@ function ModerationItem({
         </Typography.Text>
         <Typography.Paragraph style={{ marginBottom: 4 }}>{row.content}</Typography.Paragraph>
         <div className="item-focus">
-          <strong>{t('item.focus')}：</strong>
+          <strong>
+            {t('item.focus')}
+            {t('punct.colon')}
+          </strong>
           {row.focus}
         </div>
         <Table
@@ -155,7 +158,7 @@ function ModerationItem({
             data-testid="institution-rating"
             options={scale.map((level) => ({
               value: level.label,
-              label: `${level.label}（${level.score}）`,
+              label: `${level.label}${t('punct.open')}${level.score}${t('punct.close')}`,
             }))}
           />
           <Input

@@ -381,7 +381,7 @@ export default function DepartmentsPage() {
                       {group.memberIds.length > 0 ? (
                         t('groups.members', {
                           count: group.memberIds.length,
-                          names: group.memberIds.map((id) => names.get(id)).join('、'),
+                          names: group.memberIds.map((id) => names.get(id)).join(t('punct.enum')),
                         })
                       ) : (
                         <Typography.Text type="warning">{t('groups.members.none')}</Typography.Text>
@@ -392,7 +392,7 @@ export default function DepartmentsPage() {
                     {items.length > 0
                       ? t('groups.items', {
                           count: items.length,
-                          numbers: items.map((item) => item.no).join('、'),
+                          numbers: items.map((item) => item.no).join(t('punct.enum')),
                         })
                       : t('groups.items.none')}
                   </div>

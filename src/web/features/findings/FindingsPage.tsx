@@ -70,20 +70,6 @@ export function FindingStateTag({ state, overdue }: { state: FindingState; overd
   );
 }
 
-/** A CSV the way Excel opens it (UTF-8 with BOM), every cell quoted and formula-safe. */
-function downloadCsv(fileName: string, rows: string[][]) {
-  const cell = (value: string) =>
-    `"${(/^[=+\-@]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`;
-  const blob = new Blob([`\uFEFF${rows.map((row) => row.map(cell).join(',')).join('\r\n')}`], {
-    type: 'text/csv;charset=utf-8',
-  });
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = fileName;
-  link.click();
-  URL.revokeObjectURL(link.href);
-}
-
 interface CreateForm {
   title: string;
   description?: string;
@@ -161,12 +147,14 @@ function FindingDrawer({
               {
                 key: 'departments',
                 label: t('finding.departments'),
-                children: finding.departments.map((department) => department.name).join('、'),
+                children: finding.departments
+                  .map((department) => department.name)
+                  .join(t('punct.enum')),
               },
               {
                 key: 'items',
                 label: t('finding.items'),
-                children: finding.items.map((item) => item.no).join('、'),
+                children: finding.items.map((item) => item.no).join(t('punct.enum')),
               },
               { key: 'due', label: t('finding.dueOn'), children: finding.dueOn },
               ...(finding.description
@@ -281,7 +269,7 @@ function FindingDrawer({
           <Typography.Text strong>{t('finding.history')}</Typography.Text>
           <Timeline
             items={finding.events.map((event) => ({
-              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `${t('punct.colon')}${event.comment}` : ''}`,
             }))}
           />
         </Space>
@@ -338,7 +326,7 @@ function NextYearModal({
     }
   }
   const line = (finding: FindingView) =>
-    `${finding.no}. ${finding.title}（${finding.ownerDepartment.name}，${t(`finding.state.${finding.state}`)}）`;
+    `${finding.no}. ${finding.title}${t('punct.open')}${finding.ownerDepartment.name}${t('punct.comma')}${t(`finding.state.${finding.state}`)}${t('punct.close')}`;
   return (
     <Modal
       open={open}
@@ -530,41 +518,22 @@ export default function FindingsPage({ role }: { role: Role }) {
     }
   }
 
-  function exportCsv() {
-    downloadCsv(`问题清单-${list!.today}.csv`, [
-      [
-        t('finding.no'),
-        t('finding.title'),
-        t('finding.kind'),
-        t('finding.state'),
-        t('finding.owner'),
-        t('finding.departments'),
-        t('finding.items'),
-        t('finding.dueOn'),
-        t('finding.overdue'),
-        t('finding.actions'),
-      ],
-      ...rows.map((row) => [
-        String(row.no),
-        row.title,
-        t(`finding.kind.${row.kind}`),
-        t(`finding.state.${row.state}`),
-        row.ownerDepartment.name,
-        row.departments.map((department) => department.name).join('、'),
-        row.items.map((item) => item.no).join('、'),
-        row.dueOn,
-        row.overdue ? '是' : '',
-        String(row.actionCount),
-      ]),
-    ]);
-  }
+  /** The server's .xlsx of the list with its filters (each finding's rectification actions in words). */
+  const exportHref = `/api/v1/plans/${planId}/findings/export?${new URLSearchParams(
+    Object.entries({
+      state: filters.state,
+      kind: filters.kind,
+      departmentId: filters.departmentId,
+      overdue: filters.overdue ? 'true' : undefined,
+    }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  ).toString()}`;
 
   return (
     <Card
       title={t('findings.title')}
       extra={
         <Space wrap>
-          <Button icon={<DownloadOutlined />} onClick={exportCsv}>
+          <Button icon={<DownloadOutlined />} href={exportHref} data-testid="findings-export">
             {t('findings.export')}
           </Button>
           {staff && (
@@ -679,7 +648,7 @@ export default function FindingsPage({ role }: { role: Role }) {
           {
             title: t('finding.items'),
             width: 100,
-            render: (_value, row) => row.items.map((item) => item.no).join('、'),
+            render: (_value, row) => row.items.map((item) => item.no).join(t('punct.enum')),
           },
           {
             title: t('finding.dueOn'),

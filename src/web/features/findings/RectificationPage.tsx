@@ -72,7 +72,9 @@ function FindingCard({
       }
       extra={
         <Typography.Text type={finding.overdue ? 'danger' : 'secondary'}>
-          {t('finding.dueOn')}：{finding.dueOn}
+          {t('finding.dueOn')}
+          {t('punct.colon')}
+          {finding.dueOn}
         </Typography.Text>
       }
     >
@@ -82,8 +84,11 @@ function FindingCard({
         </Typography.Paragraph>
       )}
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-        {t('finding.items')}：{finding.items.map((item) => item.no).join('、')} ·{' '}
-        {t('finding.owner')}：{finding.ownerDepartment.name}
+        {t('finding.items')}
+        {t('punct.colon')}
+        {finding.items.map((item) => item.no).join(t('punct.enum'))} · {t('finding.owner')}
+        {t('punct.colon')}
+        {finding.ownerDepartment.name}
       </Typography.Paragraph>
       {finding.origin && (
         <Alert
@@ -133,7 +138,7 @@ function FindingCard({
           type="warning"
           showIcon
           style={{ marginTop: 8 }}
-          message={`${t('finding.event.reopen')}：${finding.events.at(-1)!.comment ?? ''}`}
+          message={`${t('finding.event.reopen')}{t('punct.colon')}${finding.events.at(-1)!.comment ?? ''}`}
         />
       )}
       {mayRecord && (
@@ -189,7 +194,7 @@ function FindingCard({
           <Timeline
             style={{ marginTop: 12 }}
             items={finding.events.map((event) => ({
-              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `${t('punct.colon')}${event.comment}` : ''}`,
             }))}
           />
         </details>

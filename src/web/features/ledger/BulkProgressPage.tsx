@@ -641,7 +641,7 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
                 .filter((period) => period.startsOn <= today || period.key === periodKey)
                 .map((period) => ({
                   value: period.key,
-                  label: `${period.label}（${t('progress.due', { date: period.dueOn })}）`,
+                  label: `${period.label}${t('punct.open')}${t('progress.due', { date: period.dueOn })}${t('punct.close')}`,
                 }))}
             />
             <Button onClick={() => navigate('/progress')}>{t('bulk.onePerMeasure')}</Button>

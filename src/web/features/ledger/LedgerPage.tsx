@@ -197,14 +197,14 @@ function Matrix({
                         ([state, count]) =>
                           `${t(`ledger.state.${state as CellState}` as MessageKey)} ${count}`,
                       )
-                      .join('，')
+                      .join(t('punct.comma'))
                   : '';
                 return (
                   <td
                     key={period.key}
                     className={cell ? `state-${cell.state}` : ''}
                     data-state={cell?.state}
-                    title={`${department.name} · ${period.label}：${counts}`}
+                    title={`${department.name} · ${period.label}${t('punct.colon')}${counts}`}
                     onClick={() => cell && onPick(department.id, period.key)}
                   >
                     {cell &&
@@ -319,7 +319,7 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
                   <span>
                     <SettingOutlined /> {t('ledger.settings')}
                     {overview.settings.settings
-                      ? ` · ${t(`ledger.frequency.${overview.settings.settings.frequency}` as MessageKey)}，${t('ledger.settings.summary', { dueDay: overview.settings.settings.dueDay, count: overview.settings.periods.length })}`
+                      ? ` · ${t(`ledger.frequency.${overview.settings.settings.frequency}` as MessageKey)}${t('punct.comma')}${t('ledger.settings.summary', { dueDay: overview.settings.settings.dueDay, count: overview.settings.periods.length })}`
                       : ''}
                   </span>
                 ),

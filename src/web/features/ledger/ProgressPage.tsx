@@ -211,7 +211,7 @@ function MeasureCard({
             <span
               key={period.periodKey}
               className={`period-dot state-${period.state}${period.periodKey === periodKey ? ' current' : ''}`}
-              title={`${periodLabels.get(period.periodKey) ?? period.periodKey}：${t(`ledger.state.${period.state}` as MessageKey)}`}
+              title={`${periodLabels.get(period.periodKey) ?? period.periodKey}${t('punct.colon')}${t(`ledger.state.${period.state}` as MessageKey)}`}
             />
           ))}
         </Space>
@@ -371,7 +371,7 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
                 .filter((period) => period.startsOn <= today || period.key === periodKey)
                 .map((period) => ({
                   value: period.key,
-                  label: `${period.label}（${t('progress.due', { date: period.dueOn })}）`,
+                  label: `${period.label}${t('punct.open')}${t('progress.due', { date: period.dueOn })}${t('punct.close')}`,
                 }))}
             />
           </Space>

@@ -163,7 +163,10 @@ function PlanSection({ plan, dashboard }: { plan: PlanFigures; dashboard: Dashbo
             })}
           </Typography.Text>
           <div>
-            <Typography.Text type="secondary">{t('oversight.ratings')}：</Typography.Text>
+            <Typography.Text type="secondary">
+              {t('oversight.ratings')}
+              {t('punct.colon')}
+            </Typography.Text>
             {figures.ratings.map((level) => (
               <Tag key={level.label}>
                 {level.label} {level.count}
@@ -226,7 +229,10 @@ function PlanSection({ plan, dashboard }: { plan: PlanFigures; dashboard: Dashbo
         </Card>
       </Col>
       <Col xs={24}>
-        <Card size="small" title={`${t('oversight.lateList')}（${figures.lateTotal}）`}>
+        <Card
+          size="small"
+          title={`${t('oversight.lateList')}${t('punct.open')}${figures.lateTotal}${t('punct.close')}`}
+        >
           {figures.lateTotal > plan.late.length && (
             <Typography.Paragraph type="secondary">
               {t('oversight.lateListMore', { total: figures.lateTotal, shown: plan.late.length })}

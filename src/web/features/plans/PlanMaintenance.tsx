@@ -367,7 +367,7 @@ function ItemsEditor({
           {
             title: t('planEdit.item.departments'),
             width: 200,
-            render: (_, item) => item.assignments.map((entry) => entry.name).join('、'),
+            render: (_, item) => item.assignments.map((entry) => entry.name).join(t('punct.enum')),
           },
           {
             title: t('planEdit.item.actions'),

@@ -334,7 +334,8 @@ function ReportBody({ report }: { report: QualityReport }) {
               <a href={recordLink(highlight.ref)}>
                 <b>{highlight.department}</b>
               </a>
-              ：{highlight.text}
+              {t('punct.colon')}
+              {highlight.text}
             </Typography.Paragraph>
           ))
         )}

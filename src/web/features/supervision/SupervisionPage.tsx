@@ -372,7 +372,7 @@ function LogTab() {
       label.level(entry.level),
       label.channel(entry.channel),
       entry.recipient,
-      `${label.status(entry.status)}${entry.error ? `：${entry.error}` : ''}`,
+      `${label.status(entry.status)}${entry.error ? `${t('punct.colon')}${entry.error}` : ''}`,
       entry.summary,
       entry.actorName === 'system' ? t('supervision.log.system') : entry.actorName,
     ]);

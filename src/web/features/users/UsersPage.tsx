@@ -91,7 +91,7 @@ function PasswordDialog({ issued, onClose }: { issued: Issued | null; onClose():
           <Typography.Text
             code
             copyable={{
-              text: `${t('users.col.username')}：${issued.username}\n${t('users.password.title')}：${issued.oneTimePassword}\n${t('users.password.tell')}`,
+              text: `${t('users.col.username')}{t('punct.colon')}${issued.username}\n${t('users.password.title')}{t('punct.colon')}${issued.oneTimePassword}\n${t('users.password.tell')}`,
               tooltips: [t('users.password.copy'), t('users.password.copied')],
             }}
             style={{ fontSize: 20, letterSpacing: 1 }}
