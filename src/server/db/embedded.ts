@@ -11,6 +11,8 @@ export interface EmbeddedServer {
   /** Connection URL for the maintenance database "postgres". */
   adminUrl: string;
   urlFor(database: string): string;
+  /** Connection URL for another role of this server (the app's unprivileged role). */
+  urlForRole(role: string, password: string, database: string): string;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,8 @@ export async function startEmbeddedPostgres(
   return {
     adminUrl: urlFor('postgres'),
     urlFor,
+    urlForRole: (role, rolePassword, database) =>
+      `postgres://${encodeURIComponent(role)}:${encodeURIComponent(rolePassword)}@127.0.0.1:${port}/${database}`,
     stop: async () => {
       process.off('exit', killOnExit);
       await server.stop();
