@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { clipUtf8 } from '../../../shared/supervision/rules';
+import { assertPublicDestination } from '../../http/outbound';
 
 export interface MailMessage {
   to: string;
@@ -54,7 +55,8 @@ export function createSmtpMailer(
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** Both robots answer 200 with {"errcode":0}; anything else is a failure worth recording. */
-async function postJson(url: string, body: unknown): Promise<void> {
+async function postJson(url: string, body: unknown, allow: readonly string[]): Promise<void> {
+  await assertPublicDestination(url, allow);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -69,21 +71,31 @@ async function postJson(url: string, body: unknown): Promise<void> {
       error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     throw new Error(`${error instanceof Error ? error.message : String(error)}${cause}`);
   }
+  // The answer's body is never repeated (into the log, the supervision record or to the caller):
+  // a webhook pointed at an internal service must not read it out.
   const text = await response.text();
-  if (!response.ok) throw new Error(`HTTP ${response.status} ${text.slice(0, 200)}`.trim());
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
   let answer: { errcode?: unknown; errmsg?: unknown } = {};
   try {
     answer = JSON.parse(text) as typeof answer;
   } catch {
-    throw new Error(`not a robot's answer: ${text.slice(0, 200)}`);
+    throw new Error("not a robot's answer");
   }
   if (answer.errcode !== 0)
-    throw new Error(`errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '')}`);
+    throw new Error(`errcode ${typeof answer.errcode === 'number' ? answer.errcode : 'missing'}`);
 }
 
 /** 企业微信群机器人: markdown content of at most 4096 bytes. */
-export async function postWecom(url: string, markdown: string): Promise<void> {
-  await postJson(url, { msgtype: 'markdown', markdown: { content: clipUtf8(markdown, 4096) } });
+export async function postWecom(
+  url: string,
+  markdown: string,
+  allow: readonly string[] = [],
+): Promise<void> {
+  await postJson(
+    url,
+    { msgtype: 'markdown', markdown: { content: clipUtf8(markdown, 4096) } },
+    allow,
+  );
 }
 
 /** DingTalk's signature: base64 HMAC-SHA256 of "timestamp\nsecret" keyed by the secret. */
@@ -98,6 +110,7 @@ export async function postDingtalk(
   title: string,
   markdown: string,
   now: Date,
+  allow: readonly string[] = [],
 ): Promise<void> {
   const target = new URL(url);
   if (secret) {
@@ -105,10 +118,14 @@ export async function postDingtalk(
     target.searchParams.set('timestamp', String(timestamp));
     target.searchParams.set('sign', dingtalkSignature(timestamp, secret));
   }
-  await postJson(target.toString(), {
-    msgtype: 'markdown',
-    markdown: { title, text: clipUtf8(markdown, 18_000) },
-  });
+  await postJson(
+    target.toString(),
+    {
+      msgtype: 'markdown',
+      markdown: { title, text: clipUtf8(markdown, 18_000) },
+    },
+    allow,
+  );
 }
 
 /** The mailer the configuration asks for: SMTP when LUOSHI_SMTP_URL is set, otherwise none (no e-mail is sent). */
