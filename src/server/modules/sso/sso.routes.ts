@@ -49,8 +49,11 @@ export function registerSsoRoutes(
   function failed(request: FastifyRequest, reply: FastifyReply, error: unknown) {
     const code = error instanceof AppError ? error.code : 'internal';
     const cause = (error as { cause?: unknown }).cause;
+    const reason = (error as { reason?: unknown }).reason;
+    // The exact reason goes to the server log too (the audit log has it for the auditor).
     if (!(error instanceof AppError) || cause)
-      request.log.warn({ err: cause ?? error, code }, 'campus sign-on failed');
+      request.log.warn({ err: cause ?? error, code, reason }, 'campus sign-on failed');
+    else request.log.info({ code, reason }, 'campus sign-on refused');
     reply.clearCookie(SSO_COOKIE, attemptCookie);
     return reply.redirect(`/?ssoError=${encodeURIComponent(code)}`, 302);
   }
