@@ -233,7 +233,9 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
     columns.forEach((column, position) => {
       const cell = added.getCell(position + 1);
       cell.border = { top: thin, left: thin, bottom: thin, right: thin };
-      cell.alignment = { vertical: TOP_ALIGNED.has(column.key) ? 'top' : 'middle', wrapText: true };
+      // At the top, merged cells too: a merged cell's text is printed where its area starts,
+      // not in the middle of an area that runs over pages.
+      cell.alignment = { vertical: 'top', wrapText: true };
       cell.font = { name: FONT, size: FONT_SIZE };
     });
   });
