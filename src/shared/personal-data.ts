@@ -24,6 +24,7 @@ export const contactAccess = {
     security_admin: 'masked',
     auditor: 'masked',
     overseer: 'masked',
+    case_handler: 'masked',
   },
   userAccount: {
     admin: 'full',
@@ -34,6 +35,7 @@ export const contactAccess = {
     reviewer: 'masked',
     auditor: 'masked',
     overseer: 'masked',
+    case_handler: 'masked',
   },
   auditEntry: {
     admin: 'masked',
@@ -44,6 +46,7 @@ export const contactAccess = {
     reviewer: 'masked',
     auditor: 'masked',
     overseer: 'masked',
+    case_handler: 'masked',
   },
 } as const satisfies Record<string, Record<Role, ContactAccess>>;
 

@@ -20,3 +20,4 @@ export * from '../modules/oversight/oversight.table';
 export * from '../modules/sso/sso.table';
 export * from '../modules/plans/plan-revision.table';
 export * from '../modules/extensions/extension.table';
+export * from '../modules/conduct-reports/conduct-report.table';
