@@ -1,5 +1,6 @@
 CREATE TABLE "conduct_report_events" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"organization_id" uuid NOT NULL,
 	"report_id" uuid NOT NULL,
 	"kind" text NOT NULL,

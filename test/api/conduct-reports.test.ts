@@ -149,7 +149,7 @@ describe('the public channel', () => {
       ],
     });
     expect(disguised.statusCode).toBe(415);
-    expect(disguised.json().error.code).toBe('evidence.type_mismatch');
+    expect(disguised.json().error.code).toBe('evidence.executable');
     const unknownOrganization = await t.app.inject({
       method: 'POST',
       url: `/api/v1/public/organizations/${randomUUID()}/conduct-reports`,
@@ -317,10 +317,13 @@ describe('the case steps', () => {
 
   it('marks a case late past its stage deadline and counts it not handled on time', async () => {
     const { id, version } = await newCase();
-    const handler = clients.get('case_handler')!;
+    let handler = clients.get('case_handler')!;
     t.clock.advance(4 * DAY);
     await signInAgain();
-    const list = (await handler.get('/api/v1/conduct-reports')).json() as {
+    handler = clients.get('case_handler')!;
+    const listed = await handler.get('/api/v1/conduct-reports');
+    expect(listed.statusCode, listed.body).toBe(200);
+    const list = listed.json() as {
       id: string;
       late: boolean;
     }[];
@@ -352,7 +355,7 @@ describe('the figures', () => {
       .get('/api/v1/conduct-reports/figures?year=2024');
     expect(response.statusCode).toBe(200);
     const figures = response.json();
-    expect(figures.received).toBeGreaterThanOrEqual(6);
+    expect(figures.received).toBe(5);
     expect(figures).toMatchObject({
       year: 2024,
       closed: 2,

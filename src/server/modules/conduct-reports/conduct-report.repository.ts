@@ -78,7 +78,7 @@ export async function listEvents(executor: Executor, reportId: string) {
     .select()
     .from(conductReportEvents)
     .where(eq(conductReportEvents.reportId, reportId))
-    .orderBy(asc(conductReportEvents.at), asc(sql`${conductReportEvents.id}`));
+    .orderBy(asc(conductReportEvents.seq));
 }
 
 export async function insertFile(executor: Executor, row: typeof conductReportFiles.$inferInsert) {

@@ -1,4 +1,13 @@
-import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { caseOutcomes, caseStates } from '../../../shared/conduct-reports/case-states';
 import { organizations } from '../organizations/organization.table';
 
@@ -58,6 +67,8 @@ export const conductReportEvents = pgTable(
   'conduct_report_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** The order events happened in, even within one instant. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     organizationId: uuid('organization_id')
       .notNull()
       .references(() => organizations.id),
