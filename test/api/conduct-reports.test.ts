@@ -111,7 +111,6 @@ describe('the public channel', () => {
         ].map(async (table) => (await t.db.execute(sql.raw(`select * from ${table}`))).rows),
       ),
     );
-    expect(dump).toContain('conduct_report'.slice(0, 0));
     for (const secret of [
       MARKER,
       CONTACT,
@@ -127,6 +126,22 @@ describe('the public channel', () => {
     expect(followed.json()).toMatchObject({ state: 'received', outcome: null, messages: [] });
     // The reporter's view never shows the report's content back (nor who handles it).
     expect(followed.body).not.toContain(MARKER);
+
+    // The handler reads the case, its contact and its file; the download is audited as an export.
+    const handler = clients.get('case_handler')!;
+    const id = (await caseIds())[0]!;
+    const read = (await handler.get(`/api/v1/conduct-reports/${id}`)).json();
+    expect(read).toMatchObject({ teacher: '李老师', when: '2024年3月', contact: CONTACT });
+    expect(read.files).toMatchObject([{ fileName: '照片.png', mediaType: 'image/png' }]);
+    const file = await handler.get(`/api/v1/conduct-reports/${id}/files/${read.files[0].id}`);
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.equals(png)).toBe(true);
+    expect(String(file.headers['content-disposition'])).toMatch(/^attachment/);
+    const exports = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, id), eq(auditLog.action, 'export')));
+    expect(exports).toHaveLength(1);
   });
 
   it('refuses an unknown receipt, a report without its content and a disguised file, clearly and without storing anything', async () => {
