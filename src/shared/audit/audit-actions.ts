@@ -93,6 +93,11 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'supervision.remind': '催办',
   'supervision.contact.save': '保存部门负责人联系方式',
   'supervision.settings.update': '修改督办设置',
+  'conductReport.submit': '收到师德师风举报',
+  'conductReport.addInformation': '举报人补充材料',
+  'conductReport.read': '查阅举报内容',
+  'conductReport.transition': '举报办理环节变更',
+  'conductReport.answer': '答复举报人',
 };
 
 /** The action's name for people: its Chinese label, or the action itself when it has none. */
@@ -115,4 +120,5 @@ export const exportOperations: readonly OperationId[] = [
   'reports.docx',
   'reports.performanceSheet',
   'audit.export',
+  'conductReports.file',
 ];
