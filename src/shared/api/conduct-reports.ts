@@ -28,7 +28,7 @@ export const submitConductReportBodySchema = z.object({
   when: z.string().trim().max(200).default(''),
   /** How to reach the reporter, if they wish; empty is anonymous. */
   contact: z.string().trim().max(200).default(''),
-  attachments: z.array(reportAttachmentSchema).max(3).default([]),
+  attachments: z.array(reportAttachmentSchema).max(3).optional(),
 });
 
 export const receiptSchema = z
@@ -49,7 +49,7 @@ export const followConductReportBodySchema = z.object({ receipt: receiptSchema }
 export const addInformationBodySchema = z.object({
   receipt: receiptSchema,
   text: text(10_000),
-  attachments: z.array(reportAttachmentSchema).max(3).default([]),
+  attachments: z.array(reportAttachmentSchema).max(3).optional(),
 });
 
 const messageSchema = z.object({

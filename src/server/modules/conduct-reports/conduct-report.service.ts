@@ -108,7 +108,7 @@ export function createConductReportService({
     return createSecretBox({ secretKey: key, dataDir: '' });
   }
 
-  async function checkedAttachments(attachments: ReportAttachment[]) {
+  async function checkedAttachments(attachments: ReportAttachment[] = []) {
     const checked = [];
     for (const attachment of attachments) {
       const bytes = Buffer.from(attachment.contentBase64, 'base64');
@@ -288,7 +288,7 @@ export function createConductReportService({
 
     async addInformation(
       receipt: string,
-      body: { text: string; attachments: ReportAttachment[] },
+      body: { text: string; attachments?: ReportAttachment[] | undefined },
     ): Promise<ConductReportFollow> {
       const files = await checkedAttachments(body.attachments);
       return db.transaction(async (tx) => {
