@@ -138,6 +138,17 @@ export const permissions = {
   'evidence.createLink': departmentEditors,
   'evidence.list': ['admin', 'coordinator', 'leader', 'liaison'],
   'evidence.content': ['admin', 'coordinator', 'leader', 'liaison'],
+  // 师德师风监督举报 (item 26): anyone reports and follows with a receipt; only the case handler
+  // (举报受理人) reads and handles cases (not the admin, leaders or liaisons); figures are counts only
+  'conductReports.submit': 'public',
+  'conductReports.follow': 'public',
+  'conductReports.addInformation': 'public',
+  'conductReports.list': ['case_handler'],
+  'conductReports.get': ['case_handler'],
+  'conductReports.transition': ['case_handler'],
+  'conductReports.answer': ['case_handler'],
+  'conductReports.file': ['case_handler'],
+  'conductReports.figures': ['admin', 'coordinator', 'leader', 'case_handler'],
   'ledger.getSettings': ['admin', 'coordinator', 'leader', 'liaison'],
   'ledger.setSettings': organizationStaff,
   'ledger.department': ['admin', 'coordinator', 'leader', 'liaison'],
