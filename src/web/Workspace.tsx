@@ -77,7 +77,13 @@ export default function Workspace({
       ) : (
         <TodoPage role={session.user.role} />
       );
-  else if (path === '/plan') page = <PlanPage canImport={organizationStaff} />;
+  else if (path === '/plan')
+    page = (
+      <PlanPage
+        canImport={organizationStaff}
+        departmentId={session.user.role === 'liaison' ? session.user.departmentId : null}
+      />
+    );
   else if (path === '/messages') page = <MessagesPage office={organizationStaff} />;
   else if (path === '/breakdown' && session.user.departmentId)
     page = <BreakdownPage departmentId={session.user.departmentId} mode="edit" />;
