@@ -1,162 +1,18 @@
-import { securityRoles } from './powers';
-import { roles, type Role } from './roles';
+import type { Access } from './access';
+import { operations, type OperationId } from './api/operations';
+
+export { roleMayCall, type Access } from './access';
+export type { OperationId } from './api/operations';
 
 /**
  * Who may call each API operation: the one table the server enforces and the tests check
- * every route against. Keys are the routes' operationIds.
- * - 'public': anyone, signed in or not;
- * - 'signed-in': any signed-in user, even one who must still change a first password;
- * - a list of roles: signed-in users with one of them (and a usable password).
- * A liaison may call an operation listed for 'liaison' but the service limits what they see
- * and change to their own department.
+ * every route against, derived from the operations' definitions (`shared/api/<feature>.ts`,
+ * each names its `access`; the role groups are in `shared/access.ts`). Keys are the operationIds.
  */
-export type Access = 'public' | 'signed-in' | readonly Role[];
-
-const everyRole: readonly Role[] = roles;
-/**
- * Everyone but the security admin and the auditor, who read no business data (三权分立,
- * `shared/powers.ts`): what was open to every role is open to these.
- */
-const workingRoles: readonly Role[] = roles.filter((role) => !securityRoles.includes(role));
-const organizationStaff: readonly Role[] = ['admin', 'coordinator'];
-/** Who may change a department's task breakdown: its own liaison, or the coordinating office. */
-const departmentEditors: readonly Role[] = ['admin', 'coordinator', 'liaison'];
-const accountManagers: readonly Role[] = ['admin', 'security_admin'];
-
-export const permissions = {
-  'system.health': 'public',
-  'auth.signIn': 'public',
-  'auth.session': 'signed-in',
-  'auth.signOut': 'signed-in',
-  'auth.changePassword': 'signed-in',
-  'auth.signOutEverywhere': 'signed-in',
-  'auth.totpStart': everyRole,
-  'auth.totpConfirm': everyRole,
-  'auth.totpDisable': everyRole,
-  // campus single sign-on: the sign-in page's buttons and the protocol steps are public; the security admin configures it
-  'sso.providers': 'public',
-  'sso.start': 'public',
-  'sso.casCallback': 'public',
-  'sso.oidcCallback': 'public',
-  'sso.secondFactor': 'public',
-  'sso.config': ['security_admin', 'admin'],
-  'sso.createProvider': ['security_admin'],
-  'sso.updateProvider': ['security_admin'],
-  'organizations.current': workingRoles,
-  // the security admin names a liaison's department when managing accounts; department names are not business records
-  'departments.list': [...workingRoles, 'security_admin'],
-  'departments.create': organizationStaff,
-  'departments.update': organizationStaff,
-  'departments.createMany': organizationStaff,
-  'departments.merge': organizationStaff,
-  'departments.delete': organizationStaff,
-  'departmentGroups.list': workingRoles,
-  'standards.list': workingRoles,
-  'standards.get': workingRoles,
-  'plans.list': workingRoles,
-  'plans.get': workingRoles,
-  'plans.tree': workingRoles,
-  'imports.importPlan': organizationStaff,
-  'imports.inspectPlan': organizationStaff,
-  'assignments.set': organizationStaff,
-  'reports.request': organizationStaff,
-  'reports.list': ['admin', 'coordinator', 'leader', 'reviewer'],
-  'reports.get': ['admin', 'coordinator', 'leader', 'reviewer'],
-  'reports.docx': ['admin', 'coordinator', 'leader', 'reviewer'],
-  'reports.publish': organizationStaff,
-  'reports.review': ['reviewer'],
-  'reports.performanceSheet': ['admin', 'coordinator', 'leader'],
-  'assignments.resolveGroup': organizationStaff,
-  'breakdowns.board': ['admin', 'coordinator', 'leader'],
-  'breakdowns.dashboard': ['admin', 'coordinator', 'leader'],
-  'breakdowns.get': ['admin', 'coordinator', 'leader', 'liaison'],
-  'breakdowns.export': ['admin', 'coordinator', 'leader', 'liaison'],
-  'breakdowns.setLiaison': departmentEditors,
-  'breakdowns.submit': departmentEditors,
-  'breakdowns.review': organizationStaff,
-  'measures.create': departmentEditors,
-  'measures.update': departmentEditors,
-  'measures.delete': departmentEditors,
-  'breakdowns.uploadSheet': departmentEditors,
-  'obligations.list': ['admin', 'coordinator', 'leader'],
-  'obligations.propose': organizationStaff,
-  'obligations.create': organizationStaff,
-  'obligations.update': organizationStaff,
-  'obligations.compliance': ['admin', 'coordinator', 'leader', 'liaison'],
-  'obligations.ofDepartment': ['admin', 'coordinator', 'leader', 'liaison'],
-  'occurrences.list': ['admin', 'coordinator', 'leader', 'liaison'],
-  'occurrences.record': departmentEditors,
-  'occurrences.delete': departmentEditors,
-  // accounts: the system admin manages business users, the security admin every account and
-  // every role (the services check which account and which role: shared/powers.ts)
-  'users.list': [...organizationStaff, 'security_admin'],
-  'users.create': accountManagers,
-  'users.update': accountManagers,
-  'users.resetPassword': accountManagers,
-  'users.signOutEverywhere': accountManagers,
-  'users.unlock': ['security_admin'],
-  'users.resetTotp': ['security_admin'],
-  'users.template': ['admin'],
-  'users.import': ['admin'],
-  // the audit log is the auditor's alone
-  'audit.list': ['auditor'],
-  'audit.export': ['auditor'],
-  'jobs.get': organizationStaff,
-  'supervision.overdue': organizationStaff,
-  'supervision.log': organizationStaff,
-  'supervision.settings': organizationStaff,
-  'supervision.updateSettings': organizationStaff,
-  'supervision.saveContact': organizationStaff,
-  'supervision.testSend': organizationStaff,
-  'supervision.remind': organizationStaff,
-  'notifications.list': workingRoles,
-  'notifications.read': workingRoles,
-  'notifications.readAll': workingRoles,
-  // conclude phase: summaries, self-assessment, moderation; findings and rectification; next year's plan
-  'ratingScale.get': ['admin', 'coordinator', 'leader', 'liaison'],
-  'ratingScale.set': organizationStaff,
-  'summaries.list': ['admin', 'coordinator', 'leader'],
-  'conclusion.get': ['admin', 'coordinator', 'leader', 'liaison'],
-  'summaries.save': departmentEditors,
-  'summaries.submit': departmentEditors,
-  'summaries.return': organizationStaff,
-  'selfAssessments.rate': departmentEditors,
-  'moderation.get': ['admin', 'coordinator', 'leader'],
-  'moderation.set': organizationStaff,
-  'findings.list': ['admin', 'coordinator', 'leader', 'liaison'],
-  'findings.get': ['admin', 'coordinator', 'leader', 'liaison'],
-  'findings.create': organizationStaff,
-  'findings.update': organizationStaff,
-  'findings.recordAction': ['liaison'],
-  'findings.requestVerification': ['liaison'],
-  'findings.verify': organizationStaff,
-  'findings.reopen': organizationStaff,
-  'plans.nextYearPreview': organizationStaff,
-  'plans.startNextYear': organizationStaff,
-  'evidence.upload': departmentEditors,
-  'evidence.createLink': departmentEditors,
-  'evidence.list': ['admin', 'coordinator', 'leader', 'liaison'],
-  'evidence.content': ['admin', 'coordinator', 'leader', 'liaison'],
-  'ledger.getSettings': ['admin', 'coordinator', 'leader', 'liaison'],
-  'ledger.setSettings': organizationStaff,
-  'ledger.department': ['admin', 'coordinator', 'leader', 'liaison'],
-  'ledger.report': departmentEditors,
-  'ledger.overview': ['admin', 'coordinator', 'leader'],
-  'ledger.export': ['admin', 'coordinator', 'leader'],
-  // province oversight: an overseer reads the institutions its supervising organization oversees, never writes there
-  'oversight.overview': ['overseer'],
-  'oversight.institution': ['overseer'],
-  'oversight.dashboard': ['overseer'],
-  'oversight.tree': ['overseer'],
-} as const satisfies Record<string, Access>;
-
-export type OperationId = keyof typeof permissions;
+export const permissions = Object.fromEntries(
+  Object.values(operations).map((operation) => [operation.id, operation.access]),
+) as { readonly [K in OperationId]: Access };
 
 export function isOperationId(value: unknown): value is OperationId {
   return typeof value === 'string' && Object.hasOwn(permissions, value);
-}
-
-export function roleMayCall(access: Access, role: Role): boolean {
-  if (access === 'public' || access === 'signed-in') return true;
-  return access.includes(role);
 }

@@ -23,7 +23,9 @@ describe('npm start', () => {
     const printed = first.output();
     expect(printed).toContain(`http://localhost:${port}`);
     // One line per power (三权分立): user name, one-time password, role.
-    const password = printed.match(/^\s+admin\s+([A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3})\s+系统管理员/m)?.[1];
+    const password = printed.match(
+      /^\s+admin\s+([A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3})\s+系统管理员/m,
+    )?.[1];
     expect(password).toBeTruthy();
     expect(printed).toMatch(/^\s+secadmin\s+[A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3}\s+安全管理员/m);
     expect(printed).toMatch(/^\s+auditor\s+[A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3}\s+安全审计员/m);

@@ -3,6 +3,9 @@ import { deadlineSchema } from '../deadlines';
 import { cellStates, reportingFrequencies, reportStatuses } from '../ledger/periods';
 import { isoDateSchema } from '../plan-import/contract';
 import { evidenceIdsSchema, evidenceViewSchema } from './evidence';
+import { XLSX, defineOperation, fileResponse } from './operation';
+import { idParamsSchema } from './contracts';
+import { departmentEditors, organizationStaff } from '../access';
 
 const timestampSchema = z.iso.datetime({ offset: true });
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as yyyy-mm');
@@ -144,3 +147,72 @@ export type ProgressReportView = z.infer<typeof progressReportViewSchema>;
 export type DepartmentLedger = z.infer<typeof departmentLedgerSchema>;
 export type LedgerOverview = z.infer<typeof ledgerOverviewSchema>;
 export type LedgerRow = z.infer<typeof ledgerRowSchema>;
+
+/** The ledger operations: what the server serves and the web calls. */
+export const ledgerApi = {
+  getSettings: defineOperation({
+    id: 'ledger.getSettings',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger/settings',
+    tags: ['ledger'],
+    params: idParamsSchema,
+    response: ledgerSettingsViewSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  setSettings: defineOperation({
+    id: 'ledger.setSettings',
+    method: 'PUT',
+    path: '/api/v1/plans/:id/ledger/settings',
+    tags: ['ledger'],
+    description:
+      'The reporting periods of the plan: frequency, the day of the following month a report is due, the first and last period.',
+    params: idParamsSchema,
+    body: ledgerSettingsBodySchema,
+    response: ledgerSettingsViewSchema,
+    access: organizationStaff,
+  }),
+  department: defineOperation({
+    id: 'ledger.department',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId',
+    tags: ['ledger'],
+    params: ledgerParamsSchema,
+    response: departmentLedgerSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  report: defineOperation({
+    id: 'ledger.report',
+    method: 'POST',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId/reports',
+    tags: ['ledger'],
+    description:
+      'Report one period of one approved measure; a correction is a new version naming the one it corrects (basedOnVersion).',
+    params: ledgerParamsSchema,
+    body: reportBodySchema,
+    response: progressReportViewSchema,
+    status: 201,
+    access: departmentEditors,
+  }),
+  overview: defineOperation({
+    id: 'ledger.overview',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger',
+    tags: ['ledger'],
+    params: idParamsSchema,
+    query: ledgerQuerySchema,
+    response: ledgerOverviewSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  export: defineOperation({
+    id: 'ledger.export',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger/export',
+    tags: ['ledger'],
+    description: 'The ledger as .xlsx, with the same filters as the overview.',
+    params: idParamsSchema,
+    query: ledgerQuerySchema,
+    response: fileResponse,
+    produces: [XLSX],
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+} as const;

@@ -1,129 +1,52 @@
-import { idParamsSchema } from '../../../shared/api/contracts';
-import {
-  departmentLedgerSchema,
-  ledgerOverviewSchema,
-  ledgerParamsSchema,
-  ledgerQuerySchema,
-  ledgerSettingsBodySchema,
-  ledgerSettingsViewSchema,
-  progressReportViewSchema,
-  reportBodySchema,
-} from '../../../shared/api/ledger';
+import { XLSX } from '../../../shared/api/operation';
+import { ledgerApi } from '../../../shared/api/ledger';
+import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { LedgerService } from './ledger.service';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
-  app.get(
-    '/api/v1/plans/:id/ledger/settings',
-    {
-      schema: {
-        operationId: 'ledger.getSettings',
-        tags: ['ledger'],
-        params: idParamsSchema,
-        response: { 200: ledgerSettingsViewSchema },
-      },
-    },
-    async (request) => ledger.getSettings(actorOf(request), request.params.id),
+  route(app, ledgerApi.getSettings, async (request) =>
+    ledger.getSettings(actorOf(request), request.params.id),
   );
 
-  app.put(
-    '/api/v1/plans/:id/ledger/settings',
-    {
-      schema: {
-        operationId: 'ledger.setSettings',
-        tags: ['ledger'],
-        description:
-          'The reporting periods of the plan: frequency, the day of the following month a report is due, the first and last period.',
-        params: idParamsSchema,
-        body: ledgerSettingsBodySchema,
-        response: { 200: ledgerSettingsViewSchema },
-      },
-    },
-    async (request) => ledger.setSettings(actorOf(request), request.params.id, request.body),
+  route(app, ledgerApi.setSettings, async (request) =>
+    ledger.setSettings(actorOf(request), request.params.id, request.body),
   );
 
-  app.get(
-    '/api/v1/plans/:id/ledger/departments/:departmentId',
-    {
-      schema: {
-        operationId: 'ledger.department',
-        tags: ['ledger'],
-        params: ledgerParamsSchema,
-        response: { 200: departmentLedgerSchema },
-      },
-    },
-    async (request) =>
-      ledger.department(actorOf(request), request.params.id, request.params.departmentId),
+  route(app, ledgerApi.department, async (request) =>
+    ledger.department(actorOf(request), request.params.id, request.params.departmentId),
   );
 
-  app.post(
-    '/api/v1/plans/:id/ledger/departments/:departmentId/reports',
-    {
-      schema: {
-        operationId: 'ledger.report',
-        tags: ['ledger'],
-        description:
-          'Report one period of one approved measure; a correction is a new version naming the one it corrects (basedOnVersion).',
-        params: ledgerParamsSchema,
-        body: reportBodySchema,
-        response: { 201: progressReportViewSchema },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await ledger.report(
-            actorOf(request),
-            request.params.id,
-            request.params.departmentId,
-            request.body,
-          ),
+  route(app, ledgerApi.report, async (request, reply) =>
+    reply
+      .code(201)
+      .send(
+        await ledger.report(
+          actorOf(request),
+          request.params.id,
+          request.params.departmentId,
+          request.body,
         ),
+      ),
   );
 
-  app.get(
-    '/api/v1/plans/:id/ledger',
-    {
-      schema: {
-        operationId: 'ledger.overview',
-        tags: ['ledger'],
-        params: idParamsSchema,
-        querystring: ledgerQuerySchema,
-        response: { 200: ledgerOverviewSchema },
-      },
-    },
-    async (request) => ledger.overview(actorOf(request), request.params.id, request.query),
+  route(app, ledgerApi.overview, async (request) =>
+    ledger.overview(actorOf(request), request.params.id, request.query),
   );
 
-  app.get(
-    '/api/v1/plans/:id/ledger/export',
-    {
-      schema: {
-        operationId: 'ledger.export',
-        tags: ['ledger'],
-        description: 'The ledger as .xlsx, with the same filters as the overview.',
-        params: idParamsSchema,
-        querystring: ledgerQuerySchema,
-        produces: [XLSX],
-      },
-    },
-    async (request, reply) => {
-      const { fileName, bytes } = await ledger.exportXlsx(
-        actorOf(request),
-        request.params.id,
-        request.query,
-      );
-      return reply
-        .type(XLSX)
-        .header(
-          'content-disposition',
-          `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-        )
-        .send(bytes);
-    },
-  );
+  route(app, ledgerApi.export, async (request, reply) => {
+    const { fileName, bytes } = await ledger.exportXlsx(
+      actorOf(request),
+      request.params.id,
+      request.query,
+    );
+    return reply
+      .type(XLSX)
+      .header(
+        'content-disposition',
+        `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      )
+      .send(bytes);
+  });
 }
