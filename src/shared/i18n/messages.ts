@@ -1090,6 +1090,14 @@ const zhCN = {
   'import.done.counts': '{items} 项任务，新建部门 {departments} 个',
   'import.done.open': '查看工作方案',
   'plan.import': '导入新方案',
+  'error.page.title': '页面出错了',
+  'error.page.detail': '这个页面遇到了意外错误，其他页面不受影响。可以返回工作方案，或重新加载。',
+  'error.page.home': '返回工作方案',
+  'error.page.reload': '重新加载',
+  'notFound.title': '没有这个页面',
+  'notFound.detail': '地址 {path} 不对应任何页面，或您的角色看不到它。',
+  'load.retry': '重试',
+  'error.response': '服务器的回答与约定不符，请刷新页面后重试。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -2225,6 +2233,15 @@ const en: Record<MessageKey, string> = {
   'import.done.counts': '{items} tasks, {departments} new departments',
   'import.done.open': 'Open the plan',
   'plan.import': 'Import a new plan',
+  'error.page.title': 'This page failed',
+  'error.page.detail':
+    'This page met an unexpected error; the other pages are not affected. Go back to the plan, or reload.',
+  'error.page.home': 'Back to the plan',
+  'error.page.reload': 'Reload',
+  'notFound.title': 'No such page',
+  'notFound.detail': 'The address {path} names no page, or none your role may see.',
+  'load.retry': 'Try again',
+  'error.response': 'The server answered in an unexpected shape; reload the page and try again.',
 };
 
 const catalogues: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
