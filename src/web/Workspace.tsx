@@ -23,8 +23,10 @@ export default function Workspace({
   const path = usePath();
   // The home address shows the user's first page: the plan, or for those who read none
   // (三权分立: the auditor, the security admin; an overseer) their first menu entry.
-  const home = path === '/' ? homeRoute(session) : null;
-  const found = home ? { route: home, params: {} } : matchRoute(path, session);
+  // A page this user may not open shows their home too; an address that names no page, the 404 page.
+  const matched = path === '/' ? 'known' : matchRoute(path, session);
+  const home = matched === 'known' ? homeRoute(session) : null;
+  const found = home ? { route: home, params: {} } : matched === 'known' ? null : matched;
   const mayCall = (operation: OperationDefinition) =>
     roleMayCall(operation.access, session.user.role);
   return (

@@ -238,11 +238,15 @@ export function mayOpen(route: AppRoute, session: SessionResponse): boolean {
   return route.when ? route.when(session) : true;
 }
 
-/** The route an address names, with its parameters, among those this user may open. */
+/**
+ * The route an address names, with its parameters, among those this user may open; `known`
+ * when the address names a page this user may not open.
+ */
 export function matchRoute(
   path: string,
   session: SessionResponse,
-): { route: AppRoute; params: Record<string, string> } | null {
+): { route: AppRoute; params: Record<string, string> } | 'known' | null {
+  let known = false;
   for (const route of appRoutes) {
     const names: string[] = [];
     const pattern = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
@@ -250,7 +254,9 @@ export function matchRoute(
       return '([^/]+)';
     });
     const match = new RegExp(`^${pattern}/?$`).exec(path);
-    if (!match || !mayOpen(route, session)) continue;
+    if (!match) continue;
+    known = true;
+    if (!mayOpen(route, session)) continue;
     return {
       route,
       params: Object.fromEntries(
@@ -258,7 +264,7 @@ export function matchRoute(
       ),
     };
   }
-  return null;
+  return known ? 'known' : null;
 }
 
 /** A user's first page: the plan, or for those who read no plan their first menu entry. */

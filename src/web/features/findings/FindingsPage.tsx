@@ -26,27 +26,24 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type {
-  FindingDetail,
-  FindingList,
-  FindingView,
-  NextYearPreview,
-  StartNextYearResult,
-} from '../../../shared/api/findings';
+import { useEffect, useMemo, useState } from 'react';
+import { type FindingDetail, type FindingView, findingsApi } from '../../../shared/api/findings';
 import {
   findingKinds,
   findingStates,
   type FindingState,
 } from '../../../shared/findings/finding-states';
 import { organizationWideRoles, type Role } from '../../../shared/roles';
-import { api, ApiError } from '../../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { call } from '../../api/client';
+import { keyOf, useInvalidate, useOperation } from '../../api/query';
+import { LoadError } from '../../components/QueryView';
 import { EvidenceField } from '../../components/EvidenceField';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
 import { useServerAction } from '../../useServerAction';
-import { usePlanTree } from '../../usePlanTree';
+import { errorText, usePlanTree } from '../../usePlanTree';
 
 const stateColors: Record<FindingState, string> = {
   open: 'red',
@@ -106,26 +103,26 @@ function FindingDrawer({
   onChanged(): void;
 }) {
   const { t, locale } = useI18n();
-  const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [note, setNote] = useState('');
   const { busy, run } = useServerAction();
-  const url = findingId ? `/api/v1/plans/${planId}/findings/${findingId}` : null;
-  useEffect(() => {
-    setFinding(null);
-    setNote('');
-    if (url) void api<FindingDetail>('GET', url).then(setFinding);
-  }, [url]);
+  const client = useQueryClient();
+  // Keyed by the finding: opening another one before this one answers never shows the wrong one.
+  const params = findingId ? { id: planId, findingId } : null;
+  const query = useOperation(findingsApi.get, params ? { params } : null);
+  const finding = query.data ?? null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a note belongs to the finding it was written on
+  useEffect(() => setNote(''), [findingId]);
 
-  async function act(path: '/verify' | '/reopen', body: unknown, done: string) {
-    if (!url) return;
+  async function act(write: (version: number) => Promise<FindingDetail>, done: string) {
+    if (!params || !finding) return;
     const succeeded = await run(async () => {
-      setFinding(await api<FindingDetail>('POST', `${url}${path}`, body));
+      client.setQueryData(keyOf(findingsApi.get, { params }), await write(finding.version));
       setNote('');
       onChanged();
       return done;
     });
     // Refused (someone else moved the finding on, say): show it as it now is.
-    if (!succeeded) setFinding(await api<FindingDetail>('GET', url));
+    if (!succeeded) await query.refetch();
   }
 
   return (
@@ -247,8 +244,11 @@ function FindingDrawer({
                       disabled={finding.actionCount === 0}
                       onClick={() =>
                         void act(
-                          '/verify',
-                          { version: finding.version, ...(note.trim() ? { note } : {}) },
+                          (version) =>
+                            call(findingsApi.verify, {
+                              params: params!,
+                              body: { version, ...(note.trim() ? { note } : {}) },
+                            }),
                           t('findings.verified'),
                         )
                       }
@@ -265,8 +265,11 @@ function FindingDrawer({
                       data-testid="reopen-finding"
                       onClick={() =>
                         void act(
-                          '/reopen',
-                          { version: finding.version, reason: note },
+                          (version) =>
+                            call(findingsApi.reopen, {
+                              params: params!,
+                              body: { version, reason: note },
+                            }),
                           t('findings.reopened'),
                         )
                       }
@@ -300,27 +303,30 @@ function NextYearModal({
 }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const [preview, setPreview] = useState<NextYearPreview | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [writeError, setWriteError] = useState<string | null>(null);
+  const previewQuery = useOperation(
+    findingsApi.plansNextYearPreview,
+    open ? { params: { id: planId } } : null,
+  );
+  const preview = previewQuery.data ?? null;
+  const error =
+    writeError ?? (previewQuery.isError ? errorText(previewQuery.error, t('error.network')) : null);
   useEffect(() => {
     if (!open) return;
-    setPreview(null);
     setChosen([]);
-    setError(null);
-    api<NextYearPreview>('GET', `/api/v1/plans/${planId}/next-year`).then(setPreview, (caught) =>
-      setError(caught instanceof ApiError ? caught.message : t('error.network')),
-    );
-  }, [open, planId, t]);
+    setWriteError(null);
+  }, [open]);
   const undecided = preview
     ? preview.blocking.filter((finding) => !chosen.includes(finding.id)).length
     : 0;
   async function start() {
     setBusy(true);
     try {
-      const result = await api<StartNextYearResult>('POST', `/api/v1/plans/${planId}/next-year`, {
-        carryOver: chosen,
+      const result = await call(findingsApi.plansStartNextYear, {
+        params: { id: planId },
+        body: { carryOver: chosen },
       });
       message.success(
         t('nextYear.started', { year: result.cycleYear, count: result.carried.length }),
@@ -329,7 +335,7 @@ function NextYearModal({
       onClose();
       location.assign(`/?plan=${result.planId}`);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
+      setWriteError(errorText(caught, t('error.network')));
     } finally {
       setBusy(false);
     }
@@ -444,8 +450,6 @@ export default function FindingsPage({ role }: { role: Role }) {
   const { message } = App.useApp();
   const { planId, error: planError } = usePlan();
   const { tree } = usePlanTree(planId);
-  const [list, setList] = useState<FindingList | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [filters, setFilters] = useState<{
     state?: FindingState;
     kind?: FindingView['kind'];
@@ -464,17 +468,10 @@ export default function FindingsPage({ role }: { role: Role }) {
   const [form] = Form.useForm<CreateForm>();
   const staff = organizationWideRoles.includes(role);
 
-  const load = useCallback(async () => {
-    if (!planId) return;
-    try {
-      setList(await api<FindingList>('GET', `/api/v1/plans/${planId}/findings`));
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const listQuery = useOperation(findingsApi.list, planId ? { params: { id: planId } } : null);
+  const list = listQuery.data;
+  const invalidate = useInvalidate();
+  const load = () => invalidate(findingsApi.list, findingsApi.get);
 
   const items = useMemo(
     () =>
@@ -491,7 +488,9 @@ export default function FindingsPage({ role }: { role: Role }) {
     [tree],
   );
 
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
+  if (planError) return <Alert type="error" showIcon title={planError} />;
+  if (listQuery.isError && !list)
+    return <LoadError error={listQuery.error} onRetry={() => void listQuery.refetch()} />;
   if (!list || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
   const rows = list.rows.filter(
@@ -508,21 +507,24 @@ export default function FindingsPage({ role }: { role: Role }) {
 
   async function create(values: CreateForm) {
     try {
-      await api('POST', `/api/v1/plans/${planId}/findings`, {
-        title: values.title,
-        description: values.description ?? '',
-        kind: values.kind,
-        ownerDepartmentId: values.ownerDepartmentId,
-        departmentIds: values.departmentIds ?? [],
-        itemIds: values.itemIds,
-        dueOn: values.dueOn,
+      await call(findingsApi.create, {
+        params: { id: planId! },
+        body: {
+          title: values.title,
+          description: values.description ?? '',
+          kind: values.kind,
+          ownerDepartmentId: values.ownerDepartmentId,
+          departmentIds: values.departmentIds ?? [],
+          itemIds: values.itemIds,
+          dueOn: values.dueOn,
+        },
       });
       message.success(t('findings.created'));
       setCreating(false);
       form.resetFields();
       await load();
     } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
+      message.error(errorText(caught, t('error.network')), 8);
     }
   }
 

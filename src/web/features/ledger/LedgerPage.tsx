@@ -15,8 +15,13 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { LedgerOverview, LedgerRow, LedgerSettingsView } from '../../../shared/api/ledger';
+import { useMemo, useState } from 'react';
+import {
+  ledgerApi,
+  type LedgerOverview,
+  type LedgerRow,
+  type LedgerSettingsView,
+} from '../../../shared/api/ledger';
 import {
   cellStates,
   reportingFrequencies,
@@ -25,7 +30,9 @@ import {
   type ReportStatus,
 } from '../../../shared/ledger/periods';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { api, ApiError } from '../../api/client';
+import { ApiError, call, hrefOf } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
+import { LoadError } from '../../components/QueryView';
 import { EvidenceList } from '../../components/EvidenceField';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
@@ -60,13 +67,11 @@ function filtersFromAddress(): Filters {
 /** Rows a page of the ledger shows; the server answers one page at a time. */
 const PAGE_SIZE = 50;
 
-function queryOf(filters: Filters & { page?: number; pageSize?: number }): string {
-  const entries = Object.entries(filters).filter(
-    ([, value]) => value !== undefined && value !== '' && value !== null,
+/** The filters as the ledger's query: empty ones left out. */
+function queryOf(filters: Filters): Filters {
+  return Object.fromEntries(
+    Object.entries(filters).filter(([, value]) => value !== undefined && value !== ''),
   );
-  return entries.length
-    ? `?${new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString()}`
-    : '';
 }
 
 function SettingsForm({
@@ -98,11 +103,10 @@ function SettingsForm({
       }
       onFinish={async (values) => {
         try {
-          const next = await api<LedgerSettingsView>(
-            'PUT',
-            `/api/v1/plans/${planId}/ledger/settings`,
-            { ...values, ...(current ? { version: current.version } : {}) },
-          );
+          const next = await call(ledgerApi.setSettings, {
+            params: { id: planId },
+            body: { ...values, ...(current ? { version: current.version } : {}) },
+          });
           message.success(t('ledger.settings.saved', { count: next.periods.length }));
           onSaved(next);
         } catch (caught) {
@@ -226,29 +230,26 @@ function Matrix({
 export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) {
   const { t, locale } = useI18n();
   const { planId, error: planError } = usePlan();
-  const [overview, setOverview] = useState<LedgerOverview | null>(null);
-  const [error, setError] = useState<string | null>(null);
   // A link from the quality report opens the ledger filtered to the records behind a figure.
   const [filters, setFilters] = useState<Filters>(() => filtersFromAddress());
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
 
-  const reload = useCallback(async () => {
-    if (!planId) return;
-    try {
-      setOverview(
-        await api<LedgerOverview>(
-          'GET',
-          `/api/v1/plans/${planId}/ledger${queryOf({ ...filters, page, pageSize: PAGE_SIZE })}`,
-        ),
-      );
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, filters, page, t]);
-  useEffect(() => void reload(), [reload]);
+  // Keyed by the filters and the page: a slower answer to an older filter never replaces a newer one.
+  const query = useOperation(
+    ledgerApi.overview,
+    planId
+      ? { params: { id: planId }, query: { ...queryOf(filters), page, pageSize: PAGE_SIZE } }
+      : null,
+    { keepPrevious: true },
+  );
+  const invalidate = useInvalidate();
+  const reload = () => invalidate(ledgerApi.overview);
+  const overview = query.data;
 
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
+  if (planError) return <Alert type="error" showIcon title={planError} />;
+  if (query.isError && !overview)
+    return <LoadError error={query.error} onRetry={() => void query.refetch()} />;
   if (!overview || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
   const set = (change: Partial<Filters>) => {
@@ -268,7 +269,7 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
           configured && (
             <Button
               icon={<DownloadOutlined />}
-              href={`/api/v1/plans/${planId}/ledger/export${queryOf(filters)}`}
+              href={hrefOf(ledgerApi.export, { params: { id: planId }, query: queryOf(filters) })}
               data-testid="export-ledger"
             >
               {t('ledger.export')}
