@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../io/sha256';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { operations } from '../../shared/api/operations';
 import { AppError } from '../../shared/errors';
@@ -28,7 +29,7 @@ declare module 'fastify' {
 }
 
 export function hashSessionToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256(token);
 }
 
 export function newSessionToken(): string {

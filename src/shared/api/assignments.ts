@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
 import { assignmentViewSchema, uuidSchema } from './contracts';
 import { defineOperation } from './operation';
 import { organizationStaff } from '../access';
 
-export const assignmentRoleSchema = z.enum(['lead', 'support']);
+export const assignmentRoleSchema = z.enum(assignmentRoles);
 
 export const planItemParamsSchema = z.object({ id: uuidSchema, itemId: uuidSchema });
 export const planGroupParamsSchema = z.object({ id: uuidSchema, groupId: uuidSchema });

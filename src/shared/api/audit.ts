@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { isoDateSchema } from '../plan-import/contract';
 import { uuidSchema } from './contracts';
 import { defineOperation, fileResponse } from './operation';
-
-const timestampSchema = z.iso.datetime({ offset: true });
 
 // ---- the audit log, for the auditor: search and export
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
+import { timestampSchema } from './common';
 import { deadlineSchema } from '../deadlines';
 import type { ErrorCode } from '../errors';
 import { isoDateSchema } from '../plan-import/contract';
@@ -6,7 +8,6 @@ import { defineOperation, fileResponse } from './operation';
 import { idParamsSchema } from './contracts';
 import { departmentEditors, organizationStaff } from '../access';
 
-const timestampSchema = z.iso.datetime({ offset: true });
 export const submissionStatusSchema = z.enum([
   'not_started',
   'draft',
@@ -91,7 +92,7 @@ export const breakdownItemSchema = z.object({
   no: z.number().int(),
   content: z.string(),
   focus: z.string(),
-  role: z.enum(['lead', 'support']),
+  role: z.enum(assignmentRoles),
   /** Through a group such as 各教学单位, not by name. */
   viaGroup: z.string().nullable(),
   otherDepartments: z.array(z.string()),

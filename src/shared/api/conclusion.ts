@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
+import { timestampSchema } from './common';
 import { isoDateSchema } from '../plan-import/contract';
 import { defineOperation } from './operation';
 import { idParamsSchema } from './contracts';
 import { departmentEditors, organizationStaff } from '../access';
-
-const timestampSchema = z.iso.datetime({ offset: true });
 
 /** Files or links (佐证材料) a record points at, by evidence id. */
 export const evidenceIdsSchema = z.array(z.uuid()).max(50).default([]);
@@ -87,7 +87,7 @@ export const conclusionItemSchema = z.object({
   no: z.number().int(),
   content: z.string(),
   focus: z.string(),
-  role: z.enum(['lead', 'support']),
+  role: z.enum(assignmentRoles),
   level1: indicatorRefSchema,
   level2: indicatorRefSchema,
   mine: departmentRatingSchema.nullable(),
@@ -159,7 +159,7 @@ export const moderationRowSchema = z.object({
     z.object({
       id: z.uuid(),
       name: z.string(),
-      role: z.enum(['lead', 'support']),
+      role: z.enum(assignmentRoles),
       summaryStatus: summaryStatusSchema,
       rating: departmentRatingSchema.nullable(),
     }),

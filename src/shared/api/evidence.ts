@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { defineOperation, fileResponse } from './operation';
 import { departmentEditors } from '../access';
 import { idParamsSchema } from './contracts';
-
-const timestampSchema = z.iso.datetime({ offset: true });
 
 /** Evidence (佐证材料) as every page and module shows it: a file or a link. */
 export const evidenceViewSchema = z.object({

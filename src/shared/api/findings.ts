@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { findingKinds, findingStates, findingTransitions } from '../findings/finding-states';
 import { isoDateSchema } from '../plan-import/contract';
 import { evidenceIdsSchema } from './conclusion';
 import { defineOperation } from './operation';
 import { idParamsSchema } from './contracts';
 import { organizationStaff } from '../access';
-
-const timestampSchema = z.iso.datetime({ offset: true });
 
 export const findingParamsSchema = z.object({ id: z.uuid(), findingId: z.uuid() });
 export const findingStateSchema = z.enum(findingStates);

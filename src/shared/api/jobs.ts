@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { defineOperation } from './operation';
 import { idParamsSchema } from './contracts';
 import { organizationStaff } from '../access';
-
-const timestampSchema = z.iso.datetime({ offset: true });
 
 /** A background job as the web follows it: state and progress (0–100). */
 export const jobViewSchema = z.object({

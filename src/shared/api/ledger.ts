@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { deadlineSchema } from '../deadlines';
 import { cellStates, reportingFrequencies, reportStatuses } from '../ledger/periods';
 import { isoDateSchema } from '../plan-import/contract';
@@ -7,7 +8,6 @@ import { XLSX, defineOperation, fileResponse } from './operation';
 import { idParamsSchema } from './contracts';
 import { departmentEditors, organizationStaff } from '../access';
 
-const timestampSchema = z.iso.datetime({ offset: true });
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as yyyy-mm');
 export const periodKeySchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|spring|autumn)$/);
 export const reportStatusSchema = z.enum(reportStatuses);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
+import { timestampSchema } from './common';
 import { obligationPeriodSchema, obligationSourceSchema } from '../obligations/obligation.contract';
 import { evidenceIdsSchema, evidenceViewSchema } from './evidence';
 import { isoDateSchema } from '../plan-import/contract';
 import { defineOperation } from './operation';
 import { idParamsSchema } from './contracts';
 import { departmentEditors, organizationStaff } from '../access';
-
-const timestampSchema = z.iso.datetime({ offset: true });
 
 /** 2024-02-30 has the right shape and names no day. */
 function isCalendarDate(value: string): boolean {
@@ -43,9 +43,7 @@ export const obligationViewSchema = z.object({
   countedByReadings: z.boolean(),
   note: z.string().nullable(),
   /** The departments answerable for the item, lead first. */
-  departments: z.array(
-    z.object({ id: z.uuid(), name: z.string(), role: z.enum(['lead', 'support']) }),
-  ),
+  departments: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(assignmentRoles) })),
   version: z.number().int(),
   updatedAt: timestampSchema,
 });

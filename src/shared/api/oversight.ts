@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { findingKinds, findingStates } from '../findings/finding-states';
 import { isoDateSchema } from '../plan-import/contract';
 import { defineOperation } from './operation';
@@ -9,7 +10,6 @@ import { planTreeSchema } from './contracts';
  * Province oversight (上级督导): a supervising organization's view of the institutions it
  * oversees. Every figure comes from a precomputed institution snapshot (`computedAt` says when).
  */
-const timestampSchema = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();
 
 /** What is counted both plan-wide and for each level-1 indicator. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { reviewCriteria } from '../report/reviews';
 import { qualityReportSchema } from '../report/quality-report.contract';
 import { DOCX, XLSX, defineOperation, fileResponse } from './operation';
 import { idParamsSchema } from './contracts';
 import { organizationStaff } from '../access';
 
-const timestampSchema = z.iso.datetime({ offset: true });
 export const reportParamsSchema = z.object({ reportId: z.uuid() });
 export const reviewerGroupSchema = z.enum(['teacher', 'student', 'leader']);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { totpCodeSchema } from './contracts';
 import { defineOperation, redirectResponse } from './operation';
 import { sessionResponseSchema } from './contracts';
@@ -11,7 +12,6 @@ export const tokenAuthMethods = ['client_secret_post', 'client_secret_basic'] as
 /** The roles an account created at first campus sign-in may get: never an administrative one. */
 export const ssoCreatableRoles = ['liaison', 'leader', 'reviewer'] as const;
 
-const timestampSchema = z.iso.datetime({ offset: true });
 const httpUrlSchema = z
   .url({ protocol: /^https?$/ })
   .max(500)

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { isoDateSchema } from '../plan-import/contract';
 import { defineOperation } from './operation';
 import { organizationStaff, workingRoles } from '../access';
 import { idParamsSchema } from './contracts';
 
-const timestampSchema = z.iso.datetime({ offset: true });
 export const reminderLevelSchema = z.enum(['liaison', 'head', 'digest', 'manual', 'test']);
 export const reminderChannelSchema = z.enum(['in_app', 'email', 'wecom', 'dingtalk']);
 export const reminderStatusSchema = z.enum(['sending', 'sent', 'failed']);

@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import {
   keepPreviousData,
   QueryClient,
@@ -79,8 +80,11 @@ export function useWrite<D extends OperationDefinition>(
 /** Refetches the reads of these operations (after a write made with `call` or `upload`). */
 export function useInvalidate() {
   const client = useQueryClient();
-  return (...reads: OperationDefinition[]) =>
-    reads.length === 0
-      ? client.invalidateQueries()
-      : Promise.all(reads.map((read) => client.invalidateQueries({ queryKey: [read.id] })));
+  return useCallback(
+    (...reads: OperationDefinition[]) =>
+      reads.length === 0
+        ? client.invalidateQueries()
+        : Promise.all(reads.map((read) => client.invalidateQueries({ queryKey: [read.id] }))),
+    [client],
+  );
 }

@@ -1,5 +1,6 @@
 import { XLSX } from '../../../shared/api/operation';
 import { auditApi } from '../../../shared/api/audit';
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
@@ -13,10 +14,7 @@ export function registerAuditRoutes(app: ApiInstance, audit: AuditService) {
     return reply
       .type(XLSX)
       .header('cache-control', 'no-store')
-      .header(
-        'content-disposition',
-        `attachment; filename="audit-log.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      )
+      .header('content-disposition', attachment(fileName, 'audit-log.xlsx'))
       .send(bytes);
   });
 }

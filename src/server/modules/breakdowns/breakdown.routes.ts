@@ -1,4 +1,5 @@
 import { breakdownsApi } from '../../../shared/api/breakdowns';
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { formatErrorMessage } from '../../../shared/errors';
 import { pickLocale } from '../../../shared/locale';
@@ -28,10 +29,7 @@ export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownS
         : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
     return reply
       .type(type)
-      .header(
-        'content-disposition',
-        `attachment; filename="task-breakdown.${request.query.format}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      )
+      .header('content-disposition', attachment(fileName, `task-breakdown.${request.query.format}`))
       .send(bytes);
   });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../io/sha256';
 import type { z } from 'zod';
 import {
   dutyStates,
@@ -84,8 +84,6 @@ function toMeasureView(measure: Measure): MeasureView {
     updatedAt: measure.updatedAt.toISOString(),
   };
 }
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** The department's measures as a preview saw them: any write to one of them changes it. */
 function measuresFingerprint(measures: readonly Measure[]): string {

@@ -1,14 +1,10 @@
 import { evidenceApi } from '../../../shared/api/evidence';
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import { readUpload } from '../../http/upload';
 import type { EvidenceService } from './evidence.service';
-
-/** RFC 5987 ext-value: UTF-8, percent-encoding everything outside attr-char. */
-function rfc5987(value: string): string {
-  return `UTF-8''${encodeURIComponent(value).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)}`;
-}
 
 /** A plain ASCII stand-in for clients that do not read filename*. */
 function asciiFallback(fileName: string): string {
@@ -39,10 +35,7 @@ export function registerEvidenceRoutes(app: ApiInstance, evidence: EvidenceServi
       const file = await evidence.content(actorOf(request), request.params.id);
       return reply
         .type(file.mediaType)
-        .header(
-          'content-disposition',
-          `attachment; filename="${asciiFallback(file.fileName)}"; filename*=${rfc5987(file.fileName)}`,
-        )
+        .header('content-disposition', attachment(file.fileName, asciiFallback(file.fileName)))
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, no-store')
         .header('content-length', file.sizeBytes)

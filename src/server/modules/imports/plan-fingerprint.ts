@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { ParsedPlan } from '../../../shared/plan-import/contract';
 
 function sha256(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return sha256(JSON.stringify(value));
 }
 
 /** Identity of a standard's tree: the same indicators and items, whatever file they came from. */

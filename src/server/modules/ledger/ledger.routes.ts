@@ -1,5 +1,6 @@
 import { XLSX } from '../../../shared/api/operation';
 import { ledgerApi } from '../../../shared/api/ledger';
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
@@ -43,10 +44,7 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
     );
     return reply
       .type(XLSX)
-      .header(
-        'content-disposition',
-        `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      )
+      .header('content-disposition', attachment(fileName, 'ledger.xlsx'))
       .send(bytes);
   });
 }

@@ -1,13 +1,10 @@
 import { DOCX, XLSX } from '../../../shared/api/operation';
 import { reportsApi } from '../../../shared/api/reports';
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { ReportService } from './report.service';
-
-function attachment(fileName: string, fallback: string): string {
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 export function registerReportRoutes(app: ApiInstance, reports: ReportService) {
   route(app, reportsApi.request, async (request, reply) =>

@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { sha256 } from '../../io/sha256';
 import { AppError } from '../../../shared/errors';
 import { idTokenProblem, type IdTokenExpectation } from '../../../shared/sso/id-token';
 import { jsonFromProvider } from './provider-http';
@@ -60,7 +61,7 @@ export async function discover(issuer: string): Promise<OidcEndpoints> {
 }
 
 export function pkceChallenge(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
+  return sha256(verifier, 'base64url');
 }
 
 export function authorizationUrl(

@@ -1,4 +1,5 @@
 import { usersApi } from '../../../shared/api/users';
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
@@ -17,10 +18,7 @@ export function registerUserRoutes(app: ApiInstance, users: UserService) {
     const { fileName, bytes } = await users.template(actorOf(request));
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header(
-        'content-disposition',
-        `attachment; filename="users-template.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      )
+      .header('content-disposition', attachment(fileName, 'users-template.xlsx'))
       .header('cache-control', 'no-store')
       .send(bytes);
   });
