@@ -15,9 +15,10 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import type { InstitutionRow, Overview } from '../../../shared/api/oversight';
-import { api, ApiError } from '../../api/client';
+import { useMemo, useState } from 'react';
+import { type InstitutionRow, oversightApi } from '../../../shared/api/oversight';
+import { useOperation } from '../../api/query';
+import { errorText } from '../../usePlanTree';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
@@ -45,18 +46,14 @@ const byNumber =
 /** For a province's overseers, often on a phone: every institution it oversees, side by side. */
 export default function OversightPage() {
   const { t, locale } = useI18n();
-  const [data, setData] = useState<Overview | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const overview = useOperation(oversightApi.overview, {
+    query: { sort: 'lateTotal', order: 'desc' },
+  });
+  const data = overview.data ?? null;
+  const error = overview.isError ? errorText(overview.error, t('error.network')) : null;
   const [query, setQuery] = useState('');
   const [phoneOrder, setPhoneOrder] = useState<'late' | 'done' | 'name'>('late');
   const phone = Grid.useBreakpoint().md === false;
-
-  useEffect(() => {
-    api<Overview>('GET', '/api/v1/oversight/institutions?sort=lateTotal&order=desc').then(
-      setData,
-      (caught) => setError(caught instanceof ApiError ? caught.message : t('error.network')),
-    );
-  }, [t]);
 
   const heatmap = useMemo((): ChartOption | null => {
     if (!data) return null;
