@@ -90,7 +90,7 @@ const program = new Command()
 program
   .command('import')
   .description(
-    'Import a work plan (.txt, .docx or .xlsx) into the database, or only parse it with --dry-run',
+    'Import a work plan (.txt, .docx, .xlsx, .doc or .xls) into the database, or only parse it with --dry-run',
   )
   .argument('<file>', 'the plan document')
   .option('--dry-run', 'parse and print what would be imported; write nothing')

@@ -5,7 +5,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Clock } from './clock';
@@ -46,6 +45,13 @@ import { createPlanImportService } from './modules/imports/plan-import.service';
 import { registerOrganizationRoutes } from './modules/organizations/organization.routes';
 import { registerPlanRoutes } from './modules/plans/plan.routes';
 import { createPlanService } from './modules/plans/plan.service';
+import { registerPlanEditRoutes } from './modules/plans/plan-edit.routes';
+import { createPlanEditService } from './modules/plans/plan-edit.service';
+import { registerExtensionRoutes } from './modules/extensions/extension.routes';
+import {
+  createExtensionService,
+  type ExtensionListener,
+} from './modules/extensions/extension.service';
 import { registerStandardRoutes } from './modules/standards/standard.routes';
 import { createStandardService } from './modules/standards/standard.service';
 import { registerSystemRoutes } from './modules/system/system.routes';
@@ -65,6 +71,27 @@ import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
 import { createOversightService } from './modules/oversight/oversight.service';
 import { createUserService } from './modules/users/user.service';
+import { registerActivityRoutes } from './modules/activities/activity.routes';
+import { createActivityService } from './modules/activities/activity.service';
+import { registerSatisfactionRoutes } from './modules/satisfaction/satisfaction.routes';
+import { createSatisfactionService } from './modules/satisfaction/satisfaction.service';
+import { registerSurveyRoutes } from './modules/surveys/survey.routes';
+import { createSurveyService } from './modules/surveys/survey.service';
+import { registerTeacherRoutes } from './modules/teachers/teacher.routes';
+import { createTeacherService } from './modules/teachers/teacher.service';
+import { registerNotificationJobs } from './modules/notifications/notification.jobs';
+import { registerNotificationRoutes } from './modules/notifications/notification.routes';
+import { createNotificationService } from './modules/notifications/notification.service';
+import {
+  lateMeasures,
+  missingOccurrences,
+  missingPeriodReports,
+} from './modules/supervision/supervision.sources';
+import { registerTodoRoutes } from './modules/todo/todo.routes';
+import { createTodoService } from './modules/todo/todo.service';
+import { logSerializers } from './http/log-redaction';
+import { guardedValidatorCompiler } from './http/input-guard';
+import { installAnonymousRateLimit } from './http/anonymous-rate-limit';
 
 export interface AppDependencies {
   db: Database;
@@ -76,11 +103,27 @@ export interface AppDependencies {
   mailer?: Mailer | null;
   /** Where evidence files are kept; by default what config.evidenceStore names (local disk or S3). */
   evidenceStore?: EvidenceStore;
+  /** Told of extension requests made and decided (messages to the office and the department). */
+  extensionListener?: ExtensionListener;
 }
 
-export function createServices({ db, clock, config, evidenceStore }: AppDependencies) {
+export function createServices({
+  db,
+  clock,
+  config,
+  evidenceStore,
+  extensionListener,
+}: AppDependencies) {
   const store = evidenceStore ?? evidenceStoreFromConfig(config, clock);
+  const planEdits = createPlanEditService({ db, clock });
   return {
+    planEdits,
+    extensions: createExtensionService({
+      db,
+      clock,
+      planEdits,
+      ...(extensionListener ? { listener: extensionListener } : {}),
+    }),
     auth: createAuthService({ db, clock, config }),
     users: createUserService({ db, clock }),
     departments: createDepartmentService({ db, clock }),
@@ -94,6 +137,7 @@ export function createServices({ db, clock, config, evidenceStore }: AppDependen
     ledger: createLedgerService({ db, clock }),
     conclusion: createConclusionService({ db, clock }),
     findings: createFindingService({ db, clock }),
+    teachers: createTeacherService({ db, clock }),
   };
 }
 
@@ -102,18 +146,25 @@ export type Services = ReturnType<typeof createServices>;
 /** Builds the whole HTTP app from its dependencies; it does not listen (main.ts does). */
 export async function buildApp(
   dependencies: AppDependencies,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean; logStream?: { write(line: string): void } } = {},
 ): Promise<FastifyInstance> {
   const { db, config } = dependencies;
   const app = Fastify({
     logger:
       options.logger === false
         ? false
-        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            // URLs and errors without the callbacks' codes, states, tickets and other secrets.
+            serializers: logSerializers,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // zod, then no NUL bytes, impossible dates or integers beyond the columns' range (http/input-guard.ts).
+  app.setValidatorCompiler(guardedValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   const services = createServices(dependencies);
@@ -137,6 +188,7 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
+  await installAnonymousRateLimit(app, { max: config.anonymousRateLimit });
   installAccessControl(app, services.auth);
   installAuditHooks(app, db, dependencies.clock);
 
@@ -152,10 +204,12 @@ export async function buildApp(
     { secureCookies: config.secureCookies, idleTimeoutMinutes: config.sessionIdleMinutes },
   );
   registerUserRoutes(app, services.users);
-  registerOrganizationRoutes(app, db);
+  registerOrganizationRoutes(app, db, dependencies.clock);
   registerDepartmentRoutes(app, services.departments);
   registerStandardRoutes(app, services.standards);
   registerPlanRoutes(app, services.plans);
+  registerPlanEditRoutes(app, services.planEdits);
+  registerExtensionRoutes(app, services.extensions);
   registerPlanImportRoutes(app, services.planImports);
   registerBreakdownRoutes(app, services.breakdowns);
   registerAssignmentRoutes(app, services.assignments);
@@ -164,6 +218,12 @@ export async function buildApp(
   registerLedgerRoutes(app, services.ledger);
   registerConclusionRoutes(app, services.conclusion);
   registerFindingRoutes(app, services.findings);
+  registerTeacherRoutes(app, services.teachers);
+  registerSatisfactionRoutes(app, createSatisfactionService({ db, clock: dependencies.clock }));
+  registerActivityRoutes(
+    app,
+    createActivityService({ db, clock: dependencies.clock, maxFileBytes: config.uploadMaxBytes }),
+  );
   const audit = createAuditService({ db, clock: dependencies.clock });
   registerAuditRoutes(app, audit);
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });
@@ -180,9 +240,38 @@ export async function buildApp(
     sources: overdueSources({ breakdowns: services.breakdowns }),
   });
   registerSupervisionJobs(jobs, supervision);
+  registerSurveyRoutes(
+    app,
+    createSurveyService({
+      db,
+      clock: dependencies.clock,
+      config,
+      mailer,
+      secrets: createSecretBox(config),
+    }),
+  );
   registerJobRoutes(app, createJobService({ db }));
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
   registerSupervisionRoutes(app, supervision);
+  const notifications = createNotificationService({
+    db,
+    clock: dependencies.clock,
+    config,
+    mailer,
+    secrets: createSecretBox(config),
+    sources: { measures: lateMeasures, periodReports: missingPeriodReports },
+  });
+  registerNotificationJobs(jobs, notifications);
+  registerNotificationRoutes(app, notifications);
+  registerTodoRoutes(
+    app,
+    createTodoService({
+      db,
+      clock: dependencies.clock,
+      breakdowns: services.breakdowns,
+      sources: { measures: lateMeasures, obligations: missingOccurrences },
+    }),
+  );
   const oversight = createOversightService({
     db,
     clock: dependencies.clock,

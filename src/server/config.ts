@@ -45,6 +45,8 @@ const environmentSchema = z.object({
   /** Failed sign-ins allowed from one network address per window before it must wait (429). */
   LUOSHI_SIGN_IN_IP_LIMIT: z.coerce.number().int().positive().default(20),
   LUOSHI_SIGN_IN_IP_WINDOW_MINUTES: z.coerce.number().int().positive().default(5),
+  /** Requests a minute one address may make to the public endpoints (campus sign-on steps, health, provider list). */
+  LUOSHI_ANONYMOUS_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   /** 256-bit key (64 hex digits) sealing TOTP secrets; without it, DATA_DIR/secret.key is made and used. */
   LUOSHI_SECRET_KEY: z
     .string()
@@ -63,6 +65,9 @@ const environmentSchema = z.object({
     .int()
     .min(180, 'must be at least 180 days (等保 2.0)')
     .default(365),
+  /** Where the 企业微信 and 钉钉 application-message APIs are (their public addresses unless a private deployment). */
+  LUOSHI_WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
+  LUOSHI_DINGTALK_API_BASE: z.string().url().default('https://oapi.dingtalk.com'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -98,6 +103,7 @@ export interface AppConfig {
   evidenceStore: EvidenceStoreConfig;
   signInIpLimit: number;
   signInIpWindowMinutes: number;
+  anonymousRateLimit: number;
   secretKey: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -106,6 +112,8 @@ export interface AppConfig {
   /** Audit entries older than this many days are purged daily (at least 180). */
   auditRetentionDays: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  wecomApiBase: string;
+  dingtalkApiBase: string;
   /** Where the built web app is; the server serves it when present. */
   webRoot: string;
 }
@@ -145,6 +153,7 @@ export function loadConfig(
     evidenceStore: evidenceStoreConfig(env),
     signInIpLimit: env.LUOSHI_SIGN_IN_IP_LIMIT,
     signInIpWindowMinutes: env.LUOSHI_SIGN_IN_IP_WINDOW_MINUTES,
+    anonymousRateLimit: env.LUOSHI_ANONYMOUS_RATE_LIMIT,
     secretKey: env.LUOSHI_SECRET_KEY,
     smtpUrl: env.LUOSHI_SMTP_URL,
     mailFrom: env.LUOSHI_MAIL_FROM,
@@ -152,6 +161,8 @@ export function loadConfig(
     jobPollSeconds: env.LUOSHI_JOB_POLL_SECONDS,
     auditRetentionDays: env.LUOSHI_AUDIT_RETENTION_DAYS,
     logLevel: env.LOG_LEVEL,
+    wecomApiBase: env.LUOSHI_WECOM_API_BASE,
+    dingtalkApiBase: env.LUOSHI_DINGTALK_API_BASE,
     webRoot: path.resolve(projectRoot, 'dist/web'),
   };
 }

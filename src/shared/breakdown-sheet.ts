@@ -26,6 +26,12 @@ export interface SheetRow {
   deadlines: string[];
 }
 
+/**
+ * The mark a measure's text carries where it goes on from the row above: a sheet row is at most
+ * 409 pt high, so the export cuts a longer text over rows at line ends, and reading joins them back.
+ */
+export const CONTINUED_MARK = '（续）';
+
 const ITEM_NUMBERING = /^\s*(?:(\d+)\s*[.．、]|[（(](\d+)[)）])\s*/;
 const TITLE_DEPARTMENT = /任务分解表\s*[（(]([^）)]+)[）)]/;
 
@@ -66,6 +72,20 @@ export function readBreakdownSheet(document: DocumentBlocks, departmentName: str
       : numbered
         ? Number(numbered[1] ?? numbered[2])
         : null;
+    const previous = rows.at(-1);
+    if (
+      previous &&
+      previous.no === no &&
+      previous.measures.length > 0 &&
+      measures.length === 1 &&
+      measures[0]!.startsWith(CONTINUED_MARK)
+    ) {
+      // The rest of the measure above (its deadline cell, merged over both rows, read again).
+      const last = previous.measures.length - 1;
+      previous.measures[last] =
+        `${previous.measures[last]}${measures[0]!.slice(CONTINUED_MARK.length)}`;
+      continue;
+    }
     rows.push({
       row: tableRow.sourceRow,
       no,

@@ -1,4 +1,5 @@
 import type { Deadline } from './deadlines';
+import { resolveMeasureDeadline, type MeasureDeadlineContext } from './measure-deadline';
 
 /**
  * 完成时限 as people write it in a sheet, read back into a Deadline: the inverse of
@@ -7,12 +8,12 @@ import type { Deadline } from './deadlines';
  * "now" comes in the context.
  */
 
-export interface DeadlineTextContext {
-  /** The year of a date written without one (6月底, 年底): the plan's year. */
-  year: number;
-  /** Today (yyyy-mm-dd) where the institution is: when 长期坚持 or 每月 without a date starts. */
-  today: string;
-}
+/**
+ * The plan: its year is the year of a date written without one (6月底, 年底); a recurrence
+ * written without a date (长期坚持, 每月, 每年) takes its first date from the plan by the one rule
+ * of `measure-deadline.ts`, never from the day the sheet is read.
+ */
+export type DeadlineTextContext = MeasureDeadlineContext;
 
 export type DeadlineTextProblem =
   /** Nothing written. */
@@ -178,25 +179,11 @@ export function readDeadlineText(raw: string, context: DeadlineTextContext): Dea
     : date;
 }
 
-/** A recurrence written without a date: the first due date a person would mean, or a refusal. */
+/** A recurrence written without a date: the first due date the plan gives it, or a refusal. */
 function bareRecurrence(
   kind: Exclude<Deadline['kind'], 'date'>,
   context: DeadlineTextContext,
 ): DeadlineTextReading {
-  const [year, month] = context.today.split('-').map(Number) as [number, number];
-  switch (kind) {
-    case 'ongoing':
-      return { ok: true, deadline: { kind, dueOn: context.today }, dateGiven: false };
-    case 'monthly':
-      return {
-        ok: true,
-        deadline: { kind, dueOn: `${year}-${pad(month)}-${pad(daysInMonth(year, month))}` },
-        dateGiven: false,
-      };
-    case 'yearly':
-      return { ok: true, deadline: { kind, dueOn: `${context.year}-12-31` }, dateGiven: false };
-    case 'semester':
-      // Semesters end on different days at every institution: the first one must be written.
-      return { ok: false, problem: 'needs_first_date' };
-  }
+  const reading = resolveMeasureDeadline({ kind }, context);
+  return reading.ok ? reading : { ok: false, problem: 'needs_first_date' };
 }

@@ -148,6 +148,17 @@ export const errorCatalogue = {
       '该登录方式已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新配置后再改。',
     en: 'Someone else changed this sign-on (now version {version}); your change was not saved. Review it and try again.',
   },
+  'sso.link_required': {
+    status: 403,
+    'zh-CN':
+      '该账号是管理员、审计员或已开启两步验证的账号，须由安全管理员将统一身份认证账号与其关联后才能这样登录。请先用本系统的密码登录。',
+    en: 'This is an administrative, auditing or two-step-verified account: the security admin must link your campus account to it first. Sign in with your password meanwhile.',
+  },
+  'sso.link_taken': {
+    status: 409,
+    'zh-CN': '该统一身份认证账号已关联到另一个本系统账号。',
+    en: 'This campus account is already linked to another account.',
+  },
 
   // domain
   'organization.not_found': {
@@ -455,6 +466,17 @@ export const errorCatalogue = {
     'zh-CN': '找不到该落实措施，可能已被删除。',
     en: 'Measure not found; it may have been deleted.',
   },
+  'measure.deadline_date_required': {
+    status: 422,
+    'zh-CN':
+      '“{kind}”需要填写日期：具体日期填完成日期，每学期填第一学期的完成日期（各校学期结束的日子不同）。长期坚持无需日期。',
+    en: '“{kind}” needs a date: the due date for a date, the first due date for every semester (semesters end on different days at every institution). Ongoing needs none.',
+  },
+  'measure.deadline_no_such_date': {
+    status: 422,
+    'zh-CN': '日历上没有 {date} 这一天，请检查完成时限的日期。',
+    en: 'The calendar has no day {date}; check the deadline.',
+  },
   'measure.version_conflict': {
     status: 409,
     'zh-CN':
@@ -607,12 +629,101 @@ export const errorCatalogue = {
     en: 'The {year} plan has already been started from this plan.',
   },
 
+  // editing a plan on the web (方案维护) and extension requests (延期申请)
+  'plan.phase_not_found': { status: 404, 'zh-CN': '找不到该阶段。', en: 'Phase not found.' },
+  'plan.deliverable_not_found': {
+    status: 404,
+    'zh-CN': '找不到该报送时限。',
+    en: 'Deadline not found.',
+  },
+  'plan.item_not_found': {
+    status: 404,
+    'zh-CN': '该指标内容不属于本方案。',
+    en: 'This item is not part of the plan.',
+  },
+  'plan.indicator_not_found': {
+    status: 422,
+    'zh-CN': '所选二级指标不属于本方案。',
+    en: 'The level-2 indicator chosen is not part of this plan.',
+  },
+  'plan.item_retired': {
+    status: 409,
+    'zh-CN': '指标内容 {no} 已经停用，没有再次停用或修改。',
+    en: 'Item {no} is already retired; nothing was changed.',
+  },
+  'plan.phase_ends_before_start': {
+    status: 422,
+    'zh-CN': '阶段“{phase}”的结束日期早于开始日期，没有保存。',
+    en: 'Phase “{phase}” would end before it starts; nothing was saved.',
+  },
+  'plan.phase_before_previous': {
+    status: 422,
+    'zh-CN': '阶段“{phase}”不能早于前一阶段“{previous}”开始或结束，没有保存。',
+    en: 'Phase “{phase}” cannot start or end before the phase before it (“{previous}”); nothing was saved.',
+  },
+  'plan.deliverable_outside_phase': {
+    status: 422,
+    'zh-CN': '“{deliverable}”的时限不在阶段“{phase}”的起止日期之内，没有保存。',
+    en: 'The deadline of “{deliverable}” falls outside phase “{phase}”; nothing was saved.',
+  },
+  'extension.not_found': {
+    status: 404,
+    'zh-CN': '找不到该延期申请。',
+    en: 'Extension request not found.',
+  },
+  'extension.not_own': {
+    status: 403,
+    'zh-CN': '只能为本部门的落实措施或报送时限申请延期。',
+    en: "You may only ask to extend your own department's measures and deadlines.",
+  },
+  'extension.not_later': {
+    status: 422,
+    'zh-CN': '申请的新时限（{requested}）必须晚于现在的时限（{current}）。',
+    en: 'The new deadline ({requested}) must be later than the current one ({current}).',
+  },
+  'extension.measure_editable': {
+    status: 409,
+    'zh-CN': '任务分解表尚未报送，可以直接修改该措施的完成时限，无需申请延期。',
+    en: "The task breakdown has not been submitted yet: change the measure's deadline directly, no extension is needed.",
+  },
+  'extension.pending_exists': {
+    status: 409,
+    'zh-CN': '该时限已有一份待审批的延期申请，请等待党委教师工作部处理。',
+    en: 'This deadline already has an extension request waiting for a decision.',
+  },
+  'extension.decided': {
+    status: 409,
+    'zh-CN': '该延期申请已经处理过了（{status}），没有再次处理。',
+    en: 'This extension request has already been decided ({status}); nothing was changed.',
+  },
+  'organization.invalid_time_zone': {
+    status: 422,
+    'zh-CN': '“{timeZone}”不是有效的时区名称（例如 Asia/Shanghai）。',
+    en: '“{timeZone}” is not a time zone name (for example Asia/Shanghai).',
+  },
+  'extension.conflict': {
+    status: 409,
+    'zh-CN': '该延期申请已被他人处理或修改，请刷新后再看。',
+    en: 'Someone else changed this extension request; reload it.',
+  },
+
   // jobs and supervision (督办 / 催办)
   'job.not_found': { status: 404, 'zh-CN': '找不到该后台任务。', en: 'Background job not found.' },
   'notification.not_found': {
     status: 404,
     'zh-CN': '找不到该消息。',
     en: 'Notification not found.',
+  },
+  'notification.settings_conflict': {
+    status: 409,
+    'zh-CN':
+      '消息设置已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。',
+    en: 'Someone else changed the message settings (now version {version}); your change was not saved. Review them and try again.',
+  },
+  'notification.preferences_conflict': {
+    status: 409,
+    'zh-CN': '您的消息偏好已在别处修改，您的修改未保存。请刷新后再改。',
+    en: 'Your message preferences were changed elsewhere; your change was not saved. Reload and try again.',
   },
   'supervision.settings_conflict': {
     status: 409,
@@ -859,6 +970,81 @@ export const errorCatalogue = {
       '这一期的进度已被他人更新（当前为第 {version} 版），您的报送未保存。请查看最新内容后再报送。',
     en: "Someone else updated this period's report (now version {version}); yours was not saved. Review the current report and submit again.",
   },
+  'ledger.bulk_repeated': {
+    status: 422,
+    'zh-CN':
+      '措施“{measure}”在这次报送中出现了不止一次，没有保存任何内容。每条措施每期只报送一次。',
+    en: 'The measure “{measure}” appears more than once in this submission; nothing was saved. Report each measure once per period.',
+  },
+  'ledger.occurrence_wrong_item': {
+    status: 422,
+    'zh-CN':
+      '所选的量化要求属于指标 {obligationItem}，而措施“{measure}”属于指标 {itemNo}，没有保存任何内容。请选择本指标的量化要求。',
+    en: 'The obligation chosen belongs to item {obligationItem}, but the measure “{measure}” belongs to item {itemNo}; nothing was saved. Choose an obligation of the same item.',
+  },
+
+  // a department's period sheet (工作进度报送表) uploaded back: the file as a whole
+  'progress_sheet.not_a_sheet': {
+    status: 422,
+    'zh-CN':
+      '这不是本系统导出的工作进度报送表（找不到“措施编号”表头或表格标题）。请在本页下载本部门本期的报送表，填好后再上传。',
+    en: "This is not a progress sheet exported by Luoshi (no 措施编号 header or sheet title). Download your department's sheet for the period on this page, fill it in and upload it.",
+  },
+  'progress_sheet.header_changed': {
+    status: 422,
+    'zh-CN':
+      '报送表的表头被修改了：第 {column} 列是“{found}”，应为“{expected}”。没有做任何修改。请不要增删或改动表头列，重新下载后填写。',
+    en: 'The header of the sheet was edited: column {column} is “{found}”, it should be “{expected}”. Nothing was changed. Do not add, remove or rename columns; download the sheet again and fill it in.',
+  },
+  'progress_sheet.wrong_department': {
+    status: 422,
+    'zh-CN':
+      '这是“{found}”的工作进度报送表，不是“{department}”的。没有做任何修改。请上传本部门的报送表。',
+    en: "This is the progress sheet of “{found}”, not of “{department}”. Nothing was changed. Upload your department's sheet.",
+  },
+  'progress_sheet.wrong_period': {
+    status: 422,
+    'zh-CN':
+      '这是 {found} 的报送表，当前选择的是 {period}。没有做任何修改。请选择对应的报送周期，或下载本期的报送表。',
+    en: 'This sheet is for {found}, but {period} is chosen. Nothing was changed. Choose that period, or download the sheet of this one.',
+  },
+  // … and one row of it (shown in the preview with the row number beside it)
+  'progress_sheet.unknown_measure': {
+    status: 422,
+    'zh-CN':
+      '措施编号“{id}”不是本部门已审核通过的落实措施（可能是复制了其他表格的行，或改动了编号）。',
+    en: 'The measure number “{id}” is not an approved measure of this department (a row copied from another sheet, or an edited number).',
+  },
+  'progress_sheet.measure_repeated': {
+    status: 422,
+    'zh-CN': '这条措施已在第 {first} 行填写过，每条措施只填一行。',
+    en: 'This measure was already filled in on row {first}; fill in each measure once.',
+  },
+  'progress_sheet.status_unreadable': {
+    status: 422,
+    'zh-CN': '“{found}”不是进展状态。请从下拉列表中选择：{allowed}。',
+    en: '“{found}” is not a status. Choose one from the list: {allowed}.',
+  },
+  'progress_sheet.status_missing': {
+    status: 422,
+    'zh-CN': '填写了本期进展情况，但没有选择进展状态。',
+    en: 'The progress is written but no status is chosen.',
+  },
+  'progress_sheet.text_missing': {
+    status: 422,
+    'zh-CN': '选择了进展状态，但没有填写本期进展情况（无新进展可填“本期无新进展”）。',
+    en: 'A status is chosen but the progress is not written (write 本期无新进展 when nothing is new).',
+  },
+  'progress_sheet.text_too_long': {
+    status: 422,
+    'zh-CN': '本期进展情况超过 {limit} 字，请精简。',
+    en: 'The progress is longer than {limit} characters; shorten it.',
+  },
+  'progress_sheet.no_previous': {
+    status: 422,
+    'zh-CN': '填写了“与上期相同”，但这条措施上一期没有报送，无法沿用。请写明本期进展情况。',
+    en: 'The row says 与上期相同 (same as last period), but this measure has no report for the previous period. Write the progress instead.',
+  },
 
   // import of a plan document
   'import.empty_file': { status: 400, 'zh-CN': '文件是空的。', en: 'The file is empty.' },
@@ -874,8 +1060,8 @@ export const errorCatalogue = {
   },
   'import.unsupported_type': {
     status: 415,
-    'zh-CN': '不支持这种文件（{detected}）。请上传 .docx、.xlsx 或 .txt 文件。',
-    en: 'This kind of file is not supported ({detected}). Upload a .docx, .xlsx or .txt file.',
+    'zh-CN': '不支持这种文件（{detected}）。请上传 .docx、.xlsx、.doc、.xls 或 .txt 文件。',
+    en: 'This kind of file is not supported ({detected}). Upload a .docx, .xlsx, .doc, .xls or .txt file.',
   },
   'import.legacy_office': {
     status: 415,
@@ -950,6 +1136,23 @@ export const errorCatalogue = {
     'zh-CN': '表格行数过多（{rows} 行，上限 {limit} 行）。',
     en: 'The table has too many rows ({rows}; the limit is {limit}).',
   },
+  'import.encrypted_file': {
+    status: 415,
+    'zh-CN': '文件设有打开密码，无法读取。请在 Word/Excel/WPS 中取消密码后再上传。',
+    en: 'The file is protected by a password and cannot be read. Remove the password in Word, Excel or WPS and upload again.',
+  },
+  'import.office_too_old': {
+    status: 415,
+    'zh-CN':
+      '这是 Word 6.0/95 或更早版本的文件，无法读取。请在 Word/WPS 中另存为 .docx 或 .doc 后再上传。',
+    en: 'This is a Word 6.0/95 (or older) file, which cannot be read. Save it as .docx or .doc and upload again.',
+  },
+  'import.open_document': {
+    status: 415,
+    'zh-CN':
+      '这是 OpenDocument 文件（.odt/.ods）。请在 WPS 或 LibreOffice 中另存为 .docx、.xlsx、.doc 或 .xls 后再上传。',
+    en: 'This is an OpenDocument file (.odt/.ods). Save it as .docx, .xlsx, .doc or .xls in WPS or LibreOffice and upload again.',
+  },
   // backup and restore (luoshi backup / luoshi restore)
   'backup.file_exists': {
     status: 409,
@@ -993,6 +1196,124 @@ export const errorCatalogue = {
     'zh-CN':
       '目标数据库已有数据（{tables}）。恢复会替换其中全部数据：确认无误后加 --force 再运行。未做任何更改。',
     en: 'The target database already holds data ({tables}). A restore replaces all of it: run again with --force if that is what you want. Nothing was changed.',
+  },
+  // teachers (教师名册), anonymous surveys, activities and coverage, third-party satisfaction
+  'teachers.not_found': {
+    status: 404,
+    'zh-CN': '名册中没有这位教师。',
+    en: 'There is no such teacher in the roster.',
+  },
+  'teachers.sheet_no_header': {
+    status: 400,
+    'zh-CN':
+      '没有找到表头：名册需要一行包含“工号”和“姓名”（也可写作“职工号”“教师姓名”等）。未做任何更改。',
+    en: 'No header found: the roster needs a row naming 工号 (work number) and 姓名 (name). Nothing was changed.',
+  },
+  'teachers.sheet_has_errors': {
+    status: 400,
+    'zh-CN': '名册有 {count} 行错误，请改正后重新上传。未做任何更改。',
+    en: 'The roster has {count} rows with errors; fix them and upload again. Nothing was changed.',
+  },
+  'teachers.preview_stale': {
+    status: 409,
+    'zh-CN': '预览之后名册或文件已有变化，请重新预览再导入。未做任何更改。',
+    en: 'The roster or the file changed since the preview; preview again before importing. Nothing was changed.',
+  },
+  'teachers.row_no_work_no': {
+    status: 400,
+    'zh-CN': '第 {row} 行没有工号。',
+    en: 'Row {row} has no work number.',
+  },
+  'teachers.row_no_name': {
+    status: 400,
+    'zh-CN': '第 {row} 行（工号 {workNo}）没有姓名。',
+    en: 'Row {row} (work number {workNo}) has no name.',
+  },
+  'teachers.row_duplicate_work_no': {
+    status: 400,
+    'zh-CN': '第 {row} 行的工号 {workNo} 与第 {earlier} 行重复。',
+    en: 'Row {row} repeats work number {workNo} of row {earlier}.',
+  },
+  'teachers.row_bad_birth_date': {
+    status: 400,
+    'zh-CN': '第 {row} 行的出生日期“{value}”无法识别，已留空。',
+    en: 'Row {row}: the birth date "{value}" cannot be read; it is left empty.',
+  },
+  'teachers.row_unknown_department': {
+    status: 400,
+    'zh-CN': '第 {row} 行的部门“{department}”在部门管理中不存在，先按原名保存。',
+    en: 'Row {row}: the department "{department}" is not in 部门管理; its name is kept as written.',
+  },
+  'survey.not_found': { status: 404, 'zh-CN': '没有这份问卷。', en: 'There is no such survey.' },
+  'survey.invalid_questions': {
+    status: 400,
+    'zh-CN': '问卷内容有误：{detail}',
+    en: 'The questionnaire is not valid: {detail}',
+  },
+  'survey.not_draft': {
+    status: 409,
+    'zh-CN': '问卷已发放，题目不能再修改。',
+    en: 'The survey has been sent; its questions can no longer change.',
+  },
+  'survey.not_open': {
+    status: 409,
+    'zh-CN': '问卷未在发放中。',
+    en: 'The survey is not open.',
+  },
+  'survey.version_conflict': {
+    status: 409,
+    'zh-CN': '问卷已被他人修改，请刷新后再改。',
+    en: 'Someone else changed the survey; reload and try again.',
+  },
+  'survey.empty_population': {
+    status: 400,
+    'zh-CN': '所选范围内没有在册教师，无法发放。',
+    en: 'No active teacher is in the chosen population; nothing was sent.',
+  },
+  'survey.link_invalid': {
+    status: 404,
+    'zh-CN': '链接无效、已作答或问卷已结束。',
+    en: 'This link is not valid, has been used, or the survey has ended.',
+  },
+  'survey.answer_invalid': {
+    status: 400,
+    'zh-CN': '第 {question} 题：{detail}',
+    en: 'Question {question}: {detail}',
+  },
+  'survey.below_threshold': {
+    status: 403,
+    'zh-CN': '作答人数少于 {threshold} 人，为保护匿名不显示结果。',
+    en: 'Fewer than {threshold} answers: results are not shown, to keep them anonymous.',
+  },
+  'activity.kind_not_found': {
+    status: 404,
+    'zh-CN': '没有这个活动类型。',
+    en: 'There is no such activity kind.',
+  },
+  'activity.not_found': {
+    status: 404,
+    'zh-CN': '没有这条活动记录。',
+    en: 'There is no such activity.',
+  },
+  'activity.rule_not_found': {
+    status: 404,
+    'zh-CN': '没有这条覆盖要求。',
+    en: 'There is no such coverage rule.',
+  },
+  'activity.unknown_participants': {
+    status: 400,
+    'zh-CN': '参加人员中有 {count} 人不在名册中。',
+    en: '{count} participants are not in the roster.',
+  },
+  'activity.sheet_no_header': {
+    status: 400,
+    'zh-CN': '签到表需要一行包含“工号”或“姓名”的表头。',
+    en: 'The sign-in sheet needs a header row naming 工号 or 姓名.',
+  },
+  'satisfaction.not_found': {
+    status: 404,
+    'zh-CN': '没有这条第三方测评结果。',
+    en: 'There is no such third-party result.',
   },
 } as const satisfies Record<string, { status: number; 'zh-CN': string; en: string }>;
 

@@ -35,6 +35,18 @@ export const contactAccess = {
     auditor: 'masked',
     overseer: 'masked',
   },
+  // a teacher of the roster (教师名册): in full to who keeps it (the office, the admin importing
+  // the HR export), each full read audited; masked for departments, leaders and everyone else
+  teacherRecord: {
+    admin: 'full',
+    coordinator: 'full',
+    liaison: 'masked',
+    leader: 'masked',
+    reviewer: 'masked',
+    security_admin: 'masked',
+    auditor: 'masked',
+    overseer: 'masked',
+  },
   auditEntry: {
     admin: 'masked',
     coordinator: 'masked',
@@ -92,12 +104,42 @@ export function maskContactsDeep(role: Role, place: ContactPlace, value: unknown
   return walk(value);
 }
 
-/** 13812345678 → 138****5678; 010-88561234 → 010-****1234; anything short keeps its last 2 digits. */
+/**
+ * A phone number masked whatever its form: 13812345678 → 138****5678; 010-88561234 → 010-****1234;
+ * +86 138 1234 5678 → +86 138****5678; 88561234-8021 or 010-88561234 转 8021 → the extension
+ * hidden too (****1234-**, 010-****1234-**); anything short keeps its last 2 digits. Only the
+ * country code, the area code, a mobile number's first 3 digits and the last 4 of the number show.
+ */
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 7) return `${'*'.repeat(Math.max(digits.length - 2, 1))}${digits.slice(-2)}`;
-  const area = phone.includes('-') ? `${phone.split('-')[0]}-` : digits.slice(0, 3);
-  return `${area}****${digits.slice(-4)}`;
+  const groups = phone.match(/\d+/g) ?? [];
+  const total = groups.reduce((sum, group) => sum + group.length, 0);
+  if (total < 7) return `${'*'.repeat(Math.max(total - 2, 1))}${groups.join('').slice(-2)}`;
+  let country = '';
+  if (/^\s*(\+|00)/.test(phone) && groups.length > 1) {
+    country = `+${groups.shift()!.replace(/^00/, '')} `;
+  }
+  let area = '';
+  const first = groups[0]!;
+  // An area code: 010, 0571; after a country code without its 0 (+86 10, +86 571), never a mobile's 138.
+  const areaAfterCountry =
+    country !== '' && first.length >= 2 && first.length <= 3 && !/^1\d\d$/.test(first);
+  const areaAtHome = first.startsWith('0') && first.length >= 3 && first.length <= 4;
+  if (groups.length > 1 && (areaAtHome || areaAfterCountry)) {
+    area = `${groups.shift()}-`;
+  } else if (first.startsWith('0') && groups.length === 1 && first.length >= 10) {
+    const length = /^0[12]/.test(first) ? 3 : 4;
+    area = `${first.slice(0, length)}-`;
+    groups[0] = first.slice(length);
+  }
+  // The number itself: a mobile number is 11 digits, a landline 7 or 8; what follows is an extension.
+  const mobile = area === '' && groups[0]!.startsWith('1');
+  const wanted = mobile ? 11 : 7;
+  let main = '';
+  while (groups.length > 0 && main.length < wanted) main += groups.shift();
+  const extension = groups.length > 0 ? '-**' : '';
+  if (main.length < 7)
+    return `${country}${area}${'*'.repeat(main.length - 2)}${main.slice(-2)}${extension}`;
+  return `${country}${area}${mobile ? main.slice(0, 3) : ''}****${main.slice(-4)}${extension}`;
 }
 
 /** wang.laoshi@example.edu.cn → w***@example.edu.cn: the domain says which institution, the name is hidden. */

@@ -1,6 +1,7 @@
 import { Spin } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, ApiError, onAuthProblem, setCsrfToken } from './api/client';
+import { setInstitutionTimeZone } from './time';
 import type { SessionResponse } from './api/types';
 import { SignedInCorner } from './components/SignedInCorner';
 import { SignInPage } from './features/auth/SignInPage';
@@ -25,6 +26,7 @@ export function App() {
 
   const adopt = useCallback((session: SessionResponse | null) => {
     setCsrfToken(session?.csrfToken ?? null);
+    setInstitutionTimeZone(session?.organization.timeZone);
     setState(session ? { kind: 'signed-in', session } : { kind: 'signed-out' });
   }, []);
 

@@ -16,7 +16,8 @@ export function usePath(): string {
 }
 
 export function navigate(path: string): void {
-  history.pushState(null, '', `${path}${location.search}`);
+  // A path with its own query (a record's link) replaces the current one.
+  history.pushState(null, '', path.includes('?') ? path : `${path}${location.search}`);
   window.dispatchEvent(new Event('luoshi:navigate'));
 }
 

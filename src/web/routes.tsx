@@ -17,6 +17,11 @@ import { reportsApi } from '../shared/api/reports';
 import { ssoApi } from '../shared/api/sso';
 import { supervisionApi } from '../shared/api/supervision';
 import { usersApi } from '../shared/api/users';
+import { activitiesApi } from '../shared/api/activities';
+import { notificationsApi } from '../shared/api/notifications';
+import { surveysApi } from '../shared/api/surveys';
+import { teachersApi } from '../shared/api/teachers';
+import { todoApi } from '../shared/api/todo';
 import type { MessageKey } from '../shared/i18n/messages';
 import type { SessionResponse } from './api/types';
 
@@ -42,6 +47,12 @@ const UsersPage = lazy(() => import('./features/users/UsersPage'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage'));
 const SignOnPage = lazy(() => import('./features/sso/SignOnPage'));
 const OversightPage = lazy(() => import('./features/oversight/OversightPage'));
+const BulkProgressPage = lazy(() => import('./features/ledger/BulkProgressPage'));
+const TodoPage = lazy(() => import('./features/todo/TodoPage'));
+const MessagesPage = lazy(() => import('./features/messages/MessagesPage'));
+const ActivitiesPage = lazy(() => import('./features/activities/ActivitiesPage'));
+const SurveysPage = lazy(() => import('./features/surveys/SurveysPage'));
+const RosterPage = lazy(() => import('./features/teachers/RosterPage'));
 const OversightInstitutionPage = lazy(
   () => import('./features/oversight/OversightInstitutionPage'),
 );
@@ -75,12 +86,32 @@ export interface AppRoute {
  */
 export const appRoutes: readonly AppRoute[] = [
   {
-    path: '/',
+    // 我的待办: the home of liaisons and the office (homeRoute).
+    path: '/todo',
+    menu: { group: null, label: 'nav.todo' },
+    operation: todoApi.mine,
+    when: (session) => ['admin', 'coordinator', 'liaison'].includes(session.user.role),
+    render: ({ session }) => <TodoPage role={session.user.role} />,
+  },
+  {
+    path: '/plan',
     menu: { group: null, label: 'nav.plan' },
     operation: plansApi.tree,
     // An overseer's organization has no plan of its own: their home is the institutions overview.
     when: (session) => session.user.role !== 'overseer',
-    render: ({ mayCall }) => <PlanPage canImport={mayCall(importsApi.importPlan)} />,
+    render: ({ session, mayCall }) => (
+      <PlanPage
+        canImport={mayCall(importsApi.importPlan)}
+        departmentId={session.user.role === 'liaison' ? session.user.departmentId : null}
+      />
+    ),
+  },
+  {
+    path: '/messages',
+    operation: notificationsApi.messagesList,
+    render: ({ mayCall }) => (
+      <MessagesPage office={mayCall(notificationsApi.messagesUpdateSettings)} />
+    ),
   },
   {
     path: '/dashboard',
@@ -147,6 +178,13 @@ export const appRoutes: readonly AppRoute[] = [
     render: ({ departmentId }) => <ProgressPage departmentId={departmentId} />,
   },
   {
+    path: '/progress/bulk',
+    menu: { group: 'nav.group.execute', label: 'nav.bulkProgress' },
+    operation: ledgerApi.reportPeriod,
+    department: true,
+    render: ({ departmentId }) => <BulkProgressPage departmentId={departmentId} />,
+  },
+  {
     path: '/duties',
     menu: { group: 'nav.group.execute', label: 'nav.duties' },
     operation: obligationsApi.occurrencesRecord,
@@ -204,6 +242,29 @@ export const appRoutes: readonly AppRoute[] = [
     menu: { group: 'nav.group.conclude', label: 'nav.report' },
     operation: reportsApi.list,
     render: ({ session }) => <QualityReportPage session={session} />,
+  },
+  {
+    path: '/teachers',
+    menu: { group: 'nav.group.teachers', label: 'nav.teachers' },
+    operation: teachersApi.list,
+    render: ({ mayCall }) => <RosterPage canImport={mayCall(teachersApi.import)} />,
+  },
+  {
+    path: '/activities',
+    menu: { group: 'nav.group.teachers', label: 'nav.activities' },
+    operation: activitiesApi.list,
+    render: ({ session, mayCall }) => (
+      <ActivitiesPage
+        office={mayCall(activitiesApi.createKind)}
+        departmentId={session.user.departmentId}
+      />
+    ),
+  },
+  {
+    path: '/surveys',
+    menu: { group: 'nav.group.teachers', label: 'nav.surveys' },
+    operation: surveysApi.list,
+    render: ({ mayCall }) => <SurveysPage canEdit={mayCall(surveysApi.create)} />,
   },
   {
     path: '/users',
@@ -267,7 +328,20 @@ export function matchRoute(
   return known ? 'known' : null;
 }
 
-/** A user's first page: the plan, or for those who read no plan their first menu entry. */
+/** Where a role lands, when it may open that page: leaders on the year's dashboard, reviewers on the report they judge. */
+const homes: Partial<Record<SessionResponse['user']['role'], string>> = {
+  leader: '/dashboard',
+  reviewer: '/report',
+};
+
+/**
+ * A user's first page: liaisons and the office land on 我的待办 (the table's first entry), leaders
+ * on the dashboard, reviewers on the quality report; those who read no plan on their first menu entry.
+ */
 export function homeRoute(session: SessionResponse): AppRoute | null {
-  return appRoutes.find((route) => route.menu && mayOpen(route, session)) ?? null;
+  const preferred = homes[session.user.role];
+  const home = preferred
+    ? appRoutes.find((route) => route.path === preferred && mayOpen(route, session))
+    : undefined;
+  return home ?? appRoutes.find((route) => route.menu && mayOpen(route, session)) ?? null;
 }

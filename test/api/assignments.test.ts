@@ -327,6 +327,25 @@ describe('managing departments', () => {
         .json()
         .map((department: DepartmentView) => department.name),
     ).toEqual(['文学院', '理学院', '工学院']);
+
+    // With skipExisting, the names that exist (and repeats in the list) are left out, the rest added.
+    const skipping = await client.post('/api/v1/departments/batch', {
+      names: ['文学院', '法学院', '法学院', '理学院'],
+      kind: 'teaching',
+      skipExisting: true,
+    });
+    expect(skipping.statusCode, skipping.body).toBe(201);
+    expect(skipping.json().map((department: DepartmentView) => department.name)).toEqual([
+      '法学院',
+    ]);
+    const nothingNew = await client.post('/api/v1/departments/batch', {
+      names: ['文学院'],
+      kind: 'teaching',
+      skipExisting: true,
+    });
+    expect(nothingNew.statusCode).toBe(201);
+    expect(nothingNew.json()).toEqual([]);
+    expect((await client.get('/api/v1/departments')).json()).toHaveLength(4);
   });
 
   it('merges a duplicate into the department that stays: names become aliases, work and users move over', async () => {

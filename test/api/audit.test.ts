@@ -54,7 +54,9 @@ describe('what the audit log covers', () => {
     expect(template.statusCode).toBe(200);
     const leader = await createUser(t.db, organization.id, 'leader');
     const security = await signIn(t.app, securityUser.username);
-    const { secret } = (await security.post('/api/v1/auth/totp/start')).json() as {
+    const { secret } = (
+      await security.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+    ).json() as {
       secret: string;
     };
     const { totpCode } = await import('../../src/server/modules/auth/totp');

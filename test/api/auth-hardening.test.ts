@@ -420,7 +420,9 @@ describe('TOTP two-step verification', () => {
     const client = clientOf(await attempt(admin.username, TEST_PASSWORD, { ip }));
     const otherBrowser = clientOf(await attempt(admin.username, TEST_PASSWORD, { ip }));
 
-    const started = await client.post('/api/v1/auth/totp/start');
+    const started = await client.post('/api/v1/auth/totp/start', {
+      currentPassword: TEST_PASSWORD,
+    });
     expect(started.statusCode).toBe(200);
     const { secret, otpauthUri } = started.json() as { secret: string; otpauthUri: string };
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -460,7 +462,9 @@ describe('TOTP two-step verification', () => {
     expect((await otherBrowser.get('/api/v1/plans')).statusCode).toBe(401);
 
     // The secret is never given again.
-    const restart = await client.post('/api/v1/auth/totp/start');
+    const restart = await client.post('/api/v1/auth/totp/start', {
+      currentPassword: TEST_PASSWORD,
+    });
     expect(restart.statusCode).toBe(409);
     expect(restart.json().error.code).toBe('auth.totp_already_enabled');
     expect(restart.body).not.toContain(secret);
@@ -567,7 +571,9 @@ describe('TOTP two-step verification', () => {
     const user = await createUser(t.db, organization.id, 'leader');
     const ip = newAddress();
     const userClient = clientOf(await attempt(user.username, TEST_PASSWORD, { ip }));
-    const { secret } = (await userClient.post('/api/v1/auth/totp/start')).json() as {
+    const { secret } = (
+      await userClient.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+    ).json() as {
       secret: string;
     };
     expect(
@@ -600,7 +606,9 @@ describe('TOTP two-step verification', () => {
     const user = await createUser(t.db, organization.id, 'coordinator');
     const ip = newAddress();
     const client = clientOf(await attempt(user.username, TEST_PASSWORD, { ip }));
-    const { secret } = (await client.post('/api/v1/auth/totp/start')).json() as { secret: string };
+    const { secret } = (
+      await client.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+    ).json() as { secret: string };
     expect(
       (await client.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, t.clock.now()) }))
         .statusCode,

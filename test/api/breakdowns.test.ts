@@ -277,7 +277,7 @@ describe("a liaison's task breakdown", () => {
 });
 
 describe("the coordinator's submission board", () => {
-  it('shows every department with duties, late ones first once the deadline has passed', async () => {
+  it('shows every department with duties, 待审核 first and then the late ones once the deadline has passed', async () => {
     const { planId, idOf, liaisonOf, coordinator, organization } = await institutionWithPlan();
     const security = await liaisonOf('保卫处');
     const base = `/api/v1/plans/${planId}/breakdowns/${idOf('保卫处')}`;
@@ -313,7 +313,13 @@ describe("the coordinator's submission board", () => {
     t.clock.set('2024-04-30T16:01:00Z'); // 00:01 on 1 May in Beijing
     board = (await (await freshCoordinator()).get(`/api/v1/plans/${planId}/breakdowns`)).json();
     expect(board.rows.filter((row: { late: boolean }) => row.late)).toHaveLength(19);
-    expect(board.rows.at(-1)).toMatchObject({ department: { name: '保卫处' }, late: false });
+    // 待审核 first (the office's next work), then the late ones.
+    expect(board.rows[0]).toMatchObject({
+      department: { name: '保卫处' },
+      status: 'submitted',
+      late: false,
+    });
+    expect(board.rows.slice(1).every((row: { late: boolean }) => row.late)).toBe(true);
 
     const leader = await signIn(
       t.app,

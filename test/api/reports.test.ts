@@ -270,12 +270,16 @@ describe('the quality report', () => {
       .find((row) => row.getCell(1).value === '工会')!;
     expect(unionRow.getCell(2).value).toBe(50);
     expect(unionRow.getCell(3).value).toBe(40);
+    // Owns no finding to verify: 不适用, left out of the formula and its weight shared out.
+    expect(unionRow.getCell(5).value).toBe('不适用');
     const score = unionRow.getCell(6).value as { formula: string; result: number };
+    const n = unionRow.number;
     expect(score.formula).toBe(
-      `ROUND(0.4*B${unionRow.number}+0.3*C${unionRow.number}+0.2*D${unionRow.number}+0.1*E${unionRow.number},1)`,
+      `ROUND((0.4*N(B${n})+0.3*N(C${n})+0.2*N(D${n})+0.1*N(E${n}))/(0.4*ISNUMBER(B${n})+0.3*ISNUMBER(C${n})+0.2*ISNUMBER(D${n})+0.1*ISNUMBER(E${n})),1)`,
     );
-    // 0.4×50 + 0.3×40 + 0.2×0 (no self-assessment yet) + 0.1×100 (owns no finding)
-    expect(score.result).toBe(42);
+    // (0.4×50 + 0.3×40 + 0.2×0 (no self-assessment submitted)) ÷ 0.9
+    expect(score.result).toBe(35.6);
+    expect(String(sheet.getCell('A2').value)).toContain('不适用');
   });
 
   it("is not for liaisons, and another organization's report is not found", async () => {

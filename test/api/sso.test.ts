@@ -18,6 +18,7 @@ import {
   createTestApp,
   createUser,
   signIn,
+  TEST_PASSWORD,
   type SignedInClient,
   type TestApp,
 } from '../support/test-app';
@@ -53,7 +54,9 @@ async function institution() {
     (await createUser(t.db, organization.id, 'security_admin')).username,
   );
   // A security admin must use two-step verification before anything else.
-  const { secret } = (await securityAdmin.post('/api/v1/auth/totp/start')).json();
+  const { secret } = (
+    await securityAdmin.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+  ).json();
   expect(
     (
       await securityAdmin.post('/api/v1/auth/totp/confirm', {
@@ -132,14 +135,13 @@ describe('CAS', () => {
 
     const result = await signOn(provider.id);
     expect(result.landing).toBe('/');
-    expect(result.visited[1]).toBe(
-      `${cas.baseUrl}/login?service=${encodeURIComponent(provider.callbackUrl)}`,
+    // The service URL carries the attempt's state: a ticket is good only for the browser that started it.
+    const service = new URL(result.visited[1]!).searchParams.get('service')!;
+    expect(service).toMatch(
+      new RegExp(`^${provider.callbackUrl.replace(/[.?]/g, '\\$&')}\\?state=[\\w-]{40,}$`),
     );
     const validation = cas.validations.at(-1)!;
-    expect(validation).toMatchObject({
-      path: '/cas/serviceValidate',
-      service: provider.callbackUrl,
-    });
+    expect(validation).toMatchObject({ path: '/cas/serviceValidate', service });
     expect((await sessionOf(result.cookies))?.user).toMatchObject({
       id: local.id,
       role: 'coordinator',
@@ -252,14 +254,28 @@ describe('CAS', () => {
       usedCallback,
       (await startOnly(provider.id)).cookies,
     );
-    expect(replayed.landing).toBe('/?ssoError=sso.ticket_invalid');
+    expect(replayed.landing).toBe('/?ssoError=sso.state_invalid');
     expect(await sessionOf(replayed.cookies)).toBeNull();
 
+    // A ticket issued to another browser's state, brought with this browser's state: CAS refuses the service.
+    const other = await startOnly(provider.id);
+    const issued = await fetch(other.location, { redirect: 'manual' });
+    const once = issued.headers.get('location')!;
+    const mine = await startOnly(provider.id);
+    const reused = await followSignOn(
+      t.app,
+      t.config.publicUrl,
+      `${new URL(mine.location).searchParams.get('service')}&ticket=${new URL(once).searchParams.get('ticket')}`,
+      mine.cookies,
+    );
+    expect(reused.landing).toBe('/?ssoError=sso.ticket_invalid');
+
+    const forgedStart = await startOnly(provider.id);
     const forged = await followSignOn(
       t.app,
       t.config.publicUrl,
-      `/api/v1/sso/${provider.id}/cas/callback?ticket=ST-forged`,
-      (await startOnly(provider.id)).cookies,
+      `${new URL(forgedStart.location).searchParams.get('service')}&ticket=ST-forged`,
+      forgedStart.cookies,
     );
     expect(forged.landing).toBe('/?ssoError=sso.ticket_invalid');
 
@@ -274,9 +290,10 @@ describe('CAS', () => {
 
     const reasons = (await failuresOf(provider.id)).map((after) => `${after.code} ${after.reason}`);
     expect(reasons).toEqual([
-      'sso.ticket_invalid INVALID_TICKET: Ticket ' +
-        new URL(usedCallback).searchParams.get('ticket') +
-        ' not recognized',
+      'sso.state_invalid state_mismatch',
+      'sso.ticket_invalid INVALID_SERVICE: Ticket ' +
+        new URL(once).searchParams.get('ticket') +
+        ' does not match supplied service',
       'sso.ticket_invalid INVALID_TICKET: Ticket ST-forged not recognized',
       'sso.state_invalid no_attempt_cookie',
     ]);
@@ -344,7 +361,9 @@ describe('CAS', () => {
     const { organization, securityAdmin } = await institution();
     const local = await createUser(t.db, organization.id, 'coordinator');
     const client = await signIn(t.app, local.username);
-    const { secret } = (await client.post('/api/v1/auth/totp/start')).json();
+    const { secret } = (
+      await client.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+    ).json();
     expect(
       (await client.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, t.clock.now()) }))
         .statusCode,
@@ -353,6 +372,14 @@ describe('CAS', () => {
 
     const provider = await configure(securityAdmin, casProvider('2.0'));
     cas.person = { user: local.username, attributes: {} };
+    // An account with two-step verification is not reached by its name…
+    expect((await signOn(provider.id)).landing).toBe('/?ssoError=sso.link_required');
+    // …only through a link the security admin made, and the code is still asked.
+    const linked = await securityAdmin.post(`/api/v1/sso/config/${provider.id}/links`, {
+      userId: local.id,
+      campusId: local.username,
+    });
+    expect(linked.statusCode, linked.body).toBe(201);
     const result = await signOn(provider.id);
     expect(result.landing).toBe('/?ssoStep=totp');
     expect(result.cookies.has('luoshi_session')).toBe(false);
@@ -380,6 +407,78 @@ describe('CAS', () => {
       payload: { totpCode: totpCode(secret, t.clock.now()) },
     });
     expect(again.json().error.code).toBe('sso.state_invalid');
+  });
+});
+
+describe('privileged accounts and browser binding (issue 19, points 12 and 13)', () => {
+  it('never signs a campus identity in as an admin, security admin, auditor or overseer by its name (any case); the security admin links one by hand', async () => {
+    const { organization, securityAdmin } = await institution();
+    const provider = await configure(securityAdmin, casProvider('2.0'));
+    for (const role of ['admin', 'security_admin', 'auditor', 'overseer'] as const) {
+      const account = await createUser(t.db, organization.id, role, {
+        username: `Priv${role.replace('_', '')}${Date.now()}`,
+      });
+      cas.person = { user: account.username.toUpperCase(), attributes: {} };
+      const result = await signOn(provider.id);
+      expect(result.landing, role).toBe('/?ssoError=sso.link_required');
+      expect(await sessionOf(result.cookies)).toBeNull();
+    }
+    expect(
+      await t.db
+        .select()
+        .from(externalIdentities)
+        .where(eq(externalIdentities.providerId, provider.id)),
+    ).toHaveLength(0);
+    expect((await failuresOf(provider.id)).map((after) => after.reason)).toEqual([
+      'name_matches_protected_account:admin',
+      'name_matches_protected_account:security_admin',
+      'name_matches_protected_account:auditor',
+      'name_matches_protected_account:overseer',
+    ]);
+
+    // Only the security admin links, and then the campus id signs in as that account.
+    const auditor = await createUser(t.db, organization.id, 'auditor');
+    const admin = await signIn(t.app, (await createUser(t.db, organization.id, 'admin')).username);
+    const byAdmin = await admin.post(`/api/v1/sso/config/${provider.id}/links`, {
+      userId: auditor.id,
+      campusId: 'z20190001',
+    });
+    expect(byAdmin.statusCode).toBe(403);
+    const link = await securityAdmin.post(`/api/v1/sso/config/${provider.id}/links`, {
+      userId: auditor.id,
+      campusId: 'z20190001',
+    });
+    expect(link.statusCode, link.body).toBe(201);
+    cas.person = { user: 'z20190001', attributes: {} };
+    const result = await signOn(provider.id);
+    expect(result.landing).toBe('/');
+    expect((await sessionOf(result.cookies))?.user).toMatchObject({ id: auditor.id });
+    const other = await createUser(t.db, organization.id, 'leader');
+    const taken = await securityAdmin.post(`/api/v1/sso/config/${provider.id}/links`, {
+      userId: other.id,
+      campusId: 'z20190001',
+    });
+    expect(taken.json().error.code).toBe('sso.link_taken');
+  });
+
+  it('a CAS ticket started in one browser cannot sign in another (login CSRF through a link)', async () => {
+    const { organization, securityAdmin } = await institution();
+    const attacker = await createUser(t.db, organization.id, 'leader');
+    const provider = await configure(securityAdmin, casProvider('2.0'));
+    cas.person = { user: attacker.username, attributes: {} };
+    // The attacker starts a sign-in and stops at the callback link, with a fresh ticket.
+    const attackerStart = await startOnly(provider.id);
+    const trap = (await fetch(attackerStart.location, { redirect: 'manual' })).headers.get(
+      'location',
+    )!;
+    expect(trap).toContain('ticket=');
+    // The victim's browser has an attempt of its own (it opened the sign-in page and clicked the button).
+    const victim = await startOnly(provider.id);
+    const result = await followSignOn(t.app, t.config.publicUrl, trap, victim.cookies);
+    expect(result.landing).toBe('/?ssoError=sso.state_invalid');
+    expect(await sessionOf(result.cookies)).toBeNull();
+    // The ticket was never sent for validation.
+    expect(cas.validations.some((v) => trap.includes(v.ticket ?? '-'))).toBe(false);
   });
 });
 

@@ -90,26 +90,46 @@ describe('exporting the 任务分解表', () => {
       '指标内容',
       '观测重点',
       '责任部门',
+      '落实部门',
       '落实措施',
       '完成时限',
     ]);
-    expect(sheet.rowCount).toBe(62);
-    expect(sheet.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape' });
+    // One row per measure: 60 items, item 39 with two measures, item 8 with one.
+    expect(sheet.rowCount).toBe(63);
+    expect(sheet.pageSetup).toMatchObject({
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '2:2',
+    });
+    expect(sheet.headerFooter.oddFooter).toContain('&P');
     expect(sheet.getCell('A3').value).toBe('一、党的领导');
     expect(sheet.getCell('A19').master.address).toBe('A3');
     expect(sheet.getCell('A20').value).toBe('二、立德树人');
-    const row39 = sheet.getRow(2 + 39);
-    expect(row39.getCell(3).value).toMatch(/^39\.建立民生项目年度工作清单/);
-    expect(row39.getCell(5).value).toBe('工会');
-    expect(String(row39.getCell(6).value).split('\n')).toEqual([
-      '【工会】建立民生项目年度清单',
-      '【工会】=HYPERLINK("http://evil.example","点我")',
-    ]);
-    expect(String(row39.getCell(7).value).split('\n')).toEqual([
-      '【工会】2024年6月30日',
-      '【工会】每学期（自2024年7月1日起）',
-    ]);
-    expect(sheet.getRow(2 + 1).getCell(6).value ?? '').toBe('');
+    const [first39, second39] = [sheet.getRow(2 + 39), sheet.getRow(3 + 39)];
+    expect(first39.getCell(3).value).toMatch(/^39\.建立民生项目年度工作清单/);
+    expect(second39.getCell(3).master.address).toBe(first39.getCell(3).address);
+    expect(first39.getCell(5).value).toBe('工会');
+    expect([first39, second39].map((row) => [2, 6, 7, 8].map((n) => row.getCell(n).value))).toEqual(
+      [
+        [first39.getCell(2).value, '工会', '建立民生项目年度清单', '2024年6月30日'],
+        [
+          first39.getCell(2).value,
+          '工会',
+          // Formula-safe: written as text.
+          '\'=HYPERLINK("http://evil.example","点我")',
+          '每学期（自2024年7月1日起）',
+        ],
+      ],
+    );
+    // Heights from the text, within Excel's limit.
+    for (let row = 3; row <= sheet.rowCount; row++) {
+      expect(sheet.getRow(row).height).toBeGreaterThanOrEqual(20);
+      expect(sheet.getRow(row).height).toBeLessThanOrEqual(409);
+    }
+    expect(sheet.getRow(2 + 1).getCell(7).value ?? '').toBe('');
   });
 
   it('is read back by the importer as the same 60 items, in .xlsx and in .docx', async () => {
@@ -137,12 +157,12 @@ describe('exporting the 任务分解表', () => {
     );
     const sheet = await sheetOf(own.rawPayload);
     expect(sheet.getCell('A1').value).toContain('（工会）');
-    expect(sheet.rowCount).toBe(4);
+    expect(sheet.rowCount).toBe(5);
     // Only a cell that starts with = + - @ runs as a formula: that one is written as text.
     expect(sheet.getRow(3).getCell(6).value).toBe("'=1+1 工会年度计划写入教师思政内容");
-    expect(String(sheet.getRow(4).getCell(6).value).split('\n')).toEqual([
+    expect([4, 5].map((row) => sheet.getRow(row).getCell(6).value)).toEqual([
       '建立民生项目年度清单',
-      '=HYPERLINK("http://evil.example","点我")',
+      '\'=HYPERLINK("http://evil.example","点我")',
     ]);
     expect(
       (await liaison.get(`/api/v1/plans/${planId}/task-breakdown?format=xlsx`)).statusCode,

@@ -88,10 +88,13 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
   it('previews then applies what was added, changed and removed; unchanged measures keep their id and version', async () => {
     const { liaison, base, download, measures, organization } = await unionWithMeasures();
     const before = await measures();
-    const edited = await editXlsx(await download(liaison), (_sheet, rowOf) => {
+    const edited = await editXlsx(await download(liaison), (sheet, rowOf) => {
+      // Item 8's two measures are rows 3 and 4: all three written in the first, the second emptied.
       rowOf(8).getCell(6).value =
         '工会年度工作计划纳入教师思政内容\n每学期召开一次教职工座谈会，听取教师意见\n设立教师心理关爱热线';
       rowOf(8).getCell(7).value = '每年（自2024年12月31日起）\n6月底\n长期坚持';
+      sheet.getRow(rowOf(8).number + 1).getCell(6).value = null;
+      sheet.getRow(rowOf(8).number + 1).getCell(7).value = null;
       rowOf(39).getCell(6).value = null;
       rowOf(39).getCell(7).value = null;
     });
@@ -134,13 +137,14 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
         row: 3,
         measureId: null,
         before: null,
-        after: { text: '设立教师心理关爱热线', deadline: { kind: 'ongoing', dueOn: '2024-04-22' } },
+        // 长期坚持 without a date runs from the plan's start (its first phase, April 2024), not from the upload's day.
+        after: { text: '设立教师心理关爱热线', deadline: { kind: 'ongoing', dueOn: '2024-04-01' } },
       },
       {
         kind: 'remove',
         itemId: removed.itemId,
         itemNo: 39,
-        row: 4,
+        row: 5,
         measureId: removed.id,
         before: { text: '建立民生项目年度清单', deadline: { kind: 'date', dueOn: '2024-06-30' } },
         after: null,
@@ -161,7 +165,7 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
     expect(after.map((m) => [m.no, m.text, m.deadline.kind, m.deadline.dueOn])).toEqual([
       [8, '工会年度工作计划纳入教师思政内容', 'yearly', '2024-12-31'],
       [8, '每学期召开一次教职工座谈会，听取教师意见', 'date', '2024-06-30'],
-      [8, '设立教师心理关爱热线', 'ongoing', '2024-04-22'],
+      [8, '设立教师心理关爱热线', 'ongoing', '2024-04-01'],
     ]);
     expect(after[0]).toEqual(kept);
     expect(after[1]).toMatchObject({ id: changed.id, version: changed.version + 1 });
@@ -223,8 +227,8 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
       preview.problems.map(({ row, itemNo, code, params }) => ({ row, itemNo, code, params })),
     ).toEqual([
       { row: 3, itemNo: 8, code: 'sheet.deadline_unsupported', params: { text: '每季度' } },
-      { row: 4, itemNo: 39, code: 'sheet.deadline_unreadable', params: { text: '尽快' } },
-      { row: 5, itemNo: 18, code: 'sheet.not_assigned', params: { no: 18, department: '工会' } },
+      { row: 5, itemNo: 39, code: 'sheet.deadline_unreadable', params: { text: '尽快' } },
+      { row: 6, itemNo: 18, code: 'sheet.not_assigned', params: { no: 18, department: '工会' } },
     ]);
     expect(preview.problems[2]!.message).toBe(
       '指标 18 不由工会负责，此行不会导入。请只在本部门负责的指标行填写。',
@@ -255,7 +259,7 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error).toMatchObject({
       code: 'sheet.has_problems',
-      params: { count: 3, rows: '3、4、5' },
+      params: { count: 3, rows: '3、5、6' },
     });
     expect(await measures()).toEqual(before);
   });

@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,7 @@ describe('account security in the browser', () => {
     await page.getByTestId('account-security').click();
     await page.getByRole('heading', { name: '账号安全' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/security');
+    await page.getByTestId('totp-current-password').fill('Quality-Plan-2026');
     await page.getByRole('button', { name: '绑定身份验证器' }).click();
     const shown = (await page.getByTestId('totp-secret').textContent())!;
     expect(shown).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
@@ -37,6 +39,16 @@ describe('account security in the browser', () => {
     expect(
       await page.getByRole('link', { name: /^otpauth:\/\/totp\/Luoshi:admin\?/ }).count(),
     ).toBe(1);
+    // The QR code for the authenticator, drawn in the page from the same URI (no image service).
+    const uri = (await page
+      .getByRole('link', { name: /^otpauth:\/\/totp\/Luoshi:admin\?/ })
+      .getAttribute('href'))!;
+    const qr = page.getByTestId('totp-qr');
+    await qr.waitFor();
+    const src = (await qr.getAttribute('src'))!;
+    expect(decodeURIComponent(src.replace(/^data:image\/svg\+xml;charset=utf-8,/, ''))).toBe(
+      await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 200 }),
+    );
     await page.screenshot({
       path: path.join(screenshots, 'account-security-enrol.png'),
       fullPage: true,

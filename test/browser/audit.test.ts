@@ -112,6 +112,7 @@ describe('the three powers in the browser', () => {
       path: path.join(screenshots, 'security-admin-enrol-first.png'),
       fullPage: true,
     });
+    await page.getByTestId('totp-current-password').fill('Audit-Trail-2026');
     await page.getByRole('button', { name: '绑定身份验证器' }).click();
     const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
     await page.getByLabel('身份验证器上的动态码').fill(totpCode(secret, new Date()));

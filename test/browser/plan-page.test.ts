@@ -35,6 +35,9 @@ describe('a new administrator in the browser', () => {
     await page.screenshot({ path: path.join(screenshots, 'change-password.png') });
     await page.getByRole('button', { name: /保存并继续/ }).click();
 
+    // The administrator lands on 我的待办; the plan is one click away.
+    await page.getByTestId('todo-page').waitFor();
+    await page.getByRole('menuitem', { name: '工作方案' }).click();
     await page.getByText('指标体系与责任部门').waitFor();
     expect(await page.getByTestId('level1').allTextContents()).toEqual([
       '一、党的领导',

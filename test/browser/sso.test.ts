@@ -14,7 +14,7 @@ import {
   seededDepartment,
 } from '../support/browser';
 import { startCasServer, type CasServer } from '../support/sso-providers';
-import { createUser, signIn } from '../support/test-app';
+import { createUser, signIn, TEST_PASSWORD } from '../support/test-app';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -58,7 +58,9 @@ beforeAll(async () => {
       })
     ).username,
   );
-  const { secret } = (await securityAdmin.post('/api/v1/auth/totp/start')).json();
+  const { secret } = (
+    await securityAdmin.post('/api/v1/auth/totp/start', { currentPassword: TEST_PASSWORD })
+  ).json();
   expect(
     (
       await securityAdmin.post('/api/v1/auth/totp/confirm', {
@@ -90,7 +92,7 @@ describe('campus sign-on in the browser', () => {
     await button.waitFor();
     await page.screenshot({ path: path.join(screenshots, 'sso-sign-in-page.png'), fullPage: true });
     await button.click();
-    await page.getByText('指标体系与责任部门').waitFor();
+    await page.getByTestId('todo-page').waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     await expect
       .poll(() => page.locator('[data-testid=account-security]').textContent())

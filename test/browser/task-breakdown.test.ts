@@ -69,6 +69,33 @@ describe('phase 1 in the browser', () => {
         .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.itemNo)),
     ).toEqual(['8', '39']);
     expect(await liaison.getByTestId('next-step').textContent()).toContain('下一步');
+    // The form says why 保存 is grey, labels the date box, and asks no date for 长期坚持.
+    const item8 = liaison.locator('[data-testid=breakdown-item][data-item-no="8"]');
+    await item8.getByRole('button', { name: /添加落实措施/ }).click();
+    const hint = item8.getByTestId('measure-deadline-hint');
+    expect(await hint.textContent()).toBe('请先填写落实措施，才能保存。');
+    await item8.getByLabel('落实措施').fill('常态化开展教职工谈心谈话');
+    expect(await hint.textContent()).toBe('请填写完成日期，才能保存。');
+    expect(await item8.getByRole('button', { name: /保\s*存/ }).isDisabled()).toBe(true);
+    await item8.getByLabel('完成时限').click();
+    await liaison
+      .locator('.ant-select-dropdown:visible')
+      .getByText('每学期', { exact: true })
+      .click();
+    expect(await item8.locator('.measure-deadline').textContent()).toContain('首次完成日期');
+    expect(await hint.textContent()).toBe('请填写首次完成日期，才能保存。');
+    await item8.getByLabel('完成时限').click();
+    await liaison
+      .locator('.ant-select-dropdown:visible')
+      .getByText('长期坚持', { exact: true })
+      .click();
+    await liaison.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+    await liaison.screenshot({ path: path.join(screenshots, 'measure-deadline-ongoing.png') });
+    expect(await item8.locator('input[type=date]').count()).toBe(0);
+    expect(await hint.textContent()).toContain('无需日期');
+    expect(await item8.getByRole('button', { name: /保\s*存/ }).isDisabled()).toBe(false);
+    await liaison.screenshot({ path: path.join(screenshots, 'measure-deadline-ongoing.png') });
+    await item8.getByRole('button', { name: /取\s*消/ }).click();
     await addMeasure(liaison, 8, '把教师思政工作写入工会年度计划', '每年', '2024-12-31');
     await addMeasure(liaison, 39, '建立民生项目年度清单', '具体日期', '2024-06-30');
     await liaison.getByLabel('姓名').fill('王老师');

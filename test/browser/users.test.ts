@@ -51,7 +51,7 @@ describe('用户管理 in the browser', () => {
       acceptDownloads: true,
     });
     await signIn(admin, adminName, TEST_PASSWORD);
-    await admin.getByText('指标体系与责任部门').waitFor();
+    await admin.getByTestId('todo-page').waitFor();
     await admin.goto(`${server.url}/users`);
     await admin.locator('[data-testid=user-row][data-username=it-admin]').waitFor();
 
@@ -158,7 +158,9 @@ describe('用户管理 in the browser', () => {
     expect(await admin.getByTestId('password-dialog').textContent()).toContain(
       '首次登录后需修改密码',
     );
-    expect((await admin.getByTestId('one-time-password').textContent())!.trim()).toHaveLength(16);
+    expect((await admin.getByTestId('one-time-password').textContent())!.trim()).toMatch(
+      /^[A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3}$/,
+    );
     const first = (await admin.getByTestId('one-time-password').textContent())!.trim();
     await admin.getByTestId('password-close').click();
     const leaderRow = admin.locator('[data-testid=user-row][data-username=vice-president]');
@@ -174,7 +176,7 @@ describe('用户管理 in the browser', () => {
     await admin.getByRole('button', { name: /确\s*定|OK/ }).click();
     await admin.getByTestId('password-dialog').waitFor();
     const second = (await admin.getByTestId('one-time-password').textContent())!.trim();
-    expect(second).toHaveLength(16);
+    expect(second).toMatch(/^[A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3}$/);
     expect(second).not.toBe(first);
     await admin.getByTestId('password-close').click();
     await admin.getByTestId('password-dialog').waitFor({ state: 'detached' });
@@ -191,7 +193,7 @@ describe('用户管理 in the browser', () => {
     await liaison.getByLabel('新密码', { exact: true }).fill('Jiaowu-Office-2026');
     await liaison.getByLabel('再次输入新密码').fill('Jiaowu-Office-2026');
     await liaison.getByRole('button', { name: /保存并继续/ }).click();
-    await liaison.getByText('指标体系与责任部门').waitFor();
+    await liaison.getByTestId('todo-page').waitFor();
     await liaison.close();
   }, 120_000);
 });

@@ -265,10 +265,10 @@ describe('bad input is refused with a reason and a row', () => {
     expect(docxAsXlsx.code).toBe('import.type_mismatch');
   });
 
-  it('an old .doc / .xls', async () => {
+  it('an OLE header with nothing behind it (real .doc / .xls: legacy-office.test.ts)', async () => {
     const ole = Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(512)]);
     expect((await refusal(readPlanDocument({ bytes: ole, fileName: 'plan.doc' }))).code).toBe(
-      'import.legacy_office',
+      'import.corrupt_file',
     );
   });
 

@@ -318,8 +318,9 @@ describe('npm start with the embedded PostgreSQL, killed with SIGKILL', () => {
     const first = await startServer(env);
     // The first start prints the administrator's one-time password (one line per account, or the older single line).
     const printed = first.output();
-    const oneTimePassword = (printed.match(/one-time password:\s+(\S{16})/) ??
-      printed.match(/^\s+admin\s+(\S+)\s/m))?.[1];
+    const oneTimePassword = (printed.match(
+      /one-time password:\s+([A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3})/,
+    ) ?? printed.match(/^\s+admin\s+(\S+)\s/m))?.[1];
     expect(oneTimePassword, printed).toBeTruthy();
     const session = await signInOver(first.origin, 'admin', oneTimePassword!);
     const chosen = 'Kill-9-survivor!';

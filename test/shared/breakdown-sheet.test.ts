@@ -43,7 +43,7 @@ const plan = (rows: SheetRow[]) =>
     items,
     duties: new Set([ids[8], ids[39]]),
     measures: current,
-    context: { year: 2024, today: '2024-04-22' },
+    context: { year: 2024, startsOn: '2024-04-01' },
   });
 
 describe('reading a filled-in 任务分解表', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readDeadlineText } from '../../src/shared/deadline-text';
 import { deadlineKinds, describeDeadline, type Deadline } from '../../src/shared/deadlines';
 
-const context = { year: 2024, today: '2024-04-22' };
+// The plan's year, and its first day (its first phase starts in April 2024).
+const context = { year: 2024, startsOn: '2024-04-01' };
 const read = (text: string) => readDeadlineText(text, context);
 const reads = (text: string, deadline: Deadline, dateGiven = true) =>
   expect(read(text), text).toEqual({ ok: true, deadline, dateGiven });
@@ -71,10 +72,10 @@ describe('reading a 完成时限 back', () => {
     reads('每年度', { kind: 'yearly', dueOn: '2024-12-31' }, false);
     reads('每月', { kind: 'monthly', dueOn: '2024-04-30' }, false);
     reads('每月底', { kind: 'monthly', dueOn: '2024-04-30' }, false);
-    reads('长期坚持', { kind: 'ongoing', dueOn: '2024-04-22' }, false);
-    reads('长期', { kind: 'ongoing', dueOn: '2024-04-22' }, false);
-    reads('持续推进', { kind: 'ongoing', dueOn: '2024-04-22' }, false);
-    reads('常态化', { kind: 'ongoing', dueOn: '2024-04-22' }, false);
+    reads('长期坚持', { kind: 'ongoing', dueOn: '2024-04-01' }, false);
+    reads('长期', { kind: 'ongoing', dueOn: '2024-04-01' }, false);
+    reads('持续推进', { kind: 'ongoing', dueOn: '2024-04-01' }, false);
+    reads('常态化', { kind: 'ongoing', dueOn: '2024-04-01' }, false);
   });
 
   it('refuses clearly what it cannot read', () => {

@@ -32,8 +32,9 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * A new page signed in as `username` (with the test password), on the plan page every role
- * lands on. Downloads are accepted, so a journey can read what it exports.
+ * A new page signed in as `username` (with the test password), then on the plan page (/plan;
+ * each role lands on its own page first: 我的待办, the dashboard, the report). Downloads are
+ * accepted, so a journey can read what it exports.
  */
 export async function openSignedIn(
   browser: Browser,
@@ -46,6 +47,8 @@ export async function openSignedIn(
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(TEST_PASSWORD);
   await page.keyboard.press('Enter');
+  await page.locator('.app-header').waitFor();
+  await page.goto(`${new URL(url).origin}/plan`);
   await page.getByText('指标体系与责任部门').waitFor();
   return page;
 }

@@ -42,7 +42,13 @@ export interface TestApp {
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   // Evidence files of a test go to a temporary directory of its own, never under data/.
   const evidenceDir = overrides.evidenceDir ?? mkdtempSync(path.join(tmpdir(), 'luoshi-evidence-'));
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }, projectRoot), evidenceDir, ...overrides };
+  // Tests sign on many times a minute from one address: the anonymous limit has its own test.
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent' }, projectRoot),
+    evidenceDir,
+    anonymousRateLimit: 100_000,
+    ...overrides,
+  };
 }
 
 /** Removes a test's temporary evidence directory (and only such a directory). */
@@ -185,8 +191,12 @@ export async function signIn(
  * Turns two-step verification on for a signed-in client, as the 账号安全 page does (a security
  * admin must, before anything else); the session goes on. Returns the authenticator's secret.
  */
-export async function enrolTotp(client: SignedInClient, clock: ManualClock): Promise<string> {
-  const started = await client.post('/api/v1/auth/totp/start');
+export async function enrolTotp(
+  client: SignedInClient,
+  clock: ManualClock,
+  currentPassword = TEST_PASSWORD,
+): Promise<string> {
+  const started = await client.post('/api/v1/auth/totp/start', { currentPassword });
   if (started.statusCode !== 200)
     throw new Error(`TOTP enrolment failed: ${started.statusCode} ${started.body}`);
   const { secret } = started.json() as { secret: string };

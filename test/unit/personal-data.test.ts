@@ -20,6 +20,35 @@ describe('masking personal data', () => {
     expect(maskPhone('13812345678')).not.toContain('1234567');
   });
 
+  it('masks every form of a number: extensions after a dash or 转, spaces, country codes, brackets (issue 19 point 16)', () => {
+    const forms: [string, string][] = [
+      ['88561234-8021', '****1234-**'],
+      ['010-88561234-8021', '010-****1234-**'],
+      ['0571-87654321 转 802', '0571-****4321-**'],
+      ['88561234转8021', '****1234-**'],
+      ['010 8856 1234', '010-****1234'],
+      ['(010)88561234', '010-****1234'],
+      ['01088561234', '010-****1234'],
+      ['057187654321', '0571-****4321'],
+      ['138-1234-5678', '138****5678'],
+      ['138 1234 5678', '138****5678'],
+      ['+86 138 1234 5678', '+86 138****5678'],
+      ['+86-10-88561234', '+86 10-****1234'],
+      ['0086 13812345678', '+86 138****5678'],
+      ['8856-1234', '****1234'],
+      ['13812345678 ext. 12', '138****5678-**'],
+    ];
+    for (const [phone, masked] of forms) expect(maskPhone(phone), phone).toBe(masked);
+    // Whatever the form, no run of the number longer than 4 digits after the area code survives.
+    for (const [phone] of forms) {
+      const shown = maskPhone(phone)
+        .replace(/^\+\d+ /, '')
+        .replace(/^0?\d{2,3}-/, '');
+      expect(shown.replace(/\D/g, '').length, phone).toBeLessThanOrEqual(7);
+      expect(shown, phone).not.toMatch(/\d{5}/);
+    }
+  });
+
   it("keeps an e-mail's first letter and domain", () => {
     expect(maskEmail('wang.laoshi@example.edu.cn')).toBe('w***@example.edu.cn');
     expect(maskEmail('not-an-address')).toBe('***');

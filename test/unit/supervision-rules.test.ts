@@ -5,6 +5,7 @@ import {
   clipUtf8,
   composeDepartmentReminder,
   composeDigest,
+  composeGroupReminder,
   daysBetween,
   daysLate,
   describeSubject,
@@ -198,5 +199,37 @@ describe('what reminders say', () => {
         'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa',
       ),
     ).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?••••5aaa');
+  });
+});
+
+describe('a long list of late work', () => {
+  it('lists the first ten, then a count and where to see them all, in the e-mail and the robots', () => {
+    const many = Array.from({ length: 173 }, (_unused, index) =>
+      subject({
+        key: `measure:${index}`,
+        kind: 'measure',
+        itemNo: (index % 60) + 1,
+        what: `落实措施 ${index + 1} 应于 2024-04-30 完成，尚未报送“已完成”`,
+        link: '/progress',
+      }),
+    );
+    const input = {
+      level: 'manual' as const,
+      departmentName: '工会',
+      subjects: many,
+      today: '2024-05-06',
+      baseUrl: 'https://luoshi.test.edu.cn',
+      escalationDays: 3,
+    };
+    const message = composeDepartmentReminder(input);
+    expect(message.title).toBe('【催办】工会：173 项工作已逾期');
+    expect(message.text.match(/办理地址/g)).toHaveLength(10);
+    expect(message.text).toContain(
+      '……另有 163 项，全部清单见“我的待办”：https://luoshi.test.edu.cn/',
+    );
+    expect(message.markdown).toContain('- ……另有 163 项 [查看全部](https://luoshi.test.edu.cn/)');
+    const group = composeGroupReminder({ ...input, heads: new Map() });
+    expect(group.markdown.match(/\[去办理\]/g)).toHaveLength(10);
+    expect(group.text).toContain('……另有 163 项 https://luoshi.test.edu.cn/supervision');
   });
 });

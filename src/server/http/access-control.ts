@@ -13,9 +13,15 @@ import {
 import { mustEnrolTotp, totpEnrolmentOperations } from '../../shared/powers';
 import type { Actor } from '../modules/auth/actor';
 import type { AuthService, SignedInSession } from '../modules/auth/auth.service';
+import { secretsEqual } from './secrets-equal';
 
 export const SESSION_COOKIE = 'luoshi_session';
 export const CSRF_HEADER = 'x-csrf-token';
+
+/** The CSRF header against the session's token, in constant time. */
+function csrfMatches(header: string | string[] | undefined, expected: string): boolean {
+  return typeof header === 'string' && secretsEqual(header, expected);
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -90,7 +96,7 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
 
     if (
       !['GET', 'HEAD', 'OPTIONS'].includes(request.method) &&
-      request.headers[CSRF_HEADER] !== signedIn.csrfToken
+      !csrfMatches(request.headers[CSRF_HEADER], signedIn.csrfToken)
     ) {
       throw new AppError('auth.csrf');
     }

@@ -14,6 +14,7 @@ import {
 } from '../../shared/errors';
 import { pickLocale } from '../../shared/locale';
 import type { Locale } from '../../shared/errors';
+import { isDataException } from '../db/errors';
 
 const zodLocales: Record<Locale, ReturnType<typeof z.locales.en>> = {
   'zh-CN': z.locales.zhCN(),
@@ -70,6 +71,15 @@ export function installErrorHandler(
     }
     const mapped = mapFrameworkError(error, options.uploadMaxBytes);
     if (mapped) return sendError(request, reply, mapped);
+    // A value the database cannot hold that got past the input guard: the caller's input, not our failure.
+    if (isDataException(error)) {
+      request.log.warn({ err: error }, 'input refused by the database');
+      return sendError(
+        request,
+        reply,
+        new AppError('request.invalid', {}, [{ path: '', message: 'a value is out of range' }]),
+      );
+    }
     request.log.error({ err: error }, 'unhandled error');
     return sendError(request, reply, new AppError('internal'));
   });

@@ -31,6 +31,14 @@ export async function installWebApp(app: FastifyInstance, webRoot: string): Prom
       .header('cache-control', 'public, max-age=31536000, immutable')
       .sendFile(path.join('assets', file));
   });
+  // 问卷作答: the survey answering page, its own small entry (no sign-in; the code is in the #hash)
+  if (existsSync(path.join(webRoot, 'answer.html')))
+    app.get('/s', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .header('cache-control', 'no-cache')
+        .header('referrer-policy', 'no-referrer')
+        .sendFile('answer.html'),
+    );
   app.setNotFoundHandler((request, reply) => {
     if (request.method !== 'GET' || request.url.startsWith('/api/'))
       return sendError(request, reply, new AppError('request.not_found'));

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { heightFor, MAX_ROW_HEIGHT, printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** One audit entry as a row of the export, every cell already worded. */
@@ -60,7 +61,10 @@ export async function writeAuditLogXlsx(
     useSharedStrings: false,
     useStyles: true,
   });
-  const sheet = workbook.addWorksheet('审计日志', { views: [{ state: 'frozen', ySplit: 2 }] });
+  const sheet = workbook.addWorksheet('审计日志', {
+    ...printOptions({ orientation: 'landscape', titleRows: [2, 2] }),
+    views: [{ state: 'frozen', ySplit: 2 }],
+  });
   sheet.columns = COLUMNS.map((column) => ({ width: column.width }));
   const titleRow = sheet.addRow([cell(title)]);
   titleRow.font = { bold: true, size: 13 };
@@ -71,9 +75,21 @@ export async function writeAuditLogXlsx(
   let rows = 0;
   for await (const batch of batches) {
     for (const row of batch) {
-      sheet
-        .addRow(COLUMNS.map((column) => (column.field === 'id' ? row.id : cell(row[column.field]))))
-        .commit();
+      const added = sheet.addRow(
+        COLUMNS.map((column) => (column.field === 'id' ? row.id : cell(row[column.field]))),
+      );
+      // Wrapped in its column, as high as its longest text (up to Excel's 409 pt).
+      added.alignment = { vertical: 'top', wrapText: true };
+      added.height = Math.min(
+        MAX_ROW_HEIGHT,
+        Math.max(
+          15,
+          ...COLUMNS.map((column) =>
+            column.field === 'id' ? 0 : heightFor(row[column.field], column.width, 11),
+          ),
+        ),
+      );
+      added.commit();
       rows++;
     }
   }

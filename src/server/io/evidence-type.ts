@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { decodeText } from './text-decoding';
 import { inflateZip, listZipEntries, type ZipLimits } from './zip-guard';
+import { isOpenDocument } from './file-sniffing';
 
 /** What an evidence file is, by its content: the media type it is served with and its usual extension. */
 export interface EvidenceType {
@@ -136,7 +137,9 @@ const ACTIVE_MARKUP =
   /<!doctype\s+html|<\s*(?:html|head|body|script|svg|iframe|object|embed|meta|link|style)\b|<\?xml[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<\s*svg\b/i;
 
 async function detectOfficeType(bytes: Buffer, limits: ZipLimits): Promise<TypeName> {
-  const names = new Set(await listZipEntries(bytes));
+  const listed = await listZipEntries(bytes);
+  if (isOpenDocument(listed)) throw new AppError('import.open_document');
+  const names = new Set(listed);
   const main = names.has('word/document.xml')
     ? 'docx'
     : names.has('xl/workbook.xml')

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { heightFor, MAX_ROW_HEIGHT, printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** The 工作进度督办台账 as a sheet: one row per measure and period, every text already worded. */
@@ -49,14 +50,7 @@ const COLUMNS = [
 export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('工作进度督办台账', {
-    pageSetup: {
-      paperSize: 9,
-      orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      printTitlesRow: '3:3',
-    },
+    ...printOptions({ orientation: 'landscape', titleRows: [3, 3] }),
     views: [{ state: 'frozen', ySplit: 3 }],
   });
   sheet.columns = COLUMNS.map((column) => ({ width: column.width }));
@@ -85,6 +79,13 @@ export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
       cell.alignment = { vertical: 'top', wrapText: true };
       cell.font = { name: '仿宋_GB2312', size: 10.5 };
     });
+    added.height = Math.min(
+      MAX_ROW_HEIGHT,
+      Math.max(
+        18,
+        ...COLUMNS.map((column) => heightFor(String(row[column.field]), column.width, 10.5)),
+      ),
+    );
   }
   for (let rowNumber = 3; rowNumber <= sheet.rowCount; rowNumber++) {
     sheet.getRow(rowNumber).eachCell({ includeEmpty: true }, (cell) => {

@@ -1,5 +1,11 @@
 import ExcelJS from 'exceljs';
+import { printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
+import { NOT_APPLICABLE, type PerformanceLine } from '../../shared/report/performance-score';
+
+/** A line's cell: its value, 0 when nothing was submitted, 不适用 (text, left out by the formula). */
+const cellOf = (line: PerformanceLine | null) =>
+  line === 'not_applicable' ? NOT_APPLICABLE : (line ?? 0);
 
 /** One department's row: its components (percent, or null when nothing counted) and its score. */
 export interface PerformanceSheet {
@@ -8,10 +14,10 @@ export interface PerformanceSheet {
   weights: { completion: number; onTime: number; selfAssessment: number; rectification: number };
   rows: {
     department: string;
-    completion: number | null;
-    onTime: number | null;
-    selfAssessment: number | null;
-    rectification: number | null;
+    completion: PerformanceLine | null;
+    onTime: PerformanceLine | null;
+    selfAssessment: PerformanceLine | null;
+    rectification: PerformanceLine | null;
     score: number;
   }[];
 }
@@ -20,7 +26,7 @@ const HEADERS = [
   '部门',
   '措施完成率（%）',
   '按时报送率（%）',
-  '自评平均得分',
+  '自评得分（审核认定）',
   '整改核验完成率（%）',
   '绩效得分',
 ];
@@ -32,13 +38,7 @@ const HEADERS = [
 export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('绩效考核', {
-    pageSetup: {
-      paperSize: 9,
-      orientation: 'portrait',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-    },
+    ...printOptions({ orientation: 'portrait', titleRows: [3, 3] }),
     views: [{ state: 'frozen', ySplit: 3 }],
   });
   sheet.columns = [
@@ -56,7 +56,7 @@ export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Pr
   sheet.addRow([sheetData.formula]);
   sheet.mergeCells(2, 1, 2, HEADERS.length);
   sheet.getCell(2, 1).alignment = { wrapText: true };
-  sheet.getRow(2).height = 32;
+  sheet.getRow(2).height = 64;
   const header = sheet.addRow(HEADERS);
   header.eachCell((cell) => {
     cell.font = { name: '黑体', bold: true };
@@ -66,16 +66,24 @@ export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Pr
   const { completion, onTime, selfAssessment, rectification } = sheetData.weights;
   sheetData.rows.forEach((row, index) => {
     const rowNumber = index + 4;
+    // N() reads 不适用 as 0 and ISNUMBER() leaves its weight out: the rule written in row 2.
+    const columns = [
+      [completion, 'B'],
+      [onTime, 'C'],
+      [selfAssessment, 'D'],
+      [rectification, 'E'],
+    ] as const;
+    const sum = columns.map(([weight, column]) => `${weight}*N(${column}${rowNumber})`).join('+');
+    const weights = columns
+      .map(([weight, column]) => `${weight}*ISNUMBER(${column}${rowNumber})`)
+      .join('+');
     sheet.addRow([
       spreadsheetSafe(row.department),
-      row.completion ?? 0,
-      row.onTime ?? 0,
-      row.selfAssessment ?? 0,
-      row.rectification ?? 0,
-      {
-        formula: `ROUND(${completion}*B${rowNumber}+${onTime}*C${rowNumber}+${selfAssessment}*D${rowNumber}+${rectification}*E${rowNumber},1)`,
-        result: row.score,
-      },
+      cellOf(row.completion),
+      cellOf(row.onTime),
+      cellOf(row.selfAssessment),
+      cellOf(row.rectification),
+      { formula: `ROUND((${sum})/(${weights}),1)`, result: row.score },
     ]);
   });
   return Buffer.from(await workbook.xlsx.writeBuffer());

@@ -3,10 +3,12 @@ import { AppError, formatBytes } from '../../shared/errors';
 import type { ParsedPlan } from '../../shared/plan-import/contract';
 import type { DocumentBlocks } from '../../shared/plan-import/document-blocks';
 import { parsePlanDocument } from '../../shared/plan-import/parse-plan';
+import { readDocDocument } from './doc-reader';
 import { readDocxDocument } from './docx-reader';
 import { checkFileName, detectKind } from './file-sniffing';
 import { decodeText } from './text-decoding';
 import { readTextDocument } from './text-reader';
+import { readXlsDocument } from './xls-reader';
 import { readXlsxDocument } from './xlsx-reader';
 import { inflateZip } from './zip-guard';
 
@@ -39,9 +41,14 @@ async function readBlocks(
   fileName: string,
   limits: ImportLimits,
 ): Promise<DocumentBlocks> {
-  const kind = await detectKind(bytes, fileName);
+  const { kind, ole } = await detectKind(bytes, fileName);
   const zipLimits = { maxEntries: 2000, maxInflatedBytes: limits.maxInflatedBytes };
   switch (kind) {
+    // An OLE compound file is not compressed: what it holds is no larger than the file itself.
+    case 'doc':
+      return readDocDocument(ole!, limits);
+    case 'xls':
+      return readXlsDocument(bytes, limits);
     case 'text':
       return readTextDocument(decodeText(bytes));
     case 'docx': {

@@ -14,11 +14,16 @@ import {
   WidthType,
 } from 'docx';
 import type { QualityReport, Rate } from '../../shared/report/quality-report.contract';
+import { fontTableOverride } from './docx-fonts';
+import { indicatorLabel } from '../../shared/plan-import/indicator-tree';
 
 /**
- * The quality report as a Chinese office sends it: A4, 方正小标宋 title, 黑体 headings, 仿宋 body
- * at 三号 with a fixed 28-point line, numbered 一、二、… sections, tables in 仿宋 五号. Layout only:
- * every figure comes computed in the report.
+ * The quality report as a Chinese office sends it (GB/T 9704 where it applies to a report): A4,
+ * 方正小标宋 title, 黑体 headings, 仿宋 body at 三号 with a fixed 28-point line, justified
+ * (两端对齐), numbered 一、二、… sections, every table captioned (表1 …) in 仿宋 五号, headings and
+ * captions kept with what follows, page numbers "— 1 —" in 宋体 四号 on the outer side (odd pages
+ * right, even pages left, a character in from the edge), and the 落款 (issuer and date) at the end.
+ * Layout only: every figure comes computed in the report.
  */
 
 const BODY_FONT = '仿宋_GB2312';
@@ -29,6 +34,7 @@ const SECTION_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八']
 
 function body(text: string): Paragraph {
   return new Paragraph({
+    alignment: AlignmentType.JUSTIFIED,
     spacing: LINE,
     indent: { firstLine: 640 },
     children: [new TextRun({ text, font: BODY_FONT, size: BODY_SIZE })],
@@ -37,6 +43,8 @@ function body(text: string): Paragraph {
 
 function heading(index: number, text: string): Paragraph {
   return new Paragraph({
+    keepNext: true,
+    keepLines: true,
     spacing: LINE,
     indent: { firstLine: 640 },
     children: [
@@ -73,9 +81,33 @@ function table(headers: string[], rows: string[][]): Table {
 
 function caption(text: string): Paragraph {
   return new Paragraph({
+    keepNext: true,
+    keepLines: true,
     alignment: AlignmentType.CENTER,
     spacing: { before: 120, after: 120 },
     children: [new TextRun({ text, font: '黑体', size: 24 })],
+  });
+}
+
+/**
+ * "— 1 —" in 宋体 四号 (14 pt), a character (14 pt) in from the outer edge: right on odd pages, left
+ * on even ones (GB/T 9704 7.5).
+ */
+function pageNumber(side: 'odd' | 'even'): Footer {
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment: side === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+        indent: side === 'odd' ? { right: 280 } : { left: 280 },
+        children: [
+          new TextRun({
+            children: ['— ', PageNumber.CURRENT, ' —'],
+            font: { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' },
+            size: 28,
+          }),
+        ],
+      }),
+    ],
   });
 }
 
@@ -123,7 +155,7 @@ export async function writeQualityReportDocx(
     table(
       ['一级指标', '措施完成率', '按时报送率'],
       completion.byLevel1.map((row) => [
-        `${row.code}、${row.title}`,
+        indicatorLabel(row.code, row.title, '、'),
         formatRate(row.completion),
         formatRate(row.onTime),
       ]),
@@ -138,26 +170,31 @@ export async function writeQualityReportDocx(
       ]),
     ),
     heading(2, '量化要求达成情况'),
-    obligations.rows.length === 0
-      ? body('本年度未确认量化要求。')
-      : table(
-          ['指标', '量化要求', '达成率', '未达成期数'],
-          obligations.rows.map((row) => [
-            String(row.itemNo),
-            row.description,
-            formatRate(row.met),
-            String(row.late),
-          ]),
-        ),
+    ...(obligations.rows.length === 0
+      ? [body('本年度未确认量化要求。')]
+      : [caption('表3　量化要求达成情况')]),
+    ...(obligations.rows.length === 0
+      ? []
+      : [
+          table(
+            ['指标', '量化要求', '达成率', '未达成期数'],
+            obligations.rows.map((row) => [
+              String(row.itemNo),
+              row.description,
+              formatRate(row.met),
+              String(row.late),
+            ]),
+          ),
+        ]),
     heading(3, '自评自测结果'),
     body(
       `按${selfAssessment.scale.map((level) => level.label).join('、')}评定，${selfAssessment.distribution.map((level) => `${level.label}${level.count}项`).join('，')}${selfAssessment.unrated > 0 ? `，尚未评定${selfAssessment.unrated}项` : ''}。`,
     ),
-    caption('表3　各一级指标自评得分'),
+    caption(`表${obligations.rows.length === 0 ? 3 : 4}　各一级指标自评得分`),
     table(
       ['一级指标', '平均得分', '已评定/指标数'],
       selfAssessment.byLevel1.map((row) => [
-        `${row.code}、${row.title}`,
+        indicatorLabel(row.code, row.title, '、'),
         row.meanScore === null ? '—' : String(row.meanScore),
         `${row.rated}/${row.items}`,
       ]),
@@ -168,6 +205,7 @@ export async function writeQualityReportDocx(
     ),
     ...(findings.rows.length > 0
       ? [
+          caption(`表${obligations.rows.length === 0 ? 4 : 5}　查摆问题及整改情况`),
           table(
             ['问题', '类型', '责任部门', '整改时限', '状态'],
             findings.rows.map((row) => [
@@ -180,14 +218,46 @@ export async function writeQualityReportDocx(
           ),
         ]
       : []),
+    ...(report.teachers && report.teachers.figures.length > 0
+      ? [
+          caption('表　教师覆盖与测评情况'),
+          table(
+            ['指标', '内容', '数值', '说明'],
+            report.teachers.figures.map((figure) => [
+              figure.itemNo === null ? '—' : `第${figure.itemNo}项`,
+              figure.label,
+              figure.value === null
+                ? '—'
+                : `${figure.value}%${figure.numerator !== null ? `（${figure.numerator}/${figure.denominator}）` : ''}`,
+              figure.detail,
+            ]),
+          ),
+        ]
+      : []),
     heading(5, '工作亮点'),
     ...(report.highlights.length === 0
       ? [body('各部门尚未提交总结。')]
       : report.highlights.map((highlight) => body(`${highlight.department}：${highlight.text}`))),
+    // 落款: the issuer centred over the date, the date four characters in from the right (GB/T 9704 7.3.5).
+    new Paragraph({ spacing: LINE, keepNext: true, children: [] }),
+    new Paragraph({
+      spacing: LINE,
+      keepNext: true,
+      alignment: AlignmentType.RIGHT,
+      indent: { right: 4 * 320 - 320 },
+      children: [new TextRun({ text: report.organizationName, font: BODY_FONT, size: BODY_SIZE })],
+    }),
+    new Paragraph({
+      spacing: LINE,
+      alignment: AlignmentType.RIGHT,
+      indent: { right: 4 * 320 },
+      children: [new TextRun({ text: chineseDate(report.asOf), font: BODY_FONT, size: BODY_SIZE })],
+    }),
   ];
   const document = new Document({
     creator: 'Luoshi',
     title: report.title,
+    evenAndOddHeaderAndFooters: true,
     sections: [
       {
         properties: {
@@ -196,25 +266,19 @@ export async function writeQualityReportDocx(
             margin: { top: 2098, bottom: 1984, left: 1588, right: 1474 },
           },
         },
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [
-                  new TextRun({
-                    children: ['— ', PageNumber.CURRENT, ' —'],
-                    font: 'Times New Roman',
-                    size: 28,
-                  }),
-                ],
-              }),
-            ],
-          }),
-        },
+        footers: { default: pageNumber('odd'), even: pageNumber('even') },
         children,
       },
     ],
   });
-  return Packer.toBuffer(document);
+  return Packer.toBuffer(document, false, [
+    fontTableOverride([
+      BODY_FONT,
+      '黑体',
+      '方正小标宋简体',
+      '楷体_GB2312',
+      '宋体',
+      'Times New Roman',
+    ]),
+  ]);
 }

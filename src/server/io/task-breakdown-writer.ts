@@ -1,11 +1,14 @@
 import {
   AlignmentType,
   Document,
+  Footer,
   Packer,
+  PageNumber,
   PageOrientation,
   Paragraph,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   VerticalAlign,
@@ -13,41 +16,61 @@ import {
   WidthType,
 } from 'docx';
 import ExcelJS from 'exceljs';
+import { CONTINUED_MARK as CONTINUED } from '../../shared/breakdown-sheet';
+import { fontTableOverride } from './docx-fonts';
+import { heightFor, MAX_ROW_HEIGHT, printOptions, splitForRows } from './sheet-layout';
 
-/** The official layout of a 任务分解表: one row per item, texts already worded for print. */
+/**
+ * The official layout of a 任务分解表: an item's cells (一级指标 … 责任部门) merged over its
+ * measures, one row per measure with its department, its text and its deadline side by side (an
+ * item without a measure has one empty row to fill). Texts come already worded for print.
+ */
 export interface TaskBreakdownTable {
   title: string;
-  rows: {
+  /** Whether each measure's department has a column (the whole institution's table). */
+  measureDepartments: boolean;
+  items: {
     level1: string;
     level2: string;
     content: string;
     focus: string;
+    /** The departments (or groups) the item is assigned to, one a line. */
     departments: string;
-    measures: string;
-    deadlines: string;
+    measures: { department: string; text: string; deadline: string }[];
   }[];
 }
 
-const HEADERS = [
-  '一级指标',
-  '二级指标',
-  '指标内容',
-  '观测重点',
-  '责任部门',
-  '落实措施',
-  '完成时限',
-] as const;
-const FIELDS = [
-  'level1',
-  'level2',
-  'content',
-  'focus',
-  'departments',
-  'measures',
-  'deadlines',
-] as const;
-/** Column widths in characters, for A4 landscape. */
-const WIDTHS = [10, 12, 42, 26, 14, 40, 14];
+type ColumnKey =
+  | 'level1'
+  | 'level2'
+  | 'content'
+  | 'focus'
+  | 'departments'
+  | 'department'
+  | 'measure'
+  | 'deadline';
+
+/**
+ * The columns, widths in characters for A4 landscape. 责任部门 is whom the item is assigned to
+ * (merged over its measures, as the plan has it); 落实部门 is the department of each measure, only
+ * in the whole institution's table.
+ */
+const COLUMNS: { key: ColumnKey; header: string; width: number }[] = [
+  { key: 'level1', header: '一级指标', width: 9 },
+  { key: 'level2', header: '二级指标', width: 11 },
+  { key: 'content', header: '指标内容', width: 36 },
+  { key: 'focus', header: '观测重点', width: 20 },
+  { key: 'departments', header: '责任部门', width: 12 },
+  { key: 'department', header: '落实部门', width: 12 },
+  { key: 'measure', header: '落实措施', width: 44 },
+  { key: 'deadline', header: '完成时限', width: 14 },
+];
+const FONT = '仿宋_GB2312';
+const FONT_SIZE = 10.5;
+
+function columnsOf(table: TaskBreakdownTable) {
+  return COLUMNS.filter((column) => column.key !== 'department' || table.measureDepartments);
+}
 
 /**
  * A cell that a spreadsheet would run as a formula (= + - @, or a leading tab/CR) is written as
@@ -57,125 +80,293 @@ export function spreadsheetSafe(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** Rows [start, end) where `field` keeps the same value: they are merged into one cell. */
-function runs(rows: TaskBreakdownTable['rows'], field: 'level1' | 'level2'): [number, number][] {
+/** One printed row: its cells' texts by column, and the runs it belongs to. */
+interface LaidRow {
+  cells: Record<ColumnKey, string>;
+  item: number;
+  /** Rows of one measure (a long one cut over rows) share it; -1 for an item without measures. */
+  measure: number;
+}
+
+/** Rows [start, end) where `key` keeps the same value: they are merged into one cell. */
+function runs(rows: readonly LaidRow[], key: (row: LaidRow) => string): [number, number][] {
   const spans: [number, number][] = [];
   rows.forEach((row, index) => {
-    const key = field === 'level1' ? row.level1 : `${row.level1}/${row.level2}`;
-    const previous =
-      index > 0
-        ? field === 'level1'
-          ? rows[index - 1]!.level1
-          : `${rows[index - 1]!.level1}/${rows[index - 1]!.level2}`
-        : null;
-    if (key === previous) spans.at(-1)![1] = index + 1;
+    if (index > 0 && key(row) === key(rows[index - 1]!)) spans.at(-1)![1] = index + 1;
     else spans.push([index, index + 1]);
   });
   return spans;
 }
 
+const MEASURE_WIDTH = COLUMNS.find((column) => column.key === 'measure')!.width;
+
+/** The table's rows, one per measure, a measure too long for one sheet row cut over several. */
+function layRows(table: TaskBreakdownTable, cutLongMeasures: boolean): LaidRow[] {
+  const rows: LaidRow[] = [];
+  table.items.forEach((item, itemIndex) => {
+    const head = {
+      level1: item.level1,
+      level2: item.level2,
+      content: item.content,
+      focus: item.focus,
+      departments: item.departments,
+    };
+    if (item.measures.length === 0) {
+      rows.push({
+        cells: { ...head, department: '', measure: '', deadline: '' },
+        item: itemIndex,
+        measure: -1,
+      });
+      return;
+    }
+    item.measures.forEach((measure, measureIndex) => {
+      const pieces = cutLongMeasures
+        ? splitForRows(measure.text, MEASURE_WIDTH, FONT_SIZE, 1)
+        : [measure.text];
+      pieces.forEach((piece, pieceIndex) => {
+        rows.push({
+          cells: {
+            ...head,
+            department: measure.department,
+            measure: pieceIndex === 0 ? piece : `${CONTINUED}${piece}`,
+            deadline: measure.deadline,
+          },
+          item: itemIndex,
+          measure: measureIndex,
+        });
+      });
+    });
+  });
+  return rows;
+}
+
+/** The cells merged over rows, by column: the levels by their text, the item's over its rows, a measure's over its pieces. */
+function spansOf(rows: readonly LaidRow[]): Partial<Record<ColumnKey, [number, number][]>> {
+  const byItem = runs(rows, (row) => String(row.item));
+  const byMeasure = runs(rows, (row) => `${row.item}/${row.measure}`);
+  return {
+    level1: runs(rows, (row) => row.cells.level1),
+    level2: runs(rows, (row) => `${row.cells.level1}/${row.cells.level2}`),
+    content: byItem,
+    focus: byItem,
+    departments: byItem,
+    department: byMeasure,
+    deadline: byMeasure,
+  };
+}
+
+/**
+ * Row heights from the texts: each row as high as its own cells need (never above Excel's
+ * 409 pt), then the rows under a merged cell raised evenly when the merged text needs more.
+ */
+function rowHeights(rows: readonly LaidRow[], columns: ReturnType<typeof columnsOf>): number[] {
+  const spans = spansOf(rows);
+  const heights = rows.map((row) =>
+    Math.min(
+      MAX_ROW_HEIGHT,
+      Math.max(
+        20,
+        ...columns.map((column) =>
+          spans[column.key] ? 0 : heightFor(row.cells[column.key], column.width, FONT_SIZE),
+        ),
+      ),
+    ),
+  );
+  for (const column of [...columns].reverse()) {
+    for (const [start, end] of spans[column.key] ?? []) {
+      const needed = heightFor(rows[start]!.cells[column.key], column.width, FONT_SIZE);
+      let have = heights.slice(start, end).reduce((sum, height) => sum + height, 0);
+      while (have < needed) {
+        const open: number[] = [];
+        for (let index = start; index < end; index++)
+          if (heights[index]! < MAX_ROW_HEIGHT) open.push(index);
+        if (open.length === 0) break;
+        const each = Math.ceil((needed - have) / open.length);
+        for (const index of open) {
+          const raised = Math.min(MAX_ROW_HEIGHT, heights[index]! + each);
+          have += raised - heights[index]!;
+          heights[index] = raised;
+        }
+      }
+    }
+  }
+  return heights;
+}
+
+/**
+ * Text at the top of its cell where it is long (指标内容) or read across (落实部门, 落实措施,
+ * 完成时限: one line region), centred otherwise.
+ */
+const TOP_ALIGNED: ReadonlySet<ColumnKey> = new Set([
+  'content',
+  'department',
+  'measure',
+  'deadline',
+]);
+
 export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise<Buffer> {
+  const columns = columnsOf(table);
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('任务分解表', {
-    pageSetup: {
-      paperSize: 9,
-      orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      printTitlesRow: '2:2',
-    },
+    ...printOptions({ orientation: 'landscape', titleRows: [2, 2] }),
     views: [{ state: 'frozen', ySplit: 2 }],
   });
-  sheet.columns = WIDTHS.map((width) => ({ width }));
-  const title = sheet.addRow([table.title]);
-  sheet.mergeCells(1, 1, 1, HEADERS.length);
+  sheet.columns = columns.map((column) => ({ width: column.width }));
+  const title = sheet.addRow([spreadsheetSafe(table.title)]);
+  sheet.mergeCells(1, 1, 1, columns.length);
   title.height = 30;
   title.getCell(1).font = { name: '方正小标宋简体', size: 16, bold: true };
   title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
-  const header = sheet.addRow([...HEADERS]);
+  const header = sheet.addRow(columns.map((column) => column.header));
+  header.height = 24;
   header.eachCell((cell) => {
     cell.font = { name: '黑体', size: 11, bold: true };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+    cell.border = { top: thin, left: thin, bottom: thin, right: thin };
   });
-  for (const row of table.rows) sheet.addRow(FIELDS.map((field) => spreadsheetSafe(row[field])));
-  const firstDataRow = 3;
-  for (const field of ['level1', 'level2'] as const) {
-    const column = FIELDS.indexOf(field) + 1;
-    for (const [start, end] of runs(table.rows, field)) {
-      if (end - start > 1)
-        sheet.mergeCells(firstDataRow + start, column, firstDataRow + end - 1, column);
-    }
-  }
-  const border = { style: 'thin' as const };
-  for (let rowNumber = 2; rowNumber <= sheet.rowCount; rowNumber++) {
-    sheet.getRow(rowNumber).eachCell({ includeEmpty: true }, (cell) => {
-      cell.border = { top: border, left: border, bottom: border, right: border };
-      if (rowNumber > 2) cell.alignment = { vertical: 'middle', wrapText: true };
-      if (rowNumber > 2) cell.font = { name: '仿宋_GB2312', size: 10.5 };
+  const rows = layRows(table, true);
+  const heights = rowHeights(rows, columns);
+  rows.forEach((row, index) => {
+    const added = sheet.addRow(columns.map((column) => spreadsheetSafe(row.cells[column.key])));
+    added.height = heights[index]!;
+    columns.forEach((column, position) => {
+      const cell = added.getCell(position + 1);
+      cell.border = { top: thin, left: thin, bottom: thin, right: thin };
+      cell.alignment = { vertical: TOP_ALIGNED.has(column.key) ? 'top' : 'middle', wrapText: true };
+      cell.font = { name: FONT, size: FONT_SIZE };
     });
-  }
+  });
+  const firstDataRow = 3;
+  const spans = spansOf(rows);
+  columns.forEach((column, position) => {
+    for (const [start, end] of spans[column.key] ?? [])
+      if (end - start > 1)
+        sheet.mergeCells(firstDataRow + start, position + 1, firstDataRow + end - 1, position + 1);
+  });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-function paragraphs(text: string, bold = false): Paragraph[] {
+const thin = { style: 'thin' as const };
+
+function paragraphs(text: string): Paragraph[] {
   return (text || '').split('\n').map(
     (line) =>
       new Paragraph({
-        children: [new TextRun({ text: line, bold, font: '仿宋_GB2312', size: 21 })],
+        children: [new TextRun({ text: line, font: FONT, size: FONT_SIZE * 2 })],
       }),
   );
 }
 
+/** A4 landscape with margins of 2 cm: the width the table fills, in twentieths of a point. */
+const PAGE = { width: 16838, height: 11906, margin: 1134 };
+const TABLE_WIDTH = PAGE.width - 2 * PAGE.margin;
+
+/** 第 1 页 共 9 页, centred under every page. */
+export function pageNumberFooter(): Footer {
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        children: [
+          new TextRun({
+            children: ['第 ', PageNumber.CURRENT, ' 页 共 ', PageNumber.TOTAL_PAGES, ' 页'],
+            font: FONT,
+            size: 21,
+          }),
+        ],
+      }),
+    ],
+  });
+}
+
 export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise<Buffer> {
-  const level1Starts = new Set(runs(table.rows, 'level1').map(([start]) => start));
-  const level2Starts = new Set(runs(table.rows, 'level2').map(([start]) => start));
+  const columns = columnsOf(table);
+  const totalChars = columns.reduce((sum, column) => sum + column.width, 0);
+  const twips = columns.map((column) => Math.floor((column.width / totalChars) * TABLE_WIDTH));
+  const rows = layRows(table, false);
+  const spans = spansOf(rows);
+  const starts = new Map(
+    columns.map((column) => [
+      column.key,
+      new Set((spans[column.key] ?? []).filter(([s, e]) => e - s > 1).map(([s]) => s)),
+    ]),
+  );
+  const inRun = new Map(
+    columns.map((column) => [
+      column.key,
+      new Set(
+        (spans[column.key] ?? [])
+          .filter(([s, e]) => e - s > 1)
+          .flatMap(([s, e]) => Array.from({ length: e - s }, (_, n) => s + n)),
+      ),
+    ]),
+  );
   const header = new TableRow({
     tableHeader: true,
-    children: HEADERS.map(
-      (text) =>
+    cantSplit: true,
+    children: columns.map(
+      (column, position) =>
         new TableCell({
           verticalAlign: VerticalAlign.CENTER,
+          width: { size: twips[position]!, type: WidthType.DXA },
           children: [
             new Paragraph({
               alignment: AlignmentType.CENTER,
-              children: [new TextRun({ text, bold: true, font: '黑体', size: 21 })],
+              children: [new TextRun({ text: column.header, bold: true, font: '黑体', size: 21 })],
             }),
           ],
         }),
     ),
   });
-  const rows = table.rows.map(
+  // Rows may split over pages (an item's cells are merged down over its measures).
+  const body = rows.map(
     (row, index) =>
       new TableRow({
-        cantSplit: true,
-        children: FIELDS.map((field) => {
-          if (field === 'level1' || field === 'level2') {
-            const starts = field === 'level1' ? level1Starts : level2Starts;
-            const master = starts.has(index);
+        children: columns.map((column, position) => {
+          const width = { size: twips[position]!, type: WidthType.DXA };
+          const verticalAlign = TOP_ALIGNED.has(column.key)
+            ? VerticalAlign.TOP
+            : VerticalAlign.CENTER;
+          if (inRun.get(column.key)!.has(index)) {
+            const master = starts.get(column.key)!.has(index);
             return new TableCell({
-              verticalAlign: VerticalAlign.CENTER,
+              width,
+              verticalAlign,
               verticalMerge: master ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE,
-              children: master ? paragraphs(row[field]) : [new Paragraph('')],
+              children: master ? paragraphs(row.cells[column.key]) : [new Paragraph('')],
             });
           }
           return new TableCell({
-            verticalAlign: VerticalAlign.CENTER,
-            children: paragraphs(row[field]),
+            width,
+            verticalAlign,
+            children: paragraphs(row.cells[column.key]),
           });
         }),
       }),
   );
   const document = new Document({
+    creator: 'Luoshi',
+    title: table.title,
     sections: [
       {
         properties: {
           page: {
-            size: { orientation: PageOrientation.LANDSCAPE, width: 11906, height: 16838 },
-            margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 },
+            size: {
+              orientation: PageOrientation.LANDSCAPE,
+              width: PAGE.height,
+              height: PAGE.width,
+            },
+            margin: {
+              top: PAGE.margin,
+              bottom: PAGE.margin,
+              left: PAGE.margin,
+              right: PAGE.margin,
+              footer: 567,
+            },
           },
         },
+        footers: { default: pageNumberFooter() },
         children: [
           new Paragraph({
             alignment: AlignmentType.CENTER,
@@ -183,13 +374,16 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
             children: [new TextRun({ text: table.title, font: '方正小标宋简体', size: 32 })],
           }),
           new Table({
-            rows: [header, ...rows],
-            width: { size: 100, type: WidthType.PERCENTAGE },
-            columnWidths: WIDTHS.map((width) => width * 190),
+            rows: [header, ...body],
+            width: { size: TABLE_WIDTH, type: WidthType.DXA },
+            columnWidths: twips,
+            layout: TableLayoutType.FIXED,
           }),
+          // Word and WPS keep a table that a paragraph follows when they save it as .doc.
+          new Paragraph({ children: [] }),
         ],
       },
     ],
   });
-  return Packer.toBuffer(document);
+  return Packer.toBuffer(document, false, [fontTableOverride([FONT, '黑体', '方正小标宋简体'])]);
 }

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { userSheetColumns } from '../../shared/users/user-sheet';
+import { heightFor, printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** exceljs keeps range validations here at run time (its typings only know the per-cell one). */
@@ -45,7 +46,10 @@ const thin: Partial<ExcelJS.Borders> = {
  */
 export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('用户', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const sheet = workbook.addWorksheet('用户', {
+    ...printOptions({ orientation: 'landscape', titleRows: [1, 1] }),
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
   const widths = [18, 14, 16, 24, 28, 16];
   sheet.columns = userSheetColumns.map((_column, index) => ({
     width: widths[index]!,
@@ -72,7 +76,10 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
     cell.font = { italic: true, color: { argb: 'FF808080' } };
   });
 
-  const options = workbook.addWorksheet(OPTIONS_SHEET, { state: 'hidden' });
+  const options = workbook.addWorksheet(OPTIONS_SHEET, {
+    ...printOptions({ orientation: 'portrait', titleRows: [1, 1] }),
+    state: 'hidden',
+  });
   options.getCell(1, 1).value = '角色';
   options.getCell(1, 2).value = '所属部门';
   template.roles.forEach((role, index) => (options.getCell(index + 2, 1).value = role));
@@ -99,7 +106,7 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
     });
   }
 
-  const help = workbook.addWorksheet('填写说明');
+  const help = workbook.addWorksheet('填写说明', printOptions({ orientation: 'portrait' }));
   help.getColumn(1).width = 100;
   for (const line of [
     '填写说明',
@@ -111,6 +118,10 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
     '6. 上传后系统先检查并列出每一行的问题；全部无误后确认，才会创建用户，并一次性给出每个人的初始密码。',
   ])
     help.addRow([line]);
+  help.eachRow((row) => {
+    row.getCell(1).alignment = { wrapText: true, vertical: 'top' };
+    row.height = heightFor(String(row.getCell(1).value), 100, 14);
+  });
   help.getCell(1, 1).font = { bold: true, size: 14 };
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -123,7 +134,10 @@ export async function writeOneTimePasswordsXlsx(
   rows: readonly { username: string; displayName: string; oneTimePassword: string }[],
 ): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('一次性密码');
+  const sheet = workbook.addWorksheet(
+    '一次性密码',
+    printOptions({ orientation: 'portrait', titleRows: [1, 1] }),
+  );
   sheet.columns = [{ width: 20 }, { width: 16 }, { width: 22 }].map((column) => ({
     ...column,
     style: { numFmt: '@' },
@@ -143,8 +157,12 @@ export async function writeOneTimePasswordsXlsx(
     added.getCell(3).font = { name: 'Consolas' };
   }
   sheet.addRow([]);
-  sheet.addRow([
+  const note = sheet.addRow([
     '请把用户名和一次性密码分别告知本人；首次登录后需修改密码。本表请妥善保管，发放后删除。',
   ]);
+  // Across the three columns and wrapped, so that it prints whole within the page.
+  sheet.mergeCells(note.number, 1, note.number, 3);
+  note.getCell(1).alignment = { wrapText: true, vertical: 'top' };
+  note.height = heightFor(String(note.getCell(1).value), 58, 11);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

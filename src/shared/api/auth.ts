@@ -1,5 +1,6 @@
 import { defineOperation } from './operation';
 import {
+  totpStartBodySchema,
   changePasswordBodySchema,
   sessionResponseSchema,
   signInBodySchema,
@@ -61,6 +62,7 @@ export const authApi = {
     method: 'POST',
     path: '/api/v1/auth/totp/start',
     tags: ['auth'],
+    body: totpStartBodySchema,
     response: totpEnrolmentSchema,
     access: everyRole,
   }),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { assignmentRoles } from '../assignments';
 import { timestampSchema } from './common';
+import { itemDiffSchema } from '../breakdown-diff';
 import { deadlineSchema } from '../deadlines';
 import type { ErrorCode } from '../errors';
+import { measureDeadlineInputSchema } from '../measure-deadline';
 import { isoDateSchema } from '../plan-import/contract';
 import { defineOperation, fileResponse } from './operation';
 import { idParamsSchema } from './contracts';
@@ -29,16 +31,17 @@ export const measureViewSchema = z.object({
 });
 
 const measureTextSchema = z.string().trim().min(1).max(2000);
+/** The deadline's date may be left out where the one rule gives it (shared/measure-deadline.ts). */
 export const createMeasureBodySchema = z.object({
   itemId: z.uuid(),
   text: measureTextSchema,
-  deadline: deadlineSchema,
+  deadline: measureDeadlineInputSchema,
 });
 export const updateMeasureBodySchema = z.object({
   /** The version the client last saw: a stale one is refused, never overwritten. */
   version: z.number().int().positive(),
   text: measureTextSchema.optional(),
-  deadline: deadlineSchema.optional(),
+  deadline: measureDeadlineInputSchema.optional(),
 });
 export const deleteMeasureQuerySchema = z.object({ version: z.coerce.number().int().positive() });
 
@@ -99,6 +102,10 @@ export const breakdownItemSchema = z.object({
   measures: z.array(measureViewSchema),
   /** The coordinator's comment from the latest return, if any. */
   returnComment: z.string().nullable(),
+  /** After a resubmission: the office's comment on this item when it returned the breakdown. */
+  previousComment: z.string().nullable().optional(),
+  /** After a resubmission: what the department changed in this item's measures since then. */
+  changes: itemDiffSchema.nullable().optional(),
 });
 
 export const breakdownViewSchema = z.object({
@@ -109,6 +116,8 @@ export const breakdownViewSchema = z.object({
   late: z.boolean(),
   liaison: z.object({ name: z.string(), phone: z.string(), email: z.string() }).nullable(),
   history: z.array(submissionEventViewSchema),
+  /** Submitted again after a return: items carry the earlier comment and the changes. */
+  resubmitted: z.boolean().optional(),
   indicators: z.array(
     z.object({
       code: z.string(),
@@ -132,6 +141,8 @@ export const boardRowSchema = z.object({
   liaisonNamed: z.boolean(),
   submittedAt: timestampSchema.nullable(),
   late: z.boolean(),
+  /** The department's own deadline: the plan's, or the one an approved extension request gave it. */
+  dueOn: isoDateSchema.nullable().optional(),
 });
 export const boardSchema = z.object({
   dueOn: isoDateSchema.nullable(),

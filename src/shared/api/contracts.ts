@@ -65,13 +65,20 @@ export const signInBodySchema = z.object({
 });
 
 export const totpCodeBodySchema = z.object({ code: totpCodeSchema });
+/** Turning two-step verification on asks for the password: a stolen session alone cannot bind the thief's authenticator. */
+export const totpStartBodySchema = z.object({ currentPassword: z.string().min(1).max(256) });
 
 /** Shown once, when enrolling: the secret for typing in, and the URI a QR code carries. */
 export const totpEnrolmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
 
 export const sessionResponseSchema = z.object({
   user: userViewSchema,
-  organization: z.object({ id: uuidSchema, name: z.string() }),
+  organization: z.object({
+    id: uuidSchema,
+    name: z.string(),
+    /** The institution's time zone: every time the web shows is shown in it. */
+    timeZone: z.string().default('Asia/Shanghai'),
+  }),
   /** Send back as the x-csrf-token header on every write. */
   csrfToken: z.string(),
   idleTimeoutMinutes: z.number().int(),
@@ -119,6 +126,11 @@ export const organizationViewSchema = z.object({
   id: uuidSchema,
   name: z.string(),
   kind: z.enum(['institution', 'supervisor']),
+  /** IANA time zone every time is shown in (Asia/Shanghai by default). */
+  timeZone: z.string().optional(),
+});
+export const updateOrganizationBodySchema = z.object({
+  timeZone: z.string().trim().min(1).max(64),
 });
 
 export const departmentViewSchema = z.object({
@@ -159,6 +171,8 @@ export const updateDepartmentBodySchema = z.object({
 export const createDepartmentsBodySchema = z.object({
   names: z.array(departmentNameSchema).min(1).max(500),
   kind: departmentKindSchema,
+  /** Leave out the names a department already has (or repeats in the list) instead of refusing them all; the answer lists only those created. */
+  skipExisting: z.boolean().default(false),
 });
 
 /** Folds a duplicate into the department that stays: its name becomes an alias, its work moves over. */
@@ -261,7 +275,7 @@ export const planDetailSchema = planSummarySchema.extend({
   noticeTitle: z.string().nullable(),
   printedOn: isoDateSchema.nullable(),
   sourceFileName: z.string(),
-  sourceFormat: z.enum(['text', 'docx', 'xlsx']),
+  sourceFormat: z.enum(['text', 'docx', 'xlsx', 'doc', 'xls']),
   importWarnings: z.array(z.string()),
   phases: z.array(phaseViewSchema),
   deliverables: z.array(deliverableViewSchema),
@@ -276,6 +290,10 @@ export const planDetailSchema = planSummarySchema.extend({
 export const planTreeSchema = z.object({
   planId: uuidSchema,
   indicators: z.array(level1ViewSchema),
+  /** Items the plan no longer pursues (停用), with why. */
+  retiredItems: z
+    .array(z.object({ itemId: uuidSchema, reason: z.string(), retiredAt: timestampSchema }))
+    .optional(),
   departments: z.array(departmentViewSchema),
   groups: z.array(departmentGroupViewSchema),
 });

@@ -3,7 +3,7 @@ import { timestampSchema } from './common';
 import { findingKinds, findingStates, findingTransitions } from '../findings/finding-states';
 import { isoDateSchema } from '../plan-import/contract';
 import { evidenceIdsSchema } from './conclusion';
-import { defineOperation } from './operation';
+import { XLSX, defineOperation, fileResponse } from './operation';
 import { idParamsSchema } from './contracts';
 import { organizationStaff } from '../access';
 
@@ -137,6 +137,22 @@ export const nextYearPreviewSchema = z.object({
 export const startNextYearBodySchema = z.object({
   /** Open immediate findings the coordinating office chooses to carry over as well. */
   carryOver: z.array(z.uuid()).max(500).default([]),
+  /** The new plan's phase dates, by position; a phase left out is this year's a year later. */
+  phases: z
+    .array(
+      z.object({
+        position: z.number().int(),
+        startsOn: isoDateSchema.nullable(),
+        endsOn: isoDateSchema.nullable(),
+      }),
+    )
+    .max(20)
+    .default([]),
+  /** The new plan's deadlines, by this plan's deliverable; one left out is a year later. */
+  deliverables: z
+    .array(z.object({ fromId: z.uuid(), dueOn: isoDateSchema }))
+    .max(100)
+    .default([]),
 });
 
 export const startNextYearResultSchema = z.object({
@@ -266,5 +282,16 @@ export const findingsApi = {
     response: startNextYearResultSchema,
     status: 201,
     access: organizationStaff,
+  }),
+  export: defineOperation({
+    id: 'findings.export',
+    method: 'GET',
+    path: '/api/v1/plans/:id/findings/export',
+    description: '问题清单 as .xlsx, with the same filters as the list.',
+    params: idParamsSchema,
+    query: findingListQuerySchema,
+    response: fileResponse,
+    produces: [XLSX],
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
   }),
 } as const;

@@ -3,10 +3,13 @@ import { timestampSchema } from './common';
 import { deadlineSchema } from '../deadlines';
 import { cellStates, reportingFrequencies, reportStatuses } from '../ledger/periods';
 import { isoDateSchema } from '../plan-import/contract';
+import type { ErrorCode } from '../errors';
+import { sheetTokenSchema } from './breakdowns';
 import { evidenceIdsSchema, evidenceViewSchema } from './evidence';
 import { XLSX, defineOperation, fileResponse } from './operation';
 import { idParamsSchema } from './contracts';
 import { departmentEditors, organizationStaff } from '../access';
+import { sheetUploadQuerySchema } from './breakdowns';
 
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as yyyy-mm');
 export const periodKeySchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|spring|autumn)$/);
@@ -148,6 +151,93 @@ export type DepartmentLedger = z.infer<typeof departmentLedgerSchema>;
 export type LedgerOverview = z.infer<typeof ledgerOverviewSchema>;
 export type LedgerRow = z.infer<typeof ledgerRowSchema>;
 
+// ---- a whole period at once (整期报送): on one page, or in the department's period sheet
+
+export const periodParamsSchema = z.object({
+  id: z.uuid(),
+  departmentId: z.uuid(),
+  periodKey: periodKeySchema,
+});
+
+/** The same activity counted for a confirmed obligation of the measure's item (履职记录) too. */
+export const alsoOccurrenceSchema = z.object({
+  obligationId: z.uuid(),
+  /** The day it happened, where the institution is; not after today. */
+  occurredOn: isoDateSchema,
+  /** For an obligation counted person by person: how many reached it, out of how many. */
+  achieved: z.number().int().nonnegative().nullable().default(null),
+  outOf: z.number().int().positive().max(1_000_000).nullable().default(null),
+});
+
+export const bulkReportEntrySchema = reportBodySchema.omit({ periodKey: true }).extend({
+  occurrence: alsoOccurrenceSchema.optional(),
+});
+
+export const bulkReportBodySchema = z.object({
+  /** Every measure reported in this period, each naming the latest version it saw; all or nothing. */
+  reports: z.array(bulkReportEntrySchema).min(1).max(500),
+});
+
+export const bulkReportResultSchema = z.object({
+  reports: z.array(progressReportViewSchema),
+  /** Obligation occurrences recorded with the reports. */
+  occurrences: z.number().int(),
+});
+
+/** What can be wrong with one row of an uploaded period sheet; each is an error code with its wording. */
+export const periodSheetProblemCodes = [
+  'progress_sheet.unknown_measure',
+  'progress_sheet.measure_repeated',
+  'progress_sheet.status_unreadable',
+  'progress_sheet.status_missing',
+  'progress_sheet.text_missing',
+  'progress_sheet.text_too_long',
+  'progress_sheet.no_previous',
+] as const satisfies readonly ErrorCode[];
+
+export const periodSheetProblemSchema = z.object({
+  row: z.number().int(),
+  code: z.enum(periodSheetProblemCodes),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+export const periodSheetChangeSchema = z.object({
+  row: z.number().int(),
+  measureId: z.uuid(),
+  itemNo: z.number().int(),
+  measureText: z.string(),
+  /** The report of this period as it stands; null when there is none yet. */
+  before: z
+    .object({ status: reportStatusSchema, text: z.string(), version: z.number().int() })
+    .nullable(),
+  after: z.object({ status: reportStatusSchema, text: z.string() }),
+  /** Written as 与上期相同: the previous period's status, text and evidence. */
+  sameAsPrevious: z.boolean(),
+});
+
+export const periodSheetPreviewSchema = z.object({
+  /** True once the reports are written; a preview and a refused sheet are false. */
+  applied: z.boolean(),
+  /** Echo it as basedOn to apply exactly this preview. */
+  token: sheetTokenSchema,
+  fileName: z.string(),
+  period: reportingPeriodSchema,
+  /** Measure rows read from the sheet. */
+  rowsRead: z.number().int(),
+  /** Rows left blank: nothing reported for them. */
+  blank: z.number().int(),
+  /** Rows that say what the period's report already says. */
+  unchanged: z.number().int(),
+  changes: z.array(periodSheetChangeSchema),
+  /** Rows that cannot be applied, in the caller's language; while there is one, nothing is applied. */
+  problems: z.array(periodSheetProblemSchema.extend({ message: z.string() })),
+});
+
+export type BulkReportResult = z.infer<typeof bulkReportResultSchema>;
+export type PeriodSheetProblem = z.infer<typeof periodSheetProblemSchema>;
+export type PeriodSheetChange = z.infer<typeof periodSheetChangeSchema>;
+export type PeriodSheetPreview = z.infer<typeof periodSheetPreviewSchema>;
+
 /** The ledger operations: what the server serves and the web calls. */
 export const ledgerApi = {
   getSettings: defineOperation({
@@ -214,5 +304,43 @@ export const ledgerApi = {
     response: fileResponse,
     produces: [XLSX],
     access: ['admin', 'coordinator', 'leader'],
+  }),
+  reportPeriod: defineOperation({
+    id: 'ledger.reportPeriod',
+    method: 'POST',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId/periods/:periodKey/reports',
+    tags: ['ledger'],
+    description:
+      'Report a whole period at once (整期报送): every measure given, each naming the latest version it saw (basedOnVersion), all or nothing; a report may also record an occurrence of a confirmed obligation of its item.',
+    params: periodParamsSchema,
+    body: bulkReportBodySchema,
+    response: bulkReportResultSchema,
+    status: 201,
+    access: departmentEditors,
+  }),
+  exportPeriodSheet: defineOperation({
+    id: 'ledger.exportPeriodSheet',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId/periods/:periodKey/sheet',
+    tags: ['ledger'],
+    description:
+      "The department's 工作进度报送表 of one period (.xlsx): every approved measure a row, this period's report filled in, to fill in offline and upload back.",
+    params: periodParamsSchema,
+    response: fileResponse,
+    produces: [XLSX],
+    access: departmentEditors,
+  }),
+  uploadPeriodSheet: defineOperation({
+    id: 'ledger.uploadPeriodSheet',
+    method: 'POST',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId/periods/:periodKey/sheet',
+    tags: ['ledger'],
+    description:
+      'Upload the period sheet filled in offline (.xlsx, multipart field "file"). With dryRun=true, the reports it would make and the rows that cannot be applied; then the same file with basedOn=<token of the preview> applies them, all or nothing.',
+    params: periodParamsSchema,
+    query: sheetUploadQuerySchema,
+    upload: true,
+    response: periodSheetPreviewSchema,
+    access: departmentEditors,
   }),
 } as const;

@@ -20,6 +20,13 @@ import { standardsApi } from './standards';
 import { supervisionApi } from './supervision';
 import { systemApi } from './system';
 import { usersApi } from './users';
+import { activitiesApi } from './activities';
+import { extensionsApi } from './extensions';
+import { notificationsApi } from './notifications';
+import { satisfactionApi } from './satisfaction';
+import { surveysApi } from './surveys';
+import { teachersApi } from './teachers';
+import { todoApi } from './todo';
 
 /** Every operation the API serves, by feature. */
 export const apis = {
@@ -44,6 +51,13 @@ export const apis = {
   reports: reportsApi,
   supervision: supervisionApi,
   oversight: oversightApi,
+  activities: activitiesApi,
+  extensions: extensionsApi,
+  notifications: notificationsApi,
+  satisfaction: satisfactionApi,
+  surveys: surveysApi,
+  teachers: teachersApi,
+  todo: todoApi,
 } as const;
 
 type Apis = typeof apis;

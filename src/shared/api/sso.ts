@@ -123,7 +123,11 @@ export const signInProviderSchema = z.object({
 });
 
 export const providerParamsSchema = z.object({ providerId: z.uuid() });
-export const casCallbackQuerySchema = z.object({ ticket: z.string().max(2000).optional() });
+export const casCallbackQuerySchema = z.object({
+  ticket: z.string().max(2000).optional(),
+  /** The attempt's state, part of the service URL: a ticket is only good for the browser that started it. */
+  state: z.string().max(200).optional(),
+});
 export const oidcCallbackQuerySchema = z.object({
   code: z.string().max(4000).optional(),
   state: z.string().max(200).optional(),
@@ -131,6 +135,17 @@ export const oidcCallbackQuerySchema = z.object({
   error_description: z.string().max(1000).optional(),
 });
 export const ssoSecondFactorBodySchema = z.object({ totpCode: totpCodeSchema });
+
+/** The security admin links a campus id to an account by hand: the only way to reach a privileged or TOTP account. */
+export const linkIdentityBodySchema = z.object({
+  userId: z.uuid(),
+  campusId: z.string().trim().min(1).max(200),
+});
+export const identityLinkViewSchema = z.object({
+  providerId: z.uuid(),
+  userId: z.uuid(),
+  campusId: z.string(),
+});
 
 export type IdentityProviderView = z.infer<typeof identityProviderViewSchema>;
 export type CreateIdentityProviderBody = z.input<typeof createIdentityProviderBodySchema>;
@@ -219,6 +234,19 @@ export const ssoApi = {
     params: providerParamsSchema,
     body: updateIdentityProviderBodySchema,
     response: identityProviderViewSchema,
+    access: ['security_admin'],
+  }),
+  linkIdentity: defineOperation({
+    id: 'sso.linkIdentity',
+    method: 'POST',
+    path: '/api/v1/sso/config/:providerId/links',
+    tags: ['sso'],
+    description:
+      'The security admin links a campus id to an account (the only way to an administrative or two-step-verified one).',
+    params: providerParamsSchema,
+    body: linkIdentityBodySchema,
+    response: identityLinkViewSchema,
+    status: 201,
     access: ['security_admin'],
   }),
 } as const;

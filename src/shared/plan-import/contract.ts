@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { assignmentRoles } from '../assignments';
 
 /**
- * What the plan importer reads out of a work-plan document (text, .docx or .xlsx).
+ * What the plan importer reads out of a work-plan document (text, .docx, .xlsx, .doc or .xls).
  * The same shape is printed by `luoshi import --dry-run --json`, returned by the
  * upload preview, and stored by the import service.
  */
@@ -123,7 +123,7 @@ export const parsedGroupSchema = z.object({
 });
 
 export const parsedPlanSchema = z.object({
-  format: z.enum(['text', 'docx', 'xlsx']),
+  format: z.enum(['text', 'docx', 'xlsx', 'doc', 'xls']),
   /** e.g. 中国劳动关系学院关于落实《…》的工作方案 */
   title: z.string().nullable(),
   /** The notice's title when the plan came wrapped in one (关于印发…的通知). */

@@ -14,6 +14,6 @@ export type DocumentBlock =
   | { kind: 'table'; rows: TableRow[] };
 
 export interface DocumentBlocks {
-  format: 'text' | 'docx' | 'xlsx';
+  format: 'text' | 'docx' | 'xlsx' | 'doc' | 'xls';
   blocks: DocumentBlock[];
 }

@@ -1,3 +1,4 @@
+import { CONTINUED_MARK } from '../breakdown-sheet';
 import { AppError } from '../errors';
 import type { ColumnMeaning, ParsedDepartmentRef, ParsedItem, ParsedPlan } from './contract';
 import {
@@ -200,6 +201,25 @@ function readItems(
         no: writtenNo ?? items.length + 1,
       });
 
+    // A row that repeats the item above (its merged cells read again: a 任务分解表 with one row per
+    // measure) adds its measures and deadlines to that item rather than being a second item.
+    const content = (ownNumber ? ownNumber.rest : contentCell).trim();
+    const above = items.at(-1);
+    if (
+      above &&
+      writtenNo !== null &&
+      above.writtenNo === writtenNo &&
+      above.content === content &&
+      above.departmentsRaw === departmentsRaw
+    ) {
+      const join = (first: string, second: string) => [first, second].filter(Boolean).join('\n');
+      const measure = cellAt(row, columns.measures);
+      above.measuresRaw = measure.startsWith(CONTINUED_MARK)
+        ? `${above.measuresRaw}${measure.slice(CONTINUED_MARK.length)}`
+        : join(above.measuresRaw, measure);
+      above.deadlineRaw = join(above.deadlineRaw, cellAt(row, columns.deadline));
+      continue;
+    }
     const extra: Record<string, string> = {};
     for (const { index, header } of otherColumns) {
       const value = (row.cells[index] ?? '').trim();
@@ -212,7 +232,7 @@ function readItems(
       code: numberCell || ownNumber?.code || '',
       path,
       section: sections,
-      content: (ownNumber ? ownNumber.rest : contentCell).trim(),
+      content,
       focus: cellAt(row, columns.focus),
       leader: cellAt(row, columns.leader),
       extra,

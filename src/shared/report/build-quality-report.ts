@@ -1,4 +1,4 @@
-import type { QualityReport, Rate, RecordRef } from './quality-report.contract';
+import type { QualityReport, Rate, RecordRef, TeacherFigure } from './quality-report.contract';
 
 /**
  * The records a quality report is computed from, already read and scoped to one plan by the
@@ -43,6 +43,8 @@ export interface QualityReportInput {
     open: boolean;
   }[];
   summaries: { departmentId: string; highlights: string }[];
+  /** Figures counted per teacher (surveys, coverage, third-party results), already computed. */
+  teacherFigures?: TeacherFigure[];
 }
 
 /** One decimal, as a report prints a percentage; null when there is nothing to divide. */
@@ -232,5 +234,6 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
           filters: { ...planFilter, departmentId: summary.departmentId },
         },
       })),
+    teachers: { figures: input.teacherFigures ?? [] },
   };
 }

@@ -7,7 +7,17 @@ import { z } from 'zod';
 
 /** Where the records behind a figure are: a page of the app and the filters that select them. */
 export const recordRefSchema = z.object({
-  page: z.enum(['ledger', 'obligations', 'assessments', 'findings', 'summaries', 'breakdowns']),
+  page: z.enum([
+    'ledger',
+    'obligations',
+    'assessments',
+    'findings',
+    'summaries',
+    'breakdowns',
+    'surveys',
+    'activities',
+    'satisfaction',
+  ]),
   filters: z.record(z.string(), z.string()),
 });
 
@@ -26,6 +36,23 @@ const unitRatesSchema = z.object({
   /** Period reports made by their due date, of all period reports due so far. */
   onTime: rateSchema,
 });
+
+/**
+ * Figures counted per teacher (items 15/16, 21, 27/28, 36, 43, 49, 52): survey response rates and
+ * satisfaction, activity coverage, third-party results. A figure has its counts when it has them
+ * (a third party's result has a value and a sample), and always the link to its records.
+ */
+export const teacherFigureSchema = z.object({
+  itemNo: z.number().int().nullable(),
+  kind: z.enum(['survey_response', 'survey_favourable', 'coverage', 'third_party']),
+  label: z.string(),
+  value: z.number().nullable(),
+  numerator: z.number().int().nullable(),
+  denominator: z.number().int().nullable(),
+  detail: z.string(),
+  ref: recordRefSchema,
+});
+export type TeacherFigure = z.infer<typeof teacherFigureSchema>;
 
 export const qualityReportSchema = z.object({
   title: z.string(),
@@ -109,6 +136,8 @@ export const qualityReportSchema = z.object({
       ref: recordRefSchema,
     }),
   ),
+  /** Absent in reports generated before teachers were counted. */
+  teachers: z.object({ figures: z.array(teacherFigureSchema) }).optional(),
 });
 
 export type RecordRef = z.infer<typeof recordRefSchema>;

@@ -181,6 +181,9 @@ export interface Message {
 const SIGNATURE = '—— 落实 · 党委教师工作部';
 
 /** The reminder to one department's liaison, its head, or (manual) from the coordinating office. */
+/** How many late things a reminder lists before it summarises the rest with a count and a link. */
+export const LISTED_SUBJECTS = 10;
+
 export function composeDepartmentReminder(input: {
   level: 'liaison' | 'head' | 'manual';
   departmentName: string;
@@ -205,7 +208,11 @@ export function composeDepartmentReminder(input: {
       : level === 'manual'
         ? '党委教师工作部提醒：以下工作已超过完成时限，请尽快办理：'
         : '以下工作已超过完成时限，请尽快办理：';
-  const lines = subjects.map(
+  const shown = subjects.slice(0, LISTED_SUBJECTS);
+  const rest = subjects.length - shown.length;
+  // A long list is summarised: the first few, then a count and the to-do page that lists them all.
+  const more = rest > 0 ? `……另有 ${rest} 项，全部清单见“我的待办”：${baseUrl}/` : null;
+  const lines = shown.map(
     (subject, index) =>
       `${index + 1}. ${describeSubject(subject, today)}\n   办理地址：${baseUrl}${subject.link}`,
   );
@@ -213,14 +220,16 @@ export function composeDepartmentReminder(input: {
     greeting,
     lead,
     ...lines,
+    ...(more ? [more] : []),
     '已经办理的，请在系统中报送；有困难请与党委教师工作部联系。',
     SIGNATURE,
   ].join('\n');
   const markdown = [
     `### ${title}`,
-    ...subjects.map(
+    ...shown.map(
       (subject) => `- ${describeSubject(subject, today)} [去办理](${baseUrl}${subject.link})`,
     ),
+    ...(rest > 0 ? [`- ……另有 ${rest} 项 [查看全部](${baseUrl}/)`] : []),
     level === 'head'
       ? `> 请${departmentName}负责人${input.headName ? ` ${input.headName}` : ''}督促落实。`
       : `> 请${departmentName}联络员尽快办理。`,
@@ -248,9 +257,14 @@ export function composeGroupReminder(input: {
     ...byDepartment.map(({ departmentName, departmentId, subjects: own }) =>
       [
         `**${departmentName}**${level === 'head' && input.heads.get(departmentId) ? `（负责人：${input.heads.get(departmentId)}）` : ''}`,
-        ...own.map(
-          (subject) => `- ${describeSubject(subject, today)} [去办理](${baseUrl}${subject.link})`,
-        ),
+        ...own
+          .slice(0, LISTED_SUBJECTS)
+          .map(
+            (subject) => `- ${describeSubject(subject, today)} [去办理](${baseUrl}${subject.link})`,
+          ),
+        ...(own.length > LISTED_SUBJECTS
+          ? [`- ……另有 ${own.length - LISTED_SUBJECTS} 项 [查看全部](${baseUrl}/supervision)`]
+          : []),
       ].join('\n'),
     ),
     level === 'head'
@@ -260,7 +274,7 @@ export function composeGroupReminder(input: {
   const text = markdown
     .replace(/^#+ /gm, '')
     .replace(/\*\*/g, '')
-    .replace(/\[去办理\]\(([^)]+)\)/g, '$1');
+    .replace(/\[(?:去办理|查看全部)\]\(([^)]+)\)/g, '$1');
   return { title, text, markdown };
 }
 

@@ -174,7 +174,7 @@ export function EvidenceField({
                 onSuccess?.(view);
               } catch (caught) {
                 message.error(
-                  `${(file as File).name}：${caught instanceof ApiError ? caught.message : t('error.network')}`,
+                  `${(file as File).name}${t('punct.colon')}${caught instanceof ApiError ? caught.message : t('error.network')}`,
                   8,
                 );
                 onError?.(caught as Error);

@@ -164,19 +164,28 @@ export function IndicatorTree({ tree }: { tree: PlanTree }) {
                       </Typography.Paragraph>
                       {item.focus && (
                         <div className="item-focus">
-                          <strong>{t('item.focus')}：</strong>
+                          <strong>
+                            {t('item.focus')}
+                            {t('punct.colon')}
+                          </strong>
                           {item.focus}
                         </div>
                       )}
                       {item.leader && (
                         <div className="item-focus" data-testid="item-leader">
-                          <strong>{t('item.leader')}：</strong>
+                          <strong>
+                            {t('item.leader')}
+                            {t('punct.colon')}
+                          </strong>
                           {item.leader}
                         </div>
                       )}
                       {Object.entries(item.extra).map(([header, value]) => (
                         <div className="item-focus" key={header}>
-                          <strong>{header}：</strong>
+                          <strong>
+                            {header}
+                            {t('punct.colon')}
+                          </strong>
                           {value}
                         </div>
                       ))}

@@ -5,12 +5,13 @@ import type { NotificationsView, NotificationView } from '../../shared/api/super
 import { api } from '../api/client';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
+import { formatTime } from '../time';
 
 const POLL_MS = 60_000;
 
 /** The bell in the header: unread reminders (催办) and digests, newest first. */
 export function NotificationBell() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [view, setView] = useState<NotificationsView>({ unread: 0, items: [] });
   const [open, setOpen] = useState(false);
 
@@ -52,9 +53,7 @@ export function NotificationBell() {
           <Typography.Paragraph className="notification-body" ellipsis={{ rows: 3 }}>
             {item.body}
           </Typography.Paragraph>
-          <span className="notification-time">
-            {new Date(item.createdAt).toLocaleString(locale)}
-          </span>
+          <span className="notification-time">{formatTime(item.createdAt)}</span>
         </button>
       ))}
     </div>
@@ -72,6 +71,17 @@ export function NotificationBell() {
       title={
         <div className="notification-head">
           <span>{t('notifications.title')}</span>
+          <Button
+            size="small"
+            type="link"
+            data-testid="all-messages"
+            onClick={() => {
+              setOpen(false);
+              navigate('/messages');
+            }}
+          >
+            {t('messages.all')}
+          </Button>
           {view.unread > 0 && (
             <Button size="small" type="link" onClick={() => void readAll()}>
               {t('notifications.readAll')}

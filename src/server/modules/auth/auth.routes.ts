@@ -1,5 +1,5 @@
-import { authApi } from '../../../shared/api/auth';
 import { route } from '../../http/route';
+import { authApi } from '../../../shared/api/auth';
 import { AppError } from '../../../shared/errors';
 import {
   SESSION_COOKIE,
@@ -26,7 +26,7 @@ export async function sessionReplyOf(
   const organization = await auth.organizationOf(signedIn.user);
   return {
     user: toUserView(signedIn.user),
-    organization: { id: organization.id, name: organization.name },
+    organization: { id: organization.id, name: organization.name, timeZone: organization.timeZone },
     csrfToken: signedIn.csrfToken,
     idleTimeoutMinutes,
   };
@@ -83,7 +83,7 @@ export function registerAuthRoutes(
 
   route(app, authApi.totpStart, async (request) => {
     actorOf(request);
-    return auth.startTotpEnrolment(request.signedIn!);
+    return auth.startTotpEnrolment(request.signedIn!, request.body.currentPassword);
   });
 
   route(app, authApi.totpConfirm, async (request) => {

@@ -37,7 +37,8 @@ import {
 import {
   deleteSignInFailuresBefore,
   insertSignInFailure,
-  recentSignInFailures,
+  releaseSignInFailure,
+  reserveSignInFailure,
 } from './sign-in-failure.repository';
 import { generateTotpSecret, matchTotp, totpUri } from './totp';
 
@@ -135,10 +136,12 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
     actor: Actor,
     typedName: string,
     reason: string,
+    addressCounted = false,
   ): Promise<Date | null> {
     return db.transaction(async (tx) => {
       const now = clock.now();
-      await noteAddressFailure(tx, actor, typedName, now);
+      // A password sign-in reserved its failure of the address before checking anything.
+      if (!addressCounted) await noteAddressFailure(tx, actor, typedName, now);
       const counted = await countFailedSignIn(
         tx,
         user.id,
@@ -163,6 +166,34 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
     });
   }
 
+  /**
+   * The password of a signed-in user, checked again before a change to the account's security (a
+   * new password, an authenticator): a wrong one counts towards the lockout as a failed sign-in
+   * does, and the lock ends the user's sessions, so a stolen session cannot guess it.
+   */
+  async function confirmCurrentPassword(
+    signedIn: SignedInSession,
+    user: User,
+    password: string,
+    reason: string,
+  ): Promise<void> {
+    if (!(await verifyPassword(user.passwordHash, password)))
+      await refuseWrongPassword(signedIn, user, reason);
+  }
+
+  async function refuseWrongPassword(
+    signedIn: SignedInSession,
+    user: User,
+    reason: string,
+  ): Promise<never> {
+    const lockedUntil = await countFailure(user, signedIn.actor, user.username, reason);
+    if (lockedUntil) {
+      await deleteSessionsOfUser(db, user.id);
+      throw lockedError(lockedUntil);
+    }
+    throw new AppError('auth.invalid_credentials');
+  }
+
   /** The user as the database has it now (the session's copy may predate a change in another tab). */
   async function currentUser(signedIn: SignedInSession): Promise<User> {
     const user = await findUserInOrganization(db, signedIn.user.organizationId, signedIn.user.id);
@@ -179,6 +210,7 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
     totpCode: string | undefined,
     attemptAt: Date,
     via: SignInVia | Record<string, never>,
+    addressCounted = false,
   ) {
     if (user.disabled) {
       await recordAudit(db, clock, actor, {
@@ -199,6 +231,7 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
           actor,
           user.username,
           step === null ? 'wrong_totp' : 'replayed_totp',
+          addressCounted,
         );
         throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.totp_invalid');
       }
@@ -243,6 +276,55 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
     return { tokenHash, csrfToken, user: signedInUser, actor } satisfies SignedInSession;
   }
 
+  /** The password sign-in's checks, after the address's limit; `addressCounted`: its failure is reserved already. */
+  async function checkSignIn(
+    input: SignInInput,
+    tokenHash: string,
+    origin: RequestOrigin,
+    attemptAt: Date,
+    addressCounted: boolean,
+  ) {
+    const { username, password, totpCode } = input;
+    const user = await findUserByUsername(db, username);
+    if (!user) {
+      await spendVerificationTime(password);
+      await db.transaction(async (tx) => {
+        if (!addressCounted) await noteAddressFailure(tx, origin, username, attemptAt);
+        await insertAuditEntry(tx, {
+          action: 'auth.sign_in_failed',
+          entityType: 'user',
+          actorName: username.slice(0, 100),
+          ip: origin.ip,
+          userAgent: origin.userAgent,
+          at: attemptAt,
+          after: { reason: 'unknown_user' },
+        });
+      });
+      throw new AppError('auth.invalid_credentials');
+    }
+    const actor = actorFor(user, origin);
+    if (user.lockedUntil && user.lockedUntil > attemptAt) {
+      await recordAudit(db, clock, actor, {
+        action: 'auth.sign_in_failed',
+        entityType: 'user',
+        entityId: user.id,
+        after: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() },
+      });
+      throw lockedError(user.lockedUntil);
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      const lockedUntil = await countFailure(
+        user,
+        actor,
+        username,
+        'wrong_password',
+        addressCounted,
+      );
+      throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.invalid_credentials');
+    }
+    return finishSignIn(user, actor, tokenHash, origin, totpCode, attemptAt, {}, addressCounted);
+  }
+
   return {
     /**
      * Checks the password (and the TOTP code when the user has turned two-step verification on)
@@ -250,60 +332,39 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
      * any password is checked, when the address has failed too often or the account is locked.
      */
     async signIn(input: SignInInput, tokenHash: string, origin: RequestOrigin) {
-      const { username, password, totpCode } = input;
+      const { username } = input;
       const attemptAt = clock.now();
-      if (origin.ip) {
-        const recent = await recentSignInFailures(
-          db,
-          origin.ip,
-          new Date(attemptAt.getTime() - ipWindowMs),
-        );
-        if (recent.total >= config.signInIpLimit) {
-          await insertAuditEntry(db, {
-            action: 'auth.sign_in_rate_limited',
-            entityType: 'user',
-            actorName: username.slice(0, 100),
-            ip: origin.ip,
-            userAgent: origin.userAgent,
-            at: attemptAt,
-            after: { failuresFromAddress: recent.total },
-          });
-          throw new AppError('request.rate_limited');
-        }
-      }
-
-      const user = await findUserByUsername(db, username);
-      if (!user) {
-        await spendVerificationTime(password);
-        await db.transaction(async (tx) => {
-          await noteAddressFailure(tx, origin, username, attemptAt);
-          await insertAuditEntry(tx, {
-            action: 'auth.sign_in_failed',
-            entityType: 'user',
-            actorName: username.slice(0, 100),
-            ip: origin.ip,
-            userAgent: origin.userAgent,
-            at: attemptAt,
-            after: { reason: 'unknown_user' },
-          });
-        });
-        throw new AppError('auth.invalid_credentials');
-      }
-      const actor = actorFor(user, origin);
-      if (user.lockedUntil && user.lockedUntil > attemptAt) {
-        await recordAudit(db, clock, actor, {
-          action: 'auth.sign_in_failed',
+      if (!origin.ip) return checkSignIn(input, tokenHash, origin, attemptAt, false);
+      // The address's failure is reserved before anything is checked, atomically: the limit holds
+      // exactly however many sign-ins arrive at once. A success gives it back.
+      const reservation = await reserveSignInFailure(
+        db,
+        { ip: origin.ip, username, at: attemptAt },
+        new Date(attemptAt.getTime() - ipWindowMs),
+        config.signInIpLimit,
+      );
+      if ('refused' in reservation) {
+        await insertAuditEntry(db, {
+          action: 'auth.sign_in_rate_limited',
           entityType: 'user',
-          entityId: user.id,
-          after: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() },
+          actorName: username.slice(0, 100),
+          ip: origin.ip,
+          userAgent: origin.userAgent,
+          at: attemptAt,
+          after: { failuresFromAddress: reservation.total },
         });
-        throw lockedError(user.lockedUntil);
+        throw new AppError('request.rate_limited');
       }
-      if (!(await verifyPassword(user.passwordHash, password))) {
-        const lockedUntil = await countFailure(user, actor, username, 'wrong_password');
-        throw lockedUntil ? lockedError(lockedUntil) : new AppError('auth.invalid_credentials');
+      try {
+        const session = await checkSignIn(input, tokenHash, origin, attemptAt, true);
+        await releaseSignInFailure(db, reservation.id);
+        return session;
+      } catch (error) {
+        // The password was right and a code is still owed: not a failure.
+        if (error instanceof AppError && error.code === 'auth.totp_required')
+          await releaseSignInFailure(db, reservation.id);
+        throw error;
       }
-      return finishSignIn(user, actor, tokenHash, origin, totpCode, attemptAt, {});
     },
 
     /**
@@ -382,9 +443,10 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
      * Starts (or restarts) enrolling an authenticator: a new secret, sealed in the database, shown
      * this once. Two-step verification is on only when a code from it is confirmed.
      */
-    async startTotpEnrolment(signedIn: SignedInSession) {
+    async startTotpEnrolment(signedIn: SignedInSession, currentPassword: string) {
       const user = await currentUser(signedIn);
       if (user.totpEnabledAt) throw new AppError('auth.totp_already_enabled');
+      await confirmCurrentPassword(signedIn, user, currentPassword, 'wrong_password_to_enrol_totp');
       const secret = generateTotpSecret();
       const sealed = await secrets.seal(secret, user.id);
       await db.transaction(async (tx) => {
@@ -478,14 +540,15 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       currentPassword: string,
       newPassword: string,
     ): Promise<User> {
-      const { user, actor } = signedIn;
+      const { actor } = signedIn;
+      const user = await currentUser(signedIn);
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
         await recordAudit(db, clock, actor, {
           action: 'auth.change_password_failed',
           entityType: 'user',
           entityId: user.id,
         });
-        throw new AppError('auth.invalid_credentials');
+        await refuseWrongPassword(signedIn, user, 'wrong_current_password');
       }
       if (checkPassword(newPassword, user.username).length > 0)
         throw new AppError('auth.password_too_weak');

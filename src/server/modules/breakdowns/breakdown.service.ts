@@ -1,4 +1,5 @@
 import { sha256 } from '../../io/sha256';
+import { queueMessages } from '../notifications/notification.outbox';
 import type { z } from 'zod';
 import {
   dutyStates,
@@ -21,6 +22,7 @@ import { calendarDate, isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
 import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import {
   writeTaskBreakdownDocx,
   writeTaskBreakdownXlsx,
@@ -28,6 +30,7 @@ import {
 } from '../../io/task-breakdown-writer';
 import type { Upload } from '../../http/upload';
 import { listMeasuresOfPlan } from './breakdown.repository';
+import { approvedDeliverableExtensions } from '../extensions/extension.repository';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
@@ -35,7 +38,12 @@ import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { listDepartments } from '../departments/department.repository';
 import type { Department } from '../departments/department.table';
-import { listDeliverables } from '../plans/plan.repository';
+import { listDeliverables, listPhases } from '../plans/plan.repository';
+import {
+  measureDeadlineContext,
+  resolveMeasureDeadline,
+  type MeasureDeadlineInput,
+} from '../../../shared/measure-deadline';
 import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
 import { assembleIndicatorTree } from '../standards/standard.rules';
 import {
@@ -55,7 +63,8 @@ import {
   updateSubmission,
 } from './breakdown.repository';
 import { dutiesOf } from './breakdown.rules';
-import type { Measure, Submission } from './breakdown.table';
+import type { Measure, Submission, SubmissionEvent, SubmittedMeasure } from './breakdown.table';
+import { diffMeasures } from '../../../shared/breakdown-diff';
 import { requirePlan } from '../plans/plan.scope';
 import { requireReachableDepartment } from '../departments/department.scope';
 
@@ -66,6 +75,14 @@ type ReviewInput = z.output<typeof reviewBodySchema>;
 type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
 /** A sheet's preview or outcome before its problems are worded in the caller's language. */
 export type SheetOutcome = Omit<SheetPreview, 'problems'> & { problems: SheetProblem[] };
+
+const DEADLINE_WORDS: Record<MeasureDeadlineInput['kind'], string> = {
+  date: '具体日期',
+  monthly: '每月',
+  semester: '每学期',
+  yearly: '每年',
+  ongoing: '长期坚持',
+};
 
 const STATUS_WORDS: Record<Submission['status'], string> = {
   draft: '保存为草稿',
@@ -82,6 +99,44 @@ function toMeasureView(measure: Measure): MeasureView {
     deadline: { kind: measure.deadlineKind, dueOn: measure.dueOn },
     version: measure.version,
     updatedAt: measure.updatedAt.toISOString(),
+  };
+}
+
+function toSubmittedMeasure(measure: Measure): SubmittedMeasure {
+  return {
+    id: measure.id,
+    itemId: measure.itemId,
+    text: measure.text,
+    deadlineKind: measure.deadlineKind,
+    dueOn: measure.dueOn,
+  };
+}
+
+/**
+ * A breakdown submitted again after a return: the office's comments of that return, and what
+ * changed since the submission it returned (null when that submission kept no measures).
+ */
+function resubmission(
+  status: Submission['status'] | undefined,
+  events: readonly SubmissionEvent[],
+  current: readonly Measure[],
+) {
+  if (status !== 'submitted') return null;
+  const returnAt = events.findLastIndex((event) => event.action === 'return');
+  if (returnAt < 0) return null;
+  const returned = events[returnAt]!;
+  const earlier = events.slice(0, returnAt).findLast((event) => event.action === 'submit');
+  const asDiff = (measure: SubmittedMeasure | Measure) => ({
+    id: measure.id,
+    itemId: measure.itemId,
+    text: measure.text,
+    deadline: { kind: measure.deadlineKind, dueOn: measure.dueOn },
+  });
+  return {
+    comments: returned.itemComments,
+    diff: earlier?.measures
+      ? diffMeasures(earlier.measures.map(asDiff), current.map(asDiff))
+      : null,
   };
 }
 
@@ -106,11 +161,27 @@ export function createBreakdownService({
     return { plan: found.plan, department };
   }
 
-  async function taskBreakdownDueOn(executor: Executor, planId: string): Promise<string | null> {
+  async function taskBreakdownDueOn(
+    executor: Executor,
+    planId: string,
+    departmentId?: string,
+  ): Promise<string | null> {
+    const deliverable = (await listDeliverables(executor, planId)).find(
+      (candidate) => candidate.kind === 'task_breakdown',
+    );
+    if (!deliverable || !departmentId) return deliverable?.dueOn ?? null;
+    return (await taskBreakdownExtensions(executor, planId)).get(departmentId) ?? deliverable.dueOn;
+  }
+
+  /** departmentId → the task breakdown's deadline an approved extension request gave it. */
+  async function taskBreakdownExtensions(executor: Executor, planId: string) {
+    const deliverable = (await listDeliverables(executor, planId)).find(
+      (candidate) => candidate.kind === 'task_breakdown',
+    );
+    if (!deliverable) return new Map<string, string>();
     return (
-      (await listDeliverables(executor, planId)).find(
-        (deliverable) => deliverable.kind === 'task_breakdown',
-      )?.dueOn ?? null
+      (await approvedDeliverableExtensions(executor, planId)).get(deliverable.id) ??
+      new Map<string, string>()
     );
   }
 
@@ -120,6 +191,27 @@ export function createBreakdownService({
       (status === 'not_started' || status === 'draft' || status === 'returned') &&
       isPastDue(dueOn, clock.now())
     );
+  }
+
+  /** What the plan gives a deadline written without a date: its year and first day. */
+  async function deadlineContext(executor: Executor, plan: { id: string; cycleYear: number }) {
+    return measureDeadlineContext(
+      plan.cycleYear,
+      (await listPhases(executor, plan.id)).map((phase) => phase.startsOn),
+    );
+  }
+
+  /** A deadline as the client gave it → the measure's, by the one rule the sheet follows too. */
+  async function resolveDeadline(
+    executor: Executor,
+    plan: { id: string; cycleYear: number },
+    input: MeasureDeadlineInput,
+  ) {
+    const reading = resolveMeasureDeadline(input, await deadlineContext(executor, plan));
+    if (reading.ok) return reading.deadline;
+    if (reading.problem === 'no_such_date')
+      throw new AppError('measure.deadline_no_such_date', { date: input.dueOn ?? '' });
+    throw new AppError('measure.deadline_date_required', { kind: DEADLINE_WORDS[input.kind] });
   }
 
   async function duties(executor: Executor, planId: string, department: Department) {
@@ -185,7 +277,7 @@ export function createBreakdownService({
     const allItems = await listItemsOfStandard(executor, plan.standardId);
     const allDepartments = await listDepartments(executor, actor.organizationId);
     const submission = await findSubmission(executor, plan.id, department.id);
-    const dueOn = await taskBreakdownDueOn(executor, plan.id);
+    const dueOn = await taskBreakdownDueOn(executor, plan.id, department.id);
     const mine = dutiesOf(department, targets);
     const allMeasures = submission ? await listMeasures(executor, submission.id) : [];
     const events = submission ? await listSubmissionEvents(executor, submission.id) : [];
@@ -193,6 +285,7 @@ export function createBreakdownService({
       submission?.status === 'returned'
         ? events.filter((event) => event.action === 'return').at(-1)
         : undefined;
+    const review = resubmission(submission?.status, events, allMeasures);
     const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
     const othersByItem = new Map<string, string[]>();
     for (const target of targets) {
@@ -215,6 +308,13 @@ export function createBreakdownService({
         ),
         measures: allMeasures.filter((measure) => measure.itemId === item.id).map(toMeasureView),
         returnComment: lastReturn?.itemComments[item.id] ?? null,
+        ...(review
+          ? {
+              previousComment: review.comments[item.id] ?? null,
+              changes:
+                review.diff?.get(item.id) ?? (review.diff ? { changes: [], unchanged: 0 } : null),
+            }
+          : {}),
       }),
     );
     const status = submission?.status ?? 'not_started';
@@ -238,6 +338,7 @@ export function createBreakdownService({
                 email: maskEmail(submission.liaisonEmail),
               }
           : null,
+      ...(review ? { resubmitted: true } : {}),
       history: events.map((event) => ({
         action: event.action,
         actorName: event.actorName,
@@ -260,14 +361,15 @@ export function createBreakdownService({
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
   async function boardRecords(actor: Actor, planId: string) {
     const { plan } = await requirePlan(db, actor.organizationId, planId);
-    const [targets, allDepartments, allSubmissions, measured, dueOn] = await Promise.all([
+    const [targets, allDepartments, allSubmissions, measured, dueOn, extended] = await Promise.all([
       listPlanAssignmentTargets(db, planId),
       listDepartments(db, actor.organizationId),
       listSubmissionsOfPlan(db, planId),
       countMeasuredItems(db, planId),
       taskBreakdownDueOn(db, planId),
+      taskBreakdownExtensions(db, planId),
     ]);
-    return { plan, targets, allDepartments, allSubmissions, measured, dueOn };
+    return { plan, targets, allDepartments, allSubmissions, measured, dueOn, extended };
   }
 
   /** Every department with duties in the plan: its state, progress, liaison and lateness. Late first. */
@@ -277,6 +379,7 @@ export function createBreakdownService({
     allSubmissions,
     measured,
     dueOn,
+    extended,
   }: Awaited<ReturnType<typeof boardRecords>>): BoardRow[] {
     const submissionOf = new Map(
       allSubmissions.map((submission) => [submission.departmentId, submission]),
@@ -288,6 +391,7 @@ export function createBreakdownService({
       .map(({ department, itemCount }): BoardRow => {
         const submission = submissionOf.get(department.id);
         const status = submission?.status ?? 'not_started';
+        const due = extended.get(department.id) ?? dueOn;
         return {
           department: { id: department.id, name: department.name, kind: department.kind },
           status,
@@ -295,11 +399,14 @@ export function createBreakdownService({
           itemsWithMeasures: measuredOf.get(department.id) ?? 0,
           liaisonNamed: Boolean(submission?.liaisonName),
           submittedAt: submission?.submittedAt?.toISOString() ?? null,
-          late: isLate(status, dueOn),
+          late: isLate(status, due),
+          dueOn: due,
         };
       })
       .sort(
         (a, b) =>
+          // 待审核 first (the office's next work), then the late ones.
+          Number(b.status === 'submitted') - Number(a.status === 'submitted') ||
           Number(b.late) - Number(a.late) ||
           a.department.name.localeCompare(b.department.name, 'zh-CN'),
       );
@@ -334,6 +441,7 @@ export function createBreakdownService({
                 (item) => item.id === input.itemId,
               )?.no ?? '?',
           });
+        const deadline = await resolveDeadline(tx, plan, input.deadline);
         const submission = await editableSubmission(tx, actor, plan.id, department);
         const now = clock.now();
         const position = (await listMeasures(tx, submission.id)).filter(
@@ -346,8 +454,8 @@ export function createBreakdownService({
           departmentId: department.id,
           itemId: input.itemId,
           text: input.text,
-          deadlineKind: input.deadline.kind,
-          dueOn: input.deadline.dueOn,
+          deadlineKind: deadline.kind,
+          dueOn: deadline.dueOn,
           position,
           createdAt: now,
           updatedAt: now,
@@ -371,11 +479,17 @@ export function createBreakdownService({
     ): Promise<MeasureView> {
       return db.transaction(async (tx) => {
         const before = await editableMeasure(tx, actor, planId, departmentId, measureId);
+        const deadline =
+          input.deadline === undefined
+            ? undefined
+            : await resolveDeadline(
+                tx,
+                (await requirePlan(tx, actor.organizationId, planId)).plan,
+                input.deadline,
+              );
         const after = await updateMeasureAtVersion(tx, measureId, input.version, {
           ...(input.text === undefined ? {} : { text: input.text }),
-          ...(input.deadline === undefined
-            ? {}
-            : { deadlineKind: input.deadline.kind, dueOn: input.deadline.dueOn }),
+          ...(deadline === undefined ? {} : { deadlineKind: deadline.kind, dueOn: deadline.dueOn }),
           updatedAt: clock.now(),
         });
         if (!after)
@@ -501,7 +615,18 @@ export function createBreakdownService({
           action: 'submit',
           actorUserId: actor.userId,
           actorName: actor.username,
+          // What was submitted, so a resubmission can show the office what changed.
+          measures: (await listMeasures(tx, before.id)).map(toSubmittedMeasure),
           at: now,
+        });
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: before.status === 'returned' ? 'breakdown.resubmitted' : 'breakdown.submitted',
+          eventKey: `${after.id}:${now.toISOString()}`,
+          to: { office: true },
+          planId: plan.id,
+          departmentId: department.id,
+          facts: { dueOn: null },
         });
         await recordAudit(tx, clock, actor, {
           action: 'submission.submit',
@@ -548,6 +673,25 @@ export function createBreakdownService({
           comment: input.comment ?? null,
           itemComments: input.decision === 'return' ? input.itemComments : {},
           at: now,
+        });
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: input.decision === 'approve' ? 'breakdown.approved' : 'breakdown.returned',
+          eventKey: `${after.id}:${now.toISOString()}`,
+          to: { liaisonsOf: department.id },
+          planId: plan.id,
+          departmentId: department.id,
+          facts: {
+            comment:
+              [
+                input.comment,
+                Object.keys(input.itemComments).length > 0 && input.decision === 'return'
+                  ? `共 ${Object.keys(input.itemComments).length} 项指标有逐项意见`
+                  : null,
+              ]
+                .filter(Boolean)
+                .join('；') || null,
+          },
         });
         await recordAudit(tx, clock, actor, {
           action: `submission.${input.decision}`,
@@ -596,7 +740,7 @@ export function createBreakdownService({
           items,
           duties: new Set(dutiesOf(department, targets).keys()),
           measures: measures.map(toMeasureView),
-          context: { year: plan.cycleYear, today: calendarDate(clock.now()) },
+          context: await deadlineContext(executor, plan),
         });
         return {
           ...sheet,
@@ -745,42 +889,38 @@ export function createBreakdownService({
           (measure) =>
             measure.itemId === itemId && (!department || measure.departmentId === department.id),
         );
-      const label = (measure: Measure) =>
-        department ? '' : `【${names.get(measure.departmentId) ?? ''}】`;
       const tree = assembleIndicatorTree(
         allIndicators,
         allItems.filter((item) => !mine || mine.has(item.id)),
         (item) => item,
       );
-      const rows: TaskBreakdownTable['rows'] = tree.flatMap((level1) =>
+      const items: TaskBreakdownTable['items'] = tree.flatMap((level1) =>
         level1.children.flatMap((level2) =>
-          level2.items.map((item) => {
-            const measures = measuresOf(item.id);
-            return {
-              level1: `${level1.code}、${level1.title}`,
-              level2: `${level2.code}.${level2.title}`,
-              content: `${item.no}.${item.content}`,
-              focus: item.focus,
-              departments: targets
-                .filter((target) => target.itemId === item.id)
-                .map(
-                  (target) =>
-                    (target.departmentId ? names.get(target.departmentId) : target.groupName) ?? '',
-                )
-                .join('\n'),
-              measures: measures.map((measure) => `${label(measure)}${measure.text}`).join('\n'),
-              deadlines: measures
-                .map(
-                  (measure) =>
-                    `${label(measure)}${describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn })}`,
-                )
-                .join('\n'),
-            };
-          }),
+          level2.items.map((item) => ({
+            level1: indicatorLabel(level1.code, level1.title, '、'),
+            level2: indicatorLabel(level2.code, level2.title, '.'),
+            content: `${item.no}.${item.content}`,
+            focus: item.focus,
+            departments: department
+              ? department.name
+              : targets
+                  .filter((target) => target.itemId === item.id)
+                  .map(
+                    (target) =>
+                      (target.departmentId ? names.get(target.departmentId) : target.groupName) ??
+                      '',
+                  )
+                  .join('\n'),
+            measures: measuresOf(item.id).map((measure) => ({
+              department: names.get(measure.departmentId) ?? '',
+              text: measure.text,
+              deadline: describeDeadline({ kind: measure.deadlineKind, dueOn: measure.dueOn }),
+            })),
+          })),
         ),
       );
       const title = `落实《${standardTitle}》任务分解表${department ? `（${department.name}）` : ''}`;
-      const table = { title, rows };
+      const table = { title, items, measureDepartments: !department };
       const bytes =
         query.format === 'xlsx'
           ? await writeTaskBreakdownXlsx(table)
@@ -789,7 +929,7 @@ export function createBreakdownService({
         action: 'export.task_breakdown',
         entityType: 'plan',
         entityId: plan.id,
-        after: { format: query.format, departmentId: department?.id ?? null, rows: rows.length },
+        after: { format: query.format, departmentId: department?.id ?? null, rows: items.length },
       });
       return { fileName: `${title}.${query.format}`, bytes };
     },

@@ -86,6 +86,15 @@ export const measures = pgTable(
   ],
 );
 
+/** A measure as a submission carried it (`submission_events.measures`). */
+export interface SubmittedMeasure {
+  id: string;
+  itemId: string;
+  text: string;
+  deadlineKind: (typeof deadlineKinds)[number];
+  dueOn: string;
+}
+
 export const submissionActions = ['submit', 'return', 'approve'] as const;
 
 /** The history of a submission: every submit, return (with comments per item) and approval. */
@@ -108,6 +117,8 @@ export const submissionEvents = pgTable(
       .$type<Record<string, string>>()
       .notNull()
       .default(sql`'{}'::jsonb`),
+    /** For a submit: the department's measures as submitted, so a resubmission can be compared. */
+    measures: jsonb('measures').$type<SubmittedMeasure[]>(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (table) => [index('submission_events_submission_idx').on(table.submissionId, table.at)],

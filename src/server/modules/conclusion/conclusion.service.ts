@@ -1,3 +1,4 @@
+import { queueMessages } from '../notifications/notification.outbox';
 import type { z } from 'zod';
 import type {
   ConclusionItem,
@@ -418,6 +419,15 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
           updatedAt: clock.now(),
         });
         if (!after) throw new Error('locked summary changed');
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: 'summary.returned',
+          eventKey: `${after.id}:v${after.version}`,
+          to: { liaisonsOf: department.id },
+          planId: plan.id,
+          departmentId: department.id,
+          facts: { comment: input.comment },
+        });
         await recordAudit(tx, clock, actor, {
           action: 'summary.return',
           entityType: 'summary',

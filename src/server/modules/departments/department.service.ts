@@ -88,10 +88,15 @@ export function createDepartmentService({ db, clock }: { db: Database; clock: Cl
       return db.transaction(async (tx) => {
         await lockDepartmentsOfOrganization(tx, actor.organizationId);
         const existing = await listDepartments(tx, actor.organizationId);
-        assertNamesFree(input.names, departmentNameIndex(existing));
+        const taken = departmentNameIndex(existing);
+        const names = input.skipExisting
+          ? [...new Set(input.names)].filter((name) => !taken.has(name))
+          : input.names;
+        assertNamesFree(names, taken);
+        if (names.length === 0) return [];
         const created = await insertDepartments(
           tx,
-          input.names.map((name, index) => ({
+          names.map((name, index) => ({
             organizationId: actor.organizationId,
             name,
             kind: input.kind,

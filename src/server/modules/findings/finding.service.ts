@@ -1,4 +1,6 @@
 import { sha256 } from '../../io/sha256';
+import type { MessageKind } from '../../../shared/notifications/messages';
+import { queueMessages, type Audience } from '../notifications/notification.outbox';
 import type { z } from 'zod';
 import type {
   createFindingBodySchema,
@@ -17,6 +19,10 @@ import type {
 } from '../../../shared/api/findings';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
+import { zonedDate } from '../../../shared/time-format';
+import { writeFindingsXlsx } from '../../io/findings-writer';
+import { newProblems, planDateProblems } from '../../../shared/plan-dates';
+import { refusePlanDates } from '../plans/plan-edit.service';
 import {
   availableTransitions,
   findingTransition,
@@ -329,6 +335,32 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
         actorName: actor.username,
         at: now,
       });
+      const owner: Audience = { liaisonsOf: after.ownerDepartmentId };
+      const handover: { kind: MessageKind; to: Audience } | null =
+        step === 'request_verification'
+          ? { kind: 'rectification.submitted', to: { office: true } }
+          : step === 'verify'
+            ? { kind: 'finding.verified', to: owner }
+            : step === 'reopen'
+              ? { kind: 'finding.reopened', to: owner }
+              : step === 'update' && after.ownerDepartmentId !== before.ownerDepartmentId
+                ? { kind: 'finding.assigned', to: owner }
+                : null;
+      if (handover)
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: handover.kind,
+          eventKey: `${after.id}:v${after.version}`,
+          to: handover.to,
+          planId: plan.id,
+          departmentId: after.ownerDepartmentId,
+          facts: {
+            subject: `问题 ${after.no}：${after.title}`,
+            dueOn: after.dueOn,
+            comment,
+            recordId: after.id,
+          },
+        });
       await recordAudit(tx, clock, actor, {
         action: `finding.${step}`,
         entityType: 'finding',
@@ -385,6 +417,50 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
 
     get: (actor: Actor, planId: string, findingId: string) => detail(db, actor, planId, findingId),
 
+    /** 问题清单 as .xlsx, with the list's filters: each finding with its items and its rectification actions' texts. */
+    async exportXlsx(
+      actor: Actor,
+      planId: string,
+      query: ListQuery,
+    ): Promise<{ fileName: string; bytes: Buffer }> {
+      const plan = await planOf(db, actor, planId);
+      const { today: day, rows } = await this.list(actor, planId, query);
+      const items = new Map(
+        (await listItemsOfStandard(db, plan.standardId)).map((item) => [item.id, item]),
+      );
+      const actions = await listRectificationActions(
+        db,
+        rows.map((row) => row.id),
+      );
+      const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+      const bytes = await writeFindingsXlsx({
+        title: `${plan.cycleYear} 年度问题清单`,
+        subtitle: `${plan.title} · 导出日期 ${day} · 共 ${rows.length} 个问题`,
+        rows: rows.map((row) => ({
+          no: row.no,
+          title: row.title,
+          description: row.description,
+          kind: row.kind === 'immediate' ? '立行立改' : '纳入下年度重点工作',
+          state: STATE_WORDS[row.state],
+          owner: row.ownerDepartment.name,
+          departments: row.departments.map((department) => department.name).join('、'),
+          items: row.items
+            .map((item) => `${item.no}. ${clip(items.get(item.id)?.content ?? '')}`)
+            .join('\n'),
+          dueOn: row.dueOn,
+          overdue: row.overdue ? '是' : '否',
+          actions: actions
+            .filter(({ action }) => action.findingId === row.id)
+            .map(
+              ({ action, departmentName }, index) =>
+                `${index + 1}. ${action.text}（${departmentName}，${zonedDate(action.at)}）`,
+            )
+            .join('\n'),
+        })),
+      });
+      return { fileName: `问题清单-${day}.xlsx`, bytes };
+    },
+
     async create(actor: Actor, planId: string, input: CreateInput): Promise<FindingDetail> {
       return db.transaction(async (tx) => {
         const plan = await planOf(tx, actor, planId);
@@ -413,6 +489,19 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
           actorUserId: actor.userId,
           actorName: actor.username,
           at: now,
+        });
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: 'finding.assigned',
+          eventKey: `${finding.id}:v${finding.version}`,
+          to: { liaisonsOf: finding.ownerDepartmentId },
+          planId: plan.id,
+          departmentId: finding.ownerDepartmentId,
+          facts: {
+            subject: `问题 ${finding.no}：${finding.title}`,
+            dueOn: finding.dueOn,
+            recordId: finding.id,
+          },
         });
         await recordAudit(tx, clock, actor, {
           action: 'finding.create',
@@ -538,6 +627,39 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
 
         const now = clock.now();
         const year = plan.cycleYear + 1;
+        const sourcePhases = await listPhases(tx, plan.id);
+        const sourceDeliverables = await listDeliverables(tx, plan.id);
+        const chosenPhase = new Map(input.phases.map((phase) => [phase.position, phase]));
+        const chosenDue = new Map(input.deliverables.map((entry) => [entry.fromId, entry.dueOn]));
+        const shift = (date: string | null) => date && shiftIsoDate(date, 1);
+        const newPhases = sourcePhases.map((phase) => {
+          const chosen = chosenPhase.get(phase.position);
+          return {
+            ...phase,
+            startsOn: chosen ? chosen.startsOn : shift(phase.startsOn),
+            endsOn: chosen ? chosen.endsOn : shift(phase.endsOn),
+          };
+        });
+        const newDeliverables = sourceDeliverables.map((deliverable) => ({
+          ...deliverable,
+          dueOn: chosenDue.get(deliverable.id) ?? shiftIsoDate(deliverable.dueOn, 1),
+        }));
+        refusePlanDates(
+          newProblems(
+            planDateProblems(
+              sourcePhases.map((phase) => ({
+                ...phase,
+                startsOn: shift(phase.startsOn),
+                endsOn: shift(phase.endsOn),
+              })),
+              sourceDeliverables.map((deliverable) => ({
+                ...deliverable,
+                dueOn: shiftIsoDate(deliverable.dueOn, 1),
+              })),
+            ),
+            planDateProblems(newPhases, newDeliverables),
+          ),
+        );
         const next = await insertPlan(tx, {
           organizationId: actor.organizationId,
           standardId: plan.standardId,
@@ -551,21 +673,21 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
           sourceFileName: plan.sourceFileName,
           sourceFormat: plan.sourceFormat,
           importWarnings: [
-            `本方案由 ${plan.cycleYear} 年度工作方案开启：阶段和报送时限已顺延一年，责任分工沿用上一年度，转入问题 ${decision.carried.length} 个。请核对后再下发。`,
+            `本方案由 ${plan.cycleYear} 年度工作方案开启：阶段和报送时限${input.phases.length + input.deliverables.length > 0 ? '已按开启时设定的日期填写（未设定的顺延一年）' : '已顺延一年'}，责任分工沿用上一年度，转入问题 ${decision.carried.length} 个。请核对后再下发。`,
           ],
           createdAt: now,
         });
-        const phases = await listPhases(tx, plan.id);
+        const phases = sourcePhases;
         const copiedPhases = await insertPhases(
           tx,
-          phases.map((phase) => ({
+          newPhases.map((phase) => ({
             organizationId: actor.organizationId,
             planId: next.id,
             position: phase.position,
             kind: phase.kind,
             name: phase.name,
-            startsOn: phase.startsOn && shiftIsoDate(phase.startsOn, 1),
-            endsOn: phase.endsOn && shiftIsoDate(phase.endsOn, 1),
+            startsOn: phase.startsOn,
+            endsOn: phase.endsOn,
             sourceText: phase.sourceText,
           })),
         );
@@ -577,13 +699,13 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
         );
         await insertDeliverables(
           tx,
-          (await listDeliverables(tx, plan.id)).map((deliverable) => ({
+          newDeliverables.map((deliverable) => ({
             organizationId: actor.organizationId,
             planId: next.id,
             phaseId: deliverable.phaseId && (phaseId.get(deliverable.phaseId) ?? null),
             kind: deliverable.kind,
             title: deliverable.title,
-            dueOn: shiftIsoDate(deliverable.dueOn, 1),
+            dueOn: deliverable.dueOn,
             recipient: deliverable.recipient,
             sourceText: deliverable.sourceText,
           })),

@@ -1,7 +1,8 @@
 import type { ParsedPlan } from '../../../shared/plan-import/contract';
+import { sha256 as hashOf } from '../../io/sha256';
 
 function sha256(value: unknown): string {
-  return sha256(JSON.stringify(value));
+  return hashOf(JSON.stringify(value));
 }
 
 /** Identity of a standard's tree: the same indicators and items, whatever file they came from. */

@@ -34,6 +34,7 @@ import {
   nextStandardVersion,
   insertStandard,
 } from '../standards/standard.repository';
+import { planIndicatorTree } from '../../../shared/plan-import/indicator-tree';
 import { planFingerprint, standardFingerprint } from './plan-fingerprint';
 
 export interface PlanUpload {
@@ -202,56 +203,52 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
       version: await nextStandardVersion(tx, actor.organizationId, title),
       fingerprint,
     });
-    const level1Ids = new Map<string, string>();
-    const level2Ids = new Map<string, string>();
-    const itemRows = [];
-    for (const item of parse.items) {
-      let level1Id = level1Ids.get(item.level1Code + item.level1);
-      if (!level1Id) {
-        level1Id = (
-          await insertIndicator(tx, {
-            organizationId: actor.organizationId,
-            standardId: standard.id,
-            depth: 1,
-            code: item.level1Code,
-            title: item.level1,
-            position: level1Ids.size + 1,
-          })
-        ).id;
-        level1Ids.set(item.level1Code + item.level1, level1Id);
+    const tree = planIndicatorTree(parse.items);
+    const level2Ids: string[][] = [];
+    let level2Count = 0;
+    for (const [index, level1] of tree.level1.entries()) {
+      const level1Id = (
+        await insertIndicator(tx, {
+          organizationId: actor.organizationId,
+          standardId: standard.id,
+          depth: 1,
+          code: level1.code,
+          title: level1.title,
+          position: index + 1,
+        })
+      ).id;
+      const children: string[] = [];
+      for (const level2 of level1.children) {
+        children.push(
+          (
+            await insertIndicator(tx, {
+              organizationId: actor.organizationId,
+              standardId: standard.id,
+              depth: 2,
+              parentId: level1Id,
+              code: level2.code,
+              title: level2.title,
+              position: ++level2Count,
+            })
+          ).id,
+        );
       }
-      // Luoshi's tree holds two levels above the items: a deeper plan's lower levels are kept
-      // together in the second (理论武装 / 学习制度), a shallower plan's missing ones untitled.
-      const level2Title = item.path.slice(1).join(' / ');
-      const level2Code = item.pathCodes.slice(1).filter(Boolean).join('.');
-      const level2Key = `${level1Id}/${level2Code}${level2Title}`;
-      let level2Id = level2Ids.get(level2Key);
-      if (!level2Id) {
-        level2Id = (
-          await insertIndicator(tx, {
-            organizationId: actor.organizationId,
-            standardId: standard.id,
-            depth: 2,
-            parentId: level1Id,
-            code: level2Code,
-            title: level2Title,
-            position: level2Ids.size + 1,
-          })
-        ).id;
-        level2Ids.set(level2Key, level2Id);
-      }
-      itemRows.push({
+      level2Ids.push(children);
+    }
+    const itemRows = parse.items.map((item, index) => {
+      const place = tree.placeOf[index]!;
+      return {
         organizationId: actor.organizationId,
         standardId: standard.id,
-        indicatorId: level2Id,
+        indicatorId: level2Ids[place.level1]![place.level2]!,
         no: item.no,
         content: item.content,
         focus: item.focus,
         code: item.code,
         leader: item.leader,
         extra: item.extra,
-      });
-    }
+      };
+    });
     await insertItems(tx, itemRows);
     await recordAudit(tx, clock, actor, {
       action: 'standard.create',
@@ -260,8 +257,8 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
       after: {
         title,
         version: standard.version,
-        level1: level1Ids.size,
-        level2: level2Ids.size,
+        level1: tree.level1.length,
+        level2: level2Count,
         items: itemRows.length,
       },
     });

@@ -92,6 +92,8 @@ export async function listApprovedMeasures(
         eq(measures.planId, planId),
         eq(submissions.status, 'approved'),
         departmentId ? eq(measures.departmentId, departmentId) : undefined,
+        // An item the plan retired (停用) asks for no more reports.
+        sql`not exists (select 1 from retired_items r where r.plan_id = ${measures.planId} and r.item_id = ${measures.itemId})`,
       ),
     )
     .orderBy(

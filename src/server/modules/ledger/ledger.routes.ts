@@ -1,10 +1,13 @@
-import { XLSX } from '../../../shared/api/operation';
-import { ledgerApi } from '../../../shared/api/ledger';
-import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
+import { ledgerApi } from '../../../shared/api/ledger';
+import { formatErrorMessage } from '../../../shared/errors';
+import { pickLocale } from '../../../shared/locale';
+import { readUpload } from '../../http/upload';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { LedgerService } from './ledger.service';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
   route(app, ledgerApi.getSettings, async (request) =>
@@ -44,7 +47,59 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
     );
     return reply
       .type(XLSX)
-      .header('content-disposition', attachment(fileName, 'ledger.xlsx'))
+      .header(
+        'content-disposition',
+        `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      )
       .send(bytes);
+  });
+
+  route(app, ledgerApi.reportPeriod, async (request, reply) =>
+    reply
+      .code(201)
+      .send(
+        await ledger.reportPeriod(
+          actorOf(request),
+          request.params.id,
+          request.params.departmentId,
+          request.params.periodKey,
+          request.body,
+        ),
+      ),
+  );
+
+  route(app, ledgerApi.exportPeriodSheet, async (request, reply) => {
+    const { fileName, bytes } = await ledger.exportPeriodSheet(
+      actorOf(request),
+      request.params.id,
+      request.params.departmentId,
+      request.params.periodKey,
+    );
+    return reply
+      .type(XLSX)
+      .header(
+        'content-disposition',
+        `attachment; filename="progress-sheet.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      )
+      .send(bytes);
+  });
+
+  route(app, ledgerApi.uploadPeriodSheet, async (request) => {
+    const outcome = await ledger.uploadPeriodSheet(
+      actorOf(request),
+      request.params.id,
+      request.params.departmentId,
+      request.params.periodKey,
+      await readUpload(request),
+      request.query,
+    );
+    const locale = pickLocale(request.headers['accept-language']);
+    return {
+      ...outcome,
+      problems: outcome.problems.map((problem) => ({
+        ...problem,
+        message: formatErrorMessage(problem.code, problem.params, locale),
+      })),
+    };
   });
 }

@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import type { sheetUploadQuerySchema } from '../../../shared/api/breakdowns';
 import type { EvidenceView } from '../../../shared/api/evidence';
 import type {
+  bulkReportBodySchema,
+  BulkReportResult,
+  PeriodSheetPreview,
+  PeriodSheetProblem,
   DepartmentLedger,
   LedgerOverview,
   LedgerRow,
@@ -20,6 +26,7 @@ import {
   isPastDue,
   maxPeriods,
   measureStates,
+  reportStatuses,
   worstState,
   type CellState,
   type LedgerSettings,
@@ -29,6 +36,20 @@ import {
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
 import { writeLedgerXlsx } from '../../io/ledger-writer';
+import { writePeriodSheetXlsx } from '../../io/period-sheet-writer';
+import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
+import type { Upload } from '../../http/upload';
+import {
+  NO_NEW_PROGRESS,
+  periodSheetStatusWords,
+  periodSheetSubtitle,
+  planPeriodSheet,
+  readPeriodSheet,
+  SAME_AS_PREVIOUS,
+} from '../../../shared/ledger/period-sheet';
+import { findObligation } from '../obligations/obligation.repository';
+import { recordOccurrenceIn } from '../obligations/obligation.service';
+import { listItemsOfStandard } from '../standards/standard.repository';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { findSubmission } from '../breakdowns/breakdown.repository';
@@ -52,6 +73,13 @@ import { requireReachableDepartment } from '../departments/department.scope';
 type SettingsInput = z.output<typeof ledgerSettingsBodySchema>;
 type ReportInput = z.output<typeof reportBodySchema>;
 type LedgerQuery = z.output<typeof ledgerQuerySchema>;
+type BulkInput = z.output<typeof bulkReportBodySchema>;
+type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
+/** A period sheet's preview or outcome before its problems are worded in the caller's language. */
+export type PeriodSheetOutcome = Omit<PeriodSheetPreview, 'problems'> & {
+  problems: PeriodSheetProblem[];
+};
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 export const reportStatusWords: Record<ReportStatus, string> = {
   not_started: '未启动',
@@ -247,6 +275,125 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
       }),
     };
   }
+
+  /** One version of one measure's report for one period, after checking the version it is based on. */
+  async function writeReport(
+    tx: Executor,
+    actor: Actor,
+    planId: string,
+    departmentId: string,
+    measure: LedgerMeasure,
+    period: ReportingPeriod,
+    input: Pick<ReportInput, 'basedOnVersion' | 'status' | 'text' | 'evidenceIds'>,
+    via?: Record<string, unknown>,
+  ): Promise<ProgressReport> {
+    const now = clock.now();
+    const day = dayOf(now);
+    await lockMeasure(tx, measure.id);
+    const versions = await listVersions(tx, measure.id, period.key);
+    const latest = versions.at(-1);
+    if ((latest?.version ?? 0) !== input.basedOnVersion) {
+      const evidence = await evidenceOf(tx, actor, versions);
+      throw new AppError(
+        'ledger.report_version_conflict',
+        { version: latest?.version ?? 0 },
+        [],
+        latest ? reportView(latest, evidence) : null,
+      );
+    }
+    const cited = await assertEvidenceUsable(tx, actor, [...input.evidenceIds]);
+    const report = await insertProgressReport(tx, {
+      organizationId: actor.organizationId,
+      planId,
+      departmentId,
+      measureId: measure.id,
+      periodKey: period.key,
+      version: (latest?.version ?? 0) + 1,
+      status: input.status,
+      text: input.text,
+      evidenceIds: cited.map((record) => record.id),
+      late: isPastDue(period, day),
+      submittedBy: actor.userId,
+      submittedByName: actor.username,
+      submittedAt: now,
+    });
+    await recordAudit(tx, clock, actor, {
+      action: 'ledger.report',
+      entityType: 'progress_report',
+      entityId: report.id,
+      before: latest ?? null,
+      after: via ? { ...report, ...via } : report,
+    });
+    return report;
+  }
+
+  /** The plan, department, period (started) and approved measures a whole period is reported against. */
+  async function periodScope(
+    executor: Executor,
+    actor: Actor,
+    planId: string,
+    departmentId: string,
+    periodKey: string,
+  ) {
+    const { plan, department } = await scope(executor, actor, planId, departmentId);
+    const settingsRow = await findLedgerSettings(executor, plan.id);
+    if (!settingsRow) throw new AppError('ledger.not_configured');
+    const submission = await findSubmission(executor, plan.id, department.id);
+    if (submission?.status !== 'approved') throw new AppError('ledger.not_approved');
+    const periods = periodsOf(settingsRow);
+    const index = periods.findIndex((candidate) => candidate.key === periodKey);
+    if (index < 0) throw new AppError('ledger.unknown_period', { period: periodKey });
+    const period = periods[index]!;
+    if (!hasStarted(period, today()))
+      throw new AppError('ledger.period_not_started', {
+        period: period.label,
+        startsOn: period.startsOn,
+      });
+    return {
+      plan,
+      department,
+      period,
+      previous: index > 0 ? periods[index - 1]! : null,
+      measures: await listApprovedMeasures(executor, plan.id, department.id),
+    };
+  }
+
+  /** Each approved measure with this period's latest report and the previous period's. */
+  async function periodSheetInput(
+    executor: Executor,
+    planId: string,
+    departmentId: string,
+    period: ReportingPeriod,
+    previous: ReportingPeriod | null,
+    measures: readonly LedgerMeasure[],
+  ) {
+    const grouped = groupReports(await listProgressReports(executor, planId, departmentId));
+    const latestOf = (measureId: string, key: string | undefined) =>
+      key ? grouped.get(`${measureId}/${key}`)?.at(-1) : undefined;
+    const asReport = (report: ProgressReport | undefined) =>
+      report
+        ? {
+            status: report.status,
+            text: report.text,
+            evidenceIds: report.evidenceIds,
+            version: report.version,
+          }
+        : null;
+    return measures.map((measure) => ({
+      measure,
+      id: measure.id,
+      itemNo: measure.itemNo,
+      text: measure.text,
+      current: asReport(latestOf(measure.id, period.key)),
+      previous: asReport(latestOf(measure.id, previous?.key)),
+    }));
+  }
+
+  /** The period's reports as a preview saw them: any new version of one of them changes it. */
+  const periodFingerprint = (
+    entries: readonly { id: string; current: { version: number } | null }[],
+  ) =>
+    sha256(JSON.stringify(entries.map((entry) => [entry.id, entry.current?.version ?? 0]).sort()));
 
   /** Every measure × period of the plan, before filters, and the department × period matrix. */
   async function wholeLedger(actor: Actor, planId: string) {
@@ -450,49 +597,260 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
           (candidate) => candidate.key === input.periodKey,
         );
         if (!period) throw new AppError('ledger.unknown_period', { period: input.periodKey });
-        const now = clock.now();
-        const day = dayOf(now);
-        if (!hasStarted(period, day))
+        if (!hasStarted(period, today()))
           throw new AppError('ledger.period_not_started', {
             period: period.label,
             startsOn: period.startsOn,
           });
-        await lockMeasure(tx, measure.id);
-        const versions = await listVersions(tx, measure.id, period.key);
-        const latest = versions.at(-1);
-        if ((latest?.version ?? 0) !== input.basedOnVersion) {
-          const evidence = await evidenceOf(tx, actor, versions);
-          throw new AppError(
-            'ledger.report_version_conflict',
-            { version: latest?.version ?? 0 },
-            [],
-            latest ? reportView(latest, evidence) : null,
-          );
+        const report = await writeReport(tx, actor, plan.id, department.id, measure, period, input);
+        return reportView(report, await evidenceOf(tx, actor, [report]));
+      });
+    },
+
+    /**
+     * A department reports a whole period at once (整期报送): every measure given, each naming
+     * the latest version it saw, all or nothing. A report may also count as an occurrence of a
+     * confirmed obligation of the measure's item (the same text and evidence, on the day given).
+     */
+    async reportPeriod(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      periodKey: string,
+      input: BulkInput,
+    ): Promise<BulkReportResult> {
+      return db.transaction(async (tx) => {
+        const { plan, department, period, measures } = await periodScope(
+          tx,
+          actor,
+          planId,
+          departmentId,
+          periodKey,
+        );
+        const byId = new Map(measures.map((measure) => [measure.id, measure]));
+        const seen = new Set<string>();
+        for (const entry of input.reports) {
+          const measure = byId.get(entry.measureId);
+          if (!measure) throw new AppError('measure.not_found');
+          if (seen.has(measure.id))
+            throw new AppError('ledger.bulk_repeated', { measure: measure.text.slice(0, 40) });
+          seen.add(measure.id);
         }
-        const cited = await assertEvidenceUsable(tx, actor, input.evidenceIds);
-        const report = await insertProgressReport(tx, {
-          organizationId: actor.organizationId,
-          planId: plan.id,
-          departmentId: department.id,
-          measureId: measure.id,
-          periodKey: period.key,
-          version: (latest?.version ?? 0) + 1,
-          status: input.status,
-          text: input.text,
-          evidenceIds: cited.map((record) => record.id),
-          late: isPastDue(period, day),
-          submittedBy: actor.userId,
-          submittedByName: actor.username,
-          submittedAt: now,
+        const reports: ProgressReport[] = [];
+        let occurrences = 0;
+        // Measures locked in one order, so that two batches of one department cannot deadlock.
+        const ordered = [...input.reports].sort((a, b) => a.measureId.localeCompare(b.measureId));
+        for (const entry of ordered) {
+          const measure = byId.get(entry.measureId)!;
+          reports.push(
+            await writeReport(tx, actor, plan.id, department.id, measure, period, entry, {
+              via: 'period',
+            }),
+          );
+          if (entry.occurrence) {
+            const obligation = await findObligation(
+              tx,
+              actor.organizationId,
+              plan.id,
+              entry.occurrence.obligationId,
+            );
+            if (!obligation) throw new AppError('obligation.not_found');
+            if (obligation.itemId !== measure.itemId) {
+              const items = await listItemsOfStandard(tx, plan.standardId);
+              throw new AppError('ledger.occurrence_wrong_item', {
+                obligationItem: items.find((item) => item.id === obligation.itemId)?.no ?? '',
+                measure: measure.text.slice(0, 40),
+                itemNo: measure.itemNo,
+              });
+            }
+            await recordOccurrenceIn(tx, clock, actor, plan.id, obligation.id, {
+              departmentId: department.id,
+              occurredOn: entry.occurrence.occurredOn,
+              description: entry.text,
+              evidenceIds: entry.evidenceIds,
+              achieved: entry.occurrence.achieved,
+              outOf: entry.occurrence.outOf,
+            });
+            occurrences += 1;
+          }
+        }
+        const order = new Map(measures.map((measure, index) => [measure.id, index]));
+        reports.sort((a, b) => order.get(a.measureId)! - order.get(b.measureId)!);
+        const evidence = await evidenceOf(tx, actor, reports);
+        return { reports: reports.map((report) => reportView(report, evidence)), occurrences };
+      });
+    },
+
+    /** The department's 工作进度报送表 for one period: every approved measure, this period's report filled in. */
+    async exportPeriodSheet(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      periodKey: string,
+    ): Promise<{ fileName: string; bytes: Buffer }> {
+      return db.transaction(async (tx) => {
+        const { plan, department, period, previous, measures } = await periodScope(
+          tx,
+          actor,
+          planId,
+          departmentId,
+          periodKey,
+        );
+        const { standardTitle } = await requirePlan(tx, actor.organizationId, plan.id);
+        const entries = await periodSheetInput(
+          tx,
+          plan.id,
+          department.id,
+          period,
+          previous,
+          measures,
+        );
+        const grouped = groupReports(await listProgressReports(tx, plan.id, department.id));
+        const evidence = await evidenceOf(
+          tx,
+          actor,
+          [...grouped.values()].map((versions) => versions.at(-1)!),
+        );
+        const describe = (ids: readonly string[]) =>
+          ids
+            .map((id) => evidence.get(id))
+            .filter((item): item is EvidenceView => item !== undefined)
+            .map((item) => (item.kind === 'link' ? `${item.title}（${item.url}）` : item.title))
+            .join('\n');
+        const title = `落实《${standardTitle}》工作进度报送表（${department.name}）`;
+        const bytes = await writePeriodSheetXlsx({
+          title,
+          subtitle: periodSheetSubtitle({
+            department: department.name,
+            periodLabel: period.label,
+            periodKey: period.key,
+            dueOn: period.dueOn,
+          }),
+          note: `填写说明：每条措施一行，在“进展状态”（下拉选择）和“本期进展情况”两列填写；本期进展与上期相同的，“本期进展情况”填“${SAME_AS_PREVIOUS}”，沿用上期的状态、内容和佐证材料；没有新进展的填“${NO_NEW_PROGRESS}”。留空的行不报送。佐证材料请在网页上上传。请勿改动表头和其他列。`,
+          statuses: reportStatuses.map((status) => periodSheetStatusWords[status]),
+          rows: entries.map((entry) => ({
+            measureId: entry.id,
+            itemNo: entry.itemNo,
+            item: entry.measure.itemContent,
+            measure: entry.text,
+            previous: entry.previous
+              ? `【${periodSheetStatusWords[entry.previous.status]}】${entry.previous.text}`
+              : '',
+            status: entry.current ? periodSheetStatusWords[entry.current.status] : '',
+            text: entry.current?.text ?? '',
+            evidence: describe(entry.current?.evidenceIds ?? []),
+          })),
         });
         await recordAudit(tx, clock, actor, {
-          action: 'ledger.report',
-          entityType: 'progress_report',
-          entityId: report.id,
-          before: latest ?? null,
-          after: report,
+          action: 'export.period_sheet',
+          entityType: 'plan',
+          entityId: plan.id,
+          after: { departmentId: department.id, periodKey: period.key, rows: entries.length },
         });
-        return reportView(report, await evidenceOf(tx, actor, [report]));
+        return { fileName: `${title}${period.label}.xlsx`, bytes };
+      });
+    },
+
+    /**
+     * The period sheet filled in offline and uploaded back. With dryRun, the reports it would make
+     * and every row that cannot be applied; without, the reports of the preview named by basedOn,
+     * in one transaction, only when the period's reports and the file are still those of the
+     * preview and no row has a problem. Rows left blank or saying what the report says are skipped.
+     */
+    async uploadPeriodSheet(
+      actor: Actor,
+      planId: string,
+      departmentId: string,
+      periodKey: string,
+      upload: Upload,
+      query: SheetQuery,
+    ): Promise<PeriodSheetOutcome> {
+      const blocks = await readDocumentBlocks(upload, defaultImportLimits);
+      if (blocks.format !== 'xlsx')
+        throw new AppError('sheet.unsupported_type', {
+          detected: blocks.format === 'docx' ? 'Word 文档' : '纯文本',
+        });
+      const fileHash = sha256(upload.bytes);
+      const read = async (tx: Executor) => {
+        const found = await periodScope(tx, actor, planId, departmentId, periodKey);
+        const rows = readPeriodSheet(blocks, {
+          department: found.department.name,
+          periodKey: found.period.key,
+          periodLabel: found.period.label,
+        });
+        const entries = await periodSheetInput(
+          tx,
+          found.plan.id,
+          found.department.id,
+          found.period,
+          found.previous,
+          found.measures,
+        );
+        return { ...found, entries, sheet: planPeriodSheet({ rows, measures: entries }) };
+      };
+      const outcome = (
+        sheet: ReturnType<typeof planPeriodSheet>,
+        period: ReportingPeriod,
+        token: string,
+        applied: boolean,
+      ): PeriodSheetOutcome => ({
+        applied,
+        token,
+        fileName: upload.fileName,
+        period,
+        rowsRead: sheet.rowsRead,
+        blank: sheet.blank,
+        unchanged: sheet.unchanged,
+        changes: sheet.changes.map(({ evidenceIds: _e, basedOnVersion: _b, ...change }) => change),
+        problems: sheet.problems,
+      });
+      if (query.dryRun) {
+        const { sheet, period, entries } = await db.transaction(read);
+        return outcome(sheet, period, `${periodFingerprint(entries)}.${fileHash}`, false);
+      }
+      return db.transaction(async (tx) => {
+        const { plan, department, period, entries, sheet, measures } = await read(tx);
+        const [seenReports, seenFile] = (query.basedOn ?? '.').split('.');
+        if (seenFile !== fileHash) throw new AppError('sheet.not_previewed');
+        if (seenReports !== periodFingerprint(entries)) throw new AppError('sheet.stale');
+        if (sheet.problems.length > 0)
+          throw new AppError('sheet.has_problems', {
+            count: sheet.problems.length,
+            rows: [...new Set(sheet.problems.map((problem) => problem.row))].join('、'),
+          });
+        const byId = new Map(measures.map((measure) => [measure.id, measure]));
+        for (const change of sheet.changes) {
+          await writeReport(
+            tx,
+            actor,
+            plan.id,
+            department.id,
+            byId.get(change.measureId)!,
+            period,
+            {
+              basedOnVersion: change.basedOnVersion,
+              status: change.after.status,
+              text: change.after.text,
+              evidenceIds: [...change.evidenceIds],
+            },
+            { via: 'sheet', fileName: upload.fileName },
+          );
+        }
+        await recordAudit(tx, clock, actor, {
+          action: 'ledger.upload_period_sheet',
+          entityType: 'plan',
+          entityId: plan.id,
+          after: {
+            departmentId: department.id,
+            periodKey: period.key,
+            fileName: upload.fileName,
+            reported: sheet.changes.length,
+            unchanged: sheet.unchanged,
+            blank: sheet.blank,
+          },
+        });
+        const after = await periodSheetInput(tx, plan.id, department.id, period, null, measures);
+        return outcome(sheet, period, `${periodFingerprint(after)}.${fileHash}`, true);
       });
     },
 

@@ -351,6 +351,77 @@ export async function assessPlanObligations(
   }));
 }
 
+/**
+ * A department records that it did what a confirmed obligation asks, on a day not after today:
+ * its liaison for the items it answers for, the coordinating office for any department. Inside
+ * the caller's transaction, so that one activity can be a progress report and an occurrence at once.
+ */
+export async function recordOccurrenceIn(
+  tx: Executor,
+  clock: Clock,
+  actor: Actor,
+  planId: string,
+  obligationId: string,
+  input: OccurrenceInput,
+): Promise<OccurrenceView> {
+  const context = await loadPlanContext(tx, actor.organizationId, planId);
+  const obligation = await findObligation(tx, actor.organizationId, context.plan.id, obligationId);
+  if (!obligation) throw new AppError('obligation.not_found');
+  const department = await requireReachableDepartment(tx, actor, input.departmentId);
+  const item = context.items.get(obligation.itemId)!;
+  if (
+    !(context.responsible.get(obligation.itemId) ?? []).some(
+      (entry) => entry.department.id === department.id,
+    )
+  ) {
+    throw new AppError('obligation.not_assigned', {
+      no: item.no,
+      department: department.name,
+    });
+  }
+  if (obligation.status !== 'confirmed') throw new AppError('obligation.not_confirmed');
+  const now = clock.now();
+  const today = calendarDate(now);
+  if (input.occurredOn > today)
+    throw new AppError('occurrence.future', { date: input.occurredOn, today });
+  const byReadings = isCountedByReadings({
+    kind: obligation.kind,
+    eachOf: obligation.population,
+  });
+  if (byReadings && input.achieved === null) throw new AppError('occurrence.share_required');
+  if (!byReadings && input.achieved !== null) throw new AppError('occurrence.share_not_applicable');
+  const evidence = await assertEvidenceUsable(tx, actor, input.evidenceIds);
+  const row = await insertOccurrence(tx, {
+    organizationId: actor.organizationId,
+    planId: context.plan.id,
+    obligationId: obligation.id,
+    departmentId: department.id,
+    occurredOn: input.occurredOn,
+    description: input.description,
+    evidenceIds: input.evidenceIds,
+    achieved: input.achieved,
+    outOf: input.outOf,
+    recordedBy: actor.userId,
+    recordedByName: actor.username,
+    recordedAt: now,
+  });
+  await recordAudit(tx, clock, actor, {
+    action: 'occurrence.record',
+    entityType: 'occurrence',
+    entityId: row.id,
+    after: row,
+  });
+  return toOccurrenceView(
+    row,
+    context,
+    await evidenceViewsById(
+      tx,
+      actor.organizationId,
+      evidence.map((record) => record.id),
+    ),
+  );
+}
+
 export function createObligationService({ db, clock }: { db: Database; clock: Clock }) {
   /** A department of the actor's organization that the actor may act for: a liaison only their own. */
   async function reachableDepartment(
@@ -583,64 +654,9 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
       obligationId: string,
       input: OccurrenceInput,
     ): Promise<OccurrenceView> {
-      return db.transaction(async (tx) => {
-        const context = await loadPlanContext(tx, actor.organizationId, planId);
-        const obligation = await obligationOrThrow(tx, actor, context.plan.id, obligationId);
-        const department = await reachableDepartment(tx, actor, input.departmentId);
-        const item = context.items.get(obligation.itemId)!;
-        if (
-          !(context.responsible.get(obligation.itemId) ?? []).some(
-            (entry) => entry.department.id === department.id,
-          )
-        ) {
-          throw new AppError('obligation.not_assigned', {
-            no: item.no,
-            department: department.name,
-          });
-        }
-        if (obligation.status !== 'confirmed') throw new AppError('obligation.not_confirmed');
-        const now = clock.now();
-        const today = calendarDate(now);
-        if (input.occurredOn > today)
-          throw new AppError('occurrence.future', { date: input.occurredOn, today });
-        const byReadings = isCountedByReadings({
-          kind: obligation.kind,
-          eachOf: obligation.population,
-        });
-        if (byReadings && input.achieved === null) throw new AppError('occurrence.share_required');
-        if (!byReadings && input.achieved !== null)
-          throw new AppError('occurrence.share_not_applicable');
-        const evidence = await assertEvidenceUsable(tx, actor, input.evidenceIds);
-        const row = await insertOccurrence(tx, {
-          organizationId: actor.organizationId,
-          planId: context.plan.id,
-          obligationId: obligation.id,
-          departmentId: department.id,
-          occurredOn: input.occurredOn,
-          description: input.description,
-          evidenceIds: input.evidenceIds,
-          achieved: input.achieved,
-          outOf: input.outOf,
-          recordedBy: actor.userId,
-          recordedByName: actor.username,
-          recordedAt: now,
-        });
-        await recordAudit(tx, clock, actor, {
-          action: 'occurrence.record',
-          entityType: 'occurrence',
-          entityId: row.id,
-          after: row,
-        });
-        return toOccurrenceView(
-          row,
-          context,
-          await evidenceViewsById(
-            tx,
-            actor.organizationId,
-            evidence.map((record) => record.id),
-          ),
-        );
-      });
+      return db.transaction((tx) =>
+        recordOccurrenceIn(tx, clock, actor, planId, obligationId, input),
+      );
     },
 
     async deleteOccurrence(actor: Actor, planId: string, occurrenceId: string): Promise<void> {

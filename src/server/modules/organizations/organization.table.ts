@@ -9,6 +9,8 @@ export const organizations = pgTable('organizations', {
   kind: text('kind', { enum: organizationKinds }).notNull().default('institution'),
   /** The supervising organization, if any. */
   supervisorId: uuid('supervisor_id').references((): AnyPgColumn => organizations.id),
+  /** The institution's time zone (IANA): every time the web shows is shown in it. */
+  timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

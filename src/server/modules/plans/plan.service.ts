@@ -17,6 +17,7 @@ import {
   listPlansWithStandard,
 } from './plan.repository';
 import { toAssignmentView } from './plan.rules';
+import { listRetiredItems } from './plan-revision.repository';
 import type { Plan } from './plan.table';
 import { requirePlan } from './plan.scope';
 
@@ -66,13 +67,15 @@ export function createPlanService({ db }: { db: Database }) {
     /** The indicator tree of a plan's standard, each item with the departments assigned to it. */
     async tree(actor: Actor, planId: string) {
       const { plan } = await requirePlan(db, actor.organizationId, planId);
-      const [allIndicators, allItems, assignmentRows, allDepartments, groups] = await Promise.all([
-        listIndicatorsOfStandard(db, plan.standardId),
-        listItemsOfStandard(db, plan.standardId),
-        listAssignmentsWithTargets(db, plan.id),
-        listDepartments(db, actor.organizationId),
-        listDepartmentGroups(db, actor.organizationId),
-      ]);
+      const [allIndicators, allItems, assignmentRows, allDepartments, groups, retired] =
+        await Promise.all([
+          listIndicatorsOfStandard(db, plan.standardId),
+          listItemsOfStandard(db, plan.standardId),
+          listAssignmentsWithTargets(db, plan.id),
+          listDepartments(db, actor.organizationId),
+          listDepartmentGroups(db, actor.organizationId),
+          listRetiredItems(db, plan.id),
+        ]);
       const assignmentsByItem = new Map<string, AssignmentView[]>();
       for (const row of assignmentRows) {
         const list = assignmentsByItem.get(row.assignment.itemId) ?? [];
@@ -93,6 +96,11 @@ export function createPlanService({ db }: { db: Database }) {
         indicators,
         departments: allDepartments.map(toDepartmentView),
         groups: groups.map((group) => toGroupView(group, allDepartments)),
+        retiredItems: retired.map((row) => ({
+          itemId: row.itemId,
+          reason: row.reason,
+          retiredAt: row.retiredAt.toISOString(),
+        })),
       };
     },
   };

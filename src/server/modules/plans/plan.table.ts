@@ -36,7 +36,7 @@ export const plans = pgTable(
     /** sha256 of the parsed plan's canonical form: re-importing the same plan creates nothing. */
     fingerprint: text('fingerprint').notNull(),
     sourceFileName: text('source_file_name').notNull(),
-    sourceFormat: text('source_format', { enum: ['text', 'docx', 'xlsx'] }).notNull(),
+    sourceFormat: text('source_format', { enum: ['text', 'docx', 'xlsx', 'doc', 'xls'] }).notNull(),
     /** What the importer asked a person to check. */
     importWarnings: jsonb('import_warnings').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { calendarDate } from '../../../shared/dates';
 import type { QualityReportInput } from '../../../shared/report/build-quality-report';
 import { defaultRatingScale, scoreOf } from '../../../shared/conclusion/rating-scale';
+import type { PerformanceLine } from '../../../shared/report/performance-score';
 import type { Executor } from '../../db/client';
 import { listMeasuresOfPlan, listPlanAssignmentTargets } from '../breakdowns/breakdown.repository';
 import { dutiesOf } from '../breakdowns/breakdown.rules';
@@ -20,6 +21,7 @@ import { organizations } from '../organizations/organization.table';
 import { findPlanWithStandard } from '../plans/plan.repository';
 import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
 import { assembleIndicatorTree } from '../standards/standard.rules';
+import { gatherTeacherFigures } from './teacher-figures';
 
 const OPEN_FINDING_STATES = new Set(['open', 'in_progress', 'awaiting_verification']);
 
@@ -77,7 +79,11 @@ export async function gatherReportRecords(
     .from(institutionRatings)
     .where(eq(institutionRatings.planId, plan.id));
   const ownRatings = await executor
-    .select({ departmentId: selfAssessments.departmentId, rating: selfAssessments.rating })
+    .select({
+      departmentId: selfAssessments.departmentId,
+      itemId: selfAssessments.itemId,
+      rating: selfAssessments.rating,
+    })
     .from(selfAssessments)
     .where(eq(selfAssessments.planId, plan.id));
   const planFindings = await executor
@@ -115,32 +121,48 @@ export async function gatherReportRecords(
   ];
   for (const rows of citing) for (const row of rows) for (const id of row.ids) cited.add(id);
 
-  /** Each department's mean score over its own ratings, for the performance sheet. */
-  const departmentScores = new Map<string, number>();
+  // The performance sheet's two lines that depend on the office's judgement (performance-score.ts):
+  /**
+   * 自评得分: the mean score of the office's moderated ratings of the items the department rated
+   * itself — never the department's own ratings. Absent when it submitted no self-assessment
+   * (it scores 0); not applicable while none of its items is moderated yet.
+   */
+  const moderated = new Map(ratings.map((row) => [row.itemId, scoreOf(scale, row.rating)]));
+  const departmentScores = new Map<string, PerformanceLine>();
   for (const department of departmentsWithDuties) {
-    const scores = ownRatings
-      .filter((row) => row.departmentId === department.id)
-      .map((row) => scoreOf(scale, row.rating))
+    const rated = ownRatings.filter((row) => row.departmentId === department.id);
+    if (rated.length === 0) continue;
+    const scores = rated
+      .map((row) => moderated.get(row.itemId))
       .filter((score): score is number => score !== undefined);
-    if (scores.length > 0)
-      departmentScores.set(
-        department.id,
-        Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 10) / 10,
-      );
+    departmentScores.set(
+      department.id,
+      scores.length === 0
+        ? 'not_applicable'
+        : Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 10) / 10,
+    );
   }
-  /** Share of the findings a department owns that are verified; absent when it owns none. */
-  const rectificationRates = new Map<string, number>();
+  /**
+   * 整改核验完成率: the share of the findings a department owns that are due to be verified this
+   * year (immediate ones, carried-over ones due by now, and any already verified) that are
+   * verified. Not applicable when it has none to verify.
+   */
+  const rectificationRates = new Map<string, PerformanceLine>();
   for (const department of departmentsWithDuties) {
     const owned = planFindings.filter(
-      (finding) => finding.ownerDepartmentId === department.id && finding.state !== 'carried_over',
+      (finding) =>
+        finding.ownerDepartmentId === department.id &&
+        finding.state !== 'carried_over' &&
+        (finding.kind === 'immediate' || finding.state === 'verified' || finding.dueOn <= asOf),
     );
-    if (owned.length > 0)
-      rectificationRates.set(
-        department.id,
-        Math.round(
-          (owned.filter((finding) => finding.state === 'verified').length / owned.length) * 1000,
-        ) / 10,
-      );
+    rectificationRates.set(
+      department.id,
+      owned.length === 0
+        ? 'not_applicable'
+        : Math.round(
+            (owned.filter((finding) => finding.state === 'verified').length / owned.length) * 1000,
+          ) / 10,
+    );
   }
 
   const reportInput: QualityReportInput = {
@@ -177,6 +199,7 @@ export async function gatherReportRecords(
     summaries: planSummaries
       .filter((summary) => summary.status === 'submitted')
       .map((summary) => ({ departmentId: summary.departmentId, highlights: summary.highlights })),
+    teacherFigures: await gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
   };
   return { reportInput, departmentScores, rectificationRates };
 }

@@ -1,3 +1,6 @@
+import { queueMessages } from '../notifications/notification.outbox';
+import { REVIEW_DAYS } from '../../../shared/notifications/messages';
+import { addDays } from '../../../shared/supervision/rules';
 import { z } from 'zod';
 import type { ReportDetail, ReportSummary, reviewBodySchema } from '../../../shared/api/reports';
 import { AppError } from '../../../shared/errors';
@@ -236,6 +239,18 @@ export function createReportService({
         if (report.publishedAt) throw new AppError('report.already_published');
         const publishedAt = clock.now();
         await updateReport(tx, report.id, { publishedAt });
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: 'report.published',
+          eventKey: report.id,
+          to: { role: 'reviewer' },
+          planId: report.planId,
+          facts: {
+            subject: `质量报告第 ${report.version} 版`,
+            dueOn: addDays(calendarDate(publishedAt), REVIEW_DAYS),
+            recordId: report.id,
+          },
+        });
         await recordAudit(tx, clock, actor, {
           action: 'report.publish',
           entityType: 'quality_report',
@@ -314,7 +329,7 @@ export function createReportService({
             completion: completionOf.get(department.id)?.completion.value ?? null,
             onTime: completionOf.get(department.id)?.onTime.value ?? null,
             selfAssessment: records.departmentScores.get(department.id) ?? null,
-            rectification: records.rectificationRates.get(department.id) ?? 100,
+            rectification: records.rectificationRates.get(department.id) ?? 'not_applicable',
           };
           return {
             department: department.name,

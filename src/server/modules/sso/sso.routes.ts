@@ -1,5 +1,5 @@
-import { ssoApi } from '../../../shared/api/sso';
 import { route } from '../../http/route';
+import { ssoApi } from '../../../shared/api/sso';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors';
 import {
@@ -37,8 +37,11 @@ export function registerSsoRoutes(
   function failed(request: FastifyRequest, reply: FastifyReply, error: unknown) {
     const code = error instanceof AppError ? error.code : 'internal';
     const cause = (error as { cause?: unknown }).cause;
+    const reason = (error as { reason?: unknown }).reason;
+    // The exact reason goes to the server log too (the audit log has it for the auditor).
     if (!(error instanceof AppError) || cause)
-      request.log.warn({ err: cause ?? error, code }, 'campus sign-on failed');
+      request.log.warn({ err: cause ?? error, code, reason }, 'campus sign-on failed');
+    else request.log.info({ code, reason }, 'campus sign-on refused');
     reply.clearCookie(SSO_COOKIE, attemptCookie);
     return reply.redirect(`/?ssoError=${encodeURIComponent(code)}`, 302);
   }
@@ -87,7 +90,7 @@ export function registerSsoRoutes(
       sso.casCallback(
         request.params.providerId,
         request.cookies[SSO_COOKIE],
-        request.query.ticket,
+        request.query,
         sessionTokenHash,
         requestOrigin(request),
       ),
@@ -127,5 +130,11 @@ export function registerSsoRoutes(
 
   route(app, ssoApi.updateProvider, async (request) =>
     sso.updateProvider(actorOf(request), request.params.providerId, request.body),
+  );
+
+  route(app, ssoApi.linkIdentity, async (request, reply) =>
+    reply
+      .code(201)
+      .send(await sso.linkIdentity(actorOf(request), request.params.providerId, request.body)),
   );
 }

@@ -7,6 +7,7 @@ import type {
   UpdateIdentityProviderBody,
 } from '../../../shared/api/sso';
 import { AppError } from '../../../shared/errors';
+import { isPrivilegedRole } from '../../../shared/powers';
 import { casLoginUrl } from '../../../shared/sso/cas-response';
 import {
   findDepartmentByName,
@@ -22,6 +23,7 @@ import type { AppConfig } from '../../config';
 import type { Database, Executor } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { hashSessionToken } from '../../http/access-control';
+import { secretsEqual } from '../../http/secrets-equal';
 import { insertAuditEntry } from '../audit/audit.repository';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -107,6 +109,8 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
   const secrets = createSecretBox(config);
   const callbackUrl = (provider: Pick<IdentityProvider, 'id' | 'kind'>) =>
     `${config.publicUrl}/api/v1/sso/${provider.id}/${provider.kind}/callback`;
+  const casServiceUrl = (provider: Pick<IdentityProvider, 'id' | 'kind'>, state: string) =>
+    `${callbackUrl(provider)}?state=${encodeURIComponent(state)}`;
 
   function toView(provider: IdentityProvider): IdentityProviderView {
     return {
@@ -237,6 +241,12 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
         identity.campusId,
       );
       if (existing) {
+        // An administrative account, or one that chose two-step verification, is never reached by a
+        // name: a campus id that happens to read `admin` is not the admin. The security admin links them.
+        if (isPrivilegedRole(existing.role) || existing.totpEnabledAt !== null)
+          throw Object.assign(new AppError('sso.link_required'), {
+            reason: `name_matches_protected_account:${existing.role}`,
+          });
         await linkIdentity(tx, { ...link, userId: existing.id });
         await auditStep(
           tx,
@@ -447,6 +457,44 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       });
     },
 
+    /**
+     * The security admin links a campus id to an account of the organization by hand: the only way a
+     * campus sign-on reaches an administrative account or one with two-step verification (which is
+     * still asked at every sign-in).
+     */
+    async linkIdentity(
+      actor: Actor,
+      providerId: string,
+      input: { userId: string; campusId: string },
+    ): Promise<{ providerId: string; userId: string; campusId: string }> {
+      const provider = await findProviderInOrganization(db, actor.organizationId, providerId);
+      if (!provider) throw new AppError('sso.provider_not_found');
+      return db.transaction(async (tx) => {
+        await lockAccountsOf(tx, actor.organizationId);
+        const user = await findUserInOrganization(tx, actor.organizationId, input.userId);
+        if (!user) throw new AppError('user.not_found');
+        const linked = await findLinkedUser(tx, provider.id, input.campusId);
+        if (linked && linked.id !== user.id) throw new AppError('sso.link_taken');
+        const now = clock.now();
+        if (!linked)
+          await linkIdentity(tx, {
+            organizationId: actor.organizationId,
+            providerId: provider.id,
+            subject: input.campusId,
+            userId: user.id,
+            createdAt: now,
+            lastSignInAt: null,
+          });
+        await recordAudit(tx, clock, actor, {
+          action: 'sso.identity_linked',
+          entityType: 'identity_provider',
+          entityId: provider.id,
+          after: { userId: user.id, campusId: input.campusId, how: 'security_admin' },
+        });
+        return { providerId: provider.id, userId: user.id, campusId: input.campusId };
+      });
+    },
+
     // ---- signing in
 
     async signInProviders(): Promise<SignInProvider[]> {
@@ -475,9 +523,12 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
           expiresAt: new Date(now.getTime() + SIGN_IN_MINUTES * 60_000),
         };
         if (provider.kind === 'cas') {
-          await insertAttempt(db, attempt, now);
+          // The state rides in the service URL, and CAS validates a ticket only for the exact service
+          // URL it was issued to: a ticket started in another browser (another state) is good for nothing here.
+          const state = newToken();
+          await insertAttempt(db, { ...attempt, nonce: state }, now);
           return {
-            location: casLoginUrl(provider.casBaseUrl!, callbackUrl(provider)),
+            location: casLoginUrl(provider.casBaseUrl!, casServiceUrl(provider, state)),
             attemptToken,
           };
         }
@@ -505,19 +556,23 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
     async casCallback(
       providerId: string,
       attemptToken: string | undefined,
-      ticket: string | undefined,
+      query: { ticket?: string | undefined; state?: string | undefined },
       sessionTokenHash: string,
       origin: RequestOrigin,
     ): Promise<SsoOutcome> {
       return auditedCallback(providerId, 'cas', origin, async (provider) => {
-        await takeSignInAttempt(provider, attemptToken);
-        if (!ticket)
+        const attempt = await takeSignInAttempt(provider, attemptToken);
+        if (!query.state || !attempt.nonce || !secretsEqual(query.state, attempt.nonce))
+          throw Object.assign(new AppError('sso.state_invalid'), {
+            reason: query.state ? 'state_mismatch' : 'no_state',
+          });
+        if (!query.ticket)
           throw Object.assign(new AppError('sso.ticket_invalid'), { reason: 'no_ticket' });
         const validation = await validateCasTicket(
           provider.casBaseUrl!,
           provider.casVersion ?? '2.0',
-          callbackUrl(provider),
-          ticket,
+          casServiceUrl(provider, attempt.nonce),
+          query.ticket,
         );
         if (!validation.ok)
           throw Object.assign(new AppError('sso.ticket_invalid'), {
@@ -535,7 +590,7 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       origin: RequestOrigin,
     ): Promise<SsoOutcome> {
       return auditedCallback(providerId, 'oidc', origin, async (provider) => {
-        if (!query.state || query.state !== attemptToken) {
+        if (!query.state || !attemptToken || !secretsEqual(query.state, attemptToken)) {
           throw Object.assign(new AppError('sso.state_invalid'), {
             reason: query.state ? 'state_mismatch' : 'no_state',
           });

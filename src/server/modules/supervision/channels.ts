@@ -53,14 +53,25 @@ export function createSmtpMailer(
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** Both robots answer 200 with {"errcode":0}; anything else is a failure worth recording. */
-async function postJson(url: string, body: unknown): Promise<void> {
+/**
+ * The one outbound HTTP call to a chat platform (group robots, and the WeCom/DingTalk application
+ * APIs of the notifications module): a time limit, no redirects, and an answer that is not
+ * {"errcode":0} is a failure worth recording. GET without a body, POST with a JSON one.
+ */
+export async function callChatApi(
+  url: string,
+  body?: unknown,
+): Promise<Record<string, unknown> & { errcode: 0 }> {
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(body),
+      method: body === undefined ? 'GET' : 'POST',
+      ...(body === undefined
+        ? {}
+        : {
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+            body: JSON.stringify(body),
+          }),
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       redirect: 'error',
     });
@@ -79,6 +90,12 @@ async function postJson(url: string, body: unknown): Promise<void> {
   }
   if (answer.errcode !== 0)
     throw new Error(`errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '')}`);
+  return answer as Record<string, unknown> & { errcode: 0 };
+}
+
+/** Both robots answer 200 with {"errcode":0}; anything else is a failure worth recording. */
+async function postJson(url: string, body: unknown): Promise<void> {
+  await callChatApi(url, body);
 }
 
 /** 企业微信群机器人: markdown content of at most 4096 bytes. */

@@ -568,14 +568,20 @@ export function createSupervisionService({
         loadSettings(actor.organizationId),
       ]);
       const latest = new Map<string, { level: ReminderLevel; at: string }>();
-      for (const row of await listSentAttempts(
-        db,
-        actor.organizationId,
-        subjects.map((subject) => subject.key),
-      )) {
+      const manualKeys = [...new Set(subjects.map((subject) => `manual:${subject.departmentId}`))];
+      for (const row of await listSentAttempts(db, actor.organizationId, [
+        ...subjects.map((subject) => subject.key),
+        ...manualKeys,
+      ])) {
         if (!latest.has(row.subjectKey))
           latest.set(row.subjectKey, { level: row.level, at: row.at.toISOString() });
       }
+      /** The later of a subject's own reminder and its department's last 催办. */
+      const lastOf = (subject: OverdueSubject) => {
+        const own = latest.get(subject.key) ?? null;
+        const manual = latest.get(`manual:${subject.departmentId}`) ?? null;
+        return !own ? manual : !manual ? own : own.at >= manual.at ? own : manual;
+      };
       const byDepartment = new Map<string, OverdueView['departments'][number]>();
       for (const subject of subjects) {
         const entry = byDepartment.get(subject.departmentId) ?? {
@@ -594,7 +600,7 @@ export function createSupervisionService({
           dueOn: subject.dueOn,
           daysLate: late,
           link: subject.link,
-          lastReminder: latest.get(subject.key) ?? null,
+          lastReminder: lastOf(subject),
         });
         entry.maxDaysLate = Math.max(entry.maxDaysLate, late);
         byDepartment.set(subject.departmentId, entry);
@@ -803,14 +809,50 @@ export function createSupervisionService({
           subjects,
         })),
       ];
-      const totals = await sendDeliveries(
-        actor.organizationId,
-        settings,
-        { userId: actor.userId, name: actor.username },
-        deliveries,
-        today,
-        book,
-      );
+      // One 催办 is one message per recipient, logged once (not once per late item); a second
+      // click the same day reaches nobody already reminded.
+      const claim: Claim = {
+        subjectKey: `manual:${department.id}`,
+        subjectKind: 'manual',
+        departmentId: department.id,
+        departmentName: department.name,
+        planId: subjects[0]!.planId,
+        summary: `${department.name}：${subjects.length} 项工作已逾期（最长 ${Math.max(...subjects.map((subject) => daysLate(subject.dueOn, today)))} 天）`,
+      };
+      const totals = { sent: 0, failed: 0, skipped: 0 };
+      for (const delivery of deliveries) {
+        const outcome = await deliver({
+          organizationId: actor.organizationId,
+          settings,
+          sender: { userId: actor.userId, name: actor.username },
+          level: 'manual',
+          recipient: delivery.recipient,
+          claims: [claim],
+          compose: () =>
+            isGroupChannel(delivery.recipient.channel)
+              ? composeGroupReminder({
+                  level: 'manual',
+                  subjects,
+                  today,
+                  baseUrl: config.publicUrl,
+                  escalationDays: settings.escalationDays,
+                  heads: book.heads,
+                })
+              : composeDepartmentReminder({
+                  level: 'manual',
+                  departmentName: department.name,
+                  headName: book.headName(department.id),
+                  subjects,
+                  today,
+                  baseUrl: config.publicUrl,
+                  escalationDays: settings.escalationDays,
+                }),
+          link: '/',
+        });
+        totals.sent += outcome.sent;
+        totals.failed += outcome.failed;
+        totals.skipped += outcome.skipped;
+      }
       await db.transaction((tx) =>
         recordAudit(tx, clock, actor, {
           action: 'supervision.remind',

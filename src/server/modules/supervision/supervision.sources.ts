@@ -43,8 +43,8 @@ export function lateBreakdowns(breakdowns: BreakdownService): OverdueSource {
           planId: plan.id,
           itemNo: null,
           itemText: null,
-          what: `任务分解表（${row.itemCount} 项指标）应于 ${board.dueOn} 前报送，目前${STATUS_WORDS[row.status]}`,
-          dueOn: board.dueOn,
+          what: `任务分解表（${row.itemCount} 项指标）应于 ${row.dueOn ?? board.dueOn} 前报送，目前${STATUS_WORDS[row.status]}`,
+          dueOn: row.dueOn ?? board.dueOn,
           link: '/breakdown',
         });
       }

@@ -1,3 +1,4 @@
+import { queueMessages } from '../notifications/notification.outbox';
 import type { UserImportResult } from '../../../shared/api/users';
 import { AppError, formatErrorMessage, type Locale } from '../../../shared/errors';
 import type { TableRow } from '../../../shared/plan-import/document-blocks';
@@ -189,6 +190,14 @@ export function createUserSheetService({
           }
         })();
         for (const user of users) {
+          await queueMessages(tx, clock, {
+            organizationId: actor.organizationId,
+            kind: 'account.created',
+            eventKey: user.id,
+            to: { userIds: [user.id] },
+            departmentId: user.departmentId,
+            facts: { username: user.username },
+          });
           await recordAudit(tx, clock, actor, {
             action: 'user.create',
             entityType: 'user',

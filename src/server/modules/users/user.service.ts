@@ -1,3 +1,4 @@
+import { queueMessages } from '../notifications/notification.outbox';
 import type { z } from 'zod';
 import type { createUserBodySchema, updateUserBodySchema } from '../../../shared/api/contracts';
 import { AppError } from '../../../shared/errors';
@@ -127,6 +128,14 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
           phone: input.phone,
           passwordHash: await hashPassword(oneTimePassword),
           mustChangePassword: true,
+        });
+        await queueMessages(tx, clock, {
+          organizationId: actor.organizationId,
+          kind: 'account.created',
+          eventKey: user.id,
+          to: { userIds: [user.id] },
+          departmentId: user.departmentId,
+          facts: { username: user.username },
         });
         await recordAudit(tx, clock, actor, {
           action: 'user.create',

@@ -259,7 +259,10 @@ export default function AssignmentsPage() {
           ]}
         />
         <Space size={4} wrap>
-          <Typography.Text type="secondary">{t('matrix.legend')}：</Typography.Text>
+          <Typography.Text type="secondary">
+            {t('matrix.legend')}
+            {t('punct.colon')}
+          </Typography.Text>
           <RoleMark role="lead" />
           <span>{t('breakdown.role.lead')}</span>
           <RoleMark role="support" />

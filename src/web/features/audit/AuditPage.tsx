@@ -21,6 +21,7 @@ import { hrefOf } from '../../api/client';
 import { useOperation } from '../../api/query';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../usePlanTree';
+import { formatTime } from '../../time';
 
 /** The filters as they stand in the form (empty text: no filter). */
 interface Filters {
@@ -98,11 +99,10 @@ export default function AuditPage() {
     ...actionFamilies.map((family) => ({ value: family, label: t(`audit.family.${family}`) })),
     ...Object.keys(auditActionLabels).map((action) => ({
       value: action,
-      label: `${label(action)}（${action}）`,
+      label: `${label(action)}${t('punct.open')}${action}${t('punct.close')}`,
     })),
   ];
-  const at = (value: string) =>
-    new Date(value).toLocaleString(locale, { timeZone: 'Asia/Shanghai', hour12: false });
+  const at = (value: string) => formatTime(value);
   const actionTag = (action: string) => (
     <Tag
       color={

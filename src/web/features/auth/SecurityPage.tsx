@@ -1,6 +1,7 @@
 import { LogoutOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Popconfirm, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../api/client';
 import type { SessionResponse, TotpEnrolment, UserView } from '../../api/types';
 import { useI18n } from '../../i18n';
@@ -9,6 +10,37 @@ import { mayDisableOwnTotp, mustEnrolTotp } from '../../../shared/powers';
 /** A base32 secret as people copy it by hand: groups of four. */
 function grouped(secret: string): string {
   return secret.match(/.{1,4}/g)?.join(' ') ?? secret;
+}
+
+/**
+ * The otpauth URI as a QR code for the authenticator app to scan, drawn in the browser (the
+ * secret never leaves it for an image service).
+ */
+function EnrolmentQrCode({ uri }: { uri: string }) {
+  const { t } = useI18n();
+  const [image, setImage] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 200 })
+      .then(
+        (svg) => live && setImage(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`),
+      )
+      .catch(() => live && setImage(null));
+    return () => {
+      live = false;
+    };
+  }, [uri]);
+  if (!image) return null;
+  return (
+    <img
+      src={image}
+      width={200}
+      height={200}
+      alt={t('security.totp.qr')}
+      data-testid="totp-qr"
+      style={{ display: 'block', margin: '8px 0 12px', border: '1px solid #f0f0f0' }}
+    />
+  );
 }
 
 function CodeForm({
@@ -91,13 +123,17 @@ export default function SecurityPage({
   const [user, setUser] = useState<UserView>(session.user);
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [starting, setStarting] = useState(false);
+  const [currentPassword, setCurrentPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
 
   async function start() {
     setStarting(true);
     setError(null);
     try {
-      setEnrolment(await api<TotpEnrolment>('POST', '/api/v1/auth/totp/start'));
+      setEnrolment(
+        await api<TotpEnrolment>('POST', '/api/v1/auth/totp/start', { currentPassword }),
+      );
+      setCurrentPassword('');
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : t('error.network'));
     } finally {
@@ -169,6 +205,7 @@ export default function SecurityPage({
         ) : enrolment ? (
           <>
             <Typography.Paragraph>{t('security.totp.add')}</Typography.Paragraph>
+            <EnrolmentQrCode uri={enrolment.otpauthUri} />
             <Typography.Paragraph>
               <Typography.Text strong>{t('security.totp.uri')}: </Typography.Text>
               <Typography.Link
@@ -205,9 +242,26 @@ export default function SecurityPage({
         ) : (
           <>
             <Typography.Paragraph>{t('security.totp.off')}</Typography.Paragraph>
-            <Button type="primary" onClick={start} loading={starting}>
-              {t('security.totp.start')}
-            </Button>
+            <Space wrap>
+              <Input.Password
+                aria-label={t('security.totp.currentPassword')}
+                placeholder={t('security.totp.currentPassword')}
+                autoComplete="current-password"
+                value={currentPassword}
+                onChange={(event) => setCurrentPassword(event.target.value)}
+                onPressEnter={start}
+                style={{ width: 260 }}
+                data-testid="totp-current-password"
+              />
+              <Button
+                type="primary"
+                onClick={start}
+                loading={starting}
+                disabled={currentPassword === ''}
+              >
+                {t('security.totp.start')}
+              </Button>
+            </Space>
           </>
         )}
       </Card>

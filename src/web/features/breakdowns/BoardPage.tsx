@@ -8,12 +8,13 @@ import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
 import { StatusTag } from './BreakdownPage';
+import { formatTime } from '../../time';
 
 type Board = z.infer<typeof boardSchema>;
 
 /** The coordinating office's view of who has returned their task breakdown, late ones first. */
 export default function BoardPage() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { planId, error: planError } = usePlan();
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -118,8 +119,7 @@ export default function BoardPage() {
           },
           {
             title: t('board.submittedAt'),
-            render: (_value, row) =>
-              row.submittedAt ? new Date(row.submittedAt).toLocaleString(locale) : '—',
+            render: (_value, row) => (row.submittedAt ? formatTime(row.submittedAt) : '—'),
           },
         ]}
       />

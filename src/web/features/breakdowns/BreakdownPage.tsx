@@ -35,11 +35,19 @@ import type {
   SheetPreview,
 } from '../../../shared/api/breakdowns';
 import { deadlineKinds, type Deadline } from '../../../shared/deadlines';
+import {
+  deadlineDateLabel,
+  deadlineDateNeed,
+  isCalendarDate,
+} from '../../../shared/measure-deadline';
 import type { MessageKey } from '../../../shared/i18n/messages';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import { api, ApiError, uploadFile } from '../../api/client';
+import type { ItemDiff } from '../../../shared/breakdown-diff';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
+import { formatTime } from '../../time';
 
 type BreakdownItem = z.infer<typeof breakdownItemSchema>;
 type Mode = 'edit' | 'review' | 'read';
@@ -79,7 +87,27 @@ function MeasureEditor({
     initial?.deadline ?? { kind: 'date', dueOn: '' },
   );
   const [busy, setBusy] = useState(false);
-  const ready = text.trim().length > 0 && /^\d{4}-\d{2}-\d{2}$/.test(deadline.dueOn);
+  // One rule with the sheet and the API (shared/measure-deadline.ts): which kinds need their date.
+  const need = deadlineDateNeed[deadline.kind];
+  const dateLabel = deadlineDateLabel(deadline.kind);
+  const dueOn = need === 'none' ? '' : deadline.dueOn.trim();
+  const why =
+    text.trim().length === 0
+      ? t('measure.why.text')
+      : need === 'required' && dueOn === ''
+        ? t('measure.why.date', { label: t(`measure.${dateLabel ?? 'dueOn'}` as MessageKey) })
+        : dueOn !== '' && !isCalendarDate(dueOn)
+          ? t('measure.why.noSuchDate')
+          : null;
+  // An ongoing measure keeps the start it already has; a new one runs from the plan's start.
+  const sent =
+    need === 'none'
+      ? initial?.deadline.kind === 'ongoing'
+        ? initial.deadline
+        : { kind: deadline.kind }
+      : dueOn === ''
+        ? { kind: deadline.kind }
+        : { kind: deadline.kind, dueOn };
   return (
     <div className="measure-editor">
       <Input.TextArea
@@ -91,31 +119,42 @@ function MeasureEditor({
         maxLength={2000}
       />
       <div className="measure-deadline">
-        <Select
-          style={{ width: 140 }}
-          value={deadline.kind}
-          onChange={(kind) => setDeadline({ ...deadline, kind })}
-          options={deadlineKinds.map((kind) => ({
-            value: kind,
-            label: t(`measure.deadline.${kind}` as MessageKey),
-          }))}
-          aria-label={t('measure.deadline')}
-        />
-        <Input
-          type="date"
-          style={{ width: 170 }}
-          value={deadline.dueOn}
-          onChange={(event) => setDeadline({ ...deadline, dueOn: event.target.value })}
-          aria-label={deadline.kind === 'date' ? t('measure.dueOn') : t('measure.firstDue')}
-        />
+        <div className="measure-deadline-field">
+          <span className="measure-deadline-label">{t('measure.deadline')}</span>
+          <Select
+            style={{ width: 140 }}
+            value={deadline.kind}
+            onChange={(kind) => setDeadline({ ...deadline, kind })}
+            options={deadlineKinds.map((kind) => ({
+              value: kind,
+              label: t(`measure.deadline.${kind}` as MessageKey),
+            }))}
+            aria-label={t('measure.deadline')}
+          />
+        </div>
+        {dateLabel && (
+          <div className="measure-deadline-field">
+            <span className="measure-deadline-label">
+              {t(`measure.${dateLabel}` as MessageKey)}
+              {need === 'optional' ? t('measure.optional') : ''}
+            </span>
+            <Input
+              type="date"
+              style={{ width: 170 }}
+              value={deadline.dueOn}
+              onChange={(event) => setDeadline({ ...deadline, dueOn: event.target.value })}
+              aria-label={t(`measure.${dateLabel}` as MessageKey)}
+            />
+          </div>
+        )}
         <Button
           type="primary"
-          disabled={!ready}
+          disabled={why !== null}
           loading={busy}
           onClick={async () => {
             setBusy(true);
             try {
-              await onSave(text.trim(), deadline);
+              await onSave(text.trim(), sent as Deadline);
             } finally {
               setBusy(false);
             }
@@ -125,14 +164,24 @@ function MeasureEditor({
         </Button>
         <Button onClick={onCancel}>{t('measure.cancel')}</Button>
       </div>
+      <div className="measure-deadline-hint" data-testid="measure-deadline-hint">
+        {why ? (
+          <Typography.Text type="warning">{why}</Typography.Text>
+        ) : (
+          <Typography.Text type="secondary">
+            {t(`measure.hint.${deadline.kind}` as MessageKey)}
+          </Typography.Text>
+        )}
+      </div>
     </div>
   );
 }
 
 function describe(deadline: Deadline, t: ReturnType<typeof useI18n>['t']): string {
-  return deadline.kind === 'date'
-    ? deadline.dueOn
-    : `${t(`measure.deadline.${deadline.kind}` as MessageKey)} · ${t('measure.firstDue')} ${deadline.dueOn}`;
+  if (deadline.kind === 'date') return deadline.dueOn;
+  if (deadline.kind === 'ongoing')
+    return `${t('measure.deadline.ongoing')} · ${t('measure.since', { date: deadline.dueOn })}`;
+  return `${t(`measure.deadline.${deadline.kind}` as MessageKey)} · ${t('measure.firstDue')} ${deadline.dueOn}`;
 }
 
 function ItemCard({
@@ -169,12 +218,20 @@ function ItemCard({
   }
 
   return (
-    <div className="item-row" data-testid="breakdown-item" data-item-no={item.no}>
+    <div
+      className="item-row"
+      id={`item-${item.no}`}
+      data-testid="breakdown-item"
+      data-item-no={item.no}
+    >
       <div className="item-no">{item.no}</div>
       <div>
         <Typography.Paragraph style={{ marginBottom: 4 }}>{item.content}</Typography.Paragraph>
         <div className="item-focus">
-          <strong>{t('item.focus')}：</strong>
+          <strong>
+            {t('item.focus')}
+            {t('punct.colon')}
+          </strong>
           {item.focus}
         </div>
         <Space size={4} wrap style={{ marginTop: 4 }}>
@@ -184,7 +241,7 @@ function ItemCard({
           </Tag>
           {item.otherDepartments.length > 0 && (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('breakdown.others', { names: item.otherDepartments.join('、') })}
+              {t('breakdown.others', { names: item.otherDepartments.join(t('punct.enum')) })}
             </Typography.Text>
           )}
         </Space>
@@ -197,6 +254,16 @@ function ItemCard({
             data-testid="return-comment"
           />
         )}
+        {item.previousComment && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginTop: 8 }}
+            message={t('review.previousComment', { comment: item.previousComment })}
+            data-testid="previous-comment"
+          />
+        )}
+        {item.changes && <MeasureChanges diff={item.changes} />}
         {item.measures.length === 0 && editing !== 'new' && (
           <div style={{ marginTop: 6 }}>
             <Typography.Text type="danger">{t('breakdown.noMeasure')}</Typography.Text>
@@ -223,7 +290,9 @@ function ItemCard({
               <div style={{ whiteSpace: 'pre-wrap' }}>{measure.text}</div>
               <Space style={{ marginTop: 4 }} wrap>
                 <Tag>
-                  {t('measure.deadline')}：{describe(measure.deadline, t)}
+                  {t('measure.deadline')}
+                  {t('punct.colon')}
+                  {describe(measure.deadline, t)}
                 </Tag>
                 {editable && (
                   <Button
@@ -286,6 +355,75 @@ function ItemCard({
   );
 }
 
+/** What the department changed in an item's measures since the office returned the breakdown. */
+function MeasureChanges({ diff }: { diff: ItemDiff }) {
+  const { t } = useI18n();
+  if (diff.changes.length === 0)
+    return (
+      <div style={{ marginTop: 6 }} data-testid="measure-changes">
+        <Tag>{t('review.unchanged')}</Tag>
+      </div>
+    );
+  return (
+    <div className="measure-changes" data-testid="measure-changes">
+      {diff.changes.map((change, index) => (
+        <div
+          key={`${change.kind}:${index}`}
+          className={`measure-change measure-change-${change.kind}`}
+        >
+          <Tag
+            color={change.kind === 'added' ? 'green' : change.kind === 'removed' ? 'red' : 'gold'}
+          >
+            {t(`review.change.${change.kind}`)}
+          </Tag>
+          {change.kind === 'changed' ? (
+            <>
+              <del>
+                {change.before.text} · {change.before.deadline}
+              </del>
+              <span aria-hidden> → </span>
+              <ins>
+                {change.text} · {change.deadline}
+              </ins>
+            </>
+          ) : change.kind === 'removed' ? (
+            <del>
+              {change.text} · {change.deadline}
+            </del>
+          ) : (
+            <ins>
+              {change.text} · {change.deadline}
+            </ins>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Links to items, e.g. the returned ones at the top of a returned breakdown. */
+function ItemLinks({ items }: { items: BreakdownItem[] }) {
+  return (
+    <Space size={[4, 4]} wrap>
+      {items.map((item) => (
+        <a
+          key={item.id}
+          href={`#item-${item.no}`}
+          onClick={(event) => {
+            event.preventDefault();
+            document.getElementById(`item-${item.no}`)?.scrollIntoView({ block: 'start' });
+          }}
+          data-testid="item-link"
+        >
+          <Tag color="warning" style={{ cursor: 'pointer' }}>
+            {item.no}. {item.content.length > 24 ? `${item.content.slice(0, 24)}…` : item.content}
+          </Tag>
+        </a>
+      ))}
+    </Space>
+  );
+}
+
 type SheetStep =
   | { step: 'reading'; file: File }
   | { step: 'preview' | 'applying'; file: File; preview: SheetPreview }
@@ -338,7 +476,9 @@ function SheetUpload({ base, onApplied }: { base: string; onApplied(): Promise<v
       <div>
         <div style={{ whiteSpace: 'pre-wrap' }}>{measure.text}</div>
         <Tag style={{ marginTop: 4 }}>
-          {t('measure.deadline')}：{describe(measure.deadline, t)}
+          {t('measure.deadline')}
+          {t('punct.colon')}
+          {describe(measure.deadline, t)}
         </Tag>
       </div>
     );
@@ -540,7 +680,7 @@ export default function BreakdownPage({
   departmentId: string;
   mode: Mode;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message, modal } = App.useApp();
   const { planId, error: planError } = usePlan();
   const [view, setView] = useState<BreakdownView | null>(null);
@@ -569,6 +709,8 @@ export default function BreakdownPage({
     level1.children.flatMap((level2) => level2.items),
   );
   const done = items.filter((item) => item.measures.length > 0).length;
+  const returnedItems = items.filter((item) => item.returnComment);
+  const changedItems = items.filter((item) => (item.changes?.changes.length ?? 0) > 0);
   const open =
     view.status === 'not_started' || view.status === 'draft' || view.status === 'returned';
   const editable = mode === 'edit' && open;
@@ -662,8 +804,28 @@ export default function BreakdownPage({
             type={view.status === 'returned' ? 'warning' : 'info'}
             showIcon
             message={t(nextStep)}
+            description={
+              returnedItems.length > 0 ? (
+                <div data-testid="returned-items">
+                  <div style={{ marginBottom: 4 }}>
+                    {t('breakdown.returnedItems', { count: returnedItems.length })}
+                  </div>
+                  <ItemLinks items={returnedItems} />
+                </div>
+              ) : undefined
+            }
             style={{ marginTop: 8 }}
             data-testid="next-step"
+          />
+        )}
+        {mode !== 'edit' && view.resubmitted && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginTop: 8 }}
+            message={t('review.resubmitted', { count: changedItems.length })}
+            description={changedItems.length > 0 ? <ItemLinks items={changedItems} /> : undefined}
+            data-testid="resubmitted"
           />
         )}
         <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -745,24 +907,6 @@ export default function BreakdownPage({
             {t('breakdown.submit')}
           </Button>
         )}
-        {mode === 'review' && view.status === 'submitted' && (
-          <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
-            <Input.TextArea
-              autoSize
-              value={overall}
-              onChange={(event) => setOverall(event.target.value)}
-              placeholder={t('review.overall')}
-            />
-            <Space>
-              <Button type="primary" onClick={() => review('approve')} data-testid="approve">
-                {t('review.approve')}
-              </Button>
-              <Button danger onClick={() => review('return')} data-testid="return">
-                {t('review.return')}
-              </Button>
-            </Space>
-          </Space>
-        )}
         {view.history.length > 0 && (
           <>
             <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -772,7 +916,7 @@ export default function BreakdownPage({
               items={view.history.map((event) => ({
                 color:
                   event.action === 'return' ? 'red' : event.action === 'approve' ? 'green' : 'blue',
-                children: `${new Date(event.at).toLocaleString(locale)} · ${event.actorName} · ${t(`history.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+                children: `${formatTime(event.at)} · ${event.actorName} · ${t(`history.${event.action}`)}${event.comment ? `${t('punct.colon')}${event.comment}` : ''}`,
               }))}
             />
           </>
@@ -781,7 +925,7 @@ export default function BreakdownPage({
       {view.indicators.map((level1) => (
         <Card
           key={level1.code + level1.title}
-          title={`${level1.code}、${level1.title}`}
+          title={indicatorLabel(level1.code, level1.title, '、')}
           size="small"
         >
           {level1.children.map((level2) => (
@@ -807,6 +951,26 @@ export default function BreakdownPage({
           ))}
         </Card>
       ))}
+      {mode === 'review' && view.status === 'submitted' && (
+        // Sticky: approve / return stay in reach while the office scrolls through the items.
+        <div className="review-bar" data-testid="review-bar">
+          <Input.TextArea
+            autoSize={{ minRows: 1, maxRows: 3 }}
+            value={overall}
+            onChange={(event) => setOverall(event.target.value)}
+            placeholder={t('review.overall')}
+            aria-label={t('review.overall')}
+          />
+          <Space>
+            <Button type="primary" onClick={() => review('approve')} data-testid="approve">
+              {t('review.approve')}
+            </Button>
+            <Button danger onClick={() => review('return')} data-testid="return">
+              {t('review.return')}
+            </Button>
+          </Space>
+        </div>
+      )}
     </Space>
   );
 }

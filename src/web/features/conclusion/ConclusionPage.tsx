@@ -151,7 +151,10 @@ function ItemRating({
           </Typography.Text>
           <Typography.Paragraph style={{ marginBottom: 4 }}>{item.content}</Typography.Paragraph>
           <div className="item-focus" data-testid="item-focus">
-            <strong>{t('item.focus')}：</strong>
+            <strong>
+              {t('item.focus')}
+              {t('punct.colon')}
+            </strong>
             {item.focus}
           </div>
           <Space size={4} wrap style={{ marginTop: 4 }}>
@@ -178,7 +181,7 @@ function ItemRating({
             aria-label={t('selfAssessment.rating')}
             options={view.scale.map((level) => ({
               value: level.label,
-              label: `${level.label}（${level.score}）`,
+              label: `${level.label}${t('punct.open')}${level.score}${t('punct.close')}`,
             }))}
             optionType="button"
             buttonStyle="solid"
@@ -306,7 +309,9 @@ export default function ConclusionPage({ departmentId }: { departmentId: string 
       <Card title={t('selfAssessment.title')} size="small">
         <Typography.Paragraph type="secondary">
           {t('selfAssessment.hint', {
-            levels: view.scale.map((level) => `${level.label}（${level.score}）`).join(' / '),
+            levels: view.scale
+              .map((level) => `${level.label}${t('punct.open')}${level.score}${t('punct.close')}`)
+              .join(' / '),
           })}
         </Typography.Paragraph>
         {view.items.map((item) => (

@@ -30,6 +30,7 @@ import type {
 } from '../../../shared/api/conclusion';
 import { ratingScaleProblem, type RatingLevel } from '../../../shared/conclusion/rating-scale';
 import { organizationWideRoles, type Role } from '../../../shared/roles';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import { api, ApiError } from '../../api/client';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { EvidenceField } from '../../components/EvidenceField';
@@ -37,6 +38,7 @@ import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
 import { summaryStatusColors } from './ConclusionPage';
+import { formatTime } from '../../time';
 
 const LEVEL_COLORS = ['#52c41a', '#faad14', '#ff4d4f', '#1677ff', '#722ed1', '#13c2c2', '#8c8c8c'];
 
@@ -84,7 +86,10 @@ function ModerationItem({
         </Typography.Text>
         <Typography.Paragraph style={{ marginBottom: 4 }}>{row.content}</Typography.Paragraph>
         <div className="item-focus">
-          <strong>{t('item.focus')}：</strong>
+          <strong>
+            {t('item.focus')}
+            {t('punct.colon')}
+          </strong>
           {row.focus}
         </div>
         <Table
@@ -153,7 +158,7 @@ function ModerationItem({
             data-testid="institution-rating"
             options={scale.map((level) => ({
               value: level.label,
-              label: `${level.label}（${level.score}）`,
+              label: `${level.label}${t('punct.open')}${level.score}${t('punct.close')}`,
             }))}
           />
           <Input
@@ -200,7 +205,7 @@ function Rollups({ view }: { view: ModerationView }) {
       yAxis: {
         type: 'category',
         inverse: true,
-        data: view.rollups.level1.map((row) => `${row.code}、${row.title}`),
+        data: view.rollups.level1.map((row) => indicatorLabel(row.code, row.title, '、')),
       },
       series: [
         {
@@ -308,7 +313,7 @@ function Rollups({ view }: { view: ModerationView }) {
 }
 
 function Summaries({ planId, staff }: { planId: string; staff: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const [list, setList] = useState<SummaryList | null>(null);
   const [returning, setReturning] = useState<{ id: string; name: string } | null>(null);
@@ -392,8 +397,7 @@ function Summaries({ planId, staff }: { planId: string; staff: boolean }) {
           {
             title: t('summaries.submittedAt'),
             width: 170,
-            render: (_value, row) =>
-              row.submittedAt ? new Date(row.submittedAt).toLocaleString(locale) : '—',
+            render: (_value, row) => (row.submittedAt ? formatTime(row.submittedAt) : '—'),
           },
           ...(staff
             ? [
@@ -627,7 +631,7 @@ export default function ModerationPage({ role }: { role: Role }) {
                     }}
                     options={view.rollups.level1.map((row) => ({
                       value: row.code,
-                      label: `${row.code}、${row.title}`,
+                      label: indicatorLabel(row.code, row.title, '、'),
                     }))}
                   />
                   <Select

@@ -5,6 +5,7 @@ import { api, ApiError } from '../../api/client';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
+import { dutyCellTooltip } from '../../components/chart-text';
 
 const STATE_COLORS = ['#ff4d4f', '#faad14', '#1677ff', '#52c41a'];
 
@@ -74,7 +75,11 @@ export default function DashboardPage() {
     const heatmap: ChartOption = {
       tooltip: {
         formatter: (params: { value: [number, number, number] }) =>
-          `${data.departments[params.value[1]]!.name} · ${data.items[params.value[0]]!.no}<br/>${t(`duty.${dutyStates[params.value[2]]!}`)}`,
+          dutyCellTooltip(
+            data.departments[params.value[1]]!.name,
+            data.items[params.value[0]]!.no,
+            t(`duty.${dutyStates[params.value[2]]!}`),
+          ),
       },
       grid: { left: 8, right: 8, bottom: 56, top: 8, containLabel: true },
       xAxis: {

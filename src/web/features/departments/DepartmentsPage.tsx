@@ -123,12 +123,20 @@ function AddManyForm({ onDone }: { onDone(): void }) {
     ),
   ];
   async function save() {
-    const created = await run(async () =>
-      t('departments.added', {
-        count: (await api<DepartmentView[]>('POST', '/api/v1/departments/batch', { names, kind }))
-          .length,
-      }),
-    );
+    const created = await run(async () => {
+      // Names that exist already are skipped, and said so, instead of refusing the whole list.
+      const added = await api<DepartmentView[]>('POST', '/api/v1/departments/batch', {
+        names,
+        kind,
+        skipExisting: true,
+      });
+      const addedNames = new Set(added.map((department) => department.name));
+      const skipped = names.filter((name) => !addedNames.has(name));
+      return (
+        t('departments.added', { count: added.length }) +
+        (skipped.length > 0 ? t('departments.skipped', { names: skipped.join('、') }) : '')
+      );
+    });
     if (created) onDone();
   }
   return (
@@ -373,7 +381,7 @@ export default function DepartmentsPage() {
                       {group.memberIds.length > 0 ? (
                         t('groups.members', {
                           count: group.memberIds.length,
-                          names: group.memberIds.map((id) => names.get(id)).join('、'),
+                          names: group.memberIds.map((id) => names.get(id)).join(t('punct.enum')),
                         })
                       ) : (
                         <Typography.Text type="warning">{t('groups.members.none')}</Typography.Text>
@@ -384,7 +392,7 @@ export default function DepartmentsPage() {
                     {items.length > 0
                       ? t('groups.items', {
                           count: items.length,
-                          numbers: items.map((item) => item.no).join('、'),
+                          numbers: items.map((item) => item.no).join(t('punct.enum')),
                         })
                       : t('groups.items.none')}
                   </div>

@@ -26,24 +26,29 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { type FindingDetail, type FindingView, findingsApi } from '../../../shared/api/findings';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type {
+  FindingDetail,
+  FindingList,
+  FindingView,
+  NextYearPreview,
+  StartNextYearResult,
+} from '../../../shared/api/findings';
 import {
   findingKinds,
   findingStates,
   type FindingState,
 } from '../../../shared/findings/finding-states';
 import { organizationWideRoles, type Role } from '../../../shared/roles';
-import { useQueryClient } from '@tanstack/react-query';
-import { call } from '../../api/client';
-import { keyOf, useInvalidate, useOperation } from '../../api/query';
-import { LoadError } from '../../components/QueryView';
+import { api, ApiError } from '../../api/client';
 import { EvidenceField } from '../../components/EvidenceField';
+import { NextYearDates, type NextYearDateChoice } from '../plans/NextYearDates';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
 import { useServerAction } from '../../useServerAction';
-import { errorText, usePlanTree } from '../../usePlanTree';
+import { usePlanTree } from '../../usePlanTree';
+import { formatTime } from '../../time';
 
 const stateColors: Record<FindingState, string> = {
   open: 'red',
@@ -63,20 +68,6 @@ export function FindingStateTag({ state, overdue }: { state: FindingState; overd
       {overdue && <Tag color="red">{t('finding.overdue')}</Tag>}
     </Space>
   );
-}
-
-/** A CSV the way Excel opens it (UTF-8 with BOM), every cell quoted and formula-safe. */
-function downloadCsv(fileName: string, rows: string[][]) {
-  const cell = (value: string) =>
-    `"${(/^[=+\-@]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`;
-  const blob = new Blob([`\uFEFF${rows.map((row) => row.map(cell).join(',')).join('\r\n')}`], {
-    type: 'text/csv;charset=utf-8',
-  });
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = fileName;
-  link.click();
-  URL.revokeObjectURL(link.href);
 }
 
 interface CreateForm {
@@ -102,27 +93,27 @@ function FindingDrawer({
   onClose(): void;
   onChanged(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
+  const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [note, setNote] = useState('');
   const { busy, run } = useServerAction();
-  const client = useQueryClient();
-  // Keyed by the finding: opening another one before this one answers never shows the wrong one.
-  const params = findingId ? { id: planId, findingId } : null;
-  const query = useOperation(findingsApi.get, params ? { params } : null);
-  const finding = query.data ?? null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a note belongs to the finding it was written on
-  useEffect(() => setNote(''), [findingId]);
+  const url = findingId ? `/api/v1/plans/${planId}/findings/${findingId}` : null;
+  useEffect(() => {
+    setFinding(null);
+    setNote('');
+    if (url) void api<FindingDetail>('GET', url).then(setFinding);
+  }, [url]);
 
-  async function act(write: (version: number) => Promise<FindingDetail>, done: string) {
-    if (!params || !finding) return;
+  async function act(path: '/verify' | '/reopen', body: unknown, done: string) {
+    if (!url) return;
     const succeeded = await run(async () => {
-      client.setQueryData(keyOf(findingsApi.get, { params }), await write(finding.version));
+      setFinding(await api<FindingDetail>('POST', `${url}${path}`, body));
       setNote('');
       onChanged();
       return done;
     });
     // Refused (someone else moved the finding on, say): show it as it now is.
-    if (!succeeded) await query.refetch();
+    if (!succeeded) setFinding(await api<FindingDetail>('GET', url));
   }
 
   return (
@@ -156,12 +147,14 @@ function FindingDrawer({
               {
                 key: 'departments',
                 label: t('finding.departments'),
-                children: finding.departments.map((department) => department.name).join('、'),
+                children: finding.departments
+                  .map((department) => department.name)
+                  .join(t('punct.enum')),
               },
               {
                 key: 'items',
                 label: t('finding.items'),
-                children: finding.items.map((item) => item.no).join('、'),
+                children: finding.items.map((item) => item.no).join(t('punct.enum')),
               },
               { key: 'due', label: t('finding.dueOn'), children: finding.dueOn },
               ...(finding.description
@@ -208,8 +201,7 @@ function FindingDrawer({
                 <div style={{ width: '100%' }}>
                   <div style={{ whiteSpace: 'pre-wrap' }}>{action.text}</div>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {action.departmentName} · {action.actorName} ·{' '}
-                    {new Date(action.at).toLocaleString(locale)}
+                    {action.departmentName} · {action.actorName} · {formatTime(action.at)}
                   </Typography.Text>
                   {action.evidenceIds.length > 0 && (
                     <EvidenceField value={action.evidenceIds} disabled />
@@ -244,11 +236,8 @@ function FindingDrawer({
                       disabled={finding.actionCount === 0}
                       onClick={() =>
                         void act(
-                          (version) =>
-                            call(findingsApi.verify, {
-                              params: params!,
-                              body: { version, ...(note.trim() ? { note } : {}) },
-                            }),
+                          '/verify',
+                          { version: finding.version, ...(note.trim() ? { note } : {}) },
                           t('findings.verified'),
                         )
                       }
@@ -265,11 +254,8 @@ function FindingDrawer({
                       data-testid="reopen-finding"
                       onClick={() =>
                         void act(
-                          (version) =>
-                            call(findingsApi.reopen, {
-                              params: params!,
-                              body: { version, reason: note },
-                            }),
+                          '/reopen',
+                          { version: finding.version, reason: note },
                           t('findings.reopened'),
                         )
                       }
@@ -283,7 +269,7 @@ function FindingDrawer({
           <Typography.Text strong>{t('finding.history')}</Typography.Text>
           <Timeline
             items={finding.events.map((event) => ({
-              children: `${new Date(event.at).toLocaleString(locale)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `${t('punct.colon')}${event.comment}` : ''}`,
             }))}
           />
         </Space>
@@ -303,30 +289,29 @@ function NextYearModal({
 }) {
   const { t } = useI18n();
   const { message } = App.useApp();
+  const [preview, setPreview] = useState<NextYearPreview | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
+  const [dates, setDates] = useState<NextYearDateChoice | null>(null);
   const [busy, setBusy] = useState(false);
-  const [writeError, setWriteError] = useState<string | null>(null);
-  const previewQuery = useOperation(
-    findingsApi.plansNextYearPreview,
-    open ? { params: { id: planId } } : null,
-  );
-  const preview = previewQuery.data ?? null;
-  const error =
-    writeError ?? (previewQuery.isError ? errorText(previewQuery.error, t('error.network')) : null);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!open) return;
+    setPreview(null);
     setChosen([]);
-    setWriteError(null);
-  }, [open]);
+    setError(null);
+    api<NextYearPreview>('GET', `/api/v1/plans/${planId}/next-year`).then(setPreview, (caught) =>
+      setError(caught instanceof ApiError ? caught.message : t('error.network')),
+    );
+  }, [open, planId, t]);
   const undecided = preview
     ? preview.blocking.filter((finding) => !chosen.includes(finding.id)).length
     : 0;
   async function start() {
     setBusy(true);
     try {
-      const result = await call(findingsApi.plansStartNextYear, {
-        params: { id: planId },
-        body: { carryOver: chosen },
+      const result = await api<StartNextYearResult>('POST', `/api/v1/plans/${planId}/next-year`, {
+        carryOver: chosen,
+        ...(dates ?? {}),
       });
       message.success(
         t('nextYear.started', { year: result.cycleYear, count: result.carried.length }),
@@ -335,13 +320,13 @@ function NextYearModal({
       onClose();
       location.assign(`/?plan=${result.planId}`);
     } catch (caught) {
-      setWriteError(errorText(caught, t('error.network')));
+      setError(caught instanceof ApiError ? caught.message : t('error.network'));
     } finally {
       setBusy(false);
     }
   }
   const line = (finding: FindingView) =>
-    `${finding.no}. ${finding.title}（${finding.ownerDepartment.name}，${t(`finding.state.${finding.state}`)}）`;
+    `${finding.no}. ${finding.title}${t('punct.open')}${finding.ownerDepartment.name}${t('punct.comma')}${t(`finding.state.${finding.state}`)}${t('punct.close')}`;
   return (
     <Modal
       open={open}
@@ -370,6 +355,7 @@ function NextYearModal({
       {preview && (
         <Space direction="vertical" size={12} style={{ width: '100%' }}>
           <Typography.Paragraph>{t('nextYear.hint')}</Typography.Paragraph>
+          {!preview.existingPlanId && <NextYearDates planId={planId} onChange={setDates} />}
           {preview.existingPlanId && (
             <Alert
               type="warning"
@@ -450,6 +436,8 @@ export default function FindingsPage({ role }: { role: Role }) {
   const { message } = App.useApp();
   const { planId, error: planError } = usePlan();
   const { tree } = usePlanTree(planId);
+  const [list, setList] = useState<FindingList | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const [filters, setFilters] = useState<{
     state?: FindingState;
     kind?: FindingView['kind'];
@@ -468,10 +456,17 @@ export default function FindingsPage({ role }: { role: Role }) {
   const [form] = Form.useForm<CreateForm>();
   const staff = organizationWideRoles.includes(role);
 
-  const listQuery = useOperation(findingsApi.list, planId ? { params: { id: planId } } : null);
-  const list = listQuery.data;
-  const invalidate = useInvalidate();
-  const load = () => invalidate(findingsApi.list, findingsApi.get);
+  const load = useCallback(async () => {
+    if (!planId) return;
+    try {
+      setList(await api<FindingList>('GET', `/api/v1/plans/${planId}/findings`));
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : t('error.network'));
+    }
+  }, [planId, t]);
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   const items = useMemo(
     () =>
@@ -488,9 +483,7 @@ export default function FindingsPage({ role }: { role: Role }) {
     [tree],
   );
 
-  if (planError) return <Alert type="error" showIcon title={planError} />;
-  if (listQuery.isError && !list)
-    return <LoadError error={listQuery.error} onRetry={() => void listQuery.refetch()} />;
+  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
   if (!list || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
   const rows = list.rows.filter(
@@ -507,62 +500,40 @@ export default function FindingsPage({ role }: { role: Role }) {
 
   async function create(values: CreateForm) {
     try {
-      await call(findingsApi.create, {
-        params: { id: planId! },
-        body: {
-          title: values.title,
-          description: values.description ?? '',
-          kind: values.kind,
-          ownerDepartmentId: values.ownerDepartmentId,
-          departmentIds: values.departmentIds ?? [],
-          itemIds: values.itemIds,
-          dueOn: values.dueOn,
-        },
+      await api('POST', `/api/v1/plans/${planId}/findings`, {
+        title: values.title,
+        description: values.description ?? '',
+        kind: values.kind,
+        ownerDepartmentId: values.ownerDepartmentId,
+        departmentIds: values.departmentIds ?? [],
+        itemIds: values.itemIds,
+        dueOn: values.dueOn,
       });
       message.success(t('findings.created'));
       setCreating(false);
       form.resetFields();
       await load();
     } catch (caught) {
-      message.error(errorText(caught, t('error.network')), 8);
+      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
     }
   }
 
-  function exportCsv() {
-    downloadCsv(`问题清单-${list!.today}.csv`, [
-      [
-        t('finding.no'),
-        t('finding.title'),
-        t('finding.kind'),
-        t('finding.state'),
-        t('finding.owner'),
-        t('finding.departments'),
-        t('finding.items'),
-        t('finding.dueOn'),
-        t('finding.overdue'),
-        t('finding.actions'),
-      ],
-      ...rows.map((row) => [
-        String(row.no),
-        row.title,
-        t(`finding.kind.${row.kind}`),
-        t(`finding.state.${row.state}`),
-        row.ownerDepartment.name,
-        row.departments.map((department) => department.name).join('、'),
-        row.items.map((item) => item.no).join('、'),
-        row.dueOn,
-        row.overdue ? '是' : '',
-        String(row.actionCount),
-      ]),
-    ]);
-  }
+  /** The server's .xlsx of the list with its filters (each finding's rectification actions in words). */
+  const exportHref = `/api/v1/plans/${planId}/findings/export?${new URLSearchParams(
+    Object.entries({
+      state: filters.state,
+      kind: filters.kind,
+      departmentId: filters.departmentId,
+      overdue: filters.overdue ? 'true' : undefined,
+    }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  ).toString()}`;
 
   return (
     <Card
       title={t('findings.title')}
       extra={
         <Space wrap>
-          <Button icon={<DownloadOutlined />} onClick={exportCsv}>
+          <Button icon={<DownloadOutlined />} href={exportHref} data-testid="findings-export">
             {t('findings.export')}
           </Button>
           {staff && (
@@ -677,7 +648,7 @@ export default function FindingsPage({ role }: { role: Role }) {
           {
             title: t('finding.items'),
             width: 100,
-            render: (_value, row) => row.items.map((item) => item.no).join('、'),
+            render: (_value, row) => row.items.map((item) => item.no).join(t('punct.enum')),
           },
           {
             title: t('finding.dueOn'),

@@ -21,6 +21,7 @@ import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
 import { useServerAction } from '../../useServerAction';
 import { FindingStateTag } from './FindingsPage';
+import { formatTime } from '../../time';
 
 function FindingCard({
   planId,
@@ -31,7 +32,7 @@ function FindingCard({
   findingId: string;
   onChanged(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [finding, setFinding] = useState<FindingDetail | null>(null);
   const [text, setText] = useState('');
   const [evidenceIds, setEvidenceIds] = useState<string[]>([]);
@@ -71,7 +72,9 @@ function FindingCard({
       }
       extra={
         <Typography.Text type={finding.overdue ? 'danger' : 'secondary'}>
-          {t('finding.dueOn')}：{finding.dueOn}
+          {t('finding.dueOn')}
+          {t('punct.colon')}
+          {finding.dueOn}
         </Typography.Text>
       }
     >
@@ -81,8 +84,11 @@ function FindingCard({
         </Typography.Paragraph>
       )}
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-        {t('finding.items')}：{finding.items.map((item) => item.no).join('、')} ·{' '}
-        {t('finding.owner')}：{finding.ownerDepartment.name}
+        {t('finding.items')}
+        {t('punct.colon')}
+        {finding.items.map((item) => item.no).join(t('punct.enum'))} · {t('finding.owner')}
+        {t('punct.colon')}
+        {finding.ownerDepartment.name}
       </Typography.Paragraph>
       {finding.origin && (
         <Alert
@@ -102,7 +108,7 @@ function FindingCard({
               <div style={{ width: '100%' }}>
                 <div style={{ whiteSpace: 'pre-wrap' }}>{action.text}</div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {action.actorName} · {new Date(action.at).toLocaleString(locale)}
+                  {action.actorName} · {formatTime(action.at)}
                 </Typography.Text>
                 {action.evidenceIds.length > 0 && (
                   <EvidenceField value={action.evidenceIds} disabled />
@@ -132,7 +138,7 @@ function FindingCard({
           type="warning"
           showIcon
           style={{ marginTop: 8 }}
-          message={`${t('finding.event.reopen')}：${finding.events.at(-1)!.comment ?? ''}`}
+          message={`${t('finding.event.reopen')}{t('punct.colon')}${finding.events.at(-1)!.comment ?? ''}`}
         />
       )}
       {mayRecord && (
@@ -188,7 +194,7 @@ function FindingCard({
           <Timeline
             style={{ marginTop: 12 }}
             items={finding.events.map((event) => ({
-              children: `${new Date(event.at).toLocaleString(locale)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `：${event.comment}` : ''}`,
+              children: `${formatTime(event.at)} ${event.actorName} ${t(`finding.event.${event.action}`)}${event.comment ? `${t('punct.colon')}${event.comment}` : ''}`,
             }))}
           />
         </details>

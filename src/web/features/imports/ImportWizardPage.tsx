@@ -149,7 +149,7 @@ export default function ImportWizardPage() {
       ) : (
         <Card>
           <Upload.Dragger
-            accept=".docx,.xlsx,.txt"
+            accept=".docx,.xlsx,.doc,.xls,.txt"
             showUploadList={false}
             beforeUpload={(chosen) => {
               void choose(chosen);

@@ -15,13 +15,8 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useMemo, useState } from 'react';
-import {
-  ledgerApi,
-  type LedgerOverview,
-  type LedgerRow,
-  type LedgerSettingsView,
-} from '../../../shared/api/ledger';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { LedgerOverview, LedgerRow, LedgerSettingsView } from '../../../shared/api/ledger';
 import {
   cellStates,
   reportingFrequencies,
@@ -30,14 +25,15 @@ import {
   type ReportStatus,
 } from '../../../shared/ledger/periods';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { ApiError, call, hrefOf } from '../../api/client';
-import { useInvalidate, useOperation } from '../../api/query';
-import { LoadError } from '../../components/QueryView';
+import { defaultReportingMonths } from '../../../shared/plan-dates';
+import { api, ApiError } from '../../api/client';
+import type { PlanDetail } from '../../api/types';
 import { EvidenceList } from '../../components/EvidenceField';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
 import { StateTag, statusColors } from './ProgressPage';
+import { formatTime } from '../../time';
 
 interface Filters {
   departmentId?: string;
@@ -67,11 +63,13 @@ function filtersFromAddress(): Filters {
 /** Rows a page of the ledger shows; the server answers one page at a time. */
 const PAGE_SIZE = 50;
 
-/** The filters as the ledger's query: empty ones left out. */
-function queryOf(filters: Filters): Filters {
-  return Object.fromEntries(
-    Object.entries(filters).filter(([, value]) => value !== undefined && value !== ''),
+function queryOf(filters: Filters & { page?: number; pageSize?: number }): string {
+  const entries = Object.entries(filters).filter(
+    ([, value]) => value !== undefined && value !== '' && value !== null,
   );
+  return entries.length
+    ? `?${new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString()}`
+    : '';
 }
 
 function SettingsForm({
@@ -87,6 +85,14 @@ function SettingsForm({
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const current = view.settings;
+  // Without settings yet, the periods proposed are the execute phase's months.
+  useEffect(() => {
+    if (current) return;
+    api<PlanDetail>('GET', `/api/v1/plans/${planId}`).then(
+      (plan) => form.setFieldsValue(defaultReportingMonths(plan.phases, view.today)),
+      () => undefined,
+    );
+  }, [current, planId, view.today, form]);
   return (
     <Form
       form={form}
@@ -97,16 +103,16 @@ function SettingsForm({
         current ?? {
           frequency: 'monthly',
           dueDay: 5,
-          firstPeriod: view.today.slice(0, 7),
-          lastPeriod: `${view.today.slice(0, 4)}-12`,
+          ...defaultReportingMonths([], view.today),
         }
       }
       onFinish={async (values) => {
         try {
-          const next = await call(ledgerApi.setSettings, {
-            params: { id: planId },
-            body: { ...values, ...(current ? { version: current.version } : {}) },
-          });
+          const next = await api<LedgerSettingsView>(
+            'PUT',
+            `/api/v1/plans/${planId}/ledger/settings`,
+            { ...values, ...(current ? { version: current.version } : {}) },
+          );
           message.success(t('ledger.settings.saved', { count: next.periods.length }));
           onSaved(next);
         } catch (caught) {
@@ -191,14 +197,14 @@ function Matrix({
                         ([state, count]) =>
                           `${t(`ledger.state.${state as CellState}` as MessageKey)} ${count}`,
                       )
-                      .join('，')
+                      .join(t('punct.comma'))
                   : '';
                 return (
                   <td
                     key={period.key}
                     className={cell ? `state-${cell.state}` : ''}
                     data-state={cell?.state}
-                    title={`${department.name} · ${period.label}：${counts}`}
+                    title={`${department.name} · ${period.label}${t('punct.colon')}${counts}`}
                     onClick={() => cell && onPick(department.id, period.key)}
                   >
                     {cell &&
@@ -228,28 +234,31 @@ function Matrix({
 
 /** The coordinating office's 督办台账: settings, the matrix, the filtered table and the export. */
 export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { planId, error: planError } = usePlan();
+  const [overview, setOverview] = useState<LedgerOverview | null>(null);
+  const [error, setError] = useState<string | null>(null);
   // A link from the quality report opens the ledger filtered to the records behind a figure.
   const [filters, setFilters] = useState<Filters>(() => filtersFromAddress());
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
 
-  // Keyed by the filters and the page: a slower answer to an older filter never replaces a newer one.
-  const query = useOperation(
-    ledgerApi.overview,
-    planId
-      ? { params: { id: planId }, query: { ...queryOf(filters), page, pageSize: PAGE_SIZE } }
-      : null,
-    { keepPrevious: true },
-  );
-  const invalidate = useInvalidate();
-  const reload = () => invalidate(ledgerApi.overview);
-  const overview = query.data;
+  const reload = useCallback(async () => {
+    if (!planId) return;
+    try {
+      setOverview(
+        await api<LedgerOverview>(
+          'GET',
+          `/api/v1/plans/${planId}/ledger${queryOf({ ...filters, page, pageSize: PAGE_SIZE })}`,
+        ),
+      );
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : t('error.network'));
+    }
+  }, [planId, filters, page, t]);
+  useEffect(() => void reload(), [reload]);
 
-  if (planError) return <Alert type="error" showIcon title={planError} />;
-  if (query.isError && !overview)
-    return <LoadError error={query.error} onRetry={() => void query.refetch()} />;
+  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
   if (!overview || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
   const set = (change: Partial<Filters>) => {
@@ -269,7 +278,7 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
           configured && (
             <Button
               icon={<DownloadOutlined />}
-              href={hrefOf(ledgerApi.export, { params: { id: planId }, query: queryOf(filters) })}
+              href={`/api/v1/plans/${planId}/ledger/export${queryOf(filters)}`}
               data-testid="export-ledger"
             >
               {t('ledger.export')}
@@ -310,7 +319,7 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
                   <span>
                     <SettingOutlined /> {t('ledger.settings')}
                     {overview.settings.settings
-                      ? ` · ${t(`ledger.frequency.${overview.settings.settings.frequency}` as MessageKey)}，${t('ledger.settings.summary', { dueDay: overview.settings.settings.dueDay, count: overview.settings.periods.length })}`
+                      ? ` · ${t(`ledger.frequency.${overview.settings.settings.frequency}` as MessageKey)}${t('punct.comma')}${t('ledger.settings.summary', { dueDay: overview.settings.settings.dueDay, count: overview.settings.periods.length })}`
                       : ''}
                   </span>
                 ),
@@ -522,7 +531,7 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
                 render: (_value, row) =>
                   row.report ? (
                     <span>
-                      {new Date(row.report.submittedAt).toLocaleString(locale)}
+                      {formatTime(row.report.submittedAt)}
                       <br />
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {row.report.submittedBy} ·{' '}

@@ -23,6 +23,7 @@ import { api, ApiError } from '../../api/client';
 import { EvidenceField, EvidenceList } from '../../components/EvidenceField';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
+import { formatTime } from '../../time';
 
 type LedgerMeasure = DepartmentLedger['measures'][number];
 
@@ -123,7 +124,7 @@ function ReportForm({
 }
 
 function History({ versions }: { versions: ProgressReportView[] }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   if (versions.length < 2) return null;
   return (
     <details className="report-history" data-testid="report-history">
@@ -138,7 +139,7 @@ function History({ versions }: { versions: ProgressReportView[] }) {
                 {t('progress.version', { version: version.version })}
               </Typography.Text>
               {' · '}
-              {new Date(version.submittedAt).toLocaleString(locale)} · {version.submittedBy} ·{' '}
+              {formatTime(version.submittedAt)} · {version.submittedBy} ·{' '}
               <Tag color={statusColors[version.status]}>
                 {t(`progress.status.${version.status}` as MessageKey)}
               </Tag>
@@ -166,7 +167,7 @@ function MeasureCard({
   onSaved(): Promise<void>;
   periodLabels: Map<string, string>;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const [editing, setEditing] = useState(false);
   const cell = measure.periods.find((period) => period.periodKey === periodKey);
@@ -210,7 +211,7 @@ function MeasureCard({
             <span
               key={period.periodKey}
               className={`period-dot state-${period.state}${period.periodKey === periodKey ? ' current' : ''}`}
-              title={`${periodLabels.get(period.periodKey) ?? period.periodKey}：${t(`ledger.state.${period.state}` as MessageKey)}`}
+              title={`${periodLabels.get(period.periodKey) ?? period.periodKey}${t('punct.colon')}${t(`ledger.state.${period.state}` as MessageKey)}`}
             />
           ))}
         </Space>
@@ -225,7 +226,7 @@ function MeasureCard({
                 {t('progress.lastBy', {
                   version: last.version,
                   by: last.submittedBy,
-                  at: new Date(last.submittedAt).toLocaleString(locale),
+                  at: formatTime(last.submittedAt),
                 })}
               </Typography.Text>
             </>
@@ -370,7 +371,7 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
                 .filter((period) => period.startsOn <= today || period.key === periodKey)
                 .map((period) => ({
                   value: period.key,
-                  label: `${period.label}（${t('progress.due', { date: period.dueOn })}）`,
+                  label: `${period.label}${t('punct.open')}${t('progress.due', { date: period.dueOn })}${t('punct.close')}`,
                 }))}
             />
           </Space>

@@ -22,6 +22,7 @@ import { EvidenceField, EvidenceList } from '../../components/EvidenceField';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
 import { describeObligation, PeriodTag } from './ObligationsPage';
+import { formatTime } from '../../time';
 
 type Entry = DepartmentObligations['obligations'][number];
 
@@ -145,7 +146,7 @@ function RecordForm({
 
 /** A liaison's 履职记录: what the department must do period by period, and what it has recorded. */
 export default function DutiesPage({ departmentId }: { departmentId: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const { planId, error: planError } = usePlan();
   const [view, setView] = useState<DepartmentObligations | null>(null);
@@ -331,7 +332,7 @@ export default function DutiesPage({ departmentId }: { departmentId: string }) {
                         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                           {t('duties.by', {
                             name: occurrence.recordedByName,
-                            at: new Date(occurrence.recordedAt).toLocaleString(locale),
+                            at: formatTime(occurrence.recordedAt),
                           })}
                         </Typography.Text>
                       </>

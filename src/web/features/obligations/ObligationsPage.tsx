@@ -460,7 +460,9 @@ export default function ObligationsPage() {
               title: t('obligations.scope'),
               width: 150,
               render: (_value, row) => (
-                <Tooltip title={row.departments.map((department) => department.name).join('、')}>
+                <Tooltip
+                  title={row.departments.map((department) => department.name).join(t('punct.enum'))}
+                >
                   <Tag>{t(`obligations.scope.${row.scope}`)}</Tag>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {row.departments.length}

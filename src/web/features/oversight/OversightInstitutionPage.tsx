@@ -15,20 +15,17 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import {
-  type IndicatorFigures,
-  type InstitutionDetail,
-  type LateEntry,
-  oversightApi,
-} from '../../../shared/api/oversight';
+import { useEffect, useState } from 'react';
 import type { Dashboard } from '../../../shared/api/breakdowns';
-import { useOperation } from '../../api/query';
-import { errorText } from '../../usePlanTree';
+import type { IndicatorFigures, InstitutionDetail, LateEntry } from '../../../shared/api/oversight';
+import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
+import { api, ApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { StatusTag } from '../breakdowns/BreakdownPage';
 import { FindingStateTag } from '../findings/FindingsPage';
 import { RateBar } from './OversightPage';
+import { formatTime } from '../../time';
 
 type PlanFigures = InstitutionDetail['plans'][number];
 const kindColors: Record<LateEntry['kind'], string> = {
@@ -40,17 +37,27 @@ const kindColors: Record<LateEntry['kind'], string> = {
 
 /** One institution as its supervising organization sees it: figures by indicator, late work, findings. Read-only. */
 export default function OversightInstitutionPage({ institutionId }: { institutionId: string }) {
-  const { t, locale } = useI18n();
-  const detailQuery = useOperation(oversightApi.institution, { params: { id: institutionId } });
-  const detail = detailQuery.data ?? null;
-  const current = detail?.plans[0];
-  const dashboardQuery = useOperation(
-    oversightApi.dashboard,
-    current ? { params: { id: institutionId, planId: current.id } } : null,
-  );
-  const dashboard = dashboardQuery.data ?? null;
-  const failed = detailQuery.error ?? dashboardQuery.error;
-  const error = failed ? errorText(failed, t('error.network')) : null;
+  const { t } = useI18n();
+  const [detail, setDetail] = useState<InstitutionDetail | null>(null);
+  const [dashboard, setDashboard] = useState<Dashboard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const fail = (caught: unknown) =>
+      setError(caught instanceof ApiError ? caught.message : t('error.network'));
+    api<InstitutionDetail>('GET', `/api/v1/oversight/institutions/${institutionId}`).then(
+      (found) => {
+        setDetail(found);
+        const current = found.plans[0];
+        if (current)
+          api<Dashboard>(
+            'GET',
+            `/api/v1/oversight/institutions/${institutionId}/plans/${current.id}/dashboard`,
+          ).then(setDashboard, fail);
+      },
+      fail,
+    );
+  }, [institutionId, t]);
 
   const back = (
     <Button
@@ -65,7 +72,7 @@ export default function OversightInstitutionPage({ institutionId }: { institutio
     return (
       <Space direction="vertical" style={{ width: '100%' }}>
         {back}
-        <Alert type="error" showIcon title={error} />
+        <Alert type="error" showIcon message={error} />
       </Space>
     );
   if (!detail) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
@@ -84,7 +91,7 @@ export default function OversightInstitutionPage({ institutionId }: { institutio
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
           {plan
-            ? `${plan.title} · ${t('oversight.updatedAt', { time: new Date(plan.computedAt).toLocaleString(locale, { timeZone: 'Asia/Shanghai' }) })}`
+            ? `${plan.title} · ${t('oversight.updatedAt', { time: formatTime(plan.computedAt) })}`
             : t('oversight.noPlan')}
         </Typography.Paragraph>
         <Alert type="info" showIcon message={t('oversight.readOnly')} style={{ marginTop: 8 }} />
@@ -156,7 +163,10 @@ function PlanSection({ plan, dashboard }: { plan: PlanFigures; dashboard: Dashbo
             })}
           </Typography.Text>
           <div>
-            <Typography.Text type="secondary">{t('oversight.ratings')}：</Typography.Text>
+            <Typography.Text type="secondary">
+              {t('oversight.ratings')}
+              {t('punct.colon')}
+            </Typography.Text>
             {figures.ratings.map((level) => (
               <Tag key={level.label}>
                 {level.label} {level.count}
@@ -177,7 +187,7 @@ function PlanSection({ plan, dashboard }: { plan: PlanFigures; dashboard: Dashbo
             columns={[
               {
                 title: t('oversight.level1'),
-                render: (_value, row) => `${row.code}、${row.title}`,
+                render: (_value, row) => indicatorLabel(row.code, row.title, '、'),
                 fixed: 'left',
                 width: 150,
               },
@@ -219,7 +229,10 @@ function PlanSection({ plan, dashboard }: { plan: PlanFigures; dashboard: Dashbo
         </Card>
       </Col>
       <Col xs={24}>
-        <Card size="small" title={`${t('oversight.lateList')}（${figures.lateTotal}）`}>
+        <Card
+          size="small"
+          title={`${t('oversight.lateList')}${t('punct.open')}${figures.lateTotal}${t('punct.close')}`}
+        >
           {figures.lateTotal > plan.late.length && (
             <Typography.Paragraph type="secondary">
               {t('oversight.lateListMore', { total: figures.lateTotal, shown: plan.late.length })}

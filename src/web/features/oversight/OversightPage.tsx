@@ -15,13 +15,14 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useMemo, useState } from 'react';
-import { type InstitutionRow, oversightApi } from '../../../shared/api/oversight';
-import { useOperation } from '../../api/query';
-import { errorText } from '../../usePlanTree';
+import { useEffect, useMemo, useState } from 'react';
+import type { InstitutionRow, Overview } from '../../../shared/api/oversight';
+import { api, ApiError } from '../../api/client';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
+import { formatTime } from '../../time';
+import { institutionCellTooltip } from '../../components/chart-text';
 
 /** A percentage as a bar, or a dash when there is nothing to count yet. */
 export function RateBar({ value, testId }: { value: number | null | undefined; testId?: string }) {
@@ -45,15 +46,19 @@ const byNumber =
 
 /** For a province's overseers, often on a phone: every institution it oversees, side by side. */
 export default function OversightPage() {
-  const { t, locale } = useI18n();
-  const overview = useOperation(oversightApi.overview, {
-    query: { sort: 'lateTotal', order: 'desc' },
-  });
-  const data = overview.data ?? null;
-  const error = overview.isError ? errorText(overview.error, t('error.network')) : null;
+  const { t } = useI18n();
+  const [data, setData] = useState<Overview | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [phoneOrder, setPhoneOrder] = useState<'late' | 'done' | 'name'>('late');
   const phone = Grid.useBreakpoint().md === false;
+
+  useEffect(() => {
+    api<Overview>('GET', '/api/v1/oversight/institutions?sort=lateTotal&order=desc').then(
+      setData,
+      (caught) => setError(caught instanceof ApiError ? caught.message : t('error.network')),
+    );
+  }, [t]);
 
   const heatmap = useMemo((): ChartOption | null => {
     if (!data) return null;
@@ -65,7 +70,11 @@ export default function OversightPage() {
     return {
       tooltip: {
         formatter: (params: { value: [number, number, number] }) =>
-          `${rows[params.value[1]]!.name}<br/>${data.indicators[params.value[0]]!.title}：${params.value[2] < 0 ? '—' : `${params.value[2]}%`}`,
+          institutionCellTooltip(
+            rows[params.value[1]]!.name,
+            data.indicators[params.value[0]]!.title,
+            params.value[2],
+          ),
       },
       grid: { left: 8, right: 8, bottom: 48, top: 8, containLabel: true },
       xAxis: {
@@ -116,9 +125,7 @@ export default function OversightPage() {
   if (!data || !heatmap) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
   const wanted = query.trim().toLowerCase();
   const rows = data.institutions.filter((row) => row.name.toLowerCase().includes(wanted));
-  const computedAt = data.computedAt
-    ? new Date(data.computedAt).toLocaleString(locale, { timeZone: 'Asia/Shanghai' })
-    : null;
+  const computedAt = data.computedAt ? formatTime(data.computedAt) : null;
   const withFigures = data.institutions.filter((row) => row.figures).length;
 
   return (
@@ -298,9 +305,7 @@ export default function OversightPage() {
                       width: 150,
                       render: (_value, row) =>
                         row.computedAt ? (
-                          new Date(row.computedAt).toLocaleString(locale, {
-                            timeZone: 'Asia/Shanghai',
-                          })
+                          formatTime(row.computedAt)
                         ) : (
                           <Tag>{t('oversight.notYet')}</Tag>
                         ),

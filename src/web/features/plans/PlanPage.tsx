@@ -14,19 +14,21 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { formatCalendarDate, zonedDate } from '../../../shared/time-format';
 import { api } from '../../api/client';
 import type { PlanDetail, PlanTree } from '../../api/types';
 import { IndicatorTree } from '../../components/IndicatorTree';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
+import { PlanMaintenance } from './PlanMaintenance';
 
 const DAY = 86_400_000;
 
+/** Today in the institution's zone, not the browser's. */
 function today(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return zonedDate(new Date());
 }
 
 function daysBetween(from: string, to: string): number {
@@ -36,14 +38,7 @@ function daysBetween(from: string, to: string): number {
 function PlanOverview({ plan }: { plan: PlanDetail }) {
   const { t, locale } = useI18n();
   const now = today();
-  const formatDate = (iso: string | null) =>
-    iso
-      ? new Date(`${iso}T00:00:00`).toLocaleDateString(locale, {
-          year: 'numeric',
-          month: 'long',
-          day: 'numeric',
-        })
-      : '';
+  const formatDate = (iso: string | null) => formatCalendarDate(iso, locale);
   const currentIndex = plan.phases.findIndex(
     (phase) => phase.startsOn && phase.endsOn && phase.startsOn <= now && now <= phase.endsOn,
   );
@@ -89,16 +84,18 @@ function PlanOverview({ plan }: { plan: PlanDetail }) {
           <Space direction="vertical" style={{ width: '100%' }}>
             {plan.deliverables.map((deliverable) => {
               const days = daysBetween(now, deliverable.dueOn);
-              const status =
-                days < 0 ? (
-                  <Tag color="error">{t('plan.deliverable.overdue', { days: -days })}</Tag>
-                ) : days === 0 ? (
-                  <Tag color="warning">{t('plan.deliverable.today')}</Tag>
-                ) : (
-                  <Tag color={days <= 7 ? 'warning' : 'processing'}>
-                    {t('plan.deliverable.daysLeft', { days })}
-                  </Tag>
-                );
+              // A plan whose phases are all over is history: its deadlines are not "overdue" any more.
+              const status = allDone ? (
+                <Tag>{t('plan.deliverable.closed')}</Tag>
+              ) : days < 0 ? (
+                <Tag color="error">{t('plan.deliverable.overdue', { days: -days })}</Tag>
+              ) : days === 0 ? (
+                <Tag color="warning">{t('plan.deliverable.today')}</Tag>
+              ) : (
+                <Tag color={days <= 7 ? 'warning' : 'processing'}>
+                  {t('plan.deliverable.daysLeft', { days })}
+                </Tag>
+              );
               return (
                 <div key={deliverable.id} data-testid="deliverable">
                   <Typography.Text strong>{deliverable.title}</Typography.Text> {status}
@@ -157,17 +154,25 @@ function PlanOverview({ plan }: { plan: PlanDetail }) {
 }
 
 /** `canImport`: the office may import another plan (the import wizard). */
-export default function PlanPage({ canImport = false }: { canImport?: boolean }) {
+export default function PlanPage({
+  canImport = false,
+  departmentId = null,
+}: {
+  canImport?: boolean;
+  /** A liaison's department: they may ask for extensions (延期申请) of its deadlines. */
+  departmentId?: string | null;
+}) {
   const { t } = useI18n();
   const { plans, planId, choose: setPlanId, error: plansError } = usePlan();
   const [plan, setPlan] = useState<PlanDetail | null>(null);
   const [tree, setTree] = useState<PlanTree | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const [stamp, setStamp] = useState(0);
+  const reload = useCallback(() => setStamp((value) => value + 1), []);
   useEffect(() => {
     if (!planId) return;
-    setPlan(null);
-    setTree(null);
+    void stamp;
     Promise.all([
       api<PlanDetail>('GET', `/api/v1/plans/${planId}`),
       api<PlanTree>('GET', `/api/v1/plans/${planId}/tree`),
@@ -178,7 +183,7 @@ export default function PlanPage({ canImport = false }: { canImport?: boolean })
       },
       (caught: Error) => setError(caught.message),
     );
-  }, [planId]);
+  }, [planId, stamp]);
 
   return (
     <>
@@ -228,6 +233,13 @@ export default function PlanPage({ canImport = false }: { canImport?: boolean })
           {plan && tree ? (
             <>
               <PlanOverview plan={plan} />
+              <PlanMaintenance
+                plan={plan}
+                tree={tree}
+                canEdit={canImport}
+                departmentId={departmentId}
+                onChanged={reload}
+              />
               <IndicatorTree tree={tree} />
             </>
           ) : (

@@ -53,6 +53,9 @@ export function recordLink(ref: RecordRef): string {
     findings: '/findings',
     summaries: '/assessments',
     breakdowns: '/board',
+    surveys: '/surveys',
+    activities: '/activities',
+    satisfaction: '/surveys',
   };
   return `${paths[ref.page]}?${new URLSearchParams(ref.filters).toString()}`;
 }
@@ -197,6 +200,36 @@ function ReportBody({ report }: { report: QualityReport }) {
           </Card>
         </Col>
       </Row>
+      {report.teachers && report.teachers.figures.length > 0 && (
+        <Card size="small" title={t('report.teacherFigures')} data-testid="report-teacher-figures">
+          <Table
+            size="small"
+            pagination={false}
+            rowKey={(row) => `${row.kind}-${row.label}-${row.itemNo}`}
+            dataSource={report.teachers.figures}
+            scroll={{ x: 560 }}
+            columns={[
+              { title: t('report.item'), dataIndex: 'itemNo', width: 70 },
+              { title: t('report.requirement'), dataIndex: 'label' },
+              {
+                title: t('report.value'),
+                width: 180,
+                render: (_value, row) => (
+                  <a href={recordLink(row.ref)} data-testid="figure">
+                    {row.value === null ? '—' : `${row.value}%`}{' '}
+                    {row.numerator !== null && (
+                      <Typography.Text type="secondary">
+                        ({row.numerator}/{row.denominator})
+                      </Typography.Text>
+                    )}
+                  </a>
+                ),
+              },
+              { title: t('report.detail'), dataIndex: 'detail' },
+            ]}
+          />
+        </Card>
+      )}
       <Card size="small" title={t('report.obligations')}>
         <Table
           size="small"
@@ -302,7 +335,8 @@ function ReportBody({ report }: { report: QualityReport }) {
               <a href={recordLink(highlight.ref)}>
                 <b>{highlight.department}</b>
               </a>
-              ：{highlight.text}
+              {t('punct.colon')}
+              {highlight.text}
             </Typography.Paragraph>
           ))
         )}

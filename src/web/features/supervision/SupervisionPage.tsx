@@ -30,6 +30,7 @@ import type { MessageKey } from '../../../shared/i18n/messages';
 import { api, ApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
+import { formatTime } from '../../time';
 
 type RemindResult = z.infer<typeof remindResultSchema>;
 type TestResult = z.infer<typeof testSendResultSchema>;
@@ -45,6 +46,39 @@ function useErrorText() {
   return useCallback(
     (caught: unknown) => (caught instanceof ApiError ? caught.message : t('error.network')),
     [t],
+  );
+}
+
+const LISTED = 5;
+
+/** A department's late work: the first few, then a count that opens the rest (no wall of 100 lines). */
+function LateList({ subjects }: { subjects: LateRow['subjects'] }) {
+  const { t } = useI18n();
+  const [all, setAll] = useState(false);
+  const shown = all ? subjects : subjects.slice(0, LISTED);
+  return (
+    <>
+      <ul className="supervision-subject">
+        {shown.map((subject) => (
+          <li key={subject.key}>
+            {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
+            {subject.what}
+          </li>
+        ))}
+      </ul>
+      {subjects.length > LISTED && (
+        <Button
+          type="link"
+          size="small"
+          data-testid="late-more"
+          onClick={() => setAll((open) => !open)}
+        >
+          {all
+            ? t('supervision.fewer')
+            : t('supervision.more', { count: subjects.length - LISTED, total: subjects.length })}
+        </Button>
+      )}
+    </>
   );
 }
 
@@ -81,7 +115,7 @@ export default function SupervisionPage() {
 }
 
 function LateTab({ onDays }: { onDays(days: number): void }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
   const errorText = useErrorText();
   const [view, setView] = useState<OverdueView | null>(null);
@@ -181,14 +215,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
               </Space>
             }
           >
-            <ul className="supervision-subject">
-              {row.subjects.map((subject) => (
-                <li key={subject.key}>
-                  {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
-                  {subject.what}
-                </li>
-              ))}
-            </ul>
+            <LateList subjects={row.subjects} />
           </Card>
         ))}
       </>
@@ -234,16 +261,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
           },
           {
             title: t('supervision.items'),
-            render: (_value, row) => (
-              <ul className="supervision-subject">
-                {row.subjects.map((subject) => (
-                  <li key={subject.key}>
-                    {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
-                    {subject.what}
-                  </li>
-                ))}
-              </ul>
-            ),
+            render: (_value, row) => <LateList subjects={row.subjects} />,
           },
           {
             title: t('supervision.daysLate'),
@@ -269,9 +287,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
                 <span>
                   {t(`supervision.level.${last.level}` as MessageKey)}
                   <br />
-                  <Typography.Text type="secondary">
-                    {new Date(last.at).toLocaleString(locale)}
-                  </Typography.Text>
+                  <Typography.Text type="secondary">{formatTime(last.at)}</Typography.Text>
                 </span>
               ) : (
                 <Typography.Text type="secondary">{t('supervision.never')}</Typography.Text>
@@ -297,7 +313,7 @@ function csvCell(value: string): string {
 }
 
 function LogTab() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const errorText = useErrorText();
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
   const [entries, setEntries] = useState<LogEntry[] | null>(null);
@@ -351,12 +367,12 @@ function LogTab() {
       t('supervision.log.actor'),
     ];
     const lines = entries.map((entry) => [
-      new Date(entry.at).toLocaleString(locale),
+      formatTime(entry.at),
       entry.department?.name ?? '',
       label.level(entry.level),
       label.channel(entry.channel),
       entry.recipient,
-      `${label.status(entry.status)}${entry.error ? `：${entry.error}` : ''}`,
+      `${label.status(entry.status)}${entry.error ? `${t('punct.colon')}${entry.error}` : ''}`,
       entry.summary,
       entry.actorName === 'system' ? t('supervision.log.system') : entry.actorName,
     ]);
@@ -440,7 +456,7 @@ function LogTab() {
             title: t('supervision.log.at'),
             dataIndex: 'at',
             width: 160,
-            render: (at: string) => new Date(at).toLocaleString(locale),
+            render: (at: string) => formatTime(at),
           },
           {
             title: t('supervision.department'),

@@ -28,6 +28,7 @@ import { roles, type Role } from '../../../shared/roles';
 import { api, ApiError, uploadFile } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../usePlanTree';
+import { formatTime } from '../../time';
 
 type StateFilter = 'all' | 'active' | 'disabled';
 type Issued = { name: string; username: string; oneTimePassword: string };
@@ -90,7 +91,7 @@ function PasswordDialog({ issued, onClose }: { issued: Issued | null; onClose():
           <Typography.Text
             code
             copyable={{
-              text: `${t('users.col.username')}：${issued.username}\n${t('users.password.title')}：${issued.oneTimePassword}\n${t('users.password.tell')}`,
+              text: `${t('users.col.username')}{t('punct.colon')}${issued.username}\n${t('users.password.title')}{t('punct.colon')}${issued.oneTimePassword}\n${t('users.password.tell')}`,
               tooltips: [t('users.password.copy'), t('users.password.copied')],
             }}
             style={{ fontSize: 20, letterSpacing: 1 }}
@@ -485,7 +486,7 @@ type Dialog = { kind: 'edit'; user: UserView | null } | { kind: 'import' };
  * and resets lost authenticators (三权分立, shared/powers.ts).
  */
 export default function UsersPage({ actorRole, actorId }: { actorRole: Role; actorId: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { message, modal } = App.useApp();
   const [users, setUsers] = useState<UserView[] | null>(null);
   const [departments, setDepartments] = useState<DepartmentView[]>([]);
@@ -727,10 +728,7 @@ export default function UsersPage({ actorRole, actorId }: { actorRole: Role; act
             width: 160,
             render: (_value, user) =>
               user.lastSignInAt ? (
-                new Date(user.lastSignInAt).toLocaleString(locale, {
-                  timeZone: 'Asia/Shanghai',
-                  hour12: false,
-                })
+                formatTime(user.lastSignInAt)
               ) : (
                 <Typography.Text type="secondary">{t('users.never')}</Typography.Text>
               ),

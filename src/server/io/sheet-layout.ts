@@ -1,0 +1,149 @@
+import type ExcelJS from 'exceljs';
+
+/**
+ * How every workbook Luoshi writes prints, and how tall a row must be for its text: one place for
+ * all the .xlsx writers, so that each of them prints on A4, fit to the page's width, with its
+ * heading rows repeated and page numbers in the footer.
+ */
+
+export interface PrintLayout {
+  orientation: 'portrait' | 'landscape';
+  /** The rows repeated at the top of every printed page, e.g. [2, 2] for the column headings. */
+  titleRows?: readonly [number, number];
+}
+
+/** Excel's highest row, in points. */
+export const MAX_ROW_HEIGHT = 409;
+
+/** The page footer: 第 1 页 共 3 页, centred (Excel's and LibreOffice's &P and &N). */
+export const PAGE_FOOTER = '&C第 &P 页 共 &N 页';
+
+/**
+ * The worksheet options for printing: A4 (paperSize 9) in the orientation given, fitToPage with
+ * one page wide and as many pages tall as it takes, margins of about 1.5 cm, the title rows
+ * repeated, and page numbers in every footer. Pass it to `addWorksheet` (both the in-memory and the
+ * streaming writer take it).
+ */
+export function printOptions(
+  layout: PrintLayout,
+): Pick<ExcelJS.AddWorksheetOptions, 'pageSetup' | 'headerFooter'> {
+  return {
+    pageSetup: {
+      paperSize: 9,
+      orientation: layout.orientation,
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: 0.6, right: 0.6, top: 0.7, bottom: 0.7, header: 0.3, footer: 0.3 },
+      ...(layout.titleRows
+        ? { printTitlesRow: `${layout.titleRows[0]}:${layout.titleRows[1]}` }
+        : {}),
+    },
+    headerFooter: { oddFooter: PAGE_FOOTER, evenFooter: PAGE_FOOTER, differentOddEven: false },
+  };
+}
+
+/**
+ * Whether a character takes a full em (East Asian Wide or Fullwidth: CJK ideographs and
+ * punctuation, kana, hangul, fullwidth forms) rather than about half of one.
+ */
+export function isWide(codePoint: number): boolean {
+  return (
+    (codePoint >= 0x1100 && codePoint <= 0x115f) ||
+    (codePoint >= 0x2e80 && codePoint <= 0x303e) ||
+    (codePoint >= 0x3041 && codePoint <= 0x33ff) ||
+    (codePoint >= 0x3400 && codePoint <= 0x4dbf) ||
+    (codePoint >= 0x4e00 && codePoint <= 0x9fff) ||
+    (codePoint >= 0xa000 && codePoint <= 0xa4cf) ||
+    (codePoint >= 0xac00 && codePoint <= 0xd7a3) ||
+    (codePoint >= 0xf900 && codePoint <= 0xfaff) ||
+    (codePoint >= 0xfe30 && codePoint <= 0xfe4f) ||
+    (codePoint >= 0xff00 && codePoint <= 0xff60) ||
+    (codePoint >= 0xffe0 && codePoint <= 0xffe6) ||
+    (codePoint >= 0x1f300 && codePoint <= 0x1f64f) ||
+    (codePoint >= 0x20000 && codePoint <= 0x3fffd)
+  );
+}
+
+/** A character's width in ems: 1 for a wide one, a little over half for the rest. */
+function charWidth(char: string): number {
+  return isWide(char.codePointAt(0)!) ? 1 : 0.6;
+}
+
+/** The points a column of `width` (Excel's unit: characters of the default font) offers its text. */
+export function columnTextPoints(width: number): number {
+  // Excel: pixels = width × 7 + 5 (Calibri 11's digit), 0.75 pt a pixel; less the cell's padding.
+  return (width * 7 + 5) * 0.75 - 6;
+}
+
+/** The height of one line of text at `fontSize` points (CJK fonts' ascent + descent, with leading). */
+export function lineHeight(fontSize: number): number {
+  return Math.ceil(fontSize * 1.5 * 10) / 10;
+}
+
+/**
+ * The text wrapped as a spreadsheet wraps it in a column `points` wide at `fontSize`: the lines, each
+ * paragraph (\n) starting a new one, a line broken where the next character would not fit.
+ */
+export function wrapLines(text: string, points: number, fontSize: number): string[] {
+  const room = Math.max(fontSize, points) / fontSize;
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    let used = 0;
+    for (const char of paragraph) {
+      const width = charWidth(char);
+      if (used + width > room && line) {
+        lines.push(line);
+        line = '';
+        used = 0;
+      }
+      line += char;
+      used += width;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** The row height, in points, that shows `text` whole in a column of `width` characters. */
+export function heightFor(text: string, width: number, fontSize: number): number {
+  const lines = wrapLines(text, columnTextPoints(width), fontSize).length;
+  return Math.ceil(lines * lineHeight(fontSize) + 6);
+}
+
+/**
+ * Text cut into pieces that each fit in a row no higher than Excel allows, at line boundaries (the
+ * pieces joined give the text back). Answers one piece when the text fits.
+ */
+export function splitForRows(
+  text: string,
+  width: number,
+  fontSize: number,
+  reserve = 0,
+  maxHeight = MAX_ROW_HEIGHT,
+): string[] {
+  const perRow = Math.max(1, Math.floor((maxHeight - 6) / lineHeight(fontSize)) - reserve);
+  const points = columnTextPoints(width);
+  const pieces: string[] = [];
+  let current = '';
+  let lineCount = 0;
+  const paragraphs = text.split('\n');
+  paragraphs.forEach((paragraph, index) => {
+    const wrapped = wrapLines(paragraph, points, fontSize);
+    wrapped.forEach((line, lineIndex) => {
+      if (lineCount === perRow) {
+        pieces.push(current);
+        current = '';
+        lineCount = 0;
+      }
+      current += line;
+      lineCount += 1;
+      // A wrapped line runs on; a paragraph's last line ends with its newline.
+      if (lineIndex === wrapped.length - 1 && index < paragraphs.length - 1) current += '\n';
+    });
+  });
+  pieces.push(current);
+  return pieces.filter((piece, index) => index === 0 || piece !== '');
+}

@@ -1,0 +1,108 @@
+import { and, eq } from 'drizzle-orm';
+import { percent } from '../../../shared/report/build-quality-report';
+import type { TeacherFigure } from '../../../shared/report/quality-report.contract';
+import { overallFavourable, tallyAnswers } from '../../../shared/surveys/questionnaire';
+import type { Executor } from '../../db/client';
+import { computeOrganizationCoverage } from '../activities/activity.service';
+import { satisfactionResults } from '../satisfaction/satisfaction.table';
+import { surveyInvitations, surveyResponses, surveys } from '../surveys/survey.table';
+
+/**
+ * The figures the quality report counts per teacher, for the plan's year as of a day: each survey
+ * of the year (its response rate, and its favourable share when at least its threshold answered),
+ * each coverage rule, each third-party result.
+ */
+export async function gatherTeacherFigures(
+  executor: Executor,
+  organizationId: string,
+  year: number,
+  asOf: string,
+  now: Date,
+): Promise<TeacherFigure[]> {
+  const figures: TeacherFigure[] = [];
+  const ofYear = await executor
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.organizationId, organizationId), eq(surveys.year, year)));
+  for (const survey of ofYear.filter((row) => row.status !== 'draft')) {
+    const invitations = await executor
+      .select({ responded: surveyInvitations.responded })
+      .from(surveyInvitations)
+      .where(eq(surveyInvitations.surveyId, survey.id));
+    const responded = invitations.filter((row) => row.responded).length;
+    const ref = { page: 'surveys' as const, filters: { survey: survey.id } };
+    for (const itemNo of survey.itemNos.length > 0 ? survey.itemNos : [null]) {
+      figures.push({
+        itemNo,
+        kind: 'survey_response',
+        label: `${survey.title}：回收率`,
+        value: percent(responded, invitations.length),
+        numerator: responded,
+        denominator: invitations.length,
+        detail: `发放${invitations.length}人，作答${responded}人`,
+        ref,
+      });
+      const answers = await executor
+        .select({ answers: surveyResponses.answers })
+        .from(surveyResponses)
+        .where(eq(surveyResponses.surveyId, survey.id));
+      const enough = answers.length >= survey.threshold;
+      const favourable = enough
+        ? overallFavourable(
+            tallyAnswers(
+              survey.questionnaire,
+              answers.map((row) => row.answers),
+            ),
+          )
+        : null;
+      figures.push({
+        itemNo,
+        kind: 'survey_favourable',
+        label: `${survey.title}：满意（赞同）度`,
+        value: favourable ? percent(favourable.numerator, favourable.denominator) : null,
+        numerator: favourable?.numerator ?? null,
+        denominator: favourable?.denominator ?? null,
+        detail: enough ? '按各量表最高两档计' : `作答不足${survey.threshold}人，不计算`,
+        ref,
+      });
+    }
+  }
+  const day = asOf < `${year}-12-31` ? asOf : `${year}-12-31`;
+  for (const { rule, institution, window } of await computeOrganizationCoverage(
+    executor,
+    organizationId,
+    day,
+    now,
+  ))
+    figures.push({
+      itemNo: rule.itemNo,
+      kind: 'coverage',
+      label: rule.name,
+      value: percent(institution.covered, institution.required),
+      numerator: institution.covered,
+      denominator: institution.required,
+      detail: `${window.from} 至 ${window.to}`,
+      ref: { page: 'activities', filters: { rule: rule.id } },
+    });
+  const third = await executor
+    .select()
+    .from(satisfactionResults)
+    .where(
+      and(
+        eq(satisfactionResults.organizationId, organizationId),
+        eq(satisfactionResults.year, year),
+      ),
+    );
+  for (const result of third)
+    figures.push({
+      itemNo: result.itemNo,
+      kind: 'third_party',
+      label: `第三方测评（${result.source}）`,
+      value: result.value,
+      numerator: null,
+      denominator: result.sample,
+      detail: result.sample ? `样本${result.sample}人` : '',
+      ref: { page: 'satisfaction', filters: { year: String(year), item: String(result.itemNo) } },
+    });
+  return figures.sort((a, b) => (a.itemNo ?? 999) - (b.itemNo ?? 999));
+}

@@ -1,0 +1,18 @@
+import { route } from '../../http/route';
+import { satisfactionApi } from '../../../shared/api/satisfaction';
+import { actorOf } from '../../http/access-control';
+import type { ApiInstance } from '../../http/types';
+import type { SatisfactionService } from './satisfaction.service';
+
+export function registerSatisfactionRoutes(app: ApiInstance, service: SatisfactionService) {
+  route(app, satisfactionApi.list, async (request) => ({
+    results: await service.list(actorOf(request)),
+  }));
+  route(app, satisfactionApi.record, async (request, reply) =>
+    reply.code(201).send(await service.record(actorOf(request), request.body)),
+  );
+  route(app, satisfactionApi.delete, async (request, reply) => {
+    await service.remove(actorOf(request), request.params.id);
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,9 @@
+import { route } from '../../http/route';
+import { todoApi } from '../../../shared/api/todo';
+import { actorOf } from '../../http/access-control';
+import type { ApiInstance } from '../../http/types';
+import type { TodoService } from './todo.service';
+
+export function registerTodoRoutes(app: ApiInstance, todo: TodoService) {
+  route(app, todoApi.mine, async (request) => todo.mine(actorOf(request), request.query.planId));
+}

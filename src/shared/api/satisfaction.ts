@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { evidenceViewSchema } from './evidence';
+import { organizationStaff } from '../access';
+import { idParamsSchema } from './contracts';
+import { defineOperation } from './operation';
+
+export const satisfactionBodySchema = z.object({
+  year: z.number().int().min(2000).max(2100),
+  itemNo: z.number().int().min(1).max(999),
+  value: z.number().min(0).max(100),
+  sample: z.number().int().min(1).nullable().default(null),
+  source: z.string().trim().min(1).max(200),
+  evidenceIds: z.array(z.uuid()).max(20).default([]),
+  note: z.string().max(1000).default(''),
+});
+export const satisfactionViewSchema = satisfactionBodySchema.extend({
+  id: z.uuid(),
+  evidence: z.array(evidenceViewSchema),
+});
+export type SatisfactionView = z.infer<typeof satisfactionViewSchema>;
+export const satisfactionListSchema = z.object({ results: z.array(satisfactionViewSchema) });
+
+export const satisfactionApi = {
+  list: defineOperation({
+    id: 'satisfaction.list',
+    method: 'GET',
+    path: '/api/v1/satisfaction-results',
+    tags: ['satisfaction'],
+    response: satisfactionListSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  record: defineOperation({
+    id: 'satisfaction.record',
+    method: 'POST',
+    path: '/api/v1/satisfaction-results',
+    tags: ['satisfaction'],
+    description:
+      "A third party's satisfaction result for a year (items 27, 28): value, sample, source and its document as evidence.",
+    body: satisfactionBodySchema,
+    response: z.object({ id: z.uuid() }),
+    status: 201,
+    access: organizationStaff,
+  }),
+  delete: defineOperation({
+    id: 'satisfaction.delete',
+    method: 'DELETE',
+    path: '/api/v1/satisfaction-results/:id',
+    tags: ['satisfaction'],
+    params: idParamsSchema,
+    response: z.null(),
+    status: 204,
+    access: organizationStaff,
+  }),
+};

@@ -1,0 +1,175 @@
+/**
+ * Handover messages (交接提醒): one per person whose turn it is, when a step of the plan happens.
+ * Pure: what each kind of message says and where it links. Messages are written in the
+ * institution's language (zh-CN), like the supervision reminders.
+ */
+
+export const messageKinds = [
+  'breakdown.submitted',
+  'breakdown.resubmitted',
+  'breakdown.returned',
+  'breakdown.approved',
+  'measure.due_soon',
+  'measure.overdue',
+  'period_report.due',
+  'period_report.missing',
+  'finding.assigned',
+  'rectification.submitted',
+  'finding.verified',
+  'finding.reopened',
+  'summary.returned',
+  'report.published',
+  'report.review_due',
+  'account.created',
+] as const;
+export type MessageKind = (typeof messageKinds)[number];
+
+export const messageChannels = ['in_app', 'email', 'wecom', 'dingtalk'] as const;
+export type MessageChannel = (typeof messageChannels)[number];
+
+/** What the office sends on when a person chose nothing. In-app is always on. */
+export const DEFAULT_CHANNELS: readonly MessageChannel[] = ['in_app', 'email'];
+export const DEFAULT_DUE_SOON_DAYS = 7;
+/** A published report is open for review this many days; reviewers are reminded before it closes. */
+export const REVIEW_DAYS = 14;
+
+export interface MessageFacts {
+  kind: MessageKind;
+  planName: string | null;
+  departmentName: string | null;
+  /** The department the message is about (for the office's review link). */
+  departmentId?: string | null;
+  /** The office's or reviewer's comment, when there is one. */
+  comment?: string | null;
+  /** A phrase naming the thing: 指标 12 “…” 的落实措施, 问题 “…”. */
+  subject?: string | null;
+  /** The day it is (or was) due, YYYY-MM-DD. */
+  dueOn?: string | null;
+  /** For account.created: the sign-in name and the address to sign in at. */
+  username?: string | null;
+  signInUrl?: string | null;
+  /** A finding's or a report's id, for a link to the exact record. */
+  recordId?: string | null;
+}
+
+export interface ComposedMessage {
+  title: string;
+  /** Plain text: names the plan, the department, what to do. */
+  body: string;
+  /** What to do, in a few words (the button of a card message). */
+  action: string;
+  /** A path inside the web app. */
+  link: string;
+}
+
+const dot = (value: string | null | undefined) => (value ? value : '—');
+
+/** The words of a message of each kind. */
+export function composeMessage(facts: MessageFacts): ComposedMessage {
+  const plan = `工作方案：${dot(facts.planName)}`;
+  const department = `部门：${dot(facts.departmentName)}`;
+  const comment = facts.comment ? `\n意见：${facts.comment}` : '';
+  const due = facts.dueOn ? `\n截止：${facts.dueOn}` : '';
+  const subject = facts.subject ? `\n事项：${facts.subject}` : '';
+  const lines = (title: string, todo: string, action: string, link: string): ComposedMessage => ({
+    title,
+    body: `${plan}\n${department}${subject}${due}${comment}\n请${todo}`,
+    action,
+    link,
+  });
+  const board = facts.departmentId ? `/board/${facts.departmentId}` : '/board';
+  switch (facts.kind) {
+    case 'breakdown.submitted':
+      return lines(
+        `${dot(facts.departmentName)}已报送任务分解表`,
+        '审核该部门的任务分解表：通过，或逐项写明意见后退回。',
+        '去审核',
+        board,
+      );
+    case 'breakdown.resubmitted':
+      return lines(
+        `${dot(facts.departmentName)}已重新报送任务分解表`,
+        '再次审核该部门按意见修改后的任务分解表。',
+        '去审核',
+        board,
+      );
+    case 'breakdown.returned':
+      return lines(
+        '任务分解表被退回，请修改后重新报送',
+        '按审核意见修改任务分解表，然后重新报送。',
+        '去修改',
+        '/breakdown',
+      );
+    case 'breakdown.approved':
+      return lines(
+        '任务分解表已审核通过',
+        '按落实措施开展工作，并按期报送进度。',
+        '查看',
+        '/breakdown',
+      );
+    case 'measure.due_soon':
+      return lines('落实措施即将到期', '在截止日前完成并报送进度。', '去报送', '/progress');
+    case 'measure.overdue':
+      return lines('落实措施已逾期', '尽快完成并报送进度；逾期将升级督办。', '去报送', '/progress');
+    case 'period_report.due':
+      return lines('本期进度即将截止报送', '在截止日前报送本期进度。', '去报送', '/progress');
+    case 'period_report.missing':
+      return lines('本期进度未报送', '尽快补报本期进度。', '去补报', '/progress');
+    case 'finding.assigned':
+      return lines(
+        '新的查摆问题交由本部门整改',
+        '制定整改措施并在期限内记录整改情况。',
+        '去整改',
+        '/rectification',
+      );
+    case 'rectification.submitted':
+      return lines(
+        `${dot(facts.departmentName)}已提交整改`,
+        '核验整改情况：通过，或重新打开。',
+        '去核验',
+        facts.recordId ? `/findings?findingId=${facts.recordId}` : '/findings',
+      );
+    case 'finding.verified':
+      return lines('整改已核验通过', '无需再做什么；问题已销号。', '查看', '/rectification');
+    case 'finding.reopened':
+      return lines('整改被重新打开', '按意见继续整改，并重新提交。', '去整改', '/rectification');
+    case 'summary.returned':
+      return lines(
+        '总结报告与自评被退回',
+        '按意见修改总结报告与自评，然后重新提交。',
+        '去修改',
+        '/conclusion',
+      );
+    case 'report.published':
+      return lines(
+        '质量报告已发布，请评议',
+        '阅读质量报告，并在评议截止前提交评议。',
+        '去评议',
+        '/report',
+      );
+    case 'report.review_due':
+      return lines('质量报告评议即将截止', '在截止前提交评议。', '去评议', '/report');
+    case 'account.created':
+      return {
+        title: '您的落实（Luoshi）账号已开通',
+        body: `${plan}\n${department}\n登录名：${dot(facts.username)}\n登录地址：${dot(facts.signInUrl)}\n请用管理员当面或另行告知的一次性密码登录，首次登录须设置新密码。`,
+        action: '去登录',
+        link: '/',
+      };
+  }
+}
+
+/** A link inside the app made absolute for e-mail and chat. */
+export function absoluteLink(baseUrl: string, link: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${link.startsWith('/') ? link : `/${link}`}`;
+}
+
+/** The channels a message goes out on: the person's choice, else the office's; in-app always. */
+export function channelsFor(
+  personal: readonly MessageChannel[] | null,
+  office: readonly MessageChannel[],
+): MessageChannel[] {
+  const chosen = new Set<MessageChannel>(personal ?? office);
+  chosen.add('in_app');
+  return messageChannels.filter((channel) => chosen.has(channel));
+}

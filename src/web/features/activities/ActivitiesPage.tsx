@@ -1,0 +1,406 @@
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Flex,
+  Form,
+  Input,
+  Modal,
+  Progress,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ActivityView, CoverageView, SignInSheetResult } from '../../../shared/api/activities';
+import type { DepartmentView } from '../../../shared/api/contracts';
+import { teacherAttributes, type TeacherSummary } from '../../../shared/api/teachers';
+import type { MessageKey } from '../../../shared/i18n/messages';
+import { api, uploadFile } from '../../api/client';
+import { EvidenceField } from '../../components/EvidenceField';
+import { useI18n } from '../../i18n';
+import { useServerAction } from '../../useServerAction';
+import { attributeKey } from '../teachers/RosterPage';
+
+interface Kind {
+  id: string;
+  name: string;
+  itemNos: number[];
+}
+
+/** 活动与覆盖: activities with who took part, and how far each coverage rule reaches. */
+export default function ActivitiesPage({
+  office,
+  departmentId,
+}: {
+  office: boolean;
+  departmentId: string | null;
+}) {
+  const { t } = useI18n();
+  const { busy, run } = useServerAction();
+  const [kinds, setKinds] = useState<Kind[]>([]);
+  const [activities, setActivities] = useState<ActivityView[]>([]);
+  const [coverage, setCoverage] = useState<CoverageView | null>(null);
+  const [departments, setDepartments] = useState<DepartmentView[]>([]);
+  const [roster, setRoster] = useState<TeacherSummary[]>([]);
+  const [recording, setRecording] = useState(false);
+  const [sheet, setSheet] = useState<SignInSheetResult | null>(null);
+  const [kindName, setKindName] = useState('');
+  const [ruleForm] = Form.useForm();
+  const [form] = Form.useForm();
+  const input = useRef<HTMLInputElement>(null);
+  const canRecord = office || departmentId !== null;
+
+  const load = useCallback(async () => {
+    const [k, a, c] = await Promise.all([
+      api<{ kinds: Kind[] }>('GET', '/api/v1/activity-kinds'),
+      api<{ activities: ActivityView[] }>('GET', '/api/v1/activities'),
+      api<CoverageView>('GET', '/api/v1/coverage'),
+    ]);
+    setKinds(k.kinds);
+    setActivities(a.activities);
+    setCoverage(c);
+  }, []);
+  useEffect(() => {
+    void load();
+    void api<DepartmentView[]>('GET', '/api/v1/departments').then(setDepartments);
+    if (office || departmentId)
+      void api<{ teachers: TeacherSummary[] }>('GET', '/api/v1/teachers').then((r) =>
+        setRoster(r.teachers),
+      );
+  }, [load, office, departmentId]);
+
+  const readSheet = async (file: File) => {
+    await run(async () => {
+      const result = await uploadFile<SignInSheetResult>('/api/v1/activities/sign-in-sheet', file);
+      setSheet(result);
+      const current: string[] = form.getFieldValue('participantIds') ?? [];
+      form.setFieldValue('participantIds', [
+        ...new Set([...current, ...result.matched.map((m) => m.id)]),
+      ]);
+      setRoster((known) => [
+        ...known,
+        ...result.matched
+          .filter((m) => !known.some((k) => k.id === m.id))
+          .map((m) => ({ id: m.id, workNo: m.workNo, name: m.name }) as TeacherSummary),
+      ]);
+      return t('activities.sheetRead', {
+        matched: result.matched.length,
+        unmatched: result.unmatched.length,
+      });
+    });
+  };
+
+  return (
+    <div className="page" data-testid="activities-page">
+      <Flex justify="space-between" align="center" wrap gap={8}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('activities.title')}
+        </Typography.Title>
+        {canRecord && (
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setRecording(true)}
+            data-testid="record-activity"
+          >
+            {t('activities.record')}
+          </Button>
+        )}
+      </Flex>
+      <Typography.Paragraph type="secondary">{t('activities.intro')}</Typography.Paragraph>
+
+      {coverage?.rules.map((rule) => (
+        <Card
+          key={rule.id}
+          size="small"
+          style={{ marginBottom: 12 }}
+          data-testid="coverage-rule"
+          title={
+            <Space wrap>
+              {rule.name}
+              {rule.itemNo && <Tag>第{rule.itemNo}项</Tag>}
+              <Typography.Text type="secondary">
+                {rule.window.from} ~ {rule.window.to}
+              </Typography.Text>
+            </Space>
+          }
+          extra={
+            <Typography.Text strong data-testid="coverage-rate">
+              {rule.institution.rate ?? '—'}%（{rule.institution.covered}/
+              {rule.institution.required}）
+            </Typography.Text>
+          }
+        >
+          <Table
+            size="small"
+            rowKey={(row) => row.departmentId ?? 'none'}
+            pagination={false}
+            dataSource={rule.departments}
+            columns={[
+              { title: t('teachers.field.departmentId'), dataIndex: 'name', width: 180 },
+              {
+                title: t('activities.coverage'),
+                width: 220,
+                render: (_, row) => (
+                  <Space>
+                    <Progress
+                      percent={row.rate ?? 0}
+                      size="small"
+                      style={{ width: 100 }}
+                      showInfo={false}
+                    />
+                    {row.rate ?? '—'}%（{row.covered}/{row.required}）
+                  </Space>
+                ),
+              },
+              {
+                title: t('activities.missing'),
+                render: (_, row) =>
+                  row.missing === null ? (
+                    <Typography.Text type="secondary">
+                      {t('activities.missingHidden')}
+                    </Typography.Text>
+                  ) : (
+                    <span data-testid="missing-people">
+                      {row.missing.map((p) => p.name).join('、') || '—'}
+                    </span>
+                  ),
+              },
+            ]}
+          />
+        </Card>
+      ))}
+
+      <Card size="small" title={t('activities.list')} style={{ marginBottom: 12 }}>
+        <Table<ActivityView>
+          size="small"
+          rowKey="id"
+          dataSource={activities}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: 700 }}
+          columns={[
+            { title: t('activities.field.heldOn'), dataIndex: 'heldOn', width: 110 },
+            {
+              title: t('activities.field.kind'),
+              render: (_, row) => <Tag>{row.kind.name}</Tag>,
+              width: 110,
+            },
+            { title: t('activities.field.title'), dataIndex: 'title' },
+            { title: t('teachers.field.departmentId'), render: (_, row) => row.department.name },
+            {
+              title: t('activities.field.participants'),
+              render: (_, row) => row.participants.length,
+              width: 90,
+            },
+            {
+              title: t('activities.field.evidence'),
+              render: (_, row) => row.evidence.length,
+              width: 80,
+            },
+          ]}
+        />
+      </Card>
+
+      {office && (
+        <Card size="small" title={t('activities.settings')}>
+          <Space wrap style={{ marginBottom: 12 }}>
+            {kinds.map((kind) => (
+              <Tag key={kind.id}>{kind.name}</Tag>
+            ))}
+            <Input
+              placeholder={t('activities.kindName')}
+              value={kindName}
+              onChange={(event) => setKindName(event.target.value)}
+              style={{ width: 160 }}
+            />
+            <Button
+              loading={busy}
+              disabled={!kindName.trim()}
+              onClick={() =>
+                void run(async () => {
+                  await api('POST', '/api/v1/activity-kinds', {
+                    name: kindName.trim(),
+                    itemNos: [],
+                  });
+                  setKindName('');
+                  await load();
+                  return null;
+                })
+              }
+            >
+              {t('activities.addKind')}
+            </Button>
+          </Space>
+          <Form
+            form={ruleForm}
+            layout="inline"
+            onFinish={(values) =>
+              void run(async () => {
+                await api('POST', '/api/v1/coverage-rules', {
+                  ...values,
+                  itemNo: values.itemNo ? Number(values.itemNo) : null,
+                });
+                ruleForm.resetFields();
+                await load();
+                return t('activities.ruleSaved');
+              })
+            }
+          >
+            <Form.Item name="kindId" rules={[{ required: true }]}>
+              <Select
+                placeholder={t('activities.field.kind')}
+                style={{ width: 130 }}
+                options={kinds.map((k) => ({ value: k.id, label: k.name }))}
+              />
+            </Form.Item>
+            <Form.Item name="population" rules={[{ required: true }]}>
+              <Select
+                placeholder={t('activities.who')}
+                style={{ width: 130 }}
+                options={[
+                  { value: 'all', label: t('surveys.population.all') },
+                  ...teacherAttributes.map((a) => ({ value: a, label: t(attributeKey(a)) })),
+                ]}
+              />
+            </Form.Item>
+            <Form.Item name="frequency" rules={[{ required: true }]}>
+              <Select
+                placeholder={t('activities.howOften')}
+                style={{ width: 120 }}
+                options={(['yearly', 'monthly', 'contract_period'] as const).map((f) => ({
+                  value: f,
+                  label: t(`activities.frequency.${f}` as MessageKey),
+                }))}
+              />
+            </Form.Item>
+            <Form.Item name="name" rules={[{ required: true }]}>
+              <Input placeholder={t('activities.ruleName')} style={{ width: 240 }} />
+            </Form.Item>
+            <Form.Item name="itemNo">
+              <Input placeholder={t('activities.itemNo')} style={{ width: 90 }} />
+            </Form.Item>
+            <Button htmlType="submit" loading={busy}>
+              {t('activities.addRule')}
+            </Button>
+          </Form>
+        </Card>
+      )}
+
+      <Modal
+        open={recording}
+        width={640}
+        title={t('activities.record')}
+        okText={t('activities.save')}
+        okButtonProps={{ loading: busy }}
+        onCancel={() => setRecording(false)}
+        onOk={() => form.submit()}
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{
+            departmentId: departmentId ?? undefined,
+            participantIds: [],
+            evidenceIds: [],
+          }}
+          onFinish={(values) =>
+            void run(async () => {
+              await api('POST', '/api/v1/activities', {
+                ...values,
+                heldOn: values.heldOn.format('YYYY-MM-DD'),
+                note: values.note ?? '',
+              });
+              setRecording(false);
+              setSheet(null);
+              form.resetFields();
+              await load();
+              return t('activities.saved');
+            })
+          }
+        >
+          <Form.Item name="kindId" label={t('activities.field.kind')} rules={[{ required: true }]}>
+            <Select
+              options={kinds.map((k) => ({ value: k.id, label: k.name }))}
+              data-testid="activity-kind"
+            />
+          </Form.Item>
+          {office && (
+            <Form.Item
+              name="departmentId"
+              label={t('teachers.field.departmentId')}
+              rules={[{ required: true }]}
+            >
+              <Select
+                options={departments.map((d) => ({ value: d.id, label: d.name }))}
+                showSearch
+                optionFilterProp="label"
+                data-testid="activity-department"
+              />
+            </Form.Item>
+          )}
+          <Form.Item name="title" label={t('activities.field.title')} rules={[{ required: true }]}>
+            <Input data-testid="activity-title" />
+          </Form.Item>
+          <Form.Item
+            name="heldOn"
+            label={t('activities.field.heldOn')}
+            rules={[{ required: true }]}
+          >
+            <DatePicker data-testid="activity-date" />
+          </Form.Item>
+          <Form.Item label={t('activities.field.participants')}>
+            <Space direction="vertical" style={{ width: '100%' }}>
+              <input
+                ref={input}
+                type="file"
+                accept=".xlsx"
+                style={{ display: 'none' }}
+                data-testid="sign-in-file"
+                onChange={(event) => {
+                  const file = event.target.files?.[0];
+                  event.target.value = '';
+                  if (file) void readSheet(file);
+                }}
+              />
+              <Button icon={<UploadOutlined />} onClick={() => input.current?.click()}>
+                {t('activities.uploadSheet')}
+              </Button>
+              {sheet && sheet.unmatched.length > 0 && (
+                <Alert
+                  type="warning"
+                  showIcon
+                  message={t('activities.unmatched', {
+                    names: sheet.unmatched.map((row) => row.text).join('、'),
+                  })}
+                />
+              )}
+              <Form.Item name="participantIds" noStyle>
+                <Select
+                  mode="multiple"
+                  showSearch
+                  optionFilterProp="label"
+                  data-testid="activity-participants"
+                  options={roster.map((teacher) => ({
+                    value: teacher.id,
+                    label: `${teacher.name}（${teacher.workNo}）`,
+                  }))}
+                />
+              </Form.Item>
+            </Space>
+          </Form.Item>
+          <Form.Item name="evidenceIds" label={t('activities.field.evidence')}>
+            <EvidenceField />
+          </Form.Item>
+          <Form.Item name="note" label={t('activities.field.note')}>
+            <Input.TextArea autoSize={{ minRows: 2 }} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

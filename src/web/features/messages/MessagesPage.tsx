@@ -1,0 +1,301 @@
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Checkbox,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import type {
+  MessageList,
+  MessageView,
+  NotificationSettingsView,
+  PreferencesView,
+} from '../../../shared/api/notifications';
+import { messageChannels, type MessageChannel } from '../../../shared/notifications/messages';
+import { api, ApiError } from '../../api/client';
+import { useI18n } from '../../i18n';
+import { navigate } from '../../router';
+
+const CHANNEL_KEYS = {
+  in_app: 'messages.channel.in_app',
+  email: 'messages.channel.email',
+  wecom: 'messages.channel.wecom',
+  dingtalk: 'messages.channel.dingtalk',
+} as const satisfies Record<MessageChannel, string>;
+
+const STATUS_COLORS = { sent: 'green', failed: 'red', sending: 'blue', skipped: 'default' };
+
+/** 消息: every handover message to me, how each channel went, and my channels (and the office's). */
+export default function MessagesPage({ office }: { office: boolean }) {
+  const { t, locale } = useI18n();
+  const [list, setList] = useState<MessageList | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    api<MessageList>('GET', '/api/v1/messages').then(setList, (caught) =>
+      setError(caught instanceof ApiError ? caught.message : t('error.network')),
+    );
+  }, [t]);
+  useEffect(load, [load]);
+
+  async function open(message: MessageView) {
+    if (message.notificationId && !message.readAt)
+      await api('POST', `/api/v1/notifications/${message.notificationId}/read`).catch(
+        () => undefined,
+      );
+    navigate(message.link);
+  }
+
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <Card title={t('messages.title')} data-testid="message-list">
+        {error && <Alert type="error" showIcon message={error} />}
+        {!list && !error && <Spin />}
+        {list && list.items.length === 0 && <Empty description={t('notifications.empty')} />}
+        {list && list.items.length > 0 && (
+          <List
+            dataSource={list.items}
+            renderItem={(message) => (
+              <List.Item
+                key={message.id}
+                className={message.readAt ? '' : 'message-unread'}
+                actions={[
+                  <Button key="open" type="link" onClick={() => void open(message)}>
+                    {message.action}
+                  </Button>,
+                ]}
+              >
+                <List.Item.Meta
+                  title={
+                    <Space wrap size={4}>
+                      {!message.readAt && <Tag color="red">{t('messages.unread')}</Tag>}
+                      <span>{message.title}</span>
+                    </Space>
+                  }
+                  description={
+                    <>
+                      <Typography.Paragraph
+                        style={{ whiteSpace: 'pre-line', marginBottom: 4 }}
+                        ellipsis={{ rows: 4, expandable: true }}
+                      >
+                        {message.body}
+                      </Typography.Paragraph>
+                      <Space wrap size={4}>
+                        <Typography.Text type="secondary">
+                          {new Date(message.createdAt).toLocaleString(locale, {
+                            timeZone: 'Asia/Shanghai',
+                          })}
+                        </Typography.Text>
+                        {message.deliveries.map((delivery) => (
+                          <Tag
+                            key={delivery.channel}
+                            color={STATUS_COLORS[delivery.status]}
+                            title={delivery.error ?? undefined}
+                          >
+                            {t(CHANNEL_KEYS[delivery.channel])} ·{' '}
+                            {t(`messages.status.${delivery.status}`)}
+                          </Tag>
+                        ))}
+                      </Space>
+                    </>
+                  }
+                />
+              </List.Item>
+            )}
+          />
+        )}
+      </Card>
+      <PreferencesCard />
+      {office && <OfficeSettingsCard />}
+    </Space>
+  );
+}
+
+function PreferencesCard() {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const [view, setView] = useState<PreferencesView | null>(null);
+  const [form] = Form.useForm();
+  useEffect(() => {
+    api<PreferencesView>('GET', '/api/v1/messages/preferences').then(
+      (loaded) => {
+        setView(loaded);
+        form.setFieldsValue({
+          useOffice: loaded.channels === null,
+          channels: loaded.channels ?? loaded.officeChannels,
+          wecomUserId: loaded.wecomUserId ?? '',
+          dingtalkUserId: loaded.dingtalkUserId ?? '',
+        });
+      },
+      () => undefined,
+    );
+  }, [form]);
+  if (!view) return null;
+  async function save(values: {
+    useOffice: boolean;
+    channels: MessageChannel[];
+    wecomUserId: string;
+    dingtalkUserId: string;
+  }) {
+    try {
+      const saved = await api<PreferencesView>('PUT', '/api/v1/messages/preferences', {
+        version: view!.version,
+        channels: values.useOffice ? null : values.channels,
+        wecomUserId: values.wecomUserId.trim() || null,
+        dingtalkUserId: values.dingtalkUserId.trim() || null,
+      });
+      setView(saved);
+      message.success(t('messages.saved'));
+    } catch (caught) {
+      message.error(caught instanceof ApiError ? caught.message : t('error.network'));
+    }
+  }
+  return (
+    <Card title={t('messages.preferences')}>
+      <Form form={form} layout="vertical" onFinish={(values) => void save(values)}>
+        <Form.Item name="useOffice" valuePropName="checked">
+          <Checkbox>{t('messages.useOffice')}</Checkbox>
+        </Form.Item>
+        <Form.Item noStyle shouldUpdate>
+          {() => (
+            <Form.Item name="channels" label={t('messages.channels')}>
+              <Checkbox.Group
+                disabled={form.getFieldValue('useOffice')}
+                options={messageChannels.map((channel) => ({
+                  value: channel,
+                  label: t(CHANNEL_KEYS[channel]),
+                  disabled: channel === 'in_app',
+                }))}
+              />
+            </Form.Item>
+          )}
+        </Form.Item>
+        <Typography.Paragraph type="secondary">
+          {t('messages.email', { email: view.email ?? '—' })}
+        </Typography.Paragraph>
+        <Form.Item name="wecomUserId" label={t('messages.wecomUserId')}>
+          <Input maxLength={64} />
+        </Form.Item>
+        <Form.Item name="dingtalkUserId" label={t('messages.dingtalkUserId')}>
+          <Input maxLength={64} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit">
+          {t('messages.save')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+function OfficeSettingsCard() {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const [view, setView] = useState<NotificationSettingsView | null>(null);
+  const [form] = Form.useForm();
+  const fill = useCallback(
+    (loaded: NotificationSettingsView) => {
+      setView(loaded);
+      form.setFieldsValue({
+        defaultChannels: loaded.defaultChannels,
+        dueSoonDays: loaded.dueSoonDays,
+        wecomCorpId: loaded.wecom.corpId ?? '',
+        wecomAgentId: loaded.wecom.agentId ?? '',
+        wecomSecret: '',
+        dingtalkAppKey: loaded.dingtalk.appKey ?? '',
+        dingtalkAgentId: loaded.dingtalk.agentId ?? '',
+        dingtalkAppSecret: '',
+      });
+    },
+    [form],
+  );
+  useEffect(() => {
+    api<NotificationSettingsView>('GET', '/api/v1/messages/settings').then(fill, () => undefined);
+  }, [fill]);
+  if (!view) return null;
+  async function save(values: Record<string, string | number | string[]>) {
+    const text = (name: string) => String(values[name] ?? '').trim() || null;
+    const secret = (name: string) => text(name) ?? undefined;
+    try {
+      fill(
+        await api<NotificationSettingsView>('PUT', '/api/v1/messages/settings', {
+          version: view!.version,
+          defaultChannels: values.defaultChannels,
+          dueSoonDays: values.dueSoonDays,
+          wecomCorpId: text('wecomCorpId'),
+          wecomAgentId: text('wecomAgentId'),
+          wecomSecret: secret('wecomSecret'),
+          dingtalkAppKey: text('dingtalkAppKey'),
+          dingtalkAgentId: text('dingtalkAgentId'),
+          dingtalkAppSecret: secret('dingtalkAppSecret'),
+        }),
+      );
+      message.success(t('messages.saved'));
+    } catch (caught) {
+      message.error(caught instanceof ApiError ? caught.message : t('error.network'));
+    }
+  }
+  const secretHint = (state: { set: boolean; masked: string | null }) =>
+    state.set ? t('messages.secretSet', { masked: state.masked ?? '' }) : undefined;
+  return (
+    <Card title={t('messages.office')} data-testid="message-settings">
+      <Form form={form} layout="vertical" onFinish={(values) => void save(values)}>
+        <Form.Item name="defaultChannels" label={t('messages.officeChannels')}>
+          <Checkbox.Group
+            options={messageChannels.map((channel) => ({
+              value: channel,
+              label: t(CHANNEL_KEYS[channel]),
+              disabled: channel === 'in_app',
+            }))}
+          />
+        </Form.Item>
+        {!view.mailConfigured && (
+          <Alert
+            type="info"
+            showIcon
+            message={t('messages.mailMissing')}
+            style={{ marginBottom: 12 }}
+          />
+        )}
+        <Form.Item name="dueSoonDays" label={t('messages.dueSoonDays')}>
+          <InputNumber min={1} max={60} />
+        </Form.Item>
+        <Typography.Title level={5}>{t('messages.channel.wecom')}</Typography.Title>
+        <Form.Item name="wecomCorpId" label="CorpID">
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="wecomAgentId" label="AgentId">
+          <Input maxLength={20} />
+        </Form.Item>
+        <Form.Item name="wecomSecret" label="Secret" extra={secretHint(view.wecom.secret)}>
+          <Input.Password maxLength={200} autoComplete="new-password" />
+        </Form.Item>
+        <Typography.Title level={5}>{t('messages.channel.dingtalk')}</Typography.Title>
+        <Form.Item name="dingtalkAppKey" label="AppKey">
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="dingtalkAgentId" label="AgentId">
+          <Input maxLength={20} />
+        </Form.Item>
+        <Form.Item
+          name="dingtalkAppSecret"
+          label="AppSecret"
+          extra={secretHint(view.dingtalk.appSecret)}
+        >
+          <Input.Password maxLength={200} autoComplete="new-password" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit">
+          {t('messages.save')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}

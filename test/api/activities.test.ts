@@ -1,0 +1,130 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CoverageView, SignInSheetResult } from '../../src/shared/api/activities';
+import { importRoster, rosterSheet, teachersOf } from '../support/roster';
+import {
+  createInstitution,
+  createTestApp,
+  createUser,
+  multipartFile,
+  signIn,
+  type TestApp,
+} from '../support/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set('2024-11-20T02:00:00Z');
+});
+afterAll(async () => t.close());
+
+async function signInSheet(rows: string[][]) {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('签到');
+  sheet.addRow(['2024年青年教师国情研修签到表']);
+  sheet.addRow(['序号', '姓名', '工号', '签名']);
+  rows.forEach((row, index) => sheet.addRow([String(index + 1), ...row]));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+describe('activities and coverage', () => {
+  it('records a 国情研修 from a sign-in sheet and counts coverage of young teachers, naming the missing for the office and the department only', async () => {
+    const { organization, departments } = await createInstitution(t.db, [
+      { name: '马克思主义学院', kind: 'teaching' },
+      { name: '外国语学院', kind: 'teaching' },
+    ]);
+    const coordinator = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'coordinator')).username,
+    );
+    const liaison = await signIn(
+      t.app,
+      (
+        await createUser(t.db, organization.id, 'liaison', {
+          departmentId: departments['外国语学院']!.id,
+        })
+      ).username,
+    );
+    const leader = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'leader')).username,
+    );
+    await importRoster(
+      coordinator,
+      await rosterSheet([
+        ...teachersOf('马克思主义学院', 'M', 6),
+        ...teachersOf('外国语学院', 'W', 4),
+      ]),
+    );
+
+    const kind = (
+      await coordinator.post('/api/v1/activity-kinds', { name: '国情研修', itemNos: [36] })
+    ).json();
+    const rule = await coordinator.post('/api/v1/coverage-rules', {
+      kindId: kind.id,
+      name: '青年教师每年至少参加1次国情研修',
+      population: 'young',
+      frequency: 'yearly',
+      itemNo: 36,
+    });
+    expect(rule.statusCode).toBe(201);
+
+    // young: M001 M003 M005, W001 W003 (even indices born 1992)
+    const { payload, headers } = multipartFile(
+      '签到表.xlsx',
+      await signInSheet([
+        ['马老师1', 'M001'],
+        ['马老师3', ''],
+        ['查无此人', 'X999'],
+      ]),
+    );
+    const sheet = await liaison.request({
+      method: 'POST',
+      url: '/api/v1/activities/sign-in-sheet',
+      payload,
+      headers,
+    });
+    expect(sheet.statusCode).toBe(200);
+    const read = sheet.json() as SignInSheetResult;
+    expect(read.matched.map((row) => row.workNo)).toEqual(['M001', 'M003']);
+    expect(read.unmatched).toEqual([{ row: 5, text: 'X999 查无此人' }]);
+
+    const recorded = await coordinator.post('/api/v1/activities', {
+      kindId: kind.id,
+      departmentId: departments['马克思主义学院']!.id,
+      title: '延安国情研修班',
+      heldOn: '2024-07-10',
+      participantIds: read.matched.map((row) => row.id),
+    });
+    expect(recorded.statusCode).toBe(201);
+    // a liaison records only for their own department
+    const elsewhere = await liaison.post('/api/v1/activities', {
+      kindId: kind.id,
+      departmentId: departments['马克思主义学院']!.id,
+      title: 'x',
+      heldOn: '2024-07-10',
+      participantIds: [],
+    });
+    expect(elsewhere.statusCode).toBe(403);
+
+    const coverage = (await coordinator.get('/api/v1/coverage')).json() as CoverageView;
+    const [figure] = coverage.rules;
+    expect(figure!.window).toEqual({ from: '2024-01-01', to: '2024-11-20' });
+    expect(figure!.institution).toEqual({ required: 5, covered: 2, rate: 40 });
+    const marx = figure!.departments.find((row) => row.name === '马克思主义学院')!;
+    expect(marx).toMatchObject({ required: 3, covered: 2, rate: 66.7 });
+    expect(marx.missing!.map((person) => person.workNo)).toEqual(['M005']);
+
+    const mine = (await liaison.get('/api/v1/coverage')).json() as CoverageView;
+    expect(mine.rules[0]!.departments.map((row) => row.name)).toEqual(['外国语学院']);
+    expect(mine.rules[0]!.departments[0]!.missing!.map((p) => p.workNo)).toEqual(['W001', 'W003']);
+    const read2 = (await leader.get('/api/v1/coverage')).json() as CoverageView;
+    expect(read2.rules[0]!.departments.every((row) => row.missing === null)).toBe(true);
+
+    // next year the window starts again
+    const later = (
+      await coordinator.get('/api/v1/coverage?asOf=2025-03-01')
+    ).json() as CoverageView;
+    expect(later.rules[0]!.institution.covered).toBe(0);
+  });
+});

@@ -1,0 +1,176 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BreakdownView } from '../../src/shared/api/breakdowns';
+import { buildApp } from '../../src/server/app';
+import { ManualClock, systemClock } from '../../src/server/clock';
+import { departments } from '../../src/server/modules/departments/department.table';
+import { createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
+import { plans } from '../../src/server/modules/plans/plan.table';
+import { bootstrap } from '../../src/server/modules/system/bootstrap.service';
+import { launchChromium, screenshots } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createUser, seedPlanFile, signIn, TEST_PASSWORD, testConfig } from '../support/test-app';
+
+let database: TestDatabase;
+let app: FastifyInstance;
+let runner: JobRunner;
+let url: string;
+let browser: Browser;
+/** 25 April 2024, 09:00 in Beijing: the seed's task breakdowns are due on the 30th. */
+const clock = new ManualClock('2024-04-25T01:00:00Z');
+
+beforeAll(async () => {
+  await mkdir(screenshots, { recursive: true });
+  database = await createTestDatabase();
+  const config = testConfig({ seedFile: seedPlanFile });
+  const outcome = await bootstrap(database.db, systemClock, {
+    seedFile: config.seedFile,
+    maxFileBytes: config.uploadMaxBytes,
+  });
+  if (outcome.kind !== 'created') throw new Error('a fresh database must bootstrap');
+  runner = createJobRunner({ db: database.db, clock });
+  app = await buildApp(
+    { db: database.db, clock, config, jobs: runner, mailer: null },
+    { logger: false },
+  );
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.destroy();
+});
+
+async function signedIn(username: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(url);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(TEST_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('notification-bell').waitFor();
+  return page;
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+
+describe('handovers in the browser', () => {
+  it('the office finds a submitted breakdown on its to-do and bell; the liaison finds it returned, with the to-do saying what is due when', async () => {
+    const [union] = await database.db
+      .select()
+      .from(departments)
+      .where(eq(departments.name, '工会'));
+    const [plan] = await database.db.select().from(plans);
+    const organizationId = union!.organizationId;
+    const liaisonUser = await createUser(database.db, organizationId, 'liaison', {
+      departmentId: union!.id,
+      username: 'union-liaison',
+    });
+    const officeUser = await createUser(database.db, organizationId, 'coordinator', {
+      username: 'teacher-office',
+    });
+
+    // The liaison fills in and submits 工会's breakdown (through the API: the giver's side).
+    const liaisonApi = await signIn(app, liaisonUser.username);
+    const breakdown = `/api/v1/plans/${plan!.id}/breakdowns/${union!.id}`;
+    const view: BreakdownView = (await liaisonApi.get(breakdown)).json();
+    for (const item of view.indicators.flatMap((l1) => l1.children.flatMap((l2) => l2.items)))
+      await liaisonApi.post(`${breakdown}/measures`, {
+        itemId: item.id,
+        text: `工会落实第${item.no}项：专人负责，按月推进`,
+        deadline: { kind: 'yearly', dueOn: '2024-11-30' },
+      });
+    await liaisonApi.request({
+      method: 'PUT',
+      url: `${breakdown}/liaison`,
+      payload: { name: '王老师', phone: '010-88561234', email: 'wang@test.edu.cn' },
+    });
+    expect((await liaisonApi.post(`${breakdown}/submit`)).statusCode).toBe(200);
+    await runner.runDue();
+
+    // The office signs in: its landing page is 我的待办, with the review one click away, and the bell has the message.
+    const office = await signedIn(officeUser.username);
+    await office.getByTestId('todo-page').waitFor();
+    await office.getByText('审核工会的任务分解表').waitFor();
+    const bell = office.getByTestId('notification-bell');
+    await expect.poll(() => bell.getAttribute('aria-label')).toMatch(/消息（[1-9]\d* 条未读）/);
+    await bell.click();
+    await office.getByTestId('notification-list').getByText('工会已报送任务分解表').waitFor();
+    await office.waitForTimeout(400);
+    await shot(office, 'handover-office-bell');
+    await office.keyboard.press('Escape');
+    await office.getByText('审核工会的任务分解表').click();
+    await expect.poll(() => new URL(office.url()).pathname).toBe(`/board/${union!.id}`);
+    await office.getByText('工会 · 任务分解表').waitFor();
+    const officePhone = await signedIn(officeUser.username, { width: 375, height: 812 });
+    await officePhone.getByText('审核工会的任务分解表').waitFor();
+    await shot(officePhone, 'handover-office-todo-375');
+    // At 375 px no card title disappears beside its header buttons (报送情况, 督办).
+    for (const page of ['/ledger', '/supervision']) {
+      await officePhone.goto(`${url}${page}`);
+      await officePhone.locator('.ant-card-head-title').first().waitFor();
+      await officePhone.waitForTimeout(300);
+      const widths = await officePhone
+        .locator('.ant-card-head-title')
+        .evaluateAll((titles) => titles.map((title) => title.getBoundingClientRect().width));
+      expect(
+        widths.every((width) => width > 40),
+        `${page}: ${widths.join(', ')}`,
+      ).toBe(true);
+      await shot(officePhone, `handover-375${page.replace('/', '-')}`);
+    }
+
+    // The office returns it with a comment (the giver's side again).
+    const officeApi = await signIn(app, officeUser.username);
+    expect(
+      (
+        await officeApi.post(`${breakdown}/review`, {
+          decision: 'return',
+          comment: '请写明民生项目的验收时间',
+          itemComments: {},
+        })
+      ).statusCode,
+    ).toBe(200);
+    await runner.runDue();
+
+    // The liaison signs in: the first screen says what is theirs and by when, and the message is there.
+    const liaison = await signedIn(liaisonUser.username);
+    await expect
+      .poll(() => liaison.getByTestId('todo-headline').textContent())
+      .toBe('您有 1 项待填写，截止 4月30日');
+    await liaison.getByText('按审核意见修改任务分解表并重新报送').waitFor();
+    await shot(liaison, 'handover-liaison-todo');
+    await liaison.getByTestId('notification-bell').click();
+    await liaison.getByTestId('all-messages').click();
+    const messageList = liaison.getByTestId('message-list');
+    await messageList.getByText('任务分解表被退回，请修改后重新报送').waitFor();
+    await messageList.getByText(/意见：请写明民生项目的验收时间/).waitFor();
+    await shot(liaison, 'handover-liaison-messages');
+    await messageList.getByRole('button', { name: '去修改' }).click();
+    await expect.poll(() => new URL(liaison.url()).pathname).toBe('/breakdown');
+    const phone = await signedIn(liaisonUser.username, { width: 375, height: 812 });
+    await expect
+      .poll(() => phone.getByTestId('todo-headline').textContent())
+      .toBe('您有 1 项待填写，截止 4月30日');
+    await shot(phone, 'handover-liaison-todo-375');
+
+    // Resubmitted: the office's to-do has the review again, and nothing is left on the liaison's.
+    expect(
+      (await (await signIn(app, liaisonUser.username)).post(`${breakdown}/submit`)).statusCode,
+    ).toBe(200);
+    await runner.runDue();
+    await liaison.goto(url);
+    await expect
+      .poll(() => liaison.getByTestId('todo-headline').textContent())
+      .toBe('目前没有您的待办事项');
+    await office.goto(url);
+    await office.getByText('审核工会的任务分解表').waitFor();
+    await office.getByTestId('notification-bell').click();
+    await office.getByTestId('notification-list').getByText('工会已重新报送任务分解表').waitFor();
+  }, 180_000);
+});
