@@ -29,6 +29,8 @@ import { createBreakdownService } from './modules/breakdowns/breakdown.service';
 import { registerConclusionRoutes } from './modules/conclusion/conclusion.routes';
 import { createConclusionService } from './modules/conclusion/conclusion.service';
 import { registerFindingRoutes } from './modules/findings/finding.routes';
+import { registerConductReportRoutes } from './modules/conduct-reports/conduct-report.routes';
+import { createConductReportService } from './modules/conduct-reports/conduct-report.service';
 import { createFindingService } from './modules/findings/finding.service';
 import { registerObligationRoutes } from './modules/obligations/obligation.routes';
 import { createObligationService } from './modules/obligations/obligation.service';
@@ -223,6 +225,10 @@ export async function buildApp(
   registerActivityRoutes(
     app,
     createActivityService({ db, clock: dependencies.clock, maxFileBytes: config.uploadMaxBytes }),
+  );
+  registerConductReportRoutes(
+    app,
+    createConductReportService({ db, clock: dependencies.clock, config }),
   );
   const audit = createAuditService({ db, clock: dependencies.clock });
   registerAuditRoutes(app, audit);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowList } from './http/outbound';
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -47,6 +48,8 @@ const environmentSchema = z.object({
   LUOSHI_SIGN_IN_IP_WINDOW_MINUTES: z.coerce.number().int().positive().default(5),
   /** Requests a minute one address may make to the public endpoints (campus sign-on steps, health, provider list). */
   LUOSHI_ANONYMOUS_RATE_LIMIT: z.coerce.number().int().positive().default(120),
+  /** Internal addresses the robots' webhooks may reach after all: host names or CIDR ranges, comma-separated. */
+  LUOSHI_OUTBOUND_ALLOW: z.string().optional(),
   /** 256-bit key (64 hex digits) sealing TOTP secrets; without it, DATA_DIR/secret.key is made and used. */
   LUOSHI_SECRET_KEY: z
     .string()
@@ -104,6 +107,8 @@ export interface AppConfig {
   signInIpLimit: number;
   signInIpWindowMinutes: number;
   anonymousRateLimit: number;
+  /** Internal destinations allowed for outbound webhooks (http/outbound.ts). */
+  outboundAllow: string[];
   secretKey: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -154,6 +159,7 @@ export function loadConfig(
     signInIpLimit: env.LUOSHI_SIGN_IN_IP_LIMIT,
     signInIpWindowMinutes: env.LUOSHI_SIGN_IN_IP_WINDOW_MINUTES,
     anonymousRateLimit: env.LUOSHI_ANONYMOUS_RATE_LIMIT,
+    outboundAllow: parseAllowList(env.LUOSHI_OUTBOUND_ALLOW),
     secretKey: env.LUOSHI_SECRET_KEY,
     smtpUrl: env.LUOSHI_SMTP_URL,
     mailFrom: env.LUOSHI_MAIL_FROM,

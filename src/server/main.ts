@@ -8,7 +8,7 @@ import { createJobRunner } from './modules/jobs/job.runner';
 
 const startedAt = Date.now();
 const config = loadConfig();
-const database = await openDatabase(config);
+const database = await openDatabase(config, { asAppRole: true });
 const outcome = await bootstrap(database.db, systemClock, {
   seedFile: config.seedFile,
   maxFileBytes: config.uploadMaxBytes,

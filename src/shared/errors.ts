@@ -1315,6 +1315,53 @@ export const errorCatalogue = {
     'zh-CN': '没有这条第三方测评结果。',
     en: 'There is no such third-party result.',
   },
+  // 师德师风监督举报 (conduct reports)
+  'conductReport.unknown_receipt': {
+    status: 404,
+    'zh-CN': '找不到该回执码对应的举报，请核对后再试。',
+    en: 'No report has this receipt code; check it and try again.',
+  },
+  'conductReport.unknown_organization': {
+    status: 404,
+    'zh-CN': '找不到该学校的举报渠道。',
+    en: 'This institution has no reporting channel here.',
+  },
+  'conductReport.not_found': { status: 404, 'zh-CN': '找不到该举报。', en: 'Report not found.' },
+  'conductReport.transition_refused': {
+    status: 409,
+    'zh-CN': '该举报当前为“{state}”，不能转为“{to}”。',
+    en: 'The case is {state}; it cannot move to {to}.',
+  },
+  'conductReport.outcome_required': {
+    status: 400,
+    'zh-CN': '认定时须选择认定结果（属实、部分属实或不属实）。',
+    en: 'A determination needs its outcome (founded, partly founded or unfounded).',
+  },
+  'conductReport.outcome_not_allowed': {
+    status: 400,
+    'zh-CN': '只有在认定时才能填写认定结果。',
+    en: 'An outcome is given only when the case is determined.',
+  },
+  'conductReport.outcome_mismatch': {
+    status: 409,
+    'zh-CN': '认定结果为“{outcome}”的举报不能转为“{to}”（属实的通报，不属实的澄清）。',
+    en: 'A case determined {outcome} cannot move to {to} (founded cases are notified, unfounded ones clarified).',
+  },
+  'conductReport.version_conflict': {
+    status: 409,
+    'zh-CN': '该举报已被他人处理（当前为第 {version} 版），您的操作未生效。',
+    en: 'Someone else acted on this case (now version {version}); your change was not made.',
+  },
+  'conductReport.closed': {
+    status: 409,
+    'zh-CN': '该举报已结案，不能再补充或答复。',
+    en: 'The case is closed; nothing more can be added or answered.',
+  },
+  'conductReport.bad_attachment': {
+    status: 400,
+    'zh-CN': '附件“{fileName}”无法读取或超过 2 MB。',
+    en: 'The attachment {fileName} cannot be read or is larger than 2 MB.',
+  },
 } as const satisfies Record<string, { status: number; 'zh-CN': string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -24,6 +24,7 @@ export const contactAccess = {
     security_admin: 'masked',
     auditor: 'masked',
     overseer: 'masked',
+    case_handler: 'masked',
   },
   userAccount: {
     admin: 'full',
@@ -34,6 +35,7 @@ export const contactAccess = {
     reviewer: 'masked',
     auditor: 'masked',
     overseer: 'masked',
+    case_handler: 'masked',
   },
   // a teacher of the roster (教师名册): in full to who keeps it (the office, the admin importing
   // the HR export), each full read audited; masked for departments, leaders and everyone else
@@ -46,6 +48,7 @@ export const contactAccess = {
     security_admin: 'masked',
     auditor: 'masked',
     overseer: 'masked',
+    case_handler: 'masked',
   },
   auditEntry: {
     admin: 'masked',
@@ -56,6 +59,7 @@ export const contactAccess = {
     reviewer: 'masked',
     auditor: 'masked',
     overseer: 'masked',
+    case_handler: 'masked',
   },
 } as const satisfies Record<string, Record<Role, ContactAccess>>;
 

@@ -13,7 +13,13 @@ import { roles, type Role } from './roles';
  */
 
 /** Roles that only a security admin may give, take away or manage (their accounts included). */
-export const privilegedRoles: readonly Role[] = ['admin', 'security_admin', 'auditor', 'overseer'];
+export const privilegedRoles: readonly Role[] = [
+  'admin',
+  'security_admin',
+  'auditor',
+  'overseer',
+  'case_handler',
+];
 
 /** The roles of the people who do the plan's work: a system admin manages these accounts. */
 export const businessRoles: readonly Role[] = roles.filter(

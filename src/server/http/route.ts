@@ -32,7 +32,7 @@ export function route<const D extends OperationDefinition>(
   app: ApiInstance,
   definition: D,
   handler: OperationHandler<D>,
-  hooks: { onSend?: onSendHookHandler } = {},
+  hooks: { onSend?: onSendHookHandler; bodyLimit?: number } = {},
 ): void {
   const status = successStatus(definition);
   const statuses =

@@ -34,7 +34,6 @@ export function printOptions(
       fitToPage: true,
       fitToWidth: 1,
       fitToHeight: 0,
-      horizontalCentered: true,
       margins: { left: 0.6, right: 0.6, top: 0.7, bottom: 0.7, header: 0.3, footer: 0.3 },
       ...(layout.titleRows
         ? { printTitlesRow: `${layout.titleRows[0]}:${layout.titleRows[1]}` }

@@ -233,7 +233,9 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
     columns.forEach((column, position) => {
       const cell = added.getCell(position + 1);
       cell.border = { top: thin, left: thin, bottom: thin, right: thin };
-      cell.alignment = { vertical: TOP_ALIGNED.has(column.key) ? 'top' : 'middle', wrapText: true };
+      // At the top, merged cells too: a merged cell's text is printed where its area starts,
+      // not in the middle of an area that runs over pages.
+      cell.alignment = { vertical: 'top', wrapText: true };
       cell.font = { name: FONT, size: FONT_SIZE };
     });
   });
@@ -284,67 +286,83 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
   const columns = columnsOf(table);
   const totalChars = columns.reduce((sum, column) => sum + column.width, 0);
   const twips = columns.map((column) => Math.floor((column.width / totalChars) * TABLE_WIDTH));
-  const rows = layRows(table, false);
-  const spans = spansOf(rows);
-  const starts = new Map(
-    columns.map((column) => [
-      column.key,
-      new Set((spans[column.key] ?? []).filter(([s, e]) => e - s > 1).map(([s]) => s)),
-    ]),
+  const all = layRows(table, false);
+  // One table per level-2 indicator, each with its header row (repeated on every page it runs
+  // over): one table of thousands of rows takes LibreOffice many minutes to lay out. The plan
+  // reader reads tables that follow one another as one.
+  const groups = runs(all, (row) => `${row.cells.level1}/${row.cells.level2}`).map(([from, to]) =>
+    all.slice(from, to),
   );
-  const inRun = new Map(
-    columns.map((column) => [
-      column.key,
-      new Set(
-        (spans[column.key] ?? [])
-          .filter(([s, e]) => e - s > 1)
-          .flatMap(([s, e]) => Array.from({ length: e - s }, (_, n) => s + n)),
+  const tableOf = (rows: LaidRow[]): Table => {
+    const spans = spansOf(rows);
+    const starts = new Map(
+      columns.map((column) => [
+        column.key,
+        new Set((spans[column.key] ?? []).filter(([s, e]) => e - s > 1).map(([s]) => s)),
+      ]),
+    );
+    const inRun = new Map(
+      columns.map((column) => [
+        column.key,
+        new Set(
+          (spans[column.key] ?? [])
+            .filter(([s, e]) => e - s > 1)
+            .flatMap(([s, e]) => Array.from({ length: e - s }, (_, n) => s + n)),
+        ),
+      ]),
+    );
+    const header = new TableRow({
+      tableHeader: true,
+      cantSplit: true,
+      children: columns.map(
+        (column, position) =>
+          new TableCell({
+            verticalAlign: VerticalAlign.CENTER,
+            width: { size: twips[position]!, type: WidthType.DXA },
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.CENTER,
+                children: [
+                  new TextRun({ text: column.header, bold: true, font: '黑体', size: 21 }),
+                ],
+              }),
+            ],
+          }),
       ),
-    ]),
-  );
-  const header = new TableRow({
-    tableHeader: true,
-    cantSplit: true,
-    children: columns.map(
-      (column, position) =>
-        new TableCell({
-          verticalAlign: VerticalAlign.CENTER,
-          width: { size: twips[position]!, type: WidthType.DXA },
-          children: [
-            new Paragraph({
-              alignment: AlignmentType.CENTER,
-              children: [new TextRun({ text: column.header, bold: true, font: '黑体', size: 21 })],
-            }),
-          ],
-        }),
-    ),
-  });
-  // Rows may split over pages (an item's cells are merged down over its measures).
-  const body = rows.map(
-    (row, index) =>
-      new TableRow({
-        children: columns.map((column, position) => {
-          const width = { size: twips[position]!, type: WidthType.DXA };
-          const verticalAlign = TOP_ALIGNED.has(column.key)
-            ? VerticalAlign.TOP
-            : VerticalAlign.CENTER;
-          if (inRun.get(column.key)!.has(index)) {
-            const master = starts.get(column.key)!.has(index);
+    });
+    // Rows may split over pages (an item's cells are merged down over its measures).
+    const body = rows.map(
+      (row, index) =>
+        new TableRow({
+          children: columns.map((column, position) => {
+            const width = { size: twips[position]!, type: WidthType.DXA };
+            const verticalAlign = TOP_ALIGNED.has(column.key)
+              ? VerticalAlign.TOP
+              : VerticalAlign.CENTER;
+            if (inRun.get(column.key)!.has(index)) {
+              const master = starts.get(column.key)!.has(index);
+              return new TableCell({
+                width,
+                verticalAlign,
+                verticalMerge: master ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE,
+                children: master ? paragraphs(row.cells[column.key]) : [new Paragraph('')],
+              });
+            }
             return new TableCell({
               width,
               verticalAlign,
-              verticalMerge: master ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE,
-              children: master ? paragraphs(row.cells[column.key]) : [new Paragraph('')],
+              children: paragraphs(row.cells[column.key]),
             });
-          }
-          return new TableCell({
-            width,
-            verticalAlign,
-            children: paragraphs(row.cells[column.key]),
-          });
+          }),
         }),
-      }),
-  );
+    );
+    return new Table({
+      rows: [header, ...body],
+      width: { size: TABLE_WIDTH, type: WidthType.DXA },
+      columnWidths: twips,
+      layout: TableLayoutType.FIXED,
+    });
+  };
   const document = new Document({
     creator: 'Luoshi',
     title: table.title,
@@ -373,14 +391,12 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
             spacing: { after: 240 },
             children: [new TextRun({ text: table.title, font: '方正小标宋简体', size: 32 })],
           }),
-          new Table({
-            rows: [header, ...body],
-            width: { size: TABLE_WIDTH, type: WidthType.DXA },
-            columnWidths: twips,
-            layout: TableLayoutType.FIXED,
-          }),
-          // Word and WPS keep a table that a paragraph follows when they save it as .doc.
-          new Paragraph({ children: [] }),
+          ...groups.flatMap((rows) => [
+            tableOf(rows),
+            // A paragraph after every table: tables that touch would run together, and Word and
+            // WPS keep a table that a paragraph follows when they save it as .doc.
+            new Paragraph({ spacing: { before: 0, after: 0, line: 120 }, children: [] }),
+          ]),
         ],
       },
     ],

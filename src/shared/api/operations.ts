@@ -20,6 +20,7 @@ import { standardsApi } from './standards';
 import { supervisionApi } from './supervision';
 import { systemApi } from './system';
 import { usersApi } from './users';
+import { conductReportsApi } from './conduct-reports';
 import { activitiesApi } from './activities';
 import { extensionsApi } from './extensions';
 import { notificationsApi } from './notifications';
@@ -58,6 +59,7 @@ export const apis = {
   surveys: surveysApi,
   teachers: teachersApi,
   todo: todoApi,
+  conductReports: conductReportsApi,
 } as const;
 
 type Apis = typeof apis;

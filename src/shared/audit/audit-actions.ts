@@ -109,6 +109,11 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'coverage.rule.save': '保存覆盖要求',
   'satisfaction.record': '录入第三方测评结果',
   'satisfaction.delete': '删除第三方测评结果',
+  'conductReport.submit': '收到师德师风举报',
+  'conductReport.addInformation': '举报人补充材料',
+  'conductReport.read': '查阅举报内容',
+  'conductReport.transition': '举报办理环节变更',
+  'conductReport.answer': '答复举报人',
 };
 
 /** The action's name for people: its Chinese label, or the action itself when it has none. */
@@ -135,4 +140,5 @@ export const exportOperations: readonly OperationId[] = [
   'surveys.reportDocx',
   'surveys.links',
   'findings.export',
+  'conductReports.file',
 ];

@@ -1,4 +1,4 @@
-import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { compactVerify, createRemoteJWKSet, errors as joseErrors } from 'jose';
 import { sha256 } from '../../io/sha256';
 import { AppError } from '../../../shared/errors';
 import { idTokenProblem, type IdTokenExpectation } from '../../../shared/sso/id-token';
@@ -6,7 +6,7 @@ import { jsonFromProvider } from './provider-http';
 
 /**
  * OpenID Connect authorization code flow with PKCE (OpenID Connect Core 1.0 §3.1, RFC 7636):
- * discovery, the authorization request, the code exchange and the id_token's RS256 signature
+ * discovery, the authorization request, the code exchange and the id_token's signature (jose)
  * checked against the provider's JWKS. Only node:crypto and fetch.
  */
 export interface OidcEndpoints {
@@ -29,7 +29,19 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** Discovery documents, kept for an hour per issuer (a failed discovery is not kept). */
+const discovered = new Map<string, { endpoints: OidcEndpoints; until: number }>();
+const DISCOVERY_TTL_MS = 60 * 60_000;
+
 export async function discover(issuer: string): Promise<OidcEndpoints> {
+  const cached = discovered.get(issuer);
+  if (cached && cached.until > Date.now()) return cached.endpoints;
+  const endpoints = await discoverNow(issuer);
+  discovered.set(issuer, { endpoints, until: Date.now() + DISCOVERY_TTL_MS });
+  return endpoints;
+}
+
+async function discoverNow(issuer: string): Promise<OidcEndpoints> {
   const document = await jsonFromProvider(`${issuer}/.well-known/openid-configuration`);
   const endpoints = {
     issuer: text(document.issuer),
@@ -132,24 +144,54 @@ function decodeSegment(segment: string | undefined): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-async function signingKey(jwksUri: string, kid: string | null): Promise<JsonWebKey | null> {
-  const jwks = await jsonFromProvider(jwksUri);
-  const keys = Array.isArray(jwks.keys) ? (jwks.keys as JsonWebKey[]) : [];
-  const usable = keys.filter(
-    (key) =>
-      key.kty === 'RSA' &&
-      (key.use === undefined || key.use === 'sig') &&
-      (key.alg === undefined || key.alg === 'RS256'),
-  );
-  return (
-    (kid ? usable.find((key) => key.kid === kid) : usable.length === 1 ? usable[0] : undefined) ??
-    null
-  );
+/** The algorithms providers sign id_tokens with; `none` and HMAC (a shared secret) never. */
+export const ID_TOKEN_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+
+/**
+ * Each provider's JWKS, fetched once and kept (jose's remote key set: cached for 10 minutes, and
+ * fetched again at once, at most every 30 s, when a token names a key it does not hold: rotation).
+ */
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+function keySetOf(jwksUri: string) {
+  let keySet = keySets.get(jwksUri);
+  if (!keySet) {
+    keySet = createRemoteJWKSet(new URL(jwksUri), {
+      cacheMaxAge: 10 * 60_000,
+      cooldownDuration: 30_000,
+      timeoutDuration: 10_000,
+    });
+    keySets.set(jwksUri, keySet);
+  }
+  return keySet;
+}
+
+/** Why jose refused a signature, as the audit log and the security admin read it. */
+function reasonOf(error: unknown): string {
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'unknown_key';
+  if (error instanceof joseErrors.JWKSMultipleMatchingKeys) return 'unknown_key';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature';
+  if (error instanceof joseErrors.JWSInvalid) return 'malformed';
+  if (error instanceof joseErrors.JOSENotSupported) return 'algorithm';
+  return 'unusable_key';
 }
 
 /**
- * The id_token's claims once its RS256 signature (by a key of the provider's JWKS) and its
- * claims (issuer, audience, expiry, nonce) are good; otherwise sso.token_invalid with why.
+ * The id_token's claims once its signature (RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA,
+ * by a key of the provider's JWKS, verified by jose) and its claims (issuer, audience, expiry,
+ * nonce, by the injected clock) are good; otherwise sso.token_invalid with why.
  */
 export async function verifyIdToken(
   idToken: string,
@@ -157,30 +199,26 @@ export async function verifyIdToken(
   expected: IdTokenExpectation,
 ): Promise<Record<string, unknown>> {
   const refuse = (reason: string) => Object.assign(new AppError('sso.token_invalid'), { reason });
-  const [headerPart, payloadPart, signaturePart] = idToken.split('.');
-  let header: Record<string, unknown>;
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(idToken, keySetOf(jwksUri), {
+      algorithms: ID_TOKEN_ALGORITHMS,
+    }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid)
+      throw Object.assign(new AppError('sso.provider_unreachable'), { cause: error });
+    if (!(error instanceof joseErrors.JOSEError))
+      throw Object.assign(new AppError('sso.provider_unreachable'), { cause: error });
+    throw refuse(reasonOf(error));
+  }
   let claims: Record<string, unknown>;
   try {
-    header = decodeSegment(headerPart);
-    claims = decodeSegment(payloadPart);
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(payload));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('claims');
+    claims = parsed as Record<string, unknown>;
   } catch {
     throw refuse('malformed');
   }
-  if (header.alg !== 'RS256' || !signaturePart) throw refuse('algorithm');
-  const jwk = await signingKey(jwksUri, text(header.kid));
-  if (!jwk) throw refuse('unknown_key');
-  let good: boolean;
-  try {
-    good = verify(
-      'RSA-SHA256',
-      Buffer.from(`${headerPart}.${payloadPart}`),
-      createPublicKey({ key: jwk, format: 'jwk' }),
-      Buffer.from(signaturePart, 'base64url'),
-    );
-  } catch {
-    throw refuse('unusable_key');
-  }
-  if (!good) throw refuse('signature');
   const problem = idTokenProblem(claims, expected);
   if (problem) throw refuse(problem);
   return claims;

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { clipUtf8 } from '../../../shared/supervision/rules';
+import { assertPublicDestination } from '../../http/outbound';
 
 export interface MailMessage {
   to: string;
@@ -56,12 +57,16 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 /**
  * The one outbound HTTP call to a chat platform (group robots, and the WeCom/DingTalk application
  * APIs of the notifications module): a time limit, no redirects, and an answer that is not
- * {"errcode":0} is a failure worth recording. GET without a body, POST with a JSON one.
+ * {"errcode":0} is a failure worth recording. GET without a body, POST with a JSON one. An address
+ * a person typed (a robot's webhook) comes with `allow` and must be public unless allow-listed;
+ * the application APIs' base addresses are the operator's configuration.
  */
 export async function callChatApi(
   url: string,
   body?: unknown,
+  allow?: readonly string[],
 ): Promise<Record<string, unknown> & { errcode: 0 }> {
+  if (allow) await assertPublicDestination(url, allow);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -80,27 +85,37 @@ export async function callChatApi(
       error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     throw new Error(`${error instanceof Error ? error.message : String(error)}${cause}`);
   }
+  // The answer's body is never repeated (into the log, the supervision record or to the caller):
+  // a webhook pointed at an internal service must not read it out.
   const text = await response.text();
-  if (!response.ok) throw new Error(`HTTP ${response.status} ${text.slice(0, 200)}`.trim());
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
   let answer: { errcode?: unknown; errmsg?: unknown } = {};
   try {
     answer = JSON.parse(text) as typeof answer;
   } catch {
-    throw new Error(`not a robot's answer: ${text.slice(0, 200)}`);
+    throw new Error("not a robot's answer");
   }
   if (answer.errcode !== 0)
-    throw new Error(`errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '')}`);
+    throw new Error(`errcode ${typeof answer.errcode === 'number' ? answer.errcode : 'missing'}`);
   return answer as Record<string, unknown> & { errcode: 0 };
 }
 
 /** Both robots answer 200 with {"errcode":0}; anything else is a failure worth recording. */
-async function postJson(url: string, body: unknown): Promise<void> {
-  await callChatApi(url, body);
+async function postJson(url: string, body: unknown, allow: readonly string[]): Promise<void> {
+  await callChatApi(url, body, allow);
 }
 
 /** 企业微信群机器人: markdown content of at most 4096 bytes. */
-export async function postWecom(url: string, markdown: string): Promise<void> {
-  await postJson(url, { msgtype: 'markdown', markdown: { content: clipUtf8(markdown, 4096) } });
+export async function postWecom(
+  url: string,
+  markdown: string,
+  allow: readonly string[] = [],
+): Promise<void> {
+  await postJson(
+    url,
+    { msgtype: 'markdown', markdown: { content: clipUtf8(markdown, 4096) } },
+    allow,
+  );
 }
 
 /** DingTalk's signature: base64 HMAC-SHA256 of "timestamp\nsecret" keyed by the secret. */
@@ -115,6 +130,7 @@ export async function postDingtalk(
   title: string,
   markdown: string,
   now: Date,
+  allow: readonly string[] = [],
 ): Promise<void> {
   const target = new URL(url);
   if (secret) {
@@ -122,10 +138,14 @@ export async function postDingtalk(
     target.searchParams.set('timestamp', String(timestamp));
     target.searchParams.set('sign', dingtalkSignature(timestamp, secret));
   }
-  await postJson(target.toString(), {
-    msgtype: 'markdown',
-    markdown: { title, text: clipUtf8(markdown, 18_000) },
-  });
+  await postJson(
+    target.toString(),
+    {
+      msgtype: 'markdown',
+      markdown: { title, text: clipUtf8(markdown, 18_000) },
+    },
+    allow,
+  );
 }
 
 /** The mailer the configuration asks for: SMTP when LUOSHI_SMTP_URL is set, otherwise none (no e-mail is sent). */

@@ -114,7 +114,7 @@ export function createSupervisionService({
 }: {
   db: Database;
   clock: Clock;
-  config: Pick<AppConfig, 'publicUrl'>;
+  config: Pick<AppConfig, 'publicUrl' | 'outboundAllow'>;
   mailer: Mailer | null;
   secrets: SecretBox;
   sources: OverdueSource[];
@@ -265,7 +265,7 @@ export function createSupervisionService({
         return;
       case 'wecom':
         if (!settings.wecomWebhookUrl) throw new Error('no WeCom robot is configured');
-        await postWecom(settings.wecomWebhookUrl, message.markdown);
+        await postWecom(settings.wecomWebhookUrl, message.markdown, config.outboundAllow);
         return;
       case 'dingtalk':
         if (!settings.dingtalkWebhookUrl) throw new Error('no DingTalk robot is configured');
@@ -275,6 +275,7 @@ export function createSupervisionService({
           message.title,
           message.markdown,
           clock.now(),
+          config.outboundAllow,
         );
     }
   }

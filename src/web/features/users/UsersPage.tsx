@@ -51,6 +51,7 @@ const roleColors: Record<Role, string> = {
   security_admin: 'volcano',
   auditor: 'cyan',
   overseer: 'geekblue',
+  case_handler: 'magenta',
 };
 const roleKey = (role: Role) => `role.${role}` as MessageKey;
 const orNull = (text: string | undefined) => (text && text.trim() ? text.trim() : null);

@@ -1,0 +1,143 @@
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client';
+import {
+  conductReportEvents,
+  conductReportFiles,
+  conductReportKeys,
+  conductReports,
+} from './conduct-report.table';
+
+export async function findOrganizationKey(executor: Executor, organizationId: string) {
+  const [row] = await executor
+    .select()
+    .from(conductReportKeys)
+    .where(eq(conductReportKeys.organizationId, organizationId));
+  return row ?? null;
+}
+
+export async function insertOrganizationKey(
+  executor: Executor,
+  row: typeof conductReportKeys.$inferInsert,
+) {
+  await executor.insert(conductReportKeys).values(row).onConflictDoNothing();
+}
+
+export async function insertReport(executor: Executor, row: typeof conductReports.$inferInsert) {
+  const [created] = await executor.insert(conductReports).values(row).returning();
+  return created!;
+}
+
+export async function findReportByReceiptHash(executor: Executor, receiptHash: string) {
+  const [row] = await executor
+    .select()
+    .from(conductReports)
+    .where(eq(conductReports.receiptHash, receiptHash));
+  return row ?? null;
+}
+
+export async function findReport(executor: Executor, organizationId: string, id: string) {
+  const [row] = await executor
+    .select()
+    .from(conductReports)
+    .where(and(eq(conductReports.organizationId, organizationId), eq(conductReports.id, id)));
+  return row ?? null;
+}
+
+export async function listReports(executor: Executor, organizationId: string) {
+  return executor
+    .select()
+    .from(conductReports)
+    .where(eq(conductReports.organizationId, organizationId))
+    .orderBy(desc(conductReports.receivedAt));
+}
+
+export async function updateReport(
+  executor: Executor,
+  id: string,
+  version: number,
+  changes: Partial<typeof conductReports.$inferInsert>,
+) {
+  const [row] = await executor
+    .update(conductReports)
+    .set({ ...changes, version: version + 1 })
+    .where(and(eq(conductReports.id, id), eq(conductReports.version, version)))
+    .returning();
+  return row ?? null;
+}
+
+export async function insertEvent(
+  executor: Executor,
+  row: typeof conductReportEvents.$inferInsert,
+) {
+  const [created] = await executor.insert(conductReportEvents).values(row).returning();
+  return created!;
+}
+
+export async function listEvents(executor: Executor, reportId: string) {
+  return executor
+    .select()
+    .from(conductReportEvents)
+    .where(eq(conductReportEvents.reportId, reportId))
+    .orderBy(asc(conductReportEvents.seq));
+}
+
+export async function insertFile(executor: Executor, row: typeof conductReportFiles.$inferInsert) {
+  await executor.insert(conductReportFiles).values(row);
+}
+
+export async function listFiles(executor: Executor, reportId: string) {
+  return executor
+    .select()
+    .from(conductReportFiles)
+    .where(eq(conductReportFiles.reportId, reportId))
+    .orderBy(asc(conductReportFiles.at));
+}
+
+export async function findFile(executor: Executor, reportId: string, fileId: string) {
+  const [row] = await executor
+    .select()
+    .from(conductReportFiles)
+    .where(and(eq(conductReportFiles.reportId, reportId), eq(conductReportFiles.id, fileId)));
+  return row ?? null;
+}
+
+/** Counts of one organization's cases received in a year (from `start` to `end`), no content. */
+export async function countReportsByYear(
+  executor: Executor,
+  organizationId: string,
+  start: Date,
+  end: Date,
+) {
+  const [row] = await executor
+    .select({
+      received: sql<number>`count(*)::int`,
+      closed: sql<number>`count(*) filter (where ${conductReports.state} = 'closed')::int`,
+      handledOnTime: sql<number>`count(*) filter (where ${conductReports.handledOnTime})::int`,
+      founded: sql<number>`count(*) filter (where ${conductReports.outcome} = 'founded')::int`,
+      partly: sql<number>`count(*) filter (where ${conductReports.outcome} = 'partly')::int`,
+      unfounded: sql<number>`count(*) filter (where ${conductReports.outcome} = 'unfounded')::int`,
+    })
+    .from(conductReports)
+    .where(
+      and(
+        eq(conductReports.organizationId, organizationId),
+        gte(conductReports.receivedAt, start),
+        lt(conductReports.receivedAt, end),
+      ),
+    );
+  const [moves] = await executor
+    .select({
+      notified: sql<number>`count(distinct ${conductReportEvents.reportId}) filter (where ${conductReportEvents.toState} = 'notified')::int`,
+      clarified: sql<number>`count(distinct ${conductReportEvents.reportId}) filter (where ${conductReportEvents.toState} = 'clarified')::int`,
+    })
+    .from(conductReportEvents)
+    .innerJoin(conductReports, eq(conductReports.id, conductReportEvents.reportId))
+    .where(
+      and(
+        eq(conductReports.organizationId, organizationId),
+        gte(conductReports.receivedAt, start),
+        lt(conductReports.receivedAt, end),
+      ),
+    );
+  return { ...row!, ...moves! };
+}

@@ -1,0 +1,76 @@
+import { route } from '../../http/route';
+import { conductReportsApi } from '../../../shared/api/conduct-reports';
+import { actorOf } from '../../http/access-control';
+import type { ApiInstance } from '../../http/types';
+import type { ConductReportService } from './conduct-report.service';
+
+const tags = ['conduct-reports'];
+/** Three attachments of 2 MB in base64 and the text. */
+const SUBMISSION_BODY_LIMIT = 10 * 1024 * 1024;
+
+const encoded = (name: string) =>
+  encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+
+export function registerConductReportRoutes(app: ApiInstance, reports: ConductReportService) {
+  route(
+    app,
+    conductReportsApi.submit,
+    async (request, reply) =>
+      reply.code(201).send(await reports.submit(request.params.organizationId, request.body)),
+    { bodyLimit: SUBMISSION_BODY_LIMIT },
+  );
+
+  route(app, conductReportsApi.follow, async (request) => reports.follow(request.body.receipt));
+
+  route(
+    app,
+    conductReportsApi.addInformation,
+    async (request, reply) =>
+      reply.code(201).send(await reports.addInformation(request.body.receipt, request.body)),
+    { bodyLimit: SUBMISSION_BODY_LIMIT },
+  );
+
+  route(app, conductReportsApi.list, async (request) => reports.list(actorOf(request)));
+
+  route(app, conductReportsApi.figures, async (request) =>
+    reports.figures(actorOf(request), request.query.year),
+  );
+
+  route(app, conductReportsApi.get, async (request) =>
+    reports.get(actorOf(request), request.params.id),
+  );
+
+  route(app, conductReportsApi.transition, async (request) =>
+    reports.transition(actorOf(request), request.params.id, request.body),
+  );
+
+  route(app, conductReportsApi.answer, async (request) =>
+    reports.answer(actorOf(request), request.params.id, request.body.text),
+  );
+
+  route(
+    app,
+    conductReportsApi.file,
+    async (request, reply) => {
+      const file = await reports.file(actorOf(request), request.params.id, request.params.fileId);
+      return reply
+        .type(file.mediaType)
+        .header(
+          'content-disposition',
+          `attachment; filename="case-file"; filename*=UTF-8''${encoded(file.fileName)}`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(file.bytes);
+    },
+    {
+      onSend: async (_request, reply) => {
+        if (reply.statusCode === 200)
+          reply.header('content-security-policy', "sandbox; default-src 'none'");
+      },
+    },
+  );
+}

@@ -1,0 +1,462 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import type {
+  ConductReportDetail,
+  ConductReportFigures,
+  ConductReportFollow,
+  ReportAttachment,
+  SubmitConductReportBody,
+} from '../../../shared/api/conduct-reports';
+import {
+  handledOnTime,
+  nextStates,
+  stageDeadline,
+  transition,
+  type CaseOutcome,
+  type CaseState,
+  type StageStay,
+} from '../../../shared/conduct-reports/case-states';
+import { AppError } from '../../../shared/errors';
+import type { Clock } from '../../clock';
+import type { AppConfig } from '../../config';
+import type { Database, Executor } from '../../db/client';
+import { detectEvidenceType, sanitizeFileName } from '../../io/evidence-type';
+import { defaultZipLimits } from '../../io/zip-guard';
+import { recordAudit } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { createSecretBox, type SecretBox } from '../auth/secret-box';
+import { findOrganization } from '../organizations/organization.repository';
+import {
+  countReportsByYear,
+  findFile,
+  findOrganizationKey,
+  findReport,
+  findReportByReceiptHash,
+  insertEvent,
+  insertFile,
+  insertOrganizationKey,
+  insertReport,
+  listEvents,
+  listFiles,
+  listReports,
+  updateReport,
+} from './conduct-report.repository';
+import type { ConductReport, ConductReportEvent } from './conduct-report.table';
+
+/** What a report holds, sealed as one document. */
+interface SealedContent {
+  teacher: string;
+  what: string;
+  when: string;
+  contact: string;
+}
+
+const RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024;
+
+/** 20 characters from 31 (about 99 bits), in groups of four: 7KQ2-…. */
+function newReceipt(): string {
+  const chars = Array.from(
+    { length: 20 },
+    () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)],
+  );
+  return chars.join('').replace(/(.{4})(?=.)/g, '$1-');
+}
+
+/** The receipt as typed (any case, spaces, dashes, O for 0…) → the hash kept. */
+export function receiptHash(receipt: string): string {
+  const normalized = receipt.toUpperCase().replace(/[\s-]/g, '');
+  return createHash('sha256').update(`conduct-report-receipt:${normalized}`).digest('hex');
+}
+
+/** The reporter in the audit log: nobody, from nowhere (no address or user agent is kept). */
+function reporterActor(organizationId: string): Actor {
+  return {
+    userId: '00000000-0000-0000-0000-000000000000',
+    organizationId,
+    username: '匿名举报人',
+    role: 'case_handler',
+    departmentId: null,
+    ip: null,
+    userAgent: null,
+  };
+}
+
+export function createConductReportService({
+  db,
+  clock,
+  config,
+}: {
+  db: Database;
+  clock: Clock;
+  config: Pick<AppConfig, 'secretKey' | 'dataDir'>;
+}) {
+  const serverBox = createSecretBox(config);
+
+  /** The organization's own box: its key made on first use, sealed by the server's secret. */
+  async function organizationBox(executor: Executor, organizationId: string): Promise<SecretBox> {
+    const boundTo = `conduct-report-key:${organizationId}`;
+    let row = await findOrganizationKey(executor, organizationId);
+    if (!row) {
+      await insertOrganizationKey(executor, {
+        organizationId,
+        sealedKey: await serverBox.seal(randomBytes(32).toString('hex'), boundTo),
+        createdAt: clock.now(),
+      });
+      row = await findOrganizationKey(executor, organizationId);
+    }
+    const key = await serverBox.open(row!.sealedKey, boundTo);
+    return createSecretBox({ secretKey: key, dataDir: '' });
+  }
+
+  async function checkedAttachments(attachments: ReportAttachment[] = []) {
+    const checked = [];
+    for (const attachment of attachments) {
+      const bytes = Buffer.from(attachment.contentBase64, 'base64');
+      if (bytes.length === 0 || bytes.length > ATTACHMENT_MAX_BYTES)
+        throw new AppError('conductReport.bad_attachment', { fileName: attachment.fileName });
+      const type = await detectEvidenceType(bytes, attachment.fileName, defaultZipLimits);
+      checked.push({ bytes, type, fileName: sanitizeFileName(attachment.fileName, type) });
+    }
+    return checked;
+  }
+
+  async function saveAttachments(
+    executor: Executor,
+    box: SecretBox,
+    report: ConductReport,
+    eventId: string | null,
+    files: Awaited<ReturnType<typeof checkedAttachments>>,
+  ) {
+    for (const file of files) {
+      const bound = `conduct-report-file:${report.id}`;
+      await insertFile(executor, {
+        organizationId: report.organizationId,
+        reportId: report.id,
+        eventId,
+        mediaType: file.type.mediaType,
+        sizeBytes: file.bytes.length,
+        sealedName: await box.seal(file.fileName, bound),
+        sealedBytes: await box.seal(file.bytes.toString('base64'), bound),
+        at: clock.now(),
+      });
+    }
+  }
+
+  async function byReceipt(executor: Executor, receipt: string) {
+    const report = await findReportByReceiptHash(executor, receiptHash(receipt));
+    if (!report) throw new AppError('conductReport.unknown_receipt');
+    return report;
+  }
+
+  const textOf = async (box: SecretBox, event: ConductReportEvent) =>
+    event.sealedText ? box.open(event.sealedText, `conduct-report-event:${event.reportId}`) : null;
+
+  async function followView(
+    executor: Executor,
+    report: ConductReport,
+  ): Promise<ConductReportFollow> {
+    const box = await organizationBox(executor, report.organizationId);
+    const events = await listEvents(executor, report.id);
+    const messages = [];
+    for (const event of events) {
+      if (event.kind === 'transition') continue;
+      messages.push({
+        from: event.kind === 'reporter_message' ? ('reporter' as const) : ('handler' as const),
+        text: (await textOf(box, event)) ?? '',
+        at: event.at.toISOString(),
+      });
+    }
+    return {
+      state: report.state,
+      outcome: report.outcome,
+      receivedAt: report.receivedAt.toISOString(),
+      closedAt: report.closedAt?.toISOString() ?? null,
+      messages,
+    };
+  }
+
+  function summary(report: ConductReport) {
+    const now = clock.now();
+    return {
+      id: report.id,
+      state: report.state,
+      outcome: report.outcome,
+      receivedAt: report.receivedAt.toISOString(),
+      stageDueAt: report.stageDueAt?.toISOString() ?? null,
+      late: report.stageDueAt !== null && report.stageDueAt.getTime() < now.getTime(),
+      closedAt: report.closedAt?.toISOString() ?? null,
+      handledOnTime: report.handledOnTime,
+      version: report.version,
+    };
+  }
+
+  async function detail(executor: Executor, report: ConductReport): Promise<ConductReportDetail> {
+    const box = await organizationBox(executor, report.organizationId);
+    const content = JSON.parse(
+      await box.open(report.sealedContent, `conduct-report:${report.id}`),
+    ) as SealedContent;
+    const events = await listEvents(executor, report.id);
+    const history = [];
+    for (const event of events)
+      history.push({
+        kind: event.kind,
+        fromState: event.fromState,
+        toState: event.toState,
+        outcome: event.outcome,
+        text: await textOf(box, event),
+        actorName: event.actorName,
+        dueAt: event.dueAt?.toISOString() ?? null,
+        at: event.at.toISOString(),
+      });
+    const files = [];
+    for (const file of await listFiles(executor, report.id))
+      files.push({
+        id: file.id,
+        fileName: await box.open(file.sealedName, `conduct-report-file:${report.id}`),
+        mediaType: file.mediaType,
+        sizeBytes: file.sizeBytes,
+      });
+    return {
+      ...summary(report),
+      ...content,
+      nextStates: nextStates(report.state, report.outcome),
+      history,
+      files,
+    };
+  }
+
+  async function caseOf(executor: Executor, actor: Actor, id: string) {
+    // The permission table lets only case handlers here; this keeps it so if the table is widened by mistake.
+    if (actor.role !== 'case_handler') throw new AppError('auth.forbidden');
+    const report = await findReport(executor, actor.organizationId, id);
+    if (!report) throw new AppError('conductReport.not_found');
+    return report;
+  }
+
+  return {
+    /** A public submission: sealed, a receipt answered once, nothing of the caller kept. */
+    async submit(organizationId: string, body: SubmitConductReportBody) {
+      const organization = await findOrganization(db, organizationId);
+      if (!organization || organization.kind !== 'institution')
+        throw new AppError('conductReport.unknown_organization');
+      const files = await checkedAttachments(body.attachments);
+      const receipt = newReceipt();
+      return db.transaction(async (tx) => {
+        const now = clock.now();
+        const box = await organizationBox(tx, organizationId);
+        const id = crypto.randomUUID();
+        const content: SealedContent = {
+          teacher: body.teacher,
+          what: body.what,
+          when: body.when,
+          contact: body.contact,
+        };
+        const report = await insertReport(tx, {
+          id,
+          organizationId,
+          receiptHash: receiptHash(receipt),
+          sealedContent: await box.seal(JSON.stringify(content), `conduct-report:${id}`),
+          state: 'received',
+          stageEnteredAt: now,
+          stageDueAt: stageDeadline('received', now),
+          receivedAt: now,
+          updatedAt: now,
+        });
+        await insertEvent(tx, {
+          organizationId,
+          reportId: id,
+          kind: 'transition',
+          fromState: null,
+          toState: 'received',
+          actorName: null,
+          at: now,
+        });
+        await saveAttachments(tx, box, report, null, files);
+        await recordAudit(tx, clock, reporterActor(organizationId), {
+          action: 'conductReport.submit',
+          entityType: 'conduct_report',
+          entityId: id,
+          after: { state: 'received', attachments: files.length },
+        });
+        return { receipt, receivedAt: now.toISOString() };
+      });
+    },
+
+    async follow(receipt: string) {
+      return followView(db, await byReceipt(db, receipt));
+    },
+
+    async addInformation(
+      receipt: string,
+      body: { text: string; attachments?: ReportAttachment[] | undefined },
+    ): Promise<ConductReportFollow> {
+      const files = await checkedAttachments(body.attachments);
+      return db.transaction(async (tx) => {
+        const report = await byReceipt(tx, receipt);
+        if (report.state === 'closed') throw new AppError('conductReport.closed');
+        const box = await organizationBox(tx, report.organizationId);
+        const event = await insertEvent(tx, {
+          organizationId: report.organizationId,
+          reportId: report.id,
+          kind: 'reporter_message',
+          sealedText: await box.seal(body.text, `conduct-report-event:${report.id}`),
+          at: clock.now(),
+        });
+        await saveAttachments(tx, box, report, event.id, files);
+        await recordAudit(tx, clock, reporterActor(report.organizationId), {
+          action: 'conductReport.addInformation',
+          entityType: 'conduct_report',
+          entityId: report.id,
+          after: { attachments: files.length },
+        });
+        return followView(tx, report);
+      });
+    },
+
+    async list(actor: Actor) {
+      if (actor.role !== 'case_handler') throw new AppError('auth.forbidden');
+      return (await listReports(db, actor.organizationId)).map(summary);
+    },
+
+    /** One case with its content: every read is audited (who, when; never what). */
+    async get(actor: Actor, id: string) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.read',
+          entityType: 'conduct_report',
+          entityId: id,
+        });
+        return detail(tx, report);
+      });
+    },
+
+    async transition(
+      actor: Actor,
+      id: string,
+      body: { to: CaseState; outcome?: CaseOutcome | undefined; note: string; version: number },
+    ) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        if (report.version !== body.version)
+          throw new AppError('conductReport.version_conflict', { version: report.version });
+        const result = transition(report.state, report.outcome, body.to, body.outcome ?? null);
+        if (!result.ok) {
+          if (result.refusal === 'not_allowed')
+            throw new AppError('conductReport.transition_refused', {
+              state: report.state,
+              to: body.to,
+            });
+          throw new AppError(`conductReport.${result.refusal}`, {
+            outcome: report.outcome ?? '',
+            to: body.to,
+          });
+        }
+        const now = clock.now();
+        const box = await organizationBox(tx, report.organizationId);
+        await insertEvent(tx, {
+          organizationId: report.organizationId,
+          reportId: id,
+          kind: 'transition',
+          fromState: report.state,
+          toState: result.state,
+          outcome: body.to === 'determined' ? result.outcome : null,
+          sealedText: body.note ? await box.seal(body.note, `conduct-report-event:${id}`) : null,
+          actorUserId: actor.userId,
+          actorName: actor.username,
+          dueAt: report.stageDueAt,
+          at: now,
+        });
+        let onTime: boolean | null = null;
+        if (result.state === 'closed') {
+          const transitions = (await listEvents(tx, id)).filter(
+            (event) => event.kind === 'transition' && event.toState,
+          );
+          const stays: StageStay[] = transitions.map((event, index) => ({
+            state: event.toState!,
+            enteredAt: event.at,
+            leftAt: transitions[index + 1]?.at ?? null,
+          }));
+          onTime = handledOnTime(stays, now);
+        }
+        const updated = await updateReport(tx, id, report.version, {
+          state: result.state,
+          outcome: result.outcome,
+          stageEnteredAt: now,
+          stageDueAt: stageDeadline(result.state, now),
+          closedAt: result.state === 'closed' ? now : null,
+          handledOnTime: onTime,
+          updatedAt: now,
+        });
+        if (!updated)
+          throw new AppError('conductReport.version_conflict', { version: report.version + 1 });
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.transition',
+          entityType: 'conduct_report',
+          entityId: id,
+          before: { state: report.state, outcome: report.outcome },
+          after: { state: result.state, outcome: result.outcome, onTime },
+        });
+        return detail(tx, updated);
+      });
+    },
+
+    /** An answer to the reporter, shown with their receipt. */
+    async answer(actor: Actor, id: string, text: string) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        if (report.state === 'closed') throw new AppError('conductReport.closed');
+        const box = await organizationBox(tx, report.organizationId);
+        await insertEvent(tx, {
+          organizationId: report.organizationId,
+          reportId: id,
+          kind: 'handler_answer',
+          sealedText: await box.seal(text, `conduct-report-event:${id}`),
+          actorUserId: actor.userId,
+          actorName: actor.username,
+          at: clock.now(),
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.answer',
+          entityType: 'conduct_report',
+          entityId: id,
+        });
+        return detail(tx, report);
+      });
+    },
+
+    /** A file of a case, opened; the download is audited as an export by the audit hook. */
+    async file(actor: Actor, id: string, fileId: string) {
+      const report = await caseOf(db, actor, id);
+      const file = await findFile(db, report.id, fileId);
+      if (!file) throw new AppError('conductReport.not_found');
+      const box = await organizationBox(db, report.organizationId);
+      const bound = `conduct-report-file:${report.id}`;
+      return {
+        fileName: await box.open(file.sealedName, bound),
+        mediaType: file.mediaType,
+        bytes: Buffer.from(await box.open(file.sealedBytes, bound), 'base64'),
+      };
+    },
+
+    /** Item 26's figures for a year (by the Beijing calendar, UTC+8): counts only. */
+    async figures(actor: Actor, year: number): Promise<ConductReportFigures> {
+      const offset = 8 * 60 * 60 * 1000;
+      const start = new Date(Date.UTC(year, 0, 1) - offset);
+      const end = new Date(Date.UTC(year + 1, 0, 1) - offset);
+      const counts = await countReportsByYear(db, actor.organizationId, start, end);
+      return {
+        year,
+        received: counts.received,
+        closed: counts.closed,
+        handledOnTime: counts.handledOnTime,
+        open: counts.received - counts.closed,
+        byOutcome: { founded: counts.founded, partly: counts.partly, unfounded: counts.unfounded },
+        notified: counts.notified,
+        clarified: counts.clarified,
+      };
+    },
+  };
+}
+
+export type ConductReportService = ReturnType<typeof createConductReportService>;
