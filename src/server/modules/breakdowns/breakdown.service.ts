@@ -18,7 +18,7 @@ import type {
   updateMeasureBodySchema,
 } from '../../../shared/api/breakdowns';
 import { planSheetChanges, readBreakdownSheet } from '../../../shared/breakdown-sheet';
-import { calendarDate, isPastDue } from '../../../shared/dates';
+import { isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
 import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';

@@ -1,18 +1,12 @@
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { conductReportsApi } from '../../../shared/api/conduct-reports';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { ConductReportService } from './conduct-report.service';
 
-const tags = ['conduct-reports'];
 /** Three attachments of 2 MB in base64 and the text. */
 const SUBMISSION_BODY_LIMIT = 10 * 1024 * 1024;
-
-const encoded = (name: string) =>
-  encodeURIComponent(name).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
 
 export function registerConductReportRoutes(app: ApiInstance, reports: ConductReportService) {
   route(
@@ -58,10 +52,7 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
       const file = await reports.file(actorOf(request), request.params.id, request.params.fileId);
       return reply
         .type(file.mediaType)
-        .header(
-          'content-disposition',
-          `attachment; filename="case-file"; filename*=UTF-8''${encoded(file.fileName)}`,
-        )
+        .header('content-disposition', attachment(file.fileName, 'case-file'))
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, no-store')
         .send(file.bytes);

@@ -4,8 +4,6 @@ import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { ExtensionService } from './extension.service';
 
-const tags = ['extensions'];
-
 /** 延期申请: departments ask for a later deadline, the office decides. */
 export function registerExtensionRoutes(app: ApiInstance, extensions: ExtensionService) {
   route(app, extensionsApi.list, async (request) =>

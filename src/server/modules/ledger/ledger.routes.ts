@@ -1,3 +1,5 @@
+import { XLSX } from '../../../shared/api/operation';
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { ledgerApi } from '../../../shared/api/ledger';
 import { formatErrorMessage } from '../../../shared/errors';
@@ -6,8 +8,6 @@ import { readUpload } from '../../http/upload';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { LedgerService } from './ledger.service';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
   route(app, ledgerApi.getSettings, async (request) =>
@@ -47,10 +47,7 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
     );
     return reply
       .type(XLSX)
-      .header(
-        'content-disposition',
-        `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      )
+      .header('content-disposition', attachment(fileName, 'ledger.xlsx'))
       .send(bytes);
   });
 
@@ -77,10 +74,7 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
     );
     return reply
       .type(XLSX)
-      .header(
-        'content-disposition',
-        `attachment; filename="progress-sheet.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      )
+      .header('content-disposition', attachment(fileName, 'progress-sheet.xlsx'))
       .send(bytes);
   });
 

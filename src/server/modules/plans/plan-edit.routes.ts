@@ -4,8 +4,6 @@ import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { PlanEditService } from './plan-edit.service';
 
-const tags = ['plans'];
-
 /** 方案维护: the office edits a plan's phases, deadlines and items; each change is a revision. */
 export function registerPlanEditRoutes(app: ApiInstance, edits: PlanEditService) {
   route(app, plansApi.updatePhase, async (request) =>

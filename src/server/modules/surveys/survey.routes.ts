@@ -1,3 +1,5 @@
+import { DOCX, XLSX } from '../../../shared/api/operation';
+import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { surveysApi } from '../../../shared/api/surveys';
 import { actorOf } from '../../http/access-control';
@@ -8,11 +10,6 @@ import {
   writeSurveyResultsXlsx,
 } from '../../io/survey-writers';
 import type { SurveyService } from './survey.service';
-
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const attachment = (fileName: string, fallback: string) =>
-  `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 
 export function registerSurveyRoutes(app: ApiInstance, surveys: SurveyService) {
   route(app, surveysApi.list, async (request) => ({
