@@ -3,7 +3,7 @@ import { answersSchema, questionnaireSchema } from '../surveys/questionnaire';
 import { teacherAttributeSchema } from './teachers';
 import { organizationStaff } from '../access';
 import { idParamsSchema } from './contracts';
-import { fileResponse, defineOperation } from './operation';
+import { DOCX, XLSX, defineOperation, fileResponse } from './operation';
 
 export const surveyStatuses = ['draft', 'open', 'closed'] as const;
 
@@ -265,6 +265,7 @@ export const surveysApi = {
     tags: ['surveys'],
     params: idParamsSchema,
     response: fileResponse,
+    produces: [XLSX],
     access: ['admin', 'coordinator', 'leader'],
   }),
   reportDocx: defineOperation({
@@ -274,6 +275,7 @@ export const surveysApi = {
     tags: ['surveys'],
     params: idParamsSchema,
     response: fileResponse,
+    produces: [DOCX],
     access: organizationStaff,
   }),
   links: defineOperation({
@@ -285,6 +287,7 @@ export const surveysApi = {
       'The personal links of those who have not answered yet, to send by WeCom or print.',
     params: idParamsSchema,
     response: fileResponse,
+    produces: [XLSX],
     access: organizationStaff,
   }),
   poster: defineOperation({
