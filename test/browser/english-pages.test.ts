@@ -114,6 +114,7 @@ async function leftovers(page: Page): Promise<string[]> {
 
 const pages = [
   '/',
+  '/plan',
   '/dashboard',
   '/board',
   '/assignments',
@@ -136,7 +137,7 @@ describe('English mode', () => {
     await page.getByLabel('User name').fill('english-office');
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.keyboard.press('Enter');
-    await page.getByText('Indicators and responsible departments').waitFor();
+    await page.locator('.app-header').waitFor();
     const found: Record<string, string[]> = {};
     for (const address of pages) {
       await page.goto(`${server.url}${address}`);
@@ -147,7 +148,7 @@ describe('English mode', () => {
       await page.screenshot({
         path: path.join(
           screenshots,
-          `english${address === '/' ? '-plan' : address.replace('/', '-')}.png`,
+          `english${address === '/' ? '-home' : address.replace('/', '-')}.png`,
         ),
       });
     }

@@ -27,11 +27,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await database?.destroy();
+  // What the role holds goes first, in its database; then the database, then the role.
   const admin = new pg.Client({ connectionString: database.url });
   await admin.connect();
   await admin.query(`drop owned by ${role}`).catch(() => undefined);
   await admin.end();
+  await database?.destroy();
   const url = new URL(database.url);
   url.pathname = '/postgres';
   const root = new pg.Client({ connectionString: url.toString() });
