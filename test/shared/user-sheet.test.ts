@@ -33,7 +33,9 @@ describe('the users sheet', () => {
       '安全管理员',
       '安全审计员',
       '上级督导',
+      '举报受理人',
     ]);
+    expect(roleOfWord('case_handler')).toBe('case_handler');
     expect(roleOfWord('审计员')).toBe('auditor');
     expect(roleOfWord('security_admin')).toBe('security_admin');
     expect(roleOfWord(' 部门联络员 ')).toBe('liaison');
