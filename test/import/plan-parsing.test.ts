@@ -158,4 +158,23 @@ describe('a small plan of another standard', () => {
       parsed.departments.find((department) => department.name === '学校办公室')?.aliases,
     ).toEqual([]);
   });
+
+  it('reads a flat task list pasted from Excel as tab-separated lines', () => {
+    const text = [
+      '序号\t工作任务\t牵头单位\t时间节点',
+      '1\t完善教师思想政治工作制度\t党委教师工作部\t2025年6月',
+      '2\t开展青年教师国情研修\t人事处、教务处\t2025年9月',
+    ].join('\n');
+    const blocks = readTextDocument(text).blocks;
+    expect(blocks).toEqual([
+      {
+        kind: 'table',
+        rows: [
+          { cells: ['序号', '工作任务', '牵头单位', '时间节点'], sourceRow: 1 },
+          { cells: ['1', '完善教师思想政治工作制度', '党委教师工作部', '2025年6月'], sourceRow: 2 },
+          { cells: ['2', '开展青年教师国情研修', '人事处、教务处', '2025年9月'], sourceRow: 3 },
+        ],
+      },
+    ]);
+  });
 });

@@ -7,7 +7,8 @@ import type {
 /**
  * A Word document pasted as text: each table cell starts a line with a TAB, lines without one
  * continue the cell, and a blank line ends the row. A single-cell "row" is an indented line
- * of text, not a table.
+ * of text, not a table. A line that holds TABs without starting with one is a whole row of
+ * tab-separated cells (a table copied from Excel, or a .tsv).
  */
 export function readTextDocument(text: string): DocumentBlocks {
   const blocks: DocumentBlock[] = [];
@@ -34,6 +35,9 @@ export function readTextDocument(text: string): DocumentBlocks {
       row ??= { cells: [], sourceRow: index + 1 };
       row.cells.push(...line.slice(1).split('\t'));
     } else if (line.trim() === '') {
+      endRow();
+    } else if (!row && line.includes('\t')) {
+      row = { cells: line.replace(/\r$/, '').split('\t'), sourceRow: index + 1 };
       endRow();
     } else if (row) {
       const last = row.cells.length - 1;
