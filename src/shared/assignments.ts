@@ -1,3 +1,6 @@
+/** How a department answers for an item: it leads it (牵头) or supports it (配合). */
+export const assignmentRoles = ['lead', 'support'] as const;
+
 /**
  * Pure rules of the assignment matrix (items × departments). The server applies them inside a
  * transaction; the web uses `nextCellRole` so that a click means the same thing everywhere.

@@ -197,6 +197,14 @@ describe.each(['local', 's3'] as const)(
           .from(jobs)
           .where(eq(jobs.organizationId, organization.id))
           .then((rows) => rows.filter((row) => row.kind.startsWith('supervision.')));
+      // Today's sweep is due at 08:00 Beijing time and this week's digest at Monday's: before
+      // then they wait. Once both are enqueued, make them due now, so that the test does not
+      // depend on the time of day it runs (the 08:00 rule is supervision-sweep.test.ts's).
+      await eventually(supervisionJobs, (rows) => rows.length === 2);
+      await database.db
+        .update(jobs)
+        .set({ runAt: new Date() })
+        .where(and(eq(jobs.organizationId, organization.id), eq(jobs.status, 'queued')));
       const finished = await eventually(
         supervisionJobs,
         (rows) => rows.length === 2 && rows.every((row) => row.status === 'done'),

@@ -1,5 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../io/sha256';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { operations } from '../../shared/api/operations';
 import { AppError } from '../../shared/errors';
 import {
   isOperationId,
@@ -33,7 +35,7 @@ declare module 'fastify' {
 }
 
 export function hashSessionToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256(token);
 }
 
 export function newSessionToken(): string {
@@ -53,6 +55,7 @@ export function actorOf(request: FastifyRequest): Actor {
 export function installAccessControl(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('signedIn', null);
 
+  const served = new Set<OperationId>();
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1')) return;
     const operationId = (route.schema as { operationId?: unknown } | undefined)?.operationId;
@@ -61,7 +64,22 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
         `Route ${route.method} ${route.url} has no operationId in the permission table`,
       );
     }
+    // HEAD routes Fastify adds for a GET share its operation.
+    const definition = operations[operationId];
+    if (
+      route.method !== 'HEAD' &&
+      (route.method !== definition.method || route.url !== definition.path)
+    )
+      throw new Error(
+        `Route ${route.method} ${route.url} is not its definition ${definition.method} ${definition.path}`,
+      );
+    served.add(operationId);
     route.config = { ...(route.config ?? {}), access: permissions[operationId], operationId };
+  });
+  // Every defined operation is served: a definition without a handler refuses to start too.
+  app.addHook('onReady', async () => {
+    const missing = Object.keys(operations).filter((id) => !served.has(id as OperationId));
+    if (missing.length > 0) throw new Error(`Operations without a route: ${missing.join(', ')}`);
   });
 
   // onRequest: refuse before the body is read or validated, so a forbidden caller learns nothing from validation errors.

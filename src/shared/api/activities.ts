@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { coverageFrequencies } from '../activities/coverage';
 import { evidenceViewSchema } from './evidence';
 import { teacherAttributeSchema } from './teachers';
+import { organizationStaff, departmentEditors } from '../access';
+import { idParamsSchema } from './contracts';
+import { defineOperation } from './operation';
 
 export const activityKindSchema = z.object({
   id: z.uuid(),
@@ -94,3 +97,95 @@ export const coverageSchema = z.object({
   ),
 });
 export type CoverageView = z.infer<typeof coverageSchema>;
+
+export const activitiesApi = {
+  kinds: defineOperation({
+    id: 'activities.kinds',
+    method: 'GET',
+    path: '/api/v1/activity-kinds',
+    tags: ['activities'],
+    response: activityKindListSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  createKind: defineOperation({
+    id: 'activities.createKind',
+    method: 'POST',
+    path: '/api/v1/activity-kinds',
+    tags: ['activities'],
+    body: activityKindBodySchema,
+    response: activityKindSchema,
+    status: 201,
+    access: organizationStaff,
+  }),
+  list: defineOperation({
+    id: 'activities.list',
+    method: 'GET',
+    path: '/api/v1/activities',
+    tags: ['activities'],
+    query: activityListQuerySchema,
+    response: activityListSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  record: defineOperation({
+    id: 'activities.record',
+    method: 'POST',
+    path: '/api/v1/activities',
+    tags: ['activities'],
+    description:
+      'A department records an activity with its date, evidence and participants (from the roster).',
+    body: recordActivityBodySchema,
+    response: z.object({ id: z.uuid() }),
+    status: 201,
+    access: departmentEditors,
+  }),
+  delete: defineOperation({
+    id: 'activities.delete',
+    method: 'DELETE',
+    path: '/api/v1/activities/:id',
+    tags: ['activities'],
+    params: idParamsSchema,
+    response: z.null(),
+    status: 204,
+    access: departmentEditors,
+  }),
+  readSignInSheet: defineOperation({
+    id: 'activities.readSignInSheet',
+    method: 'POST',
+    path: '/api/v1/activities/sign-in-sheet',
+    tags: ['activities'],
+    description:
+      'A sign-in sheet (.xlsx, multipart field "file") matched to the roster by 工号 or name; writes nothing.',
+    upload: true,
+    response: signInSheetResultSchema,
+    access: departmentEditors,
+  }),
+  coverageRules: defineOperation({
+    id: 'coverage.rules',
+    method: 'GET',
+    path: '/api/v1/coverage-rules',
+    tags: ['activities'],
+    response: coverageRuleListSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  coverageCreateRule: defineOperation({
+    id: 'coverage.createRule',
+    method: 'POST',
+    path: '/api/v1/coverage-rules',
+    tags: ['activities'],
+    body: coverageRuleBodySchema,
+    response: coverageRuleSchema,
+    status: 201,
+    access: organizationStaff,
+  }),
+  coverageGet: defineOperation({
+    id: 'coverage.get',
+    method: 'GET',
+    path: '/api/v1/coverage',
+    tags: ['activities'],
+    description:
+      'Each coverage rule as of a day: institution and department rates; the people still missing named for the office and for their own department only.',
+    query: coverageQuerySchema,
+    response: coverageSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+};

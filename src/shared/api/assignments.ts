@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
 import { assignmentViewSchema, uuidSchema } from './contracts';
+import { defineOperation } from './operation';
+import { organizationStaff } from '../access';
 
-export const assignmentRoleSchema = z.enum(['lead', 'support']);
+export const assignmentRoleSchema = z.enum(assignmentRoles);
 
 export const planItemParamsSchema = z.object({ id: uuidSchema, itemId: uuidSchema });
 export const planGroupParamsSchema = z.object({ id: uuidSchema, groupId: uuidSchema });
@@ -45,3 +48,31 @@ export const resolveGroupResultSchema = z.object({
 
 export type ItemAssignments = z.infer<typeof itemAssignmentsSchema>;
 export type ResolveGroupResult = z.infer<typeof resolveGroupResultSchema>;
+
+/** The assignments operations: what the server serves and the web calls. */
+export const assignmentsApi = {
+  set: defineOperation({
+    id: 'assignments.set',
+    method: 'PUT',
+    path: '/api/v1/plans/:id/items/:itemId/assignments',
+    tags: ['assignments'],
+    description:
+      'Makes a department or group lead or support an item, or (role null) takes it off the item.',
+    params: planItemParamsSchema,
+    body: setAssignmentBodySchema,
+    response: itemAssignmentsSchema,
+    access: organizationStaff,
+  }),
+  resolveGroup: defineOperation({
+    id: 'assignments.resolveGroup',
+    method: 'POST',
+    path: '/api/v1/plans/:id/groups/:groupId/resolve',
+    tags: ['assignments'],
+    description:
+      'Replaces a group (各教学单位) or placeholder (相关职能部门) by the departments named, on the items named or all its items.',
+    params: planGroupParamsSchema,
+    body: resolveGroupBodySchema,
+    response: resolveGroupResultSchema,
+    access: organizationStaff,
+  }),
+} as const;

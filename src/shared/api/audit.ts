@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { isoDateSchema } from '../plan-import/contract';
 import { uuidSchema } from './contracts';
-
-const timestampSchema = z.iso.datetime({ offset: true });
+import { defineOperation, fileResponse } from './operation';
 
 // ---- the audit log, for the auditor: search and export
 
@@ -55,3 +55,30 @@ export type AuditFilter = z.output<typeof auditFilterSchema>;
 export type AuditQuery = z.output<typeof auditQuerySchema>;
 export type AuditEntryView = z.infer<typeof auditEntryViewSchema>;
 export type AuditPage = z.infer<typeof auditPageSchema>;
+
+/** The audit operations: what the server serves and the web calls. */
+export const auditApi = {
+  list: defineOperation({
+    id: 'audit.list',
+    method: 'GET',
+    path: '/api/v1/audit',
+    tags: ['audit'],
+    description:
+      'The audit log, newest first, one page with the total: filters by Beijing dates, actor, action (or its family), entity, address and free text.',
+    query: auditQuerySchema,
+    response: auditPageSchema,
+    // the audit log is the auditor's alone
+    access: ['auditor'],
+  }),
+  export: defineOperation({
+    id: 'audit.export',
+    method: 'GET',
+    path: '/api/v1/audit/export.xlsx',
+    tags: ['audit'],
+    description:
+      'The entries the same filters find, as .xlsx (formula-safe); refused above 100,000 entries.',
+    query: auditFilterSchema,
+    response: fileResponse,
+    access: ['auditor'],
+  }),
+} as const;

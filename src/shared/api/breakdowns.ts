@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
+import { timestampSchema } from './common';
 import { itemDiffSchema } from '../breakdown-diff';
 import { deadlineSchema } from '../deadlines';
 import type { ErrorCode } from '../errors';
 import { measureDeadlineInputSchema } from '../measure-deadline';
 import { isoDateSchema } from '../plan-import/contract';
+import { defineOperation, fileResponse } from './operation';
+import { idParamsSchema } from './contracts';
+import { departmentEditors, organizationStaff } from '../access';
 
-const timestampSchema = z.iso.datetime({ offset: true });
 export const submissionStatusSchema = z.enum([
   'not_started',
   'draft',
@@ -91,7 +95,7 @@ export const breakdownItemSchema = z.object({
   no: z.number().int(),
   content: z.string(),
   focus: z.string(),
-  role: z.enum(['lead', 'support']),
+  role: z.enum(assignmentRoles),
   /** Through a group such as 各教学单位, not by name. */
   viaGroup: z.string().nullable(),
   otherDepartments: z.array(z.string()),
@@ -255,3 +259,123 @@ export const sheetPreviewSchema = z.object({
 export type SheetChange = z.infer<typeof sheetChangeSchema>;
 export type SheetProblem = z.infer<typeof sheetProblemSchema>;
 export type SheetPreview = z.infer<typeof sheetPreviewSchema>;
+
+/** The breakdowns operations: what the server serves and the web calls. */
+export const breakdownsApi = {
+  board: defineOperation({
+    id: 'breakdowns.board',
+    method: 'GET',
+    path: '/api/v1/plans/:id/breakdowns',
+    tags: ['breakdowns'],
+    params: idParamsSchema,
+    response: boardSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  dashboard: defineOperation({
+    id: 'breakdowns.dashboard',
+    method: 'GET',
+    path: '/api/v1/plans/:id/dashboard',
+    tags: ['breakdowns'],
+    params: idParamsSchema,
+    response: dashboardSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  export: defineOperation({
+    id: 'breakdowns.export',
+    method: 'GET',
+    path: '/api/v1/plans/:id/task-breakdown',
+    tags: ['breakdowns'],
+    description: 'The 任务分解表 as .xlsx or .docx, with the measures filled in.',
+    params: idParamsSchema,
+    query: exportQuerySchema,
+    response: fileResponse,
+    produces: [
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ],
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  get: defineOperation({
+    id: 'breakdowns.get',
+    method: 'GET',
+    path: '/api/v1/plans/:id/breakdowns/:departmentId',
+    tags: ['breakdowns'],
+    params: breakdownParamsSchema,
+    response: breakdownViewSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  setLiaison: defineOperation({
+    id: 'breakdowns.setLiaison',
+    method: 'PUT',
+    path: '/api/v1/plans/:id/breakdowns/:departmentId/liaison',
+    tags: ['breakdowns'],
+    params: breakdownParamsSchema,
+    body: liaisonBodySchema,
+    response: breakdownViewSchema,
+    access: departmentEditors,
+  }),
+  measuresCreate: defineOperation({
+    id: 'measures.create',
+    method: 'POST',
+    path: '/api/v1/plans/:id/breakdowns/:departmentId/measures',
+    tags: ['breakdowns'],
+    params: breakdownParamsSchema,
+    body: createMeasureBodySchema,
+    response: measureViewSchema,
+    status: 201,
+    access: departmentEditors,
+  }),
+  measuresUpdate: defineOperation({
+    id: 'measures.update',
+    method: 'PATCH',
+    path: '/api/v1/plans/:id/breakdowns/:departmentId/measures/:measureId',
+    tags: ['breakdowns'],
+    params: measureParamsSchema,
+    body: updateMeasureBodySchema,
+    response: measureViewSchema,
+    access: departmentEditors,
+  }),
+  measuresDelete: defineOperation({
+    id: 'measures.delete',
+    method: 'DELETE',
+    path: '/api/v1/plans/:id/breakdowns/:departmentId/measures/:measureId',
+    tags: ['breakdowns'],
+    params: measureParamsSchema,
+    query: deleteMeasureQuerySchema,
+    response: z.null(),
+    status: 204,
+    access: departmentEditors,
+  }),
+  uploadSheet: defineOperation({
+    id: 'breakdowns.uploadSheet',
+    method: 'POST',
+    path: '/api/v1/plans/:id/breakdowns/:departmentId/sheet',
+    tags: ['breakdowns'],
+    description:
+      'Upload the department\'s 任务分解表 filled in offline (.xlsx or .docx, multipart field "file"). With dryRun=true, the changes it would make and the rows that cannot be applied; then the same file with basedOn=<token of the preview> applies them, all or nothing.',
+    params: breakdownParamsSchema,
+    query: sheetUploadQuerySchema,
+    upload: true,
+    response: sheetPreviewSchema,
+    access: departmentEditors,
+  }),
+  submit: defineOperation({
+    id: 'breakdowns.submit',
+    method: 'POST',
+    path: '/api/v1/plans/:id/breakdowns/:departmentId/submit',
+    tags: ['breakdowns'],
+    params: breakdownParamsSchema,
+    response: breakdownViewSchema,
+    access: departmentEditors,
+  }),
+  review: defineOperation({
+    id: 'breakdowns.review',
+    method: 'POST',
+    path: '/api/v1/plans/:id/breakdowns/:departmentId/review',
+    tags: ['breakdowns'],
+    params: breakdownParamsSchema,
+    body: reviewBodySchema,
+    response: breakdownViewSchema,
+    access: organizationStaff,
+  }),
+} as const;

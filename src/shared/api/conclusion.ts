@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
+import { timestampSchema } from './common';
 import { isoDateSchema } from '../plan-import/contract';
-
-const timestampSchema = z.iso.datetime({ offset: true });
+import { defineOperation } from './operation';
+import { idParamsSchema } from './contracts';
+import { departmentEditors, organizationStaff } from '../access';
 
 /** Files or links (佐证材料) a record points at, by evidence id. */
 export const evidenceIdsSchema = z.array(z.uuid()).max(50).default([]);
@@ -84,7 +87,7 @@ export const conclusionItemSchema = z.object({
   no: z.number().int(),
   content: z.string(),
   focus: z.string(),
-  role: z.enum(['lead', 'support']),
+  role: z.enum(assignmentRoles),
   level1: indicatorRefSchema,
   level2: indicatorRefSchema,
   mine: departmentRatingSchema.nullable(),
@@ -156,7 +159,7 @@ export const moderationRowSchema = z.object({
     z.object({
       id: z.uuid(),
       name: z.string(),
-      role: z.enum(['lead', 'support']),
+      role: z.enum(assignmentRoles),
       summaryStatus: summaryStatusSchema,
       rating: departmentRatingSchema.nullable(),
     }),
@@ -188,3 +191,105 @@ export type ModerationView = z.infer<typeof moderationViewSchema>;
 export type ModerationRow = z.infer<typeof moderationRowSchema>;
 export type InstitutionRatingView = z.infer<typeof institutionRatingSchema>;
 export type RollupView = z.infer<typeof rollupSchema>;
+
+/** The conclusion operations: what the server serves and the web calls. */
+export const conclusionApi = {
+  ratingScaleGet: defineOperation({
+    id: 'ratingScale.get',
+    method: 'GET',
+    path: '/api/v1/plans/:id/rating-scale',
+    tags: ['conclusion'],
+    params: idParamsSchema,
+    response: ratingScaleViewSchema,
+    // conclude phase: summaries, self-assessment, moderation; findings and rectification; next year's plan
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  ratingScaleSet: defineOperation({
+    id: 'ratingScale.set',
+    method: 'PUT',
+    path: '/api/v1/plans/:id/rating-scale',
+    tags: ['conclusion'],
+    description: "The plan's own rating scale; refused once any item is rated.",
+    params: idParamsSchema,
+    body: setRatingScaleBodySchema,
+    response: ratingScaleViewSchema,
+    access: organizationStaff,
+  }),
+  summariesList: defineOperation({
+    id: 'summaries.list',
+    method: 'GET',
+    path: '/api/v1/plans/:id/summaries',
+    tags: ['conclusion'],
+    params: idParamsSchema,
+    response: summaryListSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  get: defineOperation({
+    id: 'conclusion.get',
+    method: 'GET',
+    path: '/api/v1/plans/:id/conclusion/:departmentId',
+    tags: ['conclusion'],
+    description: "A department's summary and its self-assessment of each item it answers for.",
+    params: conclusionParamsSchema,
+    response: conclusionViewSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  summariesSave: defineOperation({
+    id: 'summaries.save',
+    method: 'PUT',
+    path: '/api/v1/plans/:id/conclusion/:departmentId/summary',
+    tags: ['conclusion'],
+    params: conclusionParamsSchema,
+    body: saveSummaryBodySchema,
+    response: conclusionViewSchema,
+    access: departmentEditors,
+  }),
+  summariesSubmit: defineOperation({
+    id: 'summaries.submit',
+    method: 'POST',
+    path: '/api/v1/plans/:id/conclusion/:departmentId/submit',
+    tags: ['conclusion'],
+    params: conclusionParamsSchema,
+    response: conclusionViewSchema,
+    access: departmentEditors,
+  }),
+  summariesReturn: defineOperation({
+    id: 'summaries.return',
+    method: 'POST',
+    path: '/api/v1/plans/:id/conclusion/:departmentId/return',
+    tags: ['conclusion'],
+    params: conclusionParamsSchema,
+    body: returnSummaryBodySchema,
+    response: conclusionViewSchema,
+    access: organizationStaff,
+  }),
+  selfAssessmentsRate: defineOperation({
+    id: 'selfAssessments.rate',
+    method: 'PUT',
+    path: '/api/v1/plans/:id/conclusion/:departmentId/items/:itemId',
+    tags: ['conclusion'],
+    params: selfAssessmentParamsSchema,
+    body: rateItemBodySchema,
+    response: conclusionViewSchema,
+    access: departmentEditors,
+  }),
+  moderationGet: defineOperation({
+    id: 'moderation.get',
+    method: 'GET',
+    path: '/api/v1/plans/:id/moderation',
+    tags: ['conclusion'],
+    params: idParamsSchema,
+    response: moderationViewSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  moderationSet: defineOperation({
+    id: 'moderation.set',
+    method: 'PUT',
+    path: '/api/v1/plans/:id/moderation/:itemId',
+    tags: ['conclusion'],
+    params: moderationParamsSchema,
+    body: moderateBodySchema,
+    response: institutionRatingSchema,
+    access: organizationStaff,
+  }),
+} as const;

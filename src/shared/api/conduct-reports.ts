@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { caseOutcomes, caseStates } from '../conduct-reports/case-states';
+import { defineOperation, fileResponse } from './operation';
 
 const timestampSchema = z.iso.datetime({ offset: true });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -141,3 +142,90 @@ export type ConductReportDetail = z.infer<typeof conductReportDetailSchema>;
 export type ConductReportFollow = z.infer<typeof conductReportFollowSchema>;
 export type ConductReportFigures = z.infer<typeof conductReportFiguresSchema>;
 export type ReportAttachment = z.infer<typeof reportAttachmentSchema>;
+
+export const conductReportsApi = {
+  submit: defineOperation({
+    id: 'conductReports.submit',
+    method: 'POST',
+    path: '/api/v1/public/organizations/:organizationId/conduct-reports',
+    description:
+      '师德师风监督举报: anyone files a report (no account). The receipt code is answered once; nothing of the caller is stored.',
+    params: conductReportOrganizationParamsSchema,
+    body: submitConductReportBodySchema,
+    response: submitConductReportResultSchema,
+    status: 201,
+    access: 'public',
+  }),
+  follow: defineOperation({
+    id: 'conductReports.follow',
+    method: 'POST',
+    path: '/api/v1/public/conduct-reports/follow',
+    description: 'The reporter follows their case with the receipt: state, outcome, answers.',
+    body: followConductReportBodySchema,
+    response: conductReportFollowSchema,
+    access: 'public',
+  }),
+  addInformation: defineOperation({
+    id: 'conductReports.addInformation',
+    method: 'POST',
+    path: '/api/v1/public/conduct-reports/information',
+    description: 'The reporter adds information (text, files) to their case with the receipt.',
+    body: addInformationBodySchema,
+    response: conductReportFollowSchema,
+    status: 201,
+    access: 'public',
+  }),
+  list: defineOperation({
+    id: 'conductReports.list',
+    method: 'GET',
+    path: '/api/v1/conduct-reports',
+    description: "The case handler's list: states and deadlines, no content.",
+    response: conductReportListSchema,
+    access: ['case_handler'],
+  }),
+  figures: defineOperation({
+    id: 'conductReports.figures',
+    method: 'GET',
+    path: '/api/v1/conduct-reports/figures',
+    description: "Item 26's figures for a year: counts only.",
+    query: figuresQuerySchema,
+    response: conductReportFiguresSchema,
+    access: ['admin', 'coordinator', 'leader', 'case_handler'],
+  }),
+  get: defineOperation({
+    id: 'conductReports.get',
+    method: 'GET',
+    path: '/api/v1/conduct-reports/:id',
+    description: 'One case with its content and history; every read is audited.',
+    params: conductReportParamsSchema,
+    response: conductReportDetailSchema,
+    access: ['case_handler'],
+  }),
+  transition: defineOperation({
+    id: 'conductReports.transition',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/transitions',
+    params: conductReportParamsSchema,
+    body: transitionBodySchema,
+    response: conductReportDetailSchema,
+    access: ['case_handler'],
+  }),
+  answer: defineOperation({
+    id: 'conductReports.answer',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/answers',
+    params: conductReportParamsSchema,
+    body: answerBodySchema,
+    response: conductReportDetailSchema,
+    access: ['case_handler'],
+  }),
+  file: defineOperation({
+    id: 'conductReports.file',
+    method: 'GET',
+    path: '/api/v1/conduct-reports/:id/files/:fileId',
+    description: 'A file of the case, as an attachment, sandboxed; audited as an export.',
+    params: conductReportFileParamsSchema,
+    response: fileResponse,
+    access: ['case_handler'],
+  }),
+};

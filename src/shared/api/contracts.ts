@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
+import { timestampSchema } from './common';
 import {
   columnMeaningSchema,
   departmentRefKinds,
@@ -18,7 +20,6 @@ export const uuidSchema = z.uuid();
 export const idParamsSchema = z.object({ id: uuidSchema });
 export const roleSchema = z.enum(roles);
 export const departmentKindSchema = z.enum(['functional', 'teaching', 'other']);
-const timestampSchema = z.iso.datetime({ offset: true });
 
 export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
 export const errorResponseSchema = z.object({
@@ -200,7 +201,7 @@ export const itemViewSchema = z.object({
 export const assignmentViewSchema = z.object({
   id: uuidSchema,
   itemId: uuidSchema,
-  role: z.enum(['lead', 'support']),
+  role: z.enum(assignmentRoles),
   targetKind: z.enum(departmentRefKinds),
   departmentId: uuidSchema.nullable(),
   groupId: uuidSchema.nullable(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-
-const timestampSchema = z.iso.datetime({ offset: true });
+import { timestampSchema } from './common';
+import { defineOperation, fileResponse } from './operation';
+import { departmentEditors } from '../access';
+import { idParamsSchema } from './contracts';
 
 /** Evidence (佐证材料) as every page and module shows it: a file or a link. */
 export const evidenceViewSchema = z.object({
@@ -59,3 +61,49 @@ export const evidenceListSchema = z.object({ items: z.array(evidenceViewSchema) 
 
 /** Where a piece of evidence is downloaded. */
 export const evidenceContentUrl = (id: string) => `/api/v1/evidence/${id}/content`;
+
+/** The evidence operations: what the server serves and the web calls. */
+export const evidenceApi = {
+  upload: defineOperation({
+    id: 'evidence.upload',
+    method: 'POST',
+    path: '/api/v1/evidence',
+    tags: ['evidence'],
+    description:
+      'Upload one evidence file (multipart field "file"): PDF, .docx/.xlsx/.pptx, JPEG/PNG/GIF/WebP or plain text, checked by content.',
+    query: evidenceUploadQuerySchema,
+    upload: true,
+    response: evidenceViewSchema,
+    status: 201,
+    access: departmentEditors,
+  }),
+  createLink: defineOperation({
+    id: 'evidence.createLink',
+    method: 'POST',
+    path: '/api/v1/evidence/links',
+    tags: ['evidence'],
+    body: evidenceLinkBodySchema,
+    response: evidenceViewSchema,
+    status: 201,
+    access: departmentEditors,
+  }),
+  list: defineOperation({
+    id: 'evidence.list',
+    method: 'GET',
+    path: '/api/v1/evidence',
+    tags: ['evidence'],
+    query: evidenceListQuerySchema,
+    response: evidenceListSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  content: defineOperation({
+    id: 'evidence.content',
+    method: 'GET',
+    path: '/api/v1/evidence/:id/content',
+    tags: ['evidence'],
+    description: 'The file, always as an attachment, sandboxed.',
+    params: idParamsSchema,
+    response: fileResponse,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+} as const;

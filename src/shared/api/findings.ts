@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { findingKinds, findingStates, findingTransitions } from '../findings/finding-states';
 import { isoDateSchema } from '../plan-import/contract';
 import { evidenceIdsSchema } from './conclusion';
-
-const timestampSchema = z.iso.datetime({ offset: true });
+import { XLSX, defineOperation, fileResponse } from './operation';
+import { idParamsSchema } from './contracts';
+import { organizationStaff } from '../access';
 
 export const findingParamsSchema = z.object({ id: z.uuid(), findingId: z.uuid() });
 export const findingStateSchema = z.enum(findingStates);
@@ -171,3 +173,125 @@ export type FindingDetail = z.infer<typeof findingDetailSchema>;
 export type FindingList = z.infer<typeof findingListSchema>;
 export type NextYearPreview = z.infer<typeof nextYearPreviewSchema>;
 export type StartNextYearResult = z.infer<typeof startNextYearResultSchema>;
+
+/** The findings operations: what the server serves and the web calls. */
+export const findingsApi = {
+  list: defineOperation({
+    id: 'findings.list',
+    method: 'GET',
+    path: '/api/v1/plans/:id/findings',
+    tags: ['findings'],
+    params: idParamsSchema,
+    query: findingListQuerySchema,
+    response: findingListSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  create: defineOperation({
+    id: 'findings.create',
+    method: 'POST',
+    path: '/api/v1/plans/:id/findings',
+    tags: ['findings'],
+    params: idParamsSchema,
+    body: createFindingBodySchema,
+    response: findingDetailSchema,
+    status: 201,
+    access: organizationStaff,
+  }),
+  get: defineOperation({
+    id: 'findings.get',
+    method: 'GET',
+    path: '/api/v1/plans/:id/findings/:findingId',
+    tags: ['findings'],
+    params: findingParamsSchema,
+    response: findingDetailSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  update: defineOperation({
+    id: 'findings.update',
+    method: 'PATCH',
+    path: '/api/v1/plans/:id/findings/:findingId',
+    tags: ['findings'],
+    params: findingParamsSchema,
+    body: updateFindingBodySchema,
+    response: findingDetailSchema,
+    access: organizationStaff,
+  }),
+  recordAction: defineOperation({
+    id: 'findings.recordAction',
+    method: 'POST',
+    path: '/api/v1/plans/:id/findings/:findingId/actions',
+    tags: ['findings'],
+    description: 'The owner department records a rectification action (整改措施) with evidence.',
+    params: findingParamsSchema,
+    body: recordActionBodySchema,
+    response: findingDetailSchema,
+    access: ['liaison'],
+  }),
+  requestVerification: defineOperation({
+    id: 'findings.requestVerification',
+    method: 'POST',
+    path: '/api/v1/plans/:id/findings/:findingId/request-verification',
+    tags: ['findings'],
+    params: findingParamsSchema,
+    body: requestVerificationBodySchema,
+    response: findingDetailSchema,
+    access: ['liaison'],
+  }),
+  verify: defineOperation({
+    id: 'findings.verify',
+    method: 'POST',
+    path: '/api/v1/plans/:id/findings/:findingId/verify',
+    tags: ['findings'],
+    description:
+      'Only the coordinating office closes a finding, by verifying its rectification (核验).',
+    params: findingParamsSchema,
+    body: verifyBodySchema,
+    response: findingDetailSchema,
+    access: organizationStaff,
+  }),
+  reopen: defineOperation({
+    id: 'findings.reopen',
+    method: 'POST',
+    path: '/api/v1/plans/:id/findings/:findingId/reopen',
+    tags: ['findings'],
+    params: findingParamsSchema,
+    body: reopenBodySchema,
+    response: findingDetailSchema,
+    access: organizationStaff,
+  }),
+  plansNextYearPreview: defineOperation({
+    id: 'plans.nextYearPreview',
+    method: 'GET',
+    path: '/api/v1/plans/:id/next-year',
+    tags: ['findings'],
+    description:
+      "What starting next year's plan would carry over, and which open immediate findings block it.",
+    params: idParamsSchema,
+    response: nextYearPreviewSchema,
+    access: organizationStaff,
+  }),
+  plansStartNextYear: defineOperation({
+    id: 'plans.startNextYear',
+    method: 'POST',
+    path: '/api/v1/plans/:id/next-year',
+    tags: ['findings'],
+    description:
+      '开启下一年度: copy the plan for cycle year + 1 and bring every open carried-over finding (and the immediate ones named in carryOver) into it.',
+    params: idParamsSchema,
+    body: startNextYearBodySchema,
+    response: startNextYearResultSchema,
+    status: 201,
+    access: organizationStaff,
+  }),
+  export: defineOperation({
+    id: 'findings.export',
+    method: 'GET',
+    path: '/api/v1/plans/:id/findings/export',
+    description: '问题清单 as .xlsx, with the same filters as the list.',
+    params: idParamsSchema,
+    query: findingListQuerySchema,
+    response: fileResponse,
+    produces: [XLSX],
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+} as const;

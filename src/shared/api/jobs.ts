@@ -1,6 +1,8 @@
 import { z } from 'zod';
-
-const timestampSchema = z.iso.datetime({ offset: true });
+import { timestampSchema } from './common';
+import { defineOperation } from './operation';
+import { idParamsSchema } from './contracts';
+import { organizationStaff } from '../access';
 
 /** A background job as the web follows it: state and progress (0–100). */
 export const jobViewSchema = z.object({
@@ -18,3 +20,17 @@ export const jobViewSchema = z.object({
   lastError: z.string().nullable(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
+
+/** The jobs operations: what the server serves and the web calls. */
+export const jobsApi = {
+  get: defineOperation({
+    id: 'jobs.get',
+    method: 'GET',
+    path: '/api/v1/jobs/:id',
+    tags: ['jobs'],
+    description: "A background job's state and progress (0–100).",
+    params: idParamsSchema,
+    response: jobViewSchema,
+    access: organizationStaff,
+  }),
+} as const;

@@ -1,12 +1,16 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { deadlineSchema } from '../deadlines';
 import { cellStates, reportingFrequencies, reportStatuses } from '../ledger/periods';
 import { isoDateSchema } from '../plan-import/contract';
 import type { ErrorCode } from '../errors';
 import { sheetTokenSchema } from './breakdowns';
 import { evidenceIdsSchema, evidenceViewSchema } from './evidence';
+import { XLSX, defineOperation, fileResponse } from './operation';
+import { idParamsSchema } from './contracts';
+import { departmentEditors, organizationStaff } from '../access';
+import { sheetUploadQuerySchema } from './breakdowns';
 
-const timestampSchema = z.iso.datetime({ offset: true });
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as yyyy-mm');
 export const periodKeySchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|spring|autumn)$/);
 export const reportStatusSchema = z.enum(reportStatuses);
@@ -233,3 +237,110 @@ export type BulkReportResult = z.infer<typeof bulkReportResultSchema>;
 export type PeriodSheetProblem = z.infer<typeof periodSheetProblemSchema>;
 export type PeriodSheetChange = z.infer<typeof periodSheetChangeSchema>;
 export type PeriodSheetPreview = z.infer<typeof periodSheetPreviewSchema>;
+
+/** The ledger operations: what the server serves and the web calls. */
+export const ledgerApi = {
+  getSettings: defineOperation({
+    id: 'ledger.getSettings',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger/settings',
+    tags: ['ledger'],
+    params: idParamsSchema,
+    response: ledgerSettingsViewSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  setSettings: defineOperation({
+    id: 'ledger.setSettings',
+    method: 'PUT',
+    path: '/api/v1/plans/:id/ledger/settings',
+    tags: ['ledger'],
+    description:
+      'The reporting periods of the plan: frequency, the day of the following month a report is due, the first and last period.',
+    params: idParamsSchema,
+    body: ledgerSettingsBodySchema,
+    response: ledgerSettingsViewSchema,
+    access: organizationStaff,
+  }),
+  department: defineOperation({
+    id: 'ledger.department',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId',
+    tags: ['ledger'],
+    params: ledgerParamsSchema,
+    response: departmentLedgerSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  report: defineOperation({
+    id: 'ledger.report',
+    method: 'POST',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId/reports',
+    tags: ['ledger'],
+    description:
+      'Report one period of one approved measure; a correction is a new version naming the one it corrects (basedOnVersion).',
+    params: ledgerParamsSchema,
+    body: reportBodySchema,
+    response: progressReportViewSchema,
+    status: 201,
+    access: departmentEditors,
+  }),
+  overview: defineOperation({
+    id: 'ledger.overview',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger',
+    tags: ['ledger'],
+    params: idParamsSchema,
+    query: ledgerQuerySchema,
+    response: ledgerOverviewSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  export: defineOperation({
+    id: 'ledger.export',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger/export',
+    tags: ['ledger'],
+    description: 'The ledger as .xlsx, with the same filters as the overview.',
+    params: idParamsSchema,
+    query: ledgerQuerySchema,
+    response: fileResponse,
+    produces: [XLSX],
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  reportPeriod: defineOperation({
+    id: 'ledger.reportPeriod',
+    method: 'POST',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId/periods/:periodKey/reports',
+    tags: ['ledger'],
+    description:
+      'Report a whole period at once (整期报送): every measure given, each naming the latest version it saw (basedOnVersion), all or nothing; a report may also record an occurrence of a confirmed obligation of its item.',
+    params: periodParamsSchema,
+    body: bulkReportBodySchema,
+    response: bulkReportResultSchema,
+    status: 201,
+    access: departmentEditors,
+  }),
+  exportPeriodSheet: defineOperation({
+    id: 'ledger.exportPeriodSheet',
+    method: 'GET',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId/periods/:periodKey/sheet',
+    tags: ['ledger'],
+    description:
+      "The department's 工作进度报送表 of one period (.xlsx): every approved measure a row, this period's report filled in, to fill in offline and upload back.",
+    params: periodParamsSchema,
+    response: fileResponse,
+    produces: [XLSX],
+    access: departmentEditors,
+  }),
+  uploadPeriodSheet: defineOperation({
+    id: 'ledger.uploadPeriodSheet',
+    method: 'POST',
+    path: '/api/v1/plans/:id/ledger/departments/:departmentId/periods/:periodKey/sheet',
+    tags: ['ledger'],
+    description:
+      'Upload the period sheet filled in offline (.xlsx, multipart field "file"). With dryRun=true, the reports it would make and the rows that cannot be applied; then the same file with basedOn=<token of the preview> applies them, all or nothing.',
+    params: periodParamsSchema,
+    query: sheetUploadQuerySchema,
+    upload: true,
+    response: periodSheetPreviewSchema,
+    access: departmentEditors,
+  }),
+} as const;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { messageChannels, messageKinds } from '../notifications/messages';
+import { workingRoles, organizationStaff } from '../access';
+import { defineOperation } from './operation';
 
 const timestampSchema = z.iso.datetime({ offset: true });
 
@@ -90,3 +92,52 @@ export const messageListSchema = z.object({
   items: z.array(messageViewSchema),
 });
 export type MessageList = z.infer<typeof messageListSchema>;
+
+export const notificationsApi = {
+  messagesList: defineOperation({
+    id: 'messages.list',
+    method: 'GET',
+    path: '/api/v1/messages',
+    tags: ['notifications'],
+    description: 'My handover messages (交接提醒), newest first, with how each channel went.',
+    query: messageListQuerySchema,
+    response: messageListSchema,
+    access: workingRoles,
+  }),
+  messagesPreferences: defineOperation({
+    id: 'messages.preferences',
+    method: 'GET',
+    path: '/api/v1/messages/preferences',
+    tags: ['notifications'],
+    response: preferencesViewSchema,
+    access: workingRoles,
+  }),
+  messagesUpdatePreferences: defineOperation({
+    id: 'messages.updatePreferences',
+    method: 'PUT',
+    path: '/api/v1/messages/preferences',
+    tags: ['notifications'],
+    body: updatePreferencesBodySchema,
+    response: preferencesViewSchema,
+    access: workingRoles,
+  }),
+  messagesSettings: defineOperation({
+    id: 'messages.settings',
+    method: 'GET',
+    path: '/api/v1/messages/settings',
+    tags: ['notifications'],
+    description:
+      "The office's default channels, due-soon days and work chat apps (secrets masked).",
+    response: notificationSettingsViewSchema,
+    access: organizationStaff,
+  }),
+  messagesUpdateSettings: defineOperation({
+    id: 'messages.updateSettings',
+    method: 'PUT',
+    path: '/api/v1/messages/settings',
+    tags: ['notifications'],
+    body: updateNotificationSettingsBodySchema,
+    response: notificationSettingsViewSchema,
+    access: organizationStaff,
+  }),
+};

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
+import { timestampSchema } from './common';
 import { obligationPeriodSchema, obligationSourceSchema } from '../obligations/obligation.contract';
 import { evidenceIdsSchema, evidenceViewSchema } from './evidence';
 import { isoDateSchema } from '../plan-import/contract';
-
-const timestampSchema = z.iso.datetime({ offset: true });
+import { defineOperation } from './operation';
+import { idParamsSchema } from './contracts';
+import { departmentEditors, organizationStaff } from '../access';
 
 /** 2024-02-30 has the right shape and names no day. */
 function isCalendarDate(value: string): boolean {
@@ -40,9 +43,7 @@ export const obligationViewSchema = z.object({
   countedByReadings: z.boolean(),
   note: z.string().nullable(),
   /** The departments answerable for the item, lead first. */
-  departments: z.array(
-    z.object({ id: z.uuid(), name: z.string(), role: z.enum(['lead', 'support']) }),
-  ),
+  departments: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(assignmentRoles) })),
   version: z.number().int(),
   updatedAt: timestampSchema,
 });
@@ -219,3 +220,99 @@ export const departmentObligationsSchema = z.object({
   ),
 });
 export type DepartmentObligations = z.infer<typeof departmentObligationsSchema>;
+
+/** The obligations operations: what the server serves and the web calls. */
+export const obligationsApi = {
+  list: defineOperation({
+    id: 'obligations.list',
+    method: 'GET',
+    path: '/api/v1/plans/:id/obligations',
+    tags: ['obligations'],
+    params: idParamsSchema,
+    query: obligationListQuerySchema,
+    response: obligationListSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  propose: defineOperation({
+    id: 'obligations.propose',
+    method: 'POST',
+    path: '/api/v1/plans/:id/obligations/propose',
+    tags: ['obligations'],
+    description:
+      'Reads every item of the plan and records the obligations its text states (每学期至少1次, 100%). Proposing again creates only what is new; nothing already recorded is changed.',
+    params: idParamsSchema,
+    response: proposeResultSchema,
+    access: organizationStaff,
+  }),
+  create: defineOperation({
+    id: 'obligations.create',
+    method: 'POST',
+    path: '/api/v1/plans/:id/obligations',
+    tags: ['obligations'],
+    params: idParamsSchema,
+    body: createObligationBodySchema,
+    response: obligationViewSchema,
+    status: 201,
+    access: organizationStaff,
+  }),
+  update: defineOperation({
+    id: 'obligations.update',
+    method: 'PATCH',
+    path: '/api/v1/plans/:id/obligations/:obligationId',
+    tags: ['obligations'],
+    params: obligationParamsSchema,
+    body: updateObligationBodySchema,
+    response: obligationViewSchema,
+    access: organizationStaff,
+  }),
+  compliance: defineOperation({
+    id: 'obligations.compliance',
+    method: 'GET',
+    path: '/api/v1/plans/:id/obligations/compliance',
+    tags: ['obligations'],
+    params: idParamsSchema,
+    query: complianceQuerySchema,
+    response: complianceSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  ofDepartment: defineOperation({
+    id: 'obligations.ofDepartment',
+    method: 'GET',
+    path: '/api/v1/plans/:id/departments/:departmentId/obligations',
+    tags: ['obligations'],
+    params: departmentObligationsParamsSchema,
+    response: departmentObligationsSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  occurrencesList: defineOperation({
+    id: 'occurrences.list',
+    method: 'GET',
+    path: '/api/v1/plans/:id/occurrences',
+    tags: ['obligations'],
+    params: idParamsSchema,
+    query: occurrenceListQuerySchema,
+    response: occurrenceListSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  occurrencesRecord: defineOperation({
+    id: 'occurrences.record',
+    method: 'POST',
+    path: '/api/v1/plans/:id/obligations/:obligationId/occurrences',
+    tags: ['obligations'],
+    params: obligationParamsSchema,
+    body: recordOccurrenceBodySchema,
+    response: occurrenceViewSchema,
+    status: 201,
+    access: departmentEditors,
+  }),
+  occurrencesDelete: defineOperation({
+    id: 'occurrences.delete',
+    method: 'DELETE',
+    path: '/api/v1/plans/:id/occurrences/:occurrenceId',
+    tags: ['obligations'],
+    params: occurrenceParamsSchema,
+    response: z.null(),
+    status: 204,
+    access: departmentEditors,
+  }),
+} as const;

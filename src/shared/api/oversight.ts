@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { findingKinds, findingStates } from '../findings/finding-states';
 import { isoDateSchema } from '../plan-import/contract';
+import { defineOperation } from './operation';
+import { dashboardSchema } from './breakdowns';
+import { planTreeSchema } from './contracts';
 
 /**
  * Province oversight (上级督导): a supervising organization's view of the institutions it
  * oversees. Every figure comes from a precomputed institution snapshot (`computedAt` says when).
  */
-const timestampSchema = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();
 
 /** What is counted both plan-wide and for each level-1 indicator. */
@@ -157,3 +160,44 @@ export type InstitutionDetail = z.infer<typeof institutionDetailSchema>;
 
 export const institutionParamsSchema = z.object({ id: z.uuid() });
 export const institutionPlanParamsSchema = z.object({ id: z.uuid(), planId: z.uuid() });
+
+/** The oversight operations: what the server serves and the web calls. */
+export const oversightApi = {
+  overview: defineOperation({
+    id: 'oversight.overview',
+    method: 'GET',
+    path: '/api/v1/oversight/institutions',
+    tags: ['oversight'],
+    query: overviewQuerySchema,
+    response: overviewSchema,
+    // province oversight: an overseer reads the institutions its supervising organization oversees, never writes there
+    access: ['overseer'],
+  }),
+  institution: defineOperation({
+    id: 'oversight.institution',
+    method: 'GET',
+    path: '/api/v1/oversight/institutions/:id',
+    tags: ['oversight'],
+    params: institutionParamsSchema,
+    response: institutionDetailSchema,
+    access: ['overseer'],
+  }),
+  dashboard: defineOperation({
+    id: 'oversight.dashboard',
+    method: 'GET',
+    path: '/api/v1/oversight/institutions/:id/plans/:planId/dashboard',
+    tags: ['oversight'],
+    params: institutionPlanParamsSchema,
+    response: dashboardSchema,
+    access: ['overseer'],
+  }),
+  tree: defineOperation({
+    id: 'oversight.tree',
+    method: 'GET',
+    path: '/api/v1/oversight/institutions/:id/plans/:planId/tree',
+    tags: ['oversight'],
+    params: institutionPlanParamsSchema,
+    response: planTreeSchema,
+    access: ['overseer'],
+  }),
+} as const;

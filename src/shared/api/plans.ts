@@ -1,6 +1,11 @@
 import { z } from 'zod';
+import { defineOperation } from './operation';
+import { idParamsSchema, planDetailSchema, planSummarySchema, planTreeSchema } from './contracts';
+import { workingRoles } from '../access';
 import { deadlineKinds } from '../deadlines';
 import { isoDateSchema } from '../plan-import/contract';
+import { phaseViewSchema, deliverableViewSchema } from './contracts';
+import { organizationStaff } from '../access';
 
 /** Editing a plan on the web (方案维护) and departments' extension requests (延期申请). */
 
@@ -139,3 +144,97 @@ export type PlanRevisionView = z.infer<typeof planRevisionViewSchema>;
 export type ExtensionView = z.infer<typeof extensionViewSchema>;
 export type ExtensionTargets = z.infer<typeof extensionTargetsSchema>;
 export type CreateExtensionBody = z.input<typeof createExtensionBodySchema>;
+
+/** The plans operations: what the server serves and the web calls. */
+export const plansApi = {
+  list: defineOperation({
+    id: 'plans.list',
+    method: 'GET',
+    path: '/api/v1/plans',
+    tags: ['plans'],
+    response: z.array(planSummarySchema),
+    access: workingRoles,
+  }),
+  get: defineOperation({
+    id: 'plans.get',
+    method: 'GET',
+    path: '/api/v1/plans/:id',
+    tags: ['plans'],
+    params: idParamsSchema,
+    response: planDetailSchema,
+    access: workingRoles,
+  }),
+  tree: defineOperation({
+    id: 'plans.tree',
+    method: 'GET',
+    path: '/api/v1/plans/:id/tree',
+    tags: ['plans'],
+    params: idParamsSchema,
+    response: planTreeSchema,
+    access: workingRoles,
+  }),
+  updatePhase: defineOperation({
+    id: 'plans.updatePhase',
+    method: 'PATCH',
+    path: '/api/v1/plans/:id/phases/:phaseId',
+    params: planPhaseParamsSchema,
+    body: updatePhaseBodySchema,
+    response: phaseViewSchema,
+    access: organizationStaff,
+  }),
+  updateDeliverable: defineOperation({
+    id: 'plans.updateDeliverable',
+    method: 'PATCH',
+    path: '/api/v1/plans/:id/deliverables/:deliverableId',
+    params: planDeliverableParamsSchema,
+    body: updateDeliverableBodySchema,
+    response: deliverableViewSchema,
+    access: organizationStaff,
+  }),
+  createItem: defineOperation({
+    id: 'plans.createItem',
+    method: 'POST',
+    path: '/api/v1/plans/:id/items',
+    params: idParamsSchema,
+    body: createItemBodySchema,
+    response: itemRefSchema,
+    status: 201,
+    access: organizationStaff,
+  }),
+  updateItem: defineOperation({
+    id: 'plans.updateItem',
+    method: 'PATCH',
+    path: '/api/v1/plans/:id/items/:itemId',
+    params: planItemParamsSchema,
+    body: updateItemBodySchema,
+    response: itemRefSchema,
+    access: organizationStaff,
+  }),
+  itemDependents: defineOperation({
+    id: 'plans.itemDependents',
+    method: 'GET',
+    path: '/api/v1/plans/:id/items/:itemId/dependents',
+    description: 'What depends on an item in the plan: shown before it is retired.',
+    params: planItemParamsSchema,
+    response: itemDependentsSchema,
+    access: organizationStaff,
+  }),
+  retireItem: defineOperation({
+    id: 'plans.retireItem',
+    method: 'POST',
+    path: '/api/v1/plans/:id/items/:itemId/retire',
+    params: planItemParamsSchema,
+    body: retireItemBodySchema,
+    response: itemRefSchema,
+    access: organizationStaff,
+  }),
+  revisions: defineOperation({
+    id: 'plans.revisions',
+    method: 'GET',
+    path: '/api/v1/plans/:id/revisions',
+    description: "The plan's change log (方案修订记录), newest first.",
+    params: idParamsSchema,
+    response: planRevisionListSchema,
+    access: [...organizationStaff, 'leader'],
+  }),
+} as const;

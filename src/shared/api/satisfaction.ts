@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { evidenceViewSchema } from './evidence';
+import { organizationStaff } from '../access';
+import { idParamsSchema } from './contracts';
+import { defineOperation } from './operation';
 
 export const satisfactionBodySchema = z.object({
   year: z.number().int().min(2000).max(2100),
@@ -16,3 +19,36 @@ export const satisfactionViewSchema = satisfactionBodySchema.extend({
 });
 export type SatisfactionView = z.infer<typeof satisfactionViewSchema>;
 export const satisfactionListSchema = z.object({ results: z.array(satisfactionViewSchema) });
+
+export const satisfactionApi = {
+  list: defineOperation({
+    id: 'satisfaction.list',
+    method: 'GET',
+    path: '/api/v1/satisfaction-results',
+    tags: ['satisfaction'],
+    response: satisfactionListSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  record: defineOperation({
+    id: 'satisfaction.record',
+    method: 'POST',
+    path: '/api/v1/satisfaction-results',
+    tags: ['satisfaction'],
+    description:
+      "A third party's satisfaction result for a year (items 27, 28): value, sample, source and its document as evidence.",
+    body: satisfactionBodySchema,
+    response: z.object({ id: z.uuid() }),
+    status: 201,
+    access: organizationStaff,
+  }),
+  delete: defineOperation({
+    id: 'satisfaction.delete',
+    method: 'DELETE',
+    path: '/api/v1/satisfaction-results/:id',
+    tags: ['satisfaction'],
+    params: idParamsSchema,
+    response: z.null(),
+    status: 204,
+    access: organizationStaff,
+  }),
+};

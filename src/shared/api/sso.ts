@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { totpCodeSchema } from './contracts';
+import { defineOperation, redirectResponse } from './operation';
+import { sessionResponseSchema } from './contracts';
 
 // ---- campus single sign-on (统一身份认证): CAS 2.0/3.0 and OpenID Connect
 
@@ -9,7 +12,6 @@ export const tokenAuthMethods = ['client_secret_post', 'client_secret_basic'] as
 /** The roles an account created at first campus sign-in may get: never an administrative one. */
 export const ssoCreatableRoles = ['liaison', 'leader', 'reviewer'] as const;
 
-const timestampSchema = z.iso.datetime({ offset: true });
 const httpUrlSchema = z
   .url({ protocol: /^https?$/ })
   .max(500)
@@ -149,3 +151,102 @@ export type IdentityProviderView = z.infer<typeof identityProviderViewSchema>;
 export type CreateIdentityProviderBody = z.input<typeof createIdentityProviderBodySchema>;
 export type UpdateIdentityProviderBody = z.infer<typeof updateIdentityProviderBodySchema>;
 export type SignInProvider = z.infer<typeof signInProviderSchema>;
+
+/** The sso operations: what the server serves and the web calls. */
+export const ssoApi = {
+  providers: defineOperation({
+    id: 'sso.providers',
+    method: 'GET',
+    path: '/api/v1/sso/providers',
+    tags: ['sso'],
+    description: 'The campus sign-on buttons of the sign-in page.',
+    response: z.array(signInProviderSchema),
+    // campus single sign-on: the sign-in page's buttons and the protocol steps are public; the security admin configures it
+    access: 'public',
+  }),
+  start: defineOperation({
+    id: 'sso.start',
+    method: 'GET',
+    path: '/api/v1/sso/:providerId/start',
+    tags: ['sso'],
+    description:
+      'Redirects the browser to the campus login (CAS) or the authorization endpoint (OIDC).',
+    params: providerParamsSchema,
+    response: redirectResponse,
+    access: 'public',
+  }),
+  casCallback: defineOperation({
+    id: 'sso.casCallback',
+    method: 'GET',
+    path: '/api/v1/sso/:providerId/cas/callback',
+    tags: ['sso'],
+    description: 'The CAS service URL: validates the ticket, signs in, redirects to the app.',
+    params: providerParamsSchema,
+    query: casCallbackQuerySchema,
+    response: redirectResponse,
+    access: 'public',
+  }),
+  oidcCallback: defineOperation({
+    id: 'sso.oidcCallback',
+    method: 'GET',
+    path: '/api/v1/sso/:providerId/oidc/callback',
+    tags: ['sso'],
+    description:
+      'The OIDC redirect URI: exchanges the code, verifies the id_token, signs in, redirects to the app.',
+    params: providerParamsSchema,
+    query: oidcCallbackQuerySchema,
+    response: redirectResponse,
+    access: 'public',
+  }),
+  secondFactor: defineOperation({
+    id: 'sso.secondFactor',
+    method: 'POST',
+    path: '/api/v1/sso/second-factor',
+    tags: ['sso'],
+    description: 'The TOTP code owed after a campus sign-on.',
+    body: ssoSecondFactorBodySchema,
+    response: sessionResponseSchema,
+    access: 'public',
+  }),
+  config: defineOperation({
+    id: 'sso.config',
+    method: 'GET',
+    path: '/api/v1/sso/config',
+    tags: ['sso'],
+    response: z.array(identityProviderViewSchema),
+    access: ['security_admin', 'admin'],
+  }),
+  createProvider: defineOperation({
+    id: 'sso.createProvider',
+    method: 'POST',
+    path: '/api/v1/sso/config',
+    tags: ['sso'],
+    body: createIdentityProviderBodySchema,
+    response: identityProviderViewSchema,
+    status: 201,
+    access: ['security_admin'],
+  }),
+  updateProvider: defineOperation({
+    id: 'sso.updateProvider',
+    method: 'PATCH',
+    path: '/api/v1/sso/config/:providerId',
+    tags: ['sso'],
+    params: providerParamsSchema,
+    body: updateIdentityProviderBodySchema,
+    response: identityProviderViewSchema,
+    access: ['security_admin'],
+  }),
+  linkIdentity: defineOperation({
+    id: 'sso.linkIdentity',
+    method: 'POST',
+    path: '/api/v1/sso/config/:providerId/links',
+    tags: ['sso'],
+    description:
+      'The security admin links a campus id to an account (the only way to an administrative or two-step-verified one).',
+    params: providerParamsSchema,
+    body: linkIdentityBodySchema,
+    response: identityLinkViewSchema,
+    status: 201,
+    access: ['security_admin'],
+  }),
+} as const;

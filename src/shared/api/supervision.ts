@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { isoDateSchema } from '../plan-import/contract';
+import { defineOperation } from './operation';
+import { organizationStaff, workingRoles } from '../access';
+import { idParamsSchema } from './contracts';
 
-const timestampSchema = z.iso.datetime({ offset: true });
 export const reminderLevelSchema = z.enum(['liaison', 'head', 'digest', 'manual', 'test']);
 export const reminderChannelSchema = z.enum(['in_app', 'email', 'wecom', 'dingtalk']);
 export const reminderStatusSchema = z.enum(['sending', 'sent', 'failed']);
@@ -140,3 +143,103 @@ export const notificationsViewSchema = z.object({
 });
 export type NotificationView = z.infer<typeof notificationSchema>;
 export type NotificationsView = z.infer<typeof notificationsViewSchema>;
+
+/** The supervision operations: what the server serves and the web calls. */
+export const supervisionApi = {
+  overdue: defineOperation({
+    id: 'supervision.overdue',
+    method: 'GET',
+    path: '/api/v1/supervision/overdue',
+    tags: ['supervision'],
+    description: 'What is late now, by department, the latest first.',
+    response: overdueViewSchema,
+    access: organizationStaff,
+  }),
+  log: defineOperation({
+    id: 'supervision.log',
+    method: 'GET',
+    path: '/api/v1/supervision/log',
+    tags: ['supervision'],
+    description: 'Every reminder attempt (督办记录), newest first.',
+    query: logQuerySchema,
+    response: logViewSchema,
+    access: organizationStaff,
+  }),
+  settings: defineOperation({
+    id: 'supervision.settings',
+    method: 'GET',
+    path: '/api/v1/supervision/settings',
+    tags: ['supervision'],
+    description: 'Robots (secrets masked), escalation days and department heads.',
+    response: settingsViewSchema,
+    access: organizationStaff,
+  }),
+  updateSettings: defineOperation({
+    id: 'supervision.updateSettings',
+    method: 'PUT',
+    path: '/api/v1/supervision/settings',
+    tags: ['supervision'],
+    body: updateSettingsBodySchema,
+    response: settingsViewSchema,
+    access: organizationStaff,
+  }),
+  saveContact: defineOperation({
+    id: 'supervision.saveContact',
+    method: 'PUT',
+    path: '/api/v1/supervision/contacts/:departmentId',
+    tags: ['supervision'],
+    description: 'The department head reminders are escalated to.',
+    params: contactParamsSchema,
+    body: contactBodySchema,
+    response: settingsViewSchema,
+    access: organizationStaff,
+  }),
+  testSend: defineOperation({
+    id: 'supervision.testSend',
+    method: 'POST',
+    path: '/api/v1/supervision/test',
+    tags: ['supervision'],
+    description: 'Sends a test message on one channel and says whether it arrived.',
+    body: testSendBodySchema,
+    response: testSendResultSchema,
+    access: organizationStaff,
+  }),
+  remind: defineOperation({
+    id: 'supervision.remind',
+    method: 'POST',
+    path: '/api/v1/supervision/remind',
+    tags: ['supervision'],
+    description: "催办 by hand: reminds a department's liaisons of all its late work (once a day).",
+    body: remindBodySchema,
+    response: remindResultSchema,
+    access: organizationStaff,
+  }),
+  notificationsList: defineOperation({
+    id: 'notifications.list',
+    method: 'GET',
+    path: '/api/v1/notifications',
+    tags: ['notifications'],
+    query: notificationsQuerySchema,
+    response: notificationsViewSchema,
+    access: workingRoles,
+  }),
+  notificationsRead: defineOperation({
+    id: 'notifications.read',
+    method: 'POST',
+    path: '/api/v1/notifications/:id/read',
+    tags: ['notifications'],
+    params: idParamsSchema,
+    response: z.null(),
+    status: 204,
+    access: workingRoles,
+  }),
+  notificationsReadAll: defineOperation({
+    id: 'notifications.readAll',
+    method: 'POST',
+    path: '/api/v1/notifications/read-all',
+    tags: ['notifications'],
+    response: z.null(),
+    status: 204,
+    access: workingRoles,
+  }),
+} as const;

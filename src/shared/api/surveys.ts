@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { answersSchema, questionnaireSchema } from '../surveys/questionnaire';
 import { teacherAttributeSchema } from './teachers';
+import { organizationStaff } from '../access';
+import { idParamsSchema } from './contracts';
+import { DOCX, XLSX, defineOperation, fileResponse } from './operation';
 
 export const surveyStatuses = ['draft', 'open', 'closed'] as const;
 
@@ -154,3 +157,169 @@ export const surveyAnswerBodySchema = z.object({
   answers: answersSchema,
 });
 export type SurveyForm = z.infer<typeof surveyFormSchema>;
+
+export const surveysApi = {
+  list: defineOperation({
+    id: 'surveys.list',
+    method: 'GET',
+    path: '/api/v1/surveys',
+    tags: ['surveys'],
+    response: surveyListSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  templates: defineOperation({
+    id: 'surveys.templates',
+    method: 'GET',
+    path: '/api/v1/surveys/templates',
+    tags: ['surveys'],
+    description:
+      'The questionnaires Luoshi ships for items 43 (满意度测评) and 52 (思想政治状况调研).',
+    response: surveyTemplateListSchema,
+    access: organizationStaff,
+  }),
+  create: defineOperation({
+    id: 'surveys.create',
+    method: 'POST',
+    path: '/api/v1/surveys',
+    tags: ['surveys'],
+    body: surveyBodySchema,
+    response: surveyViewSchema,
+    status: 201,
+    access: organizationStaff,
+  }),
+  get: defineOperation({
+    id: 'surveys.get',
+    method: 'GET',
+    path: '/api/v1/surveys/:id',
+    tags: ['surveys'],
+    params: idParamsSchema,
+    response: surveyViewSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  update: defineOperation({
+    id: 'surveys.update',
+    method: 'PUT',
+    path: '/api/v1/surveys/:id',
+    tags: ['surveys'],
+    description: 'Changes a draft (its questions are fixed once it is sent).',
+    params: idParamsSchema,
+    body: updateSurveyBodySchema,
+    response: surveyViewSchema,
+    access: organizationStaff,
+  }),
+  open: defineOperation({
+    id: 'surveys.open',
+    method: 'POST',
+    path: '/api/v1/surveys/:id/open',
+    tags: ['surveys'],
+    description:
+      'Sends the survey: one personal link per active teacher of its population (e-mailed when the teacher has an address and e-mail is configured).',
+    params: idParamsSchema,
+    response: openSurveyResultSchema,
+    access: organizationStaff,
+  }),
+  remind: defineOperation({
+    id: 'surveys.remind',
+    method: 'POST',
+    path: '/api/v1/surveys/:id/remind',
+    tags: ['surveys'],
+    params: idParamsSchema,
+    response: openSurveyResultSchema.omit({ invited: true }).extend({ reminded: z.number().int() }),
+    access: organizationStaff,
+  }),
+  close: defineOperation({
+    id: 'surveys.close',
+    method: 'POST',
+    path: '/api/v1/surveys/:id/close',
+    tags: ['surveys'],
+    params: idParamsSchema,
+    response: surveyViewSchema,
+    access: organizationStaff,
+  }),
+  progress: defineOperation({
+    id: 'surveys.progress',
+    method: 'GET',
+    path: '/api/v1/surveys/:id/progress',
+    tags: ['surveys'],
+    description: 'Who has answered, counted (never which answer is whose).',
+    params: idParamsSchema,
+    response: surveyProgressSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  results: defineOperation({
+    id: 'surveys.results',
+    method: 'GET',
+    path: '/api/v1/surveys/:id/results',
+    tags: ['surveys'],
+    description:
+      'Results per question, and a breakdown by one dimension: refused (survey.below_threshold) below the threshold; groups below it are hidden.',
+    params: idParamsSchema,
+    query: resultsQuerySchema,
+    response: surveyResultsSchema,
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  exportResults: defineOperation({
+    id: 'surveys.exportResults',
+    method: 'GET',
+    path: '/api/v1/surveys/:id/results.xlsx',
+    tags: ['surveys'],
+    params: idParamsSchema,
+    response: fileResponse,
+    produces: [XLSX],
+    access: ['admin', 'coordinator', 'leader'],
+  }),
+  reportDocx: defineOperation({
+    id: 'surveys.reportDocx',
+    method: 'GET',
+    path: '/api/v1/surveys/:id/report.docx',
+    tags: ['surveys'],
+    params: idParamsSchema,
+    response: fileResponse,
+    produces: [DOCX],
+    access: organizationStaff,
+  }),
+  links: defineOperation({
+    id: 'surveys.links',
+    method: 'GET',
+    path: '/api/v1/surveys/:id/links.xlsx',
+    tags: ['surveys'],
+    description:
+      'The personal links of those who have not answered yet, to send by WeCom or print.',
+    params: idParamsSchema,
+    response: fileResponse,
+    produces: [XLSX],
+    access: organizationStaff,
+  }),
+  poster: defineOperation({
+    id: 'surveys.poster',
+    method: 'GET',
+    path: '/api/v1/surveys/:id/poster',
+    tags: ['surveys'],
+    description:
+      'The QR code (SVG) of the answering page for a poster; each teacher types their personal code there.',
+    params: idParamsSchema,
+    response: surveyPosterSchema,
+    access: organizationStaff,
+  }),
+  form: defineOperation({
+    id: 'surveys.form',
+    method: 'POST',
+    path: '/api/v1/public/survey-form',
+    tags: ['surveys'],
+    body: surveyTokenBodySchema,
+    response: surveyFormSchema,
+    access: 'public',
+  }),
+  answer: defineOperation({
+    id: 'surveys.answer',
+    method: 'POST',
+    path: '/api/v1/public/survey-answer',
+    tags: ['surveys'],
+    description:
+      'One anonymous answer: the token is checked once, then forgotten; nothing of the person is kept with the answer.',
+    body: surveyAnswerBodySchema,
+    response: z.null(),
+    status: 204,
+    access: 'public',
+  }),
+};

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { staffKinds, comparedFields } from '../teachers/roster-sheet';
+import { idParamsSchema } from './contracts';
+import { organizationStaff } from '../access';
+import { defineOperation } from './operation';
 
 /** The attributes the standard counts teachers by (a survey's population, a coverage rule's). */
 export const teacherAttributes = [
@@ -120,3 +123,57 @@ export const rosterPreviewSchema = z.object({
   ),
 });
 export type RosterPreview = z.infer<typeof rosterPreviewSchema>;
+
+export const teachersApi = {
+  list: defineOperation({
+    id: 'teachers.list',
+    method: 'GET',
+    path: '/api/v1/teachers',
+    tags: ['teachers'],
+    description:
+      '教师名册: the roster (a liaison sees their own department). Lists never show contacts in full nor birth dates.',
+    query: teacherListQuerySchema,
+    response: teacherListSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  get: defineOperation({
+    id: 'teachers.get',
+    method: 'GET',
+    path: '/api/v1/teachers/:id',
+    tags: ['teachers'],
+    description:
+      "One teacher's record: in full for the office and the admin (each reading is recorded in the audit log), masked for others.",
+    params: idParamsSchema,
+    response: teacherRecordSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  import: defineOperation({
+    id: 'teachers.import',
+    method: 'POST',
+    path: '/api/v1/teachers/import',
+    tags: ['teachers'],
+    description:
+      'The HR export (.xlsx, multipart field "file"). With dryRun=true, what would change (new, changed, leaving); then the same file with basedOn=<token> applies it, all or nothing. Teachers are matched by work number; those the file no longer lists become inactive, never deleted.',
+    query: rosterImportQuerySchema,
+    upload: true,
+    response: rosterPreviewSchema,
+    access: organizationStaff,
+  }),
+  rosterSettings: defineOperation({
+    id: 'roster.settings',
+    method: 'GET',
+    path: '/api/v1/roster/settings',
+    tags: ['teachers'],
+    response: rosterSettingsSchema,
+    access: ['admin', 'coordinator', 'leader', 'liaison'],
+  }),
+  rosterUpdateSettings: defineOperation({
+    id: 'roster.updateSettings',
+    method: 'PUT',
+    path: '/api/v1/roster/settings',
+    tags: ['teachers'],
+    body: rosterSettingsSchema,
+    response: rosterSettingsSchema,
+    access: organizationStaff,
+  }),
+};

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isoDateSchema } from '../plan-import/contract';
+import { workingRoles } from '../access';
+import { defineOperation } from './operation';
 
 /**
  * 我的待办: what is the caller's to do now, by deadline. Computed from the records each time, so
@@ -55,3 +57,17 @@ export const todoViewSchema = z.object({
 export type TodoView = z.infer<typeof todoViewSchema>;
 
 export const todoQuerySchema = z.object({ planId: z.uuid().optional() });
+
+export const todoApi = {
+  mine: defineOperation({
+    id: 'todo.mine',
+    method: 'GET',
+    path: '/api/v1/todo',
+    tags: ['todo'],
+    description:
+      '我的待办: what is the caller’s to do in the plan (default: the newest), by deadline, with counts per kind.',
+    query: todoQuerySchema,
+    response: todoViewSchema,
+    access: workingRoles,
+  }),
+};

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { roleSchema, userViewSchema } from './contracts';
 import { userSheetProblemCodes } from '../users/user-sheet';
+import { defineOperation, fileResponse } from './operation';
+import {
+  createUserBodySchema,
+  idParamsSchema,
+  updateUserBodySchema,
+  userWithOneTimePasswordSchema,
+} from './contracts';
+import { accountManagers, organizationStaff } from '../access';
 
 // ---- creating many users from the users sheet (.xlsx)
 
@@ -64,3 +72,100 @@ export type UserImportEntry = z.infer<typeof userImportEntrySchema>;
 export type UserImportProblem = z.infer<typeof userImportProblemSchema>;
 export type UserImportResult = z.infer<typeof userImportResultSchema>;
 export type UserImportPassword = z.infer<typeof userImportPasswordSchema>;
+
+/** The users operations: what the server serves and the web calls. */
+export const usersApi = {
+  list: defineOperation({
+    id: 'users.list',
+    method: 'GET',
+    path: '/api/v1/users',
+    tags: ['users'],
+    response: z.array(userViewSchema),
+    // accounts: the system admin manages business users, the security admin every account and
+    // every role (the services check which account and which role: shared/powers.ts)
+    access: [...organizationStaff, 'security_admin'],
+  }),
+  create: defineOperation({
+    id: 'users.create',
+    method: 'POST',
+    path: '/api/v1/users',
+    tags: ['users'],
+    body: createUserBodySchema,
+    response: userWithOneTimePasswordSchema,
+    status: 201,
+    access: accountManagers,
+  }),
+  template: defineOperation({
+    id: 'users.template',
+    method: 'GET',
+    path: '/api/v1/users/template.xlsx',
+    tags: ['users'],
+    description:
+      "The users sheet to fill in Excel (用户名 姓名 角色 所属部门 邮箱 电话), with an example row and drop-down lists of the roles and the organization's departments.",
+    response: fileResponse,
+    produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    access: ['admin'],
+  }),
+  import: defineOperation({
+    id: 'users.import',
+    method: 'POST',
+    path: '/api/v1/users/import',
+    tags: ['users'],
+    description:
+      'Create many users from a filled-in users sheet (.xlsx, multipart field "file"). With dryRun=true, who would be created and every row\'s problems; without, all or nothing in one transaction, answering each one-time password once (also as an .xlsx in base64).',
+    query: userImportQuerySchema,
+    upload: true,
+    response: userImportResultSchema,
+    access: ['admin'],
+  }),
+  update: defineOperation({
+    id: 'users.update',
+    method: 'PATCH',
+    path: '/api/v1/users/:id',
+    tags: ['users'],
+    params: idParamsSchema,
+    body: updateUserBodySchema,
+    response: userViewSchema,
+    access: accountManagers,
+  }),
+  resetPassword: defineOperation({
+    id: 'users.resetPassword',
+    method: 'POST',
+    path: '/api/v1/users/:id/password-reset',
+    tags: ['users'],
+    params: idParamsSchema,
+    response: userWithOneTimePasswordSchema,
+    access: accountManagers,
+  }),
+  unlock: defineOperation({
+    id: 'users.unlock',
+    method: 'POST',
+    path: '/api/v1/users/:id/unlock',
+    tags: ['users'],
+    description: 'Lets a locked account sign in again now (security admin).',
+    params: idParamsSchema,
+    response: userViewSchema,
+    access: ['security_admin'],
+  }),
+  resetTotp: defineOperation({
+    id: 'users.resetTotp',
+    method: 'POST',
+    path: '/api/v1/users/:id/totp-reset',
+    tags: ['users'],
+    description:
+      "Removes a user's lost authenticator (security admin); their sessions end and they enrol again.",
+    params: idParamsSchema,
+    response: userViewSchema,
+    access: ['security_admin'],
+  }),
+  signOutEverywhere: defineOperation({
+    id: 'users.signOutEverywhere',
+    method: 'POST',
+    path: '/api/v1/users/:id/sign-out-everywhere',
+    tags: ['users'],
+    params: idParamsSchema,
+    response: z.null(),
+    status: 204,
+    access: accountManagers,
+  }),
+} as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assignmentRoles } from '../assignments';
 
 /**
  * What the plan importer reads out of a work-plan document (text, .docx, .xlsx, .doc or .xls).
@@ -52,7 +53,7 @@ export const parsedDepartmentRefSchema = z.object({
   name: z.string(),
   /** department: a real unit; group: expands to many (各教学单位); placeholder: the coordinator must resolve (相关职能部门). */
   kind: z.enum(departmentRefKinds),
-  role: z.enum(['lead', 'support']),
+  role: z.enum(assignmentRoles),
 });
 
 /** What a column of the plan's table was taken as; what `--columns` and the API's mapping name. */

@@ -1,5 +1,15 @@
 import type { z } from 'zod';
-import type { errorResponseSchema, FieldIssueView } from './types';
+import type { errorResponseSchema } from '../../shared/api/contracts';
+import {
+  fileResponse,
+  isSchemaResponse,
+  pathOf,
+  type InputOf,
+  type OperationDefinition,
+  type ResponseOf,
+} from '../../shared/api/operation';
+import type { FieldIssue } from '../../shared/errors';
+import { translate } from '../../shared/i18n/messages';
 
 type ErrorBody = z.infer<typeof errorResponseSchema>['error'];
 
@@ -7,7 +17,7 @@ type ErrorBody = z.infer<typeof errorResponseSchema>['error'];
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
-  readonly issues: FieldIssueView[];
+  readonly issues: FieldIssue[];
 
   constructor(status: number, body: ErrorBody) {
     super(body.message);
@@ -35,6 +45,103 @@ export function onAuthProblem(listener: (error: ApiError) => void): () => void {
   return () => listeners.delete(listener);
 }
 
+export interface CallOptions {
+  /** Cancels the request (TanStack Query passes one: a newer filter cancels the older answer). */
+  signal?: AbortSignal;
+}
+
+/** The arguments of a call: the input may be left out when the operation needs none. */
+export type CallArgs<D> =
+  Record<string, never> extends InputOf<D>
+    ? [input?: InputOf<D>, options?: CallOptions]
+    : [input: InputOf<D>, options?: CallOptions];
+
+/** The address of an operation, for a link or a download (`<a href>`): path and query from its definition. */
+export function hrefOf<D extends OperationDefinition>(
+  definition: D,
+  ...[input]: CallArgs<D>
+): string {
+  return pathOf(definition, input ?? {});
+}
+
+/**
+ * Calls one operation by its definition: the URL, the method and the types come from it, and
+ * the answer is parsed by its response schema (a file answer is a Blob).
+ */
+export async function call<D extends OperationDefinition>(
+  definition: D,
+  ...[input, options]: CallArgs<D>
+): Promise<ResponseOf<D>> {
+  const given = (input ?? {}) as { body?: unknown };
+  const headers: Record<string, string> = { 'accept-language': language };
+  if (given.body !== undefined) headers['content-type'] = 'application/json';
+  if (definition.method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(pathOf(definition, input ?? {}), {
+    method: definition.method,
+    headers,
+    credentials: 'same-origin',
+    ...(given.body === undefined ? {} : { body: JSON.stringify(given.body) }),
+    ...(options?.signal ? { signal: options.signal } : {}),
+  });
+  return answer(definition, response);
+}
+
+/** Posts one file as multipart field "file" to an upload operation (its query from the input). */
+export async function upload<D extends OperationDefinition & { upload: true }>(
+  definition: D,
+  file: File,
+  ...[input, options]: CallArgs<D>
+): Promise<ResponseOf<D>> {
+  const headers: Record<string, string> = { 'accept-language': language };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const response = await fetch(pathOf(definition, input ?? {}), {
+    method: definition.method,
+    headers,
+    credentials: 'same-origin',
+    body: form,
+    ...(options?.signal ? { signal: options.signal } : {}),
+  });
+  return answer(definition, response);
+}
+
+/** The error catalogue's body (`{ error: { code, message, issues } }`), or an internal error. */
+function errorBodyOf(payload: unknown, statusText: string): ErrorBody {
+  const body = (payload as { error?: Partial<ErrorBody> } | null)?.error;
+  if (body && typeof body.code === 'string' && typeof body.message === 'string')
+    return { ...body, code: body.code, message: body.message, issues: body.issues ?? [] };
+  return { code: 'internal', message: statusText, issues: [] };
+}
+
+async function answer<D extends OperationDefinition>(
+  definition: D,
+  response: Response,
+): Promise<ResponseOf<D>> {
+  if (!response.ok) {
+    const payload = await response.json().catch(() => null);
+    const error = new ApiError(response.status, errorBodyOf(payload, response.statusText));
+    if (error.code === 'auth.required' || error.code === 'auth.password_change_required')
+      for (const listener of listeners) listener(error);
+    throw error;
+  }
+  if (definition.response === fileResponse) return (await response.blob()) as ResponseOf<D>;
+  if (!isSchemaResponse(definition.response))
+    throw new Error(`${definition.id} redirects the browser; link to it with hrefOf`);
+  const payload = response.status === 204 ? null : await response.json();
+  const parsed = definition.response.safeParse(payload);
+  if (!parsed.success) {
+    console.error(`${definition.id}: the answer does not match its schema`, parsed.error);
+    throw new ApiError(response.status, {
+      code: 'response.invalid',
+      message: translate(language === 'en' ? 'en' : 'zh-CN', 'error.response'),
+      issues: [],
+    });
+  }
+  return parsed.data as ResponseOf<D>;
+}
+
+/** @deprecated pages call operations by definition (`call`); kept until every page is converted. */
 export async function api<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
@@ -49,21 +156,21 @@ export async function api<T>(
     credentials: 'same-origin',
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return answer<T>(response);
+  return legacyAnswer<T>(response);
 }
 
-/** Posts one file as multipart field "file", as the upload routes expect it. */
+/** @deprecated use `upload(definition, file, input)`. */
 export async function uploadFile<T>(url: string, file: File): Promise<T> {
   const headers: Record<string, string> = { 'accept-language': language };
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const form = new FormData();
   form.append('file', file, file.name);
-  return answer<T>(
+  return legacyAnswer<T>(
     await fetch(url, { method: 'POST', headers, credentials: 'same-origin', body: form }),
   );
 }
 
-async function answer<T>(response: Response): Promise<T> {
+async function legacyAnswer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
@@ -72,7 +179,7 @@ async function answer<T>(response: Response): Promise<T> {
       payload?.error ?? { code: 'internal', message: response.statusText, issues: [] },
     );
     if (error.code === 'auth.required' || error.code === 'auth.password_change_required')
-      listeners.forEach((listener) => listener(error));
+      for (const listener of listeners) listener(error);
     throw error;
   }
   return payload as T;

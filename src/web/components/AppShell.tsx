@@ -3,101 +3,25 @@ import { Button, Drawer, Grid, Menu, Tag, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import type { MessageKey } from '../../shared/i18n/messages';
 import { securityRoles } from '../../shared/powers';
-import type { Role } from '../../shared/roles';
-import { api } from '../api/client';
+import { authApi } from '../../shared/api/auth';
+import { call } from '../api/client';
 import type { SessionResponse } from '../api/types';
 import { useI18n } from '../i18n';
 import { navigate, usePath } from '../router';
+import { appRoutes, mayOpen } from '../routes';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NotificationBell } from './NotificationBell';
-
-interface NavEntry {
-  key: string;
-  label: MessageKey;
-  roles: readonly Role[];
-}
-
-const office: readonly Role[] = ['admin', 'coordinator'];
-const readers: readonly Role[] = ['admin', 'coordinator', 'leader'];
-const liaison: readonly Role[] = ['liaison'];
-
-/**
- * The pages, in the order of the plan's three phases (动员部署 → 深化推进 → 成果总结), so that
- * everyone finds the work of the phase the plan is in. Each role sees only its own pages.
- */
-const navigation: { group: MessageKey | null; entries: NavEntry[] }[] = [
-  {
-    group: null,
-    entries: [
-      { key: '/', label: 'nav.todo', roles: ['admin', 'coordinator', 'liaison'] },
-      {
-        key: '/plan',
-        label: 'nav.plan',
-        roles: ['admin', 'coordinator', 'leader', 'liaison', 'reviewer'],
-      },
-      { key: '/dashboard', label: 'nav.dashboard', roles: readers },
-      { key: '/oversight', label: 'nav.oversight', roles: ['overseer'] },
-    ],
-  },
-  {
-    group: 'nav.group.mobilize',
-    entries: [
-      { key: '/breakdown', label: 'nav.myBreakdown', roles: liaison },
-      { key: '/board', label: 'nav.board', roles: readers },
-      { key: '/assignments', label: 'nav.assignments', roles: office },
-      { key: '/departments', label: 'nav.departments', roles: office },
-    ],
-  },
-  {
-    group: 'nav.group.execute',
-    entries: [
-      { key: '/progress', label: 'nav.progress', roles: liaison },
-      { key: '/progress/bulk', label: 'nav.bulkProgress', roles: liaison },
-      { key: '/duties', label: 'nav.duties', roles: liaison },
-      { key: '/ledger', label: 'nav.ledger', roles: readers },
-      { key: '/obligations', label: 'nav.obligations', roles: office },
-      { key: '/supervision', label: 'nav.supervision', roles: office },
-    ],
-  },
-  {
-    group: 'nav.group.conclude',
-    entries: [
-      { key: '/conclusion', label: 'nav.conclusion', roles: liaison },
-      { key: '/rectification', label: 'nav.rectification', roles: liaison },
-      { key: '/moderation', label: 'nav.moderation', roles: readers },
-      { key: '/findings', label: 'nav.findings', roles: readers },
-      {
-        key: '/report',
-        label: 'nav.report',
-        roles: ['admin', 'coordinator', 'leader', 'reviewer'],
-      },
-    ],
-  },
-  {
-    group: 'nav.group.teachers',
-    entries: [
-      { key: '/teachers', label: 'nav.teachers', roles: [...readers, 'liaison'] },
-      { key: '/activities', label: 'nav.activities', roles: [...readers, 'liaison'] },
-      { key: '/surveys', label: 'nav.surveys', roles: readers },
-    ],
-  },
-  {
-    group: 'nav.group.system',
-    entries: [
-      { key: '/users', label: 'nav.users', roles: ['admin', 'security_admin'] },
-      { key: '/audit', label: 'nav.audit', roles: ['auditor'] },
-      { key: '/sign-on', label: 'nav.signOn', roles: ['security_admin', 'admin'] },
-    ],
-  },
-];
 
 export function AppShell({
   session,
   onSignOut,
+  current,
   children,
 }: {
   session: SessionResponse;
   onSignOut(): void;
+  /** The route of the page shown (its menu entry is selected). */
+  current: string | null;
   children: ReactNode;
 }) {
   const { t } = useI18n();
@@ -105,16 +29,24 @@ export function AppShell({
   const screens = Grid.useBreakpoint();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const role = session.user.role;
-  const items: MenuProps['items'] = navigation.flatMap(({ group, entries }) => {
-    const mine = entries
-      .filter((entry) => entry.roles.includes(role))
-      .map((entry) => ({ key: entry.key, label: t(entry.label) }));
-    if (mine.length === 0) return [];
-    return group ? [{ type: 'group' as const, key: group, label: t(group), children: mine }] : mine;
-  });
-  const keys = navigation.flatMap(({ entries }) => entries.map((entry) => entry.key));
+  // The menu is the route table's entries this user may open, grouped by phase (routes.tsx).
+  const groups: { group: MessageKey | null; entries: { key: string; label: string }[] }[] = [];
+  for (const route of appRoutes) {
+    if (!route.menu || !mayOpen(route, session)) continue;
+    const entry = { key: route.path, label: t(route.menu.label) };
+    const last = groups.at(-1);
+    if (last && last.group === route.menu.group) last.entries.push(entry);
+    else groups.push({ group: route.menu.group, entries: [entry] });
+  }
+  const items: MenuProps['items'] = groups.flatMap(({ group, entries }) =>
+    group ? [{ type: 'group' as const, key: group, label: t(group), children: entries }] : entries,
+  );
+  // A page without an entry of its own (a department's breakdown from the board) selects its parent's.
   const selected =
-    keys.filter((key) => key !== '/' && path.startsWith(key)).at(-1) ?? (path === '/' ? '/' : '');
+    current && appRoutes.some((route) => route.menu && route.path === current)
+      ? current
+      : (appRoutes.find((route) => route.menu && route.path !== '/' && path.startsWith(route.path))
+          ?.path ?? '');
   // The sider needs room beside the content; phones open the same menu from the header.
   const wide = screens.md !== false;
   const menu = (
@@ -130,7 +62,7 @@ export function AppShell({
     />
   );
   async function signOut() {
-    await api('POST', '/api/v1/auth/sign-out').catch(() => undefined);
+    await call(authApi.signOut).catch(() => undefined);
     onSignOut();
   }
   return (

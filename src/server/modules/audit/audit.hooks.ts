@@ -2,19 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { exportOperations } from '../../../shared/audit/audit-actions';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
+import { attachmentFileName } from '../../http/attachment';
 import { auditedActors, recordAudit } from './audit.service';
 
 function idOf(params: unknown): string | null {
   const id = (params as Record<string, unknown> | undefined)?.id;
   return typeof id === 'string' ? id : null;
-}
-
-function decodedFileName(encoded: string): string {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return encoded;
-  }
 }
 
 /**
@@ -50,7 +43,7 @@ export function installAuditHooks(app: FastifyInstance, db: Database, clock: Clo
     const disposition = String(reply.getHeader('content-disposition') ?? '');
     const listed = operationId !== undefined && exportOperations.includes(operationId);
     if (!listed && !disposition.startsWith('attachment')) return payload;
-    const fileName = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    const fileName = attachmentFileName(disposition);
     const length =
       reply.getHeader('content-length') ??
       (Buffer.isBuffer(payload)
@@ -65,7 +58,7 @@ export function installAuditHooks(app: FastifyInstance, db: Database, clock: Clo
       after: {
         operation: operationId ?? null,
         url: request.url.slice(0, 1000),
-        fileName: fileName ? decodedFileName(fileName) : null,
+        fileName,
         bytes: length === null ? null : Number(length),
       },
     });

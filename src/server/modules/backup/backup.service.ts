@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sha256 } from '../../io/sha256';
 import { access, rename, rm, stat } from 'node:fs/promises';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
@@ -21,7 +22,6 @@ const SCHEMAS = ['public', 'drizzle'] as const;
 /** Rows per archive entry: one entry is what memory holds at a time. */
 const ROWS_PER_CHUNK = 1000;
 const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
-const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 export interface BackupManifest {
   format: typeof BACKUP_FORMAT;

@@ -1,5 +1,5 @@
+import { sha256 } from '../../io/sha256';
 import { queueMessages } from '../notifications/notification.outbox';
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import {
   dutyStates,
@@ -18,7 +18,7 @@ import type {
   updateMeasureBodySchema,
 } from '../../../shared/api/breakdowns';
 import { planSheetChanges, readBreakdownSheet } from '../../../shared/breakdown-sheet';
-import { calendarDate, isPastDue } from '../../../shared/dates';
+import { isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
 import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
@@ -139,8 +139,6 @@ function resubmission(
       : null,
   };
 }
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** The department's measures as a preview saw them: any write to one of them changes it. */
 function measuresFingerprint(measures: readonly Measure[]): string {

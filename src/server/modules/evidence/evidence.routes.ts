@@ -1,20 +1,10 @@
-import {
-  evidenceLinkBodySchema,
-  evidenceListQuerySchema,
-  evidenceListSchema,
-  evidenceUploadQuerySchema,
-  evidenceViewSchema,
-} from '../../../shared/api/evidence';
-import { idParamsSchema } from '../../../shared/api/contracts';
+import { evidenceApi } from '../../../shared/api/evidence';
+import { attachment } from '../../http/attachment';
+import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import { readUpload } from '../../http/upload';
 import type { EvidenceService } from './evidence.service';
-
-/** RFC 5987 ext-value: UTF-8, percent-encoding everything outside attr-char. */
-function rfc5987(value: string): string {
-  return `UTF-8''${encodeURIComponent(value).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)}`;
-}
 
 /** A plain ASCII stand-in for clients that do not read filename*. */
 function asciiFallback(fileName: string): string {
@@ -24,79 +14,39 @@ function asciiFallback(fileName: string): string {
 }
 
 export function registerEvidenceRoutes(app: ApiInstance, evidence: EvidenceService) {
-  app.post(
-    '/api/v1/evidence',
-    {
-      schema: {
-        operationId: 'evidence.upload',
-        tags: ['evidence'],
-        description:
-          'Upload one evidence file (multipart field "file"): PDF, .docx/.xlsx/.pptx, JPEG/PNG/GIF/WebP or plain text, checked by content.',
-        consumes: ['multipart/form-data'],
-        querystring: evidenceUploadQuerySchema,
-        response: { 201: evidenceViewSchema },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(await evidence.upload(actorOf(request), await readUpload(request), request.query)),
+  route(app, evidenceApi.upload, async (request, reply) =>
+    reply
+      .code(201)
+      .send(await evidence.upload(actorOf(request), await readUpload(request), request.query)),
   );
 
-  app.post(
-    '/api/v1/evidence/links',
-    {
-      schema: {
-        operationId: 'evidence.createLink',
-        tags: ['evidence'],
-        body: evidenceLinkBodySchema,
-        response: { 201: evidenceViewSchema },
-      },
-    },
-    async (request, reply) =>
-      reply.code(201).send(await evidence.createLink(actorOf(request), request.body)),
+  route(app, evidenceApi.createLink, async (request, reply) =>
+    reply.code(201).send(await evidence.createLink(actorOf(request), request.body)),
   );
 
-  app.get(
-    '/api/v1/evidence',
-    {
-      schema: {
-        operationId: 'evidence.list',
-        tags: ['evidence'],
-        querystring: evidenceListQuerySchema,
-        response: { 200: evidenceListSchema },
-      },
-    },
-    async (request) => ({ items: await evidence.list(actorOf(request), request.query.ids) }),
-  );
+  route(app, evidenceApi.list, async (request) => ({
+    items: await evidence.list(actorOf(request), request.query.ids),
+  }));
 
-  app.get(
-    '/api/v1/evidence/:id/content',
+  route(
+    app,
+    evidenceApi.content,
+    async (request, reply) => {
+      const file = await evidence.content(actorOf(request), request.params.id);
+      return reply
+        .type(file.mediaType)
+        .header('content-disposition', attachment(file.fileName, asciiFallback(file.fileName)))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .header('content-length', file.sizeBytes)
+        .send(file.body);
+    },
     {
-      schema: {
-        operationId: 'evidence.content',
-        tags: ['evidence'],
-        params: idParamsSchema,
-        description: 'The file, always as an attachment, sandboxed.',
-      },
       // After the app-wide security headers: this answer is a stranger's file, never a page of ours.
       onSend: async (_request, reply) => {
         if (reply.statusCode === 200)
           reply.header('content-security-policy', "sandbox; default-src 'none'");
       },
-    },
-    async (request, reply) => {
-      const file = await evidence.content(actorOf(request), request.params.id);
-      return reply
-        .type(file.mediaType)
-        .header(
-          'content-disposition',
-          `attachment; filename="${asciiFallback(file.fileName)}"; filename*=${rfc5987(file.fileName)}`,
-        )
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .header('content-length', file.sizeBytes)
-        .send(file.body);
     },
   );
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../io/sha256';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import {
@@ -91,7 +91,7 @@ export async function evidenceViewsById(
   return new Map(records.map((record) => [record.id, toEvidenceView(record)]));
 }
 
-const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const sha256Of = (bytes: Buffer) => sha256(bytes);
 
 /** A store that cannot be reached is the user's "try again later", with the reason kept for the log. */
 async function reachStore<T>(operation: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sha256 } from '../../io/sha256';
 
 /**
  * AWS Signature Version 4 (the "Authorization: AWS4-HMAC-SHA256 …" header), as S3 and the
@@ -25,7 +26,7 @@ export interface SigV4Input {
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+export const sha256Hex = (data: string | Buffer) => sha256(data);
 const hmac = (key: string | Buffer, data: string) =>
   createHmac('sha256', key).update(data, 'utf8').digest();
 

@@ -1,6 +1,6 @@
+import { sha256 } from '../../io/sha256';
 import type { MessageKind } from '../../../shared/notifications/messages';
 import { queueMessages, type Audience } from '../notifications/notification.outbox';
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type {
   createFindingBodySchema,
@@ -96,7 +96,7 @@ const TRANSITION_WORDS: Record<FindingTransition, string> = {
 
 /** The fingerprint of the plan started from `plan` for its next year: one per source plan. */
 export function nextYearFingerprint(plan: Pick<Plan, 'id' | 'fingerprint'>): string {
-  return createHash('sha256').update(`next-year\n${plan.id}\n${plan.fingerprint}`).digest('hex');
+  return sha256(`next-year\n${plan.id}\n${plan.fingerprint}`);
 }
 
 function actorKind(actor: Actor, finding: Pick<Finding, 'ownerDepartmentId'>): FindingActor {

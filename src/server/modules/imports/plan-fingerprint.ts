@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { ParsedPlan } from '../../../shared/plan-import/contract';
+import { sha256 as hashOf } from '../../io/sha256';
 
 function sha256(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return hashOf(JSON.stringify(value));
 }
 
 /** Identity of a standard's tree: the same indicators and items, whatever file they came from. */

@@ -187,7 +187,7 @@ export async function listMissingPeriodReports(
   planId: string,
   today: Date | string,
 ): Promise<MissingPeriodReport[]> {
-  const found = await requirePlan(executor, organizationId, planId);
+  const _found = await requirePlan(executor, organizationId, planId);
   const periods = periodsOf(await findLedgerSettings(executor, planId));
   if (periods.length === 0) return [];
   const day = dayOf(today);

@@ -92,7 +92,8 @@ export const deliverables = pgTable(
   (table) => [index('deliverables_plan_idx').on(table.planId, table.dueOn)],
 );
 
-export const assignmentRoles = ['lead', 'support'] as const;
+export { assignmentRoles } from '../../../shared/assignments';
+import { assignmentRoles } from '../../../shared/assignments';
 
 /**
  * A department (or a group / placeholder still to be resolved) answerable for an item in a plan.

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { compactVerify, createRemoteJWKSet, errors as joseErrors } from 'jose';
+import { sha256 } from '../../io/sha256';
 import { AppError } from '../../../shared/errors';
 import { idTokenProblem, type IdTokenExpectation } from '../../../shared/sso/id-token';
 import { jsonFromProvider } from './provider-http';
@@ -73,7 +73,7 @@ async function discoverNow(issuer: string): Promise<OidcEndpoints> {
 }
 
 export function pkceChallenge(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
+  return sha256(verifier, 'base64url');
 }
 
 export function authorizationUrl(

@@ -1,18 +1,6 @@
+import { route } from '../../http/route';
+import { ssoApi } from '../../../shared/api/sso';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { sessionResponseSchema } from '../../../shared/api/contracts';
-import {
-  casCallbackQuerySchema,
-  createIdentityProviderBodySchema,
-  identityLinkViewSchema,
-  linkIdentityBodySchema,
-  identityProviderViewSchema,
-  oidcCallbackQuerySchema,
-  providerParamsSchema,
-  signInProviderSchema,
-  ssoSecondFactorBodySchema,
-  updateIdentityProviderBodySchema,
-} from '../../../shared/api/sso';
 import { AppError } from '../../../shared/errors';
 import {
   SESSION_COOKIE,
@@ -82,173 +70,71 @@ export function registerSsoRoutes(
     }
   }
 
-  app.get(
-    '/api/v1/sso/providers',
-    {
-      schema: {
-        operationId: 'sso.providers',
-        tags: ['sso'],
-        description: 'The campus sign-on buttons of the sign-in page.',
-        response: { 200: z.array(signInProviderSchema) },
-      },
-    },
-    async () => sso.signInProviders(),
-  );
+  route(app, ssoApi.providers, async () => sso.signInProviders());
 
-  app.get(
-    '/api/v1/sso/:providerId/start',
-    {
-      schema: {
-        operationId: 'sso.start',
-        tags: ['sso'],
-        description:
-          'Redirects the browser to the campus login (CAS) or the authorization endpoint (OIDC).',
-        params: providerParamsSchema,
-      },
-    },
-    async (request, reply) => {
-      try {
-        const { location, attemptToken } = await sso.start(
-          request.params.providerId,
-          requestOrigin(request),
-        );
-        reply.setCookie(SSO_COOKIE, attemptToken, attemptCookie);
-        return reply.redirect(location, 302);
-      } catch (error) {
-        return failed(request, reply, error);
-      }
-    },
-  );
-
-  app.get(
-    '/api/v1/sso/:providerId/cas/callback',
-    {
-      schema: {
-        operationId: 'sso.casCallback',
-        tags: ['sso'],
-        description: 'The CAS service URL: validates the ticket, signs in, redirects to the app.',
-        params: providerParamsSchema,
-        querystring: casCallbackQuerySchema,
-      },
-    },
-    async (request, reply) =>
-      comeBack(request, reply, (sessionTokenHash) =>
-        sso.casCallback(
-          request.params.providerId,
-          request.cookies[SSO_COOKIE],
-          request.query,
-          sessionTokenHash,
-          requestOrigin(request),
-        ),
-      ),
-  );
-
-  app.get(
-    '/api/v1/sso/:providerId/oidc/callback',
-    {
-      schema: {
-        operationId: 'sso.oidcCallback',
-        tags: ['sso'],
-        description:
-          'The OIDC redirect URI: exchanges the code, verifies the id_token, signs in, redirects to the app.',
-        params: providerParamsSchema,
-        querystring: oidcCallbackQuerySchema,
-      },
-    },
-    async (request, reply) =>
-      comeBack(request, reply, (sessionTokenHash) =>
-        sso.oidcCallback(
-          request.params.providerId,
-          request.cookies[SSO_COOKIE],
-          request.query,
-          sessionTokenHash,
-          requestOrigin(request),
-        ),
-      ),
-  );
-
-  app.post(
-    '/api/v1/sso/second-factor',
-    {
-      schema: {
-        operationId: 'sso.secondFactor',
-        tags: ['sso'],
-        description: 'The TOTP code owed after a campus sign-on.',
-        body: ssoSecondFactorBodySchema,
-        response: { 200: sessionResponseSchema },
-      },
-    },
-    async (request, reply) => {
-      const sessionToken = newSessionToken();
-      const signedIn = await sso.secondFactor(
-        request.cookies[SSO_COOKIE],
-        request.body.totpCode,
-        hashSessionToken(sessionToken),
+  route(app, ssoApi.start, async (request, reply) => {
+    try {
+      const { location, attemptToken } = await sso.start(
+        request.params.providerId,
         requestOrigin(request),
       );
-      reply.clearCookie(SSO_COOKIE, attemptCookie);
-      reply.setCookie(SESSION_COOKIE, sessionToken, sessionCookie);
-      return sessionReplyOf(auth, signedIn, options.idleTimeoutMinutes);
-    },
+      reply.setCookie(SSO_COOKIE, attemptToken, attemptCookie);
+      return reply.redirect(location, 302);
+    } catch (error) {
+      return failed(request, reply, error);
+    }
+  });
+
+  route(app, ssoApi.casCallback, async (request, reply) =>
+    comeBack(request, reply, (sessionTokenHash) =>
+      sso.casCallback(
+        request.params.providerId,
+        request.cookies[SSO_COOKIE],
+        request.query,
+        sessionTokenHash,
+        requestOrigin(request),
+      ),
+    ),
   );
 
-  app.get(
-    '/api/v1/sso/config',
-    {
-      schema: {
-        operationId: 'sso.config',
-        tags: ['sso'],
-        response: { 200: z.array(identityProviderViewSchema) },
-      },
-    },
-    async (request) => sso.listConfig(actorOf(request)),
+  route(app, ssoApi.oidcCallback, async (request, reply) =>
+    comeBack(request, reply, (sessionTokenHash) =>
+      sso.oidcCallback(
+        request.params.providerId,
+        request.cookies[SSO_COOKIE],
+        request.query,
+        sessionTokenHash,
+        requestOrigin(request),
+      ),
+    ),
   );
 
-  app.post(
-    '/api/v1/sso/config',
-    {
-      schema: {
-        operationId: 'sso.createProvider',
-        tags: ['sso'],
-        body: createIdentityProviderBodySchema,
-        response: { 201: identityProviderViewSchema },
-      },
-    },
-    async (request, reply) =>
-      reply.code(201).send(await sso.createProvider(actorOf(request), request.body)),
+  route(app, ssoApi.secondFactor, async (request, reply) => {
+    const sessionToken = newSessionToken();
+    const signedIn = await sso.secondFactor(
+      request.cookies[SSO_COOKIE],
+      request.body.totpCode,
+      hashSessionToken(sessionToken),
+      requestOrigin(request),
+    );
+    reply.clearCookie(SSO_COOKIE, attemptCookie);
+    reply.setCookie(SESSION_COOKIE, sessionToken, sessionCookie);
+    return sessionReplyOf(auth, signedIn, options.idleTimeoutMinutes);
+  });
+
+  route(app, ssoApi.config, async (request) => sso.listConfig(actorOf(request)));
+
+  route(app, ssoApi.createProvider, async (request, reply) =>
+    reply.code(201).send(await sso.createProvider(actorOf(request), request.body)),
   );
 
-  app.patch(
-    '/api/v1/sso/config/:providerId',
-    {
-      schema: {
-        operationId: 'sso.updateProvider',
-        tags: ['sso'],
-        params: providerParamsSchema,
-        body: updateIdentityProviderBodySchema,
-        response: { 200: identityProviderViewSchema },
-      },
-    },
-    async (request) =>
-      sso.updateProvider(actorOf(request), request.params.providerId, request.body),
+  route(app, ssoApi.updateProvider, async (request) =>
+    sso.updateProvider(actorOf(request), request.params.providerId, request.body),
   );
 
-  app.post(
-    '/api/v1/sso/config/:providerId/links',
-    {
-      schema: {
-        operationId: 'sso.linkIdentity',
-        tags: ['sso'],
-        description:
-          'The security admin links a campus id to an account (the only way to an administrative or two-step-verified one).',
-        params: providerParamsSchema,
-        body: linkIdentityBodySchema,
-        response: { 201: identityLinkViewSchema },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(await sso.linkIdentity(actorOf(request), request.params.providerId, request.body)),
+  route(app, ssoApi.linkIdentity, async (request, reply) =>
+    reply
+      .code(201)
+      .send(await sso.linkIdentity(actorOf(request), request.params.providerId, request.body)),
   );
 }

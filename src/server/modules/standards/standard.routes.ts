@@ -1,36 +1,13 @@
-import { z } from 'zod';
-import {
-  idParamsSchema,
-  standardSummarySchema,
-  standardTreeSchema,
-} from '../../../shared/api/contracts';
+import { standardsApi } from '../../../shared/api/standards';
+import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { StandardService } from './standard.service';
 
 export function registerStandardRoutes(app: ApiInstance, standards: StandardService) {
-  app.get(
-    '/api/v1/standards',
-    {
-      schema: {
-        operationId: 'standards.list',
-        tags: ['standards'],
-        response: { 200: z.array(standardSummarySchema) },
-      },
-    },
-    async (request) => standards.list(actorOf(request)),
-  );
+  route(app, standardsApi.list, async (request) => standards.list(actorOf(request)));
 
-  app.get(
-    '/api/v1/standards/:id',
-    {
-      schema: {
-        operationId: 'standards.get',
-        tags: ['standards'],
-        params: idParamsSchema,
-        response: { 200: standardTreeSchema },
-      },
-    },
-    async (request) => standards.get(actorOf(request), request.params.id),
+  route(app, standardsApi.get, async (request) =>
+    standards.get(actorOf(request), request.params.id),
   );
 }

@@ -14,10 +14,11 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { AuditEntryView, AuditPage as AuditPageView } from '../../../shared/api/audit';
+import { useState } from 'react';
+import { type AuditEntryView, auditApi } from '../../../shared/api/audit';
 import { auditActionLabels, describeAuditAction } from '../../../shared/audit/audit-actions';
-import { api } from '../../api/client';
+import { hrefOf } from '../../api/client';
+import { useOperation } from '../../api/query';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../usePlanTree';
 import { formatTime } from '../../time';
@@ -50,11 +51,13 @@ const PAGE_SIZE = 50;
 /** Families of actions first (auth.* …), then every named action. */
 const actionFamilies = ['auth', 'user', 'export'] as const;
 
-function queryOf(filters: Filters): URLSearchParams {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters))
-    if (value.trim()) query.set(key, value.trim());
-  return query;
+/** The filters as the query: empty ones left out. */
+function queryOf(filters: Filters): Partial<Filters> {
+  return Object.fromEntries(
+    Object.entries(filters)
+      .map(([key, value]) => [key, value.trim()])
+      .filter(([, value]) => value),
+  );
 }
 
 /** A before/after value as people read it: indented JSON, or a dash. */
@@ -74,27 +77,15 @@ export default function AuditPage() {
   const [draft, setDraft] = useState<Filters>(noFilters);
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [page, setPage] = useState(1);
-  const [result, setResult] = useState<AuditPageView | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const query = queryOf(filters);
-      query.set('page', String(page));
-      query.set('pageSize', String(PAGE_SIZE));
-      setResult(await api<AuditPageView>('GET', `/api/v1/audit?${query}`));
-    } catch (caught) {
-      setError(errorText(caught, t('error.network')));
-    } finally {
-      setLoading(false);
-    }
-  }, [filters, page, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Keyed by the filters and the page: an older search's slower answer never replaces a newer one.
+  const query = useOperation(
+    auditApi.list,
+    { query: { ...queryOf(filters), page, pageSize: PAGE_SIZE } },
+    { keepPrevious: true },
+  );
+  const result = query.data ?? null;
+  const loading = query.isFetching;
+  const error = query.isError ? errorText(query.error, t('error.network')) : null;
 
   const screens = Grid.useBreakpoint();
   const label = (action: string) => (locale === 'zh-CN' ? describeAuditAction(action) : action);
@@ -187,7 +178,7 @@ export default function AuditPage() {
     },
   ];
   const tooMany = (result?.total ?? 0) > EXPORT_LIMIT;
-  const exportUrl = `/api/v1/audit/export.xlsx?${queryOf(filters)}`;
+  const exportUrl = hrefOf(auditApi.export, { query: queryOf(filters) });
 
   return (
     <Card
@@ -306,7 +297,7 @@ export default function AuditPage() {
           style={{ marginBottom: 12 }}
         />
       )}
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
       <Table<AuditEntryView>
         size="small"
         rowKey="id"

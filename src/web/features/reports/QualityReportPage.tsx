@@ -24,16 +24,17 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
-import type { ReportDetail, ReportSummary, reviewBodySchema } from '../../../shared/api/reports';
+import { type ReportDetail, reportsApi, type reviewBodySchema } from '../../../shared/api/reports';
 import { reviewCriteria } from '../../../shared/report/reviews';
 import type {
   QualityReport,
   Rate as RateFigure,
   RecordRef,
 } from '../../../shared/report/quality-report.contract';
-import { api } from '../../api/client';
+import { call, hrefOf } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import type { SessionResponse } from '../../api/types';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
@@ -350,9 +351,9 @@ function ReviewForm({ report, onSaved }: { report: ReportDetail; onSaved(): void
   const { busy: saving, run } = useServerAction();
   async function save(values: ReviewBody) {
     const saved = await run(async () => {
-      await api('PUT', `/api/v1/reports/${report.id}/review`, {
-        ...values,
-        ...(report.myReview ? { version: report.myReview.version } : {}),
+      await call(reportsApi.review, {
+        params: { reportId: report.id },
+        body: { ...values, ...(report.myReview ? { version: report.myReview.version } : {}) },
       });
       return t('report.review.saved');
     });
@@ -460,64 +461,50 @@ export default function QualityReportPage({ session }: { session: SessionRespons
   const { t } = useI18n();
   const { run } = useServerAction();
   const { planId, error: planError } = usePlan();
-  const [reports, setReports] = useState<ReportSummary[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [detail, setDetail] = useState<ReportDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
   const office = session.user.role === 'admin' || session.user.role === 'coordinator';
   const reviewer = session.user.role === 'reviewer';
 
-  const loadList = useCallback(async () => {
-    if (!planId) return;
-    try {
-      const list = await api<ReportSummary[]>('GET', `/api/v1/plans/${planId}/reports`);
-      setReports(list);
-      setSelected((current) => current ?? list[0]?.id ?? null);
-    } catch (caught) {
-      setError(errorText(caught, t('error.network')));
-    }
-  }, [planId, t]);
-  const loadDetail = useCallback(async () => {
-    if (!selected) return;
-    try {
-      setDetail(await api<ReportDetail>('GET', `/api/v1/reports/${selected}`));
-    } catch (caught) {
-      setError(errorText(caught, t('error.network')));
-    }
-  }, [selected, t]);
+  const invalidate = useInvalidate();
+  const listQuery = useOperation(reportsApi.list, planId ? { params: { id: planId } } : null);
+  const reports = listQuery.data ?? null;
+  const selected = chosen ?? reports?.[0]?.id ?? null;
+  const detailQuery = useOperation(
+    reportsApi.get,
+    selected ? { params: { reportId: selected } } : null,
+  );
+  const detail = detailQuery.data ?? null;
+  // While a version is being generated, ask again every second until it is ready (or failed).
+  const generating = detail !== null && detail.status !== 'ready' && detail.status !== 'failed';
   useEffect(() => {
-    void loadList();
-  }, [loadList]);
-  useEffect(() => {
-    void loadDetail();
-  }, [loadDetail]);
-  useEffect(() => {
-    if (!detail || detail.status === 'ready' || detail.status === 'failed') return;
-    const timer = setTimeout(() => {
-      void loadDetail();
-      void loadList();
-    }, 1000);
-    return () => clearTimeout(timer);
-  }, [detail, loadDetail, loadList]);
+    if (!generating) return;
+    const timer = setInterval(() => void invalidate(reportsApi.get, reportsApi.list), 1000);
+    return () => clearInterval(timer);
+  }, [generating, invalidate]);
+  const loadDetail = () => invalidate(reportsApi.get);
+  const error = listQuery.isError
+    ? errorText(listQuery.error, t('error.network'))
+    : detailQuery.isError
+      ? errorText(detailQuery.error, t('error.network'))
+      : null;
 
   async function generate() {
     await run(async () => {
-      const created = await api<ReportSummary>('POST', `/api/v1/plans/${planId}/reports`);
-      setSelected(created.id);
-      setDetail(null);
-      await loadList();
+      const created = await call(reportsApi.request, { params: { id: planId! } });
+      setChosen(created.id);
+      await invalidate(reportsApi.list);
       return null;
     });
   }
   async function publish() {
     await run(async () => {
-      await api('POST', `/api/v1/reports/${selected}/publish`);
-      await Promise.all([loadDetail(), loadList()]);
+      await call(reportsApi.publish, { params: { reportId: selected! } });
+      await invalidate(reportsApi.get, reportsApi.list);
       return t('report.published');
     });
   }
 
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
+  if (error ?? planError) return <Alert type="error" showIcon title={error ?? planError} />;
   if (!reports || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
   const next = reviewer
     ? reports.length === 0
@@ -542,10 +529,7 @@ export default function QualityReportPage({ session }: { session: SessionRespons
             {reports.length > 0 && (
               <Select
                 value={selected}
-                onChange={(value) => {
-                  setSelected(value);
-                  setDetail(null);
-                }}
+                onChange={(value) => setChosen(value)}
                 style={{ minWidth: 220 }}
                 aria-label={t('report.version')}
                 options={reports.map((report) => ({
@@ -572,7 +556,7 @@ export default function QualityReportPage({ session }: { session: SessionRespons
             {detail?.status === 'ready' && (
               <Button
                 icon={<FileWordOutlined />}
-                href={`/api/v1/reports/${detail.id}/docx`}
+                href={hrefOf(reportsApi.docx, { params: { reportId: detail.id } })}
                 data-testid="report-docx"
               >
                 {t('report.docx', { size: Math.ceil((detail.docxBytes ?? 0) / 1024) })}
@@ -586,7 +570,7 @@ export default function QualityReportPage({ session }: { session: SessionRespons
             {!reviewer && (
               <Button
                 icon={<DownloadOutlined />}
-                href={`/api/v1/plans/${planId}/performance-sheet`}
+                href={hrefOf(reportsApi.performanceSheet, { params: { id: planId } })}
                 data-testid="performance-sheet"
               >
                 {t('report.performanceSheet')}

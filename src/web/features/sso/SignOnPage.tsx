@@ -14,17 +14,19 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
+  ssoApi,
   ssoCreatableRoles,
   tokenAuthMethods,
   type CreateIdentityProviderBody,
   type IdentityProviderView,
 } from '../../../shared/api/sso';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { api } from '../../api/client';
+import { call } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
+import { LoadError } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
-import { errorText } from '../../usePlanTree';
 import { useServerAction } from '../../useServerAction';
 
 type Fields = Omit<CreateIdentityProviderBody, 'oidcClientSecret'> & { oidcClientSecret?: string };
@@ -91,14 +93,11 @@ function ProviderForm({
   async function save(fields: Fields) {
     const done = await run(async () => {
       const saved = editing
-        ? await api<IdentityProviderView>('PATCH', `/api/v1/sso/config/${editing.id}`, {
-            version: editing.version,
-            ...body(fields),
+        ? await call(ssoApi.updateProvider, {
+            params: { providerId: editing.id },
+            body: { version: editing.version, ...body(fields) },
           })
-        : await api<IdentityProviderView>('POST', '/api/v1/sso/config', {
-            kind: fields.kind,
-            ...body(fields),
-          });
+        : await call(ssoApi.createProvider, { body: { kind: fields.kind, ...body(fields) } });
       return t('signOn.saved', { name: saved.displayName });
     });
     if (done) onDone();
@@ -241,22 +240,14 @@ function ProviderForm({
 /** The organization's campus sign-on: what is connected, the callback URL to register, and (for the security admin) editing it. */
 export default function SignOnPage({ canEdit }: { canEdit: boolean }) {
   const { t } = useI18n();
-  const [providers, setProviders] = useState<IdentityProviderView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<IdentityProviderView | 'new' | null>(null);
 
-  const reload = useCallback(async () => {
-    try {
-      setProviders(await api<IdentityProviderView[]>('GET', '/api/v1/sso/config'));
-    } catch (caught) {
-      setError(errorText(caught, t('error.network')));
-    }
-  }, [t]);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const query = useOperation(ssoApi.config, {});
+  const invalidate = useInvalidate();
+  const reload = () => invalidate(ssoApi.config);
+  const providers = query.data;
 
-  if (error) return <Alert type="error" showIcon message={error} />;
+  if (query.isError) return <LoadError error={query.error} onRetry={() => void query.refetch()} />;
   if (!providers) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>

@@ -1,8 +1,8 @@
 import { Alert, Button, Card, Col, Empty, List, Row, Spin, Statistic, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import type { TodoKind, TodoView } from '../../../shared/api/todo';
+import { type TodoKind, todoApi } from '../../../shared/api/todo';
 import type { Role } from '../../../shared/roles';
-import { api, ApiError } from '../../api/client';
+import { useOperation } from '../../api/query';
+import { LoadError } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
@@ -37,17 +37,16 @@ const KIND_KEYS = {
 export default function TodoPage({ role }: { role: Role }) {
   const { t, locale } = useI18n();
   const { planId, error: planError } = usePlan();
-  const [view, setView] = useState<TodoView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const todo = useOperation(
+    todoApi.mine,
+    { query: planId ? { planId } : {} },
+    { keepPrevious: true },
+  );
+  const view = todo.data;
 
-  useEffect(() => {
-    const query = planId ? `?planId=${planId}` : '';
-    api<TodoView>('GET', `/api/v1/todo${query}`).then(setView, (caught) =>
-      setError(caught instanceof ApiError ? caught.message : t('error.network')),
-    );
-  }, [planId, t]);
-
-  if (error || planError) return <Alert type="error" showIcon message={error ?? planError} />;
+  if (planError) return <Alert type="error" showIcon message={planError} />;
+  if (todo.isError && !view)
+    return <LoadError error={todo.error} onRetry={() => void todo.refetch()} />;
   if (!view) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
   const headline =
