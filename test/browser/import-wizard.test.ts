@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buttonName,
   endJourney,
   openSignedIn,
   screenshots,
@@ -82,7 +83,7 @@ describe('the office imports a plan of another shape on the web', () => {
       path: path.join(screenshots, 'import-wizard-mapped.png'),
       fullPage: true,
     });
-    await page.getByRole('button', { name: /^导\s*入$/ }).click();
+    await page.getByRole('button', { name: buttonName('导入') }).click();
     await page.getByText('已导入').waitFor();
 
     // a flat list with words Luoshi knows is read as it is, with no mapping at all

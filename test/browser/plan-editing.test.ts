@@ -3,6 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signIn } from '../support/test-app';
 import {
+  buttonName,
+  chooseOption,
   endJourney,
   openSignedIn,
   screenshots,
@@ -125,12 +127,7 @@ describe('an extension request in the browser', () => {
       const card = liaison.getByTestId('plan-extensions');
       await card.getByTestId('extension-request').click();
       const dialog = liaison.getByRole('dialog');
-      await dialog.getByTestId('extension-target').click();
-      await liaison
-        .locator('.ant-select-dropdown:visible')
-        .getByText(/建立民生项目年度清单/)
-        .first()
-        .click();
+      await chooseOption(liaison, dialog.getByTestId('extension-target'), /建立民生项目年度清单/);
       await dialog.getByText('现在的时限：').waitFor();
       const current = (await dialog.getByText('现在的时限：').textContent())!.replace(
         '现在的时限：',
@@ -156,7 +153,7 @@ describe('an extension request in the browser', () => {
       await decide.getByText(`${current} → ${later}`).waitFor();
       await decide.getByLabel('答复意见（可选）').fill('同意');
       await shot(office, `extension-decide-${viewport.width}.png`);
-      await decide.getByRole('button', { name: /^同\s*意$/ }).click();
+      await decide.getByRole('button', { name: buttonName('同意') }).click();
       await office.getByText('已同意延期，新的时限已生效').waitFor();
       await shot(office, `extension-approved-${viewport.width}.png`);
 

@@ -7,11 +7,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityKinds, coverageRules } from '../../src/server/modules/activities/activity.table';
 import {
+  buttonName,
+  chooseDate,
+  chooseOption,
   endJourney,
   openSignedIn,
   screenshots,
   seededDepartment,
   startJourney,
+  todayInBeijing,
 } from '../support/browser';
 import { rosterSheet, teachersOf } from '../support/roster';
 import { createUser } from '../support/test-app';
@@ -37,9 +41,8 @@ afterAll(async () => {
   await endJourney({ server, browser });
 });
 
-async function pick(page: Page, testId: string, option: string) {
-  await page.getByTestId(testId).click();
-  await page.locator('.ant-select-dropdown:visible').getByTitle(option, { exact: true }).click();
+function pick(page: Page, testId: string, option: string) {
+  return chooseOption(page, page.getByTestId(testId), option);
 }
 
 describe('teachers in the browser', () => {
@@ -93,22 +96,18 @@ describe('teachers in the browser', () => {
     await writeFile(signInFile, Buffer.from(await workbook.xlsx.writeBuffer()));
     await office.getByTestId('record-activity').click();
     await pick(office, 'activity-kind', '国情研修');
-    await office.getByTestId('activity-department').click();
-    await office.keyboard.type('马克思主义学院');
-    await office
-      .locator('.ant-select-dropdown:visible')
-      .getByTitle('马克思主义学院', { exact: true })
-      .click();
+    await chooseOption(office, office.getByTestId('activity-department'), '马克思主义学院', {
+      typeFirst: '马克思主义学院',
+    });
     await office.getByTestId('activity-title').fill('延安精神国情研修班');
-    const year = new Date().getFullYear();
-    await office.getByTestId('activity-date').click();
-    await office.keyboard.type(`${year}-01-15`);
-    await office.keyboard.press('Enter');
+    // Today, so the activity falls in the coverage year whatever day the suite runs.
+    await chooseDate(office, office.getByTestId('activity-date'), todayInBeijing());
     await office.getByTestId('sign-in-file').setInputFiles(signInFile);
     await office.getByText('签到表：匹配 2 人').waitFor();
     await office.screenshot({ path: path.join(screenshots, 'teachers-3-record-activity.png') });
-    await office.getByRole('button', { name: /^保\s*存$/ }).click();
-    await office.getByText('活动已记录').waitFor();
+    const recordDialog = office.getByRole('dialog');
+    await recordDialog.getByRole('button', { name: buttonName('保存') }).click();
+    await recordDialog.waitFor({ state: 'hidden' });
     await office.locator('td', { hasText: '延安精神国情研修班' }).waitFor();
     // young: M001 M003 M005 M007 (马院), R001 R003 (人事处): 2 of 6 covered
     expect(await office.getByTestId('coverage-rate').textContent()).toBe('33.3%（2/6）');

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import {
   departments,
   type Department,
@@ -96,4 +96,65 @@ export async function seededDepartment(server: TestServer, name: string): Promis
     .where(eq(departments.name, name));
   if (!department) throw new Error(`the bundled plan has no department named ${name}`);
   return department;
+}
+
+/**
+ * Chooses `option` in an Ant Design select opened by `trigger`, and waits until its dropdown has
+ * closed. On a loaded machine a click that lands while the dropdown is still sliding in can be
+ * lost, so the choice is tried again (a person would simply click again).
+ */
+export async function chooseOption(
+  page: Page,
+  trigger: Locator,
+  option: string | RegExp,
+  options: { typeFirst?: string } = {},
+): Promise<void> {
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  for (let attempt = 1; ; attempt++) {
+    if ((await dropdown.count()) === 0) await trigger.click();
+    if (options.typeFirst && attempt === 1) await page.keyboard.type(options.typeFirst);
+    const choice =
+      typeof option === 'string'
+        ? dropdown.getByTitle(option, { exact: true })
+        : dropdown.locator('.ant-select-item-option').filter({ hasText: option });
+    await choice.first().click();
+    try {
+      await dropdown.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+/** Types `isoDate` (YYYY-MM-DD) into an Ant Design date picker and waits until its panel has closed. */
+export async function chooseDate(page: Page, trigger: Locator, isoDate: string): Promise<void> {
+  await trigger.click();
+  await page.keyboard.type(isoDate);
+  await page.keyboard.press('Enter');
+  const panel = page.locator('.ant-picker-dropdown:visible');
+  try {
+    await panel.waitFor({ state: 'hidden', timeout: 5_000 });
+  } catch {
+    // The typed date is shown selected in the panel: choosing it there commits it and closes the panel.
+    await panel.locator(`td[title="${isoDate}"]`).click();
+    await panel.waitFor({ state: 'hidden' });
+  }
+}
+
+/** Today's date in Beijing (YYYY-MM-DD), as the test server's institution sees it. */
+export function todayInBeijing(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
+/**
+ * The accessible name of an Ant Design button labelled `label`. Ant Design puts a space between
+ * two Chinese characters, and a loading icon whose leave animation has not finished (headless
+ * Chromium on a loaded machine) still lends its "loading" label to the button for a while.
+ */
+export function buttonName(label: string): RegExp {
+  const spaced = [...label]
+    .map((character) => character.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('\\s*');
+  return new RegExp(`^(loading\\s*)?${spaced}$`);
 }
