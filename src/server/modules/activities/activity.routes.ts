@@ -7,14 +7,14 @@ import type { ActivityService } from './activity.service';
 
 export function registerActivityRoutes(app: ApiInstance, service: ActivityService) {
   route(app, activitiesApi.kinds, async (request) => service.kinds(actorOf(request)));
-  route(app, activitiesApi.createKind, async (request, reply) =>
-    reply.code(201).send(await service.createKind(actorOf(request), request.body)),
+  route(app, activitiesApi.createKind, async (request) =>
+    service.createKind(actorOf(request), request.body),
   );
   route(app, activitiesApi.list, async (request) => ({
     activities: await service.list(actorOf(request), request.query),
   }));
-  route(app, activitiesApi.record, async (request, reply) =>
-    reply.code(201).send(await service.record(actorOf(request), request.body)),
+  route(app, activitiesApi.record, async (request) =>
+    service.record(actorOf(request), request.body),
   );
   route(app, activitiesApi.delete, async (request, reply) => {
     await service.remove(actorOf(request), request.params.id);
@@ -24,8 +24,8 @@ export function registerActivityRoutes(app: ApiInstance, service: ActivityServic
     service.readSignInSheet(actorOf(request), await readUpload(request)),
   );
   route(app, activitiesApi.coverageRules, async (request) => service.rules(actorOf(request)));
-  route(app, activitiesApi.coverageCreateRule, async (request, reply) =>
-    reply.code(201).send(await service.createRule(actorOf(request), request.body)),
+  route(app, activitiesApi.coverageCreateRule, async (request) =>
+    service.createRule(actorOf(request), request.body),
   );
   route(app, activitiesApi.coverageGet, async (request) =>
     service.coverage(actorOf(request), request.query.asOf),

@@ -46,17 +46,13 @@ export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownS
     ),
   );
 
-  route(app, breakdownsApi.measuresCreate, async (request, reply) =>
-    reply
-      .code(201)
-      .send(
-        await breakdowns.createMeasure(
-          actorOf(request),
-          request.params.id,
-          request.params.departmentId,
-          request.body,
-        ),
-      ),
+  route(app, breakdownsApi.measuresCreate, async (request) =>
+    breakdowns.createMeasure(
+      actorOf(request),
+      request.params.id,
+      request.params.departmentId,
+      request.body,
+    ),
   );
 
   route(app, breakdownsApi.measuresUpdate, async (request) =>

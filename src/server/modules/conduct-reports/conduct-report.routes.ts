@@ -12,8 +12,7 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
   route(
     app,
     conductReportsApi.submit,
-    async (request, reply) =>
-      reply.code(201).send(await reports.submit(request.params.organizationId, request.body)),
+    async (request) => reports.submit(request.params.organizationId, request.body),
     { bodyLimit: SUBMISSION_BODY_LIMIT },
   );
 
@@ -22,8 +21,7 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
   route(
     app,
     conductReportsApi.addInformation,
-    async (request, reply) =>
-      reply.code(201).send(await reports.addInformation(request.body.receipt, request.body)),
+    async (request) => reports.addInformation(request.body.receipt, request.body),
     { bodyLimit: SUBMISSION_BODY_LIMIT },
   );
 

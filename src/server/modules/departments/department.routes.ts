@@ -7,16 +7,16 @@ import type { DepartmentService } from './department.service';
 export function registerDepartmentRoutes(app: ApiInstance, departments: DepartmentService) {
   route(app, departmentsApi.list, async (request) => departments.list(actorOf(request)));
 
-  route(app, departmentsApi.create, async (request, reply) =>
-    reply.code(201).send(await departments.create(actorOf(request), request.body)),
+  route(app, departmentsApi.create, async (request) =>
+    departments.create(actorOf(request), request.body),
   );
 
   route(app, departmentsApi.update, async (request) =>
     departments.update(actorOf(request), request.params.id, request.body),
   );
 
-  route(app, departmentsApi.createMany, async (request, reply) =>
-    reply.code(201).send(await departments.createMany(actorOf(request), request.body)),
+  route(app, departmentsApi.createMany, async (request) =>
+    departments.createMany(actorOf(request), request.body),
   );
 
   route(app, departmentsApi.merge, async (request) =>

@@ -14,14 +14,12 @@ function asciiFallback(fileName: string): string {
 }
 
 export function registerEvidenceRoutes(app: ApiInstance, evidence: EvidenceService) {
-  route(app, evidenceApi.upload, async (request, reply) =>
-    reply
-      .code(201)
-      .send(await evidence.upload(actorOf(request), await readUpload(request), request.query)),
+  route(app, evidenceApi.upload, async (request) =>
+    evidence.upload(actorOf(request), await readUpload(request), request.query),
   );
 
-  route(app, evidenceApi.createLink, async (request, reply) =>
-    reply.code(201).send(await evidence.createLink(actorOf(request), request.body)),
+  route(app, evidenceApi.createLink, async (request) =>
+    evidence.createLink(actorOf(request), request.body),
   );
 
   route(app, evidenceApi.list, async (request) => ({

@@ -14,10 +14,8 @@ export function registerExtensionRoutes(app: ApiInstance, extensions: ExtensionS
     extensions.targets(actorOf(request), request.params.id, request.query.departmentId),
   );
 
-  route(app, extensionsApi.create, async (request, reply) =>
-    reply
-      .code(201)
-      .send(await extensions.create(actorOf(request), request.params.id, request.body)),
+  route(app, extensionsApi.create, async (request) =>
+    extensions.create(actorOf(request), request.params.id, request.body),
   );
 
   route(app, extensionsApi.decide, async (request) =>

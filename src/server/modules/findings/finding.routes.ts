@@ -11,8 +11,8 @@ export function registerFindingRoutes(app: ApiInstance, findings: FindingService
     findings.list(actorOf(request), request.params.id, request.query),
   );
 
-  route(app, findingsApi.create, async (request, reply) =>
-    reply.code(201).send(await findings.create(actorOf(request), request.params.id, request.body)),
+  route(app, findingsApi.create, async (request) =>
+    findings.create(actorOf(request), request.params.id, request.body),
   );
 
   route(app, findingsApi.export, async (request, reply) => {
@@ -65,9 +65,7 @@ export function registerFindingRoutes(app: ApiInstance, findings: FindingService
     findings.previewNextYear(actorOf(request), request.params.id),
   );
 
-  route(app, findingsApi.plansStartNextYear, async (request, reply) =>
-    reply
-      .code(201)
-      .send(await findings.startNextYear(actorOf(request), request.params.id, request.body)),
+  route(app, findingsApi.plansStartNextYear, async (request) =>
+    findings.startNextYear(actorOf(request), request.params.id, request.body),
   );
 }

@@ -22,17 +22,8 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
     ledger.department(actorOf(request), request.params.id, request.params.departmentId),
   );
 
-  route(app, ledgerApi.report, async (request, reply) =>
-    reply
-      .code(201)
-      .send(
-        await ledger.report(
-          actorOf(request),
-          request.params.id,
-          request.params.departmentId,
-          request.body,
-        ),
-      ),
+  route(app, ledgerApi.report, async (request) =>
+    ledger.report(actorOf(request), request.params.id, request.params.departmentId, request.body),
   );
 
   route(app, ledgerApi.overview, async (request) =>
@@ -51,18 +42,14 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
       .send(bytes);
   });
 
-  route(app, ledgerApi.reportPeriod, async (request, reply) =>
-    reply
-      .code(201)
-      .send(
-        await ledger.reportPeriod(
-          actorOf(request),
-          request.params.id,
-          request.params.departmentId,
-          request.params.periodKey,
-          request.body,
-        ),
-      ),
+  route(app, ledgerApi.reportPeriod, async (request) =>
+    ledger.reportPeriod(
+      actorOf(request),
+      request.params.id,
+      request.params.departmentId,
+      request.params.periodKey,
+      request.body,
+    ),
   );
 
   route(app, ledgerApi.exportPeriodSheet, async (request, reply) => {

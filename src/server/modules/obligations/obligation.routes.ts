@@ -13,10 +13,8 @@ export function registerObligationRoutes(app: ApiInstance, obligations: Obligati
     obligations.propose(actorOf(request), request.params.id),
   );
 
-  route(app, obligationsApi.create, async (request, reply) =>
-    reply
-      .code(201)
-      .send(await obligations.create(actorOf(request), request.params.id, request.body)),
+  route(app, obligationsApi.create, async (request) =>
+    obligations.create(actorOf(request), request.params.id, request.body),
   );
 
   route(app, obligationsApi.update, async (request) =>
@@ -44,17 +42,13 @@ export function registerObligationRoutes(app: ApiInstance, obligations: Obligati
     ),
   }));
 
-  route(app, obligationsApi.occurrencesRecord, async (request, reply) =>
-    reply
-      .code(201)
-      .send(
-        await obligations.recordOccurrence(
-          actorOf(request),
-          request.params.id,
-          request.params.obligationId,
-          request.body,
-        ),
-      ),
+  route(app, obligationsApi.occurrencesRecord, async (request) =>
+    obligations.recordOccurrence(
+      actorOf(request),
+      request.params.id,
+      request.params.obligationId,
+      request.body,
+    ),
   );
 
   route(app, obligationsApi.occurrencesDelete, async (request, reply) => {

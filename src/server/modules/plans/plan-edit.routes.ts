@@ -19,8 +19,8 @@ export function registerPlanEditRoutes(app: ApiInstance, edits: PlanEditService)
     ),
   );
 
-  route(app, plansApi.createItem, async (request, reply) =>
-    reply.code(201).send(await edits.createItem(actorOf(request), request.params.id, request.body)),
+  route(app, plansApi.createItem, async (request) =>
+    edits.createItem(actorOf(request), request.params.id, request.body),
   );
 
   route(app, plansApi.updateItem, async (request) =>

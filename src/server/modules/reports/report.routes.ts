@@ -7,8 +7,8 @@ import type { ApiInstance } from '../../http/types';
 import type { ReportService } from './report.service';
 
 export function registerReportRoutes(app: ApiInstance, reports: ReportService) {
-  route(app, reportsApi.request, async (request, reply) =>
-    reply.code(202).send(await reports.request(actorOf(request), request.params.id)),
+  route(app, reportsApi.request, async (request) =>
+    reports.request(actorOf(request), request.params.id),
   );
 
   route(app, reportsApi.list, async (request) => reports.list(actorOf(request), request.params.id));

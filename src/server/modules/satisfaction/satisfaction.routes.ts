@@ -8,8 +8,8 @@ export function registerSatisfactionRoutes(app: ApiInstance, service: Satisfacti
   route(app, satisfactionApi.list, async (request) => ({
     results: await service.list(actorOf(request)),
   }));
-  route(app, satisfactionApi.record, async (request, reply) =>
-    reply.code(201).send(await service.record(actorOf(request), request.body)),
+  route(app, satisfactionApi.record, async (request) =>
+    service.record(actorOf(request), request.body),
   );
   route(app, satisfactionApi.delete, async (request, reply) => {
     await service.remove(actorOf(request), request.params.id);

@@ -124,17 +124,15 @@ export function registerSsoRoutes(
 
   route(app, ssoApi.config, async (request) => sso.listConfig(actorOf(request)));
 
-  route(app, ssoApi.createProvider, async (request, reply) =>
-    reply.code(201).send(await sso.createProvider(actorOf(request), request.body)),
+  route(app, ssoApi.createProvider, async (request) =>
+    sso.createProvider(actorOf(request), request.body),
   );
 
   route(app, ssoApi.updateProvider, async (request) =>
     sso.updateProvider(actorOf(request), request.params.providerId, request.body),
   );
 
-  route(app, ssoApi.linkIdentity, async (request, reply) =>
-    reply
-      .code(201)
-      .send(await sso.linkIdentity(actorOf(request), request.params.providerId, request.body)),
+  route(app, ssoApi.linkIdentity, async (request) =>
+    sso.linkIdentity(actorOf(request), request.params.providerId, request.body),
   );
 }

@@ -16,9 +16,7 @@ export function registerSurveyRoutes(app: ApiInstance, surveys: SurveyService) {
     surveys: await surveys.list(actorOf(request)),
   }));
   route(app, surveysApi.templates, async () => surveys.templates());
-  route(app, surveysApi.create, async (request, reply) =>
-    reply.code(201).send(await surveys.create(actorOf(request), request.body)),
-  );
+  route(app, surveysApi.create, async (request) => surveys.create(actorOf(request), request.body));
   route(app, surveysApi.get, async (request) => surveys.get(actorOf(request), request.params.id));
   route(app, surveysApi.update, async (request) =>
     surveys.update(actorOf(request), request.params.id, request.body),

@@ -10,9 +10,7 @@ import type { UserService } from './user.service';
 export function registerUserRoutes(app: ApiInstance, users: UserService) {
   route(app, usersApi.list, async (request) => users.list(actorOf(request)));
 
-  route(app, usersApi.create, async (request, reply) =>
-    reply.code(201).send(await users.create(actorOf(request), request.body)),
-  );
+  route(app, usersApi.create, async (request) => users.create(actorOf(request), request.body));
 
   route(app, usersApi.template, async (request, reply) => {
     const { fileName, bytes } = await users.template(actorOf(request));
