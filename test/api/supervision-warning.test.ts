@@ -29,7 +29,7 @@ afterAll(async () => t.close());
 const put = (
   client: Awaited<ReturnType<typeof signIn>>,
   url: string,
-  payload: unknown,
+  payload: Record<string, unknown>,
   language = 'zh-CN',
 ) => client.request({ method: 'PUT', url, payload, headers: { 'accept-language': language } });
 
