@@ -8,6 +8,7 @@ import {
   Paragraph,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   VerticalAlign,
@@ -55,7 +56,7 @@ function paragraph(text: string, options: { indent?: boolean; font?: string } = 
 function cell(text: string, header: boolean, width: number): TableCell {
   return new TableCell({
     verticalAlign: VerticalAlign.CENTER,
-    width: { size: width, type: WidthType.PERCENTAGE },
+    width: { size: width, type: WidthType.DXA },
     children: [
       new Paragraph({
         alignment: header ? AlignmentType.CENTER : AlignmentType.LEFT,
@@ -84,9 +85,12 @@ function pageNumber(side: 'odd' | 'even'): Footer {
 }
 
 export async function writeSupervisionNotice(notice: NoticeDocument): Promise<Buffer> {
-  const widths = [8, 52, 16, 10, 14];
+  // Twips over the 8844 of the type area (A4 less the GB/T 9704 margins), so LibreOffice and Word agree.
+  const widths = [700, 3944, 2100, 1100, 1000];
   const itemsTable = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: 8844, type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
     rows: [
       new TableRow({
         tableHeader: true,
