@@ -6,6 +6,7 @@ import {
   Card,
   Empty,
   Form,
+  Grid,
   Input,
   Modal,
   Space,
@@ -151,6 +152,7 @@ function AnswerForm({ notice }: { notice: NoticeView }) {
 
 function NoticeCard({ notice, office }: { notice: NoticeView; office: boolean }) {
   const { t } = useI18n();
+  const wide = Grid.useBreakpoint().md !== false;
   return (
     <Card
       size="small"
@@ -185,26 +187,43 @@ function NoticeCard({ notice, office }: { notice: NoticeView; office: boolean })
         </Button>
       </Space>
       {notice.note && <Typography.Paragraph>{notice.note}</Typography.Paragraph>}
-      <Table
-        size="small"
-        rowKey="key"
-        dataSource={notice.items}
-        pagination={{ pageSize: 10, hideOnSinglePage: true }}
-        scroll={{ x: 560 }}
-        columns={[
-          {
-            title: t('supervision.notice.item'),
-            render: (_value, item) =>
-              item.itemNo === null ? item.what : `${item.itemNo} · ${item.what}`,
-          },
-          { title: t('supervision.notice.dueOn'), dataIndex: 'dueOn', width: 110 },
-          {
-            title: t('supervision.daysLate'),
-            width: 130,
-            render: (_value, item) => <ColourTag colour={item.colour} days={item.daysLate} />,
-          },
-        ]}
-      />
+      {!wide ? (
+        // On a phone: one line per item, its colour and deadline first.
+        <ul className="supervision-subject" data-testid="notice-items">
+          {notice.items.map((item) => (
+            <li key={item.key}>
+              <ColourTag colour={item.colour} days={item.daysLate} />
+              {item.itemNo !== null && <Tag>{item.itemNo}</Tag>}
+              {item.what}
+              <Typography.Text type="secondary">
+                {' '}
+                {t('supervision.notice.dueShort', { dueOn: item.dueOn })}
+              </Typography.Text>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <Table
+          size="small"
+          rowKey="key"
+          dataSource={notice.items}
+          pagination={{ pageSize: 10, hideOnSinglePage: true }}
+          scroll={{ x: 560 }}
+          columns={[
+            {
+              title: t('supervision.notice.item'),
+              render: (_value, item) =>
+                item.itemNo === null ? item.what : `${item.itemNo} · ${item.what}`,
+            },
+            { title: t('supervision.notice.dueOn'), dataIndex: 'dueOn', width: 110 },
+            {
+              title: t('supervision.daysLate'),
+              width: 130,
+              render: (_value, item) => <ColourTag colour={item.colour} days={item.daysLate} />,
+            },
+          ]}
+        />
+      )}
       {notice.answer ? (
         <Alert
           style={{ marginTop: 12 }}
