@@ -150,7 +150,10 @@ describe('red escalation', () => {
     await t.jobs.runDue();
     const headMessages = await redOf(head.id);
     expect(headMessages).toHaveLength(1);
-    expect(headMessages[0]).toMatchObject({ departmentId: idOf('工会'), link: '/supervision' });
+    expect(headMessages[0]).toMatchObject({
+      departmentId: idOf('工会'),
+      link: `/board/${idOf('工会')}`,
+    });
     expect(headMessages[0]!.body).toContain('任务分解表');
     expect(headMessages[0]!.title).toContain('工会');
     const leaderMessages = await redOf(leader.id);

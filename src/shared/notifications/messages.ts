@@ -154,9 +154,10 @@ export function composeMessage(facts: MessageFacts): ComposedMessage {
     case 'supervision.red':
       return lines(
         `${dot(facts.departmentName)}有工作逾期已达红色预警`,
-        '督促本部门尽快完成逾期工作；逾期事项见督办页面。',
+        '督促本部门尽快完成逾期工作（逾期事项见上）。',
         '查看',
-        '/supervision',
+        // Heads and leaders read the department's page; the supervision page is the office's.
+        board,
       );
     case 'supervision.notice':
       return lines(
