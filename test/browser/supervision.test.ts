@@ -201,6 +201,7 @@ describe('supervision in the browser', () => {
     await dialog.getByLabel('督办要求（选填）').fill('请于期限内书面回复落实情况。');
     await dialog.getByRole('button', { name: buttonName('发出') }).click();
     await office.getByText('已发出督办通知单 督办〔2024〕1号，已通知该部门联络员。').waitFor();
+    await unionRow.getByTestId('open-notice').getByText('督办〔2024〕1号 待回复').waitFor();
     await office.getByRole('tab', { name: '督办通知单' }).click();
     const notice = office.getByTestId('notice').first();
     await notice.getByText('督办〔2024〕1号 · 工会').waitFor();

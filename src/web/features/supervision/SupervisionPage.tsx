@@ -124,6 +124,18 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
   const { message } = App.useApp();
   const errorText = useErrorText();
   const overdue = useOperation(supervisionApi.overdue, {});
+  const notices = useOperation(supervisionApi.notices, {});
+  /** Each department's notices still awaiting an answer, shown by its name. */
+  const openNotices = (departmentId: string) =>
+    (notices.data?.notices ?? []).filter(
+      (notice) => notice.department.id === departmentId && !notice.answered,
+    );
+  const noticeTags = (departmentId: string) =>
+    openNotices(departmentId).map((notice) => (
+      <Tag key={notice.id} color="blue" data-testid="open-notice">
+        {t('supervision.notice.openTag', { number: notice.numberText })}
+      </Tag>
+    ));
   const remindWrite = useWrite(supervisionApi.remind, { invalidates: [supervisionApi.overdue] });
   const [query, setQuery] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
