@@ -231,6 +231,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
                 </span>
               }
             >
+              {noticeTags(row.department.id)}
               <LateList subjects={row.subjects} />
               <div style={{ marginTop: 8 }}>{remindButton(row)}</div>
             </Card>
@@ -268,12 +269,15 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
               dataIndex: ['department', 'name'],
               width: 160,
               render: (name: string, row) => (
-                <a
-                  data-testid="late-department"
-                  onClick={() => navigate(`/board/${row.department.id}`)}
-                >
-                  {name}
-                </a>
+                <>
+                  <a
+                    data-testid="late-department"
+                    onClick={() => navigate(`/board/${row.department.id}`)}
+                  >
+                    {name}
+                  </a>
+                  <div>{noticeTags(row.department.id)}</div>
+                </>
               ),
               sorter: (a, b) => a.department.name.localeCompare(b.department.name, 'zh-CN'),
             },
