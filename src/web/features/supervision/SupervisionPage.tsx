@@ -11,7 +11,6 @@ import {
   Popconfirm,
   Select,
   Space,
-  Spin,
   Table,
   Tabs,
   Tag,
