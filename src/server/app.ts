@@ -68,6 +68,7 @@ import { mailerFromConfig, type Mailer } from './modules/supervision/channels';
 import { registerSupervisionJobs } from './modules/supervision/supervision.jobs';
 import { registerSupervisionRoutes } from './modules/supervision/supervision.routes';
 import { createSupervisionService } from './modules/supervision/supervision.service';
+import { createNoticeService } from './modules/supervision/supervision.notices';
 import { overdueSources } from './modules/supervision/supervision.sources';
 import { registerOversightJobs } from './modules/oversight/oversight.jobs';
 import { registerOversightRoutes } from './modules/oversight/oversight.routes';
@@ -258,7 +259,8 @@ export async function buildApp(
   );
   registerJobRoutes(app, createJobService({ db }));
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
-  registerSupervisionRoutes(app, supervision);
+  const notices = createNoticeService({ db, clock: dependencies.clock, supervision });
+  registerSupervisionRoutes(app, supervision, notices);
   const notifications = createNotificationService({
     db,
     clock: dependencies.clock,
@@ -276,6 +278,7 @@ export async function buildApp(
       clock: dependencies.clock,
       breakdowns: services.breakdowns,
       sources: { measures: lateMeasures, obligations: missingOccurrences },
+      notices,
     }),
   );
   const oversight = createOversightService({

@@ -763,6 +763,40 @@ export const errorCatalogue = {
     en: 'No {channel} group robot is configured; enter and save its webhook address first.',
   },
 
+  'supervision.thresholds_not_integer': {
+    status: 422,
+    'zh-CN':
+      '预警天数必须是整数（黄色 {yellowDays}、橙色 {orangeDays}、红色 {redDays}），请填写整天数。',
+    en: 'Warning days must be whole numbers (yellow {yellowDays}, orange {orangeDays}, red {redDays}); enter whole days.',
+  },
+  'supervision.thresholds_out_of_range': {
+    status: 422,
+    'zh-CN':
+      '预警天数须在 1 到 {max} 天之间（黄色 {yellowDays}、橙色 {orangeDays}、红色 {redDays}）。',
+    en: 'Warning days must be between 1 and {max} (yellow {yellowDays}, orange {orangeDays}, red {redDays}).',
+  },
+  'supervision.thresholds_not_increasing': {
+    status: 422,
+    'zh-CN':
+      '预警天数须满足 黄色 < 橙色 < 红色（现为 黄色 {yellowDays}、橙色 {orangeDays}、红色 {redDays}），请调整后再保存。',
+    en: 'Warning days must rise from yellow to orange to red (now yellow {yellowDays}, orange {orangeDays}, red {redDays}); change them and save again.',
+  },
+  'supervision.notice_not_found': {
+    status: 404,
+    'zh-CN': '找不到该督办通知单。',
+    en: 'Supervision notice not found.',
+  },
+  'supervision.notice_answered': {
+    status: 409,
+    'zh-CN': '督办通知单 {number} 已回复，不能再次回复。',
+    en: 'Supervision notice {number} has already been answered; it cannot be answered again.',
+  },
+  'supervision.notice_answer_due_past': {
+    status: 422,
+    'zh-CN': '回复期限（{answerDueOn}）须晚于今天（{today}）。',
+    en: 'The deadline to answer ({answerDueOn}) must be after today ({today}).',
+  },
+
   // a department's 任务分解表 uploaded back: the file as a whole
   'sheet.unsupported_type': {
     status: 415,

@@ -38,6 +38,7 @@ const DutiesPage = lazy(() => import('./features/obligations/DutiesPage'));
 const ProgressPage = lazy(() => import('./features/ledger/ProgressPage'));
 const LedgerPage = lazy(() => import('./features/ledger/LedgerPage'));
 const SupervisionPage = lazy(() => import('./features/supervision/SupervisionPage'));
+const NoticesPage = lazy(() => import('./features/supervision/NoticesPage'));
 const ConclusionPage = lazy(() => import('./features/conclusion/ConclusionPage'));
 const RectificationPage = lazy(() => import('./features/findings/RectificationPage'));
 const ModerationPage = lazy(() => import('./features/conclusion/ModerationPage'));
@@ -208,6 +209,14 @@ export const appRoutes: readonly AppRoute[] = [
     menu: { group: 'nav.group.execute', label: 'nav.supervision' },
     operation: supervisionApi.overdue,
     render: () => <SupervisionPage />,
+  },
+  {
+    // 督办通知单 to a liaison's department (the office reads them on the supervision page).
+    path: '/notices',
+    menu: { group: 'nav.group.execute', label: 'nav.notices' },
+    operation: supervisionApi.notices,
+    when: (session) => session.user.role === 'liaison',
+    render: () => <NoticesPage />,
   },
   {
     path: '/conclusion',

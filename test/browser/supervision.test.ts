@@ -10,7 +10,7 @@ import { departments } from '../../src/server/modules/departments/department.tab
 import { createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
 import { supervisionLog } from '../../src/server/modules/supervision/supervision.table';
 import { bootstrap } from '../../src/server/modules/system/bootstrap.service';
-import { launchChromium, screenshots } from '../support/browser';
+import { buttonName, launchChromium, screenshots } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startRobotReceiver } from '../support/supervision-receivers';
 import { createUser, seedPlanFile, TEST_PASSWORD, testConfig } from '../support/test-app';
@@ -106,7 +106,8 @@ describe('supervision in the browser', () => {
     const unionRow = office.locator('tr', {
       has: office.getByTestId('late-department').getByText('工会', { exact: true }),
     });
-    await unionRow.getByText('6 天').waitFor();
+    // 6 days late: yellow by the default thresholds (yellow 1, orange 7, red 15).
+    await unionRow.getByText('黄色 · 6 天').first().waitFor();
     await unionRow.getByText('提醒联络员').waitFor();
     await office.screenshot({
       path: path.join(screenshots, 'coordinator-supervision.png'),
@@ -163,4 +164,89 @@ describe('supervision in the browser', () => {
     await phone.screenshot({ path: path.join(screenshots, 'coordinator-supervision-phone.png') });
     console.log(`supervision sweep of the seed plan (${sweepMs} ms)`);
   }, 120_000);
+
+  it('三色预警 and 督办通知单: the office sees red work, sets the thresholds, issues a notice; the liaison answers it from the to-do; the office reads the answer', async () => {
+    // 2024-05-20: the breakdowns due 2024-04-30 are 20 days late, red by the defaults.
+    clock.set('2024-05-20T01:00:00Z');
+    const office = await signedIn(coordinatorName);
+    await office.goto(`${url}/supervision`);
+    await office
+      .getByTestId('warning-thresholds')
+      .getByText(/15 天起为红色/)
+      .waitFor();
+    const unionRow = office.locator('tr', {
+      has: office.getByTestId('late-department').getByText('工会', { exact: true }),
+    });
+    await unionRow.getByText('红色 · 20 天').first().waitFor();
+
+    // Thresholds: an out-of-order set is refused with the reason; a good one recolours the list.
+    await office.getByRole('tab', { name: '提醒设置' }).click();
+    const thresholds = office.getByTestId('warning-form');
+    await thresholds.getByLabel('橙色（逾期天数起）').fill('30');
+    await thresholds.getByRole('button', { name: buttonName('保存预警天数') }).click();
+    await office.getByText(/预警天数须满足 黄色 < 橙色 < 红色/).waitFor();
+    await thresholds.getByLabel('橙色（逾期天数起）').fill('10');
+    await thresholds.getByLabel('红色（逾期天数起）').fill('25');
+    await thresholds.getByRole('button', { name: buttonName('保存预警天数') }).click();
+    await office.getByText('预警天数已保存。').waitFor();
+    await office.screenshot({ path: path.join(screenshots, 'supervision-thresholds.png') });
+    await office.getByRole('tab', { name: '逾期工作' }).click();
+    await unionRow.getByText('橙色 · 20 天').first().waitFor();
+    await office.screenshot({ path: path.join(screenshots, 'supervision-colours.png') });
+
+    // 发督办通知单 for 工会: numbered, listed under the notices tab.
+    await unionRow.getByTestId('issue-notice').click();
+    const dialog = office.getByRole('dialog');
+    await dialog.getByText('向工会发督办通知单').waitFor();
+    await dialog.getByLabel('督办要求（选填）').fill('请于期限内书面回复落实情况。');
+    await dialog.getByRole('button', { name: buttonName('发出') }).click();
+    await office.getByText('已发出督办通知单 督办〔2024〕1号，已通知该部门联络员。').waitFor();
+    await unionRow.getByTestId('open-notice').getByText('督办〔2024〕1号 待回复').waitFor();
+    await office.getByRole('tab', { name: '督办通知单' }).click();
+    const notice = office.getByTestId('notice').first();
+    await notice.getByText('督办〔2024〕1号 · 工会').waitFor();
+    await notice.getByText('等待部门回复。').waitFor();
+    await office.screenshot({ path: path.join(screenshots, 'supervision-notices-office.png') });
+
+    // The liaison finds it in their to-do, opens it and answers.
+    const liaison = await signedIn(liaisonName);
+    await liaison.goto(`${url}/todo`);
+    await liaison.getByText(/回复督办通知单 督办〔2024〕1号/).click();
+    await liaison.getByText('有 1 份督办通知单待回复', { exact: false }).waitFor();
+    const mine = liaison.getByTestId('notice').first();
+    await mine.getByText('请于期限内书面回复落实情况。').waitFor();
+    await mine.getByLabel('落实情况').fill('已于5月21日报送任务分解表，请审核。');
+    await liaison.screenshot({ path: path.join(screenshots, 'supervision-notice-liaison.png') });
+    await mine.getByRole('button', { name: buttonName('提交回复') }).click();
+    await liaison.getByText('已回复督办通知单 督办〔2024〕1号。').waitFor();
+    await mine
+      .getByTestId('notice-answer')
+      .getByText('已于5月21日报送任务分解表，请审核。')
+      .waitFor();
+
+    // On a phone (375 px) the liaison's notice and the office's list stay readable.
+    const phone = await signedIn(liaisonName, { width: 375, height: 812 });
+    await phone.goto(`${url}/notices`);
+    await phone.getByTestId('notice').first().getByText('已回复', { exact: true }).waitFor();
+    const title = await phone.locator('.ant-card-head-title').first().boundingBox();
+    expect(title?.width ?? 0).toBeGreaterThan(50);
+    await phone.screenshot({
+      path: path.join(screenshots, 'supervision-notice-liaison-phone.png'),
+      fullPage: true,
+    });
+    const officePhone = await signedIn(coordinatorName, { width: 375, height: 812 });
+    await officePhone.goto(`${url}/supervision`);
+    await officePhone.getByText('橙色 · 20 天').first().waitFor();
+    await officePhone.screenshot({ path: path.join(screenshots, 'supervision-colours-phone.png') });
+    await officePhone.getByRole('tab', { name: '督办通知单' }).click();
+    await officePhone
+      .getByTestId('notice-answer')
+      .first()
+      .getByText('已于5月21日报送任务分解表，请审核。')
+      .waitFor();
+    await officePhone.screenshot({
+      path: path.join(screenshots, 'supervision-notices-office-phone.png'),
+      fullPage: true,
+    });
+  }, 180_000);
 });

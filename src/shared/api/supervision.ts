@@ -4,6 +4,15 @@ import { isoDateSchema } from '../plan-import/contract';
 import { defineOperation } from './operation';
 import { organizationStaff, workingRoles } from '../access';
 import { idParamsSchema } from './contracts';
+import { DOCX, fileResponse } from './operation';
+import { warningColours } from '../supervision/escalation';
+
+export const warningColourSchema = z.enum(warningColours);
+export const warningThresholdsSchema = z.object({
+  yellowDays: z.number().int(),
+  orangeDays: z.number().int(),
+  redDays: z.number().int(),
+});
 
 export const reminderLevelSchema = z.enum(['liaison', 'head', 'digest', 'manual', 'test']);
 export const reminderChannelSchema = z.enum(['in_app', 'email', 'wecom', 'dingtalk']);
@@ -19,6 +28,8 @@ export const overdueSubjectViewSchema = z.object({
   what: z.string(),
   dueOn: isoDateSchema,
   daysLate: z.number().int(),
+  /** 三色预警 by the office's thresholds; null while not late enough for yellow. */
+  colour: warningColourSchema.nullable(),
   link: z.string(),
   /** The latest reminder sent about it, if any. */
   lastReminder: z.object({ level: reminderLevelSchema, at: timestampSchema }).nullable(),
@@ -26,10 +37,13 @@ export const overdueSubjectViewSchema = z.object({
 export const overdueViewSchema = z.object({
   today: isoDateSchema,
   escalationDays: z.number().int(),
+  thresholds: warningThresholdsSchema,
   departments: z.array(
     z.object({
       department: z.object({ id: z.uuid(), name: z.string() }),
       maxDaysLate: z.number().int(),
+      /** The worst colour of its late work. */
+      colour: warningColourSchema.nullable(),
       subjects: z.array(overdueSubjectViewSchema),
     }),
   ),
@@ -72,6 +86,7 @@ export const settingsViewSchema = z.object({
   dingtalkWebhook: secretViewSchema,
   dingtalkSecret: secretViewSchema,
   escalationDays: z.number().int(),
+  thresholds: warningThresholdsSchema,
   /** Whether the server has an SMTP server to send e-mail through (LUOSHI_SMTP_URL). */
   mailConfigured: z.boolean(),
   /** 0 until the settings are first saved. */
@@ -97,6 +112,61 @@ export const updateSettingsBodySchema = z.object({
   dingtalkWebhookUrl: webhookUrlSchema.nullable().optional(),
   dingtalkSecret: z.string().trim().min(8).max(200).nullable().optional(),
   escalationDays: z.number().int().min(1).max(60),
+});
+
+/**
+ * The office's 三色预警 thresholds. Plain numbers here: the service says what is wrong with them
+ * (not whole days, out of range, not yellow < orange < red) in the user's language.
+ */
+export const updateThresholdsBodySchema = z.object({
+  version: z.number().int().min(0),
+  yellowDays: z.number(),
+  orangeDays: z.number(),
+  redDays: z.number(),
+});
+
+export const noticeItemSchema = z.object({
+  key: z.string(),
+  kind: z.string(),
+  itemNo: z.number().int().nullable(),
+  what: z.string(),
+  dueOn: isoDateSchema,
+  daysLate: z.number().int(),
+  colour: warningColourSchema.nullable(),
+});
+export const noticeSchema = z.object({
+  id: z.uuid(),
+  year: z.number().int(),
+  number: z.number().int(),
+  /** 督办〔2026〕3号 */
+  numberText: z.string(),
+  department: z.object({ id: z.uuid(), name: z.string() }),
+  items: z.array(noticeItemSchema),
+  answerDueOn: isoDateSchema,
+  note: z.string().nullable(),
+  issuedOn: isoDateSchema,
+  issuedByName: z.string(),
+  answered: z.boolean(),
+  answer: z
+    .object({
+      text: z.string(),
+      evidenceIds: z.array(z.uuid()),
+      byName: z.string(),
+      at: timestampSchema,
+    })
+    .nullable(),
+});
+export type NoticeView = z.infer<typeof noticeSchema>;
+export const noticeListSchema = z.object({ notices: z.array(noticeSchema) });
+export const noticeListQuerySchema = z.object({ departmentId: z.uuid().optional() });
+export const issueNoticeBodySchema = z.object({
+  departmentId: z.uuid(),
+  answerDueOn: isoDateSchema,
+  note: z.string().trim().max(1000).optional(),
+});
+export const answerNoticeBodySchema = z.object({
+  text: z.string().trim().min(1).max(4000),
+  evidenceIds: z.array(z.uuid()).max(20).default([]),
 });
 
 export const contactParamsSchema = z.object({ departmentId: z.uuid() });
@@ -213,6 +283,60 @@ export const supervisionApi = {
     body: remindBodySchema,
     response: remindResultSchema,
     access: organizationStaff,
+  }),
+  updateThresholds: defineOperation({
+    id: 'supervision.updateThresholds',
+    method: 'PUT',
+    path: '/api/v1/supervision/thresholds',
+    tags: ['supervision'],
+    description: '三色预警: the days overdue from which late work is yellow, orange and red.',
+    body: updateThresholdsBodySchema,
+    response: settingsViewSchema,
+    access: organizationStaff,
+  }),
+  notices: defineOperation({
+    id: 'supervision.notices',
+    method: 'GET',
+    path: '/api/v1/supervision/notices',
+    tags: ['supervision'],
+    description: "督办通知单, newest first; a liaison sees only their department's.",
+    query: noticeListQuerySchema,
+    response: noticeListSchema,
+    access: [...organizationStaff, 'liaison'],
+  }),
+  issueNotice: defineOperation({
+    id: 'supervision.issueNotice',
+    method: 'POST',
+    path: '/api/v1/supervision/notices',
+    tags: ['supervision'],
+    description:
+      'Issues a numbered 督办通知单 to a department about all its late work; its liaisons are told.',
+    body: issueNoticeBodySchema,
+    response: noticeSchema,
+    status: 201,
+    access: organizationStaff,
+  }),
+  noticeDocx: defineOperation({
+    id: 'supervision.noticeDocx',
+    method: 'GET',
+    path: '/api/v1/supervision/notices/:id/docx',
+    tags: ['supervision'],
+    description: 'The printable 督办通知单 (.docx, A4).',
+    params: idParamsSchema,
+    response: fileResponse,
+    produces: [DOCX],
+    access: [...organizationStaff, 'liaison'],
+  }),
+  answerNotice: defineOperation({
+    id: 'supervision.answerNotice',
+    method: 'POST',
+    path: '/api/v1/supervision/notices/:id/answer',
+    tags: ['supervision'],
+    description: "The department's answer to a notice (text and evidence); it closes the notice.",
+    params: idParamsSchema,
+    body: answerNoticeBodySchema,
+    response: noticeSchema,
+    access: ['liaison'],
   }),
   notificationsList: defineOperation({
     id: 'notifications.list',

@@ -15,6 +15,8 @@ export const todoKinds = [
   'obligation',
   'rectification',
   'summary',
+  /** 督办通知单 to answer */
+  'notice',
   /** the office's */
   'breakdown_review',
   'verification',

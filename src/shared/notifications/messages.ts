@@ -21,6 +21,8 @@ export const messageKinds = [
   'report.published',
   'report.review_due',
   'account.created',
+  'supervision.red',
+  'supervision.notice',
 ] as const;
 export type MessageKind = (typeof messageKinds)[number];
 
@@ -149,6 +151,21 @@ export function composeMessage(facts: MessageFacts): ComposedMessage {
       );
     case 'report.review_due':
       return lines('质量报告评议即将截止', '在截止前提交评议。', '去评议', '/report');
+    case 'supervision.red':
+      return lines(
+        `${dot(facts.departmentName)}有工作逾期已达红色预警`,
+        '督促本部门尽快完成逾期工作（逾期事项见上）。',
+        '查看',
+        // Heads and leaders read the department's page; the supervision page is the office's.
+        board,
+      );
+    case 'supervision.notice':
+      return lines(
+        `督办通知单${facts.subject ? ` ${facts.subject.split('：')[0]}` : ''}：请按期回复`,
+        '落实通知单所列逾期事项，并在回复期限前填写落实情况。',
+        '去回复',
+        '/notices',
+      );
     case 'account.created':
       return {
         title: '您的落实（Luoshi）账号已开通',

@@ -3,8 +3,39 @@ import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { SupervisionService } from './supervision.service';
+import type { NoticeService } from './supervision.notices';
+import { DOCX } from '../../../shared/api/operation';
+import { attachment } from '../../http/attachment';
 
-export function registerSupervisionRoutes(app: ApiInstance, supervision: SupervisionService) {
+export function registerSupervisionRoutes(
+  app: ApiInstance,
+  supervision: SupervisionService,
+  notices: NoticeService,
+) {
+  route(app, supervisionApi.updateThresholds, async (request) =>
+    supervision.updateThresholds(actorOf(request), request.body),
+  );
+
+  route(app, supervisionApi.notices, async (request) =>
+    notices.list(actorOf(request), request.query.departmentId),
+  );
+
+  route(app, supervisionApi.issueNotice, async (request) =>
+    notices.issue(actorOf(request), request.body),
+  );
+
+  route(app, supervisionApi.answerNotice, async (request) =>
+    notices.answer(actorOf(request), request.params.id, request.body),
+  );
+
+  route(app, supervisionApi.noticeDocx, async (request, reply) => {
+    const { fileName, bytes } = await notices.docx(actorOf(request), request.params.id);
+    return reply
+      .type(DOCX)
+      .header('content-disposition', attachment(fileName, 'supervision-notice.docx'))
+      .send(bytes);
+  });
+
   route(app, supervisionApi.overdue, async (request) => supervision.overdue(actorOf(request)));
 
   route(app, supervisionApi.log, async (request) =>

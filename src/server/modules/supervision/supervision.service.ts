@@ -10,7 +10,17 @@ import type {
   SettingsView,
   testSendBodySchema,
   updateSettingsBodySchema,
+  updateThresholdsBodySchema,
 } from '../../../shared/api/supervision';
+import {
+  DEFAULT_WARNING_THRESHOLDS,
+  MAX_WARNING_DAYS,
+  thresholdProblem,
+  warningColour,
+  worseColour,
+  type WarningThresholds,
+} from '../../../shared/supervision/escalation';
+import { createEscalation } from './supervision.escalation';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import {
@@ -68,6 +78,7 @@ type UpdateSettingsInput = z.output<typeof updateSettingsBodySchema>;
 type ContactInput = z.output<typeof contactBodySchema>;
 type LogQuery = z.output<typeof logQuerySchema>;
 type TestSendInput = z.output<typeof testSendBodySchema>;
+type ThresholdsInput = z.output<typeof updateThresholdsBodySchema>;
 
 export const DEFAULT_ESCALATION_DAYS = 3;
 
@@ -76,6 +87,7 @@ interface Settings {
   dingtalkWebhookUrl: string | null;
   dingtalkSecret: string | null;
   escalationDays: number;
+  thresholds: WarningThresholds;
   version: number;
 }
 
@@ -119,6 +131,7 @@ export function createSupervisionService({
   secrets: SecretBox;
   sources: OverdueSource[];
 }) {
+  const escalation = createEscalation({ db, clock });
   const sealedFor = (organizationId: string, field: string) =>
     `supervision:${organizationId}:${field}`;
 
@@ -130,6 +143,7 @@ export function createSupervisionService({
         dingtalkWebhookUrl: null,
         dingtalkSecret: null,
         escalationDays: DEFAULT_ESCALATION_DAYS,
+        thresholds: DEFAULT_WARNING_THRESHOLDS,
         version: 0,
       };
     const open = async (value: string | null, field: string) =>
@@ -139,6 +153,7 @@ export function createSupervisionService({
       dingtalkWebhookUrl: await open(row.dingtalkWebhookUrl, 'dingtalk'),
       dingtalkSecret: await open(row.dingtalkSecret, 'dingtalk-secret'),
       escalationDays: row.escalationDays,
+      thresholds: { yellowDays: row.yellowDays, orangeDays: row.orangeDays, redDays: row.redDays },
       version: row.version,
     };
   }
@@ -481,6 +496,8 @@ export function createSupervisionService({
       book,
       async (share) => progress?.(20 + share * 70),
     );
+    // 三色预警: what turned red since the last sweep goes to the department head and the leader.
+    await escalation.escalateRed(organizationId, subjects, settings.thresholds, today);
     // This week's digest, if it went out, is retried here for whoever it did not reach.
     let digestTotals = { sent: 0, failed: 0 };
     if (await hasAttempts(db, organizationId, `digest:${weekStart(today)}`))
@@ -503,6 +520,7 @@ export function createSupervisionService({
       dingtalkWebhook: secret(settings.dingtalkWebhookUrl),
       dingtalkSecret: secret(settings.dingtalkSecret),
       escalationDays: settings.escalationDays,
+      thresholds: settings.thresholds,
       mailConfigured: mailer !== null,
       version: settings.version,
       contacts,
@@ -562,6 +580,61 @@ export function createSupervisionService({
     sweep,
     digest,
 
+    /** 三色预警 thresholds, kept in the same settings row (and version) as the rest. */
+    async updateThresholds(actor: Actor, input: ThresholdsInput): Promise<SettingsView> {
+      const thresholds = {
+        yellowDays: input.yellowDays,
+        orangeDays: input.orangeDays,
+        redDays: input.redDays,
+      };
+      const problem = thresholdProblem(thresholds);
+      if (problem)
+        throw new AppError(`supervision.thresholds_${problem}`, {
+          ...thresholds,
+          max: MAX_WARNING_DAYS,
+        });
+      const before = await findSettings(db, actor.organizationId);
+      const current = await loadSettings(actor.organizationId);
+      await db.transaction(async (tx) => {
+        const saved = await saveSettingsAtVersion(tx, actor.organizationId, input.version, {
+          wecomWebhookUrl: before?.wecomWebhookUrl ?? null,
+          dingtalkWebhookUrl: before?.dingtalkWebhookUrl ?? null,
+          dingtalkSecret: before?.dingtalkSecret ?? null,
+          escalationDays: current.escalationDays,
+          ...thresholds,
+          updatedAt: clock.now(),
+        });
+        if (!saved)
+          throw new AppError(
+            'supervision.settings_conflict',
+            { version: current.version },
+            [],
+            await getSettings(actor),
+          );
+        await recordAudit(tx, clock, actor, {
+          action: 'supervision.thresholds.update',
+          entityType: 'supervision_settings',
+          entityId: actor.organizationId,
+          before: current.thresholds,
+          after: thresholds,
+        });
+      });
+      return getSettings(actor);
+    },
+
+    /** Late work now, with its colour: for the notices. */
+    async lateWork(organizationId: string) {
+      const today = calendarDate(clock.now());
+      const [subjects, settings] = await Promise.all([
+        collect(organizationId, today),
+        loadSettings(organizationId),
+      ]);
+      return subjects.map((subject) => {
+        const late = daysLate(subject.dueOn, today);
+        return { ...subject, daysLate: late, colour: warningColour(late, settings.thresholds) };
+      });
+    },
+
     async overdue(actor: Actor): Promise<OverdueView> {
       const today = calendarDate(clock.now());
       const [subjects, settings] = await Promise.all([
@@ -588,6 +661,7 @@ export function createSupervisionService({
         const entry = byDepartment.get(subject.departmentId) ?? {
           department: { id: subject.departmentId, name: subject.departmentName },
           maxDaysLate: 0,
+          colour: null,
           subjects: [],
         };
         const late = daysLate(subject.dueOn, today);
@@ -600,10 +674,12 @@ export function createSupervisionService({
           what: subject.what,
           dueOn: subject.dueOn,
           daysLate: late,
+          colour: warningColour(late, settings.thresholds),
           link: subject.link,
           lastReminder: lastOf(subject),
         });
         entry.maxDaysLate = Math.max(entry.maxDaysLate, late);
+        entry.colour = worseColour(entry.colour, warningColour(late, settings.thresholds));
         byDepartment.set(subject.departmentId, entry);
       }
       const departments = [...byDepartment.values()]
@@ -616,7 +692,12 @@ export function createSupervisionService({
             b.maxDaysLate - a.maxDaysLate ||
             a.department.name.localeCompare(b.department.name, 'zh-CN'),
         );
-      return { today, escalationDays: settings.escalationDays, departments };
+      return {
+        today,
+        escalationDays: settings.escalationDays,
+        thresholds: settings.thresholds,
+        departments,
+      };
     },
 
     async log(actor: Actor, query: LogQuery): Promise<{ entries: LogEntry[] }> {
@@ -651,6 +732,7 @@ export function createSupervisionService({
         ),
         dingtalkSecret: await seal(input.dingtalkSecret, before.dingtalkSecret, 'dingtalk-secret'),
         escalationDays: input.escalationDays,
+        ...before.thresholds,
         updatedAt: clock.now(),
       };
       await db.transaction(async (tx) => {
@@ -672,6 +754,7 @@ export function createSupervisionService({
           dingtalkSecret:
             input.dingtalkSecret === undefined ? before.dingtalkSecret : input.dingtalkSecret,
           escalationDays: saved.escalationDays,
+          thresholds: before.thresholds,
           version: saved.version,
         };
         // Only masked values reach the audit log: it is read by people who must not see the secrets.

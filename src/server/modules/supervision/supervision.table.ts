@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   date,
+  jsonb,
   index,
   integer,
   pgTable,
@@ -33,11 +35,19 @@ export const supervisionSettings = pgTable(
     dingtalkWebhookUrl: text('dingtalk_webhook_url'),
     dingtalkSecret: text('dingtalk_secret'),
     escalationDays: integer('escalation_days').notNull().default(3),
+    /** 三色预警: days overdue from which late work is yellow, orange and red. */
+    yellowDays: integer('yellow_days').notNull().default(1),
+    orangeDays: integer('orange_days').notNull().default(7),
+    redDays: integer('red_days').notNull().default(15),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (table) => [
     check('supervision_settings_escalation_days', sql`${table.escalationDays} between 1 and 60`),
+    check(
+      'supervision_settings_warning_days',
+      sql`${table.yellowDays} >= 1 and ${table.yellowDays} < ${table.orangeDays} and ${table.orangeDays} < ${table.redDays} and ${table.redDays} <= 366`,
+    ),
   ],
 );
 
@@ -133,3 +143,96 @@ export type SupervisionSettingsRow = typeof supervisionSettings.$inferSelect;
 export type DepartmentContact = typeof departmentContacts.$inferSelect;
 export type SupervisionLogEntry = typeof supervisionLog.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+
+/**
+ * Late work that turned red and was escalated (to the department head and the responsible leader):
+ * one row per subject, taken once, so a thing is escalated once however many sweeps see it red.
+ */
+export const supervisionEscalations = pgTable(
+  'supervision_escalations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    subjectKey: text('subject_key').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('supervision_escalations_subject_unique').on(
+      table.organizationId,
+      table.subjectKey,
+    ),
+  ],
+);
+
+/** The last 督办通知单 number given in an organization and year. */
+export const supervisionNoticeCounters = pgTable(
+  'supervision_notice_counters',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    year: integer('year').notNull(),
+    lastNumber: integer('last_number').notNull(),
+  },
+  (table) => [
+    uniqueIndex('supervision_notice_counters_unique').on(table.organizationId, table.year),
+  ],
+);
+
+/** One item a notice names, as it stood when the notice was issued. */
+export interface NoticeItem {
+  key: string;
+  kind: string;
+  itemNo: number | null;
+  what: string;
+  dueOn: string;
+  daysLate: number;
+  colour: 'yellow' | 'orange' | 'red' | null;
+}
+
+/**
+ * 督办通知单: the office's written notice to a department about its late work, numbered
+ * 督办〔year〕N号 per organization and year, answered once by the department (which closes it).
+ */
+export const supervisionNotices = pgTable(
+  'supervision_notices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    year: integer('year').notNull(),
+    number: integer('number').notNull(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** A snapshot, as printed. */
+    departmentName: text('department_name').notNull(),
+    items: jsonb('items').$type<NoticeItem[]>().notNull(),
+    answerDueOn: date('answer_due_on', { mode: 'string' }).notNull(),
+    note: text('note'),
+    issuedOn: date('issued_on', { mode: 'string' }).notNull(),
+    issuedByUserId: uuid('issued_by_user_id').notNull(),
+    issuedByName: text('issued_by_name').notNull(),
+    answered: boolean('answered').notNull().default(false),
+    answerText: text('answer_text'),
+    answerEvidenceIds: uuid('answer_evidence_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    answeredByName: text('answered_by_name'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('supervision_notices_number_unique').on(
+      table.organizationId,
+      table.year,
+      table.number,
+    ),
+    index('supervision_notices_department_idx').on(table.organizationId, table.departmentId),
+  ],
+);
+
+export type SupervisionNotice = typeof supervisionNotices.$inferSelect;

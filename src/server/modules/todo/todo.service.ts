@@ -16,6 +16,8 @@ import { listPlansWithStandard } from '../plans/plan.repository';
 import { deliverables } from '../plans/plan.table';
 import { listReportsOfPlan, listReviews } from '../reports/report.repository';
 import type { OverdueSource } from '../supervision/supervision.sources';
+import type { NoticeService } from '../supervision/supervision.notices';
+import { noticeNumberText } from '../../../shared/supervision/escalation';
 
 /** How far ahead 我的待办 looks: what is due within this many days, and everything late. */
 export const TODO_WINDOW_DAYS = 31;
@@ -32,6 +34,7 @@ const GROUP_LINKS: Record<TodoKind, string> = {
   obligation: '/duties',
   rectification: '/rectification',
   summary: '/conclusion',
+  notice: '/notices',
   breakdown_review: '/board',
   verification: '/findings',
   report_review: '/report',
@@ -42,11 +45,13 @@ export function createTodoService({
   clock,
   breakdowns,
   sources,
+  notices,
 }: {
   db: Database;
   clock: Clock;
   breakdowns: BreakdownService;
   sources: { measures: OverdueSource; obligations: OverdueSource };
+  notices: NoticeService;
 }) {
   async function liaisonItems(actor: Actor, planId: string, today: string): Promise<TodoItem[]> {
     const departmentId = actor.departmentId!;
@@ -125,6 +130,17 @@ export function createTodoService({
           overdue: finding.dueOn < today,
           link: `/rectification?findingId=${finding.id}`,
         });
+    for (const notice of await notices.openOf(actor.organizationId, departmentId))
+      items.push({
+        key: `notice:${notice.id}`,
+        kind: 'notice',
+        title: `回复督办通知单 ${noticeNumberText(notice.year, notice.number)}（${notice.items.length} 项逾期工作）`,
+        detail: notice.note,
+        departmentName: notice.departmentName,
+        dueOn: notice.answerDueOn,
+        overdue: notice.answerDueOn < today,
+        link: `/notices?noticeId=${notice.id}`,
+      });
     const summary = await findSummary(db, planId, departmentId);
     const [summaryDue] = await db
       .select({ dueOn: deliverables.dueOn })

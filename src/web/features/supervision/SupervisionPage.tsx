@@ -11,29 +11,27 @@ import {
   Popconfirm,
   Select,
   Space,
-  Spin,
   Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { z } from 'zod';
-import type {
-  LogEntry,
-  OverdueView,
-  remindResultSchema,
-  SettingsView,
-  testSendResultSchema,
+import {
+  supervisionApi,
+  type LogEntry,
+  type OverdueView,
+  type SettingsView,
 } from '../../../shared/api/supervision';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { api, ApiError } from '../../api/client';
+import { ApiError, call } from '../../api/client';
+import { useOperation, useWrite } from '../../api/query';
+import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { formatTime } from '../../time';
+import { ColourTag, IssueNoticeButton, NoticeList } from './Notices';
 
-type RemindResult = z.infer<typeof remindResultSchema>;
-type TestResult = z.infer<typeof testSendResultSchema>;
 type LateRow = OverdueView['departments'][number];
 
 const levels = ['liaison', 'head', 'digest', 'manual', 'test'] as const;
@@ -61,6 +59,7 @@ function LateList({ subjects }: { subjects: LateRow['subjects'] }) {
       <ul className="supervision-subject">
         {shown.map((subject) => (
           <li key={subject.key}>
+            <ColourTag colour={subject.colour} days={subject.daysLate} />
             {subject.itemNo !== null && <Tag>{subject.itemNo}</Tag>}
             {subject.what}
           </li>
@@ -102,6 +101,11 @@ export default function SupervisionPage() {
             label: t('supervision.tab.late'),
             children: <LateTab onDays={setEscalationDays} />,
           },
+          {
+            key: 'notices',
+            label: t('supervision.tab.notices'),
+            children: <NoticeList office />,
+          },
           { key: 'log', label: t('supervision.tab.log'), children: <LogTab /> },
           {
             key: 'settings',
@@ -118,28 +122,33 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const errorText = useErrorText();
-  const [view, setView] = useState<OverdueView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const overdue = useOperation(supervisionApi.overdue, {});
+  const notices = useOperation(supervisionApi.notices, {});
+  /** Each department's notices still awaiting an answer, shown by its name. */
+  const openNotices = (departmentId: string) =>
+    (notices.data?.notices ?? []).filter(
+      (notice) => notice.department.id === departmentId && !notice.answered,
+    );
+  const noticeTags = (departmentId: string) =>
+    openNotices(departmentId).map((notice) => (
+      <Tag key={notice.id} color="blue" data-testid="open-notice">
+        {t('supervision.notice.openTag', { number: notice.numberText })}
+      </Tag>
+    ));
+  const remindWrite = useWrite(supervisionApi.remind, { invalidates: [supervisionApi.overdue] });
   const [query, setQuery] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const wide = Grid.useBreakpoint().md !== false;
-
-  const load = useCallback(() => {
-    api<OverdueView>('GET', '/api/v1/supervision/overdue').then(
-      (loaded) => {
-        setView(loaded);
-        onDays(loaded.escalationDays);
-      },
-      (caught) => setError(errorText(caught)),
-    );
-  }, [errorText, onDays]);
-  useEffect(load, [load]);
+  const escalationDays = overdue.data?.escalationDays;
+  useEffect(() => {
+    if (escalationDays !== undefined) onDays(escalationDays);
+  }, [escalationDays, onDays]);
 
   async function remind(row: LateRow) {
     setBusy(row.department.id);
     try {
-      const result = await api<RemindResult>('POST', '/api/v1/supervision/remind', {
-        departmentId: row.department.id,
+      const result = await remindWrite.mutateAsync({
+        body: { departmentId: row.department.id },
       });
       if (result.sent === 0 && result.failed === 0) message.info(t('supervision.remindedNone'));
       else
@@ -151,7 +160,6 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
           }),
           6,
         );
-      load();
     } catch (caught) {
       message.error(errorText(caught), 8);
     } finally {
@@ -159,30 +167,77 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
     }
   }
 
-  if (error) return <Alert type="error" showIcon message={error} />;
-  if (!view) return <Spin style={{ display: 'block', margin: '10vh auto' }} />;
-  const rows = view.departments.filter((row) => row.department.name.includes(query.trim()));
-  const total = view.departments.reduce((sum, row) => sum + row.subjects.length, 0);
-  const remindButton = (row: LateRow) => (
-    <Popconfirm
-      title={t('supervision.remindConfirm', { department: row.department.name })}
-      onConfirm={() => remind(row)}
-      okText={t('supervision.remind')}
-    >
-      <Button
-        size="small"
-        type="primary"
-        danger
-        icon={<SendOutlined />}
-        loading={busy === row.department.id}
-        data-testid="remind"
-      >
-        {t('supervision.remind')}
-      </Button>
-    </Popconfirm>
-  );
-  if (!wide) {
-    // On a phone: one card per department, the latest first.
+  return <QueryView query={overdue}>{(view) => renderView(view)}</QueryView>;
+
+  function renderView(view: OverdueView) {
+    const rows = view.departments.filter((row) => row.department.name.includes(query.trim()));
+    const total = view.departments.reduce((sum, row) => sum + row.subjects.length, 0);
+    const remindButton = (row: LateRow) => (
+      <Space size={4} wrap>
+        <Popconfirm
+          title={t('supervision.remindConfirm', { department: row.department.name })}
+          onConfirm={() => remind(row)}
+          okText={t('supervision.remind')}
+        >
+          <Button
+            size="small"
+            type="primary"
+            danger
+            icon={<SendOutlined />}
+            loading={busy === row.department.id}
+            data-testid="remind"
+          >
+            {t('supervision.remind')}
+          </Button>
+        </Popconfirm>
+        <IssueNoticeButton department={row.department} today={view.today} />
+      </Space>
+    );
+    const thresholdsLine = (
+      <Typography.Paragraph type="secondary" data-testid="warning-thresholds">
+        {t('supervision.warning.legend', view.thresholds)}
+      </Typography.Paragraph>
+    );
+    if (!wide) {
+      // On a phone: one card per department, the latest first.
+      return (
+        <>
+          <Typography.Paragraph strong data-testid="supervision-summary">
+            {total === 0
+              ? t('supervision.none')
+              : t('supervision.summary', {
+                  today: view.today,
+                  departments: view.departments.length,
+                  subjects: total,
+                })}
+          </Typography.Paragraph>
+          {thresholdsLine}
+          <Input.Search
+            allowClear
+            placeholder={t('supervision.search')}
+            onChange={(event) => setQuery(event.target.value)}
+            style={{ marginBottom: 12 }}
+          />
+          {rows.map((row) => (
+            <Card
+              key={row.department.id}
+              size="small"
+              style={{ marginBottom: 8 }}
+              title={
+                <span>
+                  <ColourTag colour={row.colour} days={row.maxDaysLate} />
+                  {row.department.name}
+                </span>
+              }
+            >
+              {noticeTags(row.department.id)}
+              <LateList subjects={row.subjects} />
+              <div style={{ marginTop: 8 }}>{remindButton(row)}</div>
+            </Card>
+          ))}
+        </>
+      );
+    }
     return (
       <>
         <Typography.Paragraph strong data-testid="supervision-summary">
@@ -194,116 +249,79 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
                 subjects: total,
               })}
         </Typography.Paragraph>
+        {thresholdsLine}
         <Input.Search
           allowClear
           placeholder={t('supervision.search')}
           onChange={(event) => setQuery(event.target.value)}
-          style={{ marginBottom: 12 }}
+          style={{ maxWidth: 320, marginBottom: 12 }}
         />
-        {rows.map((row) => (
-          <Card
-            key={row.department.id}
-            size="small"
-            style={{ marginBottom: 8 }}
-            title={row.department.name}
-            extra={
-              <Space>
-                <Typography.Text type="danger" strong>
-                  {t('supervision.days', { days: row.maxDaysLate })}
-                </Typography.Text>
-                {remindButton(row)}
-              </Space>
-            }
-          >
-            <LateList subjects={row.subjects} />
-          </Card>
-        ))}
+        <Table<LateRow>
+          size="small"
+          rowKey={(row) => row.department.id}
+          dataSource={rows}
+          pagination={{ pageSize: 50, hideOnSinglePage: true }}
+          scroll={{ x: 760 }}
+          columns={[
+            {
+              title: t('supervision.department'),
+              dataIndex: ['department', 'name'],
+              width: 160,
+              render: (name: string, row) => (
+                <>
+                  <a
+                    data-testid="late-department"
+                    onClick={() => navigate(`/board/${row.department.id}`)}
+                  >
+                    {name}
+                  </a>
+                  <div>{noticeTags(row.department.id)}</div>
+                </>
+              ),
+              sorter: (a, b) => a.department.name.localeCompare(b.department.name, 'zh-CN'),
+            },
+            {
+              title: t('supervision.items'),
+              render: (_value, row) => <LateList subjects={row.subjects} />,
+            },
+            {
+              title: t('supervision.daysLate'),
+              dataIndex: 'maxDaysLate',
+              width: 110,
+              defaultSortOrder: 'descend',
+              sorter: (a, b) => a.maxDaysLate - b.maxDaysLate,
+              render: (days: number, row) => <ColourTag colour={row.colour} days={days} />,
+            },
+            {
+              title: t('supervision.lastReminder'),
+              width: 180,
+              render: (_value, row) => {
+                const last = row.subjects
+                  .map((subject) => subject.lastReminder)
+                  .filter((entry) => entry !== null)
+                  .sort((a, b) => b.at.localeCompare(a.at))[0];
+                return last ? (
+                  <span>
+                    {t(`supervision.level.${last.level}` as MessageKey)}
+                    <br />
+                    <Typography.Text type="secondary">{formatTime(last.at)}</Typography.Text>
+                  </span>
+                ) : (
+                  <Typography.Text type="secondary">{t('supervision.never')}</Typography.Text>
+                );
+              },
+            },
+            {
+              title: '',
+              width: 200,
+              fixed: 'right',
+              render: (_value, row) => remindButton(row),
+            },
+          ]}
+        />
       </>
     );
   }
-  return (
-    <>
-      <Typography.Paragraph strong data-testid="supervision-summary">
-        {total === 0
-          ? t('supervision.none')
-          : t('supervision.summary', {
-              today: view.today,
-              departments: view.departments.length,
-              subjects: total,
-            })}
-      </Typography.Paragraph>
-      <Input.Search
-        allowClear
-        placeholder={t('supervision.search')}
-        onChange={(event) => setQuery(event.target.value)}
-        style={{ maxWidth: 320, marginBottom: 12 }}
-      />
-      <Table<LateRow>
-        size="small"
-        rowKey={(row) => row.department.id}
-        dataSource={rows}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        scroll={{ x: 760 }}
-        columns={[
-          {
-            title: t('supervision.department'),
-            dataIndex: ['department', 'name'],
-            width: 160,
-            render: (name: string, row) => (
-              <a
-                data-testid="late-department"
-                onClick={() => navigate(`/board/${row.department.id}`)}
-              >
-                {name}
-              </a>
-            ),
-            sorter: (a, b) => a.department.name.localeCompare(b.department.name, 'zh-CN'),
-          },
-          {
-            title: t('supervision.items'),
-            render: (_value, row) => <LateList subjects={row.subjects} />,
-          },
-          {
-            title: t('supervision.daysLate'),
-            dataIndex: 'maxDaysLate',
-            width: 110,
-            defaultSortOrder: 'descend',
-            sorter: (a, b) => a.maxDaysLate - b.maxDaysLate,
-            render: (days: number) => (
-              <Typography.Text type="danger" strong>
-                {t('supervision.days', { days })}
-              </Typography.Text>
-            ),
-          },
-          {
-            title: t('supervision.lastReminder'),
-            width: 180,
-            render: (_value, row) => {
-              const last = row.subjects
-                .map((subject) => subject.lastReminder)
-                .filter((entry) => entry !== null)
-                .sort((a, b) => b.at.localeCompare(a.at))[0];
-              return last ? (
-                <span>
-                  {t(`supervision.level.${last.level}` as MessageKey)}
-                  <br />
-                  <Typography.Text type="secondary">{formatTime(last.at)}</Typography.Text>
-                </span>
-              ) : (
-                <Typography.Text type="secondary">{t('supervision.never')}</Typography.Text>
-              );
-            },
-          },
-          {
-            title: '',
-            width: 100,
-            fixed: 'right',
-            render: (_value, row) => remindButton(row),
-          },
-        ]}
-      />
-    </>
-  );
 }
 
 function csvCell(value: string): string {
@@ -316,32 +334,21 @@ function LogTab() {
   const { t } = useI18n();
   const errorText = useErrorText();
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
-  const [entries, setEntries] = useState<LogEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [departments, setDepartments] = useState<{ id: string; name: string }[]>([]);
-
+  // Typing in the search waits a moment before it asks again.
+  const [settled, setSettled] = useState(filters);
   useEffect(() => {
-    api<SettingsView>('GET', '/api/v1/supervision/settings').then(
-      (settings) => setDepartments(settings.contacts.map((contact) => contact.department)),
-      () => undefined,
-    );
-  }, []);
-  useEffect(() => {
-    const query = new URLSearchParams(
-      Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])),
-    );
-    query.set('limit', '1000');
-    const timer = setTimeout(() => {
-      api<{ entries: LogEntry[] }>('GET', `/api/v1/supervision/log?${query.toString()}`).then(
-        (loaded) => {
-          setEntries(loaded.entries);
-          setError(null);
-        },
-        (caught) => setError(errorText(caught)),
-      );
-    }, 250);
+    const timer = setTimeout(() => setSettled(filters), 250);
     return () => clearTimeout(timer);
-  }, [filters, errorText]);
+  }, [filters]);
+  const settings = useOperation(supervisionApi.settings, {});
+  const departments = settings.data?.contacts.map((contact) => contact.department) ?? [];
+  const log = useOperation(
+    supervisionApi.log,
+    { query: { ...(settled as Record<string, never>), limit: 1000 } },
+    { keepPrevious: true },
+  );
+  const entries = log.data?.entries ?? null;
+  const error = log.isError ? errorText(log.error) : null;
 
   const set = (key: string) => (value: string | undefined) =>
     setFilters((current) => ({ ...current, [key]: value || undefined }));
@@ -532,6 +539,11 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
   const [testTo, setTestTo] = useState('');
   const [heads, setHeads] = useState<Record<string, { headName: string; headEmail: string }>>({});
   const [form] = Form.useForm<SettingsForm>();
+  const loaded = useOperation(supervisionApi.settings, {});
+  const updateSettings = useWrite(supervisionApi.updateSettings, {
+    invalidates: [supervisionApi.overdue],
+  });
+  const saveContact = useWrite(supervisionApi.saveContact, { invalidates: [] });
 
   const accept = useCallback(
     (loaded: SettingsView) => {
@@ -556,10 +568,8 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
     [form, onDays],
   );
   useEffect(() => {
-    api<SettingsView>('GET', '/api/v1/supervision/settings').then(accept, (caught) =>
-      message.error(errorText(caught)),
-    );
-  }, [accept, errorText, message]);
+    if (loaded.data) accept(loaded.data);
+  }, [loaded.data, accept]);
 
   async function save(values: SettingsForm) {
     if (!settings) return;
@@ -572,19 +582,20 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
           : {};
     try {
       accept(
-        await api<SettingsView>('PUT', '/api/v1/supervision/settings', {
-          version: settings.version,
-          escalationDays: values.escalationDays,
-          ...field('wecomWebhookUrl'),
-          ...field('dingtalkWebhookUrl'),
-          ...field('dingtalkSecret'),
+        await updateSettings.mutateAsync({
+          body: {
+            version: settings.version,
+            escalationDays: values.escalationDays,
+            ...field('wecomWebhookUrl'),
+            ...field('dingtalkWebhookUrl'),
+            ...field('dingtalkSecret'),
+          },
         }),
       );
       message.success(t('supervision.settings.done'));
     } catch (caught) {
       message.error(errorText(caught), 8);
-      if (caught instanceof ApiError && caught.status === 409)
-        api<SettingsView>('GET', '/api/v1/supervision/settings').then(accept, () => undefined);
+      if (caught instanceof ApiError && caught.status === 409) void loaded.refetch();
     } finally {
       setSaving(false);
     }
@@ -592,11 +603,9 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
 
   async function test(channel: 'email' | 'wecom' | 'dingtalk') {
     try {
-      const result = await api<TestResult>(
-        'POST',
-        '/api/v1/supervision/test',
-        channel === 'email' && testTo.trim() ? { channel, to: testTo.trim() } : { channel },
-      );
+      const result = await call(supervisionApi.testSend, {
+        body: channel === 'email' && testTo.trim() ? { channel, to: testTo.trim() } : { channel },
+      });
       if (result.ok)
         message.success(t('supervision.settings.testOk', { recipient: result.recipient }), 6);
       else message.error(t('supervision.settings.testFailed', { error: result.error ?? '' }), 10);
@@ -610,10 +619,13 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
     if (!values) return;
     try {
       accept(
-        await api<SettingsView>('PUT', `/api/v1/supervision/contacts/${contact.department.id}`, {
-          version: contact.version,
-          headName: values.headName,
-          headEmail: values.headEmail,
+        await saveContact.mutateAsync({
+          params: { departmentId: contact.department.id },
+          body: {
+            version: contact.version,
+            headName: values.headName,
+            headEmail: values.headEmail,
+          },
         }),
       );
       message.success(t('supervision.settings.headSaved', { department: contact.department.name }));
@@ -622,7 +634,7 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
     }
   }
 
-  if (!settings) return <Spin style={{ display: 'block', margin: '10vh auto' }} />;
+  if (!settings) return <QueryView query={loaded}>{() => null}</QueryView>;
   const secretField = (
     name: 'wecomWebhookUrl' | 'dingtalkWebhookUrl' | 'dingtalkSecret',
     labelKey: MessageKey,
@@ -701,6 +713,7 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
           </Button>
         </Space.Compact>
       )}
+      <ThresholdsForm settings={settings} onSaved={accept} />
       <Typography.Title level={5}>{t('supervision.settings.robots')}</Typography.Title>
       <Typography.Paragraph type="secondary">
         {t('supervision.settings.robotsHint')}
@@ -800,5 +813,59 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
         ]}
       />
     </div>
+  );
+}
+
+/** 三色预警: the days overdue from which late work is yellow, orange and red. */
+function ThresholdsForm({
+  settings,
+  onSaved,
+}: {
+  settings: SettingsView;
+  onSaved(saved: SettingsView): void;
+}) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const [form] = Form.useForm<SettingsView['thresholds']>();
+  const write = useWrite(supervisionApi.updateThresholds, {
+    invalidates: [supervisionApi.overdue],
+  });
+  useEffect(() => form.setFieldsValue(settings.thresholds), [form, settings.thresholds]);
+  async function save(values: SettingsView['thresholds']) {
+    try {
+      onSaved(await write.mutateAsync({ body: { version: settings.version, ...values } }));
+      message.success(t('supervision.warning.saved'));
+    } catch (caught) {
+      message.error(errorText(caught), 8);
+    }
+  }
+  const unit = t('supervision.days', { days: '' }).trim();
+  return (
+    <>
+      <Typography.Title level={5}>{t('supervision.warning.title')}</Typography.Title>
+      <Typography.Paragraph type="secondary">{t('supervision.warning.hint')}</Typography.Paragraph>
+      <Form
+        form={form}
+        layout="inline"
+        onFinish={save}
+        data-testid="warning-form"
+        style={{ rowGap: 8, marginBottom: 24 }}
+      >
+        {(['yellowDays', 'orangeDays', 'redDays'] as const).map((name) => (
+          <Form.Item
+            key={name}
+            name={name}
+            label={t(`supervision.warning.${name}`)}
+            rules={[{ required: true, message: t('supervision.warning.required') }]}
+          >
+            <InputNumber min={1} max={366} precision={0} addonAfter={unit} style={{ width: 130 }} />
+          </Form.Item>
+        ))}
+        <Button type="primary" htmlType="submit" loading={write.isPending}>
+          {t('supervision.warning.save')}
+        </Button>
+      </Form>
+    </>
   );
 }

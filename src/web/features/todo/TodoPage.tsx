@@ -25,6 +25,7 @@ const KIND_KEYS = {
   obligation: 'todo.kind.obligation',
   rectification: 'todo.kind.rectification',
   summary: 'todo.kind.summary',
+  notice: 'todo.kind.notice',
   breakdown_review: 'todo.kind.breakdown_review',
   verification: 'todo.kind.verification',
   report_review: 'todo.kind.report_review',
