@@ -456,6 +456,11 @@ export const errorCatalogue = {
     'zh-CN': '该部门的任务分解表尚未报送，不能审核。',
     en: 'This department has not submitted its task breakdown; there is nothing to review.',
   },
+  'breakdown.already_approved': {
+    status: 409,
+    'zh-CN': '该部门的任务分解表已审核通过，无需再次审核。',
+    en: "This department's task breakdown is already approved; there is nothing to review.",
+  },
   'breakdown.unknown_item': {
     status: 422,
     'zh-CN': '意见中有不属于该部门的指标。',
