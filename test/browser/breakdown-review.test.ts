@@ -157,8 +157,8 @@ describe('review in one pass in the browser', () => {
     await page.screenshot({ path: path.join(screenshots, 'board-batch-approve-1366.png') });
     await page.getByTestId('batch-approve-confirm').click();
     await page.getByText('已通过 2 份任务分解表').waitFor();
-    await expect.poll(() => row('财务处').textContent()).toContain('已通过');
-    expect(await row('保卫处').textContent()).toContain('已通过');
+    await expect.poll(() => row('财务处').textContent()).toContain('审核通过');
+    expect(await row('保卫处').textContent()).toContain('审核通过');
     await page.close();
 
     // On a phone: one ticked, approved by someone else meanwhile, is refused alone with the reason.
@@ -179,6 +179,7 @@ describe('review in one pass in the browser', () => {
     await phone.getByTestId('batch-approve-confirm').click();
     const refused = phone.getByTestId('batch-refused');
     await refused.waitFor();
+    await phone.locator('.ant-modal').waitFor({ state: 'hidden' });
     expect(await refused.textContent()).toContain('党政办公室');
     expect(await refused.textContent()).toContain('已审核通过');
     await phone.screenshot({

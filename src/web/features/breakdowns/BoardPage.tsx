@@ -241,10 +241,15 @@ export default function BoardPage() {
                 dataSource={chosen}
                 renderItem={(row) => (
                   <List.Item>
-                    {row.department.name}
-                    <Typography.Text type="secondary">
-                      {row.itemsWithMeasures}/{row.itemCount}
-                    </Typography.Text>
+                    <Space wrap>
+                      {row.department.name}
+                      <Typography.Text type="secondary">
+                        {t('board.batch.measured', {
+                          measured: row.itemsWithMeasures,
+                          total: row.itemCount,
+                        })}
+                      </Typography.Text>
+                    </Space>
                   </List.Item>
                 )}
               />
