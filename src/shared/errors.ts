@@ -746,6 +746,11 @@ export const errorCatalogue = {
     'zh-CN': '“{department}”目前没有逾期的工作，无需催办。',
     en: '“{department}” has no late work; there is nothing to remind it of.',
   },
+  'supervision.nothing_late_anywhere': {
+    status: 409,
+    'zh-CN': '目前没有部门有逾期的工作，无需催办。',
+    en: 'No department has late work; there is nobody to remind.',
+  },
   'supervision.no_recipients': {
     status: 422,
     'zh-CN':

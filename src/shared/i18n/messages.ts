@@ -855,6 +855,13 @@ const zhCN = {
   'supervision.lastReminder': '最近提醒',
   'supervision.never': '尚未提醒',
   'supervision.remind': '催办',
+  'supervision.remindAll': '催办全部',
+  'supervision.remindAll.hint':
+    '每个逾期部门的联络员各收到一条消息，列出该部门全部逾期工作；今天已催办过的不再重复发送。',
+  'supervision.remindAll.confirm': '向 {departments} 个逾期部门发送催办？',
+  'supervision.remindAll.done': '已催办 {told} 个部门（共 {total} 个逾期部门）',
+  'supervision.remindAll.unreached': '{count} 个部门没有可接收催办的人',
+  'supervision.remindAll.groups': '，工作群另收到一条汇总消息',
   'supervision.remindConfirm':
     '立即提醒“{department}”的联络员（站内消息、邮件和工作群）？同一天重复催办不会重复发送。',
   'supervision.reminded': '已发送 {sent} 条提醒{failedPart}。',
@@ -2334,6 +2341,13 @@ const en: Record<MessageKey, string> = {
   'supervision.lastReminder': 'Last reminder',
   'supervision.never': 'Not yet reminded',
   'supervision.remind': 'Remind',
+  'supervision.remindAll': 'Remind all',
+  'supervision.remindAll.hint':
+    "Each late department's liaisons get one message listing all of its late work; those reminded today are not sent again.",
+  'supervision.remindAll.confirm': 'Send a reminder to {departments} late departments?',
+  'supervision.remindAll.done': '{told} departments reminded ({total} late departments in all)',
+  'supervision.remindAll.unreached': '{count} departments have nobody to receive a reminder',
+  'supervision.remindAll.groups': '; the work chat groups got one message about all of them',
   'supervision.remindConfirm':
     'Remind the liaisons of “{department}” now (in the app, by e-mail and in the work groups)? Reminding twice on one day sends nothing more.',
   'supervision.reminded': '{sent} reminders sent{failedPart}.',

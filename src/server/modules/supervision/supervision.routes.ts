@@ -1,3 +1,5 @@
+import { formatErrorMessage } from '../../../shared/errors';
+import { pickLocale } from '../../../shared/locale';
 import { supervisionApi } from '../../../shared/api/supervision';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
@@ -28,6 +30,24 @@ export function registerSupervisionRoutes(app: ApiInstance, supervision: Supervi
   route(app, supervisionApi.remind, async (request) =>
     supervision.remind(actorOf(request), request.body.departmentId),
   );
+
+  route(app, supervisionApi.remindAll, async (request) => {
+    const outcome = await supervision.remindAll(actorOf(request));
+    const locale = pickLocale(request.headers['accept-language']);
+    return {
+      told: outcome.told,
+      groupMessages: outcome.groupMessages,
+      departments: outcome.departments.map(({ refusal, ...entry }) => ({
+        ...entry,
+        refusal: refusal
+          ? {
+              code: refusal.code,
+              message: formatErrorMessage(refusal.code, refusal.params, locale),
+            }
+          : null,
+      })),
+    };
+  });
 
   route(app, supervisionApi.notificationsList, async (request) =>
     supervision.notifications(actorOf(request), request.query.limit),

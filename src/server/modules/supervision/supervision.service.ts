@@ -558,6 +558,101 @@ export function createSupervisionService({
     };
   }
 
+  /** What a 催办 reads once, however many departments it reminds. */
+  async function remindContext(actor: Actor) {
+    const today = calendarDate(clock.now());
+    const settings = await loadSettings(actor.organizationId);
+    const [all, book] = await Promise.all([
+      collect(actor.organizationId, today),
+      directory(actor.organizationId, settings),
+    ]);
+    return { today, settings, all, book };
+  }
+
+  /** 催办 by hand of one department: its liaisons (and the group robots) about all its late work. */
+  async function remindDepartment(
+    actor: Actor,
+    department: { id: string; name: string },
+    { today, settings, all, book }: Awaited<ReturnType<typeof remindContext>>,
+    /** false for 催办全部, which tells the group robots once about every department. */
+    toGroups = true,
+  ): Promise<{ subjects: number; sent: number; failed: number; skipped: number }> {
+    const subjects = all.filter((subject) => subject.departmentId === department.id);
+    if (subjects.length === 0)
+      throw new AppError('supervision.nothing_late', { department: department.name });
+    const recipients = book.recipientsOf(department.id, 'liaison');
+    const groups = toGroups ? book.groups : [];
+    if (recipients.length === 0 && groups.length === 0)
+      throw new AppError('supervision.no_recipients', { department: department.name });
+    const deliveries: Delivery[] = [
+      ...recipients.map((recipient) => ({
+        level: 'manual' as const,
+        recipient,
+        departmentId: department.id,
+        subjects,
+      })),
+      ...groups.map((recipient) => ({
+        level: 'manual' as const,
+        recipient,
+        departmentId: null,
+        subjects,
+      })),
+    ];
+    // One 催办 is one message per recipient, logged once (not once per late item); a second
+    // click the same day reaches nobody already reminded.
+    const claim: Claim = {
+      subjectKey: `manual:${department.id}`,
+      subjectKind: 'manual',
+      departmentId: department.id,
+      departmentName: department.name,
+      planId: subjects[0]!.planId,
+      summary: `${department.name}：${subjects.length} 项工作已逾期（最长 ${Math.max(...subjects.map((subject) => daysLate(subject.dueOn, today)))} 天）`,
+    };
+    const totals = { sent: 0, failed: 0, skipped: 0 };
+    for (const delivery of deliveries) {
+      const outcome = await deliver({
+        organizationId: actor.organizationId,
+        settings,
+        sender: { userId: actor.userId, name: actor.username },
+        level: 'manual',
+        recipient: delivery.recipient,
+        claims: [claim],
+        compose: () =>
+          isGroupChannel(delivery.recipient.channel)
+            ? composeGroupReminder({
+                level: 'manual',
+                subjects,
+                today,
+                baseUrl: config.publicUrl,
+                escalationDays: settings.escalationDays,
+                heads: book.heads,
+              })
+            : composeDepartmentReminder({
+                level: 'manual',
+                departmentName: department.name,
+                headName: book.headName(department.id),
+                subjects,
+                today,
+                baseUrl: config.publicUrl,
+                escalationDays: settings.escalationDays,
+              }),
+        link: '/',
+      });
+      totals.sent += outcome.sent;
+      totals.failed += outcome.failed;
+      totals.skipped += outcome.skipped;
+    }
+    await db.transaction((tx) =>
+      recordAudit(tx, clock, actor, {
+        action: 'supervision.remind',
+        entityType: 'department',
+        entityId: department.id,
+        after: { subjects: subjects.map((subject) => subject.key), ...totals },
+      }),
+    );
+    return { subjects: subjects.length, ...totals };
+  }
+
   return {
     sweep,
     digest,
@@ -784,85 +879,89 @@ export function createSupervisionService({
     ): Promise<{ subjects: number; sent: number; failed: number; skipped: number }> {
       const department = await findDepartmentInOrganization(db, actor.organizationId, departmentId);
       if (!department) throw new AppError('department.not_found');
-      const today = calendarDate(clock.now());
-      const settings = await loadSettings(actor.organizationId);
-      const [all, book] = await Promise.all([
-        collect(actor.organizationId, today),
-        directory(actor.organizationId, settings),
-      ]);
-      const subjects = all.filter((subject) => subject.departmentId === department.id);
-      if (subjects.length === 0)
-        throw new AppError('supervision.nothing_late', { department: department.name });
-      const recipients = book.recipientsOf(department.id, 'liaison');
-      if (recipients.length === 0 && book.groups.length === 0)
-        throw new AppError('supervision.no_recipients', { department: department.name });
-      const deliveries: Delivery[] = [
-        ...recipients.map((recipient) => ({
-          level: 'manual' as const,
-          recipient,
-          departmentId: department.id,
-          subjects,
-        })),
-        ...book.groups.map((recipient) => ({
-          level: 'manual' as const,
-          recipient,
-          departmentId: null,
-          subjects,
-        })),
-      ];
-      // One 催办 is one message per recipient, logged once (not once per late item); a second
-      // click the same day reaches nobody already reminded.
-      const claim: Claim = {
-        subjectKey: `manual:${department.id}`,
-        subjectKind: 'manual',
-        departmentId: department.id,
-        departmentName: department.name,
-        planId: subjects[0]!.planId,
-        summary: `${department.name}：${subjects.length} 项工作已逾期（最长 ${Math.max(...subjects.map((subject) => daysLate(subject.dueOn, today)))} 天）`,
-      };
-      const totals = { sent: 0, failed: 0, skipped: 0 };
-      for (const delivery of deliveries) {
+      return remindDepartment(actor, department, await remindContext(actor));
+    },
+
+    /**
+     * 催办全部: every department with late work reminded as by its own 催办 (one message per
+     * recipient about all its late work, not one per item); each department is answered alone.
+     */
+    async remindAll(actor: Actor): Promise<{
+      told: number;
+      groupMessages: number;
+      departments: {
+        department: { id: string; name: string };
+        subjects: number;
+        sent: number;
+        failed: number;
+        skipped: number;
+        refusal: AppError | null;
+      }[];
+    }> {
+      const context = await remindContext(actor);
+      const late = new Map<string, { id: string; name: string }>();
+      for (const subject of context.all)
+        late.set(subject.departmentId, { id: subject.departmentId, name: subject.departmentName });
+      if (late.size === 0) throw new AppError('supervision.nothing_late_anywhere');
+      const departments = [];
+      for (const department of [...late.values()].sort((a, b) =>
+        a.name.localeCompare(b.name, 'zh-CN'),
+      )) {
+        try {
+          const totals = await remindDepartment(actor, department, context, false);
+          departments.push({ department, ...totals, refusal: null });
+        } catch (caught) {
+          if (!(caught instanceof AppError)) throw caught;
+          departments.push({
+            department,
+            subjects: context.all.filter((subject) => subject.departmentId === department.id)
+              .length,
+            sent: 0,
+            failed: 0,
+            skipped: 0,
+            refusal: caught,
+          });
+        }
+      }
+      // The group robots get one message about every late department, not one per department.
+      const groupTotals = { sent: 0, failed: 0, skipped: 0 };
+      for (const recipient of context.book.groups) {
         const outcome = await deliver({
           organizationId: actor.organizationId,
-          settings,
+          settings: context.settings,
           sender: { userId: actor.userId, name: actor.username },
           level: 'manual',
-          recipient: delivery.recipient,
-          claims: [claim],
+          recipient,
+          claims: [
+            {
+              subjectKey: 'manual:all',
+              subjectKind: 'manual',
+              departmentId: null,
+              departmentName: null,
+              planId: context.all[0]!.planId,
+              summary: `催办全部：${late.size} 个部门 ${context.all.length} 项工作已逾期`,
+            },
+          ],
           compose: () =>
-            isGroupChannel(delivery.recipient.channel)
-              ? composeGroupReminder({
-                  level: 'manual',
-                  subjects,
-                  today,
-                  baseUrl: config.publicUrl,
-                  escalationDays: settings.escalationDays,
-                  heads: book.heads,
-                })
-              : composeDepartmentReminder({
-                  level: 'manual',
-                  departmentName: department.name,
-                  headName: book.headName(department.id),
-                  subjects,
-                  today,
-                  baseUrl: config.publicUrl,
-                  escalationDays: settings.escalationDays,
-                }),
+            composeGroupReminder({
+              level: 'manual',
+              subjects: context.all,
+              today: context.today,
+              baseUrl: config.publicUrl,
+              escalationDays: context.settings.escalationDays,
+              heads: context.book.heads,
+            }),
           link: '/',
         });
-        totals.sent += outcome.sent;
-        totals.failed += outcome.failed;
-        totals.skipped += outcome.skipped;
+        groupTotals.sent += outcome.sent;
+        groupTotals.failed += outcome.failed;
+        groupTotals.skipped += outcome.skipped;
       }
-      await db.transaction((tx) =>
-        recordAudit(tx, clock, actor, {
-          action: 'supervision.remind',
-          entityType: 'department',
-          entityId: department.id,
-          after: { subjects: subjects.map((subject) => subject.key), ...totals },
-        }),
-      );
-      return { subjects: subjects.length, ...totals };
+      return {
+        told: departments.filter((entry) => entry.sent > 0).length,
+        groupMessages: groupTotals.sent,
+        departments,
+      };
     },
 
     async notifications(actor: Actor, limit: number): Promise<NotificationsView> {

@@ -19,20 +19,21 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
-import type {
-  LogEntry,
-  OverdueView,
-  remindResultSchema,
-  SettingsView,
-  testSendResultSchema,
+import {
+  supervisionApi,
+  type LogEntry,
+  type OverdueView,
+  type RemindAllResult,
+  type SettingsView,
+  type testSendResultSchema,
 } from '../../../shared/api/supervision';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { api, ApiError } from '../../api/client';
+import { api, ApiError, call } from '../../api/client';
+import { useOperation } from '../../api/query';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { formatTime } from '../../time';
 
-type RemindResult = z.infer<typeof remindResultSchema>;
 type TestResult = z.infer<typeof testSendResultSchema>;
 type LateRow = OverdueView['departments'][number];
 
@@ -118,28 +119,23 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const errorText = useErrorText();
-  const [view, setView] = useState<OverdueView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const overdue = useOperation(supervisionApi.overdue, {});
+  const view = overdue.data ?? null;
+  const error = overdue.error ? errorText(overdue.error) : null;
   const [query, setQuery] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
+  const [unreached, setUnreached] = useState<RemindAllResult['departments']>([]);
   const wide = Grid.useBreakpoint().md !== false;
-
-  const load = useCallback(() => {
-    api<OverdueView>('GET', '/api/v1/supervision/overdue').then(
-      (loaded) => {
-        setView(loaded);
-        onDays(loaded.escalationDays);
-      },
-      (caught) => setError(errorText(caught)),
-    );
-  }, [errorText, onDays]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    if (overdue.data) onDays(overdue.data.escalationDays);
+  }, [overdue.data, onDays]);
+  const load = () => void overdue.refetch();
 
   async function remind(row: LateRow) {
     setBusy(row.department.id);
     try {
-      const result = await api<RemindResult>('POST', '/api/v1/supervision/remind', {
-        departmentId: row.department.id,
+      const result = await call(supervisionApi.remind, {
+        body: { departmentId: row.department.id },
       });
       if (result.sent === 0 && result.failed === 0) message.info(t('supervision.remindedNone'));
       else
@@ -151,6 +147,25 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
           }),
           6,
         );
+      load();
+    } catch (caught) {
+      message.error(errorText(caught), 8);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  /** 催办全部: one message per late department; those nobody could be reached at are listed. */
+  async function remindAll() {
+    setBusy('all');
+    try {
+      const result = await call(supervisionApi.remindAll, {});
+      setUnreached(result.departments.filter((entry) => entry.refusal !== null));
+      (result.told > 0 ? message.success : message.info)(
+        t('supervision.remindAll.done', { told: result.told, total: result.departments.length }) +
+          (result.groupMessages > 0 ? t('supervision.remindAll.groups') : ''),
+        8,
+      );
       load();
     } catch (caught) {
       message.error(errorText(caught), 8);
@@ -181,19 +196,63 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
       </Button>
     </Popconfirm>
   );
+  const header = (
+    <>
+      <Typography.Paragraph strong data-testid="supervision-summary">
+        {total === 0
+          ? t('supervision.none')
+          : t('supervision.summary', {
+              today: view.today,
+              departments: view.departments.length,
+              subjects: total,
+            })}
+      </Typography.Paragraph>
+      {view.departments.length > 0 && (
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Popconfirm
+            title={t('supervision.remindAll.confirm', { departments: view.departments.length })}
+            onConfirm={remindAll}
+            okText={t('supervision.remindAll')}
+            okButtonProps={{ 'data-testid': 'remind-all-ok' } as Record<`data-${string}`, string>}
+          >
+            <Button
+              type="primary"
+              danger
+              icon={<SendOutlined />}
+              loading={busy === 'all'}
+              data-testid="remind-all"
+            >
+              {t('supervision.remindAll')}
+            </Button>
+          </Popconfirm>
+          <Typography.Text type="secondary">{t('supervision.remindAll.hint')}</Typography.Text>
+        </Space>
+      )}
+      {unreached.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          closable
+          onClose={() => setUnreached([])}
+          data-testid="remind-all-unreached"
+          style={{ marginBottom: 12 }}
+          message={t('supervision.remindAll.unreached', { count: unreached.length })}
+          description={
+            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+              {unreached.map((entry) => (
+                <li key={entry.department.id}>{entry.refusal!.message}</li>
+              ))}
+            </ul>
+          }
+        />
+      )}
+    </>
+  );
   if (!wide) {
     // On a phone: one card per department, the latest first.
     return (
       <>
-        <Typography.Paragraph strong data-testid="supervision-summary">
-          {total === 0
-            ? t('supervision.none')
-            : t('supervision.summary', {
-                today: view.today,
-                departments: view.departments.length,
-                subjects: total,
-              })}
-        </Typography.Paragraph>
+        {header}
         <Input.Search
           allowClear
           placeholder={t('supervision.search')}
@@ -223,15 +282,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
   }
   return (
     <>
-      <Typography.Paragraph strong data-testid="supervision-summary">
-        {total === 0
-          ? t('supervision.none')
-          : t('supervision.summary', {
-              today: view.today,
-              departments: view.departments.length,
-              subjects: total,
-            })}
-      </Typography.Paragraph>
+      {header}
       <Input.Search
         allowClear
         placeholder={t('supervision.search')}
