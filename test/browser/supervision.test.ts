@@ -191,7 +191,9 @@ describe('supervision in the browser', () => {
       // The first click reaches 财务处 in person; the second, the same day, nobody again.
       await office
         .getByText(
-          viewport.width === 1366 ? /已催办 1 个部门（共 \d+ 个逾期部门）/ : /已催办 0 个部门/,
+          viewport.width === 1366
+            ? /已催办 1 个部门（共 \d+ 个逾期部门），工作群另收到一条汇总消息/
+            : /今天已催办过这些部门/,
         )
         .waitFor();
       await office.waitForTimeout(300);

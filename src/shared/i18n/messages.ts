@@ -862,6 +862,9 @@ const zhCN = {
   'supervision.remindAll.done': '已催办 {told} 个部门（共 {total} 个逾期部门）',
   'supervision.remindAll.unreached': '{count} 个部门没有可接收催办的人',
   'supervision.remindAll.groups': '，工作群另收到一条汇总消息',
+  'supervision.remindAll.already': '今天已催办过这些部门，未重复发送',
+  'supervision.remindAll.unreachedHint':
+    '{names}。请为这些部门创建联络员账号并填写邮箱，或在“提醒设置”中配置工作群机器人。',
   'supervision.remindConfirm':
     '立即提醒“{department}”的联络员（站内消息、邮件和工作群）？同一天重复催办不会重复发送。',
   'supervision.reminded': '已发送 {sent} 条提醒{failedPart}。',
@@ -2348,6 +2351,10 @@ const en: Record<MessageKey, string> = {
   'supervision.remindAll.done': '{told} departments reminded ({total} late departments in all)',
   'supervision.remindAll.unreached': '{count} departments have nobody to receive a reminder',
   'supervision.remindAll.groups': '; the work chat groups got one message about all of them',
+  'supervision.remindAll.already':
+    'These departments were reminded today already; nothing was sent again',
+  'supervision.remindAll.unreachedHint':
+    '{names}. Create liaison accounts with e-mail addresses for them, or set up a work chat robot under Settings.',
   'supervision.remindConfirm':
     'Remind the liaisons of “{department}” now (in the app, by e-mail and in the work groups)? Reminding twice on one day sends nothing more.',
   'supervision.reminded': '{sent} reminders sent{failedPart}.',

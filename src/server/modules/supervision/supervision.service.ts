@@ -582,7 +582,8 @@ export function createSupervisionService({
       throw new AppError('supervision.nothing_late', { department: department.name });
     const recipients = book.recipientsOf(department.id, 'liaison');
     const groups = toGroups ? book.groups : [];
-    if (recipients.length === 0 && groups.length === 0)
+    // With group robots set up a department is reached through them, even when 催办全部 sends them one summary.
+    if (recipients.length === 0 && book.groups.length === 0)
       throw new AppError('supervision.no_recipients', { department: department.name });
     const deliveries: Delivery[] = [
       ...recipients.map((recipient) => ({

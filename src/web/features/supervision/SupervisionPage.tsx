@@ -116,7 +116,7 @@ export default function SupervisionPage() {
 }
 
 function LateTab({ onDays }: { onDays(days: number): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { message } = App.useApp();
   const errorText = useErrorText();
   const overdue = useOperation(supervisionApi.overdue, {});
@@ -161,9 +161,15 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
     try {
       const result = await call(supervisionApi.remindAll, {});
       setUnreached(result.departments.filter((entry) => entry.refusal !== null));
+      const alreadyToday =
+        result.told === 0 && result.departments.some((entry) => entry.skipped > 0);
       (result.told > 0 ? message.success : message.info)(
-        t('supervision.remindAll.done', { told: result.told, total: result.departments.length }) +
-          (result.groupMessages > 0 ? t('supervision.remindAll.groups') : ''),
+        (alreadyToday && result.groupMessages === 0
+          ? t('supervision.remindAll.already')
+          : t('supervision.remindAll.done', {
+              told: result.told,
+              total: result.departments.length,
+            })) + (result.groupMessages > 0 ? t('supervision.remindAll.groups') : ''),
         8,
       );
       load();
@@ -237,13 +243,11 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
           data-testid="remind-all-unreached"
           style={{ marginBottom: 12 }}
           message={t('supervision.remindAll.unreached', { count: unreached.length })}
-          description={
-            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-              {unreached.map((entry) => (
-                <li key={entry.department.id}>{entry.refusal!.message}</li>
-              ))}
-            </ul>
-          }
+          description={t('supervision.remindAll.unreachedHint', {
+            names: unreached
+              .map((entry) => entry.department.name)
+              .join(locale === 'en' ? ', ' : '、'),
+          })}
         />
       )}
     </>
