@@ -147,3 +147,46 @@ describe('批量通过: approving several submitted breakdowns at once', () => {
     expect(refused.statusCode).toBe(404);
   });
 });
+
+describe("the office fills its own department's breakdown online", () => {
+  it('an office user of 党委教师工作部 sees it in their to-do list, fills it and submits it like a liaison', async () => {
+    const { planId, idOf, organization } = await institutionWithSeedPlan(t);
+    const ownDepartment = idOf('党委教师工作部');
+    const officeUser = await createUser(t.db, organization.id, 'coordinator', {
+      departmentId: ownDepartment,
+    });
+    const office = await signIn(t.app, officeUser.username);
+    const todo = (await office.get(`/api/v1/todo?planId=${planId}`)).json();
+    const kinds = todo.items.map(
+      (item: { kind: string; link: string }) => `${item.kind}:${item.link}`,
+    );
+    // Its own breakdown to fill, next to what the office reviews.
+    expect(kinds).toContain('breakdown:/breakdown');
+
+    await fillBreakdown(office, planId, ownDepartment);
+    const view: BreakdownView = (
+      await office.get(`/api/v1/plans/${planId}/breakdowns/${ownDepartment}`)
+    ).json();
+    expect(view.status).toBe('submitted');
+    const after = (await office.get(`/api/v1/todo?planId=${planId}`)).json();
+    expect(after.items.map((item: { kind: string }) => item.kind)).not.toContain('breakdown');
+    expect(
+      after.items.some((item: { link: string }) => item.link === `/board/${ownDepartment}`),
+    ).toBe(true);
+
+    // A leader of a department reads it but cannot fill it in.
+    const leader = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'leader', { departmentId: idOf('工会') })).username,
+    );
+    const refused = await leader.post(
+      `/api/v1/plans/${planId}/breakdowns/${idOf('工会')}/measures`,
+      {
+        itemId: itemsOf(view)[0]!.id,
+        text: '不应写入',
+        deadline: { kind: 'date', dueOn: '2024-06-30' },
+      },
+    );
+    expect(refused.statusCode).toBe(403);
+  });
+});

@@ -212,9 +212,12 @@ export function createTodoService({
       if (plan) {
         if (actor.role === 'liaison' && actor.departmentId)
           items = await liaisonItems(actor, plan.id, today);
-        else if (actor.role === 'coordinator' || actor.role === 'admin')
+        else if (actor.role === 'coordinator' || actor.role === 'admin') {
           items = await officeItems(actor, plan.id, today);
-        else if (actor.role === 'reviewer') items = await reviewerItems(actor, plan.id, today);
+          // The office's own department (党委教师工作部) has its own duties to fill in and report.
+          if (actor.departmentId)
+            items = [...(await liaisonItems(actor, plan.id, today)), ...items];
+        } else if (actor.role === 'reviewer') items = await reviewerItems(actor, plan.id, today);
       }
       items.sort(
         (a, b) =>
