@@ -1415,11 +1415,45 @@ export class AppError extends Error {
   }
 }
 
+type Words = Record<string, Record<Locale, string>>;
+const submissionStatusWords: Words = {
+  draft: { 'zh-CN': '保存为草稿', en: 'a draft' },
+  submitted: { 'zh-CN': '报送', en: 'submitted' },
+  returned: { 'zh-CN': '退回', en: 'returned' },
+  approved: { 'zh-CN': '审核通过', en: 'approved' },
+};
+/**
+ * Params that name a state or a kind by its code (`status: 'submitted'`), worded in the reader's
+ * language when the message is written, so an English message does not carry a Chinese word.
+ */
+const paramWords: Partial<Record<ErrorCode, Record<string, Words>>> = {
+  'breakdown.locked': { status: submissionStatusWords },
+  'extension.decided': {
+    status: {
+      pending: { 'zh-CN': '待审批', en: 'pending' },
+      approved: { 'zh-CN': '已同意', en: 'approved' },
+      refused: { 'zh-CN': '未同意', en: 'refused' },
+      withdrawn: { 'zh-CN': '已撤回', en: 'withdrawn' },
+    },
+  },
+  'measure.deadline_date_required': {
+    kind: {
+      date: { 'zh-CN': '具体日期', en: 'A date' },
+      monthly: { 'zh-CN': '每月', en: 'Monthly' },
+      semester: { 'zh-CN': '每学期', en: 'Every semester' },
+      yearly: { 'zh-CN': '每年', en: 'Yearly' },
+      ongoing: { 'zh-CN': '长期坚持', en: 'Ongoing' },
+    },
+  },
+};
+
 export function formatErrorMessage(code: ErrorCode, params: ErrorParams, locale: Locale): string {
   const template = errorCatalogue[code][locale];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in params)) return whole;
+    const value = String(params[name]);
+    return paramWords[code]?.[name]?.[value]?.[locale] ?? value;
+  });
 }
 
 export function formatBytes(bytes: number): string {

@@ -76,21 +76,6 @@ type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
 /** A sheet's preview or outcome before its problems are worded in the caller's language. */
 export type SheetOutcome = Omit<SheetPreview, 'problems'> & { problems: SheetProblem[] };
 
-const DEADLINE_WORDS: Record<MeasureDeadlineInput['kind'], string> = {
-  date: '具体日期',
-  monthly: '每月',
-  semester: '每学期',
-  yearly: '每年',
-  ongoing: '长期坚持',
-};
-
-const STATUS_WORDS: Record<Submission['status'], string> = {
-  draft: '保存为草稿',
-  submitted: '报送',
-  returned: '退回',
-  approved: '审核通过',
-};
-
 function toMeasureView(measure: Measure): MeasureView {
   return {
     id: measure.id,
@@ -211,7 +196,7 @@ export function createBreakdownService({
     if (reading.ok) return reading.deadline;
     if (reading.problem === 'no_such_date')
       throw new AppError('measure.deadline_no_such_date', { date: input.dueOn ?? '' });
-    throw new AppError('measure.deadline_date_required', { kind: DEADLINE_WORDS[input.kind] });
+    throw new AppError('measure.deadline_date_required', { kind: input.kind });
   }
 
   async function duties(executor: Executor, planId: string, department: Department) {
@@ -232,7 +217,7 @@ export function createBreakdownService({
       now: clock.now(),
     });
     if (submission.status === 'submitted' || submission.status === 'approved') {
-      throw new AppError('breakdown.locked', { status: STATUS_WORDS[submission.status] });
+      throw new AppError('breakdown.locked', { status: submission.status });
     }
     return submission;
   }
@@ -804,7 +789,7 @@ export function createBreakdownService({
         const { plan, department } = await scope(db, actor, planId, departmentId);
         const submission = await findSubmission(db, plan.id, department.id);
         if (submission?.status === 'submitted' || submission?.status === 'approved') {
-          throw new AppError('breakdown.locked', { status: STATUS_WORDS[submission.status] });
+          throw new AppError('breakdown.locked', { status: submission.status });
         }
         return {
           applied: false,

@@ -7,7 +7,9 @@ import type { ApiInstance } from '../../http/types';
 import type { SupervisionService } from './supervision.service';
 
 export function registerSupervisionRoutes(app: ApiInstance, supervision: SupervisionService) {
-  route(app, supervisionApi.overdue, async (request) => supervision.overdue(actorOf(request)));
+  route(app, supervisionApi.overdue, async (request) =>
+    supervision.overdue(actorOf(request), pickLocale(request.headers['accept-language'])),
+  );
 
   route(app, supervisionApi.log, async (request) =>
     supervision.log(actorOf(request), request.query),

@@ -1,3 +1,4 @@
+import type { Locale } from '../../../shared/errors';
 import { randomUUID } from 'node:crypto';
 import { contactsFor } from '../../../shared/personal-data';
 import type { z } from 'zod';
@@ -658,7 +659,7 @@ export function createSupervisionService({
     sweep,
     digest,
 
-    async overdue(actor: Actor): Promise<OverdueView> {
+    async overdue(actor: Actor, locale: Locale = 'zh-CN'): Promise<OverdueView> {
       const today = calendarDate(clock.now());
       const [subjects, settings] = await Promise.all([
         collect(actor.organizationId, today),
@@ -693,7 +694,7 @@ export function createSupervisionService({
           planId: subject.planId,
           itemNo: subject.itemNo,
           itemText: subject.itemText,
-          what: subject.what,
+          what: locale === 'en' ? subject.whatEn : subject.what,
           dueOn: subject.dueOn,
           daysLate: late,
           link: subject.link,
