@@ -175,3 +175,40 @@ describe('the server speaks English when asked', () => {
     expect(found).toEqual([]);
   });
 });
+
+describe('messages in the reader language', () => {
+  it("words one's handover messages again in English when asked, and keeps them in Chinese otherwise", async () => {
+    t.clock.set('2024-04-20T02:00:00Z');
+    const { planId, idOf, liaisonOf, coordinator } = await institutionWithSeedPlan(t);
+    const union = await liaisonOf('工会');
+    const base = `/api/v1/plans/${planId}/breakdowns/${idOf('工会')}`;
+    for (const item of itemsOf((await union.get(base)).json()))
+      await union.post(`${base}/measures`, {
+        itemId: item.id,
+        text: 'Hold a union meeting',
+        deadline: { kind: 'date', dueOn: '2024-05-01' },
+      });
+    await union.request({
+      method: 'PUT',
+      url: `${base}/liaison`,
+      payload: { name: 'Wang', phone: '010-88561234', email: 'wang@example.edu.cn' },
+    });
+    await union.post(`${base}/submit`);
+    await coordinator.post(`${base}/review`, { decision: 'return', comment: 'Add dates' });
+    await t.jobs.runDue();
+    const content = await contentOf(coordinator, planId);
+    for (const client of [coordinator, union]) {
+      const english = (
+        await client.request({
+          method: 'GET',
+          url: '/api/v1/messages',
+          headers: { 'accept-language': 'en' },
+        })
+      ).json();
+      expect(english.items.length).toBeGreaterThan(0);
+      expect(leftovers(english, content)).toEqual([]);
+      const chinese = (await client.get('/api/v1/messages')).json();
+      expect(chinese.items[0].title).toMatch(/\p{Script=Han}/u);
+    }
+  });
+});

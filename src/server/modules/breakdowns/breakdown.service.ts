@@ -266,15 +266,9 @@ export function createBreakdownService({
       planId: plan.id,
       departmentId: department.id,
       facts: {
-        comment:
-          [
-            input.comment,
-            Object.keys(input.itemComments).length > 0 && input.decision === 'return'
-              ? `共 ${Object.keys(input.itemComments).length} 项指标有逐项意见`
-              : null,
-          ]
-            .filter(Boolean)
-            .join('；') || null,
+        comment: input.comment || null,
+        itemComments:
+          input.decision === 'return' ? Object.keys(input.itemComments).length || null : null,
       },
     });
     await recordAudit(tx, clock, actor, {
