@@ -51,7 +51,7 @@ export function lateBreakdowns(breakdowns: BreakdownService): OverdueSource {
           itemNo: null,
           itemText: null,
           what: `任务分解表（${row.itemCount} 项指标）应于 ${row.dueOn ?? board.dueOn} 前报送，目前${STATUS_WORDS[row.status]}`,
-          whatEn: `Task breakdown (${row.itemCount} items) due by ${row.dueOn ?? board.dueOn}; now ${STATUS_WORDS_EN[row.status]}`,
+          whatEn: `Task breakdown (${row.itemCount} item${row.itemCount === 1 ? '' : 's'}) due by ${row.dueOn ?? board.dueOn}; now ${STATUS_WORDS_EN[row.status]}`,
           dueOn: row.dueOn ?? board.dueOn,
           link: '/breakdown',
         });

@@ -59,7 +59,7 @@ const todoWords = {
   en: {
     breakdownReturned: 'Revise the task breakdown as the review asks and submit it again',
     breakdown: (items: number, filled: number) =>
-      `Fill in and submit the task breakdown (${items} items, ${filled} filled in)`,
+      `Fill in and submit the task breakdown (${items} item${items === 1 ? '' : 's'}, ${filled} filled in)`,
     progress: (no: number, measure: string) => `Report progress: item ${no} ${measure}`,
     measure: (no: number | null, what: string) => `Complete a measure: item ${no ?? ''} ${what}`,
     obligation: (no: number | null) => `Record an occurrence: item ${no ?? ''}`,
