@@ -207,6 +207,21 @@ describe('messages in the reader language', () => {
       ).json();
       expect(english.items.length).toBeGreaterThan(0);
       expect(leftovers(english, content)).toEqual([]);
+      // The bell shows the same messages, in English too. Not yet: supervision's reminders and
+      // weekly digest (【催办】, 【督办周报】) keep no facts to word again and stay in Chinese.
+      const handovers = new Set(
+        english.items.map((item: { notificationId: string | null }) => item.notificationId),
+      );
+      const bell = (
+        await client.request({
+          method: 'GET',
+          url: '/api/v1/notifications',
+          headers: { 'accept-language': 'en' },
+        })
+      ).json();
+      const handoverEntries = bell.items.filter((item: { id: string }) => handovers.has(item.id));
+      expect(handoverEntries.length).toBeGreaterThan(0);
+      expect(leftovers(handoverEntries, content)).toEqual([]);
       const chinese = (await client.get('/api/v1/messages')).json();
       expect(chinese.items[0].title).toMatch(/\p{Script=Han}/u);
     }

@@ -52,7 +52,11 @@ export function registerSupervisionRoutes(app: ApiInstance, supervision: Supervi
   });
 
   route(app, supervisionApi.notificationsList, async (request) =>
-    supervision.notifications(actorOf(request), request.query.limit),
+    supervision.notifications(
+      actorOf(request),
+      request.query.limit,
+      pickLocale(request.headers['accept-language']),
+    ),
   );
 
   route(app, supervisionApi.notificationsRead, async (request, reply) => {

@@ -1,3 +1,6 @@
+import { inArray } from 'drizzle-orm';
+import { composeMessage, type MessageFacts } from '../../../shared/notifications/messages';
+import { messages } from '../notifications/notification.table';
 import type { Locale } from '../../../shared/errors';
 import { randomUUID } from 'node:crypto';
 import { contactsFor } from '../../../shared/personal-data';
@@ -966,21 +969,42 @@ export function createSupervisionService({
       };
     },
 
-    async notifications(actor: Actor, limit: number): Promise<NotificationsView> {
+    async notifications(
+      actor: Actor,
+      limit: number,
+      locale: Locale = 'zh-CN',
+    ): Promise<NotificationsView> {
       const [items, unread] = await Promise.all([
         listNotifications(db, actor.userId, limit),
         countUnread(db, actor.userId),
       ]);
+      // A handover message's bell entry is worded again in English from the message's facts.
+      const factsOf = new Map<string, MessageFacts>();
+      if (locale === 'en' && items.length > 0)
+        for (const row of await db
+          .select({ notificationId: messages.notificationId, facts: messages.facts })
+          .from(messages)
+          .where(
+            inArray(
+              messages.notificationId,
+              items.map((item) => item.id),
+            ),
+          ))
+          if (row.notificationId && row.facts) factsOf.set(row.notificationId, row.facts);
       return {
         unread,
-        items: items.map((item) => ({
-          id: item.id,
-          title: item.title,
-          body: item.body,
-          link: item.link,
-          createdAt: item.createdAt.toISOString(),
-          readAt: item.readAt?.toISOString() ?? null,
-        })),
+        items: items.map((item) => {
+          const facts = factsOf.get(item.id);
+          const english = facts ? composeMessage(facts, 'en') : null;
+          return {
+            id: item.id,
+            title: english?.title ?? item.title,
+            body: english?.body ?? item.body,
+            link: item.link,
+            createdAt: item.createdAt.toISOString(),
+            readAt: item.readAt?.toISOString() ?? null,
+          };
+        }),
       };
     },
 
