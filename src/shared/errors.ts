@@ -1452,7 +1452,9 @@ export function formatErrorMessage(code: ErrorCode, params: ErrorParams, locale:
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     if (!(name in params)) return whole;
     const value = String(params[name]);
-    return paramWords[code]?.[name]?.[value]?.[locale] ?? value;
+    const worded = paramWords[code]?.[name]?.[value]?.[locale] ?? value;
+    // A list joined by the enumeration comma (第 3、5 项) reads "3, 5" in English.
+    return locale === 'en' ? worded.replaceAll('、', ', ') : worded;
   });
 }
 
