@@ -89,15 +89,17 @@ async function contentOf(office: SignedInClient, planId: string): Promise<string
 
 /** What is left of an answer's strings in Chinese once plan content and names are taken out. */
 function leftovers(body: unknown, content: readonly string[]): string[] {
-  return strings(body)
-    // An error's params are data for programs (a list of item numbers), its message is the text.
-    .filter(({ at }) => !at.startsWith('.error.params.'))
-    .map(({ at, text }) => ({
-      at,
-      rest: content.reduce((rest, known) => rest.split(known).join(' '), text),
-    }))
-    .filter(({ rest }) => CHINESE.test(rest))
-    .map(({ at, rest }) => `${at}: ${rest}`);
+  return (
+    strings(body)
+      // An error's params are data for programs (a list of item numbers), its message is the text.
+      .filter(({ at }) => !at.startsWith('.error.params.'))
+      .map(({ at, text }) => ({
+        at,
+        rest: content.reduce((rest, known) => rest.split(known).join(' '), text),
+      }))
+      .filter(({ rest }) => CHINESE.test(rest))
+      .map(({ at, rest }) => `${at}: ${rest}`)
+  );
 }
 
 describe('the server speaks English when asked', () => {
