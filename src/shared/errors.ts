@@ -456,6 +456,11 @@ export const errorCatalogue = {
     'zh-CN': '该部门的任务分解表尚未报送，不能审核。',
     en: 'This department has not submitted its task breakdown; there is nothing to review.',
   },
+  'breakdown.already_approved': {
+    status: 409,
+    'zh-CN': '该部门的任务分解表已审核通过，无需再次审核。',
+    en: "This department's task breakdown is already approved; there is nothing to review.",
+  },
   'breakdown.unknown_item': {
     status: 422,
     'zh-CN': '意见中有不属于该部门的指标。',
@@ -740,6 +745,11 @@ export const errorCatalogue = {
     status: 409,
     'zh-CN': '“{department}”目前没有逾期的工作，无需催办。',
     en: '“{department}” has no late work; there is nothing to remind it of.',
+  },
+  'supervision.nothing_late_anywhere': {
+    status: 409,
+    'zh-CN': '目前没有部门有逾期的工作，无需催办。',
+    en: 'No department has late work; there is nobody to remind.',
   },
   'supervision.no_recipients': {
     status: 422,
@@ -1439,11 +1449,47 @@ export class AppError extends Error {
   }
 }
 
+type Words = Record<string, Record<Locale, string>>;
+const submissionStatusWords: Words = {
+  draft: { 'zh-CN': '保存为草稿', en: 'a draft' },
+  submitted: { 'zh-CN': '报送', en: 'submitted' },
+  returned: { 'zh-CN': '退回', en: 'returned' },
+  approved: { 'zh-CN': '审核通过', en: 'approved' },
+};
+/**
+ * Params that name a state or a kind by its code (`status: 'submitted'`), worded in the reader's
+ * language when the message is written, so an English message does not carry a Chinese word.
+ */
+const paramWords: Partial<Record<ErrorCode, Record<string, Words>>> = {
+  'breakdown.locked': { status: submissionStatusWords },
+  'extension.decided': {
+    status: {
+      pending: { 'zh-CN': '待审批', en: 'pending' },
+      approved: { 'zh-CN': '已同意', en: 'approved' },
+      refused: { 'zh-CN': '未同意', en: 'refused' },
+      withdrawn: { 'zh-CN': '已撤回', en: 'withdrawn' },
+    },
+  },
+  'measure.deadline_date_required': {
+    kind: {
+      date: { 'zh-CN': '具体日期', en: 'A date' },
+      monthly: { 'zh-CN': '每月', en: 'Monthly' },
+      semester: { 'zh-CN': '每学期', en: 'Every semester' },
+      yearly: { 'zh-CN': '每年', en: 'Yearly' },
+      ongoing: { 'zh-CN': '长期坚持', en: 'Ongoing' },
+    },
+  },
+};
+
 export function formatErrorMessage(code: ErrorCode, params: ErrorParams, locale: Locale): string {
   const template = errorCatalogue[code][locale];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in params)) return whole;
+    const value = String(params[name]);
+    const worded = paramWords[code]?.[name]?.[value]?.[locale] ?? value;
+    // A list joined by the enumeration comma (第 3、5 项) reads "3, 5" in English.
+    return locale === 'en' ? worded.replaceAll('、', ', ') : worded;
+  });
 }
 
 export function formatBytes(bytes: number): string {

@@ -74,7 +74,7 @@ export interface AppRoute {
   menu?: { group: MessageKey | null; label: MessageKey };
   /** Who sees the page: whoever may call this operation (the permission is the definition's). */
   operation: OperationDefinition;
-  /** true: only users of a department (liaisons); false: only organization-wide users. */
+  /** true: only users of a department (liaisons, or office users with one); false: not liaisons. */
   department?: boolean;
   /** A further condition on who sees it. */
   when?(session: SessionResponse): boolean;
@@ -136,6 +136,8 @@ export const appRoutes: readonly AppRoute[] = [
     menu: { group: 'nav.group.mobilize', label: 'nav.myBreakdown' },
     operation: breakdownsApi.get,
     department: true,
+    // Whoever fills it in: a liaison, or an office user of a department with duties of its own.
+    when: (session) => roleMayCall(breakdownsApi.measuresCreate.access, session.user.role),
     render: ({ departmentId }) => <BreakdownPage departmentId={departmentId} mode="edit" />,
   },
   {
@@ -304,7 +306,8 @@ export const appRoutes: readonly AppRoute[] = [
 export function mayOpen(route: AppRoute, session: SessionResponse): boolean {
   if (!roleMayCall(route.operation.access, session.user.role)) return false;
   if (route.department === true && !session.user.departmentId) return false;
-  if (route.department === false && session.user.departmentId) return false;
+  // An office user who also belongs to a department keeps the organization-wide pages.
+  if (route.department === false && session.user.role === 'liaison') return false;
   return route.when ? route.when(session) : true;
 }
 

@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ComplianceView,
+  ConfirmManyResult,
   DepartmentObligations,
   ObligationView,
   OccurrenceView,
@@ -621,5 +622,71 @@ describe('compliance by the clock', () => {
     await expect(
       listMissingOccurrences(t.db, otherOrganization.organization.id, planId, '2024-07-20'),
     ).rejects.toMatchObject({ code: 'plan.not_found' });
+  });
+});
+
+describe('批量确认: confirming several proposals at once', () => {
+  it('confirms the complete ones, refuses the incomplete and the stale ones alone, and only for the office', async () => {
+    const { coordinator, planId, list, liaisonOf, organization } = await institutionWithProposals();
+    const proposals = await list();
+    const complete = proposals.filter(
+      (entry) => entry.period !== null && entry.minimumCount !== null,
+    );
+    const regularly = proposals.find(
+      (entry) => entry.item.no === 3 && entry.source?.phrase.includes('定期'),
+    )!;
+    expect(complete.length).toBeGreaterThan(2);
+    const [first, second, third] = complete;
+    // Someone edits the third meanwhile: the version the list showed is stale.
+    await coordinator.patch(`/api/v1/plans/${planId}/obligations/${third!.id}`, {
+      version: third!.version,
+      note: '按学期统计',
+    });
+    const url = `/api/v1/plans/${planId}/obligations/confirm`;
+    const answer = await coordinator.request({
+      method: 'POST',
+      url,
+      headers: { 'accept-language': 'en' },
+      payload: {
+        obligations: [first, second, regularly, third].map((entry) => ({
+          id: entry!.id,
+          version: entry!.version,
+        })),
+      },
+    });
+    expect(answer.statusCode, answer.body).toBe(200);
+    const result: ConfirmManyResult = answer.json();
+    expect(result.confirmed.map((entry) => entry.id)).toEqual([first!.id, second!.id]);
+    expect(result.confirmed.every((entry) => entry.status === 'confirmed')).toBe(true);
+    expect(result.refused).toEqual([
+      {
+        id: regularly.id,
+        itemNo: 3,
+        code: 'obligation.incomplete',
+        message: expect.stringMatching(/^[^\u3400-\u9fff]+$/),
+      },
+      {
+        id: third!.id,
+        itemNo: third!.item.no,
+        code: 'obligation.version_conflict',
+        message: expect.any(String),
+      },
+    ]);
+    const after = await list();
+    const statusOf = (id: string) => after.find((entry) => entry.id === id)!.status;
+    expect([first, second].map((entry) => statusOf(entry!.id))).toEqual(['confirmed', 'confirmed']);
+    expect(statusOf(regularly.id)).toBe('proposed');
+    expect(statusOf(third!.id)).toBe('proposed');
+
+    const liaison = await liaisonOf('工会');
+    const leader = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'leader')).username,
+    );
+    for (const client of [liaison, leader])
+      expect(
+        (await client.post(url, { obligations: [{ id: regularly.id, version: 1 }] })).statusCode,
+      ).toBe(403);
+    expect((await coordinator.post(url, { obligations: [] })).statusCode).toBe(400);
   });
 });

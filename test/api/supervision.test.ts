@@ -6,6 +6,7 @@ import type {
   LogEntry,
   NotificationsView,
   OverdueView,
+  RemindAllResult,
   SettingsView,
 } from '../../src/shared/api/supervision';
 import { buildApp } from '../../src/server/app';
@@ -642,5 +643,72 @@ describe('late work from the progress ledger', () => {
     );
     expect(mail.text).toContain(`${PUBLIC_URL}/progress`);
     expect(mailsTo('wang-ledger@test.edu.cn')).toHaveLength(1);
+  });
+});
+
+describe('催办全部: every late department at once', () => {
+  it('sends one message per department about all its late work, says how many were told, and reminds nobody twice a day', async () => {
+    clock.set(morning('2024-05-10'));
+    const { coordinator, idOf, liaisonOf, organization } = await institutionWithPlan();
+    const union = await liaisonOf('工会');
+    const finance = await liaisonOf('财务处');
+    await setEmail(union.user.id, 'union-all@test.edu.cn');
+    await setEmail(finance.user.id, 'finance-all@test.edu.cn');
+    const overdue: OverdueView = (await coordinator.get('/api/v1/supervision/overdue')).json();
+    const late = overdue.departments.map((entry) => entry.department.name);
+    expect(late).toContain('工会');
+
+    const answer = await coordinator.request({
+      method: 'POST',
+      url: '/api/v1/supervision/remind-all',
+      headers: { 'accept-language': 'en' },
+    });
+    expect(answer.statusCode, answer.body).toBe(200);
+    const result: RemindAllResult = answer.json();
+    expect(result.departments.map((entry) => entry.department.name).sort()).toEqual(
+      [...late].sort(),
+    );
+    expect(result.told).toBe(2);
+    const of = (name: string) =>
+      result.departments.find((entry) => entry.department.name === name)!;
+    expect(of('工会')).toMatchObject({ refusal: null, failed: 0 });
+    expect(of('工会').sent).toBeGreaterThan(0);
+    // A department nobody can be reached at is answered alone, in English but for its name.
+    const unreachable = result.departments.filter((entry) => entry.refusal);
+    expect(unreachable).toHaveLength(late.length - 2);
+    for (const entry of unreachable) {
+      expect(entry.refusal!.code).toBe('supervision.no_recipients');
+      expect(entry.refusal!.message.replace(entry.department.name, '')).not.toMatch(
+        /[\u3400-\u9fff，。：；（）！？]/,
+      );
+    }
+    // One e-mail per department, about all of its late work.
+    expect(mailsTo('union-all@test.edu.cn')).toHaveLength(1);
+    expect(mailsTo('finance-all@test.edu.cn')).toHaveLength(1);
+    expect(mailsTo('union-all@test.edu.cn')[0]!.subject).toMatch(/^【催办】工会：\d+ 项工作已逾期/);
+
+    const again: RemindAllResult = (
+      await coordinator.post('/api/v1/supervision/remind-all')
+    ).json();
+    expect(again.told).toBe(0);
+    expect(
+      again.departments.find((entry) => entry.department.id === idOf('工会'))!.skipped,
+    ).toBeGreaterThan(0);
+    expect(mailsTo('union-all@test.edu.cn')).toHaveLength(1);
+
+    const leader = await signIn(
+      app,
+      (await createUser(database.db, organization.id, 'leader')).username,
+    );
+    for (const client of [union.client, leader])
+      expect((await client.post('/api/v1/supervision/remind-all')).statusCode).toBe(403);
+  });
+
+  it('refuses when nothing is late anywhere', async () => {
+    clock.set(morning('2024-04-01'));
+    const { coordinator } = await institutionWithPlan();
+    const refused = await coordinator.post('/api/v1/supervision/remind-all');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('supervision.nothing_late_anywhere');
   });
 });

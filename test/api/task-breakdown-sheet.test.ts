@@ -286,7 +286,7 @@ describe("uploading a department's 任务分解表 filled in offline", () => {
       expect(response.statusCode, query).toBe(409);
       expect(response.json().error).toMatchObject({
         code: 'breakdown.locked',
-        params: { status: '报送' },
+        params: { status: 'submitted' },
       });
     }
     expect(await measures()).toEqual(before);

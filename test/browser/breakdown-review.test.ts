@@ -107,4 +107,85 @@ describe('review in one pass in the browser', () => {
       await review.close();
     }
   }, 90_000);
+
+  it('批量通过: the office ticks the breakdowns waiting for review, sees them listed, and approves them at once', async () => {
+    const db = server.database.db;
+    const office = await signIn(server.app, 'review-office');
+    const planId: string = (await office.get('/api/v1/plans')).json()[0].id;
+    /** A liaison fills every item of their department's breakdown and submits it. */
+    async function submitted(name: string) {
+      const department = await seededDepartment(server, name);
+      const user = await createUser(db, department.organizationId, 'liaison', {
+        departmentId: department.id,
+      });
+      const liaison = await signIn(server.app, user.username);
+      const base = `/api/v1/plans/${planId}/breakdowns/${department.id}`;
+      const view = (await liaison.get(base)).json() as {
+        indicators: { children: { items: { id: string }[] }[] }[];
+      };
+      for (const item of view.indicators.flatMap((one) => one.children.flatMap((two) => two.items)))
+        await liaison.post(`${base}/measures`, {
+          itemId: item.id,
+          text: '按要求落实',
+          deadline: { kind: 'date', dueOn: '2024-06-30' },
+        });
+      await liaison.request({
+        method: 'PUT',
+        url: `${base}/liaison`,
+        payload: { name: '李老师', phone: '010-88561235', email: 'li@example.edu.cn' },
+      });
+      expect((await liaison.post(`${base}/submit`)).statusCode).toBe(200);
+      return department;
+    }
+    await submitted('财务处');
+    await submitted('保卫处');
+
+    const page = await openSignedIn(browser, server.url, 'review-office');
+    await page.getByRole('menuitem', { name: '报送情况' }).click();
+    const row = (name: string) =>
+      page.locator(`[data-testid=board-row][data-department="${name}"]`);
+    await row('财务处').waitFor();
+    // Only what waits for review can be ticked.
+    expect(await row('党政办公室').locator('input[type=checkbox]').isDisabled()).toBe(true);
+    await row('财务处').locator('input[type=checkbox]').check();
+    await row('保卫处').locator('input[type=checkbox]').check();
+    await page.getByTestId('batch-approve').click();
+    const listed = page.getByTestId('batch-approve-list');
+    await listed.waitFor();
+    expect(await listed.textContent()).toContain('财务处');
+    expect(await listed.textContent()).toContain('保卫处');
+    await page.screenshot({ path: path.join(screenshots, 'board-batch-approve-1366.png') });
+    await page.getByTestId('batch-approve-confirm').click();
+    await page.getByText('已通过 2 份任务分解表').waitFor();
+    await expect.poll(() => row('财务处').textContent()).toContain('审核通过');
+    expect(await row('保卫处').textContent()).toContain('审核通过');
+    await page.close();
+
+    // On a phone: one ticked, approved by someone else meanwhile, is refused alone with the reason.
+    const office2 = await submitted('党政办公室');
+    const phone = await openSignedIn(browser, server.url, 'review-office', {
+      width: 375,
+      height: 812,
+    });
+    await phone.goto(`${server.url}/board`);
+    const phoneRow = phone.locator(`[data-testid=board-row][data-department="党政办公室"]`);
+    await phoneRow.locator('input[type=checkbox]').check();
+    await phone.getByTestId('batch-approve').click();
+    await phone.getByTestId('batch-approve-list').waitFor();
+    await phone.screenshot({ path: path.join(screenshots, 'board-batch-approve-375.png') });
+    await office.post(`/api/v1/plans/${planId}/breakdowns/${office2.id}/review`, {
+      decision: 'approve',
+    });
+    await phone.getByTestId('batch-approve-confirm').click();
+    const refused = phone.getByTestId('batch-refused');
+    await refused.waitFor();
+    await phone.locator('.ant-modal').waitFor({ state: 'hidden' });
+    expect(await refused.textContent()).toContain('党政办公室');
+    expect(await refused.textContent()).toContain('已审核通过');
+    await phone.screenshot({
+      path: path.join(screenshots, 'board-batch-refused-375.png'),
+      fullPage: true,
+    });
+    await phone.close();
+  }, 120_000);
 });

@@ -116,4 +116,43 @@ describe('the coordinating office sets up departments and responsibilities', () 
     expect(await liaison.getByRole('menuitem', { name: '责任分工' }).count()).toBe(0);
     await liaison.close();
   }, 120_000);
+
+  it('adds a pasted list skipping the names that exist, and an office user of a department fills its breakdown', async () => {
+    const office = await signedIn(coordinatorName);
+    await office.getByRole('menuitem', { name: '部门管理' }).click();
+    await office.getByTestId('add-many').click();
+    await office
+      .getByLabel('部门名称（每行一个，可从 Excel 复制一列粘贴）')
+      .fill('文学院\n法学院\n工会');
+    await office.locator('.ant-modal').getByRole('button', { name: '批量添加' }).click();
+    await office.getByText('已添加 1 个部门；已有的没有重复添加：文学院、工会').waitFor();
+    await office.locator('[data-testid=department-row][data-name="法学院"]').waitFor();
+    await office.close();
+
+    // The coordinating office is itself a department with duties (党委教师工作部).
+    const ownDepartment = await seededDepartment(server, '党委教师工作部');
+    await createUser(server.database.db, ownDepartment.organizationId, 'coordinator', {
+      departmentId: ownDepartment.id,
+      username: 'office-with-department',
+    });
+    for (const viewport of [
+      { width: 1366, height: 768 },
+      { width: 375, height: 812 },
+    ]) {
+      const page = await openSignedIn(browser, server.url, 'office-with-department', viewport);
+      if (viewport.width === 375) await page.goto(`${server.url}/breakdown`);
+      else {
+        // The office's pages stay, and its own breakdown is there too.
+        expect(await page.getByRole('menuitem', { name: '问题清单' }).count()).toBe(1);
+        await page.getByRole('menuitem', { name: '我的任务分解表' }).click();
+      }
+      await page.getByText('党委教师工作部 · 任务分解表').waitFor();
+      await page.getByTestId('breakdown-item').first().waitFor();
+      await page.waitForTimeout(300);
+      await page.screenshot({
+        path: path.join(screenshots, `office-own-breakdown-${viewport.width}.png`),
+      });
+      await page.close();
+    }
+  }, 120_000);
 });

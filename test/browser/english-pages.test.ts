@@ -121,7 +121,7 @@ const pages = [
   '/departments',
   '/ledger',
   '/obligations',
-  // Not yet: /supervision shows the server's late-work texts (任务分解表…应于…前报送), still Chinese only.
+  '/supervision',
   '/moderation',
   '/findings',
   '/report',

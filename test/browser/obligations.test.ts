@@ -110,4 +110,49 @@ describe('quantified obligations in the browser', () => {
     await liaison.close();
     await office.close();
   }, 120_000);
+
+  it('批量确认: the office ticks every proposal, confirms them at once, and sees which need their numbers first', async () => {
+    for (const viewport of [
+      { width: 1366, height: 768 },
+      { width: 375, height: 812 },
+    ]) {
+      const office = await openSignedIn(browser, server.url, coordinatorName, viewport);
+      await office.goto(`${server.url}/obligations`);
+      await office.getByTestId('propose').waitFor();
+      const proposed = office.locator('[data-testid=obligation][data-status="proposed"]');
+      await proposed.first().waitFor();
+      const before = await proposed.count();
+      if (viewport.width === 375) {
+        // On a phone, one proposal at a time: tick the first and confirm it.
+        await proposed.first().locator('input[type=checkbox]').check();
+      } else {
+        await office.locator('thead input[type=checkbox]').check();
+      }
+      await office.getByTestId('batch-confirm').click();
+      const listed = office.getByTestId('batch-confirm-list');
+      await listed.waitFor();
+      const lines = await listed.locator('li').count();
+      expect(lines).toBe(viewport.width === 375 ? 1 : before);
+      await office.waitForTimeout(400);
+      await office.screenshot({
+        path: path.join(screenshots, `obligations-batch-confirm-${viewport.width}.png`),
+      });
+      await office.getByTestId('batch-confirm-ok').click();
+      await listed.waitFor({ state: 'hidden' });
+      if (viewport.width === 1366) {
+        // Those with a period and a count are confirmed; the others are named with what to fill in.
+        const refused = office.getByTestId('batch-refused');
+        await refused.waitFor();
+        expect(await refused.textContent()).toContain('请先填写周期和最少次数');
+        await expect.poll(() => proposed.count()).toBeLessThan(before);
+        expect(await refused.locator('li').count()).toBe(await proposed.count());
+      }
+      await office.waitForTimeout(400);
+      await office.screenshot({
+        path: path.join(screenshots, `obligations-batch-result-${viewport.width}.png`),
+        fullPage: viewport.width === 375,
+      });
+      await office.close();
+    }
+  }, 120_000);
 });

@@ -165,6 +165,58 @@ describe('supervision in the browser', () => {
     console.log(`supervision sweep of the seed plan (${sweepMs} ms)`);
   }, 120_000);
 
+  it('催办全部: one click reminds every late department, one message each, and says how many were told', async () => {
+    // A second liaison, so two departments can be reached in person; 工会 was reminded today already.
+    const [finance] = await database.db
+      .select()
+      .from(departments)
+      .where(eq(departments.name, '财务处'));
+    await createUser(database.db, organizationId, 'liaison', {
+      departmentId: finance!.id,
+      username: 'finance-liaison',
+    });
+    robots.posts.length = 0;
+    for (const viewport of [
+      { width: 1366, height: 768 },
+      { width: 375, height: 812 },
+    ]) {
+      const office = await signedIn(coordinatorName, viewport);
+      await office.goto(`${url}/supervision`);
+      await office.getByTestId('remind-all').click();
+      await office.getByText(/向 \d+ 个逾期部门发送催办？/).waitFor();
+      await office.waitForTimeout(300);
+      await office.screenshot({
+        path: path.join(screenshots, `supervision-remind-all-confirm-${viewport.width}.png`),
+      });
+      await office.getByTestId('remind-all-ok').click();
+      // The first click reaches 财务处 in person; the second, the same day, nobody again.
+      await office
+        .getByText(
+          viewport.width === 1366
+            ? /已催办 1 个部门（共 \d+ 个逾期部门），工作群另收到一条汇总消息/
+            : /今天已催办过这些部门/,
+        )
+        .waitFor();
+      await office.waitForTimeout(300);
+      await office.screenshot({
+        path: path.join(screenshots, `supervision-remind-all-done-${viewport.width}.png`),
+      });
+      await office.close();
+    }
+    const toFinance = await database.db
+      .select()
+      .from(supervisionLog)
+      .where(
+        and(
+          eq(supervisionLog.organizationId, organizationId),
+          eq(supervisionLog.recipient, 'finance-liaison'),
+        ),
+      );
+    expect(toFinance).toHaveLength(1);
+    // The group robot got one message about all of them, once.
+    expect(robots.posts).toHaveLength(1);
+  }, 120_000);
+
   it('三色预警 and 督办通知单: the office sees red work, sets the thresholds, issues a notice; the liaison answers it from the to-do; the office reads the answer', async () => {
     // 2024-05-20: the breakdowns due 2024-04-30 are 20 days late, red by the defaults.
     clock.set('2024-05-20T01:00:00Z');

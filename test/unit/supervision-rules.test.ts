@@ -27,6 +27,7 @@ const subject = (overrides: Partial<OverdueSubject> = {}): OverdueSubject => ({
   itemNo: null,
   itemText: null,
   what: '任务分解表（2 项指标）应于 2024-04-30 前报送，目前尚未填写',
+  whatEn: 'Task breakdown (2 items) due by 2024-04-30; now not started',
   dueOn: '2024-04-30',
   link: '/breakdown',
   ...overrides,

@@ -82,6 +82,26 @@ export const reviewBodySchema = z
     },
   );
 
+/** Approve several submitted breakdowns at once; each is decided alone, by the same rules as one. */
+export const approveManyBodySchema = z.object({
+  departmentIds: z.array(z.uuid()).min(1).max(500),
+  comment: z.string().trim().max(2000).optional(),
+});
+export const approveManyResultSchema = z.object({
+  approved: z.array(z.object({ departmentId: z.uuid(), name: z.string() })),
+  /** Those not approved, each with the reason in the caller's language; nothing of them changed. */
+  refused: z.array(
+    z.object({
+      departmentId: z.uuid(),
+      /** null when the id names no department of this institution. */
+      name: z.string().nullable(),
+      code: z.string(),
+      message: z.string(),
+    }),
+  ),
+});
+export type ApproveManyResult = z.infer<typeof approveManyResultSchema>;
+
 export const submissionEventViewSchema = z.object({
   action: z.enum(['submit', 'return', 'approve']),
   actorName: z.string(),
@@ -376,6 +396,18 @@ export const breakdownsApi = {
     params: breakdownParamsSchema,
     body: reviewBodySchema,
     response: breakdownViewSchema,
+    access: organizationStaff,
+  }),
+  approveMany: defineOperation({
+    id: 'breakdowns.approveMany',
+    method: 'POST',
+    path: '/api/v1/plans/:id/breakdowns/approve',
+    tags: ['breakdowns'],
+    description:
+      'Approves several submitted breakdowns (批量通过). Each is approved in its own transaction by the rules of one approval; the answer says which were approved and which refused, and why.',
+    params: idParamsSchema,
+    body: approveManyBodySchema,
+    response: approveManyResultSchema,
     access: organizationStaff,
   }),
 } as const;

@@ -221,6 +221,27 @@ export const departmentObligationsSchema = z.object({
 });
 export type DepartmentObligations = z.infer<typeof departmentObligationsSchema>;
 
+/** Confirm several proposed obligations at once, each at the version the coordinator saw. */
+export const confirmManyBodySchema = z.object({
+  obligations: z
+    .array(z.object({ id: z.uuid(), version: z.number().int().positive() }))
+    .min(1)
+    .max(500),
+});
+export const confirmManyResultSchema = z.object({
+  confirmed: z.array(obligationViewSchema),
+  /** Those not confirmed (incomplete terms, changed meanwhile, not found), nothing of them changed. */
+  refused: z.array(
+    z.object({
+      id: z.uuid(),
+      itemNo: z.number().int().nullable(),
+      code: z.string(),
+      message: z.string(),
+    }),
+  ),
+});
+export type ConfirmManyResult = z.infer<typeof confirmManyResultSchema>;
+
 /** The obligations operations: what the server serves and the web calls. */
 export const obligationsApi = {
   list: defineOperation({
@@ -263,6 +284,18 @@ export const obligationsApi = {
     params: obligationParamsSchema,
     body: updateObligationBodySchema,
     response: obligationViewSchema,
+    access: organizationStaff,
+  }),
+  confirmMany: defineOperation({
+    id: 'obligations.confirmMany',
+    method: 'POST',
+    path: '/api/v1/plans/:id/obligations/confirm',
+    tags: ['obligations'],
+    description:
+      'Confirms several obligations (批量确认), each in its own transaction by the rules of one confirmation; the answer says which were confirmed and which refused, and why.',
+    params: idParamsSchema,
+    body: confirmManyBodySchema,
+    response: confirmManyResultSchema,
     access: organizationStaff,
   }),
   compliance: defineOperation({

@@ -196,6 +196,22 @@ export const remindResultSchema = z.object({
   skipped: z.number().int(),
 });
 
+/** 催办全部: how many departments were told, and each department's outcome. */
+export const remindAllResultSchema = z.object({
+  /** Departments at least one message reached. */
+  told: z.number().int(),
+  /** Messages sent to the group robots: one about every late department, not one per department. */
+  groupMessages: z.number().int(),
+  departments: z.array(
+    remindResultSchema.extend({
+      department: z.object({ id: z.uuid(), name: z.string() }),
+      /** Why nobody of this department was reminded (no liaison with an address…), in the caller's language. */
+      refusal: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+  ),
+});
+export type RemindAllResult = z.infer<typeof remindAllResultSchema>;
+
 export const notificationSchema = z.object({
   id: z.uuid(),
   title: z.string(),
@@ -337,6 +353,16 @@ export const supervisionApi = {
     body: answerNoticeBodySchema,
     response: noticeSchema,
     access: ['liaison'],
+  }),
+  remindAll: defineOperation({
+    id: 'supervision.remindAll',
+    method: 'POST',
+    path: '/api/v1/supervision/remind-all',
+    tags: ['supervision'],
+    description:
+      '催办全部: reminds every department with late work, one message per recipient about all of it (as one 催办 each, once a day); says how many departments were told.',
+    response: remindAllResultSchema,
+    access: organizationStaff,
   }),
   notificationsList: defineOperation({
     id: 'notifications.list',

@@ -1,8 +1,10 @@
 /**
  * Handover messages (交接提醒): one per person whose turn it is, when a step of the plan happens.
- * Pure: what each kind of message says and where it links. Messages are written in the
- * institution's language (zh-CN), like the supervision reminders.
+ * Pure: what each kind of message says and where it links. Messages are sent in the
+ * institution's language (zh-CN), like the supervision reminders; the list of one's messages is
+ * worded again from the stored facts in the reader's language (English when asked).
  */
+import type { Locale } from '../errors';
 
 export const messageKinds = [
   'breakdown.submitted',
@@ -43,6 +45,8 @@ export interface MessageFacts {
   departmentId?: string | null;
   /** The office's or reviewer's comment, when there is one. */
   comment?: string | null;
+  /** For a returned breakdown: how many items carry their own comment. */
+  itemComments?: number | null;
   /** A phrase naming the thing: 指标 12 “…” 的落实措施, 问题 “…”. */
   subject?: string | null;
   /** The day it is (or was) due, YYYY-MM-DD. */
@@ -66,11 +70,18 @@ export interface ComposedMessage {
 
 const dot = (value: string | null | undefined) => (value ? value : '—');
 
-/** The words of a message of each kind. */
-export function composeMessage(facts: MessageFacts): ComposedMessage {
+/** The words of a message of each kind, in Chinese unless English is asked for. */
+export function composeMessage(facts: MessageFacts, locale: Locale = 'zh-CN'): ComposedMessage {
+  if (locale === 'en') return composeEnglishMessage(facts);
   const plan = `工作方案：${dot(facts.planName)}`;
   const department = `部门：${dot(facts.departmentName)}`;
-  const comment = facts.comment ? `\n意见：${facts.comment}` : '';
+  const commentText = [
+    facts.comment,
+    facts.itemComments ? `共 ${facts.itemComments} 项指标有逐项意见` : null,
+  ]
+    .filter(Boolean)
+    .join('；');
+  const comment = commentText ? `\n意见：${commentText}` : '';
   const due = facts.dueOn ? `\n截止：${facts.dueOn}` : '';
   const subject = facts.subject ? `\n事项：${facts.subject}` : '';
   const lines = (title: string, todo: string, action: string, link: string): ComposedMessage => ({
@@ -171,6 +182,156 @@ export function composeMessage(facts: MessageFacts): ComposedMessage {
         title: '您的落实（Luoshi）账号已开通',
         body: `${plan}\n${department}\n登录名：${dot(facts.username)}\n登录地址：${dot(facts.signInUrl)}\n请用管理员当面或另行告知的一次性密码登录，首次登录须设置新密码。`,
         action: '去登录',
+        link: '/',
+      };
+  }
+}
+
+function composeEnglishMessage(facts: MessageFacts): ComposedMessage {
+  const plan = `Plan: ${dot(facts.planName)}`;
+  const department = `Department: ${dot(facts.departmentName)}`;
+  const commentText = [
+    facts.comment,
+    facts.itemComments ? `${facts.itemComments} items have their own comment` : null,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const comment = commentText ? `\nComment: ${commentText}` : '';
+  const due = facts.dueOn ? `\nDue: ${facts.dueOn}` : '';
+  const subject = facts.subject ? `\nAbout: ${facts.subject}` : '';
+  const lines = (title: string, todo: string, action: string, link: string): ComposedMessage => ({
+    title,
+    body: `${plan}\n${department}${subject}${due}${comment}\nPlease ${todo}`,
+    action,
+    link,
+  });
+  const board = facts.departmentId ? `/board/${facts.departmentId}` : '/board';
+  const name = dot(facts.departmentName);
+  switch (facts.kind) {
+    case 'breakdown.submitted':
+      return lines(
+        `${name} submitted its task breakdown`,
+        'review it: approve it, or return it with a comment on each item to fix.',
+        'Review',
+        board,
+      );
+    case 'breakdown.resubmitted':
+      return lines(
+        `${name} submitted its task breakdown again`,
+        'review the breakdown revised after your comments.',
+        'Review',
+        board,
+      );
+    case 'breakdown.returned':
+      return lines(
+        'Your task breakdown was returned',
+        'revise the task breakdown as the review asks, then submit it again.',
+        'Revise',
+        '/breakdown',
+      );
+    case 'breakdown.approved':
+      return lines(
+        'Your task breakdown was approved',
+        'carry out the measures and report progress on time.',
+        'Open',
+        '/breakdown',
+      );
+    case 'measure.due_soon':
+      return lines(
+        'A measure is due soon',
+        'complete it and report progress before the due date.',
+        'Report',
+        '/progress',
+      );
+    case 'measure.overdue':
+      return lines(
+        'A measure is late',
+        'complete it and report progress soon; late work is escalated.',
+        'Report',
+        '/progress',
+      );
+    case 'period_report.due':
+      return lines(
+        "This period's progress report is due soon",
+        "report this period's progress before the due date.",
+        'Report',
+        '/progress',
+      );
+    case 'period_report.missing':
+      return lines(
+        "This period's progress was not reported",
+        "report this period's progress soon.",
+        'Report',
+        '/progress',
+      );
+    case 'finding.assigned':
+      return lines(
+        'A finding was assigned to your department',
+        'plan the rectification and record it before the due date.',
+        'Rectify',
+        '/rectification',
+      );
+    case 'rectification.submitted':
+      return lines(
+        `${name} submitted a rectification`,
+        'verify it: accept it, or reopen the finding.',
+        'Verify',
+        facts.recordId ? `/findings?findingId=${facts.recordId}` : '/findings',
+      );
+    case 'finding.verified':
+      return lines(
+        'The rectification was verified',
+        'nothing more is needed; the finding is closed.',
+        'Open',
+        '/rectification',
+      );
+    case 'finding.reopened':
+      return lines(
+        'The rectification was reopened',
+        'continue as the comment asks and submit it again.',
+        'Rectify',
+        '/rectification',
+      );
+    case 'summary.returned':
+      return lines(
+        'Your summary report and self-assessment were returned',
+        'revise them as the comment asks, then submit them again.',
+        'Revise',
+        '/conclusion',
+      );
+    case 'report.published':
+      return lines(
+        'The quality report is published for review',
+        'read the quality report and submit your review before it closes.',
+        'Review',
+        '/report',
+      );
+    case 'report.review_due':
+      return lines(
+        'The quality report review closes soon',
+        'submit your review before it closes.',
+        'Review',
+        '/report',
+      );
+    case 'supervision.red':
+      return lines(
+        `${name} has late work at the red warning`,
+        'see that the department completes its late work soon (the items are listed above).',
+        'Open',
+        board,
+      );
+    case 'supervision.notice':
+      return lines(
+        `Supervision notice${facts.subject ? ` ${facts.subject.split('：')[0]}` : ''}: please answer on time`,
+        'carry out the late items the notice lists and record what was done before the deadline to answer.',
+        'Answer',
+        '/notices',
+      );
+    case 'account.created':
+      return {
+        title: 'Your Luoshi account is ready',
+        body: `${plan}\n${department}\nUser name: ${dot(facts.username)}\nSign in at: ${dot(facts.signInUrl)}\nSign in with the one-time password the administrator gave you in person; you will set a new password the first time.`,
+        action: 'Sign in',
         link: '/',
       };
   }

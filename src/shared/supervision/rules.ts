@@ -19,6 +19,8 @@ export interface OverdueSubject {
   itemText: string | null;
   /** What is late, in a phrase: 任务分解表应于 2024-04-30 前报送（目前：草稿）. */
   what: string;
+  /** The same phrase in English, for a reader who asked for English (plan content stays as written). */
+  whatEn: string;
   /** The last day it was due; it is late from the day after. */
   dueOn: string;
   /** Where the department does the work, inside the web app. */

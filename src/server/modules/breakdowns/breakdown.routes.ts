@@ -106,4 +106,18 @@ export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownS
       request.body,
     ),
   );
+
+  route(app, breakdownsApi.approveMany, async (request) => {
+    const outcome = await breakdowns.approveMany(actorOf(request), request.params.id, request.body);
+    const locale = pickLocale(request.headers['accept-language']);
+    return {
+      approved: outcome.approved,
+      refused: outcome.refused.map(({ departmentId, name, error }) => ({
+        departmentId,
+        name,
+        code: error.code,
+        message: formatErrorMessage(error.code, error.params, locale),
+      })),
+    };
+  });
 }

@@ -76,21 +76,6 @@ type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
 /** A sheet's preview or outcome before its problems are worded in the caller's language. */
 export type SheetOutcome = Omit<SheetPreview, 'problems'> & { problems: SheetProblem[] };
 
-const DEADLINE_WORDS: Record<MeasureDeadlineInput['kind'], string> = {
-  date: '具体日期',
-  monthly: '每月',
-  semester: '每学期',
-  yearly: '每年',
-  ongoing: '长期坚持',
-};
-
-const STATUS_WORDS: Record<Submission['status'], string> = {
-  draft: '保存为草稿',
-  submitted: '报送',
-  returned: '退回',
-  approved: '审核通过',
-};
-
 function toMeasureView(measure: Measure): MeasureView {
   return {
     id: measure.id,
@@ -211,7 +196,7 @@ export function createBreakdownService({
     if (reading.ok) return reading.deadline;
     if (reading.problem === 'no_such_date')
       throw new AppError('measure.deadline_no_such_date', { date: input.dueOn ?? '' });
-    throw new AppError('measure.deadline_date_required', { kind: DEADLINE_WORDS[input.kind] });
+    throw new AppError('measure.deadline_date_required', { kind: input.kind });
   }
 
   async function duties(executor: Executor, planId: string, department: Department) {
@@ -232,9 +217,67 @@ export function createBreakdownService({
       now: clock.now(),
     });
     if (submission.status === 'submitted' || submission.status === 'approved') {
-      throw new AppError('breakdown.locked', { status: STATUS_WORDS[submission.status] });
+      throw new AppError('breakdown.locked', { status: submission.status });
     }
     return submission;
+  }
+
+  /** One decision on a submitted breakdown, inside the caller's transaction. */
+  async function decide(
+    tx: Executor,
+    actor: Actor,
+    planId: string,
+    departmentId: string,
+    input: ReviewInput,
+  ): Promise<void> {
+    const { plan, department } = await scope(tx, actor, planId, departmentId);
+    const before = await lockSubmission(tx, {
+      organizationId: actor.organizationId,
+      planId: plan.id,
+      departmentId: department.id,
+      now: clock.now(),
+    });
+    if (before.status === 'approved') throw new AppError('breakdown.already_approved');
+    if (before.status !== 'submitted') throw new AppError('breakdown.not_submitted');
+    const mine = await duties(tx, plan.id, department);
+    if (Object.keys(input.itemComments).some((itemId) => !mine.has(itemId)))
+      throw new AppError('breakdown.unknown_item');
+    const now = clock.now();
+    const after = await updateSubmission(tx, before.id, {
+      status: input.decision === 'approve' ? 'approved' : 'returned',
+      decidedAt: now,
+      updatedAt: now,
+    });
+    await insertSubmissionEvent(tx, {
+      organizationId: actor.organizationId,
+      submissionId: after.id,
+      action: input.decision,
+      actorUserId: actor.userId,
+      actorName: actor.username,
+      comment: input.comment ?? null,
+      itemComments: input.decision === 'return' ? input.itemComments : {},
+      at: now,
+    });
+    await queueMessages(tx, clock, {
+      organizationId: actor.organizationId,
+      kind: input.decision === 'approve' ? 'breakdown.approved' : 'breakdown.returned',
+      eventKey: `${after.id}:${now.toISOString()}`,
+      to: { liaisonsOf: department.id },
+      planId: plan.id,
+      departmentId: department.id,
+      facts: {
+        comment: input.comment || null,
+        itemComments:
+          input.decision === 'return' ? Object.keys(input.itemComments).length || null : null,
+      },
+    });
+    await recordAudit(tx, clock, actor, {
+      action: `submission.${input.decision}`,
+      entityType: 'submission',
+      entityId: after.id,
+      before,
+      after: { ...after, itemComments: input.itemComments, comment: input.comment },
+    });
   }
 
   /** Everything a whole-plan view is built from: assignments, the tree, departments and measures. */
@@ -647,61 +690,48 @@ export function createBreakdownService({
       input: ReviewInput,
     ): Promise<BreakdownView> {
       return db.transaction(async (tx) => {
-        const { plan, department } = await scope(tx, actor, planId, departmentId);
-        const before = await lockSubmission(tx, {
-          organizationId: actor.organizationId,
-          planId: plan.id,
-          departmentId: department.id,
-          now: clock.now(),
-        });
-        if (before.status !== 'submitted') throw new AppError('breakdown.not_submitted');
-        const mine = await duties(tx, plan.id, department);
-        if (Object.keys(input.itemComments).some((itemId) => !mine.has(itemId)))
-          throw new AppError('breakdown.unknown_item');
-        const now = clock.now();
-        const after = await updateSubmission(tx, before.id, {
-          status: input.decision === 'approve' ? 'approved' : 'returned',
-          decidedAt: now,
-          updatedAt: now,
-        });
-        await insertSubmissionEvent(tx, {
-          organizationId: actor.organizationId,
-          submissionId: after.id,
-          action: input.decision,
-          actorUserId: actor.userId,
-          actorName: actor.username,
-          comment: input.comment ?? null,
-          itemComments: input.decision === 'return' ? input.itemComments : {},
-          at: now,
-        });
-        await queueMessages(tx, clock, {
-          organizationId: actor.organizationId,
-          kind: input.decision === 'approve' ? 'breakdown.approved' : 'breakdown.returned',
-          eventKey: `${after.id}:${now.toISOString()}`,
-          to: { liaisonsOf: department.id },
-          planId: plan.id,
-          departmentId: department.id,
-          facts: {
-            comment:
-              [
-                input.comment,
-                Object.keys(input.itemComments).length > 0 && input.decision === 'return'
-                  ? `共 ${Object.keys(input.itemComments).length} 项指标有逐项意见`
-                  : null,
-              ]
-                .filter(Boolean)
-                .join('；') || null,
-          },
-        });
-        await recordAudit(tx, clock, actor, {
-          action: `submission.${input.decision}`,
-          entityType: 'submission',
-          entityId: after.id,
-          before,
-          after: { ...after, itemComments: input.itemComments, comment: input.comment },
-        });
+        await decide(tx, actor, planId, departmentId, input);
         return view(tx, actor, planId, departmentId);
       });
+    },
+
+    /**
+     * 批量通过: each breakdown approved in its own transaction by the rules of one approval, so one
+     * that cannot be (not submitted, another department's) is refused alone and leaves no trace.
+     */
+    async approveMany(
+      actor: Actor,
+      planId: string,
+      input: { departmentIds: readonly string[]; comment?: string | undefined },
+    ): Promise<{
+      approved: { departmentId: string; name: string }[];
+      refused: { departmentId: string; name: string | null; error: AppError }[];
+    }> {
+      await requirePlan(db, actor.organizationId, planId);
+      const names = new Map(
+        (await listDepartments(db, actor.organizationId)).map((department) => [
+          department.id,
+          department.name,
+        ]),
+      );
+      const approved: { departmentId: string; name: string }[] = [];
+      const refused: { departmentId: string; name: string | null; error: AppError }[] = [];
+      for (const departmentId of new Set(input.departmentIds)) {
+        try {
+          await db.transaction((tx) =>
+            decide(tx, actor, planId, departmentId, {
+              decision: 'approve',
+              comment: input.comment,
+              itemComments: {},
+            }),
+          );
+          approved.push({ departmentId, name: names.get(departmentId) ?? '' });
+        } catch (caught) {
+          if (!(caught instanceof AppError)) throw caught;
+          refused.push({ departmentId, name: names.get(departmentId) ?? null, error: caught });
+        }
+      }
+      return { approved, refused };
     },
 
     /**
@@ -753,7 +783,7 @@ export function createBreakdownService({
         const { plan, department } = await scope(db, actor, planId, departmentId);
         const submission = await findSubmission(db, plan.id, department.id);
         if (submission?.status === 'submitted' || submission?.status === 'approved') {
-          throw new AppError('breakdown.locked', { status: STATUS_WORDS[submission.status] });
+          throw new AppError('breakdown.locked', { status: submission.status });
         }
         return {
           applied: false,

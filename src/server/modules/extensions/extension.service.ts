@@ -33,13 +33,6 @@ type CreateInput = z.output<typeof createExtensionBodySchema>;
 type DecideInput = z.output<typeof decideExtensionBodySchema>;
 type ListQuery = z.output<typeof extensionListQuerySchema>;
 
-const STATUS_WORDS: Record<ExtensionRequest['status'], string> = {
-  pending: '待审批',
-  approved: '已同意',
-  refused: '未同意',
-  withdrawn: '已撤回',
-};
-
 /**
  * Told of every extension request made and decided, after its transaction committed: the point
  * where messages (站内消息, mail) to the office or the department are sent.
@@ -215,7 +208,7 @@ export function createExtensionService({
         const before = await findExtensionRequest(tx, plan.id, requestId);
         if (!before) throw new AppError('extension.not_found');
         if (before.status !== 'pending')
-          throw new AppError('extension.decided', { status: STATUS_WORDS[before.status] });
+          throw new AppError('extension.decided', { status: before.status });
         if (before.version !== input.version) throw new AppError('extension.conflict');
         const approved = input.decision === 'approve';
         const after = await updateExtensionRequestAtVersion(tx, before.id, before.version, {

@@ -78,13 +78,14 @@ export async function queueMessages(
     : [];
   const people = await recipients(executor, event.organizationId, event.to);
   if (people.length === 0) return 0;
-  const composed = composeMessage({
+  const facts: MessageFacts = {
     ...event.facts,
     kind: event.kind,
     planName: plan?.title ?? null,
     departmentName: department?.name ?? null,
     departmentId: event.departmentId ?? null,
-  });
+  };
+  const composed = composeMessage(facts);
   const now = clock.now();
   const inserted = await executor
     .insert(messages)
@@ -99,6 +100,7 @@ export async function queueMessages(
         departmentId: event.departmentId ?? null,
         departmentName: department?.name ?? null,
         ...composed,
+        facts,
         createdAt: now,
       })),
     )

@@ -1,3 +1,4 @@
+import { pickLocale } from '../../../shared/locale';
 import { route } from '../../http/route';
 import { notificationsApi } from '../../../shared/api/notifications';
 import { actorOf } from '../../http/access-control';
@@ -6,7 +7,11 @@ import type { NotificationService } from './notification.service';
 
 export function registerNotificationRoutes(app: ApiInstance, notifications: NotificationService) {
   route(app, notificationsApi.messagesList, async (request) =>
-    notifications.messages(actorOf(request), request.query.limit),
+    notifications.messages(
+      actorOf(request),
+      request.query.limit,
+      pickLocale(request.headers['accept-language']),
+    ),
   );
 
   route(app, notificationsApi.messagesPreferences, async (request) =>

@@ -8,10 +8,11 @@ import type {
   updatePreferencesBodySchema,
 } from '../../../shared/api/notifications';
 import { calendarDate } from '../../../shared/dates';
-import { AppError } from '../../../shared/errors';
+import { AppError, type Locale } from '../../../shared/errors';
 import {
   absoluteLink,
   channelsFor,
+  composeMessage,
   DEFAULT_CHANNELS,
   DEFAULT_DUE_SOON_DAYS,
   REVIEW_DAYS,
@@ -448,7 +449,7 @@ export function createNotificationService({
       return this.getPreferences(actor);
     },
 
-    async messages(actor: Actor, limit: number): Promise<MessageList> {
+    async messages(actor: Actor, limit: number, locale: Locale = 'zh-CN'): Promise<MessageList> {
       const rows = await listMessagesOf(db, actor.userId, limit);
       const deliveries = await listDeliveries(
         db,
@@ -461,10 +462,15 @@ export function createNotificationService({
           id: message.id,
           kind: message.kind,
           notificationId: message.notificationId,
-          title: message.title,
-          body: message.body,
-          action: message.action,
-          link: message.link,
+          // Sent in Chinese; worded again for a reader who asked for English.
+          ...(locale === 'en' && message.facts
+            ? composeMessage(message.facts, 'en')
+            : {
+                title: message.title,
+                body: message.body,
+                action: message.action,
+                link: message.link,
+              }),
           planName: message.planName,
           departmentName: message.departmentName,
           createdAt: message.createdAt.toISOString(),

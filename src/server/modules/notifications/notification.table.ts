@@ -3,13 +3,18 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { messageChannels, messageKinds } from '../../../shared/notifications/messages';
+import {
+  messageChannels,
+  messageKinds,
+  type MessageFacts,
+} from '../../../shared/notifications/messages';
 import { organizations } from '../organizations/organization.table';
 import { users } from '../users/user.table';
 
@@ -38,6 +43,8 @@ export const messages = pgTable(
     departmentName: text('department_name'),
     title: text('title').notNull(),
     body: text('body').notNull(),
+    /** What the message was composed from, to word it again in a reader's language (null: older rows). */
+    facts: jsonb('facts').$type<MessageFacts>(),
     action: text('action').notNull(),
     link: text('link').notNull(),
     /** The bell's row once delivered in-app (its read state is the message's). */

@@ -1,3 +1,5 @@
+import { formatErrorMessage } from '../../../shared/errors';
+import { pickLocale } from '../../../shared/locale';
 import { obligationsApi } from '../../../shared/api/obligations';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
@@ -25,6 +27,24 @@ export function registerObligationRoutes(app: ApiInstance, obligations: Obligati
       request.body,
     ),
   );
+
+  route(app, obligationsApi.confirmMany, async (request) => {
+    const outcome = await obligations.confirmMany(
+      actorOf(request),
+      request.params.id,
+      request.body,
+    );
+    const locale = pickLocale(request.headers['accept-language']);
+    return {
+      confirmed: outcome.confirmed,
+      refused: outcome.refused.map(({ id, itemNo, error }) => ({
+        id,
+        itemNo,
+        code: error.code,
+        message: formatErrorMessage(error.code, error.params, locale),
+      })),
+    };
+  });
 
   route(app, obligationsApi.compliance, async (request) =>
     obligations.compliance(actorOf(request), request.params.id, request.query),

@@ -622,6 +622,37 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
       });
     },
 
+    /** 批量确认: each obligation confirmed alone, so one incomplete or stale one is refused alone. */
+    async confirmMany(
+      actor: Actor,
+      planId: string,
+      input: { obligations: readonly { id: string; version: number }[] },
+    ): Promise<{
+      confirmed: ObligationView[];
+      refused: { id: string; itemNo: number | null; error: AppError }[];
+    }> {
+      const context = await loadPlanContext(db, actor.organizationId, planId);
+      const itemOf = new Map(
+        (await listObligationsOfPlan(db, actor.organizationId, context.plan.id)).map((row) => [
+          row.id,
+          context.items.get(row.itemId)?.no ?? null,
+        ]),
+      );
+      const confirmed: ObligationView[] = [];
+      const refused: { id: string; itemNo: number | null; error: AppError }[] = [];
+      for (const { id, version } of input.obligations) {
+        try {
+          confirmed.push(
+            await this.update(actor, context.plan.id, id, { version, status: 'confirmed' }),
+          );
+        } catch (caught) {
+          if (!(caught instanceof AppError)) throw caught;
+          refused.push({ id, itemNo: itemOf.get(id) ?? null, error: caught });
+        }
+      }
+      return { confirmed, refused };
+    },
+
     async listOccurrences(
       actor: Actor,
       planId: string,

@@ -1,3 +1,5 @@
+import { formatErrorMessage } from '../../../shared/errors';
+import { pickLocale } from '../../../shared/locale';
 import { supervisionApi } from '../../../shared/api/supervision';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
@@ -36,7 +38,9 @@ export function registerSupervisionRoutes(
       .send(bytes);
   });
 
-  route(app, supervisionApi.overdue, async (request) => supervision.overdue(actorOf(request)));
+  route(app, supervisionApi.overdue, async (request) =>
+    supervision.overdue(actorOf(request), pickLocale(request.headers['accept-language'])),
+  );
 
   route(app, supervisionApi.log, async (request) =>
     supervision.log(actorOf(request), request.query),
@@ -60,8 +64,30 @@ export function registerSupervisionRoutes(
     supervision.remind(actorOf(request), request.body.departmentId),
   );
 
+  route(app, supervisionApi.remindAll, async (request) => {
+    const outcome = await supervision.remindAll(actorOf(request));
+    const locale = pickLocale(request.headers['accept-language']);
+    return {
+      told: outcome.told,
+      groupMessages: outcome.groupMessages,
+      departments: outcome.departments.map(({ refusal, ...entry }) => ({
+        ...entry,
+        refusal: refusal
+          ? {
+              code: refusal.code,
+              message: formatErrorMessage(refusal.code, refusal.params, locale),
+            }
+          : null,
+      })),
+    };
+  });
+
   route(app, supervisionApi.notificationsList, async (request) =>
-    supervision.notifications(actorOf(request), request.query.limit),
+    supervision.notifications(
+      actorOf(request),
+      request.query.limit,
+      pickLocale(request.headers['accept-language']),
+    ),
   );
 
   route(app, supervisionApi.notificationsRead, async (request, reply) => {

@@ -1,3 +1,7 @@
+import { inArray } from 'drizzle-orm';
+import { composeMessage, type MessageFacts } from '../../../shared/notifications/messages';
+import { messages } from '../notifications/notification.table';
+import type { Locale } from '../../../shared/errors';
 import { randomUUID } from 'node:crypto';
 import { contactsFor } from '../../../shared/personal-data';
 import type { z } from 'zod';
@@ -576,6 +580,102 @@ export function createSupervisionService({
     };
   }
 
+  /** What a 催办 reads once, however many departments it reminds. */
+  async function remindContext(actor: Actor) {
+    const today = calendarDate(clock.now());
+    const settings = await loadSettings(actor.organizationId);
+    const [all, book] = await Promise.all([
+      collect(actor.organizationId, today),
+      directory(actor.organizationId, settings),
+    ]);
+    return { today, settings, all, book };
+  }
+
+  /** 催办 by hand of one department: its liaisons (and the group robots) about all its late work. */
+  async function remindDepartment(
+    actor: Actor,
+    department: { id: string; name: string },
+    { today, settings, all, book }: Awaited<ReturnType<typeof remindContext>>,
+    /** false for 催办全部, which tells the group robots once about every department. */
+    toGroups = true,
+  ): Promise<{ subjects: number; sent: number; failed: number; skipped: number }> {
+    const subjects = all.filter((subject) => subject.departmentId === department.id);
+    if (subjects.length === 0)
+      throw new AppError('supervision.nothing_late', { department: department.name });
+    const recipients = book.recipientsOf(department.id, 'liaison');
+    const groups = toGroups ? book.groups : [];
+    // With group robots set up a department is reached through them, even when 催办全部 sends them one summary.
+    if (recipients.length === 0 && book.groups.length === 0)
+      throw new AppError('supervision.no_recipients', { department: department.name });
+    const deliveries: Delivery[] = [
+      ...recipients.map((recipient) => ({
+        level: 'manual' as const,
+        recipient,
+        departmentId: department.id,
+        subjects,
+      })),
+      ...groups.map((recipient) => ({
+        level: 'manual' as const,
+        recipient,
+        departmentId: null,
+        subjects,
+      })),
+    ];
+    // One 催办 is one message per recipient, logged once (not once per late item); a second
+    // click the same day reaches nobody already reminded.
+    const claim: Claim = {
+      subjectKey: `manual:${department.id}`,
+      subjectKind: 'manual',
+      departmentId: department.id,
+      departmentName: department.name,
+      planId: subjects[0]!.planId,
+      summary: `${department.name}：${subjects.length} 项工作已逾期（最长 ${Math.max(...subjects.map((subject) => daysLate(subject.dueOn, today)))} 天）`,
+    };
+    const totals = { sent: 0, failed: 0, skipped: 0 };
+    for (const delivery of deliveries) {
+      const outcome = await deliver({
+        organizationId: actor.organizationId,
+        settings,
+        sender: { userId: actor.userId, name: actor.username },
+        level: 'manual',
+        recipient: delivery.recipient,
+        claims: [claim],
+        compose: () =>
+          isGroupChannel(delivery.recipient.channel)
+            ? composeGroupReminder({
+                level: 'manual',
+                subjects,
+                today,
+                baseUrl: config.publicUrl,
+                escalationDays: settings.escalationDays,
+                heads: book.heads,
+              })
+            : composeDepartmentReminder({
+                level: 'manual',
+                departmentName: department.name,
+                headName: book.headName(department.id),
+                subjects,
+                today,
+                baseUrl: config.publicUrl,
+                escalationDays: settings.escalationDays,
+              }),
+        link: '/',
+      });
+      totals.sent += outcome.sent;
+      totals.failed += outcome.failed;
+      totals.skipped += outcome.skipped;
+    }
+    await db.transaction((tx) =>
+      recordAudit(tx, clock, actor, {
+        action: 'supervision.remind',
+        entityType: 'department',
+        entityId: department.id,
+        after: { subjects: subjects.map((subject) => subject.key), ...totals },
+      }),
+    );
+    return { subjects: subjects.length, ...totals };
+  }
+
   return {
     sweep,
     digest,
@@ -635,7 +735,7 @@ export function createSupervisionService({
       });
     },
 
-    async overdue(actor: Actor): Promise<OverdueView> {
+    async overdue(actor: Actor, locale: Locale = 'zh-CN'): Promise<OverdueView> {
       const today = calendarDate(clock.now());
       const [subjects, settings] = await Promise.all([
         collect(actor.organizationId, today),
@@ -671,7 +771,7 @@ export function createSupervisionService({
           planId: subject.planId,
           itemNo: subject.itemNo,
           itemText: subject.itemText,
-          what: subject.what,
+          what: locale === 'en' ? subject.whatEn : subject.what,
           dueOn: subject.dueOn,
           daysLate: late,
           colour: warningColour(late, settings.thresholds),
@@ -867,102 +967,127 @@ export function createSupervisionService({
     ): Promise<{ subjects: number; sent: number; failed: number; skipped: number }> {
       const department = await findDepartmentInOrganization(db, actor.organizationId, departmentId);
       if (!department) throw new AppError('department.not_found');
-      const today = calendarDate(clock.now());
-      const settings = await loadSettings(actor.organizationId);
-      const [all, book] = await Promise.all([
-        collect(actor.organizationId, today),
-        directory(actor.organizationId, settings),
-      ]);
-      const subjects = all.filter((subject) => subject.departmentId === department.id);
-      if (subjects.length === 0)
-        throw new AppError('supervision.nothing_late', { department: department.name });
-      const recipients = book.recipientsOf(department.id, 'liaison');
-      if (recipients.length === 0 && book.groups.length === 0)
-        throw new AppError('supervision.no_recipients', { department: department.name });
-      const deliveries: Delivery[] = [
-        ...recipients.map((recipient) => ({
-          level: 'manual' as const,
-          recipient,
-          departmentId: department.id,
-          subjects,
-        })),
-        ...book.groups.map((recipient) => ({
-          level: 'manual' as const,
-          recipient,
-          departmentId: null,
-          subjects,
-        })),
-      ];
-      // One 催办 is one message per recipient, logged once (not once per late item); a second
-      // click the same day reaches nobody already reminded.
-      const claim: Claim = {
-        subjectKey: `manual:${department.id}`,
-        subjectKind: 'manual',
-        departmentId: department.id,
-        departmentName: department.name,
-        planId: subjects[0]!.planId,
-        summary: `${department.name}：${subjects.length} 项工作已逾期（最长 ${Math.max(...subjects.map((subject) => daysLate(subject.dueOn, today)))} 天）`,
-      };
-      const totals = { sent: 0, failed: 0, skipped: 0 };
-      for (const delivery of deliveries) {
-        const outcome = await deliver({
-          organizationId: actor.organizationId,
-          settings,
-          sender: { userId: actor.userId, name: actor.username },
-          level: 'manual',
-          recipient: delivery.recipient,
-          claims: [claim],
-          compose: () =>
-            isGroupChannel(delivery.recipient.channel)
-              ? composeGroupReminder({
-                  level: 'manual',
-                  subjects,
-                  today,
-                  baseUrl: config.publicUrl,
-                  escalationDays: settings.escalationDays,
-                  heads: book.heads,
-                })
-              : composeDepartmentReminder({
-                  level: 'manual',
-                  departmentName: department.name,
-                  headName: book.headName(department.id),
-                  subjects,
-                  today,
-                  baseUrl: config.publicUrl,
-                  escalationDays: settings.escalationDays,
-                }),
-          link: '/',
-        });
-        totals.sent += outcome.sent;
-        totals.failed += outcome.failed;
-        totals.skipped += outcome.skipped;
-      }
-      await db.transaction((tx) =>
-        recordAudit(tx, clock, actor, {
-          action: 'supervision.remind',
-          entityType: 'department',
-          entityId: department.id,
-          after: { subjects: subjects.map((subject) => subject.key), ...totals },
-        }),
-      );
-      return { subjects: subjects.length, ...totals };
+      return remindDepartment(actor, department, await remindContext(actor));
     },
 
-    async notifications(actor: Actor, limit: number): Promise<NotificationsView> {
+    /**
+     * 催办全部: every department with late work reminded as by its own 催办 (one message per
+     * recipient about all its late work, not one per item); each department is answered alone.
+     */
+    async remindAll(actor: Actor): Promise<{
+      told: number;
+      groupMessages: number;
+      departments: {
+        department: { id: string; name: string };
+        subjects: number;
+        sent: number;
+        failed: number;
+        skipped: number;
+        refusal: AppError | null;
+      }[];
+    }> {
+      const context = await remindContext(actor);
+      const late = new Map<string, { id: string; name: string }>();
+      for (const subject of context.all)
+        late.set(subject.departmentId, { id: subject.departmentId, name: subject.departmentName });
+      if (late.size === 0) throw new AppError('supervision.nothing_late_anywhere');
+      const departments = [];
+      for (const department of [...late.values()].sort((a, b) =>
+        a.name.localeCompare(b.name, 'zh-CN'),
+      )) {
+        try {
+          const totals = await remindDepartment(actor, department, context, false);
+          departments.push({ department, ...totals, refusal: null });
+        } catch (caught) {
+          if (!(caught instanceof AppError)) throw caught;
+          departments.push({
+            department,
+            subjects: context.all.filter((subject) => subject.departmentId === department.id)
+              .length,
+            sent: 0,
+            failed: 0,
+            skipped: 0,
+            refusal: caught,
+          });
+        }
+      }
+      // The group robots get one message about every late department, not one per department.
+      const groupTotals = { sent: 0, failed: 0, skipped: 0 };
+      for (const recipient of context.book.groups) {
+        const outcome = await deliver({
+          organizationId: actor.organizationId,
+          settings: context.settings,
+          sender: { userId: actor.userId, name: actor.username },
+          level: 'manual',
+          recipient,
+          claims: [
+            {
+              subjectKey: 'manual:all',
+              subjectKind: 'manual',
+              departmentId: null,
+              departmentName: null,
+              planId: context.all[0]!.planId,
+              summary: `催办全部：${late.size} 个部门 ${context.all.length} 项工作已逾期`,
+            },
+          ],
+          compose: () =>
+            composeGroupReminder({
+              level: 'manual',
+              subjects: context.all,
+              today: context.today,
+              baseUrl: config.publicUrl,
+              escalationDays: context.settings.escalationDays,
+              heads: context.book.heads,
+            }),
+          link: '/',
+        });
+        groupTotals.sent += outcome.sent;
+        groupTotals.failed += outcome.failed;
+        groupTotals.skipped += outcome.skipped;
+      }
+      return {
+        told: departments.filter((entry) => entry.sent > 0).length,
+        groupMessages: groupTotals.sent,
+        departments,
+      };
+    },
+
+    async notifications(
+      actor: Actor,
+      limit: number,
+      locale: Locale = 'zh-CN',
+    ): Promise<NotificationsView> {
       const [items, unread] = await Promise.all([
         listNotifications(db, actor.userId, limit),
         countUnread(db, actor.userId),
       ]);
+      // A handover message's bell entry is worded again in English from the message's facts.
+      const factsOf = new Map<string, MessageFacts>();
+      if (locale === 'en' && items.length > 0)
+        for (const row of await db
+          .select({ notificationId: messages.notificationId, facts: messages.facts })
+          .from(messages)
+          .where(
+            inArray(
+              messages.notificationId,
+              items.map((item) => item.id),
+            ),
+          ))
+          if (row.notificationId && row.facts) factsOf.set(row.notificationId, row.facts);
       return {
         unread,
-        items: items.map((item) => ({
-          id: item.id,
-          title: item.title,
-          body: item.body,
-          link: item.link,
-          createdAt: item.createdAt.toISOString(),
-          readAt: item.readAt?.toISOString() ?? null,
-        })),
+        items: items.map((item) => {
+          const facts = factsOf.get(item.id);
+          const english = facts ? composeMessage(facts, 'en') : null;
+          return {
+            id: item.id,
+            title: english?.title ?? item.title,
+            body: english?.body ?? item.body,
+            link: item.link,
+            createdAt: item.createdAt.toISOString(),
+            readAt: item.readAt?.toISOString() ?? null,
+          };
+        }),
       };
     },
 

@@ -26,6 +26,13 @@ const STATUS_WORDS = {
   submitted: '已报送',
   approved: '已审核通过',
 } as const;
+const STATUS_WORDS_EN = {
+  not_started: 'not started',
+  draft: 'filled in but not submitted',
+  returned: 'returned and not yet resubmitted',
+  submitted: 'submitted',
+  approved: 'approved',
+} as const;
 
 /** Task breakdowns not submitted (or returned and not resubmitted) after their deadline: the board's `late`. */
 export function lateBreakdowns(breakdowns: BreakdownService): OverdueSource {
@@ -44,6 +51,7 @@ export function lateBreakdowns(breakdowns: BreakdownService): OverdueSource {
           itemNo: null,
           itemText: null,
           what: `任务分解表（${row.itemCount} 项指标）应于 ${row.dueOn ?? board.dueOn} 前报送，目前${STATUS_WORDS[row.status]}`,
+          whatEn: `Task breakdown (${row.itemCount} item${row.itemCount === 1 ? '' : 's'}) due by ${row.dueOn ?? board.dueOn}; now ${STATUS_WORDS_EN[row.status]}`,
           dueOn: row.dueOn ?? board.dueOn,
           link: '/breakdown',
         });
@@ -109,6 +117,7 @@ export const lateMeasures: OverdueSource = perPlan(async ({ executor, plan, toda
       itemNo: measure.itemNo,
       itemText: measure.itemContent,
       what: `落实措施“${clip(measure.text)}”应于 ${measure.dueOn} 完成，尚未报送“已完成”`,
+      whatEn: `Measure “${clip(measure.text)}” was due by ${measure.dueOn}; not yet reported done`,
       dueOn: measure.dueOn,
       link: '/progress',
     }));
@@ -126,6 +135,7 @@ export const missingPeriodReports: OverdueSource = perPlan(
       itemNo: missing.itemNo,
       itemText: itemText(missing.itemId),
       what: `落实措施“${clip(missing.measureText)}”${missing.periodLabel}的进度应于 ${missing.dueOn} 前报送，尚未报送`,
+      whatEn: `Progress of measure “${clip(missing.measureText)}” for period ${missing.periodKey} was due by ${missing.dueOn}; not reported`,
       dueOn: missing.dueOn,
       link: '/progress',
     })),
@@ -146,6 +156,10 @@ export const missingOccurrences: OverdueSource = perPlan(
         missing.required === null
           ? `${missing.periodLabel}（截至 ${missing.periodEndsOn}）未达到量化要求`
           : `${missing.periodLabel}（截至 ${missing.periodEndsOn}）应至少完成 ${missing.required} 次，已登记 ${missing.recorded ?? 0} 次`,
+      whatEn:
+        missing.required === null
+          ? `The period ending ${missing.periodEndsOn} did not meet the obligation`
+          : `At least ${missing.required} needed in the period ending ${missing.periodEndsOn}; ${missing.recorded ?? 0} recorded`,
       dueOn: missing.periodEndsOn,
       link: '/duties',
     })),

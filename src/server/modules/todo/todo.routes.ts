@@ -1,3 +1,4 @@
+import { pickLocale } from '../../../shared/locale';
 import { route } from '../../http/route';
 import { todoApi } from '../../../shared/api/todo';
 import { actorOf } from '../../http/access-control';
@@ -5,5 +6,11 @@ import type { ApiInstance } from '../../http/types';
 import type { TodoService } from './todo.service';
 
 export function registerTodoRoutes(app: ApiInstance, todo: TodoService) {
-  route(app, todoApi.mine, async (request) => todo.mine(actorOf(request), request.query.planId));
+  route(app, todoApi.mine, async (request) =>
+    todo.mine(
+      actorOf(request),
+      request.query.planId,
+      pickLocale(request.headers['accept-language']),
+    ),
+  );
 }

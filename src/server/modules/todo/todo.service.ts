@@ -1,3 +1,4 @@
+import type { Locale } from '../../../shared/errors';
 import { and, eq } from 'drizzle-orm';
 import type { TodoItem, TodoKind, TodoView } from '../../../shared/api/todo';
 import { calendarDate } from '../../../shared/dates';
@@ -40,6 +41,43 @@ const GROUP_LINKS: Record<TodoKind, string> = {
   report_review: '/report',
 };
 
+/** What each to-do says, in the reader's language; plan content inside it stays as written. */
+const todoWords = {
+  'zh-CN': {
+    breakdownReturned: '按审核意见修改任务分解表并重新报送',
+    breakdown: (items: number, filled: number) =>
+      `填写并报送任务分解表（${items} 项指标，已填 ${filled} 项）`,
+    progress: (no: number, measure: string) => `报送进度：指标 ${no} ${measure}`,
+    measure: (no: number | null, what: string) => `完成落实措施：指标 ${no ?? ''} ${what}`,
+    obligation: (no: number | null) => `登记履职记录：指标 ${no ?? ''}`,
+    rectification: (no: number, title: string) => `整改问题 ${no}：${title}`,
+    rectificationOpen: '尚未记录整改措施',
+    rectificationInProgress: '整改中，完成后提交核验',
+    summaryReturned: '按意见修改总结报告与自评并重新提交',
+    summary: '撰写并提交总结报告与自评',
+    review: (department: string) => `审核${department}的任务分解表`,
+    verification: (no: number, title: string) => `核验问题 ${no} 的整改：${title}`,
+    reportReview: (version: number) => `评议质量报告（第 ${version} 版）`,
+  },
+  en: {
+    breakdownReturned: 'Revise the task breakdown as the review asks and submit it again',
+    breakdown: (items: number, filled: number) =>
+      `Fill in and submit the task breakdown (${items} item${items === 1 ? '' : 's'}, ${filled} filled in)`,
+    progress: (no: number, measure: string) => `Report progress: item ${no} ${measure}`,
+    measure: (no: number | null, what: string) => `Complete a measure: item ${no ?? ''} ${what}`,
+    obligation: (no: number | null) => `Record an occurrence: item ${no ?? ''}`,
+    rectification: (no: number, title: string) => `Rectify finding ${no}: ${title}`,
+    rectificationOpen: 'No rectification action recorded yet',
+    rectificationInProgress: 'In progress; ask for verification when done',
+    summaryReturned: 'Revise the summary report and self-assessment and submit them again',
+    summary: 'Write and submit the summary report and self-assessment',
+    review: (department: string) => `Review the task breakdown of ${department}`,
+    verification: (no: number, title: string) =>
+      `Verify the rectification of finding ${no}: ${title}`,
+    reportReview: (version: number) => `Review the quality report (version ${version})`,
+  },
+} satisfies Record<Locale, unknown>;
+
 export function createTodoService({
   db,
   clock,
@@ -53,7 +91,13 @@ export function createTodoService({
   sources: { measures: OverdueSource; obligations: OverdueSource };
   notices: NoticeService;
 }) {
-  async function liaisonItems(actor: Actor, planId: string, today: string): Promise<TodoItem[]> {
+  async function liaisonItems(
+    actor: Actor,
+    planId: string,
+    today: string,
+    locale: Locale,
+  ): Promise<TodoItem[]> {
+    const words = todoWords[locale];
     const departmentId = actor.departmentId!;
     const horizon = addDays(today, TODO_WINDOW_DAYS);
     const items: TodoItem[] = [];
@@ -65,8 +109,8 @@ export function createTodoService({
         kind: 'breakdown',
         title:
           row.status === 'returned'
-            ? '按审核意见修改任务分解表并重新报送'
-            : `填写并报送任务分解表（${row.itemCount} 项指标，已填 ${row.itemsWithMeasures} 项）`,
+            ? words.breakdownReturned
+            : words.breakdown(row.itemCount, row.itemsWithMeasures),
         detail: null,
         departmentName: row.department.name,
         dueOn: board.dueOn,
@@ -83,8 +127,8 @@ export function createTodoService({
         items.push({
           key: `progress:${missing.measureId}:${missing.periodKey}`,
           kind: 'progress',
-          title: `报送进度：指标 ${missing.itemNo} ${clip(missing.measureText)}`,
-          detail: missing.periodLabel,
+          title: words.progress(missing.itemNo, clip(missing.measureText)),
+          detail: locale === 'en' ? missing.periodKey : missing.periodLabel,
           departmentName: missing.departmentName,
           dueOn: missing.dueOn,
           overdue: missing.dueOn < today,
@@ -96,7 +140,10 @@ export function createTodoService({
         items.push({
           key: subject.key,
           kind: 'measure',
-          title: `完成落实措施：指标 ${subject.itemNo ?? ''} ${clip(subject.what, 40)}`,
+          title: words.measure(
+            subject.itemNo,
+            clip(locale === 'en' ? subject.whatEn : subject.what, 40),
+          ),
           detail: null,
           departmentName: subject.departmentName,
           dueOn: subject.dueOn,
@@ -108,8 +155,8 @@ export function createTodoService({
         items.push({
           key: subject.key,
           kind: 'obligation',
-          title: `登记履职记录：指标 ${subject.itemNo ?? ''}`,
-          detail: subject.what,
+          title: words.obligation(subject.itemNo),
+          detail: locale === 'en' ? subject.whatEn : subject.what,
           departmentName: subject.departmentName,
           dueOn: subject.dueOn,
           overdue: true,
@@ -123,8 +170,9 @@ export function createTodoService({
         items.push({
           key: `finding:${finding.id}`,
           kind: 'rectification',
-          title: `整改问题 ${finding.no}：${clip(finding.title)}`,
-          detail: finding.state === 'open' ? '尚未记录整改措施' : '整改中，完成后提交核验',
+          title: words.rectification(finding.no, clip(finding.title)),
+          detail:
+            finding.state === 'open' ? words.rectificationOpen : words.rectificationInProgress,
           departmentName: row?.department.name ?? null,
           dueOn: finding.dueOn,
           overdue: finding.dueOn < today,
@@ -153,10 +201,7 @@ export function createTodoService({
       items.push({
         key: `summary:${planId}`,
         kind: 'summary',
-        title:
-          summary?.status === 'returned'
-            ? '按意见修改总结报告与自评并重新提交'
-            : '撰写并提交总结报告与自评',
+        title: summary?.status === 'returned' ? words.summaryReturned : words.summary,
         detail: summary?.returnComment ?? null,
         departmentName: row?.department.name ?? null,
         dueOn: summaryDue?.dueOn ?? null,
@@ -166,14 +211,20 @@ export function createTodoService({
     return items;
   }
 
-  async function officeItems(actor: Actor, planId: string, today: string): Promise<TodoItem[]> {
+  async function officeItems(
+    actor: Actor,
+    planId: string,
+    today: string,
+    locale: Locale,
+  ): Promise<TodoItem[]> {
+    const words = todoWords[locale];
     const items: TodoItem[] = [];
     const board = await breakdowns.board(actor, planId);
     for (const row of board.rows.filter((candidate) => candidate.status === 'submitted'))
       items.push({
         key: `breakdown_review:${row.department.id}`,
         kind: 'breakdown_review',
-        title: `审核${row.department.name}的任务分解表`,
+        title: words.review(row.department.name),
         detail: null,
         departmentName: row.department.name,
         dueOn: row.submittedAt ? calendarDate(new Date(row.submittedAt)) : null,
@@ -185,7 +236,7 @@ export function createTodoService({
         items.push({
           key: `verification:${finding.id}`,
           kind: 'verification',
-          title: `核验问题 ${finding.no} 的整改：${clip(finding.title)}`,
+          title: words.verification(finding.no, clip(finding.title)),
           detail: null,
           departmentName: null,
           dueOn: finding.dueOn,
@@ -195,7 +246,13 @@ export function createTodoService({
     return items;
   }
 
-  async function reviewerItems(actor: Actor, planId: string, today: string): Promise<TodoItem[]> {
+  async function reviewerItems(
+    actor: Actor,
+    planId: string,
+    today: string,
+    locale: Locale,
+  ): Promise<TodoItem[]> {
+    const words = todoWords[locale];
     const items: TodoItem[] = [];
     for (const report of await listReportsOfPlan(db, actor.organizationId, planId)) {
       if (!report.publishedAt) continue;
@@ -205,7 +262,7 @@ export function createTodoService({
       items.push({
         key: `report_review:${report.id}`,
         kind: 'report_review',
-        title: `评议质量报告（第 ${report.version} 版）`,
+        title: words.reportReview(report.version),
         detail: null,
         departmentName: null,
         dueOn: closes,
@@ -217,7 +274,7 @@ export function createTodoService({
   }
 
   return {
-    async mine(actor: Actor, planId?: string): Promise<TodoView> {
+    async mine(actor: Actor, planId?: string, locale: Locale = 'zh-CN'): Promise<TodoView> {
       const today = calendarDate(clock.now());
       const plans = (await listPlansWithStandard(db, actor.organizationId))
         .map(({ plan }) => plan)
@@ -227,10 +284,14 @@ export function createTodoService({
       let items: TodoItem[] = [];
       if (plan) {
         if (actor.role === 'liaison' && actor.departmentId)
-          items = await liaisonItems(actor, plan.id, today);
-        else if (actor.role === 'coordinator' || actor.role === 'admin')
-          items = await officeItems(actor, plan.id, today);
-        else if (actor.role === 'reviewer') items = await reviewerItems(actor, plan.id, today);
+          items = await liaisonItems(actor, plan.id, today, locale);
+        else if (actor.role === 'coordinator' || actor.role === 'admin') {
+          items = await officeItems(actor, plan.id, today, locale);
+          // The office's own department (党委教师工作部) has its own duties to fill in and report.
+          if (actor.departmentId)
+            items = [...(await liaisonItems(actor, plan.id, today, locale)), ...items];
+        } else if (actor.role === 'reviewer')
+          items = await reviewerItems(actor, plan.id, today, locale);
       }
       items.sort(
         (a, b) =>

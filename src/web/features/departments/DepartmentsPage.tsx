@@ -19,7 +19,8 @@ import {
 import { useMemo, useState } from 'react';
 import type { ResolveGroupResult } from '../../../shared/api/assignments';
 import type { DepartmentGroupView, DepartmentView, PlanTree } from '../../../shared/api/contracts';
-import { api } from '../../api/client';
+import { departmentsApi } from '../../../shared/api/departments';
+import { api, call } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { usePlanTree } from '../../usePlanTree';
 import { useServerAction } from '../../useServerAction';
@@ -125,10 +126,8 @@ function AddManyForm({ onDone }: { onDone(): void }) {
   async function save() {
     const created = await run(async () => {
       // Names that exist already are skipped, and said so, instead of refusing the whole list.
-      const added = await api<DepartmentView[]>('POST', '/api/v1/departments/batch', {
-        names,
-        kind,
-        skipExisting: true,
+      const added = await call(departmentsApi.createMany, {
+        body: { names, kind, skipExisting: true },
       });
       const addedNames = new Set(added.map((department) => department.name));
       const skipped = names.filter((name) => !addedNames.has(name));

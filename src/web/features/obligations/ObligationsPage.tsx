@@ -19,16 +19,20 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
-import type {
-  ComplianceRow,
-  ComplianceView,
-  ObligationView,
-  PeriodComplianceView,
+import { useState, type HTMLAttributes } from 'react';
+import type { BodyOf } from '../../../shared/api/operation';
+import {
+  obligationsApi,
+  type ComplianceRow,
+  type ConfirmManyResult,
+  type ObligationView,
+  type PeriodComplianceView,
 } from '../../../shared/api/obligations';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { obligationPeriods } from '../../../shared/obligations/obligation.contract';
-import { api, ApiError } from '../../api/client';
+import { ApiError, call } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
+import { errorText } from '../../usePlanTree';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
@@ -219,12 +223,20 @@ const clean = (terms: Terms) => ({
 /** The coordinating office's 量化要求: proposals to confirm, and compliance by item and period. */
 export default function ObligationsPage() {
   const { t } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const { planId, error: planError } = usePlan();
   const { tree } = usePlanTree(planId);
-  const [obligations, setObligations] = useState<ObligationView[] | null>(null);
-  const [compliance, setCompliance] = useState<ComplianceView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const plan = planId ? { params: { id: planId } } : null;
+  const listQuery = useOperation(obligationsApi.list, plan);
+  const complianceQuery_ = useOperation(obligationsApi.compliance, plan);
+  const obligations = listQuery.data?.obligations ?? null;
+  const compliance = complianceQuery_.data ?? null;
+  const loadError = listQuery.error ?? complianceQuery_.error;
+  const error = loadError ? errorText(loadError, t('error.network')) : null;
+  const invalidate = useInvalidate();
+  const load = () => invalidate(obligationsApi.list, obligationsApi.compliance);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [refusals, setRefusals] = useState<ConfirmManyResult['refused']>([]);
   const [status, setStatus] = useState<'all' | ObligationView['status']>('all');
   // A link from the quality report arrives with ?item=<no>: both lists open on that item.
   const [query, setQuery] = useState(() => searchParam('item') ?? '');
@@ -233,23 +245,6 @@ export default function ObligationsPage() {
   const [editing, setEditing] = useState<ObligationView | 'new' | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<Terms & { itemId?: string }>();
-
-  const load = useCallback(async () => {
-    if (!planId) return;
-    try {
-      const [list, report] = await Promise.all([
-        api<{ obligations: ObligationView[] }>('GET', `/api/v1/plans/${planId}/obligations`),
-        api<ComplianceView>('GET', `/api/v1/plans/${planId}/obligations/compliance`),
-      ]);
-      setObligations(list.obligations);
-      setCompliance(report);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function run(action: () => Promise<unknown>, done = t('obligations.saved')) {
     setBusy(true);
@@ -273,13 +268,52 @@ export default function ObligationsPage() {
     }
   }
 
-  const update = (obligation: ObligationView, body: Record<string, unknown>) =>
+  const update = (
+    obligation: ObligationView,
+    body: Omit<BodyOf<typeof obligationsApi.update>, 'version'>,
+  ) =>
     run(() =>
-      api('PATCH', `/api/v1/plans/${planId}/obligations/${obligation.id}`, {
-        version: obligation.version,
-        ...body,
+      call(obligationsApi.update, {
+        params: { id: planId!, obligationId: obligation.id },
+        body: { version: obligation.version, ...body },
       }),
     );
+
+  /** 批量确认: the ticked proposals confirmed at once; the refused ones stay ticked, with the reason. */
+  function confirmSelected(rows: ObligationView[]) {
+    const chosen = rows.filter((row) => selected.includes(row.id));
+    modal.confirm({
+      title: t('obligations.batch.confirmTitle', { count: chosen.length }),
+      content: (
+        <ul data-testid="batch-confirm-list" style={{ paddingInlineStart: 20 }}>
+          {chosen.map((row) => (
+            <li key={row.id}>
+              {t('obligations.batch.line', { no: row.item.no, terms: describeObligation(row, t) })}
+            </li>
+          ))}
+        </ul>
+      ),
+      okText: t('obligations.confirm'),
+      cancelText: t('obligations.cancel'),
+      okButtonProps: { 'data-testid': 'batch-confirm-ok' } as Record<`data-${string}`, string>,
+      onOk: async () => {
+        try {
+          const result = await call(obligationsApi.confirmMany, {
+            params: { id: planId! },
+            body: { obligations: chosen.map((row) => ({ id: row.id, version: row.version })) },
+          });
+          setRefusals(result.refused);
+          setSelected(result.refused.map((row) => row.id));
+          if (result.confirmed.length > 0)
+            message.success(t('obligations.batch.done', { count: result.confirmed.length }));
+        } catch (caught) {
+          message.error(errorText(caught, t('error.network')), 8);
+        } finally {
+          await load();
+        }
+      },
+    });
+  }
 
   function openEditor(target: ObligationView | 'new') {
     setEditing(target);
@@ -313,9 +347,14 @@ export default function ObligationsPage() {
     const ok =
       editing === 'new'
         ? await run(() =>
-            api('POST', `/api/v1/plans/${planId}/obligations`, {
-              itemId: values.itemId,
-              ...clean(values),
+            call(obligationsApi.create, {
+              params: { id: planId! },
+              body: {
+                itemId: values.itemId!,
+                ...clean(values),
+                // The form requires a period for a new obligation.
+                period: clean(values).period ?? 'semester',
+              },
             }),
           )
         : await update(editing, { ...clean(values), ...(confirm ? { status: 'confirmed' } : {}) });
@@ -373,11 +412,13 @@ export default function ObligationsPage() {
               data-testid="propose"
               onClick={() =>
                 void run(async () => {
-                  const result = await api<{ created: number; existing: number }>(
-                    'POST',
-                    `/api/v1/plans/${planId}/obligations/propose`,
+                  const result = await call(obligationsApi.propose, { params: { id: planId! } });
+                  message.info(
+                    t('obligations.proposed', {
+                      created: result.created,
+                      existing: result.existing,
+                    }),
                   );
-                  message.info(t('obligations.proposed', result));
                 })
               }
             >
@@ -414,9 +455,58 @@ export default function ObligationsPage() {
             style={{ width: 260 }}
           />
         </Space>
+        {refusals.length > 0 && (
+          <Alert
+            type="warning"
+            showIcon
+            closable
+            onClose={() => setRefusals([])}
+            data-testid="batch-refused"
+            style={{ marginBottom: 12 }}
+            message={t('obligations.batch.refused', { count: refusals.length })}
+            description={
+              <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+                {refusals.map((row) => (
+                  <li key={row.id}>
+                    {t('obligations.batch.refusedLine', {
+                      no: row.itemNo ?? '?',
+                      reason: row.message,
+                    })}
+                  </li>
+                ))}
+              </ul>
+            }
+          />
+        )}
+        {pending > 0 && (
+          <Space wrap style={{ marginBottom: 12 }}>
+            <Button
+              type="primary"
+              disabled={selected.length === 0}
+              data-testid="batch-confirm"
+              onClick={() => confirmSelected(obligations)}
+            >
+              {t('obligations.batch.confirm', { count: selected.length })}
+            </Button>
+            <Typography.Text type="secondary">{t('obligations.batch.hint')}</Typography.Text>
+          </Space>
+        )}
         <Table<ObligationView>
           size="small"
           rowKey="id"
+          rowSelection={
+            pending > 0
+              ? {
+                  selectedRowKeys: selected,
+                  onChange: (keys) => setSelected(keys.map(String)),
+                  // Only proposals wait for confirmation.
+                  getCheckboxProps: (row) => ({
+                    disabled: row.status !== 'proposed',
+                    'aria-label': t('obligations.batch.select', { no: row.item.no }),
+                  }),
+                }
+              : undefined
+          }
           dataSource={shown}
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
           scroll={{ x: 960 }}

@@ -21,6 +21,7 @@ import {
   supervisionApi,
   type LogEntry,
   type OverdueView,
+  type RemindAllResult,
   type SettingsView,
 } from '../../../shared/api/supervision';
 import type { MessageKey } from '../../../shared/i18n/messages';
@@ -119,7 +120,7 @@ export default function SupervisionPage() {
 }
 
 function LateTab({ onDays }: { onDays(days: number): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { message } = App.useApp();
   const errorText = useErrorText();
   const overdue = useOperation(supervisionApi.overdue, {});
@@ -136,6 +137,10 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
       </Tag>
     ));
   const remindWrite = useWrite(supervisionApi.remind, { invalidates: [supervisionApi.overdue] });
+  const remindAllWrite = useWrite(supervisionApi.remindAll, {
+    invalidates: [supervisionApi.overdue],
+  });
+  const [unreached, setUnreached] = useState<RemindAllResult['departments']>([]);
   const [query, setQuery] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const wide = Grid.useBreakpoint().md !== false;
@@ -160,6 +165,30 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
           }),
           6,
         );
+    } catch (caught) {
+      message.error(errorText(caught), 8);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  /** 催办全部: one message per late department; those nobody could be reached at are listed. */
+  async function remindAll() {
+    setBusy('all');
+    try {
+      const result = await remindAllWrite.mutateAsync({});
+      setUnreached(result.departments.filter((entry) => entry.refusal !== null));
+      const alreadyToday =
+        result.told === 0 && result.departments.some((entry) => entry.skipped > 0);
+      (result.told > 0 ? message.success : message.info)(
+        (alreadyToday && result.groupMessages === 0
+          ? t('supervision.remindAll.already')
+          : t('supervision.remindAll.done', {
+              told: result.told,
+              total: result.departments.length,
+            })) + (result.groupMessages > 0 ? t('supervision.remindAll.groups') : ''),
+        8,
+      );
     } catch (caught) {
       message.error(errorText(caught), 8);
     } finally {
@@ -194,9 +223,48 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
       </Space>
     );
     const thresholdsLine = (
-      <Typography.Paragraph type="secondary" data-testid="warning-thresholds">
-        {t('supervision.warning.legend', view.thresholds)}
-      </Typography.Paragraph>
+      <>
+        <Typography.Paragraph type="secondary" data-testid="warning-thresholds">
+          {t('supervision.warning.legend', view.thresholds)}
+        </Typography.Paragraph>
+        {view.departments.length > 0 && (
+          <Space wrap style={{ marginBottom: 12 }}>
+            <Popconfirm
+              title={t('supervision.remindAll.confirm', { departments: view.departments.length })}
+              onConfirm={remindAll}
+              okText={t('supervision.remindAll')}
+              okButtonProps={{ 'data-testid': 'remind-all-ok' } as Record<`data-${string}`, string>}
+            >
+              <Button
+                type="primary"
+                danger
+                icon={<SendOutlined />}
+                loading={busy === 'all'}
+                data-testid="remind-all"
+              >
+                {t('supervision.remindAll')}
+              </Button>
+            </Popconfirm>
+            <Typography.Text type="secondary">{t('supervision.remindAll.hint')}</Typography.Text>
+          </Space>
+        )}
+        {unreached.length > 0 && (
+          <Alert
+            type="warning"
+            showIcon
+            closable
+            onClose={() => setUnreached([])}
+            data-testid="remind-all-unreached"
+            style={{ marginBottom: 12 }}
+            message={t('supervision.remindAll.unreached', { count: unreached.length })}
+            description={t('supervision.remindAll.unreachedHint', {
+              names: unreached
+                .map((entry) => entry.department.name)
+                .join(locale === 'en' ? ', ' : '、'),
+            })}
+          />
+        )}
+      </>
     );
     if (!wide) {
       // On a phone: one card per department, the latest first.
