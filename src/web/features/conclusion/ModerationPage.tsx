@@ -12,6 +12,7 @@ import {
   Pagination,
   Row,
   Select,
+  Flex,
   Space,
   Spin,
   Table,
@@ -147,7 +148,7 @@ function ModerationItem({
             },
           ]}
         />
-        <Space wrap style={{ marginTop: 8 }} align="start">
+        <Flex wrap gap={8} align="start" style={{ marginTop: 8 }}>
           <Typography.Text strong>{t('moderation.institution')}</Typography.Text>
           <Select
             style={{ width: 160 }}
@@ -189,7 +190,7 @@ function ModerationItem({
               {t('moderation.moderatedBy', { name: row.institution.moderatedBy })}
             </Typography.Text>
           )}
-        </Space>
+        </Flex>
       </div>
     </div>
   );
