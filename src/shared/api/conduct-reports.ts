@@ -39,6 +39,9 @@ export const receiptSchema = z
   .max(40)
   .regex(/^[0-9A-Za-z-\s]+$/);
 
+/** An institution that takes reports: what the public page needs to address one. */
+export const reportingInstitutionSchema = z.object({ id: z.uuid(), name: z.string() });
+
 export const submitConductReportResultSchema = z.object({
   /** Shown once: only its hash is kept. */
   receipt: z.string(),
@@ -144,6 +147,14 @@ export type ConductReportFigures = z.infer<typeof conductReportFiguresSchema>;
 export type ReportAttachment = z.infer<typeof reportAttachmentSchema>;
 
 export const conductReportsApi = {
+  institutions: defineOperation({
+    id: 'conductReports.institutions',
+    method: 'GET',
+    path: '/api/v1/public/conduct-reports/institutions',
+    description: 'The institutions the public reporting page may address (names only).',
+    response: z.array(reportingInstitutionSchema),
+    access: 'public',
+  }),
   submit: defineOperation({
     id: 'conductReports.submit',
     method: 'POST',

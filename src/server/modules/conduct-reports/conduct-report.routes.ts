@@ -17,6 +17,8 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
     { bodyLimit: SUBMISSION_BODY_LIMIT },
   );
 
+  route(app, conductReportsApi.institutions, async () => reports.institutions());
+
   route(app, conductReportsApi.follow, async (request) => reports.follow(request.body.receipt));
 
   route(

@@ -24,7 +24,7 @@ import { defaultZipLimits } from '../../io/zip-guard';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { createSecretBox, type SecretBox } from '../auth/secret-box';
-import { findOrganization } from '../organizations/organization.repository';
+import { findOrganization, listOrganizations } from '../organizations/organization.repository';
 import {
   countReportsByYear,
   findFile,
@@ -234,6 +234,13 @@ export function createConductReportService({
   }
 
   return {
+    /** The institutions a reporter may address: names only (the sign-in page names them too). */
+    async institutions() {
+      return (await listOrganizations(db))
+        .filter((organization) => organization.kind === 'institution')
+        .map((organization) => ({ id: organization.id, name: organization.name }));
+    },
+
     /** A public submission: sealed, a receipt answered once, nothing of the caller kept. */
     async submit(organizationId: string, body: SubmitConductReportBody) {
       const organization = await findOrganization(db, organizationId);
