@@ -82,6 +82,17 @@ async function newCase(extra: object = {}) {
 }
 
 describe('the public channel', () => {
+  it('names the institutions the public page may address, without an account, names and ids only', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/public/conduct-reports/institutions',
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const list = response.json() as { id: string; name: string }[];
+    expect(list.some((item) => item.id === organizationId)).toBe(true);
+    for (const item of list) expect(Object.keys(item).sort()).toEqual(['id', 'name']);
+  });
+
   it('takes an anonymous report without an account, answers a receipt once and keeps only sealed text and the receipt hash', async () => {
     const png = Buffer.from(
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',

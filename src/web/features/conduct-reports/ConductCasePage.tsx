@@ -3,7 +3,6 @@ import {
   Button,
   Card,
   Descriptions,
-  Form,
   Input,
   Radio,
   Space,
