@@ -138,11 +138,17 @@ describe('the public channel', () => {
     // The reporter's view never shows the report's content back (nor who handles it).
     expect(followed.body).not.toContain(MARKER);
 
-    // The handler reads the case, its contact and its file; the download is audited as an export.
+    // The handler reads the case and its file (the contact waits for a second handler); the download is audited.
     const handler = clients.get('case_handler')!;
     const id = (await caseIds())[0]!;
     const read = (await handler.get(`/api/v1/conduct-reports/${id}`)).json();
-    expect(read).toMatchObject({ teacher: '李老师', when: '2024年3月', contact: CONTACT });
+    expect(read).toMatchObject({
+      teacher: '李老师',
+      when: '2024年3月',
+      contact: '',
+      hasContact: true,
+    });
+    expect(JSON.stringify(read)).not.toContain(CONTACT);
     expect(read.files).toMatchObject([{ fileName: '照片.png', mediaType: 'image/png' }]);
     const file = await handler.get(`/api/v1/conduct-reports/${id}/files/${read.files[0].id}`);
     expect(file.statusCode).toBe(200);
@@ -241,6 +247,61 @@ describe('who reads a case', () => {
     expect(reads).toHaveLength(1);
     expect(reads[0]!.actorUserId).toBe(handlerId);
     expect(JSON.stringify(reads)).not.toContain(MARKER);
+  });
+});
+
+describe('the custodian rule', () => {
+  it("shows a reporter's contact only to a handler whose request a second handler approved, audited", async () => {
+    const { id } = await newCase({ contact: CONTACT });
+    const requester = clients.get('case_handler')!;
+    const second = await createUser(t.db, organizationId, 'case_handler');
+    const approver = await signIn(t.app, second.username);
+
+    const asked = await requester.post(`/api/v1/conduct-reports/${id}/contact-requests`, {
+      reason: '需要回访核实细节',
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    expect(asked.json().contact).toBe('');
+    const [request] = asked.json().contactRequests;
+    expect(request).toMatchObject({ reason: '需要回访核实细节', mine: true, approvedAt: null });
+
+    const again = await requester.post(`/api/v1/conduct-reports/${id}/contact-requests`, {
+      reason: '再次申请',
+    });
+    expect(again.json().error.code).toBe('conductReport.contact_request_pending');
+    const self = await requester.post(
+      `/api/v1/conduct-reports/${id}/contact-requests/${request.id}/approval`,
+    );
+    expect(self.statusCode).toBe(403);
+    expect(self.json().error.code).toBe('conductReport.contact_self_approval');
+    expect((await requester.get(`/api/v1/conduct-reports/${id}`)).body).not.toContain(CONTACT);
+
+    const approved = await approver.post(
+      `/api/v1/conduct-reports/${id}/contact-requests/${request.id}/approval`,
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
+    // Shown to the requester, not to the approver.
+    expect(approved.body).not.toContain(CONTACT);
+    expect((await requester.get(`/api/v1/conduct-reports/${id}`)).json().contact).toBe(CONTACT);
+    const twice = await approver.post(
+      `/api/v1/conduct-reports/${id}/contact-requests/${request.id}/approval`,
+    );
+    expect(twice.json().error.code).toBe('conductReport.contact_request_not_found');
+
+    const audited = await t.db.select().from(auditLog).where(eq(auditLog.entityId, id));
+    const actions = audited.map((row) => row.action);
+    expect(actions).toContain('conductReport.requestContact');
+    expect(actions).toContain('conductReport.approveContact');
+    expect(JSON.stringify(audited)).not.toContain(CONTACT);
+    expect(JSON.stringify(audited)).not.toContain('需要回访核实细节');
+    const dump = await t.db.execute(sql`select * from conduct_report_contact_requests`);
+    expect(JSON.stringify(dump.rows)).not.toContain('需要回访核实细节');
+
+    const anonymous = await newCase();
+    const none = await requester.post(`/api/v1/conduct-reports/${anonymous.id}/contact-requests`, {
+      reason: '需要回访',
+    });
+    expect(none.json().error.code).toBe('conductReport.no_contact');
   });
 });
 
@@ -381,7 +442,7 @@ describe('the figures', () => {
       .get('/api/v1/conduct-reports/figures?year=2024');
     expect(response.statusCode).toBe(200);
     const figures = response.json();
-    expect(figures.received).toBe(5);
+    expect(figures.received).toBe((await caseIds()).length);
     expect(figures).toMatchObject({
       year: 2024,
       closed: 2,

@@ -90,7 +90,22 @@ export const conductReportDetailSchema = conductReportSummarySchema.extend({
   teacher: z.string(),
   what: z.string(),
   when: z.string(),
+  /** The reporter's contact: empty unless a second handler approved this handler's request. */
   contact: z.string(),
+  /** Whether the reporter gave a contact at all. */
+  hasContact: z.boolean(),
+  contactRequests: z.array(
+    z.object({
+      id: z.uuid(),
+      requesterName: z.string(),
+      reason: z.string(),
+      requestedAt: timestampSchema,
+      approverName: z.string().nullable(),
+      approvedAt: timestampSchema.nullable(),
+      /** Made by the handler who reads the case. */
+      mine: z.boolean(),
+    }),
+  ),
   nextStates: z.array(caseStateSchema),
   history: z.array(
     z.object({
@@ -119,6 +134,9 @@ export const transitionBodySchema = z.object({
   note: z.string().trim().max(10_000).default(''),
   version: z.number().int().positive(),
 });
+
+export const contactRequestBodySchema = z.object({ reason: text(500) });
+export const contactRequestParamsSchema = z.object({ id: z.uuid(), requestId: z.uuid() });
 
 export const answerBodySchema = z.object({ text: text(10_000) });
 
@@ -227,6 +245,28 @@ export const conductReportsApi = {
     path: '/api/v1/conduct-reports/:id/answers',
     params: conductReportParamsSchema,
     body: answerBodySchema,
+    response: conductReportDetailSchema,
+    access: ['case_handler'],
+  }),
+  requestContact: defineOperation({
+    id: 'conductReports.requestContact',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/contact-requests',
+    description:
+      "A handler asks to see the reporter's contact; another handler must approve (custodian rule).",
+    params: conductReportParamsSchema,
+    body: contactRequestBodySchema,
+    response: conductReportDetailSchema,
+    status: 201,
+    access: ['case_handler'],
+  }),
+  approveContact: defineOperation({
+    id: 'conductReports.approveContact',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/contact-requests/:requestId/approval',
+    description:
+      "A second handler approves another's request: the contact is then shown to the requester only.",
+    params: contactRequestParamsSchema,
     response: conductReportDetailSchema,
     access: ['case_handler'],
   }),

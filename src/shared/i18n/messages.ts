@@ -1217,7 +1217,7 @@ const zhCN = {
     '最多 3 个文件，每个不超过 2 MB（图片、PDF、Word、Excel）；文件按内容检查。',
   'conductReport.attach': '选择文件',
   'conductReport.fileTooLarge': '每个附件不能超过 2 MB',
-  'conductReport.contact': '联系方式（选填）',
+  'conductReport.contact': '联系方式',
   'conductReport.contactHint': '如愿意接受回访请填写。联系方式须经两名受理人同意才能查看。',
   'conductReport.submit': '提交举报',
   'conductReport.received': '举报已收到',
@@ -2772,7 +2772,7 @@ const en: Record<MessageKey, string> = {
     'Up to 3 files of at most 2 MB each (images, PDF, Word, Excel); files are checked by content.',
   'conductReport.attach': 'Choose files',
   'conductReport.fileTooLarge': 'Each attachment must be at most 2 MB',
-  'conductReport.contact': 'Contact (optional)',
+  'conductReport.contact': 'Contact',
   'conductReport.contactHint':
     'Give it if you accept to be contacted. A contact is shown only after two case handlers agree.',
   'conductReport.submit': 'Submit the report',

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/client';
 import {
   conductReportEvents,
   conductReportFiles,
+  conductReportContactRequests,
   conductReportKeys,
   conductReports,
 } from './conduct-report.table';
@@ -140,4 +141,41 @@ export async function countReportsByYear(
       ),
     );
   return { ...row!, ...moves! };
+}
+
+export async function listContactRequests(executor: Executor, reportId: string) {
+  return executor
+    .select()
+    .from(conductReportContactRequests)
+    .where(eq(conductReportContactRequests.reportId, reportId))
+    .orderBy(asc(conductReportContactRequests.requestedAt));
+}
+
+export async function insertContactRequest(
+  executor: Executor,
+  row: typeof conductReportContactRequests.$inferInsert,
+) {
+  const [created] = await executor.insert(conductReportContactRequests).values(row).returning();
+  return created!;
+}
+
+/** Approves a pending request (once): null when it was not pending. */
+export async function approveContactRequest(
+  executor: Executor,
+  organizationId: string,
+  id: string,
+  approval: { approvedBy: string; approverName: string; approvedAt: Date },
+) {
+  const [row] = await executor
+    .update(conductReportContactRequests)
+    .set(approval)
+    .where(
+      and(
+        eq(conductReportContactRequests.organizationId, organizationId),
+        eq(conductReportContactRequests.id, id),
+        sql`${conductReportContactRequests.approvedAt} is null`,
+      ),
+    )
+    .returning();
+  return row ?? null;
 }

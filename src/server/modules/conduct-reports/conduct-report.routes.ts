@@ -47,6 +47,14 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
     reports.answer(actorOf(request), request.params.id, request.body.text),
   );
 
+  route(app, conductReportsApi.requestContact, async (request) =>
+    reports.requestContact(actorOf(request), request.params.id, request.body.reason),
+  );
+
+  route(app, conductReportsApi.approveContact, async (request) =>
+    reports.approveContact(actorOf(request), request.params.id, request.params.requestId),
+  );
+
   route(
     app,
     conductReportsApi.file,

@@ -26,7 +26,10 @@ import type { Actor } from '../auth/actor';
 import { createSecretBox, type SecretBox } from '../auth/secret-box';
 import { findOrganization, listOrganizations } from '../organizations/organization.repository';
 import {
+  approveContactRequest,
   countReportsByYear,
+  insertContactRequest,
+  listContactRequests,
   findFile,
   findOrganizationKey,
   findReport,
@@ -190,7 +193,11 @@ export function createConductReportService({
     };
   }
 
-  async function detail(executor: Executor, report: ConductReport): Promise<ConductReportDetail> {
+  async function detail(
+    executor: Executor,
+    actor: Actor,
+    report: ConductReport,
+  ): Promise<ConductReportDetail> {
     const box = await organizationBox(executor, report.organizationId);
     const content = JSON.parse(
       await box.open(report.sealedContent, `conduct-report:${report.id}`),
@@ -216,9 +223,27 @@ export function createConductReportService({
         mediaType: file.mediaType,
         sizeBytes: file.sizeBytes,
       });
+    const requests = await listContactRequests(executor, report.id);
+    // The custodian rule: the contact only to a handler whose request another handler approved.
+    const mayReadContact = requests.some(
+      (request) => request.requestedBy === actor.userId && request.approvedAt !== null,
+    );
     return {
       ...summary(report),
       ...content,
+      contact: mayReadContact ? content.contact : '',
+      hasContact: content.contact !== '',
+      contactRequests: await Promise.all(
+        requests.map(async (request) => ({
+          id: request.id,
+          requesterName: request.requesterName,
+          reason: await box.open(request.sealedReason, `conduct-report-contact:${report.id}`),
+          requestedAt: request.requestedAt.toISOString(),
+          approverName: request.approverName,
+          approvedAt: request.approvedAt?.toISOString() ?? null,
+          mine: request.requestedBy === actor.userId,
+        })),
+      ),
       nextStates: nextStates(report.state, report.outcome),
       history,
       files,
@@ -334,7 +359,7 @@ export function createConductReportService({
           entityType: 'conduct_report',
           entityId: id,
         });
-        return detail(tx, report);
+        return detail(tx, actor, report);
       });
     },
 
@@ -404,7 +429,7 @@ export function createConductReportService({
           before: { state: report.state, outcome: report.outcome },
           after: { state: result.state, outcome: result.outcome, onTime },
         });
-        return detail(tx, updated);
+        return detail(tx, actor, updated);
       });
     },
 
@@ -428,7 +453,64 @@ export function createConductReportService({
           entityType: 'conduct_report',
           entityId: id,
         });
-        return detail(tx, report);
+        return detail(tx, actor, report);
+      });
+    },
+
+    /** The custodian rule, step 1: a handler asks to see the reporter's contact, with a reason. */
+    async requestContact(actor: Actor, id: string, reason: string) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        const box = await organizationBox(tx, report.organizationId);
+        const content = JSON.parse(
+          await box.open(report.sealedContent, `conduct-report:${report.id}`),
+        ) as SealedContent;
+        if (!content.contact) throw new AppError('conductReport.no_contact');
+        const mine = (await listContactRequests(tx, id)).filter(
+          (request) => request.requestedBy === actor.userId,
+        );
+        if (mine.length > 0) throw new AppError('conductReport.contact_request_pending');
+        const request = await insertContactRequest(tx, {
+          organizationId: report.organizationId,
+          reportId: id,
+          requestedBy: actor.userId,
+          requesterName: actor.username,
+          sealedReason: await box.seal(reason, `conduct-report-contact:${id}`),
+          requestedAt: clock.now(),
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.requestContact',
+          entityType: 'conduct_report',
+          entityId: id,
+          after: { requestId: request.id },
+        });
+        return detail(tx, actor, report);
+      });
+    },
+
+    /** The custodian rule, step 2: another handler approves; the contact is shown to the requester. */
+    async approveContact(actor: Actor, id: string, requestId: string) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        const request = (await listContactRequests(tx, id)).find(
+          (candidate) => candidate.id === requestId && candidate.approvedAt === null,
+        );
+        if (!request) throw new AppError('conductReport.contact_request_not_found');
+        if (request.requestedBy === actor.userId)
+          throw new AppError('conductReport.contact_self_approval');
+        const approved = await approveContactRequest(tx, report.organizationId, requestId, {
+          approvedBy: actor.userId,
+          approverName: actor.username,
+          approvedAt: clock.now(),
+        });
+        if (!approved) throw new AppError('conductReport.contact_request_not_found');
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.approveContact',
+          entityType: 'conduct_report',
+          entityId: id,
+          after: { requestId, requestedBy: request.requestedBy },
+        });
+        return detail(tx, actor, report);
       });
     },
 
