@@ -15,6 +15,7 @@ import type { TestServer } from '../support/test-server';
 let server: TestServer;
 let browser: Browser;
 let handlerName: string;
+let secondHandlerName: string;
 
 beforeAll(async () => {
   ({ server, browser } = await startJourney());
@@ -22,6 +23,11 @@ beforeAll(async () => {
   handlerName = (
     await createUser(server.database.db, department.organizationId, 'case_handler', {
       username: 'case-handler-journey',
+    })
+  ).username;
+  secondHandlerName = (
+    await createUser(server.database.db, department.organizationId, 'case_handler', {
+      username: 'case-handler-second',
     })
   ).username;
 });
@@ -46,6 +52,23 @@ async function moveCase(page: Page, state: string, note: string) {
   await page.getByTestId('case-state').filter({ hasText: state }).waitFor();
 }
 
+/** A handler at 1366 px signs in, opens 师德举报受理 from the menu and the first case. */
+async function openCase(username: string): Promise<Page> {
+  const desk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await desk.goto(server.url);
+  await desk.getByLabel('用户名').fill(username);
+  await desk.getByLabel('密码').fill(TEST_PASSWORD);
+  await desk.keyboard.press('Enter');
+  await desk.locator('.app-header').waitFor();
+  await desk.getByRole('menuitem', { name: '师德举报受理' }).click();
+  await desk
+    .getByRole('button', { name: buttonName('办理') })
+    .first()
+    .click();
+  await desk.getByText('课堂上多次以侮辱性语言批评学生。').waitFor();
+  return desk;
+}
+
 describe('conduct reports in the browser', () => {
   it('files a report on a phone, follows it with the receipt; a handler asks, clarifies and closes; the reporter sees 结案', async () => {
     // the reporter, on a 375 px phone, from the sign-in page, without an account
@@ -56,6 +79,7 @@ describe('conduct reports in the browser', () => {
     await phone.getByLabel('被举报教师').fill('某学院 王老师');
     await phone.getByLabel('事情经过').fill('课堂上多次以侮辱性语言批评学生。');
     await phone.getByLabel('发生时间').fill('2026年10月');
+    await phone.getByLabel('联系方式').fill('微信 wx-journey-0001');
     await fitsTheWidth(phone);
     await shot(phone, '1-phone-form');
     await phone.getByRole('button', { name: buttonName('提交举报') }).click();

@@ -121,6 +121,71 @@ function AskForm({ id }: { id: string }) {
   );
 }
 
+/** The custodian rule: ask to see the contact; another handler approves; the contact is then shown to the asker. */
+function ContactPart({ report }: { report: ConductReportDetail }) {
+  const { t } = useI18n();
+  const ask = useWrite(conductReportsApi.requestContact);
+  const approve = useWrite(conductReportsApi.approveContact);
+  const [reason, setReason] = useState('');
+  if (!report.hasContact) return <>{t('conductCase.anonymous')}</>;
+  const mine = report.contactRequests.find((request) => request.mine);
+  const error = ask.error ?? approve.error;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      {report.contact ? (
+        <Typography.Text strong data-testid="case-contact">
+          {report.contact}
+        </Typography.Text>
+      ) : mine ? (
+        <Typography.Text type="secondary">{t('conductCase.contactWaiting')}</Typography.Text>
+      ) : (
+        <>
+          <Typography.Text type="secondary">{t('conductCase.contactSealed')}</Typography.Text>
+          <Input
+            value={reason}
+            maxLength={500}
+            onChange={(event) => setReason(event.target.value)}
+            placeholder={t('conductCase.contactReason')}
+            aria-label={t('conductCase.contactReason')}
+          />
+          <Button
+            loading={ask.isPending}
+            disabled={!reason.trim()}
+            onClick={() => ask.mutate({ params: { id: report.id }, body: { reason } })}
+          >
+            {t('conductCase.contactRequest')}
+          </Button>
+        </>
+      )}
+      {report.contactRequests
+        .filter((request) => !request.mine)
+        .map((request) => (
+          <div key={request.id}>
+            <Typography.Text type="secondary">
+              {t('conductCase.contactAsked', {
+                name: request.requesterName,
+                time: formatTime(request.requestedAt),
+                reason: request.reason,
+              })}
+            </Typography.Text>{' '}
+            {request.approvedAt ? (
+              <Tag>{t('conductCase.contactApproved', { name: request.approverName ?? '' })}</Tag>
+            ) : (
+              <Button
+                size="small"
+                loading={approve.isPending}
+                onClick={() => approve.mutate({ params: { id: report.id, requestId: request.id } })}
+              >
+                {t('conductCase.contactApprove')}
+              </Button>
+            )}
+          </div>
+        ))}
+      {error && <Alert type="error" showIcon message={error.message} />}
+    </Space>
+  );
+}
+
 /** One case for the handler: the sealed content, files, history, the next step and questions to the reporter. */
 export default function ConductCasePage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -160,7 +225,7 @@ export default function ConductCasePage({ id }: { id: string }) {
                 {report.when || '—'}
               </Descriptions.Item>
               <Descriptions.Item label={t('conductReport.contact')}>
-                {report.contact || t('conductCase.anonymous')}
+                <ContactPart report={report} />
               </Descriptions.Item>
               <Descriptions.Item label={t('conductReport.attachments')}>
                 {report.files.length === 0
