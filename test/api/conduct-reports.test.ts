@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
+import { gatherTeacherFigures } from '../../src/server/modules/reports/teacher-figures';
 import { roles, type Role } from '../../src/shared/roles';
 import { mustEnrolTotp } from '../../src/shared/powers';
 import {
@@ -459,5 +460,38 @@ describe('the figures', () => {
     expect(
       (await clients.get('liaison')!.get('/api/v1/conduct-reports/figures?year=2024')).statusCode,
     ).toBe(403);
+  });
+
+  it("gives the quality report item 26's counts for the plan's year, and never a name or a report's text", async () => {
+    const figures = await gatherTeacherFigures(
+      t.db,
+      organizationId,
+      2024,
+      '2024-12-31',
+      t.clock.now(),
+    );
+    const item26 = figures.filter((figure) => figure.itemNo === 26);
+    expect(item26).toHaveLength(1);
+    const counts = (
+      await clients.get('coordinator')!.get('/api/v1/conduct-reports/figures?year=2024')
+    ).json();
+    expect(item26[0]).toMatchObject({
+      kind: 'conduct_reports',
+      numerator: counts.handledOnTime,
+      denominator: counts.closed,
+    });
+    expect(item26[0]!.detail).toContain(`受理${counts.received}件`);
+    expect(item26[0]!.detail).toContain(`澄清${counts.clarified}件`);
+    const text = JSON.stringify(item26);
+    for (const secret of [MARKER, CONTACT, '张老师', '李老师', '辱骂'])
+      expect(text).not.toContain(secret);
+    const otherYear = await gatherTeacherFigures(
+      t.db,
+      organizationId,
+      2023,
+      '2023-12-31',
+      t.clock.now(),
+    );
+    expect(otherYear.filter((figure) => figure.itemNo === 26)).toHaveLength(0);
   });
 });

@@ -103,6 +103,15 @@ export async function findFile(executor: Executor, reportId: string, fileId: str
 }
 
 /** Counts of one organization's cases received in a year (from `start` to `end`), no content. */
+/** A year of the Beijing calendar (UTC+8, no daylight saving) as instants: [start, end). */
+export function beijingYearBounds(year: number): { start: Date; end: Date } {
+  const offset = 8 * 60 * 60 * 1000;
+  return {
+    start: new Date(Date.UTC(year, 0, 1) - offset),
+    end: new Date(Date.UTC(year + 1, 0, 1) - offset),
+  };
+}
+
 export async function countReportsByYear(
   executor: Executor,
   organizationId: string,

@@ -27,6 +27,7 @@ import { createSecretBox, type SecretBox } from '../auth/secret-box';
 import { findOrganization, listOrganizations } from '../organizations/organization.repository';
 import {
   approveContactRequest,
+  beijingYearBounds,
   countReportsByYear,
   insertContactRequest,
   listContactRequests,
@@ -530,9 +531,7 @@ export function createConductReportService({
 
     /** Item 26's figures for a year (by the Beijing calendar, UTC+8): counts only. */
     async figures(actor: Actor, year: number): Promise<ConductReportFigures> {
-      const offset = 8 * 60 * 60 * 1000;
-      const start = new Date(Date.UTC(year, 0, 1) - offset);
-      const end = new Date(Date.UTC(year + 1, 0, 1) - offset);
+      const { start, end } = beijingYearBounds(year);
       const counts = await countReportsByYear(db, actor.organizationId, start, end);
       return {
         year,
