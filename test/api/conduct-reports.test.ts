@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
+import { messages } from '../../src/server/modules/notifications/notification.table';
 import { gatherTeacherFigures } from '../../src/server/modules/reports/teacher-figures';
 import { roles, type Role } from '../../src/shared/roles';
 import { mustEnrolTotp } from '../../src/shared/powers';
@@ -416,6 +417,26 @@ describe('the case steps', () => {
       late: boolean;
     }[];
     expect(list.find((row) => row.id === id)!.late).toBe(true);
+
+    // The daily sweep reminds every case handler once per case and state deadline, without content.
+    const reminders = async () =>
+      (await t.db.select().from(messages).where(eq(messages.kind, 'conduct_case.late'))).filter(
+        (message) => message.link === `/conduct-cases/${id}`,
+      );
+    await t.jobs.runDue();
+    // Another day's sweep (as if the case were still late tomorrow) sends nothing new.
+    await t.jobs.enqueue(t.db, {
+      kind: 'conductReports.remindLate',
+      organizationId,
+      payload: { organizationId, day: '2099-01-01' },
+    });
+    await t.jobs.runDue();
+    const sent = await reminders();
+    expect(sent.map((message) => message.recipientUserId)).toContain(handlerId);
+    expect(new Set(sent.map((message) => message.recipientUserId)).size).toBe(sent.length);
+    expect(sent[0]!.body).toContain('受理');
+    expect(JSON.stringify(sent)).not.toContain(MARKER);
+    expect(JSON.stringify(sent)).not.toContain('张老师');
     let v = version;
     for (const [to, outcome] of [
       ['investigating'],

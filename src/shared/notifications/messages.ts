@@ -21,6 +21,7 @@ export const messageKinds = [
   'report.published',
   'report.review_due',
   'account.created',
+  'conduct_case.late',
 ] as const;
 export type MessageKind = (typeof messageKinds)[number];
 
@@ -149,6 +150,14 @@ export function composeMessage(facts: MessageFacts): ComposedMessage {
       );
     case 'report.review_due':
       return lines('质量报告评议即将截止', '在截止前提交评议。', '去评议', '/report');
+    case 'conduct_case.late':
+      // Never the report's content: the handler reads it on the case page.
+      return {
+        title: '一件师德举报已超过本环节办理期限',
+        body: `环节：${dot(facts.subject)}\n期限：${dot(facts.dueOn)}\n请尽快办理，或在办理记录中说明原因。`,
+        action: '去办理',
+        link: facts.recordId ? `/conduct-cases/${facts.recordId}` : '/conduct-cases',
+      };
     case 'account.created':
       return {
         title: '您的落实（Luoshi）账号已开通',

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import {
   conductReportEvents,
@@ -187,4 +187,12 @@ export async function approveContactRequest(
     )
     .returning();
   return row ?? null;
+}
+
+/** Open cases past their current state's deadline, across organizations (the reminder sweep). */
+export async function listLateReports(executor: Executor, now: Date) {
+  return executor
+    .select()
+    .from(conductReports)
+    .where(and(ne(conductReports.state, 'closed'), lte(conductReports.stageDueAt, now)));
 }

@@ -25,8 +25,11 @@ import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { createSecretBox, type SecretBox } from '../auth/secret-box';
 import { findOrganization, listOrganizations } from '../organizations/organization.repository';
+import { zonedDate } from '../../../shared/time-format';
+import { queueMessages } from '../notifications/notification.outbox';
 import {
   approveContactRequest,
+  listLateReports,
   beijingYearBounds,
   countReportsByYear,
   insertContactRequest,
@@ -84,6 +87,17 @@ function reporterActor(organizationId: string): Actor {
     userAgent: null,
   };
 }
+
+/** The states as the office names them, for reminders (zh-CN, like every message). */
+const stateNames: Record<CaseState, string> = {
+  received: '受理',
+  investigating: '核查',
+  determined: '认定',
+  handling: '处理',
+  notified: '通报',
+  clarified: '澄清',
+  closed: '结案',
+};
 
 export function createConductReportService({
   db,
@@ -527,6 +541,36 @@ export function createConductReportService({
         mediaType: file.mediaType,
         bytes: Buffer.from(await box.open(file.sealedBytes, bound), 'base64'),
       };
+    },
+
+    /**
+     * Reminds the case handlers of each case past its state's deadline: one message per case per
+     * state deadline (the event key names the stay), however often the sweep runs. Never content.
+     */
+    async remindLate(organizationId: string): Promise<number> {
+      const now = clock.now();
+      let queued = 0;
+      const late = (await listLateReports(db, now)).filter(
+        (report) => report.organizationId === organizationId,
+      );
+      for (const report of late) {
+        const zone =
+          (await findOrganization(db, report.organizationId))?.timeZone ?? 'Asia/Shanghai';
+        queued += await db.transaction((tx) =>
+          queueMessages(tx, clock, {
+            organizationId: report.organizationId,
+            kind: 'conduct_case.late',
+            eventKey: `${report.id}:${report.state}:${report.stageEnteredAt.toISOString()}`,
+            to: { role: 'case_handler' },
+            facts: {
+              subject: stateNames[report.state],
+              dueOn: report.stageDueAt ? zonedDate(report.stageDueAt, zone) : null,
+              recordId: report.id,
+            },
+          }),
+        );
+      }
+      return queued;
     },
 
     /** Item 26's figures for a year (by the Beijing calendar, UTC+8): counts only. */
