@@ -3,6 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { messages } from '../../src/server/modules/notifications/notification.table';
+import JSZip from 'jszip';
+import { formatDateTime } from '../../src/shared/time-format';
 import { gatherTeacherFigures } from '../../src/server/modules/reports/teacher-figures';
 import { roles, type Role } from '../../src/shared/roles';
 import { mustEnrolTotp } from '../../src/shared/powers';
@@ -304,6 +306,34 @@ describe('the custodian rule', () => {
       reason: '需要回访',
     });
     expect(none.json().error.code).toBe('conductReport.no_contact');
+  });
+});
+
+describe('the export of a case', () => {
+  it('writes a .docx whose every page header names the exporter and the time in the institution zone, audited', async () => {
+    const { id } = await newCase();
+    const handler = clients.get('case_handler')!;
+    const response = await handler.get(`/api/v1/conduct-reports/${id}/docx`);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(String(response.headers['content-disposition'])).toMatch(/^attachment/);
+    const zip = await JSZip.loadAsync(response.rawPayload);
+    const headers = Object.keys(zip.files).filter((name) => /^word\/header\d*\.xml$/.test(name));
+    expect(headers.length).toBeGreaterThan(0);
+    const header = await zip.file(headers[0]!)!.async('string');
+    const expectedTime = formatDateTime(t.clock.now(), 'Asia/Shanghai');
+    expect(header).toContain(`导出人 ${usernames.get('case_handler')}`);
+    expect(header).toContain(expectedTime);
+    const body = await zip.file('word/document.xml')!.async('string');
+    expect(body).toContain(MARKER);
+    expect(body).toContain('w:headerReference');
+    const exports = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, id), eq(auditLog.action, 'conductReport.export')));
+    expect(exports).toHaveLength(1);
+    expect((await clients.get('admin')!.get(`/api/v1/conduct-reports/${id}/docx`)).statusCode).toBe(
+      403,
+    );
   });
 });
 

@@ -270,6 +270,15 @@ export const conductReportsApi = {
     response: conductReportDetailSchema,
     access: ['case_handler'],
   }),
+  exportDocx: defineOperation({
+    id: 'conductReports.exportDocx',
+    method: 'GET',
+    path: '/api/v1/conduct-reports/:id/docx',
+    description: 'The case as a .docx, every page watermarked with who exported it and when; audited.',
+    params: conductReportParamsSchema,
+    response: fileResponse,
+    access: ['case_handler'],
+  }),
   file: defineOperation({
     id: 'conductReports.file',
     method: 'GET',

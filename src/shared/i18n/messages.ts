@@ -1260,6 +1260,7 @@ const zhCN = {
   'conductCase.back': '返回举报列表',
   'conductCase.title': '举报办理',
   'conductCase.anonymous': '匿名（未留联系方式）',
+  'conductCase.export': '导出案件（Word，带导出人水印）',
   'conductCase.contactSealed': '联系方式已封存：须由另一名受理人同意后才向您显示。',
   'conductCase.contactReason': '申请理由（如：需要回访核实）',
   'conductCase.contactRequest': '申请查看联系方式',
@@ -2825,6 +2826,7 @@ const en: Record<MessageKey, string> = {
   'conductCase.back': 'Back to the reports',
   'conductCase.title': 'Case',
   'conductCase.anonymous': 'Anonymous (no contact given)',
+  'conductCase.export': 'Export the case (Word, watermarked with the exporter)',
   'conductCase.contactSealed':
     'The contact is sealed: it is shown to you once another handler approves.',
   'conductCase.contactReason': 'Reason (e.g. to call back and check details)',

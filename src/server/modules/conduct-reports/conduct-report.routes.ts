@@ -47,6 +47,15 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
     reports.answer(actorOf(request), request.params.id, request.body.text),
   );
 
+  route(app, conductReportsApi.exportDocx, async (request, reply) => {
+    const bytes = await reports.exportDocx(actorOf(request), request.params.id);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .header('content-disposition', attachment('师德举报案件.docx', 'conduct-case.docx'))
+      .header('cache-control', 'private, no-store')
+      .send(bytes);
+  });
+
   route(app, conductReportsApi.requestContact, async (request) =>
     reports.requestContact(actorOf(request), request.params.id, request.body.reason),
   );

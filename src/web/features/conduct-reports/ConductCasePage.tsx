@@ -197,6 +197,12 @@ export default function ConductCasePage({ id }: { id: string }) {
         {t('conductCase.back')}
       </Button>
       <Typography.Title level={3}>{t('conductCase.title')}</Typography.Title>
+      <Button
+        href={hrefOf(conductReportsApi.exportDocx, { params: { id } })}
+        style={{ marginBottom: 12 }}
+      >
+        {t('conductCase.export')}
+      </Button>
       {query.error && <Alert type="error" showIcon message={query.error.message} />}
       {report && (
         <Space direction="vertical" style={{ width: '100%' }} size="middle">
