@@ -102,19 +102,22 @@ describe('conduct reports in the browser', () => {
     await shot(phone, '3-phone-follow');
 
     // the handler at 1366 px: the menu shows the cases; the case is read and moved
-    const desk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await desk.goto(server.url);
-    await desk.getByLabel('用户名').fill(handlerName);
-    await desk.getByLabel('密码').fill(TEST_PASSWORD);
-    await desk.keyboard.press('Enter');
-    await desk.locator('.app-header').waitFor();
-    await desk.getByRole('menuitem', { name: '师德举报受理' }).click();
-    await desk
-      .getByRole('button', { name: buttonName('办理') })
-      .first()
-      .click();
-    await desk.getByText('课堂上多次以侮辱性语言批评学生。').waitFor();
+    const desk = await openCase(handlerName);
     await shot(desk, '4-handler-case');
+
+    // the custodian rule: the contact is sealed until a second handler approves the request
+    expect(await desk.content()).not.toContain('wx-journey-0001');
+    await desk.getByLabel('申请理由').fill('需要回访核实');
+    await desk.getByRole('button', { name: buttonName('申请查看联系方式') }).click();
+    await desk.getByText('等待另一名受理人同意').waitFor();
+    const custodian = await openCase(secondHandlerName);
+    await custodian.getByRole('button', { name: buttonName('同意') }).click();
+    await custodian.getByText(`${secondHandlerName} 已同意`).waitFor();
+    expect(await custodian.content()).not.toContain('wx-journey-0001');
+    await shot(custodian, '4b-custodian-approved');
+    await custodian.close();
+    await desk.reload();
+    await desk.getByTestId('case-contact').filter({ hasText: 'wx-journey-0001' }).waitFor();
 
     await desk.getByLabel('向举报人提问').fill('请问当时在场的还有哪些同学？');
     await desk.getByRole('button', { name: buttonName('向举报人提问') }).click();

@@ -274,7 +274,8 @@ export const conductReportsApi = {
     id: 'conductReports.exportDocx',
     method: 'GET',
     path: '/api/v1/conduct-reports/:id/docx',
-    description: 'The case as a .docx, every page watermarked with who exported it and when; audited.',
+    description:
+      'The case as a .docx, every page watermarked with who exported it and when; audited.',
     params: conductReportParamsSchema,
     response: fileResponse,
     access: ['case_handler'],
