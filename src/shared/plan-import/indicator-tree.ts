@@ -15,6 +15,8 @@ import type { ParsedItem } from './contract';
 export interface TreeIndicator {
   code: string;
   title: string;
+  /** The full path of levels it stands for, from the top, as written; [] where the plan has none. */
+  levels: { code: string; title: string }[];
 }
 export interface IndicatorTreeLevel1 extends TreeIndicator {
   children: TreeIndicator[];
@@ -56,6 +58,7 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
   const level1: (IndicatorTreeLevel1 & { key: string; childKeys: string[] })[] = [];
   const placeOf: PlanIndicatorTree['placeOf'] = [];
   for (const item of items) {
+    const levels = item.path.map((title, index) => ({ code: item.pathCodes[index] ?? '', title }));
     const key1 = `${item.level1Code}\u0000${item.level1}`;
     let top = level1.findIndex((indicator) => indicator.key === key1);
     if (top < 0) {
@@ -64,6 +67,7 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
         key: key1,
         code: uniqueCode(item.level1Code, item.level1, level1.length + 1, taken, chineseNumeral),
         title: item.level1,
+        levels: levels.slice(0, 1),
         children: [],
         childKeys: [],
       });
@@ -79,6 +83,7 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
       parent.children.push({
         code: uniqueCode(written, title, parent.children.length + 1, taken, String),
         title,
+        levels,
       });
       parent.childKeys.push(key2);
       child = parent.children.length - 1;
@@ -86,7 +91,7 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
     placeOf.push({ level1: top, level2: child });
   }
   return {
-    level1: level1.map(({ code, title, children }) => ({ code, title, children })),
+    level1: level1.map(({ code, title, levels, children }) => ({ code, title, levels, children })),
     placeOf,
   };
 }

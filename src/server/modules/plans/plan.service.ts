@@ -66,7 +66,7 @@ export function createPlanService({ db }: { db: Database }) {
 
     /** The indicator tree of a plan's standard, each item with the departments assigned to it. */
     async tree(actor: Actor, planId: string) {
-      const { plan } = await requirePlan(db, actor.organizationId, planId);
+      const { plan, standardDepth } = await requirePlan(db, actor.organizationId, planId);
       const [allIndicators, allItems, assignmentRows, allDepartments, groups, retired] =
         await Promise.all([
           listIndicatorsOfStandard(db, plan.standardId),
@@ -93,6 +93,7 @@ export function createPlanService({ db }: { db: Database }) {
       }));
       return {
         planId: plan.id,
+        depth: standardDepth,
         indicators,
         departments: allDepartments.map(toDepartmentView),
         groups: groups.map((group) => toGroupView(group, allDepartments)),
