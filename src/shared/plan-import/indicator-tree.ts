@@ -100,3 +100,44 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
 export function indicatorLabel(code: string, title: string, separator: '、' | '.'): string {
   return code && title ? `${code}${separator}${title}` : title || code;
 }
+
+interface LevelledIndicator {
+  code: string;
+  title: string;
+  levels: readonly { code: string; title: string }[];
+}
+
+/** How many levels a tree really has above its items: 0 for a flat list, up to 4 (or more). */
+export function treeDepth(
+  tree: readonly (LevelledIndicator & { children: LevelledIndicator[] })[],
+): number {
+  return Math.max(
+    0,
+    ...tree.flatMap((level1) => [
+      level1.levels.length,
+      ...level1.children.map((level2) => level2.levels.length),
+    ]),
+  );
+}
+
+/** The headers of a sheet's level columns: 一级指标 … 四级指标, one per level of the tree. */
+export function levelHeaders(depth: number): string[] {
+  return Array.from({ length: depth }, (_, index) => `${chineseNumeral(index + 1)}级指标`);
+}
+
+/**
+ * An item's levels as a sheet prints them, one per level of the tree: the stored level-1 and
+ * level-2 where the tree has at most two, each level as written below a deeper level-1.
+ */
+export function levelLabels(
+  level1: LevelledIndicator,
+  level2: LevelledIndicator,
+  depth: number,
+): string[] {
+  const top = indicatorLabel(level1.code, level1.title, '、');
+  if (depth <= 2) return [top, indicatorLabel(level2.code, level2.title, '.')].slice(0, depth);
+  const below = level2.levels.slice(1).map((level) => indicatorLabel(level.code, level.title, '.'));
+  return Array.from({ length: depth }, (_, index) =>
+    index === 0 ? top : (below[index - 1] ?? ''),
+  );
+}
