@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanTree, StandardTree } from '../../src/shared/api/contracts';
 import type { ReportDetail, ReportSummary } from '../../src/shared/api/reports';
+import { readDocumentBlocks } from '../../src/server/io/plan-document-reader';
 import { buildShapeDocx, buildShapeXlsx, planShapes } from '../support/plan-shapes';
 import {
   createInstitution,
@@ -139,6 +140,17 @@ describe.each(depths)('a plan $depth levels deep ($name)', (expected) => {
     expect(report.status).toBe('ready');
     expect(report.content!.totals.items).toBe(4);
     expect(report.content!.completion.byLevel1.map((row) => row.title)).toEqual(expected.level1);
+    const reportFile = await client.get(`/api/v1/reports/${report.id}/docx`);
+    expect(reportFile.statusCode, reportFile.body).toBe(200);
+    const { blocks } = await readDocumentBlocks({
+      bytes: reportFile.rawPayload,
+      fileName: 'report.docx',
+    });
+    const firstColumn = blocks.flatMap((block) =>
+      block.kind === 'table' ? block.rows.map((row) => row.cells[0]) : [],
+    );
+    // 表1 has a row per level-1 indicator; a flat list's one row says what it holds
+    expect(firstColumn).toContain(expected.depth === 0 ? '全部任务' : `一、${expected.level1[0]}`);
 
     // the task breakdown has one column per level of the plan, none for a flat list
     const exported = await client.get(`/api/v1/plans/${planId}/task-breakdown?format=xlsx`);
@@ -149,7 +161,7 @@ describe.each(depths)('a plan $depth levels deep ($name)', (expected) => {
     const word = await client.get(`/api/v1/plans/${planId}/task-breakdown?format=docx`);
     expect(word.statusCode, word.body).toBe(200);
 
-    // the same plan as Word is the same standard, found again
+    // the same plan as Word keeps the same levels
     const again = multipartFile(
       `${expected.name}.docx`,
       await buildShapeDocx(shape(expected.name)),
@@ -160,7 +172,15 @@ describe.each(depths)('a plan $depth levels deep ($name)', (expected) => {
       payload: again.payload,
       headers: again.headers,
     });
-    expect(fromWord.statusCode, fromWord.body).toBe(200);
-    expect((fromWord.json() as { standardId: string }).standardId).toBe(standardId);
+    expect(fromWord.statusCode, fromWord.body).toBe(201);
+    const wordTree = (
+      await client.get(`/api/v1/plans/${(fromWord.json() as { planId: string }).planId}/tree`)
+    ).json() as PlanTree;
+    expect(wordTree.depth).toBe(expected.depth);
+    expect(
+      wordTree.indicators.map((level1) =>
+        level1.children.map((level2) => level2.levels.map((level) => level.title)),
+      ),
+    ).toEqual(expected.paths);
   });
 });
