@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { inArray, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanTree, StandardTree } from '../../src/shared/api/contracts';
 import type { ReportDetail, ReportSummary } from '../../src/shared/api/reports';
+import { indicators, standards } from '../../src/server/modules/standards/standard.table';
 import { readDocumentBlocks } from '../../src/server/io/plan-document-reader';
 import { buildShapeDocx, buildShapeXlsx, planShapes } from '../support/plan-shapes';
 import {
@@ -9,6 +13,7 @@ import {
   createTestApp,
   createUser,
   multipartFile,
+  projectRoot,
   signIn,
   type TestApp,
 } from '../support/test-app';
@@ -25,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const shape = (name: string) => planShapes.find((candidate) => candidate.name === name)!;
-const path = (...titles: string[]) => titles;
+const levelPath = (...titles: string[]) => titles;
 
 const depths = [
   {
@@ -33,7 +38,7 @@ const depths = [
     depth: 0,
     level1: [''],
     // each level-2 indicator's full path of level titles, from the top
-    paths: [[path()]],
+    paths: [[levelPath()]],
     headers: [] as string[],
     // the level cells of the first item's row in the task breakdown
     firstRow: [] as string[],
@@ -42,7 +47,7 @@ const depths = [
     name: 'two-levels',
     depth: 1,
     level1: ['加强思想政治引领', '健全师德建设机制'],
-    paths: [[path('加强思想政治引领')], [path('健全师德建设机制')]],
+    paths: [[levelPath('加强思想政治引领')], [levelPath('健全师德建设机制')]],
     headers: ['一级指标'],
     firstRow: ['一、加强思想政治引领'],
   },
@@ -51,8 +56,8 @@ const depths = [
     depth: 2,
     level1: ['党的领导', '队伍建设'],
     paths: [
-      [path('党的领导', '强化组织领导'), path('党的领导', '压实院系责任')],
-      [path('队伍建设', '引育并举')],
+      [levelPath('党的领导', '强化组织领导'), levelPath('党的领导', '压实院系责任')],
+      [levelPath('队伍建设', '引育并举')],
     ],
     headers: ['一级指标', '二级指标'],
     firstRow: ['一、党的领导', '一.强化组织领导'],
@@ -63,11 +68,11 @@ const depths = [
     level1: ['人才培养', '科学研究'],
     paths: [
       [
-        path('人才培养', '课程建设', '一流课程', '国家级'),
-        path('人才培养', '课程建设', '一流课程', '省级'),
-        path('人才培养', '教材建设', '规划教材', '编写'),
+        levelPath('人才培养', '课程建设', '一流课程', '国家级'),
+        levelPath('人才培养', '课程建设', '一流课程', '省级'),
+        levelPath('人才培养', '教材建设', '规划教材', '编写'),
       ],
-      [path('科学研究', '平台', '重点实验室', '培育')],
+      [levelPath('科学研究', '平台', '重点实验室', '培育')],
     ],
     headers: ['一级指标', '二级指标', '三级指标', '四级指标'],
     firstRow: ['一、人才培养', '一.课程建设', '1.一流课程', '1.国家级'],
@@ -182,5 +187,58 @@ describe.each(depths)('a plan $depth levels deep ($name)', (expected) => {
         level1.children.map((level2) => level2.levels.map((level) => level.title)),
       ),
     ).toEqual(expected.paths);
+  });
+});
+
+describe('standards imported before the depth was kept', () => {
+  it('get their levels back from the two stored levels (the backfill migration)', async () => {
+    const { organization } = await createInstitution(t.db);
+    const client = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'coordinator')).username,
+    );
+    const trees: PlanTree[] = [];
+    const standardIds: string[] = [];
+    for (const name of ['flat', 'two-levels', 'three-levels', 'four-levels']) {
+      const { payload, headers } = multipartFile(`${name}.xlsx`, await buildShapeXlsx(shape(name)));
+      const imported = await client.request({
+        method: 'POST',
+        url: '/api/v1/imports/plan',
+        payload,
+        headers,
+      });
+      expect(imported.statusCode, imported.body).toBe(201);
+      const { planId, standardId } = imported.json() as { planId: string; standardId: string };
+      standardIds.push(standardId);
+      trees.push((await client.get(`/api/v1/plans/${planId}/tree`)).json() as PlanTree);
+    }
+    const titles = (tree: PlanTree) =>
+      tree.indicators.map((level1) => [
+        level1.levels.map((level) => level.title),
+        level1.children.map((level2) => level2.levels.map((level) => level.title)),
+      ]);
+    const before = trees.map((tree) => [tree.depth, titles(tree)]);
+
+    // as a standard of before the migration holds them: no levels, the column's default depth
+    await t.db
+      .update(indicators)
+      .set({ levels: [] })
+      .where(inArray(indicators.standardId, standardIds));
+    await t.db.update(standards).set({ depth: 2 }).where(inArray(standards.id, standardIds));
+    const migration = await readFile(
+      path.join(projectRoot, 'migrations/0015_backfill_plan_depth_and_indicator_levels.sql'),
+      'utf8',
+    );
+    for (const statement of migration.split('--> statement-breakpoint'))
+      await t.db.execute(sql.raw(statement));
+
+    const after = await Promise.all(
+      trees.map(async (tree) => {
+        const again = (await client.get(`/api/v1/plans/${tree.planId}/tree`)).json() as PlanTree;
+        return [again.depth, titles(again)];
+      }),
+    );
+    expect(after).toEqual(before);
+    expect(after.map(([depth]) => depth)).toEqual([0, 1, 2, 4]);
   });
 });
