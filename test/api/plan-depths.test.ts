@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanTree, StandardTree } from '../../src/shared/api/contracts';
 import type { ReportDetail, ReportSummary } from '../../src/shared/api/reports';
 import { indicators, standards } from '../../src/server/modules/standards/standard.table';
-import { readDocumentBlocks } from '../../src/server/io/plan-document-reader';
+import { readDocumentBlocks, readPlanDocument } from '../../src/server/io/plan-document-reader';
 import { buildShapeDocx, buildShapeXlsx, planShapes } from '../support/plan-shapes';
 import {
   createInstitution,
@@ -163,6 +163,15 @@ describe.each(depths)('a plan $depth levels deep ($name)', (expected) => {
     const [, header, first] = await sheetRows(exported.rawPayload);
     expect(header!.slice(0, expected.depth + 1)).toEqual([...expected.headers, '指标内容']);
     expect(first!.slice(0, expected.depth)).toEqual(expected.firstRow);
+    // and read back as a plan, it has the same levels
+    const readBack = await readPlanDocument({
+      bytes: exported.rawPayload,
+      fileName: 'task-breakdown.xlsx',
+    });
+    expect(readBack.depth).toBe(expected.depth);
+    expect([...new Set(readBack.items.map((item) => JSON.stringify(item.path)))]).toEqual(
+      expected.paths.flat().map((titles) => JSON.stringify(titles)),
+    );
     const word = await client.get(`/api/v1/plans/${planId}/task-breakdown?format=docx`);
     expect(word.statusCode, word.body).toBe(200);
 
