@@ -3,7 +3,7 @@ import path from 'node:path';
 import { inArray, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlanTree, StandardTree } from '../../src/shared/api/contracts';
+import type { PlanDetail, PlanTree, StandardTree } from '../../src/shared/api/contracts';
 import type { ReportDetail, ReportSummary } from '../../src/shared/api/reports';
 import { indicators, standards } from '../../src/server/modules/standards/standard.table';
 import { readDocumentBlocks, readPlanDocument } from '../../src/server/io/plan-document-reader';
@@ -129,6 +129,8 @@ describe.each(depths)('a plan $depth levels deep ($name)', (expected) => {
 
     const standard = (await client.get(`/api/v1/standards/${standardId}`)).json() as StandardTree;
     expect(standard.depth).toBe(expected.depth);
+    const plan = (await client.get(`/api/v1/plans/${planId}`)).json() as PlanDetail;
+    expect(plan.depth).toBe(expected.depth);
 
     const moderation = (await client.get(`/api/v1/plans/${planId}/moderation`)).json() as {
       rollups: { level1: { title: string }[]; level2: { title: string }[] };

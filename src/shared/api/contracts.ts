@@ -287,6 +287,8 @@ export const planDetailSchema = planSummarySchema.extend({
   importWarnings: z.array(z.string()),
   phases: z.array(phaseViewSchema),
   deliverables: z.array(deliverableViewSchema),
+  /** Levels above the items as the plan wrote them: 0 for a flat list (its counts have no levels). */
+  depth: z.number().int(),
   counts: z.object({
     level1: z.number().int(),
     level2: z.number().int(),

@@ -42,7 +42,11 @@ export function createPlanService({ db }: { db: Database }) {
     },
 
     async get(actor: Actor, planId: string): Promise<PlanDetail> {
-      const { plan, standardTitle } = await requirePlan(db, actor.organizationId, planId);
+      const { plan, standardTitle, standardDepth } = await requirePlan(
+        db,
+        actor.organizationId,
+        planId,
+      );
       const [planPhases, planDeliverables, treeCounts, assignmentCount] = await Promise.all([
         listPhases(db, plan.id),
         listDeliverables(db, plan.id),
@@ -60,6 +64,7 @@ export function createPlanService({ db }: { db: Database }) {
         deliverables: planDeliverables.map(
           ({ organizationId: _o, planId: _p, ...deliverable }) => deliverable,
         ),
+        depth: standardDepth,
         counts: { ...treeCounts, assignments: assignmentCount },
       };
     },
