@@ -38,3 +38,43 @@ export function dutiesOf(
   }
   return duties;
 }
+
+/**
+ * The order a reader of the 任务分解表 expects within an item: the lead department first, then the
+ * support departments in the document's order, then (for departments answering through a group, or no
+ * longer assigned) by name, and each department's measures by their position. Never by a database id,
+ * which is random and would reorder the table from one export to the next.
+ */
+export function orderMeasuresOfItem<
+  M extends { departmentId: string; position: number },
+  D extends Pick<Department, 'id' | 'kind' | 'name'>,
+>(
+  measures: readonly M[],
+  itemTargets: readonly AssignmentTarget[],
+  departments: ReadonlyMap<string, D>,
+): M[] {
+  // itemTargets come in the document's order (assignment position); the lead goes first.
+  const ranked = [...itemTargets].sort((a, b) => roleRank(a.role) - roleRank(b.role));
+  const rankOf = (departmentId: string): number => {
+    const department = departments.get(departmentId);
+    const named = ranked.findIndex((target) => target.departmentId === departmentId);
+    if (named >= 0) return named;
+    const viaGroup = ranked.findIndex(
+      (target) =>
+        target.groupKind === 'group' && department && target.selectsKind === department.kind,
+    );
+    return viaGroup >= 0 ? viaGroup : ranked.length;
+  };
+  const nameOf = (departmentId: string) => departments.get(departmentId)?.name ?? '';
+  return [...measures].sort(
+    (a, b) =>
+      rankOf(a.departmentId) - rankOf(b.departmentId) ||
+      nameOf(a.departmentId).localeCompare(nameOf(b.departmentId), 'zh-Hans-CN') ||
+      a.departmentId.localeCompare(b.departmentId) ||
+      a.position - b.position,
+  );
+}
+
+function roleRank(role: AssignmentTarget['role']): number {
+  return role === 'lead' ? 0 : 1;
+}

@@ -62,7 +62,7 @@ import {
   updateMeasureAtVersion,
   updateSubmission,
 } from './breakdown.repository';
-import { dutiesOf } from './breakdown.rules';
+import { dutiesOf, orderMeasuresOfItem } from './breakdown.rules';
 import type { Measure, Submission, SubmissionEvent, SubmittedMeasure } from './breakdown.table';
 import { diffMeasures } from '../../../shared/breakdown-diff';
 import { requirePlan } from '../plans/plan.scope';
@@ -883,11 +883,20 @@ export function createBreakdownService({
         plan,
       );
       const names = new Map(allDepartments.map((entry) => [entry.id, entry.name]));
+      const departmentsById = new Map(allDepartments.map((entry) => [entry.id, entry]));
       const mine = department ? dutiesOf(department, targets) : null;
+      const targetsOf = (itemId: string) =>
+        targets
+          .filter((target) => target.itemId === itemId)
+          .sort((a, b) => (a.role === b.role ? 0 : a.role === 'lead' ? -1 : 1));
       const measuresOf = (itemId: string) =>
-        allMeasures.filter(
-          (measure) =>
-            measure.itemId === itemId && (!department || measure.departmentId === department.id),
+        orderMeasuresOfItem(
+          allMeasures.filter(
+            (measure) =>
+              measure.itemId === itemId && (!department || measure.departmentId === department.id),
+          ),
+          targetsOf(itemId),
+          departmentsById,
         );
       const tree = assembleIndicatorTree(
         allIndicators,
@@ -903,8 +912,7 @@ export function createBreakdownService({
             focus: item.focus,
             departments: department
               ? department.name
-              : targets
-                  .filter((target) => target.itemId === item.id)
+              : targetsOf(item.id)
                   .map(
                     (target) =>
                       (target.departmentId ? names.get(target.departmentId) : target.groupName) ??
