@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,7 +151,6 @@ describe('round trips through LibreOffice (.xlsx/.xls, .docx/.doc)', () => {
 
   it('the users sheet (template) re-imports as the same people', { timeout: 600_000 }, async () => {
     // The template as an office fills it in: people below the example row, in its columns.
-    const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(
       (await download(admin, '/api/v1/users/template.xlsx')) as unknown as ExcelJS.Buffer,
