@@ -1,10 +1,7 @@
 import {
   AlignmentType,
   Document,
-  Footer,
-  LineRuleType,
   Packer,
-  PageNumber,
   Paragraph,
   Table,
   TableCell,
@@ -15,6 +12,14 @@ import {
 } from 'docx';
 import type { QualityReport, Rate } from '../../shared/report/quality-report.contract';
 import { fontTableOverride } from './docx-fonts';
+import {
+  BODY_FONT,
+  BODY_SIZE,
+  chineseDate,
+  LINE,
+  officialSection,
+  TABLE_SIZE,
+} from './official-document';
 import { indicatorLabel } from '../../shared/plan-import/indicator-tree';
 
 /**
@@ -26,10 +31,6 @@ import { indicatorLabel } from '../../shared/plan-import/indicator-tree';
  * Layout only: every figure comes computed in the report.
  */
 
-const BODY_FONT = '仿宋_GB2312';
-const BODY_SIZE = 32; // half-points: 三号 (16 pt)
-const TABLE_SIZE = 21; // 五号 (10.5 pt)
-const LINE = { line: 560, lineRule: LineRuleType.EXACT } as const;
 const SECTION_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八'];
 
 function body(text: string): Paragraph {
@@ -93,32 +94,9 @@ function caption(text: string): Paragraph {
  * "— 1 —" in 宋体 四号 (14 pt), a character (14 pt) in from the outer edge: right on odd pages, left
  * on even ones (GB/T 9704 7.5).
  */
-function pageNumber(side: 'odd' | 'even'): Footer {
-  return new Footer({
-    children: [
-      new Paragraph({
-        alignment: side === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
-        indent: side === 'odd' ? { right: 280 } : { left: 280 },
-        children: [
-          new TextRun({
-            children: ['— ', PageNumber.CURRENT, ' —'],
-            font: { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' },
-            size: 28,
-          }),
-        ],
-      }),
-    ],
-  });
-}
-
 /** 87.5% (21/24), or — when there is nothing to count. */
 export function formatRate(rate: Rate): string {
   return rate.value === null ? '—' : `${rate.value}%（${rate.numerator}/${rate.denominator}）`;
-}
-
-function chineseDate(iso: string): string {
-  const [year, month, day] = iso.slice(0, 10).split('-').map(Number);
-  return `${year}年${month}月${day}日`;
 }
 
 export async function writeQualityReportDocx(
@@ -258,18 +236,7 @@ export async function writeQualityReportDocx(
     creator: 'Luoshi',
     title: report.title,
     evenAndOddHeaderAndFooters: true,
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: 11906, height: 16838 },
-            margin: { top: 2098, bottom: 1984, left: 1588, right: 1474 },
-          },
-        },
-        footers: { default: pageNumber('odd'), even: pageNumber('even') },
-        children,
-      },
-    ],
+    sections: [officialSection(children)],
   });
   return Packer.toBuffer(document, false, [
     fontTableOverride([

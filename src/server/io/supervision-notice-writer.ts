@@ -1,10 +1,8 @@
 import {
   AlignmentType,
   Document,
-  Footer,
   LineRuleType,
   Packer,
-  PageNumber,
   Paragraph,
   Table,
   TableCell,
@@ -15,6 +13,14 @@ import {
   WidthType,
 } from 'docx';
 import { fontTableOverride } from './docx-fonts';
+import {
+  BODY_FONT,
+  BODY_SIZE,
+  chineseDate,
+  LINE,
+  officialSection,
+  TABLE_SIZE,
+} from './official-document';
 
 /**
  * 督办通知单 as a Chinese office prints it (GB/T 9704 where it applies): A4 with the official
@@ -34,16 +40,6 @@ export interface NoticeDocument {
   items: { itemNo: number | null; what: string; dueOn: string; daysLate: number; colour: string }[];
 }
 
-const BODY_FONT = '仿宋_GB2312';
-const BODY_SIZE = 32; // 三号
-const TABLE_SIZE = 21; // 五号
-const LINE = { line: 560, lineRule: LineRuleType.EXACT } as const;
-
-function chineseDate(iso: string): string {
-  const [year, month, day] = iso.slice(0, 10).split('-').map(Number);
-  return `${year}年${month}月${day}日`;
-}
-
 function paragraph(text: string, options: { indent?: boolean; font?: string } = {}): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.JUSTIFIED,
@@ -61,24 +57,6 @@ function cell(text: string, header: boolean, width: number): TableCell {
       new Paragraph({
         alignment: header ? AlignmentType.CENTER : AlignmentType.LEFT,
         children: [new TextRun({ text, font: header ? '黑体' : BODY_FONT, size: TABLE_SIZE })],
-      }),
-    ],
-  });
-}
-
-function pageNumber(side: 'odd' | 'even'): Footer {
-  return new Footer({
-    children: [
-      new Paragraph({
-        alignment: side === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
-        indent: side === 'odd' ? { right: 280 } : { left: 280 },
-        children: [
-          new TextRun({
-            children: ['— ', PageNumber.CURRENT, ' —'],
-            font: { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' },
-            size: 28,
-          }),
-        ],
       }),
     ],
   });
@@ -155,18 +133,7 @@ export async function writeSupervisionNotice(notice: NoticeDocument): Promise<Bu
     creator: 'Luoshi',
     title: `督办通知单 ${notice.numberText}`,
     evenAndOddHeaderAndFooters: true,
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: 11906, height: 16838 },
-            margin: { top: 2098, bottom: 1984, left: 1588, right: 1474 },
-          },
-        },
-        footers: { default: pageNumber('odd'), even: pageNumber('even') },
-        children,
-      },
-    ],
+    sections: [officialSection(children)],
   });
   return Packer.toBuffer(document, false, [
     fontTableOverride([BODY_FONT, '黑体', '方正小标宋简体', '宋体', 'Times New Roman']),

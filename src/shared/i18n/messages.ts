@@ -2383,7 +2383,7 @@ const en: Record<MessageKey, string> = {
   'supervision.warning.orange': 'Orange',
   'supervision.warning.red': 'Red',
   'supervision.warning.legend':
-    'Warning colours: yellow from {yellowDays} days overdue, orange from {orangeDays}, red from {redDays}. Red warnings go to the department head and the responsible leader.',
+    'Warning colours by days overdue: yellow from {yellowDays}, orange from {orangeDays}, red from {redDays}. Red warnings go to the department head and the responsible leader.',
   'supervision.warning.title': 'Warning colours',
   'supervision.warning.hint':
     'Late work is yellow, orange or red by its days overdue. Use whole days, with yellow < orange < red. Red warnings go to the department head (the account with the head e-mail below) and to the leader responsible for the item.',

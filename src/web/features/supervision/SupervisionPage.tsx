@@ -222,8 +222,18 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
         <IssueNoticeButton department={row.department} today={view.today} />
       </Space>
     );
-    const thresholdsLine = (
+    // The summary, the colour thresholds and 催办全部: above the cards on a phone, the table on a desk.
+    const header = (
       <>
+        <Typography.Paragraph strong data-testid="supervision-summary">
+          {total === 0
+            ? t('supervision.none')
+            : t('supervision.summary', {
+                today: view.today,
+                departments: view.departments.length,
+                subjects: total,
+              })}
+        </Typography.Paragraph>
         <Typography.Paragraph type="secondary" data-testid="warning-thresholds">
           {t('supervision.warning.legend', view.thresholds)}
         </Typography.Paragraph>
@@ -270,16 +280,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
       // On a phone: one card per department, the latest first.
       return (
         <>
-          <Typography.Paragraph strong data-testid="supervision-summary">
-            {total === 0
-              ? t('supervision.none')
-              : t('supervision.summary', {
-                  today: view.today,
-                  departments: view.departments.length,
-                  subjects: total,
-                })}
-          </Typography.Paragraph>
-          {thresholdsLine}
+          {header}
           <Input.Search
             allowClear
             placeholder={t('supervision.search')}
@@ -308,16 +309,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
     }
     return (
       <>
-        <Typography.Paragraph strong data-testid="supervision-summary">
-          {total === 0
-            ? t('supervision.none')
-            : t('supervision.summary', {
-                today: view.today,
-                departments: view.departments.length,
-                subjects: total,
-              })}
-        </Typography.Paragraph>
-        {thresholdsLine}
+        {header}
         <Input.Search
           allowClear
           placeholder={t('supervision.search')}
