@@ -62,6 +62,8 @@ import { createSecretBox } from './modules/auth/secret-box';
 import { createJobRunner, type JobRunner } from './modules/jobs/job.runner';
 import { registerJobRoutes } from './modules/jobs/job.routes';
 import { registerReportRoutes } from './modules/reports/report.routes';
+import { registerDashboardRoutes } from './modules/dashboard/dashboard.routes';
+import { createDashboardService } from './modules/dashboard/dashboard.service';
 import { createReportService } from './modules/reports/report.service';
 import { createJobService } from './modules/jobs/job.service';
 import { mailerFromConfig, type Mailer } from './modules/supervision/channels';
@@ -261,6 +263,10 @@ export async function buildApp(
   registerReportRoutes(app, createReportService({ db, clock: dependencies.clock, jobs }));
   const notices = createNoticeService({ db, clock: dependencies.clock, supervision });
   registerSupervisionRoutes(app, supervision, notices);
+  registerDashboardRoutes(
+    app,
+    createDashboardService({ db, clock: dependencies.clock, supervision }),
+  );
   const notifications = createNotificationService({
     db,
     clock: dependencies.clock,

@@ -344,8 +344,8 @@ export const errorCatalogue = {
   },
   'userSheet.not_xlsx': {
     status: 415,
-    'zh-CN': '请上传 Excel 表格（.xlsx）。可先点击“下载模板”，在模板中填写后再上传。',
-    en: 'Upload an Excel sheet (.xlsx): download the template, fill it in and upload it.',
+    'zh-CN': '请上传 Excel 表格（.xlsx 或 .xls）。可先点击“下载模板”，在模板中填写后再上传。',
+    en: 'Upload an Excel sheet (.xlsx or .xls): download the template, fill it in and upload it.',
   },
   'userSheet.header_not_found': {
     status: 422,
@@ -811,8 +811,15 @@ export const errorCatalogue = {
   'sheet.unsupported_type': {
     status: 415,
     'zh-CN':
-      '这里只能上传任务分解表（.xlsx 或 .docx），收到的是{detected}。请在本页下载本部门的表格，填好后再上传。',
-    en: "Only a task-breakdown sheet (.xlsx or .docx) can be uploaded here; this is {detected}. Download your department's sheet on this page, fill it in and upload it.",
+      '这里只能上传任务分解表（.xlsx、.xls、.docx 或 .doc），收到的是纯文本。请在本页下载本部门的表格，填好后再上传。',
+    en: "Only a task-breakdown sheet (.xlsx, .xls, .docx or .doc) can be uploaded here; this is plain text. Download your department's sheet on this page, fill it in and upload it.",
+  },
+  // a department's 工作进度报送表 uploaded back
+  'periodSheet.unsupported_type': {
+    status: 415,
+    'zh-CN':
+      '这里只能上传工作进度报送表（Excel 表格，.xlsx 或 .xls）。请在本页下载本周期的报送表，填好后再上传。',
+    en: "Only a progress sheet (an Excel sheet, .xlsx or .xls) can be uploaded here. Download this period's sheet on this page, fill it in and upload it.",
   },
   'sheet.columns_missing': {
     status: 422,

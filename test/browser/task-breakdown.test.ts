@@ -170,6 +170,17 @@ describe('phase 1 in the browser', () => {
     await leader.getByRole('menuitem', { name: '总体进展' }).click();
     await leader.getByTestId('chart-heatmap').locator('canvas').first().waitFor();
     expect(await leader.getByTestId('chart-level1').locator('canvas').count()).toBeGreaterThan(0);
+    // The year's cards (issue 11.4): one breakdown approved, 工会 first in the ranking, cards stacked full width.
+    await expect
+      .poll(() =>
+        leader.getByTestId('year-breakdown').locator('.ant-statistic-content-value').textContent(),
+      )
+      .toBe('1');
+    await leader.getByTestId('year-ranking').getByText('工会').first().waitFor();
+    for (const card of ['year-breakdown', 'year-execution', 'year-overdue', 'year-findings']) {
+      const box = await leader.getByTestId(card).boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(300);
+    }
     const overflow = await leader.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
@@ -180,5 +191,22 @@ describe('phase 1 in the browser', () => {
       fullPage: true,
     });
     await leader.close();
+
+    const desk = await signedIn(leaderName, { width: 1366, height: 900 });
+    await desk.goto(`${server.url}/dashboard`);
+    await desk.getByTestId('year-ranking').getByText('工会').first().waitFor();
+    const cards = await Promise.all(
+      ['year-breakdown', 'year-execution', 'year-overdue'].map((card) =>
+        desk.getByTestId(card).boundingBox(),
+      ),
+    );
+    // Three cards side by side on a laptop.
+    expect(new Set(cards.map((box) => Math.round(box?.y ?? -1))).size).toBe(1);
+    await desk.waitForTimeout(500);
+    await desk.screenshot({
+      path: path.join(screenshots, 'leader-dashboard-desk.png'),
+      fullPage: true,
+    });
+    await desk.close();
   }, 120_000);
 });

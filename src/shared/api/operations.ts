@@ -28,6 +28,7 @@ import { satisfactionApi } from './satisfaction';
 import { surveysApi } from './surveys';
 import { teachersApi } from './teachers';
 import { todoApi } from './todo';
+import { dashboardApi } from './dashboard';
 
 /** Every operation the API serves, by feature. */
 export const apis = {
@@ -60,6 +61,7 @@ export const apis = {
   teachers: teachersApi,
   todo: todoApi,
   conductReports: conductReportsApi,
+  dashboard: dashboardApi,
 } as const;
 
 type Apis = typeof apis;

@@ -748,8 +748,7 @@ export function createBreakdownService({
       query: SheetQuery,
     ): Promise<SheetOutcome> {
       const blocks = await readDocumentBlocks(upload, { ...defaultImportLimits, maxFileBytes });
-      if (blocks.format === 'text')
-        throw new AppError('sheet.unsupported_type', { detected: '纯文本' });
+      if (blocks.format === 'text') throw new AppError('sheet.unsupported_type');
       const rows = readBreakdownSheet(
         blocks,
         (await scope(db, actor, planId, departmentId)).department.name,

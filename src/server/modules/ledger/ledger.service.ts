@@ -766,10 +766,9 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
       query: SheetQuery,
     ): Promise<PeriodSheetOutcome> {
       const blocks = await readDocumentBlocks(upload, defaultImportLimits);
-      if (blocks.format !== 'xlsx')
-        throw new AppError('sheet.unsupported_type', {
-          detected: blocks.format === 'docx' ? 'Word 文档' : '纯文本',
-        });
+      // The sheet comes back as Excel wrote it: .xlsx, or .xls when saved in the 97–2003 format.
+      if (blocks.format !== 'xlsx' && blocks.format !== 'xls')
+        throw new AppError('periodSheet.unsupported_type');
       const fileHash = sha256(upload.bytes);
       const read = async (tx: Executor) => {
         const found = await periodScope(tx, actor, planId, departmentId, periodKey);

@@ -59,7 +59,7 @@ const FINDING_KIND_WORDS: Record<string, string> = {
   carried_over: '纳入下年度重点工作',
 };
 
-function toSummary(report: ReportRecord): ReportSummary {
+export function toSummary(report: ReportRecord): ReportSummary {
   return {
     id: report.id,
     planId: report.planId,

@@ -55,10 +55,11 @@ export function createUserSheetService({
   clock,
   maxFileBytes = defaultImportLimits.maxFileBytes,
 }: UserSheetDependencies) {
-  /** The tables of the uploaded file; only an .xlsx is a users sheet. */
+  /** The tables of the uploaded file; only an Excel sheet (.xlsx, or .xls as 97–2003 saves it) is a users sheet. */
   async function tablesOf(upload: Upload): Promise<TableRow[][]> {
     const blocks = await readDocumentBlocks(upload, { ...defaultImportLimits, maxFileBytes });
-    if (blocks.format !== 'xlsx') throw new AppError('userSheet.not_xlsx');
+    if (blocks.format !== 'xlsx' && blocks.format !== 'xls')
+      throw new AppError('userSheet.not_xlsx');
     return blocks.blocks.flatMap((block) => (block.kind === 'table' ? [block.rows] : []));
   }
 

@@ -6,6 +6,7 @@ import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
 import { dutyCellTooltip } from '../../components/chart-text';
+import { YearPanel } from './YearPanel';
 
 const STATE_COLORS = ['#ff4d4f', '#faad14', '#1677ff', '#52c41a'];
 
@@ -113,12 +114,16 @@ export default function DashboardPage() {
   }, [data, t]);
 
   if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
-  if (!data || !charts) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  if (!planId || !data || !charts)
+    return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
   const rowHeight = 22;
   return (
     <Row gutter={[16, 16]}>
       <Col xs={24}>
-        <Typography.Title level={3} style={{ margin: 0 }}>
+        <YearPanel planId={planId} />
+      </Col>
+      <Col xs={24}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
           {t('dashboard.title')}
         </Typography.Title>
       </Col>

@@ -1,0 +1,108 @@
+import type { YearDashboard } from '../api/dashboard';
+import type { WarningColour } from '../supervision/escalation';
+import type { QualityReport } from './quality-report.contract';
+
+/** What the dashboard counts beside the quality report's own figures. */
+export interface YearDashboardExtras {
+  /** The breakdown state of each department with duties. */
+  breakdownStatuses: {
+    departmentId: string;
+    status: 'draft' | 'submitted' | 'returned' | 'approved';
+  }[];
+  /** Measures by the status of their latest progress report (null: none yet). */
+  measureStatuses: (string | null)[];
+  /** This plan's late work now, with its colour (null: late but not yet yellow). */
+  lateWork: { departmentId: string; colour: WarningColour | null }[];
+  summariesSubmitted: number;
+  selfAssessedDepartments: number;
+  report: YearDashboard['report'];
+}
+
+const RECTIFYING_STATES = new Set(['in_progress', 'awaiting_verification']);
+
+/**
+ * The leader's year from the quality report's figures (built from the same records by
+ * buildQualityReport) and a few counts the report does not print. Pure.
+ */
+export function buildYearDashboard(
+  report: QualityReport,
+  extras: YearDashboardExtras,
+): YearDashboard {
+  const stateCount = (wanted: (state: string) => boolean) =>
+    report.findings.byState
+      .filter((entry) => wanted(entry.state))
+      .reduce((sum, entry) => sum + entry.count, 0);
+  const breakdownCount = (status: string) =>
+    extras.breakdownStatuses.filter((entry) => entry.status === status).length;
+  const colourCount = (colour: WarningColour | null) =>
+    extras.lateWork.filter((entry) => entry.colour === colour).length;
+  const { completion, onTime } = report.completion.overall;
+  const started = extras.measureStatuses.filter((status) => status !== null).length;
+
+  const ranked = [...report.completion.byDepartment].sort(
+    (a, b) =>
+      (b.completion.value ?? -1) - (a.completion.value ?? -1) ||
+      b.completion.numerator - a.completion.numerator ||
+      (b.onTime.value ?? -1) - (a.onTime.value ?? -1) ||
+      a.name.localeCompare(b.name, 'zh-CN'),
+  );
+  return {
+    plan: report.plan,
+    asOf: report.asOf,
+    breakdown: {
+      departments: report.totals.departments,
+      approved: breakdownCount('approved'),
+      submitted: breakdownCount('submitted'),
+      returned: breakdownCount('returned'),
+      notSubmitted:
+        report.totals.departments -
+        breakdownCount('approved') -
+        breakdownCount('submitted') -
+        breakdownCount('returned'),
+    },
+    execution: {
+      measures: report.totals.measures,
+      done: completion.numerator,
+      inProgress: started - completion.numerator,
+      notStarted: report.totals.measures - started,
+      completion,
+      periodReportsDue: onTime.denominator,
+      periodReportsIn: report.totals.periodReports,
+      periodReportsMissing: onTime.denominator - report.totals.periodReports,
+      onTime,
+    },
+    overdue: {
+      total: extras.lateWork.length,
+      yellow: colourCount('yellow'),
+      orange: colourCount('orange'),
+      red: colourCount('red'),
+      none: colourCount(null),
+    },
+    obligations: { met: report.obligations.overall },
+    conclusion: {
+      departments: report.totals.departments,
+      summariesSubmitted: extras.summariesSubmitted,
+      selfAssessedDepartments: extras.selfAssessedDepartments,
+      itemsRated: report.totals.items - report.selfAssessment.unrated,
+      itemsUnrated: report.selfAssessment.unrated,
+    },
+    findings: {
+      total: report.findings.total,
+      open: stateCount((state) => state === 'open'),
+      rectifying: stateCount((state) => RECTIFYING_STATES.has(state)),
+      verified: stateCount((state) => state === 'verified'),
+      carriedOver: stateCount((state) => state === 'carried_over'),
+      overdue: report.findings.overdue,
+      closedRate: report.findings.closedRate,
+    },
+    report: extras.report,
+    ranking: ranked.map((row, index) => ({
+      rank: index + 1,
+      departmentId: row.departmentId,
+      name: row.name,
+      completion: row.completion,
+      onTime: row.onTime,
+      overdue: extras.lateWork.filter((entry) => entry.departmentId === row.departmentId).length,
+    })),
+  };
+}
