@@ -29,6 +29,7 @@ import { createBreakdownService } from './modules/breakdowns/breakdown.service';
 import { registerConclusionRoutes } from './modules/conclusion/conclusion.routes';
 import { createConclusionService } from './modules/conclusion/conclusion.service';
 import { registerFindingRoutes } from './modules/findings/finding.routes';
+import { registerConductReportJobs } from './modules/conduct-reports/conduct-report.jobs';
 import { registerConductReportRoutes } from './modules/conduct-reports/conduct-report.routes';
 import { createConductReportService } from './modules/conduct-reports/conduct-report.service';
 import { createFindingService } from './modules/findings/finding.service';
@@ -229,10 +230,8 @@ export async function buildApp(
     app,
     createActivityService({ db, clock: dependencies.clock, maxFileBytes: config.uploadMaxBytes }),
   );
-  registerConductReportRoutes(
-    app,
-    createConductReportService({ db, clock: dependencies.clock, config }),
-  );
+  const conductReports = createConductReportService({ db, clock: dependencies.clock, config });
+  registerConductReportRoutes(app, conductReports);
   const audit = createAuditService({ db, clock: dependencies.clock });
   registerAuditRoutes(app, audit);
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });
@@ -249,6 +248,7 @@ export async function buildApp(
     sources: overdueSources({ breakdowns: services.breakdowns }),
   });
   registerSupervisionJobs(jobs, supervision);
+  registerConductReportJobs(jobs, conductReports);
   registerSurveyRoutes(
     app,
     createSurveyService({

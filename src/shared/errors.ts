@@ -1403,6 +1403,26 @@ export const errorCatalogue = {
     'zh-CN': '该举报已被他人处理（当前为第 {version} 版），您的操作未生效。',
     en: 'Someone else acted on this case (now version {version}); your change was not made.',
   },
+  'conductReport.no_contact': {
+    status: 409,
+    'zh-CN': '举报人没有留下联系方式。',
+    en: 'The reporter left no contact.',
+  },
+  'conductReport.contact_request_pending': {
+    status: 409,
+    'zh-CN': '您已申请查看联系方式，请等待另一名受理人同意。',
+    en: 'You have already asked to see the contact; wait for another handler to approve.',
+  },
+  'conductReport.contact_request_not_found': {
+    status: 404,
+    'zh-CN': '找不到待同意的查看申请（可能已被同意）。',
+    en: 'No pending request to see the contact (it may have been approved already).',
+  },
+  'conductReport.contact_self_approval': {
+    status: 403,
+    'zh-CN': '不能同意自己的申请：须由另一名受理人同意。',
+    en: 'You cannot approve your own request: another handler must approve it.',
+  },
   'conductReport.closed': {
     status: 409,
     'zh-CN': '该举报已结案，不能再补充或答复。',

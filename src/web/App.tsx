@@ -10,6 +10,10 @@ import { mustEnrolTotp } from '../shared/powers';
 const ChangePasswordPage = lazy(() => import('./features/auth/ChangePasswordPage'));
 const Workspace = lazy(() => import('./Workspace'));
 const SecurityPage = lazy(() => import('./features/auth/SecurityPage'));
+const ConductReportPage = lazy(() => import('./features/conduct-reports/ConductReportPage'));
+
+/** Public pages served without an account (and without asking who is signed in). */
+const CONDUCT_REPORT_PATH = /^\/conduct-report\/?$/;
 
 type SessionState =
   | { kind: 'loading' }
@@ -22,6 +26,16 @@ function Loading() {
 
 /** Which page a person sees follows from their session: sign in, choose a password, enrol an authenticator when the role requires it, then the plan. */
 export function App() {
+  if (CONDUCT_REPORT_PATH.test(window.location.pathname))
+    return (
+      <Suspense fallback={<Loading />}>
+        <ConductReportPage />
+      </Suspense>
+    );
+  return <SessionApp />;
+}
+
+function SessionApp() {
   const [state, setState] = useState<SessionState>({ kind: 'loading' });
 
   const adopt = useCallback((session: SessionResponse | null) => {

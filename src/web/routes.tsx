@@ -5,6 +5,7 @@ import { auditApi } from '../shared/api/audit';
 import { authApi } from '../shared/api/auth';
 import { breakdownsApi } from '../shared/api/breakdowns';
 import { conclusionApi } from '../shared/api/conclusion';
+import { conductReportsApi } from '../shared/api/conduct-reports';
 import { departmentsApi } from '../shared/api/departments';
 import { findingsApi } from '../shared/api/findings';
 import { importsApi } from '../shared/api/imports';
@@ -53,6 +54,8 @@ const TodoPage = lazy(() => import('./features/todo/TodoPage'));
 const MessagesPage = lazy(() => import('./features/messages/MessagesPage'));
 const ActivitiesPage = lazy(() => import('./features/activities/ActivitiesPage'));
 const SurveysPage = lazy(() => import('./features/surveys/SurveysPage'));
+const ConductCasesPage = lazy(() => import('./features/conduct-reports/ConductCasesPage'));
+const ConductCasePage = lazy(() => import('./features/conduct-reports/ConductCasePage'));
 const RosterPage = lazy(() => import('./features/teachers/RosterPage'));
 const OversightInstitutionPage = lazy(
   () => import('./features/oversight/OversightInstitutionPage'),
@@ -276,6 +279,18 @@ export const appRoutes: readonly AppRoute[] = [
     menu: { group: 'nav.group.teachers', label: 'nav.surveys' },
     operation: surveysApi.list,
     render: ({ mayCall }) => <SurveysPage canEdit={mayCall(surveysApi.create)} />,
+  },
+  {
+    // 师德师风监督举报: only the case handler may call these, so only they see the pages.
+    path: '/conduct-cases',
+    menu: { group: 'nav.group.teachers', label: 'nav.conductCases' },
+    operation: conductReportsApi.list,
+    render: () => <ConductCasesPage />,
+  },
+  {
+    path: '/conduct-cases/:id',
+    operation: conductReportsApi.get,
+    render: ({ params }) => <ConductCasePage id={params.id!} />,
   },
   {
     path: '/users',

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
+import { messages } from '../../src/server/modules/notifications/notification.table';
+import JSZip from 'jszip';
+import { formatDateTime } from '../../src/shared/time-format';
+import { gatherTeacherFigures } from '../../src/server/modules/reports/teacher-figures';
 import { roles, type Role } from '../../src/shared/roles';
 import { mustEnrolTotp } from '../../src/shared/powers';
 import {
@@ -82,6 +86,17 @@ async function newCase(extra: object = {}) {
 }
 
 describe('the public channel', () => {
+  it('names the institutions the public page may address, without an account, names and ids only', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/public/conduct-reports/institutions',
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const list = response.json() as { id: string; name: string }[];
+    expect(list.some((item) => item.id === organizationId)).toBe(true);
+    for (const item of list) expect(Object.keys(item).sort()).toEqual(['id', 'name']);
+  });
+
   it('takes an anonymous report without an account, answers a receipt once and keeps only sealed text and the receipt hash', async () => {
     const png = Buffer.from(
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -127,11 +142,17 @@ describe('the public channel', () => {
     // The reporter's view never shows the report's content back (nor who handles it).
     expect(followed.body).not.toContain(MARKER);
 
-    // The handler reads the case, its contact and its file; the download is audited as an export.
+    // The handler reads the case and its file (the contact waits for a second handler); the download is audited.
     const handler = clients.get('case_handler')!;
     const id = (await caseIds())[0]!;
     const read = (await handler.get(`/api/v1/conduct-reports/${id}`)).json();
-    expect(read).toMatchObject({ teacher: '李老师', when: '2024年3月', contact: CONTACT });
+    expect(read).toMatchObject({
+      teacher: '李老师',
+      when: '2024年3月',
+      contact: '',
+      hasContact: true,
+    });
+    expect(JSON.stringify(read)).not.toContain(CONTACT);
     expect(read.files).toMatchObject([{ fileName: '照片.png', mediaType: 'image/png' }]);
     const file = await handler.get(`/api/v1/conduct-reports/${id}/files/${read.files[0].id}`);
     expect(file.statusCode).toBe(200);
@@ -230,6 +251,89 @@ describe('who reads a case', () => {
     expect(reads).toHaveLength(1);
     expect(reads[0]!.actorUserId).toBe(handlerId);
     expect(JSON.stringify(reads)).not.toContain(MARKER);
+  });
+});
+
+describe('the custodian rule', () => {
+  it("shows a reporter's contact only to a handler whose request a second handler approved, audited", async () => {
+    const { id } = await newCase({ contact: CONTACT });
+    const requester = clients.get('case_handler')!;
+    const second = await createUser(t.db, organizationId, 'case_handler');
+    const approver = await signIn(t.app, second.username);
+
+    const asked = await requester.post(`/api/v1/conduct-reports/${id}/contact-requests`, {
+      reason: '需要回访核实细节',
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    expect(asked.json().contact).toBe('');
+    const [request] = asked.json().contactRequests;
+    expect(request).toMatchObject({ reason: '需要回访核实细节', mine: true, approvedAt: null });
+
+    const again = await requester.post(`/api/v1/conduct-reports/${id}/contact-requests`, {
+      reason: '再次申请',
+    });
+    expect(again.json().error.code).toBe('conductReport.contact_request_pending');
+    const self = await requester.post(
+      `/api/v1/conduct-reports/${id}/contact-requests/${request.id}/approval`,
+    );
+    expect(self.statusCode).toBe(403);
+    expect(self.json().error.code).toBe('conductReport.contact_self_approval');
+    expect((await requester.get(`/api/v1/conduct-reports/${id}`)).body).not.toContain(CONTACT);
+
+    const approved = await approver.post(
+      `/api/v1/conduct-reports/${id}/contact-requests/${request.id}/approval`,
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
+    // Shown to the requester, not to the approver.
+    expect(approved.body).not.toContain(CONTACT);
+    expect((await requester.get(`/api/v1/conduct-reports/${id}`)).json().contact).toBe(CONTACT);
+    const twice = await approver.post(
+      `/api/v1/conduct-reports/${id}/contact-requests/${request.id}/approval`,
+    );
+    expect(twice.json().error.code).toBe('conductReport.contact_request_not_found');
+
+    const audited = await t.db.select().from(auditLog).where(eq(auditLog.entityId, id));
+    const actions = audited.map((row) => row.action);
+    expect(actions).toContain('conductReport.requestContact');
+    expect(actions).toContain('conductReport.approveContact');
+    expect(JSON.stringify(audited)).not.toContain(CONTACT);
+    expect(JSON.stringify(audited)).not.toContain('需要回访核实细节');
+    const dump = await t.db.execute(sql`select * from conduct_report_contact_requests`);
+    expect(JSON.stringify(dump.rows)).not.toContain('需要回访核实细节');
+
+    const anonymous = await newCase();
+    const none = await requester.post(`/api/v1/conduct-reports/${anonymous.id}/contact-requests`, {
+      reason: '需要回访',
+    });
+    expect(none.json().error.code).toBe('conductReport.no_contact');
+  });
+});
+
+describe('the export of a case', () => {
+  it('writes a .docx whose every page header names the exporter and the time in the institution zone, audited', async () => {
+    const { id } = await newCase();
+    const handler = clients.get('case_handler')!;
+    const response = await handler.get(`/api/v1/conduct-reports/${id}/docx`);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(String(response.headers['content-disposition'])).toMatch(/^attachment/);
+    const zip = await JSZip.loadAsync(response.rawPayload);
+    const headers = Object.keys(zip.files).filter((name) => /^word\/header\d*\.xml$/.test(name));
+    expect(headers.length).toBeGreaterThan(0);
+    const header = await zip.file(headers[0]!)!.async('string');
+    const expectedTime = formatDateTime(t.clock.now(), 'Asia/Shanghai');
+    expect(header).toContain(`导出人 ${usernames.get('case_handler')}`);
+    expect(header).toContain(expectedTime);
+    const body = await zip.file('word/document.xml')!.async('string');
+    expect(body).toContain(MARKER);
+    expect(body).toContain('w:headerReference');
+    const exports = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, id), eq(auditLog.action, 'conductReport.export')));
+    expect(exports).toHaveLength(1);
+    expect((await clients.get('admin')!.get(`/api/v1/conduct-reports/${id}/docx`)).statusCode).toBe(
+      403,
+    );
   });
 });
 
@@ -343,6 +447,26 @@ describe('the case steps', () => {
       late: boolean;
     }[];
     expect(list.find((row) => row.id === id)!.late).toBe(true);
+
+    // The daily sweep reminds every case handler once per case and state deadline, without content.
+    const reminders = async () =>
+      (await t.db.select().from(messages).where(eq(messages.kind, 'conduct_case.late'))).filter(
+        (message) => message.link === `/conduct-cases/${id}`,
+      );
+    await t.jobs.runDue();
+    // Another day's sweep (as if the case were still late tomorrow) sends nothing new.
+    await t.jobs.enqueue(t.db, {
+      kind: 'conductReports.remindLate',
+      organizationId,
+      payload: { organizationId, day: '2099-01-01' },
+    });
+    await t.jobs.runDue();
+    const sent = await reminders();
+    expect(sent.map((message) => message.recipientUserId)).toContain(handlerId);
+    expect(new Set(sent.map((message) => message.recipientUserId)).size).toBe(sent.length);
+    expect(sent[0]!.body).toContain('受理');
+    expect(JSON.stringify(sent)).not.toContain(MARKER);
+    expect(JSON.stringify(sent)).not.toContain('张老师');
     let v = version;
     for (const [to, outcome] of [
       ['investigating'],
@@ -370,7 +494,7 @@ describe('the figures', () => {
       .get('/api/v1/conduct-reports/figures?year=2024');
     expect(response.statusCode).toBe(200);
     const figures = response.json();
-    expect(figures.received).toBe(5);
+    expect(figures.received).toBe((await caseIds()).length);
     expect(figures).toMatchObject({
       year: 2024,
       closed: 2,
@@ -387,5 +511,38 @@ describe('the figures', () => {
     expect(
       (await clients.get('liaison')!.get('/api/v1/conduct-reports/figures?year=2024')).statusCode,
     ).toBe(403);
+  });
+
+  it("gives the quality report item 26's counts for the plan's year, and never a name or a report's text", async () => {
+    const figures = await gatherTeacherFigures(
+      t.db,
+      organizationId,
+      2024,
+      '2024-12-31',
+      t.clock.now(),
+    );
+    const item26 = figures.filter((figure) => figure.itemNo === 26);
+    expect(item26).toHaveLength(1);
+    const counts = (
+      await clients.get('coordinator')!.get('/api/v1/conduct-reports/figures?year=2024')
+    ).json();
+    expect(item26[0]).toMatchObject({
+      kind: 'conduct_reports',
+      numerator: counts.handledOnTime,
+      denominator: counts.closed,
+    });
+    expect(item26[0]!.detail).toContain(`受理${counts.received}件`);
+    expect(item26[0]!.detail).toContain(`澄清${counts.clarified}件`);
+    const text = JSON.stringify(item26);
+    for (const secret of [MARKER, CONTACT, '张老师', '李老师', '辱骂'])
+      expect(text).not.toContain(secret);
+    const otherYear = await gatherTeacherFigures(
+      t.db,
+      organizationId,
+      2023,
+      '2023-12-31',
+      t.clock.now(),
+    );
+    expect(otherYear.filter((figure) => figure.itemNo === 26)).toHaveLength(0);
   });
 });

@@ -39,6 +39,9 @@ export const receiptSchema = z
   .max(40)
   .regex(/^[0-9A-Za-z-\s]+$/);
 
+/** An institution that takes reports: what the public page needs to address one. */
+export const reportingInstitutionSchema = z.object({ id: z.uuid(), name: z.string() });
+
 export const submitConductReportResultSchema = z.object({
   /** Shown once: only its hash is kept. */
   receipt: z.string(),
@@ -87,7 +90,22 @@ export const conductReportDetailSchema = conductReportSummarySchema.extend({
   teacher: z.string(),
   what: z.string(),
   when: z.string(),
+  /** The reporter's contact: empty unless a second handler approved this handler's request. */
   contact: z.string(),
+  /** Whether the reporter gave a contact at all. */
+  hasContact: z.boolean(),
+  contactRequests: z.array(
+    z.object({
+      id: z.uuid(),
+      requesterName: z.string(),
+      reason: z.string(),
+      requestedAt: timestampSchema,
+      approverName: z.string().nullable(),
+      approvedAt: timestampSchema.nullable(),
+      /** Made by the handler who reads the case. */
+      mine: z.boolean(),
+    }),
+  ),
   nextStates: z.array(caseStateSchema),
   history: z.array(
     z.object({
@@ -117,6 +135,9 @@ export const transitionBodySchema = z.object({
   version: z.number().int().positive(),
 });
 
+export const contactRequestBodySchema = z.object({ reason: text(500) });
+export const contactRequestParamsSchema = z.object({ id: z.uuid(), requestId: z.uuid() });
+
 export const answerBodySchema = z.object({ text: text(10_000) });
 
 export const figuresQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
@@ -144,6 +165,14 @@ export type ConductReportFigures = z.infer<typeof conductReportFiguresSchema>;
 export type ReportAttachment = z.infer<typeof reportAttachmentSchema>;
 
 export const conductReportsApi = {
+  institutions: defineOperation({
+    id: 'conductReports.institutions',
+    method: 'GET',
+    path: '/api/v1/public/conduct-reports/institutions',
+    description: 'The institutions the public reporting page may address (names only).',
+    response: z.array(reportingInstitutionSchema),
+    access: 'public',
+  }),
   submit: defineOperation({
     id: 'conductReports.submit',
     method: 'POST',
@@ -217,6 +246,38 @@ export const conductReportsApi = {
     params: conductReportParamsSchema,
     body: answerBodySchema,
     response: conductReportDetailSchema,
+    access: ['case_handler'],
+  }),
+  requestContact: defineOperation({
+    id: 'conductReports.requestContact',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/contact-requests',
+    description:
+      "A handler asks to see the reporter's contact; another handler must approve (custodian rule).",
+    params: conductReportParamsSchema,
+    body: contactRequestBodySchema,
+    response: conductReportDetailSchema,
+    status: 201,
+    access: ['case_handler'],
+  }),
+  approveContact: defineOperation({
+    id: 'conductReports.approveContact',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/contact-requests/:requestId/approval',
+    description:
+      "A second handler approves another's request: the contact is then shown to the requester only.",
+    params: contactRequestParamsSchema,
+    response: conductReportDetailSchema,
+    access: ['case_handler'],
+  }),
+  exportDocx: defineOperation({
+    id: 'conductReports.exportDocx',
+    method: 'GET',
+    path: '/api/v1/conduct-reports/:id/docx',
+    description:
+      'The case as a .docx, every page watermarked with who exported it and when; audited.',
+    params: conductReportParamsSchema,
+    response: fileResponse,
     access: ['case_handler'],
   }),
   file: defineOperation({

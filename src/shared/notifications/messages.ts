@@ -25,6 +25,7 @@ export const messageKinds = [
   'account.created',
   'supervision.red',
   'supervision.notice',
+  'conduct_case.late',
 ] as const;
 export type MessageKind = (typeof messageKinds)[number];
 
@@ -177,6 +178,14 @@ export function composeMessage(facts: MessageFacts, locale: Locale = 'zh-CN'): C
         '去回复',
         '/notices',
       );
+    case 'conduct_case.late':
+      // Never the report's content: the handler reads it on the case page.
+      return {
+        title: '一件师德举报已超过本环节办理期限',
+        body: `环节：${dot(facts.subject)}\n期限：${dot(facts.dueOn)}\n请尽快办理，或在办理记录中说明原因。`,
+        action: '去办理',
+        link: facts.recordId ? `/conduct-cases/${facts.recordId}` : '/conduct-cases',
+      };
     case 'account.created':
       return {
         title: '您的落实（Luoshi）账号已开通',
@@ -327,6 +336,14 @@ function composeEnglishMessage(facts: MessageFacts): ComposedMessage {
         'Answer',
         '/notices',
       );
+    case 'conduct_case.late':
+      // Never the report's content: the handler reads it on the case page.
+      return {
+        title: 'A conduct report is past the deadline of its current step',
+        body: `Step: ${dot(facts.subject)}\nDeadline: ${dot(facts.dueOn)}\nHandle it soon, or record the reason in the case log.`,
+        action: 'Handle',
+        link: facts.recordId ? `/conduct-cases/${facts.recordId}` : '/conduct-cases',
+      };
     case 'account.created':
       return {
         title: 'Your Luoshi account is ready',

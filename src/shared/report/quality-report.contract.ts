@@ -17,6 +17,7 @@ export const recordRefSchema = z.object({
     'surveys',
     'activities',
     'satisfaction',
+    'conductCases',
   ]),
   filters: z.record(z.string(), z.string()),
 });
@@ -44,7 +45,13 @@ const unitRatesSchema = z.object({
  */
 export const teacherFigureSchema = z.object({
   itemNo: z.number().int().nullable(),
-  kind: z.enum(['survey_response', 'survey_favourable', 'coverage', 'third_party']),
+  kind: z.enum([
+    'survey_response',
+    'survey_favourable',
+    'coverage',
+    'third_party',
+    'conduct_reports',
+  ]),
   label: z.string(),
   value: z.number().nullable(),
   numerator: z.number().int().nullable(),

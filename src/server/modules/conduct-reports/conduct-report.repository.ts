@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import {
   conductReportEvents,
   conductReportFiles,
+  conductReportContactRequests,
   conductReportKeys,
   conductReports,
 } from './conduct-report.table';
@@ -102,6 +103,15 @@ export async function findFile(executor: Executor, reportId: string, fileId: str
 }
 
 /** Counts of one organization's cases received in a year (from `start` to `end`), no content. */
+/** A year of the Beijing calendar (UTC+8, no daylight saving) as instants: [start, end). */
+export function beijingYearBounds(year: number): { start: Date; end: Date } {
+  const offset = 8 * 60 * 60 * 1000;
+  return {
+    start: new Date(Date.UTC(year, 0, 1) - offset),
+    end: new Date(Date.UTC(year + 1, 0, 1) - offset),
+  };
+}
+
 export async function countReportsByYear(
   executor: Executor,
   organizationId: string,
@@ -140,4 +150,49 @@ export async function countReportsByYear(
       ),
     );
   return { ...row!, ...moves! };
+}
+
+export async function listContactRequests(executor: Executor, reportId: string) {
+  return executor
+    .select()
+    .from(conductReportContactRequests)
+    .where(eq(conductReportContactRequests.reportId, reportId))
+    .orderBy(asc(conductReportContactRequests.requestedAt));
+}
+
+export async function insertContactRequest(
+  executor: Executor,
+  row: typeof conductReportContactRequests.$inferInsert,
+) {
+  const [created] = await executor.insert(conductReportContactRequests).values(row).returning();
+  return created!;
+}
+
+/** Approves a pending request (once): null when it was not pending. */
+export async function approveContactRequest(
+  executor: Executor,
+  organizationId: string,
+  id: string,
+  approval: { approvedBy: string; approverName: string; approvedAt: Date },
+) {
+  const [row] = await executor
+    .update(conductReportContactRequests)
+    .set(approval)
+    .where(
+      and(
+        eq(conductReportContactRequests.organizationId, organizationId),
+        eq(conductReportContactRequests.id, id),
+        sql`${conductReportContactRequests.approvedAt} is null`,
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+/** Open cases past their current state's deadline, across organizations (the reminder sweep). */
+export async function listLateReports(executor: Executor, now: Date) {
+  return executor
+    .select()
+    .from(conductReports)
+    .where(and(ne(conductReports.state, 'closed'), lte(conductReports.stageDueAt, now)));
 }

@@ -16,6 +16,8 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
     { bodyLimit: SUBMISSION_BODY_LIMIT },
   );
 
+  route(app, conductReportsApi.institutions, async () => reports.institutions());
+
   route(app, conductReportsApi.follow, async (request) => reports.follow(request.body.receipt));
 
   route(
@@ -41,6 +43,23 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
 
   route(app, conductReportsApi.answer, async (request) =>
     reports.answer(actorOf(request), request.params.id, request.body.text),
+  );
+
+  route(app, conductReportsApi.exportDocx, async (request, reply) => {
+    const bytes = await reports.exportDocx(actorOf(request), request.params.id);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .header('content-disposition', attachment('师德举报案件.docx', 'conduct-case.docx'))
+      .header('cache-control', 'private, no-store')
+      .send(bytes);
+  });
+
+  route(app, conductReportsApi.requestContact, async (request) =>
+    reports.requestContact(actorOf(request), request.params.id, request.body.reason),
+  );
+
+  route(app, conductReportsApi.approveContact, async (request) =>
+    reports.approveContact(actorOf(request), request.params.id, request.params.requestId),
   );
 
   route(

@@ -24,9 +24,17 @@ import { defaultZipLimits } from '../../io/zip-guard';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { createSecretBox, type SecretBox } from '../auth/secret-box';
-import { findOrganization } from '../organizations/organization.repository';
+import { findOrganization, listOrganizations } from '../organizations/organization.repository';
+import { formatDateTime, zonedDate } from '../../../shared/time-format';
+import { writeConductCaseDocx } from '../../io/conduct-case-writer';
+import { queueMessages } from '../notifications/notification.outbox';
 import {
+  approveContactRequest,
+  listLateReports,
+  beijingYearBounds,
   countReportsByYear,
+  insertContactRequest,
+  listContactRequests,
   findFile,
   findOrganizationKey,
   findReport,
@@ -80,6 +88,17 @@ function reporterActor(organizationId: string): Actor {
     userAgent: null,
   };
 }
+
+/** The states as the office names them, for reminders (zh-CN, like every message). */
+const stateNames: Record<CaseState, string> = {
+  received: '受理',
+  investigating: '核查',
+  determined: '认定',
+  handling: '处理',
+  notified: '通报',
+  clarified: '澄清',
+  closed: '结案',
+};
 
 export function createConductReportService({
   db,
@@ -190,7 +209,11 @@ export function createConductReportService({
     };
   }
 
-  async function detail(executor: Executor, report: ConductReport): Promise<ConductReportDetail> {
+  async function detail(
+    executor: Executor,
+    actor: Actor,
+    report: ConductReport,
+  ): Promise<ConductReportDetail> {
     const box = await organizationBox(executor, report.organizationId);
     const content = JSON.parse(
       await box.open(report.sealedContent, `conduct-report:${report.id}`),
@@ -216,9 +239,27 @@ export function createConductReportService({
         mediaType: file.mediaType,
         sizeBytes: file.sizeBytes,
       });
+    const requests = await listContactRequests(executor, report.id);
+    // The custodian rule: the contact only to a handler whose request another handler approved.
+    const mayReadContact = requests.some(
+      (request) => request.requestedBy === actor.userId && request.approvedAt !== null,
+    );
     return {
       ...summary(report),
       ...content,
+      contact: mayReadContact ? content.contact : '',
+      hasContact: content.contact !== '',
+      contactRequests: await Promise.all(
+        requests.map(async (request) => ({
+          id: request.id,
+          requesterName: request.requesterName,
+          reason: await box.open(request.sealedReason, `conduct-report-contact:${report.id}`),
+          requestedAt: request.requestedAt.toISOString(),
+          approverName: request.approverName,
+          approvedAt: request.approvedAt?.toISOString() ?? null,
+          mine: request.requestedBy === actor.userId,
+        })),
+      ),
       nextStates: nextStates(report.state, report.outcome),
       history,
       files,
@@ -234,6 +275,13 @@ export function createConductReportService({
   }
 
   return {
+    /** The institutions a reporter may address: names only (the sign-in page names them too). */
+    async institutions() {
+      return (await listOrganizations(db))
+        .filter((organization) => organization.kind === 'institution')
+        .map((organization) => ({ id: organization.id, name: organization.name }));
+    },
+
     /** A public submission: sealed, a receipt answered once, nothing of the caller kept. */
     async submit(organizationId: string, body: SubmitConductReportBody) {
       const organization = await findOrganization(db, organizationId);
@@ -327,7 +375,7 @@ export function createConductReportService({
           entityType: 'conduct_report',
           entityId: id,
         });
-        return detail(tx, report);
+        return detail(tx, actor, report);
       });
     },
 
@@ -397,7 +445,7 @@ export function createConductReportService({
           before: { state: report.state, outcome: report.outcome },
           after: { state: result.state, outcome: result.outcome, onTime },
         });
-        return detail(tx, updated);
+        return detail(tx, actor, updated);
       });
     },
 
@@ -421,7 +469,113 @@ export function createConductReportService({
           entityType: 'conduct_report',
           entityId: id,
         });
-        return detail(tx, report);
+        return detail(tx, actor, report);
+      });
+    },
+
+    /** The case as a .docx, watermarked on every page with the exporter and the time (institution's zone). */
+    async exportDocx(actor: Actor, id: string): Promise<Buffer> {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        const view = await detail(tx, actor, report);
+        const zone =
+          (await findOrganization(tx, report.organizationId))?.timeZone ?? 'Asia/Shanghai';
+        const outcomeNames = { founded: '属实', partly: '部分属实', unfounded: '不属实' } as const;
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.export',
+          entityType: 'conduct_report',
+          entityId: id,
+        });
+        return writeConductCaseDocx({
+          title: '师德师风监督举报案件',
+          watermark: `导出人 ${actor.username}  时间 ${formatDateTime(clock.now(), zone)}（${zone}）`,
+          fields: [
+            { label: '环节', value: stateNames[view.state] },
+            { label: '认定结果', value: view.outcome ? outcomeNames[view.outcome] : '' },
+            { label: '收到时间', value: formatDateTime(view.receivedAt, zone) },
+            { label: '被举报教师', value: view.teacher },
+            { label: '事情经过', value: view.what },
+            { label: '发生时间', value: view.when },
+            // The custodian rule holds in the export too: the contact only when approved for the exporter.
+            {
+              label: '联系方式',
+              value: view.contact || (view.hasContact ? '（已封存）' : '（匿名）'),
+            },
+            { label: '附件', value: view.files.map((file) => file.fileName).join('；') },
+          ],
+          history: view.history.map((event) =>
+            [
+              formatDateTime(event.at, zone),
+              event.toState
+                ? stateNames[event.toState]
+                : event.kind === 'reporter_message'
+                  ? '举报人补充'
+                  : '受理人提问或回复',
+              event.outcome ? outcomeNames[event.outcome] : '',
+              event.actorName ?? '',
+              event.text ?? '',
+            ]
+              .filter(Boolean)
+              .join('  '),
+          ),
+        });
+      });
+    },
+
+    /** The custodian rule, step 1: a handler asks to see the reporter's contact, with a reason. */
+    async requestContact(actor: Actor, id: string, reason: string) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        const box = await organizationBox(tx, report.organizationId);
+        const content = JSON.parse(
+          await box.open(report.sealedContent, `conduct-report:${report.id}`),
+        ) as SealedContent;
+        if (!content.contact) throw new AppError('conductReport.no_contact');
+        const mine = (await listContactRequests(tx, id)).filter(
+          (request) => request.requestedBy === actor.userId,
+        );
+        if (mine.length > 0) throw new AppError('conductReport.contact_request_pending');
+        const request = await insertContactRequest(tx, {
+          organizationId: report.organizationId,
+          reportId: id,
+          requestedBy: actor.userId,
+          requesterName: actor.username,
+          sealedReason: await box.seal(reason, `conduct-report-contact:${id}`),
+          requestedAt: clock.now(),
+        });
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.requestContact',
+          entityType: 'conduct_report',
+          entityId: id,
+          after: { requestId: request.id },
+        });
+        return detail(tx, actor, report);
+      });
+    },
+
+    /** The custodian rule, step 2: another handler approves; the contact is shown to the requester. */
+    async approveContact(actor: Actor, id: string, requestId: string) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        const request = (await listContactRequests(tx, id)).find(
+          (candidate) => candidate.id === requestId && candidate.approvedAt === null,
+        );
+        if (!request) throw new AppError('conductReport.contact_request_not_found');
+        if (request.requestedBy === actor.userId)
+          throw new AppError('conductReport.contact_self_approval');
+        const approved = await approveContactRequest(tx, report.organizationId, requestId, {
+          approvedBy: actor.userId,
+          approverName: actor.username,
+          approvedAt: clock.now(),
+        });
+        if (!approved) throw new AppError('conductReport.contact_request_not_found');
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.approveContact',
+          entityType: 'conduct_report',
+          entityId: id,
+          after: { requestId, requestedBy: request.requestedBy },
+        });
+        return detail(tx, actor, report);
       });
     },
 
@@ -439,11 +593,39 @@ export function createConductReportService({
       };
     },
 
+    /**
+     * Reminds the case handlers of each case past its state's deadline: one message per case per
+     * state deadline (the event key names the stay), however often the sweep runs. Never content.
+     */
+    async remindLate(organizationId: string): Promise<number> {
+      const now = clock.now();
+      let queued = 0;
+      const late = (await listLateReports(db, now)).filter(
+        (report) => report.organizationId === organizationId,
+      );
+      for (const report of late) {
+        const zone =
+          (await findOrganization(db, report.organizationId))?.timeZone ?? 'Asia/Shanghai';
+        queued += await db.transaction((tx) =>
+          queueMessages(tx, clock, {
+            organizationId: report.organizationId,
+            kind: 'conduct_case.late',
+            eventKey: `${report.id}:${report.state}:${report.stageEnteredAt.toISOString()}`,
+            to: { role: 'case_handler' },
+            facts: {
+              subject: stateNames[report.state],
+              dueOn: report.stageDueAt ? zonedDate(report.stageDueAt, zone) : null,
+              recordId: report.id,
+            },
+          }),
+        );
+      }
+      return queued;
+    },
+
     /** Item 26's figures for a year (by the Beijing calendar, UTC+8): counts only. */
     async figures(actor: Actor, year: number): Promise<ConductReportFigures> {
-      const offset = 8 * 60 * 60 * 1000;
-      const start = new Date(Date.UTC(year, 0, 1) - offset);
-      const end = new Date(Date.UTC(year + 1, 0, 1) - offset);
+      const { start, end } = beijingYearBounds(year);
       const counts = await countReportsByYear(db, actor.organizationId, start, end);
       return {
         year,

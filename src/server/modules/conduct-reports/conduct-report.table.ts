@@ -110,5 +110,30 @@ export const conductReportFiles = pgTable(
   (table) => [index('conduct_report_files_report_idx').on(table.reportId)],
 );
 
+/**
+ * The custodian rule: a handler asks to see a reporter's contact; it is shown to them only once
+ * another handler has approved. The reason is sealed like the case: it may quote the report.
+ */
+export const conductReportContactRequests = pgTable(
+  'conduct_report_contact_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => conductReports.id),
+    requestedBy: uuid('requested_by').notNull(),
+    requesterName: text('requester_name').notNull(),
+    sealedReason: text('sealed_reason').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    approvedBy: uuid('approved_by'),
+    approverName: text('approver_name'),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+  },
+  (table) => [index('conduct_report_contact_requests_report_idx').on(table.reportId)],
+);
+
 export type ConductReport = typeof conductReports.$inferSelect;
 export type ConductReportEvent = typeof conductReportEvents.$inferSelect;

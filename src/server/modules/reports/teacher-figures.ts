@@ -4,6 +4,10 @@ import type { TeacherFigure } from '../../../shared/report/quality-report.contra
 import { overallFavourable, tallyAnswers } from '../../../shared/surveys/questionnaire';
 import type { Executor } from '../../db/client';
 import { computeOrganizationCoverage } from '../activities/activity.service';
+import {
+  beijingYearBounds,
+  countReportsByYear,
+} from '../conduct-reports/conduct-report.repository';
 import { satisfactionResults } from '../satisfaction/satisfaction.table';
 import { surveyInvitations, surveyResponses, surveys } from '../surveys/survey.table';
 
@@ -103,6 +107,23 @@ export async function gatherTeacherFigures(
       denominator: result.sample,
       detail: result.sample ? `样本${result.sample}人` : '',
       ref: { page: 'satisfaction', filters: { year: String(year), item: String(result.itemNo) } },
+    });
+  // Item 26 (师德师风监督举报): counts only; no teacher, reporter or report text ever reaches the report.
+  const { start, end } = beijingYearBounds(year);
+  const conduct = await countReportsByYear(executor, organizationId, start, end);
+  if (conduct.received > 0)
+    figures.push({
+      itemNo: 26,
+      kind: 'conduct_reports',
+      label: '师德师风监督举报：按时办结率',
+      value: percent(conduct.handledOnTime, conduct.closed),
+      numerator: conduct.handledOnTime,
+      denominator: conduct.closed,
+      detail:
+        `受理${conduct.received}件，办结${conduct.closed}件；` +
+        `属实${conduct.founded}件、部分属实${conduct.partly}件、不属实${conduct.unfounded}件；` +
+        `澄清${conduct.clarified}件，通报${conduct.notified}件`,
+      ref: { page: 'conductCases', filters: {} },
     });
   return figures.sort((a, b) => (a.itemNo ?? 999) - (b.itemNo ?? 999));
 }

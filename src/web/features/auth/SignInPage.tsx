@@ -204,6 +204,10 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
         >
           {t('signIn.hint')}
         </Typography.Paragraph>
+        <Divider style={{ margin: '12px 0' }} />
+        <Typography.Link href="/conduct-report" data-testid="conduct-report-link">
+          {t('signIn.conductReport')}
+        </Typography.Link>
       </Card>
     </div>
   );

@@ -56,6 +56,7 @@ export function recordLink(ref: RecordRef): string {
     surveys: '/surveys',
     activities: '/activities',
     satisfaction: '/surveys',
+    conductCases: '/conduct-cases',
   };
   return `${paths[ref.page]}?${new URLSearchParams(ref.filters).toString()}`;
 }
