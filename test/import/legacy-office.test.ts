@@ -20,7 +20,8 @@ import { writeZip } from '../support/zip-writer';
 /*
  * Word 97–2003 (.doc) and Excel 97–2003 (.xls) plans: the fixtures are the plans of
  * test/support/plan-shapes and the seed, re-saved by LibreOffice (make-fixtures.ts beside them).
- * Each must read exactly as the .docx/.xlsx it was saved from.
+ * Each must read exactly as the .docx/.xlsx it was saved from, and so must those .docx/.xlsx
+ * re-saved by LibreOffice in their own format (<shape>.resaved.docx / .xlsx).
  */
 const fixtures = path.join(import.meta.dirname, '../fixtures/legacy-office');
 const fixture = (name: string) => readFile(path.join(fixtures, name));
@@ -78,6 +79,22 @@ describe('plans of every shape re-saved as .doc and .xls read as the .docx and .
     expect(essence(legacy)).toEqual(essence(modern));
     expect(legacy.depth).toBe(modern.depth);
     expect(legacy.columns).toEqual(modern.columns);
+  });
+
+  const resaved: [PlanShape, 'docx' | 'xlsx'][] = planShapes.flatMap((shape) => [
+    [shape, 'docx'] as [PlanShape, 'docx'],
+    [shape, 'xlsx'] as [PlanShape, 'xlsx'],
+  ]);
+  it.each(resaved)('%s re-saved by LibreOffice as .%s', async (shape, format) => {
+    const original = await readPlanDocument({
+      bytes: await (format === 'docx' ? buildShapeDocx(shape) : buildShapeXlsx(shape)),
+      fileName: `${shape.name}.${format}`,
+    });
+    const again = await read(`${shape.name}.resaved.${format}`);
+    expect(again.items.length).toBeGreaterThan(0);
+    expect(essence(again)).toEqual(essence(original));
+    expect(again.depth).toBe(original.depth);
+    expect(again.columns).toEqual(original.columns);
   });
 
   it('keeps the tree of each shape: flat, one, two and four levels, titles without numbering', async () => {

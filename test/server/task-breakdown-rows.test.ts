@@ -35,10 +35,10 @@ describe('row heights of the 任务分解表 sheet', () => {
     const bytes = await writeTaskBreakdownXlsx({
       title: '落实《标准》任务分解表（工会）',
       measureDepartments: false,
+      levelHeaders: ['一级指标', '二级指标'],
       items: [
         {
-          level1: '一、党的领导',
-          level2: '1.强化组织领导',
+          levels: ['一、党的领导', '1.强化组织领导'],
           content: '8.工会参与教师思想政治工作',
           focus: '工作机制',
           departments: '工会',

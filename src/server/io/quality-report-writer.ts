@@ -90,10 +90,9 @@ function caption(text: string): Paragraph {
   });
 }
 
-/**
- * "— 1 —" in 宋体 四号 (14 pt), a character (14 pt) in from the outer edge: right on odd pages, left
- * on even ones (GB/T 9704 7.5).
- */
+/** The one row of a flat task list (no levels above its items) in a by-level-1 table. */
+const FLAT_PLAN_ROW = '全部任务';
+
 /** 87.5% (21/24), or — when there is nothing to count. */
 export function formatRate(rate: Rate): string {
   return rate.value === null ? '—' : `${rate.value}%（${rate.numerator}/${rate.denominator}）`;
@@ -133,7 +132,7 @@ export async function writeQualityReportDocx(
     table(
       ['一级指标', '措施完成率', '按时报送率'],
       completion.byLevel1.map((row) => [
-        indicatorLabel(row.code, row.title, '、'),
+        indicatorLabel(row.code, row.title, '、') || FLAT_PLAN_ROW,
         formatRate(row.completion),
         formatRate(row.onTime),
       ]),
@@ -172,7 +171,7 @@ export async function writeQualityReportDocx(
     table(
       ['一级指标', '平均得分', '已评定/指标数'],
       selfAssessment.byLevel1.map((row) => [
-        indicatorLabel(row.code, row.title, '、'),
+        indicatorLabel(row.code, row.title, '、') || FLAT_PLAN_ROW,
         row.meanScore === null ? '—' : String(row.meanScore),
         `${row.rated}/${row.items}`,
       ]),

@@ -29,9 +29,11 @@ export interface TaskBreakdownTable {
   title: string;
   /** Whether each measure's department has a column (the whole institution's table). */
   measureDepartments: boolean;
+  /** One column per level of the plan, from the top: 一级指标 … 四级指标; none for a flat list. */
+  levelHeaders: string[];
   items: {
-    level1: string;
-    level2: string;
+    /** The item's levels as printed (一、党的领导), one per level header. */
+    levels: string[];
     content: string;
     focus: string;
     /** The departments (or groups) the item is assigned to, one a line. */
@@ -41,8 +43,7 @@ export interface TaskBreakdownTable {
 }
 
 type ColumnKey =
-  | 'level1'
-  | 'level2'
+  | `level${number}`
   | 'content'
   | 'focus'
   | 'departments'
@@ -55,9 +56,8 @@ type ColumnKey =
  * (merged over its measures, as the plan has it); 落实部门 is the department of each measure, only
  * in the whole institution's table.
  */
+const LEVEL_WIDTHS = [9, 11, 10, 10, 9, 9];
 const COLUMNS: { key: ColumnKey; header: string; width: number }[] = [
-  { key: 'level1', header: '一级指标', width: 9 },
-  { key: 'level2', header: '二级指标', width: 11 },
   { key: 'content', header: '指标内容', width: 36 },
   { key: 'focus', header: '观测重点', width: 20 },
   { key: 'departments', header: '责任部门', width: 12 },
@@ -69,7 +69,15 @@ const FONT = '仿宋_GB2312';
 const FONT_SIZE = 10.5;
 
 function columnsOf(table: TaskBreakdownTable) {
-  return COLUMNS.filter((column) => column.key !== 'department' || table.measureDepartments);
+  const levels = table.levelHeaders.map((header, index) => ({
+    key: `level${index + 1}` as ColumnKey,
+    header,
+    width: LEVEL_WIDTHS[index] ?? 9,
+  }));
+  return [
+    ...levels,
+    ...COLUMNS.filter((column) => column.key !== 'department' || table.measureDepartments),
+  ];
 }
 
 /**
@@ -83,6 +91,8 @@ export function spreadsheetSafe(text: string): string {
 /** One printed row: its cells' texts by column, and the runs it belongs to. */
 interface LaidRow {
   cells: Record<ColumnKey, string>;
+  /** The item's levels from the top: a level's cell is merged while it and those above agree. */
+  levels: string[];
   item: number;
   /** Rows of one measure (a long one cut over rows) share it; -1 for an item without measures. */
   measure: number;
@@ -105,8 +115,7 @@ function layRows(table: TaskBreakdownTable, cutLongMeasures: boolean): LaidRow[]
   const rows: LaidRow[] = [];
   table.items.forEach((item, itemIndex) => {
     const head = {
-      level1: item.level1,
-      level2: item.level2,
+      ...Object.fromEntries(item.levels.map((level, index) => [`level${index + 1}`, level])),
       content: item.content,
       focus: item.focus,
       departments: item.departments,
@@ -114,6 +123,7 @@ function layRows(table: TaskBreakdownTable, cutLongMeasures: boolean): LaidRow[]
     if (item.measures.length === 0) {
       rows.push({
         cells: { ...head, department: '', measure: '', deadline: '' },
+        levels: item.levels,
         item: itemIndex,
         measure: -1,
       });
@@ -131,6 +141,7 @@ function layRows(table: TaskBreakdownTable, cutLongMeasures: boolean): LaidRow[]
             measure: pieceIndex === 0 ? piece : `${CONTINUED}${piece}`,
             deadline: measure.deadline,
           },
+          levels: item.levels,
           item: itemIndex,
           measure: measureIndex,
         });
@@ -144,9 +155,15 @@ function layRows(table: TaskBreakdownTable, cutLongMeasures: boolean): LaidRow[]
 function spansOf(rows: readonly LaidRow[]): Partial<Record<ColumnKey, [number, number][]>> {
   const byItem = runs(rows, (row) => String(row.item));
   const byMeasure = runs(rows, (row) => `${row.item}/${row.measure}`);
+  const depth = Math.max(0, ...rows.map((row) => row.levels.length));
+  const levels = Object.fromEntries(
+    Array.from({ length: depth }, (_, index) => [
+      `level${index + 1}`,
+      runs(rows, (row) => row.levels.slice(0, index + 1).join('\u0000')),
+    ]),
+  );
   return {
-    level1: runs(rows, (row) => row.cells.level1),
-    level2: runs(rows, (row) => `${row.cells.level1}/${row.cells.level2}`),
+    ...levels,
     content: byItem,
     focus: byItem,
     departments: byItem,
@@ -167,14 +184,14 @@ function rowHeights(rows: readonly LaidRow[], columns: ReturnType<typeof columns
       Math.max(
         20,
         ...columns.map((column) =>
-          spans[column.key] ? 0 : heightFor(row.cells[column.key], column.width, FONT_SIZE),
+          spans[column.key] ? 0 : heightFor(row.cells[column.key] ?? '', column.width, FONT_SIZE),
         ),
       ),
     ),
   );
   for (const column of [...columns].reverse()) {
     for (const [start, end] of spans[column.key] ?? []) {
-      const needed = heightFor(rows[start]!.cells[column.key], column.width, FONT_SIZE);
+      const needed = heightFor(rows[start]!.cells[column.key] ?? '', column.width, FONT_SIZE);
       let have = heights.slice(start, end).reduce((sum, height) => sum + height, 0);
       while (have < needed) {
         const open: number[] = [];
@@ -228,7 +245,9 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
   const rows = layRows(table, true);
   const heights = rowHeights(rows, columns);
   rows.forEach((row, index) => {
-    const added = sheet.addRow(columns.map((column) => spreadsheetSafe(row.cells[column.key])));
+    const added = sheet.addRow(
+      columns.map((column) => spreadsheetSafe(row.cells[column.key] ?? '')),
+    );
     added.height = heights[index]!;
     columns.forEach((column, position) => {
       const cell = added.getCell(position + 1);
@@ -287,10 +306,10 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
   const totalChars = columns.reduce((sum, column) => sum + column.width, 0);
   const twips = columns.map((column) => Math.floor((column.width / totalChars) * TABLE_WIDTH));
   const all = layRows(table, false);
-  // One table per level-2 indicator, each with its header row (repeated on every page it runs
+  // One table per lowest level, each with its header row (repeated on every page it runs
   // over): one table of thousands of rows takes LibreOffice many minutes to lay out. The plan
   // reader reads tables that follow one another as one.
-  const groups = runs(all, (row) => `${row.cells.level1}/${row.cells.level2}`).map(([from, to]) =>
+  const groups = runs(all, (row) => row.levels.join('\u0000')).map(([from, to]) =>
     all.slice(from, to),
   );
   const tableOf = (rows: LaidRow[]): Table => {
@@ -345,13 +364,13 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
                 width,
                 verticalAlign,
                 verticalMerge: master ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE,
-                children: master ? paragraphs(row.cells[column.key]) : [new Paragraph('')],
+                children: master ? paragraphs(row.cells[column.key] ?? '') : [new Paragraph('')],
               });
             }
             return new TableCell({
               width,
               verticalAlign,
-              children: paragraphs(row.cells[column.key]),
+              children: paragraphs(row.cells[column.key] ?? ''),
             });
           }),
         }),

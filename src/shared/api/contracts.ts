@@ -208,10 +208,15 @@ export const assignmentViewSchema = z.object({
   name: z.string(),
 });
 
+/** A level of the plan as written: its numbering and its title without it. */
+export const indicatorLevelSchema = z.object({ code: z.string(), title: z.string() });
+
 export const level2ViewSchema = z.object({
   id: uuidSchema,
   code: z.string(),
   title: z.string(),
+  /** The full path of levels it stands for, from the top (four for a four-level plan); [] for none. */
+  levels: z.array(indicatorLevelSchema),
   items: z.array(itemViewSchema.extend({ assignments: z.array(assignmentViewSchema) })),
 });
 
@@ -219,6 +224,7 @@ export const level1ViewSchema = z.object({
   id: uuidSchema,
   code: z.string(),
   title: z.string(),
+  levels: z.array(indicatorLevelSchema),
   children: z.array(level2ViewSchema),
 });
 
@@ -226,6 +232,8 @@ export const standardSummarySchema = z.object({
   id: uuidSchema,
   title: z.string(),
   version: z.number().int(),
+  /** Levels above the items as the plan wrote them: 0 for a flat list, up to 4 (or more). */
+  depth: z.number().int(),
   level1Count: z.number().int(),
   level2Count: z.number().int(),
   itemCount: z.number().int(),
@@ -279,6 +287,8 @@ export const planDetailSchema = planSummarySchema.extend({
   importWarnings: z.array(z.string()),
   phases: z.array(phaseViewSchema),
   deliverables: z.array(deliverableViewSchema),
+  /** Levels above the items as the plan wrote them: 0 for a flat list (its counts have no levels). */
+  depth: z.number().int(),
   counts: z.object({
     level1: z.number().int(),
     level2: z.number().int(),
@@ -289,6 +299,8 @@ export const planDetailSchema = planSummarySchema.extend({
 
 export const planTreeSchema = z.object({
   planId: uuidSchema,
+  /** Levels above the items as the plan wrote them: 0 for a flat list, up to 4 (or more). */
+  depth: z.number().int(),
   indicators: z.array(level1ViewSchema),
   /** Items the plan no longer pursues (停用), with why. */
   retiredItems: z

@@ -15,6 +15,8 @@ import type { ParsedItem } from './contract';
 export interface TreeIndicator {
   code: string;
   title: string;
+  /** The full path of levels it stands for, from the top, as written; [] where the plan has none. */
+  levels: { code: string; title: string }[];
 }
 export interface IndicatorTreeLevel1 extends TreeIndicator {
   children: TreeIndicator[];
@@ -56,6 +58,7 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
   const level1: (IndicatorTreeLevel1 & { key: string; childKeys: string[] })[] = [];
   const placeOf: PlanIndicatorTree['placeOf'] = [];
   for (const item of items) {
+    const levels = item.path.map((title, index) => ({ code: item.pathCodes[index] ?? '', title }));
     const key1 = `${item.level1Code}\u0000${item.level1}`;
     let top = level1.findIndex((indicator) => indicator.key === key1);
     if (top < 0) {
@@ -64,6 +67,7 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
         key: key1,
         code: uniqueCode(item.level1Code, item.level1, level1.length + 1, taken, chineseNumeral),
         title: item.level1,
+        levels: levels.slice(0, 1),
         children: [],
         childKeys: [],
       });
@@ -79,6 +83,7 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
       parent.children.push({
         code: uniqueCode(written, title, parent.children.length + 1, taken, String),
         title,
+        levels,
       });
       parent.childKeys.push(key2);
       child = parent.children.length - 1;
@@ -86,7 +91,7 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
     placeOf.push({ level1: top, level2: child });
   }
   return {
-    level1: level1.map(({ code, title, children }) => ({ code, title, children })),
+    level1: level1.map(({ code, title, levels, children }) => ({ code, title, levels, children })),
     placeOf,
   };
 }
@@ -94,4 +99,45 @@ export function planIndicatorTree(items: readonly ParsedItem[]): PlanIndicatorTr
 /** An indicator as a sheet shows it: 一、党的领导; only the title (or only the code) where it has no other. */
 export function indicatorLabel(code: string, title: string, separator: '、' | '.'): string {
   return code && title ? `${code}${separator}${title}` : title || code;
+}
+
+interface LevelledIndicator {
+  code: string;
+  title: string;
+  levels: readonly { code: string; title: string }[];
+}
+
+/** How many levels a tree really has above its items: 0 for a flat list, up to 4 (or more). */
+export function treeDepth(
+  tree: readonly (LevelledIndicator & { children: LevelledIndicator[] })[],
+): number {
+  return Math.max(
+    0,
+    ...tree.flatMap((level1) => [
+      level1.levels.length,
+      ...level1.children.map((level2) => level2.levels.length),
+    ]),
+  );
+}
+
+/** The headers of a sheet's level columns: 一级指标 … 四级指标, one per level of the tree. */
+export function levelHeaders(depth: number): string[] {
+  return Array.from({ length: depth }, (_, index) => `${chineseNumeral(index + 1)}级指标`);
+}
+
+/**
+ * An item's levels as a sheet prints them, one per level of the tree: the stored level-1 and
+ * level-2 where the tree has at most two, each level as written below a deeper level-1.
+ */
+export function levelLabels(
+  level1: LevelledIndicator,
+  level2: LevelledIndicator,
+  depth: number,
+): string[] {
+  const top = indicatorLabel(level1.code, level1.title, '、');
+  if (depth <= 2) return [top, indicatorLabel(level2.code, level2.title, '.')].slice(0, depth);
+  const below = level2.levels.slice(1).map((level) => indicatorLabel(level.code, level.title, '.'));
+  return Array.from({ length: depth }, (_, index) =>
+    index === 0 ? top : (below[index - 1] ?? ''),
+  );
 }

@@ -150,9 +150,16 @@ export function IndicatorTree({ tree }: { tree: PlanTree }) {
             children: level1.children.map((level2) => (
               <section key={level2.id}>
                 {level2.title && (
-                  <div className="level2-title">
-                    {level2.code ? `${level2.code}. ` : ''}
-                    {level2.title}
+                  <div className="level2-title" data-testid="level2">
+                    {level2.levels.length > 2
+                      ? // a deeper plan: each level below the first with its own numbering
+                        level2.levels
+                          .slice(1)
+                          .map((level) =>
+                            level.code ? `${level.code}. ${level.title}` : level.title,
+                          )
+                          .join(' › ')
+                      : `${level2.code ? `${level2.code}. ` : ''}${level2.title}`}
                   </div>
                 )}
                 {level2.items.map((item) => (

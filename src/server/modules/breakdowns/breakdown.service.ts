@@ -22,7 +22,12 @@ import { isPastDue } from '../../../shared/dates';
 import { describeDeadline } from '../../../shared/deadlines';
 import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
-import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
+import {
+  indicatorLabel,
+  levelHeaders as levelHeadersOf,
+  levelLabels,
+  treeDepth,
+} from '../../../shared/plan-import/indicator-tree';
 import {
   writeTaskBreakdownDocx,
   writeTaskBreakdownXlsx,
@@ -932,11 +937,12 @@ export function createBreakdownService({
         allItems.filter((item) => !mine || mine.has(item.id)),
         (item) => item,
       );
+      const depth = treeDepth(tree);
+      const levelHeaders = levelHeadersOf(depth);
       const items: TaskBreakdownTable['items'] = tree.flatMap((level1) =>
         level1.children.flatMap((level2) =>
           level2.items.map((item) => ({
-            level1: indicatorLabel(level1.code, level1.title, '、'),
-            level2: indicatorLabel(level2.code, level2.title, '.'),
+            levels: levelLabels(level1, level2, depth),
             content: `${item.no}.${item.content}`,
             focus: item.focus,
             departments: department
@@ -957,7 +963,7 @@ export function createBreakdownService({
         ),
       );
       const title = `落实《${standardTitle}》任务分解表${department ? `（${department.name}）` : ''}`;
-      const table = { title, items, measureDepartments: !department };
+      const table = { title, items, levelHeaders, measureDepartments: !department };
       const bytes =
         query.format === 'xlsx'
           ? await writeTaskBreakdownXlsx(table)

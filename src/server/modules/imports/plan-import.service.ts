@@ -202,6 +202,7 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
       title,
       version: await nextStandardVersion(tx, actor.organizationId, title),
       fingerprint,
+      depth: parse.depth,
     });
     const tree = planIndicatorTree(parse.items);
     const level2Ids: string[][] = [];
@@ -214,6 +215,7 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
           depth: 1,
           code: level1.code,
           title: level1.title,
+          levels: level1.levels,
           position: index + 1,
         })
       ).id;
@@ -228,6 +230,7 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
               parentId: level1Id,
               code: level2.code,
               title: level2.title,
+              levels: level2.levels,
               position: ++level2Count,
             })
           ).id,

@@ -19,7 +19,7 @@ export async function findPlanWithStandard(
   planId: string,
 ) {
   const [row] = await executor
-    .select({ plan: plans, standardTitle: standards.title })
+    .select({ plan: plans, standardTitle: standards.title, standardDepth: standards.depth })
     .from(plans)
     .innerJoin(standards, eq(standards.id, plans.standardId))
     .where(and(eq(plans.organizationId, organizationId), eq(plans.id, planId)));

@@ -42,7 +42,11 @@ export function createPlanService({ db }: { db: Database }) {
     },
 
     async get(actor: Actor, planId: string): Promise<PlanDetail> {
-      const { plan, standardTitle } = await requirePlan(db, actor.organizationId, planId);
+      const { plan, standardTitle, standardDepth } = await requirePlan(
+        db,
+        actor.organizationId,
+        planId,
+      );
       const [planPhases, planDeliverables, treeCounts, assignmentCount] = await Promise.all([
         listPhases(db, plan.id),
         listDeliverables(db, plan.id),
@@ -60,13 +64,14 @@ export function createPlanService({ db }: { db: Database }) {
         deliverables: planDeliverables.map(
           ({ organizationId: _o, planId: _p, ...deliverable }) => deliverable,
         ),
+        depth: standardDepth,
         counts: { ...treeCounts, assignments: assignmentCount },
       };
     },
 
     /** The indicator tree of a plan's standard, each item with the departments assigned to it. */
     async tree(actor: Actor, planId: string) {
-      const { plan } = await requirePlan(db, actor.organizationId, planId);
+      const { plan, standardDepth } = await requirePlan(db, actor.organizationId, planId);
       const [allIndicators, allItems, assignmentRows, allDepartments, groups, retired] =
         await Promise.all([
           listIndicatorsOfStandard(db, plan.standardId),
@@ -93,6 +98,7 @@ export function createPlanService({ db }: { db: Database }) {
       }));
       return {
         planId: plan.id,
+        depth: standardDepth,
         indicators,
         departments: allDepartments.map(toDepartmentView),
         groups: groups.map((group) => toGroupView(group, allDepartments)),

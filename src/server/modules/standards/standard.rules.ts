@@ -1,10 +1,11 @@
-import type { Indicator, Item } from './standard.table';
+import type { Indicator, IndicatorLevel, Item } from './standard.table';
 
 export interface IndicatorTreeNode<TItem> {
   id: string;
   code: string;
   title: string;
-  children: { id: string; code: string; title: string; items: TItem[] }[];
+  levels: IndicatorLevel[];
+  children: { id: string; code: string; title: string; levels: IndicatorLevel[]; items: TItem[] }[];
 }
 
 /** Nests level-2 indicators under their level-1 and items under their level-2, keeping order. */
@@ -33,10 +34,12 @@ export function assembleIndicatorTree<TItem>(
       id: level1.id,
       code: level1.code,
       title: level1.title,
+      levels: level1.levels,
       children: (level2ByParent.get(level1.id) ?? []).sort(byPosition).map((level2) => ({
         id: level2.id,
         code: level2.code,
         title: level2.title,
+        levels: level2.levels,
         items: itemsByIndicator.get(level2.id) ?? [],
       })),
     }));

@@ -17,6 +17,7 @@ async function summarize(db: Database, standard: Standard) {
     id: standard.id,
     title: standard.title,
     version: standard.version,
+    depth: standard.depth,
     level1Count: counts.level1,
     level2Count: counts.level2,
     itemCount: counts.items,

@@ -28,6 +28,11 @@ export const standards = pgTable(
     version: integer('version').notNull(),
     /** sha256 of the tree's canonical form: the same tree imported twice is the same version. */
     fingerprint: text('fingerprint').notNull(),
+    /**
+     * Levels above the items as the plan wrote them: 0 for a flat task list, 1 to 4 (or more).
+     * Pages count by the two stored indicator levels; this and indicators.levels keep the rest.
+     */
+    depth: integer('depth').notNull().default(2),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
@@ -43,7 +48,16 @@ export const standards = pgTable(
   ],
 );
 
-/** A level-1 (depth 1) or level-2 (depth 2) indicator of a standard. */
+/** A level of a plan as written: its numbering (一, （一） → 一, 1) and its title without it. */
+export interface IndicatorLevel {
+  code: string;
+  title: string;
+}
+
+/**
+ * A level-1 (depth 1) or level-2 (depth 2) indicator of a standard. A plan deeper than two levels
+ * keeps its lower levels together in the level-2 (titles joined by " / "); `levels` keeps each.
+ */
 export const indicators = pgTable(
   'indicators',
   {
@@ -60,6 +74,11 @@ export const indicators = pgTable(
     code: text('code').notNull(),
     title: text('title').notNull(),
     position: integer('position').notNull(),
+    /**
+     * The full path of levels this indicator stands for, from the top: [一级] for a level-1,
+     * [一级, 二级, 三级, 四级] for the level-2 of a four-level plan; [] where the plan has none.
+     */
+    levels: jsonb('levels').$type<IndicatorLevel[]>().notNull().default([]),
   },
   (table) => [
     index('indicators_standard_idx').on(table.standardId, table.depth, table.position),

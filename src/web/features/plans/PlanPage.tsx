@@ -111,12 +111,17 @@ function PlanOverview({ plan }: { plan: PlanDetail }) {
             })}
           </Space>
           <Row gutter={8} style={{ marginTop: 16 }}>
-            <Col span={6}>
-              <Statistic title={t('plan.counts.level1')} value={plan.counts.level1} />
-            </Col>
-            <Col span={6}>
-              <Statistic title={t('plan.counts.level2')} value={plan.counts.level2} />
-            </Col>
+            {/* a flat list has no level-1, a one-level plan no level-2 to count */}
+            {plan.depth >= 1 && (
+              <Col span={6}>
+                <Statistic title={t('plan.counts.level1')} value={plan.counts.level1} />
+              </Col>
+            )}
+            {plan.depth >= 2 && (
+              <Col span={6}>
+                <Statistic title={t('plan.counts.level2')} value={plan.counts.level2} />
+              </Col>
+            )}
             <Col span={6}>
               <Statistic title={t('plan.counts.items')} value={plan.counts.items} />
             </Col>
