@@ -252,6 +252,12 @@ export const errorCatalogue = {
     'zh-CN': '质量报告还没有生成完成（当前进度 {progress}%），请稍后再试。',
     en: 'The quality report is not ready yet ({progress}% done); try again shortly.',
   },
+  'report.figure_unknown': {
+    status: 404,
+    'zh-CN':
+      '该质量报告中没有这个数字，只能查看报告中各数字背后的记录。请回到报告，点击其中的数字。',
+    en: "This quality report has no such figure; only the records behind the report's own figures open here. Go back to the report and click one of its figures.",
+  },
   'report.already_published': {
     status: 409,
     'zh-CN': '该报告已发布评价。如数据有更新，请重新生成一版再发布。',

@@ -45,6 +45,7 @@ const RectificationPage = lazy(() => import('./features/findings/RectificationPa
 const ModerationPage = lazy(() => import('./features/conclusion/ModerationPage'));
 const FindingsPage = lazy(() => import('./features/findings/FindingsPage'));
 const QualityReportPage = lazy(() => import('./features/reports/QualityReportPage'));
+const FigureRecordsPage = lazy(() => import('./features/reports/FigureRecordsPage'));
 const UsersPage = lazy(() => import('./features/users/UsersPage'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage'));
 const SignOnPage = lazy(() => import('./features/sso/SignOnPage'));
@@ -256,6 +257,12 @@ export const appRoutes: readonly AppRoute[] = [
     menu: { group: 'nav.group.conclude', label: 'nav.report' },
     operation: reportsApi.list,
     render: ({ session }) => <QualityReportPage session={session} />,
+  },
+  {
+    // The records behind one figure of a report, read-only (no menu entry: the report's figures link here).
+    path: '/report-records',
+    operation: reportsApi.figureRecords,
+    render: () => <FigureRecordsPage />,
   },
   {
     path: '/teachers',

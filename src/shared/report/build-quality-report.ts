@@ -18,6 +18,8 @@ export interface QualityReportInput {
   /** Period reports due on or before `asOf`; `submittedOn` null when still missing. */
   periodReports: {
     measureId: string;
+    /** The ledger's period (absent in hand-made inputs); names the row behind an on-time figure. */
+    periodKey?: string;
     departmentId: string;
     itemId: string;
     dueOn: string;

@@ -201,5 +201,6 @@ export async function gatherReportRecords(
       .map((summary) => ({ departmentId: summary.departmentId, highlights: summary.highlights })),
     teacherFigures: await gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
   };
-  return { reportInput, departmentScores, rectificationRates };
+  // The ledger's and the obligations' own rows too, for the records behind a figure (figure-records.ts).
+  return { reportInput, departmentScores, rectificationRates, ledger, obligationRows };
 }

@@ -33,6 +33,10 @@ export function registerReportRoutes(app: ApiInstance, reports: ReportService) {
     reports.review(actorOf(request), request.params.reportId, request.body),
   );
 
+  route(app, reportsApi.figureRecords, async (request) =>
+    reports.figureRecords(actorOf(request), request.params.reportId, request.query),
+  );
+
   route(app, reportsApi.performanceSheet, async (request, reply) => {
     const { fileName, bytes } = await reports.performanceSheet(actorOf(request), request.params.id);
     return reply

@@ -2,7 +2,14 @@ import { queueMessages } from '../notifications/notification.outbox';
 import { REVIEW_DAYS } from '../../../shared/notifications/messages';
 import { addDays } from '../../../shared/supervision/rules';
 import { z } from 'zod';
-import type { ReportDetail, ReportSummary, reviewBodySchema } from '../../../shared/api/reports';
+import type {
+  FigureRecords,
+  FigureRecordsQuery,
+  ReportDetail,
+  ReportSummary,
+  reviewBodySchema,
+} from '../../../shared/api/reports';
+import { readFigureRecords } from './figure-records';
 import { AppError } from '../../../shared/errors';
 import { calendarDate } from '../../../shared/dates';
 import { buildQualityReport } from '../../../shared/report/build-quality-report';
@@ -227,6 +234,22 @@ export function createReportService({
         fileName: `${report.content?.title ?? '质量报告'}（第${report.version}版）.docx`,
         bytes,
       };
+    },
+
+    /**
+     * The records behind one of a report's figures, read-only. Representatives only reach
+     * published reports (visibleReport), and every role only the refs of the report's own figures.
+     */
+    async figureRecords(
+      actor: Actor,
+      reportId: string,
+      query: FigureRecordsQuery,
+    ): Promise<FigureRecords> {
+      const report = await visibleReport(actor, reportId);
+      const content = report.content;
+      if (report.status !== 'ready' || !content)
+        throw new AppError('report.not_ready', { progress: report.progress });
+      return readFigureRecords(db, { ...report, content }, query);
     },
 
     /** Opens a generated report to representatives' review; its figures no longer change. */

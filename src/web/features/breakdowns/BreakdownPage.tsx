@@ -25,14 +25,16 @@ import {
   Typography,
   Upload,
 } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
-import type {
-  breakdownItemSchema,
-  BreakdownView,
-  MeasureView,
-  SheetChange,
-  SheetPreview,
+import {
+  type breakdownItemSchema,
+  breakdownsApi,
+  type BreakdownView,
+  type MeasureView,
+  type SheetChange,
+  type SheetPreview,
 } from '../../../shared/api/breakdowns';
 import { deadlineKinds, type Deadline } from '../../../shared/deadlines';
 import {
@@ -42,7 +44,8 @@ import {
 } from '../../../shared/measure-deadline';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
-import { api, ApiError, uploadFile } from '../../api/client';
+import { ApiError, call, hrefOf, upload } from '../../api/client';
+import { keyOf, useOperation } from '../../api/query';
 import type { ItemDiff } from '../../../shared/breakdown-diff';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
@@ -50,6 +53,7 @@ import { usePlan } from '../../usePlan';
 import { formatTime } from '../../time';
 
 type BreakdownItem = z.infer<typeof breakdownItemSchema>;
+type BreakdownAt = { id: string; departmentId: string };
 type Mode = 'edit' | 'review' | 'read';
 
 const statusColors: Record<BreakdownView['status'], string> = {
@@ -188,7 +192,7 @@ function ItemCard({
   item,
   editable,
   mode,
-  base,
+  at,
   reload,
   comment,
   onComment,
@@ -196,7 +200,8 @@ function ItemCard({
   item: BreakdownItem;
   editable: boolean;
   mode: Mode;
-  base: string;
+  /** The breakdown's address: the plan and the department. */
+  at: BreakdownAt;
   reload(): Promise<void>;
   comment: string;
   onComment(text: string): void;
@@ -277,10 +282,9 @@ function ItemCard({
               onCancel={() => setEditing(null)}
               onSave={(text, deadline) =>
                 run(() =>
-                  api('PATCH', `${base}/measures/${measure.id}`, {
-                    version: measure.version,
-                    text,
-                    deadline,
+                  call(breakdownsApi.measuresUpdate, {
+                    params: { ...at, measureId: measure.id },
+                    body: { version: measure.version, text, deadline },
                   }),
                 )
               }
@@ -309,7 +313,10 @@ function ItemCard({
                     title={t('measure.delete.confirm')}
                     onConfirm={() =>
                       run(() =>
-                        api('DELETE', `${base}/measures/${measure.id}?version=${measure.version}`),
+                        call(breakdownsApi.measuresDelete, {
+                          params: { ...at, measureId: measure.id },
+                          query: { version: measure.version },
+                        }),
                       )
                     }
                   >
@@ -326,7 +333,12 @@ function ItemCard({
           <MeasureEditor
             onCancel={() => setEditing(null)}
             onSave={(text, deadline) =>
-              run(() => api('POST', `${base}/measures`, { itemId: item.id, text, deadline }))
+              run(() =>
+                call(breakdownsApi.measuresCreate, {
+                  params: at,
+                  body: { itemId: item.id, text, deadline },
+                }),
+              )
             }
           />
         )}
@@ -439,7 +451,7 @@ const changeColors: Record<SheetChange['kind'], string> = {
  * The sheet filled in offline, uploaded back: the server's preview of what it would change and
  * of every row it cannot take, then — only when the person confirms — the same file applied.
  */
-function SheetUpload({ base, onApplied }: { base: string; onApplied(): Promise<void> }) {
+function SheetUpload({ at, onApplied }: { at: BreakdownAt; onApplied(): Promise<unknown> }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [state, setState] = useState<SheetStep | null>(null);
@@ -451,7 +463,10 @@ function SheetUpload({ base, onApplied }: { base: string; onApplied(): Promise<v
       setState({
         step: 'preview',
         file,
-        preview: await uploadFile<SheetPreview>(`${base}/sheet?dryRun=true`, file),
+        preview: await upload(breakdownsApi.uploadSheet, file, {
+          params: at,
+          query: { dryRun: 'true' },
+        }),
       });
     } catch (caught) {
       setState({ step: 'failed', file, error: failure(caught) });
@@ -461,7 +476,10 @@ function SheetUpload({ base, onApplied }: { base: string; onApplied(): Promise<v
   async function apply(file: File, shown: SheetPreview) {
     setState({ step: 'applying', file, preview: shown });
     try {
-      const outcome = await uploadFile<SheetPreview>(`${base}/sheet?basedOn=${shown.token}`, file);
+      const outcome = await upload(breakdownsApi.uploadSheet, file, {
+        params: at,
+        query: { basedOn: shown.token },
+      });
       setState(null);
       message.success(t('sheet.applied', { count: outcome.changes.length }), 8);
     } catch (caught) {
@@ -683,27 +701,33 @@ export default function BreakdownPage({
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const { planId, error: planError } = usePlan();
-  const [view, setView] = useState<BreakdownView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const client = useQueryClient();
   const [comments, setComments] = useState<Record<string, string>>({});
   const [overall, setOverall] = useState('');
   const [liaisonForm] = Form.useForm();
-  const base = planId ? `/api/v1/plans/${planId}/breakdowns/${departmentId}` : null;
-
+  const at: BreakdownAt | null = planId ? { id: planId, departmentId } : null;
+  const input = at ? { params: at } : null;
+  const breakdown = useOperation(breakdownsApi.get, input);
+  const view = breakdown.data ?? null;
+  const error =
+    breakdown.isError && !view
+      ? breakdown.error instanceof ApiError
+        ? breakdown.error.message
+        : t('error.network')
+      : null;
+  const setView = (next: BreakdownView) =>
+    client.setQueryData(keyOf(breakdownsApi.get, input ?? undefined), next);
+  const { refetch } = breakdown;
   const reload = useCallback(async () => {
-    if (!base) return;
-    try {
-      const next = await api<BreakdownView>('GET', base);
-      setView(next);
-      if (next.liaison) liaisonForm.setFieldsValue(next.liaison);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [base, liaisonForm, t]);
-  useEffect(() => void reload(), [reload]);
+    await refetch();
+  }, [refetch]);
+  const liaison = view?.liaison;
+  useEffect(() => {
+    if (liaison) liaisonForm.setFieldsValue(liaison);
+  }, [liaison, liaisonForm]);
 
   if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
-  if (!view || !base) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  if (!view || !at) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
   const items = view.indicators.flatMap((level1) =>
     level1.children.flatMap((level2) => level2.items),
@@ -739,17 +763,20 @@ export default function BreakdownPage({
   const review = (decision: 'approve' | 'return') =>
     act(
       () =>
-        api<BreakdownView>('POST', `${base}/review`, {
-          decision,
-          ...(overall.trim() ? { comment: overall.trim() } : {}),
-          itemComments:
-            decision === 'return'
-              ? Object.fromEntries(
-                  Object.entries(comments)
-                    .filter(([, text]) => text.trim())
-                    .map(([id, text]) => [id, text.trim()]),
-                )
-              : {},
+        call(breakdownsApi.review, {
+          params: at,
+          body: {
+            decision,
+            ...(overall.trim() ? { comment: overall.trim() } : {}),
+            itemComments:
+              decision === 'return'
+                ? Object.fromEntries(
+                    Object.entries(comments)
+                      .filter(([, text]) => text.trim())
+                      .map(([id, text]) => [id, text.trim()]),
+                  )
+                : {},
+          },
         }),
       'review.done',
     );
@@ -779,11 +806,14 @@ export default function BreakdownPage({
           <Button
             icon={<DownloadOutlined />}
             data-testid="download-sheet"
-            href={`/api/v1/plans/${view.planId}/task-breakdown?format=xlsx&departmentId=${view.department.id}`}
+            href={hrefOf(breakdownsApi.export, {
+              params: { id: view.planId },
+              query: { format: 'xlsx', departmentId: view.department.id },
+            })}
           >
             {t('export.mine')}
           </Button>
-          {sheetUpload && <SheetUpload base={base} onApplied={reload} />}
+          {sheetUpload && <SheetUpload at={at} onApplied={reload} />}
         </Space>
         {sheetUpload && mode === 'edit' && (
           <Typography.Paragraph
@@ -838,7 +868,10 @@ export default function BreakdownPage({
           onFinish={(values) =>
             act(
               () =>
-                api<BreakdownView>('PUT', `${base}/liaison`, { ...values, replaces: view.liaison }),
+                call(breakdownsApi.setLiaison, {
+                  params: at,
+                  body: { ...values, replaces: view.liaison },
+                }),
               'breakdown.liaison.saved',
             )
           }
@@ -900,7 +933,7 @@ export default function BreakdownPage({
                 title: t('breakdown.submit'),
                 content: t('breakdown.submit.confirm'),
                 onOk: () =>
-                  act(() => api<BreakdownView>('POST', `${base}/submit`), 'breakdown.submitted'),
+                  act(() => call(breakdownsApi.submit, { params: at }), 'breakdown.submitted'),
               })
             }
           >
@@ -939,7 +972,7 @@ export default function BreakdownPage({
                   item={item}
                   editable={editable}
                   mode={mode}
-                  base={base}
+                  at={at}
                   reload={reload}
                   comment={comments[item.id] ?? ''}
                   onComment={(text) =>

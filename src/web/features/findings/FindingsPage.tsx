@@ -26,21 +26,17 @@ import {
   Timeline,
   Typography,
 } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type {
-  FindingDetail,
-  FindingList,
-  FindingView,
-  NextYearPreview,
-  StartNextYearResult,
-} from '../../../shared/api/findings';
+import { findingsApi, type FindingView, type NextYearPreview } from '../../../shared/api/findings';
 import {
   findingKinds,
   findingStates,
   type FindingState,
 } from '../../../shared/findings/finding-states';
 import { organizationWideRoles, type Role } from '../../../shared/roles';
-import { api, ApiError } from '../../api/client';
+import { ApiError, call, hrefOf } from '../../api/client';
+import { keyOf, useInvalidate, useOperation } from '../../api/query';
 import { EvidenceField } from '../../components/EvidenceField';
 import { NextYearDates, type NextYearDateChoice } from '../plans/NextYearDates';
 import { useI18n } from '../../i18n';
@@ -94,26 +90,36 @@ function FindingDrawer({
   onChanged(): void;
 }) {
   const { t } = useI18n();
-  const [finding, setFinding] = useState<FindingDetail | null>(null);
+  const client = useQueryClient();
+  const input = findingId ? { params: { id: planId, findingId } } : null;
+  const detail = useOperation(findingsApi.get, input);
+  const finding = detail.data ?? null;
   const [note, setNote] = useState('');
   const { busy, run } = useServerAction();
-  const url = findingId ? `/api/v1/plans/${planId}/findings/${findingId}` : null;
   useEffect(() => {
-    setFinding(null);
+    void findingId;
     setNote('');
-    if (url) void api<FindingDetail>('GET', url).then(setFinding);
-  }, [url]);
+  }, [findingId]);
 
-  async function act(path: '/verify' | '/reopen', body: unknown, done: string) {
-    if (!url) return;
+  async function act(
+    step:
+      | { kind: 'verify'; body: { version: number; note?: string } }
+      | { kind: 'reopen'; body: { version: number; reason: string } },
+    done: string,
+  ) {
+    if (!input) return;
     const succeeded = await run(async () => {
-      setFinding(await api<FindingDetail>('POST', `${url}${path}`, body));
+      const changed =
+        step.kind === 'verify'
+          ? await call(findingsApi.verify, { ...input, body: step.body })
+          : await call(findingsApi.reopen, { ...input, body: step.body });
+      client.setQueryData(keyOf(findingsApi.get, input), changed);
       setNote('');
       onChanged();
       return done;
     });
     // Refused (someone else moved the finding on, say): show it as it now is.
-    if (!succeeded) setFinding(await api<FindingDetail>('GET', url));
+    if (!succeeded) await detail.refetch();
   }
 
   return (
@@ -236,8 +242,10 @@ function FindingDrawer({
                       disabled={finding.actionCount === 0}
                       onClick={() =>
                         void act(
-                          '/verify',
-                          { version: finding.version, ...(note.trim() ? { note } : {}) },
+                          {
+                            kind: 'verify',
+                            body: { version: finding.version, ...(note.trim() ? { note } : {}) },
+                          },
                           t('findings.verified'),
                         )
                       }
@@ -254,8 +262,7 @@ function FindingDrawer({
                       data-testid="reopen-finding"
                       onClick={() =>
                         void act(
-                          '/reopen',
-                          { version: finding.version, reason: note },
+                          { kind: 'reopen', body: { version: finding.version, reason: note } },
                           t('findings.reopened'),
                         )
                       }
@@ -299,9 +306,16 @@ function NextYearModal({
     setPreview(null);
     setChosen([]);
     setError(null);
-    api<NextYearPreview>('GET', `/api/v1/plans/${planId}/next-year`).then(setPreview, (caught) =>
-      setError(caught instanceof ApiError ? caught.message : t('error.network')),
-    );
+    const controller = new AbortController();
+    call(
+      findingsApi.plansNextYearPreview,
+      { params: { id: planId } },
+      { signal: controller.signal },
+    ).then(setPreview, (caught) => {
+      if (!controller.signal.aborted)
+        setError(caught instanceof ApiError ? caught.message : t('error.network'));
+    });
+    return () => controller.abort();
   }, [open, planId, t]);
   const undecided = preview
     ? preview.blocking.filter((finding) => !chosen.includes(finding.id)).length
@@ -309,9 +323,9 @@ function NextYearModal({
   async function start() {
     setBusy(true);
     try {
-      const result = await api<StartNextYearResult>('POST', `/api/v1/plans/${planId}/next-year`, {
-        carryOver: chosen,
-        ...(dates ?? {}),
+      const result = await call(findingsApi.plansStartNextYear, {
+        params: { id: planId },
+        body: { carryOver: chosen, ...(dates ?? {}) },
       });
       message.success(
         t('nextYear.started', { year: result.cycleYear, count: result.carried.length }),
@@ -436,8 +450,15 @@ export default function FindingsPage({ role }: { role: Role }) {
   const { message } = App.useApp();
   const { planId, error: planError } = usePlan();
   const { tree } = usePlanTree(planId);
-  const [list, setList] = useState<FindingList | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const listQuery = useOperation(findingsApi.list, planId ? { params: { id: planId } } : null);
+  const list = listQuery.data ?? null;
+  const error =
+    listQuery.isError && !list
+      ? listQuery.error instanceof ApiError
+        ? listQuery.error.message
+        : t('error.network')
+      : null;
+  const invalidate = useInvalidate();
   const [filters, setFilters] = useState<{
     state?: FindingState;
     kind?: FindingView['kind'];
@@ -456,17 +477,7 @@ export default function FindingsPage({ role }: { role: Role }) {
   const [form] = Form.useForm<CreateForm>();
   const staff = organizationWideRoles.includes(role);
 
-  const load = useCallback(async () => {
-    if (!planId) return;
-    try {
-      setList(await api<FindingList>('GET', `/api/v1/plans/${planId}/findings`));
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const load = useCallback(() => invalidate(findingsApi.list), [invalidate]);
 
   const items = useMemo(
     () =>
@@ -500,14 +511,17 @@ export default function FindingsPage({ role }: { role: Role }) {
 
   async function create(values: CreateForm) {
     try {
-      await api('POST', `/api/v1/plans/${planId}/findings`, {
-        title: values.title,
-        description: values.description ?? '',
-        kind: values.kind,
-        ownerDepartmentId: values.ownerDepartmentId,
-        departmentIds: values.departmentIds ?? [],
-        itemIds: values.itemIds,
-        dueOn: values.dueOn,
+      await call(findingsApi.create, {
+        params: { id: planId! },
+        body: {
+          title: values.title,
+          description: values.description ?? '',
+          kind: values.kind,
+          ownerDepartmentId: values.ownerDepartmentId,
+          departmentIds: values.departmentIds ?? [],
+          itemIds: values.itemIds,
+          dueOn: values.dueOn,
+        },
       });
       message.success(t('findings.created'));
       setCreating(false);
@@ -519,14 +533,15 @@ export default function FindingsPage({ role }: { role: Role }) {
   }
 
   /** The server's .xlsx of the list with its filters (each finding's rectification actions in words). */
-  const exportHref = `/api/v1/plans/${planId}/findings/export?${new URLSearchParams(
-    Object.entries({
+  const exportHref = hrefOf(findingsApi.export, {
+    params: { id: planId },
+    query: {
       state: filters.state,
       kind: filters.kind,
       departmentId: filters.departmentId,
       overdue: filters.overdue ? 'true' : undefined,
-    }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  ).toString()}`;
+    },
+  });
 
   return (
     <Card

@@ -12,10 +12,12 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { DepartmentView } from '../../../shared/api/contracts';
-import type { FindingDetail, FindingList } from '../../../shared/api/findings';
-import { api, ApiError } from '../../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { departmentsApi } from '../../../shared/api/departments';
+import { type FindingDetail, findingsApi } from '../../../shared/api/findings';
+import { ApiError, call } from '../../api/client';
+import { keyOf, useInvalidate, useOperation } from '../../api/query';
 import { EvidenceField } from '../../components/EvidenceField';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
@@ -33,26 +35,25 @@ function FindingCard({
   onChanged(): void;
 }) {
   const { t } = useI18n();
-  const [finding, setFinding] = useState<FindingDetail | null>(null);
+  const client = useQueryClient();
+  const input = { params: { id: planId, findingId } };
+  const detail = useOperation(findingsApi.get, input);
+  const finding = detail.data ?? null;
   const [text, setText] = useState('');
   const [evidenceIds, setEvidenceIds] = useState<string[]>([]);
   const { busy, run: runAction } = useServerAction();
-  const url = `/api/v1/plans/${planId}/findings/${findingId}`;
-  useEffect(() => {
-    void api<FindingDetail>('GET', url).then(setFinding);
-  }, [url]);
   if (!finding) return <Card loading />;
 
-  async function run(path: string, body: unknown, done: string) {
+  async function run(write: () => Promise<FindingDetail>, done: string) {
     const succeeded = await runAction(async () => {
-      setFinding(await api<FindingDetail>('POST', `${url}${path}`, body));
+      client.setQueryData(keyOf(findingsApi.get, input), await write());
       setText('');
       setEvidenceIds([]);
       onChanged();
       return done;
     });
     // Refused: show the finding as it now is.
-    if (!succeeded) setFinding(await api<FindingDetail>('GET', url));
+    if (!succeeded) await detail.refetch();
   }
 
   const mayRecord = finding.transitions.includes('record_action');
@@ -161,8 +162,11 @@ function FindingCard({
               data-testid="record-action"
               onClick={() =>
                 void run(
-                  '/actions',
-                  { version: finding.version, text, evidenceIds },
+                  () =>
+                    call(findingsApi.recordAction, {
+                      ...input,
+                      body: { version: finding.version, text, evidenceIds },
+                    }),
                   t('rectification.recorded'),
                 )
               }
@@ -176,8 +180,11 @@ function FindingCard({
                 data-testid="request-verification"
                 onClick={() =>
                   void run(
-                    '/request-verification',
-                    { version: finding.version },
+                    () =>
+                      call(findingsApi.requestVerification, {
+                        ...input,
+                        body: { version: finding.version },
+                      }),
                     t('rectification.requested'),
                   )
                 }
@@ -207,32 +214,22 @@ function FindingCard({
 export default function RectificationPage({ departmentId }: { departmentId: string }) {
   const { t } = useI18n();
   const { planId, error: planError } = usePlan();
-  const [list, setList] = useState<FindingList | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [departmentName, setDepartmentName] = useState('');
-  useEffect(() => {
-    void api<DepartmentView[]>('GET', '/api/v1/departments').then(
-      (all) =>
-        setDepartmentName(all.find((department) => department.id === departmentId)?.name ?? ''),
-      () => undefined,
-    );
-  }, [departmentId]);
-  const load = useCallback(async () => {
-    if (!planId) return;
-    try {
-      setList(
-        await api<FindingList>(
-          'GET',
-          `/api/v1/plans/${planId}/findings?departmentId=${departmentId}`,
-        ),
-      );
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, departmentId, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const listQuery = useOperation(
+    findingsApi.list,
+    planId ? { params: { id: planId }, query: { departmentId } } : null,
+  );
+  const list = listQuery.data ?? null;
+  const error =
+    listQuery.isError && !list
+      ? listQuery.error instanceof ApiError
+        ? listQuery.error.message
+        : t('error.network')
+      : null;
+  const departments = useOperation(departmentsApi.list, {});
+  const departmentName =
+    departments.data?.find((department) => department.id === departmentId)?.name ?? '';
+  const invalidate = useInvalidate();
+  const load = useCallback(() => invalidate(findingsApi.list), [invalidate]);
   if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
   if (!list || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
   const rows = [...list.rows].sort(

@@ -15,14 +15,16 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import type {
-  MessageList,
-  MessageView,
-  NotificationSettingsView,
-  PreferencesView,
+import {
+  type MessageView,
+  type NotificationSettingsView,
+  notificationsApi,
+  type PreferencesView,
 } from '../../../shared/api/notifications';
+import { supervisionApi } from '../../../shared/api/supervision';
 import { messageChannels, type MessageChannel } from '../../../shared/notifications/messages';
-import { api, ApiError } from '../../api/client';
+import { ApiError, call } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 
@@ -38,20 +40,23 @@ const STATUS_COLORS = { sent: 'green', failed: 'red', sending: 'blue', skipped: 
 /** 消息: every handover message to me, how each channel went, and my channels (and the office's). */
 export default function MessagesPage({ office }: { office: boolean }) {
   const { t, locale } = useI18n();
-  const [list, setList] = useState<MessageList | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    api<MessageList>('GET', '/api/v1/messages').then(setList, (caught) =>
-      setError(caught instanceof ApiError ? caught.message : t('error.network')),
-    );
-  }, [t]);
-  useEffect(load, [load]);
+  const messages = useOperation(notificationsApi.messagesList, {});
+  const list = messages.data ?? null;
+  const error =
+    messages.isError && !list
+      ? messages.error instanceof ApiError
+        ? messages.error.message
+        : t('error.network')
+      : null;
+  const invalidate = useInvalidate();
 
   async function open(message: MessageView) {
-    if (message.notificationId && !message.readAt)
-      await api('POST', `/api/v1/notifications/${message.notificationId}/read`).catch(
-        () => undefined,
-      );
+    if (message.notificationId && !message.readAt) {
+      await call(supervisionApi.notificationsRead, {
+        params: { id: message.notificationId },
+      }).catch(() => undefined);
+      void invalidate(notificationsApi.messagesList, supervisionApi.notificationsList);
+    }
     navigate(message.link);
   }
 
@@ -126,7 +131,7 @@ function PreferencesCard() {
   const [view, setView] = useState<PreferencesView | null>(null);
   const [form] = Form.useForm();
   useEffect(() => {
-    api<PreferencesView>('GET', '/api/v1/messages/preferences').then(
+    call(notificationsApi.messagesPreferences).then(
       (loaded) => {
         setView(loaded);
         form.setFieldsValue({
@@ -147,11 +152,13 @@ function PreferencesCard() {
     dingtalkUserId: string;
   }) {
     try {
-      const saved = await api<PreferencesView>('PUT', '/api/v1/messages/preferences', {
-        version: view!.version,
-        channels: values.useOffice ? null : values.channels,
-        wecomUserId: values.wecomUserId.trim() || null,
-        dingtalkUserId: values.dingtalkUserId.trim() || null,
+      const saved = await call(notificationsApi.messagesUpdatePreferences, {
+        body: {
+          version: view!.version,
+          channels: values.useOffice ? null : values.channels,
+          wecomUserId: values.wecomUserId.trim() || null,
+          dingtalkUserId: values.dingtalkUserId.trim() || null,
+        },
       });
       setView(saved);
       message.success(t('messages.saved'));
@@ -196,6 +203,18 @@ function PreferencesCard() {
   );
 }
 
+/** The office settings form's fields (ids and secrets as typed; a secret left empty is kept). */
+interface OfficeSettingsForm {
+  defaultChannels: MessageChannel[];
+  dueSoonDays: number;
+  wecomCorpId?: string;
+  wecomAgentId?: string;
+  wecomSecret?: string;
+  dingtalkAppKey?: string;
+  dingtalkAgentId?: string;
+  dingtalkAppSecret?: string;
+}
+
 function OfficeSettingsCard() {
   const { t } = useI18n();
   const { message } = AntApp.useApp();
@@ -218,24 +237,26 @@ function OfficeSettingsCard() {
     [form],
   );
   useEffect(() => {
-    api<NotificationSettingsView>('GET', '/api/v1/messages/settings').then(fill, () => undefined);
+    call(notificationsApi.messagesSettings).then(fill, () => undefined);
   }, [fill]);
   if (!view) return null;
-  async function save(values: Record<string, string | number | string[]>) {
-    const text = (name: string) => String(values[name] ?? '').trim() || null;
-    const secret = (name: string) => text(name) ?? undefined;
+  async function save(values: OfficeSettingsForm) {
+    const text = (name: keyof OfficeSettingsForm) => String(values[name] ?? '').trim() || null;
+    const secret = (name: keyof OfficeSettingsForm) => text(name) ?? undefined;
     try {
       fill(
-        await api<NotificationSettingsView>('PUT', '/api/v1/messages/settings', {
-          version: view!.version,
-          defaultChannels: values.defaultChannels,
-          dueSoonDays: values.dueSoonDays,
-          wecomCorpId: text('wecomCorpId'),
-          wecomAgentId: text('wecomAgentId'),
-          wecomSecret: secret('wecomSecret'),
-          dingtalkAppKey: text('dingtalkAppKey'),
-          dingtalkAgentId: text('dingtalkAgentId'),
-          dingtalkAppSecret: secret('dingtalkAppSecret'),
+        await call(notificationsApi.messagesUpdateSettings, {
+          body: {
+            version: view!.version,
+            defaultChannels: values.defaultChannels,
+            dueSoonDays: Number(values.dueSoonDays),
+            wecomCorpId: text('wecomCorpId'),
+            wecomAgentId: text('wecomAgentId'),
+            wecomSecret: secret('wecomSecret'),
+            dingtalkAppKey: text('dingtalkAppKey'),
+            dingtalkAgentId: text('dingtalkAgentId'),
+            dingtalkAppSecret: secret('dingtalkAppSecret'),
+          },
         }),
       );
       message.success(t('messages.saved'));

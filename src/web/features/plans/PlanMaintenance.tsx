@@ -13,10 +13,11 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { ItemDependents, PlanRevisionView } from '../../../shared/api/plans';
+import { useCallback, useState } from 'react';
+import { plansApi } from '../../../shared/api/plans';
 import { formatDateTime } from '../../../shared/time-format';
-import { api } from '../../api/client';
+import { call } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import type { PlanDetail, PlanTree } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { useServerAction } from '../../useServerAction';
@@ -59,9 +60,9 @@ function PhaseRow({ planId, phase, onSaved }: { planId: string; phase: Phase; on
         loading={busy}
         onClick={() =>
           run(async () => {
-            await api('PATCH', `/api/v1/plans/${planId}/phases/${phase.id}`, {
-              startsOn: startsOn || null,
-              endsOn: endsOn || null,
+            await call(plansApi.updatePhase, {
+              params: { id: planId, phaseId: phase.id },
+              body: { startsOn: startsOn || null, endsOn: endsOn || null },
             });
             onSaved();
             return t('planEdit.saved');
@@ -104,8 +105,9 @@ function DeliverableRow({
         loading={busy}
         onClick={() =>
           run(async () => {
-            await api('PATCH', `/api/v1/plans/${planId}/deliverables/${deliverable.id}`, {
-              dueOn,
+            await call(plansApi.updateDeliverable, {
+              params: { id: planId, deliverableId: deliverable.id },
+              body: { dueOn },
             });
             onSaved();
             return t('planEdit.saved');
@@ -130,14 +132,9 @@ function RetireDialog({
 }) {
   const { t } = useI18n();
   const { busy, run } = useServerAction();
-  const [dependents, setDependents] = useState<ItemDependents | null>(null);
+  const dependents =
+    useOperation(plansApi.itemDependents, { params: { id: planId, itemId: item.id } }).data ?? null;
   const [reason, setReason] = useState('');
-  useEffect(() => {
-    api<ItemDependents>('GET', `/api/v1/plans/${planId}/items/${item.id}/dependents`).then(
-      setDependents,
-      () => setDependents(null),
-    );
-  }, [planId, item.id]);
   return (
     <Modal
       open
@@ -147,7 +144,10 @@ function RetireDialog({
       onCancel={() => onClose(false)}
       onOk={() =>
         run(async () => {
-          await api('POST', `/api/v1/plans/${planId}/items/${item.id}/retire`, { reason });
+          await call(plansApi.retireItem, {
+            params: { id: planId, itemId: item.id },
+            body: { reason },
+          });
           onClose(true);
           return t('planEdit.retire.done', { no: item.no });
         })
@@ -250,8 +250,15 @@ function ItemDialog({
       onOk={() =>
         run(async () => {
           if (item)
-            await api('PATCH', `/api/v1/plans/${planId}/items/${item.id}`, { content, focus });
-          else await api('POST', `/api/v1/plans/${planId}/items`, { indicatorId, content, focus });
+            await call(plansApi.updateItem, {
+              params: { id: planId, itemId: item.id },
+              body: { content, focus },
+            });
+          else if (indicatorId)
+            await call(plansApi.createItem, {
+              params: { id: planId },
+              body: { indicatorId, content, focus },
+            });
           onClose(true);
           return t('planEdit.saved');
         })
@@ -408,21 +415,15 @@ function ItemsEditor({
   );
 }
 
-function RevisionLog({ planId, stamp }: { planId: string; stamp: number }) {
+function RevisionLog({ planId }: { planId: string }) {
   const { t } = useI18n();
-  const [revisions, setRevisions] = useState<PlanRevisionView[] | null>(null);
-  useEffect(() => {
-    void stamp;
-    api<PlanRevisionView[]>('GET', `/api/v1/plans/${planId}/revisions`).then(setRevisions, () =>
-      setRevisions([]),
-    );
-  }, [planId, stamp]);
+  const revisions = useOperation(plansApi.revisions, { params: { id: planId } });
   return (
     <Table
       size="small"
       rowKey="revision"
-      loading={revisions === null}
-      dataSource={revisions ?? []}
+      loading={revisions.isPending}
+      dataSource={revisions.data ?? []}
       locale={{ emptyText: t('planEdit.revisions.none') }}
       pagination={{ pageSize: 20, showSizeChanger: false }}
       scroll={{ x: 560 }}
@@ -460,11 +461,11 @@ export function PlanMaintenance({
   onChanged(): void;
 }) {
   const { t } = useI18n();
-  const [stamp, setStamp] = useState(0);
+  const invalidate = useInvalidate();
   const changed = useCallback(() => {
-    setStamp((value) => value + 1);
+    void invalidate(plansApi.revisions, plansApi.itemDependents);
     onChanged();
-  }, [onChanged]);
+  }, [invalidate, onChanged]);
   if (!canEdit)
     return departmentId ? (
       <Card title={t('extension.title')} data-testid="plan-extensions">
@@ -516,7 +517,7 @@ export function PlanMaintenance({
           {
             key: 'revisions',
             label: t('planEdit.tab.revisions'),
-            children: <RevisionLog planId={plan.id} stamp={stamp} />,
+            children: <RevisionLog planId={plan.id} />,
           },
         ]}
       />

@@ -38,6 +38,7 @@ import { useInvalidate, useOperation } from '../../api/query';
 import type { SessionResponse } from '../../api/types';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
+import { searchParam } from '../../router';
 import { errorText } from '../../usePlanTree';
 import { usePlan } from '../../usePlan';
 import { useServerAction } from '../../useServerAction';
@@ -61,10 +62,25 @@ export function recordLink(ref: RecordRef): string {
   return `${paths[ref.page]}?${new URLSearchParams(ref.filters).toString()}`;
 }
 
-function Figure({ rate }: { rate: RateFigure }) {
+type RecordLinker = (ref: RecordRef) => string;
+
+/**
+ * The read-only list of the records behind a figure of one report: where reviewers go, since
+ * the office's record pages are not theirs to open (issue 11.5).
+ */
+export function figureRecordsLink(reportId: string, ref: RecordRef): string {
+  const query = new URLSearchParams({
+    report: reportId,
+    page: ref.page,
+    filters: new URLSearchParams(ref.filters).toString(),
+  });
+  return `/report-records?${query.toString()}`;
+}
+
+function Figure({ rate, link }: { rate: RateFigure; link: RecordLinker }) {
   if (rate.value === null) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
-    <a href={recordLink(rate.ref)} data-testid="figure">
+    <a href={link(rate.ref)} data-testid="figure">
       {rate.value}%{' '}
       <Typography.Text type="secondary">
         ({rate.numerator}/{rate.denominator})
@@ -73,7 +89,7 @@ function Figure({ rate }: { rate: RateFigure }) {
   );
 }
 
-function ReportBody({ report }: { report: QualityReport }) {
+function ReportBody({ report, link }: { report: QualityReport; link: RecordLinker }) {
   const { t } = useI18n();
   const charts = useMemo(() => {
     const bars = (
@@ -159,25 +175,25 @@ function ReportBody({ report }: { report: QualityReport }) {
           <Col xs={12} md={6}>
             <Statistic
               title={t('report.completion')}
-              valueRender={() => <Figure rate={overall.completion} />}
+              valueRender={() => <Figure link={link} rate={overall.completion} />}
             />
           </Col>
           <Col xs={12} md={6}>
             <Statistic
               title={t('report.onTime')}
-              valueRender={() => <Figure rate={overall.onTime} />}
+              valueRender={() => <Figure link={link} rate={overall.onTime} />}
             />
           </Col>
           <Col xs={12} md={6}>
             <Statistic
               title={t('report.obligations')}
-              valueRender={() => <Figure rate={report.obligations.overall} />}
+              valueRender={() => <Figure link={link} rate={report.obligations.overall} />}
             />
           </Col>
           <Col xs={12} md={6}>
             <Statistic
               title={t('report.rectified')}
-              valueRender={() => <Figure rate={report.findings.closedRate} />}
+              valueRender={() => <Figure link={link} rate={report.findings.closedRate} />}
             />
           </Col>
         </Row>
@@ -216,7 +232,7 @@ function ReportBody({ report }: { report: QualityReport }) {
                 title: t('report.value'),
                 width: 180,
                 render: (_value, row) => (
-                  <a href={recordLink(row.ref)} data-testid="figure">
+                  <a href={link(row.ref)} data-testid="figure">
                     {row.value === null ? '—' : `${row.value}%`}{' '}
                     {row.numerator !== null && (
                       <Typography.Text type="secondary">
@@ -244,7 +260,7 @@ function ReportBody({ report }: { report: QualityReport }) {
             { title: t('report.requirement'), dataIndex: 'description' },
             {
               title: t('report.met'),
-              render: (_value, row) => <Figure rate={row.met} />,
+              render: (_value, row) => <Figure link={link} rate={row.met} />,
               width: 160,
             },
             { title: t('report.latePeriods'), dataIndex: 'late', width: 110 },
@@ -271,7 +287,7 @@ function ReportBody({ report }: { report: QualityReport }) {
                 {
                   title: t('report.level1'),
                   render: (_value, row) => (
-                    <a href={recordLink(row.ref)}>
+                    <a href={link(row.ref)}>
                       {row.code}、{row.title}
                     </a>
                   ),
@@ -294,7 +310,7 @@ function ReportBody({ report }: { report: QualityReport }) {
       <Card size="small" title={t('report.findings')}>
         <Space wrap style={{ marginBottom: 8 }}>
           {report.findings.byState.map((state) => (
-            <a key={state.state} href={recordLink(state.ref)}>
+            <a key={state.state} href={link(state.ref)}>
               <Tag>
                 {t(`report.findingState.${state.state}` as never)} {state.count}
               </Tag>
@@ -333,7 +349,7 @@ function ReportBody({ report }: { report: QualityReport }) {
         ) : (
           report.highlights.map((highlight) => (
             <Typography.Paragraph key={highlight.departmentId}>
-              <a href={recordLink(highlight.ref)}>
+              <a href={link(highlight.ref)}>
                 <b>{highlight.department}</b>
               </a>
               {t('punct.colon')}
@@ -462,7 +478,8 @@ export default function QualityReportPage({ session }: { session: SessionRespons
   const { t } = useI18n();
   const { run } = useServerAction();
   const { planId, error: planError } = usePlan();
-  const [chosen, setChosen] = useState<string | null>(null);
+  // The records page links back to the version it came from.
+  const [chosen, setChosen] = useState<string | null>(() => searchParam('report') ?? null);
   const office = session.user.role === 'admin' || session.user.role === 'coordinator';
   const reviewer = session.user.role === 'reviewer';
 
@@ -597,7 +614,14 @@ export default function QualityReportPage({ session }: { session: SessionRespons
           />
         )}
       </Card>
-      {detail?.content && <ReportBody report={detail.content} />}
+      {detail?.content && (
+        <ReportBody
+          report={detail.content}
+          // Reviewers read the records read-only on the report's own records page; the office
+          // keeps its working pages, where it can filter further and act on what it finds.
+          link={reviewer ? (ref) => figureRecordsLink(detail.id, ref) : recordLink}
+        />
+      )}
       {reviewer && detail?.content && <ReviewForm report={detail} onSaved={loadDetail} />}
       {!reviewer && detail?.publishedAt && <ReviewSummary report={detail} />}
     </Space>

@@ -18,14 +18,17 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { DepartmentView, UserView } from '../../../shared/api/contracts';
 import type { UserImportResult } from '../../../shared/api/users';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { roleFitsOrganization } from '../../../shared/oversight/organization-roles';
 import { grantableRoles, mayManageAccount } from '../../../shared/powers';
 import { roles, type Role } from '../../../shared/roles';
-import { api, ApiError, uploadFile } from '../../api/client';
+import { departmentsApi } from '../../../shared/api/departments';
+import { usersApi } from '../../../shared/api/users';
+import { ApiError, call, hrefOf, upload } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../usePlanTree';
 import { formatTime } from '../../time';
@@ -146,19 +149,16 @@ function UserForm({
         phone: orNull(values.phone),
       };
       if (current) {
-        await api('PATCH', `/api/v1/users/${current.id}`, {
-          ...contact,
-          disabled: values.disabled,
-          version: current.version,
+        await call(usersApi.update, {
+          params: { id: current.id },
+          body: { ...contact, disabled: values.disabled, version: current.version },
         });
         message.success(t('users.saved'));
         onSaved();
       } else {
-        const created = await api<{ user: UserView; oneTimePassword: string }>(
-          'POST',
-          '/api/v1/users',
-          { ...contact, username: values.username.trim() },
-        );
+        const created = await call(usersApi.create, {
+          body: { ...contact, username: values.username.trim() },
+        });
         onCreated({
           name: created.user.displayName,
           username: created.user.username,
@@ -168,9 +168,7 @@ function UserForm({
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'user.version_conflict') {
         const latest =
-          (await api<UserView[]>('GET', '/api/v1/users')).find(
-            (candidate) => candidate.id === current?.id,
-          ) ?? null;
+          (await call(usersApi.list)).find((candidate) => candidate.id === current?.id) ?? null;
         setCurrent(latest);
         if (latest)
           form.setFieldsValue({ ...latest, email: latest.email ?? '', phone: latest.phone ?? '' });
@@ -294,7 +292,7 @@ function ImportDialog({ onCreated, onClose }: { onCreated(): void; onClose(): vo
     setRefusal(null);
     setBusy(true);
     try {
-      setPreview(await uploadFile<UserImportResult>('/api/v1/users/import?dryRun=true', picked));
+      setPreview(await upload(usersApi.import, picked, { query: { dryRun: 'true' } }));
     } catch (caught) {
       setRefusal(errorText(caught, t('error.network')));
     } finally {
@@ -306,7 +304,7 @@ function ImportDialog({ onCreated, onClose }: { onCreated(): void; onClose(): vo
     if (!file) return;
     setBusy(true);
     try {
-      const result = await uploadFile<UserImportResult>('/api/v1/users/import', file);
+      const result = await upload(usersApi.import, file, { query: { dryRun: 'false' } });
       setCreated(result);
       setPreview(null);
       onCreated();
@@ -377,7 +375,7 @@ function ImportDialog({ onCreated, onClose }: { onCreated(): void; onClose(): vo
       <Typography.Text>{t('users.import.step1')}</Typography.Text>
       <Button
         icon={<DownloadOutlined />}
-        href="/api/v1/users/template.xlsx"
+        href={hrefOf(usersApi.template)}
         download
         data-testid="download-template"
       >
@@ -489,9 +487,12 @@ type Dialog = { kind: 'edit'; user: UserView | null } | { kind: 'import' };
 export default function UsersPage({ actorRole, actorId }: { actorRole: Role; actorId: string }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
-  const [users, setUsers] = useState<UserView[] | null>(null);
-  const [departments, setDepartments] = useState<DepartmentView[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const usersQuery = useOperation(usersApi.list, {});
+  const departmentsQuery = useOperation(departmentsApi.list, {});
+  const users = usersQuery.data ?? null;
+  const departments = useMemo(() => departmentsQuery.data ?? [], [departmentsQuery.data]);
+  const failed = usersQuery.error ?? departmentsQuery.error;
+  const invalidate = useInvalidate();
   const [query, setQuery] = useState('');
   const [role, setRole] = useState<Role | 'all'>('all');
   const [departmentId, setDepartmentId] = useState<string>('all');
@@ -502,27 +503,17 @@ export default function UsersPage({ actorRole, actorId }: { actorRole: Role; act
   const [passwordsOnScreen, setPasswordsOnScreen] = useState(false);
 
   const reload = useCallback(async () => {
-    try {
-      const [loaded, loadedDepartments] = await Promise.all([
-        api<UserView[]>('GET', '/api/v1/users'),
-        api<DepartmentView[]>('GET', '/api/v1/departments'),
-      ]);
-      setUsers(loaded);
-      setDepartments(loadedDepartments);
-    } catch (caught) {
-      setError(errorText(caught, t('error.network')));
-    }
-  }, [t]);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+    await invalidate(usersApi.list, departmentsApi.list);
+  }, [invalidate]);
   const names = useMemo(
     () => new Map(departments.map((department) => [department.id, department.name])),
     [departments],
   );
 
-  if (error) return <Alert type="error" showIcon message={error} />;
-  if (!users) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  if (failed && (!users || !departmentsQuery.data))
+    return <Alert type="error" showIcon message={errorText(failed, t('error.network'))} />;
+  if (!users || !departmentsQuery.data)
+    return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
   const words = query.trim().toLowerCase();
   const shown = users.filter(
@@ -541,10 +532,7 @@ export default function UsersPage({ actorRole, actorId }: { actorRole: Role; act
 
   async function resetPassword(user: UserView) {
     try {
-      const reset = await api<{ user: UserView; oneTimePassword: string }>(
-        'POST',
-        `/api/v1/users/${user.id}/password-reset`,
-      );
+      const reset = await call(usersApi.resetPassword, { params: { id: user.id } });
       setIssued({
         name: reset.user.displayName,
         username: reset.user.username,
@@ -557,7 +545,7 @@ export default function UsersPage({ actorRole, actorId }: { actorRole: Role; act
   }
   async function unlock(user: UserView) {
     try {
-      await api('POST', `/api/v1/users/${user.id}/unlock`);
+      await call(usersApi.unlock, { params: { id: user.id } });
       message.success(t('users.unlock.done', { name: user.displayName }));
     } catch (caught) {
       message.error(errorText(caught, t('error.network')), 6);
@@ -566,7 +554,7 @@ export default function UsersPage({ actorRole, actorId }: { actorRole: Role; act
   }
   async function resetTotp(user: UserView) {
     try {
-      await api('POST', `/api/v1/users/${user.id}/totp-reset`);
+      await call(usersApi.resetTotp, { params: { id: user.id } });
       message.success(t('users.resetTotp.done', { name: user.displayName }));
     } catch (caught) {
       message.error(errorText(caught, t('error.network')), 6);
@@ -578,7 +566,7 @@ export default function UsersPage({ actorRole, actorId }: { actorRole: Role; act
     user.lockedUntil !== null && new Date(user.lockedUntil).getTime() > Date.now();
   async function signOutEverywhere(user: UserView) {
     try {
-      await api('POST', `/api/v1/users/${user.id}/sign-out-everywhere`);
+      await call(usersApi.signOutEverywhere, { params: { id: user.id } });
       message.success(t('users.signOutEverywhere.done', { name: user.displayName }));
     } catch (caught) {
       message.error(errorText(caught, t('error.network')), 6);
