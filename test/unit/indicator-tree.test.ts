@@ -29,11 +29,14 @@ describe('the indicator tree a plan of any depth is held as', () => {
     ]);
   });
 
+  // Each node also carries its path of levels (see test/api/plan-depths.test.ts); these cases check the codes and titles.
   it('a flat list: one untitled level-1 and level-2, codes left empty', () => {
     const tree = planIndicatorTree(
       plan(['序号', '重点任务', '牵头单位'], ['1', '甲', '人事处'], ['2', '乙', '教务处']),
     );
-    expect(tree.level1).toEqual([{ code: '', title: '', children: [{ code: '', title: '' }] }]);
+    expect(tree.level1).toMatchObject([
+      { code: '', title: '', children: [{ code: '', title: '' }] },
+    ]);
     expect(tree.placeOf).toEqual([
       { level1: 0, level2: 0 },
       { level1: 0, level2: 0 },
@@ -50,7 +53,7 @@ describe('the indicator tree a plan of any depth is held as', () => {
         ['队伍发展', '（二）引育', '丁', '人事处'],
       ),
     );
-    expect(tree.level1).toEqual([
+    expect(tree.level1).toMatchObject([
       {
         code: '一',
         title: '党的领导',
@@ -73,7 +76,7 @@ describe('the indicator tree a plan of any depth is held as', () => {
         ['', '', '', '（2）戊', '第二项', '人事处'],
       ),
     );
-    expect(tree.level1[0]!.children).toEqual([
+    expect(tree.level1[0]!.children).toMatchObject([
       { code: '一.1.1', title: '乙 / 丙 / 丁' },
       { code: '一.1.2', title: '乙 / 丙 / 戊' },
     ]);
