@@ -1248,6 +1248,46 @@ export const errorCatalogue = {
       '目标数据库已有数据（{tables}）。恢复会替换其中全部数据：确认无误后加 --force 再运行。未做任何更改。',
     en: 'The target database already holds data ({tables}). A restore replaces all of it: run again with --force if that is what you want. Nothing was changed.',
   },
+  'backup.key_required': {
+    status: 400,
+    'zh-CN':
+      '这个备份已加密。请用 --passphrase-file（或环境变量 LUOSHI_BACKUP_PASSPHRASE）给出口令，或用 --key-file 给出密钥文件。未做任何更改。',
+    en: 'This backup is encrypted: give its passphrase with --passphrase-file (or LUOSHI_BACKUP_PASSPHRASE) or its key file with --key-file. Nothing was changed.',
+  },
+  'backup.wrong_key': {
+    status: 400,
+    'zh-CN':
+      '口令或密钥文件不对，无法解密这个备份（请确认用的是备份时的口令或密钥文件）。未做任何更改。',
+    en: 'The passphrase or key file is wrong; this backup cannot be decrypted (it was encrypted with a {expected}). Nothing was changed.',
+  },
+  'backup.archive_tampered': {
+    status: 400,
+    'zh-CN': '加密备份的内容被改动或已损坏，认证未通过（{detail}）。未做任何更改。',
+    en: 'The encrypted backup was altered or damaged and fails its authentication ({detail}). Nothing was changed.',
+  },
+  'backup.passphrase_too_short': {
+    status: 400,
+    'zh-CN': '备份口令太短：至少 {min} 个字符。备份未开始。',
+    en: 'The backup passphrase is too short: at least {min} characters. No backup was made.',
+  },
+  'backup.key_file_unusable': {
+    status: 400,
+    'zh-CN':
+      '密钥文件不能用（{detail}）。可用 luoshi backup-key <文件> 生成一个新的密钥文件。未做任何更改。',
+    en: 'The key file cannot be used ({detail}); `luoshi backup-key <file>` makes a new one. Nothing was changed.',
+  },
+  // one upload cannot stall the server (sheets and documents are parsed in a small pool of workers)
+  'upload.busy': {
+    status: 503,
+    'zh-CN': '服务器正在处理其他上传的文件，请稍等片刻再上传。未做任何更改。',
+    en: 'The server is busy reading other uploaded files; wait a moment and upload again. Nothing was changed.',
+  },
+  'import.too_complex': {
+    status: 413,
+    'zh-CN':
+      '文件内容过于庞大，读取时超出了限制（{detail}）。请删去多余的工作表、行或图片后再上传。未做任何更改。',
+    en: 'The file is too complex to read within the limits ({detail}); remove extra sheets, rows or pictures and upload again. Nothing was changed.',
+  },
   // teachers (教师名册), anonymous surveys, activities and coverage, third-party satisfaction
   'teachers.not_found': {
     status: 404,

@@ -6,18 +6,24 @@ import pg from 'pg';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import { MIGRATION_LOCK_KEY, migrationsFolder, runMigrations } from '../../db/migrate';
-import { createTarWriter, readTar, TarError } from '../../io/tar';
+import type { ArchiveSecret } from '../../io/archive-encryption';
+import { createArchiveWriter, type OpenedArchive, openArchive } from '../../io/backup-archive';
 import type { EvidenceStore } from '../evidence/evidence.store';
 
 /**
  * `luoshi backup` / `luoshi restore`: a logical backup written by Luoshi itself (no pg_dump of a
  * matching version is needed). One archive (.tar) holds every table of the schemas `public` and
  * `drizzle` (the migrations journal) as JSON lines read in one snapshot, the sequences, the
- * evidence files the snapshot cites, and a manifest with counts and sha256 checksums of it all.
+ * evidence files the snapshot cites, and a manifest with counts and sha256 checksums of it all;
+ * sealed with a passphrase or a key file when one is given (`io/archive-encryption.ts`).
+ *
+ * Format versions: 1, a hand-written ustar (names of at most 255 bytes); 2, the same entries in a
+ * tar by tar-stream (pax headers when a name needs them). Both are read.
  */
 
 export const BACKUP_FORMAT = 'luoshi-backup';
-export const BACKUP_FORMAT_VERSION = 1;
+export const BACKUP_FORMAT_VERSION = 2;
+const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 const SCHEMAS = ['public', 'drizzle'] as const;
 /** Rows per archive entry: one entry is what memory holds at a time. */
 const ROWS_PER_CHUNK = 1000;
@@ -113,12 +119,14 @@ export interface BackupSummary {
   rows: number;
   evidenceFiles: number;
   evidenceBytes: number;
+  encrypted: boolean;
 }
 
 /** Writes the archive to `file` (which must not exist yet); a half-written archive never takes its name. */
 export async function createBackup(
   { pool, store, clock }: BackupDependencies,
   file: string,
+  { secret }: { secret?: ArchiveSecret | undefined } = {},
 ): Promise<BackupSummary> {
   if (
     await access(file).then(
@@ -129,7 +137,7 @@ export async function createBackup(
     throw new AppError('backup.file_exists', { file });
   const partial = `${file}.partial`;
   const createdAt = clock.now();
-  const writer = await createTarWriter(partial, createdAt);
+  const writer = await createArchiveWriter(partial, { mtime: createdAt, secret });
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
@@ -218,6 +226,7 @@ export async function createBackup(
       rows: manifest.tables.reduce((total, table) => total + table.rows, 0),
       evidenceFiles: manifest.evidence.length,
       evidenceBytes: manifest.evidence.reduce((total, entry) => total + entry.bytes, 0),
+      encrypted: secret !== undefined,
     };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
@@ -239,14 +248,7 @@ function corrupt(detail: string): AppError {
 }
 
 /** Reads the whole archive once and checks every checksum against the manifest; changes nothing. */
-async function verifyArchive(file: string): Promise<VerifiedArchive> {
-  if (
-    !(await access(file).then(
-      () => true,
-      () => false,
-    ))
-  )
-    throw new AppError('backup.archive_missing', { file });
+async function verifyArchive(archive: OpenedArchive): Promise<VerifiedArchive> {
   const tables = new Map<
     string,
     { hash: ReturnType<typeof createHash>; rows: number; chunks: number }
@@ -255,7 +257,7 @@ async function verifyArchive(file: string): Promise<VerifiedArchive> {
   const journal: { hash: string; created_at: number }[] = [];
   let manifest: BackupManifest | undefined;
   try {
-    for await (const entry of readTar(file, { maxEntryBytes: MAX_ENTRY_BYTES })) {
+    for await (const entry of archive.entries()) {
       if (manifest) throw corrupt(`an entry (${entry.name}) after the manifest`);
       const chunk = /^tables\/([a-z_]+)\.([a-z0-9_]+)\/(\d{6})\.jsonl$/.exec(entry.name);
       const blob = /^evidence\/([0-9a-f-]{36})\/([0-9a-f]{64})$/.exec(entry.name);
@@ -284,17 +286,15 @@ async function verifyArchive(file: string): Promise<VerifiedArchive> {
       }
     }
   } catch (error) {
-    if (error instanceof TarError)
-      throw new AppError(
-        error.kind === 'truncated' ? 'backup.archive_truncated' : 'backup.archive_corrupt',
-        { detail: error.message },
-      );
     if (error instanceof SyntaxError) throw corrupt(error.message);
     throw error;
   }
   if (!manifest)
     throw new AppError('backup.archive_truncated', { detail: 'no manifest.json at its end' });
-  if (manifest.format !== BACKUP_FORMAT || manifest.formatVersion !== BACKUP_FORMAT_VERSION) {
+  if (
+    manifest.format !== BACKUP_FORMAT ||
+    !READABLE_FORMAT_VERSIONS.includes(manifest.formatVersion)
+  ) {
     throw new AppError('backup.unsupported_format', {
       format: `${String(manifest.format)} ${String(manifest.formatVersion)}`,
     });
@@ -326,6 +326,8 @@ export interface RestoreSummary {
   tables: number;
   rows: number;
   evidenceFiles: number;
+  formatVersion: number;
+  encrypted: boolean;
 }
 
 /**
@@ -340,9 +342,17 @@ export interface RestoreSummary {
 export async function restoreBackup(
   { pool, store }: Omit<BackupDependencies, 'clock'>,
   file: string,
-  { force = false }: { force?: boolean } = {},
+  { force = false, secret }: { force?: boolean; secret?: ArchiveSecret | undefined } = {},
 ): Promise<RestoreSummary> {
-  const { manifest, journal } = await verifyArchive(file);
+  if (
+    !(await access(file).then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw new AppError('backup.archive_missing', { file });
+  const archive = await openArchive(file, { maxEntryBytes: MAX_ENTRY_BYTES, secret });
+  const { manifest, journal } = await verifyArchive(archive);
   const known = readMigrationFiles({ migrationsFolder });
   const migrations = journal.map((applied) => {
     const local = known.find((candidate) => candidate.folderMillis === applied.created_at);
@@ -420,7 +430,7 @@ export async function restoreBackup(
     let rows = 0;
     // Checked again as loaded: the file may not change between the check and the load.
     const loaded = new Map<string, ReturnType<typeof createHash>>();
-    for await (const entry of readTar(file, { maxEntryBytes: MAX_ENTRY_BYTES })) {
+    for await (const entry of archive.entries()) {
       const chunk = /^tables\/([a-z_]+\.[a-z0-9_]+)\//.exec(entry.name);
       const blob = /^evidence\/([0-9a-f-]{36})\/([0-9a-f]{64})$/.exec(entry.name);
       if (chunk) {
@@ -463,7 +473,13 @@ export async function restoreBackup(
     await client.query('commit');
     // Bring an archive of an older Luoshi up to this one's schema.
     await runMigrations(pool);
-    return { tables: manifest.tables.length, rows, evidenceFiles: manifest.evidence.length };
+    return {
+      tables: manifest.tables.length,
+      rows,
+      evidenceFiles: manifest.evidence.length,
+      formatVersion: manifest.formatVersion,
+      encrypted: archive.encrypted,
+    };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;
