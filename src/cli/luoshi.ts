@@ -26,6 +26,25 @@ import { createBackup, restoreBackup } from '../server/modules/backup/backup.ser
 import type { EvidenceStore } from '../server/modules/evidence/evidence.store';
 import { evidenceStoreFromConfig } from '../server/modules/evidence/evidence.s3-store';
 import { roles } from '../shared/roles';
+import { type ArchiveSecret, newKeyFileContents } from '../server/io/archive-encryption';
+
+/** The archive's secret from --passphrase-file, --key-file or LUOSHI_BACKUP_PASSPHRASE; none: a plain archive. */
+async function archiveSecretOf(options: {
+  passphraseFile?: string;
+  keyFile?: string;
+}): Promise<ArchiveSecret | undefined> {
+  const readOrRefuse = (file: string) =>
+    readFile(file).catch((error: Error) => {
+      throw new AppError('backup.key_file_unusable', { detail: error.message.slice(0, 120) });
+    });
+  if (options.keyFile) return { kind: 'key-file', bytes: await readOrRefuse(options.keyFile) };
+  if (options.passphraseFile) {
+    const text = (await readOrRefuse(options.passphraseFile)).toString('utf8');
+    return { kind: 'passphrase', passphrase: text.replace(/\r?\n$/, '') };
+  }
+  const fromEnvironment = process.env.LUOSHI_BACKUP_PASSPHRASE;
+  return fromEnvironment ? { kind: 'passphrase', passphrase: fromEnvironment } : undefined;
+}
 
 /** Exit codes: 0 done, 2 the input or request was refused (nothing changed), 1 anything else. */
 const EXIT_REFUSED = 2;
@@ -386,10 +405,16 @@ program
     'Write the whole database and the evidence files to one archive (.tar) with checksums, from one consistent snapshot; the app may keep running',
   )
   .argument('<file>', 'the archive to write, e.g. luoshi-2026-11-25.tar (must not exist yet)')
-  .action(async (file: string) => {
+  .option(
+    '--passphrase-file <file>',
+    'encrypt with the passphrase in this file (or LUOSHI_BACKUP_PASSPHRASE)',
+  )
+  .option('--key-file <file>', 'encrypt with this key file (see `luoshi backup-key`)')
+  .action(async (file: string, options: { passphraseFile?: string; keyFile?: string }) => {
     const started = Date.now();
+    const secret = await archiveSecretOf(options);
     const summary = await withDatabaseAndStore(({ pool, store }) =>
-      createBackup({ pool, store, clock: systemClock }, path.resolve(file)),
+      createBackup({ pool, store, clock: systemClock }, path.resolve(file), { secret }),
     );
     process.stdout.write(
       `Backed up ${summary.tables} tables (${summary.rows} rows) and ${summary.evidenceFiles} evidence files (${formatBytes(summary.evidenceBytes)}) to ${summary.file}: ${formatBytes(summary.bytes)} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
@@ -403,14 +428,39 @@ program
   )
   .argument('<file>', 'the archive written by `luoshi backup`')
   .option('--force', 'replace a database that already holds data (everything in it is replaced)')
-  .action(async (file: string, options: { force?: boolean }) => {
-    const started = Date.now();
-    const summary = await withDatabaseAndStore(({ pool, store }) =>
-      restoreBackup({ pool, store }, path.resolve(file), { force: options.force === true }),
-    );
-    process.stdout.write(
-      `Restored ${summary.tables} tables (${summary.rows} rows) and ${summary.evidenceFiles} evidence files in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
-    );
+  .option(
+    '--passphrase-file <file>',
+    'the passphrase of an encrypted archive (or LUOSHI_BACKUP_PASSPHRASE)',
+  )
+  .option('--key-file <file>', 'the key file of an encrypted archive')
+  .action(
+    async (
+      file: string,
+      options: { force?: boolean; passphraseFile?: string; keyFile?: string },
+    ) => {
+      const started = Date.now();
+      const secret = await archiveSecretOf(options);
+      const summary = await withDatabaseAndStore(({ pool, store }) =>
+        restoreBackup({ pool, store }, path.resolve(file), {
+          force: options.force === true,
+          secret,
+        }),
+      );
+      process.stdout.write(
+        `Restored ${summary.tables} tables (${summary.rows} rows) and ${summary.evidenceFiles} evidence files in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+      );
+    },
+  );
+
+program
+  .command('backup-key')
+  .description(
+    'Write a new random key file for encrypted backups (keep it apart from the archives)',
+  )
+  .argument('<file>', 'the key file to write (must not exist yet; written 0600)')
+  .action(async (file: string) => {
+    await writeFile(path.resolve(file), newKeyFileContents(), { flag: 'wx', mode: 0o600 });
+    process.stdout.write(`Wrote a backup key file to ${path.resolve(file)}.\n`);
   });
 
 const org = program
