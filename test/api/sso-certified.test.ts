@@ -132,4 +132,80 @@ describe('the certified oidc-provider (issue 19, point 3)', () => {
       expect.objectContaining({ code: 'sso.token_invalid', reason: 'expired' }),
     ]);
   });
+
+  /** The security admin's test sign-in, as the 统一身份认证 page runs it: the POST, then the browser. */
+  async function testSignIn(providerId: string, beforeApp?: (path: string) => void) {
+    const started = await securityAdmin.post(`/api/v1/sso/config/${providerId}/test`);
+    expect(started.statusCode, started.body).toBe(200);
+    const attempt = started.cookies.find((cookie) => cookie.name === 'luoshi_sso');
+    const appCookies = new Map([
+      ['luoshi_session', securityAdmin.cookie.split('=')[1]!],
+      ['luoshi_sso', attempt!.value],
+    ]);
+    const { location } = started.json() as { location: string };
+    const run = await browse(t.app, t.config.publicUrl, location, {
+      appCookies,
+      ...(beforeApp ? { beforeApp } : {}),
+    });
+    const results = await securityAdmin.get(`/api/v1/sso/config/${providerId}/tests`);
+    expect(results.statusCode, results.body).toBe(200);
+    return { run, results: results.json() as Record<string, unknown>[] };
+  }
+
+  it("the security admin's test sign-in shows who the provider vouched for, signing nobody in", async () => {
+    certified.person = {
+      sub: 'sub-test',
+      claims: { preferred_username: 'zhang.san', name: '张三', email: 'zs@example.edu.cn' },
+    };
+    const provider = configured.get('PS256')!;
+    const before = await sessionUserOf(
+      new Map([['luoshi_session', securityAdmin.cookie.split('=')[1]!]]),
+    );
+    const { run, results } = await testSignIn(provider.id);
+    expect(run.landing).toBe(`/sign-on?tested=${provider.id}`);
+    expect(results[0]).toMatchObject({
+      outcome: 'vouched',
+      code: null,
+      identity: {
+        subject: 'sub-test',
+        campusId: 'zhang.san',
+        displayName: '张三',
+        email: 'zs@example.edu.cn',
+      },
+    });
+    // Still the security admin's own session; no campus account was opened or linked.
+    expect((await sessionUserOf(run.appCookies))?.id).toBe(before?.id);
+    expect(run.appCookies.has('luoshi_sso')).toBe(false);
+  });
+
+  it('a refused test sign-in shows the security admin the exact reason (expired), kept for them alone', async () => {
+    certified.person = { sub: 'sub-test-2', claims: { preferred_username: 'li.si' } };
+    const provider = configured.get('short')!;
+    const { run, results } = await testSignIn(provider.id, (path) => {
+      if (path.includes('/oidc/callback')) t.clock.advance(5 * 60_000);
+    });
+    expect(run.landing).toBe(`/sign-on?tested=${provider.id}`);
+    expect(results[0]).toMatchObject({
+      outcome: 'refused',
+      code: 'sso.token_invalid',
+      reason: 'expired',
+      identity: null,
+    });
+    // Another security admin of the organization does not see this one's tests; the admin cannot run one.
+    const other = await signIn(
+      t.app,
+      (await createUser(t.db, organizationId, 'security_admin')).username,
+    );
+    await enrolTotp(other, t.clock);
+    expect((await other.get(`/api/v1/sso/config/${provider.id}/tests`)).json()).toEqual([]);
+    const admin = await signIn(t.app, (await createUser(t.db, organizationId, 'admin')).username);
+    expect((await admin.post(`/api/v1/sso/config/${provider.id}/test`)).statusCode).toBe(403);
+    const audited = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'sso.test_sign_in'), eq(auditLog.entityId, provider.id)));
+    expect(audited.map((entry) => entry.after)).toEqual([
+      expect.objectContaining({ outcome: 'refused', code: 'sso.token_invalid', reason: 'expired' }),
+    ]);
+  });
 });

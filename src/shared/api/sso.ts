@@ -147,6 +147,32 @@ export const identityLinkViewSchema = z.object({
   campusId: z.string(),
 });
 
+/** Where the security admin's browser goes to run a test sign-in (the provider's login page). */
+export const testSignInStartSchema = z.object({ location: z.string() });
+
+/**
+ * One test sign-in run by the security admin against a provider: what the provider vouched for
+ * (mapped as sign-in would map it), or the refusal's error code and its exact reason (the reason
+ * a person signing in is never shown). Nobody is signed in by a test.
+ */
+export const testSignInResultSchema = z.object({
+  id: z.uuid(),
+  at: z.iso.datetime({ offset: true }),
+  outcome: z.enum(['vouched', 'refused']),
+  code: z.string().nullable(),
+  reason: z.string().nullable(),
+  identity: z
+    .object({
+      subject: z.string(),
+      campusId: z.string(),
+      displayName: z.string().nullable(),
+      email: z.string().nullable(),
+      department: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type TestSignInResult = z.infer<typeof testSignInResultSchema>;
+
 export type IdentityProviderView = z.infer<typeof identityProviderViewSchema>;
 export type CreateIdentityProviderBody = z.input<typeof createIdentityProviderBodySchema>;
 export type UpdateIdentityProviderBody = z.infer<typeof updateIdentityProviderBodySchema>;
@@ -247,6 +273,27 @@ export const ssoApi = {
     body: linkIdentityBodySchema,
     response: identityLinkViewSchema,
     status: 201,
+    access: ['security_admin'],
+  }),
+  startTest: defineOperation({
+    id: 'sso.startTest',
+    method: 'POST',
+    path: '/api/v1/sso/config/:providerId/test',
+    tags: ['sso'],
+    description:
+      "The security admin's test sign-in: binds an attempt to this browser and answers where to send it; the provider's answer is checked as a sign-in would be, stored for this security admin, and nobody is signed in.",
+    params: providerParamsSchema,
+    response: testSignInStartSchema,
+    access: ['security_admin'],
+  }),
+  testResults: defineOperation({
+    id: 'sso.testResults',
+    method: 'GET',
+    path: '/api/v1/sso/config/:providerId/tests',
+    tags: ['sso'],
+    description: "This security admin's latest test sign-ins against the provider, newest first.",
+    params: providerParamsSchema,
+    response: z.array(testSignInResultSchema),
     access: ['security_admin'],
   }),
 } as const;

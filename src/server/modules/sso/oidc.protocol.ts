@@ -136,14 +136,6 @@ export async function exchangeCode(
   return { idToken, accessToken: text(answer.access_token) };
 }
 
-function decodeSegment(segment: string | undefined): Record<string, unknown> {
-  if (!segment) throw new Error('missing segment');
-  const parsed: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new Error('not an object');
-  return parsed as Record<string, unknown>;
-}
-
 /** The algorithms providers sign id_tokens with; `none` and HMAC (a shared secret) never. */
 export const ID_TOKEN_ALGORITHMS = [
   'RS256',

@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { organizations } from '../organizations/organization.table';
 import { users, type User } from '../users/user.table';
@@ -6,8 +6,10 @@ import {
   externalIdentities,
   identityProviders,
   ssoAttempts,
+  ssoTestResults,
   type IdentityProvider,
   type SsoAttempt,
+  type SsoTestResult,
 } from './sso.table';
 
 export type NewIdentityProvider = typeof identityProviders.$inferInsert;
@@ -180,4 +182,32 @@ export async function findAttempt(
 
 export async function deleteAttempt(executor: Executor, tokenHash: string): Promise<void> {
   await executor.delete(ssoAttempts).where(eq(ssoAttempts.tokenHash, tokenHash));
+}
+
+export async function insertTestResult(
+  executor: Executor,
+  result: typeof ssoTestResults.$inferInsert,
+): Promise<SsoTestResult> {
+  const [row] = await executor.insert(ssoTestResults).values(result).returning();
+  return row!;
+}
+
+/** One security admin's latest test sign-ins against one provider of their organization. */
+export async function listTestResults(
+  executor: Executor,
+  scope: { organizationId: string; providerId: string; userId: string },
+  limit: number,
+): Promise<SsoTestResult[]> {
+  return executor
+    .select()
+    .from(ssoTestResults)
+    .where(
+      and(
+        eq(ssoTestResults.organizationId, scope.organizationId),
+        eq(ssoTestResults.providerId, scope.providerId),
+        eq(ssoTestResults.userId, scope.userId),
+      ),
+    )
+    .orderBy(desc(ssoTestResults.createdAt), desc(ssoTestResults.id))
+    .limit(limit);
 }

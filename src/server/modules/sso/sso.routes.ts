@@ -47,6 +47,11 @@ export function registerSsoRoutes(
   }
 
   function finish(reply: FastifyReply, outcome: SsoOutcome, sessionToken: string) {
+    if (outcome.kind === 'tested') {
+      // A test signs nobody in: back to the security admin's page, which shows the stored result.
+      reply.clearCookie(SSO_COOKIE, attemptCookie);
+      return reply.redirect(`/sign-on?tested=${encodeURIComponent(outcome.providerId)}`, 302);
+    }
     if (outcome.kind === 'totp-required') {
       reply.setCookie(SSO_COOKIE, outcome.attemptToken, attemptCookie);
       return reply.redirect('/?ssoStep=totp', 302);
@@ -130,6 +135,19 @@ export function registerSsoRoutes(
 
   route(app, ssoApi.updateProvider, async (request) =>
     sso.updateProvider(actorOf(request), request.params.providerId, request.body),
+  );
+
+  route(app, ssoApi.startTest, async (request, reply) => {
+    const { location, attemptToken } = await sso.startTest(
+      actorOf(request),
+      request.params.providerId,
+    );
+    reply.setCookie(SSO_COOKIE, attemptToken, attemptCookie);
+    return { location };
+  });
+
+  route(app, ssoApi.testResults, async (request) =>
+    sso.testResults(actorOf(request), request.params.providerId),
   );
 
   route(app, ssoApi.linkIdentity, async (request) =>

@@ -4,6 +4,7 @@ import type {
   createIdentityProviderBodySchema,
   IdentityProviderView,
   SignInProvider,
+  TestSignInResult,
   UpdateIdentityProviderBody,
 } from '../../../shared/api/sso';
 import { AppError } from '../../../shared/errors';
@@ -50,6 +51,8 @@ import {
 import {
   deleteAttempt,
   findAttempt,
+  insertTestResult,
+  listTestResults,
   findEnabledProvider,
   findLinkedUser,
   findProviderInOrganization,
@@ -63,7 +66,7 @@ import {
   touchIdentity,
   updateProviderAtVersion,
 } from './sso.repository';
-import type { IdentityProvider } from './sso.table';
+import type { IdentityProvider, SsoAttempt } from './sso.table';
 
 type CreateProviderInput = z.output<typeof createIdentityProviderBodySchema>;
 
@@ -77,7 +80,32 @@ export interface SsoServiceDependencies {
 /** Where a sign-in goes next: signed in, or a TOTP code still owed (the attempt's cookie token). */
 export type SsoOutcome =
   | { kind: 'signed-in'; session: SignedInSession }
-  | { kind: 'totp-required'; attemptToken: string };
+  | { kind: 'totp-required'; attemptToken: string }
+  /** A security admin's test sign-in ended (vouched or refused, stored for them); nobody is signed in. */
+  | { kind: 'tested'; providerId: string };
+
+/** A campus identity a provider vouched for: its subject and the attributes (CAS) or claims (OIDC). */
+interface VouchedIdentity {
+  subject: string;
+  attributes: IdentityAttributes;
+}
+
+type SsoTestIdentity = NonNullable<TestSignInResult['identity']>;
+
+/** How many of their test sign-ins a security admin sees per provider. */
+const TEST_RESULTS_SHOWN = 5;
+
+/** The exact reason of a refusal, for the security admin: the refusal's own, else what caused it. */
+function refusalReason(error: unknown): string | null {
+  const reason = (error as { reason?: unknown }).reason;
+  if (typeof reason === 'string') return reason;
+  const cause = (error as { cause?: unknown }).cause ?? (error instanceof AppError ? null : error);
+  if (cause instanceof Error) {
+    const deeper = cause.cause instanceof Error ? `: ${cause.cause.message}` : '';
+    return `${cause.message}${deeper}`.slice(0, 500);
+  }
+  return null;
+}
 
 /** How long a browser may take at the campus login page, and to type a TOTP code after it. */
 const SIGN_IN_MINUTES = 10;
@@ -371,6 +399,173 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
     }
   }
 
+  /** A new attempt bound to the browser (the cookie token) and where to send the browser. */
+  async function beginAttempt(
+    provider: IdentityProvider,
+    purpose: 'sign_in' | 'test',
+    userId: string | null,
+  ): Promise<{ location: string; attemptToken: string }> {
+    const attemptToken = newToken();
+    const now = clock.now();
+    const attempt = {
+      tokenHash: hashSessionToken(attemptToken),
+      organizationId: provider.organizationId,
+      providerId: provider.id,
+      purpose,
+      userId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + SIGN_IN_MINUTES * 60_000),
+    };
+    if (provider.kind === 'cas') {
+      // The state rides in the service URL, and CAS validates a ticket only for the exact service
+      // URL it was issued to: a ticket started in another browser (another state) is good for nothing here.
+      const state = newToken();
+      await insertAttempt(db, { ...attempt, nonce: state }, now);
+      return {
+        location: casLoginUrl(provider.casBaseUrl!, casServiceUrl(provider, state)),
+        attemptToken,
+      };
+    }
+    const endpoints = await discover(provider.oidcIssuer!);
+    const nonce = newToken();
+    const codeVerifier = newToken();
+    await insertAttempt(db, { ...attempt, nonce, codeVerifier }, now);
+    // The state is the attempt's token: the callback must bring back the one this browser's cookie holds.
+    const location = authorizationUrl(
+      endpoints,
+      { clientId: provider.oidcClientId!, redirectUri: callbackUrl(provider) },
+      { scopes: provider.oidcScopes, state: attemptToken, nonce, codeVerifier },
+    );
+    return { location, attemptToken };
+  }
+
+  /** Who the CAS server vouches for, once the attempt's state and the ticket hold. */
+  async function casReturn(
+    provider: IdentityProvider,
+    attempt: SsoAttempt,
+    query: { ticket?: string | undefined; state?: string | undefined },
+  ): Promise<VouchedIdentity> {
+    if (!query.state || !attempt.nonce || !secretsEqual(query.state, attempt.nonce))
+      throw Object.assign(new AppError('sso.state_invalid'), {
+        reason: query.state ? 'state_mismatch' : 'no_state',
+      });
+    if (!query.ticket)
+      throw Object.assign(new AppError('sso.ticket_invalid'), { reason: 'no_ticket' });
+    const validation = await validateCasTicket(
+      provider.casBaseUrl!,
+      provider.casVersion ?? '2.0',
+      casServiceUrl(provider, attempt.nonce),
+      query.ticket,
+    );
+    if (!validation.ok)
+      throw Object.assign(new AppError('sso.ticket_invalid'), {
+        reason: `${validation.code}: ${validation.message}`.slice(0, 300),
+      });
+    return { subject: validation.user, attributes: validation.attributes };
+  }
+
+  /** Who the OpenID provider vouches for: the code exchanged, the id_token verified, userinfo added. */
+  async function oidcReturn(
+    provider: IdentityProvider,
+    attempt: SsoAttempt,
+    query: { code?: string | undefined; error?: string | undefined },
+  ): Promise<VouchedIdentity> {
+    if (query.error || !query.code)
+      throw Object.assign(new AppError('sso.denied'), { reason: query.error ?? 'no_code' });
+    const endpoints = await discover(provider.oidcIssuer!);
+    const client = {
+      issuer: provider.oidcIssuer!,
+      clientId: provider.oidcClientId!,
+      clientSecret: await secrets.open(provider.oidcClientSecret!, provider.id),
+      tokenAuth: provider.oidcTokenAuth,
+      redirectUri: callbackUrl(provider),
+    };
+    const tokens = await exchangeCode(endpoints, client, query.code, attempt.codeVerifier!);
+    const claims = await verifyIdToken(tokens.idToken, endpoints.jwksUri, {
+      issuer: endpoints.issuer,
+      clientId: client.clientId,
+      nonce: attempt.nonce!,
+      now: clock.now(),
+    });
+    const subject = claims.sub as string;
+    const userinfo = await fetchUserinfo(endpoints, tokens.accessToken, subject);
+    return { subject, attributes: { ...claims, ...userinfo } };
+  }
+
+  /** The browser's test attempt for this provider, used up; undefined when it holds none (a sign-in, then). */
+  async function takeTestAttempt(providerId: string, attemptToken: string | undefined) {
+    if (!attemptToken) return undefined;
+    const attempt = await takeAttempt(db, hashSessionToken(attemptToken), 'test', clock.now());
+    return attempt && attempt.providerId === providerId && attempt.userId ? attempt : undefined;
+  }
+
+  /**
+   * A test sign-in's return: checked exactly as a sign-in, mapped as a sign-in would map it, and
+   * stored (with the refusal's exact reason) for the security admin who ran it, and audited.
+   */
+  async function runTest(
+    attempt: SsoAttempt,
+    kind: IdentityProvider['kind'],
+    origin: RequestOrigin,
+    vouch: (provider: IdentityProvider) => Promise<VouchedIdentity>,
+  ): Promise<SsoOutcome> {
+    const provider = await findProviderInOrganization(
+      db,
+      attempt.organizationId,
+      attempt.providerId,
+    );
+    if (!provider || provider.kind !== kind) throw new AppError('sso.provider_not_found');
+    let identity: SsoTestIdentity | null = null;
+    let code: string | null = null;
+    let reason: string | null = null;
+    try {
+      const vouched = await vouch(provider);
+      const mapped = mapIdentity(vouched.subject, vouched.attributes, mappingOf(provider));
+      if (mapped)
+        identity = {
+          subject: vouched.subject,
+          campusId: mapped.campusId,
+          displayName: mapped.displayName,
+          email: mapped.email,
+          department: mapped.departmentName,
+        };
+      else {
+        code = 'sso.no_account';
+        reason = `attribute_missing:${provider.campusIdAttribute}`;
+      }
+    } catch (error) {
+      code = error instanceof AppError ? error.code : 'internal';
+      reason = refusalReason(error);
+    }
+    const securityAdmin = await findUserInOrganization(db, attempt.organizationId, attempt.userId!);
+    await db.transaction(async (tx) => {
+      const now = clock.now();
+      const result = await insertTestResult(tx, {
+        organizationId: provider.organizationId,
+        providerId: provider.id,
+        userId: attempt.userId!,
+        outcome: identity ? 'vouched' : 'refused',
+        code,
+        reason,
+        identity,
+        createdAt: now,
+      });
+      await insertAuditEntry(tx, {
+        organizationId: provider.organizationId,
+        actorUserId: attempt.userId,
+        actorName: securityAdmin?.username ?? null,
+        action: 'sso.test_sign_in',
+        entityType: 'identity_provider',
+        entityId: provider.id,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        after: { resultId: result.id, outcome: result.outcome, code, reason },
+        at: now,
+      });
+    });
+    return { kind: 'tested', providerId: provider.id };
+  }
+
   return {
     callbackUrl,
 
@@ -512,37 +707,7 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       let provider: IdentityProvider | null = null;
       try {
         provider = await enabledProvider(providerId);
-        const attemptToken = newToken();
-        const now = clock.now();
-        const attempt = {
-          tokenHash: hashSessionToken(attemptToken),
-          organizationId: provider.organizationId,
-          providerId: provider.id,
-          purpose: 'sign_in' as const,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + SIGN_IN_MINUTES * 60_000),
-        };
-        if (provider.kind === 'cas') {
-          // The state rides in the service URL, and CAS validates a ticket only for the exact service
-          // URL it was issued to: a ticket started in another browser (another state) is good for nothing here.
-          const state = newToken();
-          await insertAttempt(db, { ...attempt, nonce: state }, now);
-          return {
-            location: casLoginUrl(provider.casBaseUrl!, casServiceUrl(provider, state)),
-            attemptToken,
-          };
-        }
-        const endpoints = await discover(provider.oidcIssuer!);
-        const nonce = newToken();
-        const codeVerifier = newToken();
-        await insertAttempt(db, { ...attempt, nonce, codeVerifier }, now);
-        // The state is the attempt's token: the callback must bring back the one this browser's cookie holds.
-        const location = authorizationUrl(
-          endpoints,
-          { clientId: provider.oidcClientId!, redirectUri: callbackUrl(provider) },
-          { scopes: provider.oidcScopes, state: attemptToken, nonce, codeVerifier },
-        );
-        return { location, attemptToken };
+        return await beginAttempt(provider, 'sign_in', null);
       } catch (error) {
         await auditStep(db, provider, origin, 'sso.sign_in_failed', {
           code: error instanceof AppError ? error.code : 'internal',
@@ -553,6 +718,44 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       }
     },
 
+    /**
+     * The security admin's test sign-in (enabled or not yet): an attempt bound to their browser
+     * whose return is checked as a sign-in's would be and stored for them; nobody is signed in.
+     */
+    async startTest(
+      actor: Actor,
+      providerId: string,
+    ): Promise<{ location: string; attemptToken: string }> {
+      const provider = await findProviderInOrganization(db, actor.organizationId, providerId);
+      if (!provider) throw new AppError('sso.provider_not_found');
+      const begun = await beginAttempt(provider, 'test', actor.userId);
+      await recordAudit(db, clock, actor, {
+        action: 'sso.test_started',
+        entityType: 'identity_provider',
+        entityId: provider.id,
+        after: { providerId: provider.id },
+      });
+      return begun;
+    },
+
+    async testResults(actor: Actor, providerId: string): Promise<TestSignInResult[]> {
+      const provider = await findProviderInOrganization(db, actor.organizationId, providerId);
+      if (!provider) throw new AppError('sso.provider_not_found');
+      const rows = await listTestResults(
+        db,
+        { organizationId: actor.organizationId, providerId, userId: actor.userId },
+        TEST_RESULTS_SHOWN,
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        at: row.createdAt.toISOString(),
+        outcome: row.outcome,
+        code: row.code,
+        reason: row.reason,
+        identity: row.identity ?? null,
+      }));
+    },
+
     async casCallback(
       providerId: string,
       attemptToken: string | undefined,
@@ -560,25 +763,12 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       sessionTokenHash: string,
       origin: RequestOrigin,
     ): Promise<SsoOutcome> {
+      const test = await takeTestAttempt(providerId, attemptToken);
+      if (test) return runTest(test, 'cas', origin, (provider) => casReturn(provider, test, query));
       return auditedCallback(providerId, 'cas', origin, async (provider) => {
         const attempt = await takeSignInAttempt(provider, attemptToken);
-        if (!query.state || !attempt.nonce || !secretsEqual(query.state, attempt.nonce))
-          throw Object.assign(new AppError('sso.state_invalid'), {
-            reason: query.state ? 'state_mismatch' : 'no_state',
-          });
-        if (!query.ticket)
-          throw Object.assign(new AppError('sso.ticket_invalid'), { reason: 'no_ticket' });
-        const validation = await validateCasTicket(
-          provider.casBaseUrl!,
-          provider.casVersion ?? '2.0',
-          casServiceUrl(provider, attempt.nonce),
-          query.ticket,
-        );
-        if (!validation.ok)
-          throw Object.assign(new AppError('sso.ticket_invalid'), {
-            reason: `${validation.code}: ${validation.message}`.slice(0, 300),
-          });
-        return signInAs(provider, validation.user, validation.attributes, sessionTokenHash, origin);
+        const vouched = await casReturn(provider, attempt, query);
+        return signInAs(provider, vouched.subject, vouched.attributes, sessionTokenHash, origin);
       });
     },
 
@@ -589,33 +779,21 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       sessionTokenHash: string,
       origin: RequestOrigin,
     ): Promise<SsoOutcome> {
-      return auditedCallback(providerId, 'oidc', origin, async (provider) => {
-        if (!query.state || !attemptToken || !secretsEqual(query.state, attemptToken)) {
-          throw Object.assign(new AppError('sso.state_invalid'), {
-            reason: query.state ? 'state_mismatch' : 'no_state',
-          });
-        }
-        const attempt = await takeSignInAttempt(provider, attemptToken);
-        if (query.error || !query.code)
-          throw Object.assign(new AppError('sso.denied'), { reason: query.error ?? 'no_code' });
-        const endpoints = await discover(provider.oidcIssuer!);
-        const client = {
-          issuer: provider.oidcIssuer!,
-          clientId: provider.oidcClientId!,
-          clientSecret: await secrets.open(provider.oidcClientSecret!, provider.id),
-          tokenAuth: provider.oidcTokenAuth,
-          redirectUri: callbackUrl(provider),
-        };
-        const tokens = await exchangeCode(endpoints, client, query.code, attempt.codeVerifier!);
-        const claims = await verifyIdToken(tokens.idToken, endpoints.jwksUri, {
-          issuer: endpoints.issuer,
-          clientId: client.clientId,
-          nonce: attempt.nonce!,
-          now: clock.now(),
+      const stateProblem = () =>
+        Object.assign(new AppError('sso.state_invalid'), {
+          reason: query.state ? 'state_mismatch' : 'no_state',
         });
-        const subject = claims.sub as string;
-        const userinfo = await fetchUserinfo(endpoints, tokens.accessToken, subject);
-        return signInAs(provider, subject, { ...claims, ...userinfo }, sessionTokenHash, origin);
+      const stateHolds = Boolean(
+        query.state && attemptToken && secretsEqual(query.state, attemptToken),
+      );
+      const test = stateHolds ? await takeTestAttempt(providerId, attemptToken) : undefined;
+      if (test)
+        return runTest(test, 'oidc', origin, (provider) => oidcReturn(provider, test, query));
+      return auditedCallback(providerId, 'oidc', origin, async (provider) => {
+        if (!stateHolds) throw stateProblem();
+        const attempt = await takeSignInAttempt(provider, attemptToken);
+        const vouched = await oidcReturn(provider, attempt, query);
+        return signInAs(provider, vouched.subject, vouched.attributes, sessionTokenHash, origin);
       });
     },
 

@@ -2,6 +2,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -80,11 +81,12 @@ export const externalIdentities = pgTable(
   ],
 );
 
-export const ssoAttemptPurposes = ['sign_in', 'second_factor'] as const;
+export const ssoAttemptPurposes = ['sign_in', 'second_factor', 'test'] as const;
 
 /**
  * A sign-in under way, bound to the browser by a cookie holding the token whose sha256 is the key:
- * the OIDC state, nonce and PKCE verifier, or (second_factor) the user who still owes a TOTP code.
+ * the OIDC state, nonce and PKCE verifier, or (second_factor) the user who still owes a TOTP code,
+ * or (test) the security admin whose test sign-in it is.
  * Short-lived; a sign_in attempt is used once.
  */
 export const ssoAttempts = pgTable(
@@ -107,6 +109,39 @@ export const ssoAttempts = pgTable(
   (table) => [index('sso_attempts_expires_idx').on(table.expiresAt)],
 );
 
+/**
+ * A security admin's test sign-in against a provider (issue 19, point 3): what the provider vouched
+ * for, or the refusal's code and exact reason, kept for the security admin who ran it.
+ */
+export const ssoTestResults = pgTable(
+  'sso_test_results',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => identityProviders.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    outcome: text('outcome', { enum: ['vouched', 'refused'] }).notNull(),
+    code: text('code'),
+    reason: text('reason'),
+    identity: jsonb('identity').$type<{
+      subject: string;
+      campusId: string;
+      displayName: string | null;
+      email: string | null;
+      department: string | null;
+    }>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('sso_test_results_provider_user_idx').on(table.providerId, table.userId)],
+);
+
+export type SsoTestResult = typeof ssoTestResults.$inferSelect;
 export type IdentityProvider = typeof identityProviders.$inferSelect;
 export type ExternalIdentity = typeof externalIdentities.$inferSelect;
 export type SsoAttempt = typeof ssoAttempts.$inferSelect;
