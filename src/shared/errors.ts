@@ -1372,6 +1372,22 @@ export const errorCatalogue = {
     'zh-CN': '没有这条第三方测评结果。',
     en: 'There is no such third-party result.',
   },
+  'satisfaction.sheet_no_header': {
+    status: 400,
+    'zh-CN': '测评结果表需要一行表头，写明“年度”“指标”“满意度”和“测评机构”。',
+    en: 'The results sheet needs a header row naming the year (年度), the item (指标), the value (满意度) and the source (测评机构).',
+  },
+  'satisfaction.sheet_invalid': {
+    status: 400,
+    'zh-CN':
+      '测评结果表第 {rows} 行有误（年度、指标、满意度 0–100、样本量或测评机构），未导入任何一行，请修改后重新导入。',
+    en: 'Rows {rows} of the results sheet are wrong (year, item, a value of 0-100, sample or source); nothing was imported. Correct them and import again.',
+  },
+  'satisfaction.sheet_empty': {
+    status: 400,
+    'zh-CN': '测评结果表没有数据行。',
+    en: 'The results sheet has no rows of results.',
+  },
   // 师德师风监督举报 (conduct reports)
   'conductReport.unknown_receipt': {
     status: 404,

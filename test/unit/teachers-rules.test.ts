@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computeCoverage, coverageWindow } from '../../src/shared/activities/coverage';
+import {
+  computeCoverage,
+  coveragePeriod,
+  coverageReminderPeriod,
+  coverageWindow,
+} from '../../src/shared/activities/coverage';
 import { answerProblem, tallyAnswers } from '../../src/shared/surveys/questionnaire';
 import { suppressGroups } from '../../src/shared/surveys/suppression';
 import { surveyTemplates } from '../../src/shared/surveys/templates';
@@ -120,5 +125,27 @@ describe('coverage', () => {
     expect(
       result.departments.find((d) => d.departmentId === 'd1')!.missing.map((p) => p.name),
     ).toEqual(['B']);
+  });
+
+  it('reminds of a period from a month (yearly) or a week (monthly) before its due day, until it', () => {
+    expect(coveragePeriod('yearly', '2024-11-20')).toEqual({
+      key: '2024',
+      from: '2024-01-01',
+      dueOn: '2024-12-31',
+    });
+    expect(coveragePeriod('monthly', '2024-02-10')).toEqual({
+      key: '2024-02',
+      from: '2024-02-01',
+      dueOn: '2024-02-29',
+    });
+    expect(coveragePeriod('contract_period', '2025-06-01').dueOn).toBe('2025-12-31');
+    expect(coverageReminderPeriod('yearly', '2024-11-30')).toBeNull();
+    expect(coverageReminderPeriod('yearly', '2024-12-01')?.key).toBe('2024');
+    expect(coverageReminderPeriod('yearly', '2024-12-31')?.key).toBe('2024');
+    // The next year has just begun: nothing is near its due day.
+    expect(coverageReminderPeriod('yearly', '2025-01-01')).toBeNull();
+    expect(coverageReminderPeriod('monthly', '2024-11-22')).toBeNull();
+    expect(coverageReminderPeriod('monthly', '2024-11-23')?.key).toBe('2024-11');
+    expect(coverageReminderPeriod('contract_period', '2024-12-15')?.dueOn).toBe('2024-12-31');
   });
 });

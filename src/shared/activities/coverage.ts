@@ -61,3 +61,46 @@ export function computeCoverage(
     departments: [...byDepartment].map(([departmentId, group]) => count(group, departmentId)),
   };
 }
+
+/** The period a coverage reminder speaks of: its key (2024, 2024-11) and the day it is due. */
+export interface CoveragePeriod {
+  key: string;
+  from: string;
+  dueOn: string;
+}
+
+/**
+ * How many days before a period's due day its liaisons are reminded of the people still missing:
+ * a month ahead of the year's end, a week ahead of the month's.
+ */
+export const COVERAGE_REMINDER_DAYS: Record<CoverageFrequency, number> = {
+  yearly: 30,
+  contract_period: 30,
+  monthly: 7,
+};
+
+/**
+ * The running period of a rule on a day. A yearly rule is due by 31 December, a monthly one by
+ * the month's last day; a 聘期 rule counts a rolling window, so it is reminded of once a year,
+ * by 31 December, like a yearly one.
+ */
+export function coveragePeriod(frequency: CoverageFrequency, today: string): CoveragePeriod {
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  if (frequency === 'monthly') {
+    const monthKey = `${year}-${String(month).padStart(2, '0')}`;
+    const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return { key: monthKey, from: `${monthKey}-01`, dueOn: `${monthKey}-${lastDay}` };
+  }
+  return { key: String(year), from: `${year}-01-01`, dueOn: `${year}-12-31` };
+}
+
+/** The running period when its reminder window is open on `today` (near its due day), else null. */
+export function coverageReminderPeriod(
+  frequency: CoverageFrequency,
+  today: string,
+): CoveragePeriod | null {
+  const period = coveragePeriod(frequency, today);
+  const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+  const daysLeft = dayNumber(period.dueOn) - dayNumber(today);
+  return daysLeft >= 0 && daysLeft <= COVERAGE_REMINDER_DAYS[frequency] ? period : null;
+}

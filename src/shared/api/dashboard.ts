@@ -56,6 +56,28 @@ export const yearDashboardSchema = z.object({
   }),
   /** The latest quality report of the plan, if one was asked for. */
   report: reportSummarySchema.nullable(),
+  /**
+   * 覆盖率: each coverage rule's institution rate (the quality report's own figure) and the
+   * departments lowest on it. Counts only: the names of the missing are on the activities page.
+   */
+  coverage: z.array(
+    z.object({
+      ruleId: z.uuid(),
+      name: z.string(),
+      itemNo: z.number().int().nullable(),
+      window: z.string(),
+      rate: rateSchema,
+      lowest: z.array(
+        z.object({
+          departmentId: z.uuid().nullable(),
+          name: z.string(),
+          required: count,
+          covered: count,
+          value: z.number().nullable(),
+        }),
+      ),
+    }),
+  ),
   /** Departments by completion rate, the highest first; those with nothing to count last. */
   ranking: z.array(
     z.object({

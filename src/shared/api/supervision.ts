@@ -47,6 +47,29 @@ export const overdueViewSchema = z.object({
       subjects: z.array(overdueSubjectViewSchema),
     }),
   ),
+  /**
+   * 覆盖率缺口: per department, the coverage rules it is short of in their running period, with
+   * how many named people are still missing (the names are on the activities page).
+   */
+  coverageGaps: z.array(
+    z.object({
+      /** null: teachers whose department in the roster matched none of the institution's. */
+      department: z.object({ id: z.uuid().nullable(), name: z.string() }),
+      missing: z.number().int(),
+      rules: z.array(
+        z.object({
+          ruleId: z.uuid(),
+          name: z.string(),
+          itemNo: z.number().int().nullable(),
+          required: z.number().int(),
+          covered: z.number().int(),
+          missing: z.number().int(),
+          dueOn: isoDateSchema,
+          link: z.string(),
+        }),
+      ),
+    }),
+  ),
 });
 export type OverdueView = z.infer<typeof overdueViewSchema>;
 

@@ -112,6 +112,8 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'coverage.rule.save': '保存覆盖要求',
   'satisfaction.record': '录入第三方测评结果',
   'satisfaction.delete': '删除第三方测评结果',
+  'satisfaction.update': '修改第三方测评结果',
+  'satisfaction.import': '导入第三方测评结果',
   'conductReport.submit': '收到师德师风举报',
   'conductReport.addInformation': '举报人补充材料',
   'conductReport.read': '查阅举报内容',

@@ -26,6 +26,7 @@ export const messageKinds = [
   'supervision.red',
   'supervision.notice',
   'conduct_case.late',
+  'coverage.gap',
 ] as const;
 export type MessageKind = (typeof messageKinds)[number];
 
@@ -57,7 +58,12 @@ export interface MessageFacts {
   signInUrl?: string | null;
   /** A finding's or a report's id, for a link to the exact record. */
   recordId?: string | null;
+  /** For coverage.gap: the rule's counts in its period and the people of the department still missing. */
+  coverage?: { required: number; covered: number; missing: string[] } | null;
 }
+
+/** The missing people a coverage message names before it summarises the rest with a count. */
+const NAMED_MISSING = 20;
 
 export interface ComposedMessage {
   title: string;
@@ -186,6 +192,22 @@ export function composeMessage(facts: MessageFacts, locale: Locale = 'zh-CN'): C
         action: '去办理',
         link: facts.recordId ? `/conduct-cases/${facts.recordId}` : '/conduct-cases',
       };
+    case 'coverage.gap': {
+      const counts = facts.coverage;
+      const names = counts?.missing ?? [];
+      const listed = names.slice(0, NAMED_MISSING).join('、');
+      const more = names.length > NAMED_MISSING ? `等 ${names.length} 人` : '';
+      return {
+        title: `覆盖要求即将到期：${dot(facts.subject)}`,
+        body: `${department}\n要求：${dot(facts.subject)}${due}${
+          counts
+            ? `\n应参加 ${counts.required} 人，已参加 ${counts.covered} 人，尚有 ${names.length} 人未参加：${listed}${more}`
+            : ''
+        }\n请在截止前组织未参加的教师参加，并登记活动和参加人员。`,
+        action: '去登记',
+        link: facts.recordId ? `/activities?rule=${facts.recordId}` : '/activities',
+      };
+    }
     case 'account.created':
       return {
         title: '您的落实（Luoshi）账号已开通',
@@ -344,6 +366,22 @@ function composeEnglishMessage(facts: MessageFacts): ComposedMessage {
         action: 'Handle',
         link: facts.recordId ? `/conduct-cases/${facts.recordId}` : '/conduct-cases',
       };
+    case 'coverage.gap': {
+      const counts = facts.coverage;
+      const names = counts?.missing ?? [];
+      const listed = names.slice(0, NAMED_MISSING).join(', ');
+      const more = names.length > NAMED_MISSING ? ` and ${names.length - NAMED_MISSING} more` : '';
+      return {
+        title: `A coverage requirement is due soon: ${dot(facts.subject)}`,
+        body: `${department}\nRequirement: ${dot(facts.subject)}${due}${
+          counts
+            ? `\n${counts.required} must take part, ${counts.covered} did, ${names.length} still missing: ${listed}${more}`
+            : ''
+        }\nPlease have the teachers still missing take part before the due date, and record the activity with its participants.`,
+        action: 'Record',
+        link: facts.recordId ? `/activities?rule=${facts.recordId}` : '/activities',
+      };
+    }
     case 'account.created':
       return {
         title: 'Your Luoshi account is ready',

@@ -1,5 +1,6 @@
 import type { YearDashboard } from '../api/dashboard';
 import type { WarningColour } from '../supervision/escalation';
+import { percent } from './build-quality-report';
 import type { QualityReport } from './quality-report.contract';
 
 /** What the dashboard counts beside the quality report's own figures. */
@@ -16,7 +17,15 @@ export interface YearDashboardExtras {
   summariesSubmitted: number;
   selfAssessedDepartments: number;
   report: YearDashboard['report'];
+  /** Each coverage rule's departments on the report's day, for the lowest few. */
+  coverageDepartments?: ReadonlyMap<
+    string,
+    { departmentId: string | null; name: string; required: number; covered: number }[]
+  >;
 }
+
+/** How many of the lowest departments the coverage card names per rule. */
+export const LOWEST_COVERAGE_DEPARTMENTS = 3;
 
 const RECTIFYING_STATES = new Set(['in_progress', 'awaiting_verification']);
 
@@ -96,6 +105,33 @@ export function buildYearDashboard(
       closedRate: report.findings.closedRate,
     },
     report: extras.report,
+    coverage: (report.teachers?.figures ?? [])
+      .filter((figure) => figure.kind === 'coverage' && figure.ref.filters.rule)
+      .map((figure) => {
+        const ruleId = figure.ref.filters.rule!;
+        return {
+          ruleId,
+          name: figure.label,
+          itemNo: figure.itemNo,
+          window: figure.detail,
+          rate: {
+            numerator: figure.numerator ?? 0,
+            denominator: figure.denominator ?? 0,
+            value: figure.value,
+            ref: figure.ref,
+          },
+          lowest: (extras.coverageDepartments?.get(ruleId) ?? [])
+            .filter((row) => row.covered < row.required)
+            .map((row) => ({ ...row, value: percent(row.covered, row.required) }))
+            .sort(
+              (a, b) =>
+                (a.value ?? 101) - (b.value ?? 101) ||
+                b.required - b.covered - (a.required - a.covered) ||
+                a.name.localeCompare(b.name, 'zh-CN'),
+            )
+            .slice(0, LOWEST_COVERAGE_DEPARTMENTS),
+        };
+      }),
     ranking: ranked.map((row, index) => ({
       rank: index + 1,
       departmentId: row.departmentId,

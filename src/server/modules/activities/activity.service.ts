@@ -10,8 +10,11 @@ import type {
 import type { TeacherAttribute } from '../../../shared/api/teachers';
 import {
   computeCoverage,
+  coveragePeriod,
   coverageWindow,
   type CoverageFrequency,
+  type CoveragePerson,
+  type CoveragePeriod,
 } from '../../../shared/activities/coverage';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
@@ -91,6 +94,43 @@ export async function computeOrganizationCoverage(
       ),
     };
   });
+}
+
+/** A department short of a rule in the rule's running period: who must, who did, who is missing. */
+export interface CoverageGap {
+  rule: CoverageRuleRow;
+  kindName: string;
+  period: CoveragePeriod;
+  departmentId: string | null;
+  required: number;
+  covered: number;
+  missing: CoveragePerson[];
+}
+
+/**
+ * Every department below 100 % of a rule on a day, in the rule's running period: what the
+ * liaisons are reminded of and what the office's supervision page lists.
+ */
+export async function listCoverageGaps(
+  executor: Executor,
+  organizationId: string,
+  today: string,
+  now: Date,
+): Promise<CoverageGap[]> {
+  return (await computeOrganizationCoverage(executor, organizationId, today, now)).flatMap(
+    ({ rule, kindName, departments }) =>
+      departments
+        .filter((count) => count.covered < count.required)
+        .map((count) => ({
+          rule,
+          kindName,
+          period: coveragePeriod(rule.frequency as CoverageFrequency, today),
+          departmentId: count.departmentId,
+          required: count.required,
+          covered: count.covered,
+          missing: count.missing,
+        })),
+  );
 }
 
 export function createActivityService({

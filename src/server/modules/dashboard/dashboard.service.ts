@@ -9,6 +9,9 @@ import { requirePlan } from '../plans/plan.scope';
 import { gatherReportRecords } from '../reports/report.records';
 import { listReportsOfPlan } from '../reports/report.repository';
 import { toSummary } from '../reports/report.service';
+import { coverageDayOf } from '../reports/teacher-figures';
+import { computeOrganizationCoverage } from '../activities/activity.service';
+import { listDepartments } from '../departments/department.repository';
 import type { SupervisionService } from '../supervision/supervision.service';
 
 /**
@@ -39,6 +42,28 @@ export function createDashboardService({
         listReportsOfPlan(db, actor.organizationId, plan.id),
       ]);
       const latest = reports[0];
+      // The same day as the report's coverage figures, so the lowest departments add up to them.
+      const names = new Map(
+        (await listDepartments(db, actor.organizationId)).map((row) => [row.id, row.name]),
+      );
+      const coverageDepartments = new Map(
+        (
+          await computeOrganizationCoverage(
+            db,
+            actor.organizationId,
+            coverageDayOf(plan.cycleYear, report.asOf),
+            clock.now(),
+          )
+        ).map(({ rule, departments }) => [
+          rule.id,
+          departments.map((row) => ({
+            departmentId: row.departmentId,
+            name: row.departmentId ? (names.get(row.departmentId) ?? '') : '未匹配部门',
+            required: row.required,
+            covered: row.covered,
+          })),
+        ]),
+      );
       return buildYearDashboard(report, {
         breakdownStatuses: submissions
           .filter((submission) => withDuties.has(submission.departmentId))
@@ -53,6 +78,7 @@ export function createDashboardService({
         summariesSubmitted: records.reportInput.summaries.length,
         selfAssessedDepartments: records.departmentScores.size,
         report: latest ? toSummary(latest) : null,
+        coverageDepartments,
       });
     },
   };

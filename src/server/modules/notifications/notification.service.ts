@@ -26,6 +26,11 @@ import type { Database } from '../../db/client';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import type { SecretBox } from '../auth/secret-box';
+import {
+  coverageReminderPeriod,
+  type CoverageFrequency,
+} from '../../../shared/activities/coverage';
+import { listCoverageGaps } from '../activities/activity.service';
 import { qualityReports, reportReviews } from '../reports/report.table';
 import type { Mailer } from '../supervision/channels';
 import type { OverdueSource } from '../supervision/supervision.sources';
@@ -263,8 +268,9 @@ export function createNotificationService({
   /**
    * The day's messages of an organization: measures and period reports entering the due-soon
    * window today (the office's days before), those that became late today, and reviewers of a
-   * report whose review closes in the same window. Each is one message per department and kind
-   * and day; the dedupe keys make a second run send nothing.
+   * report whose review closes in the same window, and departments short of a coverage rule near
+   * its due day (once per rule and period). Each is one message per department and kind and day;
+   * the dedupe keys make a second run send nothing.
    */
   async function daily(organizationId: string) {
     const today = calendarDate(clock.now());
@@ -311,6 +317,29 @@ export function createNotificationService({
             },
           });
         }
+      }
+      // Coverage (覆盖要求) near its due day: a department short of a rule hears once per rule and
+      // period, with the people still missing named (its own people only).
+      for (const gap of await listCoverageGaps(tx, organizationId, today, clock.now())) {
+        const period = coverageReminderPeriod(gap.rule.frequency as CoverageFrequency, today);
+        if (!period || !gap.departmentId) continue;
+        queued += await queueMessages(tx, clock, {
+          organizationId,
+          kind: 'coverage.gap',
+          eventKey: `${gap.rule.id}:${gap.departmentId}:${period.key}`,
+          to: { liaisonsOf: gap.departmentId },
+          departmentId: gap.departmentId,
+          facts: {
+            subject: gap.rule.name,
+            dueOn: period.dueOn,
+            recordId: gap.rule.id,
+            coverage: {
+              required: gap.required,
+              covered: gap.covered,
+              missing: gap.missing.map((person) => `${person.name} ${person.workNo}`),
+            },
+          },
+        });
       }
       // Reviews close REVIEW_DAYS after publishing: reviewers who have not reviewed are reminded.
       const published = await tx

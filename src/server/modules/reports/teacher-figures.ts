@@ -11,6 +11,10 @@ import {
 import { satisfactionResults } from '../satisfaction/satisfaction.table';
 import { surveyInvitations, surveyResponses, surveys } from '../surveys/survey.table';
 
+/** The day coverage is counted as of for a plan's year: the report's day, at most 31 December. */
+export const coverageDayOf = (year: number, asOf: string) =>
+  asOf < `${year}-12-31` ? asOf : `${year}-12-31`;
+
 /**
  * The figures the quality report counts per teacher, for the plan's year as of a day: each survey
  * of the year (its response rate, and its favourable share when at least its threshold answered),
@@ -71,7 +75,7 @@ export async function gatherTeacherFigures(
       });
     }
   }
-  const day = asOf < `${year}-12-31` ? asOf : `${year}-12-31`;
+  const day = coverageDayOf(year, asOf);
   for (const { rule, institution, window } of await computeOrganizationCoverage(
     executor,
     organizationId,

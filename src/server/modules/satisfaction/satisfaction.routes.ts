@@ -2,6 +2,7 @@ import { route } from '../../http/route';
 import { satisfactionApi } from '../../../shared/api/satisfaction';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
+import { readUpload } from '../../http/upload';
 import type { SatisfactionService } from './satisfaction.service';
 
 export function registerSatisfactionRoutes(app: ApiInstance, service: SatisfactionService) {
@@ -10,6 +11,12 @@ export function registerSatisfactionRoutes(app: ApiInstance, service: Satisfacti
   }));
   route(app, satisfactionApi.record, async (request) =>
     service.record(actorOf(request), request.body),
+  );
+  route(app, satisfactionApi.update, async (request) =>
+    service.update(actorOf(request), request.params.id, request.body),
+  );
+  route(app, satisfactionApi.import, async (request) =>
+    service.importSheet(actorOf(request), await readUpload(request)),
   );
   route(app, satisfactionApi.delete, async (request, reply) => {
     await service.remove(actorOf(request), request.params.id);

@@ -7,6 +7,9 @@ import type { Database } from '../../db/client';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { assertEvidenceUsable, evidenceViewsById } from '../evidence/evidence.service';
+import { readThirdPartySheet } from '../../../shared/satisfaction/result-sheet';
+import type { Upload } from '../../http/upload';
+import { readXlsxDocument } from '../../io/xlsx-reader';
 import { satisfactionResults } from './satisfaction.table';
 
 type Input = z.output<typeof satisfactionBodySchema>;
@@ -55,6 +58,74 @@ export function createSatisfactionService({ db, clock }: { db: Database; clock: 
           after: input,
         });
         return { id: row!.id };
+      });
+    },
+    async update(actor: Actor, id: string, input: Input): Promise<SatisfactionView> {
+      await db.transaction(async (tx) => {
+        await assertEvidenceUsable(tx, actor, input.evidenceIds);
+        const [before] = await tx
+          .select()
+          .from(satisfactionResults)
+          .where(
+            and(
+              eq(satisfactionResults.organizationId, actor.organizationId),
+              eq(satisfactionResults.id, id),
+            ),
+          )
+          .for('update');
+        if (!before) throw new AppError('satisfaction.not_found');
+        await tx.update(satisfactionResults).set(input).where(eq(satisfactionResults.id, id));
+        await recordAudit(tx, clock, actor, {
+          action: 'satisfaction.update',
+          entityType: 'satisfaction_result',
+          entityId: id,
+          before: {
+            year: before.year,
+            itemNo: before.itemNo,
+            value: before.value,
+            sample: before.sample,
+            source: before.source,
+            evidenceIds: before.evidenceIds,
+            note: before.note,
+          },
+          after: input,
+        });
+      });
+      const view = (await this.list(actor)).find((row) => row.id === id);
+      if (!view) throw new AppError('satisfaction.not_found');
+      return view;
+    },
+    /** A results sheet: every row checked first, then all inserted in one transaction, or none. */
+    async importSheet(actor: Actor, upload: Upload): Promise<{ imported: number }> {
+      const document = await readXlsxDocument(upload.bytes, { maxRows: 2000, maxColumns: 30 });
+      const table = document.blocks.find((block) => block.kind === 'table');
+      const sheet = table && table.kind === 'table' ? readThirdPartySheet(table.rows) : null;
+      if (!sheet) throw new AppError('satisfaction.sheet_no_header');
+      if (sheet.problems.length > 0)
+        throw new AppError('satisfaction.sheet_invalid', {
+          rows: sheet.problems.map((problem) => problem.sourceRow).join('、'),
+        });
+      if (sheet.rows.length === 0) throw new AppError('satisfaction.sheet_empty');
+      return db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(satisfactionResults)
+          .values(
+            sheet.rows.map(({ sourceRow: _row, ...row }) => ({
+              organizationId: actor.organizationId,
+              ...row,
+              evidenceIds: [],
+              recordedBy: actor.userId,
+              recordedAt: clock.now(),
+            })),
+          )
+          .returning({ id: satisfactionResults.id });
+        await recordAudit(tx, clock, actor, {
+          action: 'satisfaction.import',
+          entityType: 'satisfaction_result',
+          entityId: null,
+          after: { file: upload.fileName, rows: sheet.rows.length },
+        });
+        return { imported: inserted.length };
       });
     },
     async remove(actor: Actor, id: string) {

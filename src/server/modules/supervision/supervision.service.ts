@@ -25,6 +25,7 @@ import {
   type WarningThresholds,
 } from '../../../shared/supervision/escalation';
 import { createEscalation } from './supervision.escalation';
+import { listCoverageGaps } from '../activities/activity.service';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import {
@@ -792,11 +793,49 @@ export function createSupervisionService({
             b.maxDaysLate - a.maxDaysLate ||
             a.department.name.localeCompare(b.department.name, 'zh-CN'),
         );
+      const names = new Map(
+        (await listDepartments(db, actor.organizationId)).map((row) => [row.id, row.name]),
+      );
+      const gaps = new Map<string | null, OverdueView['coverageGaps'][number]>();
+      for (const gap of await listCoverageGaps(db, actor.organizationId, today, clock.now())) {
+        const entry = gaps.get(gap.departmentId) ?? {
+          department: {
+            id: gap.departmentId,
+            name: gap.departmentId
+              ? (names.get(gap.departmentId) ?? '')
+              : locale === 'en'
+                ? 'No matching department'
+                : '未匹配部门',
+          },
+          missing: 0,
+          rules: [],
+        };
+        const missing = gap.required - gap.covered;
+        entry.missing += missing;
+        entry.rules.push({
+          ruleId: gap.rule.id,
+          name: gap.rule.name,
+          itemNo: gap.rule.itemNo,
+          required: gap.required,
+          covered: gap.covered,
+          missing,
+          dueOn: gap.period.dueOn,
+          link: `/activities?${new URLSearchParams({
+            rule: gap.rule.id,
+            ...(gap.departmentId ? { departmentId: gap.departmentId } : {}),
+          }).toString()}`,
+        });
+        gaps.set(gap.departmentId, entry);
+      }
       return {
         today,
         escalationDays: settings.escalationDays,
         thresholds: settings.thresholds,
         departments,
+        coverageGaps: [...gaps.values()].sort(
+          (a, b) =>
+            b.missing - a.missing || a.department.name.localeCompare(b.department.name, 'zh-CN'),
+        ),
       };
     },
 

@@ -147,6 +147,39 @@ export function YearPanel({ planId }: { planId: string }) {
         <Count label={t('year.findings.verified')} value={findings.verified} />
         <Count label={t('year.findings.overdue')} value={findings.overdue} />
       </PhaseCard>
+      {data.coverage.length > 0 && (
+        <Col xs={24}>
+          <Card size="small" title={t('year.coverage')} data-testid="year-coverage">
+            <div style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+              {data.coverage.map((rule) => (
+                <div key={rule.ruleId} data-testid="year-coverage-rule">
+                  <a href={`/activities?rule=${rule.ruleId}`}>
+                    <Typography.Text strong>{rule.name}</Typography.Text>
+                  </a>{' '}
+                  {rule.itemNo !== null && (
+                    <Tag>{t('year.coverage.item', { no: rule.itemNo })}</Tag>
+                  )}
+                  <Typography.Text data-testid="year-coverage-rate">
+                    {rateText(rule.rate)}
+                  </Typography.Text>
+                  <div>
+                    <Typography.Text type="secondary">
+                      {rule.lowest.length === 0
+                        ? t('year.coverage.allCovered')
+                        : `${t('year.coverage.lowest')}: ${rule.lowest
+                            .map(
+                              (row) =>
+                                `${row.name} ${row.value === null ? '–' : `${row.value}%`} (${row.covered}/${row.required})`,
+                            )
+                            .join(t('year.coverage.separator'))}`}
+                    </Typography.Text>
+                  </div>
+                </div>
+              ))}
+            </div>
+          </Card>
+        </Col>
+      )}
       <Col xs={24}>
         <Card size="small" data-testid="year-report">
           <Typography.Text strong>{t('year.report')}</Typography.Text>{' '}

@@ -201,6 +201,42 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
   function renderView(view: OverdueView) {
     const rows = view.departments.filter((row) => row.department.name.includes(query.trim()));
     const total = view.departments.reduce((sum, row) => sum + row.subjects.length, 0);
+    const coverageGaps =
+      view.coverageGaps.length === 0 ? null : (
+        <Card
+          size="small"
+          title={t('supervision.coverageGaps')}
+          data-testid="coverage-gaps"
+          style={{ marginTop: 12 }}
+        >
+          <Typography.Paragraph type="secondary">
+            {t('supervision.coverageGapsHint')}
+          </Typography.Paragraph>
+          {view.coverageGaps.map((gap) => (
+            <div
+              key={gap.department.id ?? 'none'}
+              data-testid="coverage-gap"
+              style={{ marginBottom: 8 }}
+            >
+              <Typography.Text strong>{gap.department.name}</Typography.Text>{' '}
+              <Tag color="orange">{t('supervision.coverageMissing', { count: gap.missing })}</Tag>
+              {gap.rules.map((rule) => (
+                <div key={rule.ruleId}>
+                  <a onClick={() => navigate(rule.link)}>{rule.name}</a>{' '}
+                  <Typography.Text type="secondary">
+                    {t('supervision.coverageRule', {
+                      covered: rule.covered,
+                      required: rule.required,
+                      missing: rule.missing,
+                      dueOn: rule.dueOn,
+                    })}
+                  </Typography.Text>
+                </div>
+              ))}
+            </div>
+          ))}
+        </Card>
+      );
     const remindButton = (row: LateRow) => (
       <Space size={4} wrap>
         <Popconfirm
@@ -304,6 +340,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
               <div style={{ marginTop: 8 }}>{remindButton(row)}</div>
             </Card>
           ))}
+          {coverageGaps}
         </>
       );
     }
@@ -379,6 +416,7 @@ function LateTab({ onDays }: { onDays(days: number): void }) {
             },
           ]}
         />
+        {coverageGaps}
       </>
     );
   }
