@@ -1380,8 +1380,8 @@ export const errorCatalogue = {
   'satisfaction.sheet_invalid': {
     status: 400,
     'zh-CN':
-      '测评结果表第 {rows} 行有误（年度、指标、满意度 0–100、样本量或测评机构），未导入任何一行，请修改后重新导入。',
-    en: 'Rows {rows} of the results sheet are wrong (year, item, a value of 0-100, sample or source); nothing was imported. Correct them and import again.',
+      '测评结果表第 {rows} 行有误（年度、指标、满意度 0–100、样本量、测评机构，或同一年度、指标、机构重复），未导入任何一行，请修改后重新导入。',
+    en: 'Rows {rows} of the results sheet are wrong (year, item, a value of 0-100, sample, source, or the same year, item and source twice); nothing was imported. Correct them and import again.',
   },
   'satisfaction.sheet_empty': {
     status: 400,

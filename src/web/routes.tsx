@@ -20,6 +20,7 @@ import { supervisionApi } from '../shared/api/supervision';
 import { usersApi } from '../shared/api/users';
 import { activitiesApi } from '../shared/api/activities';
 import { notificationsApi } from '../shared/api/notifications';
+import { satisfactionApi } from '../shared/api/satisfaction';
 import { surveysApi } from '../shared/api/surveys';
 import { teachersApi } from '../shared/api/teachers';
 import { todoApi } from '../shared/api/todo';
@@ -57,6 +58,7 @@ const ActivitiesPage = lazy(() => import('./features/activities/ActivitiesPage')
 const SurveysPage = lazy(() => import('./features/surveys/SurveysPage'));
 const ConductCasesPage = lazy(() => import('./features/conduct-reports/ConductCasesPage'));
 const ConductCasePage = lazy(() => import('./features/conduct-reports/ConductCasePage'));
+const SatisfactionPage = lazy(() => import('./features/satisfaction/SatisfactionPage'));
 const RosterPage = lazy(() => import('./features/teachers/RosterPage'));
 const OversightInstitutionPage = lazy(
   () => import('./features/oversight/OversightInstitutionPage'),
@@ -286,6 +288,12 @@ export const appRoutes: readonly AppRoute[] = [
     menu: { group: 'nav.group.teachers', label: 'nav.surveys' },
     operation: surveysApi.list,
     render: ({ mayCall }) => <SurveysPage canEdit={mayCall(surveysApi.create)} />,
+  },
+  {
+    path: '/satisfaction',
+    menu: { group: 'nav.group.teachers', label: 'nav.satisfaction' },
+    operation: satisfactionApi.record,
+    render: () => <SatisfactionPage />,
   },
   {
     // 师德师风监督举报: only the case handler may call these, so only they see the pages.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { evidenceViewSchema } from './evidence';
 import { organizationStaff } from '../access';
 import { idParamsSchema } from './contracts';
-import { defineOperation } from './operation';
+import { defineOperation, fileResponse } from './operation';
 
 export const satisfactionBodySchema = z.object({
   year: z.number().int().min(2000).max(2100),
@@ -58,10 +58,21 @@ export const satisfactionApi = {
     path: '/api/v1/satisfaction-results/import',
     tags: ['satisfaction'],
     description:
-      'A results sheet (.xlsx, multipart field "file": 年度, 指标, 满意度, 样本量, 测评机构, 备注), all rows or none; attach the source document to each result afterwards.',
+      'A results sheet (.xlsx, multipart field "file": 年度, 指标, 满意度, 样本量, 测评机构, 备注), all rows or none; a row for a year, item and source already recorded updates it. Attach the source document to each result afterwards.',
     upload: true,
-    response: z.object({ imported: z.number().int() }),
+    response: z.object({ imported: z.number().int(), updated: z.number().int() }),
     status: 201,
+    access: organizationStaff,
+  }),
+  template: defineOperation({
+    id: 'satisfaction.template',
+    method: 'GET',
+    path: '/api/v1/satisfaction-results/template.xlsx',
+    tags: ['satisfaction'],
+    description:
+      'The results sheet to fill in (年度 指标 满意度 样本量 测评机构 备注), with how to fill it in.',
+    response: fileResponse,
+    produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     access: organizationStaff,
   }),
   delete: defineOperation({

@@ -147,4 +147,5 @@ export const exportOperations: readonly OperationId[] = [
   'surveys.links',
   'findings.export',
   'conductReports.file',
+  'satisfaction.template',
 ];

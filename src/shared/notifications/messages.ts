@@ -5,6 +5,7 @@
  * worded again from the stored facts in the reader's language (English when asked).
  */
 import type { Locale } from '../errors';
+import { type MessageKey, translate } from '../i18n/messages';
 
 export const messageKinds = [
   'breakdown.submitted',
@@ -60,6 +61,15 @@ export interface MessageFacts {
   recordId?: string | null;
   /** For coverage.gap: the rule's counts in its period and the people of the department still missing. */
   coverage?: { required: number; covered: number; missing: string[] } | null;
+}
+
+/**
+ * A conduct case's step, named in the reader's language: the facts carry the state (受理 …);
+ * a message queued before they did carries the Chinese name, shown as it is.
+ */
+function caseStep(locale: Locale, state: string | null | undefined): string {
+  const key = `conductCase.state.${state ?? ''}` as MessageKey;
+  return state && /^[a-z]+$/.test(state) ? translate(locale, key) : (state ?? '—');
 }
 
 /** The missing people a coverage message names before it summarises the rest with a count. */
@@ -188,7 +198,7 @@ export function composeMessage(facts: MessageFacts, locale: Locale = 'zh-CN'): C
       // Never the report's content: the handler reads it on the case page.
       return {
         title: '一件师德举报已超过本环节办理期限',
-        body: `环节：${dot(facts.subject)}\n期限：${dot(facts.dueOn)}\n请尽快办理，或在办理记录中说明原因。`,
+        body: `环节：${caseStep('zh-CN', facts.subject)}\n期限：${dot(facts.dueOn)}\n请尽快办理，或在办理记录中说明原因。`,
         action: '去办理',
         link: facts.recordId ? `/conduct-cases/${facts.recordId}` : '/conduct-cases',
       };
@@ -362,7 +372,7 @@ function composeEnglishMessage(facts: MessageFacts): ComposedMessage {
       // Never the report's content: the handler reads it on the case page.
       return {
         title: 'A conduct report is past the deadline of its current step',
-        body: `Step: ${dot(facts.subject)}\nDeadline: ${dot(facts.dueOn)}\nHandle it soon, or record the reason in the case log.`,
+        body: `Step: ${caseStep('en', facts.subject)}\nDeadline: ${dot(facts.dueOn)}\nHandle it soon, or record the reason in the case log.`,
         action: 'Handle',
         link: facts.recordId ? `/conduct-cases/${facts.recordId}` : '/conduct-cases',
       };

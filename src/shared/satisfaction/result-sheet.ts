@@ -12,7 +12,7 @@ export interface ThirdPartyRow {
   note: string;
 }
 
-export type ThirdPartyProblem = 'year' | 'item' | 'value' | 'sample' | 'source';
+export type ThirdPartyProblem = 'year' | 'item' | 'value' | 'sample' | 'source' | 'duplicate';
 
 export interface ThirdPartySheet {
   rows: (ThirdPartyRow & { sourceRow: number })[];
@@ -38,6 +38,14 @@ function fieldOf(text: string): Field | null {
     if (synonyms[field].some((word) => normalise(word) === key)) return field;
   return null;
 }
+
+/** One result per year, item and third party: a second row with the same three is the same result. */
+export function thirdPartyKey(row: { year: number; itemNo: number; source: string }): string {
+  return `${row.year}|${row.itemNo}|${row.source.replace(/\s/g, '')}`;
+}
+
+/** The sheet's columns in the order the template writes them. */
+export const thirdPartyColumns = ['年度', '指标', '满意度', '样本量', '测评机构', '备注'] as const;
 
 /** A number as people type it: 92.5, 92.5%, ９２．５, "第27项" → 27. */
 function numberOf(text: string): number | null {
@@ -66,6 +74,7 @@ export function readThirdPartySheet(
   const cell = (row: readonly string[], field: Field) =>
     columns.has(field) ? (row[columns.get(field)!] ?? '').trim() : '';
   const sheet: ThirdPartySheet = { rows: [], problems: [] };
+  const seen = new Set<string>();
   rows.slice(headerIndex + 1).forEach((row, offset) => {
     const sourceRow = row.sourceRow ?? headerIndex + offset + 2;
     if (row.cells.every((text) => text.trim() === '')) return;
@@ -87,8 +96,11 @@ export function readThirdPartySheet(
               : source === '' || source.length > 200
                 ? 'source'
                 : null;
+    const key = problem ? '' : thirdPartyKey({ year: year!, itemNo: itemNo!, source });
     if (problem) sheet.problems.push({ sourceRow, problem });
-    else
+    else if (seen.has(key)) sheet.problems.push({ sourceRow, problem: 'duplicate' });
+    else {
+      seen.add(key);
       sheet.rows.push({
         year: year!,
         itemNo: itemNo!,
@@ -98,6 +110,7 @@ export function readThirdPartySheet(
         note: cell(row.cells, 'note').slice(0, 1000),
         sourceRow,
       });
+    }
   });
   return sheet;
 }

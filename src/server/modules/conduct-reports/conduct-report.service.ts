@@ -613,7 +613,8 @@ export function createConductReportService({
             eventKey: `${report.id}:${report.state}:${report.stageEnteredAt.toISOString()}`,
             to: { role: 'case_handler' },
             facts: {
-              subject: stateNames[report.state],
+              // The state, named in each reader's language when the message is composed.
+              subject: report.state,
               dueOn: report.stageDueAt ? zonedDate(report.stageDueAt, zone) : null,
               recordId: report.id,
             },

@@ -1,4 +1,5 @@
 import { route } from '../../http/route';
+import { attachment } from '../../http/attachment';
 import { satisfactionApi } from '../../../shared/api/satisfaction';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
@@ -17,6 +18,16 @@ export function registerSatisfactionRoutes(app: ApiInstance, service: Satisfacti
   );
   route(app, satisfactionApi.import, async (request) =>
     service.importSheet(actorOf(request), await readUpload(request)),
+  );
+  route(app, satisfactionApi.template, async (_request, reply) =>
+    reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header(
+        'content-disposition',
+        attachment('第三方测评结果表.xlsx', 'third-party-results.xlsx'),
+      )
+      .header('cache-control', 'no-store')
+      .send(await service.template()),
   );
   route(app, satisfactionApi.delete, async (request, reply) => {
     await service.remove(actorOf(request), request.params.id);

@@ -7,9 +7,10 @@ import type { Database } from '../../db/client';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { assertEvidenceUsable, evidenceViewsById } from '../evidence/evidence.service';
-import { readThirdPartySheet } from '../../../shared/satisfaction/result-sheet';
+import { readThirdPartySheet, thirdPartyKey } from '../../../shared/satisfaction/result-sheet';
 import type { Upload } from '../../http/upload';
 import { readXlsxDocument } from '../../io/xlsx-reader';
+import { writeThirdPartyTemplateXlsx } from '../../io/third-party-sheet-writer';
 import { satisfactionResults } from './satisfaction.table';
 
 type Input = z.output<typeof satisfactionBodySchema>;
@@ -95,8 +96,15 @@ export function createSatisfactionService({ db, clock }: { db: Database; clock: 
       if (!view) throw new AppError('satisfaction.not_found');
       return view;
     },
-    /** A results sheet: every row checked first, then all inserted in one transaction, or none. */
-    async importSheet(actor: Actor, upload: Upload): Promise<{ imported: number }> {
+    /**
+     * A results sheet: every row checked first, then all written in one transaction, or none. A
+     * row for a year, item and source already recorded corrects that result (its evidence kept),
+     * so importing the same sheet twice never doubles a result.
+     */
+    async importSheet(
+      actor: Actor,
+      upload: Upload,
+    ): Promise<{ imported: number; updated: number }> {
       const document = await readXlsxDocument(upload.bytes, { maxRows: 2000, maxColumns: 30 });
       const table = document.blocks.find((block) => block.kind === 'table');
       const sheet = table && table.kind === 'table' ? readThirdPartySheet(table.rows) : null;
@@ -107,27 +115,44 @@ export function createSatisfactionService({ db, clock }: { db: Database; clock: 
         });
       if (sheet.rows.length === 0) throw new AppError('satisfaction.sheet_empty');
       return db.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(satisfactionResults)
-          .values(
-            sheet.rows.map(({ sourceRow: _row, ...row }) => ({
+        const existing = await tx
+          .select()
+          .from(satisfactionResults)
+          .where(eq(satisfactionResults.organizationId, actor.organizationId))
+          .for('update');
+        const byKey = new Map(existing.map((row) => [thirdPartyKey(row), row]));
+        let imported = 0;
+        let updated = 0;
+        for (const { sourceRow: _row, ...row } of sheet.rows) {
+          const known = byKey.get(thirdPartyKey(row));
+          if (known) {
+            await tx
+              .update(satisfactionResults)
+              .set({ value: row.value, sample: row.sample, note: row.note || known.note })
+              .where(eq(satisfactionResults.id, known.id));
+            updated += 1;
+          } else {
+            await tx.insert(satisfactionResults).values({
               organizationId: actor.organizationId,
               ...row,
               evidenceIds: [],
               recordedBy: actor.userId,
               recordedAt: clock.now(),
-            })),
-          )
-          .returning({ id: satisfactionResults.id });
+            });
+            imported += 1;
+          }
+        }
         await recordAudit(tx, clock, actor, {
           action: 'satisfaction.import',
           entityType: 'satisfaction_result',
           entityId: null,
-          after: { file: upload.fileName, rows: sheet.rows.length },
+          after: { file: upload.fileName, rows: sheet.rows.length, imported, updated },
         });
-        return { imported: inserted.length };
+        return { imported, updated };
       });
     },
+    /** The empty results sheet (the same for every organization). */
+    template: (): Promise<Buffer> => writeThirdPartyTemplateXlsx(),
     async remove(actor: Actor, id: string) {
       await db.transaction(async (tx) => {
         const [row] = await tx

@@ -56,7 +56,7 @@ export function recordLink(ref: RecordRef): string {
     breakdowns: '/board',
     surveys: '/surveys',
     activities: '/activities',
-    satisfaction: '/surveys',
+    satisfaction: '/satisfaction',
     conductCases: '/conduct-cases',
   };
   return `${paths[ref.page]}?${new URLSearchParams(ref.filters).toString()}`;
