@@ -155,6 +155,14 @@ async function generated(coordinator: SignedInClient, planId: string): Promise<R
 describe("the leader's year dashboard", () => {
   it('shows the same figures as the quality report of the same day, and refuses a liaison', async () => {
     const { seeded, planId, coordinator, leader, union } = await aMixedYear();
+    // One conduct report of the plan's year, filed on the public page: item 26 counts it.
+    const filed = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/organizations/${seeded.organization.id}/conduct-reports`,
+      payload: { teacher: '张老师', what: '课堂上辱骂学生' },
+      remoteAddress: '10.9.0.7',
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
     const report = await generated(coordinator, planId);
     const content = report.content!;
     const response = await leader.get(`/api/v1/plans/${planId}/year-dashboard`);
@@ -228,6 +236,24 @@ describe("the leader's year dashboard", () => {
         late.filter((subject) => subject.colour === colour).length,
       );
     expect(dashboard.overdue.none).toBe(late.filter((subject) => subject.colour === null).length);
+
+    const item26 = content.teachers!.figures.find((figure) => figure.kind === 'conduct_reports')!;
+    expect(dashboard.conductReports).toEqual({
+      received: 1,
+      closed: 0,
+      founded: 0,
+      partly: 0,
+      unfounded: 0,
+      clarified: 0,
+      notified: 0,
+      onTime: {
+        numerator: item26.numerator,
+        denominator: item26.denominator,
+        value: item26.value,
+        ref: item26.ref,
+      },
+    });
+    expect(JSON.stringify(dashboard)).not.toContain('张老师');
 
     const refused = await union.get(`/api/v1/plans/${planId}/year-dashboard`);
     expect(refused.statusCode).toBe(403);

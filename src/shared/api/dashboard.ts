@@ -78,6 +78,22 @@ export const yearDashboardSchema = z.object({
       ),
     }),
   ),
+  /**
+   * 师德师风监督举报 (item 26) of the plan's year: counts only, never a name or a text; the on-time
+   * rate is the quality report's figure. Null while no report was received.
+   */
+  conductReports: z
+    .object({
+      received: count,
+      closed: count,
+      founded: count,
+      partly: count,
+      unfounded: count,
+      clarified: count,
+      notified: count,
+      onTime: rateSchema,
+    })
+    .nullable(),
   /** Departments by completion rate, the highest first; those with nothing to count last. */
   ranking: z.array(
     z.object({

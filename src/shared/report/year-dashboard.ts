@@ -17,6 +17,17 @@ export interface YearDashboardExtras {
   summariesSubmitted: number;
   selfAssessedDepartments: number;
   report: YearDashboard['report'];
+  /** Item 26's counts of the plan's year (the quality report's on-time rate is made of them). */
+  conductReports?: {
+    received: number;
+    closed: number;
+    handledOnTime: number;
+    founded: number;
+    partly: number;
+    unfounded: number;
+    clarified: number;
+    notified: number;
+  };
   /** Each coverage rule's departments on the report's day, for the lowest few. */
   coverageDepartments?: ReadonlyMap<
     string,
@@ -132,6 +143,7 @@ export function buildYearDashboard(
             .slice(0, LOWEST_COVERAGE_DEPARTMENTS),
         };
       }),
+    conductReports: conductCard(report, extras.conductReports),
     ranking: ranked.map((row, index) => ({
       rank: index + 1,
       departmentId: row.departmentId,
@@ -140,5 +152,24 @@ export function buildYearDashboard(
       onTime: row.onTime,
       overdue: extras.lateWork.filter((entry) => entry.departmentId === row.departmentId).length,
     })),
+  };
+}
+
+/** Item 26 on the dashboard: the report's own figure when it has one, its counts beside it. */
+function conductCard(
+  report: QualityReport,
+  counts: YearDashboardExtras['conductReports'],
+): YearDashboard['conductReports'] {
+  if (!counts || counts.received === 0) return null;
+  const figure = report.teachers?.figures.find((entry) => entry.kind === 'conduct_reports');
+  const { handledOnTime, ...rest } = counts;
+  return {
+    ...rest,
+    onTime: {
+      numerator: figure?.numerator ?? handledOnTime,
+      denominator: figure?.denominator ?? counts.closed,
+      value: figure ? figure.value : percent(handledOnTime, counts.closed),
+      ref: figure?.ref ?? { page: 'conductCases', filters: {} },
+    },
   };
 }

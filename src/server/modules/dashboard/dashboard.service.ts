@@ -4,6 +4,10 @@ import { buildYearDashboard } from '../../../shared/report/year-dashboard';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
 import type { Actor } from '../auth/actor';
+import {
+  beijingYearBounds,
+  countReportsByYear,
+} from '../conduct-reports/conduct-report.repository';
 import { listSubmissionsOfPlan } from '../breakdowns/breakdown.repository';
 import { requirePlan } from '../plans/plan.scope';
 import { gatherReportRecords } from '../reports/report.records';
@@ -64,6 +68,7 @@ export function createDashboardService({
           })),
         ]),
       );
+      const conductYear = beijingYearBounds(plan.cycleYear);
       return buildYearDashboard(report, {
         breakdownStatuses: submissions
           .filter((submission) => withDuties.has(submission.departmentId))
@@ -79,6 +84,12 @@ export function createDashboardService({
         selfAssessedDepartments: records.departmentScores.size,
         report: latest ? toSummary(latest) : null,
         coverageDepartments,
+        conductReports: await countReportsByYear(
+          db,
+          actor.organizationId,
+          conductYear.start,
+          conductYear.end,
+        ),
       });
     },
   };

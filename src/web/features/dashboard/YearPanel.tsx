@@ -147,6 +147,24 @@ export function YearPanel({ planId }: { planId: string }) {
         <Count label={t('year.findings.verified')} value={findings.verified} />
         <Count label={t('year.findings.overdue')} value={findings.overdue} />
       </PhaseCard>
+      {data.conductReports && (
+        <PhaseCard
+          testId="year-conduct"
+          title={t('year.conduct')}
+          value={data.conductReports.received}
+          suffix={t('year.conduct.unit')}
+        >
+          <Count label={t('year.conduct.closed')} value={data.conductReports.closed} />
+          <Typography.Text type="secondary">
+            {t('year.conduct.onTime')} <strong>{rateText(data.conductReports.onTime)}</strong>
+          </Typography.Text>
+          <Count label={t('year.conduct.founded')} value={data.conductReports.founded} />
+          <Count label={t('year.conduct.partly')} value={data.conductReports.partly} />
+          <Count label={t('year.conduct.unfounded')} value={data.conductReports.unfounded} />
+          <Count label={t('year.conduct.clarified')} value={data.conductReports.clarified} />
+          <Count label={t('year.conduct.notified')} value={data.conductReports.notified} />
+        </PhaseCard>
+      )}
       {data.coverage.length > 0 && (
         <Col xs={24}>
           <Card size="small" title={t('year.coverage')} data-testid="year-coverage">
