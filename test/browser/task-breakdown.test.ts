@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { conductReports } from '../../src/server/modules/conduct-reports/conduct-report.table';
+import { plans } from '../../src/server/modules/plans/plan.table';
 import { createUser } from '../support/test-app';
 import {
   endJourney,
@@ -12,6 +15,7 @@ import {
 import type { TestServer } from '../support/test-server';
 
 let server: TestServer;
+let organizationId: string;
 let browser: Browser;
 let liaisonName: string;
 let coordinatorName: string;
@@ -20,6 +24,7 @@ let leaderName: string;
 beforeAll(async () => {
   ({ server, browser } = await startJourney());
   const union = await seededDepartment(server, '工会');
+  organizationId = union.organizationId;
   liaisonName = (
     await createUser(server.database.db, union.organizationId, 'liaison', {
       departmentId: union.id,
@@ -165,6 +170,22 @@ describe('phase 1 in the browser', () => {
     await liaison.close();
     await office.close();
 
+    // One 师德师风监督举报 filed on the public page: the leader sees item 26 as counts only.
+    const filed = await server.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/organizations/${organizationId}/conduct-reports`,
+      payload: { teacher: '张老师', what: '课堂上辱骂学生' },
+      remoteAddress: '10.9.0.8',
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    // Received in the plan's year (the bundled plan's year is not today's).
+    const db = server.database.db;
+    const [plan] = await db.select().from(plans).where(eq(plans.organizationId, organizationId));
+    await db
+      .update(conductReports)
+      .set({ receivedAt: new Date(`${plan!.cycleYear}-06-01T02:00:00Z`) })
+      .where(eq(conductReports.organizationId, organizationId));
+
     const leader = await signedIn(leaderName, { width: 375, height: 812 });
     await leader.getByTestId('open-menu').click();
     await leader.getByRole('menuitem', { name: '总体进展' }).click();
@@ -177,7 +198,20 @@ describe('phase 1 in the browser', () => {
       )
       .toBe('1');
     await leader.getByTestId('year-ranking').getByText('工会').first().waitFor();
-    for (const card of ['year-breakdown', 'year-execution', 'year-overdue', 'year-findings']) {
+    expect(
+      await leader
+        .getByTestId('year-conduct')
+        .locator('.ant-statistic-content-value')
+        .textContent(),
+    ).toBe('1');
+    expect(await leader.getByTestId('year-conduct').textContent()).not.toContain('张老师');
+    for (const card of [
+      'year-breakdown',
+      'year-execution',
+      'year-overdue',
+      'year-findings',
+      'year-conduct',
+    ]) {
       const box = await leader.getByTestId(card).boundingBox();
       expect(box?.width ?? 0).toBeGreaterThan(300);
     }
