@@ -25,14 +25,25 @@ const A4 = { width: 11906, height: 16838 };
 /** A case of 师德师风监督举报 as a .docx: A4, the exporter and time in every page's header, page numbers. */
 export async function writeConductCaseDocx(document: ConductCaseDocument): Promise<Buffer> {
   const line = (text: string, bold = false) =>
-    new Paragraph({ spacing: { after: 120 }, children: [new TextRun({ text, bold })] });
+    // A label stays on the page of the text it names.
+    new Paragraph({
+      spacing: { after: 120 },
+      keepNext: bold,
+      children: [new TextRun({ text, bold })],
+    });
+  // The reporter's own line breaks are kept: one paragraph per line they wrote.
+  const lines = (text: string) =>
+    (text || '—')
+      .split(/\r?\n/)
+      .filter((part, index, all) => part.trim() !== '' || all.length === 1)
+      .map((part) => line(part));
   const children = [
     new Paragraph({
       alignment: AlignmentType.CENTER,
       spacing: { after: 240 },
       children: [new TextRun({ text: document.title, bold: true, size: 36 })],
     }),
-    ...document.fields.flatMap((field) => [line(field.label, true), line(field.value || '—')]),
+    ...document.fields.flatMap((field) => [line(field.label, true), ...lines(field.value)]),
     line('办理记录', true),
     ...document.history.map((entry) => line(entry)),
   ];
