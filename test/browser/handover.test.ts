@@ -173,4 +173,66 @@ describe('handovers in the browser', () => {
     await office.getByTestId('notification-bell').click();
     await office.getByTestId('notification-list').getByText('工会已重新报送任务分解表').waitFor();
   }, 180_000);
+
+  it('the liaison finds a finding assigned to the department; the reviewer finds the published report, and lands on it', async () => {
+    const [union] = await database.db
+      .select()
+      .from(departments)
+      .where(eq(departments.name, '工会'));
+    const [plan] = await database.db.select().from(plans);
+    const organizationId = union!.organizationId;
+    const liaisonUser = await createUser(database.db, organizationId, 'liaison', {
+      departmentId: union!.id,
+    });
+    const reviewerUser = await createUser(database.db, organizationId, 'reviewer');
+    const officeApi = await signIn(
+      app,
+      (await createUser(database.db, organizationId, 'coordinator')).username,
+    );
+    const view: BreakdownView = (
+      await officeApi.get(`/api/v1/plans/${plan!.id}/breakdowns/${union!.id}`)
+    ).json();
+    const item = view.indicators.flatMap((l1) => l1.children.flatMap((l2) => l2.items))[0]!;
+
+    // The office assigns a finding to 工会: the liaison's to-do and messages say so.
+    const finding = await officeApi.post(`/api/v1/plans/${plan!.id}/findings`, {
+      title: '民生项目清单未按期验收',
+      description: '工会民生项目年底验收滞后',
+      kind: 'immediate',
+      ownerDepartmentId: union!.id,
+      departmentIds: [],
+      itemIds: [item.id],
+      dueOn: '2024-12-31',
+    });
+    expect(finding.statusCode, finding.body).toBe(201);
+    await runner.runDue();
+    const liaison = await signedIn(liaisonUser.username, { width: 375, height: 812 });
+    await liaison.getByText(/整改问题 \d+：民生项目清单未按期验收/).waitFor();
+    await liaison.getByTestId('notification-bell').click();
+    await liaison.getByTestId('all-messages').click();
+    const messageList = liaison.getByTestId('message-list');
+    await messageList.getByText('新的查摆问题交由本部门整改').waitFor();
+    await shot(liaison, 'handover-finding-liaison-375');
+    await messageList.getByRole('button', { name: '去整改' }).click();
+    await expect.poll(() => new URL(liaison.url()).pathname).toBe('/rectification');
+    await liaison.getByText('民生项目清单未按期验收').first().waitFor();
+
+    // The office publishes the quality report: the reviewer lands on it, with the message in the bell.
+    const requested = await officeApi.post(`/api/v1/plans/${plan!.id}/reports`);
+    expect(requested.statusCode, requested.body).toBe(202);
+    await runner.runDue();
+    const reportId = (requested.json() as { id: string }).id;
+    expect((await officeApi.post(`/api/v1/reports/${reportId}/publish`)).statusCode).toBe(200);
+    await runner.runDue();
+    const reviewer = await signedIn(reviewerUser.username);
+    // Their first screen is the report itself (not the plan page).
+    await reviewer.getByTestId('report-body').waitFor();
+    expect(await reviewer.getByText('指标体系与责任部门').count()).toBe(0);
+    await reviewer.getByTestId('notification-bell').click();
+    await reviewer.getByTestId('notification-list').getByText('质量报告已发布，请评议').waitFor();
+    await reviewer.waitForTimeout(300);
+    await shot(reviewer, 'handover-report-reviewer');
+    await liaison.close();
+    await reviewer.close();
+  }, 180_000);
 });

@@ -103,7 +103,7 @@ export function composeMessage(facts: MessageFacts, locale: Locale = 'zh-CN'): C
   const subject = facts.subject ? `\n事项：${facts.subject}` : '';
   const lines = (title: string, todo: string, action: string, link: string): ComposedMessage => ({
     title,
-    body: `${plan}\n${department}${subject}${due}${comment}\n请${todo}`,
+    body: `${facts.departmentName ? `${plan}\n${department}` : plan}${subject}${due}${comment}\n请${todo}`,
     action,
     link,
   });
@@ -242,7 +242,7 @@ function composeEnglishMessage(facts: MessageFacts): ComposedMessage {
   const subject = facts.subject ? `\nAbout: ${facts.subject}` : '';
   const lines = (title: string, todo: string, action: string, link: string): ComposedMessage => ({
     title,
-    body: `${plan}\n${department}${subject}${due}${comment}\nPlease ${todo}`,
+    body: `${facts.departmentName ? `${plan}\n${department}` : plan}${subject}${due}${comment}\nPlease ${todo}`,
     action,
     link,
   });
