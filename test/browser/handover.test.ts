@@ -217,6 +217,27 @@ describe('handovers in the browser', () => {
     await expect.poll(() => new URL(liaison.url()).pathname).toBe('/rectification');
     await liaison.getByText('民生项目清单未按期验收').first().waitFor();
 
+    // The liaison records the rectification and asks for verification: the office's to-do and bell.
+    const officeUser = await createUser(database.db, organizationId, 'coordinator');
+    const liaisonApi = await signIn(app, liaisonUser.username);
+    const findingPath = `/api/v1/plans/${plan!.id}/findings/${(finding.json() as { id: string }).id}`;
+    const acted = await liaisonApi.post(`${findingPath}/actions`, {
+      version: 1,
+      text: '逐项验收民生项目，形成验收报告',
+    });
+    expect(acted.statusCode, acted.body).toBe(200);
+    const asked = await liaisonApi.post(`${findingPath}/request-verification`, {
+      version: 2,
+      comment: '已整改完毕，请核验',
+    });
+    expect(asked.statusCode, asked.body).toBe(200);
+    await runner.runDue();
+    const office = await signedIn(officeUser.username);
+    await office.getByText(/核验问题 \d+ 的整改：民生项目清单未按期验收/).waitFor();
+    await office.getByTestId('notification-bell').click();
+    await office.getByTestId('notification-list').getByText('工会已提交整改').waitFor();
+    await office.close();
+
     // The office publishes the quality report: the reviewer lands on it, with the message in the bell.
     const requested = await officeApi.post(`/api/v1/plans/${plan!.id}/reports`);
     expect(requested.statusCode, requested.body).toBe(202);
