@@ -104,6 +104,28 @@ describe('the office imports a plan of another shape on the web', () => {
       path: path.join(screenshots, 'import-wizard-phone.png'),
       fullPage: true,
     });
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByRole('button', { name: buttonName('导入') }).click();
+    await page.getByText('已导入').waitFor();
+
+    // The flat plan runs like any other: its page shows the task under 全部任务, and the
+    // dashboard's matrix names the task, with no empty level heading.
+    await page.goto(`${server.url}/plan`);
+    await page.getByText('师德考核流于形式').first().waitFor();
+    await page.getByText('全部任务').first().waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'flat-plan-page.png'), fullPage: true });
+    await page.goto(`${server.url}/dashboard`);
+    await page.getByTestId('chart-heatmap').locator('canvas').first().waitFor();
+    const headings = await page.locator('.ant-card-head-title').allTextContents();
+    expect(headings).toContain('全部任务：已填写措施 / 已审核通过');
+    expect(headings.filter((text) => text.trim() === '' || /undefined|null/.test(text))).toEqual(
+      [],
+    );
+    await page.waitForTimeout(500);
+    await page.screenshot({
+      path: path.join(screenshots, 'flat-plan-dashboard.png'),
+      fullPage: true,
+    });
     await page.close();
   }, 90_000);
 });

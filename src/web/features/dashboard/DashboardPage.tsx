@@ -32,7 +32,12 @@ export default function DashboardPage() {
       legend: { top: 0 },
       grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
       xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-      yAxis: { type: 'category', inverse: true, data: data.byLevel1.map((row) => row.title) },
+      // A flat task list has one group without a title: it is 全部任务.
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: data.byLevel1.map((row) => row.title || t('tree.flat')),
+      },
       series: [
         {
           name: t('dashboard.measured'),
@@ -128,7 +133,14 @@ export default function DashboardPage() {
         </Typography.Title>
       </Col>
       <Col xs={24} lg={10}>
-        <Card title={t('dashboard.byLevel1')} size="small">
+        <Card
+          title={
+            data.byLevel1.every((row) => row.title === '')
+              ? t('dashboard.byAllTasks')
+              : t('dashboard.byLevel1')
+          }
+          size="small"
+        >
           <Chart option={charts.level1} height={260} testId="chart-level1" />
         </Card>
       </Col>
