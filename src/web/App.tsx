@@ -1,6 +1,7 @@
 import { Spin } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { api, ApiError, onAuthProblem, setCsrfToken } from './api/client';
+import { authApi } from '../shared/api/auth';
+import { ApiError, call, onAuthProblem, setCsrfToken } from './api/client';
 import { setInstitutionTimeZone } from './time';
 import type { SessionResponse } from './api/types';
 import { SignedInCorner } from './components/SignedInCorner';
@@ -46,7 +47,7 @@ function SessionApp() {
 
   const reload = useCallback(async () => {
     try {
-      adopt(await api<SessionResponse>('GET', '/api/v1/auth/session'));
+      adopt(await call(authApi.session));
     } catch (error) {
       if (error instanceof ApiError) adopt(null);
       else setState({ kind: 'signed-out' });

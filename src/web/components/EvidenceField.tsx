@@ -7,9 +7,9 @@ import {
 } from '@ant-design/icons';
 import { App, Button, Input, List, Space, Typography, Upload } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import type { EvidenceView } from '../../shared/api/evidence';
+import { evidenceApi, type EvidenceView } from '../../shared/api/evidence';
 import { formatBytes } from '../../shared/errors';
-import { api, ApiError, uploadFile } from '../api/client';
+import { ApiError, call, upload } from '../api/client';
 import { useI18n } from '../i18n';
 
 /** What the upload accepts; the server checks the content whatever the name says. */
@@ -111,7 +111,7 @@ export function EvidenceField({
   useEffect(() => {
     if (missing.length === 0) return;
     let live = true;
-    api<{ items: EvidenceView[] }>('GET', `/api/v1/evidence?ids=${missing.join(',')}`)
+    call(evidenceApi.list, { query: { ids: missing.join(',') } })
       .then(({ items }) => {
         for (const item of items) cache.current.set(item.id, item);
         if (live) rerender((n) => n + 1);
@@ -128,15 +128,13 @@ export function EvidenceField({
     cache.current.set(item.id, item);
     onChange?.([...latest.current.filter((id) => id !== item.id), item.id]);
   };
-  const query = departmentId ? `?departmentId=${departmentId}` : '';
+  const query = departmentId ? { departmentId } : {};
 
   async function addLink() {
     try {
       add(
-        await api<EvidenceView>('POST', '/api/v1/evidence/links', {
-          title: linkTitle.trim(),
-          url: linkUrl.trim(),
-          ...(departmentId ? { departmentId } : {}),
+        await call(evidenceApi.createLink, {
+          body: { title: linkTitle.trim(), url: linkUrl.trim(), ...query },
         }),
       );
       setLinkTitle('');
@@ -166,10 +164,7 @@ export function EvidenceField({
             customRequest={async ({ file, onSuccess, onError }) => {
               setUploading((n) => n + 1);
               try {
-                const view = await uploadFile<EvidenceView>(
-                  `/api/v1/evidence${query}`,
-                  file as File,
-                );
+                const view = await upload(evidenceApi.upload, file as File, { query });
                 add(view);
                 onSuccess?.(view);
               } catch (caught) {

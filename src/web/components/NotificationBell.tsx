@@ -1,8 +1,9 @@
 import { BellOutlined } from '@ant-design/icons';
 import { Badge, Button, Empty, Popover, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { NotificationsView, NotificationView } from '../../shared/api/supervision';
-import { api } from '../api/client';
+import { useState } from 'react';
+import { type NotificationView, supervisionApi } from '../../shared/api/supervision';
+import { call } from '../api/client';
+import { useInvalidate, useOperation } from '../api/query';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
 import { formatTime } from '../time';
@@ -12,29 +13,30 @@ const POLL_MS = 60_000;
 /** The bell in the header: unread reminders (催办) and digests, newest first. */
 export function NotificationBell() {
   const { t } = useI18n();
-  const [view, setView] = useState<NotificationsView>({ unread: 0, items: [] });
+  // A failed poll keeps the last answer (or none): the bell never blocks the page.
+  const notifications = useOperation(
+    supervisionApi.notificationsList,
+    { query: { limit: 20 } },
+    { refetchInterval: POLL_MS },
+  );
+  const view = notifications.data ?? { unread: 0, items: [] };
+  const invalidate = useInvalidate();
   const [open, setOpen] = useState(false);
-
-  const load = useCallback(() => {
-    api<NotificationsView>('GET', '/api/v1/notifications?limit=20').then(setView, () => undefined);
-  }, []);
-  useEffect(() => {
-    load();
-    const timer = setInterval(load, POLL_MS);
-    return () => clearInterval(timer);
-  }, [load]);
+  const reload = () => void invalidate(supervisionApi.notificationsList);
 
   async function openItem(item: NotificationView) {
     if (!item.readAt)
-      await api('POST', `/api/v1/notifications/${item.id}/read`).catch(() => undefined);
+      await call(supervisionApi.notificationsRead, { params: { id: item.id } }).catch(
+        () => undefined,
+      );
     setOpen(false);
-    load();
+    reload();
     if (item.link) navigate(item.link);
   }
 
   async function readAll() {
-    await api('POST', '/api/v1/notifications/read-all').catch(() => undefined);
-    load();
+    await call(supervisionApi.notificationsReadAll).catch(() => undefined);
+    reload();
   }
 
   const content = (
@@ -66,7 +68,7 @@ export function NotificationBell() {
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
-        if (next) load();
+        if (next) reload();
       }}
       title={
         <div className="notification-head">

@@ -1,5 +1,6 @@
 import { Button, Space } from 'antd';
-import { api } from '../api/client';
+import { authApi } from '../../shared/api/auth';
+import { call } from '../api/client';
 import { useI18n } from '../i18n';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -7,7 +8,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 export function SignedInCorner({ onSignOut }: { onSignOut(): void }) {
   const { t } = useI18n();
   async function signOut() {
-    await api('POST', '/api/v1/auth/sign-out').catch(() => undefined);
+    await call(authApi.signOut).catch(() => undefined);
     onSignOut();
   }
   return (

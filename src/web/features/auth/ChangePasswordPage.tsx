@@ -2,7 +2,8 @@ import { CheckCircleFilled, CloseCircleOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { checkPassword, type PasswordProblem } from '../../../shared/password-policy';
-import { api, ApiError } from '../../api/client';
+import { authApi } from '../../../shared/api/auth';
+import { ApiError, call } from '../../api/client';
 import type { SessionResponse } from '../../api/types';
 import { SignedInCorner } from '../../components/SignedInCorner';
 import { useI18n } from '../../i18n';
@@ -35,9 +36,8 @@ export default function ChangePasswordPage({
     setBusy(true);
     setError(null);
     try {
-      await api('POST', '/api/v1/auth/password', {
-        currentPassword: values.currentPassword,
-        newPassword: values.newPassword,
+      await call(authApi.changePassword, {
+        body: { currentPassword: values.currentPassword, newPassword: values.newPassword },
       });
       message.success(t('password.done'));
       onChanged();

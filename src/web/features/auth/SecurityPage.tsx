@@ -2,7 +2,8 @@ import { LogoutOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Popconfirm, Space, Tag, Typography } from 'antd';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { authApi } from '../../../shared/api/auth';
+import { ApiError, call } from '../../api/client';
 import type { SessionResponse, TotpEnrolment, UserView } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { mayDisableOwnTotp, mustEnrolTotp } from '../../../shared/powers';
@@ -130,9 +131,7 @@ export default function SecurityPage({
     setStarting(true);
     setError(null);
     try {
-      setEnrolment(
-        await api<TotpEnrolment>('POST', '/api/v1/auth/totp/start', { currentPassword }),
-      );
+      setEnrolment(await call(authApi.totpStart, { body: { currentPassword } }));
       setCurrentPassword('');
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : t('error.network'));
@@ -142,19 +141,19 @@ export default function SecurityPage({
   }
 
   async function confirm(code: string) {
-    setUser(await api<UserView>('POST', '/api/v1/auth/totp/confirm', { code }));
+    setUser(await call(authApi.totpConfirm, { body: { code } }));
     setEnrolment(null);
     message.success(t('security.totp.enabled'));
     onChanged?.();
   }
 
   async function disable(code: string) {
-    setUser(await api<UserView>('POST', '/api/v1/auth/totp/disable', { code }));
+    setUser(await call(authApi.totpDisable, { body: { code } }));
     message.success(t('security.totp.disabled'));
   }
 
   async function signOutEverywhere() {
-    await api('POST', '/api/v1/auth/sign-out-everywhere').catch(() => undefined);
+    await call(authApi.signOutEverywhere).catch(() => undefined);
     onSignOut();
   }
 

@@ -6,9 +6,10 @@ import {
 } from '@ant-design/icons';
 import { Alert, Button, Card, Divider, Form, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import type { SignInProvider } from '../../../shared/api/sso';
+import { authApi } from '../../../shared/api/auth';
+import { type SignInProvider, ssoApi } from '../../../shared/api/sso';
 import { errorCatalogue, formatErrorMessage, type ErrorCode } from '../../../shared/errors';
-import { api, ApiError } from '../../api/client';
+import { ApiError, call } from '../../api/client';
 import type { SessionResponse } from '../../api/types';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useI18n } from '../../i18n';
@@ -37,9 +38,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
   useEffect(() => {
     if (landing.has('ssoError') || landing.has('ssoStep'))
       window.history.replaceState(null, '', window.location.pathname);
-    api<SignInProvider[]>('GET', '/api/v1/sso/providers').then(setProviders, () =>
-      setProviders([]),
-    );
+    call(ssoApi.providers).then(setProviders, () => setProviders([]));
   }, [landing]);
 
   async function submit(values: { username: string; password: string; totpCode?: string }) {
@@ -49,11 +48,13 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
     try {
       onSignedIn(
         ssoTotp
-          ? await api<SessionResponse>('POST', '/api/v1/sso/second-factor', { totpCode })
-          : await api<SessionResponse>('POST', '/api/v1/auth/sign-in', {
-              username: values.username,
-              password: values.password,
-              ...(needsCode && totpCode ? { totpCode } : {}),
+          ? await call(ssoApi.secondFactor, { body: { totpCode: totpCode ?? '' } })
+          : await call(authApi.signIn, {
+              body: {
+                username: values.username,
+                password: values.password,
+                ...(needsCode && totpCode ? { totpCode } : {}),
+              },
             }),
       );
     } catch (caught) {

@@ -10,17 +10,31 @@ import {
   Radio,
   Row,
   Space,
-  Spin,
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { ConclusionItem, ConclusionView } from '../../../shared/api/conclusion';
-import { api, ApiError } from '../../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import {
+  conclusionApi,
+  type ConclusionItem,
+  type ConclusionView,
+} from '../../../shared/api/conclusion';
+import { todoApi } from '../../../shared/api/todo';
+import { call } from '../../api/client';
+import { keyOf, useInvalidate, useOperation } from '../../api/query';
 import { EvidenceField } from '../../components/EvidenceField';
+import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
 import { useServerAction } from '../../useServerAction';
+import { errorText } from '../../usePlanTree';
+
+/** The plan and department a conclusion page writes to. */
+interface ConclusionParams {
+  id: string;
+  departmentId: string;
+}
 
 const nextTypes: Record<ConclusionView['next'], 'info' | 'warning' | 'success'> = {
   write_summary: 'info',
@@ -38,12 +52,12 @@ export const summaryStatusColors: Record<ConclusionView['summary']['status'], st
 
 function SummaryForm({
   view,
-  base,
+  params,
   locked,
   onSaved,
 }: {
   view: ConclusionView;
-  base: string;
+  params: ConclusionParams;
   locked: boolean;
   onSaved(next: ConclusionView): void;
 }) {
@@ -73,9 +87,9 @@ function SummaryForm({
   const save = () =>
     run(async () => {
       onSaved(
-        await api<ConclusionView>('PUT', `${base}/summary`, {
-          version: view.summary.version,
-          ...draft,
+        await call(conclusionApi.summariesSave, {
+          params,
+          body: { version: view.summary.version, ...draft },
         }),
       );
       return t('summary.saved');
@@ -110,13 +124,13 @@ function SummaryForm({
 function ItemRating({
   item,
   view,
-  base,
+  params,
   locked,
   onSaved,
 }: {
   item: ConclusionItem;
   view: ConclusionView;
-  base: string;
+  params: ConclusionParams;
   locked: boolean;
   onSaved(next: ConclusionView): void;
 }) {
@@ -132,11 +146,9 @@ function ItemRating({
   const save = () =>
     run(async () => {
       onSaved(
-        await api<ConclusionView>('PUT', `${base}/items/${item.id}`, {
-          version: item.mine?.version ?? 0,
-          rating,
-          justification,
-          evidenceIds,
+        await call(conclusionApi.selfAssessmentsRate, {
+          params: { ...params, itemId: item.id },
+          body: { version: item.mine?.version ?? 0, rating, justification, evidenceIds },
         }),
       );
       return t('selfAssessment.saved');
@@ -218,29 +230,27 @@ function ItemRating({
 
 /** A department's conclude phase: its summary, and its rating of every item it answers for against the item's focus. */
 export default function ConclusionPage({ departmentId }: { departmentId: string }) {
+  const { planId, error: planError } = usePlan();
+  const params = planId ? { id: planId, departmentId } : null;
+  const conclusion = useOperation(conclusionApi.get, params && { params });
+  if (planError) return <Alert type="error" showIcon message={planError} />;
+  return (
+    <QueryView query={conclusion}>
+      {(view) => params && <ConclusionForm view={view} params={params} />}
+    </QueryView>
+  );
+}
+
+function ConclusionForm({ view, params }: { view: ConclusionView; params: ConclusionParams }) {
   const { t } = useI18n();
   const { modal, message } = App.useApp();
-  const { planId, error: planError } = usePlan();
-  const [view, setView] = useState<ConclusionView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const base = `/api/v1/plans/${planId}/conclusion/${departmentId}`;
-
-  const load = useCallback(async () => {
-    if (!planId) return;
-    try {
-      setView(
-        await api<ConclusionView>('GET', `/api/v1/plans/${planId}/conclusion/${departmentId}`),
-      );
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, departmentId, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
-  if (!view) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  const client = useQueryClient();
+  const invalidate = useInvalidate();
+  // Every write answers the whole conclusion: it replaces the cached one; the lists it shows in go stale.
+  const setView = (next: ConclusionView) => {
+    client.setQueryData(keyOf(conclusionApi.get, { params }), next);
+    void invalidate(todoApi.mine, conclusionApi.summariesList, conclusionApi.moderationGet);
+  };
   const locked = view.summary.status === 'submitted';
 
   function submit() {
@@ -249,10 +259,10 @@ export default function ConclusionPage({ departmentId }: { departmentId: string 
       content: t('selfAssessment.submit.confirm'),
       onOk: async () => {
         try {
-          setView(await api<ConclusionView>('POST', `${base}/submit`));
+          setView(await call(conclusionApi.summariesSubmit, { params }));
           message.success(t('selfAssessment.submitted'));
         } catch (caught) {
-          message.error(caught instanceof ApiError ? caught.message : t('error.network'), 10);
+          message.error(errorText(caught, t('error.network')), 10);
         }
       },
     });
@@ -302,7 +312,7 @@ export default function ConclusionPage({ departmentId }: { departmentId: string 
       <SummaryForm
         key={`summary-${view.summary.version}`}
         view={view}
-        base={base}
+        params={params}
         locked={locked}
         onSaved={setView}
       />
@@ -319,7 +329,7 @@ export default function ConclusionPage({ departmentId }: { departmentId: string 
             key={`${item.id}-${item.mine?.version ?? 0}`}
             item={item}
             view={view}
-            base={base}
+            params={params}
             locked={locked}
             onSaved={setView}
           />

@@ -1,7 +1,6 @@
 import { DeleteOutlined, PlusOutlined, RollbackOutlined, SaveOutlined } from '@ant-design/icons';
 import {
   Alert,
-  App,
   Button,
   Card,
   Checkbox,
@@ -14,30 +13,32 @@ import {
   Select,
   Flex,
   Space,
-  Spin,
   Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type {
-  ConclusionView,
-  ModerationRow,
-  ModerationView,
-  RatingScaleView,
-  RollupView,
-  SummaryList,
+import { useMemo, useState } from 'react';
+import {
+  conclusionApi,
+  type ModerationRow,
+  type ModerationView,
+  type RatingScaleView,
+  type RollupView,
+  type SummaryList,
 } from '../../../shared/api/conclusion';
 import { ratingScaleProblem, type RatingLevel } from '../../../shared/conclusion/rating-scale';
 import { organizationWideRoles, type Role } from '../../../shared/roles';
 import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
-import { api, ApiError } from '../../api/client';
+import { call } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { EvidenceField } from '../../components/EvidenceField';
+import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
+import { useServerAction } from '../../useServerAction';
 import { summaryStatusColors } from './ConclusionPage';
 import { formatTime } from '../../time';
 
@@ -57,26 +58,20 @@ function ModerationItem({
   onSaved(): void;
 }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [rating, setRating] = useState<string | undefined>(row.institution?.rating);
   const [note, setNote] = useState(row.institution?.note ?? '');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useServerAction();
   async function save() {
-    setBusy(true);
-    try {
-      await api('PUT', `/api/v1/plans/${planId}/moderation/${row.itemId}`, {
-        version: row.institution?.version ?? 0,
-        rating,
-        note,
+    if (!rating) return;
+    await run(async () => {
+      await call(conclusionApi.moderationSet, {
+        params: { id: planId, itemId: row.itemId },
+        body: { version: row.institution?.version ?? 0, rating, note },
       });
-      message.success(t('moderation.saved'));
-      onSaved();
-    } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
-      onSaved();
-    } finally {
-      setBusy(false);
-    }
+      return t('moderation.saved');
+    });
+    // Saved or refused (a newer rating): show the item as it now is.
+    onSaved();
   }
   return (
     <div className="item-row" data-testid="moderation-item" data-item-no={row.no}>
@@ -314,34 +309,41 @@ function Rollups({ view }: { view: ModerationView }) {
 }
 
 function Summaries({ planId, staff }: { planId: string; staff: boolean }) {
+  const summaries = useOperation(conclusionApi.summariesList, { params: { id: planId } });
+  return (
+    <QueryView query={summaries}>
+      {(list) => <SummaryTable planId={planId} staff={staff} list={list} />}
+    </QueryView>
+  );
+}
+
+function SummaryTable({
+  planId,
+  staff,
+  list,
+}: {
+  planId: string;
+  staff: boolean;
+  list: SummaryList;
+}) {
   const { t } = useI18n();
-  const { message } = App.useApp();
-  const [list, setList] = useState<SummaryList | null>(null);
+  const invalidate = useInvalidate();
+  const { run } = useServerAction();
   const [returning, setReturning] = useState<{ id: string; name: string } | null>(null);
   const [comment, setComment] = useState('');
-  const load = useCallback(
-    () => api<SummaryList>('GET', `/api/v1/plans/${planId}/summaries`).then(setList),
-    [planId],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
-  if (!list) return <Spin />;
   type Row = SummaryList['rows'][number];
   async function sendBack() {
-    try {
-      await api<ConclusionView>(
-        'POST',
-        `/api/v1/plans/${planId}/conclusion/${returning!.id}/return`,
-        { comment },
-      );
-      message.success(t('summaries.returned'));
+    if (!returning) return;
+    await run(async () => {
+      await call(conclusionApi.summariesReturn, {
+        params: { id: planId, departmentId: returning.id },
+        body: { comment },
+      });
       setReturning(null);
       setComment('');
-      await load();
-    } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
-    }
+      await invalidate(conclusionApi.summariesList, conclusionApi.get);
+      return t('summaries.returned');
+    });
   }
   const section = (label: string, text: string) => (
     <div style={{ marginBottom: 8 }}>
@@ -451,32 +453,49 @@ function ScaleEditor({
   staff: boolean;
   onSaved(): void;
 }) {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const [scale, setScale] = useState<RatingScaleView | null>(null);
-  const [levels, setLevels] = useState<RatingLevel[]>([]);
-  const load = useCallback(
-    () =>
-      api<RatingScaleView>('GET', `/api/v1/plans/${planId}/rating-scale`).then((view) => {
-        setScale(view);
-        setLevels(view.levels);
-      }),
-    [planId],
+  const scale = useOperation(conclusionApi.ratingScaleGet, { params: { id: planId } });
+  return (
+    <QueryView query={scale}>
+      {(view) => (
+        // A new version (saved here or elsewhere) starts the form again from it.
+        <ScaleForm
+          key={view.version}
+          planId={planId}
+          staff={staff}
+          scale={view}
+          onSaved={onSaved}
+        />
+      )}
+    </QueryView>
   );
-  useEffect(() => {
-    void load();
-  }, [load]);
-  if (!scale) return <Spin />;
+}
+
+function ScaleForm({
+  planId,
+  staff,
+  scale,
+  onSaved,
+}: {
+  planId: string;
+  staff: boolean;
+  scale: RatingScaleView;
+  onSaved(): void;
+}) {
+  const { t } = useI18n();
+  const invalidate = useInvalidate();
+  const { run } = useServerAction();
+  const [levels, setLevels] = useState<RatingLevel[]>(scale.levels);
   const editable = staff && !scale.locked;
   async function save() {
-    try {
-      await api('PUT', `/api/v1/plans/${planId}/rating-scale`, { version: scale!.version, levels });
-      message.success(t('scale.saved'));
-      await load();
+    await run(async () => {
+      await call(conclusionApi.ratingScaleSet, {
+        params: { id: planId },
+        body: { version: scale.version, levels },
+      });
+      await invalidate(conclusionApi.ratingScaleGet);
       onSaved();
-    } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
-    }
+      return t('scale.saved');
+    });
   }
   return (
     <Space direction="vertical" style={{ width: '100%', maxWidth: 560 }}>
@@ -550,30 +569,47 @@ function ScaleEditor({
 
 /** The coordinating office reviews every item: the departments' ratings side by side, the institution's rating, roll-ups by indicator. */
 export default function ModerationPage({ role }: { role: Role }) {
-  const { t } = useI18n();
   const { planId, error: planError } = usePlan();
-  const [view, setView] = useState<ModerationView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const moderation = useOperation(
+    conclusionApi.moderationGet,
+    planId ? { params: { id: planId } } : null,
+  );
+  const invalidate = useInvalidate();
+  if (planError) return <Alert type="error" showIcon message={planError} />;
+  return (
+    <QueryView query={moderation}>
+      {(view) =>
+        planId && (
+          <ModerationBoard
+            view={view}
+            planId={planId}
+            staff={organizationWideRoles.includes(role)}
+            onSaved={() => void invalidate(conclusionApi.moderationGet)}
+          />
+        )
+      }
+    </QueryView>
+  );
+}
+
+function ModerationBoard({
+  view,
+  planId,
+  staff,
+  onSaved,
+}: {
+  view: ModerationView;
+  planId: string;
+  staff: boolean;
+  onSaved(): void;
+}) {
+  const { t } = useI18n();
   const [query, setQuery] = useState('');
   // Links from the quality report arrive with ?level1= or ?rating=.
   const [level1, setLevel1] = useState<string | undefined>(() => searchParam('level1'));
   const [rating, setRating] = useState<string | undefined>(() => searchParam('rating'));
   const [onlyOpen, setOnlyOpen] = useState(false);
   const [page, setPage] = useState(1);
-  const staff = organizationWideRoles.includes(role);
-  const load = useCallback(async () => {
-    if (!planId) return;
-    try {
-      setView(await api<ModerationView>('GET', `/api/v1/plans/${planId}/moderation`));
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
-  if (!view || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
 
   const needle = query.trim();
   const rows = view.rows.filter(
@@ -672,7 +708,7 @@ export default function ModerationPage({ role }: { role: Role }) {
                       scale={view.scale}
                       planId={planId}
                       staff={staff}
-                      onSaved={() => void load()}
+                      onSaved={onSaved}
                     />
                   ))
                 )}
@@ -697,7 +733,7 @@ export default function ModerationPage({ role }: { role: Role }) {
           {
             key: 'scale',
             label: t('moderation.tab.scale'),
-            children: <ScaleEditor planId={planId} staff={staff} onSaved={() => void load()} />,
+            children: <ScaleEditor planId={planId} staff={staff} onSaved={onSaved} />,
           },
         ]}
       />

@@ -16,18 +16,29 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type {
-  BulkReportResult,
-  DepartmentLedger,
-  PeriodSheetPreview,
-  ProgressReportView,
+import { useEffect, useMemo, useState } from 'react';
+import {
+  type DepartmentLedger,
+  ledgerApi,
+  type PeriodSheetPreview,
+  type ProgressReportView,
 } from '../../../shared/api/ledger';
-import type { DepartmentObligations } from '../../../shared/api/obligations';
+import { type DepartmentObligations, obligationsApi } from '../../../shared/api/obligations';
+import { todoApi } from '../../../shared/api/todo';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { reportStatuses, type ReportStatus } from '../../../shared/ledger/periods';
-import { api, ApiError, uploadFile } from '../../api/client';
+import { ApiError, call, hrefOf, upload } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import { EvidenceField } from '../../components/EvidenceField';
+import { QueryView } from '../../components/QueryView';
+import { errorText } from '../../usePlanTree';
+
+/** One department's one period: where its reports and its period sheet go. */
+interface PeriodParams {
+  id: string;
+  departmentId: string;
+  periodKey: string;
+}
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
@@ -71,7 +82,13 @@ function isDirty(draft: Draft, last: ProgressReportView | undefined): boolean {
 }
 
 /** The period sheet filled in offline, uploaded back: the server's preview, then — when confirmed — applied. */
-function PeriodSheetUpload({ url, onApplied }: { url: string; onApplied(): Promise<void> }) {
+function PeriodSheetUpload({
+  params,
+  onApplied,
+}: {
+  params: PeriodParams;
+  onApplied(): Promise<void>;
+}) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [file, setFile] = useState<File | null>(null);
@@ -85,7 +102,9 @@ function PeriodSheetUpload({ url, onApplied }: { url: string; onApplied(): Promi
     setError(null);
     setBusy(true);
     try {
-      setPreview(await uploadFile<PeriodSheetPreview>(`${url}?dryRun=true`, chosen));
+      setPreview(
+        await upload(ledgerApi.uploadPeriodSheet, chosen, { params, query: { dryRun: 'true' } }),
+      );
     } catch (caught) {
       setError(caught instanceof ApiError ? caught : null);
     } finally {
@@ -97,7 +116,10 @@ function PeriodSheetUpload({ url, onApplied }: { url: string; onApplied(): Promi
     if (!file || !preview) return;
     setBusy(true);
     try {
-      const outcome = await uploadFile<PeriodSheetPreview>(`${url}?basedOn=${preview.token}`, file);
+      const outcome = await upload(ledgerApi.uploadPeriodSheet, file, {
+        params,
+        query: { basedOn: preview.token },
+      });
       setFile(null);
       message.success(t('bulk.sheet.applied', { count: outcome.changes.length }), 8);
     } catch (caught) {
@@ -451,31 +473,26 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
   const { t } = useI18n();
   const { message } = App.useApp();
   const { planId, error: planError } = usePlan();
-  const [view, setView] = useState<DepartmentLedger | null>(null);
-  const [duties, setDuties] = useState<DepartmentObligations | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const input = planId ? { params: { id: planId, departmentId } } : null;
+  const ledger = useOperation(ledgerApi.department, input);
+  // The obligations only offer occurrences to record with a report: without them the page still works.
+  const dutiesQuery = useOperation(obligationsApi.ofDepartment, input);
+  const view: DepartmentLedger | null = ledger.data ?? null;
+  const duties = dutiesQuery.data ?? null;
+  const invalidate = useInvalidate();
   const [periodKey, setPeriodKey] = useState<string | null>(null);
   const [drafts, setDrafts] = useState<Record<string, Draft>>({});
   const [saving, setSaving] = useState(false);
-  const base = planId ? `/api/v1/plans/${planId}/ledger/departments/${departmentId}` : null;
-
-  const reload = useCallback(async () => {
-    if (!base || !planId) return;
-    try {
-      const [ledger, obligations] = await Promise.all([
-        api<DepartmentLedger>('GET', base),
-        api<DepartmentObligations>(
-          'GET',
-          `/api/v1/plans/${planId}/departments/${departmentId}/obligations`,
-        ).catch(() => null),
-      ]);
-      setView(ledger);
-      setDuties(obligations);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [base, planId, departmentId, t]);
-  useEffect(() => void reload(), [reload]);
+  // Reports change this ledger, the office's ledger, the obligations they recorded and the to-do list.
+  const reload = async () => {
+    await invalidate(
+      ledgerApi.department,
+      ledgerApi.overview,
+      obligationsApi.ofDepartment,
+      obligationsApi.compliance,
+      todoApi.mine,
+    );
+  };
 
   const periods = view?.settings.periods ?? [];
   const today = view?.settings.today ?? '';
@@ -518,8 +535,13 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
       .map((entry) => entry.obligation)
       .filter((obligation) => obligation.item.id === itemId && !obligation.countedByReadings);
 
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
-  if (!view || !base) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  if (planError) return <Alert type="error" showIcon message={planError} />;
+  if (!view || !planId) return <QueryView query={ledger}>{() => null}</QueryView>;
+  const periodParams = (key: string): PeriodParams => ({
+    id: planId,
+    departmentId,
+    periodKey: key,
+  });
 
   const ready = view.breakdownStatus === 'approved' && view.settings.settings !== null;
   const rows = chosen
@@ -557,18 +579,28 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
   }
 
   async function save() {
-    if (!chosen || !base) return;
+    if (!chosen) return;
     setSaving(true);
     try {
-      const result = await api<BulkReportResult>('POST', `${base}/periods/${chosen.key}/reports`, {
-        reports: dirty.map((row) => ({
-          measureId: row.measure.id,
-          basedOnVersion: row.last?.version ?? 0,
-          status: row.draft.status,
-          text: row.draft.text.trim(),
-          evidenceIds: row.draft.evidenceIds,
-          ...(row.draft.occurrence ? { occurrence: row.draft.occurrence } : {}),
-        })),
+      const result = await call(ledgerApi.reportPeriod, {
+        params: periodParams(chosen.key),
+        body: {
+          // A changed row always has a status (isDirty); the flatMap says so to the types.
+          reports: dirty.flatMap(({ measure, last, draft: { status, ...draft } }) =>
+            status
+              ? [
+                  {
+                    measureId: measure.id,
+                    basedOnVersion: last?.version ?? 0,
+                    status,
+                    text: draft.text.trim(),
+                    evidenceIds: draft.evidenceIds,
+                    ...(draft.occurrence ? { occurrence: draft.occurrence } : {}),
+                  },
+                ]
+              : [],
+          ),
+        },
       });
       message.success(
         result.occurrences > 0
@@ -580,7 +612,7 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
         6,
       );
     } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 10);
+      message.error(errorText(caught, t('error.network')), 10);
     } finally {
       setSaving(false);
       await reload();
@@ -664,13 +696,13 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
               <Button
                 icon={<DownloadOutlined />}
                 data-testid="download-period-sheet"
-                href={`${base}/periods/${chosen.key}/sheet`}
+                href={hrefOf(ledgerApi.exportPeriodSheet, { params: periodParams(chosen.key) })}
                 disabled={!started}
               >
                 {t('bulk.sheet.download')}
               </Button>
               {started && (
-                <PeriodSheetUpload url={`${base}/periods/${chosen.key}/sheet`} onApplied={reload} />
+                <PeriodSheetUpload params={periodParams(chosen.key)} onApplied={reload} />
               )}
             </Space>
           }

@@ -10,13 +10,18 @@ import {
   InputNumber,
   Select,
   Space,
-  Spin,
   Table,
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { LedgerOverview, LedgerRow, LedgerSettingsView } from '../../../shared/api/ledger';
+import { useEffect, useMemo, useState } from 'react';
+import {
+  ledgerApi,
+  type LedgerOverview,
+  type LedgerRow,
+  type LedgerSettingsView,
+} from '../../../shared/api/ledger';
+import { plansApi } from '../../../shared/api/plans';
 import {
   cellStates,
   reportingFrequencies,
@@ -26,9 +31,11 @@ import {
 } from '../../../shared/ledger/periods';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { defaultReportingMonths } from '../../../shared/plan-dates';
-import { api, ApiError } from '../../api/client';
-import type { PlanDetail } from '../../api/types';
+import { call, hrefOf } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import { EvidenceList } from '../../components/EvidenceField';
+import { QueryView } from '../../components/QueryView';
+import { errorText } from '../../usePlanTree';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { usePlan } from '../../usePlan';
@@ -63,13 +70,11 @@ function filtersFromAddress(): Filters {
 /** Rows a page of the ledger shows; the server answers one page at a time. */
 const PAGE_SIZE = 50;
 
-function queryOf(filters: Filters & { page?: number; pageSize?: number }): string {
-  const entries = Object.entries(filters).filter(
-    ([, value]) => value !== undefined && value !== '' && value !== null,
+/** The filters the server is sent: an emptied field (a cleared search) is no filter. */
+function queryOf(filters: Filters): Filters {
+  return Object.fromEntries(
+    Object.entries(filters).filter(([, value]) => value !== undefined && value !== ''),
   );
-  return entries.length
-    ? `?${new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString()}`
-    : '';
 }
 
 function SettingsForm({
@@ -88,7 +93,7 @@ function SettingsForm({
   // Without settings yet, the periods proposed are the execute phase's months.
   useEffect(() => {
     if (current) return;
-    api<PlanDetail>('GET', `/api/v1/plans/${planId}`).then(
+    call(plansApi.get, { params: { id: planId } }).then(
       (plan) => form.setFieldsValue(defaultReportingMonths(plan.phases, view.today)),
       () => undefined,
     );
@@ -108,15 +113,14 @@ function SettingsForm({
       }
       onFinish={async (values) => {
         try {
-          const next = await api<LedgerSettingsView>(
-            'PUT',
-            `/api/v1/plans/${planId}/ledger/settings`,
-            { ...values, ...(current ? { version: current.version } : {}) },
-          );
+          const next = await call(ledgerApi.setSettings, {
+            params: { id: planId },
+            body: { ...values, ...(current ? { version: current.version } : {}) },
+          });
           message.success(t('ledger.settings.saved', { count: next.periods.length }));
           onSaved(next);
         } catch (caught) {
-          message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
+          message.error(errorText(caught, t('error.network')), 8);
         }
       }}
     >
@@ -236,30 +240,26 @@ function Matrix({
 export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) {
   const { t } = useI18n();
   const { planId, error: planError } = usePlan();
-  const [overview, setOverview] = useState<LedgerOverview | null>(null);
-  const [error, setError] = useState<string | null>(null);
   // A link from the quality report opens the ledger filtered to the records behind a figure.
   const [filters, setFilters] = useState<Filters>(() => filtersFromAddress());
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
 
-  const reload = useCallback(async () => {
-    if (!planId) return;
-    try {
-      setOverview(
-        await api<LedgerOverview>(
-          'GET',
-          `/api/v1/plans/${planId}/ledger${queryOf({ ...filters, page, pageSize: PAGE_SIZE })}`,
-        ),
-      );
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, filters, page, t]);
-  useEffect(() => void reload(), [reload]);
+  // Each filter and page is its own read: an older answer arriving late never replaces a newer
+  // one, and the rows shown stay until the new ones arrive.
+  const ledger = useOperation(
+    ledgerApi.overview,
+    planId
+      ? { params: { id: planId }, query: { ...queryOf(filters), page, pageSize: PAGE_SIZE } }
+      : null,
+    { keepPrevious: true },
+  );
+  const overview = ledger.data;
+  const invalidate = useInvalidate();
+  const reload = () => invalidate(ledgerApi.overview, ledgerApi.getSettings, ledgerApi.department);
 
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
-  if (!overview || !planId) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  if (planError) return <Alert type="error" showIcon message={planError} />;
+  if (!overview || !planId) return <QueryView query={ledger}>{() => null}</QueryView>;
 
   const set = (change: Partial<Filters>) => {
     setFilters((previous) => ({ ...previous, ...change }));
@@ -278,7 +278,10 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
           configured && (
             <Button
               icon={<DownloadOutlined />}
-              href={`/api/v1/plans/${planId}/ledger/export${queryOf(filters)}`}
+              href={hrefOf(ledgerApi.export, {
+                params: { id: planId },
+                query: queryOf(filters),
+              })}
               data-testid="export-ledger"
             >
               {t('ledger.export')}

@@ -9,18 +9,25 @@ import {
   Radio,
   Select,
   Space,
-  Spin,
   Tag,
   Timeline,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { DepartmentLedger, ProgressReportView } from '../../../shared/api/ledger';
+import { useEffect, useMemo, useState } from 'react';
+import {
+  type DepartmentLedger,
+  ledgerApi,
+  type ProgressReportView,
+} from '../../../shared/api/ledger';
+import { todoApi } from '../../../shared/api/todo';
 import type { CellState, ReportStatus } from '../../../shared/ledger/periods';
 import { reportStatuses } from '../../../shared/ledger/periods';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { api, ApiError } from '../../api/client';
+import { call } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import { EvidenceField, EvidenceList } from '../../components/EvidenceField';
+import { QueryView } from '../../components/QueryView';
+import { errorText } from '../../usePlanTree';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
 import { formatTime } from '../../time';
@@ -157,13 +164,13 @@ function History({ versions }: { versions: ProgressReportView[] }) {
 function MeasureCard({
   measure,
   periodKey,
-  base,
+  params,
   onSaved,
   periodLabels,
 }: {
   measure: LedgerMeasure;
   periodKey: string;
-  base: string;
+  params: { id: string; departmentId: string };
   onSaved(): Promise<void>;
   periodLabels: Map<string, string>;
 }) {
@@ -177,16 +184,14 @@ function MeasureCard({
 
   async function submit(values: { status: ReportStatus; text: string; evidenceIds: string[] }) {
     try {
-      await api<ProgressReportView>('POST', `${base}/reports`, {
-        measureId: measure.id,
-        periodKey,
-        basedOnVersion: last?.version ?? 0,
-        ...values,
+      await call(ledgerApi.report, {
+        params,
+        body: { measureId: measure.id, periodKey, basedOnVersion: last?.version ?? 0, ...values },
       });
       message.success(t('progress.saved'));
       setEditing(false);
     } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 8);
+      message.error(errorText(caught, t('error.network')), 8);
     } finally {
       await onSaved();
     }
@@ -262,20 +267,15 @@ function MeasureCard({
 export default function ProgressPage({ departmentId }: { departmentId: string }) {
   const { t } = useI18n();
   const { planId, error: planError } = usePlan();
-  const [view, setView] = useState<DepartmentLedger | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [periodKey, setPeriodKey] = useState<string | null>(null);
-  const base = planId ? `/api/v1/plans/${planId}/ledger/departments/${departmentId}` : null;
-
-  const reload = useCallback(async () => {
-    if (!base) return;
-    try {
-      setView(await api<DepartmentLedger>('GET', base));
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [base, t]);
-  useEffect(() => void reload(), [reload]);
+  const params = planId ? { id: planId, departmentId } : null;
+  const ledger = useOperation(ledgerApi.department, params && { params });
+  const view = ledger.data ?? null;
+  const invalidate = useInvalidate();
+  // A report changes this ledger, the office's ledger and the to-do list.
+  const reload = async () => {
+    await invalidate(ledgerApi.department, ledgerApi.overview, todoApi.mine);
+  };
 
   const periods = view?.settings.periods ?? [];
   const labels = useMemo(
@@ -298,8 +298,8 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
     if (periodKey === null && suggested) setPeriodKey(suggested);
   }, [periodKey, suggested]);
 
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
-  if (!view || !base) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  if (planError) return <Alert type="error" showIcon message={planError} />;
+  if (!view || !params) return <QueryView query={ledger}>{() => null}</QueryView>;
 
   const today = view.settings.today;
   const chosen = periods.find((period) => period.key === periodKey) ?? null;
@@ -387,7 +387,7 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
               key={`${measure.id}/${chosen.key}`}
               measure={measure}
               periodKey={chosen.key}
-              base={base}
+              params={params}
               onSaved={reload}
               periodLabels={labels}
             />

@@ -11,14 +11,17 @@ import {
   List,
   Popconfirm,
   Space,
-  Spin,
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { DepartmentObligations } from '../../../shared/api/obligations';
-import { api, ApiError } from '../../api/client';
+import { useState } from 'react';
+import { type DepartmentObligations, obligationsApi } from '../../../shared/api/obligations';
+import { todoApi } from '../../../shared/api/todo';
+import { call } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import { EvidenceField, EvidenceList } from '../../components/EvidenceField';
+import { QueryView } from '../../components/QueryView';
+import { errorText } from '../../usePlanTree';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
 import { describeObligation, PeriodTag } from './ObligationsPage';
@@ -59,17 +62,20 @@ function RecordForm({
     if (!values || !planId) return;
     setBusy(true);
     try {
-      await api('POST', `/api/v1/plans/${planId}/obligations/${entry.obligation.id}/occurrences`, {
-        departmentId,
-        occurredOn: values.occurredOn,
-        description: values.description.trim(),
-        evidenceIds: values.evidenceIds ?? [],
-        ...(byReadings ? { achieved: values.achieved, outOf: values.outOf } : {}),
+      await call(obligationsApi.occurrencesRecord, {
+        params: { id: planId, obligationId: entry.obligation.id },
+        body: {
+          departmentId,
+          occurredOn: values.occurredOn,
+          description: values.description.trim(),
+          evidenceIds: values.evidenceIds ?? [],
+          ...(byReadings ? { achieved: values.achieved, outOf: values.outOf } : {}),
+        },
       });
       message.success(t('duties.saved'));
       await onSaved();
     } catch (caught) {
-      message.error(caught instanceof ApiError ? caught.message : t('error.network'), 6);
+      message.error(errorText(caught, t('error.network')), 6);
     } finally {
       setBusy(false);
     }
@@ -149,29 +155,19 @@ export default function DutiesPage({ departmentId }: { departmentId: string }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const { planId, error: planError } = usePlan();
-  const [view, setView] = useState<DepartmentObligations | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const duties = useOperation(
+    obligationsApi.ofDepartment,
+    planId ? { params: { id: planId, departmentId } } : null,
+  );
+  const view = duties.data;
   const [recording, setRecording] = useState<string | null>(null);
+  const invalidate = useInvalidate();
+  // A record or a deletion changes this list, the office's compliance view and the to-do list.
+  const load = () =>
+    invalidate(obligationsApi.ofDepartment, obligationsApi.compliance, todoApi.mine);
 
-  const load = useCallback(async () => {
-    if (!planId) return;
-    try {
-      setView(
-        await api<DepartmentObligations>(
-          'GET',
-          `/api/v1/plans/${planId}/departments/${departmentId}/obligations`,
-        ),
-      );
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    }
-  }, [planId, departmentId, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (error ?? planError) return <Alert type="error" showIcon message={error ?? planError} />;
-  if (!view) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  if (planError) return <Alert type="error" showIcon message={planError} />;
+  if (!view || !planId) return <QueryView query={duties}>{() => null}</QueryView>;
 
   const dueNow = view.obligations.filter(
     (entry) => entry.current && entry.current.status !== 'met',
@@ -292,15 +288,12 @@ export default function DutiesPage({ departmentId }: { departmentId: string }) {
                             title={t('duties.deleteConfirm')}
                             onConfirm={async () => {
                               try {
-                                await api(
-                                  'DELETE',
-                                  `/api/v1/plans/${planId}/occurrences/${occurrence.id}`,
-                                );
+                                await call(obligationsApi.occurrencesDelete, {
+                                  params: { id: planId, occurrenceId: occurrence.id },
+                                });
                                 message.success(t('duties.deleted'));
                               } catch (caught) {
-                                message.error(
-                                  caught instanceof ApiError ? caught.message : t('error.network'),
-                                );
+                                message.error(errorText(caught, t('error.network')));
                               }
                               await load();
                             }}

@@ -15,11 +15,16 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useState } from 'react';
 import type { Dashboard } from '../../../shared/api/breakdowns';
-import type { IndicatorFigures, InstitutionDetail, LateEntry } from '../../../shared/api/oversight';
+import {
+  type IndicatorFigures,
+  type InstitutionDetail,
+  type LateEntry,
+  oversightApi,
+} from '../../../shared/api/oversight';
 import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
-import { api, ApiError } from '../../api/client';
+import { useOperation } from '../../api/query';
+import { LoadError } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { StatusTag } from '../breakdowns/BreakdownPage';
@@ -38,26 +43,15 @@ const kindColors: Record<LateEntry['kind'], string> = {
 /** One institution as its supervising organization sees it: figures by indicator, late work, findings. Read-only. */
 export default function OversightInstitutionPage({ institutionId }: { institutionId: string }) {
   const { t } = useI18n();
-  const [detail, setDetail] = useState<InstitutionDetail | null>(null);
-  const [dashboard, setDashboard] = useState<Dashboard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const fail = (caught: unknown) =>
-      setError(caught instanceof ApiError ? caught.message : t('error.network'));
-    api<InstitutionDetail>('GET', `/api/v1/oversight/institutions/${institutionId}`).then(
-      (found) => {
-        setDetail(found);
-        const current = found.plans[0];
-        if (current)
-          api<Dashboard>(
-            'GET',
-            `/api/v1/oversight/institutions/${institutionId}/plans/${current.id}/dashboard`,
-          ).then(setDashboard, fail);
-      },
-      fail,
-    );
-  }, [institutionId, t]);
+  const detailQuery = useOperation(oversightApi.institution, { params: { id: institutionId } });
+  const detail = detailQuery.data ?? null;
+  const current = detail?.plans[0];
+  const dashboardQuery = useOperation(
+    oversightApi.dashboard,
+    current ? { params: { id: institutionId, planId: current.id } } : null,
+  );
+  const dashboard = dashboardQuery.data ?? null;
+  const failed = detailQuery.isError ? detailQuery : dashboardQuery.isError ? dashboardQuery : null;
 
   const back = (
     <Button
@@ -68,11 +62,11 @@ export default function OversightInstitutionPage({ institutionId }: { institutio
       {t('oversight.back')}
     </Button>
   );
-  if (error)
+  if (failed)
     return (
       <Space direction="vertical" style={{ width: '100%' }}>
         {back}
-        <Alert type="error" showIcon message={error} />
+        <LoadError error={failed.error} onRetry={() => void failed.refetch()} />
       </Space>
     );
   if (!detail) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;

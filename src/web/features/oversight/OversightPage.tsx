@@ -1,5 +1,4 @@
 import {
-  Alert,
   Card,
   Col,
   Empty,
@@ -10,14 +9,14 @@ import {
   Row,
   Segmented,
   Space,
-  Spin,
   Table,
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import type { InstitutionRow, Overview } from '../../../shared/api/oversight';
-import { api, ApiError } from '../../api/client';
+import { useMemo, useState } from 'react';
+import { type InstitutionRow, oversightApi } from '../../../shared/api/oversight';
+import { useOperation } from '../../api/query';
+import { QueryView } from '../../components/QueryView';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
@@ -47,18 +46,13 @@ const byNumber =
 /** For a province's overseers, often on a phone: every institution it oversees, side by side. */
 export default function OversightPage() {
   const { t } = useI18n();
-  const [data, setData] = useState<Overview | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const overview = useOperation(oversightApi.overview, {
+    query: { sort: 'lateTotal', order: 'desc' },
+  });
+  const data = overview.data ?? null;
   const [query, setQuery] = useState('');
   const [phoneOrder, setPhoneOrder] = useState<'late' | 'done' | 'name'>('late');
   const phone = Grid.useBreakpoint().md === false;
-
-  useEffect(() => {
-    api<Overview>('GET', '/api/v1/oversight/institutions?sort=lateTotal&order=desc').then(
-      setData,
-      (caught) => setError(caught instanceof ApiError ? caught.message : t('error.network')),
-    );
-  }, [t]);
 
   const heatmap = useMemo((): ChartOption | null => {
     if (!data) return null;
@@ -121,8 +115,8 @@ export default function OversightPage() {
     };
   }, [data, t]);
 
-  if (error) return <Alert type="error" showIcon message={error} />;
-  if (!data || !heatmap) return <Spin style={{ display: 'block', margin: '20vh auto' }} />;
+  // Until the first answer: the spinner, or the failure with a retry.
+  if (!data || !heatmap) return <QueryView query={overview}>{() => null}</QueryView>;
   const wanted = query.trim().toLowerCase();
   const rows = data.institutions.filter((row) => row.name.toLowerCase().includes(wanted));
   const computedAt = data.computedAt ? formatTime(data.computedAt) : null;

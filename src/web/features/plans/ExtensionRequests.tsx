@@ -1,9 +1,12 @@
 import { Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { ExtensionTargets, ExtensionView } from '../../../shared/api/plans';
+import { useState } from 'react';
+import { extensionsApi } from '../../../shared/api/extensions';
+import type { ExtensionView } from '../../../shared/api/plans';
 import { formatDateTime } from '../../../shared/time-format';
-import { api } from '../../api/client';
+import { call } from '../../api/client';
+import { useInvalidate, useOperation } from '../../api/query';
 import type { PlanDetail } from '../../api/types';
+import { LoadError } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { useServerAction } from '../../useServerAction';
 
@@ -26,16 +29,16 @@ function RequestDialog({
 }) {
   const { t } = useI18n();
   const { busy, run } = useServerAction();
-  const [targets, setTargets] = useState<ExtensionTargets | null>(null);
+  const targetsQuery = useOperation(extensionsApi.targets, {
+    params: { id: plan.id },
+    query: { departmentId },
+  });
+  // Unreadable targets leave nothing to choose (the dialog still closes).
+  const targets =
+    targetsQuery.data ?? (targetsQuery.isError ? { measures: [], deliverables: [] } : null);
   const [choice, setChoice] = useState<string | undefined>(undefined);
   const [requestedDueOn, setRequestedDueOn] = useState('');
   const [reason, setReason] = useState('');
-  useEffect(() => {
-    api<ExtensionTargets>(
-      'GET',
-      `/api/v1/plans/${plan.id}/extension-targets?departmentId=${departmentId}`,
-    ).then(setTargets, () => setTargets({ measures: [], deliverables: [] }));
-  }, [plan.id, departmentId]);
   const options = targets
     ? [
         {
@@ -69,12 +72,15 @@ function RequestDialog({
       onOk={() =>
         run(async () => {
           const [target, id] = choice!.split(':') as ['measure' | 'deliverable', string];
-          await api('POST', `/api/v1/plans/${plan.id}/extensions`, {
-            target,
-            ...(target === 'measure' ? { measureId: id } : { deliverableId: id }),
-            departmentId,
-            requestedDueOn,
-            reason,
+          await call(extensionsApi.create, {
+            params: { id: plan.id },
+            body: {
+              target,
+              ...(target === 'measure' ? { measureId: id } : { deliverableId: id }),
+              departmentId,
+              requestedDueOn,
+              reason,
+            },
           });
           onClose(true);
           return t('extension.sent');
@@ -148,10 +154,9 @@ function DecideDialog({
       onCancel={() => onClose(false)}
       onOk={() =>
         run(async () => {
-          await api('POST', `/api/v1/plans/${planId}/extensions/${request.id}/decision`, {
-            decision,
-            comment,
-            version: request.version,
+          await call(extensionsApi.decide, {
+            params: { id: planId, requestId: request.id },
+            body: { decision, comment, version: request.version },
           });
           onClose(true);
           return t(decision === 'approve' ? 'extension.approved' : 'extension.refused');
@@ -191,22 +196,17 @@ export function ExtensionRequests({
   onDecided?(): void;
 }) {
   const { t } = useI18n();
-  const [requests, setRequests] = useState<ExtensionView[] | null>(null);
+  const list = useOperation(extensionsApi.list, { params: { id: plan.id } });
+  const requests = list.data
+    ? [...list.data].sort((a, b) => Number(b.status === 'pending') - Number(a.status === 'pending'))
+    : null;
+  const invalidate = useInvalidate();
+  const load = () => void invalidate(extensionsApi.list, extensionsApi.targets);
   const [asking, setAsking] = useState(false);
   const [deciding, setDeciding] = useState<{
     request: ExtensionView;
     decision: 'approve' | 'refuse';
   } | null>(null);
-  const load = useCallback(() => {
-    api<ExtensionView[]>('GET', `/api/v1/plans/${plan.id}/extensions`).then(
-      (list) =>
-        setRequests(
-          [...list].sort((a, b) => Number(b.status === 'pending') - Number(a.status === 'pending')),
-        ),
-      () => setRequests([]),
-    );
-  }, [plan.id]);
-  useEffect(load, [load]);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Text type="secondary">
@@ -217,10 +217,11 @@ export function ExtensionRequests({
           {t('extension.request')}
         </Button>
       )}
+      {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       <Table
         size="small"
         rowKey="id"
-        loading={requests === null}
+        loading={requests === null && !list.isError}
         dataSource={requests ?? []}
         locale={{ emptyText: t('extension.none') }}
         pagination={{ pageSize: 20, showSizeChanger: false }}

@@ -1,7 +1,8 @@
 import { Button, Input, Space, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { shiftIsoDate } from '../../../shared/findings/next-year';
-import { api } from '../../api/client';
+import { plansApi } from '../../../shared/api/plans';
+import { call } from '../../api/client';
 import type { PlanDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
@@ -28,7 +29,7 @@ export function NextYearDates({
   const [plan, setPlan] = useState<PlanDetail | null>(null);
   const [choice, setChoice] = useState<NextYearDateChoice | null>(null);
   useEffect(() => {
-    api<PlanDetail>('GET', `/api/v1/plans/${planId}`).then(
+    call(plansApi.get, { params: { id: planId } }).then(
       (detail) => {
         setPlan(detail);
         const proposed = {

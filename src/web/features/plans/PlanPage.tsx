@@ -14,11 +14,12 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { plansApi } from '../../../shared/api/plans';
 import { formatCalendarDate, zonedDate } from '../../../shared/time-format';
-import { api } from '../../api/client';
-import type { PlanDetail, PlanTree } from '../../api/types';
+import { useInvalidate, useOperation } from '../../api/query';
+import type { PlanDetail } from '../../api/types';
 import { IndicatorTree } from '../../components/IndicatorTree';
+import { LoadError } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { usePlan } from '../../usePlan';
@@ -169,31 +170,25 @@ export default function PlanPage({
 }) {
   const { t } = useI18n();
   const { plans, planId, choose: setPlanId, error: plansError } = usePlan();
-  const [plan, setPlan] = useState<PlanDetail | null>(null);
-  const [tree, setTree] = useState<PlanTree | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const [stamp, setStamp] = useState(0);
-  const reload = useCallback(() => setStamp((value) => value + 1), []);
-  useEffect(() => {
-    if (!planId) return;
-    void stamp;
-    Promise.all([
-      api<PlanDetail>('GET', `/api/v1/plans/${planId}`),
-      api<PlanTree>('GET', `/api/v1/plans/${planId}/tree`),
-    ]).then(
-      ([detail, indicatorTree]) => {
-        setPlan(detail);
-        setTree(indicatorTree);
-      },
-      (caught: Error) => setError(caught.message),
-    );
-  }, [planId, stamp]);
+  const input = planId ? { params: { id: planId } } : null;
+  const detail = useOperation(plansApi.get, input);
+  const treeQuery = useOperation(plansApi.tree, input);
+  const plan = detail.data ?? null;
+  const tree = treeQuery.data ?? null;
+  const failed = detail.isError ? detail : treeQuery.isError ? treeQuery : null;
+  const invalidate = useInvalidate();
+  // A change to the plan's phases, deadlines or items: its detail, tree and the list show it.
+  const reload = () => void invalidate(plansApi.get, plansApi.tree, plansApi.list);
 
   return (
     <>
-      {(error ?? plansError) && (
-        <Alert type="error" showIcon message={error ?? plansError} style={{ marginBottom: 16 }} />
+      {plansError && (
+        <Alert type="error" showIcon message={plansError} style={{ marginBottom: 16 }} />
+      )}
+      {failed && (
+        <div style={{ marginBottom: 16 }}>
+          <LoadError error={failed.error} onRetry={() => void failed.refetch()} />
+        </div>
       )}
       {plans === null ? (
         <Spin style={{ display: 'block', margin: '20vh auto' }} tip={t('loading')} />
