@@ -15,10 +15,10 @@ import {
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
-import type { ItemAssignments } from '../../../shared/api/assignments';
+import { assignmentsApi, type ItemAssignments } from '../../../shared/api/assignments';
 import { nextCellRole, type AssignmentRole } from '../../../shared/assignments';
 import type { AssignmentView, DepartmentGroupView, PlanTree } from '../../../shared/api/contracts';
-import { api } from '../../api/client';
+import { call } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { errorText, usePlanTree } from '../../usePlanTree';
 import { usePlan } from '../../usePlan';
@@ -136,9 +136,9 @@ export default function AssignmentsPage() {
       const target =
         column.target === 'department' ? { departmentId: column.id } : { groupId: column.id };
       replaceItem(
-        await api<ItemAssignments>('PUT', `/api/v1/plans/${planId}/items/${row.id}/assignments`, {
-          ...target,
-          role,
+        await call(assignmentsApi.set, {
+          params: { id: planId!, itemId: row.id },
+          body: { ...target, role },
         }),
       );
       message.success({ content: t('matrix.saved'), key: 'matrix-saved', duration: 1.2 });

@@ -1,7 +1,8 @@
 import { Alert, Card, Col, Row, Spin, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { dutyStates, type Dashboard } from '../../../shared/api/breakdowns';
-import { api, ApiError } from '../../api/client';
+import { useMemo } from 'react';
+import { breakdownsApi, dutyStates } from '../../../shared/api/breakdowns';
+import { useOperation } from '../../api/query';
+import { errorText } from '../../usePlanTree';
 import { Chart, type ChartOption } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
@@ -14,15 +15,12 @@ const STATE_COLORS = ['#ff4d4f', '#faad14', '#1677ff', '#52c41a'];
 export default function DashboardPage() {
   const { t } = useI18n();
   const { planId, error: planError } = usePlan();
-  const [data, setData] = useState<Dashboard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!planId) return;
-    api<Dashboard>('GET', `/api/v1/plans/${planId}/dashboard`).then(setData, (caught) =>
-      setError(caught instanceof ApiError ? caught.message : t('error.network')),
-    );
-  }, [planId, t]);
+  const dashboard = useOperation(
+    breakdownsApi.dashboard,
+    planId ? { params: { id: planId } } : null,
+  );
+  const data = dashboard.data ?? null;
+  const error = dashboard.isError ? errorText(dashboard.error, t('error.network')) : null;
 
   const charts = useMemo(() => {
     if (!data) return null;
