@@ -17,10 +17,10 @@ import {
   Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
-import type { ResolveGroupResult } from '../../../shared/api/assignments';
+import { assignmentsApi } from '../../../shared/api/assignments';
 import type { DepartmentGroupView, DepartmentView, PlanTree } from '../../../shared/api/contracts';
 import { departmentsApi } from '../../../shared/api/departments';
-import { api, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { usePlanTree } from '../../usePlanTree';
 import { useServerAction } from '../../useServerAction';
@@ -72,11 +72,11 @@ function DepartmentForm({
   async function save(values: { name: string; kind: Kind; aliases: string[] }) {
     const saved = await run(async () => {
       if (department)
-        await api('PATCH', `/api/v1/departments/${department.id}`, {
-          ...values,
-          version: department.version,
+        await call(departmentsApi.update, {
+          params: { id: department.id },
+          body: { ...values, version: department.version },
         });
-      else await api('POST', '/api/v1/departments', values);
+      else await call(departmentsApi.create, { body: values });
       return t('departments.saved');
     });
     if (saved) onDone();
@@ -179,10 +179,9 @@ function MergeForm({
   async function save() {
     if (!into) return;
     const merged = await run(async () => {
-      await api('POST', `/api/v1/departments/${department.id}/merge`, {
-        intoId: into.id,
-        version: department.version,
-        intoVersion: into.version,
+      await call(departmentsApi.merge, {
+        params: { id: department.id },
+        body: { intoId: into.id, version: department.version, intoVersion: into.version },
       });
       return t('departments.merged', { name: into.name });
     });
@@ -246,11 +245,10 @@ export function ResolveGroupForm({
     const resolved = await run(async () =>
       t(
         'groups.resolved',
-        await api<ResolveGroupResult>(
-          'POST',
-          `/api/v1/plans/${planId}/groups/${group.id}/resolve`,
-          { departmentIds, itemIds },
-        ),
+        await call(assignmentsApi.resolveGroup, {
+          params: { id: planId, groupId: group.id },
+          body: { departmentIds, itemIds },
+        }),
       ),
     );
     if (resolved) onDone();
@@ -333,9 +331,9 @@ export default function DepartmentsPage() {
   };
   async function changeKind(department: DepartmentView, next: Kind) {
     await run(async () => {
-      await api('PATCH', `/api/v1/departments/${department.id}`, {
-        version: department.version,
-        kind: next,
+      await call(departmentsApi.update, {
+        params: { id: department.id },
+        body: { version: department.version, kind: next },
       });
       return t('departments.saved');
     });
@@ -343,7 +341,10 @@ export default function DepartmentsPage() {
   }
   async function remove(department: DepartmentView) {
     await run(async () => {
-      await api('DELETE', `/api/v1/departments/${department.id}?version=${department.version}`);
+      await call(departmentsApi.delete, {
+        params: { id: department.id },
+        query: { version: department.version },
+      });
       return t('departments.deleted');
     });
     await reload();

@@ -16,17 +16,20 @@ import {
 import { useState } from 'react';
 import type { ImportPlanResult, InspectPlanResult } from '../../../shared/api/contracts';
 import { columnMeanings, type ColumnMeaning } from '../../../shared/plan-import/contract';
-import { ApiError, uploadFile } from '../../api/client';
+import { importsApi } from '../../../shared/api/imports';
+import { ApiError, upload } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 
 type Meaning = ColumnMeaning | null;
 
-function query(columns: Meaning[] | null, headerRow: number | null, dryRun: boolean): string {
-  const parts = [`dryRun=${dryRun}`];
-  if (columns) parts.push(`columns=${encodeURIComponent(columns.map((c) => c ?? '-').join(','))}`);
-  if (headerRow) parts.push(`headerRow=${headerRow}`);
-  return parts.join('&');
+/** The import's query: the columns' meanings (`-`: keep as detected) and the header row. */
+function importQuery(columns: Meaning[] | null, headerRow: number | null, dryRun: boolean) {
+  return {
+    dryRun: dryRun ? ('true' as const) : ('false' as const),
+    ...(columns ? { columns: columns.map((meaning) => meaning ?? '-').join(',') } : {}),
+    ...(headerRow ? { headerRow } : {}),
+  };
 }
 
 /**
@@ -53,10 +56,7 @@ export default function ImportWizardPage() {
     setPreview(null);
     try {
       setPreview(
-        await uploadFile<ImportPlanResult>(
-          `/api/v1/imports/plan?${query(mapped, row, true)}`,
-          chosen,
-        ),
+        await upload(importsApi.importPlan, chosen, { query: importQuery(mapped, row, true) }),
       );
     } catch (caught) {
       failed(caught);
@@ -68,7 +68,7 @@ export default function ImportWizardPage() {
     setDone(null);
     setBusy(true);
     try {
-      const found = await uploadFile<InspectPlanResult>('/api/v1/imports/plan/inspect', chosen);
+      const found = await upload(importsApi.inspectPlan, chosen);
       setInspected(found);
       const width = Math.max(0, ...found.rows.map((row) => row.length));
       setColumns(found.detected?.columns ?? Array.from({ length: width }, () => null));
@@ -97,10 +97,9 @@ export default function ImportWizardPage() {
     setBusy(true);
     try {
       setDone(
-        await uploadFile<ImportPlanResult>(
-          `/api/v1/imports/plan?${query(columns, headerRow, false)}`,
-          file,
-        ),
+        await upload(importsApi.importPlan, file, {
+          query: importQuery(columns, headerRow, false),
+        }),
       );
     } catch (caught) {
       failed(caught);
