@@ -15,7 +15,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   activitiesApi,
   type ActivityView,
@@ -36,7 +36,10 @@ import { attributeKey } from '../teachers/RosterPage';
 type Person = { id: string; workNo: string; name: string };
 
 /**
- * 活动与覆盖: activities with who took part, and how far each coverage rule reaches.
+ * 活动与覆盖: activities with who took part, and how far each coverage rule reaches. A link
+ * (a reminder, a coverage gap, the dashboard) names a rule (`?rule=`) and maybe a department
+ * (`&departmentId=`): that rule is scrolled to and marked, and that department's row with the
+ * people it still misses; ids the page does not know are ignored.
  */
 export default function ActivitiesPage({
   office,
@@ -68,6 +71,29 @@ export default function ActivitiesPage({
   const [form] = Form.useForm();
   const input = useRef<HTMLInputElement>(null);
   const kindList = kinds.data?.kinds ?? [];
+
+  // the rule and department a link named (unknown ids mark nothing)
+  const [search, setSearch] = useState(location.search);
+  useEffect(() => {
+    // a bell link followed while on this page changes only the query
+    const update = () => setSearch(location.search);
+    window.addEventListener('popstate', update);
+    window.addEventListener('luoshi:navigate', update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener('luoshi:navigate', update);
+    };
+  }, []);
+  const linkedRule = new URLSearchParams(search).get('rule');
+  const linkedDepartment = new URLSearchParams(search).get('departmentId');
+  const linked = coverage.data?.rules.find((rule) => rule.id === linkedRule);
+  const linkedRow = linked?.departments.find((row) => row.departmentId === linkedDepartment);
+  const scrolledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (!linked || scrolledTo.current === linked.id) return;
+    scrolledTo.current = linked.id;
+    document.getElementById(`coverage-rule-${linked.id}`)?.scrollIntoView({ block: 'start' });
+  }, [linked]);
 
   const people: Person[] = [
     ...(roster.data?.teachers ?? []),
@@ -122,11 +148,24 @@ export default function ActivitiesPage({
       {coverage.data?.rules.map((rule) => (
         <Card
           key={rule.id}
+          id={`coverage-rule-${rule.id}`}
           size="small"
-          style={{ marginBottom: 12 }}
+          style={{
+            marginBottom: 12,
+            scrollMarginTop: 72,
+            ...(rule === linked
+              ? { borderColor: '#1677ff', boxShadow: '0 0 0 2px rgba(22, 119, 255, 0.35)' }
+              : {}),
+          }}
           data-testid="coverage-rule"
+          data-linked={rule === linked ? 'true' : undefined}
           title={
             <Space wrap>
+              {rule === linked && (
+                <Tag color="blue" data-testid="coverage-rule-linked">
+                  {t('activities.linked')}
+                </Tag>
+              )}
               {rule.name}
               {rule.itemNo && <Tag>第{rule.itemNo}项</Tag>}
               <Typography.Text type="secondary">
@@ -141,25 +180,47 @@ export default function ActivitiesPage({
             </Typography.Text>
           }
         >
+          {rule === linked && linkedRow && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 8 }}
+              data-testid="linked-missing"
+              title={
+                linkedRow.missing === null
+                  ? `${linkedRow.name}：${t('activities.missingHidden')}`
+                  : t('activities.linkedMissing', {
+                      department: linkedRow.name,
+                      names: linkedRow.missing.map((p) => p.name).join('、') || '—',
+                    })
+              }
+            />
+          )}
           <Table
             size="small"
             rowKey={(row) => row.departmentId ?? 'none'}
             pagination={false}
+            scroll={{ x: 560 }}
             dataSource={rule.departments}
+            onRow={(row) =>
+              rule === linked && row === linkedRow
+                ? { style: { background: '#fffbe6' }, 'data-testid': 'linked-department' }
+                : {}
+            }
             columns={[
               { title: t('teachers.field.departmentId'), dataIndex: 'name', width: 180 },
               {
                 title: t('activities.coverage'),
                 width: 220,
                 render: (_, row) => (
-                  <Space>
+                  <Space style={{ whiteSpace: 'nowrap' }}>
                     <Progress
                       percent={row.rate ?? 0}
                       size="small"
                       style={{ width: 100 }}
                       showInfo={false}
                     />
-                    {row.rate ?? '—'}%（{row.covered}/{row.required}）
+                    {`${row.rate ?? '—'}%（${row.covered}/${row.required}）`}
                   </Space>
                 ),
               },
