@@ -15,24 +15,32 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ActivityView, CoverageView, SignInSheetResult } from '../../../shared/api/activities';
-import type { DepartmentView } from '../../../shared/api/contracts';
-import { teacherAttributes, type TeacherSummary } from '../../../shared/api/teachers';
+import { useEffect, useRef, useState } from 'react';
+import {
+  activitiesApi,
+  type ActivityView,
+  type SignInSheetResult,
+} from '../../../shared/api/activities';
+import { departmentsApi } from '../../../shared/api/departments';
+import { teacherAttributes, teachersApi } from '../../../shared/api/teachers';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { api, uploadFile } from '../../api/client';
+import { upload } from '../../api/client';
+import { useOperation, useWrite } from '../../api/query';
 import { EvidenceField } from '../../components/EvidenceField';
+import { LoadError } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { useServerAction } from '../../useServerAction';
 import { attributeKey } from '../teachers/RosterPage';
 
-interface Kind {
-  id: string;
-  name: string;
-  itemNos: number[];
-}
+/** The person a sign-in sheet named, offered as a participant even when the roster read has not. */
+type Person = { id: string; workNo: string; name: string };
 
-/** 活动与覆盖: activities with who took part, and how far each coverage rule reaches. */
+/**
+ * 活动与覆盖: activities with who took part, and how far each coverage rule reaches. A link
+ * (a reminder, a coverage gap, the dashboard) names a rule (`?rule=`) and maybe a department
+ * (`&departmentId=`): that rule is scrolled to and marked, and that department's row with the
+ * people it still misses; ids the page does not know are ignored.
+ */
 export default function ActivitiesPage({
   office,
   departmentId,
@@ -42,51 +50,69 @@ export default function ActivitiesPage({
 }) {
   const { t } = useI18n();
   const { busy, run } = useServerAction();
-  const [kinds, setKinds] = useState<Kind[]>([]);
-  const [activities, setActivities] = useState<ActivityView[]>([]);
-  const [coverage, setCoverage] = useState<CoverageView | null>(null);
-  const [departments, setDepartments] = useState<DepartmentView[]>([]);
-  const [roster, setRoster] = useState<TeacherSummary[]>([]);
+  const canRecord = office || departmentId !== null;
+  const kinds = useOperation(activitiesApi.kinds, {});
+  const activities = useOperation(activitiesApi.list, {});
+  const coverage = useOperation(activitiesApi.coverageGet, {});
+  const departments = useOperation(departmentsApi.list, office ? {} : null);
+  const roster = useOperation(teachersApi.list, canRecord ? {} : null);
+  const createKind = useWrite(activitiesApi.createKind, { invalidates: [activitiesApi.kinds] });
+  const createRule = useWrite(activitiesApi.coverageCreateRule, {
+    invalidates: [activitiesApi.coverageRules, activitiesApi.coverageGet],
+  });
+  const record = useWrite(activitiesApi.record, {
+    invalidates: [activitiesApi.list, activitiesApi.coverageGet],
+  });
   const [recording, setRecording] = useState(false);
   const [sheet, setSheet] = useState<SignInSheetResult | null>(null);
+  const [sheetPeople, setSheetPeople] = useState<Person[]>([]);
   const [kindName, setKindName] = useState('');
   const [ruleForm] = Form.useForm();
   const [form] = Form.useForm();
   const input = useRef<HTMLInputElement>(null);
-  const canRecord = office || departmentId !== null;
+  const kindList = kinds.data?.kinds ?? [];
 
-  const load = useCallback(async () => {
-    const [k, a, c] = await Promise.all([
-      api<{ kinds: Kind[] }>('GET', '/api/v1/activity-kinds'),
-      api<{ activities: ActivityView[] }>('GET', '/api/v1/activities'),
-      api<CoverageView>('GET', '/api/v1/coverage'),
-    ]);
-    setKinds(k.kinds);
-    setActivities(a.activities);
-    setCoverage(c);
-  }, []);
+  // the rule and department a link named (unknown ids mark nothing)
+  const [search, setSearch] = useState(location.search);
   useEffect(() => {
-    void load();
-    void api<DepartmentView[]>('GET', '/api/v1/departments').then(setDepartments);
-    if (office || departmentId)
-      void api<{ teachers: TeacherSummary[] }>('GET', '/api/v1/teachers').then((r) =>
-        setRoster(r.teachers),
-      );
-  }, [load, office, departmentId]);
+    // a bell link followed while on this page changes only the query
+    const update = () => setSearch(location.search);
+    window.addEventListener('popstate', update);
+    window.addEventListener('luoshi:navigate', update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener('luoshi:navigate', update);
+    };
+  }, []);
+  const linkedRule = new URLSearchParams(search).get('rule');
+  const linkedDepartment = new URLSearchParams(search).get('departmentId');
+  const linked = coverage.data?.rules.find((rule) => rule.id === linkedRule);
+  const linkedRow = linked?.departments.find((row) => row.departmentId === linkedDepartment);
+  const scrolledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (!linked || scrolledTo.current === linked.id) return;
+    scrolledTo.current = linked.id;
+    document.getElementById(`coverage-rule-${linked.id}`)?.scrollIntoView({ block: 'start' });
+  }, [linked]);
+
+  const people: Person[] = [
+    ...(roster.data?.teachers ?? []),
+    ...sheetPeople.filter((p) => !roster.data?.teachers.some((k) => k.id === p.id)),
+  ];
 
   const readSheet = async (file: File) => {
     await run(async () => {
-      const result = await uploadFile<SignInSheetResult>('/api/v1/activities/sign-in-sheet', file);
+      const result = await upload(activitiesApi.readSignInSheet, file);
       setSheet(result);
       const current: string[] = form.getFieldValue('participantIds') ?? [];
       form.setFieldValue('participantIds', [
         ...new Set([...current, ...result.matched.map((m) => m.id)]),
       ]);
-      setRoster((known) => [
+      setSheetPeople((known) => [
         ...known,
         ...result.matched
           .filter((m) => !known.some((k) => k.id === m.id))
-          .map((m) => ({ id: m.id, workNo: m.workNo, name: m.name }) as TeacherSummary),
+          .map((m) => ({ id: m.id, workNo: m.workNo, name: m.name })),
       ]);
       return t('activities.sheetRead', {
         matched: result.matched.length,
@@ -114,14 +140,32 @@ export default function ActivitiesPage({
       </Flex>
       <Typography.Paragraph type="secondary">{t('activities.intro')}</Typography.Paragraph>
 
-      {coverage?.rules.map((rule) => (
+      {coverage.isError && coverage.data === undefined && (
+        <div style={{ marginBottom: 12 }}>
+          <LoadError error={coverage.error} onRetry={() => void coverage.refetch()} />
+        </div>
+      )}
+      {coverage.data?.rules.map((rule) => (
         <Card
           key={rule.id}
+          id={`coverage-rule-${rule.id}`}
           size="small"
-          style={{ marginBottom: 12 }}
+          style={{
+            marginBottom: 12,
+            scrollMarginTop: 72,
+            ...(rule === linked
+              ? { borderColor: '#1677ff', boxShadow: '0 0 0 2px rgba(22, 119, 255, 0.35)' }
+              : {}),
+          }}
           data-testid="coverage-rule"
+          data-linked={rule === linked ? 'true' : undefined}
           title={
             <Space wrap>
+              {rule === linked && (
+                <Tag color="blue" data-testid="coverage-rule-linked">
+                  {t('activities.linked')}
+                </Tag>
+              )}
               {rule.name}
               {rule.itemNo && <Tag>第{rule.itemNo}项</Tag>}
               <Typography.Text type="secondary">
@@ -136,25 +180,47 @@ export default function ActivitiesPage({
             </Typography.Text>
           }
         >
+          {rule === linked && linkedRow && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 8 }}
+              data-testid="linked-missing"
+              title={
+                linkedRow.missing === null
+                  ? `${linkedRow.name}：${t('activities.missingHidden')}`
+                  : t('activities.linkedMissing', {
+                      department: linkedRow.name,
+                      names: linkedRow.missing.map((p) => p.name).join('、') || '—',
+                    })
+              }
+            />
+          )}
           <Table
             size="small"
             rowKey={(row) => row.departmentId ?? 'none'}
             pagination={false}
+            scroll={{ x: 560 }}
             dataSource={rule.departments}
+            onRow={(row) =>
+              rule === linked && row === linkedRow
+                ? { style: { background: '#fffbe6' }, 'data-testid': 'linked-department' }
+                : {}
+            }
             columns={[
               { title: t('teachers.field.departmentId'), dataIndex: 'name', width: 180 },
               {
                 title: t('activities.coverage'),
                 width: 220,
                 render: (_, row) => (
-                  <Space>
+                  <Space style={{ whiteSpace: 'nowrap' }}>
                     <Progress
                       percent={row.rate ?? 0}
                       size="small"
                       style={{ width: 100 }}
                       showInfo={false}
                     />
-                    {row.rate ?? '—'}%（{row.covered}/{row.required}）
+                    {`${row.rate ?? '—'}%（${row.covered}/${row.required}）`}
                   </Space>
                 ),
               },
@@ -177,10 +243,14 @@ export default function ActivitiesPage({
       ))}
 
       <Card size="small" title={t('activities.list')} style={{ marginBottom: 12 }}>
+        {activities.isError && activities.data === undefined && (
+          <LoadError error={activities.error} onRetry={() => void activities.refetch()} />
+        )}
         <Table<ActivityView>
           size="small"
           rowKey="id"
-          dataSource={activities}
+          loading={activities.isPending}
+          dataSource={activities.data?.activities ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           scroll={{ x: 700 }}
           columns={[
@@ -208,8 +278,11 @@ export default function ActivitiesPage({
 
       {office && (
         <Card size="small" title={t('activities.settings')}>
+          {kinds.isError && kinds.data === undefined && (
+            <LoadError error={kinds.error} onRetry={() => void kinds.refetch()} />
+          )}
           <Space wrap style={{ marginBottom: 12 }}>
-            {kinds.map((kind) => (
+            {kindList.map((kind) => (
               <Tag key={kind.id}>{kind.name}</Tag>
             ))}
             <Input
@@ -223,12 +296,8 @@ export default function ActivitiesPage({
               disabled={!kindName.trim()}
               onClick={() =>
                 void run(async () => {
-                  await api('POST', '/api/v1/activity-kinds', {
-                    name: kindName.trim(),
-                    itemNos: [],
-                  });
+                  await createKind.mutateAsync({ body: { name: kindName.trim(), itemNos: [] } });
                   setKindName('');
-                  await load();
                   return null;
                 })
               }
@@ -241,12 +310,10 @@ export default function ActivitiesPage({
             layout="inline"
             onFinish={(values) =>
               void run(async () => {
-                await api('POST', '/api/v1/coverage-rules', {
-                  ...values,
-                  itemNo: values.itemNo ? Number(values.itemNo) : null,
+                await createRule.mutateAsync({
+                  body: { ...values, itemNo: values.itemNo ? Number(values.itemNo) : null },
                 });
                 ruleForm.resetFields();
-                await load();
                 return t('activities.ruleSaved');
               })
             }
@@ -255,7 +322,7 @@ export default function ActivitiesPage({
               <Select
                 placeholder={t('activities.field.kind')}
                 style={{ width: 130 }}
-                options={kinds.map((k) => ({ value: k.id, label: k.name }))}
+                options={kindList.map((k) => ({ value: k.id, label: k.name }))}
               />
             </Form.Item>
             <Form.Item name="population" rules={[{ required: true }]}>
@@ -310,22 +377,23 @@ export default function ActivitiesPage({
           }}
           onFinish={(values) =>
             void run(async () => {
-              await api('POST', '/api/v1/activities', {
-                ...values,
-                heldOn: values.heldOn.format('YYYY-MM-DD'),
-                note: values.note ?? '',
+              await record.mutateAsync({
+                body: {
+                  ...values,
+                  heldOn: values.heldOn.format('YYYY-MM-DD'),
+                  note: values.note ?? '',
+                },
               });
               setRecording(false);
               setSheet(null);
               form.resetFields();
-              await load();
               return t('activities.saved');
             })
           }
         >
           <Form.Item name="kindId" label={t('activities.field.kind')} rules={[{ required: true }]}>
             <Select
-              options={kinds.map((k) => ({ value: k.id, label: k.name }))}
+              options={kindList.map((k) => ({ value: k.id, label: k.name }))}
               data-testid="activity-kind"
             />
           </Form.Item>
@@ -336,7 +404,7 @@ export default function ActivitiesPage({
               rules={[{ required: true }]}
             >
               <Select
-                options={departments.map((d) => ({ value: d.id, label: d.name }))}
+                options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
                 showSearch
                 optionFilterProp="label"
                 data-testid="activity-department"
@@ -379,13 +447,16 @@ export default function ActivitiesPage({
                   })}
                 />
               )}
+              {roster.isError && (
+                <LoadError error={roster.error} onRetry={() => void roster.refetch()} />
+              )}
               <Form.Item name="participantIds" noStyle>
                 <Select
                   mode="multiple"
                   showSearch
                   optionFilterProp="label"
                   data-testid="activity-participants"
-                  options={roster.map((teacher) => ({
+                  options={people.map((teacher) => ({
                     value: teacher.id,
                     label: `${teacher.name}（${teacher.workNo}）`,
                   }))}

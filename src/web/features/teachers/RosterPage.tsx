@@ -17,18 +17,20 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DepartmentView } from '../../../shared/api/contracts';
+import { useRef, useState } from 'react';
 import {
   teacherAttributes,
+  teachersApi,
   type RosterPreview,
   type RosterSettings,
   type TeacherAttribute,
-  type TeacherRecord,
   type TeacherSummary,
 } from '../../../shared/api/teachers';
+import { departmentsApi } from '../../../shared/api/departments';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { api, uploadFile } from '../../api/client';
+import { upload } from '../../api/client';
+import { useInvalidate, useOperation, useWrite } from '../../api/query';
+import { LoadError, QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { useServerAction } from '../../useServerAction';
 
@@ -39,45 +41,40 @@ export const attributeKey = (attribute: TeacherAttribute) =>
 export default function RosterPage({ canImport }: { canImport: boolean }) {
   const { t } = useI18n();
   const { busy, run } = useServerAction();
-  const [rows, setRows] = useState<TeacherSummary[]>([]);
-  const [counts, setCounts] = useState({ active: 0, inactive: 0 });
-  const [departments, setDepartments] = useState<DepartmentView[]>([]);
   const [departmentId, setDepartmentId] = useState<string | undefined>();
   const [attribute, setAttribute] = useState<TeacherAttribute | undefined>();
   const [q, setQ] = useState('');
   const [inactive, setInactive] = useState(false);
   const [preview, setPreview] = useState<{ file: File; result: RosterPreview } | null>(null);
-  const [record, setRecord] = useState<TeacherRecord | null>(null);
-  const [settings, setSettings] = useState<RosterSettings | null>(null);
+  const [recordId, setRecordId] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const invalidate = useInvalidate();
 
-  const load = useCallback(async () => {
-    const query = new URLSearchParams();
-    if (departmentId) query.set('departmentId', departmentId);
-    if (attribute) query.set('attribute', attribute);
-    if (q.trim()) query.set('q', q.trim());
-    if (inactive) query.set('includeInactive', 'true');
-    const list = await api<{ teachers: TeacherSummary[]; counts: typeof counts }>(
-      'GET',
-      `/api/v1/teachers?${query}`,
-    );
-    setRows(list.teachers);
-    setCounts(list.counts);
-  }, [departmentId, attribute, q, inactive]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useEffect(() => {
-    void api<DepartmentView[]>('GET', '/api/v1/departments').then(setDepartments);
-    void api<RosterSettings>('GET', '/api/v1/roster/settings').then(setSettings);
-  }, []);
+  const list = useOperation(
+    teachersApi.list,
+    {
+      query: {
+        ...(departmentId ? { departmentId } : {}),
+        ...(attribute ? { attribute } : {}),
+        ...(q.trim() ? { q: q.trim() } : {}),
+        ...(inactive ? { includeInactive: 'true' as const } : {}),
+      },
+    },
+    { keepPrevious: true },
+  );
+  const counts = list.data?.counts ?? { active: 0, inactive: 0 };
+  const departments = useOperation(departmentsApi.list, {});
+  const settings = useOperation(teachersApi.rosterSettings, {});
+  const record = useOperation(teachersApi.get, recordId ? { params: { id: recordId } } : null);
+  const saveSettings = useWrite(teachersApi.rosterUpdateSettings, {
+    invalidates: [teachersApi.rosterSettings, teachersApi.list],
+  });
 
   const pick = async (file: File) => {
     await run(async () => {
       setPreview({
         file,
-        result: await uploadFile<RosterPreview>('/api/v1/teachers/import?dryRun=true', file),
+        result: await upload(teachersApi.import, file, { query: { dryRun: 'true' } }),
       });
       return null;
     });
@@ -85,10 +82,9 @@ export default function RosterPage({ canImport }: { canImport: boolean }) {
   const apply = async () => {
     if (!preview) return;
     const ok = await run(async () => {
-      const result = await uploadFile<RosterPreview>(
-        `/api/v1/teachers/import?basedOn=${encodeURIComponent(preview.result.token)}`,
-        preview.file,
-      );
+      const result = await upload(teachersApi.import, preview.file, {
+        query: { basedOn: preview.result.token },
+      });
       return t('teachers.import.done', {
         created: result.counts.created,
         updated: result.counts.updated,
@@ -97,7 +93,7 @@ export default function RosterPage({ canImport }: { canImport: boolean }) {
     });
     if (ok) {
       setPreview(null);
-      await load();
+      await invalidate(teachersApi.list);
     }
   };
 
@@ -144,7 +140,7 @@ export default function RosterPage({ canImport }: { canImport: boolean }) {
           style={{ width: 200 }}
           value={departmentId}
           onChange={setDepartmentId}
-          options={departments.map((d) => ({ value: d.id, label: d.name }))}
+          options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
         />
         <Select
           allowClear
@@ -168,10 +164,16 @@ export default function RosterPage({ canImport }: { canImport: boolean }) {
           {t('teachers.counts', counts)}
         </Typography.Text>
       </Space>
+      {list.isError && (
+        <div style={{ marginBottom: 12 }}>
+          <LoadError error={list.error} onRetry={() => void list.refetch()} />
+        </div>
+      )}
       <Table<TeacherSummary>
         rowKey="id"
         size="small"
-        dataSource={rows}
+        loading={list.isFetching && list.data === undefined}
+        dataSource={list.data?.teachers ?? []}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 900 }}
         columns={[
@@ -180,13 +182,7 @@ export default function RosterPage({ canImport }: { canImport: boolean }) {
             title: t('teachers.field.name'),
             dataIndex: 'name',
             render: (name: string, row) => (
-              <Button
-                type="link"
-                size="small"
-                onClick={async () =>
-                  setRecord(await api<TeacherRecord>('GET', `/api/v1/teachers/${row.id}`))
-                }
-              >
+              <Button type="link" size="small" onClick={() => setRecordId(row.id)}>
                 {name}
               </Button>
             ),
@@ -221,15 +217,19 @@ export default function RosterPage({ canImport }: { canImport: boolean }) {
           { title: t('teachers.field.phone'), dataIndex: 'phone' },
         ]}
       />
-      {canImport && settings && (
+      {canImport && settings.isError && (
+        <div style={{ marginTop: 16 }}>
+          <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
+        </div>
+      )}
+      {canImport && settings.data && (
         <Card size="small" title={t('teachers.settings')} style={{ marginTop: 16 }}>
           <Form
             layout="inline"
-            initialValues={settings}
+            initialValues={settings.data}
             onFinish={(values: RosterSettings) =>
               void run(async () => {
-                setSettings(await api<RosterSettings>('PUT', '/api/v1/roster/settings', values));
-                await load();
+                await saveSettings.mutateAsync({ body: values });
                 return t('teachers.settings.saved');
               })
             }
@@ -325,37 +325,41 @@ export default function RosterPage({ canImport }: { canImport: boolean }) {
         )}
       </Modal>
       <Drawer
-        open={record !== null}
-        onClose={() => setRecord(null)}
-        title={record?.name}
+        open={recordId !== null}
+        onClose={() => setRecordId(null)}
+        title={record.data?.name}
         width={420}
       >
-        {record && (
-          <>
-            {record.full && (
-              <Alert type="warning" showIcon message={t('teachers.record.audited')} />
+        {recordId && (
+          <QueryView query={record}>
+            {(record) => (
+              <>
+                {record.full && (
+                  <Alert type="warning" showIcon message={t('teachers.record.audited')} />
+                )}
+                <Descriptions column={1} size="small" style={{ marginTop: 12 }}>
+                  <Descriptions.Item label={t('teachers.field.workNo')}>
+                    {record.workNo}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('teachers.field.departmentId')}>
+                    {record.department?.name ?? record.departmentName ?? '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('teachers.field.birthDate')}>
+                    {record.birthDate ?? record.ageBand ?? '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('teachers.field.title')}>
+                    {record.title ?? '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('teachers.field.phone')}>
+                    {record.phone ?? '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('teachers.field.email')}>
+                    {record.email ?? '—'}
+                  </Descriptions.Item>
+                </Descriptions>
+              </>
             )}
-            <Descriptions column={1} size="small" style={{ marginTop: 12 }}>
-              <Descriptions.Item label={t('teachers.field.workNo')}>
-                {record.workNo}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('teachers.field.departmentId')}>
-                {record.department?.name ?? record.departmentName ?? '—'}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('teachers.field.birthDate')}>
-                {record.birthDate ?? record.ageBand ?? '—'}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('teachers.field.title')}>
-                {record.title ?? '—'}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('teachers.field.phone')}>
-                {record.phone ?? '—'}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('teachers.field.email')}>
-                {record.email ?? '—'}
-              </Descriptions.Item>
-            </Descriptions>
-          </>
+          </QueryView>
         )}
       </Drawer>
     </div>
