@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { departments } from '../../src/server/modules/departments/department.table';
 import {
   endJourney,
   openSignedIn,

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
+import type { ConclusionView } from '../../src/shared/api/conclusion';
 import { buildApp } from '../../src/server/app';
 import { ManualClock, systemClock } from '../../src/server/clock';
 import { departments } from '../../src/server/modules/departments/department.table';
@@ -253,6 +254,116 @@ describe('handovers in the browser', () => {
     await reviewer.getByTestId('notification-list').getByText('质量报告已发布，请评议').waitFor();
     await reviewer.waitForTimeout(300);
     await shot(reviewer, 'handover-report-reviewer');
+    await liaison.close();
+    await reviewer.close();
+  }, 180_000);
+
+  it('a new account finds how to sign in; a returned summary reaches the liaison; a reviewer is told the review closes soon', async () => {
+    const [union] = await database.db
+      .select()
+      .from(departments)
+      .where(eq(departments.name, '工会'));
+    const [plan] = await database.db.select().from(plans);
+    const organizationId = union!.organizationId;
+    const admin = await signIn(
+      app,
+      (await createUser(database.db, organizationId, 'admin')).username,
+    );
+    const officeApi = await signIn(
+      app,
+      (await createUser(database.db, organizationId, 'coordinator')).username,
+    );
+
+    // The administrator opens an account for 工会's new liaison: after the first sign-in (and the
+    // new password) the message says who they are and where to sign in, never the password.
+    const created = await admin.post('/api/v1/users', {
+      username: 'union-li',
+      displayName: '工会李老师',
+      role: 'liaison',
+      departmentId: union!.id,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const oneTimePassword: string = created.json().oneTimePassword;
+    await runner.runDue();
+    const first = await signIn(app, 'union-li', oneTimePassword);
+    await first.post('/api/v1/auth/password', {
+      currentPassword: oneTimePassword,
+      newPassword: TEST_PASSWORD,
+    });
+    const liaison = await signedIn('union-li', { width: 375, height: 812 });
+    await liaison.getByTestId('notification-bell').click();
+    await liaison.getByTestId('all-messages').click();
+    const messageList = liaison.getByTestId('message-list');
+    await messageList.getByText('您的落实（Luoshi）账号已开通').waitFor();
+    await messageList.getByText(/登录名：union-li/).waitFor();
+    // An account belongs to no plan: no empty 工作方案 line.
+    expect(await messageList.textContent()).not.toContain('工作方案：—');
+    expect(await messageList.textContent()).not.toContain(oneTimePassword);
+    await shot(liaison, 'handover-account-375');
+
+    // The liaison submits the summary and self-assessment (the giver's side), the office returns it.
+    const liaisonApi = await signIn(app, 'union-li');
+    const conclusion = `/api/v1/plans/${plan!.id}/conclusion/${union!.id}`;
+    const mine: ConclusionView = (await liaisonApi.get(conclusion)).json();
+    for (const item of mine.items)
+      await liaisonApi.request({
+        method: 'PUT',
+        url: `${conclusion}/items/${item.id}`,
+        payload: { version: 0, rating: '达标', justification: '已按措施完成' },
+      });
+    await liaisonApi.request({
+      method: 'PUT',
+      url: `${conclusion}/summary`,
+      payload: {
+        version: 0,
+        highlights: '建立“工会+思政”工作机制',
+        results: '全年开展关爱活动 12 次',
+        cases: '青年教师成长营',
+        evidenceIds: [],
+      },
+    });
+    const submitted = await liaisonApi.post(`${conclusion}/submit`);
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const returned = await officeApi.post(`${conclusion}/return`, {
+      comment: '典型案例请补充成效数据',
+    });
+    expect(returned.statusCode, returned.body).toBe(200);
+    await runner.runDue();
+    await liaison.goto(url);
+    await liaison.getByText('按意见修改总结报告与自评并重新提交').waitFor();
+    await liaison.getByTestId('notification-bell').click();
+    await liaison.getByTestId('all-messages').click();
+    await messageList.getByText('总结报告与自评被退回').waitFor();
+    // At 375 px a long body is folded: 展开 shows the office's comment.
+    const returnedCard = messageList.locator('[data-testid=message]').filter({
+      hasText: '总结报告与自评被退回',
+    });
+    await returnedCard.getByText('展开').click();
+    await returnedCard.getByText(/意见：典型案例请补充成效数据/).waitFor();
+    await shot(liaison, 'handover-summary-returned-375');
+    await messageList.getByRole('button', { name: '去修改' }).first().click();
+    await expect.poll(() => new URL(liaison.url()).pathname).toBe('/conclusion');
+    await liaison.getByText('工会 · 总结与自评').waitFor();
+
+    // A report published today closes for review in 14 days; 7 days before, the reviewer who has
+    // not reviewed is told, and the message opens the report.
+    const reviewerUser = await createUser(database.db, organizationId, 'reviewer');
+    const requested = await officeApi.post(`/api/v1/plans/${plan!.id}/reports`);
+    expect(requested.statusCode, requested.body).toBe(202);
+    await runner.runDue();
+    const reportId = (requested.json() as { id: string }).id;
+    expect((await officeApi.post(`/api/v1/reports/${reportId}/publish`)).statusCode).toBe(200);
+    clock.set(new Date(clock.now().getTime() + 7 * 24 * 3600_000).toISOString());
+    await runner.runDue();
+    const reviewer = await signedIn(reviewerUser.username, { width: 375, height: 812 });
+    await reviewer.getByTestId('notification-bell').click();
+    await reviewer
+      .getByTestId('notification-list')
+      .getByText('质量报告评议即将截止')
+      .first()
+      .waitFor();
+    await reviewer.waitForTimeout(300);
+    await shot(reviewer, 'handover-review-due-375');
     await liaison.close();
     await reviewer.close();
   }, 180_000);

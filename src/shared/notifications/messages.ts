@@ -221,7 +221,16 @@ export function composeMessage(facts: MessageFacts, locale: Locale = 'zh-CN'): C
     case 'account.created':
       return {
         title: '您的落实（Luoshi）账号已开通',
-        body: `${plan}\n${department}\n登录名：${dot(facts.username)}\n登录地址：${dot(facts.signInUrl)}\n请用管理员当面或另行告知的一次性密码登录，首次登录须设置新密码。`,
+        // An account belongs to no plan, and e-mail and chat add the address to open: only the lines known.
+        body: [
+          facts.planName ? plan : null,
+          facts.departmentName ? department : null,
+          `登录名：${dot(facts.username)}`,
+          facts.signInUrl ? `登录地址：${facts.signInUrl}` : null,
+          '请用管理员当面或另行告知的一次性密码登录，首次登录须设置新密码。',
+        ]
+          .filter(Boolean)
+          .join('\n'),
         action: '去登录',
         link: '/',
       };
@@ -395,7 +404,15 @@ function composeEnglishMessage(facts: MessageFacts): ComposedMessage {
     case 'account.created':
       return {
         title: 'Your Luoshi account is ready',
-        body: `${plan}\n${department}\nUser name: ${dot(facts.username)}\nSign in at: ${dot(facts.signInUrl)}\nSign in with the one-time password the administrator gave you in person; you will set a new password the first time.`,
+        body: [
+          facts.planName ? plan : null,
+          facts.departmentName ? department : null,
+          `User name: ${dot(facts.username)}`,
+          facts.signInUrl ? `Sign in at: ${facts.signInUrl}` : null,
+          'Sign in with the one-time password the administrator gave you in person; you will set a new password the first time.',
+        ]
+          .filter(Boolean)
+          .join('\n'),
         action: 'Sign in',
         link: '/',
       };

@@ -6,6 +6,7 @@ import {
   Checkbox,
   Empty,
   Form,
+  Grid,
   Input,
   InputNumber,
   List,
@@ -27,6 +28,7 @@ import { ApiError, call } from '../../api/client';
 import { useInvalidate, useOperation } from '../../api/query';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
+import { formatTime } from '../../time';
 
 const CHANNEL_KEYS = {
   in_app: 'messages.channel.in_app',
@@ -39,7 +41,8 @@ const STATUS_COLORS = { sent: 'green', failed: 'red', sending: 'blue', skipped: 
 
 /** 消息: every handover message to me, how each channel went, and my channels (and the office's). */
 export default function MessagesPage({ office }: { office: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
+  const screens = Grid.useBreakpoint();
   const messages = useOperation(notificationsApi.messagesList, {});
   const list = messages.data ?? null;
   const error =
@@ -68,10 +71,13 @@ export default function MessagesPage({ office }: { office: boolean }) {
         {list && list.items.length === 0 && <Empty description={t('notifications.empty')} />}
         {list && list.items.length > 0 && (
           <List
+            // On a phone the button goes under the text, which keeps the width to read it.
+            itemLayout={screens.md ? 'horizontal' : 'vertical'}
             dataSource={list.items}
             renderItem={(message) => (
               <List.Item
                 key={message.id}
+                data-testid="message"
                 className={message.readAt ? '' : 'message-unread'}
                 actions={[
                   <Button key="open" type="link" onClick={() => void open(message)}>
@@ -96,9 +102,7 @@ export default function MessagesPage({ office }: { office: boolean }) {
                       </Typography.Paragraph>
                       <Space wrap size={4}>
                         <Typography.Text type="secondary">
-                          {new Date(message.createdAt).toLocaleString(locale, {
-                            timeZone: 'Asia/Shanghai',
-                          })}
+                          {formatTime(message.createdAt)}
                         </Typography.Text>
                         {message.deliveries.map((delivery) => (
                           <Tag
