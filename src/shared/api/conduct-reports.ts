@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { caseOutcomes, caseStates } from '../conduct-reports/case-states';
 import { defineOperation, fileResponse } from './operation';
 
-const timestampSchema = z.iso.datetime({ offset: true });
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const caseStateSchema = z.enum(caseStates);

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { messageChannels, messageKinds } from '../notifications/messages';
 import { workingRoles, organizationStaff } from '../access';
 import { defineOperation } from './operation';
-
-const timestampSchema = z.iso.datetime({ offset: true });
 
 export const messageChannelSchema = z.enum(messageChannels);
 export const messageKindSchema = z.enum(messageKinds);

@@ -1,15 +1,15 @@
 import { z } from 'zod';
+import { timestampSchema } from './common';
 import { defineOperation } from './operation';
 import { idParamsSchema, planDetailSchema, planSummarySchema, planTreeSchema } from './contracts';
 import { workingRoles } from '../access';
+import { assignmentRoles } from '../assignments';
 import { deadlineKinds } from '../deadlines';
 import { isoDateSchema } from '../plan-import/contract';
 import { phaseViewSchema, deliverableViewSchema } from './contracts';
 import { organizationStaff } from '../access';
 
 /** Editing a plan on the web (方案维护) and departments' extension requests (延期申请). */
-
-const timestampSchema = z.iso.datetime({ offset: true });
 
 export const planPhaseParamsSchema = z.object({ id: z.uuid(), phaseId: z.uuid() });
 export const planDeliverableParamsSchema = z.object({ id: z.uuid(), deliverableId: z.uuid() });
@@ -45,7 +45,7 @@ export const retireItemBodySchema = z.object({ reason: z.string().trim().min(1).
 export const itemDependentsSchema = z.object({
   item: z.object({ id: z.uuid(), no: z.number().int(), content: z.string() }),
   retired: z.boolean(),
-  assignments: z.array(z.object({ name: z.string(), role: z.enum(['lead', 'support']) })),
+  assignments: z.array(z.object({ name: z.string(), role: z.enum(assignmentRoles) })),
   measures: z.array(
     z.object({ id: z.uuid(), departmentName: z.string(), text: z.string(), dueOn: isoDateSchema }),
   ),

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { sha256 } from '../../hash';
 import type {
   ConductReportDetail,
   ConductReportFigures,
@@ -73,7 +74,7 @@ function newReceipt(): string {
 /** The receipt as typed (any case, spaces, dashes, O for 0…) → the hash kept. */
 export function receiptHash(receipt: string): string {
   const normalized = receipt.toUpperCase().replace(/[\s-]/g, '');
-  return createHash('sha256').update(`conduct-report-receipt:${normalized}`).digest('hex');
+  return sha256(`conduct-report-receipt:${normalized}`);
 }
 
 /** The reporter in the audit log: nobody, from nowhere (no address or user agent is kept). */

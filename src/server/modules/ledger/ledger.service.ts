@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../hash';
 import type { z } from 'zod';
 import type { sheetUploadQuerySchema } from '../../../shared/api/breakdowns';
 import type { EvidenceView } from '../../../shared/api/evidence';
@@ -79,7 +79,6 @@ type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
 export type PeriodSheetOutcome = Omit<PeriodSheetPreview, 'problems'> & {
   problems: PeriodSheetProblem[];
 };
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 export const reportStatusWords: Record<ReportStatus, string> = {
   not_started: '未启动',

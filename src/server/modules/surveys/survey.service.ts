@@ -1,4 +1,5 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { sha256 } from '../../hash';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import type { z } from 'zod';
@@ -51,7 +52,6 @@ type SurveyInput = z.output<typeof surveyBodySchema>;
 type UpdateInput = z.output<typeof updateSurveyBodySchema>;
 type Dimension = (typeof breakdownDimensions)[number];
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** Letters and digits without look-alikes (no 0 O o 1 I l): 16 of them, about 92 bits. */
 const TOKEN_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
 export function newSurveyToken(): string {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../hash';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type {
@@ -35,8 +35,6 @@ import { rosterSettings, teachers, type TeacherRow } from './teacher.table';
 
 type ListQuery = z.output<typeof teacherListQuerySchema>;
 type ImportQuery = z.output<typeof rosterImportQuerySchema>;
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** A teacher with what the standard counts them by, as of one day. */
 export interface TeacherWithFacts extends TeacherRow {
