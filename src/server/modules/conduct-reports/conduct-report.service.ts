@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { sha256 } from '../../hash';
+import { sha256 } from '../../io/sha256';
 import type {
   ConductReportDetail,
   ConductReportFigures,

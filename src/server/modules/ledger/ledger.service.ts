@@ -1,4 +1,4 @@
-import { sha256 } from '../../hash';
+import { sha256 } from '../../io/sha256';
 import type { z } from 'zod';
 import type { sheetUploadQuerySchema } from '../../../shared/api/breakdowns';
 import type { EvidenceView } from '../../../shared/api/evidence';

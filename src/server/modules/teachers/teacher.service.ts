@@ -1,4 +1,4 @@
-import { sha256 } from '../../hash';
+import { sha256 } from '../../io/sha256';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type {
