@@ -113,6 +113,9 @@ describe('the office imports a plan of another shape on the web', () => {
     await page.goto(`${server.url}/plan`);
     await page.getByText('师德考核流于形式').first().waitFor();
     await page.getByText('全部任务').first().waitFor();
+    // Named by its file without the extension, and the missing phases say why they are missing.
+    await page.getByRole('heading', { name: '整改任务清单', exact: true }).waitFor();
+    await page.getByTestId('no-phases').waitFor();
     await page.screenshot({ path: path.join(screenshots, 'flat-plan-page.png'), fullPage: true });
     await page.goto(`${server.url}/dashboard`);
     await page.getByTestId('chart-heatmap').locator('canvas').first().waitFor();

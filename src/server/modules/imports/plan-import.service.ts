@@ -94,8 +94,11 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
       const parse = await parseFor(actor, upload);
       return db.transaction(async (tx) => {
         await lockDepartmentsOfOrganization(tx, actor.organizationId);
-        const standardTitle = parse.standardTitle ?? parse.title ?? upload.fileName;
-        const standardPrint = standardFingerprint(parse, standardTitle);
+        // A plan with no title of its own is named by its file, without the extension; the
+        // fingerprint keeps the whole name, so that plans imported before are still recognised.
+        const namedTitle = parse.standardTitle ?? parse.title;
+        const standardTitle = namedTitle ?? titleOfFileName(upload.fileName);
+        const standardPrint = standardFingerprint(parse, namedTitle ?? upload.fileName);
         const planPrint = planFingerprint(parse, standardPrint);
         const existingPlan = await findPlanByFingerprint(tx, actor.organizationId, planPrint);
         if (existingPlan) {
@@ -330,3 +333,8 @@ export function createPlanImportService({ db, clock, maxFileBytes }: PlanImportD
 }
 
 export type PlanImportService = ReturnType<typeof createPlanImportService>;
+
+/** A file's name as a title: 整改任务清单.xlsx → 整改任务清单 (the name itself when nothing is left). */
+function titleOfFileName(fileName: string): string {
+  return fileName.replace(/\.(docx?|xlsx?|txt)$/i, '').trim() || fileName;
+}

@@ -61,6 +61,11 @@ function PlanOverview({ plan }: { plan: PlanDetail }) {
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
           <Typography.Title level={5}>{t('plan.phases')}</Typography.Title>
+          {plan.phases.length === 0 && (
+            <Typography.Paragraph type="secondary" data-testid="no-phases">
+              {t('plan.phases.none')}
+            </Typography.Paragraph>
+          )}
           <Steps
             direction="vertical"
             size="small"
@@ -82,6 +87,11 @@ function PlanOverview({ plan }: { plan: PlanDetail }) {
         </Col>
         <Col xs={24} lg={10}>
           <Typography.Title level={5}>{t('plan.deliverables')}</Typography.Title>
+          {plan.deliverables.length === 0 && (
+            <Typography.Paragraph type="secondary">
+              {t('plan.deliverables.none')}
+            </Typography.Paragraph>
+          )}
           <Space direction="vertical" style={{ width: '100%' }}>
             {plan.deliverables.map((deliverable) => {
               const days = daysBetween(now, deliverable.dueOn);
