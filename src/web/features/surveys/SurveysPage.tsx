@@ -13,49 +13,36 @@ import {
   Row,
   Select,
   Space,
+  Spin,
   Statistic,
   Table,
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { DepartmentView } from '../../../shared/api/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { departmentsApi } from '../../../shared/api/departments';
+import type { ResponseOf } from '../../../shared/api/operation';
 import {
   breakdownDimensions,
   type Population,
   type SurveyResults,
   type SurveyView,
+  surveysApi,
 } from '../../../shared/api/surveys';
 import { teacherAttributes, type TeacherAttribute } from '../../../shared/api/teachers';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import type { Questionnaire } from '../../../shared/surveys/questionnaire';
-import { api, ApiError } from '../../api/client';
+import { ApiError, hrefOf } from '../../api/client';
+import { keyOf, useInvalidate, useOperation, useWrite } from '../../api/query';
 import { Chart, type ChartOption } from '../../components/Chart';
+import { LoadError, QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { useServerAction } from '../../useServerAction';
 import { attributeKey } from '../teachers/RosterPage';
 import { SurveyBuilder } from './SurveyBuilder';
 
-interface Template {
-  key: string;
-  itemNos: number[];
-  title: string;
-  intro: string;
-  questionnaire: Questionnaire;
-}
-interface Progress {
-  invited: number;
-  responded: number;
-  rate: number | null;
-  byDepartment: {
-    departmentId: string | null;
-    name: string;
-    invited: number;
-    responded: number;
-    rate: number | null;
-  }[];
-}
+type Template = ResponseOf<typeof surveysApi.templates>['templates'][number];
 
 const statusColor = { draft: 'default', open: 'green', closed: 'blue' } as const;
 
@@ -68,10 +55,12 @@ function download(url: string) {
 /** 问卷调查: build, send, follow and read anonymous surveys of teachers. */
 export default function SurveysPage({ canEdit }: { canEdit: boolean }) {
   const { t } = useI18n();
-  const [surveys, setSurveys] = useState<SurveyView[]>([]);
   const [selected, setSelected] = useState<string | undefined>(searchParam('survey'));
   const [creating, setCreating] = useState(false);
-  const [templates, setTemplates] = useState<Template[]>([]);
+  const surveys = useOperation(surveysApi.list, {});
+  const templates = useOperation(surveysApi.templates, canEdit ? {} : null);
+  const createSurvey = useWrite(surveysApi.create, { invalidates: [surveysApi.list] });
+  const invalidate = useInvalidate();
   const { busy, run } = useServerAction();
 
   // the chosen survey is in the address, so a reload (or a report's link) opens it again
@@ -79,47 +68,37 @@ export default function SurveysPage({ canEdit }: { canEdit: boolean }) {
     history.replaceState(null, '', selected ? `/surveys?survey=${selected}` : '/surveys');
   }, [selected]);
 
-  const load = useCallback(async () => {
-    setSurveys((await api<{ surveys: SurveyView[] }>('GET', '/api/v1/surveys')).surveys);
-  }, []);
-  useEffect(() => {
-    void load();
-    if (canEdit)
-      void api<{ templates: Template[] }>('GET', '/api/v1/surveys/templates').then((r) =>
-        setTemplates(r.templates),
-      );
-  }, [load, canEdit]);
-
   const create = (template: Template | null) =>
     run(async () => {
-      const created = await api<SurveyView>('POST', '/api/v1/surveys', {
-        title: template?.title ?? t('surveys.newTitle'),
-        intro: template?.intro ?? '',
-        itemNos: template?.itemNos ?? [],
-        year: new Date().getFullYear(),
-        questionnaire: template?.questionnaire ?? {
-          sections: [
-            {
-              title: '',
-              description: '',
-              questions: [
-                {
-                  id: 'q1',
-                  kind: 'rating',
-                  title: '',
-                  required: true,
-                  options: [],
-                  rows: [],
-                  scale: { min: 1, max: 5, minLabel: '', maxLabel: '' },
-                },
-              ],
-            },
-          ],
+      const created = await createSurvey.mutateAsync({
+        body: {
+          title: template?.title ?? t('surveys.newTitle'),
+          intro: template?.intro ?? '',
+          itemNos: template?.itemNos ?? [],
+          year: new Date().getFullYear(),
+          questionnaire: template?.questionnaire ?? {
+            sections: [
+              {
+                title: '',
+                description: '',
+                questions: [
+                  {
+                    id: 'q1',
+                    kind: 'rating',
+                    title: '',
+                    required: true,
+                    options: [],
+                    rows: [],
+                    scale: { min: 1, max: 5, minLabel: '', maxLabel: '' },
+                  },
+                ],
+              },
+            ],
+          },
+          population: { kind: 'all' },
         },
-        population: { kind: 'all' },
       });
       setCreating(false);
-      await load();
       setSelected(created.id);
       return null;
     });
@@ -131,7 +110,7 @@ export default function SurveysPage({ canEdit }: { canEdit: boolean }) {
         canEdit={canEdit}
         onBack={() => {
           setSelected(undefined);
-          void load();
+          void invalidate(surveysApi.list);
         }}
       />
     );
@@ -153,45 +132,57 @@ export default function SurveysPage({ canEdit }: { canEdit: boolean }) {
         )}
       </Flex>
       <Typography.Paragraph type="secondary">{t('surveys.intro')}</Typography.Paragraph>
-      <Table<SurveyView>
-        rowKey="id"
-        dataSource={surveys}
-        pagination={false}
-        scroll={{ x: 700 }}
-        onRow={(row) => ({ onClick: () => setSelected(row.id), style: { cursor: 'pointer' } })}
-        columns={[
-          { title: t('surveys.field.title'), dataIndex: 'title' },
-          { title: t('surveys.field.year'), dataIndex: 'year', width: 80 },
-          {
-            title: t('surveys.field.items'),
-            dataIndex: 'itemNos',
-            width: 100,
-            render: (nos: number[]) => nos.map((no) => `第${no}项`).join('、'),
-          },
-          {
-            title: t('surveys.field.status'),
-            dataIndex: 'status',
-            width: 90,
-            render: (status: SurveyView['status']) => (
-              <Tag color={statusColor[status]}>{t(`surveys.status.${status}` as MessageKey)}</Tag>
-            ),
-          },
-          {
-            title: t('surveys.field.responses'),
-            width: 140,
-            render: (_, row) => (row.invited ? `${row.responded}/${row.invited}` : '—'),
-          },
-        ]}
-      />
+      <QueryView query={surveys}>
+        {({ surveys: rows }) => (
+          <Table<SurveyView>
+            rowKey="id"
+            dataSource={rows}
+            pagination={false}
+            scroll={{ x: 700 }}
+            onRow={(row) => ({ onClick: () => setSelected(row.id), style: { cursor: 'pointer' } })}
+            columns={[
+              { title: t('surveys.field.title'), dataIndex: 'title' },
+              { title: t('surveys.field.year'), dataIndex: 'year', width: 80 },
+              {
+                title: t('surveys.field.items'),
+                dataIndex: 'itemNos',
+                width: 100,
+                render: (nos: number[]) => nos.map((no) => `第${no}项`).join('、'),
+              },
+              {
+                title: t('surveys.field.status'),
+                dataIndex: 'status',
+                width: 90,
+                render: (status: SurveyView['status']) => (
+                  <Tag color={statusColor[status]}>
+                    {t(`surveys.status.${status}` as MessageKey)}
+                  </Tag>
+                ),
+              },
+              {
+                title: t('surveys.field.responses'),
+                width: 140,
+                render: (_, row) => (row.invited ? `${row.responded}/${row.invited}` : '—'),
+              },
+            ]}
+          />
+        )}
+      </QueryView>
       <Modal
         open={creating}
         footer={null}
         onCancel={() => setCreating(false)}
         title={t('surveys.new')}
       >
+        {templates.isError && (
+          <LoadError error={templates.error} onRetry={() => void templates.refetch()} />
+        )}
         <List
           rowKey={(entry) => entry.template?.key ?? 'blank'}
-          dataSource={[...templates.map((template) => ({ template })), { template: null }]}
+          dataSource={[
+            ...(templates.data?.templates ?? []).map((template) => ({ template })),
+            { template: null },
+          ]}
           renderItem={({ template }) => (
             <List.Item
               actions={[
@@ -244,38 +235,39 @@ function barOption(labels: string[], values: number[]): ChartOption {
 function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; onBack(): void }) {
   const { t } = useI18n();
   const { busy, run } = useServerAction();
-  const [survey, setSurvey] = useState<SurveyView | null>(null);
+  const client = useQueryClient();
+  const input = { params: { id } };
+  const surveyQuery = useOperation(surveysApi.get, input);
+  const survey = surveyQuery.data;
   const [draft, setDraft] = useState<SurveyView | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [results, setResults] = useState<SurveyResults | null>(null);
-  const [refusal, setRefusal] = useState<string | null>(null);
-  const [dimension, setDimension] = useState<(typeof breakdownDimensions)[number]>('department');
-  const [departments, setDepartments] = useState<DepartmentView[]>([]);
-  const [poster, setPoster] = useState<{ url: string; svg: string } | null>(null);
-
-  const load = useCallback(async () => {
-    const view = await api<SurveyView>('GET', `/api/v1/surveys/${id}`);
-    setSurvey(view);
-    setDraft(view);
-    if (view.status !== 'draft') {
-      setProgress(await api<Progress>('GET', `/api/v1/surveys/${id}/progress`));
-      try {
-        setResults(
-          await api<SurveyResults>('GET', `/api/v1/surveys/${id}/results?dimension=${dimension}`),
-        );
-        setRefusal(null);
-      } catch (caught) {
-        if (caught instanceof ApiError && caught.code === 'survey.below_threshold') {
-          setResults(null);
-          setRefusal(caught.message);
-        } else throw caught;
-      }
-    }
-  }, [id, dimension]);
+  // the draft starts from the survey as the server has it, and again after each change there
   useEffect(() => {
-    void load();
-    void api<DepartmentView[]>('GET', '/api/v1/departments').then(setDepartments);
-  }, [load]);
+    if (survey) setDraft(survey);
+  }, [survey]);
+  const sent = survey !== undefined && survey.status !== 'draft';
+  const [dimension, setDimension] = useState<(typeof breakdownDimensions)[number]>('department');
+  const progressQuery = useOperation(surveysApi.progress, sent ? input : null);
+  const resultsQuery = useOperation(
+    surveysApi.results,
+    sent ? { ...input, query: { dimension } } : null,
+    { keepPrevious: true },
+  );
+  const progress = progressQuery.data;
+  const results = resultsQuery.data;
+  // below the threshold the results are refused (not an error): the refusal says why
+  const refusal =
+    resultsQuery.error instanceof ApiError && resultsQuery.error.code === 'survey.below_threshold'
+      ? resultsQuery.error.message
+      : null;
+  const editable = canEdit && survey?.status === 'draft';
+  const departmentsQuery = useOperation(departmentsApi.list, editable ? {} : null);
+  const departments = departmentsQuery.data ?? [];
+  const [posterShown, setPosterShown] = useState(false);
+  const poster = useOperation(surveysApi.poster, posterShown ? input : null);
+  const update = useWrite(surveysApi.update, { invalidates: [surveysApi.list] });
+  const open = useWrite(surveysApi.open);
+  const remind = useWrite(surveysApi.remind);
+  const close = useWrite(surveysApi.close);
 
   const population = draft?.population;
   const charts = useMemo(
@@ -292,8 +284,19 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
       ) ?? [],
     [results],
   );
-  if (!survey || !draft) return null;
-  const editable = canEdit && survey.status === 'draft';
+  if (!survey || !draft)
+    return (
+      <div className="page">
+        <Button onClick={onBack}>{t('surveys.back')}</Button>
+        {surveyQuery.isError ? (
+          <div style={{ marginTop: 12 }}>
+            <LoadError error={surveyQuery.error} onRetry={() => void surveyQuery.refetch()} />
+          </div>
+        ) : (
+          <Spin style={{ display: 'block', margin: '48px auto' }} />
+        )}
+      </div>
+    );
   const setPopulation = (next: Population) => setDraft({ ...draft, population: next });
 
   return (
@@ -316,16 +319,20 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
                   loading={busy}
                   onClick={() =>
                     void run(async () => {
-                      const saved = await api<SurveyView>('PUT', `/api/v1/surveys/${id}`, {
-                        title: draft.title,
-                        intro: draft.intro,
-                        itemNos: draft.itemNos,
-                        year: draft.year,
-                        questionnaire: draft.questionnaire,
-                        population: draft.population,
-                        version: survey.version,
+                      const saved = await update.mutateAsync({
+                        params: { id },
+                        body: {
+                          title: draft.title,
+                          intro: draft.intro,
+                          itemNos: draft.itemNos,
+                          year: draft.year,
+                          questionnaire: draft.questionnaire,
+                          population: draft.population,
+                          version: survey.version,
+                        },
                       });
-                      setSurvey(saved);
+                      // the saved survey (its new version) is the one to edit further
+                      client.setQueryData(keyOf(surveysApi.get, input), saved);
                       setDraft(saved);
                       return t('surveys.saved');
                     })
@@ -340,12 +347,8 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
                   data-testid="open-survey"
                   onClick={() =>
                     void run(async () => {
-                      const sent = await api<{ invited: number; emailed: number }>(
-                        'POST',
-                        `/api/v1/surveys/${id}/open`,
-                      );
-                      await load();
-                      return t('surveys.opened', sent);
+                      const answer = await open.mutateAsync(input);
+                      return t('surveys.opened', answer);
                     })
                   }
                 >
@@ -359,11 +362,8 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
                   loading={busy}
                   onClick={() =>
                     void run(async () => {
-                      const sent = await api<{ reminded: number; emailed: number }>(
-                        'POST',
-                        `/api/v1/surveys/${id}/remind`,
-                      );
-                      return t('surveys.reminded', sent);
+                      const answer = await remind.mutateAsync(input);
+                      return t('surveys.reminded', answer);
                     })
                   }
                 >
@@ -371,15 +371,12 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
                 </Button>
                 <Button
                   icon={<DownloadOutlined />}
-                  onClick={() => download(`/api/v1/surveys/${id}/links.xlsx`)}
+                  onClick={() => download(hrefOf(surveysApi.links, input))}
                   data-testid="download-links"
                 >
                   {t('surveys.links')}
                 </Button>
-                <Button
-                  icon={<QrcodeOutlined />}
-                  onClick={async () => setPoster(await api('GET', `/api/v1/surveys/${id}/poster`))}
-                >
+                <Button icon={<QrcodeOutlined />} onClick={() => setPosterShown(true)}>
                   {t('surveys.poster')}
                 </Button>
                 <Button
@@ -387,8 +384,7 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
                   loading={busy}
                   onClick={() =>
                     void run(async () => {
-                      await api('POST', `/api/v1/surveys/${id}/close`);
-                      await load();
+                      await close.mutateAsync(input);
                       return t('surveys.closed');
                     })
                   }
@@ -403,6 +399,12 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
       {editable ? (
         <Card size="small" style={{ margin: '12px 0' }}>
           <Space direction="vertical" style={{ width: '100%' }}>
+            {departmentsQuery.isError && (
+              <LoadError
+                error={departmentsQuery.error}
+                onRetry={() => void departmentsQuery.refetch()}
+              />
+            )}
             <Input
               addonBefore={t('surveys.field.title')}
               value={draft.title}
@@ -484,6 +486,11 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
         />
       ) : (
         <>
+          {progressQuery.isError && (
+            <div style={{ marginBottom: 12 }}>
+              <LoadError error={progressQuery.error} onRetry={() => void progressQuery.refetch()} />
+            </div>
+          )}
           {progress && (
             <Card size="small" title={t('surveys.progress')} style={{ marginBottom: 12 }}>
               <Row gutter={16}>
@@ -530,7 +537,7 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
                   <Button
                     size="small"
                     icon={<DownloadOutlined />}
-                    onClick={() => download(`/api/v1/surveys/${id}/results.xlsx`)}
+                    onClick={() => download(hrefOf(surveysApi.exportResults, input))}
                   >
                     .xlsx
                   </Button>
@@ -538,7 +545,7 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
                     <Button
                       size="small"
                       icon={<DownloadOutlined />}
-                      onClick={() => download(`/api/v1/surveys/${id}/report.docx`)}
+                      onClick={() => download(hrefOf(surveysApi.reportDocx, input))}
                     >
                       {t('surveys.reportDocx')}
                     </Button>
@@ -549,6 +556,9 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
           >
             {refusal && (
               <Alert type="info" showIcon message={refusal} data-testid="results-refused" />
+            )}
+            {resultsQuery.isError && !refusal && !results && (
+              <LoadError error={resultsQuery.error} onRetry={() => void resultsQuery.refetch()} />
             )}
             {results && (
               <>
@@ -643,19 +653,23 @@ function SurveyDetail({ id, canEdit, onBack }: { id: string; canEdit: boolean; o
         </>
       )}
       <Modal
-        open={poster !== null}
+        open={posterShown}
         footer={null}
-        onCancel={() => setPoster(null)}
+        onCancel={() => setPosterShown(false)}
         title={t('surveys.poster')}
       >
-        {poster && (
-          <div style={{ textAlign: 'center' }}>
-            {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the server's own QR code SVG */}
-            <div dangerouslySetInnerHTML={{ __html: poster.svg }} />
-            <Typography.Paragraph>{poster.url}</Typography.Paragraph>
-            <Typography.Paragraph type="secondary">{t('surveys.posterHint')}</Typography.Paragraph>
-          </div>
-        )}
+        <QueryView query={poster}>
+          {(qr) => (
+            <div style={{ textAlign: 'center' }}>
+              {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the server's own QR code SVG */}
+              <div dangerouslySetInnerHTML={{ __html: qr.svg }} />
+              <Typography.Paragraph>{qr.url}</Typography.Paragraph>
+              <Typography.Paragraph type="secondary">
+                {t('surveys.posterHint')}
+              </Typography.Paragraph>
+            </div>
+          )}
+        </QueryView>
       </Modal>
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { SurveyForm } from '../../../../shared/api/surveys';
+import type { BodyOf, ResponseOf } from '../../../../shared/api/operation';
+import type { SurveyForm, surveysApi } from '../../../../shared/api/surveys';
 import type { Answers, Question } from '../../../../shared/surveys/questionnaire';
 import './answer.css';
 
@@ -8,17 +9,35 @@ import './answer.css';
  * phone, without signing in. Its own small chunk (no Ant Design), Chinese only.
  */
 
-async function post<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
+type PublicOperation = typeof surveysApi.form | typeof surveysApi.answer;
+
+/**
+ * The addresses of the two public operations, checked against their definitions by the type
+ * (a changed definition fails the build). The definitions themselves are not imported: their zod
+ * schemas would more than double this page's download on a phone.
+ */
+const addresses: { [K in 'form' | 'answer']: (typeof surveysApi)[K]['path'] } = {
+  form: '/api/v1/public/survey-form',
+  answer: '/api/v1/public/survey-answer',
+};
+
+/**
+ * Posts to one of the public answering operations (both POST), without the session cookie: the
+ * answer stays anonymous even in a signed-in browser. Body and answer are typed by the definition.
+ */
+async function post<D extends PublicOperation>(
+  path: D['path'],
+  body: BodyOf<D>,
+): Promise<ResponseOf<D>> {
+  const response = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'accept-language': 'zh-CN' },
     body: JSON.stringify(body),
     credentials: 'omit',
   });
-  if (response.status === 204) return undefined as T;
-  const payload = await response.json().catch(() => null);
+  const payload = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) throw new Error(payload?.error?.message ?? '网络不稳定，请稍后再试。');
-  return payload as T;
+  return payload;
 }
 
 function Scale({
@@ -82,7 +101,7 @@ export default function AnswerPage() {
   useEffect(() => {
     if (!token) return;
     setBusy(true);
-    post<SurveyForm>('/api/v1/public/survey-form', { token })
+    post<typeof surveysApi.form>(addresses.form, { token })
       .then((loaded) => {
         setForm(loaded);
         document.title = loaded.title;
@@ -122,7 +141,7 @@ export default function AnswerPage() {
     }
     setBusy(true);
     try {
-      await post('/api/v1/public/survey-answer', { token, answers });
+      await post<typeof surveysApi.answer>(addresses.answer, { token, answers });
       setDone(true);
       setToken(null);
       window.scrollTo(0, 0);
