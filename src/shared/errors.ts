@@ -1460,7 +1460,16 @@ export const errorCatalogue = {
 export type ErrorCode = keyof typeof errorCatalogue;
 export type Locale = 'zh-CN' | 'en';
 export const locales: readonly Locale[] = ['zh-CN', 'en'];
+/** A param the service words in each language itself (a sentence built from parts). */
+export type WordedParam = Record<Locale, string>;
 export type ErrorParams = Record<string, string | number>;
+/** An error's params: plain values, or worded in each language by the service. */
+export type AppErrorParams = Record<string, string | number | WordedParam>;
+
+/** A param's value in one language: a worded param's own words, else the value as it is. */
+export function paramIn(value: string | number | WordedParam, locale: Locale): string {
+  return typeof value === 'object' ? value[locale] : String(value);
+}
 
 /** One problem with one field of a request. */
 export interface FieldIssue {
@@ -1474,14 +1483,14 @@ export interface FieldIssue {
  */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly params: ErrorParams;
+  readonly params: AppErrorParams;
   readonly issues: FieldIssue[];
   /** The record as it now is, for a conflict: the client shows it instead of guessing. */
   readonly current: unknown;
 
   constructor(
     code: ErrorCode,
-    params: ErrorParams = {},
+    params: AppErrorParams = {},
     issues: FieldIssue[] = [],
     current?: unknown,
   ) {
@@ -1530,11 +1539,15 @@ const paramWords: Partial<Record<ErrorCode, Record<string, Words>>> = {
   },
 };
 
-export function formatErrorMessage(code: ErrorCode, params: ErrorParams, locale: Locale): string {
+export function formatErrorMessage(
+  code: ErrorCode,
+  params: AppErrorParams,
+  locale: Locale,
+): string {
   const template = errorCatalogue[code][locale];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     if (!(name in params)) return whole;
-    const value = String(params[name]);
+    const value = paramIn(params[name]!, locale);
     const worded = paramWords[code]?.[name]?.[value]?.[locale] ?? value;
     // A list joined by the enumeration comma (第 3、5 项) reads "3, 5" in English.
     return locale === 'en' ? worded.replaceAll('、', ', ') : worded;

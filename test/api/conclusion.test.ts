@@ -211,6 +211,15 @@ describe("a department's summary and self-assessment", () => {
     expect(early.statusCode).toBe(422);
     expect(early.json().error.message).toContain('亮点、成效、典型案例');
     expect(early.json().error.message).toContain('39');
+    const earlyInEnglish = await union.request({
+      method: 'POST',
+      url: `${base}/submit`,
+      headers: { 'accept-language': 'en' },
+    });
+    expect(earlyInEnglish.json().error.message).toBe(
+      'Not ready to submit: the summary has no highlights, results, typical cases yet; 1 item has no self-assessment yet (39).',
+    );
+    expect(earlyInEnglish.json().error.params.missing).not.toMatch(/[\u4e00-\u9fff]/);
 
     await put(union, `${base}/summary`, { version: 0, ...summaryText, evidenceIds: [evidence] });
     view = (

@@ -9,6 +9,7 @@ import {
   errorCatalogue,
   formatBytes,
   formatErrorMessage,
+  paramIn,
   type ErrorCode,
   type FieldIssue,
 } from '../../shared/errors';
@@ -95,7 +96,16 @@ export function sendError(
     error: {
       code: error.code,
       message: formatErrorMessage(error.code, error.params, locale),
-      ...(Object.keys(error.params).length > 0 ? { params: error.params } : {}),
+      ...(Object.keys(error.params).length > 0
+        ? {
+            params: Object.fromEntries(
+              Object.entries(error.params).map(([name, value]) => [
+                name,
+                typeof value === 'object' ? paramIn(value, locale) : value,
+              ]),
+            ),
+          }
+        : {}),
       issues: error.issues,
       ...(error.current === undefined ? {} : { current: error.current }),
     },

@@ -21,6 +21,7 @@ import {
   type RatingLevel,
 } from '../../../shared/conclusion/rating-scale';
 import { rollUpRatings } from '../../../shared/conclusion/rollup';
+import { summaryProblems } from '../../../shared/conclusion/summary-problems';
 import { isPastDue } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
@@ -108,7 +109,7 @@ function toInstitutionRating(
   };
 }
 
-const filled = (text: string) => text.trim().length > 0;
+const filled = (text: string | undefined) => (text ?? '').trim().length > 0;
 
 export function createConclusionService({ db, clock }: { db: Database; clock: Clock }) {
   async function planOf(executor: Executor, actor: Actor, planId: string) {
@@ -371,19 +372,14 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
         const unrated = items
           .filter((item) => duties.has(item.id) && !rated.has(item.id))
           .map((item) => item.no);
-        const missing = [
-          ...(!before || !filled(before.highlights) ? ['亮点'] : []),
-          ...(!before || !filled(before.results) ? ['成效'] : []),
-          ...(!before || !filled(before.cases) ? ['典型案例'] : []),
-        ];
-        const problems = [
-          ...(missing.length > 0 ? [`总结报告还没有填写${missing.join('、')}`] : []),
-          ...(unrated.length > 0
-            ? [`还有 ${unrated.length} 项指标没有自评（${unrated.join('、')}）`]
-            : []),
-        ];
-        if (problems.length > 0 || !before)
-          throw new AppError('summary.incomplete', { missing: problems.join('；') });
+        const problems = summaryProblems({
+          highlights: filled(before?.highlights),
+          results: filled(before?.results),
+          cases: filled(before?.cases),
+          unrated,
+        });
+        if (problems) throw new AppError('summary.incomplete', { missing: problems });
+        if (!before) throw new Error('a summary never written has empty sections');
         const now = clock.now();
         const after = await updateSummaryAtVersion(tx, before.id, before.version, {
           status: 'submitted',
