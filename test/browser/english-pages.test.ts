@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signIn } from '../support/test-app';
 import { endJourney, screenshots, seededDepartment, startJourney } from '../support/browser';
 import type { TestServer } from '../support/test-server';
+import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import { TEST_PASSWORD } from '../support/test-app';
 
 let server: TestServer;
@@ -44,8 +45,49 @@ beforeAll(async () => {
     departments: { name: string; aliases?: string[] }[];
     groups: { name: string }[];
   };
+  // The ledger with its monthly periods, so that their names are on the page too.
+  const year = (detail as unknown as { cycleYear: number }).cycleYear;
+  const ledger = await office.request({
+    method: 'PUT',
+    url: `/api/v1/plans/${plan!.id}/ledger/settings`,
+    payload: {
+      frequency: 'monthly',
+      dueDay: 5,
+      firstPeriod: `${year}-05`,
+      lastPeriod: `${year}-10`,
+    },
+  });
+  if (ledger.statusCode !== 200) throw new Error(ledger.body);
+  // 工会's breakdown approved: the ledger then has its period columns.
+  await createUser(server.database.db, union.organizationId, 'liaison', {
+    departmentId: union.id,
+    username: 'english-union',
+  });
+  const liaison = await signIn(server.app, 'english-union');
+  const breakdown = `/api/v1/plans/${plan!.id}/breakdowns/${union.id}`;
+  const view = (await liaison.get(breakdown)).json() as BreakdownView;
+  const measureTexts: string[] = [];
+  for (const item of view.indicators.flatMap((l1) => l1.children.flatMap((l2) => l2.items)))
+    await liaison.post(`${breakdown}/measures`, {
+      itemId: item.id,
+      text: measureTexts[measureTexts.push(`工会落实第${item.no}项`) - 1],
+      deadline: { kind: 'monthly' },
+    });
+  await liaison.request({
+    method: 'PUT',
+    url: `${breakdown}/liaison`,
+    payload: { name: '王老师', phone: '010-88561234', email: 'wang@test.edu.cn' },
+  });
+  await liaison.post(`${breakdown}/submit`);
+  const approved = await office.post(`${breakdown}/review`, {
+    decision: 'approve',
+    itemComments: {},
+  });
+  if (approved.statusCode !== 200) throw new Error(approved.body);
   const organization = (await office.get('/api/v1/organization')).json() as { name: string };
   content = [
+    ...measureTexts,
+    '王老师',
     detail.title,
     detail.issuer ?? '',
     organization.name,

@@ -5,6 +5,7 @@ import {
   derivePeriods,
   isPastDue,
   measureStates,
+  periodLabel,
   worstState,
 } from '../../src/shared/ledger/periods';
 
@@ -179,5 +180,29 @@ describe('reporting periods', () => {
     expect(worstState(['reported', 'open', 'late'])).toBe('late');
     expect(worstState(['upcoming', 'closed'])).toBe('closed');
     expect(worstState([])).toBeNull();
+  });
+});
+
+describe('a period named in each language', () => {
+  it('says the same period as the stored label in Chinese, and in English without Chinese', () => {
+    for (const frequency of ['monthly', 'quarterly', 'semester'] as const) {
+      const periods = derivePeriods({
+        frequency,
+        dueDay: 5,
+        firstPeriod: '2024-01',
+        lastPeriod: '2024-12',
+      });
+      for (const period of periods) {
+        expect(periodLabel(period.key, 'zh-CN')).toBe(period.label);
+        expect(periodLabel(period.key, 'en')).not.toMatch(
+          /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/,
+        );
+      }
+    }
+    expect(periodLabel('2024-05', 'en')).toBe('May 2024');
+    expect(periodLabel('2024-Q3', 'en')).toBe('Q3 2024');
+    expect(periodLabel('2024-spring', 'en')).toBe('Spring semester 2023–2024');
+    expect(periodLabel('2024-autumn', 'en')).toBe('Autumn semester 2024–2025');
+    expect(periodLabel('odd', 'en')).toBe('odd');
   });
 });

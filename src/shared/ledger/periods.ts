@@ -89,6 +89,50 @@ function periodContaining(
   }
 }
 
+const MONTHS_EN = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+
+/**
+ * A period's name in one language, from its key: 2024-05 → 2024年5月 / May 2024, 2024-Q1 →
+ * 2024年第一季度 / Q1 2024, 2024-spring → 2023-2024学年第二学期（春季）/ Spring semester 2023–2024.
+ * The stored label is the Chinese one; a key of another shape is given back as it is. Pure.
+ */
+export function periodLabel(key: string, locale: 'zh-CN' | 'en'): string {
+  const month = /^(\d{4})-(\d{2})$/.exec(key);
+  if (month) {
+    const [year, number] = [Number(month[1]), Number(month[2])];
+    return locale === 'en' ? `${MONTHS_EN[number - 1]} ${year}` : `${year}年${number}月`;
+  }
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(key);
+  if (quarter) {
+    const [year, number] = [Number(quarter[1]), Number(quarter[2])];
+    return locale === 'en' ? `Q${number} ${year}` : `${year}年第${QUARTERS[number - 1]}季度`;
+  }
+  const semester = /^(\d{4})-(spring|autumn)$/.exec(key);
+  if (semester) {
+    const year = Number(semester[1]);
+    const [from, to] = semester[2] === 'spring' ? [year - 1, year] : [year, year + 1];
+    if (locale === 'en')
+      return `${semester[2] === 'spring' ? 'Spring' : 'Autumn'} semester ${from}–${to}`;
+    return semester[2] === 'spring'
+      ? `${from}-${to}学年第二学期（春季）`
+      : `${from}-${to}学年第一学期（秋季）`;
+  }
+  return key;
+}
+
 /**
  * Every period from the one containing `firstPeriod` to the one containing `lastPeriod`, each due
  * on `dueDay` of the month after it ends (the May report of a monthly ledger due on the 5th: 5 June).

@@ -1,6 +1,7 @@
 import type { Locale } from '../../../shared/errors';
 import { and, eq } from 'drizzle-orm';
 import type { TodoItem, TodoKind, TodoView } from '../../../shared/api/todo';
+import { periodLabel } from '../../../shared/ledger/periods';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import { REVIEW_DAYS } from '../../../shared/notifications/messages';
@@ -128,7 +129,7 @@ export function createTodoService({
           key: `progress:${missing.measureId}:${missing.periodKey}`,
           kind: 'progress',
           title: words.progress(missing.itemNo, clip(missing.measureText)),
-          detail: locale === 'en' ? missing.periodKey : missing.periodLabel,
+          detail: locale === 'en' ? periodLabel(missing.periodKey, 'en') : missing.periodLabel,
           departmentName: missing.departmentName,
           dueOn: missing.dueOn,
           overdue: missing.dueOn < today,

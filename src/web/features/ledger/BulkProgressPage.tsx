@@ -26,7 +26,7 @@ import {
 import { type DepartmentObligations, obligationsApi } from '../../../shared/api/obligations';
 import { todoApi } from '../../../shared/api/todo';
 import type { MessageKey } from '../../../shared/i18n/messages';
-import { reportStatuses, type ReportStatus } from '../../../shared/ledger/periods';
+import { reportStatuses, type ReportStatus, periodLabel } from '../../../shared/ledger/periods';
 import { ApiError, call, hrefOf, upload } from '../../api/client';
 import { useInvalidate, useOperation } from '../../api/query';
 import { EvidenceField } from '../../components/EvidenceField';
@@ -89,7 +89,7 @@ function PeriodSheetUpload({
   params: PeriodParams;
   onApplied(): Promise<void>;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<PeriodSheetPreview | null>(null);
@@ -197,7 +197,7 @@ function PeriodSheetUpload({
                 preview.problems.length > 0
                   ? t('sheet.preview.problems', { count: preview.problems.length })
                   : t('bulk.sheet.ready', {
-                      period: preview.period.label,
+                      period: periodLabel(preview.period.key, locale),
                       count: preview.changes.length,
                       unchanged: preview.unchanged,
                       blank: preview.blank,
@@ -470,7 +470,7 @@ function MeasureRow({
 
 /** 整期报送: a department reports a whole period on one page, or through its period sheet. */
 export default function BulkProgressPage({ departmentId }: { departmentId: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { message } = App.useApp();
   const { planId, error: planError } = usePlan();
   const input = planId ? { params: { id: planId, departmentId } } : null;
@@ -673,7 +673,7 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
                 .filter((period) => period.startsOn <= today || period.key === periodKey)
                 .map((period) => ({
                   value: period.key,
-                  label: `${period.label}${t('punct.open')}${t('progress.due', { date: period.dueOn })}${t('punct.close')}`,
+                  label: `${periodLabel(period.key, locale)}${t('punct.open')}${t('progress.due', { date: period.dueOn })}${t('punct.close')}`,
                 }))}
             />
             <Button onClick={() => navigate('/progress')}>{t('bulk.onePerMeasure')}</Button>
@@ -683,7 +683,10 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
       {ready && chosen && view.measures.length > 0 ? (
         <Card
           size="small"
-          title={t('progress.measures', { period: chosen.label, dueOn: chosen.dueOn })}
+          title={t('progress.measures', {
+            period: periodLabel(chosen.key, locale),
+            dueOn: chosen.dueOn,
+          })}
           extra={
             <Space wrap>
               <Button
@@ -713,7 +716,7 @@ export default function BulkProgressPage({ departmentId }: { departmentId: strin
               measure={row.measure}
               last={row.last}
               previous={row.previous}
-              previousLabel={previousPeriod?.label ?? null}
+              previousLabel={previousPeriod ? periodLabel(previousPeriod.key, locale) : null}
               state={row.cell.state}
               draft={row.draft}
               obligations={obligationsOf(row.measure.item.id)}

@@ -28,6 +28,7 @@ import {
   reportStatuses,
   type CellState,
   type ReportStatus,
+  periodLabel,
 } from '../../../shared/ledger/periods';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { defaultReportingMonths } from '../../../shared/plan-dates';
@@ -165,7 +166,7 @@ function Matrix({
   overview: LedgerOverview;
   onPick(departmentId: string, periodKey: string): void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const cells = useMemo(
     () => new Map(overview.matrix.map((cell) => [`${cell.departmentId}/${cell.periodKey}`, cell])),
     [overview.matrix],
@@ -180,11 +181,11 @@ function Matrix({
             {periods.map((period, index) => (
               <th
                 key={period.key}
-                title={`${period.label} · ${t('progress.due', { date: period.dueOn })}`}
+                title={`${periodLabel(period.key, locale)} · ${t('progress.due', { date: period.dueOn })}`}
               >
                 {index > 0 && periods[index - 1]!.key.slice(0, 4) === period.key.slice(0, 4)
-                  ? period.label.replace(/^\d{4}年/, '')
-                  : period.label}
+                  ? periodLabel(period.key, locale).replace(/^\d{4}年/, '')
+                  : periodLabel(period.key, locale)}
               </th>
             ))}
           </tr>
@@ -208,7 +209,7 @@ function Matrix({
                     key={period.key}
                     className={cell ? `state-${cell.state}` : ''}
                     data-state={cell?.state}
-                    title={`${department.name} · ${period.label}${t('punct.colon')}${counts}`}
+                    title={`${department.name} · ${periodLabel(period.key, locale)}${t('punct.colon')}${counts}`}
                     onClick={() => cell && onPick(department.id, period.key)}
                   >
                     {cell &&
@@ -238,7 +239,7 @@ function Matrix({
 
 /** The coordinating office's 督办台账: settings, the matrix, the filtered table and the export. */
 export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { planId, error: planError } = usePlan();
   // A link from the quality report opens the ledger filtered to the records behind a figure.
   const [filters, setFilters] = useState<Filters>(() => filtersFromAddress());
@@ -268,7 +269,9 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
   const configured = overview.settings.settings !== null;
   const counts = (state: CellState) =>
     overview.matrix.reduce((sum, cell) => sum + (cell.counts[state] ?? 0), 0);
-  const labels = new Map(overview.settings.periods.map((period) => [period.key, period.label]));
+  const labels = new Map(
+    overview.settings.periods.map((period) => [period.key, periodLabel(period.key, locale)]),
+  );
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -390,7 +393,7 @@ export default function LedgerPage({ canConfigure }: { canConfigure: boolean }) 
               onChange={(periodKey) => set({ periodKey })}
               options={overview.settings.periods.map((period) => ({
                 value: period.key,
-                label: period.label,
+                label: periodLabel(period.key, locale),
               }))}
               aria-label={t('ledger.period')}
             />

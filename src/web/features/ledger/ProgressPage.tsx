@@ -21,7 +21,7 @@ import {
 } from '../../../shared/api/ledger';
 import { todoApi } from '../../../shared/api/todo';
 import type { CellState, ReportStatus } from '../../../shared/ledger/periods';
-import { reportStatuses } from '../../../shared/ledger/periods';
+import { reportStatuses, periodLabel } from '../../../shared/ledger/periods';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { call } from '../../api/client';
 import { useInvalidate, useOperation } from '../../api/query';
@@ -265,7 +265,7 @@ function MeasureCard({
 
 /** The liaison's 进度报送: each approved measure for the chosen period, with what to do next. */
 export default function ProgressPage({ departmentId }: { departmentId: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { planId, error: planError } = usePlan();
   const [periodKey, setPeriodKey] = useState<string | null>(null);
   const params = planId ? { id: planId, departmentId } : null;
@@ -279,7 +279,7 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
 
   const periods = view?.settings.periods ?? [];
   const labels = useMemo(
-    () => new Map(periods.map((period) => [period.key, period.label])),
+    () => new Map(periods.map((period) => [period.key, periodLabel(period.key, locale)])),
     [periods],
   );
   /** The period to work on: the earliest one still missing or open, else the current one. */
@@ -327,7 +327,11 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
     nextStep = {
       type: missing > 0 || overdue ? 'warning' : 'info',
       text:
-        t('progress.next.report', { count: toReport, period: chosen.label, dueOn: chosen.dueOn }) +
+        t('progress.next.report', {
+          count: toReport,
+          period: periodLabel(chosen.key, locale),
+          dueOn: chosen.dueOn,
+        }) +
         (overdue ? t('progress.next.overdue') : '') +
         (missing > 0 ? t('progress.next.missing', { count: missing }) : ''),
     };
@@ -338,7 +342,10 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
     nextStep = {
       type: 'success',
       text: upcoming
-        ? t('progress.next.doneUntil', { period: upcoming.label, startsOn: upcoming.startsOn })
+        ? t('progress.next.doneUntil', {
+            period: periodLabel(upcoming.key, locale),
+            startsOn: upcoming.startsOn,
+          })
         : t('progress.next.allDone'),
     };
   }
@@ -371,7 +378,7 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
                 .filter((period) => period.startsOn <= today || period.key === periodKey)
                 .map((period) => ({
                   value: period.key,
-                  label: `${period.label}${t('punct.open')}${t('progress.due', { date: period.dueOn })}${t('punct.close')}`,
+                  label: `${periodLabel(period.key, locale)}${t('punct.open')}${t('progress.due', { date: period.dueOn })}${t('punct.close')}`,
                 }))}
             />
           </Space>
@@ -380,7 +387,10 @@ export default function ProgressPage({ departmentId }: { departmentId: string })
       {chosen && view.measures.length > 0 ? (
         <Card
           size="small"
-          title={t('progress.measures', { period: chosen.label, dueOn: chosen.dueOn })}
+          title={t('progress.measures', {
+            period: periodLabel(chosen.key, locale),
+            dueOn: chosen.dueOn,
+          })}
         >
           {view.measures.map((measure) => (
             <MeasureCard
