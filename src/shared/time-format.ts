@@ -45,21 +45,7 @@ export function formatCalendarDate(date: string | null | undefined, locale: Loca
   if (!date) return '';
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   if (locale === 'zh-CN') return `${year}年${month}月${day}日`;
-  const months = [
-    'Jan',
-    'Feb',
-    'Mar',
-    'Apr',
-    'May',
-    'Jun',
-    'Jul',
-    'Aug',
-    'Sep',
-    'Oct',
-    'Nov',
-    'Dec',
-  ];
-  return `${day} ${months[month - 1]} ${year}`;
+  return `${day} ${ENGLISH_MONTHS[month - 1]} ${year}`;
 }
 
 /** Whether a zone name is one Intl knows (an organization setting is checked with it). */
@@ -71,3 +57,19 @@ export function isTimeZone(name: string): boolean {
     return false;
   }
 }
+
+/** The months as English dates abbreviate them. */
+export const ENGLISH_MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const;

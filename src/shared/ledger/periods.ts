@@ -1,4 +1,5 @@
 import { calendarDate, defaultTimeZone } from '../dates';
+import { ENGLISH_MONTHS } from '../time-format';
 
 /**
  * Reporting periods of the progress ledger (工作进度督办台账): how often departments report, and
@@ -89,21 +90,6 @@ function periodContaining(
   }
 }
 
-const MONTHS_EN = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
-
 /**
  * A period's name in one language, from its key: 2024-05 → 2024年5月 / May 2024, 2024-Q1 →
  * 2024年第一季度 / Q1 2024, 2024-spring → 2023-2024学年第二学期（春季）/ Spring semester 2023–2024.
@@ -113,7 +99,7 @@ export function periodLabel(key: string, locale: 'zh-CN' | 'en'): string {
   const month = /^(\d{4})-(\d{2})$/.exec(key);
   if (month) {
     const [year, number] = [Number(month[1]), Number(month[2])];
-    return locale === 'en' ? `${MONTHS_EN[number - 1]} ${year}` : `${year}年${number}月`;
+    return locale === 'en' ? `${ENGLISH_MONTHS[number - 1]} ${year}` : `${year}年${number}月`;
   }
   const quarter = /^(\d{4})-Q([1-4])$/.exec(key);
   if (quarter) {
