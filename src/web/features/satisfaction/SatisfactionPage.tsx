@@ -27,15 +27,23 @@ import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { useServerAction } from '../../useServerAction';
+import { usePlan } from '../../usePlan';
+import { institutionToday } from '../../time';
+
+/** This year in the institution's zone, not the browser's. */
+const institutionYear = () => Number(institutionToday().slice(0, 4));
 
 type ResultBody = z.input<typeof satisfactionBodySchema>;
 
-/** What the form starts from: the year and item of the figure the user came from, when any. */
-function blankResult(): ResultBody {
+/**
+ * What the form starts from: the year and item of the figure the user came from, when any; else
+ * the year of the plan being run (a result is usually entered after the year it measures).
+ */
+function blankResult(planYear: number | null): ResultBody {
   const year = Number(searchParam('year'));
   const item = Number(searchParam('item'));
   return {
-    year: Number.isInteger(year) && year > 0 ? year : new Date().getFullYear(),
+    year: Number.isInteger(year) && year > 0 ? year : (planYear ?? institutionYear()),
     itemNo: Number.isInteger(item) && item > 0 ? item : 27,
     value: 0,
     sample: null,
@@ -54,11 +62,13 @@ function ResultForm({
   onClose(): void;
 }) {
   const { t } = useI18n();
+  const { plans, planId } = usePlan();
+  const planYear = plans?.find((plan) => plan.id === planId)?.cycleYear ?? null;
   const [form] = Form.useForm<ResultBody>();
   const record = useWrite(satisfactionApi.record, { invalidates: [satisfactionApi.list] });
   const update = useWrite(satisfactionApi.update, { invalidates: [satisfactionApi.list] });
   const { busy, run } = useServerAction();
-  const initial: ResultBody = editing === 'new' ? blankResult() : editing;
+  const initial: ResultBody = editing === 'new' ? blankResult(planYear) : editing;
 
   async function save(values: ResultBody) {
     const body = { ...values, sample: values.sample ?? null, note: values.note ?? '' };
