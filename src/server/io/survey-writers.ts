@@ -50,7 +50,7 @@ const SHEET_SIZE = 10.5;
 const thin = { style: 'thin' as const };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
 /** Past this many characters of columns, the answers print over pages side by side rather than shrink. */
-const FIT_WIDTH = 220;
+const FIT_WIDTH = 160;
 
 /** A heading row: 黑体, centred, wrapped, shaded, as tall as its longest heading needs. */
 function headingRow(sheet: ExcelJS.Worksheet, values: string[], widths: number[]): ExcelJS.Row {
@@ -68,11 +68,22 @@ function headingRow(sheet: ExcelJS.Worksheet, values: string[], widths: number[]
   return row;
 }
 
-/** A body row: wrapped at the top, bordered, as tall as its longest text needs; numbers centred. */
+/** A sheet's title over its heading row, across every column, so that a printed page says what it is. */
+function titleRow(sheet: ExcelJS.Worksheet, text: string, widths: number[]) {
+  const row = sheet.addRow([spreadsheetSafe(text)]);
+  if (widths.length > 1) sheet.mergeCells(row.number, 1, row.number, widths.length);
+  const across = widths.reduce((sum, width) => sum + width, 0);
+  row.height = Math.min(MAX_ROW_HEIGHT, Math.max(26, heightFor(text, across, 14)));
+  row.getCell(1).font = { name: '黑体', size: 14, bold: true };
+  row.getCell(1).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+}
+
+/** A body row: wrapped at the top, bordered, as tall as its longest text needs; `centred` columns (from 0) centred. */
 function bodyRow(
   sheet: ExcelJS.Worksheet,
   values: (string | number)[],
   widths: number[],
+  centred: readonly number[] = [],
 ): ExcelJS.Row {
   const row = sheet.addRow(values.map((v) => (typeof v === 'number' ? v : spreadsheetSafe(v))));
   row.height = Math.min(
@@ -84,13 +95,11 @@ function bodyRow(
   );
   for (let index = 1; index <= widths.length; index++) {
     const cell = row.getCell(index);
-    const value = values[index - 1];
-    const short = typeof value === 'number' || (value !== undefined && /^[\d.%—-]*$/.test(value));
     cell.font = { name: SHEET_FONT, size: SHEET_SIZE };
     cell.alignment = {
       vertical: 'top',
       wrapText: true,
-      ...(short ? { horizontal: 'center' } : {}),
+      ...(centred.includes(index - 1) ? { horizontal: 'center' } : {}),
     };
     cell.border = BORDER;
   }
@@ -114,7 +123,7 @@ function answerWidth(question: ReturnType<typeof questionsOf>[number]): number {
     case 'matrix':
       return Math.max(12, question.rows.length * 2 + 2);
     default:
-      return 48;
+      return 36;
   }
 }
 
@@ -145,14 +154,15 @@ export async function writeSurveyResultsXlsx(document: SurveyDocument): Promise<
   }
 
   const perQuestion = workbook.addWorksheet('各题统计', {
-    ...printOptions({ orientation: 'portrait', titleRows: [1, 1] }),
-    views: [{ state: 'frozen', ySplit: 1 }],
+    ...printOptions({ orientation: 'portrait', titleRows: [2, 2] }),
+    views: [{ state: 'frozen', ySplit: 2 }],
   });
-  const perQuestionWidths = [6, 34, 34, 11, 9];
+  const perQuestionWidths = [6, 40, 30, 11, 9];
   setWidths(perQuestion, perQuestionWidths);
+  titleRow(perQuestion, `${document.title}：各题统计`, perQuestionWidths);
   headingRow(perQuestion, ['题号', '题目', '选项/行', '人数或均分', '占比'], perQuestionWidths);
   const addTally = (values: (string | number)[]) => {
-    bodyRow(perQuestion, values, perQuestionWidths);
+    bodyRow(perQuestion, values, perQuestionWidths, [0, 3, 4]);
   };
   document.results.questions.forEach((tally, index) => {
     const no = index + 1;
@@ -178,12 +188,14 @@ export async function writeSurveyResultsXlsx(document: SurveyDocument): Promise<
     const sheet = workbook.addWorksheet(`按${label}`.slice(0, 31), {
       ...printOptions({
         orientation: scoredHeadings.length > 4 ? 'landscape' : 'portrait',
-        titleRows: [1, 1],
+        titleRows: [2, 2],
       }),
-      views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }],
+      views: [{ state: 'frozen', ySplit: 2, xSplit: 1 }],
     });
     const widths = [16, 9, ...scoredHeadings.map(() => 14)];
+    const numbers = widths.map((_, index) => index).slice(1);
     setWidths(sheet, widths);
+    titleRow(sheet, `${document.title}：按${label}统计（均分）`, widths);
     headingRow(sheet, ['群体', '答卷数', ...scoredHeadings], widths);
     for (const group of results.groups) {
       if (group.hidden) {
@@ -195,6 +207,7 @@ export async function writeSurveyResultsXlsx(document: SurveyDocument): Promise<
             ...scoredHeadings.map(() => ''),
           ],
           widths,
+          numbers,
         );
         if (widths.length > 2) sheet.mergeCells(row.number, 2, row.number, widths.length);
         row.height = Math.max(18, heightFor(group.name, widths[0]!, SHEET_SIZE));
@@ -213,6 +226,7 @@ export async function writeSurveyResultsXlsx(document: SurveyDocument): Promise<
           }),
         ],
         widths,
+        numbers,
       );
     }
   }
@@ -220,13 +234,17 @@ export async function writeSurveyResultsXlsx(document: SurveyDocument): Promise<
   const questions = questionsOf(document.questionnaire);
   const widths = questions.map(answerWidth);
   const fits = widths.reduce((sum, width) => sum + width, 0) <= FIT_WIDTH;
-  const layout = printOptions({ orientation: 'landscape', titleRows: [1, 1] });
+  const layout = printOptions({ orientation: 'landscape', titleRows: [2, 2] });
   const raw = workbook.addWorksheet('答卷', {
     ...layout,
     pageSetup: fits ? layout.pageSetup : { ...layout.pageSetup, fitToPage: false, scale: 100 },
-    views: [{ state: 'frozen', ySplit: 1 }],
+    views: [{ state: 'frozen', ySplit: 2 }],
   });
   setWidths(raw, widths);
+  const scales = questions.flatMap((q, index) =>
+    q.kind === 'rating' || q.kind === 'matrix' ? [index] : [],
+  );
+  titleRow(raw, `${document.title}：答卷（随机顺序，不含作答人信息）`, widths);
   headingRow(
     raw,
     questions.map((q, index) => `${index + 1}. ${q.title}`),
@@ -247,6 +265,7 @@ export async function writeSurveyResultsXlsx(document: SurveyDocument): Promise<
         raw,
         pieces.map((piece) => piece[line] ?? ''),
         widths,
+        scales,
       );
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
