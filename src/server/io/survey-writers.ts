@@ -311,9 +311,13 @@ const cell = (text: string, header = false) =>
       }),
     ],
   });
-const table = (headers: string[], rows: string[][]) =>
+/** The text's width on A4 with the report's margins, in twentieths of a point. */
+const TEXT_WIDTH = 11906 - 1587 - 1474;
+/** A table across the text; `shares` the columns' parts of it (the label column the widest). */
+const table = (headers: string[], rows: string[][], shares: number[]) =>
   new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: shares.map((share) => Math.floor(TEXT_WIDTH * share)),
     rows: [
       new TableRow({ tableHeader: true, children: headers.map((h) => cell(h, true)) }),
       ...rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c) => cell(c)) })),
@@ -340,10 +344,12 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
       spacing: { before: 240, after: 240 },
       children: [
         new TextRun({
-          text: `${document.year}年度教师思想政治状况调研报告（初稿）`,
+          text: `${document.year}年度教师思想政治状况调研报告`,
           font: '方正小标宋简体',
           size: 44,
         }),
+        // 初稿 on a line of its own rather than wherever the title happens to wrap
+        new TextRun({ text: '（初稿）', font: '方正小标宋简体', size: 44, break: 1 }),
       ],
     }),
     new Paragraph({
@@ -378,6 +384,7 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
         table(
           ['内容', '均分'],
           tally.rows.map((row) => [row.label, row.mean === null ? '—' : String(row.mean)]),
+          [0.8, 0.2],
         ),
       );
     else
@@ -389,6 +396,7 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
             String(tally.counts[option] ?? 0),
             pct(tally.counts[option] ?? 0, tally.answered),
           ]),
+          [0.6, 0.2, 0.2],
         ),
       );
   });
