@@ -15,6 +15,7 @@ import ExcelJS from 'exceljs';
 import type { SurveyResults } from '../../shared/api/surveys';
 import type { Answers, Questionnaire } from '../../shared/surveys/questionnaire';
 import { questionsOf } from '../../shared/surveys/questionnaire';
+import { heightFor, MAX_ROW_HEIGHT, printOptions, splitForRows } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** A survey's results, the answers and the pending links as office files. Layout only. */
@@ -44,98 +45,229 @@ function answerText(questionnaire: Questionnaire, id: string, value: Answers[str
   return String(value);
 }
 
+const SHEET_FONT = '仿宋_GB2312';
+const SHEET_SIZE = 10.5;
+const thin = { style: 'thin' as const };
+const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
+/** Past this many characters of columns, the answers print over pages side by side rather than shrink. */
+const FIT_WIDTH = 160;
+
+/** A heading row: 黑体, centred, wrapped, shaded, as tall as its longest heading needs. */
+function headingRow(sheet: ExcelJS.Worksheet, values: string[], widths: number[]): ExcelJS.Row {
+  const row = sheet.addRow(values.map(spreadsheetSafe));
+  row.height = Math.min(
+    MAX_ROW_HEIGHT,
+    Math.max(20, ...values.map((value, index) => heightFor(value, widths[index] ?? 10, 11))),
+  );
+  row.eachCell((cell) => {
+    cell.font = { name: '黑体', size: 11, bold: true };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+    cell.border = BORDER;
+  });
+  return row;
+}
+
+/** A sheet's title over its heading row, across every column, so that a printed page says what it is. */
+function titleRow(sheet: ExcelJS.Worksheet, text: string, widths: number[]) {
+  const row = sheet.addRow([spreadsheetSafe(text)]);
+  if (widths.length > 1) sheet.mergeCells(row.number, 1, row.number, widths.length);
+  const across = widths.reduce((sum, width) => sum + width, 0);
+  row.height = Math.min(MAX_ROW_HEIGHT, Math.max(26, heightFor(text, across, 14)));
+  row.getCell(1).font = { name: '黑体', size: 14, bold: true };
+  row.getCell(1).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+}
+
+/** A body row: wrapped at the top, bordered, as tall as its longest text needs; `centred` columns (from 0) centred. */
+function bodyRow(
+  sheet: ExcelJS.Worksheet,
+  values: (string | number)[],
+  widths: number[],
+  centred: readonly number[] = [],
+): ExcelJS.Row {
+  const row = sheet.addRow(values.map((v) => (typeof v === 'number' ? v : spreadsheetSafe(v))));
+  row.height = Math.min(
+    MAX_ROW_HEIGHT,
+    Math.max(
+      18,
+      ...values.map((value, index) => heightFor(String(value), widths[index] ?? 10, SHEET_SIZE)),
+    ),
+  );
+  for (let index = 1; index <= widths.length; index++) {
+    const cell = row.getCell(index);
+    cell.font = { name: SHEET_FONT, size: SHEET_SIZE };
+    cell.alignment = {
+      vertical: 'top',
+      wrapText: true,
+      ...(centred.includes(index - 1) ? { horizontal: 'center' } : {}),
+    };
+    cell.border = BORDER;
+  }
+  return row;
+}
+
+function setWidths(sheet: ExcelJS.Worksheet, widths: number[]) {
+  sheet.columns = widths.map((width) => ({ width }));
+}
+
+/** The answers sheet's width for a question's column, in characters. */
+function answerWidth(question: ReturnType<typeof questionsOf>[number]): number {
+  const longest = (texts: string[]) => Math.max(0, ...texts.map((text) => [...text].length));
+  switch (question.kind) {
+    case 'single':
+      return Math.min(30, Math.max(12, longest(question.options) * 2 + 2));
+    case 'multiple':
+      return Math.min(36, Math.max(16, longest(question.options) * 2 + 2));
+    case 'rating':
+      return 10;
+    case 'matrix':
+      return Math.max(12, question.rows.length * 2 + 2);
+    default:
+      return 36;
+  }
+}
+
 export async function writeSurveyResultsXlsx(document: SurveyDocument): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const overview = workbook.addWorksheet('概况');
-  overview.addRow([document.title]);
-  overview.addRow(['发放人数', document.results.invited]);
-  overview.addRow(['有效答卷', document.results.responses]);
-  overview.addRow([
-    '回收率',
-    document.results.responseRate === null ? '—' : `${document.results.responseRate}%`,
-  ]);
-  overview.addRow([
-    '满意（赞同）度',
-    document.results.favourable.value === null ? '—' : `${document.results.favourable.value}%`,
-  ]);
-  overview.addRow(['说明', `问卷匿名；少于 ${document.results.threshold} 人的群体不单列。`]);
-  overview.getColumn(1).width = 18;
-  overview.getColumn(2).width = 40;
+  const overview = workbook.addWorksheet('概况', printOptions({ orientation: 'portrait' }));
+  const overviewWidths = [18, 60];
+  setWidths(overview, overviewWidths);
+  const title = overview.addRow([spreadsheetSafe(document.title)]);
+  overview.mergeCells(1, 1, 1, 2);
+  title.height = Math.max(30, heightFor(document.title, 78, 16));
+  title.getCell(1).font = { name: '方正小标宋简体', size: 16, bold: true };
+  title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  const facts: [string, string][] = [
+    ['发放人数', String(document.results.invited)],
+    ['有效答卷', String(document.results.responses)],
+    ['回收率', document.results.responseRate === null ? '—' : `${document.results.responseRate}%`],
+    [
+      '满意（赞同）度',
+      document.results.favourable.value === null ? '—' : `${document.results.favourable.value}%`,
+    ],
+    ['说明', `问卷匿名；少于 ${document.results.threshold} 人的群体不单列。`],
+  ];
+  for (const [label, value] of facts) {
+    const row = bodyRow(overview, [label, value], overviewWidths);
+    row.getCell(1).font = { name: '黑体', size: SHEET_SIZE };
+    row.getCell(2).alignment = { vertical: 'top', wrapText: true, horizontal: 'left' };
+  }
 
-  const perQuestion = workbook.addWorksheet('各题统计');
-  perQuestion.addRow(['题号', '题目', '选项/行', '人数或均分', '占比']);
+  const perQuestion = workbook.addWorksheet('各题统计', {
+    ...printOptions({ orientation: 'portrait', titleRows: [2, 2] }),
+    views: [{ state: 'frozen', ySplit: 2 }],
+  });
+  const perQuestionWidths = [6, 40, 30, 11, 9];
+  setWidths(perQuestion, perQuestionWidths);
+  titleRow(perQuestion, `${document.title}：各题统计`, perQuestionWidths);
+  headingRow(perQuestion, ['题号', '题目', '选项/行', '人数或均分', '占比'], perQuestionWidths);
+  const addTally = (values: (string | number)[]) => {
+    bodyRow(perQuestion, values, perQuestionWidths, [0, 3, 4]);
+  };
   document.results.questions.forEach((tally, index) => {
     const no = index + 1;
     if (tally.kind === 'single' || tally.kind === 'multiple' || tally.kind === 'rating')
-      tally.labels.forEach((label, option) =>
-        perQuestion.addRow([
-          no,
-          spreadsheetSafe(tally.title),
-          spreadsheetSafe(label),
-          tally.counts[option] ?? 0,
-          pct(tally.counts[option] ?? 0, tally.answered),
-        ]),
-      );
-    if (tally.kind === 'rating')
-      perQuestion.addRow([no, spreadsheetSafe(tally.title), '均分', tally.mean ?? '—', '']);
+      for (const [option, label] of tally.labels.entries()) {
+        const count = tally.counts[option] ?? 0;
+        addTally([no, tally.title, label, count, pct(count, tally.answered)]);
+      }
+    if (tally.kind === 'rating') addTally([no, tally.title, '均分', tally.mean ?? '—', '']);
     if (tally.kind === 'matrix')
-      tally.rows.forEach((row) =>
-        perQuestion.addRow([
-          no,
-          spreadsheetSafe(tally.title),
-          spreadsheetSafe(row.label),
-          row.mean ?? '—',
-          '',
-        ]),
-      );
-    if (tally.kind === 'text')
-      perQuestion.addRow([no, spreadsheetSafe(tally.title), '填写人数', tally.answered, '']);
+      for (const row of tally.rows) addTally([no, tally.title, row.label, row.mean ?? '—', '']);
+    if (tally.kind === 'text') addTally([no, tally.title, '填写人数', tally.answered, '']);
   });
-  perQuestion.getColumn(2).width = 50;
-  perQuestion.getColumn(3).width = 40;
 
+  const scored = questionsOf(document.questionnaire).filter(
+    (q) => q.kind === 'rating' || q.kind === 'matrix',
+  );
+  const scoredHeadings = scored.flatMap((q) =>
+    q.kind === 'matrix' ? q.rows.map((row) => `${q.title}：${row}`) : [q.title],
+  );
   for (const { label, results } of document.breakdowns) {
     if (!results) continue;
-    const sheet = workbook.addWorksheet(`按${label}`.slice(0, 31));
-    const scored = questionsOf(document.questionnaire).filter(
-      (q) => q.kind === 'rating' || q.kind === 'matrix',
-    );
-    sheet.addRow([
-      '群体',
-      '答卷数',
-      ...scored
-        .flatMap((q) =>
-          q.kind === 'matrix' ? q.rows.map((row) => `${q.title}：${row}`) : [q.title],
-        )
-        .map(spreadsheetSafe),
-    ]);
+    const sheet = workbook.addWorksheet(`按${label}`.slice(0, 31), {
+      ...printOptions({
+        orientation: scoredHeadings.length > 4 ? 'landscape' : 'portrait',
+        titleRows: [2, 2],
+      }),
+      views: [{ state: 'frozen', ySplit: 2, xSplit: 1 }],
+    });
+    const widths = [16, 9, ...scoredHeadings.map(() => 14)];
+    const numbers = widths.map((_, index) => index).slice(1);
+    setWidths(sheet, widths);
+    titleRow(sheet, `${document.title}：按${label}统计（均分）`, widths);
+    headingRow(sheet, ['群体', '答卷数', ...scoredHeadings], widths);
     for (const group of results.groups) {
       if (group.hidden) {
-        sheet.addRow([group.name, `少于${document.results.threshold}人，不单列`]);
+        const row = bodyRow(
+          sheet,
+          [
+            group.name,
+            `少于${document.results.threshold}人，不单列`,
+            ...scoredHeadings.map(() => ''),
+          ],
+          widths,
+          numbers,
+        );
+        if (widths.length > 2) sheet.mergeCells(row.number, 2, row.number, widths.length);
+        row.height = Math.max(18, heightFor(group.name, widths[0]!, SHEET_SIZE));
         continue;
       }
-      sheet.addRow([
-        group.name,
-        group.responses,
-        ...scored.flatMap((q) => {
-          const found = group.questions.find((entry) => entry.id === q.id);
-          return q.kind === 'matrix'
-            ? (found?.rowMeans ?? []).map((v) => v ?? '—')
-            : [found?.mean ?? '—'];
-        }),
-      ]);
+      bodyRow(
+        sheet,
+        [
+          group.name,
+          group.responses ?? '—',
+          ...scored.flatMap((q) => {
+            const found = group.questions.find((entry) => entry.id === q.id);
+            return q.kind === 'matrix'
+              ? q.rows.map((_, row) => found?.rowMeans[row] ?? '—')
+              : [found?.mean ?? '—'];
+          }),
+        ],
+        widths,
+        numbers,
+      );
     }
   }
 
-  const raw = workbook.addWorksheet('答卷');
   const questions = questionsOf(document.questionnaire);
-  raw.addRow(questions.map((q, index) => spreadsheetSafe(`${index + 1}. ${q.title}`)));
-  for (const answers of document.answers)
-    raw.addRow(
-      questions.map((q) =>
-        spreadsheetSafe(answerText(document.questionnaire, q.id, answers[q.id] ?? null)),
+  const widths = questions.map(answerWidth);
+  const fits = widths.reduce((sum, width) => sum + width, 0) <= FIT_WIDTH;
+  const layout = printOptions({ orientation: 'landscape', titleRows: [2, 2] });
+  const raw = workbook.addWorksheet('答卷', {
+    ...layout,
+    pageSetup: fits ? layout.pageSetup : { ...layout.pageSetup, fitToPage: false, scale: 100 },
+    views: [{ state: 'frozen', ySplit: 2 }],
+  });
+  setWidths(raw, widths);
+  const scales = questions.flatMap((q, index) =>
+    q.kind === 'rating' || q.kind === 'matrix' ? [index] : [],
+  );
+  titleRow(raw, `${document.title}：答卷（随机顺序，不含作答人信息）`, widths);
+  headingRow(
+    raw,
+    questions.map((q, index) => `${index + 1}. ${q.title}`),
+    widths,
+  );
+  for (const answers of document.answers) {
+    // A text too long for one row goes on in the rows under it (the pieces joined give it back).
+    const pieces = questions.map((q, index) =>
+      splitForRows(
+        answerText(document.questionnaire, q.id, answers[q.id] ?? null),
+        widths[index]!,
+        SHEET_SIZE,
       ),
     );
+    const count = Math.max(...pieces.map((piece) => piece.length));
+    for (let line = 0; line < count; line++)
+      bodyRow(
+        raw,
+        pieces.map((piece) => piece[line] ?? ''),
+        widths,
+        scales,
+      );
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
@@ -179,9 +311,13 @@ const cell = (text: string, header = false) =>
       }),
     ],
   });
-const table = (headers: string[], rows: string[][]) =>
+/** The text's width on A4 with the report's margins, in twentieths of a point. */
+const TEXT_WIDTH = 11906 - 1587 - 1474;
+/** A table across the text; `shares` the columns' parts of it (the label column the widest). */
+const table = (headers: string[], rows: string[][], shares: number[]) =>
   new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: shares.map((share) => Math.floor(TEXT_WIDTH * share)),
     rows: [
       new TableRow({ tableHeader: true, children: headers.map((h) => cell(h, true)) }),
       ...rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c) => cell(c)) })),
@@ -208,10 +344,12 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
       spacing: { before: 240, after: 240 },
       children: [
         new TextRun({
-          text: `${document.year}年度教师思想政治状况调研报告（初稿）`,
+          text: `${document.year}年度教师思想政治状况调研报告`,
           font: '方正小标宋简体',
           size: 44,
         }),
+        // 初稿 on a line of its own rather than wherever the title happens to wrap
+        new TextRun({ text: '（初稿）', font: '方正小标宋简体', size: 44, break: 1 }),
       ],
     }),
     new Paragraph({
@@ -246,6 +384,7 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
         table(
           ['内容', '均分'],
           tally.rows.map((row) => [row.label, row.mean === null ? '—' : String(row.mean)]),
+          [0.8, 0.2],
         ),
       );
     else
@@ -257,6 +396,7 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
             String(tally.counts[option] ?? 0),
             pct(tally.counts[option] ?? 0, tally.answered),
           ]),
+          [0.6, 0.2, 0.2],
         ),
       );
   });
