@@ -120,7 +120,16 @@ export const conductReportDetailSchema = conductReportSummarySchema.extend({
     }),
   ),
   files: z.array(
-    z.object({ id: z.uuid(), fileName: z.string(), mediaType: z.string(), sizeBytes: z.number() }),
+    z.object({
+      id: z.uuid(),
+      fileName: z.string(),
+      mediaType: z.string(),
+      sizeBytes: z.number(),
+      /** Who the file came with: null for the reporter, else the handler of the step's event. */
+      addedBy: z.string().nullable(),
+      /** The step the file was given at (the event's state), null with the report itself. */
+      step: caseStateSchema.nullable(),
+    }),
   ),
 });
 
@@ -278,6 +287,18 @@ export const conductReportsApi = {
       'The case as a .docx, every page watermarked with who exported it and when; audited.',
     params: conductReportParamsSchema,
     response: fileResponse,
+    access: ['case_handler'],
+  }),
+  attachDecision: defineOperation({
+    id: 'conductReports.attachDecision',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/decision-files',
+    description:
+      'The handler attaches the decision document (处理决定) on 处理 (multipart field "file"): checked like evidence, sealed, linked to the step\'s event; audited.',
+    params: conductReportParamsSchema,
+    upload: true,
+    response: conductReportDetailSchema,
+    status: 201,
     access: ['case_handler'],
   }),
   file: defineOperation({
