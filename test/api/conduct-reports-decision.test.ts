@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { conductReportFiles } from '../../src/server/modules/conduct-reports/conduct-report.table';
+import { teachers } from '../../src/server/modules/teachers/teacher.table';
 import { mustEnrolTotp } from '../../src/shared/powers';
 import type { Role } from '../../src/shared/roles';
 import {
@@ -132,5 +133,107 @@ describe('the decision document on 处理', () => {
     const id = await caseInHandling();
     for (const role of ['admin', 'coordinator'] as const)
       expect((await attach(role, id, '处理决定.pdf', pdf)).statusCode).toBe(403);
+  });
+});
+
+describe('matching the case to a roster teacher', () => {
+  async function teacherOf(organization: string, workNo: string) {
+    const now = t.clock.now();
+    const [row] = await t.db
+      .insert(teachers)
+      .values({
+        organizationId: organization,
+        workNo,
+        name: '张三',
+        departmentName: '教务处',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return row!;
+  }
+
+  it("shows the matched teacher to the handler and never in the follow view; another organization's teacher is refused", async () => {
+    const handler = clients.get('case_handler')!;
+    const before = new Set(
+      ((await handler.get('/api/v1/conduct-reports')).json() as { id: string }[]).map((r) => r.id),
+    );
+    const submitted = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/organizations/${organizationId}/conduct-reports`,
+      payload: { teacher: '张老师', what: '课堂上辱骂学生' },
+      remoteAddress: '10.9.1.2',
+    });
+    const { receipt } = submitted.json() as { receipt: string };
+    const id = ((await handler.get('/api/v1/conduct-reports')).json() as { id: string }[])
+      .map((r) => r.id)
+      .find((candidate) => !before.has(candidate))!;
+    const mine = await teacherOf(organizationId, 'T-MATCH-01');
+    const other = await createInstitution(t.db, [{ name: '学生处' }]);
+    const foreign = await teacherOf(other.organization.id, 'T-FOREIGN-01');
+
+    const found = await handler.get('/api/v1/conduct-reports/roster?q=MATCH');
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json()).toEqual([
+      { id: mine.id, name: '张三', workNo: 'T-MATCH-01', departmentName: '教务处' },
+    ]);
+    expect((await handler.get('/api/v1/conduct-reports/roster?q=FOREIGN')).json()).toEqual([]);
+
+    const refused = await handler.request({
+      method: 'POST',
+      url: `/api/v1/conduct-reports/${id}/teacher`,
+      payload: { teacherId: foreign.id, version: 1 },
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json().error.message).toMatch(/[\u4e00-\u9fff]/);
+    const unchanged = (await handler.get(`/api/v1/conduct-reports/${id}`)).json();
+    expect(unchanged).toMatchObject({ matchedTeacher: null, version: 1 });
+
+    const matched = await handler.post(`/api/v1/conduct-reports/${id}/teacher`, {
+      teacherId: mine.id,
+      version: 1,
+    });
+    expect(matched.statusCode, matched.body).toBe(200);
+    expect(matched.json().matchedTeacher).toEqual({
+      id: mine.id,
+      name: '张三',
+      workNo: 'T-MATCH-01',
+      departmentName: '教务处',
+    });
+    const stale = await handler.post(`/api/v1/conduct-reports/${id}/teacher`, {
+      teacherId: null,
+      version: 1,
+    });
+    expect(stale.statusCode).toBe(409);
+
+    const followed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/conduct-reports/follow',
+      payload: { receipt },
+    });
+    expect(followed.statusCode).toBe(200);
+    expect(followed.body).not.toContain('T-MATCH-01');
+    expect(followed.body).not.toContain(mine.id);
+    expect(followed.body).not.toContain('张三');
+
+    const audited = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'conductReport.matchTeacher'));
+    expect(audited.map((row) => row.entityId)).toContain(id);
+
+    for (const role of ['admin', 'coordinator'] as const) {
+      const client = clients.get(role)!;
+      expect(
+        (
+          await client.post(`/api/v1/conduct-reports/${id}/teacher`, {
+            teacherId: null,
+            version: 2,
+          })
+        ).statusCode,
+      ).toBe(403);
+      expect((await client.get('/api/v1/conduct-reports/roster?q=')).statusCode).toBe(403);
+    }
   });
 });

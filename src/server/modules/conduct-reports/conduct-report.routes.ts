@@ -63,6 +63,14 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
     reports.approveContact(actorOf(request), request.params.id, request.params.requestId),
   );
 
+  route(app, conductReportsApi.matchTeacher, async (request) =>
+    reports.matchTeacher(actorOf(request), request.params.id, request.body),
+  );
+
+  route(app, conductReportsApi.searchRoster, async (request) =>
+    reports.searchRoster(actorOf(request), request.query.q),
+  );
+
   route(app, conductReportsApi.attachDecision, async (request) =>
     reports.attachDecision(actorOf(request), request.params.id, await readUpload(request)),
   );

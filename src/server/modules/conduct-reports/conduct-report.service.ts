@@ -37,6 +37,8 @@ import {
   insertContactRequest,
   listContactRequests,
   findFile,
+  findRosterTeacher,
+  searchRoster,
   findOrganizationKey,
   findReport,
   findReportByReceiptHash,
@@ -270,6 +272,9 @@ export function createConductReportService({
           mine: request.requestedBy === actor.userId,
         })),
       ),
+      matchedTeacher: report.teacherId
+        ? await findRosterTeacher(executor, report.organizationId, report.teacherId)
+        : null,
       nextStates: nextStates(report.state, report.outcome),
       history,
       files,
@@ -587,6 +592,41 @@ export function createConductReportService({
         });
         return detail(tx, actor, report);
       });
+    },
+
+    /** Match the case to a roster teacher of the same organization, or clear it; audited. */
+    async matchTeacher(
+      actor: Actor,
+      id: string,
+      body: { teacherId: string | null; version: number },
+    ) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        if (report.version !== body.version)
+          throw new AppError('conductReport.version_conflict', { version: report.version });
+        if (body.teacherId && !(await findRosterTeacher(tx, report.organizationId, body.teacherId)))
+          throw new AppError('conductReport.teacher_not_found');
+        const updated = await updateReport(tx, id, report.version, {
+          teacherId: body.teacherId,
+          updatedAt: clock.now(),
+        });
+        if (!updated)
+          throw new AppError('conductReport.version_conflict', { version: report.version + 1 });
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.matchTeacher',
+          entityType: 'conduct_report',
+          entityId: id,
+          before: { teacherId: report.teacherId },
+          after: { teacherId: body.teacherId },
+        });
+        return detail(tx, actor, updated);
+      });
+    },
+
+    /** The roster as the handler searches it to match a case: name, work number, department. */
+    async searchRoster(actor: Actor, q: string) {
+      if (actor.role !== 'case_handler') throw new AppError('auth.forbidden');
+      return searchRoster(db, actor.organizationId, q);
     },
 
     /**
