@@ -1435,6 +1435,11 @@ export const errorCatalogue = {
     'zh-CN': '您已申请查看联系方式，请等待另一名受理人同意。',
     en: 'You have already asked to see the contact; wait for another handler to approve.',
   },
+  'conductReport.teacher_not_found': {
+    status: 404,
+    'zh-CN': '本单位教师名册中找不到该教师。',
+    en: "No such teacher in your organization's roster.",
+  },
   'conductReport.contact_request_not_found': {
     status: 404,
     'zh-CN': '找不到待同意的查看申请（可能已被同意）。',

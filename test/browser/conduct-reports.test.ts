@@ -154,4 +154,31 @@ describe('conduct reports in the browser', () => {
     await fitsTheWidth(phone);
     await shot(phone, '9-phone-closed');
   });
+
+  it('a handler takes a founded case to 处理 and attaches the decision document', async () => {
+    const reporter = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await reporter.goto(`${server.url}/conduct-report`);
+    await reporter.getByLabel('被举报教师').fill('某学院 李老师');
+    await reporter.getByLabel('事情经过').fill('课堂上多次以侮辱性语言批评学生。');
+    await reporter.getByRole('button', { name: buttonName('提交举报') }).click();
+    await reporter.getByTestId('conduct-receipt').waitFor();
+    await reporter.close();
+
+    const desk = await openCase(handlerName);
+    await desk.getByText('某学院 李老师').waitFor();
+    await moveCase(desk, '核查', '');
+    await desk.locator('.ant-radio-wrapper', { hasText: '部分属实' }).click();
+    await moveCase(desk, '认定', '经调查，所反映情况部分属实。');
+    await moveCase(desk, '处理', '给予批评教育，责令书面检查。');
+    await desk.getByText('请上传处理决定文书').waitFor();
+    await desk.locator('input[type=file]').setInputFiles({
+      name: '处理决定.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% 处理决定\ntrailer\n<< >>\n%%EOF\n'),
+    });
+    await desk.getByRole('link', { name: '处理决定.pdf' }).waitFor();
+    await desk.getByText(`${handlerName} 于处理环节添加`).waitFor();
+    await shot(desk, '10-handler-decision');
+    await desk.close();
+  });
 });

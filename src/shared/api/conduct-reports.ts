@@ -106,6 +106,15 @@ export const conductReportDetailSchema = conductReportSummarySchema.extend({
       mine: z.boolean(),
     }),
   ),
+  /** The roster teacher a handler matched the case to (handlers only; never in the follow view). */
+  matchedTeacher: z
+    .object({
+      id: z.uuid(),
+      name: z.string(),
+      workNo: z.string(),
+      departmentName: z.string().nullable(),
+    })
+    .nullable(),
   nextStates: z.array(caseStateSchema),
   history: z.array(
     z.object({
@@ -120,7 +129,16 @@ export const conductReportDetailSchema = conductReportSummarySchema.extend({
     }),
   ),
   files: z.array(
-    z.object({ id: z.uuid(), fileName: z.string(), mediaType: z.string(), sizeBytes: z.number() }),
+    z.object({
+      id: z.uuid(),
+      fileName: z.string(),
+      mediaType: z.string(),
+      sizeBytes: z.number(),
+      /** Who the file came with: null for the reporter, else the handler of the step's event. */
+      addedBy: z.string().nullable(),
+      /** The step the file was given at (the event's state), null with the report itself. */
+      step: caseStateSchema.nullable(),
+    }),
   ),
 });
 
@@ -134,6 +152,23 @@ export const transitionBodySchema = z.object({
   note: z.string().trim().max(10_000).default(''),
   version: z.number().int().positive(),
 });
+
+/** Match the case to a roster teacher, or clear the match (null); the case's version locks. */
+export const matchTeacherBodySchema = z.object({
+  teacherId: z.uuid().nullable(),
+  version: z.number().int().positive(),
+});
+
+export const rosterSearchQuerySchema = z.object({ q: z.string().trim().max(100).default('') });
+/** What the handler's search shows of the roster: name, work number and department only. */
+export const rosterMatchSchema = z.array(
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    workNo: z.string(),
+    departmentName: z.string().nullable(),
+  }),
+);
 
 export const contactRequestBodySchema = z.object({ reason: text(500) });
 export const contactRequestParamsSchema = z.object({ id: z.uuid(), requestId: z.uuid() });
@@ -278,6 +313,39 @@ export const conductReportsApi = {
       'The case as a .docx, every page watermarked with who exported it and when; audited.',
     params: conductReportParamsSchema,
     response: fileResponse,
+    access: ['case_handler'],
+  }),
+  attachDecision: defineOperation({
+    id: 'conductReports.attachDecision',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/decision-files',
+    description:
+      'The handler attaches the decision document (处理决定) on 处理 (multipart field "file"): checked like evidence, sealed, linked to the step\'s event; audited.',
+    params: conductReportParamsSchema,
+    upload: true,
+    response: conductReportDetailSchema,
+    status: 201,
+    access: ['case_handler'],
+  }),
+  matchTeacher: defineOperation({
+    id: 'conductReports.matchTeacher',
+    method: 'POST',
+    path: '/api/v1/conduct-reports/:id/teacher',
+    description:
+      "The handler matches the case to a teacher of the organization's roster, or clears it; audited.",
+    params: conductReportParamsSchema,
+    body: matchTeacherBodySchema,
+    response: conductReportDetailSchema,
+    access: ['case_handler'],
+  }),
+  searchRoster: defineOperation({
+    id: 'conductReports.searchRoster',
+    method: 'GET',
+    path: '/api/v1/conduct-reports/roster',
+    description:
+      "The handler's search of the roster to match a case: name, work number and department only.",
+    query: rosterSearchQuerySchema,
+    response: rosterMatchSchema,
     access: ['case_handler'],
   }),
   file: defineOperation({

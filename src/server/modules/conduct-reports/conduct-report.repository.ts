@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { teachers } from '../teachers/teacher.table';
 import type { Executor } from '../../db/client';
 import {
   conductReportEvents,
@@ -195,4 +196,37 @@ export async function listLateReports(executor: Executor, now: Date) {
     .select()
     .from(conductReports)
     .where(and(ne(conductReports.state, 'closed'), lte(conductReports.stageDueAt, now)));
+}
+
+const rosterColumns = {
+  id: teachers.id,
+  name: teachers.name,
+  workNo: teachers.workNo,
+  departmentName: teachers.departmentName,
+};
+
+/** A teacher of the organization's roster, as the handler sees them; null when not of it. */
+export async function findRosterTeacher(executor: Executor, organizationId: string, id: string) {
+  const [row] = await executor
+    .select(rosterColumns)
+    .from(teachers)
+    .where(and(eq(teachers.organizationId, organizationId), eq(teachers.id, id)));
+  return row ?? null;
+}
+
+/** Active teachers of the organization whose name or work number holds `q` (at most 20). */
+export async function searchRoster(executor: Executor, organizationId: string, q: string) {
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return executor
+    .select(rosterColumns)
+    .from(teachers)
+    .where(
+      and(
+        eq(teachers.organizationId, organizationId),
+        eq(teachers.active, true),
+        q ? or(ilike(teachers.name, pattern), ilike(teachers.workNo, pattern)) : undefined,
+      ),
+    )
+    .orderBy(asc(teachers.workNo))
+    .limit(20);
 }

@@ -3,6 +3,7 @@ import { route } from '../../http/route';
 import { conductReportsApi } from '../../../shared/api/conduct-reports';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
+import { readUpload } from '../../http/upload';
 import type { ConductReportService } from './conduct-report.service';
 
 /** Three attachments of 2 MB in base64 and the text. */
@@ -60,6 +61,18 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
 
   route(app, conductReportsApi.approveContact, async (request) =>
     reports.approveContact(actorOf(request), request.params.id, request.params.requestId),
+  );
+
+  route(app, conductReportsApi.matchTeacher, async (request) =>
+    reports.matchTeacher(actorOf(request), request.params.id, request.body),
+  );
+
+  route(app, conductReportsApi.searchRoster, async (request) =>
+    reports.searchRoster(actorOf(request), request.query.q),
+  );
+
+  route(app, conductReportsApi.attachDecision, async (request) =>
+    reports.attachDecision(actorOf(request), request.params.id, await readUpload(request)),
   );
 
   route(

@@ -37,6 +37,8 @@ import {
   insertContactRequest,
   listContactRequests,
   findFile,
+  findRosterTeacher,
+  searchRoster,
   findOrganizationKey,
   findReport,
   findReportByReceiptHash,
@@ -128,15 +130,20 @@ export function createConductReportService({
     return createSecretBox({ secretKey: key, dataDir: '' });
   }
 
+  /** One file checked like evidence (size, type by content) and its name made safe. */
+  async function checkedFile(bytes: Buffer, fileName: string) {
+    if (bytes.length === 0 || bytes.length > ATTACHMENT_MAX_BYTES)
+      throw new AppError('conductReport.bad_attachment', { fileName });
+    const type = await detectEvidenceType(bytes, fileName, defaultZipLimits);
+    return { bytes, type, fileName: sanitizeFileName(fileName, type) };
+  }
+
   async function checkedAttachments(attachments: ReportAttachment[] = []) {
     const checked = [];
-    for (const attachment of attachments) {
-      const bytes = Buffer.from(attachment.contentBase64, 'base64');
-      if (bytes.length === 0 || bytes.length > ATTACHMENT_MAX_BYTES)
-        throw new AppError('conductReport.bad_attachment', { fileName: attachment.fileName });
-      const type = await detectEvidenceType(bytes, attachment.fileName, defaultZipLimits);
-      checked.push({ bytes, type, fileName: sanitizeFileName(attachment.fileName, type) });
-    }
+    for (const attachment of attachments)
+      checked.push(
+        await checkedFile(Buffer.from(attachment.contentBase64, 'base64'), attachment.fileName),
+      );
     return checked;
   }
 
@@ -233,13 +240,17 @@ export function createConductReportService({
         at: event.at.toISOString(),
       });
     const files = [];
-    for (const file of await listFiles(executor, report.id))
+    for (const file of await listFiles(executor, report.id)) {
+      const event = events.find((candidate) => candidate.id === file.eventId);
       files.push({
         id: file.id,
         fileName: await box.open(file.sealedName, `conduct-report-file:${report.id}`),
         mediaType: file.mediaType,
         sizeBytes: file.sizeBytes,
+        addedBy: event?.actorName ?? null,
+        step: event?.kind === 'transition' ? event.toState : null,
       });
+    }
     const requests = await listContactRequests(executor, report.id);
     // The custodian rule: the contact only to a handler whose request another handler approved.
     const mayReadContact = requests.some(
@@ -261,6 +272,9 @@ export function createConductReportService({
           mine: request.requestedBy === actor.userId,
         })),
       ),
+      matchedTeacher: report.teacherId
+        ? await findRosterTeacher(executor, report.organizationId, report.teacherId)
+        : null,
       nextStates: nextStates(report.state, report.outcome),
       history,
       files,
@@ -575,6 +589,73 @@ export function createConductReportService({
           entityType: 'conduct_report',
           entityId: id,
           after: { requestId, requestedBy: request.requestedBy },
+        });
+        return detail(tx, actor, report);
+      });
+    },
+
+    /** Match the case to a roster teacher of the same organization, or clear it; audited. */
+    async matchTeacher(
+      actor: Actor,
+      id: string,
+      body: { teacherId: string | null; version: number },
+    ) {
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        if (report.version !== body.version)
+          throw new AppError('conductReport.version_conflict', { version: report.version });
+        if (body.teacherId && !(await findRosterTeacher(tx, report.organizationId, body.teacherId)))
+          throw new AppError('conductReport.teacher_not_found');
+        const updated = await updateReport(tx, id, report.version, {
+          teacherId: body.teacherId,
+          updatedAt: clock.now(),
+        });
+        if (!updated)
+          throw new AppError('conductReport.version_conflict', { version: report.version + 1 });
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.matchTeacher',
+          entityType: 'conduct_report',
+          entityId: id,
+          before: { teacherId: report.teacherId },
+          after: { teacherId: body.teacherId },
+        });
+        return detail(tx, actor, updated);
+      });
+    },
+
+    /** The roster as the handler searches it to match a case: name, work number, department. */
+    async searchRoster(actor: Actor, q: string) {
+      if (actor.role !== 'case_handler') throw new AppError('auth.forbidden');
+      return searchRoster(db, actor.organizationId, q);
+    },
+
+    /**
+     * The decision document (处理决定) on 处理: checked and sealed like the reporter's files,
+     * linked to the event that moved the case into 处理; audited like the other steps.
+     */
+    async attachDecision(actor: Actor, id: string, upload: { fileName: string; bytes: Buffer }) {
+      const checked = await checkedFile(upload.bytes, upload.fileName);
+      return db.transaction(async (tx) => {
+        const report = await caseOf(tx, actor, id);
+        if (report.state !== 'handling')
+          throw new AppError('conductReport.transition_refused', {
+            state: report.state,
+            to: 'handling',
+          });
+        const step = (await listEvents(tx, id))
+          .filter((event) => event.kind === 'transition' && event.toState === 'handling')
+          .at(-1);
+        const box = await organizationBox(tx, report.organizationId);
+        await saveAttachments(tx, box, report, step?.id ?? null, [checked]);
+        await recordAudit(tx, clock, actor, {
+          action: 'conductReport.attachDecision',
+          entityType: 'conduct_report',
+          entityId: id,
+          after: {
+            state: report.state,
+            mediaType: checked.type.mediaType,
+            sizeBytes: checked.bytes.length,
+          },
         });
         return detail(tx, actor, report);
       });

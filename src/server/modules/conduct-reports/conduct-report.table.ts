@@ -10,6 +10,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { caseOutcomes, caseStates } from '../../../shared/conduct-reports/case-states';
 import { organizations } from '../organizations/organization.table';
+import { teachers } from '../teachers/teacher.table';
 
 /**
  * 师德师风监督举报 (item 26). Each organization's reports are sealed under its own key, itself
@@ -47,6 +48,8 @@ export const conductReports = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** Set at 结案: every state was left by its deadline. */
     handledOnTime: boolean('handled_on_time'),
+    /** The roster teacher a handler matched the case to (the reporter names them as free text). */
+    teacherId: uuid('teacher_id').references(() => teachers.id),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },

@@ -5,16 +5,18 @@ import {
   Descriptions,
   Input,
   Radio,
+  Select,
   Space,
   Tag,
   Timeline,
   Typography,
+  Upload,
 } from 'antd';
 import { useState } from 'react';
 import { conductReportsApi, type ConductReportDetail } from '../../../shared/api/conduct-reports';
 import type { CaseOutcome, CaseState } from '../../../shared/conduct-reports/case-states';
-import { hrefOf } from '../../api/client';
-import { useOperation, useWrite } from '../../api/query';
+import { hrefOf, upload } from '../../api/client';
+import { useInvalidate, useOperation, useWrite } from '../../api/query';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { formatTime } from '../../time';
@@ -89,6 +91,84 @@ function MoveForm({ report }: { report: ConductReportDetail }) {
       >
         {t('conductCase.move', { state: t(`conductCase.state.${chosen}`) })}
       </Button>
+    </Space>
+  );
+}
+
+/** On 处理: the decision document (处理决定), sealed like the reporter's files. */
+function DecisionUpload({ id }: { id: string }) {
+  const { t } = useI18n();
+  const invalidate = useInvalidate();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Text type="secondary">{t('conductCase.decisionHint')}</Typography.Text>
+      <Upload
+        accept=".pdf,.docx"
+        showUploadList={false}
+        customRequest={async ({ file, onSuccess, onError }) => {
+          setBusy(true);
+          setError(null);
+          try {
+            await upload(conductReportsApi.attachDecision, file as File, { params: { id } });
+            await invalidate(conductReportsApi.get);
+            onSuccess?.(null);
+          } catch (refused) {
+            setError(refused instanceof Error ? refused.message : String(refused));
+            onError?.(new Error('refused'));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Button loading={busy} data-testid="decision-upload">
+          {t('conductCase.decisionUpload')}
+        </Button>
+      </Upload>
+      {error && <Alert type="error" showIcon message={error} />}
+    </Space>
+  );
+}
+
+/** The roster teacher the case concerns: searched by name or work number, handlers only. */
+function TeacherMatch({ report }: { report: ConductReportDetail }) {
+  const { t } = useI18n();
+  const [q, setQ] = useState('');
+  const roster = useOperation(conductReportsApi.searchRoster, { query: { q } });
+  const match = useWrite(conductReportsApi.matchTeacher);
+  const matched = report.matchedTeacher;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Text data-testid="matched-teacher">
+        {matched
+          ? `${matched.name} · ${matched.workNo}${matched.departmentName ? ` · ${matched.departmentName}` : ''}`
+          : t('conductCase.matchNone')}
+      </Typography.Text>
+      <Select
+        showSearch
+        allowClear
+        filterOption={false}
+        style={{ width: '100%', maxWidth: 420 }}
+        placeholder={t('conductCase.matchTeacher')}
+        aria-label={t('conductCase.matchTeacher')}
+        value={matched?.id ?? null}
+        onSearch={setQ}
+        loading={roster.isFetching || match.isPending}
+        options={(roster.data ?? []).map((teacher) => ({
+          value: teacher.id,
+          label: `${teacher.name} · ${teacher.workNo}${teacher.departmentName ? ` · ${teacher.departmentName}` : ''}`,
+        }))}
+        onChange={(teacherId: string | undefined) =>
+          match.mutate({
+            params: { id: report.id },
+            body: { teacherId: teacherId ?? null, version: report.version },
+          })
+        }
+      />
+      {(match.error ?? roster.error) && (
+        <Alert type="error" showIcon message={(match.error ?? roster.error)?.message} />
+      )}
     </Space>
   );
 }
@@ -224,6 +304,9 @@ export default function ConductCasePage({ id }: { id: string }) {
               <Descriptions.Item label={t('conductReport.teacher')}>
                 {report.teacher}
               </Descriptions.Item>
+              <Descriptions.Item label={t('conductCase.matchedTeacher')}>
+                <TeacherMatch report={report} />
+              </Descriptions.Item>
               <Descriptions.Item label={t('conductReport.what')}>
                 <span style={{ whiteSpace: 'pre-wrap' }}>{report.what}</span>
               </Descriptions.Item>
@@ -245,6 +328,16 @@ export default function ConductCasePage({ id }: { id: string }) {
                         >
                           {file.fileName}
                         </a>
+                        {file.step && (
+                          <Typography.Text type="secondary">
+                            {' '}
+                            ·{' '}
+                            {t('conductCase.fileAdded', {
+                              name: file.addedBy ?? '',
+                              step: t(`conductCase.state.${file.step}`),
+                            })}
+                          </Typography.Text>
+                        )}
                       </div>
                     ))}
               </Descriptions.Item>
@@ -253,6 +346,11 @@ export default function ConductCasePage({ id }: { id: string }) {
           <Card size="small" title={t('conductCase.nextStep')}>
             <MoveForm report={report} />
           </Card>
+          {report.state === 'handling' && (
+            <Card size="small" title={t('conductCase.decisionUpload')}>
+              <DecisionUpload id={report.id} />
+            </Card>
+          )}
           {report.state !== 'closed' && (
             <Card size="small" title={t('conductCase.ask')}>
               <AskForm id={report.id} />

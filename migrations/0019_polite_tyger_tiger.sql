@@ -1,0 +1,2 @@
+ALTER TABLE "conduct_reports" ADD COLUMN "teacher_id" uuid;--> statement-breakpoint
+ALTER TABLE "conduct_reports" ADD CONSTRAINT "conduct_reports_teacher_id_teachers_id_fk" FOREIGN KEY ("teacher_id") REFERENCES "public"."teachers"("id") ON DELETE no action ON UPDATE no action;
