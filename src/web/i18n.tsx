@@ -1,7 +1,16 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { Locale } from '../shared/errors';
-import { translate, type MessageKey } from '../shared/i18n/messages';
+import type { MessageKey } from '../shared/i18n/messages';
 import { setApiLanguage } from './api/client';
+import { isCatalogueLoaded, loadCatalogue, translateInWeb } from './catalogues';
 
 const STORAGE_KEY = 'luoshi.locale';
 
@@ -24,16 +33,30 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setApiLanguage(chosen);
     return chosen;
   });
+  // A reader who chose English last time waits for its catalogue (a few KB) before the first paint,
+  // rather than seeing Chinese flash by.
+  const [catalogueReady, setCatalogueReady] = useState(() => isCatalogueLoaded(locale));
+  useEffect(() => {
+    if (catalogueReady) return;
+    loadCatalogue(locale).then(
+      () => setCatalogueReady(true),
+      () => setCatalogueReady(true), // offline: Chinese rather than nothing
+    );
+  }, [catalogueReady, locale]);
   const setLocale = useCallback((next: Locale) => {
-    localStorage.setItem(STORAGE_KEY, next);
-    setApiLanguage(next);
-    document.documentElement.lang = next;
-    setLocaleState(next);
+    const apply = () => {
+      localStorage.setItem(STORAGE_KEY, next);
+      setApiLanguage(next);
+      document.documentElement.lang = next;
+      setLocaleState(next);
+    };
+    loadCatalogue(next).then(apply, apply);
   }, []);
   const value = useMemo<I18n>(
-    () => ({ locale, setLocale, t: (key, params) => translate(locale, key, params) }),
+    () => ({ locale, setLocale, t: (key, params) => translateInWeb(locale, key, params) }),
     [locale, setLocale],
   );
+  if (!catalogueReady) return null;
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -9,7 +9,7 @@ import {
   type ResponseOf,
 } from '../../shared/api/operation';
 import type { FieldIssue } from '../../shared/errors';
-import { translate } from '../../shared/i18n/messages';
+import { translateInWeb } from '../catalogues';
 
 type ErrorBody = z.infer<typeof errorResponseSchema>['error'];
 
@@ -134,7 +134,7 @@ async function answer<D extends OperationDefinition>(
     console.error(`${definition.id}: the answer does not match its schema`, parsed.error);
     throw new ApiError(response.status, {
       code: 'response.invalid',
-      message: translate(language === 'en' ? 'en' : 'zh-CN', 'error.response'),
+      message: translateInWeb(language === 'en' ? 'en' : 'zh-CN', 'error.response'),
       issues: [],
     });
   }

@@ -8,7 +8,6 @@ import { Alert, Button, Card, Divider, Form, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { authApi } from '../../../shared/api/auth';
 import { type SignInProvider, ssoApi } from '../../../shared/api/sso';
-import { errorCatalogue, formatErrorMessage, type ErrorCode } from '../../../shared/errors';
 import { ApiError, call } from '../../api/client';
 import type { SessionResponse } from '../../api/types';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
@@ -25,15 +24,22 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
   const [ssoTotp, setSsoTotp] = useState(() => landing.get('ssoStep') === 'totp');
   const [providers, setProviders] = useState<SignInProvider[]>([]);
   const ssoError = landing.get('ssoError');
-  const [error, setError] = useState<string | null>(() =>
-    ssoError
-      ? formatErrorMessage(
-          Object.hasOwn(errorCatalogue, ssoError) ? (ssoError as ErrorCode) : 'internal',
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!ssoError) return;
+    // The error catalogue (every code in two languages) is only fetched when a campus sign-on failed.
+    import('../../../shared/errors').then(({ errorCatalogue, formatErrorMessage }) =>
+      setError(
+        formatErrorMessage(
+          Object.hasOwn(errorCatalogue, ssoError)
+            ? (ssoError as keyof typeof errorCatalogue)
+            : 'internal',
           {},
           locale,
-        )
-      : null,
-  );
+        ),
+      ),
+    );
+  }, [ssoError, locale]);
 
   useEffect(() => {
     if (landing.has('ssoError') || landing.has('ssoStep'))
