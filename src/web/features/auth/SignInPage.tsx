@@ -28,16 +28,18 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
   useEffect(() => {
     if (!ssoError) return;
     // The error catalogue (every code in two languages) is only fetched when a campus sign-on failed.
-    import('../../../shared/errors').then(({ errorCatalogue, formatErrorMessage }) =>
-      setError(
-        formatErrorMessage(
-          Object.hasOwn(errorCatalogue, ssoError)
-            ? (ssoError as keyof typeof errorCatalogue)
-            : 'internal',
-          {},
-          locale,
+    import('../../../shared/errors').then(
+      ({ errorCatalogue, formatErrorMessage }) =>
+        setError(
+          formatErrorMessage(
+            Object.hasOwn(errorCatalogue, ssoError)
+              ? (ssoError as keyof typeof errorCatalogue)
+              : 'internal',
+            {},
+            locale,
+          ),
         ),
-      ),
+      () => setError(ssoError), // the catalogue could not be fetched: the code rather than silence
     );
   }, [ssoError, locale]);
 
