@@ -336,8 +336,10 @@ export async function followSignOn(
   cookies = new Map<string, string>(),
 ): Promise<SignOnResult> {
   const visited: string[] = [];
+  // The provider's own cookies (a real provider keeps its login session and interaction in them).
+  const providerCookies = new Map<string, string>();
   let url = start;
-  for (let hop = 0; hop < 10; hop += 1) {
+  for (let hop = 0; hop < 12; hop += 1) {
     visited.push(url);
     const ours = url.startsWith('/') || url.startsWith(publicUrl);
     let status: number;
@@ -358,12 +360,28 @@ export async function followSignOn(
       status = response.statusCode;
       location = response.headers.location as string | undefined;
     } else {
-      const response = await fetch(url, { redirect: 'manual' });
+      const response = await fetch(url, {
+        redirect: 'manual',
+        headers: {
+          cookie: [...providerCookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        },
+      });
+      for (const header of response.headers.getSetCookie()) {
+        const [pair] = header.split(';');
+        const at = pair!.indexOf('=');
+        const name = pair!.slice(0, at).trim();
+        const value = pair!.slice(at + 1).trim();
+        if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(header))
+          providerCookies.delete(name);
+        else providerCookies.set(name, value);
+      }
       status = response.status;
       location = response.headers.get('location') ?? undefined;
     }
-    if (status !== 302 || !location) throw new Error(`${url} answered ${status}, not a redirect`);
-    url = location;
+    if ((status !== 302 && status !== 303) || !location)
+      throw new Error(`${url} answered ${status}, not a redirect`);
+    // A provider's relative Location is on the provider.
+    url = ours ? location : new URL(location, url).toString();
   }
   throw new Error(`too many redirects: ${visited.join(' → ')}`);
 }

@@ -38,10 +38,12 @@ export function registerSsoRoutes(
     const code = error instanceof AppError ? error.code : 'internal';
     const cause = (error as { cause?: unknown }).cause;
     const reason = (error as { reason?: unknown }).reason;
-    // The exact reason goes to the server log too (the audit log has it for the auditor).
+    const { providerId } = request.params as { providerId?: string };
+    // The exact reason goes to the server log too (the audit log has it for the auditor), with the
+    // provider it came from; never the callback's code, state or ticket, nor a token.
     if (!(error instanceof AppError) || cause)
-      request.log.warn({ err: cause ?? error, code, reason }, 'campus sign-on failed');
-    else request.log.info({ code, reason }, 'campus sign-on refused');
+      request.log.warn({ err: cause ?? error, code, reason, providerId }, 'campus sign-on failed');
+    else request.log.info({ code, reason, providerId }, 'campus sign-on refused');
     reply.clearCookie(SSO_COOKIE, attemptCookie);
     return reply.redirect(`/?ssoError=${encodeURIComponent(code)}`, 302);
   }
