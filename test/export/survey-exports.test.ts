@@ -357,10 +357,25 @@ describe('anonymous survey exports printed', () => {
     });
     for (const group of results.breakdown!.groups)
       expect(all).toContain(`${group.name}${group.responses}份`);
-    // the open answers quoted whole
-    expect(all).toContain(squeeze(`——${LONG}`));
-    expect(all).toContain(squeeze(`——${MEDIUM}`));
+    // the open answers quoted whole, across the page numbers at the page breaks
+    const text = squeeze(layout.map((page) => page.replace(/—\s*\d+\s*—/g, '')).join('\n'));
+    expect(text).toContain(squeeze(`——${LONG}`));
+    expect(text).toContain(squeeze(`——${MEDIUM}`));
     expect(all).toContain('工作举措');
+    // "— N —" at the foot of every page, N its number (GB/T 9704, as the quality report)
+    for (const [index, page] of layout.entries())
+      expect(squeeze(page), `page ${index + 1}`).toContain(`—${index + 1}—`);
+    // each question's line is on the page of its table's first row
+    results.questions.forEach((tally, index) => {
+      if (tally.kind === 'text') return;
+      const line = squeeze(`${index + 1}. ${tally.title}`);
+      const first = squeeze(tally.kind === 'matrix' ? tally.rows[0]!.label : tally.labels[0]!);
+      const page = layout.findIndex((text) => squeeze(text).includes(line));
+      expect(page, `question ${index + 1}`).toBeGreaterThanOrEqual(0);
+      expect(squeeze(layout[page]!).slice(squeeze(layout[page]!).indexOf(line))).toContain(
+        first.slice(0, 8),
+      );
+    });
     // every table fits the page: no line of text wider than the page's text
     for (const page of layout)
       for (const line of page.split('\n')) expect(line.length).toBeLessThan(200);

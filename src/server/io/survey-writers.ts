@@ -1,7 +1,6 @@
 import {
   AlignmentType,
   Document,
-  LineRuleType,
   Packer,
   Paragraph,
   Table,
@@ -15,6 +14,8 @@ import ExcelJS from 'exceljs';
 import type { SurveyResults } from '../../shared/api/surveys';
 import type { Answers, Questionnaire } from '../../shared/surveys/questionnaire';
 import { questionsOf } from '../../shared/surveys/questionnaire';
+import { fontTableOverride } from './docx-fonts';
+import { BODY_FONT, BODY_SIZE, LINE, officialSection, TABLE_SIZE } from './official-document';
 import { heightFor, MAX_ROW_HEIGHT, printOptions, splitForRows } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
@@ -285,34 +286,39 @@ export async function writeSurveyLinksXlsx(
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-const BODY_FONT = '仿宋_GB2312';
-const BODY_SIZE = 32;
-const LINE = { line: 560, lineRule: LineRuleType.EXACT } as const;
 const NUMBERS = ['一', '二', '三', '四', '五', '六'];
-const body = (text: string) =>
+/** A paragraph of the body; `keepNext` holds it on the page of what follows (a question's table). */
+const body = (text: string, keepNext = false) =>
   new Paragraph({
     spacing: LINE,
     indent: { firstLine: 640 },
+    keepNext,
     children: [new TextRun({ text, font: BODY_FONT, size: BODY_SIZE })],
   });
 const heading = (index: number, text: string) =>
   new Paragraph({
     spacing: LINE,
     indent: { firstLine: 640 },
+    keepNext: true,
     children: [new TextRun({ text: `${NUMBERS[index]}、${text}`, font: '黑体', size: BODY_SIZE })],
   });
-const cell = (text: string, header = false) =>
+/**
+ * A cell; `keepNext` on every row but the last keeps a short table on one page, the way Word keeps
+ * a table together (a long one still breaks, its header row repeated).
+ */
+const cell = (text: string, header = false, keepNext = true) =>
   new TableCell({
     verticalAlign: VerticalAlign.CENTER,
     children: [
       new Paragraph({
         alignment: header ? AlignmentType.CENTER : AlignmentType.LEFT,
-        children: [new TextRun({ text, font: header ? '黑体' : BODY_FONT, size: 21 })],
+        keepNext,
+        children: [new TextRun({ text, font: header ? '黑体' : BODY_FONT, size: TABLE_SIZE })],
       }),
     ],
   });
-/** The text's width on A4 with the report's margins, in twentieths of a point. */
-const TEXT_WIDTH = 11906 - 1587 - 1474;
+/** The text's width on the official page (A4, 28 mm left and 26 mm right), in twentieths of a point. */
+const TEXT_WIDTH = 11906 - 1588 - 1474;
 /** A table across the text; `shares` the columns' parts of it (the label column the widest). */
 const table = (headers: string[], rows: string[][], shares: number[]) =>
   new Table({
@@ -320,7 +326,13 @@ const table = (headers: string[], rows: string[][], shares: number[]) =>
     columnWidths: shares.map((share) => Math.floor(TEXT_WIDTH * share)),
     rows: [
       new TableRow({ tableHeader: true, children: headers.map((h) => cell(h, true)) }),
-      ...rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c) => cell(c)) })),
+      ...rows.map(
+        (r, index) =>
+          new TableRow({
+            cantSplit: true,
+            children: r.map((c) => cell(c, false, index < rows.length - 1)),
+          }),
+      ),
     ],
   });
 
@@ -377,6 +389,7 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
     children.push(
       body(
         `${index + 1}. ${tally.title}（${tally.answered}人作答${tally.mean !== null ? `，均分${tally.mean}` : ''}）`,
+        true,
       ),
     );
     if (tally.kind === 'matrix')
@@ -427,12 +440,21 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
   for (const entry of weakest)
     children.push(body(`针对“${entry.title}”：________（责任部门：____，完成时限：____）`));
   const doc = new Document({
-    sections: [
-      {
-        properties: { page: { margin: { top: 2098, bottom: 1984, left: 1587, right: 1474 } } },
-        children,
-      },
-    ],
+    creator: 'Luoshi',
+    title: `${document.year}年度教师思想政治状况调研报告（初稿）`,
+    evenAndOddHeaderAndFooters: true,
+    sections: [officialSection(children)],
   });
-  return Buffer.from(await Packer.toBuffer(doc));
+  return Buffer.from(
+    await Packer.toBuffer(doc, false, [
+      fontTableOverride([
+        BODY_FONT,
+        '黑体',
+        '方正小标宋简体',
+        '楷体_GB2312',
+        '宋体',
+        'Times New Roman',
+      ]),
+    ]),
+  );
 }
