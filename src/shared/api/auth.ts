@@ -1,15 +1,66 @@
 import { defineOperation } from './operation';
-import {
-  totpStartBodySchema,
-  changePasswordBodySchema,
-  sessionResponseSchema,
-  signInBodySchema,
-  totpCodeBodySchema,
-  totpEnrolmentSchema,
-  userViewSchema,
-} from './contracts';
 import { z } from 'zod';
 import { everyRole } from '../access';
+import { roleSchema, timestampSchema, uuidSchema } from './common';
+
+export const userViewSchema = z.object({
+  id: uuidSchema,
+  organizationId: uuidSchema,
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  departmentId: uuidSchema.nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  mustChangePassword: z.boolean(),
+  /** Whether signing in takes a code from an authenticator app as well. */
+  totpEnabled: z.boolean(),
+  disabled: z.boolean(),
+  /** Set while failed sign-ins keep the account locked (a security admin may unlock it sooner). */
+  lockedUntil: timestampSchema.nullable(),
+  lastSignInAt: timestampSchema.nullable(),
+  /** Send it back with an edit: a stale one is refused (409). */
+  version: z.number().int(),
+});
+
+/** A code from an authenticator app (TOTP): six digits. */
+export const totpCodeSchema = z.string().regex(/^\d{6}$/);
+
+export const signInBodySchema = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(256),
+  /** Needed when the user has turned two-step verification on; without it the answer is auth.totp_required. */
+  totpCode: totpCodeSchema.optional(),
+});
+
+export const totpCodeBodySchema = z.object({ code: totpCodeSchema });
+/** Turning two-step verification on asks for the password: a stolen session alone cannot bind the thief's authenticator. */
+export const totpStartBodySchema = z.object({ currentPassword: z.string().min(1).max(256) });
+
+/** Shown once, when enrolling: the secret for typing in, and the URI a QR code carries. */
+export const totpEnrolmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
+
+export const sessionResponseSchema = z.object({
+  user: userViewSchema,
+  organization: z.object({
+    id: uuidSchema,
+    name: z.string(),
+    /** The institution's time zone: every time the web shows is shown in it. */
+    timeZone: z.string().default('Asia/Shanghai'),
+  }),
+  /** Send back as the x-csrf-token header on every write. */
+  csrfToken: z.string(),
+  idleTimeoutMinutes: z.number().int(),
+});
+
+export const changePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
+
+export type UserView = z.infer<typeof userViewSchema>;
+export type TotpEnrolment = z.infer<typeof totpEnrolmentSchema>;
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 
 /** The auth operations: what the server serves and the web calls. */
 export const authApi = {

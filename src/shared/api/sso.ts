@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { timestampSchema } from './common';
-import { totpCodeSchema } from './contracts';
+import { sessionResponseSchema, totpCodeSchema } from './auth';
 import { defineOperation, redirectResponse } from './operation';
-import { sessionResponseSchema } from './contracts';
 
 // ---- campus single sign-on (统一身份认证): CAS 2.0/3.0 and OpenID Connect
 

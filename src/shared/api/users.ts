@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { roleSchema, userViewSchema } from './contracts';
+import { userViewSchema } from './auth';
+import { roleSchema } from './common';
 import { userSheetProblemCodes } from '../users/user-sheet';
 import { defineOperation, fileResponse } from './operation';
 import {

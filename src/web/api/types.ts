@@ -3,10 +3,8 @@ export type {
   PlanDetail,
   PlanSummary,
   PlanTree,
-  SessionResponse,
-  TotpEnrolment,
-  UserView,
   Level1View,
   AssignmentView,
 } from '../../shared/api/contracts';
+export type { SessionResponse, TotpEnrolment, UserView } from '../../shared/api/auth';
 export type { FieldIssue as FieldIssueView } from '../../shared/errors';

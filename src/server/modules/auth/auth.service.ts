@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import type { signInBodySchema } from '../../../shared/api/contracts';
+import type { signInBodySchema } from '../../../shared/api/auth';
 import { localDateTime } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import { mayDisableOwnTotp } from '../../../shared/powers';

@@ -1,4 +1,4 @@
-import type { UserView } from '../../../shared/api/contracts';
+import type { UserView } from '../../../shared/api/auth';
 import type { User } from './user.table';
 
 export function toUserView(user: User): UserView {

@@ -19,7 +19,8 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { DepartmentView, UserView } from '../../../shared/api/contracts';
+import type { UserView } from '../../../shared/api/auth';
+import type { DepartmentView } from '../../../shared/api/contracts';
 import type { UserImportResult } from '../../../shared/api/users';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { roleFitsOrganization } from '../../../shared/oversight/organization-roles';
