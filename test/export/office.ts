@@ -7,6 +7,26 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+let fontsChecked: Promise<void> | undefined;
+
+/**
+ * The fonts the printouts are judged in: Noto CJK for the Chinese text, and Carlito, which has
+ * Calibri's metrics (the workbooks' default font). Without Carlito LibreOffice lays a sheet out in
+ * a wider font, so rows sized for Excel look twice as tall as their text and nothing here would
+ * notice; the tier refuses to judge instead (`.ci/run` installs both).
+ */
+function checkFonts(): Promise<void> {
+  fontsChecked ??= run('fc-list', [':', 'family']).then(({ stdout }) => {
+    for (const [family, pkg] of [
+      ['Carlito', 'fonts-crosextra-carlito'],
+      ['Noto Sans CJK SC', 'fonts-noto-cjk'],
+    ])
+      if (!stdout.includes(family))
+        throw new Error(`The export tier needs the font ${family}: apt-get install ${pkg}`);
+  });
+  return fontsChecked;
+}
+
 /**
  * LibreOffice headless with a profile of its own (so that parallel runs do not share one and
  * clash), converting every file in `files` into `format` ("pdf", "docx", "xlsx"…) in `outDir`.
@@ -17,6 +37,7 @@ export async function convertWithLibreOffice(
   format: string,
   outDir: string,
 ): Promise<string[]> {
+  await checkFonts();
   const profile = path.join(tmpdir(), `luoshi-soffice-${randomBytes(6).toString('hex')}`);
   await mkdir(outDir, { recursive: true });
   try {
