@@ -26,6 +26,7 @@ import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { createSecretBox, type SecretBox } from '../auth/secret-box';
 import { findOrganization, listOrganizations } from '../organizations/organization.repository';
+import { translate } from '../../../shared/i18n/messages';
 import { formatDateTime, zonedDate } from '../../../shared/time-format';
 import { writeConductCaseDocx } from '../../io/conduct-case-writer';
 import { queueMessages } from '../notifications/notification.outbox';
@@ -519,10 +520,12 @@ export function createConductReportService({
             ...(view.matchedTeacher
               ? [
                   {
-                    label: '名册教师（受理人匹配）',
+                    label: translate('zh-CN', 'conductCase.exportMatchedTeacher'),
                     value: [
                       view.matchedTeacher.name,
-                      `工号 ${view.matchedTeacher.workNo}`,
+                      translate('zh-CN', 'conductCase.exportWorkNo', {
+                        workNo: view.matchedTeacher.workNo,
+                      }),
                       view.matchedTeacher.departmentName,
                     ]
                       .filter(Boolean)
@@ -542,7 +545,10 @@ export function createConductReportService({
               value: view.files
                 .map((file) =>
                   file.step
-                    ? `${file.fileName}（${file.addedBy ?? ''} 于${stateNames[file.step]}环节添加）`
+                    ? `${file.fileName}（${translate('zh-CN', 'conductCase.fileAdded', {
+                        name: file.addedBy ?? '',
+                        step: stateNames[file.step],
+                      })}）`
                     : file.fileName,
                 )
                 .join('；'),
