@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { conductReportFiles } from '../../src/server/modules/conduct-reports/conduct-report.table';
 import { teachers } from '../../src/server/modules/teachers/teacher.table';
+import { users } from '../../src/server/modules/users/user.table';
 import { mustEnrolTotp } from '../../src/shared/powers';
 import type { Role } from '../../src/shared/roles';
 import {
@@ -20,6 +21,10 @@ import {
 let t: TestApp;
 let organizationId: string;
 const clients = new Map<Role, SignedInClient>();
+/** The handler who moves the cases (clients' case_handler) and a second one, by their names. */
+const mover = { id: '', username: '', displayName: '受理人甲' };
+const uploader = { id: '', username: '', displayName: '受理人乙' };
+let secondHandler: SignedInClient;
 const PDF_TEXT = 'DecisionMarker-处理决定';
 const pdf = Buffer.from(
   `%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% ${PDF_TEXT}\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`,
@@ -34,7 +39,18 @@ beforeAll(async () => {
     const client = await signIn(t.app, user.username);
     if (mustEnrolTotp({ role, totpEnabled: false })) await enrolTotp(client, t.clock);
     clients.set(role, client);
+    if (role === 'case_handler') Object.assign(mover, { id: user.id, username: user.username });
   }
+  const second = await createUser(t.db, organizationId, 'case_handler');
+  Object.assign(uploader, { id: second.id, username: second.username });
+  secondHandler = await signIn(t.app, second.username);
+  if (mustEnrolTotp({ role: 'case_handler', totpEnabled: false }))
+    await enrolTotp(secondHandler, t.clock);
+  for (const person of [mover, uploader])
+    await t.db
+      .update(users)
+      .set({ displayName: person.displayName })
+      .where(eq(users.id, person.id));
 });
 afterAll(async () => t?.close());
 
@@ -69,9 +85,9 @@ async function caseInHandling() {
   return id;
 }
 
-const attach = (role: Role, id: string, fileName: string, bytes: Buffer) => {
+const attach = (role: Role | SignedInClient, id: string, fileName: string, bytes: Buffer) => {
   const { payload, headers } = multipartFile(fileName, bytes);
-  return clients.get(role)!.request({
+  return (typeof role === 'string' ? clients.get(role)! : role).request({
     method: 'POST',
     url: `/api/v1/conduct-reports/${id}/decision-files`,
     payload,
@@ -114,6 +130,65 @@ describe('the decision document on 处理', () => {
       .from(auditLog)
       .where(eq(auditLog.action, 'conductReport.attachDecision'));
     expect(audited.map((row) => row.entityId)).toContain(id);
+  });
+
+  it("names the handler who uploaded it, not the one who moved the case to 处理; an older file falls back to the step's actor", async () => {
+    const id = await caseInHandling();
+    const response = await attach(secondHandler, id, '处理决定.pdf', pdf);
+    expect(response.statusCode, response.body).toBe(201);
+    type Files = { files: { id: string; step: string | null; addedBy: string | null }[] };
+    const [file] = (response.json() as Files).files;
+    expect(file).toMatchObject({ step: 'handling', addedBy: '受理人乙' });
+    // Whoever reads the case sees the uploader, not themselves or the step's actor.
+    const read = await clients.get('case_handler')!.get(`/api/v1/conduct-reports/${id}`);
+    expect((read.json() as Files).files[0]!.addedBy).toBe('受理人乙');
+
+    const [stored] = await t.db
+      .select()
+      .from(conductReportFiles)
+      .where(eq(conductReportFiles.reportId, id));
+    expect(stored!.uploadedBy).toBe(uploader.id);
+    // Still sealed at rest.
+    expect(stored!.sealedBytes).not.toContain('DecisionMarker');
+    expect(stored!.sealedName).not.toContain('处理决定');
+
+    // A file stored before the uploader was recorded: shown as the step's actor, as it was.
+    await t.db
+      .update(conductReportFiles)
+      .set({ uploadedBy: null })
+      .where(eq(conductReportFiles.id, stored!.id));
+    const legacy = await secondHandler.get(`/api/v1/conduct-reports/${id}`);
+    expect((legacy.json() as Files).files[0]!.addedBy).toBe(mover.username);
+  });
+
+  it("leaves the reporter's own files without an uploader", async () => {
+    const handler = clients.get('case_handler')!;
+    const before = new Set(
+      ((await handler.get('/api/v1/conduct-reports')).json() as { id: string }[]).map((r) => r.id),
+    );
+    const submitted = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/organizations/${organizationId}/conduct-reports`,
+      payload: {
+        teacher: '张老师',
+        what: '课堂上辱骂学生',
+        attachments: [{ fileName: '录音说明.pdf', contentBase64: pdf.toString('base64') }],
+      },
+      remoteAddress: '10.9.1.3',
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const id = ((await handler.get('/api/v1/conduct-reports')).json() as { id: string }[])
+      .map((r) => r.id)
+      .find((candidate) => !before.has(candidate))!;
+    const read = (await handler.get(`/api/v1/conduct-reports/${id}`)).json() as {
+      files: { addedBy: string | null; step: string | null }[];
+    };
+    expect(read.files).toEqual([expect.objectContaining({ addedBy: null, step: null })]);
+    const stored = await t.db
+      .select()
+      .from(conductReportFiles)
+      .where(eq(conductReportFiles.reportId, id));
+    expect(stored.map((row) => row.uploadedBy)).toEqual([null]);
   });
 
   it('refuses a wrong file type in Chinese and stores nothing', async () => {

@@ -1,8 +1,12 @@
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { teachers } from '../../src/server/modules/teachers/teacher.table';
+import { users } from '../../src/server/modules/users/user.table';
 import {
   buttonName,
+  chooseOption,
   endJourney,
   screenshots,
   seededDepartment,
@@ -25,11 +29,29 @@ beforeAll(async () => {
       username: 'case-handler-journey',
     })
   ).username;
-  secondHandlerName = (
-    await createUser(server.database.db, department.organizationId, 'case_handler', {
-      username: 'case-handler-second',
-    })
-  ).username;
+  const second = await createUser(server.database.db, department.organizationId, 'case_handler', {
+    username: 'case-handler-second',
+  });
+  secondHandlerName = second.username;
+  // The second handler's name, as files they upload are signed with it.
+  await server.database.db
+    .update(users)
+    .set({ displayName: '受理人乙' })
+    .where(eq(users.id, second.id));
+  // The roster the handler matches a case against: two namesakes and someone else.
+  const now = new Date('2026-09-01T00:00:00Z');
+  await server.database.db.insert(teachers).values(
+    [
+      { workNo: 'T-JNY-0417', name: '王建国', departmentName: '化学化工学院' },
+      { workNo: 'T-JNY-0418', name: '王建民', departmentName: '物理学院' },
+      { workNo: 'T-JNY-0500', name: '李华', departmentName: '文学院' },
+    ].map((teacher) => ({
+      ...teacher,
+      organizationId: department.organizationId,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
 });
 afterAll(async () => {
   await endJourney({ server, browser });
@@ -105,6 +127,24 @@ describe('conduct reports in the browser', () => {
     const desk = await openCase(handlerName);
     await shot(desk, '4-handler-case');
 
+    // the handler matches the case to the roster: searches 王建, two namesakes, picks 王建国
+    await desk.getByTestId('matched-teacher').filter({ hasText: '未匹配' }).waitFor();
+    await chooseOption(desk, desk.getByTestId('teacher-match'), /T-JNY-0417/, {
+      typeFirst: '王建',
+    });
+    await desk
+      .getByTestId('matched-teacher')
+      .filter({ hasText: '王建国 · T-JNY-0417 · 化学化工学院' })
+      .waitFor();
+    // the reporter's own words are kept beside the match
+    await desk.getByText('某学院 王老师').waitFor();
+    await shot(desk, '4a-handler-matched');
+    await desk.reload();
+    await desk
+      .getByTestId('matched-teacher')
+      .filter({ hasText: '王建国 · T-JNY-0417 · 化学化工学院' })
+      .waitFor();
+
     // the custodian rule: the contact is sealed until a second handler approves the request
     expect(await desk.content()).not.toContain('wx-journey-0001');
     await desk.getByLabel('申请理由').fill('需要回访核实');
@@ -126,6 +166,9 @@ describe('conduct reports in the browser', () => {
     // the reporter answers the question
     await follow();
     await phone.getByText('请问当时在场的还有哪些同学？').waitFor();
+    // the match is the handlers' alone: never on the reporter's follow page
+    for (const hidden of ['王建国', 'T-JNY-0417', '化学化工学院'])
+      expect(await phone.content()).not.toContain(hidden);
     await phone.getByLabel('回答或补充材料').fill('同班的几位同学都在场。');
     await phone.getByRole('button', { name: buttonName('回答或补充材料') }).click();
     await phone.getByText('同班的几位同学都在场。').waitFor();
@@ -151,11 +194,13 @@ describe('conduct reports in the browser', () => {
     await follow();
     await phone.getByTestId('conduct-state').filter({ hasText: '结案' }).waitFor();
     await phone.getByText('不属实').waitFor();
+    for (const hidden of ['王建国', 'T-JNY-0417'])
+      expect(await phone.content()).not.toContain(hidden);
     await fitsTheWidth(phone);
     await shot(phone, '9-phone-closed');
   });
 
-  it('a handler takes a founded case to 处理 and attaches the decision document', async () => {
+  it('a handler takes a founded case to 处理; a second handler attaches the decision document, signed with their name', async () => {
     const reporter = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await reporter.goto(`${server.url}/conduct-report`);
     await reporter.getByLabel('被举报教师').fill('某学院 李老师');
@@ -170,15 +215,20 @@ describe('conduct reports in the browser', () => {
     await desk.locator('.ant-radio-wrapper', { hasText: '部分属实' }).click();
     await moveCase(desk, '认定', '经调查，所反映情况部分属实。');
     await moveCase(desk, '处理', '给予批评教育，责令书面检查。');
-    await desk.getByText('请上传处理决定文书').waitFor();
-    await desk.locator('input[type=file]').setInputFiles({
+    await desk.close();
+
+    // the second handler uploads the decision: the file names them, not who moved the case
+    const other = await openCase(secondHandlerName);
+    await other.getByText('某学院 李老师').waitFor();
+    await other.getByText('请上传处理决定文书').waitFor();
+    await other.locator('input[type=file]').setInputFiles({
       name: '处理决定.pdf',
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.4\n% 处理决定\ntrailer\n<< >>\n%%EOF\n'),
     });
-    await desk.getByRole('link', { name: '处理决定.pdf' }).waitFor();
-    await desk.getByText(`${handlerName} 于处理环节添加`).waitFor();
-    await shot(desk, '10-handler-decision');
-    await desk.close();
+    await other.getByRole('link', { name: '处理决定.pdf' }).waitFor();
+    await other.getByText('受理人乙 于处理环节添加').waitFor();
+    await shot(other, '10-handler-decision');
+    await other.close();
   });
 });

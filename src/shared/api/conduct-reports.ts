@@ -134,7 +134,10 @@ export const conductReportDetailSchema = conductReportSummarySchema.extend({
       fileName: z.string(),
       mediaType: z.string(),
       sizeBytes: z.number(),
-      /** Who the file came with: null for the reporter, else the handler of the step's event. */
+      /**
+       * Who added the file: null for the reporter, else the handler who uploaded it (their name);
+       * for a file stored before uploaders were recorded, the handler who moved the case to its step.
+       */
       addedBy: z.string().nullable(),
       /** The step the file was given at (the event's state), null with the report itself. */
       step: caseStateSchema.nullable(),

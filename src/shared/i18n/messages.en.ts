@@ -1541,6 +1541,8 @@ export const en: Record<MessageKey, string> = {
   'conductCase.matchedTeacher': 'Roster teacher',
   'conductCase.matchTeacher': 'Search the roster (name or work number)',
   'conductCase.matchNone': 'Not matched',
+  'conductCase.exportMatchedTeacher': 'Roster teacher (matched by the handler)',
+  'conductCase.exportWorkNo': 'work no. {workNo}',
   'conductCase.ask': 'Ask the reporter',
   'conductCase.askHint': 'The reporter sees it with their receipt and may answer',
   'conductCase.history': 'History',

@@ -1476,6 +1476,8 @@ export const zhCN = {
   'conductCase.matchedTeacher': '名册教师',
   'conductCase.matchTeacher': '搜索名册教师（姓名或工号）',
   'conductCase.matchNone': '未匹配',
+  'conductCase.exportMatchedTeacher': '名册教师（受理人匹配）',
+  'conductCase.exportWorkNo': '工号 {workNo}',
   'conductCase.ask': '向举报人提问',
   'conductCase.askHint': '举报人凭查询码可以看到并回答',
   'conductCase.history': '办理记录',

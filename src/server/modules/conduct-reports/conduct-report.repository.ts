@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { teachers } from '../teachers/teacher.table';
+import { users } from '../users/user.table';
 import type { Executor } from '../../db/client';
 import {
   conductReportEvents,
@@ -87,10 +88,12 @@ export async function insertFile(executor: Executor, row: typeof conductReportFi
   await executor.insert(conductReportFiles).values(row);
 }
 
+/** A case's files, each with the name of the user who uploaded it (null when none is recorded). */
 export async function listFiles(executor: Executor, reportId: string) {
   return executor
-    .select()
+    .select({ file: conductReportFiles, uploaderName: users.displayName })
     .from(conductReportFiles)
+    .leftJoin(users, eq(users.id, conductReportFiles.uploadedBy))
     .where(eq(conductReportFiles.reportId, reportId))
     .orderBy(asc(conductReportFiles.at));
 }

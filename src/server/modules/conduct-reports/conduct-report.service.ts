@@ -26,6 +26,7 @@ import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { createSecretBox, type SecretBox } from '../auth/secret-box';
 import { findOrganization, listOrganizations } from '../organizations/organization.repository';
+import { translate } from '../../../shared/i18n/messages';
 import { formatDateTime, zonedDate } from '../../../shared/time-format';
 import { writeConductCaseDocx } from '../../io/conduct-case-writer';
 import { queueMessages } from '../notifications/notification.outbox';
@@ -153,6 +154,8 @@ export function createConductReportService({
     report: ConductReport,
     eventId: string | null,
     files: Awaited<ReturnType<typeof checkedAttachments>>,
+    /** The handler uploading them; null for the reporter, who is nobody. */
+    uploadedBy: string | null,
   ) {
     for (const file of files) {
       const bound = `conduct-report-file:${report.id}`;
@@ -160,6 +163,7 @@ export function createConductReportService({
         organizationId: report.organizationId,
         reportId: report.id,
         eventId,
+        uploadedBy,
         mediaType: file.type.mediaType,
         sizeBytes: file.bytes.length,
         sealedName: await box.seal(file.fileName, bound),
@@ -240,14 +244,17 @@ export function createConductReportService({
         at: event.at.toISOString(),
       });
     const files = [];
-    for (const file of await listFiles(executor, report.id)) {
+    for (const { file, uploaderName } of await listFiles(executor, report.id)) {
       const event = events.find((candidate) => candidate.id === file.eventId);
       files.push({
         id: file.id,
         fileName: await box.open(file.sealedName, `conduct-report-file:${report.id}`),
         mediaType: file.mediaType,
         sizeBytes: file.sizeBytes,
-        addedBy: event?.actorName ?? null,
+        // The uploader as recorded since migration 0020. A file written before it has no
+        // uploader: it is shown as added by the actor of its step's event (who moved the case
+        // there), the only record there was. The reporter's files have neither: null.
+        addedBy: file.uploadedBy ? uploaderName : (event?.actorName ?? null),
         step: event?.kind === 'transition' ? event.toState : null,
       });
     }
@@ -334,7 +341,7 @@ export function createConductReportService({
           actorName: null,
           at: now,
         });
-        await saveAttachments(tx, box, report, null, files);
+        await saveAttachments(tx, box, report, null, files, null);
         await recordAudit(tx, clock, reporterActor(organizationId), {
           action: 'conductReport.submit',
           entityType: 'conduct_report',
@@ -365,7 +372,7 @@ export function createConductReportService({
           sealedText: await box.seal(body.text, `conduct-report-event:${report.id}`),
           at: clock.now(),
         });
-        await saveAttachments(tx, box, report, event.id, files);
+        await saveAttachments(tx, box, report, event.id, files, null);
         await recordAudit(tx, clock, reporterActor(report.organizationId), {
           action: 'conductReport.addInformation',
           entityType: 'conduct_report',
@@ -509,6 +516,23 @@ export function createConductReportService({
             { label: '认定结果', value: view.outcome ? outcomeNames[view.outcome] : '' },
             { label: '收到时间', value: formatDateTime(view.receivedAt, zone) },
             { label: '被举报教师', value: view.teacher },
+            // The roster teacher the handler matched, beside the reporter's own words; no line when none.
+            ...(view.matchedTeacher
+              ? [
+                  {
+                    label: translate('zh-CN', 'conductCase.exportMatchedTeacher'),
+                    value: [
+                      view.matchedTeacher.name,
+                      translate('zh-CN', 'conductCase.exportWorkNo', {
+                        workNo: view.matchedTeacher.workNo,
+                      }),
+                      view.matchedTeacher.departmentName,
+                    ]
+                      .filter(Boolean)
+                      .join('　'),
+                  },
+                ]
+              : []),
             { label: '事情经过', value: view.what },
             { label: '发生时间', value: view.when },
             // The custodian rule holds in the export too: the contact only when approved for the exporter.
@@ -516,7 +540,19 @@ export function createConductReportService({
               label: '联系方式',
               value: view.contact || (view.hasContact ? '（已封存）' : '（匿名）'),
             },
-            { label: '附件', value: view.files.map((file) => file.fileName).join('；') },
+            {
+              label: '附件',
+              value: view.files
+                .map((file) =>
+                  file.step
+                    ? `${file.fileName}（${translate('zh-CN', 'conductCase.fileAdded', {
+                        name: file.addedBy ?? '',
+                        step: stateNames[file.step],
+                      })}）`
+                    : file.fileName,
+                )
+                .join('；'),
+            },
           ],
           history: view.history.map((event) =>
             [
@@ -646,7 +682,7 @@ export function createConductReportService({
           .filter((event) => event.kind === 'transition' && event.toState === 'handling')
           .at(-1);
         const box = await organizationBox(tx, report.organizationId);
-        await saveAttachments(tx, box, report, step?.id ?? null, [checked]);
+        await saveAttachments(tx, box, report, step?.id ?? null, [checked], actor.userId);
         await recordAudit(tx, clock, actor, {
           action: 'conductReport.attachDecision',
           entityType: 'conduct_report',

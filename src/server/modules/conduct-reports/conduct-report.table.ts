@@ -11,6 +11,7 @@ import {
 import { caseOutcomes, caseStates } from '../../../shared/conduct-reports/case-states';
 import { organizations } from '../organizations/organization.table';
 import { teachers } from '../teachers/teacher.table';
+import { users } from '../users/user.table';
 
 /**
  * 师德师风监督举报 (item 26). Each organization's reports are sealed under its own key, itself
@@ -104,6 +105,12 @@ export const conductReportFiles = pgTable(
       .notNull()
       .references(() => conductReports.id),
     eventId: uuid('event_id').references(() => conductReportEvents.id),
+    /**
+     * The handler who uploaded the file (the decision document); null for the reporter's files,
+     * and for handlers' files written before this column (their uploader is taken as the
+     * actor of the step's event, the only record there was).
+     */
+    uploadedBy: uuid('uploaded_by').references(() => users.id),
     mediaType: text('media_type').notNull(),
     sizeBytes: integer('size_bytes').notNull(),
     sealedName: text('sealed_name').notNull(),

@@ -138,12 +138,18 @@ function TeacherMatch({ report }: { report: ConductReportDetail }) {
   const roster = useOperation(conductReportsApi.searchRoster, { query: { q } });
   const match = useWrite(conductReportsApi.matchTeacher);
   const matched = report.matchedTeacher;
+  const describe = (teacher: NonNullable<ConductReportDetail['matchedTeacher']>) =>
+    `${teacher.name} · ${teacher.workNo}${teacher.departmentName ? ` · ${teacher.departmentName}` : ''}`;
+  // The matched teacher stays among the options, so the select names them even when a search leaves them out.
+  const candidates = roster.data ?? [];
+  const options = [
+    ...(matched && !candidates.some((teacher) => teacher.id === matched.id) ? [matched] : []),
+    ...candidates,
+  ].map((teacher) => ({ value: teacher.id, label: describe(teacher) }));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Text data-testid="matched-teacher">
-        {matched
-          ? `${matched.name} · ${matched.workNo}${matched.departmentName ? ` · ${matched.departmentName}` : ''}`
-          : t('conductCase.matchNone')}
+        {matched ? describe(matched) : t('conductCase.matchNone')}
       </Typography.Text>
       <Select
         showSearch
@@ -152,13 +158,11 @@ function TeacherMatch({ report }: { report: ConductReportDetail }) {
         style={{ width: '100%', maxWidth: 420 }}
         placeholder={t('conductCase.matchTeacher')}
         aria-label={t('conductCase.matchTeacher')}
+        data-testid="teacher-match"
         value={matched?.id ?? null}
         onSearch={setQ}
         loading={roster.isFetching || match.isPending}
-        options={(roster.data ?? []).map((teacher) => ({
-          value: teacher.id,
-          label: `${teacher.name} · ${teacher.workNo}${teacher.departmentName ? ` · ${teacher.departmentName}` : ''}`,
-        }))}
+        options={options}
         onChange={(teacherId: string | undefined) =>
           match.mutate({
             params: { id: report.id },

@@ -1,0 +1,2 @@
+ALTER TABLE "conduct_report_files" ADD COLUMN "uploaded_by" uuid;--> statement-breakpoint
+ALTER TABLE "conduct_report_files" ADD CONSTRAINT "conduct_report_files_uploaded_by_users_id_fk" FOREIGN KEY ("uploaded_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;
