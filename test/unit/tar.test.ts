@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,36 @@ describe('io/tar', () => {
       ),
     );
     expect(listed.split('\n').filter(Boolean)).toEqual(entries.map((entry) => entry.name));
+  });
+
+  it('reads what GNU tar writes: ustar with a prefix (as earlier Luoshi versions wrote), GNU long names, pax', async () => {
+    const dir = await mkdtemp(path.join(scratch, 'gnu-'));
+    const names = [
+      `evidence/${'1'.repeat(36)}/${'a'.repeat(64)}`,
+      'tables/public.plans/000001.jsonl',
+      `${'长'.repeat(20)}/${'名'.repeat(30)}.txt`,
+    ];
+    for (const [index, name] of names.entries()) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), `第 ${index} 个文件\n`);
+    }
+    const run = async (format: string, members: string[]) => {
+      const file = fileName();
+      const { execFile } = await import('node:child_process');
+      await new Promise<void>((resolve, reject) =>
+        execFile(
+          'tar',
+          [`--format=${format}`, '--no-recursion', '-cf', file, '-C', dir, ...members],
+          (error) => (error ? reject(error) : resolve()),
+        ),
+      );
+      return (await readAll(file)).map((entry) => [entry.name, entry.data.toString('utf8')]);
+    };
+    const expected = (members: string[]) =>
+      members.map((name) => [name, `第 ${names.indexOf(name)} 个文件\n`]);
+    expect(await run('ustar', names.slice(0, 2))).toEqual(expected(names.slice(0, 2)));
+    expect(await run('gnu', names)).toEqual(expected(names));
+    expect(await run('pax', names)).toEqual(expected(names));
   });
 
   it('refuses a damaged header, a cut-short archive and an oversized entry', async () => {
