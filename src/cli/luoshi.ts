@@ -22,7 +22,11 @@ import { createUserBodySchema } from '../shared/api/contracts';
 import type { UserImportResult } from '../shared/api/users';
 import { roleOfWord, roleWord, roleWords } from '../shared/users/user-sheet';
 import type pg from 'pg';
-import { createBackup, restoreBackup } from '../server/modules/backup/backup.service';
+import {
+  createBackup,
+  readBackupSecret,
+  restoreBackup,
+} from '../server/modules/backup/backup.service';
 import type { EvidenceStore } from '../server/modules/evidence/evidence.store';
 import { evidenceStoreFromConfig } from '../server/modules/evidence/evidence.s3-store';
 import { roles } from '../shared/roles';
@@ -380,19 +384,50 @@ async function withDatabaseAndStore<T>(
   }
 }
 
+interface SecretOptions {
+  passphraseFile?: string;
+  keyFile?: string;
+}
+
+/**
+ * The backup's passphrase or key: from --passphrase-file / --key-file, else from
+ * LUOSHI_BACKUP_PASSPHRASE_FILE / LUOSHI_BACKUP_KEY_FILE. Only files: a passphrase on the
+ * command line would be in `ps` and the shell's history.
+ */
+function backupSecret(options: SecretOptions) {
+  const given = options.passphraseFile !== undefined || options.keyFile !== undefined;
+  return readBackupSecret(
+    given
+      ? options
+      : {
+          passphraseFile: process.env.LUOSHI_BACKUP_PASSPHRASE_FILE || undefined,
+          keyFile: process.env.LUOSHI_BACKUP_KEY_FILE || undefined,
+        },
+  );
+}
+
 program
   .command('backup')
   .description(
-    'Write the whole database and the evidence files to one archive (.tar) with checksums, from one consistent snapshot; the app may keep running',
+    'Write the whole database and the evidence files to one archive (.tar) with checksums, from one consistent snapshot; the app may keep running. With a passphrase or key file the archive is encrypted (AES-256-GCM)',
   )
   .argument('<file>', 'the archive to write, e.g. luoshi-2026-11-25.tar (must not exist yet)')
-  .action(async (file: string) => {
+  .option(
+    '--passphrase-file <file>',
+    'encrypt with the passphrase in this file (at least 12 characters; default: $LUOSHI_BACKUP_PASSPHRASE_FILE)',
+  )
+  .option(
+    '--key-file <file>',
+    'encrypt with the 32-byte key in this file (e.g. from openssl rand -hex 32; default: $LUOSHI_BACKUP_KEY_FILE)',
+  )
+  .action(async (file: string, options: SecretOptions) => {
     const started = Date.now();
+    const secret = await backupSecret(options);
     const summary = await withDatabaseAndStore(({ pool, store }) =>
-      createBackup({ pool, store, clock: systemClock }, path.resolve(file)),
+      createBackup({ pool, store, clock: systemClock }, path.resolve(file), { secret }),
     );
     process.stdout.write(
-      `Backed up ${summary.tables} tables (${summary.rows} rows) and ${summary.evidenceFiles} evidence files (${formatBytes(summary.evidenceBytes)}) to ${summary.file}: ${formatBytes(summary.bytes)} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+      `Backed up ${summary.tables} tables (${summary.rows} rows) and ${summary.evidenceFiles} evidence files (${formatBytes(summary.evidenceBytes)}) to ${summary.file}${summary.encrypted ? ' (encrypted)' : ''}: ${formatBytes(summary.bytes)} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
     );
   });
 
@@ -403,10 +438,22 @@ program
   )
   .argument('<file>', 'the archive written by `luoshi backup`')
   .option('--force', 'replace a database that already holds data (everything in it is replaced)')
-  .action(async (file: string, options: { force?: boolean }) => {
+  .option(
+    '--passphrase-file <file>',
+    'the passphrase an encrypted archive was made with (default: $LUOSHI_BACKUP_PASSPHRASE_FILE)',
+  )
+  .option(
+    '--key-file <file>',
+    'the key file an encrypted archive was made with (default: $LUOSHI_BACKUP_KEY_FILE)',
+  )
+  .action(async (file: string, options: { force?: boolean } & SecretOptions) => {
     const started = Date.now();
+    const secret = await backupSecret(options);
     const summary = await withDatabaseAndStore(({ pool, store }) =>
-      restoreBackup({ pool, store }, path.resolve(file), { force: options.force === true }),
+      restoreBackup({ pool, store }, path.resolve(file), {
+        force: options.force === true,
+        secret,
+      }),
     );
     process.stdout.write(
       `Restored ${summary.tables} tables (${summary.rows} rows) and ${summary.evidenceFiles} evidence files in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,

@@ -1254,6 +1254,46 @@ export const errorCatalogue = {
       '目标数据库已有数据（{tables}）。恢复会替换其中全部数据：确认无误后加 --force 再运行。未做任何更改。',
     en: 'The target database already holds data ({tables}). A restore replaces all of it: run again with --force if that is what you want. Nothing was changed.',
   },
+  'backup.key_required': {
+    status: 400,
+    'zh-CN':
+      '这个备份已加密。请用 --passphrase-file 或 --key-file（或环境变量 LUOSHI_BACKUP_PASSPHRASE_FILE / LUOSHI_BACKUP_KEY_FILE）指定备份时用的口令文件或密钥文件。未做任何更改。',
+    en: 'This backup is encrypted: give the passphrase file or key file it was made with (--passphrase-file or --key-file, or LUOSHI_BACKUP_PASSPHRASE_FILE / LUOSHI_BACKUP_KEY_FILE). Nothing was changed.',
+  },
+  'backup.wrong_key': {
+    status: 400,
+    'zh-CN':
+      '口令或密钥打不开这个备份（{detail}）。请确认使用的是备份时的口令文件或密钥文件。未做任何更改。',
+    en: 'The passphrase or key does not open this backup ({detail}); use the passphrase file or key file it was made with. Nothing was changed.',
+  },
+  'backup.not_encrypted': {
+    status: 400,
+    'zh-CN':
+      '这个备份没有加密，但指定了口令或密钥。如确认要恢复这个未加密的备份，请去掉 --passphrase-file / --key-file（及对应的环境变量）再运行。未做任何更改。',
+    en: 'This backup is not encrypted, yet a passphrase or key was given. If this unencrypted backup is the one to restore, run again without --passphrase-file / --key-file (and their environment variables). Nothing was changed.',
+  },
+  'backup.secret_conflict': {
+    status: 400,
+    'zh-CN': '口令文件和密钥文件只能指定一个。',
+    en: 'Give either a passphrase file or a key file, not both.',
+  },
+  'backup.secret_file_unreadable': {
+    status: 400,
+    'zh-CN': '无法读取口令或密钥文件“{file}”。未做任何更改。',
+    en: 'The passphrase or key file “{file}” cannot be read. Nothing was changed.',
+  },
+  'backup.passphrase_too_short': {
+    status: 400,
+    'zh-CN':
+      '口令文件“{file}”中的口令太短：备份口令至少 {min} 个字符（文件末尾的换行不计）。未做任何更改。',
+    en: 'The passphrase in “{file}” is too short: a backup passphrase has at least {min} characters (a final line break does not count). Nothing was changed.',
+  },
+  'backup.key_file_invalid': {
+    status: 400,
+    'zh-CN':
+      '密钥文件“{file}”不是有效的密钥：应为 32 字节，或 64 位十六进制数字（如 openssl rand -hex 32 的输出）。未做任何更改。',
+    en: 'The key file “{file}” is not a key: it must hold 32 bytes, or 64 hexadecimal digits (as openssl rand -hex 32 writes). Nothing was changed.',
+  },
   // teachers (教师名册), anonymous surveys, activities and coverage, third-party satisfaction
   'teachers.not_found': {
     status: 404,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,9 +24,16 @@ import {
 const run = promisify(execFile);
 const cli = path.join(projectRoot, 'bin/luoshi.mjs');
 
-async function luoshi(args: string[], target: { url: string; evidenceDir: string }) {
+async function luoshi(
+  args: string[],
+  target: { url: string; evidenceDir: string },
+  extraEnv: Record<string, string> = {},
+) {
   const env = {
     ...process.env,
+    LUOSHI_BACKUP_PASSPHRASE_FILE: '',
+    LUOSHI_BACKUP_KEY_FILE: '',
+    ...extraEnv,
     LUOSHI_LANG: 'zh-CN',
     DATABASE_URL: target.url,
     LUOSHI_EVIDENCE_DIR: target.evidenceDir,
@@ -220,6 +227,23 @@ async function institutionWithAYear() {
   await t.jobs.runDue();
 }
 
+// 78 characters, 234 bytes in UTF-8: more than a ustar header's name field holds.
+const longChineseName = `${'关于落实立德树人根本任务的实施方案'.repeat(4)}（2024年第一季度会议纪要）终稿.pdf`;
+
+/** A third institution with one more evidence file, named with a long Chinese name. */
+async function evidenceWithALongName() {
+  const { liaisonOf } = await institutionWithSeedPlan(t);
+  const union = await liaisonOf('工会');
+  const { payload, headers } = multipartFile(longChineseName, samplePdf('long-name'));
+  const uploaded = await union.request({
+    method: 'POST',
+    url: '/api/v1/evidence',
+    payload,
+    headers,
+  });
+  expect(uploaded.statusCode).toBe(201);
+}
+
 beforeAll(async () => {
   t = await createTestApp({ clock });
   scratch = await mkdtemp(path.join(os.tmpdir(), 'luoshi-backup-'));
@@ -227,6 +251,7 @@ beforeAll(async () => {
   source = { url: t.database.url, evidenceDir: t.config.evidenceDir };
   await institutionWithAYear();
   await institutionWithAYear();
+  await evidenceWithALongName();
 }, 180_000);
 afterAll(async () => {
   for (const target of targets) {
@@ -246,12 +271,16 @@ describe('luoshi backup and luoshi restore', () => {
     const backedUp = await luoshi(['backup', archive], source);
     expect(backedUp.stderr).toBe('');
     expect(backedUp.code).toBe(0);
-    expect(backedUp.stdout).toMatch(/Backed up \d+ tables \(\d+ rows\) and 6 evidence files/);
+    expect(backedUp.stdout).toMatch(/Backed up \d+ tables \(\d+ rows\) and 7 evidence files/);
 
     const original = await contents(t.database.pool);
     // What this test claims to cover is really there: reports with evidence, audit entries, a .docx in bytea, arrays and jsonb.
     expect(original.rows['public.progress_reports']!.length).toBe(8);
-    expect(original.rows['public.evidence_blobs']!.length).toBe(6);
+    expect(original.rows['public.evidence_blobs']!.length).toBe(7);
+    expect(Buffer.byteLength(longChineseName)).toBeGreaterThan(200);
+    expect(
+      original.rows['public.evidence']!.filter((row) => row.includes(longChineseName)),
+    ).toHaveLength(1);
     expect(original.rows['public.audit_log']!.length).toBeGreaterThan(20);
     expect(
       original.rows['public.quality_reports']!.filter((row) =>
@@ -264,11 +293,11 @@ describe('luoshi backup and luoshi restore', () => {
     const restored = await luoshi(['restore', archive], target);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(restored.stdout).toMatch(/Restored \d+ tables \(\d+ rows\) and 6 evidence files/);
+    expect(restored.stdout).toMatch(/Restored \d+ tables \(\d+ rows\) and 7 evidence files/);
 
     expect(await contents(target.pool)).toEqual(original);
     const files = await fileHashes(target.evidenceDir);
-    expect(Object.keys(files)).toHaveLength(6);
+    expect(Object.keys(files)).toHaveLength(7);
     expect(files).toEqual(await fileHashes(source.evidenceDir));
     // The names are the content: each file's sha256 is its own name.
     for (const [name, hash] of Object.entries(files)) expect(path.basename(name)).toBe(hash);
@@ -356,5 +385,116 @@ describe('luoshi backup and luoshi restore', () => {
       expect(await untouched(), file).toEqual(before);
     }
     expect(before.files).toEqual({});
+  }, 300_000);
+
+  it('encrypts with a passphrase file or a key file: no plaintext in the archive, restored exactly, refused with a wrong secret or a damaged file', async () => {
+    const original = await contents(t.database.pool);
+    const passphraseFile = path.join(scratch, 'passphrase');
+    await writeFile(passphraseFile, '落实 backup 口令 2024 correct horse\n', { mode: 0o600 });
+    const keyFile = path.join(scratch, 'backup.key');
+    await writeFile(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+
+    const sealed = path.join(scratch, 'sealed.tar');
+    const byPassphrase = await luoshi(
+      ['backup', sealed, '--passphrase-file', passphraseFile],
+      source,
+    );
+    expect(byPassphrase.stderr).toBe('');
+    expect(byPassphrase.code).toBe(0);
+    expect(byPassphrase.stdout).toMatch(/and 7 evidence files .*\(encrypted\)/);
+    // The key file from the environment, as a nightly timer would give it.
+    const keyed = path.join(scratch, 'keyed.tar');
+    const byKey = await luoshi(['backup', keyed], source, { LUOSHI_BACKUP_KEY_FILE: keyFile });
+    expect(byKey.code).toBe(0);
+    expect(byKey.stdout).toContain('(encrypted)');
+
+    // What a reader of the file would look for: a plan's title, a teacher's name, a report's text, the PDF.
+    const title = (
+      await t.database.pool.query<{ title: string }>('select title from plans limit 1')
+    ).rows[0]!.title;
+    expect(title).toMatch(/[\u4e00-\u9fff]{4}/);
+    const secrets = [title, '王老师', '召开专题会议', '%PDF-1.4', longChineseName, 'manifest.json'];
+    if (!(await stat(archive).catch(() => null)))
+      expect((await luoshi(['backup', archive], source)).code).toBe(0);
+    const plain = await readFile(archive);
+    for (const secret of secrets) expect(plain.includes(Buffer.from(secret)), secret).toBe(true);
+    for (const file of [sealed, keyed]) {
+      const bytes = await readFile(file);
+      for (const secret of secrets)
+        expect(bytes.includes(Buffer.from(secret)), `${secret} in ${file}`).toBe(false);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    }
+
+    const target = await emptyTarget();
+    const keyRequired = await luoshi(['restore', sealed], target);
+    expect(keyRequired.code).toBe(2);
+    expect(keyRequired.stderr).toContain('backup.key_required');
+    const restored = await luoshi(['restore', sealed, '--passphrase-file', passphraseFile], target);
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    expect(await contents(target.pool)).toEqual(original);
+    const byKeyFile = await luoshi(['restore', keyed, '--force', '--key-file', keyFile], target);
+    expect(byKeyFile.stderr).toBe('');
+    expect(byKeyFile.code).toBe(0);
+    expect(await contents(target.pool)).toEqual(original);
+    expect(await fileHashes(target.evidenceDir)).toEqual(await fileHashes(source.evidenceDir));
+
+    // Refused with --force on a database that holds data: it stays exactly as it was.
+    await target.pool.query("insert into organizations (name) values ('恢复后新增的单位')");
+    const before = await contents(target.pool);
+    const filesBefore = await fileHashes(target.evidenceDir);
+    const bytes = await readFile(sealed);
+    const wrongPassphrase = path.join(scratch, 'wrong-passphrase');
+    await writeFile(wrongPassphrase, '落实 backup 口令 2024 correct horsE\n');
+    const flipped = Buffer.from(bytes);
+    flipped[Math.floor(bytes.length / 2)] = flipped[Math.floor(bytes.length / 2)]! ^ 0x01;
+    await writeFile(path.join(scratch, 'sealed-flipped.tar'), flipped);
+    await writeFile(
+      path.join(scratch, 'sealed-truncated.tar'),
+      bytes.subarray(0, Math.floor(bytes.length * 0.6)),
+    );
+    // Cut off the last record exactly: what remains ends at a record's boundary.
+    await writeFile(
+      path.join(scratch, 'sealed-cut.tar'),
+      bytes.subarray(0, 64 + Math.floor((bytes.length - 64) / (65536 + 16) - 1) * (65536 + 16)),
+    );
+    for (const [file, secret, code] of [
+      ['sealed.tar', ['--passphrase-file', wrongPassphrase], 'backup.wrong_key'],
+      ['sealed.tar', ['--key-file', keyFile], 'backup.wrong_key'],
+      ['keyed.tar', ['--passphrase-file', passphraseFile], 'backup.wrong_key'],
+      ['sealed-flipped.tar', ['--passphrase-file', passphraseFile], 'backup.archive_corrupt'],
+      ['sealed-truncated.tar', ['--passphrase-file', passphraseFile], 'backup.archive_truncated'],
+      ['sealed-cut.tar', ['--passphrase-file', passphraseFile], 'backup.archive_truncated'],
+      // A plain archive where an encrypted one is expected.
+      ['luoshi.tar', ['--passphrase-file', passphraseFile], 'backup.not_encrypted'],
+    ] as const) {
+      const result = await luoshi(
+        ['restore', path.join(scratch, file), '--force', ...secret],
+        target,
+      );
+      expect(result.code, file).toBe(2);
+      expect(result.stderr.trim().split('\n'), file).toHaveLength(1);
+      expect(result.stderr, file).toContain(code);
+      expect(result.stderr, file).toContain('未做任何更改');
+      expect(await contents(target.pool), file).toEqual(before);
+      expect(await fileHashes(target.evidenceDir), file).toEqual(filesBefore);
+    }
+
+    // A secret is only ever read from a file; a weak or malformed one is refused before anything is written.
+    const short = path.join(scratch, 'short-passphrase');
+    await writeFile(short, '123456\n');
+    const weak = await luoshi(
+      ['backup', path.join(scratch, 'weak.tar'), '--passphrase-file', short],
+      source,
+    );
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toContain('backup.passphrase_too_short');
+    const badKey = await luoshi(
+      ['backup', path.join(scratch, 'bad-key.tar'), '--key-file', passphraseFile],
+      source,
+    );
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain('backup.key_file_invalid');
+    expect(await stat(path.join(scratch, 'weak.tar')).catch(() => null)).toBeNull();
   }, 300_000);
 });

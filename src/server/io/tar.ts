@@ -1,46 +1,19 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { Transform, Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract, type Headers, pack } from 'tar-stream';
 
 /**
- * A plain POSIX ustar archive, written and read entry by entry through a file handle, so that
- * memory holds one entry at a time whatever the size of the archive. Only regular files.
+ * A POSIX tar archive (ustar, with pax extended headers for a name that is long or not ASCII,
+ * so any path and any UTF-8 file name fits), written and read entry by entry through streams,
+ * so that memory holds one entry at a time whatever the size of the archive. Only regular files.
+ * The bytes may pass through a transform on their way to or from the file (`through`), e.g. an
+ * encryption; this module knows nothing of what it does.
  */
 
 const BLOCK = 512;
-const ZEROS = Buffer.alloc(BLOCK * 2);
-
-function octal(value: number, width: number): string {
-  return `${value.toString(8).padStart(width - 1, '0')}\0`;
-}
-
-/** Splits a path into ustar's prefix (≤155) and name (≤100) at a slash. */
-function splitName(name: string): { prefix: string; base: string } {
-  if (Buffer.byteLength(name) <= 100) return { prefix: '', base: name };
-  for (let cut = name.indexOf('/'); cut !== -1; cut = name.indexOf('/', cut + 1)) {
-    const prefix = name.slice(0, cut);
-    const base = name.slice(cut + 1);
-    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(base) <= 100) return { prefix, base };
-  }
-  throw new Error(`name too long for a tar entry: ${name}`);
-}
-
-function header(name: string, size: number, mtime: Date): Buffer {
-  const block = Buffer.alloc(BLOCK);
-  const { prefix, base } = splitName(name);
-  block.write(base, 0, 100, 'utf8');
-  block.write(octal(0o644, 8), 100, 'ascii');
-  block.write(octal(0, 8), 108, 'ascii');
-  block.write(octal(0, 8), 116, 'ascii');
-  block.write(octal(size, 12), 124, 'ascii');
-  block.write(octal(Math.floor(mtime.getTime() / 1000), 12), 136, 'ascii');
-  block.write('        ', 148, 'ascii');
-  block.write('0', 156, 'ascii');
-  block.write('ustar\u000000', 257, 'ascii');
-  block.write(prefix, 345, 155, 'utf8');
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return block;
-}
+const END_OF_ARCHIVE = 2 * BLOCK;
 
 export interface TarWriter {
   add(name: string, data: Buffer): Promise<void>;
@@ -50,22 +23,63 @@ export interface TarWriter {
   abort(): Promise<void>;
 }
 
-export async function createTarWriter(file: string, mtime: Date): Promise<TarWriter> {
+/** A promise that rejects with the first failure of `work` and never resolves. */
+function failureOf(work: Promise<unknown>): Promise<never> {
+  const failed = new Promise<never>((_, reject) => {
+    work.catch(reject);
+  });
+  failed.catch(() => undefined);
+  return failed;
+}
+
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
+    written += bytesWritten;
+  }
+}
+
+/** Creates `file` (which must not exist), readable by its owner only. */
+export async function createTarWriter(
+  file: string,
+  mtime: Date,
+  { through }: { through?: Transform } = {},
+): Promise<TarWriter> {
   const handle = await open(file, 'wx', 0o600);
-  const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
+  const archive = pack();
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      writeAll(handle, chunk).then(() => done(), done);
+    },
+  });
+  const written = through ? pipeline(archive, through, output) : pipeline(archive, output);
+  const failed = failureOf(written);
   return {
     async add(name, data) {
-      await handle.write(header(name, data.length, mtime));
-      await handle.write(data);
-      const pad = padding(data.length);
-      if (pad > 0) await handle.write(ZEROS.subarray(0, pad));
+      await Promise.race([
+        new Promise<void>((resolve, reject) => {
+          archive.entry(
+            { name, size: data.length, mode: 0o644, mtime, type: 'file' },
+            data,
+            (error) => (error ? reject(error) : resolve()),
+          );
+        }),
+        failed,
+      ]);
     },
     async finish() {
-      await handle.write(ZEROS);
+      archive.finalize();
+      await written;
       await handle.sync();
       await handle.close();
     },
-    abort: () => handle.close(),
+    async abort() {
+      archive.destroy();
+      output.destroy();
+      await written.catch(() => undefined);
+      await handle.close();
+    },
   };
 }
 
@@ -80,47 +94,100 @@ export class TarError extends Error {
   }
 }
 
-async function readExactly(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0)
-      throw new TarError(
-        'truncated',
-        `the archive ends inside an entry (at byte ${position + filled})`,
-      );
-    filled += bytesRead;
-  }
-  return buffer;
+/** What tar-stream says when it stops, as a TarError. */
+function tarErrorOf(error: unknown): TarError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unexpected end of data/i.test(message))
+    return new TarError('truncated', 'the archive ends inside an entry');
+  return new TarError('corrupt', `not a tar archive, or a damaged entry header (${message})`);
 }
 
-function field(block: Buffer, start: number, length: number): string {
-  const raw = block.subarray(start, start + length);
-  const end = raw.indexOf(0);
-  return raw.subarray(0, end === -1 ? length : end).toString('utf8');
+/** Counts the bytes on their way to the extractor. */
+function byteCounter(): Transform & { total: number } {
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      counter.total += chunk.length;
+      done(null, chunk);
+    },
+  }) as Transform & { total: number };
+  counter.total = 0;
+  return counter;
 }
 
-/** The archive's entries in order, one in memory at a time; refuses entries larger than `maxEntryBytes`. */
+type Step =
+  | { kind: 'entry'; header: Headers; stream: Readable; next: (error?: unknown) => void }
+  | { kind: 'end' };
+
+/**
+ * The archive's entries in order, one in memory at a time; refuses entries larger than
+ * `maxEntryBytes`, any entry that is not a regular file, and an archive without its
+ * end-of-archive blocks (cut short at an entry's end).
+ */
 export async function* readTar(
   file: string,
-  { maxEntryBytes }: { maxEntryBytes: number },
+  { maxEntryBytes, through }: { maxEntryBytes: number; through?: Transform },
 ): AsyncGenerator<{ name: string; data: Buffer }> {
-  const handle = await open(file, 'r');
-  try {
-    let position = 0;
+  const input = createReadStream(file);
+  const counter = byteCounter();
+  const extractor = extract();
+  const steps: Step[] = [];
+  let wake: (() => void) | undefined;
+  let failure: { error: unknown } | undefined;
+  let rejectFailed: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    rejectFailed = reject;
+  });
+  failed.catch(() => undefined);
+  const fail = (error: unknown) => {
+    if (failure) return;
+    failure = { error };
+    rejectFailed(error);
+  };
+  const push = (step: Step) => {
+    steps.push(step);
+    wake?.();
+  };
+  // Registered before pipeline()'s own listeners: the first failure is the one reported, and
+  // only the extractor's are about the tar itself (a failing `through` destroys the extractor too).
+  input.on('error', fail);
+  through?.on('error', fail);
+  extractor.on('error', (error: unknown) => fail(tarErrorOf(error)));
+  extractor.on('entry', (header: Headers, stream: Readable, next: (error?: unknown) => void) =>
+    push({ kind: 'entry', header, stream, next }),
+  );
+  const stages = through
+    ? pipeline(input, through, counter, extractor)
+    : pipeline(input, counter, extractor);
+  stages.then(
+    () => push({ kind: 'end' }),
+    (error: unknown) => fail(error),
+  );
+
+  const nextStep = async (): Promise<Step> => {
     for (;;) {
-      const block = await readExactly(handle, position, BLOCK);
-      if (block.every((byte) => byte === 0)) return;
-      const stored = Number.parseInt(field(block, 148, 8).trim(), 8);
-      let sum = 0;
-      for (let index = 0; index < BLOCK; index += 1)
-        sum += index >= 148 && index < 156 ? 32 : block[index]!;
-      if (stored !== sum) throw new TarError('corrupt', `bad header checksum at byte ${position}`);
-      const base = field(block, 0, 100);
-      const prefix = field(block, 345, 155);
-      const name = prefix ? `${prefix}/${base}` : base;
-      const size = Number.parseInt(field(block, 124, 12).trim(), 8);
+      const step = steps.shift();
+      if (step) return step;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          wake = resolve;
+        }),
+        failed,
+      ]);
+      wake = undefined;
+    }
+  };
+
+  try {
+    /** Where the last entry's data (padded to a block) ends. */
+    let end = 0;
+    for (;;) {
+      const step = await nextStep();
+      if (step.kind === 'end') break;
+      const { header, stream, next } = step;
+      const name = header.name;
+      const size = header.size ?? 0;
+      if ((header.type ?? 'file') !== 'file')
+        throw new TarError('corrupt', `${name} is not a regular file (${header.type})`);
       if (!Number.isSafeInteger(size) || size < 0)
         throw new TarError('corrupt', `bad size of ${name}`);
       if (size > maxEntryBytes)
@@ -128,11 +195,30 @@ export async function* readTar(
           'corrupt',
           `${name} is larger (${size} bytes) than any entry a backup writes`,
         );
-      const data = await readExactly(handle, position + BLOCK, size);
-      position += BLOCK + size + ((BLOCK - (size % BLOCK)) % BLOCK);
+      const chunks: Buffer[] = [];
+      await Promise.race([
+        new Promise<void>((resolve, reject) => {
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', resolve);
+          stream.on('error', reject);
+        }),
+        failed,
+      ]);
+      const data = Buffer.concat(chunks);
+      if (data.length !== size) throw new TarError('truncated', `${name} ends early`);
+      const offset = (stream as Readable & { offset?: unknown }).offset;
+      end = typeof offset === 'number' ? offset + size + ((BLOCK - (size % BLOCK)) % BLOCK) : end;
       yield { name, data };
+      next();
     }
+    if (counter.total < end + END_OF_ARCHIVE)
+      throw new TarError(
+        'truncated',
+        `no end-of-archive blocks after byte ${end}: the archive was cut short`,
+      );
   } finally {
-    await handle.close();
+    input.destroy();
+    extractor.destroy();
+    await stages.catch(() => undefined);
   }
 }

@@ -1,11 +1,23 @@
 import { createHash } from 'node:crypto';
 import { sha256 } from '../../io/sha256';
-import { access, rename, rm, stat } from 'node:fs/promises';
+import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import { MIGRATION_LOCK_KEY, migrationsFolder, runMigrations } from '../../db/migrate';
+import {
+  isSealed,
+  keyFromFile,
+  openingKeys,
+  openingStream,
+  SEALED_HEADER_BYTES,
+  SealedError,
+  type SealedKeys,
+  type SealingSecret,
+  sealingKeys,
+  sealingStream,
+} from '../../io/sealed-stream';
 import { createTarWriter, readTar, TarError } from '../../io/tar';
 import type { EvidenceStore } from '../evidence/evidence.store';
 
@@ -14,6 +26,8 @@ import type { EvidenceStore } from '../evidence/evidence.store';
  * matching version is needed). One archive (.tar) holds every table of the schemas `public` and
  * `drizzle` (the migrations journal) as JSON lines read in one snapshot, the sequences, the
  * evidence files the snapshot cites, and a manifest with counts and sha256 checksums of it all.
+ * Given a passphrase or a key, the whole archive is sealed (`io/sealed-stream.ts`): encrypted
+ * and authenticated, so that it may leave the server.
  */
 
 export const BACKUP_FORMAT = 'luoshi-backup';
@@ -22,6 +36,8 @@ const SCHEMAS = ['public', 'drizzle'] as const;
 /** Rows per archive entry: one entry is what memory holds at a time. */
 const ROWS_PER_CHUNK = 1000;
 const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+/** A backup passphrase's least length, in characters: it alone guards every personal datum. */
+export const MIN_PASSPHRASE_CHARACTERS = 12;
 
 export interface BackupManifest {
   format: typeof BACKUP_FORMAT;
@@ -106,8 +122,63 @@ async function orderOf(client: pg.PoolClient, table: TableInfo): Promise<string>
   return key.length > 0 ? key.join(', ') : 't::text';
 }
 
+/**
+ * The passphrase or key of an encrypted backup, read from the file the operator names (never
+ * from the command line, where `ps` would show it). A passphrase file holds the passphrase in
+ * UTF-8 (one final line break is not part of it); a key file 32 bytes, or 64 hex digits.
+ */
+export async function readBackupSecret({
+  passphraseFile,
+  keyFile,
+}: {
+  passphraseFile?: string | undefined;
+  keyFile?: string | undefined;
+}): Promise<SealingSecret | undefined> {
+  if (passphraseFile && keyFile) throw new AppError('backup.secret_conflict');
+  const file = passphraseFile ?? keyFile;
+  if (!file) return undefined;
+  const bytes = await readFile(file).catch(() => {
+    throw new AppError('backup.secret_file_unreadable', { file });
+  });
+  if (keyFile) {
+    const key = keyFromFile(bytes);
+    if (!key) throw new AppError('backup.key_file_invalid', { file });
+    return { kind: 'key', key };
+  }
+  const passphrase = bytes.toString('utf8').replace(/\r?\n$/, '');
+  if ([...passphrase].length < MIN_PASSPHRASE_CHARACTERS)
+    throw new AppError('backup.passphrase_too_short', {
+      file,
+      min: String(MIN_PASSPHRASE_CHARACTERS),
+    });
+  return { kind: 'passphrase', passphrase };
+}
+
+/** A TarError or SealedError met while reading an archive, as the error the operator sees. */
+function archiveError(error: unknown): unknown {
+  if (error instanceof TarError)
+    return new AppError(
+      error.kind === 'truncated' ? 'backup.archive_truncated' : 'backup.archive_corrupt',
+      { detail: error.message },
+    );
+  if (error instanceof SealedError) {
+    switch (error.kind) {
+      case 'wrong_key':
+        return new AppError('backup.wrong_key', { detail: error.message });
+      case 'unsupported':
+        return new AppError('backup.unsupported_format', { format: error.message });
+      case 'truncated':
+        return new AppError('backup.archive_truncated', { detail: error.message });
+      default:
+        return new AppError('backup.archive_corrupt', { detail: error.message });
+    }
+  }
+  return error;
+}
+
 export interface BackupSummary {
   file: string;
+  encrypted: boolean;
   bytes: number;
   tables: number;
   rows: number;
@@ -119,6 +190,7 @@ export interface BackupSummary {
 export async function createBackup(
   { pool, store, clock }: BackupDependencies,
   file: string,
+  { secret }: { secret?: SealingSecret | undefined } = {},
 ): Promise<BackupSummary> {
   if (
     await access(file).then(
@@ -129,7 +201,12 @@ export async function createBackup(
     throw new AppError('backup.file_exists', { file });
   const partial = `${file}.partial`;
   const createdAt = clock.now();
-  const writer = await createTarWriter(partial, createdAt);
+  const keys = secret ? await sealingKeys(secret) : undefined;
+  const writer = await createTarWriter(
+    partial,
+    createdAt,
+    keys ? { through: sealingStream(keys) } : {},
+  );
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
@@ -213,6 +290,7 @@ export async function createBackup(
     const { size } = await stat(file);
     return {
       file,
+      encrypted: keys !== undefined,
       bytes: size,
       tables: manifest.tables.length,
       rows: manifest.tables.reduce((total, table) => total + table.rows, 0),
@@ -238,15 +316,43 @@ function corrupt(detail: string): AppError {
   return new AppError('backup.archive_corrupt', { detail });
 }
 
+/**
+ * The keys to open `file` with if it is sealed, undefined if it is a plain tar; refuses a sealed
+ * archive without a secret, a wrong secret, and a secret for a plain archive (whoever expects
+ * an encrypted backup should not restore one anybody could have written).
+ */
+async function keysOf(
+  file: string,
+  secret: SealingSecret | undefined,
+): Promise<SealedKeys | undefined> {
+  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? new AppError('backup.archive_missing', { file }) : error;
+  });
+  const header = Buffer.alloc(SEALED_HEADER_BYTES);
+  try {
+    const { bytesRead } = await handle.read(header, 0, SEALED_HEADER_BYTES, 0);
+    const head = header.subarray(0, bytesRead);
+    if (!isSealed(head)) {
+      if (secret) throw new AppError('backup.not_encrypted');
+      return undefined;
+    }
+    if (!secret) throw new AppError('backup.key_required');
+    return await openingKeys(head, secret);
+  } catch (error) {
+    throw archiveError(error);
+  } finally {
+    await handle.close();
+  }
+}
+
+const entriesOf = (file: string, keys: SealedKeys | undefined) =>
+  readTar(file, {
+    maxEntryBytes: MAX_ENTRY_BYTES,
+    ...(keys ? { through: openingStream(keys) } : {}),
+  });
+
 /** Reads the whole archive once and checks every checksum against the manifest; changes nothing. */
-async function verifyArchive(file: string): Promise<VerifiedArchive> {
-  if (
-    !(await access(file).then(
-      () => true,
-      () => false,
-    ))
-  )
-    throw new AppError('backup.archive_missing', { file });
+async function verifyArchive(file: string, keys: SealedKeys | undefined): Promise<VerifiedArchive> {
   const tables = new Map<
     string,
     { hash: ReturnType<typeof createHash>; rows: number; chunks: number }
@@ -255,7 +361,7 @@ async function verifyArchive(file: string): Promise<VerifiedArchive> {
   const journal: { hash: string; created_at: number }[] = [];
   let manifest: BackupManifest | undefined;
   try {
-    for await (const entry of readTar(file, { maxEntryBytes: MAX_ENTRY_BYTES })) {
+    for await (const entry of entriesOf(file, keys)) {
       if (manifest) throw corrupt(`an entry (${entry.name}) after the manifest`);
       const chunk = /^tables\/([a-z_]+)\.([a-z0-9_]+)\/(\d{6})\.jsonl$/.exec(entry.name);
       const blob = /^evidence\/([0-9a-f-]{36})\/([0-9a-f]{64})$/.exec(entry.name);
@@ -284,13 +390,8 @@ async function verifyArchive(file: string): Promise<VerifiedArchive> {
       }
     }
   } catch (error) {
-    if (error instanceof TarError)
-      throw new AppError(
-        error.kind === 'truncated' ? 'backup.archive_truncated' : 'backup.archive_corrupt',
-        { detail: error.message },
-      );
     if (error instanceof SyntaxError) throw corrupt(error.message);
-    throw error;
+    throw archiveError(error);
   }
   if (!manifest)
     throw new AppError('backup.archive_truncated', { detail: 'no manifest.json at its end' });
@@ -340,9 +441,10 @@ export interface RestoreSummary {
 export async function restoreBackup(
   { pool, store }: Omit<BackupDependencies, 'clock'>,
   file: string,
-  { force = false }: { force?: boolean } = {},
+  { force = false, secret }: { force?: boolean; secret?: SealingSecret | undefined } = {},
 ): Promise<RestoreSummary> {
-  const { manifest, journal } = await verifyArchive(file);
+  const keys = await keysOf(file, secret);
+  const { manifest, journal } = await verifyArchive(file, keys);
   const known = readMigrationFiles({ migrationsFolder });
   const migrations = journal.map((applied) => {
     const local = known.find((candidate) => candidate.folderMillis === applied.created_at);
@@ -420,7 +522,7 @@ export async function restoreBackup(
     let rows = 0;
     // Checked again as loaded: the file may not change between the check and the load.
     const loaded = new Map<string, ReturnType<typeof createHash>>();
-    for await (const entry of readTar(file, { maxEntryBytes: MAX_ENTRY_BYTES })) {
+    for await (const entry of entriesOf(file, keys)) {
       const chunk = /^tables\/([a-z_]+\.[a-z0-9_]+)\//.exec(entry.name);
       const blob = /^evidence\/([0-9a-f-]{36})\/([0-9a-f]{64})$/.exec(entry.name);
       if (chunk) {
@@ -466,7 +568,7 @@ export async function restoreBackup(
     return { tables: manifest.tables.length, rows, evidenceFiles: manifest.evidence.length };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
-    throw error;
+    throw archiveError(error);
   } finally {
     client.release();
   }
