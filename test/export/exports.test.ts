@@ -17,6 +17,7 @@ import { eq } from 'drizzle-orm';
 import { readPlanDocument } from '../../src/server/io/plan-document-reader';
 import { measures } from '../../src/server/modules/breakdowns/breakdown.table';
 import { departments } from '../../src/server/modules/departments/department.table';
+import { findings as findingsTable } from '../../src/server/modules/findings/finding.table';
 import { describeDeadline } from '../../src/shared/deadlines';
 import {
   convertWithLibreOffice,
@@ -157,6 +158,24 @@ beforeAll(async () => {
       extension: 'xlsx',
       bytes: await download(auditor, '/api/v1/audit/export.xlsx'),
     },
+    {
+      name: 'findings',
+      extension: 'xlsx',
+      bytes: await download(coordinator, `/api/v1/plans/${planId}/findings/export`),
+    },
+    {
+      name: 'period-sheet',
+      extension: 'xlsx',
+      bytes: await download(
+        coordinator,
+        `/api/v1/plans/${planId}/ledger/departments/${departmentId}/periods/2024-06/sheet`,
+      ),
+    },
+    {
+      name: 'third-party-template',
+      extension: 'xlsx',
+      bytes: await download(coordinator, '/api/v1/satisfaction-results/template.xlsx'),
+    },
     { name: 'users-template', extension: 'xlsx', bytes: template },
     { name: 'one-time-passwords', extension: 'xlsx', bytes: passwords },
   ];
@@ -239,6 +258,9 @@ const EXPECTED: Record<
   'quality-report.docx': { orientation: 'portrait', numbering: 'dash', maxPages: 30 },
   'performance-sheet.xlsx': { orientation: 'portrait', numbering: 'chinese', maxPages: 6 },
   'audit-log.xlsx': { orientation: 'landscape', numbering: 'chinese', maxPages: 100 },
+  'findings.xlsx': { orientation: 'landscape', numbering: 'chinese', maxPages: 20 },
+  'period-sheet.xlsx': { orientation: 'landscape', numbering: 'chinese', maxPages: 20 },
+  'third-party-template.xlsx': { orientation: 'either', numbering: 'chinese', maxPages: 4 },
   'users-template.xlsx': { orientation: 'either', numbering: 'chinese', maxPages: 4 },
   'one-time-passwords.xlsx': { orientation: 'portrait', numbering: 'chinese', maxPages: 3 },
 };
@@ -390,10 +412,14 @@ describe('every export printed by LibreOffice', () => {
     },
   );
 
-  it('task-breakdown-department: every measure of the department whole', async () => {
+  it("the department's sheets (task breakdown, period sheet): every measure of the department whole", async () => {
     const mine = (await measuresOfS()).filter((measure) => measure.departmentId === departmentId);
     expect(mine.length).toBeGreaterThan(0);
-    for (const name of ['task-breakdown-department.xlsx', 'task-breakdown-department.docx']) {
+    for (const name of [
+      'task-breakdown-department.xlsx',
+      'task-breakdown-department.docx',
+      'period-sheet.xlsx',
+    ]) {
       const drawn = await drawnText(exports.get(name)!.pdf);
       for (const measure of mine)
         expect(printedWhole(drawn, measure.text), `${name}: ${measure.text}`).toBe(true);
@@ -411,6 +437,14 @@ describe('every export printed by LibreOffice', () => {
     const passwords = await drawnText(exports.get('one-time-passwords.xlsx')!.pdf);
     for (let n = 1; n <= 40; n++) expect(passwords).toContain(`reader-${n}`);
     expect(passwords).toContain(squeeze('本表请妥善保管，发放后删除。'));
+    const findings = await drawnText(exports.get('findings.xlsx')!.pdf);
+    const findingRows = await t.db
+      .select({ title: findingsTable.title })
+      .from(findingsTable)
+      .where(eq(findingsTable.planId, planId));
+    expect(findingRows.length).toBeGreaterThan(0);
+    for (const finding of findingRows)
+      expect(printedWhole(findings, finding.title), finding.title).toBe(true);
     const template = await drawnText(exports.get('users-template.xlsx')!.pdf);
     for (const line of ['上传后系统先检查并列出每一行的问题；全部无误后确认', '每行填写一个人'])
       expect(printedWhole(template, line), line).toBe(true);

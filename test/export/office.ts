@@ -20,7 +20,7 @@ function checkFonts(): Promise<void> {
     for (const [family, pkg] of [
       ['Carlito', 'fonts-crosextra-carlito'],
       ['Noto Sans CJK SC', 'fonts-noto-cjk'],
-    ])
+    ] as const)
       if (!stdout.includes(family))
         throw new Error(`The export tier needs the font ${family}: apt-get install ${pkg}`);
   });

@@ -317,6 +317,29 @@ describe('anonymous survey exports printed', () => {
       expect(all).toContain(`${group.name}${group.responses}`);
   });
 
+  it("prints the pending personal links on A4 with every teacher's link whole", async () => {
+    const response = await coordinator.get(`/api/v1/surveys/${survey.id}/links.xlsx`);
+    expect(response.statusCode, response.body).toBe(200);
+    const { pages, layout, raw } = await printed('links.xlsx', response.rawPayload);
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.every((page) => isA4(page, 'landscape'))).toBe(true);
+    for (const [index, page] of layout.entries())
+      expect(squeeze(page)).toContain(`第${index + 1}页共${pages.length}页`);
+    const rawAll = squeeze(raw.join('\n'));
+    const pending = await links(coordinator, survey.id);
+    // 16 invited, 11 answered: the other 5 still have their links
+    expect(pending).toHaveLength(5);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ExcelJS.Buffer);
+    workbook.worksheets[0]!.eachRow((row, number) => {
+      if (number <= 2) return;
+      for (const column of [1, 2, 3, 4, 5])
+        expect(rawAll, `row ${number} column ${column}`).toContain(
+          squeeze(String(row.getCell(column).value)),
+        );
+    });
+  });
+
   it('prints the 调研报告 draft on A4 portrait with the figures of every question', async () => {
     const response = await coordinator.get(`/api/v1/surveys/${survey.id}/report.docx`);
     expect(response.statusCode, response.body).toBe(200);

@@ -4,6 +4,7 @@ import {
   PERIOD_SHEET_STATUS_COLUMN,
   PERIOD_SHEET_TEXT_COLUMN,
 } from '../../shared/ledger/period-sheet';
+import { heightFor, MAX_ROW_HEIGHT, printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** A department's 工作进度报送表 for one period: one row per approved measure, texts already worded. */
@@ -35,14 +36,7 @@ const FIRST_DATA_ROW = 5;
 export async function writePeriodSheetXlsx(table: PeriodSheetTable): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('工作进度报送表', {
-    pageSetup: {
-      paperSize: 9,
-      orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      printTitlesRow: '4:4',
-    },
+    ...printOptions({ orientation: 'landscape', titleRows: [4, 4] }),
     views: [{ state: 'frozen', ySplit: 4, xSplit: 0 }],
   });
   sheet.columns = WIDTHS.map((width, index) => ({ width, hidden: index === 0 }));
@@ -68,8 +62,8 @@ export async function writePeriodSheetXlsx(table: PeriodSheetTable): Promise<Buf
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
   });
-  for (const row of table.rows)
-    sheet.addRow([
+  for (const row of table.rows) {
+    const cells = [
       row.measureId,
       row.itemNo,
       spreadsheetSafe(row.item),
@@ -78,7 +72,20 @@ export async function writePeriodSheetXlsx(table: PeriodSheetTable): Promise<Buf
       row.status,
       spreadsheetSafe(row.text),
       spreadsheetSafe(row.evidence),
-    ]);
+    ];
+    const added = sheet.addRow(cells);
+    // As tall as its longest visible text. A row is one measure (the sheet comes back by 措施编号),
+    // so a text beyond Excel's highest row is not split here: the row stops at the limit and the
+    // cell still holds the whole text.
+    added.height = Math.min(
+      MAX_ROW_HEIGHT,
+      Math.max(
+        ...cells.map((text, column) =>
+          column === 0 ? 0 : heightFor(String(text ?? ''), WIDTHS[column]!, 10.5),
+        ),
+      ),
+    );
+  }
   const border = { style: 'thin' as const };
   const list = `"${table.statuses.join(',')}"`;
   for (let rowNumber = FIRST_DATA_ROW - 1; rowNumber <= sheet.rowCount; rowNumber++) {

@@ -277,12 +277,30 @@ export async function writeSurveyLinksXlsx(
   rows: { workNo: string; name: string; department: string; code: string; link: string }[],
 ): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('个人链接');
-  sheet.addRow([`${title}：未作答教师的个人链接（仅限本人，作答后失效；请妥善保管，勿公开）`]);
-  sheet.addRow(['工号', '姓名', '部门', '作答码', '个人链接']);
-  for (const row of rows)
-    sheet.addRow([row.workNo, row.name, row.department, row.code, row.link].map(spreadsheetSafe));
-  sheet.getColumn(5).width = 60;
+  const sheet = workbook.addWorksheet('个人链接', {
+    ...printOptions({ orientation: 'landscape', titleRows: [2, 2] }),
+    views: [{ state: 'frozen', ySplit: 2, xSplit: 0 }],
+  });
+  const widths = [12, 10, 20, 14, 64];
+  sheet.columns = widths.map((width) => ({ width }));
+  const heading = `${title}：未作答教师的个人链接（仅限本人，作答后失效；请妥善保管，勿公开）`;
+  const titleRow = sheet.addRow([heading]);
+  sheet.mergeCells(1, 1, 1, widths.length);
+  titleRow.getCell(1).font = { bold: true, size: 12 };
+  titleRow.getCell(1).alignment = { wrapText: true, vertical: 'middle' };
+  titleRow.height = heightFor(
+    heading,
+    widths.reduce((sum, width) => sum + width),
+    12,
+  );
+  const header = sheet.addRow(['工号', '姓名', '部门', '作答码', '个人链接']);
+  header.font = { bold: true };
+  for (const row of rows) {
+    const cells = [row.workNo, row.name, row.department, row.code, row.link];
+    const added = sheet.addRow(cells.map(spreadsheetSafe));
+    added.alignment = { wrapText: true, vertical: 'top' };
+    added.height = Math.max(...cells.map((text, index) => heightFor(text, widths[index]!, 11)));
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
