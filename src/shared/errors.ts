@@ -348,6 +348,11 @@ export const errorCatalogue = {
     'zh-CN': '开始日期不能晚于结束日期。',
     en: 'The start date must not be after the end date.',
   },
+  'upload.not_spreadsheet': {
+    status: 415,
+    'zh-CN': '请上传 Excel 表格（.xlsx 或 .xls）。未做任何更改。',
+    en: 'Upload an Excel sheet (.xlsx or .xls). Nothing was changed.',
+  },
   'userSheet.not_xlsx': {
     status: 415,
     'zh-CN': '请上传 Excel 表格（.xlsx 或 .xls）。可先点击“下载模板”，在模板中填写后再上传。',
@@ -1138,8 +1143,8 @@ export const errorCatalogue = {
   },
   'import.zip_bomb': {
     status: 413,
-    'zh-CN': '文件解压后过大（{size}，上限 {limit}），已拒绝。',
-    en: 'The file inflates to too much ({size}; the limit is {limit}); refused.',
+    'zh-CN': '文件解压后过大（至少 {size}，上限 {limit}），已拒绝，未做任何更改。',
+    en: 'The file inflates to too much (at least {size}; the limit is {limit}); refused, nothing was changed.',
   },
   'import.not_text': {
     status: 415,

@@ -83,6 +83,22 @@ export async function readDocumentBlocks(
 }
 
 /**
+ * An uploaded spreadsheet (.xlsx, or .xls as Excel 97–2003, WPS and most HR systems export it) as
+ * neutral blocks, through the same guards as a plan document: name, size, sniffed content and the
+ * inflated size capped before exceljs inflates anything. Anything else is refused with
+ * `upload.not_spreadsheet`. `limits` are the upload kind's own: what such a sheet can need.
+ */
+export async function readSpreadsheet(
+  input: { bytes: Buffer; fileName: string },
+  limits: Partial<ImportLimits> = {},
+): Promise<DocumentBlocks> {
+  const blocks = await readDocumentBlocks(input, { ...defaultImportLimits, ...limits });
+  if (blocks.format !== 'xlsx' && blocks.format !== 'xls')
+    throw new AppError('upload.not_spreadsheet');
+  return blocks;
+}
+
+/**
  * The one way into Luoshi for a plan document, whatever its format: checks the name and the
  * size, reads the bytes by what they are, and parses the result. Every refusal is an AppError.
  */

@@ -12,7 +12,9 @@ function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(
       bytes,
-      { lazyEntries: true, validateEntrySizes: true, strictFileNames: false },
+      // Sizes are not taken on trust: what every entry really inflates to is counted below, so an
+      // entry that lies about its size is stopped at the cap, and the refusal says how far it got.
+      { lazyEntries: true, validateEntrySizes: false, strictFileNames: false },
       (error, zip) => {
         if (error || !zip)
           reject(new AppError('import.corrupt_file', { detail: error?.message ?? 'zip' }));

@@ -24,7 +24,7 @@ import { fieldOfHeader } from '../../../shared/teachers/roster-sheet';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
 import type { Upload } from '../../http/upload';
-import { readXlsxDocument } from '../../io/xlsx-reader';
+import { readSpreadsheet } from '../../io/plan-document-reader';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { listDepartments } from '../departments/department.repository';
@@ -321,7 +321,12 @@ export function createActivityService({
 
     /** A sign-in sheet (.xlsx) read against the roster: by 工号, else by a name unique in the roster. Writes nothing. */
     async readSignInSheet(actor: Actor, upload: Upload): Promise<SignInSheetResult> {
-      const document = await readXlsxDocument(upload.bytes, { maxRows: 5000, maxColumns: 40 });
+      const document = await readSpreadsheet(upload, {
+        maxRows: 5000,
+        maxColumns: 40,
+        // a sign-in sheet is a few hundred names: a few MB inflated is already generous
+        maxInflatedBytes: 10 * 1024 * 1024,
+      });
       const people = await db
         .select()
         .from(teachers)

@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor';
 import { assertEvidenceUsable, evidenceViewsById } from '../evidence/evidence.service';
 import { readThirdPartySheet, thirdPartyKey } from '../../../shared/satisfaction/result-sheet';
 import type { Upload } from '../../http/upload';
-import { readXlsxDocument } from '../../io/xlsx-reader';
+import { readSpreadsheet } from '../../io/plan-document-reader';
 import { writeThirdPartyTemplateXlsx } from '../../io/third-party-sheet-writer';
 import { satisfactionResults } from './satisfaction.table';
 
@@ -105,7 +105,12 @@ export function createSatisfactionService({ db, clock }: { db: Database; clock: 
       actor: Actor,
       upload: Upload,
     ): Promise<{ imported: number; updated: number }> {
-      const document = await readXlsxDocument(upload.bytes, { maxRows: 2000, maxColumns: 30 });
+      const document = await readSpreadsheet(upload, {
+        maxRows: 2000,
+        maxColumns: 30,
+        // a results sheet is a few rows a year
+        maxInflatedBytes: 5 * 1024 * 1024,
+      });
       const table = document.blocks.find((block) => block.kind === 'table');
       const sheet = table && table.kind === 'table' ? readThirdPartySheet(table.rows) : null;
       if (!sheet) throw new AppError('satisfaction.sheet_no_header');

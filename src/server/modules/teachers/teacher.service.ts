@@ -25,7 +25,7 @@ import {
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
 import type { Upload } from '../../http/upload';
-import { readXlsxDocument } from '../../io/xlsx-reader';
+import { readSpreadsheet } from '../../io/plan-document-reader';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { listDepartments } from '../departments/department.repository';
@@ -223,7 +223,7 @@ export function createTeacherService({ db, clock }: { db: Database; clock: Clock
       query: ImportQuery,
       locale: Locale,
     ): Promise<RosterPreview> {
-      const document = await readXlsxDocument(upload.bytes, { maxRows: 50_000, maxColumns: 80 });
+      const document = await readSpreadsheet(upload, { maxRows: 50_000, maxColumns: 80 });
       let parsed: {
         header: NonNullable<ReturnType<typeof findRosterHeader>>;
         rows: string[][];
