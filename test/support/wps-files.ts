@@ -1,0 +1,358 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { DOMParser, type Element, XMLSerializer } from '@xmldom/xmldom';
+import type { PlanShape } from './plan-shapes';
+
+/*
+ * Files saved by WPS Office (Kingsoft), taken from public repositories (test/fixtures/wps/README.md
+ * names each one's source, commit and licence), with a plan written into them at test time.
+ *
+ * WPS is not installable here, so these are the only WPS-made bytes the tests see. What is
+ * replaced is the TEXT and nothing else: every other part of the zip (styles, content types,
+ * custom properties with KSOProductBuildVer, theme, comments, drawings) is copied byte for byte,
+ * entry order, timestamps and compression included; in the parts that change, WPS's elements and
+ * attributes stay as WPS wrote them:
+ *  - Word: the paragraphs and runs of the chosen table keep their w:pPr/w:rPr and WPS's cell
+ *    properties; a cell's lines go into its paragraphs in order (the first w:t of each paragraph
+ *    takes the line, WPS's further runs of it are emptied), a paragraph is cloned when a cell needs
+ *    more lines than it has. All other text of the document is emptied.
+ *  - Excel: the sheet's rows are written the way WPS writes them (<row r spans>, <c r s t="s">,
+ *    shared strings, dates as serial numbers), each cell with one of the style indices WPS put in
+ *    that workbook; the merges, the dimension and the shared-string table follow the new cells;
+ *    hyperlinks and comments stay on the cells they were on.
+ */
+export const wpsFixtures = path.join(import.meta.dirname, '../fixtures/wps');
+
+// ---------------------------------------------------------------------------------------------
+// zip: replace some parts, keep the rest as it is
+
+/** One entry of a zip as stored: its local header with its data, its central-directory record. */
+export interface ZipRecord {
+  name: string;
+  local: Buffer;
+  central: Buffer;
+}
+
+export function zipRecords(bytes: Buffer): ZipRecord[] {
+  let end = bytes.length - 22;
+  while (end >= 0 && bytes.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a zip');
+  const count = bytes.readUInt16LE(end + 10);
+  let at = bytes.readUInt32LE(end + 16);
+  const records: ZipRecord[] = [];
+  for (let index = 0; index < count; index++) {
+    if (bytes.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory');
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const centralLength =
+      46 + nameLength + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    const central = bytes.subarray(at, at + centralLength);
+    const name = central.subarray(46, 46 + nameLength).toString('utf8');
+    if (central.readUInt16LE(8) & 0x0008) throw new Error(`${name}: data descriptor not handled`);
+    const offset = central.readUInt32LE(42);
+    const localLength =
+      30 +
+      bytes.readUInt16LE(offset + 26) +
+      bytes.readUInt16LE(offset + 28) +
+      central.readUInt32LE(20);
+    records.push({ name, local: bytes.subarray(offset, offset + localLength), central });
+    at += centralLength;
+  }
+  return records;
+}
+
+/** The inflated content of one part. */
+export async function zipPart(bytes: Buffer, name: string): Promise<Buffer> {
+  const { inflateRawSync } = await import('node:zlib');
+  const record = zipRecords(bytes).find((entry) => entry.name === name);
+  if (!record) throw new Error(`${name}: no such part`);
+  const data = record.local.subarray(
+    30 + record.local.readUInt16LE(26) + record.local.readUInt16LE(28),
+  );
+  return record.local.readUInt16LE(8) === 0 ? Buffer.from(data) : inflateRawSync(data);
+}
+
+/** The zip with the named parts' contents replaced; every other byte of every entry kept. */
+export function replaceZipParts(bytes: Buffer, parts: ReadonlyMap<string, Buffer>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  const records = zipRecords(bytes);
+  for (const name of parts.keys())
+    if (!records.some((record) => record.name === name)) throw new Error(`${name}: no such part`);
+  for (const record of records) {
+    let local = record.local;
+    const central = Buffer.from(record.central);
+    const content = parts.get(record.name);
+    if (content) {
+      const head = Buffer.from(
+        local.subarray(0, 30 + local.readUInt16LE(26) + local.readUInt16LE(28)),
+      );
+      const stored = head.readUInt16LE(8) === 0;
+      const data = stored ? content : deflateRawSync(content, { level: 6 });
+      for (const [target, base] of [
+        [head, 14],
+        [central, 16],
+      ] as const) {
+        target.writeUInt32LE(crc32(content), base);
+        target.writeUInt32LE(data.length, base + 4);
+        target.writeUInt32LE(content.length, base + 8);
+      }
+      local = Buffer.concat([head, data]);
+    }
+    central.writeUInt32LE(offset, 42);
+    locals.push(local);
+    centrals.push(central);
+    offset += local.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(records.length, 8);
+  end.writeUInt16LE(records.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML: parse, change, write back with WPS's own declaration line
+
+function parseXml(xml: Buffer) {
+  return new DOMParser().parseFromString(xml.toString('utf8'), 'text/xml');
+}
+
+function serialiseXml(original: Buffer, document: ReturnType<typeof parseXml>): Buffer {
+  const text = new XMLSerializer().serializeToString(document);
+  // xmldom writes the declaration followed by "\n"; WPS wrote "\r\n".
+  const declaration = /^<\?xml[^>]*\?>\r?\n?/;
+  const own = original.toString('utf8').match(declaration)?.[0] ?? '';
+  return Buffer.from(text.replace(declaration, own), 'utf8');
+}
+
+function elements(parent: Element, localName: string): Element[] {
+  const found: Element[] = [];
+  for (let node = parent.firstChild; node; node = node.nextSibling)
+    if (node.nodeType === 1 && (node as Element).localName === localName)
+      found.push(node as Element);
+  return found;
+}
+
+function descendants(parent: Element, localName: string): Element[] {
+  return Array.from(parent.getElementsByTagNameNS('*', localName));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Word
+
+const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+
+/** Put one line into a WPS paragraph: its first w:t takes it, its other w:t are emptied. */
+function setParagraphText(paragraph: Element, line: string) {
+  const texts = descendants(paragraph, 't').filter((t) => t.namespaceURI === W);
+  if (texts.length === 0) {
+    if (line === '') return;
+    // a paragraph without a run: one run, with the run properties WPS put on the paragraph mark
+    const document = paragraph.ownerDocument;
+    const run = document.createElementNS(W, 'w:r');
+    const markProperties = elements(paragraph, 'pPr').flatMap((pPr) => elements(pPr, 'rPr'))[0];
+    if (markProperties) run.appendChild(markProperties.cloneNode(true));
+    const text = document.createElementNS(W, 'w:t');
+    run.appendChild(text);
+    paragraph.appendChild(run);
+    texts.push(text);
+  }
+  texts.forEach((text, index) => {
+    text.textContent = index === 0 ? line : '';
+    if (index === 0 && /^\s|\s$/.test(line)) text.setAttribute('xml:space', 'preserve');
+  });
+}
+
+function setCellText(cell: Element, value: string) {
+  const lines = value.split('\n');
+  const paragraphs = elements(cell, 'p');
+  const last = paragraphs.at(-1);
+  if (!last) throw new Error('a table cell without a paragraph');
+  while (paragraphs.length < lines.length) {
+    const copy = last.cloneNode(true) as Element;
+    cell.appendChild(copy);
+    paragraphs.push(copy);
+  }
+  for (const [index, paragraph] of paragraphs.entries())
+    setParagraphText(paragraph, lines[index] ?? '');
+}
+
+const shapeText = (value: PlanShape['tables'][number][number][number]) => {
+  if (value === null) return '';
+  const text = typeof value === 'object' && !(value instanceof Date) ? value.text : value;
+  return text instanceof Date ? text.toISOString().slice(0, 10) : text;
+};
+
+/**
+ * A WPS .docx with the plan in one of its tables: `table` is the index of that table among the
+ * body's tables, `title` the index among the body's paragraphs of the one that takes the plan's
+ * line before the table. The plan's grid must be that table's grid (no spans: WPS's cells are
+ * kept as they are). Every other text of the document is emptied.
+ */
+export async function wpsDocx(
+  fileName: string,
+  shape: PlanShape,
+  place: { table: number; title?: number },
+): Promise<Buffer> {
+  const bytes = await readFile(path.join(wpsFixtures, fileName));
+  const original = await zipPart(bytes, 'word/document.xml');
+  const document = parseXml(original);
+  const body = document.getElementsByTagNameNS(W, 'body')[0];
+  if (!body) throw new Error(`${fileName}: no body`);
+  for (const text of descendants(body, 't')) if (text.namespaceURI === W) text.textContent = '';
+  const tables = elements(body, 'tbl');
+  const table = tables[place.table];
+  const grid = shape.tables[0];
+  if (!table || !grid || shape.tables.length !== 1) throw new Error('one table expected');
+  const rows = elements(table, 'tr');
+  if (rows.length < grid.length) throw new Error(`${fileName}: table ${place.table} too short`);
+  grid.forEach((cells, rowIndex) => {
+    const wpsCells = elements(rows[rowIndex]!, 'tc');
+    if (wpsCells.length !== cells.length)
+      throw new Error(`${fileName}: row ${rowIndex + 1} has ${wpsCells.length} cells`);
+    cells.forEach((cell, column) => {
+      setCellText(wpsCells[column]!, shapeText(cell));
+    });
+  });
+  if (place.title !== undefined) {
+    const paragraph = elements(body, 'p')[place.title];
+    if (!paragraph) throw new Error(`${fileName}: no paragraph ${place.title}`);
+    setParagraphText(paragraph, shape.before.join(''));
+  }
+  return replaceZipParts(bytes, new Map([['word/document.xml', serialiseXml(original, document)]]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Excel
+
+const S = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+
+/** One cell of a sheet to write: its value and the WPS style index (`s`) it takes, if any. */
+export interface WpsCell {
+  value: string | number | Date | null;
+  style?: string;
+}
+
+export interface WpsSheet {
+  /** The worksheet part, e.g. xl/worksheets/sheet1.xml. */
+  part: string;
+  rows: WpsCell[][];
+  /** Ranges such as A3:A4. */
+  merges: string[];
+}
+
+const columnName = (index: number) => {
+  let name = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+};
+/** Days since 1899-12-30: how Excel and WPS keep a date. */
+const serial = (date: Date) => (date.getTime() - Date.UTC(1899, 11, 30)) / 86_400_000;
+
+/**
+ * A WPS .xlsx with the given sheets' cells replaced; sheets not named are emptied of their
+ * cells. The shared-string table is rebuilt from the new text.
+ */
+export async function wpsXlsx(fileName: string, sheets: WpsSheet[]): Promise<Buffer> {
+  const bytes = await readFile(path.join(wpsFixtures, fileName));
+  const workbookRels = parseXml(await zipPart(bytes, 'xl/_rels/workbook.xml.rels'));
+  const sheetParts = Array.from(workbookRels.getElementsByTagName('Relationship'))
+    .filter((rel) => rel.getAttribute('Type')?.endsWith('/worksheet'))
+    .map((rel) => `xl/${rel.getAttribute('Target')}`);
+  const strings: string[] = [];
+  let stringCount = 0;
+  const stringIndex = (text: string) => {
+    stringCount += 1;
+    const at = strings.indexOf(text);
+    if (at >= 0) return at;
+    strings.push(text);
+    return strings.length - 1;
+  };
+  const changed = new Map<string, Buffer>();
+  for (const part of sheetParts) {
+    const original = await zipPart(bytes, part);
+    const document = parseXml(original);
+    const worksheet = document.documentElement!;
+    const sheetData = elements(worksheet, 'sheetData')[0]!;
+    while (sheetData.firstChild) sheetData.removeChild(sheetData.firstChild);
+    const sheet = sheets.find((candidate) => candidate.part === part);
+    const rows = sheet?.rows ?? [];
+    const width = Math.max(0, ...rows.map((row) => row.length));
+    rows.forEach((cells, rowIndex) => {
+      const row = document.createElementNS(S, 'row');
+      row.setAttribute('r', String(rowIndex + 1));
+      row.setAttribute('spans', `1:${cells.length}`);
+      cells.forEach((cell, column) => {
+        const c = document.createElementNS(S, 'c');
+        c.setAttribute('r', `${columnName(column)}${rowIndex + 1}`);
+        if (cell.style) c.setAttribute('s', cell.style);
+        const value = cell.value;
+        if (value !== null && value !== '') {
+          const v = document.createElementNS(S, 'v');
+          if (typeof value === 'string') {
+            c.setAttribute('t', 's');
+            v.textContent = String(stringIndex(value));
+          } else {
+            v.textContent = String(value instanceof Date ? serial(value) : value);
+          }
+          c.appendChild(v);
+        }
+        row.appendChild(c);
+      });
+      sheetData.appendChild(row);
+    });
+    const dimension = elements(worksheet, 'dimension')[0];
+    dimension?.setAttribute(
+      'ref',
+      rows.length === 0 ? 'A1' : `A1:${columnName(Math.max(0, width - 1))}${rows.length}`,
+    );
+    let mergeCells = elements(worksheet, 'mergeCells')[0];
+    const merges = sheet?.merges ?? [];
+    if (merges.length === 0 && mergeCells) worksheet.removeChild(mergeCells);
+    if (merges.length > 0) {
+      if (!mergeCells) {
+        mergeCells = document.createElementNS(S, 'mergeCells');
+        worksheet.insertBefore(mergeCells, sheetData.nextSibling);
+      }
+      while (mergeCells.firstChild) mergeCells.removeChild(mergeCells.firstChild);
+      mergeCells.setAttribute('count', String(merges.length));
+      for (const ref of merges) {
+        const merge = document.createElementNS(S, 'mergeCell');
+        merge.setAttribute('ref', ref);
+        mergeCells.appendChild(merge);
+      }
+    }
+    // a hyperlink's display is the text of the cell it is on
+    for (const link of descendants(worksheet, 'hyperlink')) {
+      const first = (link.getAttribute('ref') ?? '').split(':')[0]!;
+      const match = /^([A-Z]+)(\d+)$/.exec(first);
+      if (!match || !link.hasAttribute('display')) continue;
+      const columnIndex = [...match[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+      const value = rows[Number(match[2]) - 1]?.[columnIndex]?.value;
+      link.setAttribute('display', typeof value === 'string' ? value : '');
+    }
+    changed.set(part, serialiseXml(original, document));
+  }
+  const sharedStrings = 'xl/sharedStrings.xml';
+  const original = await zipPart(bytes, sharedStrings);
+  const document = parseXml(original);
+  const sst = document.documentElement!;
+  while (sst.firstChild) sst.removeChild(sst.firstChild);
+  sst.setAttribute('count', String(stringCount));
+  sst.setAttribute('uniqueCount', String(strings.length));
+  for (const text of strings) {
+    const si = document.createElementNS(S, 'si');
+    const t = document.createElementNS(S, 't');
+    t.textContent = text;
+    si.appendChild(t);
+    sst.appendChild(si);
+  }
+  changed.set(sharedStrings, serialiseXml(original, document));
+  return replaceZipParts(bytes, changed);
+}
