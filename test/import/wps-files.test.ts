@@ -3,10 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDocumentBlocks, readPlanDocument } from '../../src/server/io/plan-document-reader';
 import type { ParsedPlan } from '../../src/shared/plan-import/contract';
+import { inspectTables } from '../../src/shared/plan-import/table-header';
 import { buildShapeDocx, buildShapeXlsx, type PlanShape } from '../support/plan-shapes';
 import {
   type WpsCell,
+  type WpsXlsCell,
   wpsDocx,
+  wpsXls,
   wpsFixtures,
   wpsXlsx,
   type ZipRecord,
@@ -152,6 +155,18 @@ const demoSheet = (): WpsCell[][] =>
     }),
   );
 
+/*
+ * extra.xls (WPS 表格 11.1.0.9564, the Excel 97–2003 twin of extra.xlsx): XF 15 is WPS's default,
+ * 64 its hyperlink style, 65 the centred style of its merged cell.
+ */
+const extraXlsSheet = (): WpsXlsCell[][] =>
+  extraSheet().map((row) =>
+    row.map((cell) => ({
+      value: cell.value as string | null,
+      xf: cell.style === '2' ? 65 : cell.style === '1' ? 64 : 15,
+    })),
+  );
+
 const built = {
   docx: async (shape: PlanShape) =>
     readPlanDocument({ bytes: await buildShapeDocx(shape), fileName: `${shape.name}.docx` }),
@@ -162,7 +177,7 @@ const built = {
 const cases: {
   name: string;
   shape: PlanShape;
-  format: 'docx' | 'xlsx';
+  format: 'docx' | 'xlsx' | 'xls';
   bytes: () => Promise<Buffer>;
 }[] = [
   {
@@ -191,19 +206,41 @@ const cases: {
     bytes: () =>
       wpsXlsx('demo.xlsx', [{ part: 'xl/worksheets/sheet1.xml', rows: demoSheet(), merges: [] }]),
   },
+  {
+    name: 'extra.xls (WPS 表格 11.1.0.9564, Excel 97–2003)',
+    shape: twoLevels,
+    format: 'xls',
+    bytes: () =>
+      wpsXls('extra.xls', {
+        rows: extraXlsSheet(),
+        merges: [
+          [0, 0, 0, 3],
+          [2, 3, 0, 0],
+          [4, 5, 0, 0],
+        ],
+      }),
+  },
 ];
 
 describe('plans in files saved by WPS Office read as the same plan written by Luoshi', () => {
   it.each(cases)('$name', async ({ name, shape, format, bytes }) => {
     const fileName = name.split(' ')[0]!;
     const wps = await readPlanDocument({ bytes: await bytes(), fileName });
-    const ours = await built[format](shape);
+    const writer = format === 'docx' ? 'docx' : 'xlsx';
+    const ours = await built[writer](shape);
     expect(wps.format).toBe(format);
     expect(wps.items.length).toBeGreaterThan(0);
     expect(essence(wps)).toEqual(essence(ours));
     expect(wps.depth).toBe(ours.depth);
     expect(wps.columns).toEqual(ours.columns);
     expect(wps.title).toBe(ours.title);
+    // what the import wizard shows for mapping by hand (imports.inspectPlan) is the same too
+    const wpsBlocks = await readDocumentBlocks({ bytes: await bytes(), fileName });
+    const ourBlocks = await readDocumentBlocks({
+      bytes: await (writer === 'docx' ? buildShapeDocx(shape) : buildShapeXlsx(shape)),
+      fileName: `${shape.name}.${writer}`,
+    });
+    expect(inspectTables(wpsBlocks.blocks)).toEqual(inspectTables(ourBlocks.blocks));
   });
 
   it('the two-level plan keeps its tree, units and deadlines in the WPS Word and Excel files', async () => {
@@ -268,7 +305,7 @@ describe('the fixtures are what WPS wrote', () => {
       central.writeUInt32LE(0, 42);
       return [record.name, record.local.toString('base64'), central.toString('base64')];
     };
-    for (const entry of cases) {
+    for (const entry of cases.filter((candidate) => candidate.format !== 'xls')) {
       const fileName = entry.name.split(' ')[0]!;
       const original = zipRecords(await fixture(fileName));
       const planned = zipRecords(await entry.bytes());

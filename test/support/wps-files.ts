@@ -153,7 +153,7 @@ function setParagraphText(paragraph: Element, line: string) {
   if (texts.length === 0) {
     if (line === '') return;
     // a paragraph without a run: one run, with the run properties WPS put on the paragraph mark
-    const document = paragraph.ownerDocument;
+    const document = paragraph.ownerDocument!;
     const run = document.createElementNS(W, 'w:r');
     const markProperties = elements(paragraph, 'pPr').flatMap((pPr) => elements(pPr, 'rPr'))[0];
     if (markProperties) run.appendChild(markProperties.cloneNode(true));
@@ -355,4 +355,262 @@ export async function wpsXlsx(fileName: string, sheets: WpsSheet[]): Promise<Buf
   }
   changed.set(sharedStrings, serialiseXml(original, document));
   return replaceZipParts(bytes, changed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Excel 97–2003 (BIFF8)
+
+/** One cell of a BIFF8 sheet to write: its text (null for a blank) and WPS's XF index. */
+export interface WpsXlsCell {
+  value: string | null;
+  xf: number;
+}
+
+interface BiffRecord {
+  type: number;
+  data: Buffer;
+}
+
+const BIFF = {
+  BOF: 0x0809,
+  EOF: 0x000a,
+  SST: 0x00fc,
+  EXTSST: 0x00ff,
+  BOUNDSHEET: 0x0085,
+  INDEX: 0x020b,
+  DIMENSIONS: 0x0200,
+  ROW: 0x0208,
+  DBCELL: 0x00d7,
+  LABELSST: 0x00fd,
+  BLANK: 0x0201,
+  MULBLANK: 0x00be,
+  NUMBER: 0x0203,
+  RK: 0x027e,
+  MULRK: 0x00bd,
+  LABEL: 0x0204,
+  BOOLERR: 0x0205,
+  FORMULA: 0x0006,
+  STRING: 0x0207,
+  MERGEDCELLS: 0x00e5,
+} as const;
+const cellRecords = new Set<number>([
+  BIFF.ROW,
+  BIFF.DBCELL,
+  BIFF.LABELSST,
+  BIFF.BLANK,
+  BIFF.MULBLANK,
+  BIFF.NUMBER,
+  BIFF.RK,
+  BIFF.MULRK,
+  BIFF.LABEL,
+  BIFF.BOOLERR,
+  BIFF.FORMULA,
+  BIFF.STRING,
+]);
+
+function biffRecords(stream: Buffer): BiffRecord[] {
+  const records: BiffRecord[] = [];
+  for (let at = 0; at + 4 <= stream.length; ) {
+    const length = stream.readUInt16LE(at + 2);
+    records.push({ type: stream.readUInt16LE(at), data: stream.subarray(at + 4, at + 4 + length) });
+    at += 4 + length;
+  }
+  return records;
+}
+
+const recordBytes = (record: BiffRecord) => {
+  const head = Buffer.alloc(4);
+  head.writeUInt16LE(record.type, 0);
+  head.writeUInt16LE(record.data.length, 2);
+  return Buffer.concat([head, record.data]);
+};
+
+const uint32 = (...values: number[]) => {
+  const buffer = Buffer.alloc(values.length * 4);
+  values.forEach((value, index) => {
+    buffer.writeUInt32LE(value, index * 4);
+  });
+  return buffer;
+};
+
+const uint16 = (...values: number[]) => {
+  const buffer = Buffer.alloc(values.length * 2);
+  values.forEach((value, index) => {
+    buffer.writeUInt16LE(value, index * 2);
+  });
+  return buffer;
+};
+
+/** A BIFF8 XLUnicodeString as the SST holds it: always in UTF-16, as WPS writes Chinese. */
+const sstString = (text: string) =>
+  Buffer.concat([uint16(text.length), Buffer.from([0x01]), Buffer.from(text, 'utf16le')]);
+
+/**
+ * A WPS .xls with the cells of its first worksheet replaced (the other sheets keep theirs):
+ * the shared-string table and its EXTSST index are rebuilt; in the sheet, WPS's ROW records
+ * (copied from its first one) and LABELSST/BLANK/MULBLANK cells with WPS's XF indices take the
+ * place of the old ones, followed by a DBCELL; DIMENSIONS, INDEX, MERGEDCELLS and the
+ * BOUNDSHEET offsets follow. Every other record (hyperlinks, the note, drawings, WPS's own
+ * records) and every other stream of the compound file stays as WPS wrote it.
+ */
+export async function wpsXls(
+  fileName: string,
+  sheet: { rows: WpsXlsCell[][]; merges: [number, number, number, number][] },
+): Promise<Buffer> {
+  const CFB = (await import('cfb')).default;
+  const container = CFB.read(await readFile(path.join(wpsFixtures, fileName)), { type: 'buffer' });
+  const entry = CFB.find(container, 'Workbook');
+  if (!entry) throw new Error(`${fileName}: no Workbook stream`);
+  const records = biffRecords(Buffer.from(entry.content as Uint8Array));
+  const bofs = records.flatMap((record, index) => (record.type === BIFF.BOF ? [index] : []));
+  const globalsEnd = records.findIndex((record) => record.type === BIFF.EOF);
+  const sheetStart = bofs[1]!;
+  const sheetEnd = records.findIndex(
+    (record, index) => index > sheetStart && record.type === BIFF.EOF,
+  );
+
+  // the shared strings, in the order the cells use them
+  const strings: string[] = [];
+  let total = 0;
+  const stringIndex = (text: string) => {
+    total += 1;
+    if (!strings.includes(text)) strings.push(text);
+    return strings.indexOf(text);
+  };
+  const width = Math.max(...sheet.rows.map((row) => row.length));
+  const rowRecords: BiffRecord[] = [];
+  const cellsByRow: BiffRecord[][] = [];
+  const wpsRow = records.slice(sheetStart, sheetEnd).find((record) => record.type === BIFF.ROW);
+  if (!wpsRow) throw new Error(`${fileName}: no ROW record to copy`);
+  sheet.rows.forEach((cells, rowIndex) => {
+    const row = Buffer.from(wpsRow.data);
+    row.writeUInt16LE(rowIndex, 0);
+    row.writeUInt16LE(0, 2);
+    row.writeUInt16LE(cells.length, 4);
+    rowRecords.push({ type: BIFF.ROW, data: row });
+    const out: BiffRecord[] = [];
+    for (let column = 0; column < cells.length; ) {
+      const cell = cells[column]!;
+      if (cell.value !== null) {
+        const data = Buffer.alloc(10);
+        data.writeUInt16LE(rowIndex, 0);
+        data.writeUInt16LE(column, 2);
+        data.writeUInt16LE(cell.xf, 4);
+        data.writeUInt32LE(stringIndex(cell.value), 6);
+        out.push({ type: BIFF.LABELSST, data });
+        column += 1;
+        continue;
+      }
+      let last = column;
+      while (last + 1 < cells.length && cells[last + 1]!.value === null) last += 1;
+      out.push(
+        last === column
+          ? { type: BIFF.BLANK, data: uint16(rowIndex, column, cell.xf) }
+          : {
+              type: BIFF.MULBLANK,
+              data: uint16(
+                rowIndex,
+                column,
+                ...cells.slice(column, last + 1).map((blank) => blank.xf),
+                last,
+              ),
+            },
+      );
+      column = last + 1;
+    }
+    cellsByRow.push(out);
+  });
+
+  // globals: a new SST and EXTSST in place of WPS's
+  const sst: BiffRecord = {
+    type: BIFF.SST,
+    data: Buffer.concat([uint32(total, strings.length), ...strings.map(sstString)]),
+  };
+  if (sst.data.length > 8224) throw new Error('the shared strings need a CONTINUE record');
+  const globals = records.slice(0, globalsEnd + 1);
+  const sstAt = globals.findIndex((record) => record.type === BIFF.SST);
+  const extsstAt = globals.findIndex((record) => record.type === BIFF.EXTSST);
+  if (sstAt < 0 || extsstAt !== sstAt + 1) throw new Error(`${fileName}: SST then EXTSST expected`);
+  const dsst = globals[extsstAt]!.data.readUInt16LE(0);
+  const sstPosition = globals
+    .slice(0, sstAt)
+    .reduce((sum, record) => sum + 4 + record.data.length, 0);
+  const buckets: Buffer[] = [];
+  let offset = 12;
+  strings.forEach((text, index) => {
+    if (index % dsst === 0) {
+      const info = Buffer.alloc(8);
+      info.writeUInt32LE(sstPosition + offset, 0);
+      info.writeUInt16LE(offset, 4);
+      buckets.push(info);
+    }
+    offset += sstString(text).length;
+  });
+  globals[sstAt] = sst;
+  globals[extsstAt] = { type: BIFF.EXTSST, data: Buffer.concat([uint16(dsst), ...buckets]) };
+
+  // the first sheet: the cell block in place of WPS's, then DBCELL
+  const sheetRecords = records.slice(sheetStart, sheetEnd + 1);
+  const firstCell = sheetRecords.findIndex((record) => cellRecords.has(record.type));
+  const kept = sheetRecords.filter((record) => !cellRecords.has(record.type));
+  const before = kept.slice(0, firstCell);
+  const after = kept.slice(firstCell);
+  const merged = after.find((record) => record.type === BIFF.MERGEDCELLS);
+  if (merged) merged.data = uint16(sheet.merges.length, ...sheet.merges.flat());
+  const dimensions = before.find((record) => record.type === BIFF.DIMENSIONS)!;
+  dimensions.data = Buffer.from(dimensions.data);
+  dimensions.data.writeUInt32LE(0, 0);
+  dimensions.data.writeUInt32LE(sheet.rows.length, 4);
+  dimensions.data.writeUInt16LE(0, 8);
+  dimensions.data.writeUInt16LE(width, 10);
+
+  const size = (list: BiffRecord[]) =>
+    list.reduce((sum, record) => sum + 4 + record.data.length, 0);
+  const globalsSize = size(globals);
+  const rowsSize = size(rowRecords);
+  const cellOffsets: number[] = [];
+  let cellsSize = 0;
+  for (const cells of cellsByRow) {
+    cellOffsets.push(cellsSize);
+    cellsSize += size(cells);
+  }
+  const dbcellPosition = globalsSize + size(before) + rowsSize + cellsSize;
+  const dbcell: BiffRecord = {
+    type: BIFF.DBCELL,
+    data: Buffer.concat([
+      uint32(rowsSize + cellsSize),
+      // the first row's cells from the second ROW record, each next row's from the one before
+      uint16(
+        ...cellOffsets.map((at, index) =>
+          index === 0 ? rowsSize - 4 - wpsRow.data.length + at : at - cellOffsets[index - 1]!,
+        ),
+      ),
+    ]),
+  };
+  const index = before.find((record) => record.type === BIFF.INDEX)!;
+  index.data = Buffer.concat([index.data.subarray(0, 16), Buffer.alloc(4)]);
+  index.data.writeUInt32LE(0, 4);
+  index.data.writeUInt32LE(sheet.rows.length, 8);
+  index.data.writeUInt32LE(dbcellPosition, 16);
+  const firstSheet = [...before, ...rowRecords, ...cellsByRow.flat(), dbcell, ...after];
+
+  // BOUNDSHEET: where each sheet's BOF now is
+  const rest = records.slice(sheetEnd + 1);
+  const starts = [globalsSize];
+  let at = globalsSize + size(firstSheet);
+  for (const record of rest) {
+    if (record.type === BIFF.BOF) starts.push(at);
+    at += 4 + record.data.length;
+  }
+  const boundsheets = globals.filter((record) => record.type === BIFF.BOUNDSHEET);
+  if (boundsheets.length !== starts.length) throw new Error(`${fileName}: sheets and BOFs differ`);
+  boundsheets.forEach((record, sheetIndex) => {
+    record.data = Buffer.from(record.data);
+    record.data.writeUInt32LE(starts[sheetIndex]!, 0);
+  });
+
+  const stream = Buffer.concat([...globals, ...firstSheet, ...rest].map(recordBytes));
+  entry.content = stream;
+  entry.size = stream.length;
+  return Buffer.from(CFB.write(container, { type: 'buffer' }) as Uint8Array);
 }
