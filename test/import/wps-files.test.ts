@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import CFB from 'cfb';
 import { describe, expect, it } from 'vitest';
 import { readDocumentBlocks, readPlanDocument } from '../../src/server/io/plan-document-reader';
 import type { ParsedPlan } from '../../src/shared/plan-import/contract';
 import { inspectTables } from '../../src/shared/plan-import/table-header';
 import { buildShapeDocx, buildShapeXlsx, type PlanShape } from '../support/plan-shapes';
 import {
+  biffRecords,
   type WpsCell,
   type WpsXlsCell,
   wpsDocx,
@@ -322,6 +324,39 @@ describe('the fixtures are what WPS wrote', () => {
         );
       }
     }
+  });
+
+  it('the .xls keeps every other stream and every record but the cells, strings and offsets', async () => {
+    const streams = async (bytes: Buffer) => {
+      const container = CFB.read(bytes, { type: 'buffer' });
+      return new Map(
+        container.FileIndex.filter((entry) => entry.type === 2).map((entry) => [
+          entry.name,
+          Buffer.from((entry.content ?? []) as Uint8Array),
+        ]),
+      );
+    };
+    const originalBytes = await fixture('extra.xls');
+    const plannedBytes = await cases[3]!.bytes();
+    // the stream is written into its own sectors: the compound file keeps its size and layout
+    expect(plannedBytes.length).toBe(originalBytes.length);
+    expect(plannedBytes.subarray(0, 512).equals(originalBytes.subarray(0, 512))).toBe(true);
+    const original = await streams(originalBytes);
+    const planned = await streams(plannedBytes);
+    expect([...planned.keys()]).toEqual([...original.keys()]);
+    for (const [name, content] of original)
+      if (name !== 'Workbook') expect(planned.get(name)!.equals(content), name).toBe(true);
+    // cells, ROW/DBCELL, the strings and what points into the stream are rebuilt; nothing else
+    const rebuilt = new Set([
+      0x00fc, 0x00ff, 0x0085, 0x020b, 0x0200, 0x0208, 0x00d7, 0x00fd, 0x0201, 0x00be, 0x00e5,
+    ]);
+    const others = (stream: Buffer) =>
+      biffRecords(stream)
+        .filter((record) => !rebuilt.has(record.type))
+        .map((record) => `${record.type.toString(16)}:${record.data.toString('hex')}`);
+    const before = others(original.get('Workbook')!);
+    expect(others(planned.get('Workbook')!)).toEqual(before);
+    expect(before.length).toBeGreaterThan(100);
   });
 
   it('WPS keeps its cell and paragraph properties around the new text', async () => {

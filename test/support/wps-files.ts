@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { DOMParser, type Element, XMLSerializer } from '@xmldom/xmldom';
+import CFB from 'cfb';
 import type { PlanShape } from './plan-shapes';
 
 /*
@@ -366,7 +367,7 @@ export interface WpsXlsCell {
   xf: number;
 }
 
-interface BiffRecord {
+export interface BiffRecord {
   type: number;
   data: Buffer;
 }
@@ -408,7 +409,7 @@ const cellRecords = new Set<number>([
   BIFF.STRING,
 ]);
 
-function biffRecords(stream: Buffer): BiffRecord[] {
+export function biffRecords(stream: Buffer): BiffRecord[] {
   const records: BiffRecord[] = [];
   for (let at = 0; at + 4 <= stream.length; ) {
     const length = stream.readUInt16LE(at + 2);
@@ -457,8 +458,8 @@ export async function wpsXls(
   fileName: string,
   sheet: { rows: WpsXlsCell[][]; merges: [number, number, number, number][] },
 ): Promise<Buffer> {
-  const CFB = (await import('cfb')).default;
-  const container = CFB.read(await readFile(path.join(wpsFixtures, fileName)), { type: 'buffer' });
+  const bytes = await readFile(path.join(wpsFixtures, fileName));
+  const container = CFB.read(bytes, { type: 'buffer' });
   const entry = CFB.find(container, 'Workbook');
   if (!entry) throw new Error(`${fileName}: no Workbook stream`);
   const records = biffRecords(Buffer.from(entry.content as Uint8Array));
@@ -610,7 +611,58 @@ export async function wpsXls(
   });
 
   const stream = Buffer.concat([...globals, ...firstSheet, ...rest].map(recordBytes));
-  entry.content = stream;
-  entry.size = stream.length;
-  return Buffer.from(CFB.write(container, { type: 'buffer' }) as Uint8Array);
+  return overwriteOleStream(bytes, 'Workbook', stream);
+}
+
+/**
+ * The compound file with one stream's content replaced in the sectors it already has: the
+ * container (header, FAT, directory, every other stream, WPS's empty entries) stays byte for
+ * byte, only the stream's sectors and its size in the directory change. (cfb's writer would lay
+ * the file out anew and add a stream of its own.) The new content must fill the same number of
+ * regular sectors.
+ */
+export function overwriteOleStream(bytes: Buffer, name: string, content: Buffer): Buffer {
+  const file = Buffer.from(bytes);
+  const sectorSize = 1 << file.readUInt16LE(30);
+  const offsetOf = (sector: number) => (sector + 1) * sectorSize;
+  const fatSectors = Array.from({ length: file.readUInt32LE(44) }, (_, index) => {
+    if (index >= 109) throw new Error('a FAT beyond the header is not handled');
+    return file.readUInt32LE(76 + index * 4);
+  });
+  const perSector = sectorSize / 4;
+  const next = (sector: number) =>
+    file.readUInt32LE(
+      offsetOf(fatSectors[Math.floor(sector / perSector)]!) + (sector % perSector) * 4,
+    );
+  const chain = (start: number) => {
+    const sectors: number[] = [];
+    for (let sector = start; sector !== 0xfffffffe; sector = next(sector)) {
+      if (sectors.length > file.length / sectorSize) throw new Error('a looping sector chain');
+      sectors.push(sector);
+    }
+    return sectors;
+  };
+  const cutoff = file.readUInt32LE(56);
+  for (const sector of chain(file.readUInt32LE(48))) {
+    for (let at = offsetOf(sector); at < offsetOf(sector) + sectorSize; at += 128) {
+      const nameLength = file.readUInt16LE(at + 64);
+      if (nameLength < 2) continue;
+      if (file.subarray(at, at + nameLength - 2).toString('utf16le') !== name) continue;
+      const size = file.readUInt32LE(at + 120);
+      if (size < cutoff || content.length < cutoff) throw new Error('a mini stream is not handled');
+      const sectors = chain(file.readUInt32LE(at + 116));
+      if (Math.ceil(content.length / sectorSize) !== sectors.length)
+        throw new Error(
+          `${name}: ${content.length} bytes do not fill its ${sectors.length} sectors`,
+        );
+      sectors.forEach((target, index) => {
+        const part = content.subarray(index * sectorSize, (index + 1) * sectorSize);
+        file.fill(0, offsetOf(target), offsetOf(target) + sectorSize);
+        part.copy(file, offsetOf(target));
+      });
+      file.writeUInt32LE(content.length, at + 120);
+      return file;
+    }
+  }
+  throw new Error(`${name}: no such stream`);
 }
