@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DOMParser, type Element, XMLSerializer } from '@xmldom/xmldom';
 import CFB from 'cfb';
 import type { PlanShape } from './plan-shapes';
@@ -22,6 +22,10 @@ import type { PlanShape } from './plan-shapes';
  *    shared strings, dates as serial numbers), each cell with one of the style indices WPS put in
  *    that workbook; the merges, the dimension and the shared-string table follow the new cells;
  *    hyperlinks and comments stay on the cells they were on.
+ *  - Excel 97–2003: the BIFF8 records of the strings and of the first sheet's cells are rebuilt
+ *    with WPS's XF indices, the records pointing into the stream follow, and the stream goes back
+ *    into its own sectors of the compound file (wpsXls).
+ * Nothing here is a rule of the importer: it only makes the bytes a WPS user would upload.
  */
 export const wpsFixtures = path.join(import.meta.dirname, '../fixtures/wps');
 
@@ -64,7 +68,6 @@ export function zipRecords(bytes: Buffer): ZipRecord[] {
 
 /** The inflated content of one part. */
 export async function zipPart(bytes: Buffer, name: string): Promise<Buffer> {
-  const { inflateRawSync } = await import('node:zlib');
   const record = zipRecords(bytes).find((entry) => entry.name === name);
   if (!record) throw new Error(`${name}: no such part`);
   const data = record.local.subarray(
