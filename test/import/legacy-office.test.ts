@@ -14,6 +14,7 @@ import {
   refusedShapes,
 } from '../support/plan-shapes';
 import { buildPlanDocx } from '../support/plan-documents';
+import { essence } from '../support/plan-shapes';
 import { seedPlanFile } from '../support/test-app';
 import { writeZip } from '../support/zip-writer';
 
@@ -25,26 +26,6 @@ import { writeZip } from '../support/zip-writer';
  */
 const fixtures = path.join(import.meta.dirname, '../fixtures/legacy-office');
 const fixture = (name: string) => readFile(path.join(fixtures, name));
-
-/** Everything an item carries that does not depend on the file's format. */
-function essence(plan: ParsedPlan) {
-  return plan.items.map((item) => ({
-    no: item.no,
-    code: item.code,
-    path: item.path,
-    pathCodes: item.pathCodes,
-    level1: item.level1,
-    level2: item.level2,
-    content: item.content,
-    focus: item.focus,
-    leader: item.leader,
-    extra: item.extra,
-    departments: item.departments,
-    roles: item.departmentRefs.map((ref) => ref.role),
-    measures: item.measuresRaw,
-    deadline: item.deadlineRaw,
-  }));
-}
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(

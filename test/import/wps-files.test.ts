@@ -3,9 +3,8 @@ import path from 'node:path';
 import CFB from 'cfb';
 import { describe, expect, it } from 'vitest';
 import { readDocumentBlocks, readPlanDocument } from '../../src/server/io/plan-document-reader';
-import type { ParsedPlan } from '../../src/shared/plan-import/contract';
 import { inspectTables } from '../../src/shared/plan-import/table-header';
-import { buildShapeDocx, buildShapeXlsx, type PlanShape } from '../support/plan-shapes';
+import { buildShapeDocx, buildShapeXlsx, essence, type PlanShape } from '../support/plan-shapes';
 import {
   biffRecords,
   type WpsCell,
@@ -24,26 +23,6 @@ import {
  * saved by WPS (README.md there); test/support/wps-files writes a plan into them, changing the
  * text only, and each must read exactly as the same plan written by our own writer.
  */
-
-/** Everything an item carries that does not depend on the file's format. */
-function essence(plan: ParsedPlan) {
-  return plan.items.map((item) => ({
-    no: item.no,
-    code: item.code,
-    path: item.path,
-    pathCodes: item.pathCodes,
-    level1: item.level1,
-    level2: item.level2,
-    content: item.content,
-    focus: item.focus,
-    leader: item.leader,
-    extra: item.extra,
-    departments: item.departments,
-    roles: item.departmentRefs.map((ref) => ref.role),
-    measures: item.measuresRaw,
-    deadline: item.deadlineRaw,
-  }));
-}
 
 const fixture = (name: string) => readFile(path.join(wpsFixtures, name));
 

@@ -1,3 +1,4 @@
+import type { ParsedPlan } from '../../src/shared/plan-import/contract';
 import ExcelJS from 'exceljs';
 import {
   Document,
@@ -339,4 +340,24 @@ export async function buildShapeXlsx(shape: PlanShape): Promise<Buffer> {
     }
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** What a reader made of a plan, item by item: what two files of one plan must read alike as. */
+export function essence(plan: ParsedPlan) {
+  return plan.items.map((item) => ({
+    no: item.no,
+    code: item.code,
+    path: item.path,
+    pathCodes: item.pathCodes,
+    level1: item.level1,
+    level2: item.level2,
+    content: item.content,
+    focus: item.focus,
+    leader: item.leader,
+    extra: item.extra,
+    departments: item.departments,
+    roles: item.departmentRefs.map((ref) => ref.role),
+    measures: item.measuresRaw,
+    deadline: item.deadlineRaw,
+  }));
 }

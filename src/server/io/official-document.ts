@@ -12,6 +12,16 @@ export const BODY_SIZE = 32; // half-points: 三号 (16 pt)
 export const TABLE_SIZE = 21; // 五号 (10.5 pt)
 export const LINE = { line: 560, lineRule: LineRuleType.EXACT } as const;
 
+/** The fonts an official document uses, for its font table (fontTableOverride). */
+export const OFFICIAL_FONTS = [
+  BODY_FONT,
+  '黑体',
+  '方正小标宋简体',
+  '楷体_GB2312',
+  '宋体',
+  'Times New Roman',
+] as const;
+
 /** 2024-06-30 → 2024年6月30日 */
 export function chineseDate(iso: string): string {
   const [year, month, day] = iso.slice(0, 10).split('-').map(Number);

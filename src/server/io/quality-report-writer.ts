@@ -17,6 +17,7 @@ import {
   BODY_SIZE,
   chineseDate,
   LINE,
+  OFFICIAL_FONTS,
   officialSection,
   TABLE_SIZE,
 } from './official-document';
@@ -237,14 +238,5 @@ export async function writeQualityReportDocx(
     evenAndOddHeaderAndFooters: true,
     sections: [officialSection(children)],
   });
-  return Packer.toBuffer(document, false, [
-    fontTableOverride([
-      BODY_FONT,
-      '黑体',
-      '方正小标宋简体',
-      '楷体_GB2312',
-      '宋体',
-      'Times New Roman',
-    ]),
-  ]);
+  return Packer.toBuffer(document, false, [fontTableOverride(OFFICIAL_FONTS)]);
 }

@@ -15,7 +15,14 @@ import type { SurveyResults } from '../../shared/api/surveys';
 import type { Answers, Questionnaire } from '../../shared/surveys/questionnaire';
 import { questionsOf } from '../../shared/surveys/questionnaire';
 import { fontTableOverride } from './docx-fonts';
-import { BODY_FONT, BODY_SIZE, LINE, officialSection, TABLE_SIZE } from './official-document';
+import {
+  BODY_FONT,
+  BODY_SIZE,
+  LINE,
+  OFFICIAL_FONTS,
+  officialSection,
+  TABLE_SIZE,
+} from './official-document';
 import { heightFor, MAX_ROW_HEIGHT, printOptions, splitForRows } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
@@ -463,16 +470,5 @@ export async function writeSurveyReportDocx(document: SurveyDocument): Promise<B
     evenAndOddHeaderAndFooters: true,
     sections: [officialSection(children)],
   });
-  return Buffer.from(
-    await Packer.toBuffer(doc, false, [
-      fontTableOverride([
-        BODY_FONT,
-        '黑体',
-        '方正小标宋简体',
-        '楷体_GB2312',
-        '宋体',
-        'Times New Roman',
-      ]),
-    ]),
-  );
+  return Buffer.from(await Packer.toBuffer(doc, false, [fontTableOverride(OFFICIAL_FONTS)]));
 }
