@@ -60,6 +60,15 @@ async function discoverNow(issuer: string): Promise<OidcEndpoints> {
     userinfoEndpoint: text(document.userinfo_endpoint),
   };
   // The discovered issuer must be the configured one, or tokens could be checked against the wrong keys.
+  const named = endpoints.issuer?.replace(/\/+$/, '');
+  if (named && named !== issuer) {
+    throw Object.assign(new AppError('sso.provider_unreachable'), {
+      reason: 'discovery_issuer',
+      detail: `iss mismatch: expected ${issuer} got ${endpoints.issuer} (the discovery document names another issuer)`,
+      reasonParams: { expected: issuer, got: endpoints.issuer ?? '' },
+      cause: new Error(`discovery of ${issuer} names another issuer (${endpoints.issuer})`),
+    });
+  }
   if (
     endpoints.issuer?.replace(/\/+$/, '') !== issuer ||
     !endpoints.authorizationEndpoint ||
