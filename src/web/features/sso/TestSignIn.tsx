@@ -81,7 +81,7 @@ function TestResult({ test }: { test: SsoTestSignInView }) {
             </div>
           )}
           {match && (
-            <Descriptions size="small" column={1} bordered title={t('signOn.test.wouldMatch')}>
+            <Descriptions size="small" column={1}>
               <Descriptions.Item label={t('signOn.test.wouldMatch')}>
                 <Space wrap>
                   <span data-testid="sign-on-test-account">
@@ -97,7 +97,12 @@ function TestResult({ test }: { test: SsoTestSignInView }) {
             </Descriptions>
           )}
           {claims && (
-            <Descriptions size="small" column={1} bordered title={t('signOn.test.claims')}>
+            <Descriptions
+              size="small"
+              column={1}
+              title={t('signOn.test.claims')}
+              style={{ wordBreak: 'break-word' }}
+            >
               <Descriptions.Item label={t('signOn.test.claim.subject')}>
                 <Typography.Text style={{ wordBreak: 'break-all' }}>
                   {claims.subject}
