@@ -1,4 +1,4 @@
-import { Alert, Button, Descriptions, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Descriptions, Grid, Space, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { ssoApi, type IdentityProviderView, type SsoTestSignInView } from '../../../shared/api/sso';
 import type { MessageKey } from '../../../shared/i18n/messages';
@@ -46,6 +46,8 @@ function TestResult({ test }: { test: SsoTestSignInView }) {
   const { t } = useI18n();
   const wording = describeTestSignIn(test);
   const say = (part: Wording | null) => (part ? t(part.key, part.params) : null);
+  // On a phone the values go under their labels: a campus id is not broken into pieces.
+  const wide = Grid.useBreakpoint().md ?? true;
   const claims = test.claims;
   const match = test.outcome === 'ok' ? test.wouldMatch : null;
   return (
@@ -100,6 +102,7 @@ function TestResult({ test }: { test: SsoTestSignInView }) {
             <Descriptions
               size="small"
               column={1}
+              layout={wide ? 'horizontal' : 'vertical'}
               title={t('signOn.test.claims')}
               style={{ wordBreak: 'break-word' }}
             >
