@@ -323,7 +323,9 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/sign-on',
     menu: { group: 'nav.group.system', label: 'nav.signOn' },
     operation: ssoApi.config,
-    render: ({ mayCall }) => <SignOnPage canEdit={mayCall(ssoApi.createProvider)} />,
+    render: ({ mayCall }) => (
+      <SignOnPage canEdit={mayCall(ssoApi.createProvider)} canTest={mayCall(ssoApi.startTest)} />
+    ),
   },
   {
     path: '/security',

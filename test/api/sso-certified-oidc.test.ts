@@ -5,8 +5,11 @@ import { buildApp } from '../../src/server/app';
 import { ManualClock } from '../../src/server/clock';
 import type { Database } from '../../src/server/db/client';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
+import { sessions } from '../../src/server/modules/auth/session.table';
+import { externalIdentities } from '../../src/server/modules/sso/sso.table';
+import { users } from '../../src/server/modules/users/user.table';
 import { totpCode } from '../../src/server/modules/auth/totp';
-import type { IdentityProviderView } from '../../src/shared/api/sso';
+import type { IdentityProviderView, SsoTestSignInView } from '../../src/shared/api/sso';
 import {
   startCertifiedOidcProvider,
   type CertifiedClient,
@@ -184,6 +187,220 @@ describe('the certified oidc-provider', () => {
     expect(audited.map((row) => (row.after as { reason?: string }).reason)).toEqual([
       'no_matching_user',
     ]);
+  });
+});
+
+/**
+ * 测试登录 (issue 19 point 3): the security admin's test sign-in runs every check a sign-in runs
+ * against the certified provider, signs nobody in, and records the claims and the account it would
+ * reach, or the exact reason it was refused.
+ */
+describe('a test sign-in through the certified oidc-provider', () => {
+  /** Presses 测试登录 and follows the browser through the provider and back, with the admin's own session. */
+  async function testSignIn(securityAdmin: SignedInClient, providerId: string) {
+    const started = await securityAdmin.post(`/api/v1/sso/config/${providerId}/test`);
+    expect(started.statusCode, started.body).toBe(200);
+    const answer = started.json() as { kind: string; location?: string; testId?: string };
+    const adminSession = securityAdmin.cookie.split('=')[1]!;
+    const cookies = new Map<string, string>([['luoshi_session', adminSession]]);
+    if (answer.kind === 'finished') return { answer, landing: null, cookies, adminSession };
+    const attempt = started.cookies.find((cookie) => cookie.name === 'luoshi_sso');
+    expect(attempt?.value).toBeTruthy();
+    cookies.set('luoshi_sso', attempt!.value);
+    const result = await followSignOn(app, config.publicUrl, answer.location!, cookies);
+    return {
+      answer,
+      landing: result.landing,
+      cookies: result.cookies,
+      visited: result.visited,
+      adminSession,
+    };
+  }
+
+  async function results(securityAdmin: SignedInClient, providerId: string) {
+    const response = await securityAdmin.get(`/api/v1/sso/config/${providerId}/tests`);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as SsoTestSignInView[];
+  }
+
+  it('shows the claims and the account it would sign in as, and signs nobody in', async () => {
+    const { organization, securityAdmin } = await institution();
+    const local = await createUser(db, organization.id, 'coordinator', {
+      username: `tst${Date.now()}`,
+    });
+    op.person = {
+      sub: `sub-${local.username}`,
+      claims: { preferred_username: local.username, name: '王老师', email: 'wang@example.edu.cn' },
+    };
+    const provider = await providerFor(securityAdmin, 'RS256');
+    const sessionsBefore = await db.select().from(sessions);
+
+    const run = await testSignIn(securityAdmin, provider.id);
+    expect(run.answer.kind).toBe('redirect');
+    const [result] = await results(securityAdmin, provider.id);
+    expect(run.landing).toBe(`/sign-on?ssoTest=${result!.id}`);
+    expect(result).toMatchObject({
+      outcome: 'ok',
+      errorCode: null,
+      reasonText: null,
+      claims: {
+        subject: `sub-${local.username}`,
+        campusIdAttribute: 'preferred_username',
+        campusId: local.username,
+        displayName: '王老师',
+        email: 'wang@example.edu.cn',
+      },
+      wouldMatch: {
+        how: 'username',
+        userId: local.id,
+        username: local.username,
+        role: 'coordinator',
+        asksTotp: false,
+      },
+    });
+    expect(result!.claims!.attributeNames).toContain('nonce');
+
+    // Nobody signed in: the browser keeps the admin's own session, no session was opened, no link
+    // made, and the account's last sign-in is untouched.
+    expect(run.cookies.get('luoshi_session')).toBe(run.adminSession);
+    expect(run.cookies.has('luoshi_sso')).toBe(false);
+    expect((await db.select().from(sessions)).length).toBe(sessionsBefore.length);
+    const [after] = await db.select().from(users).where(eq(users.id, local.id));
+    expect(after!.lastSignInAt).toBeNull();
+    expect(
+      await db
+        .select()
+        .from(externalIdentities)
+        .where(eq(externalIdentities.providerId, provider.id)),
+    ).toEqual([]);
+    // No token, code or state is kept in the record.
+    const callback = new URL(run.visited!.find((url) => url.includes('/oidc/callback'))!);
+    const stored = JSON.stringify(result);
+    for (const secret of [callback.searchParams.get('code')!, callback.searchParams.get('state')!])
+      expect(stored).not.toContain(secret);
+
+    const audited = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'sso.test_sign_in'), eq(auditLog.entityId, provider.id)));
+    expect(audited.map((row) => [row.actorName, row.after])).toEqual([
+      [
+        expect.any(String),
+        expect.objectContaining({
+          testId: result!.id,
+          outcome: 'ok',
+          wouldSignInAs: local.username,
+        }),
+      ],
+    ]);
+    expect(audited[0]!.actorUserId).not.toBeNull();
+
+    // A real sign-in afterwards still works, and only then is the account linked and signed in.
+    const real = await signOn(provider.id);
+    expect(real.landing).toBe('/');
+    expect((await sessionOf(real.cookies))?.user?.username).toBe(local.username);
+  });
+
+  it('records the exact reason of a refusal: an algorithm not allowed, no matching account, another issuer', async () => {
+    const { organization, securityAdmin } = await institution();
+    const local = await createUser(db, organization.id, 'coordinator', {
+      username: `alg${Date.now()}`,
+    });
+    op.person = { sub: `sub-${local.username}`, claims: { preferred_username: local.username } };
+
+    // The provider signs this client's id_tokens with HS256 (the client secret): refused by jose.
+    const hmac = await providerFor(securityAdmin, 'HS256');
+    const algsBefore = op.idTokenAlgs.length;
+    const refusedAlg = await testSignIn(securityAdmin, hmac.id);
+    expect(op.idTokenAlgs.slice(algsBefore)).toEqual(['HS256']);
+    const [algResult] = await results(securityAdmin, hmac.id);
+    expect(refusedAlg.landing).toBe(`/sign-on?ssoTest=${algResult!.id}`);
+    expect(algResult).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'sso.token_invalid',
+      reason: 'algorithm',
+      reasonParams: { alg: 'HS256' },
+      claims: null,
+      wouldMatch: null,
+    });
+    expect(algResult!.reasonText).toMatch(/^id_token alg HS256 not allowed \(allowed: RS256, /);
+    expect(refusedAlg.cookies.get('luoshi_session')).toBe(refusedAlg.adminSession);
+
+    // A campus id no account matches, and creating accounts is off.
+    const rs = await providerFor(securityAdmin, 'ES256');
+    const stranger = `2024${Date.now() % 100000}`;
+    op.person = { sub: 'sub-stranger', claims: { preferred_username: stranger } };
+    await testSignIn(securityAdmin, rs.id);
+    const [noAccount] = await results(securityAdmin, rs.id);
+    expect(noAccount).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'sso.no_account',
+      reason: 'no_matching_user',
+      reasonText: `no account matches preferred_username ${stranger}, and creating accounts at first sign-in is off`,
+      reasonParams: { attribute: 'preferred_username', campusId: stranger },
+      claims: { subject: 'sub-stranger', campusId: stranger },
+      wouldMatch: null,
+    });
+    expect(await db.select().from(users).where(eq(users.username, stranger))).toEqual([]);
+
+    // The security admin typed another issuer than the provider's own: the test ends at once, saying both.
+    const port = new URL(op.issuer).port;
+    const typo = await securityAdmin.post('/api/v1/sso/config', {
+      kind: 'oidc',
+      displayName: '写错的 Issuer',
+      oidcIssuer: `http://localhost:${port}`,
+      oidcClientId: 'luoshi-typo',
+      oidcClientSecret: 'secret-typo-0123456789abcdef0123456789abcdef',
+      mapping: { campusId: 'preferred_username' },
+    });
+    expect(typo.statusCode, typo.body).toBe(201);
+    const typoId = (typo.json() as IdentityProviderView).id;
+    const ended = await testSignIn(securityAdmin, typoId);
+    expect(ended.answer.kind).toBe('finished');
+    const [issuerResult] = await results(securityAdmin, typoId);
+    expect(ended.answer.testId).toBe(issuerResult!.id);
+    expect(issuerResult).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'sso.provider_unreachable',
+      reason: 'discovery_issuer',
+      reasonParams: { expected: `http://localhost:${port}`, got: op.issuer },
+    });
+    expect(issuerResult!.reasonText).toContain(
+      `iss mismatch: expected http://localhost:${port} got ${op.issuer}`,
+    );
+
+    // Newest first, and each test audited with its outcome.
+    const audited = await db
+      .select()
+      .from(auditLog)
+      .where(
+        and(eq(auditLog.action, 'sso.test_sign_in'), eq(auditLog.organizationId, organization.id)),
+      )
+      .orderBy(auditLog.id);
+    expect(audited.map((row) => (row.after as { code?: string }).code)).toEqual([
+      'sso.token_invalid',
+      'sso.no_account',
+      'sso.provider_unreachable',
+    ]);
+  });
+
+  it("is the security admin's alone", async () => {
+    const { organization, securityAdmin } = await institution();
+    const provider = await providerFor(securityAdmin, 'RS256');
+    for (const role of ['admin', 'coordinator', 'auditor'] as const) {
+      const other = await signIn(app, (await createUser(db, organization.id, role)).username);
+      const start = await other.post(`/api/v1/sso/config/${provider.id}/test`);
+      expect(start.statusCode, role).toBe(403);
+      expect(start.cookies.find((cookie) => cookie.name === 'luoshi_sso')).toBeUndefined();
+      expect((await other.get(`/api/v1/sso/config/${provider.id}/tests`)).statusCode, role).toBe(
+        403,
+      );
+    }
+    // Another organization's security admin does not find the provider.
+    const elsewhere = await institution();
+    expect(
+      (await elsewhere.securityAdmin.post(`/api/v1/sso/config/${provider.id}/test`)).statusCode,
+    ).toBe(404);
   });
 });
 

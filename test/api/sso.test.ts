@@ -291,12 +291,13 @@ describe('CAS', () => {
     const reasons = (await failuresOf(provider.id)).map((after) => `${after.code} ${after.reason}`);
     expect(reasons).toEqual([
       'sso.state_invalid state_mismatch',
-      'sso.ticket_invalid INVALID_SERVICE: Ticket ' +
-        new URL(once).searchParams.get('ticket') +
-        ' does not match supplied service',
-      'sso.ticket_invalid INVALID_TICKET: Ticket ST-forged not recognized',
+      // The CAS server repeats the ticket in its message: the audit log keeps the words, never the ticket.
+      'sso.ticket_invalid INVALID_SERVICE: Ticket [redacted] does not match supplied service',
+      'sso.ticket_invalid INVALID_TICKET: Ticket [redacted] not recognized',
       'sso.state_invalid no_attempt_cookie',
     ]);
+    const ticket = new URL(once).searchParams.get('ticket')!;
+    expect(JSON.stringify(await failuresOf(provider.id))).not.toContain(ticket);
   });
 
   it('says in Chinese that the campus account is not opened when no account matches and creation is off, creating nothing', async () => {
@@ -709,5 +710,88 @@ describe('configuration', () => {
     const result = await signOn(providerOfA.id);
     expect(result.landing).toBe('/?ssoError=sso.no_account');
     expect(result.cookies.has('luoshi_session')).toBe(false);
+  });
+});
+
+describe('测试登录 through CAS (issue 19, point 3)', () => {
+  /** The security admin presses 测试登录; the browser follows with the admin's own session. */
+  async function testSignIn(securityAdmin: SignedInClient, providerId: string) {
+    const started = await securityAdmin.post(`/api/v1/sso/config/${providerId}/test`);
+    expect(started.statusCode, started.body).toBe(200);
+    const { location } = started.json() as { location: string };
+    const attempt = started.cookies.find((cookie) => cookie.name === 'luoshi_sso')!;
+    const cookies = new Map([
+      ['luoshi_session', securityAdmin.cookie.split('=')[1]!],
+      ['luoshi_sso', attempt.value],
+    ]);
+    return { ...(await followSignOn(t.app, t.config.publicUrl, location, cookies)), attempt };
+  }
+
+  it('tests a provider not yet enabled, names the protected account it will not reach by name, keeps no ticket, and is used once', async () => {
+    const { organization, securityAdmin } = await institution();
+    const provider = await configure(securityAdmin, casProvider('3.0', { enabled: false }));
+    // Not on the sign-in page, but the security admin may test it before turning it on.
+    expect(
+      ((await t.app.inject({ url: '/api/v1/sso/providers' })).json() as { id: string }[]).map(
+        (button) => button.id,
+      ),
+    ).not.toContain(provider.id);
+    const admin = await createUser(t.db, organization.id, 'admin', {
+      username: `sysadm${Date.now()}`,
+    });
+    cas.person = { user: admin.username.toUpperCase(), attributes: { name: ['系统管理员'] } };
+    const run = await testSignIn(securityAdmin, provider.id);
+    const tests = (await securityAdmin.get(`/api/v1/sso/config/${provider.id}/tests`)).json();
+    expect(run.landing).toBe(`/sign-on?ssoTest=${tests[0].id}`);
+    expect(tests[0]).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'sso.link_required',
+      reason: 'name_matches_protected_account:admin',
+      reasonText: `cas:user ${admin.username.toUpperCase()} names the admin account ${admin.username}, reached only by a link the security admin makes`,
+      claims: { subject: admin.username.toUpperCase(), campusIdAttribute: 'cas:user' },
+      wouldMatch: null,
+    });
+    expect(run.cookies.get('luoshi_session')).toBe(securityAdmin.cookie.split('=')[1]);
+    const ticket = new URL(
+      run.visited.find((url) => url.includes('ticket='))!,
+      'http://x',
+    ).searchParams.get('ticket')!;
+    expect(JSON.stringify(tests)).not.toContain(ticket);
+
+    // The same callback again (a replay of the test's redirect): the attempt was used up.
+    const callback = run.visited.find((url) => url.includes('/cas/callback'))!;
+    const replay = await followSignOn(
+      t.app,
+      t.config.publicUrl,
+      callback,
+      new Map([['luoshi_sso', run.attempt.value]]),
+    );
+    expect(replay.landing).toBe('/?ssoError=sso.provider_not_found');
+    expect(
+      (await securityAdmin.get(`/api/v1/sso/config/${provider.id}/tests`)).json(),
+    ).toHaveLength(1);
+
+    // Once linked, the same test passes and says the TOTP code would still be asked (the security admin's own).
+    const self = (await securityAdmin.get('/api/v1/auth/session')).json().user;
+    expect(
+      (
+        await securityAdmin.post(`/api/v1/sso/config/${provider.id}/links`, {
+          userId: self.id,
+          campusId: 'secadm-campus',
+        })
+      ).statusCode,
+    ).toBe(201);
+    cas.person = { user: 'secadm-campus', attributes: {} };
+    await testSignIn(securityAdmin, provider.id);
+    const [passed] = (await securityAdmin.get(`/api/v1/sso/config/${provider.id}/tests`)).json();
+    expect(passed).toMatchObject({
+      outcome: 'ok',
+      wouldMatch: { how: 'linked', userId: self.id, role: 'security_admin', asksTotp: true },
+    });
+    const [link] = await t.db
+      .select()
+      .from(externalIdentities)
+      .where(eq(externalIdentities.providerId, provider.id));
+    expect(link!.lastSignInAt).toBeNull();
   });
 });

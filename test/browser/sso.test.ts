@@ -163,6 +163,69 @@ describe('campus sign-on in the browser', () => {
     await context.close();
   });
 
+  it('the security admin presses 测试登录: the result names the account it would sign in as, or the exact reason and what to change', async () => {
+    for (const [width, height, suffix] of [
+      [1366, 900, ''],
+      [375, 812, '-phone'],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width, height } });
+      await context.addCookies([
+        { name: 'luoshi_session', value: securityAdminCookie, url: server.url },
+      ]);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/sign-on`);
+      const provider = page.getByTestId('sign-on-provider');
+      await provider.waitFor();
+
+      // Someone with an account: the test passes and shows whom it would sign in as.
+      cas.person = { user: 'T2019033', attributes: { cn: ['王老师'], deptName: ['工会'] } };
+      await provider.getByTestId('sign-on-test').click();
+      await page.waitForURL(/\/sign-on\?ssoTest=[0-9a-f-]{36}$/);
+      const result = provider.getByTestId('sign-on-test-result').first();
+      await expect.poll(() => result.getAttribute('data-outcome')).toBe('ok');
+      expect(await result.textContent()).toContain('测试通过');
+      expect(await provider.getByTestId('sign-on-test-account').textContent()).toContain(
+        'T2019033',
+      );
+      expect(await provider.getByTestId('sign-on-test-campus-id').textContent()).toBe('T2019033');
+      await page.screenshot({
+        path: path.join(screenshots, `sso-test-sign-in-ok${suffix}.png`),
+        fullPage: true,
+      });
+      // Still the security admin, not the tested person.
+      await expect
+        .poll(() => page.locator('[data-testid=account-security]').textContent())
+        .toBe('security_admin user');
+
+      // Someone the provider gives no department: a new liaison needs one, and the page says which attribute.
+      cas.person = { user: `visitor-${width}`, attributes: { cn: ['访客'] } };
+      await provider.getByTestId('sign-on-test').click();
+      await expect
+        .poll(() =>
+          provider.getByTestId('sign-on-test-result').first().getAttribute('data-outcome'),
+        )
+        .toBe('refused');
+      expect(await provider.getByTestId('sign-on-test-why').first().textContent()).toBe(
+        '统一身份认证的回答里没有部门（属性 deptName），新开通的部门联络员必须有部门。',
+      );
+      expect(await provider.getByTestId('sign-on-test-fix').first().textContent()).toContain(
+        '部门属性',
+      );
+      expect(await provider.getByTestId('sign-on-test-exact').first().textContent()).toContain(
+        'attribute deptName',
+      );
+      await page.screenshot({
+        path: path.join(screenshots, `sso-test-sign-in-refused${suffix}.png`),
+        fullPage: true,
+      });
+      await context.close();
+    }
+    // Nobody was created or signed in by the tests.
+    expect(
+      await server.database.db.select().from(users).where(eq(users.username, 'visitor-1366')),
+    ).toEqual([]);
+  });
+
   it('someone with two-step verification on signs on through CAS and then gives the code', async () => {
     // The code confirmed at enrolment (moments ago) would count as replayed within its 30 seconds; forget it instead of waiting.
     await server.database.db

@@ -19,7 +19,8 @@ export interface CertifiedClient {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
-  idTokenAlg: 'RS256' | 'PS256' | 'ES256';
+  /** HS256 (signed with the client secret) is one Luoshi refuses: its test sign-in says so. */
+  idTokenAlg: 'RS256' | 'PS256' | 'ES256' | 'HS256';
   tokenAuth?: 'client_secret_post' | 'client_secret_basic';
 }
 
@@ -190,7 +191,7 @@ export async function startCertifiedOidcProvider(
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
     },
-    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256'] },
+    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'HS256'] },
     pkce: { required: () => true },
     claims: {
       openid: ['sub'],

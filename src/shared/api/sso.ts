@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { timestampSchema } from './common';
 import { sessionResponseSchema, totpCodeSchema } from './auth';
 import { defineOperation, redirectResponse } from './operation';
+import { roles } from '../roles';
 
 // ---- campus single sign-on (统一身份认证): CAS 2.0/3.0 and OpenID Connect
 
@@ -146,6 +147,63 @@ export const identityLinkViewSchema = z.object({
   campusId: z.string(),
 });
 
+// ---- 测试登录: the security admin's test sign-in through a provider
+
+export const ssoTestOutcomes = ['ok', 'refused'] as const;
+export const ssoTestMatchKinds = ['linked', 'username', 'created'] as const;
+
+/** What the provider said about the person, as used to match: never a token, code, state or ticket. */
+export const ssoTestClaimsSchema = z.object({
+  /** The protocol's own user: the OIDC sub, the CAS user. */
+  subject: z.string(),
+  /** The attribute the campus id was read from (the configured one, else sub / cas:user). */
+  campusIdAttribute: z.string(),
+  campusId: z.string().nullable(),
+  displayName: z.string().nullable(),
+  email: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  /** The names of every attribute or claim the provider gave (values not kept). */
+  attributeNames: z.array(z.string()),
+});
+
+/** The account the test sign-in would have signed in as: linked already, found by name (then linked), or created. */
+export const ssoTestMatchSchema = z.object({
+  how: z.enum(ssoTestMatchKinds),
+  userId: z.uuid().nullable(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(roles),
+  departmentName: z.string().nullable(),
+  /** Two-step verification is on: a real sign-in would still ask for the TOTP code. */
+  asksTotp: z.boolean(),
+});
+
+export const ssoTestSignInSchema = z.object({
+  id: z.uuid(),
+  providerId: z.uuid(),
+  startedByName: z.string(),
+  startedAt: timestampSchema,
+  finishedAt: timestampSchema,
+  outcome: z.enum(ssoTestOutcomes),
+  errorCode: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** The exact reason, with its values: "id_token alg HS256 not allowed", "iss mismatch: expected X got Y". */
+  reasonText: z.string().nullable(),
+  reasonParams: z.record(z.string(), z.string()).nullable(),
+  claims: ssoTestClaimsSchema.nullable(),
+  wouldMatch: ssoTestMatchSchema.nullable(),
+});
+
+/** Where the browser goes to test: the provider's login page; or the test already ended (refused before it). */
+export const startTestResponseSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('redirect'), location: z.string() }),
+  z.object({ kind: z.literal('finished'), testId: z.uuid() }),
+]);
+
+export type SsoTestClaims = z.infer<typeof ssoTestClaimsSchema>;
+export type SsoTestMatch = z.infer<typeof ssoTestMatchSchema>;
+export type SsoTestSignInView = z.infer<typeof ssoTestSignInSchema>;
+
 export type IdentityProviderView = z.infer<typeof identityProviderViewSchema>;
 export type CreateIdentityProviderBody = z.input<typeof createIdentityProviderBodySchema>;
 export type UpdateIdentityProviderBody = z.infer<typeof updateIdentityProviderBodySchema>;
@@ -246,6 +304,27 @@ export const ssoApi = {
     body: linkIdentityBodySchema,
     response: identityLinkViewSchema,
     status: 201,
+    access: ['security_admin'],
+  }),
+  startTest: defineOperation({
+    id: 'sso.startTest',
+    method: 'POST',
+    path: '/api/v1/sso/config/:providerId/test',
+    tags: ['sso'],
+    description:
+      '测试登录: opens a test sign-in (bound to this browser like a real one) and answers where to send the browser; its callback verifies everything a sign-in would, signs nobody in and records the result.',
+    params: providerParamsSchema,
+    response: startTestResponseSchema,
+    access: ['security_admin'],
+  }),
+  testResults: defineOperation({
+    id: 'sso.testResults',
+    method: 'GET',
+    path: '/api/v1/sso/config/:providerId/tests',
+    tags: ['sso'],
+    description: "The provider's recent test sign-ins, newest first.",
+    params: providerParamsSchema,
+    response: z.array(ssoTestSignInSchema),
     access: ['security_admin'],
   }),
 } as const;

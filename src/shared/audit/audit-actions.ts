@@ -18,6 +18,7 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'auth.totp_enable': '开启两步验证',
   'auth.totp_disable': '关闭两步验证',
   'auth.totp_confirm_failed': '两步验证动态码错误',
+  'sso.test_sign_in': '测试统一身份认证登录（测试登录）',
   'user.create': '创建用户',
   'user.update': '修改用户',
   'user.role_change': '变更用户角色（权限）',

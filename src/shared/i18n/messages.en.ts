@@ -84,6 +84,127 @@ export const en: Record<MessageKey, string> = {
   'signOn.callbackUrl': 'Callback URL (for the IT centre to register)',
   'signOn.copy': 'Copy',
   'signOn.copied': 'Copied',
+  'signOn.test.button': 'Test sign-in',
+  'signOn.test.hint':
+    'Go through a whole sign-on with your own campus account: every check is exactly that of a real sign-in, but nobody is signed in and no account is linked or created. The result appears here.',
+  'signOn.test.results': 'Recent test sign-ins',
+  'signOn.test.none':
+    'Not tested yet. Press "Test sign-in", sign in on the campus login page, and the result appears here.',
+  'signOn.test.tag.ok': 'Passed',
+  'signOn.test.tag.refused': 'Refused',
+  'signOn.test.by': 'Tested by {name} at {time}',
+  'signOn.test.exact': 'Exact reason',
+  'signOn.test.claims': 'What the campus sign-on said',
+  'signOn.test.claim.subject': 'Subject (sub / CAS user)',
+  'signOn.test.claim.campusId': 'Campus id ({attribute})',
+  'signOn.test.claim.displayName': 'Name',
+  'signOn.test.claim.email': 'E-mail',
+  'signOn.test.claim.department': 'Department',
+  'signOn.test.claim.attributes': 'Every attribute name received',
+  'signOn.test.wouldMatch': 'Would sign in as',
+  'signOn.test.match.account': '{displayName} ({username})',
+  'signOn.test.ok.linked':
+    'Passed: it would sign in as the linked account {displayName} ({username}).',
+  'signOn.test.ok.username':
+    'Passed: the account {displayName} ({username}) matches by user name; the first real sign-in links it.',
+  'signOn.test.ok.created':
+    'Passed: this person has no account yet; the first real sign-in creates {username} (department: {department}).',
+  'signOn.test.ok.totp':
+    'This account has two-step verification on: a real sign-in still asks for the authenticator code.',
+  'signOn.test.refused': 'Refused: a real sign-in with this account would be refused.',
+  'signOn.test.why.algorithm':
+    'The id_token is signed with {alg}, an algorithm this system does not accept.',
+  'signOn.test.fix.algorithm':
+    "Ask the IT centre to sign this application's id_tokens with one of: {allowed} (RS256 recommended).",
+  'signOn.test.why.unknown_key':
+    "The id_token is signed with key {kid} ({alg}), which is not among the provider's published keys (JWKS).",
+  'signOn.test.fix.unknown_key':
+    'Ask the IT centre to make sure {jwksUri} publishes the current signing key; after a key rotation, test again in a few minutes.',
+  'signOn.test.why.signature':
+    'The id_token signature ({alg}, key {kid}) does not verify: it was altered or signed with another key.',
+  'signOn.test.fix.signature':
+    'Ask the IT centre to check that the signing key matches the published JWKS.',
+  'signOn.test.why.malformed': 'The identity token from the provider is malformed: {text}.',
+  'signOn.test.fix.malformed':
+    'Ask the IT centre to make sure a standard OpenID Connect id_token (JWS) is returned.',
+  'signOn.test.why.issuer':
+    'The id_token issuer (iss) does not match: expected {expected}, got {got}.',
+  'signOn.test.fix.issuer':
+    "Change the Issuer here to the issuer the provider really uses, or ask the IT centre to correct the provider's issuer.",
+  'signOn.test.why.audience':
+    'The id_token is not for this system: expected client ID {expected}, got {got}.',
+  'signOn.test.fix.audience': 'Check that the client ID here is the one the IT centre registered.',
+  'signOn.test.why.expired': 'The id_token had expired ({exp}; this system says {now}).',
+  'signOn.test.fix.expired': "Check both servers' clocks (NTP).",
+  'signOn.test.why.not_yet_valid':
+    'The id_token was issued in the future ({iat}; this system says {now}).',
+  'signOn.test.fix.not_yet_valid': "Check both servers' clocks (NTP).",
+  'signOn.test.why.nonce': 'The id_token belongs to another sign-in (nonce mismatch).',
+  'signOn.test.fix.nonce':
+    'Test again; if it recurs, ask the IT centre to make sure the nonce is put in the id_token unchanged.',
+  'signOn.test.why.subject': 'The id_token has no subject (sub).',
+  'signOn.test.fix.subject': 'Ask the IT centre to make sure the id_token carries sub.',
+  'signOn.test.why.token_exchange': 'Exchanging the code for the tokens failed: {text}.',
+  'signOn.test.fix.token_exchange':
+    'Check the client secret and the client authentication method, and that the registered callback URL is exactly the one above.',
+  'signOn.test.why.discovery_issuer':
+    "The provider's discovery document (.well-known/openid-configuration) names the issuer {got}, but the Issuer configured here is {expected}; they must be exactly the same.",
+  'signOn.test.fix.discovery_issuer':
+    'Change the Issuer to {got} (scheme, port and path included), save, and test again.',
+  'signOn.test.why.unreachable':
+    'The provider cannot be reached, or its answer is unusable: {text}.',
+  'signOn.test.fix.unreachable':
+    "Check the server address (Issuer or CAS URL) and that this system's server can reach it.",
+  'signOn.test.why.ticket_refused': 'The CAS server did not accept the ticket: {text}.',
+  'signOn.test.fix.ticket_refused':
+    'Check the CAS protocol version, and that the registered service URL is exactly the callback URL above.',
+  'signOn.test.why.no_ticket': 'The CAS server sent the browser back without a ticket.',
+  'signOn.test.fix.no_ticket':
+    "Ask the IT centre to check this application's service registration.",
+  'signOn.test.why.state': 'This test did not start in this browser, or it expired: {text}.',
+  'signOn.test.fix.state':
+    'Press "Test sign-in" in the same browser and finish the campus login within 10 minutes.',
+  'signOn.test.why.denied': 'The provider did not complete the sign-in: {text}.',
+  'signOn.test.fix.denied':
+    'If you did not cancel it, ask the IT centre to check that this application is authorised and its scopes are right.',
+  'signOn.test.why.attribute_missing':
+    "The provider's answer has no {attribute}, the configured campus id attribute (received: {given}).",
+  'signOn.test.fix.attribute_missing':
+    'Set the campus id attribute to one of the attributes received, or ask the IT centre to release it.',
+  'signOn.test.why.no_matching_user':
+    'No account here matches {attribute} {campusId}, and creating accounts at first sign-in is off.',
+  'signOn.test.fix.no_matching_user':
+    'Create an account with the user name {campusId} in user management, link an existing one, or turn on account creation at first sign-in.',
+  'signOn.test.why.campus_id_not_a_username':
+    '{attribute} {campusId} cannot be a user name here, so no account can be created.',
+  'signOn.test.fix.campus_id_not_a_username':
+    'Use an attribute of letters, digits and . _ @ - as the campus id, or create the account by hand and link it.',
+  'signOn.test.why.username_taken_elsewhere':
+    "The user name {campusId} belongs to another organization's account, so no account can be created.",
+  'signOn.test.fix.username_taken_elsewhere':
+    'Create an account by hand and have the security admin link this campus account to it.',
+  'signOn.test.why.department_unknown':
+    'The department "{department}" (attribute {departmentAttribute}) is not known here, and a new liaison needs one.',
+  'signOn.test.fix.department_unknown':
+    'Add "{department}" as an alias of the right department, or change the role of created accounts.',
+  'signOn.test.why.department_missing':
+    "The provider's answer has no department (attribute {departmentAttribute}), and a new liaison needs one.",
+  'signOn.test.fix.department_missing':
+    'Set the department attribute to the one the provider really sends, or change the role of created accounts.',
+  'signOn.test.why.link_required':
+    '{attribute} {campusId} names the account {username}, an administrative or two-step-verified account reached only through a link the security admin makes.',
+  'signOn.test.fix.link_required':
+    'If it is the same person, link this campus account to {username} in user management.',
+  'signOn.test.why.account_disabled': 'The matching account {username} is disabled.',
+  'signOn.test.fix.account_disabled':
+    'Enable the account again in user management if it should be used.',
+  'signOn.test.why.account_locked':
+    'The matching account {username} is locked after failed sign-ins until {until}.',
+  'signOn.test.fix.account_locked': 'Wait until then, or unlock it in user management.',
+  'signOn.test.why.provider_not_found': 'This sign-on no longer exists.',
+  'signOn.test.fix.provider_not_found': 'Reload the page and try again.',
+  'signOn.test.why.other': 'The sign-in was refused: {text}.',
+  'signOn.test.fix.other': 'Give the exact reason above to the IT centre or the maintainers.',
   'security.title': 'Account security',
   'security.open': 'Account security (two-step verification, sign out everywhere)',
   'security.totp.title': 'Two-step verification (codes)',

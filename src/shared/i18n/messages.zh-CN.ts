@@ -75,6 +75,110 @@ export const zhCN = {
   'signOn.callbackUrl': '回调地址（交给信息中心登记）',
   'signOn.copy': '复制',
   'signOn.copied': '已复制',
+  'signOn.test.button': '测试登录',
+  'signOn.test.hint':
+    '用您自己的统一身份认证账号走一遍完整登录：所有校验与真正登录完全相同，但不会登录、不会关联或开通任何账号。结果显示在这里。',
+  'signOn.test.results': '最近的测试登录',
+  'signOn.test.none': '还没有测试过。点击“测试登录”，在学校登录页登录后会回到这里显示结果。',
+  'signOn.test.tag.ok': '通过',
+  'signOn.test.tag.refused': '未通过',
+  'signOn.test.by': '{name} 于 {time} 测试',
+  'signOn.test.exact': '确切原因',
+  'signOn.test.claims': '统一身份认证返回的身份信息',
+  'signOn.test.claim.subject': '用户标识（sub / CAS user）',
+  'signOn.test.claim.campusId': '工号/学号（{attribute}）',
+  'signOn.test.claim.displayName': '姓名',
+  'signOn.test.claim.email': '邮箱',
+  'signOn.test.claim.department': '部门',
+  'signOn.test.claim.attributes': '返回的全部属性名',
+  'signOn.test.wouldMatch': '将登录为',
+  'signOn.test.match.account': '{displayName}（{username}）',
+  'signOn.test.ok.linked': '测试通过：将登录为已关联的账号 {displayName}（{username}）。',
+  'signOn.test.ok.username':
+    '测试通过：按用户名找到账号 {displayName}（{username}），首次真正登录时会自动与它关联。',
+  'signOn.test.ok.created':
+    '测试通过：本系统还没有这个人的账号，首次真正登录时将自动开通账号 {username}（部门：{department}）。',
+  'signOn.test.ok.totp': '该账号已开启两步验证，真正登录时还会要求输入身份验证器上的动态码。',
+  'signOn.test.refused': '测试未通过：用这个账号真正登录会被拒绝。',
+  'signOn.test.why.algorithm': '身份凭据（id_token）用 {alg} 签名，本系统不接受这种算法。',
+  'signOn.test.fix.algorithm':
+    '请信息中心把本应用的 id_token 签名算法改为以下之一：{allowed}（推荐 RS256）。',
+  'signOn.test.why.unknown_key':
+    '身份凭据用密钥 {kid}（{alg}）签名，但统一身份认证公布的公钥（JWKS）里没有它。',
+  'signOn.test.fix.unknown_key':
+    '请信息中心确认 {jwksUri} 公布了当前的签名公钥；刚轮换过密钥的话，几分钟后再测试。',
+  'signOn.test.why.signature':
+    '身份凭据的签名（{alg}，密钥 {kid}）校验不通过，可能被篡改或用错了密钥。',
+  'signOn.test.fix.signature': '请信息中心检查签名密钥与公布的 JWKS 是否一致。',
+  'signOn.test.why.malformed': '统一身份认证返回的身份凭据格式不对：{text}。',
+  'signOn.test.fix.malformed': '请信息中心确认返回的是标准的 OpenID Connect id_token（JWS）。',
+  'signOn.test.why.issuer': '身份凭据的签发者（iss）不一致：应为 {expected}，实际为 {got}。',
+  'signOn.test.fix.issuer':
+    '把这里的“Issuer 地址”改为统一身份认证实际使用的签发者，或请信息中心更正其 issuer 配置。',
+  'signOn.test.why.audience': '身份凭据不是发给本系统的：应为 Client ID {expected}，实际为 {got}。',
+  'signOn.test.fix.audience': '核对这里的 Client ID 与信息中心登记的是否一致。',
+  'signOn.test.why.expired': '身份凭据已过期（{exp}，本系统时间 {now}）。',
+  'signOn.test.fix.expired': '请检查本系统服务器与统一身份认证服务器的时间是否准确（NTP）。',
+  'signOn.test.why.not_yet_valid': '身份凭据的签发时间在未来（{iat}，本系统时间 {now}）。',
+  'signOn.test.fix.not_yet_valid': '请检查两台服务器的时间是否准确（NTP）。',
+  'signOn.test.why.nonce': '身份凭据不属于这次登录（nonce 不一致）。',
+  'signOn.test.fix.nonce': '请重新测试；如仍出现，请信息中心确认会把 nonce 原样放入 id_token。',
+  'signOn.test.why.subject': '身份凭据里没有用户标识（sub）。',
+  'signOn.test.fix.subject': '请信息中心确认 id_token 包含 sub。',
+  'signOn.test.why.token_exchange': '用授权码换取身份凭据失败：{text}。',
+  'signOn.test.fix.token_exchange':
+    '核对 Client Secret 与“客户端认证方式”，以及信息中心登记的回调地址是否与上面的完全一致。',
+  'signOn.test.why.discovery_issuer':
+    '统一身份认证的配置文档（.well-known/openid-configuration）声明的签发者是 {got}，而这里配置的 Issuer 地址是 {expected}，两者必须完全一致。',
+  'signOn.test.fix.discovery_issuer':
+    '把“Issuer 地址”改为 {got}（包括协议、端口和路径），保存后再测试。',
+  'signOn.test.why.unreachable': '连不上统一身份认证服务，或它的回答不可用：{text}。',
+  'signOn.test.fix.unreachable':
+    '核对服务器地址（Issuer 或 CAS 地址），并确认本系统服务器能访问它。',
+  'signOn.test.why.ticket_refused': 'CAS 服务器不认可这张登录票据：{text}。',
+  'signOn.test.fix.ticket_refused':
+    '核对 CAS 协议版本，以及信息中心登记的服务地址（回调地址）是否与上面的完全一致。',
+  'signOn.test.why.no_ticket': 'CAS 服务器回到本系统时没有带登录票据。',
+  'signOn.test.fix.no_ticket': '请信息中心检查本应用的服务登记。',
+  'signOn.test.why.state': '这次测试不是从这个浏览器发起的，或已过期：{text}。',
+  'signOn.test.fix.state': '在同一个浏览器里点击“测试登录”，并在 10 分钟内完成学校登录。',
+  'signOn.test.why.denied': '统一身份认证没有完成登录：{text}。',
+  'signOn.test.fix.denied': '如果不是您取消的，请信息中心确认本应用已获授权、Scope 正确。',
+  'signOn.test.why.attribute_missing':
+    '统一身份认证的回答里没有配置的工号/学号属性 {attribute}（收到的属性：{given}）。',
+  'signOn.test.fix.attribute_missing':
+    '把“工号/学号属性”改为上面收到的属性之一，或请信息中心放行该属性。',
+  'signOn.test.why.no_matching_user':
+    '没有与{attribute} {campusId} 对应的本系统账号，且未开启首次登录自动开通。',
+  'signOn.test.fix.no_matching_user':
+    '在用户管理中建立用户名为 {campusId} 的账号，或关联已有账号，或开启“首次登录时自动开通账号”。',
+  'signOn.test.why.campus_id_not_a_username':
+    '{attribute} {campusId} 不能用作本系统的用户名，无法自动开通。',
+  'signOn.test.fix.campus_id_not_a_username':
+    '换一个只含字母、数字和 . _ @ - 的属性作为工号/学号属性，或手工建立账号并关联。',
+  'signOn.test.why.username_taken_elsewhere':
+    '用户名 {campusId} 已被另一个单位的账号使用，无法自动开通。',
+  'signOn.test.fix.username_taken_elsewhere': '手工建立账号并由安全管理员关联该统一身份认证账号。',
+  'signOn.test.why.department_unknown':
+    '统一身份认证给出的部门“{department}”（属性 {departmentAttribute}）在本系统中找不到，新开通的部门联络员必须有部门。',
+  'signOn.test.fix.department_unknown':
+    '在部门管理中为对应部门添加别名“{department}”，或改变自动开通的角色。',
+  'signOn.test.why.department_missing':
+    '统一身份认证的回答里没有部门（属性 {departmentAttribute}），新开通的部门联络员必须有部门。',
+  'signOn.test.fix.department_missing':
+    '把“部门属性”改为统一身份认证实际返回的部门属性，或改变自动开通的角色。',
+  'signOn.test.why.link_required':
+    '{attribute} {campusId} 对应的账号 {username} 是管理类账号或已开启两步验证，只能通过安全管理员的关联登录。',
+  'signOn.test.fix.link_required':
+    '若确实是同一人，请在用户管理中把该统一身份认证账号关联到 {username}。',
+  'signOn.test.why.account_disabled': '对应的账号 {username} 已停用。',
+  'signOn.test.fix.account_disabled': '如需使用，请在用户管理中重新启用该账号。',
+  'signOn.test.why.account_locked': '对应的账号 {username} 因连续登录失败被锁定，到 {until} 解锁。',
+  'signOn.test.fix.account_locked': '等待解锁，或在用户管理中解锁该账号。',
+  'signOn.test.why.provider_not_found': '这种登录方式已不存在。',
+  'signOn.test.fix.provider_not_found': '刷新页面后重试。',
+  'signOn.test.why.other': '登录被拒绝：{text}。',
+  'signOn.test.fix.other': '请把上面的确切原因交给信息中心或系统维护人员排查。',
   'security.title': '账号安全',
   'security.open': '账号安全（两步验证、退出所有设备）',
   'security.totp.title': '两步验证（动态码）',

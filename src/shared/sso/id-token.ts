@@ -38,3 +38,41 @@ export function idTokenProblem(
   if (typeof claims.sub !== 'string' || claims.sub === '') return 'subject';
   return null;
 }
+
+const shown = (value: unknown): string =>
+  value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/**
+ * The problem in the words and values a security admin needs to fix it ("iss mismatch: expected X
+ * got Y"), and those values by name. Never the nonce's values: only whether it matched.
+ */
+export function idTokenProblemDetail(
+  problem: IdTokenProblem,
+  claims: Record<string, unknown>,
+  expected: IdTokenExpectation,
+): { text: string; params: Record<string, string> } {
+  const at = (seconds: unknown) =>
+    typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : shown(seconds);
+  switch (problem) {
+    case 'issuer': {
+      const params = { expected: expected.issuer, got: shown(claims.iss) };
+      return { text: `iss mismatch: expected ${params.expected} got ${params.got}`, params };
+    }
+    case 'audience': {
+      const params = { expected: expected.clientId, got: shown(claims.aud) };
+      return { text: `aud mismatch: expected ${params.expected} got ${params.got}`, params };
+    }
+    case 'expired': {
+      const params = { exp: at(claims.exp), now: expected.now.toISOString() };
+      return { text: `id_token expired at ${params.exp} (now ${params.now})`, params };
+    }
+    case 'not_yet_valid': {
+      const params = { iat: at(claims.nbf ?? claims.iat), now: expected.now.toISOString() };
+      return { text: `id_token not valid before ${params.iat} (now ${params.now})`, params };
+    }
+    case 'nonce':
+      return { text: 'nonce mismatch: the id_token is not for this sign-in', params: {} };
+    case 'subject':
+      return { text: 'id_token has no sub', params: {} };
+  }
+}

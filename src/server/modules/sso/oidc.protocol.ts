@@ -1,7 +1,16 @@
-import { compactVerify, createRemoteJWKSet, errors as joseErrors } from 'jose';
+import {
+  compactVerify,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors as joseErrors,
+} from 'jose';
 import { sha256 } from '../../io/sha256';
 import { AppError } from '../../../shared/errors';
-import { idTokenProblem, type IdTokenExpectation } from '../../../shared/sso/id-token';
+import {
+  idTokenProblem,
+  idTokenProblemDetail,
+  type IdTokenExpectation,
+} from '../../../shared/sso/id-token';
 import { jsonFromProvider } from './provider-http';
 
 /**
@@ -51,6 +60,15 @@ async function discoverNow(issuer: string): Promise<OidcEndpoints> {
     userinfoEndpoint: text(document.userinfo_endpoint),
   };
   // The discovered issuer must be the configured one, or tokens could be checked against the wrong keys.
+  const named = endpoints.issuer?.replace(/\/+$/, '');
+  if (named && named !== issuer) {
+    throw Object.assign(new AppError('sso.provider_unreachable'), {
+      reason: 'discovery_issuer',
+      detail: `iss mismatch: expected ${issuer} got ${endpoints.issuer} (the discovery document names another issuer)`,
+      reasonParams: { expected: issuer, got: endpoints.issuer ?? '' },
+      cause: new Error(`discovery of ${issuer} names another issuer (${endpoints.issuer})`),
+    });
+  }
   if (
     endpoints.issuer?.replace(/\/+$/, '') !== issuer ||
     !endpoints.authorizationEndpoint ||
@@ -188,17 +206,64 @@ function reasonOf(error: unknown): string {
   return 'unusable_key';
 }
 
+/** The header's alg and kid as the token names them (unverified: only to say what was refused). */
+function headerOf(idToken: string): { alg: string; kid: string } {
+  try {
+    const header = decodeProtectedHeader(idToken);
+    return { alg: String(header.alg ?? '(none)'), kid: String(header.kid ?? '(none)') };
+  } catch {
+    return { alg: '(unreadable)', kid: '(unreadable)' };
+  }
+}
+
+/** A refused signature in the exact words and values the security admin's test sign-in shows. */
+function signatureDetail(
+  reason: string,
+  idToken: string,
+  jwksUri: string,
+): { detail: string; reasonParams: Record<string, string> } {
+  const { alg, kid } = headerOf(idToken);
+  switch (reason) {
+    case 'algorithm':
+      return {
+        detail: `id_token alg ${alg} not allowed (allowed: ${ID_TOKEN_ALGORITHMS.join(', ')})`,
+        reasonParams: { alg, allowed: ID_TOKEN_ALGORITHMS.join(', ') },
+      };
+    case 'unknown_key':
+      return {
+        detail: `id_token key ${kid} (${alg}) is not in the provider's JWKS ${jwksUri}`,
+        reasonParams: { alg, kid, jwksUri },
+      };
+    case 'signature':
+      return {
+        detail: `id_token signature (${alg}, key ${kid}) does not verify`,
+        reasonParams: { alg, kid },
+      };
+    case 'malformed':
+      return { detail: 'id_token is not a well-formed JWS', reasonParams: {} };
+    default:
+      return {
+        detail: `the JWKS key ${kid} cannot verify ${alg}`,
+        reasonParams: { alg, kid },
+      };
+  }
+}
+
 /**
  * The id_token's claims once its signature (RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA,
  * by a key of the provider's JWKS, verified by jose) and its claims (issuer, audience, expiry,
- * nonce, by the injected clock) are good; otherwise sso.token_invalid with why.
+ * nonce, by the injected clock) are good; otherwise sso.token_invalid with why (`reason`), in
+ * exact words with the values (`detail`, `reasonParams`).
  */
 export async function verifyIdToken(
   idToken: string,
   jwksUri: string,
   expected: IdTokenExpectation,
 ): Promise<Record<string, unknown>> {
-  const refuse = (reason: string) => Object.assign(new AppError('sso.token_invalid'), { reason });
+  const refuse = (
+    reason: string,
+    detail: { detail: string; reasonParams: Record<string, string> },
+  ) => Object.assign(new AppError('sso.token_invalid'), { reason, ...detail });
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(idToken, keySetOf(jwksUri), {
@@ -209,7 +274,8 @@ export async function verifyIdToken(
       throw Object.assign(new AppError('sso.provider_unreachable'), { cause: error });
     if (!(error instanceof joseErrors.JOSEError))
       throw Object.assign(new AppError('sso.provider_unreachable'), { cause: error });
-    throw refuse(reasonOf(error));
+    const reason = reasonOf(error);
+    throw refuse(reason, signatureDetail(reason, idToken, jwksUri));
   }
   let claims: Record<string, unknown>;
   try {
@@ -217,10 +283,16 @@ export async function verifyIdToken(
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('claims');
     claims = parsed as Record<string, unknown>;
   } catch {
-    throw refuse('malformed');
+    throw refuse('malformed', {
+      detail: 'id_token claims are not a JSON object',
+      reasonParams: {},
+    });
   }
   const problem = idTokenProblem(claims, expected);
-  if (problem) throw refuse(problem);
+  if (problem) {
+    const { text, params } = idTokenProblemDetail(problem, claims, expected);
+    throw refuse(problem, { detail: text, reasonParams: params });
+  }
   return claims;
 }
 

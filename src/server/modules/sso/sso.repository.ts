@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { organizations } from '../organizations/organization.table';
 import { users, type User } from '../users/user.table';
@@ -6,12 +6,15 @@ import {
   externalIdentities,
   identityProviders,
   ssoAttempts,
+  ssoTestSignIns,
   type IdentityProvider,
   type SsoAttempt,
+  type SsoTestSignIn,
 } from './sso.table';
 
 export type NewIdentityProvider = typeof identityProviders.$inferInsert;
 export type NewSsoAttempt = typeof ssoAttempts.$inferInsert;
+export type NewSsoTestSignIn = typeof ssoTestSignIns.$inferInsert;
 
 export async function listProvidersOfOrganization(
   executor: Executor,
@@ -180,4 +183,47 @@ export async function findAttempt(
 
 export async function deleteAttempt(executor: Executor, tokenHash: string): Promise<void> {
   await executor.delete(ssoAttempts).where(eq(ssoAttempts.tokenHash, tokenHash));
+}
+
+/** An attempt by its token, whatever its purpose and even expired: only to know what the callback finishes. */
+export async function peekAttempt(
+  executor: Executor,
+  tokenHash: string,
+): Promise<SsoAttempt | undefined> {
+  const [row] = await executor
+    .select()
+    .from(ssoAttempts)
+    .where(eq(ssoAttempts.tokenHash, tokenHash));
+  return row;
+}
+
+export async function insertTestSignIn(
+  executor: Executor,
+  test: NewSsoTestSignIn,
+): Promise<SsoTestSignIn> {
+  const [row] = await executor.insert(ssoTestSignIns).values(test).returning();
+  if (!row) throw new Error('insert returned no test sign-in');
+  return row;
+}
+
+/** A provider's recent test sign-ins, newest first, with who started each. */
+export async function listTestSignIns(
+  executor: Executor,
+  organizationId: string,
+  providerId: string,
+  limit: number,
+): Promise<(SsoTestSignIn & { startedByName: string })[]> {
+  const rows = await executor
+    .select({ test: ssoTestSignIns, startedByName: users.displayName })
+    .from(ssoTestSignIns)
+    .innerJoin(users, eq(users.id, ssoTestSignIns.startedBy))
+    .where(
+      and(
+        eq(ssoTestSignIns.organizationId, organizationId),
+        eq(ssoTestSignIns.providerId, providerId),
+      ),
+    )
+    .orderBy(desc(ssoTestSignIns.finishedAt), desc(ssoTestSignIns.startedAt))
+    .limit(limit);
+  return rows.map((row) => ({ ...row.test, startedByName: row.startedByName }));
 }

@@ -49,6 +49,11 @@ export function registerSsoRoutes(
   }
 
   function finish(reply: FastifyReply, outcome: SsoOutcome, sessionToken: string) {
+    if (outcome.kind === 'tested') {
+      // A test sign-in signs nobody in: back to the settings page, which shows the result.
+      reply.clearCookie(SSO_COOKIE, attemptCookie);
+      return reply.redirect(`/sign-on?ssoTest=${encodeURIComponent(outcome.testId)}`, 302);
+    }
     if (outcome.kind === 'totp-required') {
       reply.setCookie(SSO_COOKIE, outcome.attemptToken, attemptCookie);
       return reply.redirect('/?ssoStep=totp', 302);
@@ -132,6 +137,18 @@ export function registerSsoRoutes(
 
   route(app, ssoApi.updateProvider, async (request) =>
     sso.updateProvider(actorOf(request), request.params.providerId, request.body),
+  );
+
+  route(app, ssoApi.startTest, async (request, reply) => {
+    const started = await sso.startTest(actorOf(request), request.params.providerId);
+    if (started.kind === 'finished') return started;
+    // The same binding as a sign-in: only this browser can bring the test back.
+    reply.setCookie(SSO_COOKIE, started.attemptToken, attemptCookie);
+    return { kind: 'redirect' as const, location: started.location };
+  });
+
+  route(app, ssoApi.testResults, async (request) =>
+    sso.testResults(actorOf(request), request.params.providerId),
   );
 
   route(app, ssoApi.linkIdentity, async (request) =>

@@ -2,6 +2,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -12,7 +13,10 @@ import {
   casVersions,
   providerKinds,
   ssoCreatableRoles,
+  ssoTestOutcomes,
   tokenAuthMethods,
+  type SsoTestClaims,
+  type SsoTestMatch,
 } from '../../../shared/api/sso';
 import { organizations } from '../organizations/organization.table';
 import { users } from '../users/user.table';
@@ -80,12 +84,13 @@ export const externalIdentities = pgTable(
   ],
 );
 
-export const ssoAttemptPurposes = ['sign_in', 'second_factor'] as const;
+export const ssoAttemptPurposes = ['sign_in', 'second_factor', 'test'] as const;
 
 /**
  * A sign-in under way, bound to the browser by a cookie holding the token whose sha256 is the key:
  * the OIDC state, nonce and PKCE verifier, or (second_factor) the user who still owes a TOTP code.
- * Short-lived; a sign_in attempt is used once.
+ * A `test` attempt is the security admin's 测试登录 (user: who started it): verified exactly as a
+ * sign_in, but it signs nobody in. Short-lived; a sign_in or test attempt is used once.
  */
 export const ssoAttempts = pgTable(
   'sso_attempts',
@@ -107,6 +112,48 @@ export const ssoAttempts = pgTable(
   (table) => [index('sso_attempts_expires_idx').on(table.expiresAt)],
 );
 
+/**
+ * The outcome of a security admin's test sign-in (测试登录) through a provider: what the provider
+ * said (the claims used, never a token, code, state or ticket), and the account it would sign in
+ * as, or the exact reason it was refused.
+ */
+export const ssoTestSignIns = pgTable(
+  'sso_test_sign_ins',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => identityProviders.id),
+    startedBy: uuid('started_by')
+      .notNull()
+      .references(() => users.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull(),
+    outcome: text('outcome', { enum: ssoTestOutcomes }).notNull(),
+    /** The catalogue code a real sign-in would have shown (sso.token_invalid …); null when ok. */
+    errorCode: text('error_code'),
+    /** The refusal's kind (issuer, algorithm, no_matching_user …), its exact words and their values. */
+    reason: text('reason'),
+    reasonText: text('reason_text'),
+    reasonParams: jsonb('reason_params').$type<Record<string, string>>(),
+    claims: jsonb('claims').$type<SsoTestClaims>(),
+    /** The account it would sign in as (or create); null when refused before that. */
+    wouldMatch: jsonb('would_match').$type<SsoTestMatch>(),
+    wouldMatchUserId: uuid('would_match_user_id').references(() => users.id),
+  },
+  (table) => [
+    index('sso_test_sign_ins_provider_idx').on(
+      table.organizationId,
+      table.providerId,
+      table.finishedAt,
+    ),
+  ],
+);
+
 export type IdentityProvider = typeof identityProviders.$inferSelect;
 export type ExternalIdentity = typeof externalIdentities.$inferSelect;
 export type SsoAttempt = typeof ssoAttempts.$inferSelect;
+export type SsoTestSignIn = typeof ssoTestSignIns.$inferSelect;

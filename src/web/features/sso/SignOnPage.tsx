@@ -28,6 +28,7 @@ import { useInvalidate, useOperation } from '../../api/query';
 import { LoadError } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
 import { useServerAction } from '../../useServerAction';
+import { TestResults, TestSignInButton, testIdOfAddress, useTestFinished } from './TestSignIn';
 
 type Fields = Omit<CreateIdentityProviderBody, 'oidcClientSecret'> & { oidcClientSecret?: string };
 
@@ -238,9 +239,11 @@ function ProviderForm({
 }
 
 /** The organization's campus sign-on: what is connected, the callback URL to register, and (for the security admin) editing it. */
-export default function SignOnPage({ canEdit }: { canEdit: boolean }) {
+export default function SignOnPage({ canEdit, canTest }: { canEdit: boolean; canTest: boolean }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<IdentityProviderView | 'new' | null>(null);
+  const [highlight, setHighlight] = useState<string | null>(testIdOfAddress);
+  const testFinished = useTestFinished(setHighlight);
 
   const query = useOperation(ssoApi.config, {});
   const invalidate = useInvalidate();
@@ -264,6 +267,9 @@ export default function SignOnPage({ canEdit }: { canEdit: boolean }) {
         <Typography.Paragraph type="secondary" data-testid="next-step">
           {t('signOn.hint')}
         </Typography.Paragraph>
+        {canTest && providers.length > 0 && (
+          <Typography.Paragraph type="secondary">{t('signOn.test.hint')}</Typography.Paragraph>
+        )}
         {!canEdit && (
           <Alert type="info" showIcon message={t('signOn.readOnly')} style={{ marginBottom: 16 }} />
         )}
@@ -282,7 +288,14 @@ export default function SignOnPage({ canEdit }: { canEdit: boolean }) {
             </Space>
           }
           extra={
-            canEdit && <Button onClick={() => setEditing(provider)}>{t('signOn.edit')}</Button>
+            (canEdit || canTest) && (
+              <Space wrap>
+                {canTest && <TestSignInButton provider={provider} onFinished={testFinished} />}
+                {canEdit && (
+                  <Button onClick={() => setEditing(provider)}>{t('signOn.edit')}</Button>
+                )}
+              </Space>
+            )
           }
         >
           <Descriptions column={{ xs: 1, md: 2 }} size="small">
@@ -326,6 +339,7 @@ export default function SignOnPage({ canEdit }: { canEdit: boolean }) {
               </Typography.Text>
             </Descriptions.Item>
           </Descriptions>
+          {canTest && <TestResults provider={provider} highlight={highlight} />}
         </Card>
       ))}
       <Drawer
