@@ -2,16 +2,20 @@ import { Spin } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { authApi } from '../shared/api/auth';
 import { ApiError, call, onAuthProblem, setCsrfToken } from './api/client';
+import { withCatalogue } from './catalogues';
 import { setInstitutionTimeZone } from './time';
 import type { SessionResponse } from './api/types';
 import { SignedInCorner } from './components/SignedInCorner';
 import { SignInPage } from './features/auth/SignInPage';
 import { mustEnrolTotp } from '../shared/powers';
 
-const ChangePasswordPage = lazy(() => import('./features/auth/ChangePasswordPage'));
-const Workspace = lazy(() => import('./Workspace'));
-const SecurityPage = lazy(() => import('./features/auth/SecurityPage'));
-const ConductReportPage = lazy(() => import('./features/conduct-reports/ConductReportPage'));
+// Each page behind the first one arrives with the whole Chinese catalogue (the first page has only its own labels).
+const ChangePasswordPage = lazy(() => withCatalogue(import('./features/auth/ChangePasswordPage')));
+const Workspace = lazy(() => withCatalogue(import('./Workspace')));
+const SecurityPage = lazy(() => withCatalogue(import('./features/auth/SecurityPage')));
+const ConductReportPage = lazy(() =>
+  withCatalogue(import('./features/conduct-reports/ConductReportPage')),
+);
 
 /** Public pages served without an account (and without asking who is signed in). */
 const CONDUCT_REPORT_PATH = /^\/conduct-report\/?$/;

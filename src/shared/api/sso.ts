@@ -3,10 +3,22 @@ import { timestampSchema } from './common';
 import { sessionResponseSchema, totpCodeSchema } from './auth';
 import { defineOperation, redirectResponse } from './operation';
 import { roles } from '../roles';
+import { providerKinds, providerParamsSchema, ssoSignInApi } from './sso-sign-in';
+
+// The sign-in page's operations live in sso-sign-in.ts, so the first page loads only them; every
+// sso operation is still here, as ssoApi.
+export {
+  casCallbackQuerySchema,
+  oidcCallbackQuerySchema,
+  providerKinds,
+  providerParamsSchema,
+  type SignInProvider,
+  signInProviderSchema,
+  ssoSecondFactorBodySchema,
+} from './sso-sign-in';
 
 // ---- campus single sign-on (统一身份认证): CAS 2.0/3.0 and OpenID Connect
 
-export const providerKinds = ['cas', 'oidc'] as const;
 export const casVersions = ['2.0', '3.0'] as const;
 export const tokenAuthMethods = ['client_secret_post', 'client_secret_basic'] as const;
 /** The roles an account created at first campus sign-in may get: never an administrative one. */
@@ -113,29 +125,6 @@ export const updateIdentityProviderBodySchema = z.object({
   defaultRole: providerFields.defaultRole.optional(),
 });
 
-/** A button of the sign-in page: enabled providers only, with their organization for a shared deployment. */
-export const signInProviderSchema = z.object({
-  id: z.uuid(),
-  kind: z.enum(providerKinds),
-  displayName: z.string(),
-  organizationName: z.string(),
-  startUrl: z.string(),
-});
-
-export const providerParamsSchema = z.object({ providerId: z.uuid() });
-export const casCallbackQuerySchema = z.object({
-  ticket: z.string().max(2000).optional(),
-  /** The attempt's state, part of the service URL: a ticket is only good for the browser that started it. */
-  state: z.string().max(200).optional(),
-});
-export const oidcCallbackQuerySchema = z.object({
-  code: z.string().max(4000).optional(),
-  state: z.string().max(200).optional(),
-  error: z.string().max(200).optional(),
-  error_description: z.string().max(1000).optional(),
-});
-export const ssoSecondFactorBodySchema = z.object({ totpCode: totpCodeSchema });
-
 /** The security admin links a campus id to an account by hand: the only way to reach a privileged or TOTP account. */
 export const linkIdentityBodySchema = z.object({
   userId: z.uuid(),
@@ -207,64 +196,10 @@ export type SsoTestSignInView = z.infer<typeof ssoTestSignInSchema>;
 export type IdentityProviderView = z.infer<typeof identityProviderViewSchema>;
 export type CreateIdentityProviderBody = z.input<typeof createIdentityProviderBodySchema>;
 export type UpdateIdentityProviderBody = z.infer<typeof updateIdentityProviderBodySchema>;
-export type SignInProvider = z.infer<typeof signInProviderSchema>;
 
 /** The sso operations: what the server serves and the web calls. */
 export const ssoApi = {
-  providers: defineOperation({
-    id: 'sso.providers',
-    method: 'GET',
-    path: '/api/v1/sso/providers',
-    tags: ['sso'],
-    description: 'The campus sign-on buttons of the sign-in page.',
-    response: z.array(signInProviderSchema),
-    // campus single sign-on: the sign-in page's buttons and the protocol steps are public; the security admin configures it
-    access: 'public',
-  }),
-  start: defineOperation({
-    id: 'sso.start',
-    method: 'GET',
-    path: '/api/v1/sso/:providerId/start',
-    tags: ['sso'],
-    description:
-      'Redirects the browser to the campus login (CAS) or the authorization endpoint (OIDC).',
-    params: providerParamsSchema,
-    response: redirectResponse,
-    access: 'public',
-  }),
-  casCallback: defineOperation({
-    id: 'sso.casCallback',
-    method: 'GET',
-    path: '/api/v1/sso/:providerId/cas/callback',
-    tags: ['sso'],
-    description: 'The CAS service URL: validates the ticket, signs in, redirects to the app.',
-    params: providerParamsSchema,
-    query: casCallbackQuerySchema,
-    response: redirectResponse,
-    access: 'public',
-  }),
-  oidcCallback: defineOperation({
-    id: 'sso.oidcCallback',
-    method: 'GET',
-    path: '/api/v1/sso/:providerId/oidc/callback',
-    tags: ['sso'],
-    description:
-      'The OIDC redirect URI: exchanges the code, verifies the id_token, signs in, redirects to the app.',
-    params: providerParamsSchema,
-    query: oidcCallbackQuerySchema,
-    response: redirectResponse,
-    access: 'public',
-  }),
-  secondFactor: defineOperation({
-    id: 'sso.secondFactor',
-    method: 'POST',
-    path: '/api/v1/sso/second-factor',
-    tags: ['sso'],
-    description: 'The TOTP code owed after a campus sign-on.',
-    body: ssoSecondFactorBodySchema,
-    response: sessionResponseSchema,
-    access: 'public',
-  }),
+  ...ssoSignInApi,
   config: defineOperation({
     id: 'sso.config',
     method: 'GET',

@@ -1,8 +1,8 @@
+import { zhCNShell } from './messages.zh-CN.shell';
+
 /** Every label of the web app in Chinese: the source of keys (English must have the same ones). */
 export const zhCN = {
-  'app.name': '落实',
-  'app.tagline': '质量标准落实管理：任务分解、进度督办、自评整改、质量报告',
-  'language.switch': 'English',
+  ...zhCNShell,
   'role.admin': '系统管理员',
   'role.coordinator': '党委教师工作部',
   'role.liaison': '部门联络员',
@@ -12,23 +12,6 @@ export const zhCN = {
   'role.auditor': '安全审计员',
   'role.overseer': '上级督导',
   'role.case_handler': '举报受理人',
-  'signIn.title': '登录',
-  'signIn.username': '用户名',
-  'signIn.password': '密码',
-  'signIn.submit': '登录',
-  'signIn.hint': '首次使用请用管理员提供的一次性密码登录，登录后需设置自己的密码。',
-  'signIn.required': '请输入{field}',
-  signOut: '退出登录',
-  'signIn.totpCode': '动态码',
-  'signIn.totpHint': '您已开启两步验证，请输入身份验证器 App 上显示的 6 位动态码。',
-  'signIn.codeFormat': '请输入 6 位数字',
-  'signIn.back': '重新输入账号',
-  'signIn.ssoDivider': '或使用学校统一身份认证',
-  'signIn.ssoButton': '使用 {name} 登录',
-  'signIn.ssoButtonOf': '使用 {name} 登录（{organization}）',
-  'signIn.ssoTotpHint':
-    '学校统一身份认证已通过。您开启了两步验证，请再输入身份验证器 App 上显示的 6 位动态码。',
-  'signIn.ssoStartOver': '重新登录',
   'nav.signOn': '统一身份认证',
   'signOn.title': '统一身份认证（单点登录）',
   'signOn.hint':
@@ -1383,8 +1366,6 @@ export const zhCN = {
   'oversight.finding.overdue': '已逾期',
   'oversight.departments': '各部门任务分解表',
   'oversight.ratings': '学校自评结论',
-  'error.network': '无法连接服务器，请检查网络后重试。',
-  loading: '加载中…',
   // import wizard
   'import.title': '导入工作方案',
   'import.step.upload': '上传文件',
@@ -1435,7 +1416,6 @@ export const zhCN = {
   'notFound.title': '没有这个页面',
   'notFound.detail': '地址 {path} 不对应任何页面，或您的角色看不到它。',
   'load.retry': '重试',
-  'error.response': '服务器的回答与约定不符，请刷新页面后重试。',
   'nav.teachers': '教师名册',
   'teachers.title': '教师名册',
   'teachers.intro':
@@ -1487,7 +1467,6 @@ export const zhCN = {
   'nav.group.teachers': '教师',
   'nav.surveys': '问卷调查',
   'nav.conductCases': '师德举报受理',
-  'signIn.conductReport': '师德师风监督举报（无需登录）',
   'conductReport.title': '师德师风监督举报',
   'conductReport.intro':
     '学生、教职工和社会公众均可举报教师违反师德师风的行为。举报内容加密保存，仅举报受理人可以查看。',

@@ -7,7 +7,7 @@ import {
 import { Alert, Button, Card, Divider, Form, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { authApi } from '../../../shared/api/auth';
-import { type SignInProvider, ssoApi } from '../../../shared/api/sso';
+import { type SignInProvider, ssoSignInApi } from '../../../shared/api/sso-sign-in';
 import { ApiError, call } from '../../api/client';
 import type { SessionResponse } from '../../api/types';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
@@ -46,7 +46,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
   useEffect(() => {
     if (landing.has('ssoError') || landing.has('ssoStep'))
       window.history.replaceState(null, '', window.location.pathname);
-    call(ssoApi.providers).then(setProviders, () => setProviders([]));
+    call(ssoSignInApi.providers).then(setProviders, () => setProviders([]));
   }, [landing]);
 
   async function submit(values: { username: string; password: string; totpCode?: string }) {
@@ -56,7 +56,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: SessionResponse
     try {
       onSignedIn(
         ssoTotp
-          ? await call(ssoApi.secondFactor, { body: { totpCode: totpCode ?? '' } })
+          ? await call(ssoSignInApi.secondFactor, { body: { totpCode: totpCode ?? '' } })
           : await call(authApi.signIn, {
               body: {
                 username: values.username,
