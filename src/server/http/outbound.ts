@@ -14,7 +14,18 @@ import ipaddr from 'ipaddr.js';
  * and the connection goes to the address that was checked (the name is resolved once: no DNS
  * rebinding between the check and the call); redirects are never followed.
  */
-export class OutboundRefused extends Error {}
+export class OutboundRefused extends Error {
+  constructor(
+    message: string,
+    /** Why: not http(s), the name does not resolve, or an address is internal. */
+    readonly reason: 'protocol' | 'unresolvable' | 'internal',
+    readonly host: string,
+    /** The internal address it resolved to (for 'internal'). */
+    readonly address: string | null = null,
+  ) {
+    super(message);
+  }
+}
 
 /** One resolved address of a host name. */
 export interface ResolvedAddress {
@@ -98,9 +109,13 @@ export async function checkDestination(
   resolve: Resolver = systemResolver,
 ): Promise<CheckedDestination> {
   const target = new URL(url);
-  if (target.protocol !== 'https:' && target.protocol !== 'http:')
-    throw new OutboundRefused(`only http(s) addresses may be called, not ${target.protocol}`);
   const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (target.protocol !== 'https:' && target.protocol !== 'http:')
+    throw new OutboundRefused(
+      `only http(s) addresses may be called, not ${target.protocol}`,
+      'protocol',
+      host,
+    );
   let resolved: ResolvedAddress[];
   if (ipaddr.isValid(host)) {
     resolved = [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }];
@@ -110,10 +125,13 @@ export async function checkDestination(
     } catch (error) {
       throw new OutboundRefused(
         `${host} does not resolve (${error instanceof Error ? error.message : String(error)})`,
+        'unresolvable',
+        host,
       );
     }
   }
-  if (resolved.length === 0) throw new OutboundRefused(`${host} does not resolve`);
+  if (resolved.length === 0)
+    throw new OutboundRefused(`${host} does not resolve`, 'unresolvable', host);
   for (const { address: text } of resolved) {
     let address = ipaddr.parse(text);
     if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress())
@@ -122,6 +140,9 @@ export async function checkDestination(
     if (allowedByList(host, address, allow)) continue;
     throw new OutboundRefused(
       `${host} is a ${address.range()} address (${address.toString()}); only the security admin can allow it (外呼地址)`,
+      'internal',
+      host,
+      address.toString(),
     );
   }
   const first = resolved[0]!;
@@ -178,7 +199,11 @@ export async function outboundRequest(
   } else {
     target = new URL(url);
     if (target.protocol !== 'https:' && target.protocol !== 'http:')
-      throw new OutboundRefused(`only http(s) addresses may be called, not ${target.protocol}`);
+      throw new OutboundRefused(
+        `only http(s) addresses may be called, not ${target.protocol}`,
+        'protocol',
+        target.hostname,
+      );
   }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<OutboundAnswer>((resolvePromise, reject) => {
