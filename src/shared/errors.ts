@@ -803,7 +803,8 @@ export const errorCatalogue = {
   },
   'outbound.version_conflict': {
     status: 409,
-    'zh-CN': '外呼地址已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。',
+    'zh-CN':
+      '外呼地址已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。',
     en: 'Someone else changed the outbound addresses (now version {version}); your change was not saved. Review them and try again.',
   },
 

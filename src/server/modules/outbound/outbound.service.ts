@@ -38,7 +38,11 @@ type ChannelField = 'wecomWebhookUrl' | 'dingtalkWebhookUrl' | 'dingtalkSecret';
  */
 const boundTo = (organizationId: string, field: ChannelField) =>
   `supervision:${organizationId}:${
-    field === 'wecomWebhookUrl' ? 'wecom' : field === 'dingtalkWebhookUrl' ? 'dingtalk' : 'dingtalk-secret'
+    field === 'wecomWebhookUrl'
+      ? 'wecom'
+      : field === 'dingtalkWebhookUrl'
+        ? 'dingtalk'
+        : 'dingtalk-secret'
   }`;
 
 export async function loadChannels(
@@ -145,7 +149,9 @@ export function createOutboundService({
       for (const url of [input.wecomWebhookUrl, input.dingtalkWebhookUrl])
         if (url) await assertReachable(url, [...allow, ...config.outboundAllow]);
       const seal = async (field: ChannelField) =>
-        next[field] === null ? null : secrets.seal(next[field], boundTo(actor.organizationId, field));
+        next[field] === null
+          ? null
+          : secrets.seal(next[field], boundTo(actor.organizationId, field));
       const values = {
         wecomWebhookUrl: await seal('wecomWebhookUrl'),
         dingtalkWebhookUrl: await seal('dingtalkWebhookUrl'),
