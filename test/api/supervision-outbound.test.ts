@@ -1,8 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundSettingsView } from '../../src/shared/api/outbound';
 import type { LogEntry, SettingsView } from '../../src/shared/api/supervision';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
+import { createSecretBox } from '../../src/server/modules/auth/secret-box';
 import { outboundSettings } from '../../src/server/modules/outbound/outbound.table';
 import { RECEIVER_BODY_SECRET, startRobotReceiver } from '../support/supervision-receivers';
 import {
@@ -10,6 +13,7 @@ import {
   createTestApp,
   createUser,
   enrolTotp,
+  projectRoot,
   signIn,
   type SignedInClient,
   type TestApp,
@@ -259,5 +263,45 @@ describe('the robots are set by the security admin alone', () => {
       'wecom:sent:',
       'wecom:sent:',
     ]);
+  });
+
+  it('keeps the robots an office saved before: migrations 0022-0023 move them, sealed, to the security admin', async () => {
+    const { organization, coordinator, security } = await organizationWithStaff();
+    // As the office's settings held them before the move.
+    await t.db.execute(
+      sql.raw(
+        'ALTER TABLE "supervision_settings" ADD COLUMN "wecom_webhook_url" text, ADD COLUMN "dingtalk_webhook_url" text, ADD COLUMN "dingtalk_secret" text',
+      ),
+    );
+    const box = createSecretBox(t.config);
+    const sealed = await box.seal(
+      `${robots.baseUrl}/wecom?key=moved-7d`,
+      `supervision:${organization.id}:wecom`,
+    );
+    await t.db.execute(
+      sql`INSERT INTO "supervision_settings" ("organization_id", "wecom_webhook_url", "escalation_days", "updated_at") VALUES (${organization.id}, ${sealed}, 3, now())`,
+    );
+    for (const file of [
+      '0022_move_robot_addresses.sql',
+      '0023_robot_addresses_leave_supervision_settings.sql',
+    ]) {
+      const migration = await readFile(path.join(projectRoot, 'migrations', file), 'utf8');
+      for (const statement of migration.split('--> statement-breakpoint'))
+        await t.db.execute(sql.raw(statement));
+    }
+    expect((await coordinator.get('/api/v1/supervision/settings')).json()).toMatchObject({
+      version: 1,
+      wecomWebhook: { set: true, masked: `${robots.baseUrl}/wecom?••••d-7d` },
+    });
+    expect((await security.get('/api/v1/outbound')).json()).toMatchObject({
+      version: 1,
+      allow: [],
+      wecomWebhook: { set: true },
+    });
+    // Moved, but not allowed: an internal robot the security admin has not allowed is not called.
+    robots.posts.length = 0;
+    const test = await coordinator.post('/api/v1/supervision/test', { channel: 'wecom' });
+    expect(test.json()).toMatchObject({ ok: false });
+    expect(robots.posts).toHaveLength(0);
   });
 });
