@@ -182,6 +182,9 @@ describe('supervision in the browser', () => {
     });
     await security.close();
 
+    // The office's page was open all along: it reads the settings again when reloaded.
+    await office.reload();
+    await office.getByTestId('supervision-summary').waitFor();
     await office.getByRole('tab', { name: '提醒设置' }).click();
     await office.getByText(/服务器尚未配置发信邮箱/).waitFor();
     const settings = office.getByTestId('supervision-settings');
