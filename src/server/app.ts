@@ -70,6 +70,8 @@ import { createJobService } from './modules/jobs/job.service';
 import { mailerFromConfig, type Mailer } from './modules/supervision/channels';
 import { registerSupervisionJobs } from './modules/supervision/supervision.jobs';
 import { registerSupervisionRoutes } from './modules/supervision/supervision.routes';
+import { registerOutboundRoutes } from './modules/outbound/outbound.routes';
+import { createOutboundService } from './modules/outbound/outbound.service';
 import { createSupervisionService } from './modules/supervision/supervision.service';
 import { createNoticeService } from './modules/supervision/supervision.notices';
 import { overdueSources } from './modules/supervision/supervision.sources';
@@ -248,6 +250,15 @@ export async function buildApp(
     sources: overdueSources({ breakdowns: services.breakdowns }),
   });
   registerSupervisionJobs(jobs, supervision);
+  registerOutboundRoutes(
+    app,
+    createOutboundService({
+      db,
+      clock: dependencies.clock,
+      config,
+      secrets: createSecretBox(config),
+    }),
+  );
   registerConductReportJobs(jobs, conductReports);
   registerSurveyRoutes(
     app,

@@ -765,8 +765,8 @@ export const errorCatalogue = {
   'supervision.no_recipients': {
     status: 422,
     'zh-CN':
-      '“{department}”还没有联络员账号或邮箱，也没有配置企业微信、钉钉群机器人，催办无法送达。请先为该部门创建联络员账号，或在下方配置群机器人。',
-    en: '“{department}” has no liaison account or e-mail and no group robot is configured, so a reminder cannot reach anyone. Create a liaison account for it or configure a group robot first.',
+      '“{department}”还没有联络员账号或邮箱，也没有配置企业微信、钉钉群机器人，催办无法送达。请先为该部门创建联络员账号，或请安全管理员配置群机器人。',
+    en: '“{department}” has no liaison account or e-mail and no group robot is configured, so a reminder cannot reach anyone. Create a liaison account for it, or ask the security admin to configure a group robot.',
   },
   'supervision.mail_not_configured': {
     status: 422,
@@ -780,8 +780,37 @@ export const errorCatalogue = {
   },
   'supervision.channel_not_configured': {
     status: 422,
-    'zh-CN': '尚未配置{channel}群机器人，请先填写并保存 Webhook 地址。',
-    en: 'No {channel} group robot is configured; enter and save its webhook address first.',
+    'zh-CN': '尚未配置{channel}群机器人，请安全管理员在“外呼地址”页面填写并保存 Webhook 地址。',
+    en: 'No {channel} group robot is configured; the security admin enters and saves its webhook address on the Outbound addresses page.',
+  },
+
+  'supervision.channels_by_security_admin': {
+    status: 403,
+    'zh-CN':
+      '企业微信、钉钉群机器人的地址和加签密钥由安全管理员在“外呼地址”页面设置，督办设置不能修改，本次未做任何修改。',
+    en: 'The WeCom and DingTalk robot addresses and signing secret are set by the security admin on the Outbound addresses page; the supervision settings cannot change them, and nothing was changed.',
+  },
+  'outbound.address_internal': {
+    status: 422,
+    'zh-CN':
+      '{host} 指向内部地址 {address}，不能作为机器人地址。如确需使用，请先把它（或其网段）加入“允许访问的内部地址”。',
+    en: '{host} points at the internal address {address}, which a robot may not use. If it must, add it (or its range) to the allowed internal addresses first.',
+  },
+  'outbound.address_unresolvable': {
+    status: 422,
+    'zh-CN': '无法解析 {host} 的地址，请检查 Webhook 地址是否正确。',
+    en: 'The address of {host} does not resolve; check the webhook address.',
+  },
+  'outbound.allow_entry_invalid': {
+    status: 422,
+    'zh-CN': '“{entry}”不是主机名或 CIDR 网段（例如 robot-gw.campus.edu.cn 或 10.20.0.0/16）。',
+    en: '“{entry}” is not a host name or a CIDR range (such as robot-gw.campus.edu.cn or 10.20.0.0/16).',
+  },
+  'outbound.version_conflict': {
+    status: 409,
+    'zh-CN':
+      '外呼地址已被他人修改（当前为第 {version} 版），您的修改未保存。请查看最新设置后再改。',
+    en: 'Someone else changed the outbound addresses (now version {version}); your change was not saved. Review them and try again.',
   },
 
   'supervision.thresholds_not_integer': {

@@ -12,6 +12,7 @@ import { importsApi } from '../shared/api/imports';
 import { ledgerApi } from '../shared/api/ledger';
 import { obligationsApi } from '../shared/api/obligations';
 import type { OperationDefinition } from '../shared/api/operation';
+import { outboundApi } from '../shared/api/outbound';
 import { oversightApi } from '../shared/api/oversight';
 import { plansApi } from '../shared/api/plans';
 import { reportsApi } from '../shared/api/reports';
@@ -50,6 +51,7 @@ const FigureRecordsPage = lazy(() => import('./features/reports/FigureRecordsPag
 const UsersPage = lazy(() => import('./features/users/UsersPage'));
 const AuditPage = lazy(() => import('./features/audit/AuditPage'));
 const SignOnPage = lazy(() => import('./features/sso/SignOnPage'));
+const OutboundPage = lazy(() => import('./features/outbound/OutboundPage'));
 const OversightPage = lazy(() => import('./features/oversight/OversightPage'));
 const BulkProgressPage = lazy(() => import('./features/ledger/BulkProgressPage'));
 const TodoPage = lazy(() => import('./features/todo/TodoPage'));
@@ -326,6 +328,12 @@ export const appRoutes: readonly AppRoute[] = [
     render: ({ mayCall }) => (
       <SignOnPage canEdit={mayCall(ssoApi.createProvider)} canTest={mayCall(ssoApi.startTest)} />
     ),
+  },
+  {
+    path: '/outbound',
+    menu: { group: 'nav.group.system', label: 'nav.outbound' },
+    operation: outboundApi.settings,
+    render: () => <OutboundPage />,
   },
   {
     path: '/security',

@@ -118,6 +118,25 @@ describe('the permission table', () => {
     );
   });
 
+  it('gives the outbound addresses (the group robots and allowed internal addresses) to the security admin alone', () => {
+    // Issue 19 point 9: whoever points the robots somewhere decides where the server calls out to.
+    expect(roles.filter((role) => roleMayCall(permissions['outbound.update'], role))).toEqual([
+      'security_admin',
+    ]);
+    expect(roles.filter((role) => roleMayCall(permissions['outbound.settings'], role))).toEqual([
+      'security_admin',
+    ]);
+    // The office keeps its other settings (robot fields there are refused: supervision-outbound.test.ts).
+    expect(
+      roles.filter((role) => roleMayCall(permissions['supervision.updateSettings'], role)),
+    ).toEqual(['admin', 'coordinator']);
+    expect(roles.filter((role) => roleMayCall(permissions['supervision.testSend'], role))).toEqual([
+      'admin',
+      'coordinator',
+      'security_admin',
+    ]);
+  });
+
   it('is what every operation enforces, for the signed-out and for every role', async () => {
     const mismatches: string[] = [];
     for (const { method, path, operationId } of operations) {

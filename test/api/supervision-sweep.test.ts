@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/server/clock';
 import { jobs } from '../../src/server/modules/jobs/job.table';
 import { backoffMs } from '../../src/server/modules/jobs/job.runner';
 import { sweepKey } from '../../src/server/modules/supervision/supervision.jobs';
-import { supervisionSettings } from '../../src/server/modules/supervision/supervision.table';
+import { outboundSettings } from '../../src/server/modules/outbound/outbound.table';
 import {
   createInstitution,
   createTestApp,
@@ -30,10 +30,9 @@ describe('the daily supervision sweep, one job per organization', () => {
     const planless = await createInstitution(t.db);
     // The third organization's saved robot address cannot be opened (a secret sealed elsewhere): its sweep fails.
     const [healthyA, healthyB, broken] = ids as [string, string, string];
-    await t.db.insert(supervisionSettings).values({
+    await t.db.insert(outboundSettings).values({
       organizationId: broken,
       wecomWebhookUrl: 'garbage',
-      escalationDays: 3,
       version: 1,
       updatedAt: t.clock.now(),
     });
@@ -81,8 +80,8 @@ describe('the daily supervision sweep, one job per organization', () => {
         finishedAt: byOrganization(first, id).finishedAt,
       });
 
-    // Once the office saves its settings again, the retry goes through.
-    await t.db.delete(supervisionSettings).where(eq(supervisionSettings.organizationId, broken));
+    // Once the security admin saves its robots again, the retry goes through.
+    await t.db.delete(outboundSettings).where(eq(outboundSettings.organizationId, broken));
     t.clock.advance(backoffMs(2) + 1000);
     await t.jobs.runDue();
     expect(byOrganization(await sweeps(), broken)).toMatchObject({

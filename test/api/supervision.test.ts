@@ -24,10 +24,15 @@ import { overdueSources } from '../../src/server/modules/supervision/supervision
 import { supervisionLog } from '../../src/server/modules/supervision/supervision.table';
 import { users } from '../../src/server/modules/users/user.table';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startRobotReceiver, startSmtpServer } from '../support/supervision-receivers';
+import {
+  RECEIVER_BODY_SECRET,
+  startRobotReceiver,
+  startSmtpServer,
+} from '../support/supervision-receivers';
 import {
   createInstitution,
   createUser,
+  enrolTotp,
   multipartFile,
   seedPlanFile,
   signIn,
@@ -92,6 +97,16 @@ async function institutionWithPlan() {
   return { organization, coordinator, coordinatorUser, planId, idOf, liaisonOf };
 }
 
+/** The organization's security admin, signed in with an authenticator enrolled: who sets the robots. */
+async function securityAdminOf(organizationId: string) {
+  const client = await signIn(
+    app,
+    (await createUser(database.db, organizationId, 'security_admin')).username,
+  );
+  await enrolTotp(client, clock);
+  return client;
+}
+
 const mailsTo = (address: string) => smtp.mails.filter((mail) => mail.to.includes(address));
 
 describe('the supervision sweep, day by day', () => {
@@ -112,16 +127,24 @@ describe('the supervision sweep, day by day', () => {
       ).statusCode,
     ).toBe(200);
 
-    const saved = await coordinator.request({
+    // The robots are the security admin's (外呼地址); the office sets the escalation days.
+    const security = await securityAdminOf(organization.id);
+    const robotsSaved = await security.request({
       method: 'PUT',
-      url: '/api/v1/supervision/settings',
+      url: '/api/v1/outbound',
       payload: {
         version: 0,
         wecomWebhookUrl: `${robots.baseUrl}/wecom?key=wecom-key-7f3a`,
         dingtalkWebhookUrl: `${robots.baseUrl}/dingtalk?access_token=ding-token-91bc`,
         dingtalkSecret: SECRET,
-        escalationDays: 2,
+        allow: [],
       },
+    });
+    expect(robotsSaved.statusCode, robotsSaved.body).toBe(200);
+    const saved = await coordinator.request({
+      method: 'PUT',
+      url: '/api/v1/supervision/settings',
+      payload: { version: 0, escalationDays: 2 },
     });
     expect(saved.statusCode).toBe(200);
     expect(saved.body).not.toContain(SECRET);
@@ -254,6 +277,8 @@ describe('the supervision sweep, day by day', () => {
           entry.error!.startsWith('HTTP 500'),
       ),
     ).toBe(true);
+    // The robot's answer (its body) is nowhere in the 督办记录.
+    expect(failedResponse.body).not.toContain(RECEIVER_BODY_SECRET);
 
     // 2024-05-04, Saturday: the robot is back; the failed post is retried.
     clock.set(morning('2024-05-04'));
@@ -428,20 +453,34 @@ describe('supervision settings and manual reminders', () => {
     });
     expect(initial.contacts.map((entry) => entry.department.name)).toEqual(['党委办公室']);
 
-    const first = await coordinator.request({
+    const security = await securityAdminOf(organization.id);
+    const robotsFirst = await security.request({
       method: 'PUT',
-      url: '/api/v1/supervision/settings',
+      url: '/api/v1/outbound',
       payload: {
         version: 0,
         dingtalkWebhookUrl: `${robots.baseUrl}/dingtalk?access_token=abc`,
         dingtalkSecret: SECRET,
-        escalationDays: 5,
+        allow: [],
       },
+    });
+    expect(robotsFirst.json()).toMatchObject({
+      version: 1,
+      wecomWebhook: { set: false },
+      dingtalkSecret: { set: true, masked: '••••cret' },
+    });
+    expect(robotsFirst.body).not.toContain(SECRET);
+    expect(robotsFirst.body).not.toContain('access_token=abc');
+    const first = await coordinator.request({
+      method: 'PUT',
+      url: '/api/v1/supervision/settings',
+      payload: { version: 0, escalationDays: 5 },
     });
     expect(first.json()).toMatchObject({
       version: 1,
       escalationDays: 5,
       wecomWebhook: { set: false },
+      dingtalkWebhook: { set: true },
     });
     const stale = await coordinator.request({
       method: 'PUT',
@@ -467,11 +506,12 @@ describe('supervision settings and manual reminders', () => {
       .from(auditLog)
       .where(eq(auditLog.organizationId, organization.id));
     expect(audit.filter((entry) => entry.action === 'supervision.settings.update')).toHaveLength(2);
+    expect(audit.filter((entry) => entry.action === 'outbound.settings.update')).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain(SECRET);
     const invalid = await coordinator.request({
       method: 'PUT',
       url: '/api/v1/supervision/settings',
-      payload: { version: 2, wecomWebhookUrl: 'ftp://nope', escalationDays: 0 },
+      payload: { version: 2, escalationDays: 0 },
       headers: { 'accept-language': 'zh-CN' },
     });
     expect(invalid.statusCode).toBe(400);
@@ -480,7 +520,7 @@ describe('supervision settings and manual reminders', () => {
         .json()
         .error.issues.map((issue: { path: string }) => issue.path)
         .sort(),
-    ).toEqual(['body.escalationDays', 'body.wecomWebhookUrl']);
+    ).toEqual(['body.escalationDays']);
 
     robots.posts.length = 0;
     robots.failing.clear();
@@ -499,15 +539,19 @@ describe('supervision settings and manual reminders', () => {
     expect(noRobot.json().error.code).toBe('supervision.channel_not_configured');
 
     // A wrong secret: DingTalk refuses the signature; the attempt is recorded as failed.
-    await coordinator.request({
+    const wrongSecret = await security.request({
       method: 'PUT',
-      url: '/api/v1/supervision/settings',
-      payload: { version: 2, dingtalkSecret: 'not-the-right-secret', escalationDays: 4 },
+      url: '/api/v1/outbound',
+      payload: { version: 1, dingtalkSecret: 'not-the-right-secret', allow: [] },
     });
+    expect(wrongSecret.statusCode).toBe(200);
     const refused = await coordinator.post('/api/v1/supervision/test', { channel: 'dingtalk' });
     expect(refused.json()).toMatchObject({ ok: false, error: 'errcode 310000' });
-    const testLog: LogEntry[] = (await coordinator.get('/api/v1/supervision/log?level=test')).json()
-      .entries;
+    // The robot answered with its body; neither the reply nor the 督办记录 repeats it.
+    expect(refused.body).not.toContain(RECEIVER_BODY_SECRET);
+    const testLogResponse = await coordinator.get('/api/v1/supervision/log?level=test');
+    expect(testLogResponse.body).not.toContain(RECEIVER_BODY_SECRET);
+    const testLog: LogEntry[] = testLogResponse.json().entries;
     expect(testLog.map((entry) => `${entry.channel}:${entry.status}`).sort()).toEqual([
       'dingtalk:failed',
       'dingtalk:sent',

@@ -9,11 +9,20 @@ import { ManualClock, systemClock } from '../../src/server/clock';
 import { departments } from '../../src/server/modules/departments/department.table';
 import { createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
 import { supervisionLog } from '../../src/server/modules/supervision/supervision.table';
+import { totpCode } from '../../src/server/modules/auth/totp';
+import { users } from '../../src/server/modules/users/user.table';
 import { bootstrap } from '../../src/server/modules/system/bootstrap.service';
 import { buttonName, launchChromium, screenshots } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startRobotReceiver } from '../support/supervision-receivers';
-import { createUser, seedPlanFile, TEST_PASSWORD, testConfig } from '../support/test-app';
+import {
+  createUser,
+  enrolTotp,
+  seedPlanFile,
+  signIn as signInByApi,
+  TEST_PASSWORD,
+  testConfig,
+} from '../support/test-app';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -137,16 +146,56 @@ describe('supervision in the browser', () => {
     await log.getByText('人工催办').waitFor();
     await office.screenshot({ path: path.join(screenshots, 'coordinator-supervision-log.png') });
 
+    // The robot is the security admin's to set (外呼地址), with its internal address allowed.
+    const securityClient = await signInByApi(
+      app,
+      (await createUser(database.db, organizationId, 'security_admin', { username: 'sec-office' }))
+        .username,
+    );
+    const totpSecret = await enrolTotp(securityClient, clock);
+    // The code confirmed at enrolment would count as replayed within its 30 seconds: forget it.
+    await database.db
+      .update(users)
+      .set({ totpLastStep: null })
+      .where(eq(users.username, 'sec-office'));
+    const security = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await security.goto(url);
+    await security.getByLabel('用户名').fill('sec-office');
+    await security.getByLabel('密码').fill(TEST_PASSWORD);
+    await security.keyboard.press('Enter');
+    await security.getByTestId('sign-in-totp').fill(totpCode(totpSecret, clock.now()));
+    await security.keyboard.press('Enter');
+    await security.getByRole('menuitem', { name: '外呼地址' }).click();
+    const outbound = security.getByTestId('outbound-settings');
+    await outbound
+      .getByLabel('企业微信群机器人 Webhook')
+      .fill(`${robots.baseUrl}/wecom?key=browser-key-4d2e`);
+    await outbound.getByLabel('允许访问的内部地址').fill('127.0.0.1');
+    await outbound.getByRole('button', { name: '保存外呼地址' }).click();
+    await security.getByText('外呼地址已保存').waitFor();
+    await outbound.getByText(/已设置：http:\/\/127\.0\.0\.1:\d+\/wecom\?••••4d2e/).waitFor();
+    expect(await outbound.getByLabel('企业微信群机器人 Webhook').inputValue()).toBe('');
+    expect(await outbound.getByLabel('允许访问的内部地址').inputValue()).toBe('127.0.0.1/32');
+    await security.screenshot({
+      path: path.join(screenshots, 'security-admin-outbound.png'),
+      fullPage: true,
+    });
+    await security.close();
+
+    // The office's page was open all along: it reads the settings again when reloaded.
+    await office.reload();
+    await office.getByTestId('supervision-summary').waitFor();
     await office.getByRole('tab', { name: '提醒设置' }).click();
     await office.getByText(/服务器尚未配置发信邮箱/).waitFor();
     const settings = office.getByTestId('supervision-settings');
-    await settings
-      .getByLabel('企业微信群机器人 Webhook')
-      .fill(`${robots.baseUrl}/wecom?key=browser-key-4d2e`);
-    await settings.getByRole('button', { name: '保存设置' }).click();
-    await office.getByText('设置已保存').waitFor();
-    await settings.getByText(/已设置：http:\/\/127\.0\.0\.1:\d+\/wecom\?••••4d2e/).waitFor();
-    expect(await settings.getByLabel('企业微信群机器人 Webhook').inputValue()).toBe('');
+    await office
+      .getByTestId('robots-by-security-admin')
+      .getByText('群机器人由安全管理员设置')
+      .waitFor();
+    await settings.getByText(/http:\/\/127\.0\.0\.1:\d+\/wecom\?••••4d2e/).waitFor();
+    // Read-only: no field to type an address into.
+    expect(await settings.getByLabel('企业微信群机器人 Webhook').count()).toBe(0);
+    expect(await settings.locator('input[type=password]').count()).toBe(0);
     await settings.getByTestId('test-wecom').click();
     await office.getByText('测试消息已送达（group）。').waitFor();
     expect(robots.posts.map((post) => post.body.markdown.content?.split('\n')[0])).toEqual([

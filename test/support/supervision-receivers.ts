@@ -94,8 +94,15 @@ export interface RobotPost {
 }
 
 /**
+ * What the robots put in every answer's body (as an internal service would answer with its
+ * data): the server must never repeat it to the caller, into the 督办记录 or its log.
+ */
+export const RECEIVER_BODY_SECRET = 'receiver-body-secret-3f9d1c';
+
+/**
  * WeCom and DingTalk group robots on 127.0.0.1: POST /wecom and /dingtalk. DingTalk's signature is
- * checked with `secret`; `failing` makes a robot answer HTTP 500 until turned off.
+ * checked with `secret`; `failing` makes a robot answer HTTP 500 until turned off. Every answer's
+ * body carries RECEIVER_BODY_SECRET.
  */
 export async function startRobotReceiver(secret: string): Promise<{
   baseUrl: string;
@@ -117,7 +124,9 @@ export async function startRobotReceiver(secret: string): Promise<{
         return;
       }
       if (failing.has(robot)) {
-        response.writeHead(500, { 'content-type': 'text/plain' }).end('robot is down');
+        response
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end(`robot is down: ${RECEIVER_BODY_SECRET}`);
         return;
       }
       const timestamp = url.searchParams.get('timestamp');
@@ -138,8 +147,8 @@ export async function startRobotReceiver(secret: string): Promise<{
       response.end(
         JSON.stringify(
           signatureValid === false
-            ? { errcode: 310000, errmsg: 'sign not match' }
-            : { errcode: 0, errmsg: 'ok' },
+            ? { errcode: 310000, errmsg: `sign not match: ${RECEIVER_BODY_SECRET}` }
+            : { errcode: 0, errmsg: 'ok', detail: RECEIVER_BODY_SECRET },
         ),
       );
     });

@@ -60,9 +60,16 @@ describe('separation of powers (三权分立)', () => {
         (operation) =>
           !operation.startsWith('auth.') &&
           !operation.startsWith('users.') &&
-          !operation.startsWith('sso.'),
+          !operation.startsWith('sso.') &&
+          // 外呼地址: the robots and the internal addresses they may reach are the security admin's.
+          !operation.startsWith('outbound.'),
       ),
-    ).toEqual(['departments.list']);
+      // …and the robots' 测试 (which answers only whether the message arrived).
+    ).toEqual(['departments.list', 'supervision.testSend']);
+    expect(security.filter((operation) => operation.startsWith('outbound.')).sort()).toEqual([
+      'outbound.settings',
+      'outbound.update',
+    ]);
     for (const role of securityRoles)
       expect(roleMayCall(permissions['plans.list'], role)).toBe(false);
     expect(roleMayCall(permissions['audit.list'], 'admin')).toBe(false);

@@ -26,3 +26,4 @@ export * from '../modules/notifications/notification.table';
 export * from '../modules/plans/plan-revision.table';
 export * from '../modules/extensions/extension.table';
 export * from '../modules/conduct-reports/conduct-report.table';
+export * from '../modules/outbound/outbound.table';

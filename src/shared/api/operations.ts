@@ -12,6 +12,7 @@ import { jobsApi } from './jobs';
 import { ledgerApi } from './ledger';
 import { obligationsApi } from './obligations';
 import { organizationsApi } from './organizations';
+import { outboundApi } from './outbound';
 import { oversightApi } from './oversight';
 import { plansApi } from './plans';
 import { reportsApi } from './reports';
@@ -35,6 +36,7 @@ export const apis = {
   system: systemApi,
   auth: authApi,
   sso: ssoApi,
+  outbound: outboundApi,
   users: usersApi,
   organizations: organizationsApi,
   departments: departmentsApi,

@@ -6,6 +6,7 @@ import { organizationStaff, workingRoles } from '../access';
 import { idParamsSchema } from './contracts';
 import { DOCX, fileResponse } from './operation';
 import { warningColours } from '../supervision/escalation';
+import { maskedSecretSchema } from './outbound';
 
 export const warningColourSchema = z.enum(warningColours);
 export const warningThresholdsSchema = z.object({
@@ -103,8 +104,9 @@ export const logViewSchema = z.object({ entries: z.array(logEntrySchema) });
 export type LogEntry = z.infer<typeof logEntrySchema>;
 
 /** A saved secret as it is shown again: whether it is set, and a masked form. */
-export const secretViewSchema = z.object({ set: z.boolean(), masked: z.string().nullable() });
+export const secretViewSchema = maskedSecretSchema;
 export const settingsViewSchema = z.object({
+  /** The group robots, as the security admin set them (外呼地址): read-only here. */
   wecomWebhook: secretViewSchema,
   dingtalkWebhook: secretViewSchema,
   dingtalkSecret: secretViewSchema,
@@ -126,14 +128,20 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
-const webhookUrlSchema = z.url({ protocol: /^https?$/ }).max(1000);
+/**
+ * The robots' fields are not the office's to set (the security admin's 外呼地址, `outbound.update`):
+ * sent here they are refused with `supervision.channels_by_security_admin` and nothing changes.
+ */
+const refusedChannelField = z
+  .unknown()
+  .optional()
+  .describe('Refused: the group robots are set by the security admin (outbound.update).');
 export const updateSettingsBodySchema = z.object({
   /** The version last seen (0 when never saved); a stale one is refused. */
   version: z.number().int().min(0),
-  /** Leave out to keep the saved value; null to remove it. */
-  wecomWebhookUrl: webhookUrlSchema.nullable().optional(),
-  dingtalkWebhookUrl: webhookUrlSchema.nullable().optional(),
-  dingtalkSecret: z.string().trim().min(8).max(200).nullable().optional(),
+  wecomWebhookUrl: refusedChannelField,
+  dingtalkWebhookUrl: refusedChannelField,
+  dingtalkSecret: refusedChannelField,
   escalationDays: z.number().int().min(1).max(60),
 });
 
@@ -308,10 +316,12 @@ export const supervisionApi = {
     method: 'POST',
     path: '/api/v1/supervision/test',
     tags: ['supervision'],
-    description: 'Sends a test message on one channel and says whether it arrived.',
+    description:
+      'Sends a test message on one channel and says whether it arrived (never what the receiver answered).',
     body: testSendBodySchema,
     response: testSendResultSchema,
-    access: organizationStaff,
+    // The security admin tries the robots they set (外呼地址).
+    access: [...organizationStaff, 'security_admin'],
   }),
   remind: defineOperation({
     id: 'supervision.remind',

@@ -95,6 +95,7 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'supervision.remind': '催办',
   'supervision.contact.save': '保存部门负责人联系方式',
   'supervision.settings.update': '修改督办设置',
+  'outbound.settings.update': '修改外呼地址（群机器人、允许访问的内部地址）',
   'supervision.thresholds.update': '修改三色预警天数',
   'supervision.notice.issue': '发督办通知单',
   'supervision.notice.answer': '回复督办通知单',

@@ -38,6 +38,22 @@ export const en: Record<MessageKey, string> = {
     'The campus sign-on succeeded. Two-step verification is on: enter the 6-digit code shown in your authenticator app.',
   'signIn.ssoStartOver': 'Start over',
   'nav.signOn': 'Campus sign-on',
+  'nav.outbound': 'Outbound addresses',
+  'outbound.title': 'Outbound addresses',
+  'outbound.intro':
+    'The server sends supervision messages only to the group robots set here. A robot address must be public; internal addresses (private networks, this machine, link-local such as the cloud metadata address 169.254.169.254) can be used only once they are listed under "Allowed internal addresses". Every send resolves and checks the address, connects to the address it checked, follows no redirect, and never shows what the other side answered.',
+  'outbound.robots': 'Work-group robots',
+  'outbound.allow': 'Allowed internal addresses',
+  'outbound.allowHint':
+    'One host name or CIDR range a line, such as robot-gw.campus.edu.cn or 10.20.0.0/16. Public addresses need no entry.',
+  'outbound.deploymentAllow':
+    'Also allowed by the deployment (LUOSHI_OUTBOUND_ALLOW, not changed here): {list}',
+  'outbound.save': 'Save outbound addresses',
+  'outbound.saved': 'Outbound addresses saved',
+  'supervision.settings.unset': 'Not set',
+  'supervision.settings.robotsBySecurityAdmin': 'The group robots are set by the security admin',
+  'supervision.settings.robotsReadOnlyHint':
+    'The WeCom and DingTalk robot webhooks and the signing secret are entered by the security admin on the Outbound addresses page; here you see whether they are set and can send a test message. To add or change one, ask the security admin.',
   'signOn.title': 'Campus single sign-on',
   'signOn.hint':
     "Connect the campus sign-on (CAS) or an OpenID Connect provider here. Once added, the sign-in page shows a “Sign in with …” button; passwords keep working. Give each provider's callback URL below to the campus IT centre to register, then enable it.",

@@ -13,6 +13,21 @@ export const zhCN = {
   'role.overseer': '上级督导',
   'role.case_handler': '举报受理人',
   'nav.signOn': '统一身份认证',
+  'nav.outbound': '外呼地址',
+  'outbound.title': '外呼地址',
+  'outbound.intro':
+    '服务器只会向这里设置的群机器人发送督办消息。机器人地址必须是公网地址；内网、本机、链路本地（如云主机元数据 169.254.169.254）等内部地址，只有加入下方“允许访问的内部地址”后才能使用。每次发送都会解析并检查地址、连接到检查过的那个地址，不跟随跳转，也不会把对方返回的内容显示出来。',
+  'outbound.robots': '工作群机器人',
+  'outbound.allow': '允许访问的内部地址',
+  'outbound.allowHint':
+    '每行一个主机名或 CIDR 网段，例如 robot-gw.campus.edu.cn 或 10.20.0.0/16。公网地址无需填写。',
+  'outbound.deploymentAllow': '部署配置另外允许（LUOSHI_OUTBOUND_ALLOW，此处不能修改）：{list}',
+  'outbound.save': '保存外呼地址',
+  'outbound.saved': '外呼地址已保存',
+  'supervision.settings.unset': '未设置',
+  'supervision.settings.robotsBySecurityAdmin': '群机器人由安全管理员设置',
+  'supervision.settings.robotsReadOnlyHint':
+    '企业微信、钉钉群机器人的 Webhook 地址和加签密钥由安全管理员在“外呼地址”页面填写，这里只显示是否已设置，并可发送测试消息。如需新增或修改，请联系安全管理员。',
   'signOn.title': '统一身份认证（单点登录）',
   'signOn.hint':
     '在这里接入学校的统一身份认证（CAS）或 OpenID Connect 登录。添加后，登录页会出现“使用 … 登录”按钮；账号密码登录仍然可用。请把每种方式下面的“回调地址”交给学校信息中心登记，再启用。',

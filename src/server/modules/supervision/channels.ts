@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { clipUtf8 } from '../../../shared/supervision/rules';
-import { assertPublicDestination } from '../../http/outbound';
+import { OutboundRefused, outboundRequest, type Resolver } from '../../http/outbound';
 
 export interface MailMessage {
   to: string;
@@ -65,11 +65,11 @@ export async function callChatApi(
   url: string,
   body?: unknown,
   allow?: readonly string[],
+  options: { resolve?: Resolver; timeoutMs?: number } = {},
 ): Promise<Record<string, unknown> & { errcode: 0 }> {
-  if (allow) await assertPublicDestination(url, allow);
-  let response: Response;
+  let response: { status: number; text: string };
   try {
-    response = await fetch(url, {
+    response = await outboundRequest(url, {
       method: body === undefined ? 'GET' : 'POST',
       ...(body === undefined
         ? {}
@@ -77,18 +77,20 @@ export async function callChatApi(
             headers: { 'content-type': 'application/json; charset=utf-8' },
             body: JSON.stringify(body),
           }),
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      redirect: 'error',
+      ...(allow ? { allow } : {}),
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+      timeoutMs: options.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
     });
   } catch (error) {
+    if (error instanceof OutboundRefused) throw error;
     const cause =
       error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     throw new Error(`${error instanceof Error ? error.message : String(error)}${cause}`);
   }
   // The answer's body is never repeated (into the log, the supervision record or to the caller):
   // a webhook pointed at an internal service must not read it out.
-  const text = await response.text();
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const text = response.text;
+  if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
   let answer: { errcode?: unknown; errmsg?: unknown } = {};
   try {
     answer = JSON.parse(text) as typeof answer;

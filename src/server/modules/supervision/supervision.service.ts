@@ -57,6 +57,7 @@ import {
   listDepartments,
 } from '../departments/department.repository';
 import { findUserInOrganization } from '../users/user.repository';
+import { loadChannels } from '../outbound/outbound.service';
 import { postDingtalk, postWecom, type Mailer } from './channels';
 import {
   claimAttempts,
@@ -88,9 +89,12 @@ type ThresholdsInput = z.output<typeof updateThresholdsBodySchema>;
 export const DEFAULT_ESCALATION_DAYS = 3;
 
 interface Settings {
+  /** The group robots: the security admin's (外呼地址, `outbound.service.ts`). */
   wecomWebhookUrl: string | null;
   dingtalkWebhookUrl: string | null;
   dingtalkSecret: string | null;
+  /** Where the robots may reach beyond public addresses: the security admin's list and the deployment's. */
+  allow: string[];
   escalationDays: number;
   thresholds: WarningThresholds;
   version: number;
@@ -137,26 +141,27 @@ export function createSupervisionService({
   sources: OverdueSource[];
 }) {
   const escalation = createEscalation({ db, clock });
-  const sealedFor = (organizationId: string, field: string) =>
-    `supervision:${organizationId}:${field}`;
 
   async function loadSettings(organizationId: string): Promise<Settings> {
-    const row = await findSettings(db, organizationId);
+    const [row, channels] = await Promise.all([
+      findSettings(db, organizationId),
+      loadChannels(db, secrets, organizationId),
+    ]);
+    const robots = {
+      wecomWebhookUrl: channels.wecomWebhookUrl,
+      dingtalkWebhookUrl: channels.dingtalkWebhookUrl,
+      dingtalkSecret: channels.dingtalkSecret,
+      allow: [...channels.allow, ...config.outboundAllow],
+    };
     if (!row)
       return {
-        wecomWebhookUrl: null,
-        dingtalkWebhookUrl: null,
-        dingtalkSecret: null,
+        ...robots,
         escalationDays: DEFAULT_ESCALATION_DAYS,
         thresholds: DEFAULT_WARNING_THRESHOLDS,
         version: 0,
       };
-    const open = async (value: string | null, field: string) =>
-      value === null ? null : secrets.open(value, sealedFor(organizationId, field));
     return {
-      wecomWebhookUrl: await open(row.wecomWebhookUrl, 'wecom'),
-      dingtalkWebhookUrl: await open(row.dingtalkWebhookUrl, 'dingtalk'),
-      dingtalkSecret: await open(row.dingtalkSecret, 'dingtalk-secret'),
+      ...robots,
       escalationDays: row.escalationDays,
       thresholds: { yellowDays: row.yellowDays, orangeDays: row.orangeDays, redDays: row.redDays },
       version: row.version,
@@ -285,7 +290,7 @@ export function createSupervisionService({
         return;
       case 'wecom':
         if (!settings.wecomWebhookUrl) throw new Error('no WeCom robot is configured');
-        await postWecom(settings.wecomWebhookUrl, message.markdown, config.outboundAllow);
+        await postWecom(settings.wecomWebhookUrl, message.markdown, settings.allow);
         return;
       case 'dingtalk':
         if (!settings.dingtalkWebhookUrl) throw new Error('no DingTalk robot is configured');
@@ -295,7 +300,7 @@ export function createSupervisionService({
           message.title,
           message.markdown,
           clock.now(),
-          config.outboundAllow,
+          settings.allow,
         );
     }
   }
@@ -698,9 +703,6 @@ export function createSupervisionService({
       const current = await loadSettings(actor.organizationId);
       await db.transaction(async (tx) => {
         const saved = await saveSettingsAtVersion(tx, actor.organizationId, input.version, {
-          wecomWebhookUrl: before?.wecomWebhookUrl ?? null,
-          dingtalkWebhookUrl: before?.dingtalkWebhookUrl ?? null,
-          dingtalkSecret: before?.dingtalkSecret ?? null,
           escalationDays: current.escalationDays,
           ...thresholds,
           updatedAt: clock.now(),
@@ -850,26 +852,15 @@ export function createSupervisionService({
     getSettings,
 
     async updateSettings(actor: Actor, input: UpdateSettingsInput): Promise<SettingsView> {
+      // The robots are the security admin's (外呼地址): the office may not point them anywhere.
+      if (
+        input.wecomWebhookUrl !== undefined ||
+        input.dingtalkWebhookUrl !== undefined ||
+        input.dingtalkSecret !== undefined
+      )
+        throw new AppError('supervision.channels_by_security_admin');
       const before = await loadSettings(actor.organizationId);
-      const seal = async (
-        value: string | null | undefined,
-        current: string | null,
-        field: string,
-      ) => {
-        if (value === undefined)
-          return current === null
-            ? null
-            : secrets.seal(current, sealedFor(actor.organizationId, field));
-        return value === null ? null : secrets.seal(value, sealedFor(actor.organizationId, field));
-      };
       const values = {
-        wecomWebhookUrl: await seal(input.wecomWebhookUrl, before.wecomWebhookUrl, 'wecom'),
-        dingtalkWebhookUrl: await seal(
-          input.dingtalkWebhookUrl,
-          before.dingtalkWebhookUrl,
-          'dingtalk',
-        ),
-        dingtalkSecret: await seal(input.dingtalkSecret, before.dingtalkSecret, 'dingtalk-secret'),
         escalationDays: input.escalationDays,
         ...before.thresholds,
         updatedAt: clock.now(),
@@ -884,14 +875,7 @@ export function createSupervisionService({
             await getSettings(actor),
           );
         const next: Settings = {
-          wecomWebhookUrl:
-            input.wecomWebhookUrl === undefined ? before.wecomWebhookUrl : input.wecomWebhookUrl,
-          dingtalkWebhookUrl:
-            input.dingtalkWebhookUrl === undefined
-              ? before.dingtalkWebhookUrl
-              : input.dingtalkWebhookUrl,
-          dingtalkSecret:
-            input.dingtalkSecret === undefined ? before.dingtalkSecret : input.dingtalkSecret,
+          ...before,
           escalationDays: saved.escalationDays,
           thresholds: before.thresholds,
           version: saved.version,

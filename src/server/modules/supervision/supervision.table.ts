@@ -21,9 +21,9 @@ export const reminderChannels = ['in_app', 'email', 'wecom', 'dingtalk'] as cons
 export const reminderStatuses = ['sending', 'sent', 'failed'] as const;
 
 /**
- * An organization's supervision settings: its WeCom and DingTalk group robots (URLs and the
- * DingTalk signing secret sealed with the server's key, never returned after saving) and after how
- * many days a reminder is escalated to the department head.
+ * An organization's supervision settings: after how many days a reminder is escalated to the
+ * department head, and the 三色预警 thresholds. The group robots' addresses are the security
+ * admin's (`outbound/outbound.table.ts`).
  */
 export const supervisionSettings = pgTable(
   'supervision_settings',
@@ -31,9 +31,6 @@ export const supervisionSettings = pgTable(
     organizationId: uuid('organization_id')
       .primaryKey()
       .references(() => organizations.id),
-    wecomWebhookUrl: text('wecom_webhook_url'),
-    dingtalkWebhookUrl: text('dingtalk_webhook_url'),
-    dingtalkSecret: text('dingtalk_secret'),
     escalationDays: integer('escalation_days').notNull().default(3),
     /** 三色预警: days overdue from which late work is yellow, orange and red. */
     yellowDays: integer('yellow_days').notNull().default(1),

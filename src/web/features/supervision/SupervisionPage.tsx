@@ -621,10 +621,45 @@ function LogTab() {
 }
 
 interface SettingsForm {
-  wecomWebhookUrl?: string;
-  dingtalkWebhookUrl?: string;
-  dingtalkSecret?: string;
   escalationDays: number;
+}
+
+/**
+ * A robot as the office sees it: set or not, masked, and its 测试 button. The address is the
+ * security admin's (外呼地址), so it is read-only here.
+ */
+export function RobotStatus({
+  label,
+  saved,
+  onTest,
+  testId,
+  note,
+}: {
+  label: string;
+  saved: SettingsView['wecomWebhook'];
+  onTest?: () => void;
+  testId?: string;
+  note?: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <Form.Item label={label} extra={note}>
+      <Space wrap>
+        {saved.set ? (
+          <Typography.Text code data-testid={testId ? `${testId}-masked` : undefined}>
+            {saved.masked}
+          </Typography.Text>
+        ) : (
+          <Typography.Text type="secondary">{t('supervision.settings.unset')}</Typography.Text>
+        )}
+        {onTest && saved.set && (
+          <Button icon={<SendOutlined />} onClick={onTest} data-testid={testId}>
+            {t('supervision.settings.test')}
+          </Button>
+        )}
+      </Space>
+    </Form.Item>
+  );
 }
 
 function SettingsTab({ onDays }: { onDays(days: number): void }) {
@@ -632,7 +667,6 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
   const { message } = App.useApp();
   const errorText = useErrorText();
   const [settings, setSettings] = useState<SettingsView | null>(null);
-  const [cleared, setCleared] = useState<Set<string>>(new Set());
   const [saving, setSaving] = useState(false);
   const [testTo, setTestTo] = useState('');
   const [heads, setHeads] = useState<Record<string, { headName: string; headEmail: string }>>({});
@@ -646,14 +680,8 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
   const accept = useCallback(
     (loaded: SettingsView) => {
       setSettings(loaded);
-      setCleared(new Set());
       onDays(loaded.escalationDays);
-      form.setFieldsValue({
-        wecomWebhookUrl: '',
-        dingtalkWebhookUrl: '',
-        dingtalkSecret: '',
-        escalationDays: loaded.escalationDays,
-      });
+      form.setFieldsValue({ escalationDays: loaded.escalationDays });
       setHeads(
         Object.fromEntries(
           loaded.contacts.map((contact) => [
@@ -672,22 +700,10 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
   async function save(values: SettingsForm) {
     if (!settings) return;
     setSaving(true);
-    const field = (name: 'wecomWebhookUrl' | 'dingtalkWebhookUrl' | 'dingtalkSecret') =>
-      cleared.has(name)
-        ? { [name]: null }
-        : values[name]?.trim()
-          ? { [name]: values[name]!.trim() }
-          : {};
     try {
       accept(
         await updateSettings.mutateAsync({
-          body: {
-            version: settings.version,
-            escalationDays: values.escalationDays,
-            ...field('wecomWebhookUrl'),
-            ...field('dingtalkWebhookUrl'),
-            ...field('dingtalkSecret'),
-          },
+          body: { version: settings.version, escalationDays: values.escalationDays },
         }),
       );
       message.success(t('supervision.settings.done'));
@@ -733,59 +749,6 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
   }
 
   if (!settings) return <QueryView query={loaded}>{() => null}</QueryView>;
-  const secretField = (
-    name: 'wecomWebhookUrl' | 'dingtalkWebhookUrl' | 'dingtalkSecret',
-    labelKey: MessageKey,
-    saved: SettingsView['wecomWebhook'],
-    testChannel?: 'wecom' | 'dingtalk',
-  ) => (
-    <Form.Item
-      label={t(labelKey)}
-      htmlFor={name}
-      extra={
-        cleared.has(name)
-          ? t('supervision.settings.cleared')
-          : saved.set
-            ? t('supervision.settings.saved', { masked: saved.masked ?? '' })
-            : undefined
-      }
-    >
-      <Space.Compact style={{ width: '100%' }}>
-        <Form.Item name={name} noStyle>
-          <Input.Password
-            autoComplete="off"
-            placeholder={
-              saved.set
-                ? t('supervision.settings.keep')
-                : name === 'dingtalkSecret'
-                  ? 'SEC…'
-                  : 'https://…'
-            }
-            disabled={cleared.has(name)}
-            visibilityToggle={name !== 'dingtalkSecret'}
-          />
-        </Form.Item>
-        {saved.set && (
-          <Button
-            onClick={() => setCleared((current) => new Set(current).add(name))}
-            disabled={cleared.has(name)}
-          >
-            {t('supervision.settings.clear')}
-          </Button>
-        )}
-        {testChannel && saved.set && (
-          <Button
-            icon={<SendOutlined />}
-            onClick={() => test(testChannel)}
-            data-testid={`test-${testChannel}`}
-          >
-            {t('supervision.settings.test')}
-          </Button>
-        )}
-      </Space.Compact>
-    </Form.Item>
-  );
-
   return (
     <div style={{ maxWidth: 860 }}>
       <Alert
@@ -813,23 +776,28 @@ function SettingsTab({ onDays }: { onDays(days: number): void }) {
       )}
       <ThresholdsForm settings={settings} onSaved={accept} />
       <Typography.Title level={5}>{t('supervision.settings.robots')}</Typography.Title>
-      <Typography.Paragraph type="secondary">
-        {t('supervision.settings.robotsHint')}
-      </Typography.Paragraph>
+      <Alert
+        type="info"
+        showIcon
+        message={t('supervision.settings.robotsBySecurityAdmin')}
+        description={t('supervision.settings.robotsReadOnlyHint')}
+        style={{ marginBottom: 16 }}
+        data-testid="robots-by-security-admin"
+      />
       <Form form={form} layout="vertical" onFinish={save} data-testid="supervision-settings">
-        {secretField(
-          'wecomWebhookUrl',
-          'supervision.settings.wecom',
-          settings.wecomWebhook,
-          'wecom',
-        )}
-        {secretField(
-          'dingtalkWebhookUrl',
-          'supervision.settings.dingtalk',
-          settings.dingtalkWebhook,
-          'dingtalk',
-        )}
-        {secretField('dingtalkSecret', 'supervision.settings.secret', settings.dingtalkSecret)}
+        <RobotStatus
+          label={t('supervision.settings.wecom')}
+          saved={settings.wecomWebhook}
+          onTest={() => test('wecom')}
+          testId="test-wecom"
+        />
+        <RobotStatus
+          label={t('supervision.settings.dingtalk')}
+          saved={settings.dingtalkWebhook}
+          onTest={() => test('dingtalk')}
+          testId="test-dingtalk"
+        />
+        <RobotStatus label={t('supervision.settings.secret')} saved={settings.dingtalkSecret} />
         <Form.Item
           name="escalationDays"
           label={t('supervision.settings.escalation')}
