@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import { parse as parseContentDisposition } from 'content-disposition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/clock';
@@ -311,7 +312,6 @@ beforeAll(async () => {
   expect(survey.statusCode, survey.body).toBe(201);
   context.surveyId = (survey.json() as SurveyView).id;
   expect((await coordinator.post(`/api/v1/surveys/${context.surveyId}/open`)).statusCode).toBe(200);
-  const ExcelJS = (await import('exceljs')).default;
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(
     (await coordinator.get(`/api/v1/surveys/${context.surveyId}/links.xlsx`))
