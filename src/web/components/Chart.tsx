@@ -21,6 +21,12 @@ echarts.use([
 
 export type ChartOption = echarts.EChartsCoreOption;
 
+/**
+ * The labels of a category axis of names (departments, indicators): a long one is cut with …
+ * instead of squeezing the bars to nothing; its tooltip shows it whole.
+ */
+export const nameAxisLabel = { width: 180, overflow: 'truncate' } as const;
+
 /** An ECharts chart that follows its container's width (phones included). */
 export function Chart({
   option,

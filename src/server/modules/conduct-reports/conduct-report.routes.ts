@@ -1,4 +1,4 @@
-import { attachment } from '../../http/attachment';
+import { asciiStandIn, attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { conductReportsApi } from '../../../shared/api/conduct-reports';
 import { actorOf } from '../../http/access-control';
@@ -82,7 +82,10 @@ export function registerConductReportRoutes(app: ApiInstance, reports: ConductRe
       const file = await reports.file(actorOf(request), request.params.id, request.params.fileId);
       return reply
         .type(file.mediaType)
-        .header('content-disposition', attachment(file.fileName, 'case-file'))
+        .header(
+          'content-disposition',
+          attachment(file.fileName, asciiStandIn(file.fileName, 'case-file')),
+        )
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, no-store')
         .send(file.bytes);

@@ -32,7 +32,7 @@ import { organizationWideRoles, type Role } from '../../../shared/roles';
 import { indicatorLabel } from '../../../shared/plan-import/indicator-tree';
 import { call } from '../../api/client';
 import { useInvalidate, useOperation } from '../../api/query';
-import { Chart, type ChartOption } from '../../components/Chart';
+import { Chart, type ChartOption, nameAxisLabel } from '../../components/Chart';
 import { EvidenceField } from '../../components/EvidenceField';
 import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n';
@@ -202,6 +202,7 @@ function Rollups({ view }: { view: ModerationView }) {
         type: 'category',
         inverse: true,
         data: view.rollups.level1.map((row) => indicatorLabel(row.code, row.title, '、')),
+        axisLabel: nameAxisLabel,
       },
       series: [
         {
@@ -225,6 +226,7 @@ function Rollups({ view }: { view: ModerationView }) {
         type: 'category',
         inverse: true,
         data: view.rollups.level2.map((row) => `${row.code}.${row.title}`),
+        axisLabel: nameAxisLabel,
       },
       series: [
         ...view.scale.map((level, index) => ({

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { breakdownsApi, dutyStates } from '../../../shared/api/breakdowns';
 import { useOperation } from '../../api/query';
 import { errorText } from '../../usePlanTree';
-import { Chart, type ChartOption } from '../../components/Chart';
+import { Chart, type ChartOption, nameAxisLabel } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { usePlan } from '../../usePlan';
 import { dutyCellTooltip } from '../../components/chart-text';
@@ -35,6 +35,7 @@ export default function DashboardPage() {
         type: 'category',
         inverse: true,
         data: data.byLevel1.map((row) => row.title || t('tree.flat')),
+        axisLabel: nameAxisLabel,
       },
       series: [
         {
@@ -65,6 +66,7 @@ export default function DashboardPage() {
         data: data.departments.map((department) =>
           department.late ? `⚠ ${department.name}` : department.name,
         ),
+        axisLabel: nameAxisLabel,
       },
       series: [
         {
@@ -97,6 +99,7 @@ export default function DashboardPage() {
         inverse: true,
         data: data.departments.map((department) => department.name),
         splitArea: { show: true },
+        axisLabel: nameAxisLabel,
       },
       visualMap: {
         type: 'piecewise',

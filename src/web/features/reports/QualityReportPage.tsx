@@ -36,7 +36,7 @@ import type {
 import { call, hrefOf } from '../../api/client';
 import { useInvalidate, useOperation } from '../../api/query';
 import type { SessionResponse } from '../../api/types';
-import { Chart, type ChartOption } from '../../components/Chart';
+import { Chart, type ChartOption, nameAxisLabel } from '../../components/Chart';
 import { useI18n } from '../../i18n';
 import { searchParam } from '../../router';
 import { errorText } from '../../usePlanTree';
@@ -104,7 +104,7 @@ function ReportBody({ report, link }: { report: QualityReport; link: RecordLinke
       legend: { top: 0 },
       grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
       xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-      yAxis: { type: 'category', inverse: true, data: names },
+      yAxis: { type: 'category', inverse: true, data: names, axisLabel: nameAxisLabel },
       series: series.map((entry) => ({
         name: entry.name,
         type: 'bar',
