@@ -167,6 +167,58 @@ describe('round trips through LibreOffice (.xlsx/.xls, .docx/.doc)', () => {
     }
   });
 
+  it('the third-party results sheet (template) re-imports as the same results', {
+    timeout: 600_000,
+  }, async () => {
+    // The template as the office fills it in: one result under the heading, every cell text.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(
+      (await download(
+        coordinator,
+        '/api/v1/satisfaction-results/template.xlsx',
+      )) as unknown as ExcelJS.Buffer,
+    );
+    workbook.worksheets[0]!.addRow(['2024', '27', '92.5', '1200', '某评估机构', '教师满意度测评']);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const url = '/api/v1/satisfaction-results/import';
+    const { payload, headers } = multipartFile('第三方测评结果表.xlsx', bytes);
+    const first = await coordinator.request({ method: 'POST', url, payload, headers });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toEqual({ imported: 1, updated: 0 });
+    const results = async () =>
+      (await coordinator.get('/api/v1/satisfaction-results'))
+        .json()
+        .results.map((row: Record<string, unknown>) => ({
+          year: row.year,
+          itemNo: row.itemNo,
+          value: row.value,
+          sample: row.sample,
+          source: row.source,
+          note: row.note,
+        }));
+    const original = await results();
+    expect(original).toEqual([
+      expect.objectContaining({ year: 2024, itemNo: 27, sample: 1200, source: '某评估机构' }),
+    ]);
+    for (const file of await savedByLibreOffice(
+      'third-party-template.xlsx',
+      bytes,
+      SHEET_FILTERS,
+    )) {
+      const saved = multipartFile(path.basename(file), await readFile(file));
+      const again = await coordinator.request({
+        method: 'POST',
+        url,
+        payload: saved.payload,
+        headers: saved.headers,
+      });
+      expect(again.statusCode, `${file}: ${again.body}`).toBe(201);
+      // the same year, item and source: the result is updated, never doubled
+      expect(again.json(), file).toEqual({ imported: 0, updated: 1 });
+      expect(await results(), file).toEqual(original);
+    }
+  });
+
   it('the whole 任务分解表 re-imports as the same plan', { timeout: 1_500_000 }, async () => {
     const url = '/api/v1/imports/plan?dryRun=true';
     type Parse = { parse: { items: { no: string; content: string; departments: unknown }[] } };
