@@ -257,7 +257,7 @@ describe('npm start', () => {
         return fetch(`${base}/api/v1/users/import?dryRun=true`, {
           method: 'POST',
           headers: { ...headers, ...file.headers },
-          body: file.payload,
+          body: new Uint8Array(file.payload),
         });
       };
       const template = await fetch(`${base}/api/v1/users/template.xlsx`, { headers });
