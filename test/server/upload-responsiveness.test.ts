@@ -125,7 +125,7 @@ async function whileUploading<T>(uploads: () => Promise<T>[]) {
 }
 
 describe('uploads are read off the event loop', () => {
-  it('keeps answering while zip bombs under their caps and a 20k-row roster are read', async () => {
+  it('keeps answering while zip bombs under their caps and a 20k-row roster are read, unlike on the main thread', async () => {
     // a first small upload starts the worker, as the first upload after start does
     const warm = await upload('/api/v1/activities/sign-in-sheet', '签到表.xlsx', zipBomb(0.1));
     expect(warm.statusCode, warm.body).toBeLessThan(500);
@@ -143,26 +143,26 @@ describe('uploads are read off the event loop', () => {
     expect(roster!.statusCode, roster!.body).toBe(200);
     expect(JSON.stringify(roster!.json())).toContain('M20000');
     expect(run.healthAnswers).toBeGreaterThan(5);
-    // A bound, not a benchmark. On the 2-core test machine at load 7–8 (other test runs beside):
-    // 160–300 ms in workers, 790–1230 ms with the same uploads read on the main thread (below).
-    // What remains is the roster's own comparison of 20k rows, in slices, and the machine's load.
-    expect(run.maxDelayMs).toBeLessThan(400);
-    expect(run.slowestHealthMs).toBeLessThan(400);
-  }, 120_000);
 
-  it('stalls on the main thread (the comparison that proves the measure)', async () => {
+    // The same uploads read on the main thread: the comparison that proves the measure.
     configureDocumentReaders({ ...readers, workers: 0 });
+    let mainThread: typeof run;
     try {
-      const run = await whileUploading(badUploads);
-      console.info(
-        `on the main thread: event-loop delay max ${run.maxDelayMs.toFixed(0)} ms, slowest health ${run.slowestHealthMs.toFixed(0)} ms, ${run.healthAnswers} health answers in ${run.took.toFixed(0)} ms`,
-      );
-      expect(run.answers[3]!.statusCode).toBe(200);
-      expect(run.maxDelayMs).toBeGreaterThan(500);
+      mainThread = await whileUploading(badUploads);
     } finally {
       configureDocumentReaders(readers);
     }
-  }, 120_000);
+    console.info(
+      `on the main thread: event-loop delay max ${mainThread.maxDelayMs.toFixed(0)} ms, slowest health ${mainThread.slowestHealthMs.toFixed(0)} ms, ${mainThread.healthAnswers} health answers in ${mainThread.took.toFixed(0)} ms`,
+    );
+    expect(mainThread.answers[3]!.statusCode).toBe(200);
+    // Relative, so that a quiet or a loaded machine judges alike (a bound, not a benchmark). On the
+    // 2-core test machine at load 7–8: 160–300 ms in workers, 790–1230 ms on the main thread. What
+    // remains in workers is the roster's own comparison of 20k rows, in slices, and the load.
+    expect(run.maxDelayMs).toBeLessThan(mainThread.maxDelayMs / 2);
+    expect(run.maxDelayMs).toBeLessThan(1000);
+    expect(run.slowestHealthMs).toBeLessThan(1000);
+  }, 240_000);
 });
 
 describe('the pool is bounded', () => {
