@@ -14,6 +14,7 @@ import { installAccessControl } from './http/access-control';
 import { installErrorHandler } from './http/error-handler';
 import { installSecurityHeaders } from './http/security-headers';
 import { installWebApp } from './http/web-app';
+import { configureDocumentReaders } from './io/document-pool';
 import { registerAssignmentRoutes } from './modules/assignments/assignment.routes';
 import { createAssignmentService } from './modules/assignments/assignment.service';
 import { installAuditHooks } from './modules/audit/audit.hooks';
@@ -176,6 +177,7 @@ export async function buildApp(
   app.setSerializerCompiler(serializerCompiler);
 
   const services = createServices(dependencies);
+  configureDocumentReaders(config.documentReaders);
   installErrorHandler(app, { uploadMaxBytes: config.uploadMaxBytes });
   installSecurityHeaders(app, config);
   await app.register(fastifyCookie);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAllowList } from './http/outbound';
+import type { DocumentReaderOptions } from './io/document-pool';
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -20,6 +21,14 @@ const environmentSchema = z.object({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
+  /** Uploaded documents read at the same time, each in its own worker thread (off the event loop). */
+  LUOSHI_UPLOAD_READERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Uploads that may wait for a reader; one more is refused at once (upload.busy, 503). */
+  LUOSHI_UPLOAD_QUEUE: z.coerce.number().int().min(0).default(4),
+  /** A reader still reading after this many seconds is stopped and the upload refused (upload.too_heavy). */
+  LUOSHI_UPLOAD_READ_SECONDS: z.coerce.number().positive().default(20),
+  /** The heap one reader may use, in MB; beyond it the reader is stopped and the upload refused. */
+  LUOSHI_UPLOAD_READER_MEMORY_MB: z.coerce.number().int().min(32).default(512),
   /** Where evidence files (佐证材料) are kept, outside the web root; default DATA_DIR/evidence. */
   LUOSHI_EVIDENCE_DIR: z.string().optional(),
   /** Where evidence files are kept: "local" (LUOSHI_EVIDENCE_DIR) or "s3" (an S3-compatible object store, LUOSHI_S3_*). */
@@ -100,6 +109,8 @@ export interface AppConfig {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   uploadMaxBytes: number;
+  /** How uploaded documents are read (io/document-pool.ts); `workers: 0` only in a test, to compare. */
+  documentReaders: DocumentReaderOptions;
   /** Evidence files: <evidenceDir>/<organization>/<sha[0:2]>/<sha256>. */
   evidenceDir: string;
   /** Local disk (evidenceDir) or S3; every app process must use the same. */
@@ -151,6 +162,12 @@ export function loadConfig(
     sessionIdleMinutes: env.LUOSHI_SESSION_IDLE_MINUTES,
     sessionMaxHours: env.LUOSHI_SESSION_MAX_HOURS,
     uploadMaxBytes: env.LUOSHI_UPLOAD_MAX_BYTES,
+    documentReaders: {
+      workers: env.LUOSHI_UPLOAD_READERS,
+      queue: env.LUOSHI_UPLOAD_QUEUE,
+      timeoutMs: env.LUOSHI_UPLOAD_READ_SECONDS * 1000,
+      memoryMb: env.LUOSHI_UPLOAD_READER_MEMORY_MB,
+    },
     evidenceDir: path.resolve(
       projectRoot,
       env.LUOSHI_EVIDENCE_DIR ?? path.join(env.DATA_DIR, 'evidence'),

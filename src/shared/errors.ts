@@ -353,6 +353,17 @@ export const errorCatalogue = {
     'zh-CN': '请上传 Excel 表格（.xlsx 或 .xls）。未做任何更改。',
     en: 'Upload an Excel sheet (.xlsx or .xls). Nothing was changed.',
   },
+  'upload.busy': {
+    status: 503,
+    'zh-CN': '正在处理其他上传的文件，请稍后再试。未做任何更改。',
+    en: 'Other uploaded files are being read: try again in a moment. Nothing was changed.',
+  },
+  'upload.too_heavy': {
+    status: 422,
+    'zh-CN':
+      '读取这个文件所需的时间或内存超出了服务器的限制，文件可能过大或已损坏。请检查文件，或拆分后分批上传。未做任何更改。',
+    en: 'Reading this file needs more time or memory than the server allows: it may be too large or damaged. Check it, or split it and upload the parts. Nothing was changed.',
+  },
   'userSheet.not_xlsx': {
     status: 415,
     'zh-CN': '请上传 Excel 表格（.xlsx 或 .xls）。可先点击“下载模板”，在模板中填写后再上传。',

@@ -1,30 +1,12 @@
 import type { HeaderMapping } from '../../shared/plan-import/table-header';
-import { AppError, formatBytes } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { ParsedPlan } from '../../shared/plan-import/contract';
 import type { DocumentBlocks } from '../../shared/plan-import/document-blocks';
 import { parsePlanDocument } from '../../shared/plan-import/parse-plan';
-import { readDocDocument } from './doc-reader';
-import { readDocxDocument } from './docx-reader';
-import { checkFileName, detectKind } from './file-sniffing';
-import { decodeText } from './text-decoding';
-import { readTextDocument } from './text-reader';
-import { readXlsDocument } from './xls-reader';
-import { readXlsxDocument } from './xlsx-reader';
-import { inflateZip } from './zip-guard';
+import { defaultImportLimits, type ImportLimits } from './document-blocks-reader';
+import { readInWorker } from './document-pool';
 
-export interface ImportLimits {
-  maxFileBytes: number;
-  maxInflatedBytes: number;
-  maxRows: number;
-  maxColumns: number;
-}
-
-export const defaultImportLimits: ImportLimits = {
-  maxFileBytes: 10 * 1024 * 1024,
-  maxInflatedBytes: 50 * 1024 * 1024,
-  maxRows: 5000,
-  maxColumns: 50,
-};
+export { defaultImportLimits, type ImportLimits } from './document-blocks-reader';
 
 export interface ReadPlanOptions {
   limits?: Partial<ImportLimits>;
@@ -36,50 +18,17 @@ export interface ReadPlanOptions {
   mapping?: HeaderMapping;
 }
 
-async function readBlocks(
-  bytes: Buffer,
-  fileName: string,
-  limits: ImportLimits,
-): Promise<DocumentBlocks> {
-  const { kind, ole } = await detectKind(bytes, fileName);
-  const zipLimits = { maxEntries: 2000, maxInflatedBytes: limits.maxInflatedBytes };
-  switch (kind) {
-    // An OLE compound file is not compressed: what it holds is no larger than the file itself.
-    case 'doc':
-      return readDocDocument(ole!, limits);
-    case 'xls':
-      return readXlsDocument(bytes, limits);
-    case 'text':
-      return readTextDocument(decodeText(bytes));
-    case 'docx': {
-      const parts = await inflateZip(bytes, (name) => name === 'word/document.xml', zipLimits);
-      return readDocxDocument(parts.get('word/document.xml')!);
-    }
-    case 'xlsx':
-      // exceljs inflates on its own and without limits: the guard inflates (and caps) first.
-      await inflateZip(bytes, () => false, zipLimits);
-      return readXlsxDocument(bytes, limits);
-  }
-}
-
 /**
  * An uploaded document as neutral blocks, whatever its format: the name, the size, the content
  * (sniffed, never trusted from the name) and the inflated size are checked first. Every refusal
- * is an AppError of the import.* family.
+ * is an AppError of the import.* family. The reading happens in a worker thread of the pool
+ * (`document-pool.ts`), so that no document stalls the server's other requests.
  */
 export async function readDocumentBlocks(
   input: { bytes: Buffer; fileName: string },
   limits: ImportLimits = defaultImportLimits,
 ): Promise<DocumentBlocks> {
-  checkFileName(input.fileName);
-  if (input.bytes.length === 0) throw new AppError('import.empty_file');
-  if (input.bytes.length > limits.maxFileBytes) {
-    throw new AppError('import.too_large', {
-      size: formatBytes(input.bytes.length),
-      limit: formatBytes(limits.maxFileBytes),
-    });
-  }
-  return readBlocks(input.bytes, input.fileName, limits);
+  return readInWorker(input, limits);
 }
 
 /**

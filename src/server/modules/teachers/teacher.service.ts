@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sha256 } from '../../io/sha256';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -240,11 +241,13 @@ export function createTeacherService({ db, clock }: { db: Database; clock: Clock
       }
       if (!parsed) throw new AppError('teachers.sheet_no_header');
       const { header, rows, sourceRows } = parsed;
+      await yieldToEventLoop();
       const { entries, problems } = readRosterRows(
         rows,
         header,
         (index) => sourceRows[index] ?? index + 1,
       );
+      await yieldToEventLoop();
       const fileHash = sha256(upload.bytes);
 
       const run = async (tx: Executor, apply: boolean): Promise<RosterPreview> => {
@@ -266,7 +269,9 @@ export function createTeacherService({ db, clock }: { db: Database; clock: Clock
         }[] = [];
         let unchanged = 0;
         let reactivated = 0;
-        for (const entry of entries) {
+        for (const [index, entry] of entries.entries()) {
+          // A roster of tens of thousands of rows is compared in slices: other requests run between.
+          if (index % 1000 === 999) await yieldToEventLoop();
           const department = match(entry.departmentName);
           if (entry.departmentName && !department)
             allProblems.push({
