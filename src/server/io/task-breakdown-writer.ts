@@ -413,8 +413,10 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
           ...groups.flatMap((rows) => [
             tableOf(rows),
             // A paragraph after every table: tables that touch would run together, and Word and
-            // WPS keep a table that a paragraph follows when they save it as .doc.
-            new Paragraph({ spacing: { before: 0, after: 0, line: 120 }, children: [] }),
+            // WPS keep a table that a paragraph follows when they save it as .doc. A plain one:
+            // LibreOffice 7.4 (Debian 12) left out a whole table that followed a paragraph of
+            // half-line spacing at a page break (items 6–8 of one printout of S, 14 rows).
+            new Paragraph({ spacing: { before: 0, after: 0 }, children: [] }),
           ]),
         ],
       },
