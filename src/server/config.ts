@@ -26,9 +26,9 @@ const environmentSchema = z.object({
   /** Uploads that may wait for a reader; one more is refused at once (upload.busy, 503). */
   LUOSHI_UPLOAD_QUEUE: z.coerce.number().int().min(0).default(4),
   /** A reader still reading after this many seconds is stopped and the upload refused (upload.too_heavy). */
-  LUOSHI_UPLOAD_READ_SECONDS: z.coerce.number().positive().default(20),
+  LUOSHI_UPLOAD_READ_SECONDS: z.coerce.number().positive().default(60),
   /** The heap one reader may use, in MB; beyond it the reader is stopped and the upload refused. */
-  LUOSHI_UPLOAD_READER_MEMORY_MB: z.coerce.number().int().min(32).default(512),
+  LUOSHI_UPLOAD_READER_MEMORY_MB: z.coerce.number().int().min(32).default(1536),
   /** Where evidence files (佐证材料) are kept, outside the web root; default DATA_DIR/evidence. */
   LUOSHI_EVIDENCE_DIR: z.string().optional(),
   /** Where evidence files are kept: "local" (LUOSHI_EVIDENCE_DIR) or "s3" (an S3-compatible object store, LUOSHI_S3_*). */

@@ -27,8 +27,8 @@ export interface DocumentReaderOptions {
 export const defaultDocumentReaderOptions: DocumentReaderOptions = {
   workers: 1,
   queue: 4,
-  timeoutMs: 20_000,
-  memoryMb: 512,
+  timeoutMs: 60_000,
+  memoryMb: 1536,
 };
 
 interface Job {
