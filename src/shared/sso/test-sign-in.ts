@@ -54,7 +54,7 @@ export const testRefusalKinds = [
 ] as const;
 export type TestRefusalKind = (typeof testRefusalKinds)[number];
 
-const tokenReasons = new Set<string>([
+const tokenReasons: ReadonlySet<string> = new Set<TestRefusalKind>([
   'algorithm',
   'unknown_key',
   'signature',
@@ -66,7 +66,7 @@ const tokenReasons = new Set<string>([
   'nonce',
   'subject',
 ]);
-const accountReasons = new Set<string>([
+const accountReasons: ReadonlySet<string> = new Set<TestRefusalKind>([
   'no_matching_user',
   'campus_id_not_a_username',
   'username_taken_elsewhere',

@@ -1,4 +1,5 @@
 import type { Role } from '../../../shared/roles';
+import type { User } from '../users/user.table';
 
 /** Who is acting, and from where: what services need to authorize and to audit. */
 export interface Actor {
@@ -28,5 +29,21 @@ export function systemActor(
     departmentId: null,
     ip: null,
     userAgent: 'luoshi-cli',
+  };
+}
+
+/** A signed-in user acting from where the request came (`ip`, `userAgent`). */
+export function actorOfUser(
+  user: Pick<User, 'id' | 'organizationId' | 'username' | 'role' | 'departmentId'>,
+  origin: { ip: string | null; userAgent: string | null },
+): Actor {
+  return {
+    userId: user.id,
+    organizationId: user.organizationId,
+    username: user.username,
+    role: user.role,
+    departmentId: user.departmentId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
   };
 }

@@ -25,7 +25,7 @@ import {
   updateUser,
 } from '../users/user.repository';
 import type { User } from '../users/user.table';
-import type { Actor } from './actor';
+import { type Actor, actorOfUser } from './actor';
 import { createSecretBox } from './secret-box';
 import {
   deleteSession,
@@ -99,18 +99,6 @@ function withPasswordAge(user: User, now: Date): User {
   )
     return user;
   return { ...user, mustChangePassword: true };
-}
-
-function actorFor(user: User, origin: RequestOrigin): Actor {
-  return {
-    userId: user.id,
-    organizationId: user.organizationId,
-    username: user.username,
-    role: user.role,
-    departmentId: user.departmentId,
-    ip: origin.ip,
-    userAgent: origin.userAgent,
-  };
 }
 
 export function createAuthService({ db, clock, config }: AuthServiceDependencies) {
@@ -302,7 +290,7 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       });
       throw new AppError('auth.invalid_credentials');
     }
-    const actor = actorFor(user, origin);
+    const actor = actorOfUser(user, origin);
     if (user.lockedUntil && user.lockedUntil > attemptAt) {
       await recordAudit(db, clock, actor, {
         action: 'auth.sign_in_failed',
@@ -379,7 +367,7 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
       options: { totpCode?: string | undefined; via: SignInVia },
     ) {
       const attemptAt = clock.now();
-      const actor = actorFor(user, origin);
+      const actor = actorOfUser(user, origin);
       if (user.lockedUntil && user.lockedUntil > attemptAt) {
         await recordAudit(db, clock, actor, {
           action: 'auth.sign_in_failed',
@@ -412,7 +400,7 @@ export function createAuthService({ db, clock, config }: AuthServiceDependencies
         tokenHash,
         csrfToken: session.csrfToken,
         user: withPasswordAge(user, now),
-        actor: actorFor(user, origin),
+        actor: actorOfUser(user, origin),
       };
     },
 

@@ -29,7 +29,7 @@ import { hashSessionToken } from '../../http/access-control';
 import { secretsEqual } from '../../http/secrets-equal';
 import { insertAuditEntry } from '../audit/audit.repository';
 import { recordAudit } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
+import { type Actor, actorOfUser } from '../auth/actor';
 import type { AuthService, RequestOrigin, SignedInSession, SignInVia } from '../auth/auth.service';
 import { createSecretBox } from '../auth/secret-box';
 import { listDepartments } from '../departments/department.repository';
@@ -662,15 +662,7 @@ export function createSsoService({ db, clock, config, auth }: SsoServiceDependen
       : undefined;
     if (!provider || provider.kind !== kind) throw new AppError('sso.provider_not_found');
     if (!user) throw new AppError('sso.state_invalid');
-    const startedBy: Actor = {
-      userId: user.id,
-      organizationId: user.organizationId,
-      username: user.username,
-      role: user.role,
-      departmentId: user.departmentId,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-    };
+    const startedBy = actorOfUser(user, origin);
     let claims: SsoTestClaims | null = null;
     let match: SsoTestMatch | null = null;
     let failure: unknown = null;
