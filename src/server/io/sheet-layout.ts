@@ -10,6 +10,45 @@ export interface PrintLayout {
   orientation: 'portrait' | 'landscape';
   /** The rows repeated at the top of every printed page, e.g. [2, 2] for the column headings. */
   titleRows?: readonly [number, number];
+  /**
+   * A fixed scale in percent instead of fit-to-width: for a sheet with its own page breaks, which
+   * Excel and WPS ignore under fit-to-page (see `scaleToWidth`).
+   */
+  scale?: number;
+}
+
+/** The page margins in inches (Excel's unit), about 1.5 cm at the sides and 1.8 cm top and bottom. */
+const MARGINS = { left: 0.6, right: 0.6, top: 0.7, bottom: 0.7, header: 0.3, footer: 0.3 };
+
+/** A4 in points, portrait. */
+const A4 = { width: 595.28, height: 841.89 };
+
+/** The area, in points, that printOptions' margins leave on A4 for the sheet's rows and columns. */
+export function printableArea(orientation: PrintLayout['orientation']): {
+  width: number;
+  height: number;
+} {
+  const [width, height] =
+    orientation === 'portrait' ? [A4.width, A4.height] : [A4.height, A4.width];
+  return {
+    width: width - (MARGINS.left + MARGINS.right) * 72,
+    height: height - (MARGINS.top + MARGINS.bottom) * 72,
+  };
+}
+
+/** The points a column of `width` characters takes on paper (Excel: width × 7 + 5 pixels). */
+export function columnPoints(width: number): number {
+  return (width * 7 + 5) * 0.75;
+}
+
+/**
+ * The whole-percent scale at which columns of these widths fit the page's width, never above 100.
+ * It keeps 2 % in hand: the suites convert column widths with their own rounding, and a sheet a
+ * point too wide would print its last column on pages of its own.
+ */
+export function scaleToWidth(widths: readonly number[], orientation: PrintLayout['orientation']) {
+  const total = widths.reduce((sum, width) => sum + columnPoints(width), 0);
+  return Math.min(100, Math.floor((100 * printableArea(orientation).width) / (total * 1.02)));
 }
 
 /** Excel's highest row, in points. */
@@ -31,10 +70,10 @@ export function printOptions(
     pageSetup: {
       paperSize: 9,
       orientation: layout.orientation,
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      margins: { left: 0.6, right: 0.6, top: 0.7, bottom: 0.7, header: 0.3, footer: 0.3 },
+      ...(layout.scale === undefined
+        ? { fitToPage: true, fitToWidth: 1, fitToHeight: 0 }
+        : { fitToPage: false, scale: layout.scale }),
+      margins: MARGINS,
       ...(layout.titleRows
         ? { printTitlesRow: `${layout.titleRows[0]}:${layout.titleRows[1]}` }
         : {}),
@@ -73,7 +112,7 @@ function charWidth(char: string): number {
 /** The points a column of `width` (Excel's unit: characters of the default font) offers its text. */
 export function columnTextPoints(width: number): number {
   // Excel: pixels = width × 7 + 5 (Calibri 11's digit), 0.75 pt a pixel; less the cell's padding.
-  return (width * 7 + 5) * 0.75 - 6;
+  return columnPoints(width) - 6;
 }
 
 /** The height of one line of text at `fontSize` points (CJK fonts' ascent + descent, with leading). */

@@ -18,7 +18,14 @@ import {
 import ExcelJS from 'exceljs';
 import { CONTINUED_MARK as CONTINUED } from '../../shared/breakdown-sheet';
 import { fontTableOverride } from './docx-fonts';
-import { heightFor, MAX_ROW_HEIGHT, printOptions, splitForRows } from './sheet-layout';
+import {
+  heightFor,
+  MAX_ROW_HEIGHT,
+  printableArea,
+  printOptions,
+  scaleToWidth,
+  splitForRows,
+} from './sheet-layout';
 
 /**
  * The official layout of a 任务分解表: an item's cells (一级指标 … 责任部门) merged over its
@@ -210,6 +217,67 @@ function rowHeights(rows: readonly LaidRow[], columns: ReturnType<typeof columns
   return heights;
 }
 
+const sum = (heights: readonly number[]) => heights.reduce((total, height) => total + height, 0);
+
+/** The title row and the column headings' row, in points (the headings repeat on every page). */
+const TITLE_HEIGHT = 30;
+const HEADER_HEIGHT = 24;
+
+/** One printed page of the table: rows [start, end) and their heights on that page. */
+interface Page {
+  start: number;
+  end: number;
+  heights: number[];
+}
+
+/**
+ * The rows cut into pages by our own page breaks, each page as full as `room` allows (points of
+ * rows, first page and the others). A merged cell never crosses a page: the suites slice a merged
+ * cell's text at a page's end (LibreOffice, through a line) or drop what is below it (Excel), so
+ * each page merges its own rows and an item that goes on prints its cells again, which the readers
+ * take as the same item. An item that would be cut but fits a page of its own starts the next page.
+ */
+function paginate(
+  rows: readonly LaidRow[],
+  columns: ReturnType<typeof columnsOf>,
+  room: { first: number; next: number },
+): Page[] {
+  const pages: Page[] = [];
+  const heightsOf = (start: number, end: number) => rowHeights(rows.slice(start, end), columns);
+  let start = 0;
+  while (start < rows.length) {
+    const capacity = pages.length === 0 ? room.first : room.next;
+    let end = start + 1;
+    let heights = heightsOf(start, end);
+    while (end < rows.length) {
+      const more = heightsOf(start, end + 1);
+      if (sum(more) > capacity) break;
+      heights = more;
+      end += 1;
+    }
+    const cut = rows[end];
+    if (cut && cut.item === rows[end - 1]!.item) {
+      let itemStart = end - 1;
+      while (itemStart > start && rows[itemStart - 1]!.item === cut.item) itemStart -= 1;
+      let itemEnd = end;
+      while (itemEnd < rows.length && rows[itemEnd]!.item === cut.item) itemEnd += 1;
+      if (itemStart > start && sum(heightsOf(itemStart, itemEnd)) <= room.next) {
+        end = itemStart;
+        heights = heightsOf(start, end);
+      }
+    }
+    pages.push({ start, end, heights });
+    start = end;
+  }
+  return pages;
+}
+
+/**
+ * A little of each page kept free: the suites round row heights and margins their own ways, and a
+ * page our breaks fill to the last point would spill a row onto a page of its own.
+ */
+const PAGE_FILL = 0.95;
+
 /**
  * Text at the top of its cell where it is long (指标内容) or read across (落实部门, 落实措施,
  * 完成时限: one line region), centred otherwise.
@@ -223,19 +291,23 @@ const TOP_ALIGNED: ReadonlySet<ColumnKey> = new Set([
 
 export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise<Buffer> {
   const columns = columnsOf(table);
+  const scale = scaleToWidth(
+    columns.map((column) => column.width),
+    'landscape',
+  );
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('任务分解表', {
-    ...printOptions({ orientation: 'landscape', titleRows: [2, 2] }),
+    ...printOptions({ orientation: 'landscape', titleRows: [2, 2], scale }),
     views: [{ state: 'frozen', ySplit: 2 }],
   });
   sheet.columns = columns.map((column) => ({ width: column.width }));
   const title = sheet.addRow([spreadsheetSafe(table.title)]);
   sheet.mergeCells(1, 1, 1, columns.length);
-  title.height = 30;
+  title.height = TITLE_HEIGHT;
   title.getCell(1).font = { name: '方正小标宋简体', size: 16, bold: true };
   title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
   const header = sheet.addRow(columns.map((column) => column.header));
-  header.height = 24;
+  header.height = HEADER_HEIGHT;
   header.eachCell((cell) => {
     cell.font = { name: '黑体', size: 11, bold: true };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
@@ -243,28 +315,33 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
     cell.border = { top: thin, left: thin, bottom: thin, right: thin };
   });
   const rows = layRows(table, true);
-  const heights = rowHeights(rows, columns);
-  rows.forEach((row, index) => {
-    const added = sheet.addRow(
-      columns.map((column) => spreadsheetSafe(row.cells[column.key] ?? '')),
-    );
-    added.height = heights[index]!;
-    columns.forEach((column, position) => {
-      const cell = added.getCell(position + 1);
-      cell.border = { top: thin, left: thin, bottom: thin, right: thin };
-      // At the top, merged cells too: a merged cell's text is printed where its area starts,
-      // not in the middle of an area that runs over pages.
-      cell.alignment = { vertical: 'top', wrapText: true };
-      cell.font = { name: FONT, size: FONT_SIZE };
-    });
-  });
+  const pageRows = (printableArea('landscape').height * PAGE_FILL * 100) / scale - HEADER_HEIGHT;
+  const pages = paginate(rows, columns, { first: pageRows - TITLE_HEIGHT, next: pageRows });
   const firstDataRow = 3;
-  const spans = spansOf(rows);
-  columns.forEach((column, position) => {
-    for (const [start, end] of spans[column.key] ?? [])
-      if (end - start > 1)
-        sheet.mergeCells(firstDataRow + start, position + 1, firstDataRow + end - 1, position + 1);
-  });
+  for (const page of pages) {
+    page.heights.forEach((height, offset) => {
+      const row = rows[page.start + offset]!;
+      const added = sheet.addRow(
+        columns.map((column) => spreadsheetSafe(row.cells[column.key] ?? '')),
+      );
+      added.height = height;
+      columns.forEach((column, position) => {
+        const cell = added.getCell(position + 1);
+        cell.border = { top: thin, left: thin, bottom: thin, right: thin };
+        // At the top, merged cells too: a merged cell's text is printed where its area starts.
+        cell.alignment = { vertical: 'top', wrapText: true };
+        cell.font = { name: FONT, size: FONT_SIZE };
+      });
+      if (offset === page.heights.length - 1 && page.end < rows.length) added.addPageBreak();
+    });
+    const spans = spansOf(rows.slice(page.start, page.end));
+    const top = firstDataRow + page.start;
+    columns.forEach((column, position) => {
+      for (const [start, end] of spans[column.key] ?? [])
+        if (end - start > 1)
+          sheet.mergeCells(top + start, position + 1, top + end - 1, position + 1);
+    });
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
