@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, institutionWithSeedPlan, type TestApp } from '../support/test-app';
+import { CJK, downloadInEnglish, sheetOfDownload } from '../support/english';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -55,6 +56,31 @@ describe('the findings export (问题清单)', () => {
     expect(String(row.getCell(8).value)).toMatch(/^39\. /);
     expect(String(row.getCell(11).value)).toContain('逐项验收民生项目，形成验收报告（工会，');
     expect(sheet.rowCount).toBe(5);
+
+    const english = await sheetOfDownload(
+      (await downloadInEnglish(coordinator, `/api/v1/plans/${planId}/findings/export`)).rawPayload,
+    );
+    expect(english.sheet.name).toBe('Findings');
+    expect(english.rows[2]).toEqual([
+      'No.',
+      'Finding',
+      'Description',
+      'Rectification',
+      'State',
+      'Responsible department',
+      'Supporting departments',
+      'Items',
+      'Due on',
+      'Overdue',
+      'Rectification actions',
+    ]);
+    expect(english.rows[0]![0]).not.toMatch(CJK);
+    for (const row of english.rows.slice(3))
+      for (const column of [3, 4, 9]) expect(row[column]).not.toMatch(CJK);
+    expect(english.rows[3]!.slice(3, 5)).toEqual(['Fix now', 'In progress']);
+    expect(english.rows[3]![10]).toMatch(
+      /^1\. 逐项验收民生项目，形成验收报告 \(工会, \d{4}-\d{2}-\d{2}\)$/,
+    );
 
     const filtered = await coordinator.get(
       `/api/v1/plans/${planId}/findings/export?kind=carried_over`,

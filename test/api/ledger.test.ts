@@ -25,6 +25,7 @@ import {
   type SignedInClient,
   type TestApp,
 } from '../support/test-app';
+import { CJK, downloadInEnglish, sheetOfDownload } from '../support/english';
 
 const clock = new ManualClock('2024-04-22T02:00:00Z');
 let t: TestApp;
@@ -587,6 +588,53 @@ describe("the coordinating office's ledger", () => {
         '否',
       ]),
     );
+    // In English for a reader who chose it: only the plan's texts and names stay Chinese.
+    const english = await sheetOfDownload(
+      (
+        await downloadInEnglish(
+          coordinator,
+          `/api/v1/plans/${planId}/ledger/export?periodKey=2024-05`,
+        )
+      ).rawPayload,
+    );
+    expect(english.sheet.name).toBe('Progress ledger');
+    expect(english.rows[0]![0]).toMatch(/^Progress ledger: /);
+    expect(english.rows[1]![0]).toMatch(
+      /^Exported .* \(Beijing time\) · 3 rows · Filters: Period: /,
+    );
+    expect(english.rows[1]![0]).not.toMatch(CJK);
+    expect(english.rows[2]).toEqual([
+      'Department',
+      'Item no.',
+      'Item',
+      'Measure',
+      'Period',
+      'Due on',
+      'Report state',
+      'Status',
+      'Progress',
+      'Evidence',
+      'Late',
+      'Reported by',
+      'Reported at',
+      'Version',
+    ]);
+    for (const row of english.rows.slice(3))
+      for (const column of [4, 5, 6, 7, 10, 12, 13]) expect(row[column]).not.toMatch(CJK);
+    expect(
+      english.rows
+        .slice(3)
+        .map((row) => row[6])
+        .sort(),
+    ).toEqual(['Missing', 'Reported', 'Reported late']);
+    expect(english.sheet.headerFooter.oddFooter).toBe('&CPage &P of &N');
+    // Accept-Language alone (an API client) chooses English too; the default stays Chinese.
+    const byHeader = await coordinator.request({
+      method: 'GET',
+      url: `/api/v1/plans/${planId}/ledger/export?periodKey=2024-05`,
+      headers: { 'accept-language': 'en-GB,en' },
+    });
+    expect((await sheetOfDownload(byHeader.rawPayload)).sheet.name).toBe('Progress ledger');
     const injected = byMeasure(`'=HYPERLINK("http://evil.example","点我")`);
     expect(injected.slice(6, 11)).toEqual([
       '逾期报送',

@@ -14,6 +14,7 @@ import {
   type SignedInClient,
   type TestApp,
 } from '../support/test-app';
+import { CJK, downloadInEnglish, sheetOfDownload } from '../support/english';
 
 let t: TestApp;
 const clock = new ManualClock('2024-04-22T02:00:00Z');
@@ -280,6 +281,16 @@ describe('the quality report', () => {
     // (0.4×50 + 0.3×40 + 0.2×0 (no self-assessment submitted)) ÷ 0.9
     expect(score.result).toBe(35.6);
     expect(String(sheet.getCell('A2').value)).toContain('不适用');
+    const english = await sheetOfDownload(
+      (await downloadInEnglish(coordinator, `/api/v1/plans/${planId}/performance-sheet`))
+        .rawPayload,
+    );
+    expect(english.sheet.name).toBe('Performance');
+    for (const [index, row] of english.rows.entries())
+      for (const [column, text] of row.entries())
+        if (!(index > 2 && column === 0)) expect(text, `row ${index + 1}`).not.toMatch(CJK);
+    expect(english.rows[1]![0]).toContain('Score = 0.4 × measure completion');
+    expect(english.rows.find((row) => row[0] === '工会')![4]).toBe('n/a');
   });
 
   it("is not for liaisons, and another organization's report is not found", async () => {

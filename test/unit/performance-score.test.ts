@@ -69,6 +69,7 @@ describe('the performance score sheet', () => {
   it.each(cases)('$name: the rule and the sheet formula agree', async ({ components, score }) => {
     expect(performanceScore(components)).toBe(score);
     const bytes = await writePerformanceSheetXlsx({
+      locale: 'zh-CN',
       title: '2024年度绩效考核得分表',
       formula: describePerformanceFormula(),
       weights: defaultPerformanceWeights,

@@ -13,9 +13,9 @@ import {
   type ErrorCode,
   type FieldIssue,
 } from '../../shared/errors';
-import { pickLocale } from '../../shared/locale';
 import type { Locale } from '../../shared/errors';
 import { isDataException } from '../db/errors';
+import { requestLocale } from './request-locale';
 
 const zodLocales: Record<Locale, ReturnType<typeof z.locales.en>> = {
   'zh-CN': z.locales.zhCN(),
@@ -56,7 +56,7 @@ export function installErrorHandler(
       return sendError(request, reply, error);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const locale = pickLocale(request.headers['accept-language']);
+      const locale = requestLocale(request);
       const issues: FieldIssue[] = error.validation.map((issue) => ({
         path: joinPath(error.validationContext, issue.instancePath),
         message: localizeIssue(issue, locale),
@@ -91,7 +91,7 @@ export function sendError(
   reply: FastifyReply,
   error: AppError,
 ): FastifyReply {
-  const locale = pickLocale(request.headers['accept-language']);
+  const locale = requestLocale(request);
   return reply.code(error.status).send({
     error: {
       code: error.code,

@@ -1,9 +1,13 @@
 import ExcelJS from 'exceljs';
+import type { Locale } from '../../shared/errors';
+import { translate } from '../../shared/i18n/messages';
 import { heightFor, MAX_ROW_HEIGHT, printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** 问题清单 as a sheet: one row per finding, every text already worded. */
 export interface FindingsTable {
+  /** The reader's language: the headings, the sheet's name and its footer. */
+  locale: Locale;
   title: string;
   subtitle: string;
   rows: {
@@ -23,28 +27,32 @@ export interface FindingsTable {
 }
 
 const COLUMNS = [
-  { field: 'no', header: '序号', width: 6 },
-  { field: 'title', header: '问题', width: 28 },
-  { field: 'description', header: '问题描述', width: 36 },
-  { field: 'kind', header: '整改方式', width: 12 },
-  { field: 'state', header: '状态', width: 11 },
-  { field: 'owner', header: '整改责任部门', width: 14 },
-  { field: 'departments', header: '配合部门', width: 16 },
-  { field: 'items', header: '相关指标', width: 30 },
-  { field: 'dueOn', header: '整改时限', width: 12 },
-  { field: 'overdue', header: '是否逾期', width: 8 },
-  { field: 'actions', header: '整改措施', width: 48 },
+  { field: 'no', width: 6 },
+  { field: 'title', width: 28 },
+  { field: 'description', width: 36 },
+  { field: 'kind', width: 12 },
+  { field: 'state', width: 11 },
+  { field: 'owner', width: 14 },
+  { field: 'departments', width: 16 },
+  { field: 'items', width: 30 },
+  { field: 'dueOn', width: 12 },
+  { field: 'overdue', width: 8 },
+  { field: 'actions', width: 48 },
 ] as const satisfies readonly {
   field: keyof FindingsTable['rows'][number];
-  header: string;
   width: number;
 }[];
 
 /** The findings as .xlsx: title, a frozen header row with filters, one row per finding; formula-safe. */
 export async function writeFindingsXlsx(table: FindingsTable): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('问题清单', {
-    ...printOptions({ orientation: 'landscape', titleRows: [3, 3] }),
+  const words = (key: Parameters<typeof translate>[1]) => translate(table.locale, key);
+  const sheet = workbook.addWorksheet(words('export.findings.sheet'), {
+    ...printOptions({
+      orientation: 'landscape',
+      titleRows: [3, 3],
+      footer: words('export.pageFooter'),
+    }),
     views: [{ state: 'frozen', ySplit: 3 }],
   });
   sheet.columns = COLUMNS.map((column) => ({ width: column.width }));
@@ -56,7 +64,9 @@ export async function writeFindingsXlsx(table: FindingsTable): Promise<Buffer> {
   const subtitle = sheet.addRow([spreadsheetSafe(table.subtitle)]);
   sheet.mergeCells(2, 1, 2, COLUMNS.length);
   subtitle.getCell(1).font = { name: '仿宋_GB2312', size: 10, color: { argb: 'FF595959' } };
-  const header = sheet.addRow(COLUMNS.map((column) => column.header));
+  const header = sheet.addRow(
+    COLUMNS.map((column) => words(`export.findings.column.${column.field}`)),
+  );
   header.eachCell((cell) => {
     cell.font = { name: '黑体', size: 11, bold: true };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };

@@ -1,9 +1,13 @@
 import ExcelJS from 'exceljs';
+import type { Locale } from '../../shared/errors';
+import { translate } from '../../shared/i18n/messages';
 import { heightFor, MAX_ROW_HEIGHT, printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** The 工作进度督办台账 as a sheet: one row per measure and period, every text already worded. */
 export interface LedgerTable {
+  /** The reader's language: the headings, the sheet's name and its footer. */
+  locale: Locale;
   title: string;
   /** A line under the title: when it was exported, which filters. */
   subtitle: string;
@@ -26,31 +30,35 @@ export interface LedgerTable {
 }
 
 const COLUMNS = [
-  { field: 'department', header: '责任部门', width: 16 },
-  { field: 'itemNo', header: '指标序号', width: 8 },
-  { field: 'item', header: '指标内容', width: 36 },
-  { field: 'measure', header: '落实措施', width: 36 },
-  { field: 'period', header: '报送周期', width: 14 },
-  { field: 'dueOn', header: '报送截止日期', width: 13 },
-  { field: 'state', header: '报送情况', width: 12 },
-  { field: 'status', header: '进展状态', width: 10 },
-  { field: 'text', header: '完成情况', width: 44 },
-  { field: 'evidence', header: '佐证材料', width: 30 },
-  { field: 'late', header: '是否逾期', width: 8 },
-  { field: 'submittedBy', header: '报送人', width: 12 },
-  { field: 'submittedAt', header: '报送时间', width: 17 },
-  { field: 'version', header: '版本', width: 6 },
+  { field: 'department', width: 16 },
+  { field: 'itemNo', width: 8 },
+  { field: 'item', width: 36 },
+  { field: 'measure', width: 36 },
+  { field: 'period', width: 14 },
+  { field: 'dueOn', width: 13 },
+  { field: 'state', width: 12 },
+  { field: 'status', width: 10 },
+  { field: 'text', width: 44 },
+  { field: 'evidence', width: 30 },
+  { field: 'late', width: 8 },
+  { field: 'submittedBy', width: 12 },
+  { field: 'submittedAt', width: 17 },
+  { field: 'version', width: 6 },
 ] as const satisfies readonly {
   field: keyof LedgerTable['rows'][number];
-  header: string;
   width: number;
 }[];
 
 /** The ledger as .xlsx: title, a frozen header row with filters, one row per measure × period; formula-safe. */
 export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('工作进度督办台账', {
-    ...printOptions({ orientation: 'landscape', titleRows: [3, 3] }),
+  const words = (key: Parameters<typeof translate>[1]) => translate(table.locale, key);
+  const sheet = workbook.addWorksheet(words('export.ledger.sheet'), {
+    ...printOptions({
+      orientation: 'landscape',
+      titleRows: [3, 3],
+      footer: words('export.pageFooter'),
+    }),
     views: [{ state: 'frozen', ySplit: 3 }],
   });
   sheet.columns = COLUMNS.map((column) => ({ width: column.width }));
@@ -62,7 +70,9 @@ export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
   const subtitle = sheet.addRow([spreadsheetSafe(table.subtitle)]);
   sheet.mergeCells(2, 1, 2, COLUMNS.length);
   subtitle.getCell(1).font = { name: '仿宋_GB2312', size: 10, color: { argb: 'FF595959' } };
-  const header = sheet.addRow(COLUMNS.map((column) => column.header));
+  const header = sheet.addRow(
+    COLUMNS.map((column) => words(`export.ledger.column.${column.field}`)),
+  );
   header.eachCell((cell) => {
     cell.font = { name: '黑体', size: 11, bold: true };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };

@@ -1,14 +1,14 @@
 import ExcelJS from 'exceljs';
+import type { Locale } from '../../shared/errors';
+import { translate } from '../../shared/i18n/messages';
+import type { PerformanceLine } from '../../shared/report/performance-score';
 import { printOptions } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
-import { NOT_APPLICABLE, type PerformanceLine } from '../../shared/report/performance-score';
-
-/** A line's cell: its value, 0 when nothing was submitted, 不适用 (text, left out by the formula). */
-const cellOf = (line: PerformanceLine | null) =>
-  line === 'not_applicable' ? NOT_APPLICABLE : (line ?? 0);
 
 /** One department's row: its components (percent, or null when nothing counted) and its score. */
 export interface PerformanceSheet {
+  /** The reader's language: the headings, 不适用, the sheet's name and its footer. */
+  locale: Locale;
   title: string;
   formula: string;
   weights: { completion: number; onTime: number; selfAssessment: number; rectification: number };
@@ -23,22 +23,30 @@ export interface PerformanceSheet {
 }
 
 const HEADERS = [
-  '部门',
-  '措施完成率（%）',
-  '按时报送率（%）',
-  '自评得分（审核认定）',
-  '整改核验完成率（%）',
-  '绩效得分',
-];
+  'export.performance.column.department',
+  'export.performance.column.completion',
+  'export.performance.column.onTime',
+  'export.performance.column.selfAssessment',
+  'export.performance.column.rectification',
+  'export.performance.column.score',
+] as const;
 
 /**
  * The score sheet for the annual performance review. The score column is a live formula over
  * the component columns (with the computed value cached), so the sheet shows how it is made.
  */
 export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Promise<Buffer> {
+  const words = (key: Parameters<typeof translate>[1]) => translate(sheetData.locale, key);
+  // A line's cell: its value, 0 when nothing was submitted, 不适用 (text, left out by the formula).
+  const cellOf = (line: PerformanceLine | null) =>
+    line === 'not_applicable' ? words('export.performance.notApplicable') : (line ?? 0);
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('绩效考核', {
-    ...printOptions({ orientation: 'portrait', titleRows: [3, 3] }),
+  const sheet = workbook.addWorksheet(words('export.performance.sheet'), {
+    ...printOptions({
+      orientation: 'portrait',
+      titleRows: [3, 3],
+      footer: words('export.pageFooter'),
+    }),
     views: [{ state: 'frozen', ySplit: 3 }],
   });
   sheet.columns = [
@@ -57,7 +65,7 @@ export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Pr
   sheet.mergeCells(2, 1, 2, HEADERS.length);
   sheet.getCell(2, 1).alignment = { wrapText: true };
   sheet.getRow(2).height = 64;
-  const header = sheet.addRow(HEADERS);
+  const header = sheet.addRow(HEADERS.map((key) => words(key)));
   header.eachCell((cell) => {
     cell.font = { name: '黑体', bold: true };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };

@@ -15,6 +15,8 @@ export interface PrintLayout {
    * Excel and WPS ignore under fit-to-page (see `scaleToWidth`).
    */
   scale?: number;
+  /** The page footer, in the reader's language: `export.pageFooter` (Excel's &P and &N). */
+  footer?: string;
 }
 
 /** The page margins in inches (Excel's unit), about 1.5 cm at the sides and 1.8 cm top and bottom. */
@@ -78,7 +80,11 @@ export function printOptions(
         ? { printTitlesRow: `${layout.titleRows[0]}:${layout.titleRows[1]}` }
         : {}),
     },
-    headerFooter: { oddFooter: PAGE_FOOTER, evenFooter: PAGE_FOOTER, differentOddEven: false },
+    headerFooter: {
+      oddFooter: layout.footer ?? PAGE_FOOTER,
+      evenFooter: layout.footer ?? PAGE_FOOTER,
+      differentOddEven: false,
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Locale } from '../errors';
+import { translate } from '../i18n/messages';
 /**
  * The per-department score for the annual performance review (item 58, 三个挂钩). The weights
  * and the rule are written on the sheet, and the sheet carries the formula itself, so that a
@@ -31,8 +33,6 @@ export interface PerformanceComponents {
   rectification: PerformanceLine | null;
 }
 
-export const NOT_APPLICABLE = '不适用';
-
 /**
  * Σ weight × value over the lines that apply, divided by the sum of their weights; a line with
  * nothing submitted counts 0, with its weight. Rounded to one decimal, as the sheet's ROUND does.
@@ -56,6 +56,7 @@ export function performanceScore(
 /** The formula and its rule as the sheet shows them. */
 export function describePerformanceFormula(
   weights: PerformanceWeights = defaultPerformanceWeights,
+  locale: Locale = 'zh-CN',
 ): string {
-  return `得分 = ${weights.completion}×措施完成率 + ${weights.onTime}×按时报送率 + ${weights.selfAssessment}×自评得分 + ${weights.rectification}×整改核验完成率（各项为百分制）。自评得分取党委教师工作部审核认定的评价，不用部门自评。未报送的项（没有落实措施、没有按期报送、未提交自评）按 0 计；“不适用”的项（本年度没有需核验的整改问题，或自评尚未审核认定）不计入，其权重按比例分给其他各项：得分 = Σ(权重×得分) ÷ Σ(适用项的权重)。`;
+  return translate(locale, 'export.performance.formula', { ...weights });
 }

@@ -9,6 +9,7 @@ import {
   type ResponseOf,
 } from '../../shared/api/operation';
 import type { FieldIssue } from '../../shared/errors';
+import { LOCALE_COOKIE } from '../../shared/locale';
 import { translateInWeb } from '../catalogues';
 
 type ErrorBody = z.infer<typeof errorResponseSchema>['error'];
@@ -37,6 +38,9 @@ export function setCsrfToken(token: string | null): void {
 
 export function setApiLanguage(locale: string): void {
   language = locale;
+  // Downloads are links: the server reads the reader's language from this cookie.
+  if (typeof document !== 'undefined')
+    document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; SameSite=Lax`;
 }
 
 /** Told of every auth.required / auth.password_change_required, so the app can change page. */

@@ -2,11 +2,11 @@ import { breakdownsApi } from '../../../shared/api/breakdowns';
 import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { formatErrorMessage } from '../../../shared/errors';
-import { pickLocale } from '../../../shared/locale';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import { readUpload } from '../../http/upload';
 import type { BreakdownService } from './breakdown.service';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownService) {
   route(app, breakdownsApi.board, async (request) =>
@@ -84,7 +84,7 @@ export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownS
       await readUpload(request),
       request.query,
     );
-    const locale = pickLocale(request.headers['accept-language']);
+    const locale = requestLocale(request);
     return {
       ...outcome,
       problems: outcome.problems.map((problem) => ({
@@ -109,7 +109,7 @@ export function registerBreakdownRoutes(app: ApiInstance, breakdowns: BreakdownS
 
   route(app, breakdownsApi.approveMany, async (request) => {
     const outcome = await breakdowns.approveMany(actorOf(request), request.params.id, request.body);
-    const locale = pickLocale(request.headers['accept-language']);
+    const locale = requestLocale(request);
     return {
       approved: outcome.approved,
       refused: outcome.refused.map(({ departmentId, name, error }) => ({

@@ -5,6 +5,7 @@ import { findingsApi } from '../../../shared/api/findings';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { FindingService } from './finding.service';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerFindingRoutes(app: ApiInstance, findings: FindingService) {
   route(app, findingsApi.list, async (request) =>
@@ -20,6 +21,7 @@ export function registerFindingRoutes(app: ApiInstance, findings: FindingService
       actorOf(request),
       request.params.id,
       request.query,
+      requestLocale(request),
     );
     return reply
       .type(XLSX)

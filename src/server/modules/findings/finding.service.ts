@@ -18,7 +18,8 @@ import type {
   verifyBodySchema,
 } from '../../../shared/api/findings';
 import { calendarDate } from '../../../shared/dates';
-import { AppError } from '../../../shared/errors';
+import { AppError, type Locale } from '../../../shared/errors';
+import { type MessageKey, translate } from '../../../shared/i18n/messages';
 import { zonedDate } from '../../../shared/time-format';
 import { writeFindingsXlsx } from '../../io/findings-writer';
 import { newProblems, planDateProblems } from '../../../shared/plan-dates';
@@ -417,11 +418,12 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
 
     get: (actor: Actor, planId: string, findingId: string) => detail(db, actor, planId, findingId),
 
-    /** 问题清单 as .xlsx, with the list's filters: each finding with its items and its rectification actions' texts. */
+    /** 问题清单 as .xlsx, with the list's filters, in the reader's language: each finding with its items and its rectification actions' texts. */
     async exportXlsx(
       actor: Actor,
       planId: string,
       query: ListQuery,
+      locale: Locale = 'zh-CN',
     ): Promise<{ fileName: string; bytes: Buffer }> {
       const plan = await planOf(db, actor, planId);
       const { today: day, rows } = await this.list(actor, planId, query);
@@ -432,33 +434,46 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
         db,
         rows.map((row) => row.id),
       );
+      const words = (key: MessageKey, params?: Record<string, string | number>) =>
+        translate(locale, key, params);
       const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
       const bytes = await writeFindingsXlsx({
-        title: `${plan.cycleYear} 年度问题清单`,
-        subtitle: `${plan.title} · 导出日期 ${day} · 共 ${rows.length} 个问题`,
+        locale,
+        title: words('export.findings.title', { year: plan.cycleYear }),
+        subtitle: words('export.findings.subtitle', {
+          plan: plan.title,
+          day,
+          count: rows.length,
+        }),
         rows: rows.map((row) => ({
           no: row.no,
           title: row.title,
           description: row.description,
-          kind: row.kind === 'immediate' ? '立行立改' : '纳入下年度重点工作',
-          state: STATE_WORDS[row.state],
+          kind: words(`finding.kind.${row.kind}`),
+          state: words(`finding.state.${row.state}`),
           owner: row.ownerDepartment.name,
-          departments: row.departments.map((department) => department.name).join('、'),
+          departments: row.departments
+            .map((department) => department.name)
+            .join(words('export.findings.departmentSeparator')),
           items: row.items
             .map((item) => `${item.no}. ${clip(items.get(item.id)?.content ?? '')}`)
             .join('\n'),
           dueOn: row.dueOn,
-          overdue: row.overdue ? '是' : '否',
+          overdue: words(row.overdue ? 'export.yes' : 'export.no'),
           actions: actions
             .filter(({ action }) => action.findingId === row.id)
-            .map(
-              ({ action, departmentName }, index) =>
-                `${index + 1}. ${action.text}（${departmentName}，${zonedDate(action.at)}）`,
+            .map(({ action, departmentName }, index) =>
+              words('export.findings.action', {
+                no: index + 1,
+                text: action.text,
+                department: departmentName,
+                date: zonedDate(action.at),
+              }),
             )
             .join('\n'),
         })),
       });
-      return { fileName: `问题清单-${day}.xlsx`, bytes };
+      return { fileName: `${words('export.findings.file', { day })}.xlsx`, bytes };
     },
 
     async create(actor: Actor, planId: string, input: CreateInput): Promise<FindingDetail> {

@@ -3,11 +3,11 @@ import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { ledgerApi } from '../../../shared/api/ledger';
 import { formatErrorMessage } from '../../../shared/errors';
-import { pickLocale } from '../../../shared/locale';
 import { readUpload } from '../../http/upload';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { LedgerService } from './ledger.service';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
   route(app, ledgerApi.getSettings, async (request) =>
@@ -35,6 +35,7 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
       actorOf(request),
       request.params.id,
       request.query,
+      requestLocale(request),
     );
     return reply
       .type(XLSX)
@@ -74,7 +75,7 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
       await readUpload(request),
       request.query,
     );
-    const locale = pickLocale(request.headers['accept-language']);
+    const locale = requestLocale(request);
     return {
       ...outcome,
       problems: outcome.problems.map((problem) => ({

@@ -17,7 +17,7 @@ import type {
   reportBodySchema,
 } from '../../../shared/api/ledger';
 import { localDateTime } from '../../../shared/dates';
-import { AppError } from '../../../shared/errors';
+import { AppError, type Locale } from '../../../shared/errors';
 import {
   currentPeriod,
   dayOf,
@@ -31,6 +31,7 @@ import {
   type CellState,
   type LedgerSettings,
   type ReportingPeriod,
+  periodLabel,
   type ReportStatus,
 } from '../../../shared/ledger/periods';
 import type { Clock } from '../../clock';
@@ -69,6 +70,7 @@ import {
 import type { LedgerSettingsRow, ProgressReport } from './ledger.table';
 import { requirePlan } from '../plans/plan.scope';
 import { requireReachableDepartment } from '../departments/department.scope';
+import { type MessageKey, translate } from '../../../shared/i18n/messages';
 
 type SettingsInput = z.output<typeof ledgerSettingsBodySchema>;
 type ReportInput = z.output<typeof reportBodySchema>;
@@ -78,22 +80,6 @@ type SheetQuery = z.output<typeof sheetUploadQuerySchema>;
 /** A period sheet's preview or outcome before its problems are worded in the caller's language. */
 export type PeriodSheetOutcome = Omit<PeriodSheetPreview, 'problems'> & {
   problems: PeriodSheetProblem[];
-};
-
-export const reportStatusWords: Record<ReportStatus, string> = {
-  not_started: '未启动',
-  on_track: '按计划推进',
-  done: '已完成',
-  at_risk: '有风险',
-  blocked: '受阻',
-};
-export const cellStateWords: Record<CellState, string> = {
-  upcoming: '未开始',
-  open: '待报送',
-  missing: '逾期未报',
-  reported: '已报送',
-  late: '逾期报送',
-  closed: '已完成',
 };
 
 const settingsOf = (row: LedgerSettingsRow): LedgerSettings => ({
@@ -867,47 +853,75 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
       };
     },
 
-    /** The filtered ledger as .xlsx, one row per measure × period. */
+    /** The filtered ledger as .xlsx, one row per measure × period, in the reader's language. */
     async exportXlsx(
       actor: Actor,
       planId: string,
       query: LedgerQuery,
+      locale: Locale = 'zh-CN',
     ): Promise<{ fileName: string; bytes: Buffer }> {
       const whole = await wholeLedger(actor, planId);
       const rows = applyFilters(whole.rows, query);
+      const words = (key: MessageKey, params?: Record<string, string | number>) =>
+        translate(locale, key, params);
       const filters = [
         query.departmentId
-          ? `部门：${whole.departments.find((department) => department.id === query.departmentId)?.name ?? ''}`
+          ? words('export.ledger.filter.department', {
+              name:
+                whole.departments.find((department) => department.id === query.departmentId)
+                  ?.name ?? '',
+            })
           : null,
-        query.itemNo ? `指标：${query.itemNo}` : null,
+        query.itemNo ? words('export.ledger.filter.item', { no: query.itemNo }) : null,
         query.itemFrom || query.itemTo
-          ? `指标：${query.itemFrom ?? 1}–${query.itemTo ?? ''}`
+          ? words('export.ledger.filter.items', {
+              from: query.itemFrom ?? 1,
+              to: query.itemTo ?? '',
+            })
           : null,
         query.periodKey
-          ? `周期：${whole.periods.find((period) => period.key === query.periodKey)?.label ?? query.periodKey}`
+          ? words('export.ledger.filter.period', { label: periodLabel(query.periodKey, locale) })
           : null,
-        query.state ? `报送情况：${cellStateWords[query.state]}` : null,
-        query.status ? `进展状态：${reportStatusWords[query.status]}` : null,
-        query.search ? `关键词：${query.search}` : null,
-      ].filter(Boolean);
-      const title = `落实《${whole.standardTitle}》工作进度督办台账`;
+        query.state
+          ? words('export.ledger.filter.state', { state: words(`ledger.state.${query.state}`) })
+          : null,
+        query.status
+          ? words('export.ledger.filter.status', {
+              status: words(`progress.status.${query.status}`),
+            })
+          : null,
+        query.search ? words('export.ledger.filter.search', { text: query.search }) : null,
+      ].filter((filter) => filter !== null);
+      const title = words('export.ledger.title', { standard: whole.standardTitle });
       const bytes = await writeLedgerXlsx({
+        locale,
         title,
-        subtitle: `导出时间：${localDateTime(clock.now())}（北京时间）　共 ${rows.length} 条${filters.length > 0 ? `　筛选：${filters.join('；')}` : ''}`,
+        subtitle: words('export.ledger.subtitle', {
+          time: localDateTime(clock.now()),
+          count: rows.length,
+          filters:
+            filters.length > 0
+              ? words('export.filters', { list: filters.join(words('export.listSeparator')) })
+              : '',
+        }),
         rows: rows.map((row) => ({
           department: row.department.name,
           itemNo: row.item.no,
           item: row.item.content,
           measure: row.measure.text,
-          period: row.period.label,
+          period: periodLabel(row.period.key, locale),
           dueOn: row.period.dueOn,
-          state: cellStateWords[row.state],
-          status: row.report ? reportStatusWords[row.report.status] : '',
+          state: words(`ledger.state.${row.state}`),
+          status: row.report ? words(`progress.status.${row.report.status}`) : '',
           text: row.report?.text ?? '',
           evidence: (row.report?.evidence ?? [])
-            .map((item) => (item.kind === 'link' ? `${item.title}（${item.url}）` : item.title))
+            .map((item) =>
+              item.kind === 'link'
+                ? words('export.linkEvidence', { title: item.title, url: item.url ?? '' })
+                : item.title,
+            )
             .join('\n'),
-          late: row.state === 'late' || row.state === 'missing' ? '是' : '否',
+          late: words(row.state === 'late' || row.state === 'missing' ? 'export.yes' : 'export.no'),
           submittedBy: row.report?.submittedBy ?? '',
           submittedAt: row.report ? localDateTime(new Date(row.report.submittedAt)) : '',
           version: row.report ? String(row.report.version) : '',

@@ -1,17 +1,13 @@
-import { pickLocale } from '../../../shared/locale';
 import { route } from '../../http/route';
 import { notificationsApi } from '../../../shared/api/notifications';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { NotificationService } from './notification.service';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerNotificationRoutes(app: ApiInstance, notifications: NotificationService) {
   route(app, notificationsApi.messagesList, async (request) =>
-    notifications.messages(
-      actorOf(request),
-      request.query.limit,
-      pickLocale(request.headers['accept-language']),
-    ),
+    notifications.messages(actorOf(request), request.query.limit, requestLocale(request)),
   );
 
   route(app, notificationsApi.messagesPreferences, async (request) =>

@@ -1,10 +1,10 @@
 import { formatErrorMessage } from '../../../shared/errors';
-import { pickLocale } from '../../../shared/locale';
 import { obligationsApi } from '../../../shared/api/obligations';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { ObligationService } from './obligation.service';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerObligationRoutes(app: ApiInstance, obligations: ObligationService) {
   route(app, obligationsApi.list, async (request) => ({
@@ -34,7 +34,7 @@ export function registerObligationRoutes(app: ApiInstance, obligations: Obligati
       request.params.id,
       request.body,
     );
-    const locale = pickLocale(request.headers['accept-language']);
+    const locale = requestLocale(request);
     return {
       confirmed: outcome.confirmed,
       refused: outcome.refused.map(({ id, itemNo, error }) => ({

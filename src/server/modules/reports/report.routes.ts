@@ -5,6 +5,7 @@ import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import type { ReportService } from './report.service';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerReportRoutes(app: ApiInstance, reports: ReportService) {
   route(app, reportsApi.request, async (request) =>
@@ -38,7 +39,11 @@ export function registerReportRoutes(app: ApiInstance, reports: ReportService) {
   );
 
   route(app, reportsApi.performanceSheet, async (request, reply) => {
-    const { fileName, bytes } = await reports.performanceSheet(actorOf(request), request.params.id);
+    const { fileName, bytes } = await reports.performanceSheet(
+      actorOf(request),
+      request.params.id,
+      requestLocale(request),
+    );
     return reply
       .type(XLSX)
       .header('content-disposition', attachment(fileName, 'performance-sheet.xlsx'))

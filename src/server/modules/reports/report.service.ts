@@ -10,7 +10,8 @@ import type {
   reviewBodySchema,
 } from '../../../shared/api/reports';
 import { readFigureRecords } from './figure-records';
-import { AppError } from '../../../shared/errors';
+import { AppError, type Locale } from '../../../shared/errors';
+import { translate } from '../../../shared/i18n/messages';
 import { calendarDate } from '../../../shared/dates';
 import { buildQualityReport } from '../../../shared/report/build-quality-report';
 import {
@@ -335,6 +336,7 @@ export function createReportService({
     async performanceSheet(
       actor: Actor,
       planId: string,
+      locale: Locale = 'zh-CN',
     ): Promise<{ fileName: string; bytes: Buffer }> {
       const { plan } = await requirePlan(db, actor.organizationId, planId);
       const records = await gatherReportRecords(db, actor.organizationId, plan.id, clock.now());
@@ -361,10 +363,11 @@ export function createReportService({
           };
         })
         .sort((a, b) => b.score - a.score);
-      const title = `${plan.cycleYear}年度教师党建和思想政治工作绩效考核得分表`;
+      const title = translate(locale, 'export.performance.title', { year: plan.cycleYear });
       const bytes = await writePerformanceSheetXlsx({
+        locale,
         title,
-        formula: describePerformanceFormula(),
+        formula: describePerformanceFormula(defaultPerformanceWeights, locale),
         weights: defaultPerformanceWeights,
         rows,
       });

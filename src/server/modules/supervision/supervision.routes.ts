@@ -1,5 +1,4 @@
 import { formatErrorMessage } from '../../../shared/errors';
-import { pickLocale } from '../../../shared/locale';
 import { supervisionApi } from '../../../shared/api/supervision';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
@@ -8,6 +7,7 @@ import type { SupervisionService } from './supervision.service';
 import type { NoticeService } from './supervision.notices';
 import { DOCX } from '../../../shared/api/operation';
 import { attachment } from '../../http/attachment';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerSupervisionRoutes(
   app: ApiInstance,
@@ -39,7 +39,7 @@ export function registerSupervisionRoutes(
   });
 
   route(app, supervisionApi.overdue, async (request) =>
-    supervision.overdue(actorOf(request), pickLocale(request.headers['accept-language'])),
+    supervision.overdue(actorOf(request), requestLocale(request)),
   );
 
   route(app, supervisionApi.log, async (request) =>
@@ -66,7 +66,7 @@ export function registerSupervisionRoutes(
 
   route(app, supervisionApi.remindAll, async (request) => {
     const outcome = await supervision.remindAll(actorOf(request));
-    const locale = pickLocale(request.headers['accept-language']);
+    const locale = requestLocale(request);
     return {
       told: outcome.told,
       groupMessages: outcome.groupMessages,
@@ -83,11 +83,7 @@ export function registerSupervisionRoutes(
   });
 
   route(app, supervisionApi.notificationsList, async (request) =>
-    supervision.notifications(
-      actorOf(request),
-      request.query.limit,
-      pickLocale(request.headers['accept-language']),
-    ),
+    supervision.notifications(actorOf(request), request.query.limit, requestLocale(request)),
   );
 
   route(app, supervisionApi.notificationsRead, async (request, reply) => {

@@ -1,10 +1,10 @@
 import { route } from '../../http/route';
 import { teachersApi } from '../../../shared/api/teachers';
-import { pickLocale } from '../../../shared/locale';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
 import { readUpload } from '../../http/upload';
 import type { TeacherService } from './teacher.service';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerTeacherRoutes(app: ApiInstance, teachers: TeacherService) {
   route(app, teachersApi.list, async (request) => teachers.list(actorOf(request), request.query));
@@ -20,7 +20,7 @@ export function registerTeacherRoutes(app: ApiInstance, teachers: TeacherService
       actorOf(request),
       await readUpload(request),
       request.query,
-      pickLocale(request.headers['accept-language']),
+      requestLocale(request),
     ),
   );
 

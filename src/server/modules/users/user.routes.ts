@@ -3,9 +3,9 @@ import { attachment } from '../../http/attachment';
 import { route } from '../../http/route';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
-import { pickLocale } from '../../../shared/locale';
 import { readUpload } from '../../http/upload';
 import type { UserService } from './user.service';
+import { requestLocale } from '../../http/request-locale';
 
 export function registerUserRoutes(app: ApiInstance, users: UserService) {
   route(app, usersApi.list, async (request) => users.list(actorOf(request)));
@@ -26,7 +26,7 @@ export function registerUserRoutes(app: ApiInstance, users: UserService) {
       actorOf(request),
       await readUpload(request),
       request.query,
-      pickLocale(request.headers['accept-language']),
+      requestLocale(request),
     );
     return reply.header('cache-control', 'no-store').send(result);
   });
