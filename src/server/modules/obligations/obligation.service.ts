@@ -60,13 +60,25 @@ interface Responsible {
 }
 
 /** Everything obligations are judged against: the plan, its items, who answers for each, its calendar. */
-async function loadPlanContext(executor: Executor, organizationId: string, planId: string) {
-  const found = await requirePlan(executor, organizationId, planId);
-  const { plan } = found;
+/** The plan's records a caller has read already (the quality report's), so that they are not read again. */
+export interface PlanRecords {
+  plan: Awaited<ReturnType<typeof requirePlan>>['plan'];
+  targets: Awaited<ReturnType<typeof listPlanAssignmentTargets>>;
+  allItems: Awaited<ReturnType<typeof listItemsOfStandard>>;
+  allDepartments: Awaited<ReturnType<typeof listDepartments>>;
+}
+
+async function loadPlanContext(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  records?: PlanRecords,
+) {
+  const plan = records?.plan ?? (await requirePlan(executor, organizationId, planId)).plan;
   // One after another: a transaction is one connection, which runs one query at a time anyway.
-  const targets = await listPlanAssignmentTargets(executor, plan.id);
-  const allItems = await listItemsOfStandard(executor, plan.standardId);
-  const allDepartments = await listDepartments(executor, organizationId);
+  const targets = records?.targets ?? (await listPlanAssignmentTargets(executor, plan.id));
+  const allItems = records?.allItems ?? (await listItemsOfStandard(executor, plan.standardId));
+  const allDepartments = records?.allDepartments ?? (await listDepartments(executor, organizationId));
   const phases = await listPhases(executor, plan.id);
   const responsible = new Map<string, Responsible[]>();
   for (const department of allDepartments) {
@@ -322,8 +334,9 @@ export async function assessPlanObligations(
   organizationId: string,
   planId: string,
   now: Date,
+  records?: PlanRecords,
 ) {
-  const context = await loadPlanContext(executor, organizationId, planId);
+  const context = await loadPlanContext(executor, organizationId, planId, records);
   const rows = (await listObligationsOfPlan(executor, organizationId, planId))
     .filter((row) => row.status === 'confirmed')
     .sort(byItemNo(context));

@@ -49,7 +49,12 @@ export async function gatherReportRecords(
   const allDepartments = await listDepartments(executor, organizationId);
   const measures = await listMeasuresOfPlan(executor, plan.id);
   const ledger = await listLedgerRecordsForReport(executor, organizationId, plan.id, asOf);
-  const obligationRows = await assessPlanObligations(executor, organizationId, plan.id, now);
+  const obligationRows = await assessPlanObligations(executor, organizationId, plan.id, now, {
+    plan,
+    targets,
+    allItems,
+    allDepartments,
+  });
 
   const items: QualityReportInput['items'] = assembleIndicatorTree(
     indicators,
