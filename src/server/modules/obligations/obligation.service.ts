@@ -78,7 +78,8 @@ async function loadPlanContext(
   // One after another: a transaction is one connection, which runs one query at a time anyway.
   const targets = records?.targets ?? (await listPlanAssignmentTargets(executor, plan.id));
   const allItems = records?.allItems ?? (await listItemsOfStandard(executor, plan.standardId));
-  const allDepartments = records?.allDepartments ?? (await listDepartments(executor, organizationId));
+  const allDepartments =
+    records?.allDepartments ?? (await listDepartments(executor, organizationId));
   const phases = await listPhases(executor, plan.id);
   const responsible = new Map<string, Responsible[]>();
   for (const department of allDepartments) {
