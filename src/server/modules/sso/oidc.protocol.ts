@@ -154,7 +154,7 @@ export async function exchangeCode(
   return { idToken, accessToken: text(answer.access_token) };
 }
 
-function decodeSegment(segment: string | undefined): Record<string, unknown> {
+function _decodeSegment(segment: string | undefined): Record<string, unknown> {
   if (!segment) throw new Error('missing segment');
   const parsed: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))

@@ -12,7 +12,8 @@ import {
 import type { ApiInstance } from '../../http/types';
 import type { AuthService } from '../auth/auth.service';
 import { sessionCookieOptions, sessionReplyOf } from '../auth/auth.routes';
-import type { SsoOutcome, SsoService } from './sso.service';
+import type { SsoOutcome } from './sso-common';
+import type { SsoService } from './sso.service';
 
 /** Binds a sign-in under way to this browser: only the browser that started it can finish it. */
 export const SSO_COOKIE = 'luoshi_sso';
