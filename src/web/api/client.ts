@@ -40,6 +40,7 @@ export function setApiLanguage(locale: string): void {
   language = locale;
   // Downloads are links: the server reads the reader's language from this cookie.
   if (typeof document !== 'undefined')
+    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is async and missing in Firefox; this one value needs no escaping
     document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; SameSite=Lax`;
 }
 
