@@ -44,6 +44,7 @@ import { registerEvidenceRoutes } from './modules/evidence/evidence.routes';
 import { createEvidenceService } from './modules/evidence/evidence.service';
 import { registerLedgerRoutes } from './modules/ledger/ledger.routes';
 import { createLedgerService } from './modules/ledger/ledger.service';
+import { createViewCache } from './modules/data-versions/view-cache';
 import { registerPlanImportRoutes } from './modules/imports/plan-import.routes';
 import { createPlanImportService } from './modules/imports/plan-import.service';
 import { registerOrganizationRoutes } from './modules/organizations/organization.routes';
@@ -125,7 +126,9 @@ export function createServices({
 }: AppDependencies) {
   const store = evidenceStore ?? evidenceStoreFromConfig(config, clock);
   const planEdits = createPlanEditService({ db, clock });
+  const views = createViewCache({ db, clock });
   return {
+    views,
     planEdits,
     extensions: createExtensionService({
       db,
@@ -139,11 +142,16 @@ export function createServices({
     standards: createStandardService({ db }),
     plans: createPlanService({ db }),
     planImports: createPlanImportService({ db, clock, maxFileBytes: config.uploadMaxBytes }),
-    breakdowns: createBreakdownService({ db, clock, maxFileBytes: config.uploadMaxBytes }),
+    breakdowns: createBreakdownService({
+      db,
+      clock,
+      maxFileBytes: config.uploadMaxBytes,
+      views,
+    }),
     assignments: createAssignmentService({ db, clock }),
     obligations: createObligationService({ db, clock }),
     evidence: createEvidenceService({ db, clock, store, maxFileBytes: config.uploadMaxBytes }),
-    ledger: createLedgerService({ db, clock }),
+    ledger: createLedgerService({ db, clock, views }),
     conclusion: createConclusionService({ db, clock }),
     findings: createFindingService({ db, clock }),
     teachers: createTeacherService({ db, clock }),
@@ -278,7 +286,7 @@ export async function buildApp(
   registerSupervisionRoutes(app, supervision, notices);
   registerDashboardRoutes(
     app,
-    createDashboardService({ db, clock: dependencies.clock, supervision }),
+    createDashboardService({ db, clock: dependencies.clock, supervision, views: services.views }),
   );
   const notifications = createNotificationService({
     db,

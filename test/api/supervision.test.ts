@@ -14,6 +14,7 @@ import { ManualClock } from '../../src/server/clock';
 import { connectDatabase } from '../../src/server/db/client';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { createSecretBox } from '../../src/server/modules/auth/secret-box';
+import { createViewCache } from '../../src/server/modules/data-versions/view-cache';
 import { createBreakdownService } from '../../src/server/modules/breakdowns/breakdown.service';
 import { departments as departmentsTable } from '../../src/server/modules/departments/department.table';
 import { createJobRunner, type JobRunner } from '../../src/server/modules/jobs/job.runner';
@@ -186,7 +187,13 @@ describe('the supervision sweep, day by day', () => {
         config,
         mailer,
         secrets: createSecretBox(config),
-        sources: overdueSources({ breakdowns: createBreakdownService({ db: other.db, clock }) }),
+        sources: overdueSources({
+          breakdowns: createBreakdownService({
+            db: other.db,
+            clock,
+            views: createViewCache({ db: other.db, clock }),
+          }),
+        }),
       });
       await Promise.all([
         runner.runDue(),

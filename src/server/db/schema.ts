@@ -27,3 +27,4 @@ export * from '../modules/plans/plan-revision.table';
 export * from '../modules/extensions/extension.table';
 export * from '../modules/conduct-reports/conduct-report.table';
 export * from '../modules/outbound/outbound.table';
+export * from '../modules/data-versions/data-version.table';

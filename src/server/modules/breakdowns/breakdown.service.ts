@@ -38,6 +38,7 @@ import { listMeasuresOfPlan } from './breakdown.repository';
 import { approvedDeliverableExtensions } from '../extensions/extension.repository';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
+import type { ViewCache } from '../data-versions/view-cache';
 import type { Database, Executor } from '../../db/client';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -139,10 +140,13 @@ export function createBreakdownService({
   db,
   clock,
   maxFileBytes = defaultImportLimits.maxFileBytes,
+  views,
 }: {
   db: Database;
   clock: Clock;
   maxFileBytes?: number;
+  /** The board and the dashboard are computed once per write of the organization (and day). */
+  views: ViewCache;
 }) {
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
   async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
@@ -464,14 +468,92 @@ export function createBreakdownService({
     actor: Actor,
     planId: string,
   ): Promise<{ dueOn: string | null; rows: BoardRow[] }> {
+    return views.read(actor.organizationId, `breakdowns.board/${planId}`, async () => {
+      const records = await boardRecords(actor, planId);
+      return { dueOn: records.dueOn, rows: boardRows(records) };
+    });
+  }
+
+  /** For leaders: where every duty stands, by item and department, and completion by indicator. */
+  async function dashboard(actor: Actor, planId: string): Promise<Dashboard> {
+    // The board's records, the tree, and which duties have a measure: no measure text is read.
     const records = await boardRecords(actor, planId);
-    return { dueOn: records.dueOn, rows: boardRows(records) };
+    const { plan, targets, allDepartments, dueOn } = records;
+    const rows = boardRows(records);
+    const [allIndicators, allItems, measuredPairs] = await Promise.all([
+      listIndicatorsOfStandard(db, plan.standardId),
+      listItemsOfStandard(db, plan.standardId),
+      listMeasuredDuties(db, plan.id),
+    ]);
+    const level1Of = new Map<string, string>();
+    for (const level1 of assembleIndicatorTree(allIndicators, allItems, (item) => item)) {
+      for (const level2 of level1.children)
+        for (const item of level2.items) level1Of.set(item.id, level1.title);
+    }
+    const measured = new Set(measuredPairs.map((pair) => `${pair.departmentId}/${pair.itemId}`));
+    const departmentsById = new Map(
+      allDepartments.map((department) => [department.id, department]),
+    );
+    const itemIndex = new Map(allItems.map((item, index) => [item.id, index]));
+    const byLevel1 = new Map<
+      string,
+      { title: string; duties: number; measured: number; approved: number }
+    >();
+    for (const level1 of allIndicators
+      .filter((indicator) => indicator.depth === 1)
+      .sort((a, b) => a.position - b.position)) {
+      byLevel1.set(level1.title, { title: level1.title, duties: 0, measured: 0, approved: 0 });
+    }
+    const cells: Dashboard['cells'] = [];
+    rows.forEach((row, departmentIndex) => {
+      const department = departmentsById.get(row.department.id)!;
+      for (const itemId of dutiesOf(department, targets).keys()) {
+        const hasMeasure = measured.has(`${department.id}/${itemId}`);
+        const state = !hasMeasure
+          ? 'missing'
+          : row.status === 'approved'
+            ? 'approved'
+            : row.status === 'submitted'
+              ? 'submitted'
+              : 'measured';
+        cells.push([itemIndex.get(itemId)!, departmentIndex, dutyStates.indexOf(state)]);
+        const totals = byLevel1.get(level1Of.get(itemId)!)!;
+        totals.duties += 1;
+        if (hasMeasure) totals.measured += 1;
+        if (state === 'approved') totals.approved += 1;
+      }
+    });
+    return {
+      dueOn,
+      departments: rows.map((row) => ({
+        id: row.department.id,
+        name: row.department.name,
+        late: row.late,
+        status: row.status,
+      })),
+      items: allItems.map((item) => ({
+        id: item.id,
+        no: item.no,
+        level1: level1Of.get(item.id) ?? '',
+      })),
+      cells,
+      byLevel1: [...byLevel1.values()],
+    };
   }
 
   return {
-    // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
-    get: (actor: Actor, planId: string, departmentId: string) =>
-      db.transaction((tx) => view(tx, actor, planId, departmentId)),
+    /** A department's breakdown; reached (a liaison only their own) on every read, computed once per write. */
+    async get(actor: Actor, planId: string, departmentId: string): Promise<BreakdownView> {
+      await scope(db, actor, planId, departmentId);
+      // The one part that depends on who reads: the liaison's contacts, in full or masked.
+      const contacts = rolesSeeingContactsInFull.includes(actor.role) ? 'full' : 'masked';
+      return views.read(
+        actor.organizationId,
+        `breakdowns.view/${planId}/${departmentId}/${contacts}`,
+        // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
+        () => db.transaction((tx) => view(tx, actor, planId, departmentId)),
+      );
+    },
 
     async createMeasure(
       actor: Actor,
@@ -977,72 +1059,10 @@ export function createBreakdownService({
       return { fileName: `${title}.${query.format}`, bytes };
     },
 
-    /** For leaders: where every duty stands, by item and department, and completion by indicator. */
-    async dashboard(actor: Actor, planId: string): Promise<Dashboard> {
-      // The board's records, the tree, and which duties have a measure: no measure text is read.
-      const records = await boardRecords(actor, planId);
-      const { plan, targets, allDepartments, dueOn } = records;
-      const rows = boardRows(records);
-      const [allIndicators, allItems, measuredPairs] = await Promise.all([
-        listIndicatorsOfStandard(db, plan.standardId),
-        listItemsOfStandard(db, plan.standardId),
-        listMeasuredDuties(db, plan.id),
-      ]);
-      const level1Of = new Map<string, string>();
-      for (const level1 of assembleIndicatorTree(allIndicators, allItems, (item) => item)) {
-        for (const level2 of level1.children)
-          for (const item of level2.items) level1Of.set(item.id, level1.title);
-      }
-      const measured = new Set(measuredPairs.map((pair) => `${pair.departmentId}/${pair.itemId}`));
-      const departmentsById = new Map(
-        allDepartments.map((department) => [department.id, department]),
-      );
-      const itemIndex = new Map(allItems.map((item, index) => [item.id, index]));
-      const byLevel1 = new Map<
-        string,
-        { title: string; duties: number; measured: number; approved: number }
-      >();
-      for (const level1 of allIndicators
-        .filter((indicator) => indicator.depth === 1)
-        .sort((a, b) => a.position - b.position)) {
-        byLevel1.set(level1.title, { title: level1.title, duties: 0, measured: 0, approved: 0 });
-      }
-      const cells: Dashboard['cells'] = [];
-      rows.forEach((row, departmentIndex) => {
-        const department = departmentsById.get(row.department.id)!;
-        for (const itemId of dutiesOf(department, targets).keys()) {
-          const hasMeasure = measured.has(`${department.id}/${itemId}`);
-          const state = !hasMeasure
-            ? 'missing'
-            : row.status === 'approved'
-              ? 'approved'
-              : row.status === 'submitted'
-                ? 'submitted'
-                : 'measured';
-          cells.push([itemIndex.get(itemId)!, departmentIndex, dutyStates.indexOf(state)]);
-          const totals = byLevel1.get(level1Of.get(itemId)!)!;
-          totals.duties += 1;
-          if (hasMeasure) totals.measured += 1;
-          if (state === 'approved') totals.approved += 1;
-        }
-      });
-      return {
-        dueOn,
-        departments: rows.map((row) => ({
-          id: row.department.id,
-          name: row.department.name,
-          late: row.late,
-          status: row.status,
-        })),
-        items: allItems.map((item) => ({
-          id: item.id,
-          no: item.no,
-          level1: level1Of.get(item.id) ?? '',
-        })),
-        cells,
-        byLevel1: [...byLevel1.values()],
-      };
-    },
+    dashboard: (actor: Actor, planId: string): Promise<Dashboard> =>
+      views.read(actor.organizationId, `breakdowns.dashboard/${planId}`, () =>
+        dashboard(actor, planId),
+      ),
 
     board,
   };

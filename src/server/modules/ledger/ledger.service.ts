@@ -35,6 +35,7 @@ import {
   type ReportStatus,
 } from '../../../shared/ledger/periods';
 import type { Clock } from '../../clock';
+import type { ViewCache } from '../data-versions/view-cache';
 import type { Database, Executor } from '../../db/client';
 import { writeLedgerXlsx } from '../../io/ledger-writer';
 import { writePeriodSheetXlsx } from '../../io/period-sheet-writer';
@@ -202,7 +203,16 @@ export async function listMissingPeriodReports(
   );
 }
 
-export function createLedgerService({ db, clock }: { db: Database; clock: Clock }) {
+export function createLedgerService({
+  db,
+  clock,
+  views,
+}: {
+  db: Database;
+  clock: Clock;
+  /** The whole ledger is computed once per write of the organization (and day), then filtered and paged. */
+  views: ViewCache;
+}) {
   const today = () => dayOf(clock.now());
 
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
@@ -381,7 +391,13 @@ export function createLedgerService({ db, clock }: { db: Database; clock: Clock 
     sha256(JSON.stringify(entries.map((entry) => [entry.id, entry.current?.version ?? 0]).sort()));
 
   /** Every measure × period of the plan, before filters, and the department × period matrix. */
-  async function wholeLedger(actor: Actor, planId: string) {
+  function wholeLedger(actor: Actor, planId: string) {
+    return views.read(actor.organizationId, `ledger.whole/${planId}`, () =>
+      computeWholeLedger(actor, planId),
+    );
+  }
+
+  async function computeWholeLedger(actor: Actor, planId: string) {
     const { plan, standardTitle } = await requirePlan(db, actor.organizationId, planId);
     const day = today();
     const [settingsRow, allMeasures, reports] = await Promise.all([

@@ -1,0 +1,56 @@
+-- Every committed write of an organization's records sets its data version to the writing
+-- transaction's id: cached views (src/server/modules/data-versions/view-cache.ts) are keyed by it.
+-- A transaction id is never used twice and never comes back, even after a restore into the same
+-- server, so one version names one state of the records. A deferred constraint trigger
+-- runs at commit, so the row lock on the counter is held only while the transaction commits (no
+-- deadlock between writers holding each other's rows), and a rolled-back write raises nothing.
+-- The transaction-local setting makes it one write per transaction and organization, not per row.
+CREATE FUNCTION luoshi_raise_data_version_of(organization uuid) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  raised text := 'luoshi.data_version_' || replace(organization::text, '-', '');
+BEGIN
+  IF organization IS NULL OR current_setting(raised, true) = '1' THEN
+    RETURN;
+  END IF;
+  INSERT INTO organization_data_versions AS counter (organization_id, version)
+  VALUES (organization, pg_current_xact_id()::text::bigint)
+  ON CONFLICT (organization_id) DO UPDATE SET version = excluded.version;
+  PERFORM set_config(raised, '1', true);
+END $$;--> statement-breakpoint
+CREATE FUNCTION luoshi_raise_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM luoshi_raise_data_version_of(OLD.organization_id);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM luoshi_raise_data_version_of(NEW.organization_id);
+  END IF;
+  RETURN NULL;
+END $$;--> statement-breakpoint
+-- Every table that carries an organization's id, but those no cached view reads and that change
+-- on every sign-in or job run (sessions, the audit log, jobs, notifications and their deliveries,
+-- sign-in attempts, the province's snapshots). test/db/data-version.test.ts keeps later tables honest.
+DO $$
+DECLARE
+  target text;
+BEGIN
+  FOR target IN
+    SELECT columns.table_name
+    FROM information_schema.columns AS columns
+    JOIN information_schema.tables AS tables USING (table_schema, table_name)
+    WHERE columns.table_schema = current_schema()
+      AND columns.column_name = 'organization_id'
+      AND tables.table_type = 'BASE TABLE'
+      AND columns.table_name NOT IN (
+        'organization_data_versions', 'sessions', 'sign_in_failures', 'audit_log', 'jobs',
+        'notifications', 'messages', 'message_deliveries', 'sso_attempts', 'sso_test_sign_ins',
+        'institution_snapshots'
+      )
+  LOOP
+    EXECUTE format(
+      'CREATE CONSTRAINT TRIGGER raise_data_version AFTER INSERT OR UPDATE OR DELETE ON %I '
+      'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION luoshi_raise_data_version()',
+      target
+    );
+  END LOOP;
+END $$;

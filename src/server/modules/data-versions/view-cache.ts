@@ -1,0 +1,66 @@
+import { calendarDate } from '../../../shared/dates';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/client';
+import { readDataVersion } from './data-version.repository';
+
+/** Views kept at once in one process; a view of data set S's ledger is some megabytes. */
+const DEFAULT_MAX_VIEWS = 64;
+
+interface Kept {
+  version: number;
+  value: Promise<unknown>;
+}
+
+/**
+ * Computed views reused until the organization's next write: a read costs one indexed query (the
+ * data version) instead of the view's whole gathering. The key holds the calendar day, because
+ * lateness changes at midnight without a write. The version is read before the view is computed,
+ * so a kept view is never older than its version; a write committed meanwhile changes the version
+ * and the next read computes again. Concurrent reads of a missing view share one computation.
+ * Each process keeps its own views; the version lives in PostgreSQL, so processes agree.
+ * Kept values are shared between requests: callers must not change what they get.
+ */
+export function createViewCache({
+  db,
+  clock,
+  maxViews = DEFAULT_MAX_VIEWS,
+}: {
+  db: Database;
+  clock: Clock;
+  maxViews?: number;
+}) {
+  // A Map iterates in insertion order: re-inserting on every hit makes the first key the least used.
+  const kept = new Map<string, Kept>();
+
+  function keep(key: string, entry: Kept) {
+    kept.delete(key);
+    kept.set(key, entry);
+    while (kept.size > maxViews) kept.delete(kept.keys().next().value!);
+  }
+
+  return {
+    /** `view` names the view and its parameters; the organization and the day are added here. */
+    async read<T>(organizationId: string, view: string, compute: () => Promise<T>): Promise<T> {
+      const version = await readDataVersion(db, organizationId);
+      const key = `${organizationId}|${calendarDate(clock.now())}|${view}`;
+      const found = kept.get(key);
+      if (found && found.version === version) {
+        keep(key, found);
+        return found.value as Promise<T>;
+      }
+      const value = compute();
+      keep(key, { version, value });
+      value.catch(() => {
+        if (kept.get(key)?.value === value) kept.delete(key);
+      });
+      return value;
+    },
+
+    /** How many views are kept (for tests and the bench). */
+    get size() {
+      return kept.size;
+    },
+  };
+}
+
+export type ViewCache = ReturnType<typeof createViewCache>;
