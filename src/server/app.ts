@@ -2,11 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Clock } from './clock';
 import type { AppConfig } from './config';
 import type { Database } from './db/client';
@@ -45,6 +41,7 @@ import { createEvidenceService } from './modules/evidence/evidence.service';
 import { registerLedgerRoutes } from './modules/ledger/ledger.routes';
 import { createLedgerService } from './modules/ledger/ledger.service';
 import { createViewCache } from './modules/data-versions/view-cache';
+import { sharedViewSerializerCompiler } from './http/shared-view-serializer';
 import { registerPlanImportRoutes } from './modules/imports/plan-import.routes';
 import { createPlanImportService } from './modules/imports/plan-import.service';
 import { registerOrganizationRoutes } from './modules/organizations/organization.routes';
@@ -182,7 +179,7 @@ export async function buildApp(
   }).withTypeProvider<ZodTypeProvider>();
   // zod, then no NUL bytes, impossible dates or integers beyond the columns' range (http/input-guard.ts).
   app.setValidatorCompiler(guardedValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(sharedViewSerializerCompiler);
 
   const services = createServices(dependencies);
   configureDocumentReaders(config.documentReaders);

@@ -2,20 +2,14 @@
  * Every time the app shows, in one place: an instant in the institution's time zone (Asia/Shanghai
  * unless the organization says otherwise), never the browser's or the server's. Pure (Intl only).
  */
+import { formatterOf } from './dates';
+
 export const defaultTimeZone = 'Asia/Shanghai';
 
 type Locale = 'zh-CN' | 'en';
 
 function parts(instant: string | Date, timeZone: string) {
-  const formatter = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  const formatter = formatterOf('minute', timeZone);
   const found = Object.fromEntries(
     formatter
       .formatToParts(typeof instant === 'string' ? new Date(instant) : instant)

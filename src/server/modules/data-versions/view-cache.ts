@@ -1,5 +1,6 @@
 import { calendarDate } from '../../../shared/dates';
 import type { Clock } from '../../clock';
+import { markSharedView } from '../../http/shared-view-serializer';
 import type { Database } from '../../db/client';
 import { readDataVersion } from './data-version.repository';
 
@@ -18,7 +19,8 @@ interface Kept {
  * so a kept view is never older than its version; a write committed meanwhile changes the version
  * and the next read computes again. Concurrent reads of a missing view share one computation.
  * Each process keeps its own views; the version lives in PostgreSQL, so processes agree.
- * Kept values are shared between requests: callers must not change what they get.
+ * Kept values are shared between requests: callers must not change what they get, and a reply of
+ * one is serialized once per route (http/shared-view-serializer.ts).
  */
 export function createViewCache({
   db,
@@ -48,7 +50,7 @@ export function createViewCache({
         keep(key, found);
         return found.value as Promise<T>;
       }
-      const value = compute();
+      const value = compute().then(markSharedView);
       keep(key, { version, value });
       value.catch(() => {
         if (kept.get(key)?.value === value) kept.delete(key);
