@@ -458,6 +458,24 @@ export function createLedgerService({
     };
   }
 
+  async function ledgerPage(
+    actor: Actor,
+    planId: string,
+    query: LedgerQuery,
+  ): Promise<LedgerOverview> {
+    const whole = await wholeLedger(actor, planId);
+    const matching = applyFilters(whole.rows, query);
+    const start = (query.page - 1) * query.pageSize;
+    return {
+      settings: whole.settings,
+      departments: whole.departments,
+      matrix: whole.matrix,
+      rows: matching.slice(start, start + query.pageSize),
+      matchingRows: matching.length,
+      totalRows: whole.rows.length,
+    };
+  }
+
   function applyFilters(rows: readonly LedgerRow[], query: LedgerQuery): LedgerRow[] {
     const words = query.search?.toLowerCase();
     return rows.filter(
@@ -855,19 +873,11 @@ export function createLedgerService({
     },
 
     /** The coordinating office's ledger: by department, item and period, filtered; and the department × period matrix. */
-    async overview(actor: Actor, planId: string, query: LedgerQuery): Promise<LedgerOverview> {
-      const whole = await wholeLedger(actor, planId);
-      const matching = applyFilters(whole.rows, query);
-      const start = (query.page - 1) * query.pageSize;
-      return {
-        settings: whole.settings,
-        departments: whole.departments,
-        matrix: whole.matrix,
-        rows: matching.slice(start, start + query.pageSize),
-        matchingRows: matching.length,
-        totalRows: whole.rows.length,
-      };
-    },
+    overview: (actor: Actor, planId: string, query: LedgerQuery): Promise<LedgerOverview> =>
+      // Each page of each filter is a view of its own: paging back and forth filters once per write.
+      views.read(actor.organizationId, `ledger.page/${planId}/${JSON.stringify(query)}`, () =>
+        ledgerPage(actor, planId, query),
+      ),
 
     /** The filtered ledger as .xlsx, one row per measure × period, in the reader's language. */
     async exportXlsx(

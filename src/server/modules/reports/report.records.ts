@@ -39,17 +39,31 @@ export async function gatherReportRecords(
   if (!found) throw new Error(`plan ${planId} not found`);
   const { plan, standardTitle } = found;
   const asOf = calendarDate(now);
-  const [organization] = await executor
-    .select({ name: organizations.name })
-    .from(organizations)
-    .where(eq(organizations.id, organizationId));
-  const indicators = await listIndicatorsOfStandard(executor, plan.standardId);
-  const allItems = await listItemsOfStandard(executor, plan.standardId);
-  const targets = await listPlanAssignmentTargets(executor, plan.id);
-  const allDepartments = await listDepartments(executor, organizationId);
-  const measures = await listMeasuresOfPlan(executor, plan.id);
-  const ledger = await listLedgerRecordsForReport(executor, organizationId, plan.id, asOf);
-  const obligationRows = await assessPlanObligations(executor, organizationId, plan.id, now, {
+  // Independent reads side by side: on the pool each takes a connection of its own (in a
+  // transaction they queue on its one connection, as before).
+  const [
+    [organization],
+    indicators,
+    allItems,
+    targets,
+    allDepartments,
+    measures,
+    ledger,
+    teacherFigures,
+  ] = await Promise.all([
+    executor
+      .select({ name: organizations.name })
+      .from(organizations)
+      .where(eq(organizations.id, organizationId)),
+    listIndicatorsOfStandard(executor, plan.standardId),
+    listItemsOfStandard(executor, plan.standardId),
+    listPlanAssignmentTargets(executor, plan.id),
+    listDepartments(executor, organizationId),
+    listMeasuresOfPlan(executor, plan.id),
+    listLedgerRecordsForReport(executor, organizationId, plan.id, asOf),
+    gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
+  ]);
+  const obligationRowsRead = assessPlanObligations(executor, organizationId, plan.id, now, {
     plan,
     targets,
     allItems,
@@ -74,55 +88,68 @@ export async function gatherReportRecords(
     (department) => dutiesOf(department, targets).size > 0,
   );
 
-  const [scaleRow] = await executor
-    .select()
-    .from(ratingScales)
-    .where(eq(ratingScales.planId, plan.id));
-  const scale = scaleRow?.levels ?? defaultRatingScale;
-  const ratings = await executor
-    .select({ itemId: institutionRatings.itemId, rating: institutionRatings.rating })
-    .from(institutionRatings)
-    .where(eq(institutionRatings.planId, plan.id));
-  const ownRatings = await executor
-    .select({
-      departmentId: selfAssessments.departmentId,
-      itemId: selfAssessments.itemId,
-      rating: selfAssessments.rating,
-    })
-    .from(selfAssessments)
-    .where(eq(selfAssessments.planId, plan.id));
-  const planFindings = await executor
-    .select()
-    .from(findings)
-    .where(and(eq(findings.organizationId, organizationId), eq(findings.planId, plan.id)))
-    .orderBy(findings.no);
-  const planSummaries = await executor
-    .select({
-      departmentId: summaries.departmentId,
-      highlights: summaries.highlights,
-      evidenceIds: summaries.evidenceIds,
-      status: summaries.status,
-    })
-    .from(summaries)
-    .where(eq(summaries.planId, plan.id));
-
-  // Evidence counted once however many records cite it: the files and links behind the plan's records.
-  const cited = new Set<string>(ledger.evidenceIds);
-  const citing = [
-    await executor
+  const [
+    [scaleRow],
+    ratings,
+    ownRatings,
+    planFindings,
+    planSummaries,
+    occurrenceEvidence,
+    selfAssessmentEvidence,
+    rectificationEvidence,
+    obligationRows,
+  ] = await Promise.all([
+    executor.select().from(ratingScales).where(eq(ratingScales.planId, plan.id)),
+    executor
+      .select({ itemId: institutionRatings.itemId, rating: institutionRatings.rating })
+      .from(institutionRatings)
+      .where(eq(institutionRatings.planId, plan.id)),
+    executor
+      .select({
+        departmentId: selfAssessments.departmentId,
+        itemId: selfAssessments.itemId,
+        rating: selfAssessments.rating,
+      })
+      .from(selfAssessments)
+      .where(eq(selfAssessments.planId, plan.id)),
+    executor
+      .select()
+      .from(findings)
+      .where(and(eq(findings.organizationId, organizationId), eq(findings.planId, plan.id)))
+      .orderBy(findings.no),
+    executor
+      .select({
+        departmentId: summaries.departmentId,
+        highlights: summaries.highlights,
+        evidenceIds: summaries.evidenceIds,
+        status: summaries.status,
+      })
+      .from(summaries)
+      .where(eq(summaries.planId, plan.id)),
+    executor
       .select({ ids: occurrences.evidenceIds })
       .from(occurrences)
       .where(eq(occurrences.planId, plan.id)),
-    planSummaries.map((summary) => ({ ids: summary.evidenceIds })),
-    await executor
+    executor
       .select({ ids: selfAssessments.evidenceIds })
       .from(selfAssessments)
       .where(eq(selfAssessments.planId, plan.id)),
-    await executor
+    executor
       .select({ ids: rectificationActions.evidenceIds })
       .from(rectificationActions)
       .innerJoin(findings, eq(findings.id, rectificationActions.findingId))
       .where(eq(findings.planId, plan.id)),
+    obligationRowsRead,
+  ]);
+  const scale = scaleRow?.levels ?? defaultRatingScale;
+
+  // Evidence counted once however many records cite it: the files and links behind the plan's records.
+  const cited = new Set<string>(ledger.evidenceIds);
+  const citing = [
+    occurrenceEvidence,
+    planSummaries.map((summary) => ({ ids: summary.evidenceIds })),
+    selfAssessmentEvidence,
+    rectificationEvidence,
   ];
   for (const rows of citing) for (const row of rows) for (const id of row.ids) cited.add(id);
 
@@ -204,7 +231,7 @@ export async function gatherReportRecords(
     summaries: planSummaries
       .filter((summary) => summary.status === 'submitted')
       .map((summary) => ({ departmentId: summary.departmentId, highlights: summary.highlights })),
-    teacherFigures: await gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
+    teacherFigures,
   };
   // The ledger's and the obligations' own rows too, for the records behind a figure (figure-records.ts).
   return { reportInput, departmentScores, rectificationRates, ledger, obligationRows };
