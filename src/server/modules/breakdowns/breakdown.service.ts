@@ -542,17 +542,22 @@ export function createBreakdownService({
   }
 
   return {
-    /** A department's breakdown; reached (a liaison only their own) on every read, computed once per write. */
+    /** A department's breakdown, computed once per write of the organization. */
     async get(actor: Actor, planId: string, departmentId: string): Promise<BreakdownView> {
-      await scope(db, actor, planId, departmentId);
       // The one part that depends on who reads: the liaison's contacts, in full or masked.
       const contacts = rolesSeeingContactsInFull.includes(actor.role) ? 'full' : 'masked';
-      return views.read(
+      const found = await views.read(
         actor.organizationId,
         `breakdowns.view/${planId}/${departmentId}/${contacts}`,
-        // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
+        // Computing it checks the plan and the department (scope) for this reader; one connection
+        // for the whole read: on the pool each statement would wait for a connection again (npm run load).
         () => db.transaction((tx) => view(tx, actor, planId, departmentId)),
       );
+      // A kept view proves the plan and department exist at this version; who may read it is
+      // checked on every read, since another reader may have computed it.
+      if (actor.role === 'liaison' && actor.departmentId !== departmentId)
+        throw new AppError('auth.forbidden');
+      return found;
     },
 
     async createMeasure(
