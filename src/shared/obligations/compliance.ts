@@ -259,7 +259,18 @@ function judge(
  * The periods of the given kind that overlap the cycle. Months, quarters and years follow the
  * calendar year, because 每年 in a plan written for a calendar year (2024年工作方案) means that year.
  */
-export function periodsOf(period: ObligationPeriod, calendar: PlanCalendar): Period[] {
+export function periodsOf(period: ObligationPeriod, calendar: PlanCalendar): readonly Period[] {
+  // Asked once per obligation and department against one calendar: computed once per calendar.
+  let byPeriod = periodsOfCalendar.get(calendar);
+  if (!byPeriod) periodsOfCalendar.set(calendar, (byPeriod = new Map()));
+  let periods = byPeriod.get(period);
+  if (!periods) byPeriod.set(period, (periods = computePeriods(period, calendar)));
+  return periods;
+}
+
+const periodsOfCalendar = new WeakMap<PlanCalendar, Map<ObligationPeriod, readonly Period[]>>();
+
+function computePeriods(period: ObligationPeriod, calendar: PlanCalendar): Period[] {
   const { cycle } = calendar;
   assertIsoDate(cycle.startsOn);
   assertIsoDate(cycle.endsOn);

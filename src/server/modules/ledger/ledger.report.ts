@@ -55,9 +55,25 @@ export async function listLedgerRecordsForReport(
   const periods =
     settings && settings.organizationId === organizationId ? derivePeriods(settings) : [];
   const order = new Map(periods.map((period, index) => [period.key, index]));
-  const byMeasure = new Map<string, typeof ownReports>();
-  for (const report of ownReports)
-    byMeasure.set(report.measureId, [...(byMeasure.get(report.measureId) ?? []), report]);
+  // Each measure's reports by period, each period's versions in order: one pass, not a filter per period.
+  const byMeasure = new Map<string, Map<string, typeof ownReports>>();
+  for (const report of ownReports) {
+    let periodsOfMeasure = byMeasure.get(report.measureId);
+    if (!periodsOfMeasure) byMeasure.set(report.measureId, (periodsOfMeasure = new Map()));
+    const versions = periodsOfMeasure.get(report.periodKey);
+    if (versions) versions.push(report);
+    else periodsOfMeasure.set(report.periodKey, [report]);
+  }
+  for (const periodsOfMeasure of byMeasure.values())
+    for (const versions of periodsOfMeasure.values())
+      versions.sort((a, b) => a.version - b.version);
+  // A calendar day per report, formatted once however often the report is cited.
+  const submittedDays = new Map<(typeof ownReports)[number], string>();
+  const submittedDay = (report: (typeof ownReports)[number]) => {
+    let day = submittedDays.get(report);
+    if (day === undefined) submittedDays.set(report, (day = calendarDate(report.submittedAt)));
+    return day;
+  };
 
   const periodOf = new Map(periods.map((period) => [period.key, period]));
   const reported = (report: (typeof ownReports)[number], first = report): ReportedVersion => ({
@@ -67,25 +83,30 @@ export async function listLedgerRecordsForReport(
     status: report.status,
     text: report.text,
     evidenceIds: report.evidenceIds,
-    submittedOn: calendarDate(first.submittedAt),
+    submittedOn: submittedDay(first),
   });
   const latestStatus = new Map<string, ReportStatus>();
   const latestReport = new Map<string, ReportedVersion>();
   const periodReports: LedgerRecordsForReport['periodReports'] = [];
   for (const measure of approved) {
-    const mine = byMeasure.get(measure.id) ?? [];
-    const latest = [...mine]
-      .sort(
-        (a, b) =>
-          (order.get(a.periodKey) ?? -1) - (order.get(b.periodKey) ?? -1) || a.version - b.version,
+    const mine = byMeasure.get(measure.id) ?? new Map<string, typeof ownReports>();
+    // The latest version of the latest period (a period the settings no longer have counts first).
+    let latest: (typeof ownReports)[number] | undefined;
+    for (const versions of mine.values()) {
+      const last = versions.at(-1)!;
+      if (
+        !latest ||
+        (order.get(last.periodKey) ?? -1) > (order.get(latest.periodKey) ?? -1) ||
+        ((order.get(last.periodKey) ?? -1) === (order.get(latest.periodKey) ?? -1) &&
+          last.version >= latest.version)
       )
-      .at(-1);
+        latest = last;
+    }
     if (latest) {
       latestStatus.set(measure.id, latest.status);
       latestReport.set(measure.id, reported(latest));
     }
-    const versionsOf = (key: string) =>
-      mine.filter((report) => report.periodKey === key).sort((a, b) => a.version - b.version);
+    const versionsOf = (key: string) => mine.get(key) ?? [];
     const facts = periods.flatMap((period) => {
       const versions = versionsOf(period.key);
       return versions.length > 0
@@ -104,7 +125,7 @@ export async function listLedgerRecordsForReport(
         itemId: measure.itemId,
         periodKey: period.key,
         dueOn: period.dueOn,
-        submittedOn: first ? calendarDate(first.submittedAt) : null,
+        submittedOn: first ? submittedDay(first) : null,
         periodLabel: period.label,
         latest: first && last ? reported(last, first) : null,
       });
