@@ -45,6 +45,11 @@ describe('views kept until the next write', () => {
       rolesSeeingContactsInFull.includes('liaison'),
     );
     expect((await academic.get(base)).statusCode).toBe(403);
+
+    const ledger = `/api/v1/plans/${planId}/ledger/departments/${idOf('人事处')}`;
+    expect((await coordinator.get(ledger)).statusCode).toBe(200);
+    expect((await academic.get(ledger)).statusCode).toBe(403);
+    expect((await personnel.get(ledger)).statusCode).toBe(200);
   });
 
   it('shows every write in the next read of the dashboard, the board and the breakdown', async () => {

@@ -72,7 +72,10 @@ import { dutiesOf, orderMeasuresOfItem } from './breakdown.rules';
 import type { Measure, Submission, SubmissionEvent, SubmittedMeasure } from './breakdown.table';
 import { diffMeasures } from '../../../shared/breakdown-diff';
 import { requirePlan } from '../plans/plan.scope';
-import { requireReachableDepartment } from '../departments/department.scope';
+import {
+  requireOwnDepartmentOfLiaison,
+  requireReachableDepartment,
+} from '../departments/department.scope';
 
 type CreateMeasureInput = z.output<typeof createMeasureBodySchema>;
 type UpdateMeasureInput = z.output<typeof updateMeasureBodySchema>;
@@ -555,8 +558,7 @@ export function createBreakdownService({
       );
       // A kept view proves the plan and department exist at this version; who may read it is
       // checked on every read, since another reader may have computed it.
-      if (actor.role === 'liaison' && actor.departmentId !== departmentId)
-        throw new AppError('auth.forbidden');
+      requireOwnDepartmentOfLiaison(actor, departmentId);
       return found;
     },
 

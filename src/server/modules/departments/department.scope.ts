@@ -16,7 +16,12 @@ export async function requireReachableDepartment(
     departmentId,
   );
   if (!department) throw new AppError('department.not_found');
-  if (actor.role === 'liaison' && actor.departmentId !== department.id)
-    throw new AppError('auth.forbidden');
+  requireOwnDepartmentOfLiaison(actor, department.id);
   return department;
+}
+
+/** A liaison reaches their own department only; anyone else of the organization reaches any. */
+export function requireOwnDepartmentOfLiaison(actor: Actor, departmentId: string): void {
+  if (actor.role === 'liaison' && actor.departmentId !== departmentId)
+    throw new AppError('auth.forbidden');
 }

@@ -70,7 +70,10 @@ import {
 } from './ledger.repository';
 import type { LedgerSettingsRow, ProgressReport } from './ledger.table';
 import { requirePlan } from '../plans/plan.scope';
-import { requireReachableDepartment } from '../departments/department.scope';
+import {
+  requireOwnDepartmentOfLiaison,
+  requireReachableDepartment,
+} from '../departments/department.scope';
 import { type MessageKey, translate } from '../../../shared/i18n/messages';
 
 type SettingsInput = z.output<typeof ledgerSettingsBodySchema>;
@@ -588,8 +591,18 @@ export function createLedgerService({
     },
 
     // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
-    department: (actor: Actor, planId: string, departmentId: string) =>
-      db.transaction((tx) => departmentLedger(tx, actor, planId, departmentId)),
+    /** A department's ledger, computed once per write of the organization. */
+    async department(actor: Actor, planId: string, departmentId: string) {
+      const found = await views.read(
+        actor.organizationId,
+        `ledger.department/${planId}/${departmentId}`,
+        // Computing it checks the plan and the department (scope) for this reader, in one connection.
+        () => db.transaction((tx) => departmentLedger(tx, actor, planId, departmentId)),
+      );
+      // A kept view proves the plan and department exist at this version; the reader is checked every time.
+      requireOwnDepartmentOfLiaison(actor, departmentId);
+      return found;
+    },
 
     /**
      * A department reports one period of one approved measure. The first report of a period is
