@@ -13,6 +13,26 @@
  *
  * Options: --duration S (300), --users N (300), --departments N (80), --think-min S (3),
  * --think-max S (15), --reports N (progress reports already in the year, 3000), --seed N.
+ *
+ * Ramp (capacity): `--ramp 100,300,1000,2000,3000` runs steps of that many simulated users, one
+ * after another, against the same server and data set; the accounts of the largest step are
+ * created up front (--users is then ignored) and each step's people are the first N of them, in an
+ * order that keeps the roles' mix in every step (inArrivalOrder). Before a step its newcomers sign
+ * in (not measured; the people of earlier steps keep their sessions); then everyone acts for
+ * `--warmup` seconds (15: the first actions spread over one think time; not counted) and for
+ * `--duration` seconds measured. A step passes when every operation's p95 ≤ `--p95-limit` ms (100)
+ * and there are no errors (sign-ins included); the capacity is the largest passing step, reported
+ * with the server's RSS peak in it. The ramp stops at the first step that does not pass. Per step
+ * it prints users, actions/s, the worst operation's p95, errors, the server's RSS peak and
+ * event-loop delay (p99 over the step's histogram, max), and this process's own event-loop delay
+ * and CPU. The simulated people run here, in a process apart from the server; when this process is
+ * late (its event-loop delay p99 above `--generator-delay-limit` ms (20): it used more than 90 %
+ * of a core itself, or the machine is short of CPU) the latencies it measured include its own
+ * lateness, up to that delay. An operation over the limit by no more than that is not blamed on
+ * the server: the step is "inconclusive (load generator late)" (and ends the ramp too) unless
+ * something else fails it. The machine's CPU (/proc/stat) while measuring and load average at each
+ * step's end are reported, as other work on a shared machine bends every figure. Exits 0 when the
+ * ramp ran (a failing step is a finding).
  */
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +40,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ManualClock } from '../src/server/clock';
@@ -29,7 +50,16 @@ import { runMigrations } from '../src/server/db/migrate';
 import { hashPassword } from '../src/server/modules/users/password';
 import { BENCH_PASSWORD, buildOrganization, projectRoot } from './dataset';
 import type { ServerMessage, StatementFigures } from './load-server';
-import { createLoadUsers, simulate, type SimulationResult } from './simulation';
+import {
+  Crowd,
+  createLoadUsers,
+  inArrivalOrder,
+  type LoadUser,
+  type OperationFigures,
+  Recorder,
+  simulate,
+  type SimulationResult,
+} from './simulation';
 
 const { values: options } = parseArgs({
   options: {
@@ -40,10 +70,21 @@ const { values: options } = parseArgs({
     'think-max': { type: 'string', default: '15' },
     reports: { type: 'string', default: '3000' },
     seed: { type: 'string', default: '42' },
+    ramp: { type: 'string' },
+    warmup: { type: 'string', default: '15' },
+    'p95-limit': { type: 'string', default: '100' },
+    'generator-delay-limit': { type: 'string', default: '20' },
   },
 });
+/** The ramp's steps (users in each), rising; null without --ramp. */
+const RAMP = options.ramp ? parseRamp(options.ramp) : null;
 const DURATION = Number(options.duration);
-const USERS = Number(options.users);
+const USERS = RAMP ? RAMP.at(-1)! : Number(options.users);
+const WARMUP = Number(options.warmup);
+const P95_LIMIT_MS = Number(options['p95-limit']);
+const GENERATOR_DELAY_LIMIT_MS = Number(options['generator-delay-limit']);
+/** More of this process's CPU than this share of one core, and it is the bottleneck itself. */
+const GENERATOR_CPU_LIMIT_PERCENT = 90;
 const DEPARTMENTS = Number(options.departments);
 const THINK: [number, number] = [Number(options['think-min']), Number(options['think-max'])];
 const REPORTS = Number(options.reports);
@@ -52,6 +93,15 @@ const SEED = Number(options.seed);
 const TODAY = '2024-12-20T02:00:00Z';
 const resultsDir = path.join(projectRoot, 'bench/results');
 const MB = 1024 * 1024;
+
+function parseRamp(text: string): number[] {
+  const steps = text.split(',').map((part) => Number(part.trim()));
+  if (steps.some((step) => !Number.isInteger(step) || step < 1))
+    throw new Error(`--ramp takes users per step, e.g. 100,300,1000: not ${text}`);
+  for (let n = 1; n < steps.length; n += 1)
+    if (steps[n]! <= steps[n - 1]!) throw new Error(`--ramp's steps must rise: ${text}`);
+  return steps;
+}
 
 // ---------------------------------------------------------------- a PostgreSQL of its own
 
@@ -152,6 +202,18 @@ async function startServer(databaseUrl: string, evidenceDir: string, logFile: st
         child.send({ kind: 'statements' });
       });
     },
+    /** The server's event-loop delay since this was last asked (and it starts counting afresh). */
+    delaySinceAsked(): Promise<{ p50: number; p99: number; max: number }> {
+      return new Promise((resolve) => {
+        const listen = (message: ServerMessage) => {
+          if (message.kind !== 'delay') return;
+          child.off('message', listen);
+          resolve(message.delaySinceAsked ?? { p50: 0, p99: 0, max: 0 });
+        };
+        child.on('message', listen);
+        child.send({ kind: 'delay' });
+      });
+    },
     async stop(): Promise<number | null> {
       clearInterval(timer);
       const exited = new Promise<number | null>((resolve) =>
@@ -165,10 +227,11 @@ async function startServer(databaseUrl: string, evidenceDir: string, logFile: st
   };
 }
 
-/** Peak and mean of the server's memory, and its CPU, over the samples since `from` (ms since the epoch). */
-function resources(server: Awaited<ReturnType<typeof startServer>>, from: number) {
-  const rss = server.rss.filter((sample) => sample.at >= from).map((sample) => sample.rssKb / 1024);
-  const usages = server.usages.filter((sample) => sample.at >= from);
+/** Peak and mean of the server's memory, and its CPU, over the samples from `from` to `to` (ms since the epoch). */
+function resources(server: Awaited<ReturnType<typeof startServer>>, from: number, to = Infinity) {
+  const within = (sample: { at: number }) => sample.at >= from && sample.at <= to;
+  const rss = server.rss.filter(within).map((sample) => sample.rssKb / 1024);
+  const usages = server.usages.filter(within);
   const heap = usages.map((sample) => sample.heapUsed / MB);
   const first = usages[0];
   const last = usages.at(-1);
@@ -205,7 +268,7 @@ function resources(server: Awaited<ReturnType<typeof startServer>>, from: number
 
 // ---------------------------------------------------------------- report
 
-function printTable(result: SimulationResult): void {
+function printTable(result: Pick<SimulationResult, 'operations' | 'totals'>): void {
   const columns = [
     'operation'.padEnd(26),
     'count'.padStart(7),
@@ -238,6 +301,266 @@ function printTable(result: SimulationResult): void {
   );
 }
 
+// ---------------------------------------------------------------- the ramp
+
+/** The machine's CPU time so far (all cores, jiffies) and how much of it was idle: /proc/stat's first line. */
+function machineCpu(): { total: number; idle: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
+  const values = fields.map(Number);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  // idle and iowait
+  return { total, idle: (values[3] ?? 0) + (values[4] ?? 0) };
+}
+
+type Verdict = 'pass' | 'fail' | 'inconclusive (load generator late)';
+
+interface RampStep {
+  users: number;
+  signedIn: number;
+  newcomers: number;
+  signInSeconds: number;
+  signInErrors: number;
+  warmupSeconds: number;
+  measuredSeconds: number;
+  actions: number;
+  actionsPerSecond: number;
+  requests: number;
+  requestsPerSecond: number;
+  worst: { operation: string; p95: number } | null;
+  errors: number;
+  conflicts: number;
+  operations: OperationFigures[];
+  errorSamples: string[];
+  server: ReturnType<typeof resources> & {
+    /** Over the measured part's own histogram (not the per-second samples). */
+    stepEventLoopDelayMs: { p50: number; p99: number; max: number };
+  };
+  generator: {
+    cpuSeconds: number;
+    percentOfOneCore: number;
+    eventLoopDelayMs: { p50: number; p99: number; max: number };
+    /** Its event-loop delay p99 or its CPU over the limits: its latencies include its own lateness. */
+    late: boolean;
+  };
+  machine: {
+    /** Busy share of all the machine's cores while measuring (/proc/stat), whoever used them. */
+    cpuBusyPercent: number;
+    loadAverage: number[];
+  };
+  verdict: Verdict;
+  reasons: string[];
+}
+
+function printSteps(steps: RampStep[]): void {
+  console.log(
+    [
+      'users'.padStart(6),
+      'actions/s'.padStart(9),
+      'req/s'.padStart(7),
+      'worst p95 ms'.padStart(12),
+      'worst operation'.padEnd(24),
+      'errors'.padStart(6),
+      'RSS peak MB'.padStart(11),
+      'server ELD p99/max ms'.padStart(21),
+      'gen ELD p99/max ms'.padStart(18),
+      'gen CPU %'.padStart(9),
+      'machine CPU %'.padStart(13),
+      '  verdict',
+    ].join(' '),
+  );
+  for (const step of steps)
+    console.log(
+      [
+        String(step.users).padStart(6),
+        String(step.actionsPerSecond).padStart(9),
+        String(step.requestsPerSecond).padStart(7),
+        String(step.worst?.p95 ?? '-').padStart(12),
+        (step.worst?.operation ?? '-').padEnd(24),
+        String(step.errors + step.signInErrors).padStart(6),
+        String(step.server.rssMb.peak).padStart(11),
+        `${step.server.stepEventLoopDelayMs.p99}/${step.server.stepEventLoopDelayMs.max}`.padStart(
+          21,
+        ),
+        `${step.generator.eventLoopDelayMs.p99}/${step.generator.eventLoopDelayMs.max}`.padStart(
+          18,
+        ),
+        String(step.generator.percentOfOneCore).padStart(9),
+        String(step.machine.cpuBusyPercent).padStart(13),
+        `  ${step.verdict}`,
+      ].join(' '),
+    );
+}
+
+interface RampContext {
+  server: Awaited<ReturnType<typeof startServer>>;
+  users: LoadUser[];
+}
+
+/** The steps of --ramp, one after another on the same server and people, until one does not pass. */
+async function ramp({ server, users }: RampContext) {
+  const steps = RAMP!;
+  const crowd = new Crowd({
+    baseUrl: server.url,
+    users: inArrivalOrder(users),
+    seed: SEED,
+    log: (line) => console.log(line),
+  });
+  // This process's own lateness: the simulated people's timers and answers wait for it.
+  const ownDelay = monitorEventLoopDelay({ resolution: 10 });
+  ownDelay.enable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const round = (value: number) => Math.round(value * 10) / 10;
+  const done: RampStep[] = [];
+  let stoppedAt: string | null = null;
+  try {
+    for (const users of steps) {
+      const before = crowd.arrived;
+      const arrivals = new Recorder();
+      const signInSeconds = await crowd.arrive(users, BENCH_PASSWORD, arrivals);
+      const signInErrors = arrivals
+        .figures(Math.max(signInSeconds, 0.001))
+        .reduce((sum, entry) => sum + entry.errors, 0);
+      console.log(
+        `\nstep of ${users} users: ${users - before} more signed in in ${signInSeconds.toFixed(1)} s (${crowd.signedIn} in all); ${WARMUP} s warm-up, then ${DURATION} s measured`,
+      );
+      let cpu = process.cpuUsage();
+      let machineFrom = machineCpu();
+      let serverDelay: Promise<unknown> = Promise.resolve();
+      const period = await crowd.act({
+        durationSeconds: DURATION,
+        warmupSeconds: WARMUP,
+        thinkSeconds: THINK,
+        onStart: () => {
+          cpu = process.cpuUsage();
+          machineFrom = machineCpu();
+          ownDelay.reset();
+          serverDelay = server.delaySinceAsked(); // starts the server's step histogram afresh
+        },
+      });
+      await serverDelay;
+      const serverStepDelay = await server.delaySinceAsked();
+      const cpuUsed = process.cpuUsage(cpu);
+      const machineTo = machineCpu();
+      const generatorCpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
+      const generatorPercent = round((generatorCpuSeconds / period.elapsedSeconds) * 100);
+      const generatorDelay = {
+        p50: ms(ownDelay.percentile(50)),
+        p99: ms(ownDelay.percentile(99)),
+        max: ms(ownDelay.max),
+      };
+      const operations = period.operations;
+      const worst = operations.reduce<OperationFigures | null>(
+        (slowest, entry) => (slowest && slowest.p95 >= entry.p95 ? slowest : entry),
+        null,
+      );
+      const errors = operations.reduce((sum, entry) => sum + entry.errors, 0);
+      const requests = operations.reduce((sum, entry) => sum + entry.count, 0);
+      // This process late (its own CPU, or a machine short of CPU for all three of server,
+      // PostgreSQL and generator): its latencies include its lateness, up to its own delay.
+      const late =
+        generatorDelay.p99 > GENERATOR_DELAY_LIMIT_MS ||
+        generatorPercent > GENERATOR_CPU_LIMIT_PERCENT;
+      const failures: string[] = [];
+      /** Over the limit, but not by more than this process's own lateness: the server may not be at fault. */
+      const blurred: string[] = [];
+      for (const entry of operations) {
+        if (entry.p95 <= P95_LIMIT_MS) continue;
+        const text = `${entry.operation}: p95 ${entry.p95} ms > ${P95_LIMIT_MS} ms`;
+        if (late && entry.p95 - generatorDelay.p99 <= P95_LIMIT_MS) blurred.push(text);
+        else failures.push(text);
+      }
+      if (errors > 0) failures.push(`${errors} errors`);
+      if (signInErrors > 0) failures.push(`${signInErrors} errors signing in`);
+      if (crowd.signedIn < users) failures.push(`${crowd.signedIn} of ${users} signed in`);
+      if (requests === 0) failures.push('nothing measured');
+      const verdict: Verdict =
+        failures.length > 0
+          ? 'fail'
+          : blurred.length > 0
+            ? 'inconclusive (load generator late)'
+            : 'pass';
+      const reasons = [...failures, ...blurred];
+      if (late)
+        reasons.push(
+          `the load generator was late: its event-loop delay p99 ${generatorDelay.p99} ms (limit ${GENERATOR_DELAY_LIMIT_MS}), its CPU ${generatorPercent} % of one core (limit ${GENERATOR_CPU_LIMIT_PERCENT}${generatorPercent > GENERATOR_CPU_LIMIT_PERCENT ? ': it is the bottleneck itself' : ': the machine is short of CPU'})`,
+        );
+      const step: RampStep = {
+        users,
+        signedIn: crowd.signedIn,
+        newcomers: users - before,
+        signInSeconds: round(signInSeconds),
+        signInErrors,
+        warmupSeconds: WARMUP,
+        measuredSeconds: period.elapsedSeconds,
+        actions: period.actions,
+        actionsPerSecond: Math.round((period.actions / period.elapsedSeconds) * 100) / 100,
+        requests,
+        requestsPerSecond: Math.round((requests / period.elapsedSeconds) * 100) / 100,
+        worst: worst ? { operation: worst.operation, p95: worst.p95 } : null,
+        errors,
+        conflicts: operations.reduce((sum, entry) => sum + entry.conflicts, 0),
+        operations,
+        errorSamples: [...arrivals.samples, ...period.errorSamples],
+        server: {
+          ...resources(server, period.measuredFrom, period.measuredTo),
+          stepEventLoopDelayMs: serverStepDelay,
+        },
+        generator: {
+          cpuSeconds: round(generatorCpuSeconds),
+          percentOfOneCore: generatorPercent,
+          eventLoopDelayMs: generatorDelay,
+          late,
+        },
+        machine: {
+          cpuBusyPercent: round(
+            (1 - (machineTo.idle - machineFrom.idle) / (machineTo.total - machineFrom.total)) * 100,
+          ),
+          loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
+        },
+        verdict,
+        reasons,
+      };
+      done.push(step);
+      printTable({
+        operations,
+        totals: {
+          requests,
+          conflicts: step.conflicts,
+          errors,
+          requestsPerSecond: step.requestsPerSecond,
+        },
+      });
+      console.log(
+        `  ${step.actions} actions (${step.actionsPerSecond}/s) in ${step.measuredSeconds} s; server RSS peak ${step.server.rssMb.peak} MB, heap peak ${step.server.heapUsedMb.peak} MB, CPU ${step.server.cpu.percentOfOneCore} % of one core, event-loop delay p99 ${serverStepDelay.p99} ms (max ${serverStepDelay.max} ms; per-second p99 up to ${step.server.eventLoopDelayMs.p99Max} ms), pool ${step.server.pool.connectionsMax} connections, ${step.server.pool.waitingMax} waiting at most`,
+      );
+      console.log(
+        `  load generator: CPU ${generatorPercent} % of one core, event-loop delay p99 ${generatorDelay.p99} ms (max ${generatorDelay.max} ms); machine CPU ${step.machine.cpuBusyPercent} % busy of ${os.cpus().length} cores, load average ${step.machine.loadAverage.join(', ')}`,
+      );
+      console.log(`  → ${verdict}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`);
+      if (step.errorSamples.length > 0)
+        console.log(`  first errors:\n    ${step.errorSamples.slice(0, 5).join('\n    ')}`);
+      if (verdict !== 'pass') {
+        const rest = steps.filter((count) => count > users);
+        stoppedAt = `stopped early at ${users} users (${verdict})${rest.length > 0 ? `; not run: ${rest.join(', ')}` : ''}`;
+        break;
+      }
+    }
+  } finally {
+    ownDelay.disable();
+  }
+  const passing = done.filter((step) => step.verdict === 'pass');
+  const largest = passing.at(-1);
+  const capacity = largest
+    ? {
+        users: largest.users,
+        rssPeakMb: largest.server.rssMb.peak,
+        worst: largest.worst,
+        actionsPerSecond: largest.actionsPerSecond,
+      }
+    : null;
+  return { steps: done, capacity, stoppedAt };
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
@@ -246,7 +569,9 @@ async function main(): Promise<number> {
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const uptimeAtStart = execFileSync('uptime', { encoding: 'utf8' }).trim();
   console.log(
-    `${USERS} users of ${DEPARTMENTS} departments for ${DURATION} s; ${os.cpus().length} CPUs; ${uptimeAtStart}`,
+    RAMP
+      ? `ramp of ${RAMP.join(', ')} users of ${DEPARTMENTS} departments, each step ${WARMUP} s warm-up + ${DURATION} s measured; ${os.cpus().length} CPUs; ${uptimeAtStart}`
+      : `${USERS} users of ${DEPARTMENTS} departments for ${DURATION} s; ${os.cpus().length} CPUs; ${uptimeAtStart}`,
   );
   const postgres = await openPostgres();
   const evidenceDir = await mkdtemp(path.join(os.tmpdir(), 'luoshi-load-evidence-'));
@@ -284,6 +609,76 @@ async function main(): Promise<number> {
       path.join(resultsDir, `${stamp}-load-server.log`),
     );
     console.log(`server pid ${server.pid} at ${server.url}`);
+    if (RAMP) {
+      const found = await ramp({ server, users });
+      const statements = await server.statements();
+      const whole = resources(server, 0);
+      const exitCode = await server.stop();
+      const uptimeAtEnd = execFileSync('uptime', { encoding: 'utf8' }).trim();
+      console.log(
+        `\nthe ramp (each step ${WARMUP} s warm-up + ${DURATION} s measured; pass: every operation's p95 ≤ ${P95_LIMIT_MS} ms and no errors):`,
+      );
+      printSteps(found.steps);
+      if (found.stoppedAt) console.log(found.stoppedAt);
+      console.log(
+        found.capacity
+          ? `capacity: ${found.capacity.users} users (every p95 ≤ ${P95_LIMIT_MS} ms, no errors; worst ${found.capacity.worst?.operation} at ${found.capacity.worst?.p95} ms), server RSS peak ${found.capacity.rssPeakMb} MB in that step`
+          : `capacity: none of the steps passed (the first, ${RAMP[0]} users, did not)`,
+      );
+      console.log(
+        `server over the whole run (sign-ins included): RSS peak ${whole.rssMb.peak} MB; heap peak ${whole.heapUsedMb.peak} MB; CPU ${whole.cpu.seconds} s`,
+      );
+      console.log(`machine: at start ${uptimeAtStart}\n         at end   ${uptimeAtEnd}`);
+      console.log(
+        '\nwhere the database time went over the whole run (sent → answered, summed by statement):',
+      );
+      for (const entry of statements.slice(0, 8))
+        console.log(
+          `  ${String(entry.totalMs).padStart(8)} ms ${String(entry.calls).padStart(7)}× ${String(entry.meanMs).padStart(7)} ms  ${entry.sql.slice(0, 110)}`,
+        );
+      const file = path.join(resultsDir, `${stamp}-load.json`);
+      await writeFile(
+        file,
+        `${JSON.stringify(
+          {
+            startedAt: startedAt.toISOString(),
+            finishedAt: new Date().toISOString(),
+            machine: {
+              cpus: os.cpus().length,
+              model: os.cpus()[0]?.model,
+              memoryGb: Math.round(os.totalmem() / 2 ** 30),
+              node: process.version,
+              uptimeAtStart,
+              uptimeAtEnd,
+            },
+            options: {
+              ramp: RAMP,
+              warmupSeconds: WARMUP,
+              durationSeconds: DURATION,
+              users: USERS,
+              departments: DEPARTMENTS,
+              thinkSeconds: THINK,
+              reports: REPORTS,
+              seed: SEED,
+              today: TODAY,
+              p95LimitMs: P95_LIMIT_MS,
+              generatorDelayLimitMs: GENERATOR_DELAY_LIMIT_MS,
+              generatorCpuLimitPercent: GENERATOR_CPU_LIMIT_PERCENT,
+            },
+            dataSet: built.counts,
+            roles,
+            ramp: found,
+            server: { wholeRun: whole, exitCode, statements },
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      console.log(
+        `\nwritten ${path.relative(projectRoot, file)} (server log ${path.relative(projectRoot, path.join(resultsDir, `${stamp}-load-server.log`))})`,
+      );
+      return 0;
+    }
     let simulatedFrom = Date.now();
     let generatorCpu = process.cpuUsage();
     const result = await simulate({
