@@ -36,7 +36,7 @@
  */
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -303,13 +303,43 @@ function printTable(result: Pick<SimulationResult, 'operations' | 'totals'>): vo
 
 // ---------------------------------------------------------------- the ramp
 
-/** The machine's CPU time so far (all cores, jiffies) and how much of it was idle: /proc/stat's first line. */
-function machineCpu(): { total: number; idle: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
-  const values = fields.map(Number);
-  const total = values.reduce((sum, value) => sum + value, 0);
-  // idle and iowait
-  return { total, idle: (values[3] ?? 0) + (values[4] ?? 0) };
+/**
+ * The machine's CPU time so far, in clock ticks over all cores: busy in all (/proc/stat's first
+ * line, idle and iowait left out), and busy in this run's own processes (this one, the server,
+ * the embedded PostgreSQL and its backends: every descendant, the children they reaped included),
+ * so that what other people ran on a shared machine while measuring can be told apart.
+ */
+function machineCpu(): { total: number; busy: number; ours: number } {
+  const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
+  const ticks = values.map(Number);
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  const busy = total - (ticks[3] ?? 0) - (ticks[4] ?? 0);
+  const parents = new Map<number, number>();
+  const used = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the command's name in parentheses (which may hold spaces): state, ppid, …,
+      // utime, stime, cutime, cstime as the 12th to 15th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      used.set(
+        Number(entry),
+        Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+      );
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const isOurs = (pid: number): boolean => {
+    for (let at: number | undefined = pid; at && at > 1; at = parents.get(at))
+      if (at === process.pid) return true;
+    return false;
+  };
+  let ours = 0;
+  for (const [pid, value] of used) if (isOurs(pid)) ours += value;
+  return { total, busy, ours };
 }
 
 type Verdict = 'pass' | 'fail' | 'inconclusive (load generator late)';
@@ -345,6 +375,9 @@ interface RampStep {
   machine: {
     /** Busy share of all the machine's cores while measuring (/proc/stat), whoever used them. */
     cpuBusyPercent: number;
+    /** Of which this run's processes (generator, server, embedded PostgreSQL), and everything else. */
+    cpuOursPercent: number;
+    cpuOthersPercent: number;
     loadAverage: number[];
   };
   verdict: Verdict;
@@ -364,7 +397,7 @@ function printSteps(steps: RampStep[]): void {
       'server ELD p99/max ms'.padStart(21),
       'gen ELD p99/max ms'.padStart(18),
       'gen CPU %'.padStart(9),
-      'machine CPU %'.padStart(13),
+      'machine/others CPU %'.padStart(20),
       '  verdict',
     ].join(' '),
   );
@@ -385,7 +418,7 @@ function printSteps(steps: RampStep[]): void {
           18,
         ),
         String(step.generator.percentOfOneCore).padStart(9),
-        String(step.machine.cpuBusyPercent).padStart(13),
+        `${step.machine.cpuBusyPercent}/${step.machine.cpuOthersPercent}`.padStart(20),
         `  ${step.verdict}`,
       ].join(' '),
     );
@@ -441,6 +474,7 @@ async function ramp({ server, users }: RampContext) {
       const serverStepDelay = await server.delaySinceAsked();
       const cpuUsed = process.cpuUsage(cpu);
       const machineTo = machineCpu();
+      const machineTicks = Math.max(1, machineTo.total - machineFrom.total);
       const generatorCpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
       const generatorPercent = round((generatorCpuSeconds / period.elapsedSeconds) * 100);
       const generatorDelay = {
@@ -512,8 +546,12 @@ async function ramp({ server, users }: RampContext) {
           late,
         },
         machine: {
-          cpuBusyPercent: round(
-            (1 - (machineTo.idle - machineFrom.idle) / (machineTo.total - machineFrom.total)) * 100,
+          cpuBusyPercent: round(((machineTo.busy - machineFrom.busy) / machineTicks) * 100),
+          cpuOursPercent: round(((machineTo.ours - machineFrom.ours) / machineTicks) * 100),
+          cpuOthersPercent: round(
+            ((machineTo.busy - machineFrom.busy - (machineTo.ours - machineFrom.ours)) /
+              machineTicks) *
+              100,
           ),
           loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
         },
@@ -534,7 +572,7 @@ async function ramp({ server, users }: RampContext) {
         `  ${step.actions} actions (${step.actionsPerSecond}/s) in ${step.measuredSeconds} s; server RSS peak ${step.server.rssMb.peak} MB, heap peak ${step.server.heapUsedMb.peak} MB, CPU ${step.server.cpu.percentOfOneCore} % of one core, event-loop delay p99 ${serverStepDelay.p99} ms (max ${serverStepDelay.max} ms; per-second p99 up to ${step.server.eventLoopDelayMs.p99Max} ms), pool ${step.server.pool.connectionsMax} connections, ${step.server.pool.waitingMax} waiting at most`,
       );
       console.log(
-        `  load generator: CPU ${generatorPercent} % of one core, event-loop delay p99 ${generatorDelay.p99} ms (max ${generatorDelay.max} ms); machine CPU ${step.machine.cpuBusyPercent} % busy of ${os.cpus().length} cores, load average ${step.machine.loadAverage.join(', ')}`,
+        `  load generator: CPU ${generatorPercent} % of one core, event-loop delay p99 ${generatorDelay.p99} ms (max ${generatorDelay.max} ms); machine CPU ${step.machine.cpuBusyPercent} % busy of ${os.cpus().length} cores (this run ${step.machine.cpuOursPercent} %, other work ${step.machine.cpuOthersPercent} %), load average ${step.machine.loadAverage.join(', ')}`,
       );
       console.log(`  → ${verdict}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`);
       if (step.errorSamples.length > 0)
