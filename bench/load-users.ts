@@ -12,7 +12,9 @@
  * a 5xx, a network error or timeout, or any 4xx other than an expected 409 conflict.
  *
  * Options: --duration S (300), --users N (300), --departments N (80), --think-min S (3),
- * --think-max S (15), --reports N (progress reports already in the year, 3000), --seed N.
+ * --think-max S (15), --reports N (progress reports already in the year, 3000), --seed N,
+ * --cpu-prof (the server runs under node --cpu-prof; its profile is kept next to the results and
+ * summed up: where the server's own CPU went, by function and by package or source file).
  *
  * Ramp (capacity): `--ramp 100,300,1000,2000,3000` runs steps of that many simulated users, one
  * after another, against the same server and data set; the accounts of the largest step are
@@ -37,7 +39,7 @@
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -74,6 +76,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '15' },
     'p95-limit': { type: 'string', default: '100' },
     'generator-delay-limit': { type: 'string', default: '20' },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 /** The ramp's steps (users in each), rising; null without --ramp. */
@@ -152,10 +155,19 @@ function vmRssKb(pid: number): number | null {
   }
 }
 
-async function startServer(databaseUrl: string, evidenceDir: string, logFile: string) {
+async function startServer(
+  databaseUrl: string,
+  evidenceDir: string,
+  logFile: string,
+  profileDir?: string,
+) {
   const child = fork(path.join(projectRoot, 'bench/load-server.ts'), [], {
     cwd: projectRoot,
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: {
       ...process.env,
@@ -299,6 +311,90 @@ function printTable(result: Pick<SimulationResult, 'operations' | 'totals'>): vo
   console.log(
     `${'all'.padEnd(26)} ${String(result.totals.requests).padStart(7)} ${String(result.totals.requestsPerSecond).padStart(8)}${' '.repeat(36)} ${String(result.totals.conflicts).padStart(6)} ${String(result.totals.errors).padStart(7)}`,
   );
+}
+
+// ---------------------------------------------------------------- where the server's CPU went
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** Where a piece of code lives: a package, a file of the app, a module of Node, or V8's own. */
+function placeOf(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const modules = url.lastIndexOf('/node_modules/');
+  if (modules >= 0) {
+    const parts = url.slice(modules + '/node_modules/'.length).split('/');
+    return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+  }
+  if (url.startsWith('node:')) return url;
+  return path.relative(projectRoot, url.replace(/^file:\/\//, ''));
+}
+
+/** The server's CPU profile (node --cpu-prof) summed up: self time by function and by place, idle left out. */
+async function summarizeProfile(dir: string) {
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
+  if (files.length === 0) return null;
+  const profile = JSON.parse(await readFile(path.join(dir, files[0]!), 'utf8')) as {
+    nodes: ProfileNode[];
+    startTime: number;
+    endTime: number;
+    samples: number[];
+  };
+  const msPerSample = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
+  const byFunction = new Map<string, number>();
+  const byPlace = new Map<string, number>();
+  let busy = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (hits === 0 || functionName === '(idle)') continue;
+    busy += hits;
+    const place = placeOf(url, functionName);
+    const modules = url.lastIndexOf('/node_modules/');
+    const file =
+      modules >= 0
+        ? url.slice(modules + '/node_modules/'.length)
+        : url.startsWith('file://')
+          ? place
+          : url;
+    const name = `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : place}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + hits);
+    byPlace.set(place, (byPlace.get(place) ?? 0) + hits);
+  }
+  const top = (map: Map<string, number>, count: number) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([name, hits]) => ({
+        name,
+        selfMs: Math.round(hits * msPerSample),
+        percentOfBusy: Math.round((hits / Math.max(1, busy)) * 1000) / 10,
+      }));
+  return {
+    file: path.relative(projectRoot, path.join(dir, files[0]!)),
+    busyMs: Math.round(busy * msPerSample),
+    byPlace: top(byPlace, 15),
+    byFunction: top(byFunction, 25),
+  };
+}
+
+function printProfile(summary: Awaited<ReturnType<typeof summarizeProfile>>): void {
+  if (!summary) return;
+  console.log(
+    `\nwhere the server's CPU went (node --cpu-prof, ${summary.busyMs} ms busy; ${summary.file}), self time by place:`,
+  );
+  for (const entry of summary.byPlace)
+    console.log(
+      `  ${String(entry.selfMs).padStart(7)} ms ${String(entry.percentOfBusy).padStart(5)} %  ${entry.name}`,
+    );
+  console.log('  by function:');
+  for (const entry of summary.byFunction.slice(0, 15))
+    console.log(
+      `  ${String(entry.selfMs).padStart(7)} ms ${String(entry.percentOfBusy).padStart(5)} %  ${entry.name}`,
+    );
 }
 
 // ---------------------------------------------------------------- the ramp
@@ -644,10 +740,14 @@ async function main(): Promise<number> {
     );
 
     // ---- the server, and the people on it
+    const profileDir = options['cpu-prof']
+      ? path.join(resultsDir, `${stamp}-load-server-profile`)
+      : undefined;
     const server = await startServer(
       postgres.url,
       evidenceDir,
       path.join(resultsDir, `${stamp}-load-server.log`),
+      profileDir,
     );
     console.log(`server pid ${server.pid} at ${server.url}`);
     if (RAMP) {
@@ -655,6 +755,7 @@ async function main(): Promise<number> {
       const statements = await server.statements();
       const whole = resources(server, 0);
       const exitCode = await server.stop();
+      const profile = profileDir ? await summarizeProfile(profileDir) : null;
       const uptimeAtEnd = execFileSync('uptime', { encoding: 'utf8' }).trim();
       console.log(
         `\nthe ramp (each step ${WARMUP} s warm-up + ${DURATION} s measured; pass: every operation's p95 ≤ ${P95_LIMIT_MS} ms and no errors):`,
@@ -677,6 +778,7 @@ async function main(): Promise<number> {
         console.log(
           `  ${String(entry.totalMs).padStart(8)} ms ${String(entry.calls).padStart(7)}× ${String(entry.meanMs).padStart(7)} ms  ${entry.sql.slice(0, 110)}`,
         );
+      printProfile(profile);
       const file = path.join(resultsDir, `${stamp}-load.json`);
       await writeFile(
         file,
@@ -709,7 +811,7 @@ async function main(): Promise<number> {
             dataSet: built.counts,
             roles,
             ramp: found,
-            server: { wholeRun: whole, exitCode, statements },
+            server: { wholeRun: whole, exitCode, statements, profile },
           },
           null,
           2,
@@ -743,6 +845,7 @@ async function main(): Promise<number> {
     const whole = resources(server, 0);
     const simulated = resources(server, simulatedFrom);
     const exitCode = await server.stop();
+    const profile = profileDir ? await summarizeProfile(profileDir) : null;
     const uptimeAtEnd = execFileSync('uptime', { encoding: 'utf8' }).trim();
 
     console.log('');
@@ -765,6 +868,7 @@ async function main(): Promise<number> {
       console.log(
         `  ${String(entry.totalMs).padStart(7)} ms ${String(entry.calls).padStart(6)}× ${String(entry.meanMs).padStart(7)} ms  ${entry.sql.slice(0, 110)}`,
       );
+    printProfile(profile);
     if (result.errorSamples.length > 0)
       console.log(`\nfirst errors:\n  ${result.errorSamples.join('\n  ')}`);
 
@@ -795,7 +899,7 @@ async function main(): Promise<number> {
           dataSet: built.counts,
           roles,
           result,
-          server: { whileSimulating: simulated, wholeRun: whole, exitCode, statements },
+          server: { whileSimulating: simulated, wholeRun: whole, exitCode, statements, profile },
           generator,
         },
         null,
