@@ -333,49 +333,70 @@ function placeOf(url: string, functionName: string): string {
   return path.relative(projectRoot, url.replace(/^file:\/\//, ''));
 }
 
-/** The server's CPU profile (node --cpu-prof) summed up: self time by function and by place, idle left out. */
+/**
+ * The server's CPU profiles (node --cpu-prof: one per thread, the document readers' workers
+ * included) summed up: self time by function and by place, idle left out. Time in Node's own
+ * code and in native functions (a socket's writev) is put down to the nearest package or app file
+ * that called it ("writev (native) via pg"), which is what one could change.
+ */
 async function summarizeProfile(dir: string) {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile')).sort();
   if (files.length === 0) return null;
-  const profile = JSON.parse(await readFile(path.join(dir, files[0]!), 'utf8')) as {
-    nodes: ProfileNode[];
-    startTime: number;
-    endTime: number;
-    samples: number[];
-  };
-  const msPerSample = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
   const byFunction = new Map<string, number>();
   const byPlace = new Map<string, number>();
-  let busy = 0;
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (hits === 0 || functionName === '(idle)') continue;
-    busy += hits;
-    const place = placeOf(url, functionName);
-    const modules = url.lastIndexOf('/node_modules/');
-    const file =
-      modules >= 0
-        ? url.slice(modules + '/node_modules/'.length)
-        : url.startsWith('file://')
-          ? place
-          : url;
-    const name = `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : place}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + hits);
-    byPlace.set(place, (byPlace.get(place) ?? 0) + hits);
+  let busyMs = 0;
+  for (const name of files) {
+    const profile = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as {
+      nodes: (ProfileNode & { children?: number[] })[];
+      startTime: number;
+      endTime: number;
+      samples: number[];
+    };
+    const msPerSample =
+      (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const parentOf = new Map<number, number>();
+    for (const node of profile.nodes)
+      for (const child of node.children ?? []) parentOf.set(child, node.id);
+    const ownPlace = (node: ProfileNode) =>
+      placeOf(node.callFrame.url, node.callFrame.functionName);
+    const isOwn = (url: string) => url !== '' && !url.startsWith('node:');
+    for (const node of profile.nodes) {
+      const hits = node.hitCount ?? 0;
+      const { functionName, url, lineNumber } = node.callFrame;
+      if (hits === 0 || functionName === '(idle)') continue;
+      const ms = hits * msPerSample;
+      busyMs += ms;
+      let place = ownPlace(node);
+      if (!isOwn(url) && !functionName.startsWith('(')) {
+        let at = parentOf.get(node.id);
+        while (at !== undefined && !isOwn(byId.get(at)!.callFrame.url)) at = parentOf.get(at);
+        if (at !== undefined) place = `${place} via ${ownPlace(byId.get(at)!)}`;
+      }
+      const modules = url.lastIndexOf('/node_modules/');
+      const file =
+        modules >= 0
+          ? url.slice(modules + '/node_modules/'.length)
+          : url.startsWith('file://')
+            ? ownPlace(node)
+            : url;
+      const label = `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : place}`;
+      byFunction.set(label, (byFunction.get(label) ?? 0) + ms);
+      byPlace.set(place, (byPlace.get(place) ?? 0) + ms);
+    }
   }
   const top = (map: Map<string, number>, count: number) =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, count)
-      .map(([name, hits]) => ({
+      .map(([name, ms]) => ({
         name,
-        selfMs: Math.round(hits * msPerSample),
-        percentOfBusy: Math.round((hits / Math.max(1, busy)) * 1000) / 10,
+        selfMs: Math.round(ms),
+        percentOfBusy: Math.round((ms / Math.max(1, busyMs)) * 1000) / 10,
       }));
   return {
-    file: path.relative(projectRoot, path.join(dir, files[0]!)),
-    busyMs: Math.round(busy * msPerSample),
+    files: files.map((name) => path.relative(projectRoot, path.join(dir, name))),
+    busyMs: Math.round(busyMs),
     byPlace: top(byPlace, 15),
     byFunction: top(byFunction, 25),
   };
@@ -384,7 +405,7 @@ async function summarizeProfile(dir: string) {
 function printProfile(summary: Awaited<ReturnType<typeof summarizeProfile>>): void {
   if (!summary) return;
   console.log(
-    `\nwhere the server's CPU went (node --cpu-prof, ${summary.busyMs} ms busy; ${summary.file}), self time by place:`,
+    `\nwhere the server's CPU went (node --cpu-prof, ${summary.busyMs} ms busy in ${summary.files.length} threads; ${path.dirname(summary.files[0]!)}), self time by place:`,
   );
   for (const entry of summary.byPlace)
     console.log(
