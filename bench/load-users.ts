@@ -473,7 +473,8 @@ interface RampStep {
   actionsPerSecond: number;
   requests: number;
   requestsPerSecond: number;
-  worst: { operation: string; p95: number } | null;
+  /** The operation with the highest p95, and of how many requests. */
+  worst: { operation: string; p95: number; count: number } | null;
   errors: number;
   conflicts: number;
   operations: OperationFigures[];
@@ -508,7 +509,7 @@ function printSteps(steps: RampStep[]): void {
       'actions/s'.padStart(9),
       'req/s'.padStart(7),
       'worst p95 ms'.padStart(12),
-      'worst operation'.padEnd(24),
+      'worst operation (requests)'.padEnd(32),
       'errors'.padStart(6),
       'RSS peak MB'.padStart(11),
       'server ELD p99/max ms'.padStart(21),
@@ -525,7 +526,7 @@ function printSteps(steps: RampStep[]): void {
         String(step.actionsPerSecond).padStart(9),
         String(step.requestsPerSecond).padStart(7),
         String(step.worst?.p95 ?? '-').padStart(12),
-        (step.worst?.operation ?? '-').padEnd(24),
+        (step.worst ? `${step.worst.operation} (${step.worst.count})` : '-').padEnd(32),
         String(step.errors + step.signInErrors).padStart(6),
         String(step.server.rssMb.peak).padStart(11),
         `${step.server.stepEventLoopDelayMs.p99}/${step.server.stepEventLoopDelayMs.max}`.padStart(
@@ -647,7 +648,7 @@ async function ramp({ server, users }: RampContext) {
         actionsPerSecond: Math.round((period.actions / period.elapsedSeconds) * 100) / 100,
         requests,
         requestsPerSecond: Math.round((requests / period.elapsedSeconds) * 100) / 100,
-        worst: worst ? { operation: worst.operation, p95: worst.p95 } : null,
+        worst: worst ? { operation: worst.operation, p95: worst.p95, count: worst.count } : null,
         errors,
         conflicts: operations.reduce((sum, entry) => sum + entry.conflicts, 0),
         operations,
