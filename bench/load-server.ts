@@ -3,7 +3,8 @@
  * and CPU are its own: the app as `npm start` runs it (the production pool, background jobs), on the
  * database of DATABASE_URL, with a clock that starts at LOAD_TODAY and runs with real time.
  * Tells its parent over IPC where it listens, then every second its memory, CPU, database pool and
- * event-loop delay, and when asked where its database time went; stops on SIGTERM.
+ * event-loop delay, and when asked where its database time went, or its event-loop delay since it
+ * was last asked (a ramp's step, bench/load-users.ts --ramp); stops on SIGTERM.
  */
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -20,7 +21,7 @@ export interface StatementFigures {
 }
 
 export interface ServerMessage {
-  kind: 'ready' | 'usage' | 'statements';
+  kind: 'ready' | 'usage' | 'statements' | 'delay';
   /** For 'statements': where the database time went, the statements taking most of it first. */
   statements?: StatementFigures[];
   url?: string;
@@ -33,6 +34,8 @@ export interface ServerMessage {
   pool: { total: number; waitingMax: number };
   /** The event loop's delay since the last message: p99 and max in ms (high when the process is short of CPU). */
   eventLoopDelayMs: { p99: number; max: number };
+  /** For 'delay': the event loop's delay since the last 'delay' asked, in ms. */
+  delaySinceAsked?: { p50: number; p99: number; max: number };
 }
 
 const send = (message: ServerMessage) => process.send?.(message);
@@ -86,6 +89,9 @@ async function main(): Promise<void> {
   });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  // Apart from the per-second figures: one histogram over a whole step of a ramp, whose p99 is the step's.
+  const stepDelay = monitorEventLoopDelay({ resolution: 10 });
+  stepDelay.enable();
   let waitingMax = 0;
   const poolTimer = setInterval(() => {
     waitingMax = Math.max(waitingMax, database.pool.waitingCount);
@@ -114,6 +120,18 @@ async function main(): Promise<void> {
   process.on('message', (message: { kind?: string }) => {
     if (message.kind === 'statements')
       send({ ...usage('statements'), statements: topStatements() });
+    if (message.kind === 'delay') {
+      const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+      send({
+        ...usage('delay'),
+        delaySinceAsked: {
+          p50: ms(stepDelay.percentile(50)),
+          p99: ms(stepDelay.percentile(99)),
+          max: ms(stepDelay.max),
+        },
+      });
+      stepDelay.reset();
+    }
   });
   let stopping = false;
   process.on('SIGTERM', () => {
@@ -122,6 +140,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     clearInterval(poolTimer);
     delay.disable();
+    stepDelay.disable();
     void server
       .close()
       .then(() => database.shutdown())

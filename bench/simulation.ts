@@ -133,6 +133,25 @@ export async function createLoadUsers(
   return people;
 }
 
+/**
+ * The same people in an order whose every beginning has the mix of the whole (2 % office, 4 %
+ * leaders, the rest liaisons over the departments), so that a ramp's step of N users is the first
+ * N: createLoadUsers lists them role by role, of which the first hundred would be all office.
+ */
+export function inArrivalOrder(people: LoadUser[]): LoadUser[] {
+  const byRole = new Map<LoadRole, LoadUser[]>();
+  for (const person of people) {
+    const group = byRole.get(person.role);
+    if (group) group.push(person);
+    else byRole.set(person.role, [person]);
+  }
+  // The n-th of k people of a role comes at (n + ½) / k of the way: each role evenly spread.
+  return [...byRole.values()]
+    .flatMap((group) => group.map((person, n) => ({ person, at: (n + 0.5) / group.length })))
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => entry.person);
+}
+
 // ---------------------------------------------------------------- counting
 
 export interface OperationFigures {
@@ -149,7 +168,8 @@ export interface OperationFigures {
   mean: number;
 }
 
-class Recorder {
+/** Latencies, conflicts and errors by operation. */
+export class Recorder {
   readonly #latencies = new Map<string, number[]>();
   readonly #conflicts = new Map<string, number>();
   readonly #errors = new Map<string, number>();
@@ -235,6 +255,8 @@ class Session {
     } else if (options.form) {
       body = options.form;
     }
+    // Counted where it started: a request sent in a warm-up and answered after it is the warm-up's.
+    const recorder = this.recorder;
     const t0 = performance.now();
     let response: Response;
     let bytes: ArrayBuffer;
@@ -247,7 +269,7 @@ class Session {
       });
       bytes = await response.arrayBuffer();
     } catch (error) {
-      this.recorder.record(
+      recorder.record(
         operation,
         performance.now() - t0,
         'error',
@@ -258,11 +280,11 @@ class Session {
     const ms = performance.now() - t0;
     const text = () => Buffer.from(bytes).toString('utf8');
     if (response.status === 409 && options.conflictExpected) {
-      this.recorder.record(operation, ms, 'conflict');
+      recorder.record(operation, ms, 'conflict');
       return { status: 409, body: JSON.parse(text()) as T };
     }
     if (response.status >= 400) {
-      this.recorder.record(
+      recorder.record(
         operation,
         ms,
         'error',
@@ -270,7 +292,7 @@ class Session {
       );
       return null;
     }
-    this.recorder.record(operation, ms, 'ok');
+    recorder.record(operation, ms, 'ok');
     const type = response.headers.get('content-type') ?? '';
     if (response.status === 200 && method === 'POST' && url === '/api/v1/auth/sign-in') {
       const cookie = response.headers
@@ -582,99 +604,230 @@ export interface SimulationResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
-  const log = options.log ?? (() => undefined);
-  // Arriving (sign-in, the session, the plans) is counted apart from the rest: it happens before the clock starts.
-  const arrivals = new Recorder();
-  const recorder = new Recorder();
-  const random = randomStream(options.seed ?? 42);
-  const people: Person[] = options.users.map((user, index) => ({
-    session: new Session(options.baseUrl, arrivals, user),
-    random: randomStream((options.seed ?? 42) * 1000 + index),
-    planId: '',
-    departmentIds: [],
-    breakdown: null,
-    ledger: null,
-    turn: 0,
-  }));
+/** What a crowd did in one period of acting (Crowd.act): the measured part, the warm-up left out. */
+export interface Period {
+  /** The people acting. */
+  people: number;
+  /** When the measured part started and ended (ms since the epoch), to match the server's samples. */
+  measuredFrom: number;
+  measuredTo: number;
+  /** Seconds measured: from the end of the warm-up to the last answer. */
+  elapsedSeconds: number;
+  /** Actions (one role's step: a page read, a save with its re-reads, an upload and a report) started while measuring. */
+  actions: number;
+  /** Every request started while measuring, by operation (one action may send several). */
+  operations: OperationFigures[];
+  errorSamples: string[];
+}
 
-  // Everyone signs in (a few at a time, as people arrive) and opens the app: their session, the plans.
-  const signInStart = performance.now();
-  const arriving = [...people];
-  const signedIn: Person[] = [];
-  await Promise.all(
-    Array.from({ length: options.signInConcurrency ?? 4 }, async () => {
-      for (let person = arriving.shift(); person; person = arriving.shift()) {
-        if (!(await person.session.signIn(options.password))) continue;
-        await person.session.send('session', 'GET', '/api/v1/auth/session');
-        const plans = await person.session.send<{ id: string }[]>('plans', 'GET', '/api/v1/plans');
-        const planId = plans?.body[0]?.id;
-        if (!planId) continue;
-        person.planId = planId;
-        signedIn.push(person);
-      }
-    }),
-  );
-  const signInSeconds = (performance.now() - signInStart) / 1000;
-  log(`${signedIn.length} of ${people.length} signed in in ${signInSeconds.toFixed(1)} s`);
-  const departmentIds = [
-    ...new Set(
-      options.users.map((user) => user.departmentId).filter((id): id is string => id !== null),
-    ),
-  ];
-  for (const person of signedIn) {
-    person.departmentIds = departmentIds;
-    person.session.recorder = recorder;
+/**
+ * Simulated people of one server, kept across periods of acting: they sign in once (`arrive`, a few
+ * more each time if need be) and then act for a period, again and again (`act`), keeping their
+ * sessions and what they last read, as the steps of a ramp (bench/load-users.ts --ramp) need.
+ */
+export class Crowd {
+  readonly #people: Person[];
+  readonly #signedIn: Person[] = [];
+  readonly #seed: number;
+  readonly #log: (line: string) => void;
+  /** How many of the people have tried to sign in so far (in order). */
+  #arrived = 0;
+  #periods = 0;
+
+  constructor(options: {
+    baseUrl: string;
+    users: LoadUser[];
+    seed?: number;
+    log?: (line: string) => void;
+  }) {
+    this.#seed = options.seed ?? 42;
+    this.#log = options.log ?? (() => undefined);
+    const departmentIds = [
+      ...new Set(
+        options.users.map((user) => user.departmentId).filter((id): id is string => id !== null),
+      ),
+    ];
+    const nobody = new Recorder();
+    this.#people = options.users.map((user, index) => ({
+      session: new Session(options.baseUrl, nobody, user),
+      random: randomStream(this.#seed * 1000 + index),
+      planId: '',
+      departmentIds,
+      breakdown: null,
+      ledger: null,
+      turn: 0,
+    }));
   }
 
-  const [thinkMin, thinkMax] = options.thinkSeconds;
-  const think = (person: Person) => (thinkMin + person.random() * (thinkMax - thinkMin)) * 1000;
-  options.onStart?.();
-  const start = performance.now();
-  const end = start + options.durationSeconds * 1000;
-  const progress = setInterval(
-    () => {
-      const figures = recorder.figures((performance.now() - start) / 1000);
-      const requests = figures.reduce((sum, entry) => sum + entry.count, 0);
-      log(
-        `  ${Math.round((performance.now() - start) / 1000)} s: ${requests} requests, ${figures.reduce((sum, entry) => sum + entry.errors, 0)} errors`,
-      );
-    },
-    Math.max(5_000, Math.min(30_000, options.durationSeconds * 100)),
-  );
-  try {
+  get size(): number {
+    return this.#people.length;
+  }
+  get arrived(): number {
+    return this.#arrived;
+  }
+  get signedIn(): number {
+    return this.#signedIn.length;
+  }
+
+  /**
+   * The next people, until `count` of them have tried, sign in (`concurrency` at a time, as
+   * people arrive) and open the app: their session, the plans. Their requests are counted in
+   * `recorder`. Resolves to the seconds it took.
+   */
+  async arrive(
+    count: number,
+    password: string,
+    recorder: Recorder,
+    concurrency = 4,
+  ): Promise<number> {
+    const arriving = this.#people.slice(this.#arrived, Math.min(count, this.#people.length));
+    this.#arrived += arriving.length;
+    const t0 = performance.now();
     await Promise.all(
-      signedIn.map(async (person) => {
-        // Not all at once: each person's first action comes after a think of its own.
-        await sleep(random() * think(person));
-        const actions = actionsOf(person.session.user);
-        while (performance.now() < end) {
-          await choose(person, actions)(person);
-          const pause = think(person);
-          if (performance.now() + pause >= end) break;
-          await sleep(pause);
+      Array.from({ length: concurrency }, async () => {
+        for (let person = arriving.shift(); person; person = arriving.shift()) {
+          person.session.recorder = recorder;
+          if (!(await person.session.signIn(password))) continue;
+          await person.session.send('session', 'GET', '/api/v1/auth/session');
+          const plans = await person.session.send<{ id: string }[]>(
+            'plans',
+            'GET',
+            '/api/v1/plans',
+          );
+          const planId = plans?.body[0]?.id;
+          if (!planId) continue;
+          person.planId = planId;
+          this.#signedIn.push(person);
         }
       }),
     );
-  } finally {
-    clearInterval(progress);
+    return (performance.now() - t0) / 1000;
   }
-  const elapsed = (performance.now() - start) / 1000;
-  const operations = [...arrivals.figures(signInSeconds), ...recorder.figures(elapsed)];
+
+  /**
+   * Everyone signed in acts: thinks, does what their role does, thinks again, first for
+   * `warmupSeconds` (the first actions spread over a think time, so the rate settles; not
+   * counted), then for `durationSeconds` measured. A request counts in the part it started in.
+   */
+  async act(options: {
+    durationSeconds: number;
+    warmupSeconds?: number;
+    /** Think time between two actions of one person, uniformly between these, in seconds. */
+    thinkSeconds: [number, number];
+    /** Called when the measured part starts. */
+    onStart?: () => void;
+  }): Promise<Period> {
+    const log = this.#log;
+    const warmupSeconds = options.warmupSeconds ?? 0;
+    // The first period draws the people's first pauses as `simulate` always has; each later one afresh.
+    const random = randomStream(this.#seed + this.#periods * 7919);
+    this.#periods += 1;
+    const warmup = new Recorder();
+    const recorder = new Recorder();
+    let measuring = false;
+    let actions = 0;
+    for (const person of this.#signedIn) person.session.recorder = warmup;
+
+    const [thinkMin, thinkMax] = options.thinkSeconds;
+    const think = (person: Person) => (thinkMin + person.random() * (thinkMax - thinkMin)) * 1000;
+    const startMeasuring = () => {
+      measuring = true;
+      for (const person of this.#signedIn) person.session.recorder = recorder;
+      options.onStart?.();
+    };
+    let start = performance.now();
+    let measuredFrom = Date.now();
+    const end = start + (warmupSeconds + options.durationSeconds) * 1000;
+    if (warmupSeconds === 0) startMeasuring();
+    const warmupTimer =
+      warmupSeconds > 0
+        ? setTimeout(() => {
+            start = performance.now();
+            measuredFrom = Date.now();
+            startMeasuring();
+          }, warmupSeconds * 1000)
+        : undefined;
+    const progress = setInterval(
+      () => {
+        if (!measuring) return;
+        const figures = recorder.figures((performance.now() - start) / 1000);
+        const requests = figures.reduce((sum, entry) => sum + entry.count, 0);
+        log(
+          `  ${Math.round((performance.now() - start) / 1000)} s: ${requests} requests, ${figures.reduce((sum, entry) => sum + entry.errors, 0)} errors`,
+        );
+      },
+      Math.max(5_000, Math.min(30_000, options.durationSeconds * 100)),
+    );
+    try {
+      await Promise.all(
+        this.#signedIn.map(async (person) => {
+          // Not all at once: each person's first action comes after a think of its own.
+          await sleep(random() * think(person));
+          const choices = actionsOf(person.session.user);
+          while (performance.now() < end) {
+            if (measuring) actions += 1;
+            await choose(person, choices)(person);
+            const pause = think(person);
+            if (performance.now() + pause >= end) break;
+            await sleep(pause);
+          }
+        }),
+      );
+    } finally {
+      clearTimeout(warmupTimer);
+      clearInterval(progress);
+    }
+    if (!measuring) startMeasuring(); // a warm-up longer than everyone's actions: nothing measured
+    const elapsedSeconds = (performance.now() - start) / 1000;
+    return {
+      people: this.#signedIn.length,
+      measuredFrom,
+      measuredTo: Date.now(),
+      elapsedSeconds: Math.round(elapsedSeconds * 10) / 10,
+      actions,
+      operations: recorder.figures(elapsedSeconds),
+      errorSamples: recorder.samples,
+    };
+  }
+}
+
+export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
+  const log = options.log ?? (() => undefined);
+  const crowd = new Crowd({
+    baseUrl: options.baseUrl,
+    users: options.users,
+    seed: options.seed,
+    log,
+  });
+  // Arriving (sign-in, the session, the plans) is counted apart from the rest: it happens before the clock starts.
+  const arrivals = new Recorder();
+  const signInSeconds = await crowd.arrive(
+    options.users.length,
+    options.password,
+    arrivals,
+    options.signInConcurrency,
+  );
+  log(`${crowd.signedIn} of ${crowd.size} signed in in ${signInSeconds.toFixed(1)} s`);
+  const period = await crowd.act({
+    durationSeconds: options.durationSeconds,
+    thinkSeconds: options.thinkSeconds,
+    onStart: options.onStart,
+  });
+  const operations = [...arrivals.figures(signInSeconds), ...period.operations];
   const requests = operations.reduce((sum, entry) => sum + entry.count, 0);
-  const simulated = recorder.figures(elapsed).reduce((sum, entry) => sum + entry.count, 0);
+  const simulated = period.operations.reduce((sum, entry) => sum + entry.count, 0);
   return {
-    users: people.length,
-    signedIn: signedIn.length,
+    users: crowd.size,
+    signedIn: crowd.signedIn,
     signInSeconds: Math.round(signInSeconds * 10) / 10,
-    durationSeconds: Math.round(elapsed * 10) / 10,
+    durationSeconds: period.elapsedSeconds,
     operations,
     totals: {
       requests,
       conflicts: operations.reduce((sum, entry) => sum + entry.conflicts, 0),
       errors: operations.reduce((sum, entry) => sum + entry.errors, 0),
-      requestsPerSecond: Math.round((simulated / elapsed) * 100) / 100,
+      requestsPerSecond: Math.round((simulated / period.elapsedSeconds) * 100) / 100,
     },
-    errorSamples: [...arrivals.samples, ...recorder.samples],
+    errorSamples: [...arrivals.samples, ...period.errorSamples],
   };
 }
