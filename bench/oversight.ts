@@ -307,13 +307,15 @@ export async function buildNational(
     .from(institutionSnapshots)
     .innerJoin(plans, eq(plans.id, institutionSnapshots.planId))
     .innerJoin(standards, eq(standards.id, plans.standardId))
+    .innerJoin(organizations, eq(organizations.id, institutionSnapshots.organizationId))
     .where(
       and(
         eq(institutionSnapshots.supervisorId, options.sourceSupervisorId),
         eq(institutionSnapshots.current, true),
       ),
     )
-    .orderBy(asc(institutionSnapshots.organizationId));
+    // By name (基准大学1, 2, …): the same source for the same n on every run.
+    .orderBy(asc(organizations.name));
   if (sources.length === 0) throw new Error("data set L needs M's snapshots, and there are none");
   const [national] = await db
     .insert(organizations)
