@@ -14,7 +14,10 @@ export interface LoadSpec {
   durationSeconds: number;
   /** For a versioned PATCH: the body fields besides `version`, alternated request by request. */
   patch?: { version: number; bodies: Record<string, unknown>[] };
-  /** One request after another, each timed (for percentiles autocannon does not report, such as p95). */
+  /**
+   * One request after another on each of `connections` loops, each request timed (for
+   * percentiles autocannon does not report, such as p95).
+   */
   sequential?: boolean;
 }
 
@@ -33,19 +36,22 @@ export interface LoadResult {
   p95?: number;
 }
 
-/** GETs `spec.url` one request at a time for the duration; every latency counted. */
+/** GETs `spec.url` one request at a time on each of `spec.connections` loops for the duration; every latency counted. */
 async function sequential(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   let non2xx = 0;
   const start = performance.now();
   const end = start + spec.durationSeconds * 1000;
-  while (performance.now() < end) {
-    const t0 = performance.now();
-    const response = await fetch(spec.url, { headers: spec.headers });
-    await response.arrayBuffer();
-    latencies.push(performance.now() - t0);
-    if (response.status < 200 || response.status >= 300) non2xx += 1;
-  }
+  const loop = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const response = await fetch(spec.url, { headers: spec.headers });
+      await response.arrayBuffer();
+      latencies.push(performance.now() - t0);
+      if (response.status < 200 || response.status >= 300) non2xx += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, spec.connections) }, loop));
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number) =>
     Math.round(

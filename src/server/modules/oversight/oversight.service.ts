@@ -235,9 +235,8 @@ export function createOversightService({
             doneByLevel1: codes.map(() => null),
             computedAt: null,
           };
-        const figures = figuresOf(snapshot);
         const doneOf = new Map(
-          figures.byLevel1.map((level1) => [
+          snapshot.byLevel1.map((level1) => [
             level1.code,
             percent(level1.measuresDone, level1.measures),
           ]),
@@ -252,7 +251,7 @@ export function createOversightService({
           selfAssessmentsExpected,
           findingsOpen,
           findingsOverdue,
-        } = figures;
+        } = snapshot;
         return {
           id: institution.id,
           name: institution.name,
@@ -268,7 +267,7 @@ export function createOversightService({
             findingsOpen,
             findingsOverdue,
           },
-          rates: institutionRates(figures),
+          rates: institutionRates(snapshot),
           doneByLevel1: codes.map((code) => doneOf.get(code) ?? null),
           computedAt: snapshot.computedAt.toISOString(),
         };
