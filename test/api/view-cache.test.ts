@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakdownView, Dashboard } from '../../src/shared/api/breakdowns';
+import { readDataVersion } from '../../src/server/modules/data-versions/data-version.repository';
 import { rolesSeeingContactsInFull } from '../../src/shared/personal-data';
 import { createTestApp, institutionWithSeedPlan, type TestApp } from '../support/test-app';
 
@@ -15,6 +16,14 @@ afterAll(async () => t.close());
 
 const itemsOf = (view: BreakdownView) =>
   view.indicators.flatMap((level1) => level1.children.flatMap((level2) => level2.items));
+
+async function versionsOf(organizationId: string, idOf: (name: string) => string) {
+  return {
+    whole: await readDataVersion(t.db, organizationId),
+    academic: await readDataVersion(t.db, organizationId, idOf('教务处')),
+    personnel: await readDataVersion(t.db, organizationId, idOf('人事处')),
+  };
+}
 
 describe('views kept until the next write', () => {
   it("refuses a kept breakdown to another department's liaison, and masks contacts per reader", async () => {
@@ -53,7 +62,7 @@ describe('views kept until the next write', () => {
   });
 
   it('shows every write in the next read of the dashboard, the board and the breakdown', async () => {
-    const { coordinator, planId, idOf, liaisonOf } = await institutionWithSeedPlan(t);
+    const { organization, coordinator, planId, idOf, liaisonOf } = await institutionWithSeedPlan(t);
     const academic = await liaisonOf('教务处');
     const base = `/api/v1/plans/${planId}/breakdowns/${idOf('教务处')}`;
     const dashboardOf = async () =>
@@ -64,6 +73,7 @@ describe('views kept until the next write', () => {
     expect(await dashboardOf()).toEqual(before);
     const view: BreakdownView = (await academic.get(base)).json();
     const item = itemsOf(view)[0]!;
+    const versionsBefore = await versionsOf(organization.id, idOf);
     expect(
       (
         await academic.post(`${base}/measures`, {
@@ -74,6 +84,12 @@ describe('views kept until the next write', () => {
       ).statusCode,
     ).toBe(201);
     expect(measuredCells(await dashboardOf())).toBe(measuredCells(before) + 1);
+    // The measure is 教务处's own record: the whole organization's version and 教务处's moved,
+    // another department's views stay valid.
+    const versionsAfter = await versionsOf(organization.id, idOf);
+    expect(versionsAfter.whole).not.toBe(versionsBefore.whole);
+    expect(versionsAfter.academic).not.toBe(versionsBefore.academic);
+    expect(versionsAfter.personnel).toBe(versionsBefore.personnel);
     const after: BreakdownView = (await academic.get(base)).json();
     expect(itemsOf(after).find((entry) => entry.id === item.id)!.measures).toHaveLength(1);
     const board = (await coordinator.get(`/api/v1/plans/${planId}/breakdowns`)).json() as {

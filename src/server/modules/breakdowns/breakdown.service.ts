@@ -555,6 +555,7 @@ export function createBreakdownService({
         // Computing it checks the plan and the department (scope) for this reader; one connection
         // for the whole read: on the pool each statement would wait for a connection again (npm run load).
         () => db.transaction((tx) => view(tx, actor, planId, departmentId)),
+        { departmentId },
       );
       // A kept view proves the plan and department exist at this version; who may read it is
       // checked on every read, since another reader may have computed it.

@@ -1,12 +1,37 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
-import { organizationDataVersions } from './data-version.table';
+import { departmentDataVersions, organizationDataVersions } from './data-version.table';
 
-/** The organization's data version now: 0 until its first write. */
-export async function readDataVersion(executor: Executor, organizationId: string): Promise<number> {
+/**
+ * The version a view is kept under: for a view of the whole organization, its last write; for a
+ * view of one department's own records, the last write of anything else (the shared version) and
+ * of that department's own records. '0' parts until the first write.
+ */
+export async function readDataVersion(
+  executor: Executor,
+  organizationId: string,
+  departmentId?: string,
+): Promise<string> {
+  if (departmentId === undefined) {
+    const [row] = await executor
+      .select({ version: organizationDataVersions.version })
+      .from(organizationDataVersions)
+      .where(eq(organizationDataVersions.organizationId, organizationId));
+    return String(row?.version ?? 0);
+  }
   const [row] = await executor
-    .select({ version: organizationDataVersions.version })
+    .select({
+      shared: organizationDataVersions.sharedVersion,
+      department: departmentDataVersions.version,
+    })
     .from(organizationDataVersions)
+    .leftJoin(
+      departmentDataVersions,
+      and(
+        eq(departmentDataVersions.organizationId, organizationDataVersions.organizationId),
+        eq(departmentDataVersions.departmentId, departmentId),
+      ),
+    )
     .where(eq(organizationDataVersions.organizationId, organizationId));
-  return row?.version ?? 0;
+  return `${row?.shared ?? 0}/${row?.department ?? 0}`;
 }

@@ -8,7 +8,7 @@ import { readDataVersion } from './data-version.repository';
 const DEFAULT_MAX_VIEWS = 64;
 
 interface Kept {
-  version: number;
+  version: string;
   value: Promise<unknown>;
 }
 
@@ -41,9 +41,19 @@ export function createViewCache({
   }
 
   return {
-    /** `view` names the view and its parameters; the organization and the day are added here. */
-    async read<T>(organizationId: string, view: string, compute: () => Promise<T>): Promise<T> {
-      const version = await readDataVersion(db, organizationId);
+    /**
+     * `view` names the view and its parameters; the organization and the day are added here.
+     * `departmentId`: the view reads only that department's own records of the department-owned
+     * tables (measures, breakdown, progress reports, evidence), so other departments' writes of
+     * theirs leave it valid.
+     */
+    async read<T>(
+      organizationId: string,
+      view: string,
+      compute: () => Promise<T>,
+      { departmentId }: { departmentId?: string } = {},
+    ): Promise<T> {
+      const version = await readDataVersion(db, organizationId, departmentId);
       const key = `${organizationId}|${calendarDate(clock.now())}|${view}`;
       const found = kept.get(key);
       if (found && found.version === version) {

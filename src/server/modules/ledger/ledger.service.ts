@@ -598,6 +598,7 @@ export function createLedgerService({
         `ledger.department/${planId}/${departmentId}`,
         // Computing it checks the plan and the department (scope) for this reader, in one connection.
         () => db.transaction((tx) => departmentLedger(tx, actor, planId, departmentId)),
+        { departmentId },
       );
       // A kept view proves the plan and department exist at this version; the reader is checked every time.
       requireOwnDepartmentOfLiaison(actor, departmentId);
