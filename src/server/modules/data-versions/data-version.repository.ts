@@ -35,3 +35,27 @@ export async function readDataVersion(
     .where(eq(organizationDataVersions.organizationId, organizationId));
   return `${row?.shared ?? 0}/${row?.department ?? 0}`;
 }
+
+/** Every department's version of one organization (a department never written is absent), and the shared one. */
+export async function readDepartmentVersions(
+  executor: Executor,
+  organizationId: string,
+): Promise<{ shared: number; departments: Map<string, number> }> {
+  const [shared, departments] = await Promise.all([
+    executor
+      .select({ version: organizationDataVersions.sharedVersion })
+      .from(organizationDataVersions)
+      .where(eq(organizationDataVersions.organizationId, organizationId)),
+    executor
+      .select({
+        departmentId: departmentDataVersions.departmentId,
+        version: departmentDataVersions.version,
+      })
+      .from(departmentDataVersions)
+      .where(eq(departmentDataVersions.organizationId, organizationId)),
+  ]);
+  return {
+    shared: shared[0]?.version ?? 0,
+    departments: new Map(departments.map((row) => [row.departmentId, row.version])),
+  };
+}

@@ -2,10 +2,13 @@ import { calendarDate } from '../../../shared/dates';
 import type { Clock } from '../../clock';
 import { markSharedView } from '../../http/shared-view-serializer';
 import type { Database } from '../../db/client';
-import { readDataVersion } from './data-version.repository';
+import { readDataVersion, readDepartmentVersions } from './data-version.repository';
 
-/** Views kept at once in one process; a view of data set S's ledger is some megabytes. */
-const DEFAULT_MAX_VIEWS = 64;
+/**
+ * Views kept at once in one process: a university's ledger is one slice per department (80 at S)
+ * plus the whole and its pages, which share the slices' rows.
+ */
+const DEFAULT_MAX_VIEWS = 512;
 
 interface Kept {
   version: string;
@@ -40,6 +43,20 @@ export function createViewCache({
     while (kept.size > maxViews) kept.delete(kept.keys().next().value!);
   }
 
+  function readAt<T>(key: string, version: string, compute: () => Promise<T>): Promise<T> {
+    const found = kept.get(key);
+    if (found && found.version === version) {
+      keep(key, found);
+      return found.value as Promise<T>;
+    }
+    const value = compute().then(markSharedView);
+    keep(key, { version, value });
+    value.catch(() => {
+      if (kept.get(key)?.value === value) kept.delete(key);
+    });
+    return value;
+  }
+
   return {
     /**
      * `view` names the view and its parameters; the organization and the day are added here.
@@ -54,18 +71,31 @@ export function createViewCache({
       { departmentId }: { departmentId?: string } = {},
     ): Promise<T> {
       const version = await readDataVersion(db, organizationId, departmentId);
-      const key = `${organizationId}|${calendarDate(clock.now())}|${view}`;
-      const found = kept.get(key);
-      if (found && found.version === version) {
-        keep(key, found);
-        return found.value as Promise<T>;
-      }
-      const value = compute().then(markSharedView);
-      keep(key, { version, value });
-      value.catch(() => {
-        if (kept.get(key)?.value === value) kept.delete(key);
-      });
-      return value;
+      return readAt(`${organizationId}|${calendarDate(clock.now())}|${view}`, version, compute);
+    },
+
+    /**
+     * One view per department (each as `read` with its `departmentId` would keep it), with every
+     * department's version read in one query: a view of the whole organization assembled from
+     * them recomputes only the departments that wrote.
+     */
+    async readPerDepartment<T>(
+      organizationId: string,
+      view: string,
+      departmentIds: readonly string[],
+      compute: (departmentId: string) => Promise<T>,
+    ): Promise<T[]> {
+      const versions = await readDepartmentVersions(db, organizationId);
+      const day = calendarDate(clock.now());
+      return Promise.all(
+        departmentIds.map((departmentId) =>
+          readAt(
+            `${organizationId}|${day}|${view}/${departmentId}`,
+            `${versions.shared}/${versions.departments.get(departmentId) ?? 0}`,
+            () => compute(departmentId),
+          ),
+        ),
+      );
     },
 
     /** How many views are kept (for tests and the bench). */

@@ -36,6 +36,7 @@ import {
 } from '../../../shared/ledger/periods';
 import type { Clock } from '../../clock';
 import type { ViewCache } from '../data-versions/view-cache';
+import { listDepartments } from '../departments/department.repository';
 import type { Database, Executor } from '../../db/client';
 import { writeLedgerXlsx } from '../../io/ledger-writer';
 import { writePeriodSheetXlsx } from '../../io/period-sheet-writer';
@@ -400,63 +401,86 @@ export function createLedgerService({
     );
   }
 
-  async function computeWholeLedger(actor: Actor, planId: string) {
-    const { plan, standardTitle } = await requirePlan(db, actor.organizationId, planId);
-    const day = today();
-    const [settingsRow, allMeasures, reports] = await Promise.all([
-      findLedgerSettings(db, plan.id),
-      listApprovedMeasures(db, plan.id),
-      listProgressReports(db, plan.id),
+  /** One department's rows and department × period cells of the whole ledger. */
+  async function computeSlice(
+    actor: Actor,
+    planId: string,
+    periods: readonly ReportingPeriod[],
+    day: string,
+    departmentId: string,
+  ) {
+    const [mine, reports] = await Promise.all([
+      listApprovedMeasures(db, planId, departmentId),
+      listProgressReports(db, planId, departmentId),
     ]);
-    const periods = periodsOf(settingsRow);
     const grouped = groupReports(reports);
     const latest = [...grouped.values()].map((versions) => versions.at(-1)!);
     const evidence = await evidenceOf(db, actor, latest);
     const rows: LedgerRow[] = [];
-    const matrixStates = new Map<string, CellState[]>();
-    for (const measure of allMeasures) {
+    const statesOfPeriod = periods.map((): CellState[] => []);
+    for (const measure of mine) {
       const states = statesOf(measure, periods, grouped, day);
+      // One object each per measure, shared by its periods' rows (a kept view holds them all).
+      const department = { id: measure.departmentId, name: measure.departmentName };
+      const item = { id: measure.itemId, no: measure.itemNo, content: measure.itemContent };
+      const measureView = { id: measure.id, text: measure.text };
       periods.forEach((period, index) => {
         const versions = grouped.get(`${measure.id}/${period.key}`);
         const state = states[index]!;
         rows.push({
-          department: { id: measure.departmentId, name: measure.departmentName },
-          item: { id: measure.itemId, no: measure.itemNo, content: measure.itemContent },
-          measure: { id: measure.id, text: measure.text },
+          department,
+          item,
+          measure: measureView,
           period,
           state,
           report: versions ? reportView(versions.at(-1)!, evidence) : null,
         });
-        const key = `${measure.departmentId}/${period.key}`;
-        matrixStates.set(key, [...(matrixStates.get(key) ?? []), state]);
+        statesOfPeriod[index]!.push(state);
       });
     }
-    const departments = [
-      ...new Map(
-        allMeasures.map((measure) => [
-          measure.departmentId,
-          { id: measure.departmentId, name: measure.departmentName },
-        ]),
-      ).values(),
-    ];
     const matrix: LedgerOverview['matrix'] = [];
-    for (const department of departments) {
-      for (const period of periods) {
-        const states = matrixStates.get(`${department.id}/${period.key}`) ?? [];
-        const state = worstState(states);
-        if (!state) continue;
-        const counts: Record<string, number> = {};
-        for (const each of states) counts[each] = (counts[each] ?? 0) + 1;
-        matrix.push({ departmentId: department.id, periodKey: period.key, state, counts });
-      }
-    }
+    periods.forEach((period, index) => {
+      const states = statesOfPeriod[index]!;
+      const state = worstState(states);
+      if (!state) return;
+      const counts: Record<string, number> = {};
+      for (const each of states) counts[each] = (counts[each] ?? 0) + 1;
+      matrix.push({ departmentId, periodKey: period.key, state, counts });
+    });
+    const first = mine[0];
+    return {
+      department: first ? { id: first.departmentId, name: first.departmentName } : null,
+      rows,
+      matrix,
+    };
+  }
+
+  /**
+   * Every measure × period of the plan, before filters, and the department × period matrix: one
+   * kept slice per department, so a department's write recomputes its slice and not the others.
+   */
+  async function computeWholeLedger(actor: Actor, planId: string) {
+    const { plan, standardTitle } = await requirePlan(db, actor.organizationId, planId);
+    const day = today();
+    const [settingsRow, allDepartments] = await Promise.all([
+      findLedgerSettings(db, plan.id),
+      // In the order the ledger lists departments (position, then name, as its SQL sorts them).
+      listDepartments(db, actor.organizationId),
+    ]);
+    const periods = periodsOf(settingsRow);
+    const slices = await views.readPerDepartment(
+      actor.organizationId,
+      `ledger.slice/${plan.id}`,
+      allDepartments.map((department) => department.id),
+      (departmentId) => computeSlice(actor, plan.id, periods, day, departmentId),
+    );
     return {
       plan,
       standardTitle,
       settings: settingsView(settingsRow, day),
-      departments,
-      matrix,
-      rows,
+      departments: slices.flatMap((slice) => (slice.department ? [slice.department] : [])),
+      matrix: slices.flatMap((slice) => slice.matrix),
+      rows: slices.flatMap((slice) => slice.rows),
       periods,
     };
   }
