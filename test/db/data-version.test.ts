@@ -152,6 +152,35 @@ describe('the view cache', () => {
     expect(computed).toBe(2);
   });
 
+  it('computes the missing views of several departments in one call', async () => {
+    const { organization, departments: made } = await createInstitution(database.db, [
+      { name: '教务处' },
+      { name: '人事处' },
+    ]);
+    const views = createViewCache({
+      db: database.db,
+      clock: new ManualClock('2024-05-01T02:00:00Z'),
+    });
+    const ids = [made['教务处']!.id, made['人事处']!.id];
+    const calls: string[][] = [];
+    const read = (wanted: string[]) =>
+      views.readPerDepartment(organization.id, 'slice', wanted, async (missing) => {
+        calls.push(missing);
+        return new Map(missing.map((id) => [id, `view of ${id}`]));
+      });
+    expect(await read([ids[0]!])).toEqual([`view of ${ids[0]}`]);
+    expect(await read(ids)).toEqual(ids.map((id) => `view of ${id}`));
+    expect(await read(ids)).toEqual(ids.map((id) => `view of ${id}`));
+    expect(calls).toEqual([[ids[0]], [ids[1]]]);
+    // A shared record changes every department's views.
+    await database.db
+      .update(departments)
+      .set({ name: '教务部' })
+      .where(eq(departments.id, ids[0]!));
+    await read(ids);
+    expect(calls.at(-1)).toEqual(ids);
+  });
+
   it('keeps at most its number of views, the least recently read leaving first', async () => {
     const { organization } = await createInstitution(database.db, []);
     const views = createViewCache({

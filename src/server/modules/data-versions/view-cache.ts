@@ -76,24 +76,33 @@ export function createViewCache({
 
     /**
      * One view per department (each as `read` with its `departmentId` would keep it), with every
-     * department's version read in one query: a view of the whole organization assembled from
-     * them recomputes only the departments that wrote.
+     * department's version read in one query, and the missing ones computed together by one call
+     * (`compute` returns a view for each department it is given): a view of the whole organization
+     * assembled from them recomputes only the departments that wrote.
      */
     async readPerDepartment<T>(
       organizationId: string,
       view: string,
       departmentIds: readonly string[],
-      compute: (departmentId: string) => Promise<T>,
+      compute: (missing: string[]) => Promise<Map<string, T>>,
     ): Promise<T[]> {
       const versions = await readDepartmentVersions(db, organizationId);
       const day = calendarDate(clock.now());
+      const wanted = departmentIds.map((departmentId) => ({
+        departmentId,
+        key: `${organizationId}|${day}|${view}/${departmentId}`,
+        version: `${versions.shared}/${versions.departments.get(departmentId) ?? 0}`,
+      }));
+      const missing = wanted.filter(({ key, version }) => kept.get(key)?.version !== version);
+      const computed =
+        missing.length > 0 ? compute(missing.map(({ departmentId }) => departmentId)) : null;
       return Promise.all(
-        departmentIds.map((departmentId) =>
-          readAt(
-            `${organizationId}|${day}|${view}/${departmentId}`,
-            `${versions.shared}/${versions.departments.get(departmentId) ?? 0}`,
-            () => compute(departmentId),
-          ),
+        wanted.map(({ departmentId, key, version }) =>
+          readAt(key, version, async () => {
+            const views = await computed!;
+            if (!views.has(departmentId)) throw new Error(`no view of department ${departmentId}`);
+            return views.get(departmentId) as T;
+          }),
         ),
       );
     },

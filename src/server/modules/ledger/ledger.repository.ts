@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { measures, submissions } from '../breakdowns/breakdown.table';
 import { departments } from '../departments/department.table';
@@ -64,10 +64,19 @@ export interface LedgerMeasure {
 }
 
 /** The measures of the plan's approved breakdowns (of one department, when given), by department, item and position. */
+/** No condition for none given; one department, or any of several. */
+function ofDepartments(
+  column: typeof measures.departmentId | typeof progressReports.departmentId,
+  given?: string | readonly string[],
+) {
+  if (given === undefined) return undefined;
+  return typeof given === 'string' ? eq(column, given) : inArray(column, [...given]);
+}
+
 export async function listApprovedMeasures(
   executor: Executor,
   planId: string,
-  departmentId?: string,
+  departmentId?: string | readonly string[],
 ): Promise<LedgerMeasure[]> {
   return executor
     .select({
@@ -91,7 +100,7 @@ export async function listApprovedMeasures(
       and(
         eq(measures.planId, planId),
         eq(submissions.status, 'approved'),
-        departmentId ? eq(measures.departmentId, departmentId) : undefined,
+        ofDepartments(measures.departmentId, departmentId),
         // An item the plan retired (停用) asks for no more reports.
         sql`not exists (select 1 from retired_items r where r.plan_id = ${measures.planId} and r.item_id = ${measures.itemId})`,
       ),
@@ -104,11 +113,11 @@ export async function listApprovedMeasures(
     );
 }
 
-/** Every version of every report of the plan (of one department, when given), oldest first. */
+/** Every version of every report of the plan (of the departments given, if any), oldest first. */
 export async function listProgressReports(
   executor: Executor,
   planId: string,
-  departmentId?: string,
+  departmentId?: string | readonly string[],
 ): Promise<ProgressReport[]> {
   return executor
     .select()
@@ -116,7 +125,7 @@ export async function listProgressReports(
     .where(
       and(
         eq(progressReports.planId, planId),
-        departmentId ? eq(progressReports.departmentId, departmentId) : undefined,
+        ofDepartments(progressReports.departmentId, departmentId),
       ),
     )
     .orderBy(

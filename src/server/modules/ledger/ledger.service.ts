@@ -401,58 +401,73 @@ export function createLedgerService({
     );
   }
 
-  /** One department's rows and department × period cells of the whole ledger. */
-  async function computeSlice(
+  /**
+   * Departments' rows and department × period cells of the whole ledger, read together (the
+   * plan's, when all are asked for): a cold ledger costs three queries, not three per department.
+   */
+  async function computeSlices(
     actor: Actor,
     planId: string,
     periods: readonly ReportingPeriod[],
     day: string,
-    departmentId: string,
+    departmentIds: readonly string[],
+    everyDepartment: boolean,
   ) {
-    const [mine, reports] = await Promise.all([
-      listApprovedMeasures(db, planId, departmentId),
-      listProgressReports(db, planId, departmentId),
+    const only = everyDepartment ? undefined : departmentIds;
+    const [approved, reports] = await Promise.all([
+      listApprovedMeasures(db, planId, only),
+      listProgressReports(db, planId, only),
     ]);
     const grouped = groupReports(reports);
     const latest = [...grouped.values()].map((versions) => versions.at(-1)!);
     const evidence = await evidenceOf(db, actor, latest);
-    const rows: LedgerRow[] = [];
-    const statesOfPeriod = periods.map((): CellState[] => []);
-    for (const measure of mine) {
-      const states = statesOf(measure, periods, grouped, day);
-      // One object each per measure, shared by its periods' rows (a kept view holds them all).
-      const department = { id: measure.departmentId, name: measure.departmentName };
-      const item = { id: measure.itemId, no: measure.itemNo, content: measure.itemContent };
-      const measureView = { id: measure.id, text: measure.text };
-      periods.forEach((period, index) => {
-        const versions = grouped.get(`${measure.id}/${period.key}`);
-        const state = states[index]!;
-        rows.push({
-          department,
-          item,
-          measure: measureView,
-          period,
-          state,
-          report: versions ? reportView(versions.at(-1)!, evidence) : null,
+    const measuresOf = new Map(departmentIds.map((id): [string, LedgerMeasure[]] => [id, []]));
+    for (const measure of approved) measuresOf.get(measure.departmentId)?.push(measure);
+    return new Map(
+      departmentIds.map((departmentId) => {
+        const mine = measuresOf.get(departmentId)!;
+        const rows: LedgerRow[] = [];
+        const statesOfPeriod = periods.map((): CellState[] => []);
+        for (const measure of mine) {
+          const states = statesOf(measure, periods, grouped, day);
+          // One object each per measure, shared by its periods' rows (a kept view holds them all).
+          const department = { id: measure.departmentId, name: measure.departmentName };
+          const item = { id: measure.itemId, no: measure.itemNo, content: measure.itemContent };
+          const measureView = { id: measure.id, text: measure.text };
+          periods.forEach((period, index) => {
+            const versions = grouped.get(`${measure.id}/${period.key}`);
+            const state = states[index]!;
+            rows.push({
+              department,
+              item,
+              measure: measureView,
+              period,
+              state,
+              report: versions ? reportView(versions.at(-1)!, evidence) : null,
+            });
+            statesOfPeriod[index]!.push(state);
+          });
+        }
+        const matrix: LedgerOverview['matrix'] = [];
+        periods.forEach((period, index) => {
+          const states = statesOfPeriod[index]!;
+          const state = worstState(states);
+          if (!state) return;
+          const counts: Record<string, number> = {};
+          for (const each of states) counts[each] = (counts[each] ?? 0) + 1;
+          matrix.push({ departmentId, periodKey: period.key, state, counts });
         });
-        statesOfPeriod[index]!.push(state);
-      });
-    }
-    const matrix: LedgerOverview['matrix'] = [];
-    periods.forEach((period, index) => {
-      const states = statesOfPeriod[index]!;
-      const state = worstState(states);
-      if (!state) return;
-      const counts: Record<string, number> = {};
-      for (const each of states) counts[each] = (counts[each] ?? 0) + 1;
-      matrix.push({ departmentId, periodKey: period.key, state, counts });
-    });
-    const first = mine[0];
-    return {
-      department: first ? { id: first.departmentId, name: first.departmentName } : null,
-      rows,
-      matrix,
-    };
+        const first = mine[0];
+        return [
+          departmentId,
+          {
+            department: first ? { id: first.departmentId, name: first.departmentName } : null,
+            rows,
+            matrix,
+          },
+        ];
+      }),
+    );
   }
 
   /**
@@ -468,11 +483,20 @@ export function createLedgerService({
       listDepartments(db, actor.organizationId),
     ]);
     const periods = periodsOf(settingsRow);
+    const departmentIds = allDepartments.map((department) => department.id);
     const slices = await views.readPerDepartment(
       actor.organizationId,
       `ledger.slice/${plan.id}`,
-      allDepartments.map((department) => department.id),
-      (departmentId) => computeSlice(actor, plan.id, periods, day, departmentId),
+      departmentIds,
+      (missing) =>
+        computeSlices(
+          actor,
+          plan.id,
+          periods,
+          day,
+          missing,
+          missing.length === departmentIds.length,
+        ),
     );
     return {
       plan,
