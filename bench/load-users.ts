@@ -20,7 +20,10 @@
  * after another, against the same server and data set; the accounts of the largest step are
  * created up front (--users is then ignored) and each step's people are the first N of them, in an
  * order that keeps the roles' mix in every step (inArrivalOrder). Before a step its newcomers sign
- * in (not measured; the people of earlier steps keep their sessions); then everyone acts for
+ * in (not measured; the people of earlier steps keep their sessions); the ramp waits (at most
+ * `--settle-max` seconds, 300) for the server at rest to use under 10 % of a core (its own
+ * background work, such as the reminders' daily sweep over every liaison, would otherwise be
+ * measured as the step's slowness; the wait is reported); then everyone acts for
  * `--warmup` seconds (15: the first actions spread over one think time; not counted) and for
  * `--duration` seconds measured. A step passes when every operation's p95 ≤ `--p95-limit` ms (100)
  * and there are no errors (sign-ins included); the capacity is the largest passing step, reported
@@ -77,6 +80,7 @@ const { values: options } = parseArgs({
     'p95-limit': { type: 'string', default: '100' },
     'generator-delay-limit': { type: 'string', default: '20' },
     'cpu-prof': { type: 'boolean', default: false },
+    'settle-max': { type: 'string', default: '300' },
   },
 });
 /** The ramp's steps (users in each), rising; null without --ramp. */
@@ -86,6 +90,9 @@ const USERS = RAMP ? RAMP.at(-1)! : Number(options.users);
 const WARMUP = Number(options.warmup);
 const P95_LIMIT_MS = Number(options['p95-limit']);
 const GENERATOR_DELAY_LIMIT_MS = Number(options['generator-delay-limit']);
+const SETTLE_MAX_SECONDS = Number(options['settle-max']);
+/** The server at rest: below this share of one core. */
+const SETTLE_PERCENT = 10;
 /** More of this process's CPU than this share of one core, and it is the bottleneck itself. */
 const GENERATOR_CPU_LIMIT_PERCENT = 90;
 const DEPARTMENTS = Number(options.departments);
@@ -467,6 +474,8 @@ interface RampStep {
   newcomers: number;
   signInSeconds: number;
   signInErrors: number;
+  /** Waited before the warm-up for the server's own work (the reminders' daily sweep) to end. */
+  settle: Awaited<ReturnType<typeof settle>>;
   warmupSeconds: number;
   measuredSeconds: number;
   actions: number;
@@ -547,6 +556,37 @@ interface RampContext {
   users: LoadUser[];
 }
 
+/**
+ * Waits, before a step, until the server at rest (nobody acting) uses less than `SETTLE_PERCENT`
+ * of a core over 5 s, for at most `--settle-max` seconds: its background jobs run on the event
+ * loop the requests need, and the reminders' daily sweep over thousands of liaisons (the first
+ * minutes after the server starts on the data set's day) would be measured as the first step's
+ * slowness. Reports how long it waited and whether the server came to rest.
+ */
+async function settle(server: Awaited<ReturnType<typeof startServer>>) {
+  const t0 = Date.now();
+  const busyPercent = () => {
+    const recent = server.usages.filter((sample) => sample.at >= Date.now() - 5_500);
+    const first = recent[0];
+    const last = recent.at(-1);
+    if (!first || !last || last.at - first.at < 4_000) return null;
+    const cpu =
+      last.cpuMicros.user + last.cpuMicros.system - first.cpuMicros.user - first.cpuMicros.system;
+    return Math.round((cpu / 1000 / (last.at - first.at)) * 1000) / 10;
+  };
+  let percent = busyPercent();
+  while (percent === null || percent >= SETTLE_PERCENT) {
+    if (Date.now() - t0 > SETTLE_MAX_SECONDS * 1000) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    percent = busyPercent();
+  }
+  return {
+    waitedSeconds: Math.round((Date.now() - t0) / 100) / 10,
+    quiet: percent !== null && percent < SETTLE_PERCENT,
+    lastPercent: percent,
+  };
+}
+
 /** The steps of --ramp, one after another on the same server and people, until one does not pass. */
 async function ramp({ server, users }: RampContext) {
   const steps = RAMP!;
@@ -571,8 +611,9 @@ async function ramp({ server, users }: RampContext) {
       const signInErrors = arrivals
         .figures(Math.max(signInSeconds, 0.001))
         .reduce((sum, entry) => sum + entry.errors, 0);
+      const settled = await settle(server);
       console.log(
-        `\nstep of ${users} users: ${users - before} more signed in in ${signInSeconds.toFixed(1)} s (${crowd.signedIn} in all); ${WARMUP} s warm-up, then ${DURATION} s measured`,
+        `\nstep of ${users} users: ${users - before} more signed in in ${signInSeconds.toFixed(1)} s (${crowd.signedIn} in all); the server ${settled.quiet ? 'quiet' : 'still busy'} after ${settled.waitedSeconds} s of waiting (${settled.lastPercent} % of one core, at rest); ${WARMUP} s warm-up, then ${DURATION} s measured`,
       );
       let cpu = process.cpuUsage();
       let machineFrom = machineCpu();
@@ -642,6 +683,7 @@ async function ramp({ server, users }: RampContext) {
         newcomers: users - before,
         signInSeconds: round(signInSeconds),
         signInErrors,
+        settle: settled,
         warmupSeconds: WARMUP,
         measuredSeconds: period.elapsedSeconds,
         actions: period.actions,
