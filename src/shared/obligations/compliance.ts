@@ -262,9 +262,15 @@ function judge(
 export function periodsOf(period: ObligationPeriod, calendar: PlanCalendar): readonly Period[] {
   // Asked once per obligation and department against one calendar: computed once per calendar.
   let byPeriod = periodsOfCalendar.get(calendar);
-  if (!byPeriod) periodsOfCalendar.set(calendar, (byPeriod = new Map()));
+  if (!byPeriod) {
+    byPeriod = new Map();
+    periodsOfCalendar.set(calendar, byPeriod);
+  }
   let periods = byPeriod.get(period);
-  if (!periods) byPeriod.set(period, (periods = computePeriods(period, calendar)));
+  if (!periods) {
+    periods = computePeriods(period, calendar);
+    byPeriod.set(period, periods);
+  }
   return periods;
 }
 

@@ -23,7 +23,6 @@ import { describeDeadline } from '../../../shared/deadlines';
 import { maskEmail, maskPhone, rolesSeeingContactsInFull } from '../../../shared/personal-data';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
 import {
-  indicatorLabel,
   levelHeaders as levelHeadersOf,
   levelLabels,
   treeDepth,

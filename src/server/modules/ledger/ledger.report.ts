@@ -59,7 +59,10 @@ export async function listLedgerRecordsForReport(
   const byMeasure = new Map<string, Map<string, typeof ownReports>>();
   for (const report of ownReports) {
     let periodsOfMeasure = byMeasure.get(report.measureId);
-    if (!periodsOfMeasure) byMeasure.set(report.measureId, (periodsOfMeasure = new Map()));
+    if (!periodsOfMeasure) {
+      periodsOfMeasure = new Map();
+      byMeasure.set(report.measureId, periodsOfMeasure);
+    }
     const versions = periodsOfMeasure.get(report.periodKey);
     if (versions) versions.push(report);
     else periodsOfMeasure.set(report.periodKey, [report]);
@@ -71,7 +74,10 @@ export async function listLedgerRecordsForReport(
   const submittedDays = new Map<(typeof ownReports)[number], string>();
   const submittedDay = (report: (typeof ownReports)[number]) => {
     let day = submittedDays.get(report);
-    if (day === undefined) submittedDays.set(report, (day = calendarDate(report.submittedAt)));
+    if (day === undefined) {
+      day = calendarDate(report.submittedAt);
+      submittedDays.set(report, day);
+    }
     return day;
   };
 

@@ -32,7 +32,6 @@ import {
   type LedgerSettings,
   type ReportingPeriod,
   periodLabel,
-  type ReportStatus,
 } from '../../../shared/ledger/periods';
 import type { Clock } from '../../clock';
 import type { ViewCache } from '../data-versions/view-cache';
