@@ -119,6 +119,18 @@ function parseRamp(text: string): number[] {
   return steps;
 }
 
+/** The machine a run's figures were taken on, with `uptime` (its load) at both ends. */
+function machineFacts(uptimeAtStart: string, uptimeAtEnd: string) {
+  return {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    uptimeAtStart,
+    uptimeAtEnd,
+  };
+}
+
 // ---------------------------------------------------------------- a PostgreSQL of its own
 
 async function openPostgres(): Promise<{ url: string; describe: string; stop(): Promise<void> }> {
@@ -857,14 +869,7 @@ async function main(): Promise<number> {
           {
             startedAt: startedAt.toISOString(),
             finishedAt: new Date().toISOString(),
-            machine: {
-              cpus: os.cpus().length,
-              model: os.cpus()[0]?.model,
-              memoryGb: Math.round(os.totalmem() / 2 ** 30),
-              node: process.version,
-              uptimeAtStart,
-              uptimeAtEnd,
-            },
+            machine: machineFacts(uptimeAtStart, uptimeAtEnd),
             options: {
               ramp: RAMP,
               warmupSeconds: WARMUP,
@@ -950,14 +955,7 @@ async function main(): Promise<number> {
         {
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
-          machine: {
-            cpus: os.cpus().length,
-            model: os.cpus()[0]?.model,
-            memoryGb: Math.round(os.totalmem() / 2 ** 30),
-            node: process.version,
-            uptimeAtStart,
-            uptimeAtEnd,
-          },
+          machine: machineFacts(uptimeAtStart, uptimeAtEnd),
           options: {
             durationSeconds: DURATION,
             users: USERS,
