@@ -427,6 +427,24 @@ async function summarizeProfile(dir: string) {
   };
 }
 
+/** The end of a run's printout: the machine's load, where the database time went, the CPU profile. */
+function printRunEnd(
+  uptimeAtStart: string,
+  uptimeAtEnd: string,
+  statements: StatementFigures[],
+  profile: Awaited<ReturnType<typeof summarizeProfile>>,
+): void {
+  console.log(`machine: at start ${uptimeAtStart}\n         at end   ${uptimeAtEnd}`);
+  console.log(
+    '\nwhere the database time went over the run (sent → answered, summed by statement):',
+  );
+  for (const entry of statements.slice(0, 8))
+    console.log(
+      `  ${String(entry.totalMs).padStart(8)} ms ${String(entry.calls).padStart(7)}× ${String(entry.meanMs).padStart(7)} ms  ${entry.sql.slice(0, 110)}`,
+    );
+  printProfile(profile);
+}
+
 function printProfile(summary: Awaited<ReturnType<typeof summarizeProfile>>): void {
   if (!summary) return;
   console.log(
@@ -853,15 +871,7 @@ async function main(): Promise<number> {
       console.log(
         `server over the whole run (sign-ins included): RSS peak ${whole.rssMb.peak} MB; heap peak ${whole.heapUsedMb.peak} MB; CPU ${whole.cpu.seconds} s`,
       );
-      console.log(`machine: at start ${uptimeAtStart}\n         at end   ${uptimeAtEnd}`);
-      console.log(
-        '\nwhere the database time went over the whole run (sent → answered, summed by statement):',
-      );
-      for (const entry of statements.slice(0, 8))
-        console.log(
-          `  ${String(entry.totalMs).padStart(8)} ms ${String(entry.calls).padStart(7)}× ${String(entry.meanMs).padStart(7)} ms  ${entry.sql.slice(0, 110)}`,
-        );
-      printProfile(profile);
+      printRunEnd(uptimeAtStart, uptimeAtEnd, statements, profile);
       const file = path.join(resultsDir, `${stamp}-load.json`);
       await writeFile(
         file,
@@ -938,13 +948,7 @@ async function main(): Promise<number> {
     console.log(
       `server over the whole run (sign-ins included): RSS peak ${whole.rssMb.peak} MB; heap peak ${whole.heapUsedMb.peak} MB; CPU ${whole.cpu.seconds} s`,
     );
-    console.log(`machine: at start ${uptimeAtStart}\n         at end   ${uptimeAtEnd}`);
-    console.log('\nwhere the database time went (sent → answered, summed by statement):');
-    for (const entry of statements.slice(0, 8))
-      console.log(
-        `  ${String(entry.totalMs).padStart(7)} ms ${String(entry.calls).padStart(6)}× ${String(entry.meanMs).padStart(7)} ms  ${entry.sql.slice(0, 110)}`,
-      );
-    printProfile(profile);
+    printRunEnd(uptimeAtStart, uptimeAtEnd, statements, profile);
     if (result.errorSamples.length > 0)
       console.log(`\nfirst errors:\n  ${result.errorSamples.join('\n  ')}`);
 

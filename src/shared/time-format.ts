@@ -2,9 +2,9 @@
  * Every time the app shows, in one place: an instant in the institution's time zone (Asia/Shanghai
  * unless the organization says otherwise), never the browser's or the server's. Pure (Intl only).
  */
-import { formatterOf } from './dates';
+import { defaultTimeZone, formatterOf } from './dates';
 
-export const defaultTimeZone = 'Asia/Shanghai';
+export { defaultTimeZone };
 
 type Locale = 'zh-CN' | 'en';
 

@@ -147,7 +147,7 @@ export function createBreakdownService({
   db: Database;
   clock: Clock;
   maxFileBytes?: number;
-  /** The board and the dashboard are computed once per write of the organization (and day). */
+  /** Views kept until the next write: the board, the dashboard, a department's breakdown. */
   views: ViewCache;
 }) {
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
@@ -544,7 +544,7 @@ export function createBreakdownService({
   }
 
   return {
-    /** A department's breakdown, computed once per write of the organization. */
+    /** A department's breakdown, computed again only after a write of its own records or a shared one. */
     async get(actor: Actor, planId: string, departmentId: string): Promise<BreakdownView> {
       // The one part that depends on who reads: the liaison's contacts, in full or masked.
       const contacts = rolesSeeingContactsInFull.includes(actor.role) ? 'full' : 'masked';

@@ -63,7 +63,6 @@ export interface LedgerMeasure {
   position: number;
 }
 
-/** The measures of the plan's approved breakdowns (of one department, when given), by department, item and position. */
 /** No condition for none given; one department, or any of several. */
 function ofDepartments(
   column: typeof measures.departmentId | typeof progressReports.departmentId,
@@ -73,6 +72,7 @@ function ofDepartments(
   return typeof given === 'string' ? eq(column, given) : inArray(column, [...given]);
 }
 
+/** The measures of the plan's approved breakdowns (of the departments given, if any), by department, item and position. */
 export async function listApprovedMeasures(
   executor: Executor,
   planId: string,

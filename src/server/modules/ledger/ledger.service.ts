@@ -213,7 +213,7 @@ export function createLedgerService({
 }: {
   db: Database;
   clock: Clock;
-  /** The whole ledger is computed once per write of the organization (and day), then filtered and paged. */
+  /** Views kept until the next write: the whole ledger (in department slices), its pages, a department's ledger. */
   views: ViewCache;
 }) {
   const today = () => dayOf(clock.now());
@@ -637,8 +637,7 @@ export function createLedgerService({
       });
     },
 
-    // One connection for the whole read: on the pool each of its statements would wait for a connection again (npm run load).
-    /** A department's ledger, computed once per write of the organization. */
+    /** A department's ledger, computed again only after a write of its own records or a shared one. */
     async department(actor: Actor, planId: string, departmentId: string) {
       const found = await views.read(
         actor.organizationId,

@@ -63,12 +63,6 @@ export async function gatherReportRecords(
     listLedgerRecordsForReport(executor, organizationId, plan.id, asOf),
     gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
   ]);
-  const obligationRowsRead = assessPlanObligations(executor, organizationId, plan.id, now, {
-    plan,
-    targets,
-    allItems,
-    allDepartments,
-  });
 
   const items: QualityReportInput['items'] = assembleIndicatorTree(
     indicators,
@@ -139,7 +133,12 @@ export async function gatherReportRecords(
       .from(rectificationActions)
       .innerJoin(findings, eq(findings.id, rectificationActions.findingId))
       .where(eq(findings.planId, plan.id)),
-    obligationRowsRead,
+    assessPlanObligations(executor, organizationId, plan.id, now, {
+      plan,
+      targets,
+      allItems,
+      allDepartments,
+    }),
   ]);
   const scale = scaleRow?.levels ?? defaultRatingScale;
 
