@@ -427,6 +427,27 @@ async function summarizeProfile(dir: string) {
   };
 }
 
+/** Writes a run's figures to bench/results/<stamp>-load.json, with when and on what machine. */
+async function writeResults(
+  startedAt: Date,
+  stamp: string,
+  uptimeAtStart: string,
+  uptimeAtEnd: string,
+  figures: Record<string, unknown>,
+): Promise<void> {
+  const file = path.join(resultsDir, `${stamp}-load.json`);
+  const run = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: machineFacts(uptimeAtStart, uptimeAtEnd),
+    ...figures,
+  };
+  await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
+  console.log(
+    `\nwritten ${path.relative(projectRoot, file)} (server log ${path.relative(projectRoot, path.join(resultsDir, `${stamp}-load-server.log`))})`,
+  );
+}
+
 /** The end of a run's printout: the machine's load, where the database time went, the CPU profile. */
 function printRunEnd(
   uptimeAtStart: string,
@@ -872,40 +893,26 @@ async function main(): Promise<number> {
         `server over the whole run (sign-ins included): RSS peak ${whole.rssMb.peak} MB; heap peak ${whole.heapUsedMb.peak} MB; CPU ${whole.cpu.seconds} s`,
       );
       printRunEnd(uptimeAtStart, uptimeAtEnd, statements, profile);
-      const file = path.join(resultsDir, `${stamp}-load.json`);
-      await writeFile(
-        file,
-        `${JSON.stringify(
-          {
-            startedAt: startedAt.toISOString(),
-            finishedAt: new Date().toISOString(),
-            machine: machineFacts(uptimeAtStart, uptimeAtEnd),
-            options: {
-              ramp: RAMP,
-              warmupSeconds: WARMUP,
-              durationSeconds: DURATION,
-              users: USERS,
-              departments: DEPARTMENTS,
-              thinkSeconds: THINK,
-              reports: REPORTS,
-              seed: SEED,
-              today: TODAY,
-              p95LimitMs: P95_LIMIT_MS,
-              generatorDelayLimitMs: GENERATOR_DELAY_LIMIT_MS,
-              generatorCpuLimitPercent: GENERATOR_CPU_LIMIT_PERCENT,
-            },
-            dataSet: built.counts,
-            roles,
-            ramp: found,
-            server: { wholeRun: whole, exitCode, statements, profile },
-          },
-          null,
-          2,
-        )}\n`,
-      );
-      console.log(
-        `\nwritten ${path.relative(projectRoot, file)} (server log ${path.relative(projectRoot, path.join(resultsDir, `${stamp}-load-server.log`))})`,
-      );
+      await writeResults(startedAt, stamp, uptimeAtStart, uptimeAtEnd, {
+        options: {
+          ramp: RAMP,
+          warmupSeconds: WARMUP,
+          durationSeconds: DURATION,
+          users: USERS,
+          departments: DEPARTMENTS,
+          thinkSeconds: THINK,
+          reports: REPORTS,
+          seed: SEED,
+          today: TODAY,
+          p95LimitMs: P95_LIMIT_MS,
+          generatorDelayLimitMs: GENERATOR_DELAY_LIMIT_MS,
+          generatorCpuLimitPercent: GENERATOR_CPU_LIMIT_PERCENT,
+        },
+        dataSet: built.counts,
+        roles,
+        ramp: found,
+        server: { wholeRun: whole, exitCode, statements, profile },
+      });
       return 0;
     }
     let simulatedFrom = Date.now();
@@ -952,36 +959,22 @@ async function main(): Promise<number> {
     if (result.errorSamples.length > 0)
       console.log(`\nfirst errors:\n  ${result.errorSamples.join('\n  ')}`);
 
-    const file = path.join(resultsDir, `${stamp}-load.json`);
-    await writeFile(
-      file,
-      `${JSON.stringify(
-        {
-          startedAt: startedAt.toISOString(),
-          finishedAt: new Date().toISOString(),
-          machine: machineFacts(uptimeAtStart, uptimeAtEnd),
-          options: {
-            durationSeconds: DURATION,
-            users: USERS,
-            departments: DEPARTMENTS,
-            thinkSeconds: THINK,
-            reports: REPORTS,
-            seed: SEED,
-            today: TODAY,
-          },
-          dataSet: built.counts,
-          roles,
-          result,
-          server: { whileSimulating: simulated, wholeRun: whole, exitCode, statements, profile },
-          generator,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    console.log(
-      `\nwritten ${path.relative(projectRoot, file)} (server log ${path.relative(projectRoot, path.join(resultsDir, `${stamp}-load-server.log`))})`,
-    );
+    await writeResults(startedAt, stamp, uptimeAtStart, uptimeAtEnd, {
+      options: {
+        durationSeconds: DURATION,
+        users: USERS,
+        departments: DEPARTMENTS,
+        thinkSeconds: THINK,
+        reports: REPORTS,
+        seed: SEED,
+        today: TODAY,
+      },
+      dataSet: built.counts,
+      roles,
+      result,
+      server: { whileSimulating: simulated, wholeRun: whole, exitCode, statements, profile },
+      generator,
+    });
     const failed = result.totals.errors > 0 || result.signedIn < result.users;
     if (failed)
       console.log(
