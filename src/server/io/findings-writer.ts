@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Locale } from '../../shared/errors';
 import { translate } from '../../shared/i18n/messages';
-import { heightFor, MAX_ROW_HEIGHT, printOptions } from './sheet-layout';
+import { heightFor, MAX_ROW_HEIGHT, printOptions, workbookBytes } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** 问题清单 as a sheet: one row per finding, every text already worded. */
@@ -100,5 +100,5 @@ export async function writeFindingsXlsx(table: FindingsTable): Promise<Buffer> {
     from: { row: 3, column: 1 },
     to: { row: 3 + table.rows.length, column: COLUMNS.length },
   };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }

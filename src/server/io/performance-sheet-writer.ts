@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Locale } from '../../shared/errors';
 import { translate } from '../../shared/i18n/messages';
 import type { PerformanceLine } from '../../shared/report/performance-score';
-import { printOptions } from './sheet-layout';
+import { printOptions, workbookBytes } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** One department's row: its components (percent, or null when nothing counted) and its score. */
@@ -94,5 +94,5 @@ export async function writePerformanceSheetXlsx(sheetData: PerformanceSheet): Pr
       { formula: `ROUND((${sum})/(${weights}),1)`, result: row.score },
     ]);
   });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }

@@ -4,7 +4,7 @@ import {
   PERIOD_SHEET_STATUS_COLUMN,
   PERIOD_SHEET_TEXT_COLUMN,
 } from '../../shared/ledger/period-sheet';
-import { heightFor, MAX_ROW_HEIGHT, printOptions } from './sheet-layout';
+import { heightFor, MAX_ROW_HEIGHT, printOptions, workbookBytes } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** A department's 工作进度报送表 for one period: one row per approved measure, texts already worded. */
@@ -111,5 +111,5 @@ export async function writePeriodSheetXlsx(table: PeriodSheetTable): Promise<Buf
         };
     }
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }

@@ -23,7 +23,13 @@ import {
   officialSection,
   TABLE_SIZE,
 } from './official-document';
-import { heightFor, MAX_ROW_HEIGHT, printOptions, splitForRows } from './sheet-layout';
+import {
+  heightFor,
+  MAX_ROW_HEIGHT,
+  printOptions,
+  splitForRows,
+  workbookBytes,
+} from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** A survey's results, the answers and the pending links as office files. Layout only. */
@@ -276,7 +282,7 @@ export async function writeSurveyResultsXlsx(document: SurveyDocument): Promise<
         scales,
       );
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
 
 export async function writeSurveyLinksXlsx(
@@ -308,7 +314,7 @@ export async function writeSurveyLinksXlsx(
     added.alignment = { wrapText: true, vertical: 'top' };
     added.height = Math.max(...cells.map((text, index) => heightFor(text, widths[index]!, 11)));
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
 
 const NUMBERS = ['一', '二', '三', '四', '五', '六'];

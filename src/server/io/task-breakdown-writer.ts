@@ -25,6 +25,7 @@ import {
   printOptions,
   scaleToWidth,
   splitForRows,
+  workbookBytes,
 } from './sheet-layout';
 
 /**
@@ -308,11 +309,23 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
   title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
   const header = sheet.addRow(columns.map((column) => column.header));
   header.height = HEADER_HEIGHT;
+  // One style object per kind of cell, shared: exceljs files a shared object once, where it
+  // renders a style per cell to XML to compare it (most of the time of a table of thousands).
+  const borders = { top: thin, left: thin, bottom: thin, right: thin };
+  const headerStyle: Partial<ExcelJS.Style> = {
+    font: { name: '黑体', size: 11, bold: true },
+    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
+    fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } },
+    border: borders,
+  };
+  // At the top, merged cells too: a merged cell's text is printed where its area starts.
+  const bodyStyle: Partial<ExcelJS.Style> = {
+    font: { name: FONT, size: FONT_SIZE },
+    alignment: { vertical: 'top', wrapText: true },
+    border: borders,
+  };
   header.eachCell((cell) => {
-    cell.font = { name: '黑体', size: 11, bold: true };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-    cell.border = { top: thin, left: thin, bottom: thin, right: thin };
+    cell.style = headerStyle;
   });
   const rows = layRows(table, true);
   const pageRows = (printableArea('landscape').height * PAGE_FILL * 100) / scale - HEADER_HEIGHT;
@@ -325,13 +338,8 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
         columns.map((column) => spreadsheetSafe(row.cells[column.key] ?? '')),
       );
       added.height = height;
-      columns.forEach((column, position) => {
-        const cell = added.getCell(position + 1);
-        cell.border = { top: thin, left: thin, bottom: thin, right: thin };
-        // At the top, merged cells too: a merged cell's text is printed where its area starts.
-        cell.alignment = { vertical: 'top', wrapText: true };
-        cell.font = { name: FONT, size: FONT_SIZE };
-      });
+      for (let position = 1; position <= columns.length; position++)
+        added.getCell(position).style = bodyStyle;
       if (offset === page.heights.length - 1 && page.end < rows.length) added.addPageBreak();
     });
     const spans = spansOf(rows.slice(page.start, page.end));
@@ -342,7 +350,7 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
           sheet.mergeCells(top + start, position + 1, top + end - 1, position + 1);
     });
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
 
 const thin = { style: 'thin' as const };

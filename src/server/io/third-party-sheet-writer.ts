@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { thirdPartyColumns } from '../../shared/satisfaction/result-sheet';
-import { printOptions } from './sheet-layout';
+import { printOptions, workbookBytes } from './sheet-layout';
 
 const thin: Partial<ExcelJS.Borders> = {
   top: { style: 'thin' },
@@ -42,5 +42,5 @@ export async function writeThirdPartyTemplateXlsx(): Promise<Buffer> {
   ])
     help.addRow([line]);
   help.getRow(1).font = { bold: true, size: 14 };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }

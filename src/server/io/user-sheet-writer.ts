@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { userSheetColumns } from '../../shared/users/user-sheet';
-import { heightFor, printOptions } from './sheet-layout';
+import { heightFor, printOptions, workbookBytes } from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** exceljs keeps range validations here at run time (its typings only know the per-cell one). */
@@ -123,7 +123,7 @@ export async function writeUserTemplateXlsx(template: UserTemplate): Promise<Buf
     row.height = heightFor(String(row.getCell(1).value), 100, 14);
   });
   help.getCell(1, 1).font = { bold: true, size: 14 };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
 
 /**
@@ -164,5 +164,5 @@ export async function writeOneTimePasswordsXlsx(
   sheet.mergeCells(note.number, 1, note.number, 3);
   note.getCell(1).alignment = { wrapText: true, vertical: 'top' };
   note.height = heightFor(String(note.getCell(1).value), 58, 11);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
