@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app';
+import { warmDocumentWriters } from '../src/server/io/document-writer-pool';
 import type { Clock } from '../src/server/clock';
 import type { AppConfig } from '../src/server/config';
 import type { Database } from '../src/server/db/client';
@@ -52,6 +53,7 @@ export async function startLoadServer(options: {
     { logger: options.config.logLevel !== 'silent' },
   );
   const url = await app.listen({ host: '127.0.0.1', port: options.config.port });
+  warmDocumentWriters();
   jobs.start(options.config.jobPollSeconds * 1000, app.log);
   return {
     app,

@@ -11,6 +11,7 @@ import { installErrorHandler } from './http/error-handler';
 import { installSecurityHeaders } from './http/security-headers';
 import { installWebApp } from './http/web-app';
 import { configureDocumentReaders } from './io/document-pool';
+import { configureDocumentWriters } from './io/document-writer-pool';
 import { registerAssignmentRoutes } from './modules/assignments/assignment.routes';
 import { createAssignmentService } from './modules/assignments/assignment.service';
 import { installAuditHooks } from './modules/audit/audit.hooks';
@@ -183,6 +184,7 @@ export async function buildApp(
 
   const services = createServices(dependencies);
   configureDocumentReaders(config.documentReaders);
+  configureDocumentWriters(config.documentWriters);
   installErrorHandler(app, { uploadMaxBytes: config.uploadMaxBytes });
   installSecurityHeaders(app, config);
   await app.register(fastifyCookie);

@@ -2,6 +2,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseAllowList } from './http/outbound';
 import type { DocumentReaderOptions } from './io/document-pool';
+import {
+  type DocumentWriterOptions,
+  defaultDocumentWriterOptions,
+} from './io/document-writer-pool';
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -29,6 +33,10 @@ const environmentSchema = z.object({
   LUOSHI_UPLOAD_READ_SECONDS: z.coerce.number().positive().default(60),
   /** The heap one reader may use, in MB; beyond it the reader is stopped and the upload refused. */
   LUOSHI_UPLOAD_READER_MEMORY_MB: z.coerce.number().int().min(32).default(1536),
+  /** Exports written at the same time, each in its own worker thread (off the event loop). */
+  LUOSHI_EXPORT_WRITERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Exports that may wait for a writer; one more is refused at once (export.busy, 503). */
+  LUOSHI_EXPORT_QUEUE: z.coerce.number().int().min(0).default(32),
   /** Where evidence files (佐证材料) are kept, outside the web root; default DATA_DIR/evidence. */
   LUOSHI_EVIDENCE_DIR: z.string().optional(),
   /** Where evidence files are kept: "local" (LUOSHI_EVIDENCE_DIR) or "s3" (an S3-compatible object store, LUOSHI_S3_*). */
@@ -111,6 +119,8 @@ export interface AppConfig {
   uploadMaxBytes: number;
   /** How uploaded documents are read (io/document-pool.ts); `workers: 0` only in a test, to compare. */
   documentReaders: DocumentReaderOptions;
+  /** How exports are written (io/document-writer-pool.ts); `workers: 0` only in a bench or test, to compare. */
+  documentWriters: DocumentWriterOptions;
   /** Evidence files: <evidenceDir>/<organization>/<sha[0:2]>/<sha256>. */
   evidenceDir: string;
   /** Local disk (evidenceDir) or S3; every app process must use the same. */
@@ -167,6 +177,11 @@ export function loadConfig(
       queue: env.LUOSHI_UPLOAD_QUEUE,
       timeoutMs: env.LUOSHI_UPLOAD_READ_SECONDS * 1000,
       memoryMb: env.LUOSHI_UPLOAD_READER_MEMORY_MB,
+    },
+    documentWriters: {
+      ...defaultDocumentWriterOptions,
+      workers: env.LUOSHI_EXPORT_WRITERS,
+      queue: env.LUOSHI_EXPORT_QUEUE,
     },
     evidenceDir: path.resolve(
       projectRoot,

@@ -1,4 +1,5 @@
 import { buildApp } from './app';
+import { warmDocumentWriters } from './io/document-writer-pool';
 import { systemClock } from './clock';
 import { loadConfig } from './config';
 import { handleSignalsYourself } from './db/embedded';
@@ -31,6 +32,7 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 await app.listen({ port: config.port, host: config.host });
+warmDocumentWriters();
 jobs.start(config.jobPollSeconds * 1000, app.log);
 const url = `http://localhost:${config.port}`;
 const lines = [

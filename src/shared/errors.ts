@@ -364,6 +364,16 @@ export const errorCatalogue = {
       '读取这个文件所需的时间或内存超出了服务器的限制，文件可能过大或已损坏。请检查文件，或拆分后分批上传。未做任何更改。',
     en: 'Reading this file needs more time or memory than the server allows: it may be too large or damaged. Check it, or split it and upload the parts. Nothing was changed.',
   },
+  'export.busy': {
+    status: 503,
+    'zh-CN': '正在生成其他导出的文件，请稍后再试。',
+    en: 'Other exports are being written: try again in a moment.',
+  },
+  'export.too_heavy': {
+    status: 422,
+    'zh-CN': '生成这个文件所需的时间或内存超出了服务器的限制。请缩小范围或增加筛选条件后再导出。',
+    en: 'Writing this file needs more time or memory than the server allows. Narrow it or add a filter and export again.',
+  },
   'userSheet.not_xlsx': {
     status: 415,
     'zh-CN': '请上传 Excel 表格（.xlsx 或 .xls）。可先点击“下载模板”，在模板中填写后再上传。',

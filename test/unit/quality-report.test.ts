@@ -209,8 +209,8 @@ describe('the quality report as .docx', () => {
   it('lays out the title, the numbered sections and the tables with the figures', async () => {
     const report = buildQualityReport(input());
     const bytes = await writeQualityReportDocx(report, {
-      findingState: (state) => ({ verified: '已核验', open: '整改中' })[state] ?? state,
-      findingKind: (kind) => kind,
+      findingStates: { verified: '已核验', open: '整改中' },
+      findingKinds: {},
     });
     const { blocks } = await readDocumentBlocks({ bytes, fileName: 'report.docx' });
     const paragraphs = blocks.flatMap((block) => (block.kind === 'paragraph' ? [block.text] : []));

@@ -101,8 +101,14 @@ export function formatRate(rate: Rate): string {
 
 export async function writeQualityReportDocx(
   report: QualityReport,
-  labels: { findingState(state: string): string; findingKind(kind: string): string },
+  /** The words for a finding's states and kinds; a value without a word is written as it is. */
+  words: {
+    findingStates: Readonly<Record<string, string>>;
+    findingKinds: Readonly<Record<string, string>>;
+  },
 ): Promise<Buffer> {
+  const findingState = (state: string) => words.findingStates[state] ?? state;
+  const findingKind = (kind: string) => words.findingKinds[kind] ?? kind;
   const { completion, obligations, selfAssessment, findings } = report;
   const children: (Paragraph | Table)[] = [
     new Paragraph({
@@ -179,7 +185,7 @@ export async function writeQualityReportDocx(
     ),
     heading(4, '问题查摆与整改情况'),
     body(
-      `共查摆问题${findings.total}个，其中${findings.byState.map((state) => `${labels.findingState(state.state)}${state.count}个`).join('，') || '无'}；逾期未完成整改${findings.overdue}个，纳入下年度重点工作${findings.carriedOver}个。`,
+      `共查摆问题${findings.total}个，其中${findings.byState.map((state) => `${findingState(state.state)}${state.count}个`).join('，') || '无'}；逾期未完成整改${findings.overdue}个，纳入下年度重点工作${findings.carriedOver}个。`,
     ),
     ...(findings.rows.length > 0
       ? [
@@ -188,10 +194,10 @@ export async function writeQualityReportDocx(
             ['问题', '类型', '责任部门', '整改时限', '状态'],
             findings.rows.map((row) => [
               row.title,
-              labels.findingKind(row.kind),
+              findingKind(row.kind),
               row.owner,
               row.dueOn ? chineseDate(row.dueOn) : '—',
-              `${labels.findingState(row.state)}${row.overdue ? '（逾期）' : ''}`,
+              `${findingState(row.state)}${row.overdue ? '（逾期）' : ''}`,
             ]),
           ),
         ]

@@ -27,11 +27,8 @@ import {
   levelLabels,
   treeDepth,
 } from '../../../shared/plan-import/indicator-tree';
-import {
-  writeTaskBreakdownDocx,
-  writeTaskBreakdownXlsx,
-  type TaskBreakdownTable,
-} from '../../io/task-breakdown-writer';
+import { writeDocument } from '../../io/document-writer-pool';
+import type { TaskBreakdownTable } from '../../io/task-breakdown-writer';
 import type { Upload } from '../../http/upload';
 import { listMeasuresOfPlan } from './breakdown.repository';
 import { approvedDeliverableExtensions } from '../extensions/extension.repository';
@@ -1055,8 +1052,8 @@ export function createBreakdownService({
       const table = { title, items, levelHeaders, measureDepartments: !department };
       const bytes =
         query.format === 'xlsx'
-          ? await writeTaskBreakdownXlsx(table)
-          : await writeTaskBreakdownDocx(table);
+          ? await writeDocument('taskBreakdownXlsx', table)
+          : await writeDocument('taskBreakdownDocx', table);
       await recordAudit(db, clock, actor, {
         action: 'export.task_breakdown',
         entityType: 'plan',

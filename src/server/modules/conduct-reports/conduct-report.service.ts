@@ -28,7 +28,7 @@ import { createSecretBox, type SecretBox } from '../auth/secret-box';
 import { findOrganization, listOrganizations } from '../organizations/organization.repository';
 import { translate } from '../../../shared/i18n/messages';
 import { formatDateTime, zonedDate } from '../../../shared/time-format';
-import { writeConductCaseDocx } from '../../io/conduct-case-writer';
+import { writeDocument } from '../../io/document-writer-pool';
 import { queueMessages } from '../notifications/notification.outbox';
 import {
   approveContactRequest,
@@ -508,7 +508,7 @@ export function createConductReportService({
           entityType: 'conduct_report',
           entityId: id,
         });
-        return writeConductCaseDocx({
+        return writeDocument('conductCaseDocx', {
           title: '师德师风监督举报案件',
           watermark: `导出人 ${actor.username}  时间 ${formatDateTime(clock.now(), zone)}（${zone}）`,
           fields: [

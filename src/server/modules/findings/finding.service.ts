@@ -21,7 +21,7 @@ import { calendarDate } from '../../../shared/dates';
 import { AppError, type Locale } from '../../../shared/errors';
 import { type MessageKey, translate } from '../../../shared/i18n/messages';
 import { zonedDate } from '../../../shared/time-format';
-import { writeFindingsXlsx } from '../../io/findings-writer';
+import { writeDocument } from '../../io/document-writer-pool';
 import { newProblems, planDateProblems } from '../../../shared/plan-dates';
 import { refusePlanDates } from '../plans/plan-edit.service';
 import {
@@ -437,7 +437,7 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
       const words = (key: MessageKey, params?: Record<string, string | number>) =>
         translate(locale, key, params);
       const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
-      const bytes = await writeFindingsXlsx({
+      const bytes = await writeDocument('findingsXlsx', {
         locale,
         title: words('export.findings.title', { year: plan.cycleYear }),
         subtitle: words('export.findings.subtitle', {

@@ -37,8 +37,7 @@ import type { Clock } from '../../clock';
 import type { ViewCache } from '../data-versions/view-cache';
 import { listDepartments } from '../departments/department.repository';
 import type { Database, Executor } from '../../db/client';
-import { writeLedgerXlsx } from '../../io/ledger-writer';
-import { writePeriodSheetXlsx } from '../../io/period-sheet-writer';
+import { writeDocument } from '../../io/document-writer-pool';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
 import type { Upload } from '../../http/upload';
 import {
@@ -797,7 +796,7 @@ export function createLedgerService({
             .map((item) => (item.kind === 'link' ? `${item.title}（${item.url}）` : item.title))
             .join('\n');
         const title = `落实《${standardTitle}》工作进度报送表（${department.name}）`;
-        const bytes = await writePeriodSheetXlsx({
+        const bytes = await writeDocument('periodSheetXlsx', {
           title,
           subtitle: periodSheetSubtitle({
             department: department.name,
@@ -979,7 +978,7 @@ export function createLedgerService({
         query.search ? words('export.ledger.filter.search', { text: query.search }) : null,
       ].filter((filter) => filter !== null);
       const title = words('export.ledger.title', { standard: whole.standardTitle });
-      const bytes = await writeLedgerXlsx({
+      const bytes = await writeDocument('ledgerXlsx', {
         locale,
         title,
         subtitle: words('export.ledger.subtitle', {

@@ -23,8 +23,7 @@ import { aggregateReviews } from '../../../shared/report/reviews';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
-import { writePerformanceSheetXlsx } from '../../io/performance-sheet-writer';
-import { writeQualityReportDocx } from '../../io/quality-report-writer';
+import { writeDocument } from '../../io/document-writer-pool';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import type { JobRunner } from '../jobs/job.runner';
@@ -114,9 +113,9 @@ export function createReportService({
       await updateReport(db, reportId, { progress: 60 });
       await progress(60);
       const content = buildQualityReport(records.reportInput);
-      const docx = await writeQualityReportDocx(content, {
-        findingState: (state) => FINDING_STATE_WORDS[state] ?? state,
-        findingKind: (kind) => FINDING_KIND_WORDS[kind] ?? kind,
+      const docx = await writeDocument('qualityReportDocx', content, {
+        findingStates: FINDING_STATE_WORDS,
+        findingKinds: FINDING_KIND_WORDS,
       });
       await updateReport(db, reportId, {
         status: 'ready',
@@ -364,7 +363,7 @@ export function createReportService({
         })
         .sort((a, b) => b.score - a.score);
       const title = translate(locale, 'export.performance.title', { year: plan.cycleYear });
-      const bytes = await writePerformanceSheetXlsx({
+      const bytes = await writeDocument('performanceSheetXlsx', {
         locale,
         title,
         formula: describePerformanceFormula(defaultPerformanceWeights, locale),

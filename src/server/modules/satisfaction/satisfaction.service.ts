@@ -10,7 +10,7 @@ import { assertEvidenceUsable, evidenceViewsById } from '../evidence/evidence.se
 import { readThirdPartySheet, thirdPartyKey } from '../../../shared/satisfaction/result-sheet';
 import type { Upload } from '../../http/upload';
 import { readSpreadsheet } from '../../io/plan-document-reader';
-import { writeThirdPartyTemplateXlsx } from '../../io/third-party-sheet-writer';
+import { writeDocument } from '../../io/document-writer-pool';
 import { satisfactionResults } from './satisfaction.table';
 
 type Input = z.output<typeof satisfactionBodySchema>;
@@ -157,7 +157,7 @@ export function createSatisfactionService({ db, clock }: { db: Database; clock: 
       });
     },
     /** The empty results sheet (the same for every organization). */
-    template: (): Promise<Buffer> => writeThirdPartyTemplateXlsx(),
+    template: (): Promise<Buffer> => writeDocument('thirdPartyTemplateXlsx'),
     async remove(actor: Actor, id: string) {
       await db.transaction(async (tx) => {
         const [row] = await tx

@@ -10,7 +10,7 @@ import { AppError } from '../../../shared/errors';
 import { noticeNumberText } from '../../../shared/supervision/escalation';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
-import { writeSupervisionNotice } from '../../io/supervision-notice-writer';
+import { writeDocument } from '../../io/document-writer-pool';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { findDepartmentInOrganization } from '../departments/department.repository';
@@ -232,7 +232,7 @@ export function createNoticeService({
         .from(organizations)
         .where(eq(organizations.id, actor.organizationId));
       const numberText = noticeNumberText(notice.year, notice.number);
-      const bytes = await writeSupervisionNotice({
+      const bytes = await writeDocument('supervisionNoticeDocx', {
         organizationName: organization?.name ?? '',
         numberText,
         departmentName: notice.departmentName,

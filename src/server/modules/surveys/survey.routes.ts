@@ -4,11 +4,7 @@ import { route } from '../../http/route';
 import { surveysApi } from '../../../shared/api/surveys';
 import { actorOf } from '../../http/access-control';
 import type { ApiInstance } from '../../http/types';
-import {
-  writeSurveyLinksXlsx,
-  writeSurveyReportDocx,
-  writeSurveyResultsXlsx,
-} from '../../io/survey-writers';
+import { writeDocument } from '../../io/document-writer-pool';
 import type { SurveyService } from './survey.service';
 
 export function registerSurveyRoutes(app: ApiInstance, surveys: SurveyService) {
@@ -42,7 +38,7 @@ export function registerSurveyRoutes(app: ApiInstance, surveys: SurveyService) {
         'content-disposition',
         attachment(`${document.title}-结果.xlsx`, 'survey-results.xlsx'),
       )
-      .send(await writeSurveyResultsXlsx(document));
+      .send(await writeDocument('surveyResultsXlsx', document));
   });
   route(app, surveysApi.reportDocx, async (request, reply) => {
     const document = await surveys.document(actorOf(request), request.params.id);
@@ -55,7 +51,7 @@ export function registerSurveyRoutes(app: ApiInstance, surveys: SurveyService) {
           'survey-report.docx',
         ),
       )
-      .send(await writeSurveyReportDocx(document));
+      .send(await writeDocument('surveyReportDocx', document));
   });
   route(app, surveysApi.links, async (request, reply) => {
     const { survey, rows } = await surveys.pendingLinks(actorOf(request), request.params.id);
@@ -66,7 +62,7 @@ export function registerSurveyRoutes(app: ApiInstance, surveys: SurveyService) {
         'content-disposition',
         attachment(`${survey.title}-个人链接.xlsx`, 'survey-links.xlsx'),
       )
-      .send(await writeSurveyLinksXlsx(survey.title, rows));
+      .send(await writeDocument('surveyLinksXlsx', survey.title, rows));
   });
   route(app, surveysApi.poster, async (request) =>
     surveys.poster(actorOf(request), request.params.id),

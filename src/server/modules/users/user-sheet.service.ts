@@ -16,7 +16,7 @@ import type { Database, Executor } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import type { Upload } from '../../http/upload';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
-import { writeOneTimePasswordsXlsx, writeUserTemplateXlsx } from '../../io/user-sheet-writer';
+import { writeDocument } from '../../io/document-writer-pool';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { listDepartments } from '../departments/department.repository';
@@ -104,7 +104,7 @@ export function createUserSheetService({
     async template(actor: Actor): Promise<{ fileName: string; bytes: Buffer }> {
       const departments = await listDepartments(db, actor.organizationId);
       const liaisonDepartment = departments[0]?.name ?? '';
-      const bytes = await writeUserTemplateXlsx({
+      const bytes = await writeDocument('userTemplateXlsx', {
         roles: grantableRoles(actor.role).map(roleWord),
         departments: departments.map((department) => department.name),
         example: {
@@ -219,7 +219,7 @@ export function createUserSheetService({
         ...outcome(created.reading),
         created: true,
         passwords: issued,
-        passwordsXlsx: (await writeOneTimePasswordsXlsx(issued)).toString('base64'),
+        passwordsXlsx: (await writeDocument('oneTimePasswordsXlsx', issued)).toString('base64'),
         users: created.reading.entries.map((entry) =>
           toUserView(byName.get(entry.username.toLowerCase())!),
         ),

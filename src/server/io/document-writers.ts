@@ -1,0 +1,43 @@
+import { writeConductCaseDocx } from './conduct-case-writer';
+import { writeFindingsXlsx } from './findings-writer';
+import { writeLedgerXlsx } from './ledger-writer';
+import { writePerformanceSheetXlsx } from './performance-sheet-writer';
+import { writePeriodSheetXlsx } from './period-sheet-writer';
+import { writeQualityReportDocx } from './quality-report-writer';
+import { writeSupervisionNotice } from './supervision-notice-writer';
+import {
+  writeSurveyLinksXlsx,
+  writeSurveyReportDocx,
+  writeSurveyResultsXlsx,
+} from './survey-writers';
+import { writeTaskBreakdownDocx, writeTaskBreakdownXlsx } from './task-breakdown-writer';
+import { writeThirdPartyTemplateXlsx } from './third-party-sheet-writer';
+import { writeOneTimePasswordsXlsx, writeUserTemplateXlsx } from './user-sheet-writer';
+
+/**
+ * Every file the app writes from plain data, by name, so that document-writer-pool.ts can write
+ * it in a worker thread: a name and arguments cross to the worker, never a function. A writer's
+ * arguments must therefore survive a structured clone (plain objects, arrays, strings, numbers,
+ * dates; no functions, no class instances). The audit log's export is not here: it streams its
+ * rows from the database in batches as it writes them.
+ */
+export const documentWriters = {
+  conductCaseDocx: writeConductCaseDocx,
+  findingsXlsx: writeFindingsXlsx,
+  ledgerXlsx: writeLedgerXlsx,
+  oneTimePasswordsXlsx: writeOneTimePasswordsXlsx,
+  performanceSheetXlsx: writePerformanceSheetXlsx,
+  periodSheetXlsx: writePeriodSheetXlsx,
+  qualityReportDocx: writeQualityReportDocx,
+  supervisionNoticeDocx: writeSupervisionNotice,
+  surveyLinksXlsx: writeSurveyLinksXlsx,
+  surveyReportDocx: writeSurveyReportDocx,
+  surveyResultsXlsx: writeSurveyResultsXlsx,
+  taskBreakdownDocx: writeTaskBreakdownDocx,
+  taskBreakdownXlsx: writeTaskBreakdownXlsx,
+  thirdPartyTemplateXlsx: writeThirdPartyTemplateXlsx,
+  userTemplateXlsx: writeUserTemplateXlsx,
+} as const;
+
+export type DocumentWriters = typeof documentWriters;
+export type DocumentWriterName = keyof DocumentWriters;
