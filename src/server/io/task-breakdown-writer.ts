@@ -6,18 +6,12 @@ import {
   PageNumber,
   PageOrientation,
   Paragraph,
-  Table,
-  TableCell,
-  TableLayoutType,
-  TableRow,
   TextRun,
-  VerticalAlign,
-  VerticalMergeType,
-  WidthType,
 } from 'docx';
 import ExcelJS from 'exceljs';
 import { CONTINUED_MARK as CONTINUED } from '../../shared/breakdown-sheet';
 import { fontTableOverride } from './docx-fonts';
+import { tablePlaces, type XmlCell, type XmlTable } from './docx-table-xml';
 import {
   heightFor,
   MAX_ROW_HEIGHT,
@@ -344,13 +338,43 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
     });
     const spans = spansOf(rows.slice(page.start, page.end));
     const top = firstDataRow + page.start;
-    columns.forEach((column, position) => {
-      for (const [start, end] of spans[column.key] ?? [])
-        if (end - start > 1)
-          sheet.mergeCells(top + start, position + 1, top + end - 1, position + 1);
-    });
+    mergeDisjoint(
+      sheet,
+      columns.flatMap((column, position) =>
+        (spans[column.key] ?? [])
+          .filter(([start, end]) => end - start > 1)
+          .map(([start, end]) => [top + start, position + 1, top + end - 1, position + 1] as const),
+      ),
+    );
   }
   return workbookBytes(workbook);
+}
+
+/**
+ * Merges ranges that cannot overlap (one column's runs on one page, each page's rows its own).
+ * exceljs checks each new merge against every merge before it, which for the whole institution's
+ * hundreds of merges was a sixth of the sheet's writing time; its index of merges is set aside
+ * while each merge is made, so that the check meets none, and the merge is then filed in it.
+ */
+function mergeDisjoint(
+  sheet: ExcelJS.Worksheet,
+  ranges: readonly (readonly [number, number, number, number])[],
+): void {
+  const internal = sheet as unknown as { _merges?: Record<string, unknown> };
+  const merges = internal._merges;
+  if (!merges || typeof merges !== 'object') {
+    for (const range of ranges) sheet.mergeCells(...range);
+    return;
+  }
+  try {
+    for (const range of ranges) {
+      internal._merges = {};
+      sheet.mergeCells(...range);
+      Object.assign(merges, internal._merges);
+    }
+  } finally {
+    internal._merges = merges;
+  }
 }
 
 const thin = { style: 'thin' as const };
@@ -397,75 +421,41 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
   const groups = runs(all, (row) => row.levels.join('\u0000')).map(([from, to]) =>
     all.slice(from, to),
   );
-  const tableOf = (rows: LaidRow[]): Table => {
+  const places = tablePlaces();
+  const tableOf = (rows: LaidRow[]): XmlTable => {
     const spans = spansOf(rows);
+    const merged = (key: ColumnKey) => (spans[key] ?? []).filter(([s, e]) => e - s > 1);
     const starts = new Map(
-      columns.map((column) => [
-        column.key,
-        new Set((spans[column.key] ?? []).filter(([s, e]) => e - s > 1).map(([s]) => s)),
-      ]),
+      columns.map((column) => [column.key, new Set(merged(column.key).map(([s]) => s))]),
     );
     const inRun = new Map(
       columns.map((column) => [
         column.key,
         new Set(
-          (spans[column.key] ?? [])
-            .filter(([s, e]) => e - s > 1)
-            .flatMap(([s, e]) => Array.from({ length: e - s }, (_, n) => s + n)),
+          merged(column.key).flatMap(([s, e]) => Array.from({ length: e - s }, (_, n) => s + n)),
         ),
       ]),
     );
-    const header = new TableRow({
-      tableHeader: true,
-      cantSplit: true,
-      children: columns.map(
-        (column, position) =>
-          new TableCell({
-            verticalAlign: VerticalAlign.CENTER,
-            width: { size: twips[position]!, type: WidthType.DXA },
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [
-                  new TextRun({ text: column.header, bold: true, font: '黑体', size: 21 }),
-                ],
-              }),
-            ],
-          }),
-      ),
-    });
-    // Rows may split over pages (an item's cells are merged down over its measures).
-    const body = rows.map(
-      (row, index) =>
-        new TableRow({
-          children: columns.map((column, position) => {
-            const width = { size: twips[position]!, type: WidthType.DXA };
-            const verticalAlign = TOP_ALIGNED.has(column.key)
-              ? VerticalAlign.TOP
-              : VerticalAlign.CENTER;
-            if (inRun.get(column.key)!.has(index)) {
-              const master = starts.get(column.key)!.has(index);
-              return new TableCell({
-                width,
-                verticalAlign,
-                verticalMerge: master ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE,
-                children: master ? paragraphs(row.cells[column.key] ?? '') : [new Paragraph('')],
-              });
-            }
-            return new TableCell({
-              width,
-              verticalAlign,
-              children: paragraphs(row.cells[column.key] ?? ''),
-            });
-          }),
-        }),
-    );
-    return new Table({
-      rows: [header, ...body],
-      width: { size: TABLE_WIDTH, type: WidthType.DXA },
+    return {
       columnWidths: twips,
-      layout: TableLayoutType.FIXED,
-    });
+      width: TABLE_WIDTH,
+      header: { texts: columns.map((column) => column.header), font: '黑体', halfPoints: 21 },
+      // Rows may split over pages (an item's cells are merged down over its measures).
+      body: {
+        font: FONT,
+        halfPoints: FONT_SIZE * 2,
+        rows: rows.map((row, index) =>
+          columns.map((column): XmlCell => {
+            const verticalAlign = TOP_ALIGNED.has(column.key) ? 'top' : 'center';
+            const lines = (row.cells[column.key] || '').split('\n');
+            if (!inRun.get(column.key)!.has(index)) return { lines, verticalAlign };
+            return starts.get(column.key)!.has(index)
+              ? { lines, verticalAlign, verticalMerge: 'restart' }
+              : { lines: [''], verticalAlign, verticalMerge: 'continue' };
+          }),
+        ),
+      },
+    };
   };
   const document = new Document({
     creator: 'Luoshi',
@@ -496,7 +486,7 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
             children: [new TextRun({ text: table.title, font: '方正小标宋简体', size: 32 })],
           }),
           ...groups.flatMap((rows) => [
-            tableOf(rows),
+            places.place(tableOf(rows)),
             // A paragraph after every table: tables that touch would run together, and Word and
             // WPS keep a table that a paragraph follows when they save it as .doc. A plain one:
             // LibreOffice 7.4 (Debian 12) left out a whole table that followed a paragraph of
@@ -507,5 +497,7 @@ export async function writeTaskBreakdownDocx(table: TaskBreakdownTable): Promise
       },
     ],
   });
-  return Packer.toBuffer(document, false, [fontTableOverride([FONT, '黑体', '方正小标宋简体'])]);
+  return places.splice(
+    await Packer.toBuffer(document, false, [fontTableOverride([FONT, '黑体', '方正小标宋简体'])]),
+  );
 }
