@@ -19,7 +19,11 @@ import { tablePlaces, type XmlTable } from '../../src/server/io/docx-table-xml';
 const table: XmlTable = {
   columnWidths: [1200, 3000, 2400],
   width: 6600,
-  header: { texts: ['一级指标', '指标内容 & "要求"', "落实措施 <'说明'>"], font: '黑体', halfPoints: 21 },
+  header: {
+    texts: ['一级指标', '指标内容 & "要求"', "落实措施 <'说明'>"],
+    font: '黑体',
+    halfPoints: 21,
+  },
   body: {
     font: '仿宋_GB2312',
     halfPoints: 21,
