@@ -26,6 +26,7 @@ import { isPastDue } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
+import { readTogether } from '../../db/read-together';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { listPlanAssignmentTargets } from '../breakdowns/breakdown.repository';
@@ -256,9 +257,9 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
 
   /** Every department with duties in the plan, with its duties. */
   async function dutiesByDepartment(executor: Executor, actor: Actor, planId: string) {
-    const [targets, allDepartments] = await Promise.all([
-      listPlanAssignmentTargets(executor, planId),
-      listDepartments(executor, actor.organizationId),
+    const [targets, allDepartments] = await readTogether(executor, [
+      () => listPlanAssignmentTargets(executor, planId),
+      () => listDepartments(executor, actor.organizationId),
     ]);
     return allDepartments
       .map((department) => ({ department, duties: dutiesOf(department, targets) }))

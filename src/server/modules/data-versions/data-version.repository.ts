@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
+import { readTogether } from '../../db/read-together';
 import { departmentDataVersions, organizationDataVersions } from './data-version.table';
 
 /**
@@ -41,18 +42,20 @@ export async function readDepartmentVersions(
   executor: Executor,
   organizationId: string,
 ): Promise<{ shared: number; departments: Map<string, number> }> {
-  const [shared, departments] = await Promise.all([
-    executor
-      .select({ version: organizationDataVersions.sharedVersion })
-      .from(organizationDataVersions)
-      .where(eq(organizationDataVersions.organizationId, organizationId)),
-    executor
-      .select({
-        departmentId: departmentDataVersions.departmentId,
-        version: departmentDataVersions.version,
-      })
-      .from(departmentDataVersions)
-      .where(eq(departmentDataVersions.organizationId, organizationId)),
+  const [shared, departments] = await readTogether(executor, [
+    () =>
+      executor
+        .select({ version: organizationDataVersions.sharedVersion })
+        .from(organizationDataVersions)
+        .where(eq(organizationDataVersions.organizationId, organizationId)),
+    () =>
+      executor
+        .select({
+          departmentId: departmentDataVersions.departmentId,
+          version: departmentDataVersions.version,
+        })
+        .from(departmentDataVersions)
+        .where(eq(departmentDataVersions.organizationId, organizationId)),
   ]);
   return {
     shared: shared[0]?.version ?? 0,

@@ -1,6 +1,7 @@
 import { calendarDate } from '../../../shared/dates';
 import { derivePeriods, measureStates, type ReportStatus } from '../../../shared/ledger/periods';
 import type { Executor } from '../../db/client';
+import { readTogether } from '../../db/read-together';
 import { findLedgerSettings, listApprovedMeasures, listProgressReports } from './ledger.repository';
 
 export interface LedgerRecordsForReport {
@@ -46,9 +47,9 @@ export async function listLedgerRecordsForReport(
   asOf: string,
 ): Promise<LedgerRecordsForReport> {
   const settings = await findLedgerSettings(executor, planId);
-  const [approved, reports] = await Promise.all([
-    listApprovedMeasures(executor, planId),
-    listProgressReports(executor, planId),
+  const [approved, reports] = await readTogether(executor, [
+    () => listApprovedMeasures(executor, planId),
+    () => listProgressReports(executor, planId),
   ]);
   const ownReports = reports.filter((report) => report.organizationId === organizationId);
   const evidenceIds = [...new Set(ownReports.flatMap((report) => report.evidenceIds))];

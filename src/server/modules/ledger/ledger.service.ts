@@ -37,6 +37,7 @@ import type { Clock } from '../../clock';
 import type { ViewCache } from '../data-versions/view-cache';
 import { listDepartments } from '../departments/department.repository';
 import type { Database, Executor } from '../../db/client';
+import { readTogether } from '../../db/read-together';
 import { writeDocument } from '../../io/document-writer-pool';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
 import type { Upload } from '../../http/upload';
@@ -179,9 +180,9 @@ export async function listMissingPeriodReports(
   const periods = periodsOf(await findLedgerSettings(executor, planId));
   if (periods.length === 0) return [];
   const day = dayOf(today);
-  const [allMeasures, reports] = await Promise.all([
-    listApprovedMeasures(executor, planId),
-    listProgressReports(executor, planId),
+  const [allMeasures, reports] = await readTogether(executor, [
+    () => listApprovedMeasures(executor, planId),
+    () => listProgressReports(executor, planId),
   ]);
   const grouped = groupReports(reports);
   return allMeasures.flatMap((measure) =>
@@ -240,11 +241,11 @@ export function createLedgerService({
   ): Promise<DepartmentLedger> {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
     const day = today();
-    const [settingsRow, submission, mine, reports] = await Promise.all([
-      findLedgerSettings(executor, plan.id),
-      findSubmission(executor, plan.id, department.id),
-      listApprovedMeasures(executor, plan.id, department.id),
-      listProgressReports(executor, plan.id, department.id),
+    const [settingsRow, submission, mine, reports] = await readTogether(executor, [
+      () => findLedgerSettings(executor, plan.id),
+      () => findSubmission(executor, plan.id, department.id),
+      () => listApprovedMeasures(executor, plan.id, department.id),
+      () => listProgressReports(executor, plan.id, department.id),
     ]);
     const periods = periodsOf(settingsRow);
     const grouped = groupReports(reports);

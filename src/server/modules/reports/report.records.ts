@@ -4,6 +4,7 @@ import type { QualityReportInput } from '../../../shared/report/build-quality-re
 import { defaultRatingScale, scoreOf } from '../../../shared/conclusion/rating-scale';
 import type { PerformanceLine } from '../../../shared/report/performance-score';
 import type { Executor } from '../../db/client';
+import { readTogether } from '../../db/read-together';
 import { listMeasuresOfPlan, listPlanAssignmentTargets } from '../breakdowns/breakdown.repository';
 import { dutiesOf } from '../breakdowns/breakdown.rules';
 import {
@@ -39,8 +40,7 @@ export async function gatherReportRecords(
   if (!found) throw new Error(`plan ${planId} not found`);
   const { plan, standardTitle } = found;
   const asOf = calendarDate(now);
-  // Independent reads side by side: on the pool each takes a connection of its own (in a
-  // transaction they queue on its one connection, as before).
+  // Independent reads side by side on the pool, one after another in a transaction (readTogether).
   const [
     [organization],
     indicators,
@@ -50,18 +50,19 @@ export async function gatherReportRecords(
     measures,
     ledger,
     teacherFigures,
-  ] = await Promise.all([
-    executor
-      .select({ name: organizations.name })
-      .from(organizations)
-      .where(eq(organizations.id, organizationId)),
-    listIndicatorsOfStandard(executor, plan.standardId),
-    listItemsOfStandard(executor, plan.standardId),
-    listPlanAssignmentTargets(executor, plan.id),
-    listDepartments(executor, organizationId),
-    listMeasuresOfPlan(executor, plan.id),
-    listLedgerRecordsForReport(executor, organizationId, plan.id, asOf),
-    gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
+  ] = await readTogether(executor, [
+    () =>
+      executor
+        .select({ name: organizations.name })
+        .from(organizations)
+        .where(eq(organizations.id, organizationId)),
+    () => listIndicatorsOfStandard(executor, plan.standardId),
+    () => listItemsOfStandard(executor, plan.standardId),
+    () => listPlanAssignmentTargets(executor, plan.id),
+    () => listDepartments(executor, organizationId),
+    () => listMeasuresOfPlan(executor, plan.id),
+    () => listLedgerRecordsForReport(executor, organizationId, plan.id, asOf),
+    () => gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
   ]);
 
   const items: QualityReportInput['items'] = assembleIndicatorTree(
@@ -92,53 +93,61 @@ export async function gatherReportRecords(
     selfAssessmentEvidence,
     rectificationEvidence,
     obligationRows,
-  ] = await Promise.all([
-    executor.select().from(ratingScales).where(eq(ratingScales.planId, plan.id)),
-    executor
-      .select({ itemId: institutionRatings.itemId, rating: institutionRatings.rating })
-      .from(institutionRatings)
-      .where(eq(institutionRatings.planId, plan.id)),
-    executor
-      .select({
-        departmentId: selfAssessments.departmentId,
-        itemId: selfAssessments.itemId,
-        rating: selfAssessments.rating,
-      })
-      .from(selfAssessments)
-      .where(eq(selfAssessments.planId, plan.id)),
-    executor
-      .select()
-      .from(findings)
-      .where(and(eq(findings.organizationId, organizationId), eq(findings.planId, plan.id)))
-      .orderBy(findings.no),
-    executor
-      .select({
-        departmentId: summaries.departmentId,
-        highlights: summaries.highlights,
-        evidenceIds: summaries.evidenceIds,
-        status: summaries.status,
-      })
-      .from(summaries)
-      .where(eq(summaries.planId, plan.id)),
-    executor
-      .select({ ids: occurrences.evidenceIds })
-      .from(occurrences)
-      .where(eq(occurrences.planId, plan.id)),
-    executor
-      .select({ ids: selfAssessments.evidenceIds })
-      .from(selfAssessments)
-      .where(eq(selfAssessments.planId, plan.id)),
-    executor
-      .select({ ids: rectificationActions.evidenceIds })
-      .from(rectificationActions)
-      .innerJoin(findings, eq(findings.id, rectificationActions.findingId))
-      .where(eq(findings.planId, plan.id)),
-    assessPlanObligations(executor, organizationId, plan.id, now, {
-      plan,
-      targets,
-      allItems,
-      allDepartments,
-    }),
+  ] = await readTogether(executor, [
+    () => executor.select().from(ratingScales).where(eq(ratingScales.planId, plan.id)),
+    () =>
+      executor
+        .select({ itemId: institutionRatings.itemId, rating: institutionRatings.rating })
+        .from(institutionRatings)
+        .where(eq(institutionRatings.planId, plan.id)),
+    () =>
+      executor
+        .select({
+          departmentId: selfAssessments.departmentId,
+          itemId: selfAssessments.itemId,
+          rating: selfAssessments.rating,
+        })
+        .from(selfAssessments)
+        .where(eq(selfAssessments.planId, plan.id)),
+    () =>
+      executor
+        .select()
+        .from(findings)
+        .where(and(eq(findings.organizationId, organizationId), eq(findings.planId, plan.id)))
+        .orderBy(findings.no),
+    () =>
+      executor
+        .select({
+          departmentId: summaries.departmentId,
+          highlights: summaries.highlights,
+          evidenceIds: summaries.evidenceIds,
+          status: summaries.status,
+        })
+        .from(summaries)
+        .where(eq(summaries.planId, plan.id)),
+    () =>
+      executor
+        .select({ ids: occurrences.evidenceIds })
+        .from(occurrences)
+        .where(eq(occurrences.planId, plan.id)),
+    () =>
+      executor
+        .select({ ids: selfAssessments.evidenceIds })
+        .from(selfAssessments)
+        .where(eq(selfAssessments.planId, plan.id)),
+    () =>
+      executor
+        .select({ ids: rectificationActions.evidenceIds })
+        .from(rectificationActions)
+        .innerJoin(findings, eq(findings.id, rectificationActions.findingId))
+        .where(eq(findings.planId, plan.id)),
+    () =>
+      assessPlanObligations(executor, organizationId, plan.id, now, {
+        plan,
+        targets,
+        allItems,
+        allDepartments,
+      }),
   ]);
   const scale = scaleRow?.levels ?? defaultRatingScale;
 

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, max } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
+import { readTogether } from '../../db/read-together';
 import {
   indicators,
   items,
@@ -104,13 +105,14 @@ export async function listItemsOfStandard(executor: Executor, standardId: string
 }
 
 export async function countTree(executor: Executor, standardId: string) {
-  const [levels, itemCount] = await Promise.all([
-    executor
-      .select({ depth: indicators.depth, total: count() })
-      .from(indicators)
-      .where(eq(indicators.standardId, standardId))
-      .groupBy(indicators.depth),
-    executor.select({ total: count() }).from(items).where(eq(items.standardId, standardId)),
+  const [levels, itemCount] = await readTogether(executor, [
+    () =>
+      executor
+        .select({ depth: indicators.depth, total: count() })
+        .from(indicators)
+        .where(eq(indicators.standardId, standardId))
+        .groupBy(indicators.depth),
+    () => executor.select({ total: count() }).from(items).where(eq(items.standardId, standardId)),
   ]);
   return {
     level1: levels.find((level) => level.depth === 1)?.total ?? 0,
