@@ -1,39 +1,14 @@
-import { AppError, formatBytes } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { DocumentBlocks } from '../../shared/plan-import/document-blocks';
 import { readDocDocument } from './doc-reader';
 import { readDocxDocument } from './docx-reader';
-import { checkFileName, detectKind } from './file-sniffing';
+import { detectKind } from './file-sniffing';
 import { decodeText } from './text-decoding';
 import { readTextDocument } from './text-reader';
 import { readXlsDocument } from './xls-reader';
 import { readXlsxDocument } from './xlsx-reader';
+import { checkUpload, type ImportLimits } from './upload-limits';
 import { inflateZip } from './zip-guard';
-
-export interface ImportLimits {
-  maxFileBytes: number;
-  maxInflatedBytes: number;
-  maxRows: number;
-  maxColumns: number;
-}
-
-export const defaultImportLimits: ImportLimits = {
-  maxFileBytes: 10 * 1024 * 1024,
-  maxInflatedBytes: 50 * 1024 * 1024,
-  maxRows: 5000,
-  maxColumns: 50,
-};
-
-/** The cheap checks, made before a document waits for a reader: name, emptiness, size. */
-export function checkUpload(input: { bytes: Uint8Array; fileName: string }, limits: ImportLimits) {
-  checkFileName(input.fileName);
-  if (input.bytes.length === 0) throw new AppError('import.empty_file');
-  if (input.bytes.length > limits.maxFileBytes) {
-    throw new AppError('import.too_large', {
-      size: formatBytes(input.bytes.length),
-      limit: formatBytes(limits.maxFileBytes),
-    });
-  }
-}
 
 /**
  * The document read in the calling thread: sniffed, zip-guarded, read by its format. This is what

@@ -1,5 +1,5 @@
 import type { DocumentBlocks } from '../../shared/plan-import/document-blocks';
-import { checkUpload, type ImportLimits, readDocumentBlocksHere } from './document-blocks-reader';
+import { checkUpload, type ImportLimits } from './upload-limits';
 import { createWorkerPool, type WorkerPoolOptions } from './worker-pool';
 
 /**
@@ -29,7 +29,11 @@ const readers = createWorkerPool<ReadTask, DocumentBlocks>({
   options: defaultDocumentReaderOptions,
   busy: 'upload.busy',
   tooHeavy: 'upload.too_heavy',
-  runHere: ({ bytes, fileName, limits }) => readDocumentBlocksHere({ bytes, fileName }, limits),
+  // Imported only when asked: the main thread need not load the readers' libraries.
+  runHere: async ({ bytes, fileName, limits }) => {
+    const { readDocumentBlocksHere } = await import('./document-blocks-reader');
+    return readDocumentBlocksHere({ bytes, fileName }, limits);
+  },
 });
 
 /** Sets the pool from the server's configuration; workers started before are replaced once idle. */

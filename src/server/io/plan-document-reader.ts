@@ -3,10 +3,10 @@ import { AppError } from '../../shared/errors';
 import type { ParsedPlan } from '../../shared/plan-import/contract';
 import type { DocumentBlocks } from '../../shared/plan-import/document-blocks';
 import { parsePlanDocument } from '../../shared/plan-import/parse-plan';
-import { defaultImportLimits, type ImportLimits } from './document-blocks-reader';
 import { readInWorker } from './document-pool';
+import { defaultImportLimits, type ImportLimits } from './upload-limits';
 
-export { defaultImportLimits, type ImportLimits } from './document-blocks-reader';
+export { defaultImportLimits, type ImportLimits } from './upload-limits';
 
 export interface ReadPlanOptions {
   limits?: Partial<ImportLimits>;

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors';
 import { maskContactsDeep } from '../../../shared/personal-data';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
-import { writeAuditLogXlsx, type AuditSheetRow } from '../../io/audit-log-writer';
+import type { AuditSheetRow } from '../../io/audit-log-writer';
 import { systemActor, type Actor } from '../auth/actor';
 import {
   countAuditEntries,
@@ -179,6 +179,8 @@ export function createAuditService({ db, clock }: { db: Database; clock: Clock }
         }
       }
       const exportedAt = localDateTime(clock.now());
+      // Imported when the first export asks: the server's main thread need not load exceljs before.
+      const { writeAuditLogXlsx } = await import('../../io/audit-log-writer');
       const bytes = await writeAuditLogXlsx(
         `审计日志（${describeFilter(filter)}；共 ${total} 条；导出于 ${exportedAt}，北京时间）`,
         batches(),
