@@ -7,7 +7,8 @@ import {
   documentWriterLoad,
   writeDocument,
 } from '../../src/server/io/document-writer-pool';
-import type { LedgerTable } from '../../src/server/io/ledger-writer';
+import { LEDGER_FIELDS, type LedgerRow } from '../../src/server/io/ledger-writer';
+import { packRows } from '../../src/server/io/packed-rows';
 import {
   createInstitution,
   createTestApp,
@@ -43,27 +44,29 @@ afterAll(async () => {
   await t.close();
 });
 
-function ledgerOf(rowCount: number): LedgerTable {
+/** A ledger of `rowCount` rows, packed as the ledger's service sends it. */
+async function ledgerOf(rowCount: number) {
+  const rows: LedgerRow[] = Array.from({ length: rowCount }, (_, index) => ({
+    department: `部门${index % 40}`,
+    itemNo: (index % 60) + 1,
+    item: '把党的政治建设摆在首位，健全教师党支部工作机制'.repeat(2),
+    measure: `措施${index}：每月召开一次教师党支部专题学习会`.repeat(2),
+    period: '2024年6月',
+    dueOn: '2024-06-30',
+    state: '已报送',
+    status: '推进中',
+    text: '已按计划召开专题学习会，形成会议纪要并上传佐证材料。'.repeat(3),
+    evidence: '会议纪要.pdf',
+    late: '',
+    submittedBy: '张老师',
+    submittedAt: '2024-06-28 10:00',
+    version: '1',
+  }));
   return {
-    locale: 'zh-CN',
+    locale: 'zh-CN' as const,
     title: '工作进度督办台账',
     subtitle: '导出时间 2024-09-02 10:00',
-    rows: Array.from({ length: rowCount }, (_, index) => ({
-      department: `部门${index % 40}`,
-      itemNo: (index % 60) + 1,
-      item: '把党的政治建设摆在首位，健全教师党支部工作机制'.repeat(2),
-      measure: `措施${index}：每月召开一次教师党支部专题学习会`.repeat(2),
-      period: '2024年6月',
-      dueOn: '2024-06-30',
-      state: '已报送',
-      status: '推进中',
-      text: '已按计划召开专题学习会，形成会议纪要并上传佐证材料。'.repeat(3),
-      evidence: '会议纪要.pdf',
-      late: '',
-      submittedBy: '张老师',
-      submittedAt: '2024-06-28 10:00',
-      version: '1',
-    })),
+    rows: await packRows(rows, LEDGER_FIELDS, (row) => row),
   };
 }
 
@@ -86,9 +89,9 @@ async function longestStall(work: () => Promise<unknown>): Promise<number> {
 
 describe('exports are written off the event loop', () => {
   it('writes the same workbook in a worker as on the main thread, without stalling the loop', async () => {
-    const table = ledgerOf(6000);
+    const table = await ledgerOf(6000);
     // the first export starts the worker, as the first export after a start does
-    await writeDocument('ledgerXlsx', ledgerOf(1));
+    await writeDocument('ledgerXlsx', await ledgerOf(1));
     let inWorker: Buffer | undefined;
     const workerStall = await longestStall(async () => {
       inWorker = await writeDocument('ledgerXlsx', table);
@@ -132,10 +135,11 @@ describe('exports are written off the event loop', () => {
 
 describe('the writers are bounded', () => {
   it('refuses an export at once when the queue is full, in the reader’s language, and writes the others', async () => {
+    const [large, small] = [await ledgerOf(8000), await ledgerOf(10)];
     const occupying = [
-      writeDocument('ledgerXlsx', ledgerOf(8000)),
-      writeDocument('ledgerXlsx', ledgerOf(10)),
-      writeDocument('ledgerXlsx', ledgerOf(10)),
+      writeDocument('ledgerXlsx', large),
+      writeDocument('ledgerXlsx', small),
+      writeDocument('ledgerXlsx', small),
     ];
     expect(documentWriterLoad()).toMatchObject({ writing: 1, waiting: 2 });
     await expect(writeDocument('thirdPartyTemplateXlsx')).rejects.toMatchObject({
@@ -160,13 +164,13 @@ describe('the writers are bounded', () => {
   it('stops a writer over its time, refuses that export clearly, and replaces the writer', async () => {
     configureDocumentWriters({ ...writers, timeoutMs: 50 });
     try {
-      await expect(writeDocument('ledgerXlsx', ledgerOf(20_000))).rejects.toMatchObject({
+      await expect(writeDocument('ledgerXlsx', await ledgerOf(20_000))).rejects.toMatchObject({
         code: 'export.too_heavy',
       });
     } finally {
       configureDocumentWriters(writers);
     }
-    const after = await writeDocument('ledgerXlsx', ledgerOf(3));
+    const after = await writeDocument('ledgerXlsx', await ledgerOf(3));
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(after as unknown as ArrayBuffer);
     expect(workbook.worksheets[0]!.rowCount).toBe(6);

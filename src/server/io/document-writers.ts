@@ -1,6 +1,7 @@
 import { writeConductCaseDocx } from './conduct-case-writer';
 import { writeFindingsXlsx } from './findings-writer';
-import { writeLedgerXlsx } from './ledger-writer';
+import { type LedgerRow, type LedgerTable, writeLedgerXlsx } from './ledger-writer';
+import { type PackedRows, unpackRows } from './packed-rows';
 import { writePerformanceSheetXlsx } from './performance-sheet-writer';
 import { writePeriodSheetXlsx } from './period-sheet-writer';
 import { writeQualityReportDocx } from './quality-report-writer';
@@ -24,7 +25,9 @@ import { writeOneTimePasswordsXlsx, writeUserTemplateXlsx } from './user-sheet-w
 export const documentWriters = {
   conductCaseDocx: writeConductCaseDocx,
   findingsXlsx: writeFindingsXlsx,
-  ledgerXlsx: writeLedgerXlsx,
+  // A year's ledger is thousands of rows that repeat their measures' texts: packed to cross.
+  ledgerXlsx: (table: Omit<LedgerTable, 'rows'> & { rows: PackedRows<LedgerRow> }) =>
+    writeLedgerXlsx({ ...table, rows: unpackRows(table.rows) }),
   oneTimePasswordsXlsx: writeOneTimePasswordsXlsx,
   performanceSheetXlsx: writePerformanceSheetXlsx,
   periodSheetXlsx: writePeriodSheetXlsx,

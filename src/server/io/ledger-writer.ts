@@ -11,23 +11,26 @@ export interface LedgerTable {
   title: string;
   /** A line under the title: when it was exported, which filters. */
   subtitle: string;
-  rows: {
-    department: string;
-    itemNo: number;
-    item: string;
-    measure: string;
-    period: string;
-    dueOn: string;
-    state: string;
-    status: string;
-    text: string;
-    evidence: string;
-    late: string;
-    submittedBy: string;
-    submittedAt: string;
-    version: string;
-  }[];
+  rows: LedgerRow[];
 }
+
+/** One row of the ledger's sheet: a measure in a period, every text already worded. */
+export type LedgerRow = {
+  department: string;
+  itemNo: number;
+  item: string;
+  measure: string;
+  period: string;
+  dueOn: string;
+  state: string;
+  status: string;
+  text: string;
+  evidence: string;
+  late: string;
+  submittedBy: string;
+  submittedAt: string;
+  version: string;
+};
 
 const COLUMNS = [
   { field: 'department', width: 16 },
@@ -45,9 +48,12 @@ const COLUMNS = [
   { field: 'submittedAt', width: 17 },
   { field: 'version', width: 6 },
 ] as const satisfies readonly {
-  field: keyof LedgerTable['rows'][number];
+  field: keyof LedgerRow;
   width: number;
 }[];
+
+/** The row's fields in the sheet's order. */
+export const LEDGER_FIELDS = COLUMNS.map((column) => column.field);
 
 /** The ledger as .xlsx: title, a frozen header row with filters, one row per measure × period; formula-safe. */
 export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {

@@ -39,6 +39,8 @@ import { listDepartments } from '../departments/department.repository';
 import type { Database, Executor } from '../../db/client';
 import { readTogether } from '../../db/read-together';
 import { writeDocument } from '../../io/document-writer-pool';
+import { LEDGER_FIELDS } from '../../io/ledger-writer';
+import { packRows } from '../../io/packed-rows';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
 import type { Upload } from '../../http/upload';
 import {
@@ -990,7 +992,7 @@ export function createLedgerService({
               ? words('export.filters', { list: filters.join(words('export.listSeparator')) })
               : '',
         }),
-        rows: rows.map((row) => ({
+        rows: await packRows(rows, LEDGER_FIELDS, (row) => ({
           department: row.department.name,
           itemNo: row.item.no,
           item: row.item.content,
