@@ -140,7 +140,9 @@ describe('the view cache', () => {
     const read = () =>
       views.read(organization.id, 'flaky', async () => {
         computed += 1;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        // Long enough that the other reads have read the version and joined: each reads it
+        // before it looks for a computation under way (20 ms failed once at load 8).
+        await new Promise((resolve) => setTimeout(resolve, 400));
         if (fail) throw new Error('gathering failed');
         return 'figures';
       });
