@@ -1,18 +1,36 @@
-import { and, eq, like } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/clock';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { jobs } from '../../src/server/modules/jobs/job.table';
 import { REFRESH_DELAY_MS } from '../../src/server/modules/oversight/oversight.jobs';
+import {
+  compactLevel1,
+  upsertSnapshots,
+} from '../../src/server/modules/oversight/oversight.repository';
+import { institutionSnapshots } from '../../src/server/modules/oversight/oversight.table';
+import { plans } from '../../src/server/modules/plans/plan.table';
+import { standards } from '../../src/server/modules/standards/standard.table';
 import { organizations } from '../../src/server/modules/organizations/organization.table';
 import { insertOrganization } from '../../src/server/modules/organizations/organization.repository';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import type { DepartmentLedger } from '../../src/shared/api/ledger';
-import type { InstitutionDetail, Overview } from '../../src/shared/api/oversight';
+import {
+  OVERVIEW_MAX_PAGE_SIZE,
+  overviewSortKeys,
+  type InstitutionDetail,
+  type Overview,
+} from '../../src/shared/api/oversight';
+import { sortInstitutionRows } from '../../src/shared/oversight/institution-figures';
+import { percent } from '../../src/shared/report/build-quality-report';
 import {
   createTestApp,
   createUser,
   institutionWithSeedPlan,
+  projectRoot,
   signIn,
   type SignedInClient,
   type TestApp,
@@ -498,5 +516,293 @@ describe('province oversight', () => {
       ]);
     }
     expect(await auditCount()).toBe(before);
+  });
+});
+
+describe('the overview of many institutions (issue 16: a national office)', () => {
+  /**
+   * A supervisor over one real institution (its snapshot computed by the job), eleven more whose
+   * snapshots are the real one's with other figures (written by the job's own writer), and one
+   * without any snapshot yet. Names in pinyin order are not in code-point order, and one has a %.
+   */
+  async function nationalOffice() {
+    const office = await supervisor(`全国督导办公室-${Date.now()}`);
+    const real = await busyInstitution(office.organization.id);
+    await t.jobs.runDue();
+    const [source] = await t.db
+      .select()
+      .from(institutionSnapshots)
+      .where(eq(institutionSnapshots.organizationId, real.organization.id));
+    const [sourcePlan] = await t.db.select().from(plans).where(eq(plans.id, real.planId));
+    const [sourceStandard] = await t.db
+      .select()
+      .from(standards)
+      .where(eq(standards.id, sourcePlan!.standardId));
+    const suffix = randomUUID().slice(0, 6);
+    const names = [
+      '北京',
+      '安徽',
+      '上海',
+      '重庆',
+      '天津',
+      '甘肃',
+      '广西',
+      '海南',
+      '江苏',
+      '四川',
+      '50%院校',
+    ];
+    const derived: string[] = [];
+    for (const [k, region] of names.entries()) {
+      const organization = await insertOrganization(t.db, {
+        name: `${region}测试大学-${suffix}`,
+        kind: 'institution',
+      });
+      await t.db
+        .update(organizations)
+        .set({ supervisorId: office.organization.id })
+        .where(eq(organizations.id, organization.id));
+      const { id: _standardId, createdAt: _standardAt, ...standard } = sourceStandard!;
+      const [newStandard] = await t.db
+        .insert(standards)
+        .values({ ...standard, organizationId: organization.id })
+        .returning();
+      const { id: _planId, createdAt: _planAt, ...plan } = sourcePlan!;
+      const [newPlan] = await t.db
+        .insert(plans)
+        .values({ ...plan, organizationId: organization.id, standardId: newStandard!.id })
+        .returning();
+      const {
+        id: _id,
+        level1Codes,
+        level1Titles,
+        level1Measures,
+        level1MeasuresDone,
+        ...row
+      } = source!;
+      void [level1Codes, level1Titles, level1Measures, level1MeasuresDone];
+      // Figures that differ between institutions, with ties (k % 4) so that names break them.
+      const byLevel1 = row.byLevel1.map((level1, index) => ({
+        ...level1,
+        measures: level1.measures + ((k + index) % 5),
+        measuresDone: Math.min(level1.measures + ((k + index) % 5), (k * index) % 4),
+      }));
+      await upsertSnapshots(t.db, [
+        {
+          ...row,
+          organizationId: organization.id,
+          planId: newPlan!.id,
+          departmentsSubmitted: k % 3,
+          departmentsTotal: k === 5 ? 0 : 3,
+          measures: byLevel1.reduce((sum, level1) => sum + level1.measures, 0),
+          measuresDone: byLevel1.reduce((sum, level1) => sum + level1.measuresDone, 0),
+          lateTotal: k % 4,
+          selfAssessmentsRated: k,
+          selfAssessmentsExpected: 12,
+          findingsOpen: k % 2,
+          findingsOverdue: 0,
+          byLevel1,
+          computedAt: new Date(row.computedAt.getTime() - k * 60_000),
+        },
+      ]);
+      derived.push(organization.id);
+    }
+    const empty = await insertOrganization(t.db, {
+      name: `西藏测试大学-${suffix}`,
+      kind: 'institution',
+    });
+    await t.db
+      .update(organizations)
+      .set({ supervisorId: office.organization.id })
+      .where(eq(organizations.id, empty.id));
+    return { office, real, derived, empty, suffix };
+  }
+
+  const page = async (
+    client: SignedInClient,
+    query: Record<string, string | number>,
+  ): Promise<Overview> => {
+    const response = await client.get(
+      `/api/v1/oversight/institutions?${new URLSearchParams(
+        Object.entries(query).map(([key, value]) => [key, String(value)]),
+      )}`,
+    );
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+
+  it('pages, sorts and sums in the database exactly as the overview orders and counts its rows', async () => {
+    const { office, empty } = await nationalOffice();
+    const all = await page(office.overseer, { pageSize: 200 });
+    expect(all.total).toBe(13);
+    expect(all.institutions).toHaveLength(13);
+    // The institution without a snapshot is counted, listed last, and has no figures.
+    expect(all.institutions.at(-1)).toMatchObject({ id: empty.id, figures: null, plan: null });
+
+    for (const sort of overviewSortKeys)
+      for (const order of ['asc', 'desc'] as const) {
+        const expected = sortInstitutionRows(all.institutions, sort, order).map((row) => row.id);
+        const pages: string[] = [];
+        for (let number = 1; number <= 3; number += 1) {
+          const one = await page(office.overseer, { sort, order, page: number, pageSize: 5 });
+          expect(one).toMatchObject({ page: number, pageSize: 5, total: 13 });
+          expect(one.institutions.length).toBe(number < 3 ? 5 : 3);
+          pages.push(...one.institutions.map((row) => row.id));
+        }
+        expect(pages, `${sort} ${order}`).toEqual(expected);
+      }
+    // Past the last page: nothing, and still the count.
+    expect(await page(office.overseer, { page: 4, pageSize: 5 })).toMatchObject({
+      institutions: [],
+      total: 13,
+    });
+
+    // The summary is the sum of the rows, and its rates are made from the sums.
+    const rows = all.institutions.flatMap((row) => (row.figures ? [row.figures] : []));
+    const sum = (key: keyof (typeof rows)[number]) =>
+      rows.reduce((total, figures) => total + figures[key], 0);
+    expect(all.summary).toEqual({
+      institutions: 13,
+      withFigures: 12,
+      figures: {
+        departmentsSubmitted: sum('departmentsSubmitted'),
+        departmentsTotal: sum('departmentsTotal'),
+        measures: sum('measures'),
+        measuresDone: sum('measuresDone'),
+        lateTotal: sum('lateTotal'),
+        selfAssessmentsRated: sum('selfAssessmentsRated'),
+        selfAssessmentsExpected: sum('selfAssessmentsExpected'),
+        findingsOpen: sum('findingsOpen'),
+        findingsOverdue: sum('findingsOverdue'),
+      },
+      rates: {
+        submissionRate: percent(sum('departmentsSubmitted'), sum('departmentsTotal')),
+        measuresDoneRate: percent(sum('measuresDone'), sum('measures')),
+        selfAssessmentRate: percent(sum('selfAssessmentsRated'), sum('selfAssessmentsExpected')),
+      },
+    });
+    expect(all.computedAt).toBe(
+      all.institutions
+        .flatMap((row) => (row.computedAt ? [row.computedAt] : []))
+        .sort()
+        .at(0),
+    );
+  });
+
+  it('searches names literally, and sums only what the search selects', async () => {
+    const { office, suffix } = await nationalOffice();
+    const sichuan = await page(office.overseer, { q: '四川' });
+    expect(sichuan.total).toBe(1);
+    expect(sichuan.institutions.map((row) => row.name)).toEqual([`四川测试大学-${suffix}`]);
+    expect(sichuan.summary.institutions).toBe(1);
+    expect(sichuan.summary.figures.lateTotal).toBe(sichuan.institutions[0]!.figures!.lateTotal);
+    // % and _ are letters of a name, not wildcards.
+    expect((await page(office.overseer, { q: '%' })).institutions.map((row) => row.name)).toEqual([
+      `50%院校测试大学-${suffix}`,
+    ]);
+    expect((await page(office.overseer, { q: '_' })).total).toBe(0);
+    const none = await page(office.overseer, { q: '没有这所学校' });
+    expect(none).toMatchObject({ institutions: [], total: 0, computedAt: null });
+    expect(none.summary).toMatchObject({ institutions: 0, withFigures: 0 });
+    // The heat map's columns stay those of every institution, whatever the search.
+    expect(none.indicators.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a bad page, size, sort or order with the field named, and changes nothing', async () => {
+    const { office } = await nationalOffice();
+    const before = await t.db
+      .select()
+      .from(institutionSnapshots)
+      .where(eq(institutionSnapshots.supervisorId, office.organization.id));
+    const auditBefore = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.organizationId, office.organization.id));
+    for (const [query, field] of [
+      ['page=0', 'page'],
+      ['page=x', 'page'],
+      ['pageSize=0', 'pageSize'],
+      [`pageSize=${OVERVIEW_MAX_PAGE_SIZE + 1}`, 'pageSize'],
+      ['pageSize=1.5', 'pageSize'],
+      ['sort=nonsense', 'sort'],
+      ['order=up', 'order'],
+      [`q=${'长'.repeat(101)}`, 'q'],
+    ] as const) {
+      const response = await office.overseer.get(`/api/v1/oversight/institutions?${query}`);
+      expect(response.statusCode, query).toBe(400);
+      const error = response.json().error as { code: string; issues: { path: string }[] };
+      expect(error.code, query).toBe('request.invalid');
+      expect(JSON.stringify(error.issues), query).toContain(field);
+    }
+    expect(
+      await t.db
+        .select()
+        .from(institutionSnapshots)
+        .where(eq(institutionSnapshots.supervisorId, office.organization.id)),
+    ).toEqual(before);
+    expect(
+      await t.db.select().from(auditLog).where(eq(auditLog.organizationId, office.organization.id)),
+    ).toEqual(auditBefore);
+  });
+
+  it("keeps the heat map's compact columns equal to the detailed figures, and fills them for older snapshots", async () => {
+    const { office } = await nationalOffice();
+    const snapshots = await t.db
+      .select()
+      .from(institutionSnapshots)
+      .where(eq(institutionSnapshots.supervisorId, office.organization.id));
+    expect(snapshots.length).toBe(12);
+    for (const snapshot of snapshots) {
+      expect(snapshot.level1Codes.length).toBeGreaterThan(0);
+      expect({
+        level1Codes: snapshot.level1Codes,
+        level1Titles: snapshot.level1Titles,
+        level1Measures: snapshot.level1Measures,
+        level1MeasuresDone: snapshot.level1MeasuresDone,
+      }).toEqual(compactLevel1(snapshot.byLevel1));
+    }
+    // The page's heat map line is the detailed figures' percentages, read from the compact columns.
+    const all = await page(office.overseer, { pageSize: 200 });
+    for (const row of all.institutions.filter((entry) => entry.figures)) {
+      const detail: InstitutionDetail = (
+        await office.overseer.get(`/api/v1/oversight/institutions/${row.id}`)
+      ).json();
+      const byCode = new Map(
+        detail.plans[0]!.figures.byLevel1.map((level1) => [
+          level1.code,
+          percent(level1.measuresDone, level1.measures),
+        ]),
+      );
+      expect(row.doneByLevel1).toEqual(all.indicators.map(({ code }) => byCode.get(code) ?? null));
+    }
+    // Snapshots written before the columns existed: the migration's own statement fills them from by_level1.
+    const migration = readFileSync(
+      path.join(projectRoot, 'migrations/0027_oversight_compact_level1.sql'),
+      'utf8',
+    );
+    const backfill = migration
+      .split('--> statement-breakpoint')
+      .find((statement) => statement.includes('UPDATE'))!;
+    const ids = snapshots.map((snapshot) => snapshot.id);
+    await t.db
+      .update(institutionSnapshots)
+      .set({ level1Codes: [], level1Titles: [], level1Measures: [], level1MeasuresDone: [] })
+      .where(inArray(institutionSnapshots.id, ids));
+    await t.db.execute(
+      sql.raw(
+        backfill.replace(/;\s*$/, ` WHERE "id" IN (${ids.map((id) => `'${id}'`).join(', ')});`),
+      ),
+    );
+    const filled = await t.db
+      .select()
+      .from(institutionSnapshots)
+      .where(inArray(institutionSnapshots.id, ids));
+    for (const snapshot of filled)
+      expect({
+        level1Codes: snapshot.level1Codes,
+        level1Titles: snapshot.level1Titles,
+        level1Measures: snapshot.level1Measures,
+        level1MeasuresDone: snapshot.level1MeasuresDone,
+      }).toEqual(compactLevel1(snapshot.byLevel1));
   });
 });

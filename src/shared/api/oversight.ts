@@ -123,18 +123,53 @@ export const overviewSortKeys = [
   'findingsOverdue',
   'computedAt',
 ] as const;
+/** The largest page of the overview: a national office pages through 3,000 institutions, never reads them at once. */
+export const OVERVIEW_MAX_PAGE_SIZE = 200;
+
 export const overviewQuerySchema = z.object({
+  /** Part of an institution's name (a region's name finds its institutions: 北京, 四川…). */
   q: z.string().trim().max(100).optional(),
   sort: z.enum(overviewSortKeys).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(OVERVIEW_MAX_PAGE_SIZE).default(50),
 });
+
+/**
+ * The institutions the search selects, summed in SQL: how many there are, how many have figures,
+ * and the sums of the figures that add up across institutions (rates are made from the sums, so an
+ * institution of 80 departments weighs more than one of 20).
+ */
+export const overviewSummarySchema = z.object({
+  institutions: count,
+  withFigures: count,
+  figures: institutionFiguresSchema.pick({
+    departmentsSubmitted: true,
+    departmentsTotal: true,
+    measures: true,
+    measuresDone: true,
+    lateTotal: true,
+    selfAssessmentsRated: true,
+    selfAssessmentsExpected: true,
+    findingsOpen: true,
+    findingsOverdue: true,
+  }),
+  rates: institutionRatesSchema,
+});
+export type OverviewSummary = z.infer<typeof overviewSummarySchema>;
 
 export const overviewSchema = z.object({
   supervisor: z.object({ id: z.uuid(), name: z.string() }),
   /** The level-1 indicators of the institutions' current plans, in order (the heat map's columns). */
   indicators: z.array(z.object({ code: z.string(), title: z.string() })),
+  /** One page of the institutions the search selects, in the order asked for. */
   institutions: z.array(institutionRowSchema),
-  /** The oldest snapshot shown: every figure is at least this fresh. */
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  /** Institutions the search selects, on every page together. */
+  total: count,
+  summary: overviewSummarySchema,
+  /** The oldest snapshot of those selected: every figure is at least this fresh. */
   computedAt: timestampSchema.nullable(),
 });
 export type Overview = z.infer<typeof overviewSchema>;

@@ -1,4 +1,16 @@
-import { and, asc, desc, eq, isNotNull, max, sql } from 'drizzle-orm';
+import {
+  and,
+  type AnyColumn,
+  asc,
+  desc,
+  eq,
+  isNotNull,
+  max,
+  min,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+import type { IndicatorFigures, overviewSortKeys } from '../../../shared/api/oversight';
 import type { Executor } from '../../db/client';
 import { auditLog } from '../audit/audit.table';
 import { organizations, type Organization } from '../organizations/organization.table';
@@ -6,6 +18,7 @@ import { quietActionPrefixes, quietWritePrefixes } from '../../../shared/oversig
 import { institutionSnapshots, type InstitutionSnapshot } from './oversight.table';
 
 export type NewInstitutionSnapshot = typeof institutionSnapshots.$inferInsert;
+type OverviewSortKey = (typeof overviewSortKeys)[number];
 
 /** An institution, only if `supervisorId` oversees it. */
 export async function findSupervisedInstitution(
@@ -38,12 +51,35 @@ export async function latestAuditAt(
   return row?.at ?? null;
 }
 
-/** Writes every plan's snapshot of one institution in one statement, replacing the previous ones. */
+/** The columns `upsertSnapshots` writes from `byLevel1` itself: never given on their own. */
+type CompactLevel1 = 'level1Codes' | 'level1Titles' | 'level1Measures' | 'level1MeasuresDone';
+export type NewInstitutionSnapshotFigures = Omit<NewInstitutionSnapshot, CompactLevel1>;
+
+/** The heat map's arrays, from the detailed figures by indicator (in their order). Pure. */
+export function compactLevel1(
+  byLevel1: readonly Pick<IndicatorFigures, 'code' | 'title' | 'measures' | 'measuresDone'>[],
+): Pick<InstitutionSnapshot, CompactLevel1> {
+  return {
+    level1Codes: byLevel1.map((level1) => level1.code),
+    level1Titles: byLevel1.map((level1) => level1.title),
+    level1Measures: byLevel1.map((level1) => level1.measures),
+    level1MeasuresDone: byLevel1.map((level1) => level1.measuresDone),
+  };
+}
+
+/**
+ * Writes every plan's snapshot of one institution in one statement, replacing the previous ones;
+ * the overview's arrays are made here from `byLevel1`, so the two can never disagree.
+ */
 export async function upsertSnapshots(
   executor: Executor,
-  rows: NewInstitutionSnapshot[],
+  figures: NewInstitutionSnapshotFigures[],
 ): Promise<void> {
-  if (rows.length === 0) return;
+  if (figures.length === 0) return;
+  const rows: NewInstitutionSnapshot[] = figures.map((row) => ({
+    ...row,
+    ...compactLevel1(row.byLevel1),
+  }));
   const columns = Object.keys(rows[0]!).filter(
     (key) => key !== 'organizationId' && key !== 'planId',
   ) as (keyof NewInstitutionSnapshot)[];
@@ -67,9 +103,7 @@ export type SnapshotFigures = Omit<InstitutionSnapshot, 'late' | 'findings'>;
 
 /**
  * What the overview shows of a snapshot, and nothing more: its row's nine counts, the rates made
- * from them, the heat map's line (`byLevel1`) and the plan. At 3,000 institutions every column
- * read is 3,000 values sent, parsed and mapped: the ratings, the plan's title, the other counts
- * and the ids are one institution's page's, not the overview's.
+ * from them, the heat map's line (the compact arrays, never `by_level1`) and the plan.
  */
 const overviewColumns = {
   planId: institutionSnapshots.planId,
@@ -83,31 +117,129 @@ const overviewColumns = {
   selfAssessmentsExpected: institutionSnapshots.selfAssessmentsExpected,
   findingsOpen: institutionSnapshots.findingsOpen,
   findingsOverdue: institutionSnapshots.findingsOverdue,
-  byLevel1: institutionSnapshots.byLevel1,
+  level1Codes: institutionSnapshots.level1Codes,
+  level1Measures: institutionSnapshots.level1Measures,
+  level1MeasuresDone: institutionSnapshots.level1MeasuresDone,
   computedAt: institutionSnapshots.computedAt,
 };
 export type OverviewSnapshot = Pick<InstitutionSnapshot, keyof typeof overviewColumns>;
 
-/** The overview: every institution the supervisor oversees, with its current plan's figures if there are any. */
-export async function listSupervisedWithSnapshots(
+export interface OverviewSelection {
+  supervisorId: string;
+  /** Part of the name, matched literally (a % or _ in it is no wildcard), case-insensitively. */
+  q?: string | undefined;
+}
+
+/** Names in the order a Chinese reader expects (pinyin), as `Intl.Collator('zh-CN')` orders them. */
+const nameInChineseOrder = sql`${organizations.name} collate "zh-x-icu"`;
+
+/** The institutions the supervisor oversees that the search selects, with their current snapshot joined. */
+function selected(selection: OverviewSelection) {
+  const conditions = [
+    eq(organizations.supervisorId, selection.supervisorId),
+    eq(organizations.kind, 'institution'),
+  ];
+  if (selection.q) {
+    const literal = selection.q.replace(/[\\%_]/g, (character) => `\\${character}`);
+    conditions.push(sql`${organizations.name} ilike ${`%${literal}%`}`);
+  }
+  return and(...conditions);
+}
+const currentSnapshot = and(
+  eq(institutionSnapshots.organizationId, organizations.id),
+  eq(institutionSnapshots.current, true),
+);
+
+/** A percentage with one decimal exactly as `percent()` makes it in JS (round half up, in doubles); null over zero. */
+const percentSql = (numerator: AnyColumn, denominator: AnyColumn) =>
+  sql`floor(${numerator}::float8 / nullif(${denominator}, 0) * 1000 + 0.5) / 10`;
+
+const sortExpressions: Record<OverviewSortKey, SQL> = {
+  name: nameInChineseOrder,
+  submissionRate: percentSql(
+    institutionSnapshots.departmentsSubmitted,
+    institutionSnapshots.departmentsTotal,
+  ),
+  measuresDoneRate: percentSql(institutionSnapshots.measuresDone, institutionSnapshots.measures),
+  lateTotal: sql`${institutionSnapshots.lateTotal}`,
+  selfAssessmentRate: percentSql(
+    institutionSnapshots.selfAssessmentsRated,
+    institutionSnapshots.selfAssessmentsExpected,
+  ),
+  findingsOpen: sql`${institutionSnapshots.findingsOpen}`,
+  findingsOverdue: sql`${institutionSnapshots.findingsOverdue}`,
+  computedAt: sql`${institutionSnapshots.computedAt}`,
+};
+
+/**
+ * One page of the overview, sorted and cut in PostgreSQL: institutions without figures last
+ * whatever the order, ties by name, then by id so that pages never overlap.
+ */
+export async function listOverviewPage(
   executor: Executor,
-  supervisorId: string,
+  selection: OverviewSelection & {
+    sort: OverviewSortKey;
+    order: 'asc' | 'desc';
+    page: number;
+    pageSize: number;
+  },
 ): Promise<{ institution: { id: string; name: string }; snapshot: OverviewSnapshot | null }[]> {
+  const key = sortExpressions[selection.sort];
+  const direction = selection.order === 'asc' ? sql`asc` : sql`desc`;
   return executor
     .select({
       institution: { id: organizations.id, name: organizations.name },
       snapshot: overviewColumns,
     })
     .from(organizations)
-    .leftJoin(
-      institutionSnapshots,
-      and(
-        eq(institutionSnapshots.organizationId, organizations.id),
-        eq(institutionSnapshots.current, true),
-      ),
-    )
-    .where(and(eq(organizations.supervisorId, supervisorId), eq(organizations.kind, 'institution')))
-    .orderBy(asc(organizations.name));
+    .leftJoin(institutionSnapshots, currentSnapshot)
+    .where(selected(selection))
+    .orderBy(sql`${key} ${direction} nulls last`, asc(nameInChineseOrder), asc(organizations.id))
+    .limit(selection.pageSize)
+    .offset((selection.page - 1) * selection.pageSize);
+}
+
+/** How many institutions the search selects, and their figures summed, in one aggregate. */
+export async function summarizeOverview(executor: Executor, selection: OverviewSelection) {
+  const total = (column: AnyColumn) => sql<number>`coalesce(sum(${column}), 0)::int`;
+  const [row] = await executor
+    .select({
+      institutions: sql<number>`count(*)::int`,
+      withFigures: sql<number>`count(${institutionSnapshots.id})::int`,
+      departmentsSubmitted: total(institutionSnapshots.departmentsSubmitted),
+      departmentsTotal: total(institutionSnapshots.departmentsTotal),
+      measures: total(institutionSnapshots.measures),
+      measuresDone: total(institutionSnapshots.measuresDone),
+      lateTotal: total(institutionSnapshots.lateTotal),
+      selfAssessmentsRated: total(institutionSnapshots.selfAssessmentsRated),
+      selfAssessmentsExpected: total(institutionSnapshots.selfAssessmentsExpected),
+      findingsOpen: total(institutionSnapshots.findingsOpen),
+      findingsOverdue: total(institutionSnapshots.findingsOverdue),
+      oldest: min(institutionSnapshots.computedAt),
+    })
+    .from(organizations)
+    .leftJoin(institutionSnapshots, currentSnapshot)
+    .where(selected(selection));
+  return row!;
+}
+
+/**
+ * The distinct level-1 lists of the current plans of every institution the supervisor oversees,
+ * whatever the search (the heat map's columns stay as they are while paging and searching): a
+ * few rows, since institutions share a standard.
+ */
+export async function listOverviewIndicatorLists(
+  executor: Executor,
+  supervisorId: string,
+): Promise<{ codes: string[]; titles: string[] }[]> {
+  return executor
+    .selectDistinct({
+      codes: institutionSnapshots.level1Codes,
+      titles: institutionSnapshots.level1Titles,
+    })
+    .from(organizations)
+    .innerJoin(institutionSnapshots, currentSnapshot)
+    .where(selected({ supervisorId }));
 }
 
 export async function listSnapshotsOfInstitution(

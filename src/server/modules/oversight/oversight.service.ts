@@ -12,7 +12,6 @@ import { AppError } from '../../../shared/errors';
 import {
   computeInstitutionFigures,
   institutionRates,
-  sortInstitutionRows,
 } from '../../../shared/oversight/institution-figures';
 import { buildQualityReport, percent } from '../../../shared/report/build-quality-report';
 import type { Clock } from '../../clock';
@@ -32,11 +31,13 @@ import {
   findOrganizationByIdOrName,
   findSupervisedInstitution,
   latestAuditAt,
+  listOverviewIndicatorLists,
+  listOverviewPage,
   listSnapshotsOfInstitution,
-  listSupervisedWithSnapshots,
+  summarizeOverview,
   setSupervisor,
   upsertSnapshots,
-  type NewInstitutionSnapshot,
+  type NewInstitutionSnapshotFigures,
   type SnapshotFigures,
 } from './oversight.repository';
 
@@ -163,7 +164,7 @@ export function createOversightService({
         lateSources.map((source) => source({ executor: db, organizationId: institutionId, today })),
       )
     ).flat();
-    const rows: NewInstitutionSnapshot[] = [];
+    const rows: NewInstitutionSnapshotFigures[] = [];
     for (const [index, { plan }] of allPlans.entries()) {
       const { reportInput } = await gatherReportRecords(db, institutionId, plan.id, now);
       const report = buildQualityReport(reportInput);
@@ -214,15 +215,24 @@ export function createOversightService({
   return {
     refreshSnapshot,
 
-    /** The supervising organization's institutions side by side, each with its current plan's snapshot. */
+    /**
+     * One page of the supervising organization's institutions side by side, each with its current
+     * plan's snapshot, and what the search selects summed up: sorted, cut and summed in
+     * PostgreSQL, so that a national office of 3,000 institutions reads a page, not all of them.
+     */
     async overview(actor: Actor, query: OverviewQuery): Promise<Overview> {
-      const supervisor = await findOrganization(db, actor.organizationId);
-      const found = await listSupervisedWithSnapshots(db, actor.organizationId);
-      /** In the standard's order, as the snapshots list them. */
+      const selection = { supervisorId: actor.organizationId, q: query.q || undefined };
+      const [supervisor, found, summary, indicatorLists] = await Promise.all([
+        findOrganization(db, actor.organizationId),
+        listOverviewPage(db, { ...selection, ...query }),
+        summarizeOverview(db, selection),
+        listOverviewIndicatorLists(db, actor.organizationId),
+      ]);
+      /** In the standard's order; a code first seen in a longer list goes where that list has it. */
       const indicators = new Map<string, string>();
-      for (const { snapshot } of found)
-        for (const level1 of snapshot?.byLevel1 ?? [])
-          if (!indicators.has(level1.code)) indicators.set(level1.code, level1.title);
+      for (const list of [...indicatorLists].sort((a, b) => b.codes.length - a.codes.length))
+        for (const [index, code] of list.codes.entries())
+          if (!indicators.has(code)) indicators.set(code, list.titles[index] ?? code);
       const codes = [...indicators.keys()];
       const rows: InstitutionRow[] = found.map(({ institution, snapshot }) => {
         if (!snapshot)
@@ -236,9 +246,9 @@ export function createOversightService({
             computedAt: null,
           };
         const doneOf = new Map(
-          snapshot.byLevel1.map((level1) => [
-            level1.code,
-            percent(level1.measuresDone, level1.measures),
+          snapshot.level1Codes.map((code, index) => [
+            code,
+            percent(snapshot.level1MeasuresDone[index] ?? 0, snapshot.level1Measures[index] ?? 0),
           ]),
         );
         const {
@@ -272,14 +282,16 @@ export function createOversightService({
           computedAt: snapshot.computedAt.toISOString(),
         };
       });
-      const wanted = query.q?.toLowerCase();
-      const shown = wanted ? rows.filter((row) => row.name.toLowerCase().includes(wanted)) : rows;
-      const computed = rows.flatMap((row) => (row.computedAt ? [row.computedAt] : [])).sort();
+      const { institutions, withFigures, oldest, ...sums } = summary;
       return {
         supervisor: { id: actor.organizationId, name: supervisor?.name ?? '' },
         indicators: [...indicators.entries()].map(([code, title]) => ({ code, title })),
-        institutions: sortInstitutionRows(shown, query.sort, query.order),
-        computedAt: computed[0] ?? null,
+        institutions: rows,
+        page: query.page,
+        pageSize: query.pageSize,
+        total: institutions,
+        summary: { institutions, withFigures, figures: sums, rates: institutionRates(sums) },
+        computedAt: oldest ? new Date(oldest).toISOString() : null,
       };
     },
 
