@@ -1435,6 +1435,12 @@ export const en: Record<MessageKey, string> = {
   'oversight.heatmapHint':
     'Each cell is the share of approved measures done under that level-1 indicator: red below 60%, yellow 60–90%, green 90% and over; grey means no approved measure yet.',
   'oversight.heat.none': 'No measures',
+  'oversight.heatmapPage':
+    'The heat map shows the {count} institutions of this page; turn the page or sort to see others.',
+  'oversight.summary': 'In all: {institutions} institutions, {withFigures} of them computed',
+  'oversight.summaryHint':
+    'Rates are made from the totals of the institutions selected, so a larger institution weighs more.',
+  'oversight.total': '{total} institutions',
   'oversight.back': 'Back to the overview',
   'oversight.readOnly':
     "Read-only: these are the institution's own records; overseers cannot change them.",

@@ -1344,6 +1344,10 @@ export const zhCN = {
   'oversight.heatmapHint':
     '每格是该校该一级指标下已审核措施的完成率：红色低于 60%，黄色 60%–90%，绿色 90% 以上；灰色表示还没有已审核的措施。',
   'oversight.heat.none': '无措施',
+  'oversight.heatmapPage': '热力图显示本页的 {count} 所院校；翻页或排序可查看其他院校。',
+  'oversight.summary': '汇总：{institutions} 所院校，其中 {withFigures} 所已计算',
+  'oversight.summaryHint': '报送率、完成率和自评进度按所选院校的合计计算，规模大的院校权重更大。',
+  'oversight.total': '共 {total} 所院校',
   'oversight.back': '返回院校总览',
   'oversight.readOnly': '本页只读：数据来自该校，上级督导不能在此修改。',
   'oversight.figures.breakdowns': '任务分解表报送',

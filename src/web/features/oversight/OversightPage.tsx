@@ -13,8 +13,12 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useMemo, useState } from 'react';
-import { type InstitutionRow, oversightApi } from '../../../shared/api/oversight';
+import { useEffect, useMemo, useState } from 'react';
+import {
+  type InstitutionRow,
+  oversightApi,
+  type overviewSortKeys,
+} from '../../../shared/api/oversight';
 import { useOperation } from '../../api/query';
 import { QueryView } from '../../components/QueryView';
 import { Chart, type ChartOption } from '../../components/Chart';
@@ -38,21 +42,70 @@ export function RateBar({ value, testId }: { value: number | null | undefined; t
   );
 }
 
-const byNumber =
-  (pick: (row: InstitutionRow) => number | null | undefined) =>
-  (a: InstitutionRow, b: InstitutionRow) =>
-    (pick(a) ?? -1) - (pick(b) ?? -1);
+type SortKey = (typeof overviewSortKeys)[number];
+type Order = 'asc' | 'desc';
 
-/** For a province's overseers, often on a phone: every institution it oversees, side by side. */
+/** The phone's three orders, each one of the server's sorts. */
+const PHONE_ORDERS = {
+  late: { sort: 'lateTotal', order: 'desc' },
+  done: { sort: 'measuresDoneRate', order: 'asc' },
+  name: { sort: 'name', order: 'asc' },
+} as const satisfies Record<string, { sort: SortKey; order: Order }>;
+
+/** The first order: the most late first, as a supervisor reads the list. */
+const FIRST_ORDER = PHONE_ORDERS.late;
+
+/**
+ * For a province's or the nation's overseers, often on a phone: the institutions it oversees,
+ * side by side, a page at a time. The server sorts, searches, pages and sums (3,000 institutions
+ * are never sent at once); the page only says which page, which order and what to look for.
+ */
 export default function OversightPage() {
   const { t } = useI18n();
-  const overview = useOperation(oversightApi.overview, {
-    query: { sort: 'lateTotal', order: 'desc' },
-  });
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  const [{ sort, order }, setOrdering] = useState<{ sort: SortKey; order: Order }>(FIRST_ORDER);
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(50);
+  // The search is asked for once typing pauses, not at every key.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setQ(typed.trim());
+      setPage(1);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const overview = useOperation(
+    oversightApi.overview,
+    { query: { ...(q ? { q } : {}), sort, order, page, pageSize } },
+    { keepPrevious: true },
+  );
   const data = overview.data ?? null;
-  const [query, setQuery] = useState('');
-  const [phoneOrder, setPhoneOrder] = useState<'late' | 'done' | 'name'>('late');
   const phone = Grid.useBreakpoint().md === false;
+  const phoneOrder =
+    (Object.keys(PHONE_ORDERS) as (keyof typeof PHONE_ORDERS)[]).find(
+      (key) => PHONE_ORDERS[key].sort === sort && PHONE_ORDERS[key].order === order,
+    ) ?? 'late';
+  const orderBy = (next: { sort: SortKey; order: Order }) => {
+    setOrdering(next);
+    setPage(1);
+  };
+  const sortOrderOf = (key: SortKey) =>
+    sort === key ? (order === 'asc' ? ('ascend' as const) : ('descend' as const)) : null;
+  const pagination = data
+    ? {
+        current: page,
+        pageSize,
+        total: data.total,
+        showSizeChanger: !phone,
+        pageSizeOptions: [20, 50, 100, 200],
+        showTotal: (total: number) => t('oversight.total', { total }),
+        onChange: (next: number, size: number) => {
+          setPage(size === pageSize ? next : 1);
+          setPageSize(size);
+        },
+      }
+    : false;
 
   const heatmap = useMemo((): ChartOption | null => {
     if (!data) return null;
@@ -117,10 +170,10 @@ export default function OversightPage() {
 
   // Until the first answer: the spinner, or the failure with a retry.
   if (!data || !heatmap) return <QueryView query={overview}>{() => null}</QueryView>;
-  const wanted = query.trim().toLowerCase();
-  const rows = data.institutions.filter((row) => row.name.toLowerCase().includes(wanted));
+  const rows = data.institutions;
   const computedAt = data.computedAt ? formatTime(data.computedAt) : null;
   const withFigures = data.institutions.filter((row) => row.figures).length;
+  const { summary } = data;
 
   return (
     <Row gutter={[16, 16]}>
@@ -135,7 +188,7 @@ export default function OversightPage() {
           </span>
         </Typography.Paragraph>
       </Col>
-      {data.institutions.length === 0 ? (
+      {data.total === 0 && q === '' ? (
         <Col xs={24}>
           <Card>
             <Empty description={t('oversight.empty')} />
@@ -144,11 +197,61 @@ export default function OversightPage() {
       ) : (
         <>
           <Col xs={24}>
+            <Card
+              size="small"
+              title={t('oversight.summary', {
+                institutions: summary.institutions,
+                withFigures: summary.withFigures,
+              })}
+              data-testid="oversight-summary"
+            >
+              <Row gutter={[16, 8]}>
+                <Col xs={12} md={6}>
+                  <Typography.Text type="secondary">
+                    {t('oversight.submissionRate')}
+                  </Typography.Text>
+                  <RateBar value={summary.rates.submissionRate} />
+                </Col>
+                <Col xs={12} md={6}>
+                  <Typography.Text type="secondary">
+                    {t('oversight.measuresDoneRate')}
+                  </Typography.Text>
+                  <RateBar value={summary.rates.measuresDoneRate} />
+                </Col>
+                <Col xs={12} md={4}>
+                  <Typography.Text type="secondary">
+                    {t('oversight.selfAssessment')}
+                  </Typography.Text>
+                  <RateBar value={summary.rates.selfAssessmentRate} />
+                </Col>
+                <Col xs={6} md={4}>
+                  <Typography.Text type="secondary">{t('oversight.late')}</Typography.Text>
+                  <div>
+                    <Typography.Text type={summary.figures.lateTotal > 0 ? 'danger' : undefined}>
+                      {summary.figures.lateTotal}
+                    </Typography.Text>
+                  </div>
+                </Col>
+                <Col xs={6} md={4}>
+                  <Typography.Text type="secondary">{t('oversight.findings')}</Typography.Text>
+                  <div>
+                    {summary.figures.findingsOpen}/{summary.figures.findingsOverdue}
+                  </div>
+                </Col>
+              </Row>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('oversight.summaryHint')}
+              </Typography.Text>
+            </Card>
+          </Col>
+          <Col xs={24}>
             <Card size="small">
               <Input.Search
                 allowClear
                 placeholder={t('oversight.search')}
-                onChange={(event) => setQuery(event.target.value)}
+                value={typed}
+                onChange={(event) => setTyped(event.target.value)}
+                onSearch={(value) => setTyped(value)}
                 style={{ maxWidth: 320, marginBottom: 12 }}
                 data-testid="oversight-search"
               />
@@ -157,7 +260,7 @@ export default function OversightPage() {
                   <Segmented<'late' | 'done' | 'name'>
                     block
                     value={phoneOrder}
-                    onChange={setPhoneOrder}
+                    onChange={(key) => orderBy(PHONE_ORDERS[key])}
                     style={{ marginBottom: 8 }}
                     options={[
                       { value: 'late', label: t('oversight.order.late') },
@@ -166,13 +269,9 @@ export default function OversightPage() {
                     ]}
                   />
                   <List<InstitutionRow>
-                    dataSource={[...rows].sort(
-                      phoneOrder === 'name'
-                        ? (a, b) => a.name.localeCompare(b.name, 'zh-CN')
-                        : phoneOrder === 'late'
-                          ? (a, b) => byNumber((row) => row.figures?.lateTotal)(b, a)
-                          : byNumber((row) => row.rates?.measuresDoneRate),
-                    )}
+                    dataSource={rows}
+                    loading={overview.isFetching}
+                    pagination={pagination}
                     renderItem={(row) => (
                       <List.Item
                         onClick={() => navigate(`/oversight/${row.id}`)}
@@ -215,7 +314,19 @@ export default function OversightPage() {
                   size="small"
                   rowKey="id"
                   dataSource={rows}
-                  pagination={rows.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+                  loading={overview.isFetching}
+                  pagination={pagination}
+                  onChange={(_pagination, _filters, sorter, extra) => {
+                    if (extra.action !== 'sort') return;
+                    const one = Array.isArray(sorter) ? sorter[0] : sorter;
+                    const key = one?.columnKey as SortKey | undefined;
+                    // A third click clears the column's order: back to the first order.
+                    orderBy(
+                      key && one?.order
+                        ? { sort: key, order: one.order === 'ascend' ? 'asc' : 'desc' }
+                        : FIRST_ORDER,
+                    );
+                  }}
                   scroll={{ x: 960 }}
                   onRow={(row) => ({
                     onClick: () => navigate(`/oversight/${row.id}`),
@@ -228,7 +339,9 @@ export default function OversightPage() {
                       fixed: 'left',
                       width: 150,
                       render: (name: string) => <a data-testid="oversight-institution">{name}</a>,
-                      sorter: (a, b) => a.name.localeCompare(b.name, 'zh-CN'),
+                      key: 'name',
+                      sorter: true,
+                      sortOrder: sortOrderOf('name'),
                     },
                     {
                       title: t('oversight.plan'),
@@ -245,19 +358,25 @@ export default function OversightPage() {
                     {
                       title: t('oversight.submissionRate'),
                       render: (_value, row) => <RateBar value={row.rates?.submissionRate} />,
-                      sorter: byNumber((row) => row.rates?.submissionRate),
+                      key: 'submissionRate',
+                      sorter: true,
+                      sortOrder: sortOrderOf('submissionRate'),
                       width: 150,
                     },
                     {
                       title: t('oversight.measuresDoneRate'),
                       render: (_value, row) => <RateBar value={row.rates?.measuresDoneRate} />,
-                      sorter: byNumber((row) => row.rates?.measuresDoneRate),
+                      key: 'measuresDoneRate',
+                      sorter: true,
+                      sortOrder: sortOrderOf('measuresDoneRate'),
                       width: 150,
                     },
                     {
                       title: t('oversight.late'),
                       width: 100,
-                      sorter: byNumber((row) => row.figures?.lateTotal),
+                      key: 'lateTotal',
+                      sorter: true,
+                      sortOrder: sortOrderOf('lateTotal'),
                       render: (_value, row) =>
                         row.figures ? (
                           <Typography.Text
@@ -273,13 +392,17 @@ export default function OversightPage() {
                     {
                       title: t('oversight.selfAssessment'),
                       render: (_value, row) => <RateBar value={row.rates?.selfAssessmentRate} />,
-                      sorter: byNumber((row) => row.rates?.selfAssessmentRate),
+                      key: 'selfAssessmentRate',
+                      sorter: true,
+                      sortOrder: sortOrderOf('selfAssessmentRate'),
                       width: 150,
                     },
                     {
                       title: t('oversight.findings'),
                       width: 130,
-                      sorter: byNumber((row) => row.figures?.findingsOpen),
+                      key: 'findingsOpen',
+                      sorter: true,
+                      sortOrder: sortOrderOf('findingsOpen'),
                       render: (_value, row) =>
                         row.figures ? (
                           <Space size={4}>
@@ -297,6 +420,9 @@ export default function OversightPage() {
                     {
                       title: t('oversight.updatedAt', { time: '' }).replace(/\s+$/, ''),
                       width: 150,
+                      key: 'computedAt',
+                      sorter: true,
+                      sortOrder: sortOrderOf('computedAt'),
                       render: (_value, row) =>
                         row.computedAt ? (
                           formatTime(row.computedAt)
@@ -312,7 +438,7 @@ export default function OversightPage() {
           <Col xs={24}>
             <Card title={t('oversight.heatmap')} size="small">
               <Typography.Paragraph type="secondary">
-                {t('oversight.heatmapHint')}
+                {t('oversight.heatmapHint')} {t('oversight.heatmapPage', { count: withFigures })}
               </Typography.Paragraph>
               <Chart
                 option={heatmap}
