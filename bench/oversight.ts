@@ -7,7 +7,7 @@ import type { Database } from '../src/server/db/client';
 import { organizations } from '../src/server/modules/organizations/organization.table';
 import {
   upsertSnapshots,
-  type NewInstitutionSnapshot,
+  type NewInstitutionSnapshotFigures,
 } from '../src/server/modules/oversight/oversight.repository';
 import { createOversightService } from '../src/server/modules/oversight/oversight.service';
 import {
@@ -203,7 +203,7 @@ export function deriveNationalSnapshot(
   source: InstitutionSnapshot,
   n: number,
   target: { organizationId: string; supervisorId: string; planId: string },
-): NewInstitutionSnapshot {
+): NewInstitutionSnapshotFigures {
   const random = randomStream(7000 + n);
   const size = 0.35 + random() * 0.9;
   const progress = 0.55 + random() * 0.55;
