@@ -133,6 +133,21 @@ export async function listMeasuresOfPlan(executor: Executor, planId: string): Pr
     .orderBy(asc(measures.itemId), asc(measures.departmentId), asc(measures.position));
 }
 
+/**
+ * Every measure of a plan as the quality report counts it: which item and department, nothing of
+ * its text (a year's 2,500 measures' texts are most of what listMeasuresOfPlan sends).
+ */
+export async function listMeasureRefsOfPlan(
+  executor: Executor,
+  planId: string,
+): Promise<Pick<Measure, 'id' | 'itemId' | 'departmentId'>[]> {
+  return executor
+    .select({ id: measures.id, itemId: measures.itemId, departmentId: measures.departmentId })
+    .from(measures)
+    .where(eq(measures.planId, planId))
+    .orderBy(asc(measures.itemId), asc(measures.departmentId), asc(measures.position));
+}
+
 /** (department, item) pairs that have at least one measure, for the board. */
 export async function countMeasuredItems(executor: Executor, planId: string) {
   return executor

@@ -5,7 +5,10 @@ import { defaultRatingScale, scoreOf } from '../../../shared/conclusion/rating-s
 import type { PerformanceLine } from '../../../shared/report/performance-score';
 import type { Executor } from '../../db/client';
 import { readTogether } from '../../db/read-together';
-import { listMeasuresOfPlan, listPlanAssignmentTargets } from '../breakdowns/breakdown.repository';
+import {
+  listMeasureRefsOfPlan,
+  listPlanAssignmentTargets,
+} from '../breakdowns/breakdown.repository';
 import { dutiesOf } from '../breakdowns/breakdown.rules';
 import {
   institutionRatings,
@@ -27,15 +30,24 @@ import { gatherTeacherFigures } from './teacher-figures';
 const OPEN_FINDING_STATES = new Set(['open', 'in_progress', 'awaiting_verification']);
 
 /**
+ * What a reader of the records may leave out. An oversight snapshot counts neither the teacher
+ * figures (surveys and their answers, the roster) nor the evidence cited: `counts` reads the rest.
+ */
+export type GatherScope = 'report' | 'counts';
+
+/**
  * Reads every record the quality report and the performance sheet are computed from, for one
- * plan, as of `now`. One place, so that the report and the sheet can never disagree.
+ * plan, as of `now`. One place, so that the report and the sheet can never disagree. With scope
+ * `counts` the teacher figures are empty and the evidence count is 0; every other figure is the same.
  */
 export async function gatherReportRecords(
   executor: Executor,
   organizationId: string,
   planId: string,
   now: Date,
+  scope: GatherScope = 'report',
 ) {
+  const whole = scope === 'report';
   const found = await findPlanWithStandard(executor, organizationId, planId);
   if (!found) throw new Error(`plan ${planId} not found`);
   const { plan, standardTitle } = found;
@@ -60,9 +72,10 @@ export async function gatherReportRecords(
     () => listItemsOfStandard(executor, plan.standardId),
     () => listPlanAssignmentTargets(executor, plan.id),
     () => listDepartments(executor, organizationId),
-    () => listMeasuresOfPlan(executor, plan.id),
+    () => listMeasureRefsOfPlan(executor, plan.id),
     () => listLedgerRecordsForReport(executor, organizationId, plan.id, asOf),
-    () => gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now),
+    async () =>
+      whole ? gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now) : [],
   ]);
 
   const items: QualityReportInput['items'] = assembleIndicatorTree(
@@ -125,22 +138,28 @@ export async function gatherReportRecords(
         })
         .from(summaries)
         .where(eq(summaries.planId, plan.id)),
-    () =>
-      executor
-        .select({ ids: occurrences.evidenceIds })
-        .from(occurrences)
-        .where(eq(occurrences.planId, plan.id)),
-    () =>
-      executor
-        .select({ ids: selfAssessments.evidenceIds })
-        .from(selfAssessments)
-        .where(eq(selfAssessments.planId, plan.id)),
-    () =>
-      executor
-        .select({ ids: rectificationActions.evidenceIds })
-        .from(rectificationActions)
-        .innerJoin(findings, eq(findings.id, rectificationActions.findingId))
-        .where(eq(findings.planId, plan.id)),
+    async () =>
+      whole
+        ? executor
+            .select({ ids: occurrences.evidenceIds })
+            .from(occurrences)
+            .where(eq(occurrences.planId, plan.id))
+        : [],
+    async () =>
+      whole
+        ? executor
+            .select({ ids: selfAssessments.evidenceIds })
+            .from(selfAssessments)
+            .where(eq(selfAssessments.planId, plan.id))
+        : [],
+    async () =>
+      whole
+        ? executor
+            .select({ ids: rectificationActions.evidenceIds })
+            .from(rectificationActions)
+            .innerJoin(findings, eq(findings.id, rectificationActions.findingId))
+            .where(eq(findings.planId, plan.id))
+        : [],
     () =>
       assessPlanObligations(executor, organizationId, plan.id, now, {
         plan,
@@ -152,14 +171,16 @@ export async function gatherReportRecords(
   const scale = scaleRow?.levels ?? defaultRatingScale;
 
   // Evidence counted once however many records cite it: the files and links behind the plan's records.
-  const cited = new Set<string>(ledger.evidenceIds);
+  // (none read for `counts`)
+  const cited = new Set<string>(whole ? ledger.evidenceIds : []);
   const citing = [
     occurrenceEvidence,
     planSummaries.map((summary) => ({ ids: summary.evidenceIds })),
     selfAssessmentEvidence,
     rectificationEvidence,
   ];
-  for (const rows of citing) for (const row of rows) for (const id of row.ids) cited.add(id);
+  if (whole)
+    for (const rows of citing) for (const row of rows) for (const id of row.ids) cited.add(id);
 
   // The performance sheet's two lines that depend on the office's judgement (performance-score.ts):
   /**
