@@ -28,9 +28,16 @@ export function formatterOf(shape: keyof typeof formatOptions, timeZone: string)
   return formatter;
 }
 
+/** The last date made, with its instant and zone: the obligations' and the ledger's rules ask for today's again and again. */
+let lastDate = { ms: Number.NaN, timeZone: '', date: '' };
+
 /** The calendar date (yyyy-mm-dd) at `instant` in `timeZone`. */
 export function calendarDate(instant: Date, timeZone = defaultTimeZone): string {
-  return formatterOf('date', timeZone).format(instant);
+  const ms = instant.getTime();
+  if (ms === lastDate.ms && timeZone === lastDate.timeZone) return lastDate.date;
+  const date = formatterOf('date', timeZone).format(instant);
+  lastDate = { ms, timeZone, date };
+  return date;
 }
 
 /** A due date is missed once its whole day has passed where the institution is. */
