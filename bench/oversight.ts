@@ -72,6 +72,38 @@ export async function timeRefreshes(
 }
 
 /**
+ * Refreshes the institutions `concurrency` at a time (as that many job processes would), timing
+ * the whole: a pass's throughput when more than one runs at once.
+ */
+export async function timeConcurrentRefreshes(
+  oversight: ReturnType<typeof createOversightService>,
+  institutionIds: string[],
+  concurrency: number,
+): Promise<{
+  institutions: number;
+  concurrency: number;
+  totalMs: number;
+  perInstitutionMs: number;
+}> {
+  const queue = [...institutionIds];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift())
+        await oversight.refreshSnapshot(next);
+    }),
+  );
+  const totalMs = performance.now() - start;
+  const round1 = (value: number) => Math.round(value * 10) / 10;
+  return {
+    institutions: institutionIds.length,
+    concurrency,
+    totalMs: round1(totalMs),
+    perInstitutionMs: round1(totalMs / Math.max(1, institutionIds.length)),
+  };
+}
+
+/**
  * Data set M's province: one supervising organization over every university built, an overseer,
  * and every institution's snapshot computed by the same service function the refresh job runs.
  */

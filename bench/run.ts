@@ -62,6 +62,7 @@ import {
   buildNational,
   buildOversight,
   createBenchOversightService,
+  timeConcurrentRefreshes,
   timeRefreshes,
   type BuiltNational,
   type BuiltOversight,
@@ -961,6 +962,22 @@ async function measureNational(
     realInstitutions.rows.map((row) => row.id),
   );
   const projectedPassMs = Math.round(national.institutions * refreshAtL.meanMs);
+  // Two and four at a time (as two or four job processes would): the pass's throughput, projected the same way.
+  const concurrent = [];
+  for (const concurrency of [2, 4]) {
+    const timed = await timeConcurrentRefreshes(
+      service,
+      realInstitutions.rows.map((row) => row.id),
+      concurrency,
+    );
+    concurrent.push({
+      ...timed,
+      projectedPassSeconds: round1((national.institutions * timed.perInstitutionMs) / 1000),
+    });
+    console.log(
+      `  [L] snapshot refresh ${concurrency} at a time: ${timed.institutions} in ${timed.totalMs} ms (${timed.perInstitutionMs} ms an institution); one pass over L projected: ${round1((national.institutions * timed.perInstitutionMs) / 1000)} s`,
+    );
+  }
   console.log(
     `  [L] snapshot refresh (M's ${refreshAtL.institutions} institutions, with L in the database): p50 ${refreshAtL.p50Ms} ms, mean ${refreshAtL.meanMs} ms, max ${refreshAtL.maxMs} ms, total ${refreshAtL.totalMs} ms; one pass over L's ${national.institutions} institutions projected (${national.institutions} × mean, one at a time): ${round1(projectedPassMs / 1000)} s`,
   );
@@ -1005,6 +1022,7 @@ async function measureNational(
         projectedMs: projectedPassMs,
         note: 'projected: institutions × mean per-institution refresh (one at a time), not measured',
       },
+      concurrent,
     },
     targets,
   };
