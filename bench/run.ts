@@ -41,11 +41,7 @@ import { createJobRunner } from '../src/server/modules/jobs/job.runner';
 import { gatherReportRecords } from '../src/server/modules/reports/report.records';
 import { writeQualityReportDocx } from '../src/server/io/quality-report-writer';
 import { hashPassword } from '../src/server/modules/users/password';
-import {
-  listOverviewIndicatorLists,
-  listOverviewPage,
-  summarizeOverview,
-} from '../src/server/modules/oversight/oversight.repository';
+import { listOverviewPage } from '../src/server/modules/oversight/oversight.repository';
 import { overviewSchema } from '../src/shared/api/oversight';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { buildQualityReport } from '../src/shared/report/build-quality-report';
@@ -748,13 +744,19 @@ const OVERVIEW_PAGE_PATH = `/api/v1/oversight/institutions?${new URLSearchParams
 /**
  * The one statement a page of the overview needs, the floor the app's request is compared with:
  * a page of the supervisor's institutions with the current snapshot's columns the page shows or
- * derives (the nine figures, the compact level-1 arrays for the heat map, the plan and when it
- * was computed), sorted and cut in PostgreSQL. No session, no summary, no indicators' titles.
+ * derives (the nine figures, the compact level-1 arrays for the heat map and its columns, the
+ * plan and when it was computed), sorted and cut in PostgreSQL, and the summary of all of them
+ * (window sums over the same scan). No session, no supervisor's name.
  */
 const IDEAL_OVERVIEW_SQL = `select o.id, o.name, s.plan_id, s.cycle_year, s.departments_submitted,
   s.departments_total, s.measures, s.measures_done, s.late_total, s.self_assessments_rated,
-  s.self_assessments_expected, s.findings_open, s.findings_overdue, s.level1_codes,
-  s.level1_measures, s.level1_measures_done, s.computed_at
+  s.self_assessments_expected, s.findings_open, s.findings_overdue, s.level1_codes, s.level1_titles,
+  s.level1_measures, s.level1_measures_done, s.computed_at,
+  count(*) over (), count(s.id) over (), sum(s.departments_submitted) over (),
+  sum(s.departments_total) over (), sum(s.measures) over (), sum(s.measures_done) over (),
+  sum(s.late_total) over (), sum(s.self_assessments_rated) over (),
+  sum(s.self_assessments_expected) over (), sum(s.findings_open) over (),
+  sum(s.findings_overdue) over (), min(s.computed_at) over ()
 from organizations o
 left join institution_snapshots s on s.organization_id = o.id and s.current
 where o.supervisor_id = $1 and o.kind = 'institution'
@@ -795,12 +797,7 @@ async function profileOverview(handle: DatabaseHandle, national: BuiltNational) 
   };
   const query = OVERVIEW_PAGE_QUERY;
   const selection = { supervisorId: national.supervisorId, ...query };
-  const repository = () =>
-    Promise.all([
-      listOverviewPage(handle.db, selection),
-      summarizeOverview(handle.db, selection),
-      listOverviewIndicatorLists(handle.db, national.supervisorId),
-    ]);
+  const repository = () => listOverviewPage(handle.db, selection);
   const repositoryQueries = await captureQueries(() => listOverviewPage(handle.db, selection));
   const snapshotQuery = repositoryQueries[0]!;
   const serviceQueries = await captureQueries(() => service.overview(actor, query));

@@ -651,11 +651,12 @@ describe('the overview of many institutions (issue 16: a national office)', () =
         }
         expect(pages, `${sort} ${order}`).toEqual(expected);
       }
-    // Past the last page: nothing, and still the count.
-    expect(await page(office.overseer, { page: 4, pageSize: 5 })).toMatchObject({
-      institutions: [],
-      total: 13,
-    });
+    // Past the last page: nothing, and still the count and the summary.
+    const past = await page(office.overseer, { page: 4, pageSize: 5 });
+    expect(past).toMatchObject({ institutions: [], total: 13, computedAt: all.computedAt });
+    expect(past.summary).toEqual(all.summary);
+    // Every page carries the same summary.
+    expect((await page(office.overseer, { page: 2, pageSize: 5 })).summary).toEqual(all.summary);
 
     // The summary is the sum of the rows, and its rates are made from the sums.
     const rows = all.institutions.flatMap((row) => (row.figures ? [row.figures] : []));
@@ -704,8 +705,10 @@ describe('the overview of many institutions (issue 16: a national office)', () =
     const none = await page(office.overseer, { q: '没有这所学校' });
     expect(none).toMatchObject({ institutions: [], total: 0, computedAt: null });
     expect(none.summary).toMatchObject({ institutions: 0, withFigures: 0 });
-    // The heat map's columns stay those of every institution, whatever the search.
-    expect(none.indicators.length).toBeGreaterThan(0);
+    // The heat map's columns are those of the page's institutions: none here, five for Sichuan.
+    expect(none.indicators).toEqual([]);
+    expect(sichuan.indicators.length).toBeGreaterThan(0);
+    expect(sichuan.institutions[0]!.doneByLevel1).toHaveLength(sichuan.indicators.length);
   });
 
   it('refuses a bad page, size, sort or order with the field named, and changes nothing', async () => {

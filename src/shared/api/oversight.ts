@@ -160,7 +160,7 @@ export type OverviewSummary = z.infer<typeof overviewSummarySchema>;
 
 export const overviewSchema = z.object({
   supervisor: z.object({ id: z.uuid(), name: z.string() }),
-  /** The level-1 indicators of the institutions' current plans, in order (the heat map's columns). */
+  /** The level-1 indicators of the page's institutions' current plans, in order (the heat map's columns). */
   indicators: z.array(z.object({ code: z.string(), title: z.string() })),
   /** One page of the institutions the search selects, in the order asked for. */
   institutions: z.array(institutionRowSchema),

@@ -103,7 +103,7 @@ export type SnapshotFigures = Omit<InstitutionSnapshot, 'late' | 'findings'>;
 
 /**
  * What the overview shows of a snapshot, and nothing more: its row's nine counts, the rates made
- * from them, the heat map's line (the compact arrays, never `by_level1`) and the plan.
+ * from them, the heat map's line and columns (the compact arrays, never `by_level1`) and the plan.
  */
 const overviewColumns = {
   planId: institutionSnapshots.planId,
@@ -118,6 +118,7 @@ const overviewColumns = {
   findingsOpen: institutionSnapshots.findingsOpen,
   findingsOverdue: institutionSnapshots.findingsOverdue,
   level1Codes: institutionSnapshots.level1Codes,
+  level1Titles: institutionSnapshots.level1Titles,
   level1Measures: institutionSnapshots.level1Measures,
   level1MeasuresDone: institutionSnapshots.level1MeasuresDone,
   computedAt: institutionSnapshots.computedAt,
@@ -171,9 +172,35 @@ const sortExpressions: Record<OverviewSortKey, SQL> = {
   computedAt: sql`${institutionSnapshots.computedAt}`,
 };
 
+/** The sums of what the search selects; over the rows of one scan, as aggregates or as window functions. */
+function summaryColumns(over: SQL) {
+  const total = (column: AnyColumn) => sql<number>`coalesce(sum(${column}) ${over}, 0)::int`;
+  return {
+    institutions: sql<number>`count(*) ${over}`.mapWith(Number),
+    withFigures: sql<number>`count(${institutionSnapshots.id}) ${over}`.mapWith(Number),
+    departmentsSubmitted: total(institutionSnapshots.departmentsSubmitted),
+    departmentsTotal: total(institutionSnapshots.departmentsTotal),
+    measures: total(institutionSnapshots.measures),
+    measuresDone: total(institutionSnapshots.measuresDone),
+    lateTotal: total(institutionSnapshots.lateTotal),
+    selfAssessmentsRated: total(institutionSnapshots.selfAssessmentsRated),
+    selfAssessmentsExpected: total(institutionSnapshots.selfAssessmentsExpected),
+    findingsOpen: total(institutionSnapshots.findingsOpen),
+    findingsOverdue: total(institutionSnapshots.findingsOverdue),
+    oldest: sql<Date | null>`min(${institutionSnapshots.computedAt}) ${over}`.mapWith(
+      institutionSnapshots.computedAt,
+    ),
+  };
+}
+export type OverviewSummaryRow = {
+  [K in keyof ReturnType<typeof summaryColumns>]: ReturnType<typeof summaryColumns>[K]['_']['type'];
+};
+
 /**
  * One page of the overview, sorted and cut in PostgreSQL: institutions without figures last
- * whatever the order, ties by name, then by id so that pages never overlap.
+ * whatever the order, ties by name, then by id so that pages never overlap. Each row carries the
+ * sums of everything the search selects (window functions over the same scan, computed before
+ * the page is cut): one statement reads the page and its summary.
  */
 export async function listOverviewPage(
   executor: Executor,
@@ -183,13 +210,20 @@ export async function listOverviewPage(
     page: number;
     pageSize: number;
   },
-): Promise<{ institution: { id: string; name: string }; snapshot: OverviewSnapshot | null }[]> {
+): Promise<
+  {
+    institution: { id: string; name: string };
+    snapshot: OverviewSnapshot | null;
+    summary: OverviewSummaryRow;
+  }[]
+> {
   const key = sortExpressions[selection.sort];
   const direction = selection.order === 'asc' ? sql`asc` : sql`desc`;
   return executor
     .select({
       institution: { id: organizations.id, name: organizations.name },
       snapshot: overviewColumns,
+      summary: summaryColumns(sql`over ()`),
     })
     .from(organizations)
     .leftJoin(institutionSnapshots, currentSnapshot)
@@ -199,47 +233,17 @@ export async function listOverviewPage(
     .offset((selection.page - 1) * selection.pageSize);
 }
 
-/** How many institutions the search selects, and their figures summed, in one aggregate. */
-export async function summarizeOverview(executor: Executor, selection: OverviewSelection) {
-  const total = (column: AnyColumn) => sql<number>`coalesce(sum(${column}), 0)::int`;
+/** The summary alone, for a page past the last (which has no row to carry it). */
+export async function summarizeOverview(
+  executor: Executor,
+  selection: OverviewSelection,
+): Promise<OverviewSummaryRow> {
   const [row] = await executor
-    .select({
-      institutions: sql<number>`count(*)::int`,
-      withFigures: sql<number>`count(${institutionSnapshots.id})::int`,
-      departmentsSubmitted: total(institutionSnapshots.departmentsSubmitted),
-      departmentsTotal: total(institutionSnapshots.departmentsTotal),
-      measures: total(institutionSnapshots.measures),
-      measuresDone: total(institutionSnapshots.measuresDone),
-      lateTotal: total(institutionSnapshots.lateTotal),
-      selfAssessmentsRated: total(institutionSnapshots.selfAssessmentsRated),
-      selfAssessmentsExpected: total(institutionSnapshots.selfAssessmentsExpected),
-      findingsOpen: total(institutionSnapshots.findingsOpen),
-      findingsOverdue: total(institutionSnapshots.findingsOverdue),
-      oldest: min(institutionSnapshots.computedAt),
-    })
+    .select(summaryColumns(sql``))
     .from(organizations)
     .leftJoin(institutionSnapshots, currentSnapshot)
     .where(selected(selection));
   return row!;
-}
-
-/**
- * The distinct level-1 lists of the current plans of every institution the supervisor oversees,
- * whatever the search (the heat map's columns stay as they are while paging and searching): a
- * few rows, since institutions share a standard.
- */
-export async function listOverviewIndicatorLists(
-  executor: Executor,
-  supervisorId: string,
-): Promise<{ codes: string[]; titles: string[] }[]> {
-  return executor
-    .selectDistinct({
-      codes: institutionSnapshots.level1Codes,
-      titles: institutionSnapshots.level1Titles,
-    })
-    .from(organizations)
-    .innerJoin(institutionSnapshots, currentSnapshot)
-    .where(selected({ supervisorId }));
 }
 
 export async function listSnapshotsOfInstitution(

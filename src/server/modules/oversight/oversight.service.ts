@@ -32,7 +32,6 @@ import {
   findOrganizationByIdOrName,
   findSupervisedInstitution,
   latestAuditAt,
-  listOverviewIndicatorLists,
   listOverviewPage,
   listSnapshotsOfInstitution,
   summarizeOverview,
@@ -243,17 +242,18 @@ export function createOversightService({
      */
     async overview(actor: Actor, query: OverviewQuery): Promise<Overview> {
       const selection = { supervisorId: actor.organizationId, q: query.q || undefined };
-      const [supervisor, found, summary, indicatorLists] = await Promise.all([
+      const [supervisor, found] = await Promise.all([
         findOrganization(db, actor.organizationId),
         listOverviewPage(db, { ...selection, ...query }),
-        summarizeOverview(db, selection),
-        listOverviewIndicatorLists(db, actor.organizationId),
       ]);
-      /** In the standard's order; a code first seen in a longer list goes where that list has it. */
+      // Every row carries the summary; a page past the last has none and asks for it alone.
+      const summary = found[0]?.summary ?? (await summarizeOverview(db, selection));
+      /** The page's institutions' level-1 indicators in the standard's order; a longer list first places its codes. */
       const indicators = new Map<string, string>();
-      for (const list of [...indicatorLists].sort((a, b) => b.codes.length - a.codes.length))
-        for (const [index, code] of list.codes.entries())
-          if (!indicators.has(code)) indicators.set(code, list.titles[index] ?? code);
+      const lists = found.flatMap(({ snapshot }) => (snapshot ? [snapshot] : []));
+      for (const list of lists.sort((a, b) => b.level1Codes.length - a.level1Codes.length))
+        for (const [index, code] of list.level1Codes.entries())
+          if (!indicators.has(code)) indicators.set(code, list.level1Titles[index] ?? code);
       const codes = [...indicators.keys()];
       const rows: InstitutionRow[] = found.map(({ institution, snapshot }) => {
         if (!snapshot)
@@ -312,7 +312,7 @@ export function createOversightService({
         pageSize: query.pageSize,
         total: institutions,
         summary: { institutions, withFigures, figures: sums, rates: institutionRates(sums) },
-        computedAt: oldest ? new Date(oldest).toISOString() : null,
+        computedAt: oldest ? oldest.toISOString() : null,
       };
     },
 
