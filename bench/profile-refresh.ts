@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/profile-refresh.ts [--orgs N] [--runs N]`: builds N universities of data set S's
  * shape on a temporary embedded PostgreSQL, then refreshes each one's snapshot `runs` times while
- * a V8 CPU profile is taken, and prints each refresh's time and the statements it ran (count,
+ * a V8 CPU profile is taken (`--cold`: with a new service each time, no view kept), and prints each refresh's time and the statements it ran (count,
  * total ms). The profile is written to bench/results/<time>-refresh.cpuprofile. Reports, never asserts.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +20,12 @@ import { BENCH_PASSWORD, buildOrganization, projectRoot, seedPlanFile } from './
 import { createBenchOversightService } from './oversight';
 
 const { values: options } = parseArgs({
-  options: { orgs: { type: 'string', default: '2' }, runs: { type: 'string', default: '5' } },
+  options: {
+    orgs: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '5' },
+    // A new service (and so empty kept views) for every refresh, as after a write or on a new day.
+    cold: { type: 'boolean', default: false },
+  },
 });
 const ORGS = Number(options.orgs);
 const RUNS = Number(options.runs);
@@ -48,11 +53,8 @@ try {
       ).organizationId,
     );
   await handle.pool.query('analyze');
-  const oversight = createBenchOversightService(
-    handle.db,
-    clock,
-    loadConfig({ LOG_LEVEL: 'silent' }, projectRoot),
-  );
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, projectRoot);
+  let oversight = createBenchOversightService(handle.db, clock, config);
   for (const id of ids) await oversight.refreshSnapshot(id); // warm-up
   // Every statement the pool runs, counted by its text.
   const statements = new Map<string, { count: number; ms: number }>();
@@ -78,6 +80,7 @@ try {
   const cpu0 = process.cpuUsage();
   for (let run = 0; run < RUNS; run += 1)
     for (const id of ids) {
+      if (options.cold) oversight = createBenchOversightService(handle.db, clock, config);
       const t0 = performance.now();
       await oversight.refreshSnapshot(id);
       times.push(performance.now() - t0);
