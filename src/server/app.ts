@@ -303,6 +303,7 @@ export async function buildApp(
       breakdowns: services.breakdowns,
       sources: { measures: lateMeasures, obligations: missingOccurrences },
       notices,
+      views: services.views,
     }),
   );
   const oversight = createOversightService({
