@@ -150,7 +150,7 @@ export function createServices({
     evidence: createEvidenceService({ db, clock, store, maxFileBytes: config.uploadMaxBytes }),
     ledger: createLedgerService({ db, clock, views }),
     conclusion: createConclusionService({ db, clock }),
-    findings: createFindingService({ db, clock }),
+    findings: createFindingService({ db, clock, views }),
     teachers: createTeacherService({ db, clock }),
   };
 }
