@@ -134,7 +134,7 @@ export function createServices({
       ...(extensionListener ? { listener: extensionListener } : {}),
     }),
     auth: createAuthService({ db, clock, config }),
-    users: createUserService({ db, clock }),
+    users: createUserService({ db, clock, views }),
     departments: createDepartmentService({ db, clock }),
     standards: createStandardService({ db }),
     plans: createPlanService({ db }),
