@@ -126,6 +126,7 @@ export function createTodoService({
       actor.organizationId,
       planId,
       addDays(horizon, 1),
+      departmentId,
     ))
       if (missing.departmentId === departmentId)
         items.push({
