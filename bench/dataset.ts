@@ -24,6 +24,18 @@ import {
   rectificationActions,
 } from '../src/server/modules/findings/finding.table';
 import { createPlanImportService } from '../src/server/modules/imports/plan-import.service';
+import {
+  activities,
+  activityKinds,
+  activityParticipants,
+} from '../src/server/modules/activities/activity.table';
+import { auditLog } from '../src/server/modules/audit/audit.table';
+import {
+  messageDeliveries,
+  messages,
+} from '../src/server/modules/notifications/notification.table';
+import { notifications } from '../src/server/modules/supervision/supervision.table';
+import { teachers } from '../src/server/modules/teachers/teacher.table';
 import { ledgerSettings, progressReports } from '../src/server/modules/ledger/ledger.table';
 import { defaultScope, proposalKey } from '../src/server/modules/obligations/obligation.rules';
 import { obligations, occurrences } from '../src/server/modules/obligations/obligation.table';
@@ -135,10 +147,15 @@ export interface BuiltOrganization {
   organizationId: string;
   planId: string;
   coordinator: { username: string };
+  /** The system admin (用户管理) and the auditor (审计日志). */
+  admin: { username: string };
+  auditor: { username: string };
   /** A teaching unit whose breakdown is approved (the liaison's items page). */
   approvedLiaison: { username: string; departmentId: string };
   /** A teaching unit whose breakdown is still a draft (saving a measure). */
-  draftLiaison: { username: string; departmentId: string; measureId: string };
+  draftLiaison: { username: string; departmentId: string; measureId: string; itemId: string };
+  /** An approved measure of the approved liaison's department (reporting progress). */
+  reportMeasureId: string;
   counts: Record<string, number>;
   /** The hash every bench user shares, for more users made later. */
   passwordHash: string;
@@ -496,16 +513,18 @@ export async function buildOrganization(options: BuildOptions): Promise<BuiltOrg
   const summaryRows: (typeof summaries.$inferInsert)[] = [];
   const assessmentRows: (typeof selfAssessments.$inferInsert)[] = [];
   for (const [departmentId, duties] of dutiesByDepartment) {
-    if (random() < 0.1) continue;
+    if (random() < 0.1 && !drafts.has(departmentId)) continue;
+    // A department still drafting its breakdown has not submitted its summary either (saving a self-assessment).
+    const submitted = !drafts.has(departmentId);
     summaryRows.push({
       organizationId,
       planId,
       departmentId,
-      status: 'submitted',
+      status: submitted ? 'submitted' : 'draft',
       highlights: '建立月度推进机制',
       results: '各项任务按期完成',
       cases: '青年教师导师制典型案例',
-      submittedAt: at,
+      submittedAt: submitted ? at : null,
       createdAt: at,
       updatedAt: at,
     });
@@ -605,11 +624,206 @@ export async function buildOrganization(options: BuildOptions): Promise<BuiltOrg
   }
   counts.findings = findingRows.length;
 
+  // ---- the system admin and the auditor, who read 用户管理 and 审计日志
+  const [adminRow, auditorRow] = await db
+    .insert(users)
+    .values(
+      (['admin', 'auditor'] as const).map((role) => ({
+        organizationId,
+        username: `bench-${role}-${tag}`,
+        displayName: role === 'admin' ? '系统管理员' : '安全审计员',
+        role,
+        passwordHash,
+        mustChangePassword: false,
+      })),
+    )
+    .returning();
+  counts.users += 2;
+
+  // ---- the roster and a term of activities: 15 teachers a department, six activities each with ten of them
+  const teacherRows: (typeof teachers.$inferInsert)[] = allDepartments.flatMap((department, d) =>
+    Array.from({ length: 15 }, (_, n) => ({
+      id: randomUUID(),
+      organizationId,
+      workNo: `T${String(d).padStart(3, '0')}${String(n).padStart(2, '0')}`,
+      name: `${department.name.slice(0, 2)}教师${n + 1}`,
+      departmentId: department.id,
+      departmentName: department.name,
+      ageBand: n % 3 === 0 ? '35岁及以下' : '36-45岁',
+      partyMember: n % 2 === 0,
+      staffKind: 'full_time' as const,
+      title: n % 4 === 0 ? '教授' : '讲师',
+      phone: `1380000${String(d * 15 + n).padStart(4, '0')}`,
+      createdAt: new Date('2024-03-01T02:00:00Z'),
+      updatedAt: new Date('2024-03-01T02:00:00Z'),
+    })),
+  );
+  await insertChunked(db, teachers, teacherRows, 15);
+  const kindRows = ['理论学习', '谈心谈话', '国情研修', '师德培训'].map((name, n) => ({
+    id: randomUUID(),
+    organizationId,
+    name,
+    itemNos: [n + 1],
+    createdAt: new Date('2024-03-01T02:00:00Z'),
+  }));
+  await db.insert(activityKinds).values(kindRows);
+  const activityRows: (typeof activities.$inferInsert)[] = [];
+  const participantRows: (typeof activityParticipants.$inferInsert)[] = [];
+  for (const [d, department] of allDepartments.entries()) {
+    const liaison = liaisonOf.get(department.id)!;
+    const own = teacherRows.filter((teacher) => teacher.departmentId === department.id);
+    for (let n = 0; n < 6; n += 1) {
+      const id = randomUUID();
+      const month = String(3 + n).padStart(2, '0');
+      activityRows.push({
+        id,
+        organizationId,
+        kindId: kindRows[(d + n) % kindRows.length]!.id,
+        departmentId: department.id,
+        title: `${department.name}${month}月专题活动`,
+        heldOn: `2024-${month}-${String(10 + (d % 15)).padStart(2, '0')}`,
+        note: '',
+        recordedBy: liaison.id,
+        recordedByName: liaison.displayName,
+        recordedAt: new Date(`2024-${month}-28T02:00:00Z`),
+      });
+      for (const teacher of own.slice(n % 5, (n % 5) + 10))
+        participantRows.push({ activityId: id, teacherId: teacher.id!, organizationId });
+    }
+  }
+  await insertChunked(db, activities, activityRows, 11);
+  await insertChunked(db, activityParticipants, participantRows, 3);
+  counts.teachers = teacherRows.length;
+  counts.activities = activityRows.length;
+  counts.participants = participantRows.length;
+
+  // ---- a year of messages: thirty reminders to each liaison, each in the bell and sent by e-mail too
+  const kinds = [
+    'measure.due_soon',
+    'period_report.due',
+    'period_report.missing',
+    'measure.overdue',
+  ] as const;
+  const messageRows: (typeof messages.$inferInsert)[] = [];
+  const notificationRows: (typeof notifications.$inferInsert)[] = [];
+  const deliveryRows: (typeof messageDeliveries.$inferInsert)[] = [];
+  for (const liaison of liaisons) {
+    for (let n = 0; n < 30; n += 1) {
+      const createdAt = new Date(Date.UTC(2024, 3, 1) + n * 8.5 * 86_400_000);
+      const kind = kinds[n % kinds.length]!;
+      const notificationId = randomUUID();
+      const messageId = randomUUID();
+      const title = kind === 'period_report.missing' ? '进度未报送' : '进度报送提醒';
+      const body = `${liaison.displayName}：请于本月5日前报送上月工作进度。`;
+      notificationRows.push({
+        id: notificationId,
+        organizationId,
+        userId: liaison.id,
+        title,
+        body,
+        link: '/ledger',
+        createdAt,
+        readAt: n < 26 ? new Date(createdAt.getTime() + 3_600_000) : null,
+      });
+      messageRows.push({
+        id: messageId,
+        organizationId,
+        recipientUserId: liaison.id,
+        kind,
+        dedupeKey: `bench/${liaison.id}/${n}`,
+        planId,
+        planName: plan!.title,
+        departmentId: liaison.departmentId,
+        title,
+        body,
+        action: '去报送',
+        link: '/ledger',
+        notificationId,
+        createdAt,
+      });
+      for (const channel of ['in_app', 'email'] as const)
+        deliveryRows.push({
+          organizationId,
+          messageId,
+          channel,
+          status: 'sent',
+          address: channel === 'email' ? 'liaison@example.edu.cn' : null,
+          attempts: 1,
+          createdAt,
+          finishedAt: createdAt,
+        });
+    }
+  }
+  await insertChunked(db, notifications, notificationRows, 8);
+  await insertChunked(db, messages, messageRows, 15);
+  await insertChunked(db, messageDeliveries, deliveryRows, 9);
+  counts.messages = messageRows.length;
+
+  // ---- the audit log of such a year: every measure and report written, and the liaisons' sign-ins
+  const entry = (
+    actorRow: { id: string; username: string },
+    action: string,
+    entityType: string,
+    entityId: string | null,
+    atTime: Date,
+    after: unknown,
+  ): typeof auditLog.$inferInsert => ({
+    organizationId,
+    actorUserId: actorRow.id,
+    actorName: actorRow.username,
+    action,
+    entityType,
+    entityId,
+    ip: '10.1.2.3',
+    userAgent: 'Mozilla/5.0',
+    before: null,
+    after,
+    at: atTime,
+  });
+  const auditRows: (typeof auditLog.$inferInsert)[] = [
+    ...measureRows.map((measure) =>
+      entry(
+        liaisonOf.get(measure.departmentId)!,
+        'measure.create',
+        'measure',
+        measure.id!,
+        measure.createdAt as Date,
+        { text: measure.text, dueOn: measure.dueOn },
+      ),
+    ),
+    ...reportRows.map((report) =>
+      entry(
+        liaisonOf.get(report.departmentId)!,
+        'ledger.report',
+        'progress_report',
+        report.measureId,
+        report.submittedAt as Date,
+        { periodKey: report.periodKey, version: report.version, text: report.text },
+      ),
+    ),
+    ...liaisons.flatMap((liaison) =>
+      Array.from({ length: 40 }, (_, n) =>
+        entry(
+          liaison,
+          'auth.sign_in',
+          'session',
+          null,
+          new Date(Date.UTC(2024, 3, 1) + n * 6 * 86_400_000),
+          null,
+        ),
+      ),
+    ),
+  ].sort((a, b) => (a.at as Date).getTime() - (b.at as Date).getTime());
+  await insertChunked(db, auditLog, auditRows, 11);
+  counts.auditEntries = auditRows.length;
+
   const draftMeasure = measureRows.find((measure) => measure.departmentId === draftDepartment.id)!;
   return {
     organizationId,
     planId,
     coordinator: { username: coordinator.username },
+    admin: { username: adminRow!.username },
+    auditor: { username: auditorRow!.username },
     approvedLiaison: {
       username: liaisonOf.get(approvedDepartment.id)!.username,
       departmentId: approvedDepartment.id,
@@ -618,7 +832,10 @@ export async function buildOrganization(options: BuildOptions): Promise<BuiltOrg
       username: liaisonOf.get(draftDepartment.id)!.username,
       departmentId: draftDepartment.id,
       measureId: draftMeasure.id!,
+      itemId: draftMeasure.itemId,
     },
+    reportMeasureId: reportable.find((measure) => measure.departmentId === approvedDepartment.id)!
+      .id!,
     counts,
     passwordHash,
   };

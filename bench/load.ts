@@ -1,19 +1,29 @@
 /**
  * The load generator, in a process of its own so that it does not share the server's event loop:
  * `node --import tsx bench/load.ts '<LoadSpec as JSON>'` prints autocannon's figures as JSON.
- * A PATCH of a versioned record names the version the previous answer returned, alternating
- * between two texts, so every request is a real save (never a 409).
+ * A write of a versioned record names the version the previous answer returned, alternating
+ * between two bodies, so every request is a real save (never a 409).
  */
 import autocannon from 'autocannon';
 
 export interface LoadSpec {
   url: string;
-  method: 'GET' | 'PATCH';
+  method: 'GET' | 'PATCH' | 'PUT' | 'POST';
   headers: Record<string, string>;
   connections: number;
   durationSeconds: number;
-  /** For a versioned PATCH: the body fields besides `version`, alternated request by request. */
-  patch?: { version: number; bodies: Record<string, unknown>[] };
+  /** For a versioned write: the body fields besides the version, alternated request by request. */
+  write?: {
+    version: number;
+    bodies: Record<string, unknown>[];
+    /** The body's field that names the version seen: `version` unless said (a report's is `basedOnVersion`). */
+    versionField?: string;
+    /**
+     * Where the answer says the version now: its `version` unless said; else the entry of the
+     * answer's `list` whose `id` is `id`, at `path` (a self-assessment answers its department's view).
+     */
+    versionIn?: { list: string; id: string; path: string[] };
+  };
   /**
    * One request after another on each of `connections` loops, each request timed (for
    * percentiles autocannon does not report, such as p95).
@@ -79,20 +89,33 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(await sequential(spec))}\n`);
     return;
   }
-  let version = spec.patch?.version ?? 0;
+  const write = spec.write;
+  let version = write?.version ?? 0;
   let turn = 0;
+  const versionOf = (answer: Record<string, unknown>): number => {
+    if (!write?.versionIn) return answer.version as number;
+    const { list, id, path } = write.versionIn;
+    const entry = (answer[list] as Record<string, unknown>[]).find((row) => row.id === id);
+    return path.reduce<unknown>(
+      (value, key) => (value as Record<string, unknown>)[key],
+      entry,
+    ) as number;
+  };
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
     duration: spec.durationSeconds,
     headers: spec.headers,
     method: spec.method,
-    requests: spec.patch
+    requests: write
       ? [
           {
-            method: 'PATCH',
+            method: spec.method,
             setupRequest: (request) => {
-              const body = { ...spec.patch!.bodies[turn++ % spec.patch!.bodies.length], version };
+              const body = {
+                ...write.bodies[turn++ % write.bodies.length],
+                [write.versionField ?? 'version']: version,
+              };
               return {
                 ...request,
                 headers: { ...request.headers, 'content-type': 'application/json' },
@@ -100,7 +123,7 @@ async function main(): Promise<void> {
               };
             },
             onResponse: (status, body) => {
-              if (status === 200) version = (JSON.parse(body) as { version: number }).version;
+              if (status === 200 || status === 201) version = versionOf(JSON.parse(body));
             },
           },
         ]

@@ -135,7 +135,7 @@ export function createServices({
       ...(extensionListener ? { listener: extensionListener } : {}),
     }),
     auth: createAuthService({ db, clock, config }),
-    users: createUserService({ db, clock }),
+    users: createUserService({ db, clock, views }),
     departments: createDepartmentService({ db, clock }),
     standards: createStandardService({ db }),
     plans: createPlanService({ db }),
@@ -151,7 +151,7 @@ export function createServices({
     evidence: createEvidenceService({ db, clock, store, maxFileBytes: config.uploadMaxBytes }),
     ledger: createLedgerService({ db, clock, views }),
     conclusion: createConclusionService({ db, clock }),
-    findings: createFindingService({ db, clock }),
+    findings: createFindingService({ db, clock, views }),
     teachers: createTeacherService({ db, clock }),
   };
 }
@@ -305,6 +305,7 @@ export async function buildApp(
       breakdowns: services.breakdowns,
       sources: { measures: lateMeasures, obligations: missingOccurrences },
       notices,
+      views: services.views,
     }),
   );
   const oversight = createOversightService({

@@ -1,6 +1,10 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CoverageView, SignInSheetResult } from '../../src/shared/api/activities';
+import type {
+  ActivityList,
+  CoverageView,
+  SignInSheetResult,
+} from '../../src/shared/api/activities';
 import { importRoster, rosterSheet, teachersOf } from '../support/roster';
 import {
   createInstitution,
@@ -126,5 +130,110 @@ describe('activities and coverage', () => {
       await coordinator.get('/api/v1/coverage?asOf=2025-03-01')
     ).json() as CoverageView;
     expect(later.rules[0]!.institution.covered).toBe(0);
+  });
+
+  it('lists activities a page at a time, the latest held first, with the total; refuses bad pages and changes nothing', async () => {
+    const { organization, departments } = await createInstitution(t.db, [
+      { name: '文学院', kind: 'teaching' },
+      { name: '理学院', kind: 'teaching' },
+    ]);
+    const coordinator = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'coordinator')).username,
+    );
+    const liaison = await signIn(
+      t.app,
+      (
+        await createUser(t.db, organization.id, 'liaison', {
+          departmentId: departments['理学院']!.id,
+        })
+      ).username,
+    );
+    const kind = (
+      await coordinator.post('/api/v1/activity-kinds', { name: '理论学习', itemNos: [] })
+    ).json();
+    // Two on one day: recorded later comes first; the rest by the day held.
+    const held = [
+      ['文学院', '2024-03-01', '三月'],
+      ['理学院', '2024-05-10', '五月甲'],
+      ['文学院', '2024-05-10', '五月乙'],
+      ['理学院', '2024-09-01', '九月'],
+      ['文学院', '2024-06-15', '六月'],
+    ] as const;
+    for (const [n, [department, heldOn, title]] of held.entries()) {
+      t.clock.set(`2024-11-20T02:0${n}:00Z`);
+      const recorded = await coordinator.post('/api/v1/activities', {
+        kindId: kind.id,
+        departmentId: departments[department]!.id,
+        title,
+        heldOn,
+        participantIds: [],
+      });
+      expect(recorded.statusCode).toBe(201);
+    }
+    const page = async (query: string) => {
+      const response = await coordinator.get(`/api/v1/activities${query}`);
+      expect(response.statusCode).toBe(200);
+      return response.json() as ActivityList;
+    };
+    const all = await page('');
+    expect(all).toMatchObject({ total: 5, page: 1, pageSize: 50 });
+    expect(all.activities.map((activity) => activity.title)).toEqual([
+      '九月',
+      '六月',
+      '五月乙',
+      '五月甲',
+      '三月',
+    ]);
+    const pages = [
+      await page('?pageSize=2'),
+      await page('?pageSize=2&page=2'),
+      await page('?pageSize=2&page=3'),
+    ];
+    expect(pages.map((one) => one.activities.map((activity) => activity.title))).toEqual([
+      ['九月', '六月'],
+      ['五月乙', '五月甲'],
+      ['三月'],
+    ]);
+    expect(pages.every((one) => one.total === 5 && one.pageSize === 2)).toBe(true);
+    // Past the last page: no rows, the total still said.
+    expect(await page('?pageSize=2&page=4')).toMatchObject({ activities: [], total: 5, page: 4 });
+    // A liaison's pages are their own department's.
+    const mine = (await liaison.get('/api/v1/activities?pageSize=1&page=2')).json() as ActivityList;
+    expect(mine.total).toBe(2);
+    expect(mine.activities.map((activity) => activity.title)).toEqual(['五月甲']);
+
+    const versionBefore = await t.database.pool.query(
+      'select version from organization_data_versions where organization_id = $1',
+      [organization.id],
+    );
+    const auditBefore = await t.database.pool.query(
+      'select count(*)::int as n from audit_log where organization_id = $1',
+      [organization.id],
+    );
+    for (const query of ['?page=0', '?pageSize=0', '?pageSize=201', '?page=abc', '?page=1.5']) {
+      const response = await coordinator.get(`/api/v1/activities${query}`);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.code).toBe('request.invalid');
+      expect(response.json().error.issues[0].path).toMatch(/^querystring\.(page|pageSize)$/);
+    }
+    // Reading pages writes nothing.
+    expect(
+      (
+        await t.database.pool.query(
+          'select version from organization_data_versions where organization_id = $1',
+          [organization.id],
+        )
+      ).rows,
+    ).toEqual(versionBefore.rows);
+    expect(
+      (
+        await t.database.pool.query(
+          'select count(*)::int as n from audit_log where organization_id = $1',
+          [organization.id],
+        )
+      ).rows,
+    ).toEqual(auditBefore.rows);
+    expect((await page('')).total).toBe(5);
   });
 });

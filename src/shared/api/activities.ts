@@ -42,8 +42,17 @@ export type ActivityView = z.infer<typeof activityViewSchema>;
 export const activityListQuerySchema = z.object({
   departmentId: z.uuid().optional(),
   kindId: z.uuid().optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const activityListSchema = z.object({ activities: z.array(activityViewSchema) });
+/** One page of activities, the latest held first, with how many the filters find in all. */
+export const activityListSchema = z.object({
+  activities: z.array(activityViewSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+export type ActivityList = z.infer<typeof activityListSchema>;
 
 export const signInSheetResultSchema = z.object({
   matched: z.array(
@@ -122,6 +131,8 @@ export const activitiesApi = {
     method: 'GET',
     path: '/api/v1/activities',
     tags: ['activities'],
+    description:
+      'Activities the latest held first, one page with the total; a liaison sees their own department’s.',
     query: activityListQuerySchema,
     response: activityListSchema,
     access: ['admin', 'coordinator', 'leader', 'liaison'],

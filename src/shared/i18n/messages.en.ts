@@ -1796,6 +1796,7 @@ export const en: Record<MessageKey, string> = {
   'activities.save': 'Save',
   'activities.saved': 'Activity recorded',
   'activities.list': 'Activities',
+  'activities.total': '{total} activities',
   'activities.coverage': 'Coverage',
   'activities.missing': 'Still missing',
   'activities.missingHidden': '(names shown to the department and the office only)',

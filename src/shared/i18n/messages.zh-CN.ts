@@ -1686,6 +1686,7 @@ export const zhCN = {
   'activities.save': '保存',
   'activities.saved': '活动已记录',
   'activities.list': '活动记录',
+  'activities.total': '共 {total} 项活动',
   'activities.coverage': '覆盖率',
   'activities.missing': '尚未覆盖',
   'activities.missingHidden': '（名单仅部门和党委教师工作部可见）',

@@ -10,9 +10,7 @@ export function registerActivityRoutes(app: ApiInstance, service: ActivityServic
   route(app, activitiesApi.createKind, async (request) =>
     service.createKind(actorOf(request), request.body),
   );
-  route(app, activitiesApi.list, async (request) => ({
-    activities: await service.list(actorOf(request), request.query),
-  }));
+  route(app, activitiesApi.list, async (request) => service.list(actorOf(request), request.query));
   route(app, activitiesApi.record, async (request) =>
     service.record(actorOf(request), request.body),
   );

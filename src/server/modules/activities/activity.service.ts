@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type {
-  ActivityView,
+  ActivityList,
   CoverageView,
   SignInSheetResult,
   coverageRuleBodySchema,
@@ -182,28 +182,37 @@ export function createActivityService({
       });
     },
 
+    /**
+     * One page, paged in SQL: the latest held first (then the latest recorded, then by id, so that
+     * pages never overlap), read through an index in that order; participants and evidence only of
+     * the page's activities.
+     */
     async list(
       actor: Actor,
-      query: { departmentId?: string; kindId?: string },
-    ): Promise<ActivityView[]> {
+      query: { departmentId?: string; kindId?: string; page: number; pageSize: number },
+    ): Promise<ActivityList> {
       const departmentId = actor.role === 'liaison' ? actor.departmentId : query.departmentId;
-      const rows = await db
-        .select({ activity: activities, kind: activityKinds })
-        .from(activities)
-        .innerJoin(activityKinds, eq(activityKinds.id, activities.kindId))
-        .where(
-          and(
-            eq(activities.organizationId, actor.organizationId),
-            departmentId ? eq(activities.departmentId, departmentId) : undefined,
-            query.kindId ? eq(activities.kindId, query.kindId) : undefined,
-          ),
-        )
-        .orderBy(desc(activities.heldOn), desc(activities.recordedAt));
+      const where = and(
+        eq(activities.organizationId, actor.organizationId),
+        departmentId ? eq(activities.departmentId, departmentId) : undefined,
+        query.kindId ? eq(activities.kindId, query.kindId) : undefined,
+      );
+      const [rows, [counted]] = await Promise.all([
+        db
+          .select({ activity: activities, kind: activityKinds })
+          .from(activities)
+          .innerJoin(activityKinds, eq(activityKinds.id, activities.kindId))
+          .where(where)
+          .orderBy(desc(activities.heldOn), desc(activities.recordedAt), desc(activities.id))
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
+        db.select({ total: count() }).from(activities).where(where),
+      ]);
       const ids = rows.map((row) => row.activity.id);
-      const participants =
+      const [participants, evidence, allDepartments] = await Promise.all([
         ids.length === 0
           ? []
-          : await db
+          : db
               .select({
                 activityId: activityParticipants.activityId,
                 id: teachers.id,
@@ -213,28 +222,37 @@ export function createActivityService({
               .from(activityParticipants)
               .innerJoin(teachers, eq(teachers.id, activityParticipants.teacherId))
               .where(inArray(activityParticipants.activityId, ids))
-              .orderBy(asc(teachers.workNo));
-      const evidence = await evidenceViewsById(
-        db,
-        actor.organizationId,
-        rows.flatMap((row) => row.activity.evidenceIds),
-      );
-      const names = new Map(
-        (await listDepartments(db, actor.organizationId)).map((d) => [d.id, d.name]),
-      );
-      return rows.map(({ activity, kind }) => ({
-        id: activity.id,
-        kind: { id: kind.id, name: kind.name, itemNos: kind.itemNos },
-        department: { id: activity.departmentId, name: names.get(activity.departmentId) ?? '' },
-        title: activity.title,
-        heldOn: activity.heldOn,
-        note: activity.note,
-        evidence: activity.evidenceIds.flatMap((id) => evidence.get(id) ?? []),
-        participants: participants
-          .filter((row) => row.activityId === activity.id)
-          .map(({ id, workNo, name }) => ({ id, workNo, name })),
-        recordedByName: activity.recordedByName,
-      }));
+              .orderBy(asc(teachers.workNo)),
+        evidenceViewsById(
+          db,
+          actor.organizationId,
+          rows.flatMap((row) => row.activity.evidenceIds),
+        ),
+        listDepartments(db, actor.organizationId),
+      ]);
+      const names = new Map(allDepartments.map((d) => [d.id, d.name]));
+      const participantsOf = new Map<string, { id: string; workNo: string; name: string }[]>();
+      for (const { activityId, id, workNo, name } of participants) {
+        const list = participantsOf.get(activityId) ?? [];
+        list.push({ id, workNo, name });
+        participantsOf.set(activityId, list);
+      }
+      return {
+        activities: rows.map(({ activity, kind }) => ({
+          id: activity.id,
+          kind: { id: kind.id, name: kind.name, itemNos: kind.itemNos },
+          department: { id: activity.departmentId, name: names.get(activity.departmentId) ?? '' },
+          title: activity.title,
+          heldOn: activity.heldOn,
+          note: activity.note,
+          evidence: activity.evidenceIds.flatMap((id) => evidence.get(id) ?? []),
+          participants: participantsOf.get(activity.id) ?? [],
+          recordedByName: activity.recordedByName,
+        })),
+        total: counted?.total ?? 0,
+        page: query.page,
+        pageSize: query.pageSize,
+      };
     },
 
     async record(actor: Actor, input: RecordInput): Promise<{ id: string }> {

@@ -54,6 +54,20 @@ export const activities = pgTable(
   },
   (table) => [
     index('activities_organization_idx').on(table.organizationId, table.kindId, table.heldOn),
+    // The list's order (held, recorded, id; read backwards), for the whole organization and for one department.
+    index('activities_organization_order_idx').on(
+      table.organizationId,
+      table.heldOn,
+      table.recordedAt,
+      table.id,
+    ),
+    index('activities_department_order_idx').on(
+      table.organizationId,
+      table.departmentId,
+      table.heldOn,
+      table.recordedAt,
+      table.id,
+    ),
   ],
 );
 

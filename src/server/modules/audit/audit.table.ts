@@ -25,6 +25,8 @@ export const auditLog = pgTable(
   },
   (table) => [
     index('audit_log_organization_at_idx').on(table.organizationId, table.at),
+    // The auditor's pages, newest first: an organization's entries by id, read backwards.
+    index('audit_log_organization_id_idx').on(table.organizationId, table.id),
     index('audit_log_entity_idx').on(table.entityType, table.entityId),
   ],
 );

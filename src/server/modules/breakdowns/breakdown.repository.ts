@@ -1,4 +1,5 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/client';
 import { departmentGroups } from '../departments/department.table';
 import { assignments } from '../plans/plan.table';
@@ -27,6 +28,20 @@ export async function lockSubmission(
   executor: Executor,
   values: { organizationId: string; planId: string; departmentId: string; now: Date },
 ): Promise<Submission> {
+  const lock = () =>
+    executor
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.planId, values.planId),
+          eq(submissions.departmentId, values.departmentId),
+        ),
+      )
+      .for('update');
+  // Most writes find the submission there already: one statement; the insert only for the first.
+  const [existing] = await lock();
+  if (existing) return existing;
   await executor
     .insert(submissions)
     .values({
@@ -37,13 +52,7 @@ export async function lockSubmission(
       updatedAt: values.now,
     })
     .onConflictDoNothing({ target: [submissions.planId, submissions.departmentId] });
-  const [row] = await executor
-    .select()
-    .from(submissions)
-    .where(
-      and(eq(submissions.planId, values.planId), eq(submissions.departmentId, values.departmentId)),
-    )
-    .for('update');
+  const [row] = await lock();
   if (!row) throw new Error('submission vanished');
   return row;
 }
@@ -111,6 +120,49 @@ export async function updateMeasureAtVersion(
     .where(and(eq(measures.id, id), eq(measures.version, version)))
     .returning();
   return row;
+}
+
+/**
+ * The measure of the submission changed only at `version`, in one statement that also answers the
+ * row as it was (joined to itself: the joined row is read as it stood before the update), for the
+ * audit's before; undefined when there is no such measure or someone else changed it first.
+ */
+export async function updateMeasureOfSubmissionAtVersion(
+  executor: Executor,
+  submissionId: string,
+  id: string,
+  version: number,
+  changes: Partial<typeof measures.$inferInsert>,
+): Promise<{ before: Measure; after: Measure } | undefined> {
+  const old = alias(measures, 'measure_before');
+  const afterColumns = getTableColumns(measures);
+  const beforeColumns = getTableColumns(old);
+  const fields = {
+    ...afterColumns,
+    ...Object.fromEntries(
+      Object.entries(beforeColumns).map(([key, column]) => [`before_${key}`, column]),
+    ),
+  } as typeof afterColumns;
+  const [row] = await executor
+    .update(measures)
+    .set({ ...changes, version: sql`${measures.version} + 1` })
+    .from(old)
+    .where(
+      and(
+        eq(old.id, measures.id),
+        eq(measures.id, id),
+        eq(measures.submissionId, submissionId),
+        eq(measures.version, version),
+      ),
+    )
+    .returning(fields);
+  if (!row) return undefined;
+  const all = row as Record<string, unknown>;
+  const pick = (prefix: string) =>
+    Object.fromEntries(
+      Object.keys(afterColumns).map((key) => [key, all[`${prefix}${key}`]]),
+    ) as Measure;
+  return { before: pick('before_'), after: pick('') };
 }
 
 export async function deleteMeasureAtVersion(

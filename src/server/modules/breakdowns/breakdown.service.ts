@@ -62,6 +62,7 @@ import {
   listSubmissionsOfPlan,
   lockSubmission,
   updateMeasureAtVersion,
+  updateMeasureOfSubmissionAtVersion,
   updateSubmission,
 } from './breakdown.repository';
 import { dutiesOf, orderMeasuresOfItem } from './breakdown.rules';
@@ -612,27 +613,37 @@ export function createBreakdownService({
       input: UpdateMeasureInput,
     ): Promise<MeasureView> {
       return db.transaction(async (tx) => {
-        const before = await editableMeasure(tx, actor, planId, departmentId, measureId);
+        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const submission = await editableSubmission(tx, actor, plan.id, department);
         const deadline =
           input.deadline === undefined
             ? undefined
-            : await resolveDeadline(
-                tx,
-                (await requirePlan(tx, actor.organizationId, planId)).plan,
-                input.deadline,
-              );
-        const after = await updateMeasureAtVersion(tx, measureId, input.version, {
-          ...(input.text === undefined ? {} : { text: input.text }),
-          ...(deadline === undefined ? {} : { deadlineKind: deadline.kind, dueOn: deadline.dueOn }),
-          updatedAt: clock.now(),
-        });
-        if (!after)
+            : await resolveDeadline(tx, plan, input.deadline);
+        // The change and the row as it was in one statement; only a refused one reads it again.
+        const changed = await updateMeasureOfSubmissionAtVersion(
+          tx,
+          submission.id,
+          measureId,
+          input.version,
+          {
+            ...(input.text === undefined ? {} : { text: input.text }),
+            ...(deadline === undefined
+              ? {}
+              : { deadlineKind: deadline.kind, dueOn: deadline.dueOn }),
+            updatedAt: clock.now(),
+          },
+        );
+        if (!changed) {
+          const current = await findMeasure(tx, submission.id, measureId);
+          if (!current) throw new AppError('measure.not_found');
           throw new AppError(
             'measure.version_conflict',
-            { version: before.version },
+            { version: current.version },
             [],
-            toMeasureView(before),
+            toMeasureView(current),
           );
+        }
+        const { before, after } = changed;
         await recordAudit(tx, clock, actor, {
           action: 'measure.update',
           entityType: 'measure',

@@ -183,19 +183,30 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
     return summary;
   }
 
+  /**
+   * The department's conclude phase. `known`: what a write in the same transaction has read
+   * already and did not change (its scope, the assignments, the summary, the scale), not read again.
+   */
   async function view(
     executor: Executor,
     actor: Actor,
     planId: string,
     departmentId: string,
+    known?: {
+      scope: Awaited<ReturnType<typeof scope>>;
+      targets: Awaited<ReturnType<typeof listPlanAssignmentTargets>>;
+      summary: Summary | undefined;
+      scale: Awaited<ReturnType<typeof scaleOf>>;
+    },
   ): Promise<ConclusionView> {
-    const { plan, department } = await scope(executor, actor, planId, departmentId);
-    const targets = await listPlanAssignmentTargets(executor, plan.id);
+    const { plan, department } =
+      known?.scope ?? (await scope(executor, actor, planId, departmentId));
+    const targets = known?.targets ?? (await listPlanAssignmentTargets(executor, plan.id));
     const { placed } = await itemsWithIndicators(executor, plan.standardId);
-    const summary = await findSummary(executor, plan.id, department.id);
+    const summary = known ? known.summary : await findSummary(executor, plan.id, department.id);
     const ratings = await listSelfAssessments(executor, plan.id, department.id);
     const moderated = await listInstitutionRatings(executor, plan.id);
-    const scale = await scaleOf(executor, plan.id);
+    const scale = known?.scale ?? (await scaleOf(executor, plan.id));
     const dueOn = await summaryDueOn(executor, plan.id);
     const duties = dutiesOf(department, targets);
     const ratingOf = new Map(ratings.map((row) => [row.itemId, row]));
@@ -474,14 +485,16 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
       input: RateInput,
     ): Promise<ConclusionView> {
       return db.transaction(async (tx) => {
-        const { plan, department } = await scope(tx, actor, planId, departmentId);
+        const scoped = await scope(tx, actor, planId, departmentId);
+        const { plan, department } = scoped;
         await lockScaleOfPlan(tx, plan.id, 'shared');
         const items = await listItemsOfStandard(tx, plan.standardId);
         const item = items.find((candidate) => candidate.id === itemId);
         if (!item) throw new AppError('item.not_found');
-        if (!dutiesOf(department, await listPlanAssignmentTargets(tx, plan.id)).has(item.id))
+        const targets = await listPlanAssignmentTargets(tx, plan.id);
+        if (!dutiesOf(department, targets).has(item.id))
           throw new AppError('selfAssessment.not_assigned', { no: item.no });
-        await assertEditable(tx, plan.id, department.id);
+        const summary = await assertEditable(tx, plan.id, department.id);
         const scale = await scaleOf(tx, plan.id);
         if (scoreOf(scale.levels, input.rating) === undefined) {
           throw new AppError('selfAssessment.unknown_rating', {
@@ -526,7 +539,8 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
           ...(before ? { before } : {}),
           after,
         });
-        return view(tx, actor, plan.id, department.id);
+        // A rating changes none of what was read above: the view reuses it.
+        return view(tx, actor, plan.id, department.id, { scope: scoped, targets, summary, scale });
       });
     },
 

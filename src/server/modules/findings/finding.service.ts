@@ -36,6 +36,7 @@ import {
 import { planCarryOver, shiftIsoDate } from '../../../shared/findings/next-year';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
+import type { ViewCache } from '../data-versions/view-cache';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { findRatingScale, insertRatingScale } from '../conclusion/conclusion.repository';
@@ -119,7 +120,15 @@ function mayRead(
   );
 }
 
-export function createFindingService({ db, clock }: { db: Database; clock: Clock }) {
+export function createFindingService({
+  db,
+  clock,
+  views,
+}: {
+  db: Database;
+  clock: Clock;
+  views: ViewCache;
+}) {
   const today = () => calendarDate(clock.now());
 
   async function planOf(executor: Executor, actor: Actor, planId: string) {
@@ -173,7 +182,7 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
     };
   }
 
-  async function views(
+  async function viewsOf(
     executor: Executor,
     actor: Actor,
     plan: Plan,
@@ -382,7 +391,7 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
   async function preview(executor: Executor, actor: Actor, plan: Plan): Promise<NextYearPreview> {
     const rows = await listFindingsOfPlan(executor, actor.organizationId, plan.id);
     const { carried, blocking } = planCarryOver(rows, []);
-    const all = await views(executor, actor, plan, rows);
+    const all = await viewsOf(executor, actor, plan, rows);
     const existing = await findPlanByFingerprint(
       executor,
       actor.organizationId,
@@ -398,22 +407,40 @@ export function createFindingService({ db, clock }: { db: Database; clock: Clock
   }
 
   return {
+    /**
+     * Every finding the caller may read, as views, kept until the organization's next write
+     * (data-versions/view-cache.ts) per kind of reader (what each may do differs: the office, a
+     * liaison's department, anyone else); the filters pick from the kept list.
+     */
     async list(actor: Actor, planId: string, query: ListQuery): Promise<FindingList> {
-      const plan = await planOf(db, actor, planId);
-      const rows = (await listFindingsOfPlan(db, actor.organizationId, plan.id))
-        .filter((row) => mayRead(actor, row))
+      const reader =
+        actor.role === 'admin' || actor.role === 'coordinator'
+          ? 'office'
+          : actor.role === 'liaison'
+            ? `liaison/${actor.departmentId ?? ''}`
+            : 'other';
+      const all = await views.read(
+        actor.organizationId,
+        `findings.list/${planId}/${reader}`,
+        async () => {
+          const plan = await planOf(db, actor, planId);
+          const rows = (await listFindingsOfPlan(db, actor.organizationId, plan.id)).filter((row) =>
+            mayRead(actor, row),
+          );
+          return viewsOf(db, actor, plan, rows);
+        },
+      );
+      const rows = all
         .filter((row) => query.state === undefined || row.state === query.state)
         .filter((row) => query.kind === undefined || row.kind === query.kind)
         .filter(
           (row) =>
             query.departmentId === undefined ||
-            row.ownerDepartmentId === query.departmentId ||
-            row.departmentIds.includes(query.departmentId),
+            row.ownerDepartment.id === query.departmentId ||
+            row.departments.some((department) => department.id === query.departmentId),
         )
-        .filter(
-          (row) => query.overdue === undefined || isFindingOverdue(row, today()) === query.overdue,
-        );
-      return { today: today(), rows: await views(db, actor, plan, rows) };
+        .filter((row) => query.overdue === undefined || row.overdue === query.overdue);
+      return { today: today(), rows };
     },
 
     get: (actor: Actor, planId: string, findingId: string) => detail(db, actor, planId, findingId),

@@ -177,14 +177,16 @@ export async function listMissingPeriodReports(
   organizationId: string,
   planId: string,
   today: Date | string,
+  /** Only this department's (a liaison's to-do): its rows alone are read. */
+  departmentId?: string,
 ): Promise<MissingPeriodReport[]> {
   const _found = await requirePlan(executor, organizationId, planId);
   const periods = periodsOf(await findLedgerSettings(executor, planId));
   if (periods.length === 0) return [];
   const day = dayOf(today);
   const [allMeasures, reports] = await readTogether(executor, [
-    () => listApprovedMeasures(executor, planId),
-    () => listProgressReports(executor, planId),
+    () => listApprovedMeasures(executor, planId, departmentId),
+    () => listProgressReports(executor, planId, departmentId),
   ]);
   const grouped = groupReports(reports);
   return allMeasures.flatMap((measure) =>

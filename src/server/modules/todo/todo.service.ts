@@ -8,6 +8,7 @@ import { REVIEW_DAYS } from '../../../shared/notifications/messages';
 import { addDays } from '../../../shared/supervision/rules';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
+import type { ViewCache } from '../data-versions/view-cache';
 import type { Actor } from '../auth/actor';
 import { systemActor } from '../auth/actor';
 import type { BreakdownService } from '../breakdowns/breakdown.service';
@@ -85,12 +86,14 @@ export function createTodoService({
   breakdowns,
   sources,
   notices,
+  views,
 }: {
   db: Database;
   clock: Clock;
   breakdowns: BreakdownService;
   sources: { measures: OverdueSource; obligations: OverdueSource };
   notices: NoticeService;
+  views: ViewCache;
 }) {
   async function liaisonItems(
     actor: Actor,
@@ -123,6 +126,7 @@ export function createTodoService({
       actor.organizationId,
       planId,
       addDays(horizon, 1),
+      departmentId,
     ))
       if (missing.departmentId === departmentId)
         items.push({
@@ -274,56 +278,87 @@ export function createTodoService({
     return items;
   }
 
-  return {
-    async mine(actor: Actor, planId?: string, locale: Locale = 'zh-CN'): Promise<TodoView> {
-      const today = calendarDate(clock.now());
-      const plans = (await listPlansWithStandard(db, actor.organizationId))
-        .map(({ plan }) => plan)
-        .sort((a, b) => b.cycleYear - a.cycleYear || b.createdAt.getTime() - a.createdAt.getTime());
-      const plan = planId ? plans.find((candidate) => candidate.id === planId) : plans[0];
-      if (planId && !plan) throw new AppError('plan.not_found');
-      let items: TodoItem[] = [];
-      if (plan) {
-        if (actor.role === 'liaison' && actor.departmentId)
-          items = await liaisonItems(actor, plan.id, today, locale);
-        else if (actor.role === 'coordinator' || actor.role === 'admin') {
-          items = await officeItems(actor, plan.id, today, locale);
-          // The office's own department (党委教师工作部) has its own duties to fill in and report.
-          if (actor.departmentId)
-            items = [...(await liaisonItems(actor, plan.id, today, locale)), ...items];
-        } else if (actor.role === 'reviewer')
-          items = await reviewerItems(actor, plan.id, today, locale);
-      }
-      items.sort(
-        (a, b) =>
-          (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999') || a.title.localeCompare(b.title),
-      );
-      const groups = new Map<TodoKind, TodoView['groups'][number]>();
-      for (const item of items) {
-        const group = groups.get(item.kind) ?? {
-          kind: item.kind,
-          count: 0,
-          overdue: 0,
-          nextDueOn: null,
-          link: GROUP_LINKS[item.kind],
-        };
-        group.count += 1;
-        if (item.overdue) group.overdue += 1;
-        if (item.dueOn && (!group.nextDueOn || item.dueOn < group.nextDueOn))
-          group.nextDueOn = item.dueOn;
-        groups.set(item.kind, group);
-      }
-      const upcoming = items.filter((item) => item.dueOn && !item.overdue);
-      return {
-        plan: plan ? { id: plan.id, title: plan.title } : null,
-        today,
-        total: items.length,
-        overdue: items.filter((item) => item.overdue).length,
-        nextDueOn: (upcoming[0] ?? items[0])?.dueOn ?? null,
-        groups: [...groups.values()],
-        items,
+  /**
+   * The list is kept until the organization's next write (data-versions/view-cache.ts), per who
+   * reads it: a liaison's reads only their own department's records of the department-owned
+   * tables (the board's, the ledger's and the late sources' rows of other departments are read
+   * and dropped), so it is kept under their department's version; the office's and a reviewer's
+   * under the organization's. The day is in the key, so what becomes late at midnight shows.
+   */
+  function keptMine(actor: Actor, planId: string | undefined, locale: Locale): Promise<TodoView> {
+    const who =
+      actor.role === 'liaison'
+        ? `liaison/${actor.departmentId ?? ''}`
+        : actor.role === 'coordinator' || actor.role === 'admin'
+          ? `office/${actor.departmentId ?? ''}`
+          : actor.role === 'reviewer'
+            ? `reviewer/${actor.userId}`
+            : actor.role;
+    return views.read(
+      actor.organizationId,
+      `todo.mine/${planId ?? 'newest'}/${who}/${locale}`,
+      () => computeMine(actor, planId, locale),
+      actor.role === 'liaison' && actor.departmentId ? { departmentId: actor.departmentId } : {},
+    );
+  }
+
+  async function computeMine(
+    actor: Actor,
+    planId: string | undefined,
+    locale: Locale,
+  ): Promise<TodoView> {
+    const today = calendarDate(clock.now());
+    const plans = (await listPlansWithStandard(db, actor.organizationId))
+      .map(({ plan }) => plan)
+      .sort((a, b) => b.cycleYear - a.cycleYear || b.createdAt.getTime() - a.createdAt.getTime());
+    const plan = planId ? plans.find((candidate) => candidate.id === planId) : plans[0];
+    if (planId && !plan) throw new AppError('plan.not_found');
+    let items: TodoItem[] = [];
+    if (plan) {
+      if (actor.role === 'liaison' && actor.departmentId)
+        items = await liaisonItems(actor, plan.id, today, locale);
+      else if (actor.role === 'coordinator' || actor.role === 'admin') {
+        items = await officeItems(actor, plan.id, today, locale);
+        // The office's own department (党委教师工作部) has its own duties to fill in and report.
+        if (actor.departmentId)
+          items = [...(await liaisonItems(actor, plan.id, today, locale)), ...items];
+      } else if (actor.role === 'reviewer')
+        items = await reviewerItems(actor, plan.id, today, locale);
+    }
+    items.sort(
+      (a, b) =>
+        (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999') || a.title.localeCompare(b.title),
+    );
+    const groups = new Map<TodoKind, TodoView['groups'][number]>();
+    for (const item of items) {
+      const group = groups.get(item.kind) ?? {
+        kind: item.kind,
+        count: 0,
+        overdue: 0,
+        nextDueOn: null,
+        link: GROUP_LINKS[item.kind],
       };
-    },
+      group.count += 1;
+      if (item.overdue) group.overdue += 1;
+      if (item.dueOn && (!group.nextDueOn || item.dueOn < group.nextDueOn))
+        group.nextDueOn = item.dueOn;
+      groups.set(item.kind, group);
+    }
+    const upcoming = items.filter((item) => item.dueOn && !item.overdue);
+    return {
+      plan: plan ? { id: plan.id, title: plan.title } : null,
+      today,
+      total: items.length,
+      overdue: items.filter((item) => item.overdue).length,
+      nextDueOn: (upcoming[0] ?? items[0])?.dueOn ?? null,
+      groups: [...groups.values()],
+      items,
+    };
+  }
+
+  return {
+    mine: (actor: Actor, planId?: string, locale: Locale = 'zh-CN'): Promise<TodoView> =>
+      keptMine(actor, planId, locale),
   };
 }
 

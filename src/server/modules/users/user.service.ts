@@ -9,6 +9,7 @@ import type { Role } from '../../../shared/roles';
 import { roleWord } from '../../../shared/users/user-sheet';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
+import type { ViewCache } from '../data-versions/view-cache';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { deleteSessionsOfUser } from '../auth/session.repository';
@@ -34,6 +35,8 @@ type UpdateUserInput = z.output<typeof updateUserBodySchema>;
 export interface UserServiceDependencies {
   db: Database;
   clock: Clock;
+  /** Keeps the list until the organization's next write (the CLI reads it fresh). */
+  views?: ViewCache;
 }
 
 /** What an audit entry keeps of a user: never the password hash nor the (sealed) TOTP secret. */
@@ -84,7 +87,7 @@ async function accountOf(executor: Executor, actor: Actor, userId: string): Prom
   return user;
 }
 
-export function createUserService({ db, clock }: UserServiceDependencies) {
+export function createUserService({ db, clock, views }: UserServiceDependencies) {
   async function assertDepartment(
     executor: Executor,
     organizationId: string,
@@ -103,10 +106,18 @@ export function createUserService({ db, clock }: UserServiceDependencies) {
   return {
     ...createUserSheetService({ db, clock }),
 
+    /**
+     * Every account of the organization, its contacts as the reader's role may see them; kept per
+     * role until the next write (a sign-in, a lockout and an unlock write the user's row).
+     */
     async list(actor: Actor) {
-      return (await listUsersOfOrganization(db, actor.organizationId)).map((user) =>
-        userViewFor(actor, user),
-      );
+      const compute = async () =>
+        (await listUsersOfOrganization(db, actor.organizationId)).map((user) =>
+          userViewFor(actor, user),
+        );
+      return views
+        ? views.read(actor.organizationId, `users.list/${actor.role}`, compute)
+        : compute();
     },
 
     /** Creates a user with a one-time password that must be changed at first sign-in. */

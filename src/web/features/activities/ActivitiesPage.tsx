@@ -32,6 +32,9 @@ import { useI18n } from '../../i18n';
 import { useServerAction } from '../../useServerAction';
 import { attributeKey } from '../teachers/RosterPage';
 
+/** Activities a page of the list shows; the server pages them. */
+const ACTIVITY_PAGE_SIZE = 20;
+
 /** The person a sign-in sheet named, offered as a participant even when the roster read has not. */
 type Person = { id: string; workNo: string; name: string };
 
@@ -52,7 +55,11 @@ export default function ActivitiesPage({
   const { busy, run } = useServerAction();
   const canRecord = office || departmentId !== null;
   const kinds = useOperation(activitiesApi.kinds, {});
-  const activities = useOperation(activitiesApi.list, {});
+  // Paged by the server (the latest held first); a recorded activity refetches the page shown.
+  const [page, setPage] = useState(1);
+  const activities = useOperation(activitiesApi.list, {
+    query: { page, pageSize: ACTIVITY_PAGE_SIZE },
+  });
   const coverage = useOperation(activitiesApi.coverageGet, {});
   const departments = useOperation(departmentsApi.list, office ? {} : null);
   const roster = useOperation(teachersApi.list, canRecord ? {} : null);
@@ -251,7 +258,15 @@ export default function ActivitiesPage({
           rowKey="id"
           loading={activities.isPending}
           dataSource={activities.data?.activities ?? []}
-          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          pagination={{
+            current: page,
+            pageSize: ACTIVITY_PAGE_SIZE,
+            total: activities.data?.total ?? 0,
+            hideOnSinglePage: true,
+            showSizeChanger: false,
+            onChange: setPage,
+            showTotal: (total) => t('activities.total', { total }),
+          }}
           scroll={{ x: 700 }}
           columns={[
             { title: t('activities.field.heldOn'), dataIndex: 'heldOn', width: 110 },

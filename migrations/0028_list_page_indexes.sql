@@ -1,0 +1,3 @@
+CREATE INDEX "audit_log_organization_id_idx" ON "audit_log" USING btree ("organization_id","id");--> statement-breakpoint
+CREATE INDEX "activities_organization_order_idx" ON "activities" USING btree ("organization_id","held_on","recorded_at","id");--> statement-breakpoint
+CREATE INDEX "activities_department_order_idx" ON "activities" USING btree ("organization_id","department_id","held_on","recorded_at","id");
