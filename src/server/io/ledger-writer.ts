@@ -1,7 +1,14 @@
 import ExcelJS from 'exceljs';
 import type { Locale } from '../../shared/errors';
 import { translate } from '../../shared/i18n/messages';
-import { heightFor, MAX_ROW_HEIGHT, printOptions, workbookBytes } from './sheet-layout';
+import {
+  headingCellStyle,
+  heightFor,
+  MAX_ROW_HEIGHT,
+  printOptions,
+  thinBorders,
+  workbookBytes,
+} from './sheet-layout';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** The 工作进度督办台账 as a sheet: one row per measure and period, every text already worded. */
@@ -79,17 +86,9 @@ export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
   const header = sheet.addRow(
     COLUMNS.map((column) => words(`export.ledger.column.${column.field}`)),
   );
-  // One style object shared by every cell of its kind: exceljs then files it once (its WeakMap
-  // by object), where a style per cell is rendered to XML per cell to be compared, most of the
-  // writing time of a ledger of thousands of rows.
-  const border = { style: 'thin' as const };
-  const borders = { top: border, left: border, bottom: border, right: border };
-  const headerStyle: Partial<ExcelJS.Style> = {
-    font: { name: '黑体', size: 11, bold: true },
-    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
-    fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } },
-    border: borders,
-  };
+  // One style object shared by every cell of its kind (sheet-layout.ts says why).
+  const borders = thinBorders();
+  const headerStyle = headingCellStyle(borders);
   const bodyStyle: Partial<ExcelJS.Style> = {
     font: { name: '仿宋_GB2312', size: 10.5 },
     alignment: { vertical: 'top', wrapText: true },

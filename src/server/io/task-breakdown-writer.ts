@@ -13,12 +13,14 @@ import { CONTINUED_MARK as CONTINUED } from '../../shared/breakdown-sheet';
 import { fontTableOverride } from './docx-fonts';
 import { tablePlaces, type XmlCell, type XmlTable } from './docx-table-xml';
 import {
+  headingCellStyle,
   heightFor,
   MAX_ROW_HEIGHT,
   printableArea,
   printOptions,
   scaleToWidth,
   splitForRows,
+  thinBorders,
   workbookBytes,
 } from './sheet-layout';
 
@@ -303,15 +305,9 @@ export async function writeTaskBreakdownXlsx(table: TaskBreakdownTable): Promise
   title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
   const header = sheet.addRow(columns.map((column) => column.header));
   header.height = HEADER_HEIGHT;
-  // One style object per kind of cell, shared: exceljs files a shared object once, where it
-  // renders a style per cell to XML to compare it (most of the time of a table of thousands).
-  const borders = { top: thin, left: thin, bottom: thin, right: thin };
-  const headerStyle: Partial<ExcelJS.Style> = {
-    font: { name: '黑体', size: 11, bold: true },
-    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
-    fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } },
-    border: borders,
-  };
+  // One style object shared by every cell of its kind (sheet-layout.ts says why).
+  const borders = thinBorders();
+  const headerStyle = headingCellStyle(borders);
   // At the top, merged cells too: a merged cell's text is printed where its area starts.
   const bodyStyle: Partial<ExcelJS.Style> = {
     font: { name: FONT, size: FONT_SIZE },
@@ -376,8 +372,6 @@ function mergeDisjoint(
     internal._merges = merges;
   }
 }
-
-const thin = { style: 'thin' as const };
 
 function paragraphs(text: string): Paragraph[] {
   return (text || '').split('\n').map(

@@ -84,6 +84,19 @@ export const institutionRatesSchema = z.object({
   selfAssessmentRate: z.number().nullable(),
 });
 
+/** The figures of an institution that its row shows and that add up across institutions. */
+const rowFiguresSchema = institutionFiguresSchema.pick({
+  departmentsSubmitted: true,
+  departmentsTotal: true,
+  measures: true,
+  measuresDone: true,
+  lateTotal: true,
+  selfAssessmentsRated: true,
+  selfAssessmentsExpected: true,
+  findingsOpen: true,
+  findingsOverdue: true,
+});
+
 /**
  * One institution in the overview: only what its row and its line of the heat map show, so that
  * a province of 150 institutions is a small answer on a phone. One institution's page has the rest.
@@ -93,19 +106,7 @@ export const institutionRowSchema = z.object({
   name: z.string(),
   /** Null while the institution has no plan (or no snapshot yet). */
   plan: z.object({ id: z.uuid(), cycleYear: z.number().int() }).nullable(),
-  figures: institutionFiguresSchema
-    .pick({
-      departmentsSubmitted: true,
-      departmentsTotal: true,
-      measures: true,
-      measuresDone: true,
-      lateTotal: true,
-      selfAssessmentsRated: true,
-      selfAssessmentsExpected: true,
-      findingsOpen: true,
-      findingsOverdue: true,
-    })
-    .nullable(),
+  figures: rowFiguresSchema.nullable(),
   rates: institutionRatesSchema.nullable(),
   /** Percent of measures done under each of the overview's `indicators`, in their order; null where there are none. */
   doneByLevel1: z.array(z.number().nullable()),
@@ -143,17 +144,7 @@ export const overviewQuerySchema = z.object({
 export const overviewSummarySchema = z.object({
   institutions: count,
   withFigures: count,
-  figures: institutionFiguresSchema.pick({
-    departmentsSubmitted: true,
-    departmentsTotal: true,
-    measures: true,
-    measuresDone: true,
-    lateTotal: true,
-    selfAssessmentsRated: true,
-    selfAssessmentsExpected: true,
-    findingsOpen: true,
-    findingsOverdue: true,
-  }),
+  figures: rowFiguresSchema,
   rates: institutionRatesSchema,
 });
 export type OverviewSummary = z.infer<typeof overviewSummarySchema>;
