@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import JSZip from 'jszip';
 import { Paragraph, TextRun } from 'docx';
+import { readZipEntries, zipEntries } from './zip-entries';
 
 /**
  * Large Word tables written as WordprocessingML text, spliced into a document the docx library
@@ -113,21 +113,18 @@ export function tablePlaces() {
       tables.push(tableXml(table));
       return new Paragraph({ children: [new TextRun(`${mark}-${tables.length - 1}`)] });
     },
-    /** The .docx with every place replaced by its table, deflated at level 1 as the sheets are. */
+    /** The .docx with every place replaced by its table, packed by zlib as the sheets are. */
     async splice(docx: Buffer): Promise<Buffer> {
-      const zip = await JSZip.loadAsync(docx);
-      const body = zip.file('word/document.xml');
+      const files = readZipEntries(docx);
+      const body = files.get('word/document.xml');
       if (!body) throw new Error('The written .docx has no word/document.xml');
-      const pieces = (await body.async('string')).split(placeXml);
+      const pieces = Buffer.from(body).toString('utf8').split(placeXml);
       if (pieces.length !== 2 * tables.length + 1)
         throw new Error(`Found ${(pieces.length - 1) / 2} of ${tables.length} table places`);
       const xml = pieces.map((piece, index) => (index % 2 === 0 ? piece : tables[Number(piece)]!));
-      zip.file('word/document.xml', xml.join(''));
-      return zip.generateAsync({
-        type: 'nodebuffer',
-        compression: 'DEFLATE',
-        compressionOptions: { level: 1 },
-      });
+      const spliced = new Map<string, Uint8Array | string>(files);
+      spliced.set('word/document.xml', xml.join(''));
+      return zipEntries(spliced);
     },
   };
 }

@@ -7,8 +7,10 @@ import {
   MAX_ROW_HEIGHT,
   printOptions,
   thinBorders,
-  workbookBytes,
+  workbookFiles,
 } from './sheet-layout';
+import { spliceSheetBody } from './sheet-rows-xml';
+import { zipEntries } from './zip-entries';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** The 工作进度督办台账 as a sheet: one row per measure and period, every text already worded. */
@@ -97,26 +99,41 @@ export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
   header.eachCell((cell) => {
     cell.style = headerStyle;
   });
-  for (const row of table.rows) {
-    const added = sheet.addRow(
-      COLUMNS.map((column) =>
-        column.field === 'itemNo' ? row.itemNo : spreadsheetSafe(row[column.field]),
-      ),
-    );
-    added.eachCell({ includeEmpty: true }, (cell) => {
-      cell.style = bodyStyle;
-    });
-    added.height = Math.min(
-      MAX_ROW_HEIGHT,
-      Math.max(
-        18,
-        ...COLUMNS.map((column) => heightFor(String(row[column.field]), column.width, 10.5)),
-      ),
-    );
-  }
+  // The body's style on a row of empty cells: sheet-rows-xml.ts writes the rows in its place.
+  const styleRow = sheet.getRow(4);
+  for (let column = 1; column <= COLUMNS.length; column += 1)
+    styleRow.getCell(column).style = bodyStyle;
   sheet.autoFilter = {
     from: { row: 3, column: 1 },
     to: { row: 3 + table.rows.length, column: COLUMNS.length },
   };
-  return workbookBytes(workbook);
+  // A year's rows repeat each measure's texts in every period: each height is reckoned once.
+  const heights = COLUMNS.map(() => new Map<string, number>());
+  const textHeight = (text: string, column: number) => {
+    let height = heights[column]!.get(text);
+    if (height === undefined) {
+      height = heightFor(text, COLUMNS[column]!.width, 10.5);
+      heights[column]!.set(text, height);
+    }
+    return height;
+  };
+  const files = await workbookFiles(workbook);
+  spliceSheetBody(files, {
+    at: 4,
+    count: table.rows.length,
+    columns: COLUMNS.length,
+    value: (row, column) => {
+      const field = COLUMNS[column]!.field;
+      const value = table.rows[row]![field];
+      return field === 'itemNo' ? value : spreadsheetSafe(String(value));
+    },
+    height: (row) => {
+      let tallest = 18;
+      COLUMNS.forEach((column, index) => {
+        tallest = Math.max(tallest, textHeight(String(table.rows[row]![column.field]), index));
+      });
+      return Math.min(MAX_ROW_HEIGHT, tallest);
+    },
+  });
+  return zipEntries(files);
 }

@@ -1,4 +1,5 @@
 import type ExcelJS from 'exceljs';
+import { readZipEntries, zipEntries } from './zip-entries';
 
 /**
  * How every workbook Luoshi writes prints, and how tall a row must be for its text: one place for
@@ -193,14 +194,21 @@ export function splitForRows(
 }
 
 /**
- * The workbook as the bytes of an .xlsx, deflated at level 1: pako's default level 6 spent about
- * as long compressing a ledger of thousands of rows as exceljs spent writing it, for a file only a
- * quarter smaller. Every reader (Excel, WPS, LibreOffice) inflates either the same.
+ * The workbook's files (exceljs packs them without compressing, which costs nothing): to change
+ * one before packing (sheet-rows-xml.ts), then `zipEntries`.
+ */
+export async function workbookFiles(workbook: ExcelJS.Workbook): Promise<Map<string, Uint8Array>> {
+  const stored = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
+  return readZipEntries(new Uint8Array(stored));
+}
+
+/**
+ * The workbook as the bytes of an .xlsx, deflated by Node's zlib at level 1 (zip-entries.ts):
+ * exceljs's own packing through pako took about as long as exceljs's writing of a sheet of
+ * thousands of rows. Every reader (Excel, WPS, LibreOffice) inflates any level alike.
  */
 export async function workbookBytes(workbook: ExcelJS.Workbook): Promise<Buffer> {
-  return Buffer.from(
-    await workbook.xlsx.writeBuffer({ zip: { compressionOptions: { level: 1 } } }),
-  );
+  return zipEntries(await workbookFiles(workbook));
 }
 
 /**
