@@ -207,4 +207,40 @@ describe('exporting the 任务分解表', () => {
       ).statusCode,
     ).toBe(403);
   });
+
+  it("shows a measure added after an earlier export, in the whole sheet and the department's", async () => {
+    const { coordinator, liaison, planId, unionId } = await planWithUnionMeasures();
+    const texts = async (client: typeof coordinator, query: string) => {
+      const response = await client.get(`/api/v1/plans/${planId}/task-breakdown?${query}`);
+      expect(response.statusCode).toBe(200);
+      const sheet = await sheetOf(response.rawPayload);
+      const values: string[] = [];
+      sheet.eachRow((row) => {
+        row.eachCell((cell) => {
+          values.push(String(cell.value ?? ''));
+        });
+      });
+      return values;
+    };
+    const whole = 'format=xlsx';
+    const own = `format=xlsx&departmentId=${unionId}`;
+    expect(await texts(coordinator, whole)).not.toContain('工会新增的一项措施');
+    expect(await texts(liaison, own)).not.toContain('工会新增的一项措施');
+    const base = `/api/v1/plans/${planId}/breakdowns/${unionId}`;
+    const view: BreakdownView = (await liaison.get(base)).json();
+    const item8 = view.indicators
+      .flatMap((level1) => level1.children.flatMap((level2) => level2.items))
+      .find((item) => item.no === 8)!;
+    expect(
+      (
+        await liaison.post(`${base}/measures`, {
+          itemId: item8.id,
+          text: '工会新增的一项措施',
+          deadline: { kind: 'date', dueOn: '2024-09-30' },
+        })
+      ).statusCode,
+    ).toBeLessThan(300);
+    expect(await texts(coordinator, whole)).toContain('工会新增的一项措施');
+    expect(await texts(liaison, own)).toContain('工会新增的一项措施');
+  });
 });

@@ -65,15 +65,31 @@ export function orderMeasuresOfItem<
     );
     return viaGroup >= 0 ? viaGroup : ranked.length;
   };
-  const nameOf = (departmentId: string) => departments.get(departmentId)?.name ?? '';
-  return [...measures].sort(
-    (a, b) =>
-      rankOf(a.departmentId) - rankOf(b.departmentId) ||
-      nameOf(a.departmentId).localeCompare(nameOf(b.departmentId), 'zh-Hans-CN') ||
+  // Each department's rank and name once, not at every comparison: the whole institution's
+  // export sorts thousands of measures on the thread that serves every other request.
+  const keys = new Map<string, { rank: number; name: string }>();
+  const keyOf = (departmentId: string) => {
+    let key = keys.get(departmentId);
+    if (!key) {
+      key = { rank: rankOf(departmentId), name: departments.get(departmentId)?.name ?? '' };
+      keys.set(departmentId, key);
+    }
+    return key;
+  };
+  return [...measures].sort((a, b) => {
+    const first = keyOf(a.departmentId);
+    const second = keyOf(b.departmentId);
+    return (
+      first.rank - second.rank ||
+      chinese.compare(first.name, second.name) ||
       a.departmentId.localeCompare(b.departmentId) ||
-      a.position - b.position,
-  );
+      a.position - b.position
+    );
+  });
 }
+
+/** Department names in pinyin order, as `localeCompare(…, 'zh-Hans-CN')` orders them. */
+const chinese = new Intl.Collator('zh-Hans-CN');
 
 function roleRank(role: AssignmentTarget['role']): number {
   return role === 'lead' ? 0 : 1;
