@@ -5,8 +5,10 @@ import {
   configureDocumentWriters,
   defaultDocumentWriterOptions,
   documentWriterLoad,
+  streamDocument,
   writeDocument,
 } from '../../src/server/io/document-writer-pool';
+import { readZipEntries } from '../../src/server/io/zip-entries';
 import { LEDGER_FIELDS, type LedgerRow } from '../../src/server/io/ledger-writer';
 import { packRows } from '../../src/server/io/packed-rows';
 import {
@@ -130,6 +132,53 @@ describe('exports are written off the event loop', () => {
     // Relative, so that a quiet or a loaded machine judges alike (a bound, not a benchmark): on
     // the 2-core test machine at load 4–5, 10–40 ms in a worker, 300–860 ms on the main thread.
     expect(workerStall).toBeLessThan(mainStall / 2);
+  }, 120_000);
+});
+
+describe('a large export streams', () => {
+  it('arrives in chunks as it is written, and is the same workbook as the one written whole', async () => {
+    const table = await ledgerOf(6000);
+    const chunks: Buffer[] = [];
+    const stream = await streamDocument('ledgerXlsxStream', table);
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(chunks.length).toBeGreaterThan(3);
+    const streamed = readZipEntries(Buffer.concat(chunks));
+    const whole = readZipEntries(await writeDocument('ledgerXlsx', table));
+    expect([...streamed.keys()].sort()).toEqual([...whole.keys()].sort());
+    for (const name of ['xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'])
+      expect(Buffer.from(streamed.get(name)!).equals(Buffer.from(whole.get(name)!))).toBe(true);
+    expect(documentWriterLoad()).toMatchObject({ writing: 0, waiting: 0 });
+  }, 120_000);
+
+  it('is refused before its first byte when the writers are full, as a whole export is', async () => {
+    const [large, small] = [await ledgerOf(8000), await ledgerOf(10)];
+    const occupying = [
+      writeDocument('ledgerXlsx', large),
+      writeDocument('ledgerXlsx', small),
+      writeDocument('ledgerXlsx', small),
+    ];
+    await expect(streamDocument('ledgerXlsxStream', small)).rejects.toMatchObject({
+      code: 'export.busy',
+    });
+    await Promise.all(occupying);
+  }, 120_000);
+
+  it('is cut off, never completed, when its writer runs out of time midway', async () => {
+    configureDocumentWriters({ ...writers, timeoutMs: 150 });
+    try {
+      const outcome = await streamDocument('ledgerXlsxStream', await ledgerOf(40_000)).then(
+        async (stream) => {
+          for await (const _ of stream);
+          return 'complete';
+        },
+        (error: { code?: string }) => error.code,
+      );
+      expect(outcome).toBe('export.too_heavy');
+    } catch (error) {
+      expect((error as { code?: string }).code).toBe('export.too_heavy');
+    } finally {
+      configureDocumentWriters(writers);
+    }
   }, 120_000);
 });
 

@@ -2,7 +2,12 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { workbookFiles } from '../../src/server/io/sheet-layout';
 import { spliceSheetBody } from '../../src/server/io/sheet-rows-xml';
-import { readZipEntries, zipEntries } from '../../src/server/io/zip-entries';
+import {
+  readZipEntries,
+  type StreamedContent,
+  zipEntries,
+  zipStream,
+} from '../../src/server/io/zip-entries';
 
 const columns = 4;
 const heading = ['部门', '序号', '措施 & "说明"', '状态'];
@@ -104,5 +109,36 @@ describe('a sheet body spliced as text', () => {
     expect(sheet.getRow(6).getCell(1).value).toBe('控制字符');
     expect(sheet.getRow(4).height).toBe(32);
     expect(sheet.rowCount).toBe(2 + body.length);
+  });
+});
+
+describe('a zip streamed file by file', () => {
+  it('holds each file whole, made of pieces or asked for when its turn comes, in order', async () => {
+    const order: string[] = [];
+    function* pieces() {
+      for (let n = 0; n < 2000; n += 1) yield `<r n="${n}">第${n}行</r>`;
+      order.push('pieces done');
+    }
+    const files = new Map<string, StreamedContent>([
+      ['a.xml', '<a/>'],
+      ['b.xml', pieces()],
+      [
+        'c.xml',
+        () => {
+          order.push('c asked');
+          return new Uint8Array([1, 2, 3]);
+        },
+      ],
+    ]);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of zipStream(files)) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(order).toEqual(['pieces done', 'c asked']);
+    const read = readZipEntries(Buffer.concat(chunks));
+    expect([...read.keys()]).toEqual(['a.xml', 'b.xml', 'c.xml']);
+    expect(Buffer.from(read.get('b.xml')!).toString()).toBe(
+      Array.from({ length: 2000 }, (_, n) => `<r n="${n}">第${n}行</r>`).join(''),
+    );
+    expect([...read.get('c.xml')!]).toEqual([1, 2, 3]);
   });
 });

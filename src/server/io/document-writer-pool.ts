@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { DocumentWriterName, DocumentWriters } from './document-writers';
 import { createWorkerPool, type WorkerPoolOptions } from './worker-pool';
 
@@ -23,7 +24,12 @@ interface WriteTask {
   args: unknown[];
 }
 
-const writers = createWorkerPool<WriteTask, Uint8Array>({
+/** The writers that answer a whole file, and those that answer it chunk by chunk. */
+type WritersAnswering<Answer> = {
+  [Name in DocumentWriterName]: ReturnType<DocumentWriters[Name]> extends Answer ? Name : never;
+}[DocumentWriterName];
+
+const writers = createWorkerPool<WriteTask, Uint8Array | AsyncIterable<Uint8Array>>({
   script: new URL('./document-writer-worker.mjs', import.meta.url),
   options: defaultDocumentWriterOptions,
   busy: 'export.busy',
@@ -31,7 +37,9 @@ const writers = createWorkerPool<WriteTask, Uint8Array>({
   // Imported only when asked, so that the server's own heap need not hold every writer.
   runHere: async ({ writer, args }) => {
     const { documentWriters } = await import('./document-writers');
-    return (documentWriters[writer] as (...any: unknown[]) => Promise<Buffer>)(...args);
+    return (
+      documentWriters[writer] as (...any: unknown[]) => Promise<Buffer> | AsyncIterable<Uint8Array>
+    )(...args);
   },
 });
 
@@ -52,12 +60,24 @@ export function documentWriterLoad(): { writing: number; waiting: number; worker
 }
 
 /** A file written by `documentWriters[writer]` in a worker of the pool, as a Buffer. */
-export async function writeDocument<Name extends DocumentWriterName>(
+export async function writeDocument<Name extends WritersAnswering<Promise<Buffer>>>(
   writer: Name,
   ...args: Parameters<DocumentWriters[Name]>
 ): Promise<Buffer> {
   const bytes = await writers.run({ writer, args });
+  if (!(bytes instanceof Uint8Array)) throw new Error(`${writer} streams: use streamDocument`);
   return Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * A large file written by `documentWriters[writer]` in a worker, as a stream that starts with its
+ * first chunk (worker-pool.ts `stream`): the download begins while the rest is being written.
+ */
+export function streamDocument<Name extends WritersAnswering<AsyncIterable<Uint8Array>>>(
+  writer: Name,
+  ...args: Parameters<DocumentWriters[Name]>
+): Promise<Readable> {
+  return writers.stream({ writer, args });
 }

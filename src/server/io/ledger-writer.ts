@@ -9,8 +9,8 @@ import {
   thinBorders,
   workbookFiles,
 } from './sheet-layout';
-import { spliceSheetBody } from './sheet-rows-xml';
-import { zipEntries } from './zip-entries';
+import { type SheetBody, spliceSheetBody, streamSheetBody } from './sheet-rows-xml';
+import { zipEntries, zipStream } from './zip-entries';
 import { spreadsheetSafe } from './task-breakdown-writer';
 
 /** The 工作进度督办台账 as a sheet: one row per measure and period, every text already worded. */
@@ -66,6 +66,24 @@ export const LEDGER_FIELDS = COLUMNS.map((column) => column.field);
 
 /** The ledger as .xlsx: title, a frozen header row with filters, one row per measure × period; formula-safe. */
 export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
+  const { files, body } = await ledgerWorkbook(table);
+  spliceSheetBody(files, body);
+  return zipEntries(files);
+}
+
+/**
+ * The same .xlsx chunk by chunk as it is written (a year's ledger is 13 MB of sheet text before
+ * it is deflated), for a download that starts at once and a writer that never holds it whole.
+ */
+export async function* streamLedgerXlsx(table: LedgerTable): AsyncGenerator<Uint8Array> {
+  const { files, body } = await ledgerWorkbook(table);
+  yield* zipStream(streamSheetBody(files, body));
+}
+
+/** The workbook exceljs writes without the body (sheet-rows-xml.ts), and the body to put in. */
+async function ledgerWorkbook(
+  table: LedgerTable,
+): Promise<{ files: Map<string, Uint8Array | string>; body: SheetBody }> {
   const workbook = new ExcelJS.Workbook();
   const words = (key: Parameters<typeof translate>[1]) => translate(table.locale, key);
   const sheet = workbook.addWorksheet(words('export.ledger.sheet'), {
@@ -117,8 +135,7 @@ export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
     }
     return height;
   };
-  const files = await workbookFiles(workbook);
-  spliceSheetBody(files, {
+  const body: SheetBody = {
     at: 4,
     count: table.rows.length,
     columns: COLUMNS.length,
@@ -134,6 +151,6 @@ export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {
       });
       return Math.min(MAX_ROW_HEIGHT, tallest);
     },
-  });
-  return zipEntries(files);
+  };
+  return { files: await workbookFiles(workbook), body };
 }

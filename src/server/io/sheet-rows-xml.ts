@@ -1,3 +1,5 @@
+import type { StreamedContent } from './zip-entries';
+
 /**
  * The body rows of a long sheet written as SpreadsheetML text and spliced into a workbook exceljs
  * builds, as docx-table-xml.ts does for Word tables. exceljs builds a model of every cell, renders
@@ -8,7 +10,6 @@
  * writes them (test/unit/sheet-rows-xml.test.ts holds the two byte-equal), their strings filed in
  * the workbook's shared strings after the headings', in the order exceljs files them.
  */
-
 /** The body to splice: `count` rows of `columns` cells from row `at`, the style row's number. */
 export interface SheetBody {
   at: number;
@@ -50,6 +51,34 @@ function columnLetters(column: number): string {
 
 /** The workbook's only sheet, in its files (sheet-layout.ts `workbookFiles`), with `body` in place of its style row. */
 export function spliceSheetBody(files: Map<string, Uint8Array | string>, body: SheetBody): void {
+  const spliced = sheetBodyPieces(files, body);
+  files.set('xl/worksheets/sheet1.xml', [...spliced.sheet].join(''));
+  files.set('xl/sharedStrings.xml', spliced.sharedStrings());
+}
+
+/**
+ * The same as `spliceSheetBody`, piece by piece for `zipStream`: the sheet's text in slices of
+ * `rowsPerPiece` rows, and then its shared strings (complete once the sheet has been iterated).
+ */
+export function streamSheetBody(
+  files: Map<string, Uint8Array | string>,
+  body: SheetBody,
+  rowsPerPiece = 500,
+): Map<string, StreamedContent> {
+  const spliced = sheetBodyPieces(files, body, rowsPerPiece);
+  const streamed = new Map<string, StreamedContent>(files);
+  // The shared strings after the sheet: the zip keeps its files in the order they are set.
+  streamed.delete('xl/sharedStrings.xml');
+  streamed.set('xl/worksheets/sheet1.xml', spliced.sheet);
+  streamed.set('xl/sharedStrings.xml', spliced.sharedStrings);
+  return streamed;
+}
+
+function sheetBodyPieces(
+  files: Map<string, Uint8Array | string>,
+  body: SheetBody,
+  rowsPerPiece = Number.POSITIVE_INFINITY,
+): { sheet: Iterable<string>; sharedStrings: () => string } {
   const sheet = text(files, 'xl/worksheets/sheet1.xml');
   const strings = text(files, 'xl/sharedStrings.xml');
 
@@ -66,10 +95,10 @@ export function spliceSheetBody(files: Map<string, Uint8Array | string>, body: S
   // By value too: a long sheet repeats its values, and the same string object hashes once.
   const indexOfValue = new Map<string, number>();
   let references = Number(heading[2]);
+  let complete = false;
 
   const letters = Array.from({ length: body.columns }, (_, column) => columnLetters(column + 1));
-  const rows: string[] = [];
-  for (let row = 0; row < body.count; row += 1) {
+  const rowXml = (row: number) => {
     const number = body.at + row;
     const cells: string[] = [];
     for (let column = 0; column < body.columns; column += 1) {
@@ -93,27 +122,37 @@ export function spliceSheetBody(files: Map<string, Uint8Array | string>, body: S
       references += 1;
       cells.push(`${place} t="s"><v>${index}</v></c>`);
     }
-    rows.push(
-      `<row r="${number}" ht="${body.height(row)}" customHeight="1"${rowTail}>${cells.join('')}</row>`,
-    );
-  }
+    return `<row r="${number}" ht="${body.height(row)}" customHeight="1"${rowTail}>${cells.join('')}</row>`;
+  };
 
-  const last = body.at + body.count - 1;
-  const splicedSheet =
-    body.count === 0
-      ? sheet.replace(styleRow[0], '')
-      : sheet.replace(styleRow[0], () => rows.join(''));
-  files.set(
-    'xl/worksheets/sheet1.xml',
-    splicedSheet.replace(
+  const before = sheet
+    .slice(0, styleRow.index)
+    .replace(
       /<dimension ref="A1:[A-Z]+\d+"\/>/,
-      `<dimension ref="A1:${letters.at(-1)}${Math.max(last, body.at - 1)}"/>`,
-    ),
-  );
-  files.set(
-    'xl/sharedStrings.xml',
-    `${heading[1]}count="${references}" uniqueCount="${entries.length}">${entries.join('')}</sst>`,
-  );
+      `<dimension ref="A1:${letters.at(-1)}${body.at - 1 + body.count}"/>`,
+    );
+  const after = sheet.slice(styleRow.index + styleRow[0].length);
+  return {
+    sheet: {
+      *[Symbol.iterator]() {
+        let piece = before;
+        for (let row = 0; row < body.count; row += 1) {
+          piece += rowXml(row);
+          if ((row + 1) % rowsPerPiece === 0) {
+            yield piece;
+            piece = '';
+          }
+        }
+        yield piece + after;
+        complete = true;
+      },
+    },
+    sharedStrings() {
+      if (!complete)
+        throw new Error('The shared strings are asked for before the sheet is written');
+      return `${heading[1]}count="${references}" uniqueCount="${entries.length}">${entries.join('')}</sst>`;
+    },
+  };
 }
 
 function text(files: Map<string, Uint8Array | string>, name: string): string {

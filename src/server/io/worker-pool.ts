@@ -1,3 +1,4 @@
+import { PassThrough, Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import {
   AppError,
@@ -37,6 +38,12 @@ export interface WorkerPoolSpec<Task, Result> {
 
 export interface WorkerPool<Task, Result> {
   run(task: Task): Promise<Result>;
+  /**
+   * A task whose result is an async iterable of bytes, as a stream that starts with its first
+   * chunk: a refusal before it rejects (so the reply is a proper error), a failure after it
+   * destroys the stream. The task holds its worker, and its time limit, until the last chunk.
+   */
+  stream(task: Task): Promise<Readable>;
   /** Sets the pool's options; workers started before are replaced once idle. */
   configure(next: Partial<WorkerPoolOptions>): void;
   /** Starts the workers now, so that the first task does not wait for one to load. */
@@ -51,6 +58,8 @@ interface Job<Task, Result> {
   task: Task;
   resolve(result: Result): void;
   reject(error: unknown): void;
+  /** For a streamed task: each chunk as it arrives. */
+  chunk?(bytes: Uint8Array): void;
 }
 
 interface Slot<Task, Result> {
@@ -62,6 +71,7 @@ interface Slot<Task, Result> {
 }
 
 type Answer<Result> =
+  | { id: number; chunk: Uint8Array }
   | { id: number; result: Result }
   | {
       id: number;
@@ -115,6 +125,10 @@ export function createWorkerPool<Task, Result>(
   function finish(slot: Slot<Task, Result>, answer: Answer<Result>): void {
     const job = slot.job;
     if (!job || job.id !== answer.id) return;
+    if ('chunk' in answer) {
+      job.chunk?.(answer.chunk);
+      return;
+    }
     clearTimeout(slot.timer!);
     slot.job = null;
     slot.timer = null;
@@ -145,16 +159,48 @@ export function createWorkerPool<Task, Result>(
     void slot.worker.terminate();
   }
 
+  function queue(job: Omit<Job<Task, Result>, 'id'>): void {
+    const idle = slots.some((slot) => !slot.job && slot.generation === generation);
+    const busy = slots.filter((slot) => slot.job).length;
+    if (!idle && busy >= options.workers && waiting.length >= options.queue) {
+      job.reject(new AppError(spec.busy));
+      return;
+    }
+    waiting.push({ ...job, id: nextId++ });
+    dispatch();
+  }
+
   return {
     run(task) {
       if (options.workers <= 0) return spec.runHere(task);
-      const idle = slots.some((slot) => !slot.job && slot.generation === generation);
-      const busy = slots.filter((slot) => slot.job).length;
-      if (!idle && busy >= options.workers && waiting.length >= options.queue)
-        return Promise.reject(new AppError(spec.busy));
-      return new Promise<Result>((resolve, reject) => {
-        waiting.push({ id: nextId++, task, resolve, reject });
-        dispatch();
+      return new Promise<Result>((resolve, reject) => queue({ task, resolve, reject }));
+    },
+    async stream(task) {
+      if (options.workers <= 0)
+        return Readable.from((await spec.runHere(task)) as AsyncIterable<Uint8Array>);
+      const body = new PassThrough();
+      return new Promise<Readable>((resolve, reject) => {
+        let started = false;
+        const start = () => {
+          started = true;
+          resolve(body);
+        };
+        queue({
+          task,
+          chunk(bytes) {
+            if (!started) start();
+            // A reader who went away leaves the rest unread; the task still ends in its time.
+            if (!body.destroyed) body.write(bytes);
+          },
+          resolve() {
+            if (!started) start();
+            body.end();
+          },
+          reject(error) {
+            if (started) body.destroy(error instanceof Error ? error : new Error(String(error)));
+            else reject(error);
+          },
+        });
       });
     },
     configure(next) {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { unzipSync, Zip, type ZipInputFile } from 'fflate';
@@ -45,4 +46,69 @@ export async function zipEntries(files: ReadonlyMap<string, Uint8Array | string>
   zip.end();
   if (failure) throw failure;
   return Buffer.concat(chunks);
+}
+
+/**
+ * A file's content for `zipStream`: bytes or text, or text made piece by piece (a sheet of tens
+ * of thousands of rows, never whole in memory), or a function giving either when its turn comes
+ * (the shared strings, known only once the sheet before them has been written).
+ */
+export type StreamedContent =
+  | Uint8Array
+  | string
+  | Iterable<string>
+  | (() => Uint8Array | string | Iterable<string>);
+
+/**
+ * The files as a zip, chunk by chunk as they are deflated (at level 1, by zlib): the first bytes
+ * of a large export go out while the rest is being written. Each file's size and CRC are counted
+ * as its pieces pass, and written after its data (fflate's data descriptors).
+ */
+export async function* zipStream(
+  files: ReadonlyMap<string, StreamedContent>,
+): AsyncGenerator<Uint8Array> {
+  const ready: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((error, chunk) => {
+    if (error) failure = error;
+    else ready.push(chunk);
+  });
+  for (const [name, given] of files) {
+    const content = typeof given === 'function' ? given() : given;
+    const file: ZipInputFile = { filename: name, size: 0, crc: 0, compression: 8 };
+    zip.add(file);
+    if (typeof content === 'string' || content instanceof Uint8Array) {
+      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+      file.size = bytes.length;
+      file.crc = zlib.crc32(bytes);
+      file.ondata!(null, await deflateRaw(bytes, { level: 1 }), true);
+    } else {
+      const deflate = zlib.createDeflateRaw({ level: 1 });
+      // zlib's chunks are never on a SharedArrayBuffer.
+      deflate.on('data', (chunk: Buffer) =>
+        file.ondata!(null, chunk as Uint8Array<ArrayBuffer>, false),
+      );
+      const ended = once(deflate, 'end');
+      let crc = 0;
+      let size = 0;
+      for (const piece of content) {
+        const bytes = Buffer.from(piece);
+        crc = zlib.crc32(bytes, crc);
+        size += bytes.length;
+        if (!deflate.write(bytes)) await once(deflate, 'drain');
+        if (failure) throw failure;
+        yield* ready.splice(0);
+      }
+      deflate.end();
+      await ended;
+      file.size = size;
+      file.crc = crc;
+      file.ondata!(null, new Uint8Array(0), true);
+    }
+    if (failure) throw failure;
+    yield* ready.splice(0);
+  }
+  zip.end();
+  if (failure) throw failure;
+  yield* ready.splice(0);
 }

@@ -31,7 +31,7 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
   );
 
   route(app, ledgerApi.export, async (request, reply) => {
-    const { fileName, bytes } = await ledger.exportXlsx(
+    const { fileName, body } = await ledger.exportXlsx(
       actorOf(request),
       request.params.id,
       request.query,
@@ -40,7 +40,7 @@ export function registerLedgerRoutes(app: ApiInstance, ledger: LedgerService) {
     return reply
       .type(XLSX)
       .header('content-disposition', attachment(fileName, 'ledger.xlsx'))
-      .send(bytes);
+      .send(body);
   });
 
   route(app, ledgerApi.reportPeriod, async (request) =>
