@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
+import { sharedInPass } from '../../db/read-once';
 import { measures, submissions } from '../breakdowns/breakdown.table';
 import { departments } from '../departments/department.table';
 import { items } from '../standards/standard.table';
@@ -78,6 +79,19 @@ export async function listApprovedMeasures(
   planId: string,
   departmentId?: string | readonly string[],
 ): Promise<LedgerMeasure[]> {
+  // The whole plan's, in a snapshot's pass: four of its readers ask for them.
+  if (departmentId === undefined)
+    return sharedInPass(executor, `approvedMeasures:${planId}`, () =>
+      selectApprovedMeasures(executor, planId),
+    );
+  return selectApprovedMeasures(executor, planId, departmentId);
+}
+
+function selectApprovedMeasures(
+  executor: Executor,
+  planId: string,
+  departmentId?: string | readonly string[],
+): Promise<LedgerMeasure[]> {
   return executor
     .select({
       id: measures.id,
@@ -115,6 +129,19 @@ export async function listApprovedMeasures(
 
 /** Every version of every report of the plan (of the departments given, if any), oldest first. */
 export async function listProgressReports(
+  executor: Executor,
+  planId: string,
+  departmentId?: string | readonly string[],
+): Promise<ProgressReport[]> {
+  // The whole plan's, in a snapshot's pass: three of its readers ask for them.
+  if (departmentId === undefined)
+    return sharedInPass(executor, `progressReports:${planId}`, () =>
+      selectProgressReports(executor, planId),
+    );
+  return selectProgressReports(executor, planId, departmentId);
+}
+
+function selectProgressReports(
   executor: Executor,
   planId: string,
   departmentId?: string | readonly string[],
