@@ -112,7 +112,11 @@ try {
   );
   for (const [text, entry] of all.slice(0, 25))
     console.log(
-      `${(entry.ms / refreshes).toFixed(1).padStart(7)} ms ${(entry.count / refreshes).toFixed(1).padStart(4)}× ${Math.round(entry.rows / refreshes).toString().padStart(6)} rows ${text.replace(/\s+/g, ' ').slice(0, 160)}`,
+      `${(entry.ms / refreshes).toFixed(1).padStart(7)} ms ${(entry.count / refreshes).toFixed(1).padStart(4)}× ${Math.round(
+        entry.rows / refreshes,
+      )
+        .toString()
+        .padStart(6)} rows ${text.replace(/\s+/g, ' ').slice(0, 160)}`,
     );
   console.log(`profile: ${path.relative(projectRoot, file)}`);
   await handle.close();
