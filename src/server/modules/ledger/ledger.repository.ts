@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { sharedInPass } from '../../db/read-once';
+import { readTogether } from '../../db/read-together';
 import { measures, submissions } from '../breakdowns/breakdown.table';
 import { departments } from '../departments/department.table';
 import { items } from '../standards/standard.table';
@@ -87,11 +88,38 @@ export async function listApprovedMeasures(
   return selectApprovedMeasures(executor, planId, departmentId);
 }
 
-function selectApprovedMeasures(
+async function selectApprovedMeasures(
   executor: Executor,
   planId: string,
   departmentId?: string | readonly string[],
 ): Promise<LedgerMeasure[]> {
+  // The items' texts apart, once each: joined, an item's text came again with each of its
+  // measures, sent, decoded and kept 2,400 times for a plan's 60 items.
+  const [rows, texts] = await readTogether(executor, [
+    () => selectApprovedMeasureRows(executor, planId, departmentId),
+    () =>
+      executor
+        .select({ id: items.id, content: items.content })
+        .from(items)
+        .where(
+          inArray(
+            items.id,
+            executor
+              .selectDistinct({ id: measures.itemId })
+              .from(measures)
+              .where(eq(measures.planId, planId)),
+          ),
+        ),
+  ]);
+  const contentOf = new Map(texts.map((item) => [item.id, item.content]));
+  return rows.map((row) => ({ ...row, itemContent: contentOf.get(row.itemId) ?? '' }));
+}
+
+function selectApprovedMeasureRows(
+  executor: Executor,
+  planId: string,
+  departmentId?: string | readonly string[],
+) {
   return executor
     .select({
       id: measures.id,
@@ -100,7 +128,6 @@ function selectApprovedMeasures(
       departmentPosition: departments.position,
       itemId: measures.itemId,
       itemNo: items.no,
-      itemContent: items.content,
       text: measures.text,
       deadlineKind: measures.deadlineKind,
       dueOn: measures.dueOn,
