@@ -2,7 +2,7 @@
  * `npx tsx bench/profile-refresh.ts [--orgs N] [--runs N]`: builds N universities of data set S's
  * shape on a temporary embedded PostgreSQL, then refreshes each one's snapshot `runs` times while
  * a V8 CPU profile is taken (`--cold`: with a new service each time, no view kept), and prints each refresh's time and the statements it ran (count,
- * total ms). The profile is written to bench/results/<time>-refresh.cpuprofile. Reports, never asserts.
+ * total ms, rows). The profile is written to bench/results/<time>-refresh.cpuprofile. Reports, never asserts.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -57,18 +57,22 @@ try {
   let oversight = createBenchOversightService(handle.db, clock, config);
   for (const id of ids) await oversight.refreshSnapshot(id); // warm-up
   // Every statement the pool runs, counted by its text.
-  const statements = new Map<string, { count: number; ms: number }>();
+  const statements = new Map<string, { count: number; ms: number; rows: number }>();
   const query = handle.pool.query.bind(handle.pool) as (...args: unknown[]) => Promise<unknown>;
   (handle.pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
     const first = args[0] as string | { text: string };
     const text = typeof first === 'string' ? first : first.text;
     const t0 = performance.now();
+    let rows = 0;
     try {
-      return await query(...args);
+      const result = (await query(...args)) as { rowCount?: number | null };
+      rows = result?.rowCount ?? 0;
+      return result;
     } finally {
-      const entry = statements.get(text) ?? { count: 0, ms: 0 };
+      const entry = statements.get(text) ?? { count: 0, ms: 0, rows: 0 };
       entry.count += 1;
       entry.ms += performance.now() - t0;
+      entry.rows += rows;
       statements.set(text, entry);
     }
   };
@@ -108,7 +112,11 @@ try {
   );
   for (const [text, entry] of all.slice(0, 25))
     console.log(
-      `${(entry.ms / refreshes).toFixed(1).padStart(7)} ms ${(entry.count / refreshes).toFixed(1).padStart(4)}× ${text.replace(/\s+/g, ' ').slice(0, 160)}`,
+      `${(entry.ms / refreshes).toFixed(1).padStart(7)} ms ${(entry.count / refreshes).toFixed(1).padStart(4)}× ${Math.round(
+        entry.rows / refreshes,
+      )
+        .toString()
+        .padStart(6)} rows ${text.replace(/\s+/g, ' ').slice(0, 160)}`,
     );
   console.log(`profile: ${path.relative(projectRoot, file)}`);
   await handle.close();

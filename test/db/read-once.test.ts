@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOncePass } from '../../src/server/db/read-once';
+import { readOncePass, sharedInPass } from '../../src/server/db/read-once';
 import { departments } from '../../src/server/modules/departments/department.table';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createInstitution } from '../support/test-app';
@@ -73,5 +73,35 @@ describe('a pass of shared reads', () => {
     await expect(failing()).rejects.toThrow(/Failed query/);
     const again = await counted(() => failing().catch((error: Error) => error.message));
     expect(again.sent).toHaveLength(1);
+  });
+
+  it("shares a big reader's mapped rows, frozen, inside a pass only", async () => {
+    const { organization } = await createInstitution(database.db, [
+      { name: '宣传部' },
+      { name: '组织部' },
+    ]);
+    const read = (executor: typeof database.db) =>
+      sharedInPass(executor, `departments:${organization.id}`, () =>
+        executor.select().from(departments).where(eq(departments.organizationId, organization.id)),
+      );
+    const reads = readOncePass(database.db);
+    const { value, sent } = await counted(() => Promise.all([read(reads), read(reads)]));
+    const [first, second] = value;
+    expect(sent).toHaveLength(1);
+    // One array of rows for both readers, which neither can sort or change under the other.
+    expect(first).toBe(second);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first![0])).toBe(true);
+    expect(() => first!.sort()).toThrow(TypeError);
+    expect(() => {
+      (first![0] as { name: string }).name = '改名';
+    }).toThrow(TypeError);
+    // Another pass reads again; outside a pass every reader has rows of its own, as always.
+    const other = await read(readOncePass(database.db));
+    expect(other).not.toBe(first);
+    expect(other.map((row) => row.name).sort()).toEqual(['宣传部', '组织部']);
+    const [plain, plainAgain] = await Promise.all([read(database.db), read(database.db)]);
+    expect(plain).not.toBe(plainAgain);
+    expect(Object.isFrozen(plain)).toBe(false);
   });
 });

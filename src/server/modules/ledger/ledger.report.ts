@@ -24,7 +24,7 @@ export interface LedgerRecordsForReport {
     dueOn: string;
     submittedOn: string | null;
     periodLabel: string;
-    /** The latest version of this period's report, null while it is missing. */
+    /** The latest version of this period's report, null while it is missing (and without records). */
     latest: ReportedVersion | null;
   }[];
 }
@@ -45,6 +45,12 @@ export async function listLedgerRecordsForReport(
   organizationId: string,
   planId: string,
   asOf: string,
+  /**
+   * Whether the records behind the figures are wanted (the evidence cited, each measure's latest
+   * report and each period's latest version); without them (an oversight snapshot, which counts)
+   * those are left empty, and none of thousands of their objects is made.
+   */
+  withRecords = true,
 ): Promise<LedgerRecordsForReport> {
   const settings = await findLedgerSettings(executor, planId);
   const [approved, reports] = await readTogether(executor, [
@@ -52,7 +58,9 @@ export async function listLedgerRecordsForReport(
     () => listProgressReports(executor, planId),
   ]);
   const ownReports = reports.filter((report) => report.organizationId === organizationId);
-  const evidenceIds = [...new Set(ownReports.flatMap((report) => report.evidenceIds))];
+  const evidenceIds = withRecords
+    ? [...new Set(ownReports.flatMap((report) => report.evidenceIds))]
+    : [];
   const periods =
     settings && settings.organizationId === organizationId ? derivePeriods(settings) : [];
   const order = new Map(periods.map((period, index) => [period.key, index]));
@@ -111,7 +119,7 @@ export async function listLedgerRecordsForReport(
     }
     if (latest) {
       latestStatus.set(measure.id, latest.status);
-      latestReport.set(measure.id, reported(latest));
+      if (withRecords) latestReport.set(measure.id, reported(latest));
     }
     const versionsOf = (key: string) => mine.get(key) ?? [];
     const facts = periods.flatMap((period) => {
@@ -134,7 +142,7 @@ export async function listLedgerRecordsForReport(
         dueOn: period.dueOn,
         submittedOn: first ? submittedDay(first) : null,
         periodLabel: period.label,
-        latest: first && last ? reported(last, first) : null,
+        latest: withRecords && first && last ? reported(last, first) : null,
       });
     });
   }

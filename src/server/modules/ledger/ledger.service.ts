@@ -135,7 +135,9 @@ function groupReports(reports: readonly ProgressReport[]): Map<string, ProgressR
   const grouped = new Map<string, ProgressReport[]>();
   for (const report of reports) {
     const key = `${report.measureId}/${report.periodKey}`;
-    grouped.set(key, [...(grouped.get(key) ?? []), report]);
+    const versions = grouped.get(key);
+    if (versions) versions.push(report);
+    else grouped.set(key, [report]);
   }
   return grouped;
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
+import { sharedInPass } from '../../db/read-once';
 import {
   obligations,
   occurrences,
@@ -82,6 +83,20 @@ export async function listOccurrencesOfPlan(
   filter: { departmentId?: string | undefined; obligationIds?: readonly string[] } = {},
 ): Promise<OccurrenceRow[]> {
   if (filter.obligationIds && filter.obligationIds.length === 0) return [];
+  // In a snapshot's pass the quality report's and supervision's readers ask for the same ones.
+  return sharedInPass(
+    executor,
+    `occurrences:${organizationId}:${planId}:${filter.departmentId ?? ''}:${filter.obligationIds?.join(',') ?? '*'}`,
+    () => selectOccurrences(executor, organizationId, planId, filter),
+  );
+}
+
+function selectOccurrences(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  filter: { departmentId?: string | undefined; obligationIds?: readonly string[] },
+): Promise<OccurrenceRow[]> {
   return executor
     .select()
     .from(occurrences)

@@ -175,6 +175,23 @@ function assess(
   onlyDepartmentId?: string,
 ): ComplianceRow[] {
   const result: ComplianceRow[] = [];
+  // Each obligation's occurrences by department, in their order: one pass, not a filter per
+  // department of each obligation (80 departments × thousands of occurrences in a snapshot).
+  const occurrencesOf = new Map<
+    string,
+    { all: OccurrenceRow[]; byDepartment: Map<string, OccurrenceRow[]> }
+  >();
+  for (const occurrence of allOccurrences) {
+    let ofObligation = occurrencesOf.get(occurrence.obligationId);
+    if (!ofObligation) {
+      ofObligation = { all: [], byDepartment: new Map() };
+      occurrencesOf.set(occurrence.obligationId, ofObligation);
+    }
+    ofObligation.all.push(occurrence);
+    const mine = ofObligation.byDepartment.get(occurrence.departmentId);
+    if (mine) mine.push(occurrence);
+    else ofObligation.byDepartment.set(occurrence.departmentId, [occurrence]);
+  }
   for (const row of rows) {
     const terms = row.status === 'confirmed' ? confirmedTerms(row) : null;
     if (!terms) continue;
@@ -187,11 +204,10 @@ function assess(
         : responsible
             .map((entry) => entry.department)
             .filter((department) => !onlyDepartmentId || department.id === onlyDepartmentId);
-    const ofObligation = allOccurrences.filter((occurrence) => occurrence.obligationId === row.id);
+    const ofObligation = occurrencesOf.get(row.id);
     for (const department of subjects) {
-      const mine = department
-        ? ofObligation.filter((occurrence) => occurrence.departmentId === department.id)
-        : ofObligation;
+      const mine =
+        (department ? ofObligation?.byDepartment.get(department.id) : ofObligation?.all) ?? [];
       const report =
         terms.kind === 'frequency' && !isCountedByReadings(terms)
           ? assessFrequency(

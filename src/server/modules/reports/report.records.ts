@@ -31,7 +31,8 @@ const OPEN_FINDING_STATES = new Set(['open', 'in_progress', 'awaiting_verificati
 
 /**
  * What a reader of the records may leave out. An oversight snapshot counts neither the teacher
- * figures (surveys and their answers, the roster) nor the evidence cited: `counts` reads the rest.
+ * figures (surveys and their answers, the roster) nor the evidence cited, and lists no records
+ * behind a figure (the ledger's latest reports): `counts` reads and makes the rest.
  */
 export type GatherScope = 'report' | 'counts';
 
@@ -73,7 +74,7 @@ export async function gatherReportRecords(
     () => listPlanAssignmentTargets(executor, plan.id),
     () => listDepartments(executor, organizationId),
     () => listMeasureRefsOfPlan(executor, plan.id),
-    () => listLedgerRecordsForReport(executor, organizationId, plan.id, asOf),
+    () => listLedgerRecordsForReport(executor, organizationId, plan.id, asOf, whole),
     async () =>
       whole ? gatherTeacherFigures(executor, organizationId, plan.cycleYear, asOf, now) : [],
   ]);

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, max } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
+import { sharedInPass } from '../../db/read-once';
 import { readTogether } from '../../db/read-together';
 import {
   indicators,
@@ -97,11 +98,10 @@ export async function listIndicatorsOfStandard(
 }
 
 export async function listItemsOfStandard(executor: Executor, standardId: string): Promise<Item[]> {
-  return executor
-    .select()
-    .from(items)
-    .where(eq(items.standardId, standardId))
-    .orderBy(asc(items.no));
+  // A snapshot's pass asks for them some ten times.
+  return sharedInPass(executor, `items:${standardId}`, () =>
+    executor.select().from(items).where(eq(items.standardId, standardId)).orderBy(asc(items.no)),
+  );
 }
 
 export async function countTree(executor: Executor, standardId: string) {

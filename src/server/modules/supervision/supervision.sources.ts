@@ -95,17 +95,19 @@ export const lateMeasures: OverdueSource = perPlan(async ({ executor, plan, toda
     (measure) => measure.deadlineKind === 'date' && measure.dueOn < today,
   );
   if (dated.length === 0) return [];
-  const latest = new Map<string, { version: number; status: string }>();
+  // A measure is done when the latest version of one of its periods' reports says so.
+  const latest = new Map<string, { measureId: string; version: number; status: string }>();
   for (const report of await listProgressReports(executor, plan.id)) {
     const key = `${report.measureId}/${report.periodKey}`;
     if ((latest.get(key)?.version ?? 0) < report.version)
-      latest.set(key, { version: report.version, status: report.status });
+      latest.set(key, {
+        measureId: report.measureId,
+        version: report.version,
+        status: report.status,
+      });
   }
-  const done = new Set(
-    [...latest.entries()]
-      .filter(([, report]) => report.status === 'done')
-      .map(([key]) => key.split('/')[0]!),
-  );
+  const done = new Set<string>();
+  for (const report of latest.values()) if (report.status === 'done') done.add(report.measureId);
   return dated
     .filter((measure) => !done.has(measure.id))
     .map((measure) => ({
