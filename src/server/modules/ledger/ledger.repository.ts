@@ -83,20 +83,25 @@ export async function listApprovedMeasures(
   // The whole plan's, in a snapshot's pass: four of its readers ask for them.
   if (departmentId === undefined)
     return sharedInPass(executor, `approvedMeasures:${planId}`, () =>
-      selectApprovedMeasures(executor, planId),
+      selectWholePlanMeasures(executor, planId),
     );
-  return selectApprovedMeasures(executor, planId, departmentId);
+  // A department's few measures: their items' texts joined, in one statement.
+  return approvedMeasuresQuery(
+    executor,
+    { ...APPROVED_MEASURE_COLUMNS, itemContent: items.content },
+    planId,
+    departmentId,
+  );
 }
 
-async function selectApprovedMeasures(
+async function selectWholePlanMeasures(
   executor: Executor,
   planId: string,
-  departmentId?: string | readonly string[],
 ): Promise<LedgerMeasure[]> {
   // The items' texts apart, once each: joined, an item's text came again with each of its
   // measures, sent, decoded and kept 2,400 times for a plan's 60 items.
   const [rows, texts] = await readTogether(executor, [
-    () => selectApprovedMeasureRows(executor, planId, departmentId),
+    () => approvedMeasuresQuery(executor, APPROVED_MEASURE_COLUMNS, planId),
     () =>
       executor
         .select({ id: items.id, content: items.content })
@@ -115,24 +120,40 @@ async function selectApprovedMeasures(
   return rows.map((row) => ({ ...row, itemContent: contentOf.get(row.itemId) ?? '' }));
 }
 
-function selectApprovedMeasureRows(
+const APPROVED_MEASURE_COLUMNS = {
+  id: measures.id,
+  departmentId: measures.departmentId,
+  departmentName: departments.name,
+  departmentPosition: departments.position,
+  itemId: measures.itemId,
+  itemNo: items.no,
+  text: measures.text,
+  deadlineKind: measures.deadlineKind,
+  dueOn: measures.dueOn,
+  position: measures.position,
+};
+
+/** The approved measures' rows with `fields` (the columns, with or without their items' texts). */
+function approvedMeasuresQuery(
   executor: Executor,
+  fields: typeof APPROVED_MEASURE_COLUMNS,
   planId: string,
   departmentId?: string | readonly string[],
-) {
+): Promise<Omit<LedgerMeasure, 'itemContent'>[]>;
+function approvedMeasuresQuery(
+  executor: Executor,
+  fields: typeof APPROVED_MEASURE_COLUMNS & { itemContent: typeof items.content },
+  planId: string,
+  departmentId?: string | readonly string[],
+): Promise<LedgerMeasure[]>;
+async function approvedMeasuresQuery(
+  executor: Executor,
+  fields: typeof APPROVED_MEASURE_COLUMNS,
+  planId: string,
+  departmentId?: string | readonly string[],
+): Promise<unknown[]> {
   return executor
-    .select({
-      id: measures.id,
-      departmentId: measures.departmentId,
-      departmentName: departments.name,
-      departmentPosition: departments.position,
-      itemId: measures.itemId,
-      itemNo: items.no,
-      text: measures.text,
-      deadlineKind: measures.deadlineKind,
-      dueOn: measures.dueOn,
-      position: measures.position,
-    })
+    .select(fields)
     .from(measures)
     .innerJoin(submissions, eq(submissions.id, measures.submissionId))
     .innerJoin(items, eq(items.id, measures.itemId))
