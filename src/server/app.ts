@@ -239,7 +239,12 @@ export async function buildApp(
   registerSatisfactionRoutes(app, createSatisfactionService({ db, clock: dependencies.clock }));
   registerActivityRoutes(
     app,
-    createActivityService({ db, clock: dependencies.clock, maxFileBytes: config.uploadMaxBytes }),
+    createActivityService({
+      db,
+      clock: dependencies.clock,
+      maxFileBytes: config.uploadMaxBytes,
+      views: services.views,
+    }),
   );
   const conductReports = createConductReportService({ db, clock: dependencies.clock, config });
   registerConductReportRoutes(app, conductReports);

@@ -236,4 +236,71 @@ describe('activities and coverage', () => {
     ).toEqual(auditBefore.rows);
     expect((await page('')).total).toBe(5);
   });
+
+  it('keeps a page until the next write: a recorded or deleted activity is in the next read, a liaison still sees only their department', async () => {
+    const { organization, departments } = await createInstitution(t.db, [
+      { name: '历史学院', kind: 'teaching' },
+      { name: '化学学院', kind: 'teaching' },
+    ]);
+    const coordinator = await signIn(
+      t.app,
+      (await createUser(t.db, organization.id, 'coordinator')).username,
+    );
+    const liaison = await signIn(
+      t.app,
+      (
+        await createUser(t.db, organization.id, 'liaison', {
+          departmentId: departments['化学学院']!.id,
+        })
+      ).username,
+    );
+    const kind = (
+      await coordinator.post('/api/v1/activity-kinds', { name: '集体备课', itemNos: [] })
+    ).json();
+    const record = async (department: string, heldOn: string, title: string) => {
+      const response = await coordinator.post('/api/v1/activities', {
+        kindId: kind.id,
+        departmentId: departments[department]!.id,
+        title,
+        heldOn,
+        participantIds: [],
+      });
+      expect(response.statusCode).toBe(201);
+      return (response.json() as { id: string }).id;
+    };
+    await record('历史学院', '2024-04-01', '四月');
+    await record('化学学院', '2024-05-01', '五月');
+    const titles = async (reader: typeof coordinator, query = '') => {
+      const response = await reader.get(`/api/v1/activities${query}`);
+      expect(response.statusCode).toBe(200);
+      const list = response.json() as ActivityList;
+      return { total: list.total, titles: list.activities.map((activity) => activity.title) };
+    };
+    // The office's whole page is read (and kept) before the liaison's: theirs is still their department's.
+    expect(await titles(coordinator)).toEqual({ total: 2, titles: ['五月', '四月'] });
+    expect(await titles(coordinator)).toEqual({ total: 2, titles: ['五月', '四月'] });
+    expect(await titles(liaison)).toEqual({ total: 1, titles: ['五月'] });
+    // A liaison naming another department is given their own still.
+    expect(await titles(liaison, `?departmentId=${departments['历史学院']!.id}`)).toEqual({
+      total: 1,
+      titles: ['五月'],
+    });
+    expect(await titles(coordinator, `?departmentId=${departments['历史学院']!.id}`)).toEqual({
+      total: 1,
+      titles: ['四月'],
+    });
+
+    const june = await record('化学学院', '2024-06-01', '六月');
+    expect(await titles(coordinator)).toEqual({ total: 3, titles: ['六月', '五月', '四月'] });
+    expect(await titles(liaison)).toEqual({ total: 2, titles: ['六月', '五月'] });
+    expect(await titles(coordinator, '?pageSize=1&page=2')).toEqual({ total: 3, titles: ['五月'] });
+
+    expect(
+      (await coordinator.request({ method: 'DELETE', url: `/api/v1/activities/${june}` }))
+        .statusCode,
+    ).toBe(204);
+    expect(await titles(coordinator)).toEqual({ total: 2, titles: ['五月', '四月'] });
+    expect(await titles(liaison)).toEqual({ total: 1, titles: ['五月'] });
+    expect(await titles(coordinator, '?pageSize=1&page=2')).toEqual({ total: 2, titles: ['四月'] });
+  });
 });

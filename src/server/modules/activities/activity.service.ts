@@ -27,6 +27,7 @@ import type { Upload } from '../../http/upload';
 import { readSpreadsheet } from '../../io/plan-document-reader';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
+import type { ViewCache } from '../data-versions/view-cache';
 import { listDepartments } from '../departments/department.repository';
 import { requireReachableDepartment } from '../departments/department.scope';
 import { assertEvidenceUsable, evidenceViewsById } from '../evidence/evidence.service';
@@ -137,10 +138,13 @@ export function createActivityService({
   db,
   clock,
   maxFileBytes: _maxFileBytes,
+  views,
 }: {
   db: Database;
   clock: Clock;
   maxFileBytes: number;
+  /** Keeps each page until the organization's next write (absent: every read computes). */
+  views?: ViewCache;
 }) {
   const ruleView = (rule: CoverageRuleRow, kindName: string) => ({
     id: rule.id,
@@ -151,6 +155,75 @@ export function createActivityService({
     frequency: rule.frequency,
     itemNo: rule.itemNo,
   });
+
+  /** One page of the activities list as the service answers it (see `list`). */
+  async function listPage(
+    organizationId: string,
+    departmentId: string | undefined,
+    query: { kindId?: string; page: number; pageSize: number },
+  ): Promise<ActivityList> {
+    const where = and(
+      eq(activities.organizationId, organizationId),
+      departmentId ? eq(activities.departmentId, departmentId) : undefined,
+      query.kindId ? eq(activities.kindId, query.kindId) : undefined,
+    );
+    const [rows, [counted]] = await Promise.all([
+      db
+        .select({ activity: activities, kind: activityKinds })
+        .from(activities)
+        .innerJoin(activityKinds, eq(activityKinds.id, activities.kindId))
+        .where(where)
+        .orderBy(desc(activities.heldOn), desc(activities.recordedAt), desc(activities.id))
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize),
+      db.select({ total: count() }).from(activities).where(where),
+    ]);
+    const ids = rows.map((row) => row.activity.id);
+    const [participants, evidence, allDepartments] = await Promise.all([
+      ids.length === 0
+        ? []
+        : db
+            .select({
+              activityId: activityParticipants.activityId,
+              id: teachers.id,
+              workNo: teachers.workNo,
+              name: teachers.name,
+            })
+            .from(activityParticipants)
+            .innerJoin(teachers, eq(teachers.id, activityParticipants.teacherId))
+            .where(inArray(activityParticipants.activityId, ids))
+            .orderBy(asc(teachers.workNo)),
+      evidenceViewsById(
+        db,
+        organizationId,
+        rows.flatMap((row) => row.activity.evidenceIds),
+      ),
+      listDepartments(db, organizationId),
+    ]);
+    const names = new Map(allDepartments.map((d) => [d.id, d.name]));
+    const participantsOf = new Map<string, { id: string; workNo: string; name: string }[]>();
+    for (const { activityId, id, workNo, name } of participants) {
+      const list = participantsOf.get(activityId) ?? [];
+      list.push({ id, workNo, name });
+      participantsOf.set(activityId, list);
+    }
+    return {
+      activities: rows.map(({ activity, kind }) => ({
+        id: activity.id,
+        kind: { id: kind.id, name: kind.name, itemNos: kind.itemNos },
+        department: { id: activity.departmentId, name: names.get(activity.departmentId) ?? '' },
+        title: activity.title,
+        heldOn: activity.heldOn,
+        note: activity.note,
+        evidence: activity.evidenceIds.flatMap((id) => evidence.get(id) ?? []),
+        participants: participantsOf.get(activity.id) ?? [],
+        recordedByName: activity.recordedByName,
+      })),
+      total: counted?.total ?? 0,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  }
 
   return {
     async kinds(actor: Actor) {
@@ -185,74 +258,24 @@ export function createActivityService({
     /**
      * One page, paged in SQL: the latest held first (then the latest recorded, then by id, so that
      * pages never overlap), read through an index in that order; participants and evidence only of
-     * the page's activities.
+     * the page's activities. Kept until the organization's next write (every table it reads carries
+     * the organization: activities, their kinds and participants, teachers, departments, evidence),
+     * one view per department filter, kind and page: a liaison's page is their department's, so
+     * readers of one filter see the same page.
      */
     async list(
       actor: Actor,
       query: { departmentId?: string; kindId?: string; page: number; pageSize: number },
     ): Promise<ActivityList> {
       const departmentId = actor.role === 'liaison' ? actor.departmentId : query.departmentId;
-      const where = and(
-        eq(activities.organizationId, actor.organizationId),
-        departmentId ? eq(activities.departmentId, departmentId) : undefined,
-        query.kindId ? eq(activities.kindId, query.kindId) : undefined,
-      );
-      const [rows, [counted]] = await Promise.all([
-        db
-          .select({ activity: activities, kind: activityKinds })
-          .from(activities)
-          .innerJoin(activityKinds, eq(activityKinds.id, activities.kindId))
-          .where(where)
-          .orderBy(desc(activities.heldOn), desc(activities.recordedAt), desc(activities.id))
-          .limit(query.pageSize)
-          .offset((query.page - 1) * query.pageSize),
-        db.select({ total: count() }).from(activities).where(where),
-      ]);
-      const ids = rows.map((row) => row.activity.id);
-      const [participants, evidence, allDepartments] = await Promise.all([
-        ids.length === 0
-          ? []
-          : db
-              .select({
-                activityId: activityParticipants.activityId,
-                id: teachers.id,
-                workNo: teachers.workNo,
-                name: teachers.name,
-              })
-              .from(activityParticipants)
-              .innerJoin(teachers, eq(teachers.id, activityParticipants.teacherId))
-              .where(inArray(activityParticipants.activityId, ids))
-              .orderBy(asc(teachers.workNo)),
-        evidenceViewsById(
-          db,
-          actor.organizationId,
-          rows.flatMap((row) => row.activity.evidenceIds),
-        ),
-        listDepartments(db, actor.organizationId),
-      ]);
-      const names = new Map(allDepartments.map((d) => [d.id, d.name]));
-      const participantsOf = new Map<string, { id: string; workNo: string; name: string }[]>();
-      for (const { activityId, id, workNo, name } of participants) {
-        const list = participantsOf.get(activityId) ?? [];
-        list.push({ id, workNo, name });
-        participantsOf.set(activityId, list);
-      }
-      return {
-        activities: rows.map(({ activity, kind }) => ({
-          id: activity.id,
-          kind: { id: kind.id, name: kind.name, itemNos: kind.itemNos },
-          department: { id: activity.departmentId, name: names.get(activity.departmentId) ?? '' },
-          title: activity.title,
-          heldOn: activity.heldOn,
-          note: activity.note,
-          evidence: activity.evidenceIds.flatMap((id) => evidence.get(id) ?? []),
-          participants: participantsOf.get(activity.id) ?? [],
-          recordedByName: activity.recordedByName,
-        })),
-        total: counted?.total ?? 0,
-        page: query.page,
-        pageSize: query.pageSize,
-      };
+      const compute = () => listPage(actor.organizationId, departmentId ?? undefined, query);
+      return views
+        ? views.read(
+            actor.organizationId,
+            `activities.list/${departmentId ?? ''}/${query.kindId ?? ''}/${query.page}/${query.pageSize}`,
+            compute,
+          )
+        : compute();
     },
 
     async record(actor: Actor, input: RecordInput): Promise<{ id: string }> {
