@@ -248,7 +248,7 @@ export async function buildApp(
   );
   const conductReports = createConductReportService({ db, clock: dependencies.clock, config });
   registerConductReportRoutes(app, conductReports);
-  const audit = createAuditService({ db, clock: dependencies.clock });
+  const audit = createAuditService({ db, clock: dependencies.clock, views: services.views });
   registerAuditRoutes(app, audit);
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });
   registerAuditJobs(jobs, audit, config.auditRetentionDays);

@@ -343,6 +343,89 @@ describe('keeping the audit log', () => {
     expect(purge!.after).toMatchObject({ deleted: 1, retentionDays: 365, more: false });
   });
 
+  it('keeps the total without counting: every committed entry, none rolled back, none of another organization, the purge subtracted; the first page shows each change', async () => {
+    const { organization, auditor } = await institutionWithAuditor();
+    const { organization: other } = await createInstitution(t.db, [{ name: '人事处' }]);
+    const pool = t.database.pool;
+    const counted = async () =>
+      (
+        await pool.query<{ n: number }>(
+          'select count(*)::int as n from audit_log where organization_id = $1',
+          [organization.id],
+        )
+      ).rows[0]!.n;
+    const kept = async () =>
+      (
+        await pool.query<{ entries: string }>(
+          'select entries from audit_log_counts where organization_id = $1',
+          [organization.id],
+        )
+      ).rows[0]?.entries;
+    const insert = (
+      organizationId: string,
+      action: string,
+      daysAgo = 0,
+      executor: { query: typeof pool.query } = pool,
+    ) =>
+      executor.query(
+        `insert into audit_log (organization_id, action, entity_type, at, recorded_at)
+         values ($1, $2, 'test', $3::timestamptz - make_interval(days => $4), now() - make_interval(days => $4))`,
+        [organizationId, action, t.clock.now().toISOString(), daysAgo],
+      );
+    const first = async () => {
+      const page = await search(auditor, '?pageSize=2');
+      expect(page.total).toBe(await counted());
+      return { total: page.total, actions: actionsOf(page.entries) };
+    };
+    const start = await first();
+    expect(start.total).toBeGreaterThan(0); // the auditor's sign-in
+    expect(Number(await kept())).toBe(start.total);
+    // Read twice, the same page.
+    expect(await first()).toEqual(start);
+
+    await insert(organization.id, 'count.one');
+    await insert(other.id, 'count.other');
+    expect(await first()).toMatchObject({
+      total: start.total + 1,
+      actions: ['count.one', expect.any(String)],
+    });
+
+    // A transaction that inserts two and is rolled back counts neither; one that commits, both.
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await insert(organization.id, 'count.rolled_back', 0, client);
+      await insert(organization.id, 'count.rolled_back', 0, client);
+      await client.query('rollback');
+      await client.query('begin');
+      await client.query(
+        `insert into audit_log (organization_id, action, entity_type, at) select $1, 'count.many', 'test', now() from generate_series(1, 3)`,
+        [organization.id],
+      );
+      // Counted at commit, not before.
+      expect(Number(await kept())).toBe(start.total + 1);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    expect(await first()).toMatchObject({
+      total: start.total + 4,
+      actions: ['count.many', 'count.many'],
+    });
+
+    // The purge deletes the old ones and records itself: the total follows.
+    await insert(organization.id, 'count.old', 400);
+    await insert(organization.id, 'count.old', 401);
+    expect((await first()).total).toBe(start.total + 6);
+    await t.jobs.runDue();
+    const afterPurge = await first();
+    expect(afterPurge.actions[0]).toBe('audit.purge');
+    expect(afterPurge.total).toBe(start.total + 6 - 2 + 1);
+    // A filtered search still counts what it finds.
+    expect((await search(auditor, '?action=count')).total).toBe(4);
+    expect((await search(auditor, '?action=count.other')).total).toBe(0);
+  });
+
   it('refuses a retention below 180 days when the configuration is loaded', () => {
     expect(() => loadConfig({ LUOSHI_AUDIT_RETENTION_DAYS: '90' })).toThrow(
       /LUOSHI_AUDIT_RETENTION_DAYS: must be at least 180 days/,

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
-import { auditLog } from './audit.table';
+import { auditLog, auditLogCounts } from './audit.table';
 
 export type NewAuditEntry = typeof auditLog.$inferInsert;
 
@@ -56,6 +56,21 @@ function whereOf(filter: AuditConditions): SQL | undefined {
     );
   }
   return and(...conditions);
+}
+
+/**
+ * How many entries the organization's log holds and the last transaction that changed it, as the
+ * database keeps them (migration 0029): one indexed row instead of counting the log.
+ */
+export async function readAuditCount(
+  executor: Executor,
+  organizationId: string,
+): Promise<{ entries: number; version: number }> {
+  const [row] = await executor
+    .select({ entries: auditLogCounts.entries, version: auditLogCounts.version })
+    .from(auditLogCounts)
+    .where(eq(auditLogCounts.organizationId, organizationId));
+  return row ?? { entries: 0, version: 0 };
 }
 
 export async function countAuditEntries(

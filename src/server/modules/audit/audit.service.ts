@@ -7,12 +7,14 @@ import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
 import type { AuditSheetRow } from '../../io/audit-log-writer';
 import { systemActor, type Actor } from '../auth/actor';
+import type { ViewCache } from '../data-versions/view-cache';
 import {
   countAuditEntries,
   deleteAuditEntriesBefore,
   insertAuditEntry,
   listAuditEntries,
   listAuditEntriesBefore,
+  readAuditCount,
   type AuditConditions,
 } from './audit.repository';
 import type { AuditEntry } from './audit.table';
@@ -118,24 +120,55 @@ function describeFilter(filter: AuditFilter): string {
   return parts.length > 0 ? parts.join('；') : '全部';
 }
 
-export function createAuditService({ db, clock }: { db: Database; clock: Clock }) {
+export function createAuditService({
+  db,
+  clock,
+  views,
+}: {
+  db: Database;
+  clock: Clock;
+  /** Keeps the unfiltered pages until the log changes (absent: every read computes). */
+  views?: ViewCache;
+}) {
+  const pageOf = async (actor: Actor, conditions: AuditConditions, query: AuditQuery) =>
+    (
+      await listAuditEntries(db, conditions, {
+        offset: (query.page - 1) * query.pageSize,
+        limit: query.pageSize,
+      })
+    ).map((row) => viewOf(actor, row));
+
   return {
-    /** One page of the organization's audit log, newest first, with how many entries match in all. */
+    /**
+     * One page of the organization's audit log, newest first, with how many entries match in all.
+     * Without filters (the page the auditor opens), the total is the count the database keeps
+     * (audit_log_counts) and the page is kept until the log's next change, read under that
+     * count's version; a filtered search counts what it finds.
+     */
     async search(actor: Actor, query: AuditQuery): Promise<AuditPage> {
       const conditions = conditionsOf(actor, query);
-      const [total, rows] = await Promise.all([
-        countAuditEntries(db, conditions),
-        listAuditEntries(db, conditions, {
-          offset: (query.page - 1) * query.pageSize,
-          limit: query.pageSize,
-        }),
+      const filtered = Object.keys(conditions).some((key) => key !== 'organizationId');
+      if (!filtered && views) {
+        const counted = await readAuditCount(db, actor.organizationId);
+        return views.readVersioned(
+          actor.organizationId,
+          `audit.page/${actor.role}/${query.page}/${query.pageSize}`,
+          String(counted.version),
+          async () => ({
+            entries: await pageOf(actor, conditions, query),
+            total: counted.entries,
+            page: query.page,
+            pageSize: query.pageSize,
+          }),
+        );
+      }
+      const [total, entries] = await Promise.all([
+        filtered
+          ? countAuditEntries(db, conditions)
+          : readAuditCount(db, actor.organizationId).then((counted) => counted.entries),
+        pageOf(actor, conditions, query),
       ]);
-      return {
-        entries: rows.map((row) => viewOf(actor, row)),
-        total,
-        page: query.page,
-        pageSize: query.pageSize,
-      };
+      return { entries, total, page: query.page, pageSize: query.pageSize };
     },
 
     /** The entries the filters find as .xlsx (newest first), refused above AUDIT_EXPORT_LIMIT. */

@@ -1,4 +1,13 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Who did what, when, from where, with the record before and after. Append-only: a trigger
@@ -32,3 +41,17 @@ export const auditLog = pgTable(
 );
 
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/**
+ * Per organization, how many entries its audit log holds and the id of the last transaction that
+ * added or removed one: the auditor's first pages read the total here instead of counting the
+ * whole log, and are kept under `version` until the log changes (audit.service.ts). Set by
+ * PostgreSQL itself (migration 0029): a deferred trigger counts each inserted entry at commit, so
+ * the row lock is held only while committing; a statement trigger subtracts what a purge deletes.
+ * No foreign key, like the log itself.
+ */
+export const auditLogCounts = pgTable('audit_log_counts', {
+  organizationId: uuid('organization_id').primaryKey(),
+  entries: bigint('entries', { mode: 'number' }).notNull(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+});

@@ -107,6 +107,19 @@ export function createViewCache({
       );
     },
 
+    /**
+     * A view whose records the data version does not follow (the audit log's pages), kept under
+     * the version its caller read, with that same care: read the version before computing.
+     */
+    readVersioned<T>(
+      organizationId: string,
+      view: string,
+      version: string,
+      compute: () => Promise<T>,
+    ): Promise<T> {
+      return readAt(`${organizationId}|${calendarDate(clock.now())}|${view}`, version, compute);
+    },
+
     /** How many views are kept (for tests and the bench). */
     get size() {
       return kept.size;
