@@ -133,6 +133,45 @@ const APPROVED_MEASURE_COLUMNS = {
   position: measures.position,
 };
 
+/** The approved breakdowns' measures of the plan (of the departments given; the one measure given). */
+function approvedMeasuresWhere(
+  planId: string,
+  departmentId?: string | readonly string[],
+  measureId?: string,
+) {
+  return and(
+    eq(measures.planId, planId),
+    eq(submissions.status, 'approved'),
+    ofDepartments(measures.departmentId, departmentId),
+    measureId === undefined ? undefined : eq(measures.id, measureId),
+    // An item the plan retired (停用) asks for no more reports.
+    sql`not exists (select 1 from retired_items r where r.plan_id = ${measures.planId} and r.item_id = ${measures.itemId})`,
+  );
+}
+
+/**
+ * One approved measure of the department, locked (FOR UPDATE of the measure's row) so that its
+ * reports' versions follow one another: a report's read of its measure and its lock in one
+ * statement (its one item's text joined). Undefined when it is not one of the department's
+ * approved measures.
+ */
+export async function lockApprovedMeasure(
+  executor: Executor,
+  planId: string,
+  departmentId: string,
+  measureId: string,
+): Promise<LedgerMeasure | undefined> {
+  const [row] = await executor
+    .select({ ...APPROVED_MEASURE_COLUMNS, itemContent: items.content })
+    .from(measures)
+    .innerJoin(submissions, eq(submissions.id, measures.submissionId))
+    .innerJoin(items, eq(items.id, measures.itemId))
+    .innerJoin(departments, eq(departments.id, measures.departmentId))
+    .where(approvedMeasuresWhere(planId, departmentId, measureId))
+    .for('update', { of: measures });
+  return row;
+}
+
 /** The approved measures' rows with `fields` (the columns, with or without their items' texts). */
 function approvedMeasuresQuery(
   executor: Executor,
@@ -158,15 +197,7 @@ async function approvedMeasuresQuery(
     .innerJoin(submissions, eq(submissions.id, measures.submissionId))
     .innerJoin(items, eq(items.id, measures.itemId))
     .innerJoin(departments, eq(departments.id, measures.departmentId))
-    .where(
-      and(
-        eq(measures.planId, planId),
-        eq(submissions.status, 'approved'),
-        ofDepartments(measures.departmentId, departmentId),
-        // An item the plan retired (停用) asks for no more reports.
-        sql`not exists (select 1 from retired_items r where r.plan_id = ${measures.planId} and r.item_id = ${measures.itemId})`,
-      ),
-    )
+    .where(approvedMeasuresWhere(planId, departmentId))
     .orderBy(
       asc(departments.position),
       asc(departments.name),

@@ -67,6 +67,7 @@ import {
   listProgressReports,
   listReportedPeriodKeys,
   listVersions,
+  lockApprovedMeasure,
   lockMeasure,
   updateLedgerSettingsAtVersion,
   type LedgerMeasure,
@@ -290,11 +291,18 @@ export function createLedgerService({
     measure: LedgerMeasure,
     period: ReportingPeriod,
     input: Pick<ReportInput, 'basedOnVersion' | 'status' | 'text' | 'evidenceIds'>,
-    via?: Record<string, unknown>,
+    {
+      via,
+      locked = false,
+    }: {
+      via?: Record<string, unknown>;
+      /** The measure's row is locked already (read with `lockApprovedMeasure`). */
+      locked?: boolean;
+    } = {},
   ): Promise<ProgressReport> {
     const now = clock.now();
     const day = dayOf(now);
-    await lockMeasure(tx, measure.id);
+    if (!locked) await lockMeasure(tx, measure.id);
     const versions = await listVersions(tx, measure.id, period.key);
     const latest = versions.at(-1);
     if ((latest?.version ?? 0) !== input.basedOnVersion) {
@@ -675,20 +683,30 @@ export function createLedgerService({
         if (!settingsRow) throw new AppError('ledger.not_configured');
         const submission = await findSubmission(tx, plan.id, department.id);
         if (submission?.status !== 'approved') throw new AppError('ledger.not_approved');
-        const measure = (await listApprovedMeasures(tx, plan.id, department.id)).find(
-          (candidate) => candidate.id === input.measureId,
-        );
-        if (!measure) throw new AppError('measure.not_found');
         const period = periodsOf(settingsRow).find(
           (candidate) => candidate.key === input.periodKey,
         );
+        // The measure is read and locked in one statement (its reports' versions follow one another).
+        const measure = await lockApprovedMeasure(tx, plan.id, department.id, input.measureId);
+        if (!measure) throw new AppError('measure.not_found');
         if (!period) throw new AppError('ledger.unknown_period', { period: input.periodKey });
         if (!hasStarted(period, today()))
           throw new AppError('ledger.period_not_started', {
             period: period.label,
             startsOn: period.startsOn,
           });
-        const report = await writeReport(tx, actor, plan.id, department.id, measure, period, input);
+        const report = await writeReport(
+          tx,
+          actor,
+          plan.id,
+          department.id,
+          measure,
+          period,
+          input,
+          {
+            locked: true,
+          },
+        );
         return reportView(report, await evidenceOf(tx, actor, [report]));
       });
     },
@@ -730,7 +748,7 @@ export function createLedgerService({
           const measure = byId.get(entry.measureId)!;
           reports.push(
             await writeReport(tx, actor, plan.id, department.id, measure, period, entry, {
-              via: 'period',
+              via: { via: 'period' },
             }),
           );
           if (entry.occurrence) {
@@ -918,7 +936,7 @@ export function createLedgerService({
               text: change.after.text,
               evidenceIds: [...change.evidenceIds],
             },
-            { via: 'sheet', fileName: upload.fileName },
+            { via: { via: 'sheet', fileName: upload.fileName } },
           );
         }
         await recordAudit(tx, clock, actor, {
