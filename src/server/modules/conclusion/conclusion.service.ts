@@ -149,10 +149,15 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
     dueOn !== null && status !== 'submitted' && isPastDue(dueOn, clock.now());
 
   /** The item's level-1 and level-2 indicators, for every item of the standard. */
-  async function itemsWithIndicators(executor: Executor, standardId: string) {
+  async function itemsWithIndicators(
+    executor: Executor,
+    standardId: string,
+    /** The standard's items, when the caller has read them already. */
+    knownItems?: Awaited<ReturnType<typeof listItemsOfStandard>>,
+  ) {
     // One after the other: the executor may be a transaction, which runs one query at a time.
     const allIndicators = await listIndicatorsOfStandard(executor, standardId);
-    const allItems = await listItemsOfStandard(executor, standardId);
+    const allItems = knownItems ?? (await listItemsOfStandard(executor, standardId));
     const tree = assembleIndicatorTree(allIndicators, allItems, (item) => item);
     const placed: {
       item: Item;
@@ -197,12 +202,13 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
       targets: Awaited<ReturnType<typeof listPlanAssignmentTargets>>;
       summary: Summary | undefined;
       scale: Awaited<ReturnType<typeof scaleOf>>;
+      items: Awaited<ReturnType<typeof listItemsOfStandard>>;
     },
   ): Promise<ConclusionView> {
     const { plan, department } =
       known?.scope ?? (await scope(executor, actor, planId, departmentId));
     const targets = known?.targets ?? (await listPlanAssignmentTargets(executor, plan.id));
-    const { placed } = await itemsWithIndicators(executor, plan.standardId);
+    const { placed } = await itemsWithIndicators(executor, plan.standardId, known?.items);
     const summary = known ? known.summary : await findSummary(executor, plan.id, department.id);
     const ratings = await listSelfAssessments(executor, plan.id, department.id);
     const moderated = await listInstitutionRatings(executor, plan.id);
@@ -540,7 +546,13 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
           after,
         });
         // A rating changes none of what was read above: the view reuses it.
-        return view(tx, actor, plan.id, department.id, { scope: scoped, targets, summary, scale });
+        return view(tx, actor, plan.id, department.id, {
+          scope: scoped,
+          targets,
+          summary,
+          scale,
+          items,
+        });
       });
     },
 
