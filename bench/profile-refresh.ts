@@ -1,7 +1,8 @@
 /**
  * `npx tsx bench/profile-refresh.ts [--orgs N] [--runs N]`: builds N universities of data set S's
  * shape on a temporary embedded PostgreSQL, then refreshes each one's snapshot `runs` times while
- * a V8 CPU profile is taken (`--cold`: with a new service each time, no view kept), and prints each refresh's time and the statements it ran (count,
+ * a V8 CPU profile is taken (`--cold`: with a new service each time, no view kept; `--gather`:
+ * the quality report's gathering of its records instead), and prints each refresh's time and the statements it ran (count,
  * total ms, rows). The profile is written to bench/results/<time>-refresh.cpuprofile. Reports, never asserts.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +16,8 @@ import { loadConfig } from '../src/server/config';
 import { connectDatabase } from '../src/server/db/client';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/server/db/embedded';
 import { runMigrations } from '../src/server/db/migrate';
+import { listPlansWithStandard } from '../src/server/modules/plans/plan.repository';
+import { gatherReportRecords } from '../src/server/modules/reports/report.records';
 import { hashPassword } from '../src/server/modules/users/password';
 import { BENCH_PASSWORD, buildOrganization, projectRoot, seedPlanFile } from './dataset';
 import { createBenchOversightService } from './oversight';
@@ -25,6 +28,8 @@ const { values: options } = parseArgs({
     runs: { type: 'string', default: '5' },
     // A new service (and so empty kept views) for every refresh, as after a write or on a new day.
     cold: { type: 'boolean', default: false },
+    // The quality report's gathering of its records (scope `report`) instead of a snapshot refresh.
+    gather: { type: 'boolean', default: false },
   },
 });
 const ORGS = Number(options.orgs);
@@ -55,7 +60,15 @@ try {
   await handle.pool.query('analyze');
   const config = loadConfig({ LOG_LEVEL: 'silent' }, projectRoot);
   let oversight = createBenchOversightService(handle.db, clock, config);
-  for (const id of ids) await oversight.refreshSnapshot(id); // warm-up
+  const gatherCurrentPlan = async (organizationId: string) => {
+    const [plan] = await listPlansWithStandard(handle.db, organizationId);
+    await gatherReportRecords(handle.db, organizationId, plan!.plan.id, clock.now());
+  };
+  for (const id of ids) {
+    // warm-up
+    await oversight.refreshSnapshot(id);
+    await gatherCurrentPlan(id);
+  }
   // Every statement the pool runs, counted by its text.
   const statements = new Map<string, { count: number; ms: number; rows: number }>();
   const query = handle.pool.query.bind(handle.pool) as (...args: unknown[]) => Promise<unknown>;
@@ -86,7 +99,8 @@ try {
     for (const id of ids) {
       if (options.cold) oversight = createBenchOversightService(handle.db, clock, config);
       const t0 = performance.now();
-      await oversight.refreshSnapshot(id);
+      if (options.gather) await gatherCurrentPlan(id);
+      else await oversight.refreshSnapshot(id);
       times.push(performance.now() - t0);
     }
   const cpu = process.cpuUsage(cpu0);
@@ -101,7 +115,7 @@ try {
   const sorted = [...times].sort((a, b) => a - b);
   const refreshes = times.length;
   console.log(
-    `refresh: ${refreshes} runs, p50 ${sorted[Math.floor((refreshes - 1) / 2)]!.toFixed(1)} ms, mean ${(times.reduce((a, b) => a + b, 0) / refreshes).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms; this process's CPU ${((cpu.user + cpu.system) / 1000 / refreshes).toFixed(1)} ms per refresh (profiler included); load ${os
+    `${options.gather ? 'gather' : 'refresh'}: ${refreshes} runs, p50 ${sorted[Math.floor((refreshes - 1) / 2)]!.toFixed(1)} ms, mean ${(times.reduce((a, b) => a + b, 0) / refreshes).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms; this process's CPU ${((cpu.user + cpu.system) / 1000 / refreshes).toFixed(1)} ms per refresh (profiler included); load ${os
       .loadavg()
       .map((v) => v.toFixed(2))
       .join(' ')}`,

@@ -23,6 +23,7 @@ import { hasAttribute } from '../../../shared/teachers/attributes';
 import { fieldOfHeader } from '../../../shared/teachers/roster-sheet';
 import type { Clock } from '../../clock';
 import type { Database, Executor } from '../../db/client';
+import { readTogether } from '../../db/read-together';
 import type { Upload } from '../../http/upload';
 import { readSpreadsheet } from '../../io/plan-document-reader';
 import { recordAudit } from '../audit/audit.service';
@@ -58,26 +59,46 @@ export async function computeOrganizationCoverage(
     .innerJoin(activityKinds, eq(activityKinds.id, coverageRules.kindId))
     .where(eq(coverageRules.organizationId, organizationId))
     .orderBy(asc(coverageRules.createdAt));
-  const people = await teachersWithFacts(executor, organizationId, now);
-  const { contractYears } = await readRosterSettings(executor, organizationId);
-  const attendance = await executor
-    .select({
-      kindId: activities.kindId,
-      teacherId: activityParticipants.teacherId,
-      heldOn: activities.heldOn,
-    })
-    .from(activityParticipants)
-    .innerJoin(activities, eq(activities.id, activityParticipants.activityId))
-    .where(eq(activities.organizationId, organizationId));
+  // Without a rule there is no coverage to count: the roster and the attendance are not read.
+  if (rules.length === 0) return [];
+  const [people, { contractYears }, attendance] = await readTogether(executor, [
+    () => teachersWithFacts(executor, organizationId, now),
+    () => readRosterSettings(executor, organizationId),
+    // Only the attendance of the rules' kinds of activity.
+    () =>
+      executor
+        .select({
+          kindId: activities.kindId,
+          teacherId: activityParticipants.teacherId,
+          heldOn: activities.heldOn,
+        })
+        .from(activityParticipants)
+        .innerJoin(activities, eq(activities.id, activityParticipants.activityId))
+        .where(
+          and(
+            eq(activities.organizationId, organizationId),
+            inArray(activities.kindId, [...new Set(rules.map(({ rule }) => rule.kindId))]),
+          ),
+        ),
+  ]);
+  // Each kind's attendance by teacher, grouped once for every rule of that kind.
+  const attendedByKind = new Map<string, Map<string, string[]>>();
+  for (const row of attendance) {
+    let ofKind = attendedByKind.get(row.kindId);
+    if (!ofKind) {
+      ofKind = new Map();
+      attendedByKind.set(row.kindId, ofKind);
+    }
+    const days = ofKind.get(row.teacherId);
+    if (days) days.push(row.heldOn);
+    else ofKind.set(row.teacherId, [row.heldOn]);
+  }
   return rules.map(({ rule, kindName }) => {
     const population = people.filter(
       (person) =>
         rule.population === 'all' || hasAttribute(person, rule.population as TeacherAttribute),
     );
-    const attended = new Map<string, string[]>();
-    for (const row of attendance)
-      if (row.kindId === rule.kindId)
-        attended.set(row.teacherId, [...(attended.get(row.teacherId) ?? []), row.heldOn]);
+    const attended = attendedByKind.get(rule.kindId) ?? new Map<string, string[]>();
     const window = coverageWindow(rule.frequency as CoverageFrequency, asOf, contractYears);
     return {
       rule,

@@ -104,7 +104,6 @@ export async function gatherReportRecords(
     planFindings,
     planSummaries,
     occurrenceEvidence,
-    selfAssessmentEvidence,
     rectificationEvidence,
     obligationRows,
   ] = await readTogether(executor, [
@@ -114,12 +113,14 @@ export async function gatherReportRecords(
         .select({ itemId: institutionRatings.itemId, rating: institutionRatings.rating })
         .from(institutionRatings)
         .where(eq(institutionRatings.planId, plan.id)),
+    // The departments' own ratings, with the evidence they cite when the report counts it.
     () =>
       executor
         .select({
           departmentId: selfAssessments.departmentId,
           itemId: selfAssessments.itemId,
           rating: selfAssessments.rating,
+          ...(whole ? { ids: selfAssessments.evidenceIds } : {}),
         })
         .from(selfAssessments)
         .where(eq(selfAssessments.planId, plan.id)),
@@ -149,13 +150,6 @@ export async function gatherReportRecords(
     async () =>
       whole
         ? executor
-            .select({ ids: selfAssessments.evidenceIds })
-            .from(selfAssessments)
-            .where(eq(selfAssessments.planId, plan.id))
-        : [],
-    async () =>
-      whole
-        ? executor
             .select({ ids: rectificationActions.evidenceIds })
             .from(rectificationActions)
             .innerJoin(findings, eq(findings.id, rectificationActions.findingId))
@@ -177,7 +171,7 @@ export async function gatherReportRecords(
   const citing = [
     occurrenceEvidence,
     planSummaries.map((summary) => ({ ids: summary.evidenceIds })),
-    selfAssessmentEvidence,
+    ownRatings.map((row) => ({ ids: row.ids ?? [] })),
     rectificationEvidence,
   ];
   if (whole)
