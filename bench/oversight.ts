@@ -45,6 +45,7 @@ export function createBenchOversightService(db: Database, clock: Clock, config: 
     conclusion: services.conclusion,
     plans: services.plans,
     lateSources: overdueSources({ breakdowns: services.breakdowns }),
+    views: services.views,
   });
 }
 

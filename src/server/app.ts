@@ -320,6 +320,7 @@ export async function buildApp(
     conclusion: services.conclusion,
     plans: services.plans,
     lateSources: overdueSources({ breakdowns: services.breakdowns }),
+    views: services.views,
   });
   registerOversightJobs(jobs, oversight);
   registerOversightRoutes(app, oversight);

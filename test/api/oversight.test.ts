@@ -711,6 +711,69 @@ describe('the overview of many institutions (issue 16: a national office)', () =
     expect(sichuan.institutions[0]!.doneByLevel1).toHaveLength(sichuan.indicators.length);
   });
 
+  it('keeps a page until a snapshot, an institution or the supervisor changes, and shows the change in the next read', async () => {
+    const { office, derived, empty, suffix } = await nationalOffice();
+    const first = await page(office.overseer, { pageSize: 200 });
+    expect(await page(office.overseer, { pageSize: 200 })).toEqual(first);
+    const row = (overview: Overview, id: string) =>
+      overview.institutions.find((institution) => institution.id === id);
+
+    // A snapshot written (as a refresh writes it): its figures and the sums.
+    const [snapshot] = await t.db
+      .select()
+      .from(institutionSnapshots)
+      .where(eq(institutionSnapshots.organizationId, derived[0]!));
+    const { id: _id, ...rest } = snapshot!;
+    await upsertSnapshots(t.db, [{ ...rest, lateTotal: snapshot!.lateTotal + 7 }]);
+    const refreshed = await page(office.overseer, { pageSize: 200 });
+    expect(row(refreshed, derived[0]!)!.figures!.lateTotal).toBe(snapshot!.lateTotal + 7);
+    expect(refreshed.summary.figures.lateTotal).toBe(first.summary.figures.lateTotal + 7);
+
+    // A write rolled back changes nothing, and the page stays as it was.
+    await t.db
+      .transaction(async (tx) => {
+        await tx
+          .update(organizations)
+          .set({ name: '不该出现的名字' })
+          .where(eq(organizations.id, derived[1]!));
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    expect(await page(office.overseer, { pageSize: 200 })).toEqual(refreshed);
+
+    // An institution renamed, one added, one moved to no supervisor, the supervisor renamed.
+    await t.db
+      .update(organizations)
+      .set({ name: `新名字测试大学-${suffix}` })
+      .where(eq(organizations.id, derived[1]!));
+    expect(row(await page(office.overseer, { pageSize: 200 }), derived[1]!)!.name).toBe(
+      `新名字测试大学-${suffix}`,
+    );
+    const added = await insertOrganization(t.db, {
+      name: `新增测试大学-${suffix}`,
+      kind: 'institution',
+    });
+    await t.db
+      .update(organizations)
+      .set({ supervisorId: office.organization.id })
+      .where(eq(organizations.id, added.id));
+    expect((await page(office.overseer, { pageSize: 200 })).total).toBe(first.total + 1);
+    await t.db
+      .update(organizations)
+      .set({ supervisorId: null })
+      .where(eq(organizations.id, empty.id));
+    const moved = await page(office.overseer, { pageSize: 200 });
+    expect(moved.total).toBe(first.total);
+    expect(row(moved, empty.id)).toBeUndefined();
+    await t.db
+      .update(organizations)
+      .set({ name: `改名督导办公室-${suffix}` })
+      .where(eq(organizations.id, office.organization.id));
+    expect((await page(office.overseer, { pageSize: 200 })).supervisor.name).toBe(
+      `改名督导办公室-${suffix}`,
+    );
+  });
+
   it('refuses a bad page, size, sort or order with the field named, and changes nothing', async () => {
     const { office } = await nationalOffice();
     const before = await t.db

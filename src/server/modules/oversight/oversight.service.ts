@@ -21,6 +21,7 @@ import { recordAudit } from '../audit/audit.service';
 import { systemActor, type Actor } from '../auth/actor';
 import type { BreakdownService } from '../breakdowns/breakdown.service';
 import type { ConclusionService } from '../conclusion/conclusion.service';
+import type { ViewCache } from '../data-versions/view-cache';
 import { listApprovedMeasures } from '../ledger/ledger.repository';
 import { findOrganization, insertOrganization } from '../organizations/organization.repository';
 import type { Organization } from '../organizations/organization.table';
@@ -127,6 +128,11 @@ export interface OversightDependencies {
   plans: PlanService;
   /** Supervision's sources of late work: the snapshot's late list is theirs, not a second set of rules. */
   lateSources: OverdueSource[];
+  /**
+   * The overview's pages are kept under the supervisor's data version, which a committed change
+   * of one of its institutions' snapshots or of an organization raises (migration 0030).
+   */
+  views: ViewCache;
 }
 
 export function createOversightService({
@@ -136,6 +142,7 @@ export function createOversightService({
   conclusion,
   plans,
   lateSources,
+  views,
 }: OversightDependencies) {
   /** The institution, if the overseer's organization supervises it; another's is as if it did not exist. */
   async function supervised(actor: Actor, institutionId: string): Promise<Organization> {
@@ -232,47 +239,59 @@ export function createOversightService({
     return { plans: rows.length };
   }
 
-  return {
-    refreshSnapshot,
-
-    /**
-     * One page of the supervising organization's institutions side by side, each with its current
-     * plan's snapshot, and what the search selects summed up: sorted, cut and summed in
-     * PostgreSQL, so that a national office of 3,000 institutions reads a page, not all of them.
-     */
-    async overview(actor: Actor, query: OverviewQuery): Promise<Overview> {
-      const selection = { supervisorId: actor.organizationId, q: query.q || undefined };
-      const [supervisor, found] = await Promise.all([
-        findOrganization(db, actor.organizationId),
-        listOverviewPage(db, { ...selection, ...query }),
-      ]);
-      // Every row carries the summary; a page past the last has none and asks for it alone.
-      const summary = found[0]?.summary ?? (await summarizeOverview(db, selection));
-      /** The page's institutions' level-1 indicators in the standard's order; a longer list first places its codes. */
-      const indicators = new Map<string, string>();
-      const lists = found.flatMap(({ snapshot }) => (snapshot ? [snapshot] : []));
-      for (const list of lists.sort((a, b) => b.level1Codes.length - a.level1Codes.length))
-        for (const [index, code] of list.level1Codes.entries())
-          if (!indicators.has(code)) indicators.set(code, list.level1Titles[index] ?? code);
-      const codes = [...indicators.keys()];
-      const rows: InstitutionRow[] = found.map(({ institution, snapshot }) => {
-        if (!snapshot)
-          return {
-            id: institution.id,
-            name: institution.name,
-            plan: null,
-            figures: null,
-            rates: null,
-            doneByLevel1: codes.map(() => null),
-            computedAt: null,
-          };
-        const doneOf = new Map(
-          snapshot.level1Codes.map((code, index) => [
-            code,
-            percent(snapshot.level1MeasuresDone[index] ?? 0, snapshot.level1Measures[index] ?? 0),
-          ]),
-        );
-        const {
+  /**
+   * One page of the supervising organization's institutions side by side, each with its current
+   * plan's snapshot, and what the search selects summed up: sorted, cut and summed in
+   * PostgreSQL, so that a national office of 3,000 institutions reads a page, not all of them.
+   */
+  async function computeOverview(actor: Actor, query: OverviewQuery): Promise<Overview> {
+    const selection = { supervisorId: actor.organizationId, q: query.q || undefined };
+    const [supervisor, found] = await Promise.all([
+      findOrganization(db, actor.organizationId),
+      listOverviewPage(db, { ...selection, ...query }),
+    ]);
+    // Every row carries the summary; a page past the last has none and asks for it alone.
+    const summary = found[0]?.summary ?? (await summarizeOverview(db, selection));
+    /** The page's institutions' level-1 indicators in the standard's order; a longer list first places its codes. */
+    const indicators = new Map<string, string>();
+    const lists = found.flatMap(({ snapshot }) => (snapshot ? [snapshot] : []));
+    for (const list of lists.sort((a, b) => b.level1Codes.length - a.level1Codes.length))
+      for (const [index, code] of list.level1Codes.entries())
+        if (!indicators.has(code)) indicators.set(code, list.level1Titles[index] ?? code);
+    const codes = [...indicators.keys()];
+    const rows: InstitutionRow[] = found.map(({ institution, snapshot }) => {
+      if (!snapshot)
+        return {
+          id: institution.id,
+          name: institution.name,
+          plan: null,
+          figures: null,
+          rates: null,
+          doneByLevel1: codes.map(() => null),
+          computedAt: null,
+        };
+      const doneOf = new Map(
+        snapshot.level1Codes.map((code, index) => [
+          code,
+          percent(snapshot.level1MeasuresDone[index] ?? 0, snapshot.level1Measures[index] ?? 0),
+        ]),
+      );
+      const {
+        departmentsSubmitted,
+        departmentsTotal,
+        measures,
+        measuresDone,
+        lateTotal,
+        selfAssessmentsRated,
+        selfAssessmentsExpected,
+        findingsOpen,
+        findingsOverdue,
+      } = snapshot;
+      return {
+        id: institution.id,
+        name: institution.name,
+        plan: { id: snapshot.planId, cycleYear: snapshot.cycleYear },
+        figures: {
           departmentsSubmitted,
           departmentsTotal,
           measures,
@@ -282,38 +301,35 @@ export function createOversightService({
           selfAssessmentsExpected,
           findingsOpen,
           findingsOverdue,
-        } = snapshot;
-        return {
-          id: institution.id,
-          name: institution.name,
-          plan: { id: snapshot.planId, cycleYear: snapshot.cycleYear },
-          figures: {
-            departmentsSubmitted,
-            departmentsTotal,
-            measures,
-            measuresDone,
-            lateTotal,
-            selfAssessmentsRated,
-            selfAssessmentsExpected,
-            findingsOpen,
-            findingsOverdue,
-          },
-          rates: institutionRates(snapshot),
-          doneByLevel1: codes.map((code) => doneOf.get(code) ?? null),
-          computedAt: snapshot.computedAt.toISOString(),
-        };
-      });
-      const { institutions, withFigures, oldest, ...sums } = summary;
-      return {
-        supervisor: { id: actor.organizationId, name: supervisor?.name ?? '' },
-        indicators: [...indicators.entries()].map(([code, title]) => ({ code, title })),
-        institutions: rows,
-        page: query.page,
-        pageSize: query.pageSize,
-        total: institutions,
-        summary: { institutions, withFigures, figures: sums, rates: institutionRates(sums) },
-        computedAt: oldest ? oldest.toISOString() : null,
+        },
+        rates: institutionRates(snapshot),
+        doneByLevel1: codes.map((code) => doneOf.get(code) ?? null),
+        computedAt: snapshot.computedAt.toISOString(),
       };
+    });
+    const { institutions, withFigures, oldest, ...sums } = summary;
+    return {
+      supervisor: { id: actor.organizationId, name: supervisor?.name ?? '' },
+      indicators: [...indicators.entries()].map(([code, title]) => ({ code, title })),
+      institutions: rows,
+      page: query.page,
+      pageSize: query.pageSize,
+      total: institutions,
+      summary: { institutions, withFigures, figures: sums, rates: institutionRates(sums) },
+      computedAt: oldest ? oldest.toISOString() : null,
+    };
+  }
+
+  return {
+    refreshSnapshot,
+
+    /** One page of the overview, kept until one of the supervisor's snapshots or organizations changes. */
+    overview(actor: Actor, query: OverviewQuery): Promise<Overview> {
+      return views.read(
+        actor.organizationId,
+        `oversight-overview:${JSON.stringify([query.q, query.sort, query.order, query.page, query.pageSize])}`,
+        () => computeOverview(actor, query),
+      );
     },
 
     /** One institution: each plan's figures by indicator, its late list with departments, and its findings. */
