@@ -2,7 +2,17 @@ import { calendarDate } from '../../../shared/dates';
 import { derivePeriods, measureStates, type ReportStatus } from '../../../shared/ledger/periods';
 import type { Executor } from '../../db/client';
 import { readTogether } from '../../db/read-together';
-import { findLedgerSettings, listApprovedMeasures, listProgressReports } from './ledger.repository';
+import {
+  findLedgerSettings,
+  listApprovedMeasures,
+  listProgressReportFacts,
+  listProgressReports,
+  type ProgressReportFacts,
+} from './ledger.repository';
+import type { ProgressReport } from './ledger.table';
+
+/** A report as read: its facts, and its text and evidence when the records are wanted. */
+type ReportRow = ProgressReportFacts & Partial<Pick<ProgressReport, 'text' | 'evidenceIds'>>;
 
 export interface LedgerRecordsForReport {
   /** Every evidence id cited by any version of any progress report of the plan. */
@@ -55,11 +65,15 @@ export async function listLedgerRecordsForReport(
   const settings = await findLedgerSettings(executor, planId);
   const [approved, reports] = await readTogether(executor, [
     () => listApprovedMeasures(executor, planId),
-    () => listProgressReports(executor, planId),
+    // Without the records, the reports' facts alone: their texts are most of their bytes.
+    (): Promise<ReportRow[]> =>
+      withRecords
+        ? listProgressReports(executor, planId)
+        : listProgressReportFacts(executor, planId),
   ]);
   const ownReports = reports.filter((report) => report.organizationId === organizationId);
   const evidenceIds = withRecords
-    ? [...new Set(ownReports.flatMap((report) => report.evidenceIds))]
+    ? [...new Set(ownReports.flatMap((report) => report.evidenceIds ?? []))]
     : [];
   const periods =
     settings && settings.organizationId === organizationId ? derivePeriods(settings) : [];
@@ -96,8 +110,9 @@ export async function listLedgerRecordsForReport(
     periodLabel: periodOf.get(report.periodKey)?.label ?? report.periodKey,
     dueOn: periodOf.get(report.periodKey)?.dueOn ?? null,
     status: report.status,
-    text: report.text,
-    evidenceIds: report.evidenceIds,
+    // Made only with the records, whose rows have both.
+    text: report.text ?? '',
+    evidenceIds: report.evidenceIds ?? [],
     submittedOn: submittedDay(first),
   });
   const latestStatus = new Map<string, ReportStatus>();

@@ -212,7 +212,7 @@ export async function listProgressReports(
   planId: string,
   departmentId?: string | readonly string[],
 ): Promise<ProgressReport[]> {
-  // The whole plan's, in a snapshot's pass: three of its readers ask for them.
+  // The whole plan's, in a pass: the quality report's records and the ledger's readers.
   if (departmentId === undefined)
     return sharedInPass(executor, `progressReports:${planId}`, () =>
       selectProgressReports(executor, planId),
@@ -239,6 +239,49 @@ function selectProgressReports(
       asc(progressReports.periodKey),
       asc(progressReports.version),
     );
+}
+
+/** What lateness and the counts read of a progress report: neither its text nor its evidence. */
+const progressReportFactColumns = {
+  organizationId: progressReports.organizationId,
+  departmentId: progressReports.departmentId,
+  measureId: progressReports.measureId,
+  periodKey: progressReports.periodKey,
+  version: progressReports.version,
+  status: progressReports.status,
+  late: progressReports.late,
+  submittedAt: progressReports.submittedAt,
+};
+export type ProgressReportFacts = Pick<ProgressReport, keyof typeof progressReportFactColumns>;
+
+/**
+ * The plan's progress reports without their texts, in the order of `listProgressReports`: what
+ * the late lists and a snapshot's counts read (the texts are most of a report's bytes).
+ */
+export async function listProgressReportFacts(
+  executor: Executor,
+  planId: string,
+  departmentId?: string,
+): Promise<ProgressReportFacts[]> {
+  const select = () =>
+    executor
+      .select(progressReportFactColumns)
+      .from(progressReports)
+      .where(
+        and(
+          eq(progressReports.planId, planId),
+          ofDepartments(progressReports.departmentId, departmentId),
+        ),
+      )
+      .orderBy(
+        asc(progressReports.measureId),
+        asc(progressReports.periodKey),
+        asc(progressReports.version),
+      );
+  // The whole plan's, in a snapshot's pass: three of its readers ask for them.
+  if (departmentId === undefined)
+    return sharedInPass(executor, `progressReportFacts:${planId}`, select);
+  return select();
 }
 
 /** The distinct periods that have reports in a plan, to keep settings from dropping them. */

@@ -64,6 +64,7 @@ import {
   insertLedgerSettings,
   insertProgressReport,
   listApprovedMeasures,
+  listProgressReportFacts,
   listProgressReports,
   listReportedPeriodKeys,
   listVersions,
@@ -71,6 +72,7 @@ import {
   lockMeasure,
   updateLedgerSettingsAtVersion,
   type LedgerMeasure,
+  type ProgressReportFacts,
 } from './ledger.repository';
 import type { LedgerSettingsRow, ProgressReport } from './ledger.table';
 import { requirePlan } from '../plans/plan.scope';
@@ -132,8 +134,10 @@ function reportView(
 }
 
 /** Versions by measure and period ("measureId/periodKey"), oldest first. */
-function groupReports(reports: readonly ProgressReport[]): Map<string, ProgressReport[]> {
-  const grouped = new Map<string, ProgressReport[]>();
+function groupReports<Report extends ProgressReportFacts>(
+  reports: readonly Report[],
+): Map<string, Report[]> {
+  const grouped = new Map<string, Report[]>();
   for (const report of reports) {
     const key = `${report.measureId}/${report.periodKey}`;
     const versions = grouped.get(key);
@@ -147,7 +151,7 @@ function groupReports(reports: readonly ProgressReport[]): Map<string, ProgressR
 function statesOf(
   measure: LedgerMeasure,
   periods: readonly ReportingPeriod[],
-  grouped: Map<string, ProgressReport[]>,
+  grouped: Map<string, readonly ProgressReportFacts[]>,
   today: string,
 ): CellState[] {
   const facts = periods.flatMap((period) => {
@@ -190,7 +194,7 @@ export async function listMissingPeriodReports(
   const day = dayOf(today);
   const [allMeasures, reports] = await readTogether(executor, [
     () => listApprovedMeasures(executor, planId, departmentId),
-    () => listProgressReports(executor, planId, departmentId),
+    () => listProgressReportFacts(executor, planId, departmentId),
   ]);
   const grouped = groupReports(reports);
   return allMeasures.flatMap((measure) =>

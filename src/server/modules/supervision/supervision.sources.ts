@@ -2,7 +2,7 @@ import type { OverdueSubject } from '../../../shared/supervision/rules';
 import type { Executor } from '../../db/client';
 import { systemActor } from '../auth/actor';
 import type { BreakdownService } from '../breakdowns/breakdown.service';
-import { listApprovedMeasures, listProgressReports } from '../ledger/ledger.repository';
+import { listApprovedMeasures, listProgressReportFacts } from '../ledger/ledger.repository';
 import { listMissingPeriodReports } from '../ledger/ledger.service';
 import { listMissingOccurrences } from '../obligations/obligation.service';
 import { listPlansWithStandard } from '../plans/plan.repository';
@@ -97,7 +97,7 @@ export const lateMeasures: OverdueSource = perPlan(async ({ executor, plan, toda
   if (dated.length === 0) return [];
   // A measure is done when the latest version of one of its periods' reports says so.
   const latest = new Map<string, { measureId: string; version: number; status: string }>();
-  for (const report of await listProgressReports(executor, plan.id)) {
+  for (const report of await listProgressReportFacts(executor, plan.id)) {
     const key = `${report.measureId}/${report.periodKey}`;
     if ((latest.get(key)?.version ?? 0) < report.version)
       latest.set(key, {
