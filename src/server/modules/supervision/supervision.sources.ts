@@ -127,20 +127,36 @@ export const lateMeasures: OverdueSource = perPlan(async ({ executor, plan, toda
 
 /** Progress reports (进度报送) not made for a period whose due day has passed. */
 export const missingPeriodReports: OverdueSource = perPlan(
-  async ({ executor, organizationId, plan, today, itemText }) =>
-    (await listMissingPeriodReports(executor, organizationId, plan.id, today)).map((missing) => ({
-      key: `period_report:${missing.measureId}:${missing.periodKey}`,
-      kind: 'period_report' as const,
-      departmentId: missing.departmentId,
-      departmentName: missing.departmentName,
-      planId: plan.id,
-      itemNo: missing.itemNo,
-      itemText: itemText(missing.itemId),
-      what: `落实措施“${clip(missing.measureText)}”${missing.periodLabel}的进度应于 ${missing.dueOn} 前报送，尚未报送`,
-      whatEn: `Progress of measure “${clip(missing.measureText)}” for period ${missing.periodKey} was due by ${missing.dueOn}; not reported`,
-      dueOn: missing.dueOn,
-      link: '/progress',
-    })),
+  async ({ executor, organizationId, plan, today, itemText }) => {
+    // A measure misses many periods: its text is clipped once, not once per period.
+    const clipped = new Map<string, string>();
+    const clipOnce = (text: string) => {
+      let short = clipped.get(text);
+      if (short === undefined) {
+        short = clip(text);
+        clipped.set(text, short);
+      }
+      return short;
+    };
+    return (await listMissingPeriodReports(executor, organizationId, plan.id, today)).map(
+      (missing) => {
+        const measureText = clipOnce(missing.measureText);
+        return {
+          key: `period_report:${missing.measureId}:${missing.periodKey}`,
+          kind: 'period_report' as const,
+          departmentId: missing.departmentId,
+          departmentName: missing.departmentName,
+          planId: plan.id,
+          itemNo: missing.itemNo,
+          itemText: itemText(missing.itemId),
+          what: `落实措施“${measureText}”${missing.periodLabel}的进度应于 ${missing.dueOn} 前报送，尚未报送`,
+          whatEn: `Progress of measure “${measureText}” for period ${missing.periodKey} was due by ${missing.dueOn}; not reported`,
+          dueOn: missing.dueOn,
+          link: '/progress',
+        };
+      },
+    );
+  },
 );
 
 /** Obligations (量化要求, e.g. 每学期至少1次) that ended a period short of their occurrences. */
