@@ -1153,7 +1153,20 @@ async function profileOverview(handle: DatabaseHandle, national: BuiltNational) 
   const everyQueryExecutionMs: number[] = [];
   for (const captured of serviceQueries)
     everyQueryExecutionMs.push(await timeMedian(5, () => explain(captured.text, captured.values)));
-  const serviceMs = await timeMedian(times, () => service.overview(actor, query));
+  // The page is kept until one of the supervisor's snapshots or organizations changes: a read
+  // after such a change computes it (each timed read here follows a rename to the same name,
+  // which raises the supervisor's data version, migration 0030), the reads between are kept.
+  const computedRuns: number[] = [];
+  for (let n = 0; n < times; n += 1) {
+    await handle.pool.query('update organizations set name = name where id = $1', [
+      national.supervisorId,
+    ]);
+    const t0 = performance.now();
+    await service.overview(actor, query);
+    computedRuns.push(performance.now() - t0);
+  }
+  const serviceMs = round1(median(computedRuns));
+  const keptMs = await timeMedian(times, () => service.overview(actor, query));
   const overview = await service.overview(actor, query);
   const serialize = serializerCompiler({
     schema: overviewSchema,
@@ -1171,6 +1184,7 @@ async function profileOverview(handle: DatabaseHandle, national: BuiltNational) 
     repositoryMs,
     serviceMs,
     serviceJsMs: Math.round((serviceMs - repositoryMs) * 100) / 100,
+    keptMs,
     serializeMs,
     stringifyOnlyMs,
     responseBytes: Buffer.byteLength(json),
@@ -1221,7 +1235,7 @@ async function measureNational(
     `  [L] overview: a page of ${profile.rows} of ${profile.total} institutions (${overviewPath}), ${profile.indicators} indicators, ${responseBytes} bytes, ${captured.length} queries`,
   );
   console.log(
-    `  [L] where a request's time goes: snapshot query ${profile.snapshotQueryExecutionMs} ms in PostgreSQL, ${profile.snapshotQueryThroughPgMs} ms through pg (ideal query ${profile.idealQueryExecutionMs} / ${profile.idealQueryThroughPgMs} ms); repository ${profile.repositoryMs} ms; service ${profile.serviceMs} ms (its JS ${profile.serviceJsMs} ms); each of its ${profile.serviceQueries} queries in PostgreSQL ${profile.everyQueryExecutionMs.join(', ')} ms; serialization ${profile.serializeMs} ms (JSON.stringify alone ${profile.stringifyOnlyMs} ms)`,
+    `  [L] where a request's time goes: snapshot query ${profile.snapshotQueryExecutionMs} ms in PostgreSQL, ${profile.snapshotQueryThroughPgMs} ms through pg (ideal query ${profile.idealQueryExecutionMs} / ${profile.idealQueryThroughPgMs} ms); repository ${profile.repositoryMs} ms; service ${profile.serviceMs} ms after a snapshot change (its JS ${profile.serviceJsMs} ms), ${profile.keptMs} ms kept; each of its ${profile.serviceQueries} queries in PostgreSQL ${profile.everyQueryExecutionMs.join(', ')} ms; serialization ${profile.serializeMs} ms (JSON.stringify alone ${profile.stringifyOnlyMs} ms)`,
   );
   const request = (connections: number, sequential = false) =>
     load({
