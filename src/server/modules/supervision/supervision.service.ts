@@ -699,7 +699,6 @@ export function createSupervisionService({
           ...thresholds,
           max: MAX_WARNING_DAYS,
         });
-      const before = await findSettings(db, actor.organizationId);
       const current = await loadSettings(actor.organizationId);
       await db.transaction(async (tx) => {
         const saved = await saveSettingsAtVersion(tx, actor.organizationId, input.version, {
