@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { sharedInPass } from '../../db/read-once';
 import { readTogether } from '../../db/read-together';
@@ -262,16 +262,23 @@ export async function lockMeasure(executor: Executor, measureId: string): Promis
     .for('update');
 }
 
-export async function listVersions(
+/**
+ * The latest version of one measure's report for one period (undefined before the first): a
+ * correction names it, and only it. Read by the unique index (measure, period, version)
+ * backwards: one row however many corrections the cell has had.
+ */
+export async function findLatestVersion(
   executor: Executor,
   measureId: string,
   periodKey: string,
-): Promise<ProgressReport[]> {
-  return executor
+): Promise<ProgressReport | undefined> {
+  const [row] = await executor
     .select()
     .from(progressReports)
     .where(and(eq(progressReports.measureId, measureId), eq(progressReports.periodKey, periodKey)))
-    .orderBy(asc(progressReports.version));
+    .orderBy(desc(progressReports.version))
+    .limit(1);
+  return row;
 }
 
 export async function insertProgressReport(

@@ -60,13 +60,13 @@ import type { Actor } from '../auth/actor';
 import { findSubmission } from '../breakdowns/breakdown.repository';
 import { assertEvidenceUsable, evidenceViewsById } from '../evidence/evidence.service';
 import {
+  findLatestVersion,
   findLedgerSettings,
   insertLedgerSettings,
   insertProgressReport,
   listApprovedMeasures,
   listProgressReports,
   listReportedPeriodKeys,
-  listVersions,
   lockApprovedMeasure,
   lockMeasure,
   updateLedgerSettingsAtVersion,
@@ -303,10 +303,9 @@ export function createLedgerService({
     const now = clock.now();
     const day = dayOf(now);
     if (!locked) await lockMeasure(tx, measure.id);
-    const versions = await listVersions(tx, measure.id, period.key);
-    const latest = versions.at(-1);
+    const latest = await findLatestVersion(tx, measure.id, period.key);
     if ((latest?.version ?? 0) !== input.basedOnVersion) {
-      const evidence = await evidenceOf(tx, actor, versions);
+      const evidence = await evidenceOf(tx, actor, latest ? [latest] : []);
       throw new AppError(
         'ledger.report_version_conflict',
         { version: latest?.version ?? 0 },
