@@ -259,15 +259,21 @@ describe("a department's summary and self-assessment", () => {
       next: 'returned',
       summary: { status: 'returned', returnComment: '请补充典型案例的成效数据' },
     });
+    const corrected = await put(union, `${base}/items/${item39.id}`, {
+      version: 1,
+      rating: '达标',
+      justification: '验收已完成',
+    });
+    expect(corrected.statusCode).toBe(200);
+    // The save answers the view a reader then reads: this item's rating changed, the other's kept.
+    const answered: ConclusionView = corrected.json();
     expect(
-      (
-        await put(union, `${base}/items/${item39.id}`, {
-          version: 1,
-          rating: '达标',
-          justification: '验收已完成',
-        })
-      ).statusCode,
-    ).toBe(200);
+      answered.items.map((entry) => [entry.id, entry.mine?.rating, entry.mine?.version]),
+    ).toEqual([
+      [item8.id, '达标', 1],
+      [item39.id, '达标', 2],
+    ]);
+    expect(answered).toEqual((await union.get(base)).json());
 
     expect(
       (await actions()).filter((action) => /^(summary|self_assessment)\./.test(action)),

@@ -503,6 +503,32 @@ describe('progress reports', () => {
       'plan.not_found',
     );
     expect((await stranger.get(ledgerBase)).statusCode).toBe(404);
+    // A save's plan and department are read in one statement, refused in the same order:
+    // another organization's plan first, then a department not of the plan's organization.
+    const strangerDepartment = (
+      await t.db
+        .insert(departmentsTable)
+        .values({
+          organizationId: (await createInstitution(t.db)).organization.id,
+          name: '外校',
+          kind: 'other',
+        })
+        .returning()
+    )[0]!.id;
+    const body = { measureId: measure!.id, periodKey: '2024-05', basedOnVersion: 1 };
+    const refusal = async (client: SignedInClient, department: string) => {
+      const response = await report(
+        client,
+        `/api/v1/plans/${planId}/ledger/departments/${department}`,
+        body,
+      );
+      return [response.statusCode, response.json().error.code];
+    };
+    expect(await refusal(stranger, strangerDepartment)).toEqual([404, 'plan.not_found']);
+    expect(await refusal(stranger, idOf('工会'))).toEqual([404, 'plan.not_found']);
+    expect(await refusal(coordinator, strangerDepartment)).toEqual([404, 'department.not_found']);
+    expect(await refusal(union, strangerDepartment)).toEqual([404, 'department.not_found']);
+    expect(await refusal(union, idOf('教务处'))).toEqual([403, 'auth.forbidden']);
   });
 });
 

@@ -59,7 +59,7 @@ import {
 } from './conclusion.repository';
 import type { InstitutionRating, SelfAssessment, Summary } from './conclusion.table';
 import { requirePlan } from '../plans/plan.scope';
-import { requireReachableDepartment } from '../departments/department.scope';
+import { requirePlanAndReachableDepartment } from '../departments/department.scope';
 
 type SaveSummaryInput = z.output<typeof saveSummaryBodySchema>;
 type RateInput = z.output<typeof rateItemBodySchema>;
@@ -120,8 +120,13 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
 
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
   async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
-    const plan = await planOf(executor, actor, planId);
-    const department = await requireReachableDepartment(executor, actor, departmentId);
+    // One statement for both (a save's first round trip).
+    const { plan, department } = await requirePlanAndReachableDepartment(
+      executor,
+      actor,
+      planId,
+      departmentId,
+    );
     return { plan, department };
   }
 
@@ -203,6 +208,8 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
       summary: Summary | undefined;
       scale: Awaited<ReturnType<typeof scaleOf>>;
       items: Awaited<ReturnType<typeof listItemsOfStandard>>;
+      /** The department's ratings as the write left them. */
+      ratings: SelfAssessment[];
     },
   ): Promise<ConclusionView> {
     const { plan, department } =
@@ -210,7 +217,7 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
     const targets = known?.targets ?? (await listPlanAssignmentTargets(executor, plan.id));
     const { placed } = await itemsWithIndicators(executor, plan.standardId, known?.items);
     const summary = known ? known.summary : await findSummary(executor, plan.id, department.id);
-    const ratings = await listSelfAssessments(executor, plan.id, department.id);
+    const ratings = known?.ratings ?? (await listSelfAssessments(executor, plan.id, department.id));
     const moderated = await listInstitutionRatings(executor, plan.id);
     const scale = known?.scale ?? (await scaleOf(executor, plan.id));
     const dueOn = await summaryDueOn(executor, plan.id);
@@ -509,7 +516,9 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
           });
         }
         await assertEvidenceUsable(tx, actor, input.evidenceIds);
-        const before = await findSelfAssessment(tx, plan.id, item.id, department.id);
+        // The department's ratings, read once: this item's is the one changed, the rest the view's.
+        const ratings = await listSelfAssessments(tx, plan.id, department.id);
+        const before = ratings.find((row) => row.itemId === item.id);
         const now = clock.now();
         const changes = {
           rating: input.rating,
@@ -545,13 +554,14 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
           ...(before ? { before } : {}),
           after,
         });
-        // A rating changes none of what was read above: the view reuses it.
+        // A rating changes none of what was read above but its own row: the view reuses it.
         return view(tx, actor, plan.id, department.id, {
           scope: scoped,
           targets,
           summary,
           scale,
           items,
+          ratings: [...ratings.filter((row) => row.id !== after.id), after],
         });
       });
     },

@@ -76,7 +76,7 @@ import type { LedgerSettingsRow, ProgressReport } from './ledger.table';
 import { requirePlan } from '../plans/plan.scope';
 import {
   requireOwnDepartmentOfLiaison,
-  requireReachableDepartment,
+  requirePlanAndReachableDepartment,
 } from '../departments/department.scope';
 import { type MessageKey, translate } from '../../../shared/i18n/messages';
 
@@ -228,8 +228,13 @@ export function createLedgerService({
 
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
   async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
-    const { plan } = await requirePlan(executor, actor.organizationId, planId);
-    const department = await requireReachableDepartment(executor, actor, departmentId);
+    // One statement for both (a save's first round trip).
+    const { plan, department } = await requirePlanAndReachableDepartment(
+      executor,
+      actor,
+      planId,
+      departmentId,
+    );
     return { plan, department };
   }
 
