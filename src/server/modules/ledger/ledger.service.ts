@@ -62,6 +62,7 @@ import { assertEvidenceUsable, evidenceViewsById } from '../evidence/evidence.se
 import {
   findLatestVersion,
   findLedgerSettings,
+  findReportingScope,
   insertLedgerSettings,
   insertProgressReport,
   listApprovedMeasures,
@@ -353,10 +354,14 @@ export function createLedgerService({
     periodKey: string,
   ) {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
-    const settingsRow = await findLedgerSettings(executor, plan.id);
+    // The settings and the breakdown's status in one statement.
+    const { settings: settingsRow, breakdownStatus } = await findReportingScope(
+      executor,
+      plan.id,
+      department.id,
+    );
     if (!settingsRow) throw new AppError('ledger.not_configured');
-    const submission = await findSubmission(executor, plan.id, department.id);
-    if (submission?.status !== 'approved') throw new AppError('ledger.not_approved');
+    if (breakdownStatus !== 'approved') throw new AppError('ledger.not_approved');
     const periods = periodsOf(settingsRow);
     const index = periods.findIndex((candidate) => candidate.key === periodKey);
     if (index < 0) throw new AppError('ledger.unknown_period', { period: periodKey });
@@ -683,10 +688,14 @@ export function createLedgerService({
     ): Promise<ProgressReportView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
-        const settingsRow = await findLedgerSettings(tx, plan.id);
+        // The settings and the breakdown's status in one statement.
+        const { settings: settingsRow, breakdownStatus } = await findReportingScope(
+          tx,
+          plan.id,
+          department.id,
+        );
         if (!settingsRow) throw new AppError('ledger.not_configured');
-        const submission = await findSubmission(tx, plan.id, department.id);
-        if (submission?.status !== 'approved') throw new AppError('ledger.not_approved');
+        if (breakdownStatus !== 'approved') throw new AppError('ledger.not_approved');
         const period = periodsOf(settingsRow).find(
           (candidate) => candidate.key === input.periodKey,
         );
