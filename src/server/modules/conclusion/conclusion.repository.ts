@@ -10,6 +10,9 @@ import {
   type SelfAssessment,
   type Summary,
 } from './conclusion.table';
+import type { listPlanAssignmentTargets } from '../breakdowns/breakdown.repository';
+import type { Deliverable } from '../plans/plan.table';
+import type { Indicator, Item } from '../standards/standard.table';
 
 /**
  * Serializes changes to a plan's scale against ratings on it: a rating takes the lock shared,
@@ -228,4 +231,63 @@ export async function updateInstitutionRatingAtVersion(
     .where(and(eq(institutionRatings.id, id), eq(institutionRatings.version, version)))
     .returning();
   return row;
+}
+
+/** The plan's records a department's conclusion view shows besides its own (`readConclusionFrame`). */
+export interface ConclusionFrame {
+  /** The standard's items, by number (as `listItemsOfStandard`). */
+  items: Item[];
+  /** The standard's indicators, by depth and position (as `listIndicatorsOfStandard`). */
+  indicators: Indicator[];
+  /** The plan's assignments with their groups, by item and position (as `listPlanAssignmentTargets`). */
+  targets: Awaited<ReturnType<typeof listPlanAssignmentTargets>>;
+  /** The plan's deliverables' kinds and due days, by due day and title (as `listDeliverables`). */
+  deliverables: Pick<Deliverable, 'kind' | 'title' | 'dueOn'>[];
+  /** The office's moderated rating of each item it has rated. */
+  moderated: Pick<InstitutionRating, 'itemId' | 'rating' | 'note'>[];
+}
+
+/**
+ * The view's records of the plan in one statement, each list as JSON in the order its own
+ * reader gives it (five statements before; a save's round trips are most of its time). None of
+ * them is what a rating changes or locks: read side by side, before or after a rating's lock.
+ */
+export async function readConclusionFrame(
+  executor: Executor,
+  standardId: string,
+  planId: string,
+): Promise<ConclusionFrame> {
+  const result = await executor.execute<{
+    [K in keyof ConclusionFrame]: ConclusionFrame[K] | null;
+  }>(sql`
+    select
+      (select json_agg(json_build_object(
+          'id', i.id, 'organizationId', i.organization_id, 'standardId', i.standard_id,
+          'indicatorId', i.indicator_id, 'no', i.no, 'content', i.content, 'focus', i.focus,
+          'code', i.code, 'leader', i.leader, 'extra', i.extra) order by i.no)
+        from items i where i.standard_id = ${standardId}) as items,
+      (select json_agg(json_build_object(
+          'id', x.id, 'organizationId', x.organization_id, 'standardId', x.standard_id,
+          'parentId', x.parent_id, 'depth', x.depth, 'code', x.code, 'title', x.title,
+          'position', x.position, 'levels', x.levels) order by x.depth, x.position)
+        from indicators x where x.standard_id = ${standardId}) as indicators,
+      (select json_agg(json_build_object(
+          'itemId', a.item_id, 'departmentId', a.department_id, 'role', a.role,
+          'groupName', g.name, 'groupKind', g.kind, 'selectsKind', g.selects_kind)
+          order by a.item_id, a.position)
+        from assignments a left join department_groups g on g.id = a.group_id
+        where a.plan_id = ${planId}) as targets,
+      (select json_agg(json_build_object('kind', d.kind, 'title', d.title, 'dueOn', d.due_on)
+          order by d.due_on, d.title)
+        from deliverables d where d.plan_id = ${planId}) as deliverables,
+      (select json_agg(json_build_object('itemId', r.item_id, 'rating', r.rating, 'note', r.note))
+        from institution_ratings r where r.plan_id = ${planId}) as moderated`);
+  const row = result.rows[0];
+  return {
+    items: row?.items ?? [],
+    indicators: row?.indicators ?? [],
+    targets: row?.targets ?? [],
+    deliverables: row?.deliverables ?? [],
+    moderated: row?.moderated ?? [],
+  };
 }
