@@ -8,6 +8,7 @@
  * the app at one connection through bench/load.ts in a process of its own. Reports, never asserts.
  */
 import { execFile } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,8 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
     explain: { type: 'boolean', default: false },
+    // A V8 CPU profile of this process (the app) during each save's last load: the top self times.
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(options.duration);
@@ -94,10 +97,25 @@ async function writeFloor(url: string, queries: CapturedQuery[], seconds: number
 /** Each statement on its own (best of three in a savepoint), then the deferred triggers' time; optionally each plan. */
 async function statementTimes(url: string, queries: CapturedQuery[], explain: boolean) {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   await client.query('begin');
+  await client.query('savepoint statements');
   let total = 0;
   for (const query of queries.filter((entry) => !TRANSACTION_CONTROL.test(entry.text))) {
+    // The plan first, undone: the timed runs keep the last one's write for the statements after.
+    const plan =
+      explain && /^\s*(select|insert|update|delete|with)\b/i.test(query.text)
+        ? await (async () => {
+            await client.query('savepoint explained');
+            const result = await client.query(
+              `explain (analyze, buffers, costs off) ${query.text}`,
+              query.values,
+            );
+            await client.query('rollback to savepoint explained');
+            return (result.rows as { 'QUERY PLAN': string }[]).map((row) => row['QUERY PLAN']);
+          })()
+        : [];
     let best = Infinity;
     let rows = 0;
     for (let n = 0; n < 3; n += 1) {
@@ -112,25 +130,51 @@ async function statementTimes(url: string, queries: CapturedQuery[], explain: bo
     console.log(
       `      ${best.toFixed(2).padStart(6)} ms ${String(rows).padStart(4)} rows  ${query.text.replace(/\s+/g, ' ').slice(0, 200)}`,
     );
-    if (explain && /^\s*(select|insert|update|delete|with)\b/i.test(query.text)) {
-      await client.query('savepoint explained');
-      const plan = await client.query(
-        `explain (analyze, buffers, costs off) ${query.text}`,
-        query.values,
-      );
-      await client.query('rollback to savepoint explained');
-      for (const row of plan.rows as { 'QUERY PLAN': string }[])
-        console.log(`               ${row['QUERY PLAN']}`);
-    }
+    for (const line of plan) console.log(`               ${line}`);
   }
-  const t0 = performance.now();
-  await client.query('set constraints all immediate');
-  const triggers = performance.now() - t0;
+  // The deferred triggers' own time, best of five replays (the first call of a trigger function
+  // on a connection compiles it): each replay in a savepoint, its triggers run, then undone.
+  await client.query('rollback to savepoint statements');
+  const statements = queries.filter((entry) => !TRANSACTION_CONTROL.test(entry.text));
+  let triggers = Infinity;
+  for (let n = 0; n < 6; n += 1) {
+    await client.query('savepoint replay');
+    for (const query of statements) await client.query(query.text, query.values);
+    const t0 = performance.now();
+    await client.query('set constraints all immediate');
+    if (n > 0) triggers = Math.min(triggers, performance.now() - t0);
+    await client.query('rollback to savepoint replay');
+    await client.query('set constraints all deferred');
+  }
   console.log(
-    `      ${triggers.toFixed(2).padStart(6)} ms  the deferred triggers (set constraints all immediate); statements' sum ${total.toFixed(2)} ms`,
+    `      ${triggers.toFixed(2).padStart(6)} ms  the deferred triggers (set constraints all immediate, best of 5); statements' sum ${total.toFixed(2)} ms`,
   );
   await client.query('rollback');
   await client.end();
+}
+
+/** The functions with the most self time in a CPU profile (idle and GC apart), by name and place. */
+function printTopSelfTimes(profile: {
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  let total = 0;
+  (profile.samples ?? []).forEach((id, index) => {
+    const frame = byId.get(id)!.callFrame;
+    const ms = (profile.timeDeltas?.[index] ?? 0) / 1000;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^.*\/src\//, 'src/')}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + ms);
+    if (frame.functionName !== '(idle)') total += ms;
+  });
+  console.log(`      busy ${total.toFixed(0)} ms; top self times:`);
+  for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`      ${ms.toFixed(0).padStart(6)} ms  ${key}`);
 }
 
 async function loadRun(spec: LoadSpec): Promise<LoadResult> {
@@ -252,33 +296,44 @@ try {
         ),
     },
   ];
-  const send = async (write: (typeof writes)[number], body: Record<string, unknown>) => {
-    const response = await fetch(`${base}${write.path}`, {
-      method: write.method,
-      headers: { ...write.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ ...body, [write.versionField]: await write.current() }),
-    });
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`${write.name}: ${response.status} ${text}`);
-    return text.length;
+  /** One save; `capture`: its statements, its transaction rolled back. */
+  const send = async (
+    write: (typeof writes)[number],
+    body: Record<string, unknown>,
+    capture = false,
+  ) => {
+    const seen = await write.current();
+    if (capture) capturing = [];
+    try {
+      const response = await fetch(`${base}${write.path}`, {
+        method: write.method,
+        headers: { ...write.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, [write.versionField]: seen }),
+      });
+      const text = await response.text();
+      if (response.status >= 400) throw new Error(`${write.name}: ${response.status} ${text}`);
+      return { bytes: text.length, queries: capturing ?? [] };
+    } finally {
+      capturing = null;
+    }
   };
   for (const write of writes) {
     // One committed save first (a first rating becomes an update), then the statements of the next.
     await send(write, write.bodies[1]!);
-    capturing = [];
-    const bytes = await send(write, write.bodies[0]!);
-    const queries = capturing;
-    capturing = null;
+    const { bytes, queries } = await send(write, write.bodies[0]!, true);
     console.log(`  ${write.name}: ${queries.length} statements, reply ${bytes} bytes`);
     await statementTimes(url, queries, options.explain);
   }
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const write of writes) {
-      capturing = [];
-      await send(write, write.bodies[0]!);
-      const queries = capturing;
-      capturing = null;
+      const { queries } = await send(write, write.bodies[0]!, true);
       const sql = await writeFloor(url, queries, DURATION);
+      const profiler = options['cpu-prof'] && round === ROUNDS - 1 ? new Session() : null;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
       const app1 = await loadRun({
         url: `${base}${write.path}`,
         method: write.method,
@@ -292,6 +347,11 @@ try {
           ...(write.versionIn ? { versionIn: write.versionIn } : {}),
         },
       });
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        profiler.disconnect();
+        printTopSelfTimes(profile);
+      }
       console.log(
         `  round ${round + 1} ${write.name}: app c1 p50 ${app1.p50} p99 ${app1.p99} ms (${app1.requests} requests, non-2xx ${app1.non2xx}); sql at commit p50 ${sql.p50} p99 ${sql.p99} ms; ${queries.length} statements; load average ${load1()}`,
       );
