@@ -25,7 +25,7 @@ export interface LoadSpec {
     versionIn?: { list: string; id: string; path: string[] };
   };
   /**
-   * One request after another on each of `connections` loops, each request timed (for
+   * One request after another on each of `connections` loops (a write too), each request timed (for
    * percentiles autocannon does not report, such as p95).
    */
   sequential?: boolean;
@@ -46,19 +46,47 @@ export interface LoadResult {
   p95?: number;
 }
 
-/** GETs `spec.url` one request at a time on each of `spec.connections` loops for the duration; every latency counted. */
+/** The version a write's answer says the record is at now. */
+function versionOf(write: NonNullable<LoadSpec['write']>, answer: Record<string, unknown>): number {
+  if (!write.versionIn) return answer.version as number;
+  const { list, id, path } = write.versionIn;
+  const entry = (answer[list] as Record<string, unknown>[]).find((row) => row.id === id);
+  return path.reduce<unknown>(
+    (value, key) => (value as Record<string, unknown>)[key],
+    entry,
+  ) as number;
+}
+
+/**
+ * Sends `spec.url` one request at a time on each of `spec.connections` loops for the duration;
+ * every latency counted. A write names the version the previous answer returned, as below.
+ */
 async function sequential(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   let non2xx = 0;
   const start = performance.now();
   const end = start + spec.durationSeconds * 1000;
+  const write = spec.write;
+  let version = write?.version ?? 0;
+  let turn = 0;
   const loop = async () => {
     while (performance.now() < end) {
+      const body = write
+        ? JSON.stringify({
+            ...write.bodies[turn++ % write.bodies.length],
+            [write.versionField ?? 'version']: version,
+          })
+        : undefined;
       const t0 = performance.now();
-      const response = await fetch(spec.url, { headers: spec.headers });
-      await response.arrayBuffer();
+      const response = await fetch(spec.url, {
+        method: spec.method,
+        headers: body ? { ...spec.headers, 'content-type': 'application/json' } : spec.headers,
+        ...(body ? { body } : {}),
+      });
+      const text = await response.text();
       latencies.push(performance.now() - t0);
       if (response.status < 200 || response.status >= 300) non2xx += 1;
+      else if (write) version = versionOf(write, JSON.parse(text));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, spec.connections) }, loop));
@@ -92,15 +120,6 @@ async function main(): Promise<void> {
   const write = spec.write;
   let version = write?.version ?? 0;
   let turn = 0;
-  const versionOf = (answer: Record<string, unknown>): number => {
-    if (!write?.versionIn) return answer.version as number;
-    const { list, id, path } = write.versionIn;
-    const entry = (answer[list] as Record<string, unknown>[]).find((row) => row.id === id);
-    return path.reduce<unknown>(
-      (value, key) => (value as Record<string, unknown>)[key],
-      entry,
-    ) as number;
-  };
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -123,7 +142,7 @@ async function main(): Promise<void> {
               };
             },
             onResponse: (status, body) => {
-              if (status === 200 || status === 201) version = versionOf(JSON.parse(body));
+              if (status === 200 || status === 201) version = versionOf(write, JSON.parse(body));
             },
           },
         ]

@@ -7,6 +7,17 @@ import type {
   SummaryList,
 } from '../../src/shared/api/conclusion';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
+import { listPlanAssignmentTargets } from '../../src/server/modules/breakdowns/breakdown.repository';
+import {
+  listInstitutionRatings,
+  readConclusionFrame,
+} from '../../src/server/modules/conclusion/conclusion.repository';
+import { listDeliverables } from '../../src/server/modules/plans/plan.repository';
+import { plans } from '../../src/server/modules/plans/plan.table';
+import {
+  listIndicatorsOfStandard,
+  listItemsOfStandard,
+} from '../../src/server/modules/standards/standard.repository';
 import {
   createTestApp,
   type SignedInClient,
@@ -259,15 +270,21 @@ describe("a department's summary and self-assessment", () => {
       next: 'returned',
       summary: { status: 'returned', returnComment: '请补充典型案例的成效数据' },
     });
+    const corrected = await put(union, `${base}/items/${item39.id}`, {
+      version: 1,
+      rating: '达标',
+      justification: '验收已完成',
+    });
+    expect(corrected.statusCode).toBe(200);
+    // The save answers the view a reader then reads: this item's rating changed, the other's kept.
+    const answered: ConclusionView = corrected.json();
     expect(
-      (
-        await put(union, `${base}/items/${item39.id}`, {
-          version: 1,
-          rating: '达标',
-          justification: '验收已完成',
-        })
-      ).statusCode,
-    ).toBe(200);
+      answered.items.map((entry) => [entry.id, entry.mine?.rating, entry.mine?.version]),
+    ).toEqual([
+      [item8.id, '达标', 1],
+      [item39.id, '达标', 2],
+    ]);
+    expect(answered).toEqual((await union.get(base)).json());
 
     expect(
       (await actions()).filter((action) => /^(summary|self_assessment)\./.test(action)),
@@ -441,5 +458,33 @@ describe('moderation by the coordinating office', () => {
       'institution_rating.create',
       'institution_rating.create',
     ]);
+
+    // The view's one read of the plan gives what each list's own reader gives, in its order.
+    const [plan] = await t.db.select().from(plans).where(eq(plans.id, planId));
+    const frame = await readConclusionFrame(t.db, plan!.standardId, planId);
+    expect(frame.items).toEqual(await listItemsOfStandard(t.db, plan!.standardId));
+    expect(frame.indicators).toEqual(await listIndicatorsOfStandard(t.db, plan!.standardId));
+    expect(frame.targets).toEqual(await listPlanAssignmentTargets(t.db, planId));
+    expect(frame.targets.some((target) => target.groupName !== null)).toBe(true);
+    expect(frame.deliverables).toEqual(
+      (await listDeliverables(t.db, planId)).map(({ kind, title, dueOn }) => ({
+        kind,
+        title,
+        dueOn,
+      })),
+    );
+    expect(frame.deliverables.length).toBeGreaterThan(0);
+    const byItem = (rows: { itemId: string }[]) =>
+      [...rows].sort((a, b) => a.itemId.localeCompare(b.itemId));
+    expect(byItem(frame.moderated)).toEqual(
+      byItem(
+        (await listInstitutionRatings(t.db, planId)).map(({ itemId, rating, note }) => ({
+          itemId,
+          rating,
+          note,
+        })),
+      ),
+    );
+    expect(frame.moderated).toHaveLength(2);
   });
 });

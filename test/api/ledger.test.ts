@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/clock';
+import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { departments as departmentsTable } from '../../src/server/modules/departments/department.table';
 import { listMissingPeriodReports } from '../../src/server/modules/ledger/ledger.service';
 import { progressReports } from '../../src/server/modules/ledger/ledger.table';
@@ -284,6 +285,37 @@ describe('progress reports', () => {
         })
       ).json().version,
     ).toBe(3);
+    // A correction of an older version is refused with the latest one, not the first.
+    const stale = await report(union, ledgerBase, {
+      measureId: measure!.id,
+      periodKey: '2024-05',
+      basedOnVersion: 2,
+      text: '基于旧版本的更正',
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({
+      code: 'ledger.report_version_conflict',
+      params: { version: 3 },
+      current: { version: 3, text: '补充：会议纪要已归档' },
+    });
+    // Each correction's audit entry names the version it replaced.
+    const audited = await t.db
+      .select({ before: auditLog.before, after: auditLog.after })
+      .from(auditLog)
+      .where(
+        and(eq(auditLog.organizationId, organization.id), eq(auditLog.action, 'ledger.report')),
+      )
+      .orderBy(asc(auditLog.id));
+    expect(
+      audited.map((entry) => [
+        (entry.before as { version: number } | null)?.version ?? null,
+        (entry.after as { version: number }).version,
+      ]),
+    ).toEqual([
+      [null, 1],
+      [1, 2],
+      [2, 3],
+    ]);
     const [seen] = await measuresOf();
     const may = seen!.periods.find((period) => period.periodKey === '2024-05')!;
     expect(may.versions.map((version) => [version.version, version.text])).toEqual([
@@ -471,6 +503,32 @@ describe('progress reports', () => {
       'plan.not_found',
     );
     expect((await stranger.get(ledgerBase)).statusCode).toBe(404);
+    // A save's plan and department are read in one statement, refused in the same order:
+    // another organization's plan first, then a department not of the plan's organization.
+    const strangerDepartment = (
+      await t.db
+        .insert(departmentsTable)
+        .values({
+          organizationId: (await createInstitution(t.db)).organization.id,
+          name: '外校',
+          kind: 'other',
+        })
+        .returning()
+    )[0]!.id;
+    const body = { measureId: measure!.id, periodKey: '2024-05', basedOnVersion: 1 };
+    const refusal = async (client: SignedInClient, department: string) => {
+      const response = await report(
+        client,
+        `/api/v1/plans/${planId}/ledger/departments/${department}`,
+        body,
+      );
+      return [response.statusCode, response.json().error.code];
+    };
+    expect(await refusal(stranger, strangerDepartment)).toEqual([404, 'plan.not_found']);
+    expect(await refusal(stranger, idOf('工会'))).toEqual([404, 'plan.not_found']);
+    expect(await refusal(coordinator, strangerDepartment)).toEqual([404, 'department.not_found']);
+    expect(await refusal(union, strangerDepartment)).toEqual([404, 'department.not_found']);
+    expect(await refusal(union, idOf('教务处'))).toEqual([403, 'auth.forbidden']);
   });
 });
 

@@ -10,6 +10,9 @@ import {
   type SelfAssessment,
   type Summary,
 } from './conclusion.table';
+import type { listPlanAssignmentTargets } from '../breakdowns/breakdown.repository';
+import type { Deliverable } from '../plans/plan.table';
+import type { Indicator, Item } from '../standards/standard.table';
 
 /**
  * Serializes changes to a plan's scale against ratings on it: a rating takes the lock shared,
@@ -228,4 +231,64 @@ export async function updateInstitutionRatingAtVersion(
     .where(and(eq(institutionRatings.id, id), eq(institutionRatings.version, version)))
     .returning();
   return row;
+}
+
+/** The plan's records a department's conclusion view shows besides its own (`readConclusionFrame`). */
+export interface ConclusionFrame {
+  /** The standard's items, by number (as `listItemsOfStandard`). */
+  items: Item[];
+  /** The standard's indicators, by depth and position (as `listIndicatorsOfStandard`). */
+  indicators: Indicator[];
+  /** The plan's assignments with their groups, by item and position (as `listPlanAssignmentTargets`). */
+  targets: Awaited<ReturnType<typeof listPlanAssignmentTargets>>;
+  /** The plan's deliverables' kinds and due days, by due day and title (as `listDeliverables`). */
+  deliverables: Pick<Deliverable, 'kind' | 'title' | 'dueOn'>[];
+  /** The office's moderated rating of each item it has rated. */
+  moderated: Pick<InstitutionRating, 'itemId' | 'rating' | 'note'>[];
+}
+
+/**
+ * The view's records of the plan in one statement, each list as JSON in the order its own
+ * reader gives it (five statements before; a save's round trips are most of its time). None of
+ * them is what a rating changes or locks: read side by side, before or after a rating's lock.
+ */
+export async function readConclusionFrame(
+  executor: Executor,
+  standardId: string,
+  planId: string,
+): Promise<ConclusionFrame> {
+  // Each list's rows as JSON objects of their own (a subselect's rows, named as the rows' types
+  // name them), cheaper to plan and build than json_build_object's pairs.
+  const result = await executor.execute<
+    Omit<{ [K in keyof ConclusionFrame]: ConclusionFrame[K] | null }, 'targets'> & {
+      targets: (ConclusionFrame['targets'][number] & { position: number })[] | null;
+    }
+  >(sql`
+    select
+      (select json_agg(t order by t.no) from (
+        select id, organization_id as "organizationId", standard_id as "standardId",
+          indicator_id as "indicatorId", no, content, focus, code, leader, extra
+        from items where standard_id = ${standardId}) t) as items,
+      (select json_agg(t order by t.depth, t.position) from (
+        select id, organization_id as "organizationId", standard_id as "standardId",
+          parent_id as "parentId", depth, code, title, position, levels
+        from indicators where standard_id = ${standardId}) t) as indicators,
+      (select json_agg(t order by t."itemId", t.position) from (
+        select a.item_id as "itemId", a.department_id as "departmentId", a.role,
+          g.name as "groupName", g.kind as "groupKind", g.selects_kind as "selectsKind", a.position
+        from assignments a left join department_groups g on g.id = a.group_id
+        where a.plan_id = ${planId}) t) as targets,
+      (select json_agg(t order by t."dueOn", t.title) from (
+        select kind, title, due_on as "dueOn" from deliverables where plan_id = ${planId}) t) as deliverables,
+      (select json_agg(t) from (
+        select item_id as "itemId", rating, note from institution_ratings where plan_id = ${planId}) t) as moderated`);
+  const row = result.rows[0];
+  return {
+    items: row?.items ?? [],
+    indicators: row?.indicators ?? [],
+    // The position orders them only.
+    targets: (row?.targets ?? []).map(({ position: _position, ...target }) => target),
+    deliverables: row?.deliverables ?? [],
+    moderated: row?.moderated ?? [],
+  };
 }

@@ -37,7 +37,8 @@ import { assertEvidenceUsable } from '../evidence/evidence.service';
 import { listDeliverables } from '../plans/plan.repository';
 import { listIndicatorsOfStandard, listItemsOfStandard } from '../standards/standard.repository';
 import { assembleIndicatorTree } from '../standards/standard.rules';
-import type { Item } from '../standards/standard.table';
+import type { Indicator, Item } from '../standards/standard.table';
+import type { Deliverable } from '../plans/plan.table';
 import {
   findInstitutionRating,
   findRatingScale,
@@ -52,6 +53,8 @@ import {
   listSummariesOfPlan,
   lockScaleOfPlan,
   planHasRatings,
+  readConclusionFrame,
+  type ConclusionFrame,
   updateInstitutionRatingAtVersion,
   updateRatingScaleAtVersion,
   updateSelfAssessmentAtVersion,
@@ -59,7 +62,7 @@ import {
 } from './conclusion.repository';
 import type { InstitutionRating, SelfAssessment, Summary } from './conclusion.table';
 import { requirePlan } from '../plans/plan.scope';
-import { requireReachableDepartment } from '../departments/department.scope';
+import { requirePlanAndReachableDepartment } from '../departments/department.scope';
 
 type SaveSummaryInput = z.output<typeof saveSummaryBodySchema>;
 type RateInput = z.output<typeof rateItemBodySchema>;
@@ -112,6 +115,39 @@ function toInstitutionRating(
 
 const filled = (text: string | undefined) => (text ?? '').trim().length > 0;
 
+/** The summary's due day: the plan's summary deliverable's, else its self-assessment's. */
+function summaryDueOnOf(
+  deliverables: readonly Pick<Deliverable, 'kind' | 'dueOn'>[],
+): string | null {
+  return (
+    (
+      deliverables.find((deliverable) => deliverable.kind === 'summary') ??
+      deliverables.find((deliverable) => deliverable.kind === 'self_assessment')
+    )?.dueOn ?? null
+  );
+}
+
+/** Every item of the standard with its level-1 and level-2 indicators, in the tree's order. */
+function placeItems(allIndicators: Indicator[], allItems: Item[]) {
+  const tree = assembleIndicatorTree(allIndicators, allItems, (item) => item);
+  const placed: {
+    item: Item;
+    level1: { code: string; title: string };
+    level2: { code: string; title: string };
+  }[] = [];
+  for (const level1 of tree) {
+    for (const level2 of level1.children) {
+      for (const item of level2.items)
+        placed.push({
+          item,
+          level1: { code: level1.code, title: level1.title },
+          level2: { code: level2.code, title: level2.title },
+        });
+    }
+  }
+  return { tree, placed };
+}
+
 export function createConclusionService({ db, clock }: { db: Database; clock: Clock }) {
   async function planOf(executor: Executor, actor: Actor, planId: string) {
     const found = await requirePlan(executor, actor.organizationId, planId);
@@ -120,8 +156,13 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
 
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
   async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
-    const plan = await planOf(executor, actor, planId);
-    const department = await requireReachableDepartment(executor, actor, departmentId);
+    // One statement for both (a save's first round trip).
+    const { plan, department } = await requirePlanAndReachableDepartment(
+      executor,
+      actor,
+      planId,
+      departmentId,
+    );
     return { plan, department };
   }
 
@@ -136,13 +177,7 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
   }
 
   async function summaryDueOn(executor: Executor, planId: string): Promise<string | null> {
-    const deliverables = await listDeliverables(executor, planId);
-    return (
-      (
-        deliverables.find((deliverable) => deliverable.kind === 'summary') ??
-        deliverables.find((deliverable) => deliverable.kind === 'self_assessment')
-      )?.dueOn ?? null
-    );
+    return summaryDueOnOf(await listDeliverables(executor, planId));
   }
 
   const isLate = (status: SummaryView['status'], dueOn: string | null) =>
@@ -158,23 +193,7 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
     // One after the other: the executor may be a transaction, which runs one query at a time.
     const allIndicators = await listIndicatorsOfStandard(executor, standardId);
     const allItems = knownItems ?? (await listItemsOfStandard(executor, standardId));
-    const tree = assembleIndicatorTree(allIndicators, allItems, (item) => item);
-    const placed: {
-      item: Item;
-      level1: { code: string; title: string };
-      level2: { code: string; title: string };
-    }[] = [];
-    for (const level1 of tree) {
-      for (const level2 of level1.children) {
-        for (const item of level2.items)
-          placed.push({
-            item,
-            level1: { code: level1.code, title: level1.title },
-            level2: { code: level2.code, title: level2.title },
-          });
-      }
-    }
-    return { tree, placed };
+    return placeItems(allIndicators, allItems);
   }
 
   /** A summary that may still be changed: not submitted. Locked for this transaction when it exists. */
@@ -199,24 +218,25 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
     departmentId: string,
     known?: {
       scope: Awaited<ReturnType<typeof scope>>;
-      targets: Awaited<ReturnType<typeof listPlanAssignmentTargets>>;
+      frame: ConclusionFrame;
       summary: Summary | undefined;
       scale: Awaited<ReturnType<typeof scaleOf>>;
-      items: Awaited<ReturnType<typeof listItemsOfStandard>>;
+      /** The department's ratings as the write left them. */
+      ratings: SelfAssessment[];
     },
   ): Promise<ConclusionView> {
     const { plan, department } =
       known?.scope ?? (await scope(executor, actor, planId, departmentId));
-    const targets = known?.targets ?? (await listPlanAssignmentTargets(executor, plan.id));
-    const { placed } = await itemsWithIndicators(executor, plan.standardId, known?.items);
+    // The plan's items, indicators, assignments, deliverables and moderated ratings: one statement.
+    const frame = known?.frame ?? (await readConclusionFrame(executor, plan.standardId, plan.id));
+    const { placed } = placeItems(frame.indicators, frame.items);
     const summary = known ? known.summary : await findSummary(executor, plan.id, department.id);
-    const ratings = await listSelfAssessments(executor, plan.id, department.id);
-    const moderated = await listInstitutionRatings(executor, plan.id);
+    const ratings = known?.ratings ?? (await listSelfAssessments(executor, plan.id, department.id));
     const scale = known?.scale ?? (await scaleOf(executor, plan.id));
-    const dueOn = await summaryDueOn(executor, plan.id);
-    const duties = dutiesOf(department, targets);
+    const dueOn = summaryDueOnOf(frame.deliverables);
+    const duties = dutiesOf(department, frame.targets);
     const ratingOf = new Map(ratings.map((row) => [row.itemId, row]));
-    const moderatedOf = new Map(moderated.map((row) => [row.itemId, row]));
+    const moderatedOf = new Map(frame.moderated.map((row) => [row.itemId, row]));
     const items: ConclusionItem[] = placed
       .filter(({ item }) => duties.has(item.id))
       .map(({ item, level1, level2 }) => {
@@ -494,11 +514,11 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
         const scoped = await scope(tx, actor, planId, departmentId);
         const { plan, department } = scoped;
         await lockScaleOfPlan(tx, plan.id, 'shared');
-        const items = await listItemsOfStandard(tx, plan.standardId);
-        const item = items.find((candidate) => candidate.id === itemId);
+        // The plan's records the check and the answer need, in one statement (none is locked).
+        const frame = await readConclusionFrame(tx, plan.standardId, plan.id);
+        const item = frame.items.find((candidate) => candidate.id === itemId);
         if (!item) throw new AppError('item.not_found');
-        const targets = await listPlanAssignmentTargets(tx, plan.id);
-        if (!dutiesOf(department, targets).has(item.id))
+        if (!dutiesOf(department, frame.targets).has(item.id))
           throw new AppError('selfAssessment.not_assigned', { no: item.no });
         const summary = await assertEditable(tx, plan.id, department.id);
         const scale = await scaleOf(tx, plan.id);
@@ -509,7 +529,9 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
           });
         }
         await assertEvidenceUsable(tx, actor, input.evidenceIds);
-        const before = await findSelfAssessment(tx, plan.id, item.id, department.id);
+        // The department's ratings, read once: this item's is the one changed, the rest the view's.
+        const ratings = await listSelfAssessments(tx, plan.id, department.id);
+        const before = ratings.find((row) => row.itemId === item.id);
         const now = clock.now();
         const changes = {
           rating: input.rating,
@@ -545,13 +567,13 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
           ...(before ? { before } : {}),
           after,
         });
-        // A rating changes none of what was read above: the view reuses it.
+        // A rating changes none of what was read above but its own row: the view reuses it.
         return view(tx, actor, plan.id, department.id, {
           scope: scoped,
-          targets,
+          frame,
           summary,
           scale,
-          items,
+          ratings: [...ratings.filter((row) => row.id !== after.id), after],
         });
       });
     },

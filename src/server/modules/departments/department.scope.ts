@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/errors';
 import type { Executor } from '../../db/client';
 import type { Actor } from '../auth/actor';
+import { findPlanWithDepartment } from '../plans/plan.repository';
 import { findDepartmentInOrganization } from './department.repository';
 import type { Department } from './department.table';
 
@@ -24,4 +25,22 @@ export async function requireReachableDepartment(
 export function requireOwnDepartmentOfLiaison(actor: Actor, departmentId: string): void {
   if (actor.role === 'liaison' && actor.departmentId !== departmentId)
     throw new AppError('auth.forbidden');
+}
+
+/**
+ * The plan of the actor's organization and a department of it the actor may act for, read in one
+ * statement: refused as `requirePlan` then `requireReachableDepartment` would refuse, in that order.
+ */
+export async function requirePlanAndReachableDepartment(
+  executor: Executor,
+  actor: Actor,
+  planId: string,
+  departmentId: string,
+) {
+  const found = await findPlanWithDepartment(executor, actor.organizationId, planId, departmentId);
+  if (!found) throw new AppError('plan.not_found');
+  const { department, ...plan } = found;
+  if (!department) throw new AppError('department.not_found');
+  requireOwnDepartmentOfLiaison(actor, department.id);
+  return { ...plan, department };
 }

@@ -1,9 +1,10 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client';
 import { sharedInPass } from '../../db/read-once';
 import { readTogether } from '../../db/read-together';
 import { measures, submissions } from '../breakdowns/breakdown.table';
 import { departments } from '../departments/department.table';
+import { plans } from '../plans/plan.table';
 import { items } from '../standards/standard.table';
 import {
   ledgerSettings,
@@ -21,6 +22,31 @@ export async function findLedgerSettings(
     .from(ledgerSettings)
     .where(eq(ledgerSettings.planId, planId));
   return row;
+}
+
+/**
+ * What a department's report is checked against before its measure: the plan's ledger settings
+ * (undefined before the office sets them) and the status of the department's task breakdown
+ * (null before it has one), in one statement.
+ */
+export async function findReportingScope(
+  executor: Executor,
+  planId: string,
+  departmentId: string,
+): Promise<{
+  settings: LedgerSettingsRow | undefined;
+  breakdownStatus: (typeof submissions.$inferSelect)['status'] | null;
+}> {
+  const [row] = await executor
+    .select({ settings: ledgerSettings, breakdownStatus: submissions.status })
+    .from(plans)
+    .leftJoin(ledgerSettings, eq(ledgerSettings.planId, plans.id))
+    .leftJoin(
+      submissions,
+      and(eq(submissions.planId, plans.id), eq(submissions.departmentId, departmentId)),
+    )
+    .where(eq(plans.id, planId));
+  return { settings: row?.settings ?? undefined, breakdownStatus: row?.breakdownStatus ?? null };
 }
 
 export async function insertLedgerSettings(
@@ -305,16 +331,23 @@ export async function lockMeasure(executor: Executor, measureId: string): Promis
     .for('update');
 }
 
-export async function listVersions(
+/**
+ * The latest version of one measure's report for one period (undefined before the first): a
+ * correction names it, and only it. Read by the unique index (measure, period, version)
+ * backwards: one row however many corrections the cell has had.
+ */
+export async function findLatestVersion(
   executor: Executor,
   measureId: string,
   periodKey: string,
-): Promise<ProgressReport[]> {
-  return executor
+): Promise<ProgressReport | undefined> {
+  const [row] = await executor
     .select()
     .from(progressReports)
     .where(and(eq(progressReports.measureId, measureId), eq(progressReports.periodKey, periodKey)))
-    .orderBy(asc(progressReports.version));
+    .orderBy(desc(progressReports.version))
+    .limit(1);
+  return row;
 }
 
 export async function insertProgressReport(

@@ -60,14 +60,15 @@ import type { Actor } from '../auth/actor';
 import { findSubmission } from '../breakdowns/breakdown.repository';
 import { assertEvidenceUsable, evidenceViewsById } from '../evidence/evidence.service';
 import {
+  findLatestVersion,
   findLedgerSettings,
+  findReportingScope,
   insertLedgerSettings,
   insertProgressReport,
   listApprovedMeasures,
   listProgressReportFacts,
   listProgressReports,
   listReportedPeriodKeys,
-  listVersions,
   lockApprovedMeasure,
   lockMeasure,
   updateLedgerSettingsAtVersion,
@@ -78,7 +79,7 @@ import type { LedgerSettingsRow, ProgressReport } from './ledger.table';
 import { requirePlan } from '../plans/plan.scope';
 import {
   requireOwnDepartmentOfLiaison,
-  requireReachableDepartment,
+  requirePlanAndReachableDepartment,
 } from '../departments/department.scope';
 import { type MessageKey, translate } from '../../../shared/i18n/messages';
 
@@ -232,8 +233,13 @@ export function createLedgerService({
 
   /** The plan and department, both of the actor's organization; a liaison only reaches their own department. */
   async function scope(executor: Executor, actor: Actor, planId: string, departmentId: string) {
-    const { plan } = await requirePlan(executor, actor.organizationId, planId);
-    const department = await requireReachableDepartment(executor, actor, departmentId);
+    // One statement for both (a save's first round trip).
+    const { plan, department } = await requirePlanAndReachableDepartment(
+      executor,
+      actor,
+      planId,
+      departmentId,
+    );
     return { plan, department };
   }
 
@@ -307,10 +313,9 @@ export function createLedgerService({
     const now = clock.now();
     const day = dayOf(now);
     if (!locked) await lockMeasure(tx, measure.id);
-    const versions = await listVersions(tx, measure.id, period.key);
-    const latest = versions.at(-1);
+    const latest = await findLatestVersion(tx, measure.id, period.key);
     if ((latest?.version ?? 0) !== input.basedOnVersion) {
-      const evidence = await evidenceOf(tx, actor, versions);
+      const evidence = await evidenceOf(tx, actor, latest ? [latest] : []);
       throw new AppError(
         'ledger.report_version_conflict',
         { version: latest?.version ?? 0 },
@@ -353,10 +358,14 @@ export function createLedgerService({
     periodKey: string,
   ) {
     const { plan, department } = await scope(executor, actor, planId, departmentId);
-    const settingsRow = await findLedgerSettings(executor, plan.id);
+    // The settings and the breakdown's status in one statement.
+    const { settings: settingsRow, breakdownStatus } = await findReportingScope(
+      executor,
+      plan.id,
+      department.id,
+    );
     if (!settingsRow) throw new AppError('ledger.not_configured');
-    const submission = await findSubmission(executor, plan.id, department.id);
-    if (submission?.status !== 'approved') throw new AppError('ledger.not_approved');
+    if (breakdownStatus !== 'approved') throw new AppError('ledger.not_approved');
     const periods = periodsOf(settingsRow);
     const index = periods.findIndex((candidate) => candidate.key === periodKey);
     if (index < 0) throw new AppError('ledger.unknown_period', { period: periodKey });
@@ -683,10 +692,14 @@ export function createLedgerService({
     ): Promise<ProgressReportView> {
       return db.transaction(async (tx) => {
         const { plan, department } = await scope(tx, actor, planId, departmentId);
-        const settingsRow = await findLedgerSettings(tx, plan.id);
+        // The settings and the breakdown's status in one statement.
+        const { settings: settingsRow, breakdownStatus } = await findReportingScope(
+          tx,
+          plan.id,
+          department.id,
+        );
         if (!settingsRow) throw new AppError('ledger.not_configured');
-        const submission = await findSubmission(tx, plan.id, department.id);
-        if (submission?.status !== 'approved') throw new AppError('ledger.not_approved');
+        if (breakdownStatus !== 'approved') throw new AppError('ledger.not_approved');
         const period = periodsOf(settingsRow).find(
           (candidate) => candidate.key === input.periodKey,
         );

@@ -26,6 +26,34 @@ export async function findPlanWithStandard(
   return row;
 }
 
+/**
+ * The plan of the organization (with its standard's title and depth) and, beside it, the
+ * organization's department of that id (null when there is none): a write's scope in one
+ * statement instead of two. Undefined when the plan is not the organization's.
+ */
+export async function findPlanWithDepartment(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  departmentId: string,
+) {
+  const [row] = await executor
+    .select({
+      plan: plans,
+      standardTitle: standards.title,
+      standardDepth: standards.depth,
+      department: departments,
+    })
+    .from(plans)
+    .innerJoin(standards, eq(standards.id, plans.standardId))
+    .leftJoin(
+      departments,
+      and(eq(departments.organizationId, organizationId), eq(departments.id, departmentId)),
+    )
+    .where(and(eq(plans.organizationId, organizationId), eq(plans.id, planId)));
+  return row;
+}
+
 export async function findPlanByFingerprint(
   executor: Executor,
   organizationId: string,
