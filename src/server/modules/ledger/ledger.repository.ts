@@ -254,18 +254,22 @@ function selectProgressReports(
   return executor
     .select()
     .from(progressReports)
-    .where(
-      and(
-        eq(progressReports.planId, planId),
-        ofDepartments(progressReports.departmentId, departmentId),
-      ),
-    )
-    .orderBy(
-      asc(progressReports.measureId),
-      asc(progressReports.periodKey),
-      asc(progressReports.version),
-    );
+    .where(reportsOfPlan(planId, departmentId))
+    .orderBy(...reportOrder);
 }
+
+/** A plan's reports (of the departments given, if any). */
+const reportsOfPlan = (planId: string, departmentId?: string | readonly string[]) =>
+  and(
+    eq(progressReports.planId, planId),
+    ofDepartments(progressReports.departmentId, departmentId),
+  );
+/** By measure, period and version: each cell's versions together, oldest first. */
+const reportOrder = [
+  asc(progressReports.measureId),
+  asc(progressReports.periodKey),
+  asc(progressReports.version),
+];
 
 /** What lateness and the counts read of a progress report: neither its text nor its evidence. */
 const progressReportFactColumns = {
@@ -293,17 +297,8 @@ export async function listProgressReportFacts(
     executor
       .select(progressReportFactColumns)
       .from(progressReports)
-      .where(
-        and(
-          eq(progressReports.planId, planId),
-          ofDepartments(progressReports.departmentId, departmentId),
-        ),
-      )
-      .orderBy(
-        asc(progressReports.measureId),
-        asc(progressReports.periodKey),
-        asc(progressReports.version),
-      );
+      .where(reportsOfPlan(planId, departmentId))
+      .orderBy(...reportOrder);
   // The whole plan's, in a snapshot's pass: three of its readers ask for them.
   if (departmentId === undefined)
     return sharedInPass(executor, `progressReportFacts:${planId}`, select);
