@@ -16,6 +16,7 @@ import {
   type CoveragePerson,
   type CoveragePeriod,
 } from '../../../shared/activities/coverage';
+import { groupBy } from '../../../shared/collections';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import { percent } from '../../../shared/report/build-quality-report';
@@ -83,15 +84,14 @@ export async function computeOrganizationCoverage(
   ]);
   // Each kind's attendance by teacher, grouped once for every rule of that kind.
   const attendedByKind = new Map<string, Map<string, string[]>>();
-  for (const row of attendance) {
-    let ofKind = attendedByKind.get(row.kindId);
-    if (!ofKind) {
-      ofKind = new Map();
-      attendedByKind.set(row.kindId, ofKind);
-    }
-    const days = ofKind.get(row.teacherId);
-    if (days) days.push(row.heldOn);
-    else ofKind.set(row.teacherId, [row.heldOn]);
+  for (const [kindId, ofKind] of groupBy(attendance, (row) => row.kindId)) {
+    const byTeacher = groupBy(ofKind, (row) => row.teacherId);
+    attendedByKind.set(
+      kindId,
+      new Map(
+        [...byTeacher].map(([teacherId, rows]) => [teacherId, rows.map((row) => row.heldOn)]),
+      ),
+    );
   }
   return rules.map(({ rule, kindName }) => {
     const population = people.filter(

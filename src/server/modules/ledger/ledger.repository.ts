@@ -232,21 +232,11 @@ async function approvedMeasuresQuery(
     );
 }
 
-/** Every version of every report of the plan (of the departments given, if any), oldest first. */
+/**
+ * Every version of every report of the plan (of the departments given, if any), oldest first.
+ * Not shared in a snapshot's pass: its readers want the facts alone (`listProgressReportFacts`).
+ */
 export async function listProgressReports(
-  executor: Executor,
-  planId: string,
-  departmentId?: string | readonly string[],
-): Promise<ProgressReport[]> {
-  // The whole plan's, in a pass: the quality report's records and the ledger's readers.
-  if (departmentId === undefined)
-    return sharedInPass(executor, `progressReports:${planId}`, () =>
-      selectProgressReports(executor, planId),
-    );
-  return selectProgressReports(executor, planId, departmentId);
-}
-
-function selectProgressReports(
   executor: Executor,
   planId: string,
   departmentId?: string | readonly string[],

@@ -82,6 +82,7 @@ import {
   requirePlanAndReachableDepartment,
 } from '../departments/department.scope';
 import { type MessageKey, translate } from '../../../shared/i18n/messages';
+import { groupBy } from '../../../shared/collections';
 
 type SettingsInput = z.output<typeof ledgerSettingsBodySchema>;
 type ReportInput = z.output<typeof reportBodySchema>;
@@ -134,19 +135,9 @@ function reportView(
   };
 }
 
-/** Versions by measure and period ("measureId/periodKey"), oldest first. */
-function groupReports<Report extends ProgressReportFacts>(
-  reports: readonly Report[],
-): Map<string, Report[]> {
-  const grouped = new Map<string, Report[]>();
-  for (const report of reports) {
-    const key = `${report.measureId}/${report.periodKey}`;
-    const versions = grouped.get(key);
-    if (versions) versions.push(report);
-    else grouped.set(key, [report]);
-  }
-  return grouped;
-}
+/** Versions by measure and period ("measureId/periodKey"), in the order read (oldest first). */
+const groupReports = <Report extends ProgressReportFacts>(reports: readonly Report[]) =>
+  groupBy(reports, (report) => `${report.measureId}/${report.periodKey}`);
 
 /** Each measure's state in each period, from its reports: late by the first version, status by the latest. */
 function statesOf(
