@@ -42,7 +42,6 @@ export function createBenchOversightService(db: Database, clock: Clock, config: 
     db,
     clock,
     breakdowns: services.breakdowns,
-    conclusion: services.conclusion,
     plans: services.plans,
     lateSources: overdueSources({ breakdowns: services.breakdowns }),
     views: services.views,

@@ -317,7 +317,6 @@ export async function buildApp(
     db,
     clock: dependencies.clock,
     breakdowns: services.breakdowns,
-    conclusion: services.conclusion,
     plans: services.plans,
     lateSources: overdueSources({ breakdowns: services.breakdowns }),
     views: services.views,

@@ -1,3 +1,4 @@
+import { compareChinese } from '../collections';
 import type {
   InstitutionFigures,
   InstitutionRow,
@@ -118,9 +119,6 @@ export function institutionRates(
 
 type SortKey = (typeof overviewSortKeys)[number];
 
-/** One collator for every comparison: `localeCompare(…, 'zh-CN')` would build one per call. */
-const chinese = new Intl.Collator('zh-CN');
-
 function sortValue(row: InstitutionRow, key: SortKey): string | number | null {
   switch (key) {
     case 'name':
@@ -145,7 +143,7 @@ export function sortInstitutionRows(
   order: 'asc' | 'desc',
 ): InstitutionRow[] {
   const direction = order === 'asc' ? 1 : -1;
-  const byName = (a: InstitutionRow, b: InstitutionRow) => chinese.compare(a.name, b.name);
+  const byName = (a: InstitutionRow, b: InstitutionRow) => compareChinese(a.name, b.name);
   return [...rows].sort((a, b) => {
     const left = sortValue(a, key);
     const right = sortValue(b, key);
@@ -153,7 +151,7 @@ export function sortInstitutionRows(
       return left === right ? byName(a, b) : left === null ? 1 : -1;
     const compared =
       typeof left === 'string' && typeof right === 'string'
-        ? chinese.compare(left, right)
+        ? compareChinese(left, right)
         : Number(left) - Number(right);
     return compared !== 0 ? compared * direction : byName(a, b);
   });

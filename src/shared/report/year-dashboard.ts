@@ -1,3 +1,4 @@
+import { compareChinese } from '../collections';
 import type { YearDashboard } from '../api/dashboard';
 import type { WarningColour } from '../supervision/escalation';
 import { percent } from './build-quality-report';
@@ -64,7 +65,7 @@ export function buildYearDashboard(
       (b.completion.value ?? -1) - (a.completion.value ?? -1) ||
       b.completion.numerator - a.completion.numerator ||
       (b.onTime.value ?? -1) - (a.onTime.value ?? -1) ||
-      a.name.localeCompare(b.name, 'zh-CN'),
+      compareChinese(a.name, b.name),
   );
   return {
     plan: report.plan,
@@ -138,7 +139,7 @@ export function buildYearDashboard(
               (a, b) =>
                 (a.value ?? 101) - (b.value ?? 101) ||
                 b.required - b.covered - (a.required - a.covered) ||
-                a.name.localeCompare(b.name, 'zh-CN'),
+                compareChinese(a.name, b.name),
             )
             .slice(0, LOWEST_COVERAGE_DEPARTMENTS),
         };

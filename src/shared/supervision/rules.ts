@@ -1,3 +1,4 @@
+import { compareChinese } from '../collections';
 /**
  * What is late, who is reminded when, and what the reminders say (督办 / 催办). Pure: the
  * server's sweep feeds it the records and the day, and sends what it returns.
@@ -293,7 +294,7 @@ export function composeDigest(input: {
       ...group,
       worst: Math.max(...group.subjects.map((subject) => daysLate(subject.dueOn, today))),
     }))
-    .sort((a, b) => b.worst - a.worst || a.departmentName.localeCompare(b.departmentName, 'zh-CN'));
+    .sort((a, b) => b.worst - a.worst || compareChinese(a.departmentName, b.departmentName));
   const title = `【督办周报】${input.week} 起一周：${byDepartment.length} 个部门 ${subjects.length} 项工作逾期`;
   const headline =
     subjects.length === 0

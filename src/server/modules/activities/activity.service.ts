@@ -16,7 +16,7 @@ import {
   type CoveragePerson,
   type CoveragePeriod,
 } from '../../../shared/activities/coverage';
-import { groupBy } from '../../../shared/collections';
+import { compareChinese, groupBy } from '../../../shared/collections';
 import { calendarDate } from '../../../shared/dates';
 import { AppError } from '../../../shared/errors';
 import { percent } from '../../../shared/report/build-quality-report';
@@ -514,9 +514,7 @@ export function createActivityService({
                   ? count.missing.map(({ id, workNo, name }) => ({ id, workNo, name }))
                   : null,
             }))
-            .sort(
-              (a, b) => (a.rate ?? 101) - (b.rate ?? 101) || a.name.localeCompare(b.name, 'zh-CN'),
-            ),
+            .sort((a, b) => (a.rate ?? 101) - (b.rate ?? 101) || compareChinese(a.name, b.name)),
         })),
       };
     },

@@ -69,7 +69,7 @@ import {
 import { dutiesOf, orderMeasuresOfItem } from './breakdown.rules';
 import type { Measure, Submission, SubmissionEvent, SubmittedMeasure } from './breakdown.table';
 import { diffMeasures } from '../../../shared/breakdown-diff';
-import { groupBy } from '../../../shared/collections';
+import { compareChinese, groupBy } from '../../../shared/collections';
 import { requirePlan } from '../plans/plan.scope';
 import {
   requireOwnDepartmentOfLiaison,
@@ -522,7 +522,7 @@ export function createBreakdownService({
           // 待审核 first (the office's next work), then the late ones.
           Number(b.status === 'submitted') - Number(a.status === 'submitted') ||
           Number(b.late) - Number(a.late) ||
-          a.department.name.localeCompare(b.department.name, 'zh-CN'),
+          compareChinese(a.department.name, b.department.name),
       );
   }
 

@@ -1,3 +1,4 @@
+import { compareChinese, groupBy } from '../../../shared/collections';
 import { queueMessages } from '../notifications/notification.outbox';
 import type { z } from 'zod';
 import type {
@@ -482,10 +483,12 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
         summaryDueOn(db, plan.id),
       ]);
       const summaryOf = new Map(allSummaries.map((summary) => [summary.departmentId, summary]));
+      // Each department's ratings apart, once: not every rating of the plan once per department.
+      const ratingsOf = groupBy(ratings, (row) => row.departmentId);
       const rows = entries.map(({ department, duties }) => {
         const summaryView = toSummaryView(department, summaryOf.get(department.id));
-        const rated = ratings.filter(
-          (row) => row.departmentId === department.id && duties.has(row.itemId),
+        const rated = (ratingsOf.get(department.id) ?? []).filter((row) =>
+          duties.has(row.itemId),
         ).length;
         return {
           ...summaryView,
@@ -496,8 +499,7 @@ export function createConclusionService({ db, clock }: { db: Database; clock: Cl
       });
       rows.sort(
         (a, b) =>
-          Number(b.late) - Number(a.late) ||
-          a.department.name.localeCompare(b.department.name, 'zh-CN'),
+          Number(b.late) - Number(a.late) || compareChinese(a.department.name, b.department.name),
       );
       return { summaryDueOn: dueOn, rows };
     },

@@ -1,3 +1,4 @@
+import { compareChinese } from '../../../shared/collections';
 import type { z } from 'zod';
 import type {
   ComplianceRow,
@@ -789,8 +790,7 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
         rows: assessed,
         byDepartment: [...tally.values()].sort(
           (a, b) =>
-            b.late - a.late ||
-            (a.department?.name ?? '').localeCompare(b.department?.name ?? '', 'zh-CN'),
+            b.late - a.late || compareChinese(a.department?.name ?? '', b.department?.name ?? ''),
         ),
       };
     },

@@ -1,3 +1,4 @@
+import { compareChinese } from '../../../shared/collections';
 import type { z } from 'zod';
 import {
   snapshotFindingSchema,
@@ -20,7 +21,6 @@ import { readOncePass } from '../../db/read-once';
 import { recordAudit } from '../audit/audit.service';
 import { systemActor, type Actor } from '../auth/actor';
 import type { BreakdownService } from '../breakdowns/breakdown.service';
-import type { ConclusionService } from '../conclusion/conclusion.service';
 import type { ViewCache } from '../data-versions/view-cache';
 import { listApprovedMeasures } from '../ledger/ledger.repository';
 import { findOrganization, insertOrganization } from '../organizations/organization.repository';
@@ -48,7 +48,6 @@ type OverviewQuery = z.output<typeof overviewQuerySchema>;
 const LATE_LIST_LIMIT = 300;
 
 const SYSTEM_USER_ID = '00000000-0000-0000-0000-000000000000';
-const chinese = new Intl.Collator('zh-CN');
 
 /**
  * An actor inside one institution that the oversight service hands to the institution's own read
@@ -124,7 +123,6 @@ export interface OversightDependencies {
   db: Database;
   clock: Clock;
   breakdowns: BreakdownService;
-  conclusion: ConclusionService;
   plans: PlanService;
   /** Supervision's sources of late work: the snapshot's late list is theirs, not a second set of rules. */
   lateSources: OverdueSource[];
@@ -139,7 +137,6 @@ export function createOversightService({
   db,
   clock,
   breakdowns,
-  conclusion,
   plans,
   lateSources,
   views,
@@ -182,11 +179,11 @@ export function createOversightService({
       ...new Set(lateOfOrganization.map((subject) => subject.departmentName)),
     ];
     const rankOf = new Map(
-      departmentNames.sort(chinese.compare).map((name, rank) => [name, rank] as const),
+      departmentNames.sort(compareChinese).map((name, rank) => [name, rank] as const),
     );
     const rows: NewInstitutionSnapshotFigures[] = [];
     for (const [index, { plan }] of allPlans.entries()) {
-      const { reportInput } = await gatherReportRecords(
+      const { reportInput, selfAssessmentProgress } = await gatherReportRecords(
         reads,
         institutionId,
         plan.id,
@@ -194,22 +191,15 @@ export function createOversightService({
         'counts',
       );
       const report = buildQualityReport(reportInput);
-      const late: LateEntry[] = lateOfOrganization
+      // Sorted and counted whole; only the kept entries are copied into the snapshot's shape.
+      const late = lateOfOrganization
         .filter((subject) => subject.planId === plan.id)
-        .map((subject) => ({
-          kind: subject.kind,
-          departmentName: subject.departmentName,
-          itemNo: subject.itemNo,
-          what: subject.what,
-          dueOn: subject.dueOn,
-        }))
         .sort(
           (a, b) =>
             (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0) ||
             rankOf.get(a.departmentName)! - rankOf.get(b.departmentName)!,
         );
       const board = await breakdowns.board(actor, plan.id);
-      const summaries = await conclusion.listSummaries(actor, plan.id);
       const figures = computeInstitutionFigures({
         report,
         items: reportInput.items,
@@ -217,7 +207,7 @@ export function createOversightService({
         approvedMeasures: await listApprovedMeasures(reads, plan.id),
         board: board.rows,
         late,
-        selfAssessments: summaries.rows,
+        selfAssessments: selfAssessmentProgress,
       });
       rows.push({
         organizationId: institutionId,
@@ -227,7 +217,15 @@ export function createOversightService({
         cycleYear: plan.cycleYear,
         current: index === 0,
         ...figures,
-        late: late.slice(0, LATE_LIST_LIMIT),
+        late: late.slice(0, LATE_LIST_LIMIT).map(
+          ({ kind, departmentName, itemNo, what, dueOn }): LateEntry => ({
+            kind,
+            departmentName,
+            itemNo,
+            what,
+            dueOn,
+          }),
+        ),
         findings: report.findings.rows.map(({ title, kind, state, owner, dueOn, overdue }) =>
           snapshotFindingSchema.parse({ title, kind, state, owner, dueOn, overdue }),
         ),

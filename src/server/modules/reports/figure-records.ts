@@ -1,3 +1,4 @@
+import { compareChinese } from '../../../shared/collections';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { FigureRecords, FigureRecordsQuery } from '../../../shared/api/reports';
 import { AppError } from '../../../shared/errors';
@@ -171,7 +172,7 @@ async function readSelection(
       rows.sort(
         (a, b) =>
           a.itemNo - b.itemNo ||
-          a.department.localeCompare(b.department, 'zh-CN') ||
+          compareChinese(a.department, b.department) ||
           (a.dueOn ?? '').localeCompare(b.dueOn ?? ''),
       );
       return { records: { kind: 'ledger', rows }, current: countsOf(rows, true), survey: none };

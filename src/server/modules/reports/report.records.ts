@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { groupBy } from '../../../shared/collections';
 import { calendarDate } from '../../../shared/dates';
 import type { QualityReportInput } from '../../../shared/report/build-quality-report';
 import { defaultRatingScale, scoreOf } from '../../../shared/conclusion/rating-scale';
@@ -93,8 +94,11 @@ export async function gatherReportRecords(
       })),
     ),
   );
+  const dutiesOfDepartment = new Map(
+    allDepartments.map((department) => [department.id, dutiesOf(department, targets)] as const),
+  );
   const departmentsWithDuties = allDepartments.filter(
-    (department) => dutiesOf(department, targets).size > 0,
+    (department) => dutiesOfDepartment.get(department.id)!.size > 0,
   );
 
   const [
@@ -184,9 +188,10 @@ export async function gatherReportRecords(
    * (it scores 0); not applicable while none of its items is moderated yet.
    */
   const moderated = new Map(ratings.map((row) => [row.itemId, scoreOf(scale, row.rating)]));
+  const ratingsOfDepartment = groupBy(ownRatings, (row) => row.departmentId);
   const departmentScores = new Map<string, PerformanceLine>();
   for (const department of departmentsWithDuties) {
-    const rated = ownRatings.filter((row) => row.departmentId === department.id);
+    const rated = ratingsOfDepartment.get(department.id) ?? [];
     if (rated.length === 0) continue;
     const scores = rated
       .map((row) => moderated.get(row.itemId))
@@ -257,6 +262,26 @@ export async function gatherReportRecords(
       .map((summary) => ({ departmentId: summary.departmentId, highlights: summary.highlights })),
     teacherFigures,
   };
+  /**
+   * Each department with duties: the items it answers for and how many of them it has rated, as
+   * the conclusion's list of summaries counts them (conclusion.service.ts listSummaries).
+   */
+  const selfAssessmentProgress = departmentsWithDuties.map((department) => {
+    const duties = dutiesOfDepartment.get(department.id)!;
+    return {
+      departmentId: department.id,
+      itemCount: duties.size,
+      rated: (ratingsOfDepartment.get(department.id) ?? []).filter((row) => duties.has(row.itemId))
+        .length,
+    };
+  });
   // The ledger's and the obligations' own rows too, for the records behind a figure (figure-records.ts).
-  return { reportInput, departmentScores, rectificationRates, ledger, obligationRows };
+  return {
+    reportInput,
+    departmentScores,
+    rectificationRates,
+    selfAssessmentProgress,
+    ledger,
+    obligationRows,
+  };
 }

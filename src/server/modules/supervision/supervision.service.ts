@@ -1,3 +1,4 @@
+import { compareChinese } from '../../../shared/collections';
 import { inArray } from 'drizzle-orm';
 import { composeMessage, type MessageFacts } from '../../../shared/notifications/messages';
 import { messages } from '../notifications/notification.table';
@@ -791,8 +792,7 @@ export function createSupervisionService({
         }))
         .sort(
           (a, b) =>
-            b.maxDaysLate - a.maxDaysLate ||
-            a.department.name.localeCompare(b.department.name, 'zh-CN'),
+            b.maxDaysLate - a.maxDaysLate || compareChinese(a.department.name, b.department.name),
         );
       const names = new Map(
         (await listDepartments(db, actor.organizationId)).map((row) => [row.id, row.name]),
@@ -834,8 +834,7 @@ export function createSupervisionService({
         thresholds: settings.thresholds,
         departments,
         coverageGaps: [...gaps.values()].sort(
-          (a, b) =>
-            b.missing - a.missing || a.department.name.localeCompare(b.department.name, 'zh-CN'),
+          (a, b) => b.missing - a.missing || compareChinese(a.department.name, b.department.name),
         ),
       };
     },
@@ -1014,9 +1013,7 @@ export function createSupervisionService({
         late.set(subject.departmentId, { id: subject.departmentId, name: subject.departmentName });
       if (late.size === 0) throw new AppError('supervision.nothing_late_anywhere');
       const departments = [];
-      for (const department of [...late.values()].sort((a, b) =>
-        a.name.localeCompare(b.name, 'zh-CN'),
-      )) {
+      for (const department of [...late.values()].sort((a, b) => compareChinese(a.name, b.name))) {
         try {
           const totals = await remindDepartment(actor, department, context, false);
           departments.push({ department, ...totals, refusal: null });

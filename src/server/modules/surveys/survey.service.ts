@@ -1,3 +1,4 @@
+import { compareChinese } from '../../../shared/collections';
 import { randomInt } from 'node:crypto';
 import { sha256 } from '../../io/sha256';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
@@ -224,7 +225,7 @@ export function createSurveyService({
           .sort(
             (a, b) =>
               Number(a.key === 'other') - Number(b.key === 'other') ||
-              nameOf(a.key).localeCompare(nameOf(b.key), 'zh-CN'),
+              compareChinese(nameOf(a.key), nameOf(b.key)),
           )
           .map(({ key, responses: size }) => {
             if (hidden.has(key))
@@ -478,8 +479,7 @@ export function createSurveyService({
         });
       }
       rows.sort(
-        (a, b) =>
-          a.department.localeCompare(b.department, 'zh-CN') || a.workNo.localeCompare(b.workNo),
+        (a, b) => compareChinese(a.department, b.department) || a.workNo.localeCompare(b.workNo),
       );
       return { survey, rows };
     },
@@ -541,7 +541,7 @@ export function createSurveyService({
             responded: row.responded,
             rate: percent(row.responded, row.invited),
           }))
-          .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
+          .sort((a, b) => compareChinese(a.name, b.name)),
       };
     },
 
