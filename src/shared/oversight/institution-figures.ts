@@ -39,33 +39,52 @@ export function computeInstitutionFigures(input: InstitutionFiguresInput): Insti
   const { report } = input;
   const level1Of = new Map(input.items.map((item) => [item.id, item.level1Code]));
   const level1OfNo = new Map(input.items.map((item) => [item.no, item.level1Code]));
-  const lateOfKind = (kind: LateEntry['kind']) => input.late.filter((entry) => entry.kind === kind);
-  const lateMeasures = lateOfKind('measure');
-  const missingReports = lateOfKind('period_report');
-  const lateReports = input.periodReports.filter(
-    (entry) => entry.submittedOn !== null && entry.submittedOn > entry.dueOn,
-  );
+  // Counted in one pass each, by level-1 code: a snapshot has thousands of late entries and period
+  // reports, and a filter per level-1 indicator would read them all once for each.
+  const counts = () => new Map<string, number>();
+  const add = (tally: Map<string, number>, code: string | undefined) => {
+    if (code !== undefined) tally.set(code, (tally.get(code) ?? 0) + 1);
+  };
+  const lateMeasuresIn = counts();
+  const missingReportsIn = counts();
+  let lateMeasures = 0;
+  let missingReports = 0;
+  for (const entry of input.late) {
+    const code = entry.itemNo === null ? undefined : level1OfNo.get(entry.itemNo);
+    if (entry.kind === 'measure') {
+      lateMeasures += 1;
+      add(lateMeasuresIn, code);
+    } else if (entry.kind === 'period_report') {
+      missingReports += 1;
+      add(missingReportsIn, code);
+    }
+  }
+  const lateReportsIn = counts();
+  let lateReports = 0;
+  for (const entry of input.periodReports)
+    if (entry.submittedOn !== null && entry.submittedOn > entry.dueOn) {
+      lateReports += 1;
+      add(lateReportsIn, level1Of.get(entry.itemId));
+    }
   const approvedItems = new Set(input.approvedMeasures.map((measure) => measure.itemId));
+  const itemsIn = counts();
+  for (const item of input.items) add(itemsIn, item.level1Code);
+  const approvedItemsIn = counts();
+  for (const itemId of approvedItems) add(approvedItemsIn, level1Of.get(itemId));
   const ratedOf = new Map(report.selfAssessment.byLevel1.map((row) => [row.code, row.rated]));
 
-  const byLevel1 = report.completion.byLevel1.map((row) => {
-    const inLevel1 = (itemId: string) => level1Of.get(itemId) === row.code;
-    const lateIn = (entries: LateEntry[]) =>
-      entries.filter((entry) => entry.itemNo !== null && level1OfNo.get(entry.itemNo) === row.code)
-        .length;
-    return {
-      code: row.code,
-      title: row.title,
-      items: input.items.filter((item) => item.level1Code === row.code).length,
-      itemsWithApprovedMeasure: [...approvedItems].filter(inLevel1).length,
-      measures: row.completion.denominator,
-      measuresDone: row.completion.numerator,
-      lateMeasures: lateIn(lateMeasures),
-      missingReports: lateIn(missingReports),
-      lateReports: lateReports.filter((entry) => inLevel1(entry.itemId)).length,
-      rated: ratedOf.get(row.code) ?? 0,
-    };
-  });
+  const byLevel1 = report.completion.byLevel1.map((row) => ({
+    code: row.code,
+    title: row.title,
+    items: itemsIn.get(row.code) ?? 0,
+    itemsWithApprovedMeasure: approvedItemsIn.get(row.code) ?? 0,
+    measures: row.completion.denominator,
+    measuresDone: row.completion.numerator,
+    lateMeasures: lateMeasuresIn.get(row.code) ?? 0,
+    missingReports: missingReportsIn.get(row.code) ?? 0,
+    lateReports: lateReportsIn.get(row.code) ?? 0,
+    rated: ratedOf.get(row.code) ?? 0,
+  }));
 
   const findings = report.findings.rows;
   return {
@@ -73,9 +92,9 @@ export function computeInstitutionFigures(input: InstitutionFiguresInput): Insti
     itemsWithApprovedMeasure: approvedItems.size,
     measures: report.completion.overall.completion.denominator,
     measuresDone: report.completion.overall.completion.numerator,
-    lateMeasures: lateMeasures.length,
-    missingReports: missingReports.length,
-    lateReports: lateReports.length,
+    lateMeasures,
+    missingReports,
+    lateReports,
     lateBreakdowns: input.board.filter((row) => row.late).length,
     lateTotal: input.late.length,
     departmentsSubmitted: input.board.filter(

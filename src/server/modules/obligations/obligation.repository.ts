@@ -113,6 +113,48 @@ function selectOccurrences(
     .orderBy(asc(occurrences.occurredOn), asc(occurrences.recordedAt));
 }
 
+/** What judging an obligation reads of an occurrence: no description, evidence or recorder. */
+export type OccurrenceFacts = Pick<
+  OccurrenceRow,
+  'obligationId' | 'departmentId' | 'occurredOn' | 'achieved' | 'outOf'
+>;
+
+/**
+ * The facts of the occurrences of the given obligations, in the order they happened: for judging
+ * them (the quality report, the late list, a snapshot), which count and never show them.
+ */
+export async function listOccurrenceFactsOfPlan(
+  executor: Executor,
+  organizationId: string,
+  planId: string,
+  obligationIds: readonly string[],
+): Promise<OccurrenceFacts[]> {
+  if (obligationIds.length === 0) return [];
+  // In a snapshot's pass the quality report's and supervision's readers ask for the same ones.
+  return sharedInPass(
+    executor,
+    `occurrenceFacts:${organizationId}:${planId}:${obligationIds.join(',')}`,
+    () =>
+      executor
+        .select({
+          obligationId: occurrences.obligationId,
+          departmentId: occurrences.departmentId,
+          occurredOn: occurrences.occurredOn,
+          achieved: occurrences.achieved,
+          outOf: occurrences.outOf,
+        })
+        .from(occurrences)
+        .where(
+          and(
+            eq(occurrences.organizationId, organizationId),
+            eq(occurrences.planId, planId),
+            inArray(occurrences.obligationId, [...obligationIds]),
+          ),
+        )
+        .orderBy(asc(occurrences.occurredOn), asc(occurrences.recordedAt)),
+  );
+}
+
 export async function insertOccurrence(
   executor: Executor,
   values: typeof occurrences.$inferInsert,

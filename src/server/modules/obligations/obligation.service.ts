@@ -42,7 +42,9 @@ import {
   insertOccurrence,
   insertProposals,
   listObligationsOfPlan,
+  listOccurrenceFactsOfPlan,
   listOccurrencesOfPlan,
+  type OccurrenceFacts,
   updateObligationAtVersion,
 } from './obligation.repository';
 import { confirmedTerms, defaultScope, needsConfirmation, proposalKey } from './obligation.rules';
@@ -85,10 +87,9 @@ async function loadPlanContext(
   const responsible = new Map<string, Responsible[]>();
   for (const department of allDepartments) {
     for (const [itemId, duty] of dutiesOf(department, targets)) {
-      responsible.set(itemId, [
-        ...(responsible.get(itemId) ?? []),
-        { department, role: duty.role },
-      ]);
+      const list = responsible.get(itemId);
+      if (list) list.push({ department, role: duty.role });
+      else responsible.set(itemId, [{ department, role: duty.role }]);
     }
   }
   for (const list of responsible.values())
@@ -171,7 +172,7 @@ const byItemNo = (context: PlanContext) => (a: ObligationRow, b: ObligationRow) 
 function assess(
   context: PlanContext,
   rows: readonly ObligationRow[],
-  allOccurrences: readonly OccurrenceRow[],
+  allOccurrences: readonly OccurrenceFacts[],
   now: Date,
   onlyDepartmentId?: string,
 ): ComplianceRow[] {
@@ -180,7 +181,7 @@ function assess(
   // department of each obligation (80 departments × thousands of occurrences in a snapshot).
   const occurrencesOf = new Map<
     string,
-    { all: OccurrenceRow[]; byDepartment: Map<string, OccurrenceRow[]> }
+    { all: OccurrenceFacts[]; byDepartment: Map<string, OccurrenceFacts[]> }
   >();
   for (const occurrence of allOccurrences) {
     let ofObligation = occurrencesOf.get(occurrence.obligationId);
@@ -288,9 +289,12 @@ export async function listMissingOccurrences(
   const rows = (await listObligationsOfPlan(executor, organizationId, planId))
     .filter((row) => row.status === 'confirmed')
     .sort(byItemNo(context));
-  const allOccurrences = await listOccurrencesOfPlan(executor, organizationId, planId, {
-    obligationIds: rows.map((row) => row.id),
-  });
+  const allOccurrences = await listOccurrenceFactsOfPlan(
+    executor,
+    organizationId,
+    planId,
+    rows.map((row) => row.id),
+  );
   const missing: MissingOccurrence[] = [];
   for (const row of assess(context, rows, allOccurrences, instantOf(today))) {
     const responsible = context.responsible.get(row.item.id) ?? [];
@@ -361,9 +365,12 @@ export async function assessPlanObligations(
   const assessed = assess(
     context,
     rows,
-    await listOccurrencesOfPlan(executor, organizationId, planId, {
-      obligationIds: rows.map((row) => row.id),
-    }),
+    await listOccurrenceFactsOfPlan(
+      executor,
+      organizationId,
+      planId,
+      rows.map((row) => row.id),
+    ),
     now,
   );
   return rows.map((row) => ({
