@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { buildApp } from '../../src/server/app';
 import { ManualClock } from '../../src/server/clock';
@@ -178,6 +178,27 @@ describe('the job runner', () => {
     expect(await runner.runDue()).toMatchObject({ claimed: 4 });
     expect(await runner.runDue()).toMatchObject({ claimed: 3 });
     expect(runs).toHaveLength(7);
+  });
+
+  it('a polling runner whose tick stopped at its bound goes on at once, not after the interval', async () => {
+    const { organization } = await createInstitution(database.db);
+    const clock = new ManualClock('2024-05-01T01:00:00Z');
+    const { runner, runs } = recordingRunner(clock, { maxJobsPerTick: 4 });
+    for (let index = 0; index < 7; index += 1)
+      await runner.enqueue(database.db, {
+        kind: 'test.record',
+        organizationId: organization.id,
+        payload: { label: `polled-${index}` },
+      });
+    const errors: unknown[] = [];
+    // An hour between polls: only going on at once can run the last three within the wait.
+    runner.start(3_600_000, { error: (object) => errors.push(object) });
+    try {
+      await vi.waitFor(() => expect(runs).toHaveLength(7), { timeout: 20_000, interval: 50 });
+    } finally {
+      await runner.stop();
+    }
+    expect(errors).toEqual([]);
   });
 
   it('two runners on one database, each with its own connections, run every job exactly once', async () => {
