@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, max, ne, sql } from 'drizzle-orm';
 import type { Role } from '../../../shared/roles';
 import type { Executor } from '../../db/client';
 import { users, type User } from './user.table';
@@ -59,6 +59,21 @@ export async function lockAccountsOf(executor: Executor, organizationId: string)
   await executor.execute(
     sql`select pg_advisory_xact_lock(hashtext(${`luoshi:accounts:${organizationId}`}))`,
   );
+}
+
+/**
+ * The organization's latest sign-in (null before the first): a sign-in raises no data version
+ * (migration 0031), so the users list, which shows each account's last sign-in, is kept under it too.
+ */
+export async function latestSignInOf(
+  executor: Executor,
+  organizationId: string,
+): Promise<Date | null> {
+  const [row] = await executor
+    .select({ at: max(users.lastSignInAt) })
+    .from(users)
+    .where(eq(users.organizationId, organizationId));
+  return row?.at ?? null;
 }
 
 export async function listUsersOfOrganization(

@@ -21,6 +21,7 @@ import {
   findUserByUsername,
   findUserInOrganization,
   insertUser,
+  latestSignInOf,
   listUsersOfOrganization,
   lockAccountsOf,
   updateUser,
@@ -108,16 +109,21 @@ export function createUserService({ db, clock, views }: UserServiceDependencies)
 
     /**
      * Every account of the organization, its contacts as the reader's role may see them; kept per
-     * role until the next write (a sign-in, a lockout and an unlock write the user's row).
+     * role until the next write (a lockout and an unlock write the user's row) or the next
+     * sign-in, which raises no data version (migration 0031) and so is part of the key.
      */
     async list(actor: Actor) {
       const compute = async () =>
         (await listUsersOfOrganization(db, actor.organizationId)).map((user) =>
           userViewFor(actor, user),
         );
-      return views
-        ? views.read(actor.organizationId, `users.list/${actor.role}`, compute)
-        : compute();
+      if (!views) return compute();
+      const latestSignIn = (await latestSignInOf(db, actor.organizationId))?.toISOString() ?? '';
+      return views.read(
+        actor.organizationId,
+        `users.list/${actor.role}/${latestSignIn}`,
+        compute,
+      );
     },
 
     /** Creates a user with a one-time password that must be changed at first sign-in. */
