@@ -41,7 +41,7 @@ import { listDepartments } from '../departments/department.repository';
 import type { Database, Executor } from '../../db/client';
 import { readTogether } from '../../db/read-together';
 import { streamDocument, writeDocument } from '../../io/document-writer-pool';
-import { LEDGER_FIELDS } from '../../io/ledger-writer';
+import { LEDGER_FIELDS } from '../../io/ledger-columns';
 import { packRows } from '../../io/packed-rows';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
 import type { Upload } from '../../http/upload';
