@@ -14,7 +14,8 @@
  * Options: --duration S (300), --users N (300), --departments N (80), --think-min S (3),
  * --think-max S (15), --reports N (progress reports already in the year, 3000), --seed N,
  * --cpu-prof (the server runs under node --cpu-prof; its profile is kept next to the results and
- * summed up: where the server's own CPU went, by function and by package or source file).
+ * summed up: where the server's own CPU went, by function and by package or source file),
+ * --node-flags="…" (flags for the server's node, such as --node-flags=--max-semi-space-size=4; in the results).
  *
  * Ramp (capacity): `--ramp 100,300,1000,2000,3000` runs steps of that many simulated users, one
  * after another, against the same server and data set; the accounts of the largest step are
@@ -82,8 +83,11 @@ const { values: options } = parseArgs({
     'generator-delay-limit': { type: 'string', default: '20' },
     'cpu-prof': { type: 'boolean', default: false },
     'settle-max': { type: 'string', default: '300' },
+    'node-flags': { type: 'string', default: '' },
   },
 });
+/** Flags for the server's node (V8's heap sizes, say), to compare their effect on its memory and delay. */
+const NODE_FLAGS = options['node-flags'].split(/\s+/).filter(Boolean);
 /** The ramp's steps (users in each), rising; null without --ramp. */
 const RAMP = options.ramp ? parseRamp(options.ramp) : null;
 const DURATION = Number(options.duration);
@@ -189,6 +193,7 @@ async function startServer(
   const child = fork(path.join(projectRoot, 'bench/load-server.ts'), [], {
     cwd: projectRoot,
     execArgv: [
+      ...NODE_FLAGS,
       '--import',
       'tsx',
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
@@ -907,6 +912,7 @@ async function main(): Promise<number> {
           p95LimitMs: P95_LIMIT_MS,
           generatorDelayLimitMs: GENERATOR_DELAY_LIMIT_MS,
           generatorCpuLimitPercent: GENERATOR_CPU_LIMIT_PERCENT,
+          nodeFlags: NODE_FLAGS,
         },
         dataSet: built.counts,
         roles,
@@ -968,6 +974,7 @@ async function main(): Promise<number> {
         reports: REPORTS,
         seed: SEED,
         today: TODAY,
+        nodeFlags: NODE_FLAGS,
       },
       dataSet: built.counts,
       roles,

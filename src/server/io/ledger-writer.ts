@@ -12,6 +12,9 @@ import {
 import { type SheetBody, spliceSheetBody, streamSheetBody } from './sheet-rows-xml';
 import { zipEntries, zipStream } from './zip-entries';
 import { spreadsheetSafe } from './task-breakdown-writer';
+import { COLUMNS, type LedgerRow } from './ledger-columns';
+
+export { LEDGER_FIELDS, type LedgerRow } from './ledger-columns';
 
 /** The 工作进度督办台账 as a sheet: one row per measure and period, every text already worded. */
 export interface LedgerTable {
@@ -22,47 +25,6 @@ export interface LedgerTable {
   subtitle: string;
   rows: LedgerRow[];
 }
-
-/** One row of the ledger's sheet: a measure in a period, every text already worded. */
-export type LedgerRow = {
-  department: string;
-  itemNo: number;
-  item: string;
-  measure: string;
-  period: string;
-  dueOn: string;
-  state: string;
-  status: string;
-  text: string;
-  evidence: string;
-  late: string;
-  submittedBy: string;
-  submittedAt: string;
-  version: string;
-};
-
-const COLUMNS = [
-  { field: 'department', width: 16 },
-  { field: 'itemNo', width: 8 },
-  { field: 'item', width: 36 },
-  { field: 'measure', width: 36 },
-  { field: 'period', width: 14 },
-  { field: 'dueOn', width: 13 },
-  { field: 'state', width: 12 },
-  { field: 'status', width: 10 },
-  { field: 'text', width: 44 },
-  { field: 'evidence', width: 30 },
-  { field: 'late', width: 8 },
-  { field: 'submittedBy', width: 12 },
-  { field: 'submittedAt', width: 17 },
-  { field: 'version', width: 6 },
-] as const satisfies readonly {
-  field: keyof LedgerRow;
-  width: number;
-}[];
-
-/** The row's fields in the sheet's order. */
-export const LEDGER_FIELDS = COLUMNS.map((column) => column.field);
 
 /** The ledger as .xlsx: title, a frozen header row with filters, one row per measure × period; formula-safe. */
 export async function writeLedgerXlsx(table: LedgerTable): Promise<Buffer> {

@@ -1,3 +1,4 @@
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { sha256 } from '../../io/sha256';
 import type { z } from 'zod';
@@ -41,7 +42,7 @@ import { listDepartments } from '../departments/department.repository';
 import type { Database, Executor } from '../../db/client';
 import { readTogether } from '../../db/read-together';
 import { streamDocument, writeDocument } from '../../io/document-writer-pool';
-import { LEDGER_FIELDS } from '../../io/ledger-writer';
+import { LEDGER_FIELDS } from '../../io/ledger-columns';
 import { packRows } from '../../io/packed-rows';
 import { defaultImportLimits, readDocumentBlocks } from '../../io/plan-document-reader';
 import type { Upload } from '../../http/upload';
@@ -134,6 +135,16 @@ function reportView(
     submittedAt: report.submittedAt.toISOString(),
   };
 }
+
+/** One department's part of the whole ledger: its rows and its department × period cells. */
+interface Slice {
+  department: { id: string; name: string } | null;
+  rows: LedgerRow[];
+  matrix: LedgerOverview['matrix'];
+}
+
+/** How long a cold ledger is made before the event loop turns (computeSlices). */
+const SLICE_BUDGET_MS = 5;
 
 /**
  * A plan's (or a department's) report versions by measure, then by period, each period's in the
@@ -482,51 +493,56 @@ export function createLedgerService({
     const evidence = await evidenceOf(db, actor, latest);
     const measuresOf = new Map(departmentIds.map((id): [string, LedgerMeasure[]] => [id, []]));
     for (const measure of approved) measuresOf.get(measure.departmentId)?.push(measure);
-    return new Map(
-      departmentIds.map((departmentId) => {
-        const mine = measuresOf.get(departmentId)!;
-        const rows: LedgerRow[] = [];
-        const statesOfPeriod = periods.map((): CellState[] => []);
-        for (const measure of mine) {
-          const states = statesOf(measure, periods, grouped, day);
-          // One object each per measure, shared by its periods' rows (a kept view holds them all).
-          const department = { id: measure.departmentId, name: measure.departmentName };
-          const item = { id: measure.itemId, no: measure.itemNo, content: measure.itemContent };
-          const measureView = { id: measure.id, text: measure.text };
-          periods.forEach((period, index) => {
-            const versions = grouped.of(measure.id, period.key);
-            const state = states[index]!;
-            rows.push({
-              department,
-              item,
-              measure: measureView,
-              period,
-              state,
-              report: versions ? reportView(versions.at(-1)!, evidence) : null,
-            });
-            statesOfPeriod[index]!.push(state);
-          });
-        }
-        const matrix: LedgerOverview['matrix'] = [];
+    // A cold ledger (every department's slice: 19,000 rows at S) takes some 100 ms to make: the
+    // event loop turns between departments once a few ms have gone, so that no other request
+    // waits for all of it.
+    const slices = new Map<string, Slice>();
+    let since = performance.now();
+    for (const departmentId of departmentIds) {
+      if (performance.now() - since > SLICE_BUDGET_MS) {
+        await turn();
+        since = performance.now();
+      }
+      const mine = measuresOf.get(departmentId)!;
+      const rows: LedgerRow[] = [];
+      const statesOfPeriod = periods.map((): CellState[] => []);
+      for (const measure of mine) {
+        const states = statesOf(measure, periods, grouped, day);
+        // One object each per measure, shared by its periods' rows (a kept view holds them all).
+        const department = { id: measure.departmentId, name: measure.departmentName };
+        const item = { id: measure.itemId, no: measure.itemNo, content: measure.itemContent };
+        const measureView = { id: measure.id, text: measure.text };
         periods.forEach((period, index) => {
-          const states = statesOfPeriod[index]!;
-          const state = worstState(states);
-          if (!state) return;
-          const counts: Record<string, number> = {};
-          for (const each of states) counts[each] = (counts[each] ?? 0) + 1;
-          matrix.push({ departmentId, periodKey: period.key, state, counts });
+          const versions = grouped.of(measure.id, period.key);
+          const state = states[index]!;
+          rows.push({
+            department,
+            item,
+            measure: measureView,
+            period,
+            state,
+            report: versions ? reportView(versions.at(-1)!, evidence) : null,
+          });
+          statesOfPeriod[index]!.push(state);
         });
-        const first = mine[0];
-        return [
-          departmentId,
-          {
-            department: first ? { id: first.departmentId, name: first.departmentName } : null,
-            rows,
-            matrix,
-          },
-        ];
-      }),
-    );
+      }
+      const matrix: LedgerOverview['matrix'] = [];
+      periods.forEach((period, index) => {
+        const states = statesOfPeriod[index]!;
+        const state = worstState(states);
+        if (!state) return;
+        const counts: Record<string, number> = {};
+        for (const each of states) counts[each] = (counts[each] ?? 0) + 1;
+        matrix.push({ departmentId, periodKey: period.key, state, counts });
+      });
+      const first = mine[0];
+      slices.set(departmentId, {
+        department: first ? { id: first.departmentId, name: first.departmentName } : null,
+        rows,
+        matrix,
+      });
+    }
+    return slices;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { clipUtf8 } from '../../../shared/supervision/rules';
 import { OutboundRefused, outboundRequest, type Resolver } from '../../http/outbound';
 
@@ -23,7 +24,7 @@ export function createSmtpMailer(
 ): Mailer {
   const timeout = options.timeoutMs ?? 15_000;
   const parsed = new URL(url);
-  const transport = nodemailer.createTransport({
+  const smtp: SMTPTransport.Options = {
     host: parsed.hostname,
     port: Number(parsed.port || (parsed.protocol === 'smtps:' ? 465 : 25)),
     secure: parsed.protocol === 'smtps:',
@@ -38,17 +39,25 @@ export function createSmtpMailer(
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
-  });
+  };
+  // nodemailer (some 14 MB of RSS) is loaded at the first e-mail, not with the server.
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | null = null;
+  const transportOf = () => {
+    transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(smtp),
+    );
+    return transport;
+  };
   return {
     async send(message) {
-      await transport.sendMail({
+      await (await transportOf()).sendMail({
         from,
         to: message.to,
         subject: message.subject,
         text: message.text,
       });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((opened) => opened.close()),
   };
 }
 

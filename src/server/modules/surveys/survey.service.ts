@@ -2,7 +2,6 @@ import { compareChinese } from '../../../shared/collections';
 import { randomInt } from 'node:crypto';
 import { sha256 } from '../../io/sha256';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import QRCode from 'qrcode';
 import type { z } from 'zod';
 import {
   breakdownDimensions,
@@ -598,6 +597,8 @@ export function createSurveyService({
     async poster(actor: Actor, id: string) {
       await requireSurvey(db, actor, id);
       const url = `${config.publicUrl}/s`;
+      // qrcode is loaded for the posters only, not with the server.
+      const { default: QRCode } = await import('qrcode');
       return { url, svg: await QRCode.toString(url, { type: 'svg', margin: 1, width: 240 }) };
     },
 
