@@ -119,11 +119,7 @@ export function createUserService({ db, clock, views }: UserServiceDependencies)
         );
       if (!views) return compute();
       const latestSignIn = (await latestSignInOf(db, actor.organizationId))?.toISOString() ?? '';
-      return views.read(
-        actor.organizationId,
-        `users.list/${actor.role}/${latestSignIn}`,
-        compute,
-      );
+      return views.read(actor.organizationId, `users.list/${actor.role}/${latestSignIn}`, compute);
     },
 
     /** Creates a user with a one-time password that must be changed at first sign-in. */
