@@ -49,26 +49,11 @@ export function createBenchOversightService(db: Database, clock: Clock, config: 
 }
 
 /** Refreshes each institution's snapshot in turn, as the nightly sweep does, timing each. */
-export async function timeRefreshes(
+export function timeRefreshes(
   oversight: ReturnType<typeof createOversightService>,
   institutionIds: string[],
 ): Promise<RefreshFigures> {
-  const runs: number[] = [];
-  const start = performance.now();
-  for (const institutionId of institutionIds) {
-    const t0 = performance.now();
-    await oversight.refreshSnapshot(institutionId);
-    runs.push(performance.now() - t0);
-  }
-  const sorted = [...runs].sort((a, b) => a - b);
-  const round1 = (value: number) => Math.round(value * 10) / 10;
-  return {
-    institutions: institutionIds.length,
-    totalMs: round1(performance.now() - start),
-    p50Ms: round1(sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN),
-    meanMs: round1(runs.reduce((total, value) => total + value, 0) / Math.max(1, runs.length)),
-    maxMs: round1(sorted.at(-1) ?? NaN),
-  };
+  return timeRefreshRounds(() => oversight, institutionIds, 1);
 }
 
 /**

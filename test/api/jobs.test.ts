@@ -165,31 +165,30 @@ describe('the job runner', () => {
     expect(await jobRow(job.id)).toMatchObject({ status: 'done', attempts: 2, lockedBy: null });
   });
 
-  it('runs at most maxJobsPerTick jobs per tick', async () => {
+  /** A runner of 4 jobs per tick with 7 jobs due, labelled `<prefix>-<n>`. */
+  async function sevenJobsFourPerTick(prefix: string) {
     const { organization } = await createInstitution(database.db);
-    const clock = new ManualClock('2024-05-01T01:00:00Z');
-    const { runner, runs } = recordingRunner(clock, { maxJobsPerTick: 4 });
+    const recording = recordingRunner(new ManualClock('2024-05-01T01:00:00Z'), {
+      maxJobsPerTick: 4,
+    });
     for (let index = 0; index < 7; index += 1)
-      await runner.enqueue(database.db, {
+      await recording.runner.enqueue(database.db, {
         kind: 'test.record',
         organizationId: organization.id,
-        payload: { label: `bounded-${index}` },
+        payload: { label: `${prefix}-${index}` },
       });
+    return recording;
+  }
+
+  it('runs at most maxJobsPerTick jobs per tick', async () => {
+    const { runner, runs } = await sevenJobsFourPerTick('bounded');
     expect(await runner.runDue()).toMatchObject({ claimed: 4 });
     expect(await runner.runDue()).toMatchObject({ claimed: 3 });
     expect(runs).toHaveLength(7);
   });
 
   it('a polling runner whose tick stopped at its bound goes on at once, not after the interval', async () => {
-    const { organization } = await createInstitution(database.db);
-    const clock = new ManualClock('2024-05-01T01:00:00Z');
-    const { runner, runs } = recordingRunner(clock, { maxJobsPerTick: 4 });
-    for (let index = 0; index < 7; index += 1)
-      await runner.enqueue(database.db, {
-        kind: 'test.record',
-        organizationId: organization.id,
-        payload: { label: `polled-${index}` },
-      });
+    const { runner, runs } = await sevenJobsFourPerTick('polled');
     const errors: unknown[] = [];
     // An hour between polls: only going on at once can run the last three within the wait.
     runner.start(3_600_000, { error: (object) => errors.push(object) });

@@ -11,6 +11,7 @@ import {
 import { readZipEntries } from '../../src/server/io/zip-entries';
 import { LEDGER_FIELDS, type LedgerRow } from '../../src/server/io/ledger-writer';
 import { packRows } from '../../src/server/io/packed-rows';
+import { lineHeight } from '../../src/server/io/sheet-layout';
 import {
   createInstitution,
   createTestApp,
@@ -133,6 +134,17 @@ describe('exports are written off the event loop', () => {
     // the 2-core test machine at load 4–5, 10–40 ms in a worker, 300–860 ms on the main thread.
     expect(workerStall).toBeLessThan(mainStall / 2);
   }, 120_000);
+});
+
+describe('the ledger prints clean', () => {
+  it('gives its header row the height its wrapped labels need (指标序号 and 是否逾期 take two lines)', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await writeDocument('ledgerXlsx', await ledgerOf(1)));
+    const header = workbook.worksheets[0]!.getRow(3);
+    expect(header.getCell(2).value).toBe('指标序号');
+    // Two lines of the 11 pt heading font: without a height the row is one line and the labels print over the next row.
+    expect(header.height).toBeGreaterThanOrEqual(2 * lineHeight(11));
+  });
 });
 
 describe('a large export streams', () => {

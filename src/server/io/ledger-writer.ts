@@ -3,6 +3,7 @@ import type { Locale } from '../../shared/errors';
 import { translate } from '../../shared/i18n/messages';
 import {
   headingCellStyle,
+  headingRowHeight,
   heightFor,
   MAX_ROW_HEIGHT,
   printOptions,
@@ -65,8 +66,11 @@ async function ledgerWorkbook(
   const subtitle = sheet.addRow([spreadsheetSafe(table.subtitle)]);
   sheet.mergeCells(2, 1, 2, COLUMNS.length);
   subtitle.getCell(1).font = { name: '仿宋_GB2312', size: 10, color: { argb: 'FF595959' } };
-  const header = sheet.addRow(
-    COLUMNS.map((column) => words(`export.ledger.column.${column.field}`)),
+  const labels = COLUMNS.map((column) => words(`export.ledger.column.${column.field}`));
+  const header = sheet.addRow(labels);
+  header.height = headingRowHeight(
+    labels,
+    COLUMNS.map((column) => column.width),
   );
   // One style object shared by every cell of its kind (sheet-layout.ts says why).
   const borders = thinBorders();

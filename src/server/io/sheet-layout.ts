@@ -223,9 +223,19 @@ export function thinBorders(): Partial<ExcelJS.Borders> {
   return { top: thin, left: thin, bottom: thin, right: thin };
 }
 
+const HEADING_SIZE = 11;
+
+/**
+ * The height a row of headings (headingCellStyle) needs so that a label wrapped in a narrow
+ * column (指标序号 in 8 characters' width) stays inside its cell when printed, not over the next row.
+ */
+export function headingRowHeight(labels: readonly string[], widths: readonly number[]): number {
+  return Math.max(...labels.map((label, index) => heightFor(label, widths[index]!, HEADING_SIZE)));
+}
+
 export function headingCellStyle(borders: Partial<ExcelJS.Borders>): Partial<ExcelJS.Style> {
   return {
-    font: { name: '黑体', size: 11, bold: true },
+    font: { name: '黑体', size: HEADING_SIZE, bold: true },
     alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
     fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } },
     border: borders,

@@ -76,6 +76,7 @@ export async function updateObligationAtVersion(
   return row;
 }
 
+/** The occurrences of a plan, whole (their descriptions and evidence), for the pages that show them. */
 export async function listOccurrencesOfPlan(
   executor: Executor,
   organizationId: string,
@@ -83,20 +84,6 @@ export async function listOccurrencesOfPlan(
   filter: { departmentId?: string | undefined; obligationIds?: readonly string[] } = {},
 ): Promise<OccurrenceRow[]> {
   if (filter.obligationIds && filter.obligationIds.length === 0) return [];
-  // In a snapshot's pass the quality report's and supervision's readers ask for the same ones.
-  return sharedInPass(
-    executor,
-    `occurrences:${organizationId}:${planId}:${filter.departmentId ?? ''}:${filter.obligationIds?.join(',') ?? '*'}`,
-    () => selectOccurrences(executor, organizationId, planId, filter),
-  );
-}
-
-function selectOccurrences(
-  executor: Executor,
-  organizationId: string,
-  planId: string,
-  filter: { departmentId?: string | undefined; obligationIds?: readonly string[] },
-): Promise<OccurrenceRow[]> {
   return executor
     .select()
     .from(occurrences)

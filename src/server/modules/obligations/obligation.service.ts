@@ -766,13 +766,18 @@ export function createObligationService({ db, clock }: { db: Database; clock: Cl
             (!query.period || row.period === query.period),
         )
         .sort(byItemNo(context));
-      const allOccurrences = await listOccurrencesOfPlan(
-        db,
-        actor.organizationId,
-        context.plan.id,
-        { obligationIds: rows.map((row) => row.id) },
+      const assessed = assess(
+        context,
+        rows,
+        await listOccurrenceFactsOfPlan(
+          db,
+          actor.organizationId,
+          context.plan.id,
+          rows.map((row) => row.id),
+        ),
+        now,
+        departmentId,
       );
-      const assessed = assess(context, rows, allOccurrences, now, departmentId);
       const tally = new Map<string, ComplianceView['byDepartment'][number]>();
       for (const row of assessed) {
         const key = row.department?.id ?? '';
