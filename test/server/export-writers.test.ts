@@ -139,7 +139,8 @@ describe('exports are written off the event loop', () => {
 describe('the ledger prints clean', () => {
   it('gives its header row the height its wrapped labels need (指标序号 and 是否逾期 take two lines)', async () => {
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await writeDocument('ledgerXlsx', await ledgerOf(1)));
+    const bytes = await writeDocument('ledgerXlsx', await ledgerOf(1));
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
     const header = workbook.worksheets[0]!.getRow(3);
     expect(header.getCell(2).value).toBe('指标序号');
     // Two lines of the 11 pt heading font: without a height the row is one line and the labels print over the next row.
