@@ -26,9 +26,10 @@
  * background work, such as the reminders' daily sweep over every liaison, would otherwise be
  * measured as the step's slowness; the wait is reported); then everyone acts for
  * `--warmup` seconds (15: the first actions spread over one think time; not counted) and for
- * `--duration` seconds measured. A step passes when every operation's p95 ≤ `--p95-limit` ms (100)
- * and there are no errors (sign-ins included); the capacity is the largest passing step, reported
- * with the server's RSS peak in it. The ramp stops at the first step that does not pass. Per step
+ * `--duration` seconds measured. A step passes when every operation's p95 ≤ `--p95-limit` ms (100;
+ * an export's ≤ `--export-limit` ms, the same unless said: issue 16 point 3 allows an export
+ * 300 ms) and there are no errors (sign-ins included); the capacity is the largest passing step,
+ * reported with the server's RSS peak in it. The ramp stops at the first step that does not pass. Per step
  * it prints users, actions/s, the worst operation's p95, errors, the server's RSS peak and
  * event-loop delay (p99 over the step's histogram, max), and this process's own event-loop delay
  * and CPU. The simulated people run here, in a process apart from the server; when this process is
@@ -60,6 +61,7 @@ import type { ServerMessage, StatementFigures } from './load-server';
 import {
   Crowd,
   createLoadUsers,
+  EXPORT_OPERATIONS,
   inArrivalOrder,
   type LoadUser,
   type OperationFigures,
@@ -80,6 +82,8 @@ const { values: options } = parseArgs({
     ramp: { type: 'string' },
     warmup: { type: 'string', default: '15' },
     'p95-limit': { type: 'string', default: '100' },
+    // The exports' own limit (issue 16 point 3 allows an export 300 ms); the p95 limit unless said.
+    'export-limit': { type: 'string' },
     'generator-delay-limit': { type: 'string', default: '20' },
     'cpu-prof': { type: 'boolean', default: false },
     'settle-max': { type: 'string', default: '300' },
@@ -94,6 +98,15 @@ const DURATION = Number(options.duration);
 const USERS = RAMP ? RAMP.at(-1)! : Number(options.users);
 const WARMUP = Number(options.warmup);
 const P95_LIMIT_MS = Number(options['p95-limit']);
+/** An export's p95 limit in a step (the p95 limit for every operation unless --export-limit says). */
+const EXPORT_LIMIT_MS = Number(options['export-limit'] ?? options['p95-limit']);
+const limitOf = (operation: string) =>
+  EXPORT_OPERATIONS.has(operation) ? EXPORT_LIMIT_MS : P95_LIMIT_MS;
+/** How the ramp judges a step, in words. */
+const LIMITS_IN_WORDS =
+  EXPORT_LIMIT_MS === P95_LIMIT_MS
+    ? `every operation's p95 ≤ ${P95_LIMIT_MS} ms`
+    : `every operation's p95 ≤ ${P95_LIMIT_MS} ms, an export's ≤ ${EXPORT_LIMIT_MS} ms`;
 const GENERATOR_DELAY_LIMIT_MS = Number(options['generator-delay-limit']);
 /**
  * monitorEventLoopDelay's sampling interval, here and in bench/load-server.ts: what it records is
@@ -719,9 +732,10 @@ async function ramp({ server, users }: RampContext) {
       /** Over the limit, but not by more than this process's own lateness: the server may not be at fault. */
       const blurred: string[] = [];
       for (const entry of operations) {
-        if (entry.p95 <= P95_LIMIT_MS) continue;
-        const text = `${entry.operation}: p95 ${entry.p95} ms > ${P95_LIMIT_MS} ms`;
-        if (late && entry.p95 - (generatorDelay.p99 - DELAY_RESOLUTION_MS) <= P95_LIMIT_MS)
+        const limit = limitOf(entry.operation);
+        if (entry.p95 <= limit) continue;
+        const text = `${entry.operation}: p95 ${entry.p95} ms > ${limit} ms`;
+        if (late && entry.p95 - (generatorDelay.p99 - DELAY_RESOLUTION_MS) <= limit)
           blurred.push(text);
         else failures.push(text);
       }
@@ -885,13 +899,13 @@ async function main(): Promise<number> {
       const profile = profileDir ? await summarizeProfile(profileDir) : null;
       const uptimeAtEnd = execFileSync('uptime', { encoding: 'utf8' }).trim();
       console.log(
-        `\nthe ramp (each step ${WARMUP} s warm-up + ${DURATION} s measured; pass: every operation's p95 ≤ ${P95_LIMIT_MS} ms and no errors):`,
+        `\nthe ramp (each step ${WARMUP} s warm-up + ${DURATION} s measured; pass: ${LIMITS_IN_WORDS} and no errors):`,
       );
       printSteps(found.steps);
       if (found.stoppedAt) console.log(found.stoppedAt);
       console.log(
         found.capacity
-          ? `capacity: ${found.capacity.users} users (every p95 ≤ ${P95_LIMIT_MS} ms, no errors; worst ${found.capacity.worst?.operation} at ${found.capacity.worst?.p95} ms), server RSS peak ${found.capacity.rssPeakMb} MB in that step`
+          ? `capacity: ${found.capacity.users} users (${LIMITS_IN_WORDS}, no errors; worst ${found.capacity.worst?.operation} at ${found.capacity.worst?.p95} ms), server RSS peak ${found.capacity.rssPeakMb} MB in that step`
           : `capacity: none of the steps passed (the first, ${RAMP[0]} users, did not)`,
       );
       console.log(
@@ -910,6 +924,7 @@ async function main(): Promise<number> {
           seed: SEED,
           today: TODAY,
           p95LimitMs: P95_LIMIT_MS,
+          exportLimitMs: EXPORT_LIMIT_MS,
           generatorDelayLimitMs: GENERATOR_DELAY_LIMIT_MS,
           generatorCpuLimitPercent: GENERATOR_CPU_LIMIT_PERCENT,
           nodeFlags: NODE_FLAGS,

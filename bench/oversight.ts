@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { createServices } from '../src/server/app';
@@ -18,7 +20,8 @@ import { plans } from '../src/server/modules/plans/plan.table';
 import { standards } from '../src/server/modules/standards/standard.table';
 import { overdueSources } from '../src/server/modules/supervision/supervision.sources';
 import { users } from '../src/server/modules/users/user.table';
-import { randomStream } from './dataset';
+import { projectRoot, randomStream } from './dataset';
+import type { RefreshProcessMessage, RefreshProcessSpec } from './refresh-process';
 
 export interface BuiltOversight {
   supervisorId: string;
@@ -88,34 +91,79 @@ export async function timeRefreshRounds(
 }
 
 /**
- * Refreshes the institutions `concurrency` at a time (as that many job processes would), timing
- * the whole: a pass's throughput when more than one runs at once.
+ * A pass's throughput with `processes` job processes side by side (bench/refresh-process.ts, each
+ * with its own event loop and pool, as app processes sharing the jobs table are), each running
+ * `concurrency` refreshes at a time over all the institutions, `rounds` times, starting at a
+ * different one so that no two refresh the same institution at once. Timed from "go" (every
+ * process connected and warmed up) until the last is done.
  */
-export async function timeConcurrentRefreshes(
-  oversight: ReturnType<typeof createOversightService>,
+export async function timeRefreshProcesses(
+  databaseUrl: string,
   institutionIds: string[],
-  concurrency: number,
-): Promise<{
-  institutions: number;
-  concurrency: number;
-  totalMs: number;
-  perInstitutionMs: number;
-}> {
-  const queue = [...institutionIds];
+  {
+    processes,
+    concurrency,
+    rounds,
+    today,
+    nodeFlags = [],
+  }: {
+    processes: number;
+    concurrency: number;
+    rounds: number;
+    today: string;
+    /** V8 flags for the processes' node, such as --max-semi-space-size=64. */
+    nodeFlags?: string[];
+  },
+) {
+  const children = Array.from({ length: processes }, (_, index) => {
+    const shift = Math.round((index * institutionIds.length) / processes);
+    const spec: RefreshProcessSpec = {
+      databaseUrl,
+      institutionIds: [...institutionIds.slice(shift), ...institutionIds.slice(0, shift)],
+      rounds,
+      concurrency,
+      today,
+    };
+    const child = fork(path.join(projectRoot, 'bench/refresh-process.ts'), [JSON.stringify(spec)], {
+      cwd: projectRoot,
+      execArgv: [...nodeFlags, '--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const next = (kind: RefreshProcessMessage['kind']) =>
+      new Promise<RefreshProcessMessage>((resolve, reject) => {
+        const onMessage = (message: RefreshProcessMessage) => {
+          if (message.kind !== kind) return;
+          child.off('message', onMessage);
+          resolve(message);
+        };
+        child.on('message', onMessage);
+        child.once('exit', (code) =>
+          reject(new Error(`a refresh process exited (${code}) before ${kind}`)),
+        );
+      });
+    return { child, ready: next('ready'), done: next('done') };
+  });
+  await Promise.all(children.map((each) => each.ready));
   const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift())
-        await oversight.refreshSnapshot(next);
-    }),
-  );
+  for (const { child } of children) child.send('go');
+  const answers = (await Promise.all(children.map((each) => each.done))) as Extract<
+    RefreshProcessMessage,
+    { kind: 'done' }
+  >[];
   const totalMs = performance.now() - start;
+  const times = answers.flatMap((answer) => answer.refreshMs).sort((a, b) => a - b);
   const round1 = (value: number) => Math.round(value * 10) / 10;
   return {
-    institutions: institutionIds.length,
+    processes,
     concurrency,
+    refreshes: times.length,
     totalMs: round1(totalMs),
-    perInstitutionMs: round1(totalMs / Math.max(1, institutionIds.length)),
+    perInstitutionMs: round1(totalMs / Math.max(1, times.length)),
+    p50Ms: round1(times[Math.floor((times.length - 1) / 2)] ?? NaN),
+    maxMs: round1(times.at(-1) ?? NaN),
+    cpuMsPerRefresh: round1(
+      answers.reduce((total, answer) => total + answer.cpuMs, 0) / Math.max(1, times.length),
+    ),
   };
 }
 

@@ -5,7 +5,8 @@
  * taken and a 1 ms timer watches the event loop. Prints each export's times and longest stall,
  * and for every stall over `--min-stall` the functions that held the thread then (self time). The
  * writers themselves run in their worker thread and so are not in this profile: what it shows is
- * what an export still does on the thread that serves every other request. Reports, never asserts.
+ * what an export still does on the thread that serves every other request, export by export (self
+ * time a run) and stall by stall. Reports, never asserts.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -76,6 +77,8 @@ try {
     ['task breakdown .xlsx', `/api/v1/plans/${built.planId}/task-breakdown?format=xlsx`],
     ['task breakdown .docx', `/api/v1/plans/${built.planId}/task-breakdown?format=docx`],
     ['ledger, whole plan', `/api/v1/plans/${built.planId}/ledger/export`],
+    // What `npm run load`'s coordinators export: one period's rows.
+    ['ledger, one period', `/api/v1/plans/${built.planId}/ledger/export?periodKey=2024-12`],
   ] as const;
   for (const [, url] of exports) await app.inject({ method: 'GET', url, headers }); // warm-up
 
@@ -85,9 +88,11 @@ try {
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
   const stalls: { name: string; from: number; to: number }[] = [];
+  const windows: { name: string; from: number; to: number }[] = [];
   for (const [name, url] of exports) {
     const times: number[] = [];
     let longest = 0;
+    const windowStart = nowMicros();
     for (let run = 0; run < RUNS; run += 1) {
       let last = nowMicros();
       const watch = setInterval(() => {
@@ -103,6 +108,7 @@ try {
       clearInterval(watch);
       if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode}`);
     }
+    windows.push({ name, from: windowStart, to: nowMicros() });
     times.sort((a, b) => a - b);
     console.log(
       `${name}: p50 ${times[Math.floor((RUNS - 1) / 2)]!.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms; longest stall ${longest.toFixed(1)} ms`,
@@ -114,18 +120,26 @@ try {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   let at = profile.startTime;
   const sampleTimes = profile.timeDeltas.map((delta) => (at += delta));
-  for (const stall of stalls) {
+  /** The functions that held the main thread between `from` and `to`, by self time. */
+  const heldBy = (from: number, to: number, count: number) => {
     const selfMicros = new Map<string, number>();
     profile.samples.forEach((id, index) => {
       const time = sampleTimes[index]!;
-      if (time < stall.from || time > stall.to) return;
+      if (time < from || time > to) return;
       const frame = nodes.get(id)!.callFrame;
       const where = `${frame.functionName || '(anonymous)'} ${path.relative(projectRoot, frame.url.replace('file://', ''))}:${frame.lineNumber + 1}`;
       selfMicros.set(where, (selfMicros.get(where) ?? 0) + (profile.timeDeltas[index + 1] ?? 100));
     });
-    const top = [...selfMicros].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    return [...selfMicros].sort((a, b) => b[1] - a[1]).slice(0, count);
+  };
+  for (const window of windows) {
+    console.log(`\n${window.name}: the main thread over ${RUNS} runs, by self time`);
+    for (const [where, micros] of heldBy(window.from, window.to, 15))
+      console.log(`  ${(micros / 1000 / RUNS).toFixed(1).padStart(6)} ms a run  ${where}`);
+  }
+  for (const stall of stalls) {
     console.log(`\n${stall.name}: stall of ${((stall.to - stall.from) / 1000).toFixed(1)} ms`);
-    for (const [where, micros] of top)
+    for (const [where, micros] of heldBy(stall.from, stall.to, 8))
       console.log(`  ${(micros / 1000).toFixed(1).padStart(6)} ms  ${where}`);
   }
   await app.close();

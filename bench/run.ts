@@ -57,7 +57,7 @@ import {
   buildNational,
   buildOversight,
   createBenchOversightService,
-  timeConcurrentRefreshes,
+  timeRefreshProcesses,
   timeRefreshRounds,
   type BuiltNational,
   type BuiltOversight,
@@ -1297,7 +1297,6 @@ async function measureNational(
       new ManualClock(TODAY),
       loadConfig({ LOG_LEVEL: 'silent' }, projectRoot),
     );
-  const service = newService();
   const realInstitutions = await handle.pool.query<{ id: string }>(
     `select id from organizations where supervisor_id = $1 and kind = 'institution' order by id`,
     [oversight.supervisorId],
@@ -1308,20 +1307,20 @@ async function measureNational(
     Math.max(1, REPEAT),
   );
   const projectedPassMs = Math.round(national.institutions * refreshAtL.meanMs);
-  // Two and four at a time (as two or four job processes would): the pass's throughput, projected the same way.
-  const concurrent = [];
-  for (const concurrency of [2, 4]) {
-    const timed = await timeConcurrentRefreshes(
-      service,
+  // One and two job processes side by side (each its own event loop and pool, one refresh at a
+  // time as the job runner runs them): the pass's throughput when app processes share the jobs
+  // table, projected the same way.
+  const processes = [];
+  for (const count of [1, 2]) {
+    const timed = await timeRefreshProcesses(
+      url,
       realInstitutions.rows.map((row) => row.id),
-      concurrency,
+      { processes: count, concurrency: 1, rounds: Math.max(1, REPEAT), today: TODAY },
     );
-    concurrent.push({
-      ...timed,
-      projectedPassSeconds: round1((national.institutions * timed.perInstitutionMs) / 1000),
-    });
+    const projectedPassSeconds = round1((national.institutions * timed.perInstitutionMs) / 1000);
+    processes.push({ ...timed, projectedPassSeconds });
     console.log(
-      `  [L] snapshot refresh ${concurrency} at a time: ${timed.institutions} in ${timed.totalMs} ms (${timed.perInstitutionMs} ms an institution); one pass over L projected: ${round1((national.institutions * timed.perInstitutionMs) / 1000)} s`,
+      `  [L] snapshot refresh in ${count} job process${count > 1 ? 'es' : ''}: ${timed.refreshes} in ${timed.totalMs} ms (${timed.perInstitutionMs} ms an institution; each p50 ${timed.p50Ms}, max ${timed.maxMs} ms; CPU ${timed.cpuMsPerRefresh} ms a refresh); one pass over L projected: ${projectedPassSeconds} s`,
     );
   }
   console.log(
@@ -1341,10 +1340,14 @@ async function measureNational(
       measuredMean: refreshAtL.meanMs,
       measuredMax: refreshAtL.maxMs,
     },
-    passOverAllSeconds: { target: 300, projected: round1(projectedPassMs / 1000) },
+    passOverAllSeconds: {
+      target: 300,
+      projected: round1(projectedPassMs / 1000),
+      projectedWithTwoProcesses: processes.at(-1)!.projectedPassSeconds,
+    },
   };
   console.log(
-    `  [L] targets (reported, not asserted): overview p95 ≤ 20 ms: ${targets.overviewP95Ms.measuredC1} ms at c1, ${targets.overviewP95Ms.measuredC10} ms at c10; refresh ≤ 100 ms per institution: mean ${refreshAtL.meanMs} ms, max ${refreshAtL.maxMs} ms; one pass ≤ 300 s: ${targets.passOverAllSeconds.projected} s projected`,
+    `  [L] targets (reported, not asserted): overview p95 ≤ 20 ms: ${targets.overviewP95Ms.measuredC1} ms at c1, ${targets.overviewP95Ms.measuredC10} ms at c10; refresh ≤ 100 ms per institution: mean ${refreshAtL.meanMs} ms, max ${refreshAtL.maxMs} ms; one pass ≤ 300 s: ${targets.passOverAllSeconds.projected} s projected, ${targets.passOverAllSeconds.projectedWithTwoProcesses} s with two job processes`,
   );
   return {
     overview: {
@@ -1368,7 +1371,7 @@ async function measureNational(
         projectedMs: projectedPassMs,
         note: 'projected: institutions × mean per-institution refresh (one at a time), not measured',
       },
-      concurrent,
+      processes,
     },
     targets,
   };

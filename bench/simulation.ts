@@ -415,9 +415,13 @@ async function readDepartmentLedger(person: Person) {
   );
 }
 
+/** The operations that are exports (the ramp may judge them by a limit of their own). */
+const LEDGER_EXPORT = 'ledger export (.xlsx)';
+export const EXPORT_OPERATIONS: ReadonlySet<string> = new Set([LEDGER_EXPORT]);
+
 async function exportLedger(person: Person) {
   await person.session.send(
-    'ledger export (.xlsx)',
+    LEDGER_EXPORT,
     'GET',
     `${plan(person)}/ledger/export?periodKey=2024-12`,
   );
