@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/clock';
 import { auditLog } from '../../src/server/modules/audit/audit.table';
 import { departments as departmentsTable } from '../../src/server/modules/departments/department.table';
+import { readDataVersion } from '../../src/server/modules/data-versions/data-version.repository';
 import { listMissingPeriodReports } from '../../src/server/modules/ledger/ledger.service';
+import { measures as measuresTable } from '../../src/server/modules/breakdowns/breakdown.table';
 import { progressReports } from '../../src/server/modules/ledger/ledger.table';
 import type { BreakdownView } from '../../src/shared/api/breakdowns';
 import type { EvidenceView } from '../../src/shared/api/evidence';
@@ -186,6 +188,63 @@ describe('reporting periods of a plan', () => {
       code: 'ledger.settings_in_use',
       params: { periods: '2024-05' },
     });
+  });
+});
+
+describe("a department's breakdown while it reports", () => {
+  it('keeps its version (and so its kept views) through reports and evidence, not through a change of the breakdown', async () => {
+    const { organization, coordinator, union, planId, idOf, approve, ledgerBase, measuresOf } =
+      await approvedUnion();
+    await monthly(coordinator, planId);
+    await approve();
+    clock.set('2024-05-20T02:00:00Z');
+    const unionId = idOf('工会');
+    const breakdown = `/api/v1/plans/${planId}/breakdowns/${unionId}`;
+    const versions = async () => ({
+      breakdown: await readDataVersion(t.db, organization.id, unionId, 'breakdown'),
+      department: await readDataVersion(t.db, organization.id, unionId),
+    });
+    const before = await versions();
+    const viewBefore: BreakdownView = (await union.get(breakdown)).json();
+
+    const [measure] = await measuresOf();
+    const { payload, headers } = multipartFile('会议记录.pdf', samplePdf('会议记录.pdf'));
+    const uploaded = await union.request({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload,
+      headers,
+    });
+    expect(uploaded.statusCode).toBe(201);
+    // An upload is the department's own record, its bytes included: nobody else's views change.
+    expect(await versions()).toEqual({
+      ...before,
+      department: expect.not.stringMatching(before.department),
+    });
+    const reported = await report(union, ledgerBase, {
+      measureId: measure!.id,
+      periodKey: '2024-05',
+      evidenceIds: [(uploaded.json() as EvidenceView).id],
+    });
+    expect(reported.statusCode).toBe(201);
+    const afterReport = await versions();
+    expect(afterReport.department).not.toBe(before.department);
+    expect(afterReport.breakdown).toBe(before.breakdown);
+    expect((await union.get(breakdown)).json()).toEqual(viewBefore);
+
+    // A change of one of its measures (as any write of the table would make it) is the breakdown's.
+    await t.db
+      .update(measuresTable)
+      .set({ text: '把教师思政工作写入工会年度计划并逐月检查' })
+      .where(eq(measuresTable.id, measure!.id));
+    const afterMeasure = await versions();
+    expect(afterMeasure.breakdown).not.toBe(before.breakdown);
+    expect(afterMeasure.department).not.toBe(afterReport.department);
+    expect(
+      itemsOf((await union.get(breakdown)).json()).flatMap((item) =>
+        item.measures.map((each) => each.text),
+      ),
+    ).toContain('把教师思政工作写入工会年度计划并逐月检查');
   });
 });
 

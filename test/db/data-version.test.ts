@@ -27,6 +27,8 @@ const WITHOUT_TRIGGER: Record<string, string> = {
   sso_test_sign_ins: 'sign-in attempts',
   institution_snapshots: "the province's copy, written by its own job",
   audit_log_counts: "the audit log's own count, set by the log's trigger",
+  evidence_blobs:
+    'bytes inserted once and never changed, read only through the evidence row citing them, which raises the version in the same transaction',
 };
 
 let database: TestDatabase;

@@ -614,7 +614,8 @@ export function createBreakdownService({
         // Computing it checks the plan and the department (scope) for this reader; one connection
         // for the whole read: on the pool each statement would wait for a connection again (npm run load).
         () => db.transaction((tx) => view(tx, actor, planId, departmentId)),
-        { departmentId },
+        // It reads none of the department's progress reports or evidence: reporting keeps it.
+        { departmentId, records: 'breakdown' },
       );
       // A kept view proves the plan and department exist at this version; who may read it is
       // checked on every read, since another reader may have computed it.
@@ -1077,7 +1078,7 @@ export function createBreakdownService({
         actor.organizationId,
         `breakdowns.exportRows/${plan.id}/${department?.id ?? 'all'}`,
         () => taskBreakdownItems(actor, plan, department),
-        department ? { departmentId: department.id } : {},
+        department ? { departmentId: department.id, records: 'breakdown' } : {},
       );
       const title = `落实《${standardTitle}》任务分解表${department ? `（${department.name}）` : ''}`;
       const table = { title, items, levelHeaders, measureDepartments: !department };

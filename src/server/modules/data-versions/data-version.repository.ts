@@ -4,14 +4,22 @@ import { readTogether } from '../../db/read-together';
 import { departmentDataVersions, organizationDataVersions } from './data-version.table';
 
 /**
+ * Which of a department's own records a view of it reads: all of them, or only its breakdown (its
+ * measures and submission), whose version its progress reports and evidence leave as it is.
+ */
+export type DepartmentRecords = 'all' | 'breakdown';
+
+/**
  * The version a view is kept under: for a view of the whole organization, its last write; for a
  * view of one department's own records, the last write of anything else (the shared version) and
- * of that department's own records. '0' parts until the first write.
+ * of that department's own records (`records`: or of its breakdown only). '0' parts until the
+ * first write.
  */
 export async function readDataVersion(
   executor: Executor,
   organizationId: string,
   departmentId?: string,
+  records: DepartmentRecords = 'all',
 ): Promise<string> {
   if (departmentId === undefined) {
     const [row] = await executor
@@ -23,7 +31,10 @@ export async function readDataVersion(
   const [row] = await executor
     .select({
       shared: organizationDataVersions.sharedVersion,
-      department: departmentDataVersions.version,
+      department:
+        records === 'breakdown'
+          ? departmentDataVersions.breakdownVersion
+          : departmentDataVersions.version,
     })
     .from(organizationDataVersions)
     .leftJoin(
@@ -34,7 +45,8 @@ export async function readDataVersion(
       ),
     )
     .where(eq(organizationDataVersions.organizationId, organizationId));
-  return `${row?.shared ?? 0}/${row?.department ?? 0}`;
+  // The breakdown's version apart from the department's: never equal to one of them by chance.
+  return `${row?.shared ?? 0}/${records === 'breakdown' ? 'b' : ''}${row?.department ?? 0}`;
 }
 
 /** Every department's version of one organization (a department never written is absent), and the shared one. */

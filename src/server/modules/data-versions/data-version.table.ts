@@ -18,13 +18,18 @@ export const organizationDataVersions = pgTable('organization_data_versions', {
   sharedVersion: bigint('shared_version', { mode: 'number' }).notNull(),
 });
 
-/** The last transaction that wrote one department's own records (see above). */
+/**
+ * The last transaction that wrote one department's own records (see above), and the last that
+ * wrote its breakdown (its measures and submission; migration 0032): the breakdown's views read
+ * no progress report or evidence, so a department reporting its progress keeps them.
+ */
 export const departmentDataVersions = pgTable(
   'department_data_versions',
   {
     organizationId: uuid('organization_id').notNull(),
     departmentId: uuid('department_id').notNull(),
     version: bigint('version', { mode: 'number' }).notNull(),
+    breakdownVersion: bigint('breakdown_version', { mode: 'number' }).notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.organizationId, table.departmentId] })],
 );

@@ -2,7 +2,11 @@ import { calendarDate } from '../../../shared/dates';
 import type { Clock } from '../../clock';
 import { markSharedView } from '../../http/shared-view-serializer';
 import type { Database } from '../../db/client';
-import { readDataVersion, readDepartmentVersions } from './data-version.repository';
+import {
+  type DepartmentRecords,
+  readDataVersion,
+  readDepartmentVersions,
+} from './data-version.repository';
 
 /**
  * Views kept at once in one process: a university's ledger is one slice per department (80 at S)
@@ -62,15 +66,16 @@ export function createViewCache({
      * `view` names the view and its parameters; the organization and the day are added here.
      * `departmentId`: the view reads only that department's own records of the department-owned
      * tables (measures, breakdown, progress reports, evidence), so other departments' writes of
-     * theirs leave it valid.
+     * theirs leave it valid; `records: 'breakdown'`: of those only its measures and submission,
+     * so its progress reports and evidence leave it valid too.
      */
     async read<T>(
       organizationId: string,
       view: string,
       compute: () => Promise<T>,
-      { departmentId }: { departmentId?: string } = {},
+      { departmentId, records }: { departmentId?: string; records?: DepartmentRecords } = {},
     ): Promise<T> {
-      const version = await readDataVersion(db, organizationId, departmentId);
+      const version = await readDataVersion(db, organizationId, departmentId, records);
       return readAt(`${organizationId}|${calendarDate(clock.now())}|${view}`, version, compute);
     },
 
