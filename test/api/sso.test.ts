@@ -782,6 +782,8 @@ describe('测试登录 through CAS (issue 19, point 3)', () => {
       ).statusCode,
     ).toBe(201);
     cas.person = { user: 'secadm-campus', attributes: {} };
+    // A minute later: the tests are listed newest first, and two at the same instant in either order.
+    t.clock.advance(60_000);
     await testSignIn(securityAdmin, provider.id);
     const [passed] = (await securityAdmin.get(`/api/v1/sso/config/${provider.id}/tests`)).json();
     expect(passed).toMatchObject({
