@@ -248,6 +248,13 @@ export async function buildApp(
   );
   const conductReports = createConductReportService({ db, clock: dependencies.clock, config });
   registerConductReportRoutes(app, conductReports);
+  // A signed-in write answered without error has committed: the organization's warmed views
+  // (view-cache.ts) are computed again soon, in the background, rather than by their next reader.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
+    if (request.signedIn) services.views.written(request.signedIn.actor.organizationId);
+  });
+  app.addHook('onClose', async () => services.views.close());
   const audit = createAuditService({ db, clock: dependencies.clock, views: services.views });
   registerAuditRoutes(app, audit);
   const jobs = dependencies.jobs ?? createJobRunner({ db, clock: dependencies.clock });

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/server/clock';
 import { readDataVersion } from '../../src/server/modules/data-versions/data-version.repository';
 import { createViewCache } from '../../src/server/modules/data-versions/view-cache';
@@ -207,5 +207,58 @@ describe('the view cache', () => {
     await read('b');
     expect(computed).toEqual(['a', 'b', 'c', 'b']);
     expect(views.size).toBe(2);
+  });
+
+  it('computes a warmed view again after a write, before its next read, and only while it is kept', async () => {
+    const { organization } = await createInstitution(database.db, [{ name: '教务处' }]);
+    const views = createViewCache({
+      db: database.db,
+      clock: new ManualClock('2024-05-01T02:00:00Z'),
+      maxViews: 2,
+      warmDelayMs: 200,
+    });
+    const computed: string[] = [];
+    const countDepartments = async (name: string) => {
+      computed.push(name);
+      return (
+        await database.db
+          .select()
+          .from(departments)
+          .where(eq(departments.organizationId, organization.id))
+      ).length;
+    };
+    const readWarm = () =>
+      views.read(organization.id, 'warm', () => countDepartments('warm'), { warm: true });
+    const readCold = () => views.read(organization.id, 'cold', () => countDepartments('cold'));
+    const write = async (name: string) => {
+      await database.db
+        .insert(departments)
+        .values({ organizationId: organization.id, name, kind: 'functional', position: 1 });
+      views.written(organization.id);
+    };
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 400));
+
+    expect([await readWarm(), await readCold()]).toEqual([1, 1]);
+    await write('宣传部');
+    // Two writes before it runs: computed once, after both.
+    await write('学工部');
+    await vi.waitFor(() => expect(computed).toEqual(['warm', 'cold', 'warm']), { timeout: 2000 });
+    expect(await readWarm()).toBe(3);
+    expect(await readCold()).toBe(3);
+    expect(computed).toEqual(['warm', 'cold', 'warm', 'cold']);
+
+    // No longer kept (two newer views pushed it out): no more background computations of it.
+    await views.read(organization.id, 'other', async () => 0);
+    expect(views.size).toBe(2);
+    await write('组织部');
+    await settled();
+    expect(computed).toEqual(['warm', 'cold', 'warm', 'cold']);
+
+    // Read again, it is warmed again; once the cache is closed, never.
+    expect(await readWarm()).toBe(4);
+    views.close();
+    await write('统战部');
+    await settled();
+    expect(computed).toEqual(['warm', 'cold', 'warm', 'cold', 'warm']);
   });
 });

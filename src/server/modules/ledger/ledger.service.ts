@@ -466,8 +466,11 @@ export function createLedgerService({
 
   /** Every measure × period of the plan, before filters, and the department × period matrix. */
   function wholeLedger(actor: Actor, planId: string) {
-    return views.read(actor.organizationId, `ledger.whole/${planId}`, () =>
-      computeWholeLedger(actor, planId),
+    return views.read(
+      actor.organizationId,
+      `ledger.whole/${planId}`,
+      () => computeWholeLedger(actor, planId),
+      { warm: true },
     );
   }
 
