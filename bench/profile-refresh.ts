@@ -3,8 +3,9 @@
  * shape on a temporary embedded PostgreSQL, then refreshes each one's snapshot `runs` times while
  * a V8 CPU profile is taken (`--cold`: with a new service each time, no view kept; `--gather`:
  * the quality report's gathering of its records instead), and prints each refresh's time and the statements it ran (count,
- * total ms, rows); `--processes 1,2 --concurrency C`: instead, a pass's throughput with that many job
- * processes side by side, C refreshes at a time in each. The profile is written to bench/results/<time>-refresh.cpuprofile. Reports, never asserts.
+ * total ms, rows); `--processes 1,2 --concurrency C`: instead, a pass's throughput with that
+ * many job processes side by side, C refreshes at a time in each. The profile is written to
+ * bench/results/<time>-refresh.cpuprofile. Reports, never asserts.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';

@@ -415,8 +415,8 @@ async function readDepartmentLedger(person: Person) {
   );
 }
 
-/** The operations that are exports (the ramp may judge them by a limit of their own). */
 const LEDGER_EXPORT = 'ledger export (.xlsx)';
+/** The operations that are exports (the ramp may judge them by a limit of their own). */
 export const EXPORT_OPERATIONS: ReadonlySet<string> = new Set([LEDGER_EXPORT]);
 
 async function exportLedger(person: Person) {

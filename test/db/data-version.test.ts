@@ -32,6 +32,16 @@ const WITHOUT_TRIGGER: Record<string, string> = {
 };
 
 let database: TestDatabase;
+
+/** The organization's departments, counted (what the views of these tests compute). */
+async function departmentCount(organizationId: string): Promise<number> {
+  return (
+    await database.db
+      .select()
+      .from(departments)
+      .where(eq(departments.organizationId, organizationId))
+  ).length;
+}
 beforeAll(async () => {
   database = await createTestDatabase();
 });
@@ -109,12 +119,7 @@ describe('the view cache', () => {
     const countDepartments = () =>
       views.read(organization.id, 'departments', async () => {
         computed += 1;
-        return (
-          await database.db
-            .select()
-            .from(departments)
-            .where(eq(departments.organizationId, organization.id))
-        ).length;
+        return departmentCount(organization.id);
       });
 
     expect(await countDepartments()).toBe(1);
@@ -220,12 +225,7 @@ describe('the view cache', () => {
     const computed: string[] = [];
     const countDepartments = async (name: string) => {
       computed.push(name);
-      return (
-        await database.db
-          .select()
-          .from(departments)
-          .where(eq(departments.organizationId, organization.id))
-      ).length;
+      return departmentCount(organization.id);
     };
     const readWarm = () =>
       views.read(organization.id, 'warm', () => countDepartments('warm'), { warm: true });

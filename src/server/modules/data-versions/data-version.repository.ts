@@ -45,8 +45,7 @@ export async function readDataVersion(
       ),
     )
     .where(eq(organizationDataVersions.organizationId, organizationId));
-  // The breakdown's version apart from the department's: never equal to one of them by chance.
-  return `${row?.shared ?? 0}/${records === 'breakdown' ? 'b' : ''}${row?.department ?? 0}`;
+  return `${row?.shared ?? 0}/${row?.department ?? 0}`;
 }
 
 /** Every department's version of one organization (a department never written is absent), and the shared one. */
